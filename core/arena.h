@@ -1,0 +1,17 @@
+/* A region allocator: many small allocations, one free. Private. */
+#ifndef PROMSCORE_ARENA_H
+#define PROMSCORE_ARENA_H
+
+#include <stddef.h>
+
+typedef struct ps_arena ps_arena_t;
+
+ps_arena_t *ps_arena_new(void);
+void ps_arena_free(ps_arena_t *arena);
+/* Zeroed memory aligned for any type, or NULL when out of memory. */
+void *ps_arena_alloc(ps_arena_t *arena, size_t size);
+/* Zeroed array; NULL when out of memory or when count * size overflows. */
+void *ps_arena_array(ps_arena_t *arena, size_t count, size_t size);
+char *ps_arena_strdup(ps_arena_t *arena, const char *text);
+
+#endif

@@ -1,0 +1,34 @@
+/* The promscore command line: shared pieces of its subcommands. */
+#ifndef PROMSCORE_CLI_H
+#define PROMSCORE_CLI_H
+
+#include <stddef.h>
+#include <promscore/promscore.h>
+
+/* Exit statuses, documented in promscore(1). */
+enum {
+    EXIT_ALL_SCORED = 0,  /* every row scored, every score ok */
+    EXIT_SOME_REFUSED = 1,/* finished, but rows or answers were refused or scores incomplete */
+    EXIT_USAGE = 2,       /* bad command line */
+    EXIT_INPUT = 3,       /* unreadable or invalid input, definition or output: nothing written */
+    EXIT_INTERNAL = 4     /* plugin or internal error */
+};
+
+/* The exit status for a library error. */
+int cli_exit_status(ps_error_t error);
+
+/* Prints "promscore: " and the message to stderr. */
+void cli_error(const char *format, ...) __attribute__((format(printf, 1, 2)));
+
+/* A context printing its diagnostics to stderr, with every instrument loaded when 'load'. */
+int cli_context(ps_context_t **context, int load);
+
+/* Splits "a,b,c" into a NULL-terminated array of strings in one allocation. */
+char **cli_split_list(const char *list, size_t *count);
+
+int cmd_score(int argc, char **argv);
+int cmd_instruments(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
+int cmd_template(int argc, char **argv);
+
+#endif

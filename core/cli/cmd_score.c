@@ -1,0 +1,293 @@
+/* promscore score: batches in, SCORED.csv and REJECTS.csv out. */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "output.h"
+
+static void usage(FILE *to)
+{
+    fputs("Usage: promscore score [OPTION]... BATCH.csv... -o SCORED.csv\n"
+          "Score survey batches: one output row per participant, timepoint, instrument\n"
+          "and scale; every refused row or answer goes to the rejects.\n"
+          "\n"
+          "  -i, --instrument ID       score this instrument (repeatable); without it, every\n"
+          "                            instrument whose item columns are all present\n"
+          "  -o, --output FILE         scored rows (required; '-' for standard output)\n"
+          "  -r, --rejects FILE        refused rows and answers; without it they are\n"
+          "                            listed on standard error\n"
+          "      --id-column NAME      participant id column (default participant_id)\n"
+          "      --timepoint-column NAME  timepoint column (default timepoint)\n"
+          "  -t, --timepoint LABEL     one timepoint for every row (no timepoint column)\n"
+          "  -k, --keep COL[,COL]...   carry these columns to every scored row\n"
+          "  -m, --map MAP.csv         header,item pairs for batches with their own headers,\n"
+          "                            items written INSTRUMENT.ITEM (e.g. wemwbs.1)\n"
+          "  -q, --quiet               no per-batch summary\n"
+          "  -h, --help                this help\n"
+          "\n"
+          "Output columns: participant_id,timepoint,instrument,scale,score,band,answered,\n"
+          "status, then the kept columns. Rejects: file,line,participant_id,column,value,\n"
+          "reason. Outputs are written atomically with mode 0600.\n"
+          "Exit status: 0 all scored; 1 some rows or answers refused or scores not ok;\n"
+          "2 usage; 3 unreadable or invalid input (nothing written); 4 internal error.\n",
+          to);
+}
+
+struct run {
+    output_t scored;
+    output_t rejects;
+    int rejects_to_file;
+    int quiet;
+    size_t n_keep;
+    unsigned long refused;   /* rows rejected + answers refused + scores not ok */
+};
+
+static int on_batch_start(const ps_batch_start_t *start, void *user)
+{
+    struct run *run = user;
+    if (run->quiet)
+        return 0;
+    fprintf(stderr, "promscore: %s: %s", start->file,
+            start->detected ? "found item columns of" : "scoring");
+    for (size_t i = 0; i < start->n_instruments; i++)
+        fprintf(stderr, "%s%s", i ? ", " : " ", ps_instrument_id(start->instruments[i]));
+    fputc('\n', stderr);
+    return 0;
+}
+
+static int on_score(const ps_score_t *s, void *user)
+{
+    struct run *run = user;
+    output_t *o = &run->scored;
+    csv_text(o, s->participant_id);
+    csv_comma(o);
+    csv_text(o, s->timepoint);
+    csv_comma(o);
+    csv_text(o, ps_instrument_id(s->instrument));
+    csv_comma(o);
+    csv_text(o, ps_scale_id(s->scale));
+    csv_comma(o);
+    if (s->has_value)
+        csv_fixed(o, s->value, ps_scale_precision(s->scale));
+    csv_comma(o);
+    if (s->band)
+        csv_text(o, s->band);
+    csv_comma(o);
+    csv_unsigned(o, s->answered);
+    csv_comma(o);
+    csv_text(o, s->status);
+    for (size_t k = 0; k < run->n_keep; k++) {
+        csv_comma(o);
+        csv_text(o, s->kept[k]);
+    }
+    csv_end_row(o);
+    run->refused += !s->has_value;
+    return o->error != 0;
+}
+
+static int on_reject(const ps_reject_t *r, void *user)
+{
+    struct run *run = user;
+    run->refused++;
+    if (!run->rejects_to_file) {
+        fprintf(stderr, "promscore: %s:%lu", r->file, r->line);
+        if (r->column)
+            fprintf(stderr, ":%lu", r->column);
+        if (r->column_name[0])
+            fprintf(stderr, ": column %s, value \"%s\"", r->column_name, r->value);
+        fprintf(stderr, ": %s\n", r->reason);
+        return 0;
+    }
+    output_t *o = &run->rejects;
+    csv_text(o, r->file);
+    csv_comma(o);
+    csv_unsigned(o, r->line);
+    csv_comma(o);
+    csv_text(o, r->participant_id);
+    csv_comma(o);
+    csv_text(o, r->column_name);
+    csv_comma(o);
+    csv_text(o, r->value);
+    csv_comma(o);
+    csv_text(o, r->reason);
+    csv_end_row(o);
+    return o->error != 0;
+}
+
+static int on_batch_end(const ps_batch_summary_t *s, void *user)
+{
+    struct run *run = user;
+    if (!run->quiet)
+        fprintf(stderr,
+                "promscore: %s: %lu rows read, %lu scored, %lu rejected; %lu scores ok, %lu "
+                "not ok; %lu answers refused\n",
+                s->file, s->rows_read, s->rows_scored, s->rows_rejected, s->scores_ok,
+                s->scores_not_ok, s->cells_rejected);
+    return 0;
+}
+
+static void write_scored_header(output_t *o, char **keep, size_t n_keep)
+{
+    static const char header[] = "participant_id,timepoint,instrument,scale,score,band,answered,status";
+    output_write(o, header, sizeof header - 1);
+    for (size_t k = 0; k < n_keep; k++) {
+        csv_comma(o);
+        csv_text(o, keep[k]);
+    }
+    csv_end_row(o);
+}
+
+/* An output that is also an input would be destroyed before it is read: refuse it. */
+static int same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    if (strcmp(a, "-") == 0 || strcmp(b, "-") == 0)
+        return 0;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
+}
+
+int cmd_score(int argc, char **argv)
+{
+    static const struct option long_options[] = {
+        {"instrument", required_argument, NULL, 'i'},
+        {"output", required_argument, NULL, 'o'},
+        {"rejects", required_argument, NULL, 'r'},
+        {"id-column", required_argument, NULL, 'I'},
+        {"timepoint-column", required_argument, NULL, 'T'},
+        {"timepoint", required_argument, NULL, 't'},
+        {"keep", required_argument, NULL, 'k'},
+        {"map", required_argument, NULL, 'm'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char **instruments = calloc((size_t)argc, sizeof *instruments);
+    ps_score_options_t options = {0};
+    const char *scored_path = NULL, *rejects_path = NULL;
+    char **keep = NULL;
+    struct run run = {0};
+    ps_context_t *context = NULL;
+    ps_scorer_t *scorer = NULL;
+    int status = EXIT_USAGE, c;
+    if (!instruments) {
+        cli_error("out of memory");
+        return EXIT_INTERNAL;
+    }
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "i:o:r:t:k:m:qh", long_options, NULL)) != -1) {
+        switch (c) {
+        case 'i': instruments[options.n_instruments++] = optarg; break;
+        case 'o': scored_path = optarg; break;
+        case 'r': rejects_path = optarg; break;
+        case 'I': options.id_column = optarg; break;
+        case 'T': options.timepoint_column = optarg; break;
+        case 't': options.timepoint = optarg; break;
+        case 'k':
+            free(keep);
+            if (!(keep = cli_split_list(optarg, &options.n_keep))) {
+                status = EXIT_INTERNAL;
+                goto done;
+            }
+            break;
+        case 'm': options.map_file = optarg; break;
+        case 'q': run.quiet = 1; break;
+        case 'h': usage(stdout); status = 0; goto done;
+        default: usage(stderr); goto done;
+        }
+    }
+    if (optind >= argc) {
+        cli_error("score: no batch given");
+        usage(stderr);
+        goto done;
+    }
+    if (!scored_path) {
+        cli_error("score: give the scored output with -o FILE");
+        goto done;
+    }
+    if (options.timepoint && !*options.timepoint) {
+        cli_error("score: --timepoint needs a label");
+        goto done;
+    }
+    for (int i = optind; i < argc; i++)
+        for (const char *out = scored_path; out; out = out == rejects_path ? NULL : rejects_path)
+            if (same_file(argv[i], out)) {
+                cli_error("score: output %s is also an input: refusing to overwrite it", out);
+                goto done;
+            }
+    if (rejects_path && strcmp(rejects_path, scored_path) == 0) {
+        cli_error("score: scored rows and rejects need different files");
+        goto done;
+    }
+    options.instruments = instruments;
+    options.keep = (const char *const *)keep;
+    run.n_keep = options.n_keep;
+
+    if ((status = cli_context(&context, 1)))
+        goto done;
+    ps_score_handlers_t handlers = {on_batch_start, on_score, on_reject, on_batch_end, &run};
+    ps_error_t err = ps_scorer_new(context, &options, &handlers, &scorer);
+    if (err) {
+        status = cli_exit_status(err);
+        goto done;
+    }
+    if (output_open(&run.scored, scored_path, 0600) != 0) {
+        cli_error("%s: cannot create: %s", scored_path, strerror(errno));
+        status = EXIT_INPUT;
+        goto done;
+    }
+    write_scored_header(&run.scored, keep, options.n_keep);
+    if (rejects_path) {
+        if (output_open(&run.rejects, rejects_path, 0600) != 0) {
+            cli_error("%s: cannot create: %s", rejects_path, strerror(errno));
+            status = EXIT_INPUT;
+            goto done;
+        }
+        run.rejects_to_file = 1;
+        static const char header[] = "file,line,participant_id,column,value,reason\n";
+        output_write(&run.rejects, header, sizeof header - 1);
+    }
+    for (int i = optind; i < argc && !err; i++)
+        err = ps_scorer_score_file(scorer, argv[i]);
+    if (err == PS_ERROR_ABORTED) {
+        output_t *failed = run.scored.error ? &run.scored : &run.rejects;
+        cli_error("%s: cannot write: %s", failed->path, strerror(failed->error));
+        status = EXIT_INPUT;
+        goto done;
+    }
+    if (err) {
+        if (err == PS_ERROR_NOMEM)
+            cli_error("%s", ps_error_message(err));
+        cli_error("nothing written");
+        status = cli_exit_status(err);
+        goto done;
+    }
+    /* Rejects first: a scored file never appears without its rejects. */
+    if (rejects_path && output_commit(&run.rejects) != 0) {
+        cli_error("%s: cannot write: %s", rejects_path, strerror(run.rejects.error));
+        status = EXIT_INPUT;
+        goto done;
+    }
+    if (output_commit(&run.scored) != 0) {
+        cli_error("%s: cannot write: %s", scored_path, strerror(run.scored.error));
+        if (rejects_path)
+            remove(rejects_path);
+        status = EXIT_INPUT;
+        goto done;
+    }
+    status = run.refused ? EXIT_SOME_REFUSED : EXIT_ALL_SCORED;
+done:
+    output_discard(&run.scored);
+    output_discard(&run.rejects);
+    ps_scorer_free(scorer);
+    ps_context_free(context);
+    free(keep);
+    free(instruments);
+    return status;
+}

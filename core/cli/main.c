@@ -1,0 +1,144 @@
+/* promscore: the command line. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static void usage(FILE *to)
+{
+    fputs("Usage: promscore COMMAND [OPTION]... [FILE]...\n"
+          "Score outcome surveys (WEMWBS, SWEMWBS, ...) from CSV batches.\n"
+          "\n"
+          "Commands:\n"
+          "  score        score batches into one row per participant, timepoint and scale\n"
+          "  instruments  list the installed instrument definitions\n"
+          "  validate     check instrument definition files\n"
+          "  template     print an empty CSV header for collecting an instrument\n"
+          "\n"
+          "  promscore COMMAND --help   options of one command\n"
+          "  promscore --version        version and plugin ABI\n"
+          "\n"
+          "Exit status: 0 all rows scored; 1 finished, but rows or answers were refused or\n"
+          "scores incomplete; 2 usage error; 3 unreadable or invalid input, definition or\n"
+          "output (nothing written); 4 plugin or internal error.\n"
+          "See promscore(1).\n",
+          to);
+}
+
+void cli_error(const char *format, ...)
+{
+    va_list ap;
+    va_start(ap, format);
+    fputs("promscore: ", stderr);
+    vfprintf(stderr, format, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+int cli_exit_status(ps_error_t error)
+{
+    switch (error) {
+    case PS_OK:
+        return EXIT_ALL_SCORED;
+    case PS_ERROR_USAGE:
+        return EXIT_USAGE;
+    case PS_ERROR_READ:
+    case PS_ERROR_WRITE:
+    case PS_ERROR_BATCH:
+    case PS_ERROR_LIMIT:
+    case PS_ERROR_XML:
+    case PS_ERROR_SCHEMA:
+    case PS_ERROR_DEFINITION:
+        return EXIT_INPUT;
+    default:
+        return EXIT_INTERNAL;
+    }
+}
+
+/* "promscore: FILE:LINE:COLUMN: message", leaving out what is unknown. */
+static void print_diagnostic(const ps_diagnostic_t *d, void *user)
+{
+    (void)user;
+    fputs("promscore: ", stderr);
+    if (d->file) {
+        fputs(d->file, stderr);
+        if (d->line)
+            fprintf(stderr, ":%lu", d->line);
+        if (d->line && d->column)
+            fprintf(stderr, ":%lu", d->column);
+        fputs(": ", stderr);
+    }
+    fprintf(stderr, "%s\n", d->message);
+}
+
+int cli_context(ps_context_t **context, int load)
+{
+    ps_error_t err = ps_context_new(context);
+    if (err) {
+        cli_error("%s", ps_error_message(err));
+        return cli_exit_status(err);
+    }
+    ps_context_set_diagnostic_handler(*context, print_diagnostic, NULL);
+    if (load && (err = ps_context_load_instruments(*context, NULL))) {
+        if (err == PS_ERROR_NOMEM)
+            cli_error("%s", ps_error_message(err));
+        ps_context_free(*context);
+        *context = NULL;
+        return cli_exit_status(err);
+    }
+    return 0;
+}
+
+char **cli_split_list(const char *list, size_t *count)
+{
+    size_t n = 1;
+    for (const char *p = list; *p; p++)
+        n += *p == ',';
+    size_t len = strlen(list) + 1;
+    char **items = malloc((n + 1) * sizeof *items + len);
+    if (!items)
+        return NULL;
+    char *text = memcpy((char *)(items + n + 1), list, len);
+    *count = 0;
+    for (char *save = NULL, *t = strtok_r(text, ",", &save); t; t = strtok_r(NULL, ",", &save))
+        items[(*count)++] = t;
+    items[*count] = NULL;
+    return items;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *command = argv[1];
+    if (strcmp(command, "--help") == 0 || strcmp(command, "-h") == 0 ||
+        strcmp(command, "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(command, "--version") == 0 || strcmp(command, "-V") == 0) {
+        printf("promscore %s (plugin ABI %d.%d)\n", PS_VERSION, PS_PLUGIN_ABI_MAJOR,
+               PS_PLUGIN_ABI_MINOR);
+        return 0;
+    }
+    static const struct {
+        const char *name;
+        int (*run)(int, char **);
+    } commands[] = {
+        {"score", cmd_score},
+        {"instruments", cmd_instruments},
+        {"validate", cmd_validate},
+        {"template", cmd_template},
+    };
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(command, commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+    cli_error("unknown command '%s' (try 'promscore --help')", command);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,188 @@
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "output.h"
+
+int output_open(output_t *out, const char *path, unsigned mode)
+{
+    memset(out, 0, offsetof(output_t, buffer));
+    out->fd = -1;
+    if (!(out->path = strdup(path)))
+        return -1;
+    if (strcmp(path, "-") == 0) {
+        out->fd = STDOUT_FILENO;
+        return 0;
+    }
+    size_t len = strlen(path) + sizeof ".tmp-XXXXXX";
+    if (!(out->temporary = malloc(len)))
+        return -1;
+    snprintf(out->temporary, len, "%s.tmp-XXXXXX", path);
+    out->fd = mkostemp(out->temporary, O_CLOEXEC);
+    if (out->fd < 0) {
+        int saved = errno;
+        free(out->temporary);
+        out->temporary = NULL;
+        errno = saved;
+        return -1;
+    }
+    if (fchmod(out->fd, mode & ~0u) != 0) {
+        int saved = errno;
+        output_discard(out);
+        errno = saved;
+        return -1;
+    }
+    return 0;
+}
+
+static void flush(output_t *out)
+{
+    size_t done = 0;
+    while (done < out->used && !out->error) {
+        ssize_t n = write(out->fd, out->buffer + done, out->used - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            out->error = n < 0 ? errno : EIO;
+        else
+            done += (size_t)n;
+    }
+    out->used = 0;
+}
+
+void output_write(output_t *out, const char *data, size_t length)
+{
+    while (length && !out->error) {
+        if (out->used == sizeof out->buffer)
+            flush(out);
+        size_t n = sizeof out->buffer - out->used;
+        n = n < length ? n : length;
+        memcpy(out->buffer + out->used, data, n);
+        out->used += n;
+        data += n;
+        length -= n;
+    }
+}
+
+int output_commit(output_t *out)
+{
+    flush(out);
+    if (!out->temporary)
+        return out->error ? -1 : 0;
+    if (!out->error && fsync(out->fd) != 0)
+        out->error = errno;
+    if (close(out->fd) != 0 && !out->error)
+        out->error = errno;
+    out->fd = -1;
+    if (!out->error && rename(out->temporary, out->path) != 0)
+        out->error = errno;
+    if (out->error) {
+        output_discard(out);
+        return -1;
+    }
+    free(out->temporary);
+    out->temporary = NULL;
+    return 0;
+}
+
+void output_discard(output_t *out)
+{
+    if (out->temporary) {
+        if (out->fd >= 0)
+            close(out->fd);
+        unlink(out->temporary);
+        free(out->temporary);
+        out->temporary = NULL;
+    }
+    out->fd = -1;
+    free(out->path);
+    out->path = NULL;
+}
+
+static int plain_number(const char *s)
+{
+    char *end;
+    if (!*s || strspn(s, "+-0123456789.eE") != strlen(s))
+        return 0;
+    strtod(s, &end);
+    return *end == '\0';
+}
+
+void csv_text(output_t *out, const char *text)
+{
+    int guard = strchr("=+-@\t\r", text[0]) && text[0] && !plain_number(text);
+    int quote = guard || strpbrk(text, ",\"\r\n") || text[0] == ' ' ||
+                (text[0] && text[strlen(text) - 1] == ' ');
+    if (!quote) {
+        output_write(out, text, strlen(text));
+        return;
+    }
+    output_write(out, "\"", 1);
+    if (guard)
+        output_write(out, "'", 1);
+    for (const char *p = text; *p;) {
+        size_t n = strcspn(p, "\"");
+        output_write(out, p, n);
+        p += n;
+        if (*p == '"') {
+            output_write(out, "\"\"", 2);
+            p++;
+        }
+    }
+    output_write(out, "\"", 1);
+}
+
+void csv_unsigned(output_t *out, unsigned long value)
+{
+    char digits[24];
+    size_t n = sizeof digits;
+    do {
+        digits[--n] = (char)('0' + value % 10);
+        value /= 10;
+    } while (value);
+    output_write(out, digits + n, sizeof digits - n);
+}
+
+/* Fixed-point without printf: scores are written millions of times. */
+void csv_fixed(output_t *out, double value, int decimals)
+{
+    static const double powers[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
+    if (!isfinite(value) || decimals < 0 || decimals > 6 || fabs(value) > 1e12) {
+        char text[64];
+        int n = snprintf(text, sizeof text, "%.*f", decimals < 0 ? 0 : decimals, value);
+        output_write(out, text, (size_t)n);
+        return;
+    }
+    long long scaled = llround(value * powers[decimals]);
+    if (scaled < 0) {
+        output_write(out, "-", 1);
+        scaled = -scaled;
+    }
+    unsigned long long whole = (unsigned long long)scaled / (unsigned long long)powers[decimals];
+    unsigned long long frac = (unsigned long long)scaled % (unsigned long long)powers[decimals];
+    csv_unsigned(out, whole);
+    if (decimals) {
+        char digits[8];
+        for (int i = decimals - 1; i >= 0; i--, frac /= 10)
+            digits[i] = (char)('0' + frac % 10);
+        output_write(out, ".", 1);
+        output_write(out, digits, (size_t)decimals);
+    }
+}
+
+void csv_comma(output_t *out)
+{
+    output_write(out, ",", 1);
+}
+
+void csv_end_row(output_t *out)
+{
+    output_write(out, "\n", 1);
+}

@@ -1,0 +1,36 @@
+/*
+ * Output files written atomically: a temporary file beside the target,
+ * renamed over it only when everything was written. Until then a failed run
+ * leaves nothing behind. CSV cells are written here too.
+ */
+#ifndef PROMSCORE_OUTPUT_H
+#define PROMSCORE_OUTPUT_H
+
+#include <stddef.h>
+
+typedef struct output {
+    char *path;        /* the target; "-" for standard output */
+    char *temporary;   /* NULL for standard output */
+    int fd;
+    int error;         /* errno of the first failure, 0 while all is well */
+    size_t used;
+    char buffer[1 << 16];
+} output_t;
+
+/* Opens a temporary file for 'path' with 'mode'. Returns 0, or -1 with errno set. */
+int output_open(output_t *out, const char *path, unsigned mode);
+void output_write(output_t *out, const char *data, size_t length);
+/* Flushes, syncs and renames into place. Returns 0, or -1 with out->error set. */
+int output_commit(output_t *out);
+/* Removes the temporary file. Safe after a commit, a failure, or on an unopened output. */
+void output_discard(output_t *out);
+
+/* CSV cells: a text cell (quoted when needed; a leading = + - @ tab or CR is
+ * escaped against spreadsheet formulas unless the cell is a plain number). */
+void csv_text(output_t *out, const char *text);
+void csv_fixed(output_t *out, double value, int decimals);
+void csv_unsigned(output_t *out, unsigned long value);
+void csv_comma(output_t *out);
+void csv_end_row(output_t *out);
+
+#endif

@@ -1,0 +1,205 @@
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/xmlschemas.h>
+
+#include "internal.h"
+
+const char *ps_error_message(ps_error_t error)
+{
+    switch (error) {
+    case PS_OK: return "success";
+    case PS_ERROR_NOMEM: return "out of memory";
+    case PS_ERROR_USAGE: return "invalid request";
+    case PS_ERROR_READ: return "cannot read file";
+    case PS_ERROR_WRITE: return "cannot write file";
+    case PS_ERROR_BATCH: return "unusable batch";
+    case PS_ERROR_LIMIT: return "input exceeds a limit";
+    case PS_ERROR_XML: return "definition is not acceptable XML";
+    case PS_ERROR_SCHEMA: return "definition does not follow the schema";
+    case PS_ERROR_DEFINITION: return "inconsistent definition";
+    case PS_ERROR_PLUGIN: return "plugin error";
+    case PS_ERROR_ABI: return "plugin built for another ABI";
+    case PS_ERROR_ABORTED: return "stopped by the caller";
+    case PS_ERROR_INTERNAL: return "internal error";
+    }
+    return "unknown error";
+}
+
+ps_error_t ps_diagnose(const ps_context_t *context, ps_error_t error, const char *file,
+                       unsigned long line, unsigned long column, const char *format, ...)
+{
+    if (!context->diagnose)
+        return error;
+    char message[1024];
+    va_list ap;
+    va_start(ap, format);
+    vsnprintf(message, sizeof message, format, ap);
+    va_end(ap);
+    ps_diagnostic_t d = {error, file, line, column, message};
+    context->diagnose(&d, context->diagnose_user);
+    return error;
+}
+
+static char *path_from(const char *variable, const char *fallback)
+{
+    const char *value = getenv(variable);
+    return strdup(value && *value ? value : fallback);
+}
+
+ps_error_t ps_context_new(ps_context_t **out)
+{
+    *out = NULL;
+    LIBXML_TEST_VERSION
+    ps_context_t *c = calloc(1, sizeof *c);
+    if (!c)
+        return PS_ERROR_NOMEM;
+    c->plugin_path = path_from("PROMSCORE_PLUGIN_PATH", PS_PLUGINDIR);
+    c->instrument_path = path_from("PROMSCORE_INSTRUMENT_PATH", PS_INSTRUMENTDIR);
+    c->schema_dir = path_from("PROMSCORE_SCHEMA_DIR", PS_SCHEMADIR);
+    if (!c->plugin_path || !c->instrument_path || !c->schema_dir) {
+        ps_context_free(c);
+        return PS_ERROR_NOMEM;
+    }
+    *out = c;
+    return PS_OK;
+}
+
+void ps_context_free(ps_context_t *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->n_instruments; i++)
+        ps_definition_free(c->instruments[i]);
+    free(c->instruments);
+    ps_plugins_unload(c);
+    xmlSchemaFree(c->schema);
+    free(c->plugin_path);
+    free(c->instrument_path);
+    free(c->schema_dir);
+    free(c);
+}
+
+void ps_context_set_diagnostic_handler(ps_context_t *c, ps_diagnostic_fn fn, void *user)
+{
+    c->diagnose = fn;
+    c->diagnose_user = user;
+}
+
+static ps_error_t replace(char **slot, const char *value)
+{
+    char *copy = strdup(value);
+    if (!copy)
+        return PS_ERROR_NOMEM;
+    free(*slot);
+    *slot = copy;
+    return PS_OK;
+}
+
+ps_error_t ps_context_set_plugin_path(ps_context_t *c, const char *path)
+{
+    return replace(&c->plugin_path, path);
+}
+
+ps_error_t ps_context_set_schema_dir(ps_context_t *c, const char *dir)
+{
+    xmlSchemaFree(c->schema);
+    c->schema = NULL;
+    return replace(&c->schema_dir, dir);
+}
+
+ps_error_t ps_context_load_instrument(ps_context_t *c, const char *file,
+                                      const ps_instrument_t **out)
+{
+    struct ps_instrument *instrument;
+    ps_error_t err = ps_definition_read(c, file, &instrument);
+    if (err)
+        return err;
+    const ps_instrument_t *same = ps_context_find_instrument(c, instrument->id);
+    if (same) {
+        err = ps_diagnose(c, PS_ERROR_DEFINITION, file, 0, 0,
+                          "instrument '%s' is already defined in %s", instrument->id, same->file);
+        ps_definition_free(instrument);
+        return err;
+    }
+    struct ps_instrument **grown =
+        realloc(c->instruments, (c->n_instruments + 1) * sizeof *grown);
+    if (!grown) {
+        ps_definition_free(instrument);
+        return PS_ERROR_NOMEM;
+    }
+    c->instruments = grown;
+    c->instruments[c->n_instruments++] = instrument;
+    if (out)
+        *out = instrument;
+    return PS_OK;
+}
+
+static int has_xml_suffix(const char *name)
+{
+    size_t n = strlen(name);
+    return n > 4 && strcmp(name + n - 4, ".xml") == 0 && name[0] != '.';
+}
+
+static ps_error_t load_directory(ps_context_t *c, const char *dir)
+{
+    struct dirent **names;
+    int n = scandir(dir, &names, NULL, alphasort);
+    if (n < 0)
+        return ps_diagnose(c, PS_ERROR_READ, dir, 0, 0,
+                           "cannot read instrument directory: %s", strerror(errno));
+    ps_error_t err = PS_OK;
+    for (int i = 0; i < n; i++) {
+        if (!err && has_xml_suffix(names[i]->d_name)) {
+            size_t len = strlen(dir) + strlen(names[i]->d_name) + 2;
+            char *file = malloc(len);
+            if (!file) {
+                err = PS_ERROR_NOMEM;
+            } else {
+                snprintf(file, len, "%s/%s", dir, names[i]->d_name);
+                err = ps_context_load_instrument(c, file, NULL);
+                free(file);
+            }
+        }
+        free(names[i]);
+    }
+    free(names);
+    return err;
+}
+
+ps_error_t ps_context_load_instruments(ps_context_t *c, const char *path)
+{
+    char *dirs = strdup(path ? path : c->instrument_path);
+    if (!dirs)
+        return PS_ERROR_NOMEM;
+    ps_error_t err = PS_OK;
+    char *save = NULL;
+    for (char *dir = strtok_r(dirs, ":", &save); dir && !err; dir = strtok_r(NULL, ":", &save))
+        err = load_directory(c, dir);
+    free(dirs);
+    return err;
+}
+
+size_t ps_context_instrument_count(const ps_context_t *c)
+{
+    return c->n_instruments;
+}
+
+const ps_instrument_t *ps_context_instrument(const ps_context_t *c, size_t index)
+{
+    return index < c->n_instruments ? c->instruments[index] : NULL;
+}
+
+const ps_instrument_t *ps_context_find_instrument(const ps_context_t *c, const char *id)
+{
+    for (size_t i = 0; i < c->n_instruments; i++)
+        if (strcmp(c->instruments[i]->id, id) == 0)
+            return c->instruments[i];
+    return NULL;
+}

@@ -1,0 +1,796 @@
+/*
+ * Instrument definitions: read safely, validate against instrument.xsd, check
+ * the rules the schema cannot express, and keep them in an arena.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libxml/parser.h>
+#include <libxml/xmlschemas.h>
+
+#include "internal.h"
+#include "limits.h"
+
+#define NS "urn:promscore:instrument:1"
+
+/* The first libxml2 error of one parse or validation. */
+struct xml_errors {
+    int seen;
+    char message[512];
+    unsigned long line, column;
+    char file[512];
+};
+
+static void collect_error(void *user, xmlErrorPtr e)
+{
+    struct xml_errors *errors = user;
+    if (errors->seen++)
+        return;
+    snprintf(errors->message, sizeof errors->message, "%s", e->message ? e->message : "error");
+    size_t n = strlen(errors->message);
+    while (n && errors->message[n - 1] == '\n')
+        errors->message[--n] = '\0';
+    errors->line = e->line > 0 ? (unsigned long)e->line : 0;
+    errors->column = e->int2 > 0 ? (unsigned long)e->int2 : 0;
+    snprintf(errors->file, sizeof errors->file, "%s", e->file ? e->file : "");
+}
+
+static void ignore_generic_error(void *user, const char *format, ...)
+{
+    (void)user, (void)format;
+}
+
+/* No definition may reach outside itself: every external entity is refused. */
+static xmlParserInputPtr refuse_external(const char *url, const char *id, xmlParserCtxtPtr ctxt)
+{
+    (void)id, (void)ctxt;
+    xmlGenericError(xmlGenericErrorContext, "external entity refused: %s\n", url ? url : "?");
+    return NULL;
+}
+
+/* Reads a whole file of at most 'limit' bytes. */
+static ps_error_t slurp(ps_context_t *c, const char *file, size_t limit, char **data,
+                        size_t *size)
+{
+    int fd = open(file, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return ps_diagnose(c, PS_ERROR_READ, file, 0, 0, "cannot open: %s", strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return ps_diagnose(c, PS_ERROR_READ, file, 0, 0, "not a regular file");
+    }
+    if ((unsigned long long)st.st_size > limit) {
+        close(fd);
+        return ps_diagnose(c, PS_ERROR_LIMIT, file, 0, 0,
+                           "definition is %lld bytes; the limit is %zu bytes",
+                           (long long)st.st_size, limit);
+    }
+    char *buffer = malloc((size_t)st.st_size + 1);
+    if (!buffer) {
+        close(fd);
+        return PS_ERROR_NOMEM;
+    }
+    size_t got = 0;
+    while (got < (size_t)st.st_size) {
+        ssize_t n = read(fd, buffer + got, (size_t)st.st_size - got);
+        if (n <= 0) {
+            int saved = n < 0 ? errno : EIO;
+            free(buffer);
+            close(fd);
+            return ps_diagnose(c, PS_ERROR_READ, file, 0, 0, "cannot read: %s", strerror(saved));
+        }
+        got += (size_t)n;
+    }
+    close(fd);
+    buffer[got] = '\0';
+    *data = buffer;
+    *size = got;
+    return PS_OK;
+}
+
+/* Parses XML from memory with no network, no DTD and no entity substitution. */
+static ps_error_t parse_xml(ps_context_t *c, const char *file, const char *data, size_t size,
+                            xmlDocPtr *out)
+{
+    struct xml_errors errors = {0};
+    xmlExternalEntityLoader previous = xmlGetExternalEntityLoader();
+    xmlSetExternalEntityLoader(refuse_external);
+    xmlSetGenericErrorFunc(NULL, ignore_generic_error);
+    xmlSetStructuredErrorFunc(&errors, collect_error);
+    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+    xmlDocPtr doc = NULL;
+    if (ctxt) {
+        doc = xmlCtxtReadMemory(ctxt, data, (int)size, file, NULL, XML_PARSE_NONET);
+        xmlFreeParserCtxt(ctxt);
+    }
+    xmlSetStructuredErrorFunc(NULL, NULL);
+    xmlSetExternalEntityLoader(previous);
+    if (!ctxt)
+        return PS_ERROR_NOMEM;
+    if (!doc || errors.seen) {
+        xmlFreeDoc(doc);
+        return ps_diagnose(c, PS_ERROR_XML, file, errors.line, errors.column, "%s",
+                           errors.seen ? errors.message : "not well-formed XML");
+    }
+    if (doc->intSubset || doc->extSubset) {
+        unsigned long line = doc->intSubset ? (unsigned long)xmlGetLineNo((xmlNodePtr)doc->intSubset) : 0;
+        xmlFreeDoc(doc);
+        return ps_diagnose(c, PS_ERROR_XML, file, line, 0,
+                           "document type declarations (DTDs) are not allowed in definitions");
+    }
+    *out = doc;
+    return PS_OK;
+}
+
+static ps_error_t load_schema(ps_context_t *c)
+{
+    if (c->schema)
+        return PS_OK;
+    size_t len = strlen(c->schema_dir) + sizeof "/instrument.xsd";
+    char *file = malloc(len);
+    if (!file)
+        return PS_ERROR_NOMEM;
+    snprintf(file, len, "%s/instrument.xsd", c->schema_dir);
+    char *data;
+    size_t size;
+    xmlDocPtr doc = NULL;
+    ps_error_t err = slurp(c, file, PS_MAX_DEFINITION_BYTES, &data, &size);
+    if (!err) {
+        err = parse_xml(c, file, data, size, &doc);
+        free(data);
+    }
+    if (!err) {
+        struct xml_errors errors = {0};
+        xmlSchemaParserCtxtPtr pctxt = xmlSchemaNewDocParserCtxt(doc);
+        if (pctxt) {
+            xmlSchemaSetParserStructuredErrors(pctxt, collect_error, &errors);
+            c->schema = xmlSchemaParse(pctxt);
+            xmlSchemaFreeParserCtxt(pctxt);
+        }
+        if (!c->schema)
+            err = ps_diagnose(c, PS_ERROR_INTERNAL, file, errors.line, errors.column,
+                              "cannot compile the instrument schema: %s",
+                              errors.seen ? errors.message : "out of memory");
+    }
+    /* The compiled schema keeps pointers into its document: keep the document too. */
+    if (err)
+        xmlFreeDoc(doc);
+    free(file);
+    return err;
+}
+
+static ps_error_t validate(ps_context_t *c, const char *file, xmlDocPtr doc)
+{
+    ps_error_t err = load_schema(c);
+    if (err)
+        return err;
+    struct xml_errors errors = {0};
+    xmlSchemaValidCtxtPtr vctxt = xmlSchemaNewValidCtxt(c->schema);
+    if (!vctxt)
+        return PS_ERROR_NOMEM;
+    xmlSchemaSetValidStructuredErrors(vctxt, collect_error, &errors);
+    int rc = xmlSchemaValidateDoc(vctxt, doc);
+    xmlSchemaFreeValidCtxt(vctxt);
+    if (rc == 0)
+        return PS_OK;
+    if (rc < 0)
+        return ps_diagnose(c, PS_ERROR_INTERNAL, file, 0, 0, "schema validation failed internally");
+    return ps_diagnose(c, PS_ERROR_SCHEMA, file, errors.line, errors.column, "%s",
+                       errors.seen ? errors.message : "does not follow the instrument schema");
+}
+
+/* ---- Reading the validated document into structures. ---- */
+
+struct reader {
+    ps_context_t *context;
+    const char *file;
+    struct ps_instrument *instrument;
+    ps_arena_t *arena;
+};
+
+static int is(xmlNodePtr node, const char *name)
+{
+    return node->type == XML_ELEMENT_NODE && node->ns &&
+           xmlStrEqual(node->ns->href, BAD_CAST NS) && xmlStrEqual(node->name, BAD_CAST name);
+}
+
+static size_t count(xmlNodePtr parent, const char *name)
+{
+    size_t n = 0;
+    for (xmlNodePtr child = parent->children; child; child = child->next)
+        n += is(child, name);
+    return n;
+}
+
+/* The attribute's value in the arena, or NULL when absent. Schema-valid tokens are collapsed. */
+static const char *attr(struct reader *r, xmlNodePtr node, const char *name)
+{
+    xmlChar *value = xmlGetNoNsProp(node, BAD_CAST name);
+    if (!value)
+        return NULL;
+    char *copy = ps_arena_strdup(r->arena, (const char *)value);
+    xmlFree(value);
+    return copy;
+}
+
+static const char *text(struct reader *r, xmlNodePtr node)
+{
+    xmlChar *value = xmlNodeGetContent(node);
+    if (!value)
+        return NULL;
+    char *copy = ps_arena_strdup(r->arena, (const char *)value);
+    xmlFree(value);
+    return copy;
+}
+
+static unsigned long line_of(xmlNodePtr node)
+{
+    long line = xmlGetLineNo(node);
+    return line > 0 ? (unsigned long)line : 0;
+}
+
+static ps_error_t fail(struct reader *r, xmlNodePtr node, const char *format, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static ps_error_t fail(struct reader *r, xmlNodePtr node, const char *format, ...)
+{
+    char message[900];
+    va_list ap;
+    va_start(ap, format);
+    vsnprintf(message, sizeof message, format, ap);
+    va_end(ap);
+    return ps_diagnose(r->context, PS_ERROR_DEFINITION, r->file, node ? line_of(node) : 0, 0,
+                       "%s", message);
+}
+
+/* A number the schema has already checked is a double; refuse infinities and NaN. */
+static ps_error_t number(struct reader *r, xmlNodePtr node, const char *name, double *value)
+{
+    const char *s = attr(r, node, name);
+    if (!s || ps_parse_double(s, value) != 0)
+        return fail(r, node, "attribute %s=\"%s\" is not a finite number", name, s ? s : "");
+    return PS_OK;
+}
+
+static int flag(struct reader *r, xmlNodePtr node, const char *name)
+{
+    const char *s = attr(r, node, name);
+    return s && (strcmp(s, "true") == 0 || strcmp(s, "1") == 0);
+}
+
+static ps_error_t read_aliases(struct reader *r, xmlNodePtr node, const char ***aliases,
+                               size_t *n)
+{
+    *n = count(node, "alias");
+    *aliases = ps_arena_array(r->arena, *n ? *n : 1, sizeof **aliases);
+    if (!*aliases)
+        return PS_ERROR_NOMEM;
+    size_t i = 0;
+    for (xmlNodePtr a = node->children; a; a = a->next)
+        if (is(a, "alias") && !((*aliases)[i++] = text(r, a)))
+            return PS_ERROR_NOMEM;
+    return PS_OK;
+}
+
+static ps_error_t read_responses(struct reader *r, xmlNodePtr node, struct ps_response_set *set)
+{
+    set->id = attr(r, node, "id");
+    set->n_options = count(node, "option");
+    set->options = ps_arena_array(r->arena, set->n_options, sizeof *set->options);
+    if (!set->id || !set->options)
+        return PS_ERROR_NOMEM;
+    size_t i = 0;
+    for (xmlNodePtr o = node->children; o; o = o->next) {
+        if (!is(o, "option"))
+            continue;
+        struct ps_option *opt = &set->options[i++];
+        opt->code = attr(r, o, "code");
+        opt->label = attr(r, o, "label");
+        opt->not_applicable = flag(r, o, "na");
+        ps_error_t err = read_aliases(r, o, &opt->aliases, &opt->n_aliases);
+        if (err)
+            return err;
+        if (xmlHasProp(o, BAD_CAST "value")) {
+            if ((err = number(r, o, "value", &opt->value)))
+                return err;
+        } else if (!opt->not_applicable && ps_parse_double(opt->code, &opt->value) != 0) {
+            return fail(r, o, "response '%s' has no value: give value=\"...\" or a numeric code",
+                        opt->code);
+        }
+        /* Codes and labels must each pick one option. */
+        for (size_t j = 0; j + 1 < i; j++) {
+            const struct ps_option *prev = &set->options[j];
+            if (strcmp(prev->code, opt->code) == 0)
+                return fail(r, o, "response code '%s' appears twice in '%s'", opt->code, set->id);
+            const char *names[21] = {opt->label};
+            size_t n_names = 1;
+            for (size_t k = 0; k < opt->n_aliases && n_names < 21; k++)
+                names[n_names++] = opt->aliases[k];
+            for (size_t k = 0; k < n_names; k++) {
+                int clash = ps_strcaseeq(prev->label, names[k]) || ps_strcaseeq(prev->code, names[k]);
+                for (size_t m = 0; m < prev->n_aliases; m++)
+                    clash |= ps_strcaseeq(prev->aliases[m], names[k]);
+                if (clash)
+                    return fail(r, o, "response label '%s' of code '%s' also names code '%s'",
+                                names[k], opt->code, prev->code);
+            }
+        }
+    }
+    return PS_OK;
+}
+
+static const struct ps_response_set *find_responses(const struct ps_instrument *in,
+                                                    const char *id)
+{
+    for (size_t i = 0; i < in->n_response_sets; i++)
+        if (strcmp(in->response_sets[i].id, id) == 0)
+            return &in->response_sets[i];
+    return NULL;
+}
+
+static int names_column(const struct ps_item *item, const char *name)
+{
+    if (ps_strcaseeq(item->column, name))
+        return 1;
+    for (size_t i = 0; i < item->n_aliases; i++)
+        if (ps_strcaseeq(item->aliases[i], name))
+            return 1;
+    return 0;
+}
+
+static ps_error_t read_items(struct reader *r, xmlNodePtr node)
+{
+    struct ps_instrument *in = r->instrument;
+    const struct ps_response_set *common = find_responses(in, attr(r, node, "responses"));
+    in->n_items = count(node, "item");
+    in->items = ps_arena_array(r->arena, in->n_items, sizeof *in->items);
+    if (!in->items)
+        return PS_ERROR_NOMEM;
+    size_t i = 0;
+    for (xmlNodePtr x = node->children; x; x = x->next) {
+        if (!is(x, "item"))
+            continue;
+        struct ps_item *item = &in->items[i++];
+        item->id = attr(r, x, "id");
+        item->column = attr(r, x, "column");
+        item->label = attr(r, x, "label");
+        const char *own = attr(r, x, "responses");
+        item->responses = own ? find_responses(in, own) : common;
+        ps_error_t err = read_aliases(r, x, &item->aliases, &item->n_aliases);
+        if (err)
+            return err;
+        for (size_t j = 0; j + 1 < i; j++) {
+            const struct ps_item *prev = &in->items[j];
+            int clash = names_column(prev, item->column);
+            for (size_t k = 0; k < item->n_aliases; k++)
+                clash |= names_column(prev, item->aliases[k]);
+            if (clash)
+                return fail(r, x, "item '%s' and item '%s' share a column name or alias",
+                            item->id, prev->id);
+        }
+    }
+    return PS_OK;
+}
+
+static ps_error_t read_scale_items(struct reader *r, xmlNodePtr node, struct ps_scale *scale)
+{
+    const struct ps_instrument *in = r->instrument;
+    const char *list = attr(r, node, "items");
+    char *copy = ps_arena_strdup(r->arena, list);
+    scale->items = ps_arena_array(r->arena, in->n_items, sizeof *scale->items);
+    if (!copy || !scale->items)
+        return PS_ERROR_NOMEM;
+    char *save = NULL;
+    for (char *id = strtok_r(copy, " \t\r\n", &save); id; id = strtok_r(NULL, " \t\r\n", &save)) {
+        size_t k = 0;
+        while (k < in->n_items && strcmp(in->items[k].id, id) != 0)
+            k++;
+        if (k == in->n_items)
+            return fail(r, node, "scale '%s' lists item '%s', which is not defined", scale->id, id);
+        for (size_t j = 0; j < scale->n_items; j++)
+            if (scale->items[j] == k)
+                return fail(r, node, "scale '%s' lists item '%s' twice", scale->id, id);
+        scale->items[scale->n_items++] = k;
+    }
+    return PS_OK;
+}
+
+static ps_error_t read_missing(struct reader *r, xmlNodePtr node, struct ps_scale *scale)
+{
+    const char *rule = attr(r, node, "rule");
+    const char *max = attr(r, node, "max-missing");
+    scale->prorate = flag(r, node, "prorate");
+    if (strcmp(rule, "complete") == 0) {
+        if (max || scale->prorate)
+            return fail(r, node, "rule=\"complete\" takes neither max-missing nor prorate");
+        scale->max_missing = 0;
+        return PS_OK;
+    }
+    if (!max)
+        return fail(r, node, "rule=\"at-most\" needs max-missing=\"N\"");
+    scale->max_missing = strtoul(max, NULL, 10);
+    if (scale->max_missing >= scale->n_items)
+        return fail(r, node, "max-missing=\"%s\" must leave at least one of the %zu items answered",
+                    max, scale->n_items);
+    return PS_OK;
+}
+
+static ps_error_t read_lookup(struct reader *r, xmlNodePtr node, struct ps_scale *scale)
+{
+    size_t n = count(node, "map");
+    long first = 0, last = 0;
+    int seeded = 0;
+    for (xmlNodePtr m = node->children; m; m = m->next) {
+        if (!is(m, "map"))
+            continue;
+        const char *raw = attr(r, m, "raw");
+        errno = 0;
+        long v = strtol(raw, NULL, 10);
+        if (errno || v < -1000000 || v > 1000000)
+            return fail(r, m, "raw=\"%s\" is out of range", raw);
+        if (!seeded || v < first)
+            first = v;
+        if (!seeded || v > last)
+            last = v;
+        seeded = 1;
+    }
+    if ((unsigned long)(last - first) + 1 != n)
+        return fail(r, node, "lookup of scale '%s' has gaps: raw values %ld to %ld need %lu "
+                             "entries, %zu given",
+                    scale->id, first, last, (unsigned long)(last - first) + 1, n);
+    scale->lookup_first = first;
+    scale->n_lookup = n;
+    scale->lookup = ps_arena_array(r->arena, n, sizeof *scale->lookup);
+    if (!scale->lookup)
+        return PS_ERROR_NOMEM;
+    for (xmlNodePtr m = node->children; m; m = m->next) {
+        if (!is(m, "map"))
+            continue;
+        long v = strtol(attr(r, m, "raw"), NULL, 10);
+        double score;
+        ps_error_t err = number(r, m, "score", &score);
+        if (err)
+            return err;
+        if (score < scale->min || score > scale->max)
+            return fail(r, m, "lookup score %g is outside the range %g to %g of scale '%s'", score,
+                        scale->min, scale->max, scale->id);
+        scale->lookup[v - first] = score;
+    }
+    return PS_OK;
+}
+
+static ps_error_t read_scale(struct reader *r, xmlNodePtr node, struct ps_scale *scale)
+{
+    scale->instrument = r->instrument;
+    scale->id = attr(r, node, "id");
+    scale->label = attr(r, node, "label");
+    scale->method_name = attr(r, node, "method");
+    const char *better = attr(r, node, "better");
+    scale->lower_is_better = better && strcmp(better, "lower") == 0;
+    scale->precision = atoi(attr(r, node, "precision"));
+    ps_error_t err;
+    if ((err = number(r, node, "min", &scale->min)) || (err = number(r, node, "max", &scale->max)))
+        return err;
+    if (scale->min >= scale->max)
+        return fail(r, node, "scale '%s' has min %g not below max %g", scale->id, scale->min,
+                    scale->max);
+    if ((err = read_scale_items(r, node, scale)))
+        return err;
+    for (xmlNodePtr x = node->children; x; x = x->next) {
+        if (is(x, "missing"))
+            err = read_missing(r, x, scale);
+        else if (is(x, "lookup"))
+            err = read_lookup(r, x, scale);
+        if (err)
+            return err;
+    }
+    return PS_OK;
+}
+
+static struct ps_scale *find_scale(struct ps_instrument *in, const char *id)
+{
+    for (size_t i = 0; i < in->n_scales; i++)
+        if (strcmp(in->scales[i].id, id) == 0)
+            return &in->scales[i];
+    return NULL;
+}
+
+/* Bands must cover the scale's range in order, without overlap or gap at its precision. */
+static ps_error_t read_bands(struct reader *r, xmlNodePtr node)
+{
+    struct ps_scale *scale = find_scale(r->instrument, attr(r, node, "scale"));
+    scale->n_bands = count(node, "band");
+    scale->bands = ps_arena_array(r->arena, scale->n_bands, sizeof *scale->bands);
+    if (!scale->bands)
+        return PS_ERROR_NOMEM;
+    const double step = pow(10.0, -scale->precision), tolerance = step / 1000;
+    size_t i = 0;
+    for (xmlNodePtr b = node->children; b; b = b->next) {
+        if (!is(b, "band"))
+            continue;
+        struct ps_band *band = &scale->bands[i];
+        ps_error_t err;
+        if ((err = number(r, b, "min", &band->min)) || (err = number(r, b, "max", &band->max)))
+            return err;
+        band->label = attr(r, b, "label");
+        if (band->min > band->max)
+            return fail(r, b, "band '%s' has min %g above max %g", band->label, band->min,
+                        band->max);
+        double expected = i == 0 ? scale->min : scale->bands[i - 1].max + step;
+        if (fabs(band->min - expected) > tolerance) {
+            if (i == 0)
+                return fail(r, b, "bands of scale '%s' must start at its minimum %g, not %g",
+                            scale->id, scale->min, band->min);
+            return fail(r, b, "band '%s' starts at %g: after '%s' (to %g) the next band must start "
+                              "at %g, or bands %s",
+                        band->label, band->min, scale->bands[i - 1].label, scale->bands[i - 1].max,
+                        expected, band->min < expected ? "overlap" : "leave a gap");
+        }
+        i++;
+    }
+    if (fabs(scale->bands[i - 1].max - scale->max) > tolerance)
+        return fail(r, node, "bands of scale '%s' end at %g, not at its maximum %g", scale->id,
+                    scale->bands[i - 1].max, scale->max);
+    return PS_OK;
+}
+
+static ps_error_t read_change(struct reader *r, xmlNodePtr node)
+{
+    struct ps_scale *scale = find_scale(r->instrument, attr(r, node, "scale"));
+    ps_error_t err;
+    for (xmlNodePtr x = node->children; x; x = x->next) {
+        if (is(x, "meaningful")) {
+            if ((err = number(r, x, "points", &scale->meaningful)))
+                return err;
+            if (scale->meaningful <= 0)
+                return fail(r, x, "meaningful change must be above 0 points");
+            scale->has_meaningful = 1;
+        } else if (is(x, "reliable")) {
+            int has_sem = xmlHasProp(x, BAD_CAST "sem") != NULL;
+            int has_sd = xmlHasProp(x, BAD_CAST "sd") != NULL;
+            int has_r = xmlHasProp(x, BAD_CAST "reliability") != NULL;
+            if (has_sem == (has_sd || has_r) || has_sd != has_r)
+                return fail(r, x, "reliable change needs either sem, or sd with reliability");
+            if (has_sem) {
+                if ((err = number(r, x, "sem", &scale->sem)))
+                    return err;
+            } else {
+                double sd, rel;
+                if ((err = number(r, x, "sd", &sd)) || (err = number(r, x, "reliability", &rel)))
+                    return err;
+                if (sd <= 0 || rel <= 0 || rel >= 1)
+                    return fail(r, x, "reliable change needs sd > 0 and 0 < reliability < 1");
+                scale->sem = sd * sqrt(1 - rel);
+            }
+            if (scale->sem <= 0)
+                return fail(r, x, "standard error of measurement must be above 0");
+            scale->has_sem = 1;
+        }
+    }
+    return PS_OK;
+}
+
+static ps_error_t read_instrument(struct reader *r, xmlNodePtr root)
+{
+    struct ps_instrument *in = r->instrument;
+    in->file = ps_arena_strdup(r->arena, r->file);
+    in->id = attr(r, root, "id");
+    in->version = attr(r, root, "version");
+    in->plugin_name = attr(r, root, "plugin");
+    in->n_response_sets = count(root, "responses");
+    in->n_scales = count(root, "scale");
+    in->n_parameters = count(root, "parameter");
+    in->response_sets = ps_arena_array(r->arena, in->n_response_sets, sizeof *in->response_sets);
+    in->scales = ps_arena_array(r->arena, in->n_scales, sizeof *in->scales);
+    in->parameters = ps_arena_array(r->arena, in->n_parameters + 1, sizeof *in->parameters);
+    if (!in->file || !in->response_sets || !in->scales || !in->parameters)
+        return PS_ERROR_NOMEM;
+    size_t n_sets = 0, n_scales = 0, n_parameters = 0;
+    ps_error_t err = PS_OK;
+    /* The schema fixes the order: responses come before items, scales before bands. */
+    for (xmlNodePtr x = root->children; x && !err; x = x->next) {
+        if (is(x, "title"))
+            in->title = text(r, x);
+        else if (is(x, "notice"))
+            in->notice = text(r, x);
+        else if (is(x, "parameter")) {
+            struct ps_parameter *p = &in->parameters[n_parameters++];
+            p->name = attr(r, x, "name");
+            err = number(r, x, "value", &p->value);
+        } else if (is(x, "responses"))
+            err = read_responses(r, x, &in->response_sets[n_sets++]);
+        else if (is(x, "items"))
+            err = read_items(r, x);
+        else if (is(x, "scale")) {
+            struct ps_scale *scale = &in->scales[n_scales++];
+            err = read_scale(r, x, scale);
+            for (size_t j = 0; !err && j + 1 < n_scales; j++)
+                if (strcmp(in->scales[j].id, scale->id) == 0)
+                    err = fail(r, x, "scale '%s' is defined twice", scale->id);
+        } else if (is(x, "bands"))
+            err = read_bands(r, x);
+        else if (is(x, "change"))
+            err = read_change(r, x);
+    }
+    if (!err && (!in->title || !in->notice || !in->id || !in->version || !in->plugin_name))
+        err = PS_ERROR_NOMEM;
+    return err;
+}
+
+/* Binds each scale to its plugin's method and lets the method check the scale. */
+static ps_error_t bind_methods(ps_context_t *c, struct ps_instrument *in)
+{
+    const ps_plugin_t *plugin;
+    ps_error_t err = ps_plugin_get(c, in->plugin_name, in->file, &plugin);
+    if (err)
+        return err;
+    for (size_t i = 0; i < in->n_scales; i++) {
+        struct ps_scale *scale = &in->scales[i];
+        for (size_t m = 0; m < plugin->n_methods && !scale->method; m++)
+            if (strcmp(plugin->methods[m].name, scale->method_name) == 0)
+                scale->method = &plugin->methods[m];
+        if (!scale->method)
+            return ps_diagnose(c, PS_ERROR_DEFINITION, in->file, 0, 0,
+                               "scale '%s': plugin '%s' has no method '%s'", scale->id,
+                               in->plugin_name, scale->method_name);
+        char why[512] = "";
+        if (scale->method->check && scale->method->check(scale, why, sizeof why) != 0)
+            return ps_diagnose(c, PS_ERROR_DEFINITION, in->file, 0, 0, "scale '%s': %s",
+                               scale->id, why[0] ? why : "refused by its method");
+    }
+    return PS_OK;
+}
+
+ps_error_t ps_definition_read(ps_context_t *c, const char *file, struct ps_instrument **out)
+{
+    *out = NULL;
+    char *data = NULL;
+    size_t size;
+    xmlDocPtr doc = NULL;
+    struct ps_instrument *in = NULL;
+    ps_error_t err = slurp(c, file, PS_MAX_DEFINITION_BYTES, &data, &size);
+    if (err)
+        goto cleanup;
+    if ((err = parse_xml(c, file, data, size, &doc)) || (err = validate(c, file, doc)))
+        goto cleanup;
+    ps_arena_t *arena = ps_arena_new();
+    if (!arena || !(in = ps_arena_alloc(arena, sizeof *in))) {
+        ps_arena_free(arena);
+        err = PS_ERROR_NOMEM;
+        goto cleanup;
+    }
+    in->arena = arena;
+    struct reader r = {c, file, in, arena};
+    if ((err = read_instrument(&r, xmlDocGetRootElement(doc))) || (err = bind_methods(c, in)))
+        goto cleanup;
+    *out = in;
+    in = NULL;
+cleanup:
+    ps_definition_free(in);
+    xmlFreeDoc(doc);
+    free(data);
+    return err;
+}
+
+void ps_definition_free(struct ps_instrument *in)
+{
+    if (in)
+        ps_arena_free(in->arena);
+}
+
+/* ---- Accessors. ---- */
+
+const char *ps_instrument_id(const ps_instrument_t *in) { return in->id; }
+const char *ps_instrument_title(const ps_instrument_t *in) { return in->title; }
+const char *ps_instrument_version(const ps_instrument_t *in) { return in->version; }
+const char *ps_instrument_notice(const ps_instrument_t *in) { return in->notice; }
+const char *ps_instrument_plugin(const ps_instrument_t *in) { return in->plugin_name; }
+const char *ps_instrument_file(const ps_instrument_t *in) { return in->file; }
+size_t ps_instrument_item_count(const ps_instrument_t *in) { return in->n_items; }
+size_t ps_instrument_scale_count(const ps_instrument_t *in) { return in->n_scales; }
+
+const ps_item_t *ps_instrument_item(const ps_instrument_t *in, size_t index)
+{
+    return index < in->n_items ? &in->items[index] : NULL;
+}
+
+const ps_scale_t *ps_instrument_scale(const ps_instrument_t *in, size_t index)
+{
+    return index < in->n_scales ? &in->scales[index] : NULL;
+}
+
+const ps_scale_t *ps_instrument_find_scale(const ps_instrument_t *in, const char *id)
+{
+    return find_scale((struct ps_instrument *)in, id);
+}
+
+int ps_instrument_parameter(const ps_instrument_t *in, const char *name, double *value)
+{
+    for (size_t i = 0; i < in->n_parameters; i++)
+        if (strcmp(in->parameters[i].name, name) == 0) {
+            *value = in->parameters[i].value;
+            return 1;
+        }
+    return 0;
+}
+
+const char *ps_item_id(const ps_item_t *item) { return item->id; }
+const char *ps_item_column(const ps_item_t *item) { return item->column; }
+const char *ps_item_label(const ps_item_t *item) { return item->label; }
+
+int ps_item_value_range(const ps_item_t *item, double *min, double *max)
+{
+    int any = 0;
+    for (size_t i = 0; i < item->responses->n_options; i++) {
+        const struct ps_option *o = &item->responses->options[i];
+        if (o->not_applicable)
+            continue;
+        if (!any || o->value < *min)
+            *min = o->value;
+        if (!any || o->value > *max)
+            *max = o->value;
+        any = 1;
+    }
+    return any;
+}
+
+const char *ps_scale_id(const ps_scale_t *s) { return s->id; }
+const char *ps_scale_label(const ps_scale_t *s) { return s->label ? s->label : s->id; }
+const char *ps_scale_method(const ps_scale_t *s) { return s->method_name; }
+const ps_instrument_t *ps_scale_instrument(const ps_scale_t *s) { return s->instrument; }
+int ps_scale_precision(const ps_scale_t *s) { return s->precision; }
+double ps_scale_min(const ps_scale_t *s) { return s->min; }
+double ps_scale_max(const ps_scale_t *s) { return s->max; }
+int ps_scale_lower_is_better(const ps_scale_t *s) { return s->lower_is_better; }
+size_t ps_scale_band_count(const ps_scale_t *s) { return s->n_bands; }
+size_t ps_scale_item_count(const ps_scale_t *s) { return s->n_items; }
+int ps_scale_prorates(const ps_scale_t *s) { return s->prorate; }
+int ps_scale_has_lookup(const ps_scale_t *s) { return s->n_lookup > 0; }
+
+const ps_item_t *ps_scale_item(const ps_scale_t *s, size_t index)
+{
+    return index < s->n_items ? &s->instrument->items[s->items[index]] : NULL;
+}
+
+const char *ps_scale_band(const ps_scale_t *s, size_t index, double *min, double *max)
+{
+    if (index >= s->n_bands)
+        return NULL;
+    if (min)
+        *min = s->bands[index].min;
+    if (max)
+        *max = s->bands[index].max;
+    return s->bands[index].label;
+}
+
+const char *ps_scale_band_of(const ps_scale_t *s, double score)
+{
+    const double tolerance = pow(10.0, -s->precision) / 1000;
+    for (size_t i = 0; i < s->n_bands; i++)
+        if (score >= s->bands[i].min - tolerance && score <= s->bands[i].max + tolerance)
+            return s->bands[i].label;
+    return NULL;
+}
+
+int ps_scale_meaningful_change(const ps_scale_t *s, double *points)
+{
+    if (s->has_meaningful)
+        *points = s->meaningful;
+    return s->has_meaningful;
+}
+
+int ps_scale_sem(const ps_scale_t *s, double *sem)
+{
+    if (s->has_sem)
+        *sem = s->sem;
+    return s->has_sem;
+}

@@ -1,0 +1,127 @@
+/* Private to libpromscore: structures behind the public opaque types. */
+#ifndef PROMSCORE_INTERNAL_H
+#define PROMSCORE_INTERNAL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <promscore/plugin.h>
+
+#include "arena.h"
+
+/* One answer a response set allows. */
+struct ps_option {
+    const char *code;      /* as written in a batch cell */
+    const char *label;     /* matched case-insensitively, like the aliases */
+    const char **aliases;
+    size_t n_aliases;
+    double value;
+    int not_applicable;
+};
+
+struct ps_response_set {
+    const char *id;
+    struct ps_option *options;
+    size_t n_options;
+};
+
+struct ps_item {
+    const char *id;
+    const char *column;
+    const char *label;
+    const char **aliases;
+    size_t n_aliases;
+    const struct ps_response_set *responses;
+};
+
+struct ps_band {
+    double min, max;
+    const char *label;
+};
+
+struct ps_scale {
+    const struct ps_instrument *instrument;
+    const char *id;
+    const char *label;
+    const char *method_name;
+    const ps_method_t *method;
+    size_t *items;          /* indices into instrument->items */
+    size_t n_items;
+    double min, max;
+    int precision;
+    int lower_is_better;
+    size_t max_missing;     /* 0: every item must be answered */
+    int prorate;
+    long lookup_first;      /* raw value of lookup[0]; raws are contiguous */
+    double *lookup;
+    size_t n_lookup;
+    struct ps_band *bands;  /* ascending, contiguous */
+    size_t n_bands;
+    int has_meaningful;
+    double meaningful;
+    int has_sem;
+    double sem;
+};
+
+struct ps_parameter {
+    const char *name;
+    double value;
+};
+
+struct ps_instrument {
+    ps_arena_t *arena;      /* owns everything below */
+    const char *file;
+    const char *id;
+    const char *title;
+    const char *version;
+    const char *notice;
+    const char *plugin_name;
+    struct ps_response_set *response_sets;
+    size_t n_response_sets;
+    struct ps_item *items;
+    size_t n_items;
+    struct ps_scale *scales;
+    size_t n_scales;
+    struct ps_parameter *parameters;
+    size_t n_parameters;
+};
+
+struct ps_plugin_handle;
+
+struct ps_context {
+    ps_diagnostic_fn diagnose;
+    void *diagnose_user;
+    char *plugin_path;
+    char *instrument_path;
+    char *schema_dir;
+    void *schema;           /* xmlSchemaPtr, parsed on first use */
+    struct ps_plugin_handle *plugins;
+    size_t n_plugins;
+    struct ps_instrument **instruments;
+    size_t n_instruments;
+};
+
+/* Reports a diagnostic through the context's handler and returns 'error'. */
+ps_error_t ps_diagnose(const ps_context_t *context, ps_error_t error, const char *file,
+                       unsigned long line, unsigned long column, const char *format, ...)
+    __attribute__((format(printf, 6, 7)));
+
+/* Plugins (plugin.c). Finds a loaded plugin or loads it from the plugin path. */
+ps_error_t ps_plugin_get(ps_context_t *context, const char *name, const char *wanted_by,
+                         const ps_plugin_t **plugin);
+void ps_plugins_unload(ps_context_t *context);
+
+/* Definitions (instrument.c). */
+ps_error_t ps_definition_read(ps_context_t *context, const char *file,
+                              struct ps_instrument **instrument);
+void ps_definition_free(struct ps_instrument *instrument);
+
+/* Text helpers (text.c). */
+int ps_strcaseeq(const char *a, const char *b);
+/* Trims ASCII spaces and tabs in place; returns the start and sets *length. */
+const char *ps_trim(const char *text, size_t *length);
+/* Nonzero when text is valid UTF-8. */
+int ps_utf8_valid(const char *text, size_t length);
+/* Parses a finite decimal number that fills the text; returns 0 on success. */
+int ps_parse_double(const char *text, double *value);
+
+#endif

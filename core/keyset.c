@@ -1,0 +1,181 @@
+/*
+ * Open addressing over a dense array of records: the table holds 4-byte
+ * record numbers, so its empty slots cost little, and ids are stored once in
+ * a byte pool (consecutive keys of one row share them).
+ */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "keyset.h"
+
+struct record {
+    uint32_t id_offset;     /* into pool: a uint32 length, then the id's bytes */
+    uint32_t hash;
+    uint32_t line;
+    uint16_t file;
+    uint16_t timepoint;
+    uint16_t instrument;
+};
+
+struct ps_keyset {
+    struct record *records;
+    size_t n_records, records_size;
+    uint32_t *slots;        /* record number + 1; 0 is empty */
+    size_t n_slots;         /* a power of two */
+    char *pool;
+    size_t pool_used, pool_size;
+    uint32_t last_id;       /* offset of the id stored last, for reuse */
+    int has_last_id;
+};
+
+ps_keyset_t *ps_keyset_new(void)
+{
+    ps_keyset_t *set = calloc(1, sizeof *set);
+    if (!set)
+        return NULL;
+    set->n_slots = 1024;
+    set->slots = calloc(set->n_slots, sizeof *set->slots);
+    if (!set->slots) {
+        free(set);
+        return NULL;
+    }
+    return set;
+}
+
+void ps_keyset_free(ps_keyset_t *set)
+{
+    if (!set)
+        return;
+    free(set->records);
+    free(set->slots);
+    free(set->pool);
+    free(set);
+}
+
+static uint32_t hash_of(const ps_key_t *key)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (size_t i = 0; i < key->id_length; i++)
+        h = (h ^ (unsigned char)key->id[i]) * 16777619u;
+    h = (h ^ key->timepoint) * 16777619u;
+    h = (h ^ key->instrument) * 16777619u;
+    return h ^ (h >> 15);
+}
+
+static const char *id_at(const ps_keyset_t *set, uint32_t offset, uint32_t *length)
+{
+    memcpy(length, set->pool + offset, sizeof *length);
+    return set->pool + offset + sizeof *length;
+}
+
+static int same(const ps_keyset_t *set, const struct record *r, const ps_key_t *key, uint32_t h)
+{
+    if (r->hash != h || r->timepoint != key->timepoint || r->instrument != key->instrument)
+        return 0;
+    uint32_t length;
+    const char *id = id_at(set, r->id_offset, &length);
+    return length == key->id_length && memcmp(id, key->id, length) == 0;
+}
+
+/* The slot holding the key, or the empty slot where it would go. */
+static size_t probe(const ps_keyset_t *set, const ps_key_t *key, uint32_t h)
+{
+    size_t mask = set->n_slots - 1, i = h & mask;
+    while (set->slots[i] && !same(set, &set->records[set->slots[i] - 1], key, h))
+        i = (i + 1) & mask;
+    return i;
+}
+
+int ps_keyset_find(const ps_keyset_t *set, const ps_key_t *key, ps_key_origin_t *first)
+{
+    uint32_t slot = set->slots[probe(set, key, hash_of(key))];
+    if (!slot)
+        return 0;
+    const struct record *r = &set->records[slot - 1];
+    first->file = r->file;
+    first->line = r->line;
+    return 1;
+}
+
+static int rehash(ps_keyset_t *set)
+{
+    size_t n = set->n_slots * 2;
+    uint32_t *slots = calloc(n, sizeof *slots);
+    if (!slots)
+        return -1;
+    for (size_t k = 0; k < set->n_records; k++) {
+        size_t i = set->records[k].hash & (n - 1);
+        while (slots[i])
+            i = (i + 1) & (n - 1);
+        slots[i] = (uint32_t)k + 1;
+    }
+    free(set->slots);
+    set->slots = slots;
+    set->n_slots = n;
+    return 0;
+}
+
+static int store_id(ps_keyset_t *set, const ps_key_t *key, uint32_t *offset)
+{
+    if (set->has_last_id) {
+        uint32_t length;
+        const char *id = id_at(set, set->last_id, &length);
+        if (length == key->id_length && memcmp(id, key->id, length) == 0) {
+            *offset = set->last_id;
+            return 0;
+        }
+    }
+    size_t need = sizeof(uint32_t) + key->id_length;
+    if (key->id_length > UINT32_MAX || set->pool_used + need > UINT32_MAX)
+        return -1;
+    if (set->pool_used + need > set->pool_size) {
+        size_t size = set->pool_size ? set->pool_size : 4096;
+        while (size < set->pool_used + need)
+            size *= 2;
+        char *pool = realloc(set->pool, size);
+        if (!pool)
+            return -1;
+        set->pool = pool;
+        set->pool_size = size;
+    }
+    uint32_t length = (uint32_t)key->id_length;
+    memcpy(set->pool + set->pool_used, &length, sizeof length);
+    memcpy(set->pool + set->pool_used + sizeof length, key->id, length);
+    *offset = set->last_id = (uint32_t)set->pool_used;
+    set->has_last_id = 1;
+    set->pool_used += need;
+    return 0;
+}
+
+int ps_keyset_add(ps_keyset_t *set, const ps_key_t *key, ps_key_origin_t origin)
+{
+    if (set->n_records >= UINT32_MAX - 1)
+        return -1;
+    if ((set->n_records + 1) * 10 > set->n_slots * 7 && rehash(set) != 0)
+        return -1;
+    if (set->n_records == set->records_size) {
+        size_t size = set->records_size ? set->records_size * 2 : 1024;
+        struct record *records = realloc(set->records, size * sizeof *records);
+        if (!records)
+            return -1;
+        set->records = records;
+        set->records_size = size;
+    }
+    uint32_t offset;
+    if (store_id(set, key, &offset) != 0)
+        return -1;
+    uint32_t h = hash_of(key);
+    struct record *r = &set->records[set->n_records];
+    r->id_offset = offset;
+    r->hash = h;
+    r->line = origin.line > UINT32_MAX ? UINT32_MAX : (uint32_t)origin.line;
+    r->file = (uint16_t)origin.file;
+    r->timepoint = (uint16_t)key->timepoint;
+    r->instrument = (uint16_t)key->instrument;
+    size_t slot = probe(set, key, h);
+    set->slots[slot] = (uint32_t)++set->n_records;
+    return 0;
+}

@@ -1,0 +1,35 @@
+/*
+ * The participant x timepoint x instrument keys seen so far, to refuse
+ * duplicates across every batch of a run. One 20-byte record per key plus the
+ * participant id's bytes: the only memory that grows with a batch. Private.
+ */
+#ifndef PROMSCORE_KEYSET_H
+#define PROMSCORE_KEYSET_H
+
+#include <stddef.h>
+
+typedef struct ps_keyset ps_keyset_t;
+
+/* Where a key was first seen: the batch's index in the run and its line. */
+typedef struct ps_key_origin {
+    unsigned file;
+    unsigned long line;
+} ps_key_origin_t;
+
+typedef struct ps_key {
+    const char *id;         /* participant id, not necessarily NUL-terminated */
+    size_t id_length;
+    unsigned timepoint;     /* interned by the caller, < 65536 */
+    unsigned instrument;    /* index in the context, < 65536 */
+} ps_key_t;
+
+ps_keyset_t *ps_keyset_new(void);
+void ps_keyset_free(ps_keyset_t *set);
+
+/* Returns 1 and sets *first when the key is present, else 0. */
+int ps_keyset_find(const ps_keyset_t *set, const ps_key_t *key, ps_key_origin_t *first);
+
+/* Adds a key known to be absent. Returns 0, or -1 when out of memory or past 4 GiB of ids. */
+int ps_keyset_add(ps_keyset_t *set, const ps_key_t *key, ps_key_origin_t origin);
+
+#endif

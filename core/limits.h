@@ -1,0 +1,14 @@
+/* Limits on hostile or broken input. Documented in promscore(1), LIMITS. */
+#ifndef PROMSCORE_LIMITS_H
+#define PROMSCORE_LIMITS_H
+
+/* Largest instrument definition or schema file. */
+#define PS_MAX_DEFINITION_BYTES (4u * 1024 * 1024)
+/* Largest single CSV field. */
+#define PS_MAX_FIELD_BYTES (1u * 1024 * 1024)
+/* Most columns in a batch. */
+#define PS_MAX_COLUMNS 4096u
+/* Largest record (all fields of one row together). */
+#define PS_MAX_RECORD_BYTES (8u * 1024 * 1024)
+
+#endif

@@ -1,0 +1,247 @@
+/*
+ * promscore: scoring of outcome surveys (WEMWBS, SWEMWBS, ...) from CSV batches.
+ *
+ * The header for programs that use the library. Plugin authors include
+ * <promscore/plugin.h>, which includes this one.
+ *
+ * The flow is one way: a context loads instrument definitions (XML, validated
+ * against the installed schema) and the plugins that score them; a scorer reads
+ * batches (CSV) row by row and hands every scale score and every refused row or
+ * cell to the caller's handlers. Nothing is kept per row beyond one small record
+ * per participant x timepoint x instrument, used to refuse duplicates.
+ *
+ * All objects are opaque. Functions that can fail return ps_error_t; details of
+ * the failure (file, line, column, message) go to the context's diagnostic
+ * handler.
+ */
+#ifndef PROMSCORE_H
+#define PROMSCORE_H
+
+#include <stddef.h>
+#include <promscore/version.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Outcome of a library call. */
+typedef enum ps_error {
+    PS_OK = 0,
+    PS_ERROR_NOMEM,      /**< out of memory */
+    PS_ERROR_USAGE,      /**< the caller asked for something impossible (unknown instrument, ...) */
+    PS_ERROR_READ,       /**< a file could not be opened or read */
+    PS_ERROR_WRITE,      /**< a file could not be written */
+    PS_ERROR_BATCH,      /**< a batch is not usable: not CSV, no header, no id column, ... */
+    PS_ERROR_LIMIT,      /**< an input exceeds a documented limit */
+    PS_ERROR_XML,        /**< a definition is not well-formed XML, or has a DTD */
+    PS_ERROR_SCHEMA,     /**< a definition does not follow schemas/instrument.xsd */
+    PS_ERROR_DEFINITION, /**< a definition follows the schema but its rules are inconsistent */
+    PS_ERROR_PLUGIN,     /**< a plugin is missing, is not a plugin, or refused a definition */
+    PS_ERROR_ABI,        /**< a plugin was built for another plugin ABI */
+    PS_ERROR_ABORTED,    /**< a handler asked the scorer to stop */
+    PS_ERROR_INTERNAL    /**< a bug in promscore or a plugin */
+} ps_error_t;
+
+/** A short English description of an error code (never NULL). */
+const char *ps_error_message(ps_error_t error);
+
+/** Where and why something failed. Line and column are 1-based; 0 when unknown. */
+typedef struct ps_diagnostic {
+    ps_error_t error;
+    const char *file;    /**< file concerned, or NULL */
+    unsigned long line;
+    unsigned long column;
+    const char *message; /**< one line, no trailing newline */
+} ps_diagnostic_t;
+
+typedef void (*ps_diagnostic_fn)(const ps_diagnostic_t *diagnostic, void *user);
+
+/* ------------------------------------------------------------------------- */
+/* Context: instruments and the plugins that score them.                     */
+
+typedef struct ps_context ps_context_t;
+typedef struct ps_instrument ps_instrument_t;
+typedef struct ps_item ps_item_t;
+typedef struct ps_scale ps_scale_t;
+
+/**
+ * Creates a context. Plugins are searched in the directories of the environment
+ * variable PROMSCORE_PLUGIN_PATH (colon-separated) when it is set, else in the
+ * configured plugin directory; definitions in PROMSCORE_INSTRUMENT_PATH, else
+ * the configured instrument directory; the schema in PROMSCORE_SCHEMA_DIR, else
+ * the configured schema directory. The current directory is never searched.
+ */
+ps_error_t ps_context_new(ps_context_t **context);
+void ps_context_free(ps_context_t *context);
+
+/** Receives every diagnostic; without one, diagnostics are dropped. */
+void ps_context_set_diagnostic_handler(ps_context_t *context, ps_diagnostic_fn fn, void *user);
+
+/** Overrides the plugin search path (colon-separated directories). */
+ps_error_t ps_context_set_plugin_path(ps_context_t *context, const char *path);
+/** Overrides the directory holding instrument.xsd. */
+ps_error_t ps_context_set_schema_dir(ps_context_t *context, const char *dir);
+
+/**
+ * Loads every *.xml definition in the instrument path (colon-separated
+ * directories; NULL for the default described at ps_context_new), in name
+ * order, with the plugins they name. A definition that fails stops the load.
+ */
+ps_error_t ps_context_load_instruments(ps_context_t *context, const char *path);
+
+/** Loads one definition file. Two instruments with one id are refused. */
+ps_error_t ps_context_load_instrument(ps_context_t *context, const char *file,
+                                      const ps_instrument_t **instrument);
+
+size_t ps_context_instrument_count(const ps_context_t *context);
+const ps_instrument_t *ps_context_instrument(const ps_context_t *context, size_t index);
+/** The instrument with this id, or NULL. */
+const ps_instrument_t *ps_context_find_instrument(const ps_context_t *context, const char *id);
+
+/* ------------------------------------------------------------------------- */
+/* Instruments, items and scales, as their definition describes them.         */
+
+const char *ps_instrument_id(const ps_instrument_t *instrument);
+const char *ps_instrument_title(const ps_instrument_t *instrument);
+const char *ps_instrument_version(const ps_instrument_t *instrument);
+/** The licence or copyright notice that copies of the instrument must carry. */
+const char *ps_instrument_notice(const ps_instrument_t *instrument);
+/** The plugin that scores the instrument. */
+const char *ps_instrument_plugin(const ps_instrument_t *instrument);
+/** The definition file it was loaded from. */
+const char *ps_instrument_file(const ps_instrument_t *instrument);
+size_t ps_instrument_item_count(const ps_instrument_t *instrument);
+const ps_item_t *ps_instrument_item(const ps_instrument_t *instrument, size_t index);
+size_t ps_instrument_scale_count(const ps_instrument_t *instrument);
+const ps_scale_t *ps_instrument_scale(const ps_instrument_t *instrument, size_t index);
+/** The scale with this id, or NULL. */
+const ps_scale_t *ps_instrument_find_scale(const ps_instrument_t *instrument, const char *id);
+
+const char *ps_item_id(const ps_item_t *item);
+/** The batch column that holds the item's answers (aliases are also accepted). */
+const char *ps_item_column(const ps_item_t *item);
+const char *ps_item_label(const ps_item_t *item);
+
+const char *ps_scale_id(const ps_scale_t *scale);
+const char *ps_scale_label(const ps_scale_t *scale);
+const char *ps_scale_method(const ps_scale_t *scale);
+const ps_instrument_t *ps_scale_instrument(const ps_scale_t *scale);
+/** Number of items the scale is computed from. */
+size_t ps_scale_item_count(const ps_scale_t *scale);
+/** The scale's index'th item. */
+const ps_item_t *ps_scale_item(const ps_scale_t *scale, size_t index);
+/** Number of decimal places scores of this scale are reported with. */
+int ps_scale_precision(const ps_scale_t *scale);
+double ps_scale_min(const ps_scale_t *scale);
+double ps_scale_max(const ps_scale_t *scale);
+/** Nonzero when a lower score is the better one (e.g. ONS4 anxiety). */
+int ps_scale_lower_is_better(const ps_scale_t *scale);
+/** Number of bands of the scale's score (0 when it has none). */
+size_t ps_scale_band_count(const ps_scale_t *scale);
+/** Label of band 'index' and its inclusive bounds. */
+const char *ps_scale_band(const ps_scale_t *scale, size_t index, double *min, double *max);
+/** The band a score falls in, or NULL. */
+const char *ps_scale_band_of(const ps_scale_t *scale, double score);
+/** Meaningful change in points; returns 0 when the definition gives none. */
+int ps_scale_meaningful_change(const ps_scale_t *scale, double *points);
+/** Standard error of measurement for reliable change; returns 0 when none is given. */
+int ps_scale_sem(const ps_scale_t *scale, double *sem);
+
+/* ------------------------------------------------------------------------- */
+/* Scoring batches.                                                           */
+
+typedef struct ps_scorer ps_scorer_t;
+
+/** How batches are read. Zero-initialise and set what you need. */
+typedef struct ps_score_options {
+    /** Instruments to score; NULL or empty: every loaded instrument whose item
+     * columns are all present in a batch. */
+    const char *const *instruments;
+    size_t n_instruments;
+    /** Participant id column; NULL for "participant_id". */
+    const char *id_column;
+    /** Timepoint column; NULL for "timepoint". Ignored when timepoint is set. */
+    const char *timepoint_column;
+    /** One timepoint label for every row of every batch, or NULL. */
+    const char *timepoint;
+    /** Columns carried unchanged to every score of a row (e.g. site). */
+    const char *const *keep;
+    size_t n_keep;
+    /** CSV file with columns header,item mapping a batch's own headers to items
+     * written INSTRUMENT.ITEM (e.g. "Q1 optimistic,wemwbs.1"), or NULL. */
+    const char *map_file;
+} ps_score_options_t;
+
+/** The score of one scale for one row. */
+typedef struct ps_score {
+    const char *file;
+    unsigned long line;          /**< line where the row starts */
+    const char *participant_id;
+    const char *timepoint;
+    const ps_instrument_t *instrument;
+    const ps_scale_t *scale;
+    int has_value;               /**< 0 when status is not "ok" */
+    double value;                /**< rounded to the scale's precision */
+    const char *band;            /**< NULL when the scale has no bands or no value */
+    unsigned answered;           /**< items of the scale answered */
+    const char *status;          /**< "ok", or a short reason such as "incomplete" */
+    const char *const *kept;     /**< values of the kept columns, in option order */
+} ps_score_t;
+
+/** A row, or one cell of it, that was refused. */
+typedef struct ps_reject {
+    const char *file;
+    unsigned long line;
+    unsigned long column;        /**< 1-based field number; 0 for the whole row */
+    const char *participant_id;  /**< "" when unknown */
+    const char *column_name;     /**< "" for the whole row */
+    const char *value;           /**< the refused text, "" for the whole row */
+    const char *reason;
+} ps_reject_t;
+
+/** What one batch's header matched. */
+typedef struct ps_batch_start {
+    const char *file;
+    const ps_instrument_t *const *instruments;
+    size_t n_instruments;
+    int detected;                /**< instruments were found from the header, not asked for */
+} ps_batch_start_t;
+
+/** Totals for one batch. rows_read == rows_scored + rows_rejected. */
+typedef struct ps_batch_summary {
+    const char *file;
+    unsigned long rows_read;
+    unsigned long rows_scored;    /**< rows that produced scores (some may not be "ok") */
+    unsigned long rows_rejected;  /**< rows refused whole: see the rejects */
+    unsigned long cells_rejected; /**< refused answers in scored rows */
+    unsigned long scores_ok;
+    unsigned long scores_not_ok;  /**< incomplete, invalid answer, ... */
+} ps_batch_summary_t;
+
+/** Callbacks of a scorer. A handler returning nonzero stops the batch with PS_ERROR_ABORTED. */
+typedef struct ps_score_handlers {
+    int (*batch_start)(const ps_batch_start_t *start, void *user);
+    int (*score)(const ps_score_t *score, void *user);
+    int (*reject)(const ps_reject_t *reject, void *user);
+    int (*batch_end)(const ps_batch_summary_t *summary, void *user);
+    void *user;
+} ps_score_handlers_t;
+
+/** Creates a scorer. The context must outlive it; options are copied. */
+ps_error_t ps_scorer_new(ps_context_t *context, const ps_score_options_t *options,
+                         const ps_score_handlers_t *handlers, ps_scorer_t **scorer);
+void ps_scorer_free(ps_scorer_t *scorer);
+
+/**
+ * Reads one batch and scores it. Participant x timepoint x instrument
+ * duplicates are refused across every batch given to the same scorer.
+ * Returns PS_OK when the batch was read to the end (rows may still have been
+ * rejected: see the summary), or the error that stopped it.
+ */
+ps_error_t ps_scorer_score_file(ps_scorer_t *scorer, const char *file);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

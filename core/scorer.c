@@ -1,0 +1,731 @@
+/*
+ * Scoring batches: header -> plan, then each row -> responses -> scale
+ * scores, handed to the caller as they are made.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csvread.h"
+#include "internal.h"
+#include "keyset.h"
+
+enum { MAX_BATCHES = 65535, MAX_TIMEPOINTS = 65535 };
+
+/* Field numbers that are not fields. */
+#define NO_FIELD SIZE_MAX             /* absent from the header */
+#define CLAIMED_TWICE (SIZE_MAX - 1)  /* two headers hold one item */
+
+/* A --map entry: a batch header that holds one item of one instrument. */
+struct mapping {
+    char *header;
+    const struct ps_instrument *instrument;
+    size_t item;
+};
+
+/* Where one instrument's items are in the current batch. */
+struct planned {
+    const struct ps_instrument *instrument;
+    unsigned index;          /* in the context, for duplicate keys */
+    size_t *item_field;      /* per item */
+};
+
+struct ps_scorer {
+    ps_context_t *context;
+    ps_score_handlers_t handlers;
+    char *id_column, *timepoint_column, *timepoint;
+    char **keep;
+    size_t n_keep;
+    const struct ps_instrument **wanted;  /* NULL: detect per batch */
+    size_t n_wanted;
+    struct mapping *map;
+    size_t n_map;
+    ps_keyset_t *keys;
+    char **timepoints;
+    size_t n_timepoints, last_timepoint;
+    unsigned n_batches;
+    ps_response_t *responses;        /* one per item of the largest instrument */
+    ps_response_t *scale_responses;
+
+    /* The batch being read. */
+    const char *file;
+    unsigned batch;
+    int have_header;
+    size_t n_fields;
+    char **header;
+    size_t id_field, timepoint_field, *keep_field;
+    const char **kept;
+    struct planned *planned;
+    size_t n_planned;
+    ps_batch_summary_t summary;
+};
+
+static char *dup_or_default(const char *s, const char *fallback)
+{
+    return strdup(s ? s : fallback);
+}
+
+static int header_is(const char *header, const char *name)
+{
+    return ps_strcaseeq(header, name);
+}
+
+static ps_error_t read_map_record(const ps_csv_record_t *rec, void *user);
+
+struct map_reader {
+    ps_scorer_t *scorer;
+    const char *file;
+    int seen_header;
+};
+
+static ps_error_t load_map(ps_scorer_t *s, const char *file)
+{
+    struct map_reader m = {s, file, 0};
+    ps_error_t err = ps_csv_read(s->context, file, read_map_record, &m);
+    if (!err && !m.seen_header)
+        err = ps_diagnose(s->context, PS_ERROR_USAGE, file, 0, 0,
+                          "empty map file: expected a header row 'header,item'");
+    return err;
+}
+
+static ps_error_t read_map_record(const ps_csv_record_t *rec, void *user)
+{
+    struct map_reader *m = user;
+    ps_scorer_t *s = m->scorer;
+    if (!m->seen_header) {
+        m->seen_header = 1;
+        if (rec->n_fields != 2 || !header_is(rec->fields[0], "header") ||
+            !header_is(rec->fields[1], "item"))
+            return ps_diagnose(s->context, PS_ERROR_USAGE, m->file, rec->line, 0,
+                               "map files start with the header row 'header,item'");
+        return PS_OK;
+    }
+    if (rec->n_fields != 2)
+        return ps_diagnose(s->context, PS_ERROR_USAGE, m->file, rec->line, 0,
+                           "expected 2 fields (header,item), found %zu", rec->n_fields);
+    const char *target = rec->fields[1];
+    const char *dot = strchr(target, '.');
+    char instrument_id[128];
+    if (!dot || (size_t)(dot - target) >= sizeof instrument_id)
+        return ps_diagnose(s->context, PS_ERROR_USAGE, m->file, rec->line, 2,
+                           "item '%s' must be written INSTRUMENT.ITEM, e.g. wemwbs.1", target);
+    memcpy(instrument_id, target, (size_t)(dot - target));
+    instrument_id[dot - target] = '\0';
+    const struct ps_instrument *in = ps_context_find_instrument(s->context, instrument_id);
+    if (!in)
+        return ps_diagnose(s->context, PS_ERROR_USAGE, m->file, rec->line, 2,
+                           "unknown instrument '%s'", instrument_id);
+    size_t item = 0;
+    while (item < in->n_items && strcmp(in->items[item].id, dot + 1) != 0)
+        item++;
+    if (item == in->n_items)
+        return ps_diagnose(s->context, PS_ERROR_USAGE, m->file, rec->line, 2,
+                           "instrument '%s' has no item '%s'", instrument_id, dot + 1);
+    for (size_t i = 0; i < s->n_map; i++) {
+        if (header_is(s->map[i].header, rec->fields[0]))
+            return ps_diagnose(s->context, PS_ERROR_USAGE, m->file, rec->line, 1,
+                               "header '%s' is mapped twice", rec->fields[0]);
+        if (s->map[i].instrument == in && s->map[i].item == item)
+            return ps_diagnose(s->context, PS_ERROR_USAGE, m->file, rec->line, 2,
+                               "item '%s' is mapped twice", target);
+    }
+    struct mapping *grown = realloc(s->map, (s->n_map + 1) * sizeof *grown);
+    if (!grown)
+        return PS_ERROR_NOMEM;
+    s->map = grown;
+    char *header = strdup(rec->fields[0]);
+    if (!header)
+        return PS_ERROR_NOMEM;
+    s->map[s->n_map++] = (struct mapping){header, in, item};
+    return PS_OK;
+}
+
+ps_error_t ps_scorer_new(ps_context_t *context, const ps_score_options_t *options,
+                         const ps_score_handlers_t *handlers, ps_scorer_t **out)
+{
+    *out = NULL;
+    ps_scorer_t *s = calloc(1, sizeof *s);
+    if (!s)
+        return PS_ERROR_NOMEM;
+    s->context = context;
+    if (handlers)
+        s->handlers = *handlers;
+    ps_error_t err = PS_ERROR_NOMEM;
+    s->id_column = dup_or_default(options->id_column, "participant_id");
+    s->timepoint_column = dup_or_default(options->timepoint_column, "timepoint");
+    s->timepoint = options->timepoint ? strdup(options->timepoint) : NULL;
+    s->keys = ps_keyset_new();
+    if (!s->id_column || !s->timepoint_column || (options->timepoint && !s->timepoint) || !s->keys)
+        goto fail;
+    if (options->n_keep) {
+        if (!(s->keep = calloc(options->n_keep, sizeof *s->keep)))
+            goto fail;
+        for (; s->n_keep < options->n_keep; s->n_keep++)
+            if (!(s->keep[s->n_keep] = strdup(options->keep[s->n_keep])))
+                goto fail;
+    }
+    if (options->n_instruments) {
+        if (!(s->wanted = calloc(options->n_instruments, sizeof *s->wanted)))
+            goto fail;
+        for (size_t i = 0; i < options->n_instruments; i++) {
+            const char *id = options->instruments[i];
+            const ps_instrument_t *in = ps_context_find_instrument(context, id);
+            if (!in) {
+                err = ps_diagnose(context, PS_ERROR_USAGE, NULL, 0, 0,
+                                  "unknown instrument '%s' (see 'promscore instruments')", id);
+                goto fail;
+            }
+            for (size_t j = 0; j < s->n_wanted; j++)
+                if (s->wanted[j] == in) {
+                    err = ps_diagnose(context, PS_ERROR_USAGE, NULL, 0, 0,
+                                      "instrument '%s' is asked for twice", id);
+                    goto fail;
+                }
+            s->wanted[s->n_wanted++] = in;
+        }
+    }
+    size_t most_items = 1;
+    for (size_t i = 0; i < context->n_instruments; i++)
+        if (context->instruments[i]->n_items > most_items)
+            most_items = context->instruments[i]->n_items;
+    s->responses = calloc(most_items, sizeof *s->responses);
+    s->scale_responses = calloc(most_items, sizeof *s->scale_responses);
+    if (!s->responses || !s->scale_responses)
+        goto fail;
+    if (options->map_file && (err = load_map(s, options->map_file)))
+        goto fail;
+    *out = s;
+    return PS_OK;
+fail:
+    ps_scorer_free(s);
+    return err;
+}
+
+static void forget_batch(ps_scorer_t *s)
+{
+    for (size_t i = 0; i < s->n_fields; i++)
+        free(s->header[i]);
+    free(s->header);
+    for (size_t i = 0; i < s->n_planned; i++)
+        free(s->planned[i].item_field);
+    free(s->planned);
+    free(s->keep_field);
+    free(s->kept);
+    s->header = NULL;
+    s->planned = NULL;
+    s->keep_field = NULL;
+    s->kept = NULL;
+    s->n_fields = s->n_planned = 0;
+    s->have_header = 0;
+}
+
+void ps_scorer_free(ps_scorer_t *s)
+{
+    if (!s)
+        return;
+    forget_batch(s);
+    free(s->id_column);
+    free(s->timepoint_column);
+    free(s->timepoint);
+    for (size_t i = 0; i < s->n_keep; i++)
+        free(s->keep[i]);
+    free(s->keep);
+    free(s->wanted);
+    for (size_t i = 0; i < s->n_map; i++)
+        free(s->map[i].header);
+    free(s->map);
+    ps_keyset_free(s->keys);
+    for (size_t i = 0; i < s->n_timepoints; i++)
+        free(s->timepoints[i]);
+    free(s->timepoints);
+    free(s->responses);
+    free(s->scale_responses);
+    free(s);
+}
+
+/* ---- The header: which field holds what. ---- */
+
+static ps_error_t batch_error(ps_scorer_t *s, unsigned long line, unsigned long column,
+                              const char *format, ...) __attribute__((format(printf, 4, 5)));
+
+static ps_error_t batch_error(ps_scorer_t *s, unsigned long line, unsigned long column,
+                              const char *format, ...)
+{
+    char message[900];
+    va_list ap;
+    va_start(ap, format);
+    vsnprintf(message, sizeof message, format, ap);
+    va_end(ap);
+    return ps_diagnose(s->context, PS_ERROR_BATCH, s->file, line, column, "%s", message);
+}
+
+static size_t find_field(const ps_scorer_t *s, const char *name)
+{
+    for (size_t i = 0; i < s->n_fields; i++)
+        if (header_is(s->header[i], name))
+            return i;
+    return NO_FIELD;
+}
+
+static int mapped_elsewhere(const ps_scorer_t *s, const char *header)
+{
+    for (size_t i = 0; i < s->n_map; i++)
+        if (header_is(s->map[i].header, header))
+            return 1;
+    return 0;
+}
+
+/*
+ * The field holding an item: a --map entry if one names it, else the one
+ * header matching its column name or an alias. NO_FIELD when absent;
+ * CLAIMED_TWICE (after a diagnostic) when two headers claim it.
+ */
+static size_t item_field(ps_scorer_t *s, unsigned long line, const struct ps_instrument *in,
+                         size_t item)
+{
+    for (size_t i = 0; i < s->n_map; i++)
+        if (s->map[i].instrument == in && s->map[i].item == item)
+            return find_field(s, s->map[i].header);
+    size_t found = NO_FIELD;
+    for (size_t f = 0; f < s->n_fields; f++) {
+        const struct ps_item *it = &in->items[item];
+        int match = header_is(s->header[f], it->column);
+        for (size_t a = 0; a < it->n_aliases && !match; a++)
+            match = header_is(s->header[f], it->aliases[a]);
+        if (!match || mapped_elsewhere(s, s->header[f]))
+            continue;
+        if (found != NO_FIELD) {
+            batch_error(s, line, f + 1, "columns '%s' and '%s' both hold item %s.%s",
+                        s->header[found], s->header[f], in->id, it->id);
+            return CLAIMED_TWICE;
+        }
+        found = f;
+    }
+    return found;
+}
+
+/* Plans one instrument; returns 1 when all its items were found, 0 when some are missing. */
+static int plan_instrument(ps_scorer_t *s, unsigned long line, const struct ps_instrument *in,
+                           size_t *fields, char *missing, size_t missing_size, ps_error_t *err)
+{
+    int complete = 1;
+    size_t used = 0;
+    missing[0] = '\0';
+    for (size_t i = 0; i < in->n_items; i++) {
+        fields[i] = item_field(s, line, in, i);
+        if (fields[i] == CLAIMED_TWICE) {
+            *err = PS_ERROR_BATCH;
+            return 0;
+        }
+        if (fields[i] == NO_FIELD) {
+            complete = 0;
+            int n = snprintf(missing + used, missing_size - used, "%s%s", used ? ", " : "",
+                             in->items[i].column);
+            used = n > 0 && used + (size_t)n < missing_size ? used + (size_t)n : used;
+        }
+    }
+    return complete;
+}
+
+static unsigned instrument_index(const ps_scorer_t *s, const struct ps_instrument *in)
+{
+    unsigned i = 0;
+    while (s->context->instruments[i] != in)
+        i++;
+    return i;
+}
+
+static ps_error_t add_planned(ps_scorer_t *s, const struct ps_instrument *in, size_t *fields)
+{
+    struct planned *p = &s->planned[s->n_planned++];
+    p->instrument = in;
+    p->index = instrument_index(s, in);
+    p->item_field = fields;
+    return PS_OK;
+}
+
+static ps_error_t plan_instruments(ps_scorer_t *s, unsigned long line)
+{
+    const size_t n_candidates = s->n_wanted ? s->n_wanted : s->context->n_instruments;
+    s->planned = calloc(n_candidates ? n_candidates : 1, sizeof *s->planned);
+    if (!s->planned)
+        return PS_ERROR_NOMEM;
+    char missing[600], closest[700] = "";
+    size_t closest_found = 0;
+    for (size_t c = 0; c < n_candidates; c++) {
+        const struct ps_instrument *in = s->n_wanted ? s->wanted[c] : s->context->instruments[c];
+        size_t *fields = calloc(in->n_items, sizeof *fields);
+        if (!fields)
+            return PS_ERROR_NOMEM;
+        ps_error_t err = PS_OK;
+        int complete = plan_instrument(s, line, in, fields, missing, sizeof missing, &err);
+        if (err) {
+            free(fields);
+            return err;
+        }
+        if (complete) {
+            add_planned(s, in, fields);
+            continue;
+        }
+        free(fields);
+        if (s->n_wanted)
+            return batch_error(s, line, 0, "instrument '%s': no column for %s", in->id, missing);
+        size_t found = 0;
+        for (size_t i = 0; i < in->n_items; i++)
+            found += item_field(s, line, in, i) < CLAIMED_TWICE;
+        if (found > closest_found) {
+            closest_found = found;
+            snprintf(closest, sizeof closest, " (closest: %s, %zu of %zu item columns; missing %s)",
+                     in->id, found, in->n_items, missing);
+        }
+    }
+    if (s->n_planned == 0)
+        return batch_error(s, line, 0,
+                           "no instrument has all its item columns in this batch%s; name "
+                           "columns as 'promscore template' prints them, or give --map",
+                           closest);
+    return PS_OK;
+}
+
+static ps_error_t read_header(ps_scorer_t *s, const ps_csv_record_t *rec)
+{
+    s->n_fields = rec->n_fields;
+    s->header = calloc(rec->n_fields, sizeof *s->header);
+    if (!s->header)
+        return PS_ERROR_NOMEM;
+    for (size_t i = 0; i < rec->n_fields; i++) {
+        size_t len = rec->lengths[i];
+        const char *name = ps_trim(rec->fields[i], &len);
+        if (memchr(rec->fields[i], '\0', rec->lengths[i]) || !ps_utf8_valid(name, len))
+            return batch_error(s, rec->line, i + 1,
+                               "header name is not valid UTF-8 text (NUL or invalid bytes)");
+        if (!(s->header[i] = strndup(name, len)))
+            return PS_ERROR_NOMEM;
+        for (size_t j = 0; j < i && len; j++)
+            if (header_is(s->header[j], s->header[i]))
+                return batch_error(s, rec->line, i + 1,
+                                   "column name '%s' repeats column %zu: each column needs its "
+                                   "own name",
+                                   s->header[i], j + 1);
+    }
+    if ((s->id_field = find_field(s, s->id_column)) == NO_FIELD)
+        return batch_error(s, rec->line, 0,
+                           "no participant id column '%s' in the header (see --id-column)",
+                           s->id_column);
+    if (!s->timepoint && (s->timepoint_field = find_field(s, s->timepoint_column)) == NO_FIELD)
+        return batch_error(s, rec->line, 0,
+                           "no timepoint column '%s': add one, or give --timepoint LABEL for "
+                           "the whole batch",
+                           s->timepoint_column);
+    s->keep_field = calloc(s->n_keep + 1, sizeof *s->keep_field);
+    s->kept = calloc(s->n_keep + 1, sizeof *s->kept);
+    if (!s->keep_field || !s->kept)
+        return PS_ERROR_NOMEM;
+    for (size_t k = 0; k < s->n_keep; k++)
+        if ((s->keep_field[k] = find_field(s, s->keep[k])) == NO_FIELD)
+            return batch_error(s, rec->line, 0, "no column '%s' to keep", s->keep[k]);
+    ps_error_t err = plan_instruments(s, rec->line);
+    if (err)
+        return err;
+    const ps_instrument_t *chosen[s->n_planned];
+    for (size_t i = 0; i < s->n_planned; i++)
+        chosen[i] = s->planned[i].instrument;
+    ps_batch_start_t start = {s->file, chosen, s->n_planned, s->n_wanted == 0};
+    if (s->handlers.batch_start && s->handlers.batch_start(&start, s->handlers.user))
+        return PS_ERROR_ABORTED;
+    s->have_header = 1;
+    return PS_OK;
+}
+
+/* ---- Rows. ---- */
+
+static ps_error_t reject(ps_scorer_t *s, unsigned long line, size_t field, const char *id,
+                         const char *value, const char *reason)
+{
+    ps_reject_t r = {s->file, line, field == NO_FIELD ? 0 : field + 1, id ? id : "",
+                     field == NO_FIELD ? "" : s->header[field], value ? value : "", reason};
+    if (s->handlers.reject && s->handlers.reject(&r, s->handlers.user))
+        return PS_ERROR_ABORTED;
+    return PS_OK;
+}
+
+static ps_error_t reject_row(ps_scorer_t *s, unsigned long line, const char *id,
+                             const char *reason)
+{
+    s->summary.rows_rejected++;
+    return reject(s, line, NO_FIELD, id, NULL, reason);
+}
+
+/* The trimmed text of a field when it is clean UTF-8 with no NUL, else NULL. */
+static const char *clean_field(const ps_csv_record_t *rec, size_t field)
+{
+    size_t len = rec->lengths[field];
+    if (memchr(rec->fields[field], '\0', len) || !ps_utf8_valid(rec->fields[field], len))
+        return NULL;
+    char *text = rec->fields[field] + (ps_trim(rec->fields[field], &len) - rec->fields[field]);
+    text[len] = '\0';
+    return text;
+}
+
+static long intern_timepoint(ps_scorer_t *s, const char *label)
+{
+    if (s->n_timepoints && strcmp(s->timepoints[s->last_timepoint], label) == 0)
+        return (long)s->last_timepoint;
+    for (size_t i = 0; i < s->n_timepoints; i++)
+        if (strcmp(s->timepoints[i], label) == 0)
+            return (long)(s->last_timepoint = i);
+    if (s->n_timepoints == MAX_TIMEPOINTS)
+        return -2;
+    char **grown = realloc(s->timepoints, (s->n_timepoints + 1) * sizeof *grown);
+    if (!grown)
+        return -1;
+    s->timepoints = grown;
+    if (!(s->timepoints[s->n_timepoints] = strdup(label)))
+        return -1;
+    return (long)(s->last_timepoint = s->n_timepoints++);
+}
+
+/* Describes the codes a response set accepts, e.g. "1-5" or "0, 1, 9". */
+static void describe_codes(const struct ps_response_set *set, char *out, size_t size)
+{
+    double lo = 0, hi = 0;
+    int contiguous = 1, any = 0;
+    for (size_t i = 0; i < set->n_options; i++) {
+        double v;
+        if (ps_parse_double(set->options[i].code, &v) != 0 || v != floor(v)) {
+            contiguous = 0;
+            break;
+        }
+        lo = any && lo < v ? lo : v;
+        hi = any && hi > v ? hi : v;
+        any = 1;
+    }
+    if (contiguous && any && hi - lo + 1 == (double)set->n_options) {
+        snprintf(out, size, "%.0f-%.0f", lo, hi);
+        return;
+    }
+    size_t used = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < set->n_options && used < size; i++) {
+        int n = snprintf(out + used, size - used, "%s%s", i ? ", " : "", set->options[i].code);
+        if (n < 0)
+            break;
+        used += (size_t)n;
+    }
+}
+
+static int is_number(const char *text)
+{
+    double v;
+    return ps_parse_double(text, &v) == 0 && strspn(text, "+-0123456789.") == strlen(text);
+}
+
+/*
+ * One cell to one response. Codes match exactly, labels and aliases in any
+ * case; blank is missing. Anything else is refused with a reason.
+ */
+static ps_answer_t read_answer(const struct ps_item *item, const char *cell, double *value,
+                               char *reason, size_t reason_size)
+{
+    const struct ps_response_set *set = item->responses;
+    if (!*cell)
+        return PS_ANSWER_MISSING;
+    for (size_t i = 0; i < set->n_options; i++)
+        if (strcmp(set->options[i].code, cell) == 0) {
+            *value = set->options[i].value;
+            return set->options[i].not_applicable ? PS_ANSWER_NOT_APPLICABLE : PS_ANSWER_GIVEN;
+        }
+    for (size_t i = 0; i < set->n_options; i++) {
+        const struct ps_option *o = &set->options[i];
+        int match = ps_strcaseeq(o->label, cell) || ps_strcaseeq(o->code, cell);
+        for (size_t a = 0; a < o->n_aliases && !match; a++)
+            match = ps_strcaseeq(o->aliases[a], cell);
+        if (match) {
+            *value = o->value;
+            return o->not_applicable ? PS_ANSWER_NOT_APPLICABLE : PS_ANSWER_GIVEN;
+        }
+    }
+    char codes[200];
+    describe_codes(set, codes, sizeof codes);
+    if (is_number(cell))
+        snprintf(reason, reason_size, "%s (codes are %s)",
+                 strchr(cell, '.') ? "not a whole-number code" : "code out of range", codes);
+    else
+        snprintf(reason, reason_size, "unknown response label (codes are %s)", codes);
+    return PS_ANSWER_INVALID;
+}
+
+static double round_to(double value, int precision)
+{
+    double scale = pow(10.0, precision);
+    return round(value * scale) / scale;
+}
+
+/* Applies the missing-item rule, the method, the lookup, rounding and bands. */
+static void score_scale(ps_scorer_t *s, const struct ps_scale *scale, ps_score_t *out)
+{
+    unsigned answered = 0;
+    int invalid = 0;
+    for (size_t j = 0; j < scale->n_items; j++) {
+        s->scale_responses[j] = s->responses[scale->items[j]];
+        answered += s->scale_responses[j].answer == PS_ANSWER_GIVEN;
+        invalid |= s->scale_responses[j].answer == PS_ANSWER_INVALID;
+    }
+    out->answered = answered;
+    out->has_value = 0;
+    out->band = NULL;
+    if (invalid) {
+        out->status = "invalid_response";
+        return;
+    }
+    if (scale->n_items - answered > scale->max_missing) {
+        out->status = "incomplete";
+        return;
+    }
+    ps_result_t result = scale->method->score(scale, s->scale_responses);
+    if (result.status) {
+        out->status = result.status;
+        return;
+    }
+    double value = result.value;
+    if (scale->n_lookup) {
+        double raw = round(value);
+        if (fabs(value - raw) > 1e-9 || raw < (double)scale->lookup_first ||
+            raw >= (double)scale->lookup_first + (double)scale->n_lookup) {
+            out->status = "no_lookup_entry";
+            return;
+        }
+        value = scale->lookup[(long)raw - scale->lookup_first];
+    }
+    value = round_to(value, scale->precision);
+    if (!isfinite(value) || value < scale->min || value > scale->max) {
+        out->status = "out_of_range";
+        return;
+    }
+    out->value = value;
+    out->has_value = 1;
+    out->band = ps_scale_band_of(scale, value);
+    out->status = "ok";
+}
+
+static ps_error_t score_row(ps_scorer_t *s, const ps_csv_record_t *rec)
+{
+    if (rec->n_fields != s->n_fields) {
+        char reason[120];
+        snprintf(reason, sizeof reason, "ragged row: %zu fields, the header has %zu",
+                 rec->n_fields, s->n_fields);
+        return reject_row(s, rec->line, "", reason);
+    }
+    const char *id = clean_field(rec, s->id_field);
+    if (!id)
+        return reject_row(s, rec->line, "", "participant id is not valid UTF-8 text");
+    if (!*id)
+        return reject_row(s, rec->line, "", "missing participant id");
+    const char *timepoint = s->timepoint;
+    if (!timepoint) {
+        if (!(timepoint = clean_field(rec, s->timepoint_field)))
+            return reject_row(s, rec->line, id, "timepoint is not valid UTF-8 text");
+        if (!*timepoint)
+            return reject_row(s, rec->line, id, "missing timepoint");
+    }
+    for (size_t k = 0; k < s->n_keep; k++)
+        if (!(s->kept[k] = clean_field(rec, s->keep_field[k]))) {
+            char reason[200];
+            snprintf(reason, sizeof reason, "column '%s' is not valid UTF-8 text", s->keep[k]);
+            return reject_row(s, rec->line, id, reason);
+        }
+    long tp = intern_timepoint(s, timepoint);
+    if (tp == -1)
+        return PS_ERROR_NOMEM;
+    if (tp == -2)
+        return ps_diagnose(s->context, PS_ERROR_LIMIT, s->file, rec->line, 0,
+                           "more than %d distinct timepoints", MAX_TIMEPOINTS);
+
+    /* A row is a duplicate when any of its instruments was seen for this person and time. */
+    for (size_t p = 0; p < s->n_planned; p++) {
+        ps_key_t key = {id, strlen(id), (unsigned)tp, s->planned[p].index};
+        ps_key_origin_t first;
+        if (ps_keyset_find(s->keys, &key, &first)) {
+            char reason[700];
+            const char *where = first.file == s->batch ? "" : " of another batch";
+            snprintf(reason, sizeof reason,
+                     "duplicate: participant '%.200s' at timepoint '%.100s' already has %s on "
+                     "line %lu%s",
+                     id, timepoint, s->planned[p].instrument->id, first.line, where);
+            return reject_row(s, rec->line, id, reason);
+        }
+    }
+    for (size_t p = 0; p < s->n_planned; p++) {
+        ps_key_t key = {id, strlen(id), (unsigned)tp, s->planned[p].index};
+        if (ps_keyset_add(s->keys, &key, (ps_key_origin_t){s->batch, rec->line}) != 0)
+            return ps_diagnose(s->context, PS_ERROR_NOMEM, s->file, rec->line, 0,
+                               "out of memory for participant records");
+    }
+
+    s->summary.rows_scored++;
+    for (size_t p = 0; p < s->n_planned; p++) {
+        const struct ps_instrument *in = s->planned[p].instrument;
+        for (size_t i = 0; i < in->n_items; i++) {
+            size_t field = s->planned[p].item_field[i];
+            ps_response_t *r = &s->responses[i];
+            char reason[300];
+            const char *cell = clean_field(rec, field);
+            if (!cell) {
+                r->answer = PS_ANSWER_INVALID;
+                snprintf(reason, sizeof reason, "answer is not valid UTF-8 text");
+            } else {
+                r->answer = read_answer(&in->items[i], cell, &r->value, reason, sizeof reason);
+            }
+            if (r->answer == PS_ANSWER_INVALID) {
+                s->summary.cells_rejected++;
+                ps_error_t err = reject(s, rec->line, field, id, cell ? cell : "", reason);
+                if (err)
+                    return err;
+            }
+        }
+        for (size_t k = 0; k < in->n_scales; k++) {
+            ps_score_t score = {.file = s->file, .line = rec->line, .participant_id = id,
+                                .timepoint = timepoint, .instrument = in,
+                                .scale = &in->scales[k], .kept = s->kept};
+            score_scale(s, &in->scales[k], &score);
+            if (score.has_value)
+                s->summary.scores_ok++;
+            else
+                s->summary.scores_not_ok++;
+            if (s->handlers.score && s->handlers.score(&score, s->handlers.user))
+                return PS_ERROR_ABORTED;
+        }
+    }
+    return PS_OK;
+}
+
+static ps_error_t on_record(const ps_csv_record_t *rec, void *user)
+{
+    ps_scorer_t *s = user;
+    if (!s->have_header)
+        return read_header(s, rec);
+    s->summary.rows_read++;
+    return score_row(s, rec);
+}
+
+ps_error_t ps_scorer_score_file(ps_scorer_t *s, const char *file)
+{
+    if (s->n_batches == MAX_BATCHES)
+        return ps_diagnose(s->context, PS_ERROR_LIMIT, file, 0, 0,
+                           "more than %d batches in one run", MAX_BATCHES);
+    forget_batch(s);
+    s->file = file;
+    s->batch = s->n_batches++;
+    memset(&s->summary, 0, sizeof s->summary);
+    s->summary.file = file;
+    ps_error_t err = ps_csv_read(s->context, file, on_record, s);
+    if (!err && !s->have_header)
+        err = batch_error(s, 0, 0, "empty file: a batch starts with a header row");
+    if (!err && s->handlers.batch_end && s->handlers.batch_end(&s->summary, s->handlers.user))
+        err = PS_ERROR_ABORTED;
+    return err;
+}
