@@ -122,7 +122,11 @@ static ps_error_t parse_xml(ps_context_t *c, const char *file, const char *data,
                            errors.seen ? errors.message : "not well-formed XML");
     }
     if (doc->intSubset || doc->extSubset) {
-        unsigned long line = doc->intSubset ? (unsigned long)xmlGetLineNo((xmlNodePtr)doc->intSubset) : 0;
+        /* libxml2 keeps no line for a DTD node: find the declaration in the text. */
+        const char *at = strstr(data, "<!DOCTYPE");
+        unsigned long line = at ? 1 : 0;
+        for (const char *p = data; at && p < at; p++)
+            line += *p == '\n';
         xmlFreeDoc(doc);
         return ps_diagnose(c, PS_ERROR_XML, file, line, 0,
                            "document type declarations (DTDs) are not allowed in definitions");

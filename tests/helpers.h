@@ -1,0 +1,55 @@
+/* Shared by the Criterion tests: score CSV text through the library and keep what comes out. */
+#ifndef PROMSCORE_TEST_HELPERS_H
+#define PROMSCORE_TEST_HELPERS_H
+
+#include <stddef.h>
+#include <promscore/promscore.h>
+
+struct captured_score {
+    char *participant_id, *timepoint, *instrument, *scale, *status, *band, *kept0;
+    int has_value;
+    double value;
+    unsigned answered;
+    unsigned long line;
+};
+
+struct captured_reject {
+    char *file, *participant_id, *column_name, *value, *reason;
+    unsigned long line, column;
+};
+
+struct captured_diagnostic {
+    ps_error_t error;
+    char *file, *message;
+    unsigned long line, column;
+};
+
+struct capture {
+    struct captured_score scores[512];
+    size_t n_scores;
+    struct captured_reject rejects[128];
+    size_t n_rejects;
+    struct captured_diagnostic diagnostics[16];
+    size_t n_diagnostics;
+    ps_batch_summary_t summary;
+    char *detected;  /* instruments named at batch start, comma-separated */
+};
+
+/* A new file in a fresh temporary directory holding 'content' (length bytes, or strlen when -1). */
+char *test_file(const char *name, const char *content, long length);
+/* A path under tests/data in the source tree. */
+char *test_data(const char *relative);
+/* Sends a context's diagnostics to 'capture'. */
+void test_capture_diagnostics(ps_context_t *context, struct capture *capture);
+/* A context with a capturing diagnostic handler and every installed instrument loaded. */
+ps_context_t *test_context(struct capture *capture);
+/* Scores CSV text as one batch; options may be NULL. */
+ps_error_t test_score_text(struct capture *capture, const char *csv,
+                           const ps_score_options_t *options);
+/* The score of participant x timepoint x scale ("instrument.scale"), or NULL. */
+const struct captured_score *test_find(const struct capture *capture, const char *participant,
+                                       const char *timepoint, const char *scale);
+/* A CSV batch: header "participant_id,timepoint,<prefix>1..<prefix>n" and one row of codes. */
+char *test_batch(const char *prefix, const int *codes, size_t n);
+
+#endif

@@ -1,0 +1,313 @@
+/* Instrument definitions and plugins that must be refused, each with file and line. */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "helpers.h"
+
+/*
+ * A small valid definition. PLUGIN, BEFORE_ROOT, LOOKUP, BANDS and TITLE are
+ * replaced by each test; the line numbers in the comments are the file's.
+ */
+static const char *const base =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"                                       /* 1 */
+    "BEFORE_ROOT\n"                                                                      /* 2 */
+    "<instrument xmlns=\"urn:promscore:instrument:1\" id=\"tiny\" version=\"1\" "
+    "plugin=\"PLUGIN\">\n"                                                               /* 3 */
+    "  <title>TITLE</title>\n"                                                           /* 4 */
+    "  <notice>Test only.</notice>\n"                                                    /* 5 */
+    "  <sources><source id=\"s\">test</source></sources>\n"                              /* 6 */
+    "  <responses id=\"r\"><option code=\"0\" label=\"no\"/>"
+    "<option code=\"1\" label=\"yes\"/></responses>\n"                                   /* 7 */
+    "  <items responses=\"r\"><item id=\"1\" column=\"t1\" label=\"one\"/>"
+    "<item id=\"2\" column=\"t2\" label=\"two\"/></items>\n"                             /* 8 */
+    "  <scale id=\"sum\" method=\"METHOD\" items=\"1 2\" min=\"0\" max=\"2\" "
+    "precision=\"0\">LOOKUP</scale>\n"                                                   /* 9 */
+    "  BANDS\n"                                                                          /* 10 */
+    "</instrument>\n";
+
+struct edits {
+    const char *plugin, *before_root, *title, *method, *lookup, *bands;
+};
+
+static char *replace(const char *text, const char *key, const char *value)
+{
+    const char *at = strstr(text, key);
+    cr_assert_not_null(at, "%s", key);
+    char *out;
+    cr_assert_geq(asprintf(&out, "%.*s%s%s", (int)(at - text), text, value, at + strlen(key)), 0);
+    return out;
+}
+
+static char *definition_text(struct edits e)
+{
+    char *s = replace(base, "PLUGIN", e.plugin ? e.plugin : "scale");
+    s = replace(s, "BEFORE_ROOT", e.before_root ? e.before_root : "");
+    s = replace(s, "TITLE", e.title ? e.title : "Tiny");
+    s = replace(s, "METHOD", e.method ? e.method : "sum");
+    s = replace(s, "LOOKUP", e.lookup ? e.lookup : "");
+    return replace(s, "BANDS", e.bands ? e.bands : "");
+}
+
+static char *definition(struct edits e)
+{
+    return test_file("tiny.xml", definition_text(e), -1);
+}
+
+/* Loads a definition into a fresh context; returns the error and keeps the diagnostics. */
+static ps_error_t load(struct capture *c, const char *file)
+{
+    ps_context_t *context;
+    cr_assert_eq(ps_context_new(&context), PS_OK);
+    test_capture_diagnostics(context, c);
+    ps_error_t err = ps_context_load_instrument(context, file, NULL);
+    ps_context_free(context);
+    return err;
+}
+
+static void assert_refused(struct capture *c, ps_error_t got, ps_error_t want, const char *file,
+                           unsigned long line, const char *words)
+{
+    cr_assert_eq(got, want, "got %s, want %s", ps_error_message(got), ps_error_message(want));
+    cr_assert_geq(c->n_diagnostics, 1);
+    const struct captured_diagnostic *d = &c->diagnostics[0];
+    cr_assert_eq(d->error, want);
+    if (file)
+        cr_assert_str_eq(d->file, file);
+    if (line)
+        cr_assert_eq(d->line, line, "line %lu: %s", d->line, d->message);
+    cr_assert(strstr(d->message, words), "'%s' not in: %s", words, d->message);
+}
+
+Test(definitions, the_base_definition_is_valid)
+{
+    struct capture c = {0};
+    cr_assert_eq(load(&c, definition((struct edits){0})), PS_OK);
+    cr_assert_eq(c.n_diagnostics, 0);
+}
+
+Test(definitions, shipped_definitions_are_valid)
+{
+    struct capture c = {0};
+    ps_context_t *context = test_context(&c);
+    cr_assert_eq(ps_context_instrument_count(context), 2);
+    const ps_instrument_t *w = ps_context_find_instrument(context, "wemwbs");
+    cr_assert_eq(ps_instrument_item_count(w), 14);
+    cr_assert_eq(ps_instrument_scale_count(w), 2);
+    double points, sem;
+    const ps_scale_t *total = ps_instrument_find_scale(w, "total");
+    cr_assert(ps_scale_meaningful_change(total, &points));
+    cr_assert_float_eq(points, 3.0, 1e-12);
+    /* Jacobson-Truax from SD 8.96 and alpha 0.91: 1.96 * sqrt(2) * SEM = 7.45 points. */
+    cr_assert(ps_scale_sem(total, &sem));
+    cr_assert_float_eq(1.96 * sqrt(2.0) * sem, 7.45, 0.005);
+    ps_context_free(context);
+}
+
+Test(definitions, schema_violation_names_file_and_line)
+{
+    struct capture c = {0};
+    char *file = definition((struct edits){.method = "sum\" bogus=\"1"});
+    assert_refused(&c, load(&c, file), PS_ERROR_SCHEMA, file, 9, "bogus");
+}
+
+Test(definitions, a_dtd_is_refused)
+{
+    struct capture c = {0};
+    char *file = definition((struct edits){.before_root = "<!DOCTYPE instrument [ <!ENTITY t \"x\"> ]>"});
+    assert_refused(&c, load(&c, file), PS_ERROR_XML, file, 2, "DTD");
+}
+
+Test(definitions, a_local_external_entity_is_refused_unread)
+{
+    struct capture c = {0};
+    char *secret = test_file("secret.txt", "TOP-SECRET-CONTENT", -1);
+    char *dtd;
+    cr_assert_geq(asprintf(&dtd, "<!DOCTYPE instrument [ <!ENTITY leak SYSTEM \"file://%s\"> ]>",
+                           secret), 0);
+    char *file = definition((struct edits){.before_root = dtd, .title = "&leak;"});
+    ps_error_t err = load(&c, file);
+    cr_assert_eq(err, PS_ERROR_XML);
+    cr_assert_eq(c.diagnostics[0].line, 2);
+    for (size_t i = 0; i < c.n_diagnostics; i++)
+        cr_assert_null(strstr(c.diagnostics[i].message, "TOP-SECRET"));
+}
+
+Test(definitions, a_network_entity_is_refused)
+{
+    struct capture c = {0};
+    char *file = definition((struct edits){
+        .before_root = "<!DOCTYPE instrument [ <!ENTITY net SYSTEM \"http://127.0.0.1:9/x\"> ]>",
+        .title = "&net;"});
+    assert_refused(&c, load(&c, file), PS_ERROR_XML, file, 2, "");
+}
+
+Test(definitions, not_well_formed_xml_names_line)
+{
+    struct capture c = {0};
+    char *file = definition((struct edits){.title = "<b>unclosed"});
+    ps_error_t err = load(&c, file);
+    cr_assert_eq(err, PS_ERROR_XML);
+    cr_assert_geq(c.diagnostics[0].line, 4);
+    cr_assert_str_eq(c.diagnostics[0].file, file);
+}
+
+Test(definitions, lookup_with_a_gap_is_refused)
+{
+    struct capture c = {0};
+    char *file = definition((struct edits){
+        .lookup = "<lookup source=\"s\"><map raw=\"0\" score=\"0\"/><map raw=\"2\" score=\"2\"/></lookup>"});
+    assert_refused(&c, load(&c, file), PS_ERROR_DEFINITION, file, 9, "gaps");
+}
+
+Test(definitions, overlapping_bands_are_refused)
+{
+    struct capture c = {0};
+    char *file = definition((struct edits){
+        .bands = "<bands scale=\"sum\" source=\"s\"><band min=\"0\" max=\"1\" label=\"low\"/>"
+                 "<band min=\"1\" max=\"2\" label=\"high\"/></bands>"});
+    assert_refused(&c, load(&c, file), PS_ERROR_DEFINITION, file, 10, "overlap");
+}
+
+Test(definitions, bands_with_a_gap_are_refused)
+{
+    struct capture c = {0};
+    char *file = definition((struct edits){
+        .bands = "<bands scale=\"sum\" source=\"s\"><band min=\"0\" max=\"0\" label=\"low\"/>"
+                 "<band min=\"2\" max=\"2\" label=\"high\"/></bands>"});
+    assert_refused(&c, load(&c, file), PS_ERROR_DEFINITION, file, 10, "gap");
+}
+
+Test(definitions, bands_for_an_unknown_scale_are_refused_by_the_schema)
+{
+    struct capture c = {0};
+    char *file = definition((struct edits){
+        .bands = "<bands scale=\"metric\" source=\"s\"><band min=\"0\" max=\"2\" label=\"all\"/></bands>"});
+    assert_refused(&c, load(&c, file), PS_ERROR_SCHEMA, file, 10, "");
+}
+
+Test(definitions, a_range_the_items_cannot_fit_is_refused_by_the_method)
+{
+    /* Two items coded 0 or 1 sum to 0-2; a declared maximum of 1 cannot hold that. */
+    struct capture c = {0};
+    char *file = test_file("narrow.xml",
+                           replace(definition_text((struct edits){0}), "max=\"2\"", "max=\"1\""), -1);
+    assert_refused(&c, load(&c, file), PS_ERROR_DEFINITION, file, 0, "outside the declared range");
+}
+
+Test(definitions, an_unknown_method_is_refused)
+{
+    struct capture c = {0};
+    char *file = definition((struct edits){.method = "median"});
+    assert_refused(&c, load(&c, file), PS_ERROR_DEFINITION, file, 0, "no method 'median'");
+}
+
+Test(definitions, an_unknown_plugin_is_refused)
+{
+    struct capture c = {0};
+    char *file = definition((struct edits){.plugin = "nosuch"});
+    assert_refused(&c, load(&c, file), PS_ERROR_PLUGIN, file, 0, "plugin 'nosuch' not found");
+}
+
+Test(definitions, an_oversized_definition_is_refused_before_parsing)
+{
+    struct capture c = {0};
+    size_t size = 5u * 1024 * 1024;
+    char *big = malloc(size);
+    memset(big, ' ', size);
+    memcpy(big, "<?xml version=\"1.0\"?>", 21);
+    char *file = test_file("big.xml", big, (long)size);
+    assert_refused(&c, load(&c, file), PS_ERROR_LIMIT, file, 0, "limit");
+}
+
+Test(definitions, two_definitions_with_one_id_are_refused)
+{
+    struct capture c = {0};
+    ps_context_t *context = test_context(&c);
+    char *file = test_file("again.xml",
+                           replace(definition_text((struct edits){0}), "id=\"tiny\"", "id=\"wemwbs\""), -1);
+    cr_assert_eq(ps_context_load_instrument(context, file, NULL), PS_ERROR_DEFINITION);
+    cr_assert(strstr(c.diagnostics[0].message, "already defined"));
+    ps_context_free(context);
+}
+
+/* ---- Plugins. ---- */
+
+Test(plugins, a_plugin_for_another_major_abi_is_refused_with_both_versions)
+{
+    struct capture c = {0};
+    char *file = definition((struct edits){.plugin = "bad_abi"});
+    ps_error_t err = load(&c, file);
+    cr_assert_eq(err, PS_ERROR_ABI);
+    char theirs[32], ours[32];
+    snprintf(theirs, sizeof theirs, "ABI %d.0", PS_PLUGIN_ABI_MAJOR + 1);
+    snprintf(ours, sizeof ours, "%d.%d", PS_PLUGIN_ABI_MAJOR, PS_PLUGIN_ABI_MINOR);
+    cr_assert(strstr(c.diagnostics[0].message, theirs), "%s", c.diagnostics[0].message);
+    cr_assert(strstr(c.diagnostics[0].message, ours), "%s", c.diagnostics[0].message);
+    cr_assert(strstr(c.diagnostics[0].file, "tests/plugins/bad_abi"), "%s", c.diagnostics[0].file);
+}
+
+Test(plugins, a_plugin_for_a_newer_minor_abi_is_refused)
+{
+    struct capture c = {0};
+    char *file = definition((struct edits){.plugin = "newer_minor"});
+    cr_assert_eq(load(&c, file), PS_ERROR_ABI);
+    char theirs[32];
+    snprintf(theirs, sizeof theirs, "ABI %d.%d", PS_PLUGIN_ABI_MAJOR, PS_PLUGIN_ABI_MINOR + 1);
+    cr_assert(strstr(c.diagnostics[0].message, theirs), "%s", c.diagnostics[0].message);
+}
+
+Test(plugins, a_module_without_the_entry_point_is_refused)
+{
+    struct capture c = {0};
+    char *file = definition((struct edits){.plugin = "no_entry"});
+    cr_assert_eq(load(&c, file), PS_ERROR_PLUGIN);
+    cr_assert(strstr(c.diagnostics[0].message, "no promscore_plugin() entry point"), "%s",
+              c.diagnostics[0].message);
+    cr_assert(strstr(c.diagnostics[0].file, "no_entry"));
+}
+
+Test(plugins, a_file_that_is_not_a_shared_object_is_refused)
+{
+    struct capture c = {0};
+    char *file = definition((struct edits){.plugin = "garbage"});
+    ps_context_t *context;
+    cr_assert_eq(ps_context_new(&context), PS_OK);
+    test_capture_diagnostics(context, &c);
+    cr_assert_eq(ps_context_set_plugin_path(context, test_data("plugins")), PS_OK);
+    cr_assert_eq(ps_context_load_instrument(context, file, NULL), PS_ERROR_PLUGIN);
+    cr_assert(strstr(c.diagnostics[0].message, "cannot load plugin 'garbage'"), "%s",
+              c.diagnostics[0].message);
+    ps_context_free(context);
+}
+
+Test(plugins, a_relative_plugin_path_is_refused)
+{
+    struct capture c = {0};
+    char *file = definition((struct edits){0});
+    ps_context_t *context;
+    cr_assert_eq(ps_context_new(&context), PS_OK);
+    test_capture_diagnostics(context, &c);
+    cr_assert_eq(ps_context_set_plugin_path(context, "plugins/scale"), PS_OK);
+    cr_assert_eq(ps_context_load_instrument(context, file, NULL), PS_ERROR_PLUGIN);
+    cr_assert(strstr(c.diagnostics[0].message, "absolute"));
+    ps_context_free(context);
+}
+
+Test(plugins, a_missing_plugin_directory_is_named)
+{
+    struct capture c = {0};
+    char *file = definition((struct edits){0});
+    ps_context_t *context;
+    cr_assert_eq(ps_context_new(&context), PS_OK);
+    test_capture_diagnostics(context, &c);
+    cr_assert_eq(ps_context_set_plugin_path(context, "/nonexistent/promscore/plugins"), PS_OK);
+    cr_assert_eq(ps_context_load_instrument(context, file, NULL), PS_ERROR_PLUGIN);
+    cr_assert(strstr(c.diagnostics[0].message, "/nonexistent/promscore/plugins"));
+    ps_context_free(context);
+}
