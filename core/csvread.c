@@ -149,11 +149,18 @@ static ps_error_t parse_failure(struct reader *r, struct csv_parser *p, int at_e
 static ps_error_t feed(struct reader *r, struct csv_parser *p, const char *buf, size_t n,
                        int *last_was_cr)
 {
+    /* Without a CR in the buffer, lines end at LF only and memchr finds them. */
+    const int has_cr = memchr(buf, '\r', n) != NULL;
     size_t start = 0;
     while (start < n && !r->error) {
         size_t end = start;
-        while (end < n && buf[end] != '\n' && buf[end] != '\r')
-            end++;
+        if (has_cr) {
+            while (end < n && buf[end] != '\n' && buf[end] != '\r')
+                end++;
+        } else {
+            const char *lf = memchr(buf + start, '\n', n - start);
+            end = lf ? (size_t)(lf - buf) : n;
+        }
         int terminated = end < n;
         size_t len = end - start + (terminated ? 1 : 0);
         if (csv_parse(p, buf + start, len, on_field, on_record, r) != len && !r->error)

@@ -35,6 +35,9 @@ static void collect_error(void *user, xmlErrorPtr e)
     if (errors->seen++)
         return;
     snprintf(errors->message, sizeof errors->message, "%s", e->message ? e->message : "error");
+    /* "{urn:promscore:instrument:1}scale" reads better as "scale". */
+    for (char *ns; (ns = strstr(errors->message, "{" NS "}"));)
+        memmove(ns, ns + sizeof NS + 1, strlen(ns + sizeof NS + 1) + 1);
     size_t n = strlen(errors->message);
     while (n && errors->message[n - 1] == '\n')
         errors->message[--n] = '\0';
@@ -303,6 +306,8 @@ static ps_error_t read_responses(struct reader *r, xmlNodePtr node, struct ps_re
         ps_error_t err = read_aliases(r, o, &opt->aliases, &opt->n_aliases);
         if (err)
             return err;
+        if (opt->code[0] && !opt->code[1])
+            set->by_code_byte[(unsigned char)opt->code[0]] = (unsigned short)i;
         if (xmlHasProp(o, BAD_CAST "value")) {
             if ((err = number(r, o, "value", &opt->value)))
                 return err;
@@ -778,7 +783,8 @@ const char *ps_scale_band(const ps_scale_t *s, size_t index, double *min, double
 
 const char *ps_scale_band_of(const ps_scale_t *s, double score)
 {
-    const double tolerance = pow(10.0, -s->precision) / 1000;
+    static const double tolerances[] = {1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9};
+    const double tolerance = tolerances[s->precision]; /* a thousandth of the last decimal */
     for (size_t i = 0; i < s->n_bands; i++)
         if (score >= s->bands[i].min - tolerance && score <= s->bands[i].max + tolerance)
             return s->bands[i].label;

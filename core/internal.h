@@ -22,6 +22,8 @@ struct ps_response_set {
     const char *id;
     struct ps_option *options;
     size_t n_options;
+    /* Option number + 1 of each one-byte code ("1".."5"), 0 for none: the common case, fast. */
+    unsigned short by_code_byte[256];
 };
 
 struct ps_item {
@@ -119,7 +121,7 @@ void ps_definition_free(struct ps_instrument *instrument);
 int ps_strcaseeq(const char *a, const char *b);
 /* Trims ASCII spaces and tabs in place; returns the start and sets *length. */
 const char *ps_trim(const char *text, size_t *length);
-/* Nonzero when text is valid UTF-8. */
+/* Nonzero when text is valid UTF-8 without NUL bytes. */
 int ps_utf8_valid(const char *text, size_t length);
 /* Parses a finite decimal number that fills the text; returns 0 on success. */
 int ps_parse_double(const char *text, double *value);

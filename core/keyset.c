@@ -1,6 +1,6 @@
 /*
- * Open addressing over a dense array of records: the table holds 4-byte
- * record numbers, so its empty slots cost little, and ids are stored once in
+ * Open addressing over a dense array of records: the table holds 8-byte
+ * slots (record number and hash), so its empty slots cost little, and ids are stored once in
  * a byte pool (consecutive keys of one row share them).
  */
 #include "config.h"
@@ -20,10 +20,15 @@ struct record {
     uint16_t instrument;
 };
 
+struct slot {
+    uint32_t record;        /* record number + 1; 0 is empty */
+    uint32_t hash;
+};
+
 struct ps_keyset {
     struct record *records;
     size_t n_records, records_size;
-    uint32_t *slots;        /* record number + 1; 0 is empty */
+    struct slot *slots;     /* open addressing; a slot's hash spares a look at its record */
     size_t n_slots;         /* a power of two */
     char *pool;
     size_t pool_used, pool_size;
@@ -62,7 +67,12 @@ static uint32_t hash_of(const ps_key_t *key)
         h = (h ^ (unsigned char)key->id[i]) * 16777619u;
     h = (h ^ key->timepoint) * 16777619u;
     h = (h ^ key->instrument) * 16777619u;
-    return h ^ (h >> 15);
+    /* FNV alone clusters on ids that differ in their last digit: finish with murmur3's mix. */
+    h ^= h >> 16;
+    h *= 0x85ebca6bu;
+    h ^= h >> 13;
+    h *= 0xc2b2ae35u;
+    return h ^ (h >> 16);
 }
 
 static const char *id_at(const ps_keyset_t *set, uint32_t offset, uint32_t *length)
@@ -84,14 +94,18 @@ static int same(const ps_keyset_t *set, const struct record *r, const ps_key_t *
 static size_t probe(const ps_keyset_t *set, const ps_key_t *key, uint32_t h)
 {
     size_t mask = set->n_slots - 1, i = h & mask;
-    while (set->slots[i] && !same(set, &set->records[set->slots[i] - 1], key, h))
+    while (set->slots[i].record &&
+           (set->slots[i].hash != h || !same(set, &set->records[set->slots[i].record - 1], key, h)))
         i = (i + 1) & mask;
     return i;
 }
 
-int ps_keyset_find(const ps_keyset_t *set, const ps_key_t *key, ps_key_origin_t *first)
+int ps_keyset_find(const ps_keyset_t *set, ps_key_t *key, ps_key_origin_t *first)
 {
-    uint32_t slot = set->slots[probe(set, key, hash_of(key))];
+    key->hash = hash_of(key);
+    key->slot = probe(set, key, key->hash);
+    key->slots = set->n_slots;
+    uint32_t slot = set->slots[key->slot].record;
     if (!slot)
         return 0;
     const struct record *r = &set->records[slot - 1];
@@ -103,14 +117,15 @@ int ps_keyset_find(const ps_keyset_t *set, const ps_key_t *key, ps_key_origin_t 
 static int rehash(ps_keyset_t *set)
 {
     size_t n = set->n_slots * 2;
-    uint32_t *slots = calloc(n, sizeof *slots);
+    struct slot *slots = calloc(n, sizeof *slots);
     if (!slots)
         return -1;
     for (size_t k = 0; k < set->n_records; k++) {
-        size_t i = set->records[k].hash & (n - 1);
-        while (slots[i])
+        uint32_t h = set->records[k].hash;
+        size_t i = h & (n - 1);
+        while (slots[i].record)
             i = (i + 1) & (n - 1);
-        slots[i] = (uint32_t)k + 1;
+        slots[i] = (struct slot){(uint32_t)k + 1, h};
     }
     free(set->slots);
     set->slots = slots;
@@ -150,7 +165,7 @@ static int store_id(ps_keyset_t *set, const ps_key_t *key, uint32_t *offset)
     return 0;
 }
 
-int ps_keyset_add(ps_keyset_t *set, const ps_key_t *key, ps_key_origin_t origin)
+int ps_keyset_add(ps_keyset_t *set, ps_key_t *key, ps_key_origin_t origin)
 {
     if (set->n_records >= UINT32_MAX - 1)
         return -1;
@@ -167,7 +182,7 @@ int ps_keyset_add(ps_keyset_t *set, const ps_key_t *key, ps_key_origin_t origin)
     uint32_t offset;
     if (store_id(set, key, &offset) != 0)
         return -1;
-    uint32_t h = hash_of(key);
+    uint32_t h = key->hash;
     struct record *r = &set->records[set->n_records];
     r->id_offset = offset;
     r->hash = h;
@@ -175,7 +190,9 @@ int ps_keyset_add(ps_keyset_t *set, const ps_key_t *key, ps_key_origin_t origin)
     r->file = (uint16_t)origin.file;
     r->timepoint = (uint16_t)key->timepoint;
     r->instrument = (uint16_t)key->instrument;
-    size_t slot = probe(set, key, h);
-    set->slots[slot] = (uint32_t)++set->n_records;
+    /* The slot found is still free unless the table grew, or a key added since took it. */
+    size_t slot = key->slots == set->n_slots && !set->slots[key->slot].record ? key->slot
+                                                                             : probe(set, key, h);
+    set->slots[slot] = (struct slot){(uint32_t)++set->n_records, h};
     return 0;
 }

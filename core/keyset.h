@@ -21,15 +21,21 @@ typedef struct ps_key {
     size_t id_length;
     unsigned timepoint;     /* interned by the caller, < 65536 */
     unsigned instrument;    /* index in the context, < 65536 */
+    /* Set by ps_keyset_find for the ps_keyset_add that follows: one probe, not two. */
+    unsigned hash;
+    size_t slot, slots;
 } ps_key_t;
 
 ps_keyset_t *ps_keyset_new(void);
 void ps_keyset_free(ps_keyset_t *set);
 
 /* Returns 1 and sets *first when the key is present, else 0. */
-int ps_keyset_find(const ps_keyset_t *set, const ps_key_t *key, ps_key_origin_t *first);
+int ps_keyset_find(const ps_keyset_t *set, ps_key_t *key, ps_key_origin_t *first);
 
-/* Adds a key known to be absent. Returns 0, or -1 when out of memory or past 4 GiB of ids. */
-int ps_keyset_add(ps_keyset_t *set, const ps_key_t *key, ps_key_origin_t origin);
+/*
+ * Adds a key that ps_keyset_find just found absent. Returns 0, or -1 when out
+ * of memory or past 4 GiB of ids.
+ */
+int ps_keyset_add(ps_keyset_t *set, ps_key_t *key, ps_key_origin_t origin);
 
 #endif

@@ -400,7 +400,7 @@ static ps_error_t read_header(ps_scorer_t *s, const ps_csv_record_t *rec)
     for (size_t i = 0; i < rec->n_fields; i++) {
         size_t len = rec->lengths[i];
         const char *name = ps_trim(rec->fields[i], &len);
-        if (memchr(rec->fields[i], '\0', rec->lengths[i]) || !ps_utf8_valid(name, len))
+        if (!ps_utf8_valid(rec->fields[i], rec->lengths[i]))
             return batch_error(s, rec->line, i + 1,
                                "header name is not valid UTF-8 text (NUL or invalid bytes)");
         if (!(s->header[i] = strndup(name, len)))
@@ -464,7 +464,7 @@ static ps_error_t reject_row(ps_scorer_t *s, unsigned long line, const char *id,
 static const char *clean_field(const ps_csv_record_t *rec, size_t field)
 {
     size_t len = rec->lengths[field];
-    if (memchr(rec->fields[field], '\0', len) || !ps_utf8_valid(rec->fields[field], len))
+    if (!ps_utf8_valid(rec->fields[field], len))
         return NULL;
     char *text = rec->fields[field] + (ps_trim(rec->fields[field], &len) - rec->fields[field]);
     text[len] = '\0';
@@ -534,6 +534,11 @@ static ps_answer_t read_answer(const struct ps_item *item, const char *cell, dou
     const struct ps_response_set *set = item->responses;
     if (!*cell)
         return PS_ANSWER_MISSING;
+    if (cell[1] == '\0' && set->by_code_byte[(unsigned char)cell[0]]) {
+        const struct ps_option *o = &set->options[set->by_code_byte[(unsigned char)cell[0]] - 1];
+        *value = o->value;
+        return o->not_applicable ? PS_ANSWER_NOT_APPLICABLE : PS_ANSWER_GIVEN;
+    }
     for (size_t i = 0; i < set->n_options; i++)
         if (strcmp(set->options[i].code, cell) == 0) {
             *value = set->options[i].value;
@@ -561,8 +566,8 @@ static ps_answer_t read_answer(const struct ps_item *item, const char *cell, dou
 
 static double round_to(double value, int precision)
 {
-    double scale = pow(10.0, precision);
-    return round(value * scale) / scale;
+    static const double powers[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6}; /* precision is 0-6 */
+    return round(value * powers[precision]) / powers[precision];
 }
 
 /* Applies the missing-item rule, the method, the lookup, rounding and bands. */
@@ -618,7 +623,8 @@ static ps_error_t score_row(ps_scorer_t *s, const ps_csv_record_t *rec)
         char reason[120];
         snprintf(reason, sizeof reason, "ragged row: %zu fields, the header has %zu",
                  rec->n_fields, s->n_fields);
-        return reject_row(s, rec->line, "", reason);
+        const char *id = s->id_field < rec->n_fields ? clean_field(rec, s->id_field) : NULL;
+        return reject_row(s, rec->line, id, reason);
     }
     const char *id = clean_field(rec, s->id_field);
     if (!id)
@@ -646,10 +652,13 @@ static ps_error_t score_row(ps_scorer_t *s, const ps_csv_record_t *rec)
                            "more than %d distinct timepoints", MAX_TIMEPOINTS);
 
     /* A row is a duplicate when any of its instruments was seen for this person and time. */
+    const size_t id_length = strlen(id);
+    ps_key_t keys[s->n_planned];
     for (size_t p = 0; p < s->n_planned; p++) {
-        ps_key_t key = {id, strlen(id), (unsigned)tp, s->planned[p].index};
+        keys[p] = (ps_key_t){.id = id, .id_length = id_length, .timepoint = (unsigned)tp,
+                             .instrument = s->planned[p].index};
         ps_key_origin_t first;
-        if (ps_keyset_find(s->keys, &key, &first)) {
+        if (ps_keyset_find(s->keys, &keys[p], &first)) {
             char reason[700];
             const char *where = first.file == s->batch ? "" : " of another batch";
             snprintf(reason, sizeof reason,
@@ -659,12 +668,10 @@ static ps_error_t score_row(ps_scorer_t *s, const ps_csv_record_t *rec)
             return reject_row(s, rec->line, id, reason);
         }
     }
-    for (size_t p = 0; p < s->n_planned; p++) {
-        ps_key_t key = {id, strlen(id), (unsigned)tp, s->planned[p].index};
-        if (ps_keyset_add(s->keys, &key, (ps_key_origin_t){s->batch, rec->line}) != 0)
+    for (size_t p = 0; p < s->n_planned; p++)
+        if (ps_keyset_add(s->keys, &keys[p], (ps_key_origin_t){s->batch, rec->line}) != 0)
             return ps_diagnose(s->context, PS_ERROR_NOMEM, s->file, rec->line, 0,
                                "out of memory for participant records");
-    }
 
     s->summary.rows_scored++;
     for (size_t p = 0; p < s->n_planned; p++) {

@@ -39,6 +39,8 @@ int ps_utf8_valid(const char *text, size_t length)
         size_t n;
         unsigned min;
         if (c < 0x80) {
+            if (c == 0)
+                return 0;
             s++;
             continue;
         } else if ((c & 0xE0) == 0xC0) {

@@ -41,6 +41,8 @@ char *test_file(const char *name, const char *content, long length);
 char *test_data(const char *relative);
 /* Sends a context's diagnostics to 'capture'. */
 void test_capture_diagnostics(ps_context_t *context, struct capture *capture);
+/* A reject handler appending to the capture passed as user data. */
+int test_on_reject(const ps_reject_t *reject, void *capture);
 /* A context with a capturing diagnostic handler and every installed instrument loaded. */
 ps_context_t *test_context(struct capture *capture);
 /* Scores CSV text as one batch; options may be NULL. */

@@ -69,9 +69,9 @@ static int on_score(const ps_score_t *s, void *user)
     csv_comma(o);
     csv_text(o, s->timepoint);
     csv_comma(o);
-    csv_text(o, ps_instrument_id(s->instrument));
+    csv_identifier(o, ps_instrument_id(s->instrument));
     csv_comma(o);
-    csv_text(o, ps_scale_id(s->scale));
+    csv_identifier(o, ps_scale_id(s->scale));
     csv_comma(o);
     if (s->has_value)
         csv_fixed(o, s->value, ps_scale_precision(s->scale));

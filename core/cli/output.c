@@ -21,6 +21,12 @@ int output_open(output_t *out, const char *path, unsigned mode)
         out->fd = STDOUT_FILENO;
         return 0;
     }
+    /* A device or pipe (/dev/null, /dev/stdout) cannot be replaced by renaming: write to it. */
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        out->fd = open(path, O_WRONLY | O_CLOEXEC);
+        return out->fd < 0 ? -1 : 0;
+    }
     size_t len = strlen(path) + sizeof ".tmp-XXXXXX";
     if (!(out->temporary = malloc(len)))
         return -1;
@@ -74,8 +80,12 @@ void output_write(output_t *out, const char *data, size_t length)
 int output_commit(output_t *out)
 {
     flush(out);
-    if (!out->temporary)
+    if (!out->temporary) {
+        if (out->fd > STDERR_FILENO && close(out->fd) != 0 && !out->error)
+            out->error = errno;
+        out->fd = -1;
         return out->error ? -1 : 0;
+    }
     if (!out->error && fsync(out->fd) != 0)
         out->error = errno;
     if (close(out->fd) != 0 && !out->error)
@@ -94,6 +104,8 @@ int output_commit(output_t *out)
 
 void output_discard(output_t *out)
 {
+    if (!out->temporary && out->fd > STDERR_FILENO)
+        close(out->fd);
     if (out->temporary) {
         if (out->fd >= 0)
             close(out->fd);
@@ -117,26 +129,38 @@ static int plain_number(const char *s)
 
 void csv_text(output_t *out, const char *text)
 {
-    int guard = strchr("=+-@\t\r", text[0]) && text[0] && !plain_number(text);
-    int quote = guard || strpbrk(text, ",\"\r\n") || text[0] == ' ' ||
-                (text[0] && text[strlen(text) - 1] == ' ');
-    if (!quote) {
-        output_write(out, text, strlen(text));
+    size_t n = 0;
+    int special = 0;
+    for (; text[n]; n++)
+        special |= text[n] == ',' || text[n] == '"' || text[n] == '\r' || text[n] == '\n';
+    int guard = 0;
+    switch (text[0]) {
+    case '=': case '+': case '-': case '@': case '\t': case '\r':
+        guard = !plain_number(text);
+        break;
+    }
+    if (!special && !guard && (n == 0 || (text[0] != ' ' && text[n - 1] != ' '))) {
+        output_write(out, text, n);
         return;
     }
     output_write(out, "\"", 1);
     if (guard)
         output_write(out, "'", 1);
     for (const char *p = text; *p;) {
-        size_t n = strcspn(p, "\"");
-        output_write(out, p, n);
-        p += n;
+        size_t run = strcspn(p, "\"");
+        output_write(out, p, run);
+        p += run;
         if (*p == '"') {
             output_write(out, "\"\"", 2);
             p++;
         }
     }
     output_write(out, "\"", 1);
+}
+
+void csv_identifier(output_t *out, const char *id)
+{
+    output_write(out, id, strlen(id));
 }
 
 void csv_unsigned(output_t *out, unsigned long value)

@@ -28,6 +28,8 @@ void output_discard(output_t *out);
 /* CSV cells: a text cell (quoted when needed; a leading = + - @ tab or CR is
  * escaped against spreadsheet formulas unless the cell is a plain number). */
 void csv_text(output_t *out, const char *text);
+/* An identifier the schema restricts to [a-z0-9_-]: never needs quoting. */
+void csv_identifier(output_t *out, const char *id);
 void csv_fixed(output_t *out, double value, int decimals);
 void csv_unsigned(output_t *out, unsigned long value);
 void csv_comma(output_t *out);

@@ -1,0 +1,293 @@
+/* The promscore command end to end: example data, exit statuses, atomic outputs. */
+#include "config.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+
+#include "helpers.h"
+
+struct result {
+    int status;
+    char *out, *err;
+};
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *text = NULL;
+    size_t size = 0;
+    FILE *m = open_memstream(&text, &size);
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        fwrite(buf, 1, n, m);
+    fclose(m);
+    fclose(f);
+    return text;
+}
+
+/* Runs promscore with 'args' (NULL-terminated), 'env' settings ("NAME=value") added. */
+static struct result run_with(const char *const *env, const char *const *args)
+{
+    char dir[] = "/tmp/promscore-cli-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char *out_path, *err_path;
+    cr_assert_geq(asprintf(&out_path, "%s/stdout", dir), 0);
+    cr_assert_geq(asprintf(&err_path, "%s/stderr", dir), 0);
+    const char *bin = getenv("PROMSCORE_BIN");
+    cr_assert_not_null(bin);
+    pid_t pid = fork();
+    cr_assert_geq(pid, 0);
+    if (pid == 0) {
+        int o = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        int e = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        dup2(o, STDOUT_FILENO);
+        dup2(e, STDERR_FILENO);
+        for (size_t i = 0; env && env[i]; i++)
+            putenv((char *)env[i]);
+        const char *argv[32] = {bin};
+        size_t n = 1;
+        for (size_t i = 0; args[i] && n < 31; i++)
+            argv[n++] = args[i];
+        execv(bin, (char *const *)argv);
+        _exit(127);
+    }
+    int status;
+    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    cr_assert(WIFEXITED(status), "promscore did not exit normally");
+    return (struct result){WEXITSTATUS(status), slurp(out_path), slurp(err_path)};
+}
+
+#define RUN(...) run_with(NULL, (const char *const[]){__VA_ARGS__, NULL})
+
+static char *example(const char *name)
+{
+    char *path;
+    cr_assert_geq(asprintf(&path, "%s/%s", getenv("PROMSCORE_EXAMPLES"), name), 0);
+    return path;
+}
+
+static char *temp_dir(void)
+{
+    char *dir = strdup("/tmp/promscore-out-XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+    return dir;
+}
+
+static char *in_dir(const char *dir, const char *name)
+{
+    char *path;
+    cr_assert_geq(asprintf(&path, "%s/%s", dir, name), 0);
+    return path;
+}
+
+static size_t count_lines(const char *text)
+{
+    size_t n = 0;
+    for (; text && *text; text++)
+        n += *text == '\n';
+    return n;
+}
+
+static size_t count_entries(const char *dir)
+{
+    size_t n = 0;
+    DIR *d = opendir(dir);
+    for (struct dirent *e; (e = readdir(d));)
+        n += e->d_name[0] != '.';
+    closedir(d);
+    return n;
+}
+
+Test(cli, scores_the_example_batches)
+{
+    char *dir = temp_dir(), *scored = in_dir(dir, "scored.csv"), *rejects = in_dir(dir, "rejects.csv");
+    struct result r = RUN("score", "--keep", "site", "-o", scored, "--rejects", rejects,
+                          example("baseline.csv"), example("followup.csv"));
+    /* The examples hold refused rows on purpose: exit 1. */
+    cr_assert_eq(r.status, 1, "stderr: %s", r.err);
+    char *s = slurp(scored), *j = slurp(rejects);
+    cr_assert(strncmp(s, "participant_id,timepoint,instrument,scale,score,band,answered,status,site\n",
+                      74) == 0);
+    /* Worked by hand from the example row CH0102: 3,3,3,4,3,4,2,3,3,2,2,1,2,3. Total 38;
+     * SWEMWBS items 1,2,3,6,7,9,11 = 3+3+3+4+2+3+2 = 20, metric 18.59. */
+    cr_assert(strstr(s, "\nCH0102,baseline,wemwbs,total,38,probable depression (screening),14,ok,Homerton\n"));
+    cr_assert(strstr(s, "\nCH0102,baseline,wemwbs,swemwbs,18.59,,7,ok,Homerton\n"));
+    /* CH0143 left item 11 blank: both scales incomplete, nothing guessed. */
+    cr_assert(strstr(s, "\nCH0143,baseline,wemwbs,total,,,13,incomplete,Homerton\n"));
+    cr_assert(strstr(s, "\nCH0143,baseline,wemwbs,swemwbs,,,6,incomplete,Homerton\n"));
+    /* 43 + 33 rows scored, two scales each. */
+    cr_assert_eq(count_lines(s), 1 + (43 + 33) * 2);
+    cr_assert_eq(count_lines(j), 1 + 7);
+    cr_assert(strstr(j, "baseline.csv,42,CH0141,wemwbs_5,6,code out of range (codes are 1-5)\n"));
+    cr_assert(strstr(j, "baseline.csv,45,CH0105,,,duplicate: participant 'CH0105' at timepoint "
+                        "'baseline' already has wemwbs on line 6\n"));
+    cr_assert(strstr(j, "baseline.csv,46,,,,missing participant id\n"));
+    cr_assert(strstr(j, "followup.csv,33,CH0141,wemwbs_3,3.5,not a whole-number code"));
+    cr_assert(strstr(r.err, "baseline.csv: 46 rows read, 43 scored, 3 rejected"), "%s", r.err);
+    cr_assert(strstr(r.err, "followup.csv: 33 rows read, 33 scored, 0 rejected"), "%s", r.err);
+    struct stat st;
+    cr_assert_eq(stat(scored, &st), 0);
+    cr_assert_eq(st.st_mode & 0777, 0600, "row-level output is private");
+    cr_assert_eq(count_entries(dir), 2, "no temporary files left behind");
+}
+
+Test(cli, exit_zero_when_everything_scores)
+{
+    char *dir = temp_dir(), *scored = in_dir(dir, "s.csv");
+    char *batch = test_file("ok.csv", "participant_id,swemwbs_1,swemwbs_2,swemwbs_3,swemwbs_4,"
+                                      "swemwbs_5,swemwbs_6,swemwbs_7\nA,3,3,3,3,3,3,3\n", -1);
+    struct result r = RUN("score", "-q", "-t", "baseline", "-o", scored, batch);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_str_eq(r.err, "");
+    cr_assert_str_eq(slurp(scored),
+                     "participant_id,timepoint,instrument,scale,score,band,answered,status\n"
+                     "A,baseline,swemwbs,raw,21,,7,ok\n"
+                     "A,baseline,swemwbs,metric,19.25,,7,ok\n");
+}
+
+Test(cli, rejects_go_to_stderr_with_file_line_and_column_without_a_rejects_file)
+{
+    char *dir = temp_dir();
+    struct result r = RUN("score", "-q", "-o", in_dir(dir, "s.csv"), example("baseline.csv"));
+    cr_assert_eq(r.status, 1);
+    cr_assert(strstr(r.err, "baseline.csv:42:8: column wemwbs_5, value \"6\": code out of range"),
+              "%s", r.err);
+    cr_assert(strstr(r.err, "baseline.csv:47: ragged row: 10 fields, the header has 17"), "%s",
+              r.err);
+}
+
+Test(cli, invalid_input_writes_nothing)
+{
+    char *dir = temp_dir(), *scored = in_dir(dir, "s.csv"), *rejects = in_dir(dir, "r.csv");
+    char *batch = test_file("broken.csv", "participant_id,timepoint,swemwbs_1,swemwbs_2,swemwbs_3,"
+                                          "swemwbs_4,swemwbs_5,swemwbs_6,swemwbs_7\n"
+                                          "A,t,1,1,1,1,1,1,1\nB,t,\"1,1,1,1,1,1,1\n", -1);
+    struct result r = RUN("score", "-o", scored, "--rejects", rejects, example("baseline.csv"), batch);
+    cr_assert_eq(r.status, 3, "%s", r.err);
+    cr_assert(strstr(r.err, "broken.csv:4: end of file inside a quoted field"), "%s", r.err);
+    cr_assert(strstr(r.err, "nothing written"));
+    cr_assert_eq(count_entries(dir), 0, "no output and no temporary file");
+}
+
+Test(cli, an_existing_output_survives_a_failed_run)
+{
+    char *dir = temp_dir(), *scored = in_dir(dir, "s.csv");
+    FILE *f = fopen(scored, "w");
+    fputs("previous results\n", f);
+    fclose(f);
+    struct result r = RUN("score", "-o", scored, "/nonexistent/batch.csv");
+    cr_assert_eq(r.status, 3);
+    cr_assert(strstr(r.err, "/nonexistent/batch.csv: cannot open"), "%s", r.err);
+    cr_assert_str_eq(slurp(scored), "previous results\n");
+}
+
+Test(cli, output_equal_to_an_input_is_refused)
+{
+    char *batch = test_file("b.csv", "participant_id\n", -1);
+    struct result r = RUN("score", "-o", batch, batch);
+    cr_assert_eq(r.status, 2);
+    cr_assert(strstr(r.err, "also an input"));
+    cr_assert_str_eq(slurp(batch), "participant_id\n");
+}
+
+Test(cli, unwritable_output_directory)
+{
+    struct result r = RUN("score", "-o", "/nonexistent/dir/s.csv", example("baseline.csv"));
+    cr_assert_eq(r.status, 3);
+    cr_assert(strstr(r.err, "/nonexistent/dir/s.csv: cannot create"), "%s", r.err);
+}
+
+Test(cli, usage_errors_exit_two)
+{
+    cr_assert_eq(RUN("frobnicate").status, 2);
+    cr_assert_eq(RUN("score", example("baseline.csv")).status, 2);
+    cr_assert_eq(RUN("score", "--no-such-option").status, 2);
+    cr_assert_eq(RUN("score", "-i", "phq9", "-o", "/tmp/x.csv", example("baseline.csv")).status, 2);
+    cr_assert_eq(RUN("template").status, 2);
+    struct result none = run_with(NULL, (const char *const[]){NULL});
+    cr_assert_eq(none.status, 2);
+    cr_assert(strstr(none.err, "Usage: promscore COMMAND"));
+}
+
+Test(cli, help_and_version)
+{
+    struct result r = RUN("--help");
+    cr_assert_eq(r.status, 0);
+    cr_assert(strstr(r.out, "Exit status"));
+    r = RUN("score", "--help");
+    cr_assert_eq(r.status, 0);
+    cr_assert(strstr(r.out, "--rejects FILE"));
+    r = RUN("--version");
+    cr_assert_eq(r.status, 0);
+    char expected[64];
+    snprintf(expected, sizeof expected, "promscore %s (plugin ABI %d.%d)\n", PS_VERSION,
+             PS_PLUGIN_ABI_MAJOR, PS_PLUGIN_ABI_MINOR);
+    cr_assert_str_eq(r.out, expected);
+}
+
+Test(cli, template_prints_the_collection_header)
+{
+    struct result r = RUN("template", "-i", "swemwbs");
+    cr_assert_eq(r.status, 0);
+    cr_assert_str_eq(r.out, "participant_id,timepoint,swemwbs_1,swemwbs_2,swemwbs_3,swemwbs_4,"
+                            "swemwbs_5,swemwbs_6,swemwbs_7\n");
+}
+
+Test(cli, instruments_lists_ids_versions_plugins_and_notices)
+{
+    struct result r = RUN("instruments");
+    cr_assert_eq(r.status, 0);
+    cr_assert(strstr(r.out, "wemwbs 1.0 (plugin scale)"));
+    cr_assert(strstr(r.out, "swemwbs 1.0 (plugin scale)"));
+    cr_assert(strstr(r.out, "(c) University of Warwick"));
+}
+
+Test(cli, validate_reports_file_and_line)
+{
+    char *shipped;
+    cr_assert_geq(asprintf(&shipped, "%s/wemwbs.xml", getenv("PROMSCORE_INSTRUMENT_PATH")), 0);
+    struct result r = RUN("validate", shipped);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "valid: instrument wemwbs version 1.0"));
+    char *bad = test_file("bad.xml", "<?xml version=\"1.0\"?>\n<instrument xmlns=\"urn:promscore:instrument:1\"\n"
+                                     "  id=\"Bad Id\" version=\"1\" plugin=\"scale\"/>\n", -1);
+    r = RUN("validate", bad);
+    cr_assert_eq(r.status, 3);
+    char *where;
+    cr_assert_geq(asprintf(&where, "%s:3: Element 'instrument', attribute 'id'", bad), 0);
+    cr_assert(strstr(r.err, where), "%s", r.err);
+}
+
+Test(cli, a_plugin_for_another_abi_stops_with_status_four)
+{
+    char *dir = temp_dir();
+    char *def = in_dir(dir, "x.xml");
+    FILE *f = fopen(def, "w");
+    fputs("<?xml version=\"1.0\"?>\n"
+          "<instrument xmlns=\"urn:promscore:instrument:1\" id=\"x\" version=\"1\" plugin=\"bad_abi\">\n"
+          "<title>X</title><notice>N</notice><sources><source id=\"s\">s</source></sources>\n"
+          "<responses id=\"r\"><option code=\"1\" label=\"a\"/></responses>\n"
+          "<items responses=\"r\"><item id=\"1\" column=\"x1\" label=\"x\"/></items>\n"
+          "<scale id=\"s\" method=\"sum\" items=\"1\" min=\"0\" max=\"1\" precision=\"0\"/>\n"
+          "</instrument>\n",
+          f);
+    fclose(f);
+    char *env_path;
+    cr_assert_geq(asprintf(&env_path, "PROMSCORE_INSTRUMENT_PATH=%s", dir), 0);
+    struct result r = run_with((const char *const[]){env_path, NULL},
+                               (const char *const[]){"instruments", NULL});
+    cr_assert_eq(r.status, 4, "%s", r.err);
+    cr_assert(strstr(r.err, "bad_abi"), "%s", r.err);
+    cr_assert(strstr(r.err, "plugin built for plugin ABI"), "%s", r.err);
+}

@@ -1,0 +1,286 @@
+/*
+ * Every refused row and answer, with its reason, file, line and column; and
+ * batches refused whole. Every row read is either scored or rejected.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "helpers.h"
+
+#define HEADER "participant_id,timepoint,swemwbs_1,swemwbs_2,swemwbs_3,swemwbs_4,swemwbs_5," \
+               "swemwbs_6,swemwbs_7\n"
+
+static void assert_accounted(const struct capture *c)
+{
+    cr_assert_eq(c->summary.rows_read, c->summary.rows_scored + c->summary.rows_rejected,
+                 "%lu read, %lu scored, %lu rejected", c->summary.rows_read,
+                 c->summary.rows_scored, c->summary.rows_rejected);
+}
+
+/* Scores one data row after HEADER and expects exactly one reject. */
+static const struct captured_reject *one_reject(struct capture *c, const char *row)
+{
+    char *csv;
+    cr_assert_geq(asprintf(&csv, HEADER "%s\n", row), 0);
+    cr_assert_eq(test_score_text(c, csv, NULL), PS_OK);
+    cr_assert_eq(c->n_rejects, 1, "%zu rejects", c->n_rejects);
+    cr_assert_eq(c->rejects[0].line, 2);
+    assert_accounted(c);
+    return &c->rejects[0];
+}
+
+static void assert_cell(const struct captured_reject *r, const char *column, unsigned long number,
+                        const char *value, const char *reason)
+{
+    cr_assert_str_eq(r->column_name, column);
+    cr_assert_eq(r->column, number);
+    cr_assert_str_eq(r->value, value);
+    cr_assert(strstr(r->reason, reason), "'%s' not in '%s'", reason, r->reason);
+    cr_assert_str_eq(r->participant_id, "P1");
+}
+
+Test(rejects, code_out_of_range)
+{
+    struct capture c = {0};
+    assert_cell(one_reject(&c, "P1,t0,1,2,6,4,5,4,3"), "swemwbs_3", 5, "6",
+                "code out of range (codes are 1-5)");
+    cr_assert_str_eq(test_find(&c, "P1", "t0", "swemwbs.metric")->status, "invalid_response");
+    cr_assert_eq(c.summary.cells_rejected, 1);
+}
+
+Test(rejects, negative_code)
+{
+    struct capture c = {0};
+    assert_cell(one_reject(&c, "P1,t0,1,2,3,4,5,4,-1"), "swemwbs_7", 9, "-1", "code out of range");
+}
+
+Test(rejects, decimal_code)
+{
+    struct capture c = {0};
+    assert_cell(one_reject(&c, "P1,t0,2.5,2,3,4,5,4,1"), "swemwbs_1", 3, "2.5",
+                "not a whole-number code");
+}
+
+Test(rejects, unknown_label)
+{
+    struct capture c = {0};
+    assert_cell(one_reject(&c, "P1,t0,1,Sometimes,3,4,5,4,1"), "swemwbs_2", 4, "Sometimes",
+                "unknown response label");
+}
+
+Test(rejects, invalid_utf8_answer)
+{
+    struct capture c = {0};
+    const struct captured_reject *r = one_reject(&c, "P1,t0,1,2,\xff\xfe,4,5,4,1");
+    cr_assert_str_eq(r->column_name, "swemwbs_3");
+    cr_assert(strstr(r->reason, "UTF-8"));
+}
+
+Test(rejects, missing_participant_id)
+{
+    struct capture c = {0};
+    const struct captured_reject *r = one_reject(&c, " ,t0,1,2,3,4,5,4,1");
+    cr_assert_str_eq(r->reason, "missing participant id");
+    cr_assert_str_eq(r->column_name, "");
+    cr_assert_eq(c.n_scores, 0);
+    cr_assert_eq(c.summary.rows_rejected, 1);
+}
+
+Test(rejects, missing_timepoint)
+{
+    struct capture c = {0};
+    cr_assert_str_eq(one_reject(&c, "P1,,1,2,3,4,5,4,1")->reason, "missing timepoint");
+}
+
+Test(rejects, too_few_fields)
+{
+    struct capture c = {0};
+    const struct captured_reject *r = one_reject(&c, "P1,t0,1,2,3");
+    cr_assert_str_eq(r->reason, "ragged row: 5 fields, the header has 9");
+    cr_assert_str_eq(r->participant_id, "P1");
+}
+
+Test(rejects, too_many_fields)
+{
+    struct capture c = {0};
+    cr_assert_str_eq(one_reject(&c, "P1,t0,1,2,3,4,5,4,1,9")->reason,
+                     "ragged row: 10 fields, the header has 9");
+}
+
+Test(rejects, duplicate_names_both_lines)
+{
+    struct capture c = {0};
+    const char *csv = HEADER "P1,t0,1,1,1,1,1,1,1\nP2,t0,1,1,1,1,1,1,1\nP1,t1,2,2,2,2,2,2,2\n"
+                             "P1,t0,3,3,3,3,3,3,3\n";
+    cr_assert_eq(test_score_text(&c, csv, NULL), PS_OK);
+    cr_assert_eq(c.n_rejects, 1);
+    cr_assert_eq(c.rejects[0].line, 5);
+    cr_assert(strstr(c.rejects[0].reason, "already has swemwbs on line 2"), "%s",
+              c.rejects[0].reason);
+    /* The first one stands. */
+    cr_assert_eq(test_find(&c, "P1", "t0", "swemwbs.raw")->value, 7);
+    cr_assert_eq(test_find(&c, "P1", "t1", "swemwbs.raw")->value, 14);
+    cr_assert_eq(c.summary.rows_read, 4);
+    assert_accounted(&c);
+}
+
+Test(rejects, every_row_of_a_mixed_batch_is_accounted_for)
+{
+    struct capture c = {0};
+    const char *csv = HEADER "P1,t0,1,1,1,1,1,1,1\n"
+                             ",t0,1,1,1,1,1,1,1\n"
+                             "P3,t0,1,1\n"
+                             "P4,t0,1,1,1,1,,1,1\n"
+                             "P5,t0,1,1,1,1,7,1,1\n"
+                             "P1,t0,1,1,1,1,1,1,1\n";
+    cr_assert_eq(test_score_text(&c, csv, NULL), PS_OK);
+    cr_assert_eq(c.summary.rows_read, 6);
+    cr_assert_eq(c.summary.rows_scored, 3);
+    cr_assert_eq(c.summary.rows_rejected, 3);
+    cr_assert_eq(c.summary.cells_rejected, 1);
+    cr_assert_eq(c.n_rejects, 4);
+    cr_assert_eq(c.summary.scores_ok, 2);
+    cr_assert_eq(c.summary.scores_not_ok, 4);
+}
+
+Test(rejects, duplicates_across_batches_of_one_run)
+{
+    struct capture c = {0};
+    ps_context_t *context = test_context(&c);
+    ps_scorer_t *scorer;
+    ps_score_options_t o = {.timepoint = "baseline"};
+    ps_score_handlers_t h = {0};
+    h.reject = test_on_reject;
+    h.user = &c;
+    cr_assert_eq(ps_scorer_new(context, &o, &h, &scorer), PS_OK);
+    const char *csv = "participant_id,swemwbs_1,swemwbs_2,swemwbs_3,swemwbs_4,swemwbs_5,"
+                      "swemwbs_6,swemwbs_7\nP1,1,1,1,1,1,1,1\n";
+    cr_assert_eq(ps_scorer_score_file(scorer, test_file("a.csv", csv, -1)), PS_OK);
+    cr_assert_eq(ps_scorer_score_file(scorer, test_file("b.csv", csv, -1)), PS_OK);
+    cr_assert_eq(c.n_rejects, 1);
+    cr_assert(strstr(c.rejects[0].file, "b.csv"));
+    cr_assert(strstr(c.rejects[0].reason, "line 2 of another batch"), "%s", c.rejects[0].reason);
+    ps_scorer_free(scorer);
+    ps_context_free(context);
+}
+
+/* ---- Batches refused whole: nothing scored, a diagnostic with file and line. ---- */
+
+static void assert_batch_refused(const char *csv, long length, ps_error_t want,
+                                 unsigned long line, const char *words)
+{
+    struct capture c = {0};
+    ps_context_t *context = test_context(&c);
+    ps_scorer_t *scorer;
+    ps_score_options_t o = {0};
+    cr_assert_eq(ps_scorer_new(context, &o, NULL, &scorer), PS_OK);
+    char *file = test_file("bad.csv", csv, length);
+    cr_assert_eq(ps_scorer_score_file(scorer, file), want);
+    cr_assert_geq(c.n_diagnostics, 1);
+    cr_assert_str_eq(c.diagnostics[0].file, file);
+    cr_assert_eq(c.diagnostics[0].line, line, "line %lu: %s", c.diagnostics[0].line,
+                 c.diagnostics[0].message);
+    cr_assert(strstr(c.diagnostics[0].message, words), "'%s' not in '%s'", words,
+              c.diagnostics[0].message);
+    ps_scorer_free(scorer);
+    ps_context_free(context);
+}
+
+Test(batches, empty_file)
+{
+    assert_batch_refused("", 0, PS_ERROR_BATCH, 0, "empty file");
+}
+
+Test(batches, no_participant_id_column)
+{
+    assert_batch_refused("id,timepoint,swemwbs_1\n", -1, PS_ERROR_BATCH, 1,
+                         "no participant id column 'participant_id'");
+}
+
+Test(batches, no_timepoint_column)
+{
+    assert_batch_refused("participant_id,swemwbs_1\n", -1, PS_ERROR_BATCH, 1, "--timepoint");
+}
+
+Test(batches, duplicate_header_names)
+{
+    assert_batch_refused("participant_id,timepoint,swemwbs_1,SWEMWBS_1\n", -1, PS_ERROR_BATCH, 1,
+                         "repeats column 3");
+}
+
+Test(batches, no_instrument_found_names_the_closest)
+{
+    assert_batch_refused("participant_id,timepoint,swemwbs_1,swemwbs_2,swemwbs_3,swemwbs_4,"
+                         "swemwbs_5,swemwbs_6\n",
+                         -1, PS_ERROR_BATCH, 1, "closest: swemwbs, 6 of 7 item columns; missing swemwbs_7");
+}
+
+Test(batches, unterminated_quote_at_end_of_file)
+{
+    assert_batch_refused(HEADER "P1,t0,1,1,1,1,1,1,1\nP2,t0,\"1,1,1,1,1,1,1\n", -1, PS_ERROR_BATCH,
+                         4, "never closed");
+}
+
+Test(batches, malformed_quote)
+{
+    assert_batch_refused(HEADER "P1,t0,1,1,1,1,1,1,1\nP2,t0,1\"x,1,1,1,1,1,1\n", -1,
+                         PS_ERROR_BATCH, 3, "malformed quoting");
+}
+
+Test(batches, oversized_field)
+{
+    size_t big = 2u * 1024 * 1024;
+    char *csv = malloc(big + 200);
+    strcpy(csv, HEADER "P1,t0,\"");
+    size_t n = strlen(csv);
+    memset(csv + n, 'x', big);
+    strcpy(csv + n + big, "\",1,1,1,1,1,1\n");
+    assert_batch_refused(csv, -1, PS_ERROR_LIMIT, 2, "longer than");
+}
+
+Test(batches, header_only_scores_nothing)
+{
+    struct capture c = {0};
+    cr_assert_eq(test_score_text(&c, HEADER, NULL), PS_OK);
+    cr_assert_eq(c.summary.rows_read, 0);
+    cr_assert_eq(c.n_scores, 0);
+}
+
+/* ---- Encodings and line endings. ---- */
+
+Test(encodings, bom_crlf_and_quoted_newlines_keep_line_numbers)
+{
+    struct capture c = {0};
+    const char *csv = "\xEF\xBB\xBFparticipant_id,timepoint,note,swemwbs_1,swemwbs_2,swemwbs_3,"
+                      "swemwbs_4,swemwbs_5,swemwbs_6,swemwbs_7\r\n"
+                      "P1,t0,\"two\r\nlines\",1,1,1,1,1,1,1\r\n"
+                      "\"P2\",t0,x,1,1,1,1,1,1,8\r\n";
+    cr_assert_eq(test_score_text(&c, csv, NULL), PS_OK);
+    cr_assert_eq(test_find(&c, "P1", "t0", "swemwbs.raw")->line, 2);
+    cr_assert_eq(c.n_rejects, 1);
+    cr_assert_eq(c.rejects[0].line, 4, "line %lu", c.rejects[0].line);
+    cr_assert_str_eq(c.rejects[0].participant_id, "P2");
+}
+
+Test(encodings, cr_only_line_endings)
+{
+    struct capture c = {0};
+    const char *csv = "participant_id,timepoint,swemwbs_1,swemwbs_2,swemwbs_3,swemwbs_4,"
+                      "swemwbs_5,swemwbs_6,swemwbs_7\rP1,t0,1,1,1,1,1,1,1\rP2,t0,1,1,1,1,1,1,0\r";
+    cr_assert_eq(test_score_text(&c, csv, NULL), PS_OK);
+    cr_assert_eq(c.summary.rows_read, 2);
+    cr_assert_eq(c.rejects[0].line, 3);
+}
+
+Test(encodings, quoted_multiline_first_field_starts_where_it_opens)
+{
+    struct capture c = {0};
+    const char *csv = HEADER "\"P\n1\",t0,1,1,1,1,1,1,9\n";
+    cr_assert_eq(test_score_text(&c, csv, NULL), PS_OK);
+    cr_assert_eq(c.rejects[0].line, 2);
+}
