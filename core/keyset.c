@@ -100,9 +100,14 @@ static size_t probe(const ps_keyset_t *set, const ps_key_t *key, uint32_t h)
     return i;
 }
 
-int ps_keyset_find(const ps_keyset_t *set, ps_key_t *key, ps_key_origin_t *first)
+void ps_keyset_prepare(const ps_keyset_t *set, ps_key_t *key)
 {
     key->hash = hash_of(key);
+    __builtin_prefetch(&set->slots[key->hash & (set->n_slots - 1)]);
+}
+
+int ps_keyset_find(const ps_keyset_t *set, ps_key_t *key, ps_key_origin_t *first)
+{
     key->slot = probe(set, key, key->hash);
     key->slots = set->n_slots;
     uint32_t slot = set->slots[key->slot].record;

@@ -21,7 +21,7 @@ typedef struct ps_key {
     size_t id_length;
     unsigned timepoint;     /* interned by the caller, < 65536 */
     unsigned instrument;    /* index in the context, < 65536 */
-    /* Set by ps_keyset_find for the ps_keyset_add that follows: one probe, not two. */
+    /* Set by ps_keyset_prepare and ps_keyset_find for the calls that follow. */
     unsigned hash;
     size_t slot, slots;
 } ps_key_t;
@@ -29,7 +29,13 @@ typedef struct ps_key {
 ps_keyset_t *ps_keyset_new(void);
 void ps_keyset_free(ps_keyset_t *set);
 
-/* Returns 1 and sets *first when the key is present, else 0. */
+/*
+ * Hashes the key and starts fetching its slot from memory, so that work done
+ * before ps_keyset_find overlaps the wait. Call before find.
+ */
+void ps_keyset_prepare(const ps_keyset_t *set, ps_key_t *key);
+
+/* Returns 1 and sets *first when the prepared key is present, else 0. */
 int ps_keyset_find(const ps_keyset_t *set, ps_key_t *key, ps_key_origin_t *first);
 
 /*

@@ -32,6 +32,14 @@ struct planned {
     const struct ps_instrument *instrument;
     unsigned index;          /* in the context, for duplicate keys */
     size_t *item_field;      /* per item */
+    ps_response_t *responses; /* per item, for the row being scored */
+};
+
+/* An answer refused in the row being scored, reported once the row is known not to be a duplicate. */
+struct refused_cell {
+    size_t field;
+    const char *value;
+    char reason[160];
 };
 
 struct ps_scorer {
@@ -48,8 +56,7 @@ struct ps_scorer {
     char **timepoints;
     size_t n_timepoints, last_timepoint;
     unsigned n_batches;
-    ps_response_t *responses;        /* one per item of the largest instrument */
-    ps_response_t *scale_responses;
+    ps_response_t *scale_responses;  /* one per item of the largest instrument */
 
     /* The batch being read. */
     const char *file;
@@ -61,6 +68,8 @@ struct ps_scorer {
     const char **kept;
     struct planned *planned;
     size_t n_planned;
+    struct refused_cell *refused;    /* one per planned item */
+    size_t n_refused;
     ps_batch_summary_t summary;
 };
 
@@ -192,9 +201,8 @@ ps_error_t ps_scorer_new(ps_context_t *context, const ps_score_options_t *option
     for (size_t i = 0; i < context->n_instruments; i++)
         if (context->instruments[i]->n_items > most_items)
             most_items = context->instruments[i]->n_items;
-    s->responses = calloc(most_items, sizeof *s->responses);
     s->scale_responses = calloc(most_items, sizeof *s->scale_responses);
-    if (!s->responses || !s->scale_responses)
+    if (!s->scale_responses)
         goto fail;
     if (options->map_file && (err = load_map(s, options->map_file)))
         goto fail;
@@ -210,9 +218,13 @@ static void forget_batch(ps_scorer_t *s)
     for (size_t i = 0; i < s->n_fields; i++)
         free(s->header[i]);
     free(s->header);
-    for (size_t i = 0; i < s->n_planned; i++)
+    for (size_t i = 0; i < s->n_planned; i++) {
         free(s->planned[i].item_field);
+        free(s->planned[i].responses);
+    }
     free(s->planned);
+    free(s->refused);
+    s->refused = NULL;
     free(s->keep_field);
     free(s->kept);
     s->header = NULL;
@@ -242,7 +254,6 @@ void ps_scorer_free(ps_scorer_t *s)
     for (size_t i = 0; i < s->n_timepoints; i++)
         free(s->timepoints[i]);
     free(s->timepoints);
-    free(s->responses);
     free(s->scale_responses);
     free(s);
 }
@@ -341,10 +352,16 @@ static unsigned instrument_index(const ps_scorer_t *s, const struct ps_instrumen
 
 static ps_error_t add_planned(ps_scorer_t *s, const struct ps_instrument *in, size_t *fields)
 {
+    ps_response_t *responses = calloc(in->n_items, sizeof *responses);
+    if (!responses) {
+        free(fields);
+        return PS_ERROR_NOMEM;
+    }
     struct planned *p = &s->planned[s->n_planned++];
     p->instrument = in;
     p->index = instrument_index(s, in);
     p->item_field = fields;
+    p->responses = responses;
     return PS_OK;
 }
 
@@ -368,7 +385,8 @@ static ps_error_t plan_instruments(ps_scorer_t *s, unsigned long line)
             return err;
         }
         if (complete) {
-            add_planned(s, in, fields);
+            if ((err = add_planned(s, in, fields)))
+                return err;
             continue;
         }
         free(fields);
@@ -383,6 +401,11 @@ static ps_error_t plan_instruments(ps_scorer_t *s, unsigned long line)
                      in->id, found, in->n_items, missing);
         }
     }
+    size_t n_items = 0;
+    for (size_t p = 0; p < s->n_planned; p++)
+        n_items += s->planned[p].instrument->n_items;
+    if (s->n_planned && !(s->refused = calloc(n_items, sizeof *s->refused)))
+        return PS_ERROR_NOMEM;
     if (s->n_planned == 0)
         return batch_error(s, line, 0,
                            "no instrument has all its item columns in this batch%s; name "
@@ -571,12 +594,13 @@ static double round_to(double value, int precision)
 }
 
 /* Applies the missing-item rule, the method, the lookup, rounding and bands. */
-static void score_scale(ps_scorer_t *s, const struct ps_scale *scale, ps_score_t *out)
+static void score_scale(ps_scorer_t *s, const ps_response_t *responses,
+                        const struct ps_scale *scale, ps_score_t *out)
 {
     unsigned answered = 0;
     int invalid = 0;
     for (size_t j = 0; j < scale->n_items; j++) {
-        s->scale_responses[j] = s->responses[scale->items[j]];
+        s->scale_responses[j] = responses[scale->items[j]];
         answered += s->scale_responses[j].answer == PS_ANSWER_GIVEN;
         invalid |= s->scale_responses[j].answer == PS_ANSWER_INVALID;
     }
@@ -617,6 +641,34 @@ static void score_scale(ps_scorer_t *s, const struct ps_scale *scale, ps_score_t
     out->status = "ok";
 }
 
+/*
+ * Reads one instrument's answers into 'responses', noting refused cells.
+ * Nothing is reported yet: a duplicate row is refused whole.
+ */
+static void read_answers(ps_scorer_t *s, const ps_csv_record_t *rec, const struct planned *p,
+                         ps_response_t *responses)
+{
+    const struct ps_instrument *in = p->instrument;
+    for (size_t i = 0; i < in->n_items; i++) {
+        size_t field = p->item_field[i];
+        ps_response_t *r = &responses[i];
+        struct refused_cell *refused = &s->refused[s->n_refused];
+        const char *cell = clean_field(rec, field);
+        if (!cell) {
+            r->answer = PS_ANSWER_INVALID;
+            snprintf(refused->reason, sizeof refused->reason, "answer is not valid UTF-8 text");
+        } else {
+            r->answer = read_answer(&in->items[i], cell, &r->value, refused->reason,
+                                    sizeof refused->reason);
+        }
+        if (r->answer == PS_ANSWER_INVALID) {
+            refused->field = field;
+            refused->value = cell ? cell : "";
+            s->n_refused++;
+        }
+    }
+}
+
 static ps_error_t score_row(ps_scorer_t *s, const ps_csv_record_t *rec)
 {
     if (rec->n_fields != s->n_fields) {
@@ -651,12 +703,20 @@ static ps_error_t score_row(ps_scorer_t *s, const ps_csv_record_t *rec)
         return ps_diagnose(s->context, PS_ERROR_LIMIT, s->file, rec->line, 0,
                            "more than %d distinct timepoints", MAX_TIMEPOINTS);
 
-    /* A row is a duplicate when any of its instruments was seen for this person and time. */
+    /* Start fetching the keys' slots, and read the answers while they arrive. */
     const size_t id_length = strlen(id);
     ps_key_t keys[s->n_planned];
     for (size_t p = 0; p < s->n_planned; p++) {
         keys[p] = (ps_key_t){.id = id, .id_length = id_length, .timepoint = (unsigned)tp,
                              .instrument = s->planned[p].index};
+        ps_keyset_prepare(s->keys, &keys[p]);
+    }
+    s->n_refused = 0;
+    for (size_t p = 0; p < s->n_planned; p++)
+        read_answers(s, rec, &s->planned[p], s->planned[p].responses);
+
+    /* A row is a duplicate when any of its instruments was seen for this person and time. */
+    for (size_t p = 0; p < s->n_planned; p++) {
         ps_key_origin_t first;
         if (ps_keyset_find(s->keys, &keys[p], &first)) {
             char reason[700];
@@ -674,31 +734,20 @@ static ps_error_t score_row(ps_scorer_t *s, const ps_csv_record_t *rec)
                                "out of memory for participant records");
 
     s->summary.rows_scored++;
+    s->summary.cells_rejected += s->n_refused;
+    for (size_t i = 0; i < s->n_refused; i++) {
+        const struct refused_cell *c = &s->refused[i];
+        ps_error_t err = reject(s, rec->line, c->field, id, c->value, c->reason);
+        if (err)
+            return err;
+    }
     for (size_t p = 0; p < s->n_planned; p++) {
         const struct ps_instrument *in = s->planned[p].instrument;
-        for (size_t i = 0; i < in->n_items; i++) {
-            size_t field = s->planned[p].item_field[i];
-            ps_response_t *r = &s->responses[i];
-            char reason[300];
-            const char *cell = clean_field(rec, field);
-            if (!cell) {
-                r->answer = PS_ANSWER_INVALID;
-                snprintf(reason, sizeof reason, "answer is not valid UTF-8 text");
-            } else {
-                r->answer = read_answer(&in->items[i], cell, &r->value, reason, sizeof reason);
-            }
-            if (r->answer == PS_ANSWER_INVALID) {
-                s->summary.cells_rejected++;
-                ps_error_t err = reject(s, rec->line, field, id, cell ? cell : "", reason);
-                if (err)
-                    return err;
-            }
-        }
         for (size_t k = 0; k < in->n_scales; k++) {
             ps_score_t score = {.file = s->file, .line = rec->line, .participant_id = id,
                                 .timepoint = timepoint, .instrument = in,
                                 .scale = &in->scales[k], .kept = s->kept};
-            score_scale(s, &in->scales[k], &score);
+            score_scale(s, s->planned[p].responses, &in->scales[k], &score);
             if (score.has_value)
                 s->summary.scores_ok++;
             else
