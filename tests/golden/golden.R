@@ -1,0 +1,41 @@
+# Golden values for tests/test_stats.c, computed by R itself.
+# Run from this folder:  Rscript golden.R > expected.csv
+# Each data set holds baseline,followup pairs; D = followup - baseline.
+# d_z = mean(D) / sd(D); its 95% CI inverts the noncentral t in the
+# noncentrality parameter (pt(t, df, ncp) = 0.975 and 0.025), divided by sqrt(n).
+options(warn = -1)
+sets <- c("small_ties_zeros", "exact_no_ties", "large_normal", "constant_change", "all_zero")
+out <- function(set, name, value) cat(sprintf("%s,%s,%s\n", set, name,
+                                             if (is.na(value)) "NA" else sprintf("%.17g", value)))
+ncp_at <- function(t, df, p) uniroot(function(ncp) pt(t, df, ncp) - p, c(t - 50, t + 50),
+                                     tol = 1e-15, maxiter = 10000)$root
+cat("set,statistic,value\n")
+for (set in sets) {
+  x <- read.csv(paste0(set, ".csv"))
+  pre <- x$baseline; post <- x$followup; d <- post - pre; n <- length(d)
+  out(set, "mean_baseline", mean(pre)); out(set, "sd_baseline", sd(pre))
+  out(set, "median_baseline", median(pre))
+  out(set, "mean_followup", mean(post)); out(set, "sd_followup", sd(post))
+  out(set, "median_followup", median(post))
+  out(set, "mean_change", mean(d)); out(set, "sd_change", sd(d))
+  tt <- tryCatch(t.test(post, pre, paired = TRUE), error = function(e) NULL)
+  if (!is.null(tt) && is.finite(tt$statistic)) {
+    out(set, "t", tt$statistic); out(set, "df", tt$parameter); out(set, "p_t", tt$p.value)
+    out(set, "ci_low", tt$conf.int[1]); out(set, "ci_high", tt$conf.int[2])
+    t <- unname(tt$statistic); df <- n - 1
+    out(set, "d_z", mean(d) / sd(d))
+    out(set, "g_z", mean(d) / sd(d) * (1 - 3 / (4 * df - 1)))
+    out(set, "d_z_ci_low", ncp_at(t, df, 0.975) / sqrt(n))
+    out(set, "d_z_ci_high", ncp_at(t, df, 0.025) / sqrt(n))
+  } else {
+    for (s in c("t", "p_t", "ci_low", "ci_high", "d_z", "g_z", "d_z_ci_low", "d_z_ci_high"))
+      out(set, s, NA)
+  }
+  w <- tryCatch(wilcox.test(post, pre, paired = TRUE), error = function(e) NULL)
+  if (!is.null(w) && is.finite(w$p.value)) {
+    out(set, "wilcoxon_v", w$statistic); out(set, "p_wilcoxon", w$p.value)
+    out(set, "wilcoxon_exact", as.numeric(grepl("exact", w$method)))
+  } else {
+    out(set, "wilcoxon_v", NA); out(set, "p_wilcoxon", NA)
+  }
+}
