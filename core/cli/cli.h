@@ -23,12 +23,20 @@ void cli_error(const char *format, ...) __attribute__((format(printf, 1, 2)));
 /* A context printing its diagnostics to stderr, with every instrument loaded when 'load'. */
 int cli_context(ps_context_t **context, int load);
 
-/* Splits "a,b,c" into a NULL-terminated array of strings in one allocation. */
-char **cli_split_list(const char *list, size_t *count);
+/* Values of repeatable options, each of which may be a comma-separated list. */
+typedef struct cli_list {
+    char **items;
+    size_t n;
+} cli_list_t;
+
+/* Adds each comma-separated item of 'text'. Returns 0, or -1 when out of memory. */
+int cli_list_add(cli_list_t *list, const char *text);
+void cli_list_free(cli_list_t *list);
 
 int cmd_score(int argc, char **argv);
 int cmd_instruments(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_template(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 #endif

@@ -171,7 +171,7 @@ int cmd_score(int argc, char **argv)
     const char **instruments = calloc((size_t)argc, sizeof *instruments);
     ps_score_options_t options = {0};
     const char *scored_path = NULL, *rejects_path = NULL;
-    char **keep = NULL;
+    cli_list_t keep = {0};
     struct run run = {0};
     ps_context_t *context = NULL;
     ps_scorer_t *scorer = NULL;
@@ -190,8 +190,7 @@ int cmd_score(int argc, char **argv)
         case 'T': options.timepoint_column = optarg; break;
         case 't': options.timepoint = optarg; break;
         case 'k':
-            free(keep);
-            if (!(keep = cli_split_list(optarg, &options.n_keep))) {
+            if (cli_list_add(&keep, optarg)) {
                 status = EXIT_INTERNAL;
                 goto done;
             }
@@ -226,8 +225,8 @@ int cmd_score(int argc, char **argv)
         goto done;
     }
     options.instruments = instruments;
-    options.keep = (const char *const *)keep;
-    run.n_keep = options.n_keep;
+    options.keep = (const char *const *)keep.items;
+    options.n_keep = run.n_keep = keep.n;
 
     if ((status = cli_context(&context, 1)))
         goto done;
@@ -242,7 +241,7 @@ int cmd_score(int argc, char **argv)
         status = EXIT_INPUT;
         goto done;
     }
-    write_scored_header(&run.scored, keep, options.n_keep);
+    write_scored_header(&run.scored, keep.items, keep.n);
     if (rejects_path) {
         if (output_open(&run.rejects, rejects_path, 0600) != 0) {
             cli_error("%s: cannot create: %s", rejects_path, strerror(errno));
@@ -287,7 +286,7 @@ done:
     output_discard(&run.rejects);
     ps_scorer_free(scorer);
     ps_context_free(context);
-    free(keep);
+    cli_list_free(&keep);
     free(instruments);
     return status;
 }

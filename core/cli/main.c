@@ -18,6 +18,8 @@ static void usage(FILE *to)
           "  instruments  list the installed instrument definitions\n"
           "  validate     check instrument definition files\n"
           "  template     print an empty CSV header for collecting an instrument\n"
+          "  report       compare baseline with follow-up: paired change, effect sizes,\n"
+          "               reliable change, band transitions, with disclosure control\n"
           "\n"
           "  promscore COMMAND --help   options of one command\n"
           "  promscore --version        version and plugin ABI\n"
@@ -93,21 +95,34 @@ int cli_context(ps_context_t **context, int load)
     return 0;
 }
 
-char **cli_split_list(const char *list, size_t *count)
+int cli_list_add(cli_list_t *list, const char *text)
 {
-    size_t n = 1;
-    for (const char *p = list; *p; p++)
-        n += *p == ',';
-    size_t len = strlen(list) + 1;
-    char **items = malloc((n + 1) * sizeof *items + len);
-    if (!items)
-        return NULL;
-    char *text = memcpy((char *)(items + n + 1), list, len);
-    *count = 0;
-    for (char *save = NULL, *t = strtok_r(text, ",", &save); t; t = strtok_r(NULL, ",", &save))
-        items[(*count)++] = t;
-    items[*count] = NULL;
-    return items;
+    char *copy = strdup(text), *save = NULL;
+    if (!copy)
+        return -1;
+    int err = 0;
+    for (char *item = strtok_r(copy, ",", &save); item && !err; item = strtok_r(NULL, ",", &save)) {
+        char **grown = realloc(list->items, (list->n + 2) * sizeof *grown);
+        if (!grown || !(grown[list->n] = strdup(item))) {
+            if (grown)
+                list->items = grown;
+            err = -1;
+            break;
+        }
+        list->items = grown;
+        list->items[++list->n] = NULL;
+    }
+    free(copy);
+    return err;
+}
+
+void cli_list_free(cli_list_t *list)
+{
+    for (size_t i = 0; i < list->n; i++)
+        free(list->items[i]);
+    free(list->items);
+    list->items = NULL;
+    list->n = 0;
 }
 
 int main(int argc, char **argv)
@@ -135,6 +150,7 @@ int main(int argc, char **argv)
         {"instruments", cmd_instruments},
         {"validate", cmd_validate},
         {"template", cmd_template},
+        {"report", cmd_report},
     };
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(command, commands[i].name) == 0)

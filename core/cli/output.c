@@ -77,6 +77,11 @@ void output_write(output_t *out, const char *data, size_t length)
     }
 }
 
+void output_puts(output_t *out, const char *text)
+{
+    output_write(out, text, strlen(text));
+}
+
 int output_commit(output_t *out)
 {
     flush(out);

@@ -20,6 +20,7 @@ typedef struct output {
 /* Opens a temporary file for 'path' with 'mode'. Returns 0, or -1 with errno set. */
 int output_open(output_t *out, const char *path, unsigned mode);
 void output_write(output_t *out, const char *data, size_t length);
+void output_puts(output_t *out, const char *text);
 /* Flushes, syncs and renames into place. Returns 0, or -1 with out->error set. */
 int output_commit(output_t *out);
 /* Removes the temporary file. Safe after a commit, a failure, or on an unopened output. */

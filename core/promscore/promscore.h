@@ -240,6 +240,86 @@ void ps_scorer_free(ps_scorer_t *scorer);
  */
 ps_error_t ps_scorer_score_file(ps_scorer_t *scorer, const char *file);
 
+/* ------------------------------------------------------------------------- */
+/* Cohort change reports: baseline against each later timepoint.              */
+
+typedef struct ps_cohort ps_cohort_t;
+typedef struct ps_report ps_report_t;
+
+/** How scores are paired. Zero-initialise and set what you need. */
+typedef struct ps_cohort_options {
+    /** The baseline timepoint label; NULL for "baseline". */
+    const char *baseline;
+    /** Later timepoints in order; NULL or empty: in order of first appearance.
+     * When given, a score at any other timepoint is refused. */
+    const char *const *timepoints;
+    size_t n_timepoints;
+    /** Columns to group by (e.g. site), besides the whole cohort. The
+     * ps_score_t.kept values given to ps_cohort_add must be these columns,
+     * in this order. */
+    const char *const *by;
+    size_t n_by;
+} ps_cohort_options_t;
+
+ps_error_t ps_cohort_new(ps_context_t *context, const ps_cohort_options_t *options,
+                         ps_cohort_t **cohort);
+void ps_cohort_free(ps_cohort_t *cohort);
+
+/**
+ * Adds one score. Only "ok" scores are paired; any other status still
+ * counts the participant as seen. A second score for one participant,
+ * timepoint, instrument and scale is refused (PS_ERROR_BATCH, naming the
+ * score's file and line). A participant's groups are taken from their
+ * baseline score, or from the first score seen when there is none.
+ */
+ps_error_t ps_cohort_add(ps_cohort_t *cohort, const ps_score_t *score);
+
+/**
+ * Reads a scored CSV written by `promscore score` and hands every row to
+ * 'fn' as a ps_score_t whose kept values are the columns 'by' (n_by of them,
+ * each required in the file). Unknown instruments or scales, and scores that
+ * are not numbers in their scale's range, stop the read with PS_ERROR_BATCH.
+ * 'fn' returning nonzero stops it with PS_ERROR_ABORTED.
+ */
+ps_error_t ps_scored_read(ps_context_t *context, const char *file, const char *const *by,
+                          size_t n_by, int (*fn)(const ps_score_t *score, void *user),
+                          void *user);
+
+/** Disclosure control applied to a report before it leaves the building. */
+typedef struct ps_disclosure {
+    int suppress;         /**< 0: show everything (internal analysis only) */
+    unsigned threshold;   /**< counts 1..threshold, and figures based on so few, are hidden */
+    unsigned round_to;    /**< 0, or round other counts to the nearest multiple (e.g. 5) */
+} ps_disclosure_t;
+
+/** Whether a figure is shown. */
+typedef enum ps_shown {
+    PS_SHOWN = 0,
+    PS_SUPPRESSED,        /**< hidden by disclosure control */
+    PS_NOT_COMPUTABLE     /**< cannot be computed; see reason */
+} ps_shown_t;
+
+/** One figure of a report: one per instrument x scale x group x comparison x statistic. */
+typedef struct ps_statistic {
+    const ps_scale_t *scale;
+    const char *group;        /**< "all" or "COLUMN=value" */
+    const char *comparison;   /**< "baseline->LABEL", or "baseline->end": each person's last follow-up */
+    const char *name;         /**< e.g. "n_paired", "mean_change", "transition:FROM->TO" */
+    double value;             /**< when shown is PS_SHOWN */
+    ps_shown_t shown;
+    const char *reason;       /**< why it is not computable, else NULL */
+    int is_count;             /**< a number of people */
+} ps_statistic_t;
+
+/** Computes every statistic and applies 'disclosure'. The cohort may be freed afterwards. */
+ps_error_t ps_cohort_report(ps_cohort_t *cohort, const ps_disclosure_t *disclosure,
+                            ps_report_t **report);
+void ps_report_free(ps_report_t *report);
+size_t ps_report_count(const ps_report_t *report);
+const ps_statistic_t *ps_report_statistic(const ps_report_t *report, size_t index);
+/** One sentence naming the disclosure rule applied. */
+const char *ps_report_disclosure_rule(const ps_report_t *report);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,505 @@
+/* promscore report: scored rows in, a cohort change report out. */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "output.h"
+
+static void usage(FILE *to)
+{
+    fputs("Usage: promscore report [OPTION]... SCORED.csv...\n"
+          "       promscore report -i INSTRUMENT [OPTION]... BATCH.csv...\n"
+          "Compare baseline with each later timepoint, and with each person's last\n"
+          "follow-up: participant flow, paired change (t test, Wilcoxon signed rank),\n"
+          "effect sizes, meaningful and reliable change, band transitions.\n"
+          "\n"
+          "  -i, --instrument ID       inputs are raw batches, scored on the fly (repeatable)\n"
+          "      --baseline LABEL      the baseline timepoint (default baseline)\n"
+          "      --timepoints A,B,...  later timepoints in order (default: first appearance)\n"
+          "  -b, --by COLUMN           also report per value of a kept column (repeatable)\n"
+          "  -f, --format FORMAT       text (default), csv or json\n"
+          "  -o, --output FILE         write the report here, atomically (default: stdout)\n"
+          "      --threshold N         suppress counts of 1 to N and figures based on them\n"
+          "                            (default 7)\n"
+          "      --round N             round other counts to the nearest N (e.g. 5)\n"
+          "      --no-suppress         no disclosure control: internal analysis only\n"
+          "      --id-column NAME, --timepoint-column NAME, --map MAP.csv\n"
+          "                            as for 'promscore score', with -i\n"
+          "  -q, --quiet               no per-batch summary\n"
+          "  -h, --help                this help\n"
+          "\n"
+          "CSV columns: instrument,scale,group,comparison,statistic,value,suppressed.\n"
+          "Exit status: 0 report written; 1 written, but rows were refused while scoring;\n"
+          "2 usage; 3 unreadable or invalid input (nothing written); 4 internal error.\n",
+          to);
+}
+
+enum format { FORMAT_TEXT, FORMAT_CSV, FORMAT_JSON };
+
+struct run {
+    ps_cohort_t *cohort;
+    ps_error_t error;       /* from ps_cohort_add */
+    int quiet;
+    unsigned long refused;
+};
+
+static int add_score(const ps_score_t *score, void *user)
+{
+    struct run *run = user;
+    run->error = ps_cohort_add(run->cohort, score);
+    return run->error != PS_OK;
+}
+
+static int on_reject(const ps_reject_t *r, void *user)
+{
+    struct run *run = user;
+    run->refused++;
+    fprintf(stderr, "promscore: %s:%lu", r->file, r->line);
+    if (r->column)
+        fprintf(stderr, ":%lu: column %s, value \"%s\"", r->column, r->column_name, r->value);
+    fprintf(stderr, ": %s\n", r->reason);
+    return 0;
+}
+
+static int on_batch_end(const ps_batch_summary_t *s, void *user)
+{
+    struct run *run = user;
+    run->refused += s->scores_not_ok;
+    if (!run->quiet)
+        fprintf(stderr, "promscore: %s: %lu rows read, %lu scored, %lu rejected\n", s->file,
+                s->rows_read, s->rows_scored, s->rows_rejected);
+    return 0;
+}
+
+/* ---- Writers. ---- */
+
+static void print(output_t *o, const char *format, ...) __attribute__((format(printf, 2, 3)));
+
+static void print(output_t *o, const char *format, ...)
+{
+    char text[1024];
+    va_list ap;
+    va_start(ap, format);
+    int n = vsnprintf(text, sizeof text, format, ap);
+    va_end(ap);
+    if (n > 0)
+        output_write(o, text, (size_t)n < sizeof text ? (size_t)n : sizeof text - 1);
+}
+
+static const char *shown_text(const ps_statistic_t *s, char *buf, size_t size)
+{
+    switch (s->shown) {
+    case PS_SHOWN: return "no";
+    case PS_SUPPRESSED: return "yes";
+    case PS_NOT_COMPUTABLE: snprintf(buf, size, "not computable: %s", s->reason); return buf;
+    }
+    return "";
+}
+
+static void number(output_t *o, const ps_statistic_t *s)
+{
+    if (s->shown != PS_SHOWN)
+        return;
+    if (s->is_count)
+        csv_unsigned(o, (unsigned long)s->value);
+    else
+        print(o, "%.17g", s->value);
+}
+
+static void write_csv(output_t *o, const ps_report_t *report)
+{
+    static const char header[] = "instrument,scale,group,comparison,statistic,value,suppressed\n";
+    output_write(o, header, sizeof header - 1);
+    char reason[300];
+    for (size_t i = 0; i < ps_report_count(report); i++) {
+        const ps_statistic_t *s = ps_report_statistic(report, i);
+        csv_identifier(o, ps_instrument_id(ps_scale_instrument(s->scale)));
+        csv_comma(o);
+        csv_identifier(o, ps_scale_id(s->scale));
+        csv_comma(o);
+        csv_text(o, s->group);
+        csv_comma(o);
+        csv_text(o, s->comparison);
+        csv_comma(o);
+        csv_text(o, s->name);
+        csv_comma(o);
+        number(o, s);
+        csv_comma(o);
+        csv_text(o, shown_text(s, reason, sizeof reason));
+        csv_end_row(o);
+    }
+}
+
+static void json_string(output_t *o, const char *text)
+{
+    output_puts(o, "\"");
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            print(o, "\\%c", *p);
+        else if (*p < 0x20)
+            print(o, "\\u%04x", *p);
+        else
+            output_write(o, (const char *)p, 1);
+    }
+    output_puts(o, "\"");
+}
+
+static void write_json(output_t *o, const ps_report_t *report, ps_context_t *context)
+{
+    print(o, "{\n  \"promscore\": \"%s\",\n  \"disclosure\": ", PS_VERSION);
+    json_string(o, ps_report_disclosure_rule(report));
+    output_puts(o, ",\n  \"instruments\": [");
+    /* The definitions the figures rest on, with their versions and change thresholds. */
+    int first = 1;
+    for (size_t i = 0; i < ps_context_instrument_count(context); i++) {
+        const ps_instrument_t *in = ps_context_instrument(context, i);
+        int used = 0;
+        for (size_t k = 0; k < ps_report_count(report) && !used; k++)
+            used = ps_scale_instrument(ps_report_statistic(report, k)->scale) == in;
+        if (!used)
+            continue;
+        print(o, "%s\n    {\"id\": ", first ? "" : ",");
+        json_string(o, ps_instrument_id(in));
+        output_puts(o, ", \"version\": ");
+        json_string(o, ps_instrument_version(in));
+        output_puts(o, ", \"title\": ");
+        json_string(o, ps_instrument_title(in));
+        output_puts(o, ", \"definition\": ");
+        json_string(o, ps_instrument_file(in));
+        output_puts(o, "}");
+        first = 0;
+    }
+    output_puts(o, "\n  ],\n  \"results\": [");
+    for (size_t i = 0; i < ps_report_count(report); i++) {
+        const ps_statistic_t *s = ps_report_statistic(report, i);
+        print(o, "%s\n    {\"instrument\": ", i ? "," : "");
+        json_string(o, ps_instrument_id(ps_scale_instrument(s->scale)));
+        output_puts(o, ", \"scale\": ");
+        json_string(o, ps_scale_id(s->scale));
+        output_puts(o, ", \"group\": ");
+        json_string(o, s->group);
+        output_puts(o, ", \"comparison\": ");
+        json_string(o, s->comparison);
+        output_puts(o, ", \"statistic\": ");
+        json_string(o, s->name);
+        output_puts(o, ", \"value\": ");
+        if (s->shown == PS_SHOWN)
+            number(o, s);
+        else
+            output_puts(o, "null");
+        print(o, ", \"suppressed\": %s, \"not_computable\": ",
+              s->shown == PS_SUPPRESSED ? "true" : "false");
+        if (s->shown == PS_NOT_COMPUTABLE)
+            json_string(o, s->reason);
+        else
+            output_puts(o, "null");
+        output_puts(o, "}");
+    }
+    output_puts(o, "\n  ]\n}\n");
+}
+
+/* Text: one section per scale, comparison and group. */
+
+struct section {
+    const ps_report_t *report;
+    size_t start, end;
+};
+
+static const ps_statistic_t *find(const struct section *s, const char *name)
+{
+    for (size_t i = s->start; i < s->end; i++) {
+        const ps_statistic_t *st = ps_report_statistic(s->report, i);
+        if (strcmp(st->name, name) == 0)
+            return st;
+    }
+    return NULL;
+}
+
+/* A figure as text; returned by value, it lives until the end of the statement using it. */
+struct figure_text {
+    char s[48];
+};
+
+/* A count, a number with 'decimals' (p-values: -1), "*" when suppressed, "n/a" when not computable. */
+static struct figure_text fig(const struct section *s, const char *name, int decimals)
+{
+    struct figure_text t = {"-"};
+    const ps_statistic_t *st = find(s, name);
+    if (!st)
+        return t;
+    if (st->shown == PS_SUPPRESSED)
+        snprintf(t.s, sizeof t.s, "*");
+    else if (st->shown == PS_NOT_COMPUTABLE)
+        snprintf(t.s, sizeof t.s, "n/a");
+    else if (st->is_count)
+        snprintf(t.s, sizeof t.s, "%.0f", st->value);
+    else if (decimals < 0)
+        snprintf(t.s, sizeof t.s, st->value < 0.0001 ? "<0.0001" : "%.4f", st->value);
+    else
+        snprintf(t.s, sizeof t.s, "%.*f", decimals, st->value);
+    return t;
+}
+
+#define F(name, decimals) fig(s, name, decimals).s
+
+static void write_section(output_t *o, const struct section *s)
+{
+    const ps_statistic_t *first = ps_report_statistic(s->report, s->start);
+    print(o, "\n  %s, %s\n", first->comparison, first->group);
+    print(o, "    participants: %s at baseline, %s at follow-up, %s paired, %s lost to follow-up "
+             "(loss %s)\n",
+          F("n_baseline", 0), F("n_followup", 0), F("n_paired", 0), F("lost_to_followup", 0),
+          F("loss_rate", 3));
+    print(o, "    lost to follow-up: baseline mean %s (SD %s); completers minus lost, "
+             "standardised: %s\n",
+          F("mean_baseline_lost", 2), F("sd_baseline_lost", 2), F("smd_completers_vs_lost", 2));
+    print(o, "    completers: baseline mean %s (SD %s, median %s); follow-up mean %s (SD %s, median "
+             "%s)\n",
+          F("mean_baseline", 2), F("sd_baseline", 2), F("median_baseline", 2),
+          F("mean_followup", 2), F("sd_followup", 2), F("median_followup", 2));
+    print(o, "    change: mean %s (95%% CI %s to %s), SD %s; paired t = %s, df = %s, p = %s\n",
+          F("mean_change", 2), F("ci_low", 2), F("ci_high", 2), F("sd_change", 2), F("t", 3),
+          F("df", 0), F("p_t", -1));
+    const ps_statistic_t *exact = find(s, "wilcoxon_exact");
+    print(o, "    Wilcoxon signed rank: V = %s, p = %s (%s)\n", F("wilcoxon_v", 1),
+          F("p_wilcoxon", -1),
+          exact && exact->shown == PS_SHOWN
+              ? (exact->value ? "exact" : "normal approximation with continuity correction")
+              : "method not shown");
+    print(o, "    effect size (standardised by the SD of the changes): d_z = %s (95%% CI %s to "
+             "%s), Hedges' g_z = %s\n",
+          F("d_z", 2), F("d_z_ci_low", 2), F("d_z_ci_high", 2), F("g_z", 2));
+    if (find(s, "meaningful_change"))
+        print(o, "    meaningful change (%s points): %s improved, %s unchanged, %s deteriorated\n",
+              F("meaningful_change", 2), F("n_improved", 0), F("n_unchanged", 0),
+              F("n_deteriorated", 0));
+    if (find(s, "reliable_change"))
+        print(o, "    reliable change (Jacobson-Truax, SEM %s, change beyond %s points): %s "
+                 "improved, %s no reliable change, %s deteriorated\n",
+              F("sem", 2), F("reliable_change", 2), F("n_reliable_improved", 0),
+              F("n_no_reliable_change", 0), F("n_reliable_deteriorated", 0));
+    if (find(s, "n_band_up")) {
+        print(o, "    bands: %s moved to a higher band, %s stayed, %s moved to a lower band\n",
+              F("n_band_up", 0), F("n_band_same", 0), F("n_band_down", 0));
+        for (size_t i = s->start; i < s->end; i++) {
+            const ps_statistic_t *st = ps_report_statistic(s->report, i);
+            if (strncmp(st->name, "transition:", 11) == 0)
+                print(o, "      %-60s %s\n", st->name + 11,
+                      F(st->name, 0));
+        }
+    }
+    for (size_t i = s->start; i < s->end; i++) {
+        const ps_statistic_t *st = ps_report_statistic(s->report, i);
+        if (st->shown == PS_NOT_COMPUTABLE && strcmp(st->name, "wilcoxon_exact") != 0)
+            print(o, "    n/a %s: %s\n", st->name, st->reason);
+    }
+}
+
+static void write_text(output_t *o, const ps_report_t *report)
+{
+    print(o, "promscore %s cohort change report\n\nDisclosure control: %s\n", PS_VERSION,
+          ps_report_disclosure_rule(report));
+    output_puts(o, "* suppressed; n/a not computable (reason below the section).\n");
+    const ps_scale_t *scale = NULL;
+    for (size_t i = 0; i < ps_report_count(report);) {
+        const ps_statistic_t *st = ps_report_statistic(report, i);
+        if (st->scale != scale) {
+            scale = st->scale;
+            const ps_instrument_t *in = ps_scale_instrument(scale);
+            print(o, "\n== %s %s: %s (definition version %s)\n", ps_instrument_id(in),
+                  ps_scale_id(scale), ps_scale_label(scale), ps_instrument_version(in));
+        }
+        struct section s = {report, i, i};
+        while (s.end < ps_report_count(report)) {
+            const ps_statistic_t *next = ps_report_statistic(report, s.end);
+            if (next->scale != st->scale || next->group != st->group ||
+                next->comparison != st->comparison)
+                break;
+            s.end++;
+        }
+        write_section(o, &s);
+        i = s.end;
+    }
+    output_write(o,
+                 "\nCaveats: a before-and-after comparison without a comparison group cannot "
+                 "show that\nthe intervention caused the change. People selected for low "
+                 "baseline scores tend to\nscore higher later anyway (regression to the mean). "
+                 "Those lost to follow-up may\ndiffer from those who stayed: compare their "
+                 "baseline scores above.\n",
+                 302);
+}
+
+/* ---- The command. ---- */
+
+static int parse_unsigned(const char *text, unsigned *value)
+{
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(text, &end, 10);
+    if (errno || *end || end == text || v > 1000000 || text[0] == '-')
+        return -1;
+    *value = (unsigned)v;
+    return 0;
+}
+
+int cmd_report(int argc, char **argv)
+{
+    enum { BASELINE = 256, TIMEPOINTS, THRESHOLD, ROUND, NO_SUPPRESS, ID_COLUMN, TP_COLUMN };
+    static const struct option long_options[] = {
+        {"instrument", required_argument, NULL, 'i'},
+        {"baseline", required_argument, NULL, BASELINE},
+        {"timepoints", required_argument, NULL, TIMEPOINTS},
+        {"by", required_argument, NULL, 'b'},
+        {"format", required_argument, NULL, 'f'},
+        {"output", required_argument, NULL, 'o'},
+        {"threshold", required_argument, NULL, THRESHOLD},
+        {"round", required_argument, NULL, ROUND},
+        {"no-suppress", no_argument, NULL, NO_SUPPRESS},
+        {"id-column", required_argument, NULL, ID_COLUMN},
+        {"timepoint-column", required_argument, NULL, TP_COLUMN},
+        {"map", required_argument, NULL, 'm'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    ps_cohort_options_t cohort_options = {0};
+    ps_score_options_t score_options = {0};
+    ps_disclosure_t disclosure = {.suppress = 1, .threshold = 7, .round_to = 0};
+    cli_list_t instruments = {0}, by = {0}, timepoints = {0};
+    enum format format = FORMAT_TEXT;
+    const char *output_path = "-";
+    struct run run = {0};
+    ps_context_t *context = NULL;
+    ps_scorer_t *scorer = NULL;
+    ps_report_t *report = NULL;
+    output_t out = {.fd = -1};
+    int status = EXIT_USAGE, c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "i:b:f:o:m:qh", long_options, NULL)) != -1) {
+        switch (c) {
+        case 'i':
+        case 'b':
+        case TIMEPOINTS:
+            if (cli_list_add(c == 'i' ? &instruments : c == 'b' ? &by : &timepoints, optarg)) {
+                status = EXIT_INTERNAL;
+                goto done;
+            }
+            break;
+        case BASELINE: cohort_options.baseline = optarg; break;
+        case 'f':
+            if (strcmp(optarg, "text") == 0)
+                format = FORMAT_TEXT;
+            else if (strcmp(optarg, "csv") == 0)
+                format = FORMAT_CSV;
+            else if (strcmp(optarg, "json") == 0)
+                format = FORMAT_JSON;
+            else {
+                cli_error("report: --format is text, csv or json, not '%s'", optarg);
+                goto done;
+            }
+            break;
+        case 'o': output_path = optarg; break;
+        case THRESHOLD:
+        case ROUND:
+            if (parse_unsigned(optarg, c == ROUND ? &disclosure.round_to : &disclosure.threshold)) {
+                cli_error("report: --%s needs a whole number, not '%s'",
+                          c == ROUND ? "round" : "threshold", optarg);
+                goto done;
+            }
+            break;
+        case NO_SUPPRESS: disclosure.suppress = 0; break;
+        case ID_COLUMN: score_options.id_column = optarg; break;
+        case TP_COLUMN: score_options.timepoint_column = optarg; break;
+        case 'm': score_options.map_file = optarg; break;
+        case 'q': run.quiet = 1; break;
+        case 'h': usage(stdout); status = 0; goto done;
+        default: usage(stderr); goto done;
+        }
+    }
+    if (optind >= argc) {
+        cli_error("report: no input given");
+        usage(stderr);
+        goto done;
+    }
+    if (!disclosure.suppress && disclosure.round_to) {
+        cli_error("report: --round applies with disclosure control; drop --no-suppress");
+        goto done;
+    }
+    for (int i = optind; i < argc; i++) {
+        struct stat a, b;
+        if (strcmp(output_path, "-") != 0 && stat(argv[i], &a) == 0 &&
+            stat(output_path, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
+            cli_error("report: output %s is also an input: refusing to overwrite it", output_path);
+            goto done;
+        }
+    }
+    cohort_options.by = (const char *const *)by.items;
+    cohort_options.n_by = by.n;
+    cohort_options.timepoints = (const char *const *)timepoints.items;
+    cohort_options.n_timepoints = timepoints.n;
+
+    if ((status = cli_context(&context, 1)))
+        goto done;
+    ps_error_t err = ps_cohort_new(context, &cohort_options, &run.cohort);
+    if (!err && instruments.n) {
+        score_options.instruments = (const char *const *)instruments.items;
+        score_options.n_instruments = instruments.n;
+        score_options.keep = (const char *const *)by.items;
+        score_options.n_keep = by.n;
+        ps_score_handlers_t handlers = {NULL, add_score, on_reject, on_batch_end, &run};
+        err = ps_scorer_new(context, &score_options, &handlers, &scorer);
+    }
+    for (int i = optind; i < argc && !err; i++)
+        err = scorer ? ps_scorer_score_file(scorer, argv[i])
+                     : ps_scored_read(context, argv[i], (const char *const *)by.items, by.n,
+                                      add_score, &run);
+    if (err == PS_ERROR_ABORTED)
+        err = run.error;
+    if (!err)
+        err = ps_cohort_report(run.cohort, &disclosure, &report);
+    if (err) {
+        if (err == PS_ERROR_NOMEM)
+            cli_error("%s", ps_error_message(err));
+        cli_error("nothing written");
+        status = cli_exit_status(err);
+        goto done;
+    }
+    /* A report holds aggregates only: it gets the usual permissions. */
+    mode_t mask = umask(0);
+    umask(mask);
+    if (output_open(&out, output_path, 0666 & ~mask) != 0) {
+        cli_error("%s: cannot create: %s", output_path, strerror(errno));
+        status = EXIT_INPUT;
+        goto done;
+    }
+    if (format == FORMAT_CSV)
+        write_csv(&out, report);
+    else if (format == FORMAT_JSON)
+        write_json(&out, report, context);
+    else
+        write_text(&out, report);
+    if (output_commit(&out) != 0) {
+        cli_error("%s: cannot write: %s", output_path, strerror(out.error));
+        status = EXIT_INPUT;
+        goto done;
+    }
+    status = run.refused ? EXIT_SOME_REFUSED : EXIT_ALL_SCORED;
+done:
+    output_discard(&out);
+    ps_report_free(report);
+    ps_scorer_free(scorer);
+    ps_cohort_free(run.cohort);
+    ps_context_free(context);
+    cli_list_free(&instruments);
+    cli_list_free(&by);
+    cli_list_free(&timepoints);
+    return status;
+}

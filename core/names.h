@@ -1,0 +1,23 @@
+/*
+ * Strings numbered in the order first seen: participant ids, timepoints and
+ * group values of a cohort. Private.
+ */
+#ifndef PROMSCORE_NAMES_H
+#define PROMSCORE_NAMES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct ps_names ps_names_t;
+
+ps_names_t *ps_names_new(void);
+void ps_names_free(ps_names_t *names);
+/* The number of 'text' (length bytes), adding it when new; UINT32_MAX when out of memory. */
+uint32_t ps_names_intern(ps_names_t *names, const char *text, size_t length);
+/* The number of 'text', or UINT32_MAX when absent. */
+uint32_t ps_names_find(const ps_names_t *names, const char *text, size_t length);
+size_t ps_names_count(const ps_names_t *names);
+/* The NUL-terminated text of number 'index'. */
+const char *ps_names_text(const ps_names_t *names, uint32_t index);
+
+#endif

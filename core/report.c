@@ -1,0 +1,571 @@
+/*
+ * The cohort change report: for each scale, comparison and group, the flow
+ * of participants, paired change, effect sizes, individual change and band
+ * transitions, as a tidy list of figures; then disclosure control.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cohort.h"
+#include "stats.h"
+
+#define END SIZE_MAX                /* comparison with each person's last follow-up */
+#define ALL SIZE_MAX                /* the whole cohort, not a group */
+#define NONE SIZE_MAX
+
+/* An additive relation among counts: total = sum of parts. Secondary suppression keeps
+ * at least two unknowns in every relation whose members are published. */
+struct relation {
+    size_t total;
+    size_t first_part;              /* into report->parts */
+    size_t n_parts;
+};
+
+struct ps_report {
+    ps_arena_t *arena;
+    ps_statistic_t *stats;
+    size_t n, size;
+    unsigned long *based_on;        /* per figure: people it rests on (0: none, e.g. a threshold) */
+    size_t *ratio_of;               /* per figure: numerator and denominator counts, or NONE */
+    struct relation *relations;
+    size_t n_relations, relations_size;
+    size_t *parts;
+    size_t n_parts, parts_size;
+    int out_of_memory;
+    char rule[400];
+};
+
+/* What the figures being added belong to. */
+struct block {
+    ps_report_t *report;
+    const struct ps_scale *scale;
+    const char *group;
+    const char *comparison;
+};
+
+static int grow(void **p, size_t *size, size_t need, size_t unit)
+{
+    if (need <= *size)
+        return 0;
+    size_t n = *size ? *size * 2 : 256;
+    while (n < need)
+        n *= 2;
+    void *q = realloc(*p, n * unit);
+    if (!q)
+        return -1;
+    *p = q;
+    *size = n;
+    return 0;
+}
+
+static size_t add(struct block *b, const char *name, ps_figure_t f, unsigned long based_on,
+                  int is_count)
+{
+    ps_report_t *r = b->report;
+    if (r->n == r->size) {
+        size_t size = r->size;
+        unsigned long *based = NULL;
+        size_t *ratio = NULL;
+        if (!grow((void **)&r->stats, &size, r->n + 1, sizeof *r->stats)) {
+            if ((based = realloc(r->based_on, size * sizeof *based)))
+                r->based_on = based;
+            if ((ratio = realloc(r->ratio_of, 2 * size * sizeof *ratio)))
+                r->ratio_of = ratio;
+        }
+        if (!based || !ratio) {
+            r->out_of_memory = 1;
+            return NONE;
+        }
+        r->size = size;
+    }
+    r->stats[r->n] = (ps_statistic_t){
+        .scale = b->scale, .group = b->group, .comparison = b->comparison, .name = name,
+        .value = f.missing ? NAN : f.value, .shown = f.missing ? PS_NOT_COMPUTABLE : PS_SHOWN,
+        .reason = f.missing, .is_count = is_count,
+    };
+    r->based_on[r->n] = based_on;
+    r->ratio_of[2 * r->n] = r->ratio_of[2 * r->n + 1] = NONE;
+    return r->n++;
+}
+
+static size_t add_count(struct block *b, const char *name, unsigned long count)
+{
+    return add(b, name, (ps_figure_t){(double)count, NULL}, 0, 1);
+}
+
+static ps_figure_t figure(double value)
+{
+    return (ps_figure_t){value, NULL};
+}
+
+/* Records total = sum of parts; parts are 'n' figure numbers. */
+static int relate(ps_report_t *r, size_t total, const size_t *parts, size_t n)
+{
+    int missing = total == NONE;
+    for (size_t i = 0; i < n; i++)
+        missing |= parts[i] == NONE;
+    if (missing ||
+        grow((void **)&r->relations, &r->relations_size, r->n_relations + 1, sizeof *r->relations) ||
+        grow((void **)&r->parts, &r->parts_size, r->n_parts + n, sizeof *r->parts)) {
+        r->out_of_memory = 1;
+        return -1;
+    }
+    r->relations[r->n_relations++] = (struct relation){total, r->n_parts, n};
+    memcpy(r->parts + r->n_parts, parts, n * sizeof *parts);
+    r->n_parts += n;
+    return 0;
+}
+
+/* Text in the report's arena, or NULL when out of memory. */
+static const char *format(ps_report_t *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static const char *format(ps_report_t *r, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *text = n >= 0 ? ps_arena_alloc(r->arena, (size_t)n + 1) : NULL;
+    if (!text) {
+        r->out_of_memory = 1;
+        return NULL;
+    }
+    va_start(ap, fmt);
+    vsnprintf(text, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return text;
+}
+
+static size_t band_index(const struct ps_scale *scale, double value)
+{
+    const char *label = ps_scale_band_of(scale, value);
+    for (size_t i = 0; i < scale->n_bands; i++)
+        if (scale->bands[i].label == label)
+            return i;
+    return NONE;
+}
+
+/* Working arrays, one entry per participant, shared by every block. */
+struct work {
+    double *pre, *post, *change, *dropouts;
+    void *scratch;
+    size_t *transitions;            /* bands x bands */
+    size_t *cells;                  /* bands x bands: figure numbers of the transitions */
+};
+
+static double value_at(const struct ps_column *columns, size_t n_columns, size_t t, size_t p)
+{
+    if (t >= n_columns || p >= columns[t].size)
+        return NAN;
+    return columns[t].values[p];
+}
+
+/* The follow-up score of participant p: at timepoint t, or the last one for END. */
+static double follow_up(const ps_cohort_t *c, const struct ps_scale_scores *s, size_t t, size_t p)
+{
+    if (t != END)
+        return value_at(s->columns, s->n_columns, t, p);
+    for (size_t k = ps_names_count(c->timepoints); k-- > 1;) {
+        double v = value_at(s->columns, s->n_columns, k, p);
+        if (!isnan(v))
+            return v;
+    }
+    return NAN;
+}
+
+static int compute_block(const ps_cohort_t *c, const struct ps_scale_scores *s, size_t t,
+                         size_t by, uint32_t group, struct work *w, struct block *b)
+{
+    ps_report_t *r = b->report;
+    const struct ps_scale *scale = s->scale;
+    size_t n_participants = ps_names_count(c->participants);
+    size_t n_baseline = 0, n_followup = 0, paired = 0, dropped = 0;
+    for (size_t p = 0; p < n_participants; p++) {
+        if (by != ALL && c->groups[p * c->n_by + by] != group)
+            continue;
+        double pre = value_at(s->columns, s->n_columns, 0, p), post = follow_up(c, s, t, p);
+        n_baseline += !isnan(pre);
+        n_followup += !isnan(post);
+        if (!isnan(pre) && !isnan(post)) {
+            w->pre[paired] = pre;
+            w->post[paired] = post;
+            w->change[paired] = post - pre; /* as R's t.test(post, pre, paired = TRUE) */
+            paired++;
+        } else if (!isnan(pre)) {
+            w->dropouts[dropped++] = pre;
+        }
+    }
+
+    /* Flow. */
+    size_t i_baseline = add_count(b, "n_baseline", n_baseline);
+    add_count(b, "n_followup", n_followup);
+    size_t i_paired = add_count(b, "n_paired", paired);
+    size_t i_lost = add_count(b, "lost_to_followup", dropped);
+    size_t i_rate = add(b, "loss_rate",
+                        n_baseline ? figure((double)dropped / (double)n_baseline)
+                                   : (ps_figure_t){NAN, "no participants at baseline"},
+                        n_baseline, 0);
+    if (i_rate != NONE) {
+        r->ratio_of[2 * i_rate] = i_lost;
+        r->ratio_of[2 * i_rate + 1] = i_baseline;
+    }
+    if (relate(r, i_baseline, (size_t[]){i_paired, i_lost}, 2))
+        return -1;
+
+    /* Paired change: computed before the describes below sort pre and post. */
+    ps_paired_t d;
+    ps_paired(w->change, paired, w->scratch, &d);
+
+    /* Individual change, improvement positive whichever way the scale points. */
+    const double direction = scale->lower_is_better ? -1 : 1, slack = 1e-9;
+    if (scale->has_meaningful) {
+        unsigned long up = 0, down = 0;
+        for (size_t k = 0; k < paired; k++) {
+            double gain = direction * w->change[k];
+            up += gain >= scale->meaningful - slack;
+            down += gain <= -scale->meaningful + slack;
+        }
+        add(b, "meaningful_change", figure(scale->meaningful), 0, 0);
+        size_t parts[3] = {add_count(b, "n_improved", up),
+                           add_count(b, "n_unchanged", paired - up - down),
+                           add_count(b, "n_deteriorated", down)};
+        if (relate(r, i_paired, parts, 3))
+            return -1;
+    }
+    if (scale->has_sem) {
+        /* Jacobson-Truax: RC = D / (sqrt(2) * SEM); |RC| > 1.96 is reliable. */
+        const double s_diff = sqrt(2.0) * scale->sem;
+        unsigned long up = 0, down = 0;
+        for (size_t k = 0; k < paired; k++) {
+            double rc = direction * w->change[k] / s_diff;
+            up += rc > 1.96;
+            down += rc < -1.96;
+        }
+        add(b, "sem", figure(scale->sem), 0, 0);
+        add(b, "reliable_change", figure(1.96 * s_diff), 0, 0);
+        size_t parts[3] = {add_count(b, "n_reliable_improved", up),
+                           add_count(b, "n_no_reliable_change", paired - up - down),
+                           add_count(b, "n_reliable_deteriorated", down)};
+        if (relate(r, i_paired, parts, 3))
+            return -1;
+    }
+    if (scale->n_bands) {
+        const size_t nb = scale->n_bands;
+        memset(w->transitions, 0, nb * nb * sizeof *w->transitions);
+        for (size_t k = 0; k < paired; k++) {
+            size_t from = band_index(scale, w->pre[k]), to = band_index(scale, w->post[k]);
+            if (from != NONE && to != NONE)
+                w->transitions[from * nb + to]++;
+        }
+        unsigned long moved[3] = {0, 0, 0}; /* up, same, down */
+        for (size_t from = 0; from < nb; from++)
+            for (size_t to = 0; to < nb; to++)
+                moved[to > from ? 0 : to == from ? 1 : 2] += w->transitions[from * nb + to];
+        size_t i_moved[3] = {add_count(b, "n_band_up", moved[0]),
+                             add_count(b, "n_band_same", moved[1]),
+                             add_count(b, "n_band_down", moved[2])};
+        if (relate(r, i_paired, i_moved, 3))
+            return -1;
+        for (size_t from = 0; from < nb; from++)
+            for (size_t to = 0; to < nb; to++) {
+                const char *name = format(r, "transition:%s->%s", scale->bands[from].label,
+                                          scale->bands[to].label);
+                if (!name)
+                    return -1;
+                w->cells[from * nb + to] = add_count(b, name, w->transitions[from * nb + to]);
+            }
+        /* Cells above the diagonal add up to moving up, on it to staying, below to moving
+         * down. The counts are in the report now: their buffer lists each kind's cells. */
+        for (int kind = 0; kind < 3; kind++) {
+            size_t n_cells = 0;
+            for (size_t from = 0; from < nb; from++)
+                for (size_t to = 0; to < nb; to++)
+                    if ((to > from ? 0 : to == from ? 1 : 2) == kind)
+                        w->transitions[n_cells++] = w->cells[from * nb + to];
+            if (n_cells && relate(r, i_moved[kind], w->transitions, n_cells))
+                return -1;
+        }
+    }
+
+    /* Levels among those paired (the completers), and the baseline of those lost. */
+    ps_describe_t pre, post, lost;
+    ps_describe(w->pre, paired, &pre);
+    ps_describe(w->post, paired, &post);
+    ps_describe(w->dropouts, dropped, &lost);
+    add(b, "mean_baseline", pre.mean, paired, 0);
+    add(b, "sd_baseline", pre.sd, paired, 0);
+    add(b, "median_baseline", pre.median, paired, 0);
+    add(b, "mean_followup", post.mean, paired, 0);
+    add(b, "sd_followup", post.sd, paired, 0);
+    add(b, "median_followup", post.median, paired, 0);
+    add(b, "mean_baseline_lost", lost.mean, dropped, 0);
+    add(b, "sd_baseline_lost", lost.sd, dropped, 0);
+    ps_figure_t smd = {NAN, "needs 2 or more completers and 2 or more lost"};
+    if (!pre.sd.missing && !lost.sd.missing) {
+        double pooled = sqrt((pre.sd.value * pre.sd.value + lost.sd.value * lost.sd.value) / 2);
+        smd = pooled > 0 ? figure((pre.mean.value - lost.mean.value) / pooled)
+                         : (ps_figure_t){NAN, "no variation at baseline"};
+    }
+    add(b, "smd_completers_vs_lost", smd, paired < dropped ? paired : dropped, 0);
+
+    add(b, "mean_change", d.mean_change, paired, 0);
+    add(b, "sd_change", d.sd_change, paired, 0);
+    add(b, "ci_low", d.ci_low, paired, 0);
+    add(b, "ci_high", d.ci_high, paired, 0);
+    add(b, "t", d.t, paired, 0);
+    add(b, "df", d.df, paired, 0);
+    add(b, "p_t", d.p_t, paired, 0);
+    add(b, "wilcoxon_v", d.wilcoxon_v, paired, 0);
+    add(b, "p_wilcoxon", d.p_wilcoxon, paired, 0);
+    add(b, "wilcoxon_exact",
+        d.p_wilcoxon.missing ? d.p_wilcoxon : figure(d.wilcoxon_exact), paired, 0);
+    add(b, "d_z", d.d_z, paired, 0);
+    add(b, "d_z_ci_low", d.d_z_ci_low, paired, 0);
+    add(b, "d_z_ci_high", d.d_z_ci_high, paired, 0);
+    add(b, "g_z", d.g_z, paired, 0);
+    return r->out_of_memory ? -1 : 0;
+}
+
+/* ---- Disclosure control. ---- */
+
+static int hidden(const ps_statistic_t *s)
+{
+    return s->shown == PS_SUPPRESSED;
+}
+
+/* Every relation keeps zero or at least two unknowns; returns whether anything changed. */
+static int secondary(ps_report_t *r)
+{
+    int changed = 0;
+    for (size_t k = 0; k < r->n_relations; k++) {
+        const struct relation *rel = &r->relations[k];
+        const size_t *parts = r->parts + rel->first_part;
+        size_t unknown = hidden(&r->stats[rel->total]);
+        for (size_t i = 0; i < rel->n_parts; i++)
+            unknown += hidden(&r->stats[parts[i]]);
+        if (unknown != 1)
+            continue;
+        /* Hide the smallest published part: it gives away least. */
+        size_t pick = NONE;
+        for (size_t i = 0; i < rel->n_parts; i++) {
+            const ps_statistic_t *s = &r->stats[parts[i]];
+            if (!hidden(s) && (pick == NONE || s->value < r->stats[pick].value))
+                pick = parts[i];
+        }
+        if (pick == NONE)
+            pick = rel->total;
+        r->stats[pick].shown = PS_SUPPRESSED;
+        changed = 1;
+    }
+    return changed;
+}
+
+static void disclose(ps_report_t *r, const ps_disclosure_t *rule)
+{
+    if (!rule->suppress) {
+        snprintf(r->rule, sizeof r->rule,
+                 "No disclosure control: small numbers are shown. For internal analysis only; "
+                 "do not publish.");
+        return;
+    }
+    const unsigned limit = rule->threshold;
+    for (size_t i = 0; i < r->n; i++) {
+        ps_statistic_t *s = &r->stats[i];
+        if (s->shown != PS_SHOWN)
+            continue;
+        unsigned long people = s->is_count ? (unsigned long)s->value : r->based_on[i];
+        if (people >= 1 && people <= limit)
+            s->shown = PS_SUPPRESSED;
+    }
+    while (secondary(r))
+        ;
+    for (size_t i = 0; rule->round_to && i < r->n; i++)
+        if (r->stats[i].is_count && r->stats[i].shown == PS_SHOWN)
+            r->stats[i].value = round(r->stats[i].value / rule->round_to) * rule->round_to;
+    /* Rates follow their counts: hidden with them, and computed from rounded figures. */
+    for (size_t i = 0; i < r->n; i++) {
+        size_t num = r->ratio_of[2 * i], den = r->ratio_of[2 * i + 1];
+        if (num == NONE || r->stats[i].shown == PS_NOT_COMPUTABLE)
+            continue;
+        if (hidden(&r->stats[num]) || hidden(&r->stats[den]))
+            r->stats[i].shown = PS_SUPPRESSED;
+        else if (r->stats[den].value > 0)
+            r->stats[i].value = r->stats[num].value / r->stats[den].value;
+    }
+    int n = snprintf(r->rule, sizeof r->rule,
+                     "Counts of 1 to %u, and figures based on 1 to %u people, are suppressed, "
+                     "with secondary suppression so that no hidden count can be recovered from "
+                     "totals",
+                     limit, limit);
+    if (rule->round_to && n > 0 && (size_t)n < sizeof r->rule)
+        n += snprintf(r->rule + n, sizeof r->rule - (size_t)n,
+                      "; other counts are rounded to the nearest %u and rates computed from the "
+                      "rounded counts (NHS Digital's method)",
+                      rule->round_to);
+    if (n > 0 && (size_t)n + 1 < sizeof r->rule)
+        strcat(r->rule, ".");
+}
+
+/* ---- Assembly. ---- */
+
+static int compare_scales(const void *a, const void *b)
+{
+    const struct ps_scale_scores *x = a, *y = b;
+    return (x->order > y->order) - (x->order < y->order);
+}
+
+/* The group values of column 'by' in text order. */
+static const uint32_t *sorted_groups(const ps_cohort_t *c, size_t by, uint32_t **order)
+{
+    size_t n = ps_names_count(c->group_values[by]);
+    *order = malloc((n ? n : 1) * sizeof **order);
+    if (!*order)
+        return NULL;
+    for (uint32_t i = 0; i < n; i++)
+        (*order)[i] = i;
+    /* Insertion sort by text: a handful of sites or practices. */
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && strcmp(ps_names_text(c->group_values[by], (*order)[j - 1]),
+                                           ps_names_text(c->group_values[by], (*order)[j])) > 0;
+             j--) {
+            uint32_t t = (*order)[j];
+            (*order)[j] = (*order)[j - 1];
+            (*order)[j - 1] = t;
+        }
+    return *order;
+}
+
+/* For every count of a block of the whole cohort: the groups of one column add up to it. */
+static int relate_groups(ps_report_t *r, size_t all_start, size_t block_size,
+                         const size_t *group_starts, size_t n_groups)
+{
+    size_t *parts = malloc((n_groups ? n_groups : 1) * sizeof *parts);
+    if (!parts)
+        return -1;
+    int err = 0;
+    for (size_t k = 0; k < block_size && !err; k++) {
+        if (!r->stats[all_start + k].is_count)
+            continue;
+        for (size_t g = 0; g < n_groups; g++)
+            parts[g] = group_starts[g] + k;
+        err = relate(r, all_start + k, parts, n_groups);
+    }
+    free(parts);
+    return err;
+}
+
+ps_error_t ps_cohort_report(ps_cohort_t *c, const ps_disclosure_t *rule, ps_report_t **out)
+{
+    *out = NULL;
+    ps_report_t *r = calloc(1, sizeof *r);
+    if (!r || !(r->arena = ps_arena_new())) {
+        free(r);
+        return PS_ERROR_NOMEM;
+    }
+    size_t n_participants = ps_names_count(c->participants), nb_max = 1;
+    for (size_t s = 0; s < c->n_scales; s++)
+        if (c->scales[s].scale->n_bands > nb_max)
+            nb_max = c->scales[s].scale->n_bands;
+    size_t n = n_participants ? n_participants : 1;
+    struct work w = {
+        .pre = malloc(n * sizeof(double)), .post = malloc(n * sizeof(double)),
+        .change = malloc(n * sizeof(double)), .dropouts = malloc(n * sizeof(double)),
+        .scratch = malloc(ps_paired_scratch(n)),
+        .transitions = malloc(nb_max * nb_max * sizeof(size_t)),
+        .cells = malloc(nb_max * nb_max * sizeof(size_t)),
+    };
+    size_t n_groups_max = 0;
+    for (size_t by = 0; by < c->n_by; by++)
+        if (ps_names_count(c->group_values[by]) > n_groups_max)
+            n_groups_max = ps_names_count(c->group_values[by]);
+    size_t *group_starts = malloc((n_groups_max + 1) * sizeof *group_starts);
+    ps_error_t err = PS_ERROR_NOMEM;
+    if (!w.pre || !w.post || !w.change || !w.dropouts || !w.scratch || !w.transitions || !w.cells ||
+        !group_starts)
+        goto done;
+    qsort(c->scales, c->n_scales, sizeof *c->scales, compare_scales);
+
+    size_t n_timepoints = ps_names_count(c->timepoints);
+    const char *baseline = ps_names_text(c->timepoints, 0);
+    for (size_t s = 0; s < c->n_scales; s++) {
+        /* Each later timepoint, then each person's last follow-up. */
+        for (size_t k = 1; k <= n_timepoints && n_timepoints > 1; k++) {
+            size_t t = k < n_timepoints ? k : END;
+            const char *comparison = format(
+                r, "%s->%s", baseline, t == END ? "end" : ps_names_text(c->timepoints, (uint32_t)t));
+            if (!comparison)
+                goto done;
+            struct block b = {r, c->scales[s].scale, "all", comparison};
+            size_t all_start = r->n;
+            if (compute_block(c, &c->scales[s], t, ALL, 0, &w, &b))
+                goto done;
+            size_t block_size = r->n - all_start;
+            for (size_t by = 0; by < c->n_by; by++) {
+                uint32_t *order;
+                if (!sorted_groups(c, by, &order))
+                    goto done;
+                size_t n_groups = ps_names_count(c->group_values[by]);
+                for (size_t g = 0; g < n_groups; g++) {
+                    b.group = format(r, "%s=%s", c->by[by],
+                                     ps_names_text(c->group_values[by], order[g]));
+                    group_starts[g] = r->n;
+                    if (!b.group || compute_block(c, &c->scales[s], t, by, order[g], &w, &b)) {
+                        free(order);
+                        goto done;
+                    }
+                }
+                free(order);
+                if (relate_groups(r, all_start, block_size, group_starts, n_groups))
+                    goto done;
+            }
+        }
+    }
+    disclose(r, rule);
+    *out = r;
+    r = NULL;
+    err = PS_OK;
+done:
+    ps_report_free(r);
+    free(w.pre);
+    free(w.post);
+    free(w.change);
+    free(w.dropouts);
+    free(w.scratch);
+    free(w.transitions);
+    free(w.cells);
+    free(group_starts);
+    return err;
+}
+
+void ps_report_free(ps_report_t *r)
+{
+    if (!r)
+        return;
+    ps_arena_free(r->arena);
+    free(r->stats);
+    free(r->based_on);
+    free(r->ratio_of);
+    free(r->relations);
+    free(r->parts);
+    free(r);
+}
+
+size_t ps_report_count(const ps_report_t *r)
+{
+    return r->n;
+}
+
+const ps_statistic_t *ps_report_statistic(const ps_report_t *r, size_t index)
+{
+    return index < r->n ? &r->stats[index] : NULL;
+}
+
+const char *ps_report_disclosure_rule(const ps_report_t *r)
+{
+    return r->rule;
+}

@@ -1,0 +1,324 @@
+/*
+ * The cohort report end to end through the library: pairing, loss to
+ * follow-up, the "end" comparison, R's figures, and disclosure control.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "helpers.h"
+
+struct built {
+    struct capture capture;
+    ps_cohort_t *cohort;
+    ps_report_t *report;
+    ps_error_t error;
+};
+
+static int add(const ps_score_t *score, void *user)
+{
+    struct built *b = user;
+    b->error = ps_cohort_add(b->cohort, score);
+    return b->error != PS_OK;
+}
+
+/* Reports on a scored CSV (text) with the given options. */
+static struct built *build(const char *scored, const ps_cohort_options_t *options,
+                           ps_disclosure_t disclosure)
+{
+    struct built *b = calloc(1, sizeof *b);
+    ps_context_t *context = test_context(&b->capture);
+    cr_assert_eq(ps_cohort_new(context, options, &b->cohort), PS_OK);
+    ps_error_t err = ps_scored_read(context, test_file("scored.csv", scored, -1), options->by,
+                                    options->n_by, add, b);
+    if (err != PS_ERROR_ABORTED)
+        b->error = err;
+    if (!b->error)
+        b->error = ps_cohort_report(b->cohort, &disclosure, &b->report);
+    ps_cohort_free(b->cohort);
+    return b;
+}
+
+static const ps_disclosure_t no_suppression = {0, 7, 0};
+static const ps_disclosure_t nhs = {1, 7, 0};
+
+static const ps_statistic_t *get(const struct built *b, const char *scale, const char *group,
+                                 const char *comparison, const char *name)
+{
+    for (size_t i = 0; i < ps_report_count(b->report); i++) {
+        const ps_statistic_t *s = ps_report_statistic(b->report, i);
+        if (strcmp(ps_scale_id(s->scale), scale) == 0 && strcmp(s->group, group) == 0 &&
+            strcmp(s->comparison, comparison) == 0 && strcmp(s->name, name) == 0)
+            return s;
+    }
+    cr_assert_fail("no %s %s %s %s", scale, group, comparison, name);
+    return NULL;
+}
+
+static double value(const struct built *b, const char *scale, const char *comparison,
+                    const char *name)
+{
+    const ps_statistic_t *s = get(b, scale, "all", comparison, name);
+    cr_assert_eq(s->shown, PS_SHOWN, "%s is not shown: %s", name, s->reason ? s->reason : "suppressed");
+    return s->value;
+}
+
+#define HEADER "participant_id,timepoint,instrument,scale,score,band,answered,status\n"
+#define HEADER_SITE "participant_id,timepoint,instrument,scale,score,band,answered,status,site\n"
+
+/* A scored CSV of WEMWBS totals from a golden data set: baseline and followup. */
+static char *scored_from_golden(const char *set, const char *scale)
+{
+    char *name;
+    cr_assert_geq(asprintf(&name, "../golden/%s.csv", set), 0);
+    FILE *f = fopen(test_data(name), "r");
+    cr_assert_not_null(f);
+    char *text = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&text, &size);
+    fputs(HEADER, out);
+    char line[128], pre[32], post[32];
+    cr_assert_not_null(fgets(line, sizeof line, f));
+    for (int k = 1; fgets(line, sizeof line, f); k++) {
+        cr_assert_eq(sscanf(line, "%31[^,],%31s", pre, post), 2);
+        const char *in = strcmp(scale, "metric") == 0 ? "swemwbs" : "wemwbs";
+        fprintf(out, "G%d,baseline,%s,%s,%s,,14,ok\nG%d,followup,%s,%s,%s,,14,ok\n", k, in,
+                scale, pre, k, in, scale, post);
+    }
+    fclose(out);
+    fclose(f);
+    return text;
+}
+
+static double golden(const char *set, const char *statistic)
+{
+    FILE *f = fopen(test_data("../golden/expected.csv"), "r");
+    char line[256], s[64], n[64], v[64];
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "%63[^,],%63[^,],%63s", s, n, v) == 3 && strcmp(s, set) == 0 &&
+            strcmp(n, statistic) == 0) {
+            fclose(f);
+            return strtod(v, NULL);
+        }
+    cr_assert_fail("no golden %s %s", set, statistic);
+    return NAN;
+}
+
+static void assert_r(const struct built *b, const char *set, const char *scale)
+{
+    static const char *const names[] = {
+        "mean_baseline", "sd_baseline", "median_baseline", "mean_followup", "sd_followup",
+        "median_followup", "mean_change", "sd_change", "ci_low", "ci_high", "t", "df", "p_t",
+        "wilcoxon_v", "p_wilcoxon", "d_z", "d_z_ci_low", "d_z_ci_high", "g_z"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        double want = golden(set, names[i]);
+        double got = value(b, scale, "baseline->followup", names[i]);
+        cr_assert(fabs(got - want) <= 1e-9 * fabs(want) || (want == 0 && fabs(got) < 1e-12),
+                  "%s %s: R %.17g, report %.17g", set, names[i], want, got);
+    }
+}
+
+Test(report, matches_r_through_the_scored_csv_small_ties)
+{
+    ps_cohort_options_t o = {0};
+    struct built *b = build(scored_from_golden("small_ties_zeros", "total"), &o, no_suppression);
+    cr_assert_eq(b->error, PS_OK);
+    assert_r(b, "small_ties_zeros", "total");
+    cr_assert_eq(value(b, "total", "baseline->followup", "wilcoxon_exact"), 0);
+}
+
+Test(report, matches_r_exact_wilcoxon)
+{
+    ps_cohort_options_t o = {0};
+    struct built *b = build(scored_from_golden("exact_no_ties", "metric"), &o, no_suppression);
+    cr_assert_eq(b->error, PS_OK);
+    assert_r(b, "exact_no_ties", "metric");
+    cr_assert_eq(value(b, "metric", "baseline->followup", "wilcoxon_exact"), 1);
+}
+
+Test(report, matches_r_normal_approximation)
+{
+    ps_cohort_options_t o = {0};
+    struct built *b = build(scored_from_golden("large_normal", "total"), &o, nhs);
+    cr_assert_eq(b->error, PS_OK);
+    assert_r(b, "large_normal", "total");
+}
+
+Test(report, equal_changes_are_reported_not_computable_with_reason)
+{
+    ps_cohort_options_t o = {0};
+    struct built *b = build(scored_from_golden("constant_change", "total"), &o, no_suppression);
+    const ps_statistic_t *t = get(b, "total", "all", "baseline->followup", "t");
+    cr_assert_eq(t->shown, PS_NOT_COMPUTABLE);
+    cr_assert_str_eq(t->reason, "every change is the same (no variation)");
+    cr_assert_eq(get(b, "total", "all", "baseline->followup", "d_z")->shown, PS_NOT_COMPUTABLE);
+    cr_assert_float_eq(value(b, "total", "baseline->followup", "mean_change"), 3, 1e-12);
+}
+
+/* Three timepoints: P1 all three; P2 baseline and t1; P3 baseline and t2; P4 baseline only;
+ * P5 t1 only; P6 incomplete at t2. WEMWBS totals. */
+static const char three_timepoints[] =
+    HEADER "P1,baseline,wemwbs,total,40,,14,ok\nP1,t1,wemwbs,total,44,,14,ok\n"
+           "P1,t2,wemwbs,total,48,,14,ok\nP2,baseline,wemwbs,total,30,,14,ok\n"
+           "P2,t1,wemwbs,total,33,,14,ok\nP3,baseline,wemwbs,total,50,,14,ok\n"
+           "P3,t2,wemwbs,total,45,,14,ok\nP4,baseline,wemwbs,total,35,,14,ok\n"
+           "P5,t1,wemwbs,total,41,,14,ok\nP6,baseline,wemwbs,total,20,,14,ok\n"
+           "P6,t2,wemwbs,total,,,13,incomplete\n";
+
+Test(report, loss_to_follow_up_and_end_with_three_timepoints)
+{
+    ps_cohort_options_t o = {0};
+    struct built *b = build(three_timepoints, &o, no_suppression);
+    cr_assert_eq(b->error, PS_OK);
+    cr_assert_eq(value(b, "total", "baseline->t1", "n_baseline"), 5);
+    cr_assert_eq(value(b, "total", "baseline->t1", "n_followup"), 3);
+    cr_assert_eq(value(b, "total", "baseline->t1", "n_paired"), 2);
+    cr_assert_eq(value(b, "total", "baseline->t1", "lost_to_followup"), 3);
+    cr_assert_float_eq(value(b, "total", "baseline->t1", "loss_rate"), 0.6, 1e-12);
+    cr_assert_eq(value(b, "total", "baseline->t2", "n_paired"), 2);
+    /* End: P1 48 (t2), P2 33 (t1), P3 45 (t2); P6's incomplete t2 is not a score. */
+    cr_assert_eq(value(b, "total", "baseline->end", "n_paired"), 3);
+    cr_assert_eq(value(b, "total", "baseline->end", "lost_to_followup"), 2);
+    cr_assert_float_eq(value(b, "total", "baseline->end", "mean_change"), (8.0 + 3 - 5) / 3, 1e-12);
+    /* Lost at end: P4 35 and P6 20. */
+    cr_assert_float_eq(value(b, "total", "baseline->end", "mean_baseline_lost"), 27.5, 1e-12);
+}
+
+Test(report, timepoint_order_decides_the_last_follow_up)
+{
+    const char *order[] = {"t2", "t1"};
+    ps_cohort_options_t o = {.timepoints = order, .n_timepoints = 2};
+    struct built *b = build(three_timepoints, &o, no_suppression);
+    cr_assert_eq(b->error, PS_OK);
+    /* With t1 last, P1's end is 44. */
+    cr_assert_float_eq(value(b, "total", "baseline->end", "mean_change"), (4.0 + 3 - 5) / 3, 1e-12);
+    const ps_statistic_t *first = ps_report_statistic(b->report, 0);
+    cr_assert_str_eq(first->comparison, "baseline->t2");
+}
+
+Test(report, unlisted_timepoint_is_refused)
+{
+    const char *order[] = {"t1"};
+    ps_cohort_options_t o = {.timepoints = order, .n_timepoints = 1};
+    struct built *b = build(three_timepoints, &o, no_suppression);
+    cr_assert_eq(b->error, PS_ERROR_USAGE);
+    cr_assert(strstr(b->capture.diagnostics[0].message, "'t2'"));
+    cr_assert_eq(b->capture.diagnostics[0].line, 4);
+}
+
+Test(report, a_score_given_twice_is_refused)
+{
+    ps_cohort_options_t o = {0};
+    struct built *b = build(HEADER "P1,baseline,wemwbs,total,40,,14,ok\n"
+                                   "P1,baseline,wemwbs,total,41,,14,ok\n", &o, no_suppression);
+    cr_assert_eq(b->error, PS_ERROR_BATCH);
+    cr_assert_eq(b->capture.diagnostics[0].line, 3);
+}
+
+Test(report, a_file_that_is_not_scored_output_is_refused)
+{
+    ps_cohort_options_t o = {0};
+    struct built *b = build("participant_id,timepoint,wemwbs_1\nP1,t,3\n", &o, no_suppression);
+    cr_assert_eq(b->error, PS_ERROR_BATCH);
+    cr_assert(strstr(b->capture.diagnostics[0].message, "not a scored CSV"));
+}
+
+/* ---- Disclosure control. ---- */
+
+/* n people with baseline 40 and follow-up 40 + change[k] in site[k]. */
+static char *cohort_text(size_t n, const int *change, const char *const *site)
+{
+    char *text = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&text, &size);
+    fputs(HEADER_SITE, f);
+    for (size_t k = 0; k < n; k++) {
+        fprintf(f, "Q%zu,baseline,wemwbs,total,40,,14,ok,%s\n", k, site ? site[k] : "A");
+        if (change[k] != 99)
+            fprintf(f, "Q%zu,followup,wemwbs,total,%d,,14,ok,%s\n", k, 40 + change[k],
+                    site ? site[k] : "A");
+    }
+    fclose(f);
+    return text;
+}
+
+Test(disclosure, small_counts_and_secondary_suppression)
+{
+    /* 10 improved (+5), 5 unchanged (0), 12 deteriorated (-5): 27 paired. */
+    int change[27];
+    for (int k = 0; k < 27; k++)
+        change[k] = k < 10 ? 5 : k < 15 ? 0 : -5;
+    ps_cohort_options_t o = {0};
+    struct built *b = build(cohort_text(27, change, NULL), &o, nhs);
+    const char *c = "baseline->followup";
+    cr_assert_eq(get(b, "total", "all", c, "n_unchanged")->shown, PS_SUPPRESSED);
+    /* 27 - 10 - 12 would give the 5 away: the smaller of the others is hidden too. */
+    cr_assert_eq(get(b, "total", "all", c, "n_improved")->shown, PS_SUPPRESSED);
+    cr_assert_eq(get(b, "total", "all", c, "n_deteriorated")->shown, PS_SHOWN);
+    cr_assert_eq(value(b, "total", c, "n_paired"), 27);
+    cr_assert_float_eq(value(b, "total", c, "mean_change"), (50.0 - 60) / 27, 1e-12);
+    cr_assert(strstr(ps_report_disclosure_rule(b->report), "1 to 7"));
+}
+
+Test(disclosure, figures_on_seven_or_fewer_people_are_hidden)
+{
+    int change[7] = {1, 2, 3, 4, 5, 6, 99};
+    ps_cohort_options_t o = {0};
+    struct built *b = build(cohort_text(7, change, NULL), &o, nhs);
+    const char *c = "baseline->followup";
+    for (const char *const *name = (const char *const[]){"n_baseline", "n_paired", "mean_change",
+                                                          "median_followup", "p_t", "d_z", NULL};
+         *name; name++)
+        cr_assert_eq(get(b, "total", "all", c, *name)->shown, PS_SUPPRESSED, "%s", *name);
+}
+
+Test(disclosure, a_small_group_cannot_be_recovered_from_the_total)
+{
+    /* Site A: 5 people; site B: 20; the whole cohort 25. */
+    int change[25];
+    const char *site[25];
+    for (int k = 0; k < 25; k++) {
+        change[k] = k % 3;
+        site[k] = k < 5 ? "A" : "B";
+    }
+    const char *by[] = {"site"};
+    ps_cohort_options_t o = {.by = by, .n_by = 1};
+    struct built *b = build(cohort_text(25, change, site), &o, nhs);
+    const char *c = "baseline->followup";
+    cr_assert_eq(b->error, PS_OK);
+    cr_assert_eq(value(b, "total", c, "n_baseline"), 25);
+    cr_assert_eq(get(b, "total", "site=A", c, "n_baseline")->shown, PS_SUPPRESSED);
+    cr_assert_eq(get(b, "total", "site=B", c, "n_baseline")->shown, PS_SUPPRESSED,
+                 "25 - B would reveal A");
+    /* Figures on B's 20 people are still shown. */
+    cr_assert_eq(get(b, "total", "site=B", c, "mean_change")->shown, PS_SHOWN);
+}
+
+Test(disclosure, rounding_to_five_and_rates_from_rounded_counts)
+{
+    int change[23];
+    for (int k = 0; k < 23; k++)
+        change[k] = k < 12 ? 2 : 99; /* 12 paired, 11 lost */
+    ps_cohort_options_t o = {0};
+    struct built *b = build(cohort_text(23, change, NULL), &o, (ps_disclosure_t){1, 7, 5});
+    const char *c = "baseline->followup";
+    cr_assert_eq(value(b, "total", c, "n_baseline"), 25);
+    cr_assert_eq(value(b, "total", c, "n_paired"), 10);
+    cr_assert_eq(value(b, "total", c, "lost_to_followup"), 10);
+    cr_assert_float_eq(value(b, "total", c, "loss_rate"), 10.0 / 25, 1e-12);
+    cr_assert(strstr(ps_report_disclosure_rule(b->report), "nearest 5"));
+}
+
+Test(disclosure, no_suppress_shows_everything_and_says_so)
+{
+    int change[3] = {1, 2, 3};
+    ps_cohort_options_t o = {0};
+    struct built *b = build(cohort_text(3, change, NULL), &o, no_suppression);
+    cr_assert_eq(value(b, "total", "baseline->followup", "n_paired"), 3);
+    cr_assert(strstr(ps_report_disclosure_rule(b->report), "internal analysis"));
+}
