@@ -30,8 +30,10 @@ struct ps_report {
     ps_arena_t *arena;
     ps_statistic_t *stats;
     size_t n, size;
-    unsigned long *based_on;        /* per figure: people it rests on (0: none, e.g. a threshold) */
-    size_t *ratio_of;               /* per figure: numerator and denominator counts, or NONE */
+    /* Per figure: the counts it rests on (NONE when fewer). A figure is hidden whenever one of
+     * them is: with the mean, SD and t of a hidden n anyone could work n out again. */
+    size_t *rests_on;               /* two per figure */
+    int *is_rate;                   /* per figure: rests_on[0] / rests_on[1], from shown counts */
     struct relation *relations;
     size_t n_relations, relations_size;
     size_t *parts;
@@ -63,21 +65,21 @@ static int grow(void **p, size_t *size, size_t need, size_t unit)
     return 0;
 }
 
-static size_t add(struct block *b, const char *name, ps_figure_t f, unsigned long based_on,
-                  int is_count)
+static size_t add(struct block *b, const char *name, ps_figure_t f, size_t rests_on,
+                  size_t also_on, int is_count)
 {
     ps_report_t *r = b->report;
     if (r->n == r->size) {
         size_t size = r->size;
-        unsigned long *based = NULL;
-        size_t *ratio = NULL;
+        size_t *rests = NULL;
+        int *rate = NULL;
         if (!grow((void **)&r->stats, &size, r->n + 1, sizeof *r->stats)) {
-            if ((based = realloc(r->based_on, size * sizeof *based)))
-                r->based_on = based;
-            if ((ratio = realloc(r->ratio_of, 2 * size * sizeof *ratio)))
-                r->ratio_of = ratio;
+            if ((rests = realloc(r->rests_on, 2 * size * sizeof *rests)))
+                r->rests_on = rests;
+            if ((rate = realloc(r->is_rate, size * sizeof *rate)))
+                r->is_rate = rate;
         }
-        if (!based || !ratio) {
+        if (!rests || !rate) {
             r->out_of_memory = 1;
             return NONE;
         }
@@ -88,14 +90,27 @@ static size_t add(struct block *b, const char *name, ps_figure_t f, unsigned lon
         .value = f.missing ? NAN : f.value, .shown = f.missing ? PS_NOT_COMPUTABLE : PS_SHOWN,
         .reason = f.missing, .is_count = is_count,
     };
-    r->based_on[r->n] = based_on;
-    r->ratio_of[2 * r->n] = r->ratio_of[2 * r->n + 1] = NONE;
+    r->rests_on[2 * r->n] = rests_on;
+    r->rests_on[2 * r->n + 1] = also_on;
+    r->is_rate[r->n] = 0;
     return r->n++;
 }
 
 static size_t add_count(struct block *b, const char *name, unsigned long count)
 {
-    return add(b, name, (ps_figure_t){(double)count, NULL}, 0, 1);
+    return add(b, name, (ps_figure_t){(double)count, NULL}, NONE, NONE, 1);
+}
+
+/* A figure resting on one count: the people it was computed from. */
+static size_t add_on(struct block *b, const char *name, ps_figure_t f, size_t count)
+{
+    return add(b, name, f, count, NONE, 0);
+}
+
+/* A threshold from the definition: about no one. */
+static size_t add_constant(struct block *b, const char *name, double value)
+{
+    return add(b, name, (ps_figure_t){value, NULL}, NONE, NONE, 0);
 }
 
 static ps_figure_t figure(double value)
@@ -209,11 +224,9 @@ static int compute_block(const ps_cohort_t *c, const struct ps_scale_scores *s, 
     size_t i_rate = add(b, "loss_rate",
                         n_baseline ? figure((double)dropped / (double)n_baseline)
                                    : (ps_figure_t){NAN, "no participants at baseline"},
-                        n_baseline, 0);
-    if (i_rate != NONE) {
-        r->ratio_of[2 * i_rate] = i_lost;
-        r->ratio_of[2 * i_rate + 1] = i_baseline;
-    }
+                        i_lost, i_baseline, 0);
+    if (i_rate != NONE)
+        r->is_rate[i_rate] = 1;
     if (relate(r, i_baseline, (size_t[]){i_paired, i_lost}, 2))
         return -1;
 
@@ -230,7 +243,7 @@ static int compute_block(const ps_cohort_t *c, const struct ps_scale_scores *s, 
             up += gain >= scale->meaningful - slack;
             down += gain <= -scale->meaningful + slack;
         }
-        add(b, "meaningful_change", figure(scale->meaningful), 0, 0);
+        add_constant(b, "meaningful_change", scale->meaningful);
         size_t parts[3] = {add_count(b, "n_improved", up),
                            add_count(b, "n_unchanged", paired - up - down),
                            add_count(b, "n_deteriorated", down)};
@@ -246,8 +259,8 @@ static int compute_block(const ps_cohort_t *c, const struct ps_scale_scores *s, 
             up += rc > 1.96;
             down += rc < -1.96;
         }
-        add(b, "sem", figure(scale->sem), 0, 0);
-        add(b, "reliable_change", figure(1.96 * s_diff), 0, 0);
+        add_constant(b, "sem", scale->sem);
+        add_constant(b, "reliable_change", 1.96 * s_diff);
         size_t parts[3] = {add_count(b, "n_reliable_improved", up),
                            add_count(b, "n_no_reliable_change", paired - up - down),
                            add_count(b, "n_reliable_deteriorated", down)};
@@ -297,37 +310,37 @@ static int compute_block(const ps_cohort_t *c, const struct ps_scale_scores *s, 
     ps_describe(w->pre, paired, &pre);
     ps_describe(w->post, paired, &post);
     ps_describe(w->dropouts, dropped, &lost);
-    add(b, "mean_baseline", pre.mean, paired, 0);
-    add(b, "sd_baseline", pre.sd, paired, 0);
-    add(b, "median_baseline", pre.median, paired, 0);
-    add(b, "mean_followup", post.mean, paired, 0);
-    add(b, "sd_followup", post.sd, paired, 0);
-    add(b, "median_followup", post.median, paired, 0);
-    add(b, "mean_baseline_lost", lost.mean, dropped, 0);
-    add(b, "sd_baseline_lost", lost.sd, dropped, 0);
+    add_on(b, "mean_baseline", pre.mean, i_paired);
+    add_on(b, "sd_baseline", pre.sd, i_paired);
+    add_on(b, "median_baseline", pre.median, i_paired);
+    add_on(b, "mean_followup", post.mean, i_paired);
+    add_on(b, "sd_followup", post.sd, i_paired);
+    add_on(b, "median_followup", post.median, i_paired);
+    add_on(b, "mean_baseline_lost", lost.mean, i_lost);
+    add_on(b, "sd_baseline_lost", lost.sd, i_lost);
     ps_figure_t smd = {NAN, "needs 2 or more completers and 2 or more lost"};
     if (!pre.sd.missing && !lost.sd.missing) {
         double pooled = sqrt((pre.sd.value * pre.sd.value + lost.sd.value * lost.sd.value) / 2);
         smd = pooled > 0 ? figure((pre.mean.value - lost.mean.value) / pooled)
                          : (ps_figure_t){NAN, "no variation at baseline"};
     }
-    add(b, "smd_completers_vs_lost", smd, paired < dropped ? paired : dropped, 0);
+    add(b, "smd_completers_vs_lost", smd, i_paired, i_lost, 0);
 
-    add(b, "mean_change", d.mean_change, paired, 0);
-    add(b, "sd_change", d.sd_change, paired, 0);
-    add(b, "ci_low", d.ci_low, paired, 0);
-    add(b, "ci_high", d.ci_high, paired, 0);
-    add(b, "t", d.t, paired, 0);
-    add(b, "df", d.df, paired, 0);
-    add(b, "p_t", d.p_t, paired, 0);
-    add(b, "wilcoxon_v", d.wilcoxon_v, paired, 0);
-    add(b, "p_wilcoxon", d.p_wilcoxon, paired, 0);
-    add(b, "wilcoxon_exact",
-        d.p_wilcoxon.missing ? d.p_wilcoxon : figure(d.wilcoxon_exact), paired, 0);
-    add(b, "d_z", d.d_z, paired, 0);
-    add(b, "d_z_ci_low", d.d_z_ci_low, paired, 0);
-    add(b, "d_z_ci_high", d.d_z_ci_high, paired, 0);
-    add(b, "g_z", d.g_z, paired, 0);
+    add_on(b, "mean_change", d.mean_change, i_paired);
+    add_on(b, "sd_change", d.sd_change, i_paired);
+    add_on(b, "ci_low", d.ci_low, i_paired);
+    add_on(b, "ci_high", d.ci_high, i_paired);
+    add_on(b, "t", d.t, i_paired);
+    add_on(b, "df", d.df, i_paired);
+    add_on(b, "p_t", d.p_t, i_paired);
+    add_on(b, "wilcoxon_v", d.wilcoxon_v, i_paired);
+    add_on(b, "p_wilcoxon", d.p_wilcoxon, i_paired);
+    add_on(b, "wilcoxon_exact", d.p_wilcoxon.missing ? d.p_wilcoxon : figure(d.wilcoxon_exact),
+           i_paired);
+    add_on(b, "d_z", d.d_z, i_paired);
+    add_on(b, "d_z_ci_low", d.d_z_ci_low, i_paired);
+    add_on(b, "d_z_ci_high", d.d_z_ci_high, i_paired);
+    add_on(b, "g_z", d.g_z, i_paired);
     return r->out_of_memory ? -1 : 0;
 }
 
@@ -376,10 +389,7 @@ static void disclose(ps_report_t *r, const ps_disclosure_t *rule)
     const unsigned limit = rule->threshold;
     for (size_t i = 0; i < r->n; i++) {
         ps_statistic_t *s = &r->stats[i];
-        if (s->shown != PS_SHOWN)
-            continue;
-        unsigned long people = s->is_count ? (unsigned long)s->value : r->based_on[i];
-        if (people >= 1 && people <= limit)
+        if (s->is_count && s->value >= 1 && s->value <= limit)
             s->shown = PS_SUPPRESSED;
     }
     while (secondary(r))
@@ -387,15 +397,15 @@ static void disclose(ps_report_t *r, const ps_disclosure_t *rule)
     for (size_t i = 0; rule->round_to && i < r->n; i++)
         if (r->stats[i].is_count && r->stats[i].shown == PS_SHOWN)
             r->stats[i].value = round(r->stats[i].value / rule->round_to) * rule->round_to;
-    /* Rates follow their counts: hidden with them, and computed from rounded figures. */
+    /* Figures follow the counts they rest on; rates are computed from the rounded counts. */
     for (size_t i = 0; i < r->n; i++) {
-        size_t num = r->ratio_of[2 * i], den = r->ratio_of[2 * i + 1];
-        if (num == NONE || r->stats[i].shown == PS_NOT_COMPUTABLE)
+        size_t a = r->rests_on[2 * i], b = r->rests_on[2 * i + 1];
+        if (r->stats[i].shown == PS_NOT_COMPUTABLE)
             continue;
-        if (hidden(&r->stats[num]) || hidden(&r->stats[den]))
+        if ((a != NONE && hidden(&r->stats[a])) || (b != NONE && hidden(&r->stats[b])))
             r->stats[i].shown = PS_SUPPRESSED;
-        else if (r->stats[den].value > 0)
-            r->stats[i].value = r->stats[num].value / r->stats[den].value;
+        else if (r->is_rate[i] && r->stats[b].value > 0)
+            r->stats[i].value = r->stats[a].value / r->stats[b].value;
     }
     int n = snprintf(r->rule, sizeof r->rule,
                      "Counts of 1 to %u, and figures based on 1 to %u people, are suppressed, "
@@ -548,8 +558,8 @@ void ps_report_free(ps_report_t *r)
         return;
     ps_arena_free(r->arena);
     free(r->stats);
-    free(r->based_on);
-    free(r->ratio_of);
+    free(r->rests_on);
+    free(r->is_rate);
     free(r->relations);
     free(r->parts);
     free(r);

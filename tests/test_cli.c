@@ -291,3 +291,83 @@ Test(cli, a_plugin_for_another_abi_stops_with_status_four)
     cr_assert(strstr(r.err, "bad_abi"), "%s", r.err);
     cr_assert(strstr(r.err, "plugin built for plugin ABI"), "%s", r.err);
 }
+
+/* ---- promscore report ---- */
+
+static char *scored_examples(void)
+{
+    char *dir = temp_dir(), *scored = in_dir(dir, "scored.csv");
+    struct result r = RUN("score", "-q", "--keep", "site", "-o", scored, example("baseline.csv"),
+                          example("followup.csv"));
+    cr_assert_eq(r.status, 1);
+    return scored;
+}
+
+Test(cli_report, tidy_csv_of_the_example_cohort)
+{
+    char *scored = scored_examples();
+    struct result r = RUN("report", "-f", "csv", "--by", "site", scored);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strncmp(r.out, "instrument,scale,group,comparison,statistic,value,suppressed\n", 61) == 0);
+    /* 40 people have a complete, valid baseline WEMWBS (CH0101-CH0140). */
+    cr_assert(strstr(r.out, "\nwemwbs,total,all,baseline->followup,n_baseline,40,no\n"), "%s", r.out);
+    cr_assert(strstr(r.out, "\nwemwbs,total,all,baseline->end,n_baseline,40,no\n"));
+    cr_assert(strstr(r.out, ",n_unchanged,,yes\n"), "a suppressed count is empty, flagged");
+    cr_assert(strstr(r.out, "\nwemwbs,swemwbs,site=Dalston,baseline->followup,"));
+    cr_assert_null(strstr(r.out, "CH01"), "no participant appears in a report");
+}
+
+Test(cli_report, text_states_the_rule_and_the_caveats)
+{
+    struct result r = RUN("report", scored_examples());
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "Disclosure control: Counts of 1 to 7"));
+    cr_assert(strstr(r.out, "== wemwbs total: WEMWBS total (definition version 1.0)"));
+    cr_assert(strstr(r.out, "reliable change (Jacobson-Truax, SEM 2.69, change beyond 7.45 points)"));
+    cr_assert(strstr(r.out, "regression to the mean"));
+}
+
+Test(cli_report, json_carries_versions_and_rule)
+{
+    char *dir = temp_dir(), *out = in_dir(dir, "report.json");
+    struct result r = RUN("report", "-f", "json", "--round", "5", "-o", out, scored_examples());
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    char *j = slurp(out);
+    cr_assert(strstr(j, "\"instruments\": [\n    {\"id\": \"wemwbs\", \"version\": \"1.0\""), "%s", j);
+    cr_assert(strstr(j, "rounded to the nearest 5"));
+    cr_assert(strstr(j, "{\"instrument\": \"wemwbs\", \"scale\": \"total\", \"group\": \"all\", "
+                        "\"comparison\": \"baseline->followup\", \"statistic\": \"n_baseline\", "
+                        "\"value\": 40, \"suppressed\": false, \"not_computable\": null}"));
+    struct stat st;
+    cr_assert_eq(stat(out, &st), 0);
+    mode_t mask = umask(0);
+    umask(mask);
+    cr_assert_eq(st.st_mode & 0777, 0666 & ~mask, "reports (aggregates) follow the umask");
+    cr_assert_eq(count_entries(dir), 1);
+}
+
+Test(cli_report, raw_batches_scored_on_the_fly_give_the_same_figures)
+{
+    struct result scored = RUN("report", "-f", "csv", scored_examples());
+    struct result raw = RUN("report", "-q", "-f", "csv", "-i", "wemwbs", example("baseline.csv"),
+                            example("followup.csv"));
+    cr_assert_eq(raw.status, 1, "rows were refused while scoring");
+    cr_assert_str_eq(raw.out, scored.out);
+}
+
+Test(cli_report, usage_and_input_errors)
+{
+    char *scored = scored_examples();
+    cr_assert_eq(RUN("report").status, 2);
+    cr_assert_eq(RUN("report", "-f", "xml", scored).status, 2);
+    cr_assert_eq(RUN("report", "--round", "5", "--no-suppress", scored).status, 2);
+    cr_assert_eq(RUN("report", "--threshold", "seven", scored).status, 2);
+    struct result r = RUN("report", "--by", "practice", scored);
+    cr_assert_eq(r.status, 3);
+    cr_assert(strstr(r.err, "no column 'practice' to group by"), "%s", r.err);
+    r = RUN("report", example("baseline.csv"));
+    cr_assert_eq(r.status, 3);
+    cr_assert(strstr(r.err, "not a scored CSV"), "%s", r.err);
+    r = RUN("report", "-o", "/nonexistent/dir/r.txt", scored);
+    cr_assert_eq(r.status, 3);
+}

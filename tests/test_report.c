@@ -295,8 +295,15 @@ Test(disclosure, a_small_group_cannot_be_recovered_from_the_total)
     cr_assert_eq(get(b, "total", "site=A", c, "n_baseline")->shown, PS_SUPPRESSED);
     cr_assert_eq(get(b, "total", "site=B", c, "n_baseline")->shown, PS_SUPPRESSED,
                  "25 - B would reveal A");
-    /* Figures on B's 20 people are still shown. */
-    cr_assert_eq(get(b, "total", "site=B", c, "mean_change")->shown, PS_SHOWN);
+    /* B's 20 pairs are hidden too, and with them every figure resting on them: from a mean,
+     * SD and t (or df) anyone could work out n, and A's 5 from 25 - n. */
+    cr_assert_eq(get(b, "total", "site=B", c, "n_paired")->shown, PS_SUPPRESSED);
+    for (const char *const *name = (const char *const[]){"df", "t", "mean_change", "sd_change",
+                                                          "ci_low", "d_z", NULL};
+         *name; name++)
+        cr_assert_eq(get(b, "total", "site=B", c, *name)->shown, PS_SUPPRESSED, "%s", *name);
+    /* The whole cohort's figures stand. */
+    cr_assert_eq(get(b, "total", "all", c, "df")->shown, PS_SHOWN);
 }
 
 Test(disclosure, rounding_to_five_and_rates_from_rounded_counts)

@@ -328,13 +328,12 @@ static void write_text(output_t *o, const ps_report_t *report)
         write_section(o, &s);
         i = s.end;
     }
-    output_write(o,
+    output_puts(o,
                  "\nCaveats: a before-and-after comparison without a comparison group cannot "
                  "show that\nthe intervention caused the change. People selected for low "
                  "baseline scores tend to\nscore higher later anyway (regression to the mean). "
                  "Those lost to follow-up may\ndiffer from those who stayed: compare their "
-                 "baseline scores above.\n",
-                 302);
+                 "baseline scores above.\n");
 }
 
 /* ---- The command. ---- */
