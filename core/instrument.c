@@ -579,6 +579,8 @@ static ps_error_t read_change(struct reader *r, xmlNodePtr node)
                 if (sd <= 0 || rel <= 0 || rel >= 1)
                     return fail(r, x, "reliable change needs sd > 0 and 0 < reliability < 1");
                 scale->sem = sd * sqrt(1 - rel);
+                scale->reference_sd = sd;
+                scale->reliability = rel;
             }
             if (scale->sem <= 0)
                 return fail(r, x, "standard error of measurement must be above 0");

@@ -62,6 +62,7 @@ struct ps_scale {
     double meaningful;
     int has_sem;
     double sem;
+    double reference_sd, reliability;   /* what the SEM came from; 0 when given directly */
 };
 
 struct ps_parameter {

@@ -259,6 +259,10 @@ static int compute_block(const ps_cohort_t *c, const struct ps_scale_scores *s, 
             up += rc > 1.96;
             down += rc < -1.96;
         }
+        if (scale->reliability > 0) {
+            add_constant(b, "reference_sd", scale->reference_sd);
+            add_constant(b, "reliability", scale->reliability);
+        }
         add_constant(b, "sem", scale->sem);
         add_constant(b, "reliable_change", 1.96 * s_diff);
         size_t parts[3] = {add_count(b, "n_reliable_improved", up),

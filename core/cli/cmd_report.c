@@ -281,11 +281,16 @@ static void write_section(output_t *o, const struct section *s)
         print(o, "    meaningful change (%s points): %s improved, %s unchanged, %s deteriorated\n",
               F("meaningful_change", 2), F("n_improved", 0), F("n_unchanged", 0),
               F("n_deteriorated", 0));
-    if (find(s, "reliable_change"))
-        print(o, "    reliable change (Jacobson-Truax, SEM %s, change beyond %s points): %s "
+    if (find(s, "reliable_change")) {
+        char source[96] = "";
+        if (find(s, "reliability"))
+            snprintf(source, sizeof source, "SD %s, reliability %s, ", F("reference_sd", 2),
+                     F("reliability", 2));
+        print(o, "    reliable change (Jacobson-Truax, %sSEM %s, change beyond %s points): %s "
                  "improved, %s no reliable change, %s deteriorated\n",
-              F("sem", 2), F("reliable_change", 2), F("n_reliable_improved", 0),
+              source, F("sem", 2), F("reliable_change", 2), F("n_reliable_improved", 0),
               F("n_no_reliable_change", 0), F("n_reliable_deteriorated", 0));
+    }
     if (find(s, "n_band_up")) {
         print(o, "    bands: %s moved to a higher band, %s stayed, %s moved to a lower band\n",
               F("n_band_up", 0), F("n_band_same", 0), F("n_band_down", 0));
