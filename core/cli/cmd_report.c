@@ -282,7 +282,7 @@ static void write_section(output_t *o, const struct section *s)
               F("meaningful_change", 2), F("n_improved", 0), F("n_unchanged", 0),
               F("n_deteriorated", 0));
     if (find(s, "reliable_change")) {
-        char source[96] = "";
+        char source[128] = "";
         if (find(s, "reliability"))
             snprintf(source, sizeof source, "SD %s, reliability %s, ", F("reference_sd", 2),
                      F("reliability", 2));
