@@ -69,3 +69,23 @@ char *ps_arena_strdup(ps_arena_t *arena, const char *text)
     char *copy = ps_arena_alloc(arena, n);
     return copy ? memcpy(copy, text, n) : NULL;
 }
+
+int ps_grow(void **array, size_t *capacity, size_t need, size_t unit)
+{
+    if (need <= *capacity)
+        return 0;
+    size_t n = *capacity ? *capacity : 16;
+    while (n < need) {
+        if (n > SIZE_MAX / 2)
+            return -1;
+        n *= 2;
+    }
+    if (unit && n > SIZE_MAX / unit)
+        return -1;
+    void *grown = realloc(*array, n * unit);
+    if (!grown)
+        return -1;
+    *array = grown;
+    *capacity = n;
+    return 0;
+}

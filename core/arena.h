@@ -1,4 +1,5 @@
-/* A region allocator: many small allocations, one free. Private. */
+/* Memory helpers: a region allocator (many small allocations, one free) and
+ * arrays that double. Private. */
 #ifndef PROMSCORE_ARENA_H
 #define PROMSCORE_ARENA_H
 
@@ -13,5 +14,9 @@ void *ps_arena_alloc(ps_arena_t *arena, size_t size);
 /* Zeroed array; NULL when out of memory or when count * size overflows. */
 void *ps_arena_array(ps_arena_t *arena, size_t count, size_t size);
 char *ps_arena_strdup(ps_arena_t *arena, const char *text);
+
+/* Grows *array (of 'unit'-byte elements, *capacity of them) by doubling until it holds
+ * 'need'. Returns 0, or -1 when out of memory or on overflow, leaving it as it was. */
+int ps_grow(void **array, size_t *capacity, size_t need, size_t unit);
 
 #endif

@@ -47,21 +47,6 @@ static unsigned long line_breaks(const char *s, size_t n)
     return breaks;
 }
 
-static int grow(void **p, size_t *size, size_t need, size_t unit)
-{
-    if (need <= *size)
-        return 0;
-    size_t n = *size ? *size : 16;
-    while (n < need)
-        n *= 2;
-    void *q = realloc(*p, n * unit);
-    if (!q)
-        return -1;
-    *p = q;
-    *size = n;
-    return 0;
-}
-
 static int grow_fields(struct reader *r)
 {
     size_t n = r->fields_size ? r->fields_size * 2 : 16;
@@ -97,7 +82,7 @@ static void on_field(void *data, size_t len, void *user)
                                "row longer than %u bytes", PS_MAX_RECORD_BYTES);
         return;
     }
-    if (grow((void **)&r->text, &r->text_size, r->text_used + len + 1, 1) ||
+    if (ps_grow((void **)&r->text, &r->text_size, r->text_used + len + 1, 1) ||
         (r->n_fields == r->fields_size && grow_fields(r))) {
         r->error = PS_ERROR_NOMEM;
         return;

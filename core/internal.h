@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <promscore/plugin.h>
 
 #include "arena.h"
@@ -117,6 +118,9 @@ void ps_plugins_unload(ps_context_t *context);
 ps_error_t ps_definition_read(ps_context_t *context, const char *file,
                               struct ps_instrument **instrument);
 void ps_definition_free(struct ps_instrument *instrument);
+
+/* A well-mixed 32-bit hash of 'length' bytes (FNV-1a finished with murmur3's mixer). */
+uint32_t ps_hash(const void *data, size_t length, uint32_t seed);
 
 /* Text helpers (text.c). */
 int ps_strcaseeq(const char *a, const char *b);

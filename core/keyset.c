@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "internal.h"
 #include "keyset.h"
 
 struct record {
@@ -62,17 +63,7 @@ void ps_keyset_free(ps_keyset_t *set)
 
 static uint32_t hash_of(const ps_key_t *key)
 {
-    uint32_t h = 2166136261u; /* FNV-1a */
-    for (size_t i = 0; i < key->id_length; i++)
-        h = (h ^ (unsigned char)key->id[i]) * 16777619u;
-    h = (h ^ key->timepoint) * 16777619u;
-    h = (h ^ key->instrument) * 16777619u;
-    /* FNV alone clusters on ids that differ in their last digit: finish with murmur3's mix. */
-    h ^= h >> 16;
-    h *= 0x85ebca6bu;
-    h ^= h >> 13;
-    h *= 0xc2b2ae35u;
-    return h ^ (h >> 16);
+    return ps_hash(key->id, key->id_length, (uint32_t)key->timepoint << 16 | key->instrument);
 }
 
 static const char *id_at(const ps_keyset_t *set, uint32_t offset, uint32_t *length)

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "internal.h"
 #include "names.h"
 
 struct ps_names {
@@ -14,18 +15,6 @@ struct ps_names {
     char *pool;
     size_t pool_used, pool_size;
 };
-
-static uint32_t hash_text(const char *s, size_t n)
-{
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 16777619u;
-    h ^= h >> 16;
-    h *= 0x85ebca6bu;
-    h ^= h >> 13;
-    h *= 0xc2b2ae35u;
-    return h ^ (h >> 16);
-}
 
 ps_names_t *ps_names_new(void)
 {
@@ -65,7 +54,7 @@ static size_t probe(const ps_names_t *names, const char *text, size_t length, ui
 
 uint32_t ps_names_find(const ps_names_t *names, const char *text, size_t length)
 {
-    uint32_t slot = names->slots[probe(names, text, length, hash_text(text, length))];
+    uint32_t slot = names->slots[probe(names, text, length, ps_hash(text, length, 0))];
     return slot ? slot - 1 : UINT32_MAX;
 }
 
@@ -89,7 +78,7 @@ static int grow_slots(ps_names_t *names)
 
 uint32_t ps_names_intern(ps_names_t *names, const char *text, size_t length)
 {
-    uint32_t h = hash_text(text, length);
+    uint32_t h = ps_hash(text, length, 0);
     size_t i = probe(names, text, length, h);
     if (names->slots[i])
         return names->slots[i] - 1;

@@ -50,21 +50,6 @@ struct block {
     const char *comparison;
 };
 
-static int grow(void **p, size_t *size, size_t need, size_t unit)
-{
-    if (need <= *size)
-        return 0;
-    size_t n = *size ? *size * 2 : 256;
-    while (n < need)
-        n *= 2;
-    void *q = realloc(*p, n * unit);
-    if (!q)
-        return -1;
-    *p = q;
-    *size = n;
-    return 0;
-}
-
 static size_t add(struct block *b, const char *name, ps_figure_t f, size_t rests_on,
                   size_t also_on, int is_count)
 {
@@ -73,7 +58,7 @@ static size_t add(struct block *b, const char *name, ps_figure_t f, size_t rests
         size_t size = r->size;
         size_t *rests = NULL;
         int *rate = NULL;
-        if (!grow((void **)&r->stats, &size, r->n + 1, sizeof *r->stats)) {
+        if (!ps_grow((void **)&r->stats, &size, r->n + 1, sizeof *r->stats)) {
             if ((rests = realloc(r->rests_on, 2 * size * sizeof *rests)))
                 r->rests_on = rests;
             if ((rate = realloc(r->is_rate, size * sizeof *rate)))
@@ -125,8 +110,8 @@ static int relate(ps_report_t *r, size_t total, const size_t *parts, size_t n)
     for (size_t i = 0; i < n; i++)
         missing |= parts[i] == NONE;
     if (missing ||
-        grow((void **)&r->relations, &r->relations_size, r->n_relations + 1, sizeof *r->relations) ||
-        grow((void **)&r->parts, &r->parts_size, r->n_parts + n, sizeof *r->parts)) {
+        ps_grow((void **)&r->relations, &r->relations_size, r->n_relations + 1, sizeof *r->relations) ||
+        ps_grow((void **)&r->parts, &r->parts_size, r->n_parts + n, sizeof *r->parts)) {
         r->out_of_memory = 1;
         return -1;
     }

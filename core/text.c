@@ -76,3 +76,17 @@ int ps_parse_double(const char *text, double *value)
     *value = v;
     return 0;
 }
+
+uint32_t ps_hash(const void *data, size_t length, uint32_t seed)
+{
+    const unsigned char *bytes = data;
+    uint32_t h = 2166136261u ^ seed;
+    for (size_t i = 0; i < length; i++)
+        h = (h ^ bytes[i]) * 16777619u;
+    /* FNV alone clusters on ids that differ only in their last digits. */
+    h ^= h >> 16;
+    h *= 0x85ebca6bu;
+    h ^= h >> 13;
+    h *= 0xc2b2ae35u;
+    return h ^ (h >> 16);
+}

@@ -20,6 +20,9 @@ int cli_exit_status(ps_error_t error);
 /* Prints "promscore: " and the message to stderr. */
 void cli_error(const char *format, ...) __attribute__((format(printf, 1, 2)));
 
+/* Prints a refused row or answer to stderr as FILE:LINE[:COLUMN]: [column NAME, value "V": ]reason. */
+void cli_print_reject(const ps_reject_t *reject);
+
 /* A context printing its diagnostics to stderr, with every instrument loaded when 'load'. */
 int cli_context(ps_context_t **context, int load);
 

@@ -62,10 +62,7 @@ static int on_reject(const ps_reject_t *r, void *user)
 {
     struct run *run = user;
     run->refused++;
-    fprintf(stderr, "promscore: %s:%lu", r->file, r->line);
-    if (r->column)
-        fprintf(stderr, ":%lu: column %s, value \"%s\"", r->column, r->column_name, r->value);
-    fprintf(stderr, ": %s\n", r->reason);
+    cli_print_reject(r);
     return 0;
 }
 

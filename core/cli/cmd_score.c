@@ -96,12 +96,7 @@ static int on_reject(const ps_reject_t *r, void *user)
     struct run *run = user;
     run->refused++;
     if (!run->rejects_to_file) {
-        fprintf(stderr, "promscore: %s:%lu", r->file, r->line);
-        if (r->column)
-            fprintf(stderr, ":%lu", r->column);
-        if (r->column_name[0])
-            fprintf(stderr, ": column %s, value \"%s\"", r->column_name, r->value);
-        fprintf(stderr, ": %s\n", r->reason);
+        cli_print_reject(r);
         return 0;
     }
     output_t *o = &run->rejects;

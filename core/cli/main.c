@@ -77,6 +77,14 @@ static void print_diagnostic(const ps_diagnostic_t *d, void *user)
     fprintf(stderr, "%s\n", d->message);
 }
 
+void cli_print_reject(const ps_reject_t *r)
+{
+    fprintf(stderr, "promscore: %s:%lu", r->file, r->line);
+    if (r->column)
+        fprintf(stderr, ":%lu: column %s, value \"%s\"", r->column, r->column_name, r->value);
+    fprintf(stderr, ": %s\n", r->reason);
+}
+
 int cli_context(ps_context_t **context, int load)
 {
     ps_error_t err = ps_context_new(context);

@@ -45,15 +45,24 @@ static int sum_check(const ps_scale_t *scale, char *why, size_t size)
     return check_range(scale, lo, hi, why, size);
 }
 
-static ps_result_t sum_score(const ps_scale_t *scale, const ps_response_t *responses)
+/* The sum of the answered items, and how many there are. */
+static double answered_sum(const ps_scale_t *scale, const ps_response_t *responses,
+                           size_t *answered)
 {
-    size_t n = ps_scale_item_count(scale), answered = 0;
     double sum = 0;
-    for (size_t i = 0; i < n; i++)
+    *answered = 0;
+    for (size_t i = 0; i < ps_scale_item_count(scale); i++)
         if (responses[i].answer == PS_ANSWER_GIVEN) {
             sum += responses[i].value;
-            answered++;
+            ++*answered;
         }
+    return sum;
+}
+
+static ps_result_t sum_score(const ps_scale_t *scale, const ps_response_t *responses)
+{
+    size_t n = ps_scale_item_count(scale), answered;
+    double sum = answered_sum(scale, responses, &answered);
     if (answered == 0)
         return (ps_result_t){0, "incomplete"};
     if (answered < n && ps_scale_prorates(scale))
@@ -82,13 +91,8 @@ static int mean_check(const ps_scale_t *scale, char *why, size_t size)
 
 static ps_result_t mean_score(const ps_scale_t *scale, const ps_response_t *responses)
 {
-    size_t n = ps_scale_item_count(scale), answered = 0;
-    double sum = 0;
-    for (size_t i = 0; i < n; i++)
-        if (responses[i].answer == PS_ANSWER_GIVEN) {
-            sum += responses[i].value;
-            answered++;
-        }
+    size_t answered;
+    double sum = answered_sum(scale, responses, &answered);
     if (answered == 0)
         return (ps_result_t){0, "incomplete"};
     return (ps_result_t){sum / (double)answered, NULL};
