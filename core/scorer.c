@@ -580,10 +580,10 @@ static ps_answer_t read_answer(const struct ps_item *item, const char *cell, dou
     char codes[200];
     describe_codes(set, codes, sizeof codes);
     if (is_number(cell))
-        snprintf(reason, reason_size, "%s (codes are %s)",
+        snprintf(reason, reason_size, "%s (codes are %.100s)",
                  strchr(cell, '.') ? "not a whole-number code" : "code out of range", codes);
     else
-        snprintf(reason, reason_size, "unknown response label (codes are %s)", codes);
+        snprintf(reason, reason_size, "unknown response label (codes are %.100s)", codes);
     return PS_ANSWER_INVALID;
 }
 
