@@ -171,6 +171,8 @@ static ps_error_t load_schema(ps_context_t *c)
     /* The compiled schema keeps pointers into its document: keep the document too. */
     if (err)
         xmlFreeDoc(doc);
+    else
+        c->schema_doc = doc;
     free(file);
     return err;
 }

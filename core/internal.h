@@ -98,6 +98,7 @@ struct ps_context {
     char *instrument_path;
     char *schema_dir;
     void *schema;           /* xmlSchemaPtr, parsed on first use */
+    void *schema_doc;       /* xmlDocPtr it was compiled from, kept while it lives */
     struct ps_plugin_handle *plugins;
     size_t n_plugins;
     struct ps_instrument **instruments;

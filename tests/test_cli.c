@@ -55,11 +55,25 @@ static struct result run_with(const char *const *env, const char *const *args)
         dup2(e, STDERR_FILENO);
         for (size_t i = 0; env && env[i]; i++)
             putenv((char *)env[i]);
-        const char *argv[32] = {bin};
-        size_t n = 1;
-        for (size_t i = 0; args[i] && n < 31; i++)
+        /* With PROMSCORE_VALGRIND set (make check-valgrind), every run is checked by
+         * memcheck: an error or a definite leak exits 99, which no test expects. */
+        const char *argv[48];
+        size_t n = 0;
+        const char *libtool = getenv("PROMSCORE_LIBTOOL");
+        if (getenv("PROMSCORE_VALGRIND") && libtool) {
+            static const char *const memcheck[] = {
+                "--mode=execute", "valgrind", "--quiet", "--error-exitcode=99",
+                "--leak-check=full", "--errors-for-leak-kinds=definite",
+                "--show-leak-kinds=definite"};
+            argv[n++] = libtool;
+            for (size_t i = 0; i < sizeof memcheck / sizeof memcheck[0]; i++)
+                argv[n++] = memcheck[i];
+        }
+        argv[n++] = bin;
+        for (size_t i = 0; args[i] && n < 47; i++)
             argv[n++] = args[i];
-        execv(bin, (char *const *)argv);
+        argv[n] = NULL;
+        execv(argv[0], (char *const *)argv);
         _exit(127);
     }
     int status;
