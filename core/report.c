@@ -487,7 +487,8 @@ ps_error_t ps_cohort_report(ps_cohort_t *c, const ps_disclosure_t *rule, ps_repo
     if (!w.pre || !w.post || !w.change || !w.dropouts || !w.scratch || !w.transitions || !w.cells ||
         !group_starts)
         goto done;
-    qsort(c->scales, c->n_scales, sizeof *c->scales, compare_scales);
+    if (c->n_scales) /* qsort wants a valid pointer even for none */
+        qsort(c->scales, c->n_scales, sizeof *c->scales, compare_scales);
 
     size_t n_timepoints = ps_names_count(c->timepoints);
     const char *baseline = ps_names_text(c->timepoints, 0);

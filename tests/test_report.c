@@ -228,6 +228,15 @@ Test(report, a_file_that_is_not_scored_output_is_refused)
     cr_assert(strstr(b->capture.diagnostics[0].message, "not a scored CSV"));
 }
 
+Test(report, scored_header_alone_gives_an_empty_report)
+{
+    /* Found by fuzz_scored: no scales at all once reached qsort with a null array. */
+    ps_cohort_options_t o = {0};
+    struct built *b = build(HEADER, &o, nhs);
+    cr_assert_eq(b->error, PS_OK);
+    cr_assert_eq(ps_report_count(b->report), 0);
+}
+
 /* ---- Disclosure control. ---- */
 
 /* n people with baseline 40 and follow-up 40 + change[k] in site[k]. */

@@ -2,6 +2,8 @@
 #ifndef PROMSCORE_FUZZ_H
 #define PROMSCORE_FUZZ_H
 
+#include "config.h" /* _GNU_SOURCE, for memfd_create */
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

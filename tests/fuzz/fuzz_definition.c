@@ -3,6 +3,9 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    /* The long-lived context keeps the plugins loaded: libFuzzer must not see a
+     * coverage-counted module come and go between inputs. */
+    fuzz_context();
     char path[64];
     int fd = fuzz_file(data, size, path, sizeof path);
     ps_context_t *context;
