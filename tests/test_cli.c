@@ -385,3 +385,78 @@ Test(cli_report, usage_and_input_errors)
     r = RUN("report", "-o", "/nonexistent/dir/r.txt", scored);
     cr_assert_eq(r.status, 3);
 }
+
+/* ---- promscore pseudonymise ---- */
+
+/* A key of 32 bytes of 0x0b; its pseudonym of 9434765919 was computed with Python's hmac
+ * module: hmac.new(b'\x0b' * 32, b'9434765919', hashlib.sha256).hexdigest(). */
+static const char pseudonym_9434765919[] =
+    "7d181f918c6431969efd8482947c447fee6cbb819f0f925f17cf17e1f4363e8a";
+
+static char *test_key(void)
+{
+    char bytes[32];
+    memset(bytes, 0x0b, sizeof bytes);
+    char *path = test_file("secret.key", bytes, 32);
+    chmod(path, 0600);
+    return path;
+}
+
+Test(cli_pseudonymise, nhs_numbers_become_reproducible_pseudonyms)
+{
+    char *dir = temp_dir(), *out = in_dir(dir, "out.csv"), *rej = in_dir(dir, "rejects.csv");
+    char *in = test_file("in.csv",
+                         "nhs_number,site,wemwbs_1\n"
+                         "943 476 5919,Dalston,3\n"
+                         "943-476-5918,Homerton,4\n"
+                         "4010232137,\"=HYPERLINK(\"\"x\"\")\",4\n"
+                         ",Dalston,2\n",
+                         -1);
+    struct result r = RUN("pseudonymise", "--key-file", test_key(), "--column", "nhs_number", in,
+                          "-o", out, "--rejects", rej);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    char *o = slurp(out);
+    char *expected;
+    cr_assert_geq(asprintf(&expected, "nhs_number,site,wemwbs_1\n%s,Dalston,3\n",
+                           pseudonym_9434765919), 0);
+    cr_assert(strncmp(o, expected, strlen(expected)) == 0, "%s", o);
+    cr_assert_eq(count_lines(o), 3, "the invalid and the missing are not written");
+    /* A text cell that a spreadsheet would run as a formula is escaped. */
+    cr_assert(strstr(o, ",\"'=HYPERLINK(\"\"x\"\")\",4\n"), "%s", o);
+    char *j = slurp(rej);
+    cr_assert(strstr(j, "in.csv,3,,,,not a valid NHS number"), "%s", j);
+    cr_assert(strstr(j, "in.csv,5,,,,missing identifier"), "%s", j);
+    cr_assert_null(strstr(j, "5918"), "a refused identifier is never written");
+    cr_assert(strstr(r.err, "4 rows read, 2 written, 2 refused"), "%s", r.err);
+    struct stat st;
+    cr_assert_eq(stat(out, &st), 0);
+    cr_assert_eq(st.st_mode & 0777, 0600);
+    /* Pseudonymised apart, the same person pairs. */
+    char *again = in_dir(dir, "again.csv");
+    char *in2 = test_file("in2.csv", "nhs_number\n9434765919\n", -1);
+    cr_assert_eq(RUN("pseudonymise", "-k", test_key(), "-c", "nhs_number", in2, "-o", again).status, 0);
+    cr_assert(strstr(slurp(again), pseudonym_9434765919));
+}
+
+Test(cli_pseudonymise, keys_are_checked_and_never_shown)
+{
+    char *dir = temp_dir(), *key = in_dir(dir, "new.key"), *out = in_dir(dir, "o.csv");
+    struct result r = RUN("pseudonymise", "--keygen", key);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_eq(RUN("pseudonymise", "--keygen", key).status, 3, "a key is never overwritten");
+    chmod(key, 0644);
+    char *in = test_file("in.csv", "nhs_number\n9434765919\n", -1);
+    r = RUN("pseudonymise", "-k", key, "-c", "nhs_number", in, "-o", out);
+    cr_assert_eq(r.status, 3);
+    cr_assert(strstr(r.err, "group or others"), "%s", r.err);
+    cr_assert_eq(count_entries(dir), 1, "nothing written");
+    /* The key's bytes appear in no output and no message. */
+    char *secret = test_file("s.key", "0123456789abcdefghijklmnopqrstuvwxyz", -1);
+    chmod(secret, 0600);
+    r = RUN("pseudonymise", "-k", secret, "-c", "nhs_number", "--text", in, "-o", out);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_null(strstr(slurp(out), "0123456789abcdef"));
+    cr_assert_null(strstr(r.err, "0123456789abcdef"));
+    cr_assert_eq(RUN("pseudonymise", "-k", secret, "-c", "nhs", in, "-o", out).status, 3);
+    cr_assert_eq(RUN("pseudonymise", "-k", secret, in, "-o", out).status, 2);
+}

@@ -41,5 +41,6 @@ int cmd_instruments(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_template(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_pseudonymise(int argc, char **argv);
 
 #endif

@@ -20,6 +20,7 @@ static void usage(FILE *to)
           "  template     print an empty CSV header for collecting an instrument\n"
           "  report       compare baseline with follow-up: paired change, effect sizes,\n"
           "               reliable change, band transitions, with disclosure control\n"
+          "  pseudonymise replace NHS numbers (or other identifiers) by keyed HMAC-SHA256\n"
           "\n"
           "  promscore COMMAND --help   options of one command\n"
           "  promscore --version        version and plugin ABI\n"
@@ -159,6 +160,7 @@ int main(int argc, char **argv)
         {"validate", cmd_validate},
         {"template", cmd_template},
         {"report", cmd_report},
+        {"pseudonymise", cmd_pseudonymise},
     };
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(command, commands[i].name) == 0)

@@ -320,6 +320,60 @@ const ps_statistic_t *ps_report_statistic(const ps_report_t *report, size_t inde
 /** One sentence naming the disclosure rule applied. */
 const char *ps_report_disclosure_rule(const ps_report_t *report);
 
+/* ------------------------------------------------------------------------- */
+/* Pseudonymisation: identifiers replaced by HMAC-SHA256 under a secret key.   */
+
+/** Shortest key accepted, in bytes (256 bits). */
+#define PS_KEY_MIN_BYTES 32
+
+/**
+ * Reads a secret key: the file's bytes are the key. Refused (PS_ERROR_USAGE,
+ * with a diagnostic) when shorter than PS_KEY_MIN_BYTES, not a regular file,
+ * or readable or writable by group or others. Free *key with ps_key_free.
+ */
+ps_error_t ps_key_read(ps_context_t *context, const char *file, unsigned char **key,
+                       size_t *length);
+/** Wipes and frees a key from ps_key_read. */
+void ps_key_free(unsigned char *key, size_t length);
+/** Writes a new random key of PS_KEY_MIN_BYTES bytes, mode 0600; never overwrites a file. */
+ps_error_t ps_key_generate(ps_context_t *context, const char *file);
+
+/**
+ * Checks an NHS number: 10 digits, spaces and hyphens allowed between them,
+ * the last the modulus-11 check digit of the first nine. Returns 1 and writes
+ * the 10 digits and a NUL to 'digits' when valid, else 0.
+ */
+int ps_nhs_number_valid(const char *text, char digits[11]);
+
+/** HMAC-SHA256 of 'data' under 'key', as 64 lowercase hexadecimal characters and a NUL. */
+ps_error_t ps_pseudonym(const unsigned char *key, size_t key_length, const char *data,
+                        size_t length, char hex[65]);
+
+/** What the identifier column holds. */
+typedef enum ps_identifier {
+    PS_IDENTIFIER_NHS_NUMBER,  /**< validated, then hashed as its 10 digits */
+    PS_IDENTIFIER_TEXT         /**< hashed as written, without surrounding spaces */
+} ps_identifier_t;
+
+/** Callbacks of ps_pseudonymise_file; nonzero stops it with PS_ERROR_ABORTED. */
+typedef struct ps_pseudonymise_handlers {
+    /** The header, then every row with its identifier replaced by the pseudonym. */
+    int (*row)(const char *const *fields, size_t n_fields, void *user);
+    /** A row refused: never written, its identifier never repeated. */
+    int (*reject)(const ps_reject_t *reject, void *user);
+    void *user;
+} ps_pseudonymise_handlers_t;
+
+/**
+ * Replaces column 'column' of a CSV file by pseudonyms. Rows whose
+ * identifier is missing or (for NHS numbers) invalid, and ragged rows, are
+ * refused. *summary counts rows read, written (as rows_scored) and refused.
+ */
+ps_error_t ps_pseudonymise_file(ps_context_t *context, const char *file, const char *column,
+                                ps_identifier_t kind, const unsigned char *key,
+                                size_t key_length, const ps_pseudonymise_handlers_t *handlers,
+                                ps_batch_summary_t *summary);
+
 #ifdef __cplusplus
 }
 #endif

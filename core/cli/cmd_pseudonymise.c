@@ -1,0 +1,183 @@
+/* promscore pseudonymise: identifiers replaced by keyed pseudonyms before data leaves a service. */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "output.h"
+
+static void usage(FILE *to)
+{
+    fputs("Usage: promscore pseudonymise --key-file KEY --column NAME IN.csv -o OUT.csv\n"
+          "                              [--rejects REJECTS.csv] [--text]\n"
+          "       promscore pseudonymise --keygen KEY\n"
+          "Replace an identifier column (by default an NHS number) by its HMAC-SHA256 under\n"
+          "a secret key, written as 64 lowercase hexadecimal characters. The same key and\n"
+          "identifier always give the same pseudonym, so batches pseudonymised apart still\n"
+          "pair; without the key the pseudonyms cannot be reversed.\n"
+          "\n"
+          "  -k, --key-file KEY   the secret key: the file's bytes, at least 32, readable by\n"
+          "                       its owner alone\n"
+          "      --keygen KEY     create a new random 32-byte key with mode 0600\n"
+          "  -c, --column NAME    the identifier column\n"
+          "      --text           the column is not an NHS number: hash it as written\n"
+          "                       (without surrounding spaces) instead of validating it\n"
+          "  -o, --output FILE    the pseudonymised CSV (required)\n"
+          "  -r, --rejects FILE   rows refused (invalid NHS number, ...), by line; the\n"
+          "                       identifier itself is never written\n"
+          "  -q, --quiet          no summary\n"
+          "  -h, --help           this help\n"
+          "\n"
+          "NHS numbers: 10 digits, spaces and hyphens allowed between them, the last the\n"
+          "modulus-11 check digit; the pseudonym is the HMAC of the 10 digits.\n"
+          "Exit status: 0 all rows written; 1 some rows refused; 2 usage; 3 invalid input\n"
+          "or key (nothing written); 4 internal error.\n",
+          to);
+}
+
+struct run {
+    output_t out, rejects;
+    int has_rejects;
+};
+
+static int write_row(const char *const *fields, size_t n, void *user)
+{
+    struct run *run = user;
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            csv_comma(&run->out);
+        csv_text(&run->out, fields[i]);
+    }
+    csv_end_row(&run->out);
+    return run->out.error != 0;
+}
+
+static int write_reject(const ps_reject_t *r, void *user)
+{
+    struct run *run = user;
+    if (!run->has_rejects) {
+        cli_print_reject(r);
+        return 0;
+    }
+    output_t *o = &run->rejects;
+    csv_text(o, r->file);
+    csv_comma(o);
+    csv_unsigned(o, r->line);
+    output_puts(o, ",,,,");
+    csv_text(o, r->reason);
+    csv_end_row(o);
+    return o->error != 0;
+}
+
+int cmd_pseudonymise(int argc, char **argv)
+{
+    enum { KEYGEN = 256, TEXT };
+    static const struct option long_options[] = {
+        {"key-file", required_argument, NULL, 'k'}, {"keygen", required_argument, NULL, KEYGEN},
+        {"column", required_argument, NULL, 'c'},   {"text", no_argument, NULL, TEXT},
+        {"output", required_argument, NULL, 'o'},   {"rejects", required_argument, NULL, 'r'},
+        {"quiet", no_argument, NULL, 'q'},          {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *key_file = NULL, *keygen = NULL, *column = NULL, *output = NULL, *rejects = NULL;
+    ps_identifier_t kind = PS_IDENTIFIER_NHS_NUMBER;
+    int quiet = 0, c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "k:c:o:r:qh", long_options, NULL)) != -1) {
+        switch (c) {
+        case 'k': key_file = optarg; break;
+        case KEYGEN: keygen = optarg; break;
+        case 'c': column = optarg; break;
+        case TEXT: kind = PS_IDENTIFIER_TEXT; break;
+        case 'o': output = optarg; break;
+        case 'r': rejects = optarg; break;
+        case 'q': quiet = 1; break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return EXIT_USAGE;
+        }
+    }
+    ps_context_t *context;
+    int status;
+    if (keygen) {
+        if (key_file || column || output || optind < argc) {
+            cli_error("pseudonymise: --keygen takes only the new key's file");
+            return EXIT_USAGE;
+        }
+        if ((status = cli_context(&context, 0)))
+            return status;
+        ps_error_t err = ps_key_generate(context, keygen);
+        ps_context_free(context);
+        return cli_exit_status(err);
+    }
+    if (!key_file || !column || !output || optind + 1 != argc) {
+        cli_error("pseudonymise: give --key-file, --column, one input file and -o OUT.csv");
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *input = argv[optind];
+    struct stat a, b;
+    for (const char *out = output; out; out = out == rejects ? NULL : rejects)
+        if (stat(input, &a) == 0 && stat(out, &b) == 0 && a.st_dev == b.st_dev &&
+            a.st_ino == b.st_ino) {
+            cli_error("pseudonymise: output %s is the input: refusing to overwrite it", out);
+            return EXIT_USAGE;
+        }
+    if ((status = cli_context(&context, 0)))
+        return status;
+    struct run run = {.out = {.fd = -1}, .rejects = {.fd = -1}};
+    unsigned char *key = NULL;
+    size_t key_length = 0;
+    ps_batch_summary_t summary;
+    ps_error_t err = ps_key_read(context, key_file, &key, &key_length);
+    if (err) {
+        status = err == PS_ERROR_USAGE ? EXIT_INPUT : cli_exit_status(err);
+        goto done;
+    }
+    /* Row-level data: private to its owner, like scored output. */
+    if (output_open(&run.out, output, 0600) != 0 ||
+        (rejects && output_open(&run.rejects, rejects, 0600) != 0)) {
+        cli_error("%s: cannot create: %s", run.out.path ? rejects : output, strerror(errno));
+        status = EXIT_INPUT;
+        goto done;
+    }
+    if (rejects) {
+        run.has_rejects = 1;
+        output_puts(&run.rejects, "file,line,participant_id,column,value,reason\n");
+    }
+    ps_pseudonymise_handlers_t handlers = {write_row, write_reject, &run};
+    err = ps_pseudonymise_file(context, input, column, kind, key, key_length, &handlers,
+                               &summary);
+    if (err == PS_ERROR_ABORTED) {
+        output_t *failed = run.out.error ? &run.out : &run.rejects;
+        cli_error("%s: cannot write: %s", failed->path, strerror(failed->error));
+        status = EXIT_INPUT;
+        goto done;
+    }
+    if (err) {
+        cli_error("nothing written");
+        status = cli_exit_status(err);
+        goto done;
+    }
+    if ((rejects && output_commit(&run.rejects) != 0) || output_commit(&run.out) != 0) {
+        cli_error("cannot write the outputs");
+        if (rejects && !run.rejects.temporary)
+            remove(rejects);
+        status = EXIT_INPUT;
+        goto done;
+    }
+    if (!quiet)
+        fprintf(stderr, "promscore: %s: %lu rows read, %lu written, %lu refused\n", input,
+                summary.rows_read, summary.rows_scored, summary.rows_rejected);
+    status = summary.rows_rejected ? EXIT_SOME_REFUSED : EXIT_ALL_SCORED;
+done:
+    ps_key_free(key, key_length);
+    output_discard(&run.out);
+    output_discard(&run.rejects);
+    ps_context_free(context);
+    return status;
+}
