@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -459,4 +460,170 @@ Test(cli_pseudonymise, keys_are_checked_and_never_shown)
     cr_assert_null(strstr(r.err, "0123456789abcdef"));
     cr_assert_eq(RUN("pseudonymise", "-k", secret, "-c", "nhs", in, "-o", out).status, 3);
     cr_assert_eq(RUN("pseudonymise", "-k", secret, in, "-o", out).status, 2);
+}
+
+/* ---- The bad-input catalogue: each case, its message and exit status, nothing written. ---- */
+
+#define HDR "participant_id,timepoint,swemwbs_1,swemwbs_2,swemwbs_3,swemwbs_4,swemwbs_5,swemwbs_6,swemwbs_7\n"
+
+/* Scores one batch with content 'csv' (length n, or strlen); checks status and message. */
+static void score_case(const char *csv, long n, int status, const char *message, size_t scored_rows)
+{
+    char *dir = temp_dir(), *out = in_dir(dir, "s.csv"), *rej = in_dir(dir, "r.csv");
+    char *batch = test_file("batch.csv", csv, n);
+    struct result r = RUN("score", "-o", out, "--rejects", rej, batch);
+    cr_assert_eq(r.status, status, "status %d, stderr: %s", r.status, r.err);
+    char *all;
+    cr_assert_geq(asprintf(&all, "%s%s", r.err, status == 1 ? slurp(rej) : ""), 0);
+    cr_assert(strstr(all, message), "'%s' not in: %s", message, all);
+    if (status >= 2) {
+        cr_assert_eq(count_entries(dir), 0, "nothing written");
+    } else {
+        cr_assert_eq(count_lines(slurp(out)), 1 + 2 * scored_rows);
+        cr_assert_eq(count_entries(dir), 2);
+    }
+}
+
+Test(catalogue, batches)
+{
+    score_case("", 0, 3, "batch.csv: empty file", 0);
+    score_case(HDR, -1, 0, "0 rows read, 0 scored, 0 rejected", 0);
+    score_case("id,timepoint\nP1,t\n", -1, 3, "batch.csv:1: no participant id column", 0);
+    score_case("participant_id,timepoint,a,A\n", -1, 3, "batch.csv:1:4: column name 'A' repeats column 3", 0);
+    score_case(HDR "P1,t,1,1,1\n", -1, 1, "batch.csv,2,P1,,,\"ragged row: 5 fields, the header has 9\"", 0);
+    score_case(HDR "P1,t,1,1,1,1,1,1,1,1\n", -1, 1, "ragged row: 10 fields", 0);
+    score_case(HDR "P1,t,\"1,1,1,1,1,1,1\n", -1, 3, "batch.csv:3: end of file inside a quoted field", 0);
+    score_case(HDR "P1\"x,t,1,1,1,1,1,1,1\n", -1, 3, "batch.csv:2: malformed quoting", 0);
+    score_case(HDR "P1,t,1,1,\0,1,1,1,1\n", (long)sizeof HDR + 18, 1, "answer is not valid UTF-8 text", 1);
+    score_case(HDR "P\xff,t,1,1,1,1,1,1,1\n", -1, 1, "participant id is not valid UTF-8 text", 0);
+    score_case("\xEF\xBB\xBF" HDR "P1,t,1,1,1,1,1,1,1\n", -1, 0, "1 rows read, 1 scored", 1);
+    score_case("participant_id,timepoint,swemwbs_1,swemwbs_2,swemwbs_3,swemwbs_4,swemwbs_5,"
+               "swemwbs_6,swemwbs_7\rP1,t,1,1,1,1,1,1,1\rP2,t,1,1,1,1,1,1,1\r",
+               -1, 0, "2 rows read, 2 scored", 2);
+    score_case(HDR "P1,t,1,1,6,1,1,1,1\n", -1, 1, "batch.csv,2,P1,swemwbs_3,6,code out of range", 1);
+    score_case(HDR "P1,t,1,1,2.0,1,1,1,1\n", -1, 1, "not a whole-number code", 1);
+    score_case(HDR "P1,t,1,1,-2,1,1,1,1\n", -1, 1, "code out of range", 1);
+    score_case(HDR "P1,t,1,1,lots,1,1,1,1\n", -1, 1, "unknown response label", 1);
+    score_case(HDR ",t,1,1,1,1,1,1,1\n", -1, 1, "missing participant id", 0);
+    score_case(HDR "P1,t,1,1,1,1,1,1,1\nP1,t,2,2,2,2,2,2,2\n", -1, 1,
+               "batch.csv,3,P1,,,duplicate: participant 'P1' at timepoint 't' already has swemwbs on line 2", 1);
+}
+
+Test(catalogue, oversized_field_and_too_many_columns)
+{
+    size_t big = 50u * 1024 * 1024;
+    char *csv = malloc(big + 300);
+    strcpy(csv, HDR "P1,t,\"");
+    size_t n = strlen(csv);
+    memset(csv + n, 'x', big);
+    strcpy(csv + n + big, "\",1,1,1,1,1,1\n");
+    score_case(csv, -1, 3, "batch.csv:2: a field is longer than 1048576 bytes", 0);
+    free(csv);
+    char *wide = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&wide, &size);
+    fputs("participant_id,timepoint", f);
+    for (int i = 0; i < 10000; i++)
+        fprintf(f, ",c%d", i);
+    fputs("\n", f);
+    fclose(f);
+    score_case(wide, -1, 3, "batch.csv:1: more than 4096 fields in a row", 0);
+}
+
+Test(catalogue, follow_up_without_baseline_is_counted_not_paired)
+{
+    char *dir = temp_dir(), *scored = in_dir(dir, "s.csv");
+    char *batch = test_file("b.csv", HDR "P1,baseline,1,1,1,1,1,1,1\nP2,followup,2,2,2,2,2,2,2\n", -1);
+    cr_assert_eq(RUN("score", "-q", "-o", scored, batch).status, 0);
+    struct result r = RUN("report", "--no-suppress", "-f", "csv", scored);
+    cr_assert(strstr(r.out, "swemwbs,metric,all,baseline->followup,n_followup,1,no\n"));
+    cr_assert(strstr(r.out, "swemwbs,metric,all,baseline->followup,n_paired,0,no\n"));
+    cr_assert(strstr(r.out, "mean_change,,not computable: no pairs\n"), "%s", r.out);
+}
+
+static void definition_case(const char *xml, long n, int status, const char *message)
+{
+    char *file = test_file("def.xml", xml, n);
+    struct result r = RUN("validate", file);
+    cr_assert_eq(r.status, status, "status %d: %s", r.status, r.err);
+    cr_assert(strstr(r.err, message), "'%s' not in: %s", message, r.err);
+    cr_assert(strstr(r.err, file), "the message names the file: %s", r.err);
+}
+
+Test(catalogue, definitions)
+{
+    definition_case("<?xml version=\"1.0\"?>\n<instrument xmlns=\"urn:promscore:instrument:1\"/>\n",
+                    -1, 3, "def.xml:2");
+    definition_case("<?xml version=\"1.0\"?>\n<!DOCTYPE i [<!ENTITY a \"b\">]>\n<i/>\n", -1, 3,
+                    "def.xml:2: document type declarations (DTDs) are not allowed");
+    definition_case("<?xml version=\"1.0\"?>\n<!DOCTYPE i [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>\n<i>&x;</i>\n",
+                    -1, 3, "are not allowed");
+    definition_case("<?xml version=\"1.0\"?>\n<!DOCTYPE i [<!ENTITY x SYSTEM \"http://127.0.0.1:9/x\">]>\n<i>&x;</i>\n",
+                    -1, 3, "are not allowed");
+    /* The billion laughs. */
+    char *bomb = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&bomb, &size);
+    fputs("<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n<!ENTITY lol \"lol\">\n", f);
+    for (int i = 1; i <= 9; i++) {
+        fprintf(f, "<!ENTITY lol%d \"", i);
+        for (int k = 0; k < 10; k++)
+            fprintf(f, "&lol%s;", i == 1 ? "" : (char[]){(char)('0' + i - 1), 0});
+        fputs("\">\n", f);
+    }
+    fputs("]>\n<lolz>&lol9;</lolz>\n", f);
+    fclose(f);
+    definition_case(bomb, -1, 3, "def.xml");
+    size_t big = 100u * 1024 * 1024;
+    char *huge = malloc(big);
+    memset(huge, ' ', big);
+    memcpy(huge, "<?xml version=\"1.0\"?>", 21);
+    definition_case(huge, (long)big, 3, "definition is 104857600 bytes; the limit is 4194304 bytes");
+    free(huge);
+}
+
+Test(catalogue, outputs)
+{
+    char *batch = test_file("b.csv", HDR "P1,t,1,1,1,1,1,1,1\n", -1);
+    struct result r = RUN("score", "-o", "/dev/full", batch);
+    cr_assert_eq(r.status, 3, "%s", r.err);
+    cr_assert(strstr(r.err, "/dev/full: cannot write: No space left on device"), "%s", r.err);
+    r = RUN("score", "-o", "/nonexistent/s.csv", batch);
+    cr_assert_eq(r.status, 3);
+    r = RUN("score", "-o", batch, batch);
+    cr_assert_eq(r.status, 2);
+    char *dir = temp_dir(), *out = in_dir(dir, "s.csv");
+    cr_assert_eq(RUN("score", "-q", "--mode", "640", "-o", out, batch).status, 0);
+    struct stat st;
+    cr_assert_eq(stat(out, &st), 0);
+    cr_assert_eq(st.st_mode & 0777, 0640);
+    cr_assert_eq(RUN("score", "--mode", "999", "-o", out, batch).status, 2);
+}
+
+/* A run stopped half way (SIGTERM while it waits for more input) leaves no file behind. */
+Test(catalogue, an_interrupted_run_leaves_nothing)
+{
+    char *dir = temp_dir(), *fifo = in_dir(dir, "batch.csv"), *out = in_dir(dir, "s.csv");
+    cr_assert_eq(mkfifo(fifo, 0600), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        int devnull = open("/dev/null", O_WRONLY);
+        dup2(devnull, STDERR_FILENO);
+        execl(getenv("PROMSCORE_BIN"), "promscore", "score", "-o", out, fifo, (char *)NULL);
+        _exit(127);
+    }
+    FILE *w = fopen(fifo, "w");
+    cr_assert_not_null(w);
+    fputs(HDR "P1,t,1,1,1,1,1,1,1\n", w);
+    fflush(w);
+    /* Wait for the temporary output to appear: the run is under way. */
+    for (int i = 0; i < 500 && count_entries(dir) < 2; i++)
+        usleep(10000);
+    cr_assert_eq(count_entries(dir), 2, "fifo and temporary output");
+    kill(pid, SIGTERM);
+    int status;
+    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    fclose(w);
+    cr_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
+    cr_assert_eq(count_entries(dir), 1, "only the fifo remains");
 }

@@ -31,6 +31,7 @@ static void usage(FILE *to)
           "  -r, --rejects FILE   rows refused (invalid NHS number, ...), by line; the\n"
           "                       identifier itself is never written\n"
           "  -q, --quiet          no summary\n"
+          "      --mode MODE      permissions of the outputs (default 600)\n"
           "  -h, --help           this help\n"
           "\n"
           "NHS numbers: 10 digits, spaces and hyphens allowed between them, the last the\n"
@@ -82,11 +83,13 @@ int cmd_pseudonymise(int argc, char **argv)
         {"column", required_argument, NULL, 'c'},   {"text", no_argument, NULL, TEXT},
         {"output", required_argument, NULL, 'o'},   {"rejects", required_argument, NULL, 'r'},
         {"quiet", no_argument, NULL, 'q'},          {"help", no_argument, NULL, 'h'},
+        {"mode", required_argument, NULL, 'M'},
         {NULL, 0, NULL, 0},
     };
     const char *key_file = NULL, *keygen = NULL, *column = NULL, *output = NULL, *rejects = NULL;
     ps_identifier_t kind = PS_IDENTIFIER_NHS_NUMBER;
     int quiet = 0, c;
+    unsigned mode = 0600;
     optind = 1;
     while ((c = getopt_long(argc, argv, "k:c:o:r:qh", long_options, NULL)) != -1) {
         switch (c) {
@@ -97,6 +100,12 @@ int cmd_pseudonymise(int argc, char **argv)
         case 'o': output = optarg; break;
         case 'r': rejects = optarg; break;
         case 'q': quiet = 1; break;
+        case 'M':
+            if (output_parse_mode(optarg, &mode)) {
+                cli_error("pseudonymise: --mode takes octal permissions, not '%s'", optarg);
+                return EXIT_USAGE;
+            }
+            break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return EXIT_USAGE;
         }
@@ -139,8 +148,8 @@ int cmd_pseudonymise(int argc, char **argv)
         goto done;
     }
     /* Row-level data: private to its owner, like scored output. */
-    if (output_open(&run.out, output, 0600) != 0 ||
-        (rejects && output_open(&run.rejects, rejects, 0600) != 0)) {
+    if (output_open(&run.out, output, mode) != 0 ||
+        (rejects && output_open(&run.rejects, rejects, mode) != 0)) {
         cli_error("%s: cannot create: %s", run.out.path ? rejects : output, strerror(errno));
         status = EXIT_INPUT;
         goto done;

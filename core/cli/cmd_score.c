@@ -29,11 +29,13 @@ static void usage(FILE *to)
           "  -m, --map MAP.csv         header,item pairs for batches with their own headers,\n"
           "                            items written INSTRUMENT.ITEM (e.g. wemwbs.1)\n"
           "  -q, --quiet               no per-batch summary\n"
+          "      --mode MODE           permissions of the outputs (default 600: they hold\n"
+          "                            data about individuals)\n"
           "  -h, --help                this help\n"
           "\n"
           "Output columns: participant_id,timepoint,instrument,scale,score,band,answered,\n"
           "status, then the kept columns. Rejects: file,line,participant_id,column,value,\n"
-          "reason. Outputs are written atomically with mode 0600.\n"
+          "reason. Outputs are written atomically.\n"
           "Exit status: 0 all scored; 1 some rows or answers refused or scores not ok;\n"
           "2 usage; 3 unreadable or invalid input (nothing written); 4 internal error.\n",
           to);
@@ -160,9 +162,11 @@ int cmd_score(int argc, char **argv)
         {"keep", required_argument, NULL, 'k'},
         {"map", required_argument, NULL, 'm'},
         {"quiet", no_argument, NULL, 'q'},
+        {"mode", required_argument, NULL, 'M'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
+    unsigned mode = 0600;
     const char **instruments = calloc((size_t)argc, sizeof *instruments);
     ps_score_options_t options = {0};
     const char *scored_path = NULL, *rejects_path = NULL;
@@ -192,6 +196,12 @@ int cmd_score(int argc, char **argv)
             break;
         case 'm': options.map_file = optarg; break;
         case 'q': run.quiet = 1; break;
+        case 'M':
+            if (output_parse_mode(optarg, &mode)) {
+                cli_error("score: --mode takes octal permissions such as 640, not '%s'", optarg);
+                goto done;
+            }
+            break;
         case 'h': usage(stdout); status = 0; goto done;
         default: usage(stderr); goto done;
         }
@@ -231,14 +241,14 @@ int cmd_score(int argc, char **argv)
         status = cli_exit_status(err);
         goto done;
     }
-    if (output_open(&run.scored, scored_path, 0600) != 0) {
+    if (output_open(&run.scored, scored_path, mode) != 0) {
         cli_error("%s: cannot create: %s", scored_path, strerror(errno));
         status = EXIT_INPUT;
         goto done;
     }
     write_scored_header(&run.scored, keep.items, keep.n);
     if (rejects_path) {
-        if (output_open(&run.rejects, rejects_path, 0600) != 0) {
+        if (output_open(&run.rejects, rejects_path, mode) != 0) {
             cli_error("%s: cannot create: %s", rejects_path, strerror(errno));
             status = EXIT_INPUT;
             goto done;

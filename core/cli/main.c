@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "output.h"
 
 static void usage(FILE *to)
 {
@@ -136,6 +137,7 @@ void cli_list_free(cli_list_t *list)
 
 int main(int argc, char **argv)
 {
+    output_catch_signals();
     if (argc < 2) {
         usage(stderr);
         return EXIT_USAGE;

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,50 @@
 #include <unistd.h>
 
 #include "output.h"
+
+/*
+ * Temporary files of the outputs being written, so that an interrupted run
+ * (SIGINT, SIGTERM, SIGHUP) leaves none behind: the handler may only unlink.
+ */
+enum { MAX_PENDING = 8 };
+static char *volatile pending[MAX_PENDING];
+
+static void remember(char *temporary)
+{
+    for (int i = 0; i < MAX_PENDING; i++)
+        if (!pending[i]) {
+            pending[i] = temporary;
+            return;
+        }
+}
+
+static void forget(const char *temporary)
+{
+    for (int i = 0; i < MAX_PENDING; i++)
+        if (pending[i] == temporary)
+            pending[i] = NULL;
+}
+
+static void on_signal(int sig)
+{
+    for (int i = 0; i < MAX_PENDING; i++)
+        if (pending[i])
+            unlink(pending[i]);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+void output_catch_signals(void)
+{
+    static const int signals[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
+    for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) {
+        struct sigaction action = {.sa_handler = on_signal};
+        sigemptyset(&action.sa_mask);
+        for (size_t j = 0; j < sizeof signals / sizeof signals[0]; j++)
+            sigaddset(&action.sa_mask, signals[j]);
+        sigaction(signals[i], &action, NULL);
+    }
+}
 
 int output_open(output_t *out, const char *path, unsigned mode)
 {
@@ -39,7 +84,8 @@ int output_open(output_t *out, const char *path, unsigned mode)
         errno = saved;
         return -1;
     }
-    if (fchmod(out->fd, mode & ~0u) != 0) {
+    remember(out->temporary);
+    if (fchmod(out->fd, mode & 07777) != 0) {
         int saved = errno;
         output_discard(out);
         errno = saved;
@@ -102,6 +148,7 @@ int output_commit(output_t *out)
         output_discard(out);
         return -1;
     }
+    forget(out->temporary);
     free(out->temporary);
     out->temporary = NULL;
     return 0;
@@ -115,6 +162,7 @@ void output_discard(output_t *out)
         if (out->fd >= 0)
             close(out->fd);
         unlink(out->temporary);
+        forget(out->temporary);
         free(out->temporary);
         out->temporary = NULL;
     }
@@ -214,4 +262,15 @@ void csv_comma(output_t *out)
 void csv_end_row(output_t *out)
 {
     output_write(out, "\n", 1);
+}
+
+int output_parse_mode(const char *text, unsigned *mode)
+{
+    char *end;
+    errno = 0;
+    unsigned long m = strtoul(text, &end, 8);
+    if (errno || end == text || *end || m > 0777)
+        return -1;
+    *mode = (unsigned)m;
+    return 0;
 }

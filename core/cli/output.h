@@ -17,6 +17,12 @@ typedef struct output {
     char buffer[1 << 16];
 } output_t;
 
+/* Removes the temporary files of unfinished outputs on SIGINT, SIGTERM, SIGHUP, SIGPIPE. */
+void output_catch_signals(void);
+
+/* Parses a --mode argument: octal permissions such as 600 or 0640. Returns 0 or -1. */
+int output_parse_mode(const char *text, unsigned *mode);
+
 /* Opens a temporary file for 'path' with 'mode'. Returns 0, or -1 with errno set. */
 int output_open(output_t *out, const char *path, unsigned mode);
 void output_write(output_t *out, const char *data, size_t length);
