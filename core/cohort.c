@@ -172,7 +172,8 @@ ps_error_t ps_cohort_add(ps_cohort_t *c, const ps_score_t *score)
                            score->instrument->id, score->scale->id, score->participant_id,
                            tp_text);
     column->seen[p] = 1;
-    if (score->has_value)
+    /* Only "ok" scores pair: a flagged one (identical answers, ...) stays out. */
+    if (score->has_value && strcmp(score->status, "ok") == 0)
         column->values[p] = score->value;
     /* Groups come from the baseline when there is one, else from the first score. */
     int baseline = tp == 0;

@@ -79,8 +79,7 @@ void ps_context_free(ps_context_t *c)
         ps_definition_free(c->instruments[i]);
     free(c->instruments);
     ps_plugins_unload(c);
-    xmlSchemaFree(c->schema);
-    xmlFreeDoc(c->schema_doc);
+    ps_xml_free_schemas(c);
     free(c->plugin_path);
     free(c->instrument_path);
     free(c->schema_dir);
@@ -110,9 +109,7 @@ ps_error_t ps_context_set_plugin_path(ps_context_t *c, const char *path)
 
 ps_error_t ps_context_set_schema_dir(ps_context_t *c, const char *dir)
 {
-    xmlSchemaFree(c->schema);
-    xmlFreeDoc(c->schema_doc);
-    c->schema = c->schema_doc = NULL;
+    ps_xml_free_schemas(c);
     return replace(&c->schema_dir, dir);
 }
 

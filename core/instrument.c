@@ -21,182 +21,6 @@
 
 #define NS "urn:promscore:instrument:1"
 
-/* The first libxml2 error of one parse or validation. */
-struct xml_errors {
-    int seen;
-    char message[512];
-    unsigned long line, column;
-    char file[512];
-};
-
-static void collect_error(void *user, xmlErrorPtr e)
-{
-    struct xml_errors *errors = user;
-    if (errors->seen++)
-        return;
-    snprintf(errors->message, sizeof errors->message, "%s", e->message ? e->message : "error");
-    /* "{urn:promscore:instrument:1}scale" reads better as "scale". */
-    for (char *ns; (ns = strstr(errors->message, "{" NS "}"));)
-        memmove(ns, ns + sizeof NS + 1, strlen(ns + sizeof NS + 1) + 1);
-    size_t n = strlen(errors->message);
-    while (n && errors->message[n - 1] == '\n')
-        errors->message[--n] = '\0';
-    errors->line = e->line > 0 ? (unsigned long)e->line : 0;
-    errors->column = e->int2 > 0 ? (unsigned long)e->int2 : 0;
-    snprintf(errors->file, sizeof errors->file, "%s", e->file ? e->file : "");
-}
-
-static void ignore_generic_error(void *user, const char *format, ...)
-{
-    (void)user, (void)format;
-}
-
-/* No definition may reach outside itself: every external entity is refused. */
-static xmlParserInputPtr refuse_external(const char *url, const char *id, xmlParserCtxtPtr ctxt)
-{
-    (void)id, (void)ctxt;
-    xmlGenericError(xmlGenericErrorContext, "external entity refused: %s\n", url ? url : "?");
-    return NULL;
-}
-
-/* Reads a whole file of at most 'limit' bytes. */
-static ps_error_t slurp(ps_context_t *c, const char *file, size_t limit, char **data,
-                        size_t *size)
-{
-    int fd = open(file, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return ps_diagnose(c, PS_ERROR_READ, file, 0, 0, "cannot open: %s", strerror(errno));
-    struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
-        return ps_diagnose(c, PS_ERROR_READ, file, 0, 0, "not a regular file");
-    }
-    if ((unsigned long long)st.st_size > limit) {
-        close(fd);
-        return ps_diagnose(c, PS_ERROR_LIMIT, file, 0, 0,
-                           "definition is %lld bytes; the limit is %zu bytes",
-                           (long long)st.st_size, limit);
-    }
-    char *buffer = malloc((size_t)st.st_size + 1);
-    if (!buffer) {
-        close(fd);
-        return PS_ERROR_NOMEM;
-    }
-    size_t got = 0;
-    while (got < (size_t)st.st_size) {
-        ssize_t n = read(fd, buffer + got, (size_t)st.st_size - got);
-        if (n <= 0) {
-            int saved = n < 0 ? errno : EIO;
-            free(buffer);
-            close(fd);
-            return ps_diagnose(c, PS_ERROR_READ, file, 0, 0, "cannot read: %s", strerror(saved));
-        }
-        got += (size_t)n;
-    }
-    close(fd);
-    buffer[got] = '\0';
-    *data = buffer;
-    *size = got;
-    return PS_OK;
-}
-
-/* Parses XML from memory with no network, no DTD and no entity substitution. */
-static ps_error_t parse_xml(ps_context_t *c, const char *file, const char *data, size_t size,
-                            xmlDocPtr *out)
-{
-    struct xml_errors errors = {0};
-    xmlExternalEntityLoader previous = xmlGetExternalEntityLoader();
-    xmlSetExternalEntityLoader(refuse_external);
-    xmlSetGenericErrorFunc(NULL, ignore_generic_error);
-    xmlSetStructuredErrorFunc(&errors, collect_error);
-    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
-    xmlDocPtr doc = NULL;
-    if (ctxt) {
-        doc = xmlCtxtReadMemory(ctxt, data, (int)size, file, NULL, XML_PARSE_NONET);
-        xmlFreeParserCtxt(ctxt);
-    }
-    xmlSetStructuredErrorFunc(NULL, NULL);
-    xmlSetExternalEntityLoader(previous);
-    if (!ctxt)
-        return PS_ERROR_NOMEM;
-    if (!doc || errors.seen) {
-        xmlFreeDoc(doc);
-        return ps_diagnose(c, PS_ERROR_XML, file, errors.line, errors.column, "%s",
-                           errors.seen ? errors.message : "not well-formed XML");
-    }
-    if (doc->intSubset || doc->extSubset) {
-        /* libxml2 keeps no line for a DTD node: find the declaration in the text. */
-        const char *at = strstr(data, "<!DOCTYPE");
-        unsigned long line = at ? 1 : 0;
-        for (const char *p = data; at && p < at; p++)
-            line += *p == '\n';
-        xmlFreeDoc(doc);
-        return ps_diagnose(c, PS_ERROR_XML, file, line, 0,
-                           "document type declarations (DTDs) are not allowed in definitions");
-    }
-    *out = doc;
-    return PS_OK;
-}
-
-static ps_error_t load_schema(ps_context_t *c)
-{
-    if (c->schema)
-        return PS_OK;
-    size_t len = strlen(c->schema_dir) + sizeof "/instrument.xsd";
-    char *file = malloc(len);
-    if (!file)
-        return PS_ERROR_NOMEM;
-    snprintf(file, len, "%s/instrument.xsd", c->schema_dir);
-    char *data;
-    size_t size;
-    xmlDocPtr doc = NULL;
-    ps_error_t err = slurp(c, file, PS_MAX_DEFINITION_BYTES, &data, &size);
-    if (!err) {
-        err = parse_xml(c, file, data, size, &doc);
-        free(data);
-    }
-    if (!err) {
-        struct xml_errors errors = {0};
-        xmlSchemaParserCtxtPtr pctxt = xmlSchemaNewDocParserCtxt(doc);
-        if (pctxt) {
-            xmlSchemaSetParserStructuredErrors(pctxt, collect_error, &errors);
-            c->schema = xmlSchemaParse(pctxt);
-            xmlSchemaFreeParserCtxt(pctxt);
-        }
-        if (!c->schema)
-            err = ps_diagnose(c, PS_ERROR_INTERNAL, file, errors.line, errors.column,
-                              "cannot compile the instrument schema: %s",
-                              errors.seen ? errors.message : "out of memory");
-    }
-    /* The compiled schema keeps pointers into its document: keep the document too. */
-    if (err)
-        xmlFreeDoc(doc);
-    else
-        c->schema_doc = doc;
-    free(file);
-    return err;
-}
-
-static ps_error_t validate(ps_context_t *c, const char *file, xmlDocPtr doc)
-{
-    ps_error_t err = load_schema(c);
-    if (err)
-        return err;
-    struct xml_errors errors = {0};
-    xmlSchemaValidCtxtPtr vctxt = xmlSchemaNewValidCtxt(c->schema);
-    if (!vctxt)
-        return PS_ERROR_NOMEM;
-    xmlSchemaSetValidStructuredErrors(vctxt, collect_error, &errors);
-    int rc = xmlSchemaValidateDoc(vctxt, doc);
-    xmlSchemaFreeValidCtxt(vctxt);
-    if (rc == 0)
-        return PS_OK;
-    if (rc < 0)
-        return ps_diagnose(c, PS_ERROR_INTERNAL, file, 0, 0, "schema validation failed internally");
-    return ps_diagnose(c, PS_ERROR_SCHEMA, file, errors.line, errors.column, "%s",
-                       errors.seen ? errors.message : "does not follow the instrument schema");
-}
-
 /* ---- Reading the validated document into structures. ---- */
 
 struct reader {
@@ -290,9 +114,26 @@ static ps_error_t read_aliases(struct reader *r, xmlNodePtr node, const char ***
     return PS_OK;
 }
 
+static ps_error_t read_range(struct reader *r, xmlNodePtr node, struct ps_response_set *set)
+{
+    ps_error_t err;
+    if ((err = number(r, node, "min", &set->range_min)) ||
+        (err = number(r, node, "max", &set->range_max)))
+        return err;
+    if (set->range_min >= set->range_max)
+        return fail(r, node, "range min %g is not below max %g", set->range_min, set->range_max);
+    const char *decimals = attr(r, node, "decimals");
+    set->decimals = decimals ? atoi(decimals) : 0;
+    set->is_range = 1;
+    return PS_OK;
+}
+
 static ps_error_t read_responses(struct reader *r, xmlNodePtr node, struct ps_response_set *set)
 {
     set->id = attr(r, node, "id");
+    for (xmlNodePtr x = node->children; x; x = x->next)
+        if (is(x, "range"))
+            return set->id ? read_range(r, x, set) : PS_ERROR_NOMEM;
     set->n_options = count(node, "option");
     set->options = ps_arena_array(r->arena, set->n_options, sizeof *set->options);
     if (!set->id || !set->options)
@@ -376,6 +217,7 @@ static ps_error_t read_items(struct reader *r, xmlNodePtr node)
         item->label = attr(r, x, "label");
         const char *own = attr(r, x, "responses");
         item->responses = own ? find_responses(in, own) : common;
+        item->optional = flag(r, x, "optional");
         ps_error_t err = read_aliases(r, x, &item->aliases, &item->n_aliases);
         if (err)
             return err;
@@ -396,6 +238,18 @@ static ps_error_t read_scale_items(struct reader *r, xmlNodePtr node, struct ps_
 {
     const struct ps_instrument *in = r->instrument;
     const char *list = attr(r, node, "items");
+    const char *of = attr(r, node, "of");
+    if (!list == !of)
+        return fail(r, node, "scale '%s' needs either items=\"...\" or of=\"SCALE\"", scale->id);
+    if (of) {
+        /* Only an earlier scale: scales are scored in order, each once. */
+        for (const struct ps_scale *s = in->scales; s < scale; s++)
+            if (strcmp(s->id, of) == 0)
+                scale->of = s;
+        return scale->of ? PS_OK
+                         : fail(r, node, "scale '%s' is of '%s', which is not defined before it",
+                                scale->id, of);
+    }
     char *copy = ps_arena_strdup(r->arena, list);
     scale->items = ps_arena_array(r->arena, in->n_items, sizeof *scale->items);
     if (!copy || !scale->items)
@@ -501,9 +355,14 @@ static ps_error_t read_scale(struct reader *r, xmlNodePtr node, struct ps_scale 
             err = read_missing(r, x, scale);
         else if (is(x, "lookup"))
             err = read_lookup(r, x, scale);
+        else if (is(x, "calibration") && !(scale->calibration_schema = attr(r, x, "schema")))
+            err = PS_ERROR_NOMEM;
         if (err)
             return err;
     }
+    if (scale->of && (scale->max_missing || scale->n_lookup))
+        return fail(r, node, "scale '%s' is scored from another scale: it takes neither a "
+                             "missing-item rule nor a lookup", scale->id);
     return PS_OK;
 }
 
@@ -639,41 +498,49 @@ static ps_error_t read_instrument(struct reader *r, xmlNodePtr root)
     return err;
 }
 
-/* Binds each scale to its plugin's method and lets the method check the scale. */
+/*
+ * Binds each scale to its method, "method" of the instrument's plugin or
+ * "plugin:method" of another, and lets the method check the scale.
+ */
 static ps_error_t bind_methods(ps_context_t *c, struct ps_instrument *in)
 {
-    const ps_plugin_t *plugin;
-    ps_error_t err = ps_plugin_get(c, in->plugin_name, in->file, &plugin);
-    if (err)
-        return err;
     for (size_t i = 0; i < in->n_scales; i++) {
         struct ps_scale *scale = &in->scales[i];
+        char plugin_name[72];
+        const char *method = scale->method_name, *colon = strchr(method, ':');
+        snprintf(plugin_name, sizeof plugin_name, "%.*s",
+                 colon ? (int)(colon - method) : (int)strlen(in->plugin_name),
+                 colon ? method : in->plugin_name);
+        if (colon)
+            method = colon + 1;
+        const ps_plugin_t *plugin;
+        ps_error_t err = ps_plugin_get(c, plugin_name, in->file, &plugin);
+        if (err)
+            return err;
         for (size_t m = 0; m < plugin->n_methods && !scale->method; m++)
-            if (strcmp(plugin->methods[m].name, scale->method_name) == 0)
+            if (strcmp(plugin->methods[m].name, method) == 0)
                 scale->method = &plugin->methods[m];
         if (!scale->method)
             return ps_diagnose(c, PS_ERROR_DEFINITION, in->file, 0, 0,
                                "scale '%s': plugin '%s' has no method '%s'", scale->id,
-                               in->plugin_name, scale->method_name);
+                               plugin_name, method);
         char why[512] = "";
         if (scale->method->check && scale->method->check(scale, why, sizeof why) != 0)
             return ps_diagnose(c, PS_ERROR_DEFINITION, in->file, 0, 0, "scale '%s': %s",
                                scale->id, why[0] ? why : "refused by its method");
     }
-    return PS_OK;
+    /* The instrument's own plugin is loaded even when every method is another's. */
+    const ps_plugin_t *own;
+    return ps_plugin_get(c, in->plugin_name, in->file, &own);
 }
 
 ps_error_t ps_definition_read(ps_context_t *c, const char *file, struct ps_instrument **out)
 {
     *out = NULL;
-    char *data = NULL;
-    size_t size;
     xmlDocPtr doc = NULL;
     struct ps_instrument *in = NULL;
-    ps_error_t err = slurp(c, file, PS_MAX_DEFINITION_BYTES, &data, &size);
-    if (err)
-        goto cleanup;
-    if ((err = parse_xml(c, file, data, size, &doc)) || (err = validate(c, file, doc)))
+    ps_error_t err = ps_xml_read(c, file, (void **)&doc);
+    if (err || (err = ps_xml_validate(c, file, doc, "instrument.xsd")))
         goto cleanup;
     ps_arena_t *arena = ps_arena_new();
     if (!arena || !(in = ps_arena_alloc(arena, sizeof *in))) {
@@ -690,14 +557,17 @@ ps_error_t ps_definition_read(ps_context_t *c, const char *file, struct ps_instr
 cleanup:
     ps_definition_free(in);
     xmlFreeDoc(doc);
-    free(data);
     return err;
 }
 
 void ps_definition_free(struct ps_instrument *in)
 {
-    if (in)
-        ps_arena_free(in->arena);
+    if (!in)
+        return;
+    for (size_t i = 0; i < in->n_scales; i++)
+        if (in->scales[i].calibration)
+            ps_arena_free(in->scales[i].calibration->arena);
+    ps_arena_free(in->arena);
 }
 
 /* ---- Accessors. ---- */
@@ -742,6 +612,11 @@ const char *ps_item_label(const ps_item_t *item) { return item->label; }
 
 int ps_item_value_range(const ps_item_t *item, double *min, double *max)
 {
+    if (item->responses->is_range) {
+        *min = item->responses->range_min;
+        *max = item->responses->range_max;
+        return 1;
+    }
     int any = 0;
     for (size_t i = 0; i < item->responses->n_options; i++) {
         const struct ps_option *o = &item->responses->options[i];
@@ -807,4 +682,37 @@ int ps_scale_sem(const ps_scale_t *s, double *sem)
     if (s->has_sem)
         *sem = s->sem;
     return s->has_sem;
+}
+
+const ps_scale_t *ps_scale_of(const ps_scale_t *s) { return s->of; }
+
+int ps_scale_band_number(const ps_scale_t *s, double value)
+{
+    const char *label = ps_scale_band_of(s, value);
+    for (size_t i = 0; label && i < s->n_bands; i++)
+        if (s->bands[i].label == label)
+            return (int)i + 1;
+    return 0;
+}
+
+int ps_scale_has_calibration(const ps_scale_t *s)
+{
+    return s->calibration != NULL;
+}
+
+int ps_scale_calibrate(const ps_scale_t *s, unsigned answered, double raw, double *score)
+{
+    if (!s->calibration || raw != floor(raw))
+        return 0;
+    for (size_t t = 0; t < s->calibration->n_tables; t++) {
+        const struct ps_calibration_table *table = &s->calibration->tables[t];
+        if (table->answered != answered)
+            continue;
+        double at = raw - (double)table->first_raw;
+        if (at < 0 || at >= (double)table->n)
+            return 0;
+        *score = table->scores[(size_t)at];
+        return 1;
+    }
+    return 0;
 }

@@ -23,6 +23,10 @@ struct ps_response_set {
     const char *id;
     struct ps_option *options;
     size_t n_options;
+    /* Or, without options, a number written in the cell: */
+    int is_range;
+    double range_min, range_max;
+    int decimals;
     /* Option number + 1 of each one-byte code ("1".."5"), 0 for none: the common case, fast. */
     unsigned short by_code_byte[256];
 };
@@ -34,6 +38,7 @@ struct ps_item {
     const char **aliases;
     size_t n_aliases;
     const struct ps_response_set *responses;
+    int optional;           /* the instrument is scored without this column */
 };
 
 struct ps_band {
@@ -49,6 +54,7 @@ struct ps_scale {
     const ps_method_t *method;
     size_t *items;          /* indices into instrument->items */
     size_t n_items;
+    const struct ps_scale *of;  /* scored from this earlier scale's score instead of items */
     double min, max;
     int precision;
     int lower_is_better;
@@ -64,6 +70,21 @@ struct ps_scale {
     int has_sem;
     double sem;
     double reference_sd, reliability;   /* what the SEM came from; 0 when given directly */
+    const char *calibration_schema;     /* takes a run-time table valid against it */
+    struct ps_calibration *calibration; /* loaded by ps_context_load_calibration */
+};
+
+/* A run-time calibration table: per number of items answered, raw sum -> score. */
+struct ps_calibration {
+    ps_arena_t *arena;
+    const char *file;
+    struct ps_calibration_table {
+        unsigned answered;
+        long first_raw;
+        double *scores;
+        size_t n;
+    } *tables;
+    size_t n_tables;
 };
 
 struct ps_parameter {
@@ -97,8 +118,12 @@ struct ps_context {
     char *plugin_path;
     char *instrument_path;
     char *schema_dir;
-    void *schema;           /* xmlSchemaPtr, parsed on first use */
-    void *schema_doc;       /* xmlDocPtr it was compiled from, kept while it lives */
+    struct ps_schema {      /* compiled on first use */
+        char *name;
+        void *schema;       /* xmlSchemaPtr */
+        void *doc;          /* the xmlDocPtr it was compiled from, kept while it lives */
+    } schemas[8];
+    size_t n_schemas;
     struct ps_plugin_handle *plugins;
     size_t n_plugins;
     struct ps_instrument **instruments;
@@ -115,7 +140,13 @@ ps_error_t ps_plugin_get(ps_context_t *context, const char *name, const char *wa
                          const ps_plugin_t **plugin);
 void ps_plugins_unload(ps_context_t *context);
 
-/* Definitions (instrument.c). */
+/* Safe XML (xml.c): 'doc' is an xmlDocPtr, freed with xmlFreeDoc. */
+ps_error_t ps_xml_read(ps_context_t *context, const char *file, void **doc);
+ps_error_t ps_xml_validate(ps_context_t *context, const char *file, void *doc,
+                           const char *schema_name);
+void ps_xml_free_schemas(ps_context_t *context);
+
+/* Definitions (instrument.c); calibrations are freed with their scale's instrument. */
 ps_error_t ps_definition_read(ps_context_t *context, const char *file,
                               struct ps_instrument **instrument);
 void ps_definition_free(struct ps_instrument *instrument);

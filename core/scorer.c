@@ -33,6 +33,7 @@ struct planned {
     unsigned index;          /* in the context, for duplicate keys */
     size_t *item_field;      /* per item */
     ps_response_t *responses; /* per item, for the row being scored */
+    ps_score_t *scores;       /* per scale, for the row being scored */
 };
 
 /* An answer refused in the row being scored, reported once the row is known not to be a duplicate. */
@@ -221,6 +222,7 @@ static void forget_batch(ps_scorer_t *s)
     for (size_t i = 0; i < s->n_planned; i++) {
         free(s->planned[i].item_field);
         free(s->planned[i].responses);
+        free(s->planned[i].scores);
     }
     free(s->planned);
     free(s->refused);
@@ -332,7 +334,7 @@ static int plan_instrument(ps_scorer_t *s, unsigned long line, const struct ps_i
             *err = PS_ERROR_BATCH;
             return 0;
         }
-        if (fields[i] == NO_FIELD) {
+        if (fields[i] == NO_FIELD && !in->items[i].optional) {
             complete = 0;
             int n = snprintf(missing + used, missing_size - used, "%s%s", used ? ", " : "",
                              in->items[i].column);
@@ -353,8 +355,11 @@ static unsigned instrument_index(const ps_scorer_t *s, const struct ps_instrumen
 static ps_error_t add_planned(ps_scorer_t *s, const struct ps_instrument *in, size_t *fields)
 {
     ps_response_t *responses = calloc(in->n_items, sizeof *responses);
-    if (!responses) {
+    ps_score_t *scores = calloc(in->n_scales, sizeof *scores);
+    if (!responses || !scores) {
         free(fields);
+        free(responses);
+        free(scores);
         return PS_ERROR_NOMEM;
     }
     struct planned *p = &s->planned[s->n_planned++];
@@ -362,6 +367,7 @@ static ps_error_t add_planned(ps_scorer_t *s, const struct ps_instrument *in, si
     p->index = instrument_index(s, in);
     p->item_field = fields;
     p->responses = responses;
+    p->scores = scores;
     return PS_OK;
 }
 
@@ -394,11 +400,14 @@ static ps_error_t plan_instruments(ps_scorer_t *s, unsigned long line)
             return batch_error(s, line, 0, "instrument '%s': no column for %s", in->id, missing);
         size_t found = 0;
         for (size_t i = 0; i < in->n_items; i++)
-            found += item_field(s, line, in, i) < CLAIMED_TWICE;
+            found += !in->items[i].optional && item_field(s, line, in, i) < CLAIMED_TWICE;
         if (found > closest_found) {
             closest_found = found;
+            size_t required = 0;
+            for (size_t i = 0; i < in->n_items; i++)
+                required += !in->items[i].optional;
             snprintf(closest, sizeof closest, " (closest: %s, %zu of %zu item columns; missing %s)",
-                     in->id, found, in->n_items, missing);
+                     in->id, found, required, missing);
         }
     }
     size_t n_items = 0;
@@ -541,10 +550,30 @@ static void describe_codes(const struct ps_response_set *set, char *out, size_t 
     }
 }
 
+
 static int is_number(const char *text)
 {
     double v;
     return ps_parse_double(text, &v) == 0 && strspn(text, "+-0123456789.") == strlen(text);
+}
+
+/* A number from a range set: within its bounds, with no more than its decimals. */
+static ps_answer_t read_number(const struct ps_response_set *set, const char *cell,
+                               double *value, char *reason, size_t reason_size)
+{
+    const char *point = strchr(cell, '.');
+    size_t decimals = point ? strlen(point + 1) : 0;
+    if (!is_number(cell) || ps_parse_double(cell, value) != 0)
+        snprintf(reason, reason_size, "not a number (from %g to %g)", set->range_min,
+                 set->range_max);
+    else if (*value < set->range_min || *value > set->range_max)
+        snprintf(reason, reason_size, "out of range (from %g to %g)", set->range_min,
+                 set->range_max);
+    else if (decimals > (size_t)set->decimals)
+        snprintf(reason, reason_size, "more than %d decimal places", set->decimals);
+    else
+        return PS_ANSWER_GIVEN;
+    return PS_ANSWER_INVALID;
 }
 
 /*
@@ -557,6 +586,8 @@ static ps_answer_t read_answer(const struct ps_item *item, const char *cell, dou
     const struct ps_response_set *set = item->responses;
     if (!*cell)
         return PS_ANSWER_MISSING;
+    if (set->is_range)
+        return read_number(set, cell, value, reason, reason_size);
     if (cell[1] == '\0' && set->by_code_byte[(unsigned char)cell[0]]) {
         const struct ps_option *o = &set->options[set->by_code_byte[(unsigned char)cell[0]] - 1];
         *value = o->value;
@@ -593,16 +624,32 @@ static double round_to(double value, int precision)
     return round(value * powers[precision]) / powers[precision];
 }
 
-/* Applies the missing-item rule, the method, the lookup, rounding and bands. */
+/*
+ * Applies the missing-item rule, the method, the lookup, rounding and bands.
+ * 'done' holds the instrument's scales scored so far, for a scale scored from
+ * another.
+ */
 static void score_scale(ps_scorer_t *s, const ps_response_t *responses,
-                        const struct ps_scale *scale, ps_score_t *out)
+                        const struct ps_scale *scale, const ps_score_t *done, ps_score_t *out)
 {
     unsigned answered = 0;
     int invalid = 0;
-    for (size_t j = 0; j < scale->n_items; j++) {
-        s->scale_responses[j] = responses[scale->items[j]];
-        answered += s->scale_responses[j].answer == PS_ANSWER_GIVEN;
-        invalid |= s->scale_responses[j].answer == PS_ANSWER_INVALID;
+    const ps_response_t *given = s->scale_responses;
+    if (scale->of) {
+        const ps_score_t *source = &done[scale->of - scale->instrument->scales];
+        out->answered = source->answered;
+        if (!source->has_value) {
+            out->status = source->status; /* e.g. no_calibration, all the way down */
+            return;
+        }
+        s->scale_responses[0] = (ps_response_t){PS_ANSWER_GIVEN, source->value};
+        answered = source->answered;
+    } else {
+        for (size_t j = 0; j < scale->n_items; j++) {
+            s->scale_responses[j] = responses[scale->items[j]];
+            answered += s->scale_responses[j].answer == PS_ANSWER_GIVEN;
+            invalid |= s->scale_responses[j].answer == PS_ANSWER_INVALID;
+        }
     }
     out->answered = answered;
     out->has_value = 0;
@@ -611,11 +658,11 @@ static void score_scale(ps_scorer_t *s, const ps_response_t *responses,
         out->status = "invalid_response";
         return;
     }
-    if (scale->n_items - answered > scale->max_missing) {
+    if (!scale->of && scale->n_items - answered > scale->max_missing) {
         out->status = "incomplete";
         return;
     }
-    ps_result_t result = scale->method->score(scale, s->scale_responses);
+    ps_result_t result = scale->method->score(scale, given);
     if (result.status) {
         out->status = result.status;
         return;
@@ -638,7 +685,12 @@ static void score_scale(ps_scorer_t *s, const ps_response_t *responses,
     out->value = value;
     out->has_value = 1;
     out->band = ps_scale_band_of(scale, value);
-    out->status = "ok";
+    /* A flag stands in for "ok" and travels to the scales scored from this one. */
+    const char *source_flag =
+        scale->of && strcmp(done[scale->of - scale->instrument->scales].status, "ok") != 0
+            ? done[scale->of - scale->instrument->scales].status
+            : NULL;
+    out->status = result.flag ? result.flag : source_flag ? source_flag : "ok";
 }
 
 /*
@@ -652,6 +704,10 @@ static void read_answers(ps_scorer_t *s, const ps_csv_record_t *rec, const struc
     for (size_t i = 0; i < in->n_items; i++) {
         size_t field = p->item_field[i];
         ps_response_t *r = &responses[i];
+        if (field == NO_FIELD) { /* an optional column this batch lacks */
+            r->answer = PS_ANSWER_MISSING;
+            continue;
+        }
         struct refused_cell *refused = &s->refused[s->n_refused];
         const char *cell = clean_field(rec, field);
         if (!cell) {
@@ -743,16 +799,17 @@ static ps_error_t score_row(ps_scorer_t *s, const ps_csv_record_t *rec)
     }
     for (size_t p = 0; p < s->n_planned; p++) {
         const struct ps_instrument *in = s->planned[p].instrument;
+        ps_score_t *scores = s->planned[p].scores;
         for (size_t k = 0; k < in->n_scales; k++) {
-            ps_score_t score = {.file = s->file, .line = rec->line, .participant_id = id,
-                                .timepoint = timepoint, .instrument = in,
-                                .scale = &in->scales[k], .kept = s->kept};
-            score_scale(s, s->planned[p].responses, &in->scales[k], &score);
-            if (score.has_value)
+            scores[k] = (ps_score_t){.file = s->file, .line = rec->line, .participant_id = id,
+                                     .timepoint = timepoint, .instrument = in,
+                                     .scale = &in->scales[k], .kept = s->kept};
+            score_scale(s, s->planned[p].responses, &in->scales[k], scores, &scores[k]);
+            if (strcmp(scores[k].status, "ok") == 0)
                 s->summary.scores_ok++;
             else
                 s->summary.scores_not_ok++;
-            if (s->handlers.score && s->handlers.score(&score, s->handlers.user))
+            if (s->handlers.score && s->handlers.score(&scores[k], s->handlers.user))
                 return PS_ERROR_ABORTED;
         }
     }

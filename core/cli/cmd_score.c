@@ -89,7 +89,7 @@ static int on_score(const ps_score_t *s, void *user)
         csv_text(o, s->kept[k]);
     }
     csv_end_row(o);
-    run->refused += !s->has_value;
+    run->refused += strcmp(s->status, "ok") != 0;
     return o->error != 0;
 }
 

@@ -51,6 +51,12 @@ typedef struct ps_response {
 typedef struct ps_result {
     double value;        /**< before lookup, rounding and banding */
     const char *status;  /**< NULL when scored; else a short static reason, e.g. "no_calibration" */
+    /**
+     * NULL, or a short static word for a score that stands but is questionable
+     * (e.g. "identical_answers"): the value is written, with this as its status,
+     * and reports leave it out.
+     */
+    const char *flag;
 } ps_result_t;
 
 /** A scoring method. */
@@ -66,6 +72,8 @@ typedef struct ps_method {
     /**
      * Scores one scale of one row. 'responses' has ps_scale_item_count()
      * entries; at least the scale's missing-item rule allows are answered.
+     * For a scale scored from another (ps_scale_of), responses[0] is that
+     * scale's score, always given.
      */
     ps_result_t (*score)(const ps_scale_t *scale, const ps_response_t *responses);
 } ps_method_t;
@@ -93,6 +101,17 @@ int ps_scale_has_lookup(const ps_scale_t *scale);
  * responses. Returns 0 when it has none.
  */
 int ps_item_value_range(const ps_item_t *item, double *min, double *max);
+/** The earlier scale this one is scored from (<scale of="...">), or NULL. */
+const ps_scale_t *ps_scale_of(const ps_scale_t *scale);
+/** The band a score falls in, counted from 1 in the order the definition lists them; 0 for none. */
+int ps_scale_band_number(const ps_scale_t *scale, double score);
+/** Nonzero when a run-time calibration table was loaded for the scale. */
+int ps_scale_has_calibration(const ps_scale_t *scale);
+/**
+ * Looks a raw sum up in the scale's calibration table for 'answered' items.
+ * Returns 1 and sets *score when the table has it, else 0.
+ */
+int ps_scale_calibrate(const ps_scale_t *scale, unsigned answered, double raw, double *score);
 /** Nonzero when the missing-item rule asks a sum to be prorated to all items. */
 int ps_scale_prorates(const ps_scale_t *scale);
 /**

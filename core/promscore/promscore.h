@@ -89,6 +89,14 @@ ps_error_t ps_context_set_schema_dir(ps_context_t *context, const char *dir);
  */
 ps_error_t ps_context_load_instruments(ps_context_t *context, const char *path);
 
+/**
+ * Loads a run-time calibration table (e.g. a PAM licensee's) for the scale it
+ * names, checked against the schema that scale's definition gives
+ * (<calibration schema="...">): no gaps, scores inside the scale's range.
+ * Load the instruments first.
+ */
+ps_error_t ps_context_load_calibration(ps_context_t *context, const char *file);
+
 /** Loads one definition file. Two instruments with one id are refused. */
 ps_error_t ps_context_load_instrument(ps_context_t *context, const char *file,
                                       const ps_instrument_t **instrument);
@@ -180,7 +188,7 @@ typedef struct ps_score {
     const char *timepoint;
     const ps_instrument_t *instrument;
     const ps_scale_t *scale;
-    int has_value;               /**< 0 when status is not "ok" */
+    int has_value;               /**< 1 for "ok" and for flagged scores (see ps_result_t) */
     double value;                /**< rounded to the scale's precision */
     const char *band;            /**< NULL when the scale has no bands or no value */
     unsigned answered;           /**< items of the scale answered */
