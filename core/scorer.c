@@ -34,6 +34,7 @@ struct planned {
     size_t *item_field;      /* per item */
     ps_response_t *responses; /* per item, for the row being scored */
     ps_score_t *scores;       /* per scale, for the row being scored */
+    unsigned char *collected; /* per scale: 0 when its items are optional columns this batch lacks */
 };
 
 /* An answer refused in the row being scored, reported once the row is known not to be a duplicate. */
@@ -223,6 +224,7 @@ static void forget_batch(ps_scorer_t *s)
         free(s->planned[i].item_field);
         free(s->planned[i].responses);
         free(s->planned[i].scores);
+        free(s->planned[i].collected);
     }
     free(s->planned);
     free(s->refused);
@@ -356,11 +358,21 @@ static ps_error_t add_planned(ps_scorer_t *s, const struct ps_instrument *in, si
 {
     ps_response_t *responses = calloc(in->n_items, sizeof *responses);
     ps_score_t *scores = calloc(in->n_scales, sizeof *scores);
-    if (!responses || !scores) {
+    unsigned char *collected = calloc(in->n_scales, 1);
+    if (!responses || !scores || !collected) {
         free(fields);
         free(responses);
         free(scores);
+        free(collected);
         return PS_ERROR_NOMEM;
+    }
+    /* A scale is scored when one of its columns is present (or its source scale is). */
+    for (size_t k = 0; k < in->n_scales; k++) {
+        const struct ps_scale *scale = &in->scales[k];
+        if (scale->of)
+            collected[k] = collected[scale->of - in->scales];
+        for (size_t j = 0; j < scale->n_items && !collected[k]; j++)
+            collected[k] = fields[scale->items[j]] != NO_FIELD;
     }
     struct planned *p = &s->planned[s->n_planned++];
     p->instrument = in;
@@ -368,6 +380,7 @@ static ps_error_t add_planned(ps_scorer_t *s, const struct ps_instrument *in, si
     p->item_field = fields;
     p->responses = responses;
     p->scores = scores;
+    p->collected = collected;
     return PS_OK;
 }
 
@@ -801,6 +814,8 @@ static ps_error_t score_row(ps_scorer_t *s, const ps_csv_record_t *rec)
         const struct ps_instrument *in = s->planned[p].instrument;
         ps_score_t *scores = s->planned[p].scores;
         for (size_t k = 0; k < in->n_scales; k++) {
+            if (!s->planned[p].collected[k])
+                continue;
             scores[k] = (ps_score_t){.file = s->file, .line = rec->line, .participant_id = id,
                                      .timepoint = timepoint, .instrument = in,
                                      .scale = &in->scales[k], .kept = s->kept};

@@ -271,7 +271,7 @@ Test(cli, instruments_lists_ids_versions_plugins_and_notices)
 Test(cli, validate_reports_file_and_line)
 {
     char *shipped;
-    cr_assert_geq(asprintf(&shipped, "%s/wemwbs.xml", getenv("PROMSCORE_INSTRUMENT_PATH")), 0);
+    cr_assert_geq(asprintf(&shipped, "%s/plugins/wemwbs/wemwbs.xml", getenv("PROMSCORE_SOURCE_DIR")), 0);
     struct result r = RUN("validate", shipped);
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert(strstr(r.out, "valid: instrument wemwbs version 1.0"));

@@ -95,7 +95,11 @@ Test(definitions, shipped_definitions_are_valid)
 {
     struct capture c = {0};
     ps_context_t *context = test_context(&c);
-    cr_assert_eq(ps_context_instrument_count(context), 2);
+    cr_assert_eq(ps_context_instrument_count(context), 6);
+    for (const char *const *id = (const char *const[]){"wemwbs", "swemwbs", "ons4", "pam",
+                                                        "domains", "goals", NULL};
+         *id; id++)
+        cr_assert_not_null(ps_context_find_instrument(context, *id), "%s", *id);
     const ps_instrument_t *w = ps_context_find_instrument(context, "wemwbs");
     cr_assert_eq(ps_instrument_item_count(w), 14);
     cr_assert_eq(ps_instrument_scale_count(w), 2);

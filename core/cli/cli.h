@@ -14,6 +14,16 @@ enum {
     EXIT_INTERNAL = 4     /* plugin or internal error */
 };
 
+/* Values of repeatable options, each of which may be a comma-separated list. */
+typedef struct cli_list {
+    char **items;
+    size_t n;
+} cli_list_t;
+
+/* Adds each comma-separated item of 'text'. Returns 0, or -1 when out of memory. */
+int cli_list_add(cli_list_t *list, const char *text);
+void cli_list_free(cli_list_t *list);
+
 /* The exit status for a library error. */
 int cli_exit_status(ps_error_t error);
 
@@ -26,15 +36,9 @@ void cli_print_reject(const ps_reject_t *reject);
 /* A context printing its diagnostics to stderr, with every instrument loaded when 'load'. */
 int cli_context(ps_context_t **context, int load);
 
-/* Values of repeatable options, each of which may be a comma-separated list. */
-typedef struct cli_list {
-    char **items;
-    size_t n;
-} cli_list_t;
+/* Loads each --calibration file into a loaded context; returns an exit status. */
+int cli_calibrations(ps_context_t *context, const cli_list_t *files);
 
-/* Adds each comma-separated item of 'text'. Returns 0, or -1 when out of memory. */
-int cli_list_add(cli_list_t *list, const char *text);
-void cli_list_free(cli_list_t *list);
 
 int cmd_score(int argc, char **argv);
 int cmd_instruments(int argc, char **argv);

@@ -34,6 +34,7 @@ static void usage(FILE *to)
           "      --id-column NAME, --timepoint-column NAME, --map MAP.csv\n"
           "                            as for 'promscore score', with -i\n"
           "  -q, --quiet               no per-batch summary\n"
+          "      --calibration FILE.xml  a licensee's calibration table (e.g. PAM-13)\n"
           "  -h, --help                this help\n"
           "\n"
           "CSV columns: instrument,scale,group,comparison,statistic,value,suppressed.\n"
@@ -368,9 +369,11 @@ int cmd_report(int argc, char **argv)
         {"timepoint-column", required_argument, NULL, TP_COLUMN},
         {"map", required_argument, NULL, 'm'},
         {"quiet", no_argument, NULL, 'q'},
+        {"calibration", required_argument, NULL, 'C'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
+    cli_list_t calibrations = {0};
     ps_cohort_options_t cohort_options = {0};
     ps_score_options_t score_options = {0};
     ps_disclosure_t disclosure = {.suppress = 1, .threshold = 7, .round_to = 0};
@@ -420,6 +423,12 @@ int cmd_report(int argc, char **argv)
         case ID_COLUMN: score_options.id_column = optarg; break;
         case TP_COLUMN: score_options.timepoint_column = optarg; break;
         case 'm': score_options.map_file = optarg; break;
+        case 'C':
+            if (cli_list_add(&calibrations, optarg)) {
+                status = EXIT_INTERNAL;
+                goto done;
+            }
+            break;
         case 'q': run.quiet = 1; break;
         case 'h': usage(stdout); status = 0; goto done;
         default: usage(stderr); goto done;
@@ -447,7 +456,7 @@ int cmd_report(int argc, char **argv)
     cohort_options.timepoints = (const char *const *)timepoints.items;
     cohort_options.n_timepoints = timepoints.n;
 
-    if ((status = cli_context(&context, 1)))
+    if ((status = cli_context(&context, 1)) || (status = cli_calibrations(context, &calibrations)))
         goto done;
     ps_error_t err = ps_cohort_new(context, &cohort_options, &run.cohort);
     if (!err && instruments.n) {
@@ -499,6 +508,7 @@ done:
     ps_scorer_free(scorer);
     ps_cohort_free(run.cohort);
     ps_context_free(context);
+    cli_list_free(&calibrations);
     cli_list_free(&instruments);
     cli_list_free(&by);
     cli_list_free(&timepoints);

@@ -31,6 +31,7 @@ static void usage(FILE *to)
           "  -q, --quiet               no per-batch summary\n"
           "      --mode MODE           permissions of the outputs (default 600: they hold\n"
           "                            data about individuals)\n"
+          "      --calibration FILE.xml  a licensee's calibration table (e.g. PAM-13)\n"
           "  -h, --help                this help\n"
           "\n"
           "Output columns: participant_id,timepoint,instrument,scale,score,band,answered,\n"
@@ -163,9 +164,11 @@ int cmd_score(int argc, char **argv)
         {"map", required_argument, NULL, 'm'},
         {"quiet", no_argument, NULL, 'q'},
         {"mode", required_argument, NULL, 'M'},
+        {"calibration", required_argument, NULL, 'C'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
+    cli_list_t calibrations = {0};
     unsigned mode = 0600;
     const char **instruments = calloc((size_t)argc, sizeof *instruments);
     ps_score_options_t options = {0};
@@ -195,6 +198,12 @@ int cmd_score(int argc, char **argv)
             }
             break;
         case 'm': options.map_file = optarg; break;
+        case 'C':
+            if (cli_list_add(&calibrations, optarg)) {
+                status = EXIT_INTERNAL;
+                goto done;
+            }
+            break;
         case 'q': run.quiet = 1; break;
         case 'M':
             if (output_parse_mode(optarg, &mode)) {
@@ -233,7 +242,7 @@ int cmd_score(int argc, char **argv)
     options.keep = (const char *const *)keep.items;
     options.n_keep = run.n_keep = keep.n;
 
-    if ((status = cli_context(&context, 1)))
+    if ((status = cli_context(&context, 1)) || (status = cli_calibrations(context, &calibrations)))
         goto done;
     ps_score_handlers_t handlers = {on_batch_start, on_score, on_reject, on_batch_end, &run};
     ps_error_t err = ps_scorer_new(context, &options, &handlers, &scorer);
@@ -291,6 +300,7 @@ done:
     output_discard(&run.rejects);
     ps_scorer_free(scorer);
     ps_context_free(context);
+    cli_list_free(&calibrations);
     cli_list_free(&keep);
     free(instruments);
     return status;

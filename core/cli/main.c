@@ -105,6 +105,16 @@ int cli_context(ps_context_t **context, int load)
     return 0;
 }
 
+int cli_calibrations(ps_context_t *context, const cli_list_t *files)
+{
+    for (size_t i = 0; i < files->n; i++) {
+        ps_error_t err = ps_context_load_calibration(context, files->items[i]);
+        if (err)
+            return cli_exit_status(err);
+    }
+    return 0;
+}
+
 int cli_list_add(cli_list_t *list, const char *text)
 {
     char *copy = strdup(text), *save = NULL;
