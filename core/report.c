@@ -26,6 +26,9 @@ struct relation {
     size_t n_parts;
 };
 
+/* Figures computed from two counts a and b (rests_on), again after rounding. */
+enum { NOT_A_RATE, RATE_SHARE /* a / b */, RATE_CHANGE /* (a - b) / b */ };
+
 struct ps_report {
     ps_arena_t *arena;
     ps_statistic_t *stats;
@@ -33,7 +36,7 @@ struct ps_report {
     /* Per figure: the counts it rests on (NONE when fewer). A figure is hidden whenever one of
      * them is: with the mean, SD and t of a hidden n anyone could work n out again. */
     size_t *rests_on;               /* two per figure */
-    int *is_rate;                   /* per figure: rests_on[0] / rests_on[1], from shown counts */
+    int *is_rate;                   /* per figure: a RATE_ kind, computed from the shown counts */
     struct relation *relations;
     size_t n_relations, relations_size;
     size_t *parts;
@@ -90,6 +93,19 @@ static size_t add_count(struct block *b, const char *name, unsigned long count)
 static size_t add_on(struct block *b, const char *name, ps_figure_t f, size_t count)
 {
     return add(b, name, f, count, NONE, 0);
+}
+
+/* A rate of two counts: a / b (RATE_SHARE) or (a - b) / b (RATE_CHANGE). */
+static size_t add_rate(struct block *b, const char *name, size_t a, size_t of, int kind)
+{
+    ps_report_t *r = b->report;
+    double x = a == NONE ? NAN : r->stats[a].value, y = of == NONE ? NAN : r->stats[of].value;
+    ps_figure_t f = y > 0 ? (ps_figure_t){(x - (kind == RATE_CHANGE ? y : 0)) / y, NULL}
+                          : (ps_figure_t){NAN, "no one to take a share of"};
+    size_t i = add(b, name, f, a, of, 0);
+    if (i != NONE)
+        r->is_rate[i] = kind;
+    return i;
 }
 
 /* A threshold from the definition: about no one. */
@@ -158,6 +174,51 @@ struct work {
     size_t *cells;                  /* bands x bands: figure numbers of the transitions */
 };
 
+/*
+ * Per band, among the paired: how many were in it at baseline and at follow-up
+ * (the transition table's rows and columns), the cohort-level change in that
+ * number, and, individually, how many of those in it at baseline moved to a
+ * higher band. A report says which of the two readings of "reduction" it shows.
+ */
+static int band_shares(struct block *b, const struct ps_scale *scale, struct work *w)
+{
+    ps_report_t *r = b->report;
+    const size_t nb = scale->n_bands;
+    for (size_t band = 0; band < nb; band++) {
+        const char *label = scale->bands[band].label;
+        size_t row[100], column[100], up[100], n_up = 0;
+        unsigned long at_baseline = 0, at_followup = 0, moved_up = 0;
+        for (size_t k = 0; k < nb; k++) {
+            row[k] = w->cells[band * nb + k];
+            column[k] = w->cells[k * nb + band];
+            at_baseline += (unsigned long)r->stats[row[k]].value;
+            at_followup += (unsigned long)r->stats[column[k]].value;
+            if (k > band) {
+                up[n_up++] = row[k];
+                moved_up += (unsigned long)r->stats[row[k]].value;
+            }
+        }
+        const char *n_b = format(r, "n_baseline_band:%s", label);
+        const char *n_f = format(r, "n_followup_band:%s", label);
+        const char *change = format(r, "band_change:%s", label);
+        const char *n_up_name = format(r, "n_moved_up_from:%s", label);
+        const char *share = format(r, "moved_up_from:%s", label);
+        if (!n_b || !n_f || !change || !n_up_name || !share)
+            return -1;
+        size_t i_b = add_count(b, n_b, at_baseline), i_f = add_count(b, n_f, at_followup);
+        if (relate(r, i_b, row, nb) || relate(r, i_f, column, nb))
+            return -1;
+        add_rate(b, change, i_f, i_b, RATE_CHANGE);
+        if (n_up) {
+            size_t i_up = add_count(b, n_up_name, moved_up);
+            if (relate(r, i_up, up, n_up))
+                return -1;
+            add_rate(b, share, i_up, i_b, RATE_SHARE);
+        }
+    }
+    return r->out_of_memory ? -1 : 0;
+}
+
 static double value_at(const struct ps_column *columns, size_t n_columns, size_t t, size_t p)
 {
     if (t >= n_columns || p >= columns[t].size)
@@ -211,7 +272,7 @@ static int compute_block(const ps_cohort_t *c, const struct ps_scale_scores *s, 
                                    : (ps_figure_t){NAN, "no participants at baseline"},
                         i_lost, i_baseline, 0);
     if (i_rate != NONE)
-        r->is_rate[i_rate] = 1;
+        r->is_rate[i_rate] = RATE_SHARE;
     if (relate(r, i_baseline, (size_t[]){i_paired, i_lost}, 2))
         return -1;
 
@@ -234,6 +295,7 @@ static int compute_block(const ps_cohort_t *c, const struct ps_scale_scores *s, 
                            add_count(b, "n_deteriorated", down)};
         if (relate(r, i_paired, parts, 3))
             return -1;
+        add_rate(b, "share_improved", parts[0], i_paired, RATE_SHARE);
     }
     if (scale->has_sem) {
         /* Jacobson-Truax: RC = D / (sqrt(2) * SEM); |RC| > 1.96 is reliable. */
@@ -292,6 +354,8 @@ static int compute_block(const ps_cohort_t *c, const struct ps_scale_scores *s, 
             if (n_cells && relate(r, i_moved[kind], w->transitions, n_cells))
                 return -1;
         }
+        if (band_shares(b, scale, w))
+            return -1;
     }
 
     /* Levels among those paired (the completers), and the baseline of those lost. */
@@ -394,7 +458,11 @@ static void disclose(ps_report_t *r, const ps_disclosure_t *rule)
         if ((a != NONE && hidden(&r->stats[a])) || (b != NONE && hidden(&r->stats[b])))
             r->stats[i].shown = PS_SUPPRESSED;
         else if (r->is_rate[i] && r->stats[b].value > 0)
-            r->stats[i].value = r->stats[a].value / r->stats[b].value;
+            r->stats[i].value = (r->stats[a].value -
+                                 (r->is_rate[i] == RATE_CHANGE ? r->stats[b].value : 0)) /
+                                r->stats[b].value;
+        else if (r->is_rate[i])
+            r->stats[i].shown = PS_NOT_COMPUTABLE; /* the rounded denominator is 0 */
     }
     int n = snprintf(r->rule, sizeof r->rule,
                      "Counts of 1 to %u, and figures based on 1 to %u people, are suppressed, "

@@ -550,7 +550,7 @@ static void describe_codes(const struct ps_response_set *set, char *out, size_t 
         any = 1;
     }
     if (contiguous && any && hi - lo + 1 == (double)set->n_options) {
-        snprintf(out, size, "%.0f-%.0f", lo, hi);
+        snprintf(out, size, lo < 0 ? "%.0f to %.0f" : "%.0f-%.0f", lo, hi);
         return;
     }
     size_t used = 0;

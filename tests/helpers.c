@@ -81,7 +81,7 @@ static int on_start(const ps_batch_start_t *start, void *user)
     return 0;
 }
 
-static int on_score(const ps_score_t *s, void *user)
+int test_on_score(const ps_score_t *s, void *user)
 {
     struct capture *c = user;
     cr_assert_lt(c->n_scores, sizeof c->scores / sizeof c->scores[0]);
@@ -127,7 +127,7 @@ ps_error_t test_score_text(struct capture *capture, const char *csv,
 {
     ps_score_options_t none = {0};
     ps_context_t *context = test_context(capture);
-    ps_score_handlers_t handlers = {on_start, on_score, test_on_reject, on_end, capture};
+    ps_score_handlers_t handlers = {on_start, test_on_score, test_on_reject, on_end, capture};
     ps_scorer_t *scorer;
     ps_error_t err = ps_scorer_new(context, options ? options : &none, &handlers, &scorer);
     if (!err) {

@@ -41,6 +41,8 @@ char *test_file(const char *name, const char *content, long length);
 char *test_data(const char *relative);
 /* Sends a context's diagnostics to 'capture'. */
 void test_capture_diagnostics(ps_context_t *context, struct capture *capture);
+/* A score handler appending to the capture passed as user data. */
+int test_on_score(const ps_score_t *score, void *capture);
 /* A reject handler appending to the capture passed as user data. */
 int test_on_reject(const ps_reject_t *reject, void *capture);
 /* A context with a capturing diagnostic handler and every installed instrument loaded. */

@@ -276,9 +276,10 @@ static void write_section(output_t *o, const struct section *s)
              "%s), Hedges' g_z = %s\n",
           F("d_z", 2), F("d_z_ci_low", 2), F("d_z_ci_high", 2), F("g_z", 2));
     if (find(s, "meaningful_change"))
-        print(o, "    meaningful change (%s points): %s improved, %s unchanged, %s deteriorated\n",
-              F("meaningful_change", 2), F("n_improved", 0), F("n_unchanged", 0),
-              F("n_deteriorated", 0));
+        print(o, "    meaningful change (%s points): %s improved (share %s), %s unchanged, %s "
+                 "deteriorated\n",
+              F("meaningful_change", 2), F("n_improved", 0), F("share_improved", 3),
+              F("n_unchanged", 0), F("n_deteriorated", 0));
     if (find(s, "reliable_change")) {
         char source[128] = "";
         if (find(s, "reliability"))
@@ -295,8 +296,24 @@ static void write_section(output_t *o, const struct section *s)
         for (size_t i = s->start; i < s->end; i++) {
             const ps_statistic_t *st = ps_report_statistic(s->report, i);
             if (strncmp(st->name, "transition:", 11) == 0)
-                print(o, "      %-60s %s\n", st->name + 11,
-                      F(st->name, 0));
+                print(o, "      %-60s %s\n", st->name + 11, F(st->name, 0));
+        }
+        /* Both readings of a change in a band, each labelled. */
+        for (size_t i = s->start; i < s->end; i++) {
+            const ps_statistic_t *st = ps_report_statistic(s->report, i);
+            if (strncmp(st->name, "n_baseline_band:", 16) != 0)
+                continue;
+            const char *band = st->name + 16;
+            char n_f[160], change[160], up[160];
+            snprintf(n_f, sizeof n_f, "n_followup_band:%s", band);
+            snprintf(change, sizeof change, "band_change:%s", band);
+            snprintf(up, sizeof up, "moved_up_from:%s", band);
+            print(o, "    %s: %s at baseline, %s at follow-up; cohort-level change %s", band,
+                  F(st->name, 0), F(n_f, 0), F(change, 3));
+            if (find(s, up))
+                print(o, "; individual level: share of them who moved to a higher band %s",
+                      F(up, 3));
+            output_puts(o, "\n");
         }
     }
     for (size_t i = s->start; i < s->end; i++) {
