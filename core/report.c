@@ -180,7 +180,8 @@ struct work {
  * number, and, individually, how many of those in it at baseline moved to a
  * higher band. A report says which of the two readings of "reduction" it shows.
  */
-static int band_shares(struct block *b, const struct ps_scale *scale, struct work *w)
+static int band_shares(struct block *b, const struct ps_scale *scale, struct work *w,
+                       size_t i_paired)
 {
     ps_report_t *r = b->report;
     const size_t nb = scale->n_bands;
@@ -208,6 +209,12 @@ static int band_shares(struct block *b, const struct ps_scale *scale, struct wor
         size_t i_b = add_count(b, n_b, at_baseline), i_f = add_count(b, n_f, at_followup);
         if (relate(r, i_b, row, nb) || relate(r, i_f, column, nb))
             return -1;
+        const char *share_b = format(r, "share_baseline_band:%s", label);
+        const char *share_f = format(r, "share_followup_band:%s", label);
+        if (!share_b || !share_f)
+            return -1;
+        add_rate(b, share_b, i_b, i_paired, RATE_SHARE);
+        add_rate(b, share_f, i_f, i_paired, RATE_SHARE);
         add_rate(b, change, i_f, i_b, RATE_CHANGE);
         if (n_up) {
             size_t i_up = add_count(b, n_up_name, moved_up);
@@ -354,7 +361,7 @@ static int compute_block(const ps_cohort_t *c, const struct ps_scale_scores *s, 
             if (n_cells && relate(r, i_moved[kind], w->transitions, n_cells))
                 return -1;
         }
-        if (band_shares(b, scale, w))
+        if (band_shares(b, scale, w, i_paired))
             return -1;
     }
 

@@ -308,8 +308,12 @@ static void write_section(output_t *o, const struct section *s)
             snprintf(n_f, sizeof n_f, "n_followup_band:%s", band);
             snprintf(change, sizeof change, "band_change:%s", band);
             snprintf(up, sizeof up, "moved_up_from:%s", band);
-            print(o, "    %s: %s at baseline, %s at follow-up; cohort-level change %s", band,
-                  F(st->name, 0), F(n_f, 0), F(change, 3));
+            char share_b[160], share_f[160];
+            snprintf(share_b, sizeof share_b, "share_baseline_band:%s", band);
+            snprintf(share_f, sizeof share_f, "share_followup_band:%s", band);
+            print(o, "    %s: %s at baseline (share %s), %s at follow-up (share %s); cohort-level "
+                     "change %s",
+                  band, F(st->name, 0), F(share_b, 3), F(n_f, 0), F(share_f, 3), F(change, 3));
             if (find(s, up))
                 print(o, "; individual level: share of them who moved to a higher band %s",
                       F(up, 3));
