@@ -342,6 +342,8 @@ static ps_error_t read_scale(struct reader *r, xmlNodePtr node, struct ps_scale 
     const char *better = attr(r, node, "better");
     scale->lower_is_better = better && strcmp(better, "lower") == 0;
     scale->precision = atoi(attr(r, node, "precision"));
+    const char *reported = attr(r, node, "reported");
+    scale->reported = !reported || strcmp(reported, "false") != 0;
     ps_error_t err;
     if ((err = number(r, node, "min", &scale->min)) || (err = number(r, node, "max", &scale->max)))
         return err;
@@ -451,6 +453,52 @@ static ps_error_t read_change(struct reader *r, xmlNodePtr node)
     return PS_OK;
 }
 
+/* A list of scale ids, each naming a defined scale; 'n' when given must match. */
+static ps_error_t read_scale_list(struct reader *r, xmlNodePtr node, const char *name,
+                                  const struct ps_scale ***out, size_t *n)
+{
+    const char *list = attr(r, node, name);
+    *out = NULL;
+    if (!list)
+        return PS_OK;
+    char *copy = ps_arena_strdup(r->arena, list);
+    const struct ps_scale **scales =
+        ps_arena_array(r->arena, r->instrument->n_scales + 1, sizeof *scales);
+    if (!copy || !scales)
+        return PS_ERROR_NOMEM;
+    size_t k = 0;
+    char *save = NULL;
+    for (char *id = strtok_r(copy, " \t\r\n", &save); id; id = strtok_r(NULL, " \t\r\n", &save)) {
+        const struct ps_scale *scale = find_scale(r->instrument, id);
+        if (!scale)
+            return fail(r, node, "pool %s names scale '%s', which is not defined", name, id);
+        if (k == r->instrument->n_scales)
+            return fail(r, node, "pool %s names more scales than are defined", name);
+        scales[k++] = scale;
+    }
+    if (*n && k != *n)
+        return fail(r, node, "pool %s lists %zu scales, one per member (%zu)", name, k, *n);
+    *n = k;
+    *out = scales;
+    return PS_OK;
+}
+
+static ps_error_t read_pool(struct reader *r, xmlNodePtr node, struct ps_pool *pool)
+{
+    pool->id = attr(r, node, "id");
+    pool->label = attr(r, node, "label");
+    ps_error_t err;
+    if ((err = read_scale_list(r, node, "scales", &pool->members, &pool->n_members)) ||
+        (err = read_scale_list(r, node, "attainment", &pool->attainment, &pool->n_members)) ||
+        (err = read_scale_list(r, node, "category", &pool->category, &pool->n_members)))
+        return err;
+    for (size_t k = 0; pool->category && k < pool->n_members; k++)
+        if (!pool->category[k]->n_bands)
+            return fail(r, node, "category scale '%s' needs bands to name its categories",
+                        pool->category[k]->id);
+    return PS_OK;
+}
+
 static ps_error_t read_instrument(struct reader *r, xmlNodePtr root)
 {
     struct ps_instrument *in = r->instrument;
@@ -464,9 +512,11 @@ static ps_error_t read_instrument(struct reader *r, xmlNodePtr root)
     in->response_sets = ps_arena_array(r->arena, in->n_response_sets, sizeof *in->response_sets);
     in->scales = ps_arena_array(r->arena, in->n_scales, sizeof *in->scales);
     in->parameters = ps_arena_array(r->arena, in->n_parameters + 1, sizeof *in->parameters);
-    if (!in->file || !in->response_sets || !in->scales || !in->parameters)
+    in->n_pools = count(root, "pool");
+    in->pools = ps_arena_array(r->arena, in->n_pools + 1, sizeof *in->pools);
+    if (!in->file || !in->response_sets || !in->scales || !in->parameters || !in->pools)
         return PS_ERROR_NOMEM;
-    size_t n_sets = 0, n_scales = 0, n_parameters = 0;
+    size_t n_sets = 0, n_scales = 0, n_parameters = 0, n_pools = 0;
     ps_error_t err = PS_OK;
     /* The schema fixes the order: responses come before items, scales before bands. */
     for (xmlNodePtr x = root->children; x && !err; x = x->next) {
@@ -492,6 +542,8 @@ static ps_error_t read_instrument(struct reader *r, xmlNodePtr root)
             err = read_bands(r, x);
         else if (is(x, "change"))
             err = read_change(r, x);
+        else if (is(x, "pool"))
+            err = read_pool(r, x, &in->pools[n_pools++]);
     }
     if (!err && (!in->title || !in->notice || !in->id || !in->version || !in->plugin_name))
         err = PS_ERROR_NOMEM;

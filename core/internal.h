@@ -70,6 +70,7 @@ struct ps_scale {
     int has_sem;
     double sem;
     double reference_sd, reliability;   /* what the SEM came from; 0 when given directly */
+    int reported;                       /* 0: kept for a pool, not reported alone */
     const char *calibration_schema;     /* takes a run-time table valid against it */
     struct ps_calibration *calibration; /* loaded by ps_context_load_calibration */
 };
@@ -85,6 +86,16 @@ struct ps_calibration {
         size_t n;
     } *tables;
     size_t n_tables;
+};
+
+/* Scales reported together, one unit per person and member (e.g. each goal). */
+struct ps_pool {
+    const char *id;
+    const char *label;
+    const struct ps_scale **members;
+    const struct ps_scale **attainment;  /* per member, or NULL */
+    const struct ps_scale **category;    /* per member, or NULL */
+    size_t n_members;
 };
 
 struct ps_parameter {
@@ -108,6 +119,8 @@ struct ps_instrument {
     size_t n_scales;
     struct ps_parameter *parameters;
     size_t n_parameters;
+    struct ps_pool *pools;
+    size_t n_pools;
 };
 
 struct ps_plugin_handle;

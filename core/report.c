@@ -48,7 +48,9 @@ struct ps_report {
 /* What the figures being added belong to. */
 struct block {
     ps_report_t *report;
-    const struct ps_scale *scale;
+    const struct ps_instrument *instrument;
+    const char *unit;               /* the scale's id, or the pool's */
+    const struct ps_scale *scale;   /* NULL for a pool */
     const char *group;
     const char *comparison;
 };
@@ -74,6 +76,7 @@ static size_t add(struct block *b, const char *name, ps_figure_t f, size_t rests
         r->size = size;
     }
     r->stats[r->n] = (ps_statistic_t){
+        .instrument = b->instrument, .unit = b->unit,
         .scale = b->scale, .group = b->group, .comparison = b->comparison, .name = name,
         .value = f.missing ? NAN : f.value, .shown = f.missing ? PS_NOT_COMPUTABLE : PS_SHOWN,
         .reason = f.missing, .is_count = is_count,
@@ -404,6 +407,143 @@ static int compute_block(const ps_cohort_t *c, const struct ps_scale_scores *s, 
     return r->out_of_memory ? -1 : 0;
 }
 
+
+/* ---- Pools: scales of one kind, one unit per person and member (e.g. each goal). ---- */
+
+static const struct ps_scale_scores *scores_for(const ps_cohort_t *c, const struct ps_scale *scale)
+{
+    for (size_t s = 0; s < c->n_scales; s++)
+        if (c->scales[s].scale == scale)
+            return &c->scales[s];
+    return NULL;
+}
+
+static double score_at(const ps_cohort_t *c, const struct ps_scale *scale, size_t t, size_t p)
+{
+    const struct ps_scale_scores *s = scale ? scores_for(c, scale) : NULL;
+    return s ? (t == 0 ? value_at(s->columns, s->n_columns, 0, p) : follow_up(c, s, t, p)) : NAN;
+}
+
+/* The pooled figures of the units that pass 'keep' (a category number, or 0 for all). */
+static int pool_figures(const ps_cohort_t *c, const struct ps_pool *pool, size_t t, size_t by,
+                        uint32_t group, int keep, const char *prefix, struct block *b,
+                        size_t *i_units)
+{
+    ps_report_t *r = b->report;
+    size_t n_participants = ps_names_count(c->participants), units = 0;
+    unsigned long up = 0, down = 0, att_b = 0, ach_b = 0, att_f = 0, ach_f = 0;
+    int has_meaningful = 1;
+    double *d = malloc((n_participants * pool->n_members + 1) * sizeof *d);
+    if (!d)
+        return -1;
+    for (size_t k = 0; k < pool->n_members; k++)
+        has_meaningful &= pool->members[k]->has_meaningful;
+    for (size_t p = 0; p < n_participants; p++) {
+        if (by != ALL && c->groups[p * c->n_by + by] != group)
+            continue;
+        for (size_t k = 0; k < pool->n_members; k++) {
+            const struct ps_scale *m = pool->members[k];
+            double pre = score_at(c, m, 0, p), post = score_at(c, m, t, p);
+            if (isnan(pre) || isnan(post))
+                continue;
+            if (keep) {
+                double category = score_at(c, pool->category[k], 0, p);
+                if (isnan(category) || ps_scale_band_number(pool->category[k], category) != keep)
+                    continue;
+            }
+            d[units++] = post - pre;
+            double gain = (m->lower_is_better ? -1 : 1) * (post - pre), slack = 1e-9;
+            up += has_meaningful && gain >= m->meaningful - slack;
+            down += has_meaningful && gain <= -m->meaningful + slack;
+            if (pool->attainment) {
+                double a_b = score_at(c, pool->attainment[k], 0, p);
+                double a_f = score_at(c, pool->attainment[k], t, p);
+                att_b += !isnan(a_b);
+                ach_b += !isnan(a_b) && a_b >= 0;
+                att_f += !isnan(a_f);
+                ach_f += !isnan(a_f) && a_f >= 0;
+            }
+        }
+    }
+    const char *n_name = format(r, "%sn_paired", prefix);
+    *i_units = n_name ? add_count(b, n_name, units) : NONE;
+    ps_describe_t change;
+    if (has_meaningful) {
+        size_t parts[3] = {add_count(b, format(r, "%sn_improved", prefix), up),
+                           add_count(b, format(r, "%sn_unchanged", prefix), units - up - down),
+                           add_count(b, format(r, "%sn_deteriorated", prefix), down)};
+        if (relate(r, *i_units, parts, 3))
+            goto fail;
+        add_rate(b, format(r, "%sshare_improved", prefix), parts[0], *i_units, RATE_SHARE);
+    }
+    if (pool->attainment) {
+        size_t i_ab = add_count(b, format(r, "%sn_attainment_baseline", prefix), att_b);
+        size_t i_cb = add_count(b, format(r, "%sn_achieved_baseline", prefix), ach_b);
+        add_rate(b, format(r, "%sshare_achieved_baseline", prefix), i_cb, i_ab, RATE_SHARE);
+        size_t i_af = add_count(b, format(r, "%sn_attainment_followup", prefix), att_f);
+        size_t i_cf = add_count(b, format(r, "%sn_achieved_followup", prefix), ach_f);
+        add_rate(b, format(r, "%sshare_achieved_followup", prefix), i_cf, i_af, RATE_SHARE);
+    }
+    ps_describe(d, units, &change);
+    add_on(b, format(r, "%smean_change", prefix), change.mean, *i_units);
+    add_on(b, format(r, "%ssd_change", prefix), change.sd, *i_units);
+    free(d);
+    return r->out_of_memory ? -1 : 0;
+fail:
+    free(d);
+    return -1;
+}
+
+static int compute_pool(const ps_cohort_t *c, const struct ps_pool *pool, size_t t, size_t by,
+                        uint32_t group, struct work *w, struct block *b)
+{
+    ps_report_t *r = b->report;
+    size_t i_units;
+    if (pool_figures(c, pool, t, by, group, 0, "", b, &i_units))
+        return -1;
+    /* Each member's change, and its rank: 1 for the greatest improvement. */
+    double change[100];
+    size_t i_n[100];
+    size_t n_participants = ps_names_count(c->participants);
+    for (size_t k = 0; k < pool->n_members && k < 100; k++) {
+        const struct ps_scale *m = pool->members[k];
+        size_t n = 0;
+        for (size_t p = 0; p < n_participants; p++) {
+            if (by != ALL && c->groups[p * c->n_by + by] != group)
+                continue;
+            double pre = score_at(c, m, 0, p), post = score_at(c, m, t, p);
+            if (!isnan(pre) && !isnan(post))
+                w->change[n++] = (m->lower_is_better ? -1 : 1) * (post - pre);
+        }
+        i_n[k] = add_count(b, format(r, "n_paired:%s", m->id), n);
+        change[k] = n ? ps_mean(w->change, n) : NAN;
+        add_on(b, format(r, "improvement:%s", m->id),
+               n ? (ps_figure_t){change[k], NULL} : (ps_figure_t){NAN, "no pairs"}, i_n[k]);
+    }
+    for (size_t k = 0; k < pool->n_members && k < 100; k++) {
+        ps_figure_t rank = {NAN, "no pairs"};
+        if (!isnan(change[k])) {
+            rank.missing = NULL;
+            rank.value = 1;
+            for (size_t j = 0; j < pool->n_members && j < 100; j++)
+                rank.value += !isnan(change[j]) && change[j] > change[k];
+        }
+        add(b, format(r, "rank:%s", pool->members[k]->id), rank, i_n[k], NONE, 0);
+    }
+    if (pool->category) {
+        /* Units without a category at baseline count in the total only. */
+        const struct ps_scale *category = pool->category[0];
+        for (size_t band = 0; band < category->n_bands; band++) {
+            const char *prefix = format(r, "category:%s:", category->bands[band].label);
+            size_t i_category;
+            if (!prefix ||
+                pool_figures(c, pool, t, by, group, (int)band + 1, prefix, b, &i_category))
+                return -1;
+        }
+    }
+    return r->out_of_memory ? -1 : 0;
+}
+
 /* ---- Disclosure control. ---- */
 
 static int hidden(const ps_statistic_t *s)
@@ -568,6 +708,8 @@ ps_error_t ps_cohort_report(ps_cohort_t *c, const ps_disclosure_t *rule, ps_repo
     size_t n_timepoints = ps_names_count(c->timepoints);
     const char *baseline = ps_names_text(c->timepoints, 0);
     for (size_t s = 0; s < c->n_scales; s++) {
+        if (!c->scales[s].scale->reported)
+            continue;
         /* Each later timepoint, then each person's last follow-up. */
         for (size_t k = 1; k <= n_timepoints && n_timepoints > 1; k++) {
             size_t t = k < n_timepoints ? k : END;
@@ -575,7 +717,8 @@ ps_error_t ps_cohort_report(ps_cohort_t *c, const ps_disclosure_t *rule, ps_repo
                 r, "%s->%s", baseline, t == END ? "end" : ps_names_text(c->timepoints, (uint32_t)t));
             if (!comparison)
                 goto done;
-            struct block b = {r, c->scales[s].scale, "all", comparison};
+            const struct ps_scale *scale = c->scales[s].scale;
+            struct block b = {r, scale->instrument, scale->id, scale, "all", comparison};
             size_t all_start = r->n;
             if (compute_block(c, &c->scales[s], t, ALL, 0, &w, &b))
                 goto done;
@@ -597,6 +740,32 @@ ps_error_t ps_cohort_report(ps_cohort_t *c, const ps_disclosure_t *rule, ps_repo
                 free(order);
                 if (relate_groups(r, all_start, block_size, group_starts, n_groups))
                     goto done;
+            }
+        }
+    }
+    /* Pools, for each instrument with scores. */
+    for (size_t i = 0; i < c->context->n_instruments; i++) {
+        const struct ps_instrument *in = c->context->instruments[i];
+        for (size_t q = 0; q < in->n_pools; q++) {
+            const struct ps_pool *pool = &in->pools[q];
+            int collected = 0; /* a pool none of whose members was scored is left out */
+            for (size_t k = 0; k < pool->n_members; k++)
+                collected |= scores_for(c, pool->members[k]) != NULL;
+            if (!collected)
+                continue;
+            for (size_t k = 1; k <= n_timepoints && n_timepoints > 1; k++) {
+                size_t t = k < n_timepoints ? k : END;
+                const char *comparison = format(
+                    r, "%s->%s", baseline, t == END ? "end" : ps_names_text(c->timepoints, (uint32_t)t));
+                struct block b = {r, in, pool->id, NULL, "all", comparison};
+                if (!comparison || compute_pool(c, pool, t, ALL, 0, &w, &b))
+                    goto done;
+                for (size_t by = 0; by < c->n_by; by++)
+                    for (uint32_t g = 0; g < ps_names_count(c->group_values[by]); g++) {
+                        b.group = format(r, "%s=%s", c->by[by], ps_names_text(c->group_values[by], g));
+                        if (!b.group || compute_pool(c, pool, t, by, g, &w, &b))
+                            goto done;
+                    }
             }
         }
     }

@@ -14,6 +14,9 @@
 
 #include "helpers.h"
 
+static int add_to_cohort(const ps_score_t *score, void *cohort);
+static double figure(const ps_report_t *r, const char *scale, const char *name);
+
 static const struct captured_score *score_of(struct capture *c, const char *participant,
                                              const char *scale)
 {
@@ -315,7 +318,7 @@ static double figure(const ps_report_t *r, const char *scale, const char *name)
 {
     for (size_t i = 0; i < ps_report_count(r); i++) {
         const ps_statistic_t *s = ps_report_statistic(r, i);
-        if (strcmp(ps_scale_id(s->scale), scale) == 0 && strcmp(s->name, name) == 0 &&
+        if (strcmp(s->unit, scale) == 0 && strcmp(s->name, name) == 0 &&
             strcmp(s->group, "all") == 0 && strcmp(s->comparison, "baseline->followup") == 0) {
             cr_assert_eq(s->shown, PS_SHOWN, "%s %s not shown", scale, name);
             return s->value;
@@ -350,7 +353,7 @@ Test(domains, the_published_finance_shape)
     cr_assert_float_eq(figure(r, "quality_of_life", "band_change:poor"), -0.46, 1e-12);
     /* Indicators were not collected in this batch: they are not scored at all. */
     for (size_t i = 0; i < ps_report_count(r); i++)
-        cr_assert_null(strstr(ps_scale_id(ps_report_statistic(r, i)->scale), "indicator"));
+        cr_assert_null(strstr(ps_report_statistic(r, i)->unit, "indicator"));
     ps_report_free(r);
     ps_scorer_free(scorer);
     ps_cohort_free(cohort);
@@ -394,5 +397,50 @@ Test(ons4, bands_and_direction)
     ps_context_t *context = test_context(&c);
     cr_assert(ps_scale_lower_is_better(
         ps_instrument_find_scale(ps_context_find_instrument(context, "ons4"), "anxiety")));
+    ps_context_free(context);
+}
+
+/* ---- Pools: goals as units, by category; the indicator with the greatest improvement. ---- */
+
+Test(goals, pooled_goals_achieved_and_by_category)
+{
+    /* Three people, goals rated at baseline and follow-up, with attainment and category:
+     * P1 goal1 health 2 -> 6 (+4, achieved 0), goal2 work 5 -> 6 (+1, attainment -1);
+     * P2 goal1 health 3 -> 3 (0, attainment 1); P3 goal1 money 1 -> 9 (+8, attainment 2). */
+    const char *csv =
+        "participant_id,timepoint,goal1_rating,goal1_gas,goal1_category,goal2_rating,goal2_gas,goal2_category\n"
+        "P1,baseline,2,-1,health,5,-1,work\nP1,followup,6,0,health,6,-1,work\n"
+        "P2,baseline,3,-1,health,,,\nP2,followup,3,1,health,,,\n"
+        "P3,baseline,1,-2,money,,,\nP3,followup,9,2,money,,,\n";
+    struct capture c = {0};
+    ps_context_t *context = test_context(&c);
+    ps_cohort_t *cohort;
+    cr_assert_eq(ps_cohort_new(context, &(ps_cohort_options_t){0}, &cohort), PS_OK);
+    ps_score_handlers_t h = {NULL, add_to_cohort, NULL, NULL, cohort};
+    ps_scorer_t *scorer;
+    cr_assert_eq(ps_scorer_new(context, &(ps_score_options_t){0}, &h, &scorer), PS_OK);
+    cr_assert_eq(ps_scorer_score_file(scorer, test_file("g.csv", csv, -1)), PS_OK);
+    ps_report_t *r;
+    cr_assert_eq(ps_cohort_report(cohort, &(ps_disclosure_t){0, 7, 0}, &r), PS_OK);
+    cr_assert_eq(figure(r, "goal", "n_paired"), 4);
+    cr_assert_float_eq(figure(r, "goal", "mean_change"), (4.0 + 1 + 0 + 8) / 4, 1e-12);
+    /* Improving by 2.45 or more: +4 and +8. */
+    cr_assert_eq(figure(r, "goal", "n_improved"), 2);
+    cr_assert_float_eq(figure(r, "goal", "share_improved"), 0.5, 1e-12);
+    /* Achieved at follow-up (attainment >= 0): P1 goal1, P2, P3; not P1 goal2. */
+    cr_assert_float_eq(figure(r, "goal", "share_achieved_followup"), 0.75, 1e-12);
+    cr_assert_eq(figure(r, "goal", "category:health:n_paired"), 2);
+    cr_assert_float_eq(figure(r, "goal", "category:health:mean_change"), 2.0, 1e-12);
+    cr_assert_eq(figure(r, "goal", "category:money:n_achieved_followup"), 1);
+    cr_assert_eq(figure(r, "goal", "category:work:n_improved"), 0);
+    /* Goal 1 improved more on average (+4) than goal 2 (+1). */
+    cr_assert_eq(figure(r, "goal", "rank:goal1"), 1);
+    cr_assert_eq(figure(r, "goal", "rank:goal2"), 2);
+    /* Goal ratings are pooled, not reported one slot at a time. */
+    for (size_t i = 0; i < ps_report_count(r); i++)
+        cr_assert_str_neq(ps_report_statistic(r, i)->unit, "goal1");
+    ps_report_free(r);
+    ps_scorer_free(scorer);
+    ps_cohort_free(cohort);
     ps_context_free(context);
 }

@@ -52,7 +52,7 @@ static const ps_statistic_t *get(const struct built *b, const char *scale, const
 {
     for (size_t i = 0; i < ps_report_count(b->report); i++) {
         const ps_statistic_t *s = ps_report_statistic(b->report, i);
-        if (strcmp(ps_scale_id(s->scale), scale) == 0 && strcmp(s->group, group) == 0 &&
+        if (strcmp(s->unit, scale) == 0 && strcmp(s->group, group) == 0 &&
             strcmp(s->comparison, comparison) == 0 && strcmp(s->name, name) == 0)
             return s;
     }

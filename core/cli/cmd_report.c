@@ -119,9 +119,9 @@ static void write_csv(output_t *o, const ps_report_t *report)
     char reason[300];
     for (size_t i = 0; i < ps_report_count(report); i++) {
         const ps_statistic_t *s = ps_report_statistic(report, i);
-        csv_identifier(o, ps_instrument_id(ps_scale_instrument(s->scale)));
+        csv_identifier(o, ps_instrument_id(s->instrument));
         csv_comma(o);
-        csv_identifier(o, ps_scale_id(s->scale));
+        csv_identifier(o, s->unit);
         csv_comma(o);
         csv_text(o, s->group);
         csv_comma(o);
@@ -161,7 +161,7 @@ static void write_json(output_t *o, const ps_report_t *report, ps_context_t *con
         const ps_instrument_t *in = ps_context_instrument(context, i);
         int used = 0;
         for (size_t k = 0; k < ps_report_count(report) && !used; k++)
-            used = ps_scale_instrument(ps_report_statistic(report, k)->scale) == in;
+            used = ps_report_statistic(report, k)->instrument == in;
         if (!used)
             continue;
         print(o, "%s\n    {\"id\": ", first ? "" : ",");
@@ -179,9 +179,9 @@ static void write_json(output_t *o, const ps_report_t *report, ps_context_t *con
     for (size_t i = 0; i < ps_report_count(report); i++) {
         const ps_statistic_t *s = ps_report_statistic(report, i);
         print(o, "%s\n    {\"instrument\": ", i ? "," : "");
-        json_string(o, ps_instrument_id(ps_scale_instrument(s->scale)));
+        json_string(o, ps_instrument_id(s->instrument));
         output_puts(o, ", \"scale\": ");
-        json_string(o, ps_scale_id(s->scale));
+        json_string(o, s->unit);
         output_puts(o, ", \"group\": ");
         json_string(o, s->group);
         output_puts(o, ", \"comparison\": ");
@@ -327,37 +327,60 @@ static void write_section(output_t *o, const struct section *s)
     }
 }
 
+/* A pool's section: each figure on a line of its own. */
+static void write_pool_section(output_t *o, const struct section *s)
+{
+    const ps_statistic_t *first = ps_report_statistic(s->report, s->start);
+    print(o, "\n  %s, %s\n", first->comparison, first->group);
+    for (size_t i = s->start; i < s->end; i++) {
+        const ps_statistic_t *st = ps_report_statistic(s->report, i);
+        if (st->shown == PS_NOT_COMPUTABLE)
+            print(o, "    %-52s n/a (%s)\n", st->name, st->reason);
+        else
+            print(o, "    %-52s %s\n", st->name, F(st->name, st->is_count ? 0 : 3));
+    }
+}
+
 static void write_text(output_t *o, const ps_report_t *report)
 {
     print(o, "promscore %s cohort change report\n\nDisclosure control: %s\n", PS_VERSION,
           ps_report_disclosure_rule(report));
     output_puts(o, "* suppressed; n/a not computable (reason below the section).\n");
-    const ps_scale_t *scale = NULL;
+    const char *unit = NULL;
     for (size_t i = 0; i < ps_report_count(report);) {
         const ps_statistic_t *st = ps_report_statistic(report, i);
-        if (st->scale != scale) {
-            scale = st->scale;
-            const ps_instrument_t *in = ps_scale_instrument(scale);
-            print(o, "\n== %s %s: %s (definition version %s)\n", ps_instrument_id(in),
-                  ps_scale_id(scale), ps_scale_label(scale), ps_instrument_version(in));
+        if (st->unit != unit) {
+            unit = st->unit;
+            if (st->scale)
+                print(o, "\n== %s %s: %s (definition version %s)\n",
+                      ps_instrument_id(st->instrument), st->unit, ps_scale_label(st->scale),
+                      ps_instrument_version(st->instrument));
+            else
+                print(o, "\n== %s %s: pooled, one unit per person and member (definition "
+                         "version %s)\n",
+                      ps_instrument_id(st->instrument), st->unit,
+                      ps_instrument_version(st->instrument));
         }
         struct section s = {report, i, i};
         while (s.end < ps_report_count(report)) {
             const ps_statistic_t *next = ps_report_statistic(report, s.end);
-            if (next->scale != st->scale || next->group != st->group ||
+            if (next->unit != st->unit || next->group != st->group ||
                 next->comparison != st->comparison)
                 break;
             s.end++;
         }
-        write_section(o, &s);
+        if (st->scale)
+            write_section(o, &s);
+        else
+            write_pool_section(o, &s);
         i = s.end;
     }
     output_puts(o,
-                 "\nCaveats: a before-and-after comparison without a comparison group cannot "
-                 "show that\nthe intervention caused the change. People selected for low "
-                 "baseline scores tend to\nscore higher later anyway (regression to the mean). "
-                 "Those lost to follow-up may\ndiffer from those who stayed: compare their "
-                 "baseline scores above.\n");
+                "\nCaveats: a before-and-after comparison without a comparison group cannot "
+                "show that\nthe intervention caused the change. People selected for low "
+                "baseline scores tend to\nscore higher later anyway (regression to the mean). "
+                "Those lost to follow-up may\ndiffer from those who stayed: compare their "
+                "baseline scores above.\n");
 }
 
 /* ---- The command. ---- */

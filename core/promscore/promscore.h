@@ -309,7 +309,10 @@ typedef enum ps_shown {
 
 /** One figure of a report: one per instrument x scale x group x comparison x statistic. */
 typedef struct ps_statistic {
-    const ps_scale_t *scale;
+    const ps_instrument_t *instrument;
+    /** What the figure is about: a scale's id, or a pool's (<pool id="goals">). */
+    const char *unit;
+    const ps_scale_t *scale;  /**< the scale, or NULL for a pool */
     const char *group;        /**< "all" or "COLUMN=value" */
     const char *comparison;   /**< "baseline->LABEL", or "baseline->end": each person's last follow-up */
     const char *name;         /**< e.g. "n_paired", "mean_change", "transition:FROM->TO" */
