@@ -627,3 +627,36 @@ Test(catalogue, an_interrupted_run_leaves_nothing)
     cr_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
     cr_assert_eq(count_entries(dir), 1, "only the fifo remains");
 }
+
+/* ---- Progress: on a terminal only. ---- */
+
+Test(cli, progress_on_a_terminal_and_not_otherwise)
+{
+    char *rows = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&rows, &size);
+    fputs(HDR, f);
+    for (int i = 0; i < 120000; i++)
+        fprintf(f, "P%d,t,1,2,3,4,5,4,3\n", i);
+    fclose(f);
+    char *batch = test_file("big.csv", rows, -1), *dir = temp_dir(), *out = in_dir(dir, "s.csv");
+    /* Not a terminal: no progress. */
+    struct result r = RUN("score", "-o", out, batch);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_null(strstr(r.err, "line 100000"), "%s", r.err);
+    if (system("command -v script >/dev/null 2>&1") != 0) {
+        cr_log_warn("script(1) is not installed: the terminal case is not checked");
+        return;
+    }
+    /* A terminal (script gives the command one): progress lines, then the summary. */
+    char *command;
+    cr_assert_geq(asprintf(&command, "script -qec '%s score -o %s %s' /dev/null > %s/tty.txt 2>&1",
+                           getenv("PROMSCORE_BIN"), out, batch, dir), 0);
+    cr_assert_eq(system(command), 0);
+    char *tty = in_dir(dir, "tty.txt");
+    char *seen = slurp(tty);
+    cr_assert(strstr(seen, "\rpromscore: "), "%s", seen);
+    cr_assert(strstr(seen, ": line 50001..."), "every 100,000 scores: two per row, after the header");
+    cr_assert(strstr(seen, "120000 rows read, 120000 scored"));
+    unlink(tty);
+}

@@ -30,6 +30,20 @@ int cli_exit_status(ps_error_t error);
 /* Prints "promscore: " and the message to stderr. */
 void cli_error(const char *format, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * Progress for long runs: when 'enabled', every 100,000 calls rewrites one
+ * stderr line with the file and line reached; cli_progress_done clears it.
+ * Enabled only when stderr is a terminal and --quiet was not given.
+ */
+typedef struct cli_progress {
+    int enabled;
+    unsigned long calls;
+} cli_progress_t;
+
+void cli_progress_init(cli_progress_t *progress, int quiet);
+void cli_progress(cli_progress_t *progress, const char *file, unsigned long line);
+void cli_progress_done(cli_progress_t *progress);
+
 /* Prints a refused row or answer to stderr as FILE:LINE[:COLUMN]: [column NAME, value "V": ]reason. */
 void cli_print_reject(const ps_reject_t *reject);
 

@@ -49,12 +49,14 @@ struct run {
     ps_cohort_t *cohort;
     ps_error_t error;       /* from ps_cohort_add */
     int quiet;
+    cli_progress_t progress;
     unsigned long refused;
 };
 
 static int add_score(const ps_score_t *score, void *user)
 {
     struct run *run = user;
+    cli_progress(&run->progress, score->file, score->line);
     run->error = ps_cohort_add(run->cohort, score);
     return run->error != PS_OK;
 }
@@ -495,6 +497,7 @@ int cmd_report(int argc, char **argv)
             goto done;
         }
     }
+    cli_progress_init(&run.progress, run.quiet);
     cohort_options.by = (const char *const *)by.items;
     cohort_options.n_by = by.n;
     cohort_options.timepoints = (const char *const *)timepoints.items;
@@ -517,6 +520,7 @@ int cmd_report(int argc, char **argv)
                                       add_score, &run);
     if (err == PS_ERROR_ABORTED)
         err = run.error;
+    cli_progress_done(&run.progress);
     if (!err)
         err = ps_cohort_report(run.cohort, &disclosure, &report);
     if (err) {

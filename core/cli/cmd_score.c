@@ -47,6 +47,7 @@ struct run {
     output_t rejects;
     int rejects_to_file;
     int quiet;
+    cli_progress_t progress;
     size_t n_keep;
     unsigned long refused;   /* rows rejected + answers refused + scores not ok */
 };
@@ -67,6 +68,7 @@ static int on_batch_start(const ps_batch_start_t *start, void *user)
 static int on_score(const ps_score_t *s, void *user)
 {
     struct run *run = user;
+    cli_progress(&run->progress, s->file, s->line);
     output_t *o = &run->scored;
     csv_text(o, s->participant_id);
     csv_comma(o);
@@ -121,6 +123,7 @@ static int on_reject(const ps_reject_t *r, void *user)
 static int on_batch_end(const ps_batch_summary_t *s, void *user)
 {
     struct run *run = user;
+    cli_progress_done(&run->progress);
     if (!run->quiet)
         fprintf(stderr,
                 "promscore: %s: %lu rows read, %lu scored, %lu rejected; %lu scores ok, %lu "
@@ -239,6 +242,7 @@ int cmd_score(int argc, char **argv)
         goto done;
     }
     options.instruments = instruments;
+    cli_progress_init(&run.progress, run.quiet);
     options.keep = (const char *const *)keep.items;
     options.n_keep = run.n_keep = keep.n;
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "output.h"
@@ -77,6 +78,25 @@ static void print_diagnostic(const ps_diagnostic_t *d, void *user)
         fputs(": ", stderr);
     }
     fprintf(stderr, "%s\n", d->message);
+}
+
+void cli_progress_init(cli_progress_t *progress, int quiet)
+{
+    progress->enabled = !quiet && isatty(STDERR_FILENO);
+    progress->calls = 0;
+}
+
+void cli_progress(cli_progress_t *progress, const char *file, unsigned long line)
+{
+    if (progress->enabled && ++progress->calls % 100000 == 0)
+        fprintf(stderr, "\rpromscore: %s: line %lu...", file, line);
+}
+
+void cli_progress_done(cli_progress_t *progress)
+{
+    if (progress->enabled && progress->calls >= 100000)
+        fputs("\r\033[K", stderr);
+    progress->calls = 0;
 }
 
 void cli_print_reject(const ps_reject_t *r)

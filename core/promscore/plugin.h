@@ -88,9 +88,12 @@ typedef struct ps_plugin {
     size_t n_methods;
 } ps_plugin_t;
 
+/** Marks the entry point exported when a plugin is built with -fvisibility=hidden. */
+#define PS_PLUGIN_EXPORT __attribute__((visibility("default")))
+
 /** The one symbol a plugin exports. */
 #define PS_PLUGIN_ENTRY_POINT "promscore_plugin"
-const ps_plugin_t *promscore_plugin(void);
+PS_PLUGIN_EXPORT const ps_plugin_t *promscore_plugin(void);
 
 /* What a method may ask of the scale it scores. */
 

@@ -1,0 +1,41 @@
+#!/bin/sh
+# make installcheck: the installed promscore, with no PROMSCORE_* variable set,
+# finds its plugins, definitions and schemas; and a plugin built out of tree
+# against the installed headers with pkg-config installs into plugindir and
+# scores a batch. Run with: installcheck.sh BINDIR LIBDIR SRCDIR
+set -eu
+bindir=$1 libdir=$2 srcdir=$3
+unset PROMSCORE_PLUGIN_PATH PROMSCORE_INSTRUMENT_PATH PROMSCORE_SCHEMA_DIR
+promscore="$bindir/promscore"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fail() { echo "installcheck: $*" >&2; exit 1; }
+
+"$promscore" --version
+"$promscore" instruments > "$work/instruments"
+for id in wemwbs swemwbs ons4 pam domains goals; do
+    grep -q "^$id " "$work/instruments" || fail "installed instruments lack $id"
+done
+status=0
+"$promscore" score -q -o "$work/scored.csv" "$srcdir/docs/examples/baseline.csv" || status=$?
+[ "$status" -eq 1 ] || fail "scoring the example batch: exit $status, expected 1"
+grep -q '^CH0102,baseline,wemwbs,total,38,' "$work/scored.csv" || fail "unexpected scores"
+"$promscore" report -o "$work/report.txt" "$work/scored.csv" || fail "report"
+echo "installcheck: the installed promscore scores and reports with no environment set"
+
+# The out-of-tree example plugin, against the installed headers and library.
+export PKG_CONFIG_PATH="$libdir/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
+plugindir=$(pkg-config --variable=plugindir promscore)
+instrumentdir=$(pkg-config --variable=instrumentdir promscore)
+cp "$srcdir/docs/examples/plugin/spread.c" "$srcdir/docs/examples/plugin/spread.xml" \
+    "$srcdir/docs/examples/plugin/Makefile" "$work/"
+make -s -C "$work"
+make -s -C "$work" install
+trap 'make -s -C "$work" uninstall; rm -rf "$work"' EXIT
+printf 'participant_id,timepoint,spread_1,spread_2,spread_3\nP1,t0,1,5,3\n' > "$work/spread.csv"
+LD_LIBRARY_PATH="$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
+    "$promscore" score -q -i spread -o "$work/spread-scored.csv" "$work/spread.csv" ||
+    fail "scoring with the out-of-tree plugin"
+grep -q '^P1,t0,spread,spread,4,,3,ok$' "$work/spread-scored.csv" ||
+    fail "out-of-tree plugin scored $(cat "$work/spread-scored.csv")"
+echo "installcheck: an out-of-tree plugin built with pkg-config installs into $plugindir and scores"
