@@ -1,6 +1,8 @@
 /* Fuzzes the calibration loader: any bytes as a licensee's calibration table. */
 #include "fuzz.h"
 
+#include <promscore/plugin.h>
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     /* The long-lived context keeps the plugins loaded (see fuzz_definition.c). */
