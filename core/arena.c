@@ -70,7 +70,7 @@ char *ps_arena_strdup(ps_arena_t *arena, const char *text)
     return copy ? memcpy(copy, text, n) : NULL;
 }
 
-int ps_grow(void **array, size_t *capacity, size_t need, size_t unit)
+int ps_grow_to(void **array, size_t *capacity, size_t need, size_t unit)
 {
     if (need <= *capacity)
         return 0;

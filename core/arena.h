@@ -17,6 +17,12 @@ char *ps_arena_strdup(ps_arena_t *arena, const char *text);
 
 /* Grows *array (of 'unit'-byte elements, *capacity of them) by doubling until it holds
  * 'need'. Returns 0, or -1 when out of memory or on overflow, leaving it as it was. */
-int ps_grow(void **array, size_t *capacity, size_t need, size_t unit);
+int ps_grow_to(void **array, size_t *capacity, size_t need, size_t unit);
+
+/* ps_grow_to when the array is too small: the check stays inline on hot paths. */
+static inline int ps_grow(void **array, size_t *capacity, size_t need, size_t unit)
+{
+    return need <= *capacity ? 0 : ps_grow_to(array, capacity, need, unit);
+}
 
 #endif

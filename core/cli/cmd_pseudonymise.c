@@ -65,14 +65,8 @@ static int write_reject(const ps_reject_t *r, void *user)
         cli_print_reject(r);
         return 0;
     }
-    output_t *o = &run->rejects;
-    csv_text(o, r->file);
-    csv_comma(o);
-    csv_unsigned(o, r->line);
-    output_puts(o, ",,,,");
-    csv_text(o, r->reason);
-    csv_end_row(o);
-    return o->error != 0;
+    csv_reject(&run->rejects, r); /* the library leaves the identifier out of it */
+    return run->rejects.error != 0;
 }
 
 int cmd_pseudonymise(int argc, char **argv)
@@ -156,7 +150,7 @@ int cmd_pseudonymise(int argc, char **argv)
     }
     if (rejects) {
         run.has_rejects = 1;
-        output_puts(&run.rejects, "file,line,participant_id,column,value,reason\n");
+        csv_rejects_header(&run.rejects);
     }
     ps_pseudonymise_handlers_t handlers = {write_row, write_reject, &run};
     err = ps_pseudonymise_file(context, input, column, kind, key, key_length, &handlers,

@@ -104,20 +104,8 @@ static int on_reject(const ps_reject_t *r, void *user)
         cli_print_reject(r);
         return 0;
     }
-    output_t *o = &run->rejects;
-    csv_text(o, r->file);
-    csv_comma(o);
-    csv_unsigned(o, r->line);
-    csv_comma(o);
-    csv_text(o, r->participant_id);
-    csv_comma(o);
-    csv_text(o, r->column_name);
-    csv_comma(o);
-    csv_text(o, r->value);
-    csv_comma(o);
-    csv_text(o, r->reason);
-    csv_end_row(o);
-    return o->error != 0;
+    csv_reject(&run->rejects, r);
+    return run->rejects.error != 0;
 }
 
 static int on_batch_end(const ps_batch_summary_t *s, void *user)
@@ -267,8 +255,7 @@ int cmd_score(int argc, char **argv)
             goto done;
         }
         run.rejects_to_file = 1;
-        static const char header[] = "file,line,participant_id,column,value,reason\n";
-        output_write(&run.rejects, header, sizeof header - 1);
+        csv_rejects_header(&run.rejects);
     }
     for (int i = optind; i < argc && !err; i++)
         err = ps_scorer_score_file(scorer, argv[i]);

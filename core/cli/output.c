@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <promscore/promscore.h>
+
 #include "output.h"
 
 /*
@@ -273,4 +275,25 @@ int output_parse_mode(const char *text, unsigned *mode)
         return -1;
     *mode = (unsigned)m;
     return 0;
+}
+
+void csv_rejects_header(output_t *out)
+{
+    output_puts(out, "file,line,participant_id,column,value,reason\n");
+}
+
+void csv_reject(output_t *out, const ps_reject_t *r)
+{
+    csv_text(out, r->file);
+    csv_comma(out);
+    csv_unsigned(out, r->line);
+    csv_comma(out);
+    csv_text(out, r->participant_id);
+    csv_comma(out);
+    csv_text(out, r->column_name);
+    csv_comma(out);
+    csv_text(out, r->value);
+    csv_comma(out);
+    csv_text(out, r->reason);
+    csv_end_row(out);
 }

@@ -40,6 +40,10 @@ void csv_identifier(output_t *out, const char *id);
 void csv_fixed(output_t *out, double value, int decimals);
 void csv_unsigned(output_t *out, unsigned long value);
 void csv_comma(output_t *out);
+/* The header and one row of a rejects file: file,line,participant_id,column,value,reason. */
+void csv_rejects_header(output_t *out);
+struct ps_reject;
+void csv_reject(output_t *out, const struct ps_reject *reject);
 void csv_end_row(output_t *out);
 
 #endif

@@ -62,8 +62,9 @@ static double answered_sum(const ps_scale_t *scale, const ps_response_t *respons
                            size_t *answered)
 {
     double sum = 0;
+    const size_t n = ps_scale_item_count(scale);
     *answered = 0;
-    for (size_t i = 0; i < ps_scale_item_count(scale); i++)
+    for (size_t i = 0; i < n; i++)
         if (responses[i].answer == PS_ANSWER_GIVEN) {
             sum += responses[i].value;
             ++*answered;
