@@ -36,6 +36,14 @@ ps_error_t ps_cohort_new(ps_context_t *context, const ps_cohort_options_t *optio
             goto nomem;
     }
     c->fixed_order = options->n_timepoints > 0;
+    for (size_t b = 0; b < options->n_by; b++)
+        if (ps_context_is_free_text(context, options->by[b])) {
+            ps_cohort_free(c);
+            return ps_diagnose(context, PS_ERROR_USAGE, NULL, 0, 0,
+                               "column '%s' is free text (personal data): it is never a "
+                               "report's group",
+                               options->by[b]);
+        }
     for (size_t b = 0; b < c->n_by; b++)
         if (!(c->by[b] = strdup(options->by[b])) || !(c->group_values[b] = ps_names_new()))
             goto nomem;

@@ -134,6 +134,8 @@ static ps_error_t read_responses(struct reader *r, xmlNodePtr node, struct ps_re
     for (xmlNodePtr x = node->children; x; x = x->next)
         if (is(x, "range"))
             return set->id ? read_range(r, x, set) : PS_ERROR_NOMEM;
+        else if (is(x, "free-text"))
+            return set->id ? (set->is_free_text = 1, PS_OK) : PS_ERROR_NOMEM;
     set->n_options = count(node, "option");
     set->options = ps_arena_array(r->arena, set->n_options, sizeof *set->options);
     if (!set->id || !set->options)
@@ -264,6 +266,8 @@ static ps_error_t read_scale_items(struct reader *r, xmlNodePtr node, struct ps_
         for (size_t j = 0; j < scale->n_items; j++)
             if (scale->items[j] == k)
                 return fail(r, node, "scale '%s' lists item '%s' twice", scale->id, id);
+        if (in->items[k].responses->is_free_text)
+            return fail(r, node, "scale '%s' lists item '%s', which is free text", scale->id, id);
         scale->items[scale->n_items++] = k;
     }
     return PS_OK;
@@ -664,6 +668,8 @@ const char *ps_item_label(const ps_item_t *item) { return item->label; }
 
 int ps_item_value_range(const ps_item_t *item, double *min, double *max)
 {
+    if (item->responses->is_free_text)
+        return 0;
     if (item->responses->is_range) {
         *min = item->responses->range_min;
         *max = item->responses->range_max;
@@ -766,5 +772,16 @@ int ps_scale_calibrate(const ps_scale_t *s, unsigned answered, double raw, doubl
         *score = table->scores[(size_t)at];
         return 1;
     }
+    return 0;
+}
+
+int ps_context_is_free_text(const ps_context_t *c, const char *column)
+{
+    for (size_t i = 0; i < c->n_instruments; i++)
+        for (size_t k = 0; k < c->instruments[i]->n_items; k++) {
+            const struct ps_item *item = &c->instruments[i]->items[k];
+            if (item->responses->is_free_text && names_column(item, column))
+                return 1;
+        }
     return 0;
 }

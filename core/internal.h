@@ -23,6 +23,7 @@ struct ps_response_set {
     const char *id;
     struct ps_option *options;
     size_t n_options;
+    int is_free_text;       /* personal text: never scored, never a report's group */
     /* Or, without options, a number written in the cell: */
     int is_range;
     double range_min, range_max;

@@ -717,8 +717,8 @@ static void read_answers(ps_scorer_t *s, const ps_csv_record_t *rec, const struc
     for (size_t i = 0; i < in->n_items; i++) {
         size_t field = p->item_field[i];
         ps_response_t *r = &responses[i];
-        if (field == NO_FIELD) { /* an optional column this batch lacks */
-            r->answer = PS_ANSWER_MISSING;
+        if (field == NO_FIELD || in->items[i].responses->is_free_text) {
+            r->answer = PS_ANSWER_MISSING; /* an absent optional column, or text not scored */
             continue;
         }
         struct refused_cell *refused = &s->refused[s->n_refused];

@@ -660,3 +660,45 @@ Test(cli, progress_on_a_terminal_and_not_otherwise)
     cr_assert(strstr(seen, "120000 rows read, 120000 scored"));
     unlink(tty);
 }
+
+/* ---- Free text: carried in row-level output, never in a report. ---- */
+
+Test(cli_goals, goal_wording_is_kept_in_rows_and_refused_as_a_group)
+{
+    char *batch = test_file("goals.csv",
+                            "participant_id,timepoint,goal1_rating,goal1_text\n"
+                            "G1,baseline,2,\"Walk to the shops, with my daughter\"\n"
+                            "G1,followup,6,\"Walk to the shops, with my daughter\"\n", -1);
+    char *dir = temp_dir(), *scored = in_dir(dir, "s.csv");
+    struct result r = RUN("score", "-q", "--keep", "goal1_text", "-o", scored, batch);
+    cr_assert_leq(r.status, 1, "%s", r.err);
+    cr_assert(strstr(slurp(scored), "\nG1,baseline,goals,goal1,2,,1,ok,\"Walk to the shops, with my daughter\"\n"),
+              "%s", slurp(scored));
+    r = RUN("report", "--by", "goal1_text", scored);
+    cr_assert_eq(r.status, 2);
+    cr_assert(strstr(r.err, "column 'goal1_text' is free text"), "%s", r.err);
+    r = RUN("report", "--no-suppress", scored);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_null(strstr(r.out, "shops"), "the wording never reaches a report");
+}
+
+/* ---- The plugin template works as shipped. ---- */
+
+Test(cli_template_plugin, the_template_definition_scores_with_its_plugin)
+{
+    char *def;
+    cr_assert_geq(asprintf(&def, "%s/plugins/template/template.xml", getenv("PROMSCORE_SOURCE_DIR")), 0);
+    struct result r = RUN("validate", def);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    char *env;
+    cr_assert_geq(asprintf(&env, "PROMSCORE_INSTRUMENT_PATH=%s/plugins/template", getenv("PROMSCORE_SOURCE_DIR")), 0);
+    char *batch = test_file("t.csv", "participant_id,timepoint,template_1,template_2\nT1,t0,1,3\nT2,t0,Agree,\n", -1);
+    char *dir = temp_dir(), *scored = in_dir(dir, "s.csv");
+    r = run_with((const char *const[]){env, NULL},
+                 (const char *const[]){"score", "-q", "-o", scored, batch, NULL});
+    cr_assert_eq(r.status, 1, "T2's total is incomplete: %s", r.err);
+    char *s = slurp(scored);
+    cr_assert(strstr(s, "\nT1,t0,template,highest,3,,2,ok\n"), "%s", s);
+    cr_assert(strstr(s, "\nT2,t0,template,highest,3,,1,ok\n"), "%s", s);
+    cr_assert(strstr(s, "\nT2,t0,template,total,,,1,incomplete\n"), "%s", s);
+}

@@ -103,6 +103,9 @@ ps_error_t ps_context_load_instrument(ps_context_t *context, const char *file,
 
 size_t ps_context_instrument_count(const ps_context_t *context);
 const ps_instrument_t *ps_context_instrument(const ps_context_t *context, size_t index);
+/** Nonzero when a loaded definition declares 'column' free text (personal data). */
+int ps_context_is_free_text(const ps_context_t *context, const char *column);
+
 /** The instrument with this id, or NULL. */
 const ps_instrument_t *ps_context_find_instrument(const ps_context_t *context, const char *id);
 
