@@ -366,13 +366,21 @@ static ps_error_t add_planned(ps_scorer_t *s, const struct ps_instrument *in, si
         free(collected);
         return PS_ERROR_NOMEM;
     }
-    /* A scale is scored when one of its columns is present (or its source scale is). */
+    /*
+     * A scale with a required item is always scored; one whose items are all optional
+     * only when its first item's column is in the batch (a goal's rating, the first
+     * attainment column); one scored from another scale when that one is.
+     */
     for (size_t k = 0; k < in->n_scales; k++) {
         const struct ps_scale *scale = &in->scales[k];
-        if (scale->of)
+        if (scale->of) {
             collected[k] = collected[scale->of - in->scales];
+            continue;
+        }
         for (size_t j = 0; j < scale->n_items && !collected[k]; j++)
-            collected[k] = fields[scale->items[j]] != NO_FIELD;
+            collected[k] = !in->items[scale->items[j]].optional;
+        if (!collected[k])
+            collected[k] = fields[scale->items[0]] != NO_FIELD;
     }
     struct planned *p = &s->planned[s->n_planned++];
     p->instrument = in;

@@ -444,3 +444,17 @@ Test(goals, pooled_goals_achieved_and_by_category)
     ps_cohort_free(cohort);
     ps_context_free(context);
 }
+
+Test(goals, per_goal_change_in_row_level_output)
+{
+    /* A booklet that records each goal's first rating beside its latest gives the change
+     * in the row itself; a batch without that column has no change rows. */
+    struct capture c = {0};
+    const char *csv = "participant_id,timepoint,goal1_first_rating,goal1_rating,goal2_rating\n"
+                      "P1,t0,2,7,4\n";
+    cr_assert_eq(test_score_text(&c, csv, NULL), PS_OK);
+    cr_assert_eq(score_of(&c, "P1", "goals.goal1_change")->value, 5);
+    cr_assert_null(test_find(&c, "P1", "t0", "goals.goal2_change"));
+    cr_assert_null(test_find(&c, "P1", "t0", "goals.gas"), "no attainment columns: no T-score rows");
+    cr_assert_eq(c.summary.scores_not_ok, 0);
+}

@@ -1,6 +1,6 @@
 /*
  * The generic plugin for simple scales: sums, means and counts of items, one
- * item's value, and the band of another scale's score. Everything else
+ * item's value, the difference of two, and the band of another scale's score. Everything else
  * (lookup tables such as the SWEMWBS conversion, bands, missing-item rules)
  * is data in the definition, applied by the core: WEMWBS, SWEMWBS, ONS4 and the
  * seven-domain outcomes need no code of their own, and other plugins' scales
@@ -160,6 +160,28 @@ static ps_result_t item_score(const ps_scale_t *scale, const ps_response_t *resp
                                                   : not_scored("incomplete");
 }
 
+static int difference_check(const ps_scale_t *scale, char *why, size_t size)
+{
+    double lo1, hi1, lo2, hi2;
+    if (needs_items(scale, why, size))
+        return -1;
+    if (ps_scale_item_count(scale) != 2 ||
+        !ps_item_value_range(ps_scale_item(scale, 0), &lo1, &hi1) ||
+        !ps_item_value_range(ps_scale_item(scale, 1), &lo2, &hi2)) {
+        snprintf(why, size, "method 'difference' takes two scored items: from, then to");
+        return -1;
+    }
+    return check_range(scale, lo2 - hi1, hi2 - lo1, why, size);
+}
+
+static ps_result_t difference_score(const ps_scale_t *scale, const ps_response_t *responses)
+{
+    (void)scale;
+    if (responses[0].answer != PS_ANSWER_GIVEN || responses[1].answer != PS_ANSWER_GIVEN)
+        return not_scored("incomplete");
+    return scored(responses[1].value - responses[0].value);
+}
+
 static int band_check(const ps_scale_t *scale, char *why, size_t size)
 {
     const ps_scale_t *of = ps_scale_of(scale);
@@ -188,6 +210,8 @@ static const ps_method_t methods[] = {
     {"count", "number of items answered (not counting 'not applicable')", count_check,
      count_score},
     {"item", "the value of a single item", item_check, item_score},
+    {"difference", "the second item minus the first (a change recorded in one row)",
+     difference_check, difference_score},
     {"band", "the band number (1, 2, ...) of another scale's score", band_check, band_score},
 };
 
@@ -195,7 +219,7 @@ static const ps_plugin_t plugin = {
     PS_PLUGIN_ABI_MAJOR,
     PS_PLUGIN_ABI_MINOR,
     "scale",
-    "simple scales: sums, means and counts of items, single items, bands of another scale",
+    "simple scales: sums, means, counts, single items, differences, bands of another scale",
     methods,
     sizeof methods / sizeof methods[0],
 };
