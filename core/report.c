@@ -418,16 +418,33 @@ static const struct ps_scale_scores *scores_for(const ps_cohort_t *c, const stru
     return NULL;
 }
 
-static double score_at(const ps_cohort_t *c, const struct ps_scale *scale, size_t t, size_t p)
+/* A scale's score at baseline (t = 0), a later timepoint, or the last follow-up (END). */
+static double score_at(const ps_cohort_t *c, const struct ps_scale_scores *s, size_t t, size_t p)
 {
-    const struct ps_scale_scores *s = scale ? scores_for(c, scale) : NULL;
-    return s ? (t == 0 ? value_at(s->columns, s->n_columns, 0, p) : follow_up(c, s, t, p)) : NAN;
+    if (!s)
+        return NAN;
+    return t == 0 ? value_at(s->columns, s->n_columns, 0, p) : follow_up(c, s, t, p);
+}
+
+/* A pool's scores, found once before its loops: per member, its rating, attainment and category. */
+struct pool_scores {
+    const struct ps_scale_scores *member[100], *attainment[100], *category[100];
+};
+
+static void find_pool_scores(const ps_cohort_t *c, const struct ps_pool *pool,
+                             struct pool_scores *out)
+{
+    for (size_t k = 0; k < pool->n_members; k++) {
+        out->member[k] = scores_for(c, pool->members[k]);
+        out->attainment[k] = pool->attainment ? scores_for(c, pool->attainment[k]) : NULL;
+        out->category[k] = pool->category ? scores_for(c, pool->category[k]) : NULL;
+    }
 }
 
 /* The pooled figures of the units that pass 'keep' (a category number, or 0 for all). */
-static int pool_figures(const ps_cohort_t *c, const struct ps_pool *pool, size_t t, size_t by,
-                        uint32_t group, int keep, const char *prefix, struct block *b,
-                        size_t *i_units)
+static int pool_figures(const ps_cohort_t *c, const struct ps_pool *pool,
+                        const struct pool_scores *ps, size_t t, size_t by, uint32_t group,
+                        int keep, const char *prefix, struct block *b, size_t *i_units)
 {
     ps_report_t *r = b->report;
     size_t n_participants = ps_names_count(c->participants), units = 0;
@@ -443,11 +460,11 @@ static int pool_figures(const ps_cohort_t *c, const struct ps_pool *pool, size_t
             continue;
         for (size_t k = 0; k < pool->n_members; k++) {
             const struct ps_scale *m = pool->members[k];
-            double pre = score_at(c, m, 0, p), post = score_at(c, m, t, p);
+            double pre = score_at(c, ps->member[k], 0, p), post = score_at(c, ps->member[k], t, p);
             if (isnan(pre) || isnan(post))
                 continue;
             if (keep) {
-                double category = score_at(c, pool->category[k], 0, p);
+                double category = score_at(c, ps->category[k], 0, p);
                 if (isnan(category) || ps_scale_band_number(pool->category[k], category) != keep)
                     continue;
             }
@@ -456,8 +473,8 @@ static int pool_figures(const ps_cohort_t *c, const struct ps_pool *pool, size_t
             up += has_meaningful && gain >= m->meaningful - slack;
             down += has_meaningful && gain <= -m->meaningful + slack;
             if (pool->attainment) {
-                double a_b = score_at(c, pool->attainment[k], 0, p);
-                double a_f = score_at(c, pool->attainment[k], t, p);
+                double a_b = score_at(c, ps->attainment[k], 0, p);
+                double a_f = score_at(c, ps->attainment[k], t, p);
                 att_b += !isnan(a_b);
                 ach_b += !isnan(a_b) && a_b >= 0;
                 att_f += !isnan(a_f);
@@ -498,8 +515,10 @@ static int compute_pool(const ps_cohort_t *c, const struct ps_pool *pool, size_t
                         uint32_t group, struct work *w, struct block *b)
 {
     ps_report_t *r = b->report;
+    struct pool_scores ps;
+    find_pool_scores(c, pool, &ps);
     size_t i_units;
-    if (pool_figures(c, pool, t, by, group, 0, "", b, &i_units))
+    if (pool_figures(c, pool, &ps, t, by, group, 0, "", b, &i_units))
         return -1;
     /* Each member's change, and its rank: 1 for the greatest improvement. */
     double change[100];
@@ -511,7 +530,7 @@ static int compute_pool(const ps_cohort_t *c, const struct ps_pool *pool, size_t
         for (size_t p = 0; p < n_participants; p++) {
             if (by != ALL && c->groups[p * c->n_by + by] != group)
                 continue;
-            double pre = score_at(c, m, 0, p), post = score_at(c, m, t, p);
+            double pre = score_at(c, ps.member[k], 0, p), post = score_at(c, ps.member[k], t, p);
             if (!isnan(pre) && !isnan(post))
                 w->change[n++] = (m->lower_is_better ? -1 : 1) * (post - pre);
         }
@@ -537,7 +556,7 @@ static int compute_pool(const ps_cohort_t *c, const struct ps_pool *pool, size_t
             const char *prefix = format(r, "category:%s:", category->bands[band].label);
             size_t i_category;
             if (!prefix ||
-                pool_figures(c, pool, t, by, group, (int)band + 1, prefix, b, &i_category))
+                pool_figures(c, pool, &ps, t, by, group, (int)band + 1, prefix, b, &i_category))
                 return -1;
         }
     }
