@@ -3,6 +3,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "arena.h"
 
@@ -88,4 +90,21 @@ int ps_grow_to(void **array, size_t *capacity, size_t need, size_t unit)
     *array = grown;
     *capacity = n;
     return 0;
+}
+
+void ps_advise_huge(void *array, size_t size)
+{
+#ifdef MADV_HUGEPAGE
+    /* Whole pages around the array: advising all of a mapping leaves it one mapping,
+     * which realloc can still grow without copying. */
+    enum { HUGE = 2u << 20 };
+    const uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    uintptr_t start = (uintptr_t)array & ~(page - 1);
+    uintptr_t end = ((uintptr_t)array + size + page - 1) & ~(page - 1);
+    if (size >= HUGE)
+        madvise((void *)start, end - start, MADV_HUGEPAGE);
+#else
+    (void)array;
+    (void)size;
+#endif
 }

@@ -25,4 +25,11 @@ static inline int ps_grow(void **array, size_t *capacity, size_t need, size_t un
     return need <= *capacity ? 0 : ps_grow_to(array, capacity, need, unit);
 }
 
+/*
+ * Asks the kernel to back a large array with huge pages where it can: a table
+ * touched at random then costs a few hundred page faults rather than thousands.
+ * Only advice; does nothing where unsupported.
+ */
+void ps_advise_huge(void *array, size_t size);
+
 #endif

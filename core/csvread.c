@@ -1,13 +1,22 @@
 /*
- * CSV reading on top of libcsv. libcsv reports neither lines nor columns, so
- * input is fed to it one physical line at a time: every callback then knows
- * the line it fires on.
+ * CSV reading on top of libcsv, parsed ahead on a second thread.
+ *
+ * libcsv reports neither lines nor columns, so input is fed to it one
+ * physical line at a time: every callback then knows the line it fires on.
+ *
+ * The parsing thread fills blocks of whole records and hands them over in
+ * order; the caller's thread takes them and runs the record function. Only
+ * the caller's thread touches the context: a parse that fails leaves its
+ * diagnostic in the last block, reported after the records before it, as one
+ * thread would.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -17,20 +26,62 @@
 #include "csvread.h"
 #include "limits.h"
 
-struct reader {
-    const ps_context_t *context;
-    const char *file;
-    ps_csv_record_fn fn;
-    void *user;
-    ps_error_t error;           /* set by a callback: stop feeding */
-    unsigned long line;         /* line being fed */
-    unsigned long record_line;  /* line the current record started on */
-    char *text;                 /* current record's fields, each NUL-terminated */
-    size_t text_used, text_size;
-    size_t *offsets, *lengths;
-    char **fields;
-    size_t n_fields, fields_size;
+enum {
+    N_BLOCKS = 4,                 /* in flight between the threads */
+    BLOCK_TEXT = 256 * 1024,      /* a block is handed over past this much text... */
+    BLOCK_RECORDS = 4096,         /* ...or this many records */
+    READ_SIZE = 1 << 16,
 };
+
+/* One record in a block: its fields are offsets[first], ..., offsets[first + n - 1]. */
+struct block_record {
+    size_t first, n;
+    unsigned long line;
+};
+
+/* Why reading stopped early, reported by the caller's thread. */
+struct failure {
+    ps_error_t error;             /* PS_OK: the input ended normally */
+    unsigned long line;
+    char message[256];            /* empty when there is nothing to report (out of memory) */
+};
+
+struct block {
+    char *text;                   /* every field, each NUL-terminated */
+    size_t text_used, text_size;
+    size_t *offsets, *lengths;    /* per field */
+    size_t n_fields, fields_size;
+    struct block_record *records;
+    size_t n_records, records_size;
+    int last;                     /* no block follows; 'failure' says why */
+    struct failure failure;
+};
+
+struct reader {
+    const char *file;
+    int fd;
+
+    /* The parsing thread's own while it runs. */
+    struct csv_parser parser;
+    char *buffer;                 /* read from the file; lines from 'pos' not yet fed */
+    size_t pos, len;
+    int first_read, last_was_cr;
+    unsigned long line;           /* line being fed */
+    unsigned long record_line;    /* line the current record started on */
+    size_t record_fields;         /* fields of the current record so far */
+    size_t record_bytes;
+    struct failure failure;       /* set by a callback: stop feeding */
+    struct block *filling;
+
+    /* Shared, under 'lock'. */
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    struct block blocks[N_BLOCKS];
+    size_t next_fill, next_take, n_full;
+    int stop;                     /* the caller wants no more */
+};
+
+typedef struct reader reader_t;
 
 /* libcsv grows a field buffer through this; refusing makes the parse fail with CSV_ENOMEM. */
 static void *capped_realloc(void *p, size_t size)
@@ -47,97 +98,159 @@ static unsigned long line_breaks(const char *s, size_t n)
     return breaks;
 }
 
-static int grow_fields(struct reader *r)
+static void fail(reader_t *r, ps_error_t error, unsigned long line, const char *format, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void fail(reader_t *r, ps_error_t error, unsigned long line, const char *format, ...)
 {
-    size_t n = r->fields_size ? r->fields_size * 2 : 16;
-    size_t *offsets = realloc(r->offsets, n * sizeof *offsets);
+    if (r->failure.error)
+        return;
+    r->failure.error = error;
+    r->failure.line = line;
+    va_list ap;
+    va_start(ap, format);
+    vsnprintf(r->failure.message, sizeof r->failure.message, format, ap);
+    va_end(ap);
+}
+
+static void out_of_memory(reader_t *r)
+{
+    if (!r->failure.error)
+        r->failure = (struct failure){.error = PS_ERROR_NOMEM};
+}
+
+static void empty(struct block *b)
+{
+    b->text_used = b->n_fields = b->n_records = 0;
+}
+
+/* ---- Handing blocks over. ---- */
+
+/* The parsing thread's next empty block, or NULL when the caller has stopped. */
+static struct block *take_empty(reader_t *r)
+{
+    pthread_mutex_lock(&r->lock);
+    while (r->n_full == N_BLOCKS && !r->stop)
+        pthread_cond_wait(&r->changed, &r->lock);
+    struct block *b = r->stop ? NULL : &r->blocks[r->next_fill];
+    pthread_mutex_unlock(&r->lock);
+    if (b)
+        empty(b);
+    return b;
+}
+
+/* Hands the block being filled to the caller. Returns 0, or -1 when the caller has stopped. */
+static int hand_over(reader_t *r, int last)
+{
+    r->filling->last = last;
+    r->filling->failure = r->failure;
+    pthread_mutex_lock(&r->lock);
+    r->next_fill = (r->next_fill + 1) % N_BLOCKS;
+    r->n_full++;
+    pthread_cond_broadcast(&r->changed);
+    pthread_mutex_unlock(&r->lock);
+    if (last)
+        return 0;
+    return (r->filling = take_empty(r)) ? 0 : -1;
+}
+
+/* ---- Parsing: libcsv callbacks append to the block being filled. ---- */
+
+static int grow_fields(struct block *b)
+{
+    size_t n = b->fields_size ? b->fields_size * 2 : 1024;
+    size_t *offsets = realloc(b->offsets, n * sizeof *offsets);
     if (offsets)
-        r->offsets = offsets;
-    size_t *lengths = realloc(r->lengths, n * sizeof *lengths);
+        b->offsets = offsets;
+    size_t *lengths = realloc(b->lengths, n * sizeof *lengths);
     if (lengths)
-        r->lengths = lengths;
-    char **fields = realloc(r->fields, n * sizeof *fields);
-    if (fields)
-        r->fields = fields;
-    if (!offsets || !lengths || !fields)
+        b->lengths = lengths;
+    if (!offsets || !lengths)
         return -1;
-    r->fields_size = n;
+    b->fields_size = n;
     return 0;
 }
 
 static void on_field(void *data, size_t len, void *user)
 {
-    struct reader *r = user;
-    if (r->error)
+    reader_t *r = user;
+    struct block *b = r->filling;
+    if (r->failure.error)
         return;
-    if (r->n_fields == 0)
+    if (r->record_fields == 0) {
         r->record_line = r->line - line_breaks(data, len);
-    if (r->n_fields >= PS_MAX_COLUMNS) {
-        r->error = ps_diagnose(r->context, PS_ERROR_LIMIT, r->file, r->record_line, 0,
-                               "more than %u fields in a row", PS_MAX_COLUMNS);
+        r->record_bytes = 0;
+    }
+    if (r->record_fields >= PS_MAX_COLUMNS) {
+        fail(r, PS_ERROR_LIMIT, r->record_line, "more than %u fields in a row", PS_MAX_COLUMNS);
         return;
     }
-    if (r->text_used + len + 1 > PS_MAX_RECORD_BYTES) {
-        r->error = ps_diagnose(r->context, PS_ERROR_LIMIT, r->file, r->record_line, 0,
-                               "row longer than %u bytes", PS_MAX_RECORD_BYTES);
+    if (r->record_bytes + len + 1 > PS_MAX_RECORD_BYTES) {
+        fail(r, PS_ERROR_LIMIT, r->record_line, "row longer than %u bytes", PS_MAX_RECORD_BYTES);
         return;
     }
-    if (ps_grow((void **)&r->text, &r->text_size, r->text_used + len + 1, 1) ||
-        (r->n_fields == r->fields_size && grow_fields(r))) {
-        r->error = PS_ERROR_NOMEM;
+    if (ps_grow((void **)&b->text, &b->text_size, b->text_used + len + 1, 1) ||
+        (b->n_fields == b->fields_size && grow_fields(b) != 0)) {
+        out_of_memory(r);
         return;
     }
-    if (len)
-        memcpy(r->text + r->text_used, data, len);
-    r->text[r->text_used + len] = '\0';
-    r->offsets[r->n_fields] = r->text_used;
-    r->lengths[r->n_fields] = len;
-    r->text_used += len + 1;
-    r->n_fields++;
+    memcpy(b->text + b->text_used, data, len);
+    b->text[b->text_used + len] = '\0';
+    b->offsets[b->n_fields] = b->text_used;
+    b->lengths[b->n_fields] = len;
+    b->text_used += len + 1;
+    b->n_fields++;
+    r->record_fields++;
+    r->record_bytes += len + 1;
 }
 
 static void on_record(int terminator, void *user)
 {
-    struct reader *r = user;
+    reader_t *r = user;
+    struct block *b = r->filling;
     (void)terminator;
-    if (r->error)
+    if (r->failure.error)
         return;
-    if (r->n_fields == 0)
+    if (r->record_fields == 0)
         r->record_line = r->line;
-    for (size_t i = 0; i < r->n_fields; i++)
-        r->fields[i] = r->text + r->offsets[i];
-    ps_csv_record_t record = {r->fields, r->lengths, r->n_fields, r->record_line};
-    r->error = r->fn(&record, r->user);
-    r->n_fields = 0;
-    r->text_used = 0;
+    if (ps_grow((void **)&b->records, &b->records_size, b->n_records + 1, sizeof *b->records)) {
+        out_of_memory(r);
+        return;
+    }
+    b->records[b->n_records++] =
+        (struct block_record){b->n_fields - r->record_fields, r->record_fields, r->record_line};
+    r->record_fields = 0;
+    if ((b->text_used >= BLOCK_TEXT || b->n_records >= BLOCK_RECORDS) && hand_over(r, 0) != 0)
+        r->failure.error = PS_ERROR_ABORTED; /* the caller stopped: nobody reads this */
 }
 
-static ps_error_t parse_failure(struct reader *r, struct csv_parser *p, int at_end)
+static void parse_failure(reader_t *r, int at_end)
 {
-    int e = csv_error(p);
+    int e = csv_error(&r->parser);
     if (e == CSV_ENOMEM || e == CSV_ETOOBIG)
-        return ps_diagnose(r->context, PS_ERROR_LIMIT, r->file, r->line, 0,
-                           "a field is longer than %u bytes (an unclosed quote?)",
-                           PS_MAX_FIELD_BYTES);
-    if (at_end)
-        return ps_diagnose(r->context, PS_ERROR_BATCH, r->file, r->line, 0,
-                           "end of file inside a quoted field: a quote opened on or after "
-                           "line %lu is never closed",
-                           r->n_fields ? r->record_line : r->line);
-    return ps_diagnose(r->context, PS_ERROR_BATCH, r->file, r->line, 0,
-                       "malformed quoting: a quote inside an unquoted field, or text after a "
-                       "closing quote (%s)",
-                       csv_strerror(e));
+        fail(r, PS_ERROR_LIMIT, r->line, "a field is longer than %u bytes (an unclosed quote?)",
+             PS_MAX_FIELD_BYTES);
+    else if (at_end)
+        fail(r, PS_ERROR_BATCH, r->line,
+             "end of file inside a quoted field: a quote opened on or after line %lu is never "
+             "closed",
+             r->record_fields ? r->record_line : r->line);
+    else
+        fail(r, PS_ERROR_BATCH, r->line,
+             "malformed quoting: a quote inside an unquoted field, or text after a closing "
+             "quote (%s)",
+             csv_strerror(e));
 }
 
-/* Feeds one buffer, a physical line at a time. */
-static ps_error_t feed(struct reader *r, struct csv_parser *p, const char *buf, size_t n,
-                       int *last_was_cr)
+/* Feeds what is buffered to libcsv, a physical line at a time. */
+static void feed(reader_t *r)
 {
+    const char *buf = r->buffer;
+    const size_t n = r->len;
     /* Without a CR in the buffer, lines end at LF only and memchr finds them. */
-    const int has_cr = memchr(buf, '\r', n) != NULL;
-    size_t start = 0;
-    while (start < n && !r->error) {
+    const int has_cr = memchr(buf + r->pos, '\r', n - r->pos) != NULL;
+    size_t start = r->pos;
+    while (start < n && !r->failure.error) {
         size_t end = start;
         if (has_cr) {
             while (end < n && buf[end] != '\n' && buf[end] != '\r')
@@ -148,19 +261,154 @@ static ps_error_t feed(struct reader *r, struct csv_parser *p, const char *buf, 
         }
         int terminated = end < n;
         size_t len = end - start + (terminated ? 1 : 0);
-        if (csv_parse(p, buf + start, len, on_field, on_record, r) != len && !r->error)
-            return parse_failure(r, p, 0);
+        if (csv_parse(&r->parser, buf + start, len, on_field, on_record, r) != len &&
+            !r->failure.error) {
+            parse_failure(r, 0);
+            break;
+        }
         if (terminated) {
             char t = buf[end];
-            if (t == '\r' || !*last_was_cr)
+            if (t == '\r' || !r->last_was_cr)
                 r->line++;
-            *last_was_cr = t == '\r';
+            r->last_was_cr = t == '\r';
         } else if (len) {
-            *last_was_cr = 0;
+            r->last_was_cr = 0;
         }
         start = end + (terminated ? 1 : 0);
     }
-    return r->error;
+    r->pos = start;
+}
+
+/*
+ * read(2) is the one place the caller may cancel the parsing thread: a batch
+ * on a terminal or a pipe can wait there for ever after the caller has stopped.
+ */
+static ssize_t cancellable_read(reader_t *r)
+{
+    pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, NULL);
+    ssize_t n = read(r->fd, r->buffer, READ_SIZE);
+    pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
+    return n;
+}
+
+/* Reads and feeds until the input ends or a failure. */
+static void run(reader_t *r)
+{
+    while (!r->failure.error) {
+        if (r->pos < r->len) {
+            feed(r);
+            continue;
+        }
+        /*
+         * Whole records go to the caller before a read that may wait (a pipe, a
+         * terminal); a record still being read keeps its block until it is whole.
+         */
+        if (r->filling->n_records && r->record_fields == 0 && hand_over(r, 0) != 0) {
+            r->failure.error = PS_ERROR_ABORTED;
+            break;
+        }
+        ssize_t n = cancellable_read(r);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            fail(r, PS_ERROR_READ, r->line, "cannot read: %s", strerror(errno));
+            break;
+        }
+        if (n == 0) {
+            if (csv_fini(&r->parser, on_field, on_record, r) != 0 && !r->failure.error)
+                parse_failure(r, 1);
+            break;
+        }
+        r->pos = 0;
+        r->len = (size_t)n;
+        if (r->first_read && n >= 3 && memcmp(r->buffer, "\xEF\xBB\xBF", 3) == 0)
+            r->pos = 3;
+        r->first_read = 0;
+    }
+}
+
+static void *parse(void *user)
+{
+    reader_t *r = user;
+    pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
+    if (!(r->filling = take_empty(r)))
+        return NULL;
+    run(r);
+    if (r->failure.error != PS_ERROR_ABORTED)
+        hand_over(r, 1);
+    return NULL;
+}
+
+/* ---- The caller's thread. ---- */
+
+static struct block *take_full(reader_t *r)
+{
+    pthread_mutex_lock(&r->lock);
+    while (r->n_full == 0)
+        pthread_cond_wait(&r->changed, &r->lock);
+    struct block *b = &r->blocks[r->next_take];
+    pthread_mutex_unlock(&r->lock);
+    return b;
+}
+
+static void give_back(reader_t *r)
+{
+    pthread_mutex_lock(&r->lock);
+    r->next_take = (r->next_take + 1) % N_BLOCKS;
+    r->n_full--;
+    pthread_cond_broadcast(&r->changed);
+    pthread_mutex_unlock(&r->lock);
+}
+
+/* Runs 'fn' on every record in the block; a diagnostic for a failure that ends it. */
+static ps_error_t deliver(const ps_context_t *context, const char *file, const struct block *b,
+                          char ***fields, size_t *fields_size, ps_csv_record_fn fn, void *user)
+{
+    for (size_t i = 0; i < b->n_records; i++) {
+        const struct block_record *rec = &b->records[i];
+        if (ps_grow((void **)fields, fields_size, rec->n ? rec->n : 1, sizeof **fields))
+            return PS_ERROR_NOMEM;
+        for (size_t f = 0; f < rec->n; f++)
+            (*fields)[f] = b->text + b->offsets[rec->first + f];
+        ps_csv_record_t record = {*fields, b->lengths + rec->first, rec->n, rec->line};
+        ps_error_t err = fn(&record, user);
+        if (err)
+            return err;
+    }
+    const struct failure *f = &b->failure;
+    if (b->last && f->error && f->message[0])
+        return ps_diagnose(context, f->error, file, f->line, 0, "%s", f->message);
+    return b->last ? f->error : PS_OK;
+}
+
+/* Reads with a parsing thread already set up in 'r'. */
+static ps_error_t read_records(const ps_context_t *context, reader_t *r, ps_csv_record_fn fn,
+                               void *user)
+{
+    pthread_t parser;
+    int started = pthread_create(&parser, NULL, parse, r);
+    if (started != 0)
+        return ps_diagnose(context, PS_ERROR_INTERNAL, r->file, 0, 0,
+                           "cannot start the parsing thread: %s", strerror(started));
+    char **fields = NULL;
+    size_t fields_size = 0;
+    ps_error_t err = PS_OK;
+    for (int last = 0; !err && !last;) {
+        const struct block *b = take_full(r);
+        err = deliver(context, r->file, b, &fields, &fields_size, fn, user);
+        last = b->last;
+        give_back(r);
+    }
+    if (err) {
+        pthread_mutex_lock(&r->lock);
+        r->stop = 1;
+        pthread_cond_broadcast(&r->changed);
+        pthread_mutex_unlock(&r->lock);
+        pthread_cancel(parser);
+    }
+    pthread_join(parser, NULL);
+    free(fields);
+    return err;
 }
 
 ps_error_t ps_csv_read(const ps_context_t *context, const char *file, ps_csv_record_fn fn,
@@ -170,48 +418,34 @@ ps_error_t ps_csv_read(const ps_context_t *context, const char *file, ps_csv_rec
     if (fd < 0)
         return ps_diagnose(context, PS_ERROR_READ, file, 0, 0, "cannot open: %s",
                            strerror(errno));
-    struct csv_parser p;
-    enum { CHUNK = 1 << 16 };
-    char *buf = malloc(CHUNK);
-    if (!buf || csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
-        free(buf);
-        if (fd != STDIN_FILENO)
-            close(fd);
-        return PS_ERROR_NOMEM;
-    }
-    csv_set_realloc_func(&p, capped_realloc);
-    struct reader r = {.context = context, .file = file, .fn = fn, .user = user, .line = 1};
-    int first = 1, last_was_cr = 0;
-    ps_error_t err = PS_OK;
-    for (;;) {
-        ssize_t n = read(fd, buf, CHUNK);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            err = ps_diagnose(context, PS_ERROR_READ, file, r.line, 0, "cannot read: %s",
-                              strerror(errno));
-            break;
+    ps_error_t err = PS_ERROR_NOMEM;
+    reader_t *r = calloc(1, sizeof *r);
+    if (!r || !(r->buffer = malloc(READ_SIZE)) ||
+        csv_init(&r->parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
+        goto done;
+    csv_set_realloc_func(&r->parser, capped_realloc);
+    r->file = file;
+    r->fd = fd;
+    r->line = 1;
+    r->first_read = 1;
+    pthread_mutex_init(&r->lock, NULL);
+    pthread_cond_init(&r->changed, NULL);
+    err = read_records(context, r, fn, user);
+    pthread_cond_destroy(&r->changed);
+    pthread_mutex_destroy(&r->lock);
+    csv_free(&r->parser);
+done:
+    if (r) {
+        for (size_t i = 0; i < N_BLOCKS; i++) {
+            free(r->blocks[i].text);
+            free(r->blocks[i].offsets);
+            free(r->blocks[i].lengths);
+            free(r->blocks[i].records);
         }
-        if (n == 0)
-            break;
-        const char *data = buf;
-        if (first && n >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
-            data += 3, n -= 3;
-        first = 0;
-        if ((err = feed(&r, &p, data, (size_t)n, &last_was_cr)))
-            break;
+        free(r->buffer);
     }
-    if (!err && csv_fini(&p, on_field, on_record, &r) != 0)
-        err = r.error ? r.error : parse_failure(&r, &p, 1);
-    if (!err)
-        err = r.error;
-    csv_free(&p);
+    free(r);
     if (fd != STDIN_FILENO)
         close(fd);
-    free(buf);
-    free(r.text);
-    free(r.offsets);
-    free(r.lengths);
-    free(r.fields);
     return err;
 }

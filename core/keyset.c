@@ -116,12 +116,19 @@ static int rehash(ps_keyset_t *set)
     struct slot *slots = calloc(n, sizeof *slots);
     if (!slots)
         return -1;
-    for (size_t k = 0; k < set->n_records; k++) {
-        uint32_t h = set->records[k].hash;
-        size_t i = h & (n - 1);
+    ps_advise_huge(slots, n * sizeof *slots);
+    /*
+     * In the old table's order, each slot lands at or just after twice its old
+     * home, so the new table is written almost sequentially rather than at random.
+     */
+    for (size_t k = 0; k < set->n_slots; k++) {
+        struct slot old = set->slots[k];
+        if (!old.record)
+            continue;
+        size_t i = old.hash & (n - 1);
         while (slots[i].record)
             i = (i + 1) & (n - 1);
-        slots[i] = (struct slot){(uint32_t)k + 1, h};
+        slots[i] = old;
     }
     free(set->slots);
     set->slots = slots;
@@ -149,6 +156,7 @@ static int store_id(ps_keyset_t *set, const ps_key_t *key, uint32_t *offset)
         char *pool = realloc(set->pool, size);
         if (!pool)
             return -1;
+        ps_advise_huge(pool, size);
         set->pool = pool;
         set->pool_size = size;
     }
@@ -172,6 +180,7 @@ int ps_keyset_add(ps_keyset_t *set, ps_key_t *key, ps_key_origin_t origin)
         struct record *records = realloc(set->records, size * sizeof *records);
         if (!records)
             return -1;
+        ps_advise_huge(records, size * sizeof *records);
         set->records = records;
         set->records_size = size;
     }

@@ -590,6 +590,24 @@ Test(catalogue, outputs)
     cr_assert(strstr(r.err, "/dev/full: cannot write: No space left on device"), "%s", r.err);
     r = RUN("score", "-o", "/nonexistent/s.csv", batch);
     cr_assert_eq(r.status, 3);
+
+    /* Past the first output buffer a writer thread writes: its failure is reported the same. */
+    enum { ROWS = 8000 };
+    char *text = malloc(sizeof HDR + ROWS * 32);
+    size_t used = (size_t)sprintf(text, "%s", HDR);
+    for (int i = 0; i < ROWS; i++)
+        used += (size_t)sprintf(text + used, "P%d,t,1,2,3,4,5,%d,1\n", i, 1 + i % 5);
+    char *large = test_file("large.csv", text, (long)used);
+    r = RUN("score", "-o", "/dev/full", large);
+    cr_assert_eq(r.status, 3, "%s", r.err);
+    cr_assert(strstr(r.err, "/dev/full: cannot write: No space left on device"), "%s", r.err);
+    char *large_dir = temp_dir(), *large_out = in_dir(large_dir, "s.csv");
+    cr_assert_eq(RUN("score", "-q", "-o", large_out, large).status, 0);
+    char *scored = slurp(large_out);
+    cr_assert_eq(count_lines(scored), 1 + 2 * ROWS);
+    cr_assert(strstr(scored, "\nP7999,t,swemwbs,raw,21,,7,ok\nP7999,t,swemwbs,metric,19.25,"),
+              "the last row, scored and written in order");
+    free(text);
     r = RUN("score", "-o", batch, batch);
     cr_assert_eq(r.status, 2);
     char *dir = temp_dir(), *out = in_dir(dir, "s.csv");

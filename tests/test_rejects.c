@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <criterion/criterion.h>
 
@@ -249,6 +250,93 @@ Test(batches, header_only_scores_nothing)
     cr_assert_eq(test_score_text(&c, HEADER, NULL), PS_OK);
     cr_assert_eq(c.summary.rows_read, 0);
     cr_assert_eq(c.n_scores, 0);
+}
+
+/* ---- Batches longer than the reader's blocks (it parses ahead on a second thread). ---- */
+
+/* 'rows' good SWEMWBS rows after HEADER, then 'tail'. */
+static char *long_batch(size_t rows, const char *tail)
+{
+    size_t size = strlen(HEADER) + rows * 32 + strlen(tail) + 1, used = 0;
+    char *csv = malloc(size);
+    cr_assert_not_null(csv);
+    used += (size_t)snprintf(csv, size, "%s", HEADER);
+    for (size_t i = 0; i < rows; i++)
+        used += (size_t)snprintf(csv + used, size - used, "P%zu,t0,%zu,2,3,4,5,1,2\n", i,
+                                 1 + i % 5);
+    snprintf(csv + used, size - used, "%s", tail);
+    return csv;
+}
+
+struct counted {
+    unsigned long scores, stop_after;
+    unsigned long last_line;
+    double metric_sum;
+};
+
+static int count_score(const ps_score_t *score, void *user)
+{
+    struct counted *n = user;
+    n->scores++;
+    n->last_line = score->line;
+    if (strcmp(ps_scale_id(score->scale), "metric") == 0)
+        n->metric_sum += score->value;
+    return n->stop_after && n->scores == n->stop_after;
+}
+
+static ps_error_t score_counted(const char *file, struct counted *n, struct capture *c)
+{
+    ps_context_t *context = test_context(c);
+    ps_scorer_t *scorer;
+    ps_score_options_t o = {0};
+    ps_score_handlers_t h = {.score = count_score, .user = n};
+    cr_assert_eq(ps_scorer_new(context, &o, &h, &scorer), PS_OK);
+    ps_error_t err = ps_scorer_score_file(scorer, file);
+    ps_scorer_free(scorer);
+    ps_context_free(context);
+    return err;
+}
+
+Test(long_batches, every_row_in_order_then_a_late_quoting_error_with_its_line)
+{
+    const size_t rows = 30000; /* several of the reader's blocks */
+    struct counted n = {0};
+    struct capture c = {0};
+    char *file = test_file("long.csv", long_batch(rows, "P-last,t0,1\"x,1,1,1,1,1,1\n"), -1);
+    cr_assert_eq(score_counted(file, &n, &c), PS_ERROR_BATCH);
+    cr_assert_eq(n.scores, 2 * rows, "every row before the error is scored");
+    cr_assert_eq(n.last_line, rows + 1);
+    /* Raw sums cycle 18, 19, ... 22: metric 17.43, 17.98, 18.59, 19.25, 19.98 (the table). */
+    cr_assert_float_eq(n.metric_sum, rows / 5 * (17.43 + 17.98 + 18.59 + 19.25 + 19.98), 1e-3);
+    cr_assert_eq(c.n_diagnostics, 1);
+    cr_assert_eq(c.diagnostics[0].line, rows + 2);
+    cr_assert(strstr(c.diagnostics[0].message, "malformed quoting"), "%s", c.diagnostics[0].message);
+}
+
+Test(long_batches, a_handler_that_stops_stops_the_reading)
+{
+    struct counted n = {.stop_after = 7};
+    struct capture c = {0};
+    char *file = test_file("long.csv", long_batch(50000, ""), -1);
+    cr_assert_eq(score_counted(file, &n, &c), PS_ERROR_ABORTED);
+    cr_assert_eq(n.scores, 7);
+}
+
+Test(long_batches, a_refused_header_does_not_wait_for_a_pipe_to_end, .timeout = 20)
+{
+    int fds[2];
+    cr_assert_eq(pipe(fds), 0);
+    const char header[] = "id,timepoint,swemwbs_1\n"; /* no participant_id column */
+    cr_assert_eq(write(fds[1], header, sizeof header - 1), (ssize_t)(sizeof header - 1));
+    char path[64];
+    snprintf(path, sizeof path, "/dev/fd/%d", fds[0]);
+    struct counted n = {0};
+    struct capture c = {0};
+    /* The write end stays open: the parsing thread waits in read(2) until it is cancelled. */
+    cr_assert_eq(score_counted(path, &n, &c), PS_ERROR_BATCH);
+    cr_assert(strstr(c.diagnostics[0].message, "no participant id column"));
+    close(fds[1]);
+    close(fds[0]);
 }
 
 /* ---- Encodings and line endings. ---- */

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,9 +61,8 @@ void output_catch_signals(void)
 
 int output_open(output_t *out, const char *path, unsigned mode)
 {
-    memset(out, 0, offsetof(output_t, buffer));
-    out->fd = -1;
-    if (!(out->path = strdup(path)))
+    *out = (output_t){.fd = -1};
+    if (!(out->path = strdup(path)) || !(out->buffer = malloc(OUTPUT_BUFFER)))
         return -1;
     if (strcmp(path, "-") == 0) {
         out->fd = STDOUT_FILENO;
@@ -96,17 +96,137 @@ int output_open(output_t *out, const char *path, unsigned mode)
     return 0;
 }
 
-static void flush(output_t *out)
+static int write_all(int fd, const char *data, size_t length)
 {
     size_t done = 0;
-    while (done < out->used && !out->error) {
-        ssize_t n = write(out->fd, out->buffer + done, out->used - done);
+    while (done < length) {
+        ssize_t n = write(fd, data + done, length - done);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
-            out->error = n < 0 ? errno : EIO;
+            return n < 0 ? errno : EIO;
+        done += (size_t)n;
+    }
+    return 0;
+}
+
+/* ---- The writer thread. ---- */
+
+struct writer {
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    int fd;
+    int sync_as_written;    /* a temporary file, synced before its rename anyway */
+    off_t written;
+    char *spare;            /* the buffer neither being filled nor written, or NULL */
+    char *data;             /* handed over to be written; NULL when the writer is idle */
+    size_t length;
+    int error;              /* errno of a failed write */
+    int finish;             /* no more buffers will come */
+};
+
+static void *write_buffers(void *user)
+{
+    struct writer *w = user;
+    pthread_mutex_lock(&w->lock);
+    for (;;) {
+        while (!w->data && !w->finish)
+            pthread_cond_wait(&w->changed, &w->lock);
+        if (!w->data)
+            break;
+        char *data = w->data;
+        size_t length = w->length;
+        int failed = w->error;
+        pthread_mutex_unlock(&w->lock);
+        int error = failed ? 0 : write_all(w->fd, data, length);
+#ifdef SYNC_FILE_RANGE_WRITE
+        if (!failed && !error && w->sync_as_written)
+            sync_file_range(w->fd, w->written, (off_t)length, SYNC_FILE_RANGE_WRITE);
+#endif
+        w->written += (off_t)length;
+        pthread_mutex_lock(&w->lock);
+        if (error && !w->error)
+            w->error = error;
+        w->spare = data;
+        w->data = NULL;
+        pthread_cond_broadcast(&w->changed);
+    }
+    pthread_mutex_unlock(&w->lock);
+    return NULL;
+}
+
+/* Starts a writer with a second buffer. NULL when it cannot: the caller writes itself. */
+static struct writer *start_writer(const output_t *out)
+{
+    struct writer *w = calloc(1, sizeof *w);
+    if (!w || !(w->spare = malloc(OUTPUT_BUFFER))) {
+        free(w);
+        return NULL;
+    }
+    w->fd = out->fd;
+    w->sync_as_written = out->temporary != NULL;
+    pthread_mutex_init(&w->lock, NULL);
+    pthread_cond_init(&w->changed, NULL);
+    if (pthread_create(&w->thread, NULL, write_buffers, w) != 0) {
+        pthread_cond_destroy(&w->changed);
+        pthread_mutex_destroy(&w->lock);
+        free(w->spare);
+        free(w);
+        return NULL;
+    }
+    return w;
+}
+
+/* Hands the filled buffer to the writer and takes the spare one, once it is free. */
+static void hand_over(output_t *out)
+{
+    struct writer *w = out->writer;
+    pthread_mutex_lock(&w->lock);
+    while (!w->spare)
+        pthread_cond_wait(&w->changed, &w->lock);
+    if (w->error && !out->error)
+        out->error = w->error;
+    w->data = out->buffer;
+    w->length = out->used;
+    out->buffer = w->spare;
+    w->spare = NULL;
+    pthread_cond_broadcast(&w->changed);
+    pthread_mutex_unlock(&w->lock);
+}
+
+/* Ends the writer once it has written all it was given, or at once when discarding. */
+static void stop_writer(output_t *out, int discard)
+{
+    struct writer *w = out->writer;
+    if (!w)
+        return;
+    pthread_mutex_lock(&w->lock);
+    if (discard && !w->error)
+        w->error = ECANCELED; /* write nothing more */
+    w->finish = 1;
+    pthread_cond_broadcast(&w->changed);
+    pthread_mutex_unlock(&w->lock);
+    pthread_join(w->thread, NULL);
+    if (w->error && !out->error && !discard)
+        out->error = w->error;
+    pthread_cond_destroy(&w->changed);
+    pthread_mutex_destroy(&w->lock);
+    free(w->spare);
+    free(w);
+    out->writer = NULL;
+}
+
+/* Passes the buffer on: to the writer thread for a large output, else straight to the file. */
+static void flush(output_t *out, int more_to_come)
+{
+    if (out->used && !out->error) {
+        if (!out->writer && more_to_come)
+            out->writer = start_writer(out);
+        if (out->writer)
+            hand_over(out);
         else
-            done += (size_t)n;
+            out->error = write_all(out->fd, out->buffer, out->used);
     }
     out->used = 0;
 }
@@ -114,9 +234,9 @@ static void flush(output_t *out)
 void output_write(output_t *out, const char *data, size_t length)
 {
     while (length && !out->error) {
-        if (out->used == sizeof out->buffer)
-            flush(out);
-        size_t n = sizeof out->buffer - out->used;
+        if (out->used == OUTPUT_BUFFER)
+            flush(out, 1);
+        size_t n = OUTPUT_BUFFER - out->used;
         n = n < length ? n : length;
         memcpy(out->buffer + out->used, data, n);
         out->used += n;
@@ -132,7 +252,8 @@ void output_puts(output_t *out, const char *text)
 
 int output_commit(output_t *out)
 {
-    flush(out);
+    flush(out, 0);
+    stop_writer(out, 0);
     if (!out->temporary) {
         if (out->fd > STDERR_FILENO && close(out->fd) != 0 && !out->error)
             out->error = errno;
@@ -158,6 +279,9 @@ int output_commit(output_t *out)
 
 void output_discard(output_t *out)
 {
+    stop_writer(out, 1);
+    free(out->buffer);
+    out->buffer = NULL;
     if (!out->temporary && out->fd > STDERR_FILENO)
         close(out->fd);
     if (out->temporary) {

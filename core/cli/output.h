@@ -2,19 +2,26 @@
  * Output files written atomically: a temporary file beside the target,
  * renamed over it only when everything was written. Until then a failed run
  * leaves nothing behind. CSV cells are written here too.
+ *
+ * Once an output fills its first buffer, a writer thread takes each full
+ * buffer while the next one fills, and starts the disk writing them back so
+ * that the sync before the rename has little left to do.
  */
 #ifndef PROMSCORE_OUTPUT_H
 #define PROMSCORE_OUTPUT_H
 
 #include <stddef.h>
 
+enum { OUTPUT_BUFFER = 1 << 18 };
+
 typedef struct output {
     char *path;        /* the target; "-" for standard output */
     char *temporary;   /* NULL for standard output */
     int fd;
     int error;         /* errno of the first failure, 0 while all is well */
+    char *buffer;      /* OUTPUT_BUFFER bytes being filled */
     size_t used;
-    char buffer[1 << 16];
+    struct writer *writer;  /* NULL until the first buffer is full */
 } output_t;
 
 /* Removes the temporary files of unfinished outputs on SIGINT, SIGTERM, SIGHUP, SIGPIPE. */
