@@ -517,6 +517,9 @@ static ps_error_t reject_row(ps_scorer_t *s, unsigned long line, const char *id,
 static const char *clean_field(const ps_csv_record_t *rec, size_t field)
 {
     size_t len = rec->lengths[field];
+    unsigned char only = (unsigned char)rec->fields[field][0];
+    if (len == 1 && only > ' ' && only < 0x80)
+        return rec->fields[field]; /* one printable ASCII character: most answers */
     if (!ps_utf8_valid(rec->fields[field], len))
         return NULL;
     char *text = rec->fields[field] + (ps_trim(rec->fields[field], &len) - rec->fields[field]);

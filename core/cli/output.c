@@ -306,12 +306,57 @@ static int plain_number(const char *s)
     return *end == '\0';
 }
 
+/* A few bytes: copied here, without a call to memcpy, when they fit. */
+static void put_bytes(output_t *out, const char *data, size_t n)
+{
+    if (n > OUTPUT_BUFFER - out->used) {
+        output_write(out, data, n);
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        out->buffer[out->used + i] = data[i];
+    out->used += n;
+}
+
+static void put_byte(output_t *out, char c)
+{
+    put_bytes(out, &c, 1);
+}
+
+/* Bytes that make a cell need quotes. */
+static int needs_quotes(unsigned char c)
+{
+    return c == ',' || c == '"' || c == '\r' || c == '\n';
+}
+
+/*
+ * The common cell, plain text with room in the buffer, copied as it is
+ * checked. Returns 0 when it is not one, having written nothing.
+ */
+static int plain_cell(output_t *out, const char *text)
+{
+    switch (text[0]) {
+    case '=': case '+': case '-': case '@': case '\t': case '\r': case ' ':
+        return 0; /* perhaps a formula, or a leading space: the careful way */
+    }
+    char *to = out->buffer + out->used, *const end = out->buffer + OUTPUT_BUFFER;
+    const char *from = text;
+    while (*from && to < end && !needs_quotes((unsigned char)*from))
+        *to++ = *from++;
+    if (*from || (from > text && from[-1] == ' '))
+        return 0;
+    out->used = (size_t)(to - out->buffer);
+    return 1;
+}
+
 void csv_text(output_t *out, const char *text)
 {
+    if (plain_cell(out, text))
+        return;
     size_t n = 0;
     int special = 0;
     for (; text[n]; n++)
-        special |= text[n] == ',' || text[n] == '"' || text[n] == '\r' || text[n] == '\n';
+        special |= needs_quotes((unsigned char)text[n]);
     int guard = 0;
     switch (text[0]) {
     case '=': case '+': case '-': case '@': case '\t': case '\r':
@@ -339,7 +384,8 @@ void csv_text(output_t *out, const char *text)
 
 void csv_identifier(output_t *out, const char *id)
 {
-    output_write(out, id, strlen(id));
+    if (!plain_cell(out, id))
+        output_write(out, id, strlen(id));
 }
 
 void csv_unsigned(output_t *out, unsigned long value)
@@ -350,7 +396,7 @@ void csv_unsigned(output_t *out, unsigned long value)
         digits[--n] = (char)('0' + value % 10);
         value /= 10;
     } while (value);
-    output_write(out, digits + n, sizeof digits - n);
+    put_bytes(out, digits + n, sizeof digits - n);
 }
 
 /* Fixed-point without printf: scores are written millions of times. */
@@ -365,7 +411,7 @@ void csv_fixed(output_t *out, double value, int decimals)
     }
     long long scaled = llround(value * powers[decimals]);
     if (scaled < 0) {
-        output_write(out, "-", 1);
+        put_byte(out, '-');
         scaled = -scaled;
     }
     unsigned long long whole = (unsigned long long)scaled / (unsigned long long)powers[decimals];
@@ -375,19 +421,19 @@ void csv_fixed(output_t *out, double value, int decimals)
         char digits[8];
         for (int i = decimals - 1; i >= 0; i--, frac /= 10)
             digits[i] = (char)('0' + frac % 10);
-        output_write(out, ".", 1);
-        output_write(out, digits, (size_t)decimals);
+        put_byte(out, '.');
+        put_bytes(out, digits, (size_t)decimals);
     }
 }
 
 void csv_comma(output_t *out)
 {
-    output_write(out, ",", 1);
+    put_byte(out, ',');
 }
 
 void csv_end_row(output_t *out)
 {
-    output_write(out, "\n", 1);
+    put_byte(out, '\n');
 }
 
 int output_parse_mode(const char *text, unsigned *mode)
