@@ -365,18 +365,30 @@ static void give_back(reader_t *r)
     pthread_mutex_unlock(&r->lock);
 }
 
-/* Runs 'fn' on every record in the block; a diagnostic for a failure that ends it. */
+/* What the caller's thread hands each block: its records, pointing into it. */
+struct delivery {
+    ps_csv_record_t *records;
+    size_t records_size;
+    char **fields;
+    size_t fields_size;
+};
+
+/* Runs 'fn' on the block's records; a diagnostic for a failure that ends it. */
 static ps_error_t deliver(const ps_context_t *context, const char *file, const struct block *b,
-                          char ***fields, size_t *fields_size, ps_csv_record_fn fn, void *user)
+                          struct delivery *d, ps_csv_block_fn fn, void *user)
 {
-    for (size_t i = 0; i < b->n_records; i++) {
-        const struct block_record *rec = &b->records[i];
-        if (ps_grow((void **)fields, fields_size, rec->n ? rec->n : 1, sizeof **fields))
+    if (b->n_records) {
+        if (ps_grow((void **)&d->records, &d->records_size, b->n_records, sizeof *d->records) ||
+            ps_grow((void **)&d->fields, &d->fields_size, b->n_fields, sizeof *d->fields))
             return PS_ERROR_NOMEM;
-        for (size_t f = 0; f < rec->n; f++)
-            (*fields)[f] = b->text + b->offsets[rec->first + f];
-        ps_csv_record_t record = {*fields, b->lengths + rec->first, rec->n, rec->line};
-        ps_error_t err = fn(&record, user);
+        for (size_t f = 0; f < b->n_fields; f++)
+            d->fields[f] = b->text + b->offsets[f];
+        for (size_t i = 0; i < b->n_records; i++) {
+            const struct block_record *rec = &b->records[i];
+            d->records[i] = (ps_csv_record_t){d->fields + rec->first, b->lengths + rec->first,
+                                              rec->n, rec->line};
+        }
+        ps_error_t err = fn(d->records, b->n_records, user);
         if (err)
             return err;
     }
@@ -387,7 +399,7 @@ static ps_error_t deliver(const ps_context_t *context, const char *file, const s
 }
 
 /* Reads with a parsing thread already set up in 'r'. */
-static ps_error_t read_records(const ps_context_t *context, reader_t *r, ps_csv_record_fn fn,
+static ps_error_t read_records(const ps_context_t *context, reader_t *r, ps_csv_block_fn fn,
                                void *user)
 {
     pthread_t parser;
@@ -395,12 +407,11 @@ static ps_error_t read_records(const ps_context_t *context, reader_t *r, ps_csv_
     if (started != 0)
         return ps_diagnose(context, PS_ERROR_INTERNAL, r->file, 0, 0,
                            "cannot start the parsing thread: %s", strerror(started));
-    char **fields = NULL;
-    size_t fields_size = 0;
+    struct delivery d = {0};
     ps_error_t err = PS_OK;
     for (int last = 0; !err && !last;) {
         const struct block *b = take_full(r);
-        err = deliver(context, r->file, b, &fields, &fields_size, fn, user);
+        err = deliver(context, r->file, b, &d, fn, user);
         last = b->last;
         give_back(r);
     }
@@ -412,12 +423,13 @@ static ps_error_t read_records(const ps_context_t *context, reader_t *r, ps_csv_
         pthread_cancel(parser);
     }
     pthread_join(parser, NULL);
-    free(fields);
+    free(d.records);
+    free(d.fields);
     return err;
 }
 
-ps_error_t ps_csv_read(const ps_context_t *context, const char *file, ps_csv_record_fn fn,
-                       void *user)
+ps_error_t ps_csv_read_blocks(const ps_context_t *context, const char *file, ps_csv_block_fn fn,
+                              void *user)
 {
     int fd = strcmp(file, "-") == 0 ? STDIN_FILENO : open(file, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
@@ -453,4 +465,28 @@ done:
     if (fd != STDIN_FILENO)
         close(fd);
     return err;
+}
+
+/* ps_csv_read on top of ps_csv_read_blocks. */
+struct one_by_one {
+    ps_csv_record_fn fn;
+    void *user;
+};
+
+static ps_error_t each_record(const ps_csv_record_t *records, size_t n, void *user)
+{
+    const struct one_by_one *o = user;
+    for (size_t i = 0; i < n; i++) {
+        ps_error_t err = o->fn(&records[i], o->user);
+        if (err)
+            return err;
+    }
+    return PS_OK;
+}
+
+ps_error_t ps_csv_read(const ps_context_t *context, const char *file, ps_csv_record_fn fn,
+                       void *user)
+{
+    struct one_by_one o = {fn, user};
+    return ps_csv_read_blocks(context, file, each_record, &o);
 }

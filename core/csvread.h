@@ -15,6 +15,9 @@ typedef struct ps_csv_record {
 /* Returns PS_OK to go on, anything else to stop reading with that error. */
 typedef ps_error_t (*ps_csv_record_fn)(const ps_csv_record_t *record, void *user);
 
+/* Records a block at a time: records[0] to records[n - 1], in order. */
+typedef ps_error_t (*ps_csv_block_fn)(const ps_csv_record_t *records, size_t n, void *user);
+
 /*
  * Reads 'file' ("-" for standard input) record by record. A UTF-8 BOM is
  * skipped; LF, CRLF and CR line endings are accepted. Quoting errors, fields
@@ -23,5 +26,12 @@ typedef ps_error_t (*ps_csv_record_fn)(const ps_csv_record_t *record, void *user
  */
 ps_error_t ps_csv_read(const ps_context_t *context, const char *file, ps_csv_record_fn fn,
                        void *user);
+
+/*
+ * The same, handing over the records parsed so far a block at a time, for a
+ * reader that does better seeing some records ahead (e.g. to prefetch).
+ */
+ps_error_t ps_csv_read_blocks(const ps_context_t *context, const char *file, ps_csv_block_fn fn,
+                              void *user);
 
 #endif

@@ -110,16 +110,16 @@ int ps_keyset_find(const ps_keyset_t *set, ps_key_t *key, ps_key_origin_t *first
     return 1;
 }
 
-static int rehash(ps_keyset_t *set)
+/* Moves the slots to a table of n, a larger power of two. */
+static int resize(ps_keyset_t *set, size_t n)
 {
-    size_t n = set->n_slots * 2;
     struct slot *slots = calloc(n, sizeof *slots);
     if (!slots)
         return -1;
     ps_advise_huge(slots, n * sizeof *slots);
     /*
-     * In the old table's order, each slot lands at or just after twice its old
-     * home, so the new table is written almost sequentially rather than at random.
+     * In the old table's order, each slot lands at or just after a multiple of
+     * its old home, so the new table is written almost sequentially, not at random.
      */
     for (size_t k = 0; k < set->n_slots; k++) {
         struct slot old = set->slots[k];
@@ -169,21 +169,45 @@ static int store_id(ps_keyset_t *set, const ps_key_t *key, uint32_t *offset)
     return 0;
 }
 
+static int grow_records(ps_keyset_t *set, size_t size)
+{
+    struct record *records = realloc(set->records, size * sizeof *records);
+    if (!records)
+        return -1;
+    ps_advise_huge(records, size * sizeof *records);
+    set->records = records;
+    set->records_size = size;
+    return 0;
+}
+
+/* At most 70% of the slots are used. */
+static int crowded(size_t records, size_t slots)
+{
+    return records > slots / 10 * 7;
+}
+
+int ps_keyset_reserve(ps_keyset_t *set, size_t more)
+{
+    if (more >= UINT32_MAX - 1 - set->n_records)
+        return -1;
+    size_t keys = set->n_records + more;
+    size_t n = set->n_slots;
+    while (crowded(keys, n))
+        n *= 2;
+    if (n > set->n_slots && resize(set, n) != 0)
+        return -1;
+    return keys > set->records_size ? grow_records(set, keys) : 0;
+}
+
 int ps_keyset_add(ps_keyset_t *set, ps_key_t *key, ps_key_origin_t origin)
 {
     if (set->n_records >= UINT32_MAX - 1)
         return -1;
-    if ((set->n_records + 1) * 10 > set->n_slots * 7 && rehash(set) != 0)
+    if (crowded(set->n_records + 1, set->n_slots) && resize(set, set->n_slots * 2) != 0)
         return -1;
-    if (set->n_records == set->records_size) {
-        size_t size = set->records_size ? set->records_size * 2 : 1024;
-        struct record *records = realloc(set->records, size * sizeof *records);
-        if (!records)
-            return -1;
-        ps_advise_huge(records, size * sizeof *records);
-        set->records = records;
-        set->records_size = size;
-    }
+    if (set->n_records == set->records_size &&
+        grow_records(set, set->records_size ? set->records_size * 2 : 1024) != 0)
+        return -1;
     uint32_t offset;
     if (store_id(set, key, &offset) != 0)
         return -1;

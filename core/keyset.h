@@ -39,6 +39,12 @@ void ps_keyset_prepare(const ps_keyset_t *set, ps_key_t *key);
 int ps_keyset_find(const ps_keyset_t *set, ps_key_t *key, ps_key_origin_t *first);
 
 /*
+ * Makes room for 'more' keys, so that a batch of about known size is not
+ * rehashed as it grows. Returns 0, or -1 when out of memory or past the limit.
+ */
+int ps_keyset_reserve(ps_keyset_t *set, size_t more);
+
+/*
  * Adds a key that ps_keyset_find just found absent. Returns 0, or -1 when out
  * of memory or past 4 GiB of ids.
  */

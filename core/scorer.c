@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "csvread.h"
 #include "internal.h"
@@ -842,13 +843,71 @@ static ps_error_t score_row(ps_scorer_t *s, const ps_csv_record_t *rec)
     return PS_OK;
 }
 
-static ps_error_t on_record(const ps_csv_record_t *rec, void *user)
+/*
+ * Starts fetching the duplicate-table slots of a row still to come, so that
+ * they are in cache when it is scored. Only a guess from the untrimmed id and
+ * a timepoint already seen: a wrong guess costs a wasted fetch, nothing more.
+ */
+static void fetch_keys_ahead(const ps_scorer_t *s, const ps_csv_record_t *rec)
+{
+    if (rec->n_fields != s->n_fields)
+        return;
+    const char *timepoint = s->timepoint ? s->timepoint : rec->fields[s->timepoint_field];
+    size_t tp = s->last_timepoint;
+    if (!s->n_timepoints || strcmp(s->timepoints[tp], timepoint) != 0)
+        for (tp = 0; tp < s->n_timepoints && strcmp(s->timepoints[tp], timepoint) != 0; tp++)
+            ;
+    if (tp == s->n_timepoints)
+        return;
+    for (size_t p = 0; p < s->n_planned; p++) {
+        ps_key_t key = {.id = rec->fields[s->id_field], .id_length = rec->lengths[s->id_field],
+                        .timepoint = (unsigned)tp, .instrument = s->planned[p].index};
+        ps_keyset_prepare(s->keys, &key);
+    }
+}
+
+enum { KEYS_AHEAD = 8 };  /* rows whose slots are fetched ahead of the one being scored */
+
+/*
+ * Makes room in the duplicate table for the rows a batch file seems to hold,
+ * judged from its size and the length of its first rows, so that the table is
+ * not rebuilt again and again as it grows. Only a hint: a wrong guess costs
+ * memory or a rebuild, nothing else.
+ */
+static void reserve_keys(ps_scorer_t *s, const ps_csv_record_t *rows, size_t n)
+{
+    struct stat st;
+    if (!n || strcmp(s->file, "-") == 0 || stat(s->file, &st) != 0 || !S_ISREG(st.st_mode))
+        return;
+    double bytes = 0;
+    for (size_t i = 0; i < n; i++) {
+        bytes += (double)rows[i].n_fields; /* the commas and the line end */
+        for (size_t f = 0; f < rows[i].n_fields; f++)
+            bytes += (double)rows[i].lengths[f];
+    }
+    double estimate = (double)st.st_size / (bytes / (double)n) * (double)s->n_planned;
+    if (estimate < (double)(UINT32_MAX / 2))
+        ps_keyset_reserve(s->keys, (size_t)estimate);
+}
+
+static ps_error_t on_records(const ps_csv_record_t *records, size_t n, void *user)
 {
     ps_scorer_t *s = user;
-    if (!s->have_header)
-        return read_header(s, rec);
-    s->summary.rows_read++;
-    return score_row(s, rec);
+    for (size_t i = 0; i < n; i++) {
+        ps_error_t err;
+        if (!s->have_header) {
+            if (!(err = read_header(s, &records[i])))
+                reserve_keys(s, records + i + 1, n - i - 1);
+        } else {
+            if (i + KEYS_AHEAD < n)
+                fetch_keys_ahead(s, &records[i + KEYS_AHEAD]);
+            s->summary.rows_read++;
+            err = score_row(s, &records[i]);
+        }
+        if (err)
+            return err;
+    }
+    return PS_OK;
 }
 
 ps_error_t ps_scorer_score_file(ps_scorer_t *s, const char *file)
@@ -861,7 +920,7 @@ ps_error_t ps_scorer_score_file(ps_scorer_t *s, const char *file)
     s->batch = s->n_batches++;
     memset(&s->summary, 0, sizeof s->summary);
     s->summary.file = file;
-    ps_error_t err = ps_csv_read(s->context, file, on_record, s);
+    ps_error_t err = ps_csv_read_blocks(s->context, file, on_records, s);
     if (!err && !s->have_header)
         err = batch_error(s, 0, 0, "empty file: a batch starts with a header row");
     if (!err && s->handlers.batch_end && s->handlers.batch_end(&s->summary, s->handlers.user))

@@ -313,6 +313,28 @@ Test(long_batches, every_row_in_order_then_a_late_quoting_error_with_its_line)
     cr_assert(strstr(c.diagnostics[0].message, "malformed quoting"), "%s", c.diagnostics[0].message);
 }
 
+Test(long_batches, duplicates_found_among_many_rows)
+{
+    /* Room for the rows is made from the file's size: a duplicate is still found anywhere. */
+    const size_t rows = 30000;
+    char *csv = long_batch(rows, "P4,t0,1,1,1,1,1,1,1\nP29999,t0,1,1,1,1,1,1,1\n");
+    struct capture c = {0};
+    ps_context_t *context = test_context(&c);
+    ps_scorer_t *scorer;
+    ps_score_options_t o = {0};
+    ps_score_handlers_t h = {.reject = test_on_reject, .user = &c};
+    cr_assert_eq(ps_scorer_new(context, &o, &h, &scorer), PS_OK);
+    cr_assert_eq(ps_scorer_score_file(scorer, test_file("long.csv", csv, -1)), PS_OK);
+    cr_assert_eq(c.n_rejects, 2);
+    cr_assert_eq(c.rejects[0].line, rows + 2);
+    cr_assert(strstr(c.rejects[0].reason, "'P4' at timepoint 't0' already has swemwbs on line 6"),
+              "%s", c.rejects[0].reason);
+    cr_assert_eq(c.rejects[1].line, rows + 3);
+    cr_assert(strstr(c.rejects[1].reason, "on line 30001"), "%s", c.rejects[1].reason);
+    ps_scorer_free(scorer);
+    ps_context_free(context);
+}
+
 Test(long_batches, a_handler_that_stops_stops_the_reading)
 {
     struct counted n = {.stop_after = 7};
