@@ -4,11 +4,12 @@
  * libcsv reports neither lines nor columns, so input is fed to it one
  * physical line at a time: every callback then knows the line it fires on.
  *
- * The parsing thread fills blocks of whole records and hands them over in
+ * The parsing thread fills blocks of whole records, prepares each record as
+ * it is completed when the caller asks for that, and hands the blocks over in
  * order; the caller's thread takes them and runs the record function. Only
  * the caller's thread touches the context: a parse that fails leaves its
  * diagnostic in the last block, reported after the records before it, as one
- * thread would.
+ * thread would. Blocks are small enough to stay in cache between the threads.
  */
 #include "config.h"
 
@@ -28,15 +29,11 @@
 
 enum {
     N_BLOCKS = 4,                 /* in flight between the threads */
-    BLOCK_TEXT = 256 * 1024,      /* a block is handed over past this much text... */
-    BLOCK_RECORDS = 4096,         /* ...or this many records */
+    BLOCK_TEXT = 64 * 1024,       /* a block is handed over past this much text, */
+    BLOCK_FIELDS = 16 * 1024,     /* this many fields, */
+    BLOCK_RECORDS = 1024,         /* this many records, */
+    BLOCK_NOTES = 64 * 1024,      /* or this many bytes of notes */
     READ_SIZE = 1 << 16,
-};
-
-/* One record in a block: its fields are offsets[first], ..., offsets[first + n - 1]. */
-struct block_record {
-    size_t first, n;
-    unsigned long line;
 };
 
 /* Why reading stopped early, reported by the caller's thread. */
@@ -46,13 +43,20 @@ struct failure {
     char message[256];            /* empty when there is nothing to report (out of memory) */
 };
 
+/*
+ * A block's arrays are allocated at their largest (its limits and one more
+ * record), so nothing in it moves while it fills and records point straight
+ * into it. Pages never written cost no memory.
+ */
 struct block {
     char *text;                   /* every field, each NUL-terminated */
-    size_t text_used, text_size;
-    size_t *offsets, *lengths;    /* per field */
-    size_t n_fields, fields_size;
-    struct block_record *records;
-    size_t n_records, records_size;
+    size_t text_used;
+    char **fields;                /* per field */
+    size_t *lengths;
+    size_t n_fields;
+    ps_csv_record_t *records;
+    size_t n_records;
+    char *notes;                  /* note_size bytes per record, once that is known */
     int last;                     /* no block follows; 'failure' says why */
     struct failure failure;
 };
@@ -72,6 +76,9 @@ struct reader {
     size_t record_bytes;
     struct failure failure;       /* set by a callback: stop feeding */
     struct block *filling;
+    ps_csv_reading_t *reading;
+    int header_pending;           /* the first record is still to come */
+    size_t note_size;             /* the caller's, read once it has handled the header */
 
     /* Shared, under 'lock'. */
     pthread_mutex_t lock;
@@ -156,21 +163,6 @@ static int hand_over(reader_t *r, int last)
 
 /* ---- Parsing: libcsv callbacks append to the block being filled. ---- */
 
-static int grow_fields(struct block *b)
-{
-    size_t n = b->fields_size ? b->fields_size * 2 : 1024;
-    size_t *offsets = realloc(b->offsets, n * sizeof *offsets);
-    if (offsets)
-        b->offsets = offsets;
-    size_t *lengths = realloc(b->lengths, n * sizeof *lengths);
-    if (lengths)
-        b->lengths = lengths;
-    if (!offsets || !lengths)
-        return -1;
-    b->fields_size = n;
-    return 0;
-}
-
 static void on_field(void *data, size_t len, void *user)
 {
     reader_t *r = user;
@@ -189,11 +181,6 @@ static void on_field(void *data, size_t len, void *user)
         fail(r, PS_ERROR_LIMIT, r->record_line, "row longer than %u bytes", PS_MAX_RECORD_BYTES);
         return;
     }
-    if (ps_grow((void **)&b->text, &b->text_size, b->text_used + len + 1, 1) ||
-        (b->n_fields == b->fields_size && grow_fields(b) != 0)) {
-        out_of_memory(r);
-        return;
-    }
     char *to = b->text + b->text_used;
     if (len <= 16) /* most fields: a copy without a call */
         for (size_t i = 0; i < len; i++)
@@ -201,12 +188,24 @@ static void on_field(void *data, size_t len, void *user)
     else
         memcpy(to, data, len);
     b->text[b->text_used + len] = '\0';
-    b->offsets[b->n_fields] = b->text_used;
+    b->fields[b->n_fields] = to;
     b->lengths[b->n_fields] = len;
     b->text_used += len + 1;
     b->n_fields++;
     r->record_fields++;
     r->record_bytes += len + 1;
+}
+
+/* Waits until the caller has handled every block handed over. Returns -1 when it has stopped. */
+static int wait_for_caller(reader_t *r)
+{
+    pthread_mutex_lock(&r->lock);
+    while (r->n_full && !r->stop)
+        pthread_cond_wait(&r->changed, &r->lock);
+    int stopped = r->stop;
+    r->note_size = r->reading->note_size;
+    pthread_mutex_unlock(&r->lock);
+    return stopped ? -1 : 0;
 }
 
 static void on_record(int terminator, void *user)
@@ -218,14 +217,31 @@ static void on_record(int terminator, void *user)
         return;
     if (r->record_fields == 0)
         r->record_line = r->line;
-    if (ps_grow((void **)&b->records, &b->records_size, b->n_records + 1, sizeof *b->records)) {
-        out_of_memory(r);
-        return;
-    }
-    b->records[b->n_records++] =
-        (struct block_record){b->n_fields - r->record_fields, r->record_fields, r->record_line};
+    const size_t first = b->n_fields - r->record_fields;
+    ps_csv_record_t *record = &b->records[b->n_records++];
+    *record = (ps_csv_record_t){b->fields + first, b->lengths + first, r->record_fields,
+                                r->record_line, NULL};
     r->record_fields = 0;
-    if ((b->text_used >= BLOCK_TEXT || b->n_records >= BLOCK_RECORDS) && hand_over(r, 0) != 0)
+    if (r->reading->prepare) {
+        if (r->header_pending) {
+            /* The caller reads the header before any record is prepared. */
+            r->header_pending = 0;
+            if (hand_over(r, 0) != 0 || wait_for_caller(r) != 0)
+                r->failure.error = PS_ERROR_ABORTED;
+            return;
+        }
+        if (r->note_size) {
+            if (!b->notes && !(b->notes = malloc(BLOCK_NOTES + r->note_size))) {
+                out_of_memory(r);
+                return;
+            }
+            record->note = memset(b->notes + (b->n_records - 1) * r->note_size, 0, r->note_size);
+        }
+        r->reading->prepare(record, r->reading->user);
+    }
+    if ((b->text_used >= BLOCK_TEXT || b->n_fields >= BLOCK_FIELDS ||
+         b->n_records >= BLOCK_RECORDS || b->n_records * r->note_size >= BLOCK_NOTES) &&
+        hand_over(r, 0) != 0)
         r->failure.error = PS_ERROR_ABORTED; /* the caller stopped: nobody reads this */
 }
 
@@ -365,33 +381,13 @@ static void give_back(reader_t *r)
     pthread_mutex_unlock(&r->lock);
 }
 
-/* What the caller's thread hands each block: its records, pointing into it. */
-struct delivery {
-    ps_csv_record_t *records;
-    size_t records_size;
-    char **fields;
-    size_t fields_size;
-};
-
 /* Runs 'fn' on the block's records; a diagnostic for a failure that ends it. */
 static ps_error_t deliver(const ps_context_t *context, const char *file, const struct block *b,
-                          struct delivery *d, ps_csv_block_fn fn, void *user)
+                          ps_csv_block_fn fn, void *user)
 {
-    if (b->n_records) {
-        if (ps_grow((void **)&d->records, &d->records_size, b->n_records, sizeof *d->records) ||
-            ps_grow((void **)&d->fields, &d->fields_size, b->n_fields, sizeof *d->fields))
-            return PS_ERROR_NOMEM;
-        for (size_t f = 0; f < b->n_fields; f++)
-            d->fields[f] = b->text + b->offsets[f];
-        for (size_t i = 0; i < b->n_records; i++) {
-            const struct block_record *rec = &b->records[i];
-            d->records[i] = (ps_csv_record_t){d->fields + rec->first, b->lengths + rec->first,
-                                              rec->n, rec->line};
-        }
-        ps_error_t err = fn(d->records, b->n_records, user);
-        if (err)
-            return err;
-    }
+    ps_error_t err = b->n_records ? fn(b->records, b->n_records, user) : PS_OK;
+    if (err)
+        return err;
     const struct failure *f = &b->failure;
     if (b->last && f->error && f->message[0])
         return ps_diagnose(context, f->error, file, f->line, 0, "%s", f->message);
@@ -399,19 +395,17 @@ static ps_error_t deliver(const ps_context_t *context, const char *file, const s
 }
 
 /* Reads with a parsing thread already set up in 'r'. */
-static ps_error_t read_records(const ps_context_t *context, reader_t *r, ps_csv_block_fn fn,
-                               void *user)
+static ps_error_t read_records(const ps_context_t *context, reader_t *r)
 {
     pthread_t parser;
     int started = pthread_create(&parser, NULL, parse, r);
     if (started != 0)
         return ps_diagnose(context, PS_ERROR_INTERNAL, r->file, 0, 0,
                            "cannot start the parsing thread: %s", strerror(started));
-    struct delivery d = {0};
     ps_error_t err = PS_OK;
     for (int last = 0; !err && !last;) {
         const struct block *b = take_full(r);
-        err = deliver(context, r->file, b, &d, fn, user);
+        err = deliver(context, r->file, b, r->reading->records, r->reading->user);
         last = b->last;
         give_back(r);
     }
@@ -423,13 +417,27 @@ static ps_error_t read_records(const ps_context_t *context, reader_t *r, ps_csv_
         pthread_cancel(parser);
     }
     pthread_join(parser, NULL);
-    free(d.records);
-    free(d.fields);
     return err;
 }
 
-ps_error_t ps_csv_read_blocks(const ps_context_t *context, const char *file, ps_csv_block_fn fn,
-                              void *user)
+/* Each block at its largest: see struct block. */
+static int allocate_blocks(reader_t *r)
+{
+    for (size_t i = 0; i < N_BLOCKS; i++) {
+        struct block *b = &r->blocks[i];
+        const size_t fields = BLOCK_FIELDS + PS_MAX_COLUMNS;
+        b->text = malloc(BLOCK_TEXT + PS_MAX_RECORD_BYTES);
+        b->fields = malloc(fields * sizeof *b->fields);
+        b->lengths = malloc(fields * sizeof *b->lengths);
+        b->records = malloc(BLOCK_RECORDS * sizeof *b->records);
+        if (!b->text || !b->fields || !b->lengths || !b->records)
+            return -1;
+    }
+    return 0;
+}
+
+ps_error_t ps_csv_read_prepared(const ps_context_t *context, const char *file,
+                                ps_csv_reading_t *reading)
 {
     int fd = strcmp(file, "-") == 0 ? STDIN_FILENO : open(file, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
@@ -437,7 +445,7 @@ ps_error_t ps_csv_read_blocks(const ps_context_t *context, const char *file, ps_
                            strerror(errno));
     ps_error_t err = PS_ERROR_NOMEM;
     reader_t *r = calloc(1, sizeof *r);
-    if (!r || !(r->buffer = malloc(READ_SIZE)) ||
+    if (!r || !(r->buffer = malloc(READ_SIZE)) || allocate_blocks(r) != 0 ||
         csv_init(&r->parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
         goto done;
     csv_set_realloc_func(&r->parser, capped_realloc);
@@ -445,9 +453,11 @@ ps_error_t ps_csv_read_blocks(const ps_context_t *context, const char *file, ps_
     r->fd = fd;
     r->line = 1;
     r->first_read = 1;
+    r->reading = reading;
+    r->header_pending = 1;
     pthread_mutex_init(&r->lock, NULL);
     pthread_cond_init(&r->changed, NULL);
-    err = read_records(context, r, fn, user);
+    err = read_records(context, r);
     pthread_cond_destroy(&r->changed);
     pthread_mutex_destroy(&r->lock);
     csv_free(&r->parser);
@@ -455,9 +465,10 @@ done:
     if (r) {
         for (size_t i = 0; i < N_BLOCKS; i++) {
             free(r->blocks[i].text);
-            free(r->blocks[i].offsets);
+            free(r->blocks[i].fields);
             free(r->blocks[i].lengths);
             free(r->blocks[i].records);
+            free(r->blocks[i].notes);
         }
         free(r->buffer);
     }
@@ -467,7 +478,7 @@ done:
     return err;
 }
 
-/* ps_csv_read on top of ps_csv_read_blocks. */
+/* ps_csv_read on top of ps_csv_read_prepared. */
 struct one_by_one {
     ps_csv_record_fn fn;
     void *user;
@@ -488,5 +499,6 @@ ps_error_t ps_csv_read(const ps_context_t *context, const char *file, ps_csv_rec
                        void *user)
 {
     struct one_by_one o = {fn, user};
-    return ps_csv_read_blocks(context, file, each_record, &o);
+    ps_csv_reading_t reading = {.records = each_record, .user = &o};
+    return ps_csv_read_prepared(context, file, &reading);
 }

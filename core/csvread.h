@@ -5,11 +5,13 @@
 #include "internal.h"
 
 typedef struct ps_csv_record {
-    char *const *fields;        /* NUL-terminated; may hold a NUL too (see lengths); the
-                                   handler may change the text in place, e.g. to trim it */
-    const size_t *lengths;
+    char **fields;              /* NUL-terminated; may hold a NUL too (see lengths). A
+                                   handler may change the text in place and narrow a
+                                   field (e.g. trim it); what 'prepare' did is kept */
+    size_t *lengths;
     size_t n_fields;
     unsigned long line;         /* physical line the record starts on, 1-based */
+    void *note;                 /* what 'prepare' left for the record, or NULL */
 } ps_csv_record_t;
 
 /* Returns PS_OK to go on, anything else to stop reading with that error. */
@@ -17,6 +19,24 @@ typedef ps_error_t (*ps_csv_record_fn)(const ps_csv_record_t *record, void *user
 
 /* Records a block at a time: records[0] to records[n - 1], in order. */
 typedef ps_error_t (*ps_csv_block_fn)(const ps_csv_record_t *records, size_t n, void *user);
+
+/*
+ * Work that needs only the record itself, done on the parsing thread as soon
+ * as the record is read. It may change the record in place; what it finds
+ * goes in record->note (zeroed bytes of its own). It must use nothing that
+ * the caller's thread changes while records are read.
+ */
+typedef void (*ps_csv_prepare_fn)(ps_csv_record_t *record, void *user);
+
+typedef struct ps_csv_reading {
+    ps_csv_block_fn records;    /* on the caller's thread, in order */
+    ps_csv_prepare_fn prepare;  /* NULL, or for every record but the first (the header),
+                                   once 'records' has returned on it: with 'prepare', the
+                                   header comes in a block of its own */
+    size_t note_size;           /* bytes of note per record; 'records' may set it when it
+                                   reads the header */
+    void *user;
+} ps_csv_reading_t;
 
 /*
  * Reads 'file' ("-" for standard input) record by record. A UTF-8 BOM is
@@ -28,10 +48,10 @@ ps_error_t ps_csv_read(const ps_context_t *context, const char *file, ps_csv_rec
                        void *user);
 
 /*
- * The same, handing over the records parsed so far a block at a time, for a
- * reader that does better seeing some records ahead (e.g. to prefetch).
+ * The same in two stages: each record prepared on the parsing thread, then
+ * handed over with the records parsed so far, a block at a time.
  */
-ps_error_t ps_csv_read_blocks(const ps_context_t *context, const char *file, ps_csv_block_fn fn,
-                              void *user);
+ps_error_t ps_csv_read_prepared(const ps_context_t *context, const char *file,
+                                ps_csv_reading_t *reading);
 
 #endif

@@ -33,17 +33,63 @@ struct planned {
     const struct ps_instrument *instrument;
     unsigned index;          /* in the context, for duplicate keys */
     size_t *item_field;      /* per item */
-    ps_response_t *responses; /* per item, for the row being scored */
-    ps_score_t *scores;       /* per scale, for the row being scored */
+    ps_response_t *responses; /* per item, for the row being prepared (parsing thread) */
+    ps_score_t *scores;       /* per scale, for the row being prepared (parsing thread) */
     unsigned char *collected; /* per scale: 0 when its items are optional columns this batch lacks */
+    size_t first_score;       /* of its scales in a row's note */
 };
 
-/* An answer refused in the row being scored, reported once the row is known not to be a duplicate. */
-struct refused_cell {
-    size_t field;
-    const char *value;
-    char reason[160];
+/*
+ * A row is scored in two halves. The parsing thread does what the row alone
+ * decides (its text, its answers, its scale scores) and leaves it in the
+ * row's note; the caller's thread then does what depends on other rows
+ * (duplicates) and on the caller (the handlers), in order.
+ */
+
+/* Why a row is refused whole, as far as the row alone tells. */
+enum row_fault {
+    ROW_OK,
+    ROW_RAGGED,
+    ROW_ID_NOT_TEXT,
+    ROW_ID_MISSING,
+    ROW_TIMEPOINT_NOT_TEXT,
+    ROW_TIMEPOINT_MISSING,
+    ROW_KEPT_NOT_TEXT,
 };
+
+/* One scale's score in a row's note: the part of a ps_score_t the row decides. */
+struct scale_result {
+    double value;
+    const char *band;
+    const char *status;
+    unsigned answered;
+    int has_value;
+};
+
+/* What the parsing thread found in a row. */
+struct row_note {
+    enum row_fault fault;
+    size_t kept_not_text;    /* which kept column, for ROW_KEPT_NOT_TEXT */
+    int id_is_text;          /* the row has an id field and it is clean text */
+    unsigned long refused;   /* answers refused; their reasons are found again when reported */
+    struct scale_result results[]; /* every planned scale, instrument after instrument */
+};
+
+/*
+ * Memory one thread writes while the other reads what lies next to it is
+ * passed back and forth between the cores: such memory gets cache lines of its
+ * own.
+ */
+enum { CACHE_LINE = 64 };
+
+static void *calloc_lines(size_t count, size_t size)
+{
+    if (size && count > (SIZE_MAX - CACHE_LINE) / size)
+        return NULL;
+    size_t bytes = (count * size + CACHE_LINE - 1) / CACHE_LINE * CACHE_LINE;
+    void *p = aligned_alloc(CACHE_LINE, bytes ? bytes : CACHE_LINE);
+    return p ? memset(p, 0, bytes) : NULL;
+}
 
 struct ps_scorer {
     ps_context_t *context;
@@ -56,24 +102,26 @@ struct ps_scorer {
     struct mapping *map;
     size_t n_map;
     ps_keyset_t *keys;
-    char **timepoints;
-    size_t n_timepoints, last_timepoint;
     unsigned n_batches;
-    ps_response_t *scale_responses;  /* one per item of the largest instrument */
+    ps_response_t *scale_responses;  /* one per item of the largest instrument (parsing thread) */
 
-    /* The batch being read. */
+    /* The batch being read: its plan, fixed once the header is read. */
     const char *file;
     unsigned batch;
     int have_header;
+    int sized;                       /* the duplicate table has room for the batch */
     size_t n_fields;
     char **header;
     size_t id_field, timepoint_field, *keep_field;
-    const char **kept;
     struct planned *planned;
-    size_t n_planned;
-    struct refused_cell *refused;    /* one per planned item */
-    size_t n_refused;
-    ps_batch_summary_t summary;
+    size_t n_planned, n_scores;      /* n_scores: of all planned instruments */
+    ps_csv_reading_t *reading;
+
+    /* Changed row by row on the caller's thread, away from what the parsing thread reads. */
+    _Alignas(CACHE_LINE) ps_batch_summary_t summary;
+    const char **kept;
+    char **timepoints;
+    size_t n_timepoints, last_timepoint;
 };
 
 static char *dup_or_default(const char *s, const char *fallback)
@@ -160,7 +208,7 @@ ps_error_t ps_scorer_new(ps_context_t *context, const ps_score_options_t *option
                          const ps_score_handlers_t *handlers, ps_scorer_t **out)
 {
     *out = NULL;
-    ps_scorer_t *s = calloc(1, sizeof *s);
+    ps_scorer_t *s = calloc_lines(1, sizeof *s);
     if (!s)
         return PS_ERROR_NOMEM;
     s->context = context;
@@ -204,7 +252,7 @@ ps_error_t ps_scorer_new(ps_context_t *context, const ps_score_options_t *option
     for (size_t i = 0; i < context->n_instruments; i++)
         if (context->instruments[i]->n_items > most_items)
             most_items = context->instruments[i]->n_items;
-    s->scale_responses = calloc(most_items, sizeof *s->scale_responses);
+    s->scale_responses = calloc_lines(most_items, sizeof *s->scale_responses);
     if (!s->scale_responses)
         goto fail;
     if (options->map_file && (err = load_map(s, options->map_file)))
@@ -228,16 +276,14 @@ static void forget_batch(ps_scorer_t *s)
         free(s->planned[i].collected);
     }
     free(s->planned);
-    free(s->refused);
-    s->refused = NULL;
     free(s->keep_field);
     free(s->kept);
     s->header = NULL;
     s->planned = NULL;
     s->keep_field = NULL;
     s->kept = NULL;
-    s->n_fields = s->n_planned = 0;
-    s->have_header = 0;
+    s->n_fields = s->n_planned = s->n_scores = 0;
+    s->have_header = s->sized = 0;
 }
 
 void ps_scorer_free(ps_scorer_t *s)
@@ -357,8 +403,8 @@ static unsigned instrument_index(const ps_scorer_t *s, const struct ps_instrumen
 
 static ps_error_t add_planned(ps_scorer_t *s, const struct ps_instrument *in, size_t *fields)
 {
-    ps_response_t *responses = calloc(in->n_items, sizeof *responses);
-    ps_score_t *scores = calloc(in->n_scales, sizeof *scores);
+    ps_response_t *responses = calloc_lines(in->n_items, sizeof *responses);
+    ps_score_t *scores = calloc_lines(in->n_scales, sizeof *scores);
     unsigned char *collected = calloc(in->n_scales, 1);
     if (!responses || !scores || !collected) {
         free(fields);
@@ -390,6 +436,8 @@ static ps_error_t add_planned(ps_scorer_t *s, const struct ps_instrument *in, si
     p->responses = responses;
     p->scores = scores;
     p->collected = collected;
+    p->first_score = s->n_scores;
+    s->n_scores += in->n_scales;
     return PS_OK;
 }
 
@@ -432,11 +480,6 @@ static ps_error_t plan_instruments(ps_scorer_t *s, unsigned long line)
                      in->id, found, required, missing);
         }
     }
-    size_t n_items = 0;
-    for (size_t p = 0; p < s->n_planned; p++)
-        n_items += s->planned[p].instrument->n_items;
-    if (s->n_planned && !(s->refused = calloc(n_items, sizeof *s->refused)))
-        return PS_ERROR_NOMEM;
     if (s->n_planned == 0)
         return batch_error(s, line, 0,
                            "no instrument has all its item columns in this batch%s; name "
@@ -476,7 +519,7 @@ static ps_error_t read_header(ps_scorer_t *s, const ps_csv_record_t *rec)
                            "the whole batch",
                            s->timepoint_column);
     s->keep_field = calloc(s->n_keep + 1, sizeof *s->keep_field);
-    s->kept = calloc(s->n_keep + 1, sizeof *s->kept);
+    s->kept = calloc_lines(s->n_keep + 1, sizeof *s->kept);
     if (!s->keep_field || !s->kept)
         return PS_ERROR_NOMEM;
     for (size_t k = 0; k < s->n_keep; k++)
@@ -514,7 +557,10 @@ static ps_error_t reject_row(ps_scorer_t *s, unsigned long line, const char *id,
     return reject(s, line, NO_FIELD, id, NULL, reason);
 }
 
-/* The trimmed text of a field when it is clean UTF-8 with no NUL, else NULL. */
+/*
+ * Narrows a field to its trimmed text and returns it, when it is clean UTF-8
+ * with no NUL; else NULL. Doing it again changes nothing.
+ */
 static const char *clean_field(const ps_csv_record_t *rec, size_t field)
 {
     size_t len = rec->lengths[field];
@@ -525,6 +571,8 @@ static const char *clean_field(const ps_csv_record_t *rec, size_t field)
         return NULL;
     char *text = rec->fields[field] + (ps_trim(rec->fields[field], &len) - rec->fields[field]);
     text[len] = '\0';
+    rec->fields[field] = text;
+    rec->lengths[field] = len;
     return text;
 }
 
@@ -718,14 +766,12 @@ static void score_scale(ps_scorer_t *s, const ps_response_t *responses,
     out->status = result.flag ? result.flag : source_flag ? source_flag : "ok";
 }
 
-/*
- * Reads one instrument's answers into 'responses', noting refused cells.
- * Nothing is reported yet: a duplicate row is refused whole.
- */
-static void read_answers(ps_scorer_t *s, const ps_csv_record_t *rec, const struct planned *p,
-                         ps_response_t *responses)
+/* Reads one instrument's answers into 'responses'. Returns how many were refused. */
+static unsigned long read_answers(const ps_csv_record_t *rec, const struct planned *p,
+                                  ps_response_t *responses)
 {
     const struct ps_instrument *in = p->instrument;
+    unsigned long refused = 0;
     for (size_t i = 0; i < in->n_items; i++) {
         size_t field = p->item_field[i];
         ps_response_t *r = &responses[i];
@@ -733,50 +779,129 @@ static void read_answers(ps_scorer_t *s, const ps_csv_record_t *rec, const struc
             r->answer = PS_ANSWER_MISSING; /* an absent optional column, or text not scored */
             continue;
         }
-        struct refused_cell *refused = &s->refused[s->n_refused];
         const char *cell = clean_field(rec, field);
-        if (!cell) {
-            r->answer = PS_ANSWER_INVALID;
-            snprintf(refused->reason, sizeof refused->reason, "answer is not valid UTF-8 text");
-        } else {
-            r->answer = read_answer(&in->items[i], cell, &r->value, refused->reason,
-                                    sizeof refused->reason);
+        char reason[160];
+        r->answer = cell ? read_answer(&in->items[i], cell, &r->value, reason, sizeof reason)
+                         : PS_ANSWER_INVALID;
+        refused += r->answer == PS_ANSWER_INVALID;
+    }
+    return refused;
+}
+
+/* On the parsing thread: everything the row alone decides, into its note. */
+static void prepare_row(ps_csv_record_t *rec, void *user)
+{
+    ps_scorer_t *s = user;
+    struct row_note *note = rec->note;
+    note->id_is_text = s->id_field < rec->n_fields && clean_field(rec, s->id_field);
+    if (rec->n_fields != s->n_fields) {
+        note->fault = ROW_RAGGED;
+        return;
+    }
+    if (!note->id_is_text) {
+        note->fault = ROW_ID_NOT_TEXT;
+        return;
+    }
+    if (!*rec->fields[s->id_field]) {
+        note->fault = ROW_ID_MISSING;
+        return;
+    }
+    if (!s->timepoint) {
+        const char *timepoint = clean_field(rec, s->timepoint_field);
+        if (!timepoint || !*timepoint) {
+            note->fault = timepoint ? ROW_TIMEPOINT_MISSING : ROW_TIMEPOINT_NOT_TEXT;
+            return;
         }
-        if (r->answer == PS_ANSWER_INVALID) {
-            refused->field = field;
-            refused->value = cell ? cell : "";
-            s->n_refused++;
+    }
+    for (size_t k = 0; k < s->n_keep; k++)
+        if (!clean_field(rec, s->keep_field[k])) {
+            note->fault = ROW_KEPT_NOT_TEXT;
+            note->kept_not_text = k;
+            return;
+        }
+    for (size_t p = 0; p < s->n_planned; p++) {
+        const struct planned *plan = &s->planned[p];
+        const struct ps_instrument *in = plan->instrument;
+        note->refused += read_answers(rec, plan, plan->responses);
+        struct scale_result *results = note->results + plan->first_score;
+        for (size_t k = 0; k < in->n_scales; k++) {
+            if (!plan->collected[k])
+                continue;
+            ps_score_t *score = &plan->scores[k];
+            score_scale(s, plan->responses, &in->scales[k], plan->scores, score);
+            results[k] = (struct scale_result){score->value, score->band, score->status,
+                                               score->answered, score->has_value};
         }
     }
 }
 
-static ps_error_t score_row(ps_scorer_t *s, const ps_csv_record_t *rec)
+/*
+ * Reports the answers a row had refused. Their reasons are found again here,
+ * where they are needed, rather than carried for every row.
+ */
+static ps_error_t report_refused(ps_scorer_t *s, const ps_csv_record_t *rec, const char *id)
 {
-    if (rec->n_fields != s->n_fields) {
-        char reason[120];
+    for (size_t p = 0; p < s->n_planned; p++) {
+        const struct ps_instrument *in = s->planned[p].instrument;
+        for (size_t i = 0; i < in->n_items; i++) {
+            size_t field = s->planned[p].item_field[i];
+            if (field == NO_FIELD || in->items[i].responses->is_free_text)
+                continue;
+            const char *cell = clean_field(rec, field);
+            char reason[160] = "answer is not valid UTF-8 text";
+            double value;
+            if (cell && read_answer(&in->items[i], cell, &value, reason, sizeof reason) !=
+                            PS_ANSWER_INVALID)
+                continue;
+            ps_error_t err = reject(s, rec->line, field, id, cell ? cell : "", reason);
+            if (err)
+                return err;
+        }
+    }
+    return PS_OK;
+}
+
+/* Refuses a row the parsing thread found at fault. */
+static ps_error_t reject_faulty_row(ps_scorer_t *s, const ps_csv_record_t *rec,
+                                    const struct row_note *note)
+{
+    const char *id = note->id_is_text ? rec->fields[s->id_field] : "";
+    char reason[200];
+    switch (note->fault) {
+    case ROW_RAGGED:
         snprintf(reason, sizeof reason, "ragged row: %zu fields, the header has %zu",
                  rec->n_fields, s->n_fields);
-        const char *id = s->id_field < rec->n_fields ? clean_field(rec, s->id_field) : NULL;
         return reject_row(s, rec->line, id, reason);
-    }
-    const char *id = clean_field(rec, s->id_field);
-    if (!id)
+    case ROW_ID_NOT_TEXT:
         return reject_row(s, rec->line, "", "participant id is not valid UTF-8 text");
-    if (!*id)
+    case ROW_ID_MISSING:
         return reject_row(s, rec->line, "", "missing participant id");
-    const char *timepoint = s->timepoint;
-    if (!timepoint) {
-        if (!(timepoint = clean_field(rec, s->timepoint_field)))
-            return reject_row(s, rec->line, id, "timepoint is not valid UTF-8 text");
-        if (!*timepoint)
-            return reject_row(s, rec->line, id, "missing timepoint");
+    case ROW_TIMEPOINT_NOT_TEXT:
+        return reject_row(s, rec->line, id, "timepoint is not valid UTF-8 text");
+    case ROW_TIMEPOINT_MISSING:
+        return reject_row(s, rec->line, id, "missing timepoint");
+    case ROW_KEPT_NOT_TEXT:
+        snprintf(reason, sizeof reason, "column '%s' is not valid UTF-8 text",
+                 s->keep[note->kept_not_text]);
+        return reject_row(s, rec->line, id, reason);
+    case ROW_OK:
+        break;
     }
+    return PS_ERROR_INTERNAL;
+}
+
+/* On the caller's thread, row after row: duplicates, then the handlers. */
+static ps_error_t finish_row(const ps_csv_record_t *rec, void *user)
+{
+    ps_scorer_t *s = user;
+    struct row_note *note = rec->note;
+    s->summary.rows_read++;
+    if (note->fault)
+        return reject_faulty_row(s, rec, note);
+    const char *id = rec->fields[s->id_field];
+    const char *timepoint = s->timepoint ? s->timepoint : rec->fields[s->timepoint_field];
     for (size_t k = 0; k < s->n_keep; k++)
-        if (!(s->kept[k] = clean_field(rec, s->keep_field[k]))) {
-            char reason[200];
-            snprintf(reason, sizeof reason, "column '%s' is not valid UTF-8 text", s->keep[k]);
-            return reject_row(s, rec->line, id, reason);
-        }
+        s->kept[k] = rec->fields[s->keep_field[k]];
     long tp = intern_timepoint(s, timepoint);
     if (tp == -1)
         return PS_ERROR_NOMEM;
@@ -784,19 +909,14 @@ static ps_error_t score_row(ps_scorer_t *s, const ps_csv_record_t *rec)
         return ps_diagnose(s->context, PS_ERROR_LIMIT, s->file, rec->line, 0,
                            "more than %d distinct timepoints", MAX_TIMEPOINTS);
 
-    /* Start fetching the keys' slots, and read the answers while they arrive. */
-    const size_t id_length = strlen(id);
+    /* A row is a duplicate when any of its instruments was seen for this person and time. */
+    const size_t id_length = rec->lengths[s->id_field];
     ps_key_t keys[s->n_planned];
     for (size_t p = 0; p < s->n_planned; p++) {
         keys[p] = (ps_key_t){.id = id, .id_length = id_length, .timepoint = (unsigned)tp,
                              .instrument = s->planned[p].index};
         ps_keyset_prepare(s->keys, &keys[p]);
     }
-    s->n_refused = 0;
-    for (size_t p = 0; p < s->n_planned; p++)
-        read_answers(s, rec, &s->planned[p], s->planned[p].responses);
-
-    /* A row is a duplicate when any of its instruments was seen for this person and time. */
     for (size_t p = 0; p < s->n_planned; p++) {
         ps_key_origin_t first;
         if (ps_keyset_find(s->keys, &keys[p], &first)) {
@@ -815,28 +935,27 @@ static ps_error_t score_row(ps_scorer_t *s, const ps_csv_record_t *rec)
                                "out of memory for participant records");
 
     s->summary.rows_scored++;
-    s->summary.cells_rejected += s->n_refused;
-    for (size_t i = 0; i < s->n_refused; i++) {
-        const struct refused_cell *c = &s->refused[i];
-        ps_error_t err = reject(s, rec->line, c->field, id, c->value, c->reason);
-        if (err)
-            return err;
-    }
+    s->summary.cells_rejected += note->refused;
+    ps_error_t err = note->refused ? report_refused(s, rec, id) : PS_OK;
+    if (err)
+        return err;
     for (size_t p = 0; p < s->n_planned; p++) {
         const struct ps_instrument *in = s->planned[p].instrument;
-        ps_score_t *scores = s->planned[p].scores;
+        const struct scale_result *results = note->results + s->planned[p].first_score;
         for (size_t k = 0; k < in->n_scales; k++) {
             if (!s->planned[p].collected[k])
                 continue;
-            scores[k] = (ps_score_t){.file = s->file, .line = rec->line, .participant_id = id,
-                                     .timepoint = timepoint, .instrument = in,
-                                     .scale = &in->scales[k], .kept = s->kept};
-            score_scale(s, s->planned[p].responses, &in->scales[k], scores, &scores[k]);
-            if (strcmp(scores[k].status, "ok") == 0)
+            const struct scale_result *r = &results[k];
+            ps_score_t score = {.file = s->file, .line = rec->line, .participant_id = id,
+                                .timepoint = timepoint, .instrument = in,
+                                .scale = &in->scales[k], .has_value = r->has_value,
+                                .value = r->value, .band = r->band, .answered = r->answered,
+                                .status = r->status, .kept = s->kept};
+            if (strcmp(score.status, "ok") == 0)
                 s->summary.scores_ok++;
             else
                 s->summary.scores_not_ok++;
-            if (s->handlers.score && s->handlers.score(&scores[k], s->handlers.user))
+            if (s->handlers.score && s->handlers.score(&score, s->handlers.user))
                 return PS_ERROR_ABORTED;
         }
     }
@@ -890,20 +1009,23 @@ static void reserve_keys(ps_scorer_t *s, const ps_csv_record_t *rows, size_t n)
         ps_keyset_reserve(s->keys, (size_t)estimate);
 }
 
+/* On the caller's thread: the header, which comes alone, then the prepared rows. */
 static ps_error_t on_records(const ps_csv_record_t *records, size_t n, void *user)
 {
     ps_scorer_t *s = user;
+    if (!s->have_header) {
+        ps_error_t err = read_header(s, &records[0]);
+        s->reading->note_size = sizeof(struct row_note) + s->n_scores * sizeof(struct scale_result);
+        return err;
+    }
+    if (!s->sized) {
+        reserve_keys(s, records, n);
+        s->sized = 1;
+    }
     for (size_t i = 0; i < n; i++) {
-        ps_error_t err;
-        if (!s->have_header) {
-            if (!(err = read_header(s, &records[i])))
-                reserve_keys(s, records + i + 1, n - i - 1);
-        } else {
-            if (i + KEYS_AHEAD < n)
-                fetch_keys_ahead(s, &records[i + KEYS_AHEAD]);
-            s->summary.rows_read++;
-            err = score_row(s, &records[i]);
-        }
+        if (i + KEYS_AHEAD < n)
+            fetch_keys_ahead(s, &records[i + KEYS_AHEAD]);
+        ps_error_t err = finish_row(&records[i], s);
         if (err)
             return err;
     }
@@ -920,7 +1042,10 @@ ps_error_t ps_scorer_score_file(ps_scorer_t *s, const char *file)
     s->batch = s->n_batches++;
     memset(&s->summary, 0, sizeof s->summary);
     s->summary.file = file;
-    ps_error_t err = ps_csv_read_blocks(s->context, file, on_records, s);
+    ps_csv_reading_t reading = {.records = on_records, .prepare = prepare_row, .user = s};
+    s->reading = &reading;
+    ps_error_t err = ps_csv_read_prepared(s->context, file, &reading);
+    s->reading = NULL;
     if (!err && !s->have_header)
         err = batch_error(s, 0, 0, "empty file: a batch starts with a header row");
     if (!err && s->handlers.batch_end && s->handlers.batch_end(&s->summary, s->handlers.user))

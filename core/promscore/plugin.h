@@ -73,7 +73,8 @@ typedef struct ps_method {
      * Scores one scale of one row. 'responses' has ps_scale_item_count()
      * entries; at least the scale's missing-item rule allows are answered.
      * For a scale scored from another (ps_scale_of), responses[0] is that
-     * scale's score, always given.
+     * scale's score, always given. Called on the thread that reads the batch,
+     * not the one that loaded the plugin: it must keep no state between calls.
      */
     ps_result_t (*score)(const ps_scale_t *scale, const ps_response_t *responses);
 } ps_method_t;
