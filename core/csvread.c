@@ -163,35 +163,43 @@ static int hand_over(reader_t *r, int last)
 
 /* ---- Parsing: libcsv callbacks append to the block being filled. ---- */
 
+/* A record's first field: the line it starts on, counting back over quoted line breaks. */
+static void start_record(reader_t *r, const char *data, size_t len)
+{
+    r->record_line = r->line - line_breaks(data, len);
+    r->record_bytes = 0;
+}
+
+static __attribute__((cold)) void too_large(reader_t *r)
+{
+    if (r->record_fields >= PS_MAX_COLUMNS)
+        fail(r, PS_ERROR_LIMIT, r->record_line, "more than %u fields in a row", PS_MAX_COLUMNS);
+    else
+        fail(r, PS_ERROR_LIMIT, r->record_line, "row longer than %u bytes", PS_MAX_RECORD_BYTES);
+}
+
 static void on_field(void *data, size_t len, void *user)
 {
     reader_t *r = user;
-    struct block *b = r->filling;
     if (r->failure.error)
         return;
-    if (r->record_fields == 0) {
-        r->record_line = r->line - line_breaks(data, len);
-        r->record_bytes = 0;
-    }
-    if (r->record_fields >= PS_MAX_COLUMNS) {
-        fail(r, PS_ERROR_LIMIT, r->record_line, "more than %u fields in a row", PS_MAX_COLUMNS);
+    if (r->record_fields == 0)
+        start_record(r, data, len);
+    if (r->record_fields >= PS_MAX_COLUMNS || r->record_bytes + len + 1 > PS_MAX_RECORD_BYTES) {
+        too_large(r);
         return;
     }
-    if (r->record_bytes + len + 1 > PS_MAX_RECORD_BYTES) {
-        fail(r, PS_ERROR_LIMIT, r->record_line, "row longer than %u bytes", PS_MAX_RECORD_BYTES);
-        return;
-    }
+    struct block *b = r->filling;
     char *to = b->text + b->text_used;
     if (len <= 16) /* most fields: a copy without a call */
         for (size_t i = 0; i < len; i++)
             to[i] = ((const char *)data)[i];
     else
         memcpy(to, data, len);
-    b->text[b->text_used + len] = '\0';
+    to[len] = '\0';
     b->fields[b->n_fields] = to;
-    b->lengths[b->n_fields] = len;
+    b->lengths[b->n_fields++] = len;
     b->text_used += len + 1;
-    b->n_fields++;
     r->record_fields++;
     r->record_bytes += len + 1;
 }

@@ -779,6 +779,17 @@ static unsigned long read_answers(const ps_csv_record_t *rec, const struct plann
             r->answer = PS_ANSWER_MISSING; /* an absent optional column, or text not scored */
             continue;
         }
+        /* Most answers are a one-byte code: no trimming, no search. */
+        const struct ps_response_set *set = in->items[i].responses;
+        unsigned option = rec->lengths[field] == 1 && !set->is_range
+                              ? set->by_code_byte[(unsigned char)rec->fields[field][0]]
+                              : 0;
+        if (option) {
+            const struct ps_option *o = &set->options[option - 1];
+            r->value = o->value;
+            r->answer = o->not_applicable ? PS_ANSWER_NOT_APPLICABLE : PS_ANSWER_GIVEN;
+            continue;
+        }
         const char *cell = clean_field(rec, field);
         char reason[160];
         r->answer = cell ? read_answer(&in->items[i], cell, &r->value, reason, sizeof reason)

@@ -2,7 +2,9 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "internal.h"
 
@@ -34,6 +36,15 @@ const char *ps_trim(const char *text, size_t *length)
 int ps_utf8_valid(const char *text, size_t length)
 {
     const unsigned char *s = (const unsigned char *)text, *end = s + length;
+    /* Eight bytes at a time while they are ASCII and not NUL: most text. */
+    const uint64_t high = 0x8080808080808080u, ones = 0x0101010101010101u;
+    while (end - s >= 8) {
+        uint64_t w;
+        memcpy(&w, s, sizeof w);
+        if ((w & high) || ((w - ones) & ~w & high))
+            break;
+        s += 8;
+    }
     while (s < end) {
         unsigned c = *s;
         size_t n;

@@ -329,23 +329,18 @@ static int needs_quotes(unsigned char c)
     return c == ',' || c == '"' || c == '\r' || c == '\n';
 }
 
-/*
- * The common cell, plain text with room in the buffer, copied as it is
- * checked. Returns 0 when it is not one, having written nothing.
- */
+/* The common cell, plain text with room in the buffer. Returns 0 when it is not one. */
 static int plain_cell(output_t *out, const char *text)
 {
     switch (text[0]) {
     case '=': case '+': case '-': case '@': case '\t': case '\r': case ' ':
         return 0; /* perhaps a formula, or a leading space: the careful way */
     }
-    char *to = out->buffer + out->used, *const end = out->buffer + OUTPUT_BUFFER;
-    const char *from = text;
-    while (*from && to < end && !needs_quotes((unsigned char)*from))
-        *to++ = *from++;
-    if (*from || (from > text && from[-1] == ' '))
+    size_t n = strcspn(text, ",\"\r\n");
+    if (text[n] || n > OUTPUT_BUFFER - out->used || (n && text[n - 1] == ' '))
         return 0;
-    out->used = (size_t)(to - out->buffer);
+    memcpy(out->buffer + out->used, text, n);
+    out->used += n;
     return 1;
 }
 
