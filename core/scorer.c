@@ -66,13 +66,20 @@ struct scale_result {
     int has_value;
 };
 
-/* What the parsing thread found in a row. */
+/*
+ * What the parsing thread found in a row: all the caller's thread reads of it
+ * but in the rare row with refused answers, so that little crosses between
+ * the cores.
+ */
 struct row_note {
     enum row_fault fault;
     size_t kept_not_text;    /* which kept column, for ROW_KEPT_NOT_TEXT */
-    int id_is_text;          /* the row has an id field and it is clean text */
+    const char *id;          /* trimmed; NULL when the row has no id field of clean text */
+    size_t id_length;
+    const char *timepoint;   /* trimmed, when the batch has a timepoint column */
     unsigned long refused;   /* answers refused; their reasons are found again when reported */
-    struct scale_result results[]; /* every planned scale, instrument after instrument */
+    struct scale_result results[]; /* every planned scale, instrument after instrument, then
+                                      the text of each kept column (see note_kept) */
 };
 
 /*
@@ -81,6 +88,13 @@ struct row_note {
  * own.
  */
 enum { CACHE_LINE = 64 };
+
+/* A note's size; its kept texts end with a NULL, as ps_score_t.kept has always. */
+static size_t note_size(size_t n_scores, size_t n_keep)
+{
+    return sizeof(struct row_note) + n_scores * sizeof(struct scale_result) +
+           (n_keep + 1) * sizeof(const char *);
+}
 
 static void *calloc_lines(size_t count, size_t size)
 {
@@ -119,10 +133,15 @@ struct ps_scorer {
 
     /* Changed row by row on the caller's thread, away from what the parsing thread reads. */
     _Alignas(CACHE_LINE) ps_batch_summary_t summary;
-    const char **kept;
     char **timepoints;
     size_t n_timepoints, last_timepoint;
 };
+
+/* The text of the kept columns in a row's note, after its scale results. */
+static const char **note_kept(const ps_scorer_t *s, struct row_note *note)
+{
+    return (const char **)(void *)(note->results + s->n_scores);
+}
 
 static char *dup_or_default(const char *s, const char *fallback)
 {
@@ -277,11 +296,9 @@ static void forget_batch(ps_scorer_t *s)
     }
     free(s->planned);
     free(s->keep_field);
-    free(s->kept);
     s->header = NULL;
     s->planned = NULL;
     s->keep_field = NULL;
-    s->kept = NULL;
     s->n_fields = s->n_planned = s->n_scores = 0;
     s->have_header = s->sized = 0;
 }
@@ -519,8 +536,7 @@ static ps_error_t read_header(ps_scorer_t *s, const ps_csv_record_t *rec)
                            "the whole batch",
                            s->timepoint_column);
     s->keep_field = calloc(s->n_keep + 1, sizeof *s->keep_field);
-    s->kept = calloc_lines(s->n_keep + 1, sizeof *s->kept);
-    if (!s->keep_field || !s->kept)
+    if (!s->keep_field)
         return PS_ERROR_NOMEM;
     for (size_t k = 0; k < s->n_keep; k++)
         if ((s->keep_field[k] = find_field(s, s->keep[k])) == NO_FIELD)
@@ -804,16 +820,17 @@ static void prepare_row(ps_csv_record_t *rec, void *user)
 {
     ps_scorer_t *s = user;
     struct row_note *note = rec->note;
-    note->id_is_text = s->id_field < rec->n_fields && clean_field(rec, s->id_field);
+    if ((note->id = s->id_field < rec->n_fields ? clean_field(rec, s->id_field) : NULL))
+        note->id_length = rec->lengths[s->id_field];
     if (rec->n_fields != s->n_fields) {
         note->fault = ROW_RAGGED;
         return;
     }
-    if (!note->id_is_text) {
+    if (!note->id) {
         note->fault = ROW_ID_NOT_TEXT;
         return;
     }
-    if (!*rec->fields[s->id_field]) {
+    if (!*note->id) {
         note->fault = ROW_ID_MISSING;
         return;
     }
@@ -823,9 +840,11 @@ static void prepare_row(ps_csv_record_t *rec, void *user)
             note->fault = timepoint ? ROW_TIMEPOINT_MISSING : ROW_TIMEPOINT_NOT_TEXT;
             return;
         }
+        note->timepoint = timepoint;
     }
+    const char **kept = note_kept(s, note);
     for (size_t k = 0; k < s->n_keep; k++)
-        if (!clean_field(rec, s->keep_field[k])) {
+        if (!(kept[k] = clean_field(rec, s->keep_field[k]))) {
             note->fault = ROW_KEPT_NOT_TEXT;
             note->kept_not_text = k;
             return;
@@ -876,7 +895,7 @@ static ps_error_t report_refused(ps_scorer_t *s, const ps_csv_record_t *rec, con
 static ps_error_t reject_faulty_row(ps_scorer_t *s, const ps_csv_record_t *rec,
                                     const struct row_note *note)
 {
-    const char *id = note->id_is_text ? rec->fields[s->id_field] : "";
+    const char *id = note->id ? note->id : "";
     char reason[200];
     switch (note->fault) {
     case ROW_RAGGED:
@@ -909,10 +928,9 @@ static ps_error_t finish_row(const ps_csv_record_t *rec, void *user)
     s->summary.rows_read++;
     if (note->fault)
         return reject_faulty_row(s, rec, note);
-    const char *id = rec->fields[s->id_field];
-    const char *timepoint = s->timepoint ? s->timepoint : rec->fields[s->timepoint_field];
-    for (size_t k = 0; k < s->n_keep; k++)
-        s->kept[k] = rec->fields[s->keep_field[k]];
+    const char *id = note->id;
+    const char *timepoint = s->timepoint ? s->timepoint : note->timepoint;
+    const char *const *kept = note_kept(s, note);
     long tp = intern_timepoint(s, timepoint);
     if (tp == -1)
         return PS_ERROR_NOMEM;
@@ -921,7 +939,7 @@ static ps_error_t finish_row(const ps_csv_record_t *rec, void *user)
                            "more than %d distinct timepoints", MAX_TIMEPOINTS);
 
     /* A row is a duplicate when any of its instruments was seen for this person and time. */
-    const size_t id_length = rec->lengths[s->id_field];
+    const size_t id_length = note->id_length;
     ps_key_t keys[s->n_planned];
     for (size_t p = 0; p < s->n_planned; p++) {
         keys[p] = (ps_key_t){.id = id, .id_length = id_length, .timepoint = (unsigned)tp,
@@ -961,7 +979,7 @@ static ps_error_t finish_row(const ps_csv_record_t *rec, void *user)
                                 .timepoint = timepoint, .instrument = in,
                                 .scale = &in->scales[k], .has_value = r->has_value,
                                 .value = r->value, .band = r->band, .answered = r->answered,
-                                .status = r->status, .kept = s->kept};
+                                .status = r->status, .kept = kept};
             if (strcmp(score.status, "ok") == 0)
                 s->summary.scores_ok++;
             else
@@ -975,14 +993,15 @@ static ps_error_t finish_row(const ps_csv_record_t *rec, void *user)
 
 /*
  * Starts fetching the duplicate-table slots of a row still to come, so that
- * they are in cache when it is scored. Only a guess from the untrimmed id and
- * a timepoint already seen: a wrong guess costs a wasted fetch, nothing more.
+ * they are in cache when it is scored. Only for a timepoint already seen: a
+ * row that turns out to be refused costs a wasted fetch, nothing more.
  */
 static void fetch_keys_ahead(const ps_scorer_t *s, const ps_csv_record_t *rec)
 {
-    if (rec->n_fields != s->n_fields)
+    const struct row_note *note = rec->note;
+    if (note->fault)
         return;
-    const char *timepoint = s->timepoint ? s->timepoint : rec->fields[s->timepoint_field];
+    const char *timepoint = s->timepoint ? s->timepoint : note->timepoint;
     size_t tp = s->last_timepoint;
     if (!s->n_timepoints || strcmp(s->timepoints[tp], timepoint) != 0)
         for (tp = 0; tp < s->n_timepoints && strcmp(s->timepoints[tp], timepoint) != 0; tp++)
@@ -990,7 +1009,7 @@ static void fetch_keys_ahead(const ps_scorer_t *s, const ps_csv_record_t *rec)
     if (tp == s->n_timepoints)
         return;
     for (size_t p = 0; p < s->n_planned; p++) {
-        ps_key_t key = {.id = rec->fields[s->id_field], .id_length = rec->lengths[s->id_field],
+        ps_key_t key = {.id = note->id, .id_length = note->id_length,
                         .timepoint = (unsigned)tp, .instrument = s->planned[p].index};
         ps_keyset_prepare(s->keys, &key);
     }
@@ -1026,7 +1045,7 @@ static ps_error_t on_records(const ps_csv_record_t *records, size_t n, void *use
     ps_scorer_t *s = user;
     if (!s->have_header) {
         ps_error_t err = read_header(s, &records[0]);
-        s->reading->note_size = sizeof(struct row_note) + s->n_scores * sizeof(struct scale_result);
+        s->reading->note_size = note_size(s->n_scores, s->n_keep);
         return err;
     }
     if (!s->sized) {

@@ -196,7 +196,7 @@ typedef struct ps_score {
     const char *band;            /**< NULL when the scale has no bands or no value */
     unsigned answered;           /**< items of the scale answered */
     const char *status;          /**< "ok", or a short reason such as "incomplete" */
-    const char *const *kept;     /**< values of the kept columns, in option order */
+    const char *const *kept;     /**< values of the kept columns, in option order, then NULL */
 } ps_score_t;
 
 /** A row, or one cell of it, that was refused. */
