@@ -37,8 +37,12 @@ static char *slurp(const char *path)
     return text;
 }
 
-/* Runs promscore with 'args' (NULL-terminated), 'env' settings ("NAME=value") added. */
-static struct result run_with(const char *const *env, const char *const *args)
+/*
+ * Runs promscore with 'args' (NULL-terminated), 'env' settings ("NAME=value")
+ * added, and standard input from the file 'input' when it is not NULL.
+ */
+static struct result run_with_input(const char *const *env, const char *input,
+                                    const char *const *args)
 {
     char dir[] = "/tmp/promscore-cli-XXXXXX";
     cr_assert_not_null(mkdtemp(dir));
@@ -54,6 +58,11 @@ static struct result run_with(const char *const *env, const char *const *args)
         int e = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
         dup2(o, STDOUT_FILENO);
         dup2(e, STDERR_FILENO);
+        if (input) {
+            int i = open(input, O_RDONLY);
+            if (i < 0 || dup2(i, STDIN_FILENO) < 0)
+                _exit(126);
+        }
         for (size_t i = 0; env && env[i]; i++)
             putenv((char *)env[i]);
         /* With PROMSCORE_VALGRIND set (make check-valgrind), every run is checked by
@@ -81,6 +90,11 @@ static struct result run_with(const char *const *env, const char *const *args)
     cr_assert_eq(waitpid(pid, &status, 0), pid);
     cr_assert(WIFEXITED(status), "promscore did not exit normally");
     return (struct result){WEXITSTATUS(status), slurp(out_path), slurp(err_path)};
+}
+
+static struct result run_with(const char *const *env, const char *const *args)
+{
+    return run_with_input(env, NULL, args);
 }
 
 #define RUN(...) run_with(NULL, (const char *const[]){__VA_ARGS__, NULL})
@@ -155,6 +169,20 @@ Test(cli, scores_the_example_batches)
     cr_assert_eq(stat(scored, &st), 0);
     cr_assert_eq(st.st_mode & 0777, 0600, "row-level output is private");
     cr_assert_eq(count_entries(dir), 2, "no temporary files left behind");
+}
+
+Test(cli, a_batch_on_standard_input_scores_as_the_file_does)
+{
+    char *dir = temp_dir(), *from_file = in_dir(dir, "file.csv"), *from_stdin = in_dir(dir, "in.csv");
+    char *baseline = example("baseline.csv");
+    struct result a = RUN("score", "-q", "--keep", "site", "-o", from_file, baseline);
+    struct result b = run_with_input(NULL, baseline,
+                                     (const char *const[]){"score", "-q", "--keep", "site", "-o",
+                                                           from_stdin, "-", NULL});
+    cr_assert_eq(a.status, 1, "%s", a.err);
+    cr_assert_eq(b.status, 1, "%s", b.err);
+    cr_assert_str_eq(slurp(from_stdin), slurp(from_file));
+    cr_assert(strstr(b.err, "-:42:8: column wemwbs_5, value \"6\": code out of range"), "%s", b.err);
 }
 
 Test(cli, exit_zero_when_everything_scores)
