@@ -5,6 +5,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -306,52 +307,30 @@ static int plain_number(const char *s)
     return *end == '\0';
 }
 
-/* A few bytes: copied here, without a call to memcpy, when they fit. */
-static void put_bytes(output_t *out, const char *data, size_t n)
+char *output_room(output_t *out, size_t n)
 {
     if (n > OUTPUT_BUFFER - out->used) {
-        output_write(out, data, n);
-        return;
+        if (n > OUTPUT_BUFFER)
+            return NULL;
+        flush(out, 1);
     }
-    for (size_t i = 0; i < n; i++)
-        out->buffer[out->used + i] = data[i];
-    out->used += n;
-}
-
-static void put_byte(output_t *out, char c)
-{
-    put_bytes(out, &c, 1);
+    return out->error ? NULL : out->buffer + out->used;
 }
 
 /* Bytes that make a cell need quotes. */
-static int needs_quotes(unsigned char c)
-{
-    return c == ',' || c == '"' || c == '\r' || c == '\n';
-}
+#define NEEDS_QUOTES ",\"\r\n"
 
-/* The common cell, plain text with room in the buffer. Returns 0 when it is not one. */
-static int plain_cell(output_t *out, const char *text)
-{
-    switch (text[0]) {
-    case '=': case '+': case '-': case '@': case '\t': case '\r': case ' ':
-        return 0; /* perhaps a formula, or a leading space: the careful way */
-    }
-    size_t n = strcspn(text, ",\"\r\n");
-    if (text[n] || n > OUTPUT_BUFFER - out->used || (n && text[n - 1] == ' '))
-        return 0;
-    memcpy(out->buffer + out->used, text, n);
-    out->used += n;
-    return 1;
-}
+/*
+ * Writes 'text' (n bytes; 'special' when it holds one of NEEDS_QUOTES) as a
+ * CSV cell at 'to', which has room for CELL_ROOM(n) bytes, and returns where it
+ * ends. A cell is quoted when it holds a comma, quote or line break or starts
+ * or ends with a space; one that starts like a spreadsheet formula, and is not
+ * a plain number, also gets a ' inside the quotes so that no spreadsheet runs it.
+ */
+#define CELL_ROOM(n) (2 * (n) + 3)
 
-void csv_text(output_t *out, const char *text)
+static char *cell_at(char *to, const char *text, size_t n, int special)
 {
-    if (plain_cell(out, text))
-        return;
-    size_t n = 0;
-    int special = 0;
-    for (; text[n]; n++)
-        special |= needs_quotes((unsigned char)text[n]);
     int guard = 0;
     switch (text[0]) {
     case '=': case '+': case '-': case '@': case '\t': case '\r':
@@ -359,76 +338,93 @@ void csv_text(output_t *out, const char *text)
         break;
     }
     if (!special && !guard && (n == 0 || (text[0] != ' ' && text[n - 1] != ' '))) {
-        output_write(out, text, n);
+        memcpy(to, text, n);
+        return to + n;
+    }
+    *to++ = '"';
+    if (guard)
+        *to++ = '\'';
+    for (size_t i = 0; i < n; i++) {
+        if (text[i] == '"')
+            *to++ = '"';
+        *to++ = text[i];
+    }
+    *to++ = '"';
+    return to;
+}
+
+void csv_text(output_t *out, const char *text)
+{
+    size_t n = strcspn(text, NEEDS_QUOTES);
+    const int special = text[n] != '\0';
+    if (special)
+        n += strlen(text + n);
+    if (n > (SIZE_MAX - 3) / 2) {
+        out->error = out->error ? out->error : EOVERFLOW;
         return;
     }
-    output_write(out, "\"", 1);
-    if (guard)
-        output_write(out, "'", 1);
-    for (const char *p = text; *p;) {
-        size_t run = strcspn(p, "\"");
-        output_write(out, p, run);
-        p += run;
-        if (*p == '"') {
-            output_write(out, "\"\"", 2);
-            p++;
-        }
+    char *room = output_room(out, CELL_ROOM(n));
+    if (room) {
+        out->used = (size_t)(cell_at(room, text, n, special) - out->buffer);
+        return;
     }
-    output_write(out, "\"", 1);
+    if (out->error)
+        return;
+    char *cell = malloc(CELL_ROOM(n)); /* longer than the buffer: rare */
+    if (!cell) {
+        out->error = ENOMEM;
+        return;
+    }
+    output_write(out, cell, (size_t)(cell_at(cell, text, n, special) - cell));
+    free(cell);
 }
 
 void csv_identifier(output_t *out, const char *id)
 {
-    if (!plain_cell(out, id))
-        output_write(out, id, strlen(id));
+    output_write(out, id, strlen(id));
+}
+
+/* The digits of 'value' ending at 'end'; returns where they start. */
+static char *digits_before(char *end, unsigned long long value)
+{
+    do {
+        *--end = (char)('0' + value % 10);
+        value /= 10;
+    } while (value);
+    return end;
 }
 
 void csv_unsigned(output_t *out, unsigned long value)
 {
-    char digits[24];
-    size_t n = sizeof digits;
-    do {
-        digits[--n] = (char)('0' + value % 10);
-        value /= 10;
-    } while (value);
-    put_bytes(out, digits + n, sizeof digits - n);
+    char digits[24], *end = digits + sizeof digits;
+    char *start = digits_before(end, value);
+    output_write(out, start, (size_t)(end - start));
 }
 
 /* Fixed-point without printf: scores are written millions of times. */
 void csv_fixed(output_t *out, double value, int decimals)
 {
     static const double powers[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
+    char text[64];
     if (!isfinite(value) || decimals < 0 || decimals > 6 || fabs(value) > 1e12) {
-        char text[64];
         int n = snprintf(text, sizeof text, "%.*f", decimals < 0 ? 0 : decimals, value);
         output_write(out, text, (size_t)n);
         return;
     }
     long long scaled = llround(value * powers[decimals]);
-    if (scaled < 0) {
-        put_byte(out, '-');
-        scaled = -scaled;
-    }
-    unsigned long long whole = (unsigned long long)scaled / (unsigned long long)powers[decimals];
-    unsigned long long frac = (unsigned long long)scaled % (unsigned long long)powers[decimals];
-    csv_unsigned(out, whole);
+    unsigned long long magnitude = (unsigned long long)(scaled < 0 ? -scaled : scaled);
+    unsigned long long unit = (unsigned long long)powers[decimals];
+    char *end = text + sizeof text, *start = end;
     if (decimals) {
-        char digits[8];
-        for (int i = decimals - 1; i >= 0; i--, frac /= 10)
-            digits[i] = (char)('0' + frac % 10);
-        put_byte(out, '.');
-        put_bytes(out, digits, (size_t)decimals);
+        unsigned long long frac = magnitude % unit;
+        for (int i = 0; i < decimals; i++, frac /= 10)
+            *--start = (char)('0' + frac % 10);
+        *--start = '.';
     }
-}
-
-void csv_comma(output_t *out)
-{
-    put_byte(out, ',');
-}
-
-void csv_end_row(output_t *out)
-{
-    put_byte(out, '\n');
+    start = digits_before(start, magnitude / unit);
+    if (scaled < 0)
+        *--start = '-';
+    output_write(out, start, (size_t)(end - start));
 }
 
 int output_parse_mode(const char *text, unsigned *mode)

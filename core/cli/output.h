@@ -33,6 +33,12 @@ int output_parse_mode(const char *text, unsigned *mode);
 /* Opens a temporary file for 'path' with 'mode'. Returns 0, or -1 with errno set. */
 int output_open(output_t *out, const char *path, unsigned mode);
 void output_write(output_t *out, const char *data, size_t length);
+/*
+ * Room for n more bytes in the buffer, passing on what it holds when it is
+ * short. Write at most n bytes there, then add what was written to out->used.
+ * NULL when n is larger than the buffer, or after a failure.
+ */
+char *output_room(output_t *out, size_t n);
 void output_puts(output_t *out, const char *text);
 /* Flushes, syncs and renames into place. Returns 0, or -1 with out->error set. */
 int output_commit(output_t *out);
@@ -46,11 +52,23 @@ void csv_text(output_t *out, const char *text);
 void csv_identifier(output_t *out, const char *id);
 void csv_fixed(output_t *out, double value, int decimals);
 void csv_unsigned(output_t *out, unsigned long value);
-void csv_comma(output_t *out);
+static inline void csv_comma(output_t *out)
+{
+    if (out->used < OUTPUT_BUFFER)
+        out->buffer[out->used++] = ',';
+    else
+        output_write(out, ",", 1);
+}
 /* The header and one row of a rejects file: file,line,participant_id,column,value,reason. */
 void csv_rejects_header(output_t *out);
 struct ps_reject;
 void csv_reject(output_t *out, const struct ps_reject *reject);
-void csv_end_row(output_t *out);
+static inline void csv_end_row(output_t *out)
+{
+    if (out->used < OUTPUT_BUFFER)
+        out->buffer[out->used++] = '\n';
+    else
+        output_write(out, "\n", 1);
+}
 
 #endif
