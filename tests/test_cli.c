@@ -185,6 +185,32 @@ Test(cli, a_batch_on_standard_input_scores_as_the_file_does)
     cr_assert(strstr(b.err, "-:42:8: column wemwbs_5, value \"6\": code out of range"), "%s", b.err);
 }
 
+Test(cli, a_kept_cell_longer_than_the_output_buffer_is_escaped_whole)
+{
+    enum { LONG = 300 * 1024 }; /* past the output buffer */
+    char *note = malloc(LONG + 1);
+    memset(note, 'x', LONG);
+    note[0] = '=';              /* a formula guard, */
+    note[LONG / 2] = '"';       /* a quote doubled, */
+    note[LONG - 1] = ',';       /* and quotes around it all */
+    note[LONG] = '\0';
+    char *csv;
+    cr_assert_geq(asprintf(&csv, "participant_id,note,swemwbs_1,swemwbs_2,swemwbs_3,swemwbs_4,"
+                                 "swemwbs_5,swemwbs_6,swemwbs_7\nA,\"%.*s\"\"%s\",3,3,3,3,3,3,3\n",
+                  LONG / 2, note, note + LONG / 2 + 1),
+                  0);
+    char *dir = temp_dir(), *scored = in_dir(dir, "s.csv");
+    struct result r = RUN("score", "-q", "-t", "t0", "--keep", "note", "-o", scored,
+                          test_file("long.csv", csv, -1));
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    char *expected;
+    cr_assert_geq(asprintf(&expected, "A,t0,swemwbs,raw,21,,7,ok,\"'%.*s\"\"%s\"\n", LONG / 2, note,
+                           note + LONG / 2 + 1),
+                  0);
+    cr_assert(strstr(slurp(scored), expected), "the cell is escaped as one");
+    free(note);
+}
+
 Test(cli, exit_zero_when_everything_scores)
 {
     char *dir = temp_dir(), *scored = in_dir(dir, "s.csv");
