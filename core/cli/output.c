@@ -317,6 +317,18 @@ char *output_room(output_t *out, size_t n)
     return out->error ? NULL : out->buffer + out->used;
 }
 
+/* A few bytes into the buffer. */
+static void put(output_t *out, const char *data, size_t n)
+{
+    char *room = output_room(out, n);
+    if (!room) {
+        output_write(out, data, n);
+        return;
+    }
+    memcpy(room, data, n);
+    out->used += n;
+}
+
 /* Bytes that make a cell need quotes. */
 #define NEEDS_QUOTES ",\"\r\n"
 
@@ -353,8 +365,29 @@ static char *cell_at(char *to, const char *text, size_t n, int special)
     return to;
 }
 
+/* Bytes that end a plain cell: the end of the text, or a byte that needs quotes. */
+static const unsigned char ends_plain[256] = {[0] = 1, [','] = 1, ['"'] = 1, ['\r'] = 1, ['\n'] = 1};
+
 void csv_text(output_t *out, const char *text)
 {
+    /* The common cell, short plain text, is copied as it is checked. */
+    enum { SHORT = 64 };
+    char *room;
+    switch (text[0]) {
+    case '=': case '+': case '-': case '@': case '\t': case '\r': case ' ':
+        break; /* perhaps a formula, or a leading space: the careful way */
+    default:
+        if (!(room = output_room(out, SHORT)))
+            break;
+        size_t i = 0;
+        unsigned char c;
+        while (i < SHORT && !ends_plain[c = (unsigned char)text[i]])
+            room[i++] = (char)c;
+        if (i < SHORT && text[i] == '\0' && (i == 0 || text[i - 1] != ' ')) {
+            out->used += i;
+            return;
+        }
+    }
     size_t n = strcspn(text, NEEDS_QUOTES);
     const int special = text[n] != '\0';
     if (special)
@@ -363,8 +396,7 @@ void csv_text(output_t *out, const char *text)
         out->error = out->error ? out->error : EOVERFLOW;
         return;
     }
-    char *room = output_room(out, CELL_ROOM(n));
-    if (room) {
+    if ((room = output_room(out, CELL_ROOM(n)))) {
         out->used = (size_t)(cell_at(room, text, n, special) - out->buffer);
         return;
     }
@@ -381,7 +413,7 @@ void csv_text(output_t *out, const char *text)
 
 void csv_identifier(output_t *out, const char *id)
 {
-    output_write(out, id, strlen(id));
+    put(out, id, strlen(id));
 }
 
 /* The digits of 'value' ending at 'end'; returns where they start. */
@@ -398,7 +430,7 @@ void csv_unsigned(output_t *out, unsigned long value)
 {
     char digits[24], *end = digits + sizeof digits;
     char *start = digits_before(end, value);
-    output_write(out, start, (size_t)(end - start));
+    put(out, start, (size_t)(end - start));
 }
 
 /* Fixed-point without printf: scores are written millions of times. */
@@ -424,7 +456,7 @@ void csv_fixed(output_t *out, double value, int decimals)
     start = digits_before(start, magnitude / unit);
     if (scaled < 0)
         *--start = '-';
-    output_write(out, start, (size_t)(end - start));
+    put(out, start, (size_t)(end - start));
 }
 
 int output_parse_mode(const char *text, unsigned *mode)
