@@ -44,13 +44,14 @@ struct failure {
 };
 
 /*
- * A block's arrays are allocated at their largest (its limits and one more
- * record), so nothing in it moves while it fills and records point straight
- * into it. Pages never written cost no memory.
+ * A block's records point straight into it, so its complete records never
+ * move: its field arrays are allocated at their largest (its limits and one
+ * more record), and its text grows only to hold a record longer than it has
+ * room for, which then moves to a block of its own (see make_room).
  */
 struct block {
     char *text;                   /* every field, each NUL-terminated */
-    size_t text_used;
+    size_t text_used, text_size;
     char **fields;                /* per field */
     size_t *lengths;
     size_t n_fields;
@@ -178,6 +179,56 @@ static __attribute__((cold)) void too_large(reader_t *r)
         fail(r, PS_ERROR_LIMIT, r->record_line, "row longer than %u bytes", PS_MAX_RECORD_BYTES);
 }
 
+/*
+ * Makes room for 'need' more bytes of the record being read. When the block
+ * holds complete records, they are handed over and the record moves to the
+ * next block; a block holding only that record grows. Returns 0, or -1 with
+ * the failure set.
+ */
+static int make_room(reader_t *r, size_t need)
+{
+    struct block *b = r->filling;
+    const size_t first = b->n_fields - r->record_fields;
+    const size_t start = r->record_fields ? (size_t)(b->fields[first] - b->text) : b->text_used;
+    const size_t partial = b->text_used - start;
+    const struct block *from = b;
+    if (b->n_records) {
+        /* The caller reads only the complete records of the block it is handed. */
+        b->n_fields = first;
+        if (hand_over(r, 0) != 0) {
+            r->failure.error = PS_ERROR_ABORTED;
+            return -1;
+        }
+        b = r->filling;
+    }
+    size_t size = b->text_size;
+    while (size < partial + need)
+        size *= 2;
+    if (size > b->text_size) {
+        char *text = b == from ? realloc(b->text, size) : malloc(size);
+        if (!text) {
+            out_of_memory(r);
+            return -1;
+        }
+        if (b != from)
+            free(b->text);
+        b->text = text;
+        b->text_size = size;
+    }
+    /* The record's fields, at the start of the block: copied there, or where realloc left them. */
+    if (b != from)
+        memcpy(b->text, from->text + start, partial);
+    size_t offset = 0;
+    for (size_t f = 0; f < r->record_fields; f++) {
+        b->lengths[f] = from->lengths[first + f];
+        b->fields[f] = b->text + offset;
+        offset += b->lengths[f] + 1;
+    }
+    b->n_fields = r->record_fields;
+    b->text_used = partial;
+    return 0;
+}
+
 static void on_field(void *data, size_t len, void *user)
 {
     reader_t *r = user;
@@ -189,6 +240,8 @@ static void on_field(void *data, size_t len, void *user)
         too_large(r);
         return;
     }
+    if (r->filling->text_used + len + 1 > r->filling->text_size && make_room(r, len + 1) != 0)
+        return;
     struct block *b = r->filling;
     char *to = b->text + b->text_used;
     if (len <= 16) /* most fields: a copy without a call */
@@ -434,7 +487,8 @@ static int allocate_blocks(reader_t *r)
     for (size_t i = 0; i < N_BLOCKS; i++) {
         struct block *b = &r->blocks[i];
         const size_t fields = BLOCK_FIELDS + PS_MAX_COLUMNS;
-        b->text = malloc(BLOCK_TEXT + PS_MAX_RECORD_BYTES);
+        b->text_size = 2 * BLOCK_TEXT;
+        b->text = malloc(b->text_size);
         b->fields = malloc(fields * sizeof *b->fields);
         b->lengths = malloc(fields * sizeof *b->lengths);
         b->records = malloc(BLOCK_RECORDS * sizeof *b->records);

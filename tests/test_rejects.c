@@ -335,6 +335,73 @@ Test(long_batches, duplicates_found_among_many_rows)
     ps_context_free(context);
 }
 
+struct kept_lengths {
+    unsigned long scores;
+    size_t kept_length[512]; /* by line */
+};
+
+static int note_kept_length(const ps_score_t *score, void *user)
+{
+    struct kept_lengths *k = user;
+    k->scores++;
+    if (score->line < 512)
+        k->kept_length[score->line] = strlen(score->kept[0]);
+    return 0;
+}
+
+Test(long_batches, records_longer_than_a_block_are_read_whole)
+{
+    /* A header longer than a block's text, short rows, a row with a long cell, short rows. */
+    enum { LONG = 200 * 1024 };
+    char *name = malloc(LONG + 1), *cell = malloc(LONG + 1);
+    memset(name, 'n', LONG);
+    memset(cell, 'c', LONG);
+    name[LONG] = cell[LONG] = '\0';
+    size_t size = 2 * LONG + 400 * 64, used = 0;
+    char *csv = malloc(size);
+    used += (size_t)snprintf(csv, size, "participant_id,timepoint,note,%s,swemwbs_1,swemwbs_2,"
+                                        "swemwbs_3,swemwbs_4,swemwbs_5,swemwbs_6,swemwbs_7\n", name);
+    for (int i = 0; i < 400; i++)
+        used += (size_t)snprintf(csv + used, size - used, "P%d,t0,%s,x,1,2,3,4,5,1,2\n", i,
+                                 i == 200 ? cell : "short");
+    struct capture c = {0};
+    ps_context_t *context = test_context(&c);
+    ps_scorer_t *scorer;
+    const char *keep[] = {"note"};
+    ps_score_options_t o = {.keep = keep, .n_keep = 1};
+    struct kept_lengths k = {0};
+    ps_score_handlers_t h = {.score = note_kept_length, .user = &k};
+    cr_assert_eq(ps_scorer_new(context, &o, &h, &scorer), PS_OK);
+    cr_assert_eq(ps_scorer_score_file(scorer, test_file("long.csv", csv, (long)used)), PS_OK,
+                 "%s", c.n_diagnostics ? c.diagnostics[0].message : "");
+    cr_assert_eq(k.scores, 2 * 400);
+    cr_assert_eq(k.kept_length[2], 5);
+    cr_assert_eq(k.kept_length[202], LONG, "the long cell is whole");
+    cr_assert_eq(k.kept_length[203], 5);
+    cr_assert_eq(k.kept_length[401], 5);
+    ps_scorer_free(scorer);
+    ps_context_free(context);
+    free(name);
+    free(cell);
+    free(csv);
+}
+
+Test(long_batches, a_row_longer_than_the_limit_is_refused_with_its_line)
+{
+    /* Nine fields under the field limit, together over the row limit. */
+    const size_t field = 1000 * 1000, fields = 9;
+    char *csv = malloc(strlen(HEADER) + 64 + fields * (field + 1));
+    size_t used = (size_t)sprintf(csv, "%sP1,t0,1,1,1,1,1,1,1\n", HEADER);
+    for (size_t f = 0; f < fields; f++) {
+        memset(csv + used, 'x', field);
+        used += field;
+        csv[used++] = f + 1 < fields ? ',' : '\n';
+    }
+    csv[used] = '\0';
+    assert_batch_refused(csv, (long)used, PS_ERROR_LIMIT, 3, "row longer than 8388608 bytes");
+    free(csv);
+}
+
 Test(long_batches, a_handler_that_stops_stops_the_reading)
 {
     struct counted n = {.stop_after = 7};
