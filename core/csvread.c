@@ -481,7 +481,7 @@ static ps_error_t read_records(const ps_context_t *context, reader_t *r)
     return err;
 }
 
-/* Each block at its largest: see struct block. */
+/* Field arrays at their largest, text at twice a block's limit: see struct block. */
 static int allocate_blocks(reader_t *r)
 {
     for (size_t i = 0; i < N_BLOCKS; i++) {

@@ -592,13 +592,22 @@ static const char *clean_field(const ps_csv_record_t *rec, size_t field)
     return text;
 }
 
-static long intern_timepoint(ps_scorer_t *s, const char *label)
+/* The number of a timepoint already seen, or n_timepoints; the last one found is tried first. */
+static size_t find_timepoint(const ps_scorer_t *s, const char *label)
 {
     if (s->n_timepoints && strcmp(s->timepoints[s->last_timepoint], label) == 0)
-        return (long)s->last_timepoint;
-    for (size_t i = 0; i < s->n_timepoints; i++)
-        if (strcmp(s->timepoints[i], label) == 0)
-            return (long)(s->last_timepoint = i);
+        return s->last_timepoint;
+    size_t i = 0;
+    while (i < s->n_timepoints && strcmp(s->timepoints[i], label) != 0)
+        i++;
+    return i;
+}
+
+static long intern_timepoint(ps_scorer_t *s, const char *label)
+{
+    size_t found = find_timepoint(s, label);
+    if (found < s->n_timepoints)
+        return (long)(s->last_timepoint = found);
     if (s->n_timepoints == MAX_TIMEPOINTS)
         return -2;
     char **grown = realloc(s->timepoints, (s->n_timepoints + 1) * sizeof *grown);
@@ -1002,10 +1011,7 @@ static void fetch_keys_ahead(const ps_scorer_t *s, const ps_csv_record_t *rec)
     if (note->fault)
         return;
     const char *timepoint = s->timepoint ? s->timepoint : note->timepoint;
-    size_t tp = s->last_timepoint;
-    if (!s->n_timepoints || strcmp(s->timepoints[tp], timepoint) != 0)
-        for (tp = 0; tp < s->n_timepoints && strcmp(s->timepoints[tp], timepoint) != 0; tp++)
-            ;
+    const size_t tp = find_timepoint(s, timepoint);
     if (tp == s->n_timepoints)
         return;
     for (size_t p = 0; p < s->n_planned; p++) {

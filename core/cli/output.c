@@ -341,14 +341,15 @@ static void put(output_t *out, const char *data, size_t n)
  */
 #define CELL_ROOM(n) (2 * (n) + 3)
 
+/* A first byte with which a spreadsheet may take a cell for a formula. */
+static int starts_formula(char c)
+{
+    return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
+}
+
 static char *cell_at(char *to, const char *text, size_t n, int special)
 {
-    int guard = 0;
-    switch (text[0]) {
-    case '=': case '+': case '-': case '@': case '\t': case '\r':
-        guard = !plain_number(text);
-        break;
-    }
+    const int guard = starts_formula(text[0]) && !plain_number(text);
     if (!special && !guard && (n == 0 || (text[0] != ' ' && text[n - 1] != ' '))) {
         memcpy(to, text, n);
         return to + n;
@@ -373,12 +374,8 @@ void csv_text(output_t *out, const char *text)
     /* The common cell, short plain text, is copied as it is checked. */
     enum { SHORT = 64 };
     char *room;
-    switch (text[0]) {
-    case '=': case '+': case '-': case '@': case '\t': case '\r': case ' ':
-        break; /* perhaps a formula, or a leading space: the careful way */
-    default:
-        if (!(room = output_room(out, SHORT)))
-            break;
+    /* Perhaps a formula, or a leading space: the careful way below. */
+    if (!starts_formula(text[0]) && text[0] != ' ' && (room = output_room(out, SHORT))) {
         size_t i = 0;
         unsigned char c;
         while (i < SHORT && !ends_plain[c = (unsigned char)text[i]])
