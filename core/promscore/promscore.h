@@ -19,6 +19,7 @@
 
 #include <stddef.h>
 #include <promscore/version.h>
+#include <promscore/statistics.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -306,7 +307,7 @@ typedef struct ps_disclosure {
 /** Whether a figure is shown. */
 typedef enum ps_shown {
     PS_SHOWN = 0,
-    PS_SUPPRESSED,        /**< hidden by disclosure control */
+    PS_SUPPRESSED,        /**< hidden by disclosure control (see note for why, when not a count) */
     PS_NOT_COMPUTABLE     /**< cannot be computed; see reason */
 } ps_shown_t;
 
@@ -317,12 +318,21 @@ typedef struct ps_statistic {
     const char *unit;
     const ps_scale_t *scale;  /**< the scale, or NULL for a pool */
     const char *group;        /**< "all" or "COLUMN=value" */
-    const char *comparison;   /**< "baseline->LABEL", or "baseline->end": each person's last follow-up */
-    const char *name;         /**< e.g. "n_paired", "mean_change", "transition:FROM->TO" */
+    const char *comparison;   /**< "baseline->LABEL", or "baseline->end": each person's last
+                                   follow-up, given only when there are two follow-ups or more */
+    ps_statistic_id_t id;     /**< its row in the catalogue (promscore/statistics.h) */
+    /** The full name: the catalogue's, qualified by its parameters and, in a pool, its
+     * category: "n_paired", "transition:FROM->TO", "category:Housing:n_improved". */
+    const char *name;
+    const char *param[2];     /**< band, FROM and TO bands, or member; else NULL */
+    const char *category;     /**< in a pool: the goal category this figure is about, or NULL */
     double value;             /**< when shown is PS_SHOWN */
     ps_shown_t shown;
     const char *reason;       /**< why it is not computable, else NULL */
-    int is_count;             /**< a number of people */
+    /** A caveat on a shown figure (libRmath doubted its precision), or why a figure that is
+     * not a count was withheld (under rounding it would give the exact n); else NULL. */
+    const char *note;
+    int is_count;             /**< a number of people (kind PS_KIND_COUNT) */
 } ps_statistic_t;
 
 /** Computes every statistic and applies 'disclosure'. The cohort may be freed afterwards. */
@@ -333,6 +343,37 @@ size_t ps_report_count(const ps_report_t *report);
 const ps_statistic_t *ps_report_statistic(const ps_report_t *report, size_t index);
 /** One sentence naming the disclosure rule applied. */
 const char *ps_report_disclosure_rule(const ps_report_t *report);
+
+/**
+ * The additive relations between the report's counts that anyone knows from
+ * its definition: statistic 'total' equals the sum of 'parts' (indices of
+ * ps_report_statistic), plus, when 'slack' is set, a count that is never
+ * published (so total >= sum of parts). Disclosure control audits the report
+ * against exactly these, with non-negativity; JSON output lists them so the
+ * audit can be re-run by anyone.
+ */
+typedef struct ps_relation {
+    size_t total;
+    const size_t *parts;
+    size_t n_parts;
+    int slack;
+} ps_relation_t;
+
+size_t ps_report_relation_count(const ps_report_t *report);
+/** Relation 'index', or 0 with *relation untouched when out of range. */
+int ps_report_relation(const ps_report_t *report, size_t index, ps_relation_t *relation);
+
+/** What the disclosure audit did: hidden counts, and how many were hidden to protect others. */
+typedef struct ps_audit {
+    size_t counts;           /**< counts in the report */
+    size_t primary;          /**< hidden because 1..threshold */
+    size_t secondary;        /**< hidden so that no primary one can be worked out */
+    size_t linear_programs;  /**< attacker's programs solved */
+    size_t withheld;         /**< figures withheld because they would give the exact n */
+} ps_audit_t;
+
+/** The disclosure audit's figures (all 0 without disclosure control). */
+const ps_audit_t *ps_report_audit(const ps_report_t *report);
 
 /* ------------------------------------------------------------------------- */
 /* Pseudonymisation: identifiers replaced by HMAC-SHA256 under a secret key.   */

@@ -1,0 +1,215 @@
+/*
+ * promscore: the report's statistic catalogue.
+ *
+ * Every figure a cohort change report publishes is one of the statistics
+ * below. The table is the one place each is declared: the report computes
+ * from it, disclosure control protects the counts it marks and hides what
+ * rests on them, the text, CSV and JSON writers format from it, and
+ * promscore-statistics(7) documents it (make check compares the two).
+ *
+ * Included by <promscore/promscore.h>.
+ */
+#ifndef PROMSCORE_STATISTICS_H
+#define PROMSCORE_STATISTICS_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** What sort of number a statistic is. */
+typedef enum ps_kind {
+    /** A number of people (or, in a pool, of units): protected by disclosure control. */
+    PS_KIND_COUNT,
+    /** A ratio of two counts of the same block, recomputed from the published (rounded) counts. */
+    PS_KIND_RATE,
+    /** A figure computed from people's scores (a mean, a test, an effect size). */
+    PS_KIND_FIGURE,
+    /** A value from the definition (a threshold, a reliability): about no one. */
+    PS_KIND_CONSTANT
+} ps_kind_t;
+
+/** What a statistic's name is qualified by, after a colon. */
+typedef enum ps_param {
+    PS_PARAM_NONE,      /**< "n_paired" */
+    PS_PARAM_BAND,      /**< "n_baseline_band:BAND" */
+    PS_PARAM_BAND_PAIR, /**< "transition:FROM->TO" */
+    PS_PARAM_MEMBER     /**< "improvement:MEMBER": a pool's member scale */
+} ps_param_t;
+
+/*
+ * The catalogue. Columns:
+ *   ID         the enum constant is PS_STAT_ID
+ *   NAME       public name (qualified by its parameter, see ps_param_t)
+ *   KIND       ps_kind_t without the prefix
+ *   PARAM      ps_param_t without the prefix
+ *   ON1, ON2   the counts of the same block it rests on (NONE when fewer): a figure is
+ *              hidden whenever one of them is; a RATE is ON1 / ON2 (CHANGE: (ON1 - ON2) / ON2)
+ *   DIR        1 when "better" follows the scale's direction (better="lower" scales count
+ *              falls as improvement); 0 otherwise
+ *   ROUND_N    1 when the figure, beside the published mean and SD, gives the exact number
+ *              of people (df = n - 1; n = (t * sd / mean)^2; ...): withheld under --round
+ *   DEC        decimals in the text report (-1: a p-value; PCT: a percentage)
+ *   MEANING    one line, in the words of promscore-statistics(7)
+ */
+#define PS_PCT 100
+#define PS_STATISTICS(X)                                                                           \
+    /* Participant flow. */                                                                        \
+    X(N_BASELINE, "n_baseline", COUNT, NONE, NONE, NONE, 0, 0, 0,                                  \
+      "participants with a valid baseline score")                                                  \
+    X(N_FOLLOWUP, "n_followup", COUNT, NONE, NONE, NONE, 0, 0, 0,                                  \
+      "participants with a valid score at the follow-up compared")                                 \
+    X(N_PAIRED, "n_paired", COUNT, NONE, NONE, NONE, 0, 0, 0,                                      \
+      "participants with valid scores at both (in a pool: units, one per person and member)")      \
+    X(LOST_TO_FOLLOWUP, "lost_to_followup", COUNT, NONE, NONE, NONE, 0, 0, 0,                      \
+      "participants with a baseline score and none at the follow-up")                              \
+    X(LOSS_RATE, "loss_rate", RATE, NONE, LOST_TO_FOLLOWUP, N_BASELINE, 0, 0, PS_PCT,              \
+      "lost_to_followup / n_baseline")                                                             \
+    /* Levels of the completers and of those lost. */                                              \
+    X(MEAN_BASELINE, "mean_baseline", FIGURE, NONE, N_PAIRED, NONE, 0, 0, 2,                       \
+      "mean baseline score of the completers (those paired)")                                      \
+    X(SD_BASELINE, "sd_baseline", FIGURE, NONE, N_PAIRED, NONE, 0, 0, 2,                           \
+      "standard deviation (n - 1) of the completers' baseline scores")                             \
+    X(MEDIAN_BASELINE, "median_baseline", FIGURE, NONE, N_PAIRED, NONE, 0, 0, 2,                   \
+      "median baseline score of the completers")                                                   \
+    X(MEAN_FOLLOWUP, "mean_followup", FIGURE, NONE, N_PAIRED, NONE, 0, 0, 2,                       \
+      "mean follow-up score of the completers")                                                    \
+    X(SD_FOLLOWUP, "sd_followup", FIGURE, NONE, N_PAIRED, NONE, 0, 0, 2,                           \
+      "standard deviation (n - 1) of the completers' follow-up scores")                            \
+    X(MEDIAN_FOLLOWUP, "median_followup", FIGURE, NONE, N_PAIRED, NONE, 0, 0, 2,                   \
+      "median follow-up score of the completers")                                                  \
+    X(MEAN_BASELINE_LOST, "mean_baseline_lost", FIGURE, NONE, LOST_TO_FOLLOWUP, NONE, 0, 0, 2,     \
+      "mean baseline score of those lost to follow-up")                                            \
+    X(SD_BASELINE_LOST, "sd_baseline_lost", FIGURE, NONE, LOST_TO_FOLLOWUP, NONE, 0, 0, 2,         \
+      "standard deviation (n - 1) of the baseline scores of those lost")                           \
+    X(SMD_COMPLETERS_VS_LOST, "smd_completers_vs_lost", FIGURE, NONE, N_PAIRED, LOST_TO_FOLLOWUP,  \
+      0, 0, 2,                                                                                     \
+      "(mean_baseline - mean_baseline_lost) / sqrt((sd_baseline^2 + sd_baseline_lost^2) / 2)")     \
+    /* Paired change, D = follow-up - baseline, as R's t.test and wilcox.test. */                  \
+    X(MEAN_CHANGE, "mean_change", FIGURE, NONE, N_PAIRED, NONE, 0, 0, 2,                           \
+      "mean of D = follow-up - baseline (in a pool: over units)")                                  \
+    X(SD_CHANGE, "sd_change", FIGURE, NONE, N_PAIRED, NONE, 0, 0, 2,                               \
+      "standard deviation (n - 1) of D")                                                           \
+    X(CI_LOW, "ci_low", FIGURE, NONE, N_PAIRED, NONE, 0, 1, 2,                                     \
+      "lower end of the 95% CI of the mean change: mean - qt(0.975, n - 1) * sd / sqrt(n)")        \
+    X(CI_HIGH, "ci_high", FIGURE, NONE, N_PAIRED, NONE, 0, 1, 2,                                   \
+      "upper end of the 95% CI of the mean change")                                                \
+    X(T, "t", FIGURE, NONE, N_PAIRED, NONE, 0, 1, 3,                                               \
+      "paired t statistic, mean / (sd / sqrt(n)), as t.test(post, pre, paired = TRUE)")            \
+    X(DF, "df", FIGURE, NONE, N_PAIRED, NONE, 0, 1, 0, "degrees of freedom of t, n - 1")           \
+    X(P_T, "p_t", FIGURE, NONE, N_PAIRED, NONE, 0, 1, -1, "two-sided p of t, 2 * pt(-|t|, n - 1)") \
+    X(WILCOXON_V, "wilcoxon_v", FIGURE, NONE, N_PAIRED, NONE, 0, 1, 1,                             \
+      "Wilcoxon signed-rank V: the sum of the ranks of the positive changes (zeros dropped)")      \
+    X(P_WILCOXON, "p_wilcoxon", FIGURE, NONE, N_PAIRED, NONE, 0, 1, -1,                            \
+      "two-sided p of V, as wilcox.test(post, pre, paired = TRUE)")                                \
+    X(WILCOXON_EXACT, "wilcoxon_exact", FIGURE, NONE, N_PAIRED, NONE, 0, 0, 0,                     \
+      "1 when p_wilcoxon is exact (fewer than 50 non-zero changes, no ties), 0 when the normal "   \
+      "approximation with continuity correction")                                                  \
+    X(D_Z, "d_z", FIGURE, NONE, N_PAIRED, NONE, 0, 0, 2,                                           \
+      "standardised mean change, mean / sd of the changes (not of the baseline)")                  \
+    X(D_Z_CI_LOW, "d_z_ci_low", FIGURE, NONE, N_PAIRED, NONE, 0, 1, 2,                             \
+      "lower end of the 95% CI of d_z: the noncentral t's ncp where pt(t, n - 1, ncp) = 0.975, "   \
+      "over sqrt(n)")                                                                              \
+    X(D_Z_CI_HIGH, "d_z_ci_high", FIGURE, NONE, N_PAIRED, NONE, 0, 1, 2,                           \
+      "upper end of the 95% CI of d_z (pt(t, n - 1, ncp) = 0.025)")                                \
+    X(G_Z, "g_z", FIGURE, NONE, N_PAIRED, NONE, 0, 1, 2,                                           \
+      "Hedges' g_z = d_z * J, J = 1 - 3 / (4 * (n - 1) - 1) (the common approximation)")           \
+    /* Meaningful change, by the definition's threshold, in the scale's better direction. */       \
+    X(MEANINGFUL_CHANGE, "meaningful_change", CONSTANT, NONE, NONE, NONE, 0, 0, 2,                 \
+      "the definition's meaningful change, in points")                                             \
+    X(N_IMPROVED, "n_improved", COUNT, NONE, NONE, NONE, 1, 0, 0,                                  \
+      "changed by at least meaningful_change in the better direction")                             \
+    X(N_UNCHANGED, "n_unchanged", COUNT, NONE, NONE, NONE, 1, 0, 0,                                \
+      "changed by less than meaningful_change either way")                                         \
+    X(N_DETERIORATED, "n_deteriorated", COUNT, NONE, NONE, NONE, 1, 0, 0,                          \
+      "changed by at least meaningful_change in the worse direction")                              \
+    X(SHARE_IMPROVED, "share_improved", RATE, NONE, N_IMPROVED, N_PAIRED, 1, 0, PS_PCT,            \
+      "n_improved / n_paired")                                                                     \
+    /* Reliable change (Jacobson and Truax 1991). */                                               \
+    X(REFERENCE_SD, "reference_sd", CONSTANT, NONE, NONE, NONE, 0, 0, 2,                           \
+      "the SD the definition's SEM rests on")                                                      \
+    X(RELIABILITY, "reliability", CONSTANT, NONE, NONE, NONE, 0, 0, 2,                             \
+      "the reliability the definition's SEM rests on; SEM = reference_sd * sqrt(1 - reliability)") \
+    X(SEM, "sem", CONSTANT, NONE, NONE, NONE, 0, 0, 2, "standard error of measurement")            \
+    X(RELIABLE_CHANGE, "reliable_change", CONSTANT, NONE, NONE, NONE, 0, 0, 2,                     \
+      "1.96 * sqrt(2) * SEM: a change of more than this is reliable")                              \
+    X(N_RELIABLE_IMPROVED, "n_reliable_improved", COUNT, NONE, NONE, NONE, 1, 0, 0,                \
+      "changed by more than reliable_change in the better direction")                              \
+    X(N_NO_RELIABLE_CHANGE, "n_no_reliable_change", COUNT, NONE, NONE, NONE, 1, 0, 0,              \
+      "changed by reliable_change or less either way")                                             \
+    X(N_RELIABLE_DETERIORATED, "n_reliable_deteriorated", COUNT, NONE, NONE, NONE, 1, 0, 0,        \
+      "changed by more than reliable_change in the worse direction")                               \
+    /* Band transitions among the paired; "better" follows the scale's direction. */               \
+    X(N_BAND_BETTER, "n_band_better", COUNT, NONE, NONE, NONE, 1, 0, 0,                            \
+      "moved to a better band")                                                                    \
+    X(N_BAND_SAME, "n_band_same", COUNT, NONE, NONE, NONE, 0, 0, 0, "stayed in the same band")     \
+    X(N_BAND_WORSE, "n_band_worse", COUNT, NONE, NONE, NONE, 1, 0, 0, "moved to a worse band")     \
+    X(TRANSITION, "transition", COUNT, BAND_PAIR, NONE, NONE, 0, 0, 0,                             \
+      "in band FROM at baseline and band TO at follow-up")                                         \
+    X(N_BASELINE_BAND, "n_baseline_band", COUNT, BAND, NONE, NONE, 0, 0, 0,                        \
+      "in the band at baseline (a row of the transitions)")                                        \
+    X(N_FOLLOWUP_BAND, "n_followup_band", COUNT, BAND, NONE, NONE, 0, 0, 0,                        \
+      "in the band at follow-up (a column of the transitions)")                                    \
+    X(SHARE_BASELINE_BAND, "share_baseline_band", RATE, BAND, N_BASELINE_BAND, N_PAIRED, 0, 0,     \
+      PS_PCT, "n_baseline_band / n_paired")                                                        \
+    X(SHARE_FOLLOWUP_BAND, "share_followup_band", RATE, BAND, N_FOLLOWUP_BAND, N_PAIRED, 0, 0,     \
+      PS_PCT, "n_followup_band / n_paired")                                                        \
+    X(BAND_CHANGE, "band_change", RATE, BAND, N_FOLLOWUP_BAND, N_BASELINE_BAND, 0, 0, PS_PCT,      \
+      "cohort-level change in the band: (n_followup_band - n_baseline_band) / n_baseline_band")    \
+    X(N_MOVED_BETTER_FROM, "n_moved_better_from", COUNT, BAND, NONE, NONE, 1, 0, 0,                \
+      "of those in the band at baseline, how many moved to a better band (every band with a "      \
+      "better one)")                                                                               \
+    X(MOVED_BETTER_FROM, "moved_better_from", RATE, BAND, N_MOVED_BETTER_FROM, N_BASELINE_BAND,    \
+      1, 0, PS_PCT, "individual level: n_moved_better_from / n_baseline_band")                     \
+    /* Pools: one unit per person and member (e.g. each goal). */                                  \
+    X(N_ATTAINMENT_BASELINE, "n_attainment_baseline", COUNT, NONE, NONE, NONE, 0, 0, 0,            \
+      "units with an attainment rating at baseline")                                               \
+    X(N_ACHIEVED_BASELINE, "n_achieved_baseline", COUNT, NONE, NONE, NONE, 0, 0, 0,                \
+      "units rated achieved (attainment 0 or more) at baseline")                                   \
+    X(SHARE_ACHIEVED_BASELINE, "share_achieved_baseline", RATE, NONE, N_ACHIEVED_BASELINE,         \
+      N_ATTAINMENT_BASELINE, 0, 0, PS_PCT, "n_achieved_baseline / n_attainment_baseline")          \
+    X(N_ATTAINMENT_FOLLOWUP, "n_attainment_followup", COUNT, NONE, NONE, NONE, 0, 0, 0,            \
+      "units with an attainment rating at follow-up")                                              \
+    X(N_ACHIEVED_FOLLOWUP, "n_achieved_followup", COUNT, NONE, NONE, NONE, 0, 0, 0,                \
+      "units rated achieved at follow-up")                                                         \
+    X(SHARE_ACHIEVED_FOLLOWUP, "share_achieved_followup", RATE, NONE, N_ACHIEVED_FOLLOWUP,         \
+      N_ATTAINMENT_FOLLOWUP, 0, 0, PS_PCT, "n_achieved_followup / n_attainment_followup")          \
+    X(N_PAIRED_MEMBER, "n_paired", COUNT, MEMBER, NONE, NONE, 0, 0, 0,                             \
+      "units of this member paired (in a pool)")                                                   \
+    X(IMPROVEMENT, "improvement", FIGURE, MEMBER, N_PAIRED_MEMBER, NONE, 1, 0, 2,                  \
+      "mean change of this member, positive when better")                                          \
+    X(RANK, "rank", FIGURE, MEMBER, N_PAIRED_MEMBER, NONE, 1, 0, 0,                                \
+      "rank of this member's improvement, 1 for the greatest")
+
+/** A statistic of the catalogue. */
+typedef enum ps_statistic_id {
+#define PS_X_ENUM(id, ...) PS_STAT_##id,
+    PS_STATISTICS(PS_X_ENUM)
+#undef PS_X_ENUM
+    PS_STAT_COUNT_,      /**< how many there are */
+    PS_STAT_NONE = -1    /**< no statistic */
+} ps_statistic_id_t;
+
+/** One row of the catalogue. */
+typedef struct ps_statistic_info {
+    ps_statistic_id_t id;
+    const char *name;
+    ps_kind_t kind;
+    ps_param_t param;
+    ps_statistic_id_t rests_on[2];  /**< PS_STAT_NONE when fewer */
+    int direction_aware;
+    int reveals_n;                   /**< withheld under rounding */
+    int decimals;                    /**< -1: p-value; PS_PCT: a percentage */
+    const char *meaning;
+} ps_statistic_info_t;
+
+/** The catalogue row of 'id', or NULL for an unknown id. */
+const ps_statistic_info_t *ps_statistic_info(ps_statistic_id_t id);
+
+/** The kinds' names: "count", "rate", "figure", "constant". */
+const char *ps_kind_name(ps_kind_t kind);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
