@@ -1,7 +1,8 @@
 /*
- * The cohort change report: for each scale, comparison and group, the flow
- * of participants, paired change, effect sizes, individual change and band
- * transitions, as a tidy list of figures; then disclosure control.
+ * The cohort change report: for each scale (or pool), comparison and group,
+ * the statistics of the catalogue (promscore/statistics.h) as a tidy list of
+ * figures, the relations between its counts (catalogue.h), then disclosure
+ * control (disclosure.c) and the figures that follow from what it hides.
  */
 #include "config.h"
 
@@ -11,41 +12,38 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalogue.h"
 #include "cohort.h"
+#include "disclosure.h"
 #include "stats.h"
 
 #define END SIZE_MAX                /* comparison with each person's last follow-up */
 #define ALL SIZE_MAX                /* the whole cohort, not a group */
 #define NONE SIZE_MAX
 
-/* An additive relation among counts: total = sum of parts. Secondary suppression keeps
- * at least two unknowns in every relation whose members are published. */
+/* total = sum of parts (+ a count never published, when slack). */
 struct relation {
     size_t total;
     size_t first_part;              /* into report->parts */
     size_t n_parts;
+    int slack;
 };
-
-/* Figures computed from two counts a and b (rests_on), again after rounding. */
-enum { NOT_A_RATE, RATE_SHARE /* a / b */, RATE_CHANGE /* (a - b) / b */ };
 
 struct ps_report {
     ps_arena_t *arena;
     ps_statistic_t *stats;
     size_t n, size;
-    /* Per figure: the counts it rests on (NONE when fewer). A figure is hidden whenever one of
-     * them is: with the mean, SD and t of a hidden n anyone could work n out again. */
-    size_t *rests_on;               /* two per figure */
-    int *is_rate;                   /* per figure: a RATE_ kind, computed from the shown counts */
+    size_t *rests_on;               /* two per statistic: the counts it rests on, or NONE */
     struct relation *relations;
     size_t n_relations, relations_size;
     size_t *parts;
     size_t n_parts, parts_size;
     int out_of_memory;
-    char rule[400];
+    ps_audit_t audit;
+    char rule[600];
 };
 
-/* What the figures being added belong to. */
+/* What the statistics being added belong to. */
 struct block {
     ps_report_t *report;
     const struct ps_instrument *instrument;
@@ -53,92 +51,9 @@ struct block {
     const struct ps_scale *scale;   /* NULL for a pool */
     const char *group;
     const char *comparison;
+    const char *category;           /* in a pool: the category being added, or NULL */
+    size_t start;                   /* the block's first statistic */
 };
-
-static size_t add(struct block *b, const char *name, ps_figure_t f, size_t rests_on,
-                  size_t also_on, int is_count)
-{
-    ps_report_t *r = b->report;
-    if (r->n == r->size) {
-        size_t size = r->size;
-        size_t *rests = NULL;
-        int *rate = NULL;
-        if (!ps_grow((void **)&r->stats, &size, r->n + 1, sizeof *r->stats)) {
-            if ((rests = realloc(r->rests_on, 2 * size * sizeof *rests)))
-                r->rests_on = rests;
-            if ((rate = realloc(r->is_rate, size * sizeof *rate)))
-                r->is_rate = rate;
-        }
-        if (!rests || !rate) {
-            r->out_of_memory = 1;
-            return NONE;
-        }
-        r->size = size;
-    }
-    r->stats[r->n] = (ps_statistic_t){
-        .instrument = b->instrument, .unit = b->unit,
-        .scale = b->scale, .group = b->group, .comparison = b->comparison, .name = name,
-        .value = f.missing ? NAN : f.value, .shown = f.missing ? PS_NOT_COMPUTABLE : PS_SHOWN,
-        .reason = f.missing, .is_count = is_count,
-    };
-    r->rests_on[2 * r->n] = rests_on;
-    r->rests_on[2 * r->n + 1] = also_on;
-    r->is_rate[r->n] = 0;
-    return r->n++;
-}
-
-static size_t add_count(struct block *b, const char *name, unsigned long count)
-{
-    return add(b, name, (ps_figure_t){(double)count, NULL}, NONE, NONE, 1);
-}
-
-/* A figure resting on one count: the people it was computed from. */
-static size_t add_on(struct block *b, const char *name, ps_figure_t f, size_t count)
-{
-    return add(b, name, f, count, NONE, 0);
-}
-
-/* A rate of two counts: a / b (RATE_SHARE) or (a - b) / b (RATE_CHANGE). */
-static size_t add_rate(struct block *b, const char *name, size_t a, size_t of, int kind)
-{
-    ps_report_t *r = b->report;
-    double x = a == NONE ? NAN : r->stats[a].value, y = of == NONE ? NAN : r->stats[of].value;
-    ps_figure_t f = y > 0 ? (ps_figure_t){(x - (kind == RATE_CHANGE ? y : 0)) / y, NULL}
-                          : (ps_figure_t){NAN, "no one to take a share of"};
-    size_t i = add(b, name, f, a, of, 0);
-    if (i != NONE)
-        r->is_rate[i] = kind;
-    return i;
-}
-
-/* A threshold from the definition: about no one. */
-static size_t add_constant(struct block *b, const char *name, double value)
-{
-    return add(b, name, (ps_figure_t){value, NULL}, NONE, NONE, 0);
-}
-
-static ps_figure_t figure(double value)
-{
-    return (ps_figure_t){value, NULL};
-}
-
-/* Records total = sum of parts; parts are 'n' figure numbers. */
-static int relate(ps_report_t *r, size_t total, const size_t *parts, size_t n)
-{
-    int missing = total == NONE;
-    for (size_t i = 0; i < n; i++)
-        missing |= parts[i] == NONE;
-    if (missing ||
-        ps_grow((void **)&r->relations, &r->relations_size, r->n_relations + 1, sizeof *r->relations) ||
-        ps_grow((void **)&r->parts, &r->parts_size, r->n_parts + n, sizeof *r->parts)) {
-        r->out_of_memory = 1;
-        return -1;
-    }
-    r->relations[r->n_relations++] = (struct relation){total, r->n_parts, n};
-    memcpy(r->parts + r->n_parts, parts, n * sizeof *parts);
-    r->n_parts += n;
-    return 0;
-}
 
 /* Text in the report's arena, or NULL when out of memory. */
 static const char *format(ps_report_t *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -160,6 +75,249 @@ static const char *format(ps_report_t *r, const char *fmt, ...)
     return text;
 }
 
+/* The public name: the catalogue's, qualified by its parameters and category. */
+static const char *full_name(struct block *b, const ps_statistic_info_t *info, const char *p0,
+                             const char *p1)
+{
+    const char *c = b->category, *name = info->name;
+    switch (info->param) {
+    case PS_PARAM_NONE:
+        return c ? format(b->report, "category:%s:%s", c, name) : name;
+    case PS_PARAM_BAND:
+    case PS_PARAM_MEMBER:
+        return c ? format(b->report, "category:%s:%s:%s", c, name, p0)
+                 : format(b->report, "%s:%s", name, p0);
+    case PS_PARAM_BAND_PAIR:
+        return c ? format(b->report, "category:%s:%s:%s->%s", c, name, p0, p1)
+                 : format(b->report, "%s:%s->%s", name, p0, p1);
+    }
+    return name;
+}
+
+/* Adds statistic 'id' (qualified by p0, p1) with figure f; returns its number or NONE. */
+static size_t put(struct block *b, ps_statistic_id_t id, const char *p0, const char *p1,
+                  ps_figure_t f)
+{
+    ps_report_t *r = b->report;
+    const ps_statistic_info_t *info = ps_statistic_info(id);
+    const char *name = full_name(b, info, p0, p1);
+    if (!name)
+        return NONE;
+    if (r->n == r->size) {
+        size_t size = r->size;
+        size_t *rests = NULL;
+        if (!ps_grow((void **)&r->stats, &size, r->n + 1, sizeof *r->stats) &&
+            (rests = realloc(r->rests_on, 2 * size * sizeof *rests)))
+            r->rests_on = rests;
+        if (!rests) {
+            r->out_of_memory = 1;
+            return NONE;
+        }
+        r->size = size;
+    }
+    r->stats[r->n] = (ps_statistic_t){
+        .instrument = b->instrument, .unit = b->unit, .scale = b->scale, .group = b->group,
+        .comparison = b->comparison, .id = id, .name = name, .param = {p0, p1},
+        .category = b->category, .value = f.missing ? NAN : f.value,
+        .shown = f.missing ? PS_NOT_COMPUTABLE : PS_SHOWN, .reason = f.missing,
+        .note = f.note, .is_count = info->kind == PS_KIND_COUNT,
+    };
+    r->rests_on[2 * r->n] = r->rests_on[2 * r->n + 1] = NONE;
+    return r->n++;
+}
+
+static size_t count(struct block *b, ps_statistic_id_t id, const char *p0, const char *p1,
+                    unsigned long n)
+{
+    return put(b, id, p0, p1, (ps_figure_t){(double)n, NULL, NULL});
+}
+
+static ps_figure_t figure(double value)
+{
+    return (ps_figure_t){value, NULL, NULL};
+}
+
+/* A rate's value is computed from the published counts, after disclosure control. */
+static size_t rate(struct block *b, ps_statistic_id_t id, const char *p0)
+{
+    return put(b, id, p0, NULL, figure(NAN));
+}
+
+/* ---- Finding a block's statistics, and relating them. ---- */
+
+/* Statistic 'id' with parameters p0, p1 among r->stats[from..to), or NONE. */
+static size_t find_in(const ps_report_t *r, size_t from, size_t to, ps_statistic_id_t id,
+                      const char *p0, const char *p1, const char *category)
+{
+    for (size_t i = from; i < to; i++) {
+        const ps_statistic_t *s = &r->stats[i];
+        if (s->id == id && s->param[0] == p0 && s->param[1] == p1 && s->category == category)
+            return i;
+    }
+    return NONE;
+}
+
+/* Records total = sum of parts (+ slack). */
+static int relate(ps_report_t *r, size_t total, const size_t *parts, size_t n, int slack)
+{
+    if (total == NONE || !n)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (parts[i] == NONE)
+            return 0;
+    if (ps_grow((void **)&r->relations, &r->relations_size, r->n_relations + 1,
+                sizeof *r->relations) ||
+        ps_grow((void **)&r->parts, &r->parts_size, r->n_parts + n, sizeof *r->parts)) {
+        r->out_of_memory = 1;
+        return -1;
+    }
+    r->relations[r->n_relations++] = (struct relation){total, r->n_parts, n, slack};
+    memcpy(r->parts + r->n_parts, parts, n * sizeof *parts);
+    r->n_parts += n;
+    return 0;
+}
+
+/* Whether moving from band 'from' to band 'to' is better, the same, or worse: 1, 0, -1. */
+static int band_direction(const struct ps_scale *scale, size_t from, size_t to)
+{
+    int up = (to > from) - (to < from);
+    return scale->lower_is_better ? -up : up;
+}
+
+/* Whether some scores of the scale fall in no band. */
+static int unbanded(const struct ps_scale *scale)
+{
+    if (!scale || !scale->n_bands)
+        return 0;
+    return scale->bands[0].min > scale->min || scale->bands[scale->n_bands - 1].max < scale->max;
+}
+
+/* Expands the catalogue's relation rules within the block's statistics [b->start, r->n). */
+static int relate_block(struct block *b)
+{
+    ps_report_t *r = b->report;
+    const size_t from = b->start, to = r->n;
+    const struct ps_scale *scale = b->scale;
+    const size_t nb = scale ? scale->n_bands : 0;
+    size_t parts[128];
+    /* The categories of a pool block: NULL (the whole pool) and each category seen. */
+    const char *categories[16] = {NULL};
+    size_t n_categories = 1;
+    for (size_t i = from; i < to; i++)
+        if (r->stats[i].category && r->stats[i].category != categories[n_categories - 1] &&
+            n_categories < 16)
+            categories[n_categories++] = r->stats[i].category;
+    for (size_t q = 0; q < ps_n_relation_rules; q++) {
+        const struct ps_relation_rule *rule = &ps_relation_rules[q];
+        int slack = rule->slack == PS_SLACK || (rule->slack == PS_SLACK_UNBANDED && unbanded(scale));
+        for (size_t c = 0; c < n_categories; c++) {
+            const char *cat = categories[c];
+            size_t total = find_in(r, from, to, rule->total, NULL, NULL, cat), n = 0;
+            switch (rule->shape) {
+            case PS_SHAPE_SUM:
+                for (size_t k = 0; k < rule->n_parts; k++)
+                    parts[n++] = find_in(r, from, to, rule->parts[k], NULL, NULL, cat);
+                if (relate(r, total, parts, n, slack))
+                    return -1;
+                break;
+            case PS_SHAPE_BAND_BETTER:
+            case PS_SHAPE_BAND_SAME:
+            case PS_SHAPE_BAND_WORSE: {
+                int want = rule->shape == PS_SHAPE_BAND_BETTER ? 1
+                           : rule->shape == PS_SHAPE_BAND_SAME ? 0 : -1;
+                for (size_t x = 0; x < nb; x++)
+                    for (size_t y = 0; y < nb; y++)
+                        if (band_direction(scale, x, y) == want)
+                            parts[n++] = find_in(r, from, to, PS_STAT_TRANSITION,
+                                                 scale->bands[x].label, scale->bands[y].label, cat);
+                if (relate(r, total, parts, n, 0))
+                    return -1;
+                break;
+            }
+            case PS_SHAPE_BAND_ROWS:
+            case PS_SHAPE_BAND_COLUMNS:
+            case PS_SHAPE_BETTER_FROM:
+                for (size_t x = 0; x < nb; x++) {
+                    n = 0;
+                    for (size_t y = 0; y < nb; y++) {
+                        int row = rule->shape != PS_SHAPE_BAND_COLUMNS;
+                        if (rule->shape == PS_SHAPE_BETTER_FROM && band_direction(scale, x, y) <= 0)
+                            continue;
+                        const char *a = scale->bands[row ? x : y].label,
+                                   *z = scale->bands[row ? y : x].label;
+                        parts[n++] = find_in(r, from, to, PS_STAT_TRANSITION, a, z, cat);
+                    }
+                    total = find_in(r, from, to, rule->total, scale->bands[x].label, NULL, cat);
+                    if (relate(r, total, parts, n, 0))
+                        return -1;
+                }
+                break;
+            case PS_SHAPE_OVER_BANDS:
+                for (size_t x = 0; x < nb; x++)
+                    parts[n++] = find_in(r, from, to, rule->parts[0], scale->bands[x].label, NULL, cat);
+                if (relate(r, total, parts, n, slack))
+                    return -1;
+                break;
+            case PS_SHAPE_OVER_MEMBERS:
+                for (size_t i = from; i < to && n < 128; i++)
+                    if (r->stats[i].id == rule->parts[0] && r->stats[i].category == cat)
+                        parts[n++] = i;
+                if (relate(r, total, parts, n, slack))
+                    return -1;
+                break;
+            case PS_SHAPE_OVER_CATEGORIES:
+                /* Each count of the whole pool, against the same count in each category. */
+                if (cat || n_categories < 2)
+                    break;
+                for (size_t i = from; i < to; i++) {
+                    const ps_statistic_t *s = &r->stats[i];
+                    if (!s->is_count || s->category)
+                        continue;
+                    n = 0;
+                    for (size_t k = 1; k < n_categories; k++)
+                        parts[n++] = find_in(r, from, to, s->id, s->param[0], s->param[1],
+                                             categories[k]);
+                    if (relate(r, i, parts, n, 1))
+                        return -1;
+                }
+                break;
+            default: /* across blocks: see relate_groups and relate_comparisons */
+                break;
+            }
+        }
+    }
+    return 0;
+}
+
+/* Resolves what each figure of the block rests on, by the catalogue. */
+static void resolve_block(struct block *b)
+{
+    ps_report_t *r = b->report;
+    for (size_t i = b->start; i < r->n; i++) {
+        const ps_statistic_t *s = &r->stats[i];
+        const ps_statistic_info_t *info = ps_statistic_info(s->id);
+        for (int k = 0; k < 2; k++) {
+            ps_statistic_id_t on = info->rests_on[k];
+            if (on == PS_STAT_NONE)
+                continue;
+            /* A count with the figure's parameter when it has one of the same kind. */
+            int same = ps_statistic_info(on)->param == info->param;
+            r->rests_on[2 * i + k] = find_in(r, b->start, r->n, on, same ? s->param[0] : NULL,
+                                             same ? s->param[1] : NULL, s->category);
+        }
+    }
+}
+
+static int finish_block(struct block *b)
+{
+    if (b->report->out_of_memory)
+        return -1;
+    resolve_block(b);
+    return relate_block(b);
+}
+
+/* ---- A scale's block. ---- */
+
 static size_t band_index(const struct ps_scale *scale, double value)
 {
     const char *label = ps_scale_band_of(scale, value);
@@ -173,61 +331,8 @@ static size_t band_index(const struct ps_scale *scale, double value)
 struct work {
     double *pre, *post, *change, *dropouts;
     void *scratch;
-    size_t *transitions;            /* bands x bands */
-    size_t *cells;                  /* bands x bands: figure numbers of the transitions */
+    unsigned long *transitions;     /* bands x bands */
 };
-
-/*
- * Per band, among the paired: how many were in it at baseline and at follow-up
- * (the transition table's rows and columns), the cohort-level change in that
- * number, and, individually, how many of those in it at baseline moved to a
- * higher band. A report says which of the two readings of "reduction" it shows.
- */
-static int band_shares(struct block *b, const struct ps_scale *scale, struct work *w,
-                       size_t i_paired)
-{
-    ps_report_t *r = b->report;
-    const size_t nb = scale->n_bands;
-    for (size_t band = 0; band < nb; band++) {
-        const char *label = scale->bands[band].label;
-        size_t row[100], column[100], up[100], n_up = 0;
-        unsigned long at_baseline = 0, at_followup = 0, moved_up = 0;
-        for (size_t k = 0; k < nb; k++) {
-            row[k] = w->cells[band * nb + k];
-            column[k] = w->cells[k * nb + band];
-            at_baseline += (unsigned long)r->stats[row[k]].value;
-            at_followup += (unsigned long)r->stats[column[k]].value;
-            if (k > band) {
-                up[n_up++] = row[k];
-                moved_up += (unsigned long)r->stats[row[k]].value;
-            }
-        }
-        const char *n_b = format(r, "n_baseline_band:%s", label);
-        const char *n_f = format(r, "n_followup_band:%s", label);
-        const char *change = format(r, "band_change:%s", label);
-        const char *n_up_name = format(r, "n_moved_up_from:%s", label);
-        const char *share = format(r, "moved_up_from:%s", label);
-        if (!n_b || !n_f || !change || !n_up_name || !share)
-            return -1;
-        size_t i_b = add_count(b, n_b, at_baseline), i_f = add_count(b, n_f, at_followup);
-        if (relate(r, i_b, row, nb) || relate(r, i_f, column, nb))
-            return -1;
-        const char *share_b = format(r, "share_baseline_band:%s", label);
-        const char *share_f = format(r, "share_followup_band:%s", label);
-        if (!share_b || !share_f)
-            return -1;
-        add_rate(b, share_b, i_b, i_paired, RATE_SHARE);
-        add_rate(b, share_f, i_f, i_paired, RATE_SHARE);
-        add_rate(b, change, i_f, i_b, RATE_CHANGE);
-        if (n_up) {
-            size_t i_up = add_count(b, n_up_name, moved_up);
-            if (relate(r, i_up, up, n_up))
-                return -1;
-            add_rate(b, share, i_up, i_b, RATE_SHARE);
-        }
-    }
-    return r->out_of_memory ? -1 : 0;
-}
 
 static double value_at(const struct ps_column *columns, size_t n_columns, size_t t, size_t p)
 {
@@ -249,15 +354,102 @@ static double follow_up(const ps_cohort_t *c, const struct ps_scale_scores *s, s
     return NAN;
 }
 
+static int in_group(const ps_cohort_t *c, size_t p, size_t by, uint32_t group)
+{
+    return by == ALL || c->groups[p * c->n_by + by] == group;
+}
+
+/* Band transitions among the paired, each band's row and column, and moving to a better band. */
+static void band_figures(struct block *b, const struct ps_scale *scale, struct work *w,
+                         size_t paired)
+{
+    const size_t nb = scale->n_bands;
+    memset(w->transitions, 0, nb * nb * sizeof *w->transitions);
+    unsigned long moved[3] = {0, 0, 0}; /* worse, same, better */
+    for (size_t k = 0; k < paired; k++) {
+        size_t from = band_index(scale, w->pre[k]), to = band_index(scale, w->post[k]);
+        if (from != NONE && to != NONE) {
+            w->transitions[from * nb + to]++;
+            moved[band_direction(scale, from, to) + 1]++;
+        }
+    }
+    count(b, PS_STAT_N_BAND_BETTER, NULL, NULL, moved[2]);
+    count(b, PS_STAT_N_BAND_SAME, NULL, NULL, moved[1]);
+    count(b, PS_STAT_N_BAND_WORSE, NULL, NULL, moved[0]);
+    for (size_t x = 0; x < nb; x++)
+        for (size_t y = 0; y < nb; y++)
+            count(b, PS_STAT_TRANSITION, scale->bands[x].label, scale->bands[y].label,
+                  w->transitions[x * nb + y]);
+    for (size_t x = 0; x < nb; x++) {
+        const char *band = scale->bands[x].label;
+        unsigned long row = 0, column = 0, better = 0;
+        for (size_t y = 0; y < nb; y++) {
+            row += w->transitions[x * nb + y];
+            column += w->transitions[y * nb + x];
+            if (band_direction(scale, x, y) > 0)
+                better += w->transitions[x * nb + y];
+        }
+        count(b, PS_STAT_N_BASELINE_BAND, band, NULL, row);
+        count(b, PS_STAT_N_FOLLOWUP_BAND, band, NULL, column);
+        rate(b, PS_STAT_SHARE_BASELINE_BAND, band);
+        rate(b, PS_STAT_SHARE_FOLLOWUP_BAND, band);
+        rate(b, PS_STAT_BAND_CHANGE, band);
+        /* Every band with a better one: for better="lower" scales, the worst band is the top. */
+        int has_better = scale->lower_is_better ? x > 0 : x + 1 < nb;
+        if (has_better) {
+            count(b, PS_STAT_N_MOVED_BETTER_FROM, band, NULL, better);
+            rate(b, PS_STAT_MOVED_BETTER_FROM, band);
+        }
+    }
+}
+
+/* Meaningful and reliable change, improvement positive whichever way the scale points. */
+static void individual_change(struct block *b, const struct ps_scale *scale, const double *change,
+                              size_t paired)
+{
+    const double direction = scale->lower_is_better ? -1 : 1, slack = 1e-9;
+    if (scale->has_meaningful) {
+        unsigned long up = 0, down = 0;
+        for (size_t k = 0; k < paired; k++) {
+            double gain = direction * change[k];
+            up += gain >= scale->meaningful - slack;      /* at least the threshold */
+            down += gain <= -scale->meaningful + slack;
+        }
+        put(b, PS_STAT_MEANINGFUL_CHANGE, NULL, NULL, figure(scale->meaningful));
+        count(b, PS_STAT_N_IMPROVED, NULL, NULL, up);
+        count(b, PS_STAT_N_UNCHANGED, NULL, NULL, paired - up - down);
+        count(b, PS_STAT_N_DETERIORATED, NULL, NULL, down);
+        rate(b, PS_STAT_SHARE_IMPROVED, NULL);
+    }
+    if (scale->has_sem) {
+        /* Jacobson-Truax: RC = D / (sqrt(2) * SEM); |RC| > 1.96 (more than) is reliable. */
+        const double s_diff = sqrt(2.0) * scale->sem;
+        unsigned long up = 0, down = 0;
+        for (size_t k = 0; k < paired; k++) {
+            double rc = direction * change[k] / s_diff;
+            up += rc > 1.96;
+            down += rc < -1.96;
+        }
+        if (scale->reliability > 0) {
+            put(b, PS_STAT_REFERENCE_SD, NULL, NULL, figure(scale->reference_sd));
+            put(b, PS_STAT_RELIABILITY, NULL, NULL, figure(scale->reliability));
+        }
+        put(b, PS_STAT_SEM, NULL, NULL, figure(scale->sem));
+        put(b, PS_STAT_RELIABLE_CHANGE, NULL, NULL, figure(1.96 * s_diff));
+        count(b, PS_STAT_N_RELIABLE_IMPROVED, NULL, NULL, up);
+        count(b, PS_STAT_N_NO_RELIABLE_CHANGE, NULL, NULL, paired - up - down);
+        count(b, PS_STAT_N_RELIABLE_DETERIORATED, NULL, NULL, down);
+    }
+}
+
 static int compute_block(const ps_cohort_t *c, const struct ps_scale_scores *s, size_t t,
                          size_t by, uint32_t group, struct work *w, struct block *b)
 {
-    ps_report_t *r = b->report;
     const struct ps_scale *scale = s->scale;
     size_t n_participants = ps_names_count(c->participants);
     size_t n_baseline = 0, n_followup = 0, paired = 0, dropped = 0;
     for (size_t p = 0; p < n_participants; p++) {
-        if (by != ALL && c->groups[p * c->n_by + by] != group)
+        if (!in_group(c, p, by, group))
             continue;
         double pre = value_at(s->columns, s->n_columns, 0, p), post = follow_up(c, s, t, p);
         n_baseline += !isnan(pre);
@@ -272,141 +464,57 @@ static int compute_block(const ps_cohort_t *c, const struct ps_scale_scores *s, 
         }
     }
 
-    /* Flow. */
-    size_t i_baseline = add_count(b, "n_baseline", n_baseline);
-    add_count(b, "n_followup", n_followup);
-    size_t i_paired = add_count(b, "n_paired", paired);
-    size_t i_lost = add_count(b, "lost_to_followup", dropped);
-    size_t i_rate = add(b, "loss_rate",
-                        n_baseline ? figure((double)dropped / (double)n_baseline)
-                                   : (ps_figure_t){NAN, "no participants at baseline"},
-                        i_lost, i_baseline, 0);
-    if (i_rate != NONE)
-        r->is_rate[i_rate] = RATE_SHARE;
-    if (relate(r, i_baseline, (size_t[]){i_paired, i_lost}, 2))
-        return -1;
+    count(b, PS_STAT_N_BASELINE, NULL, NULL, n_baseline);
+    count(b, PS_STAT_N_FOLLOWUP, NULL, NULL, n_followup);
+    count(b, PS_STAT_N_PAIRED, NULL, NULL, paired);
+    count(b, PS_STAT_LOST_TO_FOLLOWUP, NULL, NULL, dropped);
+    rate(b, PS_STAT_LOSS_RATE, NULL);
 
-    /* Paired change: computed before the describes below sort pre and post. */
+    /* Paired change: computed before the descriptions below sort pre and post. */
     ps_paired_t d;
     ps_paired(w->change, paired, w->scratch, &d);
-
-    /* Individual change, improvement positive whichever way the scale points. */
-    const double direction = scale->lower_is_better ? -1 : 1, slack = 1e-9;
-    if (scale->has_meaningful) {
-        unsigned long up = 0, down = 0;
-        for (size_t k = 0; k < paired; k++) {
-            double gain = direction * w->change[k];
-            up += gain >= scale->meaningful - slack;
-            down += gain <= -scale->meaningful + slack;
-        }
-        add_constant(b, "meaningful_change", scale->meaningful);
-        size_t parts[3] = {add_count(b, "n_improved", up),
-                           add_count(b, "n_unchanged", paired - up - down),
-                           add_count(b, "n_deteriorated", down)};
-        if (relate(r, i_paired, parts, 3))
-            return -1;
-        add_rate(b, "share_improved", parts[0], i_paired, RATE_SHARE);
-    }
-    if (scale->has_sem) {
-        /* Jacobson-Truax: RC = D / (sqrt(2) * SEM); |RC| > 1.96 is reliable. */
-        const double s_diff = sqrt(2.0) * scale->sem;
-        unsigned long up = 0, down = 0;
-        for (size_t k = 0; k < paired; k++) {
-            double rc = direction * w->change[k] / s_diff;
-            up += rc > 1.96;
-            down += rc < -1.96;
-        }
-        if (scale->reliability > 0) {
-            add_constant(b, "reference_sd", scale->reference_sd);
-            add_constant(b, "reliability", scale->reliability);
-        }
-        add_constant(b, "sem", scale->sem);
-        add_constant(b, "reliable_change", 1.96 * s_diff);
-        size_t parts[3] = {add_count(b, "n_reliable_improved", up),
-                           add_count(b, "n_no_reliable_change", paired - up - down),
-                           add_count(b, "n_reliable_deteriorated", down)};
-        if (relate(r, i_paired, parts, 3))
-            return -1;
-    }
-    if (scale->n_bands) {
-        const size_t nb = scale->n_bands;
-        memset(w->transitions, 0, nb * nb * sizeof *w->transitions);
-        for (size_t k = 0; k < paired; k++) {
-            size_t from = band_index(scale, w->pre[k]), to = band_index(scale, w->post[k]);
-            if (from != NONE && to != NONE)
-                w->transitions[from * nb + to]++;
-        }
-        unsigned long moved[3] = {0, 0, 0}; /* up, same, down */
-        for (size_t from = 0; from < nb; from++)
-            for (size_t to = 0; to < nb; to++)
-                moved[to > from ? 0 : to == from ? 1 : 2] += w->transitions[from * nb + to];
-        size_t i_moved[3] = {add_count(b, "n_band_up", moved[0]),
-                             add_count(b, "n_band_same", moved[1]),
-                             add_count(b, "n_band_down", moved[2])};
-        if (relate(r, i_paired, i_moved, 3))
-            return -1;
-        for (size_t from = 0; from < nb; from++)
-            for (size_t to = 0; to < nb; to++) {
-                const char *name = format(r, "transition:%s->%s", scale->bands[from].label,
-                                          scale->bands[to].label);
-                if (!name)
-                    return -1;
-                w->cells[from * nb + to] = add_count(b, name, w->transitions[from * nb + to]);
-            }
-        /* Cells above the diagonal add up to moving up, on it to staying, below to moving
-         * down. The counts are in the report now: their buffer lists each kind's cells. */
-        for (int kind = 0; kind < 3; kind++) {
-            size_t n_cells = 0;
-            for (size_t from = 0; from < nb; from++)
-                for (size_t to = 0; to < nb; to++)
-                    if ((to > from ? 0 : to == from ? 1 : 2) == kind)
-                        w->transitions[n_cells++] = w->cells[from * nb + to];
-            if (n_cells && relate(r, i_moved[kind], w->transitions, n_cells))
-                return -1;
-        }
-        if (band_shares(b, scale, w, i_paired))
-            return -1;
-    }
+    individual_change(b, scale, w->change, paired);
+    if (scale->n_bands)
+        band_figures(b, scale, w, paired);
 
     /* Levels among those paired (the completers), and the baseline of those lost. */
     ps_describe_t pre, post, lost;
     ps_describe(w->pre, paired, &pre);
     ps_describe(w->post, paired, &post);
     ps_describe(w->dropouts, dropped, &lost);
-    add_on(b, "mean_baseline", pre.mean, i_paired);
-    add_on(b, "sd_baseline", pre.sd, i_paired);
-    add_on(b, "median_baseline", pre.median, i_paired);
-    add_on(b, "mean_followup", post.mean, i_paired);
-    add_on(b, "sd_followup", post.sd, i_paired);
-    add_on(b, "median_followup", post.median, i_paired);
-    add_on(b, "mean_baseline_lost", lost.mean, i_lost);
-    add_on(b, "sd_baseline_lost", lost.sd, i_lost);
-    ps_figure_t smd = {NAN, "needs 2 or more completers and 2 or more lost"};
+    put(b, PS_STAT_MEAN_BASELINE, NULL, NULL, pre.mean);
+    put(b, PS_STAT_SD_BASELINE, NULL, NULL, pre.sd);
+    put(b, PS_STAT_MEDIAN_BASELINE, NULL, NULL, pre.median);
+    put(b, PS_STAT_MEAN_FOLLOWUP, NULL, NULL, post.mean);
+    put(b, PS_STAT_SD_FOLLOWUP, NULL, NULL, post.sd);
+    put(b, PS_STAT_MEDIAN_FOLLOWUP, NULL, NULL, post.median);
+    put(b, PS_STAT_MEAN_BASELINE_LOST, NULL, NULL, lost.mean);
+    put(b, PS_STAT_SD_BASELINE_LOST, NULL, NULL, lost.sd);
+    ps_figure_t smd = {NAN, "needs 2 or more completers and 2 or more lost", NULL};
     if (!pre.sd.missing && !lost.sd.missing) {
         double pooled = sqrt((pre.sd.value * pre.sd.value + lost.sd.value * lost.sd.value) / 2);
         smd = pooled > 0 ? figure((pre.mean.value - lost.mean.value) / pooled)
-                         : (ps_figure_t){NAN, "no variation at baseline"};
+                         : (ps_figure_t){NAN, "no variation at baseline", NULL};
     }
-    add(b, "smd_completers_vs_lost", smd, i_paired, i_lost, 0);
+    put(b, PS_STAT_SMD_COMPLETERS_VS_LOST, NULL, NULL, smd);
 
-    add_on(b, "mean_change", d.mean_change, i_paired);
-    add_on(b, "sd_change", d.sd_change, i_paired);
-    add_on(b, "ci_low", d.ci_low, i_paired);
-    add_on(b, "ci_high", d.ci_high, i_paired);
-    add_on(b, "t", d.t, i_paired);
-    add_on(b, "df", d.df, i_paired);
-    add_on(b, "p_t", d.p_t, i_paired);
-    add_on(b, "wilcoxon_v", d.wilcoxon_v, i_paired);
-    add_on(b, "p_wilcoxon", d.p_wilcoxon, i_paired);
-    add_on(b, "wilcoxon_exact", d.p_wilcoxon.missing ? d.p_wilcoxon : figure(d.wilcoxon_exact),
-           i_paired);
-    add_on(b, "d_z", d.d_z, i_paired);
-    add_on(b, "d_z_ci_low", d.d_z_ci_low, i_paired);
-    add_on(b, "d_z_ci_high", d.d_z_ci_high, i_paired);
-    add_on(b, "g_z", d.g_z, i_paired);
-    return r->out_of_memory ? -1 : 0;
+    put(b, PS_STAT_MEAN_CHANGE, NULL, NULL, d.mean_change);
+    put(b, PS_STAT_SD_CHANGE, NULL, NULL, d.sd_change);
+    put(b, PS_STAT_CI_LOW, NULL, NULL, d.ci_low);
+    put(b, PS_STAT_CI_HIGH, NULL, NULL, d.ci_high);
+    put(b, PS_STAT_T, NULL, NULL, d.t);
+    put(b, PS_STAT_DF, NULL, NULL, d.df);
+    put(b, PS_STAT_P_T, NULL, NULL, d.p_t);
+    put(b, PS_STAT_WILCOXON_V, NULL, NULL, d.wilcoxon_v);
+    put(b, PS_STAT_P_WILCOXON, NULL, NULL, d.p_wilcoxon);
+    put(b, PS_STAT_WILCOXON_EXACT, NULL, NULL,
+        d.p_wilcoxon.missing ? d.p_wilcoxon : figure(d.wilcoxon_exact));
+    put(b, PS_STAT_D_Z, NULL, NULL, d.d_z);
+    put(b, PS_STAT_D_Z_CI_LOW, NULL, NULL, d.d_z_ci_low);
+    put(b, PS_STAT_D_Z_CI_HIGH, NULL, NULL, d.d_z_ci_high);
+    put(b, PS_STAT_G_Z, NULL, NULL, d.g_z);
+    return finish_block(b);
 }
-
 
 /* ---- Pools: scales of one kind, one unit per person and member (e.g. each goal). ---- */
 
@@ -426,15 +534,18 @@ static double score_at(const ps_cohort_t *c, const struct ps_scale_scores *s, si
     return t == 0 ? value_at(s->columns, s->n_columns, 0, p) : follow_up(c, s, t, p);
 }
 
+#define MAX_MEMBERS 100
+
 /* A pool's scores, found once before its loops: per member, its rating, attainment and category. */
 struct pool_scores {
-    const struct ps_scale_scores *member[100], *attainment[100], *category[100];
+    const struct ps_scale_scores *member[MAX_MEMBERS], *attainment[MAX_MEMBERS],
+        *category[MAX_MEMBERS];
 };
 
 static void find_pool_scores(const ps_cohort_t *c, const struct ps_pool *pool,
                              struct pool_scores *out)
 {
-    for (size_t k = 0; k < pool->n_members; k++) {
+    for (size_t k = 0; k < pool->n_members && k < MAX_MEMBERS; k++) {
         out->member[k] = scores_for(c, pool->members[k]);
         out->attainment[k] = pool->attainment ? scores_for(c, pool->attainment[k]) : NULL;
         out->category[k] = pool->category ? scores_for(c, pool->category[k]) : NULL;
@@ -444,21 +555,17 @@ static void find_pool_scores(const ps_cohort_t *c, const struct ps_pool *pool,
 /* The pooled figures of the units that pass 'keep' (a category number, or 0 for all). */
 static int pool_figures(const ps_cohort_t *c, const struct ps_pool *pool,
                         const struct pool_scores *ps, size_t t, size_t by, uint32_t group,
-                        int keep, const char *prefix, struct block *b, size_t *i_units)
+                        int keep, struct block *b, double *d)
 {
-    ps_report_t *r = b->report;
     size_t n_participants = ps_names_count(c->participants), units = 0;
     unsigned long up = 0, down = 0, att_b = 0, ach_b = 0, att_f = 0, ach_f = 0;
     int has_meaningful = 1;
-    double *d = malloc((n_participants * pool->n_members + 1) * sizeof *d);
-    if (!d)
-        return -1;
     for (size_t k = 0; k < pool->n_members; k++)
         has_meaningful &= pool->members[k]->has_meaningful;
     for (size_t p = 0; p < n_participants; p++) {
-        if (by != ALL && c->groups[p * c->n_by + by] != group)
+        if (!in_group(c, p, by, group))
             continue;
-        for (size_t k = 0; k < pool->n_members; k++) {
+        for (size_t k = 0; k < pool->n_members && k < MAX_MEMBERS; k++) {
             const struct ps_scale *m = pool->members[k];
             double pre = score_at(c, ps->member[k], 0, p), post = score_at(c, ps->member[k], t, p);
             if (isnan(pre) || isnan(post))
@@ -482,169 +589,83 @@ static int pool_figures(const ps_cohort_t *c, const struct ps_pool *pool,
             }
         }
     }
-    const char *n_name = format(r, "%sn_paired", prefix);
-    *i_units = n_name ? add_count(b, n_name, units) : NONE;
-    ps_describe_t change;
+    count(b, PS_STAT_N_PAIRED, NULL, NULL, units);
     if (has_meaningful) {
-        size_t parts[3] = {add_count(b, format(r, "%sn_improved", prefix), up),
-                           add_count(b, format(r, "%sn_unchanged", prefix), units - up - down),
-                           add_count(b, format(r, "%sn_deteriorated", prefix), down)};
-        if (relate(r, *i_units, parts, 3))
-            goto fail;
-        add_rate(b, format(r, "%sshare_improved", prefix), parts[0], *i_units, RATE_SHARE);
+        count(b, PS_STAT_N_IMPROVED, NULL, NULL, up);
+        count(b, PS_STAT_N_UNCHANGED, NULL, NULL, units - up - down);
+        count(b, PS_STAT_N_DETERIORATED, NULL, NULL, down);
+        rate(b, PS_STAT_SHARE_IMPROVED, NULL);
     }
     if (pool->attainment) {
-        size_t i_ab = add_count(b, format(r, "%sn_attainment_baseline", prefix), att_b);
-        size_t i_cb = add_count(b, format(r, "%sn_achieved_baseline", prefix), ach_b);
-        add_rate(b, format(r, "%sshare_achieved_baseline", prefix), i_cb, i_ab, RATE_SHARE);
-        size_t i_af = add_count(b, format(r, "%sn_attainment_followup", prefix), att_f);
-        size_t i_cf = add_count(b, format(r, "%sn_achieved_followup", prefix), ach_f);
-        add_rate(b, format(r, "%sshare_achieved_followup", prefix), i_cf, i_af, RATE_SHARE);
+        count(b, PS_STAT_N_ATTAINMENT_BASELINE, NULL, NULL, att_b);
+        count(b, PS_STAT_N_ACHIEVED_BASELINE, NULL, NULL, ach_b);
+        rate(b, PS_STAT_SHARE_ACHIEVED_BASELINE, NULL);
+        count(b, PS_STAT_N_ATTAINMENT_FOLLOWUP, NULL, NULL, att_f);
+        count(b, PS_STAT_N_ACHIEVED_FOLLOWUP, NULL, NULL, ach_f);
+        rate(b, PS_STAT_SHARE_ACHIEVED_FOLLOWUP, NULL);
     }
+    ps_describe_t change;
     ps_describe(d, units, &change);
-    add_on(b, format(r, "%smean_change", prefix), change.mean, *i_units);
-    add_on(b, format(r, "%ssd_change", prefix), change.sd, *i_units);
-    free(d);
-    return r->out_of_memory ? -1 : 0;
-fail:
-    free(d);
-    return -1;
+    put(b, PS_STAT_MEAN_CHANGE, NULL, NULL, change.mean);
+    put(b, PS_STAT_SD_CHANGE, NULL, NULL, change.sd);
+    return b->report->out_of_memory ? -1 : 0;
 }
 
 static int compute_pool(const ps_cohort_t *c, const struct ps_pool *pool, size_t t, size_t by,
                         uint32_t group, struct work *w, struct block *b)
 {
-    ps_report_t *r = b->report;
     struct pool_scores ps;
     find_pool_scores(c, pool, &ps);
-    size_t i_units;
-    if (pool_figures(c, pool, &ps, t, by, group, 0, "", b, &i_units))
-        return -1;
-    /* Each member's change, and its rank: 1 for the greatest improvement. */
-    double change[100];
-    size_t i_n[100];
     size_t n_participants = ps_names_count(c->participants);
-    for (size_t k = 0; k < pool->n_members && k < 100; k++) {
+    double *d = malloc((n_participants * pool->n_members + 1) * sizeof *d);
+    if (!d || pool_figures(c, pool, &ps, t, by, group, 0, b, d)) {
+        free(d);
+        return -1;
+    }
+    /* Each member's change, and its rank: 1 for the greatest improvement. */
+    double change[MAX_MEMBERS];
+    const size_t n_members = pool->n_members < MAX_MEMBERS ? pool->n_members : MAX_MEMBERS;
+    for (size_t k = 0; k < n_members; k++) {
         const struct ps_scale *m = pool->members[k];
         size_t n = 0;
         for (size_t p = 0; p < n_participants; p++) {
-            if (by != ALL && c->groups[p * c->n_by + by] != group)
+            if (!in_group(c, p, by, group))
                 continue;
             double pre = score_at(c, ps.member[k], 0, p), post = score_at(c, ps.member[k], t, p);
             if (!isnan(pre) && !isnan(post))
                 w->change[n++] = (m->lower_is_better ? -1 : 1) * (post - pre);
         }
-        i_n[k] = add_count(b, format(r, "n_paired:%s", m->id), n);
+        count(b, PS_STAT_N_PAIRED_MEMBER, m->id, NULL, n);
         change[k] = n ? ps_mean(w->change, n) : NAN;
-        add_on(b, format(r, "improvement:%s", m->id),
-               n ? (ps_figure_t){change[k], NULL} : (ps_figure_t){NAN, "no pairs"}, i_n[k]);
+        put(b, PS_STAT_IMPROVEMENT, m->id, NULL,
+            n ? figure(change[k]) : (ps_figure_t){NAN, "no pairs", NULL});
     }
-    for (size_t k = 0; k < pool->n_members && k < 100; k++) {
-        ps_figure_t rank = {NAN, "no pairs"};
+    for (size_t k = 0; k < n_members; k++) {
+        ps_figure_t rank = {NAN, "no pairs", NULL};
         if (!isnan(change[k])) {
-            rank.missing = NULL;
-            rank.value = 1;
-            for (size_t j = 0; j < pool->n_members && j < 100; j++)
+            rank = figure(1);
+            for (size_t j = 0; j < n_members; j++)
                 rank.value += !isnan(change[j]) && change[j] > change[k];
         }
-        add(b, format(r, "rank:%s", pool->members[k]->id), rank, i_n[k], NONE, 0);
+        put(b, PS_STAT_RANK, pool->members[k]->id, NULL, rank);
     }
     if (pool->category) {
-        /* Units without a category at baseline count in the total only. */
+        /* Units without a category at baseline count in the whole pool only. */
         const struct ps_scale *category = pool->category[0];
         for (size_t band = 0; band < category->n_bands; band++) {
-            const char *prefix = format(r, "category:%s:", category->bands[band].label);
-            size_t i_category;
-            if (!prefix ||
-                pool_figures(c, pool, &ps, t, by, group, (int)band + 1, prefix, b, &i_category))
+            b->category = category->bands[band].label;
+            if (pool_figures(c, pool, &ps, t, by, group, (int)band + 1, b, d)) {
+                free(d);
                 return -1;
+            }
         }
+        b->category = NULL;
     }
-    return r->out_of_memory ? -1 : 0;
+    free(d);
+    return finish_block(b);
 }
 
-/* ---- Disclosure control. ---- */
-
-static int hidden(const ps_statistic_t *s)
-{
-    return s->shown == PS_SUPPRESSED;
-}
-
-/* Every relation keeps zero or at least two unknowns; returns whether anything changed. */
-static int secondary(ps_report_t *r)
-{
-    int changed = 0;
-    for (size_t k = 0; k < r->n_relations; k++) {
-        const struct relation *rel = &r->relations[k];
-        const size_t *parts = r->parts + rel->first_part;
-        size_t unknown = hidden(&r->stats[rel->total]);
-        for (size_t i = 0; i < rel->n_parts; i++)
-            unknown += hidden(&r->stats[parts[i]]);
-        if (unknown != 1)
-            continue;
-        /* Hide the smallest published part: it gives away least. */
-        size_t pick = NONE;
-        for (size_t i = 0; i < rel->n_parts; i++) {
-            const ps_statistic_t *s = &r->stats[parts[i]];
-            if (!hidden(s) && (pick == NONE || s->value < r->stats[pick].value))
-                pick = parts[i];
-        }
-        if (pick == NONE)
-            pick = rel->total;
-        r->stats[pick].shown = PS_SUPPRESSED;
-        changed = 1;
-    }
-    return changed;
-}
-
-static void disclose(ps_report_t *r, const ps_disclosure_t *rule)
-{
-    if (!rule->suppress) {
-        snprintf(r->rule, sizeof r->rule,
-                 "No disclosure control: small numbers are shown. For internal analysis only; "
-                 "do not publish.");
-        return;
-    }
-    const unsigned limit = rule->threshold;
-    for (size_t i = 0; i < r->n; i++) {
-        ps_statistic_t *s = &r->stats[i];
-        if (s->is_count && s->value >= 1 && s->value <= limit)
-            s->shown = PS_SUPPRESSED;
-    }
-    while (secondary(r))
-        ;
-    for (size_t i = 0; rule->round_to && i < r->n; i++)
-        if (r->stats[i].is_count && r->stats[i].shown == PS_SHOWN)
-            r->stats[i].value = round(r->stats[i].value / rule->round_to) * rule->round_to;
-    /* Figures follow the counts they rest on; rates are computed from the rounded counts. */
-    for (size_t i = 0; i < r->n; i++) {
-        size_t a = r->rests_on[2 * i], b = r->rests_on[2 * i + 1];
-        if (r->stats[i].shown == PS_NOT_COMPUTABLE)
-            continue;
-        if ((a != NONE && hidden(&r->stats[a])) || (b != NONE && hidden(&r->stats[b])))
-            r->stats[i].shown = PS_SUPPRESSED;
-        else if (r->is_rate[i] && r->stats[b].value > 0)
-            r->stats[i].value = (r->stats[a].value -
-                                 (r->is_rate[i] == RATE_CHANGE ? r->stats[b].value : 0)) /
-                                r->stats[b].value;
-        else if (r->is_rate[i])
-            r->stats[i].shown = PS_NOT_COMPUTABLE; /* the rounded denominator is 0 */
-    }
-    int n = snprintf(r->rule, sizeof r->rule,
-                     "Counts of 1 to %u, and figures based on 1 to %u people, are suppressed, "
-                     "with secondary suppression so that no hidden count can be recovered from "
-                     "totals",
-                     limit, limit);
-    if (rule->round_to && n > 0 && (size_t)n < sizeof r->rule)
-        n += snprintf(r->rule + n, sizeof r->rule - (size_t)n,
-                      "; other counts are rounded to the nearest %u and rates computed from the "
-                      "rounded counts (NHS Digital's method)",
-                      rule->round_to);
-    if (n > 0 && (size_t)n + 1 < sizeof r->rule)
-        strcat(r->rule, ".");
-}
-
-/* ---- Assembly. ---- */
+/* ---- Assembly: every unit, comparison and group, with the relations across blocks. ---- */
 
 static int compare_scales(const void *a, const void *b)
 {
@@ -653,43 +674,296 @@ static int compare_scales(const void *a, const void *b)
 }
 
 /* The group values of column 'by' in text order. */
-static const uint32_t *sorted_groups(const ps_cohort_t *c, size_t by, uint32_t **order)
+static uint32_t *sorted_groups(const ps_cohort_t *c, size_t by)
 {
     size_t n = ps_names_count(c->group_values[by]);
-    *order = malloc((n ? n : 1) * sizeof **order);
-    if (!*order)
+    uint32_t *order = malloc((n ? n : 1) * sizeof *order);
+    if (!order)
         return NULL;
     for (uint32_t i = 0; i < n; i++)
-        (*order)[i] = i;
+        order[i] = i;
     /* Insertion sort by text: a handful of sites or practices. */
     for (size_t i = 1; i < n; i++)
-        for (size_t j = i; j > 0 && strcmp(ps_names_text(c->group_values[by], (*order)[j - 1]),
-                                           ps_names_text(c->group_values[by], (*order)[j])) > 0;
+        for (size_t j = i; j > 0 && strcmp(ps_names_text(c->group_values[by], order[j - 1]),
+                                           ps_names_text(c->group_values[by], order[j])) > 0;
              j--) {
-            uint32_t t = (*order)[j];
-            (*order)[j] = (*order)[j - 1];
-            (*order)[j - 1] = t;
+            uint32_t t = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = t;
         }
-    return *order;
+    return order;
 }
 
-/* For every count of a block of the whole cohort: the groups of one column add up to it. */
-static int relate_groups(ps_report_t *r, size_t all_start, size_t block_size,
-                         const size_t *group_starts, size_t n_groups)
+/* Whether every participant has a value in column 'by': then its groups add up to all. */
+static int column_complete(const ps_cohort_t *c, size_t by)
+{
+    for (size_t p = 0; p < ps_names_count(c->participants); p++)
+        if (c->groups[p * c->n_by + by] == NO_GROUP)
+            return 0;
+    return 1;
+}
+
+/* The same statistic in another block laid out alike (every block of a unit and comparison is). */
+static size_t same_in(const ps_report_t *r, size_t i, size_t from, size_t start)
+{
+    const ps_statistic_t *s = &r->stats[i];
+    size_t j = start + (i - from);
+    if (j < r->n && r->stats[j].id == s->id && r->stats[j].param[0] == s->param[0] &&
+        r->stats[j].param[1] == s->param[1] && r->stats[j].category == s->category)
+        return j;
+    return find_in(r, start, r->n, s->id, s->param[0], s->param[1], s->category);
+}
+
+/* For every count of the whole cohort's block: the groups of one column add up to it. */
+static int relate_groups(ps_report_t *r, size_t all, size_t size, const size_t *starts,
+                         size_t n_groups, int complete)
 {
     size_t *parts = malloc((n_groups ? n_groups : 1) * sizeof *parts);
     if (!parts)
         return -1;
     int err = 0;
-    for (size_t k = 0; k < block_size && !err; k++) {
-        if (!r->stats[all_start + k].is_count)
+    for (size_t k = all; k < all + size && !err; k++) {
+        if (!r->stats[k].is_count)
             continue;
         for (size_t g = 0; g < n_groups; g++)
-            parts[g] = group_starts[g] + k;
-        err = relate(r, all_start + k, parts, n_groups);
+            parts[g] = same_in(r, k, all, starts[g]);
+        err = relate(r, k, parts, n_groups, !complete);
     }
     free(parts);
     return err;
+}
+
+/* Across the comparisons of one unit and group: one n_baseline; the last follow-up covers all. */
+static int relate_comparisons(ps_report_t *r, const size_t *starts, const size_t *sizes,
+                              size_t n_comparisons, int has_end)
+{
+    for (size_t k = 0; k + 1 < n_comparisons; k++) {
+        size_t a = find_in(r, starts[k], starts[k] + sizes[k], PS_STAT_N_BASELINE, NULL, NULL, NULL);
+        size_t b = find_in(r, starts[k + 1], starts[k + 1] + sizes[k + 1], PS_STAT_N_BASELINE,
+                           NULL, NULL, NULL);
+        if (relate(r, a, &b, 1, 0))
+            return -1;
+    }
+    if (!has_end)
+        return 0;
+    size_t e = n_comparisons - 1;
+    static const ps_statistic_id_t covered[] = {PS_STAT_N_FOLLOWUP, PS_STAT_N_PAIRED};
+    for (size_t k = 0; k < e; k++) {
+        for (size_t q = 0; q < 2; q++) {
+            size_t at_end = find_in(r, starts[e], starts[e] + sizes[e], covered[q], NULL, NULL, NULL);
+            size_t at_k = find_in(r, starts[k], starts[k] + sizes[k], covered[q], NULL, NULL, NULL);
+            if (relate(r, at_end, &at_k, 1, 1))
+                return -1;
+        }
+        size_t lost_end = find_in(r, starts[e], starts[e] + sizes[e], PS_STAT_LOST_TO_FOLLOWUP,
+                                  NULL, NULL, NULL);
+        size_t lost_k = find_in(r, starts[k], starts[k] + sizes[k], PS_STAT_LOST_TO_FOLLOWUP, NULL,
+                                NULL, NULL);
+        if (relate(r, lost_k, &lost_end, 1, 1))
+            return -1;
+    }
+    return 0;
+}
+
+/* What a unit is: a scale, or a pool. */
+struct unit {
+    const struct ps_scale_scores *scores;
+    const struct ps_pool *pool;
+    const struct ps_instrument *instrument;
+    const char *id;
+};
+
+static int compute_unit_block(const ps_cohort_t *c, const struct unit *u, size_t t, size_t by,
+                              uint32_t group, struct work *w, struct block *b)
+{
+    b->start = b->report->n;
+    return u->pool ? compute_pool(c, u->pool, t, by, group, w, b)
+                   : compute_block(c, u->scores, t, by, group, w, b);
+}
+
+/* Every comparison and group of one unit, and the relations between its blocks. */
+static int compute_unit(const ps_cohort_t *c, const struct unit *u, struct work *w,
+                        ps_report_t *r)
+{
+    const size_t n_timepoints = ps_names_count(c->timepoints);
+    /* Each later timepoint, then each person's last follow-up when there are two or more. */
+    const size_t n_comparisons = n_timepoints > 2 ? n_timepoints : n_timepoints - 1;
+    size_t n_groups = 1;
+    for (size_t by = 0; by < c->n_by; by++)
+        n_groups += ps_names_count(c->group_values[by]);
+    size_t *starts = malloc(n_comparisons * n_groups * sizeof *starts);
+    size_t *sizes = malloc(n_comparisons * n_groups * sizeof *sizes);
+    size_t *column = malloc(2 * n_comparisons * sizeof *column);
+    int err = !starts || !sizes || !column;
+    const char *baseline = ps_names_text(c->timepoints, 0);
+    for (size_t k = 0; k < n_comparisons && !err; k++) {
+        size_t t = k + 1 < n_timepoints ? k + 1 : END;
+        const char *comparison = format(
+            r, "%s->%s", baseline, t == END ? "end" : ps_names_text(c->timepoints, (uint32_t)t));
+        struct block b = {r, u->instrument, u->id, u->pool ? NULL : u->scores->scale, "all",
+                          comparison, NULL, 0};
+        size_t slot = k * n_groups;
+        err = !comparison || compute_unit_block(c, u, t, ALL, 0, w, &b);
+        starts[slot] = b.start;
+        sizes[slot] = r->n - b.start;
+        size_t all = slot;
+        for (size_t by = 0; by < c->n_by && !err; by++) {
+            uint32_t *order = sorted_groups(c, by);
+            size_t n = ps_names_count(c->group_values[by]), first = slot + 1;
+            err = !order;
+            for (size_t g = 0; g < n && !err; g++) {
+                b.group = format(r, "%s=%s", c->by[by],
+                                 ps_names_text(c->group_values[by], order[g]));
+                err = !b.group || compute_unit_block(c, u, t, by, order[g], w, &b);
+                starts[++slot] = b.start;
+                sizes[slot] = r->n - b.start;
+            }
+            free(order);
+            if (!err)
+                err = relate_groups(r, starts[all], sizes[all], starts + first, n,
+                                    column_complete(c, by));
+        }
+    }
+    /* Group by group, across comparisons. */
+    for (size_t g = 0; g < n_groups && !err; g++) {
+        for (size_t k = 0; k < n_comparisons; k++) {
+            column[k] = starts[k * n_groups + g];
+            column[n_comparisons + k] = sizes[k * n_groups + g];
+        }
+        err = relate_comparisons(r, column, column + n_comparisons, n_comparisons,
+                                 n_timepoints > 2);
+    }
+    free(starts);
+    free(sizes);
+    free(column);
+    return err || r->out_of_memory ? -1 : 0;
+}
+
+/* ---- Disclosure control, and the figures that follow from it. ---- */
+
+static const char *const withheld_note =
+    "withheld under rounding: beside the mean and SD it would give the exact number of people";
+
+/* A rate or change from the counts as published. */
+static void compute_rate(ps_report_t *r, size_t i)
+{
+    ps_statistic_t *s = &r->stats[i];
+    size_t a = r->rests_on[2 * i], b = r->rests_on[2 * i + 1];
+    double x = r->stats[a].value, y = r->stats[b].value;
+    if (y > 0) {
+        s->value = ps_statistic_info(s->id)->kind == PS_KIND_CHANGE ? (x - y) / y : x / y;
+        s->shown = PS_SHOWN;
+        s->reason = NULL;
+    } else {
+        s->value = NAN;
+        s->shown = PS_NOT_COMPUTABLE;
+        s->reason = "no one to take a share of";
+    }
+}
+
+static double round_to_decimals(double value, int decimals)
+{
+    double scale = pow(10, decimals < 0 ? 0 : decimals);
+    return round(value * scale) / scale;
+}
+
+static int disclose(ps_report_t *r, const ps_disclosure_t *rule)
+{
+    unsigned char *hidden = calloc(r->n ? r->n : 1, 1), *is_cell = malloc(r->n ? r->n : 1);
+    double *value = malloc((r->n ? r->n : 1) * sizeof *value);
+    double *cost = malloc((r->n ? r->n : 1) * sizeof *cost);
+    struct ps_sdc_relation *relations =
+        malloc((r->n_relations ? r->n_relations : 1) * sizeof *relations);
+    int err = -1;
+    if (!hidden || !is_cell || !value || !cost || !relations)
+        goto done;
+    for (size_t i = 0; i < r->n; i++) {
+        is_cell[i] = (unsigned char)r->stats[i].is_count;
+        value[i] = r->stats[i].value;
+        /* A count's cost to the reader is its size; a zero costs as much as the smallest
+         * count that can be published (non-zero complements are preferred, but not above
+         * much larger ones); the whole cohort's counts, what a reader looks for first, ten
+         * times as much. */
+        double size = value[i] > 0 ? value[i] : rule->threshold + 1.0 + rule->round_to;
+        cost[i] = size * (strcmp(r->stats[i].group, "all") == 0 ? 10 : 1);
+    }
+    for (size_t k = 0; k < r->n_relations; k++)
+        relations[k] = (struct ps_sdc_relation){r->relations[k].total,
+                                                r->parts + r->relations[k].first_part,
+                                                r->relations[k].n_parts, r->relations[k].slack};
+    struct ps_sdc_table table = {r->n, value, is_cell, cost, relations, r->n_relations};
+    if (rule->suppress && ps_sdc_protect(&table, rule, hidden, &r->audit))
+        goto done;
+    /* Counts: hidden, or shown as published. */
+    for (size_t i = 0; i < r->n; i++) {
+        ps_statistic_t *s = &r->stats[i];
+        if (!s->is_count)
+            continue;
+        if (hidden[i])
+            s->shown = PS_SUPPRESSED;
+        else if (rule->suppress)
+            s->value = ps_sdc_published(s->value, rule);
+    }
+    /* Figures follow the counts they rest on, whatever their own state. */
+    for (size_t i = 0; i < r->n; i++) {
+        ps_statistic_t *s = &r->stats[i];
+        const ps_statistic_info_t *info = ps_statistic_info(s->id);
+        size_t a = r->rests_on[2 * i], b = r->rests_on[2 * i + 1];
+        if (s->is_count || info->kind == PS_KIND_CONSTANT)
+            continue;
+        if ((a != NONE && hidden[a]) || (b != NONE && hidden[b])) {
+            *s = (ps_statistic_t){.instrument = s->instrument, .unit = s->unit, .scale = s->scale,
+                                  .group = s->group, .comparison = s->comparison, .id = s->id,
+                                  .name = s->name, .param = {s->param[0], s->param[1]},
+                                  .category = s->category, .value = NAN,
+                                  .shown = PS_SUPPRESSED};
+        } else if (info->kind == PS_KIND_RATE || info->kind == PS_KIND_CHANGE) {
+            compute_rate(r, i);
+        } else if (rule->suppress && rule->round_to && s->shown == PS_SHOWN) {
+            if (info->reveals_n) {
+                s->shown = PS_SUPPRESSED;
+                s->value = NAN;
+                s->note = withheld_note;
+                r->audit.withheld++;
+            } else {
+                /* One decimal fewer than the text shows: no more than the rounded n allows. */
+                s->value = round_to_decimals(s->value, info->decimals - 1);
+            }
+        }
+    }
+    err = 0;
+done:
+    free(hidden);
+    free(is_cell);
+    free(value);
+    free(cost);
+    free(relations);
+    return err;
+}
+
+static void describe_rule(ps_report_t *r, const ps_disclosure_t *rule)
+{
+    if (!rule->suppress) {
+        snprintf(r->rule, sizeof r->rule,
+                 "No disclosure control: small numbers are shown. For internal analysis only; "
+                 "do not publish.");
+        return;
+    }
+    const unsigned limit = rule->threshold;
+    int n = snprintf(r->rule, sizeof r->rule,
+                     "Counts of 1 to %u, and figures based on them, are suppressed; further "
+                     "counts are suppressed until no hidden count can be worked out, or shown "
+                     "to lie between 1 and %u, from the published counts and the relations "
+                     "between them (audited by linear programming)",
+                     limit, limit);
+    if (rule->round_to && n > 0 && (size_t)n < sizeof r->rule)
+        n += snprintf(r->rule + n, sizeof r->rule - (size_t)n,
+                      "; other counts are rounded to the nearest %u and rates computed from the "
+                      "rounded counts (NHS Digital's method); df, t, p-values and intervals are "
+                      "withheld and other figures rounded, as they would give the exact n",
+                      rule->round_to);
+    if (n > 0 && (size_t)n + 1 < sizeof r->rule)
+        strcat(r->rule, ".");
 }
 
 ps_error_t ps_cohort_report(ps_cohort_t *c, const ps_disclosure_t *rule, ps_report_t **out)
@@ -709,86 +983,38 @@ ps_error_t ps_cohort_report(ps_cohort_t *c, const ps_disclosure_t *rule, ps_repo
         .pre = malloc(n * sizeof(double)), .post = malloc(n * sizeof(double)),
         .change = malloc(n * sizeof(double)), .dropouts = malloc(n * sizeof(double)),
         .scratch = malloc(ps_paired_scratch(n)),
-        .transitions = malloc(nb_max * nb_max * sizeof(size_t)),
-        .cells = malloc(nb_max * nb_max * sizeof(size_t)),
+        .transitions = malloc(nb_max * nb_max * sizeof(unsigned long)),
     };
-    size_t n_groups_max = 0;
-    for (size_t by = 0; by < c->n_by; by++)
-        if (ps_names_count(c->group_values[by]) > n_groups_max)
-            n_groups_max = ps_names_count(c->group_values[by]);
-    size_t *group_starts = malloc((n_groups_max + 1) * sizeof *group_starts);
     ps_error_t err = PS_ERROR_NOMEM;
-    if (!w.pre || !w.post || !w.change || !w.dropouts || !w.scratch || !w.transitions || !w.cells ||
-        !group_starts)
+    if (!w.pre || !w.post || !w.change || !w.dropouts || !w.scratch || !w.transitions)
         goto done;
     if (c->n_scales) /* qsort wants a valid pointer even for none */
         qsort(c->scales, c->n_scales, sizeof *c->scales, compare_scales);
-
-    size_t n_timepoints = ps_names_count(c->timepoints);
-    const char *baseline = ps_names_text(c->timepoints, 0);
-    for (size_t s = 0; s < c->n_scales; s++) {
-        if (!c->scales[s].scale->reported)
-            continue;
-        /* Each later timepoint, then each person's last follow-up. */
-        for (size_t k = 1; k <= n_timepoints && n_timepoints > 1; k++) {
-            size_t t = k < n_timepoints ? k : END;
-            const char *comparison = format(
-                r, "%s->%s", baseline, t == END ? "end" : ps_names_text(c->timepoints, (uint32_t)t));
-            if (!comparison)
-                goto done;
+    if (ps_names_count(c->timepoints) > 1) {
+        for (size_t s = 0; s < c->n_scales; s++) {
             const struct ps_scale *scale = c->scales[s].scale;
-            struct block b = {r, scale->instrument, scale->id, scale, "all", comparison};
-            size_t all_start = r->n;
-            if (compute_block(c, &c->scales[s], t, ALL, 0, &w, &b))
+            struct unit u = {&c->scales[s], NULL, scale->instrument, scale->id};
+            if (scale->reported && compute_unit(c, &u, &w, r))
                 goto done;
-            size_t block_size = r->n - all_start;
-            for (size_t by = 0; by < c->n_by; by++) {
-                uint32_t *order;
-                if (!sorted_groups(c, by, &order))
-                    goto done;
-                size_t n_groups = ps_names_count(c->group_values[by]);
-                for (size_t g = 0; g < n_groups; g++) {
-                    b.group = format(r, "%s=%s", c->by[by],
-                                     ps_names_text(c->group_values[by], order[g]));
-                    group_starts[g] = r->n;
-                    if (!b.group || compute_block(c, &c->scales[s], t, by, order[g], &w, &b)) {
-                        free(order);
-                        goto done;
-                    }
-                }
-                free(order);
-                if (relate_groups(r, all_start, block_size, group_starts, n_groups))
+        }
+        /* Pools, for each instrument with scores; a pool none of whose members was scored is
+         * left out. */
+        for (size_t i = 0; i < c->context->n_instruments; i++) {
+            const struct ps_instrument *in = c->context->instruments[i];
+            for (size_t q = 0; q < in->n_pools; q++) {
+                const struct ps_pool *pool = &in->pools[q];
+                int collected = 0;
+                for (size_t k = 0; k < pool->n_members; k++)
+                    collected |= scores_for(c, pool->members[k]) != NULL;
+                struct unit u = {NULL, pool, in, pool->id};
+                if (collected && compute_unit(c, &u, &w, r))
                     goto done;
             }
         }
     }
-    /* Pools, for each instrument with scores. */
-    for (size_t i = 0; i < c->context->n_instruments; i++) {
-        const struct ps_instrument *in = c->context->instruments[i];
-        for (size_t q = 0; q < in->n_pools; q++) {
-            const struct ps_pool *pool = &in->pools[q];
-            int collected = 0; /* a pool none of whose members was scored is left out */
-            for (size_t k = 0; k < pool->n_members; k++)
-                collected |= scores_for(c, pool->members[k]) != NULL;
-            if (!collected)
-                continue;
-            for (size_t k = 1; k <= n_timepoints && n_timepoints > 1; k++) {
-                size_t t = k < n_timepoints ? k : END;
-                const char *comparison = format(
-                    r, "%s->%s", baseline, t == END ? "end" : ps_names_text(c->timepoints, (uint32_t)t));
-                struct block b = {r, in, pool->id, NULL, "all", comparison};
-                if (!comparison || compute_pool(c, pool, t, ALL, 0, &w, &b))
-                    goto done;
-                for (size_t by = 0; by < c->n_by; by++)
-                    for (uint32_t g = 0; g < ps_names_count(c->group_values[by]); g++) {
-                        b.group = format(r, "%s=%s", c->by[by], ps_names_text(c->group_values[by], g));
-                        if (!b.group || compute_pool(c, pool, t, by, g, &w, &b))
-                            goto done;
-                    }
-            }
-        }
-    }
-    disclose(r, rule);
+    describe_rule(r, rule);
+    if (disclose(r, rule))
+        goto done;
     *out = r;
     r = NULL;
     err = PS_OK;
@@ -800,8 +1026,6 @@ done:
     free(w.dropouts);
     free(w.scratch);
     free(w.transitions);
-    free(w.cells);
-    free(group_starts);
     return err;
 }
 
@@ -812,7 +1036,6 @@ void ps_report_free(ps_report_t *r)
     ps_arena_free(r->arena);
     free(r->stats);
     free(r->rests_on);
-    free(r->is_rate);
     free(r->relations);
     free(r->parts);
     free(r);
@@ -831,4 +1054,23 @@ const ps_statistic_t *ps_report_statistic(const ps_report_t *r, size_t index)
 const char *ps_report_disclosure_rule(const ps_report_t *r)
 {
     return r->rule;
+}
+
+size_t ps_report_relation_count(const ps_report_t *r)
+{
+    return r->n_relations;
+}
+
+int ps_report_relation(const ps_report_t *r, size_t index, ps_relation_t *out)
+{
+    if (index >= r->n_relations)
+        return 0;
+    const struct relation *rel = &r->relations[index];
+    *out = (ps_relation_t){rel->total, r->parts + rel->first_part, rel->n_parts, rel->slack};
+    return 1;
+}
+
+const ps_audit_t *ps_report_audit(const ps_report_t *r)
+{
+    return &r->audit;
 }

@@ -17,12 +17,12 @@
 
 static ps_figure_t figure(double value)
 {
-    return (ps_figure_t){value, NULL};
+    return (ps_figure_t){value, NULL, NULL};
 }
 
 static ps_figure_t missing(const char *reason)
 {
-    return (ps_figure_t){NAN, reason};
+    return (ps_figure_t){NAN, reason, NULL};
 }
 
 /* src/main/summary.c, real_mean(). */

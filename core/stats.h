@@ -12,6 +12,7 @@
 typedef struct ps_figure {
     double value;
     const char *missing;   /* NULL when value holds the figure */
+    const char *note;      /* a caveat on the value (static text), or NULL */
 } ps_figure_t;
 
 /* Mean, SD and median of one sample. */

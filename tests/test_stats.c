@@ -60,13 +60,13 @@ static ps_figure_t lookup(const char *name, const ps_describe_t *pre, const ps_d
     *exact = 0;
     if (strcmp(name, "wilcoxon_exact") == 0) {
         *exact = 1;
-        return (ps_figure_t){p->wilcoxon_exact, NULL};
+        return (ps_figure_t){p->wilcoxon_exact, NULL, NULL};
     }
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         if (strcmp(all[i].name, name) == 0)
             return all[i].value;
     cr_assert_fail("no statistic %s", name);
-    return (ps_figure_t){0, "unreachable"};
+    return (ps_figure_t){0, "unreachable", NULL};
 }
 
 static void check_set(const char *set, int *checked)

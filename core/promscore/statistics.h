@@ -20,8 +20,12 @@ extern "C" {
 typedef enum ps_kind {
     /** A number of people (or, in a pool, of units): protected by disclosure control. */
     PS_KIND_COUNT,
-    /** A ratio of two counts of the same block, recomputed from the published (rounded) counts. */
+    /** A share of two counts of the same block, ON1 / ON2, recomputed from the published
+     * (rounded) counts. */
     PS_KIND_RATE,
+    /** A relative change of two counts of the same block, (ON1 - ON2) / ON2, recomputed from
+     * the published counts. */
+    PS_KIND_CHANGE,
     /** A figure computed from people's scores (a mean, a test, an effect size). */
     PS_KIND_FIGURE,
     /** A value from the definition (a threshold, a reliability): about no one. */
@@ -43,7 +47,7 @@ typedef enum ps_param {
  *   KIND       ps_kind_t without the prefix
  *   PARAM      ps_param_t without the prefix
  *   ON1, ON2   the counts of the same block it rests on (NONE when fewer): a figure is
- *              hidden whenever one of them is; a RATE is ON1 / ON2 (CHANGE: (ON1 - ON2) / ON2)
+ *              hidden whenever one of them is; a RATE is ON1 / ON2, a CHANGE (ON1 - ON2) / ON2
  *   DIR        1 when "better" follows the scale's direction (better="lower" scales count
  *              falls as improvement); 0 otherwise
  *   ROUND_N    1 when the figure, beside the published mean and SD, gives the exact number
@@ -69,13 +73,13 @@ typedef enum ps_param {
       "mean baseline score of the completers (those paired)")                                      \
     X(SD_BASELINE, "sd_baseline", FIGURE, NONE, N_PAIRED, NONE, 0, 0, 2,                           \
       "standard deviation (n - 1) of the completers' baseline scores")                             \
-    X(MEDIAN_BASELINE, "median_baseline", FIGURE, NONE, N_PAIRED, NONE, 0, 0, 2,                   \
+    X(MEDIAN_BASELINE, "median_baseline", FIGURE, NONE, N_PAIRED, NONE, 0, 0, 1,                   \
       "median baseline score of the completers")                                                   \
     X(MEAN_FOLLOWUP, "mean_followup", FIGURE, NONE, N_PAIRED, NONE, 0, 0, 2,                       \
       "mean follow-up score of the completers")                                                    \
     X(SD_FOLLOWUP, "sd_followup", FIGURE, NONE, N_PAIRED, NONE, 0, 0, 2,                           \
       "standard deviation (n - 1) of the completers' follow-up scores")                            \
-    X(MEDIAN_FOLLOWUP, "median_followup", FIGURE, NONE, N_PAIRED, NONE, 0, 0, 2,                   \
+    X(MEDIAN_FOLLOWUP, "median_followup", FIGURE, NONE, N_PAIRED, NONE, 0, 0, 1,                   \
       "median follow-up score of the completers")                                                  \
     X(MEAN_BASELINE_LOST, "mean_baseline_lost", FIGURE, NONE, LOST_TO_FOLLOWUP, NONE, 0, 0, 2,     \
       "mean baseline score of those lost to follow-up")                                            \
@@ -153,7 +157,7 @@ typedef enum ps_param {
       PS_PCT, "n_baseline_band / n_paired")                                                        \
     X(SHARE_FOLLOWUP_BAND, "share_followup_band", RATE, BAND, N_FOLLOWUP_BAND, N_PAIRED, 0, 0,     \
       PS_PCT, "n_followup_band / n_paired")                                                        \
-    X(BAND_CHANGE, "band_change", RATE, BAND, N_FOLLOWUP_BAND, N_BASELINE_BAND, 0, 0, PS_PCT,      \
+    X(BAND_CHANGE, "band_change", CHANGE, BAND, N_FOLLOWUP_BAND, N_BASELINE_BAND, 0, 0, PS_PCT,      \
       "cohort-level change in the band: (n_followup_band - n_baseline_band) / n_baseline_band")    \
     X(N_MOVED_BETTER_FROM, "n_moved_better_from", COUNT, BAND, NONE, NONE, 1, 0, 0,                \
       "of those in the band at baseline, how many moved to a better band (every band with a "      \
@@ -205,7 +209,7 @@ typedef struct ps_statistic_info {
 /** The catalogue row of 'id', or NULL for an unknown id. */
 const ps_statistic_info_t *ps_statistic_info(ps_statistic_id_t id);
 
-/** The kinds' names: "count", "rate", "figure", "constant". */
+/** The kinds' names: "count", "rate", "change", "figure", "constant". */
 const char *ps_kind_name(ps_kind_t kind);
 
 #ifdef __cplusplus

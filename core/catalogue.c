@@ -1,0 +1,88 @@
+/* The statistic catalogue as data, and the relations between its counts. */
+#include "config.h"
+
+#include <promscore/promscore.h>
+
+#include "catalogue.h"
+
+static const ps_statistic_info_t catalogue[] = {
+#define PS_X_INFO(id, name, kind, param, on1, on2, dir, round_n, dec, meaning)                    \
+    {PS_STAT_##id, name, PS_KIND_##kind, PS_PARAM_##param, {PS_STAT_##on1, PS_STAT_##on2},       \
+     dir, round_n, dec, meaning},
+    PS_STATISTICS(PS_X_INFO)
+#undef PS_X_INFO
+};
+
+const ps_statistic_info_t *ps_statistic_info(ps_statistic_id_t id)
+{
+    if (id < 0 || id >= PS_STAT_COUNT_)
+        return NULL;
+    return &catalogue[id];
+}
+
+const char *ps_kind_name(ps_kind_t kind)
+{
+    switch (kind) {
+    case PS_KIND_COUNT: return "count";
+    case PS_KIND_RATE: return "rate";
+    case PS_KIND_CHANGE: return "change";
+    case PS_KIND_FIGURE: return "figure";
+    case PS_KIND_CONSTANT: return "constant";
+    }
+    return "unknown";
+}
+
+#define PARTS(...) {__VA_ARGS__}, sizeof((ps_statistic_id_t[]){__VA_ARGS__}) / sizeof(ps_statistic_id_t)
+#define NO_PARTS {PS_STAT_NONE}, 0
+
+const struct ps_relation_rule ps_relation_rules[] = {
+    {PS_SHAPE_SUM, PS_STAT_N_BASELINE, PARTS(PS_STAT_N_PAIRED, PS_STAT_LOST_TO_FOLLOWUP), PS_EXACT,
+     "n_baseline = n_paired + lost_to_followup"},
+    {PS_SHAPE_SUM, PS_STAT_N_FOLLOWUP, PARTS(PS_STAT_N_PAIRED), PS_SLACK,
+     "n_followup >= n_paired (some have a follow-up and no baseline)"},
+    {PS_SHAPE_SUM, PS_STAT_N_PAIRED,
+     PARTS(PS_STAT_N_IMPROVED, PS_STAT_N_UNCHANGED, PS_STAT_N_DETERIORATED), PS_EXACT,
+     "n_paired = n_improved + n_unchanged + n_deteriorated"},
+    {PS_SHAPE_SUM, PS_STAT_N_PAIRED,
+     PARTS(PS_STAT_N_RELIABLE_IMPROVED, PS_STAT_N_NO_RELIABLE_CHANGE,
+           PS_STAT_N_RELIABLE_DETERIORATED),
+     PS_EXACT, "n_paired = n_reliable_improved + n_no_reliable_change + n_reliable_deteriorated"},
+    {PS_SHAPE_SUM, PS_STAT_N_PAIRED,
+     PARTS(PS_STAT_N_BAND_BETTER, PS_STAT_N_BAND_SAME, PS_STAT_N_BAND_WORSE), PS_SLACK_UNBANDED,
+     "n_paired = n_band_better + n_band_same + n_band_worse (>= when bands leave scores out)"},
+    {PS_SHAPE_BAND_BETTER, PS_STAT_N_BAND_BETTER, NO_PARTS, PS_EXACT,
+     "n_band_better = the transitions to a better band"},
+    {PS_SHAPE_BAND_SAME, PS_STAT_N_BAND_SAME, NO_PARTS, PS_EXACT,
+     "n_band_same = the transitions within a band"},
+    {PS_SHAPE_BAND_WORSE, PS_STAT_N_BAND_WORSE, NO_PARTS, PS_EXACT,
+     "n_band_worse = the transitions to a worse band"},
+    {PS_SHAPE_BAND_ROWS, PS_STAT_N_BASELINE_BAND, NO_PARTS, PS_EXACT,
+     "n_baseline_band:A = the sum over B of transition:A->B"},
+    {PS_SHAPE_BAND_COLUMNS, PS_STAT_N_FOLLOWUP_BAND, NO_PARTS, PS_EXACT,
+     "n_followup_band:B = the sum over A of transition:A->B"},
+    {PS_SHAPE_BETTER_FROM, PS_STAT_N_MOVED_BETTER_FROM, NO_PARTS, PS_EXACT,
+     "n_moved_better_from:A = the sum of transition:A->B over the bands B better than A"},
+    {PS_SHAPE_OVER_BANDS, PS_STAT_N_PAIRED, PARTS(PS_STAT_N_BASELINE_BAND), PS_SLACK_UNBANDED,
+     "n_paired = the sum over bands of n_baseline_band"},
+    {PS_SHAPE_OVER_BANDS, PS_STAT_N_PAIRED, PARTS(PS_STAT_N_FOLLOWUP_BAND), PS_SLACK_UNBANDED,
+     "n_paired = the sum over bands of n_followup_band"},
+    {PS_SHAPE_OVER_MEMBERS, PS_STAT_N_PAIRED, PARTS(PS_STAT_N_PAIRED_MEMBER), PS_EXACT,
+     "in a pool, n_paired = the sum over members of n_paired:MEMBER"},
+    {PS_SHAPE_SUM, PS_STAT_N_ATTAINMENT_BASELINE, PARTS(PS_STAT_N_ACHIEVED_BASELINE), PS_SLACK,
+     "n_attainment_baseline >= n_achieved_baseline"},
+    {PS_SHAPE_SUM, PS_STAT_N_ATTAINMENT_FOLLOWUP, PARTS(PS_STAT_N_ACHIEVED_FOLLOWUP), PS_SLACK,
+     "n_attainment_followup >= n_achieved_followup"},
+    {PS_SHAPE_OVER_CATEGORIES, PS_STAT_NONE, NO_PARTS, PS_SLACK,
+     "in a pool, each count >= the sum over categories of category:C:count (units without a "
+     "category count in the total only)"},
+    {PS_SHAPE_OVER_GROUPS, PS_STAT_NONE, NO_PARTS, PS_EXACT,
+     "each count of the whole cohort = the sum of the same count over the groups of one --by "
+     "column"},
+    {PS_SHAPE_SAME_BASELINE, PS_STAT_N_BASELINE, NO_PARTS, PS_EXACT,
+     "n_baseline is the same count in every comparison"},
+    {PS_SHAPE_END_COVERS, PS_STAT_NONE, NO_PARTS, PS_SLACK,
+     "baseline->end has at least as many n_followup and n_paired, and at most as many "
+     "lost_to_followup, as any one follow-up"},
+};
+
+const size_t ps_n_relation_rules = sizeof ps_relation_rules / sizeof ps_relation_rules[0];

@@ -1,0 +1,51 @@
+/*
+ * The relations between a report's counts, declared once beside the
+ * statistic catalogue (promscore/statistics.h). The report expands each rule
+ * over its blocks, bands, members, categories, groups and comparisons;
+ * disclosure control audits against exactly what is expanded; JSON lists it;
+ * promscore-statistics(7) documents it. Private to libpromscore.
+ */
+#ifndef PROMSCORE_CATALOGUE_H
+#define PROMSCORE_CATALOGUE_H
+
+#include <stddef.h>
+
+#include <promscore/statistics.h>
+
+/* How a rule's total and parts are found. */
+enum ps_shape {
+    PS_SHAPE_SUM,            /* within a block: total = parts */
+    PS_SHAPE_BAND_ROWS,      /* total:A = sum over B of transition:A->B */
+    PS_SHAPE_BAND_COLUMNS,   /* total:B = sum over A of transition:A->B */
+    PS_SHAPE_BAND_BETTER,    /* total = transitions to a better band */
+    PS_SHAPE_BAND_SAME,      /* total = transitions within a band */
+    PS_SHAPE_BAND_WORSE,     /* total = transitions to a worse band */
+    PS_SHAPE_BETTER_FROM,    /* total:A = sum over B better than A of transition:A->B */
+    PS_SHAPE_OVER_BANDS,     /* total = sum over A of part:A */
+    PS_SHAPE_OVER_MEMBERS,   /* a pool's total = sum over its members of part:MEMBER */
+    PS_SHAPE_OVER_CATEGORIES,/* every pool count >= the sum of the same count per category */
+    PS_SHAPE_OVER_GROUPS,    /* every count of the whole cohort = the sum over one column's groups */
+    PS_SHAPE_SAME_BASELINE,  /* n_baseline is one count in every comparison */
+    PS_SHAPE_END_COVERS      /* each person's last follow-up: at least as many as any one */
+};
+
+/* When a relation has a count that is never published (total >= sum of parts). */
+enum ps_slack {
+    PS_EXACT,
+    PS_SLACK,                /* always */
+    PS_SLACK_UNBANDED        /* when the scale's bands leave part of its range uncovered */
+};
+
+struct ps_relation_rule {
+    enum ps_shape shape;
+    ps_statistic_id_t total; /* PS_STAT_NONE: every count the shape applies to */
+    ps_statistic_id_t parts[3];
+    size_t n_parts;
+    enum ps_slack slack;
+    const char *text;        /* as promscore-statistics(7) writes it */
+};
+
+extern const struct ps_relation_rule ps_relation_rules[];
+extern const size_t ps_n_relation_rules;
+
+#endif
