@@ -377,11 +377,13 @@ Test(cli_report, tidy_csv_of_the_example_cohort)
     char *scored = scored_examples();
     struct result r = RUN("report", "-f", "csv", "--by", "site", scored);
     cr_assert_eq(r.status, 0, "%s", r.err);
-    cr_assert(strncmp(r.out, "instrument,scale,group,comparison,statistic,value,suppressed\n", 61) == 0);
+    cr_assert(strncmp(r.out, "instrument,scale,group,comparison,statistic,kind,value,suppressed,note\n",
+                      71) == 0);
     /* 40 people have a complete, valid baseline WEMWBS (CH0101-CH0140). */
-    cr_assert(strstr(r.out, "\nwemwbs,total,all,baseline->followup,n_baseline,40,no\n"), "%s", r.out);
-    cr_assert(strstr(r.out, "\nwemwbs,total,all,baseline->end,n_baseline,40,no\n"));
-    cr_assert(strstr(r.out, ",n_unchanged,,yes\n"), "a suppressed count is empty, flagged");
+    cr_assert(strstr(r.out, "\nwemwbs,total,all,baseline->followup,n_baseline,count,40,no,\n"), "%s",
+              r.out);
+    cr_assert_null(strstr(r.out, "baseline->end"), "one follow-up: its comparison is not repeated");
+    cr_assert(strstr(r.out, ",n_unchanged,count,,yes,\n"), "a suppressed count is empty, flagged");
     cr_assert(strstr(r.out, "\nwemwbs,swemwbs,site=Dalston,baseline->followup,"));
     cr_assert_null(strstr(r.out, "CH01"), "no participant appears in a report");
 }
@@ -392,7 +394,7 @@ Test(cli_report, text_states_the_rule_and_the_caveats)
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert(strstr(r.out, "Disclosure control: Counts of 1 to 7"));
     cr_assert(strstr(r.out, "== wemwbs total: WEMWBS total (definition version 1.0)"));
-    cr_assert(strstr(r.out, "reliable change (Jacobson-Truax, SD 8.96, reliability 0.91, SEM 2.69, change beyond 7.45 points)"));
+    cr_assert(strstr(r.out, "reliable change (Jacobson-Truax, SD 8.96, reliability 0.91, SEM 2.69, more than 7.45 points)"));
     cr_assert(strstr(r.out, "regression to the mean"));
 }
 
@@ -404,9 +406,15 @@ Test(cli_report, json_carries_versions_and_rule)
     char *j = slurp(out);
     cr_assert(strstr(j, "\"instruments\": [\n    {\"id\": \"wemwbs\", \"version\": \"1.0\""), "%s", j);
     cr_assert(strstr(j, "rounded to the nearest 5"));
-    cr_assert(strstr(j, "{\"instrument\": \"wemwbs\", \"scale\": \"total\", \"group\": \"all\", "
+    cr_assert(strstr(j, "\"instrument\": \"wemwbs\", \"scale\": \"total\", \"group\": \"all\", "
                         "\"comparison\": \"baseline->followup\", \"statistic\": \"n_baseline\", "
-                        "\"value\": 40, \"suppressed\": false, \"not_computable\": null}"));
+                        "\"kind\": \"count\", \"value\": 40, \"suppressed\": false, "
+                        "\"not_computable\": null, \"note\": null}"), "%s", j);
+    /* Under rounding, df would give the exact n: it is withheld, and says why. */
+    cr_assert(strstr(j, "\"statistic\": \"df\", \"kind\": \"figure\", \"value\": null, "
+                        "\"suppressed\": true, \"not_computable\": null, \"note\": \"withheld under "
+                        "rounding"));
+    cr_assert(strstr(j, "\"relations\": [\n    {\"total\": "), "the audit's relations are listed");
     struct stat st;
     cr_assert_eq(stat(out, &st), 0);
     mode_t mask = umask(0);
@@ -590,9 +598,9 @@ Test(catalogue, follow_up_without_baseline_is_counted_not_paired)
     char *batch = test_file("b.csv", HDR "P1,baseline,1,1,1,1,1,1,1\nP2,followup,2,2,2,2,2,2,2\n", -1);
     cr_assert_eq(RUN("score", "-q", "-o", scored, batch).status, 0);
     struct result r = RUN("report", "--no-suppress", "-f", "csv", scored);
-    cr_assert(strstr(r.out, "swemwbs,metric,all,baseline->followup,n_followup,1,no\n"));
-    cr_assert(strstr(r.out, "swemwbs,metric,all,baseline->followup,n_paired,0,no\n"));
-    cr_assert(strstr(r.out, "mean_change,,not computable: no pairs\n"), "%s", r.out);
+    cr_assert(strstr(r.out, "swemwbs,metric,all,baseline->followup,n_followup,count,1,no,\n"));
+    cr_assert(strstr(r.out, "swemwbs,metric,all,baseline->followup,n_paired,count,0,no,\n"));
+    cr_assert(strstr(r.out, "mean_change,figure,,not computable: no pairs,\n"), "%s", r.out);
 }
 
 static void definition_case(const char *xml, long n, int status, const char *message)

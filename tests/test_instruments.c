@@ -338,8 +338,9 @@ Test(domains, the_published_finance_shape)
     cr_assert_eq(ps_cohort_report(cohort, &(ps_disclosure_t){1, 7, 0}, &r), PS_OK);
     /* Cohort level: (NM at baseline - NM at follow-up) / NM at baseline = 81%. */
     cr_assert_float_eq(figure(r, "finance", "band_change:not managing"), -0.81, 1e-12);
-    /* Individual level: of those not managing at baseline, the share who moved up: 81%. */
-    cr_assert_float_eq(figure(r, "finance", "moved_up_from:not managing"), 0.81, 1e-12);
+    /* Individual level: of those not managing at baseline, the share who moved to a better
+     * band: 81%. */
+    cr_assert_float_eq(figure(r, "finance", "moved_better_from:not managing"), 0.81, 1e-12);
     cr_assert_float_eq(figure(r, "finance", "band_change:managing"), 0.48, 1e-12);
     cr_assert_eq(figure(r, "finance", "n_baseline_band:not managing"), 100);
     cr_assert_eq(figure(r, "finance", "n_followup_band:not managing"), 19);

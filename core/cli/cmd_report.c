@@ -37,7 +37,8 @@ static void usage(FILE *to)
           "      --calibration FILE.xml  a licensee's calibration table (e.g. PAM-13)\n"
           "  -h, --help                this help\n"
           "\n"
-          "CSV columns: instrument,scale,group,comparison,statistic,value,suppressed.\n"
+          "CSV columns: instrument,scale,group,comparison,statistic,kind,value,suppressed,note\n"
+          "(see promscore-statistics(7)).\n"
           "Exit status: 0 report written; 1 written, but rows were refused while scoring;\n"
           "2 usage; 3 unreadable or invalid input (nothing written); 4 internal error.\n",
           to);
@@ -104,19 +105,27 @@ static const char *shown_text(const ps_statistic_t *s, char *buf, size_t size)
     return "";
 }
 
+static ps_kind_t kind_of(const ps_statistic_t *s)
+{
+    return ps_statistic_info(s->id)->kind;
+}
+
+/* A shown value, as its kind wants: counts whole, other figures to full precision. */
 static void number(output_t *o, const ps_statistic_t *s)
 {
     if (s->shown != PS_SHOWN)
         return;
-    if (s->is_count)
+    if (kind_of(s) == PS_KIND_COUNT)
         csv_unsigned(o, (unsigned long)s->value);
     else
         print(o, "%.17g", s->value);
 }
 
+/* The report's CSV: one row per statistic; the columns are declared here once. */
 static void write_csv(output_t *o, const ps_report_t *report)
 {
-    static const char header[] = "instrument,scale,group,comparison,statistic,value,suppressed\n";
+    static const char header[] =
+        "instrument,scale,group,comparison,statistic,kind,value,suppressed,note\n";
     output_write(o, header, sizeof header - 1);
     char reason[300];
     for (size_t i = 0; i < ps_report_count(report); i++) {
@@ -131,9 +140,13 @@ static void write_csv(output_t *o, const ps_report_t *report)
         csv_comma(o);
         csv_text(o, s->name);
         csv_comma(o);
+        csv_identifier(o, ps_kind_name(kind_of(s)));
+        csv_comma(o);
         number(o, s);
         csv_comma(o);
         csv_text(o, shown_text(s, reason, sizeof reason));
+        csv_comma(o);
+        csv_text(o, s->note ? s->note : "");
         csv_end_row(o);
     }
 }
@@ -152,11 +165,26 @@ static void json_string(output_t *o, const char *text)
     output_puts(o, "\"");
 }
 
+static void json_or_null(output_t *o, const char *text)
+{
+    if (text)
+        json_string(o, text);
+    else
+        output_puts(o, "null");
+}
+
 static void write_json(output_t *o, const ps_report_t *report, ps_context_t *context)
 {
+    const ps_audit_t *audit = ps_report_audit(report);
     print(o, "{\n  \"promscore\": \"%s\",\n  \"disclosure\": ", PS_VERSION);
     json_string(o, ps_report_disclosure_rule(report));
-    output_puts(o, ",\n  \"instruments\": [");
+    print(o, ",\n  \"audit\": {\"counts\": %zu, \"primary\": %zu, \"secondary\": %zu, "
+             "\"linear_programs\": %zu, \"withheld\": %zu},\n",
+          audit->counts, audit->primary, audit->secondary, audit->linear_programs,
+          audit->withheld);
+    output_puts(o, "  \"last_followup\": \"baseline->end compares each person's baseline with "
+                   "their last follow-up; with a single follow-up it equals that comparison "
+                   "and is not repeated\",\n  \"instruments\": [");
     /* The definitions the figures rest on, with their versions and change thresholds. */
     int first = 1;
     for (size_t i = 0; i < ps_context_instrument_count(context); i++) {
@@ -180,7 +208,7 @@ static void write_json(output_t *o, const ps_report_t *report, ps_context_t *con
     output_puts(o, "\n  ],\n  \"results\": [");
     for (size_t i = 0; i < ps_report_count(report); i++) {
         const ps_statistic_t *s = ps_report_statistic(report, i);
-        print(o, "%s\n    {\"instrument\": ", i ? "," : "");
+        print(o, "%s\n    {\"index\": %zu, \"instrument\": ", i ? "," : "", i);
         json_string(o, ps_instrument_id(s->instrument));
         output_puts(o, ", \"scale\": ");
         json_string(o, s->unit);
@@ -190,6 +218,8 @@ static void write_json(output_t *o, const ps_report_t *report, ps_context_t *con
         json_string(o, s->comparison);
         output_puts(o, ", \"statistic\": ");
         json_string(o, s->name);
+        output_puts(o, ", \"kind\": ");
+        json_string(o, ps_kind_name(kind_of(s)));
         output_puts(o, ", \"value\": ");
         if (s->shown == PS_SHOWN)
             number(o, s);
@@ -197,11 +227,20 @@ static void write_json(output_t *o, const ps_report_t *report, ps_context_t *con
             output_puts(o, "null");
         print(o, ", \"suppressed\": %s, \"not_computable\": ",
               s->shown == PS_SUPPRESSED ? "true" : "false");
-        if (s->shown == PS_NOT_COMPUTABLE)
-            json_string(o, s->reason);
-        else
-            output_puts(o, "null");
+        json_or_null(o, s->shown == PS_NOT_COMPUTABLE ? s->reason : NULL);
+        output_puts(o, ", \"note\": ");
+        json_or_null(o, s->note);
         output_puts(o, "}");
+    }
+    /* What disclosure control was audited against: total = sum of parts (+ slack). */
+    output_puts(o, "\n  ],\n  \"relations\": [");
+    for (size_t k = 0; k < ps_report_relation_count(report); k++) {
+        ps_relation_t rel;
+        ps_report_relation(report, k, &rel);
+        print(o, "%s\n    {\"total\": %zu, \"parts\": [", k ? "," : "", rel.total);
+        for (size_t p = 0; p < rel.n_parts; p++)
+            print(o, "%s%zu", p ? ", " : "", rel.parts[p]);
+        print(o, "], \"slack\": %s}", rel.slack ? "true" : "false");
     }
     output_puts(o, "\n  ]\n}\n");
 }
@@ -213,11 +252,11 @@ struct section {
     size_t start, end;
 };
 
-static const ps_statistic_t *find(const struct section *s, const char *name)
+static const ps_statistic_t *find(const struct section *s, ps_statistic_id_t id, const char *p0)
 {
     for (size_t i = s->start; i < s->end; i++) {
         const ps_statistic_t *st = ps_report_statistic(s->report, i);
-        if (strcmp(st->name, name) == 0)
+        if (st->id == id && st->param[0] == p0 && !st->category)
             return st;
     }
     return NULL;
@@ -228,19 +267,19 @@ struct figure_text {
     char s[48];
 };
 
-/* A count, a number with 'decimals' (p-values: -1), "*" when suppressed, "n/a" when not computable. */
-static struct figure_text fig(const struct section *s, const char *name, int decimals)
+/* A figure as the catalogue formats it: "*" when suppressed, "n/a" when not computable. */
+static struct figure_text format_figure(const ps_statistic_t *st)
 {
     struct figure_text t = {"-"};
-    const ps_statistic_t *st = find(s, name);
     if (!st)
         return t;
+    int decimals = ps_statistic_info(st->id)->decimals;
     if (st->shown == PS_SUPPRESSED)
         snprintf(t.s, sizeof t.s, "*");
     else if (st->shown == PS_NOT_COMPUTABLE)
         snprintf(t.s, sizeof t.s, "n/a");
-    else if (st->is_count)
-        snprintf(t.s, sizeof t.s, "%.0f", st->value);
+    else if (decimals == PS_PCT)
+        snprintf(t.s, sizeof t.s, "%.1f%%", 100 * st->value);
     else if (decimals < 0)
         snprintf(t.s, sizeof t.s, st->value < 0.0001 ? "<0.0001" : "%.4f", st->value);
     else
@@ -248,98 +287,129 @@ static struct figure_text fig(const struct section *s, const char *name, int dec
     return t;
 }
 
-#define F(name, decimals) fig(s, name, decimals).s
+#define F(id) format_figure(find(s, PS_STAT_##id, NULL)).s
+#define FB(id, band) format_figure(find(s, PS_STAT_##id, band)).s
+
+/* Whether the section shows nothing about people but zeros: every other figure is hidden. */
+static int all_hidden(const struct section *s)
+{
+    for (size_t i = s->start; i < s->end; i++) {
+        const ps_statistic_t *st = ps_report_statistic(s->report, i);
+        ps_kind_t kind = ps_statistic_info(st->id)->kind;
+        if (kind == PS_KIND_CONSTANT || st->shown == PS_SUPPRESSED ||
+            (kind == PS_KIND_COUNT && st->value == 0))
+            continue;
+        return 0;
+    }
+    return 1;
+}
+
+static void write_bands(output_t *o, const struct section *s, const ps_scale_t *scale)
+{
+    print(o, "    bands (%s is better): %s moved to a better band, %s stayed, %s moved to a "
+             "worse band\n",
+          ps_scale_lower_is_better(scale) ? "lower" : "higher", F(N_BAND_BETTER), F(N_BAND_SAME),
+          F(N_BAND_WORSE));
+    for (size_t i = s->start; i < s->end; i++) {
+        const ps_statistic_t *st = ps_report_statistic(s->report, i);
+        if (st->id == PS_STAT_TRANSITION)
+            print(o, "      %-60s %s\n", st->name + strlen("transition:"),
+                  format_figure(st).s);
+    }
+    /* Both readings of a change in a band, each labelled. */
+    for (size_t i = s->start; i < s->end; i++) {
+        const ps_statistic_t *st = ps_report_statistic(s->report, i);
+        if (st->id != PS_STAT_N_BASELINE_BAND)
+            continue;
+        const char *band = st->param[0];
+        print(o, "    %s: %s at baseline (%s), %s at follow-up (%s); cohort-level change %s", band,
+              format_figure(st).s, FB(SHARE_BASELINE_BAND, band), FB(N_FOLLOWUP_BAND, band),
+              FB(SHARE_FOLLOWUP_BAND, band), FB(BAND_CHANGE, band));
+        if (find(s, PS_STAT_N_MOVED_BETTER_FROM, band))
+            print(o, "; individual level: %s of them moved to a better band",
+                  FB(MOVED_BETTER_FROM, band));
+        output_puts(o, "\n");
+    }
+}
+
+static void write_reasons_and_notes(output_t *o, const struct section *s)
+{
+    for (size_t i = s->start; i < s->end; i++) {
+        const ps_statistic_t *st = ps_report_statistic(s->report, i);
+        if (st->shown == PS_NOT_COMPUTABLE && st->id != PS_STAT_WILCOXON_EXACT)
+            print(o, "    n/a %s: %s\n", st->name, st->reason);
+        else if (st->note && st->shown == PS_SHOWN)
+            print(o, "    note %s: %s\n", st->name, st->note);
+    }
+}
 
 static void write_section(output_t *o, const struct section *s)
 {
     const ps_statistic_t *first = ps_report_statistic(s->report, s->start);
+    if (all_hidden(s)) {
+        print(o, "\n  %s, %s: figures suppressed (small numbers, or numbers that "
+                 "would reveal one elsewhere)\n",
+              first->comparison, first->group);
+        return;
+    }
     print(o, "\n  %s, %s\n", first->comparison, first->group);
     print(o, "    participants: %s at baseline, %s at follow-up, %s paired, %s lost to follow-up "
-             "(loss %s)\n",
-          F("n_baseline", 0), F("n_followup", 0), F("n_paired", 0), F("lost_to_followup", 0),
-          F("loss_rate", 3));
+             "(%s)\n",
+          F(N_BASELINE), F(N_FOLLOWUP), F(N_PAIRED), F(LOST_TO_FOLLOWUP), F(LOSS_RATE));
     print(o, "    lost to follow-up: baseline mean %s (SD %s); completers minus lost, "
              "standardised: %s\n",
-          F("mean_baseline_lost", 2), F("sd_baseline_lost", 2), F("smd_completers_vs_lost", 2));
+          F(MEAN_BASELINE_LOST), F(SD_BASELINE_LOST), F(SMD_COMPLETERS_VS_LOST));
     print(o, "    completers: baseline mean %s (SD %s, median %s); follow-up mean %s (SD %s, median "
              "%s)\n",
-          F("mean_baseline", 2), F("sd_baseline", 2), F("median_baseline", 2),
-          F("mean_followup", 2), F("sd_followup", 2), F("median_followup", 2));
+          F(MEAN_BASELINE), F(SD_BASELINE), F(MEDIAN_BASELINE), F(MEAN_FOLLOWUP), F(SD_FOLLOWUP),
+          F(MEDIAN_FOLLOWUP));
     print(o, "    change: mean %s (95%% CI %s to %s), SD %s; paired t = %s, df = %s, p = %s\n",
-          F("mean_change", 2), F("ci_low", 2), F("ci_high", 2), F("sd_change", 2), F("t", 3),
-          F("df", 0), F("p_t", -1));
-    const ps_statistic_t *exact = find(s, "wilcoxon_exact");
-    print(o, "    Wilcoxon signed rank: V = %s, p = %s (%s)\n", F("wilcoxon_v", 1),
-          F("p_wilcoxon", -1),
+          F(MEAN_CHANGE), F(CI_LOW), F(CI_HIGH), F(SD_CHANGE), F(T), F(DF), F(P_T));
+    const ps_statistic_t *exact = find(s, PS_STAT_WILCOXON_EXACT, NULL);
+    print(o, "    Wilcoxon signed rank: V = %s, p = %s (%s)\n", F(WILCOXON_V), F(P_WILCOXON),
           exact && exact->shown == PS_SHOWN
               ? (exact->value ? "exact" : "normal approximation with continuity correction")
               : "method not shown");
     print(o, "    effect size (standardised by the SD of the changes): d_z = %s (95%% CI %s to "
              "%s), Hedges' g_z = %s\n",
-          F("d_z", 2), F("d_z_ci_low", 2), F("d_z_ci_high", 2), F("g_z", 2));
-    if (find(s, "meaningful_change"))
-        print(o, "    meaningful change (%s points): %s improved (share %s), %s unchanged, %s "
+          F(D_Z), F(D_Z_CI_LOW), F(D_Z_CI_HIGH), F(G_Z));
+    if (find(s, PS_STAT_MEANINGFUL_CHANGE, NULL))
+        print(o, "    meaningful change (at least %s points): %s improved (%s), %s unchanged, %s "
                  "deteriorated\n",
-              F("meaningful_change", 2), F("n_improved", 0), F("share_improved", 3),
-              F("n_unchanged", 0), F("n_deteriorated", 0));
-    if (find(s, "reliable_change")) {
+              F(MEANINGFUL_CHANGE), F(N_IMPROVED), F(SHARE_IMPROVED), F(N_UNCHANGED),
+              F(N_DETERIORATED));
+    if (find(s, PS_STAT_RELIABLE_CHANGE, NULL)) {
         char source[128] = "";
-        if (find(s, "reliability"))
-            snprintf(source, sizeof source, "SD %s, reliability %s, ", F("reference_sd", 2),
-                     F("reliability", 2));
-        print(o, "    reliable change (Jacobson-Truax, %sSEM %s, change beyond %s points): %s "
+        if (find(s, PS_STAT_RELIABILITY, NULL))
+            snprintf(source, sizeof source, "SD %s, reliability %s, ", F(REFERENCE_SD),
+                     F(RELIABILITY));
+        print(o, "    reliable change (Jacobson-Truax, %sSEM %s, more than %s points): %s "
                  "improved, %s no reliable change, %s deteriorated\n",
-              source, F("sem", 2), F("reliable_change", 2), F("n_reliable_improved", 0),
-              F("n_no_reliable_change", 0), F("n_reliable_deteriorated", 0));
+              source, F(SEM), F(RELIABLE_CHANGE), F(N_RELIABLE_IMPROVED), F(N_NO_RELIABLE_CHANGE),
+              F(N_RELIABLE_DETERIORATED));
     }
-    if (find(s, "n_band_up")) {
-        print(o, "    bands: %s moved to a higher band, %s stayed, %s moved to a lower band\n",
-              F("n_band_up", 0), F("n_band_same", 0), F("n_band_down", 0));
-        for (size_t i = s->start; i < s->end; i++) {
-            const ps_statistic_t *st = ps_report_statistic(s->report, i);
-            if (strncmp(st->name, "transition:", 11) == 0)
-                print(o, "      %-60s %s\n", st->name + 11, F(st->name, 0));
-        }
-        /* Both readings of a change in a band, each labelled. */
-        for (size_t i = s->start; i < s->end; i++) {
-            const ps_statistic_t *st = ps_report_statistic(s->report, i);
-            if (strncmp(st->name, "n_baseline_band:", 16) != 0)
-                continue;
-            const char *band = st->name + 16;
-            char n_f[160], change[160], up[160];
-            snprintf(n_f, sizeof n_f, "n_followup_band:%s", band);
-            snprintf(change, sizeof change, "band_change:%s", band);
-            snprintf(up, sizeof up, "moved_up_from:%s", band);
-            char share_b[160], share_f[160];
-            snprintf(share_b, sizeof share_b, "share_baseline_band:%s", band);
-            snprintf(share_f, sizeof share_f, "share_followup_band:%s", band);
-            print(o, "    %s: %s at baseline (share %s), %s at follow-up (share %s); cohort-level "
-                     "change %s",
-                  band, F(st->name, 0), F(share_b, 3), F(n_f, 0), F(share_f, 3), F(change, 3));
-            if (find(s, up))
-                print(o, "; individual level: share of them who moved to a higher band %s",
-                      F(up, 3));
-            output_puts(o, "\n");
-        }
-    }
-    for (size_t i = s->start; i < s->end; i++) {
-        const ps_statistic_t *st = ps_report_statistic(s->report, i);
-        if (st->shown == PS_NOT_COMPUTABLE && strcmp(st->name, "wilcoxon_exact") != 0)
-            print(o, "    n/a %s: %s\n", st->name, st->reason);
-    }
+    if (find(s, PS_STAT_N_BAND_BETTER, NULL))
+        write_bands(o, s, first->scale);
+    write_reasons_and_notes(o, s);
 }
 
 /* A pool's section: each figure on a line of its own. */
 static void write_pool_section(output_t *o, const struct section *s)
 {
     const ps_statistic_t *first = ps_report_statistic(s->report, s->start);
+    if (all_hidden(s)) {
+        print(o, "\n  %s, %s: figures suppressed (small numbers, or numbers that "
+                 "would reveal one elsewhere)\n",
+              first->comparison, first->group);
+        return;
+    }
     print(o, "\n  %s, %s\n", first->comparison, first->group);
     for (size_t i = s->start; i < s->end; i++) {
         const ps_statistic_t *st = ps_report_statistic(s->report, i);
         if (st->shown == PS_NOT_COMPUTABLE)
             print(o, "    %-52s n/a (%s)\n", st->name, st->reason);
         else
-            print(o, "    %-52s %s\n", st->name, F(st->name, st->is_count ? 0 : 3));
+            print(o, "    %-52s %s\n", st->name, format_figure(st).s);
     }
 }
 
@@ -347,7 +417,9 @@ static void write_text(output_t *o, const ps_report_t *report)
 {
     print(o, "promscore %s cohort change report\n\nDisclosure control: %s\n", PS_VERSION,
           ps_report_disclosure_rule(report));
-    output_puts(o, "* suppressed; n/a not computable (reason below the section).\n");
+    output_puts(o, "* suppressed; n/a not computable (reason below the section). Each person's "
+                   "last follow-up\n(baseline->end) is given only when there are two follow-ups "
+                   "or more.\n");
     const char *unit = NULL;
     for (size_t i = 0; i < ps_report_count(report);) {
         const ps_statistic_t *st = ps_report_statistic(report, i);
