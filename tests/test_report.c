@@ -27,12 +27,15 @@ static int add(const ps_score_t *score, void *user)
     return b->error != PS_OK;
 }
 
-/* Reports on a scored CSV (text) with the given options. */
-static struct built *build(const char *scored, const ps_cohort_options_t *options,
-                           ps_disclosure_t disclosure)
+/* Reports on a scored CSV (text) with the given options, after loading 'definition' (a file
+ * under tests/data) when not NULL. */
+static struct built *build_with(const char *definition, const char *scored,
+                                const ps_cohort_options_t *options, ps_disclosure_t disclosure)
 {
     struct built *b = calloc(1, sizeof *b);
     ps_context_t *context = test_context(&b->capture);
+    if (definition)
+        cr_assert_eq(ps_context_load_instrument(context, test_data(definition), NULL), PS_OK);
     cr_assert_eq(ps_cohort_new(context, options, &b->cohort), PS_OK);
     ps_error_t err = ps_scored_read(context, test_file("scored.csv", scored, -1), options->by,
                                     options->n_by, add, b);
@@ -42,6 +45,12 @@ static struct built *build(const char *scored, const ps_cohort_options_t *option
         b->error = ps_cohort_report(b->cohort, &disclosure, &b->report);
     ps_cohort_free(b->cohort);
     return b;
+}
+
+static struct built *build(const char *scored, const ps_cohort_options_t *options,
+                           ps_disclosure_t disclosure)
+{
+    return build_with(NULL, scored, options, disclosure);
 }
 
 static const ps_disclosure_t no_suppression = {0, 7, 0};
@@ -337,4 +346,162 @@ Test(disclosure, no_suppress_shows_everything_and_says_so)
     struct built *b = build(cohort_text(3, change, NULL), &o, no_suppression);
     cr_assert_eq(value(b, "total", "baseline->followup", "n_paired"), 3);
     cr_assert(strstr(ps_report_disclosure_rule(b->report), "internal analysis"));
+}
+
+/* ---- Which way is better. ---- */
+
+/* Severity (lower is better): 10 people 20 -> 3 (severe to minimal), 9 stay at 12 (moderate),
+ * 8 go 6 -> 12 (mild to moderate). */
+static char *severity_cohort(void)
+{
+    char *text = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&text, &size);
+    fputs(HEADER, f);
+    for (int k = 0; k < 27; k++) {
+        int pre = k < 10 ? 20 : k < 19 ? 12 : 6, post = k < 10 ? 3 : 12;
+        fprintf(f, "L%d,baseline,lowtest,severity,%d,,9,ok\nL%d,followup,lowtest,severity,%d,,9,ok\n",
+                k, pre, k, post);
+    }
+    fclose(f);
+    return text;
+}
+
+Test(direction, lower_is_better_counts_a_fall_as_improvement)
+{
+    ps_cohort_options_t o = {0};
+    struct built *b = build_with("definitions/lower.xml", severity_cohort(), &o, no_suppression);
+    cr_assert_eq(b->error, PS_OK);
+    const char *c = "baseline->followup";
+    cr_assert_eq(value(b, "severity", c, "n_band_better"), 10);
+    cr_assert_eq(value(b, "severity", c, "n_band_same"), 9);
+    cr_assert_eq(value(b, "severity", c, "n_band_worse"), 8);
+    /* The worst band, the one a lead quotes ("x% moved out of severe"), has its figure. */
+    cr_assert_eq(value(b, "severity", c, "n_moved_better_from:severe"), 10);
+    cr_assert_float_eq(value(b, "severity", c, "moved_better_from:severe"), 1.0, 1e-12);
+    cr_assert_eq(value(b, "severity", c, "n_moved_better_from:mild"), 0);
+    cr_assert_float_eq(value(b, "severity", c, "moved_better_from:mild"), 0.0, 1e-12);
+    /* The best band has no better one. */
+    for (size_t i = 0; i < ps_report_count(b->report); i++)
+        cr_assert_neq(strcmp(ps_report_statistic(b->report, i)->name,
+                             "n_moved_better_from:minimal"), 0);
+    /* Meaningful (at least 5 points) and reliable (more than 1.96 * sqrt(2) * 2) change. */
+    cr_assert_eq(value(b, "severity", c, "n_improved"), 10);
+    cr_assert_eq(value(b, "severity", c, "n_unchanged"), 9);
+    cr_assert_eq(value(b, "severity", c, "n_deteriorated"), 8);
+    cr_assert_eq(value(b, "severity", c, "n_reliable_improved"), 10);
+    cr_assert_eq(value(b, "severity", c, "n_reliable_deteriorated"), 8);
+    cr_assert_float_eq(value(b, "severity", c, "reliable_change"), 1.96 * sqrt(2) * 2, 1e-12);
+}
+
+Test(direction, higher_is_better_bands)
+{
+    /* WEMWBS: 10 move 38 -> 46 (probable to above), 9 stay at 42, 8 go 42 -> 39. */
+    char *text = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&text, &size);
+    fputs(HEADER, f);
+    for (int k = 0; k < 27; k++) {
+        int pre = k < 10 ? 38 : 42, post = k < 10 ? 46 : k < 19 ? 42 : 39;
+        fprintf(f, "W%d,baseline,wemwbs,total,%d,,14,ok\nW%d,followup,wemwbs,total,%d,,14,ok\n", k,
+                pre, k, post);
+    }
+    fclose(f);
+    ps_cohort_options_t o = {0};
+    struct built *b = build(text, &o, no_suppression);
+    const char *c = "baseline->followup";
+    cr_assert_eq(value(b, "total", c, "n_band_better"), 10);
+    cr_assert_eq(value(b, "total", c, "n_band_same"), 9);
+    cr_assert_eq(value(b, "total", c, "n_band_worse"), 8);
+    cr_assert_eq(value(b, "total", c, "n_moved_better_from:probable depression (screening)"), 10);
+    cr_assert_eq(value(b, "total", c, "n_moved_better_from:possible depression (screening)"), 0);
+    for (size_t i = 0; i < ps_report_count(b->report); i++)
+        cr_assert_neq(strcmp(ps_report_statistic(b->report, i)->name,
+                             "n_moved_better_from:above screening cut-offs"), 0);
+}
+
+/* ---- What disclosure control hides, and what follows from it. ---- */
+
+Test(disclosure, a_hidden_base_hides_its_reason_too)
+{
+    /* Site B has a single pair: "fewer than 2 pairs" would say n = 1. */
+    int change[21];
+    const char *site[21];
+    for (int k = 0; k < 21; k++) {
+        change[k] = k % 4;
+        site[k] = k < 20 ? "A" : "B";
+    }
+    const char *by[] = {"site"};
+    ps_cohort_options_t o = {.by = by, .n_by = 1};
+    struct built *b = build(cohort_text(21, change, site), &o, nhs);
+    const char *c = "baseline->followup";
+    for (size_t i = 0; i < ps_report_count(b->report); i++) {
+        const ps_statistic_t *s = ps_report_statistic(b->report, i);
+        /* Every figure about B's pairs (rates of B's published zeros stand). */
+        const ps_statistic_info_t *info = ps_statistic_info(s->id);
+        if (strcmp(s->group, "site=B") != 0 || info->rests_on[0] != PS_STAT_N_PAIRED)
+            continue;
+        cr_assert_eq(s->shown, PS_SUPPRESSED, "%s", s->name);
+        cr_assert_null(s->reason, "%s says why it cannot be computed", s->name);
+    }
+    cr_assert_eq(get(b, "total", "site=B", c, "n_paired")->shown, PS_SUPPRESSED);
+}
+
+Test(disclosure, rounding_withholds_what_gives_the_exact_n)
+{
+    /* 31 pairs: n_paired is published as 30; df = 30 or t with the mean and SD would say 31. */
+    int change[31];
+    for (int k = 0; k < 31; k++)
+        change[k] = k % 7 - 2;
+    ps_cohort_options_t o = {0};
+    struct built *b = build(cohort_text(31, change, NULL), &o, (ps_disclosure_t){1, 7, 5});
+    const char *c = "baseline->followup";
+    cr_assert_eq(value(b, "total", c, "n_paired"), 30);
+    static const char *const withheld[] = {"df", "t", "p_t", "ci_low", "ci_high", "wilcoxon_v",
+                                           "p_wilcoxon", "d_z_ci_low", "d_z_ci_high", "g_z"};
+    for (size_t i = 0; i < sizeof withheld / sizeof withheld[0]; i++) {
+        const ps_statistic_t *s = get(b, "total", "all", c, withheld[i]);
+        cr_assert_eq(s->shown, PS_SUPPRESSED, "%s", withheld[i]);
+        cr_assert(s->note && strstr(s->note, "exact number"), "%s says why", withheld[i]);
+    }
+    /* Means and SDs to one decimal, medians whole: no finer than the rounded n allows. */
+    double mean = value(b, "total", c, "mean_change");
+    cr_assert_float_eq(mean, round(mean * 10) / 10, 1e-12);
+    cr_assert_float_eq(mean, 0.8, 1e-12, "sum of changes 25 over 31: 0.806");
+    double median = value(b, "total", c, "median_followup");
+    cr_assert_float_eq(median, round(median), 1e-12);
+    cr_assert_gt(ps_report_audit(b->report)->withheld, 0);
+    cr_assert(strstr(ps_report_disclosure_rule(b->report), "withheld"));
+}
+
+Test(disclosure, one_follow_up_is_not_repeated_as_end)
+{
+    int change[10] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 0};
+    ps_cohort_options_t o = {0};
+    struct built *b = build(cohort_text(10, change, NULL), &o, no_suppression);
+    for (size_t i = 0; i < ps_report_count(b->report); i++)
+        cr_assert_str_eq(ps_report_statistic(b->report, i)->comparison, "baseline->followup");
+}
+
+Test(disclosure, every_figure_has_its_catalogue_row)
+{
+    int change[12] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 0, -3, -8};
+    ps_cohort_options_t o = {0};
+    struct built *b = build(cohort_text(12, change, NULL), &o, nhs);
+    for (size_t i = 0; i < ps_report_count(b->report); i++) {
+        const ps_statistic_t *s = ps_report_statistic(b->report, i);
+        const ps_statistic_info_t *info = ps_statistic_info(s->id);
+        cr_assert_not_null(info);
+        cr_assert_eq(strncmp(s->name, info->name, strlen(info->name)), 0, "%s", s->name);
+        cr_assert_eq(s->is_count, info->kind == PS_KIND_COUNT, "%s", s->name);
+    }
+    /* Every relation is between counts of the report. */
+    for (size_t k = 0; k < ps_report_relation_count(b->report); k++) {
+        ps_relation_t rel;
+        cr_assert(ps_report_relation(b->report, k, &rel));
+        cr_assert(ps_report_statistic(b->report, rel.total)->is_count);
+        for (size_t p = 0; p < rel.n_parts; p++)
+            cr_assert(ps_report_statistic(b->report, rel.parts[p])->is_count);
+    }
+    cr_assert_gt(ps_report_relation_count(b->report), 5);
 }
