@@ -1,0 +1,142 @@
+/*
+ * Writes promscore-statistics(7) from the statistic catalogue and the
+ * relation rules, so the page documents exactly what the report computes and
+ * what disclosure control audits. `make statistics-page` rewrites
+ * docs/promscore-statistics.7; `make check` fails when the two differ.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <promscore/promscore.h>
+
+#include "catalogue.h"
+
+/* Text for roff: a backslash doubled, a leading dot or quote guarded. */
+static void roff(const char *text)
+{
+    if (*text == '.' || *text == '\'')
+        fputs("\\&", stdout);
+    for (const char *p = text; *p; p++) {
+        if (*p == '\\')
+            fputs("\\e", stdout);
+        else if (*p == '-')
+            fputs("\\-", stdout);
+        else
+            putchar(*p);
+    }
+}
+
+static const char *name_pattern(const ps_statistic_info_t *info, char *buf, size_t size)
+{
+    switch (info->param) {
+    case PS_PARAM_NONE: snprintf(buf, size, "%s", info->name); break;
+    case PS_PARAM_BAND: snprintf(buf, size, "%s:BAND", info->name); break;
+    case PS_PARAM_BAND_PAIR: snprintf(buf, size, "%s:FROM->TO", info->name); break;
+    case PS_PARAM_MEMBER: snprintf(buf, size, "%s:MEMBER", info->name); break;
+    }
+    return buf;
+}
+
+static void statistic(const ps_statistic_info_t *info)
+{
+    char name[96];
+    printf(".TP\n.B ");
+    roff(name_pattern(info, name, sizeof name));
+    printf("\n");
+    roff(info->meaning);
+    printf(".\n.br\nKind: %s", ps_kind_name(info->kind));
+    for (int k = 0; k < 2; k++)
+        if (info->rests_on[k] != PS_STAT_NONE) {
+            printf("%s", k ? ", " : "; rests on ");
+            roff(name_pattern(ps_statistic_info(info->rests_on[k]), name, sizeof name));
+        }
+    if (info->direction_aware)
+        printf("; follows the scale's direction");
+    if (info->reveals_n)
+        printf("; withheld under \\fB\\-\\-round\\fR");
+    if (info->decimals == PS_PCT)
+        printf("; a percentage in text");
+    else if (info->decimals < 0)
+        printf("; a p-value (4 decimals in text)");
+    else
+        printf("; %d decimal%s in text", info->decimals, info->decimals == 1 ? "" : "s");
+    printf(".\n");
+}
+
+int main(void)
+{
+    puts(".\\\" Written by docs/statistics-page from the statistic catalogue: do not edit;");
+    puts(".\\\" run 'make statistics-page' after changing core/promscore/statistics.h.");
+    puts(".TH PROMSCORE-STATISTICS 7 2026-11-30 \"promscore " PACKAGE_VERSION
+         "\" \"Miscellaneous Information\"");
+    puts(".SH NAME\npromscore-statistics \\- the figures of a promscore cohort change report");
+    puts(".SH DESCRIPTION\n"
+         "A report (\\fBpromscore report\\fR, see \\fBpromscore\\fR(1)) gives, for each scale or pool,\n"
+         "comparison and group, the statistics below.\n"
+         "A comparison is \\fIbaseline\\fR\\->\\fIlabel\\fR for each later timepoint, and\n"
+         "\\fIbaseline\\fR\\->end, each person's last follow-up, when there are two follow-ups or\n"
+         "more (with one, it would repeat that comparison).\n"
+         "Changes are D = follow-up \\- baseline.\n"
+         "Kinds: a \\fBcount\\fR is a number of people (in a pool, of units) and is protected by\n"
+         "disclosure control; a \\fBrate\\fR or \\fBchange\\fR is computed from two published counts\n"
+         "(after rounding); a \\fBfigure\\fR is computed from people's scores and is hidden\n"
+         "whenever a count it rests on is hidden, with no reason given; a \\fBconstant\\fR comes\n"
+         "from the definition.\n"
+         "\"Better\" follows the scale's \\fBbetter\\fR attribute: on a scale where lower is better\n"
+         "(PHQ\\-9, GAD\\-7, ONS4 anxiety) a fall counts as improvement and moving to a lower band\n"
+         "as moving to a better one.");
+    puts(".SH STATISTICS");
+    for (int id = 0; id < PS_STAT_COUNT_; id++)
+        statistic(ps_statistic_info((ps_statistic_id_t)id));
+    puts(".PP\nIn a pool, every figure is also given per category of the member's baseline\n"
+         "category scale, named \\fBcategory:\\fR\\fICATEGORY\\fR\\fB:\\fR\\fIname\\fR.");
+    puts(".SH FORMULAS\n.TP\nHedges' g_z\n"
+         "g_z = d_z \\(mu J, J = 1 \\- 3 / (4(n \\- 1) \\- 1), the common approximation\n"
+         "(not the exact gamma-function form).\n"
+         ".TP\nCompleters against those lost\n"
+         "(mean of the completers' baseline \\- mean of the lost's baseline) divided by\n"
+         "sqrt((SD_completers^2 + SD_lost^2) / 2), the two SDs with n \\- 1.\n"
+         ".TP\nReliable change (Jacobson and Truax 1991)\n"
+         "SEM = SD \\(mu sqrt(1 \\- reliability) from the definition (or its SEM given directly);\n"
+         "a change is reliable when it is \\fImore than\\fR 1.96 \\(mu sqrt(2) \\(mu SEM\n"
+         "(the \\fBreliable_change\\fR constant).\n"
+         ".TP\nMeaningful change\n"
+         "a change of \\fIat least\\fR \\fBmeaningful_change\\fR points in the better direction\n"
+         "is an improvement; at least as much in the worse direction, a deterioration.\n"
+         ".TP\nTwo readings of a change in a band\n"
+         "\\fBband_change\\fR is the cohort-level change in how many are in the band;\n"
+         "\\fBmoved_better_from\\fR is, of those in the band at baseline, the share who moved to\n"
+         "a better band. Services' reports use both as \"reduction\"; say which.");
+    puts(".SH RELATIONS\n"
+         "Disclosure control, and anyone checking it, knows these additive relations between\n"
+         "counts (JSON output lists each one between the report's own figures):");
+    for (size_t k = 0; k < ps_n_relation_rules; k++) {
+        printf(".IP \\(bu 2\n");
+        roff(ps_relation_rules[k].text);
+        printf("\n");
+    }
+    puts(".SH DISCLOSURE CONTROL\n"
+         "Counts of 1 to the threshold (default 7) are hidden. Then, for every hidden count, a\n"
+         "linear program finds the least and greatest values consistent with every published\n"
+         "count (under \\fB\\-\\-round\\fR \\fIN\\fR, a published r stands for every value that\n"
+         "rounds to r), the relations above and non-negativity. A hidden count is exposed when\n"
+         "that range is one value (unless it is 0), or lies within 1 to the threshold; then\n"
+         "more counts are hidden, chosen by a second linear program as the cheapest set whose\n"
+         "change could take the exposed count to 0 (counts of the whole cohort cost more\n"
+         "than a group's), until no hidden count is exposed. The method is that of tau-Argus\n"
+         "and R's sdcTable; the programs are solved with GLPK.\n"
+         ".PP\n"
+         "Every figure resting on a hidden count is hidden. Under \\fB\\-\\-round\\fR, df, t,\n"
+         "p-values, confidence intervals, Wilcoxon's V and Hedges' g_z are withheld, since\n"
+         "beside the mean and SD they give the exact n; other figures are rounded to one\n"
+         "decimal fewer than the text report shows.\n"
+         ".PP\n"
+         "The guarantee is about published aggregates: it does not make row-level files\n"
+         "(scored or pseudonymised CSVs) safe to share. It rests on the relations above;\n"
+         "an attacker who knows more (another report on overlapping people, or a person's\n"
+         "own answers) may learn more.");
+    puts(".SH SEE ALSO\n.BR promscore (1),\n.BR promscore-instrument (5)");
+    return 0;
+}
