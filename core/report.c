@@ -49,6 +49,7 @@ struct block {
     const struct ps_instrument *instrument;
     const char *unit;               /* the scale's id, or the pool's */
     const struct ps_scale *scale;   /* NULL for a pool */
+    const struct ps_pool *pool;     /* NULL for a scale */
     const char *group;
     const char *comparison;
     const char *category;           /* in a pool: the category being added, or NULL */
@@ -199,26 +200,33 @@ static int relate_block(struct block *b)
     const size_t from = b->start, to = r->n;
     const struct ps_scale *scale = b->scale;
     const size_t nb = scale ? scale->n_bands : 0;
-    size_t parts[128];
-    /* The categories of a pool block: NULL (the whole pool) and each category seen. */
-    const char *categories[16] = {NULL};
-    size_t n_categories = 1;
-    for (size_t i = from; i < to; i++)
-        if (r->stats[i].category && r->stats[i].category != categories[n_categories - 1] &&
-            n_categories < 16)
-            categories[n_categories++] = r->stats[i].category;
-    for (size_t q = 0; q < ps_n_relation_rules; q++) {
+    /* A relation's parts are statistics of the block. */
+    size_t *parts = malloc((to - from + 1) * sizeof *parts);
+    /* The categories of a pool block: NULL (the whole pool), then each of its categories. */
+    const struct ps_scale *by_category = b->pool && b->pool->category ? b->pool->category[0] : NULL;
+    const size_t n_categories = 1 + (by_category ? by_category->n_bands : 0);
+    const char **categories = malloc(n_categories * sizeof *categories);
+    int err = 0;
+    if (!parts || !categories) {
+        free(parts);
+        free(categories);
+        r->out_of_memory = 1;
+        return -1;
+    }
+    categories[0] = NULL;
+    for (size_t c = 1; c < n_categories; c++)
+        categories[c] = by_category->bands[c - 1].label;
+    for (size_t q = 0; q < ps_n_relation_rules && !err; q++) {
         const struct ps_relation_rule *rule = &ps_relation_rules[q];
         int slack = rule->slack == PS_SLACK || (rule->slack == PS_SLACK_UNBANDED && unbanded(scale));
-        for (size_t c = 0; c < n_categories; c++) {
+        for (size_t c = 0; c < n_categories && !err; c++) {
             const char *cat = categories[c];
             size_t total = find_in(r, from, to, rule->total, NULL, NULL, cat), n = 0;
             switch (rule->shape) {
             case PS_SHAPE_SUM:
                 for (size_t k = 0; k < rule->n_parts; k++)
                     parts[n++] = find_in(r, from, to, rule->parts[k], NULL, NULL, cat);
-                if (relate(r, total, parts, n, slack))
-                    return -1;
+                err = relate(r, total, parts, n, slack);
                 break;
             case PS_SHAPE_BAND_BETTER:
             case PS_SHAPE_BAND_SAME:
@@ -230,8 +238,7 @@ static int relate_block(struct block *b)
                         if (band_direction(scale, x, y) == want)
                             parts[n++] = find_in(r, from, to, PS_STAT_TRANSITION,
                                                  scale->bands[x].label, scale->bands[y].label, cat);
-                if (relate(r, total, parts, n, 0))
-                    return -1;
+                err = relate(r, total, parts, n, 0);
                 break;
             }
             case PS_SHAPE_BAND_ROWS:
@@ -248,22 +255,19 @@ static int relate_block(struct block *b)
                         parts[n++] = find_in(r, from, to, PS_STAT_TRANSITION, a, z, cat);
                     }
                     total = find_in(r, from, to, rule->total, scale->bands[x].label, NULL, cat);
-                    if (relate(r, total, parts, n, 0))
-                        return -1;
+                    err = err || relate(r, total, parts, n, 0);
                 }
                 break;
             case PS_SHAPE_OVER_BANDS:
                 for (size_t x = 0; x < nb; x++)
                     parts[n++] = find_in(r, from, to, rule->parts[0], scale->bands[x].label, NULL, cat);
-                if (relate(r, total, parts, n, slack))
-                    return -1;
+                err = relate(r, total, parts, n, slack);
                 break;
             case PS_SHAPE_OVER_MEMBERS:
-                for (size_t i = from; i < to && n < 128; i++)
+                for (size_t i = from; i < to; i++)
                     if (r->stats[i].id == rule->parts[0] && r->stats[i].category == cat)
                         parts[n++] = i;
-                if (relate(r, total, parts, n, slack))
-                    return -1;
+                err = relate(r, total, parts, n, slack);
                 break;
             case PS_SHAPE_OVER_CATEGORIES:
                 /* Each count of the whole pool, against the same count in each category. */
@@ -277,8 +281,7 @@ static int relate_block(struct block *b)
                     for (size_t k = 1; k < n_categories; k++)
                         parts[n++] = find_in(r, from, to, s->id, s->param[0], s->param[1],
                                              categories[k]);
-                    if (relate(r, i, parts, n, 1))
-                        return -1;
+                    err = err || relate(r, i, parts, n, 1);
                 }
                 break;
             default: /* across blocks: see relate_groups and relate_comparisons */
@@ -286,7 +289,9 @@ static int relate_block(struct block *b)
             }
         }
     }
-    return 0;
+    free(parts);
+    free(categories);
+    return err;
 }
 
 /* Resolves what each figure of the block rests on, by the catalogue. */
@@ -800,8 +805,8 @@ static int compute_unit(const ps_cohort_t *c, const struct unit *u, struct work 
         size_t t = k + 1 < n_timepoints ? k + 1 : END;
         const char *comparison = format(
             r, "%s->%s", baseline, t == END ? "end" : ps_names_text(c->timepoints, (uint32_t)t));
-        struct block b = {r, u->instrument, u->id, u->pool ? NULL : u->scores->scale, "all",
-                          comparison, NULL, 0};
+        struct block b = {r, u->instrument, u->id, u->pool ? NULL : u->scores->scale, u->pool,
+                          "all", comparison, NULL, 0};
         size_t slot = k * n_groups;
         err = !comparison || compute_unit_block(c, u, t, ALL, 0, w, &b);
         starts[slot] = b.start;
@@ -849,8 +854,8 @@ static void compute_rate(ps_report_t *r, size_t i)
 {
     ps_statistic_t *s = &r->stats[i];
     size_t a = r->rests_on[2 * i], b = r->rests_on[2 * i + 1];
-    double x = r->stats[a].value, y = r->stats[b].value;
-    if (y > 0) {
+    double x = a == NONE ? NAN : r->stats[a].value, y = b == NONE ? NAN : r->stats[b].value;
+    if (y > 0 && !isnan(x)) {
         s->value = ps_statistic_info(s->id)->kind == PS_KIND_CHANGE ? (x - y) / y : x / y;
         s->shown = PS_SHOWN;
         s->reason = NULL;
