@@ -2,7 +2,8 @@
  * Disclosure control: primary suppression, then secondary suppression until
  * an attacker's linear program can neither determine a hidden count nor
  * confine it to the suppressed range. The method is tau-Argus's and R's
- * sdcTable's (an attacker's LP per hidden cell), solved with GLPK.
+ * sdcTable's (an attacker's LP per hidden cell; protection patterns after
+ * Fischetti and Salazar), solved with GLPK's simplex.
  */
 #include "config.h"
 
@@ -15,6 +16,7 @@
 #include "disclosure.h"
 
 #define SOLVER_SLACK 1e-6   /* the simplex's answers are exact to well within this */
+#define NOWHERE SIZE_MAX
 
 double ps_sdc_published(double value, const ps_disclosure_t *rule)
 {
@@ -45,30 +47,13 @@ static void published_range(double value, const ps_disclosure_t *rule, double *l
     }
 }
 
-/* ---- Components: cells linked by relations are audited together. ---- */
+/* ---- Indexes. ---- */
 
-static size_t find(size_t *parent, size_t i)
-{
-    while (parent[i] != i)
-        i = parent[i] = parent[parent[i]];
-    return i;
-}
-
-struct audit {
-    const struct ps_sdc_table *table;
-    const ps_disclosure_t *rule;
-    unsigned char *hidden;
-    size_t *parent;
-    size_t *cells, *cell_start;      /* cells grouped by component (CSR by root) */
-    size_t *relations, *rel_start;   /* relations grouped by component */
-    size_t *touching, *touch_start;  /* per cell: the relations it is in */
-    size_t *column;                  /* per cell: its LP column in its component, 1-based */
-    ps_audit_t *counts;
-};
-
-/* Groups 'n' items by key[i] (< n_keys) into items/start (CSR). */
+/* Groups 'n' items by key[i] (< n_keys, or NOWHERE for none) into items/start (CSR). */
 static int group_by(const size_t *key, size_t n, size_t n_keys, size_t **items, size_t **start)
 {
+    free(*items);
+    free(*start);
     *start = calloc(n_keys + 1, sizeof **start);
     *items = malloc((n ? n : 1) * sizeof **items);
     size_t *fill = malloc((n_keys ? n_keys : 1) * sizeof *fill);
@@ -77,136 +62,184 @@ static int group_by(const size_t *key, size_t n, size_t n_keys, size_t **items, 
         return -1;
     }
     for (size_t i = 0; i < n; i++)
-        if (key[i] != SIZE_MAX)
+        if (key[i] != NOWHERE)
             (*start)[key[i] + 1]++;
     for (size_t k = 0; k < n_keys; k++)
         (*start)[k + 1] += (*start)[k];
     memcpy(fill, *start, n_keys * sizeof *fill);
     for (size_t i = 0; i < n; i++)
-        if (key[i] != SIZE_MAX)
+        if (key[i] != NOWHERE)
             (*items)[fill[key[i]]++] = i;
     free(fill);
     return 0;
+}
+
+static size_t find(size_t *parent, size_t i)
+{
+    while (parent[i] != i)
+        i = parent[i] = parent[parent[i]];
+    return i;
+}
+
+static void unite(size_t *parent, size_t x, size_t y)
+{
+    x = find(parent, x);
+    y = find(parent, y);
+    if (x != y)
+        parent[x > y ? x : y] = x > y ? y : x;
+}
+
+/* The relation's k-th member: its total for k = 0, then its parts. */
+static size_t member(const struct ps_sdc_relation *rel, size_t k)
+{
+    return k == 0 ? rel->total : rel->parts[k - 1];
+}
+
+struct audit {
+    const struct ps_sdc_table *table;
+    const ps_disclosure_t *rule;
+    unsigned char *hidden;
+    ps_audit_t *counts;
+    double *lo, *hi;                 /* per cell: what an attacker knows of a published count */
+    size_t *touching, *touch_start;  /* per cell: the relations it is in */
+    /* This round's components: counts not known exactly (hidden, or published as a range),
+     * linked by the relations between them; a known count is a constant. */
+    size_t *parent;
+    size_t *cells, *cell_start;
+    size_t *relations, *rel_start;
+    size_t *column;                  /* per cell: its column in the program being built */
+    size_t *key;                     /* scratch, one per cell or relation */
+    size_t *near_relations;          /* a pattern's relations */
+    unsigned char *relation_in;      /* per relation: among them */
+};
+
+static int known(const struct audit *a, size_t c)
+{
+    return !a->hidden[c] && a->lo[c] == a->hi[c];
 }
 
 static int build_index(struct audit *a)
 {
     const struct ps_sdc_table *t = a->table;
     const size_t n = t->n_cells;
-    a->parent = malloc((n ? n : 1) * sizeof *a->parent);
-    size_t *key = malloc((n + t->n_relations + 1) * sizeof *key);
-    a->column = calloc(n ? n : 1, sizeof *a->column);
-    if (!a->parent || !key || !a->column) {
-        free(key);
-        return -1;
-    }
-    for (size_t i = 0; i < n; i++)
-        a->parent[i] = i;
-    for (size_t k = 0; k < t->n_relations; k++)
-        for (size_t p = 0; p < t->relations[k].n_parts; p++) {
-            size_t x = find(a->parent, t->relations[k].total),
-                   y = find(a->parent, t->relations[k].parts[p]);
-            if (x != y)
-                a->parent[x > y ? x : y] = x > y ? y : x;
-        }
-    for (size_t i = 0; i < n; i++)
-        key[i] = t->is_cell[i] ? find(a->parent, i) : SIZE_MAX;
-    int err = group_by(key, n, n, &a->cells, &a->cell_start);
-    for (size_t k = 0; k < t->n_relations && !err; k++)
-        key[k] = find(a->parent, t->relations[k].total);
-    if (!err)
-        err = group_by(key, t->n_relations, n, &a->relations, &a->rel_start);
-    /* Each cell's relations: one entry per membership. */
     size_t memberships = 0;
     for (size_t k = 0; k < t->n_relations; k++)
         memberships += 1 + t->relations[k].n_parts;
-    size_t *member_key = err ? NULL : malloc((memberships ? memberships : 1) * sizeof *member_key);
-    size_t *member_rel = member_key ? malloc((memberships ? memberships : 1) * sizeof *member_rel)
-                                    : NULL;
-    if (!member_rel) {
-        free(member_key);
-        free(key);
+    a->lo = malloc((n ? n : 1) * sizeof *a->lo);
+    a->hi = malloc((n ? n : 1) * sizeof *a->hi);
+    a->parent = malloc((n ? n : 1) * sizeof *a->parent);
+    a->column = calloc(n ? n : 1, sizeof *a->column);
+    a->key = malloc((n + t->n_relations + memberships + 1) * sizeof *a->key);
+    size_t *which = malloc((memberships + 1) * sizeof *which);
+    a->near_relations = malloc((t->n_relations + 1) * sizeof *a->near_relations);
+    a->relation_in = calloc(t->n_relations + 1, 1);
+    if (!a->lo || !a->hi || !a->parent || !a->column || !a->key || !which || !a->near_relations ||
+        !a->relation_in) {
+        free(which);
         return -1;
     }
+    for (size_t c = 0; c < n; c++)
+        published_range(t->value[c], a->rule, &a->lo[c], &a->hi[c]);
     size_t m = 0;
-    for (size_t k = 0; k < t->n_relations; k++) {
-        member_key[m] = t->relations[k].total;
-        member_rel[m++] = k;
-        for (size_t p = 0; p < t->relations[k].n_parts; p++) {
-            member_key[m] = t->relations[k].parts[p];
-            member_rel[m++] = k;
+    for (size_t k = 0; k < t->n_relations; k++)
+        for (size_t j = 0; j <= t->relations[k].n_parts; j++) {
+            a->key[m] = member(&t->relations[k], j);
+            which[m++] = k;
         }
-    }
-    size_t *order;
-    err = group_by(member_key, memberships, n, &order, &a->touch_start);
-    if (!err) {
-        for (size_t j = 0; j < memberships; j++)
-            order[j] = member_rel[order[j]];
-        a->touching = order;
-    } else {
-        free(order);
-    }
-    free(member_key);
-    free(member_rel);
-    free(key);
+    int err = group_by(a->key, memberships, n, &a->touching, &a->touch_start);
+    for (size_t j = 0; j < memberships && !err; j++)
+        a->touching[j] = which[a->touching[j]];
+    free(which);
     return err;
 }
 
-/* ---- The attacker's program for one component. ---- */
+/* This round's components of the counts not known exactly. */
+static int components(struct audit *a)
+{
+    const struct ps_sdc_table *t = a->table;
+    const size_t n = t->n_cells;
+    for (size_t c = 0; c < n; c++)
+        a->parent[c] = c;
+    for (size_t k = 0; k < t->n_relations; k++) {
+        size_t first = NOWHERE;
+        for (size_t j = 0; j <= t->relations[k].n_parts; j++) {
+            size_t c = member(&t->relations[k], j);
+            if (known(a, c))
+                continue;
+            if (first == NOWHERE)
+                first = c;
+            else
+                unite(a->parent, first, c);
+        }
+        a->key[k] = first;
+    }
+    for (size_t k = 0; k < t->n_relations; k++)
+        a->key[k] = a->key[k] == NOWHERE ? NOWHERE : find(a->parent, a->key[k]);
+    if (group_by(a->key, t->n_relations, n, &a->relations, &a->rel_start))
+        return -1;
+    for (size_t c = 0; c < n; c++)
+        a->key[c] = t->is_cell[c] && !known(a, c) ? find(a->parent, c) : NOWHERE;
+    return group_by(a->key, n, n, &a->cells, &a->cell_start);
+}
+
+/* ---- The attacker's program. ---- */
 
 /* What an attacker can tell of one hidden count: the least and greatest whole values. */
 struct range {
     double least, most;     /* most is INFINITY when unbounded */
 };
 
-static glp_prob *component_program(struct audit *a, size_t root)
+/*
+ * The attacker's program over one component's 'cells' (counts not known exactly) and 'rels':
+ * a column per count (hidden: from 0 up; published as a range: within it) and per relation's
+ * unpublished slack; a row per relation, total - parts - slack = 0, with the counts known
+ * exactly as constants on the right-hand side.
+ */
+static glp_prob *attacker_program(struct audit *a, const size_t *cells, size_t n_cells,
+                                  const size_t *rels, size_t n_rels)
 {
     const struct ps_sdc_table *t = a->table;
-    const size_t *cells = a->cells + a->cell_start[root];
-    const size_t n_cells = a->cell_start[root + 1] - a->cell_start[root];
-    const size_t *rels = a->relations + a->rel_start[root];
-    const size_t n_rels = a->rel_start[root + 1] - a->rel_start[root];
     size_t n_slack = 0, n_entries = 0;
     for (size_t k = 0; k < n_rels; k++) {
         n_slack += t->relations[rels[k]].slack != 0;
-        n_entries += 1 + t->relations[rels[k]].n_parts + (t->relations[rels[k]].slack != 0);
+        n_entries += 2 + t->relations[rels[k]].n_parts;
     }
     int *ia = malloc((n_entries + 1) * sizeof *ia), *ja = malloc((n_entries + 1) * sizeof *ja);
     double *ar = malloc((n_entries + 1) * sizeof *ar);
     glp_prob *lp = ia && ja && ar ? glp_create_prob() : NULL;
     if (!lp)
         goto done;
-    glp_set_obj_dir(lp, GLP_MIN);
     glp_add_cols(lp, (int)(n_cells + n_slack));
     for (size_t j = 0; j < n_cells; j++) {
         size_t c = cells[j];
         a->column[c] = j + 1;
-        if (a->hidden[c]) {
+        if (a->hidden[c])
             glp_set_col_bnds(lp, (int)j + 1, GLP_LO, 0, 0);
-        } else {
-            double lo, hi;
-            published_range(t->value[c], a->rule, &lo, &hi);
-            glp_set_col_bnds(lp, (int)j + 1, lo == hi ? GLP_FX : GLP_DB, lo, hi);
-        }
+        else
+            glp_set_col_bnds(lp, (int)j + 1, GLP_DB, a->lo[c], a->hi[c]);
     }
-    for (size_t s = 0; s < n_slack; s++)
-        glp_set_col_bnds(lp, (int)(n_cells + s) + 1, GLP_LO, 0, 0);
-    if (n_rels)
-        glp_add_rows(lp, (int)n_rels);
-    size_t e = 0, s = 0;
+    glp_add_rows(lp, (int)n_rels);
+    size_t e = 0, s = n_cells;
     for (size_t k = 0; k < n_rels; k++) {
         const struct ps_sdc_relation *rel = &t->relations[rels[k]];
         int row = (int)k + 1;
-        glp_set_row_bnds(lp, row, GLP_FX, 0, 0);
-        /* total - parts - slack = 0 */
-        e++, ia[e] = row, ja[e] = (int)a->column[rel->total], ar[e] = 1;
-        for (size_t p = 0; p < rel->n_parts; p++)
-            e++, ia[e] = row, ja[e] = (int)a->column[rel->parts[p]], ar[e] = -1;
-        if (rel->slack)
-            e++, ia[e] = row, ja[e] = (int)(n_cells + s++) + 1, ar[e] = -1;
+        double constant = 0;
+        for (size_t m = 0; m <= rel->n_parts; m++) {
+            size_t c = member(rel, m);
+            double sign = m == 0 ? 1 : -1;
+            if (known(a, c))
+                constant += sign * a->lo[c];
+            else
+                e++, ia[e] = row, ja[e] = (int)a->column[c], ar[e] = sign;
+        }
+        if (rel->slack) {
+            glp_set_col_bnds(lp, (int)++s, GLP_LO, 0, 0);
+            e++, ia[e] = row, ja[e] = (int)s, ar[e] = -1;
+        }
+        glp_set_row_bnds(lp, row, GLP_FX, -constant, -constant);
     }
-    if (e)
-        glp_load_matrix(lp, (int)e, ia, ja, ar);
+    glp_load_matrix(lp, (int)e, ia, ja, ar);
+    glp_std_basis(lp);
 done:
     free(ia);
     free(ja);
@@ -242,14 +275,7 @@ static int optimise(glp_prob *lp, int j, int direction, double *value)
     return 0;
 }
 
-static int exposed(const struct audit *a, size_t cell, const struct range *r)
-{
-    int determined = r->least == r->most && a->table->value[cell] != 0;
-    int confined = r->least >= 1 && r->most <= a->rule->threshold;
-    return determined || confined;
-}
-
-/* What the attacker's program says of 'cell' in 'lp'; returns 0 or -1. */
+/* What the attacker's program says of 'cell'; returns 0 or -1. */
 static int attack(struct audit *a, glp_prob *lp, size_t cell, struct range *r)
 {
     double least, most;
@@ -262,27 +288,35 @@ static int attack(struct audit *a, glp_prob *lp, size_t cell, struct range *r)
     return 0;
 }
 
-/* Audits the queued cells of one component; marks those exposed in 'queued' (others cleared). */
+/* Pinned to one value (other than 0), or shown to lie within 1..threshold. */
+static int exposed(const struct audit *a, size_t cell, const struct range *r)
+{
+    int determined = r->least == r->most && a->table->value[cell] != 0;
+    int confined = r->least >= 1 && r->most <= a->rule->threshold;
+    return determined || confined;
+}
+
+/* Audits the queued counts of one component; leaves queued those exposed, counting them. */
 static int audit_component(struct audit *a, size_t root, unsigned char *queued, size_t *n_exposed)
 {
     if (a->rel_start[root] == a->rel_start[root + 1]) {
-        /* A count in no relation: anything from 0 up is consistent with what is published. */
+        /* In no relation with anything unknown: anything from 0 up is consistent. */
         for (size_t k = a->cell_start[root]; k < a->cell_start[root + 1]; k++)
             queued[a->cells[k]] = 0;
         return 0;
     }
-    glp_prob *lp = component_program(a, root);
+    glp_prob *lp = attacker_program(a, a->cells + a->cell_start[root],
+                                    a->cell_start[root + 1] - a->cell_start[root],
+                                    a->relations + a->rel_start[root],
+                                    a->rel_start[root + 1] - a->rel_start[root]);
     if (!lp)
         return -1;
-    glp_std_basis(lp);
     int err = 0;
     for (size_t k = a->cell_start[root]; k < a->cell_start[root + 1] && !err; k++) {
         size_t c = a->cells[k];
-        if (!queued[c])
-            continue;
         struct range r;
-        if ((err = attack(a, lp, c, &r)))
-            break;
+        if (!queued[c] || (err = attack(a, lp, c, &r)))
+            continue;
         queued[c] = exposed(a, c, &r);
         *n_exposed += queued[c];
     }
@@ -290,40 +324,119 @@ static int audit_component(struct audit *a, size_t root, unsigned char *queued, 
     return err ? -1 : 0;
 }
 
-/*
- * A protection pattern for an exposed count x (Fischetti and Salazar's model): a change y to
- * the true counts that keeps every relation and every count non-negative and takes x to 0,
- * at the least cost of the published counts it moves. Hiding those counts makes 0 consistent
- * with what is published for x, and two values for each of them, so none is worked out.
- * Sets hide[c] for each published count to hide; returns 0, or -1.
- */
-static int protection_pattern(struct audit *a, size_t x, unsigned char *hide)
+/* ---- Protection patterns. ---- */
+
+/* Is moving count c cheaper than moving d? Hidden counts move free. */
+static int cheaper(const struct audit *a, size_t c, size_t d)
 {
     const struct ps_sdc_table *t = a->table;
-    const size_t root = find(a->parent, x);
-    const size_t *cells = a->cells + a->cell_start[root];
-    const size_t n_cells = a->cell_start[root + 1] - a->cell_start[root];
-    const size_t *rels = a->relations + a->rel_start[root];
-    const size_t n_rels = a->rel_start[root + 1] - a->rel_start[root];
-    size_t n_slack = 0, n_entries = 0;
-    for (size_t k = 0; k < n_rels; k++) {
-        const struct ps_sdc_relation *rel = &t->relations[rels[k]];
-        n_slack += rel->slack != 0;
-        n_entries += 2 * (1 + rel->n_parts) + (rel->slack != 0);
+    double x = a->hidden[c] ? -1 : t->cost ? t->cost[c] : t->value[c];
+    double y = a->hidden[d] ? -1 : t->cost ? t->cost[d] : t->value[d];
+    return x < y || (x == y && c < d);
+}
+
+/*
+ * Up to 'max' counts near 'x' through the relations, nearest first (a bucket queue): a step
+ * through a narrow relation (within a block) costs 1, through a wide one (a total over many
+ * groups) WIDE_STEP, and of a wide one only its total and FEW cheapest members are taken, so
+ * that the counts gathered are whole blocks, and a handful of them. Returns how many.
+ */
+enum { WIDE_STEP = 4, N_BUCKETS = WIDE_STEP + 1 };
+
+static size_t neighbourhood(const struct audit *a, size_t x, size_t max, size_t wide,
+                            size_t *out, unsigned char *in, size_t *next)
+{
+    enum { FEW = 8 };
+    const struct ps_sdc_table *t = a->table;
+    size_t head[N_BUCKETS], tail[N_BUCKETS], n = 0, waiting = 1;
+    for (size_t b = 0; b < N_BUCKETS; b++)
+        head[b] = tail[b] = NOWHERE;
+    head[0] = tail[0] = x;
+    next[x] = NOWHERE;
+    in[x] = 1;
+#define PUSH(cell, at)                                                                                 do {                                                                                                   size_t b_ = (at) % N_BUCKETS;                                                                      in[cell] = 1;                                                                                      next[cell] = NOWHERE;                                                                              if (tail[b_] == NOWHERE)                                                                               head[b_] = cell;                                                                               else                                                                                                   next[tail[b_]] = cell;                                                                         tail[b_] = cell;                                                                                   waiting++;                                                                                     } while (0)
+    for (size_t d = 0; waiting && n < max; d++) {
+        size_t b = d % N_BUCKETS;
+        while (head[b] != NOWHERE && n < max) {
+            size_t c = head[b];
+            head[b] = next[c];
+            if (head[b] == NOWHERE)
+                tail[b] = NOWHERE;
+            waiting--;
+            out[n++] = c;
+            for (size_t k = a->touch_start[c]; k < a->touch_start[c + 1]; k++) {
+                const struct ps_sdc_relation *rel = &t->relations[a->touching[k]];
+                int is_wide = rel->n_parts >= wide;
+                size_t few[FEW], n_few = 0;
+                for (size_t j = 0; j <= rel->n_parts; j++) {
+                    size_t e = member(rel, j);
+                    if (in[e])
+                        continue;
+                    if (!is_wide || j == 0) {
+                        PUSH(e, d + (is_wide ? WIDE_STEP : 1));
+                        continue;
+                    }
+                    /* Keep the FEW cheapest, in order. */
+                    size_t at = n_few < FEW ? n_few++ : FEW;
+                    while (at > 0 && cheaper(a, e, few[at - 1])) {
+                        if (at < FEW)
+                            few[at] = few[at - 1];
+                        at--;
+                    }
+                    if (at < FEW)
+                        few[at] = e;
+                }
+                for (size_t i = 0; i < n_few; i++)
+                    if (!in[few[i]])
+                        PUSH(few[i], d + WIDE_STEP);
+            }
+        }
     }
+#undef PUSH
+    /* Those queued but not taken are not in the neighbourhood. */
+    for (size_t b = 0; b < N_BUCKETS; b++)
+        for (size_t c = head[b]; c != NOWHERE; c = next[c])
+            in[c] = 0;
+    return n;
+}
+
+/*
+ * A protection pattern for an exposed count x, found among the counts 'near' it (Fischetti
+ * and Salazar's model): a change y to the true counts that keeps every relation and every
+ * count non-negative and takes x to 0, at the least cost of the published counts it moves;
+ * counts outside 'near' do not move. Hiding those counts makes 0 consistent for x, and two
+ * values for each of them. Sets hide[c] to 1 for a count this shows safe once hidden, 2 for
+ * one still to audit; returns 1 when found, 0 when none, -1 on failure.
+ */
+static int pattern_among(struct audit *a, size_t x, const size_t *near, size_t n_near,
+                         const unsigned char *in, unsigned char *hide)
+{
+    const struct ps_sdc_table *t = a->table;
+    /* The relations of the neighbourhood's counts, each once. */
+    size_t n_rels = 0, n_entries = 0, n_slack = 0;
+    for (size_t i = 0; i < n_near; i++)
+        for (size_t k = a->touch_start[near[i]]; k < a->touch_start[near[i] + 1]; k++) {
+            size_t r = a->touching[k];
+            if (a->relation_in[r])
+                continue;
+            a->relation_in[r] = 1;
+            a->near_relations[n_rels++] = r;
+            n_entries += 2 * (1 + t->relations[r].n_parts) + 1;
+            n_slack += t->relations[r].slack != 0;
+        }
     int *ia = malloc((n_entries + 1) * sizeof *ia), *ja = malloc((n_entries + 1) * sizeof *ja);
     double *ar = malloc((n_entries + 1) * sizeof *ar);
     glp_prob *lp = ia && ja && ar ? glp_create_prob() : NULL;
-    int err = -1;
+    int found = -1;
     if (!lp)
         goto done;
     /* Columns: per count j, its rise 2j+1 and fall 2j+2; then each relation's slack change. */
     glp_set_obj_dir(lp, GLP_MIN);
-    glp_add_cols(lp, (int)(2 * n_cells + n_slack));
-    for (size_t j = 0; j < n_cells; j++) {
-        size_t c = cells[j];
+    glp_add_cols(lp, (int)(2 * n_near + n_slack));
+    for (size_t j = 0; j < n_near; j++) {
+        size_t c = near[j];
         double cost = a->hidden[c] ? 0 : t->cost ? t->cost[c] : t->value[c] + 1;
-        a->column[c] = j + 1;
+        a->column[c] = j;
         glp_set_col_bnds(lp, (int)(2 * j + 1), c == x ? GLP_FX : GLP_LO, 0, 0);
         glp_set_col_bnds(lp, (int)(2 * j + 2), c == x || t->value[c] == 0 ? GLP_FX : GLP_DB,
                          c == x ? t->value[c] : 0, t->value[c]);
@@ -331,26 +444,28 @@ static int protection_pattern(struct audit *a, size_t x, unsigned char *hide)
         glp_set_obj_coef(lp, (int)(2 * j + 2), cost);
     }
     glp_add_rows(lp, (int)n_rels);
-    size_t e = 0, s = 0;
+    size_t e = 0, s = 2 * n_near;
     for (size_t k = 0; k < n_rels; k++) {
-        const struct ps_sdc_relation *rel = &t->relations[rels[k]];
+        const struct ps_sdc_relation *rel = &t->relations[a->near_relations[k]];
         int row = (int)k + 1;
-        double sign = 1, slack = t->value[rel->total];
+        double slack = t->value[rel->total];
         glp_set_row_bnds(lp, row, GLP_FX, 0, 0);
         /* change of total - changes of parts - change of slack = 0 */
-        for (size_t p = 0; p <= rel->n_parts; p++, sign = -1) {
-            size_t c = p == 0 ? rel->total : rel->parts[p - 1];
-            int j = (int)a->column[c] - 1;
-            if (p)
+        for (size_t m = 0; m <= rel->n_parts; m++) {
+            size_t c = member(rel, m);
+            double sign = m == 0 ? 1 : -1;
+            if (m)
                 slack -= t->value[c];
+            if (!in[c])
+                continue;   /* does not move */
+            int j = (int)a->column[c];
             e++, ia[e] = row, ja[e] = 2 * j + 1, ar[e] = sign;
             e++, ia[e] = row, ja[e] = 2 * j + 2, ar[e] = -sign;
         }
         if (rel->slack) {
-            int j = (int)(2 * n_cells + s++) + 1;
             /* The count never published stays non-negative. */
-            glp_set_col_bnds(lp, j, GLP_LO, -slack, 0);
-            e++, ia[e] = row, ja[e] = j, ar[e] = -1;
+            glp_set_col_bnds(lp, (int)++s, GLP_LO, -slack, 0);
+            e++, ia[e] = row, ja[e] = (int)s, ar[e] = -1;
         }
     }
     glp_load_matrix(lp, (int)e, ia, ja, ar);
@@ -359,34 +474,59 @@ static int protection_pattern(struct audit *a, size_t x, unsigned char *hide)
     parm.msg_lev = GLP_MSG_OFF;
     parm.presolve = GLP_ON;
     a->counts->linear_programs++;
-    if (glp_simplex(lp, &parm) != 0 || glp_get_status(lp) != GLP_OPT)
-        goto done;
-    for (size_t j = 0; j < n_cells; j++) {
-        size_t c = cells[j];
-        double moved = glp_get_col_prim(lp, (int)(2 * j + 1)) + glp_get_col_prim(lp, (int)(2 * j + 2));
-        if (!a->hidden[c] && moved > SOLVER_SLACK)
-            hide[c] = 1;
+    int ret = glp_simplex(lp, &parm);
+    int status = glp_get_status(lp);
+    if (ret == GLP_ENOPFS || (ret == 0 && status == GLP_NOFEAS)) {
+        found = 0;
+    } else if (ret == 0 && status == GLP_OPT) {
+        found = 1;
+        for (size_t j = 0; j < n_near; j++) {
+            size_t c = near[j];
+            double moved = glp_get_col_prim(lp, (int)(2 * j + 1)) +
+                           glp_get_col_prim(lp, (int)(2 * j + 2));
+            /* Moved by a whole count or more (or a zero), a count is shown to have two values
+             * and, published, was above the threshold or 0: safe once hidden. */
+            if (!a->hidden[c] && moved > SOLVER_SLACK)
+                hide[c] = moved >= 1 - SOLVER_SLACK || t->value[c] == 0 ? 1 : 2;
+        }
     }
-    err = 0;
 done:
+    for (size_t k = 0; k < n_rels; k++)
+        a->relation_in[a->near_relations[k]] = 0;
     if (lp)
         glp_delete_prob(lp);
     free(ia);
     free(ja);
     free(ar);
-    return err;
+    return found;
 }
 
-/* Whether a relation of 'cell' has a count hidden this round (queued 2). */
+/* A protection pattern for x: among a few blocks near it first, more when none is found. */
+static int protection_pattern(struct audit *a, size_t x, unsigned char *hide, size_t *near,
+                              unsigned char *in, size_t *next)
+{
+    const size_t n = a->table->n_cells;
+    static const size_t sizes[][2] = {{256, 8}, {1024, 32}, {SIZE_MAX, SIZE_MAX}};
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        size_t max = sizes[k][0] < n ? sizes[k][0] : n;
+        size_t n_near = neighbourhood(a, x, max, sizes[k][1], near, in, next);
+        int found = pattern_among(a, x, near, n_near, in, hide);
+        for (size_t i = 0; i < n_near; i++)
+            in[near[i]] = 0;
+        if (found)
+            return found < 0 ? -1 : 0;
+    }
+    return -1;  /* its whole component, and none: cannot be (all to 0 is one) */
+}
+
+/* Whether a relation of 'cell' has a count hidden this round (queued 2 or 3). */
 static int touches_fresh(const struct audit *a, size_t cell, const unsigned char *queued)
 {
     const struct ps_sdc_table *t = a->table;
     for (size_t k = a->touch_start[cell]; k < a->touch_start[cell + 1]; k++) {
         const struct ps_sdc_relation *rel = &t->relations[a->touching[k]];
-        if (queued[rel->total] == 2)
-            return 1;
-        for (size_t p = 0; p < rel->n_parts; p++)
-            if (queued[rel->parts[p]] == 2)
+        for (size_t j = 0; j <= rel->n_parts; j++)
+            if (queued[member(rel, j)] >= 2)
                 return 1;
     }
     return 0;
@@ -395,12 +535,13 @@ static int touches_fresh(const struct audit *a, size_t cell, const unsigned char
 int ps_sdc_protect(const struct ps_sdc_table *table, const ps_disclosure_t *rule,
                    unsigned char *hidden, ps_audit_t *counts)
 {
-    const size_t n = table->n_cells;
+    const size_t n = table->n_cells, m = n ? n : 1;
     struct audit a = {.table = table, .rule = rule, .hidden = hidden, .counts = counts};
-    unsigned char *queued = calloc(n ? n : 1, 1), *component_queued = calloc(n ? n : 1, 1);
-    unsigned char *pattern = malloc(n ? n : 1);
+    unsigned char *queued = calloc(m, 1), *component_queued = calloc(m, 1);
+    unsigned char *pattern = calloc(m, 1), *in = calloc(m, 1);
+    size_t *near = malloc(m * sizeof *near), *next = malloc(m * sizeof *next);
     int err = -1;
-    if (!queued || !component_queued || !pattern || build_index(&a))
+    if (!queued || !component_queued || !pattern || !in || !near || !next || build_index(&a))
         goto done;
     for (size_t i = 0; i < n; i++) {
         hidden[i] = table->is_cell[i] && table->value[i] >= 1 && table->value[i] <= rule->threshold;
@@ -410,6 +551,8 @@ int ps_sdc_protect(const struct ps_sdc_table *table, const ps_disclosure_t *rule
     }
     for (;;) {
         size_t n_exposed = 0;
+        if (components(&a))
+            goto done;
         memset(component_queued, 0, n);
         for (size_t i = 0; i < n; i++)
             if (queued[i])
@@ -425,31 +568,43 @@ int ps_sdc_protect(const struct ps_sdc_table *table, const ps_disclosure_t *rule
         for (size_t i = 0; i < n; i++) {
             if (queued[i] != 1 || touches_fresh(&a, i, queued))
                 continue;
-            memset(pattern, 0, n);
-            if (protection_pattern(&a, i, pattern))
+            if (protection_pattern(&a, i, pattern, near, in, next))
                 goto done;
+            /* x can now be 0 and its true value: safe. */
+            queued[i] = 0;
             for (size_t c = 0; c < n; c++)
-                if (pattern[c] && !hidden[c]) {
+                if (pattern[c]) {
                     hidden[c] = 1;
                     counts->secondary++;
-                    queued[c] = 2;  /* hidden this round */
+                    queued[c] = pattern[c] == 1 ? 3 : 2;  /* hidden this round */
+                    pattern[c] = 0;
                 }
         }
+        /* Audited next round: exposed counts that waited, and counts hidden this round that
+         * their pattern did not show safe. */
         for (size_t i = 0; i < n; i++)
-            queued[i] = queued[i] != 0;
+            queued[i] = queued[i] == 1 || queued[i] == 2;
     }
     err = 0;
 done:
     free(queued);
     free(component_queued);
     free(pattern);
+    free(in);
+    free(near);
+    free(next);
+    free(a.lo);
+    free(a.hi);
+    free(a.touching);
+    free(a.touch_start);
     free(a.parent);
     free(a.cells);
     free(a.cell_start);
     free(a.relations);
     free(a.rel_start);
-    free(a.touching);
-    free(a.touch_start);
     free(a.column);
+    free(a.key);
+    free(a.near_relations);
+    free(a.relation_in);
     return err;
 }
