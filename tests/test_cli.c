@@ -424,6 +424,25 @@ Test(cli_report, raw_batches_scored_on_the_fly_give_the_same_figures)
     cr_assert_str_eq(raw.out, scored.out);
 }
 
+/* Two SWEMWBS pairs, changes 23.21-22.35 and 15.84-14.75: libRmath has warned on
+ * standard output while d_z's interval was sought, inside the JSON report. */
+Test(cli_report, libRmath_says_nothing_inside_a_report_on_standard_output)
+{
+    char *scored = test_file("two-pairs.csv",
+                             "participant_id,timepoint,instrument,scale,score,band,answered,status\n"
+                             "A,baseline,swemwbs,metric,22.35,,7,ok\n"
+                             "B,baseline,swemwbs,metric,14.75,,7,ok\n"
+                             "A,followup,swemwbs,metric,23.21,,7,ok\n"
+                             "B,followup,swemwbs,metric,15.84,,7,ok\n",
+                             -1);
+    struct result r = RUN("report", "-f", "json", "--no-suppress", scored);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_null(strstr(r.out, "precision"), "%s", r.out);
+    cr_assert_eq(r.out[0], '{');
+    cr_assert(strstr(r.out, "\"statistic\": \"d_z_ci_low\", \"value\": -0.2123061889334"), "%s",
+              r.out);
+}
+
 Test(cli_report, usage_and_input_errors)
 {
     char *scored = scored_examples();
