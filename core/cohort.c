@@ -4,13 +4,45 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cohort.h"
+
+/*
+ * A report names its comparisons "BASELINE->LABEL", and the comparison with
+ * each person's last follow-up "BASELINE->end". A timepoint called "end" (in
+ * any case), or holding "->", would make those names ambiguous: such a label
+ * is refused, as the baseline or as any other timepoint. 'role' is "baseline"
+ * or "timepoint"; returns 'error' with a diagnostic, or PS_OK.
+ */
+static ps_error_t check_label(const ps_context_t *context, ps_error_t error, const char *file,
+                              unsigned long line, const char *role, const char *label,
+                              const char *baseline)
+{
+    if (strcasecmp(label, "end") == 0)
+        return ps_diagnose(context, error, file, line, 0,
+                           "%s '%s' is refused: 'end', in any case, names the comparison with "
+                           "each person's last follow-up (%s->end)",
+                           role, label, baseline);
+    if (strstr(label, "->"))
+        return ps_diagnose(context, error, file, line, 0,
+                           "%s '%s' is refused: '->' joins the baseline to the timepoint in a "
+                           "comparison's name (%s->%s)",
+                           role, label, baseline, role[0] == 'b' ? "LABEL" : label);
+    return PS_OK;
+}
 
 ps_error_t ps_cohort_new(ps_context_t *context, const ps_cohort_options_t *options,
                          ps_cohort_t **out)
 {
     *out = NULL;
+    const char *baseline = options->baseline ? options->baseline : "baseline";
+    ps_error_t err = check_label(context, PS_ERROR_USAGE, NULL, 0, "baseline", baseline, baseline);
+    for (size_t i = 0; !err && i < options->n_timepoints; i++)
+        err = check_label(context, PS_ERROR_USAGE, NULL, 0, "timepoint", options->timepoints[i],
+                          baseline);
+    if (err)
+        return err;
     ps_cohort_t *c = calloc(1, sizeof *c);
     if (!c)
         return PS_ERROR_NOMEM;
@@ -22,7 +54,6 @@ ps_error_t ps_cohort_new(ps_context_t *context, const ps_cohort_options_t *optio
     c->group_values = calloc(c->n_by + 1, sizeof *c->group_values);
     if (!c->timepoints || !c->participants || !c->by || !c->group_values)
         goto nomem;
-    const char *baseline = options->baseline ? options->baseline : "baseline";
     if (ps_names_intern(c->timepoints, baseline, strlen(baseline)) == UINT32_MAX)
         goto nomem;
     for (size_t i = 0; i < options->n_timepoints; i++) {
@@ -150,6 +181,10 @@ ps_error_t ps_cohort_add(ps_cohort_t *c, const ps_score_t *score)
     const char *tp_text = score->timepoint;
     uint32_t tp = ps_names_find(c->timepoints, tp_text, strlen(tp_text));
     if (tp == UINT32_MAX) {
+        ps_error_t err = check_label(c->context, PS_ERROR_BATCH, score->file, score->line,
+                                     "timepoint", tp_text, ps_names_text(c->timepoints, 0));
+        if (err)
+            return err;
         if (c->fixed_order)
             return ps_diagnose(c->context, PS_ERROR_USAGE, score->file, score->line, 0,
                                "timepoint '%s' is neither the baseline '%s' nor one of "

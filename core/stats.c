@@ -6,7 +6,9 @@
 
 #include <float.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,14 +17,76 @@
 
 #include "stats.h"
 
+/* Why a figure is missing when libRmath could not be heard (see RMATH). */
+static const char unheard[] = "out of memory (libRmath's warnings could not be kept off "
+                              "standard output)";
+
 static ps_figure_t figure(double value)
 {
-    return (ps_figure_t){value, NULL, NULL};
+    return (ps_figure_t){.value = value};
 }
 
 static ps_figure_t missing(const char *reason)
 {
-    return (ps_figure_t){NAN, reason, NULL};
+    return (ps_figure_t){.value = NAN, .missing = reason};
+}
+
+/* A figure from libRmath, with the note its calls left (NULL when they said nothing). */
+static ps_figure_t noted(double value, const char *note)
+{
+    if (note == unheard)
+        return missing(unheard);
+    return (ps_figure_t){.value = value, .note = note};
+}
+
+/*
+ * The one way into libRmath: RMATH(&note, pnt, t, df, ncp, 1, 0) calls
+ * pnt(t, df, ncp, 1, 0). Standalone libRmath prints its warnings with printf;
+ * for the call, stdout points at 'sink', a memory stream opened once and kept,
+ * and anything written there sets *note, if still NULL, to "libRmath doubted its
+ * precision (pnt)". The mutex keeps the swap to one call at a time, and with it
+ * libRmath's own state (psignrank's table). Without a sink (out of memory) the
+ * function is not called: the value is NaN and *note is 'unheard'.
+ */
+#define RMATH(note, fn, ...)                                                                   \
+    (rmath_listen() ? rmath_heard(fn(__VA_ARGS__), (note),                                     \
+                                  "libRmath doubted its precision (" #fn ")")                  \
+                    : rmath_unheard(note))
+
+static pthread_mutex_t rmath_lock = PTHREAD_MUTEX_INITIALIZER;
+static char said[256];      /* the start of libRmath's last warning, for a debugger */
+static FILE *sink, *saved;  /* both under rmath_lock */
+
+/* Locks and swaps stdout for the sink; 0 (unlocked) when no sink can be had. */
+static int rmath_listen(void)
+{
+    pthread_mutex_lock(&rmath_lock);
+    if (!sink && (sink = fmemopen(said, sizeof said, "w")))
+        setvbuf(sink, NULL, _IONBF, 0);
+    if (!sink) {
+        pthread_mutex_unlock(&rmath_lock);
+        return 0;
+    }
+    rewind(sink);
+    saved = stdout;
+    stdout = sink;
+    return 1;
+}
+
+/* Restores stdout and unlocks; passes the call's value on. */
+static double rmath_heard(double value, const char **note, const char *doubt)
+{
+    stdout = saved;
+    if (ftell(sink) != 0 && !*note)
+        *note = doubt;
+    pthread_mutex_unlock(&rmath_lock);
+    return value;
+}
+
+static double rmath_unheard(const char **note)
+{
+    *note = unheard;
+    return NAN;
 }
 
 /* src/main/summary.c, real_mean(). */
@@ -135,8 +199,10 @@ static void wilcoxon(const double *d, size_t n, void *scratch, ps_paired_t *out)
     out->wilcoxon_v = figure(v);
     if (m < 50 && !ties && !zeroes) {
         out->wilcoxon_exact = 1;
-        double p = v > nn * (nn + 1) / 4 ? psignrank(v - 1, nn, 0, 0) : psignrank(v, nn, 1, 0);
-        out->p_wilcoxon = figure(fmin(2 * p, 1));
+        const char *note = NULL;
+        double p = v > nn * (nn + 1) / 4 ? RMATH(&note, psignrank, v - 1, nn, 0, 0)
+                                         : RMATH(&note, psignrank, v, nn, 1, 0);
+        out->p_wilcoxon = noted(fmin(2 * p, 1), note);
         return;
     }
     double z = v - nn * (nn + 1) / 4;
@@ -147,23 +213,44 @@ static void wilcoxon(const double *d, size_t n, void *scratch, ps_paired_t *out)
     }
     double correction = z > 0 ? 0.5 : z < 0 ? -0.5 : 0;
     z = (z - correction) / sigma;
-    out->p_wilcoxon = figure(2 * fmin(pnorm(z, 0, 1, 1, 0), pnorm(z, 0, 1, 0, 0)));
+    const char *note = NULL;
+    double lower = RMATH(&note, pnorm, z, 0, 1, 1, 0), upper = RMATH(&note, pnorm, z, 0, 1, 0, 0);
+    out->p_wilcoxon = noted(2 * fmin(lower, upper), note);
 }
 
-/* The noncentrality parameter at which pt(t, df, ncp) = p; pt falls as ncp rises. */
-static double noncentrality(double t, double df, double p)
+/*
+ * The noncentrality parameter at which pt(t, df, ncp) = p; pt falls as ncp
+ * rises. The bracket steps out where pnt does not warn. For t >= 0 pnt doubts a
+ * lower tail above 1 - 1e-10 ('pnt{final}'), which only an ncp well below the
+ * root gives; going down from above the root,
+ *  - no step to 'calm' or above gets there: with S the t denominator and
+ *    P(S < s) = 2e-8, an ncp >= t s leaves an upper tail of at least
+ *    P(Z >= 0) * 2e-8 = 1e-8;
+ *  - nor does a step of 1: pt(t, df, ncp) is the mean over S of
+ *    pnorm(t S - ncp), and Jensen's inequality bounds the upper tail a step
+ *    below the root by the single normal's, pnorm(qnorm(1 - p) - 1), 0.0015 for
+ *    p = 0.975, whatever df.
+ * So steps double down to 'calm' and go by 1 below it. For t < 0 pnt reflects
+ * the problem and never doubts its lower tail, and upwards pt falls towards 0:
+ * there steps double. The bisection stays inside the bracket, so pnt warns only
+ * where its series itself falters. The counts of steps are a guard only.
+ */
+static double noncentrality(double t, double df, double p, const char **note)
 {
     double lo = t - 1, hi = t + 1;
-    for (int i = 0; i < 200 && pnt(t, df, lo, 1, 0) < p; i++)
-        lo -= hi - lo;
-    for (int i = 0; i < 200 && pnt(t, df, hi, 1, 0) > p; i++)
-        hi += hi - lo;
+    double calm = t >= 0 ? t * sqrt(RMATH(note, qchisq, 2e-8, df, 1, 0) / df) : -INFINITY;
+    double step = 1;
+    for (int i = 0; i < 2000 && RMATH(note, pnt, t, df, lo, 1, 0) < p; i++, step *= 2)
+        lo = lo > calm ? fmax(lo - step, calm) : lo - 1;
+    step = 1;
+    for (int i = 0; i < 2000 && RMATH(note, pnt, t, df, hi, 1, 0) > p; i++, step *= 2)
+        hi += step;
     /* Bisection to the last representable step: pnt is R's own, only the search is ours. */
     for (int i = 0; i < 2000; i++) {
         double mid = lo + (hi - lo) / 2;
         if (mid <= lo || mid >= hi)
             break;
-        if (pnt(t, df, mid, 1, 0) > p)
+        if (RMATH(note, pnt, t, df, mid, 1, 0) > p)
             lo = mid;
         else
             hi = mid;
@@ -196,13 +283,15 @@ void ps_paired(const double *d, size_t n, void *scratch, ps_paired_t *out)
             out->d_z_ci_high = out->g_z = missing(constant);
         return;
     }
-    double t = mean / stderr_, q = qt(0.975, df, 1, 0);
+    const char *p_note = NULL, *q_note = NULL, *low_note = NULL, *high_note = NULL;
+    double t = mean / stderr_, q = RMATH(&q_note, qt, 0.975, df, 1, 0);
     out->t = figure(t);
-    out->p_t = figure(2 * pt(-fabs(t), df, 1, 0));
-    out->ci_low = figure(mean - q * stderr_);
-    out->ci_high = figure(mean + q * stderr_);
+    out->p_t = noted(2 * RMATH(&p_note, pt, -fabs(t), df, 1, 0), p_note);
+    out->ci_low = noted(mean - q * stderr_, q_note);
+    out->ci_high = noted(mean + q * stderr_, q_note);
     out->d_z = figure(mean / sd);
     out->g_z = figure(mean / sd * (1 - 3 / (4 * df - 1)));
-    out->d_z_ci_low = figure(noncentrality(t, df, 0.975) / sqrt(nn));
-    out->d_z_ci_high = figure(noncentrality(t, df, 0.025) / sqrt(nn));
+    double low = noncentrality(t, df, 0.975, &low_note), high = noncentrality(t, df, 0.025, &high_note);
+    out->d_z_ci_low = noted(low / sqrt(nn), low_note);
+    out->d_z_ci_high = noted(high / sqrt(nn), high_note);
 }

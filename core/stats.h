@@ -2,6 +2,14 @@
  * The statistics of a cohort change report, computed as R computes them
  * (t.test, wilcox.test, the noncentral-t interval of d_z) with R's own
  * distribution functions from libRmath. Private to libpromscore.
+ *
+ * Standalone libRmath prints its warnings ("full precision may not have been
+ * achieved in 'pnt{final}'") with printf, to standard output, where a report
+ * may be going. So while a libRmath call runs, stats.c swaps the stdout
+ * variable for a memory stream of its own (under a mutex; glibc lets stdout be
+ * assigned) and restores it after: nothing libRmath says reaches standard
+ * output, and a figure it warned about carries a note. Another thread writing
+ * to stdout during such a call would lose what it wrote to that stream.
  */
 #ifndef PROMSCORE_STATS_H
 #define PROMSCORE_STATS_H
@@ -12,7 +20,9 @@
 typedef struct ps_figure {
     double value;
     const char *missing;   /* NULL when value holds the figure */
-    const char *note;      /* a caveat on the value (static text), or NULL */
+    /* NULL, or a caveat on a figure that is still given: "libRmath doubted its precision
+     * (pnt)" when libRmath printed a warning while computing it. A static string. */
+    const char *note;
 } ps_figure_t;
 
 /* Mean, SD and median of one sample. */

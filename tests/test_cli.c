@@ -432,6 +432,44 @@ Test(cli_report, raw_batches_scored_on_the_fly_give_the_same_figures)
     cr_assert_str_eq(raw.out, scored.out);
 }
 
+/* Two SWEMWBS pairs, changes 23.21-22.35 and 15.84-14.75: libRmath has warned on
+ * standard output while d_z's interval was sought, inside the JSON report. */
+Test(cli_report, libRmath_says_nothing_inside_a_report_on_standard_output)
+{
+    char *scored = test_file("two-pairs.csv",
+                             "participant_id,timepoint,instrument,scale,score,band,answered,status\n"
+                             "A,baseline,swemwbs,metric,22.35,,7,ok\n"
+                             "B,baseline,swemwbs,metric,14.75,,7,ok\n"
+                             "A,followup,swemwbs,metric,23.21,,7,ok\n"
+                             "B,followup,swemwbs,metric,15.84,,7,ok\n",
+                             -1);
+    struct result r = RUN("report", "-f", "json", "--no-suppress", scored);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_null(strstr(r.out, "precision"), "%s", r.out);
+    cr_assert_eq(r.out[0], '{');
+    cr_assert(strstr(r.out, "\"statistic\": \"d_z_ci_low\", \"kind\": \"figure\", \"value\": -0.2123061889334"), "%s",
+              r.out);
+}
+
+/* "baseline->End" would read as the comparison with each person's last follow-up. */
+Test(cli_report, a_timepoint_called_end_is_refused_and_nothing_written)
+{
+    char *dir = temp_dir(), *out = in_dir(dir, "report.csv");
+    char *scored = test_file("end.csv",
+                             "participant_id,timepoint,instrument,scale,score,band,answered,status\n"
+                             "A,baseline,swemwbs,metric,22.35,,7,ok\n"
+                             "A,End,swemwbs,metric,23.21,,7,ok\n",
+                             -1);
+    struct result r = RUN("report", "-f", "csv", "-o", out, scored);
+    cr_assert_eq(r.status, 3, "%s", r.err);
+    cr_assert(strstr(r.err, "end.csv:3: timepoint 'End' is refused: 'end', in any case, names the "
+                            "comparison with each person's last follow-up (baseline->end)"),
+              "%s", r.err);
+    cr_assert(strstr(r.err, "nothing written"), "%s", r.err);
+    cr_assert_str_eq(r.out, "");
+    cr_assert_eq(count_entries(dir), 0, "no report, no temporary file");
+}
+
 Test(cli_report, usage_and_input_errors)
 {
     char *scored = scored_examples();

@@ -2,18 +2,92 @@
  * The report's statistics against R: golden values in tests/golden/expected.csv
  * were written by tests/golden/golden.R from the data sets beside it. Every
  * value must agree to 1e-9 relative; NA in R must be "not computable" here.
+ * Whatever libRmath says must stay off standard output, and a figure it warned
+ * about must carry a note.
  */
 #include "config.h"
 
+#include <dlfcn.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <criterion/criterion.h>
 
+#define MATHLIB_STANDALONE
+#include <Rmath.h>
+
 #include "helpers.h"
 #include "stats.h"
+
+static const char pnt_doubted[] = "libRmath doubted its precision (pnt)";
+
+/* Calls of libRmath's pnt that printed something, to whatever stdout then was. */
+static unsigned pnt_printed;
+
+/* libRmath's pnt, standing in for it in stats.c to count the calls that printed. */
+double pnt(double x, double df, double ncp, int lower_tail, int log_p)
+{
+    static double (*libRmath_pnt)(double, double, double, int, int);
+    if (!libRmath_pnt)
+        libRmath_pnt = (double (*)(double, double, double, int, int))dlsym(RTLD_NEXT, "pnt");
+    cr_assert_not_null(libRmath_pnt);
+    fflush(stdout);
+    long before = ftell(stdout);
+    double p = libRmath_pnt(x, df, ncp, lower_tail, log_p);
+    fflush(stdout);
+    pnt_printed += ftell(stdout) != before;
+    return p;
+}
+
+/*
+ * ps_paired with file descriptor 1 on a temporary file, which must stay empty;
+ * *printed is the number of pnt calls that printed meanwhile.
+ */
+static void paired_quietly(const double *d, size_t n, void *scratch, ps_paired_t *out,
+                           unsigned *printed)
+{
+    FILE *file = tmpfile();
+    cr_assert_not_null(file);
+    fflush(stdout);
+    int saved = dup(STDOUT_FILENO);
+    cr_assert_geq(saved, 0);
+    cr_assert_geq(dup2(fileno(file), STDOUT_FILENO), 0);
+    pnt_printed = 0;
+    ps_paired(d, n, scratch, out);
+    *printed = pnt_printed;
+    fflush(stdout);
+    cr_assert_geq(dup2(saved, STDOUT_FILENO), 0);
+    close(saved);
+    struct stat st;
+    cr_assert_eq(fstat(fileno(file), &st), 0);
+    char said[128] = "";
+    rewind(file);
+    size_t length = fread(said, 1, sizeof said - 1, file);
+    said[length] = '\0';
+    cr_assert_eq(st.st_size, 0, "standard output received %lld bytes: %s", (long long)st.st_size,
+                 said);
+    fclose(file);
+}
+
+/* Notes: only d_z's interval comes from pnt, and a bound has one when pnt printed. */
+static void check_notes(const char *set, const ps_paired_t *p, unsigned printed)
+{
+    const ps_figure_t *quiet[] = {&p->mean_change, &p->sd_change, &p->ci_low, &p->ci_high, &p->t,
+                                  &p->df, &p->p_t, &p->wilcoxon_v, &p->p_wilcoxon, &p->d_z, &p->g_z};
+    for (size_t i = 0; i < sizeof quiet / sizeof quiet[0]; i++)
+        cr_assert_null(quiet[i]->note, "%s: figure %zu noted: %s", set, i, quiet[i]->note);
+    int noted = p->d_z_ci_low.note || p->d_z_ci_high.note;
+    cr_assert_eq(noted, printed > 0, "%s: pnt printed %u times, notes %s / %s", set, printed,
+                 p->d_z_ci_low.note, p->d_z_ci_high.note);
+    if (p->d_z_ci_low.note)
+        cr_assert_str_eq(p->d_z_ci_low.note, pnt_doubted);
+    if (p->d_z_ci_high.note)
+        cr_assert_str_eq(p->d_z_ci_high.note, pnt_doubted);
+}
 
 struct pairs {
     double pre[200], post[200], d[200];
@@ -60,13 +134,13 @@ static ps_figure_t lookup(const char *name, const ps_describe_t *pre, const ps_d
     *exact = 0;
     if (strcmp(name, "wilcoxon_exact") == 0) {
         *exact = 1;
-        return (ps_figure_t){p->wilcoxon_exact, NULL, NULL};
+        return (ps_figure_t){.value = p->wilcoxon_exact};
     }
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         if (strcmp(all[i].name, name) == 0)
             return all[i].value;
     cr_assert_fail("no statistic %s", name);
-    return (ps_figure_t){0, "unreachable", NULL};
+    return (ps_figure_t){.missing = "unreachable"};
 }
 
 static void check_set(const char *set, int *checked)
@@ -77,8 +151,10 @@ static void check_set(const char *set, int *checked)
     void *scratch = malloc(ps_paired_scratch(p.n));
     double d[200];
     memcpy(d, p.d, sizeof d);
-    ps_paired(d, p.n, scratch, &paired);
+    unsigned printed;
+    paired_quietly(d, p.n, scratch, &paired, &printed);
     cr_assert_eq(memcmp(d, p.d, p.n * sizeof *d), 0, "differences left unchanged");
+    check_notes(set, &paired, printed);
     ps_describe(p.pre, p.n, &pre);
     ps_describe(p.post, p.n, &post);
     FILE *f = fopen(test_data("../golden/expected.csv"), "r");
@@ -153,4 +229,51 @@ Test(stats, fewer_than_two_pairs_computes_nothing)
     cr_assert_str_eq(p.p_wilcoxon.missing, "fewer than 2 pairs");
     ps_paired(d, 0, scratch, &p);
     cr_assert_str_eq(p.t.missing, "no pairs");
+}
+
+/* Changes 23.21-22.35 and 15.84-14.75: the search for d_z's lower bound used to
+ * ask pnt where it prints "full precision may not have been achieved". */
+Test(stats, two_swemwbs_pairs_keep_libRmath_off_standard_output)
+{
+    int checked = 0;
+    check_set("swemwbs_two_pairs", &checked);
+    cr_assert_eq(checked, 20);
+}
+
+Test(stats, one_and_two_degrees_of_freedom_agree_with_R_quietly)
+{
+    const char *sets[] = {"swemwbs_two_pairs_decline", "swemwbs_two_pairs_apart",
+                          "swemwbs_three_pairs", "swemwbs_three_pairs_mixed"};
+    for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++) {
+        int checked = 0;
+        check_set(sets[i], &checked);
+        cr_assert_eq(checked, 20, "%s", sets[i]);
+    }
+}
+
+/* t = 201 with df = 1: the lower bound lies where pt falls steadily, not at
+ * ncp = -128 where pnt's normal approximation crosses 0.975 again. */
+Test(stats, a_large_t_keeps_d_z_interval_where_pt_falls_steadily)
+{
+    int checked = 0;
+    check_set("two_pairs_large_t", &checked);
+    cr_assert_eq(checked, 20);
+}
+
+/* Three almost equal changes (t = 8.7e6, df = 2): pnt's series falters below
+ * ncp = 37.62 and says so, and the lower bound ends there. It is still given,
+ * with the note. */
+Test(stats, a_bound_libRmath_doubted_is_given_with_a_note)
+{
+    double d[3] = {5, 5.000001, 5.000002};
+    ps_paired_t p;
+    double scratch[8];
+    unsigned printed;
+    paired_quietly(d, 3, scratch, &p, &printed);
+    cr_assert_gt(printed, 0, "pnt printed nothing: choose changes where it does");
+    check_notes("near-constant", &p, printed);
+    cr_assert_null(p.d_z_ci_low.missing);
+    cr_assert(isfinite(p.d_z_ci_low.value) && isfinite(p.d_z_ci_high.value));
+    cr_assert(p.d_z_ci_low.value > 0 && p.d_z_ci_low.value < p.d_z.value);
+    cr_assert_str_eq(p.d_z_ci_low.note, pnt_doubted);
 }

@@ -258,7 +258,13 @@ ps_error_t ps_scorer_score_file(ps_scorer_t *scorer, const char *file);
 typedef struct ps_cohort ps_cohort_t;
 typedef struct ps_report ps_report_t;
 
-/** How scores are paired. Zero-initialise and set what you need. */
+/**
+ * How scores are paired. Zero-initialise and set what you need.
+ *
+ * A report names its comparisons "BASELINE->LABEL", and the comparison with
+ * each person's last follow-up "BASELINE->end"; so no timepoint label, the
+ * baseline's included, may be "end" in any case, or contain "->".
+ */
 typedef struct ps_cohort_options {
     /** The baseline timepoint label; NULL for "baseline". */
     const char *baseline;
@@ -273,6 +279,11 @@ typedef struct ps_cohort_options {
     size_t n_by;
 } ps_cohort_options_t;
 
+/**
+ * Creates a cohort. A baseline or timepoint named "end" (in any case), or
+ * containing "->", a timepoint named twice or as the baseline, and a free-text
+ * column to group by are refused (PS_ERROR_USAGE, with a diagnostic naming it).
+ */
 ps_error_t ps_cohort_new(ps_context_t *context, const ps_cohort_options_t *options,
                          ps_cohort_t **cohort);
 void ps_cohort_free(ps_cohort_t *cohort);
@@ -281,8 +292,11 @@ void ps_cohort_free(ps_cohort_t *cohort);
  * Adds one score. Only "ok" scores are paired; any other status still
  * counts the participant as seen. A second score for one participant,
  * timepoint, instrument and scale is refused (PS_ERROR_BATCH, naming the
- * score's file and line). A participant's groups are taken from their
- * baseline score, or from the first score seen when there is none.
+ * score's file and line), and so is a score at a timepoint named "end" (in
+ * any case) or containing "->" (see ps_cohort_options_t). When the options
+ * list the timepoints, a score at any other is refused (PS_ERROR_USAGE). A
+ * participant's groups are taken from their baseline score, or from the
+ * first score seen when there is none.
  */
 ps_error_t ps_cohort_add(ps_cohort_t *cohort, const ps_score_t *score);
 
