@@ -185,12 +185,20 @@ static int band_direction(const struct ps_scale *scale, size_t from, size_t to)
     return scale->lower_is_better ? -up : up;
 }
 
-/* Whether some scores of the scale fall in no band. */
+/* Whether the definition lets some scores of the scale fall in no band: its bands do not
+ * reach its ends, or leave a gap wider than one step of its precision. */
 static int unbanded(const struct ps_scale *scale)
 {
     if (!scale || !scale->n_bands)
         return 0;
-    return scale->bands[0].min > scale->min || scale->bands[scale->n_bands - 1].max < scale->max;
+    const double step = pow(10, -scale->precision), slack = step / 1000;
+    if (scale->bands[0].min > scale->min + slack ||
+        scale->bands[scale->n_bands - 1].max < scale->max - slack)
+        return 1;
+    for (size_t i = 0; i + 1 < scale->n_bands; i++)
+        if (scale->bands[i + 1].min - scale->bands[i].max > step + slack)
+            return 1;
+    return 0;
 }
 
 /* Expands the catalogue's relation rules within the block's statistics [b->start, r->n). */
@@ -872,14 +880,15 @@ static double round_to_decimals(double value, int decimals)
     return round(value * scale) / scale;
 }
 
-static int disclose(ps_report_t *r, const ps_disclosure_t *rule)
+/* Returns PS_OK, PS_ERROR_NOMEM, or PS_ERROR_INTERNAL when the audit's solver failed. */
+static ps_error_t disclose(ps_report_t *r, const ps_disclosure_t *rule)
 {
     unsigned char *hidden = calloc(r->n ? r->n : 1, 1), *is_cell = malloc(r->n ? r->n : 1);
     double *value = malloc((r->n ? r->n : 1) * sizeof *value);
     double *cost = malloc((r->n ? r->n : 1) * sizeof *cost);
     struct ps_sdc_relation *relations =
         malloc((r->n_relations ? r->n_relations : 1) * sizeof *relations);
-    int err = -1;
+    ps_error_t err = PS_ERROR_NOMEM;
     if (!hidden || !is_cell || !value || !cost || !relations)
         goto done;
     for (size_t i = 0; i < r->n; i++) {
@@ -897,8 +906,10 @@ static int disclose(ps_report_t *r, const ps_disclosure_t *rule)
                                                 r->parts + r->relations[k].first_part,
                                                 r->relations[k].n_parts, r->relations[k].slack};
     struct ps_sdc_table table = {r->n, value, is_cell, cost, relations, r->n_relations};
-    if (rule->suppress && ps_sdc_protect(&table, rule, hidden, &r->audit))
+    if (rule->suppress && ps_sdc_protect(&table, rule, hidden, &r->audit)) {
+        err = PS_ERROR_INTERNAL;
         goto done;
+    }
     /* Counts: hidden, or shown as published. */
     for (size_t i = 0; i < r->n; i++) {
         ps_statistic_t *s = &r->stats[i];
@@ -936,7 +947,7 @@ static int disclose(ps_report_t *r, const ps_disclosure_t *rule)
             }
         }
     }
-    err = 0;
+    err = PS_OK;
 done:
     free(hidden);
     free(is_cell);
@@ -1018,8 +1029,13 @@ ps_error_t ps_cohort_report(ps_cohort_t *c, const ps_disclosure_t *rule, ps_repo
         }
     }
     describe_rule(r, rule);
-    if (disclose(r, rule))
+    if ((err = disclose(r, rule))) {
+        if (err == PS_ERROR_INTERNAL)
+            ps_diagnose(c->context, err, NULL, 0, 0,
+                        "disclosure control: the audit's linear program could not be solved; "
+                        "nothing may be published");
         goto done;
+    }
     *out = r;
     r = NULL;
     err = PS_OK;
