@@ -433,11 +433,17 @@ static struct block *take_full(reader_t *r)
     return b;
 }
 
-static void give_back(reader_t *r)
+/*
+ * Gives the block back; with 'stop', says in the same breath that the caller wants no more,
+ * so that the parsing thread, waiting for the header to be handled, never sees the block
+ * handled without the stop and goes on preparing records for a refused header.
+ */
+static void give_back(reader_t *r, int stop)
 {
     pthread_mutex_lock(&r->lock);
     r->next_take = (r->next_take + 1) % N_BLOCKS;
     r->n_full--;
+    r->stop |= stop;
     pthread_cond_broadcast(&r->changed);
     pthread_mutex_unlock(&r->lock);
 }
@@ -468,15 +474,10 @@ static ps_error_t read_records(const ps_context_t *context, reader_t *r)
         const struct block *b = take_full(r);
         err = deliver(context, r->file, b, r->reading->records, r->reading->user);
         last = b->last;
-        give_back(r);
+        give_back(r, err != PS_OK);
     }
-    if (err) {
-        pthread_mutex_lock(&r->lock);
-        r->stop = 1;
-        pthread_cond_broadcast(&r->changed);
-        pthread_mutex_unlock(&r->lock);
+    if (err)
         pthread_cancel(parser);
-    }
     pthread_join(parser, NULL);
     return err;
 }

@@ -461,3 +461,28 @@ Test(encodings, quoted_multiline_first_field_starts_where_it_opens)
     cr_assert_eq(test_score_text(&c, csv, NULL), PS_OK);
     cr_assert_eq(c.rejects[0].line, 2);
 }
+
+/*
+ * A refused header stops the parsing thread before it prepares a record for it: the reader
+ * once handed the header's block back before saying it wanted no more, and the parsing
+ * thread then scored rows with a half-built plan (found by the batch fuzzer; shown under
+ * UndefinedBehaviorSanitizer as an index out of range). Repeated, as it was a race.
+ */
+Test(rejects, a_refused_header_stops_the_parsing_thread_at_once)
+{
+    char *csv = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&csv, &size);
+    fputs("participant_id,tiempoint,site,ons4_satisfaction,ons4_worthwhile,ons4_happiness,"
+          "ons4_anxiety\n",
+          f);
+    for (int k = 0; k < 200; k++)
+        fprintf(f, "SP%03d,baseline,Cotgrave,6,4,5,6\n", k);
+    fclose(f);
+    for (int run = 0; run < 200; run++) {
+        struct capture c = {0};
+        cr_assert_eq(test_score_text(&c, csv, NULL), PS_ERROR_BATCH);
+        cr_assert_eq(c.n_scores, 0);
+    }
+    free(csv);
+}
