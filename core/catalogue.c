@@ -83,6 +83,21 @@ const struct ps_relation_rule ps_relation_rules[] = {
     {PS_SHAPE_END_COVERS, PS_STAT_NONE, NO_PARTS, PS_SLACK,
      "baseline->end has at least as many n_followup and n_paired, and at most as many "
      "lost_to_followup, as any one follow-up"},
+    {PS_SHAPE_NESTED, PS_STAT_NONE, NO_PARTS, PS_SLACK,
+     "when reliable_change is at least meaningful_change, n_reliable_improved <= n_improved, "
+     "n_reliable_deteriorated <= n_deteriorated and n_unchanged <= n_no_reliable_change; the "
+     "other way round when it is smaller"},
+    {PS_SHAPE_BAND_CHANGE, PS_STAT_NONE, NO_PARTS, PS_SLACK,
+     "n_improved, n_deteriorated, n_reliable_improved and n_reliable_deteriorated each lie "
+     "between the sum of the transitions whose every change counts and the sum of those "
+     "whose some change does (equal when each band is one score)"},
+    {PS_SHAPE_FIGURE_BOUNDS, PS_STAT_NONE, NO_PARTS, PS_EXACT,
+     "while a block's figures are shown: n_paired * mean_baseline lies between the sums over "
+     "bands of n_baseline_band times the band's lowest and highest scores (and likewise "
+     "mean_followup, and mean_change over the transitions); at least half the paired are in "
+     "bands reaching down to each median and up to it. When keeping these would reveal a "
+     "hidden count, the block's figures are hidden; on a scale whose every band is one "
+     "score, they are hidden whenever a band count is"},
 };
 
 const size_t ps_n_relation_rules = sizeof ps_relation_rules / sizeof ps_relation_rules[0];

@@ -26,7 +26,10 @@ enum ps_shape {
     PS_SHAPE_OVER_CATEGORIES,/* every pool count >= the sum of the same count per category */
     PS_SHAPE_OVER_GROUPS,    /* every count of the whole cohort = the sum over one column's groups */
     PS_SHAPE_SAME_BASELINE,  /* n_baseline is one count in every comparison */
-    PS_SHAPE_END_COVERS      /* each person's last follow-up: at least as many as any one */
+    PS_SHAPE_END_COVERS,     /* each person's last follow-up: at least as many as any one */
+    PS_SHAPE_NESTED,         /* the stricter of meaningful and reliable change within the other */
+    PS_SHAPE_BAND_CHANGE,    /* individual change between what the transitions allow */
+    PS_SHAPE_FIGURE_BOUNDS   /* published means and medians against the bands' bounds */
 };
 
 /* When a relation has a count that is never published (total >= sum of parts). */

@@ -25,8 +25,7 @@ double ps_sdc_published(double value, const ps_disclosure_t *rule)
     return round(value / rule->round_to) * rule->round_to;
 }
 
-/* The values an attacker knows a published count may have: [*lo, *hi]. */
-static void published_range(double value, const ps_disclosure_t *rule, double *lo, double *hi)
+void ps_sdc_published_range(double value, const ps_disclosure_t *rule, double *lo, double *hi)
 {
     const double n = rule->round_to, above = rule->threshold + 1.0;
     if (!rule->round_to) {
@@ -89,10 +88,17 @@ static void unite(size_t *parent, size_t x, size_t y)
         parent[x > y ? x : y] = x > y ? y : x;
 }
 
-/* The relation's k-th member: its total for k = 0, then its parts. */
-static size_t member(const struct ps_sdc_relation *rel, size_t k)
+/* A row's bounds in GLPK's terms: lo <= row <= hi, either side possibly infinite. */
+static void set_row_bounds(glp_prob *lp, int row, double lo, double hi)
 {
-    return k == 0 ? rel->total : rel->parts[k - 1];
+    if (isinf(lo) && isinf(hi))
+        glp_set_row_bnds(lp, row, GLP_FR, 0, 0);
+    else if (isinf(hi))
+        glp_set_row_bnds(lp, row, GLP_LO, lo, 0);
+    else if (isinf(lo))
+        glp_set_row_bnds(lp, row, GLP_UP, 0, hi);
+    else
+        glp_set_row_bnds(lp, row, lo == hi ? GLP_FX : GLP_DB, lo, hi);
 }
 
 struct audit {
@@ -118,13 +124,21 @@ static int known(const struct audit *a, size_t c)
     return !a->hidden[c] && a->lo[c] == a->hi[c];
 }
 
+/* Whether an attacker has the relation: of the definition, or from figures still shown. */
+static int active(const struct audit *a, const struct ps_sdc_relation *rel)
+{
+    if (rel->figures == NOWHERE)
+        return 1;
+    return !a->hidden[rel->figures] && (rel->rests_on == NOWHERE || !a->hidden[rel->rests_on]);
+}
+
 static int build_index(struct audit *a)
 {
     const struct ps_sdc_table *t = a->table;
     const size_t n = t->n_cells;
     size_t memberships = 0;
     for (size_t k = 0; k < t->n_relations; k++)
-        memberships += 1 + t->relations[k].n_parts;
+        memberships += t->relations[k].n;
     a->lo = malloc((n ? n : 1) * sizeof *a->lo);
     a->hi = malloc((n ? n : 1) * sizeof *a->hi);
     a->parent = malloc((n ? n : 1) * sizeof *a->parent);
@@ -139,11 +153,11 @@ static int build_index(struct audit *a)
         return -1;
     }
     for (size_t c = 0; c < n; c++)
-        published_range(t->value[c], a->rule, &a->lo[c], &a->hi[c]);
+        ps_sdc_published_range(t->value[c], a->rule, &a->lo[c], &a->hi[c]);
     size_t m = 0;
     for (size_t k = 0; k < t->n_relations; k++)
-        for (size_t j = 0; j <= t->relations[k].n_parts; j++) {
-            a->key[m] = member(&t->relations[k], j);
+        for (size_t j = 0; j < t->relations[k].n; j++) {
+            a->key[m] = t->relations[k].cells[j];
             which[m++] = k;
         }
     int err = group_by(a->key, memberships, n, &a->touching, &a->touch_start);
@@ -162,8 +176,8 @@ static int components(struct audit *a)
         a->parent[c] = c;
     for (size_t k = 0; k < t->n_relations; k++) {
         size_t first = NOWHERE;
-        for (size_t j = 0; j <= t->relations[k].n_parts; j++) {
-            size_t c = member(&t->relations[k], j);
+        for (size_t j = 0; j < t->relations[k].n && active(a, &t->relations[k]); j++) {
+            size_t c = t->relations[k].cells[j];
             if (known(a, c))
                 continue;
             if (first == NOWHERE)
@@ -178,7 +192,7 @@ static int components(struct audit *a)
     if (group_by(a->key, t->n_relations, n, &a->relations, &a->rel_start))
         return -1;
     for (size_t c = 0; c < n; c++)
-        a->key[c] = t->is_cell[c] && !known(a, c) ? find(a->parent, c) : NOWHERE;
+        a->key[c] = t->kind[c] && !known(a, c) ? find(a->parent, c) : NOWHERE;
     return group_by(a->key, n, n, &a->cells, &a->cell_start);
 }
 
@@ -191,25 +205,22 @@ struct range {
 
 /*
  * The attacker's program over one component's 'cells' (counts not known exactly) and 'rels':
- * a column per count (hidden: from 0 up; published as a range: within it) and per relation's
- * unpublished slack; a row per relation, total - parts - slack = 0, with the counts known
- * exactly as constants on the right-hand side.
+ * a column per count (hidden: from 0 up; published as a range: within it), a row per
+ * relation, with the counts known exactly moved to its bounds.
  */
 static glp_prob *attacker_program(struct audit *a, const size_t *cells, size_t n_cells,
                                   const size_t *rels, size_t n_rels)
 {
     const struct ps_sdc_table *t = a->table;
-    size_t n_slack = 0, n_entries = 0;
-    for (size_t k = 0; k < n_rels; k++) {
-        n_slack += t->relations[rels[k]].slack != 0;
-        n_entries += 2 + t->relations[rels[k]].n_parts;
-    }
+    size_t n_entries = 0;
+    for (size_t k = 0; k < n_rels; k++)
+        n_entries += t->relations[rels[k]].n;
     int *ia = malloc((n_entries + 1) * sizeof *ia), *ja = malloc((n_entries + 1) * sizeof *ja);
     double *ar = malloc((n_entries + 1) * sizeof *ar);
     glp_prob *lp = ia && ja && ar ? glp_create_prob() : NULL;
     if (!lp)
         goto done;
-    glp_add_cols(lp, (int)(n_cells + n_slack));
+    glp_add_cols(lp, (int)n_cells);
     for (size_t j = 0; j < n_cells; j++) {
         size_t c = cells[j];
         a->column[c] = j + 1;
@@ -219,24 +230,19 @@ static glp_prob *attacker_program(struct audit *a, const size_t *cells, size_t n
             glp_set_col_bnds(lp, (int)j + 1, GLP_DB, a->lo[c], a->hi[c]);
     }
     glp_add_rows(lp, (int)n_rels);
-    size_t e = 0, s = n_cells;
+    size_t e = 0;
     for (size_t k = 0; k < n_rels; k++) {
         const struct ps_sdc_relation *rel = &t->relations[rels[k]];
         int row = (int)k + 1;
         double constant = 0;
-        for (size_t m = 0; m <= rel->n_parts; m++) {
-            size_t c = member(rel, m);
-            double sign = m == 0 ? 1 : -1;
+        for (size_t m = 0; m < rel->n; m++) {
+            size_t c = rel->cells[m];
             if (known(a, c))
-                constant += sign * a->lo[c];
+                constant += rel->coef[m] * a->lo[c];
             else
-                e++, ia[e] = row, ja[e] = (int)a->column[c], ar[e] = sign;
+                e++, ia[e] = row, ja[e] = (int)a->column[c], ar[e] = rel->coef[m];
         }
-        if (rel->slack) {
-            glp_set_col_bnds(lp, (int)++s, GLP_LO, 0, 0);
-            e++, ia[e] = row, ja[e] = (int)s, ar[e] = -1;
-        }
-        glp_set_row_bnds(lp, row, GLP_FX, -constant, -constant);
+        set_row_bounds(lp, row, rel->lo - constant, rel->hi - constant);
     }
     glp_load_matrix(lp, (int)e, ia, ja, ar);
     glp_std_basis(lp);
@@ -288,10 +294,12 @@ static int attack(struct audit *a, glp_prob *lp, size_t cell, struct range *r)
     return 0;
 }
 
-/* Pinned to one value (other than 0), or shown to lie within 1..threshold. */
+/* Pinned to one value (other than 0: not for a latent count), or shown to lie within
+ * 1..threshold. */
 static int exposed(const struct audit *a, size_t cell, const struct range *r)
 {
-    int determined = r->least == r->most && a->table->value[cell] != 0;
+    int determined = r->least == r->most && a->table->value[cell] != 0 &&
+                     a->table->kind[cell] != PS_SDC_LATENT;
     int confined = r->least >= 1 && r->most <= a->rule->threshold;
     return determined || confined;
 }
@@ -366,10 +374,12 @@ static size_t neighbourhood(const struct audit *a, size_t x, size_t max, size_t 
             out[n++] = c;
             for (size_t k = a->touch_start[c]; k < a->touch_start[c + 1]; k++) {
                 const struct ps_sdc_relation *rel = &t->relations[a->touching[k]];
-                int is_wide = rel->n_parts >= wide;
+                if (!active(a, rel))
+                    continue;
+                int is_wide = rel->n > wide;
                 size_t few[FEW], n_few = 0;
-                for (size_t j = 0; j <= rel->n_parts; j++) {
-                    size_t e = member(rel, j);
+                for (size_t j = 0; j < rel->n; j++) {
+                    size_t e = rel->cells[j];
                     if (in[e])
                         continue;
                     if (!is_wide || j == 0) {
@@ -413,16 +423,15 @@ static int pattern_among(struct audit *a, size_t x, const size_t *near, size_t n
 {
     const struct ps_sdc_table *t = a->table;
     /* The relations of the neighbourhood's counts, each once. */
-    size_t n_rels = 0, n_entries = 0, n_slack = 0;
+    size_t n_rels = 0, n_entries = 0;
     for (size_t i = 0; i < n_near; i++)
         for (size_t k = a->touch_start[near[i]]; k < a->touch_start[near[i] + 1]; k++) {
             size_t r = a->touching[k];
-            if (a->relation_in[r])
+            if (a->relation_in[r] || !active(a, &t->relations[r]))
                 continue;
             a->relation_in[r] = 1;
             a->near_relations[n_rels++] = r;
-            n_entries += 2 * (1 + t->relations[r].n_parts) + 1;
-            n_slack += t->relations[r].slack != 0;
+            n_entries += 2 * t->relations[r].n + 2;
         }
     int *ia = malloc((n_entries + 1) * sizeof *ia), *ja = malloc((n_entries + 1) * sizeof *ja);
     double *ar = malloc((n_entries + 1) * sizeof *ar);
@@ -430,9 +439,10 @@ static int pattern_among(struct audit *a, size_t x, const size_t *near, size_t n
     int found = -1;
     if (!lp)
         goto done;
-    /* Columns: per count j, its rise 2j+1 and fall 2j+2; then each relation's slack change. */
+    /* Columns: per count j, its rise 2j+1 and fall 2j+2; then, per relation from figures, how
+     * far the change would break it (the figures hidden instead). */
     glp_set_obj_dir(lp, GLP_MIN);
-    glp_add_cols(lp, (int)(2 * n_near + n_slack));
+    glp_add_cols(lp, (int)(2 * n_near + 2 * n_rels));
     for (size_t j = 0; j < n_near; j++) {
         size_t c = near[j];
         double cost = a->hidden[c] ? 0 : t->cost ? t->cost[c] : t->value[c] + 1;
@@ -444,28 +454,31 @@ static int pattern_among(struct audit *a, size_t x, const size_t *near, size_t n
         glp_set_obj_coef(lp, (int)(2 * j + 2), cost);
     }
     glp_add_rows(lp, (int)n_rels);
-    size_t e = 0, s = 2 * n_near;
+    size_t e = 0;
     for (size_t k = 0; k < n_rels; k++) {
         const struct ps_sdc_relation *rel = &t->relations[a->near_relations[k]];
         int row = (int)k + 1;
-        double slack = t->value[rel->total];
-        glp_set_row_bnds(lp, row, GLP_FX, 0, 0);
-        /* change of total - changes of parts - change of slack = 0 */
-        for (size_t m = 0; m <= rel->n_parts; m++) {
-            size_t c = member(rel, m);
-            double sign = m == 0 ? 1 : -1;
-            if (m)
-                slack -= t->value[c];
+        /* The changes keep the relation true: lo <= sum of coef * (value + change) <= hi. */
+        double at = 0;
+        for (size_t m = 0; m < rel->n; m++) {
+            size_t c = rel->cells[m];
+            at += rel->coef[m] * t->value[c];
             if (!in[c])
                 continue;   /* does not move */
             int j = (int)a->column[c];
-            e++, ia[e] = row, ja[e] = 2 * j + 1, ar[e] = sign;
-            e++, ia[e] = row, ja[e] = 2 * j + 2, ar[e] = -sign;
+            e++, ia[e] = row, ja[e] = 2 * j + 1, ar[e] = rel->coef[m];
+            e++, ia[e] = row, ja[e] = 2 * j + 2, ar[e] = -rel->coef[m];
         }
-        if (rel->slack) {
-            /* The count never published stays non-negative. */
-            glp_set_col_bnds(lp, (int)++s, GLP_LO, -slack, 0);
-            e++, ia[e] = row, ja[e] = (int)s, ar[e] = -1;
+        /* The true counts keep it to within rounding: no tighter than that. */
+        set_row_bounds(lp, row, fmin(rel->lo - at, 0), fmax(rel->hi - at, 0));
+        for (int side = 0; side < 2; side++) {
+            int j = (int)(2 * n_near + 2 * k + (size_t)side) + 1;
+            int breakable = rel->figures != NOWHERE;
+            glp_set_col_bnds(lp, j, breakable ? GLP_LO : GLP_FX, 0, 0);
+            if (breakable) {
+                glp_set_obj_coef(lp, j, t->cost ? t->cost[rel->figures] : 1e6);
+                e++, ia[e] = row, ja[e] = j, ar[e] = side ? -1 : 1;
+            }
         }
     }
     glp_load_matrix(lp, (int)e, ia, ja, ar);
@@ -480,6 +493,12 @@ static int pattern_among(struct audit *a, size_t x, const size_t *near, size_t n
         found = 0;
     } else if (ret == 0 && status == GLP_OPT) {
         found = 1;
+        for (size_t k = 0; k < n_rels; k++) {
+            const struct ps_sdc_relation *rel = &t->relations[a->near_relations[k]];
+            int j = (int)(2 * n_near + 2 * k) + 1;
+            if (glp_get_col_prim(lp, j) + glp_get_col_prim(lp, j + 1) > SOLVER_SLACK)
+                hide[rel->figures] = 1;
+        }
         for (size_t j = 0; j < n_near; j++) {
             size_t c = near[j];
             double moved = glp_get_col_prim(lp, (int)(2 * j + 1)) +
@@ -525,8 +544,8 @@ static int touches_fresh(const struct audit *a, size_t cell, const unsigned char
     const struct ps_sdc_table *t = a->table;
     for (size_t k = a->touch_start[cell]; k < a->touch_start[cell + 1]; k++) {
         const struct ps_sdc_relation *rel = &t->relations[a->touching[k]];
-        for (size_t j = 0; j <= rel->n_parts; j++)
-            if (queued[member(rel, j)] >= 2)
+        for (size_t j = 0; j < rel->n; j++)
+            if (queued[rel->cells[j]] >= 2)
                 return 1;
     }
     return 0;
@@ -544,10 +563,11 @@ int ps_sdc_protect(const struct ps_sdc_table *table, const ps_disclosure_t *rule
     if (!queued || !component_queued || !pattern || !in || !near || !next || build_index(&a))
         goto done;
     for (size_t i = 0; i < n; i++) {
-        hidden[i] = table->is_cell[i] && table->value[i] >= 1 && table->value[i] <= rule->threshold;
-        queued[i] = hidden[i];
-        counts->counts += table->is_cell[i];
-        counts->primary += hidden[i];
+        const int small = table->value[i] >= 1 && table->value[i] <= rule->threshold;
+        hidden[i] = table->kind[i] == PS_SDC_LATENT || (table->kind[i] && small);
+        queued[i] = table->kind[i] && small;
+        counts->counts += table->kind[i] == PS_SDC_COUNT;
+        counts->primary += table->kind[i] == PS_SDC_COUNT && small;
     }
     for (;;) {
         size_t n_exposed = 0;
@@ -575,8 +595,12 @@ int ps_sdc_protect(const struct ps_sdc_table *table, const ps_disclosure_t *rule
             for (size_t c = 0; c < n; c++)
                 if (pattern[c]) {
                     hidden[c] = 1;
-                    counts->secondary++;
-                    queued[c] = pattern[c] == 1 ? 3 : 2;  /* hidden this round */
+                    if (table->kind[c] == PS_SDC_COUNT) {
+                        counts->secondary++;
+                        queued[c] = pattern[c] == 1 ? 3 : 2;  /* hidden this round */
+                    } else {
+                        counts->figures_hidden++;
+                    }
                     pattern[c] = 0;
                 }
         }

@@ -2,17 +2,20 @@
  * Disclosure control of a report's counts, audited the way an attacker would
  * try to undo it. Private to libpromscore.
  *
- * The table is a set of counts ("cells") and additive relations between them
- * that anyone knows from the report's definition (total = sum of parts,
- * optionally plus a count never published). Counts of 1..threshold are hidden
- * (primary suppression); then, for every hidden count, an attacker's linear
- * program finds the least and greatest values consistent with the published
- * counts (each standing for every value that rounds to it), the relations and
- * non-negativity. A hidden count is exposed when that range is a single value
- * (unless it is 0) or lies within 1..threshold; then one more count in a
- * relation with it is hidden, the cheapest that protects it, and the
- * audit runs again until nothing is exposed. Hiding more only widens every
- * range, so a count found safe stays safe.
+ * The table is a set of counts ("cells") and linear relations between them
+ * that anyone knows from the report's definition and its published figures
+ * (total = sum of parts; a mean between its bands' bounds), some through
+ * counts never published ("latent": what a total has beyond its listed parts).
+ * Counts of 1..threshold are hidden (primary suppression); then, for every
+ * hidden count, an attacker's linear program finds the least and greatest
+ * values consistent with the published counts (each standing for every value
+ * that rounds to it), the relations and non-negativity. A hidden count is
+ * exposed when that range is a single value (unless it is 0) or lies within
+ * 1..threshold (a latent count: when it lies within 1..threshold); then the
+ * cheapest counts whose change could take it to 0 are hidden too (a protection
+ * pattern, itself a linear program), and the audit runs again until nothing is
+ * exposed. Hiding more only widens every range, so a count found safe stays
+ * safe.
  */
 #ifndef PROMSCORE_DISCLOSURE_H
 #define PROMSCORE_DISCLOSURE_H
@@ -21,17 +24,33 @@
 
 #include <promscore/promscore.h>
 
+/* A linear relation between counts known to anyone: lo <= sum of coef[k] * cells[k] <= hi
+ * (lo == hi for an equality; -INFINITY or INFINITY for one side only). A relation that comes
+ * from published figures (a mean lies between its bands' bounds) holds while they are shown:
+ * 'figures' is a cell standing for them (SIZE_MAX for a relation of the definition), shown
+ * while it and the count 'rests_on' are not hidden; hiding it, at its cost, is one way to
+ * protect a count. */
 struct ps_sdc_relation {
-    size_t total;            /* a cell */
-    const size_t *parts;     /* cells */
-    size_t n_parts;
-    int slack;               /* plus a non-negative count never published */
+    const size_t *cells;
+    const double *coef;
+    size_t n;
+    double lo, hi;
+    size_t figures, rests_on;
+};
+
+/* What a cell of the table is. */
+enum ps_sdc_cell {
+    PS_SDC_NOT_A_COUNT = 0,  /* ignored */
+    PS_SDC_COUNT,            /* published, or hidden by disclosure control */
+    PS_SDC_LATENT            /* a count never published (what a total has beyond its listed
+                              * parts): never determined as such, but never to be confined to
+                              * 1..threshold either */
 };
 
 struct ps_sdc_table {
     size_t n_cells;
     const double *value;     /* true counts */
-    const unsigned char *is_cell; /* 0: not a count (ignored) */
+    const unsigned char *kind; /* enum ps_sdc_cell per cell */
     /* What hiding each count costs the reader, or NULL for its value: of the counts that
      * would protect, the cheapest is hidden. */
     const double *cost;
@@ -41,7 +60,8 @@ struct ps_sdc_table {
 
 /*
  * Sets hidden[i] for every cell to hide under 'rule' (threshold and
- * round_to), counting what it did in 'audit'. Returns 0, or -1 when out of
+ * round_to), counts and the figures cells of relations alike, counting what
+ * it did in 'audit'. Returns 0, or -1 when out of
  * memory or the solver failed (nothing may be published then).
  */
 int ps_sdc_protect(const struct ps_sdc_table *table, const ps_disclosure_t *rule,
@@ -49,5 +69,8 @@ int ps_sdc_protect(const struct ps_sdc_table *table, const ps_disclosure_t *rule
 
 /* The value a published count is shown as under 'rule': rounded to round_to. */
 double ps_sdc_published(double value, const ps_disclosure_t *rule);
+
+/* What an attacker knows a published count of true value 'value' may be: [*lo, *hi]. */
+void ps_sdc_published_range(double value, const ps_disclosure_t *rule, double *lo, double *hi);
 
 #endif

@@ -21,12 +21,23 @@
 #define ALL SIZE_MAX                /* the whole cohort, not a group */
 #define NONE SIZE_MAX
 
-/* total = sum of parts (+ a count never published, when slack). */
+/* lo <= sum of coefficient * count <= hi over terms first_term.. of report->term_*; a count
+ * never published (latent) comes last. 'figures' and 'rests_on': see ps_sdc_relation. */
 struct relation {
-    size_t total;
-    size_t first_part;              /* into report->parts */
-    size_t n_parts;
-    int slack;
+    size_t first_term, n_terms;
+    double lo, hi;
+    size_t figures, rests_on;
+    int latent;                     /* the last term is a latent count */
+};
+
+/* A latent count's reference in a term, before the report's statistics are all known. */
+#define LATENT(k) (SIZE_MAX / 2 + (k))
+#define IS_LATENT(ref) ((ref) >= SIZE_MAX / 2 && (ref) != NONE)
+
+/* The figures of one block, hidden together when disclosure control says so. */
+struct figures_switch {
+    size_t at;                      /* the statistic standing for them: mean_baseline */
+    size_t start, end;              /* the block */
 };
 
 struct ps_report {
@@ -36,11 +47,19 @@ struct ps_report {
     size_t *rests_on;               /* two per statistic: the counts it rests on, or NONE */
     struct relation *relations;
     size_t n_relations, relations_size;
-    size_t *parts;
-    size_t n_parts, parts_size;
+    size_t *term_statistic;
+    double *term_coefficient;
+    size_t n_terms, terms_size, coefficients_size;
+    double *latent;                 /* true values of the latent counts */
+    size_t n_latent, latent_size;
+    struct figures_switch *switches;
+    size_t n_switches, switches_size;
+    size_t *published;              /* the relations that hold through what is published */
+    size_t n_published;
     int out_of_memory;
     ps_audit_t audit;
-    char rule[600];
+    ps_disclosure_t rule;
+    char rule_text[700];
 };
 
 /* What the statistics being added belong to. */
@@ -138,6 +157,13 @@ static ps_figure_t figure(double value)
     return (ps_figure_t){value, NULL, NULL};
 }
 
+/* A value rounded to some decimals (none when fewer than 0). */
+static double round_to_decimals(double value, int decimals)
+{
+    double scale = pow(10, decimals < 0 ? 0 : decimals);
+    return round(value * scale) / scale;
+}
+
 /* A rate's value is computed from the published counts, after disclosure control. */
 static size_t rate(struct block *b, ps_statistic_id_t id, const char *p0)
 {
@@ -158,24 +184,68 @@ static size_t find_in(const ps_report_t *r, size_t from, size_t to, ps_statistic
     return NONE;
 }
 
-/* Records total = sum of parts (+ slack). */
+/* Records lo <= sum of coefficients * statistics <= hi (a NONE statistic: nothing recorded),
+ * plus, with 'latent_value' >= 0, a latent count of that true value with coefficient -1. */
+static int relate_terms(ps_report_t *r, const size_t *statistics, const double *coefficients,
+                        size_t n, double lo, double hi, size_t figures, size_t rests_on,
+                        double latent_value)
+{
+    if (!n)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (statistics[i] == NONE)
+            return 0;
+    const int latent = latent_value >= 0;
+    size_t want = r->n_terms + n + (size_t)latent, size = r->terms_size;
+    if (ps_grow((void **)&r->relations, &r->relations_size, r->n_relations + 1,
+                sizeof *r->relations) ||
+        ps_grow((void **)&r->term_statistic, &r->terms_size, want, sizeof *r->term_statistic) ||
+        ps_grow((void **)&r->term_coefficient, &size, want, sizeof *r->term_coefficient) ||
+        (latent && ps_grow((void **)&r->latent, &r->latent_size, r->n_latent + 1,
+                           sizeof *r->latent))) {
+        r->out_of_memory = 1;
+        return -1;
+    }
+    r->relations[r->n_relations++] =
+        (struct relation){r->n_terms, n + (size_t)latent, lo, hi, figures, rests_on, latent};
+    memcpy(r->term_statistic + r->n_terms, statistics, n * sizeof *statistics);
+    memcpy(r->term_coefficient + r->n_terms, coefficients, n * sizeof *coefficients);
+    r->n_terms += n;
+    if (latent) {
+        r->latent[r->n_latent] = latent_value;
+        r->term_statistic[r->n_terms] = LATENT(r->n_latent++);
+        r->term_coefficient[r->n_terms++] = -1;
+    }
+    return 0;
+}
+
+/* Records total = sum of parts, or, with 'slack', total >= sum of parts (what the total has
+ * beyond them a latent count, protected from being shown small). */
 static int relate(ps_report_t *r, size_t total, const size_t *parts, size_t n, int slack)
 {
     if (total == NONE || !n)
         return 0;
-    for (size_t i = 0; i < n; i++)
-        if (parts[i] == NONE)
-            return 0;
-    if (ps_grow((void **)&r->relations, &r->relations_size, r->n_relations + 1,
-                sizeof *r->relations) ||
-        ps_grow((void **)&r->parts, &r->parts_size, r->n_parts + n, sizeof *r->parts)) {
+    size_t *terms = malloc((n + 1) * sizeof *terms);
+    double *coefficients = malloc((n + 1) * sizeof *coefficients);
+    if (!terms || !coefficients) {
+        free(terms);
+        free(coefficients);
         r->out_of_memory = 1;
         return -1;
     }
-    r->relations[r->n_relations++] = (struct relation){total, r->n_parts, n, slack};
-    memcpy(r->parts + r->n_parts, parts, n * sizeof *parts);
-    r->n_parts += n;
-    return 0;
+    double rest = r->stats[total].value;
+    terms[0] = total;
+    coefficients[0] = 1;
+    for (size_t i = 0; i < n; i++) {
+        terms[i + 1] = parts[i];
+        coefficients[i + 1] = -1;
+        rest -= parts[i] == NONE ? 0 : r->stats[parts[i]].value;
+    }
+    int err = relate_terms(r, terms, coefficients, n + 1, 0, 0, NONE, NONE,
+                           slack ? (rest > 0 ? rest : 0) : -1);
+    free(terms);
+    free(coefficients);
+    return err;
 }
 
 /* Whether moving from band 'from' to band 'to' is better, the same, or worse: 1, 0, -1. */
@@ -200,6 +270,232 @@ static int unbanded(const struct ps_scale *scale)
             return 1;
     return 0;
 }
+
+#define AT(id) find_in(r, from, to, PS_STAT_##id, NULL, NULL, NULL)
+
+/* The stricter of meaningful and reliable change counts within the other: more than
+ * reliable_change is at least meaningful_change when reliable_change >= meaningful_change. */
+static int relate_nested(ps_report_t *r, size_t from, size_t to, const struct ps_scale *scale)
+{
+    if (!scale || !scale->has_meaningful || !scale->has_sem)
+        return 0;
+    size_t improved = AT(N_IMPROVED), deteriorated = AT(N_DETERIORATED),
+           unchanged = AT(N_UNCHANGED), r_improved = AT(N_RELIABLE_IMPROVED),
+           r_deteriorated = AT(N_RELIABLE_DETERIORATED), r_none = AT(N_NO_RELIABLE_CHANGE);
+    if (1.96 * sqrt(2.0) * scale->sem >= scale->meaningful)
+        return relate(r, improved, &r_improved, 1, 1) ||
+               relate(r, deteriorated, &r_deteriorated, 1, 1) || relate(r, r_none, &unchanged, 1, 1);
+    return relate(r, r_improved, &improved, 1, 1) ||
+           relate(r, r_deteriorated, &deteriorated, 1, 1) || relate(r, unchanged, &r_none, 1, 1);
+}
+
+/* Whether a band is one score: then a score is known from its band. */
+static int single_valued(const struct ps_scale *scale)
+{
+    for (size_t i = 0; i < scale->n_bands; i++)
+        if (scale->bands[i].max - scale->bands[i].min > 1e-9)
+            return 0;
+    return scale->n_bands > 0;
+}
+
+/* 'count' lies between the sum of the cells 'sure' and the sum of the cells 'possible'. */
+static int relate_between(ps_report_t *r, size_t count, const size_t *sure, size_t n_sure,
+                          const size_t *possible, size_t n_possible, int upper_holds)
+{
+    if (count == NONE)
+        return 0;
+    double sum = 0;
+    size_t terms[256];
+    double coefficients[256];
+    if (n_sure && relate(r, count, sure, n_sure, 1))
+        return -1;
+    if (!upper_holds || !n_possible || n_possible + 1 > 256)
+        return 0;
+    for (size_t i = 0; i < n_possible; i++) {
+        terms[i] = possible[i];
+        coefficients[i] = 1;
+        sum += possible[i] == NONE ? 0 : r->stats[possible[i]].value;
+    }
+    terms[n_possible] = count;
+    coefficients[n_possible] = -1;
+    double rest = sum - r->stats[count].value;
+    return relate_terms(r, terms, coefficients, n_possible + 1, 0, 0, NONE, NONE,
+                        rest > 0 ? rest : 0);
+}
+
+/* Individual change against the band transitions: a transition whose every change (given its
+ * bands' bounds) counts as improvement is among n_improved; one whose no change does is not. */
+static int relate_band_change(ps_report_t *r, size_t from, size_t to, const struct ps_scale *scale)
+{
+    if (!scale || !scale->n_bands || scale->n_bands > 15)
+        return 0;
+    const size_t nb = scale->n_bands;
+    const double sign = scale->lower_is_better ? -1 : 1, eps = 1e-9;
+    const double m = scale->meaningful, rc = 1.96 * sqrt(2.0) * scale->sem;
+    struct {
+        ps_statistic_id_t id;
+        int present;
+    } kinds[4] = {{PS_STAT_N_IMPROVED, scale->has_meaningful},
+                  {PS_STAT_N_DETERIORATED, scale->has_meaningful},
+                  {PS_STAT_N_RELIABLE_IMPROVED, scale->has_sem},
+                  {PS_STAT_N_RELIABLE_DETERIORATED, scale->has_sem}};
+    size_t sure[225], possible[225];
+    for (int k = 0; k < 4; k++) {
+        if (!kinds[k].present)
+            continue;
+        size_t n_sure = 0, n_possible = 0;
+        for (size_t a = 0; a < nb; a++)
+            for (size_t z = 0; z < nb; z++) {
+                const struct ps_band *A = &scale->bands[a], *Z = &scale->bands[z];
+                double d1 = sign * (Z->min - A->max), d2 = sign * (Z->max - A->min);
+                double least = fmin(d1, d2), most = fmax(d1, d2);
+                int all, some;
+                switch (k) {
+                case 0: all = least >= m - eps, some = most >= m - eps; break;
+                case 1: all = most <= -m + eps, some = least <= -m + eps; break;
+                case 2: all = least > rc, some = most > rc; break;
+                default: all = most < -rc, some = least < -rc; break;
+                }
+                size_t cell = find_in(r, from, to, PS_STAT_TRANSITION, A->label, Z->label, NULL);
+                if (all)
+                    sure[n_sure++] = cell;
+                if (some)
+                    possible[n_possible++] = cell;
+            }
+        if (relate_between(r, find_in(r, from, to, kinds[k].id, NULL, NULL, NULL), sure, n_sure,
+                           possible, n_possible, !unbanded(scale)))
+            return -1;
+    }
+    return 0;
+}
+
+/* What an attacker knows of a figure as published: [*lo, *hi]. */
+static void published_figure(const ps_report_t *r, const ps_statistic_t *s, double *lo,
+                             double *hi)
+{
+    if (r->rule.round_to) {
+        int decimals = ps_statistic_info(s->id)->decimals - 1;
+        double half = 0.5 * pow(10, -(decimals < 0 ? 0 : decimals));
+        double shown = round_to_decimals(s->value, decimals);
+        *lo = shown - half;
+        *hi = shown + half;
+    } else {
+        double slack = 1e-9 * fmax(1, fabs(s->value));
+        *lo = s->value - slack;
+        *hi = s->value + slack;
+    }
+}
+
+/* What an attacker knows of n times a figure: the extremes over both ranges. */
+static void times_count(const ps_report_t *r, size_t count, const ps_statistic_t *s, double *lo,
+                        double *hi)
+{
+    double n_lo, n_hi, f_lo, f_hi;
+    ps_sdc_published_range(r->stats[count].value, &r->rule, &n_lo, &n_hi);
+    published_figure(r, s, &f_lo, &f_hi);
+    double corners[4] = {n_lo * f_lo, n_lo * f_hi, n_hi * f_lo, n_hi * f_hi};
+    *lo = *hi = corners[0];
+    for (int i = 1; i < 4; i++) {
+        *lo = fmin(*lo, corners[i]);
+        *hi = fmax(*hi, corners[i]);
+    }
+}
+
+/* A published mean against the bands' bounds: sum of count * lowest <= n * mean <= sum of
+ * count * highest, over 'cells' with their 'lowest' and 'highest' scores. */
+static int relate_mean(ps_report_t *r, size_t figures, size_t paired, size_t mean,
+                       const size_t *cells, const double *lowest, const double *highest,
+                       size_t n)
+{
+    if (mean == NONE || r->stats[mean].shown != PS_SHOWN)
+        return 0;
+    double lo, hi;
+    times_count(r, paired, &r->stats[mean], &lo, &hi);
+    return relate_terms(r, cells, lowest, n, -INFINITY, hi, figures, paired, -1) ||
+           relate_terms(r, cells, highest, n, lo, INFINITY, figures, paired, -1);
+}
+
+/* A published median: at least half the paired score at or below it, and at or above it. */
+static int relate_median(ps_report_t *r, size_t figures, size_t paired, size_t median,
+                         const struct ps_scale *scale, ps_statistic_id_t band_count, size_t from,
+                         size_t to)
+{
+    if (median == NONE || r->stats[median].shown != PS_SHOWN)
+        return 0;
+    double m_lo, m_hi, n_lo, n_hi;
+    published_figure(r, &r->stats[median], &m_lo, &m_hi);
+    ps_sdc_published_range(r->stats[paired].value, &r->rule, &n_lo, &n_hi);
+    size_t below[16], above[16], n_below = 0, n_above = 0;
+    double ones[16];
+    for (size_t b = 0; b < scale->n_bands && b < 16; b++) {
+        size_t cell = find_in(r, from, to, band_count, scale->bands[b].label, NULL, NULL);
+        ones[b] = 1;
+        if (scale->bands[b].min <= m_hi)
+            below[n_below++] = cell;
+        if (scale->bands[b].max >= m_lo)
+            above[n_above++] = cell;
+    }
+    double half = ceil(n_lo / 2);
+    return relate_terms(r, below, ones, n_below, half, INFINITY, figures, paired, -1) ||
+           relate_terms(r, above, ones, n_above, half, INFINITY, figures, paired, -1);
+}
+
+/* The relations a block's published means and medians add, while they are shown. */
+static int relate_figure_bounds(ps_report_t *r, size_t from, size_t to,
+                                const struct ps_scale *scale)
+{
+    if (!r->rule.suppress || !scale || !scale->n_bands || scale->n_bands > 15 ||
+        unbanded(scale) || single_valued(scale))
+        return 0;
+    const size_t nb = scale->n_bands, figures = AT(MEAN_BASELINE), paired = AT(N_PAIRED);
+    if (figures == NONE || paired == NONE)
+        return 0;
+    size_t baseline[15], followup[15], cells[225];
+    double lowest[225], highest[225];
+    for (size_t b = 0; b < nb; b++) {
+        baseline[b] = find_in(r, from, to, PS_STAT_N_BASELINE_BAND, scale->bands[b].label, NULL,
+                              NULL);
+        followup[b] = find_in(r, from, to, PS_STAT_N_FOLLOWUP_BAND, scale->bands[b].label, NULL,
+                              NULL);
+        lowest[b] = scale->bands[b].min;
+        highest[b] = scale->bands[b].max;
+    }
+    if (relate_mean(r, figures, paired, AT(MEAN_BASELINE), baseline, lowest, highest, nb) ||
+        relate_mean(r, figures, paired, AT(MEAN_FOLLOWUP), followup, lowest, highest, nb) ||
+        relate_median(r, figures, paired, AT(MEDIAN_BASELINE), scale, PS_STAT_N_BASELINE_BAND,
+                      from, to) ||
+        relate_median(r, figures, paired, AT(MEDIAN_FOLLOWUP), scale, PS_STAT_N_FOLLOWUP_BAND,
+                      from, to))
+        return -1;
+    /* The mean change, over the transitions: each between its bands' least and most change. */
+    size_t n = 0;
+    for (size_t a = 0; a < nb; a++)
+        for (size_t z = 0; z < nb; z++) {
+            cells[n] = find_in(r, from, to, PS_STAT_TRANSITION, scale->bands[a].label,
+                               scale->bands[z].label, NULL);
+            lowest[n] = scale->bands[z].min - scale->bands[a].max;
+            highest[n++] = scale->bands[z].max - scale->bands[a].min;
+        }
+    return relate_mean(r, figures, paired, AT(MEAN_CHANGE), cells, lowest, highest, n);
+}
+
+/* Records the block's figures, hidden together when disclosure control says so. */
+static int record_switch(ps_report_t *r, size_t from, size_t to, const struct ps_scale *scale)
+{
+    if (!scale || !scale->n_bands)
+        return 0;
+    size_t at = AT(MEAN_BASELINE);
+    if (at == NONE)
+        return 0;
+    if (ps_grow((void **)&r->switches, &r->switches_size, r->n_switches + 1, sizeof *r->switches)) {
+        r->out_of_memory = 1;
+        return -1;
+    }
+    r->switches[r->n_switches++] = (struct figures_switch){at, from, to};
+    return 0;
+}
+
+#undef AT
 
 /* Expands the catalogue's relation rules within the block's statistics [b->start, r->n). */
 static int relate_block(struct block *b)
@@ -292,6 +588,15 @@ static int relate_block(struct block *b)
                     err = err || relate(r, i, parts, n, 1);
                 }
                 break;
+            case PS_SHAPE_NESTED:
+                err = cat ? 0 : relate_nested(r, from, to, scale);
+                break;
+            case PS_SHAPE_BAND_CHANGE:
+                err = cat ? 0 : relate_band_change(r, from, to, scale);
+                break;
+            case PS_SHAPE_FIGURE_BOUNDS:
+                err = cat ? 0 : relate_figure_bounds(r, from, to, scale);
+                break;
             default: /* across blocks: see relate_groups and relate_comparisons */
                 break;
             }
@@ -326,7 +631,7 @@ static int finish_block(struct block *b)
     if (b->report->out_of_memory)
         return -1;
     resolve_block(b);
-    return relate_block(b);
+    return relate_block(b) || record_switch(b->report, b->start, b->report->n, b->scale);
 }
 
 /* ---- A scale's block. ---- */
@@ -874,41 +1179,89 @@ static void compute_rate(ps_report_t *r, size_t i)
     }
 }
 
-static double round_to_decimals(double value, int decimals)
+
+/* Whether statistic 'id' counts people by their bands. */
+static int band_count(ps_statistic_id_t id)
 {
-    double scale = pow(10, decimals < 0 ? 0 : decimals);
-    return round(value * scale) / scale;
+    return id == PS_STAT_TRANSITION || id == PS_STAT_N_BASELINE_BAND ||
+           id == PS_STAT_N_FOLLOWUP_BAND || id == PS_STAT_N_BAND_BETTER ||
+           id == PS_STAT_N_BAND_SAME || id == PS_STAT_N_BAND_WORSE ||
+           id == PS_STAT_N_MOVED_BETTER_FROM;
+}
+
+static const char *const figures_note =
+    "hidden with its block's figures: with the band counts, the means and medians would "
+    "reveal a hidden count";
+
+/* Hides the figures of each block disclosure control says to, and, on a scale whose every
+ * band is one score, of each block with a hidden band count (its scores are its bands). */
+static void hide_switched_figures(ps_report_t *r, unsigned char *hidden)
+{
+    for (size_t k = 0; k < r->n_switches; k++) {
+        const struct figures_switch *w = &r->switches[k];
+        int hide = hidden[w->at];
+        if (single_valued(r->stats[w->at].scale))
+            for (size_t i = w->start; i < w->end && !hide; i++)
+                hide = hidden[i] && band_count(r->stats[i].id);
+        if (!hide)
+            continue;
+        for (size_t i = w->start; i < w->end; i++)
+            if (ps_statistic_info(r->stats[i].id)->kind == PS_KIND_FIGURE)
+                hidden[i] = 1;
+    }
 }
 
 /* Returns PS_OK, PS_ERROR_NOMEM, or PS_ERROR_INTERNAL when the audit's solver failed. */
 static ps_error_t disclose(ps_report_t *r, const ps_disclosure_t *rule)
 {
-    unsigned char *hidden = calloc(r->n ? r->n : 1, 1), *is_cell = malloc(r->n ? r->n : 1);
-    double *value = malloc((r->n ? r->n : 1) * sizeof *value);
-    double *cost = malloc((r->n ? r->n : 1) * sizeof *cost);
+    const size_t n_cells = r->n + r->n_latent, m = n_cells ? n_cells : 1;
+    unsigned char *hidden = calloc(m, 1), *kind = malloc(m);
+    double *value = malloc(m * sizeof *value), *cost = malloc(m * sizeof *cost);
+    size_t *cells = malloc((r->n_terms ? r->n_terms : 1) * sizeof *cells);
     struct ps_sdc_relation *relations =
         malloc((r->n_relations ? r->n_relations : 1) * sizeof *relations);
     ps_error_t err = PS_ERROR_NOMEM;
-    if (!hidden || !is_cell || !value || !cost || !relations)
+    if (!hidden || !kind || !value || !cost || !cells || !relations)
         goto done;
-    for (size_t i = 0; i < r->n; i++) {
-        is_cell[i] = (unsigned char)r->stats[i].is_count;
-        value[i] = r->stats[i].value;
+    for (size_t i = 0; i < n_cells; i++) {
+        const int latent = i >= r->n;
+        kind[i] = latent ? PS_SDC_LATENT : r->stats[i].is_count ? PS_SDC_COUNT : PS_SDC_NOT_A_COUNT;
+        value[i] = latent ? r->latent[i - r->n] : r->stats[i].value;
         /* A count's cost to the reader is its size; a zero costs as much as the smallest
          * count that can be published (non-zero complements are preferred, but not above
-         * much larger ones); the whole cohort's counts, what a reader looks for first, ten
-         * times as much. */
+         * much larger ones); a block's figures, far more than any count; the whole cohort's,
+         * what a reader looks for first, ten times as much. */
         double size = value[i] > 0 ? value[i] : rule->threshold + 1.0 + rule->round_to;
-        cost[i] = size * (strcmp(r->stats[i].group, "all") == 0 ? 10 : 1);
+        if (kind[i] == PS_SDC_NOT_A_COUNT)
+            size = 1e4;
+        cost[i] = latent ? 0 : size * (strcmp(r->stats[i].group, "all") == 0 ? 10 : 1);
     }
-    for (size_t k = 0; k < r->n_relations; k++)
-        relations[k] = (struct ps_sdc_relation){r->relations[k].total,
-                                                r->parts + r->relations[k].first_part,
-                                                r->relations[k].n_parts, r->relations[k].slack};
-    struct ps_sdc_table table = {r->n, value, is_cell, cost, relations, r->n_relations};
+    for (size_t t = 0; t < r->n_terms; t++) {
+        size_t ref = r->term_statistic[t];
+        cells[t] = IS_LATENT(ref) ? r->n + (ref - LATENT(0)) : ref;
+    }
+    for (size_t k = 0; k < r->n_relations; k++) {
+        const struct relation *rel = &r->relations[k];
+        relations[k] = (struct ps_sdc_relation){cells + rel->first_term,
+                                                r->term_coefficient + rel->first_term,
+                                                rel->n_terms, rel->lo, rel->hi, rel->figures,
+                                                rel->rests_on};
+    }
+    struct ps_sdc_table table = {n_cells, value, kind, cost, relations, r->n_relations};
     if (rule->suppress && ps_sdc_protect(&table, rule, hidden, &r->audit)) {
         err = PS_ERROR_INTERNAL;
         goto done;
+    }
+    if (rule->suppress)
+        hide_switched_figures(r, hidden);
+    /* The relations an attacker has: those of the definition, and those of figures shown
+     * (the bounds of the others would give hidden figures away). */
+    if (!(r->published = malloc((r->n_relations ? r->n_relations : 1) * sizeof *r->published)))
+        goto done;
+    for (size_t k = 0; k < r->n_relations; k++) {
+        const struct relation *rel = &r->relations[k];
+        if (rel->figures == NONE || (!hidden[rel->figures] && !hidden[rel->rests_on]))
+            r->published[r->n_published++] = k;
     }
     /* Counts: hidden, or shown as published. */
     for (size_t i = 0; i < r->n; i++) {
@@ -927,12 +1280,13 @@ static ps_error_t disclose(ps_report_t *r, const ps_disclosure_t *rule)
         size_t a = r->rests_on[2 * i], b = r->rests_on[2 * i + 1];
         if (s->is_count || info->kind == PS_KIND_CONSTANT)
             continue;
-        if ((a != NONE && hidden[a]) || (b != NONE && hidden[b])) {
+        int on_hidden = (a != NONE && hidden[a]) || (b != NONE && hidden[b]);
+        if (on_hidden || hidden[i]) {
             *s = (ps_statistic_t){.instrument = s->instrument, .unit = s->unit, .scale = s->scale,
                                   .group = s->group, .comparison = s->comparison, .id = s->id,
                                   .name = s->name, .param = {s->param[0], s->param[1]},
                                   .category = s->category, .value = NAN,
-                                  .shown = PS_SUPPRESSED};
+                                  .shown = PS_SUPPRESSED, .note = on_hidden ? NULL : figures_note};
         } else if (info->kind == PS_KIND_RATE || info->kind == PS_KIND_CHANGE) {
             compute_rate(r, i);
         } else if (rule->suppress && rule->round_to && s->shown == PS_SHOWN) {
@@ -950,9 +1304,10 @@ static ps_error_t disclose(ps_report_t *r, const ps_disclosure_t *rule)
     err = PS_OK;
 done:
     free(hidden);
-    free(is_cell);
+    free(kind);
     free(value);
     free(cost);
+    free(cells);
     free(relations);
     return err;
 }
@@ -960,26 +1315,26 @@ done:
 static void describe_rule(ps_report_t *r, const ps_disclosure_t *rule)
 {
     if (!rule->suppress) {
-        snprintf(r->rule, sizeof r->rule,
+        snprintf(r->rule_text, sizeof r->rule_text,
                  "No disclosure control: small numbers are shown. For internal analysis only; "
                  "do not publish.");
         return;
     }
     const unsigned limit = rule->threshold;
-    int n = snprintf(r->rule, sizeof r->rule,
+    int n = snprintf(r->rule_text, sizeof r->rule_text,
                      "Counts of 1 to %u, and figures based on them, are suppressed; further "
                      "counts are suppressed until no hidden count can be worked out, or shown "
                      "to lie between 1 and %u, from the published counts and the relations "
                      "between them (audited by linear programming)",
                      limit, limit);
-    if (rule->round_to && n > 0 && (size_t)n < sizeof r->rule)
-        n += snprintf(r->rule + n, sizeof r->rule - (size_t)n,
+    if (rule->round_to && n > 0 && (size_t)n < sizeof r->rule_text)
+        n += snprintf(r->rule_text + n, sizeof r->rule_text - (size_t)n,
                       "; other counts are rounded to the nearest %u and rates computed from the "
                       "rounded counts (NHS Digital's method); df, t, p-values and intervals are "
                       "withheld and other figures rounded, as they would give the exact n",
                       rule->round_to);
-    if (n > 0 && (size_t)n + 1 < sizeof r->rule)
-        strcat(r->rule, ".");
+    if (n > 0 && (size_t)n + 1 < sizeof r->rule_text)
+        strcat(r->rule_text, ".");
 }
 
 ps_error_t ps_cohort_report(ps_cohort_t *c, const ps_disclosure_t *rule, ps_report_t **out)
@@ -990,6 +1345,7 @@ ps_error_t ps_cohort_report(ps_cohort_t *c, const ps_disclosure_t *rule, ps_repo
         free(r);
         return PS_ERROR_NOMEM;
     }
+    r->rule = *rule;
     size_t n_participants = ps_names_count(c->participants), nb_max = 1;
     for (size_t s = 0; s < c->n_scales; s++)
         if (c->scales[s].scale->n_bands > nb_max)
@@ -1058,7 +1414,11 @@ void ps_report_free(ps_report_t *r)
     free(r->stats);
     free(r->rests_on);
     free(r->relations);
-    free(r->parts);
+    free(r->term_statistic);
+    free(r->term_coefficient);
+    free(r->latent);
+    free(r->switches);
+    free(r->published);
     free(r);
 }
 
@@ -1074,20 +1434,24 @@ const ps_statistic_t *ps_report_statistic(const ps_report_t *r, size_t index)
 
 const char *ps_report_disclosure_rule(const ps_report_t *r)
 {
-    return r->rule;
+    return r->rule_text;
 }
 
 size_t ps_report_relation_count(const ps_report_t *r)
 {
-    return r->n_relations;
+    return r->n_published;
 }
 
 int ps_report_relation(const ps_report_t *r, size_t index, ps_relation_t *out)
 {
-    if (index >= r->n_relations)
+    if (index >= r->n_published)
         return 0;
-    const struct relation *rel = &r->relations[index];
-    *out = (ps_relation_t){rel->total, r->parts + rel->first_part, rel->n_parts, rel->slack};
+    const struct relation *rel = &r->relations[r->published[index]];
+    /* A latent count, last, with coefficient -1, leaves the published terms from lo up. */
+    *out = (ps_relation_t){r->term_statistic + rel->first_term,
+                           r->term_coefficient + rel->first_term,
+                           rel->n_terms - (size_t)rel->latent, rel->lo,
+                           rel->latent ? INFINITY : rel->hi, rel->figures != NONE};
     return 1;
 }
 

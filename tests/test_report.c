@@ -275,9 +275,9 @@ Test(disclosure, small_counts_and_secondary_suppression)
     struct built *b = build(cohort_text(27, change, NULL), &o, nhs);
     const char *c = "baseline->followup";
     cr_assert_eq(get(b, "total", "all", c, "n_unchanged")->shown, PS_SUPPRESSED);
-    /* 27 - 10 - 12 would give the 5 away: the smaller of the others is hidden too. */
-    cr_assert_eq(get(b, "total", "all", c, "n_improved")->shown, PS_SUPPRESSED);
-    cr_assert_eq(get(b, "total", "all", c, "n_deteriorated")->shown, PS_SHOWN);
+    /* 27 - 10 - 12 would give the 5 away: another of them is hidden too. */
+    cr_assert(get(b, "total", "all", c, "n_improved")->shown == PS_SUPPRESSED ||
+              get(b, "total", "all", c, "n_deteriorated")->shown == PS_SUPPRESSED);
     cr_assert_eq(value(b, "total", c, "n_paired"), 27);
     cr_assert_float_eq(value(b, "total", c, "mean_change"), (50.0 - 60) / 27, 1e-12);
     cr_assert(strstr(ps_report_disclosure_rule(b->report), "1 to 7"));
@@ -495,13 +495,13 @@ Test(disclosure, every_figure_has_its_catalogue_row)
         cr_assert_eq(strncmp(s->name, info->name, strlen(info->name)), 0, "%s", s->name);
         cr_assert_eq(s->is_count, info->kind == PS_KIND_COUNT, "%s", s->name);
     }
-    /* Every relation is between counts of the report. */
+    /* Every relation is between counts of the report, and holds for what it shows. */
     for (size_t k = 0; k < ps_report_relation_count(b->report); k++) {
         ps_relation_t rel;
         cr_assert(ps_report_relation(b->report, k, &rel));
-        cr_assert(ps_report_statistic(b->report, rel.total)->is_count);
-        for (size_t p = 0; p < rel.n_parts; p++)
-            cr_assert(ps_report_statistic(b->report, rel.parts[p])->is_count);
+        cr_assert(rel.lo <= rel.hi);
+        for (size_t p = 0; p < rel.n; p++)
+            cr_assert(ps_report_statistic(b->report, rel.statistics[p])->is_count);
     }
     cr_assert_gt(ps_report_relation_count(b->report), 5);
 }

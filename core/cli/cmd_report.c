@@ -179,9 +179,9 @@ static void write_json(output_t *o, const ps_report_t *report, ps_context_t *con
     print(o, "{\n  \"promscore\": \"%s\",\n  \"disclosure\": ", PS_VERSION);
     json_string(o, ps_report_disclosure_rule(report));
     print(o, ",\n  \"audit\": {\"counts\": %zu, \"primary\": %zu, \"secondary\": %zu, "
-             "\"linear_programs\": %zu, \"withheld\": %zu},\n",
+             "\"linear_programs\": %zu, \"withheld\": %zu, \"figures_hidden\": %zu},\n",
           audit->counts, audit->primary, audit->secondary, audit->linear_programs,
-          audit->withheld);
+          audit->withheld, audit->figures_hidden);
     output_puts(o, "  \"last_followup\": \"baseline->end compares each person's baseline with "
                    "their last follow-up; with a single follow-up it equals that comparison "
                    "and is not repeated\",\n  \"instruments\": [");
@@ -232,15 +232,25 @@ static void write_json(output_t *o, const ps_report_t *report, ps_context_t *con
         json_or_null(o, s->note);
         output_puts(o, "}");
     }
-    /* What disclosure control was audited against: total = sum of parts (+ slack). */
+    /* What disclosure control was audited against: lo <= sum of coefficient * statistic <= hi. */
     output_puts(o, "\n  ],\n  \"relations\": [");
     for (size_t k = 0; k < ps_report_relation_count(report); k++) {
         ps_relation_t rel;
         ps_report_relation(report, k, &rel);
-        print(o, "%s\n    {\"total\": %zu, \"parts\": [", k ? "," : "", rel.total);
-        for (size_t p = 0; p < rel.n_parts; p++)
-            print(o, "%s%zu", p ? ", " : "", rel.parts[p]);
-        print(o, "], \"slack\": %s}", rel.slack ? "true" : "false");
+        print(o, "%s\n    {\"terms\": [", k ? "," : "");
+        for (size_t t = 0; t < rel.n; t++)
+            print(o, "%s[%zu, %.17g]", t ? ", " : "", rel.statistics[t], rel.coefficients[t]);
+        output_puts(o, "], \"lo\": ");
+        if (isinf(rel.lo))
+            output_puts(o, "null");
+        else
+            print(o, "%.17g", rel.lo);
+        output_puts(o, ", \"hi\": ");
+        if (isinf(rel.hi))
+            output_puts(o, "null");
+        else
+            print(o, "%.17g", rel.hi);
+        print(o, ", \"from_figures\": %s}", rel.from_figures ? "true" : "false");
     }
     output_puts(o, "\n  ]\n}\n");
 }

@@ -359,18 +359,23 @@ const ps_statistic_t *ps_report_statistic(const ps_report_t *report, size_t inde
 const char *ps_report_disclosure_rule(const ps_report_t *report);
 
 /**
- * The additive relations between the report's counts that anyone knows from
- * its definition: statistic 'total' equals the sum of 'parts' (indices of
- * ps_report_statistic), plus, when 'slack' is set, a count that is never
- * published (so total >= sum of parts). Disclosure control audits the report
+ * A linear relation between the report's counts that anyone knows from its
+ * definition or from its published figures: lo <= the sum of coefficients[k]
+ * times statistic statistics[k] (indices of ps_report_statistic) <= hi, with
+ * -INFINITY or INFINITY for a side without bound. n_baseline = n_paired +
+ * lost_to_followup is {1, -1, -1} between 0 and 0; n_followup >= n_paired is
+ * {1, -1} from 0 up; a published mean, times n, lies between the sums of its
+ * bands' lowest and highest scores. Disclosure control audits the report
  * against exactly these, with non-negativity; JSON output lists them so the
- * audit can be re-run by anyone.
+ * audit can be re-run by anyone. 'from_figures' is set when the relation holds
+ * through published figures (they are shown).
  */
 typedef struct ps_relation {
-    size_t total;
-    const size_t *parts;
-    size_t n_parts;
-    int slack;
+    const size_t *statistics;
+    const double *coefficients;
+    size_t n;
+    double lo, hi;
+    int from_figures;
 } ps_relation_t;
 
 size_t ps_report_relation_count(const ps_report_t *report);
@@ -384,6 +389,8 @@ typedef struct ps_audit {
     size_t secondary;        /**< hidden so that no primary one can be worked out */
     size_t linear_programs;  /**< attacker's programs solved */
     size_t withheld;         /**< figures withheld because they would give the exact n */
+    size_t figures_hidden;   /**< blocks whose figures were hidden: with its band counts, a
+                                  block's means and medians would reveal a hidden count */
 } ps_audit_t;
 
 /** The disclosure audit's figures (all 0 without disclosure control). */
