@@ -525,7 +525,7 @@ static int protection_pattern(struct audit *a, size_t x, unsigned char *hide, si
                               unsigned char *in, size_t *next)
 {
     const size_t n = a->table->n_cells;
-    static const size_t sizes[][2] = {{256, 8}, {1024, 32}, {SIZE_MAX, SIZE_MAX}};
+    static const size_t sizes[][2] = {{1024, 32}, {SIZE_MAX, SIZE_MAX}};
     for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
         size_t max = sizes[k][0] < n ? sizes[k][0] : n;
         size_t n_near = neighbourhood(a, x, max, sizes[k][1], near, in, next);

@@ -505,3 +505,94 @@ Test(disclosure, every_figure_has_its_catalogue_row)
     }
     cr_assert_gt(ps_report_relation_count(b->report), 5);
 }
+
+/* ---- Found by auditing the report as an attacker would (tests/data/disclosure). ---- */
+
+static char *data_text(const char *name)
+{
+    FILE *f = fopen(test_data(name), "r");
+    cr_assert_not_null(f, "%s", name);
+    char *text = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&text, &size);
+    char buffer[4096];
+    size_t n;
+    while ((n = fread(buffer, 1, sizeof buffer, f)) > 0)
+        fwrite(buffer, 1, n, out);
+    fclose(f);
+    fclose(out);
+    return text;
+}
+
+static int hidden_count(const struct built *b, const char *scale, const char *group,
+                        const char *comparison, ps_statistic_id_t id)
+{
+    for (size_t i = 0; i < ps_report_count(b->report); i++) {
+        const ps_statistic_t *s = ps_report_statistic(b->report, i);
+        if (s->id == id && strcmp(s->unit, scale) == 0 && strcmp(s->group, group) == 0 &&
+            strcmp(s->comparison, comparison) == 0 && s->shown == PS_SUPPRESSED)
+            return 1;
+    }
+    return 0;
+}
+
+Test(disclosure, on_one_score_bands_the_mean_is_hidden_with_a_band_count)
+{
+    /* Finance, 1-3, each band one score: 20 paired, 10 getting support at baseline, mean 2.30
+     * gave n1 + n3 = 10 and n1 + 3 n3 = 26, so the hidden 2 not managing. */
+    ps_cohort_options_t o = {0};
+    struct built *b = build(data_text("disclosure/one-score-bands.csv"), &o, nhs);
+    cr_assert_eq(b->error, PS_OK);
+    const char *c = "baseline->followup";
+    cr_assert_eq(get(b, "finance", "all", c, "n_baseline_band:not managing")->shown,
+                 PS_SUPPRESSED);
+    for (const char *const *name = (const char *const[]){"mean_baseline", "sd_baseline",
+                                                          "median_baseline", "mean_change",
+                                                          "wilcoxon_v", "t", NULL};
+         *name; name++) {
+        const ps_statistic_t *s = get(b, "finance", "all", c, *name);
+        cr_assert_eq(s->shown, PS_SUPPRESSED, "%s", *name);
+        cr_assert(s->note && strstr(s->note, "band counts"), "%s says why", *name);
+    }
+    cr_assert_eq(value(b, "finance", c, "n_paired"), 20);
+}
+
+Test(disclosure, a_median_at_a_band_cut_off_reveals_no_hidden_band)
+{
+    /* 22 paired, median 40.5 at the 40/41 cut-off: exactly 11 score 40 or less. Either that
+     * band's count is published, or the median is not. */
+    ps_cohort_options_t o = {0};
+    struct built *b = build(data_text("disclosure/median-at-a-cut-off.csv"), &o, nhs);
+    cr_assert_eq(b->error, PS_OK);
+    for (size_t i = 0; i < ps_report_count(b->report); i++) {
+        const ps_statistic_t *s = ps_report_statistic(b->report, i);
+        if (s->id != PS_STAT_MEDIAN_BASELINE || s->shown != PS_SHOWN || !s->scale)
+            continue;
+        if (fabs(s->value - 40.5) > 1e-9)
+            continue;
+        cr_assert(!hidden_count(b, s->unit, s->group, s->comparison, PS_STAT_N_BASELINE_BAND) ||
+                      get(b, s->unit, s->group, s->comparison,
+                          "n_baseline_band:probable depression (screening)")
+                              ->shown == PS_SHOWN,
+                  "%s %s: median 40.5 beside a hidden band below the cut-off", s->group,
+                  s->comparison);
+    }
+}
+
+Test(disclosure, follow_up_without_baseline_is_a_count_too)
+{
+    /* Site A: 13 with a follow-up, 10 paired: 3 people with a follow-up and no baseline. */
+    const char *by[] = {"site"};
+    ps_cohort_options_t o = {.by = by, .n_by = 1};
+    struct built *b = build(data_text("disclosure/follow-up-without-baseline.csv"), &o, nhs);
+    cr_assert_eq(b->error, PS_OK);
+    for (size_t i = 0; i < ps_report_count(b->report); i++) {
+        const ps_statistic_t *s = ps_report_statistic(b->report, i);
+        if (s->id != PS_STAT_N_FOLLOWUP || s->shown != PS_SHOWN)
+            continue;
+        const ps_statistic_t *paired = get(b, s->unit, s->group, s->comparison, "n_paired");
+        double rest = s->value - paired->value;
+        cr_assert(paired->shown != PS_SHOWN || rest == 0 || rest > 7,
+                  "%s %s: %g with a follow-up and no baseline", s->group, s->comparison, rest);
+    }
+}
