@@ -97,7 +97,10 @@ const struct ps_relation_rule ps_relation_rules[] = {
      "mean_followup, and mean_change over the transitions); at least half the paired are in "
      "bands reaching down to each median and up to it. When keeping these would reveal a "
      "hidden count, the block's figures are hidden; on a scale whose every band is one "
-     "score, they are hidden whenever a band count is"},
+     "score, they are hidden whenever a band count is. A published Wilcoxon V allows at most k "
+     "positive changes with k (k + 1) / 2 <= V, and at most m negative ones with m (m + 1) / 2 "
+     "<= n (n + 1) / 2 - V: no more improved (or deteriorated) people, and no more transitions "
+     "that surely went up (or down)"},
 };
 
 const size_t ps_n_relation_rules = sizeof ps_relation_rules / sizeof ps_relation_rules[0];

@@ -479,10 +479,58 @@ static int relate_figure_bounds(ps_report_t *r, size_t from, size_t to,
     return relate_mean(r, figures, paired, AT(MEAN_CHANGE), cells, lowest, highest, n);
 }
 
+/* The largest k with k (k + 1) / 2 <= v: no more signed changes than that fit in rank sum v. */
+static double most_with_rank_sum(double v)
+{
+    return v < 0 ? 0 : floor((sqrt(8 * v + 1 + 1e-9) - 1) / 2);
+}
+
+/* A published Wilcoxon V: k positive changes have ranks summing to at least k (k + 1) / 2, and
+ * m negative ones at least m (m + 1) / 2 of what V leaves, so the transitions (and people)
+ * that surely changed up, or down, are no more than V allows. */
+static int relate_wilcoxon(ps_report_t *r, size_t from, size_t to, const struct ps_scale *scale)
+{
+    const size_t figures = AT(MEAN_BASELINE), paired = AT(N_PAIRED), v_at = AT(WILCOXON_V);
+    if (!r->rule.suppress || !scale || figures == NONE || paired == NONE || v_at == NONE ||
+        r->stats[v_at].shown != PS_SHOWN || r->rule.round_to)
+        return 0;
+    const double n = r->stats[paired].value, v = r->stats[v_at].value;
+    const double most[2] = {most_with_rank_sum(v + 1e-9),
+                            most_with_rank_sum(n * (n + 1) / 2 - v + 1e-9)}; /* up, down */
+    const double one = 1;
+    /* People who improved changed one way: up, unless lower is better. */
+    const int improved_way = scale->lower_is_better ? 1 : 0;
+    if (scale->has_meaningful && scale->meaningful > 0) {
+        size_t improved = AT(N_IMPROVED), deteriorated = AT(N_DETERIORATED);
+        if (relate_terms(r, &improved, &one, 1, -INFINITY, most[improved_way], figures, paired,
+                         -1) ||
+            relate_terms(r, &deteriorated, &one, 1, -INFINITY, most[!improved_way], figures,
+                         paired, -1))
+            return -1;
+    }
+    if (!scale->n_bands || scale->n_bands > 15)
+        return 0;
+    size_t up[225], down[225], n_up = 0, n_down = 0;
+    double ones[225];
+    for (size_t a = 0; a < scale->n_bands; a++)
+        for (size_t z = 0; z < scale->n_bands; z++) {
+            const struct ps_band *A = &scale->bands[a], *Z = &scale->bands[z];
+            size_t cell = find_in(r, from, to, PS_STAT_TRANSITION, A->label, Z->label, NULL);
+            if (Z->min - A->max > 1e-9)
+                up[n_up++] = cell;
+            else if (Z->max - A->min < -1e-9)
+                down[n_down++] = cell;
+        }
+    for (size_t i = 0; i < 225; i++)
+        ones[i] = 1;
+    return relate_terms(r, up, ones, n_up, -INFINITY, most[0], figures, paired, -1) ||
+           relate_terms(r, down, ones, n_down, -INFINITY, most[1], figures, paired, -1);
+}
+
 /* Records the block's figures, hidden together when disclosure control says so. */
 static int record_switch(ps_report_t *r, size_t from, size_t to, const struct ps_scale *scale)
 {
-    if (!scale || !scale->n_bands)
+    if (!scale)
         return 0;
     size_t at = AT(MEAN_BASELINE);
     if (at == NONE)
@@ -631,7 +679,9 @@ static int finish_block(struct block *b)
     if (b->report->out_of_memory)
         return -1;
     resolve_block(b);
-    return relate_block(b) || record_switch(b->report, b->start, b->report->n, b->scale);
+    return relate_block(b) ||
+           relate_wilcoxon(b->report, b->start, b->report->n, b->scale) ||
+           record_switch(b->report, b->start, b->report->n, b->scale);
 }
 
 /* ---- A scale's block. ---- */
@@ -1200,7 +1250,8 @@ static void hide_switched_figures(ps_report_t *r, unsigned char *hidden)
     for (size_t k = 0; k < r->n_switches; k++) {
         const struct figures_switch *w = &r->switches[k];
         int hide = hidden[w->at];
-        if (single_valued(r->stats[w->at].scale))
+        const struct ps_scale *scale = r->stats[w->at].scale;
+        if (scale && scale->n_bands && single_valued(scale))
             for (size_t i = w->start; i < w->end && !hide; i++)
                 hide = hidden[i] && band_count(r->stats[i].id);
         if (!hide)
@@ -1208,6 +1259,25 @@ static void hide_switched_figures(ps_report_t *r, unsigned char *hidden)
         for (size_t i = w->start; i < w->end; i++)
             if (ps_statistic_info(r->stats[i].id)->kind == PS_KIND_FIGURE)
                 hidden[i] = 1;
+    }
+}
+
+/* A member's rank says how many members have pairs: ranks go with any hidden member count
+ * of their pool block (its member counts come before its ranks). */
+static void hide_ranks(ps_report_t *r, unsigned char *hidden)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        const ps_statistic_t *rank = &r->stats[i];
+        if (rank->id != PS_STAT_RANK)
+            continue;
+        for (size_t j = i; j-- > 0;) {
+            const ps_statistic_t *s = &r->stats[j];
+            if (s->unit != rank->unit || s->group != rank->group ||
+                s->comparison != rank->comparison)
+                break;
+            if (s->id == PS_STAT_N_PAIRED_MEMBER && s->category == rank->category && hidden[j])
+                hidden[i] = 1;
+        }
     }
 }
 
@@ -1252,8 +1322,10 @@ static ps_error_t disclose(ps_report_t *r, const ps_disclosure_t *rule)
         err = PS_ERROR_INTERNAL;
         goto done;
     }
-    if (rule->suppress)
+    if (rule->suppress) {
         hide_switched_figures(r, hidden);
+        hide_ranks(r, hidden);
+    }
     /* The relations an attacker has: those of the definition, and those of figures shown
      * (the bounds of the others would give hidden figures away). */
     if (!(r->published = malloc((r->n_relations ? r->n_relations : 1) * sizeof *r->published)))

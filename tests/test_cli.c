@@ -820,3 +820,21 @@ Test(cli_template_plugin, the_template_definition_scores_with_its_plugin)
     cr_assert(strstr(s, "\nT2,t0,template,highest,3,,1,ok\n"), "%s", s);
     cr_assert(strstr(s, "\nT2,t0,template,total,,,1,incomplete\n"), "%s", s);
 }
+
+/* A pool's ranks tell how many members have pairs: goal1 ranked 4th of 20 and 15 pairs with
+ * goal3 and goal4 hidden, 8 between them, would put each in 1..7. Ranks go with a hidden
+ * member count. */
+Test(cli_report, pool_ranks_go_with_a_hidden_member_count)
+{
+    struct result r = RUN("report", "-q", "-i", "goals", "-f", "csv",
+                          test_data("disclosure/pool-ranks.csv"));
+    cr_assert(r.status == 0 || r.status == 1, "%s", r.err);
+    cr_assert(strstr(r.out, ",n_paired:goal3,count,,yes,"), "%s", r.out);
+    cr_assert_null(strstr(r.out, ",rank:goal1,figure,4,no,"), "%s", r.out);
+    /* Every rank of the whole pool is hidden: each line ends "figure,,yes,...". */
+    for (const char *p = r.out; (p = strstr(p, ",all,baseline->followup,rank:")); p++) {
+        const char *end = strchr(p, '\n');
+        const char *hidden = strstr(p, ",figure,,yes,");
+        cr_assert(hidden && hidden < end, "%.*s", (int)(end - p), p);
+    }
+}

@@ -596,3 +596,18 @@ Test(disclosure, follow_up_without_baseline_is_a_count_too)
                   "%s %s: %g with a follow-up and no baseline", s->group, s->comparison, rest);
     }
 }
+
+Test(disclosure, a_published_wilcoxon_v_bounds_no_hidden_band)
+{
+    /* 20 paired, 14 stayed, V = 1: at most one positive change, so with n_band_better hidden
+     * n_band_worse would be 5 or 6. V goes, or the counts it would bound are not hidden. */
+    ps_cohort_options_t o = {0};
+    struct built *b = build(data_text("disclosure/wilcoxon-v-of-one.csv"), &o, nhs);
+    cr_assert_eq(b->error, PS_OK);
+    const char *c = "baseline->followup";
+    int v_shown = get(b, "total", "all", c, "wilcoxon_v")->shown == PS_SHOWN;
+    int worse_hidden = get(b, "total", "all", c, "n_band_worse")->shown == PS_SUPPRESSED;
+    int same_shown = get(b, "total", "all", c, "n_band_same")->shown == PS_SHOWN;
+    int paired_shown = get(b, "total", "all", c, "n_paired")->shown == PS_SHOWN;
+    cr_assert(!(v_shown && worse_hidden && same_shown && paired_shown));
+}

@@ -182,7 +182,8 @@ typedef enum ps_param {
     X(IMPROVEMENT, "improvement", FIGURE, MEMBER, N_PAIRED_MEMBER, NONE, 1, 0, 2,                  \
       "mean change of this member, positive when better")                                          \
     X(RANK, "rank", FIGURE, MEMBER, N_PAIRED_MEMBER, NONE, 1, 0, 0,                                \
-      "rank of this member's improvement, 1 for the greatest")
+      "rank of this member's improvement, 1 for the greatest (hidden whenever any member's "     \
+      "n_paired is: ranks tell how many members have pairs)")
 
 /** A statistic of the catalogue. */
 typedef enum ps_statistic_id {
