@@ -305,12 +305,18 @@ static int relate_between(ps_report_t *r, size_t count, const size_t *sure, size
     if (count == NONE)
         return 0;
     double sum = 0;
-    size_t terms[256];
-    double coefficients[256];
     if (n_sure && relate(r, count, sure, n_sure, 1))
         return -1;
-    if (!upper_holds || !n_possible || n_possible + 1 > 256)
+    if (!upper_holds || !n_possible)
         return 0;
+    size_t *terms = malloc((n_possible + 1) * sizeof *terms);
+    double *coefficients = malloc((n_possible + 1) * sizeof *coefficients);
+    if (!terms || !coefficients) {
+        free(terms);
+        free(coefficients);
+        r->out_of_memory = 1;
+        return -1;
+    }
     for (size_t i = 0; i < n_possible; i++) {
         terms[i] = possible[i];
         coefficients[i] = 1;
@@ -319,15 +325,18 @@ static int relate_between(ps_report_t *r, size_t count, const size_t *sure, size
     terms[n_possible] = count;
     coefficients[n_possible] = -1;
     double rest = sum - r->stats[count].value;
-    return relate_terms(r, terms, coefficients, n_possible + 1, 0, 0, NONE, NONE,
-                        rest > 0 ? rest : 0);
+    int err = relate_terms(r, terms, coefficients, n_possible + 1, 0, 0, NONE, NONE,
+                           rest > 0 ? rest : 0);
+    free(terms);
+    free(coefficients);
+    return err;
 }
 
 /* Individual change against the band transitions: a transition whose every change (given its
  * bands' bounds) counts as improvement is among n_improved; one whose no change does is not. */
 static int relate_band_change(ps_report_t *r, size_t from, size_t to, const struct ps_scale *scale)
 {
-    if (!scale || !scale->n_bands || scale->n_bands > 15)
+    if (!scale || !scale->n_bands)
         return 0;
     const size_t nb = scale->n_bands;
     const double sign = scale->lower_is_better ? -1 : 1, eps = 1e-9;
@@ -339,8 +348,9 @@ static int relate_band_change(ps_report_t *r, size_t from, size_t to, const stru
                   {PS_STAT_N_DETERIORATED, scale->has_meaningful},
                   {PS_STAT_N_RELIABLE_IMPROVED, scale->has_sem},
                   {PS_STAT_N_RELIABLE_DETERIORATED, scale->has_sem}};
-    size_t sure[225], possible[225];
-    for (int k = 0; k < 4; k++) {
+    size_t *sure = malloc(nb * nb * sizeof *sure), *possible = malloc(nb * nb * sizeof *possible);
+    int err = !sure || !possible;
+    for (int k = 0; k < 4 && !err; k++) {
         if (!kinds[k].present)
             continue;
         size_t n_sure = 0, n_possible = 0;
@@ -362,11 +372,14 @@ static int relate_band_change(ps_report_t *r, size_t from, size_t to, const stru
                 if (some)
                     possible[n_possible++] = cell;
             }
-        if (relate_between(r, find_in(r, from, to, kinds[k].id, NULL, NULL, NULL), sure, n_sure,
-                           possible, n_possible, !unbanded(scale)))
-            return -1;
+        err = relate_between(r, find_in(r, from, to, kinds[k].id, NULL, NULL, NULL), sure,
+                             n_sure, possible, n_possible, !unbanded(scale));
     }
-    return 0;
+    if (!sure || !possible)
+        r->out_of_memory = 1;
+    free(sure);
+    free(possible);
+    return err ? -1 : 0;
 }
 
 /* What an attacker knows of a figure as published: [*lo, *hi]. */
@@ -425,9 +438,18 @@ static int relate_median(ps_report_t *r, size_t figures, size_t paired, size_t m
     double m_lo, m_hi, n_lo, n_hi;
     published_figure(r, &r->stats[median], &m_lo, &m_hi);
     ps_sdc_published_range(r->stats[paired].value, &r->rule, &n_lo, &n_hi);
-    size_t below[16], above[16], n_below = 0, n_above = 0;
-    double ones[16];
-    for (size_t b = 0; b < scale->n_bands && b < 16; b++) {
+    const size_t nb = scale->n_bands;
+    size_t *below = malloc(nb * sizeof *below), *above = malloc(nb * sizeof *above);
+    double *ones = malloc(nb * sizeof *ones);
+    size_t n_below = 0, n_above = 0;
+    if (!below || !above || !ones) {
+        free(below);
+        free(above);
+        free(ones);
+        r->out_of_memory = 1;
+        return -1;
+    }
+    for (size_t b = 0; b < nb; b++) {
         size_t cell = find_in(r, from, to, band_count, scale->bands[b].label, NULL, NULL);
         ones[b] = 1;
         if (scale->bands[b].min <= m_hi)
@@ -436,23 +458,30 @@ static int relate_median(ps_report_t *r, size_t figures, size_t paired, size_t m
             above[n_above++] = cell;
     }
     double half = ceil(n_lo / 2);
-    return relate_terms(r, below, ones, n_below, half, INFINITY, figures, paired, -1) ||
-           relate_terms(r, above, ones, n_above, half, INFINITY, figures, paired, -1);
+    int err = relate_terms(r, below, ones, n_below, half, INFINITY, figures, paired, -1) ||
+              relate_terms(r, above, ones, n_above, half, INFINITY, figures, paired, -1);
+    free(below);
+    free(above);
+    free(ones);
+    return err;
 }
 
 /* The relations a block's published means and medians add, while they are shown. */
 static int relate_figure_bounds(ps_report_t *r, size_t from, size_t to,
                                 const struct ps_scale *scale)
 {
-    if (!r->rule.suppress || !scale || !scale->n_bands || scale->n_bands > 15 ||
-        unbanded(scale) || single_valued(scale))
+    if (!r->rule.suppress || !scale || !scale->n_bands || unbanded(scale) || single_valued(scale))
         return 0;
     const size_t nb = scale->n_bands, figures = AT(MEAN_BASELINE), paired = AT(N_PAIRED);
     if (figures == NONE || paired == NONE)
         return 0;
-    size_t baseline[15], followup[15], cells[225];
-    double lowest[225], highest[225];
-    for (size_t b = 0; b < nb; b++) {
+    size_t *baseline = malloc(nb * sizeof *baseline), *followup = malloc(nb * sizeof *followup);
+    size_t *cells = malloc(nb * nb * sizeof *cells);
+    double *lowest = malloc(nb * nb * sizeof *lowest), *highest = malloc(nb * nb * sizeof *highest);
+    int err = !baseline || !followup || !cells || !lowest || !highest;
+    if (err)
+        r->out_of_memory = 1;
+    for (size_t b = 0; b < nb && !err; b++) {
         baseline[b] = find_in(r, from, to, PS_STAT_N_BASELINE_BAND, scale->bands[b].label, NULL,
                               NULL);
         followup[b] = find_in(r, from, to, PS_STAT_N_FOLLOWUP_BAND, scale->bands[b].label, NULL,
@@ -460,23 +489,29 @@ static int relate_figure_bounds(ps_report_t *r, size_t from, size_t to,
         lowest[b] = scale->bands[b].min;
         highest[b] = scale->bands[b].max;
     }
-    if (relate_mean(r, figures, paired, AT(MEAN_BASELINE), baseline, lowest, highest, nb) ||
-        relate_mean(r, figures, paired, AT(MEAN_FOLLOWUP), followup, lowest, highest, nb) ||
-        relate_median(r, figures, paired, AT(MEDIAN_BASELINE), scale, PS_STAT_N_BASELINE_BAND,
-                      from, to) ||
-        relate_median(r, figures, paired, AT(MEDIAN_FOLLOWUP), scale, PS_STAT_N_FOLLOWUP_BAND,
-                      from, to))
-        return -1;
+    err = err ||
+          relate_mean(r, figures, paired, AT(MEAN_BASELINE), baseline, lowest, highest, nb) ||
+          relate_mean(r, figures, paired, AT(MEAN_FOLLOWUP), followup, lowest, highest, nb) ||
+          relate_median(r, figures, paired, AT(MEDIAN_BASELINE), scale, PS_STAT_N_BASELINE_BAND,
+                        from, to) ||
+          relate_median(r, figures, paired, AT(MEDIAN_FOLLOWUP), scale, PS_STAT_N_FOLLOWUP_BAND,
+                        from, to);
     /* The mean change, over the transitions: each between its bands' least and most change. */
     size_t n = 0;
-    for (size_t a = 0; a < nb; a++)
+    for (size_t a = 0; a < nb && !err; a++)
         for (size_t z = 0; z < nb; z++) {
             cells[n] = find_in(r, from, to, PS_STAT_TRANSITION, scale->bands[a].label,
                                scale->bands[z].label, NULL);
             lowest[n] = scale->bands[z].min - scale->bands[a].max;
             highest[n++] = scale->bands[z].max - scale->bands[a].min;
         }
-    return relate_mean(r, figures, paired, AT(MEAN_CHANGE), cells, lowest, highest, n);
+    err = err || relate_mean(r, figures, paired, AT(MEAN_CHANGE), cells, lowest, highest, n);
+    free(baseline);
+    free(followup);
+    free(cells);
+    free(lowest);
+    free(highest);
+    return err ? -1 : 0;
 }
 
 /* The largest k with k (k + 1) / 2 <= v: no more signed changes than that fit in rank sum v. */
@@ -508,10 +543,19 @@ static int relate_wilcoxon(ps_report_t *r, size_t from, size_t to, const struct 
                          paired, -1))
             return -1;
     }
-    if (!scale->n_bands || scale->n_bands > 15)
+    const size_t nb = scale->n_bands;
+    if (!nb)
         return 0;
-    size_t up[225], down[225], n_up = 0, n_down = 0;
-    double ones[225];
+    size_t *up = malloc(nb * nb * sizeof *up), *down = malloc(nb * nb * sizeof *down);
+    double *ones = malloc(nb * nb * sizeof *ones);
+    size_t n_up = 0, n_down = 0;
+    if (!up || !down || !ones) {
+        free(up);
+        free(down);
+        free(ones);
+        r->out_of_memory = 1;
+        return -1;
+    }
     for (size_t a = 0; a < scale->n_bands; a++)
         for (size_t z = 0; z < scale->n_bands; z++) {
             const struct ps_band *A = &scale->bands[a], *Z = &scale->bands[z];
@@ -521,10 +565,14 @@ static int relate_wilcoxon(ps_report_t *r, size_t from, size_t to, const struct 
             else if (Z->max - A->min < -1e-9)
                 down[n_down++] = cell;
         }
-    for (size_t i = 0; i < 225; i++)
+    for (size_t i = 0; i < nb * nb; i++)
         ones[i] = 1;
-    return relate_terms(r, up, ones, n_up, -INFINITY, most[0], figures, paired, -1) ||
-           relate_terms(r, down, ones, n_down, -INFINITY, most[1], figures, paired, -1);
+    int err = relate_terms(r, up, ones, n_up, -INFINITY, most[0], figures, paired, -1) ||
+              relate_terms(r, down, ones, n_down, -INFINITY, most[1], figures, paired, -1);
+    free(up);
+    free(down);
+    free(ones);
+    return err;
 }
 
 /* Records the block's figures, hidden together when disclosure control says so. */
