@@ -4,7 +4,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "cohort.h"
 
@@ -19,7 +18,7 @@ static ps_error_t check_label(const ps_context_t *context, ps_error_t error, con
                               unsigned long line, const char *role, const char *label,
                               const char *baseline)
 {
-    if (strcasecmp(label, "end") == 0)
+    if (ps_strcaseeq(label, "end"))
         return ps_diagnose(context, error, file, line, 0,
                            "%s '%s' is refused: 'end', in any case, names the comparison with "
                            "each person's last follow-up (%s->end)",
