@@ -219,6 +219,11 @@ static ps_error_t read_items(struct reader *r, xmlNodePtr node)
         item->label = attr(r, x, "label");
         const char *own = attr(r, x, "responses");
         item->responses = own ? find_responses(in, own) : common;
+        if (!item->responses) {
+            const char *named = own ? own : attr(r, node, "responses");
+            return fail(r, x, "item '%s' names the response set '%s', which is not defined",
+                        item->id, named ? named : "");
+        }
         item->optional = flag(r, x, "optional");
         ps_error_t err = read_aliases(r, x, &item->aliases, &item->n_aliases);
         if (err)

@@ -315,3 +315,16 @@ Test(plugins, a_missing_plugin_directory_is_named)
     cr_assert(strstr(c.diagnostics[0].message, "/nonexistent/promscore/plugins"));
     ps_context_free(context);
 }
+
+/* The schema takes a response set's name with white space around it; no set has that name.
+ * Found by the definition fuzzer: the loader once went on with no response set at all. */
+Test(definitions, items_naming_no_response_set_are_refused)
+{
+    struct capture c = {0};
+    char *file = test_file("tiny.xml", replace(definition_text((struct edits){0}),
+                                               "<items responses=\"r\">",
+                                               "<items responses=\"r\t\t\">"),
+                           -1);
+    assert_refused(&c, load(&c, file), PS_ERROR_DEFINITION, file, 8,
+                   "item '1' names the response set 'r  ', which is not defined");
+}
