@@ -219,33 +219,41 @@ static int relate_terms(ps_report_t *r, const size_t *statistics, const double *
     return 0;
 }
 
-/* Records total = sum of parts, or, with 'slack', total >= sum of parts (what the total has
- * beyond them a latent count, protected from being shown small). */
-static int relate(ps_report_t *r, size_t total, const size_t *parts, size_t n, int slack)
+/*
+ * Records sum of 'plus' = sum of 'minus', or, with 'slack', sum of 'plus' >= sum of 'minus'
+ * (what the first has beyond the second a latent count, protected from being shown small).
+ */
+static int relate_sums(ps_report_t *r, const size_t *plus, size_t n_plus, const size_t *minus,
+                       size_t n_minus, int slack)
 {
-    if (total == NONE || !n)
-        return 0;
-    size_t *terms = malloc((n + 1) * sizeof *terms);
-    double *coefficients = malloc((n + 1) * sizeof *coefficients);
+    const size_t n = n_plus + n_minus;
+    size_t *terms = malloc((n ? n : 1) * sizeof *terms);
+    double *coefficients = malloc((n ? n : 1) * sizeof *coefficients);
     if (!terms || !coefficients) {
         free(terms);
         free(coefficients);
         r->out_of_memory = 1;
         return -1;
     }
-    double rest = r->stats[total].value;
-    terms[0] = total;
-    coefficients[0] = 1;
+    double rest = 0;
     for (size_t i = 0; i < n; i++) {
-        terms[i + 1] = parts[i];
-        coefficients[i + 1] = -1;
-        rest -= parts[i] == NONE ? 0 : r->stats[parts[i]].value;
+        terms[i] = i < n_plus ? plus[i] : minus[i - n_plus];
+        coefficients[i] = i < n_plus ? 1 : -1;
+        rest += terms[i] == NONE ? 0 : coefficients[i] * r->stats[terms[i]].value;
     }
-    int err = relate_terms(r, terms, coefficients, n + 1, 0, 0, NONE, NONE,
+    int err = relate_terms(r, terms, coefficients, n, 0, 0, NONE, NONE,
                            slack ? (rest > 0 ? rest : 0) : -1);
     free(terms);
     free(coefficients);
     return err;
+}
+
+/* Records total = sum of parts, or, with 'slack', total >= sum of parts. */
+static int relate(ps_report_t *r, size_t total, const size_t *parts, size_t n, int slack)
+{
+    if (total == NONE || !n)
+        return 0;
+    return relate_sums(r, &total, 1, parts, n, slack);
 }
 
 /* Whether moving from band 'from' to band 'to' is better, the same, or worse: 1, 0, -1. */
@@ -304,32 +312,11 @@ static int relate_between(ps_report_t *r, size_t count, const size_t *sure, size
 {
     if (count == NONE)
         return 0;
-    double sum = 0;
     if (n_sure && relate(r, count, sure, n_sure, 1))
         return -1;
     if (!upper_holds || !n_possible)
         return 0;
-    size_t *terms = malloc((n_possible + 1) * sizeof *terms);
-    double *coefficients = malloc((n_possible + 1) * sizeof *coefficients);
-    if (!terms || !coefficients) {
-        free(terms);
-        free(coefficients);
-        r->out_of_memory = 1;
-        return -1;
-    }
-    for (size_t i = 0; i < n_possible; i++) {
-        terms[i] = possible[i];
-        coefficients[i] = 1;
-        sum += possible[i] == NONE ? 0 : r->stats[possible[i]].value;
-    }
-    terms[n_possible] = count;
-    coefficients[n_possible] = -1;
-    double rest = sum - r->stats[count].value;
-    int err = relate_terms(r, terms, coefficients, n_possible + 1, 0, 0, NONE, NONE,
-                           rest > 0 ? rest : 0);
-    free(terms);
-    free(coefficients);
-    return err;
+    return relate_sums(r, possible, n_possible, &count, 1, 1);
 }
 
 /* Individual change against the band transitions: a transition whose every change (given its

@@ -167,3 +167,20 @@ char *test_batch(const char *prefix, const int *codes, size_t n)
     fclose(f);
     return text;
 }
+
+char *test_slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *text = NULL;
+    size_t size = 0;
+    FILE *m = open_memstream(&text, &size);
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        fwrite(buf, 1, n, m);
+    fclose(m);
+    fclose(f);
+    return text;
+}

@@ -20,23 +20,6 @@ struct result {
     char *out, *err;
 };
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *text = NULL;
-    size_t size = 0;
-    FILE *m = open_memstream(&text, &size);
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-        fwrite(buf, 1, n, m);
-    fclose(m);
-    fclose(f);
-    return text;
-}
-
 /*
  * Runs promscore with 'args' (NULL-terminated), 'env' settings ("NAME=value")
  * added, and standard input from the file 'input' when it is not NULL.
@@ -89,7 +72,7 @@ static struct result run_with_input(const char *const *env, const char *input,
     int status;
     cr_assert_eq(waitpid(pid, &status, 0), pid);
     cr_assert(WIFEXITED(status), "promscore did not exit normally");
-    return (struct result){WEXITSTATUS(status), slurp(out_path), slurp(err_path)};
+    return (struct result){WEXITSTATUS(status), test_slurp(out_path), test_slurp(err_path)};
 }
 
 static struct result run_with(const char *const *env, const char *const *args)
@@ -145,7 +128,7 @@ Test(cli, scores_the_example_batches)
                           example("baseline.csv"), example("followup.csv"));
     /* The examples hold refused rows on purpose: exit 1. */
     cr_assert_eq(r.status, 1, "stderr: %s", r.err);
-    char *s = slurp(scored), *j = slurp(rejects);
+    char *s = test_slurp(scored), *j = test_slurp(rejects);
     cr_assert(strncmp(s, "participant_id,timepoint,instrument,scale,score,band,answered,status,site\n",
                       74) == 0);
     /* Worked by hand from the example row CH0102: 3,3,3,4,3,4,2,3,3,2,2,1,2,3. Total 38;
@@ -181,7 +164,7 @@ Test(cli, a_batch_on_standard_input_scores_as_the_file_does)
                                                            from_stdin, "-", NULL});
     cr_assert_eq(a.status, 1, "%s", a.err);
     cr_assert_eq(b.status, 1, "%s", b.err);
-    cr_assert_str_eq(slurp(from_stdin), slurp(from_file));
+    cr_assert_str_eq(test_slurp(from_stdin), test_slurp(from_file));
     cr_assert(strstr(b.err, "-:42:8: column wemwbs_5, value \"6\": code out of range"), "%s", b.err);
 }
 
@@ -207,7 +190,7 @@ Test(cli, a_kept_cell_longer_than_the_output_buffer_is_escaped_whole)
     cr_assert_geq(asprintf(&expected, "A,t0,swemwbs,raw,21,,7,ok,\"'%.*s\"\"%s\"\n", LONG / 2, note,
                            note + LONG / 2 + 1),
                   0);
-    cr_assert(strstr(slurp(scored), expected), "the cell is escaped as one");
+    cr_assert(strstr(test_slurp(scored), expected), "the cell is escaped as one");
     free(note);
 }
 
@@ -219,7 +202,7 @@ Test(cli, exit_zero_when_everything_scores)
     struct result r = RUN("score", "-q", "-t", "baseline", "-o", scored, batch);
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert_str_eq(r.err, "");
-    cr_assert_str_eq(slurp(scored),
+    cr_assert_str_eq(test_slurp(scored),
                      "participant_id,timepoint,instrument,scale,score,band,answered,status\n"
                      "A,baseline,swemwbs,raw,21,,7,ok\n"
                      "A,baseline,swemwbs,metric,19.25,,7,ok\n");
@@ -258,7 +241,7 @@ Test(cli, an_existing_output_survives_a_failed_run)
     struct result r = RUN("score", "-o", scored, "/nonexistent/batch.csv");
     cr_assert_eq(r.status, 3);
     cr_assert(strstr(r.err, "/nonexistent/batch.csv: cannot open"), "%s", r.err);
-    cr_assert_str_eq(slurp(scored), "previous results\n");
+    cr_assert_str_eq(test_slurp(scored), "previous results\n");
 }
 
 Test(cli, output_equal_to_an_input_is_refused)
@@ -267,7 +250,7 @@ Test(cli, output_equal_to_an_input_is_refused)
     struct result r = RUN("score", "-o", batch, batch);
     cr_assert_eq(r.status, 2);
     cr_assert(strstr(r.err, "also an input"));
-    cr_assert_str_eq(slurp(batch), "participant_id\n");
+    cr_assert_str_eq(test_slurp(batch), "participant_id\n");
 }
 
 Test(cli, unwritable_output_directory)
@@ -403,7 +386,7 @@ Test(cli_report, json_carries_versions_and_rule)
     char *dir = temp_dir(), *out = in_dir(dir, "report.json");
     struct result r = RUN("report", "-f", "json", "--round", "5", "-o", out, scored_examples());
     cr_assert_eq(r.status, 0, "%s", r.err);
-    char *j = slurp(out);
+    char *j = test_slurp(out);
     cr_assert(strstr(j, "\"instruments\": [\n    {\"id\": \"wemwbs\", \"version\": \"1.0\""), "%s", j);
     cr_assert(strstr(j, "rounded to the nearest 5"));
     cr_assert(strstr(j, "\"instrument\": \"wemwbs\", \"scale\": \"total\", \"group\": \"all\", "
@@ -516,7 +499,7 @@ Test(cli_pseudonymise, nhs_numbers_become_reproducible_pseudonyms)
     struct result r = RUN("pseudonymise", "--key-file", test_key(), "--column", "nhs_number", in,
                           "-o", out, "--rejects", rej);
     cr_assert_eq(r.status, 1, "%s", r.err);
-    char *o = slurp(out);
+    char *o = test_slurp(out);
     char *expected;
     cr_assert_geq(asprintf(&expected, "nhs_number,site,wemwbs_1\n%s,Dalston,3\n",
                            pseudonym_9434765919), 0);
@@ -524,7 +507,7 @@ Test(cli_pseudonymise, nhs_numbers_become_reproducible_pseudonyms)
     cr_assert_eq(count_lines(o), 3, "the invalid and the missing are not written");
     /* A text cell that a spreadsheet would run as a formula is escaped. */
     cr_assert(strstr(o, ",\"'=HYPERLINK(\"\"x\"\")\",4\n"), "%s", o);
-    char *j = slurp(rej);
+    char *j = test_slurp(rej);
     cr_assert(strstr(j, "in.csv,3,,,,not a valid NHS number"), "%s", j);
     cr_assert(strstr(j, "in.csv,5,,,,missing identifier"), "%s", j);
     cr_assert_null(strstr(j, "5918"), "a refused identifier is never written");
@@ -536,7 +519,7 @@ Test(cli_pseudonymise, nhs_numbers_become_reproducible_pseudonyms)
     char *again = in_dir(dir, "again.csv");
     char *in2 = test_file("in2.csv", "nhs_number\n9434765919\n", -1);
     cr_assert_eq(RUN("pseudonymise", "-k", test_key(), "-c", "nhs_number", in2, "-o", again).status, 0);
-    cr_assert(strstr(slurp(again), pseudonym_9434765919));
+    cr_assert(strstr(test_slurp(again), pseudonym_9434765919));
 }
 
 Test(cli_pseudonymise, keys_are_checked_and_never_shown)
@@ -556,7 +539,7 @@ Test(cli_pseudonymise, keys_are_checked_and_never_shown)
     chmod(secret, 0600);
     r = RUN("pseudonymise", "-k", secret, "-c", "nhs_number", "--text", in, "-o", out);
     cr_assert_eq(r.status, 0, "%s", r.err);
-    cr_assert_null(strstr(slurp(out), "0123456789abcdef"));
+    cr_assert_null(strstr(test_slurp(out), "0123456789abcdef"));
     cr_assert_null(strstr(r.err, "0123456789abcdef"));
     cr_assert_eq(RUN("pseudonymise", "-k", secret, "-c", "nhs", in, "-o", out).status, 3);
     cr_assert_eq(RUN("pseudonymise", "-k", secret, in, "-o", out).status, 2);
@@ -574,12 +557,12 @@ static void score_case(const char *csv, long n, int status, const char *message,
     struct result r = RUN("score", "-o", out, "--rejects", rej, batch);
     cr_assert_eq(r.status, status, "status %d, stderr: %s", r.status, r.err);
     char *all;
-    cr_assert_geq(asprintf(&all, "%s%s", r.err, status == 1 ? slurp(rej) : ""), 0);
+    cr_assert_geq(asprintf(&all, "%s%s", r.err, status == 1 ? test_slurp(rej) : ""), 0);
     cr_assert(strstr(all, message), "'%s' not in: %s", message, all);
     if (status >= 2) {
         cr_assert_eq(count_entries(dir), 0, "nothing written");
     } else {
-        cr_assert_eq(count_lines(slurp(out)), 1 + 2 * scored_rows);
+        cr_assert_eq(count_lines(test_slurp(out)), 1 + 2 * scored_rows);
         cr_assert_eq(count_entries(dir), 2);
     }
 }
@@ -703,7 +686,7 @@ Test(catalogue, outputs)
     cr_assert(strstr(r.err, "/dev/full: cannot write: No space left on device"), "%s", r.err);
     char *large_dir = temp_dir(), *large_out = in_dir(large_dir, "s.csv");
     cr_assert_eq(RUN("score", "-q", "-o", large_out, large).status, 0);
-    char *scored = slurp(large_out);
+    char *scored = test_slurp(large_out);
     cr_assert_eq(count_lines(scored), 1 + 2 * ROWS);
     cr_assert(strstr(scored, "\nP7999,t,swemwbs,raw,21,,7,ok\nP7999,t,swemwbs,metric,19.25,"),
               "the last row, scored and written in order");
@@ -772,7 +755,7 @@ Test(cli, progress_on_a_terminal_and_not_otherwise)
                            getenv("PROMSCORE_BIN"), out, batch, dir), 0);
     cr_assert_eq(system(command), 0);
     char *tty = in_dir(dir, "tty.txt");
-    char *seen = slurp(tty);
+    char *seen = test_slurp(tty);
     cr_assert(strstr(seen, "\rpromscore: "), "%s", seen);
     cr_assert(strstr(seen, ": line 50001..."), "every 100,000 scores: two per row, after the header");
     cr_assert(strstr(seen, "120000 rows read, 120000 scored"));
@@ -790,8 +773,8 @@ Test(cli_goals, goal_wording_is_kept_in_rows_and_refused_as_a_group)
     char *dir = temp_dir(), *scored = in_dir(dir, "s.csv");
     struct result r = RUN("score", "-q", "--keep", "goal1_text", "-o", scored, batch);
     cr_assert_leq(r.status, 1, "%s", r.err);
-    cr_assert(strstr(slurp(scored), "\nG1,baseline,goals,goal1,2,,1,ok,\"Walk to the shops, with my daughter\"\n"),
-              "%s", slurp(scored));
+    cr_assert(strstr(test_slurp(scored), "\nG1,baseline,goals,goal1,2,,1,ok,\"Walk to the shops, with my daughter\"\n"),
+              "%s", test_slurp(scored));
     r = RUN("report", "--by", "goal1_text", scored);
     cr_assert_eq(r.status, 2);
     cr_assert(strstr(r.err, "column 'goal1_text' is free text"), "%s", r.err);
@@ -815,7 +798,7 @@ Test(cli_template_plugin, the_template_definition_scores_with_its_plugin)
     r = run_with((const char *const[]){env, NULL},
                  (const char *const[]){"score", "-q", "-o", scored, batch, NULL});
     cr_assert_eq(r.status, 1, "T2's total is incomplete: %s", r.err);
-    char *s = slurp(scored);
+    char *s = test_slurp(scored);
     cr_assert(strstr(s, "\nT1,t0,template,highest,3,,2,ok\n"), "%s", s);
     cr_assert(strstr(s, "\nT2,t0,template,highest,3,,1,ok\n"), "%s", s);
     cr_assert(strstr(s, "\nT2,t0,template,total,,,1,incomplete\n"), "%s", s);

@@ -510,17 +510,8 @@ Test(disclosure, every_figure_has_its_catalogue_row)
 
 static char *data_text(const char *name)
 {
-    FILE *f = fopen(test_data(name), "r");
-    cr_assert_not_null(f, "%s", name);
-    char *text = NULL;
-    size_t size = 0;
-    FILE *out = open_memstream(&text, &size);
-    char buffer[4096];
-    size_t n;
-    while ((n = fread(buffer, 1, sizeof buffer, f)) > 0)
-        fwrite(buffer, 1, n, out);
-    fclose(f);
-    fclose(out);
+    char *text = test_slurp(test_data(name));
+    cr_assert_not_null(text, "%s", name);
     return text;
 }
 
