@@ -545,6 +545,19 @@ Test(cli_pseudonymise, keys_are_checked_and_never_shown)
     cr_assert_eq(RUN("pseudonymise", "-k", secret, in, "-o", out).status, 2);
 }
 
+Test(cli_pseudonymise, an_identifier_column_named_twice_writes_nothing)
+{
+    char *dir = temp_dir(), *out = in_dir(dir, "o.csv"), *rej = in_dir(dir, "r.csv");
+    char *in = test_file("in.csv", "NHS_Number,site,nhs_number\n9434765919,Dalston,9434765919\n", -1);
+    struct result r = RUN("pseudonymise", "-k", test_key(), "-c", "nhs_number", in, "-o", out,
+                          "--rejects", rej);
+    cr_assert_eq(r.status, 3, "%s", r.err);
+    cr_assert(strstr(r.err, "in.csv:1"), "%s", r.err);
+    cr_assert(strstr(r.err, "appears twice"), "%s", r.err);
+    cr_assert_null(strstr(r.err, "9434765919"), "%s", r.err);
+    cr_assert_eq(count_entries(dir), 0, "nothing written");
+}
+
 /* ---- The bad-input catalogue: each case, its message and exit status, nothing written. ---- */
 
 #define HDR "participant_id,timepoint,swemwbs_1,swemwbs_2,swemwbs_3,swemwbs_4,swemwbs_5,swemwbs_6,swemwbs_7\n"

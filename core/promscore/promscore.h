@@ -404,8 +404,11 @@ const ps_audit_t *ps_report_audit(const ps_report_t *report);
 
 /**
  * Reads a secret key: the file's bytes are the key. Refused (PS_ERROR_USAGE,
- * with a diagnostic) when shorter than PS_KEY_MIN_BYTES, not a regular file,
- * or readable or writable by group or others. Free *key with ps_key_free.
+ * with a diagnostic) when shorter than PS_KEY_MIN_BYTES, not a regular file
+ * (a pipe, a device: opened without blocking, so a FIFO never hangs), or
+ * readable or writable by group or others; the checks are made on the opened
+ * file. A symbolic link is not followed (PS_ERROR_READ). Free *key with
+ * ps_key_free.
  */
 ps_error_t ps_key_read(ps_context_t *context, const char *file, unsigned char **key,
                        size_t *length);
@@ -417,7 +420,9 @@ ps_error_t ps_key_generate(ps_context_t *context, const char *file);
 /**
  * Checks an NHS number: 10 digits, spaces and hyphens allowed between them,
  * the last the modulus-11 check digit of the first nine. Returns 1 and writes
- * the 10 digits and a NUL to 'digits' when valid, else 0.
+ * the 10 digits and a NUL to 'digits' when valid, else 0. Placeholders with
+ * all ten digits the same (0000000000 to 9999999999) pass this check;
+ * ps_pseudonymise_file refuses them.
  */
 int ps_nhs_number_valid(const char *text, char digits[11]);
 
@@ -442,8 +447,13 @@ typedef struct ps_pseudonymise_handlers {
 
 /**
  * Replaces column 'column' of a CSV file by pseudonyms. Rows whose
- * identifier is missing or (for NHS numbers) invalid, and ragged rows, are
- * refused. *summary counts rows read, written (as rows_scored) and refused.
+ * identifier is missing or (for NHS numbers) invalid or a placeholder with
+ * all ten digits the same, and ragged rows, are refused with a reason that
+ * never repeats the identifier. A header naming the column twice (compared
+ * case-insensitively, after trimming spaces and tabs) refuses the batch with
+ * PS_ERROR_BATCH and a diagnostic naming file, line and the second column,
+ * before the header reaches handlers->row: nothing is handed on. *summary
+ * counts rows read, written (as rows_scored) and refused.
  */
 ps_error_t ps_pseudonymise_file(ps_context_t *context, const char *file, const char *column,
                                 ps_identifier_t kind, const unsigned char *key,
