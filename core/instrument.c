@@ -76,13 +76,12 @@ static ps_error_t fail(struct reader *r, xmlNodePtr node, const char *format, ..
 
 static ps_error_t fail(struct reader *r, xmlNodePtr node, const char *format, ...)
 {
-    char message[900];
     va_list ap;
     va_start(ap, format);
-    vsnprintf(message, sizeof message, format, ap);
+    ps_error_t err = ps_vdiagnose(r->context, PS_ERROR_DEFINITION, r->file,
+                                  node ? line_of(node) : 0, 0, format, ap);
     va_end(ap);
-    return ps_diagnose(r->context, PS_ERROR_DEFINITION, r->file, node ? line_of(node) : 0, 0,
-                       "%s", message);
+    return err;
 }
 
 /* A number the schema has already checked is a double; refuse infinities and NaN. */
