@@ -11,4 +11,11 @@
 /* Largest record (all fields of one row together). */
 #define PS_MAX_RECORD_BYTES (8u * 1024 * 1024)
 
+/*
+ * Most attributes in one start tag of a definition, schema or calibration file.
+ * libxml2 2.9.14 checks attributes for duplicates in time quadratic in their
+ * number (50,000 take minutes), so the bytes are counted before it parses them.
+ */
+#define PS_MAX_XML_ATTRIBUTES 256u
+
 #endif

@@ -101,6 +101,68 @@ static ps_error_t slurp(ps_context_t *c, const char *file, size_t limit, char **
     return PS_OK;
 }
 
+static const char *skip_past(const char *p, const char *end, const char *terminator)
+{
+    size_t n = strlen(terminator);
+    for (; p + n <= end; p++)
+        if (memcmp(p, terminator, n) == 0)
+            return p + n;
+    return end;
+}
+
+/*
+ * Refuses a start tag with more than PS_MAX_XML_ATTRIBUTES attributes before
+ * libxml2 sees it: one linear pass over the bytes, counting the '=' outside
+ * quoted values of each start tag. Comments, CDATA and processing
+ * instructions are skipped; text holds no '<' in well-formed XML, and what is
+ * not well-formed is left to the parser to report.
+ */
+static ps_error_t check_attribute_counts(ps_context_t *c, const char *file, const char *data,
+                                         size_t size)
+{
+    const char *p = data, *end = data + size;
+    while ((p = memchr(p, '<', (size_t)(end - p)))) {
+        const char *tag = p++;
+        if (end - tag >= 4 && memcmp(tag, "<!--", 4) == 0) {
+            p = skip_past(tag + 4, end, "-->");
+            continue;
+        }
+        if (end - tag >= 9 && memcmp(tag, "<![CDATA[", 9) == 0) {
+            p = skip_past(tag + 9, end, "]]>");
+            continue;
+        }
+        if (p < end && *p == '?') {
+            p = skip_past(p + 1, end, "?>");
+            continue;
+        }
+        if (p < end && (*p == '/' || *p == '!'))
+            continue;
+        size_t attributes = 0;
+        while (p < end && *p != '>') {
+            if (*p == '"' || *p == '\'') {
+                const char *close = memchr(p + 1, *p, (size_t)(end - p - 1));
+                p = close ? close + 1 : end;
+                continue;
+            }
+            if (*p == '<')
+                break; /* not well-formed: the parser says where */
+            if (*p++ == '=' && ++attributes > PS_MAX_XML_ATTRIBUTES) {
+                unsigned long line = 1;
+                const char *line_start = data;
+                for (const char *q = data; q < tag; q++)
+                    if (*q == '\n')
+                        line++, line_start = q + 1;
+                return ps_diagnose(c, PS_ERROR_LIMIT, file, line,
+                                   (unsigned long)(tag - line_start) + 1,
+                                   "an element has more than %u attributes; the limit is %u "
+                                   "attributes per element",
+                                   PS_MAX_XML_ATTRIBUTES, PS_MAX_XML_ATTRIBUTES);
+            }
+        }
+    }
+    return PS_OK;
+}
+
 /* Parses XML from memory with no network, no DTD and no entity substitution. */
 static ps_error_t parse_xml(ps_context_t *c, const char *file, const char *data, size_t size,
                             xmlDocPtr *out)
@@ -213,7 +275,9 @@ ps_error_t ps_xml_read(ps_context_t *c, const char *file, void **doc)
     ps_error_t err = slurp(c, file, PS_MAX_DEFINITION_BYTES, &data, &size);
     if (err)
         return err;
-    err = parse_xml(c, file, data, size, (xmlDocPtr *)doc);
+    err = check_attribute_counts(c, file, data, size);
+    if (!err)
+        err = parse_xml(c, file, data, size, (xmlDocPtr *)doc);
     free(data);
     return err;
 }

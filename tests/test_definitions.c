@@ -229,6 +229,47 @@ Test(definitions, an_oversized_definition_is_refused_before_parsing)
     assert_refused(&c, load(&c, file), PS_ERROR_LIMIT, file, 0, "limit");
 }
 
+/* Attributes a0="0" a1="1" ... on the notice element (line 5). */
+static char *many_attributes(size_t n)
+{
+    size_t size = n * 24 + 32, used = 0;
+    char *tag = malloc(size);
+    used += (size_t)snprintf(tag, size, "<notice");
+    for (size_t i = 0; i < n; i++)
+        used += (size_t)snprintf(tag + used, size - used, " a%zu=\"%zu\"", i, i);
+    snprintf(tag + used, size - used, ">");
+    return replace(definition_text((struct edits){0}), "<notice>", tag);
+}
+
+/* libxml2 2.9.14 takes time quadratic in the attributes of one element: counted before parsing. */
+Test(definitions, fifty_thousand_attributes_on_one_element_are_refused_before_parsing,
+     .timeout = 60)
+{
+    struct capture c = {0};
+    char *file = test_file("wide.xml", many_attributes(50000), -1);
+    assert_refused(&c, load(&c, file), PS_ERROR_LIMIT, file, 5,
+                   "more than 256 attributes; the limit is 256 attributes per element");
+    cr_assert_eq(c.diagnostics[0].column, 3);
+}
+
+Test(definitions, attributes_up_to_the_limit_reach_the_schema)
+{
+    struct capture c = {0};
+    char *file = test_file("wide.xml", many_attributes(256), -1);
+    assert_refused(&c, load(&c, file), PS_ERROR_SCHEMA, file, 5, "a0");
+    /* '=' in a quoted value or a comment counts for nothing. */
+    char equals[301], *text;
+    memset(equals, '=', 300);
+    equals[300] = '\0';
+    cr_assert_geq(asprintf(&text, "<!-- %s --><notice>", equals), 0);
+    char *defined = replace(definition_text((struct edits){0}), "<notice>", text);
+    cr_assert_geq(asprintf(&text, "label=\"one %s\"", equals), 0);
+    defined = replace(defined, "label=\"one\"", text);
+    struct capture d = {0};
+    char *file2 = test_file("quoted.xml", defined, -1);
+    assert_refused(&d, load(&d, file2), PS_ERROR_SCHEMA, file2, 8, "maxLength");
+}
+
 Test(definitions, two_definitions_with_one_id_are_refused)
 {
     struct capture c = {0};
