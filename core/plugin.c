@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <ltdl.h>
@@ -47,6 +48,51 @@ static char *find_module(const char *path, const char *name)
     }
     free(dirs);
     return found;
+}
+
+/*
+ * A plugin is code that runs with the user's rights: anyone who can replace
+ * it, or put another file of its name beside it, runs code as the user. The
+ * directory the module was found in and every file libltdl may load from it
+ * (NAME.la, NAME.so, and .libs/NAME.so for an uninstalled build) must not be
+ * writable by others. A sticky bit does not help: in a world-writable
+ * directory anyone may create the module's name before it is installed.
+ * Group-writable directories are common in shared installations (staff,
+ * /usr/local) and are accepted. Symbolic links are followed, as libltdl does.
+ */
+static ps_error_t check_writable(ps_context_t *c, const char *base, const char *name,
+                                 const char *wanted_by)
+{
+    /* Plugin path entries are absolute: base is "/DIR/NAME", or "/NAME" with DIR the root. */
+    const char *slash = strrchr(base, '/');
+    size_t dir_length = slash && slash > base ? (size_t)(slash - base) : 1;
+    size_t len = strlen(base) + strlen(name) + 16;
+    char *path = malloc(len);
+    if (!path)
+        return PS_ERROR_NOMEM;
+    ps_error_t err = PS_OK;
+    for (int i = 0; i < 5 && !err; i++) {
+        switch (i) {
+        case 0: snprintf(path, len, "%.*s", (int)dir_length, base); break;
+        case 1: snprintf(path, len, "%s.la", base); break;
+        case 2: snprintf(path, len, "%s.so", base); break;
+        case 3: snprintf(path, len, "%.*s/.libs", (int)dir_length, base); break;
+        default: snprintf(path, len, "%.*s/.libs/%s.so", (int)dir_length, base, name); break;
+        }
+        struct stat st;
+        if (stat(path, &st) != 0)
+            continue; /* what is not there cannot be loaded */
+        if (st.st_mode & S_IWOTH)
+            err = ps_diagnose(c, PS_ERROR_PLUGIN, path, 0, 0,
+                              "plugin '%s' (for %s) refused: this %s is writable by anyone "
+                              "(mode %04o), and a plugin runs with your rights; "
+                              "chmod o-w it",
+                              name, wanted_by ? wanted_by : "promscore",
+                              S_ISDIR(st.st_mode) ? "directory" : "file",
+                              (unsigned)(st.st_mode & 07777));
+    }
+    free(path);
+    return err;
 }
 
 /* Relative entries would make the plugins found depend on the current directory. */
@@ -99,6 +145,11 @@ static ps_error_t load(ps_context_t *c, const char *name, const char *wanted_by,
     if (!base)
         return ps_diagnose(c, PS_ERROR_PLUGIN, wanted_by, 0, 0,
                            "plugin '%s' not found in plugin path %s", name, c->plugin_path);
+    ps_error_t refused = check_writable(c, base, name, wanted_by);
+    if (refused) {
+        free(base);
+        return refused;
+    }
     lt_dlhandle module = lt_dlopenext(base);
     if (!module) {
         const char *why = lt_dlerror();

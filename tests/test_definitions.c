@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <criterion/criterion.h>
 
@@ -355,6 +356,83 @@ Test(plugins, a_missing_plugin_directory_is_named)
     cr_assert_eq(ps_context_load_instrument(context, file, NULL), PS_ERROR_PLUGIN);
     cr_assert(strstr(c.diagnostics[0].message, "/nonexistent/promscore/plugins"));
     ps_context_free(context);
+}
+
+/* A copy of the template plugin alone in a fresh directory; returns the directory. */
+static char *plugin_copy(void)
+{
+    const char *path = getenv("PROMSCORE_PLUGIN_PATH");
+    cr_assert_not_null(path);
+    const char *at = strstr(path, "/plugins/template");
+    cr_assert_not_null(at);
+    char *so;
+    cr_assert_geq(asprintf(&so, "%.*s/plugins/template/.libs/template.so", (int)(at - path), path), 0);
+    const char *start = so;
+    for (const char *p = so; p < so + (at - path); p++)
+        if (*p == ':')
+            start = p + 1;
+    FILE *f = fopen(start, "rb");
+    cr_assert_not_null(f, "%s", start);
+    static char bytes[4u << 20];
+    size_t n = fread(bytes, 1, sizeof bytes, f);
+    fclose(f);
+    cr_assert_gt(n, 0);
+    char *copy = test_file("template.so", bytes, (long)n);
+    cr_assert_eq(chmod(copy, 0755), 0);
+    *strrchr(copy, '/') = '\0';
+    cr_assert_eq(chmod(copy, 0755), 0);
+    return copy;
+}
+
+/* Loads the template's definition with 'dir' first in the plugin path. */
+static ps_error_t load_template(struct capture *c, const char *dir)
+{
+    ps_context_t *context;
+    cr_assert_eq(ps_context_new(&context), PS_OK);
+    test_capture_diagnostics(context, c);
+    char *path;
+    cr_assert_geq(asprintf(&path, "%s:%s", dir, getenv("PROMSCORE_PLUGIN_PATH")), 0);
+    cr_assert_eq(ps_context_set_plugin_path(context, path), PS_OK);
+    char *definition;
+    cr_assert_geq(asprintf(&definition, "%s/plugins/template/template.xml",
+                           getenv("PROMSCORE_SOURCE_DIR")), 0);
+    ps_error_t err = ps_context_load_instrument(context, definition, NULL);
+    ps_context_free(context);
+    return err;
+}
+
+Test(plugins, a_plugin_in_a_world_writable_directory_is_refused)
+{
+    char *dir = plugin_copy();
+    struct capture ok = {0};
+    cr_assert_eq(load_template(&ok, dir), PS_OK, "%s",
+                 ok.n_diagnostics ? ok.diagnostics[0].message : "");
+    cr_assert_eq(chmod(dir, 0775), 0);
+    cr_assert_eq(load_template(&ok, dir), PS_OK, "a group-writable directory is accepted");
+    static const mode_t refused[] = {0777, 01777, 0757};
+    for (size_t i = 0; i < 3; i++) {
+        struct capture c = {0};
+        cr_assert_eq(chmod(dir, refused[i]), 0);
+        cr_assert_eq(load_template(&c, dir), PS_ERROR_PLUGIN, "mode %o", refused[i]);
+        cr_assert_str_eq(c.diagnostics[0].file, dir);
+        cr_assert(strstr(c.diagnostics[0].message, "plugin 'template'"), "%s",
+                  c.diagnostics[0].message);
+        cr_assert(strstr(c.diagnostics[0].message, "directory is writable by anyone"), "%s",
+                  c.diagnostics[0].message);
+    }
+    cr_assert_eq(chmod(dir, 0755), 0);
+}
+
+Test(plugins, a_world_writable_plugin_file_is_refused)
+{
+    char *dir = plugin_copy(), *so;
+    cr_assert_geq(asprintf(&so, "%s/template.so", dir), 0);
+    cr_assert_eq(chmod(so, 0777), 0);
+    struct capture c = {0};
+    cr_assert_eq(load_template(&c, dir), PS_ERROR_PLUGIN);
+    cr_assert_str_eq(c.diagnostics[0].file, so);
+    cr_assert(strstr(c.diagnostics[0].message, "file is writable by anyone (mode 0777)"), "%s",
+                  c.diagnostics[0].message);
 }
 
 /* The schema takes a response set's name with white space around it; no set has that name.
