@@ -20,6 +20,9 @@
 #include "limits.h"
 
 #define NS "urn:promscore:instrument:1"
+#define TEXT_OF(x) #x
+#define EXPANDED_TEXT_OF(x) TEXT_OF(x)
+#define MAGNITUDE_TEXT EXPANDED_TEXT_OF(PS_MAX_DEFINITION_MAGNITUDE)
 
 /* ---- Reading the validated document into structures. ---- */
 
@@ -84,13 +87,29 @@ static ps_error_t fail(struct reader *r, xmlNodePtr node, const char *format, ..
     return err;
 }
 
-/* A number the schema has already checked is a double; refuse infinities and NaN. */
+/*
+ * Every number of a definition comes through here. The schema limits them too,
+ * but a schema directory is the user's to choose: refuse infinities, NaN and
+ * magnitudes past PS_MAX_DEFINITION_MAGNITUDE, whose sums and differences
+ * would overflow in scoring and reports.
+ */
+static ps_error_t finite_number(struct reader *r, xmlNodePtr node, const char *what,
+                                const char *s, double *value)
+{
+    if (!s || ps_parse_double(s, value) != 0)
+        return fail(r, node, "%s \"%s\" is not a finite number", what, s ? s : "");
+    if (fabs(*value) > PS_MAX_DEFINITION_MAGNITUDE)
+        return fail(r, node, "%s \"%s\" is beyond the limit: numbers in a definition are at "
+                             "most " MAGNITUDE_TEXT " in magnitude",
+                    what, s);
+    return PS_OK;
+}
+
 static ps_error_t number(struct reader *r, xmlNodePtr node, const char *name, double *value)
 {
-    const char *s = attr(r, node, name);
-    if (!s || ps_parse_double(s, value) != 0)
-        return fail(r, node, "attribute %s=\"%s\" is not a finite number", name, s ? s : "");
-    return PS_OK;
+    char what[64];
+    snprintf(what, sizeof what, "attribute %s=", name);
+    return finite_number(r, node, what, attr(r, node, name), value);
 }
 
 static int flag(struct reader *r, xmlNodePtr node, const char *name)
@@ -155,9 +174,13 @@ static ps_error_t read_responses(struct reader *r, xmlNodePtr node, struct ps_re
         if (xmlHasProp(o, BAD_CAST "value")) {
             if ((err = number(r, o, "value", &opt->value)))
                 return err;
-        } else if (!opt->not_applicable && ps_parse_double(opt->code, &opt->value) != 0) {
-            return fail(r, o, "response '%s' has no value: give value=\"...\" or a numeric code",
-                        opt->code);
+        } else if (!opt->not_applicable) {
+            if (ps_parse_double(opt->code, &opt->value) != 0)
+                return fail(r, o,
+                            "response '%s' has no value: give value=\"...\" or a numeric code",
+                            opt->code);
+            if ((err = finite_number(r, o, "response code", opt->code, &opt->value)))
+                return err;
         }
         /* Codes and labels must each pick one option. */
         for (size_t j = 0; j + 1 < i; j++) {

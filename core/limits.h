@@ -17,5 +17,11 @@
  * number (50,000 take minutes), so the bytes are counted before it parses them.
  */
 #define PS_MAX_XML_ATTRIBUTES 256u
+/*
+ * Largest magnitude of any number in a definition (ranges, option values, lookup
+ * scores, bands, change thresholds, parameters): far beyond any questionnaire's
+ * scale, small enough that sums, differences and squares stay finite.
+ */
+#define PS_MAX_DEFINITION_MAGNITUDE 1e9
 
 #endif

@@ -321,6 +321,28 @@ Test(cli, validate_reports_file_and_line)
     cr_assert(strstr(r.err, where), "%s", r.err);
 }
 
+Test(cli, validate_refuses_an_absurd_range_with_its_limit)
+{
+    char *shipped, *text;
+    cr_assert_geq(asprintf(&shipped, "%s/plugins/template/template.xml", getenv("PROMSCORE_SOURCE_DIR")), 0);
+    text = test_slurp(shipped);
+    char *at = strstr(text, "min=\"1\" max=\"3\"");
+    cr_assert_not_null(at);
+    char *edited;
+    cr_assert_geq(asprintf(&edited, "%.*smin=\"-1e308\" max=\"1e308\"%s", (int)(at - text), text,
+                           at + strlen("min=\"1\" max=\"3\"")), 0);
+    unsigned long line = 1;
+    for (const char *p = text; p < at; p++)
+        line += *p == '\n';
+    char *bad = test_file("absurd.xml", edited, -1);
+    struct result r = RUN("validate", bad);
+    cr_assert_eq(r.status, 3, "%s", r.err);
+    char *where;
+    cr_assert_geq(asprintf(&where, "%s:%lu: ", bad, line), 0);
+    cr_assert(strstr(r.err, where), "%s", r.err);
+    cr_assert(strstr(r.err, "'1e9'") || strstr(r.err, "'-1e9'"), "%s", r.err);
+}
+
 Test(cli, a_plugin_for_another_abi_stops_with_status_four)
 {
     char *dir = temp_dir();

@@ -271,6 +271,108 @@ Test(definitions, attributes_up_to_the_limit_reach_the_schema)
     assert_refused(&d, load(&d, file2), PS_ERROR_SCHEMA, file2, 8, "maxLength");
 }
 
+/* ---- Numbers: finite and at most 1e9 in magnitude, wherever they stand. ---- */
+
+/* The base definition with a parameter, a lookup, bands and change thresholds; 'where'
+ * names the number under test (MIN: the scale's min and max, 'value' the attributes). */
+static char *with_number(const char *where, const char *value)
+{
+    struct edits e = {0};
+    const char *lookup = "<lookup source=\"s\"><map raw=\"0\" score=\"L0\"/><map raw=\"1\" "
+                         "score=\"1\"/><map raw=\"2\" score=\"2\"/></lookup>";
+    const char *bands = "<bands scale=\"sum\" source=\"s\"><band min=\"0\" max=\"B0\" "
+                        "label=\"low\"/><band min=\"1\" max=\"2\" label=\"high\"/></bands>"
+                        "<change scale=\"sum\"><meaningful points=\"MC\" source=\"s\"/>"
+                        "<reliable sem=\"SEM\" source=\"s\"/></change>";
+    e.lookup = lookup;
+    e.bands = bands;
+    char *text = replace(definition_text(e), "</sources>",
+                         "</sources><parameter name=\"p\" value=\"PAR\" source=\"s\"/>");
+    static const char *const keys[] = {"L0", "B0", "MC", "SEM", "PAR"};
+    static const char *const plain[] = {"0", "0", "1", "0.5", "0.5"};
+    for (size_t i = 0; i < 5; i++)
+        text = replace(text, keys[i], strcmp(where, keys[i]) == 0 ? value : plain[i]);
+    if (strcmp(where, "MIN") == 0)
+        text = replace(text, "min=\"0\" max=\"2\"", value);
+    return text;
+}
+
+static const char *const absurd[] = {"NaN", "INF", "-INF", "1e308", "-1e308", "1e10", "1000000001"};
+
+Test(definitions, the_numbered_base_definition_is_valid)
+{
+    struct capture c = {0};
+    char *file = test_file("numbers.xml", with_number("none", ""), -1);
+    cr_assert_eq(load(&c, file), PS_OK, "%s", c.n_diagnostics ? c.diagnostics[0].message : "");
+}
+
+/* The schema's number type: xs:double without INF, NaN or magnitudes past 1e9. */
+Test(definitions, non_finite_or_absurd_numbers_are_refused_by_the_schema)
+{
+    static const char *const places[] = {"L0", "B0", "MC", "SEM", "PAR"};
+    static const unsigned long lines[] = {9, 10, 10, 10, 6};
+    for (size_t p = 0; p < 5; p++)
+        for (size_t v = 0; v < sizeof absurd / sizeof *absurd; v++) {
+            struct capture c = {0};
+            char *file = test_file("numbers.xml", with_number(places[p], absurd[v]), -1);
+            cr_assert_eq(load(&c, file), PS_ERROR_SCHEMA, "%s=%s", places[p], absurd[v]);
+            cr_assert_eq(c.diagnostics[0].line, lines[p], "%s", c.diagnostics[0].message);
+            cr_assert(strstr(c.diagnostics[0].message, "allowed ('1e9')") ||
+                          strstr(c.diagnostics[0].message, "allowed ('-1e9')"),
+                      "%s=%s: %s", places[p], absurd[v], c.diagnostics[0].message);
+        }
+    const char *ranges[] = {"min=\"-1e308\" max=\"1e308\"", "min=\"0\" max=\"INF\""};
+    for (size_t i = 0; i < 2; i++) {
+        struct capture c = {0};
+        char *file = test_file("numbers.xml", with_number("MIN", ranges[i]), -1);
+        assert_refused(&c, load(&c, file), PS_ERROR_SCHEMA, file, 9, "1e9");
+    }
+}
+
+/* The loader checks the same limit itself: a schema directory is the user's to choose. */
+Test(definitions, non_finite_or_absurd_numbers_are_refused_under_a_permissive_schema)
+{
+    char *xsd_path;
+    cr_assert_geq(asprintf(&xsd_path, "%s/schemas/instrument.xsd", getenv("PROMSCORE_SOURCE_DIR")), 0);
+    char *xsd = test_slurp(xsd_path);
+    cr_assert_not_null(xsd);
+    xsd = replace(xsd, "<xs:minInclusive value=\"-1e9\"/>", "");
+    xsd = replace(xsd, "<xs:maxInclusive value=\"1e9\"/>", "");
+    char *schema_dir = test_file("instrument.xsd", xsd, -1);
+    *strrchr(schema_dir, '/') = '\0';
+    static const char *const places[] = {"L0", "B0", "MC", "SEM", "PAR", "MIN"};
+    static const unsigned long lines[] = {9, 10, 10, 10, 6, 9};
+    for (size_t p = 0; p < 6; p++)
+        for (size_t v = 0; v < sizeof absurd / sizeof *absurd; v++) {
+            char *value = (char *)absurd[v];
+            if (strcmp(places[p], "MIN") == 0)
+                cr_assert_geq(asprintf(&value, "min=\"0\" max=\"%s\"", absurd[v]), 0);
+            struct capture c = {0};
+            ps_context_t *context;
+            cr_assert_eq(ps_context_new(&context), PS_OK);
+            test_capture_diagnostics(context, &c);
+            cr_assert_eq(ps_context_set_schema_dir(context, schema_dir), PS_OK);
+            char *file = test_file("numbers.xml", with_number(places[p], value), -1);
+            ps_error_t err = ps_context_load_instrument(context, file, NULL);
+            ps_context_free(context);
+            const char *words = isfinite(strtod(absurd[v], NULL))
+                                    ? "is beyond the limit: numbers in a definition are at most "
+                                      "1e9 in magnitude"
+                                    : "is not a finite number";
+            assert_refused(&c, err, PS_ERROR_DEFINITION, file, lines[p], words);
+        }
+}
+
+Test(definitions, an_absurd_numeric_response_code_is_refused)
+{
+    struct capture c = {0};
+    char *file = test_file("tiny.xml", replace(definition_text((struct edits){0}),
+                                               "<option code=\"1\"", "<option code=\"1e300\""),
+                           -1);
+    assert_refused(&c, load(&c, file), PS_ERROR_DEFINITION, file, 7,
+                   "response code \"1e300\" is beyond the limit");
+}
+
 Test(definitions, two_definitions_with_one_id_are_refused)
 {
     struct capture c = {0};
