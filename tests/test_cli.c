@@ -818,6 +818,56 @@ Test(cli_goals, goal_wording_is_kept_in_rows_and_refused_as_a_group)
     cr_assert_null(strstr(r.out, "shops"), "the wording never reaches a report");
 }
 
+/* Scores at both ends of the largest range a definition may declare (1e9 in magnitude):
+ * sums, squares, changes and effect sizes stay finite, and JSON has no inf or nan. */
+Test(cli_report, json_at_the_limits_of_a_definition_has_only_finite_numbers)
+{
+    char *dir = temp_dir(), *def = in_dir(dir, "extreme.xml");
+    FILE *f = fopen(def, "w");
+    fputs("<?xml version=\"1.0\"?>\n"
+          "<instrument xmlns=\"urn:promscore:instrument:1\" id=\"extreme\" version=\"1\" plugin=\"scale\">\n"
+          "<title>X</title><notice>N</notice><sources><source id=\"s\">s</source></sources>\n"
+          "<responses id=\"r\"><range min=\"-1e9\" max=\"1e9\"/></responses>\n"
+          "<items responses=\"r\"><item id=\"1\" column=\"x1\" label=\"x\"/></items>\n"
+          "<scale id=\"s\" method=\"sum\" items=\"1\" min=\"-1e9\" max=\"1e9\" precision=\"0\"/>\n"
+          "<change scale=\"s\"><meaningful points=\"1e-9\" source=\"s\"/>"
+          "<reliable sem=\"1e-9\" source=\"s\"/></change>\n"
+          "</instrument>\n",
+          f);
+    fclose(f);
+    char *env, *csv = strdup("participant_id,timepoint,x1\n");
+    cr_assert_geq(asprintf(&env, "PROMSCORE_INSTRUMENT_PATH=%s", dir), 0);
+    for (int i = 0; i < 40; i++) {
+        char *more;
+        cr_assert_geq(asprintf(&more, "%sP%02d,baseline,%s\nP%02d,followup,%s\n", csv, i,
+                               i % 2 ? "1000000000" : "-1000000000", i,
+                               i % 3 ? "-1000000000" : "1000000000"), 0);
+        csv = more;
+    }
+    char *batch = test_file("x.csv", csv, -1), *scored = in_dir(dir, "s.csv");
+    struct result r = run_with((const char *const[]){env, NULL},
+                               (const char *const[]){"score", "-q", "-o", scored, batch, NULL});
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    r = run_with((const char *const[]){env, NULL},
+                 (const char *const[]){"report", "-q", "--no-suppress", "-f", "json", scored, NULL});
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "\"statistic\": \"mean_change\""), "%s", r.out);
+    /* Outside strings, the only words are true, false and null. */
+    for (const char *p = r.out; *p; p++) {
+        if (*p == '"') {
+            for (p++; *p && *p != '"'; p++)
+                p += *p == '\\' && p[1];
+        } else if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')) {
+            size_t n = strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
+            int ok = (n == 4 && (!strncmp(p, "true", 4) || !strncmp(p, "null", 4))) ||
+                     (n == 5 && !strncmp(p, "false", 5)) ||
+                     (n == 1 && *p == 'e' && p > r.out && p[-1] >= '0' && p[-1] <= '9');
+            cr_assert(ok, "a bare word in JSON: %.20s", p);
+            p += n - 1;
+        }
+    }
+}
+
 /* ---- The plugin template works as shipped. ---- */
 
 Test(cli_template_plugin, the_template_definition_scores_with_its_plugin)

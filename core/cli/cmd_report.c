@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "json.h"
 #include "output.h"
 
 static void usage(FILE *to)
@@ -173,6 +174,15 @@ static void json_or_null(output_t *o, const char *text)
         output_puts(o, "null");
 }
 
+/* A number, or null when it is not finite (see json_number_text); returns 1 for a number. */
+static int json_number(output_t *o, double value, int whole)
+{
+    char text[JSON_NUMBER_SIZE];
+    int finite = json_number_text(value, whole, text);
+    output_puts(o, text);
+    return finite;
+}
+
 static void write_json(output_t *o, const ps_report_t *report, ps_context_t *context)
 {
     const ps_audit_t *audit = ps_report_audit(report);
@@ -221,13 +231,18 @@ static void write_json(output_t *o, const ps_report_t *report, ps_context_t *con
         output_puts(o, ", \"kind\": ");
         json_string(o, ps_kind_name(kind_of(s)));
         output_puts(o, ", \"value\": ");
+        /* The library flags what it cannot compute; a figure that is still not finite is
+         * written as not computable too, never as inf or nan. */
+        int finite = 1;
         if (s->shown == PS_SHOWN)
-            number(o, s);
+            finite = json_number(o, s->value, kind_of(s) == PS_KIND_COUNT);
         else
             output_puts(o, "null");
         print(o, ", \"suppressed\": %s, \"not_computable\": ",
               s->shown == PS_SUPPRESSED ? "true" : "false");
-        json_or_null(o, s->shown == PS_NOT_COMPUTABLE ? s->reason : NULL);
+        json_or_null(o, s->shown == PS_NOT_COMPUTABLE ? s->reason
+                        : !finite                     ? "the figure is not a finite number"
+                                                      : NULL);
         output_puts(o, ", \"note\": ");
         json_or_null(o, s->note);
         output_puts(o, "}");
@@ -238,18 +253,16 @@ static void write_json(output_t *o, const ps_report_t *report, ps_context_t *con
         ps_relation_t rel;
         ps_report_relation(report, k, &rel);
         print(o, "%s\n    {\"terms\": [", k ? "," : "");
-        for (size_t t = 0; t < rel.n; t++)
-            print(o, "%s[%zu, %.17g]", t ? ", " : "", rel.statistics[t], rel.coefficients[t]);
+        for (size_t t = 0; t < rel.n; t++) {
+            print(o, "%s[%zu, ", t ? ", " : "", rel.statistics[t]);
+            json_number(o, rel.coefficients[t], 0);
+            output_puts(o, "]");
+        }
+        /* null: unbounded on that side. */
         output_puts(o, "], \"lo\": ");
-        if (isinf(rel.lo))
-            output_puts(o, "null");
-        else
-            print(o, "%.17g", rel.lo);
+        json_number(o, rel.lo, 0);
         output_puts(o, ", \"hi\": ");
-        if (isinf(rel.hi))
-            output_puts(o, "null");
-        else
-            print(o, "%.17g", rel.hi);
+        json_number(o, rel.hi, 0);
         print(o, ", \"from_figures\": %s}", rel.from_figures ? "true" : "false");
     }
     output_puts(o, "\n  ]\n}\n");
