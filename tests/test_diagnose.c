@@ -30,6 +30,9 @@ static void keep(const ps_diagnostic_t *d, void *user)
 
 /* A module's own wrapper, as instrument.c has: the reason ps_vdiagnose exists. */
 static ps_error_t wrapped(const ps_context_t *c, const char *format, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static ps_error_t wrapped(const ps_context_t *c, const char *format, ...)
 {
     va_list ap;
     va_start(ap, format);
