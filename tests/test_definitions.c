@@ -475,9 +475,12 @@ static char *plugin_copy(void)
             start = p + 1;
     FILE *f = fopen(start, "rb");
     cr_assert_not_null(f, "%s", start);
-    static char bytes[4u << 20];
-    size_t n = fread(bytes, 1, sizeof bytes, f);
+    struct stat st;
+    cr_assert_eq(fstat(fileno(f), &st), 0);
+    char *bytes = malloc((size_t)st.st_size);
+    size_t n = fread(bytes, 1, (size_t)st.st_size, f);
     fclose(f);
+    cr_assert_eq(n, (size_t)st.st_size);
     cr_assert_gt(n, 0);
     char *copy = test_file("template.so", bytes, (long)n);
     cr_assert_eq(chmod(copy, 0755), 0);
