@@ -112,6 +112,25 @@ static ps_error_t number(struct reader *r, xmlNodePtr node, const char *name, do
     return finite_number(r, node, what, attr(r, node, name), value);
 }
 
+/* A count of decimal places: the schema allows 0 to 6, and tables are sized for no more. */
+static ps_error_t decimal_places(struct reader *r, xmlNodePtr node, const char *name,
+                                 const char *fallback, int *places)
+{
+    const char *s = attr(r, node, name);
+    if (!s)
+        s = fallback;
+    char *end = NULL;
+    errno = 0;
+    long n = s ? strtol(s, &end, 10) : -1; /* the schema's integers: "2", "+2", " 02 " */
+    while (end && (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r'))
+        end++;
+    if (!s || end == s || *end || errno || n < 0 || n > 6)
+        return fail(r, node, "attribute %s=\"%s\" is not a number of decimal places from 0 to 6",
+                    name, s ? s : "");
+    *places = (int)n;
+    return PS_OK;
+}
+
 static int flag(struct reader *r, xmlNodePtr node, const char *name)
 {
     const char *s = attr(r, node, name);
@@ -140,8 +159,8 @@ static ps_error_t read_range(struct reader *r, xmlNodePtr node, struct ps_respon
         return err;
     if (set->range_min >= set->range_max)
         return fail(r, node, "range min %g is not below max %g", set->range_min, set->range_max);
-    const char *decimals = attr(r, node, "decimals");
-    set->decimals = decimals ? atoi(decimals) : 0;
+    if ((err = decimal_places(r, node, "decimals", "0", &set->decimals)))
+        return err;
     set->is_range = 1;
     return PS_OK;
 }
@@ -372,10 +391,11 @@ static ps_error_t read_scale(struct reader *r, xmlNodePtr node, struct ps_scale 
     scale->method_name = attr(r, node, "method");
     const char *better = attr(r, node, "better");
     scale->lower_is_better = better && strcmp(better, "lower") == 0;
-    scale->precision = atoi(attr(r, node, "precision"));
     const char *reported = attr(r, node, "reported");
     scale->reported = !reported || strcmp(reported, "false") != 0;
     ps_error_t err;
+    if ((err = decimal_places(r, node, "precision", NULL, &scale->precision)))
+        return err;
     if ((err = number(r, node, "min", &scale->min)) || (err = number(r, node, "max", &scale->max)))
         return err;
     if (scale->min >= scale->max)

@@ -363,6 +363,37 @@ Test(definitions, non_finite_or_absurd_numbers_are_refused_under_a_permissive_sc
         }
 }
 
+/* Decimal places index tables of seven: the loader holds them to 0-6 whatever the schema. */
+Test(definitions, decimal_places_past_six_are_refused_under_a_permissive_schema)
+{
+    char *xsd_path;
+    cr_assert_geq(asprintf(&xsd_path, "%s/schemas/instrument.xsd", getenv("PROMSCORE_SOURCE_DIR")), 0);
+    char *xsd = test_slurp(xsd_path);
+    cr_assert_not_null(xsd);
+    while (strstr(xsd, "<xs:maxInclusive value=\"6\"/>"))
+        xsd = replace(xsd, "<xs:maxInclusive value=\"6\"/>", "");
+    char *schema_dir = test_file("instrument.xsd", xsd, -1);
+    *strrchr(schema_dir, '/') = '\0';
+    static const char *const cases[] = {"precision=\"0\"", "precision=\"1000000\"",
+                                        "precision=\" +2 \"", NULL};
+    for (size_t i = 1; cases[i]; i++) {
+        struct capture c = {0};
+        ps_context_t *context;
+        cr_assert_eq(ps_context_new(&context), PS_OK);
+        test_capture_diagnostics(context, &c);
+        cr_assert_eq(ps_context_set_schema_dir(context, schema_dir), PS_OK);
+        char *file = test_file("places.xml",
+                               replace(definition_text((struct edits){0}), cases[0], cases[i]), -1);
+        ps_error_t err = ps_context_load_instrument(context, file, NULL);
+        ps_context_free(context);
+        if (i == 1)
+            assert_refused(&c, err, PS_ERROR_DEFINITION, file, 9,
+                           "precision=\"1000000\" is not a number of decimal places from 0 to 6");
+        else
+            cr_assert_eq(err, PS_OK, "%s", c.n_diagnostics ? c.diagnostics[0].message : "");
+    }
+}
+
 Test(definitions, an_absurd_numeric_response_code_is_refused)
 {
     struct capture c = {0};
