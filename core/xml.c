@@ -152,11 +152,13 @@ static ps_error_t check_attribute_counts(ps_context_t *c, const char *file, cons
                 for (const char *q = data; q < tag; q++)
                     if (*q == '\n')
                         line++, line_start = q + 1;
+                size_t name = strcspn(tag + 1, " \t\r\n/>");
                 return ps_diagnose(c, PS_ERROR_LIMIT, file, line,
                                    (unsigned long)(tag - line_start) + 1,
-                                   "an element has more than %u attributes; the limit is %u "
+                                   "element <%.*s> has more than %u attributes; the limit is %u "
                                    "attributes per element",
-                                   PS_MAX_XML_ATTRIBUTES, PS_MAX_XML_ATTRIBUTES);
+                                   (int)(name < 64 ? name : 64), tag + 1, PS_MAX_XML_ATTRIBUTES,
+                                   PS_MAX_XML_ATTRIBUTES);
             }
         }
     }

@@ -249,7 +249,8 @@ Test(definitions, fifty_thousand_attributes_on_one_element_are_refused_before_pa
     struct capture c = {0};
     char *file = test_file("wide.xml", many_attributes(50000), -1);
     assert_refused(&c, load(&c, file), PS_ERROR_LIMIT, file, 5,
-                   "more than 256 attributes; the limit is 256 attributes per element");
+                   "element <notice> has more than 256 attributes; the limit is 256 attributes "
+                   "per element");
     cr_assert_eq(c.diagnostics[0].column, 3);
 }
 
