@@ -262,8 +262,8 @@ Test(keys, a_symbolic_link_to_a_key_is_not_followed)
     unsigned char bytes[32];
     memset(bytes, 7, sizeof bytes);
     char *target = key_file(bytes, 32, 0600);
-    char *link = strdup(target);
-    strcpy(strrchr(link, '/') + 1, "link.key");
+    char *link;
+    cr_assert_geq(asprintf(&link, "%.*s/link.key", (int)(strrchr(target, '/') - target), target), 0);
     cr_assert_eq(symlink(target, link), 0);
     unsigned char *key = NULL;
     size_t n = 0;
