@@ -16,6 +16,7 @@
 #include <libxml/tree.h>
 
 #include "internal.h"
+#include "limits.h"
 
 #define NS "urn:promscore:calibration:1"
 
@@ -61,6 +62,12 @@ static ps_error_t read_table(ps_context_t *c, const char *file, const struct ps_
         if (!is(m, "map"))
             continue;
         long raw = attr_long(m, "raw");
+        /* A schema is the user's to choose: the loader holds raws to the definition limit. */
+        if (raw < -(long)PS_MAX_DEFINITION_MAGNITUDE || raw > (long)PS_MAX_DEFINITION_MAGNITUDE)
+            return ps_diagnose(c, PS_ERROR_DEFINITION, file, line_of(m), 0,
+                               "raw %ld is beyond the limit: numbers in a calibration are at most "
+                               "%g in magnitude",
+                               raw, PS_MAX_DEFINITION_MAGNITUDE);
         first = n == 0 || raw < first ? raw : first;
         last = n == 0 || raw > last ? raw : last;
         n++;

@@ -266,6 +266,36 @@ Test(pam, a_calibration_not_valid_against_its_schema_is_refused)
     ps_context_free(context);
 }
 
+/* The schema is the user's to choose: past it, the loader still holds raws to a finite span. */
+Test(pam, a_calibration_raw_beyond_the_limit_is_refused_whatever_the_schema)
+{
+    char *xsd_path;
+    cr_assert_geq(asprintf(&xsd_path, "%s/schemas/pam-calibration.xsd",
+                           getenv("PROMSCORE_SOURCE_DIR")), 0);
+    char *xsd = test_slurp(xsd_path);
+    cr_assert_not_null(xsd);
+    char *bound = strstr(xsd, "<xs:maxInclusive value=\"52\"/>");
+    cr_assert_not_null(bound);
+    memset(bound, ' ', strlen("<xs:maxInclusive value=\"52\"/>"));
+    char *schema_dir = test_file("pam-calibration.xsd", xsd, -1);
+    *strrchr(schema_dir, '/') = '\0';
+    struct capture c = {0};
+    ps_context_t *context = test_context(&c);
+    cr_assert_eq(ps_context_set_schema_dir(context, schema_dir), PS_OK);
+    char *file = test_file("wide.xml", "<?xml version=\"1.0\"?>\n<calibration xmlns=\"urn:promscore:"
+                                       "calibration:1\" instrument=\"pam\" scale=\"score\" "
+                                       "version=\"1\">\n<notice>SYNTHETIC</notice>\n"
+                                       "<table answered=\"13\">\n<map raw=\"1\" score=\"0\"/>\n"
+                                       "<map raw=\"9223372036854775807\" score=\"1\"/>\n"
+                                       "</table>\n</calibration>\n", -1);
+    cr_assert_eq(ps_context_load_calibration(context, file), PS_ERROR_DEFINITION,
+                 "%s", c.n_diagnostics ? c.diagnostics[0].message : "");
+    cr_assert_eq(c.diagnostics[0].line, 6);
+    cr_assert(strstr(c.diagnostics[0].message, "at most 1e+09 in magnitude"), "%s",
+              c.diagnostics[0].message);
+    ps_context_free(context);
+}
+
 /* ---- Seven-domain outcomes: the published shape. ---- */
 
 /* Finance, as published: 81% reduction in not managing, 48% increase in managing.
