@@ -125,7 +125,7 @@ static int on_end(const ps_batch_summary_t *summary, void *user)
 ps_error_t test_score_text(struct capture *capture, const char *csv,
                            const ps_score_options_t *options)
 {
-    ps_score_options_t none = {0};
+    ps_score_options_t none = {.size = sizeof none};
     ps_context_t *context = test_context(capture);
     ps_score_handlers_t handlers = {on_start, test_on_score, test_on_reject, on_end, capture};
     ps_scorer_t *scorer;

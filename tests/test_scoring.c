@@ -182,7 +182,7 @@ Test(batch, fixed_timepoint_custom_id_and_kept_column)
     const char *csv = "nhs_ref,clinic,swemwbs_1,swemwbs_2,swemwbs_3,swemwbs_4,swemwbs_5,"
                       "swemwbs_6,swemwbs_7\nX9,Dalston,5,5,5,5,5,5,5\n";
     const char *keep[] = {"clinic"};
-    ps_score_options_t o = {.id_column = "nhs_ref", .timepoint = "week 12", .keep = keep,
+    ps_score_options_t o = {.size = sizeof o, .id_column = "nhs_ref", .timepoint = "week 12", .keep = keep,
                             .n_keep = 1};
     cr_assert_eq(test_score_text(&c, csv, &o), PS_OK);
     const struct captured_score *s = test_find(&c, "X9", "week 12", "swemwbs.metric");
@@ -199,7 +199,7 @@ Test(batch, map_file_names_items_for_foreign_headers)
                           "Q5,swemwbs.5\nQ6,swemwbs.6\nQ7,swemwbs.7\n",
                           -1);
     const char *csv = "participant_id,timepoint,Q1,Q2,Q3,Q4,Q5,Q6,Q7\nP1,t0,2,2,2,2,2,2,2\n";
-    ps_score_options_t o = {.map_file = map};
+    ps_score_options_t o = {.size = sizeof o, .map_file = map};
     cr_assert_eq(test_score_text(&c, csv, &o), PS_OK);
     cr_assert_float_eq(test_find(&c, "P1", "t0", "swemwbs.metric")->value, 15.32, 1e-9);
 }
@@ -208,7 +208,7 @@ Test(batch, asked_instrument_with_missing_columns_is_refused)
 {
     struct capture c = {0};
     const char *ids[] = {"wemwbs"};
-    ps_score_options_t o = {.instruments = ids, .n_instruments = 1};
+    ps_score_options_t o = {.size = sizeof o, .instruments = ids, .n_instruments = 1};
     const char *csv = "participant_id,timepoint,swemwbs_1,swemwbs_2,swemwbs_3,swemwbs_4,"
                       "swemwbs_5,swemwbs_6,swemwbs_7\nP1,t0,1,1,1,1,1,1,1\n";
     cr_assert_eq(test_score_text(&c, csv, &o), PS_ERROR_BATCH);
@@ -222,7 +222,7 @@ Test(batch, unknown_instrument_is_a_usage_error)
 {
     struct capture c = {0};
     const char *ids[] = {"phq9"};
-    ps_score_options_t o = {.instruments = ids, .n_instruments = 1};
+    ps_score_options_t o = {.size = sizeof o, .instruments = ids, .n_instruments = 1};
     cr_assert_eq(test_score_text(&c, "participant_id,timepoint\n", &o), PS_ERROR_USAGE);
     cr_assert(strstr(c.diagnostics[0].message, "phq9"));
 }

@@ -162,7 +162,7 @@ int cmd_score(int argc, char **argv)
     cli_list_t calibrations = {0};
     unsigned mode = 0600;
     const char **instruments = calloc((size_t)argc, sizeof *instruments);
-    ps_score_options_t options = {0};
+    ps_score_options_t options = {.size = sizeof options};
     const char *scored_path = NULL, *rejects_path = NULL;
     cli_list_t keep = {0};
     struct run run = {0};

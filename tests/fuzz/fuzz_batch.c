@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     unsigned long events = 0;
     const char *keep[] = {"site"};
     /* Half the inputs keep a column and fix the timepoint, to reach those paths too. */
-    ps_score_options_t options = {0};
+    ps_score_options_t options = {.size = sizeof options};
     if (size && data[0] & 1) {
         options.keep = keep;
         options.n_keep = 1;
