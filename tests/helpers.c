@@ -94,6 +94,7 @@ int test_on_score(const ps_score_t *s, void *user)
     out->band = copy_or_null(s->band);
     out->kept0 = s->kept && s->kept[0] ? copy_or_null(s->kept[0]) : NULL;
     out->has_value = s->has_value;
+    out->outcome = s->outcome;
     out->value = s->value;
     out->answered = s->answered;
     out->line = s->line;

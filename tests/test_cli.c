@@ -825,3 +825,39 @@ Test(cli_report, pool_ranks_go_with_a_hidden_member_count)
         cr_assert(hidden && hidden < end, "%.*s", (int)(end - p), p);
     }
 }
+
+/* ---- Encodings and delimiters other than UTF-8 and ','. ---- */
+
+Test(catalogue, encodings_and_delimiters)
+{
+    char *dir = temp_dir(), *out = in_dir(dir, "s.csv");
+    char *cp1252 = test_file("cp1252.csv", "participant_id,timepoint,site,swemwbs_1,swemwbs_2,"
+                                           "swemwbs_3,swemwbs_4,swemwbs_5,swemwbs_6,swemwbs_7\n"
+                                           "P1,t,Caf\xe9,1,1,1,1,1,1,1\n", -1);
+    struct result r = RUN("score", "-q", "--encoding", "windows-1252", "--keep", "site", "-o", out,
+                          cp1252);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(test_slurp(out), ",Caf\xc3\xa9\n"), "%s", test_slurp(out));
+    r = RUN("score", "-q", "--encoding", "klingon", "-o", out, cp1252);
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    cr_assert(strstr(r.err, "unknown encoding 'klingon'"), "%s", r.err);
+
+    char *semi = test_file("semi.csv", "participant_id;timepoint;swemwbs_1;swemwbs_2;swemwbs_3;"
+                                       "swemwbs_4;swemwbs_5;swemwbs_6;swemwbs_7\n"
+                                       "P1;t;1;1;1;1;1;1;1\n", -1);
+    r = RUN("score", "-q", "-o", out, semi);
+    cr_assert_eq(r.status, 3);
+    cr_assert(strstr(r.err, "semi.csv:1: the header is one column holding ';'") &&
+                  strstr(r.err, "give --delimiter ';'"), "%s", r.err);
+    r = RUN("score", "-q", "--delimiter", ";", "-o", out, semi);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_eq(count_lines(test_slurp(out)), 3);
+    cr_assert_eq(RUN("score", "-q", "--delimiter", ";;", "-o", out, semi).status, 2);
+
+    static const char utf16[] = "\xFF\xFEp\0,\0t\0\n\0";
+    char *wide = test_file("wide.csv", utf16, sizeof utf16 - 1);
+    r = RUN("score", "-q", "-o", out, wide);
+    cr_assert_eq(r.status, 3);
+    cr_assert(strstr(r.err, "wide.csv:1: the file is UTF-16 text") &&
+                  strstr(r.err, "give --encoding utf-16"), "%s", r.err);
+}

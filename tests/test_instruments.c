@@ -190,6 +190,8 @@ Test(pam, identical_answers_are_flagged_not_dropped)
     cr_assert_eq(test_score_text(&c, pam_row("3,3,3,3,3,3,3,3,3,3,3,3,3", "55.0"), NULL), PS_OK);
     const struct captured_score *raw = score_of(&c, "P1", "pam.raw");
     cr_assert_str_eq(raw->status, "identical_answers");
+    cr_assert_eq(raw->outcome, PS_FLAGGED);
+    cr_assert_eq(score_of(&c, "P1", "pam.level")->outcome, PS_FLAGGED, "carried to scales of it");
     cr_assert(raw->has_value);
     cr_assert_eq(raw->value, 39);
     cr_assert_str_eq(score_of(&c, "P1", "pam.score")->status, "identical_answers");
