@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "csvread.h"
@@ -207,6 +208,12 @@ int ps_csv_buffered(const ps_csv_reader_t *r)
     return r->pos < r->len;
 }
 
+size_t ps_csv_size(const ps_csv_reader_t *r)
+{
+    struct stat st;
+    return fstat(r->fd, &st) == 0 && S_ISREG(st.st_mode) ? (size_t)st.st_size : 0;
+}
+
 const char *ps_csv_file(const ps_csv_reader_t *r)
 {
     return r->file;
@@ -390,6 +397,32 @@ static inline int append(reader_t *r, const char *data, size_t n, int quoted)
     return 0;
 }
 
+/*
+ * Copies the bytes from b[*at] up to the next one 'stop' marks, or to n, to
+ * the field being read. Returns 0, or -1 with the failure set.
+ */
+static inline int copy_run(reader_t *r, const char *b, size_t *at, size_t n,
+                           const unsigned char *stop, int quoted)
+{
+    size_t i = *at;
+    if (__builtin_expect(r->text_size - r->text_used < n - i + 2, 0) &&
+        grow_text(r, n - i + 2) != 0)
+        return -1;
+    char *to = r->text + r->text_used;
+    const char *start = to;
+    while (i < n && !stop[(unsigned char)b[i]])
+        *to++ = b[i++];
+    r->text_used += (size_t)(to - start);
+    *at = i;
+    if (__builtin_expect(r->text_used - r->field_start > PS_MAX_FIELD_BYTES ||
+                             r->text_used > PS_MAX_RECORD_BYTES,
+                         0)) {
+        too_large(r, quoted, 0);
+        return -1;
+    }
+    return 0;
+}
+
 static void set_fault(reader_t *r, const char *fault)
 {
     if (!r->fault) {
@@ -519,13 +552,9 @@ static ps_csv_record_t *parse(reader_t *r)
             }
             r->state = UNQUOTED;
             /* fall through */
-        case UNQUOTED: {
-            size_t run = i;
-            while (run < n && !r->special[(unsigned char)b[run]])
-                run++;
-            if (run > i && append(r, b + i, run - i, 0) != 0)
+        case UNQUOTED:
+            if (copy_run(r, b, &i, n, r->special, 0) != 0)
                 goto failed;
-            i = run;
             if (i == n)
                 continue;
             c = b[i++];
@@ -538,17 +567,12 @@ static ps_csv_record_t *parse(reader_t *r)
             line_break(r, c);
             r->pos = i;
             return end_record(r);
-        }
-        case QUOTED: {
-            size_t run = i;
-            while (run < n && !r->quoted_special[(unsigned char)b[run]])
-                run++;
-            if (run > i) {
+        case QUOTED:
+            if (b[i] != '"' && b[i] != '\r' && b[i] != '\n') {
                 r->after_cr = 0;
-                if (append(r, b + i, run - i, 1) != 0)
+                if (copy_run(r, b, &i, n, r->quoted_special, 1) != 0)
                     goto failed;
             }
-            i = run;
             if (i == n)
                 continue;
             c = b[i++];
@@ -561,7 +585,6 @@ static ps_csv_record_t *parse(reader_t *r)
             if (append(r, &c, 1, 1) != 0)
                 goto failed;
             continue;
-        }
         case QUOTE_IN_QUOTED:
             if (c == '"') {
                 if (append(r, &c, 1, 1) != 0)

@@ -66,6 +66,9 @@ void ps_csv_set_cancel_fd(ps_csv_reader_t *reader, int fd);
 /* Nonzero while input already read waits to be parsed: the next record may not wait for input. */
 int ps_csv_buffered(const ps_csv_reader_t *reader);
 
+/* The size in bytes of the input when it is a regular file, else 0. */
+size_t ps_csv_size(const ps_csv_reader_t *reader);
+
 /* The file as opened, for messages. */
 const char *ps_csv_file(const ps_csv_reader_t *reader);
 

@@ -24,6 +24,7 @@ enum {
     BLOCK_TEXT = 64 * 1024,    /* this much text, */
     BLOCK_FIELDS = 16 * 1024,  /* or this many fields */
     ROW_ALIGN = 16,
+    AHEAD = 8,                 /* rows looked at before they are finished */
 };
 
 struct block {
@@ -62,7 +63,6 @@ static ps_error_t run_inline(const ps_context_t *context, ps_csv_reader_t *reade
     ps_error_t err;
     ps_csv_record_t *record;
     while (!(err = ps_csv_next(reader, &record)) && record) {
-        memset(row, 0, stages->row_size);
         stages->prepare(record, row, stages->user);
         if ((err = stages->finish(record, row, stages->user)))
             break;
@@ -152,8 +152,7 @@ static void *work(void *user)
             b->text_size = text;
         }
         ps_csv_record_t *copied = copy(b, record, text);
-        void *row = memset(b->rows + b->n * p->row_size, 0, p->row_size);
-        stages->prepare(copied, row, stages->user);
+        stages->prepare(copied, b->rows + b->n * p->row_size, stages->user);
         b->n++;
         /* Whole blocks, or what there is before a read that may wait (a pipe, a terminal). */
         if (b->n == BLOCK_RECORDS || b->text_used >= BLOCK_TEXT ||
@@ -246,8 +245,12 @@ static ps_error_t run_threaded(const ps_context_t *context, ps_csv_reader_t *rea
         err = PS_OK;
         for (int last = 0; !err && !last;) {
             struct block *b = take_full(p);
-            for (size_t i = 0; i < b->n && !err; i++)
+            for (size_t i = 0; i < b->n && !err; i++) {
+                if (stages->ahead && i + AHEAD < b->n)
+                    stages->ahead(&b->records[i + AHEAD], b->rows + (i + AHEAD) * p->row_size,
+                                  stages->user);
                 err = stages->finish(&b->records[i], b->rows + i * p->row_size, stages->user);
+            }
             last = b->last;
             read_error = b->error;
             give_back(p, err != PS_OK);

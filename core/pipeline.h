@@ -10,12 +10,19 @@
 typedef struct ps_pipeline_stages {
     /*
      * What the row alone decides, on the worker (on the caller's thread with
-     * one thread): it may change the record in place, and writes 'row', zeroed
-     * bytes of its own. It must read nothing that 'finish' changes.
+     * one thread): it may change the record in place, and fills 'row', bytes
+     * of its own that hold what they held before. It must read nothing that
+     * 'finish' changes.
      */
     void (*prepare)(ps_csv_record_t *record, void *row, void *user);
     /* On the caller's thread, row after row, in order; anything but PS_OK stops the read. */
     ps_error_t (*finish)(const ps_csv_record_t *record, void *row, void *user);
+    /*
+     * NULL, or on the caller's thread for a prepared row a few rows before it
+     * is finished (not for every row): to start fetching what 'finish' will
+     * need of memory. It changes nothing that matters.
+     */
+    void (*ahead)(const ps_csv_record_t *record, void *row, void *user);
     size_t row_size;
     void *user;
 } ps_pipeline_stages_t;

@@ -148,6 +148,7 @@ struct ps_scorer {
     struct planned *planned;
     size_t n_planned, n_scores;      /* n_scores: of all planned instruments */
     size_t n_items;                  /* of all planned instruments: most answers a row refuses */
+    size_t batch_bytes;              /* the batch's size, when it is a regular file */
 
     /* Changed row by row on the caller's thread, away from what the reading thread reads. */
     _Alignas(CACHE_LINE) ps_batch_summary_t summary;
@@ -997,6 +998,8 @@ static void prepare_row(ps_csv_record_t *rec, void *memory, void *user)
 {
     ps_scorer_t *s = user;
     struct scored_row *row = memory;
+    *row = (struct scored_row){0};
+    row_kept(s, row)[s->n_keep] = NULL; /* the rest is written before it is read */
     if ((row->id = s->id_field < rec->n_fields ? clean_field(rec, s->id_field) : NULL))
         row->id_length = rec->lengths[s->id_field];
     if (rec->fault) {
@@ -1109,12 +1112,52 @@ static ps_error_t reject_faulty_row(ps_scorer_t *s, const ps_csv_record_t *rec,
     return PS_ERROR_INTERNAL;
 }
 
+/*
+ * On the caller's thread, a few rows ahead: starts fetching the duplicate
+ * table's slots of a row still to come, so that they are in cache when it is
+ * finished. Only for a timepoint already seen: a row that turns out to be
+ * refused costs a wasted fetch, nothing more.
+ */
+static void fetch_keys_ahead(const ps_csv_record_t *rec, void *memory, void *user)
+{
+    const ps_scorer_t *s = user;
+    const struct scored_row *row = memory;
+    (void)rec;
+    if (row->fault)
+        return;
+    const size_t tp = find_timepoint(s, s->timepoint ? s->timepoint : row->timepoint);
+    if (tp == s->n_timepoints)
+        return;
+    for (size_t p = 0; p < s->n_planned; p++) {
+        ps_key_t key = {.id = row->id, .id_length = row->id_length, .timepoint = (unsigned)tp,
+                        .instrument = s->planned[p].index};
+        ps_keyset_prepare(s->keys, &key);
+    }
+}
+
+/*
+ * Makes room in the duplicate table for the rows a batch seems to hold, judged
+ * from its size and the length of its first row, so that the table is not
+ * rebuilt again and again as it grows. Only a hint: a wrong guess costs
+ * memory or a rebuild, nothing else.
+ */
+static void reserve_keys(ps_scorer_t *s, const ps_csv_record_t *rec)
+{
+    double bytes = (double)rec->n_fields; /* the commas and the line end */
+    for (size_t f = 0; f < rec->n_fields; f++)
+        bytes += (double)rec->lengths[f];
+    double estimate = (double)s->batch_bytes / bytes * (double)s->n_planned;
+    if (estimate < (double)(UINT32_MAX / 2))
+        ps_keyset_reserve(s->keys, (size_t)estimate);
+}
+
 /* On the caller's thread, row after row: duplicates, then the handlers. */
 static ps_error_t finish_row(const ps_csv_record_t *rec, void *memory, void *user)
 {
     ps_scorer_t *s = user;
     struct scored_row *row = memory;
-    s->summary.rows_read++;
+    if (s->summary.rows_read++ == 0 && s->batch_bytes && !row->fault)
+        reserve_keys(s, rec);
     if (row->fault)
         return reject_faulty_row(s, rec, row);
     const char *id = row->id;
@@ -1208,7 +1251,9 @@ ps_error_t ps_scorer_score_file(ps_scorer_t *s, const char *file)
     if (err)
         return err;
     if (!(err = start_batch(s, reader))) {
-        ps_pipeline_stages_t stages = {prepare_row, finish_row, row_size(s), s};
+        s->batch_bytes = ps_csv_size(reader);
+        ps_pipeline_stages_t stages = {prepare_row, finish_row, fetch_keys_ahead, row_size(s),
+                                       s};
         err = ps_pipeline_run(s->context, reader, s->threads, &stages);
     }
     ps_csv_close(reader);

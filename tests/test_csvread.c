@@ -267,7 +267,7 @@ static char *run_pipeline(const char *file, unsigned threads, ps_error_t *err)
     ps_context_t *context = test_context(NULL);
     ps_csv_reader_t *r;
     cr_assert_eq(ps_csv_open(context, file, NULL, &r), PS_OK);
-    ps_pipeline_stages_t stages = {prepare_line, finish_line, sizeof(size_t), &t};
+    ps_pipeline_stages_t stages = {prepare_line, finish_line, NULL, sizeof(size_t), &t};
     *err = ps_pipeline_run(context, r, threads, &stages);
     ps_csv_close(r);
     ps_context_free(context);
