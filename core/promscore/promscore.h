@@ -294,11 +294,11 @@ void ps_scorer_free(ps_scorer_t *scorer);
 
 /**
  * Reads one batch and scores it. A row at fault (ragged, text after a
- * closing quote, more fields than PS_MAX_COLUMNS, ...) is refused with its
- * reason and reading goes on; what makes the rest unreadable (a quote never
- * closed, a field over the limit, bytes not in the encoding) stops the batch.
- * Participant x timepoint x instrument
- * duplicates are refused across every batch given to the same scorer.
+ * closing quote, more than 4096 fields, ...) is refused with its reason and
+ * reading goes on; what makes the rest unreadable (a quote never closed, a
+ * field over the limit, bytes not in the encoding) stops the batch.
+ * Participant x timepoint x instrument duplicates are refused across every
+ * batch given to the same scorer.
  * Returns PS_OK when the batch was read to the end (rows may still have been
  * rejected: see the summary), or the error that stopped it.
  */
