@@ -263,8 +263,8 @@ static ps_error_t run_threaded(const ps_context_t *context, ps_csv_reader_t *rea
             while (w < 0 && errno == EINTR);
         }
         pthread_join(worker, NULL);
-        if (!err && read_error)
-            err = ps_csv_report(context, reader);
+        if (!err && read_error && !(err = ps_csv_report(context, reader)))
+            err = read_error; /* the worker's own: out of memory */
     }
     ps_csv_set_cancel_fd(reader, -1);
     pthread_cond_destroy(&p->changed);
