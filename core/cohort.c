@@ -34,6 +34,8 @@ static ps_error_t check_label(const ps_context_t *context, ps_error_t error, con
 
 void ps_cohort_options_init(ps_cohort_options_t *options, size_t size)
 {
+    if (size < sizeof options->size)
+        return; /* not even the size fits: ps_cohort_new refuses it */
     memset(options, 0, size);
     options->size = size;
 }

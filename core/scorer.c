@@ -259,13 +259,10 @@ static ps_error_t read_map_record(const ps_csv_record_t *rec, void *user)
 
 void ps_score_options_init(ps_score_options_t *options, size_t size)
 {
+    if (size < sizeof options->size)
+        return; /* not even the size fits: ps_scorer_new refuses it */
     memset(options, 0, size);
     options->size = size;
-}
-
-const char *ps_version(void)
-{
-    return PS_VERSION;
 }
 
 ps_error_t ps_scorer_new(ps_context_t *context, const ps_score_options_t *given,
