@@ -80,6 +80,7 @@ static ps_error_t read_row(const ps_csv_record_t *rec, void *user)
                                "score '%s' is not a number in the range of %s %s",
                                rec->fields[SCORE], in->id, scale->id);
         score.has_value = 1;
+        score.outcome = PS_SCORED;
         score.band = ps_scale_band_of(scale, score.value);
     }
     score.answered = (unsigned)strtoul(rec->fields[ANSWERED], NULL, 10);

@@ -227,7 +227,7 @@ Test(cli, invalid_input_writes_nothing)
                                           "A,t,1,1,1,1,1,1,1\nB,t,\"1,1,1,1,1,1,1\n", -1);
     struct result r = RUN("score", "-o", scored, "--rejects", rejects, example("baseline.csv"), batch);
     cr_assert_eq(r.status, 3, "%s", r.err);
-    cr_assert(strstr(r.err, "broken.csv:4: end of file inside a quoted field"), "%s", r.err);
+    cr_assert(strstr(r.err, "broken.csv:3:3: end of file inside a quoted field"), "%s", r.err);
     cr_assert(strstr(r.err, "nothing written"));
     cr_assert_eq(count_entries(dir), 0, "no output and no temporary file");
 }
@@ -610,8 +610,11 @@ Test(catalogue, batches)
     score_case("participant_id,timepoint,a,A\n", -1, 3, "batch.csv:1:4: column name 'A' repeats column 3", 0);
     score_case(HDR "P1,t,1,1,1\n", -1, 1, "batch.csv,2,P1,,,\"ragged row: 5 fields, the header has 9\"", 0);
     score_case(HDR "P1,t,1,1,1,1,1,1,1,1\n", -1, 1, "ragged row: 10 fields", 0);
-    score_case(HDR "P1,t,\"1,1,1,1,1,1,1\n", -1, 3, "batch.csv:3: end of file inside a quoted field", 0);
-    score_case(HDR "P1\"x,t,1,1,1,1,1,1,1\n", -1, 3, "batch.csv:2: malformed quoting", 0);
+    score_case(HDR "P1,t,\"1,1,1,1,1,1,1\n", -1, 3, "batch.csv:2:3: end of file inside a quoted field", 0);
+    /* A stray quote is text, as R and pandas read it; text after a closing quote refuses the row. */
+    score_case(HDR "P1\"x,t,1,1,1,1,1,1,1\n", -1, 0, "1 rows read, 1 scored", 1);
+    score_case(HDR "P1,t,\"1\"x,1,1,1,1,1,1\nP2,t,1,1,1,1,1,1,1\n", -1, 1,
+               "batch.csv,2,P1,swemwbs_1,1x,text after the closing quote of a quoted field: the row is refused", 1);
     score_case(HDR "P1,t,1,1,\0,1,1,1,1\n", (long)sizeof HDR + 18, 1, "answer is not valid UTF-8 text", 1);
     score_case(HDR "P\xff,t,1,1,1,1,1,1,1\n", -1, 1, "participant id is not valid UTF-8 text", 0);
     score_case("\xEF\xBB\xBF" HDR "P1,t,1,1,1,1,1,1,1\n", -1, 0, "1 rows read, 1 scored", 1);
@@ -619,7 +622,8 @@ Test(catalogue, batches)
                "swemwbs_6,swemwbs_7\rP1,t,1,1,1,1,1,1,1\rP2,t,1,1,1,1,1,1,1\r",
                -1, 0, "2 rows read, 2 scored", 2);
     score_case(HDR "P1,t,1,1,6,1,1,1,1\n", -1, 1, "batch.csv,2,P1,swemwbs_3,6,code out of range", 1);
-    score_case(HDR "P1,t,1,1,2.0,1,1,1,1\n", -1, 1, "not a whole-number code", 1);
+    score_case(HDR "P1,t,1,1,2.5,1,1,1,1\n", -1, 1, "not a whole-number code", 1);
+    score_case(HDR "P1,t,1,1,2.0,1,1,1,3.00\n", -1, 0, "1 rows read, 1 scored", 1);
     score_case(HDR "P1,t,1,1,-2,1,1,1,1\n", -1, 1, "code out of range", 1);
     score_case(HDR "P1,t,1,1,lots,1,1,1,1\n", -1, 1, "unknown response label", 1);
     score_case(HDR ",t,1,1,1,1,1,1,1\n", -1, 1, "missing participant id", 0);
@@ -635,7 +639,7 @@ Test(catalogue, oversized_field_and_too_many_columns)
     size_t n = strlen(csv);
     memset(csv + n, 'x', big);
     strcpy(csv + n + big, "\",1,1,1,1,1,1\n");
-    score_case(csv, -1, 3, "batch.csv:2: a field is longer than 1048576 bytes", 0);
+    score_case(csv, -1, 3, "batch.csv:2:3: a field is longer than 1048576 bytes", 0);
     free(csv);
     char *wide = NULL;
     size_t size = 0;
@@ -645,7 +649,7 @@ Test(catalogue, oversized_field_and_too_many_columns)
         fprintf(f, ",c%d", i);
     fputs("\n", f);
     fclose(f);
-    score_case(wide, -1, 3, "batch.csv:1: more than 4096 fields in a row", 0);
+    score_case(wide, -1, 3, "batch.csv:1:4097: more than 4096 fields in the header", 0);
 }
 
 Test(catalogue, follow_up_without_baseline_is_counted_not_paired)
@@ -905,4 +909,40 @@ Test(cli_report, pool_ranks_go_with_a_hidden_member_count)
         const char *hidden = strstr(p, ",figure,,yes,");
         cr_assert(hidden && hidden < end, "%.*s", (int)(end - p), p);
     }
+}
+
+/* ---- Encodings and delimiters other than UTF-8 and ','. ---- */
+
+Test(catalogue, encodings_and_delimiters)
+{
+    char *dir = temp_dir(), *out = in_dir(dir, "s.csv");
+    char *cp1252 = test_file("cp1252.csv", "participant_id,timepoint,site,swemwbs_1,swemwbs_2,"
+                                           "swemwbs_3,swemwbs_4,swemwbs_5,swemwbs_6,swemwbs_7\n"
+                                           "P1,t,Caf\xe9,1,1,1,1,1,1,1\n", -1);
+    struct result r = RUN("score", "-q", "--encoding", "windows-1252", "--keep", "site", "-o", out,
+                          cp1252);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(test_slurp(out), ",Caf\xc3\xa9\n"), "%s", test_slurp(out));
+    r = RUN("score", "-q", "--encoding", "klingon", "-o", out, cp1252);
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    cr_assert(strstr(r.err, "unknown encoding 'klingon'"), "%s", r.err);
+
+    char *semi = test_file("semi.csv", "participant_id;timepoint;swemwbs_1;swemwbs_2;swemwbs_3;"
+                                       "swemwbs_4;swemwbs_5;swemwbs_6;swemwbs_7\n"
+                                       "P1;t;1;1;1;1;1;1;1\n", -1);
+    r = RUN("score", "-q", "-o", out, semi);
+    cr_assert_eq(r.status, 3);
+    cr_assert(strstr(r.err, "semi.csv:1: the header is one column holding ';'") &&
+                  strstr(r.err, "give --delimiter ';'"), "%s", r.err);
+    r = RUN("score", "-q", "--delimiter", ";", "-o", out, semi);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_eq(count_lines(test_slurp(out)), 3);
+    cr_assert_eq(RUN("score", "-q", "--delimiter", ";;", "-o", out, semi).status, 2);
+
+    static const char utf16[] = "\xFF\xFEp\0,\0t\0\n\0";
+    char *wide = test_file("wide.csv", utf16, sizeof utf16 - 1);
+    r = RUN("score", "-q", "-o", out, wide);
+    cr_assert_eq(r.status, 3);
+    cr_assert(strstr(r.err, "wide.csv:1: the file is UTF-16 text") &&
+                  strstr(r.err, "give --encoding utf-16"), "%s", r.err);
 }

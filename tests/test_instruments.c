@@ -115,7 +115,7 @@ Test(goals, gas_weighted_six_goals)
     h.reject = test_on_reject;
     h.score = test_on_score;
     ps_scorer_t *scorer;
-    cr_assert_eq(ps_scorer_new(context, &(ps_score_options_t){0}, &h, &scorer), PS_OK);
+    cr_assert_eq(ps_scorer_new(context, &(ps_score_options_t){.size = sizeof(ps_score_options_t)}, &h, &scorer), PS_OK);
     cr_assert_eq(ps_scorer_score_file(scorer, test_file("six.csv", csv, -1)), PS_OK);
     cr_assert_float_eq(test_find(&e, "P1", "t0", "six.gas")->value, 55.0, 0.0005);
     ps_scorer_free(scorer);
@@ -190,6 +190,8 @@ Test(pam, identical_answers_are_flagged_not_dropped)
     cr_assert_eq(test_score_text(&c, pam_row("3,3,3,3,3,3,3,3,3,3,3,3,3", "55.0"), NULL), PS_OK);
     const struct captured_score *raw = score_of(&c, "P1", "pam.raw");
     cr_assert_str_eq(raw->status, "identical_answers");
+    cr_assert_eq(raw->outcome, PS_FLAGGED);
+    cr_assert_eq(score_of(&c, "P1", "pam.level")->outcome, PS_FLAGGED, "carried to scales of it");
     cr_assert(raw->has_value);
     cr_assert_eq(raw->value, 39);
     cr_assert_str_eq(score_of(&c, "P1", "pam.score")->status, "identical_answers");
@@ -228,7 +230,7 @@ Test(pam, a_licensees_calibration_table_scores_the_statements)
     struct capture e = {0};
     ps_score_handlers_t h = {NULL, test_on_score, NULL, NULL, &e};
     ps_scorer_t *scorer;
-    cr_assert_eq(ps_scorer_new(context, &(ps_score_options_t){0}, &h, &scorer), PS_OK);
+    cr_assert_eq(ps_scorer_new(context, &(ps_score_options_t){.size = sizeof(ps_score_options_t)}, &h, &scorer), PS_OK);
     /* 13 answered, raw 39: 100 * 26 / 39 = 66.7, Level 3; 12 answered (one N/A), raw 36: 66.7. */
     cr_assert_eq(ps_scorer_score_file(scorer, test_file("p.csv",
         "participant_id,timepoint,pam_1,pam_2,pam_3,pam_4,pam_5,pam_6,pam_7,pam_8,pam_9,pam_10,"
@@ -357,11 +359,11 @@ Test(domains, the_published_finance_shape)
     struct capture c = {0};
     ps_context_t *context = test_context(&c);
     ps_cohort_t *cohort;
-    cr_assert_eq(ps_cohort_new(context, &(ps_cohort_options_t){0}, &cohort), PS_OK);
+    cr_assert_eq(ps_cohort_new(context, &(ps_cohort_options_t){.size = sizeof(ps_cohort_options_t)}, &cohort), PS_OK);
     ps_score_handlers_t h = {NULL, add_to_cohort, NULL, NULL, cohort};
     ps_scorer_t *scorer;
     const char *ids[] = {"domains"};
-    cr_assert_eq(ps_scorer_new(context, &(ps_score_options_t){.instruments = ids, .n_instruments = 1},
+    cr_assert_eq(ps_scorer_new(context, &(ps_score_options_t){.size = sizeof(ps_score_options_t), .instruments = ids, .n_instruments = 1},
                                &h, &scorer), PS_OK);
     cr_assert_eq(ps_scorer_score_file(scorer, test_file("d.csv", finance_cohort(), -1)), PS_OK);
     ps_report_t *r;
@@ -440,10 +442,10 @@ Test(goals, pooled_goals_achieved_and_by_category)
     struct capture c = {0};
     ps_context_t *context = test_context(&c);
     ps_cohort_t *cohort;
-    cr_assert_eq(ps_cohort_new(context, &(ps_cohort_options_t){0}, &cohort), PS_OK);
+    cr_assert_eq(ps_cohort_new(context, &(ps_cohort_options_t){.size = sizeof(ps_cohort_options_t)}, &cohort), PS_OK);
     ps_score_handlers_t h = {NULL, add_to_cohort, NULL, NULL, cohort};
     ps_scorer_t *scorer;
-    cr_assert_eq(ps_scorer_new(context, &(ps_score_options_t){0}, &h, &scorer), PS_OK);
+    cr_assert_eq(ps_scorer_new(context, &(ps_score_options_t){.size = sizeof(ps_score_options_t)}, &h, &scorer), PS_OK);
     cr_assert_eq(ps_scorer_score_file(scorer, test_file("g.csv", csv, -1)), PS_OK);
     ps_report_t *r;
     cr_assert_eq(ps_cohort_report(cohort, &(ps_disclosure_t){0, 7, 0}, &r), PS_OK);

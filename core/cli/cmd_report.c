@@ -515,8 +515,8 @@ int cmd_report(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     cli_list_t calibrations = {0};
-    ps_cohort_options_t cohort_options = {0};
-    ps_score_options_t score_options = {0};
+    ps_cohort_options_t cohort_options = {.size = sizeof cohort_options};
+    ps_score_options_t score_options = {.size = sizeof score_options};
     ps_disclosure_t disclosure = {.suppress = 1, .threshold = 7, .round_to = 0};
     cli_list_t instruments = {0}, by = {0}, timepoints = {0};
     enum format format = FORMAT_TEXT;
