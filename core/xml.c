@@ -60,17 +60,51 @@ static xmlParserInputPtr refuse_external(const char *url, const char *id, xmlPar
     return NULL;
 }
 
-/* Reads a whole file of at most 'limit' bytes. */
+/* What a file is, for a message refusing it. */
+static const char *file_type(mode_t mode)
+{
+    return S_ISFIFO(mode)  ? "a FIFO (named pipe)"
+           : S_ISDIR(mode) ? "a directory"
+           : S_ISSOCK(mode) ? "a socket"
+           : S_ISCHR(mode) ? "a character device"
+           : S_ISBLK(mode) ? "a block device"
+                           : "something else";
+}
+
+/*
+ * Reads a whole file of at most 'limit' bytes. Definitions, schemas and
+ * calibrations are regular files: O_NONBLOCK keeps the open of a FIFO (or a
+ * device) from waiting for a writer, and the type is checked on the opened
+ * descriptor, so nothing can be swapped in between the check and the read.
+ */
 static ps_error_t slurp(ps_context_t *c, const char *file, size_t limit, char **data,
                         size_t *size)
 {
-    int fd = open(file, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return ps_diagnose(c, PS_ERROR_READ, file, 0, 0, "cannot open: %s", strerror(errno));
+    int fd = open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0) {
+        int saved = errno;
+        struct stat st;
+        if (saved == ENXIO && stat(file, &st) == 0 && !S_ISREG(st.st_mode))
+            return ps_diagnose(c, PS_ERROR_READ, file, 0, 0, "not a regular file but %s",
+                               file_type(st.st_mode));
+        return ps_diagnose(c, PS_ERROR_READ, file, 0, 0, "cannot open: %s", strerror(saved));
+    }
     struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    if (fstat(fd, &st) != 0) {
+        int saved = errno;
         close(fd);
-        return ps_diagnose(c, PS_ERROR_READ, file, 0, 0, "not a regular file");
+        return ps_diagnose(c, PS_ERROR_READ, file, 0, 0, "cannot examine: %s", strerror(saved));
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        return ps_diagnose(c, PS_ERROR_READ, file, 0, 0, "not a regular file but %s",
+                           file_type(st.st_mode));
+    }
+    int flags = fcntl(fd, F_GETFL);
+    if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0) {
+        int saved = errno;
+        close(fd);
+        return ps_diagnose(c, PS_ERROR_READ, file, 0, 0, "cannot read: %s", strerror(saved));
     }
     if ((unsigned long long)st.st_size > limit) {
         close(fd);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <criterion/criterion.h>
 
@@ -583,4 +584,71 @@ Test(definitions, items_naming_no_response_set_are_refused)
                            -1);
     assert_refused(&c, load(&c, file), PS_ERROR_DEFINITION, file, 8,
                    "item '1' names the response set 'r  ', which is not defined");
+}
+
+/* ---- Files that must be regular: a FIFO is refused at once, never waited on. ---- */
+
+/* A FIFO called 'name' in a fresh directory; returns its path. */
+static char *fifo(const char *name)
+{
+    char *path = test_file("placeholder", "", 0);
+    cr_assert_eq(unlink(path), 0);
+    strcpy(strrchr(path, '/') + 1, name);
+    cr_assert_eq(mkfifo(path, 0600), 0, "%s", path);
+    return path;
+}
+
+Test(files, a_definition_that_is_a_fifo_is_refused_without_waiting, .timeout = 10)
+{
+    struct capture c = {0};
+    char *file = fifo("tiny.xml");
+    assert_refused(&c, load(&c, file), PS_ERROR_READ, file, 0,
+                   "not a regular file but a FIFO (named pipe)");
+}
+
+Test(files, a_definition_that_is_a_directory_is_refused)
+{
+    struct capture c = {0};
+    char *file = test_file("placeholder", "", 0);
+    strcpy(strrchr(file, '/') + 1, "dir.xml");
+    cr_assert_eq(mkdir(file, 0700), 0);
+    assert_refused(&c, load(&c, file), PS_ERROR_READ, file, 0,
+                   "not a regular file but a directory");
+}
+
+/* The instrument directory's scan refuses a FIFO entry (or a link to one), naming it. */
+Test(files, a_fifo_in_the_instrument_directory_is_refused_without_waiting, .timeout = 10)
+{
+    for (int linked = 0; linked < 2; linked++) {
+        char *entry = fifo(linked ? "a.fifo" : "a.xml"), *dir = strdup(entry);
+        *strrchr(dir, '/') = '\0';
+        if (linked) {
+            char *link;
+            cr_assert_geq(asprintf(&link, "%s/b.xml", dir), 0);
+            cr_assert_eq(symlink(entry, link), 0);
+            entry = link;
+        }
+        struct capture c = {0};
+        ps_context_t *context;
+        cr_assert_eq(ps_context_new(&context), PS_OK);
+        test_capture_diagnostics(context, &c);
+        ps_error_t err = ps_context_load_instruments(context, dir);
+        ps_context_free(context);
+        assert_refused(&c, err, PS_ERROR_READ, entry, 0,
+                       "not a regular file but a FIFO (named pipe)");
+    }
+}
+
+Test(files, a_schema_that_is_a_fifo_is_refused_without_waiting, .timeout = 10)
+{
+    char *xsd = fifo("instrument.xsd"), *dir = strdup(xsd);
+    *strrchr(dir, '/') = '\0';
+    struct capture c = {0};
+    ps_context_t *context;
+    cr_assert_eq(ps_context_new(&context), PS_OK);
+    test_capture_diagnostics(context, &c);
+    cr_assert_eq(ps_context_set_schema_dir(context, dir), PS_OK);
+    ps_error_t err = ps_context_load_instrument(context, definition((struct edits){0}), NULL);
+    ps_context_free(context);
+    assert_refused(&c, err, PS_ERROR_READ, xsd, 0, "not a regular file but a FIFO (named pipe)");
 }

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <criterion/criterion.h>
 
@@ -482,4 +484,19 @@ Test(goals, per_goal_change_in_row_level_output)
     cr_assert_null(test_find(&c, "P1", "t0", "goals.goal2_change"));
     cr_assert_null(test_find(&c, "P1", "t0", "goals.gas"), "no attainment columns: no T-score rows");
     cr_assert_eq(c.summary.scores_not_ok, 0);
+}
+
+Test(pam, a_calibration_that_is_a_fifo_is_refused_without_waiting, .timeout = 10)
+{
+    char *file = test_file("placeholder", "", 0);
+    cr_assert_eq(unlink(file), 0);
+    strcpy(strrchr(file, '/') + 1, "calibration.xml");
+    cr_assert_eq(mkfifo(file, 0600), 0);
+    struct capture c = {0};
+    ps_context_t *context = test_context(&c);
+    cr_assert_eq(ps_context_load_calibration(context, file), PS_ERROR_READ);
+    cr_assert_str_eq(c.diagnostics[0].file, file);
+    cr_assert(strstr(c.diagnostics[0].message, "not a regular file but a FIFO (named pipe)"), "%s",
+              c.diagnostics[0].message);
+    ps_context_free(context);
 }
