@@ -1,6 +1,7 @@
 /* Instrument definitions and plugins that must be refused, each with file and line. */
 #include "config.h"
 
+#include <iconv.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -271,6 +272,129 @@ Test(definitions, attributes_up_to_the_limit_reach_the_schema)
     struct capture d = {0};
     char *file2 = test_file("quoted.xml", defined, -1);
     assert_refused(&d, load(&d, file2), PS_ERROR_SCHEMA, file2, 8, "maxLength");
+}
+
+/* ---- Encodings: UTF-8 (or US-ASCII) and UTF-16 only, checked before parsing. ---- */
+
+/* 'text' (UTF-8) in UTF-16, big- or little-endian, with or without a byte-order mark. */
+static char *utf16(const char *text, int big, int bom, long *length)
+{
+    iconv_t cd = iconv_open(big ? "UTF-16BE" : "UTF-16LE", "UTF-8");
+    cr_assert_neq(cd, (iconv_t)-1);
+    size_t in_left = strlen(text), out_left = in_left * 4 + 2;
+    char *out = malloc(out_left), *o = out, *in = (char *)text;
+    if (bom) {
+        memcpy(o, big ? "\xFE\xFF" : "\xFF\xFE", 2);
+        o += 2, out_left -= 2;
+    }
+    cr_assert_neq(iconv(cd, &in, &in_left, &o, &out_left), (size_t)-1);
+    iconv_close(cd);
+    *length = (long)(o - out);
+    return out;
+}
+
+Test(encodings, utf16_definitions_are_read_either_way_round)
+{
+    char *text = replace(definition_text((struct edits){.title = "Tiny \xC3\xA9t\xC3\xA9"}),
+                         "encoding=\"UTF-8\"", "encoding=\"UTF-16\"");
+    for (int big = 0; big < 2; big++)
+        for (int bom = 0; bom < 2; bom++) {
+            long n;
+            char *bytes = utf16(text, big, bom, &n);
+            struct capture c = {0};
+            ps_context_t *context;
+            cr_assert_eq(ps_context_new(&context), PS_OK);
+            test_capture_diagnostics(context, &c);
+            const ps_instrument_t *in = NULL;
+            cr_assert_eq(ps_context_load_instrument(context, test_file("tiny.xml", bytes, n), &in),
+                         PS_OK, "big %d bom %d: %s", big, bom,
+                         c.n_diagnostics ? c.diagnostics[0].message : "");
+            cr_assert_str_eq(ps_instrument_title(in), "Tiny \xC3\xA9t\xC3\xA9");
+            ps_context_free(context);
+        }
+}
+
+Test(encodings, other_declared_encodings_are_refused_naming_them)
+{
+    static const char *const names[] = {"UTF-7", "IBM037", "ISO-8859-1", "windows-1252",
+                                        "UTF-32"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        char *declared;
+        cr_assert_geq(asprintf(&declared, "encoding='%s'", names[i]), 0);
+        struct capture c = {0};
+        char *file = test_file("tiny.xml", replace(definition_text((struct edits){0}),
+                                                   "encoding=\"UTF-8\"", declared), -1);
+        char *words;
+        cr_assert_geq(asprintf(&words, "declares encoding \"%s\": definitions, schemas and "
+                                       "calibrations must be UTF-8 (or US-ASCII) or UTF-16",
+                               names[i]), 0);
+        assert_refused(&c, load(&c, file), PS_ERROR_XML, file, 1, words);
+    }
+}
+
+/* libxml2 would decode these and parse 100,000 attributes the pre-scan never counted. */
+Test(encodings, a_wide_element_in_another_encoding_is_refused_before_parsing, .timeout = 60)
+{
+    char *text = many_attributes(100000);
+    struct capture c = {0};
+    char *file = test_file("wide.xml", replace(text, "encoding=\"UTF-8\"", "encoding=\"UTF-7\""),
+                           -1);
+    assert_refused(&c, load(&c, file), PS_ERROR_XML, file, 1, "declares encoding \"UTF-7\"");
+    /* EBCDIC and UCS-4 are told by their first bytes, declared or not. */
+    struct capture d = {0};
+    char *ebcdic = test_file("ebcdic.xml", "\x4C\x6F\xA7\x94\x93\x40", 6);
+    assert_refused(&d, load(&d, ebcdic), PS_ERROR_XML, ebcdic, 1, "written in EBCDIC");
+    struct capture e = {0};
+    char *ucs4 = test_file("ucs4.xml", "\0\0\0<\0\0\0?", 8);
+    assert_refused(&e, load(&e, ucs4), PS_ERROR_XML, ucs4, 1, "written in UCS-4 (UTF-32)");
+}
+
+Test(encodings, bytes_that_are_neither_utf8_nor_utf16_are_refused_with_their_line)
+{
+    struct capture c = {0};
+    char *file = definition((struct edits){.title = "Tiny \xE9t\xE9"}); /* Latin-1 */
+    assert_refused(&c, load(&c, file), PS_ERROR_XML, file, 4,
+                   "is neither UTF-8 nor UTF-16: line 4 holds a byte that is not UTF-8");
+    /* A lone surrogate in UTF-16. */
+    long n;
+    char *bytes = utf16(definition_text((struct edits){.title = "XX"}), 0, 1, &n);
+    char *at = memmem(bytes, (size_t)n, "X\0X\0", 4);
+    cr_assert_not_null(at);
+    memcpy(at, "\x00\xD8", 2);
+    struct capture d = {0};
+    char *file16 = test_file("tiny.xml", bytes, n);
+    assert_refused(&d, load(&d, file16), PS_ERROR_XML, file16, 0,
+                   "is neither UTF-8 nor UTF-16");
+}
+
+Test(encodings, a_declaration_that_does_not_match_the_bytes_is_refused)
+{
+    struct capture c = {0};
+    char *file = test_file("tiny.xml", replace(definition_text((struct edits){0}),
+                                               "encoding=\"UTF-8\"", "encoding=\"UTF-16\""),
+                           -1);
+    assert_refused(&c, load(&c, file), PS_ERROR_XML, file, 1,
+                   "declares encoding \"UTF-16\" but is written in UTF-8");
+    struct capture d = {0};
+    char *ascii = definition((struct edits){.title = "Tiny \xC3\xA9t\xC3\xA9"});
+    char *text = test_slurp(ascii);
+    ascii = test_file("tiny.xml", replace(text, "encoding=\"UTF-8\"", "encoding=\"US-ASCII\""),
+                      -1);
+    assert_refused(&d, load(&d, ascii), PS_ERROR_XML, ascii, 4,
+                   "declares encoding \"US-ASCII\" but holds a character that is not ASCII");
+}
+
+/* The attribute limit reads UTF-16 as text: the element's name, its column in characters. */
+Test(encodings, the_attribute_limit_names_the_element_of_a_utf16_definition)
+{
+    long n;
+    char *text = replace(many_attributes(300), "encoding=\"UTF-8\"", "encoding=\"UTF-16\"");
+    char *bytes = utf16(text, 1, 1, &n);
+    struct capture c = {0};
+    char *file = test_file("wide.xml", bytes, n);
+    assert_refused(&c, load(&c, file), PS_ERROR_LIMIT, file, 5,
+                   "element <notice> has more than 256 attributes");
+    cr_assert_eq(c.diagnostics[0].column, 3);
 }
 
 /* ---- Numbers: finite and at most 1e9 in magnitude, wherever they stand. ---- */

@@ -500,3 +500,17 @@ Test(pam, a_calibration_that_is_a_fifo_is_refused_without_waiting, .timeout = 10
               c.diagnostics[0].message);
     ps_context_free(context);
 }
+
+Test(pam, a_calibration_in_another_encoding_is_refused_before_parsing)
+{
+    struct capture c = {0};
+    ps_context_t *context = test_context(&c);
+    char *file = test_file("cp.xml", "<?xml version=\"1.0\" encoding=\"IBM037\"?>\n"
+                                     "<calibration/>\n", -1);
+    cr_assert_eq(ps_context_load_calibration(context, file), PS_ERROR_XML);
+    cr_assert_str_eq(c.diagnostics[0].file, file);
+    cr_assert(strstr(c.diagnostics[0].message, "declares encoding \"IBM037\": definitions, "
+                                               "schemas and calibrations must be UTF-8"),
+              "%s", c.diagnostics[0].message);
+    ps_context_free(context);
+}
