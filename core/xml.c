@@ -412,6 +412,84 @@ static ps_error_t check_encoding(ps_context_t *c, const char *file, char **data,
                        ENCODINGS_ALLOWED);
 }
 
+/* ---- Numbers, read as XML Schema reads them, whatever the schema says. ---- */
+
+/* The value without the XML white space around it (xs:double and xs:integer collapse it). */
+static const char *collapsed(const char *text, size_t *length)
+{
+    while (is_xml_space(*text))
+        text++;
+    size_t n = strlen(text);
+    while (n && is_xml_space(text[n - 1]))
+        n--;
+    *length = n;
+    return text;
+}
+
+static size_t digits(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && s[i] >= '0' && s[i] <= '9')
+        i++;
+    return i;
+}
+
+const char *ps_xml_number(const char *text, double *value)
+{
+    size_t n;
+    const char *s = collapsed(text ? text : "", &n);
+    if (n == 0)
+        return "is empty";
+    if ((n == 3 && memcmp(s, "NaN", 3) == 0) || (n == 3 && memcmp(s, "INF", 3) == 0) ||
+        (n == 4 && (memcmp(s, "-INF", 4) == 0 || memcmp(s, "+INF", 4) == 0)))
+        return "is not a finite number";
+    /* xs:double's decimal form: [+-] digits [. digits] [(e|E) [+-] digits], a digit before or after the point. */
+    size_t i = s[0] == '+' || s[0] == '-';
+    size_t whole = digits(s + i, n - i), fraction = 0;
+    i += whole;
+    if (i < n && s[i] == '.') {
+        fraction = digits(s + i + 1, n - i - 1);
+        i += 1 + fraction;
+    }
+    if (whole + fraction == 0)
+        return "is not a decimal number";
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        i += 1 + (i + 1 < n && (s[i + 1] == '+' || s[i + 1] == '-'));
+        size_t exponent = digits(s + i, n - i);
+        if (exponent == 0)
+            return "is not a decimal number";
+        i += exponent;
+    }
+    if (i != n)
+        return "is not a decimal number";
+    char buffer[64], *copy = n < sizeof buffer ? buffer : malloc(n + 1);
+    if (!copy)
+        return "is too long to read";
+    memcpy(copy, s, n);
+    copy[n] = '\0';
+    /* Past DBL_MAX strtod gives an infinity, which every caller's limit refuses; below the
+     * smallest double it gives 0 or a subnormal, as a schema validator would. */
+    *value = strtod(copy, NULL);
+    if (copy != buffer)
+        free(copy);
+    return NULL;
+}
+
+const char *ps_xml_integer(const char *text, long *value)
+{
+    size_t n;
+    const char *s = collapsed(text ? text : "", &n);
+    if (n == 0)
+        return "is empty";
+    size_t sign = s[0] == '+' || s[0] == '-';
+    if (n == sign || digits(s + sign, n - sign) != n - sign)
+        return "is not a whole number";
+    /* All digits: past LONG_MAX strtol gives LONG_MAX (or LONG_MIN), which every caller's
+     * limit refuses. */
+    *value = strtol(s, NULL, 10);
+    return NULL;
+}
+
 /* Parses XML from memory with no network, no DTD and no entity substitution. */
 static ps_error_t parse_xml(ps_context_t *c, const char *file, const char *data, size_t size,
                             xmlDocPtr *out)

@@ -76,7 +76,8 @@ static ps_error_t load(struct capture *c, const char *file)
 static void assert_refused(struct capture *c, ps_error_t got, ps_error_t want, const char *file,
                            unsigned long line, const char *words)
 {
-    cr_assert_eq(got, want, "got %s, want %s", ps_error_message(got), ps_error_message(want));
+    cr_assert_eq(got, want, "got %s, want %s: %s", ps_error_message(got), ps_error_message(want),
+                 c->n_diagnostics ? c->diagnostics[0].message : "");
     cr_assert_geq(c->n_diagnostics, 1);
     const struct captured_diagnostic *d = &c->diagnostics[0];
     cr_assert_eq(d->error, want);
@@ -487,6 +488,136 @@ Test(definitions, non_finite_or_absurd_numbers_are_refused_under_a_permissive_sc
                                     : "is not a finite number";
             assert_refused(&c, err, PS_ERROR_DEFINITION, file, lines[p], words);
         }
+}
+
+/* The shipped schema with every number a plain string: only the loader reads them. */
+static char *string_schema_dir(void)
+{
+    char *xsd_path;
+    cr_assert_geq(asprintf(&xsd_path, "%s/schemas/instrument.xsd", getenv("PROMSCORE_SOURCE_DIR")), 0);
+    char *xsd = test_slurp(xsd_path);
+    cr_assert_not_null(xsd);
+    xsd = replace(xsd, "<xs:restriction base=\"xs:double\">", "<xs:restriction base=\"xs:string\">");
+    xsd = replace(xsd, "<xs:minInclusive value=\"-1e9\"/>", "");
+    xsd = replace(xsd, "<xs:maxInclusive value=\"1e9\"/>", "");
+    xsd = replace(xsd, "name=\"raw\" type=\"xs:integer\"", "name=\"raw\" type=\"xs:string\"");
+    xsd = replace(xsd, "name=\"max-missing\" type=\"xs:nonNegativeInteger\"",
+                  "name=\"max-missing\" type=\"xs:string\"");
+    xsd = replace(xsd, "<xs:field xpath=\"@raw\"/>", "<xs:field xpath=\"@score\"/>");
+    char *dir = test_file("instrument.xsd", xsd, -1);
+    *strrchr(dir, '/') = '\0';
+    return dir;
+}
+
+static ps_error_t load_with_schema(struct capture *c, const char *schema_dir, const char *file)
+{
+    ps_context_t *context;
+    cr_assert_eq(ps_context_new(&context), PS_OK);
+    test_capture_diagnostics(context, c);
+    cr_assert_eq(ps_context_set_schema_dir(context, schema_dir), PS_OK);
+    ps_error_t err = ps_context_load_instrument(context, file, NULL);
+    ps_context_free(context);
+    return err;
+}
+
+/* Hex, junk before or after, inner spaces: refused by the loader, saying what is wrong. */
+Test(definitions, numbers_are_read_strictly_whatever_the_schema)
+{
+    char *dir = string_schema_dir();
+    static const struct {
+        const char *where, *value, *message;
+        unsigned long line;
+    } cases[] = {
+        {"PAR", "0x10", "attribute value=\"0x10\" is not a decimal number", 6},
+        {"PAR", "12abc", "attribute value=\"12abc\" is not a decimal number", 6},
+        {"PAR", "1 2", "attribute value=\"1 2\" is not a decimal number", 6},
+        {"PAR", "1e", "attribute value=\"1e\" is not a decimal number", 6},
+        {"PAR", ".", "attribute value=\".\" is not a decimal number", 6},
+        {"PAR", "", "attribute value=\"\" is empty", 6},
+        {"PAR", "NaN", "attribute value=\"NaN\" is not a finite number", 6},
+        {"PAR", "inf", "attribute value=\"inf\" is not a decimal number", 6},
+        {"L0", "0x0", "attribute score=\"0x0\" is not a decimal number", 9},
+        {"SEM", "1e400", "attribute sem=\"1e400\" is beyond the limit", 10},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        struct capture c = {0};
+        char *file = test_file("numbers.xml", with_number(cases[i].where, cases[i].value), -1);
+        assert_refused(&c, load_with_schema(&c, dir, file), PS_ERROR_DEFINITION, file,
+                       cases[i].line, cases[i].message);
+    }
+}
+
+/* A lookup's raw is a whole number: no INF, NaN, empty, 0abc, 0x0, 1.5 or 1e308 read as another. */
+Test(definitions, lookup_raws_are_whole_numbers_whatever_the_schema)
+{
+    char *dir = string_schema_dir();
+    static const char *const raws[] = {"INF", "NaN", "", "0abc", "0x0", "1.5", "1e308", "1e0"};
+    for (size_t i = 0; i < sizeof raws / sizeof *raws; i++) {
+        struct capture c = {0};
+        char *text = replace(with_number("none", ""), "<map raw=\"0\"", "<map raw=\"RAW\"");
+        char *file = test_file("numbers.xml", replace(text, "RAW", raws[i]), -1);
+        char *words;
+        cr_assert_geq(asprintf(&words, "attribute raw=\"%s\" %s", raws[i],
+                               raws[i][0] ? "is not a whole number" : "is empty"), 0);
+        assert_refused(&c, load_with_schema(&c, dir, file), PS_ERROR_DEFINITION, file, 9, words);
+    }
+    struct capture c = {0};
+    char *text = replace(with_number("none", ""), "<map raw=\"0\"", "<map raw=\"-10000000000\"");
+    char *file = test_file("numbers.xml", text, -1);
+    assert_refused(&c, load_with_schema(&c, dir, file), PS_ERROR_DEFINITION, file, 9,
+                   "attribute raw=\"-10000000000\" is beyond the limit");
+    /* A raw given twice, the count right: another is missing, never scored as 0. */
+    struct capture d = {0};
+    text = replace(with_number("none", ""), "<map raw=\"2\"", "<map raw=\"1\"");
+    text = replace(text, "</lookup>", "<map raw=\"3\" score=\"3\"/></lookup>");
+    text = replace(text, "max=\"2\" precision", "max=\"3\" precision");
+    file = test_file("numbers.xml", text, -1);
+    assert_refused(&d, load_with_schema(&d, dir, file), PS_ERROR_DEFINITION, file, 9,
+                   "lookup of scale 'sum' gives raw 1 twice");
+}
+
+Test(definitions, max_missing_and_numeric_codes_are_read_strictly_whatever_the_schema)
+{
+    char *dir = string_schema_dir();
+    char *base_text = replace(definition_text((struct edits){.lookup = "MISSING"}), "MISSING",
+                              "<missing rule=\"at-most\" max-missing=\"N\" source=\"s\"/>");
+    static const char *const counts[] = {"0x1", "1.0", "1e0", "+1 x"};
+    for (size_t i = 0; i < sizeof counts / sizeof *counts; i++) {
+        char *quoted;
+        cr_assert_geq(asprintf(&quoted, "\"%s\"", counts[i]), 0);
+        struct capture c = {0};
+        char *file = test_file("tiny.xml", replace(base_text, "\"N\"", quoted), -1);
+        char *words;
+        cr_assert_geq(asprintf(&words, "attribute max-missing=\"%s\" is not a whole number",
+                               counts[i]), 0);
+        assert_refused(&c, load_with_schema(&c, dir, file), PS_ERROR_DEFINITION, file, 9, words);
+    }
+    struct capture ok = {0};
+    char *file = test_file("tiny.xml", replace(base_text, "\"N\"", "\" 1 \""), -1);
+    cr_assert_eq(load_with_schema(&ok, dir, file), PS_OK, "%s",
+                 ok.n_diagnostics ? ok.diagnostics[0].message : "");
+    /* A code read as its value: decimal only. */
+    struct capture c = {0};
+    file = test_file("tiny.xml", replace(definition_text((struct edits){0}), "<option code=\"1\"",
+                                         "<option code=\"0x1\""),
+                     -1);
+    assert_refused(&c, load(&c, file), PS_ERROR_DEFINITION, file, 7,
+                   "response '0x1' has no value: give value=\"...\" or a decimal number as its code");
+}
+
+/* What xs:double accepts the loader accepts: white space around a value, tiny magnitudes. */
+Test(definitions, numbers_valid_as_xs_double_are_accepted)
+{
+    static const struct {
+        const char *where, *value;
+    } cases[] = {{"PAR", " 1E9 "}, {"PAR", "\t-1e9\n"}, {"PAR", "1e-400"}, {"SEM", "+.5"},
+                 {"MC", "1."}, {"PAR", "-0"}};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        struct capture c = {0};
+        char *file = test_file("numbers.xml", with_number(cases[i].where, cases[i].value), -1);
+        cr_assert_eq(load(&c, file), PS_OK, "%s=\"%s\": %s", cases[i].where, cases[i].value,
+                     c.n_diagnostics ? c.diagnostics[0].message : "");
+    }
 }
 
 /* Decimal places index tables of seven: the loader holds them to 0-6 whatever the schema. */
