@@ -685,7 +685,8 @@ Test(plugins, a_plugin_for_another_major_abi_is_refused_with_both_versions)
     snprintf(ours, sizeof ours, "%d.%d", PS_PLUGIN_ABI_MAJOR, PS_PLUGIN_ABI_MINOR);
     cr_assert(strstr(c.diagnostics[0].message, theirs), "%s", c.diagnostics[0].message);
     cr_assert(strstr(c.diagnostics[0].message, ours), "%s", c.diagnostics[0].message);
-    cr_assert(strstr(c.diagnostics[0].file, "tests/plugins/bad_abi"), "%s", c.diagnostics[0].file);
+    cr_assert(strstr(c.diagnostics[0].file, "tests/plugins/.libs/bad_abi.so"), "%s",
+              c.diagnostics[0].file);
 }
 
 Test(plugins, a_plugin_for_a_newer_minor_abi_is_refused)
@@ -705,7 +706,9 @@ Test(plugins, a_module_without_the_entry_point_is_refused)
     cr_assert_eq(load(&c, file), PS_ERROR_PLUGIN);
     cr_assert(strstr(c.diagnostics[0].message, "no promscore_plugin() entry point"), "%s",
               c.diagnostics[0].message);
-    cr_assert(strstr(c.diagnostics[0].file, "no_entry"));
+    /* The file opened, with its extension: an uninstalled build's .libs/NAME.so. */
+    const char *at = strstr(c.diagnostics[0].file, "/tests/plugins/.libs/no_entry.so");
+    cr_assert(at && !at[strlen("/tests/plugins/.libs/no_entry.so")], "%s", c.diagnostics[0].file);
 }
 
 Test(plugins, a_file_that_is_not_a_shared_object_is_refused)
@@ -826,6 +829,117 @@ Test(plugins, a_world_writable_plugin_file_is_refused)
     cr_assert_str_eq(c.diagnostics[0].file, so);
     cr_assert(strstr(c.diagnostics[0].message, "file is writable by anyone (mode 0777)"), "%s",
                   c.diagnostics[0].message);
+}
+
+/* A directory with 'mode' in a fresh private directory; returns its path. */
+static char *directory(const char *parent, const char *name, mode_t mode)
+{
+    char *path;
+    if (parent) {
+        cr_assert_geq(asprintf(&path, "%s/%s", parent, name), 0);
+    } else {
+        path = test_file("placeholder", "", 0);
+        cr_assert_eq(unlink(path), 0);
+        strcpy(strrchr(path, '/') + 1, name);
+    }
+    cr_assert_eq(mkdir(path, 0700), 0, "%s", path);
+    cr_assert_eq(chmod(path, mode), 0);
+    return path;
+}
+
+/* The template's shared object copied to 'path' with 'mode'. */
+static void copy_template(const char *path, mode_t mode)
+{
+    char *dir = plugin_copy(), *so;
+    cr_assert_geq(asprintf(&so, "%s/template.so", dir), 0);
+    cr_assert_eq(rename(so, path), 0, "%s", path);
+    cr_assert_eq(chmod(path, mode), 0);
+}
+
+/*
+ * A .la can send libltdl anywhere (dlname='../wwx/template.so'): it is never
+ * read. A directory with only the .la is refused; a link from the checked
+ * directory is followed and the file it reaches checked, with its directory.
+ */
+Test(plugins, a_la_file_never_sends_the_loader_outside_the_checked_directory)
+{
+    char *top = directory(NULL, "top", 0700), *plug = directory(top, "plug", 0755),
+         *open_dir = directory(top, "wwx", 0777), *evil;
+    cr_assert_geq(asprintf(&evil, "%s/template.so", open_dir), 0);
+    copy_template(evil, 0777);
+    char *la;
+    cr_assert_geq(asprintf(&la, "%s/template.la", plug), 0);
+    FILE *f = fopen(la, "w");
+    cr_assert_not_null(f);
+    fprintf(f, "# template.la - a libtool library file\ndlname='../wwx/template.so'\n"
+               "library_names='template.so'\nold_library=''\ninstalled=no\nlibdir='%s'\n",
+            open_dir);
+    cr_assert_eq(fclose(f), 0);
+    struct capture c = {0};
+    cr_assert_eq(load_template(&c, plug), PS_ERROR_PLUGIN, "the .la was followed");
+    cr_assert_str_eq(c.diagnostics[0].file, la);
+    cr_assert(strstr(c.diagnostics[0].message, "no template.so or .libs/template.so beside its .la"),
+              "%s", c.diagnostics[0].message);
+    /* .libs/template.so a link to the world-writable file: the file reached is refused. */
+    char *libs = directory(plug, ".libs", 0755), *link;
+    cr_assert_geq(asprintf(&link, "%s/template.so", libs), 0);
+    cr_assert_eq(symlink(evil, link), 0);
+    struct capture d = {0};
+    cr_assert_eq(load_template(&d, plug), PS_ERROR_PLUGIN);
+    cr_assert_str_eq(d.diagnostics[0].file, evil);
+    cr_assert(strstr(d.diagnostics[0].message, "file is writable by anyone (mode 0777)"), "%s",
+              d.diagnostics[0].message);
+    /* The file kept to itself, its directory still open to anyone. */
+    cr_assert_eq(chmod(evil, 0755), 0);
+    struct capture e = {0};
+    cr_assert_eq(load_template(&e, plug), PS_ERROR_PLUGIN);
+    cr_assert_str_eq(e.diagnostics[0].file, open_dir);
+    cr_assert(strstr(e.diagnostics[0].message, "directory is writable by anyone (mode 0777)"),
+              "%s", e.diagnostics[0].message);
+    /* Both closed: the linked file is the one loaded. */
+    cr_assert_eq(chmod(open_dir, 0755), 0);
+    struct capture ok = {0};
+    cr_assert_eq(load_template(&ok, plug), PS_OK, "%s",
+                 ok.n_diagnostics ? ok.diagnostics[0].message : "");
+}
+
+/* Anyone who can rename a directory above the plugin's can put their own in its place. */
+Test(plugins, a_plugin_below_a_world_writable_directory_is_refused)
+{
+    char *top = directory(NULL, "top", 0700), *open_dir = directory(top, "open", 0777),
+         *plug = directory(open_dir, "plug", 0755), *so;
+    cr_assert_geq(asprintf(&so, "%s/template.so", plug), 0);
+    copy_template(so, 0755);
+    struct capture c = {0};
+    cr_assert_eq(load_template(&c, plug), PS_ERROR_PLUGIN);
+    cr_assert_str_eq(c.diagnostics[0].file, open_dir);
+    cr_assert(strstr(c.diagnostics[0].message,
+                     "plugin 'template' (for "), "%s", c.diagnostics[0].message);
+    cr_assert(strstr(c.diagnostics[0].message,
+                     "refused: this directory above it is writable by anyone (mode 0777), so "
+                     "anyone could move the plugin's directory away"),
+              "%s", c.diagnostics[0].message);
+    /* Sticky and owned by root, as /tmp is: only root and each entry's owner may rename. */
+    cr_assert_eq(chmod(open_dir, 01777), 0);
+    struct capture ok = {0};
+    if (geteuid() == 0) {
+        cr_assert_eq(load_template(&ok, plug), PS_OK, "%s",
+                     ok.n_diagnostics ? ok.diagnostics[0].message : "");
+        /* Sticky but owned by someone else: that owner may rename anything in it. */
+        cr_assert_eq(chown(open_dir, 65534, 65534), 0);
+        struct capture d = {0};
+        cr_assert_eq(load_template(&d, plug), PS_ERROR_PLUGIN);
+        cr_assert_str_eq(d.diagnostics[0].file, open_dir);
+        cr_assert(strstr(d.diagnostics[0].message, "(mode 1777)"), "%s",
+                  d.diagnostics[0].message);
+    } else {
+        cr_assert_eq(load_template(&ok, plug), PS_ERROR_PLUGIN, "sticky, not owned by root");
+    }
+    /* Group-writable directories above are accepted, as shared installations need. */
+    cr_assert_eq(chmod(open_dir, 0775), 0);
+    struct capture g = {0};
+    cr_assert_eq(load_template(&g, plug), PS_OK, "%s",
+                 g.n_diagnostics ? g.diagnostics[0].message : "");
 }
 
 /* The schema takes a response set's name with white space around it; no set has that name.
