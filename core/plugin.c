@@ -139,10 +139,9 @@ static ps_error_t check_module(ps_context_t *c, const char *name, const char *wa
                                const char *dir, const char *so, char **real)
 {
     const char *by = wanted_by ? wanted_by : "promscore";
-    *real = realpath(so, NULL);
-    char *real_dir = realpath(dir, NULL);
+    char *real_dir = NULL;
     ps_error_t err = PS_OK;
-    if (!*real || !real_dir) {
+    if (!(*real = realpath(so, NULL)) || !(real_dir = realpath(dir, NULL))) {
         err = ps_diagnose(c, PS_ERROR_PLUGIN, *real ? dir : so, 0, 0,
                           "plugin '%s' (for %s): cannot resolve: %s", name, by, strerror(errno));
         goto cleanup;
