@@ -89,19 +89,35 @@ static ps_error_t fail(struct reader *r, xmlNodePtr node, const char *format, ..
 
 /*
  * Every number of a definition comes through here. The schema limits them too,
- * but a schema directory is the user's to choose: refuse infinities, NaN and
- * magnitudes past PS_MAX_DEFINITION_MAGNITUDE, whose sums and differences
- * would overflow in scoring and reports.
+ * but a schema directory is the user's to choose: read each as xs:double
+ * reads it (white space around it dropped; no hex, no INF or NaN, nothing
+ * after it), and refuse magnitudes past PS_MAX_DEFINITION_MAGNITUDE, whose
+ * sums and differences would overflow in scoring and reports.
  */
 static ps_error_t finite_number(struct reader *r, xmlNodePtr node, const char *what,
                                 const char *s, double *value)
 {
-    if (!s || ps_parse_double(s, value) != 0)
-        return fail(r, node, "%s \"%s\" is not a finite number", what, s ? s : "");
+    const char *why = ps_xml_number(s, value);
+    if (why)
+        return fail(r, node, "%s\"%s\" %s", what, s ? s : "", why);
     if (fabs(*value) > PS_MAX_DEFINITION_MAGNITUDE)
-        return fail(r, node, "%s \"%s\" is beyond the limit: numbers in a definition are at "
+        return fail(r, node, "%s\"%s\" is beyond the limit: numbers in a definition are at "
                              "most " MAGNITUDE_TEXT " in magnitude",
                     what, s);
+    return PS_OK;
+}
+
+/* A whole number (xs:integer) of at most PS_MAX_DEFINITION_MAGNITUDE in magnitude. */
+static ps_error_t whole_number(struct reader *r, xmlNodePtr node, const char *name,
+                               const char *s, long *value)
+{
+    const char *why = ps_xml_integer(s, value);
+    if (why)
+        return fail(r, node, "attribute %s=\"%s\" %s", name, s ? s : "", why);
+    if (*value < -(long)PS_MAX_DEFINITION_MAGNITUDE || *value > (long)PS_MAX_DEFINITION_MAGNITUDE)
+        return fail(r, node, "attribute %s=\"%s\" is beyond the limit: numbers in a definition "
+                             "are at most " MAGNITUDE_TEXT " in magnitude",
+                    name, s);
     return PS_OK;
 }
 
@@ -119,12 +135,8 @@ static ps_error_t decimal_places(struct reader *r, xmlNodePtr node, const char *
     const char *s = attr(r, node, name);
     if (!s)
         s = fallback;
-    char *end = NULL;
-    errno = 0;
-    long n = s ? strtol(s, &end, 10) : -1; /* the schema's integers: "2", "+2", " 02 " */
-    while (end && (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r'))
-        end++;
-    if (!s || end == s || *end || errno || n < 0 || n > 6)
+    long n = -1;
+    if (!s || ps_xml_integer(s, &n) || n < 0 || n > 6) /* the schema's: "2", "+2", " 02 " */
         return fail(r, node, "attribute %s=\"%s\" is not a number of decimal places from 0 to 6",
                     name, s ? s : "");
     *places = (int)n;
@@ -194,11 +206,13 @@ static ps_error_t read_responses(struct reader *r, xmlNodePtr node, struct ps_re
             if ((err = number(r, o, "value", &opt->value)))
                 return err;
         } else if (!opt->not_applicable) {
-            if (ps_parse_double(opt->code, &opt->value) != 0)
+            const char *why = ps_xml_number(opt->code, &opt->value);
+            if (why && strcmp(why, "is not a finite number") != 0)
                 return fail(r, o,
-                            "response '%s' has no value: give value=\"...\" or a numeric code",
+                            "response '%s' has no value: give value=\"...\" or a decimal "
+                            "number as its code",
                             opt->code);
-            if ((err = finite_number(r, o, "response code", opt->code, &opt->value)))
+            if ((err = finite_number(r, o, "response code ", opt->code, &opt->value)))
                 return err;
         }
         /* Codes and labels must each pick one option. */
@@ -332,7 +346,13 @@ static ps_error_t read_missing(struct reader *r, xmlNodePtr node, struct ps_scal
     }
     if (!max)
         return fail(r, node, "rule=\"at-most\" needs max-missing=\"N\"");
-    scale->max_missing = strtoul(max, NULL, 10);
+    long n;
+    ps_error_t err = whole_number(r, node, "max-missing", max, &n);
+    if (err)
+        return err;
+    if (n < 0)
+        return fail(r, node, "attribute max-missing=\"%s\" is below 0", max);
+    scale->max_missing = (size_t)n;
     if (scale->max_missing >= scale->n_items)
         return fail(r, node, "max-missing=\"%s\" must leave at least one of the %zu items answered",
                     max, scale->n_items);
@@ -347,11 +367,10 @@ static ps_error_t read_lookup(struct reader *r, xmlNodePtr node, struct ps_scale
     for (xmlNodePtr m = node->children; m; m = m->next) {
         if (!is(m, "map"))
             continue;
-        const char *raw = attr(r, m, "raw");
-        errno = 0;
-        long v = strtol(raw, NULL, 10);
-        if (errno || v < -1000000 || v > 1000000)
-            return fail(r, m, "raw=\"%s\" is out of range", raw);
+        long v;
+        ps_error_t err = whole_number(r, m, "raw", attr(r, m, "raw"), &v);
+        if (err)
+            return err;
         if (!seeded || v < first)
             first = v;
         if (!seeded || v > last)
@@ -367,10 +386,13 @@ static ps_error_t read_lookup(struct reader *r, xmlNodePtr node, struct ps_scale
     scale->lookup = ps_arena_array(r->arena, n, sizeof *scale->lookup);
     if (!scale->lookup)
         return PS_ERROR_NOMEM;
+    for (size_t i = 0; i < n; i++)
+        scale->lookup[i] = NAN; /* not yet given: a raw given twice leaves another out */
     for (xmlNodePtr m = node->children; m; m = m->next) {
         if (!is(m, "map"))
             continue;
-        long v = strtol(attr(r, m, "raw"), NULL, 10);
+        long v = 0;
+        ps_xml_integer(attr(r, m, "raw"), &v); /* read in the first pass */
         double score;
         ps_error_t err = number(r, m, "score", &score);
         if (err)
@@ -378,6 +400,8 @@ static ps_error_t read_lookup(struct reader *r, xmlNodePtr node, struct ps_scale
         if (score < scale->min || score > scale->max)
             return fail(r, m, "lookup score %g is outside the range %g to %g of scale '%s'", score,
                         scale->min, scale->max, scale->id);
+        if (!isnan(scale->lookup[v - first]))
+            return fail(r, m, "lookup of scale '%s' gives raw %ld twice", scale->id, v);
         scale->lookup[v - first] = score;
     }
     return PS_OK;

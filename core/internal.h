@@ -167,6 +167,15 @@ ps_error_t ps_xml_read(ps_context_t *context, const char *file, void **doc);
 ps_error_t ps_xml_validate(ps_context_t *context, const char *file, void *doc,
                            const char *schema_name);
 void ps_xml_free_schemas(ps_context_t *context);
+/*
+ * A number of a definition or calibration read strictly, whatever the schema:
+ * XML white space around it is dropped (as xs:double and xs:integer collapse
+ * it), then it must be xs:double's decimal form, finite (no INF, NaN or hex),
+ * or for ps_xml_integer xs:integer's digits. Returns NULL, or why it is not
+ * ("is not a decimal number", "is not finite", "is not a whole number", ...).
+ */
+const char *ps_xml_number(const char *text, double *value);
+const char *ps_xml_integer(const char *text, long *value);
 
 /* Definitions (instrument.c); calibrations are freed with their scale's instrument. */
 ps_error_t ps_definition_read(ps_context_t *context, const char *file,

@@ -14,7 +14,9 @@
 /*
  * Most attributes in one start tag of a definition, schema or calibration file.
  * libxml2 2.9.14 checks attributes for duplicates in time quadratic in their
- * number (50,000 take minutes), so the bytes are counted before it parses them.
+ * number (50,000 take minutes), so the text is counted before it parses them.
+ * The count reads UTF-8: UTF-16 is decoded first, and every other encoding
+ * (which libxml2 would decode into text never counted) is refused.
  */
 #define PS_MAX_XML_ATTRIBUTES 256u
 /*

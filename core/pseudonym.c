@@ -22,6 +22,32 @@
 
 enum { MAX_KEY_BYTES = 4096 };
 
+/*
+ * In a directory anyone may write to, anyone may rename the key away and put
+ * one they know in its place, and every pseudonym made with it is theirs to
+ * reverse. A sticky directory (/tmp) lets only a file's owner do that.
+ */
+static ps_error_t check_key_directory(ps_context_t *c, const char *file)
+{
+    const char *slash = strrchr(file, '/');
+    char *dir = slash ? strndup(file, slash == file ? 1 : (size_t)(slash - file)) : strdup(".");
+    if (!dir)
+        return PS_ERROR_NOMEM;
+    struct stat st;
+    ps_error_t err = PS_OK;
+    if (stat(dir, &st) != 0)
+        err = ps_diagnose(c, PS_ERROR_READ, dir, 0, 0, "cannot examine the key's directory: %s",
+                          strerror(errno));
+    else if ((st.st_mode & S_IWOTH) && !(st.st_mode & S_ISVTX))
+        err = ps_diagnose(c, PS_ERROR_USAGE, file, 0, 0,
+                          "the key's directory %s is writable by anyone and not sticky "
+                          "(mode %04o): anyone could replace the key with one they know; keep "
+                          "the key in a private directory",
+                          dir, (unsigned)(st.st_mode & 07777));
+    free(dir);
+    return err;
+}
+
 ps_error_t ps_key_read(ps_context_t *c, const char *file, unsigned char **key, size_t *length)
 {
     *key = NULL;
@@ -50,6 +76,12 @@ ps_error_t ps_key_read(ps_context_t *c, const char *file, unsigned char **key, s
                           : S_ISDIR(st.st_mode)  ? "directory"
                           : S_ISSOCK(st.st_mode) ? "socket"
                                                  : "device");
+    else if (st.st_nlink > 1)
+        err = ps_diagnose(c, PS_ERROR_USAGE, file, 0, 0,
+                          "the key has %lu hard links: another name for it may be where others "
+                          "can replace or read it; keep a key under one name only (copy it to a "
+                          "new file and remove the others)",
+                          (unsigned long)st.st_nlink);
     else if (st.st_mode & (S_IRWXG | S_IRWXO))
         err = ps_diagnose(c, PS_ERROR_USAGE, file, 0, 0,
                           "the key is open to group or others (mode %03o): chmod 600 it",
@@ -58,6 +90,8 @@ ps_error_t ps_key_read(ps_context_t *c, const char *file, unsigned char **key, s
         err = ps_diagnose(c, PS_ERROR_USAGE, file, 0, 0,
                           "the key must hold %d to %d bytes, not %lld (make one with --keygen)",
                           PS_KEY_MIN_BYTES, MAX_KEY_BYTES, (long long)st.st_size);
+    if (!err)
+        err = check_key_directory(c, file);
     unsigned char *bytes = err ? NULL : malloc((size_t)st.st_size);
     if (!err && !bytes)
         err = PS_ERROR_NOMEM;

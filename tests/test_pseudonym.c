@@ -271,3 +271,62 @@ Test(keys, a_symbolic_link_to_a_key_is_not_followed)
     cr_assert(strstr(c.diagnostics[0].message, "symbolic link"), "%s", c.diagnostics[0].message);
     ps_context_free(context);
 }
+
+/* Anyone could rename the key away and put one they know in its place. */
+Test(keys, a_key_in_a_directory_anyone_may_write_is_refused)
+{
+    unsigned char bytes[32];
+    memset(bytes, 7, sizeof bytes);
+    char *path = key_file(bytes, 32, 0600), *dir = strdup(path);
+    *strrchr(dir, '/') = '\0';
+    static const struct {
+        mode_t mode;
+        ps_error_t want;
+    } cases[] = {{0777, PS_ERROR_USAGE}, {0773, PS_ERROR_USAGE}, {01777, PS_OK}, {0775, PS_OK},
+                 {0700, PS_OK}};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        struct capture c = {0};
+        ps_context_t *context;
+        cr_assert_eq(ps_context_new(&context), PS_OK);
+        test_capture_diagnostics(context, &c);
+        cr_assert_eq(chmod(dir, cases[i].mode), 0);
+        unsigned char *key = NULL;
+        size_t n = 0;
+        cr_assert_eq(ps_key_read(context, path, &key, &n), cases[i].want, "mode %o: %s",
+                     cases[i].mode, c.n_diagnostics ? c.diagnostics[0].message : "");
+        if (cases[i].want) {
+            cr_assert_null(key);
+            char *words;
+            cr_assert_geq(asprintf(&words, "the key's directory %s is writable by anyone and not "
+                                           "sticky (mode %04o): anyone could replace the key",
+                                   dir, cases[i].mode), 0);
+            cr_assert(strstr(c.diagnostics[0].message, words), "%s", c.diagnostics[0].message);
+        }
+        ps_key_free(key, n);
+        ps_context_free(context);
+    }
+    cr_assert_eq(chmod(dir, 0700), 0);
+}
+
+Test(keys, a_key_with_more_than_one_hard_link_is_refused)
+{
+    unsigned char bytes[32];
+    memset(bytes, 7, sizeof bytes);
+    char *path = key_file(bytes, 32, 0600), *other;
+    cr_assert_geq(asprintf(&other, "%.*s/other.key", (int)(strrchr(path, '/') - path), path), 0);
+    cr_assert_eq(link(path, other), 0);
+    struct capture c = {0};
+    ps_context_t *context;
+    cr_assert_eq(ps_context_new(&context), PS_OK);
+    test_capture_diagnostics(context, &c);
+    unsigned char *key = NULL;
+    size_t n = 0;
+    cr_assert_eq(ps_key_read(context, path, &key, &n), PS_ERROR_USAGE);
+    cr_assert_null(key);
+    cr_assert(strstr(c.diagnostics[0].message, "the key has 2 hard links"), "%s",
+              c.diagnostics[0].message);
+    cr_assert_eq(unlink(other), 0);
+    cr_assert_eq(ps_key_read(context, path, &key, &n), PS_OK, "one name again");
+    ps_key_free(key, n);
+    ps_context_free(context);
+}
