@@ -253,6 +253,31 @@ done:
     return lp;
 }
 
+/*
+ * Solves 'lp' from its present basis (from the standard one when that is singular); when the
+ * floating-point simplex finds no feasible point or fails, solves it again in exact rational
+ * arithmetic. The true counts satisfy every program the audit builds, so "infeasible" is the
+ * simplex's tolerances at fault: coefficients of very different sizes in one row (a band's
+ * bounds of 1e9 beside an edge of 1e-6) put the true point beyond them. Returns glp_simplex's
+ * or glp_exact's code; the status is glp_get_status's.
+ */
+static int solve(glp_prob *lp, const glp_smcp *parm)
+{
+    int ret = glp_simplex(lp, parm);
+    if (ret != 0 && ret != GLP_ENOPFS && ret != GLP_ENODFS) {
+        /* A basis gone singular: start again from the standard one. */
+        glp_std_basis(lp);
+        ret = glp_simplex(lp, parm);
+    }
+    int status = glp_get_status(lp);
+    if (ret == 0 && (status == GLP_OPT || status == GLP_UNBND))
+        return 0;
+    glp_smcp exact = *parm;
+    exact.presolve = GLP_OFF;
+    glp_std_basis(lp);
+    return glp_exact(lp, &exact);
+}
+
 /* Optimises column j one way; returns 0 with *value (INFINITY when unbounded), or -1. */
 static int optimise(glp_prob *lp, int j, int direction, double *value)
 {
@@ -261,12 +286,7 @@ static int optimise(glp_prob *lp, int j, int direction, double *value)
     parm.msg_lev = GLP_MSG_OFF;
     glp_set_obj_dir(lp, direction);
     glp_set_obj_coef(lp, j, 1);
-    int ret = glp_simplex(lp, &parm);
-    if (ret != 0) {
-        /* A basis gone singular: start again from the standard one. */
-        glp_std_basis(lp);
-        ret = glp_simplex(lp, &parm);
-    }
+    int ret = solve(lp, &parm);
     int status = glp_get_status(lp);
     glp_set_obj_coef(lp, j, 0);
     if (ret != 0)
@@ -487,9 +507,9 @@ static int pattern_among(struct audit *a, size_t x, const size_t *near, size_t n
     parm.msg_lev = GLP_MSG_OFF;
     parm.presolve = GLP_ON;
     a->counts->linear_programs++;
-    int ret = glp_simplex(lp, &parm);
+    int ret = solve(lp, &parm);
     int status = glp_get_status(lp);
-    if (ret == GLP_ENOPFS || (ret == 0 && status == GLP_NOFEAS)) {
+    if (ret == 0 && status == GLP_NOFEAS) {
         found = 0;
     } else if (ret == 0 && status == GLP_OPT) {
         found = 1;
