@@ -621,7 +621,8 @@ static int feed(reader_t *r)
                 r->begun = 1; /* a record begun on this line goes on on the next */
         }
         if (terminated) {
-            if (b[end] == '\r' || !r->after_cr)
+            /* A LF right after a CR ends no line of its own: CR LF is one line break. */
+            if (!(b[end] == '\n' && end == i && r->after_cr))
                 r->line++;
             r->after_cr = b[end] == '\r';
         } else if (length) {

@@ -82,6 +82,19 @@ Test(csvread, every_record_knows_its_line)
     cr_assert_str_eq(r.row[3].fields[1], "q\"q");
 }
 
+Test(csvread, a_cr_then_a_later_lf_are_two_line_breaks)
+{
+    /* Only a LF right after a CR is the same line break as the CR. */
+    struct rows r = {0};
+    cr_assert_eq(read_text("a\rb\nc\r\"l1\nl2\",y\r\nz\n", -1, &r), PS_OK);
+    cr_assert_eq(r.n, 5);
+    cr_assert_eq(r.row[1].line, 2);
+    cr_assert_eq(r.row[2].line, 3);
+    cr_assert_eq(r.row[3].line, 4);
+    cr_assert_str_eq(r.row[3].fields[0], "l1\nl2");
+    cr_assert_eq(r.row[4].line, 6);
+}
+
 Test(csvread, a_stray_quote_refuses_its_row_only)
 {
     struct rows r = {0};
