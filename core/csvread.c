@@ -1,12 +1,15 @@
 /*
- * CSV reading: a plain, line-accurate streaming reader.
+ * CSV reading: a plain, line-accurate streaming reader on top of libcsv.
  *
- * The parser is a small state machine over the bytes of the input, so that
- * it knows the physical line of every byte: a record says where it starts, a
- * quote that is never closed is reported where it opened, and a row at fault
- * (text after a closing quote, too many fields) is handed over marked as such
- * while reading goes on. Quotes inside an unquoted field are text, as R and
- * pandas read them. Unquoted fields lose surrounding spaces and tabs.
+ * libcsv reports neither lines nor columns, so the input is fed to it one
+ * physical line at a time: every callback then knows the line it fires on, a
+ * record is whole once the line that ends it has been fed, and a quote that
+ * is never closed is reported at the line where its field began.
+ *
+ * libcsv runs strict: a quote inside an unquoted field, or text after a
+ * closing quote, stops it. That row alone is handed over at fault, the rest of
+ * its physical line is skipped, and a fresh parser goes on with the next line.
+ * Unquoted fields lose surrounding spaces and tabs (libcsv's way).
  */
 #include "config.h"
 
@@ -22,6 +25,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <csv.h>
+
 #include "csvread.h"
 #include "limits.h"
 
@@ -32,14 +37,10 @@ enum {
     TEXT_START = 4096,
 };
 
-enum state {
-    LINE_START,      /* no record begun: blank lines and leading blanks are skipped */
-    FIELD_START,     /* after a delimiter */
-    UNQUOTED,
-    QUOTED,
-    QUOTE_IN_QUOTED, /* a quote inside a quoted field: doubled, or the closing one */
-    AFTER_QUOTED,    /* blanks after the closing quote */
-};
+static const char QUOTE_IN_UNQUOTED[] = "malformed quoting: a quote inside an unquoted field";
+static const char TEXT_AFTER_QUOTE[] =
+    "malformed quoting: text after the closing quote of a quoted field";
+static const char TOO_MANY_FIELDS[] = "more fields than the limit";
 
 struct failure {
     ps_error_t error;
@@ -56,24 +57,30 @@ struct ps_csv_reader {
     char encoding[64];
     char *raw;                 /* read, not yet converted */
     size_t raw_len;
-    char *buffer;              /* UTF-8 to parse: [pos, len) */
+    char *buffer;              /* UTF-8 not yet fed to libcsv: [pos, len) */
     size_t pos, len;
-    int at_eof, started;
-    unsigned char special[256];        /* ends a run of unquoted text */
-    unsigned char quoted_special[256]; /* ends a run of quoted text */
+    int has_cr;                /* the buffer holds a CR: lines end at CR as well as at LF */
+    int at_eof, started, finished;
 
-    enum state state;
-    unsigned long line;        /* of the next byte */
-    int after_cr;              /* the last byte was a CR: a LF now is the same line break */
+    struct csv_parser parser;
+    int parser_ready;
+    unsigned long line;        /* of the next byte fed */
+    int after_cr;              /* the last line fed ended at a CR: a LF now is the same break */
+    int skipping;              /* the rest of a refused row's physical line is being skipped */
 
     /* The record being read. */
-    char *text;
+    int begun;                 /* something other than blanks was fed since the last record */
+    int whole;                 /* and has ended: it is handed over */
+    unsigned long record_line; /* where the record began */
+    unsigned long field_line;  /* where the field after the last one found began */
+    size_t line_fields;        /* fields found before the line being fed */
+    char *text;                /* the fields kept, each NUL-terminated */
     size_t text_used, text_size;
-    size_t *starts, *lengths;  /* per field kept */
-    char **fields;
+    size_t text_room;          /* text_size within the row limit; 0 once the read failed */
+    char **fields;             /* per field kept, with their lengths */
+    size_t *lengths;
+    size_t *starts;            /* while the text moves */
     size_t n_kept, n_found;
-    size_t field_start;
-    unsigned long record_line, quote_line;
     const char *fault;
     unsigned long fault_column;
     ps_csv_record_t record;
@@ -91,6 +98,7 @@ static void fail(reader_t *r, ps_error_t error, unsigned long line, unsigned lon
 {
     if (r->failure.error)
         return;
+    r->text_room = 0; /* every field now goes to on_field's slow path, which keeps none */
     r->failure.error = error;
     r->failure.line = line;
     r->failure.column = column;
@@ -98,6 +106,27 @@ static void fail(reader_t *r, ps_error_t error, unsigned long line, unsigned lon
     va_start(ap, format);
     vsnprintf(r->failure.message, sizeof r->failure.message, format, ap);
     va_end(ap);
+}
+
+/*
+ * libcsv grows its field buffer through this; refusing makes the parse stop
+ * with CSV_ENOMEM, so no field, an unclosed quote's included, outgrows the limit.
+ */
+static void *capped_realloc(void *p, size_t size)
+{
+    return size > PS_MAX_FIELD_BYTES + 256 ? NULL : realloc(p, size);
+}
+
+/* A parser in its first state: at the start, and again after a row it refused. */
+static void start_parser(reader_t *r)
+{
+    if (r->parser_ready)
+        csv_free(&r->parser);
+    /* Strict: malformed quoting stops the parse (see refuse_row); so does a quote open at the end. */
+    csv_init(&r->parser, CSV_STRICT | CSV_STRICT_FINI);
+    csv_set_delim(&r->parser, (unsigned char)r->delimiter);
+    csv_set_realloc_func(&r->parser, capped_realloc);
+    r->parser_ready = 1;
 }
 
 static int is_utf8(const char *encoding)
@@ -145,7 +174,7 @@ ps_error_t ps_csv_open(const ps_context_t *context, const char *file,
     r->delimiter = delimiter;
     r->cancel_fd = -1;
     r->line = 1;
-    r->text_size = TEXT_START;
+    r->text_size = r->text_room = TEXT_START;
     r->buffer = malloc(BUFFER_SIZE);
     r->text = malloc(r->text_size);
     r->starts = malloc(PS_MAX_COLUMNS * sizeof *r->starts);
@@ -155,6 +184,7 @@ ps_error_t ps_csv_open(const ps_context_t *context, const char *file,
         ps_csv_close(r);
         return PS_ERROR_NOMEM;
     }
+    start_parser(r);
     if (!is_utf8(options->encoding)) {
         snprintf(r->encoding, sizeof r->encoding, "%s", options->encoding);
         r->convert = iconv_open("UTF-8", options->encoding);
@@ -169,8 +199,6 @@ ps_error_t ps_csv_open(const ps_context_t *context, const char *file,
             return PS_ERROR_NOMEM;
         }
     }
-    r->special[(unsigned char)delimiter] = r->special['\r'] = r->special['\n'] = 1;
-    r->quoted_special['"'] = r->quoted_special['\r'] = r->quoted_special['\n'] = 1;
     r->fd = strcmp(file, "-") == 0 ? STDIN_FILENO : open(file, O_RDONLY | O_CLOEXEC);
     if (r->fd < 0) {
         int e = errno;
@@ -189,6 +217,8 @@ void ps_csv_close(ps_csv_reader_t *r)
         close(r->fd);
     if (r->convert != (iconv_t)-1)
         iconv_close(r->convert);
+    if (r->parser_ready)
+        csv_free(&r->parser);
     free(r->raw);
     free(r->buffer);
     free(r->text);
@@ -261,7 +291,16 @@ static unsigned long line_breaks(const char *s, size_t n)
     return breaks;
 }
 
-/* Appends at most 'room' bytes of UTF-8 to the buffer. Returns 0, or -1 with the failure set. */
+/* The line of the byte after the n bytes of 's', the next ones to be fed. */
+static unsigned long line_after(const reader_t *r, const char *s, size_t n)
+{
+    unsigned long breaks = line_breaks(s, n);
+    if (n && s[0] == '\n' && r->after_cr)
+        breaks--; /* the LF of a CR LF whose CR was fed already */
+    return r->line + breaks;
+}
+
+/* Appends the UTF-8 of what was read to the buffer. Returns 0, or -1 with the failure set. */
 static int convert_raw(reader_t *r, int at_eof)
 {
     char *in = r->raw, *to = r->buffer + r->len;
@@ -270,9 +309,7 @@ static int convert_raw(reader_t *r, int at_eof)
     int e = errno;
     size_t converted = (size_t)(to - (r->buffer + r->len));
     if (done == (size_t)-1 && (e == EILSEQ || (e == EINVAL && at_eof))) {
-        fail(r, PS_ERROR_BATCH,
-             r->line + line_breaks(r->buffer + r->pos, r->len - r->pos) +
-                 line_breaks(r->buffer + r->len, converted),
+        fail(r, PS_ERROR_BATCH, line_after(r, r->buffer + r->pos, r->len - r->pos + converted),
              0, "bytes that are not %s text (byte 0x%02x)%s", r->encoding,
              (unsigned char)*in, e == EINVAL ? " at the end of the file" : "");
         return -1;
@@ -293,8 +330,8 @@ static int looks_like_utf16(const unsigned char *b, size_t n)
 }
 
 /*
- * Refills the buffer once everything in it was parsed. Returns 1 with bytes to
- * parse, 0 at the end of the input, -1 with the failure set.
+ * Refills the buffer once everything in it was fed. Returns 1 with bytes to
+ * feed, 0 at the end of the input, -1 with the failure set.
  */
 static int fill(reader_t *r)
 {
@@ -346,81 +383,46 @@ static int fill(reader_t *r)
         if (r->len >= 3 && memcmp(b, "\xEF\xBB\xBF", 3) == 0)
             r->pos = 3;
     }
+    /* Without a CR, lines end at LF only and memchr finds them. */
+    r->has_cr = memchr(r->buffer + r->pos, '\r', r->len - r->pos) != NULL;
     return r->len > r->pos;
 }
 
-/* ---- The record being read. ---- */
+/* ---- The record being read: libcsv's callbacks. ---- */
 
 static __attribute__((cold)) int grow_text(reader_t *r, size_t need)
 {
     size_t size = r->text_size;
     while (size < r->text_used + need)
         size *= 2;
+    for (size_t i = 0; i < r->n_kept; i++)
+        r->starts[i] = (size_t)(r->fields[i] - r->text);
     char *text = realloc(r->text, size);
     if (!text) {
         fail(r, PS_ERROR_NOMEM, r->record_line, 0, "out of memory for a row");
         return -1;
     }
+    for (size_t i = 0; i < r->n_kept; i++)
+        r->fields[i] = text + r->starts[i];
     r->text = text;
     r->text_size = size;
-    return 0;
-}
-
-static __attribute__((cold)) void too_large(reader_t *r, int quoted, size_t n)
-{
-    unsigned long column = r->n_found + 1;
-    if (r->text_used + n > PS_MAX_RECORD_BYTES &&
-        r->text_used - r->field_start + n <= PS_MAX_FIELD_BYTES)
-        fail(r, PS_ERROR_LIMIT, r->record_line, 0, "row longer than %u bytes",
-             PS_MAX_RECORD_BYTES);
-    else if (quoted)
-        fail(r, PS_ERROR_LIMIT, r->quote_line, column,
-             "a field is longer than %u bytes: is the quote opened here never closed?",
-             PS_MAX_FIELD_BYTES);
-    else
-        fail(r, PS_ERROR_LIMIT, r->record_line, column, "a field is longer than %u bytes",
-             PS_MAX_FIELD_BYTES);
-}
-
-/* Appends to the field being read. Returns 0, or -1 with the failure set. */
-static inline int append(reader_t *r, const char *data, size_t n, int quoted)
-{
-    if (__builtin_expect(r->text_used - r->field_start + n > PS_MAX_FIELD_BYTES ||
-                             r->text_used + n > PS_MAX_RECORD_BYTES, 0)) {
-        too_large(r, quoted, n);
-        return -1;
-    }
-    if (__builtin_expect(r->text_used + n + 1 > r->text_size, 0) && grow_text(r, n + 1) != 0)
-        return -1;
-    memcpy(r->text + r->text_used, data, n);
-    r->text_used += n;
+    r->text_room = size < PS_MAX_RECORD_BYTES ? size : PS_MAX_RECORD_BYTES;
     return 0;
 }
 
 /*
- * Copies the bytes from b[*at] up to the next one 'stop' marks, or to n, to
- * the field being read. Returns 0, or -1 with the failure set.
+ * A field over the limit, begun on 'line', stops the read. 'quoted': it is
+ * inside a quote, very likely one never closed.
  */
-static inline int copy_run(reader_t *r, const char *b, size_t *at, size_t n,
-                           const unsigned char *stop, int quoted)
+static __attribute__((cold)) void field_too_large(reader_t *r, unsigned long line, int quoted)
 {
-    size_t i = *at;
-    if (__builtin_expect(r->text_size - r->text_used < n - i + 2, 0) &&
-        grow_text(r, n - i + 2) != 0)
-        return -1;
-    char *to = r->text + r->text_used;
-    const char *start = to;
-    while (i < n && !stop[(unsigned char)b[i]])
-        *to++ = b[i++];
-    r->text_used += (size_t)(to - start);
-    *at = i;
-    if (__builtin_expect(r->text_used - r->field_start > PS_MAX_FIELD_BYTES ||
-                             r->text_used > PS_MAX_RECORD_BYTES,
-                         0)) {
-        too_large(r, quoted, 0);
-        return -1;
-    }
-    return 0;
+    if (quoted)
+        fail(r, PS_ERROR_LIMIT, line, r->n_found + 1,
+             "a field is longer than %u bytes: is the quote opened here never closed?",
+             PS_MAX_FIELD_BYTES);
+    else
+        fail(r, PS_ERROR_LIMIT, line, r->n_found + 1, "a field is longer than %u bytes",
+             PS_MAX_FIELD_BYTES);
 }
 
 static void set_fault(reader_t *r, const char *fault)
@@ -431,232 +433,243 @@ static void set_fault(reader_t *r, const char *fault)
     }
 }
 
+/* Keeps a field: room was made for it. */
+static inline void keep_field(reader_t *r, const char *data, size_t len)
+{
+    char *to = r->text + r->text_used;
+    if (len <= 16) /* most fields: a copy without a call */
+        for (size_t i = 0; i < len; i++)
+            to[i] = data[i];
+    else
+        memcpy(to, data, len);
+    to[len] = '\0';
+    r->fields[r->n_kept] = to;
+    r->lengths[r->n_kept++] = len;
+    r->text_used += len + 1;
+}
+
+/* Makes room to keep a field of 'len' bytes. Returns 0, or -1 with the failure set. */
+static int make_room(reader_t *r, size_t len)
+{
+    if (r->text_used + len + 1 > PS_MAX_RECORD_BYTES) {
+        fail(r, PS_ERROR_LIMIT, r->record_line, 0, "row longer than %u bytes",
+             PS_MAX_RECORD_BYTES);
+        return -1;
+    }
+    return r->text_used + len + 1 > r->text_size ? grow_text(r, len + 1) : 0;
+}
+
+/* A field not kept at once: the read failed, a limit, or the text must grow. */
+static __attribute__((cold, noinline)) void on_other_field(reader_t *r, const char *data,
+                                                          size_t len)
+{
+    if (r->failure.error)
+        return;
+    if (len > PS_MAX_FIELD_BYTES) {
+        /* Whole, yet over the limit: quoted for sure when it runs over lines. */
+        unsigned long began = r->n_found > r->line_fields ? r->line : r->field_line;
+        field_too_large(r, began, began != r->line);
+        return;
+    }
+    if (r->n_found >= PS_MAX_COLUMNS)
+        set_fault(r, TOO_MANY_FIELDS); /* counted, not kept: the row is refused as ragged */
+    else if (make_room(r, len) == 0)
+        keep_field(r, data, len);
+    else
+        return;
+    r->n_found++;
+}
+
+static void on_field(void *data, size_t len, void *user)
+{
+    reader_t *r = user;
+    if (__builtin_expect(r->text_used + len >= r->text_room || len > PS_MAX_FIELD_BYTES ||
+                             r->n_kept == PS_MAX_COLUMNS,
+                         0)) {
+        on_other_field(r, data, len);
+        return;
+    }
+    keep_field(r, data, len);
+    r->n_found++;
+}
+
+static void on_record(int terminator, void *user)
+{
+    reader_t *r = user;
+    (void)terminator;
+    r->whole = 1;
+    r->begun = 0;
+}
+
 static void begin_record(reader_t *r)
 {
-    r->record_line = r->line;
     r->text_used = 0;
     r->n_kept = r->n_found = 0;
     r->fault = NULL;
     r->fault_column = 0;
-}
-
-static inline void begin_field(reader_t *r)
-{
-    r->field_start = r->text_used;
-}
-
-/* Ends the field being read; 'trim' drops the blanks an unquoted field ends with. */
-static inline int end_field(reader_t *r, int trim)
-{
-    size_t end = r->text_used;
-    if (trim)
-        while (end > r->field_start && (r->text[end - 1] == ' ' || r->text[end - 1] == '\t'))
-            end--;
-    if (r->n_found >= PS_MAX_COLUMNS) {
-        /* Counted, not kept: the row is refused as ragged. */
-        set_fault(r, "more fields than the limit");
-        r->text_used = r->field_start;
-        r->n_found++;
-        return 0;
-    }
-    if (end + 1 > r->text_size && grow_text(r, 1) != 0)
-        return -1;
-    r->text[end] = '\0';
-    r->text_used = end + 1;
-    r->starts[r->n_kept] = r->field_start;
-    r->lengths[r->n_kept++] = end - r->field_start;
-    r->n_found++;
-    return 0;
+    r->whole = 0;
 }
 
 static ps_csv_record_t *end_record(reader_t *r)
 {
-    for (size_t i = 0; i < r->n_kept; i++)
-        r->fields[i] = r->text + r->starts[i];
     if (r->n_found > PS_MAX_COLUMNS)
-        r->fault = "more fields than the limit";
+        r->fault = TOO_MANY_FIELDS;
     r->record = (ps_csv_record_t){r->fields, r->lengths, r->n_kept, r->record_line, r->fault,
                                   r->fault_column, r->n_found};
-    r->state = LINE_START;
     return &r->record;
 }
 
 /*
- * A line break at buffer[i]: counts it, once for CR LF. Returns 1 when it is a
- * new line, 0 for the LF of a CR LF.
+ * libcsv stopped at line[at], a byte of the n of a physical line. Malformed
+ * quoting refuses the row: it is ended with the field at fault as written (as
+ * much of it as libcsv holds, and the rest of it on this line), and a fresh
+ * parser takes the next line. Anything else stops the read. Returns 0, or -1
+ * with the failure set.
  */
-static inline int line_break(reader_t *r, char c)
+static int refuse_row(reader_t *r, const char *line, size_t at, size_t n)
 {
-    if (c == '\n' && r->after_cr) {
-        r->after_cr = 0;
-        return 0;
+    if (csv_error(&r->parser) != CSV_EPARSE) {
+        /* CSV_ENOMEM or CSV_ETOOBIG: capped_realloc refused to grow the field */
+        field_too_large(r, r->field_line, r->parser.quoted);
+        return -1;
     }
-    r->after_cr = c == '\r';
-    r->line++;
+    /*
+     * libcsv's state, from csv.h: 'quoted' tells the two faults apart; a quoted
+     * field's buffer ends with its closing quote and the blanks after it.
+     */
+    const int quoted = r->parser.quoted;
+    set_fault(r, quoted ? TEXT_AFTER_QUOTE : QUOTE_IN_UNQUOTED);
+    if (r->n_found < PS_MAX_COLUMNS) {
+        size_t held = r->parser.entry_pos;
+        if (quoted)
+            held -= held < r->parser.spaces + 1 ? held : r->parser.spaces + 1;
+        size_t end = at;
+        while (end < n && line[end] != r->delimiter && line[end] != '\r' && line[end] != '\n')
+            end++;
+        /* Within both limits: the field's, and what is left of the row's. */
+        size_t rest = end - at, room = PS_MAX_FIELD_BYTES;
+        size_t left = PS_MAX_RECORD_BYTES > r->text_used + 1
+                          ? PS_MAX_RECORD_BYTES - r->text_used - 1
+                          : 0;
+        if (room > left)
+            room = left;
+        held = held < room ? held : room;
+        rest = rest < room - held ? rest : room - held;
+        if (make_room(r, held + rest) != 0)
+            return -1;
+        keep_field(r, held ? (const char *)r->parser.entry_buf : "", held);
+        /* the rest, where keep_field put a NUL */
+        memcpy(r->fields[r->n_kept - 1] + held, line + at, rest);
+        r->fields[r->n_kept - 1][held + rest] = '\0';
+        r->lengths[r->n_kept - 1] += rest;
+        r->text_used += rest;
+    }
+    r->n_found++;
+    r->whole = 1;
+    r->begun = 0;
+    start_parser(r);
+    return 0;
+}
+
+/* Nothing but blanks and line breaks: libcsv begins no record on such a line. */
+static int blank(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
+            return 0;
     return 1;
 }
 
 /*
- * Parses from the buffer until a record is whole. Returns it, or NULL when the
- * buffer ran out first (or a failure was set).
+ * Feeds the buffer to libcsv a physical line at a time (a piece of one at the
+ * end of the buffer) until a record is whole. Returns 1 with the record whole,
+ * 0 when the buffer is used up first, -1 with the failure set.
  */
-static ps_csv_record_t *parse(reader_t *r)
+static int feed(reader_t *r)
 {
     const char *b = r->buffer;
-    size_t i = r->pos;
     const size_t n = r->len;
-    const char delimiter = r->delimiter;
+    size_t i = r->pos;
     while (i < n) {
-        char c = b[i];
-        switch (r->state) {
-        case LINE_START:
-            if (c == '\r' || c == '\n') {
-                line_break(r, c); /* a blank line */
-                i++;
-                continue;
+        size_t end;
+        if (r->has_cr) {
+            end = i;
+            while (end < n && b[end] != '\n' && b[end] != '\r')
+                end++;
+        } else {
+            const char *lf = memchr(b + i, '\n', n - i);
+            end = lf ? (size_t)(lf - b) : n;
+        }
+        const int terminated = end < n;
+        const size_t length = end - i + (terminated ? 1 : 0);
+        if (r->skipping) {
+            r->skipping = !terminated;
+        } else {
+            if (!r->begun)
+                r->record_line = r->field_line = r->line;
+            r->line_fields = r->n_found;
+            size_t used = csv_parse(&r->parser, b + i, length, on_field, on_record, r);
+            if (r->n_found != r->line_fields)
+                r->field_line = r->line; /* the next field begins after a delimiter here */
+            if (r->failure.error || (used != length && refuse_row(r, b + i, used, length) != 0)) {
+                r->pos = n;
+                return -1;
             }
+            if (used != length)
+                r->skipping = !terminated;
+            else if (!r->begun && !r->whole && (r->n_found || !blank(b + i, length)))
+                r->begun = 1; /* a record begun on this line goes on on the next */
+        }
+        if (terminated) {
+            /* A LF right after a CR ends no line of its own: CR LF is one line break. */
+            if (!(b[end] == '\n' && end == i && r->after_cr))
+                r->line++;
+            r->after_cr = b[end] == '\r';
+        } else if (length) {
             r->after_cr = 0;
-            if (c == ' ' || c == '\t') {
-                i++;
-                continue;
-            }
-            begin_record(r);
-            /* fall through */
-        case FIELD_START:
-            r->after_cr = 0;
-            if (c == ' ' || c == '\t') {
-                i++;
-                continue;
-            }
-            begin_field(r);
-            if (c == '"') {
-                r->state = QUOTED;
-                r->quote_line = r->line;
-                i++;
-                continue;
-            }
-            if (c == delimiter) {
-                if (end_field(r, 0) != 0)
-                    goto failed;
-                r->state = FIELD_START;
-                i++;
-                continue;
-            }
-            if (c == '\r' || c == '\n') {
-                /* a row ending in a delimiter: its last field is empty */
-                if (end_field(r, 0) != 0)
-                    goto failed;
-                line_break(r, c);
-                r->pos = i + 1;
-                return end_record(r);
-            }
-            r->state = UNQUOTED;
-            /* fall through */
-        case UNQUOTED:
-            if (copy_run(r, b, &i, n, r->special, 0) != 0)
-                goto failed;
-            if (i == n)
-                continue;
-            c = b[i++];
-            if (end_field(r, 1) != 0)
-                goto failed;
-            if (c == delimiter) {
-                r->state = FIELD_START;
-                continue;
-            }
-            line_break(r, c);
+        }
+        i += length;
+        if (r->whole) {
             r->pos = i;
-            return end_record(r);
-        case QUOTED:
-            if (b[i] != '"' && b[i] != '\r' && b[i] != '\n') {
-                r->after_cr = 0;
-                if (copy_run(r, b, &i, n, r->quoted_special, 1) != 0)
-                    goto failed;
-            }
-            if (i == n)
-                continue;
-            c = b[i++];
-            if (c == '"') {
-                r->after_cr = 0;
-                r->state = QUOTE_IN_QUOTED;
-                continue;
-            }
-            line_break(r, c); /* a line break inside the field is part of it */
-            if (append(r, &c, 1, 1) != 0)
-                goto failed;
-            continue;
-        case QUOTE_IN_QUOTED:
-            if (c == '"') {
-                if (append(r, &c, 1, 1) != 0)
-                    goto failed;
-                r->state = QUOTED;
-                i++;
-                continue;
-            }
-            r->state = AFTER_QUOTED;
-            /* fall through */
-        case AFTER_QUOTED:
-            i++;
-            if (c == ' ' || c == '\t')
-                continue;
-            if (c == delimiter || c == '\r' || c == '\n') {
-                if (end_field(r, 0) != 0)
-                    goto failed;
-                if (c == delimiter) {
-                    r->state = FIELD_START;
-                    continue;
-                }
-                line_break(r, c);
-                r->pos = i;
-                return end_record(r);
-            }
-            /* Text after the closing quote: kept as written, the row refused. */
-            set_fault(r, "text after the closing quote of a quoted field");
-            if (append(r, &c, 1, 0) != 0)
-                goto failed;
-            r->state = UNQUOTED;
-            continue;
+            return 1;
         }
     }
     r->pos = i;
-    return NULL;
-failed:
-    r->pos = n;
-    return NULL;
+    return 0;
 }
 
 ps_error_t ps_csv_next(ps_csv_reader_t *r, ps_csv_record_t **record)
 {
     *record = NULL;
+    if (r->whole)
+        begin_record(r); /* the record handed over last is done with */
     while (!r->failure.error) {
         if (r->pos < r->len) {
-            ps_csv_record_t *done = parse(r);
-            if (done) {
-                *record = done;
+            int got = feed(r);
+            if (got > 0) {
+                *record = end_record(r);
                 return PS_OK;
             }
             continue;
         }
+        if (r->finished)
+            return PS_OK;
         int got = fill(r);
         if (got < 0)
             break;
         if (got > 0)
             continue;
-        /* The end of the input. */
-        switch (r->state) {
-        case LINE_START:
-            return PS_OK;
-        case QUOTED:
-            fail(r, PS_ERROR_BATCH, r->quote_line, r->n_found + 1,
+        /* The end of the input: a last line without a line break ends here. */
+        r->finished = 1;
+        if (csv_fini(&r->parser, on_field, on_record, r) != 0)
+            fail(r, PS_ERROR_BATCH, r->field_line, r->n_found + 1,
                  "end of file inside a quoted field: the quote opened on this line is never "
                  "closed");
-            return r->failure.error;
-        default:
-            if (end_field(r, r->state == UNQUOTED) != 0)
-                break;
+        if (r->failure.error)
+            break;
+        if (r->whole)
             *record = end_record(r);
-            return PS_OK;
-        }
+        return PS_OK;
     }
     return r->failure.error;
 }

@@ -22,8 +22,11 @@ typedef struct ps_csv_record {
     unsigned long line;         /* physical line the record starts on, 1-based */
     /*
      * Why the row cannot be taken as written, or NULL: the row alone is at
-     * fault (text after a closing quote, more than PS_MAX_COLUMNS fields) and
-     * reading goes on with the next row.
+     * fault (malformed quoting: a quote inside an unquoted field or text after
+     * a closing quote; more than PS_MAX_COLUMNS fields) and reading goes on
+     * with the next row. A row refused for its quoting holds the fields up to
+     * the one at fault, that one as written on its line; the rest of that
+     * physical line is skipped, and the next line starts a row.
      */
     const char *fault;
     unsigned long fault_column; /* 1-based field the fault is in */
@@ -46,11 +49,12 @@ ps_error_t ps_csv_open(const ps_context_t *context, const char *file,
 
 /*
  * The next record in *record, valid until the next call; *record is NULL at
- * the end of the input. A quote inside an unquoted field is taken literally.
- * What stops the read (a quote never closed, reported at the line it opened; a
- * field over PS_MAX_FIELD_BYTES or a row over PS_MAX_RECORD_BYTES; bytes not
- * in the encoding; a read error) is returned and kept for ps_csv_report;
- * nothing is diagnosed here.
+ * the end of the input. Parsed by libcsv in strict mode: malformed quoting
+ * refuses the row (see 'fault'), not the read. What stops the read (a quote
+ * never closed, reported at the line it opened; a field over
+ * PS_MAX_FIELD_BYTES or a row over PS_MAX_RECORD_BYTES; bytes not in the
+ * encoding; a read error) is returned and kept for ps_csv_report; nothing is
+ * diagnosed here.
  */
 ps_error_t ps_csv_next(ps_csv_reader_t *reader, ps_csv_record_t **record);
 

@@ -611,10 +611,11 @@ Test(catalogue, batches)
     score_case(HDR "P1,t,1,1,1\n", -1, 1, "batch.csv,2,P1,,,\"ragged row: 5 fields, the header has 9\"", 0);
     score_case(HDR "P1,t,1,1,1,1,1,1,1,1\n", -1, 1, "ragged row: 10 fields", 0);
     score_case(HDR "P1,t,\"1,1,1,1,1,1,1\n", -1, 3, "batch.csv:2:3: end of file inside a quoted field", 0);
-    /* A stray quote is text, as R and pandas read it; text after a closing quote refuses the row. */
-    score_case(HDR "P1\"x,t,1,1,1,1,1,1,1\n", -1, 0, "1 rows read, 1 scored", 1);
+    /* A stray quote, or text after a closing quote, refuses that row with its reason. */
+    score_case(HDR "P1\"x,t,1,1,1,1,1,1,1\nP2,t,1,1,1,1,1,1,1\n", -1, 1,
+               "batch.csv,2,\"P1\"\"x\",participant_id,\"P1\"\"x\",malformed quoting: a quote inside an unquoted field: the row is refused", 1);
     score_case(HDR "P1,t,\"1\"x,1,1,1,1,1,1\nP2,t,1,1,1,1,1,1,1\n", -1, 1,
-               "batch.csv,2,P1,swemwbs_1,1x,text after the closing quote of a quoted field: the row is refused", 1);
+               "batch.csv,2,P1,swemwbs_1,1x,malformed quoting: text after the closing quote of a quoted field: the row is refused", 1);
     score_case(HDR "P1,t,1,1,\0,1,1,1,1\n", (long)sizeof HDR + 18, 1, "answer is not valid UTF-8 text", 1);
     score_case(HDR "P\xff,t,1,1,1,1,1,1,1\n", -1, 1, "participant id is not valid UTF-8 text", 0);
     score_case("\xEF\xBB\xBF" HDR "P1,t,1,1,1,1,1,1,1\n", -1, 0, "1 rows read, 1 scored", 1);

@@ -82,14 +82,38 @@ Test(csvread, every_record_knows_its_line)
     cr_assert_str_eq(r.row[3].fields[1], "q\"q");
 }
 
-Test(csvread, a_stray_quote_is_text)
+Test(csvread, a_cr_then_a_later_lf_are_two_line_breaks)
+{
+    /* Only a LF right after a CR is the same line break as the CR. */
+    struct rows r = {0};
+    cr_assert_eq(read_text("a\rb\nc\r\"l1\nl2\",y\r\nz\n", -1, &r), PS_OK);
+    cr_assert_eq(r.n, 5);
+    cr_assert_eq(r.row[1].line, 2);
+    cr_assert_eq(r.row[2].line, 3);
+    cr_assert_eq(r.row[3].line, 4);
+    cr_assert_str_eq(r.row[3].fields[0], "l1\nl2");
+    cr_assert_eq(r.row[4].line, 6);
+}
+
+Test(csvread, a_stray_quote_refuses_its_row_only)
 {
     struct rows r = {0};
-    cr_assert_eq(read_text("id,comment\n1,she said \"hi\"\n2,5\" tall\n", -1, &r), PS_OK);
-    cr_assert_eq(r.n, 3);
+    cr_assert_eq(read_text("id,comment\n1,she said \"hi\"\n2,5\" tall\n3,ok\n", -1, &r), PS_OK);
+    cr_assert_eq(r.n, 4);
+    for (int i = 1; i <= 2; i++) {
+        cr_assert_not_null(r.row[i].fault);
+        cr_assert(strstr(r.row[i].fault, "malformed quoting: a quote inside an unquoted field"),
+                  "%s", r.row[i].fault);
+        cr_assert_eq(r.row[i].fault_column, 2);
+        cr_assert_eq(r.row[i].line, (unsigned long)i + 1);
+    }
+    /* The field at fault as written, for the message. */
+    cr_assert_eq(r.row[1].n, 2);
     cr_assert_str_eq(r.row[1].fields[1], "she said \"hi\"");
     cr_assert_str_eq(r.row[2].fields[1], "5\" tall");
-    cr_assert_null(r.row[1].fault);
+    cr_assert_null(r.row[3].fault);
+    cr_assert_eq(r.row[3].line, 4);
+    cr_assert_str_eq(r.row[3].fields[1], "ok");
 }
 
 Test(csvread, text_after_a_closing_quote_is_the_rows_fault)
@@ -98,10 +122,50 @@ Test(csvread, text_after_a_closing_quote_is_the_rows_fault)
     cr_assert_eq(read_text("a,b,c\n1,\"x\"y,3\n4,5,6\n", -1, &r), PS_OK);
     cr_assert_eq(r.n, 3);
     cr_assert_not_null(r.row[1].fault);
+    cr_assert(strstr(r.row[1].fault, "malformed quoting: text after the closing quote"), "%s",
+              r.row[1].fault);
     cr_assert_eq(r.row[1].fault_column, 2);
-    cr_assert_eq(r.row[1].n, 3);
+    /* The fields up to the one at fault; the rest of the line goes with the row. */
+    cr_assert_eq(r.row[1].n, 2);
+    cr_assert_str_eq(r.row[1].fields[1], "xy");
     cr_assert_null(r.row[2].fault);
+    cr_assert_eq(r.row[2].line, 3);
     cr_assert_str_eq(r.row[2].fields[2], "6");
+}
+
+/*
+ * After a row refused for its quoting, reading goes on at the next physical
+ * line: every line is in the refused row's span or in a row of its own.
+ */
+Test(csvread, reading_goes_on_at_the_line_after_a_refused_row)
+{
+    struct rows r = {0};
+    cr_assert_eq(read_text("a,b,c\n"
+                           "1,\"two\nlines\"x,\"opens\n"  /* lines 2-3: refused, quote dropped */
+                           "here\",3\n"                   /* line 4: a row of its own */
+                           "\n"
+                           "4,5,6\n",                     /* line 6 */
+                           -1, &r),
+                 PS_OK);
+    cr_assert_eq(r.n, 4);
+    cr_assert_eq(r.row[1].line, 2);
+    cr_assert_not_null(r.row[1].fault);
+    cr_assert_str_eq(r.row[1].fields[1], "two\nlinesx");
+    cr_assert_eq(r.row[2].line, 4);
+    cr_assert_not_null(r.row[2].fault);
+    cr_assert_eq(r.row[2].fault_column, 1);
+    cr_assert_null(r.row[3].fault);
+    cr_assert_eq(r.row[3].line, 6);
+    cr_assert_str_eq(r.row[3].fields[0], "4");
+    /* The same with CR LF line endings. */
+    struct rows s = {0};
+    cr_assert_eq(read_text("a,b\r\n1,x\"y\r\n\"2\r\n2\",3\r\n", -1, &s), PS_OK);
+    cr_assert_eq(s.n, 3);
+    cr_assert_eq(s.row[1].line, 2);
+    cr_assert_not_null(s.row[1].fault);
+    cr_assert_eq(s.row[2].line, 3);
+    cr_assert_null(s.row[2].fault);
+    cr_assert_str_eq(s.row[2].fields[0], "2\r\n2");
 }
 
 Test(csvread, too_many_fields_is_the_rows_fault)
@@ -140,6 +204,11 @@ Test(csvread, an_unclosed_quote_is_reported_where_it_opened)
     cr_assert_eq(read_text("a,b\n1,2\n3,\"open\n4,5\n6,7\n", -1, &r), PS_ERROR_BATCH);
     cr_assert_eq(r.capture.diagnostics[0].line, 3);
     cr_assert_eq(r.capture.diagnostics[0].column, 2);
+    /* In a record's first field, after blank lines. */
+    struct rows t = {0};
+    cr_assert_eq(read_text("a,b\n\n  \n \"open\nx\n", -1, &t), PS_ERROR_BATCH);
+    cr_assert_eq(t.capture.diagnostics[0].line, 4);
+    cr_assert_eq(t.capture.diagnostics[0].column, 1);
     /* One that runs past the field limit, too, and not where the limit is reached. */
     size_t big = PS_MAX_FIELD_BYTES + 1000;
     char *text = malloc(big + 100);
@@ -187,6 +256,26 @@ Test(csvread, a_bom_split_across_two_reads_of_a_pipe)
     cr_assert_eq(read_all(path, NULL, &r), PS_OK);
     cr_assert_eq(r.n, 2);
     cr_assert_str_eq(r.row[0].fields[0], "id");
+    waitpid(pid, NULL, 0);
+}
+
+Test(csvread, a_refused_rows_line_split_across_two_reads)
+{
+    /* The rest of the refused line comes in the second read: it is skipped there. */
+    const char text[] = "a,b\n1,\"x\"y,\"z\nw\n2,3\n";
+    int fd;
+    pid_t pid = slow_writer(text, sizeof text - 1, 11, &fd);
+    char path[64];
+    snprintf(path, sizeof path, "/dev/fd/%d", fd);
+    struct rows r = {0};
+    cr_assert_eq(read_all(path, NULL, &r), PS_OK);
+    cr_assert_eq(r.n, 4);
+    cr_assert_not_null(r.row[1].fault);
+    cr_assert_eq(r.row[1].line, 2);
+    cr_assert_str_eq(r.row[2].fields[0], "w");
+    cr_assert_eq(r.row[2].line, 3);
+    cr_assert_null(r.row[3].fault);
+    cr_assert_eq(r.row[3].line, 4);
     waitpid(pid, NULL, 0);
 }
 

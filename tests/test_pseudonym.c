@@ -198,6 +198,28 @@ Test(pseudonymise, an_identifier_column_named_twice_refuses_the_batch_before_any
     }
 }
 
+/*
+ * Malformed quoting refuses the batch here, not the row: the lines after it may
+ * be pieces of the broken row, with an identifier in another column.
+ */
+Test(pseudonymise, malformed_quoting_refuses_the_batch)
+{
+    struct capture c = {0};
+    struct pseudonymised out = {0};
+    cr_assert_eq(pseudonymise(&c,
+                              "note,nhs_number\n"
+                              "\"seen\" by,\"9434765919\n"
+                              "9434765919 again\",9434765919\n",
+                              &out),
+                 PS_ERROR_BATCH);
+    cr_assert_eq(out.n_rows, 1, "the header alone");
+    cr_assert_eq(c.n_diagnostics, 1);
+    cr_assert_eq(c.diagnostics[0].line, 2);
+    cr_assert_eq(c.diagnostics[0].column, 1);
+    cr_assert(strstr(c.diagnostics[0].message, "malformed quoting"), "%s",
+              c.diagnostics[0].message);
+}
+
 Test(pseudonymise, a_header_cell_with_spaces_around_the_name_is_the_identifier)
 {
     struct capture c = {0};

@@ -489,16 +489,46 @@ Test(rejects, a_refused_header_stops_the_parsing_thread_at_once)
 #define KEPT_HEADER "participant_id,timepoint,comment,swemwbs_1,swemwbs_2,swemwbs_3,swemwbs_4," \
                     "swemwbs_5,swemwbs_6,swemwbs_7\n"
 
-Test(messy, stray_quote_in_an_unquoted_cell_is_text)
+Test(messy, stray_quote_in_an_unquoted_cell_refuses_that_row_only)
 {
     struct capture c = {0};
     const char *keep[] = {"comment"};
     ps_score_options_t o = {.size = sizeof o, .keep = keep, .n_keep = 1};
-    cr_assert_eq(test_score_text(&c, KEPT_HEADER "P1,t0,she said \"hi\" twice,1,1,1,1,1,1,1\n", &o),
+    cr_assert_eq(test_score_text(&c,
+                                 KEPT_HEADER "P1,t0,she said \"hi\" twice,1,1,1,1,1,1,1\n"
+                                             "P2,t0,ok,1,1,1,1,1,1,1\n",
+                                 &o),
                  PS_OK);
-    cr_assert_eq(c.n_rejects, 0);
+    cr_assert_eq(c.n_rejects, 1);
+    cr_assert_eq(c.rejects[0].line, 2);
+    cr_assert_eq(c.rejects[0].column, 3);
+    cr_assert_str_eq(c.rejects[0].column_name, "comment");
+    cr_assert_str_eq(c.rejects[0].value, "she said \"hi\" twice");
+    cr_assert_str_eq(c.rejects[0].participant_id, "P1");
+    cr_assert(strstr(c.rejects[0].reason,
+                     "malformed quoting: a quote inside an unquoted field: the row is refused"),
+              "%s", c.rejects[0].reason);
     cr_assert_eq(c.summary.rows_scored, 1);
-    cr_assert_str_eq(test_find(&c, "P1", "t0", "swemwbs.metric")->kept0, "she said \"hi\" twice");
+    cr_assert_not_null(test_find(&c, "P2", "t0", "swemwbs.metric"));
+    assert_accounted(&c);
+}
+
+/* The lines the reader skips to find its footing again are in a refused row, or rows of their own. */
+Test(messy, lines_after_malformed_quoting_are_accounted_for)
+{
+    struct capture c = {0};
+    const char *csv = KEPT_HEADER "P1,t0,\"fine\"x,\"two\n"
+                                  "lines\",1,1,1,1,1,1,1\n"
+                                  "P2,t0,ok,1,1,1,1,1,1,1\n";
+    cr_assert_eq(test_score_text(&c, csv, NULL), PS_OK);
+    cr_assert_eq(c.summary.rows_read, 3);
+    cr_assert_eq(c.n_rejects, 2);
+    cr_assert_eq(c.rejects[0].line, 2);
+    cr_assert_str_eq(c.rejects[0].participant_id, "P1");
+    cr_assert_eq(c.rejects[1].line, 3);
+    cr_assert(strstr(c.rejects[1].reason, "malformed quoting"), "%s", c.rejects[1].reason);
+    cr_assert_not_null(test_find(&c, "P2", "t0", "swemwbs.metric"));
+    assert_accounted(&c);
 }
 
 Test(messy, text_after_a_closing_quote_refuses_that_row_only)
