@@ -821,3 +821,23 @@ Test(cli_report, pool_ranks_go_with_a_hidden_member_count)
         cr_assert(hidden && hidden < end, "%.*s", (int)(end - p), p);
     }
 }
+
+/* ---- What score writes, report reads back. ---- */
+
+Test(cli_report, a_timepoint_that_looks_like_a_formula_reads_back_as_written)
+{
+    char *batch = test_file("b.csv",
+                            "participant_id,timepoint,swemwbs_1,swemwbs_2,swemwbs_3,swemwbs_4,"
+                            "swemwbs_5,swemwbs_6,swemwbs_7\n"
+                            "=P1,baseline,1,1,1,1,1,1,1\n=P1,+6m,2,2,2,2,2,2,2\n"
+                            "-P2,baseline,1,1,1,1,1,1,1\n-P2,+6m,2,2,2,2,2,2,2\n",
+                            -1);
+    char *dir = temp_dir(), *scored = in_dir(dir, "s.csv");
+    struct result r = RUN("score", "-q", "-o", scored, batch);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(test_slurp(scored), "\"'=P1\",\"'+6m\","), "guarded in the file");
+    r = RUN("report", "--no-suppress", "-f", "csv", "--timepoints", "+6m", scored);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "swemwbs,metric,all,baseline->+6m,n_paired,count,2,no,\n"), "%s",
+              r.out);
+}

@@ -95,16 +95,6 @@ static void print(output_t *o, const char *format, ...)
         output_write(o, text, (size_t)n < sizeof text ? (size_t)n : sizeof text - 1);
 }
 
-static const char *shown_text(const ps_statistic_t *s, char *buf, size_t size)
-{
-    switch (s->shown) {
-    case PS_SHOWN: return "no";
-    case PS_SUPPRESSED: return "yes";
-    case PS_NOT_COMPUTABLE: snprintf(buf, size, "not computable: %s", s->reason); return buf;
-    }
-    return "";
-}
-
 static ps_kind_t kind_of(const ps_statistic_t *s)
 {
     return ps_statistic_info(s->id)->kind;
@@ -121,34 +111,12 @@ static void number(output_t *o, const ps_statistic_t *s)
         print(o, "%.17g", s->value);
 }
 
-/* The report's CSV: one row per statistic; the columns are declared here once. */
+/* The report's CSV: one row per statistic, in the library's report format. */
 static void write_csv(output_t *o, const ps_report_t *report)
 {
-    static const char header[] =
-        "instrument,scale,group,comparison,statistic,kind,value,suppressed,note\n";
-    output_write(o, header, sizeof header - 1);
-    char reason[300];
-    for (size_t i = 0; i < ps_report_count(report); i++) {
-        const ps_statistic_t *s = ps_report_statistic(report, i);
-        csv_identifier(o, ps_instrument_id(s->instrument));
-        csv_comma(o);
-        csv_identifier(o, s->unit);
-        csv_comma(o);
-        csv_text(o, s->group);
-        csv_comma(o);
-        csv_text(o, s->comparison);
-        csv_comma(o);
-        csv_text(o, s->name);
-        csv_comma(o);
-        csv_identifier(o, ps_kind_name(kind_of(s)));
-        csv_comma(o);
-        number(o, s);
-        csv_comma(o);
-        csv_text(o, shown_text(s, reason, sizeof reason));
-        csv_comma(o);
-        csv_text(o, s->note ? s->note : "");
-        csv_end_row(o);
-    }
+    csv_report_header(o);
+    for (size_t i = 0; i < ps_report_count(report); i++)
+        csv_report_row(o, ps_report_statistic(report, i));
 }
 
 static void json_string(output_t *o, const char *text)

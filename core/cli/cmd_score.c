@@ -70,28 +70,7 @@ static int on_score(const ps_score_t *s, void *user)
     struct run *run = user;
     cli_progress(&run->progress, s->file, s->line);
     output_t *o = &run->scored;
-    csv_text(o, s->participant_id);
-    csv_comma(o);
-    csv_text(o, s->timepoint);
-    csv_comma(o);
-    csv_identifier(o, ps_instrument_id(s->instrument));
-    csv_comma(o);
-    csv_identifier(o, ps_scale_id(s->scale));
-    csv_comma(o);
-    if (s->has_value)
-        csv_fixed(o, s->value, ps_scale_precision(s->scale));
-    csv_comma(o);
-    if (s->band)
-        csv_text(o, s->band);
-    csv_comma(o);
-    csv_unsigned(o, s->answered);
-    csv_comma(o);
-    csv_text(o, s->status);
-    for (size_t k = 0; k < run->n_keep; k++) {
-        csv_comma(o);
-        csv_text(o, s->kept[k]);
-    }
-    csv_end_row(o);
+    csv_scored_row(o, s, run->n_keep);
     run->refused += strcmp(s->status, "ok") != 0;
     return o->error != 0;
 }
@@ -119,17 +98,6 @@ static int on_batch_end(const ps_batch_summary_t *s, void *user)
                 s->file, s->rows_read, s->rows_scored, s->rows_rejected, s->scores_ok,
                 s->scores_not_ok, s->cells_rejected);
     return 0;
-}
-
-static void write_scored_header(output_t *o, char **keep, size_t n_keep)
-{
-    static const char header[] = "participant_id,timepoint,instrument,scale,score,band,answered,status";
-    output_write(o, header, sizeof header - 1);
-    for (size_t k = 0; k < n_keep; k++) {
-        csv_comma(o);
-        csv_text(o, keep[k]);
-    }
-    csv_end_row(o);
 }
 
 /* An output that is also an input would be destroyed before it is read: refuse it. */
@@ -247,7 +215,7 @@ int cmd_score(int argc, char **argv)
         status = EXIT_INPUT;
         goto done;
     }
-    write_scored_header(&run.scored, keep.items, keep.n);
+    csv_scored_header(&run.scored, (const char *const *)keep.items, keep.n);
     if (rejects_path) {
         if (output_open(&run.rejects, rejects_path, mode) != 0) {
             cli_error("%s: cannot create: %s", rejects_path, strerror(errno));

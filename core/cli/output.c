@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <promscore/promscore.h>
+#include <promscore/formats.h>
 
 #include "output.h"
 
@@ -298,15 +298,6 @@ void output_discard(output_t *out)
     out->path = NULL;
 }
 
-static int plain_number(const char *s)
-{
-    char *end;
-    if (!*s || strspn(s, "+-0123456789.eE") != strlen(s))
-        return 0;
-    strtod(s, &end);
-    return *end == '\0';
-}
-
 char *output_room(output_t *out, size_t n)
 {
     if (n > OUTPUT_BUFFER - out->used) {
@@ -317,143 +308,92 @@ char *output_room(output_t *out, size_t n)
     return out->error ? NULL : out->buffer + out->used;
 }
 
-/* A few bytes into the buffer. */
-static void put(output_t *out, const char *data, size_t n)
-{
-    char *room = output_room(out, n);
-    if (!room) {
-        output_write(out, data, n);
-        return;
-    }
-    memcpy(room, data, n);
-    out->used += n;
-}
-
-/* Bytes that make a cell need quotes. */
-#define NEEDS_QUOTES ",\"\r\n"
+/* ---- CSV, encoded by the library's formats into the buffer. ---- */
 
 /*
- * Writes 'text' (n bytes; 'special' when it holds one of NEEDS_QUOTES) as a
- * CSV cell at 'to', which has room for CELL_ROOM(n) bytes, and returns where it
- * ends. A cell is quoted when it holds a comma, quote or line break or starts
- * or ends with a space; one that starts like a spreadsheet formula, and is not
- * a plain number, also gets a ' inside the quotes so that no spreadsheet runs it.
+ * Runs an encoder (snprintf-like: it returns the length it needs) on the
+ * buffer's free room; when that is short, again on an emptied buffer, or on
+ * a buffer of its own for a row longer than the output buffer.
  */
-#define CELL_ROOM(n) (2 * (n) + 3)
-
-/* A first byte with which a spreadsheet may take a cell for a formula. */
-static int starts_formula(char c)
-{
-    return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
-}
-
-static char *cell_at(char *to, const char *text, size_t n, int special)
-{
-    const int guard = starts_formula(text[0]) && !plain_number(text);
-    if (!special && !guard && (n == 0 || (text[0] != ' ' && text[n - 1] != ' '))) {
-        memcpy(to, text, n);
-        return to + n;
-    }
-    *to++ = '"';
-    if (guard)
-        *to++ = '\'';
-    for (size_t i = 0; i < n; i++) {
-        if (text[i] == '"')
-            *to++ = '"';
-        *to++ = text[i];
-    }
-    *to++ = '"';
-    return to;
-}
-
-/* Bytes that end a plain cell: the end of the text, or a byte that needs quotes. */
-static const unsigned char ends_plain[256] = {[0] = 1, [','] = 1, ['"'] = 1, ['\r'] = 1, ['\n'] = 1};
+#define ENCODE(out, call_with_room)                                                           \
+    do {                                                                                      \
+        char *to_ = (out)->buffer + (out)->used;                                              \
+        size_t room_ = OUTPUT_BUFFER - (out)->used;                                           \
+        size_t n_;                                                                            \
+        { char *to = to_; size_t room = room_; n_ = (call_with_room); }                       \
+        if (n_ <= room_) {                                                                    \
+            (out)->used += n_;                                                                \
+            break;                                                                            \
+        }                                                                                     \
+        if ((out)->error)                                                                     \
+            break;                                                                            \
+        if (n_ <= OUTPUT_BUFFER) {                                                            \
+            flush((out), 1);                                                                  \
+            if ((out)->error)                                                                 \
+                break;                                                                        \
+            char *to = (out)->buffer;                                                         \
+            size_t room = OUTPUT_BUFFER;                                                      \
+            (out)->used = (call_with_room);                                                   \
+            break;                                                                            \
+        }                                                                                     \
+        char *to = malloc(n_); /* longer than the buffer: rare */                            \
+        size_t room = n_;                                                                     \
+        if (!to) {                                                                            \
+            (out)->error = ENOMEM;                                                            \
+            break;                                                                            \
+        }                                                                                     \
+        output_write((out), to, (call_with_room));                                            \
+        free(to);                                                                             \
+    } while (0)
 
 void csv_text(output_t *out, const char *text)
 {
-    /* The common cell, short plain text, is copied as it is checked. */
-    enum { SHORT = 64 };
-    char *room;
-    /* Perhaps a formula, or a leading space: the careful way below. */
-    if (!starts_formula(text[0]) && text[0] != ' ' && (room = output_room(out, SHORT))) {
-        size_t i = 0;
-        unsigned char c;
-        while (i < SHORT && !ends_plain[c = (unsigned char)text[i]])
-            room[i++] = (char)c;
-        if (i < SHORT && text[i] == '\0' && (i == 0 || text[i - 1] != ' ')) {
-            out->used += i;
-            return;
-        }
-    }
-    size_t n = strcspn(text, NEEDS_QUOTES);
-    const int special = text[n] != '\0';
-    if (special)
-        n += strlen(text + n);
-    if (n > (SIZE_MAX - 3) / 2) {
-        out->error = out->error ? out->error : EOVERFLOW;
-        return;
-    }
-    if ((room = output_room(out, CELL_ROOM(n)))) {
-        out->used = (size_t)(cell_at(room, text, n, special) - out->buffer);
-        return;
-    }
-    if (out->error)
-        return;
-    char *cell = malloc(CELL_ROOM(n)); /* longer than the buffer: rare */
-    if (!cell) {
-        out->error = ENOMEM;
-        return;
-    }
-    output_write(out, cell, (size_t)(cell_at(cell, text, n, special) - cell));
-    free(cell);
+    ENCODE(out, ps_cell_text(to, room, text));
 }
 
 void csv_identifier(output_t *out, const char *id)
 {
-    put(out, id, strlen(id));
-}
-
-/* The digits of 'value' ending at 'end'; returns where they start. */
-static char *digits_before(char *end, unsigned long long value)
-{
-    do {
-        *--end = (char)('0' + value % 10);
-        value /= 10;
-    } while (value);
-    return end;
+    ENCODE(out, ps_cell_text(to, room, id));
 }
 
 void csv_unsigned(output_t *out, unsigned long value)
 {
-    char digits[24], *end = digits + sizeof digits;
-    char *start = digits_before(end, value);
-    put(out, start, (size_t)(end - start));
+    ENCODE(out, ps_cell_unsigned(to, room, value));
 }
 
-/* Fixed-point without printf: scores are written millions of times. */
 void csv_fixed(output_t *out, double value, int decimals)
 {
-    static const double powers[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
-    char text[64];
-    if (!isfinite(value) || decimals < 0 || decimals > 6 || fabs(value) > 1e12) {
-        int n = snprintf(text, sizeof text, "%.*f", decimals < 0 ? 0 : decimals, value);
-        output_write(out, text, (size_t)n);
-        return;
-    }
-    long long scaled = llround(value * powers[decimals]);
-    unsigned long long magnitude = (unsigned long long)(scaled < 0 ? -scaled : scaled);
-    unsigned long long unit = (unsigned long long)powers[decimals];
-    char *end = text + sizeof text, *start = end;
-    if (decimals) {
-        unsigned long long frac = magnitude % unit;
-        for (int i = 0; i < decimals; i++, frac /= 10)
-            *--start = (char)('0' + frac % 10);
-        *--start = '.';
-    }
-    start = digits_before(start, magnitude / unit);
-    if (scaled < 0)
-        *--start = '-';
-    put(out, start, (size_t)(end - start));
+    ENCODE(out, ps_cell_number(to, room, value, decimals));
+}
+
+void csv_scored_header(output_t *out, const char *const *kept, size_t n_kept)
+{
+    ENCODE(out, ps_format_header(to, room, PS_FORMAT_SCORED, kept, n_kept));
+}
+
+void csv_scored_row(output_t *out, const ps_score_t *score, size_t n_kept)
+{
+    ENCODE(out, ps_format_scored_row(to, room, score, n_kept));
+}
+
+void csv_rejects_header(output_t *out)
+{
+    ENCODE(out, ps_format_header(to, room, PS_FORMAT_REJECTS, NULL, 0));
+}
+
+void csv_reject(output_t *out, const ps_reject_t *reject)
+{
+    ENCODE(out, ps_format_reject_row(to, room, reject));
+}
+
+void csv_report_header(output_t *out)
+{
+    ENCODE(out, ps_format_header(to, room, PS_FORMAT_REPORT, NULL, 0));
+}
+
+void csv_report_row(output_t *out, const ps_statistic_t *statistic)
+{
+    ENCODE(out, ps_format_report_row(to, room, statistic));
 }
 
 int output_parse_mode(const char *text, unsigned *mode)
@@ -465,25 +405,4 @@ int output_parse_mode(const char *text, unsigned *mode)
         return -1;
     *mode = (unsigned)m;
     return 0;
-}
-
-void csv_rejects_header(output_t *out)
-{
-    output_puts(out, "file,line,participant_id,column,value,reason\n");
-}
-
-void csv_reject(output_t *out, const ps_reject_t *r)
-{
-    csv_text(out, r->file);
-    csv_comma(out);
-    csv_unsigned(out, r->line);
-    csv_comma(out);
-    csv_text(out, r->participant_id);
-    csv_comma(out);
-    csv_text(out, r->column_name);
-    csv_comma(out);
-    csv_text(out, r->value);
-    csv_comma(out);
-    csv_text(out, r->reason);
-    csv_end_row(out);
 }

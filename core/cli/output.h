@@ -1,7 +1,8 @@
 /*
  * Output files written atomically: a temporary file beside the target,
  * renamed over it only when everything was written. Until then a failed run
- * leaves nothing behind. CSV cells are written here too.
+ * leaves nothing behind. CSV cells are encoded by the library
+ * (<promscore/formats.h>) straight into the buffer.
  *
  * Once an output fills its first buffer, a writer thread takes each full
  * buffer while the next one fills, and starts the disk writing them back so
@@ -45,8 +46,11 @@ int output_commit(output_t *out);
 /* Removes the temporary file. Safe after a commit, a failure, or on an unopened output. */
 void output_discard(output_t *out);
 
-/* CSV cells: a text cell (quoted when needed; a leading = + - @ tab or CR is
- * escaped against spreadsheet formulas unless the cell is a plain number). */
+struct ps_reject;
+struct ps_score;
+struct ps_statistic;
+
+/* CSV cells, encoded by the library's formats (see <promscore/formats.h>). */
 void csv_text(output_t *out, const char *text);
 /* An identifier the schema restricts to [a-z0-9_-]: never needs quoting. */
 void csv_identifier(output_t *out, const char *id);
@@ -59,10 +63,6 @@ static inline void csv_comma(output_t *out)
     else
         output_write(out, ",", 1);
 }
-/* The header and one row of a rejects file: file,line,participant_id,column,value,reason. */
-void csv_rejects_header(output_t *out);
-struct ps_reject;
-void csv_reject(output_t *out, const struct ps_reject *reject);
 static inline void csv_end_row(output_t *out)
 {
     if (out->used < OUTPUT_BUFFER)
@@ -70,5 +70,13 @@ static inline void csv_end_row(output_t *out)
     else
         output_write(out, "\n", 1);
 }
+
+/* Whole rows of the project's CSV formats. */
+void csv_scored_header(output_t *out, const char *const *kept, size_t n_kept);
+void csv_scored_row(output_t *out, const struct ps_score *score, size_t n_kept);
+void csv_rejects_header(output_t *out);
+void csv_reject(output_t *out, const struct ps_reject *reject);
+void csv_report_header(output_t *out);
+void csv_report_row(output_t *out, const struct ps_statistic *statistic);
 
 #endif
