@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -249,7 +250,7 @@ Test(cli, output_equal_to_an_input_is_refused)
     char *batch = test_file("b.csv", "participant_id\n", -1);
     struct result r = RUN("score", "-o", batch, batch);
     cr_assert_eq(r.status, 2);
-    cr_assert(strstr(r.err, "also an input"));
+    cr_assert(strstr(r.err, "is the same file as input"), "%s", r.err);
     cr_assert_str_eq(test_slurp(batch), "participant_id\n");
 }
 
@@ -701,15 +702,26 @@ Test(catalogue, outputs)
     cr_assert_eq(RUN("score", "--mode", "999", "-o", out, batch).status, 2);
 }
 
-/* A run stopped half way (SIGTERM while it waits for more input) leaves no file behind. */
-Test(catalogue, an_interrupted_run_leaves_nothing)
+/*
+ * A run stopped half way by a signal while it waits for more input leaves no
+ * file behind, whatever the signal (SIGKILL and SIGSEGV cannot be cleaned up
+ * after: the output has no name until it is complete), and an existing output
+ * as it was.
+ */
+static void interrupt_case(int sig)
 {
     char *dir = temp_dir(), *fifo = in_dir(dir, "batch.csv"), *out = in_dir(dir, "s.csv");
+    char *log_dir = temp_dir(), *log = in_dir(log_dir, "stderr");
+    FILE *f = fopen(out, "w");
+    fputs("previous results\n", f);
+    fclose(f);
     cr_assert_eq(mkfifo(fifo, 0600), 0);
     pid_t pid = fork();
     if (pid == 0) {
-        int devnull = open("/dev/null", O_WRONLY);
-        dup2(devnull, STDERR_FILENO);
+        struct rlimit no_core = {0, 0};
+        setrlimit(RLIMIT_CORE, &no_core);
+        int e = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        dup2(e, STDERR_FILENO);
         execl(getenv("PROMSCORE_BIN"), "promscore", "score", "-o", out, fifo, (char *)NULL);
         _exit(127);
     }
@@ -717,16 +729,37 @@ Test(catalogue, an_interrupted_run_leaves_nothing)
     cr_assert_not_null(w);
     fputs(HDR "P1,t,1,1,1,1,1,1,1\n", w);
     fflush(w);
-    /* Wait for the temporary output to appear: the run is under way. */
-    for (int i = 0; i < 500 && count_entries(dir) < 2; i++)
+    /* Wait for the header to be read: the output is open, the run under way. */
+    for (int i = 0; i < 500; i++) {
+        char *seen = test_slurp(log);
+        int started = seen && strstr(seen, "swemwbs");
+        free(seen);
+        if (started)
+            break;
         usleep(10000);
-    cr_assert_eq(count_entries(dir), 2, "fifo and temporary output");
-    kill(pid, SIGTERM);
+    }
+    cr_assert(strstr(test_slurp(log), "swemwbs"), "%s", test_slurp(log));
+    kill(pid, sig);
     int status;
     cr_assert_eq(waitpid(pid, &status, 0), pid);
     fclose(w);
-    cr_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
-    cr_assert_eq(count_entries(dir), 1, "only the fifo remains");
+    cr_assert(WIFSIGNALED(status) && WTERMSIG(status) == sig, "signal %d", sig);
+    cr_assert_eq(count_entries(dir), 2, "only the fifo and the previous output remain");
+    cr_assert_str_eq(test_slurp(out), "previous results\n");
+}
+
+Test(catalogue, an_interrupted_run_leaves_nothing)
+{
+    interrupt_case(SIGTERM);
+    interrupt_case(SIGINT);
+}
+
+Test(catalogue, a_killed_run_leaves_nothing)
+{
+    interrupt_case(SIGKILL);
+    interrupt_case(SIGSEGV);
+    interrupt_case(SIGQUIT);
+    interrupt_case(SIGBUS);
 }
 
 /* ---- Progress: on a terminal only. ---- */
@@ -820,6 +853,208 @@ Test(cli_report, pool_ranks_go_with_a_hidden_member_count)
         const char *hidden = strstr(p, ",figure,,yes,");
         cr_assert(hidden && hidden < end, "%.*s", (int)(end - p), p);
     }
+}
+
+/* ---- Outputs: the same file under another name, failed runs, streams. ---- */
+
+Test(cli_outputs, outputs_that_are_one_file_under_two_names_are_refused)
+{
+    char *batch = test_file("b.csv", HDR "P1,t,1,1,1,1,1,1,1\n", -1);
+    char *dir = temp_dir();
+    cr_assert_eq(chdir(dir), 0);
+    /* Not yet created: the same directory and name. */
+    struct result r = RUN("score", "-o", "s.csv", "--rejects", "./s.csv", batch);
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    cr_assert(strstr(r.err, "score: --rejects ./s.csv is the same file as -o s.csv"), "%s", r.err);
+    cr_assert_eq(count_entries(dir), 0);
+    /* Existing: the same device and inode, here through a hard link. */
+    FILE *f = fopen("s.csv", "w");
+    fputs("previous\n", f);
+    fclose(f);
+    cr_assert_eq(link("s.csv", "t.csv"), 0);
+    r = RUN("score", "-o", "s.csv", "--rejects", "t.csv", batch);
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    cr_assert_str_eq(test_slurp("s.csv"), "previous\n");
+    /* An input, the map or a calibration table under another name. */
+    char *relative;
+    cr_assert_geq(asprintf(&relative, "%s/../%s", dir, strrchr(dir, '/') + 1), 0);
+    char *through = in_dir(relative, "s.csv");
+    r = RUN("score", "-o", through, "s.csv");
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    cr_assert(strstr(r.err, "is the same file as input s.csv"), "%s", r.err);
+    r = RUN("score", "-o", "s.csv", "--map", "./t.csv", batch);
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    cr_assert(strstr(r.err, "is the same file as --map ./t.csv"), "%s", r.err);
+    r = RUN("report", "-o", "./s.csv", "s.csv");
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    cr_assert(strstr(r.err, "report: -o ./s.csv is the same file as input s.csv"), "%s", r.err);
+    cr_assert_str_eq(test_slurp("s.csv"), "previous\n");
+    /* Two streams are not files: both outputs to /dev/null is fine. */
+    r = RUN("score", "-q", "-o", "/dev/null", "--rejects", "/dev/null", batch);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+}
+
+/* Rejects and scores are both complete before either is put in place. */
+Test(cli_outputs, a_failed_write_leaves_every_existing_output_as_it_was)
+{
+    char *dir = temp_dir(), *rejects = in_dir(dir, "r.csv");
+    FILE *f = fopen(rejects, "w");
+    fputs("file,line,participant_id,column,value,reason\nold.csv,2,,,,kept\n", f);
+    fclose(f);
+    char *batch = test_file("b.csv", HDR "P1,t,1,1,1,1,1,1,1\nP2,t,1,1,9,1,1,1,1\n", -1);
+    struct result r = RUN("score", "-o", "/dev/full", "--rejects", rejects, batch);
+    cr_assert_eq(r.status, 3, "%s", r.err);
+    cr_assert(strstr(r.err, "/dev/full: cannot write: No space left on device"), "%s", r.err);
+    cr_assert_str_eq(test_slurp(rejects),
+                     "file,line,participant_id,column,value,reason\nold.csv,2,,,,kept\n");
+    cr_assert_eq(count_entries(dir), 1);
+    /* pseudonymise the same. */
+    char *key = test_key();
+    char *in = test_file("in.csv", "nhs_number,x\n9434765919,1\nbad,2\n", -1);
+    r = RUN("pseudonymise", "-k", key, "-c", "nhs_number", in, "-o", "/dev/full", "--rejects",
+            rejects);
+    cr_assert_eq(r.status, 3, "%s", r.err);
+    cr_assert(strstr(r.err, "/dev/full: cannot write"), "%s", r.err);
+    cr_assert_str_eq(test_slurp(rejects),
+                     "file,line,participant_id,column,value,reason\nold.csv,2,,,,kept\n");
+    cr_assert_eq(count_entries(dir), 1);
+}
+
+/* A batch of 'rows' rows, each scored twice. */
+static char *large_batch(int rows)
+{
+    char *text = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&text, &size);
+    fputs(HDR, f);
+    for (int i = 0; i < rows; i++)
+        fprintf(f, "P%d,t,1,2,3,4,5,%d,1\n", i, 1 + i % 5);
+    fclose(f);
+    char *batch = test_file("large.csv", text, (long)size);
+    free(text);
+    return batch;
+}
+
+/* A file-size limit (ulimit -f) fails the run with a message: no signal, no stray file. */
+Test(cli_outputs, a_file_size_limit_fails_the_run_and_keeps_existing_outputs)
+{
+    char *batch = large_batch(40000);
+    char *dir = temp_dir(), *out = in_dir(dir, "s.csv"), *rejects = in_dir(dir, "r.csv");
+    char *log_dir = temp_dir(), *log = in_dir(log_dir, "stderr");
+    for (const char *const *p = (const char *const[]){out, rejects, NULL}; *p; p++) {
+        FILE *f = fopen(*p, "w");
+        fputs("previous\n", f);
+        fclose(f);
+    }
+    pid_t pid = fork();
+    if (pid == 0) {
+        struct rlimit limit = {64 * 1024, 64 * 1024};
+        setrlimit(RLIMIT_FSIZE, &limit);
+        int e = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        dup2(e, STDERR_FILENO);
+        execl(getenv("PROMSCORE_BIN"), "promscore", "score", "-q", "-o", out, "--rejects",
+              rejects, batch, (char *)NULL);
+        _exit(127);
+    }
+    int status;
+    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    char *err = test_slurp(log);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 3, "status %d: %s", status, err);
+    cr_assert(strstr(err, "s.csv: cannot write: File too large"), "%s", err);
+    cr_assert_str_eq(test_slurp(out), "previous\n");
+    cr_assert_str_eq(test_slurp(rejects), "previous\n");
+    cr_assert_eq(count_entries(dir), 2, "no temporary file left");
+}
+
+Test(cli_outputs, output_names_up_to_the_longest_a_directory_takes)
+{
+    char *batch = test_file("b.csv", HDR "P1,t,1,1,1,1,1,1,1\n", -1);
+    char name[256];
+    memset(name, 'n', 255);
+    memcpy(name + 251, ".csv", 5);
+    char *dir = temp_dir(), *out = in_dir(dir, name);
+    struct result r = RUN("score", "-q", "-o", out, batch);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(test_slurp(out), "P1,t,swemwbs,raw,7,,7,ok\n"));
+    cr_assert_eq(count_entries(dir), 1);
+}
+
+/* /dev/stdout and a FIFO are written as streams, never replaced by a file. */
+Test(cli_outputs, devices_and_fifos_are_written_in_place)
+{
+    char *batch = test_file("b.csv", HDR "P1,t,1,1,1,1,1,1,1\n", -1);
+    struct result r = RUN("score", "-q", "-o", "/dev/stdout", batch);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "P1,t,swemwbs,raw,7,,7,ok\n"), "%s", r.out);
+    struct stat st;
+    cr_assert_eq(lstat("/dev/stdout", &st), 0);
+    cr_assert(S_ISLNK(st.st_mode), "/dev/stdout is still the link it was");
+    r = RUN("pseudonymise", "-k", test_key(), "-c", "nhs_number",
+            test_file("in.csv", "nhs_number\n9434765919\n", -1), "-o", "-");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, pseudonym_9434765919), "%s", r.out);
+
+    char *dir = temp_dir(), *fifo = in_dir(dir, "out.fifo");
+    cr_assert_eq(mkfifo(fifo, 0600), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        int devnull = open("/dev/null", O_WRONLY);
+        dup2(devnull, STDERR_FILENO);
+        execl(getenv("PROMSCORE_BIN"), "promscore", "score", "-q", "-o", fifo, batch,
+              (char *)NULL);
+        _exit(127);
+    }
+    FILE *from = fopen(fifo, "r");
+    cr_assert_not_null(from);
+    char text[4096];
+    size_t n = fread(text, 1, sizeof text - 1, from);
+    text[n] = '\0';
+    fclose(from);
+    int status;
+    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    cr_assert(strstr(text, "P1,t,swemwbs,raw,7,,7,ok\n"), "%s", text);
+    cr_assert_eq(lstat(fifo, &st), 0);
+    cr_assert(S_ISFIFO(st.st_mode), "the FIFO was not replaced");
+    cr_assert_eq(count_entries(dir), 1);
+}
+
+/* ---- pseudonymise: never the key, never an identifier. ---- */
+
+Test(cli_pseudonymise, an_output_naming_the_key_or_the_input_is_refused)
+{
+    char *key = test_key(), *before = test_slurp(key);
+    char *in = test_file("in.csv", "nhs_number\n9434765919\n", -1);
+    char *dir = temp_dir(), *out = in_dir(dir, "o.csv");
+    struct result r = RUN("pseudonymise", "-k", key, "-c", "nhs_number", in, "-o", key);
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    cr_assert(strstr(r.err, "is the same file as --key-file"), "%s", r.err);
+    r = RUN("pseudonymise", "-k", key, "-c", "nhs_number", in, "-o", out, "--rejects", key);
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    cr_assert(strstr(r.err, "--rejects"), "%s", r.err);
+    cr_assert_eq(memcmp(test_slurp(key), before, 32), 0, "the key is intact");
+    r = RUN("pseudonymise", "-k", key, "-c", "nhs_number", key, "-o", out);
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    cr_assert(strstr(r.err, "is the key file"), "%s", r.err);
+    r = RUN("pseudonymise", "-k", key, "-c", "nhs_number", in, "-o", out, "--rejects", out);
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    cr_assert_eq(count_entries(dir), 0, "nothing written");
+}
+
+Test(cli_pseudonymise, an_uncreatable_output_is_named)
+{
+    char *in = test_file("in.csv", "nhs_number\n9434765919\n", -1);
+    struct result r = RUN("pseudonymise", "-k", test_key(), "-c", "nhs_number", in, "-o",
+                          "/nonexistent/x.csv");
+    cr_assert_eq(r.status, 3, "%s", r.err);
+    cr_assert(strstr(r.err, "/nonexistent/x.csv: cannot create: No such file or directory"),
+              "%s", r.err);
+    char *dir = temp_dir();
+    r = RUN("pseudonymise", "-k", test_key(), "-c", "nhs_number", in, "-o", in_dir(dir, "o.csv"),
+            "--rejects", "/nonexistent/r.csv");
+    cr_assert_eq(r.status, 3, "%s", r.err);
+    cr_assert(strstr(r.err, "/nonexistent/r.csv: cannot create"), "%s", r.err);
+    cr_assert_eq(count_entries(dir), 0);
 }
 
 /* ---- What score writes, report reads back. ---- */

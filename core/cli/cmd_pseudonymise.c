@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cli.h"
 #include "output.h"
@@ -27,7 +26,7 @@ static void usage(FILE *to)
           "  -c, --column NAME    the identifier column\n"
           "      --text           the column is not an NHS number: hash it as written\n"
           "                       (without surrounding spaces) instead of validating it\n"
-          "  -o, --output FILE    the pseudonymised CSV (required)\n"
+          "  -o, --output FILE    the pseudonymised CSV (required; '-' for standard output)\n"
           "  -r, --rejects FILE   rows refused (invalid NHS number, ...), by line; the\n"
           "                       identifier itself is never written\n"
           "  -q, --quiet          no summary\n"
@@ -84,6 +83,11 @@ int cmd_pseudonymise(int argc, char **argv)
     ps_identifier_t kind = PS_IDENTIFIER_NHS_NUMBER;
     int quiet = 0, c;
     unsigned mode = 0600;
+    ps_context_t *context = NULL;
+    int status = EXIT_USAGE;
+    struct run run = {.out = OUTPUT_INIT, .rejects = OUTPUT_INIT};
+    unsigned char *key = NULL;
+    size_t key_length = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, "k:c:o:r:qh", long_options, NULL)) != -1) {
         switch (c) {
@@ -97,44 +101,43 @@ int cmd_pseudonymise(int argc, char **argv)
         case 'M':
             if (output_parse_mode(optarg, &mode)) {
                 cli_error("pseudonymise: --mode takes octal permissions, not '%s'", optarg);
-                return EXIT_USAGE;
+                goto done;
             }
             break;
-        case 'h': usage(stdout); return 0;
-        default: usage(stderr); return EXIT_USAGE;
+        case 'h': usage(stdout); status = 0; goto done;
+        default: usage(stderr); goto done;
         }
     }
-    ps_context_t *context;
-    int status;
     if (keygen) {
-        if (key_file || column || output || optind < argc) {
+        if (key_file || column || output || rejects || optind < argc) {
             cli_error("pseudonymise: --keygen takes only the new key's file");
-            return EXIT_USAGE;
+            goto done;
         }
         if ((status = cli_context(&context, 0)))
-            return status;
-        ps_error_t err = ps_key_generate(context, keygen);
-        ps_context_free(context);
-        return cli_exit_status(err);
+            goto done;
+        status = cli_exit_status(ps_key_generate(context, keygen));
+        goto done;
     }
     if (!key_file || !column || !output || optind + 1 != argc) {
         cli_error("pseudonymise: give --key-file, --column, one input file and -o OUT.csv");
         usage(stderr);
-        return EXIT_USAGE;
+        goto done;
     }
     const char *input = argv[optind];
-    struct stat a, b;
-    for (const char *out = output; out; out = out == rejects ? NULL : rejects)
-        if (stat(input, &a) == 0 && stat(out, &b) == 0 && a.st_dev == b.st_dev &&
-            a.st_ino == b.st_ino) {
-            cli_error("pseudonymise: output %s is the input: refusing to overwrite it", out);
-            return EXIT_USAGE;
-        }
+    /* Neither output may be the key (it would be lost), the input, or the other output. */
+    const output_file_t files[] = {{output, "-o", 1},
+                                   {rejects, "--rejects", 1},
+                                   {key_file, "--key-file", 0},
+                                   {input, "input", 0}};
+    if (output_check_distinct("pseudonymise", files, sizeof files / sizeof files[0]) != 0)
+        goto done;
+    /* Nor may the input be the key: its bytes would be written out as rows. */
+    if (output_same_file(input, 0, key_file, 0)) {
+        cli_error("pseudonymise: input %s is the key file: refusing to write it out", input);
+        goto done;
+    }
     if ((status = cli_context(&context, 0)))
-        return status;
-    struct run run = {.out = {.fd = -1}, .rejects = {.fd = -1}};
-    unsigned char *key = NULL;
-    size_t key_length = 0;
+        goto done;
     ps_batch_summary_t summary;
     ps_error_t err = ps_key_read(context, key_file, &key, &key_length);
     if (err) {
@@ -142,9 +145,13 @@ int cmd_pseudonymise(int argc, char **argv)
         goto done;
     }
     /* Row-level data: private to its owner, like scored output. */
-    if (output_open(&run.out, output, mode) != 0 ||
-        (rejects && output_open(&run.rejects, rejects, mode) != 0)) {
-        cli_error("%s: cannot create: %s", run.out.path ? rejects : output, strerror(errno));
+    if (output_open(&run.out, output, mode) != 0) {
+        cli_error("%s: cannot create: %s", output, strerror(errno));
+        status = EXIT_INPUT;
+        goto done;
+    }
+    if (rejects && output_open(&run.rejects, rejects, mode) != 0) {
+        cli_error("%s: cannot create: %s", rejects, strerror(errno));
         status = EXIT_INPUT;
         goto done;
     }
@@ -166,10 +173,10 @@ int cmd_pseudonymise(int argc, char **argv)
         status = cli_exit_status(err);
         goto done;
     }
-    if ((rejects && output_commit(&run.rejects) != 0) || output_commit(&run.out) != 0) {
-        cli_error("cannot write the outputs");
-        if (rejects && !run.rejects.temporary)
-            remove(rejects);
+    /* Both written and synced before either is put in place: a failure leaves both as they were. */
+    output_t *outputs[] = {&run.rejects, &run.out}, *failed;
+    if (output_commit_all(outputs + !rejects, rejects ? 2 : 1, &failed) != 0) {
+        cli_error("%s: cannot write: %s", failed->path, strerror(failed->error));
         status = EXIT_INPUT;
         goto done;
     }

@@ -480,7 +480,8 @@ int cmd_report(int argc, char **argv)
     ps_context_t *context = NULL;
     ps_scorer_t *scorer = NULL;
     ps_report_t *report = NULL;
-    output_t out = {.fd = -1};
+    output_t out = OUTPUT_INIT;
+    output_file_t *files = NULL;
     int status = EXIT_USAGE, c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "i:b:f:o:m:qh", long_options, NULL)) != -1) {
@@ -539,14 +540,22 @@ int cmd_report(int argc, char **argv)
         cli_error("report: --round applies with disclosure control; drop --no-suppress");
         goto done;
     }
-    for (int i = optind; i < argc; i++) {
-        struct stat a, b;
-        if (strcmp(output_path, "-") != 0 && stat(argv[i], &a) == 0 &&
-            stat(output_path, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
-            cli_error("report: output %s is also an input: refusing to overwrite it", output_path);
-            goto done;
-        }
+    /* The report may not replace an input, the map or a calibration table. */
+    files = calloc((size_t)argc + calibrations.n + 2, sizeof *files);
+    if (!files) {
+        cli_error("out of memory");
+        status = EXIT_INTERNAL;
+        goto done;
     }
+    size_t n_files = 0;
+    files[n_files++] = (output_file_t){output_path, "-o", 1};
+    files[n_files++] = (output_file_t){score_options.map_file, "--map", 0};
+    for (size_t i = 0; i < calibrations.n; i++)
+        files[n_files++] = (output_file_t){calibrations.items[i], "--calibration", 0};
+    for (int i = optind; i < argc; i++)
+        files[n_files++] = (output_file_t){argv[i], "input", 0};
+    if (output_check_distinct("report", files, n_files) != 0)
+        goto done;
     cli_progress_init(&run.progress, run.quiet);
     cohort_options.by = (const char *const *)by.items;
     cohort_options.n_by = by.n;
@@ -610,5 +619,6 @@ done:
     cli_list_free(&instruments);
     cli_list_free(&by);
     cli_list_free(&timepoints);
+    free(files);
     return status;
 }

@@ -2,55 +2,63 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <math.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <promscore/formats.h>
 
+#include "cli.h"
 #include "output.h"
 
 /*
- * Temporary files of the outputs being written, so that an interrupted run
- * (SIGINT, SIGTERM, SIGHUP) leaves none behind: the handler may only unlink.
+ * Named temporary files (the fallback where O_TMPFILE is refused, and the
+ * moment between naming an unnamed file and renaming it), so that a signal
+ * leaves none behind: the handler may only unlink.
  */
 enum { MAX_PENDING = 8 };
-static char *volatile pending[MAX_PENDING];
+static struct pending {
+    volatile int dir;
+    char *volatile name;
+} pending[MAX_PENDING];
 
-static void remember(char *temporary)
+static void remember(int dir, char *name)
 {
     for (int i = 0; i < MAX_PENDING; i++)
-        if (!pending[i]) {
-            pending[i] = temporary;
+        if (!pending[i].name) {
+            pending[i].dir = dir;
+            pending[i].name = name;
             return;
         }
 }
 
-static void forget(const char *temporary)
+static void forget(const char *name)
 {
     for (int i = 0; i < MAX_PENDING; i++)
-        if (pending[i] == temporary)
-            pending[i] = NULL;
+        if (pending[i].name == name)
+            pending[i].name = NULL;
 }
 
 static void on_signal(int sig)
 {
     for (int i = 0; i < MAX_PENDING; i++)
-        if (pending[i])
-            unlink(pending[i]);
+        if (pending[i].name)
+            unlinkat(pending[i].dir, pending[i].name, 0);
     signal(sig, SIG_DFL);
     raise(sig);
 }
 
 void output_catch_signals(void)
 {
-    static const int signals[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
+    static const int signals[] = {SIGINT,  SIGTERM, SIGHUP, SIGPIPE, SIGQUIT,
+                                  SIGSEGV, SIGBUS,  SIGILL, SIGFPE,  SIGABRT};
     for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) {
         struct sigaction action = {.sa_handler = on_signal};
         sigemptyset(&action.sa_mask);
@@ -58,42 +66,216 @@ void output_catch_signals(void)
             sigaddset(&action.sa_mask, signals[j]);
         sigaction(signals[i], &action, NULL);
     }
+    /* A file-size limit then fails the write with EFBIG, reported like a full disk. */
+    signal(SIGXFSZ, SIG_IGN);
 }
 
-int output_open(output_t *out, const char *path, unsigned mode)
+/* ---- Which file a path names. ---- */
+
+/* The directory part of 'path' ("." when it has none) and its last name, both allocated. */
+static int split_path(const char *path, char **dir, char **base)
 {
-    *out = (output_t){.fd = -1};
-    if (!(out->path = strdup(path)) || !(out->buffer = malloc(OUTPUT_BUFFER)))
+    const char *slash = strrchr(path, '/');
+    *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
+    *base = strdup(slash ? slash + 1 : path);
+    if (!*dir || !*base) {
+        free(*dir);
+        free(*base);
+        *dir = *base = NULL;
+        errno = ENOMEM;
         return -1;
-    if (strcmp(path, "-") == 0) {
-        out->fd = STDOUT_FILENO;
+    }
+    return 0;
+}
+
+/* The file 'path' names; "-" is standard input or output. 0, or -1 when it does not exist. */
+static int stat_named(const char *path, int is_output, struct stat *st)
+{
+    if (strcmp(path, "-") == 0)
+        return fstat(is_output ? STDOUT_FILENO : STDIN_FILENO, st);
+    return stat(path, st);
+}
+
+/* For a file not yet created: its resolved directory and name. NULL when that cannot be told. */
+static char *resolved_name(const char *path)
+{
+    char *dir, *base, *real, *whole = NULL;
+    if (split_path(path, &dir, &base) != 0)
+        return NULL;
+    if (*base && strcmp(base, ".") != 0 && strcmp(base, "..") != 0 &&
+        (real = realpath(dir, NULL))) {
+        if (asprintf(&whole, "%s/%s", real, base) < 0)
+            whole = NULL;
+        free(real);
+    }
+    free(dir);
+    free(base);
+    return whole;
+}
+
+int output_same_file(const char *a, int a_is_output, const char *b, int b_is_output)
+{
+    struct stat sa, sb;
+    int has_a = stat_named(a, a_is_output, &sa) == 0;
+    int has_b = stat_named(b, b_is_output, &sb) == 0;
+    if (has_a && has_b)
+        return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino && !S_ISCHR(sa.st_mode);
+    if (has_a || has_b || strcmp(a, "-") == 0 || strcmp(b, "-") == 0)
         return 0;
+    char *ra = resolved_name(a), *rb = resolved_name(b);
+    int same = ra && rb && strcmp(ra, rb) == 0;
+    free(ra);
+    free(rb);
+    return same;
+}
+
+int output_check_distinct(const char *command, const output_file_t *files, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n; j++) {
+            const output_file_t *a = &files[i], *b = &files[j];
+            if (!a->path || !b->path || (!a->is_output && !b->is_output))
+                continue;
+            if (output_same_file(a->path, a->is_output, b->path, b->is_output)) {
+                const output_file_t *out = b->is_output ? b : a, *other = out == a ? b : a;
+                cli_error("%s: %s %s is the same file as %s %s: refusing to overwrite it",
+                          command, out->role, out->path, other->role, other->path);
+                return -1;
+            }
+        }
+    return 0;
+}
+
+/* ---- Opening. ---- */
+
+/* A fresh name for a temporary file in a directory: short, so that any target name works. */
+static char *temporary_name(void)
+{
+    unsigned char bytes[8];
+    if (getrandom(bytes, sizeof bytes, 0) != (ssize_t)sizeof bytes) {
+        /* Unlikely; the O_EXCL creation or link refuses a name in use anyway. */
+        static unsigned counter;
+        unsigned long v = (unsigned long)getpid() * 2654435761u + ++counter;
+        memcpy(bytes, &v, sizeof bytes < sizeof v ? sizeof bytes : sizeof v);
     }
-    /* A device or pipe (/dev/null, /dev/stdout) cannot be replaced by renaming: write to it. */
-    struct stat st;
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-        out->fd = open(path, O_WRONLY | O_CLOEXEC);
-        return out->fd < 0 ? -1 : 0;
+    char *name = malloc(32);
+    if (name) {
+        static const char hex[] = "0123456789abcdef";
+        memcpy(name, ".promscore-", 11);
+        for (size_t i = 0; i < sizeof bytes; i++) {
+            name[11 + 2 * i] = hex[bytes[i] >> 4];
+            name[12 + 2 * i] = hex[bytes[i] & 15];
+        }
+        memcpy(name + 11 + 2 * sizeof bytes, ".tmp", 5);
     }
-    size_t len = strlen(path) + sizeof ".tmp-XXXXXX";
-    if (!(out->temporary = malloc(len)))
-        return -1;
-    snprintf(out->temporary, len, "%s.tmp-XXXXXX", path);
-    out->fd = mkostemp(out->temporary, O_CLOEXEC);
-    if (out->fd < 0) {
+    return name;
+}
+
+/* The fallback: a named temporary file in the target's directory, removed on failure. */
+static int open_named(output_t *out)
+{
+    for (int attempt = 0; attempt < 100; attempt++) {
+        if (!(out->temporary = temporary_name()))
+            return -1;
+        out->fd = openat(out->dir, out->temporary,
+                         O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (out->fd >= 0) {
+            remember(out->dir, out->temporary);
+            return 0;
+        }
         int saved = errno;
         free(out->temporary);
         out->temporary = NULL;
         errno = saved;
-        return -1;
+        if (errno != EEXIST)
+            return -1;
     }
-    remember(out->temporary);
-    if (fchmod(out->fd, mode & 07777) != 0) {
+    return -1;
+}
+
+/*
+ * What is already at 'path', seen through an open descriptor so that what is
+ * checked is what is written: a regular file (or nothing) is replaced by
+ * renaming; anything else (a device, a FIFO, standard output) is written as a
+ * stream. Returns 1 with out->fd set for a stream, 0 to replace, -1 on error.
+ */
+static int open_existing(output_t *out, const char *path)
+{
+    int fd = open(path, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0 && errno == ENXIO) /* a FIFO nobody reads yet: wait for its reader */
+        fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0)
+        return errno == EISDIR ? -1 : 0; /* nothing there, or not ours to open: replace */
+    struct stat st, standard;
+    if (fstat(fd, &st) != 0) {
         int saved = errno;
-        output_discard(out);
+        close(fd);
         errno = saved;
         return -1;
     }
+    /* Our own standard output by another name (/dev/stdout when it is a file): write to it. */
+    if (fstat(STDOUT_FILENO, &standard) == 0 && st.st_dev == standard.st_dev &&
+        st.st_ino == standard.st_ino && S_ISREG(st.st_mode)) {
+        close(fd);
+        out->fd = STDOUT_FILENO;
+        return 1;
+    }
+    if (S_ISREG(st.st_mode)) {
+        close(fd); /* opened, never written: it is replaced whole */
+        return 0;
+    }
+    int flags = fcntl(fd, F_GETFL);
+    if (flags == -1 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) == -1) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    out->fd = fd;
+    return 1;
+}
+
+int output_open(output_t *out, const char *path, unsigned mode)
+{
+    *out = (output_t)OUTPUT_INIT;
+    if (!(out->path = strdup(path)) || !(out->buffer = malloc(OUTPUT_BUFFER))) {
+        errno = ENOMEM;
+        return -1;
+    }
+    if (strcmp(path, "-") == 0) {
+        out->fd = STDOUT_FILENO;
+        out->stream = 1;
+        return 0;
+    }
+    int existing = open_existing(out, path);
+    if (existing != 0) {
+        out->stream = existing == 1;
+        return existing == 1 ? 0 : -1;
+    }
+    char *dir;
+    if (split_path(path, &dir, &out->base) != 0)
+        return -1;
+    if (!*out->base) {
+        free(dir);
+        errno = EISDIR;
+        return -1;
+    }
+    /* The directory is held open: the file lands in it even if it is renamed meanwhile. */
+    out->dir = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (out->dir < 0 && errno == EACCES)
+        out->dir = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    free(dir);
+    if (out->dir < 0)
+        return -1;
+#ifdef O_TMPFILE
+    out->fd = openat(out->dir, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+    if (out->fd < 0 && errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
+        return -1;
+#endif
+    if (out->fd < 0 && open_named(out) != 0)
+        return -1;
+    if (fchmod(out->fd, mode & 07777) != 0)
+        return -1;
     return 0;
 }
 
@@ -166,7 +348,7 @@ static struct writer *start_writer(const output_t *out)
         return NULL;
     }
     w->fd = out->fd;
-    w->sync_as_written = out->temporary != NULL;
+    w->sync_as_written = !out->stream;
     pthread_mutex_init(&w->lock, NULL);
     pthread_cond_init(&w->changed, NULL);
     if (pthread_create(&w->thread, NULL, write_buffers, w) != 0) {
@@ -251,53 +433,6 @@ void output_puts(output_t *out, const char *text)
     output_write(out, text, strlen(text));
 }
 
-int output_commit(output_t *out)
-{
-    flush(out, 0);
-    stop_writer(out, 0);
-    if (!out->temporary) {
-        if (out->fd > STDERR_FILENO && close(out->fd) != 0 && !out->error)
-            out->error = errno;
-        out->fd = -1;
-        return out->error ? -1 : 0;
-    }
-    if (!out->error && fsync(out->fd) != 0)
-        out->error = errno;
-    if (close(out->fd) != 0 && !out->error)
-        out->error = errno;
-    out->fd = -1;
-    if (!out->error && rename(out->temporary, out->path) != 0)
-        out->error = errno;
-    if (out->error) {
-        output_discard(out);
-        return -1;
-    }
-    forget(out->temporary);
-    free(out->temporary);
-    out->temporary = NULL;
-    return 0;
-}
-
-void output_discard(output_t *out)
-{
-    stop_writer(out, 1);
-    free(out->buffer);
-    out->buffer = NULL;
-    if (!out->temporary && out->fd > STDERR_FILENO)
-        close(out->fd);
-    if (out->temporary) {
-        if (out->fd >= 0)
-            close(out->fd);
-        unlink(out->temporary);
-        forget(out->temporary);
-        free(out->temporary);
-        out->temporary = NULL;
-    }
-    out->fd = -1;
-    free(out->path);
-    out->path = NULL;
-}
-
 char *output_room(output_t *out, size_t n)
 {
     if (n > OUTPUT_BUFFER - out->used) {
@@ -306,6 +441,132 @@ char *output_room(output_t *out, size_t n)
         flush(out, 1);
     }
     return out->error ? NULL : out->buffer + out->used;
+}
+
+/* ---- Finishing: every output written and synced, then each put in place. ---- */
+
+int output_finish(output_t *out)
+{
+    if (out->finished)
+        return out->error ? -1 : 0;
+    if (out->fd < 0 && !out->error)
+        out->error = EBADF;
+    flush(out, 0);
+    stop_writer(out, 0);
+    if (!out->error && !out->stream && fsync(out->fd) != 0)
+        out->error = errno;
+    out->finished = 1;
+    return out->error ? -1 : 0;
+}
+
+/* An unnamed file gets a temporary name in its directory (a named one has it already). */
+static int name_temporary(output_t *out)
+{
+    if (out->stream || out->temporary)
+        return 0;
+    char proc[64];
+    snprintf(proc, sizeof proc, "/proc/self/fd/%d", out->fd);
+    for (int attempt = 0; attempt < 100; attempt++) {
+        char *name = temporary_name();
+        if (!name) {
+            out->error = ENOMEM;
+            return -1;
+        }
+        /* Signals wait until the name is remembered, so that none leaves it behind. */
+        sigset_t all, before;
+        sigfillset(&all);
+        pthread_sigmask(SIG_BLOCK, &all, &before);
+        int linked = linkat(AT_FDCWD, proc, out->dir, name, AT_SYMLINK_FOLLOW);
+        if (linked != 0 && errno == ENOENT) /* no /proc */
+            linked = linkat(out->fd, "", out->dir, name, AT_EMPTY_PATH);
+        int saved = errno;
+        if (linked == 0) {
+            out->temporary = name;
+            remember(out->dir, name);
+        }
+        pthread_sigmask(SIG_SETMASK, &before, NULL);
+        if (linked == 0)
+            return 0;
+        free(name);
+        if (saved != EEXIST) {
+            out->error = saved;
+            return -1;
+        }
+    }
+    out->error = EEXIST;
+    return -1;
+}
+
+/* Renames the temporary file over the target, or ends a stream. */
+static int put_in_place(output_t *out)
+{
+    if (out->stream) {
+        if (out->fd > STDERR_FILENO && close(out->fd) != 0 && !out->error)
+            out->error = errno;
+        out->fd = -1;
+        return out->error ? -1 : 0;
+    }
+    if (renameat(out->dir, out->temporary, out->dir, out->base) != 0) {
+        out->error = errno;
+        return -1;
+    }
+    forget(out->temporary);
+    free(out->temporary);
+    out->temporary = NULL;
+    fsync(out->dir); /* the rename itself, where the directory could be opened for it */
+    if (close(out->fd) != 0 && !out->error)
+        out->error = errno;
+    out->fd = -1;
+    return out->error ? -1 : 0;
+}
+
+int output_commit_all(output_t *const *outs, size_t n, output_t **failed)
+{
+    for (size_t i = 0; i < n; i++)
+        if (output_finish(outs[i]) != 0) {
+            *failed = outs[i];
+            return -1;
+        }
+    for (size_t i = 0; i < n; i++)
+        if (name_temporary(outs[i]) != 0) {
+            *failed = outs[i];
+            return -1;
+        }
+    for (size_t i = 0; i < n; i++)
+        if (put_in_place(outs[i]) != 0) {
+            *failed = outs[i];
+            return -1;
+        }
+    return 0;
+}
+
+int output_commit(output_t *out)
+{
+    output_t *failed;
+    return output_commit_all(&out, 1, &failed);
+}
+
+void output_discard(output_t *out)
+{
+    stop_writer(out, 1);
+    free(out->buffer);
+    out->buffer = NULL;
+    if (out->fd > STDERR_FILENO)
+        close(out->fd);
+    out->fd = -1;
+    if (out->temporary) {
+        unlinkat(out->dir, out->temporary, 0);
+        forget(out->temporary);
+        free(out->temporary);
+        out->temporary = NULL;
+    }
+    if (out->dir >= 0)
+        close(out->dir);
+    out->dir = -1;
+    free(out->path);
+    out->path = NULL;
+    free(out->base);
+    out->base = NULL;
 }
 
 /* ---- CSV, encoded by the library's formats into the buffer. ---- */
