@@ -1057,6 +1057,34 @@ Test(cli_pseudonymise, an_uncreatable_output_is_named)
     cr_assert_eq(count_entries(dir), 0);
 }
 
+Test(cli_pseudonymise, dropped_columns_never_reach_the_output)
+{
+    char *in = test_file("in.csv",
+                         "nhs_number,Name,site,comments,wemwbs_1\n"
+                         "9434765919,Ann Smith,Dalston,\"lives at 3 High St\",3\n",
+                         -1);
+    char *dir = temp_dir(), *out = in_dir(dir, "o.csv");
+    struct result r = RUN("pseudonymise", "-k", test_key(), "-c", "nhs_number", "--drop",
+                          "name,Comments", in, "-o", out);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    char *expected;
+    cr_assert_geq(asprintf(&expected, "nhs_number,site,wemwbs_1\n%s,Dalston,3\n",
+                           pseudonym_9434765919), 0);
+    cr_assert_str_eq(test_slurp(out), expected);
+    /* A column the header does not have: an error, nothing written. */
+    r = RUN("pseudonymise", "-k", test_key(), "-c", "nhs_number", "--drop", "surname", in, "-o",
+            out);
+    cr_assert_eq(r.status, 3, "%s", r.err);
+    cr_assert(strstr(r.err, "in.csv:1: --drop surname: no such column in the header"), "%s", r.err);
+    cr_assert_str_eq(test_slurp(out), expected, "the earlier output is as it was");
+    /* The identifier is replaced, never dropped. */
+    r = RUN("pseudonymise", "-k", test_key(), "-c", "nhs_number", "--drop", "NHS_Number", in, "-o",
+            out);
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    cr_assert(strstr(r.err, "would drop the identifier column"), "%s", r.err);
+    cr_assert_eq(count_entries(dir), 1);
+}
+
 /* ---- What score writes, report reads back. ---- */
 
 Test(cli_report, a_timepoint_that_looks_like_a_formula_reads_back_as_written)
