@@ -708,7 +708,7 @@ Test(catalogue, outputs)
  * after: the output has no name until it is complete), and an existing output
  * as it was.
  */
-static void interrupt_case(int sig)
+static void interrupt_case_on(int sig, int unnamed)
 {
     char *dir = temp_dir(), *fifo = in_dir(dir, "batch.csv"), *out = in_dir(dir, "s.csv");
     char *log_dir = temp_dir(), *log = in_dir(log_dir, "stderr");
@@ -720,6 +720,8 @@ static void interrupt_case(int sig)
     if (pid == 0) {
         struct rlimit no_core = {0, 0};
         setrlimit(RLIMIT_CORE, &no_core);
+        if (!unnamed)
+            setenv("LD_PRELOAD", getenv("PROMSCORE_NO_TMPFILE"), 1);
         int e = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
         dup2(e, STDERR_FILENO);
         execl(getenv("PROMSCORE_BIN"), "promscore", "score", "-o", out, fifo, (char *)NULL);
@@ -748,6 +750,11 @@ static void interrupt_case(int sig)
     cr_assert_str_eq(test_slurp(out), "previous results\n");
 }
 
+static void interrupt_case(int sig)
+{
+    interrupt_case_on(sig, 1);
+}
+
 Test(catalogue, an_interrupted_run_leaves_nothing)
 {
     interrupt_case(SIGTERM);
@@ -760,6 +767,39 @@ Test(catalogue, a_killed_run_leaves_nothing)
     interrupt_case(SIGSEGV);
     interrupt_case(SIGQUIT);
     interrupt_case(SIGBUS);
+}
+
+/* Where the filesystem refuses unnamed files, the named temporary file is removed on signals. */
+Test(catalogue, without_unnamed_files_a_stopped_run_leaves_nothing)
+{
+    cr_assert_not_null(getenv("PROMSCORE_NO_TMPFILE"));
+    static const int signals[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGSEGV, SIGBUS, SIGABRT};
+    for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++)
+        interrupt_case_on(signals[i], 0);
+}
+
+Test(cli_outputs, without_unnamed_files_outputs_are_still_whole_or_absent)
+{
+    const char *env[] = {NULL, NULL};
+    cr_assert_geq(asprintf((char **)&env[0], "LD_PRELOAD=%s", getenv("PROMSCORE_NO_TMPFILE")), 0);
+    char *batch = test_file("b.csv", HDR "P1,t,1,1,1,1,1,1,1\nP2,t,9,1,1,1,1,1,1\n", -1);
+    char name[256];
+    memset(name, 'n', 255);
+    memcpy(name + 251, ".csv", 5);
+    char *dir = temp_dir(), *out = in_dir(dir, name), *rejects = in_dir(dir, "r.csv");
+    struct result r = run_with(env, (const char *const[]){"score", "-q", "-o", out, "--rejects",
+                                                          rejects, batch, NULL});
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    cr_assert(strstr(test_slurp(out), "P1,t,swemwbs,raw,7,,7,ok\n"));
+    cr_assert(strstr(test_slurp(rejects), "b.csv,3,P2,swemwbs_1,9,code out of range"));
+    cr_assert_eq(count_entries(dir), 2);
+    /* A failed write: the earlier rejects stay, no temporary file is left. */
+    char *before = test_slurp(rejects);
+    r = run_with(env, (const char *const[]){"score", "-q", "-o", "/dev/full", "--rejects", rejects,
+                                            batch, NULL});
+    cr_assert_eq(r.status, 3, "%s", r.err);
+    cr_assert_str_eq(test_slurp(rejects), before);
+    cr_assert_eq(count_entries(dir), 2);
 }
 
 /* ---- Progress: on a terminal only. ---- */
