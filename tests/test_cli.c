@@ -1144,3 +1144,70 @@ Test(cli_report, a_timepoint_that_looks_like_a_formula_reads_back_as_written)
     cr_assert(strstr(r.out, "swemwbs,metric,all,baseline->+6m,n_paired,count,2,no,\n"), "%s",
               r.out);
 }
+
+/* Every text column score writes (ids, timepoints, kept columns) reads back as the batch had it. */
+static const char *const tricky[] = {
+    "plain", "a,b", "say \"hi\"", "=1+2", "+6m", "-P2", "@SUM(A1)", "two\nlines", "crlf\r\nx",
+    "caf\xc3\xa9 \xe6\xbc\xa2\xe5\xad\x97", "'=x", "''+y", "'", "-5", "inner  space", "=", "x\ty",
+};
+enum { N_TRICKY = sizeof tricky / sizeof tricky[0] };
+
+struct tricky_seen {
+    size_t n;
+};
+
+static int check_tricky(const ps_score_t *s, void *user)
+{
+    struct tricky_seen *seen = user;
+    size_t i = seen->n++ / 2; /* two scales per row */
+    char id[64];
+    snprintf(id, sizeof id, "%s#%zu", tricky[i], i);
+    cr_assert_str_eq(s->participant_id, id);
+    cr_assert_str_eq(s->timepoint, tricky[(i + 1) % N_TRICKY]);
+    cr_assert_str_eq(s->kept[0], tricky[(i + 2) % N_TRICKY]);
+    cr_assert_str_eq(s->kept[1], tricky[(i + 3) % N_TRICKY]);
+    return 0;
+}
+
+static void quoted(FILE *f, const char *text)
+{
+    fputc('"', f);
+    for (; *text; text++) {
+        if (*text == '"')
+            fputc('"', f);
+        fputc(*text, f);
+    }
+    fputc('"', f);
+}
+
+Test(cli_report, every_text_column_of_a_scored_csv_reads_back_as_written)
+{
+    char *text = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&text, &size);
+    fputs("participant_id,timepoint,note,\"=site \"\"quoted\"\"\",swemwbs_1,swemwbs_2,swemwbs_3,"
+          "swemwbs_4,swemwbs_5,swemwbs_6,swemwbs_7\n", f);
+    for (size_t i = 0; i < N_TRICKY; i++) {
+        char id[64];
+        snprintf(id, sizeof id, "%s#%zu", tricky[i], i);
+        quoted(f, id);
+        for (size_t k = 1; k <= 3; k++) {
+            fputc(',', f);
+            quoted(f, tricky[(i + k) % N_TRICKY]);
+        }
+        fputs(",1,2,3,4,5,4,3\n", f);
+    }
+    fclose(f);
+    char *batch = test_file("tricky.csv", text, (long)size);
+    char *dir = temp_dir(), *scored = in_dir(dir, "s.csv");
+    struct result r = RUN("score", "-q", "--keep", "note,=site \"quoted\"", "-o", scored, batch);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    struct capture capture = {0};
+    ps_context_t *context = test_context(&capture);
+    const char *by[] = {"note", "=site \"quoted\""};
+    struct tricky_seen seen = {0};
+    cr_assert_eq(ps_scored_read(context, scored, by, 2, check_tricky, &seen), PS_OK, "%s",
+                 capture.n_diagnostics ? capture.diagnostics[0].message : "");
+    cr_assert_eq(seen.n, 2 * N_TRICKY);
+    ps_context_free(context);
+}
