@@ -388,7 +388,7 @@ static ps_error_t read_record(const ps_csv_record_t *rec, void *user)
     return r->fn(&row, r->user) ? PS_ERROR_ABORTED : PS_OK;
 }
 
-ps_error_t ps_format_read_with_header(ps_context_t *context, const char *file,
+ps_error_t ps_read_format(ps_context_t *context, const char *file,
                                       ps_format_t format, ps_format_header_fn header_fn,
                                       int (*fn)(const ps_format_row_t *, void *), void *user)
 {
@@ -410,5 +410,5 @@ ps_error_t ps_format_read_with_header(ps_context_t *context, const char *file,
 ps_error_t ps_format_read(ps_context_t *context, const char *file, ps_format_t format,
                           int (*fn)(const ps_format_row_t *row, void *user), void *user)
 {
-    return ps_format_read_with_header(context, file, format, NULL, fn, user);
+    return ps_read_format(context, file, format, NULL, fn, user);
 }

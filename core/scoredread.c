@@ -88,7 +88,7 @@ ps_error_t ps_scored_read(ps_context_t *context, const char *file, const char *c
                        calloc(n_by + 1, sizeof(char *)), PS_OK, fn, user};
     ps_error_t err = PS_ERROR_NOMEM;
     if (r.by_field && r.kept) {
-        err = ps_format_read_with_header(context, file, PS_FORMAT_SCORED, read_header, read_row,
+        err = ps_read_format(context, file, PS_FORMAT_SCORED, read_header, read_row,
                                          &r);
         if (err == PS_ERROR_ABORTED && r.error)
             err = r.error;
