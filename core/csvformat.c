@@ -276,6 +276,36 @@ size_t ps_format_reject_row(char *to, size_t room, const ps_reject_t *j)
     return r.used;
 }
 
+/*
+ * A text cell of 'prefix' (plain words: never guarded, nothing to quote) then
+ * 'text', encoded as ps_cell_text would encode the two together.
+ */
+static size_t cell_after_prefix(char *to, size_t room, const char *prefix, const char *text)
+{
+    const size_t np = strlen(prefix), nt = strlen(text);
+    const char last = nt ? text[nt - 1] : np ? prefix[np - 1] : '\0';
+    const int quote = strpbrk(text, ",\"\r\n") || last == ' ' || last == '\t';
+    size_t quotes = 0;
+    for (const char *q = text; (q = strchr(q, '"')); q++)
+        quotes++;
+    const size_t need = np + nt + (quote ? quotes + 2 : 0);
+    if (need > room)
+        return need;
+    char *p = to;
+    if (quote)
+        *p++ = '"';
+    memcpy(p, prefix, np);
+    p += np;
+    for (size_t i = 0; i < nt; i++) {
+        if (text[i] == '"')
+            *p++ = '"';
+        *p++ = text[i];
+    }
+    if (quote)
+        *p = '"';
+    return need;
+}
+
 size_t ps_format_report_row(char *to, size_t room, const ps_statistic_t *s)
 {
     struct row r = {to, room, 0};
@@ -302,20 +332,11 @@ size_t ps_format_report_row(char *to, size_t room, const ps_statistic_t *s)
         }
     }
     put_byte(&r, ',');
-    if (s->shown == PS_NOT_COMPUTABLE) {
-        const char *reason = s->reason ? s->reason : "";
-        size_t n = strlen("not computable: ") + strlen(reason) + 1;
-        char *text = malloc(n);
-        if (text) {
-            snprintf(text, n, "not computable: %s", reason);
-            put_text(&r, text);
-            free(text);
-        } else {
-            put_text(&r, "not computable");
-        }
-    } else {
+    if (s->shown == PS_NOT_COMPUTABLE)
+        r.used += cell_after_prefix(at(&r), left(&r), "not computable: ",
+                                    s->reason ? s->reason : "");
+    else
         put_text(&r, s->shown == PS_SUPPRESSED ? "yes" : "no");
-    }
     put_byte(&r, ',');
     put_text(&r, s->note);
     put_byte(&r, '\n');

@@ -318,6 +318,25 @@ static int check_report(const ps_format_row_t *row, void *user)
     return 0;
 }
 
+Test(formats, a_reason_needing_quotes_is_one_cell)
+{
+    struct capture capture = {0};
+    ps_context_t *context = test_context(&capture);
+    ps_statistic_t s = {.instrument = ps_context_find_instrument(context, "swemwbs"),
+                        .unit = "metric", .group = "all", .comparison = "baseline->followup",
+                        .id = PS_STAT_MEAN_CHANGE, .name = "mean_change",
+                        .shown = PS_NOT_COMPUTABLE, .reason = "no pairs, \"none\""};
+    char *row = ENCODED(ps_format_report_row(to, room, &s));
+    cr_assert_str_eq(row, "swemwbs,metric,all,baseline->followup,mean_change,figure,,"
+                          "\"not computable: no pairs, \"\"none\"\"\",\n");
+    free(row);
+    s.reason = "";
+    row = ENCODED(ps_format_report_row(to, room, &s));
+    cr_assert(strstr(row, ",,\"not computable: \",\n"), "%s", row);
+    free(row);
+    ps_context_free(context);
+}
+
 Test(formats, report_rows_read_back_as_written)
 {
     struct capture capture = {0};
