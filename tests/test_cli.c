@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -1076,6 +1078,19 @@ Test(cli_outputs, devices_and_fifos_are_written_in_place)
     cr_assert_eq(lstat(fifo, &st), 0);
     cr_assert(S_ISFIFO(st.st_mode), "the FIFO was not replaced");
     cr_assert_eq(count_entries(dir), 1);
+
+    /* A socket can be neither written nor replaced: refused, and left as it was. */
+    char *socket_path = in_dir(dir, "out.sock");
+    int sock = socket(AF_UNIX, SOCK_STREAM, 0);
+    struct sockaddr_un address = {.sun_family = AF_UNIX};
+    snprintf(address.sun_path, sizeof address.sun_path, "%s", socket_path);
+    cr_assert_eq(bind(sock, (struct sockaddr *)&address, sizeof address), 0);
+    r = RUN("score", "-q", "-o", socket_path, batch);
+    cr_assert_eq(r.status, 3, "%s", r.err);
+    cr_assert(strstr(r.err, "out.sock: cannot create"), "%s", r.err);
+    cr_assert_eq(lstat(socket_path, &st), 0);
+    cr_assert(S_ISSOCK(st.st_mode));
+    close(sock);
 }
 
 /* ---- pseudonymise: never the key, never an identifier. ---- */

@@ -204,9 +204,19 @@ static int open_existing(output_t *out, const char *path)
     int fd = open(path, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     if (fd < 0 && errno == ENXIO) /* a FIFO nobody reads yet: wait for its reader */
         fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
-    if (fd < 0)
-        return errno == EISDIR ? -1 : 0; /* nothing there, or not ours to open: replace */
     struct stat st, standard;
+    if (fd < 0) {
+        int saved = errno;
+        if (saved == ENOENT)
+            return 0; /* nothing there yet */
+        /* Not ours to open: a regular file is replaced; anything else (a socket, a
+         * device we may not write) is never replaced by a file. */
+        if (saved == EISDIR || saved == ENXIO || (stat(path, &st) == 0 && !S_ISREG(st.st_mode))) {
+            errno = saved;
+            return -1;
+        }
+        return 0;
+    }
     if (fstat(fd, &st) != 0) {
         int saved = errno;
         close(fd);
@@ -268,9 +278,14 @@ int output_open(output_t *out, const char *path, unsigned mode)
     if (out->dir < 0)
         return -1;
 #ifdef O_TMPFILE
-    out->fd = openat(out->dir, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
-    if (out->fd < 0 && errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
-        return -1;
+    /* An unnamed file is named through /proc/self/fd when complete: without /proc, the
+     * fallback (AT_EMPTY_PATH would need a privilege). */
+    struct stat proc;
+    if (stat("/proc/self/fd", &proc) == 0) {
+        out->fd = openat(out->dir, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+        if (out->fd < 0 && errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
+            return -1;
+    }
 #endif
     if (out->fd < 0 && open_named(out) != 0)
         return -1;
@@ -477,7 +492,7 @@ static int name_temporary(output_t *out)
         sigfillset(&all);
         pthread_sigmask(SIG_BLOCK, &all, &before);
         int linked = linkat(AT_FDCWD, proc, out->dir, name, AT_SYMLINK_FOLLOW);
-        if (linked != 0 && errno == ENOENT) /* no /proc */
+        if (linked != 0 && errno == ENOENT) /* /proc gone since: a privileged process can */
             linked = linkat(out->fd, "", out->dir, name, AT_EMPTY_PATH);
         int saved = errno;
         if (linked == 0) {
