@@ -115,6 +115,8 @@ static char *resolved_name(const char *path)
 
 int output_same_file(const char *a, int a_is_output, const char *b, int b_is_output)
 {
+    if (a_is_output && b_is_output && strcmp(a, "-") == 0 && strcmp(b, "-") == 0)
+        return 1; /* one standard output, whatever it is */
     struct stat sa, sb;
     int has_a = stat_named(a, a_is_output, &sa) == 0;
     int has_b = stat_named(b, b_is_output, &sb) == 0;
