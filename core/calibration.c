@@ -16,6 +16,7 @@
 #include <libxml/tree.h>
 
 #include "internal.h"
+#include "limits.h"
 
 #define NS "urn:promscore:calibration:1"
 
@@ -25,22 +26,42 @@ static int is(xmlNodePtr node, const char *name)
            xmlStrEqual(node->ns->href, BAD_CAST NS) && xmlStrEqual(node->name, BAD_CAST name);
 }
 
-static long attr_long(xmlNodePtr node, const char *name)
+static unsigned long line_of(xmlNodePtr node);
+
+/*
+ * A whole number, read strictly whatever the calibration's schema allows (as
+ * xs:integer reads it), and at most PS_MAX_DEFINITION_MAGNITUDE in magnitude.
+ */
+static ps_error_t whole_number(ps_context_t *c, const char *file, xmlNodePtr node,
+                               const char *name, long *value)
 {
     xmlChar *v = xmlGetNoNsProp(node, BAD_CAST name);
-    long n = v ? strtol((const char *)v, NULL, 10) : 0;
+    const char *why = ps_xml_integer((const char *)v, value);
+    ps_error_t err = PS_OK;
+    if (why)
+        err = ps_diagnose(c, PS_ERROR_DEFINITION, file, line_of(node), 0, "%s=\"%s\" %s", name,
+                          v ? (const char *)v : "", why);
+    else if (*value < -(long)PS_MAX_DEFINITION_MAGNITUDE ||
+             *value > (long)PS_MAX_DEFINITION_MAGNITUDE)
+        err = ps_diagnose(c, PS_ERROR_DEFINITION, file, line_of(node), 0,
+                          "%s %ld is beyond the limit: numbers in a calibration are at most %g "
+                          "in magnitude",
+                          name, *value, PS_MAX_DEFINITION_MAGNITUDE);
     xmlFree(v);
-    return n;
+    return err;
 }
 
-static double attr_double(xmlNodePtr node, const char *name)
+/* A score: xs:double's decimal form, finite, read strictly whatever the schema allows. */
+static ps_error_t score_number(ps_context_t *c, const char *file, xmlNodePtr node, double *value)
 {
-    xmlChar *v = xmlGetNoNsProp(node, BAD_CAST name);
-    double d = NAN;
-    if (v && ps_parse_double((const char *)v, &d) != 0)
-        d = NAN;
+    xmlChar *v = xmlGetNoNsProp(node, BAD_CAST "score");
+    const char *why = ps_xml_number((const char *)v, value);
+    ps_error_t err = PS_OK;
+    if (why)
+        err = ps_diagnose(c, PS_ERROR_DEFINITION, file, line_of(node), 0, "score=\"%s\" %s",
+                          v ? (const char *)v : "", why);
     xmlFree(v);
-    return d;
+    return err;
 }
 
 static unsigned long line_of(xmlNodePtr node)
@@ -54,13 +75,23 @@ static ps_error_t read_table(ps_context_t *c, const char *file, const struct ps_
                              xmlNodePtr node, struct ps_calibration *cal,
                              struct ps_calibration_table *t)
 {
-    t->answered = (unsigned)attr_long(node, "answered");
+    long answered;
+    ps_error_t err = whole_number(c, file, node, "answered", &answered);
+    if (err)
+        return err;
+    if (answered < 0)
+        return ps_diagnose(c, PS_ERROR_DEFINITION, file, line_of(node), 0,
+                           "answered=\"%ld\" is below 0", answered);
+    t->answered = (unsigned)answered;
     size_t n = 0;
     long first = 0, last = 0;
     for (xmlNodePtr m = node->children; m; m = m->next) {
         if (!is(m, "map"))
             continue;
-        long raw = attr_long(m, "raw");
+        long raw;
+        /* A schema is the user's to choose: the loader holds raws to the definition limit. */
+        if ((err = whole_number(c, file, m, "raw", &raw)))
+            return err;
         first = n == 0 || raw < first ? raw : first;
         last = n == 0 || raw > last ? raw : last;
         n++;
@@ -74,15 +105,25 @@ static ps_error_t read_table(ps_context_t *c, const char *file, const struct ps_
     t->n = n;
     if (!(t->scores = ps_arena_array(cal->arena, n, sizeof *t->scores)))
         return PS_ERROR_NOMEM;
+    for (size_t i = 0; i < n; i++)
+        t->scores[i] = NAN; /* not yet given: a raw given twice leaves another out */
     for (xmlNodePtr m = node->children; m; m = m->next) {
         if (!is(m, "map"))
             continue;
-        double score = attr_double(m, "score");
+        double score;
+        long raw = 0;
+        if ((err = score_number(c, file, m, &score)) ||
+            (err = whole_number(c, file, m, "raw", &raw)))
+            return err;
         if (!(score >= scale->min && score <= scale->max))
             return ps_diagnose(c, PS_ERROR_DEFINITION, file, line_of(m), 0,
-                               "score is outside the range %g to %g of %s %s", scale->min,
-                               scale->max, scale->instrument->id, scale->id);
-        t->scores[attr_long(m, "raw") - first] = score;
+                               "score %g is outside the range %g to %g of %s %s", score,
+                               scale->min, scale->max, scale->instrument->id, scale->id);
+        if (!isnan(t->scores[raw - first]))
+            return ps_diagnose(c, PS_ERROR_DEFINITION, file, line_of(m), 0,
+                               "raw %ld is given twice in the table for %u answered items", raw,
+                               t->answered);
+        t->scores[raw - first] = score;
     }
     return PS_OK;
 }

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,10 +32,26 @@ static ps_error_t check_label(const ps_context_t *context, ps_error_t error, con
     return PS_OK;
 }
 
-ps_error_t ps_cohort_new(ps_context_t *context, const ps_cohort_options_t *options,
+void ps_cohort_options_init(ps_cohort_options_t *options, size_t size)
+{
+    if (size < sizeof options->size)
+        return; /* not even the size fits: ps_cohort_new refuses it */
+    memset(options, 0, size);
+    options->size = size;
+}
+
+ps_error_t ps_cohort_new(ps_context_t *context, const ps_cohort_options_t *given,
                          ps_cohort_t **out)
 {
     *out = NULL;
+    /* Fields the caller's header did not have stay zero: their defaults. */
+    ps_cohort_options_t copy = {0};
+    if (!given || given->size < offsetof(ps_cohort_options_t, n_by) + sizeof given->n_by)
+        return ps_diagnose(context, PS_ERROR_USAGE, NULL, 0, 0,
+                           "cohort options without their size: initialise them with "
+                           "ps_cohort_options_init");
+    memcpy(&copy, given, given->size < sizeof copy ? given->size : sizeof copy);
+    const ps_cohort_options_t *options = &copy;
     const char *baseline = options->baseline ? options->baseline : "baseline";
     ps_error_t err = check_label(context, PS_ERROR_USAGE, NULL, 0, "baseline", baseline, baseline);
     for (size_t i = 0; !err && i < options->n_timepoints; i++)
@@ -214,8 +231,8 @@ ps_error_t ps_cohort_add(ps_cohort_t *c, const ps_score_t *score)
                            score->instrument->id, score->scale->id, score->participant_id,
                            tp_text);
     column->seen[p] = 1;
-    /* Only "ok" scores pair: a flagged one (identical answers, ...) stays out. */
-    if (score->has_value && strcmp(score->status, "ok") == 0)
+    /* Only scored ones pair: a flagged one (identical answers, ...) stays out. */
+    if (score->has_value && score->outcome == PS_SCORED)
         column->values[p] = score->value;
     /* Groups come from the baseline when there is one, else from the first score. */
     int baseline = tp == 0;

@@ -1,100 +1,255 @@
 /*
- * CSV reading on top of libcsv, parsed ahead on a second thread.
+ * CSV reading: a plain, line-accurate streaming reader.
  *
- * libcsv reports neither lines nor columns, so input is fed to it one
- * physical line at a time: every callback then knows the line it fires on.
- *
- * The parsing thread fills blocks of whole records, prepares each record as
- * it is completed when the caller asks for that, and hands the blocks over in
- * order; the caller's thread takes them and runs the record function. Only
- * the caller's thread touches the context: a parse that fails leaves its
- * diagnostic in the last block, reported after the records before it, as one
- * thread would. Blocks are small enough to stay in cache between the threads.
+ * The parser is a small state machine over the bytes of the input, so that
+ * it knows the physical line of every byte: a record says where it starts, a
+ * quote that is never closed is reported where it opened, and a row at fault
+ * (text after a closing quote, too many fields) is handed over marked as such
+ * while reading goes on. Quotes inside an unquoted field are text, as R and
+ * pandas read them. Unquoted fields lose surrounding spaces and tabs.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
+#include <iconv.h>
+#include <poll.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
-
-#include <csv.h>
 
 #include "csvread.h"
 #include "limits.h"
 
 enum {
-    N_BLOCKS = 4,                 /* in flight between the threads */
-    BLOCK_TEXT = 64 * 1024,       /* a block is handed over past this much text, */
-    BLOCK_FIELDS = 16 * 1024,     /* this many fields, */
-    BLOCK_RECORDS = 1024,         /* this many records, */
-    BLOCK_NOTES = 64 * 1024,      /* or this many bytes of notes */
     READ_SIZE = 1 << 16,
+    /* iconv may write up to 3 bytes of UTF-8 for each input byte (Windows-1252, UTF-16) */
+    BUFFER_SIZE = 3 * READ_SIZE + 16,
+    TEXT_START = 4096,
 };
 
-/* Why reading stopped early, reported by the caller's thread. */
+enum state {
+    LINE_START,      /* no record begun: blank lines and leading blanks are skipped */
+    FIELD_START,     /* after a delimiter */
+    UNQUOTED,
+    QUOTED,
+    QUOTE_IN_QUOTED, /* a quote inside a quoted field: doubled, or the closing one */
+    AFTER_QUOTED,    /* blanks after the closing quote */
+};
+
 struct failure {
-    ps_error_t error;             /* PS_OK: the input ended normally */
-    unsigned long line;
-    char message[256];            /* empty when there is nothing to report (out of memory) */
+    ps_error_t error;
+    unsigned long line, column;
+    char message[300];
 };
 
-/*
- * A block's records point straight into it, so its complete records never
- * move: its field arrays are allocated at their largest (its limits and one
- * more record), and its text grows only to hold a record longer than it has
- * room for, which then moves to a block of its own (see make_room).
- */
-struct block {
-    char *text;                   /* every field, each NUL-terminated */
+struct ps_csv_reader {
+    const char *file;
+    int fd;
+    char delimiter;
+    int cancel_fd;
+    iconv_t convert;           /* (iconv_t)-1 when the input is UTF-8 */
+    char encoding[64];
+    char *raw;                 /* read, not yet converted */
+    size_t raw_len;
+    char *buffer;              /* UTF-8 to parse: [pos, len) */
+    size_t pos, len;
+    int at_eof, started;
+    unsigned char special[256];        /* ends a run of unquoted text */
+    unsigned char quoted_special[256]; /* ends a run of quoted text */
+
+    enum state state;
+    unsigned long line;        /* of the next byte */
+    int after_cr;              /* the last byte was a CR: a LF now is the same line break */
+
+    /* The record being read. */
+    char *text;
     size_t text_used, text_size;
-    char **fields;                /* per field */
-    size_t *lengths;
-    size_t n_fields;
-    ps_csv_record_t *records;
-    size_t n_records;
-    char *notes;                  /* note_size bytes per record, once that is known */
-    int last;                     /* no block follows; 'failure' says why */
+    size_t *starts, *lengths;  /* per field kept */
+    char **fields;
+    size_t n_kept, n_found;
+    size_t field_start;
+    unsigned long record_line, quote_line;
+    const char *fault;
+    unsigned long fault_column;
+    ps_csv_record_t record;
+
     struct failure failure;
 };
 
-struct reader {
-    const char *file;
-    int fd;
+typedef struct ps_csv_reader reader_t;
 
-    /* The parsing thread's own while it runs. */
-    struct csv_parser parser;
-    char *buffer;                 /* read from the file; lines from 'pos' not yet fed */
-    size_t pos, len;
-    int first_read, last_was_cr;
-    unsigned long line;           /* line being fed */
-    unsigned long record_line;    /* line the current record started on */
-    size_t record_fields;         /* fields of the current record so far */
-    size_t record_bytes;
-    struct failure failure;       /* set by a callback: stop feeding */
-    struct block *filling;
-    ps_csv_reading_t *reading;
-    int header_pending;           /* the first record is still to come */
-    size_t note_size;             /* the caller's, read once it has handled the header */
+static void fail(reader_t *r, ps_error_t error, unsigned long line, unsigned long column,
+                 const char *format, ...) __attribute__((format(printf, 5, 6)));
 
-    /* Shared, under 'lock'. */
-    pthread_mutex_t lock;
-    pthread_cond_t changed;
-    struct block blocks[N_BLOCKS];
-    size_t next_fill, next_take, n_full;
-    int stop;                     /* the caller wants no more */
-};
-
-typedef struct reader reader_t;
-
-/* libcsv grows a field buffer through this; refusing makes the parse fail with CSV_ENOMEM. */
-static void *capped_realloc(void *p, size_t size)
+static void fail(reader_t *r, ps_error_t error, unsigned long line, unsigned long column,
+                 const char *format, ...)
 {
-    return size > PS_MAX_FIELD_BYTES + 256 ? NULL : realloc(p, size);
+    if (r->failure.error)
+        return;
+    r->failure.error = error;
+    r->failure.line = line;
+    r->failure.column = column;
+    va_list ap;
+    va_start(ap, format);
+    vsnprintf(r->failure.message, sizeof r->failure.message, format, ap);
+    va_end(ap);
+}
+
+static int is_utf8(const char *encoding)
+{
+    return !encoding || ps_strcaseeq(encoding, "utf-8") || ps_strcaseeq(encoding, "utf8");
+}
+
+ps_error_t ps_csv_check(const ps_context_t *context, const ps_csv_options_t *options)
+{
+    char delimiter = options->delimiter ? options->delimiter : ',';
+    if (delimiter == '"' || delimiter == '\r' || delimiter == '\n' || delimiter == ' ' ||
+        delimiter == '\t' || delimiter == '\0' || (unsigned char)delimiter >= 0x80)
+        /* a tab would need the blanks around fields kept: not offered yet */
+        return ps_diagnose(context, PS_ERROR_USAGE, NULL, 0, 0,
+                           "a delimiter is one printable ASCII character other than '\"' "
+                           "and space");
+    if (!is_utf8(options->encoding)) {
+        iconv_t convert = iconv_open("UTF-8", options->encoding);
+        if (convert == (iconv_t)-1)
+            return ps_diagnose(context, PS_ERROR_USAGE, NULL, 0, 0,
+                               "unknown encoding '%s' (e.g. windows-1252, latin1, utf-16)",
+                               options->encoding);
+        iconv_close(convert);
+    }
+    return PS_OK;
+}
+
+ps_error_t ps_csv_open(const ps_context_t *context, const char *file,
+                       const ps_csv_options_t *options, ps_csv_reader_t **out)
+{
+    *out = NULL;
+    const ps_csv_options_t defaults = {.delimiter = ','};
+    if (!options)
+        options = &defaults;
+    char delimiter = options->delimiter ? options->delimiter : ',';
+    ps_error_t err = ps_csv_check(context, options);
+    if (err)
+        return err;
+    reader_t *r = calloc(1, sizeof *r);
+    if (!r)
+        return PS_ERROR_NOMEM;
+    r->fd = -1;
+    r->convert = (iconv_t)-1;
+    r->file = file;
+    r->delimiter = delimiter;
+    r->cancel_fd = -1;
+    r->line = 1;
+    r->text_size = TEXT_START;
+    r->buffer = malloc(BUFFER_SIZE);
+    r->text = malloc(r->text_size);
+    r->starts = malloc(PS_MAX_COLUMNS * sizeof *r->starts);
+    r->lengths = malloc(PS_MAX_COLUMNS * sizeof *r->lengths);
+    r->fields = malloc(PS_MAX_COLUMNS * sizeof *r->fields);
+    if (!r->buffer || !r->text || !r->starts || !r->lengths || !r->fields) {
+        ps_csv_close(r);
+        return PS_ERROR_NOMEM;
+    }
+    if (!is_utf8(options->encoding)) {
+        snprintf(r->encoding, sizeof r->encoding, "%s", options->encoding);
+        r->convert = iconv_open("UTF-8", options->encoding);
+        if (r->convert == (iconv_t)-1) {
+            ps_csv_close(r);
+            return ps_diagnose(context, PS_ERROR_USAGE, file, 0, 0,
+                               "unknown encoding '%s' (e.g. windows-1252, latin1, utf-16)",
+                               options->encoding);
+        }
+        if (!(r->raw = malloc(READ_SIZE))) {
+            ps_csv_close(r);
+            return PS_ERROR_NOMEM;
+        }
+    }
+    r->special[(unsigned char)delimiter] = r->special['\r'] = r->special['\n'] = 1;
+    r->quoted_special['"'] = r->quoted_special['\r'] = r->quoted_special['\n'] = 1;
+    r->fd = strcmp(file, "-") == 0 ? STDIN_FILENO : open(file, O_RDONLY | O_CLOEXEC);
+    if (r->fd < 0) {
+        int e = errno;
+        ps_csv_close(r);
+        return ps_diagnose(context, PS_ERROR_READ, file, 0, 0, "cannot open: %s", strerror(e));
+    }
+    *out = r;
+    return PS_OK;
+}
+
+void ps_csv_close(ps_csv_reader_t *r)
+{
+    if (!r)
+        return;
+    if (r->fd > STDIN_FILENO)
+        close(r->fd);
+    if (r->convert != (iconv_t)-1)
+        iconv_close(r->convert);
+    free(r->raw);
+    free(r->buffer);
+    free(r->text);
+    free(r->starts);
+    free(r->lengths);
+    free(r->fields);
+    free(r);
+}
+
+void ps_csv_set_cancel_fd(ps_csv_reader_t *r, int fd)
+{
+    r->cancel_fd = fd;
+}
+
+int ps_csv_buffered(const ps_csv_reader_t *r)
+{
+    return r->pos < r->len;
+}
+
+size_t ps_csv_size(const ps_csv_reader_t *r)
+{
+    struct stat st;
+    return fstat(r->fd, &st) == 0 && S_ISREG(st.st_mode) ? (size_t)st.st_size : 0;
+}
+
+const char *ps_csv_file(const ps_csv_reader_t *r)
+{
+    return r->file;
+}
+
+ps_error_t ps_csv_report(const ps_context_t *context, const ps_csv_reader_t *r)
+{
+    const struct failure *f = &r->failure;
+    if (f->error && f->message[0])
+        return ps_diagnose(context, f->error, r->file, f->line, f->column, "%s", f->message);
+    return f->error;
+}
+
+/* ---- Input: read(2), waiting for the cancel descriptor too; converted when asked. ---- */
+
+static ssize_t read_some(reader_t *r, char *to, size_t size)
+{
+    for (;;) {
+        if (r->cancel_fd >= 0) {
+            struct pollfd p[2] = {{.fd = r->fd, .events = POLLIN},
+                                  {.fd = r->cancel_fd, .events = POLLIN}};
+            if (poll(p, 2, -1) < 0) {
+                if (errno == EINTR)
+                    continue;
+                return -1;
+            }
+            if (p[1].revents) {
+                r->failure.error = PS_ERROR_ABORTED;
+                return -1;
+            }
+        }
+        ssize_t n = read(r->fd, to, size);
+        if (n < 0 && errno == EINTR)
+            continue;
+        return n;
+    }
 }
 
 static unsigned long line_breaks(const char *s, size_t n)
@@ -106,462 +261,430 @@ static unsigned long line_breaks(const char *s, size_t n)
     return breaks;
 }
 
-static void fail(reader_t *r, ps_error_t error, unsigned long line, const char *format, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static void fail(reader_t *r, ps_error_t error, unsigned long line, const char *format, ...)
+/* Appends at most 'room' bytes of UTF-8 to the buffer. Returns 0, or -1 with the failure set. */
+static int convert_raw(reader_t *r, int at_eof)
 {
-    if (r->failure.error)
-        return;
-    r->failure.error = error;
-    r->failure.line = line;
-    va_list ap;
-    va_start(ap, format);
-    vsnprintf(r->failure.message, sizeof r->failure.message, format, ap);
-    va_end(ap);
-}
-
-static void out_of_memory(reader_t *r)
-{
-    if (!r->failure.error)
-        r->failure = (struct failure){.error = PS_ERROR_NOMEM};
-}
-
-static void empty(struct block *b)
-{
-    b->text_used = b->n_fields = b->n_records = 0;
-}
-
-/* ---- Handing blocks over. ---- */
-
-/* The parsing thread's next empty block, or NULL when the caller has stopped. */
-static struct block *take_empty(reader_t *r)
-{
-    pthread_mutex_lock(&r->lock);
-    while (r->n_full == N_BLOCKS && !r->stop)
-        pthread_cond_wait(&r->changed, &r->lock);
-    struct block *b = r->stop ? NULL : &r->blocks[r->next_fill];
-    pthread_mutex_unlock(&r->lock);
-    if (b)
-        empty(b);
-    return b;
-}
-
-/* Hands the block being filled to the caller. Returns 0, or -1 when the caller has stopped. */
-static int hand_over(reader_t *r, int last)
-{
-    r->filling->last = last;
-    r->filling->failure = r->failure;
-    pthread_mutex_lock(&r->lock);
-    r->next_fill = (r->next_fill + 1) % N_BLOCKS;
-    r->n_full++;
-    pthread_cond_broadcast(&r->changed);
-    pthread_mutex_unlock(&r->lock);
-    if (last)
-        return 0;
-    return (r->filling = take_empty(r)) ? 0 : -1;
-}
-
-/* ---- Parsing: libcsv callbacks append to the block being filled. ---- */
-
-/* A record's first field: the line it starts on, counting back over quoted line breaks. */
-static void start_record(reader_t *r, const char *data, size_t len)
-{
-    r->record_line = r->line - line_breaks(data, len);
-    r->record_bytes = 0;
-}
-
-static __attribute__((cold)) void too_large(reader_t *r)
-{
-    if (r->record_fields >= PS_MAX_COLUMNS)
-        fail(r, PS_ERROR_LIMIT, r->record_line, "more than %u fields in a row", PS_MAX_COLUMNS);
-    else
-        fail(r, PS_ERROR_LIMIT, r->record_line, "row longer than %u bytes", PS_MAX_RECORD_BYTES);
-}
-
-/*
- * Makes room for 'need' more bytes of the record being read. When the block
- * holds complete records, they are handed over and the record moves to the
- * next block; a block holding only that record grows. Returns 0, or -1 with
- * the failure set.
- */
-static int make_room(reader_t *r, size_t need)
-{
-    struct block *b = r->filling;
-    const size_t first = b->n_fields - r->record_fields;
-    const size_t start = r->record_fields ? (size_t)(b->fields[first] - b->text) : b->text_used;
-    const size_t partial = b->text_used - start;
-    const struct block *from = b;
-    if (b->n_records) {
-        /* The caller reads only the complete records of the block it is handed. */
-        b->n_fields = first;
-        if (hand_over(r, 0) != 0) {
-            r->failure.error = PS_ERROR_ABORTED;
-            return -1;
-        }
-        b = r->filling;
+    char *in = r->raw, *to = r->buffer + r->len;
+    size_t in_left = r->raw_len, to_left = BUFFER_SIZE - r->len;
+    size_t done = iconv(r->convert, &in, &in_left, &to, &to_left);
+    int e = errno;
+    size_t converted = (size_t)(to - (r->buffer + r->len));
+    if (done == (size_t)-1 && (e == EILSEQ || (e == EINVAL && at_eof))) {
+        fail(r, PS_ERROR_BATCH,
+             r->line + line_breaks(r->buffer + r->pos, r->len - r->pos) +
+                 line_breaks(r->buffer + r->len, converted),
+             0, "bytes that are not %s text (byte 0x%02x)%s", r->encoding,
+             (unsigned char)*in, e == EINVAL ? " at the end of the file" : "");
+        return -1;
     }
-    size_t size = b->text_size;
-    while (size < partial + need)
-        size *= 2;
-    if (size > b->text_size) {
-        char *text = b == from ? realloc(b->text, size) : malloc(size);
-        if (!text) {
-            out_of_memory(r);
-            return -1;
-        }
-        if (b != from)
-            free(b->text);
-        b->text = text;
-        b->text_size = size;
-    }
-    /* The record's fields, at the start of the block: copied there, or where realloc left them. */
-    if (b != from)
-        memcpy(b->text, from->text + start, partial);
-    size_t offset = 0;
-    for (size_t f = 0; f < r->record_fields; f++) {
-        b->lengths[f] = from->lengths[first + f];
-        b->fields[f] = b->text + offset;
-        offset += b->lengths[f] + 1;
-    }
-    b->n_fields = r->record_fields;
-    b->text_used = partial;
+    r->len += converted;
+    memmove(r->raw, in, in_left);
+    r->raw_len = in_left;
     return 0;
 }
 
-static void on_field(void *data, size_t len, void *user)
+/* What to do about input that is UTF-16 when no encoding was given. */
+static int looks_like_utf16(const unsigned char *b, size_t n)
 {
-    reader_t *r = user;
-    if (r->failure.error)
-        return;
-    if (r->record_fields == 0)
-        start_record(r, data, len);
-    if (r->record_fields >= PS_MAX_COLUMNS || r->record_bytes + len + 1 > PS_MAX_RECORD_BYTES) {
-        too_large(r);
-        return;
-    }
-    if (r->filling->text_used + len + 1 > r->filling->text_size && make_room(r, len + 1) != 0)
-        return;
-    struct block *b = r->filling;
-    char *to = b->text + b->text_used;
-    if (len <= 16) /* most fields: a copy without a call */
-        for (size_t i = 0; i < len; i++)
-            to[i] = ((const char *)data)[i];
-    else
-        memcpy(to, data, len);
-    to[len] = '\0';
-    b->fields[b->n_fields] = to;
-    b->lengths[b->n_fields++] = len;
-    b->text_used += len + 1;
-    r->record_fields++;
-    r->record_bytes += len + 1;
-}
-
-/* Waits until the caller has handled every block handed over. Returns -1 when it has stopped. */
-static int wait_for_caller(reader_t *r)
-{
-    pthread_mutex_lock(&r->lock);
-    while (r->n_full && !r->stop)
-        pthread_cond_wait(&r->changed, &r->lock);
-    int stopped = r->stop;
-    r->note_size = r->reading->note_size;
-    pthread_mutex_unlock(&r->lock);
-    return stopped ? -1 : 0;
-}
-
-static void on_record(int terminator, void *user)
-{
-    reader_t *r = user;
-    struct block *b = r->filling;
-    (void)terminator;
-    if (r->failure.error)
-        return;
-    if (r->record_fields == 0)
-        r->record_line = r->line;
-    const size_t first = b->n_fields - r->record_fields;
-    ps_csv_record_t *record = &b->records[b->n_records++];
-    *record = (ps_csv_record_t){b->fields + first, b->lengths + first, r->record_fields,
-                                r->record_line, NULL};
-    r->record_fields = 0;
-    if (r->reading->prepare) {
-        if (r->header_pending) {
-            /* The caller reads the header before any record is prepared. */
-            r->header_pending = 0;
-            if (hand_over(r, 0) != 0 || wait_for_caller(r) != 0)
-                r->failure.error = PS_ERROR_ABORTED;
-            return;
-        }
-        if (r->note_size) {
-            if (!b->notes && !(b->notes = malloc(BLOCK_NOTES + r->note_size))) {
-                out_of_memory(r);
-                return;
-            }
-            record->note = memset(b->notes + (b->n_records - 1) * r->note_size, 0, r->note_size);
-        }
-        r->reading->prepare(record, r->reading->user);
-    }
-    if ((b->text_used >= BLOCK_TEXT || b->n_fields >= BLOCK_FIELDS ||
-         b->n_records >= BLOCK_RECORDS || b->n_records * r->note_size >= BLOCK_NOTES) &&
-        hand_over(r, 0) != 0)
-        r->failure.error = PS_ERROR_ABORTED; /* the caller stopped: nobody reads this */
-}
-
-static void parse_failure(reader_t *r, int at_end)
-{
-    int e = csv_error(&r->parser);
-    if (e == CSV_ENOMEM || e == CSV_ETOOBIG)
-        fail(r, PS_ERROR_LIMIT, r->line, "a field is longer than %u bytes (an unclosed quote?)",
-             PS_MAX_FIELD_BYTES);
-    else if (at_end)
-        fail(r, PS_ERROR_BATCH, r->line,
-             "end of file inside a quoted field: a quote opened on or after line %lu is never "
-             "closed",
-             r->record_fields ? r->record_line : r->line);
-    else
-        fail(r, PS_ERROR_BATCH, r->line,
-             "malformed quoting: a quote inside an unquoted field, or text after a closing "
-             "quote (%s)",
-             csv_strerror(e));
-}
-
-/* Feeds what is buffered to libcsv, a physical line at a time. */
-static void feed(reader_t *r)
-{
-    const char *buf = r->buffer;
-    const size_t n = r->len;
-    /* Without a CR in the buffer, lines end at LF only and memchr finds them. */
-    const int has_cr = memchr(buf + r->pos, '\r', n - r->pos) != NULL;
-    size_t start = r->pos;
-    while (start < n && !r->failure.error) {
-        size_t end = start;
-        if (has_cr) {
-            while (end < n && buf[end] != '\n' && buf[end] != '\r')
-                end++;
-        } else {
-            const char *lf = memchr(buf + start, '\n', n - start);
-            end = lf ? (size_t)(lf - buf) : n;
-        }
-        int terminated = end < n;
-        size_t len = end - start + (terminated ? 1 : 0);
-        if (csv_parse(&r->parser, buf + start, len, on_field, on_record, r) != len &&
-            !r->failure.error) {
-            parse_failure(r, 0);
-            break;
-        }
-        if (terminated) {
-            char t = buf[end];
-            if (t == '\r' || !r->last_was_cr)
-                r->line++;
-            r->last_was_cr = t == '\r';
-        } else if (len) {
-            r->last_was_cr = 0;
-        }
-        start = end + (terminated ? 1 : 0);
-    }
-    r->pos = start;
+    if (n >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF)))
+        return 1;
+    return n >= 4 && ((b[1] == 0 && b[3] == 0 && b[0] && b[2]) ||
+                      (b[0] == 0 && b[2] == 0 && b[1] && b[3]));
 }
 
 /*
- * read(2) is the one place the caller may cancel the parsing thread: a batch
- * on a terminal or a pipe can wait there for ever after the caller has stopped.
+ * Refills the buffer once everything in it was parsed. Returns 1 with bytes to
+ * parse, 0 at the end of the input, -1 with the failure set.
  */
-static ssize_t cancellable_read(reader_t *r)
+static int fill(reader_t *r)
 {
-    pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, NULL);
-    ssize_t n = read(r->fd, r->buffer, READ_SIZE);
-    pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
-    return n;
-}
-
-/* Reads and feeds until the input ends or a failure. */
-static void run(reader_t *r)
-{
-    while (!r->failure.error) {
-        if (r->pos < r->len) {
-            feed(r);
-            continue;
+    r->pos = r->len = 0;
+    for (;;) {
+        if (r->convert != (iconv_t)-1 && r->raw_len) {
+            if (convert_raw(r, r->at_eof) != 0)
+                return -1;
         }
-        /*
-         * Whole records go to the caller before a read that may wait (a pipe, a
-         * terminal); a record still being read keeps its block until it is whole.
-         */
-        if (r->filling->n_records && r->record_fields == 0 && hand_over(r, 0) != 0) {
-            r->failure.error = PS_ERROR_ABORTED;
+        /* The start of the input decides on a BOM: at least four bytes of it, or all. */
+        int enough = r->started ? r->len > 0 : r->len >= 4;
+        if (enough || r->at_eof)
             break;
+        char *to = r->convert != (iconv_t)-1 ? r->raw + r->raw_len : r->buffer + r->len;
+        size_t room = r->convert != (iconv_t)-1 ? READ_SIZE - r->raw_len : READ_SIZE - r->len;
+        if (room == 0 && r->convert != (iconv_t)-1) {
+            /* iconv could not use a whole buffer: a sequence longer than any encoding has */
+            fail(r, PS_ERROR_BATCH, r->line, 0, "bytes that are not %s text", r->encoding);
+            return -1;
         }
-        ssize_t n = cancellable_read(r);
-        if (n < 0 && errno == EINTR)
-            continue;
+        ssize_t n = read_some(r, to, room);
         if (n < 0) {
-            fail(r, PS_ERROR_READ, r->line, "cannot read: %s", strerror(errno));
-            break;
+            if (r->failure.error != PS_ERROR_ABORTED)
+                fail(r, PS_ERROR_READ, r->line, 0, "cannot read: %s", strerror(errno));
+            return -1;
         }
         if (n == 0) {
-            if (csv_fini(&r->parser, on_field, on_record, r) != 0 && !r->failure.error)
-                parse_failure(r, 1);
-            break;
+            r->at_eof = 1;
+            if (r->convert != (iconv_t)-1 && r->raw_len && convert_raw(r, 1) != 0)
+                return -1;
+            continue;
         }
-        r->pos = 0;
-        r->len = (size_t)n;
-        if (r->first_read && n >= 3 && memcmp(r->buffer, "\xEF\xBB\xBF", 3) == 0)
+        if (r->convert != (iconv_t)-1)
+            r->raw_len += (size_t)n;
+        else
+            r->len += (size_t)n;
+    }
+    if (!r->started) {
+        r->started = 1;
+        const unsigned char *b = (const unsigned char *)r->buffer;
+        if (r->convert == (iconv_t)-1 && looks_like_utf16(b, r->len)) {
+            fail(r, PS_ERROR_BATCH, 1, 0,
+                 "the file is UTF-16 text (%s): give --encoding utf-16, or save it as UTF-8 "
+                 "CSV",
+                 b[0] >= 0xFE ? "it starts with a UTF-16 byte-order mark"
+                              : "every other byte is NUL");
+            return -1;
+        }
+        if (r->len >= 3 && memcmp(b, "\xEF\xBB\xBF", 3) == 0)
             r->pos = 3;
-        r->first_read = 0;
+    }
+    return r->len > r->pos;
+}
+
+/* ---- The record being read. ---- */
+
+static __attribute__((cold)) int grow_text(reader_t *r, size_t need)
+{
+    size_t size = r->text_size;
+    while (size < r->text_used + need)
+        size *= 2;
+    char *text = realloc(r->text, size);
+    if (!text) {
+        fail(r, PS_ERROR_NOMEM, r->record_line, 0, "out of memory for a row");
+        return -1;
+    }
+    r->text = text;
+    r->text_size = size;
+    return 0;
+}
+
+static __attribute__((cold)) void too_large(reader_t *r, int quoted, size_t n)
+{
+    unsigned long column = r->n_found + 1;
+    if (r->text_used + n > PS_MAX_RECORD_BYTES &&
+        r->text_used - r->field_start + n <= PS_MAX_FIELD_BYTES)
+        fail(r, PS_ERROR_LIMIT, r->record_line, 0, "row longer than %u bytes",
+             PS_MAX_RECORD_BYTES);
+    else if (quoted)
+        fail(r, PS_ERROR_LIMIT, r->quote_line, column,
+             "a field is longer than %u bytes: is the quote opened here never closed?",
+             PS_MAX_FIELD_BYTES);
+    else
+        fail(r, PS_ERROR_LIMIT, r->record_line, column, "a field is longer than %u bytes",
+             PS_MAX_FIELD_BYTES);
+}
+
+/* Appends to the field being read. Returns 0, or -1 with the failure set. */
+static inline int append(reader_t *r, const char *data, size_t n, int quoted)
+{
+    if (__builtin_expect(r->text_used - r->field_start + n > PS_MAX_FIELD_BYTES ||
+                             r->text_used + n > PS_MAX_RECORD_BYTES, 0)) {
+        too_large(r, quoted, n);
+        return -1;
+    }
+    if (__builtin_expect(r->text_used + n + 1 > r->text_size, 0) && grow_text(r, n + 1) != 0)
+        return -1;
+    memcpy(r->text + r->text_used, data, n);
+    r->text_used += n;
+    return 0;
+}
+
+/*
+ * Copies the bytes from b[*at] up to the next one 'stop' marks, or to n, to
+ * the field being read. Returns 0, or -1 with the failure set.
+ */
+static inline int copy_run(reader_t *r, const char *b, size_t *at, size_t n,
+                           const unsigned char *stop, int quoted)
+{
+    size_t i = *at;
+    if (__builtin_expect(r->text_size - r->text_used < n - i + 2, 0) &&
+        grow_text(r, n - i + 2) != 0)
+        return -1;
+    char *to = r->text + r->text_used;
+    const char *start = to;
+    while (i < n && !stop[(unsigned char)b[i]])
+        *to++ = b[i++];
+    r->text_used += (size_t)(to - start);
+    *at = i;
+    if (__builtin_expect(r->text_used - r->field_start > PS_MAX_FIELD_BYTES ||
+                             r->text_used > PS_MAX_RECORD_BYTES,
+                         0)) {
+        too_large(r, quoted, 0);
+        return -1;
+    }
+    return 0;
+}
+
+static void set_fault(reader_t *r, const char *fault)
+{
+    if (!r->fault) {
+        r->fault = fault;
+        r->fault_column = r->n_found + 1;
     }
 }
 
-static void *parse(void *user)
+static void begin_record(reader_t *r)
 {
-    reader_t *r = user;
-    pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
-    if (!(r->filling = take_empty(r)))
-        return NULL;
-    run(r);
-    if (r->failure.error != PS_ERROR_ABORTED)
-        hand_over(r, 1);
+    r->record_line = r->line;
+    r->text_used = 0;
+    r->n_kept = r->n_found = 0;
+    r->fault = NULL;
+    r->fault_column = 0;
+}
+
+static inline void begin_field(reader_t *r)
+{
+    r->field_start = r->text_used;
+}
+
+/* Ends the field being read; 'trim' drops the blanks an unquoted field ends with. */
+static inline int end_field(reader_t *r, int trim)
+{
+    size_t end = r->text_used;
+    if (trim)
+        while (end > r->field_start && (r->text[end - 1] == ' ' || r->text[end - 1] == '\t'))
+            end--;
+    if (r->n_found >= PS_MAX_COLUMNS) {
+        /* Counted, not kept: the row is refused as ragged. */
+        set_fault(r, "more fields than the limit");
+        r->text_used = r->field_start;
+        r->n_found++;
+        return 0;
+    }
+    if (end + 1 > r->text_size && grow_text(r, 1) != 0)
+        return -1;
+    r->text[end] = '\0';
+    r->text_used = end + 1;
+    r->starts[r->n_kept] = r->field_start;
+    r->lengths[r->n_kept++] = end - r->field_start;
+    r->n_found++;
+    return 0;
+}
+
+static ps_csv_record_t *end_record(reader_t *r)
+{
+    for (size_t i = 0; i < r->n_kept; i++)
+        r->fields[i] = r->text + r->starts[i];
+    if (r->n_found > PS_MAX_COLUMNS)
+        r->fault = "more fields than the limit";
+    r->record = (ps_csv_record_t){r->fields, r->lengths, r->n_kept, r->record_line, r->fault,
+                                  r->fault_column, r->n_found};
+    r->state = LINE_START;
+    return &r->record;
+}
+
+/*
+ * A line break at buffer[i]: counts it, once for CR LF. Returns 1 when it is a
+ * new line, 0 for the LF of a CR LF.
+ */
+static inline int line_break(reader_t *r, char c)
+{
+    if (c == '\n' && r->after_cr) {
+        r->after_cr = 0;
+        return 0;
+    }
+    r->after_cr = c == '\r';
+    r->line++;
+    return 1;
+}
+
+/*
+ * Parses from the buffer until a record is whole. Returns it, or NULL when the
+ * buffer ran out first (or a failure was set).
+ */
+static ps_csv_record_t *parse(reader_t *r)
+{
+    const char *b = r->buffer;
+    size_t i = r->pos;
+    const size_t n = r->len;
+    const char delimiter = r->delimiter;
+    while (i < n) {
+        char c = b[i];
+        switch (r->state) {
+        case LINE_START:
+            if (c == '\r' || c == '\n') {
+                line_break(r, c); /* a blank line */
+                i++;
+                continue;
+            }
+            r->after_cr = 0;
+            if (c == ' ' || c == '\t') {
+                i++;
+                continue;
+            }
+            begin_record(r);
+            /* fall through */
+        case FIELD_START:
+            r->after_cr = 0;
+            if (c == ' ' || c == '\t') {
+                i++;
+                continue;
+            }
+            begin_field(r);
+            if (c == '"') {
+                r->state = QUOTED;
+                r->quote_line = r->line;
+                i++;
+                continue;
+            }
+            if (c == delimiter) {
+                if (end_field(r, 0) != 0)
+                    goto failed;
+                r->state = FIELD_START;
+                i++;
+                continue;
+            }
+            if (c == '\r' || c == '\n') {
+                /* a row ending in a delimiter: its last field is empty */
+                if (end_field(r, 0) != 0)
+                    goto failed;
+                line_break(r, c);
+                r->pos = i + 1;
+                return end_record(r);
+            }
+            r->state = UNQUOTED;
+            /* fall through */
+        case UNQUOTED:
+            if (copy_run(r, b, &i, n, r->special, 0) != 0)
+                goto failed;
+            if (i == n)
+                continue;
+            c = b[i++];
+            if (end_field(r, 1) != 0)
+                goto failed;
+            if (c == delimiter) {
+                r->state = FIELD_START;
+                continue;
+            }
+            line_break(r, c);
+            r->pos = i;
+            return end_record(r);
+        case QUOTED:
+            if (b[i] != '"' && b[i] != '\r' && b[i] != '\n') {
+                r->after_cr = 0;
+                if (copy_run(r, b, &i, n, r->quoted_special, 1) != 0)
+                    goto failed;
+            }
+            if (i == n)
+                continue;
+            c = b[i++];
+            if (c == '"') {
+                r->after_cr = 0;
+                r->state = QUOTE_IN_QUOTED;
+                continue;
+            }
+            line_break(r, c); /* a line break inside the field is part of it */
+            if (append(r, &c, 1, 1) != 0)
+                goto failed;
+            continue;
+        case QUOTE_IN_QUOTED:
+            if (c == '"') {
+                if (append(r, &c, 1, 1) != 0)
+                    goto failed;
+                r->state = QUOTED;
+                i++;
+                continue;
+            }
+            r->state = AFTER_QUOTED;
+            /* fall through */
+        case AFTER_QUOTED:
+            i++;
+            if (c == ' ' || c == '\t')
+                continue;
+            if (c == delimiter || c == '\r' || c == '\n') {
+                if (end_field(r, 0) != 0)
+                    goto failed;
+                if (c == delimiter) {
+                    r->state = FIELD_START;
+                    continue;
+                }
+                line_break(r, c);
+                r->pos = i;
+                return end_record(r);
+            }
+            /* Text after the closing quote: kept as written, the row refused. */
+            set_fault(r, "text after the closing quote of a quoted field");
+            if (append(r, &c, 1, 0) != 0)
+                goto failed;
+            r->state = UNQUOTED;
+            continue;
+        }
+    }
+    r->pos = i;
+    return NULL;
+failed:
+    r->pos = n;
     return NULL;
 }
 
-/* ---- The caller's thread. ---- */
-
-static struct block *take_full(reader_t *r)
+ps_error_t ps_csv_next(ps_csv_reader_t *r, ps_csv_record_t **record)
 {
-    pthread_mutex_lock(&r->lock);
-    while (r->n_full == 0)
-        pthread_cond_wait(&r->changed, &r->lock);
-    struct block *b = &r->blocks[r->next_take];
-    pthread_mutex_unlock(&r->lock);
-    return b;
-}
-
-/*
- * Gives the block back; with 'stop', says in the same breath that the caller wants no more,
- * so that the parsing thread, waiting for the header to be handled, never sees the block
- * handled without the stop and goes on preparing records for a refused header.
- */
-static void give_back(reader_t *r, int stop)
-{
-    pthread_mutex_lock(&r->lock);
-    r->next_take = (r->next_take + 1) % N_BLOCKS;
-    r->n_full--;
-    r->stop |= stop;
-    pthread_cond_broadcast(&r->changed);
-    pthread_mutex_unlock(&r->lock);
-}
-
-/* Runs 'fn' on the block's records; a diagnostic for a failure that ends it. */
-static ps_error_t deliver(const ps_context_t *context, const char *file, const struct block *b,
-                          ps_csv_block_fn fn, void *user)
-{
-    ps_error_t err = b->n_records ? fn(b->records, b->n_records, user) : PS_OK;
-    if (err)
-        return err;
-    const struct failure *f = &b->failure;
-    if (b->last && f->error && f->message[0])
-        return ps_diagnose(context, f->error, file, f->line, 0, "%s", f->message);
-    return b->last ? f->error : PS_OK;
-}
-
-/* Reads with a parsing thread already set up in 'r'. */
-static ps_error_t read_records(const ps_context_t *context, reader_t *r)
-{
-    pthread_t parser;
-    int started = pthread_create(&parser, NULL, parse, r);
-    if (started != 0)
-        return ps_diagnose(context, PS_ERROR_INTERNAL, r->file, 0, 0,
-                           "cannot start the parsing thread: %s", strerror(started));
-    ps_error_t err = PS_OK;
-    for (int last = 0; !err && !last;) {
-        const struct block *b = take_full(r);
-        err = deliver(context, r->file, b, r->reading->records, r->reading->user);
-        last = b->last;
-        give_back(r, err != PS_OK);
-    }
-    if (err)
-        pthread_cancel(parser);
-    pthread_join(parser, NULL);
-    return err;
-}
-
-/* Field arrays at their largest, text at twice a block's limit: see struct block. */
-static int allocate_blocks(reader_t *r)
-{
-    for (size_t i = 0; i < N_BLOCKS; i++) {
-        struct block *b = &r->blocks[i];
-        const size_t fields = BLOCK_FIELDS + PS_MAX_COLUMNS;
-        b->text_size = 2 * BLOCK_TEXT;
-        b->text = malloc(b->text_size);
-        b->fields = malloc(fields * sizeof *b->fields);
-        b->lengths = malloc(fields * sizeof *b->lengths);
-        b->records = malloc(BLOCK_RECORDS * sizeof *b->records);
-        if (!b->text || !b->fields || !b->lengths || !b->records)
-            return -1;
-    }
-    return 0;
-}
-
-ps_error_t ps_csv_read_prepared(const ps_context_t *context, const char *file,
-                                ps_csv_reading_t *reading)
-{
-    int fd = strcmp(file, "-") == 0 ? STDIN_FILENO : open(file, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return ps_diagnose(context, PS_ERROR_READ, file, 0, 0, "cannot open: %s",
-                           strerror(errno));
-    ps_error_t err = PS_ERROR_NOMEM;
-    reader_t *r = calloc(1, sizeof *r);
-    if (!r || !(r->buffer = malloc(READ_SIZE)) || allocate_blocks(r) != 0 ||
-        csv_init(&r->parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
-        goto done;
-    csv_set_realloc_func(&r->parser, capped_realloc);
-    r->file = file;
-    r->fd = fd;
-    r->line = 1;
-    r->first_read = 1;
-    r->reading = reading;
-    r->header_pending = 1;
-    pthread_mutex_init(&r->lock, NULL);
-    pthread_cond_init(&r->changed, NULL);
-    err = read_records(context, r);
-    pthread_cond_destroy(&r->changed);
-    pthread_mutex_destroy(&r->lock);
-    csv_free(&r->parser);
-done:
-    if (r) {
-        for (size_t i = 0; i < N_BLOCKS; i++) {
-            free(r->blocks[i].text);
-            free(r->blocks[i].fields);
-            free(r->blocks[i].lengths);
-            free(r->blocks[i].records);
-            free(r->blocks[i].notes);
+    *record = NULL;
+    while (!r->failure.error) {
+        if (r->pos < r->len) {
+            ps_csv_record_t *done = parse(r);
+            if (done) {
+                *record = done;
+                return PS_OK;
+            }
+            continue;
         }
-        free(r->buffer);
+        int got = fill(r);
+        if (got < 0)
+            break;
+        if (got > 0)
+            continue;
+        /* The end of the input. */
+        switch (r->state) {
+        case LINE_START:
+            return PS_OK;
+        case QUOTED:
+            fail(r, PS_ERROR_BATCH, r->quote_line, r->n_found + 1,
+                 "end of file inside a quoted field: the quote opened on this line is never "
+                 "closed");
+            return r->failure.error;
+        default:
+            if (end_field(r, r->state == UNQUOTED) != 0)
+                break;
+            *record = end_record(r);
+            return PS_OK;
+        }
     }
-    free(r);
-    if (fd != STDIN_FILENO)
-        close(fd);
-    return err;
-}
-
-/* ps_csv_read on top of ps_csv_read_prepared. */
-struct one_by_one {
-    ps_csv_record_fn fn;
-    void *user;
-};
-
-static ps_error_t each_record(const ps_csv_record_t *records, size_t n, void *user)
-{
-    const struct one_by_one *o = user;
-    for (size_t i = 0; i < n; i++) {
-        ps_error_t err = o->fn(&records[i], o->user);
-        if (err)
-            return err;
-    }
-    return PS_OK;
+    return r->failure.error;
 }
 
 ps_error_t ps_csv_read(const ps_context_t *context, const char *file, ps_csv_record_fn fn,
                        void *user)
 {
-    struct one_by_one o = {fn, user};
-    ps_csv_reading_t reading = {.records = each_record, .user = &o};
-    return ps_csv_read_prepared(context, file, &reading);
+    ps_csv_reader_t *r;
+    ps_error_t err = ps_csv_open(context, file, NULL, &r);
+    if (err)
+        return err;
+    ps_csv_record_t *record;
+    while (!(err = ps_csv_next(r, &record)) && record) {
+        if (record->fault && record->n_fields_found > record->n_fields) {
+            err = ps_diagnose(context, PS_ERROR_LIMIT, file, record->line, record->fault_column,
+                              "more than %u fields in a row", PS_MAX_COLUMNS);
+            break;
+        }
+        if (record->fault) {
+            err = ps_diagnose(context, PS_ERROR_BATCH, file, record->line, record->fault_column,
+                              "%s", record->fault);
+            break;
+        }
+        if ((err = fn(record, user)))
+            break;
+    }
+    if (err && r->failure.error == err)
+        err = ps_csv_report(context, r);
+    ps_csv_close(r);
+    return err;
 }

@@ -1,57 +1,90 @@
-/* Streaming CSV records with the line each starts on. Private. */
+/*
+ * Streaming CSV records with the line each starts on. Private.
+ *
+ * A plain pull reader: open, take records one at a time, close. It starts no
+ * thread and calls nothing back; it touches the context only in
+ * ps_csv_open and ps_csv_report, so that a reader may be used on a thread
+ * other than the one that reports its failure (see pipeline.h).
+ */
 #ifndef PROMSCORE_CSVREAD_H
 #define PROMSCORE_CSVREAD_H
 
 #include "internal.h"
 
+typedef struct ps_csv_reader ps_csv_reader_t;
+
 typedef struct ps_csv_record {
     char **fields;              /* NUL-terminated; may hold a NUL too (see lengths). A
-                                   handler may change the text in place and narrow a
-                                   field (e.g. trim it); what 'prepare' did is kept */
+                                   holder may change the text in place and narrow a
+                                   field (e.g. trim it) */
     size_t *lengths;
-    size_t n_fields;
+    size_t n_fields;            /* fields kept: never more than PS_MAX_COLUMNS */
     unsigned long line;         /* physical line the record starts on, 1-based */
-    void *note;                 /* what 'prepare' left for the record, or NULL */
+    /*
+     * Why the row cannot be taken as written, or NULL: the row alone is at
+     * fault (text after a closing quote, more than PS_MAX_COLUMNS fields) and
+     * reading goes on with the next row.
+     */
+    const char *fault;
+    unsigned long fault_column; /* 1-based field the fault is in */
+    size_t n_fields_found;      /* fields in the row, when more than were kept */
 } ps_csv_record_t;
+
+typedef struct ps_csv_options {
+    char delimiter;             /* 0 for ',' */
+    const char *encoding;       /* the input's, converted to UTF-8 with iconv; NULL: UTF-8 */
+} ps_csv_options_t;
+
+/*
+ * Opens 'file' ("-" for standard input). A UTF-8 BOM is skipped, even when it
+ * arrives over two reads; LF, CRLF and CR line endings are accepted. Failures
+ * to open, and an encoding iconv does not know, are diagnosed here.
+ * 'options' may be NULL.
+ */
+ps_error_t ps_csv_open(const ps_context_t *context, const char *file,
+                       const ps_csv_options_t *options, ps_csv_reader_t **reader);
+
+/*
+ * The next record in *record, valid until the next call; *record is NULL at
+ * the end of the input. A quote inside an unquoted field is taken literally.
+ * What stops the read (a quote never closed, reported at the line it opened; a
+ * field over PS_MAX_FIELD_BYTES or a row over PS_MAX_RECORD_BYTES; bytes not
+ * in the encoding; a read error) is returned and kept for ps_csv_report;
+ * nothing is diagnosed here.
+ */
+ps_error_t ps_csv_next(ps_csv_reader_t *reader, ps_csv_record_t **record);
+
+/* Diagnoses what stopped the read, naming file, line and column, and returns its error. */
+ps_error_t ps_csv_report(const ps_context_t *context, const ps_csv_reader_t *reader);
+
+/*
+ * From now on reading stops (PS_ERROR_ABORTED) as soon as 'fd' is readable,
+ * even while the input has nothing to give (a pipe, a terminal).
+ */
+void ps_csv_set_cancel_fd(ps_csv_reader_t *reader, int fd);
+
+/* Nonzero while input already read waits to be parsed: the next record may not wait for input. */
+int ps_csv_buffered(const ps_csv_reader_t *reader);
+
+/* The size in bytes of the input when it is a regular file, else 0. */
+size_t ps_csv_size(const ps_csv_reader_t *reader);
+
+/* The file as opened, for messages. */
+const char *ps_csv_file(const ps_csv_reader_t *reader);
+
+void ps_csv_close(ps_csv_reader_t *reader);
+
+/* Diagnoses a delimiter or an encoding the reader cannot use (PS_ERROR_USAGE). */
+ps_error_t ps_csv_check(const ps_context_t *context, const ps_csv_options_t *options);
 
 /* Returns PS_OK to go on, anything else to stop reading with that error. */
 typedef ps_error_t (*ps_csv_record_fn)(const ps_csv_record_t *record, void *user);
 
-/* Records a block at a time: records[0] to records[n - 1], in order. */
-typedef ps_error_t (*ps_csv_block_fn)(const ps_csv_record_t *records, size_t n, void *user);
-
 /*
- * Work that needs only the record itself, done on the parsing thread as soon
- * as the record is read. It may change the record in place; what it finds
- * goes in record->note (zeroed bytes of its own). It must use nothing that
- * the caller's thread changes while records are read.
- */
-typedef void (*ps_csv_prepare_fn)(ps_csv_record_t *record, void *user);
-
-typedef struct ps_csv_reading {
-    ps_csv_block_fn records;    /* on the caller's thread, in order */
-    ps_csv_prepare_fn prepare;  /* NULL, or for every record but the first (the header),
-                                   once 'records' has returned on it: with 'prepare', the
-                                   header comes in a block of its own */
-    size_t note_size;           /* bytes of note per record; 'records' may set it when it
-                                   reads the header */
-    void *user;
-} ps_csv_reading_t;
-
-/*
- * Reads 'file' ("-" for standard input) record by record. A UTF-8 BOM is
- * skipped; LF, CRLF and CR line endings are accepted. Quoting errors, fields
- * over PS_MAX_FIELD_BYTES and records over PS_MAX_COLUMNS fields stop the read
- * with a diagnostic naming the line.
+ * Every record of 'file' to 'fn', in order, on the caller's thread. A row at
+ * fault stops the read with a diagnostic naming its line and column.
  */
 ps_error_t ps_csv_read(const ps_context_t *context, const char *file, ps_csv_record_fn fn,
                        void *user);
-
-/*
- * The same in two stages: each record prepared on the parsing thread, then
- * handed over with the records parsed so far, a block at a time.
- */
-ps_error_t ps_csv_read_prepared(const ps_context_t *context, const char *file,
-                                ps_csv_reading_t *reading);
 
 #endif

@@ -20,6 +20,9 @@
 #include "limits.h"
 
 #define NS "urn:promscore:instrument:1"
+#define TEXT_OF(x) #x
+#define EXPANDED_TEXT_OF(x) TEXT_OF(x)
+#define MAGNITUDE_TEXT EXPANDED_TEXT_OF(PS_MAX_DEFINITION_MAGNITUDE)
 
 /* ---- Reading the validated document into structures. ---- */
 
@@ -76,21 +79,67 @@ static ps_error_t fail(struct reader *r, xmlNodePtr node, const char *format, ..
 
 static ps_error_t fail(struct reader *r, xmlNodePtr node, const char *format, ...)
 {
-    char message[900];
     va_list ap;
     va_start(ap, format);
-    vsnprintf(message, sizeof message, format, ap);
+    ps_error_t err = ps_vdiagnose(r->context, PS_ERROR_DEFINITION, r->file,
+                                  node ? line_of(node) : 0, 0, format, ap);
     va_end(ap);
-    return ps_diagnose(r->context, PS_ERROR_DEFINITION, r->file, node ? line_of(node) : 0, 0,
-                       "%s", message);
+    return err;
 }
 
-/* A number the schema has already checked is a double; refuse infinities and NaN. */
+/*
+ * Every number of a definition comes through here. The schema limits them too,
+ * but a schema directory is the user's to choose: read each as xs:double
+ * reads it (white space around it dropped; no hex, no INF or NaN, nothing
+ * after it), and refuse magnitudes past PS_MAX_DEFINITION_MAGNITUDE, whose
+ * sums and differences would overflow in scoring and reports.
+ */
+static ps_error_t finite_number(struct reader *r, xmlNodePtr node, const char *what,
+                                const char *s, double *value)
+{
+    const char *why = ps_xml_number(s, value);
+    if (why)
+        return fail(r, node, "%s\"%s\" %s", what, s ? s : "", why);
+    if (fabs(*value) > PS_MAX_DEFINITION_MAGNITUDE)
+        return fail(r, node, "%s\"%s\" is beyond the limit: numbers in a definition are at "
+                             "most " MAGNITUDE_TEXT " in magnitude",
+                    what, s);
+    return PS_OK;
+}
+
+/* A whole number (xs:integer) of at most PS_MAX_DEFINITION_MAGNITUDE in magnitude. */
+static ps_error_t whole_number(struct reader *r, xmlNodePtr node, const char *name,
+                               const char *s, long *value)
+{
+    const char *why = ps_xml_integer(s, value);
+    if (why)
+        return fail(r, node, "attribute %s=\"%s\" %s", name, s ? s : "", why);
+    if (*value < -(long)PS_MAX_DEFINITION_MAGNITUDE || *value > (long)PS_MAX_DEFINITION_MAGNITUDE)
+        return fail(r, node, "attribute %s=\"%s\" is beyond the limit: numbers in a definition "
+                             "are at most " MAGNITUDE_TEXT " in magnitude",
+                    name, s);
+    return PS_OK;
+}
+
 static ps_error_t number(struct reader *r, xmlNodePtr node, const char *name, double *value)
 {
+    char what[64];
+    snprintf(what, sizeof what, "attribute %s=", name);
+    return finite_number(r, node, what, attr(r, node, name), value);
+}
+
+/* A count of decimal places: the schema allows 0 to 6, and tables are sized for no more. */
+static ps_error_t decimal_places(struct reader *r, xmlNodePtr node, const char *name,
+                                 const char *fallback, int *places)
+{
     const char *s = attr(r, node, name);
-    if (!s || ps_parse_double(s, value) != 0)
-        return fail(r, node, "attribute %s=\"%s\" is not a finite number", name, s ? s : "");
+    if (!s)
+        s = fallback;
+    long n = -1;
+    if (!s || ps_xml_integer(s, &n) || n < 0 || n > 6) /* the schema's: "2", "+2", " 02 " */
+        return fail(r, node, "attribute %s=\"%s\" is not a number of decimal places from 0 to 6",
+                    name, s ? s : "");
+    *places = (int)n;
     return PS_OK;
 }
 
@@ -122,8 +171,8 @@ static ps_error_t read_range(struct reader *r, xmlNodePtr node, struct ps_respon
         return err;
     if (set->range_min >= set->range_max)
         return fail(r, node, "range min %g is not below max %g", set->range_min, set->range_max);
-    const char *decimals = attr(r, node, "decimals");
-    set->decimals = decimals ? atoi(decimals) : 0;
+    if ((err = decimal_places(r, node, "decimals", "0", &set->decimals)))
+        return err;
     set->is_range = 1;
     return PS_OK;
 }
@@ -156,9 +205,15 @@ static ps_error_t read_responses(struct reader *r, xmlNodePtr node, struct ps_re
         if (xmlHasProp(o, BAD_CAST "value")) {
             if ((err = number(r, o, "value", &opt->value)))
                 return err;
-        } else if (!opt->not_applicable && ps_parse_double(opt->code, &opt->value) != 0) {
-            return fail(r, o, "response '%s' has no value: give value=\"...\" or a numeric code",
-                        opt->code);
+        } else if (!opt->not_applicable) {
+            const char *why = ps_xml_number(opt->code, &opt->value);
+            if (why && strcmp(why, "is not a finite number") != 0)
+                return fail(r, o,
+                            "response '%s' has no value: give value=\"...\" or a decimal "
+                            "number as its code",
+                            opt->code);
+            if ((err = finite_number(r, o, "response code ", opt->code, &opt->value)))
+                return err;
         }
         /* Codes and labels must each pick one option. */
         for (size_t j = 0; j + 1 < i; j++) {
@@ -291,7 +346,13 @@ static ps_error_t read_missing(struct reader *r, xmlNodePtr node, struct ps_scal
     }
     if (!max)
         return fail(r, node, "rule=\"at-most\" needs max-missing=\"N\"");
-    scale->max_missing = strtoul(max, NULL, 10);
+    long n;
+    ps_error_t err = whole_number(r, node, "max-missing", max, &n);
+    if (err)
+        return err;
+    if (n < 0)
+        return fail(r, node, "attribute max-missing=\"%s\" is below 0", max);
+    scale->max_missing = (size_t)n;
     if (scale->max_missing >= scale->n_items)
         return fail(r, node, "max-missing=\"%s\" must leave at least one of the %zu items answered",
                     max, scale->n_items);
@@ -306,11 +367,10 @@ static ps_error_t read_lookup(struct reader *r, xmlNodePtr node, struct ps_scale
     for (xmlNodePtr m = node->children; m; m = m->next) {
         if (!is(m, "map"))
             continue;
-        const char *raw = attr(r, m, "raw");
-        errno = 0;
-        long v = strtol(raw, NULL, 10);
-        if (errno || v < -1000000 || v > 1000000)
-            return fail(r, m, "raw=\"%s\" is out of range", raw);
+        long v;
+        ps_error_t err = whole_number(r, m, "raw", attr(r, m, "raw"), &v);
+        if (err)
+            return err;
         if (!seeded || v < first)
             first = v;
         if (!seeded || v > last)
@@ -326,10 +386,13 @@ static ps_error_t read_lookup(struct reader *r, xmlNodePtr node, struct ps_scale
     scale->lookup = ps_arena_array(r->arena, n, sizeof *scale->lookup);
     if (!scale->lookup)
         return PS_ERROR_NOMEM;
+    for (size_t i = 0; i < n; i++)
+        scale->lookup[i] = NAN; /* not yet given: a raw given twice leaves another out */
     for (xmlNodePtr m = node->children; m; m = m->next) {
         if (!is(m, "map"))
             continue;
-        long v = strtol(attr(r, m, "raw"), NULL, 10);
+        long v = 0;
+        ps_xml_integer(attr(r, m, "raw"), &v); /* read in the first pass */
         double score;
         ps_error_t err = number(r, m, "score", &score);
         if (err)
@@ -337,6 +400,8 @@ static ps_error_t read_lookup(struct reader *r, xmlNodePtr node, struct ps_scale
         if (score < scale->min || score > scale->max)
             return fail(r, m, "lookup score %g is outside the range %g to %g of scale '%s'", score,
                         scale->min, scale->max, scale->id);
+        if (!isnan(scale->lookup[v - first]))
+            return fail(r, m, "lookup of scale '%s' gives raw %ld twice", scale->id, v);
         scale->lookup[v - first] = score;
     }
     return PS_OK;
@@ -350,10 +415,11 @@ static ps_error_t read_scale(struct reader *r, xmlNodePtr node, struct ps_scale 
     scale->method_name = attr(r, node, "method");
     const char *better = attr(r, node, "better");
     scale->lower_is_better = better && strcmp(better, "lower") == 0;
-    scale->precision = atoi(attr(r, node, "precision"));
     const char *reported = attr(r, node, "reported");
     scale->reported = !reported || strcmp(reported, "false") != 0;
     ps_error_t err;
+    if ((err = decimal_places(r, node, "precision", NULL, &scale->precision)))
+        return err;
     if ((err = number(r, node, "min", &scale->min)) || (err = number(r, node, "max", &scale->max)))
         return err;
     if (scale->min >= scale->max)

@@ -144,10 +144,18 @@ struct ps_context {
     size_t n_instruments;
 };
 
-/* Reports a diagnostic through the context's handler and returns 'error'. */
+/*
+ * Diagnostics (diagnose.c, which depends on nothing but this header and the
+ * public one). Reports a diagnostic through the context's handler and returns
+ * 'error'; the message is cut at 1023 bytes.
+ */
 ps_error_t ps_diagnose(const ps_context_t *context, ps_error_t error, const char *file,
                        unsigned long line, unsigned long column, const char *format, ...)
     __attribute__((format(printf, 6, 7)));
+/* The same with a va_list, for modules that wrap it (the caller calls va_end). */
+ps_error_t ps_vdiagnose(const ps_context_t *context, ps_error_t error, const char *file,
+                        unsigned long line, unsigned long column, const char *format, va_list ap)
+    __attribute__((format(printf, 6, 0)));
 
 /* Plugins (plugin.c). Finds a loaded plugin or loads it from the plugin path. */
 ps_error_t ps_plugin_get(ps_context_t *context, const char *name, const char *wanted_by,
@@ -159,6 +167,15 @@ ps_error_t ps_xml_read(ps_context_t *context, const char *file, void **doc);
 ps_error_t ps_xml_validate(ps_context_t *context, const char *file, void *doc,
                            const char *schema_name);
 void ps_xml_free_schemas(ps_context_t *context);
+/*
+ * A number of a definition or calibration read strictly, whatever the schema:
+ * XML white space around it is dropped (as xs:double and xs:integer collapse
+ * it), then it must be xs:double's decimal form, finite (no INF, NaN or hex),
+ * or for ps_xml_integer xs:integer's digits. Returns NULL, or why it is not
+ * ("is not a decimal number", "is not finite", "is not a whole number", ...).
+ */
+const char *ps_xml_number(const char *text, double *value);
+const char *ps_xml_integer(const char *text, long *value);
 
 /* Definitions (instrument.c); calibrations are freed with their scale's instrument. */
 ps_error_t ps_definition_read(ps_context_t *context, const char *file,

@@ -11,4 +11,19 @@
 /* Largest record (all fields of one row together). */
 #define PS_MAX_RECORD_BYTES (8u * 1024 * 1024)
 
+/*
+ * Most attributes in one start tag of a definition, schema or calibration file.
+ * libxml2 2.9.14 checks attributes for duplicates in time quadratic in their
+ * number (50,000 take minutes), so the text is counted before it parses them.
+ * The count reads UTF-8: UTF-16 is decoded first, and every other encoding
+ * (which libxml2 would decode into text never counted) is refused.
+ */
+#define PS_MAX_XML_ATTRIBUTES 256u
+/*
+ * Largest magnitude of any number in a definition (ranges, option values, lookup
+ * scores, bands, change thresholds, parameters): far beyond any questionnaire's
+ * scale, small enough that sums, differences and squares stay finite.
+ */
+#define PS_MAX_DEFINITION_MAGNITUDE 1e9
+
 #endif

@@ -1,9 +1,11 @@
 /* Loading scoring plugins with libltdl. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <ltdl.h>
@@ -17,36 +19,171 @@ struct ps_plugin_handle {
     const ps_plugin_t *plugin;
 };
 
-/*
- * The first file of the plugin path named NAME.la or NAME.so, as a path
- * without the suffix for lt_dlopenext, or NULL. Plugins are opened by full
- * path so that no other search (LD_LIBRARY_PATH, the current directory)
- * can supply them.
- */
-static char *find_module(const char *path, const char *name)
+static int exists(const char *path)
 {
-    static const char *const suffixes[] = {".la", ".so"};
-    char *dirs = strdup(path);
-    char *found = NULL, *save = NULL;
+    struct stat st;
+    return lstat(path, &st) == 0;
+}
+
+/*
+ * The shared object of plugin NAME: in the first directory of the plugin
+ * path holding NAME.so, an uninstalled libtool build's .libs/NAME.so, or
+ * NAME.la, the file DIR/NAME.so or else DIR/.libs/NAME.so. A .la is never
+ * read: it may name any file (dlname, libdir) for libltdl to load, outside
+ * every directory checked; a directory with only the .la is refused.
+ * Plugins are opened by full path so that no other search (LD_LIBRARY_PATH,
+ * the current directory) can supply them.
+ */
+static ps_error_t find_module(ps_context_t *c, const char *name, const char *wanted_by,
+                              char **dir_out, char **so_out)
+{
+    char *dirs = strdup(c->plugin_path), *save = NULL;
     if (!dirs)
-        return NULL;
-    for (char *dir = strtok_r(dirs, ":", &save); dir && !found; dir = strtok_r(NULL, ":", &save)) {
-        for (size_t i = 0; i < 2 && !found; i++) {
-            size_t len = strlen(dir) + strlen(name) + 5;
-            char *candidate = malloc(len);
-            if (!candidate)
-                break;
-            snprintf(candidate, len, "%s/%s%s", dir, name, suffixes[i]);
-            if (access(candidate, F_OK) == 0) {
-                candidate[strlen(candidate) - 3] = '\0';
-                found = candidate;
-            } else {
-                free(candidate);
-            }
+        return PS_ERROR_NOMEM;
+    ps_error_t err = PS_OK;
+    for (char *dir = strtok_r(dirs, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+        char *so = NULL, *libs = NULL, *la = NULL;
+        if (asprintf(&so, "%s/%s.so", dir, name) < 0 ||
+            asprintf(&libs, "%s/.libs/%s.so", dir, name) < 0 ||
+            asprintf(&la, "%s/%s.la", dir, name) < 0) {
+            free(so), free(libs), free(la);
+            err = PS_ERROR_NOMEM;
+            break;
         }
+        char *found = exists(so) ? so : exists(libs) ? libs : NULL;
+        if (found) {
+            *so_out = found;
+            *dir_out = strdup(dir);
+            free(found == so ? libs : so);
+            free(la);
+            if (!*dir_out) {
+                free(*so_out);
+                err = PS_ERROR_NOMEM;
+            }
+            free(dirs);
+            return err;
+        }
+        if (exists(la))
+            err = ps_diagnose(c, PS_ERROR_PLUGIN, la, 0, 0,
+                              "plugin '%s' (for %s) refused: no %s.so or .libs/%s.so beside "
+                              "its .la; a plugin is loaded from its shared object only, never "
+                              "where a .la points",
+                              name, wanted_by ? wanted_by : "promscore", name, name);
+        free(so), free(libs), free(la);
+        if (err)
+            break;
     }
     free(dirs);
-    return found;
+    if (!err)
+        err = ps_diagnose(c, PS_ERROR_PLUGIN, wanted_by, 0, 0,
+                          "plugin '%s' not found in plugin path %s", name, c->plugin_path);
+    return err;
+}
+
+/*
+ * Directory 'dir' and every one above it (resolved paths). 'dir' and the
+ * plugin path's directory 'entry' may not be writable by others at all;
+ * those above them may be if they are sticky and owned by root.
+ */
+static ps_error_t check_directories(ps_context_t *c, const char *name, const char *by,
+                                    const char *dir, const char *entry)
+{
+    char *path = strdup(dir);
+    if (!path)
+        return PS_ERROR_NOMEM;
+    ps_error_t err = PS_OK;
+    for (int first = 1; !err; first = 0) {
+        int plugin_directory = first || strcmp(path, entry) == 0;
+        struct stat st;
+        if (stat(path, &st) != 0)
+            err = ps_diagnose(c, PS_ERROR_PLUGIN, path, 0, 0,
+                              "plugin '%s' (for %s): cannot examine: %s", name, by,
+                              strerror(errno));
+        else if ((st.st_mode & S_IWOTH) &&
+                 (plugin_directory || !(st.st_mode & S_ISVTX) || st.st_uid != 0))
+            err = ps_diagnose(c, PS_ERROR_PLUGIN, path, 0, 0,
+                              plugin_directory
+                                  ? "plugin '%s' (for %s) refused: this directory is writable by "
+                                    "anyone (mode %04o), and a plugin runs with your rights; "
+                                    "chmod o-w it"
+                                  : "plugin '%s' (for %s) refused: this directory above it is "
+                                    "writable by anyone (mode %04o), so anyone could move the "
+                                    "plugin's directory away and put another in its place; "
+                                    "chmod o-w it (only a sticky directory owned by root, "
+                                    "such as /tmp, is safe)",
+                              name, by, (unsigned)(st.st_mode & 07777));
+        char *slash = strrchr(path, '/');
+        if (!slash || strcmp(path, "/") == 0)
+            break;
+        slash[slash == path] = '\0'; /* "/a" becomes "/", "/a/b" becomes "/a" */
+    }
+    free(path);
+    return err;
+}
+
+/*
+ * A plugin is code that runs with the user's rights: anyone who can replace
+ * it, or put another file of its name beside it, runs code as the user. The
+ * shared object (symbolic links resolved) must be a regular file not writable
+ * by others; so must its directory and the plugin path's directory it was
+ * found from (a sticky bit does not help there: in a world-writable directory
+ * anyone may create the module's name before it is installed). Every
+ * directory above them must not be writable by others either, or anyone could
+ * move the plugin's directory away and put their own in its place, unless it
+ * is sticky and owned by root (/tmp): then only root and its entries' owners
+ * may rename them. Group-writable directories are common in shared
+ * installations (staff, /usr/local) and are accepted. Returns the resolved
+ * path in 'real': the file checked is the file opened.
+ */
+static ps_error_t check_module(ps_context_t *c, const char *name, const char *wanted_by,
+                               const char *dir, const char *so, char **real)
+{
+    const char *by = wanted_by ? wanted_by : "promscore";
+    char *real_dir = NULL;
+    ps_error_t err = PS_OK;
+    if (!(*real = realpath(so, NULL)) || !(real_dir = realpath(dir, NULL))) {
+        err = ps_diagnose(c, PS_ERROR_PLUGIN, *real ? dir : so, 0, 0,
+                          "plugin '%s' (for %s): cannot resolve: %s", name, by, strerror(errno));
+        goto cleanup;
+    }
+    struct stat st;
+    if (stat(*real, &st) != 0) {
+        err = ps_diagnose(c, PS_ERROR_PLUGIN, *real, 0, 0, "plugin '%s' (for %s): cannot examine: %s",
+                          name, by, strerror(errno));
+        goto cleanup;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        err = ps_diagnose(c, PS_ERROR_PLUGIN, *real, 0, 0,
+                          "plugin '%s' (for %s) refused: not a regular file", name, by);
+        goto cleanup;
+    }
+    if (st.st_mode & S_IWOTH) {
+        err = ps_diagnose(c, PS_ERROR_PLUGIN, *real, 0, 0,
+                          "plugin '%s' (for %s) refused: this file is writable by anyone "
+                          "(mode %04o), and a plugin runs with your rights; chmod o-w it",
+                          name, by, (unsigned)(st.st_mode & 07777));
+        goto cleanup;
+    }
+    /* The file's directories up to the root; and the path entry's, when the file is elsewhere. */
+    char *parent = strdup(*real);
+    if (!parent) {
+        err = PS_ERROR_NOMEM;
+        goto cleanup;
+    }
+    char *slash = strrchr(parent, '/');
+    slash[slash == parent] = '\0';
+    err = check_directories(c, name, by, parent, real_dir);
+    size_t n = strlen(real_dir);
+    if (!err && !(strncmp(*real, real_dir, n) == 0 && (*real)[n] == '/'))
+        err = check_directories(c, name, by, real_dir, real_dir);
+    free(parent);
+cleanup:
+    free(real_dir);
+    if (err) {
+        free(*real);
+        *real = NULL;
+    }
+    return err;
 }
 
 /* Relative entries would make the plugins found depend on the current directory. */
@@ -95,11 +232,16 @@ static ps_error_t check_descriptor(ps_context_t *c, const char *file, const ps_p
 static ps_error_t load(ps_context_t *c, const char *name, const char *wanted_by,
                        struct ps_plugin_handle *h)
 {
-    char *base = find_module(c->plugin_path, name);
-    if (!base)
-        return ps_diagnose(c, PS_ERROR_PLUGIN, wanted_by, 0, 0,
-                           "plugin '%s' not found in plugin path %s", name, c->plugin_path);
-    lt_dlhandle module = lt_dlopenext(base);
+    char *dir = NULL, *so = NULL, *base = NULL;
+    ps_error_t refused = find_module(c, name, wanted_by, &dir, &so);
+    if (!refused)
+        refused = check_module(c, name, wanted_by, dir, so, &base);
+    free(dir);
+    free(so);
+    if (refused)
+        return refused;
+    /* The exact file checked: lt_dlopen with a path opens that file, reading no .la. */
+    lt_dlhandle module = lt_dlopen(base);
     if (!module) {
         const char *why = lt_dlerror();
         ps_error_t err = ps_diagnose(c, PS_ERROR_PLUGIN, base, 0, 0,

@@ -22,18 +22,66 @@
 
 enum { MAX_KEY_BYTES = 4096 };
 
+/*
+ * In a directory anyone may write to, anyone may rename the key away and put
+ * one they know in its place, and every pseudonym made with it is theirs to
+ * reverse. A sticky directory (/tmp) lets only a file's owner do that.
+ */
+static ps_error_t check_key_directory(ps_context_t *c, const char *file)
+{
+    const char *slash = strrchr(file, '/');
+    char *dir = slash ? strndup(file, slash == file ? 1 : (size_t)(slash - file)) : strdup(".");
+    if (!dir)
+        return PS_ERROR_NOMEM;
+    struct stat st;
+    ps_error_t err = PS_OK;
+    if (stat(dir, &st) != 0)
+        err = ps_diagnose(c, PS_ERROR_READ, dir, 0, 0, "cannot examine the key's directory: %s",
+                          strerror(errno));
+    else if ((st.st_mode & S_IWOTH) && !(st.st_mode & S_ISVTX))
+        err = ps_diagnose(c, PS_ERROR_USAGE, file, 0, 0,
+                          "the key's directory %s is writable by anyone and not sticky "
+                          "(mode %04o): anyone could replace the key with one they know; keep "
+                          "the key in a private directory",
+                          dir, (unsigned)(st.st_mode & 07777));
+    free(dir);
+    return err;
+}
+
 ps_error_t ps_key_read(ps_context_t *c, const char *file, unsigned char **key, size_t *length)
 {
     *key = NULL;
     *length = 0;
-    int fd = open(file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    /*
+     * O_NONBLOCK: opening a FIFO (or a device) for reading would otherwise wait
+     * for a writer for ever. The checks are made on the opened descriptor, so
+     * nothing can be swapped in between a check and the read. O_NOFOLLOW: a
+     * key is named directly, never through a symbolic link someone else may
+     * have pointed elsewhere.
+     */
+    int fd = open(file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
     if (fd < 0)
-        return ps_diagnose(c, PS_ERROR_READ, file, 0, 0, "cannot open the key: %s",
-                           strerror(errno));
+        return ps_diagnose(c, PS_ERROR_READ, file, 0, 0, "cannot open the key: %s%s",
+                           strerror(errno),
+                           errno == ELOOP ? " (a key is never read through a symbolic link)" : "");
     struct stat st;
     ps_error_t err = PS_OK;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
-        err = ps_diagnose(c, PS_ERROR_USAGE, file, 0, 0, "the key is not a regular file");
+    if (fstat(fd, &st) != 0)
+        err = ps_diagnose(c, PS_ERROR_READ, file, 0, 0, "cannot examine the key: %s",
+                          strerror(errno));
+    else if (!S_ISREG(st.st_mode))
+        err = ps_diagnose(c, PS_ERROR_USAGE, file, 0, 0,
+                          "the key is not a regular file (a %s)",
+                          S_ISFIFO(st.st_mode)   ? "pipe"
+                          : S_ISDIR(st.st_mode)  ? "directory"
+                          : S_ISSOCK(st.st_mode) ? "socket"
+                                                 : "device");
+    else if (st.st_nlink > 1)
+        err = ps_diagnose(c, PS_ERROR_USAGE, file, 0, 0,
+                          "the key has %lu hard links: another name for it may be where others "
+                          "can replace or read it; keep a key under one name only (copy it to a "
+                          "new file and remove the others)",
+                          (unsigned long)st.st_nlink);
     else if (st.st_mode & (S_IRWXG | S_IRWXO))
         err = ps_diagnose(c, PS_ERROR_USAGE, file, 0, 0,
                           "the key is open to group or others (mode %03o): chmod 600 it",
@@ -42,6 +90,8 @@ ps_error_t ps_key_read(ps_context_t *c, const char *file, unsigned char **key, s
         err = ps_diagnose(c, PS_ERROR_USAGE, file, 0, 0,
                           "the key must hold %d to %d bytes, not %lld (make one with --keygen)",
                           PS_KEY_MIN_BYTES, MAX_KEY_BYTES, (long long)st.st_size);
+    if (!err)
+        err = check_key_directory(c, file);
     unsigned char *bytes = err ? NULL : malloc((size_t)st.st_size);
     if (!err && !bytes)
         err = PS_ERROR_NOMEM;
@@ -159,14 +209,52 @@ static ps_error_t refuse(struct pass *p, unsigned long line, const char *reason)
     return PS_OK;
 }
 
+/* Header cell and column name compared as ps_strcaseeq does, after trimming both. */
+static int names_identifier(const char *cell, size_t cell_length, const char *column)
+{
+    size_t a = cell_length, b = strlen(column);
+    const char *x = ps_trim(cell, &a), *y = ps_trim(column, &b);
+    if (a != b)
+        return 0;
+    for (size_t i = 0; i < a; i++) {
+        char cx = x[i] >= 'A' && x[i] <= 'Z' ? (char)(x[i] - 'A' + 'a') : x[i];
+        char cy = y[i] >= 'A' && y[i] <= 'Z' ? (char)(y[i] - 'A' + 'a') : y[i];
+        if (cx != cy)
+            return 0;
+    }
+    return 1;
+}
+
+/* All ten digits the same (0000000000 to 9999999999): each passes the modulus-11 check. */
+static int placeholder(const char digits[11])
+{
+    for (int i = 1; i < 10; i++)
+        if (digits[i] != digits[0])
+            return 0;
+    return 1;
+}
+
 static ps_error_t pass_record(const ps_csv_record_t *rec, void *user)
 {
     struct pass *p = user;
     if (!p->n_fields) {
+        /*
+         * Checked before the header is handed on: a second copy of the
+         * identifier column would go out in clear, so the batch is refused
+         * before anything is written.
+         */
         p->field = SIZE_MAX;
-        for (size_t i = 0; i < rec->n_fields; i++)
-            if (ps_strcaseeq(rec->fields[i], p->column))
-                p->field = i;
+        for (size_t i = 0; i < rec->n_fields; i++) {
+            if (!names_identifier(rec->fields[i], rec->lengths[i], p->column))
+                continue;
+            if (p->field != SIZE_MAX)
+                return ps_diagnose(p->context, PS_ERROR_BATCH, p->file, rec->line, i + 1,
+                                   "the identifier column '%s' appears twice in the header "
+                                   "(columns %zu and %zu): one copy would leave in clear, so "
+                                   "the batch is refused",
+                                   p->column, p->field + 1, i + 1);
+            p->field = i;
+        }
         if (p->field == SIZE_MAX)
             return ps_diagnose(p->context, PS_ERROR_BATCH, p->file, rec->line, 0,
                                "no column '%s' in the header", p->column);
@@ -200,6 +288,12 @@ static ps_error_t pass_record(const ps_csv_record_t *rec, void *user)
         if (!valid)
             return refuse(p, rec->line,
                           "not a valid NHS number (10 digits with a modulus-11 check digit)");
+        if (placeholder(digits)) {
+            /* Hashed, it would give every unknown patient one pseudonym. */
+            OPENSSL_cleanse(digits, sizeof digits);
+            return refuse(p, rec->line,
+                          "placeholder NHS number (all ten digits the same), not a patient's");
+        }
         id = digits;
         length = 10;
     }

@@ -73,6 +73,8 @@ static int read_row(const ps_format_row_t *row, void *user)
                                        "score '%s' is not a number in the range of %s %s",
                                        cell[SCORE], in->id, scale->id));
         score.has_value = 1;
+        /* A value under any other status is flagged: never paired. */
+        score.outcome = strcmp(score.status, "ok") == 0 ? PS_SCORED : PS_FLAGGED;
         score.band = ps_scale_band_of(scale, score.value);
     }
     score.answered = (unsigned)strtoul(cell[ANSWERED], NULL, 10);

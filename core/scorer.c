@@ -5,15 +5,17 @@
 #include "config.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "csvread.h"
 #include "internal.h"
 #include "keyset.h"
+#include "limits.h"
+#include "pipeline.h"
 
 enum { MAX_BATCHES = 65535, MAX_TIMEPOINTS = 65535 };
 
@@ -33,22 +35,23 @@ struct planned {
     const struct ps_instrument *instrument;
     unsigned index;          /* in the context, for duplicate keys */
     size_t *item_field;      /* per item */
-    ps_response_t *responses; /* per item, for the row being prepared (parsing thread) */
-    ps_score_t *scores;       /* per scale, for the row being prepared (parsing thread) */
+    ps_response_t *responses; /* per item, for the row being prepared (reading thread) */
+    ps_score_t *scores;       /* per scale, for the row being prepared (reading thread) */
     unsigned char *collected; /* per scale: 0 when its items are optional columns this batch lacks */
-    size_t first_score;       /* of its scales in a row's note */
+    size_t first_score;       /* of its scales in a row's results */
 };
 
 /*
- * A row is scored in two halves. The parsing thread does what the row alone
- * decides (its text, its answers, its scale scores) and leaves it in the
- * row's note; the caller's thread then does what depends on other rows
- * (duplicates) and on the caller (the handlers), in order.
+ * A row is scored in two halves (see pipeline.h). The reading thread does
+ * what the row alone decides (its text, its answers, its scale scores) and
+ * leaves it in the row; the caller's thread then does what depends on other
+ * rows (duplicates, timepoints) and on the caller (the handlers), in order.
  */
 
 /* Why a row is refused whole, as far as the row alone tells. */
 enum row_fault {
     ROW_OK,
+    ROW_UNREADABLE,          /* the reader's fault: see the record */
     ROW_RAGGED,
     ROW_ID_NOT_TEXT,
     ROW_ID_MISSING,
@@ -57,29 +60,49 @@ enum row_fault {
     ROW_KEPT_NOT_TEXT,
 };
 
-/* One scale's score in a row's note: the part of a ps_score_t the row decides. */
+/* Why an answer is refused: its reason is written from this and the item's response set. */
+enum refusal {
+    REFUSED_NOT_TEXT = 1,
+    REFUSED_NOT_NUMBER,
+    REFUSED_OUT_OF_RANGE,
+    REFUSED_DECIMALS,
+    REFUSED_NOT_WHOLE,
+    REFUSED_CODE_OUT_OF_RANGE,
+    REFUSED_UNKNOWN_LABEL,
+};
+
+/* One refused answer of a row. */
+struct refused_cell {
+    unsigned planned;        /* the instrument, in the plan */
+    unsigned item;
+    enum refusal why;
+};
+
+/* One scale's score in a row: the part of a ps_score_t the row decides. */
 struct scale_result {
     double value;
     const char *band;
     const char *status;
     unsigned answered;
     int has_value;
+    ps_outcome_t outcome;
 };
 
 /*
- * What the parsing thread found in a row: all the caller's thread reads of it
- * but in the rare row with refused answers, so that little crosses between
- * the cores.
+ * A row as the reading thread leaves it: everything the caller's thread
+ * needs of it, refused answers with their reasons included, so that no cell is
+ * decoded twice.
  */
-struct row_note {
+struct scored_row {
     enum row_fault fault;
     size_t kept_not_text;    /* which kept column, for ROW_KEPT_NOT_TEXT */
     const char *id;          /* trimmed; NULL when the row has no id field of clean text */
     size_t id_length;
     const char *timepoint;   /* trimmed, when the batch has a timepoint column */
-    unsigned long refused;   /* answers refused; their reasons are found again when reported */
-    struct scale_result results[]; /* every planned scale, instrument after instrument, then
-                                      the text of each kept column (see note_kept) */
+    size_t n_refused;
+    struct scale_result results[]; /* every planned scale, instrument after instrument; then
+                                      the text of each kept column (see row_kept); then
+                                      the refused answers (see row_refused) */
 };
 
 /*
@@ -88,13 +111,6 @@ struct row_note {
  * own.
  */
 enum { CACHE_LINE = 64 };
-
-/* A note's size; its kept texts end with a NULL, as ps_score_t.kept has always. */
-static size_t note_size(size_t n_scores, size_t n_keep)
-{
-    return sizeof(struct row_note) + n_scores * sizeof(struct scale_result) +
-           (n_keep + 1) * sizeof(const char *);
-}
 
 static void *calloc_lines(size_t count, size_t size)
 {
@@ -117,30 +133,48 @@ struct ps_scorer {
     size_t n_map;
     ps_keyset_t *keys;
     unsigned n_batches;
-    ps_response_t *scale_responses;  /* one per item of the largest instrument (parsing thread) */
+    ps_response_t *scale_responses;  /* one per item of the largest instrument (reading thread) */
+    unsigned threads;
+    char *encoding;
+    char delimiter;
 
-    /* The batch being read: its plan, fixed once the header is read. */
+    /* The batch being read: its plan, fixed once the header is read, before rows are. */
     const char *file;
     unsigned batch;
     int have_header;
-    int sized;                       /* the duplicate table has room for the batch */
     size_t n_fields;
     char **header;
     size_t id_field, timepoint_field, *keep_field;
     struct planned *planned;
     size_t n_planned, n_scores;      /* n_scores: of all planned instruments */
-    ps_csv_reading_t *reading;
+    size_t n_items;                  /* of all planned instruments: most answers a row refuses */
+    size_t batch_bytes;              /* the batch's size, when it is a regular file */
 
-    /* Changed row by row on the caller's thread, away from what the parsing thread reads. */
+    /* Changed row by row on the caller's thread, away from what the reading thread reads. */
     _Alignas(CACHE_LINE) ps_batch_summary_t summary;
     char **timepoints;
     size_t n_timepoints, last_timepoint;
+    unsigned *timepoint_slots;       /* hash table: 0 empty, else a timepoint's number + 1 */
+    size_t n_timepoint_slots;        /* a power of two, at least twice n_timepoints */
 };
 
-/* The text of the kept columns in a row's note, after its scale results. */
-static const char **note_kept(const ps_scorer_t *s, struct row_note *note)
+/* A row's size in memory; its kept texts end with a NULL, as ps_score_t.kept has always. */
+static size_t row_size(const ps_scorer_t *s)
 {
-    return (const char **)(void *)(note->results + s->n_scores);
+    return sizeof(struct scored_row) + s->n_scores * sizeof(struct scale_result) +
+           (s->n_keep + 1) * sizeof(const char *) + s->n_items * sizeof(struct refused_cell);
+}
+
+/* The text of the kept columns in a row, after its scale results. */
+static const char **row_kept(const ps_scorer_t *s, struct scored_row *row)
+{
+    return (const char **)(void *)(row->results + s->n_scores);
+}
+
+/* The answers a row refused, after its kept texts. */
+static struct refused_cell *row_refused(const ps_scorer_t *s, struct scored_row *row)
+{
+    return (struct refused_cell *)(void *)(row_kept(s, row) + s->n_keep + 1);
 }
 
 static char *dup_or_default(const char *s, const char *fallback)
@@ -223,10 +257,26 @@ static ps_error_t read_map_record(const ps_csv_record_t *rec, void *user)
     return PS_OK;
 }
 
-ps_error_t ps_scorer_new(ps_context_t *context, const ps_score_options_t *options,
+void ps_score_options_init(ps_score_options_t *options, size_t size)
+{
+    if (size < sizeof options->size)
+        return; /* not even the size fits: ps_scorer_new refuses it */
+    memset(options, 0, size);
+    options->size = size;
+}
+
+ps_error_t ps_scorer_new(ps_context_t *context, const ps_score_options_t *given,
                          const ps_score_handlers_t *handlers, ps_scorer_t **out)
 {
     *out = NULL;
+    /* Fields the caller's header did not have stay zero: their defaults. */
+    ps_score_options_t copy = {0};
+    if (!given || given->size < offsetof(ps_score_options_t, threads))
+        return ps_diagnose(context, PS_ERROR_USAGE, NULL, 0, 0,
+                           "score options without their size: initialise them with "
+                           "ps_score_options_init");
+    memcpy(&copy, given, given->size < sizeof copy ? given->size : sizeof copy);
+    const ps_score_options_t *options = &copy;
     ps_scorer_t *s = calloc_lines(1, sizeof *s);
     if (!s)
         return PS_ERROR_NOMEM;
@@ -238,8 +288,19 @@ ps_error_t ps_scorer_new(ps_context_t *context, const ps_score_options_t *option
     s->timepoint_column = dup_or_default(options->timepoint_column, "timepoint");
     s->timepoint = options->timepoint ? strdup(options->timepoint) : NULL;
     s->keys = ps_keyset_new();
-    if (!s->id_column || !s->timepoint_column || (options->timepoint && !s->timepoint) || !s->keys)
+    s->threads = options->threads;
+    s->delimiter = options->delimiter ? options->delimiter : ',';
+    s->encoding = options->encoding ? strdup(options->encoding) : NULL;
+    if (!s->id_column || !s->timepoint_column || (options->timepoint && !s->timepoint) ||
+        !s->keys || (options->encoding && !s->encoding))
         goto fail;
+    if (s->encoding || s->delimiter != ',') {
+        /* An encoding or delimiter the reader refuses is a usage error, before any batch. */
+        ps_csv_options_t csv = {s->delimiter, s->encoding};
+        if ((err = ps_csv_check(context, &csv)))
+            goto fail;
+        err = PS_ERROR_NOMEM;
+    }
     if (options->n_keep) {
         if (!(s->keep = calloc(options->n_keep, sizeof *s->keep)))
             goto fail;
@@ -299,8 +360,8 @@ static void forget_batch(ps_scorer_t *s)
     s->header = NULL;
     s->planned = NULL;
     s->keep_field = NULL;
-    s->n_fields = s->n_planned = s->n_scores = 0;
-    s->have_header = s->sized = 0;
+    s->n_fields = s->n_planned = s->n_scores = s->n_items = 0;
+    s->have_header = 0;
 }
 
 void ps_scorer_free(ps_scorer_t *s)
@@ -311,6 +372,8 @@ void ps_scorer_free(ps_scorer_t *s)
     free(s->id_column);
     free(s->timepoint_column);
     free(s->timepoint);
+    free(s->encoding);
+    free(s->timepoint_slots);
     for (size_t i = 0; i < s->n_keep; i++)
         free(s->keep[i]);
     free(s->keep);
@@ -455,6 +518,7 @@ static ps_error_t add_planned(ps_scorer_t *s, const struct ps_instrument *in, si
     p->collected = collected;
     p->first_score = s->n_scores;
     s->n_scores += in->n_scales;
+    s->n_items += in->n_items;
     return PS_OK;
 }
 
@@ -511,12 +575,18 @@ static ps_error_t read_header(ps_scorer_t *s, const ps_csv_record_t *rec)
     s->header = calloc(rec->n_fields, sizeof *s->header);
     if (!s->header)
         return PS_ERROR_NOMEM;
+    if (rec->fault)
+        return rec->n_fields_found > rec->n_fields
+                   ? ps_diagnose(s->context, PS_ERROR_LIMIT, s->file, rec->line,
+                                 rec->fault_column, "more than %u fields in the header",
+                                 PS_MAX_COLUMNS)
+                   : batch_error(s, rec->line, rec->fault_column, "header: %s", rec->fault);
     for (size_t i = 0; i < rec->n_fields; i++) {
         size_t len = rec->lengths[i];
         const char *name = ps_trim(rec->fields[i], &len);
+        /* A name that is not text names nothing the run can use: the column is left out. */
         if (!ps_utf8_valid(rec->fields[i], rec->lengths[i]))
-            return batch_error(s, rec->line, i + 1,
-                               "header name is not valid UTF-8 text (NUL or invalid bytes)");
+            len = 0;
         if (!(s->header[i] = strndup(name, len)))
             return PS_ERROR_NOMEM;
         for (size_t j = 0; j < i && len; j++)
@@ -526,10 +596,15 @@ static ps_error_t read_header(ps_scorer_t *s, const ps_csv_record_t *rec)
                                    "own name",
                                    s->header[i], j + 1);
     }
-    if ((s->id_field = find_field(s, s->id_column)) == NO_FIELD)
+    if ((s->id_field = find_field(s, s->id_column)) == NO_FIELD) {
+        if (s->n_fields == 1 && s->delimiter == ',' && strchr(s->header[0], ';'))
+            return batch_error(s, rec->line, 0,
+                               "the header is one column holding ';': the file seems to be "
+                               "delimited by semicolons: give --delimiter ';'");
         return batch_error(s, rec->line, 0,
                            "no participant id column '%s' in the header (see --id-column)",
                            s->id_column);
+    }
     if (!s->timepoint && (s->timepoint_field = find_field(s, s->timepoint_column)) == NO_FIELD)
         return batch_error(s, rec->line, 0,
                            "no timepoint column '%s': add one, or give --timepoint LABEL for "
@@ -592,15 +667,41 @@ static const char *clean_field(const ps_csv_record_t *rec, size_t field)
     return text;
 }
 
-/* The number of a timepoint already seen, or n_timepoints; the last one found is tried first. */
+static size_t label_hash(const char *label)
+{
+    size_t h = 14695981039346656037u; /* FNV-1a */
+    for (const unsigned char *p = (const unsigned char *)label; *p; p++)
+        h = (h ^ *p) * 1099511628211u;
+    return h;
+}
+
+/*
+ * The number of a timepoint already seen, or n_timepoints; the last one found
+ * is tried first, then a hash table: a batch may hold tens of thousands.
+ */
 static size_t find_timepoint(const ps_scorer_t *s, const char *label)
 {
     if (s->n_timepoints && strcmp(s->timepoints[s->last_timepoint], label) == 0)
         return s->last_timepoint;
-    size_t i = 0;
-    while (i < s->n_timepoints && strcmp(s->timepoints[i], label) != 0)
-        i++;
-    return i;
+    if (!s->n_timepoint_slots)
+        return s->n_timepoints;
+    const size_t mask = s->n_timepoint_slots - 1;
+    for (size_t i = label_hash(label) & mask;; i = (i + 1) & mask) {
+        unsigned slot = s->timepoint_slots[i];
+        if (!slot)
+            return s->n_timepoints;
+        if (strcmp(s->timepoints[slot - 1], label) == 0)
+            return slot - 1;
+    }
+}
+
+static void place_timepoint(ps_scorer_t *s, size_t number)
+{
+    const size_t mask = s->n_timepoint_slots - 1;
+    size_t i = label_hash(s->timepoints[number]) & mask;
+    while (s->timepoint_slots[i])
+        i = (i + 1) & mask;
+    s->timepoint_slots[i] = (unsigned)number + 1;
 }
 
 static long intern_timepoint(ps_scorer_t *s, const char *label)
@@ -610,12 +711,26 @@ static long intern_timepoint(ps_scorer_t *s, const char *label)
         return (long)(s->last_timepoint = found);
     if (s->n_timepoints == MAX_TIMEPOINTS)
         return -2;
-    char **grown = realloc(s->timepoints, (s->n_timepoints + 1) * sizeof *grown);
-    if (!grown)
-        return -1;
-    s->timepoints = grown;
+    if (2 * (s->n_timepoints + 1) > s->n_timepoint_slots) {
+        size_t n = s->n_timepoint_slots ? 2 * s->n_timepoint_slots : 16;
+        unsigned *slots = calloc(n, sizeof *slots);
+        char **grown = realloc(s->timepoints, n / 2 * sizeof *grown);
+        if (!slots || !grown) {
+            free(slots);
+            if (grown)
+                s->timepoints = grown;
+            return -1;
+        }
+        s->timepoints = grown;
+        free(s->timepoint_slots);
+        s->timepoint_slots = slots;
+        s->n_timepoint_slots = n;
+        for (size_t i = 0; i < s->n_timepoints; i++)
+            place_timepoint(s, i);
+    }
     if (!(s->timepoints[s->n_timepoints] = strdup(label)))
         return -1;
+    place_timepoint(s, s->n_timepoints);
     return (long)(s->last_timepoint = s->n_timepoints++);
 }
 
@@ -657,63 +772,112 @@ static int is_number(const char *text)
 
 /* A number from a range set: within its bounds, with no more than its decimals. */
 static ps_answer_t read_number(const struct ps_response_set *set, const char *cell,
-                               double *value, char *reason, size_t reason_size)
+                               double *value, enum refusal *why)
 {
     const char *point = strchr(cell, '.');
     size_t decimals = point ? strlen(point + 1) : 0;
     if (!is_number(cell) || ps_parse_double(cell, value) != 0)
-        snprintf(reason, reason_size, "not a number (from %g to %g)", set->range_min,
-                 set->range_max);
+        *why = REFUSED_NOT_NUMBER;
     else if (*value < set->range_min || *value > set->range_max)
-        snprintf(reason, reason_size, "out of range (from %g to %g)", set->range_min,
-                 set->range_max);
+        *why = REFUSED_OUT_OF_RANGE;
     else if (decimals > (size_t)set->decimals)
-        snprintf(reason, reason_size, "more than %d decimal places", set->decimals);
+        *why = REFUSED_DECIMALS;
     else
         return PS_ANSWER_GIVEN;
     return PS_ANSWER_INVALID;
 }
 
+static ps_answer_t chosen(const struct ps_option *o, double *value)
+{
+    *value = o->value;
+    return o->not_applicable ? PS_ANSWER_NOT_APPLICABLE : PS_ANSWER_GIVEN;
+}
+
 /*
- * One cell to one response. Codes match exactly, labels and aliases in any
- * case; blank is missing. Anything else is refused with a reason.
+ * The length of a whole number written with a decimal point ("3.0", "-1.00",
+ * as spreadsheets write numbers) without its decimals, or 0 for anything else.
+ */
+static size_t whole_number_length(const char *cell)
+{
+    const char *point = strchr(cell, '.');
+    if (!point || point == cell || !point[1] || point[1 + strspn(point + 1, "0")] != '\0')
+        return 0;
+    const char *digits = cell + (*cell == '-' || *cell == '+');
+    if (digits == point || strspn(digits, "0123456789") != (size_t)(point - digits))
+        return 0;
+    return (size_t)(point - cell);
+}
+
+/*
+ * One cell to one response. Codes match exactly (a whole-number code also
+ * written as "3.0"), labels and aliases in any case; blank is missing.
+ * Anything else is refused, and *why says why.
  */
 static ps_answer_t read_answer(const struct ps_item *item, const char *cell, double *value,
-                               char *reason, size_t reason_size)
+                               enum refusal *why)
 {
     const struct ps_response_set *set = item->responses;
     if (!*cell)
         return PS_ANSWER_MISSING;
     if (set->is_range)
-        return read_number(set, cell, value, reason, reason_size);
-    if (cell[1] == '\0' && set->by_code_byte[(unsigned char)cell[0]]) {
-        const struct ps_option *o = &set->options[set->by_code_byte[(unsigned char)cell[0]] - 1];
-        *value = o->value;
-        return o->not_applicable ? PS_ANSWER_NOT_APPLICABLE : PS_ANSWER_GIVEN;
-    }
+        return read_number(set, cell, value, why);
+    if (cell[1] == '\0' && set->by_code_byte[(unsigned char)cell[0]])
+        return chosen(&set->options[set->by_code_byte[(unsigned char)cell[0]] - 1], value);
     for (size_t i = 0; i < set->n_options; i++)
-        if (strcmp(set->options[i].code, cell) == 0) {
-            *value = set->options[i].value;
-            return set->options[i].not_applicable ? PS_ANSWER_NOT_APPLICABLE : PS_ANSWER_GIVEN;
-        }
+        if (strcmp(set->options[i].code, cell) == 0)
+            return chosen(&set->options[i], value);
+    size_t whole = whole_number_length(cell);
+    for (size_t i = 0; i < set->n_options && whole; i++) {
+        const char *code = set->options[i].code;
+        if (strlen(code) == whole - (*cell == '+') && memcmp(code, cell + (*cell == '+'),
+                                                            whole - (*cell == '+')) == 0)
+            return chosen(&set->options[i], value);
+    }
     for (size_t i = 0; i < set->n_options; i++) {
         const struct ps_option *o = &set->options[i];
         int match = ps_strcaseeq(o->label, cell) || ps_strcaseeq(o->code, cell);
         for (size_t a = 0; a < o->n_aliases && !match; a++)
             match = ps_strcaseeq(o->aliases[a], cell);
-        if (match) {
-            *value = o->value;
-            return o->not_applicable ? PS_ANSWER_NOT_APPLICABLE : PS_ANSWER_GIVEN;
-        }
+        if (match)
+            return chosen(o, value);
     }
-    char codes[200];
-    describe_codes(set, codes, sizeof codes);
     if (is_number(cell))
-        snprintf(reason, reason_size, "%s (codes are %.100s)",
-                 strchr(cell, '.') ? "not a whole-number code" : "code out of range", codes);
+        *why = strchr(cell, '.') ? REFUSED_NOT_WHOLE : REFUSED_CODE_OUT_OF_RANGE;
     else
-        snprintf(reason, reason_size, "unknown response label (codes are %.100s)", codes);
+        *why = REFUSED_UNKNOWN_LABEL;
     return PS_ANSWER_INVALID;
+}
+
+/* Why an answer to 'item' was refused, in words. */
+static void refusal_text(const struct ps_item *item, enum refusal why, char *out, size_t size)
+{
+    const struct ps_response_set *set = item->responses;
+    char codes[200];
+    switch (why) {
+    case REFUSED_NOT_TEXT:
+        snprintf(out, size, "answer is not valid UTF-8 text");
+        return;
+    case REFUSED_NOT_NUMBER:
+        snprintf(out, size, "not a number (from %g to %g)", set->range_min, set->range_max);
+        return;
+    case REFUSED_OUT_OF_RANGE:
+        snprintf(out, size, "out of range (from %g to %g)", set->range_min, set->range_max);
+        return;
+    case REFUSED_DECIMALS:
+        snprintf(out, size, "more than %d decimal places", set->decimals);
+        return;
+    case REFUSED_NOT_WHOLE:
+    case REFUSED_CODE_OUT_OF_RANGE:
+    case REFUSED_UNKNOWN_LABEL:
+        describe_codes(set, codes, sizeof codes);
+        snprintf(out, size, "%s (codes are %.100s)",
+                 why == REFUSED_NOT_WHOLE           ? "not a whole-number code"
+                 : why == REFUSED_CODE_OUT_OF_RANGE ? "code out of range"
+                                                    : "unknown response label",
+                 codes);
+        return;
+    }
+    snprintf(out, size, "refused");
 }
 
 static double round_to(double value, int precision)
@@ -738,6 +902,7 @@ static void score_scale(ps_scorer_t *s, const ps_response_t *responses,
         out->answered = source->answered;
         if (!source->has_value) {
             out->status = source->status; /* e.g. no_calibration, all the way down */
+            out->outcome = PS_NOT_SCORED;
             return;
         }
         s->scale_responses[0] = (ps_response_t){PS_ANSWER_GIVEN, source->value};
@@ -752,6 +917,7 @@ static void score_scale(ps_scorer_t *s, const ps_response_t *responses,
     out->answered = answered;
     out->has_value = 0;
     out->band = NULL;
+    out->outcome = PS_NOT_SCORED;
     if (invalid) {
         out->status = "invalid_response";
         return;
@@ -784,19 +950,19 @@ static void score_scale(ps_scorer_t *s, const ps_response_t *responses,
     out->has_value = 1;
     out->band = ps_scale_band_of(scale, value);
     /* A flag stands in for "ok" and travels to the scales scored from this one. */
-    const char *source_flag =
-        scale->of && strcmp(done[scale->of - scale->instrument->scales].status, "ok") != 0
-            ? done[scale->of - scale->instrument->scales].status
-            : NULL;
+    const ps_score_t *source = scale->of ? &done[scale->of - scale->instrument->scales] : NULL;
+    const char *source_flag = source && source->outcome == PS_FLAGGED ? source->status : NULL;
     out->status = result.flag ? result.flag : source_flag ? source_flag : "ok";
+    out->outcome = result.flag || source_flag ? PS_FLAGGED : PS_SCORED;
 }
 
-/* Reads one instrument's answers into 'responses'. Returns how many were refused. */
-static unsigned long read_answers(const ps_csv_record_t *rec, const struct planned *p,
-                                  ps_response_t *responses)
+/* Reads one instrument's answers into 'responses', and the refused ones into the row. */
+static void read_answers(const ps_scorer_t *s, const ps_csv_record_t *rec, size_t planned,
+                         struct scored_row *row)
 {
+    const struct planned *p = &s->planned[planned];
     const struct ps_instrument *in = p->instrument;
-    unsigned long refused = 0;
+    ps_response_t *responses = p->responses;
     for (size_t i = 0; i < in->n_items; i++) {
         size_t field = p->item_field[i];
         ps_response_t *r = &responses[i];
@@ -816,97 +982,111 @@ static unsigned long read_answers(const ps_csv_record_t *rec, const struct plann
             continue;
         }
         const char *cell = clean_field(rec, field);
-        char reason[160];
-        r->answer = cell ? read_answer(&in->items[i], cell, &r->value, reason, sizeof reason)
-                         : PS_ANSWER_INVALID;
-        refused += r->answer == PS_ANSWER_INVALID;
+        enum refusal why = REFUSED_NOT_TEXT;
+        r->answer = cell ? read_answer(&in->items[i], cell, &r->value, &why) : PS_ANSWER_INVALID;
+        if (r->answer == PS_ANSWER_INVALID)
+            row_refused(s, row)[row->n_refused++] =
+                (struct refused_cell){(unsigned)planned, (unsigned)i, why};
     }
-    return refused;
 }
 
-/* On the parsing thread: everything the row alone decides, into its note. */
-static void prepare_row(ps_csv_record_t *rec, void *user)
+/* On the reading thread: everything the row alone decides, into the row. */
+static void prepare_row(ps_csv_record_t *rec, void *memory, void *user)
 {
     ps_scorer_t *s = user;
-    struct row_note *note = rec->note;
-    if ((note->id = s->id_field < rec->n_fields ? clean_field(rec, s->id_field) : NULL))
-        note->id_length = rec->lengths[s->id_field];
+    struct scored_row *row = memory;
+    *row = (struct scored_row){0};
+    row_kept(s, row)[s->n_keep] = NULL; /* the rest is written before it is read */
+    if ((row->id = s->id_field < rec->n_fields ? clean_field(rec, s->id_field) : NULL))
+        row->id_length = rec->lengths[s->id_field];
+    if (rec->fault) {
+        row->fault = ROW_UNREADABLE;
+        return;
+    }
     if (rec->n_fields != s->n_fields) {
-        note->fault = ROW_RAGGED;
+        row->fault = ROW_RAGGED;
         return;
     }
-    if (!note->id) {
-        note->fault = ROW_ID_NOT_TEXT;
+    if (!row->id) {
+        row->fault = ROW_ID_NOT_TEXT;
         return;
     }
-    if (!*note->id) {
-        note->fault = ROW_ID_MISSING;
+    if (!*row->id) {
+        row->fault = ROW_ID_MISSING;
         return;
     }
     if (!s->timepoint) {
         const char *timepoint = clean_field(rec, s->timepoint_field);
         if (!timepoint || !*timepoint) {
-            note->fault = timepoint ? ROW_TIMEPOINT_MISSING : ROW_TIMEPOINT_NOT_TEXT;
+            row->fault = timepoint ? ROW_TIMEPOINT_MISSING : ROW_TIMEPOINT_NOT_TEXT;
             return;
         }
-        note->timepoint = timepoint;
+        row->timepoint = timepoint;
     }
-    const char **kept = note_kept(s, note);
+    const char **kept = row_kept(s, row);
     for (size_t k = 0; k < s->n_keep; k++)
         if (!(kept[k] = clean_field(rec, s->keep_field[k]))) {
-            note->fault = ROW_KEPT_NOT_TEXT;
-            note->kept_not_text = k;
+            row->fault = ROW_KEPT_NOT_TEXT;
+            row->kept_not_text = k;
             return;
         }
     for (size_t p = 0; p < s->n_planned; p++) {
         const struct planned *plan = &s->planned[p];
         const struct ps_instrument *in = plan->instrument;
-        note->refused += read_answers(rec, plan, plan->responses);
-        struct scale_result *results = note->results + plan->first_score;
+        read_answers(s, rec, p, row);
+        struct scale_result *results = row->results + plan->first_score;
         for (size_t k = 0; k < in->n_scales; k++) {
             if (!plan->collected[k])
                 continue;
             ps_score_t *score = &plan->scores[k];
             score_scale(s, plan->responses, &in->scales[k], plan->scores, score);
             results[k] = (struct scale_result){score->value, score->band, score->status,
-                                               score->answered, score->has_value};
+                                               score->answered, score->has_value,
+                                               score->outcome};
         }
     }
 }
 
-/*
- * Reports the answers a row had refused. Their reasons are found again here,
- * where they are needed, rather than carried for every row.
- */
-static ps_error_t report_refused(ps_scorer_t *s, const ps_csv_record_t *rec, const char *id)
+/* Reports the answers a row refused, with the reasons found when they were read. */
+static ps_error_t report_refused(ps_scorer_t *s, const ps_csv_record_t *rec,
+                                 struct scored_row *row)
 {
-    for (size_t p = 0; p < s->n_planned; p++) {
-        const struct ps_instrument *in = s->planned[p].instrument;
-        for (size_t i = 0; i < in->n_items; i++) {
-            size_t field = s->planned[p].item_field[i];
-            if (field == NO_FIELD || in->items[i].responses->is_free_text)
-                continue;
-            const char *cell = clean_field(rec, field);
-            char reason[160] = "answer is not valid UTF-8 text";
-            double value;
-            if (cell && read_answer(&in->items[i], cell, &value, reason, sizeof reason) !=
-                            PS_ANSWER_INVALID)
-                continue;
-            ps_error_t err = reject(s, rec->line, field, id, cell ? cell : "", reason);
-            if (err)
-                return err;
-        }
+    const struct refused_cell *refused = row_refused(s, row);
+    for (size_t r = 0; r < row->n_refused; r++) {
+        const struct planned *p = &s->planned[refused[r].planned];
+        const size_t field = p->item_field[refused[r].item];
+        char reason[300];
+        refusal_text(&p->instrument->items[refused[r].item], refused[r].why, reason,
+                     sizeof reason);
+        const char *value = refused[r].why == REFUSED_NOT_TEXT ? "" : rec->fields[field];
+        ps_error_t err = reject(s, rec->line, field, row->id, value, reason);
+        if (err)
+            return err;
     }
     return PS_OK;
 }
 
-/* Refuses a row the parsing thread found at fault. */
+/* Refuses a row the reading thread found at fault. */
 static ps_error_t reject_faulty_row(ps_scorer_t *s, const ps_csv_record_t *rec,
-                                    const struct row_note *note)
+                                    const struct scored_row *row)
 {
-    const char *id = note->id ? note->id : "";
+    const char *id = row->id ? row->id : "";
     char reason[200];
-    switch (note->fault) {
+    switch (row->fault) {
+    case ROW_UNREADABLE:
+        if (rec->n_fields_found > rec->n_fields) {
+            snprintf(reason, sizeof reason,
+                     "ragged row: %zu fields, more than the limit of %u (the header has %zu)",
+                     rec->n_fields_found, PS_MAX_COLUMNS, s->n_fields);
+            return reject_row(s, rec->line, id, reason);
+        }
+        s->summary.rows_rejected++;
+        snprintf(reason, sizeof reason, "%s: the row is refused", rec->fault);
+        return reject(s, rec->line,
+                      rec->fault_column <= s->n_fields ? rec->fault_column - 1 : NO_FIELD, id,
+                      rec->fault_column <= rec->n_fields ? rec->fields[rec->fault_column - 1]
+                                                         : "",
+                      reason);
     case ROW_RAGGED:
         snprintf(reason, sizeof reason, "ragged row: %zu fields, the header has %zu",
                  rec->n_fields, s->n_fields);
@@ -921,7 +1101,7 @@ static ps_error_t reject_faulty_row(ps_scorer_t *s, const ps_csv_record_t *rec,
         return reject_row(s, rec->line, id, "missing timepoint");
     case ROW_KEPT_NOT_TEXT:
         snprintf(reason, sizeof reason, "column '%s' is not valid UTF-8 text",
-                 s->keep[note->kept_not_text]);
+                 s->keep[row->kept_not_text]);
         return reject_row(s, rec->line, id, reason);
     case ROW_OK:
         break;
@@ -929,17 +1109,57 @@ static ps_error_t reject_faulty_row(ps_scorer_t *s, const ps_csv_record_t *rec,
     return PS_ERROR_INTERNAL;
 }
 
+/*
+ * On the caller's thread, a few rows ahead: starts fetching the duplicate
+ * table's slots of a row still to come, so that they are in cache when it is
+ * finished. Only for a timepoint already seen: a row that turns out to be
+ * refused costs a wasted fetch, nothing more.
+ */
+static void fetch_keys_ahead(const ps_csv_record_t *rec, void *memory, void *user)
+{
+    const ps_scorer_t *s = user;
+    const struct scored_row *row = memory;
+    (void)rec;
+    if (row->fault)
+        return;
+    const size_t tp = find_timepoint(s, s->timepoint ? s->timepoint : row->timepoint);
+    if (tp == s->n_timepoints)
+        return;
+    for (size_t p = 0; p < s->n_planned; p++) {
+        ps_key_t key = {.id = row->id, .id_length = row->id_length, .timepoint = (unsigned)tp,
+                        .instrument = s->planned[p].index};
+        ps_keyset_prepare(s->keys, &key);
+    }
+}
+
+/*
+ * Makes room in the duplicate table for the rows a batch seems to hold, judged
+ * from its size and the length of its first row, so that the table is not
+ * rebuilt again and again as it grows. Only a hint: a wrong guess costs
+ * memory or a rebuild, nothing else.
+ */
+static void reserve_keys(ps_scorer_t *s, const ps_csv_record_t *rec)
+{
+    double bytes = (double)rec->n_fields; /* the commas and the line end */
+    for (size_t f = 0; f < rec->n_fields; f++)
+        bytes += (double)rec->lengths[f];
+    double estimate = (double)s->batch_bytes / bytes * (double)s->n_planned;
+    if (estimate < (double)(UINT32_MAX / 2))
+        ps_keyset_reserve(s->keys, (size_t)estimate);
+}
+
 /* On the caller's thread, row after row: duplicates, then the handlers. */
-static ps_error_t finish_row(const ps_csv_record_t *rec, void *user)
+static ps_error_t finish_row(const ps_csv_record_t *rec, void *memory, void *user)
 {
     ps_scorer_t *s = user;
-    struct row_note *note = rec->note;
-    s->summary.rows_read++;
-    if (note->fault)
-        return reject_faulty_row(s, rec, note);
-    const char *id = note->id;
-    const char *timepoint = s->timepoint ? s->timepoint : note->timepoint;
-    const char *const *kept = note_kept(s, note);
+    struct scored_row *row = memory;
+    if (s->summary.rows_read++ == 0 && s->batch_bytes && !row->fault)
+        reserve_keys(s, rec);
+    if (row->fault)
+        return reject_faulty_row(s, rec, row);
+    const char *id = row->id;
+    const char *timepoint = s->timepoint ? s->timepoint : row->timepoint;
+    const char *const *kept = row_kept(s, row);
     long tp = intern_timepoint(s, timepoint);
     if (tp == -1)
         return PS_ERROR_NOMEM;
@@ -948,7 +1168,7 @@ static ps_error_t finish_row(const ps_csv_record_t *rec, void *user)
                            "more than %d distinct timepoints", MAX_TIMEPOINTS);
 
     /* A row is a duplicate when any of its instruments was seen for this person and time. */
-    const size_t id_length = note->id_length;
+    const size_t id_length = row->id_length;
     ps_key_t keys[s->n_planned];
     for (size_t p = 0; p < s->n_planned; p++) {
         keys[p] = (ps_key_t){.id = id, .id_length = id_length, .timepoint = (unsigned)tp,
@@ -973,13 +1193,13 @@ static ps_error_t finish_row(const ps_csv_record_t *rec, void *user)
                                "out of memory for participant records");
 
     s->summary.rows_scored++;
-    s->summary.cells_rejected += note->refused;
-    ps_error_t err = note->refused ? report_refused(s, rec, id) : PS_OK;
+    s->summary.cells_rejected += row->n_refused;
+    ps_error_t err = row->n_refused ? report_refused(s, rec, row) : PS_OK;
     if (err)
         return err;
     for (size_t p = 0; p < s->n_planned; p++) {
         const struct ps_instrument *in = s->planned[p].instrument;
-        const struct scale_result *results = note->results + s->planned[p].first_score;
+        const struct scale_result *results = row->results + s->planned[p].first_score;
         for (size_t k = 0; k < in->n_scales; k++) {
             if (!s->planned[p].collected[k])
                 continue;
@@ -988,8 +1208,8 @@ static ps_error_t finish_row(const ps_csv_record_t *rec, void *user)
                                 .timepoint = timepoint, .instrument = in,
                                 .scale = &in->scales[k], .has_value = r->has_value,
                                 .value = r->value, .band = r->band, .answered = r->answered,
-                                .status = r->status, .kept = kept};
-            if (strcmp(score.status, "ok") == 0)
+                                .status = r->status, .kept = kept, .outcome = r->outcome};
+            if (score.outcome == PS_SCORED)
                 s->summary.scores_ok++;
             else
                 s->summary.scores_not_ok++;
@@ -1000,72 +1220,16 @@ static ps_error_t finish_row(const ps_csv_record_t *rec, void *user)
     return PS_OK;
 }
 
-/*
- * Starts fetching the duplicate-table slots of a row still to come, so that
- * they are in cache when it is scored. Only for a timepoint already seen: a
- * row that turns out to be refused costs a wasted fetch, nothing more.
- */
-static void fetch_keys_ahead(const ps_scorer_t *s, const ps_csv_record_t *rec)
+/* The header, on the caller's thread before any row is read: the plan is whole before rows. */
+static ps_error_t start_batch(ps_scorer_t *s, ps_csv_reader_t *reader)
 {
-    const struct row_note *note = rec->note;
-    if (note->fault)
-        return;
-    const char *timepoint = s->timepoint ? s->timepoint : note->timepoint;
-    const size_t tp = find_timepoint(s, timepoint);
-    if (tp == s->n_timepoints)
-        return;
-    for (size_t p = 0; p < s->n_planned; p++) {
-        ps_key_t key = {.id = note->id, .id_length = note->id_length,
-                        .timepoint = (unsigned)tp, .instrument = s->planned[p].index};
-        ps_keyset_prepare(s->keys, &key);
-    }
-}
-
-enum { KEYS_AHEAD = 8 };  /* rows whose slots are fetched ahead of the one being scored */
-
-/*
- * Makes room in the duplicate table for the rows a batch file seems to hold,
- * judged from its size and the length of its first rows, so that the table is
- * not rebuilt again and again as it grows. Only a hint: a wrong guess costs
- * memory or a rebuild, nothing else.
- */
-static void reserve_keys(ps_scorer_t *s, const ps_csv_record_t *rows, size_t n)
-{
-    struct stat st;
-    if (!n || strcmp(s->file, "-") == 0 || stat(s->file, &st) != 0 || !S_ISREG(st.st_mode))
-        return;
-    double bytes = 0;
-    for (size_t i = 0; i < n; i++) {
-        bytes += (double)rows[i].n_fields; /* the commas and the line end */
-        for (size_t f = 0; f < rows[i].n_fields; f++)
-            bytes += (double)rows[i].lengths[f];
-    }
-    double estimate = (double)st.st_size / (bytes / (double)n) * (double)s->n_planned;
-    if (estimate < (double)(UINT32_MAX / 2))
-        ps_keyset_reserve(s->keys, (size_t)estimate);
-}
-
-/* On the caller's thread: the header, which comes alone, then the prepared rows. */
-static ps_error_t on_records(const ps_csv_record_t *records, size_t n, void *user)
-{
-    ps_scorer_t *s = user;
-    if (!s->have_header) {
-        ps_error_t err = read_header(s, &records[0]);
-        s->reading->note_size = note_size(s->n_scores, s->n_keep);
-        return err;
-    }
-    if (!s->sized) {
-        reserve_keys(s, records, n);
-        s->sized = 1;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (i + KEYS_AHEAD < n)
-            fetch_keys_ahead(s, &records[i + KEYS_AHEAD]);
-        ps_error_t err = finish_row(&records[i], s);
-        if (err)
-            return err;
-    }
-    return PS_OK;
+    ps_csv_record_t *header;
+    ps_error_t err = ps_csv_next(reader, &header);
+    if (err)
+        return ps_csv_report(s->context, reader);
+    if (!header)
+        return batch_error(s, 0, 0, "empty file: a batch starts with a header row");
+    return read_header(s, header);
 }
 
 ps_error_t ps_scorer_score_file(ps_scorer_t *s, const char *file)
@@ -1078,12 +1242,18 @@ ps_error_t ps_scorer_score_file(ps_scorer_t *s, const char *file)
     s->batch = s->n_batches++;
     memset(&s->summary, 0, sizeof s->summary);
     s->summary.file = file;
-    ps_csv_reading_t reading = {.records = on_records, .prepare = prepare_row, .user = s};
-    s->reading = &reading;
-    ps_error_t err = ps_csv_read_prepared(s->context, file, &reading);
-    s->reading = NULL;
-    if (!err && !s->have_header)
-        err = batch_error(s, 0, 0, "empty file: a batch starts with a header row");
+    ps_csv_options_t csv = {s->delimiter, s->encoding};
+    ps_csv_reader_t *reader;
+    ps_error_t err = ps_csv_open(s->context, file, &csv, &reader);
+    if (err)
+        return err;
+    if (!(err = start_batch(s, reader))) {
+        s->batch_bytes = ps_csv_size(reader);
+        ps_pipeline_stages_t stages = {prepare_row, finish_row, fetch_keys_ahead, row_size(s),
+                                       s};
+        err = ps_pipeline_run(s->context, reader, s->threads, &stages);
+    }
+    ps_csv_close(reader);
     if (!err && s->handlers.batch_end && s->handlers.batch_end(&s->summary, s->handlers.user))
         err = PS_ERROR_ABORTED;
     return err;

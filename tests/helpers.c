@@ -94,6 +94,7 @@ int test_on_score(const ps_score_t *s, void *user)
     out->band = copy_or_null(s->band);
     out->kept0 = s->kept && s->kept[0] ? copy_or_null(s->kept[0]) : NULL;
     out->has_value = s->has_value;
+    out->outcome = s->outcome;
     out->value = s->value;
     out->answered = s->answered;
     out->line = s->line;
@@ -125,7 +126,7 @@ static int on_end(const ps_batch_summary_t *summary, void *user)
 ps_error_t test_score_text(struct capture *capture, const char *csv,
                            const ps_score_options_t *options)
 {
-    ps_score_options_t none = {0};
+    ps_score_options_t none = {.size = sizeof none};
     ps_context_t *context = test_context(capture);
     ps_score_handlers_t handlers = {on_start, test_on_score, test_on_reject, on_end, capture};
     ps_scorer_t *scorer;

@@ -8,6 +8,7 @@
 struct captured_score {
     char *participant_id, *timepoint, *instrument, *scale, *status, *band, *kept0;
     int has_value;
+    ps_outcome_t outcome;
     double value;
     unsigned answered;
     unsigned long line;

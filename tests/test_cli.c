@@ -244,7 +244,7 @@ Test(cli, invalid_input_writes_nothing)
                                           "A,t,1,1,1,1,1,1,1\nB,t,\"1,1,1,1,1,1,1\n", -1);
     struct result r = RUN("score", "-o", scored, "--rejects", rejects, example("baseline.csv"), batch);
     cr_assert_eq(r.status, 3, "%s", r.err);
-    cr_assert(strstr(r.err, "broken.csv:4: end of file inside a quoted field"), "%s", r.err);
+    cr_assert(strstr(r.err, "broken.csv:3:3: end of file inside a quoted field"), "%s", r.err);
     cr_assert(strstr(r.err, "nothing written"));
     cr_assert_eq(count_entries(dir), 0, "no output and no temporary file");
 }
@@ -336,6 +336,28 @@ Test(cli, validate_reports_file_and_line)
     char *where;
     cr_assert_geq(asprintf(&where, "%s:3: Element 'instrument', attribute 'id'", bad), 0);
     cr_assert(strstr(r.err, where), "%s", r.err);
+}
+
+Test(cli, validate_refuses_an_absurd_range_with_its_limit)
+{
+    char *shipped, *text;
+    cr_assert_geq(asprintf(&shipped, "%s/plugins/template/template.xml", getenv("PROMSCORE_SOURCE_DIR")), 0);
+    text = test_slurp(shipped);
+    char *at = strstr(text, "min=\"1\" max=\"3\"");
+    cr_assert_not_null(at);
+    char *edited;
+    cr_assert_geq(asprintf(&edited, "%.*smin=\"-1e308\" max=\"1e308\"%s", (int)(at - text), text,
+                           at + strlen("min=\"1\" max=\"3\"")), 0);
+    unsigned long line = 1;
+    for (const char *p = text; p < at; p++)
+        line += *p == '\n';
+    char *bad = test_file("absurd.xml", edited, -1);
+    struct result r = RUN("validate", bad);
+    cr_assert_eq(r.status, 3, "%s", r.err);
+    char *where;
+    cr_assert_geq(asprintf(&where, "%s:%lu: ", bad, line), 0);
+    cr_assert(strstr(r.err, where), "%s", r.err);
+    cr_assert(strstr(r.err, "'1e9'") || strstr(r.err, "'-1e9'"), "%s", r.err);
 }
 
 Test(cli, a_plugin_for_another_abi_stops_with_status_four)
@@ -562,6 +584,19 @@ Test(cli_pseudonymise, keys_are_checked_and_never_shown)
     cr_assert_eq(RUN("pseudonymise", "-k", secret, in, "-o", out).status, 2);
 }
 
+Test(cli_pseudonymise, an_identifier_column_named_twice_writes_nothing)
+{
+    char *dir = temp_dir(), *out = in_dir(dir, "o.csv"), *rej = in_dir(dir, "r.csv");
+    char *in = test_file("in.csv", "NHS_Number,site,nhs_number\n9434765919,Dalston,9434765919\n", -1);
+    struct result r = RUN("pseudonymise", "-k", test_key(), "-c", "nhs_number", in, "-o", out,
+                          "--rejects", rej);
+    cr_assert_eq(r.status, 3, "%s", r.err);
+    cr_assert(strstr(r.err, "in.csv:1"), "%s", r.err);
+    cr_assert(strstr(r.err, "appears twice"), "%s", r.err);
+    cr_assert_null(strstr(r.err, "9434765919"), "%s", r.err);
+    cr_assert_eq(count_entries(dir), 0, "nothing written");
+}
+
 /* ---- The bad-input catalogue: each case, its message and exit status, nothing written. ---- */
 
 #define HDR "participant_id,timepoint,swemwbs_1,swemwbs_2,swemwbs_3,swemwbs_4,swemwbs_5,swemwbs_6,swemwbs_7\n"
@@ -592,8 +627,11 @@ Test(catalogue, batches)
     score_case("participant_id,timepoint,a,A\n", -1, 3, "batch.csv:1:4: column name 'A' repeats column 3", 0);
     score_case(HDR "P1,t,1,1,1\n", -1, 1, "batch.csv,2,P1,,,\"ragged row: 5 fields, the header has 9\"", 0);
     score_case(HDR "P1,t,1,1,1,1,1,1,1,1\n", -1, 1, "ragged row: 10 fields", 0);
-    score_case(HDR "P1,t,\"1,1,1,1,1,1,1\n", -1, 3, "batch.csv:3: end of file inside a quoted field", 0);
-    score_case(HDR "P1\"x,t,1,1,1,1,1,1,1\n", -1, 3, "batch.csv:2: malformed quoting", 0);
+    score_case(HDR "P1,t,\"1,1,1,1,1,1,1\n", -1, 3, "batch.csv:2:3: end of file inside a quoted field", 0);
+    /* A stray quote is text, as R and pandas read it; text after a closing quote refuses the row. */
+    score_case(HDR "P1\"x,t,1,1,1,1,1,1,1\n", -1, 0, "1 rows read, 1 scored", 1);
+    score_case(HDR "P1,t,\"1\"x,1,1,1,1,1,1\nP2,t,1,1,1,1,1,1,1\n", -1, 1,
+               "batch.csv,2,P1,swemwbs_1,1x,text after the closing quote of a quoted field: the row is refused", 1);
     score_case(HDR "P1,t,1,1,\0,1,1,1,1\n", (long)sizeof HDR + 18, 1, "answer is not valid UTF-8 text", 1);
     score_case(HDR "P\xff,t,1,1,1,1,1,1,1\n", -1, 1, "participant id is not valid UTF-8 text", 0);
     score_case("\xEF\xBB\xBF" HDR "P1,t,1,1,1,1,1,1,1\n", -1, 0, "1 rows read, 1 scored", 1);
@@ -601,7 +639,8 @@ Test(catalogue, batches)
                "swemwbs_6,swemwbs_7\rP1,t,1,1,1,1,1,1,1\rP2,t,1,1,1,1,1,1,1\r",
                -1, 0, "2 rows read, 2 scored", 2);
     score_case(HDR "P1,t,1,1,6,1,1,1,1\n", -1, 1, "batch.csv,2,P1,swemwbs_3,6,code out of range", 1);
-    score_case(HDR "P1,t,1,1,2.0,1,1,1,1\n", -1, 1, "not a whole-number code", 1);
+    score_case(HDR "P1,t,1,1,2.5,1,1,1,1\n", -1, 1, "not a whole-number code", 1);
+    score_case(HDR "P1,t,1,1,2.0,1,1,1,3.00\n", -1, 0, "1 rows read, 1 scored", 1);
     score_case(HDR "P1,t,1,1,-2,1,1,1,1\n", -1, 1, "code out of range", 1);
     score_case(HDR "P1,t,1,1,lots,1,1,1,1\n", -1, 1, "unknown response label", 1);
     score_case(HDR ",t,1,1,1,1,1,1,1\n", -1, 1, "missing participant id", 0);
@@ -617,7 +656,7 @@ Test(catalogue, oversized_field_and_too_many_columns)
     size_t n = strlen(csv);
     memset(csv + n, 'x', big);
     strcpy(csv + n + big, "\",1,1,1,1,1,1\n");
-    score_case(csv, -1, 3, "batch.csv:2: a field is longer than 1048576 bytes", 0);
+    score_case(csv, -1, 3, "batch.csv:2:3: a field is longer than 1048576 bytes", 0);
     free(csv);
     char *wide = NULL;
     size_t size = 0;
@@ -627,7 +666,7 @@ Test(catalogue, oversized_field_and_too_many_columns)
         fprintf(f, ",c%d", i);
     fputs("\n", f);
     fclose(f);
-    score_case(wide, -1, 3, "batch.csv:1: more than 4096 fields in a row", 0);
+    score_case(wide, -1, 3, "batch.csv:1:4097: more than 4096 fields in the header", 0);
 }
 
 Test(catalogue, follow_up_without_baseline_is_counted_not_paired)
@@ -875,6 +914,56 @@ Test(cli_goals, goal_wording_is_kept_in_rows_and_refused_as_a_group)
     r = RUN("report", "--no-suppress", scored);
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert_null(strstr(r.out, "shops"), "the wording never reaches a report");
+}
+
+/* Scores at both ends of the largest range a definition may declare (1e9 in magnitude):
+ * sums, squares, changes and effect sizes stay finite, and JSON has no inf or nan. */
+Test(cli_report, json_at_the_limits_of_a_definition_has_only_finite_numbers)
+{
+    char *dir = temp_dir(), *def = in_dir(dir, "extreme.xml");
+    FILE *f = fopen(def, "w");
+    fputs("<?xml version=\"1.0\"?>\n"
+          "<instrument xmlns=\"urn:promscore:instrument:1\" id=\"extreme\" version=\"1\" plugin=\"scale\">\n"
+          "<title>X</title><notice>N</notice><sources><source id=\"s\">s</source></sources>\n"
+          "<responses id=\"r\"><range min=\"-1e9\" max=\"1e9\"/></responses>\n"
+          "<items responses=\"r\"><item id=\"1\" column=\"x1\" label=\"x\"/></items>\n"
+          "<scale id=\"s\" method=\"sum\" items=\"1\" min=\"-1e9\" max=\"1e9\" precision=\"0\"/>\n"
+          "<change scale=\"s\"><meaningful points=\"1e-9\" source=\"s\"/>"
+          "<reliable sem=\"1e-9\" source=\"s\"/></change>\n"
+          "</instrument>\n",
+          f);
+    fclose(f);
+    char *env, *csv = strdup("participant_id,timepoint,x1\n");
+    cr_assert_geq(asprintf(&env, "PROMSCORE_INSTRUMENT_PATH=%s", dir), 0);
+    for (int i = 0; i < 40; i++) {
+        char *more;
+        cr_assert_geq(asprintf(&more, "%sP%02d,baseline,%s\nP%02d,followup,%s\n", csv, i,
+                               i % 2 ? "1000000000" : "-1000000000", i,
+                               i % 3 ? "-1000000000" : "1000000000"), 0);
+        csv = more;
+    }
+    char *batch = test_file("x.csv", csv, -1), *scored = in_dir(dir, "s.csv");
+    struct result r = run_with((const char *const[]){env, NULL},
+                               (const char *const[]){"score", "-q", "-o", scored, batch, NULL});
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    r = run_with((const char *const[]){env, NULL},
+                 (const char *const[]){"report", "-q", "--no-suppress", "-f", "json", scored, NULL});
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "\"statistic\": \"mean_change\""), "%s", r.out);
+    /* Outside strings, the only words are true, false and null. */
+    for (const char *p = r.out; *p; p++) {
+        if (*p == '"') {
+            for (p++; *p && *p != '"'; p++)
+                p += *p == '\\' && p[1];
+        } else if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')) {
+            size_t n = strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
+            int ok = (n == 4 && (!strncmp(p, "true", 4) || !strncmp(p, "null", 4))) ||
+                     (n == 5 && !strncmp(p, "false", 5)) ||
+                     (n == 1 && *p == 'e' && p > r.out && p[-1] >= '0' && p[-1] <= '9');
+            cr_assert(ok, "a bare word in JSON: %.20s", p);
+            p += n - 1;
+        }
+    }
 }
 
 /* ---- The plugin template works as shipped. ---- */
@@ -1249,4 +1338,40 @@ Test(cli_report, every_text_column_of_a_scored_csv_reads_back_as_written)
                  capture.n_diagnostics ? capture.diagnostics[0].message : "");
     cr_assert_eq(seen.n, 2 * N_TRICKY);
     ps_context_free(context);
+}
+
+/* ---- Encodings and delimiters other than UTF-8 and ','. ---- */
+
+Test(catalogue, encodings_and_delimiters)
+{
+    char *dir = temp_dir(), *out = in_dir(dir, "s.csv");
+    char *cp1252 = test_file("cp1252.csv", "participant_id,timepoint,site,swemwbs_1,swemwbs_2,"
+                                           "swemwbs_3,swemwbs_4,swemwbs_5,swemwbs_6,swemwbs_7\n"
+                                           "P1,t,Caf\xe9,1,1,1,1,1,1,1\n", -1);
+    struct result r = RUN("score", "-q", "--encoding", "windows-1252", "--keep", "site", "-o", out,
+                          cp1252);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(test_slurp(out), ",Caf\xc3\xa9\n"), "%s", test_slurp(out));
+    r = RUN("score", "-q", "--encoding", "klingon", "-o", out, cp1252);
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    cr_assert(strstr(r.err, "unknown encoding 'klingon'"), "%s", r.err);
+
+    char *semi = test_file("semi.csv", "participant_id;timepoint;swemwbs_1;swemwbs_2;swemwbs_3;"
+                                       "swemwbs_4;swemwbs_5;swemwbs_6;swemwbs_7\n"
+                                       "P1;t;1;1;1;1;1;1;1\n", -1);
+    r = RUN("score", "-q", "-o", out, semi);
+    cr_assert_eq(r.status, 3);
+    cr_assert(strstr(r.err, "semi.csv:1: the header is one column holding ';'") &&
+                  strstr(r.err, "give --delimiter ';'"), "%s", r.err);
+    r = RUN("score", "-q", "--delimiter", ";", "-o", out, semi);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_eq(count_lines(test_slurp(out)), 3);
+    cr_assert_eq(RUN("score", "-q", "--delimiter", ";;", "-o", out, semi).status, 2);
+
+    static const char utf16[] = "\xFF\xFEp\0,\0t\0\n\0";
+    char *wide = test_file("wide.csv", utf16, sizeof utf16 - 1);
+    r = RUN("score", "-q", "-o", out, wide);
+    cr_assert_eq(r.status, 3);
+    cr_assert(strstr(r.err, "wide.csv:1: the file is UTF-16 text") &&
+                  strstr(r.err, "give --encoding utf-16"), "%s", r.err);
 }

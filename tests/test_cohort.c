@@ -79,7 +79,7 @@ Test(cohort, a_baseline_called_end_in_any_case_is_refused)
 {
     const char *labels[] = {"end", "End", "END", "eNd"};
     for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++) {
-        ps_cohort_options_t o = {.baseline = labels[i]};
+        ps_cohort_options_t o = {.size = sizeof o, .baseline = labels[i]};
         char *named;
         cr_assert_geq(asprintf(&named, "baseline '%s' is refused", labels[i]), 0);
         refused_option(&o, named, "each person's last follow-up");
@@ -89,21 +89,21 @@ Test(cohort, a_baseline_called_end_in_any_case_is_refused)
 
 Test(cohort, a_baseline_with_an_arrow_is_refused)
 {
-    ps_cohort_options_t o = {.baseline = "pre->post"};
+    ps_cohort_options_t o = {.size = sizeof o, .baseline = "pre->post"};
     refused_option(&o, "baseline 'pre->post' is refused", "'->'");
 }
 
 Test(cohort, a_listed_timepoint_called_end_is_refused)
 {
     const char *order[] = {"week6", "End"};
-    ps_cohort_options_t o = {.timepoints = order, .n_timepoints = 2};
+    ps_cohort_options_t o = {.size = sizeof o, .timepoints = order, .n_timepoints = 2};
     refused_option(&o, "timepoint 'End' is refused", "(baseline->end)");
 }
 
 Test(cohort, a_listed_timepoint_with_an_arrow_is_refused)
 {
     const char *order[] = {"week6->week12"};
-    ps_cohort_options_t o = {.baseline = "intake", .timepoints = order, .n_timepoints = 1};
+    ps_cohort_options_t o = {.size = sizeof o, .baseline = "intake", .timepoints = order, .n_timepoints = 1};
     refused_option(&o, "timepoint 'week6->week12' is refused", "(intake->week6->week12)");
 }
 
@@ -129,7 +129,7 @@ static void refused_score(const ps_cohort_options_t *options, const char *scored
 
 Test(cohort, a_score_at_end_is_refused_with_its_file_and_line)
 {
-    ps_cohort_options_t o = {0};
+    ps_cohort_options_t o = {.size = sizeof o};
     refused_score(&o,
                   HEADER "P1,baseline,wemwbs,total,40,,14,ok\n"
                          "P1,week6,wemwbs,total,44,,14,ok\n"
@@ -139,7 +139,7 @@ Test(cohort, a_score_at_end_is_refused_with_its_file_and_line)
 
 Test(cohort, a_score_at_a_timepoint_with_an_arrow_is_refused)
 {
-    ps_cohort_options_t o = {0};
+    ps_cohort_options_t o = {.size = sizeof o};
     refused_score(&o,
                   HEADER "P1,baseline,wemwbs,total,40,,14,ok\n"
                          "P1,baseline->week6,wemwbs,total,44,,14,ok\n",
@@ -150,7 +150,7 @@ Test(cohort, a_score_at_a_timepoint_with_an_arrow_is_refused)
 Test(cohort, a_score_at_end_is_refused_as_a_clash_when_timepoints_are_listed)
 {
     const char *order[] = {"week6"};
-    ps_cohort_options_t o = {.timepoints = order, .n_timepoints = 1};
+    ps_cohort_options_t o = {.size = sizeof o, .timepoints = order, .n_timepoints = 1};
     refused_score(&o, HEADER "P1,baseline,wemwbs,total,40,,14,ok\nP1,end,wemwbs,total,47,,14,ok\n",
                   3, "end");
 }
@@ -159,7 +159,7 @@ Test(cohort, a_score_at_end_is_refused_as_a_clash_when_timepoints_are_listed)
 
 Test(cohort, labels_that_only_resemble_end_or_an_arrow_are_reported)
 {
-    ps_cohort_options_t o = {.baseline = "ending"};
+    ps_cohort_options_t o = {.size = sizeof o, .baseline = "ending"};
     ps_error_t created;
     struct cohort_run *run = collect(&o,
                                      HEADER "P1,ending,wemwbs,total,40,,14,ok\n"

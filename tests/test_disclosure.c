@@ -1289,7 +1289,7 @@ static void attack_random_cohort(uint64_t seed, struct verdict *verdict)
     struct cohort c;
     char *csv = random_cohort(seed, &c);
     static const char *const site_and_team[] = {"site", "team"};
-    ps_cohort_options_t options = {.timepoints = timepoint_labels(&c),
+    ps_cohort_options_t options = {.size = sizeof options, .timepoints = timepoint_labels(&c),
                                    .n_timepoints = c.n_followups,
                                    .by = site_and_team,
                                    .n_by = c.by_team ? 2 : 1};
@@ -1342,10 +1342,10 @@ static void attack_batches(const char *instrument, const char *const *files, siz
                            const char *cohort, struct verdict *verdict)
 {
     static const char *const site[] = {"site"};
-    ps_cohort_options_t options = {.by = site, .n_by = 1};
+    ps_cohort_options_t options = {.size = sizeof options, .by = site, .n_by = 1};
     struct trio t;
     trio_new(&t, &options);
-    ps_score_options_t scoring = {.instruments = instrument ? &instrument : NULL,
+    ps_score_options_t scoring = {.size = sizeof scoring, .instruments = instrument ? &instrument : NULL,
                                   .n_instruments = instrument ? 1 : 0,
                                   .keep = site,
                                   .n_keep = 1};
@@ -1405,7 +1405,7 @@ Test(disclosure, wemwbs_sites_of_20_1_and_3)
     cr_assert_eq(fclose(f), 0);
     cr_assert_eq(person, 24);
     static const char *const site[] = {"site"};
-    ps_cohort_options_t options = {.by = site, .n_by = 1};
+    ps_cohort_options_t options = {.size = sizeof options, .by = site, .n_by = 1};
     struct verdict verdict = {0};
     attack_scored(csv, &options, 7, "WEMWBS, sites of 20, 1 and 3", &verdict);
     summarise(&verdict);

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <criterion/criterion.h>
 
@@ -115,7 +117,7 @@ Test(goals, gas_weighted_six_goals)
     h.reject = test_on_reject;
     h.score = test_on_score;
     ps_scorer_t *scorer;
-    cr_assert_eq(ps_scorer_new(context, &(ps_score_options_t){0}, &h, &scorer), PS_OK);
+    cr_assert_eq(ps_scorer_new(context, &(ps_score_options_t){.size = sizeof(ps_score_options_t)}, &h, &scorer), PS_OK);
     cr_assert_eq(ps_scorer_score_file(scorer, test_file("six.csv", csv, -1)), PS_OK);
     cr_assert_float_eq(test_find(&e, "P1", "t0", "six.gas")->value, 55.0, 0.0005);
     ps_scorer_free(scorer);
@@ -190,6 +192,8 @@ Test(pam, identical_answers_are_flagged_not_dropped)
     cr_assert_eq(test_score_text(&c, pam_row("3,3,3,3,3,3,3,3,3,3,3,3,3", "55.0"), NULL), PS_OK);
     const struct captured_score *raw = score_of(&c, "P1", "pam.raw");
     cr_assert_str_eq(raw->status, "identical_answers");
+    cr_assert_eq(raw->outcome, PS_FLAGGED);
+    cr_assert_eq(score_of(&c, "P1", "pam.level")->outcome, PS_FLAGGED, "carried to scales of it");
     cr_assert(raw->has_value);
     cr_assert_eq(raw->value, 39);
     cr_assert_str_eq(score_of(&c, "P1", "pam.score")->status, "identical_answers");
@@ -228,7 +232,7 @@ Test(pam, a_licensees_calibration_table_scores_the_statements)
     struct capture e = {0};
     ps_score_handlers_t h = {NULL, test_on_score, NULL, NULL, &e};
     ps_scorer_t *scorer;
-    cr_assert_eq(ps_scorer_new(context, &(ps_score_options_t){0}, &h, &scorer), PS_OK);
+    cr_assert_eq(ps_scorer_new(context, &(ps_score_options_t){.size = sizeof(ps_score_options_t)}, &h, &scorer), PS_OK);
     /* 13 answered, raw 39: 100 * 26 / 39 = 66.7, Level 3; 12 answered (one N/A), raw 36: 66.7. */
     cr_assert_eq(ps_scorer_score_file(scorer, test_file("p.csv",
         "participant_id,timepoint,pam_1,pam_2,pam_3,pam_4,pam_5,pam_6,pam_7,pam_8,pam_9,pam_10,"
@@ -263,6 +267,36 @@ Test(pam, a_calibration_not_valid_against_its_schema_is_refused)
                                       "version=\"1\">\n<table answered=\"14\"/>\n</calibration>\n", -1);
     cr_assert_eq(ps_context_load_calibration(context, file), PS_ERROR_SCHEMA);
     cr_assert_eq(c.diagnostics[0].line, 3);
+    ps_context_free(context);
+}
+
+/* The schema is the user's to choose: past it, the loader still holds raws to a finite span. */
+Test(pam, a_calibration_raw_beyond_the_limit_is_refused_whatever_the_schema)
+{
+    char *xsd_path;
+    cr_assert_geq(asprintf(&xsd_path, "%s/schemas/pam-calibration.xsd",
+                           getenv("PROMSCORE_SOURCE_DIR")), 0);
+    char *xsd = test_slurp(xsd_path);
+    cr_assert_not_null(xsd);
+    char *bound = strstr(xsd, "<xs:maxInclusive value=\"52\"/>");
+    cr_assert_not_null(bound);
+    memset(bound, ' ', strlen("<xs:maxInclusive value=\"52\"/>"));
+    char *schema_dir = test_file("pam-calibration.xsd", xsd, -1);
+    *strrchr(schema_dir, '/') = '\0';
+    struct capture c = {0};
+    ps_context_t *context = test_context(&c);
+    cr_assert_eq(ps_context_set_schema_dir(context, schema_dir), PS_OK);
+    char *file = test_file("wide.xml", "<?xml version=\"1.0\"?>\n<calibration xmlns=\"urn:promscore:"
+                                       "calibration:1\" instrument=\"pam\" scale=\"score\" "
+                                       "version=\"1\">\n<notice>SYNTHETIC</notice>\n"
+                                       "<table answered=\"13\">\n<map raw=\"1\" score=\"0\"/>\n"
+                                       "<map raw=\"9223372036854775807\" score=\"1\"/>\n"
+                                       "</table>\n</calibration>\n", -1);
+    cr_assert_eq(ps_context_load_calibration(context, file), PS_ERROR_DEFINITION,
+                 "%s", c.n_diagnostics ? c.diagnostics[0].message : "");
+    cr_assert_eq(c.diagnostics[0].line, 6);
+    cr_assert(strstr(c.diagnostics[0].message, "at most 1e+09 in magnitude"), "%s",
+              c.diagnostics[0].message);
     ps_context_free(context);
 }
 
@@ -327,11 +361,11 @@ Test(domains, the_published_finance_shape)
     struct capture c = {0};
     ps_context_t *context = test_context(&c);
     ps_cohort_t *cohort;
-    cr_assert_eq(ps_cohort_new(context, &(ps_cohort_options_t){0}, &cohort), PS_OK);
+    cr_assert_eq(ps_cohort_new(context, &(ps_cohort_options_t){.size = sizeof(ps_cohort_options_t)}, &cohort), PS_OK);
     ps_score_handlers_t h = {NULL, add_to_cohort, NULL, NULL, cohort};
     ps_scorer_t *scorer;
     const char *ids[] = {"domains"};
-    cr_assert_eq(ps_scorer_new(context, &(ps_score_options_t){.instruments = ids, .n_instruments = 1},
+    cr_assert_eq(ps_scorer_new(context, &(ps_score_options_t){.size = sizeof(ps_score_options_t), .instruments = ids, .n_instruments = 1},
                                &h, &scorer), PS_OK);
     cr_assert_eq(ps_scorer_score_file(scorer, test_file("d.csv", finance_cohort(), -1)), PS_OK);
     ps_report_t *r;
@@ -410,10 +444,10 @@ Test(goals, pooled_goals_achieved_and_by_category)
     struct capture c = {0};
     ps_context_t *context = test_context(&c);
     ps_cohort_t *cohort;
-    cr_assert_eq(ps_cohort_new(context, &(ps_cohort_options_t){0}, &cohort), PS_OK);
+    cr_assert_eq(ps_cohort_new(context, &(ps_cohort_options_t){.size = sizeof(ps_cohort_options_t)}, &cohort), PS_OK);
     ps_score_handlers_t h = {NULL, add_to_cohort, NULL, NULL, cohort};
     ps_scorer_t *scorer;
-    cr_assert_eq(ps_scorer_new(context, &(ps_score_options_t){0}, &h, &scorer), PS_OK);
+    cr_assert_eq(ps_scorer_new(context, &(ps_score_options_t){.size = sizeof(ps_score_options_t)}, &h, &scorer), PS_OK);
     cr_assert_eq(ps_scorer_score_file(scorer, test_file("g.csv", csv, -1)), PS_OK);
     ps_report_t *r;
     cr_assert_eq(ps_cohort_report(cohort, &(ps_disclosure_t){0, 7, 0}, &r), PS_OK);
@@ -452,4 +486,115 @@ Test(goals, per_goal_change_in_row_level_output)
     cr_assert_null(test_find(&c, "P1", "t0", "goals.goal2_change"));
     cr_assert_null(test_find(&c, "P1", "t0", "goals.gas"), "no attainment columns: no T-score rows");
     cr_assert_eq(c.summary.scores_not_ok, 0);
+}
+
+Test(pam, a_calibration_that_is_a_fifo_is_refused_without_waiting, .timeout = 10)
+{
+    char *file = test_file("placeholder", "", 0);
+    cr_assert_eq(unlink(file), 0);
+    strcpy(strrchr(file, '/') + 1, "calibration.xml");
+    cr_assert_eq(mkfifo(file, 0600), 0);
+    struct capture c = {0};
+    ps_context_t *context = test_context(&c);
+    cr_assert_eq(ps_context_load_calibration(context, file), PS_ERROR_READ);
+    cr_assert_str_eq(c.diagnostics[0].file, file);
+    cr_assert(strstr(c.diagnostics[0].message, "not a regular file but a FIFO (named pipe)"), "%s",
+              c.diagnostics[0].message);
+    ps_context_free(context);
+}
+
+Test(pam, a_calibration_in_another_encoding_is_refused_before_parsing)
+{
+    struct capture c = {0};
+    ps_context_t *context = test_context(&c);
+    char *file = test_file("cp.xml", "<?xml version=\"1.0\" encoding=\"IBM037\"?>\n"
+                                     "<calibration/>\n", -1);
+    cr_assert_eq(ps_context_load_calibration(context, file), PS_ERROR_XML);
+    cr_assert_str_eq(c.diagnostics[0].file, file);
+    cr_assert(strstr(c.diagnostics[0].message, "declares encoding \"IBM037\": definitions, "
+                                               "schemas and calibrations must be UTF-8"),
+              "%s", c.diagnostics[0].message);
+    ps_context_free(context);
+}
+
+/* A calibration schema whose raws, answered counts and scores are plain strings. */
+static char *string_calibration_schema_dir(void)
+{
+    char *xsd_path;
+    cr_assert_geq(asprintf(&xsd_path, "%s/schemas/pam-calibration.xsd",
+                           getenv("PROMSCORE_SOURCE_DIR")), 0);
+    char *xsd = test_slurp(xsd_path);
+    cr_assert_not_null(xsd);
+    for (char *p; (p = strstr(xsd, "base=\"xs:integer\""));)
+        memcpy(p, "base=\"xs:string\" ", strlen("base=\"xs:integer\""));
+    for (char *p; (p = strstr(xsd, "<xs:minInclusive"));)
+        memset(p, ' ', strchr(p, '>') - p + 1);
+    for (char *p; (p = strstr(xsd, "<xs:maxInclusive"));)
+        memset(p, ' ', strchr(p, '>') - p + 1);
+    char *p = strstr(xsd, "type=\"xs:decimal\"");
+    cr_assert_not_null(p);
+    memcpy(p, "type=\"xs:string\" ", strlen("type=\"xs:decimal\""));
+    p = strstr(xsd, "<xs:unique name=\"rawOnce\">"); /* raws repeated reach the loader */
+    cr_assert_not_null(p);
+    memset(p, ' ', (size_t)(strstr(p, "</xs:unique>") + strlen("</xs:unique>") - p));
+    char *dir = test_file("pam-calibration.xsd", xsd, -1);
+    *strrchr(dir, '/') = '\0';
+    return dir;
+}
+
+/* A one-table calibration with the map on line 5 given as 'map'; loaded under 'schema_dir'. */
+static ps_error_t load_calibration_map(struct capture *c, const char *schema_dir,
+                                       const char *map, char **file)
+{
+    char *xml;
+    cr_assert_geq(asprintf(&xml, "<?xml version=\"1.0\"?>\n<calibration xmlns=\"urn:promscore:"
+                                 "calibration:1\" instrument=\"pam\" scale=\"score\" "
+                                 "version=\"1\">\n<notice>SYNTHETIC</notice>\n"
+                                 "<table answered=\"13\">\n%s\n</table>\n</calibration>\n",
+                           map), 0);
+    *file = test_file("calibration.xml", xml, -1);
+    ps_context_t *context = test_context(c);
+    if (schema_dir)
+        cr_assert_eq(ps_context_set_schema_dir(context, schema_dir), PS_OK);
+    c->n_diagnostics = 0;
+    ps_error_t err = ps_context_load_calibration(context, *file);
+    ps_context_free(context);
+    return err;
+}
+
+/* Raws are whole numbers and scores decimal numbers, whatever the calibration's schema. */
+Test(pam, calibration_numbers_are_read_strictly_whatever_the_schema)
+{
+    char *dir = string_calibration_schema_dir();
+    static const struct {
+        const char *map, *message;
+    } cases[] = {
+        {"<map raw=\"31.5\" score=\"1\"/>", "raw=\"31.5\" is not a whole number"},
+        {"<map raw=\"NaN\" score=\"1\"/>", "raw=\"NaN\" is not a whole number"},
+        {"<map raw=\"0x1f\" score=\"1\"/>", "raw=\"0x1f\" is not a whole number"},
+        {"<map raw=\"1e308\" score=\"1\"/>", "raw=\"1e308\" is not a whole number"},
+        {"<map raw=\"31\" score=\"0x1f\"/>", "score=\"0x1f\" is not a decimal number"},
+        {"<map raw=\"31\" score=\"NaN\"/>", "score=\"NaN\" is not a finite number"},
+        {"<map raw=\"31\" score=\"\"/>", "score=\"\" is empty"},
+        {"<map raw=\"31\" score=\"1\"/><map raw=\"31\" score=\"2\"/><map raw=\"33\" score=\"3\"/>",
+         "raw 31 is given twice in the table for 13 answered items"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        struct capture c = {0};
+        char *file;
+        cr_assert_eq(load_calibration_map(&c, dir, cases[i].map, &file), PS_ERROR_DEFINITION,
+                     "%s: %s", cases[i].map, c.n_diagnostics ? c.diagnostics[0].message : "");
+        cr_assert_str_eq(c.diagnostics[0].file, file);
+        cr_assert_eq(c.diagnostics[0].line, 5);
+        cr_assert(strstr(c.diagnostics[0].message, cases[i].message), "%s", c.diagnostics[0].message);
+    }
+}
+
+/* What the schema's xs:integer and xs:decimal accept, the loader reads as the same number. */
+Test(pam, calibration_numbers_with_white_space_around_them_are_read)
+{
+    struct capture c = {0};
+    char *file;
+    cr_assert_eq(load_calibration_map(&c, NULL, "<map raw=\" 31 \" score=\" 50 \"/>", &file),
+                 PS_OK, "%s", c.n_diagnostics ? c.diagnostics[0].message : "");
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <criterion/criterion.h>
 
@@ -122,5 +123,210 @@ Test(keys, generated_keys_are_private_random_and_never_overwritten)
     cr_assert_neq(memcmp(ka, kb, na), 0, "two keys differ");
     ps_key_free(ka, na);
     ps_key_free(kb, nb);
+    ps_context_free(context);
+}
+
+/* ---- ps_pseudonymise_file: what must never leave in clear. ---- */
+
+struct pseudonymised {
+    char *rows[16];
+    size_t n_rows;
+    char *reasons[16];
+    size_t n_reasons;
+};
+
+static int keep_row(const char *const *fields, size_t n, void *user)
+{
+    struct pseudonymised *out = user;
+    char *line = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&line, &size);
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "%s%s", i ? "," : "", fields[i]);
+    fclose(f);
+    cr_assert_lt(out->n_rows, 16);
+    out->rows[out->n_rows++] = line;
+    return 0;
+}
+
+static int keep_reason(const ps_reject_t *reject, void *user)
+{
+    struct pseudonymised *out = user;
+    cr_assert_lt(out->n_reasons, 16);
+    out->reasons[out->n_reasons++] = strdup(reject->reason);
+    return 0;
+}
+
+static ps_error_t pseudonymise(struct capture *c, const char *csv, struct pseudonymised *out)
+{
+    ps_context_t *context;
+    cr_assert_eq(ps_context_new(&context), PS_OK);
+    test_capture_diagnostics(context, c);
+    unsigned char key[32];
+    memset(key, 0x0b, sizeof key);
+    ps_pseudonymise_handlers_t handlers = {keep_row, keep_reason, out};
+    ps_batch_summary_t summary;
+    ps_error_t err = ps_pseudonymise_file(context, test_file("ids.csv", csv, -1), "nhs_number",
+                                          PS_IDENTIFIER_NHS_NUMBER, key, sizeof key, &handlers,
+                                          &summary);
+    ps_context_free(context);
+    return err;
+}
+
+Test(pseudonymise, an_identifier_column_named_twice_refuses_the_batch_before_any_row)
+{
+    static const char *const headers[] = {
+        "NHS_Number,site,nhs_number\n",
+        "nhs_number,site,\"  NHS_NUMBER\t\"\n",
+    };
+    for (size_t h = 0; h < 2; h++) {
+        struct capture c = {0};
+        struct pseudonymised out = {0};
+        char *csv;
+        cr_assert_geq(asprintf(&csv, "%s9434765919,Dalston,9434765919\n", headers[h]), 0);
+        cr_assert_eq(pseudonymise(&c, csv, &out), PS_ERROR_BATCH, "header %zu", h);
+        cr_assert_eq(out.n_rows, 0, "not even the header is handed on");
+        cr_assert_eq(out.n_reasons, 0);
+        cr_assert_eq(c.n_diagnostics, 1);
+        cr_assert(strstr(c.diagnostics[0].file, "ids.csv"), "%s", c.diagnostics[0].file);
+        cr_assert_eq(c.diagnostics[0].line, 1);
+        cr_assert_eq(c.diagnostics[0].column, 3);
+        cr_assert(strstr(c.diagnostics[0].message, "appears twice"), "%s",
+                  c.diagnostics[0].message);
+        cr_assert(strstr(c.diagnostics[0].message, "columns 1 and 3"), "%s",
+                  c.diagnostics[0].message);
+    }
+}
+
+Test(pseudonymise, a_header_cell_with_spaces_around_the_name_is_the_identifier)
+{
+    struct capture c = {0};
+    struct pseudonymised out = {0};
+    cr_assert_eq(pseudonymise(&c, "site,\" nhs_number \"\nDalston,9434765919\n", &out), PS_OK);
+    cr_assert_eq(out.n_rows, 2);
+    cr_assert_null(strstr(out.rows[1], "9434765919"), "%s", out.rows[1]);
+}
+
+/* d repeated ten times weighs d * 54 and 54 = -1 (mod 11): the check digit is d itself. */
+Test(pseudonymise, placeholder_nhs_numbers_pass_the_check_but_are_refused)
+{
+    char digits[11];
+    struct capture c = {0};
+    struct pseudonymised out = {0};
+    char *csv = strdup("nhs_number,site\n");
+    for (char d = '0'; d <= '9'; d++) {
+        char number[11];
+        memset(number, d, 10);
+        number[10] = '\0';
+        cr_assert(ps_nhs_number_valid(number, digits), "%s passes modulus 11", number);
+        char *more;
+        cr_assert_geq(asprintf(&more, "%s%s,x\n", csv, number), 0);
+        csv = more;
+    }
+    char *more;
+    cr_assert_geq(asprintf(&more, "%s999 999 9999,x\n9434765919,y\n", csv), 0);
+    cr_assert_eq(pseudonymise(&c, more, &out), PS_OK);
+    cr_assert_eq(out.n_rows, 2, "the header and the one real number");
+    cr_assert_eq(out.n_reasons, 11);
+    for (size_t i = 0; i < out.n_reasons; i++) {
+        cr_assert(strstr(out.reasons[i], "placeholder"), "%s", out.reasons[i]);
+        cr_assert_null(strpbrk(out.reasons[i], "0123456789"), "no digit repeated: %s",
+                       out.reasons[i]);
+    }
+}
+
+Test(keys, a_fifo_is_refused_without_waiting, .timeout = 10)
+{
+    struct capture c = {0};
+    ps_context_t *context;
+    cr_assert_eq(ps_context_new(&context), PS_OK);
+    test_capture_diagnostics(context, &c);
+    char *path = test_file("placeholder", "", 0);
+    strcpy(strrchr(path, '/') + 1, "fifo.key");
+    cr_assert_eq(mkfifo(path, 0600), 0);
+    unsigned char *key = NULL;
+    size_t n = 0;
+    cr_assert_eq(ps_key_read(context, path, &key, &n), PS_ERROR_USAGE);
+    cr_assert_null(key);
+    cr_assert(strstr(c.diagnostics[0].message, "not a regular file (a pipe)"), "%s",
+              c.diagnostics[0].message);
+    ps_context_free(context);
+}
+
+Test(keys, a_symbolic_link_to_a_key_is_not_followed)
+{
+    struct capture c = {0};
+    ps_context_t *context;
+    cr_assert_eq(ps_context_new(&context), PS_OK);
+    test_capture_diagnostics(context, &c);
+    unsigned char bytes[32];
+    memset(bytes, 7, sizeof bytes);
+    char *target = key_file(bytes, 32, 0600);
+    char *link;
+    cr_assert_geq(asprintf(&link, "%.*s/link.key", (int)(strrchr(target, '/') - target), target), 0);
+    cr_assert_eq(symlink(target, link), 0);
+    unsigned char *key = NULL;
+    size_t n = 0;
+    cr_assert_eq(ps_key_read(context, link, &key, &n), PS_ERROR_READ);
+    cr_assert(strstr(c.diagnostics[0].message, "symbolic link"), "%s", c.diagnostics[0].message);
+    ps_context_free(context);
+}
+
+/* Anyone could rename the key away and put one they know in its place. */
+Test(keys, a_key_in_a_directory_anyone_may_write_is_refused)
+{
+    unsigned char bytes[32];
+    memset(bytes, 7, sizeof bytes);
+    char *path = key_file(bytes, 32, 0600), *dir = strdup(path);
+    *strrchr(dir, '/') = '\0';
+    static const struct {
+        mode_t mode;
+        ps_error_t want;
+    } cases[] = {{0777, PS_ERROR_USAGE}, {0773, PS_ERROR_USAGE}, {01777, PS_OK}, {0775, PS_OK},
+                 {0700, PS_OK}};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        struct capture c = {0};
+        ps_context_t *context;
+        cr_assert_eq(ps_context_new(&context), PS_OK);
+        test_capture_diagnostics(context, &c);
+        cr_assert_eq(chmod(dir, cases[i].mode), 0);
+        unsigned char *key = NULL;
+        size_t n = 0;
+        cr_assert_eq(ps_key_read(context, path, &key, &n), cases[i].want, "mode %o: %s",
+                     cases[i].mode, c.n_diagnostics ? c.diagnostics[0].message : "");
+        if (cases[i].want) {
+            cr_assert_null(key);
+            char *words;
+            cr_assert_geq(asprintf(&words, "the key's directory %s is writable by anyone and not "
+                                           "sticky (mode %04o): anyone could replace the key",
+                                   dir, cases[i].mode), 0);
+            cr_assert(strstr(c.diagnostics[0].message, words), "%s", c.diagnostics[0].message);
+        }
+        ps_key_free(key, n);
+        ps_context_free(context);
+    }
+    cr_assert_eq(chmod(dir, 0700), 0);
+}
+
+Test(keys, a_key_with_more_than_one_hard_link_is_refused)
+{
+    unsigned char bytes[32];
+    memset(bytes, 7, sizeof bytes);
+    char *path = key_file(bytes, 32, 0600), *other;
+    cr_assert_geq(asprintf(&other, "%.*s/other.key", (int)(strrchr(path, '/') - path), path), 0);
+    cr_assert_eq(link(path, other), 0);
+    struct capture c = {0};
+    ps_context_t *context;
+    cr_assert_eq(ps_context_new(&context), PS_OK);
+    test_capture_diagnostics(context, &c);
+    unsigned char *key = NULL;
+    size_t n = 0;
+    cr_assert_eq(ps_key_read(context, path, &key, &n), PS_ERROR_USAGE);
+    cr_assert_null(key);
+    cr_assert(strstr(c.diagnostics[0].message, "the key has 2 hard links"), "%s",
+              c.diagnostics[0].message);
+    cr_assert_eq(unlink(other), 0);
+    cr_assert_eq(ps_key_read(context, path, &key, &n), PS_OK, "one name again");
+    ps_key_free(key, n);
     ps_context_free(context);
 }

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,7 +155,7 @@ Test(rejects, duplicates_across_batches_of_one_run)
     struct capture c = {0};
     ps_context_t *context = test_context(&c);
     ps_scorer_t *scorer;
-    ps_score_options_t o = {.timepoint = "baseline"};
+    ps_score_options_t o = {.size = sizeof o, .timepoint = "baseline"};
     ps_score_handlers_t h = {0};
     h.reject = test_on_reject;
     h.user = &c;
@@ -178,7 +179,7 @@ static void assert_batch_refused(const char *csv, long length, ps_error_t want,
     struct capture c = {0};
     ps_context_t *context = test_context(&c);
     ps_scorer_t *scorer;
-    ps_score_options_t o = {0};
+    ps_score_options_t o = {.size = sizeof o};
     cr_assert_eq(ps_scorer_new(context, &o, NULL, &scorer), PS_OK);
     char *file = test_file("bad.csv", csv, length);
     cr_assert_eq(ps_scorer_score_file(scorer, file), want);
@@ -223,15 +224,11 @@ Test(batches, no_instrument_found_names_the_closest)
 
 Test(batches, unterminated_quote_at_end_of_file)
 {
+    /* Where the quote opened, not where the file ended. */
     assert_batch_refused(HEADER "P1,t0,1,1,1,1,1,1,1\nP2,t0,\"1,1,1,1,1,1,1\n", -1, PS_ERROR_BATCH,
-                         4, "never closed");
+                         3, "never closed");
 }
 
-Test(batches, malformed_quote)
-{
-    assert_batch_refused(HEADER "P1,t0,1,1,1,1,1,1,1\nP2,t0,1\"x,1,1,1,1,1,1\n", -1,
-                         PS_ERROR_BATCH, 3, "malformed quoting");
-}
 
 Test(batches, oversized_field)
 {
@@ -288,7 +285,7 @@ static ps_error_t score_counted(const char *file, struct counted *n, struct capt
 {
     ps_context_t *context = test_context(c);
     ps_scorer_t *scorer;
-    ps_score_options_t o = {0};
+    ps_score_options_t o = {.size = sizeof o};
     ps_score_handlers_t h = {.score = count_score, .user = n};
     cr_assert_eq(ps_scorer_new(context, &o, &h, &scorer), PS_OK);
     ps_error_t err = ps_scorer_score_file(scorer, file);
@@ -302,7 +299,7 @@ Test(long_batches, every_row_in_order_then_a_late_quoting_error_with_its_line)
     const size_t rows = 30000; /* several of the reader's blocks */
     struct counted n = {0};
     struct capture c = {0};
-    char *file = test_file("long.csv", long_batch(rows, "P-last,t0,1\"x,1,1,1,1,1,1\n"), -1);
+    char *file = test_file("long.csv", long_batch(rows, "P-last,t0,\"1,1,1,1,1,1,1\n"), -1);
     cr_assert_eq(score_counted(file, &n, &c), PS_ERROR_BATCH);
     cr_assert_eq(n.scores, 2 * rows, "every row before the error is scored");
     cr_assert_eq(n.last_line, rows + 1);
@@ -310,7 +307,7 @@ Test(long_batches, every_row_in_order_then_a_late_quoting_error_with_its_line)
     cr_assert_float_eq(n.metric_sum, rows / 5 * (17.43 + 17.98 + 18.59 + 19.25 + 19.98), 1e-3);
     cr_assert_eq(c.n_diagnostics, 1);
     cr_assert_eq(c.diagnostics[0].line, rows + 2);
-    cr_assert(strstr(c.diagnostics[0].message, "malformed quoting"), "%s", c.diagnostics[0].message);
+    cr_assert(strstr(c.diagnostics[0].message, "never closed"), "%s", c.diagnostics[0].message);
 }
 
 Test(long_batches, duplicates_found_among_many_rows)
@@ -321,7 +318,7 @@ Test(long_batches, duplicates_found_among_many_rows)
     struct capture c = {0};
     ps_context_t *context = test_context(&c);
     ps_scorer_t *scorer;
-    ps_score_options_t o = {0};
+    ps_score_options_t o = {.size = sizeof o};
     ps_score_handlers_t h = {.reject = test_on_reject, .user = &c};
     cr_assert_eq(ps_scorer_new(context, &o, &h, &scorer), PS_OK);
     cr_assert_eq(ps_scorer_score_file(scorer, test_file("long.csv", csv, -1)), PS_OK);
@@ -368,7 +365,7 @@ Test(long_batches, records_longer_than_a_block_are_read_whole)
     ps_context_t *context = test_context(&c);
     ps_scorer_t *scorer;
     const char *keep[] = {"note"};
-    ps_score_options_t o = {.keep = keep, .n_keep = 1};
+    ps_score_options_t o = {.size = sizeof o, .keep = keep, .n_keep = 1};
     struct kept_lengths k = {0};
     ps_score_handlers_t h = {.score = note_kept_length, .user = &k};
     cr_assert_eq(ps_scorer_new(context, &o, &h, &scorer), PS_OK);
@@ -485,4 +482,219 @@ Test(rejects, a_refused_header_stops_the_parsing_thread_at_once)
         cr_assert_eq(c.n_scores, 0);
     }
     free(csv);
+}
+
+/* ---- Messy input: the row is refused, not the batch. ---- */
+
+#define KEPT_HEADER "participant_id,timepoint,comment,swemwbs_1,swemwbs_2,swemwbs_3,swemwbs_4," \
+                    "swemwbs_5,swemwbs_6,swemwbs_7\n"
+
+Test(messy, stray_quote_in_an_unquoted_cell_is_text)
+{
+    struct capture c = {0};
+    const char *keep[] = {"comment"};
+    ps_score_options_t o = {.size = sizeof o, .keep = keep, .n_keep = 1};
+    cr_assert_eq(test_score_text(&c, KEPT_HEADER "P1,t0,she said \"hi\" twice,1,1,1,1,1,1,1\n", &o),
+                 PS_OK);
+    cr_assert_eq(c.n_rejects, 0);
+    cr_assert_eq(c.summary.rows_scored, 1);
+    cr_assert_str_eq(test_find(&c, "P1", "t0", "swemwbs.metric")->kept0, "she said \"hi\" twice");
+}
+
+Test(messy, text_after_a_closing_quote_refuses_that_row_only)
+{
+    struct capture c = {0};
+    const char *csv = KEPT_HEADER "P1,t0,\"fine\" really,1,1,1,1,1,1,1\n"
+                                  "P2,t0,ok,1,1,1,1,1,1,1\n";
+    cr_assert_eq(test_score_text(&c, csv, NULL), PS_OK);
+    cr_assert_eq(c.n_rejects, 1);
+    cr_assert_eq(c.rejects[0].line, 2);
+    cr_assert_eq(c.rejects[0].column, 3);
+    cr_assert_str_eq(c.rejects[0].column_name, "comment");
+    cr_assert(strstr(c.rejects[0].reason, "text after the closing quote"), "%s",
+              c.rejects[0].reason);
+    cr_assert_eq(c.summary.rows_scored, 1);
+    cr_assert_not_null(test_find(&c, "P2", "t0", "swemwbs.metric"));
+    assert_accounted(&c);
+}
+
+Test(messy, a_row_over_the_field_limit_is_ragged_and_reading_goes_on)
+{
+    char *csv = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&csv, &size);
+    fputs(HEADER "P1,t0,1,1,1,1,1,1,1", f);
+    for (int i = 0; i < 5000; i++)
+        fputs(",x", f);
+    fputs("\nP2,t0,1,1,1,1,1,1,1\n", f);
+    fclose(f);
+    struct capture c = {0};
+    cr_assert_eq(test_score_text(&c, csv, NULL), PS_OK);
+    cr_assert_eq(c.n_rejects, 1);
+    cr_assert_eq(c.rejects[0].line, 2);
+    cr_assert(strstr(c.rejects[0].reason, "ragged row: 5009 fields, more than the limit of 4096"),
+              "%s", c.rejects[0].reason);
+    cr_assert_str_eq(c.rejects[0].participant_id, "P1");
+    cr_assert_not_null(test_find(&c, "P2", "t0", "swemwbs.metric"));
+    assert_accounted(&c);
+}
+
+Test(messy, invalid_utf8_in_a_column_the_run_does_not_use)
+{
+    struct capture c = {0};
+    /* A Windows-1252 header and comment in a column nobody asked for. */
+    const char *csv = "participant_id,timepoint,comm\xe9nt,swemwbs_1,swemwbs_2,swemwbs_3,"
+                      "swemwbs_4,swemwbs_5,swemwbs_6,swemwbs_7\n"
+                      "P1,t0,caf\xe9,1,1,1,1,1,1,1\n";
+    cr_assert_eq(test_score_text(&c, csv, NULL), PS_OK, "%s",
+                 c.n_diagnostics ? c.diagnostics[0].message : "");
+    cr_assert_eq(c.n_rejects, 0);
+    cr_assert_eq(c.summary.rows_scored, 1);
+}
+
+Test(messy, unterminated_quote_reported_where_it_opened)
+{
+    char *csv = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&csv, &size);
+    fputs(HEADER "P1,t0,\"1,1,1,1,1,1,1\n", f);
+    for (int i = 0; i < 30000; i++)
+        fprintf(f, "P%d,t0,1,1,1,1,1,1,1\n", i + 2);
+    fclose(f);
+    struct capture c = {0};
+    cr_assert_eq(test_score_text(&c, csv, NULL), PS_ERROR_BATCH);
+    cr_assert_eq(c.n_diagnostics, 1);
+    cr_assert_eq(c.diagnostics[0].line, 2, "line %lu: %s", c.diagnostics[0].line,
+                 c.diagnostics[0].message);
+    cr_assert_eq(c.diagnostics[0].column, 3);
+    cr_assert(strstr(c.diagnostics[0].message, "never closed"), "%s", c.diagnostics[0].message);
+}
+
+Test(messy, whole_number_codes_written_with_decimals)
+{
+    struct capture c = {0};
+    cr_assert_eq(test_score_text(&c, HEADER "P1,t0,3.0,1.00,1,1,1,1,+2.0\n", NULL), PS_OK);
+    cr_assert_eq(c.n_rejects, 0, "%s", c.n_rejects ? c.rejects[0].reason : "");
+    const struct captured_score *s = test_find(&c, "P1", "t0", "swemwbs.raw");
+    cr_assert_not_null(s);
+    cr_assert_float_eq(s->value, 3 + 1 + 1 + 1 + 1 + 1 + 2, 1e-9);
+    struct capture d = {0};
+    assert_cell(one_reject(&d, "P1,t0,3.5,1,1,1,1,1,1"), "swemwbs_1", 3, "3.5",
+                "not a whole-number code");
+    struct capture e = {0};
+    assert_cell(one_reject(&e, "P1,t0,3.,1,1,1,1,1,1"), "swemwbs_1", 3, "3.",
+                "not a whole-number code");
+}
+
+/* A Windows-1252 batch: "Caf\xe9" is Café once converted. */
+Test(messy, encoding_converted_on_input)
+{
+    struct capture c = {0};
+    const char *keep[] = {"comment"};
+    ps_score_options_t o = {.size = sizeof o, .keep = keep, .n_keep = 1,
+                            .encoding = "windows-1252"};
+    cr_assert_eq(test_score_text(&c, KEPT_HEADER "P1,t0,Caf\xe9 \x93ok\x94,1,1,1,1,1,1,1\n", &o),
+                 PS_OK);
+    cr_assert_str_eq(test_find(&c, "P1", "t0", "swemwbs.metric")->kept0,
+                     "Caf\xc3\xa9 \xe2\x80\x9cok\xe2\x80\x9d");
+    struct capture d = {0};
+    ps_score_options_t latin = {.size = sizeof latin, .keep = keep, .n_keep = 1,
+                                .encoding = "latin1"};
+    cr_assert_eq(test_score_text(&d, KEPT_HEADER "P1,t0,Caf\xe9,1,1,1,1,1,1,1\n", &latin), PS_OK);
+    cr_assert_str_eq(test_find(&d, "P1", "t0", "swemwbs.metric")->kept0, "Caf\xc3\xa9");
+}
+
+/* The batch as UTF-16LE with a byte-order mark. */
+static char *utf16(const char *ascii, long *length)
+{
+    size_t n = strlen(ascii);
+    char *out = malloc(2 * n + 2);
+    out[0] = (char)0xFF;
+    out[1] = (char)0xFE;
+    for (size_t i = 0; i < n; i++) {
+        out[2 + 2 * i] = ascii[i];
+        out[3 + 2 * i] = 0;
+    }
+    *length = (long)(2 * n + 2);
+    return out;
+}
+
+Test(messy, utf16_needs_its_encoding_and_says_so)
+{
+    long length;
+    char *text = utf16(HEADER "P1,t0,1,1,1,1,1,1,1\n", &length);
+    struct capture c = {0};
+    ps_context_t *context = test_context(&c);
+    ps_scorer_t *scorer;
+    ps_score_options_t o = {.size = sizeof o};
+    ps_score_handlers_t h = {.score = test_on_score, .user = &c};
+    cr_assert_eq(ps_scorer_new(context, &o, &h, &scorer), PS_OK);
+    char *file = test_file("utf16.csv", text, length);
+    cr_assert_eq(ps_scorer_score_file(scorer, file), PS_ERROR_BATCH);
+    cr_assert(strstr(c.diagnostics[0].message, "--encoding utf-16"), "%s",
+              c.diagnostics[0].message);
+    cr_assert_eq(c.diagnostics[0].line, 1);
+    ps_scorer_free(scorer);
+    o.encoding = "utf-16";
+    cr_assert_eq(ps_scorer_new(context, &o, &h, &scorer), PS_OK);
+    cr_assert_eq(ps_scorer_score_file(scorer, file), PS_OK);
+    cr_assert_not_null(test_find(&c, "P1", "t0", "swemwbs.metric"));
+    ps_scorer_free(scorer);
+    o.encoding = "no-such-encoding";
+    cr_assert_eq(ps_scorer_new(context, &o, &h, &scorer), PS_ERROR_USAGE);
+    cr_assert(strstr(c.diagnostics[c.n_diagnostics - 1].message, "unknown encoding"));
+    ps_context_free(context);
+}
+
+Test(messy, semicolons_need_their_delimiter_and_say_so)
+{
+    const char *csv = "participant_id;timepoint;swemwbs_1;swemwbs_2;swemwbs_3;swemwbs_4;"
+                      "swemwbs_5;swemwbs_6;swemwbs_7\nP1;t0;1;1;1;1;1;1;1\n";
+    struct capture c = {0};
+    cr_assert_eq(test_score_text(&c, csv, NULL), PS_ERROR_BATCH);
+    cr_assert(strstr(c.diagnostics[0].message, "--delimiter ';'"), "%s",
+              c.diagnostics[0].message);
+    struct capture d = {0};
+    ps_score_options_t o = {.size = sizeof o, .delimiter = ';'};
+    cr_assert_eq(test_score_text(&d, csv, &o), PS_OK);
+    cr_assert_float_eq(test_find(&d, "P1", "t0", "swemwbs.raw")->value, 7, 1e-9);
+}
+
+/*
+ * A refused header with kept columns, scored again and again on one CPU: the
+ * rows are never read with a half-built plan (it crashed about one run in
+ * twelve when the reading thread started before the header was refused).
+ */
+Test(batches, refused_header_with_kept_columns_many_times_on_one_cpu)
+{
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(0, &one);
+    cr_assert_eq(sched_setaffinity(0, sizeof one, &one), 0);
+    char *csv = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&csv, &size);
+    fputs("participant_id,timepoint,site,SITE,swemwbs_1,swemwbs_2,swemwbs_3,swemwbs_4,"
+          "swemwbs_5,swemwbs_6,swemwbs_7\n", f);
+    for (int i = 0; i < 5000; i++)
+        fprintf(f, "P%d,t0,a,b,1,2,3,4,5,4,3\n", i);
+    fclose(f);
+    char *file = test_file("site.csv", csv, -1);
+    struct capture c = {0};
+    ps_context_t *context = test_context(&c);
+    const char *keep[] = {"site"};
+    for (int run = 0; run < 300; run++) {
+        ps_score_options_t o = {.size = sizeof o, .keep = keep, .n_keep = 1};
+        ps_score_handlers_t h = {.score = test_on_score, .user = &c};
+        ps_scorer_t *scorer;
+        cr_assert_eq(ps_scorer_new(context, &o, &h, &scorer), PS_OK);
+        c.n_diagnostics = 0;
+        cr_assert_eq(ps_scorer_score_file(scorer, file), PS_ERROR_BATCH);
+        cr_assert_eq(c.n_scores, 0);
+        cr_assert_eq(c.diagnostics[0].line, 1);
+        cr_assert(strstr(c.diagnostics[0].message, "'SITE' repeats column 3"), "%s",
+                  c.diagnostics[0].message);
+        ps_scorer_free(scorer);
+    }
+    ps_context_free(context);
 }

@@ -134,7 +134,7 @@ static void assert_r(const struct built *b, const char *set, const char *scale)
 
 Test(report, matches_r_through_the_scored_csv_small_ties)
 {
-    ps_cohort_options_t o = {0};
+    ps_cohort_options_t o = {.size = sizeof o};
     struct built *b = build(scored_from_golden("small_ties_zeros", "total"), &o, no_suppression);
     cr_assert_eq(b->error, PS_OK);
     assert_r(b, "small_ties_zeros", "total");
@@ -143,7 +143,7 @@ Test(report, matches_r_through_the_scored_csv_small_ties)
 
 Test(report, matches_r_exact_wilcoxon)
 {
-    ps_cohort_options_t o = {0};
+    ps_cohort_options_t o = {.size = sizeof o};
     struct built *b = build(scored_from_golden("exact_no_ties", "metric"), &o, no_suppression);
     cr_assert_eq(b->error, PS_OK);
     assert_r(b, "exact_no_ties", "metric");
@@ -152,7 +152,7 @@ Test(report, matches_r_exact_wilcoxon)
 
 Test(report, matches_r_normal_approximation)
 {
-    ps_cohort_options_t o = {0};
+    ps_cohort_options_t o = {.size = sizeof o};
     struct built *b = build(scored_from_golden("large_normal", "total"), &o, nhs);
     cr_assert_eq(b->error, PS_OK);
     assert_r(b, "large_normal", "total");
@@ -160,7 +160,7 @@ Test(report, matches_r_normal_approximation)
 
 Test(report, equal_changes_are_reported_not_computable_with_reason)
 {
-    ps_cohort_options_t o = {0};
+    ps_cohort_options_t o = {.size = sizeof o};
     struct built *b = build(scored_from_golden("constant_change", "total"), &o, no_suppression);
     const ps_statistic_t *t = get(b, "total", "all", "baseline->followup", "t");
     cr_assert_eq(t->shown, PS_NOT_COMPUTABLE);
@@ -181,7 +181,7 @@ static const char three_timepoints[] =
 
 Test(report, loss_to_follow_up_and_end_with_three_timepoints)
 {
-    ps_cohort_options_t o = {0};
+    ps_cohort_options_t o = {.size = sizeof o};
     struct built *b = build(three_timepoints, &o, no_suppression);
     cr_assert_eq(b->error, PS_OK);
     cr_assert_eq(value(b, "total", "baseline->t1", "n_baseline"), 5);
@@ -201,7 +201,7 @@ Test(report, loss_to_follow_up_and_end_with_three_timepoints)
 Test(report, timepoint_order_decides_the_last_follow_up)
 {
     const char *order[] = {"t2", "t1"};
-    ps_cohort_options_t o = {.timepoints = order, .n_timepoints = 2};
+    ps_cohort_options_t o = {.size = sizeof o, .timepoints = order, .n_timepoints = 2};
     struct built *b = build(three_timepoints, &o, no_suppression);
     cr_assert_eq(b->error, PS_OK);
     /* With t1 last, P1's end is 44. */
@@ -213,7 +213,7 @@ Test(report, timepoint_order_decides_the_last_follow_up)
 Test(report, unlisted_timepoint_is_refused)
 {
     const char *order[] = {"t1"};
-    ps_cohort_options_t o = {.timepoints = order, .n_timepoints = 1};
+    ps_cohort_options_t o = {.size = sizeof o, .timepoints = order, .n_timepoints = 1};
     struct built *b = build(three_timepoints, &o, no_suppression);
     cr_assert_eq(b->error, PS_ERROR_USAGE);
     cr_assert(strstr(b->capture.diagnostics[0].message, "'t2'"));
@@ -222,7 +222,7 @@ Test(report, unlisted_timepoint_is_refused)
 
 Test(report, a_score_given_twice_is_refused)
 {
-    ps_cohort_options_t o = {0};
+    ps_cohort_options_t o = {.size = sizeof o};
     struct built *b = build(HEADER "P1,baseline,wemwbs,total,40,,14,ok\n"
                                    "P1,baseline,wemwbs,total,41,,14,ok\n", &o, no_suppression);
     cr_assert_eq(b->error, PS_ERROR_BATCH);
@@ -231,7 +231,7 @@ Test(report, a_score_given_twice_is_refused)
 
 Test(report, a_file_that_is_not_scored_output_is_refused)
 {
-    ps_cohort_options_t o = {0};
+    ps_cohort_options_t o = {.size = sizeof o};
     struct built *b = build("participant_id,timepoint,wemwbs_1\nP1,t,3\n", &o, no_suppression);
     cr_assert_eq(b->error, PS_ERROR_BATCH);
     cr_assert(strstr(b->capture.diagnostics[0].message, "not a scored CSV"));
@@ -240,7 +240,7 @@ Test(report, a_file_that_is_not_scored_output_is_refused)
 Test(report, scored_header_alone_gives_an_empty_report)
 {
     /* Found by fuzz_scored: no scales at all once reached qsort with a null array. */
-    ps_cohort_options_t o = {0};
+    ps_cohort_options_t o = {.size = sizeof o};
     struct built *b = build(HEADER, &o, nhs);
     cr_assert_eq(b->error, PS_OK);
     cr_assert_eq(ps_report_count(b->report), 0);
@@ -271,7 +271,7 @@ Test(disclosure, small_counts_and_secondary_suppression)
     int change[27];
     for (int k = 0; k < 27; k++)
         change[k] = k < 10 ? 5 : k < 15 ? 0 : -5;
-    ps_cohort_options_t o = {0};
+    ps_cohort_options_t o = {.size = sizeof o};
     struct built *b = build(cohort_text(27, change, NULL), &o, nhs);
     const char *c = "baseline->followup";
     cr_assert_eq(get(b, "total", "all", c, "n_unchanged")->shown, PS_SUPPRESSED);
@@ -286,7 +286,7 @@ Test(disclosure, small_counts_and_secondary_suppression)
 Test(disclosure, figures_on_seven_or_fewer_people_are_hidden)
 {
     int change[7] = {1, 2, 3, 4, 5, 6, 99};
-    ps_cohort_options_t o = {0};
+    ps_cohort_options_t o = {.size = sizeof o};
     struct built *b = build(cohort_text(7, change, NULL), &o, nhs);
     const char *c = "baseline->followup";
     for (const char *const *name = (const char *const[]){"n_baseline", "n_paired", "mean_change",
@@ -305,7 +305,7 @@ Test(disclosure, a_small_group_cannot_be_recovered_from_the_total)
         site[k] = k < 5 ? "A" : "B";
     }
     const char *by[] = {"site"};
-    ps_cohort_options_t o = {.by = by, .n_by = 1};
+    ps_cohort_options_t o = {.size = sizeof o, .by = by, .n_by = 1};
     struct built *b = build(cohort_text(25, change, site), &o, nhs);
     const char *c = "baseline->followup";
     cr_assert_eq(b->error, PS_OK);
@@ -329,7 +329,7 @@ Test(disclosure, rounding_to_five_and_rates_from_rounded_counts)
     int change[23];
     for (int k = 0; k < 23; k++)
         change[k] = k < 12 ? 2 : 99; /* 12 paired, 11 lost */
-    ps_cohort_options_t o = {0};
+    ps_cohort_options_t o = {.size = sizeof o};
     struct built *b = build(cohort_text(23, change, NULL), &o, (ps_disclosure_t){1, 7, 5});
     const char *c = "baseline->followup";
     cr_assert_eq(value(b, "total", c, "n_baseline"), 25);
@@ -342,7 +342,7 @@ Test(disclosure, rounding_to_five_and_rates_from_rounded_counts)
 Test(disclosure, no_suppress_shows_everything_and_says_so)
 {
     int change[3] = {1, 2, 3};
-    ps_cohort_options_t o = {0};
+    ps_cohort_options_t o = {.size = sizeof o};
     struct built *b = build(cohort_text(3, change, NULL), &o, no_suppression);
     cr_assert_eq(value(b, "total", "baseline->followup", "n_paired"), 3);
     cr_assert(strstr(ps_report_disclosure_rule(b->report), "internal analysis"));
@@ -369,7 +369,7 @@ static char *severity_cohort(void)
 
 Test(direction, lower_is_better_counts_a_fall_as_improvement)
 {
-    ps_cohort_options_t o = {0};
+    ps_cohort_options_t o = {.size = sizeof o};
     struct built *b = build_with("definitions/lower.xml", severity_cohort(), &o, no_suppression);
     cr_assert_eq(b->error, PS_OK);
     const char *c = "baseline->followup";
@@ -407,7 +407,7 @@ Test(direction, higher_is_better_bands)
                 pre, k, post);
     }
     fclose(f);
-    ps_cohort_options_t o = {0};
+    ps_cohort_options_t o = {.size = sizeof o};
     struct built *b = build(text, &o, no_suppression);
     const char *c = "baseline->followup";
     cr_assert_eq(value(b, "total", c, "n_band_better"), 10);
@@ -432,7 +432,7 @@ Test(disclosure, a_hidden_base_hides_its_reason_too)
         site[k] = k < 20 ? "A" : "B";
     }
     const char *by[] = {"site"};
-    ps_cohort_options_t o = {.by = by, .n_by = 1};
+    ps_cohort_options_t o = {.size = sizeof o, .by = by, .n_by = 1};
     struct built *b = build(cohort_text(21, change, site), &o, nhs);
     const char *c = "baseline->followup";
     for (size_t i = 0; i < ps_report_count(b->report); i++) {
@@ -453,7 +453,7 @@ Test(disclosure, rounding_withholds_what_gives_the_exact_n)
     int change[31];
     for (int k = 0; k < 31; k++)
         change[k] = k % 7 - 2;
-    ps_cohort_options_t o = {0};
+    ps_cohort_options_t o = {.size = sizeof o};
     struct built *b = build(cohort_text(31, change, NULL), &o, (ps_disclosure_t){1, 7, 5});
     const char *c = "baseline->followup";
     cr_assert_eq(value(b, "total", c, "n_paired"), 30);
@@ -477,7 +477,7 @@ Test(disclosure, rounding_withholds_what_gives_the_exact_n)
 Test(disclosure, one_follow_up_is_not_repeated_as_end)
 {
     int change[10] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 0};
-    ps_cohort_options_t o = {0};
+    ps_cohort_options_t o = {.size = sizeof o};
     struct built *b = build(cohort_text(10, change, NULL), &o, no_suppression);
     for (size_t i = 0; i < ps_report_count(b->report); i++)
         cr_assert_str_eq(ps_report_statistic(b->report, i)->comparison, "baseline->followup");
@@ -486,7 +486,7 @@ Test(disclosure, one_follow_up_is_not_repeated_as_end)
 Test(disclosure, every_figure_has_its_catalogue_row)
 {
     int change[12] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 0, -3, -8};
-    ps_cohort_options_t o = {0};
+    ps_cohort_options_t o = {.size = sizeof o};
     struct built *b = build(cohort_text(12, change, NULL), &o, nhs);
     for (size_t i = 0; i < ps_report_count(b->report); i++) {
         const ps_statistic_t *s = ps_report_statistic(b->report, i);
@@ -531,7 +531,7 @@ Test(disclosure, on_one_score_bands_the_mean_is_hidden_with_a_band_count)
 {
     /* Finance, 1-3, each band one score: 20 paired, 10 getting support at baseline, mean 2.30
      * gave n1 + n3 = 10 and n1 + 3 n3 = 26, so the hidden 2 not managing. */
-    ps_cohort_options_t o = {0};
+    ps_cohort_options_t o = {.size = sizeof o};
     struct built *b = build(data_text("disclosure/one-score-bands.csv"), &o, nhs);
     cr_assert_eq(b->error, PS_OK);
     const char *c = "baseline->followup";
@@ -552,7 +552,7 @@ Test(disclosure, a_median_at_a_band_cut_off_reveals_no_hidden_band)
 {
     /* 22 paired, median 40.5 at the 40/41 cut-off: exactly 11 score 40 or less. Either that
      * band's count is published, or the median is not. */
-    ps_cohort_options_t o = {0};
+    ps_cohort_options_t o = {.size = sizeof o};
     struct built *b = build(data_text("disclosure/median-at-a-cut-off.csv"), &o, nhs);
     cr_assert_eq(b->error, PS_OK);
     for (size_t i = 0; i < ps_report_count(b->report); i++) {
@@ -574,7 +574,7 @@ Test(disclosure, follow_up_without_baseline_is_a_count_too)
 {
     /* Site A: 13 with a follow-up, 10 paired: 3 people with a follow-up and no baseline. */
     const char *by[] = {"site"};
-    ps_cohort_options_t o = {.by = by, .n_by = 1};
+    ps_cohort_options_t o = {.size = sizeof o, .by = by, .n_by = 1};
     struct built *b = build(data_text("disclosure/follow-up-without-baseline.csv"), &o, nhs);
     cr_assert_eq(b->error, PS_OK);
     for (size_t i = 0; i < ps_report_count(b->report); i++) {
@@ -592,7 +592,7 @@ Test(disclosure, a_published_wilcoxon_v_bounds_no_hidden_band)
 {
     /* 20 paired, 14 stayed, V = 1: at most one positive change, so with n_band_better hidden
      * n_band_worse would be 5 or 6. V goes, or the counts it would bound are not hidden. */
-    ps_cohort_options_t o = {0};
+    ps_cohort_options_t o = {.size = sizeof o};
     struct built *b = build(data_text("disclosure/wilcoxon-v-of-one.csv"), &o, nhs);
     cr_assert_eq(b->error, PS_OK);
     const char *c = "baseline->followup";

@@ -1,6 +1,7 @@
 /* Scores against the published rules: SWEMWBS conversion, WEMWBS totals, codes and labels. */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,7 +183,7 @@ Test(batch, fixed_timepoint_custom_id_and_kept_column)
     const char *csv = "nhs_ref,clinic,swemwbs_1,swemwbs_2,swemwbs_3,swemwbs_4,swemwbs_5,"
                       "swemwbs_6,swemwbs_7\nX9,Dalston,5,5,5,5,5,5,5\n";
     const char *keep[] = {"clinic"};
-    ps_score_options_t o = {.id_column = "nhs_ref", .timepoint = "week 12", .keep = keep,
+    ps_score_options_t o = {.size = sizeof o, .id_column = "nhs_ref", .timepoint = "week 12", .keep = keep,
                             .n_keep = 1};
     cr_assert_eq(test_score_text(&c, csv, &o), PS_OK);
     const struct captured_score *s = test_find(&c, "X9", "week 12", "swemwbs.metric");
@@ -199,7 +200,7 @@ Test(batch, map_file_names_items_for_foreign_headers)
                           "Q5,swemwbs.5\nQ6,swemwbs.6\nQ7,swemwbs.7\n",
                           -1);
     const char *csv = "participant_id,timepoint,Q1,Q2,Q3,Q4,Q5,Q6,Q7\nP1,t0,2,2,2,2,2,2,2\n";
-    ps_score_options_t o = {.map_file = map};
+    ps_score_options_t o = {.size = sizeof o, .map_file = map};
     cr_assert_eq(test_score_text(&c, csv, &o), PS_OK);
     cr_assert_float_eq(test_find(&c, "P1", "t0", "swemwbs.metric")->value, 15.32, 1e-9);
 }
@@ -208,7 +209,7 @@ Test(batch, asked_instrument_with_missing_columns_is_refused)
 {
     struct capture c = {0};
     const char *ids[] = {"wemwbs"};
-    ps_score_options_t o = {.instruments = ids, .n_instruments = 1};
+    ps_score_options_t o = {.size = sizeof o, .instruments = ids, .n_instruments = 1};
     const char *csv = "participant_id,timepoint,swemwbs_1,swemwbs_2,swemwbs_3,swemwbs_4,"
                       "swemwbs_5,swemwbs_6,swemwbs_7\nP1,t0,1,1,1,1,1,1,1\n";
     cr_assert_eq(test_score_text(&c, csv, &o), PS_ERROR_BATCH);
@@ -222,7 +223,81 @@ Test(batch, unknown_instrument_is_a_usage_error)
 {
     struct capture c = {0};
     const char *ids[] = {"phq9"};
-    ps_score_options_t o = {.instruments = ids, .n_instruments = 1};
+    ps_score_options_t o = {.size = sizeof o, .instruments = ids, .n_instruments = 1};
     cr_assert_eq(test_score_text(&c, "participant_id,timepoint\n", &o), PS_ERROR_USAGE);
     cr_assert(strstr(c.diagnostics[0].message, "phq9"));
+}
+
+/* ---- The library's shape: its version, growable options, outcomes. ---- */
+
+Test(library, version_is_the_headers)
+{
+    cr_assert_str_eq(ps_version(), PS_VERSION);
+    cr_assert_gt(strlen(ps_version()), 0);
+}
+
+Test(library, options_carry_their_size)
+{
+    struct capture c = {0};
+    ps_context_t *context = test_context(&c);
+    ps_scorer_t *scorer;
+    ps_score_options_t zeroed = {0};
+    cr_assert_eq(ps_scorer_new(context, &zeroed, NULL, &scorer), PS_ERROR_USAGE);
+    cr_assert(strstr(c.diagnostics[0].message, "ps_score_options_init"));
+    /* A caller built before threads, encoding and delimiter: their defaults. */
+    ps_score_options_t older;
+    memset(&older, 0xAB, sizeof older);
+    ps_score_options_init(&older, offsetof(ps_score_options_t, threads));
+    cr_assert_eq(older.threads, 0xABABABABu, "init touches only the caller's size");
+    cr_assert_eq(ps_scorer_new(context, &older, NULL, &scorer), PS_OK);
+    ps_scorer_free(scorer);
+    ps_cohort_t *cohort;
+    ps_cohort_options_t none = {0};
+    cr_assert_eq(ps_cohort_new(context, &none, &cohort), PS_ERROR_USAGE);
+    ps_cohort_options_t sized;
+    ps_cohort_options_init(&sized, sizeof sized);
+    cr_assert_eq(ps_cohort_new(context, &sized, &cohort), PS_OK);
+    ps_cohort_free(cohort);
+    ps_context_free(context);
+}
+
+Test(library, outcome_beside_the_status)
+{
+    struct capture c = {0};
+    cr_assert_eq(test_score_text(&c, "participant_id,timepoint,swemwbs_1,swemwbs_2,swemwbs_3,"
+                                     "swemwbs_4,swemwbs_5,swemwbs_6,swemwbs_7\n"
+                                     "P1,t,1,2,3,4,5,4,3\nP2,t,1,,,,,,\n", NULL), PS_OK);
+    cr_assert_eq(test_find(&c, "P1", "t", "swemwbs.metric")->outcome, PS_SCORED);
+    cr_assert_str_eq(test_find(&c, "P2", "t", "swemwbs.metric")->status, "incomplete");
+    cr_assert_eq(test_find(&c, "P2", "t", "swemwbs.metric")->outcome, PS_NOT_SCORED);
+}
+
+/* One thread or two: the same scores and rejects, in the same order. */
+Test(library, one_thread_or_the_default)
+{
+    char *csv = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&csv, &size);
+    fputs("participant_id,timepoint,swemwbs_1,swemwbs_2,swemwbs_3,swemwbs_4,swemwbs_5,"
+          "swemwbs_6,swemwbs_7\n", f);
+    for (int i = 0; i < 60; i++)
+        fprintf(f, "P%d,t%d,%d,2,3,x%d,5,4,3\n", i % 40, i % 3, 1 + i % 6, i);
+    fclose(f);
+    struct capture one = {0}, two = {0};
+    ps_score_options_t o = {.size = sizeof o, .threads = 1};
+    cr_assert_eq(test_score_text(&one, csv, &o), PS_OK);
+    cr_assert_eq(test_score_text(&two, csv, NULL), PS_OK);
+    cr_assert_eq(one.n_scores, two.n_scores);
+    cr_assert_gt(one.n_scores, 0);
+    for (size_t i = 0; i < one.n_scores; i++) {
+        cr_assert_str_eq(one.scores[i].participant_id, two.scores[i].participant_id);
+        cr_assert_eq(one.scores[i].line, two.scores[i].line);
+        cr_assert_str_eq(one.scores[i].status, two.scores[i].status);
+    }
+    cr_assert_eq(one.n_rejects, two.n_rejects);
+    cr_assert_gt(one.n_rejects, 60);
+    for (size_t i = 0; i < one.n_rejects; i++) {
+        cr_assert_eq(one.rejects[i].line, two.rejects[i].line);
+        cr_assert_str_eq(one.rejects[i].reason, two.rejects[i].reason);
+    }
 }

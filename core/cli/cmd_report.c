@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "json.h"
 #include "output.h"
 
 static void usage(FILE *to)
@@ -100,17 +101,6 @@ static ps_kind_t kind_of(const ps_statistic_t *s)
     return ps_statistic_info(s->id)->kind;
 }
 
-/* A shown value, as its kind wants: counts whole, other figures to full precision. */
-static void number(output_t *o, const ps_statistic_t *s)
-{
-    if (s->shown != PS_SHOWN)
-        return;
-    if (kind_of(s) == PS_KIND_COUNT)
-        csv_unsigned(o, (unsigned long)s->value);
-    else
-        print(o, "%.17g", s->value);
-}
-
 /* The report's CSV: one row per statistic, in the library's report format. */
 static void write_csv(output_t *o, const ps_report_t *report)
 {
@@ -139,6 +129,15 @@ static void json_or_null(output_t *o, const char *text)
         json_string(o, text);
     else
         output_puts(o, "null");
+}
+
+/* A number, or null when it is not finite (see json_number_text); returns 1 for a number. */
+static int json_number(output_t *o, double value, int whole)
+{
+    char text[JSON_NUMBER_SIZE];
+    int finite = json_number_text(value, whole, text);
+    output_puts(o, text);
+    return finite;
 }
 
 static void write_json(output_t *o, const ps_report_t *report, ps_context_t *context)
@@ -189,13 +188,18 @@ static void write_json(output_t *o, const ps_report_t *report, ps_context_t *con
         output_puts(o, ", \"kind\": ");
         json_string(o, ps_kind_name(kind_of(s)));
         output_puts(o, ", \"value\": ");
+        /* The library flags what it cannot compute; a figure that is still not finite is
+         * written as not computable too, never as inf or nan. */
+        int finite = 1;
         if (s->shown == PS_SHOWN)
-            number(o, s);
+            finite = json_number(o, s->value, kind_of(s) == PS_KIND_COUNT);
         else
             output_puts(o, "null");
         print(o, ", \"suppressed\": %s, \"not_computable\": ",
               s->shown == PS_SUPPRESSED ? "true" : "false");
-        json_or_null(o, s->shown == PS_NOT_COMPUTABLE ? s->reason : NULL);
+        json_or_null(o, s->shown == PS_NOT_COMPUTABLE ? s->reason
+                        : !finite                     ? "the figure is not a finite number"
+                                                      : NULL);
         output_puts(o, ", \"note\": ");
         json_or_null(o, s->note);
         output_puts(o, "}");
@@ -206,18 +210,16 @@ static void write_json(output_t *o, const ps_report_t *report, ps_context_t *con
         ps_relation_t rel;
         ps_report_relation(report, k, &rel);
         print(o, "%s\n    {\"terms\": [", k ? "," : "");
-        for (size_t t = 0; t < rel.n; t++)
-            print(o, "%s[%zu, %.17g]", t ? ", " : "", rel.statistics[t], rel.coefficients[t]);
+        for (size_t t = 0; t < rel.n; t++) {
+            print(o, "%s[%zu, ", t ? ", " : "", rel.statistics[t]);
+            json_number(o, rel.coefficients[t], 0);
+            output_puts(o, "]");
+        }
+        /* null: unbounded on that side. */
         output_puts(o, "], \"lo\": ");
-        if (isinf(rel.lo))
-            output_puts(o, "null");
-        else
-            print(o, "%.17g", rel.lo);
+        json_number(o, rel.lo, 0);
         output_puts(o, ", \"hi\": ");
-        if (isinf(rel.hi))
-            output_puts(o, "null");
-        else
-            print(o, "%.17g", rel.hi);
+        json_number(o, rel.hi, 0);
         print(o, ", \"from_figures\": %s}", rel.from_figures ? "true" : "false");
     }
     output_puts(o, "\n  ]\n}\n");
@@ -470,8 +472,8 @@ int cmd_report(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     cli_list_t calibrations = {0};
-    ps_cohort_options_t cohort_options = {0};
-    ps_score_options_t score_options = {0};
+    ps_cohort_options_t cohort_options = {.size = sizeof cohort_options};
+    ps_score_options_t score_options = {.size = sizeof score_options};
     ps_disclosure_t disclosure = {.suppress = 1, .threshold = 7, .round_to = 0};
     cli_list_t instruments = {0}, by = {0}, timepoints = {0};
     enum format format = FORMAT_TEXT;

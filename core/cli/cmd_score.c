@@ -27,6 +27,9 @@ static void usage(FILE *to)
           "  -k, --keep COL[,COL]...   carry these columns to every scored row\n"
           "  -m, --map MAP.csv         header,item pairs for batches with their own headers,\n"
           "                            items written INSTRUMENT.ITEM (e.g. wemwbs.1)\n"
+          "      --encoding NAME       the batches' encoding, converted to UTF-8 (e.g.\n"
+          "                            windows-1252, latin1, utf-16; default utf-8)\n"
+          "      --delimiter CHAR      the batches' field delimiter (default ',')\n"
           "  -q, --quiet               no per-batch summary\n"
           "      --mode MODE           permissions of the outputs (default 600: they hold\n"
           "                            data about individuals)\n"
@@ -70,7 +73,7 @@ static int on_score(const ps_score_t *s, void *user)
     cli_progress(&run->progress, s->file, s->line);
     output_t *o = &run->scored;
     csv_scored_row(o, s, run->n_keep);
-    run->refused += strcmp(s->status, "ok") != 0;
+    run->refused += s->outcome != PS_SCORED;
     return o->error != 0;
 }
 
@@ -113,13 +116,15 @@ int cmd_score(int argc, char **argv)
         {"quiet", no_argument, NULL, 'q'},
         {"mode", required_argument, NULL, 'M'},
         {"calibration", required_argument, NULL, 'C'},
+        {"encoding", required_argument, NULL, 'E'},
+        {"delimiter", required_argument, NULL, 'D'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     cli_list_t calibrations = {0};
     unsigned mode = 0600;
     const char **instruments = calloc((size_t)argc, sizeof *instruments);
-    ps_score_options_t options = {0};
+    ps_score_options_t options = {.size = sizeof options};
     const char *scored_path = NULL, *rejects_path = NULL;
     cli_list_t keep = {0};
     struct run run = {.scored = OUTPUT_INIT, .rejects = OUTPUT_INIT};
@@ -147,6 +152,14 @@ int cmd_score(int argc, char **argv)
             }
             break;
         case 'm': options.map_file = optarg; break;
+        case 'E': options.encoding = optarg; break;
+        case 'D':
+            if (strlen(optarg) != 1) {
+                cli_error("score: --delimiter takes one character, such as ';', not '%s'", optarg);
+                goto done;
+            }
+            options.delimiter = optarg[0];
+            break;
         case 'C':
             if (cli_list_add(&calibrations, optarg)) {
                 status = EXIT_INTERNAL;

@@ -164,8 +164,16 @@ int ps_scale_sem(const ps_scale_t *scale, double *sem);
 
 typedef struct ps_scorer ps_scorer_t;
 
-/** How batches are read. Zero-initialise and set what you need. */
+/**
+ * How batches are read. The caller allocates it; its first field is its size,
+ * so that later versions can add fields without breaking programs built
+ * against this header: initialise it with ps_score_options_init, or write
+ * `ps_score_options_t o = {.size = sizeof o, ...}`, then set what you need.
+ * A zero size is refused (PS_ERROR_USAGE).
+ */
 typedef struct ps_score_options {
+    /** sizeof(ps_score_options_t) as the caller knows it. */
+    size_t size;
     /** Instruments to score; NULL or empty: every loaded instrument whose item
      * columns are all present in a batch. */
     const char *const *instruments;
@@ -182,7 +190,32 @@ typedef struct ps_score_options {
     /** CSV file with columns header,item mapping a batch's own headers to items
      * written INSTRUMENT.ITEM (e.g. "Q1 optimistic,wemwbs.1"), or NULL. */
     const char *map_file;
+    /**
+     * Threads a batch is scored with: 1 reads and scores on the caller's
+     * thread alone (for embedding, and for debuggers); 0, the default, and any
+     * other number read and score rows on one extra thread while the caller's
+     * thread runs the handlers.
+     */
+    unsigned threads;
+    /** The batches' character encoding, converted to UTF-8 on input with iconv
+     * (e.g. "windows-1252", "latin1", "utf-16"); NULL for UTF-8. */
+    const char *encoding;
+    /** The batches' field delimiter; 0 for ','. */
+    char delimiter;
 } ps_score_options_t;
+
+/** Zeroes 'options' and sets its size: call it with sizeof(ps_score_options_t). */
+void ps_score_options_init(ps_score_options_t *options, size_t size);
+
+/** The version of the library in use, e.g. "0.1.0" (PS_VERSION is the headers'). */
+const char *ps_version(void);
+
+/** What came of one scale's score. */
+typedef enum ps_outcome {
+    PS_NOT_SCORED = 0, /**< no value: status says why ("incomplete", ...) */
+    PS_SCORED,         /**< a value; status is "ok" */
+    PS_FLAGGED         /**< a value with a flag in status (e.g. identical answers): not paired */
+} ps_outcome_t;
 
 /** The score of one scale for one row. */
 typedef struct ps_score {
@@ -192,12 +225,13 @@ typedef struct ps_score {
     const char *timepoint;
     const ps_instrument_t *instrument;
     const ps_scale_t *scale;
-    int has_value;               /**< 1 for "ok" and for flagged scores (see ps_result_t) */
+    int has_value;               /**< 1 for scored and for flagged scores (see outcome) */
     double value;                /**< rounded to the scale's precision */
     const char *band;            /**< NULL when the scale has no bands or no value */
     unsigned answered;           /**< items of the scale answered */
     const char *status;          /**< "ok", or a short reason such as "incomplete" */
     const char *const *kept;     /**< values of the kept columns, in option order, then NULL */
+    ps_outcome_t outcome;        /**< what status says, to test without comparing text */
 } ps_score_t;
 
 /** A row, or one cell of it, that was refused. */
@@ -230,7 +264,21 @@ typedef struct ps_batch_summary {
     unsigned long scores_not_ok;  /**< incomplete, invalid answer, ... */
 } ps_batch_summary_t;
 
-/** Callbacks of a scorer. A handler returning nonzero stops the batch with PS_ERROR_ABORTED. */
+/**
+ * Callbacks of a scorer. A handler returning nonzero stops the batch with
+ * PS_ERROR_ABORTED.
+ *
+ * Threads: every handler, and the context's diagnostic handler, is called on
+ * the thread that called ps_scorer_score_file, one call at a time, rows in
+ * the order of the batch. With threads != 1 the scorer reads and scores
+ * ahead on a thread of its own, which calls none of the caller's code; it is
+ * stopped and joined before ps_scorer_score_file returns, whatever happens.
+ *
+ * Lifetimes: what a handler is given (the structure and every string and
+ * array it points to: ids, timepoints, kept values, reasons, file names) is
+ * valid only until the handler returns; copy what you keep. Instruments and
+ * scales live as long as the context.
+ */
 typedef struct ps_score_handlers {
     int (*batch_start)(const ps_batch_start_t *start, void *user);
     int (*score)(const ps_score_t *score, void *user);
@@ -245,8 +293,12 @@ ps_error_t ps_scorer_new(ps_context_t *context, const ps_score_options_t *option
 void ps_scorer_free(ps_scorer_t *scorer);
 
 /**
- * Reads one batch and scores it. Participant x timepoint x instrument
- * duplicates are refused across every batch given to the same scorer.
+ * Reads one batch and scores it. A row at fault (ragged, text after a
+ * closing quote, more than 4096 fields, ...) is refused with its reason and
+ * reading goes on; what makes the rest unreadable (a quote never closed, a
+ * field over the limit, bytes not in the encoding) stops the batch.
+ * Participant x timepoint x instrument duplicates are refused across every
+ * batch given to the same scorer.
  * Returns PS_OK when the batch was read to the end (rows may still have been
  * rejected: see the summary), or the error that stopped it.
  */
@@ -259,13 +311,17 @@ typedef struct ps_cohort ps_cohort_t;
 typedef struct ps_report ps_report_t;
 
 /**
- * How scores are paired. Zero-initialise and set what you need.
+ * How scores are paired. Caller-allocated and growable like ps_score_options_t:
+ * initialise it with ps_cohort_options_init, or write
+ * `ps_cohort_options_t o = {.size = sizeof o, ...}`. A zero size is refused.
  *
  * A report names its comparisons "BASELINE->LABEL", and the comparison with
  * each person's last follow-up "BASELINE->end"; so no timepoint label, the
  * baseline's included, may be "end" in any case, or contain "->".
  */
 typedef struct ps_cohort_options {
+    /** sizeof(ps_cohort_options_t) as the caller knows it. */
+    size_t size;
     /** The baseline timepoint label; NULL for "baseline". */
     const char *baseline;
     /** Later timepoints in order; NULL or empty: in order of first appearance.
@@ -279,6 +335,9 @@ typedef struct ps_cohort_options {
     size_t n_by;
 } ps_cohort_options_t;
 
+/** Zeroes 'options' and sets its size: call it with sizeof(ps_cohort_options_t). */
+void ps_cohort_options_init(ps_cohort_options_t *options, size_t size);
+
 /**
  * Creates a cohort. A baseline or timepoint named "end" (in any case), or
  * containing "->", a timepoint named twice or as the baseline, and a free-text
@@ -289,7 +348,7 @@ ps_error_t ps_cohort_new(ps_context_t *context, const ps_cohort_options_t *optio
 void ps_cohort_free(ps_cohort_t *cohort);
 
 /**
- * Adds one score. Only "ok" scores are paired; any other status still
+ * Adds one score. Only scores whose outcome is PS_SCORED are paired; any other status still
  * counts the participant as seen. A second score for one participant,
  * timepoint, instrument and scale is refused (PS_ERROR_BATCH, naming the
  * score's file and line), and so is a score at a timepoint named "end" (in
@@ -407,8 +466,11 @@ const ps_audit_t *ps_report_audit(const ps_report_t *report);
 
 /**
  * Reads a secret key: the file's bytes are the key. Refused (PS_ERROR_USAGE,
- * with a diagnostic) when shorter than PS_KEY_MIN_BYTES, not a regular file,
- * or readable or writable by group or others. Free *key with ps_key_free.
+ * with a diagnostic) when shorter than PS_KEY_MIN_BYTES, not a regular file
+ * (a pipe, a device: opened without blocking, so a FIFO never hangs), or
+ * readable or writable by group or others; the checks are made on the opened
+ * file. A symbolic link is not followed (PS_ERROR_READ). Free *key with
+ * ps_key_free.
  */
 ps_error_t ps_key_read(ps_context_t *context, const char *file, unsigned char **key,
                        size_t *length);
@@ -420,7 +482,9 @@ ps_error_t ps_key_generate(ps_context_t *context, const char *file);
 /**
  * Checks an NHS number: 10 digits, spaces and hyphens allowed between them,
  * the last the modulus-11 check digit of the first nine. Returns 1 and writes
- * the 10 digits and a NUL to 'digits' when valid, else 0.
+ * the 10 digits and a NUL to 'digits' when valid, else 0. Placeholders with
+ * all ten digits the same (0000000000 to 9999999999) pass this check;
+ * ps_pseudonymise_file refuses them.
  */
 int ps_nhs_number_valid(const char *text, char digits[11]);
 
@@ -445,8 +509,13 @@ typedef struct ps_pseudonymise_handlers {
 
 /**
  * Replaces column 'column' of a CSV file by pseudonyms. Rows whose
- * identifier is missing or (for NHS numbers) invalid, and ragged rows, are
- * refused. *summary counts rows read, written (as rows_scored) and refused.
+ * identifier is missing or (for NHS numbers) invalid or a placeholder with
+ * all ten digits the same, and ragged rows, are refused with a reason that
+ * never repeats the identifier. A header naming the column twice (compared
+ * case-insensitively, after trimming spaces and tabs) refuses the batch with
+ * PS_ERROR_BATCH and a diagnostic naming file, line and the second column,
+ * before the header reaches handlers->row: nothing is handed on. *summary
+ * counts rows read, written (as rows_scored) and refused.
  */
 ps_error_t ps_pseudonymise_file(ps_context_t *context, const char *file, const char *column,
                                 ps_identifier_t kind, const unsigned char *key,

@@ -12,7 +12,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char path[64];
     int fd = fuzz_file(data, size, path, sizeof path);
     const char *by[] = {"site"};
-    ps_cohort_options_t options = {.by = by, .n_by = size && data[0] & 1};
+    ps_cohort_options_t options = {.size = sizeof options, .by = by, .n_by = size && data[0] & 1};
     ps_cohort_t *cohort;
     if (ps_cohort_new(context, &options, &cohort) == PS_OK) {
         if (ps_scored_read(context, path, by, options.n_by, add, cohort) == PS_OK) {

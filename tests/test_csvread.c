@@ -1,0 +1,294 @@
+/*
+ * The CSV reader and the pipeline behind the scorer: lines, quotes, faults
+ * that refuse a row, input that arrives in pieces, and stopping a reader that
+ * waits on a pipe. Links the library's private parts.
+ */
+#include "config.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+
+#include "csvread.h"
+#include "helpers.h"
+#include "limits.h"
+#include "pipeline.h"
+
+struct row {
+    unsigned long line;
+    size_t n;
+    char *fields[8];
+    const char *fault;
+    unsigned long fault_column;
+};
+
+struct rows {
+    struct row row[16];
+    size_t n;
+    ps_error_t error;
+    struct capture capture;
+};
+
+/* Reads every record of 'file' into 'out'; returns what stopped the read. */
+static ps_error_t read_all(const char *file, const ps_csv_options_t *options, struct rows *out)
+{
+    ps_context_t *context = test_context(&out->capture);
+    ps_csv_reader_t *r;
+    ps_error_t err = ps_csv_open(context, file, options, &r);
+    if (err)
+        return err;
+    ps_csv_record_t *rec;
+    while (!(err = ps_csv_next(r, &rec)) && rec) {
+        cr_assert_lt(out->n, 16);
+        struct row *row = &out->row[out->n++];
+        row->line = rec->line;
+        row->n = rec->n_fields;
+        row->fault = rec->fault;
+        row->fault_column = rec->fault_column;
+        for (size_t f = 0; f < rec->n_fields && f < 8; f++)
+            row->fields[f] = strndup(rec->fields[f], rec->lengths[f]);
+    }
+    if (err)
+        err = ps_csv_report(context, r);
+    ps_csv_close(r);
+    ps_context_free(context);
+    return out->error = err;
+}
+
+static ps_error_t read_text(const char *text, long length, struct rows *out)
+{
+    return read_all(test_file("in.csv", text, length), NULL, out);
+}
+
+Test(csvread, every_record_knows_its_line)
+{
+    struct rows r = {0};
+    cr_assert_eq(read_text("a,b\r\n\"x\r\ny\",2\r\n\r\n  c , d \rlast,\"q\"\"q\"", -1, &r), PS_OK);
+    cr_assert_eq(r.n, 4);
+    cr_assert_eq(r.row[0].line, 1);
+    cr_assert_eq(r.row[1].line, 2);
+    cr_assert_str_eq(r.row[1].fields[0], "x\r\ny");
+    cr_assert_eq(r.row[2].line, 5);
+    cr_assert_str_eq(r.row[2].fields[0], "c");
+    cr_assert_str_eq(r.row[2].fields[1], "d");
+    cr_assert_eq(r.row[3].line, 6);
+    cr_assert_str_eq(r.row[3].fields[1], "q\"q");
+}
+
+Test(csvread, a_stray_quote_is_text)
+{
+    struct rows r = {0};
+    cr_assert_eq(read_text("id,comment\n1,she said \"hi\"\n2,5\" tall\n", -1, &r), PS_OK);
+    cr_assert_eq(r.n, 3);
+    cr_assert_str_eq(r.row[1].fields[1], "she said \"hi\"");
+    cr_assert_str_eq(r.row[2].fields[1], "5\" tall");
+    cr_assert_null(r.row[1].fault);
+}
+
+Test(csvread, text_after_a_closing_quote_is_the_rows_fault)
+{
+    struct rows r = {0};
+    cr_assert_eq(read_text("a,b,c\n1,\"x\"y,3\n4,5,6\n", -1, &r), PS_OK);
+    cr_assert_eq(r.n, 3);
+    cr_assert_not_null(r.row[1].fault);
+    cr_assert_eq(r.row[1].fault_column, 2);
+    cr_assert_eq(r.row[1].n, 3);
+    cr_assert_null(r.row[2].fault);
+    cr_assert_str_eq(r.row[2].fields[2], "6");
+}
+
+Test(csvread, too_many_fields_is_the_rows_fault)
+{
+    char *text = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&text, &size);
+    fputs("a,b\n1", f);
+    for (unsigned i = 0; i < PS_MAX_COLUMNS + 10; i++)
+        fputs(",x", f);
+    fputs("\n2,3\n", f);
+    fclose(f);
+    ps_context_t *context = test_context(NULL);
+    ps_csv_reader_t *r;
+    cr_assert_eq(ps_csv_open(context, test_file("wide.csv", text, -1), NULL, &r), PS_OK);
+    ps_csv_record_t *rec;
+    cr_assert_eq(ps_csv_next(r, &rec), PS_OK);
+    cr_assert_eq(ps_csv_next(r, &rec), PS_OK);
+    cr_assert_not_null(rec->fault);
+    cr_assert_eq(rec->n_fields, PS_MAX_COLUMNS);
+    cr_assert_eq(rec->n_fields_found, PS_MAX_COLUMNS + 11);
+    cr_assert_eq(rec->line, 2);
+    cr_assert_eq(ps_csv_next(r, &rec), PS_OK);
+    cr_assert_null(rec->fault);
+    cr_assert_eq(rec->line, 3);
+    cr_assert_str_eq(rec->fields[1], "3");
+    cr_assert_eq(ps_csv_next(r, &rec), PS_OK);
+    cr_assert_null(rec);
+    ps_csv_close(r);
+    ps_context_free(context);
+}
+
+Test(csvread, an_unclosed_quote_is_reported_where_it_opened)
+{
+    struct rows r = {0};
+    cr_assert_eq(read_text("a,b\n1,2\n3,\"open\n4,5\n6,7\n", -1, &r), PS_ERROR_BATCH);
+    cr_assert_eq(r.capture.diagnostics[0].line, 3);
+    cr_assert_eq(r.capture.diagnostics[0].column, 2);
+    /* One that runs past the field limit, too, and not where the limit is reached. */
+    size_t big = PS_MAX_FIELD_BYTES + 1000;
+    char *text = malloc(big + 100);
+    strcpy(text, "a,b\n1,\"");
+    size_t n = strlen(text);
+    for (size_t i = 0; i < big; i++)
+        text[n + i] = i % 100 == 99 ? '\n' : 'x';
+    text[n + big] = '\0';
+    struct rows s = {0};
+    cr_assert_eq(read_text(text, -1, &s), PS_ERROR_LIMIT);
+    cr_assert_eq(s.capture.diagnostics[0].line, 2);
+    cr_assert(strstr(s.capture.diagnostics[0].message, "never closed"), "%s",
+              s.capture.diagnostics[0].message);
+}
+
+/* A writer on a pipe that sends 'first' bytes of 'text', waits, then the rest. */
+static pid_t slow_writer(const char *text, size_t length, size_t first, int *read_end)
+{
+    int p[2];
+    cr_assert_eq(pipe(p), 0);
+    pid_t pid = fork();
+    cr_assert_geq(pid, 0);
+    if (pid == 0) {
+        close(p[0]);
+        if (write(p[1], text, first) != (ssize_t)first)
+            _exit(1);
+        nanosleep(&(struct timespec){0, 100 * 1000 * 1000}, NULL);
+        if (write(p[1], text + first, length - first) != (ssize_t)(length - first))
+            _exit(1);
+        _exit(0);
+    }
+    close(p[1]);
+    *read_end = p[0];
+    return pid;
+}
+
+Test(csvread, a_bom_split_across_two_reads_of_a_pipe)
+{
+    const char text[] = "\xEF\xBB\xBFid,x\n1,2\n";
+    int fd;
+    pid_t pid = slow_writer(text, sizeof text - 1, 1, &fd);
+    char path[64];
+    snprintf(path, sizeof path, "/dev/fd/%d", fd);
+    struct rows r = {0};
+    cr_assert_eq(read_all(path, NULL, &r), PS_OK);
+    cr_assert_eq(r.n, 2);
+    cr_assert_str_eq(r.row[0].fields[0], "id");
+    waitpid(pid, NULL, 0);
+}
+
+Test(csvread, utf16_split_inside_a_character)
+{
+    /* "id,x\n1,\u00e9\n" in UTF-16LE with its BOM, cut after an odd byte. */
+    const char text[] = "\xFF\xFEi\0d\0,\0x\0\n\0" "1\0,\0\xE9\0\n\0";
+    int fd;
+    pid_t pid = slow_writer(text, sizeof text - 1, 7, &fd);
+    char path[64];
+    snprintf(path, sizeof path, "/dev/fd/%d", fd);
+    struct rows r = {0};
+    ps_csv_options_t o = {.encoding = "utf-16"};
+    cr_assert_eq(read_all(path, &o, &r), PS_OK);
+    cr_assert_eq(r.n, 2);
+    cr_assert_str_eq(r.row[0].fields[0], "id");
+    cr_assert_str_eq(r.row[1].fields[1], "\xC3\xA9");
+    cr_assert_eq(r.row[1].line, 2);
+    waitpid(pid, NULL, 0);
+}
+
+Test(csvread, bytes_not_in_the_encoding_are_reported_with_their_line)
+{
+    struct rows r = {0};
+    ps_csv_options_t o = {.encoding = "ascii"};
+    cr_assert_eq(read_all(test_file("in.csv", "a,b\n1,2\n3,\xE9\n", -1), &o, &r), PS_ERROR_BATCH);
+    cr_assert_eq(r.capture.diagnostics[0].line, 3);
+    cr_assert(strstr(r.capture.diagnostics[0].message, "not ascii text"), "%s",
+              r.capture.diagnostics[0].message);
+}
+
+Test(csvread, a_reader_waiting_on_a_pipe_can_be_cancelled, .timeout = 10)
+{
+    int input[2], cancel[2];
+    cr_assert_eq(pipe(input), 0);
+    cr_assert_eq(pipe(cancel), 0);
+    cr_assert_eq(write(input[1], "a,b\n", 4), 4);
+    char path[64];
+    snprintf(path, sizeof path, "/dev/fd/%d", input[0]);
+    ps_context_t *context = test_context(NULL);
+    ps_csv_reader_t *r;
+    cr_assert_eq(ps_csv_open(context, path, NULL, &r), PS_OK);
+    ps_csv_set_cancel_fd(r, cancel[0]);
+    ps_csv_record_t *rec;
+    cr_assert_eq(ps_csv_next(r, &rec), PS_OK);
+    cr_assert_eq(write(cancel[1], "", 1), 1);
+    /* The write end stays open: without the cancel this would wait for ever. */
+    cr_assert_eq(ps_csv_next(r, &rec), PS_ERROR_ABORTED);
+    ps_csv_close(r);
+    ps_context_free(context);
+}
+
+/* ---- The pipeline: the same rows, in the same order, with one thread or two. ---- */
+
+struct trace {
+    char *text;
+    size_t size;
+    FILE *f;
+};
+
+static void prepare_line(ps_csv_record_t *record, void *row, void *user)
+{
+    (void)user;
+    *(size_t *)row = record->n_fields * 1000 + record->lengths[0];
+}
+
+static ps_error_t finish_line(const ps_csv_record_t *record, void *row, void *user)
+{
+    struct trace *t = user;
+    fprintf(t->f, "%lu:%zu:%s;", record->line, *(size_t *)row, record->fields[0]);
+    return record->line == 50001 ? PS_ERROR_ABORTED : PS_OK;
+}
+
+static char *run_pipeline(const char *file, unsigned threads, ps_error_t *err)
+{
+    struct trace t = {0};
+    t.f = open_memstream(&t.text, &t.size);
+    ps_context_t *context = test_context(NULL);
+    ps_csv_reader_t *r;
+    cr_assert_eq(ps_csv_open(context, file, NULL, &r), PS_OK);
+    ps_pipeline_stages_t stages = {prepare_line, finish_line, NULL, sizeof(size_t), &t};
+    *err = ps_pipeline_run(context, r, threads, &stages);
+    ps_csv_close(r);
+    ps_context_free(context);
+    fclose(t.f);
+    return t.text;
+}
+
+Test(pipeline, one_thread_or_two_give_the_same_rows_in_order)
+{
+    char *text = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&text, &size);
+    for (int i = 0; i < 60000; i++)
+        fprintf(f, "row%d,%s\n", i, i % 7 ? "x" : "\"y\ny\"");
+    fclose(f);
+    char *file = test_file("rows.csv", text, -1);
+    ps_error_t one, two;
+    char *a = run_pipeline(file, 1, &one), *b = run_pipeline(file, 0, &two);
+    cr_assert_eq(one, PS_ERROR_ABORTED);
+    cr_assert_eq(two, PS_ERROR_ABORTED);
+    cr_assert_str_eq(a, b);
+    cr_assert(strstr(a, "50001:"));
+    cr_assert_null(strstr(a, "50002:"));
+}
