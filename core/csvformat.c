@@ -322,7 +322,9 @@ size_t ps_format_report_row(char *to, size_t room, const ps_statistic_t *s)
     put_byte(&r, ',');
     put_text(&r, ps_kind_name(kind));
     put_byte(&r, ',');
-    if (s->shown == PS_SHOWN) {
+    /* A figure that is not a finite number is not computable, as in the JSON report. */
+    const int finite = isfinite(s->value);
+    if (s->shown == PS_SHOWN && finite) {
         if (kind == PS_KIND_COUNT) {
             r.used += ps_cell_unsigned(at(&r), left(&r), (unsigned long)s->value);
         } else {
@@ -335,6 +337,8 @@ size_t ps_format_report_row(char *to, size_t room, const ps_statistic_t *s)
     if (s->shown == PS_NOT_COMPUTABLE)
         r.used += cell_after_prefix(at(&r), left(&r), "not computable: ",
                                     s->reason ? s->reason : "");
+    else if (s->shown == PS_SHOWN && !finite)
+        put_text(&r, "not computable: the figure is not a finite number");
     else
         put_text(&r, s->shown == PS_SUPPRESSED ? "yes" : "no");
     put_byte(&r, ',');

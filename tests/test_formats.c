@@ -334,6 +334,15 @@ Test(formats, a_reason_needing_quotes_is_one_cell)
     row = ENCODED(ps_format_report_row(to, room, &s));
     cr_assert(strstr(row, ",,\"not computable: \",\n"), "%s", row);
     free(row);
+    /* A shown figure that is not a finite number: never inf or nan, as in JSON. */
+    s.shown = PS_SHOWN;
+    for (int k = 0; k < 2; k++) {
+        s.value = k ? NAN : INFINITY;
+        row = ENCODED(ps_format_report_row(to, room, &s));
+        cr_assert_str_eq(row, "swemwbs,metric,all,baseline->followup,mean_change,figure,,"
+                              "not computable: the figure is not a finite number,\n");
+        free(row);
+    }
     ps_context_free(context);
 }
 

@@ -71,7 +71,8 @@ size_t ps_format_reject_row(char *to, size_t room, const ps_reject_t *reject);
 /**
  * A report row. The value is empty unless the figure is shown; a count is
  * written whole, other figures to full precision (%.17g). 'suppressed' is
- * "no", "yes" or "not computable: REASON".
+ * "no", "yes" or "not computable: REASON"; a shown figure that is not a finite
+ * number is written as not computable, never as inf or nan.
  */
 size_t ps_format_report_row(char *to, size_t room, const ps_statistic_t *statistic);
 
