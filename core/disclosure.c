@@ -253,6 +253,33 @@ done:
     return lp;
 }
 
+/*
+ * Solves 'lp' from its present basis (from the standard one when that is singular); when the
+ * floating-point simplex fails, or finds no feasible point and 'confirm' asks, solves it again
+ * in exact rational arithmetic. The true counts satisfy the attacker's programs, so there
+ * "infeasible" is the simplex's tolerances at fault: coefficients of very different sizes in
+ * one row (a band's bounds of 1e9 beside an edge of 1e-6) put the true point beyond them.
+ * Returns glp_simplex's or glp_exact's code; the status is glp_get_status's.
+ */
+static int solve(glp_prob *lp, const glp_smcp *parm, int confirm)
+{
+    int ret = glp_simplex(lp, parm);
+    if (ret != 0 && ret != GLP_ENOPFS && ret != GLP_ENODFS) {
+        /* A basis gone singular: start again from the standard one. */
+        glp_std_basis(lp);
+        ret = glp_simplex(lp, parm);
+    }
+    int status = glp_get_status(lp);
+    if (ret == 0 && (status == GLP_OPT || status == GLP_UNBND))
+        return 0;
+    if (!confirm && (ret == GLP_ENOPFS || (ret == 0 && status == GLP_NOFEAS)))
+        return ret;
+    glp_smcp exact = *parm;
+    exact.presolve = GLP_OFF;
+    glp_std_basis(lp);
+    return glp_exact(lp, &exact);
+}
+
 /* Optimises column j one way; returns 0 with *value (INFINITY when unbounded), or -1. */
 static int optimise(glp_prob *lp, int j, int direction, double *value)
 {
@@ -261,12 +288,7 @@ static int optimise(glp_prob *lp, int j, int direction, double *value)
     parm.msg_lev = GLP_MSG_OFF;
     glp_set_obj_dir(lp, direction);
     glp_set_obj_coef(lp, j, 1);
-    int ret = glp_simplex(lp, &parm);
-    if (ret != 0) {
-        /* A basis gone singular: start again from the standard one. */
-        glp_std_basis(lp);
-        ret = glp_simplex(lp, &parm);
-    }
+    int ret = solve(lp, &parm, 1);
     int status = glp_get_status(lp);
     glp_set_obj_coef(lp, j, 0);
     if (ret != 0)
@@ -416,10 +438,11 @@ static size_t neighbourhood(const struct audit *a, size_t x, size_t max, size_t 
  * count non-negative and takes x to 0, at the least cost of the published counts it moves;
  * counts outside 'near' do not move. Hiding those counts makes 0 consistent for x, and two
  * values for each of them. Sets hide[c] to 1 for a count this shows safe once hidden, 2 for
- * one still to audit; returns 1 when found, 0 when none, -1 on failure.
+ * one still to audit; returns 1 when found, 0 when none, -1 on failure. Only the 'last'
+ * search's "none" is confirmed in exact arithmetic: an earlier one's leads to a wider search.
  */
 static int pattern_among(struct audit *a, size_t x, const size_t *near, size_t n_near,
-                         const unsigned char *in, unsigned char *hide)
+                         const unsigned char *in, unsigned char *hide, int last)
 {
     const struct ps_sdc_table *t = a->table;
     /* The relations of the neighbourhood's counts, each once. */
@@ -487,7 +510,7 @@ static int pattern_among(struct audit *a, size_t x, const size_t *near, size_t n
     parm.msg_lev = GLP_MSG_OFF;
     parm.presolve = GLP_ON;
     a->counts->linear_programs++;
-    int ret = glp_simplex(lp, &parm);
+    int ret = solve(lp, &parm, last);
     int status = glp_get_status(lp);
     if (ret == GLP_ENOPFS || (ret == 0 && status == GLP_NOFEAS)) {
         found = 0;
@@ -529,7 +552,8 @@ static int protection_pattern(struct audit *a, size_t x, unsigned char *hide, si
     for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
         size_t max = sizes[k][0] < n ? sizes[k][0] : n;
         size_t n_near = neighbourhood(a, x, max, sizes[k][1], near, in, next);
-        int found = pattern_among(a, x, near, n_near, in, hide);
+        int last = k + 1 == sizeof sizes / sizeof sizes[0];
+        int found = pattern_among(a, x, near, n_near, in, hide, last);
         for (size_t i = 0; i < n_near; i++)
             in[near[i]] = 0;
         if (found)

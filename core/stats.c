@@ -17,6 +17,14 @@
 
 #include "stats.h"
 
+/* A bound of d_z's interval where pt(t, df, ncp) jumps across its probability instead of
+ * equalling it: beyond |ncp| = 37.62 libRmath's pnt leaves its series for Abramowitz and
+ * Stegun's normal approximation (26.7.10), which at small df lies far from the series, and
+ * without a warning when the series gives less than 1 - 1e-10. */
+static const char jumped[] = "libRmath's pnt jumps across the bound's probability here (its "
+                             "series gives way to a normal approximation): the bound may be "
+                             "far off";
+
 /* Why a figure is missing when libRmath could not be heard (see RMATH). */
 static const char unheard[] = "out of memory (libRmath's warnings could not be kept off "
                               "standard output)";
@@ -233,7 +241,10 @@ static void wilcoxon(const double *d, size_t n, void *scratch, ps_paired_t *out)
  * So steps double down to 'calm' and go by 1 below it. For t < 0 pnt reflects
  * the problem and never doubts its lower tail, and upwards pt falls towards 0:
  * there steps double. The bisection stays inside the bracket, so pnt warns only
- * where its series itself falters. The counts of steps are a guard only.
+ * where its series itself falters. The counts of steps are a guard only. pt is
+ * not continuous in ncp: where the bisection closes on pnt's jump from its series
+ * to its normal approximation (|ncp| = 37.62) rather than on a root, *note says
+ * so, whether or not pnt printed anything.
  */
 static double noncentrality(double t, double df, double p, const char **note)
 {
@@ -255,6 +266,10 @@ static double noncentrality(double t, double df, double p, const char **note)
         else
             hi = mid;
     }
+    /* Either side of a root pt is within a rounding error of p; across a jump it is not. */
+    double above = RMATH(note, pnt, t, df, lo, 1, 0), below = RMATH(note, pnt, t, df, hi, 1, 0);
+    if (above - below > 1e-6 && !*note)
+        *note = jumped;
     return lo + (hi - lo) / 2;
 }
 

@@ -21,7 +21,8 @@ typedef struct ps_figure {
     double value;
     const char *missing;   /* NULL when value holds the figure */
     /* NULL, or a caveat on a figure that is still given: "libRmath doubted its precision
-     * (pnt)" when libRmath printed a warning while computing it. A static string. */
+     * (pnt)" when libRmath printed a warning while computing it, or, on a bound of d_z's
+     * interval, that pnt jumps across it. A static string. */
     const char *note;
 } ps_figure_t;
 

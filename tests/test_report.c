@@ -602,3 +602,22 @@ Test(disclosure, a_published_wilcoxon_v_bounds_no_hidden_band)
     int paired_shown = get(b, "total", "all", c, "n_paired")->shown == PS_SHOWN;
     cr_assert(!(v_shown && worse_hidden && same_shown && paired_shown));
 }
+
+Test(disclosure, rounding_audits_a_program_of_very_unequal_coefficients)
+{
+    /* 30 paired, every change +0.1, on bands of -1e9..0 and 1e-6..1e9: the published mean
+     * change gives a relation with coefficients from 1e-6 to 2e9, which the floating-point
+     * simplex called infeasible, though the true counts satisfy it. */
+    static const unsigned rounds[] = {2, 3, 5, 10};
+    for (size_t k = 0; k < sizeof rounds / sizeof rounds[0]; k++) {
+        ps_cohort_options_t o = {0};
+        ps_disclosure_t rounded = {1, 7, rounds[k]};
+        struct built *b = build_with("definitions/wide.xml",
+                                     data_text("disclosure/every-change-a-tenth.csv"), &o,
+                                     rounded);
+        cr_assert_eq(b->error, PS_OK, "rounded to %u: %s", rounds[k], ps_error_message(b->error));
+        const char *c = "baseline->followup";
+        cr_assert_eq(value(b, "x", c, "n_paired"), 30);
+        cr_assert_eq(get(b, "x", "all", c, "transition:low->high")->shown, PS_SUPPRESSED);
+    }
+}

@@ -143,7 +143,9 @@ static ps_figure_t lookup(const char *name, const ps_describe_t *pre, const ps_d
     return (ps_figure_t){.missing = "unreachable"};
 }
 
-static void check_set(const char *set, int *checked)
+/* Computes a golden set's figures quietly into *paired and checks them against R's; *printed
+ * is the number of pnt calls that printed. */
+static void check_values(const char *set, int *checked, ps_paired_t *out, unsigned *printed)
 {
     struct pairs p = read_pairs(set);
     ps_describe_t pre, post;
@@ -151,10 +153,9 @@ static void check_set(const char *set, int *checked)
     void *scratch = malloc(ps_paired_scratch(p.n));
     double d[200];
     memcpy(d, p.d, sizeof d);
-    unsigned printed;
-    paired_quietly(d, p.n, scratch, &paired, &printed);
+    paired_quietly(d, p.n, scratch, &paired, printed);
+    *out = paired;
     cr_assert_eq(memcmp(d, p.d, p.n * sizeof *d), 0, "differences left unchanged");
-    check_notes(set, &paired, printed);
     ps_describe(p.pre, p.n, &pre);
     ps_describe(p.post, p.n, &post);
     FILE *f = fopen(test_data("../golden/expected.csv"), "r");
@@ -182,6 +183,14 @@ static void check_set(const char *set, int *checked)
     }
     fclose(f);
     free(scratch);
+}
+
+static void check_set(const char *set, int *checked)
+{
+    ps_paired_t paired;
+    unsigned printed;
+    check_values(set, checked, &paired, &printed);
+    check_notes(set, &paired, printed);
 }
 
 Test(stats, small_n_with_ties_and_zero_differences)
@@ -276,4 +285,23 @@ Test(stats, a_bound_libRmath_doubted_is_given_with_a_note)
     cr_assert(isfinite(p.d_z_ci_low.value) && isfinite(p.d_z_ci_high.value));
     cr_assert(p.d_z_ci_low.value > 0 && p.d_z_ci_low.value < p.d_z.value);
     cr_assert_str_eq(p.d_z_ci_low.note, pnt_doubted);
+}
+
+/* Changes 1, 1.000001, 1 (t = 3e6, df = 2): pt(t, 2, ncp) jumps from 1 - 1.6e-10 to 0.96 at
+ * ncp = 37.62, where pnt's series gives way to its normal approximation, and pnt prints
+ * nothing, its series being just short of 1 - 1e-10. The lower bound, like R's uniroot,
+ * ends on the jump, not on a root (that lies near ncp = 4.8e5): it carries a note. */
+Test(stats, a_bound_on_pnts_jump_is_noted_though_pnt_printed_nothing)
+{
+    int checked = 0;
+    ps_paired_t p;
+    unsigned printed;
+    check_values("three_pairs_pnt_jump", &checked, &p, &printed);
+    cr_assert_eq(checked, 20);
+    cr_assert_eq(printed, 0, "pnt printed: choose changes where it does not");
+    cr_assert_not_null(p.d_z_ci_low.note, "d_z_ci_low %.17g is given without a note",
+                       p.d_z_ci_low.value);
+    cr_assert(strstr(p.d_z_ci_low.note, "jumps"), "%s", p.d_z_ci_low.note);
+    /* The upper bound is a root of pnt's approximation, which falls steadily there. */
+    cr_assert_null(p.d_z_ci_high.note, "%s", p.d_z_ci_high.note);
 }

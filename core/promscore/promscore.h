@@ -405,8 +405,9 @@ typedef struct ps_statistic {
     double value;             /**< when shown is PS_SHOWN */
     ps_shown_t shown;
     const char *reason;       /**< why it is not computable, else NULL */
-    /** A caveat on a shown figure (libRmath doubted its precision), or why a figure that is
-     * not a count was withheld (under rounding it would give the exact n); else NULL. */
+    /** A caveat on a shown figure (libRmath doubted its precision, or its pnt jumps across a
+     * bound of d_z's interval), or why a figure that is not a count was withheld (under
+     * rounding it would give the exact n); else NULL. */
     const char *note;
     int is_count;             /**< a number of people (kind PS_KIND_COUNT) */
 } ps_statistic_t;

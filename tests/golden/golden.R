@@ -8,12 +8,18 @@
 options(warn = -1)
 sets <- c("small_ties_zeros", "exact_no_ties", "large_normal", "constant_change", "all_zero",
           "swemwbs_two_pairs", "swemwbs_two_pairs_decline", "swemwbs_two_pairs_apart",
-          "swemwbs_three_pairs", "swemwbs_three_pairs_mixed", "two_pairs_large_t")
+          "swemwbs_three_pairs", "swemwbs_three_pairs_mixed", "two_pairs_large_t",
+          "three_pairs_pnt_jump")
 # The root is sought in t +- 50, except at t = 201 with df = 1 (two_pairs_large_t):
 # beyond |ncp| = 37.62 pt leaves its series for a normal approximation, poor at
 # df = 1, which crosses 0.975 again near ncp = -128; there the roots are sought
 # in 0..t and t..3t, on either side of t, where pt falls steadily.
-wide <- "two_pairs_large_t"
+# three_pairs_pnt_jump (changes 1, 1.000001, 1: t = 3e6, df = 2) is sought the same way. Its
+# lower root is no root: pt(t, 2, ncp) jumps from 1 - 1.6e-10 (the series, which does not
+# warn above 1 - 1e-10) to 0.96 (the approximation) at ncp = 37.62, and uniroot, like any
+# bisection, closes on the jump. Integrating pnorm(t S - ncp) over S = sqrt(chisq(2) / 2)
+# puts pt(t, 2, ncp) = 0.975 near ncp = 4.8e5, not 37.62: the bound must carry a note.
+wide <- c("two_pairs_large_t", "three_pairs_pnt_jump")
 out <- function(set, name, value) cat(sprintf("%s,%s,%s\n", set, name,
                                              if (is.na(value)) "NA" else sprintf("%.17g", value)))
 ncp_at <- function(t, df, p, interval = c(t - 50, t + 50))
