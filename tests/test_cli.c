@@ -7,6 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -46,14 +49,28 @@ static struct result run_with_input(const char *const *env, const char *input,
             if (i < 0 || dup2(i, STDIN_FILENO) < 0)
                 _exit(126);
         }
-        for (size_t i = 0; env && env[i]; i++)
-            putenv((char *)env[i]);
         /* With PROMSCORE_VALGRIND set (make check-valgrind), every run is checked by
          * memcheck: an error or a definite leak exits 99, which no test expects. */
         const char *argv[48];
         size_t n = 0;
         const char *libtool = getenv("PROMSCORE_LIBTOOL");
-        if (getenv("PROMSCORE_VALGRIND") && libtool) {
+        const int valgrind = getenv("PROMSCORE_VALGRIND") && libtool;
+        /* A library to preload reaches promscore alone, not the build tree's wrapper
+         * script (a sanitizer build's library would not load into its shell). */
+        const char *preload = NULL;
+        for (size_t i = 0; env && env[i]; i++) {
+            if (strncmp(env[i], "LD_PRELOAD=", 11) == 0 && libtool && !valgrind)
+                preload = env[i];
+            else
+                putenv((char *)env[i]);
+        }
+        if (preload) {
+            argv[n++] = libtool;
+            argv[n++] = "--mode=execute";
+            argv[n++] = "env";
+            argv[n++] = preload;
+        }
+        if (valgrind) {
             static const char *const memcheck[] = {
                 "--mode=execute", "valgrind", "--quiet", "--error-exitcode=99",
                 "--leak-check=full", "--errors-for-leak-kinds=definite",
@@ -116,7 +133,7 @@ static size_t count_entries(const char *dir)
     size_t n = 0;
     DIR *d = opendir(dir);
     for (struct dirent *e; (e = readdir(d));)
-        n += e->d_name[0] != '.';
+        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0; /* hidden files too */
     closedir(d);
     return n;
 }
@@ -249,7 +266,7 @@ Test(cli, output_equal_to_an_input_is_refused)
     char *batch = test_file("b.csv", "participant_id\n", -1);
     struct result r = RUN("score", "-o", batch, batch);
     cr_assert_eq(r.status, 2);
-    cr_assert(strstr(r.err, "also an input"));
+    cr_assert(strstr(r.err, "is the same file as input"), "%s", r.err);
     cr_assert_str_eq(test_slurp(batch), "participant_id\n");
 }
 
@@ -741,15 +758,31 @@ Test(catalogue, outputs)
     cr_assert_eq(RUN("score", "--mode", "999", "-o", out, batch).status, 2);
 }
 
-/* A run stopped half way (SIGTERM while it waits for more input) leaves no file behind. */
-Test(catalogue, an_interrupted_run_leaves_nothing)
+/*
+ * A run stopped half way by a signal while it waits for more input leaves no
+ * file behind, whatever the signal (SIGKILL and SIGSEGV cannot be cleaned up
+ * after: the output has no name until it is complete), and an existing output
+ * as it was.
+ */
+static void interrupt_case_on(int sig, int unnamed)
 {
     char *dir = temp_dir(), *fifo = in_dir(dir, "batch.csv"), *out = in_dir(dir, "s.csv");
+    char *log_dir = temp_dir(), *log = in_dir(log_dir, "stderr");
+    FILE *f = fopen(out, "w");
+    fputs("previous results\n", f);
+    fclose(f);
     cr_assert_eq(mkfifo(fifo, 0600), 0);
     pid_t pid = fork();
     if (pid == 0) {
-        int devnull = open("/dev/null", O_WRONLY);
-        dup2(devnull, STDERR_FILENO);
+        struct rlimit no_core = {0, 0};
+        setrlimit(RLIMIT_CORE, &no_core);
+        int e = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        dup2(e, STDERR_FILENO);
+        char *preload;
+        if (!unnamed && asprintf(&preload, "LD_PRELOAD=%s", getenv("PROMSCORE_NO_TMPFILE")) > 0)
+            /* libtool and env exec in turn: the process signalled is promscore. */
+            execl(getenv("PROMSCORE_LIBTOOL"), "libtool", "--mode=execute", "env", preload,
+                  getenv("PROMSCORE_BIN"), "score", "-o", out, fifo, (char *)NULL);
         execl(getenv("PROMSCORE_BIN"), "promscore", "score", "-o", out, fifo, (char *)NULL);
         _exit(127);
     }
@@ -757,16 +790,77 @@ Test(catalogue, an_interrupted_run_leaves_nothing)
     cr_assert_not_null(w);
     fputs(HDR "P1,t,1,1,1,1,1,1,1\n", w);
     fflush(w);
-    /* Wait for the temporary output to appear: the run is under way. */
-    for (int i = 0; i < 500 && count_entries(dir) < 2; i++)
+    /* Wait for the header to be read: the output is open, the run under way. */
+    for (int i = 0; i < 500; i++) {
+        char *seen = test_slurp(log);
+        int started = seen && strstr(seen, "swemwbs");
+        free(seen);
+        if (started)
+            break;
         usleep(10000);
-    cr_assert_eq(count_entries(dir), 2, "fifo and temporary output");
-    kill(pid, SIGTERM);
+    }
+    cr_assert(strstr(test_slurp(log), "swemwbs"), "%s", test_slurp(log));
+    /* While it is written, an unnamed output has no name; the fallback's has one. */
+    cr_assert_eq(count_entries(dir), unnamed ? 2 : 3);
+    kill(pid, sig);
     int status;
     cr_assert_eq(waitpid(pid, &status, 0), pid);
     fclose(w);
-    cr_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
-    cr_assert_eq(count_entries(dir), 1, "only the fifo remains");
+    cr_assert(WIFSIGNALED(status) && WTERMSIG(status) == sig, "signal %d", sig);
+    cr_assert_eq(count_entries(dir), 2, "only the fifo and the previous output remain");
+    cr_assert_str_eq(test_slurp(out), "previous results\n");
+}
+
+static void interrupt_case(int sig)
+{
+    interrupt_case_on(sig, 1);
+}
+
+Test(catalogue, an_interrupted_run_leaves_nothing)
+{
+    interrupt_case(SIGTERM);
+    interrupt_case(SIGINT);
+}
+
+Test(catalogue, a_killed_run_leaves_nothing)
+{
+    interrupt_case(SIGKILL);
+    interrupt_case(SIGSEGV);
+    interrupt_case(SIGQUIT);
+    interrupt_case(SIGBUS);
+}
+
+/* Where the filesystem refuses unnamed files, the named temporary file is removed on signals. */
+Test(catalogue, without_unnamed_files_a_stopped_run_leaves_nothing)
+{
+    cr_assert_not_null(getenv("PROMSCORE_NO_TMPFILE"));
+    static const int signals[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGSEGV, SIGBUS, SIGABRT};
+    for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++)
+        interrupt_case_on(signals[i], 0);
+}
+
+Test(cli_outputs, without_unnamed_files_outputs_are_still_whole_or_absent)
+{
+    const char *env[] = {NULL, NULL};
+    cr_assert_geq(asprintf((char **)&env[0], "LD_PRELOAD=%s", getenv("PROMSCORE_NO_TMPFILE")), 0);
+    char *batch = test_file("b.csv", HDR "P1,t,1,1,1,1,1,1,1\nP2,t,9,1,1,1,1,1,1\n", -1);
+    char name[256];
+    memset(name, 'n', 255);
+    memcpy(name + 251, ".csv", 5);
+    char *dir = temp_dir(), *out = in_dir(dir, name), *rejects = in_dir(dir, "r.csv");
+    struct result r = run_with(env, (const char *const[]){"score", "-q", "-o", out, "--rejects",
+                                                          rejects, batch, NULL});
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    cr_assert(strstr(test_slurp(out), "P1,t,swemwbs,raw,7,,7,ok\n"));
+    cr_assert(strstr(test_slurp(rejects), "b.csv,3,P2,swemwbs_1,9,code out of range"));
+    cr_assert_eq(count_entries(dir), 2);
+    /* A failed write: the earlier rejects stay, no temporary file is left. */
+    char *before = test_slurp(rejects);
+    r = run_with(env, (const char *const[]){"score", "-q", "-o", "/dev/full", "--rejects", rejects,
+                                            batch, NULL});
+    cr_assert_eq(r.status, 3, "%s", r.err);
+    cr_assert_str_eq(test_slurp(rejects), before);
+    cr_assert_eq(count_entries(dir), 2);
 }
 
 /* ---- Progress: on a terminal only. ---- */
@@ -910,6 +1004,341 @@ Test(cli_report, pool_ranks_go_with_a_hidden_member_count)
         const char *hidden = strstr(p, ",figure,,yes,");
         cr_assert(hidden && hidden < end, "%.*s", (int)(end - p), p);
     }
+}
+
+/* ---- Outputs: the same file under another name, failed runs, streams. ---- */
+
+Test(cli_outputs, outputs_that_are_one_file_under_two_names_are_refused)
+{
+    char *batch = test_file("b.csv", HDR "P1,t,1,1,1,1,1,1,1\n", -1);
+    char *dir = temp_dir();
+    cr_assert_eq(chdir(dir), 0);
+    /* Not yet created: the same directory and name. */
+    struct result r = RUN("score", "-o", "s.csv", "--rejects", "./s.csv", batch);
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    cr_assert(strstr(r.err, "score: --rejects ./s.csv is the same file as -o s.csv"), "%s", r.err);
+    cr_assert_eq(count_entries(dir), 0);
+    /* Existing: the same device and inode, here through a hard link. */
+    FILE *f = fopen("s.csv", "w");
+    fputs("previous\n", f);
+    fclose(f);
+    cr_assert_eq(link("s.csv", "t.csv"), 0);
+    r = RUN("score", "-o", "s.csv", "--rejects", "t.csv", batch);
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    cr_assert_str_eq(test_slurp("s.csv"), "previous\n");
+    /* An input, the map or a calibration table under another name. */
+    char *relative;
+    cr_assert_geq(asprintf(&relative, "%s/../%s", dir, strrchr(dir, '/') + 1), 0);
+    char *through = in_dir(relative, "s.csv");
+    r = RUN("score", "-o", through, "s.csv");
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    cr_assert(strstr(r.err, "is the same file as input s.csv"), "%s", r.err);
+    r = RUN("score", "-o", "s.csv", "--map", "./t.csv", batch);
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    cr_assert(strstr(r.err, "is the same file as --map ./t.csv"), "%s", r.err);
+    r = RUN("report", "-o", "./s.csv", "s.csv");
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    cr_assert(strstr(r.err, "report: -o ./s.csv is the same file as input s.csv"), "%s", r.err);
+    cr_assert_str_eq(test_slurp("s.csv"), "previous\n");
+    r = RUN("score", "-o", "-", "--rejects", "-", batch);
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    cr_assert(strstr(r.err, "--rejects - is the same file as -o -"), "%s", r.err);
+    /* Two streams are not files: both outputs to /dev/null is fine. */
+    r = RUN("score", "-q", "-o", "/dev/null", "--rejects", "/dev/null", batch);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+}
+
+/* Rejects and scores are both complete before either is put in place. */
+Test(cli_outputs, a_failed_write_leaves_every_existing_output_as_it_was)
+{
+    char *dir = temp_dir(), *rejects = in_dir(dir, "r.csv");
+    FILE *f = fopen(rejects, "w");
+    fputs("file,line,participant_id,column,value,reason\nold.csv,2,,,,kept\n", f);
+    fclose(f);
+    char *batch = test_file("b.csv", HDR "P1,t,1,1,1,1,1,1,1\nP2,t,1,1,9,1,1,1,1\n", -1);
+    struct result r = RUN("score", "-o", "/dev/full", "--rejects", rejects, batch);
+    cr_assert_eq(r.status, 3, "%s", r.err);
+    cr_assert(strstr(r.err, "/dev/full: cannot write: No space left on device"), "%s", r.err);
+    cr_assert_str_eq(test_slurp(rejects),
+                     "file,line,participant_id,column,value,reason\nold.csv,2,,,,kept\n");
+    cr_assert_eq(count_entries(dir), 1);
+    /* pseudonymise the same. */
+    char *key = test_key();
+    char *in = test_file("in.csv", "nhs_number,x\n9434765919,1\nbad,2\n", -1);
+    r = RUN("pseudonymise", "-k", key, "-c", "nhs_number", in, "-o", "/dev/full", "--rejects",
+            rejects);
+    cr_assert_eq(r.status, 3, "%s", r.err);
+    cr_assert(strstr(r.err, "/dev/full: cannot write"), "%s", r.err);
+    cr_assert_str_eq(test_slurp(rejects),
+                     "file,line,participant_id,column,value,reason\nold.csv,2,,,,kept\n");
+    cr_assert_eq(count_entries(dir), 1);
+}
+
+/* A batch of 'rows' rows, each scored twice. */
+static char *large_batch(int rows)
+{
+    char *text = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&text, &size);
+    fputs(HDR, f);
+    for (int i = 0; i < rows; i++)
+        fprintf(f, "P%d,t,1,2,3,4,5,%d,1\n", i, 1 + i % 5);
+    fclose(f);
+    char *batch = test_file("large.csv", text, (long)size);
+    free(text);
+    return batch;
+}
+
+/* A file-size limit (ulimit -f) fails the run with a message: no signal, no stray file. */
+Test(cli_outputs, a_file_size_limit_fails_the_run_and_keeps_existing_outputs)
+{
+    char *batch = large_batch(40000);
+    char *dir = temp_dir(), *out = in_dir(dir, "s.csv"), *rejects = in_dir(dir, "r.csv");
+    char *log_dir = temp_dir(), *log = in_dir(log_dir, "stderr");
+    for (const char *const *p = (const char *const[]){out, rejects, NULL}; *p; p++) {
+        FILE *f = fopen(*p, "w");
+        fputs("previous\n", f);
+        fclose(f);
+    }
+    pid_t pid = fork();
+    if (pid == 0) {
+        struct rlimit limit = {64 * 1024, 64 * 1024};
+        setrlimit(RLIMIT_FSIZE, &limit);
+        int e = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        dup2(e, STDERR_FILENO);
+        execl(getenv("PROMSCORE_BIN"), "promscore", "score", "-q", "-o", out, "--rejects",
+              rejects, batch, (char *)NULL);
+        _exit(127);
+    }
+    int status;
+    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    char *err = test_slurp(log);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 3, "status %d: %s", status, err);
+    cr_assert(strstr(err, "s.csv: cannot write: File too large"), "%s", err);
+    cr_assert_str_eq(test_slurp(out), "previous\n");
+    cr_assert_str_eq(test_slurp(rejects), "previous\n");
+    cr_assert_eq(count_entries(dir), 2, "no temporary file left");
+}
+
+Test(cli_outputs, output_names_up_to_the_longest_a_directory_takes)
+{
+    char *batch = test_file("b.csv", HDR "P1,t,1,1,1,1,1,1,1\n", -1);
+    char name[256];
+    memset(name, 'n', 255);
+    memcpy(name + 251, ".csv", 5);
+    char *dir = temp_dir(), *out = in_dir(dir, name);
+    struct result r = RUN("score", "-q", "-o", out, batch);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(test_slurp(out), "P1,t,swemwbs,raw,7,,7,ok\n"));
+    cr_assert_eq(count_entries(dir), 1);
+}
+
+/* /dev/stdout and a FIFO are written as streams, never replaced by a file. */
+Test(cli_outputs, devices_and_fifos_are_written_in_place)
+{
+    char *batch = test_file("b.csv", HDR "P1,t,1,1,1,1,1,1,1\n", -1);
+    /* "-o/dev/stdout" in one word: libtool's execute mode (under valgrind) would read a
+     * file argument, and /dev/stdout is its own pipe. */
+    struct result r = RUN("score", "-q", "-o/dev/stdout", batch);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "P1,t,swemwbs,raw,7,,7,ok\n"), "%s", r.out);
+    struct stat st;
+    cr_assert_eq(lstat("/dev/stdout", &st), 0);
+    cr_assert(S_ISLNK(st.st_mode), "/dev/stdout is still the link it was");
+    r = RUN("pseudonymise", "-k", test_key(), "-c", "nhs_number",
+            test_file("in.csv", "nhs_number\n9434765919\n", -1), "-o", "-");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, pseudonym_9434765919), "%s", r.out);
+
+    char *dir = temp_dir(), *fifo = in_dir(dir, "out.fifo");
+    cr_assert_eq(mkfifo(fifo, 0600), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        int devnull = open("/dev/null", O_WRONLY);
+        dup2(devnull, STDERR_FILENO);
+        execl(getenv("PROMSCORE_BIN"), "promscore", "score", "-q", "-o", fifo, batch,
+              (char *)NULL);
+        _exit(127);
+    }
+    FILE *from = fopen(fifo, "r");
+    cr_assert_not_null(from);
+    char text[4096];
+    size_t n = fread(text, 1, sizeof text - 1, from);
+    text[n] = '\0';
+    fclose(from);
+    int status;
+    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    cr_assert(strstr(text, "P1,t,swemwbs,raw,7,,7,ok\n"), "%s", text);
+    cr_assert_eq(lstat(fifo, &st), 0);
+    cr_assert(S_ISFIFO(st.st_mode), "the FIFO was not replaced");
+    cr_assert_eq(count_entries(dir), 1);
+
+    /* A socket can be neither written nor replaced: refused, and left as it was. */
+    char *socket_path = in_dir(dir, "out.sock");
+    int sock = socket(AF_UNIX, SOCK_STREAM, 0);
+    struct sockaddr_un address = {.sun_family = AF_UNIX};
+    snprintf(address.sun_path, sizeof address.sun_path, "%s", socket_path);
+    cr_assert_eq(bind(sock, (struct sockaddr *)&address, sizeof address), 0);
+    r = RUN("score", "-q", "-o", socket_path, batch);
+    cr_assert_eq(r.status, 3, "%s", r.err);
+    cr_assert(strstr(r.err, "out.sock: cannot create"), "%s", r.err);
+    cr_assert_eq(lstat(socket_path, &st), 0);
+    cr_assert(S_ISSOCK(st.st_mode));
+    close(sock);
+}
+
+/* ---- pseudonymise: never the key, never an identifier. ---- */
+
+Test(cli_pseudonymise, an_output_naming_the_key_or_the_input_is_refused)
+{
+    char *key = test_key(), *before = test_slurp(key);
+    char *in = test_file("in.csv", "nhs_number\n9434765919\n", -1);
+    char *dir = temp_dir(), *out = in_dir(dir, "o.csv");
+    struct result r = RUN("pseudonymise", "-k", key, "-c", "nhs_number", in, "-o", key);
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    cr_assert(strstr(r.err, "is the same file as --key-file"), "%s", r.err);
+    r = RUN("pseudonymise", "-k", key, "-c", "nhs_number", in, "-o", out, "--rejects", key);
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    cr_assert(strstr(r.err, "--rejects"), "%s", r.err);
+    cr_assert_eq(memcmp(test_slurp(key), before, 32), 0, "the key is intact");
+    r = RUN("pseudonymise", "-k", key, "-c", "nhs_number", key, "-o", out);
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    cr_assert(strstr(r.err, "is the key file"), "%s", r.err);
+    r = RUN("pseudonymise", "-k", key, "-c", "nhs_number", in, "-o", out, "--rejects", out);
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    cr_assert_eq(count_entries(dir), 0, "nothing written");
+}
+
+Test(cli_pseudonymise, an_uncreatable_output_is_named)
+{
+    char *in = test_file("in.csv", "nhs_number\n9434765919\n", -1);
+    struct result r = RUN("pseudonymise", "-k", test_key(), "-c", "nhs_number", in, "-o",
+                          "/nonexistent/x.csv");
+    cr_assert_eq(r.status, 3, "%s", r.err);
+    cr_assert(strstr(r.err, "/nonexistent/x.csv: cannot create: No such file or directory"),
+              "%s", r.err);
+    char *dir = temp_dir();
+    r = RUN("pseudonymise", "-k", test_key(), "-c", "nhs_number", in, "-o", in_dir(dir, "o.csv"),
+            "--rejects", "/nonexistent/r.csv");
+    cr_assert_eq(r.status, 3, "%s", r.err);
+    cr_assert(strstr(r.err, "/nonexistent/r.csv: cannot create"), "%s", r.err);
+    cr_assert_eq(count_entries(dir), 0);
+}
+
+Test(cli_pseudonymise, dropped_columns_never_reach_the_output)
+{
+    char *in = test_file("in.csv",
+                         "nhs_number,Name,site,comments,wemwbs_1\n"
+                         "9434765919,Ann Smith,Dalston,\"lives at 3 High St\",3\n",
+                         -1);
+    char *dir = temp_dir(), *out = in_dir(dir, "o.csv");
+    struct result r = RUN("pseudonymise", "-k", test_key(), "-c", "nhs_number", "--drop",
+                          "name,Comments", in, "-o", out);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    char *expected;
+    cr_assert_geq(asprintf(&expected, "nhs_number,site,wemwbs_1\n%s,Dalston,3\n",
+                           pseudonym_9434765919), 0);
+    cr_assert_str_eq(test_slurp(out), expected);
+    /* A column the header does not have: an error, nothing written. */
+    r = RUN("pseudonymise", "-k", test_key(), "-c", "nhs_number", "--drop", "surname", in, "-o",
+            out);
+    cr_assert_eq(r.status, 3, "%s", r.err);
+    cr_assert(strstr(r.err, "in.csv:1: --drop surname: no such column in the header"), "%s", r.err);
+    cr_assert_str_eq(test_slurp(out), expected, "the earlier output is as it was");
+    /* The identifier is replaced, never dropped. */
+    r = RUN("pseudonymise", "-k", test_key(), "-c", "nhs_number", "--drop", "NHS_Number", in, "-o",
+            out);
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    cr_assert(strstr(r.err, "would drop the identifier column"), "%s", r.err);
+    cr_assert_eq(count_entries(dir), 1);
+}
+
+/* ---- What score writes, report reads back. ---- */
+
+Test(cli_report, a_timepoint_that_looks_like_a_formula_reads_back_as_written)
+{
+    char *batch = test_file("b.csv",
+                            "participant_id,timepoint,swemwbs_1,swemwbs_2,swemwbs_3,swemwbs_4,"
+                            "swemwbs_5,swemwbs_6,swemwbs_7\n"
+                            "=P1,baseline,1,1,1,1,1,1,1\n=P1,+6m,2,2,2,2,2,2,2\n"
+                            "-P2,baseline,1,1,1,1,1,1,1\n-P2,+6m,2,2,2,2,2,2,2\n",
+                            -1);
+    char *dir = temp_dir(), *scored = in_dir(dir, "s.csv");
+    struct result r = RUN("score", "-q", "-o", scored, batch);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(test_slurp(scored), "\"'=P1\",\"'+6m\","), "guarded in the file");
+    r = RUN("report", "--no-suppress", "-f", "csv", "--timepoints", "+6m", scored);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "swemwbs,metric,all,baseline->+6m,n_paired,count,2,no,\n"), "%s",
+              r.out);
+}
+
+/* Every text column score writes (ids, timepoints, kept columns) reads back as the batch had it. */
+static const char *const tricky[] = {
+    "plain", "a,b", "say \"hi\"", "=1+2", "+6m", "-P2", "@SUM(A1)", "two\nlines", "crlf\r\nx",
+    "caf\xc3\xa9 \xe6\xbc\xa2\xe5\xad\x97", "'=x", "''+y", "'", "-5", "inner  space", "=", "x\ty",
+};
+enum { N_TRICKY = sizeof tricky / sizeof tricky[0] };
+
+struct tricky_seen {
+    size_t n;
+};
+
+static int check_tricky(const ps_score_t *s, void *user)
+{
+    struct tricky_seen *seen = user;
+    size_t i = seen->n++ / 2; /* two scales per row */
+    char id[64];
+    snprintf(id, sizeof id, "%s#%zu", tricky[i], i);
+    cr_assert_str_eq(s->participant_id, id);
+    cr_assert_str_eq(s->timepoint, tricky[(i + 1) % N_TRICKY]);
+    cr_assert_str_eq(s->kept[0], tricky[(i + 2) % N_TRICKY]);
+    cr_assert_str_eq(s->kept[1], tricky[(i + 3) % N_TRICKY]);
+    return 0;
+}
+
+static void quoted(FILE *f, const char *text)
+{
+    fputc('"', f);
+    for (; *text; text++) {
+        if (*text == '"')
+            fputc('"', f);
+        fputc(*text, f);
+    }
+    fputc('"', f);
+}
+
+Test(cli_report, every_text_column_of_a_scored_csv_reads_back_as_written)
+{
+    char *text = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&text, &size);
+    fputs("participant_id,timepoint,note,\"=site \"\"quoted\"\"\",swemwbs_1,swemwbs_2,swemwbs_3,"
+          "swemwbs_4,swemwbs_5,swemwbs_6,swemwbs_7\n", f);
+    for (size_t i = 0; i < N_TRICKY; i++) {
+        char id[64];
+        snprintf(id, sizeof id, "%s#%zu", tricky[i], i);
+        quoted(f, id);
+        for (size_t k = 1; k <= 3; k++) {
+            fputc(',', f);
+            quoted(f, tricky[(i + k) % N_TRICKY]);
+        }
+        fputs(",1,2,3,4,5,4,3\n", f);
+    }
+    fclose(f);
+    char *batch = test_file("tricky.csv", text, (long)size);
+    char *dir = temp_dir(), *scored = in_dir(dir, "s.csv");
+    struct result r = RUN("score", "-q", "--keep", "note,=site \"quoted\"", "-o", scored, batch);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    struct capture capture = {0};
+    ps_context_t *context = test_context(&capture);
+    const char *by[] = {"note", "=site \"quoted\""};
+    struct tricky_seen seen = {0};
+    cr_assert_eq(ps_scored_read(context, scored, by, 2, check_tricky, &seen), PS_OK, "%s",
+                 capture.n_diagnostics ? capture.diagnostics[0].message : "");
+    cr_assert_eq(seen.n, 2 * N_TRICKY);
+    ps_context_free(context);
 }
 
 /* ---- Encodings and delimiters other than UTF-8 and ','. ---- */

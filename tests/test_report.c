@@ -610,7 +610,7 @@ Test(disclosure, rounding_audits_a_program_of_very_unequal_coefficients)
      * simplex called infeasible, though the true counts satisfy it. */
     static const unsigned rounds[] = {2, 3, 5, 10};
     for (size_t k = 0; k < sizeof rounds / sizeof rounds[0]; k++) {
-        ps_cohort_options_t o = {0};
+        ps_cohort_options_t o = {.size = sizeof o};
         ps_disclosure_t rounded = {1, 7, rounds[k]};
         struct built *b = build_with("definitions/wide.xml",
                                      data_text("disclosure/every-change-a-tenth.csv"), &o,

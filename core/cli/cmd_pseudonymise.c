@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+#include <strings.h>
 
 #include "cli.h"
 #include "output.h"
@@ -14,7 +14,7 @@
 static void usage(FILE *to)
 {
     fputs("Usage: promscore pseudonymise --key-file KEY --column NAME IN.csv -o OUT.csv\n"
-          "                              [--rejects REJECTS.csv] [--text]\n"
+          "                              [--rejects REJECTS.csv] [--text] [--drop COL,...]\n"
           "       promscore pseudonymise --keygen KEY\n"
           "Replace an identifier column (by default an NHS number) by its HMAC-SHA256 under\n"
           "a secret key, written as 64 lowercase hexadecimal characters. The same key and\n"
@@ -27,7 +27,10 @@ static void usage(FILE *to)
           "  -c, --column NAME    the identifier column\n"
           "      --text           the column is not an NHS number: hash it as written\n"
           "                       (without surrounding spaces) instead of validating it\n"
-          "  -o, --output FILE    the pseudonymised CSV (required)\n"
+          "  -d, --drop COL,...   leave these columns (names, free-text comments) out of\n"
+          "                       the output; each must be in the header, and the\n"
+          "                       identifier column cannot be dropped\n"
+          "  -o, --output FILE    the pseudonymised CSV (required; '-' for standard output)\n"
           "  -r, --rejects FILE   rows refused (invalid NHS number, ...), by line; the\n"
           "                       identifier itself is never written\n"
           "  -q, --quiet          no summary\n"
@@ -44,15 +47,44 @@ static void usage(FILE *to)
 struct run {
     output_t out, rejects;
     int has_rejects;
+    const cli_list_t *drop;  /* columns left out, by name in any case */
+    unsigned char *dropped;  /* per field of the header: left out */
+    size_t n_fields;
+    const char *unknown;     /* a --drop column the header does not have */
 };
+
+/* The header decides which fields are left out: every one named by --drop, in any case. */
+static int read_header(struct run *run, const char *const *fields, size_t n)
+{
+    if (!(run->dropped = calloc(n ? n : 1, 1)))
+        return -1;
+    run->n_fields = n;
+    for (size_t d = 0; d < run->drop->n; d++) {
+        int found = 0;
+        for (size_t i = 0; i < n; i++)
+            if (strcasecmp(fields[i], run->drop->items[d]) == 0)
+                run->dropped[i] = found = 1;
+        if (!found) {
+            run->unknown = run->drop->items[d];
+            return -1;
+        }
+    }
+    return 0;
+}
 
 static int write_row(const char *const *fields, size_t n, void *user)
 {
     struct run *run = user;
+    if (!run->dropped && read_header(run, fields, n) != 0)
+        return 1;
+    int first = 1;
     for (size_t i = 0; i < n; i++) {
-        if (i)
+        if (i < run->n_fields && run->dropped[i])
+            continue;
+        if (!first)
             csv_comma(&run->out);
         csv_text(&run->out, fields[i]);
+        first = 0;
     }
     csv_end_row(&run->out);
     return run->out.error != 0;
@@ -77,15 +109,21 @@ int cmd_pseudonymise(int argc, char **argv)
         {"column", required_argument, NULL, 'c'},   {"text", no_argument, NULL, TEXT},
         {"output", required_argument, NULL, 'o'},   {"rejects", required_argument, NULL, 'r'},
         {"quiet", no_argument, NULL, 'q'},          {"help", no_argument, NULL, 'h'},
-        {"mode", required_argument, NULL, 'M'},
+        {"mode", required_argument, NULL, 'M'},     {"drop", required_argument, NULL, 'd'},
         {NULL, 0, NULL, 0},
     };
     const char *key_file = NULL, *keygen = NULL, *column = NULL, *output = NULL, *rejects = NULL;
     ps_identifier_t kind = PS_IDENTIFIER_NHS_NUMBER;
     int quiet = 0, c;
     unsigned mode = 0600;
+    cli_list_t drop = {0};
+    ps_context_t *context = NULL;
+    int status = EXIT_USAGE;
+    struct run run = {.out = OUTPUT_INIT, .rejects = OUTPUT_INIT, .drop = &drop};
+    unsigned char *key = NULL;
+    size_t key_length = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "k:c:o:r:qh", long_options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "k:c:o:r:d:qh", long_options, NULL)) != -1) {
         switch (c) {
         case 'k': key_file = optarg; break;
         case KEYGEN: keygen = optarg; break;
@@ -93,48 +131,61 @@ int cmd_pseudonymise(int argc, char **argv)
         case TEXT: kind = PS_IDENTIFIER_TEXT; break;
         case 'o': output = optarg; break;
         case 'r': rejects = optarg; break;
+        case 'd':
+            if (cli_list_add(&drop, optarg)) {
+                cli_error("out of memory");
+                status = EXIT_INTERNAL;
+                goto done;
+            }
+            break;
         case 'q': quiet = 1; break;
         case 'M':
             if (output_parse_mode(optarg, &mode)) {
                 cli_error("pseudonymise: --mode takes octal permissions, not '%s'", optarg);
-                return EXIT_USAGE;
+                goto done;
             }
             break;
-        case 'h': usage(stdout); return 0;
-        default: usage(stderr); return EXIT_USAGE;
+        case 'h': usage(stdout); status = 0; goto done;
+        default: usage(stderr); goto done;
         }
     }
-    ps_context_t *context;
-    int status;
     if (keygen) {
-        if (key_file || column || output || optind < argc) {
+        if (key_file || column || output || rejects || drop.n || optind < argc) {
             cli_error("pseudonymise: --keygen takes only the new key's file");
-            return EXIT_USAGE;
+            goto done;
         }
         if ((status = cli_context(&context, 0)))
-            return status;
-        ps_error_t err = ps_key_generate(context, keygen);
-        ps_context_free(context);
-        return cli_exit_status(err);
+            goto done;
+        status = cli_exit_status(ps_key_generate(context, keygen));
+        goto done;
     }
     if (!key_file || !column || !output || optind + 1 != argc) {
         cli_error("pseudonymise: give --key-file, --column, one input file and -o OUT.csv");
         usage(stderr);
-        return EXIT_USAGE;
+        goto done;
     }
     const char *input = argv[optind];
-    struct stat a, b;
-    for (const char *out = output; out; out = out == rejects ? NULL : rejects)
-        if (stat(input, &a) == 0 && stat(out, &b) == 0 && a.st_dev == b.st_dev &&
-            a.st_ino == b.st_ino) {
-            cli_error("pseudonymise: output %s is the input: refusing to overwrite it", out);
-            return EXIT_USAGE;
+    for (size_t d = 0; d < drop.n; d++)
+        if (strcasecmp(drop.items[d], column) == 0) {
+            cli_error("pseudonymise: --drop %s would drop the identifier column: it is "
+                      "replaced by its pseudonym, never dropped",
+                      drop.items[d]);
+            goto done;
         }
+    /* Neither output may be the key (it would be lost), the input, or the other output. */
+    const output_file_t files[] = {{output, "-o", 1},
+                                   {rejects, "--rejects", 1},
+                                   {key_file, "--key-file", 0},
+                                   {input, "input", 0}};
+    if (output_check_distinct("pseudonymise", files, sizeof files / sizeof files[0]) != 0)
+        goto done;
+    /* Nor may the input be the key: its bytes would be written out as rows. */
+    if (output_same_file(input, 0, key_file, 0)) {
+        cli_error("pseudonymise: input %s is the key file: refusing to write it out", input);
+        goto done;
+    }
     if ((status = cli_context(&context, 0)))
-        return status;
-    struct run run = {.out = {.fd = -1}, .rejects = {.fd = -1}};
-    unsigned char *key = NULL;
-    size_t key_length = 0;
+        goto done;
     ps_batch_summary_t summary;
     ps_error_t err = ps_key_read(context, key_file, &key, &key_length);
     if (err) {
@@ -142,9 +193,13 @@ int cmd_pseudonymise(int argc, char **argv)
         goto done;
     }
     /* Row-level data: private to its owner, like scored output. */
-    if (output_open(&run.out, output, mode) != 0 ||
-        (rejects && output_open(&run.rejects, rejects, mode) != 0)) {
-        cli_error("%s: cannot create: %s", run.out.path ? rejects : output, strerror(errno));
+    if (output_open(&run.out, output, mode) != 0) {
+        cli_error("%s: cannot create: %s", output, strerror(errno));
+        status = EXIT_INPUT;
+        goto done;
+    }
+    if (rejects && output_open(&run.rejects, rejects, mode) != 0) {
+        cli_error("%s: cannot create: %s", rejects, strerror(errno));
         status = EXIT_INPUT;
         goto done;
     }
@@ -155,6 +210,17 @@ int cmd_pseudonymise(int argc, char **argv)
     ps_pseudonymise_handlers_t handlers = {write_row, write_reject, &run};
     err = ps_pseudonymise_file(context, input, column, kind, key, key_length, &handlers,
                                &summary);
+    if (err == PS_ERROR_ABORTED && run.unknown) {
+        cli_error("%s:1: --drop %s: no such column in the header; nothing written", input,
+                  run.unknown);
+        status = EXIT_INPUT;
+        goto done;
+    }
+    if (err == PS_ERROR_ABORTED && !run.out.error && !run.rejects.error) {
+        cli_error("out of memory");
+        status = EXIT_INTERNAL;
+        goto done;
+    }
     if (err == PS_ERROR_ABORTED) {
         output_t *failed = run.out.error ? &run.out : &run.rejects;
         cli_error("%s: cannot write: %s", failed->path, strerror(failed->error));
@@ -166,10 +232,10 @@ int cmd_pseudonymise(int argc, char **argv)
         status = cli_exit_status(err);
         goto done;
     }
-    if ((rejects && output_commit(&run.rejects) != 0) || output_commit(&run.out) != 0) {
-        cli_error("cannot write the outputs");
-        if (rejects && !run.rejects.temporary)
-            remove(rejects);
+    /* Both written and synced before either is put in place: a failure leaves both as they were. */
+    output_t *outputs[] = {&run.rejects, &run.out}, *failed;
+    if (output_commit_all(outputs + !rejects, rejects ? 2 : 1, &failed) != 0) {
+        cli_error("%s: cannot write: %s", failed->path, strerror(failed->error));
         status = EXIT_INPUT;
         goto done;
     }
@@ -182,5 +248,7 @@ done:
     output_discard(&run.out);
     output_discard(&run.rejects);
     ps_context_free(context);
+    free(run.dropped);
+    cli_list_free(&drop);
     return status;
 }

@@ -96,60 +96,17 @@ static void print(output_t *o, const char *format, ...)
         output_write(o, text, (size_t)n < sizeof text ? (size_t)n : sizeof text - 1);
 }
 
-static const char *shown_text(const ps_statistic_t *s, char *buf, size_t size)
-{
-    switch (s->shown) {
-    case PS_SHOWN: return "no";
-    case PS_SUPPRESSED: return "yes";
-    case PS_NOT_COMPUTABLE: snprintf(buf, size, "not computable: %s", s->reason); return buf;
-    }
-    return "";
-}
-
 static ps_kind_t kind_of(const ps_statistic_t *s)
 {
     return ps_statistic_info(s->id)->kind;
 }
 
-/* A shown value, as its kind wants: counts whole, other figures to full precision. */
-static void number(output_t *o, const ps_statistic_t *s)
-{
-    if (s->shown != PS_SHOWN)
-        return;
-    if (kind_of(s) == PS_KIND_COUNT)
-        csv_unsigned(o, (unsigned long)s->value);
-    else
-        print(o, "%.17g", s->value);
-}
-
-/* The report's CSV: one row per statistic; the columns are declared here once. */
+/* The report's CSV: one row per statistic, in the library's report format. */
 static void write_csv(output_t *o, const ps_report_t *report)
 {
-    static const char header[] =
-        "instrument,scale,group,comparison,statistic,kind,value,suppressed,note\n";
-    output_write(o, header, sizeof header - 1);
-    char reason[300];
-    for (size_t i = 0; i < ps_report_count(report); i++) {
-        const ps_statistic_t *s = ps_report_statistic(report, i);
-        csv_identifier(o, ps_instrument_id(s->instrument));
-        csv_comma(o);
-        csv_identifier(o, s->unit);
-        csv_comma(o);
-        csv_text(o, s->group);
-        csv_comma(o);
-        csv_text(o, s->comparison);
-        csv_comma(o);
-        csv_text(o, s->name);
-        csv_comma(o);
-        csv_identifier(o, ps_kind_name(kind_of(s)));
-        csv_comma(o);
-        number(o, s);
-        csv_comma(o);
-        csv_text(o, shown_text(s, reason, sizeof reason));
-        csv_comma(o);
-        csv_text(o, s->note ? s->note : "");
-        csv_end_row(o);
-    }
+    csv_report_header(o);
+    for (size_t i = 0; i < ps_report_count(report); i++)
+        csv_report_row(o, ps_report_statistic(report, i));
 }
 
 static void json_string(output_t *o, const char *text)
@@ -525,7 +482,8 @@ int cmd_report(int argc, char **argv)
     ps_context_t *context = NULL;
     ps_scorer_t *scorer = NULL;
     ps_report_t *report = NULL;
-    output_t out = {.fd = -1};
+    output_t out = OUTPUT_INIT;
+    output_file_t *files = NULL;
     int status = EXIT_USAGE, c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "i:b:f:o:m:qh", long_options, NULL)) != -1) {
@@ -584,14 +542,22 @@ int cmd_report(int argc, char **argv)
         cli_error("report: --round applies with disclosure control; drop --no-suppress");
         goto done;
     }
-    for (int i = optind; i < argc; i++) {
-        struct stat a, b;
-        if (strcmp(output_path, "-") != 0 && stat(argv[i], &a) == 0 &&
-            stat(output_path, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
-            cli_error("report: output %s is also an input: refusing to overwrite it", output_path);
-            goto done;
-        }
+    /* The report may not replace an input, the map or a calibration table. */
+    files = calloc((size_t)argc + calibrations.n + 2, sizeof *files);
+    if (!files) {
+        cli_error("out of memory");
+        status = EXIT_INTERNAL;
+        goto done;
     }
+    size_t n_files = 0;
+    files[n_files++] = (output_file_t){output_path, "-o", 1};
+    files[n_files++] = (output_file_t){score_options.map_file, "--map", 0};
+    for (size_t i = 0; i < calibrations.n; i++)
+        files[n_files++] = (output_file_t){calibrations.items[i], "--calibration", 0};
+    for (int i = optind; i < argc; i++)
+        files[n_files++] = (output_file_t){argv[i], "input", 0};
+    if (output_check_distinct("report", files, n_files) != 0)
+        goto done;
     cli_progress_init(&run.progress, run.quiet);
     cohort_options.by = (const char *const *)by.items;
     cohort_options.n_by = by.n;
@@ -655,5 +621,6 @@ done:
     cli_list_free(&instruments);
     cli_list_free(&by);
     cli_list_free(&timepoints);
+    free(files);
     return status;
 }

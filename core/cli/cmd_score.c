@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cli.h"
 #include "output.h"
@@ -73,28 +72,7 @@ static int on_score(const ps_score_t *s, void *user)
     struct run *run = user;
     cli_progress(&run->progress, s->file, s->line);
     output_t *o = &run->scored;
-    csv_text(o, s->participant_id);
-    csv_comma(o);
-    csv_text(o, s->timepoint);
-    csv_comma(o);
-    csv_identifier(o, ps_instrument_id(s->instrument));
-    csv_comma(o);
-    csv_identifier(o, ps_scale_id(s->scale));
-    csv_comma(o);
-    if (s->has_value)
-        csv_fixed(o, s->value, ps_scale_precision(s->scale));
-    csv_comma(o);
-    if (s->band)
-        csv_text(o, s->band);
-    csv_comma(o);
-    csv_unsigned(o, s->answered);
-    csv_comma(o);
-    csv_text(o, s->status);
-    for (size_t k = 0; k < run->n_keep; k++) {
-        csv_comma(o);
-        csv_text(o, s->kept[k]);
-    }
-    csv_end_row(o);
+    csv_scored_row(o, s, run->n_keep);
     run->refused += s->outcome != PS_SCORED;
     return o->error != 0;
 }
@@ -124,27 +102,6 @@ static int on_batch_end(const ps_batch_summary_t *s, void *user)
     return 0;
 }
 
-static void write_scored_header(output_t *o, char **keep, size_t n_keep)
-{
-    static const char header[] = "participant_id,timepoint,instrument,scale,score,band,answered,status";
-    output_write(o, header, sizeof header - 1);
-    for (size_t k = 0; k < n_keep; k++) {
-        csv_comma(o);
-        csv_text(o, keep[k]);
-    }
-    csv_end_row(o);
-}
-
-/* An output that is also an input would be destroyed before it is read: refuse it. */
-static int same_file(const char *a, const char *b)
-{
-    struct stat sa, sb;
-    if (strcmp(a, "-") == 0 || strcmp(b, "-") == 0)
-        return 0;
-    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
-           sa.st_ino == sb.st_ino;
-}
-
 int cmd_score(int argc, char **argv)
 {
     static const struct option long_options[] = {
@@ -170,7 +127,8 @@ int cmd_score(int argc, char **argv)
     ps_score_options_t options = {.size = sizeof options};
     const char *scored_path = NULL, *rejects_path = NULL;
     cli_list_t keep = {0};
-    struct run run = {0};
+    struct run run = {.scored = OUTPUT_INIT, .rejects = OUTPUT_INIT};
+    output_file_t *files = NULL;
     ps_context_t *context = NULL;
     ps_scorer_t *scorer = NULL;
     int status = EXIT_USAGE, c;
@@ -232,16 +190,23 @@ int cmd_score(int argc, char **argv)
         cli_error("score: --timepoint needs a label");
         goto done;
     }
-    for (int i = optind; i < argc; i++)
-        for (const char *out = scored_path; out; out = out == rejects_path ? NULL : rejects_path)
-            if (same_file(argv[i], out)) {
-                cli_error("score: output %s is also an input: refusing to overwrite it", out);
-                goto done;
-            }
-    if (rejects_path && strcmp(rejects_path, scored_path) == 0) {
-        cli_error("score: scored rows and rejects need different files");
+    /* No output may be another output, an input, the map or a calibration table. */
+    files = calloc((size_t)argc + calibrations.n + 3, sizeof *files);
+    if (!files) {
+        cli_error("out of memory");
+        status = EXIT_INTERNAL;
         goto done;
     }
+    size_t n_files = 0;
+    files[n_files++] = (output_file_t){scored_path, "-o", 1};
+    files[n_files++] = (output_file_t){rejects_path, "--rejects", 1};
+    files[n_files++] = (output_file_t){options.map_file, "--map", 0};
+    for (size_t i = 0; i < calibrations.n; i++)
+        files[n_files++] = (output_file_t){calibrations.items[i], "--calibration", 0};
+    for (int i = optind; i < argc; i++)
+        files[n_files++] = (output_file_t){argv[i], "input", 0};
+    if (output_check_distinct("score", files, n_files) != 0)
+        goto done;
     options.instruments = instruments;
     cli_progress_init(&run.progress, run.quiet);
     options.keep = (const char *const *)keep.items;
@@ -260,7 +225,7 @@ int cmd_score(int argc, char **argv)
         status = EXIT_INPUT;
         goto done;
     }
-    write_scored_header(&run.scored, keep.items, keep.n);
+    csv_scored_header(&run.scored, (const char *const *)keep.items, keep.n);
     if (rejects_path) {
         if (output_open(&run.rejects, rejects_path, mode) != 0) {
             cli_error("%s: cannot create: %s", rejects_path, strerror(errno));
@@ -285,16 +250,11 @@ int cmd_score(int argc, char **argv)
         status = cli_exit_status(err);
         goto done;
     }
-    /* Rejects first: a scored file never appears without its rejects. */
-    if (rejects_path && output_commit(&run.rejects) != 0) {
-        cli_error("%s: cannot write: %s", rejects_path, strerror(run.rejects.error));
-        status = EXIT_INPUT;
-        goto done;
-    }
-    if (output_commit(&run.scored) != 0) {
-        cli_error("%s: cannot write: %s", scored_path, strerror(run.scored.error));
-        if (rejects_path)
-            remove(rejects_path);
+    /* Both written and synced before either is put in place, the rejects first: a failed
+     * run leaves existing outputs as they were, and scores never appear without their rejects. */
+    output_t *outputs[] = {&run.rejects, &run.scored}, *failed;
+    if (output_commit_all(outputs + !rejects_path, rejects_path ? 2 : 1, &failed) != 0) {
+        cli_error("%s: cannot write: %s", failed->path, strerror(failed->error));
         status = EXIT_INPUT;
         goto done;
     }
@@ -307,5 +267,6 @@ done:
     cli_list_free(&calibrations);
     cli_list_free(&keep);
     free(instruments);
+    free(files);
     return status;
 }

@@ -2,55 +2,63 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <math.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <promscore/promscore.h>
+#include <promscore/formats.h>
 
+#include "cli.h"
 #include "output.h"
 
 /*
- * Temporary files of the outputs being written, so that an interrupted run
- * (SIGINT, SIGTERM, SIGHUP) leaves none behind: the handler may only unlink.
+ * Named temporary files (the fallback where O_TMPFILE is refused, and the
+ * moment between naming an unnamed file and renaming it), so that a signal
+ * leaves none behind: the handler may only unlink.
  */
 enum { MAX_PENDING = 8 };
-static char *volatile pending[MAX_PENDING];
+static struct pending {
+    volatile int dir;
+    char *volatile name;
+} pending[MAX_PENDING];
 
-static void remember(char *temporary)
+static void remember(int dir, char *name)
 {
     for (int i = 0; i < MAX_PENDING; i++)
-        if (!pending[i]) {
-            pending[i] = temporary;
+        if (!pending[i].name) {
+            pending[i].dir = dir;
+            pending[i].name = name;
             return;
         }
 }
 
-static void forget(const char *temporary)
+static void forget(const char *name)
 {
     for (int i = 0; i < MAX_PENDING; i++)
-        if (pending[i] == temporary)
-            pending[i] = NULL;
+        if (pending[i].name == name)
+            pending[i].name = NULL;
 }
 
 static void on_signal(int sig)
 {
     for (int i = 0; i < MAX_PENDING; i++)
-        if (pending[i])
-            unlink(pending[i]);
+        if (pending[i].name)
+            unlinkat(pending[i].dir, pending[i].name, 0);
     signal(sig, SIG_DFL);
     raise(sig);
 }
 
 void output_catch_signals(void)
 {
-    static const int signals[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
+    static const int signals[] = {SIGINT,  SIGTERM, SIGHUP, SIGPIPE, SIGQUIT,
+                                  SIGSEGV, SIGBUS,  SIGILL, SIGFPE,  SIGABRT};
     for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) {
         struct sigaction action = {.sa_handler = on_signal};
         sigemptyset(&action.sa_mask);
@@ -58,42 +66,233 @@ void output_catch_signals(void)
             sigaddset(&action.sa_mask, signals[j]);
         sigaction(signals[i], &action, NULL);
     }
+    /* A file-size limit then fails the write with EFBIG, reported like a full disk. */
+    signal(SIGXFSZ, SIG_IGN);
 }
 
-int output_open(output_t *out, const char *path, unsigned mode)
+/* ---- Which file a path names. ---- */
+
+/* The directory part of 'path' ("." when it has none) and its last name, both allocated. */
+static int split_path(const char *path, char **dir, char **base)
 {
-    *out = (output_t){.fd = -1};
-    if (!(out->path = strdup(path)) || !(out->buffer = malloc(OUTPUT_BUFFER)))
+    const char *slash = strrchr(path, '/');
+    *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
+    *base = strdup(slash ? slash + 1 : path);
+    if (!*dir || !*base) {
+        free(*dir);
+        free(*base);
+        *dir = *base = NULL;
+        errno = ENOMEM;
         return -1;
-    if (strcmp(path, "-") == 0) {
-        out->fd = STDOUT_FILENO;
+    }
+    return 0;
+}
+
+/* The file 'path' names; "-" is standard input or output. 0, or -1 when it does not exist. */
+static int stat_named(const char *path, int is_output, struct stat *st)
+{
+    if (strcmp(path, "-") == 0)
+        return fstat(is_output ? STDOUT_FILENO : STDIN_FILENO, st);
+    return stat(path, st);
+}
+
+/* For a file not yet created: its resolved directory and name. NULL when that cannot be told. */
+static char *resolved_name(const char *path)
+{
+    char *dir, *base, *real, *whole = NULL;
+    if (split_path(path, &dir, &base) != 0)
+        return NULL;
+    if (*base && strcmp(base, ".") != 0 && strcmp(base, "..") != 0 &&
+        (real = realpath(dir, NULL))) {
+        if (asprintf(&whole, "%s/%s", real, base) < 0)
+            whole = NULL;
+        free(real);
+    }
+    free(dir);
+    free(base);
+    return whole;
+}
+
+int output_same_file(const char *a, int a_is_output, const char *b, int b_is_output)
+{
+    if (a_is_output && b_is_output && strcmp(a, "-") == 0 && strcmp(b, "-") == 0)
+        return 1; /* one standard output, whatever it is */
+    struct stat sa, sb;
+    int has_a = stat_named(a, a_is_output, &sa) == 0;
+    int has_b = stat_named(b, b_is_output, &sb) == 0;
+    if (has_a && has_b)
+        return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino && !S_ISCHR(sa.st_mode);
+    if (has_a || has_b || strcmp(a, "-") == 0 || strcmp(b, "-") == 0)
         return 0;
+    char *ra = resolved_name(a), *rb = resolved_name(b);
+    int same = ra && rb && strcmp(ra, rb) == 0;
+    free(ra);
+    free(rb);
+    return same;
+}
+
+int output_check_distinct(const char *command, const output_file_t *files, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n; j++) {
+            const output_file_t *a = &files[i], *b = &files[j];
+            if (!a->path || !b->path || (!a->is_output && !b->is_output))
+                continue;
+            if (output_same_file(a->path, a->is_output, b->path, b->is_output)) {
+                const output_file_t *out = b->is_output ? b : a, *other = out == a ? b : a;
+                cli_error("%s: %s %s is the same file as %s %s: refusing to overwrite it",
+                          command, out->role, out->path, other->role, other->path);
+                return -1;
+            }
+        }
+    return 0;
+}
+
+/* ---- Opening. ---- */
+
+/* A fresh name for a temporary file in a directory: short, so that any target name works. */
+static char *temporary_name(void)
+{
+    unsigned char bytes[8];
+    if (getrandom(bytes, sizeof bytes, 0) != (ssize_t)sizeof bytes) {
+        /* Unlikely; the O_EXCL creation or link refuses a name in use anyway. */
+        static unsigned counter;
+        unsigned long v = (unsigned long)getpid() * 2654435761u + ++counter;
+        memcpy(bytes, &v, sizeof bytes < sizeof v ? sizeof bytes : sizeof v);
     }
-    /* A device or pipe (/dev/null, /dev/stdout) cannot be replaced by renaming: write to it. */
-    struct stat st;
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-        out->fd = open(path, O_WRONLY | O_CLOEXEC);
-        return out->fd < 0 ? -1 : 0;
+    char *name = malloc(32);
+    if (name) {
+        static const char hex[] = "0123456789abcdef";
+        memcpy(name, ".promscore-", 11);
+        for (size_t i = 0; i < sizeof bytes; i++) {
+            name[11 + 2 * i] = hex[bytes[i] >> 4];
+            name[12 + 2 * i] = hex[bytes[i] & 15];
+        }
+        memcpy(name + 11 + 2 * sizeof bytes, ".tmp", 5);
     }
-    size_t len = strlen(path) + sizeof ".tmp-XXXXXX";
-    if (!(out->temporary = malloc(len)))
-        return -1;
-    snprintf(out->temporary, len, "%s.tmp-XXXXXX", path);
-    out->fd = mkostemp(out->temporary, O_CLOEXEC);
-    if (out->fd < 0) {
+    return name;
+}
+
+/* The fallback: a named temporary file in the target's directory, removed on failure. */
+static int open_named(output_t *out)
+{
+    for (int attempt = 0; attempt < 100; attempt++) {
+        if (!(out->temporary = temporary_name()))
+            return -1;
+        out->fd = openat(out->dir, out->temporary,
+                         O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (out->fd >= 0) {
+            remember(out->dir, out->temporary);
+            return 0;
+        }
         int saved = errno;
         free(out->temporary);
         out->temporary = NULL;
         errno = saved;
-        return -1;
+        if (errno != EEXIST)
+            return -1;
     }
-    remember(out->temporary);
-    if (fchmod(out->fd, mode & 07777) != 0) {
+    return -1;
+}
+
+/*
+ * What is already at 'path', seen through an open descriptor so that what is
+ * checked is what is written: a regular file (or nothing) is replaced by
+ * renaming; anything else (a device, a FIFO, standard output) is written as a
+ * stream. Returns 1 with out->fd set for a stream, 0 to replace, -1 on error.
+ */
+static int open_existing(output_t *out, const char *path)
+{
+    int fd = open(path, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0 && errno == ENXIO) /* a FIFO nobody reads yet: wait for its reader */
+        fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+    struct stat st, standard;
+    if (fd < 0) {
         int saved = errno;
-        output_discard(out);
+        if (saved == ENOENT)
+            return 0; /* nothing there yet */
+        /* Not ours to open: a regular file is replaced; anything else (a socket, a
+         * device we may not write) is never replaced by a file. */
+        if (saved == EISDIR || saved == ENXIO || (stat(path, &st) == 0 && !S_ISREG(st.st_mode))) {
+            errno = saved;
+            return -1;
+        }
+        return 0;
+    }
+    if (fstat(fd, &st) != 0) {
+        int saved = errno;
+        close(fd);
         errno = saved;
         return -1;
     }
+    /* Our own standard output by another name (/dev/stdout when it is a file): write to it. */
+    if (fstat(STDOUT_FILENO, &standard) == 0 && st.st_dev == standard.st_dev &&
+        st.st_ino == standard.st_ino && S_ISREG(st.st_mode)) {
+        close(fd);
+        out->fd = STDOUT_FILENO;
+        return 1;
+    }
+    if (S_ISREG(st.st_mode)) {
+        close(fd); /* opened, never written: it is replaced whole */
+        return 0;
+    }
+    int flags = fcntl(fd, F_GETFL);
+    if (flags == -1 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) == -1) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    out->fd = fd;
+    return 1;
+}
+
+int output_open(output_t *out, const char *path, unsigned mode)
+{
+    *out = (output_t)OUTPUT_INIT;
+    if (!(out->path = strdup(path)) || !(out->buffer = malloc(OUTPUT_BUFFER))) {
+        errno = ENOMEM;
+        return -1;
+    }
+    if (strcmp(path, "-") == 0) {
+        out->fd = STDOUT_FILENO;
+        out->stream = 1;
+        return 0;
+    }
+    int existing = open_existing(out, path);
+    if (existing != 0) {
+        out->stream = existing == 1;
+        return existing == 1 ? 0 : -1;
+    }
+    char *dir;
+    if (split_path(path, &dir, &out->base) != 0)
+        return -1;
+    if (!*out->base) {
+        free(dir);
+        errno = EISDIR;
+        return -1;
+    }
+    /* The directory is held open: the file lands in it even if it is renamed meanwhile. */
+    out->dir = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (out->dir < 0 && errno == EACCES)
+        out->dir = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    free(dir);
+    if (out->dir < 0)
+        return -1;
+#ifdef O_TMPFILE
+    /* An unnamed file is named through /proc/self/fd when complete: without /proc, the
+     * fallback (AT_EMPTY_PATH would need a privilege). */
+    struct stat proc;
+    if (stat("/proc/self/fd", &proc) == 0) {
+        out->fd = openat(out->dir, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+        if (out->fd < 0 && errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
+            return -1;
+    }
+#endif
+    if (out->fd < 0 && open_named(out) != 0)
+        return -1;
+    if (fchmod(out->fd, mode & 07777) != 0)
+        return -1;
     return 0;
 }
 
@@ -166,7 +365,7 @@ static struct writer *start_writer(const output_t *out)
         return NULL;
     }
     w->fd = out->fd;
-    w->sync_as_written = out->temporary != NULL;
+    w->sync_as_written = !out->stream;
     pthread_mutex_init(&w->lock, NULL);
     pthread_cond_init(&w->changed, NULL);
     if (pthread_create(&w->thread, NULL, write_buffers, w) != 0) {
@@ -251,62 +450,6 @@ void output_puts(output_t *out, const char *text)
     output_write(out, text, strlen(text));
 }
 
-int output_commit(output_t *out)
-{
-    flush(out, 0);
-    stop_writer(out, 0);
-    if (!out->temporary) {
-        if (out->fd > STDERR_FILENO && close(out->fd) != 0 && !out->error)
-            out->error = errno;
-        out->fd = -1;
-        return out->error ? -1 : 0;
-    }
-    if (!out->error && fsync(out->fd) != 0)
-        out->error = errno;
-    if (close(out->fd) != 0 && !out->error)
-        out->error = errno;
-    out->fd = -1;
-    if (!out->error && rename(out->temporary, out->path) != 0)
-        out->error = errno;
-    if (out->error) {
-        output_discard(out);
-        return -1;
-    }
-    forget(out->temporary);
-    free(out->temporary);
-    out->temporary = NULL;
-    return 0;
-}
-
-void output_discard(output_t *out)
-{
-    stop_writer(out, 1);
-    free(out->buffer);
-    out->buffer = NULL;
-    if (!out->temporary && out->fd > STDERR_FILENO)
-        close(out->fd);
-    if (out->temporary) {
-        if (out->fd >= 0)
-            close(out->fd);
-        unlink(out->temporary);
-        forget(out->temporary);
-        free(out->temporary);
-        out->temporary = NULL;
-    }
-    out->fd = -1;
-    free(out->path);
-    out->path = NULL;
-}
-
-static int plain_number(const char *s)
-{
-    char *end;
-    if (!*s || strspn(s, "+-0123456789.eE") != strlen(s))
-        return 0;
-    strtod(s, &end);
-    return *end == '\0';
-}
-
 char *output_room(output_t *out, size_t n)
 {
     if (n > OUTPUT_BUFFER - out->used) {
@@ -317,143 +460,218 @@ char *output_room(output_t *out, size_t n)
     return out->error ? NULL : out->buffer + out->used;
 }
 
-/* A few bytes into the buffer. */
-static void put(output_t *out, const char *data, size_t n)
+/* ---- Finishing: every output written and synced, then each put in place. ---- */
+
+int output_finish(output_t *out)
 {
-    char *room = output_room(out, n);
-    if (!room) {
-        output_write(out, data, n);
-        return;
-    }
-    memcpy(room, data, n);
-    out->used += n;
+    if (out->finished)
+        return out->error ? -1 : 0;
+    if (out->fd < 0 && !out->error)
+        out->error = EBADF;
+    flush(out, 0);
+    stop_writer(out, 0);
+    if (!out->error && !out->stream && fsync(out->fd) != 0)
+        out->error = errno;
+    out->finished = 1;
+    return out->error ? -1 : 0;
 }
 
-/* Bytes that make a cell need quotes. */
-#define NEEDS_QUOTES ",\"\r\n"
+/* An unnamed file gets a temporary name in its directory (a named one has it already). */
+static int name_temporary(output_t *out)
+{
+    if (out->stream || out->temporary)
+        return 0;
+    char proc[64];
+    snprintf(proc, sizeof proc, "/proc/self/fd/%d", out->fd);
+    for (int attempt = 0; attempt < 100; attempt++) {
+        char *name = temporary_name();
+        if (!name) {
+            out->error = ENOMEM;
+            return -1;
+        }
+        /* Signals wait until the name is remembered, so that none leaves it behind. */
+        sigset_t all, before;
+        sigfillset(&all);
+        pthread_sigmask(SIG_BLOCK, &all, &before);
+        int linked = linkat(AT_FDCWD, proc, out->dir, name, AT_SYMLINK_FOLLOW);
+        if (linked != 0 && errno == ENOENT) /* /proc gone since: a privileged process can */
+            linked = linkat(out->fd, "", out->dir, name, AT_EMPTY_PATH);
+        int saved = errno;
+        if (linked == 0) {
+            out->temporary = name;
+            remember(out->dir, name);
+        }
+        pthread_sigmask(SIG_SETMASK, &before, NULL);
+        if (linked == 0)
+            return 0;
+        free(name);
+        if (saved != EEXIST) {
+            out->error = saved;
+            return -1;
+        }
+    }
+    out->error = EEXIST;
+    return -1;
+}
+
+/* Renames the temporary file over the target, or ends a stream. */
+static int put_in_place(output_t *out)
+{
+    if (out->stream) {
+        if (out->fd > STDERR_FILENO && close(out->fd) != 0 && !out->error)
+            out->error = errno;
+        out->fd = -1;
+        return out->error ? -1 : 0;
+    }
+    if (renameat(out->dir, out->temporary, out->dir, out->base) != 0) {
+        out->error = errno;
+        return -1;
+    }
+    forget(out->temporary);
+    free(out->temporary);
+    out->temporary = NULL;
+    fsync(out->dir); /* the rename itself, where the directory could be opened for it */
+    if (close(out->fd) != 0 && !out->error)
+        out->error = errno;
+    out->fd = -1;
+    return out->error ? -1 : 0;
+}
+
+int output_commit_all(output_t *const *outs, size_t n, output_t **failed)
+{
+    for (size_t i = 0; i < n; i++)
+        if (output_finish(outs[i]) != 0) {
+            *failed = outs[i];
+            return -1;
+        }
+    for (size_t i = 0; i < n; i++)
+        if (name_temporary(outs[i]) != 0) {
+            *failed = outs[i];
+            return -1;
+        }
+    for (size_t i = 0; i < n; i++)
+        if (put_in_place(outs[i]) != 0) {
+            *failed = outs[i];
+            return -1;
+        }
+    return 0;
+}
+
+int output_commit(output_t *out)
+{
+    output_t *failed;
+    return output_commit_all(&out, 1, &failed);
+}
+
+void output_discard(output_t *out)
+{
+    stop_writer(out, 1);
+    free(out->buffer);
+    out->buffer = NULL;
+    if (out->fd > STDERR_FILENO)
+        close(out->fd);
+    out->fd = -1;
+    if (out->temporary) {
+        unlinkat(out->dir, out->temporary, 0);
+        forget(out->temporary);
+        free(out->temporary);
+        out->temporary = NULL;
+    }
+    if (out->dir >= 0)
+        close(out->dir);
+    out->dir = -1;
+    free(out->path);
+    out->path = NULL;
+    free(out->base);
+    out->base = NULL;
+}
+
+/* ---- CSV, encoded by the library's formats into the buffer. ---- */
 
 /*
- * Writes 'text' (n bytes; 'special' when it holds one of NEEDS_QUOTES) as a
- * CSV cell at 'to', which has room for CELL_ROOM(n) bytes, and returns where it
- * ends. A cell is quoted when it holds a comma, quote or line break or starts
- * or ends with a space; one that starts like a spreadsheet formula, and is not
- * a plain number, also gets a ' inside the quotes so that no spreadsheet runs it.
+ * Runs an encoder (snprintf-like: it returns the length it needs) on the
+ * buffer's free room; when that is short, again on an emptied buffer, or on
+ * a buffer of its own for a row longer than the output buffer.
  */
-#define CELL_ROOM(n) (2 * (n) + 3)
-
-/* A first byte with which a spreadsheet may take a cell for a formula. */
-static int starts_formula(char c)
-{
-    return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
-}
-
-static char *cell_at(char *to, const char *text, size_t n, int special)
-{
-    const int guard = starts_formula(text[0]) && !plain_number(text);
-    if (!special && !guard && (n == 0 || (text[0] != ' ' && text[n - 1] != ' '))) {
-        memcpy(to, text, n);
-        return to + n;
-    }
-    *to++ = '"';
-    if (guard)
-        *to++ = '\'';
-    for (size_t i = 0; i < n; i++) {
-        if (text[i] == '"')
-            *to++ = '"';
-        *to++ = text[i];
-    }
-    *to++ = '"';
-    return to;
-}
-
-/* Bytes that end a plain cell: the end of the text, or a byte that needs quotes. */
-static const unsigned char ends_plain[256] = {[0] = 1, [','] = 1, ['"'] = 1, ['\r'] = 1, ['\n'] = 1};
+#define ENCODE(out, call_with_room)                                                           \
+    do {                                                                                      \
+        char *to_ = (out)->buffer + (out)->used;                                              \
+        size_t room_ = OUTPUT_BUFFER - (out)->used;                                           \
+        size_t n_;                                                                            \
+        { char *to = to_; size_t room = room_; n_ = (call_with_room); }                       \
+        if (n_ <= room_) {                                                                    \
+            (out)->used += n_;                                                                \
+            break;                                                                            \
+        }                                                                                     \
+        if ((out)->error)                                                                     \
+            break;                                                                            \
+        if (n_ <= OUTPUT_BUFFER) {                                                            \
+            flush((out), 1);                                                                  \
+            if ((out)->error)                                                                 \
+                break;                                                                        \
+            char *to = (out)->buffer;                                                         \
+            size_t room = OUTPUT_BUFFER;                                                      \
+            (out)->used = (call_with_room);                                                   \
+            break;                                                                            \
+        }                                                                                     \
+        char *to = malloc(n_); /* longer than the buffer: rare */                            \
+        size_t room = n_;                                                                     \
+        if (!to) {                                                                            \
+            (out)->error = ENOMEM;                                                            \
+            break;                                                                            \
+        }                                                                                     \
+        output_write((out), to, (call_with_room));                                            \
+        free(to);                                                                             \
+    } while (0)
 
 void csv_text(output_t *out, const char *text)
 {
-    /* The common cell, short plain text, is copied as it is checked. */
-    enum { SHORT = 64 };
-    char *room;
-    /* Perhaps a formula, or a leading space: the careful way below. */
-    if (!starts_formula(text[0]) && text[0] != ' ' && (room = output_room(out, SHORT))) {
-        size_t i = 0;
-        unsigned char c;
-        while (i < SHORT && !ends_plain[c = (unsigned char)text[i]])
-            room[i++] = (char)c;
-        if (i < SHORT && text[i] == '\0' && (i == 0 || text[i - 1] != ' ')) {
-            out->used += i;
-            return;
-        }
-    }
-    size_t n = strcspn(text, NEEDS_QUOTES);
-    const int special = text[n] != '\0';
-    if (special)
-        n += strlen(text + n);
-    if (n > (SIZE_MAX - 3) / 2) {
-        out->error = out->error ? out->error : EOVERFLOW;
-        return;
-    }
-    if ((room = output_room(out, CELL_ROOM(n)))) {
-        out->used = (size_t)(cell_at(room, text, n, special) - out->buffer);
-        return;
-    }
-    if (out->error)
-        return;
-    char *cell = malloc(CELL_ROOM(n)); /* longer than the buffer: rare */
-    if (!cell) {
-        out->error = ENOMEM;
-        return;
-    }
-    output_write(out, cell, (size_t)(cell_at(cell, text, n, special) - cell));
-    free(cell);
+    ENCODE(out, ps_cell_text(to, room, text));
 }
 
 void csv_identifier(output_t *out, const char *id)
 {
-    put(out, id, strlen(id));
-}
-
-/* The digits of 'value' ending at 'end'; returns where they start. */
-static char *digits_before(char *end, unsigned long long value)
-{
-    do {
-        *--end = (char)('0' + value % 10);
-        value /= 10;
-    } while (value);
-    return end;
+    ENCODE(out, ps_cell_text(to, room, id));
 }
 
 void csv_unsigned(output_t *out, unsigned long value)
 {
-    char digits[24], *end = digits + sizeof digits;
-    char *start = digits_before(end, value);
-    put(out, start, (size_t)(end - start));
+    ENCODE(out, ps_cell_unsigned(to, room, value));
 }
 
-/* Fixed-point without printf: scores are written millions of times. */
 void csv_fixed(output_t *out, double value, int decimals)
 {
-    static const double powers[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
-    char text[64];
-    if (!isfinite(value) || decimals < 0 || decimals > 6 || fabs(value) > 1e12) {
-        int n = snprintf(text, sizeof text, "%.*f", decimals < 0 ? 0 : decimals, value);
-        output_write(out, text, (size_t)n);
-        return;
-    }
-    long long scaled = llround(value * powers[decimals]);
-    unsigned long long magnitude = (unsigned long long)(scaled < 0 ? -scaled : scaled);
-    unsigned long long unit = (unsigned long long)powers[decimals];
-    char *end = text + sizeof text, *start = end;
-    if (decimals) {
-        unsigned long long frac = magnitude % unit;
-        for (int i = 0; i < decimals; i++, frac /= 10)
-            *--start = (char)('0' + frac % 10);
-        *--start = '.';
-    }
-    start = digits_before(start, magnitude / unit);
-    if (scaled < 0)
-        *--start = '-';
-    put(out, start, (size_t)(end - start));
+    ENCODE(out, ps_cell_number(to, room, value, decimals));
+}
+
+void csv_scored_header(output_t *out, const char *const *kept, size_t n_kept)
+{
+    ENCODE(out, ps_format_header(to, room, PS_FORMAT_SCORED, kept, n_kept));
+}
+
+void csv_scored_row(output_t *out, const ps_score_t *score, size_t n_kept)
+{
+    ENCODE(out, ps_format_scored_row(to, room, score, n_kept));
+}
+
+void csv_rejects_header(output_t *out)
+{
+    ENCODE(out, ps_format_header(to, room, PS_FORMAT_REJECTS, NULL, 0));
+}
+
+void csv_reject(output_t *out, const ps_reject_t *reject)
+{
+    ENCODE(out, ps_format_reject_row(to, room, reject));
+}
+
+void csv_report_header(output_t *out)
+{
+    ENCODE(out, ps_format_header(to, room, PS_FORMAT_REPORT, NULL, 0));
+}
+
+void csv_report_row(output_t *out, const ps_statistic_t *statistic)
+{
+    ENCODE(out, ps_format_report_row(to, room, statistic));
 }
 
 int output_parse_mode(const char *text, unsigned *mode)
@@ -465,25 +683,4 @@ int output_parse_mode(const char *text, unsigned *mode)
         return -1;
     *mode = (unsigned)m;
     return 0;
-}
-
-void csv_rejects_header(output_t *out)
-{
-    output_puts(out, "file,line,participant_id,column,value,reason\n");
-}
-
-void csv_reject(output_t *out, const ps_reject_t *r)
-{
-    csv_text(out, r->file);
-    csv_comma(out);
-    csv_unsigned(out, r->line);
-    csv_comma(out);
-    csv_text(out, r->participant_id);
-    csv_comma(out);
-    csv_text(out, r->column_name);
-    csv_comma(out);
-    csv_text(out, r->value);
-    csv_comma(out);
-    csv_text(out, r->reason);
-    csv_end_row(out);
 }

@@ -362,8 +362,11 @@ ps_error_t ps_cohort_add(ps_cohort_t *cohort, const ps_score_t *score);
 /**
  * Reads a scored CSV written by `promscore score` and hands every row to
  * 'fn' as a ps_score_t whose kept values are the columns 'by' (n_by of them,
- * each required in the file). Unknown instruments or scales, and scores that
- * are not numbers in their scale's range, stop the read with PS_ERROR_BATCH.
+ * each required in the file). Cells are read as <promscore/formats.h> reads
+ * the scored format: exactly as they were before they were written, the
+ * formula guard undone. A row with a score has a value (has_value), an "ok"
+ * row must have one. Unknown instruments or scales, and scores that are not
+ * numbers in their scale's range, stop the read with PS_ERROR_BATCH.
  * 'fn' returning nonzero stops it with PS_ERROR_ABORTED.
  */
 ps_error_t ps_scored_read(ps_context_t *context, const char *file, const char *const *by,
