@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -189,14 +190,15 @@ ps_error_t ps_pseudonym(const unsigned char *key, size_t key_length, const char 
 struct pass {
     ps_context_t *context;
     const char *file;
-    const char *column;
-    ps_identifier_t kind;
+    const ps_pseudonymise_options_t *options;
     const unsigned char *key;
     size_t key_length;
     const ps_pseudonymise_handlers_t *handlers;
     ps_batch_summary_t *summary;
     size_t n_fields, field;
-    const char **out;       /* the row handed on: the record's fields, the pseudonym in place */
+    unsigned char *dropped; /* per field of the header: left out */
+    const char **header;    /* the header's names, for reasons */
+    const char **out;       /* the row handed on: kept fields, the pseudonym in place */
 };
 
 static ps_error_t refuse(struct pass *p, unsigned long line, const char *reason)
@@ -209,16 +211,28 @@ static ps_error_t refuse(struct pass *p, unsigned long line, const char *reason)
     return PS_OK;
 }
 
-/* Header cell and column name compared as ps_strcaseeq does, after trimming both. */
-static int names_identifier(const char *cell, size_t cell_length, const char *column)
+static int is_space(char c)
 {
-    size_t a = cell_length, b = strlen(column);
-    const char *x = ps_trim(cell, &a), *y = ps_trim(column, &b);
-    if (a != b)
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+}
+
+/* Header cell and column name compared case-insensitively, after trimming white space. */
+static int same_name(const char *cell, size_t cell_length, const char *column)
+{
+    size_t b = strlen(column);
+    while (cell_length && is_space(cell[0]))
+        cell++, cell_length--;
+    while (cell_length && is_space(cell[cell_length - 1]))
+        cell_length--;
+    while (b && is_space(column[0]))
+        column++, b--;
+    while (b && is_space(column[b - 1]))
+        b--;
+    if (cell_length != b)
         return 0;
-    for (size_t i = 0; i < a; i++) {
-        char cx = x[i] >= 'A' && x[i] <= 'Z' ? (char)(x[i] - 'A' + 'a') : x[i];
-        char cy = y[i] >= 'A' && y[i] <= 'Z' ? (char)(y[i] - 'A' + 'a') : y[i];
+    for (size_t i = 0; i < b; i++) {
+        char cx = cell[i] >= 'A' && cell[i] <= 'Z' ? (char)(cell[i] - 'A' + 'a') : cell[i];
+        char cy = column[i] >= 'A' && column[i] <= 'Z' ? (char)(column[i] - 'A' + 'a') : column[i];
         if (cx != cy)
             return 0;
     }
@@ -234,41 +248,111 @@ static int placeholder(const char digits[11])
     return 1;
 }
 
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/*
+ * Whether text holds a valid NHS number: a run of exactly ten digits, single
+ * spaces or hyphens allowed between them, not touching another digit, that
+ * passes the modulus-11 check. Such a number in any column but the identifier
+ * is an identifier leaving in clear, whatever the column is called.
+ */
+static int holds_nhs_number(const char *text, size_t length)
+{
+    for (size_t i = 0; i < length; i++) {
+        if (!is_digit(text[i]) || (i && is_digit(text[i - 1])))
+            continue;
+        char digits[11], checked[11];
+        size_t n = 0, j = i;
+        while (j < length && n < 11) {
+            if (is_digit(text[j])) {
+                if (n < 10)
+                    digits[n] = text[j];
+                n++;
+                j++;
+            } else if ((text[j] == ' ' || text[j] == '-') && n < 10 && j + 1 < length &&
+                       is_digit(text[j + 1])) {
+                j++;
+            } else {
+                break;
+            }
+        }
+        if (n != 10)
+            continue;
+        digits[10] = '\0';
+        /* A placeholder is nobody's number (see pass_record). */
+        int valid = ps_nhs_number_valid(digits, checked) && !placeholder(checked);
+        OPENSSL_cleanse(digits, sizeof digits);
+        OPENSSL_cleanse(checked, sizeof checked);
+        if (valid)
+            return 1;
+    }
+    return 0;
+}
+
+/* The header: where the identifier is, what is dropped. Nothing is handed on before it is checked. */
+static ps_error_t read_header(struct pass *p, const ps_csv_record_t *rec)
+{
+    const ps_pseudonymise_options_t *o = p->options;
+    p->field = SIZE_MAX;
+    for (size_t i = 0; i < rec->n_fields; i++) {
+        if (!same_name(rec->fields[i], rec->lengths[i], o->column))
+            continue;
+        /* A second copy of the identifier column would go out in clear. */
+        if (p->field != SIZE_MAX)
+            return ps_diagnose(p->context, PS_ERROR_BATCH, p->file, rec->line, i + 1,
+                               "the identifier column '%s' appears twice in the header "
+                               "(columns %zu and %zu): one copy would leave in clear, so "
+                               "the batch is refused",
+                               o->column, p->field + 1, i + 1);
+        p->field = i;
+    }
+    if (p->field == SIZE_MAX)
+        return ps_diagnose(p->context, PS_ERROR_BATCH, p->file, rec->line, 0,
+                           "no column '%s' in the header", o->column);
+    p->n_fields = rec->n_fields;
+    if (!(p->dropped = calloc(rec->n_fields, 1)) ||
+        !(p->out = calloc(rec->n_fields, sizeof *p->out)) ||
+        !(p->header = calloc(rec->n_fields, sizeof *p->header)))
+        return PS_ERROR_NOMEM;
+    for (size_t d = 0; d < o->n_drop; d++) {
+        int found = 0;
+        for (size_t i = 0; i < rec->n_fields; i++)
+            if (same_name(rec->fields[i], rec->lengths[i], o->drop[d]))
+                p->dropped[i] = found = 1;
+        if (!found)
+            return ps_diagnose(p->context, PS_ERROR_BATCH, p->file, rec->line, 0,
+                               "no column '%s' to drop in the header", o->drop[d]);
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < rec->n_fields; i++) {
+        if (!(p->header[i] = strdup(rec->fields[i])))
+            return PS_ERROR_NOMEM;
+        if (!p->dropped[i])
+            p->out[n++] = rec->fields[i];
+    }
+    return p->handlers->row(p->out, n, p->handlers->user) ? PS_ERROR_ABORTED : PS_OK;
+}
+
 static ps_error_t pass_record(const ps_csv_record_t *rec, void *user)
 {
     struct pass *p = user;
-    if (!p->n_fields) {
-        /*
-         * Checked before the header is handed on: a second copy of the
-         * identifier column would go out in clear, so the batch is refused
-         * before anything is written.
-         */
-        p->field = SIZE_MAX;
-        for (size_t i = 0; i < rec->n_fields; i++) {
-            if (!names_identifier(rec->fields[i], rec->lengths[i], p->column))
-                continue;
-            if (p->field != SIZE_MAX)
-                return ps_diagnose(p->context, PS_ERROR_BATCH, p->file, rec->line, i + 1,
-                                   "the identifier column '%s' appears twice in the header "
-                                   "(columns %zu and %zu): one copy would leave in clear, so "
-                                   "the batch is refused",
-                                   p->column, p->field + 1, i + 1);
-            p->field = i;
-        }
-        if (p->field == SIZE_MAX)
-            return ps_diagnose(p->context, PS_ERROR_BATCH, p->file, rec->line, 0,
-                               "no column '%s' in the header", p->column);
-        p->n_fields = rec->n_fields;
-        if (!(p->out = calloc(rec->n_fields, sizeof *p->out)))
-            return PS_ERROR_NOMEM;
-        return p->handlers->row((const char *const *)rec->fields, rec->n_fields,
-                                p->handlers->user)
-                   ? PS_ERROR_ABORTED
-                   : PS_OK;
-    }
+    if (!p->n_fields)
+        return read_header(p, rec);
     p->summary->rows_read++;
     if (rec->n_fields != p->n_fields)
         return refuse(p, rec->line, "ragged row: not the header's number of fields");
+    for (size_t i = 0; i < rec->n_fields; i++)
+        if (i != p->field && !p->dropped[i] && holds_nhs_number(rec->fields[i], rec->lengths[i])) {
+            char reason[300];
+            snprintf(reason, sizeof reason,
+                     "column %zu ('%.100s') holds an NHS number in clear: leave the column out "
+                     "(drop it) or pseudonymise it",
+                     i + 1, p->header[i]);
+            return refuse(p, rec->line, reason);
+        }
     char *cell = rec->fields[p->field];
     size_t length = rec->lengths[p->field];
     const char *id = ps_trim(cell, &length);
@@ -277,7 +361,7 @@ static ps_error_t pass_record(const ps_csv_record_t *rec, void *user)
     if (length == 0)
         return refuse(p, rec->line, "missing identifier");
     char digits[11], hex[65];
-    if (p->kind == PS_IDENTIFIER_NHS_NUMBER) {
+    if (p->options->kind == PS_IDENTIFIER_NHS_NUMBER) {
         char copy[64];
         if (length >= sizeof copy)
             return refuse(p, rec->line, "not a valid NHS number");
@@ -302,27 +386,59 @@ static ps_error_t pass_record(const ps_csv_record_t *rec, void *user)
                            "HMAC-SHA256 failed");
     OPENSSL_cleanse(digits, sizeof digits);
     OPENSSL_cleanse(cell, rec->lengths[p->field]); /* no copy of it outlives the row */
+    size_t n = 0;
     for (size_t i = 0; i < rec->n_fields; i++)
-        p->out[i] = i == p->field ? hex : rec->fields[i];
-    int stop = p->handlers->row(p->out, rec->n_fields, p->handlers->user);
+        if (!p->dropped[i])
+            p->out[n++] = i == p->field ? hex : rec->fields[i];
+    int stop = p->handlers->row(p->out, n, p->handlers->user);
     p->summary->rows_scored++;
     return stop ? PS_ERROR_ABORTED : PS_OK;
 }
 
-ps_error_t ps_pseudonymise_file(ps_context_t *context, const char *file, const char *column,
-                                ps_identifier_t kind, const unsigned char *key,
-                                size_t key_length, const ps_pseudonymise_handlers_t *handlers,
+void ps_pseudonymise_options_init(ps_pseudonymise_options_t *options, size_t size)
+{
+    if (size < sizeof options->size)
+        return; /* not even the size fits: ps_pseudonymise_file refuses it */
+    memset(options, 0, size);
+    options->size = size;
+}
+
+ps_error_t ps_pseudonymise_file(ps_context_t *context, const char *file,
+                                const ps_pseudonymise_options_t *given,
+                                const unsigned char *key, size_t key_length,
+                                const ps_pseudonymise_handlers_t *handlers,
                                 ps_batch_summary_t *summary)
 {
     memset(summary, 0, sizeof *summary);
     summary->file = file;
+    /* Fields the caller's header did not have stay zero: their defaults. */
+    ps_pseudonymise_options_t options = {0};
+    if (!given || given->size < offsetof(ps_pseudonymise_options_t, drop))
+        return ps_diagnose(context, PS_ERROR_USAGE, NULL, 0, 0,
+                           "pseudonymise options without their size: initialise them with "
+                           "ps_pseudonymise_options_init");
+    memcpy(&options, given, given->size < sizeof options ? given->size : sizeof options);
+    if (!options.column || !*options.column)
+        return ps_diagnose(context, PS_ERROR_USAGE, NULL, 0, 0, "no identifier column given");
+    for (size_t d = 0; d < options.n_drop; d++)
+        if (same_name(options.drop[d], strlen(options.drop[d]), options.column))
+            return ps_diagnose(context, PS_ERROR_USAGE, NULL, 0, 0,
+                               "dropping '%s' would drop the identifier column: it is replaced "
+                               "by its pseudonym, never dropped",
+                               options.drop[d]);
     if (key_length < PS_KEY_MIN_BYTES)
         return ps_diagnose(context, PS_ERROR_USAGE, NULL, 0, 0, "the key is shorter than %d bytes",
                            PS_KEY_MIN_BYTES);
-    struct pass p = {context, file, column, kind, key, key_length, handlers, summary, 0, 0, NULL};
+    struct pass p = {.context = context, .file = file, .options = &options, .key = key,
+                     .key_length = key_length, .handlers = handlers, .summary = summary};
     ps_error_t err = ps_csv_read(context, file, pass_record, &p);
     if (!err && !p.n_fields)
         err = ps_diagnose(context, PS_ERROR_BATCH, file, 0, 0, "empty file: no header row");
+    if (p.header)
+        for (size_t i = 0; i < p.n_fields; i++)
+            free((char *)p.header[i]);
+    free(p.header);
+    free(p.dropped);
     free(p.out);
     return err;
 }

@@ -1244,7 +1244,7 @@ Test(cli_pseudonymise, dropped_columns_never_reach_the_output)
     r = RUN("pseudonymise", "-k", test_key(), "-c", "nhs_number", "--drop", "surname", in, "-o",
             out);
     cr_assert_eq(r.status, 3, "%s", r.err);
-    cr_assert(strstr(r.err, "in.csv:1: --drop surname: no such column in the header"), "%s", r.err);
+    cr_assert(strstr(r.err, "in.csv:1: no column 'surname' to drop in the header"), "%s", r.err);
     cr_assert_str_eq(test_slurp(out), expected, "the earlier output is as it was");
     /* The identifier is replaced, never dropped. */
     r = RUN("pseudonymise", "-k", test_key(), "-c", "nhs_number", "--drop", "NHS_Number", in, "-o",

@@ -157,7 +157,9 @@ static int keep_reason(const ps_reject_t *reject, void *user)
     return 0;
 }
 
-static ps_error_t pseudonymise(struct capture *c, const char *csv, struct pseudonymised *out)
+static ps_error_t pseudonymise_dropping(struct capture *c, const char *csv,
+                                        struct pseudonymised *out, const char *const *drop,
+                                        size_t n_drop)
 {
     ps_context_t *context;
     cr_assert_eq(ps_context_new(&context), PS_OK);
@@ -166,11 +168,121 @@ static ps_error_t pseudonymise(struct capture *c, const char *csv, struct pseudo
     memset(key, 0x0b, sizeof key);
     ps_pseudonymise_handlers_t handlers = {keep_row, keep_reason, out};
     ps_batch_summary_t summary;
-    ps_error_t err = ps_pseudonymise_file(context, test_file("ids.csv", csv, -1), "nhs_number",
-                                          PS_IDENTIFIER_NHS_NUMBER, key, sizeof key, &handlers,
-                                          &summary);
+    ps_pseudonymise_options_t options;
+    ps_pseudonymise_options_init(&options, sizeof options);
+    options.column = "nhs_number";
+    options.kind = PS_IDENTIFIER_NHS_NUMBER;
+    options.drop = drop;
+    options.n_drop = n_drop;
+    ps_error_t err = ps_pseudonymise_file(context, test_file("ids.csv", csv, -1), &options, key,
+                                          sizeof key, &handlers, &summary);
     ps_context_free(context);
     return err;
+}
+
+static ps_error_t pseudonymise(struct capture *c, const char *csv, struct pseudonymised *out)
+{
+    return pseudonymise_dropping(c, csv, out, NULL, 0);
+}
+
+/* No row handed on holds the ten digits of 943 476 5919, however written. */
+static void assert_no_number_left(const struct pseudonymised *out)
+{
+    for (size_t i = 0; i < out->n_rows; i++) {
+        char digits[64];
+        size_t n = 0;
+        for (const char *t = out->rows[i]; *t && n + 1 < sizeof digits; t++)
+            if (*t >= '0' && *t <= '9')
+                digits[n++] = *t;
+        digits[n] = '\0';
+        cr_assert_null(strstr(digits, "9434765919"), "%s", out->rows[i]);
+        cr_assert_null(strstr(out->rows[i], "943 476 5919"), "%s", out->rows[i]);
+        cr_assert_null(strstr(out->rows[i], "943-476-5919"), "%s", out->rows[i]);
+    }
+    for (size_t i = 0; i < out->n_reasons; i++)
+        cr_assert_null(strstr(out->reasons[i], "943"), "%s", out->reasons[i]);
+}
+
+/*
+ * The identifier under a name that only looks like its column's (a no-break or
+ * zero-width space, a Cyrillic letter, a line break inside a quoted header, another
+ * name altogether) is still an NHS number: the row is refused, naming the column.
+ */
+Test(pseudonymise, an_nhs_number_in_another_column_never_leaves_in_clear)
+{
+    static const char *const headers[] = {
+        "nhs_number,site,\xc2\xa0nhs_number",      /* no-break space */
+        "nhs_number,site,nhs_number\xe2\x80\x8b", /* zero-width space */
+        "nhs_number,site,\xd0\x9dHS_number",       /* Cyrillic capital en */
+        "nhs_number,site,patient",
+        "nhs_number,site,comments",
+    };
+    static const char *const cells[] = {"9434765919", "943 476 5919", "943-476-5919",
+                                        "seen 943 476 5919 today", "ref:9434765919."};
+    for (size_t h = 0; h < sizeof headers / sizeof *headers; h++)
+        for (size_t v = 0; v < sizeof cells / sizeof *cells; v++) {
+            struct capture c = {0};
+            struct pseudonymised out = {0};
+            char *csv;
+            cr_assert_geq(asprintf(&csv, "%s\n4010232137,Dalston,%s\n4010232137,Hackney,none\n",
+                                   headers[h], cells[v]), 0);
+            cr_assert_eq(pseudonymise(&c, csv, &out), PS_OK, "%zu %zu", h, v);
+            cr_assert_eq(out.n_rows, 2, "the header and the row without it: %zu %zu", h, v);
+            cr_assert_eq(out.n_reasons, 1);
+            cr_assert(strstr(out.reasons[0], "column 3 ("), "%s", out.reasons[0]);
+            cr_assert(strstr(out.reasons[0], "holds an NHS number in clear"), "%s",
+                      out.reasons[0]);
+            assert_no_number_left(&out);
+        }
+}
+
+/* Numbers that are not NHS numbers pass: too many digits, a failed check, a placeholder. */
+Test(pseudonymise, other_numbers_in_other_columns_pass)
+{
+    struct capture c = {0};
+    struct pseudonymised out = {0};
+    cr_assert_eq(pseudonymise(&c, "nhs_number,phone,ref,note\n"
+                                  "4010232137,0121 496 0000,9434765918,0000000000\n"
+                                  "4010232137,94347659190,x,12 January 2026\n", &out), PS_OK);
+    cr_assert_eq(out.n_rows, 3);
+    cr_assert_eq(out.n_reasons, 0);
+}
+
+/* Dropped columns are left out of every row, the header's included, and are not checked. */
+Test(pseudonymise, dropped_columns_are_left_out_and_not_checked)
+{
+    struct capture c = {0};
+    struct pseudonymised out = {0};
+    static const char *const drop[] = {"Comments", "NAME"};
+    cr_assert_eq(pseudonymise_dropping(&c, "name,nhs_number,comments,site,\" comments\"\n"
+                                           "Ann Smith,4010232137,called 943 476 5919,Dalston,x\n",
+                                       &out, drop, 2), PS_OK);
+    cr_assert_eq(out.n_rows, 2);
+    cr_assert_eq(out.n_reasons, 0);
+    cr_assert_str_eq(out.rows[0], "nhs_number,site");
+    cr_assert(strstr(out.rows[1], ",Dalston"), "%s", out.rows[1]);
+    cr_assert_null(strstr(out.rows[1], "Ann"), "%s", out.rows[1]);
+    cr_assert_null(strstr(out.rows[1], "called"), "%s", out.rows[1]);
+    assert_no_number_left(&out);
+}
+
+Test(pseudonymise, dropping_an_unknown_column_or_the_identifier_is_refused)
+{
+    struct capture c = {0};
+    struct pseudonymised out = {0};
+    static const char *const unknown[] = {"comment"};
+    cr_assert_eq(pseudonymise_dropping(&c, "nhs_number,comments\n4010232137,x\n", &out,
+                                       unknown, 1), PS_ERROR_BATCH);
+    cr_assert_eq(out.n_rows, 0, "not even the header is handed on");
+    cr_assert(strstr(c.diagnostics[0].message, "no column 'comment' to drop"), "%s",
+              c.diagnostics[0].message);
+    static const char *const identifier[] = {" NHS_Number "};
+    struct capture d = {0};
+    cr_assert_eq(pseudonymise_dropping(&d, "nhs_number,comments\n4010232137,x\n", &out,
+                                       identifier, 1), PS_ERROR_USAGE);
+    cr_assert_eq(out.n_rows, 0);
+    cr_assert(strstr(d.diagnostics[0].message, "would drop the identifier column"), "%s",
+              d.diagnostics[0].message);
 }
 
 Test(pseudonymise, an_identifier_column_named_twice_refuses_the_batch_before_any_row)
@@ -178,8 +290,9 @@ Test(pseudonymise, an_identifier_column_named_twice_refuses_the_batch_before_any
     static const char *const headers[] = {
         "NHS_Number,site,nhs_number\n",
         "nhs_number,site,\"  NHS_NUMBER\t\"\n",
+        "nhs_number,site,\"\nnhs_number\r\n\"\n",
     };
-    for (size_t h = 0; h < 2; h++) {
+    for (size_t h = 0; h < 3; h++) {
         struct capture c = {0};
         struct pseudonymised out = {0};
         char *csv;

@@ -47,44 +47,15 @@ static void usage(FILE *to)
 struct run {
     output_t out, rejects;
     int has_rejects;
-    const cli_list_t *drop;  /* columns left out, by name in any case */
-    unsigned char *dropped;  /* per field of the header: left out */
-    size_t n_fields;
-    const char *unknown;     /* a --drop column the header does not have */
 };
-
-/* The header decides which fields are left out: every one named by --drop, in any case. */
-static int read_header(struct run *run, const char *const *fields, size_t n)
-{
-    if (!(run->dropped = calloc(n ? n : 1, 1)))
-        return -1;
-    run->n_fields = n;
-    for (size_t d = 0; d < run->drop->n; d++) {
-        int found = 0;
-        for (size_t i = 0; i < n; i++)
-            if (strcasecmp(fields[i], run->drop->items[d]) == 0)
-                run->dropped[i] = found = 1;
-        if (!found) {
-            run->unknown = run->drop->items[d];
-            return -1;
-        }
-    }
-    return 0;
-}
 
 static int write_row(const char *const *fields, size_t n, void *user)
 {
     struct run *run = user;
-    if (!run->dropped && read_header(run, fields, n) != 0)
-        return 1;
-    int first = 1;
     for (size_t i = 0; i < n; i++) {
-        if (i < run->n_fields && run->dropped[i])
-            continue;
-        if (!first)
+        if (i)
             csv_comma(&run->out);
         csv_text(&run->out, fields[i]);
-        first = 0;
     }
     csv_end_row(&run->out);
     return run->out.error != 0;
@@ -119,7 +90,7 @@ int cmd_pseudonymise(int argc, char **argv)
     cli_list_t drop = {0};
     ps_context_t *context = NULL;
     int status = EXIT_USAGE;
-    struct run run = {.out = OUTPUT_INIT, .rejects = OUTPUT_INIT, .drop = &drop};
+    struct run run = {.out = OUTPUT_INIT, .rejects = OUTPUT_INIT};
     unsigned char *key = NULL;
     size_t key_length = 0;
     optind = 1;
@@ -165,13 +136,6 @@ int cmd_pseudonymise(int argc, char **argv)
         goto done;
     }
     const char *input = argv[optind];
-    for (size_t d = 0; d < drop.n; d++)
-        if (strcasecmp(drop.items[d], column) == 0) {
-            cli_error("pseudonymise: --drop %s would drop the identifier column: it is "
-                      "replaced by its pseudonym, never dropped",
-                      drop.items[d]);
-            goto done;
-        }
     /* Neither output may be the key (it would be lost), the input, or the other output. */
     const output_file_t files[] = {{output, "-o", 1},
                                    {rejects, "--rejects", 1},
@@ -208,14 +172,13 @@ int cmd_pseudonymise(int argc, char **argv)
         csv_rejects_header(&run.rejects);
     }
     ps_pseudonymise_handlers_t handlers = {write_row, write_reject, &run};
-    err = ps_pseudonymise_file(context, input, column, kind, key, key_length, &handlers,
-                               &summary);
-    if (err == PS_ERROR_ABORTED && run.unknown) {
-        cli_error("%s:1: --drop %s: no such column in the header; nothing written", input,
-                  run.unknown);
-        status = EXIT_INPUT;
-        goto done;
-    }
+    ps_pseudonymise_options_t options;
+    ps_pseudonymise_options_init(&options, sizeof options);
+    options.column = column;
+    options.kind = kind;
+    options.drop = (const char *const *)drop.items;
+    options.n_drop = drop.n;
+    err = ps_pseudonymise_file(context, input, &options, key, key_length, &handlers, &summary);
     if (err == PS_ERROR_ABORTED && !run.out.error && !run.rejects.error) {
         cli_error("out of memory");
         status = EXIT_INTERNAL;
@@ -248,7 +211,6 @@ done:
     output_discard(&run.out);
     output_discard(&run.rejects);
     ps_context_free(context);
-    free(run.dropped);
     cli_list_free(&drop);
     return status;
 }

@@ -499,9 +499,29 @@ typedef enum ps_identifier {
     PS_IDENTIFIER_TEXT         /**< hashed as written, without surrounding spaces */
 } ps_identifier_t;
 
+/**
+ * What ps_pseudonymise_file does. Like ps_score_options_t it leads with its
+ * size: initialise it with ps_pseudonymise_options_init, or write
+ * {.size = sizeof options, ...}.
+ */
+typedef struct ps_pseudonymise_options {
+    size_t size;
+    /** The identifier column, replaced by its pseudonym (required). */
+    const char *column;
+    ps_identifier_t kind;
+    /** Columns left out of the output (names, free-text comments), matched as the
+     * identifier column is; every copy of a name is left out. */
+    const char *const *drop;
+    size_t n_drop;
+} ps_pseudonymise_options_t;
+
+/** Zeroes 'size' bytes of *options and records the size. */
+void ps_pseudonymise_options_init(ps_pseudonymise_options_t *options, size_t size);
+
 /** Callbacks of ps_pseudonymise_file; nonzero stops it with PS_ERROR_ABORTED. */
 typedef struct ps_pseudonymise_handlers {
-    /** The header, then every row with its identifier replaced by the pseudonym. */
+    /** The header, then every row with its identifier replaced by the pseudonym,
+     * dropped columns left out. The fields are valid until the handler returns. */
     int (*row)(const char *const *fields, size_t n_fields, void *user);
     /** A row refused: never written, its identifier never repeated. */
     int (*reject)(const ps_reject_t *reject, void *user);
@@ -509,18 +529,28 @@ typedef struct ps_pseudonymise_handlers {
 } ps_pseudonymise_handlers_t;
 
 /**
- * Replaces column 'column' of a CSV file by pseudonyms. Rows whose
- * identifier is missing or (for NHS numbers) invalid or a placeholder with
- * all ten digits the same, and ragged rows, are refused with a reason that
- * never repeats the identifier. A header naming the column twice (compared
- * case-insensitively, after trimming spaces and tabs) refuses the batch with
- * PS_ERROR_BATCH and a diagnostic naming file, line and the second column,
- * before the header reaches handlers->row: nothing is handed on. *summary
+ * Replaces the identifier column of a CSV file by pseudonyms, on the caller's
+ * thread. Rows whose identifier is missing or (for NHS numbers) invalid or a
+ * placeholder with all ten digits the same, and ragged rows, are refused with
+ * a reason that never repeats the identifier.
+ *
+ * An identifier must not leave in clear under another name: a row in which any
+ * other column that is written holds a valid NHS number (ten digits, spaces or
+ * hyphens between them, passing the modulus-11 check), alone or inside text,
+ * is refused, naming the column; leave such a column out ('drop') or
+ * pseudonymise it.
+ *
+ * Refused with PS_ERROR_BATCH and a diagnostic naming file, line and column,
+ * before the header reaches handlers->row (nothing is handed on): a header
+ * naming the identifier column twice (compared case-insensitively, after
+ * trimming white space), and a column to drop that the header lacks.
+ * Dropping the identifier column is refused with PS_ERROR_USAGE. *summary
  * counts rows read, written (as rows_scored) and refused.
  */
-ps_error_t ps_pseudonymise_file(ps_context_t *context, const char *file, const char *column,
-                                ps_identifier_t kind, const unsigned char *key,
-                                size_t key_length, const ps_pseudonymise_handlers_t *handlers,
+ps_error_t ps_pseudonymise_file(ps_context_t *context, const char *file,
+                                const ps_pseudonymise_options_t *options,
+                                const unsigned char *key, size_t key_length,
+                                const ps_pseudonymise_handlers_t *handlers,
                                 ps_batch_summary_t *summary);
 
 #ifdef __cplusplus
