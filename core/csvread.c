@@ -66,7 +66,9 @@ struct ps_csv_reader {
     int parser_ready;
     unsigned long line;        /* of the next byte fed */
     int after_cr;              /* the last line fed ended at a CR: a LF now is the same break */
-    int skipping;              /* the rest of a refused row's physical line is being skipped */
+    int fresh_state;           /* libcsv's parser state before anything is fed */
+    int resumed;               /* a fresh parser took the record on after a refused field */
+    int skipping;              /* a refused field runs on past the piece of line fed */
 
     /* The record being read. */
     int begun;                 /* something other than blanks was fed since the last record */
@@ -126,6 +128,7 @@ static void start_parser(reader_t *r)
     csv_init(&r->parser, CSV_STRICT | CSV_STRICT_FINI);
     csv_set_delim(&r->parser, (unsigned char)r->delimiter);
     csv_set_realloc_func(&r->parser, capped_realloc);
+    r->fresh_state = r->parser.pstate;
     r->parser_ready = 1;
 }
 
@@ -508,6 +511,7 @@ static void begin_record(reader_t *r)
     r->fault = NULL;
     r->fault_column = 0;
     r->whole = 0;
+    r->resumed = 0;
 }
 
 static ps_csv_record_t *end_record(reader_t *r)
@@ -521,12 +525,15 @@ static ps_csv_record_t *end_record(reader_t *r)
 
 /*
  * libcsv stopped at line[at], a byte of the n of a physical line. Malformed
- * quoting refuses the row: it is ended with the field at fault as written (as
- * much of it as libcsv holds, and the rest of it on this line), and a fresh
- * parser takes the next line. Anything else stops the read. Returns 0, or -1
+ * quoting refuses the row, but the row still ends where CSV says it ends: the
+ * field at fault is kept as written (as much of it as libcsv holds, and the
+ * rest of it up to the next delimiter or the line's end), and a fresh parser
+ * takes the record on from the delimiter after it, so that a quoted field
+ * later in the row, line breaks and all, still belongs to it. *resume is where
+ * feeding goes on in the line. Anything else stops the read. Returns 0, or -1
  * with the failure set.
  */
-static int refuse_row(reader_t *r, const char *line, size_t at, size_t n)
+static int refuse_row(reader_t *r, const char *line, size_t at, size_t n, size_t *resume)
 {
     if (csv_error(&r->parser) != CSV_EPARSE) {
         /* CSV_ENOMEM or CSV_ETOOBIG: capped_realloc refused to grow the field */
@@ -539,13 +546,13 @@ static int refuse_row(reader_t *r, const char *line, size_t at, size_t n)
      */
     const int quoted = r->parser.quoted;
     set_fault(r, quoted ? TEXT_AFTER_QUOTE : QUOTE_IN_UNQUOTED);
+    size_t end = at;
+    while (end < n && line[end] != r->delimiter && line[end] != '\r' && line[end] != '\n')
+        end++;
     if (r->n_found < PS_MAX_COLUMNS) {
         size_t held = r->parser.entry_pos;
         if (quoted)
             held -= held < r->parser.spaces + 1 ? held : r->parser.spaces + 1;
-        size_t end = at;
-        while (end < n && line[end] != r->delimiter && line[end] != '\r' && line[end] != '\n')
-            end++;
         /* Within both limits: the field's, and what is left of the row's. */
         size_t rest = end - at, room = PS_MAX_FIELD_BYTES;
         size_t left = PS_MAX_RECORD_BYTES > r->text_used + 1
@@ -565,10 +572,38 @@ static int refuse_row(reader_t *r, const char *line, size_t at, size_t n)
         r->text_used += rest;
     }
     r->n_found++;
-    r->whole = 1;
-    r->begun = 0;
     start_parser(r);
+    if (end == n) {
+        /* The piece fed ends inside the field: it runs on in the next one. */
+        r->skipping = 1;
+        r->begun = 1;
+        *resume = n;
+    } else if (line[end] == r->delimiter) {
+        /* More fields follow: the record goes on. */
+        r->resumed = 1;
+        r->begun = 1;
+        *resume = end + 1;
+    } else {
+        /* The line ends the record (its break, fed to the fresh parser, begins nothing). */
+        r->whole = 1;
+        r->begun = 0;
+        *resume = end;
+    }
     return 0;
+}
+
+/*
+ * A fresh parser that took a record on after a refused field, and has begun
+ * nothing since: the record ends with an empty field (what followed the
+ * delimiter was blank) at this line's end or the input's.
+ */
+static void end_resumed(reader_t *r)
+{
+    if (r->resumed && !r->whole && r->parser.pstate == r->fresh_state) {
+        on_field("", 0, r);
+        r->whole = 1;
+        r->begun = 0;
+    }
 }
 
 /* Nothing but blanks and line breaks: libcsv begins no record on such a line. */
@@ -602,24 +637,45 @@ static int feed(reader_t *r)
         }
         const int terminated = end < n;
         const size_t length = end - i + (terminated ? 1 : 0);
+        size_t start = 0;
         if (r->skipping) {
-            r->skipping = !terminated;
-        } else {
-            if (!r->begun)
-                r->record_line = r->field_line = r->line;
-            r->line_fields = r->n_found;
-            size_t used = csv_parse(&r->parser, b + i, length, on_field, on_record, r);
+            /* The rest of a refused field: up to a delimiter (the record goes on) or the line's end. */
+            while (start < length && b[i + start] != r->delimiter && b[i + start] != '\r' &&
+                   b[i + start] != '\n')
+                start++;
+            if (start < length) {
+                r->skipping = 0;
+                if (b[i + start] == r->delimiter) {
+                    r->resumed = 1;
+                    start++;
+                } else {
+                    r->whole = 1;
+                    r->begun = 0;
+                }
+            }
+        }
+        if (!r->begun && !r->whole)
+            r->record_line = r->field_line = r->line;
+        r->line_fields = r->n_found;
+        for (size_t done = start; done < length;) {
+            size_t used = csv_parse(&r->parser, b + i + done, length - done, on_field, on_record, r);
             if (r->n_found != r->line_fields)
                 r->field_line = r->line; /* the next field begins after a delimiter here */
-            if (r->failure.error || (used != length && refuse_row(r, b + i, used, length) != 0)) {
+            if (r->failure.error) {
                 r->pos = n;
                 return -1;
             }
-            if (used != length)
-                r->skipping = !terminated;
-            else if (!r->begun && !r->whole && (r->n_found || !blank(b + i, length)))
-                r->begun = 1; /* a record begun on this line goes on on the next */
+            if (done + used == length)
+                break;
+            if (refuse_row(r, b + i, done + used, length, &done) != 0) {
+                r->pos = n;
+                return -1;
+            }
         }
+        if (terminated)
+            end_resumed(r);
+        if (!r->begun && !r->whole && (r->n_found || !blank(b + i, length)))
+            r->begun = 1; /* a record begun on this line goes on on the next */
         if (terminated) {
             /* A LF right after a CR ends no line of its own: CR LF is one line break. */
             if (!(b[end] == '\n' && end == i && r->after_cr))
@@ -661,6 +717,7 @@ ps_error_t ps_csv_next(ps_csv_reader_t *r, ps_csv_record_t **record)
             continue;
         /* The end of the input: a last line without a line break ends here. */
         r->finished = 1;
+        end_resumed(r);
         if (csv_fini(&r->parser, on_field, on_record, r) != 0)
             fail(r, PS_ERROR_BATCH, r->field_line, r->n_found + 1,
                  "end of file inside a quoted field: the quote opened on this line is never "

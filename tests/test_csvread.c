@@ -125,38 +125,41 @@ Test(csvread, text_after_a_closing_quote_is_the_rows_fault)
     cr_assert(strstr(r.row[1].fault, "malformed quoting: text after the closing quote"), "%s",
               r.row[1].fault);
     cr_assert_eq(r.row[1].fault_column, 2);
-    /* The fields up to the one at fault; the rest of the line goes with the row. */
-    cr_assert_eq(r.row[1].n, 2);
+    /* The field at fault as written; the row goes on after it. */
+    cr_assert_eq(r.row[1].n, 3);
     cr_assert_str_eq(r.row[1].fields[1], "xy");
+    cr_assert_str_eq(r.row[1].fields[2], "3");
     cr_assert_null(r.row[2].fault);
     cr_assert_eq(r.row[2].line, 3);
     cr_assert_str_eq(r.row[2].fields[2], "6");
 }
 
 /*
- * After a row refused for its quoting, reading goes on at the next physical
- * line: every line is in the refused row's span or in a row of its own.
+ * A row refused for its quoting still ends where CSV ends it: a quoted field
+ * after the one at fault, line breaks and all, is the row's; every line is in
+ * the refused row's span or in a row of its own.
  */
 Test(csvread, reading_goes_on_at_the_line_after_a_refused_row)
 {
     struct rows r = {0};
     cr_assert_eq(read_text("a,b,c\n"
-                           "1,\"two\nlines\"x,\"opens\n"  /* lines 2-3: refused, quote dropped */
-                           "here\",3\n"                   /* line 4: a row of its own */
+                           "1,\"two\nlines\"x,\"opens\n"  /* lines 2-4: one row, refused */
+                           "here\",3\n"
                            "\n"
                            "4,5,6\n",                     /* line 6 */
                            -1, &r),
                  PS_OK);
-    cr_assert_eq(r.n, 4);
+    cr_assert_eq(r.n, 3);
     cr_assert_eq(r.row[1].line, 2);
     cr_assert_not_null(r.row[1].fault);
+    cr_assert_eq(r.row[1].fault_column, 2);
+    cr_assert_eq(r.row[1].n, 4);
     cr_assert_str_eq(r.row[1].fields[1], "two\nlinesx");
-    cr_assert_eq(r.row[2].line, 4);
-    cr_assert_not_null(r.row[2].fault);
-    cr_assert_eq(r.row[2].fault_column, 1);
-    cr_assert_null(r.row[3].fault);
-    cr_assert_eq(r.row[3].line, 6);
-    cr_assert_str_eq(r.row[3].fields[0], "4");
+    cr_assert_str_eq(r.row[1].fields[2], "opens\nhere");
+    cr_assert_str_eq(r.row[1].fields[3], "3");
+    cr_assert_null(r.row[2].fault);
+    cr_assert_eq(r.row[2].line, 6);
+    cr_assert_str_eq(r.row[2].fields[0], "4");
     /* The same with CR LF line endings. */
     struct rows s = {0};
     cr_assert_eq(read_text("a,b\r\n1,x\"y\r\n\"2\r\n2\",3\r\n", -1, &s), PS_OK);
@@ -261,21 +264,22 @@ Test(csvread, a_bom_split_across_two_reads_of_a_pipe)
 
 Test(csvread, a_refused_rows_line_split_across_two_reads)
 {
-    /* The rest of the refused line comes in the second read: it is skipped there. */
-    const char text[] = "a,b\n1,\"x\"y,\"z\nw\n2,3\n";
+    /* The rest of the refused field comes in the second read; the row goes on after it. */
+    const char text[] = "a,b\n1,\"x\"y,\"z\nw\"\n2,3\n";
     int fd;
     pid_t pid = slow_writer(text, sizeof text - 1, 11, &fd);
     char path[64];
     snprintf(path, sizeof path, "/dev/fd/%d", fd);
     struct rows r = {0};
     cr_assert_eq(read_all(path, NULL, &r), PS_OK);
-    cr_assert_eq(r.n, 4);
+    cr_assert_eq(r.n, 3);
     cr_assert_not_null(r.row[1].fault);
     cr_assert_eq(r.row[1].line, 2);
-    cr_assert_str_eq(r.row[2].fields[0], "w");
-    cr_assert_eq(r.row[2].line, 3);
-    cr_assert_null(r.row[3].fault);
-    cr_assert_eq(r.row[3].line, 4);
+    cr_assert_eq(r.row[1].n, 3);
+    cr_assert_str_eq(r.row[1].fields[2], "z\nw");
+    cr_assert_null(r.row[2].fault);
+    cr_assert_eq(r.row[2].line, 4);
+    cr_assert_str_eq(r.row[2].fields[0], "2");
     waitpid(pid, NULL, 0);
 }
 

@@ -521,13 +521,42 @@ Test(messy, lines_after_malformed_quoting_are_accounted_for)
                                   "lines\",1,1,1,1,1,1,1\n"
                                   "P2,t0,ok,1,1,1,1,1,1,1\n";
     cr_assert_eq(test_score_text(&c, csv, NULL), PS_OK);
-    cr_assert_eq(c.summary.rows_read, 3);
-    cr_assert_eq(c.n_rejects, 2);
+    /* The refused row still ends where CSV ends it: its quoted field spans lines 2-3. */
+    cr_assert_eq(c.summary.rows_read, 2);
+    cr_assert_eq(c.n_rejects, 1);
     cr_assert_eq(c.rejects[0].line, 2);
     cr_assert_str_eq(c.rejects[0].participant_id, "P1");
-    cr_assert_eq(c.rejects[1].line, 3);
-    cr_assert(strstr(c.rejects[1].reason, "malformed quoting"), "%s", c.rejects[1].reason);
+    cr_assert(strstr(c.rejects[0].reason, "malformed quoting"), "%s", c.rejects[0].reason);
     cr_assert_not_null(test_find(&c, "P2", "t0", "swemwbs.metric"));
+    assert_accounted(&c);
+}
+
+/*
+ * A stray quote before a quoted field with a line break in it: the rows after
+ * it are rows of their own, never swallowed into one field up to some later
+ * quote, and the batch is never refused for it.
+ */
+Test(messy, a_stray_quote_before_a_quoted_line_break_loses_no_later_row)
+{
+    char *csv = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&csv, &size);
+    fputs(KEPT_HEADER "P0,t0,5\" tall,1,1,1,1,1,1,\"7\n\"\n", f);
+    for (int i = 1; i <= 50; i++)
+        fprintf(f, "P%d,t0,fine,1,1,1,1,1,1,1\n", i);
+    fputs("P51,t0,\"ok\",1,1,1,1,1,1,1\n", f);
+    fclose(f);
+    struct capture c = {0};
+    cr_assert_eq(test_score_text(&c, csv, NULL), PS_OK);
+    cr_assert_eq(c.summary.rows_read, 52);
+    cr_assert_eq(c.summary.rows_rejected, 1);
+    cr_assert_eq(c.rejects[0].line, 2);
+    cr_assert(strstr(c.rejects[0].reason, "a quote inside an unquoted field"), "%s",
+              c.rejects[0].reason);
+    cr_assert_not_null(test_find(&c, "P50", "t0", "swemwbs.metric"));
+    const struct captured_score *last = test_find(&c, "P51", "t0", "swemwbs.metric");
+    cr_assert_not_null(last);
+    cr_assert_eq(last->line, 54);
     assert_accounted(&c);
 }
 
