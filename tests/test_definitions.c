@@ -960,9 +960,11 @@ Test(definitions, items_naming_no_response_set_are_refused)
 /* A FIFO called 'name' in a fresh directory; returns its path. */
 static char *fifo(const char *name)
 {
-    char *path = test_file("placeholder", "", 0);
-    cr_assert_eq(unlink(path), 0);
-    strcpy(strrchr(path, '/') + 1, name);
+    char *placeholder = test_file("placeholder", "", 0);
+    cr_assert_eq(unlink(placeholder), 0);
+    *strrchr(placeholder, '/') = '\0';
+    char *path;
+    cr_assert_geq(asprintf(&path, "%s/%s", placeholder, name), 0);
     cr_assert_eq(mkfifo(path, 0600), 0, "%s", path);
     return path;
 }
