@@ -28,6 +28,15 @@ char *test_file(const char *name, const char *content, long length)
     return path;
 }
 
+char *test_path(const char *name)
+{
+    char dir[] = "/tmp/promscore-test-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char *path;
+    cr_assert_geq(asprintf(&path, "%s/%s", dir, name), 0);
+    return path;
+}
+
 char *test_data(const char *relative)
 {
     const char *root = getenv("PROMSCORE_TEST_DATA");

@@ -38,6 +38,8 @@ struct capture {
 
 /* A new file in a fresh temporary directory holding 'content' (length bytes, or strlen when -1). */
 char *test_file(const char *name, const char *content, long length);
+/* A path named 'name' in a fresh temporary directory, with nothing there yet. */
+char *test_path(const char *name);
 /* The whole of a file as text, or NULL when it cannot be opened. */
 char *test_slurp(const char *path);
 /* A path under tests/data in the source tree. */

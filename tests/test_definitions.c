@@ -838,9 +838,7 @@ static char *directory(const char *parent, const char *name, mode_t mode)
     if (parent) {
         cr_assert_geq(asprintf(&path, "%s/%s", parent, name), 0);
     } else {
-        path = test_file("placeholder", "", 0);
-        cr_assert_eq(unlink(path), 0);
-        strcpy(strrchr(path, '/') + 1, name);
+        path = test_path(name);
     }
     cr_assert_eq(mkdir(path, 0700), 0, "%s", path);
     cr_assert_eq(chmod(path, mode), 0);
@@ -960,11 +958,7 @@ Test(definitions, items_naming_no_response_set_are_refused)
 /* A FIFO called 'name' in a fresh directory; returns its path. */
 static char *fifo(const char *name)
 {
-    char *placeholder = test_file("placeholder", "", 0);
-    cr_assert_eq(unlink(placeholder), 0);
-    *strrchr(placeholder, '/') = '\0';
-    char *path;
-    cr_assert_geq(asprintf(&path, "%s/%s", placeholder, name), 0);
+    char *path = test_path(name);
     cr_assert_eq(mkfifo(path, 0600), 0, "%s", path);
     return path;
 }
@@ -980,8 +974,7 @@ Test(files, a_definition_that_is_a_fifo_is_refused_without_waiting, .timeout = 1
 Test(files, a_definition_that_is_a_directory_is_refused)
 {
     struct capture c = {0};
-    char *file = test_file("placeholder", "", 0);
-    strcpy(strrchr(file, '/') + 1, "dir.xml");
+    char *file = test_path("dir.xml");
     cr_assert_eq(mkdir(file, 0700), 0);
     assert_refused(&c, load(&c, file), PS_ERROR_READ, file, 0,
                    "not a regular file but a directory");

@@ -490,9 +490,7 @@ Test(goals, per_goal_change_in_row_level_output)
 
 Test(pam, a_calibration_that_is_a_fifo_is_refused_without_waiting, .timeout = 10)
 {
-    char *file = test_file("placeholder", "", 0);
-    cr_assert_eq(unlink(file), 0);
-    strcpy(strrchr(file, '/') + 1, "calibration.xml");
+    char *file = test_path("calibration.xml");
     cr_assert_eq(mkfifo(file, 0600), 0);
     struct capture c = {0};
     ps_context_t *context = test_context(&c);

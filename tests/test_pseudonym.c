@@ -105,10 +105,7 @@ Test(keys, generated_keys_are_private_random_and_never_overwritten)
 {
     ps_context_t *context;
     cr_assert_eq(ps_context_new(&context), PS_OK);
-    char *path = test_file("placeholder", "", 0);
-    char *a = strdup(path), *b = strdup(path);
-    strcpy(strrchr(a, '/') + 1, "a.key");
-    strcpy(strrchr(b, '/') + 1, "b.key");
+    char *a = test_path("a.key"), *b = test_path("b.key");
     cr_assert_eq(ps_key_generate(context, a), PS_OK);
     cr_assert_eq(ps_key_generate(context, b), PS_OK);
     cr_assert_eq(ps_key_generate(context, a), PS_ERROR_WRITE, "an existing key is kept");
@@ -376,8 +373,7 @@ Test(keys, a_fifo_is_refused_without_waiting, .timeout = 10)
     ps_context_t *context;
     cr_assert_eq(ps_context_new(&context), PS_OK);
     test_capture_diagnostics(context, &c);
-    char *path = test_file("placeholder", "", 0);
-    strcpy(strrchr(path, '/') + 1, "fifo.key");
+    char *path = test_path("fifo.key");
     cr_assert_eq(mkfifo(path, 0600), 0);
     unsigned char *key = NULL;
     size_t n = 0;
