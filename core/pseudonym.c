@@ -23,28 +23,82 @@
 
 enum { MAX_KEY_BYTES = 4096 };
 
+/* Owned by whoever runs promscore, or by root: nobody else can rewrite it. */
+static int trusted_owner(uid_t uid)
+{
+    return uid == geteuid() || uid == 0;
+}
+
 /*
- * In a directory anyone may write to, anyone may rename the key away and put
- * one they know in its place, and every pseudonym made with it is theirs to
- * reverse. A sticky directory (/tmp) lets only a file's owner do that.
+ * Where a key lives must be out of others' reach, or anyone could put a key
+ * they know in its place and reverse every pseudonym by trying every NHS
+ * number: the key's directory, with symbolic links resolved, and every
+ * directory above it must belong to the user or to root; the key's own
+ * directory must not be writable by others unless it is sticky, nor any
+ * directory above it unless it is sticky and root's (as /tmp is). 'file' is
+ * the key as named; 'key' what was opened (NULL when it is still to be made):
+ * it must be the file found at the resolved place.
  */
-static ps_error_t check_key_directory(ps_context_t *c, const char *file)
+static ps_error_t check_key_place(ps_context_t *c, const char *file, const struct stat *key)
 {
     const char *slash = strrchr(file, '/');
     char *dir = slash ? strndup(file, slash == file ? 1 : (size_t)(slash - file)) : strdup(".");
+    char *real = dir ? realpath(dir, NULL) : NULL;
+    ps_error_t err = PS_OK;
     if (!dir)
         return PS_ERROR_NOMEM;
-    struct stat st;
-    ps_error_t err = PS_OK;
-    if (stat(dir, &st) != 0)
-        err = ps_diagnose(c, PS_ERROR_READ, dir, 0, 0, "cannot examine the key's directory: %s",
+    if (!real) {
+        err = ps_diagnose(c, PS_ERROR_READ, dir, 0, 0, "cannot resolve the key's directory: %s",
                           strerror(errno));
-    else if ((st.st_mode & S_IWOTH) && !(st.st_mode & S_ISVTX))
-        err = ps_diagnose(c, PS_ERROR_USAGE, file, 0, 0,
-                          "the key's directory %s is writable by anyone and not sticky "
-                          "(mode %04o): anyone could replace the key with one they know; keep "
-                          "the key in a private directory",
-                          dir, (unsigned)(st.st_mode & 07777));
+        goto done;
+    }
+    if (key) {
+        /* The file opened is the one at the resolved place: no link was swapped in between. */
+        char *resolved;
+        struct stat there;
+        if (asprintf(&resolved, "%s/%s", strcmp(real, "/") ? real : "", slash ? slash + 1 : file) < 0) {
+            err = PS_ERROR_NOMEM;
+            goto done;
+        }
+        int same = lstat(resolved, &there) == 0 && there.st_dev == key->st_dev &&
+                   there.st_ino == key->st_ino;
+        free(resolved);
+        if (!same) {
+            err = ps_diagnose(c, PS_ERROR_USAGE, file, 0, 0,
+                              "the key changed while it was being read: try again");
+            goto done;
+        }
+    }
+    for (int own = 1;; own = 0) {
+        struct stat st;
+        if (stat(real, &st) != 0) {
+            err = ps_diagnose(c, PS_ERROR_READ, real, 0, 0, "cannot examine the key's directory: %s",
+                              strerror(errno));
+            break;
+        }
+        const int others_write = (st.st_mode & S_IWOTH) &&
+                                 !((st.st_mode & S_ISVTX) && (own || st.st_uid == 0));
+        if (!trusted_owner(st.st_uid) || others_write) {
+            err = ps_diagnose(c, PS_ERROR_USAGE, file, 0, 0,
+                              "the key's %s %s %s (mode %04o, owner %lu): anyone who can change "
+                              "it could put a key they know in the key's place; keep the key in "
+                              "a private directory of your own",
+                              own ? "directory" : "parent directory", real,
+                              others_write ? "is writable by others" : "belongs to another user",
+                              (unsigned)(st.st_mode & 07777), (unsigned long)st.st_uid);
+            break;
+        }
+        if (strcmp(real, "/") == 0)
+            break;
+        /* Up one directory. */
+        char *up = strrchr(real, '/');
+        if (up == real)
+            up[1] = '\0';
+        else
+            *up = '\0';
+    }
+done:
+    free(real);
     free(dir);
     return err;
 }
@@ -87,12 +141,16 @@ ps_error_t ps_key_read(ps_context_t *c, const char *file, unsigned char **key, s
         err = ps_diagnose(c, PS_ERROR_USAGE, file, 0, 0,
                           "the key is open to group or others (mode %03o): chmod 600 it",
                           (unsigned)(st.st_mode & 0777));
+    else if (!trusted_owner(st.st_uid))
+        err = ps_diagnose(c, PS_ERROR_USAGE, file, 0, 0,
+                          "the key belongs to another user (uid %lu), who could rewrite it",
+                          (unsigned long)st.st_uid);
     else if (st.st_size < PS_KEY_MIN_BYTES || st.st_size > MAX_KEY_BYTES)
         err = ps_diagnose(c, PS_ERROR_USAGE, file, 0, 0,
                           "the key must hold %d to %d bytes, not %lld (make one with --keygen)",
                           PS_KEY_MIN_BYTES, MAX_KEY_BYTES, (long long)st.st_size);
     if (!err)
-        err = check_key_directory(c, file);
+        err = check_key_place(c, file, &st);
     unsigned char *bytes = err ? NULL : malloc((size_t)st.st_size);
     if (!err && !bytes)
         err = PS_ERROR_NOMEM;
@@ -122,6 +180,10 @@ ps_error_t ps_key_generate(ps_context_t *c, const char *file)
     if (getrandom(key, sizeof key, 0) != (ssize_t)sizeof key)
         return ps_diagnose(c, PS_ERROR_INTERNAL, NULL, 0, 0, "no random bytes: %s",
                            strerror(errno));
+    /* A key made where others could replace it would be refused when read: refuse it now. */
+    ps_error_t placed = check_key_place(c, file, NULL);
+    if (placed)
+        return placed;
     int fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
     ps_error_t err = PS_OK;
     if (fd < 0)

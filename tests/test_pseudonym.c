@@ -428,15 +428,109 @@ Test(keys, a_key_in_a_directory_anyone_may_write_is_refused)
         if (cases[i].want) {
             cr_assert_null(key);
             char *words;
-            cr_assert_geq(asprintf(&words, "the key's directory %s is writable by anyone and not "
-                                           "sticky (mode %04o): anyone could replace the key",
-                                   dir, cases[i].mode), 0);
+            cr_assert_geq(asprintf(&words, "the key's directory %s is writable by others (mode "
+                                           "%04o, owner %lu): anyone who can change it could put "
+                                           "a key they know in the key's place",
+                                   dir, cases[i].mode, (unsigned long)geteuid()), 0);
             cr_assert(strstr(c.diagnostics[0].message, words), "%s", c.diagnostics[0].message);
         }
         ps_key_free(key, n);
         ps_context_free(context);
     }
     cr_assert_eq(chmod(dir, 0700), 0);
+}
+
+/* Reads the key at 'path'; returns the outcome and leaves the first diagnostic in *message. */
+static ps_error_t read_key(const char *path, char **message)
+{
+    struct capture c = {0};
+    ps_context_t *context;
+    cr_assert_eq(ps_context_new(&context), PS_OK);
+    test_capture_diagnostics(context, &c);
+    unsigned char *key = NULL;
+    size_t n = 0;
+    ps_error_t err = ps_key_read(context, path, &key, &n);
+    *message = c.n_diagnostics ? c.diagnostics[0].message : "";
+    ps_key_free(key, n);
+    ps_context_free(context);
+    return err;
+}
+
+/*
+ * Above the key's own directory too: a directory others may write (not sticky and
+ * root's), one that belongs to another user, or a linked directory that leads to
+ * one, would let them move the key's directory away and put their own in its place.
+ */
+Test(keys, a_key_below_a_directory_others_control_is_refused)
+{
+    unsigned char bytes[32];
+    memset(bytes, 7, sizeof bytes);
+    char *top = test_path("top"), *mine, *path, *message;
+    cr_assert_eq(mkdir(top, 0700), 0);
+    cr_assert_geq(asprintf(&mine, "%s/mine", top), 0);
+    cr_assert_eq(mkdir(mine, 0700), 0);
+    cr_assert_geq(asprintf(&path, "%s/k.key", mine), 0);
+    FILE *f = fopen(path, "wb");
+    cr_assert_not_null(f);
+    cr_assert_eq(fwrite(bytes, 1, 32, f), 32);
+    cr_assert_eq(fclose(f), 0);
+    cr_assert_eq(chmod(path, 0600), 0);
+    cr_assert_eq(read_key(path, &message), PS_OK, "%s", message);
+    /* The parent writable by others, sticky or not (it is not root's)... */
+    for (int sticky = 0; sticky < 2 && geteuid() != 0; sticky++) {
+        cr_assert_eq(chmod(top, sticky ? 01777 : 0777), 0);
+        cr_assert_eq(read_key(path, &message), PS_ERROR_USAGE);
+        cr_assert(strstr(message, "parent directory") && strstr(message, "writable by others"),
+                  "%s", message);
+    }
+    cr_assert_eq(chmod(top, 0777), 0);
+    cr_assert_eq(read_key(path, &message), PS_ERROR_USAGE);
+    cr_assert(strstr(message, "parent directory") && strstr(message, "is writable by others"),
+              "%s", message);
+    cr_assert_eq(chmod(top, 0700), 0);
+    /* ...and, where this test may give files away, another user's directory or key. */
+    if (geteuid() == 0) {
+        cr_assert_eq(chown(mine, 65534, 65534), 0);
+        cr_assert_eq(read_key(path, &message), PS_ERROR_USAGE);
+        cr_assert(strstr(message, "belongs to another user"), "%s", message);
+        cr_assert_eq(chown(mine, 0, 0), 0);
+        cr_assert_eq(chown(path, 65534, 65534), 0);
+        cr_assert_eq(read_key(path, &message), PS_ERROR_USAGE);
+        cr_assert(strstr(message, "the key belongs to another user (uid 65534)"), "%s", message);
+        cr_assert_eq(chown(path, 0, 0), 0);
+        /* A linked directory is followed to where it leads, and that is checked. */
+        char *theirs, *link, *through;
+        cr_assert_geq(asprintf(&theirs, "%s/theirs", top), 0);
+        cr_assert_geq(asprintf(&link, "%s/link", top), 0);
+        cr_assert_geq(asprintf(&through, "%s/k.key", link), 0);
+        cr_assert_eq(mkdir(theirs, 0700), 0);
+        char *their_key;
+        cr_assert_geq(asprintf(&their_key, "%s/k.key", theirs), 0);
+        cr_assert_eq(rename(path, their_key), 0);
+        cr_assert_eq(chown(theirs, 65534, 65534), 0);
+        cr_assert_eq(symlink(theirs, link), 0);
+        cr_assert_eq(read_key(through, &message), PS_ERROR_USAGE);
+        cr_assert(strstr(message, "belongs to another user"), "%s", message);
+    }
+}
+
+Test(keys, a_key_is_never_made_where_others_could_replace_it)
+{
+    char *dir = test_path("open");
+    cr_assert_eq(mkdir(dir, 0700), 0);
+    cr_assert_eq(chmod(dir, 0777), 0);
+    char *path;
+    cr_assert_geq(asprintf(&path, "%s/new.key", dir), 0);
+    struct capture c = {0};
+    ps_context_t *context;
+    cr_assert_eq(ps_context_new(&context), PS_OK);
+    test_capture_diagnostics(context, &c);
+    cr_assert_eq(ps_key_generate(context, path), PS_ERROR_USAGE);
+    cr_assert(strstr(c.diagnostics[0].message, "writable by others"), "%s",
+              c.diagnostics[0].message);
+    struct stat st;
+    cr_assert_neq(stat(path, &st), 0, "no key was made");
+    ps_context_free(context);
 }
 
 Test(keys, a_key_with_more_than_one_hard_link_is_refused)
