@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cohort.h"
+#include "limits.h"
 
 /*
  * A report names its comparisons "BASELINE->LABEL", and the comparison with
@@ -83,6 +84,13 @@ ps_error_t ps_cohort_new(ps_context_t *context, const ps_cohort_options_t *given
             goto nomem;
     }
     c->fixed_order = options->n_timepoints > 0;
+    for (size_t b = 0; b < options->n_by; b++)
+        if (ps_strcaseeq(options->by[b], "participant_id")) {
+            ps_cohort_free(c);
+            return ps_diagnose(context, PS_ERROR_USAGE, NULL, 0, 0,
+                               "column '%s' identifies people: it is never a report's group",
+                               options->by[b]);
+        }
     for (size_t b = 0; b < options->n_by; b++)
         if (ps_context_is_free_text(context, options->by[b])) {
             ps_cohort_free(c);
@@ -206,6 +214,12 @@ ps_error_t ps_cohort_add(ps_cohort_t *c, const ps_score_t *score)
                                "timepoint '%s' is neither the baseline '%s' nor one of "
                                "--timepoints",
                                tp_text, ps_names_text(c->timepoints, 0));
+        if (ps_names_count(c->timepoints) > PS_MAX_REPORT_TIMEPOINTS)
+            return ps_diagnose(c->context, PS_ERROR_LIMIT, score->file, score->line, 0,
+                               "timepoint '%s' is one more than a report takes: at most %u "
+                               "timepoints besides the baseline '%s'",
+                               tp_text, PS_MAX_REPORT_TIMEPOINTS,
+                               ps_names_text(c->timepoints, 0));
         if ((tp = ps_names_intern(c->timepoints, tp_text, strlen(tp_text))) == UINT32_MAX)
             return PS_ERROR_NOMEM;
     }
@@ -239,6 +253,13 @@ ps_error_t ps_cohort_add(ps_cohort_t *c, const ps_score_t *score)
     if (c->n_by && (baseline ? !c->groups_from_baseline[p] : c->groups[p * c->n_by] == NO_GROUP)) {
         for (size_t b = 0; b < c->n_by; b++) {
             const char *v = score->kept[b];
+            if (ps_names_find(c->group_values[b], v, strlen(v)) == UINT32_MAX &&
+                ps_names_count(c->group_values[b]) == PS_MAX_REPORT_GROUPS)
+                return ps_diagnose(c->context, PS_ERROR_LIMIT, score->file, score->line, 0,
+                                   "'%s' has more than %u values to group by: a report groups "
+                                   "by a column with few values (a site, a service), never by "
+                                   "one that names people",
+                                   c->by[b], PS_MAX_REPORT_GROUPS);
             uint32_t g = ps_names_intern(c->group_values[b], v, strlen(v));
             if (g == UINT32_MAX)
                 return PS_ERROR_NOMEM;

@@ -26,4 +26,14 @@
  */
 #define PS_MAX_DEFINITION_MAGNITUDE 1e9
 
+/*
+ * Most timepoints a report compares with its baseline, and most values of one
+ * column it groups by. The disclosure audit's work grows with every block of
+ * figures (timepoints x groups), and each timepoint holds a column of scores per
+ * scale: past these a report would take hours or all memory, where services have
+ * a handful of timepoints and sites.
+ */
+#define PS_MAX_REPORT_TIMEPOINTS 64u
+#define PS_MAX_REPORT_GROUPS 100u
+
 #endif

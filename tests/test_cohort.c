@@ -187,3 +187,72 @@ Test(cohort, labels_that_only_resemble_end_or_an_arrow_are_reported)
     ps_report_free(report);
     done(run);
 }
+
+/* ---- Limits: a report's timepoints and groups are few, and never people. ---- */
+
+/* Reads 'scored' into a cohort grouped by 'by' (NULL: none); the first error of adding. */
+static ps_error_t collect_by(const char *scored, const char *by, struct cohort_run *run)
+{
+    ps_cohort_options_t o = {.size = sizeof o, .by = &by, .n_by = by != NULL};
+    run->context = test_context(&run->capture);
+    cr_assert_eq(ps_cohort_new(run->context, &o, &run->cohort), PS_OK);
+    run->file = test_file("scored.csv", scored, -1);
+    ps_error_t err = ps_scored_read(run->context, run->file, &by, by != NULL, add, run);
+    cr_assert(err == PS_OK || err == PS_ERROR_ABORTED, "read: %s", ps_error_message(err));
+    return run->added;
+}
+
+/*
+ * n + 1 people at baseline; with 'one_site_each' each in a site of their own
+ * (s0..sn), else all in s0 with P0 seen again at n + 1 later timepoints t1...
+ */
+static char *timepoints_and_sites(size_t n, int one_site_each)
+{
+    char *text = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&text, &size);
+    fputs("participant_id,timepoint,instrument,scale,score,band,answered,status,site\n", f);
+    for (size_t i = 0; i <= n; i++) {
+        fprintf(f, "P%zu,baseline,wemwbs,total,40,,14,ok,s%zu\n", i, one_site_each ? i : 0);
+        if (!one_site_each)
+            fprintf(f, "P0,t%zu,wemwbs,total,44,,14,ok,s0\n", i + 1);
+    }
+    fclose(f);
+    return text;
+}
+
+Test(cohort, a_report_takes_at_most_64_timepoints_besides_the_baseline)
+{
+    struct cohort_run *run = calloc(1, sizeof *run);
+    cr_assert_eq(collect_by(timepoints_and_sites(63, 0), NULL, run), PS_OK, "64 are taken: %s",
+                 run->capture.n_diagnostics ? run->capture.diagnostics[0].message : "");
+    done(run);
+    run = calloc(1, sizeof *run);
+    cr_assert_eq(collect_by(timepoints_and_sites(64, 0), NULL, run), PS_ERROR_LIMIT);
+    const struct captured_diagnostic *d = only_diagnostic(run);
+    cr_assert_str_eq(d->file, run->file);
+    cr_assert_eq(d->line, 131, "the 65th timepoint's line");
+    cr_assert(strstr(d->message, "timepoint 't65' is one more than a report takes: at most 64"),
+              "%s", d->message);
+    done(run);
+}
+
+Test(cohort, a_report_groups_by_at_most_100_values_of_a_column)
+{
+    struct cohort_run *run = calloc(1, sizeof *run);
+    cr_assert_eq(collect_by(timepoints_and_sites(99, 1), "site", run), PS_OK, "100 are taken");
+    done(run);
+    run = calloc(1, sizeof *run);
+    cr_assert_eq(collect_by(timepoints_and_sites(100, 1), "site", run), PS_ERROR_LIMIT);
+    const struct captured_diagnostic *d = only_diagnostic(run);
+    cr_assert(strstr(d->message, "'site' has more than 100 values to group by"), "%s",
+              d->message);
+    done(run);
+}
+
+Test(cohort, the_participant_id_is_never_a_group)
+{
+    const char *by = "Participant_ID";
+    ps_cohort_options_t o = {.size = sizeof o, .by = &by, .n_by = 1};
+    refused_option(&o, "Participant_ID", "identifies people");
+}
