@@ -68,6 +68,7 @@ enum refusal {
     REFUSED_DECIMALS,
     REFUSED_NOT_WHOLE,
     REFUSED_CODE_OUT_OF_RANGE,
+    REFUSED_CODE_WRITTEN_OTHERWISE,
     REFUSED_UNKNOWN_LABEL,
 };
 
@@ -841,6 +842,14 @@ static ps_answer_t read_answer(const struct ps_item *item, const char *cell, dou
         if (match)
             return chosen(o, value);
     }
+    /* A number equal to a code, written another way (03, +3, 3e0): refused, and said so. */
+    double number, code;
+    for (size_t i = 0; i < set->n_options; i++)
+        if (ps_parse_double(cell, &number) == 0 &&
+            ps_parse_double(set->options[i].code, &code) == 0 && number == code) {
+            *why = REFUSED_CODE_WRITTEN_OTHERWISE;
+            return PS_ANSWER_INVALID;
+        }
     if (is_number(cell))
         *why = strchr(cell, '.') ? REFUSED_NOT_WHOLE : REFUSED_CODE_OUT_OF_RANGE;
     else
@@ -868,11 +877,14 @@ static void refusal_text(const struct ps_item *item, enum refusal why, char *out
         return;
     case REFUSED_NOT_WHOLE:
     case REFUSED_CODE_OUT_OF_RANGE:
+    case REFUSED_CODE_WRITTEN_OTHERWISE:
     case REFUSED_UNKNOWN_LABEL:
         describe_codes(set, codes, sizeof codes);
         snprintf(out, size, "%s (codes are %.100s)",
                  why == REFUSED_NOT_WHOLE           ? "not a whole-number code"
                  : why == REFUSED_CODE_OUT_OF_RANGE ? "code out of range"
+                 : why == REFUSED_CODE_WRITTEN_OTHERWISE
+                     ? "a code written another way: write it as the code itself"
                                                     : "unknown response label",
                  codes);
         return;

@@ -640,9 +640,19 @@ Test(messy, whole_number_codes_written_with_decimals)
     struct capture d = {0};
     assert_cell(one_reject(&d, "P1,t0,3.5,1,1,1,1,1,1"), "swemwbs_1", 3, "3.5",
                 "not a whole-number code");
-    struct capture e = {0};
-    assert_cell(one_reject(&e, "P1,t0,3.,1,1,1,1,1,1"), "swemwbs_1", 3, "3.",
-                "not a whole-number code");
+    /* A code's number written another way is refused as such, not as out of range. */
+    static const char *const others[] = {"3.", "03", "+3", "3e0", "0x3"};
+    for (size_t i = 0; i < sizeof others / sizeof *others; i++) {
+        struct capture e = {0};
+        char *row;
+        cr_assert_geq(asprintf(&row, "P1,t0,%s,1,1,1,1,1,1", others[i]), 0);
+        assert_cell(one_reject(&e, row), "swemwbs_1", 3, others[i],
+                    "a code written another way: write it as the code itself (codes are 1-5)");
+        free(row);
+    }
+    struct capture f = {0};
+    assert_cell(one_reject(&f, "P1,t0,06,1,1,1,1,1,1"), "swemwbs_1", 3, "06",
+                "code out of range (codes are 1-5)");
 }
 
 /* A Windows-1252 batch: "Caf\xe9" is Café once converted. */
