@@ -1376,3 +1376,145 @@ Test(catalogue, encodings_and_delimiters)
     cr_assert(strstr(r.err, "wide.csv:1: the file is UTF-16 text") &&
                   strstr(r.err, "give --encoding utf-16"), "%s", r.err);
 }
+
+/* ---- Signals across the whole run, and outputs only ever written in place. ---- */
+
+/*
+ * Starts promscore with 'args', standard error to 'log', the libraries 'preload'
+ * (space-separated, or NULL) preloaded, 'extra' ("NAME=value", or NULL) in its
+ * environment and, when 'fd_file' is given, that file open for appending as
+ * descriptor 'fd'. Returns the process id: the process is promscore itself.
+ */
+static pid_t spawn(const char *preload, const char *extra, int fd, const char *fd_file,
+                   const char *log, const char *const *args)
+{
+    pid_t pid = fork();
+    cr_assert_geq(pid, 0);
+    if (pid)
+        return pid;
+    struct rlimit no_core = {0, 0};
+    setrlimit(RLIMIT_CORE, &no_core);
+    int e = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    dup2(e, STDERR_FILENO);
+    if (fd_file) {
+        int f = open(fd_file, O_WRONLY | O_APPEND); /* no O_CLOEXEC: promscore is started with it */
+        if (f < 0 || dup2(f, fd) < 0)
+            _exit(126);
+    }
+    if (extra)
+        putenv((char *)extra);
+    const char *argv[48];
+    size_t n = 0;
+    char *set_preload = NULL;
+    if (preload && asprintf(&set_preload, "LD_PRELOAD=%s", preload) > 0) {
+        /* libtool and env exec in turn: the process signalled is promscore. */
+        argv[n++] = getenv("PROMSCORE_LIBTOOL");
+        argv[n++] = "--mode=execute";
+        argv[n++] = "env";
+        argv[n++] = set_preload;
+    }
+    argv[n++] = getenv("PROMSCORE_BIN");
+    for (size_t i = 0; args[i] && n < 47; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    execv(argv[0], (char *const *)argv);
+    _exit(127);
+}
+
+static void write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* Where the filesystem refuses unnamed files, every fatal signal that can be caught removes the temporary file. */
+Test(catalogue, without_unnamed_files_every_fatal_signal_leaves_nothing)
+{
+    cr_assert_not_null(getenv("PROMSCORE_NO_TMPFILE"));
+    const int signals[] = {SIGUSR1, SIGUSR2, SIGALRM, SIGVTALRM, SIGPROF, SIGPIPE, SIGXCPU,
+                           SIGSYS,  SIGTRAP, SIGFPE,  SIGILL,    SIGRTMIN, SIGRTMAX};
+    for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++)
+        interrupt_case_on(signals[i], 0);
+}
+
+/* A run killed while it writes a large batch leaves no file, hidden ones included. */
+Test(cli_outputs, a_signal_while_a_large_batch_is_written_leaves_no_file)
+{
+    char *batch = large_batch(600000);
+    const int signals[] = {SIGUSR1, SIGALRM, SIGTERM};
+    for (size_t k = 0; k < sizeof signals / sizeof signals[0]; k++) {
+        char *dir = temp_dir(), *out = in_dir(dir, "s.csv"), *rejects = in_dir(dir, "r.csv");
+        char *log_dir = temp_dir(), *log = in_dir(log_dir, "stderr");
+        write_text(out, "previous\n");
+        write_text(rejects, "previous\n");
+        pid_t pid = spawn(getenv("PROMSCORE_NO_TMPFILE"), NULL, -1, NULL, log,
+                          (const char *const[]){"score", "-q", "-o", out, "--rejects", rejects,
+                                                batch, NULL});
+        /* Wait until the hidden temporary files are there and rows are being written. */
+        int writing = 0;
+        for (int i = 0; i < 20000 && !writing; i++) {
+            DIR *d = opendir(dir);
+            for (struct dirent *e; d && (e = readdir(d));) {
+                struct stat st;
+                char *path = in_dir(dir, e->d_name);
+                if (strncmp(e->d_name, ".promscore-", 11) == 0 && stat(path, &st) == 0 &&
+                    st.st_size > 0)
+                    writing = 1;
+                free(path);
+            }
+            closedir(d);
+            if (!writing)
+                usleep(500);
+        }
+        cr_assert(writing, "no temporary file was written");
+        kill(pid, signals[k]);
+        int status;
+        cr_assert_eq(waitpid(pid, &status, 0), pid);
+        cr_assert(WIFSIGNALED(status) && WTERMSIG(status) == signals[k],
+                  "signal %d: status %d (the run ended before the signal?)", signals[k], status);
+        cr_assert_eq(count_entries(dir), 2, "signal %d: a temporary file was left", signals[k]);
+        cr_assert_str_eq(test_slurp(out), "previous\n");
+        cr_assert_str_eq(test_slurp(rejects), "previous\n");
+    }
+}
+
+/*
+ * A signal that arrives between putting one output in place and the next waits
+ * until all are in place: outputs are all old or all new, never mixed.
+ */
+Test(cli_outputs, a_signal_between_two_renames_waits_until_every_output_is_in_place)
+{
+    cr_assert_not_null(getenv("PROMSCORE_SIGNAL_IN_RENAME"));
+    char *batch = test_file("b.csv", HDR "P1,t,1,1,1,1,1,1,1\nP2,t,9,1,1,1,1,1,1\n", -1);
+    char *both;
+    cr_assert_geq(asprintf(&both, "%s %s", getenv("PROMSCORE_SIGNAL_IN_RENAME"),
+                           getenv("PROMSCORE_NO_TMPFILE")), 0);
+    const char *preloads[] = {getenv("PROMSCORE_SIGNAL_IN_RENAME"), both};
+    const int signals[] = {SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGUSR1, SIGALRM};
+    for (size_t p = 0; p < 2; p++)
+        for (size_t k = 0; k < sizeof signals / sizeof signals[0]; k++) {
+            char *dir = temp_dir(), *out = in_dir(dir, "s.csv"), *rejects = in_dir(dir, "r.csv");
+            char *log_dir = temp_dir(), *log = in_dir(log_dir, "stderr");
+            char *raise_env;
+            cr_assert_geq(asprintf(&raise_env, "PROMSCORE_RAISE=%d", signals[k]), 0);
+            write_text(out, "previous\n");
+            write_text(rejects, "previous\n");
+            pid_t pid = spawn(preloads[p], raise_env, -1, NULL, log,
+                              (const char *const[]){"score", "-q", "-o", out, "--rejects",
+                                                    rejects, batch, NULL});
+            int status;
+            cr_assert_eq(waitpid(pid, &status, 0), pid);
+            cr_assert(WIFSIGNALED(status) && WTERMSIG(status) == signals[k],
+                      "signal %d: status %d: %s", signals[k], status, test_slurp(log));
+            char *s = test_slurp(out), *r = test_slurp(rejects);
+            int s_new = strstr(s, "P1,t,swemwbs,raw,7,,7,ok\n") != NULL;
+            int r_new = strstr(r, "code out of range") != NULL;
+            cr_assert(s_new == r_new && (s_new || (strcmp(s, "previous\n") == 0 &&
+                                                   strcmp(r, "previous\n") == 0)),
+                      "signal %d, preload %zu: mixed outputs:\n%s\n%s", signals[k], p, s, r);
+            cr_assert(s_new, "signal %d: the outputs were complete and are in place", signals[k]);
+            cr_assert_eq(count_entries(dir), 2, "signal %d: a temporary file was left", signals[k]);
+        }
+}

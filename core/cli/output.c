@@ -52,22 +52,64 @@ static void on_signal(int sig)
         if (pending[i].name)
             unlinkat(pending[i].dir, pending[i].name, 0);
     signal(sig, SIG_DFL);
-    raise(sig);
+    raise(sig); /* delivered, by default, once the handler returns */
+}
+
+/* Every signal whose default action ends the process and that can be caught. */
+static const int fatal_signals[] = {
+    SIGHUP,  SIGINT,  SIGQUIT, SIGILL,  SIGTRAP,   SIGABRT, SIGBUS,  SIGFPE,
+    SIGUSR1, SIGSEGV, SIGUSR2, SIGPIPE, SIGALRM,   SIGTERM, SIGXCPU, SIGVTALRM,
+    SIGPROF, SIGSYS,
+#ifdef SIGSTKFLT
+    SIGSTKFLT,
+#endif
+#ifdef SIGPOLL
+    SIGPOLL,
+#endif
+#ifdef SIGPWR
+    SIGPWR,
+#endif
+#ifdef SIGLOST
+    SIGLOST,
+#endif
+#ifdef SIGEMT
+    SIGEMT,
+#endif
+};
+
+static void catch_signal(int sig)
+{
+    struct sigaction action = {.sa_handler = on_signal}, before;
+    sigfillset(&action.sa_mask); /* no second signal interrupts the cleanup */
+    /* A signal ignored when the run started (nohup) stays ignored. */
+    if (sigaction(sig, NULL, &before) == 0 && before.sa_handler == SIG_IGN)
+        return;
+    sigaction(sig, &action, NULL);
 }
 
 void output_catch_signals(void)
 {
-    static const int signals[] = {SIGINT,  SIGTERM, SIGHUP, SIGPIPE, SIGQUIT,
-                                  SIGSEGV, SIGBUS,  SIGILL, SIGFPE,  SIGABRT};
-    for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) {
-        struct sigaction action = {.sa_handler = on_signal};
-        sigemptyset(&action.sa_mask);
-        for (size_t j = 0; j < sizeof signals / sizeof signals[0]; j++)
-            sigaddset(&action.sa_mask, signals[j]);
-        sigaction(signals[i], &action, NULL);
-    }
+    for (size_t i = 0; i < sizeof fatal_signals / sizeof fatal_signals[0]; i++)
+        catch_signal(fatal_signals[i]);
+#ifdef SIGRTMIN
+    for (int sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
+        catch_signal(sig);
+#endif
     /* A file-size limit then fails the write with EFBIG, reported like a full disk. */
     signal(SIGXFSZ, SIG_IGN);
+}
+
+/* Holds every signal that can be held (SIGKILL and SIGSTOP cannot), keeping the mask before. */
+static void hold_signals(sigset_t *before)
+{
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, before);
+}
+
+static void release_signals(const sigset_t *before)
+{
+    pthread_sigmask(SIG_SETMASK, before, NULL);
 }
 
 /* ---- Which file a path names. ---- */
@@ -179,13 +221,17 @@ static int open_named(output_t *out)
     for (int attempt = 0; attempt < 100; attempt++) {
         if (!(out->temporary = temporary_name()))
             return -1;
+        /* Signals wait until the name is remembered, so that none leaves it behind. */
+        sigset_t before;
+        hold_signals(&before);
         out->fd = openat(out->dir, out->temporary,
                          O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-        if (out->fd >= 0) {
-            remember(out->dir, out->temporary);
-            return 0;
-        }
         int saved = errno;
+        if (out->fd >= 0)
+            remember(out->dir, out->temporary);
+        release_signals(&before);
+        if (out->fd >= 0)
+            return 0;
         free(out->temporary);
         out->temporary = NULL;
         errno = saved;
@@ -490,9 +536,8 @@ static int name_temporary(output_t *out)
             return -1;
         }
         /* Signals wait until the name is remembered, so that none leaves it behind. */
-        sigset_t all, before;
-        sigfillset(&all);
-        pthread_sigmask(SIG_BLOCK, &all, &before);
+        sigset_t before;
+        hold_signals(&before);
         int linked = linkat(AT_FDCWD, proc, out->dir, name, AT_SYMLINK_FOLLOW);
         if (linked != 0 && errno == ENOENT) /* /proc gone since: a privileged process can */
             linked = linkat(out->fd, "", out->dir, name, AT_EMPTY_PATH);
@@ -501,7 +546,7 @@ static int name_temporary(output_t *out)
             out->temporary = name;
             remember(out->dir, name);
         }
-        pthread_sigmask(SIG_SETMASK, &before, NULL);
+        release_signals(&before);
         if (linked == 0)
             return 0;
         free(name);
@@ -544,17 +589,27 @@ int output_commit_all(output_t *const *outs, size_t n, output_t **failed)
             *failed = outs[i];
             return -1;
         }
-    for (size_t i = 0; i < n; i++)
+    /*
+     * From the first link to the last rename every signal that can be held waits: a
+     * signal then acts once all outputs are in place (or, after a failure, with the
+     * temporary names still remembered, so that its handler removes them), never
+     * between two renames.
+     */
+    sigset_t before;
+    hold_signals(&before);
+    int result = 0;
+    for (size_t i = 0; i < n && !result; i++)
         if (name_temporary(outs[i]) != 0) {
             *failed = outs[i];
-            return -1;
+            result = -1;
         }
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n && !result; i++)
         if (put_in_place(outs[i]) != 0) {
             *failed = outs[i];
-            return -1;
+            result = -1;
         }
-    return 0;
+    release_signals(&before);
+    return result;
 }
 
 int output_commit(output_t *out)

@@ -45,8 +45,10 @@ typedef struct output {
 /*
  * Installs what the outputs need against signals: SIGXFSZ is ignored, so that
  * a file-size limit fails a write (EFBIG) instead of killing the run; named
- * temporary files (the fallback) are removed on SIGINT, SIGTERM, SIGHUP,
- * SIGPIPE, SIGQUIT, SIGSEGV, SIGBUS, SIGILL, SIGFPE and SIGABRT.
+ * temporary files (the fallback, and the moment between a link and its rename)
+ * are removed on every catchable signal whose default action ends the process
+ * (the real-time ones included), unless it was ignored at start. The run then
+ * ends by that signal.
  */
 void output_catch_signals(void);
 
@@ -89,9 +91,11 @@ void output_puts(output_t *out, const char *text);
 int output_finish(output_t *out);
 /*
  * Finishes every output, then, only when all are complete, puts each in place
- * in the order given. Returns 0, or -1: then *failed is the output that
- * failed, and no output before it was put in place unless the failure was in
- * the final renames.
+ * in the order given, with every signal that can be held held from the first
+ * link to the last rename: a signal acts before any output is in place or
+ * after all are. Returns 0, or -1: then *failed is the output that failed,
+ * and no output before it was put in place unless the failure was in the final
+ * renames.
  */
 int output_commit_all(output_t *const *outs, size_t n, output_t **failed);
 /* output_commit_all of one output. */
