@@ -1518,3 +1518,56 @@ Test(cli_outputs, a_signal_between_two_renames_waits_until_every_output_is_in_pl
             cr_assert_eq(count_entries(dir), 2, "signal %d: a temporary file was left", signals[k]);
         }
 }
+
+/*
+ * An output that leads to one of the run's descriptors (/proc/self/fd/N, or a
+ * link to it, as /dev/stdout is) is written in place, through that descriptor:
+ * the link stays a link and the file it reaches gets the rows. Nothing is ever
+ * created or renamed in /proc. A descriptor the run was not started with is
+ * refused, by name.
+ */
+Test(cli_outputs, outputs_through_proc_self_fd_are_written_in_place)
+{
+    char *batch = test_file("b.csv", HDR "P1,t,1,1,1,1,1,1,1\nP2,t,9,1,1,1,1,1,1\n", -1);
+    char *dir = temp_dir(), *rows = in_dir(dir, "rows.csv"), *link = in_dir(dir, "out.csv");
+    char *log_dir = temp_dir(), *log = in_dir(log_dir, "stderr");
+    write_text(rows, "");
+    cr_assert_eq(symlink("/proc/self/fd/7", link), 0);
+    int status;
+    pid_t pid = spawn(NULL, NULL, 7, rows, log,
+                      (const char *const[]){"score", "-q", "-o", link, batch, NULL});
+    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 1, "status %d: %s", status,
+              test_slurp(log));
+    struct stat st;
+    cr_assert_eq(lstat(link, &st), 0);
+    cr_assert(S_ISLNK(st.st_mode), "the link was replaced by a file");
+    cr_assert(strstr(test_slurp(rows), "P1,t,swemwbs,raw,7,,7,ok\n"), "%s", test_slurp(rows));
+    cr_assert_eq(count_entries(dir), 2);
+
+    /* /proc/self/fd/N itself, the rejects this time: written where descriptor 9 goes. */
+    char *rejects = in_dir(dir, "rejects.csv"), *scored = in_dir(dir, "s.csv");
+    write_text(rejects, "");
+    pid = spawn(NULL, NULL, 9, rejects, log,
+                (const char *const[]){"score", "-q", "-o", scored, "--rejects", "/proc/self/fd/9",
+                                      batch, NULL});
+    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 1, "status %d: %s", status,
+              test_slurp(log));
+    cr_assert(strstr(test_slurp(rejects), "code out of range"), "%s", test_slurp(rejects));
+    cr_assert(strstr(test_slurp(scored), "P1,t,swemwbs,raw,7,,7,ok\n"));
+
+    /* A closed descriptor: refused with the output's name, the link left as it was. */
+    char *closed = in_dir(dir, "closed.csv");
+    cr_assert_eq(symlink("/proc/self/fd/250", closed), 0);
+    size_t before = count_entries(dir);
+    struct result r = RUN("score", "-q", "-o", closed, batch);
+    cr_assert_eq(r.status, 3, "%s", r.err);
+    cr_assert(strstr(r.err, "closed.csv: cannot create: Bad file descriptor"), "%s", r.err);
+    cr_assert_eq(lstat(closed, &st), 0);
+    cr_assert(S_ISLNK(st.st_mode), "the link was replaced by a file");
+    cr_assert_eq(count_entries(dir), before);
+    r = RUN("score", "-q", "-o", "/proc/self/fd/250", batch);
+    cr_assert_eq(r.status, 3, "%s", r.err);
+    cr_assert(strstr(r.err, "/proc/self/fd/250: cannot create: Bad file descriptor"), "%s", r.err);
+}

@@ -11,7 +11,12 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
+
+#ifndef PROC_SUPER_MAGIC
+#define PROC_SUPER_MAGIC 0x9fa0
+#endif
 
 #include <promscore/formats.h>
 
@@ -293,6 +298,126 @@ static int open_existing(output_t *out, const char *path)
     return 1;
 }
 
+/* A directory nothing is ever created in or renamed over: /dev itself, and /proc. */
+static int special_directory(const char *real)
+{
+    if (strcmp(real, "/dev") == 0 || strcmp(real, "/proc") == 0 || strncmp(real, "/proc/", 6) == 0)
+        return 1;
+    struct statfs fs;
+    return statfs(real, &fs) == 0 && fs.f_type == PROC_SUPER_MAGIC;
+}
+
+/* Whether 'base' in the resolved directory 'real' is one of our descriptors (/proc/self/fd/N). */
+static int own_descriptor(const char *real, const char *base, int *fd)
+{
+    char own[64];
+    int n = snprintf(own, sizeof own, "/proc/%ld/", (long)getpid());
+    if (strncmp(real, own, (size_t)n) != 0)
+        return 0;
+    const char *rest = real + n;
+    if (strncmp(rest, "task/", 5) == 0) { /* /proc/thread-self/fd */
+        rest += 5;
+        if (!(*rest >= '0' && *rest <= '9'))
+            return 0;
+        while (*rest >= '0' && *rest <= '9')
+            rest++;
+        if (*rest++ != '/')
+            return 0;
+    }
+    if (strcmp(rest, "fd") != 0 || !*base || strlen(base) > 9)
+        return 0;
+    for (const char *c = base; *c; c++)
+        if (*c < '0' || *c > '9')
+            return 0;
+    *fd = atoi(base);
+    return 1;
+}
+
+/*
+ * Whether 'path' may only be written in place: it, or a symbolic link it leads
+ * through, lies in /dev or under /proc (/dev/stdout, /dev/fd/N, /proc/self/fd/N,
+ * a link to one of them). *fd is then N when it names one of our descriptors,
+ * else -1. Magic links under /proc (to a file, "pipe:[...]") are not followed.
+ */
+static int in_place_only(const char *path, int *fd)
+{
+    *fd = -1;
+    int special = 0;
+    char *current = strdup(path);
+    for (int hops = 0; current && hops < 40; hops++) {
+        char *dir, *base, *real, *next = NULL;
+        if (split_path(current, &dir, &base) != 0)
+            break;
+        real = realpath(dir, NULL);
+        free(dir);
+        if (!real) {
+            free(base);
+            break;
+        }
+        special |= special_directory(real);
+        int stop = own_descriptor(real, base, fd) || strncmp(real, "/proc/", 6) == 0;
+        char target[4096];
+        ssize_t length = stop ? -1 : readlink(current, target, sizeof target - 1);
+        if (length > 0) {
+            target[length] = '\0';
+            if (target[0] == '/')
+                next = strdup(target);
+            else if (asprintf(&next, "%s/%s", real, target) < 0)
+                next = NULL;
+        }
+        free(real);
+        free(base);
+        free(current);
+        current = next;
+        if (!current)
+            break;
+    }
+    free(current);
+    return special || *fd >= 0;
+}
+
+/*
+ * Opens an output that may only be written in place. One of our descriptors is
+ * written through a duplicate, at its offset, if the program was started with it
+ * open for writing (ours have FD_CLOEXEC: never inherited); anything else is
+ * opened as it is, never created, a regular file emptied first. -1 with errno set
+ * when it cannot be: a closed descriptor is EBADF.
+ */
+static int open_in_place(output_t *out, const char *path, int own)
+{
+    out->stream = 1;
+    if (own >= 0) {
+        int flags = fcntl(own, F_GETFL), fd_flags = fcntl(own, F_GETFD);
+        if (flags == -1 || fd_flags == -1 || (fd_flags & FD_CLOEXEC) ||
+            (flags & O_ACCMODE) == O_RDONLY
+#ifdef O_PATH
+            || (flags & O_PATH) == O_PATH
+#endif
+        ) {
+            errno = EBADF;
+            return -1;
+        }
+        out->fd = fcntl(own, F_DUPFD_CLOEXEC, STDERR_FILENO + 1);
+        return out->fd < 0 ? -1 : 0;
+    }
+    int fd = open(path, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0 && errno == ENXIO) /* a FIFO nobody reads yet: wait for its reader */
+        fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    struct stat st;
+    int flags = fcntl(fd, F_GETFL);
+    if (fstat(fd, &st) != 0 || flags == -1 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) == -1 ||
+        (S_ISREG(st.st_mode) && ftruncate(fd, 0) != 0)) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    out->fd = fd;
+    return 0;
+}
+
 int output_open(output_t *out, const char *path, unsigned mode)
 {
     *out = (output_t)OUTPUT_INIT;
@@ -305,6 +430,9 @@ int output_open(output_t *out, const char *path, unsigned mode)
         out->stream = 1;
         return 0;
     }
+    int own;
+    if (in_place_only(path, &own))
+        return open_in_place(out, path, own);
     int existing = open_existing(out, path);
     if (existing != 0) {
         out->stream = existing == 1;

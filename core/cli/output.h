@@ -6,8 +6,12 @@
  * target. Where the filesystem refuses unnamed files, a hidden temporary file
  * beside the target is used instead, removed on a failure or a caught signal.
  *
- * Standard output ("-") and an output that is not a regular file (a device, a
- * FIFO, /dev/stdout) are written as a stream, in place, never replaced.
+ * Standard output ("-"), an output that is not a regular file (a device, a
+ * FIFO), and an output in /dev or under /proc, or reached through a symbolic
+ * link that leads there (/dev/stdout, /proc/self/fd/N), are written as a
+ * stream, in place, never replaced; nothing is created or renamed in /dev or
+ * /proc. /proc/self/fd/N is written through descriptor N itself, and only if
+ * the run was started with it open for writing.
  *
  * Once an output fills its first buffer, a writer thread takes each full
  * buffer while the next one fills, and starts the disk writing them back so
