@@ -1571,3 +1571,24 @@ Test(cli_outputs, outputs_through_proc_self_fd_are_written_in_place)
     cr_assert_eq(r.status, 3, "%s", r.err);
     cr_assert(strstr(r.err, "/proc/self/fd/250: cannot create: Bad file descriptor"), "%s", r.err);
 }
+
+/* A read-only output is replaced like any other, and gets the mode --mode gives. */
+Test(cli_outputs, a_read_only_output_is_replaced_with_the_mode_asked_for)
+{
+    char *batch = test_file("b.csv", HDR "P1,t,1,1,1,1,1,1,1\n", -1);
+    char *dir = temp_dir(), *out = in_dir(dir, "s.csv");
+    write_text(out, "previous\n");
+    cr_assert_eq(chmod(out, 0444), 0);
+    struct result r = RUN("score", "-q", "-o", out, batch);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(test_slurp(out), "P1,t,swemwbs,raw,7,,7,ok\n"));
+    struct stat st;
+    cr_assert_eq(stat(out, &st), 0);
+    cr_assert_eq(st.st_mode & 07777, 0600);
+    cr_assert_eq(chmod(out, 0444), 0);
+    r = RUN("score", "-q", "--mode", "640", "-o", out, batch);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_eq(stat(out, &st), 0);
+    cr_assert_eq(st.st_mode & 07777, 0640);
+    cr_assert_eq(count_entries(dir), 1);
+}
