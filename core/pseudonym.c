@@ -315,41 +315,81 @@ static int is_digit(char c)
     return c >= '0' && c <= '9';
 }
 
+/* A byte that can stand between the digits of a number as people write it. */
+static int separator(unsigned char c)
+{
+    return !is_digit((char)c) && !(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z');
+}
+
+/* Longest gap between two digits of one number: "943 - 476", a no-break or zero-width space. */
+enum { MAX_GAP = 4 };
+
+/* Whether the digits of t[from..to) (separators skipped) are a valid NHS number, not a placeholder. */
+static int nhs_number_in(const unsigned char *t, size_t from, size_t to)
+{
+    char digits[11], checked[11];
+    size_t n = 0;
+    for (size_t k = from; k < to; k++)
+        if (is_digit((char)t[k])) {
+            if (n == 10)
+                return 0;
+            digits[n++] = (char)t[k];
+        }
+    if (n != 10)
+        return 0;
+    digits[10] = '\0';
+    /* A placeholder is nobody's number (see pass_record). */
+    int valid = ps_nhs_number_valid(digits, checked) && !placeholder(checked);
+    OPENSSL_cleanse(digits, sizeof digits);
+    OPENSSL_cleanse(checked, sizeof checked);
+    return valid;
+}
+
 /*
- * Whether text holds a valid NHS number: a run of exactly ten digits, single
- * spaces or hyphens allowed between them, not touching another digit, that
- * passes the modulus-11 check. Such a number in any column but the identifier
- * is an identifier leaving in clear, whatever the column is called.
+ * Whether text holds a valid NHS number as a person would read one: groups of
+ * digits with a few bytes that are neither letters nor digits between them
+ * (spaces, hyphens, dots, slashes, brackets, no-break spaces, dashes), any
+ * consecutive groups of which hold ten digits passing the modulus-11 check
+ * and not a placeholder ("943 476 5919, 2 visits", "(943) 476-5919"). Wider
+ * than what the identifier column accepts, on purpose: such a number in any
+ * column but the identifier is an identifier leaving in clear, whatever the
+ * column is called. Ten digits inside one longer group are not looked for.
  */
 static int holds_nhs_number(const char *text, size_t length)
 {
-    for (size_t i = 0; i < length; i++) {
-        if (!is_digit(text[i]) || (i && is_digit(text[i - 1])))
-            continue;
-        char digits[11], checked[11];
-        size_t n = 0, j = i;
-        while (j < length && n < 11) {
-            if (is_digit(text[j])) {
-                if (n < 10)
-                    digits[n] = text[j];
-                n++;
-                j++;
-            } else if ((text[j] == ' ' || text[j] == '-') && n < 10 && j + 1 < length &&
-                       is_digit(text[j + 1])) {
-                j++;
-            } else {
-                break;
+    const unsigned char *t = (const unsigned char *)text;
+    enum { MAX_GROUPS = 10 };
+    size_t start[MAX_GROUPS], end[MAX_GROUPS], digits[MAX_GROUPS], n = 0;
+    for (size_t i = 0; i <= length; i++) {
+        const int digit = i < length && is_digit((char)t[i]);
+        if (digit && (i == 0 || !is_digit((char)t[i - 1]))) {
+            /* A new group: it joins the groups before when the gap is short and all separators. */
+            size_t gap = n ? i - end[n - 1] : MAX_GAP + 1;
+            int joined = gap <= MAX_GAP;
+            for (size_t k = n ? end[n - 1] : i; joined && k < i; k++)
+                joined = separator(t[k]);
+            if (!joined)
+                n = 0;
+            if (n == MAX_GROUPS) {
+                memmove(start, start + 1, (MAX_GROUPS - 1) * sizeof *start);
+                memmove(end, end + 1, (MAX_GROUPS - 1) * sizeof *end);
+                memmove(digits, digits + 1, (MAX_GROUPS - 1) * sizeof *digits);
+                n--;
+            }
+            start[n] = i;
+        }
+        if (!digit && i > 0 && is_digit((char)t[i - 1])) {
+            end[n] = i;
+            digits[n] = i - start[n];
+            n++;
+            /* Consecutive groups ending with this one that hold ten digits. */
+            size_t total = 0;
+            for (size_t g = n; g-- > 0 && total < 10;) {
+                total += digits[g];
+                if (total == 10 && nhs_number_in(t, start[g], end[n - 1]))
+                    return 1;
             }
         }
-        if (n != 10)
-            continue;
-        digits[10] = '\0';
-        /* A placeholder is nobody's number (see pass_record). */
-        int valid = ps_nhs_number_valid(digits, checked) && !placeholder(checked);
-        OPENSSL_cleanse(digits, sizeof digits);
-        OPENSSL_cleanse(checked, sizeof checked);
-        if (valid)
-            return 1;
     }
     return 0;
 }
@@ -388,6 +428,12 @@ static ps_error_t read_header(struct pass *p, const ps_csv_record_t *rec)
             return ps_diagnose(p->context, PS_ERROR_BATCH, p->file, rec->line, 0,
                                "no column '%s' to drop in the header", o->drop[d]);
     }
+    for (size_t i = 0; i < rec->n_fields; i++)
+        if (!p->dropped[i] && holds_nhs_number(rec->fields[i], rec->lengths[i]))
+            return ps_diagnose(p->context, PS_ERROR_BATCH, p->file, rec->line, i + 1,
+                               "the name of column %zu holds an NHS number: it would leave in "
+                               "clear, so the batch is refused (drop or rename the column)",
+                               i + 1);
     size_t n = 0;
     for (size_t i = 0; i < rec->n_fields; i++) {
         if (!(p->header[i] = strdup(rec->fields[i])))

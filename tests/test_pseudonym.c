@@ -214,8 +214,12 @@ Test(pseudonymise, an_nhs_number_in_another_column_never_leaves_in_clear)
         "nhs_number,site,patient",
         "nhs_number,site,comments",
     };
-    static const char *const cells[] = {"9434765919", "943 476 5919", "943-476-5919",
-                                        "seen 943 476 5919 today", "ref:9434765919."};
+    static const char *const cells[] = {
+        "9434765919", "943 476 5919", "943-476-5919", "seen 943 476 5919 today",
+        "ref:9434765919.", "943- 476 -5919", "943  476  5919", "943\t476\t5919",
+        "943\xc2\xa0" "476\xc2\xa0" "5919", "943\xe2\x80\x93" "476\xe2\x80\x93" "5919",
+        "943.476.5919", "(943) 476 5919", "\"943\n476\n5919\"", "9.434765919E9",
+        "\"9,434,765,919\"", "\"943 476 5919, 2 visits\"", "9434765919 1"};
     for (size_t h = 0; h < sizeof headers / sizeof *headers; h++)
         for (size_t v = 0; v < sizeof cells / sizeof *cells; v++) {
             struct capture c = {0};
@@ -240,12 +244,35 @@ Test(pseudonymise, other_numbers_in_other_columns_pass)
     struct pseudonymised out = {0};
     cr_assert_eq(pseudonymise(&c, "nhs_number,phone,ref,note\n"
                                   "4010232137,0121 496 0000,9434765918,0000000000\n"
-                                  "4010232137,94347659190,x,12 January 2026\n", &out), PS_OK);
-    cr_assert_eq(out.n_rows, 3);
+                                  "4010232137,94347659190,x,12 January 2026\n"
+                                  "4010232137,19434765919,x,943 476     5919\n"
+                                  "4010232137,943 476     5919,x,a1b2c3d4e5f6g7h8i9j0\n",
+                                  &out), PS_OK);
+    cr_assert_eq(out.n_rows, 5, "%s", out.n_reasons ? out.reasons[0] : "");
     cr_assert_eq(out.n_reasons, 0);
 }
 
 /* Dropped columns are left out of every row, the header's included, and are not checked. */
+/* A header that is an NHS number would go out in clear too: the batch is refused. */
+Test(pseudonymise, an_nhs_number_as_a_column_name_refuses_the_batch)
+{
+    struct capture c = {0};
+    struct pseudonymised out = {0};
+    cr_assert_eq(pseudonymise(&c, "nhs_number,943 476 5919,note\n4010232137,a,b\n", &out),
+                 PS_ERROR_BATCH);
+    cr_assert_eq(out.n_rows, 0);
+    cr_assert_eq(c.diagnostics[0].column, 2);
+    cr_assert(strstr(c.diagnostics[0].message, "the name of column 2 holds an NHS number"), "%s",
+              c.diagnostics[0].message);
+    cr_assert_null(strstr(c.diagnostics[0].message, "943"), "%s", c.diagnostics[0].message);
+    static const char *const drop[] = {"943 476 5919"};
+    struct capture d = {0};
+    struct pseudonymised kept = {0};
+    cr_assert_eq(pseudonymise_dropping(&d, "nhs_number,943 476 5919,note\n4010232137,a,b\n",
+                                       &kept, drop, 1), PS_OK);
+    cr_assert_str_eq(kept.rows[0], "nhs_number,note");
+}
+
 Test(pseudonymise, dropped_columns_are_left_out_and_not_checked)
 {
     struct capture c = {0};
