@@ -35,23 +35,19 @@ static ps_error_t check_label(const ps_context_t *context, ps_error_t error, con
 
 void ps_cohort_options_init(ps_cohort_options_t *options, size_t size)
 {
-    if (size < sizeof options->size)
-        return; /* not even the size fits: ps_cohort_new refuses it */
-    memset(options, 0, size);
-    options->size = size;
+    ps_options_init(options, size);
 }
 
 ps_error_t ps_cohort_new(ps_context_t *context, const ps_cohort_options_t *given,
                          ps_cohort_t **out)
 {
     *out = NULL;
-    /* Fields the caller's header did not have stay zero: their defaults. */
-    ps_cohort_options_t copy = {0};
-    if (!given || given->size < offsetof(ps_cohort_options_t, n_by) + sizeof given->n_by)
-        return ps_diagnose(context, PS_ERROR_USAGE, NULL, 0, 0,
-                           "cohort options without their size: initialise them with "
-                           "ps_cohort_options_init");
-    memcpy(&copy, given, given->size < sizeof copy ? given->size : sizeof copy);
+    ps_cohort_options_t copy;
+    ps_error_t copied = ps_options_copy(context, given,
+                                        offsetof(ps_cohort_options_t, n_by) + sizeof copy.n_by,
+                                        &copy, sizeof copy, "cohort");
+    if (copied)
+        return copied;
     const ps_cohort_options_t *options = &copy;
     const char *baseline = options->baseline ? options->baseline : "baseline";
     ps_error_t err = check_label(context, PS_ERROR_USAGE, NULL, 0, "baseline", baseline, baseline);

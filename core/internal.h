@@ -182,6 +182,17 @@ ps_error_t ps_definition_read(ps_context_t *context, const char *file,
                               struct ps_instrument **instrument);
 void ps_definition_free(struct ps_instrument *instrument);
 
+/*
+ * Options structs the caller allocates, led by their size (options.c):
+ * ps_options_init zeroes 'size' bytes and records the size; ps_options_copy
+ * copies what the caller's struct holds into 'copy', the rest zero, and
+ * refuses one smaller than 'least' bytes with a diagnostic naming
+ * ps_WHAT_options_init.
+ */
+void ps_options_init(void *options, size_t size);
+ps_error_t ps_options_copy(const ps_context_t *context, const void *given, size_t least,
+                           void *copy, size_t copy_size, const char *what);
+
 /* A well-mixed 32-bit hash of 'length' bytes (FNV-1a finished with murmur3's mixer). */
 uint32_t ps_hash(const void *data, size_t length, uint32_t seed);
 

@@ -505,10 +505,7 @@ static ps_error_t pass_record(const ps_csv_record_t *rec, void *user)
 
 void ps_pseudonymise_options_init(ps_pseudonymise_options_t *options, size_t size)
 {
-    if (size < sizeof options->size)
-        return; /* not even the size fits: ps_pseudonymise_file refuses it */
-    memset(options, 0, size);
-    options->size = size;
+    ps_options_init(options, size);
 }
 
 ps_error_t ps_pseudonymise_file(ps_context_t *context, const char *file,
@@ -519,13 +516,11 @@ ps_error_t ps_pseudonymise_file(ps_context_t *context, const char *file,
 {
     memset(summary, 0, sizeof *summary);
     summary->file = file;
-    /* Fields the caller's header did not have stay zero: their defaults. */
-    ps_pseudonymise_options_t options = {0};
-    if (!given || given->size < offsetof(ps_pseudonymise_options_t, drop))
-        return ps_diagnose(context, PS_ERROR_USAGE, NULL, 0, 0,
-                           "pseudonymise options without their size: initialise them with "
-                           "ps_pseudonymise_options_init");
-    memcpy(&options, given, given->size < sizeof options ? given->size : sizeof options);
+    ps_pseudonymise_options_t options;
+    ps_error_t copied = ps_options_copy(context, given, offsetof(ps_pseudonymise_options_t, drop),
+                                        &options, sizeof options, "pseudonymise");
+    if (copied)
+        return copied;
     if (!options.column || !*options.column)
         return ps_diagnose(context, PS_ERROR_USAGE, NULL, 0, 0, "no identifier column given");
     for (size_t d = 0; d < options.n_drop; d++)

@@ -260,23 +260,18 @@ static ps_error_t read_map_record(const ps_csv_record_t *rec, void *user)
 
 void ps_score_options_init(ps_score_options_t *options, size_t size)
 {
-    if (size < sizeof options->size)
-        return; /* not even the size fits: ps_scorer_new refuses it */
-    memset(options, 0, size);
-    options->size = size;
+    ps_options_init(options, size);
 }
 
 ps_error_t ps_scorer_new(ps_context_t *context, const ps_score_options_t *given,
                          const ps_score_handlers_t *handlers, ps_scorer_t **out)
 {
     *out = NULL;
-    /* Fields the caller's header did not have stay zero: their defaults. */
-    ps_score_options_t copy = {0};
-    if (!given || given->size < offsetof(ps_score_options_t, threads))
-        return ps_diagnose(context, PS_ERROR_USAGE, NULL, 0, 0,
-                           "score options without their size: initialise them with "
-                           "ps_score_options_init");
-    memcpy(&copy, given, given->size < sizeof copy ? given->size : sizeof copy);
+    ps_score_options_t copy;
+    ps_error_t copied = ps_options_copy(context, given, offsetof(ps_score_options_t, threads),
+                                        &copy, sizeof copy, "score");
+    if (copied)
+        return copied;
     const ps_score_options_t *options = &copy;
     ps_scorer_t *s = calloc_lines(1, sizeof *s);
     if (!s)
