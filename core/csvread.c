@@ -717,6 +717,12 @@ ps_error_t ps_csv_next(ps_csv_reader_t *r, ps_csv_record_t **record)
             continue;
         /* The end of the input: a last line without a line break ends here. */
         r->finished = 1;
+        if (r->skipping) {
+            /* A refused field ran to the end of the input: so does its row. */
+            r->skipping = 0;
+            r->whole = 1;
+            r->begun = 0;
+        }
         end_resumed(r);
         if (csv_fini(&r->parser, on_field, on_record, r) != 0)
             fail(r, PS_ERROR_BATCH, r->field_line, r->n_found + 1,

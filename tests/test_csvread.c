@@ -134,6 +134,21 @@ Test(csvread, text_after_a_closing_quote_is_the_rows_fault)
     cr_assert_str_eq(r.row[2].fields[2], "6");
 }
 
+/* A refused field at the very end of the input, with no line break: its row is still read. */
+Test(csvread, a_refused_field_at_the_end_of_the_input_still_ends_its_row)
+{
+    static const char *const texts[] = {"a,b\n1,2\n3,x\"y", "a,b\n1,2\n3,x\"y,",
+                                        "a,b\n1,2\n3,\"x\"y"};
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+        struct rows r = {0};
+        cr_assert_eq(read_text(texts[i], -1, &r), PS_OK, "%zu", i);
+        cr_assert_eq(r.n, 3, "%zu: the header, 1,2 and the refused row", i);
+        cr_assert_not_null(r.row[2].fault, "%zu", i);
+        cr_assert_eq(r.row[2].line, 3, "%zu", i);
+        cr_assert_str_eq(r.row[2].fields[0], "3", "%zu", i);
+    }
+}
+
 /*
  * A row refused for its quoting still ends where CSV ends it: a quoted field
  * after the one at fault, line breaks and all, is the row's; every line is in
