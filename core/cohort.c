@@ -249,16 +249,15 @@ ps_error_t ps_cohort_add(ps_cohort_t *c, const ps_score_t *score)
     if (c->n_by && (baseline ? !c->groups_from_baseline[p] : c->groups[p * c->n_by] == NO_GROUP)) {
         for (size_t b = 0; b < c->n_by; b++) {
             const char *v = score->kept[b];
-            if (ps_names_find(c->group_values[b], v, strlen(v)) == UINT32_MAX &&
-                ps_names_count(c->group_values[b]) == PS_MAX_REPORT_GROUPS)
+            uint32_t g = ps_names_intern(c->group_values[b], v, strlen(v));
+            if (g == UINT32_MAX)
+                return PS_ERROR_NOMEM;
+            if (g >= PS_MAX_REPORT_GROUPS)
                 return ps_diagnose(c->context, PS_ERROR_LIMIT, score->file, score->line, 0,
                                    "'%s' has more than %u values to group by: a report groups "
                                    "by a column with few values (a site, a service), never by "
                                    "one that names people",
                                    c->by[b], PS_MAX_REPORT_GROUPS);
-            uint32_t g = ps_names_intern(c->group_values[b], v, strlen(v));
-            if (g == UINT32_MAX)
-                return PS_ERROR_NOMEM;
             c->groups[p * c->n_by + b] = g;
         }
         c->groups_from_baseline[p] = (uint8_t)baseline;

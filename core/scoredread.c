@@ -65,7 +65,8 @@ static int read_row(const ps_format_row_t *row, void *user)
                         .timepoint = cell[TIMEPOINT], .instrument = in, .scale = scale,
                         .status = cell[STATUS], .kept = r->kept};
     /* An ok score has a value; so may a flagged one, which reports leave out. */
-    if (strcmp(score.status, "ok") == 0 || *cell[SCORE]) {
+    const int ok = strcmp(score.status, "ok") == 0;
+    if (ok || *cell[SCORE]) {
         if (ps_parse_double(cell[SCORE], &score.value) != 0 || score.value < scale->min ||
             score.value > scale->max)
             return stop(r, ps_diagnose(r->context, PS_ERROR_BATCH, r->file, row->line,
@@ -74,7 +75,7 @@ static int read_row(const ps_format_row_t *row, void *user)
                                        cell[SCORE], in->id, scale->id));
         score.has_value = 1;
         /* A value under any other status is flagged: never paired. */
-        score.outcome = strcmp(score.status, "ok") == 0 ? PS_SCORED : PS_FLAGGED;
+        score.outcome = ok ? PS_SCORED : PS_FLAGGED;
         score.band = ps_scale_band_of(scale, score.value);
     }
     score.answered = (unsigned)strtoul(cell[ANSWERED], NULL, 10);
@@ -90,8 +91,7 @@ ps_error_t ps_scored_read(ps_context_t *context, const char *file, const char *c
                        calloc(n_by + 1, sizeof(char *)), PS_OK, fn, user};
     ps_error_t err = PS_ERROR_NOMEM;
     if (r.by_field && r.kept) {
-        err = ps_read_format(context, file, PS_FORMAT_SCORED, read_header, read_row,
-                                         &r);
+        err = ps_read_format(context, file, PS_FORMAT_SCORED, read_header, read_row, &r);
         if (err == PS_ERROR_ABORTED && r.error)
             err = r.error;
     }
