@@ -26,6 +26,8 @@ echo "installcheck: the installed promscore scores and reports with no environme
 # The out-of-tree example plugin, against the installed headers and library.
 export PKG_CONFIG_PATH="$libdir/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
 plugindir=$(pkg-config --variable=plugindir promscore)
+[ "$(pkg-config --variable=license promscore)" = GPL-3.0-or-later ] ||
+    fail "promscore.pc does not state the licence"
 instrumentdir=$(pkg-config --variable=instrumentdir promscore)
 cp "$srcdir/docs/examples/plugin/spread.c" "$srcdir/docs/examples/plugin/spread.xml" \
     "$srcdir/docs/examples/plugin/Makefile" "$work/"

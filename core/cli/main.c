@@ -179,8 +179,11 @@ int main(int argc, char **argv)
         return 0;
     }
     if (strcmp(command, "--version") == 0 || strcmp(command, "-V") == 0) {
-        printf("promscore %s (plugin ABI %d.%d)\n", PS_VERSION, PS_PLUGIN_ABI_MAJOR,
-               PS_PLUGIN_ABI_MINOR);
+        printf("promscore %s (plugin ABI %d.%d)\n"
+               "License %s: GNU GPL version 3 or later <https://gnu.org/licenses/gpl.html>.\n"
+               "This is free software: you are free to change and redistribute it.\n"
+               "There is NO WARRANTY, to the extent permitted by law.\n",
+               PS_VERSION, PS_PLUGIN_ABI_MAJOR, PS_PLUGIN_ABI_MINOR, PACKAGE_LICENSE);
         return 0;
     }
     static const struct {
