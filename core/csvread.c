@@ -57,6 +57,7 @@ struct ps_csv_reader {
     char encoding[64];
     char *raw;                 /* read, not yet converted */
     size_t raw_len;
+    size_t bytes_read;         /* from the input so far */
     char *buffer;              /* UTF-8 not yet fed to libcsv: [pos, len) */
     size_t pos, len;
     int has_cr;                /* the buffer holds a CR: lines end at CR as well as at LF */
@@ -371,6 +372,7 @@ static int fill(reader_t *r)
             r->raw_len += (size_t)n;
         else
             r->len += (size_t)n;
+        r->bytes_read += (size_t)n;
     }
     if (!r->started) {
         r->started = 1;
@@ -518,8 +520,13 @@ static ps_csv_record_t *end_record(reader_t *r)
 {
     if (r->n_found > PS_MAX_COLUMNS)
         r->fault = TOO_MANY_FIELDS;
+    /* Read but not yet fed to libcsv: the rest of the buffer (but the LF of a CR LF that ended
+     * the record), or what waits to be converted. */
+    size_t ahead = r->convert == (iconv_t)-1 ? r->len - r->pos : r->raw_len;
+    if (r->convert == (iconv_t)-1 && ahead && r->after_cr && r->buffer[r->pos] == '\n')
+        ahead--;
     r->record = (ps_csv_record_t){r->fields, r->lengths, r->n_kept, r->record_line, r->fault,
-                                  r->fault_column, r->n_found};
+                                  r->fault_column, r->n_found, r->bytes_read - ahead};
     return &r->record;
 }
 
@@ -740,8 +747,14 @@ ps_error_t ps_csv_next(ps_csv_reader_t *r, ps_csv_record_t **record)
 ps_error_t ps_csv_read(const ps_context_t *context, const char *file, ps_csv_record_fn fn,
                        void *user)
 {
+    return ps_csv_read_with(context, file, NULL, fn, user);
+}
+
+ps_error_t ps_csv_read_with(const ps_context_t *context, const char *file,
+                            const ps_csv_options_t *options, ps_csv_record_fn fn, void *user)
+{
     ps_csv_reader_t *r;
-    ps_error_t err = ps_csv_open(context, file, NULL, &r);
+    ps_error_t err = ps_csv_open(context, file, options, &r);
     if (err)
         return err;
     ps_csv_record_t *record;

@@ -31,6 +31,12 @@ typedef struct ps_csv_record {
     const char *fault;
     unsigned long fault_column; /* 1-based field the fault is in */
     size_t n_fields_found;      /* fields in the row, when more than were kept */
+    /*
+     * Bytes of the input read up to the end of the record, for progress:
+     * exact for UTF-8 input (its BOM included); when converting, those
+     * converted, at most one read (64 KiB) ahead of the record.
+     */
+    size_t offset;
 } ps_csv_record_t;
 
 typedef struct ps_csv_options {
@@ -90,5 +96,9 @@ typedef ps_error_t (*ps_csv_record_fn)(const ps_csv_record_t *record, void *user
  */
 ps_error_t ps_csv_read(const ps_context_t *context, const char *file, ps_csv_record_fn fn,
                        void *user);
+
+/* The same, for input in another encoding or with another delimiter; 'options' may be NULL. */
+ps_error_t ps_csv_read_with(const ps_context_t *context, const char *file,
+                            const ps_csv_options_t *options, ps_csv_record_fn fn, void *user);
 
 #endif

@@ -261,6 +261,7 @@ struct pass {
     unsigned char *dropped; /* per field of the header: left out */
     const char **header;    /* the header's names, for reasons */
     const char **out;       /* the row handed on: kept fields, the pseudonym in place */
+    ps_progress_t progress;
 };
 
 static ps_error_t refuse(struct pass *p, unsigned long line, const char *reason)
@@ -413,7 +414,11 @@ static ps_error_t read_header(struct pass *p, const ps_csv_record_t *rec)
     }
     if (p->field == SIZE_MAX)
         return ps_diagnose(p->context, PS_ERROR_BATCH, p->file, rec->line, 0,
-                           "no column '%s' in the header", o->column);
+                           "no column '%s' in the header%s", o->column,
+                           rec->n_fields == 1 && (!o->delimiter || o->delimiter == ',') &&
+                                   strchr(rec->fields[0], ';')
+                               ? ", which seems delimited by semicolons: give --delimiter ';'"
+                               : "");
     p->n_fields = rec->n_fields;
     if (!(p->dropped = calloc(rec->n_fields, 1)) ||
         !(p->out = calloc(rec->n_fields, sizeof *p->out)) ||
@@ -434,6 +439,13 @@ static ps_error_t read_header(struct pass *p, const ps_csv_record_t *rec)
                                "the name of column %zu holds an NHS number: it would leave in "
                                "clear, so the batch is refused (drop or rename the column)",
                                i + 1);
+    for (size_t i = 0; i < rec->n_fields; i++)
+        if (!p->dropped[i] && !ps_utf8_valid(rec->fields[i], rec->lengths[i]))
+            return ps_diagnose(p->context, PS_ERROR_BATCH, p->file, rec->line, i + 1,
+                               "the name of column %zu is not UTF-8 text: give the file's "
+                               "encoding with --encoding (a spreadsheet saves CSV as "
+                               "windows-1252, for one)",
+                               i + 1);
     size_t n = 0;
     for (size_t i = 0; i < rec->n_fields; i++) {
         if (!(p->header[i] = strdup(rec->fields[i])))
@@ -450,6 +462,12 @@ static ps_error_t pass_record(const ps_csv_record_t *rec, void *user)
     if (!p->n_fields)
         return read_header(p, rec);
     p->summary->rows_read++;
+    if (p->options->progress) {
+        p->progress.rows = p->summary->rows_read;
+        p->progress.bytes = rec->offset;
+        if (p->options->progress(&p->progress, p->handlers->user))
+            return PS_ERROR_ABORTED;
+    }
     if (rec->n_fields != p->n_fields)
         return refuse(p, rec->line, "ragged row: not the header's number of fields");
     for (size_t i = 0; i < rec->n_fields; i++)
@@ -461,6 +479,16 @@ static ps_error_t pass_record(const ps_csv_record_t *rec, void *user)
                      i + 1, p->header[i]);
             return refuse(p, rec->line, reason);
         }
+    /* The output is UTF-8: bytes in another encoding would be garbled there. */
+    for (size_t i = 0; i < rec->n_fields; i++)
+        if (i != p->field && !p->dropped[i] && !ps_utf8_valid(rec->fields[i], rec->lengths[i])) {
+            char reason[300];
+            snprintf(reason, sizeof reason,
+                     "column %zu ('%.100s') is not UTF-8 text: give the file's encoding with "
+                     "--encoding",
+                     i + 1, p->header[i]);
+            return refuse(p, rec->line, reason);
+        }
     char *cell = rec->fields[p->field];
     size_t length = rec->lengths[p->field];
     const char *id = ps_trim(cell, &length);
@@ -468,6 +496,10 @@ static ps_error_t pass_record(const ps_csv_record_t *rec, void *user)
         return refuse(p, rec->line, "identifier holds a NUL byte");
     if (length == 0)
         return refuse(p, rec->line, "missing identifier");
+    /* Hashed in another encoding, it would not pair with the same identifier in UTF-8. */
+    if (p->options->kind == PS_IDENTIFIER_TEXT && !ps_utf8_valid(id, length))
+        return refuse(p, rec->line,
+                      "identifier is not UTF-8 text: give the file's encoding with --encoding");
     char digits[11], hex[65];
     if (p->options->kind == PS_IDENTIFIER_NHS_NUMBER) {
         char copy[64];
@@ -503,6 +535,14 @@ static ps_error_t pass_record(const ps_csv_record_t *rec, void *user)
     return stop ? PS_ERROR_ABORTED : PS_OK;
 }
 
+/* The size of a regular file ("-": standard input), for progress; else 0. */
+static unsigned long long file_size(const char *file)
+{
+    struct stat st;
+    int found = strcmp(file, "-") == 0 ? fstat(STDIN_FILENO, &st) : stat(file, &st);
+    return found == 0 && S_ISREG(st.st_mode) ? (unsigned long long)st.st_size : 0;
+}
+
 void ps_pseudonymise_options_init(ps_pseudonymise_options_t *options, size_t size)
 {
     ps_options_init(options, size);
@@ -533,8 +573,10 @@ ps_error_t ps_pseudonymise_file(ps_context_t *context, const char *file,
         return ps_diagnose(context, PS_ERROR_USAGE, NULL, 0, 0, "the key is shorter than %d bytes",
                            PS_KEY_MIN_BYTES);
     struct pass p = {.context = context, .file = file, .options = &options, .key = key,
-                     .key_length = key_length, .handlers = handlers, .summary = summary};
-    ps_error_t err = ps_csv_read(context, file, pass_record, &p);
+                     .key_length = key_length, .handlers = handlers, .summary = summary,
+                     .progress = {.file = file, .size = file_size(file)}};
+    const ps_csv_options_t csv = {options.delimiter, options.encoding};
+    ps_error_t err = ps_csv_read_with(context, file, &csv, pass_record, &p);
     if (!err && !p.n_fields)
         err = ps_diagnose(context, PS_ERROR_BATCH, file, 0, 0, "empty file: no header row");
     if (p.header)

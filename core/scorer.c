@@ -153,6 +153,8 @@ struct ps_scorer {
 
     /* Changed row by row on the caller's thread, away from what the reading thread reads. */
     _Alignas(CACHE_LINE) ps_batch_summary_t summary;
+    size_t bytes_finished;           /* of the batch, up to the end of the row being finished */
+    ps_progress_t progress;          /* what ps_scorer_progress last gave */
     char **timepoints;
     size_t n_timepoints, last_timepoint;
     unsigned *timepoint_slots;       /* hash table: 0 empty, else a timepoint's number + 1 */
@@ -1160,6 +1162,7 @@ static ps_error_t finish_row(const ps_csv_record_t *rec, void *memory, void *use
 {
     ps_scorer_t *s = user;
     struct scored_row *row = memory;
+    s->bytes_finished = rec->offset;
     if (s->summary.rows_read++ == 0 && s->batch_bytes && !row->fault)
         reserve_keys(s, rec);
     if (row->fault)
@@ -1264,4 +1267,11 @@ ps_error_t ps_scorer_score_file(ps_scorer_t *s, const char *file)
     if (!err && s->handlers.batch_end && s->handlers.batch_end(&s->summary, s->handlers.user))
         err = PS_ERROR_ABORTED;
     return err;
+}
+
+const ps_progress_t *ps_scorer_progress(ps_scorer_t *s)
+{
+    const unsigned long rows = s->summary.rows_read;
+    s->progress = (ps_progress_t){s->file, rows, rows ? s->bytes_finished : 0, s->batch_bytes};
+    return &s->progress;
 }

@@ -582,3 +582,254 @@ Test(keys, a_key_with_more_than_one_hard_link_is_refused)
     ps_key_free(key, n);
     ps_context_free(context);
 }
+
+/* ---- What the input is written in: its encoding and delimiter. ---- */
+
+/* HMAC-SHA256 under 32 bytes of 0x0b, from Python's hmac module, as above. */
+static const char pseudonym_4010232137[] =
+    "5ed47038d123de9fbff1f464f8d06113c4f5eddbdbfc130a9d1f6558dd1ada00";
+
+/* What the handlers and the progress callback saw: 'out' first, for keep_row and keep_reason. */
+struct watched {
+    struct pseudonymised out;
+    ps_progress_t seen[8];
+    size_t n_seen;
+    unsigned long stop_at; /* the progress callback stops the read at this row; 0 never */
+};
+
+static int watch_progress(const ps_progress_t *progress, void *user)
+{
+    struct watched *w = user;
+    cr_assert_lt(w->n_seen, 8);
+    w->seen[w->n_seen++] = *progress;
+    return progress->rows == w->stop_at;
+}
+
+/* Pseudonymises 'path' under the 0x0b key with 'options' (column nhs_number unless set). */
+static ps_error_t pseudonymise_file(struct capture *c, const char *path,
+                                    ps_pseudonymise_options_t *options, struct watched *w)
+{
+    ps_context_t *context;
+    cr_assert_eq(ps_context_new(&context), PS_OK);
+    test_capture_diagnostics(context, c);
+    unsigned char key[32];
+    memset(key, 0x0b, sizeof key);
+    ps_pseudonymise_handlers_t handlers = {keep_row, keep_reason, w};
+    ps_batch_summary_t summary;
+    if (!options->column)
+        options->column = "nhs_number";
+    options->progress = watch_progress;
+    ps_error_t err = ps_pseudonymise_file(context, path, options, key, sizeof key, &handlers,
+                                          &summary);
+    ps_context_free(context);
+    return err;
+}
+
+static void free_watched(struct watched *w)
+{
+    for (size_t i = 0; i < w->out.n_rows; i++)
+        free(w->out.rows[i]);
+    for (size_t i = 0; i < w->out.n_reasons; i++)
+        free(w->out.reasons[i]);
+}
+
+/* A spreadsheet's Windows-1252 export is handed on in UTF-8: £, curly quotes, an en dash. */
+Test(pseudonymise, windows_1252_input_is_handed_on_in_utf_8)
+{
+    struct capture c = {0};
+    struct watched w = {0};
+    ps_pseudonymise_options_t options;
+    ps_pseudonymise_options_init(&options, sizeof options);
+    options.encoding = "windows-1252";
+    char *path = test_file("export.csv",
+                           "nhs_number,Service \x96 site,Comments\r\n"
+                           "401 023 2137,Dudley North,\x93\xa3" "10 bus fare\x94\r\n",
+                           -1);
+    cr_assert_eq(pseudonymise_file(&c, path, &options, &w), PS_OK);
+    cr_assert_eq(w.out.n_rows, 2);
+    cr_assert_str_eq(w.out.rows[0], "nhs_number,Service \xe2\x80\x93 site,Comments");
+    char *row;
+    cr_assert_geq(asprintf(&row, "%s,Dudley North,\xe2\x80\x9c\xc2\xa3" "10 bus fare\xe2\x80\x9d",
+                           pseudonym_4010232137), 0);
+    cr_assert_str_eq(w.out.rows[1], row);
+    free(row);
+    free_watched(&w);
+}
+
+/* Without its encoding, such a file is refused, not passed on as bytes the output cannot hold. */
+Test(pseudonymise, text_that_is_not_utf_8_is_refused)
+{
+    ps_pseudonymise_options_t options;
+    ps_pseudonymise_options_init(&options, sizeof options);
+    struct capture c = {0};
+    struct watched w = {0};
+    cr_assert_eq(pseudonymise_file(&c, test_file("h.csv", "nhs_number,Service \x96 site\n", -1),
+                                   &options, &w),
+                 PS_ERROR_BATCH);
+    cr_assert_eq(w.out.n_rows, 0, "not even the header is handed on");
+    cr_assert_eq(c.n_diagnostics, 1);
+    cr_assert_eq(c.diagnostics[0].line, 1);
+    cr_assert_eq(c.diagnostics[0].column, 2);
+    cr_assert_str_eq(c.diagnostics[0].message,
+                     "the name of column 2 is not UTF-8 text: give the file's encoding with "
+                     "--encoding (a spreadsheet saves CSV as windows-1252, for one)");
+
+    /* In a row: that row is refused, naming the column; a dropped column is not looked at. */
+    static const char *const drop[] = {"name"};
+    ps_pseudonymise_options_init(&options, sizeof options);
+    options.drop = drop;
+    options.n_drop = 1;
+    struct capture d = {0};
+    struct watched v = {0};
+    cr_assert_eq(pseudonymise_file(&d,
+                                   test_file("r.csv",
+                                             "nhs_number,comment,name\n"
+                                             "4010232137,caf\xe9,Jos\xe9\n"
+                                             "4010232137,ok,Jos\xe9\n",
+                                             -1),
+                                   &options, &v),
+                 PS_OK);
+    cr_assert_eq(v.out.n_rows, 2, "the header and the second row");
+    cr_assert_eq(v.out.n_reasons, 1);
+    cr_assert_str_eq(v.out.reasons[0],
+                     "column 2 ('comment') is not UTF-8 text: give the file's encoding with "
+                     "--encoding");
+
+    /* An identifier hashed as text: its pseudonym would not pair with the same one in UTF-8. */
+    ps_pseudonymise_options_init(&options, sizeof options);
+    options.column = "name";
+    options.kind = PS_IDENTIFIER_TEXT;
+    struct capture e = {0};
+    struct watched t = {0};
+    cr_assert_eq(pseudonymise_file(&e, test_file("t.csv", "name\nJos\xe9\n", -1), &options, &t),
+                 PS_OK);
+    cr_assert_eq(t.out.n_rows, 1);
+    cr_assert_eq(t.out.n_reasons, 1);
+    cr_assert_str_eq(t.out.reasons[0],
+                     "identifier is not UTF-8 text: give the file's encoding with --encoding");
+    free_watched(&w);
+    free_watched(&v);
+    free_watched(&t);
+}
+
+/* Given its encoding, the same name pairs: hashed as its UTF-8, whatever the file held. */
+Test(pseudonymise, a_text_identifier_gets_one_pseudonym_in_any_encoding)
+{
+    static const char *const files[][2] = {
+        {"utf-8", "name\nJos\xc3\xa9\n"},
+        {"latin1", "name\nJos\xe9\n"},
+        {"utf-16", "\xff\xfen\0a\0m\0e\0\n\0J\0o\0s\0\xe9\0\n\0"},
+    };
+    static const size_t lengths[] = {11, 10, 22};
+    for (size_t i = 0; i < 3; i++) {
+        ps_pseudonymise_options_t options;
+        ps_pseudonymise_options_init(&options, sizeof options);
+        options.column = "name";
+        options.kind = PS_IDENTIFIER_TEXT;
+        options.encoding = files[i][0];
+        struct capture c = {0};
+        struct watched w = {0};
+        cr_assert_eq(pseudonymise_file(&c, test_file("n.csv", files[i][1], (long)lengths[i]),
+                                       &options, &w),
+                     PS_OK, "%s", files[i][0]);
+        cr_assert_eq(w.out.n_rows, 2, "%s", files[i][0]);
+        /* hmac.new(b'\x0b' * 32, 'José'.encode(), hashlib.sha256).hexdigest() */
+        cr_assert_str_eq(w.out.rows[1],
+                         "32df5af5adc8401fd0692118c1df49fc7963f54fa2968a60d94278444e880eb2",
+                         "%s", files[i][0]);
+        free_watched(&w);
+    }
+}
+
+Test(pseudonymise, a_semicolon_delimited_input_is_read_with_its_delimiter)
+{
+    const char *csv = "nhs_number;site;note\n4010232137;Dalston;\"a, b\"\n";
+    ps_pseudonymise_options_t options;
+    ps_pseudonymise_options_init(&options, sizeof options);
+    options.delimiter = ';';
+    struct capture c = {0};
+    struct watched w = {0};
+    cr_assert_eq(pseudonymise_file(&c, test_file("semi.csv", csv, -1), &options, &w), PS_OK);
+    cr_assert_eq(w.out.n_rows, 2);
+    cr_assert_str_eq(w.out.rows[0], "nhs_number,site,note");
+    char *row;
+    cr_assert_geq(asprintf(&row, "%s,Dalston,a, b", pseudonym_4010232137), 0);
+    cr_assert_str_eq(w.out.rows[1], row);
+    free(row);
+
+    /* Read with commas, the header is one name: the message says which delimiter to give. */
+    ps_pseudonymise_options_init(&options, sizeof options);
+    struct capture d = {0};
+    struct watched v = {0};
+    cr_assert_eq(pseudonymise_file(&d, test_file("semi.csv", csv, -1), &options, &v),
+                 PS_ERROR_BATCH);
+    cr_assert_eq(v.out.n_rows, 0);
+    cr_assert_str_eq(d.diagnostics[0].message,
+                     "no column 'nhs_number' in the header, which seems delimited by "
+                     "semicolons: give --delimiter ';'");
+    free_watched(&w);
+    free_watched(&v);
+}
+
+Test(pseudonymise, an_encoding_or_delimiter_the_reader_cannot_use_is_a_usage_error)
+{
+    const char *path = test_file("ids.csv", "nhs_number\n4010232137\n", -1);
+    ps_pseudonymise_options_t options;
+    ps_pseudonymise_options_init(&options, sizeof options);
+    options.encoding = "klingon";
+    struct capture c = {0};
+    struct watched w = {0};
+    cr_assert_eq(pseudonymise_file(&c, path, &options, &w), PS_ERROR_USAGE);
+    cr_assert_eq(w.out.n_rows, 0);
+    cr_assert_eq(w.n_seen, 0);
+    cr_assert_str_eq(c.diagnostics[0].message,
+                     "unknown encoding 'klingon' (e.g. windows-1252, latin1, utf-16)");
+    ps_pseudonymise_options_init(&options, sizeof options);
+    options.delimiter = '"';
+    struct capture d = {0};
+    cr_assert_eq(pseudonymise_file(&d, path, &options, &w), PS_ERROR_USAGE);
+    cr_assert_eq(w.out.n_rows, 0);
+}
+
+/*
+ * Progress: after each row is read and before it is handed on, the rows read and the
+ * bytes up to the end of that row (the BOM and CR LF counted), of a file of known size.
+ */
+Test(pseudonymise, progress_counts_rows_and_bytes_read)
+{
+    const char *csv = "\xef\xbb\xbfnhs_number\r\n4010232137\r\n943 476 5919\r\n";
+    const char *path = test_file("ids.csv", csv, -1);
+    ps_pseudonymise_options_t options;
+    ps_pseudonymise_options_init(&options, sizeof options);
+    struct capture c = {0};
+    struct watched w = {0};
+    cr_assert_eq(pseudonymise_file(&c, path, &options, &w), PS_OK);
+    cr_assert_eq(w.n_seen, 2);
+    cr_assert_str_eq(w.seen[0].file, path);
+    cr_assert_eq(w.seen[0].rows, 1);
+    cr_assert_eq(w.seen[0].bytes, 3 + 12 + 12);
+    cr_assert_eq(w.seen[0].size, strlen(csv));
+    cr_assert_eq(w.seen[1].rows, 2);
+    cr_assert_eq(w.seen[1].bytes, strlen(csv));
+    cr_assert_eq(w.seen[1].size, strlen(csv));
+    free_watched(&w);
+
+    /* Converted from another encoding: the bytes of the file, never past its size. */
+    ps_pseudonymise_options_init(&options, sizeof options);
+    options.encoding = "windows-1252";
+    struct watched v = {0};
+    const char *cp1252 = "nhs_number,note\n4010232137,\xa3" "1\n4010232137,\xa3" "2\n";
+    cr_assert_eq(pseudonymise_file(&c, test_file("cp.csv", cp1252, -1), &options, &v), PS_OK);
+    cr_assert_eq(v.n_seen, 2);
+    cr_assert_leq(v.seen[0].bytes, v.seen[1].bytes);
+    cr_assert_eq(v.seen[1].bytes, strlen(cp1252));
+    cr_assert_eq(v.seen[1].size, strlen(cp1252));
+    free_watched(&v);
+
+    /* Nonzero from the callback stops the read before that row is handed on. */
+    ps_pseudonymise_options_init(&options, sizeof options);
+    struct watched s = {.stop_at = 2};
+    cr_assert_eq(pseudonymise_file(&c, path, &options, &s), PS_ERROR_ABORTED);
+    cr_assert_eq(s.out.n_rows, 2, "the header and the first row");
+    free_watched(&s);
+}

@@ -31,18 +31,32 @@ int cli_exit_status(ps_error_t error);
 void cli_error(const char *format, ...) __attribute__((format(printf, 1, 2)));
 
 /*
- * Progress for long runs: when 'enabled', every 100,000 calls rewrites one
- * stderr line with the file and line reached; cli_progress_done clears it.
- * Enabled only when stderr is a terminal and --quiet was not given.
+ * Progress of long runs (core/cli/progress.c): one stderr line rewritten in
+ * place, "\rscoring batch.csv: 42% (1,234,567 rows)", at most four times a
+ * second, the percentage of the file's bytes read when it is a regular file.
+ * Shown only when stderr is a terminal, --quiet was not given and the output
+ * does not go to that terminal too; cleared before any message is printed.
  */
 typedef struct cli_progress {
     int enabled;
-    unsigned long calls;
+    const char *doing;      /* "scoring", "reading", "pseudonymising" */
+    unsigned width;         /* the terminal's columns; 0 when unknown */
+    unsigned long calls;    /* the clock is read once every few thousand */
+    long long next_ms;      /* the line is drawn no sooner */
 } cli_progress_t;
 
-void cli_progress_init(cli_progress_t *progress, int quiet);
-void cli_progress(cli_progress_t *progress, const char *file, unsigned long line);
+/* 'output': the path of an output written while reading ("-" standard output), or NULL. */
+void cli_progress_init(cli_progress_t *progress, const char *doing, int quiet, const char *output);
+/* Called for every row (or score): now and then draws the line with where 'at' says. */
+void cli_progress(cli_progress_t *progress, const ps_progress_t *at);
+/* Clears the line, if one is shown: at the end of a file, and before a message. */
 void cli_progress_done(cli_progress_t *progress);
+void cli_progress_clear(void);
+/* The line, "\r" first, its file name cut at the start to fit 'width' columns (0: any). */
+size_t cli_progress_format(char *line, size_t size, const char *doing, const ps_progress_t *at,
+                           unsigned width);
+/* 'n' with a comma between groups of three digits, whatever the locale: "1,234,567". */
+size_t cli_thousands(char *out, size_t size, unsigned long long n);
 
 /* Prints a refused row or answer to stderr as FILE:LINE[:COLUMN]: [column NAME, value "V": ]reason. */
 void cli_print_reject(const ps_reject_t *reject);

@@ -15,6 +15,7 @@ static void usage(FILE *to)
 {
     fputs("Usage: promscore pseudonymise --key-file KEY --column NAME IN.csv -o OUT.csv\n"
           "                              [--rejects REJECTS.csv] [--text] [--drop COL,...]\n"
+          "                              [--encoding NAME] [--delimiter CHAR]\n"
           "       promscore pseudonymise --keygen KEY\n"
           "Replace an identifier column (by default an NHS number) by its HMAC-SHA256 under\n"
           "a secret key, written as 64 lowercase hexadecimal characters. The same key and\n"
@@ -30,10 +31,14 @@ static void usage(FILE *to)
           "  -d, --drop COL,...   leave these columns (names, free-text comments) out of\n"
           "                       the output; each must be in the header, and the\n"
           "                       identifier column cannot be dropped\n"
-          "  -o, --output FILE    the pseudonymised CSV (required; '-' for standard output)\n"
+          "      --encoding NAME  the input's encoding, converted to UTF-8 (e.g.\n"
+          "                       windows-1252, latin1, utf-16; default utf-8)\n"
+          "      --delimiter CHAR the input's field delimiter (default ',')\n"
+          "  -o, --output FILE    the pseudonymised CSV, UTF-8 with commas (required; '-'\n"
+          "                       for standard output)\n"
           "  -r, --rejects FILE   rows refused (invalid NHS number, ...), by line; the\n"
           "                       identifier itself is never written\n"
-          "  -q, --quiet          no summary\n"
+          "  -q, --quiet          no summary and no progress line\n"
           "      --mode MODE      permissions of the outputs (default 600)\n"
           "  -h, --help           this help\n"
           "\n"
@@ -47,7 +52,15 @@ static void usage(FILE *to)
 struct run {
     output_t out, rejects;
     int has_rejects;
+    cli_progress_t progress;
 };
+
+static int show_progress(const ps_progress_t *at, void *user)
+{
+    struct run *run = user;
+    cli_progress(&run->progress, at);
+    return 0;
+}
 
 static int write_row(const char *const *fields, size_t n, void *user)
 {
@@ -74,16 +87,20 @@ static int write_reject(const ps_reject_t *r, void *user)
 
 int cmd_pseudonymise(int argc, char **argv)
 {
-    enum { KEYGEN = 256, TEXT };
+    enum { KEYGEN = 256, TEXT, ENCODING, DELIMITER };
     static const struct option long_options[] = {
         {"key-file", required_argument, NULL, 'k'}, {"keygen", required_argument, NULL, KEYGEN},
         {"column", required_argument, NULL, 'c'},   {"text", no_argument, NULL, TEXT},
         {"output", required_argument, NULL, 'o'},   {"rejects", required_argument, NULL, 'r'},
         {"quiet", no_argument, NULL, 'q'},          {"help", no_argument, NULL, 'h'},
         {"mode", required_argument, NULL, 'M'},     {"drop", required_argument, NULL, 'd'},
+        {"encoding", required_argument, NULL, ENCODING},
+        {"delimiter", required_argument, NULL, DELIMITER},
         {NULL, 0, NULL, 0},
     };
     const char *key_file = NULL, *keygen = NULL, *column = NULL, *output = NULL, *rejects = NULL;
+    const char *encoding = NULL;
+    char delimiter = 0;
     ps_identifier_t kind = PS_IDENTIFIER_NHS_NUMBER;
     int quiet = 0, c;
     unsigned mode = 0600;
@@ -109,6 +126,15 @@ int cmd_pseudonymise(int argc, char **argv)
                 goto done;
             }
             break;
+        case ENCODING: encoding = optarg; break;
+        case DELIMITER:
+            if (strlen(optarg) != 1) {
+                cli_error("pseudonymise: --delimiter takes one character, such as ';', not '%s'",
+                          optarg);
+                goto done;
+            }
+            delimiter = optarg[0];
+            break;
         case 'q': quiet = 1; break;
         case 'M':
             if (output_parse_mode(optarg, &mode)) {
@@ -121,7 +147,8 @@ int cmd_pseudonymise(int argc, char **argv)
         }
     }
     if (keygen) {
-        if (key_file || column || output || rejects || drop.n || optind < argc) {
+        if (key_file || column || output || rejects || drop.n || encoding || delimiter ||
+            optind < argc) {
             cli_error("pseudonymise: --keygen takes only the new key's file");
             goto done;
         }
@@ -178,6 +205,10 @@ int cmd_pseudonymise(int argc, char **argv)
     options.kind = kind;
     options.drop = (const char *const *)drop.items;
     options.n_drop = drop.n;
+    options.encoding = encoding;
+    options.delimiter = delimiter;
+    options.progress = show_progress;
+    cli_progress_init(&run.progress, "pseudonymising", quiet, output);
     err = ps_pseudonymise_file(context, input, &options, key, key_length, &handlers, &summary);
     if (err == PS_ERROR_ABORTED && !run.out.error && !run.rejects.error) {
         cli_error("out of memory");
@@ -195,6 +226,7 @@ int cmd_pseudonymise(int argc, char **argv)
         status = cli_exit_status(err);
         goto done;
     }
+    cli_progress_done(&run.progress);
     /* Both written and synced before either is put in place: a failure leaves both as they were. */
     output_t *outputs[] = {&run.rejects, &run.out}, *failed;
     if (output_commit_all(outputs + !rejects, rejects ? 2 : 1, &failed) != 0) {

@@ -52,13 +52,21 @@ struct run {
     ps_error_t error;       /* from ps_cohort_add */
     int quiet;
     cli_progress_t progress;
+    ps_scorer_t *scorer; /* with -i */
     unsigned long refused;
 };
+
+/* How far the input has been read: a scorer's batch, or a scored file by its lines. */
+static void progress(struct run *run, const char *file, unsigned long line)
+{
+    ps_progress_t read = {.file = file, .rows = line > 1 ? line - 1 : 0};
+    cli_progress(&run->progress, run->scorer ? ps_scorer_progress(run->scorer) : &read);
+}
 
 static int add_score(const ps_score_t *score, void *user)
 {
     struct run *run = user;
-    cli_progress(&run->progress, score->file, score->line);
+    progress(run, score->file, score->line);
     run->error = ps_cohort_add(run->cohort, score);
     return run->error != PS_OK;
 }
@@ -67,6 +75,7 @@ static int on_reject(const ps_reject_t *r, void *user)
 {
     struct run *run = user;
     run->refused++;
+    progress(run, r->file, r->line);
     cli_print_reject(r);
     return 0;
 }
@@ -75,6 +84,7 @@ static int on_batch_end(const ps_batch_summary_t *s, void *user)
 {
     struct run *run = user;
     run->refused += s->scores_not_ok;
+    cli_progress_done(&run->progress);
     if (!run->quiet)
         fprintf(stderr, "promscore: %s: %lu rows read, %lu scored, %lu rejected\n", s->file,
                 s->rows_read, s->rows_scored, s->rows_rejected);
@@ -558,7 +568,7 @@ int cmd_report(int argc, char **argv)
         files[n_files++] = (output_file_t){argv[i], "input", 0};
     if (output_check_distinct("report", files, n_files) != 0)
         goto done;
-    cli_progress_init(&run.progress, run.quiet);
+    cli_progress_init(&run.progress, instruments.n ? "scoring" : "reading", run.quiet, NULL);
     cohort_options.by = (const char *const *)by.items;
     cohort_options.n_by = by.n;
     cohort_options.timepoints = (const char *const *)timepoints.items;
@@ -574,6 +584,7 @@ int cmd_report(int argc, char **argv)
         score_options.n_keep = by.n;
         ps_score_handlers_t handlers = {NULL, add_score, on_reject, on_batch_end, &run};
         err = ps_scorer_new(context, &score_options, &handlers, &scorer);
+        run.scorer = scorer;
     }
     for (int i = optind; i < argc && !err; i++)
         err = scorer ? ps_scorer_score_file(scorer, argv[i])

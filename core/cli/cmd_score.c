@@ -50,6 +50,7 @@ struct run {
     int rejects_to_file;
     int quiet;
     cli_progress_t progress;
+    ps_scorer_t *scorer;
     size_t n_keep;
     unsigned long refused;   /* rows rejected + answers refused + scores not ok */
 };
@@ -70,7 +71,7 @@ static int on_batch_start(const ps_batch_start_t *start, void *user)
 static int on_score(const ps_score_t *s, void *user)
 {
     struct run *run = user;
-    cli_progress(&run->progress, s->file, s->line);
+    cli_progress(&run->progress, ps_scorer_progress(run->scorer));
     output_t *o = &run->scored;
     csv_scored_row(o, s, run->n_keep);
     run->refused += s->outcome != PS_SCORED;
@@ -81,6 +82,7 @@ static int on_reject(const ps_reject_t *r, void *user)
 {
     struct run *run = user;
     run->refused++;
+    cli_progress(&run->progress, ps_scorer_progress(run->scorer));
     if (!run->rejects_to_file) {
         cli_print_reject(r);
         return 0;
@@ -208,7 +210,7 @@ int cmd_score(int argc, char **argv)
     if (output_check_distinct("score", files, n_files) != 0)
         goto done;
     options.instruments = instruments;
-    cli_progress_init(&run.progress, run.quiet);
+    cli_progress_init(&run.progress, "scoring", run.quiet, scored_path);
     options.keep = (const char *const *)keep.items;
     options.n_keep = run.n_keep = keep.n;
 
@@ -220,6 +222,7 @@ int cmd_score(int argc, char **argv)
         status = cli_exit_status(err);
         goto done;
     }
+    run.scorer = scorer;
     if (output_open(&run.scored, scored_path, mode) != 0) {
         cli_error("%s: cannot create: %s", scored_path, strerror(errno));
         status = EXIT_INPUT;

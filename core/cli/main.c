@@ -38,6 +38,7 @@ void cli_error(const char *format, ...)
 {
     va_list ap;
     va_start(ap, format);
+    cli_progress_clear();
     fputs("promscore: ", stderr);
     vfprintf(stderr, format, ap);
     fputc('\n', stderr);
@@ -68,6 +69,7 @@ int cli_exit_status(ps_error_t error)
 static void print_diagnostic(const ps_diagnostic_t *d, void *user)
 {
     (void)user;
+    cli_progress_clear();
     fputs("promscore: ", stderr);
     if (d->file) {
         fputs(d->file, stderr);
@@ -80,27 +82,9 @@ static void print_diagnostic(const ps_diagnostic_t *d, void *user)
     fprintf(stderr, "%s\n", d->message);
 }
 
-void cli_progress_init(cli_progress_t *progress, int quiet)
-{
-    progress->enabled = !quiet && isatty(STDERR_FILENO);
-    progress->calls = 0;
-}
-
-void cli_progress(cli_progress_t *progress, const char *file, unsigned long line)
-{
-    if (progress->enabled && ++progress->calls % 100000 == 0)
-        fprintf(stderr, "\rpromscore: %s: line %lu...", file, line);
-}
-
-void cli_progress_done(cli_progress_t *progress)
-{
-    if (progress->enabled && progress->calls >= 100000)
-        fputs("\r\033[K", stderr);
-    progress->calls = 0;
-}
-
 void cli_print_reject(const ps_reject_t *r)
 {
+    cli_progress_clear();
     fprintf(stderr, "promscore: %s:%lu", r->file, r->line);
     if (r->column)
         fprintf(stderr, ":%lu: column %s, value \"%s\"", r->column, r->column_name, r->value);

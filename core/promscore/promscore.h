@@ -265,6 +265,17 @@ typedef struct ps_batch_summary {
 } ps_batch_summary_t;
 
 /**
+ * How far the reading of a file has got, for a progress display. Only the
+ * library fills it: later versions may add fields at its end.
+ */
+typedef struct ps_progress {
+    const char *file;
+    unsigned long rows;           /**< rows read so far, the header not counted */
+    unsigned long long bytes;     /**< bytes of the file read up to the end of the last row */
+    unsigned long long size;      /**< the file's size; 0 when unknown (a pipe, standard input) */
+} ps_progress_t;
+
+/**
  * Callbacks of a scorer. A handler returning nonzero stops the batch with
  * PS_ERROR_ABORTED.
  *
@@ -303,6 +314,13 @@ void ps_scorer_free(ps_scorer_t *scorer);
  * rejected: see the summary), or the error that stopped it.
  */
 ps_error_t ps_scorer_score_file(ps_scorer_t *scorer, const char *file);
+
+/**
+ * How far the batch being scored has been read, up to the row whose scores
+ * or rejects are being handed to the handlers: call it from a handler. Valid
+ * until the handler returns or the function is called again.
+ */
+const ps_progress_t *ps_scorer_progress(ps_scorer_t *scorer);
 
 /* ------------------------------------------------------------------------- */
 /* Cohort change reports: baseline against each later timepoint.              */
@@ -513,6 +531,16 @@ typedef struct ps_pseudonymise_options {
      * identifier column is; every copy of a name is left out. */
     const char *const *drop;
     size_t n_drop;
+    /** The input's character encoding, converted to UTF-8 with iconv (e.g.
+     * "windows-1252", "latin1", "utf-16"); NULL for UTF-8. Rows are handed on
+     * in UTF-8 whatever it is. */
+    const char *encoding;
+    /** The input's field delimiter; 0 for ','. */
+    char delimiter;
+    /** NULL, or called with handlers->user after each row is read and before it
+     * is handed on, with how far the input has been read; nonzero stops the
+     * read with PS_ERROR_ABORTED, as a handler's does. */
+    int (*progress)(const ps_progress_t *progress, void *user);
 } ps_pseudonymise_options_t;
 
 /** Zeroes 'size' bytes of *options and records the size. */
@@ -540,11 +568,17 @@ typedef struct ps_pseudonymise_handlers {
  * is refused, naming the column; leave such a column out ('drop') or
  * pseudonymise it.
  *
+ * What is handed on is UTF-8 text: the input is converted from 'encoding'
+ * first, and a row with a written cell (or an identifier hashed as text) that
+ * is not UTF-8 is refused, naming the column.
+ *
  * Refused with PS_ERROR_BATCH and a diagnostic naming file, line and column,
  * before the header reaches handlers->row (nothing is handed on): a header
  * naming the identifier column twice (compared case-insensitively, after
- * trimming white space), and a column to drop that the header lacks.
- * Dropping the identifier column is refused with PS_ERROR_USAGE. *summary
+ * trimming white space), a column to drop that the header lacks, and the name
+ * of a column written that is not UTF-8 text.
+ * Dropping the identifier column, and an encoding or delimiter the reader
+ * cannot use, are refused with PS_ERROR_USAGE before the file is read. *summary
  * counts rows read, written (as rows_scored) and refused.
  */
 ps_error_t ps_pseudonymise_file(ps_context_t *context, const char *file,
