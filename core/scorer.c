@@ -10,8 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "csvread.h"
+#include "dates.h"
 #include "internal.h"
 #include "keyset.h"
 #include "limits.h"
@@ -58,6 +61,8 @@ enum row_fault {
     ROW_TIMEPOINT_NOT_TEXT,
     ROW_TIMEPOINT_MISSING,
     ROW_KEPT_NOT_TEXT,
+    ROW_DATE_NOT_TEXT,
+    ROW_DATE_BAD,            /* see the row's date_problem */
 };
 
 /* Why an answer is refused: its reason is written from this and the item's response set. */
@@ -100,6 +105,9 @@ struct scored_row {
     const char *id;          /* trimmed; NULL when the row has no id field of clean text */
     size_t id_length;
     const char *timepoint;   /* trimmed, when the batch has a timepoint column */
+    const char *date;        /* trimmed, with timepoints from dates */
+    int32_t day;             /* the date read */
+    ps_date_problem_t date_problem;
     size_t n_refused;
     struct scale_result results[]; /* every planned scale, instrument after instrument; then
                                       the text of each kept column (see row_kept); then
@@ -139,13 +147,24 @@ struct ps_scorer {
     char *encoding;
     char delimiter;
 
+    /* Timepoints from dates: NULL 'dates' without them. */
+    ps_date_book_t *dates;
+    char *date_column, *date_format;
+    ps_window_t *windows;
+    size_t n_windows;
+    int scored_dated;                /* the one set of batches was given */
+    const char *const *run_files;    /* the batches of the run, for messages */
+    unsigned first_run_batch;        /* the batch number of run_files[0] */
+    off_t stdin_start;               /* where standard input starts, read twice */
+    int stdin_seen;
+
     /* The batch being read: its plan, fixed once the header is read, before rows are. */
     const char *file;
     unsigned batch;
     int have_header;
     size_t n_fields;
     char **header;
-    size_t id_field, timepoint_field, *keep_field;
+    size_t id_field, timepoint_field, date_field, *keep_field;
     struct planned *planned;
     size_t n_planned, n_scores;      /* n_scores: of all planned instruments */
     size_t n_items;                  /* of all planned instruments: most answers a row refuses */
@@ -258,6 +277,84 @@ static ps_error_t read_map_record(const ps_csv_record_t *rec, void *user)
     return PS_OK;
 }
 
+/* Refuses a window that cannot name a timepoint, or that overlaps one before it. */
+static ps_error_t check_window(ps_context_t *context, const ps_window_t *windows, size_t i)
+{
+    const ps_window_t *w = &windows[i];
+    if (!w->name || !*w->name)
+        return ps_diagnose(context, PS_ERROR_USAGE, NULL, 0, 0, "a window needs a name");
+    if (ps_strcaseeq(w->name, "baseline"))
+        return ps_diagnose(context, PS_ERROR_USAGE, NULL, 0, 0,
+                           "window '%s': the baseline is each participant's earliest "
+                           "assessment, not a window",
+                           w->name);
+    if (ps_strcaseeq(w->name, "end") || strstr(w->name, "->"))
+        return ps_diagnose(context, PS_ERROR_USAGE, NULL, 0, 0,
+                           "window '%s': reports name comparisons 'baseline->LABEL' and "
+                           "'baseline->end', so a timepoint may not be 'end' or hold '->'",
+                           w->name);
+    if (w->from < 1)
+        return ps_diagnose(context, PS_ERROR_USAGE, NULL, 0, 0,
+                           "window '%s' starts at day 0, the baseline's own date: windows "
+                           "start at day 1 or later",
+                           w->name);
+    if (w->from > w->to)
+        return ps_diagnose(context, PS_ERROR_USAGE, NULL, 0, 0,
+                           "window '%s' ends (day %u) before it starts (day %u)", w->name, w->to,
+                           w->from);
+    for (size_t j = 0; j < i; j++) {
+        const ps_window_t *o = &windows[j];
+        if (ps_strcaseeq(o->name, w->name))
+            return ps_diagnose(context, PS_ERROR_USAGE, NULL, 0, 0,
+                               "window '%s' is given twice", w->name);
+        if (w->from <= o->to && o->from <= w->to)
+            return ps_diagnose(context, PS_ERROR_USAGE, NULL, 0, 0,
+                               "windows '%s' (%u-%u) and '%s' (%u-%u) overlap: each day after "
+                               "baseline must name one timepoint",
+                               o->name, o->from, o->to, w->name, w->from, w->to);
+    }
+    return PS_OK;
+}
+
+/* Takes the options of timepoints from dates, refusing what cannot work. */
+static ps_error_t take_dates(ps_scorer_t *s, const ps_score_options_t *o)
+{
+    ps_context_t *context = s->context;
+    if (!o->date_column) {
+        if (o->date_format || o->n_windows || o->item_column || o->value_column)
+            return ps_diagnose(context, PS_ERROR_USAGE, NULL, 0, 0, "%s needs a date column",
+                               o->date_format ? "a date format"
+                               : o->n_windows ? "a window"
+                                              : "a long export");
+        return PS_OK;
+    }
+    if (!*o->date_column)
+        return ps_diagnose(context, PS_ERROR_USAGE, NULL, 0, 0, "the date column needs a name");
+    if (o->timepoint)
+        return ps_diagnose(context, PS_ERROR_USAGE, NULL, 0, 0,
+                           "a date column and one timepoint for every row exclude each other: "
+                           "with dates, the dates decide the timepoints");
+    char why[300];
+    if (o->date_format && ps_date_format_check(o->date_format, why, sizeof why) != 0)
+        return ps_diagnose(context, PS_ERROR_USAGE, NULL, 0, 0,
+                           "date format '%s' cannot read dates: %s", o->date_format, why);
+    ps_error_t err;
+    for (size_t i = 0; i < o->n_windows; i++)
+        if ((err = check_window(context, o->windows, i)))
+            return err;
+    if (!(s->dates = ps_date_book_new()) || !(s->date_column = strdup(o->date_column)) ||
+        (o->date_format && !(s->date_format = strdup(o->date_format))))
+        return PS_ERROR_NOMEM;
+    if (o->n_windows && !(s->windows = calloc(o->n_windows, sizeof *s->windows)))
+        return PS_ERROR_NOMEM;
+    for (; s->n_windows < o->n_windows; s->n_windows++) {
+        s->windows[s->n_windows] = o->windows[s->n_windows];
+        if (!(s->windows[s->n_windows].name = strdup(o->windows[s->n_windows].name)))
+            return PS_ERROR_NOMEM;
+    }
+    return PS_OK;
+}
+
 void ps_score_options_init(ps_score_options_t *options, size_t size)
 {
     ps_options_init(options, size);
@@ -333,6 +430,8 @@ ps_error_t ps_scorer_new(ps_context_t *context, const ps_score_options_t *given,
         goto fail;
     if (options->map_file && (err = load_map(s, options->map_file)))
         goto fail;
+    if ((err = take_dates(s, options)))
+        goto fail;
     *out = s;
     return PS_OK;
 fail:
@@ -382,6 +481,12 @@ void ps_scorer_free(ps_scorer_t *s)
         free(s->timepoints[i]);
     free(s->timepoints);
     free(s->scale_responses);
+    ps_date_book_free(s->dates);
+    free(s->date_column);
+    free(s->date_format);
+    for (size_t i = 0; i < s->n_windows; i++)
+        free((char *)s->windows[i].name);
+    free(s->windows);
     free(s);
 }
 
@@ -601,7 +706,11 @@ static ps_error_t read_header(ps_scorer_t *s, const ps_csv_record_t *rec)
                            "no participant id column '%s' in the header (see --id-column)",
                            s->id_column);
     }
-    if (!s->timepoint && (s->timepoint_field = find_field(s, s->timepoint_column)) == NO_FIELD)
+    if (s->dates && (s->date_field = find_field(s, s->date_column)) == NO_FIELD)
+        return batch_error(s, rec->line, 0, "no date column '%s' in the header (see --date-column)",
+                           s->date_column);
+    if (!s->dates && !s->timepoint &&
+        (s->timepoint_field = find_field(s, s->timepoint_column)) == NO_FIELD)
         return batch_error(s, rec->line, 0,
                            "no timepoint column '%s': add one, or give --timepoint LABEL for "
                            "the whole batch",
@@ -615,13 +724,19 @@ static ps_error_t read_header(ps_scorer_t *s, const ps_csv_record_t *rec)
     ps_error_t err = plan_instruments(s, rec->line);
     if (err)
         return err;
+    s->have_header = 1;
+    return PS_OK;
+}
+
+/* Tells the caller what the batch's header matched. */
+static ps_error_t announce_batch(ps_scorer_t *s)
+{
     const ps_instrument_t *chosen[s->n_planned];
     for (size_t i = 0; i < s->n_planned; i++)
         chosen[i] = s->planned[i].instrument;
     ps_batch_start_t start = {s->file, chosen, s->n_planned, s->n_wanted == 0};
     if (s->handlers.batch_start && s->handlers.batch_start(&start, s->handlers.user))
         return PS_ERROR_ABORTED;
-    s->have_header = 1;
     return PS_OK;
 }
 
@@ -997,11 +1112,14 @@ static void read_answers(const ps_scorer_t *s, const ps_csv_record_t *rec, size_
     }
 }
 
-/* On the reading thread: everything the row alone decides, into the row. */
-static void prepare_row(ps_csv_record_t *rec, void *memory, void *user)
+/*
+ * The row's id, timepoint or date and kept texts into the row, or why the row
+ * alone is refused (row->fault). Both readings of a batch with dates see rows
+ * through this, so that the first notes the dates of exactly the rows the
+ * second may score.
+ */
+static void read_row(const ps_scorer_t *s, ps_csv_record_t *rec, struct scored_row *row)
 {
-    ps_scorer_t *s = user;
-    struct scored_row *row = memory;
     *row = (struct scored_row){0};
     row_kept(s, row)[s->n_keep] = NULL; /* the rest is written before it is read */
     if ((row->id = s->id_field < rec->n_fields ? clean_field(rec, s->id_field) : NULL))
@@ -1022,7 +1140,16 @@ static void prepare_row(ps_csv_record_t *rec, void *memory, void *user)
         row->fault = ROW_ID_MISSING;
         return;
     }
-    if (!s->timepoint) {
+    if (s->dates) {
+        if (!(row->date = clean_field(rec, s->date_field))) {
+            row->fault = ROW_DATE_NOT_TEXT;
+            return;
+        }
+        if ((row->date_problem = ps_date_read(row->date, s->date_format, &row->day))) {
+            row->fault = ROW_DATE_BAD;
+            return;
+        }
+    } else if (!s->timepoint) {
         const char *timepoint = clean_field(rec, s->timepoint_field);
         if (!timepoint || !*timepoint) {
             row->fault = timepoint ? ROW_TIMEPOINT_MISSING : ROW_TIMEPOINT_NOT_TEXT;
@@ -1037,6 +1164,16 @@ static void prepare_row(ps_csv_record_t *rec, void *memory, void *user)
             row->kept_not_text = k;
             return;
         }
+}
+
+/* On the reading thread: everything the row alone decides, into the row. */
+static void prepare_row(ps_csv_record_t *rec, void *memory, void *user)
+{
+    ps_scorer_t *s = user;
+    struct scored_row *row = memory;
+    read_row(s, rec, row);
+    if (row->fault)
+        return;
     for (size_t p = 0; p < s->n_planned; p++) {
         const struct planned *plan = &s->planned[p];
         const struct ps_instrument *in = plan->instrument;
@@ -1078,7 +1215,7 @@ static ps_error_t reject_faulty_row(ps_scorer_t *s, const ps_csv_record_t *rec,
                                     const struct scored_row *row)
 {
     const char *id = row->id ? row->id : "";
-    char reason[200];
+    char reason[400];
     switch (row->fault) {
     case ROW_UNREADABLE:
         if (rec->n_fields_found > rec->n_fields) {
@@ -1110,6 +1247,14 @@ static ps_error_t reject_faulty_row(ps_scorer_t *s, const ps_csv_record_t *rec,
         snprintf(reason, sizeof reason, "column '%s' is not valid UTF-8 text",
                  s->keep[row->kept_not_text]);
         return reject_row(s, rec->line, id, reason);
+    case ROW_DATE_NOT_TEXT:
+        s->summary.rows_rejected++;
+        return reject(s, rec->line, s->date_field, id, "", "date is not valid UTF-8 text");
+    case ROW_DATE_BAD:
+        s->summary.rows_rejected++;
+        ps_date_problem_text(row->date_problem, row->date, s->date_format, reason,
+                             sizeof reason);
+        return reject(s, rec->line, s->date_field, id, row->date, reason);
     case ROW_OK:
         break;
     }
@@ -1127,8 +1272,8 @@ static void fetch_keys_ahead(const ps_csv_record_t *rec, void *memory, void *use
     const ps_scorer_t *s = user;
     const struct scored_row *row = memory;
     (void)rec;
-    if (row->fault)
-        return;
+    if (row->fault || s->dates)
+        return; /* with dates, the timepoint is decided when the row is finished */
     const size_t tp = find_timepoint(s, s->timepoint ? s->timepoint : row->timepoint);
     if (tp == s->n_timepoints)
         return;
@@ -1155,67 +1300,162 @@ static void reserve_keys(ps_scorer_t *s, const ps_csv_record_t *rec)
         ps_keyset_reserve(s->keys, (size_t)estimate);
 }
 
-/* On the caller's thread, row after row: duplicates, then the handlers. */
-static ps_error_t finish_row(const ps_csv_record_t *rec, void *memory, void *user)
+/*
+ * The timepoint of an assessment of planned instrument 'p' on 'day', from the
+ * participant's earliest and latest day with it; NULL when the dates refuse
+ * it, with the reason. *window is the window it falls in, if any.
+ */
+static const char *dated_timepoint(const ps_scorer_t *s, const char *id, size_t id_length,
+                                   int32_t day, const struct planned *p,
+                                   const ps_window_t **window, char *reason, size_t size)
 {
-    ps_scorer_t *s = user;
-    struct scored_row *row = memory;
-    if (s->summary.rows_read++ == 0 && s->batch_bytes && !row->fault)
-        reserve_keys(s, rec);
-    if (row->fault)
-        return reject_faulty_row(s, rec, row);
-    const char *id = row->id;
-    const char *timepoint = s->timepoint ? s->timepoint : row->timepoint;
-    const char *const *kept = row_kept(s, row);
-    long tp = intern_timepoint(s, timepoint);
-    if (tp == -1)
-        return PS_ERROR_NOMEM;
-    if (tp == -2)
-        return ps_diagnose(s->context, PS_ERROR_LIMIT, s->file, rec->line, 0,
-                           "more than %d distinct timepoints", MAX_TIMEPOINTS);
+    int32_t first, last;
+    *window = NULL;
+    if (!ps_date_book_find(s->dates, id, id_length, p->index, &first, &last) || day < first ||
+        day > last) {
+        snprintf(reason, size, "the batch changed between its two readings (first its dates, "
+                               "then its rows)");
+        return NULL;
+    }
+    if (day == first)
+        return "baseline";
+    char baseline[11];
+    ps_date_iso(first, baseline);
+    const long after = (long)day - first;
+    if (s->n_windows) {
+        char list[400] = "";
+        size_t used = 0;
+        for (size_t w = 0; w < s->n_windows; w++) {
+            const ps_window_t *in = &s->windows[w];
+            if (after >= (long)in->from && after <= (long)in->to) {
+                *window = in;
+                return in->name;
+            }
+            int n = snprintf(list + used, sizeof list - used, "%s%s %u-%u", w ? ", " : "",
+                             in->name, in->from, in->to);
+            used = n > 0 && used + (size_t)n < sizeof list ? used + (size_t)n : used;
+        }
+        snprintf(reason, size, "outside every window: %ld days after baseline (%s) (windows: %s)",
+                 after, baseline, list);
+        return NULL;
+    }
+    if (day == last)
+        return "followup";
+    char followup[11];
+    ps_date_iso(last, followup);
+    snprintf(reason, size,
+             "between baseline and follow-up: %ld days after baseline (%s), %ld before "
+             "follow-up (%s); give --window to score assessments between them",
+             after, baseline, (long)last - day, followup);
+    return NULL;
+}
 
-    /* A row is a duplicate when any of its instruments was seen for this person and time. */
-    const size_t id_length = row->id_length;
+/* What an assessment is, a wide row or a long export's answers of one participant and date. */
+struct assessment {
+    unsigned long line;               /* where it starts */
+    const char *id;
+    size_t id_length;
+    const char *timepoint;            /* without dates */
+    int32_t day;                      /* with dates */
+    const char *const *kept;
+    const struct scale_result *results; /* every planned scale, as in a row */
+    const unsigned char *assessed;    /* per planned instrument; NULL: every one */
+    const char **timepoints;          /* per planned instrument, set by place_assessment */
+};
+
+static int assessed(const struct assessment *a, size_t p)
+{
+    return !a->assessed || a->assessed[p];
+}
+
+/*
+ * Decides the timepoint of each instrument of an assessment and refuses it
+ * when the dates do or when any of its instruments was seen for this person
+ * and time: *reason is then set. Else its keys are added.
+ */
+static ps_error_t place_assessment(ps_scorer_t *s, struct assessment *a, char *reason,
+                                   size_t size)
+{
+    const ps_window_t *window[s->n_planned];
+    unsigned tps[s->n_planned];
+    reason[0] = '\0';
+    for (size_t p = 0; p < s->n_planned; p++) {
+        window[p] = NULL;
+        if (!assessed(a, p))
+            continue;
+        if (!s->dates)
+            a->timepoints[p] = a->timepoint;
+        else if (!(a->timepoints[p] = dated_timepoint(s, a->id, a->id_length, a->day,
+                                                      &s->planned[p], &window[p], reason, size)))
+            return PS_OK;
+        long tp = p && a->timepoints[p] == a->timepoints[p - 1]
+                      ? (long)tps[p - 1]
+                      : intern_timepoint(s, a->timepoints[p]);
+        if (tp == -1)
+            return PS_ERROR_NOMEM;
+        if (tp == -2)
+            return ps_diagnose(s->context, PS_ERROR_LIMIT, s->file, a->line, 0,
+                               "more than %d distinct timepoints", MAX_TIMEPOINTS);
+        tps[p] = (unsigned)tp;
+    }
+
     ps_key_t keys[s->n_planned];
     for (size_t p = 0; p < s->n_planned; p++) {
-        keys[p] = (ps_key_t){.id = id, .id_length = id_length, .timepoint = (unsigned)tp,
+        if (!assessed(a, p))
+            continue;
+        keys[p] = (ps_key_t){.id = a->id, .id_length = a->id_length, .timepoint = tps[p],
                              .instrument = s->planned[p].index};
         ps_keyset_prepare(s->keys, &keys[p]);
     }
     for (size_t p = 0; p < s->n_planned; p++) {
         ps_key_origin_t first;
-        if (ps_keyset_find(s->keys, &keys[p], &first)) {
-            char reason[700];
-            const char *where = first.file == s->batch ? "" : " of another batch";
-            snprintf(reason, sizeof reason,
+        if (!assessed(a, p) || !ps_keyset_find(s->keys, &keys[p], &first))
+            continue;
+        char where[300] = "";
+        if (first.file != s->batch && s->run_files && first.file >= s->first_run_batch)
+            snprintf(where, sizeof where, " of %.250s",
+                     s->run_files[first.file - s->first_run_batch]);
+        else if (first.file != s->batch)
+            snprintf(where, sizeof where, " of another batch");
+        if (window[p])
+            snprintf(reason, size, "second assessment in window %.100s: line %lu%s already has it",
+                     window[p]->name, first.line, where);
+        else
+            snprintf(reason, size,
                      "duplicate: participant '%.200s' at timepoint '%.100s' already has %s on "
                      "line %lu%s",
-                     id, timepoint, s->planned[p].instrument->id, first.line, where);
-            return reject_row(s, rec->line, id, reason);
-        }
+                     a->id, a->timepoints[p], s->planned[p].instrument->id, first.line, where);
+        return PS_OK;
     }
     for (size_t p = 0; p < s->n_planned; p++)
-        if (ps_keyset_add(s->keys, &keys[p], (ps_key_origin_t){s->batch, rec->line}) != 0)
-            return ps_diagnose(s->context, PS_ERROR_NOMEM, s->file, rec->line, 0,
+        if (assessed(a, p) &&
+            ps_keyset_add(s->keys, &keys[p], (ps_key_origin_t){s->batch, a->line}) != 0)
+            return ps_diagnose(s->context, PS_ERROR_NOMEM, s->file, a->line, 0,
                                "out of memory for participant records");
+    return PS_OK;
+}
 
-    s->summary.rows_scored++;
-    s->summary.cells_rejected += row->n_refused;
-    ps_error_t err = row->n_refused ? report_refused(s, rec, row) : PS_OK;
-    if (err)
-        return err;
+/* Hands the scores of a placed assessment to the caller. */
+static ps_error_t hand_scores(ps_scorer_t *s, const struct assessment *a)
+{
+    char date[11];
+    if (s->dates)
+        ps_date_iso(a->day, date);
     for (size_t p = 0; p < s->n_planned; p++) {
+        if (!assessed(a, p))
+            continue;
         const struct ps_instrument *in = s->planned[p].instrument;
-        const struct scale_result *results = row->results + s->planned[p].first_score;
+        const struct scale_result *results = a->results + s->planned[p].first_score;
         for (size_t k = 0; k < in->n_scales; k++) {
             if (!s->planned[p].collected[k])
                 continue;
             const struct scale_result *r = &results[k];
-            ps_score_t score = {.file = s->file, .line = rec->line, .participant_id = id,
-                                .timepoint = timepoint, .instrument = in,
+            ps_score_t score = {.file = s->file, .line = a->line, .participant_id = a->id,
+                                .timepoint = a->timepoints[p], .instrument = in,
                                 .scale = &in->scales[k], .has_value = r->has_value,
                                 .value = r->value, .band = r->band, .answered = r->answered,
-                                .status = r->status, .kept = kept, .outcome = r->outcome};
+                                .status = r->status, .kept = a->kept, .outcome = r->outcome,
+                                .date = s->dates ? date : NULL};
             if (score.outcome == PS_SCORED)
                 s->summary.scores_ok++;
             else
@@ -1225,6 +1465,33 @@ static ps_error_t finish_row(const ps_csv_record_t *rec, void *memory, void *use
         }
     }
     return PS_OK;
+}
+
+/* On the caller's thread, row after row: timepoints and duplicates, then the handlers. */
+static ps_error_t finish_row(const ps_csv_record_t *rec, void *memory, void *user)
+{
+    ps_scorer_t *s = user;
+    struct scored_row *row = memory;
+    if (s->summary.rows_read++ == 0 && s->batch_bytes && !row->fault)
+        reserve_keys(s, rec);
+    if (row->fault)
+        return reject_faulty_row(s, rec, row);
+    const char *timepoints[s->n_planned];
+    struct assessment a = {.line = rec->line, .id = row->id, .id_length = row->id_length,
+                           .timepoint = s->timepoint ? s->timepoint : row->timepoint,
+                           .day = row->day, .kept = row_kept(s, row), .results = row->results,
+                           .timepoints = timepoints};
+    char reason[700];
+    ps_error_t err = place_assessment(s, &a, reason, sizeof reason);
+    if (err)
+        return err;
+    if (reason[0])
+        return reject_row(s, rec->line, row->id, reason);
+    s->summary.rows_scored++;
+    s->summary.cells_rejected += row->n_refused;
+    if (row->n_refused && (err = report_refused(s, rec, row)))
+        return err;
+    return hand_scores(s, &a);
 }
 
 /* The header, on the caller's thread before any row is read: the plan is whole before rows. */
@@ -1239,22 +1506,38 @@ static ps_error_t start_batch(ps_scorer_t *s, ps_csv_reader_t *reader)
     return read_header(s, header);
 }
 
-ps_error_t ps_scorer_score_file(ps_scorer_t *s, const char *file)
+/* Opens a batch and reads its header into the plan. */
+static ps_error_t open_batch(ps_scorer_t *s, const char *file, ps_csv_reader_t **reader)
+{
+    forget_batch(s);
+    s->file = file;
+    if (strcmp(file, "-") == 0 && s->stdin_seen &&
+        lseek(STDIN_FILENO, s->stdin_start, SEEK_SET) == (off_t)-1)
+        return ps_diagnose(s->context, PS_ERROR_READ, file, 0, 0,
+                           "standard input cannot be read again");
+    ps_csv_options_t csv = {s->delimiter, s->encoding};
+    ps_error_t err = ps_csv_open(s->context, file, &csv, reader);
+    if (!err && (err = start_batch(s, *reader))) {
+        ps_csv_close(*reader);
+        *reader = NULL;
+    }
+    return err;
+}
+
+/* Reads one batch and scores it (with dates, after note_dates read every batch). */
+static ps_error_t score_batch(ps_scorer_t *s, const char *file)
 {
     if (s->n_batches == MAX_BATCHES)
         return ps_diagnose(s->context, PS_ERROR_LIMIT, file, 0, 0,
                            "more than %d batches in one run", MAX_BATCHES);
-    forget_batch(s);
-    s->file = file;
     s->batch = s->n_batches++;
     memset(&s->summary, 0, sizeof s->summary);
     s->summary.file = file;
-    ps_csv_options_t csv = {s->delimiter, s->encoding};
     ps_csv_reader_t *reader;
-    ps_error_t err = ps_csv_open(s->context, file, &csv, &reader);
+    ps_error_t err = open_batch(s, file, &reader);
     if (err)
         return err;
-    if (!(err = start_batch(s, reader))) {
+    if (!(err = announce_batch(s))) {
         s->batch_bytes = ps_csv_size(reader);
         ps_pipeline_stages_t stages = {prepare_row, finish_row, fetch_keys_ahead, row_size(s),
                                        s};
@@ -1264,4 +1547,86 @@ ps_error_t ps_scorer_score_file(ps_scorer_t *s, const char *file)
     if (!err && s->handlers.batch_end && s->handlers.batch_end(&s->summary, s->handlers.user))
         err = PS_ERROR_ABORTED;
     return err;
+}
+
+/* With dates a batch is read twice: it must be a file, standard input included, not a pipe. */
+static ps_error_t check_rereadable(ps_scorer_t *s, const char *file)
+{
+    const int is_stdin = strcmp(file, "-") == 0;
+    struct stat st;
+    if (is_stdin ? fstat(STDIN_FILENO, &st) != 0 : stat(file, &st) != 0)
+        return PS_OK; /* opening it will say why */
+    if (!S_ISREG(st.st_mode))
+        return ps_diagnose(s->context, PS_ERROR_READ, file, 0, 0,
+                           "timepoints from dates read each batch twice (its dates first, then "
+                           "its rows), and this is %s, which can be read only once: save it "
+                           "to a file",
+                           is_stdin ? "standard input from a pipe or terminal" : "not a file");
+    if (is_stdin && !s->stdin_seen) {
+        if ((s->stdin_start = lseek(STDIN_FILENO, 0, SEEK_CUR)) == (off_t)-1)
+            return ps_diagnose(s->context, PS_ERROR_READ, file, 0, 0,
+                               "standard input cannot be read again");
+        s->stdin_seen = 1;
+    }
+    return PS_OK;
+}
+
+/* The first reading of a batch with dates: each assessable row's date, noted per instrument. */
+static ps_error_t note_dates(ps_scorer_t *s, const char *file)
+{
+    ps_error_t err = check_rereadable(s, file);
+    ps_csv_reader_t *reader = NULL;
+    if (err || (err = open_batch(s, file, &reader)))
+        return err;
+    struct scored_row *row = calloc_lines(1, row_size(s));
+    if (!row) {
+        ps_csv_close(reader);
+        return PS_ERROR_NOMEM;
+    }
+    ps_csv_record_t *rec;
+    while (!(err = ps_csv_next(reader, &rec)) && rec) {
+        read_row(s, rec, row);
+        for (size_t p = 0; p < s->n_planned && !row->fault; p++)
+            if (ps_date_book_note(s->dates, row->id, row->id_length, s->planned[p].index,
+                                  row->day) != 0) {
+                err = ps_diagnose(s->context, PS_ERROR_NOMEM, file, rec->line, 0,
+                                  "out of memory for participant records");
+                break;
+            }
+        if (err)
+            break;
+    }
+    if (err && err != PS_ERROR_NOMEM)
+        err = ps_csv_report(s->context, reader);
+    free(row);
+    ps_csv_close(reader);
+    return err;
+}
+
+ps_error_t ps_scorer_score_files(ps_scorer_t *s, const char *const *files, size_t n_files)
+{
+    ps_error_t err = PS_OK;
+    if (!s->dates) {
+        for (size_t i = 0; i < n_files && !err; i++)
+            err = score_batch(s, files[i]);
+        return err;
+    }
+    if (s->scored_dated)
+        return ps_diagnose(s->context, PS_ERROR_USAGE, NULL, 0, 0,
+                           "timepoints from dates are decided from every batch at once: give "
+                           "them all to one call");
+    s->scored_dated = 1;
+    for (size_t i = 0; i < n_files && !err; i++)
+        err = note_dates(s, files[i]);
+    s->run_files = files;
+    s->first_run_batch = s->n_batches;
+    for (size_t i = 0; i < n_files && !err; i++)
+        err = score_batch(s, files[i]);
+    s->run_files = NULL;
+    return err;
+}
+
+ps_error_t ps_scorer_score_file(ps_scorer_t *s, const char *file)
+{
+    return ps_scorer_score_files(s, &file, 1);
 }
