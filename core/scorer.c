@@ -18,6 +18,7 @@
 #include "internal.h"
 #include "keyset.h"
 #include "limits.h"
+#include "longexport.h"
 #include "pipeline.h"
 
 enum { MAX_BATCHES = 65535, MAX_TIMEPOINTS = 65535 };
@@ -63,6 +64,10 @@ enum row_fault {
     ROW_KEPT_NOT_TEXT,
     ROW_DATE_NOT_TEXT,
     ROW_DATE_BAD,            /* see the row's date_problem */
+    ROW_ITEM_NOT_TEXT,       /* a long export's item cell */
+    ROW_ITEM_MISSING,
+    ROW_ITEM_UNKNOWN,
+    ROW_VALUE_NOT_TEXT,
 };
 
 /* Why an answer is refused: its reason is written from this and the item's response set. */
@@ -157,6 +162,10 @@ struct ps_scorer {
     unsigned first_run_batch;        /* the batch number of run_files[0] */
     off_t stdin_start;               /* where standard input starts, read twice */
     int stdin_seen;
+    /* Long exports: NULL 'item_column' for wide batches. */
+    char *item_column, *value_column;
+    unsigned char *long_found;       /* per batch of the run and instrument of the context:
+                                        its items were found in the batch's first reading */
 
     /* The batch being read: its plan, fixed once the header is read, before rows are. */
     const char *file;
@@ -164,7 +173,7 @@ struct ps_scorer {
     int have_header;
     size_t n_fields;
     char **header;
-    size_t id_field, timepoint_field, date_field, *keep_field;
+    size_t id_field, timepoint_field, date_field, item_field, value_field, *keep_field;
     struct planned *planned;
     size_t n_planned, n_scores;      /* n_scores: of all planned instruments */
     size_t n_items;                  /* of all planned instruments: most answers a row refuses */
@@ -342,8 +351,14 @@ static ps_error_t take_dates(ps_scorer_t *s, const ps_score_options_t *o)
     for (size_t i = 0; i < o->n_windows; i++)
         if ((err = check_window(context, o->windows, i)))
             return err;
+    if (!o->item_column != !o->value_column || (o->item_column && !*o->item_column) ||
+        (o->value_column && !*o->value_column))
+        return ps_diagnose(context, PS_ERROR_USAGE, NULL, 0, 0,
+                           "a long export needs the names of its item and value columns");
     if (!(s->dates = ps_date_book_new()) || !(s->date_column = strdup(o->date_column)) ||
-        (o->date_format && !(s->date_format = strdup(o->date_format))))
+        (o->date_format && !(s->date_format = strdup(o->date_format))) ||
+        (o->item_column && (!(s->item_column = strdup(o->item_column)) ||
+                            !(s->value_column = strdup(o->value_column)))))
         return PS_ERROR_NOMEM;
     if (o->n_windows && !(s->windows = calloc(o->n_windows, sizeof *s->windows)))
         return PS_ERROR_NOMEM;
@@ -482,6 +497,9 @@ void ps_scorer_free(ps_scorer_t *s)
     free(s->timepoints);
     free(s->scale_responses);
     ps_date_book_free(s->dates);
+    free(s->item_column);
+    free(s->value_column);
+    free(s->long_found);
     free(s->date_column);
     free(s->date_format);
     for (size_t i = 0; i < s->n_windows; i++)
@@ -670,6 +688,47 @@ static ps_error_t plan_instruments(ps_scorer_t *s, unsigned long line)
     return PS_OK;
 }
 
+/*
+ * A header of 4 or 5 columns, one of them naming an item (item, code,
+ * question) and one an answer (value, answer): the shape of a long export.
+ */
+static int looks_long(const ps_scorer_t *s)
+{
+    if (s->n_fields < 4 || s->n_fields > 5)
+        return 0;
+    int item = 0, value = 0;
+    for (size_t f = 0; f < s->n_fields; f++) {
+        char name[128];
+        size_t n = 0;
+        for (const char *c = s->header[f]; *c && n + 1 < sizeof name; c++)
+            name[n++] = (char)(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c);
+        name[n] = '\0';
+        item |= strstr(name, "item") || strstr(name, "code") || strstr(name, "question");
+        value |= strstr(name, "value") || strstr(name, "answer");
+    }
+    return item && value;
+}
+
+/* Whether some instrument has all its item columns in the header. */
+static int any_instrument_complete(ps_scorer_t *s, unsigned long line, ps_error_t *err)
+{
+    const size_t n = s->n_wanted ? s->n_wanted : s->context->n_instruments;
+    for (size_t c = 0; c < n && !*err; c++) {
+        const struct ps_instrument *in = s->n_wanted ? s->wanted[c] : s->context->instruments[c];
+        size_t *fields = calloc(in->n_items ? in->n_items : 1, sizeof *fields);
+        char missing[600];
+        if (!fields) {
+            *err = PS_ERROR_NOMEM;
+            return 0;
+        }
+        int complete = plan_instrument(s, line, in, fields, missing, sizeof missing, err);
+        free(fields);
+        if (complete && !*err)
+            return 1;
+    }
+    return 0;
+}
+
 static ps_error_t read_header(ps_scorer_t *s, const ps_csv_record_t *rec)
 {
     s->n_fields = rec->n_fields;
@@ -697,6 +756,14 @@ static ps_error_t read_header(ps_scorer_t *s, const ps_csv_record_t *rec)
                                    "own name",
                                    s->header[i], j + 1);
     }
+    if (!s->item_column && looks_long(s)) {
+        ps_error_t err = PS_OK;
+        if (!any_instrument_complete(s, rec->line, &err))
+            return err ? err
+                       : batch_error(s, rec->line, 0,
+                                     "this looks like a long export (one row per answer): give "
+                                     "--long ID,DATE,ITEM,VALUE");
+    }
     if ((s->id_field = find_field(s, s->id_column)) == NO_FIELD) {
         if (s->n_fields == 1 && s->delimiter == ',' && strchr(s->header[0], ';'))
             return batch_error(s, rec->line, 0,
@@ -721,6 +788,16 @@ static ps_error_t read_header(ps_scorer_t *s, const ps_csv_record_t *rec)
     for (size_t k = 0; k < s->n_keep; k++)
         if ((s->keep_field[k] = find_field(s, s->keep[k])) == NO_FIELD)
             return batch_error(s, rec->line, 0, "no column '%s' to keep", s->keep[k]);
+    if (s->item_column) {
+        /* A long export: its instruments are planned from its items (see plan_long). */
+        if ((s->item_field = find_field(s, s->item_column)) == NO_FIELD ||
+            (s->value_field = find_field(s, s->value_column)) == NO_FIELD)
+            return batch_error(s, rec->line, 0, "no %s column '%s' in the header (see --long)",
+                               s->item_field == NO_FIELD ? "item" : "value",
+                               s->item_field == NO_FIELD ? s->item_column : s->value_column);
+        s->have_header = 1;
+        return PS_OK;
+    }
     ps_error_t err = plan_instruments(s, rec->line);
     if (err)
         return err;
@@ -1255,6 +1332,22 @@ static ps_error_t reject_faulty_row(ps_scorer_t *s, const ps_csv_record_t *rec,
         ps_date_problem_text(row->date_problem, row->date, s->date_format, reason,
                              sizeof reason);
         return reject(s, rec->line, s->date_field, id, row->date, reason);
+    case ROW_ITEM_NOT_TEXT:
+        s->summary.rows_rejected++;
+        return reject(s, rec->line, s->item_field, id, "", "item is not valid UTF-8 text");
+    case ROW_ITEM_MISSING:
+        return reject_row(s, rec->line, id, "missing item");
+    case ROW_ITEM_UNKNOWN:
+        s->summary.rows_rejected++;
+        snprintf(reason, sizeof reason,
+                 "unknown item: not an item column, alias or --map header of %s",
+                 s->n_planned == 1 ? s->planned[0].instrument->id
+                 : s->n_wanted     ? "the instruments asked for"
+                                   : "any instrument");
+        return reject(s, rec->line, s->item_field, id, rec->fields[s->item_field], reason);
+    case ROW_VALUE_NOT_TEXT:
+        s->summary.rows_rejected++;
+        return reject(s, rec->line, s->value_field, id, "", "answer is not valid UTF-8 text");
     case ROW_OK:
         break;
     }
@@ -1506,6 +1599,280 @@ static ps_error_t start_batch(ps_scorer_t *s, ps_csv_reader_t *reader)
     return read_header(s, header);
 }
 
+/* ---- Long exports: one row per answer, the rows of one participant and date one assessment. ---- */
+
+static size_t candidate_count(const ps_scorer_t *s)
+{
+    return s->n_wanted ? s->n_wanted : s->context->n_instruments;
+}
+
+static const struct ps_instrument *candidate(const ps_scorer_t *s, size_t c)
+{
+    return s->n_wanted ? s->wanted[c] : s->context->instruments[c];
+}
+
+/*
+ * The item of 'in' that a long export's item cell names, as a wide batch's
+ * header would: a --map header naming it, else (unless the map gives it
+ * another header, or gives this name to another item) its column name or an
+ * alias. NO_FIELD when it names none of the instrument's items.
+ */
+static size_t item_named(const ps_scorer_t *s, const struct ps_instrument *in, const char *name)
+{
+    for (size_t i = 0; i < s->n_map; i++)
+        if (s->map[i].instrument == in && header_is(s->map[i].header, name))
+            return s->map[i].item;
+    if (mapped_elsewhere(s, name))
+        return NO_FIELD;
+    for (size_t item = 0; item < in->n_items; item++) {
+        const struct ps_item *it = &in->items[item];
+        int mapped = 0;
+        for (size_t i = 0; i < s->n_map && !mapped; i++)
+            mapped = s->map[i].instrument == in && s->map[i].item == item;
+        int match = !mapped && header_is(name, it->column);
+        for (size_t a = 0; a < it->n_aliases && !mapped && !match; a++)
+            match = header_is(name, it->aliases[a]);
+        if (match)
+            return item;
+    }
+    return NO_FIELD;
+}
+
+/* A long export's row: read_row's checks, then its item and its answer as text. */
+static void read_long_row(const ps_scorer_t *s, ps_csv_record_t *rec, struct scored_row *row,
+                          const char **item, const char **value)
+{
+    read_row(s, rec, row);
+    if (row->fault)
+        return;
+    if (!(*item = clean_field(rec, s->item_field)))
+        row->fault = ROW_ITEM_NOT_TEXT;
+    else if (!**item)
+        row->fault = ROW_ITEM_MISSING;
+    else if (!(*value = clean_field(rec, s->value_field)))
+        row->fault = ROW_VALUE_NOT_TEXT;
+}
+
+/* The first reading of a long row: its date noted for each instrument its item belongs to. */
+static ps_error_t note_long_row(ps_scorer_t *s, ps_csv_record_t *rec, struct scored_row *row,
+                                unsigned char *found)
+{
+    const char *item = NULL, *value = NULL;
+    read_long_row(s, rec, row, &item, &value);
+    for (size_t c = 0; c < candidate_count(s) && !row->fault; c++) {
+        const struct ps_instrument *in = candidate(s, c);
+        if (item_named(s, in, item) == NO_FIELD)
+            continue;
+        const unsigned index = s->n_wanted ? instrument_index(s, in) : (unsigned)c;
+        found[index] = 1;
+        if (ps_date_book_note(s->dates, row->id, row->id_length, index, row->day) != 0)
+            return ps_diagnose(s->context, PS_ERROR_NOMEM, s->file, rec->line, 0,
+                               "out of memory for participant records");
+    }
+    return PS_OK;
+}
+
+/* Plans the instruments whose items the batch's first reading found. */
+static ps_error_t plan_long(ps_scorer_t *s, const unsigned char *found)
+{
+    s->planned = calloc(candidate_count(s) ? candidate_count(s) : 1, sizeof *s->planned);
+    if (!s->planned)
+        return PS_ERROR_NOMEM;
+    for (size_t c = 0; c < candidate_count(s); c++) {
+        const struct ps_instrument *in = candidate(s, c);
+        if (!found[s->n_wanted ? instrument_index(s, in) : c])
+            continue;
+        /* Every item counts as a column of the batch: each assessment says which it answers. */
+        size_t *fields = calloc(in->n_items ? in->n_items : 1, sizeof *fields);
+        ps_error_t err = fields ? add_planned(s, in, fields) : PS_ERROR_NOMEM;
+        if (err)
+            return err;
+    }
+    return PS_OK;
+}
+
+/* What scoring one assessment of a long export needs, made once per batch. */
+struct long_work {
+    const ps_long_export_t *export;
+    unsigned char *used;          /* per answer: taken into its assessment */
+    unsigned long *answered_on;   /* per planned item: the line that answered it, or 0 */
+    size_t *item_base;            /* per planned instrument: its first item in answered_on */
+    unsigned char *assessed;      /* per planned instrument */
+    struct scale_result *results; /* per planned scale */
+    const char **timepoints;      /* per planned instrument */
+};
+
+static ps_error_t refuse_answer(ps_scorer_t *s, const ps_long_answer_t *a, size_t field,
+                                const char *value, const char *reason)
+{
+    s->summary.rows_rejected++;
+    return reject(s, a->line, field, a->id, value, reason);
+}
+
+/* Takes one answer into its assessment, or refuses it with its reason. */
+static ps_error_t take_answer(ps_scorer_t *s, struct long_work *w, const ps_long_answer_t *head,
+                              size_t index)
+{
+    const ps_long_answer_t *a = ps_long_export_answer(w->export, index);
+    char reason[400];
+    for (size_t k = 0; k < s->n_keep; k++)
+        if (strcmp(a->kept[k], head->kept[k]) != 0) {
+            snprintf(reason, sizeof reason,
+                     "column '%.100s' differs within one assessment (one participant on one "
+                     "date): line %lu has '%.100s'",
+                     s->keep[k], head->line, head->kept[k]);
+            return refuse_answer(s, a, s->keep_field[k], a->kept[k], reason);
+        }
+    for (size_t p = 0; p < s->n_planned; p++) {
+        const struct ps_instrument *in = s->planned[p].instrument;
+        size_t item = item_named(s, in, a->item);
+        if (item != NO_FIELD && w->answered_on[w->item_base[p] + item]) {
+            snprintf(reason, sizeof reason,
+                     "item %s.%s answered twice in one assessment (one participant on one "
+                     "date): line %lu already has it",
+                     in->id, in->items[item].id, w->answered_on[w->item_base[p] + item]);
+            return refuse_answer(s, a, s->item_field, a->item, reason);
+        }
+    }
+    int refused = 0;
+    for (size_t p = 0; p < s->n_planned; p++) {
+        const struct ps_instrument *in = s->planned[p].instrument;
+        size_t item = item_named(s, in, a->item);
+        if (item == NO_FIELD)
+            continue;
+        w->answered_on[w->item_base[p] + item] = a->line;
+        w->assessed[p] = 1;
+        ps_response_t *r = &s->planned[p].responses[item];
+        if (in->items[item].responses->is_free_text)
+            continue; /* text, never scored */
+        enum refusal why = REFUSED_NOT_TEXT;
+        r->answer = read_answer(&in->items[item], a->value, &r->value, &why);
+        if (r->answer == PS_ANSWER_INVALID && !refused++) {
+            refusal_text(&in->items[item], why, reason, sizeof reason);
+            ps_error_t err = refuse_answer(s, a, s->value_field, a->value, reason);
+            if (err)
+                return err;
+        }
+    }
+    w->used[index] = !refused;
+    return PS_OK;
+}
+
+/* Scores the assessment whose first answer is 'first', as a wide row. */
+static ps_error_t score_long_assessment(ps_scorer_t *s, struct long_work *w, size_t first)
+{
+    const ps_long_answer_t *head = ps_long_export_answer(w->export, first);
+    memset(w->answered_on, 0, (s->n_items ? s->n_items : 1) * sizeof *w->answered_on);
+    memset(w->assessed, 0, s->n_planned ? s->n_planned : 1);
+    for (size_t p = 0; p < s->n_planned; p++)
+        for (size_t i = 0; i < s->planned[p].instrument->n_items; i++)
+            s->planned[p].responses[i].answer = PS_ANSWER_MISSING;
+    ps_error_t err;
+    for (size_t i = first; i != PS_LONG_END; i = ps_long_export_answer(w->export, i)->next)
+        if ((err = take_answer(s, w, head, i)))
+            return err;
+    for (size_t p = 0; p < s->n_planned; p++) {
+        const struct planned *plan = &s->planned[p];
+        for (size_t k = 0; k < plan->instrument->n_scales && w->assessed[p]; k++) {
+            if (!plan->collected[k])
+                continue;
+            ps_score_t *score = &plan->scores[k];
+            score_scale(s, plan->responses, &plan->instrument->scales[k], plan->scores, score);
+            w->results[plan->first_score + k] =
+                (struct scale_result){score->value, score->band,     score->status,
+                                      score->answered, score->has_value, score->outcome};
+        }
+    }
+    struct assessment a = {.line = head->line, .id = head->id, .id_length = head->id_length,
+                           .day = head->day, .kept = head->kept, .results = w->results,
+                           .assessed = w->assessed, .timepoints = w->timepoints};
+    char reason[700];
+    if ((err = place_assessment(s, &a, reason, sizeof reason)))
+        return err;
+    for (size_t i = first; i != PS_LONG_END; i = ps_long_export_answer(w->export, i)->next) {
+        if (!w->used[i])
+            continue;
+        if (!reason[0])
+            s->summary.rows_scored++;
+        else if ((err = refuse_answer(s, ps_long_export_answer(w->export, i), NO_FIELD, "",
+                                      reason)))
+            return err;
+    }
+    return reason[0] ? PS_OK : hand_scores(s, &a);
+}
+
+/*
+ * Scores a long export: its rows are read into memory, those refused on
+ * their own reported as they come, then each assessment is scored in the
+ * order of its first row.
+ */
+static ps_error_t score_long(ps_scorer_t *s, ps_csv_reader_t *reader, const unsigned char *found)
+{
+    ps_error_t err = plan_long(s, found);
+    if (err || (err = announce_batch(s)))
+        return err;
+    ps_long_export_t *export = ps_long_export_new(s->n_keep);
+    struct scored_row *row = calloc_lines(1, row_size(s));
+    struct long_work w = {.export = export};
+    if (!export || !row) {
+        err = PS_ERROR_NOMEM;
+        goto done;
+    }
+    ps_csv_record_t *rec;
+    while (!(err = ps_csv_next(reader, &rec)) && rec) {
+        const char *item = NULL, *value = NULL;
+        s->summary.rows_read++;
+        read_long_row(s, rec, row, &item, &value);
+        int known = 0;
+        for (size_t p = 0; p < s->n_planned && !row->fault && !known; p++)
+            known = item_named(s, s->planned[p].instrument, item) != NO_FIELD;
+        if (!row->fault && !known)
+            row->fault = ROW_ITEM_UNKNOWN;
+        if (row->fault) {
+            if ((err = reject_faulty_row(s, rec, row)))
+                goto done;
+            continue;
+        }
+        if (ps_long_export_add(export, rec->line, row->id, row->id_length, row->day, item, value,
+                               row_kept(s, row)) != 0) {
+            err = ps_diagnose(s->context, PS_ERROR_NOMEM, s->file, rec->line, 0,
+                              "out of memory for the answers of a long export");
+            goto done;
+        }
+    }
+    if (err) {
+        err = ps_csv_report(s->context, reader);
+        goto done;
+    }
+    const size_t n = ps_long_export_count(export);
+    w.used = calloc(n ? n : 1, 1);
+    w.answered_on = calloc(s->n_items ? s->n_items : 1, sizeof *w.answered_on);
+    w.item_base = calloc(s->n_planned ? s->n_planned : 1, sizeof *w.item_base);
+    w.assessed = calloc(s->n_planned ? s->n_planned : 1, 1);
+    w.results = calloc(s->n_scores ? s->n_scores : 1, sizeof *w.results);
+    w.timepoints = calloc(s->n_planned ? s->n_planned : 1, sizeof *w.timepoints);
+    if (!w.used || !w.answered_on || !w.item_base || !w.assessed || !w.results ||
+        !w.timepoints) {
+        err = PS_ERROR_NOMEM;
+        goto done;
+    }
+    for (size_t p = 1; p < s->n_planned; p++)
+        w.item_base[p] = w.item_base[p - 1] + s->planned[p - 1].instrument->n_items;
+    for (size_t i = 0; i < n && !err; i++)
+        if (ps_long_export_answer(export, i)->first)
+            err = score_long_assessment(s, &w, i);
+done:
+    free(w.used);
+    free(w.answered_on);
+    free(w.item_base);
+    free(w.assessed);
+    free(w.results);
+    free(w.timepoints);
+    free(row);
+    ps_long_export_free(export);
+    return err;
+}
+
 /* Opens a batch and reads its header into the plan. */
 static ps_error_t open_batch(ps_scorer_t *s, const char *file, ps_csv_reader_t **reader)
 {
@@ -1525,7 +1892,7 @@ static ps_error_t open_batch(ps_scorer_t *s, const char *file, ps_csv_reader_t *
 }
 
 /* Reads one batch and scores it (with dates, after note_dates read every batch). */
-static ps_error_t score_batch(ps_scorer_t *s, const char *file)
+static ps_error_t score_batch(ps_scorer_t *s, const char *file, const unsigned char *long_found)
 {
     if (s->n_batches == MAX_BATCHES)
         return ps_diagnose(s->context, PS_ERROR_LIMIT, file, 0, 0,
@@ -1537,7 +1904,9 @@ static ps_error_t score_batch(ps_scorer_t *s, const char *file)
     ps_error_t err = open_batch(s, file, &reader);
     if (err)
         return err;
-    if (!(err = announce_batch(s))) {
+    if (s->item_column)
+        err = score_long(s, reader, long_found);
+    else if (!(err = announce_batch(s))) {
         s->batch_bytes = ps_csv_size(reader);
         ps_pipeline_stages_t stages = {prepare_row, finish_row, fetch_keys_ahead, row_size(s),
                                        s};
@@ -1571,8 +1940,11 @@ static ps_error_t check_rereadable(ps_scorer_t *s, const char *file)
     return PS_OK;
 }
 
-/* The first reading of a batch with dates: each assessable row's date, noted per instrument. */
-static ps_error_t note_dates(ps_scorer_t *s, const char *file)
+/*
+ * The first reading of a batch with dates: each assessable row's date, noted
+ * per instrument; in a long export, which instruments' items it holds.
+ */
+static ps_error_t note_dates(ps_scorer_t *s, const char *file, unsigned char *long_found)
 {
     ps_error_t err = check_rereadable(s, file);
     ps_csv_reader_t *reader = NULL;
@@ -1585,6 +1957,11 @@ static ps_error_t note_dates(ps_scorer_t *s, const char *file)
     }
     ps_csv_record_t *rec;
     while (!(err = ps_csv_next(reader, &rec)) && rec) {
+        if (s->item_column) {
+            if ((err = note_long_row(s, rec, row, long_found)))
+                break;
+            continue;
+        }
         read_row(s, rec, row);
         for (size_t p = 0; p < s->n_planned && !row->fault; p++)
             if (ps_date_book_note(s->dates, row->id, row->id_length, s->planned[p].index,
@@ -1608,7 +1985,7 @@ ps_error_t ps_scorer_score_files(ps_scorer_t *s, const char *const *files, size_
     ps_error_t err = PS_OK;
     if (!s->dates) {
         for (size_t i = 0; i < n_files && !err; i++)
-            err = score_batch(s, files[i]);
+            err = score_batch(s, files[i], NULL);
         return err;
     }
     if (s->scored_dated)
@@ -1616,12 +1993,15 @@ ps_error_t ps_scorer_score_files(ps_scorer_t *s, const char *const *files, size_
                            "timepoints from dates are decided from every batch at once: give "
                            "them all to one call");
     s->scored_dated = 1;
+    const size_t n_instruments = s->context->n_instruments ? s->context->n_instruments : 1;
+    if (s->item_column && !(s->long_found = calloc(n_files ? n_files : 1, n_instruments)))
+        return PS_ERROR_NOMEM;
     for (size_t i = 0; i < n_files && !err; i++)
-        err = note_dates(s, files[i]);
+        err = note_dates(s, files[i], s->long_found ? s->long_found + i * n_instruments : NULL);
     s->run_files = files;
     s->first_run_batch = s->n_batches;
     for (size_t i = 0; i < n_files && !err; i++)
-        err = score_batch(s, files[i]);
+        err = score_batch(s, files[i], s->long_found ? s->long_found + i * n_instruments : NULL);
     s->run_files = NULL;
     return err;
 }

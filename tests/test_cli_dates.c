@@ -400,3 +400,126 @@ Test(cli_dates, report_reads_scored_files_with_or_without_the_date_column)
     free(followup);
     free(baseline);
 }
+
+/* ---- Long exports. ---- */
+
+static const char long_scored[] =
+    "participant_id,timepoint,instrument,scale,score,band,answered,status,date,Site\n"
+    "L01,baseline,wemwbs,total,40,probable depression (screening),14,ok,2025-02-03,North\n"
+    "L01,baseline,wemwbs,swemwbs,15.32,,7,ok,2025-02-03,North\n"
+    "L02,baseline,wemwbs,total,43,possible depression (screening),14,ok,2025-02-04,South\n"
+    "L02,baseline,wemwbs,swemwbs,19.98,,7,ok,2025-02-04,South\n"
+    "L01,followup,wemwbs,total,,,13,invalid_response,2025-06-03,North\n"
+    "L01,followup,wemwbs,swemwbs,,,6,invalid_response,2025-06-03,North\n"
+    "L02,baseline,ons4,satisfaction,7,high,1,ok,2025-06-04,South\n"
+    "L02,baseline,ons4,worthwhile,8,high,1,ok,2025-06-04,South\n"
+    "L02,baseline,ons4,happiness,,,0,incomplete,2025-06-04,South\n"
+    "L02,baseline,ons4,anxiety,2,low,1,ok,2025-06-04,South\n";
+
+Test(cli_long, every_row_of_a_long_export_is_used_or_refused_with_its_reason)
+{
+    char *export = test_data("dates/long.csv");
+    char *rejects = test_path("rejects.csv");
+    struct result r = RUN("score", "--long", "Patient ID,Date,Code,Value", "--date-format",
+                          "%d/%m/%Y", "-k", "Site", "-o", "-", "--rejects", rejects, export);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    cr_assert_str_eq(r.out, long_scored);
+    char *got = test_slurp(rejects);
+    char *expected;
+    cr_assert_geq(
+        asprintf(&expected,
+                 "file,line,participant_id,column,value,reason\n"
+                 "%s,45,L01,Code,mood_today,\"unknown item: not an item column, alias or --map "
+                 "header of any instrument\"\n"
+                 "%s,46,,,,missing participant id\n"
+                 "%s,47,L02,Date,31/02/2025,not a real date (read as %%d/%%m/%%Y): February "
+                 "2025 has 28 days\n"
+                 "%s,31,L02,Code,wemwbs_14,item wemwbs.14 answered twice in one assessment (one "
+                 "participant on one date): line 30 already has it\n"
+                 "%s,39,L01,Value,9,code out of range (codes are 1-5)\n"
+                 "%s,50,L02,Site,West,column 'Site' differs within one assessment (one "
+                 "participant on one date): line 48 has 'South'\n",
+                 export, export, export, export, export, export),
+        0);
+    cr_assert_str_eq(got, expected);
+    /* Every input row used or refused: 50 rows, 6 refused, 44 in the assessments scored. */
+    char *input = test_slurp(export);
+    cr_assert_eq(count_lines(input) - 1, 50);
+    cr_assert_eq(count_lines(got) - 1, 6);
+    cr_assert(strstr(r.err, "long.csv: 50 rows read, 44 scored, 6 rejected; 7 scores ok, 3 "
+                            "not ok; 0 answers refused\n"),
+              "%s", r.err);
+    free(input);
+    free(got);
+    free(expected);
+    result_free(&r);
+    free(rejects);
+    free(export);
+}
+
+Test(cli_long, a_long_export_on_a_pipe_scores_as_the_file_does)
+{
+    char *export = test_data("dates/long.csv");
+    char *text = test_slurp(export);
+    const char *const args[] = {"score", "-q", "--long", "Patient ID,Date,Code,Value",
+                                "--date-format", "%d/%m/%Y", "-k", "Site", "-o", "-", "-",
+                                NULL};
+    struct result r = run_promscore(NULL, text, args);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    cr_assert_str_eq(r.out, long_scored);
+    cr_assert(strstr(r.err, "-:31:3: column Code, value \"wemwbs_14\": item wemwbs.14 answered "
+                            "twice"),
+              "%s", r.err);
+    result_free(&r);
+    free(text);
+    free(export);
+}
+
+Test(cli_long, windows_and_a_timepoint_refused_refuse_every_row_of_the_assessment)
+{
+    char *export = test_data("dates/long.csv");
+    /* L01's second assessment is 120 days after baseline: outside a window of 90-100. */
+    struct result r = RUN("score", "-q", "-i", "wemwbs", "--long", "Patient ID,Date,Code,Value",
+                          "--date-format", "%d/%m/%Y", "--window", "month3=90-100", "-o", "-",
+                          export);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    cr_assert_null(strstr(r.out, "L01,month3"));
+    /* Its 13 rows still used are refused, each at its own line; line 39's value already was. */
+    cr_assert_eq(count_text(r.err, ": outside every window: 120 days after baseline (2025-02-03) "
+                                   "(windows: month3 90-100)\n"),
+                 13, "%s", r.err);
+    cr_assert(strstr(r.err, "long.csv:18: outside every window"), "%s", r.err);
+    cr_assert(strstr(r.err, "long.csv:43: outside every window"), "%s", r.err);
+    cr_assert_null(strstr(r.err, "long.csv:39: outside every window"));
+    result_free(&r);
+    free(export);
+}
+
+Test(cli_long, a_long_file_without_long_says_so)
+{
+    char *export = test_data("dates/long.csv");
+    struct result r = RUN("score", "-o", "-", export);
+    cr_assert_eq(r.status, 3, "%s", r.err);
+    cr_assert_str_eq(r.out, "");
+    char *expected;
+    cr_assert_geq(asprintf(&expected,
+                           "promscore: %s:1: this looks like a long export (one row per answer): "
+                           "give --long ID,DATE,ITEM,VALUE\npromscore: nothing written\n",
+                           export),
+                  0);
+    cr_assert_str_eq(r.err, expected);
+    free(expected);
+    result_free(&r);
+    struct result bad = RUN("score", "--long", "Patient ID,Date,Code", "-o", "-", export);
+    cr_assert_eq(bad.status, 2);
+    cr_assert_str_eq(bad.err, "promscore: score: --long takes the four columns of a long "
+                              "export, ID,DATE,ITEM,VALUE, as its header names them\n");
+    result_free(&bad);
+    struct result both = RUN("score", "--long", "Patient ID,Date,Code,Value", "--date-column",
+                             "Date", "-o", "-", export);
+    cr_assert_eq(both.status, 2);
+    cr_assert_str_eq(both.err, "promscore: score: --long names the id and date columns: give "
+                               "it without --date-column\n");
+    result_free(&both);
+    free(export);
+}

@@ -437,3 +437,55 @@ Test(dates, without_dates_scores_have_no_date)
     ps_context_free(context);
     free(batch);
 }
+
+/* ---- Long exports. ---- */
+
+Test(dates, a_long_exports_rows_of_one_participant_and_date_are_one_assessment)
+{
+    /* ONS4 in long form: B's answers come in two orders, A's happiness twice. */
+    char *batch = test_file("long.csv",
+                            "id,when,question,answer\n"
+                            "A,2025-01-06,ons4_satisfaction,6\n"
+                            "B,2025-01-07,ons4_anxiety,3\n"
+                            "A,2025-01-06,ons4_worthwhile,4\n"
+                            "A,2025-01-06,ons4_happiness,5\n"
+                            "A,2025-01-06,ons4_anxiety,6\n"
+                            "B,2025-01-07,ons4_happiness,7\n"
+                            "A,2025-01-06,ons4_happiness,9\n"
+                            "B,2025-01-07,ons4_satisfaction,8\n"
+                            "B,2025-01-07,ons4_worthwhile,x\n"
+                            "A,2025-03-06,ons4_satisfaction,7\n"
+                            "A,2025-03-06,wemwbs_1,3\n",
+                            -1);
+    const char *files[] = {batch};
+    ps_score_options_t options;
+    ps_score_options_init(&options, sizeof options);
+    options.id_column = "id";
+    options.date_column = "when";
+    options.item_column = "question";
+    options.value_column = "answer";
+    const char *ons4 = "ons4";
+    options.instruments = &ons4;
+    options.n_instruments = 1;
+    struct dated_run run;
+    memset(&run, 0, sizeof run);
+    ps_context_t *context;
+    cr_assert_eq(ps_context_new(&context), PS_OK);
+    cr_assert_eq(ps_context_load_instruments(context, NULL), PS_OK);
+    ps_score_handlers_t handlers = {NULL, keep_score, keep_reject, keep_summary, &run};
+    ps_scorer_t *scorer;
+    cr_assert_eq(ps_scorer_new(context, &options, &handlers, &scorer), PS_OK);
+    cr_assert_eq(ps_scorer_score_files(scorer, files, 1), PS_OK);
+    ps_scorer_free(scorer);
+    ps_context_free(context);
+    cr_assert_eq(run.rows_read, 11);
+    cr_assert_eq(run.rows_scored, 8);
+    cr_assert_eq(run.rows_rejected, 3);
+    cr_assert_eq(run.n_rejects, 3);
+    cr_assert_str_eq(run.rejects[0], "12 unknown item: not an item column, alias or --map header "
+                                     "of ons4");
+    cr_assert_str_eq(run.rejects[1], "8 item ons4.happiness answered twice in one assessment "
+                                     "(one participant on one date): line 5 already has it");
+    cr_assert_str_eq(run.rejects[2], "10 unknown response label (codes are 0-10)");
+    free(batch);
+}

@@ -33,6 +33,10 @@ static void usage(FILE *to)
           "                            %Y-%m-%d; '%d/%m/%Y' for UK exports)\n"
           "      --window NAME=FROM-TO  a later timepoint: FROM to TO days after baseline\n"
           "                            (repeatable, e.g. --window month4=90-150)\n"
+          "      --long ID,DATE,ITEM,VALUE  a long export (one row per answer): the columns\n"
+          "                            of the participant, the date, the item (column name,\n"
+          "                            alias or --map header) and the answer; a\n"
+          "                            participant's answers on one date are one assessment\n"
           "  -k, --keep COL[,COL]...   carry these columns to every scored row\n"
           "  -m, --map MAP.csv         header,item pairs for batches with their own headers,\n"
           "                            items written INSTRUMENT.ITEM (e.g. wemwbs.1)\n"
@@ -189,6 +193,7 @@ int cmd_score(int argc, char **argv)
         {"date-column", required_argument, NULL, 'A'},
         {"date-format", required_argument, NULL, 'F'},
         {"window", required_argument, NULL, 'W'},
+        {"long", required_argument, NULL, 'L'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -198,6 +203,7 @@ int cmd_score(int argc, char **argv)
     ps_window_t *windows = calloc((size_t)argc, sizeof *windows);
     char **window_texts = calloc((size_t)argc, sizeof *window_texts);
     const char **extra = NULL; /* the scored CSV's columns after the fixed ones */
+    cli_list_t long_columns = {0};
     ps_score_options_t options = {.size = sizeof options};
     const char *scored_path = NULL, *rejects_path = NULL;
     cli_list_t keep = {0};
@@ -231,6 +237,14 @@ int cmd_score(int argc, char **argv)
         case 'm': options.map_file = optarg; break;
         case 'E': options.encoding = optarg; break;
         case 'A': options.date_column = optarg; break;
+        case 'L':
+            cli_list_free(&long_columns);
+            long_columns = (cli_list_t){0};
+            if (cli_list_add(&long_columns, optarg)) {
+                status = EXIT_INTERNAL;
+                goto done;
+            }
+            break;
         case 'F': options.date_format = optarg; break;
         case 'W':
             if (!(window_texts[options.n_windows] = strdup(optarg))) {
@@ -283,6 +297,25 @@ int cmd_score(int argc, char **argv)
     if (options.timepoint && !*options.timepoint) {
         cli_error("score: --timepoint needs a label");
         goto done;
+    }
+    if (long_columns.n) {
+        int named = long_columns.n == 4;
+        for (size_t i = 0; i < long_columns.n && named; i++)
+            named = *long_columns.items[i] != '\0';
+        if (!named) {
+            cli_error("score: --long takes the four columns of a long export, ID,DATE,ITEM,VALUE, "
+                      "as its header names them");
+            goto done;
+        }
+        if (options.id_column || options.date_column) {
+            cli_error("score: --long names the id and date columns: give it without %s",
+                      options.id_column ? "--id-column" : "--date-column");
+            goto done;
+        }
+        options.id_column = long_columns.items[0];
+        options.date_column = long_columns.items[1];
+        options.item_column = long_columns.items[2];
+        options.value_column = long_columns.items[3];
     }
     if (options.date_column && (options.timepoint || options.timepoint_column)) {
         cli_error("score: --date-column decides the timepoints: give it without %s",
@@ -388,6 +421,7 @@ done:
     ps_context_free(context);
     cli_list_free(&calibrations);
     cli_list_free(&keep);
+    cli_list_free(&long_columns);
     free(instruments);
     free(files);
     free(extra);
