@@ -808,7 +808,7 @@ static ps_error_t read_header(ps_scorer_t *s, const ps_csv_record_t *rec)
 /* Tells the caller what the batch's header matched. */
 static ps_error_t announce_batch(ps_scorer_t *s)
 {
-    const ps_instrument_t *chosen[s->n_planned];
+    const ps_instrument_t *chosen[s->n_planned ? s->n_planned : 1]; /* a long export may have none */
     for (size_t i = 0; i < s->n_planned; i++)
         chosen[i] = s->planned[i].instrument;
     ps_batch_start_t start = {s->file, chosen, s->n_planned, s->n_wanted == 0};

@@ -131,6 +131,10 @@ static int on_batch_start(const ps_batch_start_t *start, void *user)
     struct run *run = user;
     if (run->quiet)
         return 0;
+    if (!start->n_instruments) {
+        fprintf(stderr, "promscore: %s: no item of any instrument scored\n", start->file);
+        return 0;
+    }
     fprintf(stderr, "promscore: %s: %s", start->file,
             start->detected ? "found item columns of" : "scoring");
     for (size_t i = 0; i < start->n_instruments; i++)
@@ -318,7 +322,8 @@ int cmd_score(int argc, char **argv)
         options.value_column = long_columns.items[3];
     }
     if (options.date_column && (options.timepoint || options.timepoint_column)) {
-        cli_error("score: --date-column decides the timepoints: give it without %s",
+        cli_error("score: %s decides the timepoints: give it without %s",
+                  long_columns.n ? "--long" : "--date-column",
                   options.timepoint ? "--timepoint" : "--timepoint-column");
         goto done;
     }

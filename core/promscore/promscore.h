@@ -234,8 +234,10 @@ typedef struct ps_score_options {
      * of its aliases, or a header of the map) and the column holding the
      * answer; NULL for wide batches. Needs date_column: the rows of one
      * participant (id_column) on one date form one assessment, scored as a
-     * wide row would be. Each long batch is held in memory while it is
-     * scored.
+     * wide row would be, its scores given the line of its first row. Every
+     * row is used or refused with its reason: in the batch summary rows are
+     * answers, rows_scored those used. Each long batch is held in memory
+     * while it is scored.
      */
     const char *item_column;
     const char *value_column;
