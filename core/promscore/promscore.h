@@ -8,7 +8,9 @@
  * against the installed schema) and the plugins that score them; a scorer reads
  * batches (CSV) row by row and hands every scale score and every refused row or
  * cell to the caller's handlers. Nothing is kept per row beyond one small record
- * per participant x timepoint x instrument, used to refuse duplicates.
+ * per participant x timepoint x instrument, used to refuse duplicates (with
+ * timepoints from dates, one more per participant x instrument; a long export
+ * is held whole while it is scored).
  *
  * All objects are opaque. Functions that can fail return ps_error_t; details of
  * the failure (file, line, column, message) go to the context's diagnostic
