@@ -263,6 +263,10 @@ size_t ps_format_scored_row(char *to, size_t room, const ps_score_t *s, size_t n
     r.used += ps_cell_unsigned(at(&r), left(&r), s->answered);
     put_byte(&r, ',');
     put_text(&r, s->status);
+    if (s->date) {
+        put_byte(&r, ',');
+        put_text(&r, s->date);
+    }
     for (size_t k = 0; k < n_kept; k++) {
         put_byte(&r, ',');
         put_text(&r, s->kept[k]);

@@ -17,6 +17,7 @@ struct reader {
     const char *const *by;
     size_t n_by;
     size_t *by_field;
+    size_t date_field;      /* the date column after the fixed ones, or SIZE_MAX */
     const char **kept;
     ps_error_t error;       /* why a row stopped the read */
     int (*fn)(const ps_score_t *, void *);
@@ -26,6 +27,8 @@ struct reader {
 static ps_error_t read_header(const char *const *names, size_t n, unsigned long line, void *user)
 {
     struct reader *r = user;
+    /* Scores whose timepoints came from dates carry them in a date column after the fixed ones. */
+    r->date_field = n > N_FIXED && strcmp(names[N_FIXED], "date") == 0 ? N_FIXED : SIZE_MAX;
     for (size_t b = 0; b < r->n_by; b++) {
         r->by_field[b] = SIZE_MAX;
         for (size_t i = N_FIXED; i < n; i++)
@@ -63,7 +66,8 @@ static int read_row(const ps_format_row_t *row, void *user)
                                    "missing participant id or timepoint"));
     ps_score_t score = {.file = r->file, .line = row->line, .participant_id = cell[PARTICIPANT],
                         .timepoint = cell[TIMEPOINT], .instrument = in, .scale = scale,
-                        .status = cell[STATUS], .kept = r->kept};
+                        .status = cell[STATUS], .kept = r->kept,
+                        .date = r->date_field != SIZE_MAX ? cell[r->date_field] : NULL};
     /* An ok score has a value; so may a flagged one, which reports leave out. */
     const int ok = strcmp(score.status, "ok") == 0;
     if (ok || *cell[SCORE]) {
@@ -87,7 +91,7 @@ static int read_row(const ps_format_row_t *row, void *user)
 ps_error_t ps_scored_read(ps_context_t *context, const char *file, const char *const *by,
                           size_t n_by, int (*fn)(const ps_score_t *, void *), void *user)
 {
-    struct reader r = {context, file, by, n_by, calloc(n_by + 1, sizeof(size_t)),
+    struct reader r = {context, file, by, n_by, calloc(n_by + 1, sizeof(size_t)), SIZE_MAX,
                        calloc(n_by + 1, sizeof(char *)), PS_OK, fn, user};
     ps_error_t err = PS_ERROR_NOMEM;
     if (r.by_field && r.kept) {

@@ -10,11 +10,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "csvread.h"
+#include "dates.h"
 #include "internal.h"
 #include "keyset.h"
 #include "limits.h"
+#include "longexport.h"
 #include "pipeline.h"
 
 enum { MAX_BATCHES = 65535, MAX_TIMEPOINTS = 65535 };
@@ -58,6 +62,12 @@ enum row_fault {
     ROW_TIMEPOINT_NOT_TEXT,
     ROW_TIMEPOINT_MISSING,
     ROW_KEPT_NOT_TEXT,
+    ROW_DATE_NOT_TEXT,
+    ROW_DATE_BAD,            /* see the row's date_problem */
+    ROW_ITEM_NOT_TEXT,       /* a long export's item cell */
+    ROW_ITEM_MISSING,
+    ROW_ITEM_UNKNOWN,
+    ROW_VALUE_NOT_TEXT,
 };
 
 /* Why an answer is refused: its reason is written from this and the item's response set. */
@@ -100,6 +110,9 @@ struct scored_row {
     const char *id;          /* trimmed; NULL when the row has no id field of clean text */
     size_t id_length;
     const char *timepoint;   /* trimmed, when the batch has a timepoint column */
+    const char *date;        /* trimmed, with timepoints from dates */
+    int32_t day;             /* the date read */
+    ps_date_problem_t date_problem;
     size_t n_refused;
     struct scale_result results[]; /* every planned scale, instrument after instrument; then
                                       the text of each kept column (see row_kept); then
@@ -139,13 +152,28 @@ struct ps_scorer {
     char *encoding;
     char delimiter;
 
+    /* Timepoints from dates: NULL 'dates' without them. */
+    ps_date_book_t *dates;
+    char *date_column, *date_format;
+    ps_window_t *windows;
+    size_t n_windows;
+    int scored_dated;                /* the one set of batches was given */
+    const char *const *run_files;    /* the batches of the run, for messages */
+    unsigned first_run_batch;        /* the batch number of run_files[0] */
+    off_t stdin_start;               /* where standard input starts, read twice */
+    int stdin_seen;
+    /* Long exports: NULL 'item_column' for wide batches. */
+    char *item_column, *value_column;
+    unsigned char *long_found;       /* per batch of the run and instrument of the context:
+                                        its items were found in the batch's first reading */
+
     /* The batch being read: its plan, fixed once the header is read, before rows are. */
     const char *file;
     unsigned batch;
     int have_header;
     size_t n_fields;
     char **header;
-    size_t id_field, timepoint_field, *keep_field;
+    size_t id_field, timepoint_field, date_field, item_field, value_field, *keep_field;
     struct planned *planned;
     size_t n_planned, n_scores;      /* n_scores: of all planned instruments */
     size_t n_items;                  /* of all planned instruments: most answers a row refuses */
@@ -260,6 +288,90 @@ static ps_error_t read_map_record(const ps_csv_record_t *rec, void *user)
     return PS_OK;
 }
 
+/* Refuses a window that cannot name a timepoint, or that overlaps one before it. */
+static ps_error_t check_window(ps_context_t *context, const ps_window_t *windows, size_t i)
+{
+    const ps_window_t *w = &windows[i];
+    if (!w->name || !*w->name)
+        return ps_diagnose(context, PS_ERROR_USAGE, NULL, 0, 0, "a window needs a name");
+    if (ps_strcaseeq(w->name, "baseline"))
+        return ps_diagnose(context, PS_ERROR_USAGE, NULL, 0, 0,
+                           "window '%s': the baseline is each participant's earliest "
+                           "assessment, not a window",
+                           w->name);
+    if (ps_strcaseeq(w->name, "end") || strstr(w->name, "->"))
+        return ps_diagnose(context, PS_ERROR_USAGE, NULL, 0, 0,
+                           "window '%s': reports name comparisons 'baseline->LABEL' and "
+                           "'baseline->end', so a timepoint may not be 'end' or hold '->'",
+                           w->name);
+    if (w->from < 1)
+        return ps_diagnose(context, PS_ERROR_USAGE, NULL, 0, 0,
+                           "window '%s' starts at day 0, the baseline's own date: windows "
+                           "start at day 1 or later",
+                           w->name);
+    if (w->from > w->to)
+        return ps_diagnose(context, PS_ERROR_USAGE, NULL, 0, 0,
+                           "window '%s' ends (day %u) before it starts (day %u)", w->name, w->to,
+                           w->from);
+    for (size_t j = 0; j < i; j++) {
+        const ps_window_t *o = &windows[j];
+        if (ps_strcaseeq(o->name, w->name))
+            return ps_diagnose(context, PS_ERROR_USAGE, NULL, 0, 0,
+                               "window '%s' is given twice", w->name);
+        if (w->from <= o->to && o->from <= w->to)
+            return ps_diagnose(context, PS_ERROR_USAGE, NULL, 0, 0,
+                               "windows '%s' (%u-%u) and '%s' (%u-%u) overlap: each day after "
+                               "baseline must name one timepoint",
+                               o->name, o->from, o->to, w->name, w->from, w->to);
+    }
+    return PS_OK;
+}
+
+/* Takes the options of timepoints from dates, refusing what cannot work. */
+static ps_error_t take_dates(ps_scorer_t *s, const ps_score_options_t *o)
+{
+    ps_context_t *context = s->context;
+    if (!o->date_column) {
+        if (o->date_format || o->n_windows || o->item_column || o->value_column)
+            return ps_diagnose(context, PS_ERROR_USAGE, NULL, 0, 0, "%s needs a date column",
+                               o->date_format ? "a date format"
+                               : o->n_windows ? "a window"
+                                              : "a long export");
+        return PS_OK;
+    }
+    if (!*o->date_column)
+        return ps_diagnose(context, PS_ERROR_USAGE, NULL, 0, 0, "the date column needs a name");
+    if (o->timepoint)
+        return ps_diagnose(context, PS_ERROR_USAGE, NULL, 0, 0,
+                           "a date column and one timepoint for every row exclude each other: "
+                           "with dates, the dates decide the timepoints");
+    char why[300];
+    if (o->date_format && ps_date_format_check(o->date_format, why, sizeof why) != 0)
+        return ps_diagnose(context, PS_ERROR_USAGE, NULL, 0, 0,
+                           "date format '%s' cannot read dates: %s", o->date_format, why);
+    ps_error_t err;
+    for (size_t i = 0; i < o->n_windows; i++)
+        if ((err = check_window(context, o->windows, i)))
+            return err;
+    if (!o->item_column != !o->value_column || (o->item_column && !*o->item_column) ||
+        (o->value_column && !*o->value_column))
+        return ps_diagnose(context, PS_ERROR_USAGE, NULL, 0, 0,
+                           "a long export needs the names of its item and value columns");
+    if (!(s->dates = ps_date_book_new()) || !(s->date_column = strdup(o->date_column)) ||
+        (o->date_format && !(s->date_format = strdup(o->date_format))) ||
+        (o->item_column && (!(s->item_column = strdup(o->item_column)) ||
+                            !(s->value_column = strdup(o->value_column)))))
+        return PS_ERROR_NOMEM;
+    if (o->n_windows && !(s->windows = calloc(o->n_windows, sizeof *s->windows)))
+        return PS_ERROR_NOMEM;
+    for (; s->n_windows < o->n_windows; s->n_windows++) {
+        s->windows[s->n_windows] = o->windows[s->n_windows];
+        if (!(s->windows[s->n_windows].name = strdup(o->windows[s->n_windows].name)))
+            return PS_ERROR_NOMEM;
+    }
+    return PS_OK;
+}
+
 void ps_score_options_init(ps_score_options_t *options, size_t size)
 {
     ps_options_init(options, size);
@@ -335,6 +447,8 @@ ps_error_t ps_scorer_new(ps_context_t *context, const ps_score_options_t *given,
         goto fail;
     if (options->map_file && (err = load_map(s, options->map_file)))
         goto fail;
+    if ((err = take_dates(s, options)))
+        goto fail;
     *out = s;
     return PS_OK;
 fail:
@@ -384,6 +498,15 @@ void ps_scorer_free(ps_scorer_t *s)
         free(s->timepoints[i]);
     free(s->timepoints);
     free(s->scale_responses);
+    ps_date_book_free(s->dates);
+    free(s->item_column);
+    free(s->value_column);
+    free(s->long_found);
+    free(s->date_column);
+    free(s->date_format);
+    for (size_t i = 0; i < s->n_windows; i++)
+        free((char *)s->windows[i].name);
+    free(s->windows);
     free(s);
 }
 
@@ -567,6 +690,47 @@ static ps_error_t plan_instruments(ps_scorer_t *s, unsigned long line)
     return PS_OK;
 }
 
+/*
+ * A header of 4 or 5 columns, one of them naming an item (item, code,
+ * question) and one an answer (value, answer): the shape of a long export.
+ */
+static int looks_long(const ps_scorer_t *s)
+{
+    if (s->n_fields < 4 || s->n_fields > 5)
+        return 0;
+    int item = 0, value = 0;
+    for (size_t f = 0; f < s->n_fields; f++) {
+        char name[128];
+        size_t n = 0;
+        for (const char *c = s->header[f]; *c && n + 1 < sizeof name; c++)
+            name[n++] = (char)(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c);
+        name[n] = '\0';
+        item |= strstr(name, "item") || strstr(name, "code") || strstr(name, "question");
+        value |= strstr(name, "value") || strstr(name, "answer");
+    }
+    return item && value;
+}
+
+/* Whether some instrument has all its item columns in the header. */
+static int any_instrument_complete(ps_scorer_t *s, unsigned long line, ps_error_t *err)
+{
+    const size_t n = s->n_wanted ? s->n_wanted : s->context->n_instruments;
+    for (size_t c = 0; c < n && !*err; c++) {
+        const struct ps_instrument *in = s->n_wanted ? s->wanted[c] : s->context->instruments[c];
+        size_t *fields = calloc(in->n_items ? in->n_items : 1, sizeof *fields);
+        char missing[600];
+        if (!fields) {
+            *err = PS_ERROR_NOMEM;
+            return 0;
+        }
+        int complete = plan_instrument(s, line, in, fields, missing, sizeof missing, err);
+        free(fields);
+        if (complete && !*err)
+            return 1;
+    }
+    return 0;
+}
+
 static ps_error_t read_header(ps_scorer_t *s, const ps_csv_record_t *rec)
 {
     s->n_fields = rec->n_fields;
@@ -594,6 +758,14 @@ static ps_error_t read_header(ps_scorer_t *s, const ps_csv_record_t *rec)
                                    "own name",
                                    s->header[i], j + 1);
     }
+    if (!s->item_column && looks_long(s)) {
+        ps_error_t err = PS_OK;
+        if (!any_instrument_complete(s, rec->line, &err))
+            return err ? err
+                       : batch_error(s, rec->line, 0,
+                                     "this looks like a long export (one row per answer): give "
+                                     "--long ID,DATE,ITEM,VALUE");
+    }
     if ((s->id_field = find_field(s, s->id_column)) == NO_FIELD) {
         if (s->n_fields == 1 && s->delimiter == ',' && strchr(s->header[0], ';'))
             return batch_error(s, rec->line, 0,
@@ -603,7 +775,11 @@ static ps_error_t read_header(ps_scorer_t *s, const ps_csv_record_t *rec)
                            "no participant id column '%s' in the header (see --id-column)",
                            s->id_column);
     }
-    if (!s->timepoint && (s->timepoint_field = find_field(s, s->timepoint_column)) == NO_FIELD)
+    if (s->dates && (s->date_field = find_field(s, s->date_column)) == NO_FIELD)
+        return batch_error(s, rec->line, 0, "no date column '%s' in the header (see --date-column)",
+                           s->date_column);
+    if (!s->dates && !s->timepoint &&
+        (s->timepoint_field = find_field(s, s->timepoint_column)) == NO_FIELD)
         return batch_error(s, rec->line, 0,
                            "no timepoint column '%s': add one, or give --timepoint LABEL for "
                            "the whole batch",
@@ -614,16 +790,32 @@ static ps_error_t read_header(ps_scorer_t *s, const ps_csv_record_t *rec)
     for (size_t k = 0; k < s->n_keep; k++)
         if ((s->keep_field[k] = find_field(s, s->keep[k])) == NO_FIELD)
             return batch_error(s, rec->line, 0, "no column '%s' to keep", s->keep[k]);
+    if (s->item_column) {
+        /* A long export: its instruments are planned from its items (see plan_long). */
+        if ((s->item_field = find_field(s, s->item_column)) == NO_FIELD ||
+            (s->value_field = find_field(s, s->value_column)) == NO_FIELD)
+            return batch_error(s, rec->line, 0, "no %s column '%s' in the header (see --long)",
+                               s->item_field == NO_FIELD ? "item" : "value",
+                               s->item_field == NO_FIELD ? s->item_column : s->value_column);
+        s->have_header = 1;
+        return PS_OK;
+    }
     ps_error_t err = plan_instruments(s, rec->line);
     if (err)
         return err;
-    const ps_instrument_t *chosen[s->n_planned];
+    s->have_header = 1;
+    return PS_OK;
+}
+
+/* Tells the caller what the batch's header matched. */
+static ps_error_t announce_batch(ps_scorer_t *s)
+{
+    const ps_instrument_t *chosen[s->n_planned ? s->n_planned : 1]; /* a long export may have none */
     for (size_t i = 0; i < s->n_planned; i++)
         chosen[i] = s->planned[i].instrument;
     ps_batch_start_t start = {s->file, chosen, s->n_planned, s->n_wanted == 0};
     if (s->handlers.batch_start && s->handlers.batch_start(&start, s->handlers.user))
         return PS_ERROR_ABORTED;
-    s->have_header = 1;
     return PS_OK;
 }
 
@@ -999,11 +1191,14 @@ static void read_answers(const ps_scorer_t *s, const ps_csv_record_t *rec, size_
     }
 }
 
-/* On the reading thread: everything the row alone decides, into the row. */
-static void prepare_row(ps_csv_record_t *rec, void *memory, void *user)
+/*
+ * The row's id, timepoint or date and kept texts into the row, or why the row
+ * alone is refused (row->fault). Both readings of a batch with dates see rows
+ * through this, so that the first notes the dates of exactly the rows the
+ * second may score.
+ */
+static void read_row(const ps_scorer_t *s, ps_csv_record_t *rec, struct scored_row *row)
 {
-    ps_scorer_t *s = user;
-    struct scored_row *row = memory;
     *row = (struct scored_row){0};
     row_kept(s, row)[s->n_keep] = NULL; /* the rest is written before it is read */
     if ((row->id = s->id_field < rec->n_fields ? clean_field(rec, s->id_field) : NULL))
@@ -1024,7 +1219,16 @@ static void prepare_row(ps_csv_record_t *rec, void *memory, void *user)
         row->fault = ROW_ID_MISSING;
         return;
     }
-    if (!s->timepoint) {
+    if (s->dates) {
+        if (!(row->date = clean_field(rec, s->date_field))) {
+            row->fault = ROW_DATE_NOT_TEXT;
+            return;
+        }
+        if ((row->date_problem = ps_date_read(row->date, s->date_format, &row->day))) {
+            row->fault = ROW_DATE_BAD;
+            return;
+        }
+    } else if (!s->timepoint) {
         const char *timepoint = clean_field(rec, s->timepoint_field);
         if (!timepoint || !*timepoint) {
             row->fault = timepoint ? ROW_TIMEPOINT_MISSING : ROW_TIMEPOINT_NOT_TEXT;
@@ -1039,6 +1243,16 @@ static void prepare_row(ps_csv_record_t *rec, void *memory, void *user)
             row->kept_not_text = k;
             return;
         }
+}
+
+/* On the reading thread: everything the row alone decides, into the row. */
+static void prepare_row(ps_csv_record_t *rec, void *memory, void *user)
+{
+    ps_scorer_t *s = user;
+    struct scored_row *row = memory;
+    read_row(s, rec, row);
+    if (row->fault)
+        return;
     for (size_t p = 0; p < s->n_planned; p++) {
         const struct planned *plan = &s->planned[p];
         const struct ps_instrument *in = plan->instrument;
@@ -1080,7 +1294,7 @@ static ps_error_t reject_faulty_row(ps_scorer_t *s, const ps_csv_record_t *rec,
                                     const struct scored_row *row)
 {
     const char *id = row->id ? row->id : "";
-    char reason[200];
+    char reason[400];
     switch (row->fault) {
     case ROW_UNREADABLE:
         if (rec->n_fields_found > rec->n_fields) {
@@ -1112,6 +1326,30 @@ static ps_error_t reject_faulty_row(ps_scorer_t *s, const ps_csv_record_t *rec,
         snprintf(reason, sizeof reason, "column '%s' is not valid UTF-8 text",
                  s->keep[row->kept_not_text]);
         return reject_row(s, rec->line, id, reason);
+    case ROW_DATE_NOT_TEXT:
+        s->summary.rows_rejected++;
+        return reject(s, rec->line, s->date_field, id, "", "date is not valid UTF-8 text");
+    case ROW_DATE_BAD:
+        s->summary.rows_rejected++;
+        ps_date_problem_text(row->date_problem, row->date, s->date_format, reason,
+                             sizeof reason);
+        return reject(s, rec->line, s->date_field, id, row->date, reason);
+    case ROW_ITEM_NOT_TEXT:
+        s->summary.rows_rejected++;
+        return reject(s, rec->line, s->item_field, id, "", "item is not valid UTF-8 text");
+    case ROW_ITEM_MISSING:
+        return reject_row(s, rec->line, id, "missing item");
+    case ROW_ITEM_UNKNOWN:
+        s->summary.rows_rejected++;
+        snprintf(reason, sizeof reason,
+                 "unknown item: not an item column, alias or --map header of %s",
+                 s->n_planned == 1 ? s->planned[0].instrument->id
+                 : s->n_wanted     ? "the instruments asked for"
+                                   : "any instrument");
+        return reject(s, rec->line, s->item_field, id, rec->fields[s->item_field], reason);
+    case ROW_VALUE_NOT_TEXT:
+        s->summary.rows_rejected++;
+        return reject(s, rec->line, s->value_field, id, "", "answer is not valid UTF-8 text");
     case ROW_OK:
         break;
     }
@@ -1129,8 +1367,8 @@ static void fetch_keys_ahead(const ps_csv_record_t *rec, void *memory, void *use
     const ps_scorer_t *s = user;
     const struct scored_row *row = memory;
     (void)rec;
-    if (row->fault)
-        return;
+    if (row->fault || s->dates)
+        return; /* with dates, the timepoint is decided when the row is finished */
     const size_t tp = find_timepoint(s, s->timepoint ? s->timepoint : row->timepoint);
     if (tp == s->n_timepoints)
         return;
@@ -1157,68 +1395,162 @@ static void reserve_keys(ps_scorer_t *s, const ps_csv_record_t *rec)
         ps_keyset_reserve(s->keys, (size_t)estimate);
 }
 
-/* On the caller's thread, row after row: duplicates, then the handlers. */
-static ps_error_t finish_row(const ps_csv_record_t *rec, void *memory, void *user)
+/*
+ * The timepoint of an assessment of planned instrument 'p' on 'day', from the
+ * participant's earliest and latest day with it; NULL when the dates refuse
+ * it, with the reason. *window is the window it falls in, if any.
+ */
+static const char *dated_timepoint(const ps_scorer_t *s, const char *id, size_t id_length,
+                                   int32_t day, const struct planned *p,
+                                   const ps_window_t **window, char *reason, size_t size)
 {
-    ps_scorer_t *s = user;
-    struct scored_row *row = memory;
-    s->bytes_finished = rec->offset;
-    if (s->summary.rows_read++ == 0 && s->batch_bytes && !row->fault)
-        reserve_keys(s, rec);
-    if (row->fault)
-        return reject_faulty_row(s, rec, row);
-    const char *id = row->id;
-    const char *timepoint = s->timepoint ? s->timepoint : row->timepoint;
-    const char *const *kept = row_kept(s, row);
-    long tp = intern_timepoint(s, timepoint);
-    if (tp == -1)
-        return PS_ERROR_NOMEM;
-    if (tp == -2)
-        return ps_diagnose(s->context, PS_ERROR_LIMIT, s->file, rec->line, 0,
-                           "more than %d distinct timepoints", MAX_TIMEPOINTS);
+    int32_t first, last;
+    *window = NULL;
+    if (!ps_date_book_find(s->dates, id, id_length, p->index, &first, &last) || day < first ||
+        day > last) {
+        snprintf(reason, size, "the batch changed between its two readings (first its dates, "
+                               "then its rows)");
+        return NULL;
+    }
+    if (day == first)
+        return "baseline";
+    char baseline[11];
+    ps_date_iso(first, baseline);
+    const long after = (long)day - first;
+    if (s->n_windows) {
+        char list[400] = "";
+        size_t used = 0;
+        for (size_t w = 0; w < s->n_windows; w++) {
+            const ps_window_t *in = &s->windows[w];
+            if (after >= (long)in->from && after <= (long)in->to) {
+                *window = in;
+                return in->name;
+            }
+            int n = snprintf(list + used, sizeof list - used, "%s%s %u-%u", w ? ", " : "",
+                             in->name, in->from, in->to);
+            used = n > 0 && used + (size_t)n < sizeof list ? used + (size_t)n : used;
+        }
+        snprintf(reason, size, "outside every window: %ld days after baseline (%s) (windows: %s)",
+                 after, baseline, list);
+        return NULL;
+    }
+    if (day == last)
+        return "followup";
+    char followup[11];
+    ps_date_iso(last, followup);
+    snprintf(reason, size,
+             "between baseline and follow-up: %ld days after baseline (%s), %ld before "
+             "follow-up (%s); give --window to score assessments between them",
+             after, baseline, (long)last - day, followup);
+    return NULL;
+}
 
-    /* A row is a duplicate when any of its instruments was seen for this person and time. */
-    const size_t id_length = row->id_length;
+/* What an assessment is, a wide row or a long export's answers of one participant and date. */
+struct assessment {
+    unsigned long line;               /* where it starts */
+    const char *id;
+    size_t id_length;
+    const char *timepoint;            /* without dates */
+    int32_t day;                      /* with dates */
+    const char *const *kept;
+    const struct scale_result *results; /* every planned scale, as in a row */
+    const unsigned char *assessed;    /* per planned instrument; NULL: every one */
+    const char **timepoints;          /* per planned instrument, set by place_assessment */
+};
+
+static int assessed(const struct assessment *a, size_t p)
+{
+    return !a->assessed || a->assessed[p];
+}
+
+/*
+ * Decides the timepoint of each instrument of an assessment and refuses it
+ * when the dates do or when any of its instruments was seen for this person
+ * and time: *reason is then set. Else its keys are added.
+ */
+static ps_error_t place_assessment(ps_scorer_t *s, struct assessment *a, char *reason,
+                                   size_t size)
+{
+    const ps_window_t *window[s->n_planned];
+    unsigned tps[s->n_planned];
+    reason[0] = '\0';
+    for (size_t p = 0; p < s->n_planned; p++) {
+        window[p] = NULL;
+        if (!assessed(a, p))
+            continue;
+        if (!s->dates)
+            a->timepoints[p] = a->timepoint;
+        else if (!(a->timepoints[p] = dated_timepoint(s, a->id, a->id_length, a->day,
+                                                      &s->planned[p], &window[p], reason, size)))
+            return PS_OK;
+        long tp = p && a->timepoints[p] == a->timepoints[p - 1]
+                      ? (long)tps[p - 1]
+                      : intern_timepoint(s, a->timepoints[p]);
+        if (tp == -1)
+            return PS_ERROR_NOMEM;
+        if (tp == -2)
+            return ps_diagnose(s->context, PS_ERROR_LIMIT, s->file, a->line, 0,
+                               "more than %d distinct timepoints", MAX_TIMEPOINTS);
+        tps[p] = (unsigned)tp;
+    }
+
     ps_key_t keys[s->n_planned];
     for (size_t p = 0; p < s->n_planned; p++) {
-        keys[p] = (ps_key_t){.id = id, .id_length = id_length, .timepoint = (unsigned)tp,
+        if (!assessed(a, p))
+            continue;
+        keys[p] = (ps_key_t){.id = a->id, .id_length = a->id_length, .timepoint = tps[p],
                              .instrument = s->planned[p].index};
         ps_keyset_prepare(s->keys, &keys[p]);
     }
     for (size_t p = 0; p < s->n_planned; p++) {
         ps_key_origin_t first;
-        if (ps_keyset_find(s->keys, &keys[p], &first)) {
-            char reason[700];
-            const char *where = first.file == s->batch ? "" : " of another batch";
-            snprintf(reason, sizeof reason,
+        if (!assessed(a, p) || !ps_keyset_find(s->keys, &keys[p], &first))
+            continue;
+        char where[300] = "";
+        if (first.file != s->batch && s->run_files && first.file >= s->first_run_batch)
+            snprintf(where, sizeof where, " of %.250s",
+                     s->run_files[first.file - s->first_run_batch]);
+        else if (first.file != s->batch)
+            snprintf(where, sizeof where, " of another batch");
+        if (window[p])
+            snprintf(reason, size, "second assessment in window %.100s: line %lu%s already has it",
+                     window[p]->name, first.line, where);
+        else
+            snprintf(reason, size,
                      "duplicate: participant '%.200s' at timepoint '%.100s' already has %s on "
                      "line %lu%s",
-                     id, timepoint, s->planned[p].instrument->id, first.line, where);
-            return reject_row(s, rec->line, id, reason);
-        }
+                     a->id, a->timepoints[p], s->planned[p].instrument->id, first.line, where);
+        return PS_OK;
     }
     for (size_t p = 0; p < s->n_planned; p++)
-        if (ps_keyset_add(s->keys, &keys[p], (ps_key_origin_t){s->batch, rec->line}) != 0)
-            return ps_diagnose(s->context, PS_ERROR_NOMEM, s->file, rec->line, 0,
+        if (assessed(a, p) &&
+            ps_keyset_add(s->keys, &keys[p], (ps_key_origin_t){s->batch, a->line}) != 0)
+            return ps_diagnose(s->context, PS_ERROR_NOMEM, s->file, a->line, 0,
                                "out of memory for participant records");
+    return PS_OK;
+}
 
-    s->summary.rows_scored++;
-    s->summary.cells_rejected += row->n_refused;
-    ps_error_t err = row->n_refused ? report_refused(s, rec, row) : PS_OK;
-    if (err)
-        return err;
+/* Hands the scores of a placed assessment to the caller. */
+static ps_error_t hand_scores(ps_scorer_t *s, const struct assessment *a)
+{
+    char date[11];
+    if (s->dates)
+        ps_date_iso(a->day, date);
     for (size_t p = 0; p < s->n_planned; p++) {
+        if (!assessed(a, p))
+            continue;
         const struct ps_instrument *in = s->planned[p].instrument;
-        const struct scale_result *results = row->results + s->planned[p].first_score;
+        const struct scale_result *results = a->results + s->planned[p].first_score;
         for (size_t k = 0; k < in->n_scales; k++) {
             if (!s->planned[p].collected[k])
                 continue;
             const struct scale_result *r = &results[k];
-            ps_score_t score = {.file = s->file, .line = rec->line, .participant_id = id,
-                                .timepoint = timepoint, .instrument = in,
+            ps_score_t score = {.file = s->file, .line = a->line, .participant_id = a->id,
+                                .timepoint = a->timepoints[p], .instrument = in,
                                 .scale = &in->scales[k], .has_value = r->has_value,
                                 .value = r->value, .band = r->band, .answered = r->answered,
-                                .status = r->status, .kept = kept, .outcome = r->outcome};
+                                .status = r->status, .kept = a->kept, .outcome = r->outcome,
+                                .date = s->dates ? date : NULL};
             if (score.outcome == PS_SCORED)
                 s->summary.scores_ok++;
             else
@@ -1228,6 +1560,34 @@ static ps_error_t finish_row(const ps_csv_record_t *rec, void *memory, void *use
         }
     }
     return PS_OK;
+}
+
+/* On the caller's thread, row after row: timepoints and duplicates, then the handlers. */
+static ps_error_t finish_row(const ps_csv_record_t *rec, void *memory, void *user)
+{
+    ps_scorer_t *s = user;
+    struct scored_row *row = memory;
+    s->bytes_finished = rec->offset;
+    if (s->summary.rows_read++ == 0 && s->batch_bytes && !row->fault)
+        reserve_keys(s, rec);
+    if (row->fault)
+        return reject_faulty_row(s, rec, row);
+    const char *timepoints[s->n_planned];
+    struct assessment a = {.line = rec->line, .id = row->id, .id_length = row->id_length,
+                           .timepoint = s->timepoint ? s->timepoint : row->timepoint,
+                           .day = row->day, .kept = row_kept(s, row), .results = row->results,
+                           .timepoints = timepoints};
+    char reason[700];
+    ps_error_t err = place_assessment(s, &a, reason, sizeof reason);
+    if (err)
+        return err;
+    if (reason[0])
+        return reject_row(s, rec->line, row->id, reason);
+    s->summary.rows_scored++;
+    s->summary.cells_rejected += row->n_refused;
+    if (row->n_refused && (err = report_refused(s, rec, row)))
+        return err;
+    return hand_scores(s, &a);
 }
 
 /* The header, on the caller's thread before any row is read: the plan is whole before rows. */
@@ -1242,22 +1602,314 @@ static ps_error_t start_batch(ps_scorer_t *s, ps_csv_reader_t *reader)
     return read_header(s, header);
 }
 
-ps_error_t ps_scorer_score_file(ps_scorer_t *s, const char *file)
+/* ---- Long exports: one row per answer, the rows of one participant and date one assessment. ---- */
+
+static size_t candidate_count(const ps_scorer_t *s)
+{
+    return s->n_wanted ? s->n_wanted : s->context->n_instruments;
+}
+
+static const struct ps_instrument *candidate(const ps_scorer_t *s, size_t c)
+{
+    return s->n_wanted ? s->wanted[c] : s->context->instruments[c];
+}
+
+/*
+ * The item of 'in' that a long export's item cell names, as a wide batch's
+ * header would: a --map header naming it, else (unless the map gives it
+ * another header, or gives this name to another item) its column name or an
+ * alias. NO_FIELD when it names none of the instrument's items.
+ */
+static size_t item_named(const ps_scorer_t *s, const struct ps_instrument *in, const char *name)
+{
+    for (size_t i = 0; i < s->n_map; i++)
+        if (s->map[i].instrument == in && header_is(s->map[i].header, name))
+            return s->map[i].item;
+    if (mapped_elsewhere(s, name))
+        return NO_FIELD;
+    for (size_t item = 0; item < in->n_items; item++) {
+        const struct ps_item *it = &in->items[item];
+        int mapped = 0;
+        for (size_t i = 0; i < s->n_map && !mapped; i++)
+            mapped = s->map[i].instrument == in && s->map[i].item == item;
+        int match = !mapped && header_is(name, it->column);
+        for (size_t a = 0; a < it->n_aliases && !mapped && !match; a++)
+            match = header_is(name, it->aliases[a]);
+        if (match)
+            return item;
+    }
+    return NO_FIELD;
+}
+
+/* A long export's row: read_row's checks, then its item and its answer as text. */
+static void read_long_row(const ps_scorer_t *s, ps_csv_record_t *rec, struct scored_row *row,
+                          const char **item, const char **value)
+{
+    read_row(s, rec, row);
+    if (row->fault)
+        return;
+    if (!(*item = clean_field(rec, s->item_field)))
+        row->fault = ROW_ITEM_NOT_TEXT;
+    else if (!**item)
+        row->fault = ROW_ITEM_MISSING;
+    else if (!(*value = clean_field(rec, s->value_field)))
+        row->fault = ROW_VALUE_NOT_TEXT;
+}
+
+/* The first reading of a long row: its date noted for each instrument its item belongs to. */
+static ps_error_t note_long_row(ps_scorer_t *s, ps_csv_record_t *rec, struct scored_row *row,
+                                unsigned char *found)
+{
+    const char *item = NULL, *value = NULL;
+    read_long_row(s, rec, row, &item, &value);
+    for (size_t c = 0; c < candidate_count(s) && !row->fault; c++) {
+        const struct ps_instrument *in = candidate(s, c);
+        if (item_named(s, in, item) == NO_FIELD)
+            continue;
+        const unsigned index = s->n_wanted ? instrument_index(s, in) : (unsigned)c;
+        found[index] = 1;
+        if (ps_date_book_note(s->dates, row->id, row->id_length, index, row->day) != 0)
+            return ps_diagnose(s->context, PS_ERROR_NOMEM, s->file, rec->line, 0,
+                               "out of memory for participant records");
+    }
+    return PS_OK;
+}
+
+/* Plans the instruments whose items the batch's first reading found. */
+static ps_error_t plan_long(ps_scorer_t *s, const unsigned char *found)
+{
+    s->planned = calloc(candidate_count(s) ? candidate_count(s) : 1, sizeof *s->planned);
+    if (!s->planned)
+        return PS_ERROR_NOMEM;
+    for (size_t c = 0; c < candidate_count(s); c++) {
+        const struct ps_instrument *in = candidate(s, c);
+        if (!found[s->n_wanted ? instrument_index(s, in) : c])
+            continue;
+        /* Every item counts as a column of the batch: each assessment says which it answers. */
+        size_t *fields = calloc(in->n_items ? in->n_items : 1, sizeof *fields);
+        ps_error_t err = fields ? add_planned(s, in, fields) : PS_ERROR_NOMEM;
+        if (err)
+            return err;
+    }
+    return PS_OK;
+}
+
+/* What scoring one assessment of a long export needs, made once per batch. */
+struct long_work {
+    const ps_long_export_t *export;
+    unsigned char *used;          /* per answer: taken into its assessment */
+    unsigned long *answered_on;   /* per planned item: the line that answered it, or 0 */
+    size_t *item_base;            /* per planned instrument: its first item in answered_on */
+    unsigned char *assessed;      /* per planned instrument */
+    struct scale_result *results; /* per planned scale */
+    const char **timepoints;      /* per planned instrument */
+};
+
+static ps_error_t refuse_answer(ps_scorer_t *s, const ps_long_answer_t *a, size_t field,
+                                const char *value, const char *reason)
+{
+    s->summary.rows_rejected++;
+    return reject(s, a->line, field, a->id, value, reason);
+}
+
+/* Takes one answer into its assessment, or refuses it with its reason. */
+static ps_error_t take_answer(ps_scorer_t *s, struct long_work *w, const ps_long_answer_t *head,
+                              size_t index)
+{
+    const ps_long_answer_t *a = ps_long_export_answer(w->export, index);
+    char reason[400];
+    for (size_t k = 0; k < s->n_keep; k++)
+        if (strcmp(a->kept[k], head->kept[k]) != 0) {
+            snprintf(reason, sizeof reason,
+                     "column '%.100s' differs within one assessment (one participant on one "
+                     "date): line %lu has '%.100s'",
+                     s->keep[k], head->line, head->kept[k]);
+            return refuse_answer(s, a, s->keep_field[k], a->kept[k], reason);
+        }
+    for (size_t p = 0; p < s->n_planned; p++) {
+        const struct ps_instrument *in = s->planned[p].instrument;
+        size_t item = item_named(s, in, a->item);
+        if (item != NO_FIELD && w->answered_on[w->item_base[p] + item]) {
+            snprintf(reason, sizeof reason,
+                     "item %s.%s answered twice in one assessment (one participant on one "
+                     "date): line %lu already has it",
+                     in->id, in->items[item].id, w->answered_on[w->item_base[p] + item]);
+            return refuse_answer(s, a, s->item_field, a->item, reason);
+        }
+    }
+    int refused = 0;
+    for (size_t p = 0; p < s->n_planned; p++) {
+        const struct ps_instrument *in = s->planned[p].instrument;
+        size_t item = item_named(s, in, a->item);
+        if (item == NO_FIELD)
+            continue;
+        w->answered_on[w->item_base[p] + item] = a->line;
+        w->assessed[p] = 1;
+        ps_response_t *r = &s->planned[p].responses[item];
+        if (in->items[item].responses->is_free_text)
+            continue; /* text, never scored */
+        enum refusal why = REFUSED_NOT_TEXT;
+        r->answer = read_answer(&in->items[item], a->value, &r->value, &why);
+        if (r->answer == PS_ANSWER_INVALID && !refused++) {
+            refusal_text(&in->items[item], why, reason, sizeof reason);
+            ps_error_t err = refuse_answer(s, a, s->value_field, a->value, reason);
+            if (err)
+                return err;
+        }
+    }
+    w->used[index] = !refused;
+    return PS_OK;
+}
+
+/* Scores the assessment whose first answer is 'first', as a wide row. */
+static ps_error_t score_long_assessment(ps_scorer_t *s, struct long_work *w, size_t first)
+{
+    const ps_long_answer_t *head = ps_long_export_answer(w->export, first);
+    memset(w->answered_on, 0, (s->n_items ? s->n_items : 1) * sizeof *w->answered_on);
+    memset(w->assessed, 0, s->n_planned ? s->n_planned : 1);
+    for (size_t p = 0; p < s->n_planned; p++)
+        for (size_t i = 0; i < s->planned[p].instrument->n_items; i++)
+            s->planned[p].responses[i].answer = PS_ANSWER_MISSING;
+    ps_error_t err;
+    for (size_t i = first; i != PS_LONG_END; i = ps_long_export_answer(w->export, i)->next)
+        if ((err = take_answer(s, w, head, i)))
+            return err;
+    for (size_t p = 0; p < s->n_planned; p++) {
+        const struct planned *plan = &s->planned[p];
+        for (size_t k = 0; k < plan->instrument->n_scales && w->assessed[p]; k++) {
+            if (!plan->collected[k])
+                continue;
+            ps_score_t *score = &plan->scores[k];
+            score_scale(s, plan->responses, &plan->instrument->scales[k], plan->scores, score);
+            w->results[plan->first_score + k] =
+                (struct scale_result){score->value, score->band,     score->status,
+                                      score->answered, score->has_value, score->outcome};
+        }
+    }
+    struct assessment a = {.line = head->line, .id = head->id, .id_length = head->id_length,
+                           .day = head->day, .kept = head->kept, .results = w->results,
+                           .assessed = w->assessed, .timepoints = w->timepoints};
+    char reason[700];
+    if ((err = place_assessment(s, &a, reason, sizeof reason)))
+        return err;
+    for (size_t i = first; i != PS_LONG_END; i = ps_long_export_answer(w->export, i)->next) {
+        if (!w->used[i])
+            continue;
+        if (!reason[0])
+            s->summary.rows_scored++;
+        else if ((err = refuse_answer(s, ps_long_export_answer(w->export, i), NO_FIELD, "",
+                                      reason)))
+            return err;
+    }
+    return reason[0] ? PS_OK : hand_scores(s, &a);
+}
+
+/*
+ * Scores a long export: its rows are read into memory, those refused on
+ * their own reported as they come, then each assessment is scored in the
+ * order of its first row.
+ */
+static ps_error_t score_long(ps_scorer_t *s, ps_csv_reader_t *reader, const unsigned char *found)
+{
+    ps_error_t err = plan_long(s, found);
+    if (err || (err = announce_batch(s)))
+        return err;
+    ps_long_export_t *export = ps_long_export_new(s->n_keep);
+    struct scored_row *row = calloc_lines(1, row_size(s));
+    struct long_work w = {.export = export};
+    if (!export || !row) {
+        err = PS_ERROR_NOMEM;
+        goto done;
+    }
+    ps_csv_record_t *rec;
+    while (!(err = ps_csv_next(reader, &rec)) && rec) {
+        const char *item = NULL, *value = NULL;
+        s->summary.rows_read++;
+        read_long_row(s, rec, row, &item, &value);
+        int known = 0;
+        for (size_t p = 0; p < s->n_planned && !row->fault && !known; p++)
+            known = item_named(s, s->planned[p].instrument, item) != NO_FIELD;
+        if (!row->fault && !known)
+            row->fault = ROW_ITEM_UNKNOWN;
+        if (row->fault) {
+            if ((err = reject_faulty_row(s, rec, row)))
+                goto done;
+            continue;
+        }
+        if (ps_long_export_add(export, rec->line, row->id, row->id_length, row->day, item, value,
+                               row_kept(s, row)) != 0) {
+            err = ps_diagnose(s->context, PS_ERROR_NOMEM, s->file, rec->line, 0,
+                              "out of memory for the answers of a long export");
+            goto done;
+        }
+    }
+    if (err) {
+        err = ps_csv_report(s->context, reader);
+        goto done;
+    }
+    const size_t n = ps_long_export_count(export);
+    w.used = calloc(n ? n : 1, 1);
+    w.answered_on = calloc(s->n_items ? s->n_items : 1, sizeof *w.answered_on);
+    w.item_base = calloc(s->n_planned ? s->n_planned : 1, sizeof *w.item_base);
+    w.assessed = calloc(s->n_planned ? s->n_planned : 1, 1);
+    w.results = calloc(s->n_scores ? s->n_scores : 1, sizeof *w.results);
+    w.timepoints = calloc(s->n_planned ? s->n_planned : 1, sizeof *w.timepoints);
+    if (!w.used || !w.answered_on || !w.item_base || !w.assessed || !w.results ||
+        !w.timepoints) {
+        err = PS_ERROR_NOMEM;
+        goto done;
+    }
+    for (size_t p = 1; p < s->n_planned; p++)
+        w.item_base[p] = w.item_base[p - 1] + s->planned[p - 1].instrument->n_items;
+    for (size_t i = 0; i < n && !err; i++)
+        if (ps_long_export_answer(export, i)->first)
+            err = score_long_assessment(s, &w, i);
+done:
+    free(w.used);
+    free(w.answered_on);
+    free(w.item_base);
+    free(w.assessed);
+    free(w.results);
+    free(w.timepoints);
+    free(row);
+    ps_long_export_free(export);
+    return err;
+}
+
+/* Opens a batch and reads its header into the plan. */
+static ps_error_t open_batch(ps_scorer_t *s, const char *file, ps_csv_reader_t **reader)
+{
+    forget_batch(s);
+    s->file = file;
+    if (strcmp(file, "-") == 0 && s->stdin_seen &&
+        lseek(STDIN_FILENO, s->stdin_start, SEEK_SET) == (off_t)-1)
+        return ps_diagnose(s->context, PS_ERROR_READ, file, 0, 0,
+                           "standard input cannot be read again");
+    ps_csv_options_t csv = {s->delimiter, s->encoding};
+    ps_error_t err = ps_csv_open(s->context, file, &csv, reader);
+    if (!err && (err = start_batch(s, *reader))) {
+        ps_csv_close(*reader);
+        *reader = NULL;
+    }
+    return err;
+}
+
+/* Reads one batch and scores it (with dates, after note_dates read every batch). */
+static ps_error_t score_batch(ps_scorer_t *s, const char *file, const unsigned char *long_found)
 {
     if (s->n_batches == MAX_BATCHES)
         return ps_diagnose(s->context, PS_ERROR_LIMIT, file, 0, 0,
                            "more than %d batches in one run", MAX_BATCHES);
-    forget_batch(s);
-    s->file = file;
     s->batch = s->n_batches++;
     memset(&s->summary, 0, sizeof s->summary);
     s->summary.file = file;
-    ps_csv_options_t csv = {s->delimiter, s->encoding};
     ps_csv_reader_t *reader;
-    ps_error_t err = ps_csv_open(s->context, file, &csv, &reader);
+    ps_error_t err = open_batch(s, file, &reader);
     if (err)
         return err;
-    if (!(err = start_batch(s, reader))) {
+    if (s->item_column)
+        err = score_long(s, reader, long_found);
+    else if (!(err = announce_batch(s))) {
         s->batch_bytes = ps_csv_size(reader);
         ps_pipeline_stages_t stages = {prepare_row, finish_row, fetch_keys_ahead, row_size(s),
                                        s};
@@ -1267,6 +1919,99 @@ ps_error_t ps_scorer_score_file(ps_scorer_t *s, const char *file)
     if (!err && s->handlers.batch_end && s->handlers.batch_end(&s->summary, s->handlers.user))
         err = PS_ERROR_ABORTED;
     return err;
+}
+
+/* With dates a batch is read twice: it must be a file, standard input included, not a pipe. */
+static ps_error_t check_rereadable(ps_scorer_t *s, const char *file)
+{
+    const int is_stdin = strcmp(file, "-") == 0;
+    struct stat st;
+    if (is_stdin ? fstat(STDIN_FILENO, &st) != 0 : stat(file, &st) != 0)
+        return PS_OK; /* opening it will say why */
+    if (!S_ISREG(st.st_mode))
+        return ps_diagnose(s->context, PS_ERROR_READ, file, 0, 0,
+                           "timepoints from dates read each batch twice (its dates first, then "
+                           "its rows), and this is %s, which can be read only once: save it "
+                           "to a file",
+                           is_stdin ? "standard input from a pipe or terminal" : "not a file");
+    if (is_stdin && !s->stdin_seen) {
+        if ((s->stdin_start = lseek(STDIN_FILENO, 0, SEEK_CUR)) == (off_t)-1)
+            return ps_diagnose(s->context, PS_ERROR_READ, file, 0, 0,
+                               "standard input cannot be read again");
+        s->stdin_seen = 1;
+    }
+    return PS_OK;
+}
+
+/*
+ * The first reading of a batch with dates: each assessable row's date, noted
+ * per instrument; in a long export, which instruments' items it holds.
+ */
+static ps_error_t note_dates(ps_scorer_t *s, const char *file, unsigned char *long_found)
+{
+    ps_error_t err = check_rereadable(s, file);
+    ps_csv_reader_t *reader = NULL;
+    if (err || (err = open_batch(s, file, &reader)))
+        return err;
+    struct scored_row *row = calloc_lines(1, row_size(s));
+    if (!row) {
+        ps_csv_close(reader);
+        return PS_ERROR_NOMEM;
+    }
+    ps_csv_record_t *rec;
+    while (!(err = ps_csv_next(reader, &rec)) && rec) {
+        if (s->item_column) {
+            if ((err = note_long_row(s, rec, row, long_found)))
+                break;
+            continue;
+        }
+        read_row(s, rec, row);
+        for (size_t p = 0; p < s->n_planned && !row->fault; p++)
+            if (ps_date_book_note(s->dates, row->id, row->id_length, s->planned[p].index,
+                                  row->day) != 0) {
+                err = ps_diagnose(s->context, PS_ERROR_NOMEM, file, rec->line, 0,
+                                  "out of memory for participant records");
+                break;
+            }
+        if (err)
+            break;
+    }
+    if (err && err != PS_ERROR_NOMEM)
+        err = ps_csv_report(s->context, reader);
+    free(row);
+    ps_csv_close(reader);
+    return err;
+}
+
+ps_error_t ps_scorer_score_files(ps_scorer_t *s, const char *const *files, size_t n_files)
+{
+    ps_error_t err = PS_OK;
+    if (!s->dates) {
+        for (size_t i = 0; i < n_files && !err; i++)
+            err = score_batch(s, files[i], NULL);
+        return err;
+    }
+    if (s->scored_dated)
+        return ps_diagnose(s->context, PS_ERROR_USAGE, NULL, 0, 0,
+                           "timepoints from dates are decided from every batch at once: give "
+                           "them all to one call");
+    s->scored_dated = 1;
+    const size_t n_instruments = s->context->n_instruments ? s->context->n_instruments : 1;
+    if (s->item_column && !(s->long_found = calloc(n_files ? n_files : 1, n_instruments)))
+        return PS_ERROR_NOMEM;
+    for (size_t i = 0; i < n_files && !err; i++)
+        err = note_dates(s, files[i], s->long_found ? s->long_found + i * n_instruments : NULL);
+    s->run_files = files;
+    s->first_run_batch = s->n_batches;
+    for (size_t i = 0; i < n_files && !err; i++)
+        err = score_batch(s, files[i], s->long_found ? s->long_found + i * n_instruments : NULL);
+    s->run_files = NULL;
+    return err;
+}
+
+ps_error_t ps_scorer_score_file(ps_scorer_t *s, const char *file)
+{
+    return ps_scorer_score_files(s, &file, 1);
 }
 
 const ps_progress_t *ps_scorer_progress(ps_scorer_t *s)

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "output.h"
@@ -24,6 +26,17 @@ static void usage(FILE *to)
           "      --id-column NAME      participant id column (default participant_id)\n"
           "      --timepoint-column NAME  timepoint column (default timepoint)\n"
           "  -t, --timepoint LABEL     one timepoint for every row (no timepoint column)\n"
+          "      --date-column NAME    timepoints from dates: each participant's earliest\n"
+          "                            assessment of an instrument is baseline, the latest\n"
+          "                            followup (see --window); the date is kept\n"
+          "      --date-format FORMAT  how dates are written, as for strptime (default\n"
+          "                            %Y-%m-%d; '%d/%m/%Y' for UK exports)\n"
+          "      --window NAME=FROM-TO  a later timepoint: FROM to TO days after baseline\n"
+          "                            (repeatable, e.g. --window month4=90-150)\n"
+          "      --long ID,DATE,ITEM,VALUE  a long export (one row per answer): the columns\n"
+          "                            of the participant, the date, the item (column name,\n"
+          "                            alias or --map header) and the answer; a\n"
+          "                            participant's answers on one date are one assessment\n"
           "  -k, --keep COL[,COL]...   carry these columns to every scored row\n"
           "  -m, --map MAP.csv         header,item pairs for batches with their own headers,\n"
           "                            items written INSTRUMENT.ITEM (e.g. wemwbs.1)\n"
@@ -37,7 +50,8 @@ static void usage(FILE *to)
           "  -h, --help                this help\n"
           "\n"
           "Output columns: participant_id,timepoint,instrument,scale,score,band,answered,\n"
-          "status, then the kept columns. Rejects: file,line,participant_id,column,value,\n"
+          "status, date (with --date-column), then the kept columns.\n"
+          "Rejects: file,line,participant_id,column,value,\n"
           "reason. Outputs are written atomically.\n"
           "Exit status: 0 all scored; 1 some rows or answers refused or scores not ok;\n"
           "2 usage; 3 unreadable or invalid input (nothing written); 4 internal error.\n",
@@ -55,11 +69,73 @@ struct run {
     unsigned long refused;   /* rows rejected + answers refused + scores not ok */
 };
 
+/*
+ * Reads NAME=FROM-TO into 'window' (its name points into 'text', cut at the
+ * '='). The library checks what the numbers mean; here, only how they are written.
+ */
+static int parse_window(char *text, ps_window_t *window)
+{
+    char *equals = strrchr(text, '=');
+    if (!equals || equals == text)
+        return -1;
+    char *from = equals + 1, *dash = strchr(from, '-'), *to = dash ? dash + 1 : NULL;
+    size_t n_from = dash ? (size_t)(dash - from) : 0, n_to = to ? strlen(to) : 0;
+    if (!n_from || !n_to || n_from > 6 || n_to > 6 || strspn(from, "0123456789") != n_from ||
+        strspn(to, "0123456789") != n_to)
+        return -1;
+    *equals = '\0';
+    window->name = text;
+    window->from = (unsigned)strtoul(from, NULL, 10);
+    window->to = (unsigned)strtoul(to, NULL, 10);
+    return 0;
+}
+
+/*
+ * Timepoints from dates read each batch twice. A batch on standard input from
+ * a pipe is first copied to an unnamed temporary file (tmpfile(3): mode 0600,
+ * already unlinked, gone when promscore ends), which then stands in for
+ * standard input. Returns 0, or -1 after saying why.
+ */
+static int spool_stdin(void)
+{
+    struct stat st;
+    if (fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode))
+        return 0; /* a file already: read again where it starts */
+    FILE *spool = tmpfile();
+    if (!spool) {
+        cli_error("-: cannot create a temporary file to hold standard input: %s", strerror(errno));
+        return -1;
+    }
+    char buffer[65536];
+    ssize_t n;
+    while ((n = read(STDIN_FILENO, buffer, sizeof buffer)) != 0) {
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 || fwrite(buffer, 1, (size_t)n, spool) != (size_t)n) {
+            cli_error("-: cannot copy standard input to a temporary file: %s", strerror(errno));
+            fclose(spool);
+            return -1;
+        }
+    }
+    if (fflush(spool) != 0 || lseek(fileno(spool), 0, SEEK_SET) != 0 ||
+        dup2(fileno(spool), STDIN_FILENO) < 0) {
+        cli_error("-: cannot copy standard input to a temporary file: %s", strerror(errno));
+        fclose(spool);
+        return -1;
+    }
+    fclose(spool);
+    return 0;
+}
+
 static int on_batch_start(const ps_batch_start_t *start, void *user)
 {
     struct run *run = user;
     if (run->quiet)
         return 0;
+    if (!start->n_instruments) {
+        fprintf(stderr, "promscore: %s: no item of any instrument scored\n", start->file);
+        return 0;
+    }
     fprintf(stderr, "promscore: %s: %s", start->file,
             start->detected ? "found item columns of" : "scoring");
     for (size_t i = 0; i < start->n_instruments; i++)
@@ -120,12 +196,20 @@ int cmd_score(int argc, char **argv)
         {"calibration", required_argument, NULL, 'C'},
         {"encoding", required_argument, NULL, 'E'},
         {"delimiter", required_argument, NULL, 'D'},
+        {"date-column", required_argument, NULL, 'A'},
+        {"date-format", required_argument, NULL, 'F'},
+        {"window", required_argument, NULL, 'W'},
+        {"long", required_argument, NULL, 'L'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     cli_list_t calibrations = {0};
     unsigned mode = 0600;
     const char **instruments = calloc((size_t)argc, sizeof *instruments);
+    ps_window_t *windows = calloc((size_t)argc, sizeof *windows);
+    char **window_texts = calloc((size_t)argc, sizeof *window_texts);
+    const char **extra = NULL; /* the scored CSV's columns after the fixed ones */
+    cli_list_t long_columns = {0};
     ps_score_options_t options = {.size = sizeof options};
     const char *scored_path = NULL, *rejects_path = NULL;
     cli_list_t keep = {0};
@@ -134,7 +218,10 @@ int cmd_score(int argc, char **argv)
     ps_context_t *context = NULL;
     ps_scorer_t *scorer = NULL;
     int status = EXIT_USAGE, c;
-    if (!instruments) {
+    if (!instruments || !windows || !window_texts) {
+        free(instruments);
+        free(windows);
+        free(window_texts);
         cli_error("out of memory");
         return EXIT_INTERNAL;
     }
@@ -155,6 +242,31 @@ int cmd_score(int argc, char **argv)
             break;
         case 'm': options.map_file = optarg; break;
         case 'E': options.encoding = optarg; break;
+        case 'A': options.date_column = optarg; break;
+        case 'L':
+            cli_list_free(&long_columns);
+            long_columns = (cli_list_t){0};
+            if (cli_list_add(&long_columns, optarg)) {
+                status = EXIT_INTERNAL;
+                goto done;
+            }
+            break;
+        case 'F': options.date_format = optarg; break;
+        case 'W':
+            if (!(window_texts[options.n_windows] = strdup(optarg))) {
+                status = EXIT_INTERNAL;
+                goto done;
+            }
+            if (parse_window(window_texts[options.n_windows], &windows[options.n_windows])) {
+                cli_error("score: --window takes NAME=FROM-TO, days after baseline such as "
+                          "month4=90-150, not '%s'",
+                          optarg);
+                free(window_texts[options.n_windows]);
+                window_texts[options.n_windows] = NULL;
+                goto done;
+            }
+            options.n_windows++;
+            break;
         case 'D':
             if (strlen(optarg) != 1) {
                 cli_error("score: --delimiter takes one character, such as ';', not '%s'", optarg);
@@ -192,6 +304,36 @@ int cmd_score(int argc, char **argv)
         cli_error("score: --timepoint needs a label");
         goto done;
     }
+    if (long_columns.n) {
+        int named = long_columns.n == 4;
+        for (size_t i = 0; i < long_columns.n && named; i++)
+            named = *long_columns.items[i] != '\0';
+        if (!named) {
+            cli_error("score: --long takes the four columns of a long export, ID,DATE,ITEM,VALUE, "
+                      "as its header names them");
+            goto done;
+        }
+        if (options.id_column || options.date_column) {
+            cli_error("score: --long names the id and date columns: give it without %s",
+                      options.id_column ? "--id-column" : "--date-column");
+            goto done;
+        }
+        options.id_column = long_columns.items[0];
+        options.date_column = long_columns.items[1];
+        options.item_column = long_columns.items[2];
+        options.value_column = long_columns.items[3];
+    }
+    if (options.date_column && (options.timepoint || options.timepoint_column)) {
+        cli_error("score: %s decides the timepoints: give it without %s",
+                  long_columns.n ? "--long" : "--date-column",
+                  options.timepoint ? "--timepoint" : "--timepoint-column");
+        goto done;
+    }
+    if (!options.date_column && (options.date_format || options.n_windows)) {
+        cli_error("score: %s needs --date-column", options.n_windows ? "--window" : "--date-format");
+        goto done;
+    }
+    options.windows = windows;
     /* No output may be another output, an input, the map or a calibration table. */
     files = calloc((size_t)argc + calibrations.n + 3, sizeof *files);
     if (!files) {
@@ -228,7 +370,18 @@ int cmd_score(int argc, char **argv)
         status = EXIT_INPUT;
         goto done;
     }
-    csv_scored_header(&run.scored, (const char *const *)keep.items, keep.n);
+    /* With dates, each row keeps its date, before the kept columns. */
+    const int dated = options.date_column != NULL;
+    if (!(extra = calloc(keep.n + 1, sizeof *extra))) {
+        cli_error("out of memory");
+        status = EXIT_INTERNAL;
+        goto done;
+    }
+    if (dated)
+        extra[0] = "date";
+    for (size_t k = 0; k < keep.n; k++)
+        extra[dated + k] = keep.items[k];
+    csv_scored_header(&run.scored, extra, dated + keep.n);
     if (rejects_path) {
         if (output_open(&run.rejects, rejects_path, mode) != 0) {
             cli_error("%s: cannot create: %s", rejects_path, strerror(errno));
@@ -238,8 +391,15 @@ int cmd_score(int argc, char **argv)
         run.rejects_to_file = 1;
         csv_rejects_header(&run.rejects);
     }
-    for (int i = optind; i < argc && !err; i++)
-        err = ps_scorer_score_file(scorer, argv[i]);
+    for (int i = optind; i < argc && options.date_column; i++)
+        if (strcmp(argv[i], "-") == 0) {
+            if (spool_stdin() != 0) {
+                status = EXIT_INPUT;
+                goto done;
+            }
+            break;
+        }
+    err = ps_scorer_score_files(scorer, (const char *const *)argv + optind, (size_t)(argc - optind));
     if (err == PS_ERROR_ABORTED) {
         output_t *failed = run.scored.error ? &run.scored : &run.rejects;
         cli_error("%s: cannot write: %s", failed->path, strerror(failed->error));
@@ -269,7 +429,13 @@ done:
     ps_context_free(context);
     cli_list_free(&calibrations);
     cli_list_free(&keep);
+    cli_list_free(&long_columns);
     free(instruments);
     free(files);
+    free(extra);
+    for (size_t i = 0; i < options.n_windows; i++)
+        free(window_texts[i]);
+    free(windows);
+    free(window_texts);
     return status;
 }

@@ -4,7 +4,8 @@
  * Three formats, each declared here once and written and read by the library:
  *
  *   scored   participant_id,timepoint,instrument,scale,score,band,answered,status,
- *            then the columns kept from the batches (e.g. site): one row per
+ *            then date (YYYY-MM-DD) when timepoints came from dates, then the
+ *            columns kept from the batches (e.g. site): one row per
  *            participant, timepoint, instrument and scale (`promscore score`);
  *   rejects  file,line,participant_id,column,value,reason: one row per refused row
  *            or answer;
@@ -61,10 +62,12 @@ const char *ps_cell_unguard(const char *cell);
 
 /* ---- Rows, each ending with a line feed. ---- */
 
-/** The header of 'format': its columns, then 'extra' ones (a scored CSV's kept columns). */
+/** The header of 'format': its columns, then 'extra' ones (a scored CSV's "date", when its
+ * scores have dates, then its kept columns). */
 size_t ps_format_header(char *to, size_t room, ps_format_t format, const char *const *extra,
                         size_t n_extra);
-/** A scored row, with the first 'n_kept' of score->kept after the fixed columns. */
+/** A scored row: the fixed columns, score->date when it is not NULL, then the first
+ * 'n_kept' of score->kept. */
 size_t ps_format_scored_row(char *to, size_t room, const ps_score_t *score, size_t n_kept);
 /** A rejects row. */
 size_t ps_format_reject_row(char *to, size_t room, const ps_reject_t *reject);

@@ -8,7 +8,9 @@
  * against the installed schema) and the plugins that score them; a scorer reads
  * batches (CSV) row by row and hands every scale score and every refused row or
  * cell to the caller's handlers. Nothing is kept per row beyond one small record
- * per participant x timepoint x instrument, used to refuse duplicates.
+ * per participant x timepoint x instrument, used to refuse duplicates (with
+ * timepoints from dates, one more per participant x instrument; a long export
+ * is held whole while it is scored).
  *
  * All objects are opaque. Functions that can fail return ps_error_t; details of
  * the failure (file, line, column, message) go to the context's diagnostic
@@ -164,6 +166,12 @@ int ps_scale_sem(const ps_scale_t *scale, double *sem);
 
 typedef struct ps_scorer ps_scorer_t;
 
+/** A window of days after a participant's baseline that names a later timepoint. */
+typedef struct ps_window {
+    const char *name;    /**< the timepoint's label, e.g. "month4" */
+    unsigned from, to;   /**< days after the baseline's date, inclusive; 1 <= from <= to */
+} ps_window_t;
+
 /**
  * How batches are read. The caller allocates it; its first field is its size,
  * so that later versions can add fields without breaking programs built
@@ -180,7 +188,7 @@ typedef struct ps_score_options {
     size_t n_instruments;
     /** Participant id column; NULL for "participant_id". */
     const char *id_column;
-    /** Timepoint column; NULL for "timepoint". Ignored when timepoint is set. */
+    /** Timepoint column; NULL for "timepoint". Ignored when timepoint or date_column is set. */
     const char *timepoint_column;
     /** One timepoint label for every row of every batch, or NULL. */
     const char *timepoint;
@@ -202,7 +210,41 @@ typedef struct ps_score_options {
     const char *encoding;
     /** The batches' field delimiter; 0 for ','. */
     char delimiter;
+    /**
+     * Column holding the date of each assessment, or NULL. When set, timepoints
+     * come from dates instead of a timepoint column: each participant's
+     * earliest dated assessment of an instrument is "baseline"; a later one
+     * takes the name of the window (see 'windows') that holds its number of
+     * days after the baseline, or, without windows, the latest is "followup"
+     * and any between are refused. Dates are read in every batch before any
+     * row is scored (see ps_scorer_score_files), keeping one small record per
+     * participant and instrument. Each score carries its date (ps_score_t.date).
+     */
+    const char *date_column;
+    /** How dates are written, as for strptime(3): "%d/%m/%Y" for UK exports;
+     * NULL for ISO 8601 ("%Y-%m-%d"). It must read a day, a month and a year
+     * of four digits: %y, whose century would be guessed, is refused. */
+    const char *date_format;
+    /** Windows naming the timepoints after baseline, or NULL for baseline and
+     * followup alone. Names are unique (in any case), none is "baseline" or
+     * "end" or contains "->", and the windows do not overlap. */
+    const ps_window_t *windows;
+    size_t n_windows;
+    /**
+     * For long exports (one row per answer, as EMIS and SystmOne searches
+     * give): the column naming the item answered (an item's column name, one
+     * of its aliases, or a header of the map) and the column holding the
+     * answer; NULL for wide batches. Needs date_column: the rows of one
+     * participant (id_column) on one date form one assessment, scored as a
+     * wide row would be, its scores given the line of its first row. Every
+     * row is used or refused with its reason: in the batch summary rows are
+     * answers, rows_scored those used. Each long batch is held in memory
+     * while it is scored.
+     */
+    const char *item_column;
+    const char *value_column;
 } ps_score_options_t;
+
 
 /** Zeroes 'options' and sets its size: call it with sizeof(ps_score_options_t). */
 void ps_score_options_init(ps_score_options_t *options, size_t size);
@@ -232,6 +274,9 @@ typedef struct ps_score {
     const char *status;          /**< "ok", or a short reason such as "incomplete" */
     const char *const *kept;     /**< values of the kept columns, in option order, then NULL */
     ps_outcome_t outcome;        /**< what status says, to test without comparing text */
+    /** The assessment's date as YYYY-MM-DD when timepoints come from dates
+     * (ps_score_options_t.date_column), else NULL. */
+    const char *date;
 } ps_score_t;
 
 /** A row, or one cell of it, that was refused. */
@@ -322,6 +367,19 @@ ps_error_t ps_scorer_score_file(ps_scorer_t *scorer, const char *file);
  */
 const ps_progress_t *ps_scorer_progress(ps_scorer_t *scorer);
 
+/**
+ * Scores batches one after the other, as ps_scorer_score_file does. With
+ * timepoints from dates (ps_score_options_t.date_column) every batch is read
+ * twice: first for its participants' dates, all batches before any row is
+ * scored, so that a baseline in one batch counts for a follow-up in another;
+ * then to score it. So each must be a file that can be read again: a pipe
+ * (also on standard input) is refused with PS_ERROR_READ before anything is
+ * scored. Such a scorer scores one set of batches: give them all to one call
+ * (ps_scorer_score_file counts as a call with one batch); a second call is
+ * refused with PS_ERROR_USAGE.
+ */
+ps_error_t ps_scorer_score_files(ps_scorer_t *scorer, const char *const *files, size_t n_files);
+
 /* ------------------------------------------------------------------------- */
 /* Cohort change reports: baseline against each later timepoint.              */
 
@@ -385,6 +443,8 @@ ps_error_t ps_cohort_add(ps_cohort_t *cohort, const ps_score_t *score);
  * formula guard undone. A row with a score has a value (has_value), an "ok"
  * row must have one. Unknown instruments or scales, and scores that are not
  * numbers in their scale's range, stop the read with PS_ERROR_BATCH.
+ * A file whose column after the fixed ones is "date" (timepoints from dates)
+ * gives each score its date; without it, ps_score_t.date is NULL.
  * 'fn' returning nonzero stops it with PS_ERROR_ABORTED.
  */
 ps_error_t ps_scored_read(ps_context_t *context, const char *file, const char *const *by,

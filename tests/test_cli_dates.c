@@ -1,0 +1,525 @@
+/* promscore score with timepoints from dates, end to end: formats, windows, batches, stdin. */
+#include "config.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+
+#include "helpers.h"
+
+struct result {
+    int status;
+    char *out, *err;
+};
+
+static void result_free(struct result *r)
+{
+    free(r->out);
+    free(r->err);
+}
+
+/*
+ * Runs promscore with 'args' (NULL-terminated). Standard input is the file
+ * 'input' when it is not NULL, else a pipe carrying 'piped' when that is not
+ * NULL (short texts only: written whole before promscore reads it).
+ */
+static struct result run_promscore(const char *input, const char *piped, const char *const *args)
+{
+    char *out_path = test_path("stdout"), *err_path = test_path("stderr");
+    const char *bin = getenv("PROMSCORE_BIN");
+    cr_assert_not_null(bin);
+    int fds[2] = {-1, -1};
+    if (piped) {
+        cr_assert_eq(pipe(fds), 0);
+        size_t n = strlen(piped);
+        cr_assert_lt(n, 60000, "a pipe holds 64 KiB");
+        cr_assert_eq(write(fds[1], piped, n), (ssize_t)n);
+        close(fds[1]);
+    }
+    pid_t pid = fork();
+    cr_assert_geq(pid, 0);
+    if (pid == 0) {
+        int o = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        int e = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        dup2(o, STDOUT_FILENO);
+        dup2(e, STDERR_FILENO);
+        int i = input ? open(input, O_RDONLY) : piped ? fds[0] : open("/dev/null", O_RDONLY);
+        if (i < 0 || dup2(i, STDIN_FILENO) < 0)
+            _exit(126);
+        const char *argv[48];
+        size_t n = 0;
+        const char *libtool = getenv("PROMSCORE_LIBTOOL");
+        if (getenv("PROMSCORE_VALGRIND") && libtool) {
+            static const char *const memcheck[] = {
+                "--mode=execute", "valgrind", "--quiet", "--error-exitcode=99",
+                "--leak-check=full", "--errors-for-leak-kinds=definite",
+                "--show-leak-kinds=definite"};
+            argv[n++] = libtool;
+            for (size_t k = 0; k < sizeof memcheck / sizeof memcheck[0]; k++)
+                argv[n++] = memcheck[k];
+        }
+        argv[n++] = bin;
+        for (size_t k = 0; args[k] && n < 47; k++)
+            argv[n++] = args[k];
+        argv[n] = NULL;
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    if (piped)
+        close(fds[0]);
+    int status;
+    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    cr_assert(WIFEXITED(status), "promscore did not exit normally");
+    struct result r = {WEXITSTATUS(status), test_slurp(out_path), test_slurp(err_path)};
+    cr_assert_not_null(r.out);
+    cr_assert_not_null(r.err);
+    unlink(out_path);
+    unlink(err_path);
+    free(out_path);
+    free(err_path);
+    return r;
+}
+
+#define RUN(...) run_promscore(NULL, NULL, (const char *const[]){__VA_ARGS__, NULL})
+
+static size_t count_lines(const char *text)
+{
+    size_t n = 0;
+    for (; text && *text; text++)
+        n += *text == '\n';
+    return n;
+}
+
+static size_t count_text(const char *text, const char *part)
+{
+    size_t n = 0;
+    for (const char *p = text; (p = strstr(p, part)); p += strlen(part))
+        n++;
+    return n;
+}
+
+/* The scored rows of an ISO batch, each participant's total and SWEMWBS. */
+static const char iso_without_windows[] =
+    "participant_id,timepoint,instrument,scale,score,band,answered,status,date,site\n"
+    "P01,baseline,wemwbs,total,40,probable depression (screening),14,ok,2025-01-06,Hackney\n"
+    "P01,baseline,wemwbs,swemwbs,15.32,,7,ok,2025-01-06,Hackney\n"
+    "P01,followup,wemwbs,total,43,possible depression (screening),14,ok,2025-09-03,Hackney\n"
+    "P01,followup,wemwbs,swemwbs,20.73,,7,ok,2025-09-03,Hackney\n"
+    "P02,baseline,wemwbs,total,42,possible depression (screening),14,ok,2025-01-06,Homerton\n"
+    "P02,baseline,wemwbs,swemwbs,22.35,,7,ok,2025-01-06,Homerton\n"
+    "P02,followup,wemwbs,total,44,possible depression (screening),14,ok,2025-05-16,Homerton\n"
+    "P02,followup,wemwbs,swemwbs,19.25,,7,ok,2025-05-16,Homerton\n"
+    "P03,baseline,wemwbs,total,43,possible depression (screening),14,ok,2025-01-09,Hackney\n"
+    "P03,baseline,wemwbs,swemwbs,20.73,,7,ok,2025-01-09,Hackney\n"
+    "P04,baseline,wemwbs,total,41,possible depression (screening),14,ok,2025-01-16,Homerton\n"
+    "P04,baseline,wemwbs,swemwbs,19.98,,7,ok,2025-01-16,Homerton\n"
+    "P04,followup,wemwbs,total,40,probable depression (screening),14,ok,2025-09-13,Homerton\n"
+    "P04,followup,wemwbs,swemwbs,15.32,,7,ok,2025-09-13,Homerton\n"
+    "P05,baseline,wemwbs,total,43,possible depression (screening),14,ok,2025-01-07,Hackney\n"
+    "P05,baseline,wemwbs,swemwbs,20.73,,7,ok,2025-01-07,Hackney\n"
+    "P05,followup,wemwbs,total,42,possible depression (screening),14,ok,2025-04-11,Hackney\n"
+    "P05,followup,wemwbs,swemwbs,22.35,,7,ok,2025-04-11,Hackney\n";
+
+Test(cli_dates, iso_dates_give_baseline_and_follow_up_and_refuse_the_rest_with_reasons)
+{
+    char *batch = test_data("dates/iso.csv");
+    char *rejects = test_path("rejects.csv");
+    struct result r = RUN("score", "-q", "-i", "wemwbs", "--date-column", "date", "-k", "site",
+                          "-o", "-", "--rejects", rejects, batch);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    cr_assert_str_eq(r.out, iso_without_windows);
+    char *got = test_slurp(rejects);
+    char *expected;
+    cr_assert_geq(
+        asprintf(&expected,
+                 "file,line,participant_id,column,value,reason\n"
+                 "%s,3,P01,,,\"between baseline and follow-up: 120 days after baseline "
+                 "(2025-01-06), 120 before follow-up (2025-09-03); give --window to score "
+                 "assessments between them\"\n"
+                 "%s,6,P02,,,\"between baseline and follow-up: 45 days after baseline "
+                 "(2025-01-06), 85 before follow-up (2025-05-16); give --window to score "
+                 "assessments between them\"\n"
+                 "%s,7,P02,,,\"between baseline and follow-up: 100 days after baseline "
+                 "(2025-01-06), 30 before follow-up (2025-05-16); give --window to score "
+                 "assessments between them\"\n"
+                 "%s,10,P04,date,2025-02-30,not a real date (read as %%Y-%%m-%%d): February "
+                 "2025 has 28 days\n"
+                 "%s,13,P05,date,03/06/2025,\"not an ISO 8601 date (%%Y-%%m-%%d), and its day "
+                 "and month could be either way round: give --date-format '%%d/%%m/%%Y' (day "
+                 "first, as in the UK) or '%%m/%%d/%%Y' (month first)\"\n"
+                 "%s,16,P01,,,duplicate: participant 'P01' at timepoint 'baseline' already has "
+                 "wemwbs on line 2\n",
+                 batch, batch, batch, batch, batch, batch),
+        0);
+    cr_assert_str_eq(got, expected);
+    free(got);
+    free(expected);
+    result_free(&r);
+    free(batch);
+    free(rejects);
+}
+
+Test(cli_dates, windows_name_the_timepoints_and_refuse_outside_and_second_assessments)
+{
+    char *batch = test_data("dates/iso.csv");
+    struct result r = RUN("score", "-i", "wemwbs", "--date-column", "date", "--window",
+                          "month4=90-150", "--window", "month8=210-270", "-o", "-", batch);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    cr_assert(strstr(r.out, "P01,month4,wemwbs,total,44,possible depression (screening),14,ok,"
+                            "2025-05-06\n"));
+    cr_assert(strstr(r.out, "P01,month8,wemwbs,total,43,possible depression (screening),14,ok,"
+                            "2025-09-03\n"));
+    cr_assert(strstr(r.out, "P02,month4,wemwbs,total,40,probable depression (screening),14,ok,"
+                            "2025-04-16\n"));
+    cr_assert(strstr(r.out, "P04,month8,wemwbs,total,40,probable depression (screening),14,ok,"
+                            "2025-09-13\n"));
+    cr_assert(strstr(r.out, "P05,month4,wemwbs,total,42,possible depression (screening),14,ok,"
+                            "2025-04-11\n"));
+    cr_assert_eq(count_lines(r.out), 1 + 2 * 10, "%s", r.out);
+    cr_assert(strstr(r.err, "iso.csv:6: outside every window: 45 days after baseline "
+                            "(2025-01-06) (windows: month4 90-150, month8 210-270)\n"),
+              "%s", r.err);
+    cr_assert(strstr(r.err, "iso.csv:8: second assessment in window month4: line 7 already has "
+                            "it\n"),
+              "%s", r.err);
+    cr_assert(strstr(r.err, "15 rows read, 10 scored, 5 rejected; 20 scores ok"), "%s", r.err);
+    result_free(&r);
+    free(batch);
+}
+
+Test(cli_dates, a_follow_up_batch_given_first_still_meets_its_baseline_in_uk_dates)
+{
+    char *followup = test_data("dates/uk-followup.csv");
+    char *baseline = test_data("dates/uk-baseline.csv");
+    struct result r = RUN("score", "--date-column", "date", "--date-format", "%d/%m/%Y", "-o",
+                          "-", followup, baseline);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    cr_assert_str_eq(
+        r.out,
+        "participant_id,timepoint,instrument,scale,score,band,answered,status,date\n"
+        "A01,followup,wemwbs,total,44,possible depression (screening),14,ok,2025-06-05\n"
+        "A01,followup,wemwbs,swemwbs,19.25,,7,ok,2025-06-05\n"
+        "A02,followup,wemwbs,total,43,possible depression (screening),14,ok,2025-06-10\n"
+        "A02,followup,wemwbs,swemwbs,20.73,,7,ok,2025-06-10\n"
+        "A03,baseline,wemwbs,total,42,possible depression (screening),14,ok,2025-05-14\n"
+        "A03,baseline,wemwbs,swemwbs,22.35,,7,ok,2025-05-14\n"
+        "A01,baseline,wemwbs,total,40,probable depression (screening),14,ok,2025-02-05\n"
+        "A01,baseline,wemwbs,swemwbs,15.32,,7,ok,2025-02-05\n"
+        "A02,baseline,wemwbs,total,41,possible depression (screening),14,ok,2025-02-10\n"
+        "A02,baseline,wemwbs,swemwbs,19.98,,7,ok,2025-02-10\n"
+        "A04,baseline,wemwbs,total,40,probable depression (screening),14,ok,2025-03-01\n"
+        "A04,baseline,wemwbs,swemwbs,15.32,,7,ok,2025-03-01\n");
+    cr_assert(strstr(r.err, "uk-baseline.csv:5:2: column date, value \"2025-03-01\": not a date "
+                            "written %d/%m/%Y\n"),
+              "%s", r.err);
+    cr_assert(strstr(r.err, "uk-baseline.csv:6:2: column date, value \"1/3/25\": the year has "
+                            "fewer than four digits (read as %d/%m/%Y): the century would be "
+                            "guessed\n"),
+              "%s", r.err);
+    result_free(&r);
+    free(followup);
+    free(baseline);
+}
+
+Test(cli_dates, a_windows_1252_export_with_uk_dates_and_question_headers)
+{
+    char *export = test_data("export/wemwbs-export-cp1252.csv");
+    char *map = test_data("dates/export-map.csv");
+    struct result r = RUN("score", "-i", "wemwbs", "--encoding", "windows-1252", "--id-column",
+                          "NHS Number", "--date-column", "Date of Completion", "--date-format",
+                          "%d/%m/%Y", "-k", "Service \xe2\x80\x93 site", "-m", map, "-o", "-",
+                          export);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    /* 20 rows: 19 scored (10 baselines, 9 follow-ups), the impossible date refused. */
+    cr_assert_eq(count_lines(r.out), 1 + 2 * 19, "%s", r.out);
+    cr_assert_eq(count_text(r.out, ",baseline,wemwbs,total,"), 10);
+    cr_assert_eq(count_text(r.out, ",followup,wemwbs,total,"), 9);
+    cr_assert(strstr(r.out, "999 748 5262,baseline,wemwbs,total,27,probable depression "
+                            "(screening),14,ok,2025-02-03,Dudley North\n"));
+    cr_assert(strstr(r.out, "999 748 5262,followup,wemwbs,total,40,probable depression "
+                            "(screening),14,ok,2025-06-03,Dudley North\n"));
+    /* Ida's only other date does not exist: her one assessment is a baseline. */
+    cr_assert(strstr(r.out, "999 816 9690,baseline,wemwbs,total,28,"));
+    cr_assert_null(strstr(r.out, "999 816 9690,followup"));
+    cr_assert(strstr(r.err, "wemwbs-export-cp1252.csv:20:3: column Date of Completion, value "
+                            "\"31/02/2025\": not a real date (read as %d/%m/%Y): February 2025 "
+                            "has 28 days\n"),
+              "%s", r.err);
+    cr_assert(strstr(r.err, "20 rows read, 19 scored, 1 rejected"), "%s", r.err);
+    result_free(&r);
+    free(export);
+    free(map);
+}
+
+Test(cli_dates, standard_input_from_a_pipe_or_a_file_scores_as_the_file_does)
+{
+    char *batch = test_data("dates/iso.csv");
+    char *text = test_slurp(batch);
+    cr_assert_not_null(text);
+    const char *const args[] = {"score", "-q", "-i", "wemwbs", "--date-column", "date", "-k",
+                                "site", "-o", "-", "-", NULL};
+    struct result piped = run_promscore(NULL, text, args);
+    cr_assert_eq(piped.status, 1, "%s", piped.err);
+    cr_assert_str_eq(piped.out, iso_without_windows);
+    cr_assert(strstr(piped.err, "-:3: between baseline and follow-up"), "%s", piped.err);
+    struct result redirected = run_promscore(batch, NULL, args);
+    cr_assert_eq(redirected.status, 1, "%s", redirected.err);
+    cr_assert_str_eq(redirected.out, iso_without_windows);
+    cr_assert_str_eq(redirected.err, piped.err);
+    result_free(&piped);
+    result_free(&redirected);
+    free(text);
+    free(batch);
+}
+
+Test(cli_dates, a_named_pipe_cannot_be_read_twice_and_is_refused_without_waiting)
+{
+    char *fifo = test_path("batch.csv");
+    cr_assert_eq(mkfifo(fifo, 0600), 0);
+    struct result r = RUN("score", "--date-column", "date", "-o", "-", fifo);
+    cr_assert_eq(r.status, 3, "%s", r.err);
+    cr_assert_str_eq(r.out, "");
+    cr_assert(strstr(r.err, "batch.csv: timepoints from dates read each batch twice (its dates "
+                            "first, then its rows), and this is not a file, which can be read "
+                            "only once: save it to a file\n"),
+              "%s", r.err);
+    unlink(fifo);
+    free(fifo);
+    result_free(&r);
+}
+
+Test(cli_dates, bad_date_options_are_usage_errors)
+{
+    char *batch = test_data("dates/iso.csv");
+    static const struct {
+        const char *args[6];
+        const char *message;
+    } cases[] = {
+        {{"--date-column", "date", "--window", "month4"},
+         "score: --window takes NAME=FROM-TO, days after baseline such as month4=90-150, not "
+         "'month4'"},
+        {{"--date-column", "date", "--window", "month4=-5-10"},
+         "score: --window takes NAME=FROM-TO, days after baseline such as month4=90-150, not "
+         "'month4=-5-10'"},
+        {{"--date-column", "date", "--window", "a=90-150", "--window", "b=120-200"},
+         "windows 'a' (90-150) and 'b' (120-200) overlap: each day after baseline must name "
+         "one timepoint"},
+        {{"--date-column", "date", "--window", "baseline=1-10"},
+         "window 'baseline': the baseline is each participant's earliest assessment, not a "
+         "window"},
+        {{"--date-column", "date", "--window", "end=1-10"},
+         "window 'end': reports name comparisons 'baseline->LABEL' and 'baseline->end', so a "
+         "timepoint may not be 'end' or hold '->'"},
+        {{"--date-column", "date", "--date-format", "%d/%m/%y"},
+         "date format '%d/%m/%y' cannot read dates: %y reads a year of two digits, whose "
+         "century would be guessed: write %Y"},
+        {{"--window", "month4=90-150"}, "score: --window needs --date-column"},
+        {{"--date-format", "%d/%m/%Y"}, "score: --date-format needs --date-column"},
+        {{"--date-column", "date", "-t", "baseline"},
+         "score: --date-column decides the timepoints: give it without --timepoint"},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        const char *args[16] = {"score", "-o", "/dev/null"};
+        size_t n = 3;
+        for (size_t a = 0; a < 6 && cases[c].args[a]; a++)
+            args[n++] = cases[c].args[a];
+        args[n++] = batch;
+        struct result r = run_promscore(NULL, NULL, args);
+        cr_assert_eq(r.status, 2, "case %zu: %s", c, r.err);
+        char *expected;
+        cr_assert_geq(asprintf(&expected, "promscore: %s\n", cases[c].message), 0);
+        cr_assert_str_eq(r.err, expected, "case %zu", c);
+        free(expected);
+        result_free(&r);
+    }
+    free(batch);
+}
+
+static int starts_with(const char *text, const char *start)
+{
+    return strncmp(text, start, strlen(start)) == 0;
+}
+
+/* The scored CSV without its date column (the fixtures' cells hold no commas). */
+static char *without_date_column(const char *scored)
+{
+    char *copy = strdup(scored), *out = calloc(1, strlen(scored) + 1);
+    cr_assert(copy && out);
+    char *save = NULL;
+    for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        int field = 0;
+        for (char *c = line; *c; c++) {
+            field += *c == ',';
+            if (field != 8)
+                strncat(out, c, 1);
+        }
+        strcat(out, "\n");
+    }
+    free(copy);
+    return out;
+}
+
+Test(cli_dates, report_reads_scored_files_with_or_without_the_date_column)
+{
+    char *followup = test_data("dates/uk-followup.csv");
+    char *baseline = test_data("dates/uk-baseline.csv");
+    char *scored = test_path("scored.csv");
+    struct result s = RUN("score", "-q", "--date-column", "date", "--date-format", "%d/%m/%Y",
+                          "-o", scored, followup, baseline);
+    cr_assert_eq(s.status, 1, "%s", s.err);
+    char *text = test_slurp(scored);
+    cr_assert(starts_with(text, "participant_id,timepoint,instrument,scale,score,band,answered,"
+                                "status,date\n"));
+    char *plain = without_date_column(text);
+    cr_assert(starts_with(plain, "participant_id,timepoint,instrument,scale,score,band,answered,"
+                                 "status\nA01,followup,wemwbs,total,44,"),
+              "%s", plain);
+    char *undated = test_file("undated.csv", plain, -1);
+    struct result dated = RUN("report", "-f", "csv", "--no-suppress", scored);
+    struct result other = RUN("report", "-f", "csv", "--no-suppress", undated);
+    cr_assert_eq(dated.status, 0, "%s", dated.err);
+    cr_assert_eq(other.status, 0, "%s", other.err);
+    cr_assert_str_eq(dated.out, other.out);
+    /* A01 and A02 have both; A03 and A04 a baseline alone. */
+    cr_assert(strstr(dated.out, "wemwbs,total,all,baseline->followup,n_baseline,count,4,no,\n"));
+    cr_assert(strstr(dated.out, "wemwbs,total,all,baseline->followup,n_paired,count,2,no,\n"));
+    cr_assert(strstr(dated.out, "wemwbs,total,all,baseline->followup,n_improved,count,1,no,\n"));
+    result_free(&s);
+    result_free(&dated);
+    result_free(&other);
+    free(text);
+    free(plain);
+    free(undated);
+    free(scored);
+    free(followup);
+    free(baseline);
+}
+
+/* ---- Long exports. ---- */
+
+static const char long_scored[] =
+    "participant_id,timepoint,instrument,scale,score,band,answered,status,date,Site\n"
+    "L01,baseline,wemwbs,total,40,probable depression (screening),14,ok,2025-02-03,North\n"
+    "L01,baseline,wemwbs,swemwbs,15.32,,7,ok,2025-02-03,North\n"
+    "L02,baseline,wemwbs,total,43,possible depression (screening),14,ok,2025-02-04,South\n"
+    "L02,baseline,wemwbs,swemwbs,19.98,,7,ok,2025-02-04,South\n"
+    "L01,followup,wemwbs,total,,,13,invalid_response,2025-06-03,North\n"
+    "L01,followup,wemwbs,swemwbs,,,6,invalid_response,2025-06-03,North\n"
+    "L02,baseline,ons4,satisfaction,7,high,1,ok,2025-06-04,South\n"
+    "L02,baseline,ons4,worthwhile,8,high,1,ok,2025-06-04,South\n"
+    "L02,baseline,ons4,happiness,,,0,incomplete,2025-06-04,South\n"
+    "L02,baseline,ons4,anxiety,2,low,1,ok,2025-06-04,South\n";
+
+Test(cli_long, every_row_of_a_long_export_is_used_or_refused_with_its_reason)
+{
+    char *export = test_data("dates/long.csv");
+    char *rejects = test_path("rejects.csv");
+    struct result r = RUN("score", "--long", "Patient ID,Date,Code,Value", "--date-format",
+                          "%d/%m/%Y", "-k", "Site", "-o", "-", "--rejects", rejects, export);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    cr_assert_str_eq(r.out, long_scored);
+    char *got = test_slurp(rejects);
+    char *expected;
+    cr_assert_geq(
+        asprintf(&expected,
+                 "file,line,participant_id,column,value,reason\n"
+                 "%s,45,L01,Code,mood_today,\"unknown item: not an item column, alias or --map "
+                 "header of any instrument\"\n"
+                 "%s,46,,,,missing participant id\n"
+                 "%s,47,L02,Date,31/02/2025,not a real date (read as %%d/%%m/%%Y): February "
+                 "2025 has 28 days\n"
+                 "%s,31,L02,Code,wemwbs_14,item wemwbs.14 answered twice in one assessment (one "
+                 "participant on one date): line 30 already has it\n"
+                 "%s,39,L01,Value,9,code out of range (codes are 1-5)\n"
+                 "%s,50,L02,Site,West,column 'Site' differs within one assessment (one "
+                 "participant on one date): line 48 has 'South'\n",
+                 export, export, export, export, export, export),
+        0);
+    cr_assert_str_eq(got, expected);
+    /* Every input row used or refused: 50 rows, 6 refused, 44 in the assessments scored. */
+    char *input = test_slurp(export);
+    cr_assert_eq(count_lines(input) - 1, 50);
+    cr_assert_eq(count_lines(got) - 1, 6);
+    cr_assert(strstr(r.err, "long.csv: 50 rows read, 44 scored, 6 rejected; 7 scores ok, 3 "
+                            "not ok; 0 answers refused\n"),
+              "%s", r.err);
+    free(input);
+    free(got);
+    free(expected);
+    result_free(&r);
+    free(rejects);
+    free(export);
+}
+
+Test(cli_long, a_long_export_on_a_pipe_scores_as_the_file_does)
+{
+    char *export = test_data("dates/long.csv");
+    char *text = test_slurp(export);
+    const char *const args[] = {"score", "-q", "--long", "Patient ID,Date,Code,Value",
+                                "--date-format", "%d/%m/%Y", "-k", "Site", "-o", "-", "-",
+                                NULL};
+    struct result r = run_promscore(NULL, text, args);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    cr_assert_str_eq(r.out, long_scored);
+    cr_assert(strstr(r.err, "-:31:3: column Code, value \"wemwbs_14\": item wemwbs.14 answered "
+                            "twice"),
+              "%s", r.err);
+    result_free(&r);
+    free(text);
+    free(export);
+}
+
+Test(cli_long, windows_and_a_timepoint_refused_refuse_every_row_of_the_assessment)
+{
+    char *export = test_data("dates/long.csv");
+    /* L01's second assessment is 120 days after baseline: outside a window of 90-100. */
+    struct result r = RUN("score", "-q", "-i", "wemwbs", "--long", "Patient ID,Date,Code,Value",
+                          "--date-format", "%d/%m/%Y", "--window", "month3=90-100", "-o", "-",
+                          export);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    cr_assert_null(strstr(r.out, "L01,month3"));
+    /* Its 13 rows still used are refused, each at its own line; line 39's value already was. */
+    cr_assert_eq(count_text(r.err, ": outside every window: 120 days after baseline (2025-02-03) "
+                                   "(windows: month3 90-100)\n"),
+                 13, "%s", r.err);
+    cr_assert(strstr(r.err, "long.csv:18: outside every window"), "%s", r.err);
+    cr_assert(strstr(r.err, "long.csv:43: outside every window"), "%s", r.err);
+    cr_assert_null(strstr(r.err, "long.csv:39: outside every window"));
+    result_free(&r);
+    free(export);
+}
+
+Test(cli_long, a_long_file_without_long_says_so)
+{
+    char *export = test_data("dates/long.csv");
+    struct result r = RUN("score", "-o", "-", export);
+    cr_assert_eq(r.status, 3, "%s", r.err);
+    cr_assert_str_eq(r.out, "");
+    char *expected;
+    cr_assert_geq(asprintf(&expected,
+                           "promscore: %s:1: this looks like a long export (one row per answer): "
+                           "give --long ID,DATE,ITEM,VALUE\npromscore: nothing written\n",
+                           export),
+                  0);
+    cr_assert_str_eq(r.err, expected);
+    free(expected);
+    result_free(&r);
+    struct result bad = RUN("score", "--long", "Patient ID,Date,Code", "-o", "-", export);
+    cr_assert_eq(bad.status, 2);
+    cr_assert_str_eq(bad.err, "promscore: score: --long takes the four columns of a long "
+                              "export, ID,DATE,ITEM,VALUE, as its header names them\n");
+    result_free(&bad);
+    struct result both = RUN("score", "--long", "Patient ID,Date,Code,Value", "--date-column",
+                             "Date", "-o", "-", export);
+    cr_assert_eq(both.status, 2);
+    cr_assert_str_eq(both.err, "promscore: score: --long names the id and date columns: give "
+                               "it without --date-column\n");
+    result_free(&both);
+    free(export);
+}
