@@ -420,6 +420,67 @@ Test(cli_report, text_states_the_rule_and_the_caveats)
     cr_assert(strstr(r.out, "regression to the mean"));
 }
 
+Test(cli_report, text_opens_with_the_headline_table)
+{
+    struct result r = RUN("report", "--by", "site", scored_examples());
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    const char *headline = strstr(r.out, "\nHeadline: the whole cohort, baseline to followup\n");
+    const char *detail = strstr(r.out, "\n== wemwbs total: WEMWBS total");
+    cr_assert(headline && detail && headline < detail, "%s", r.out);
+    /* 40 at baseline, 30 paired, 10 lost; n_followup and the shares resting on small
+     * counts hidden, as in the detail. */
+    cr_assert(strstr(headline, "\nwemwbs total    higher         40         *      30      25.0%     "
+                               "38.10      41.87       3.77 (1.36 to 6.17)         56.7%         *"
+                               "           *\n"),
+              "%s", headline);
+    cr_assert(strstr(headline, "improved meaningfully: by at least 3.00 points; reliably: by more "
+                               "than 7.45 points; worst band: probable depression (screening)\n"),
+              "%s", headline);
+    char *table = strndup(headline, (size_t)(detail - headline));
+    cr_assert_null(strstr(table, "site="), "the headline is the whole cohort: %s", table);
+    free(table);
+}
+
+Test(cli_report, summary_is_the_headline_table_as_csv)
+{
+    struct result r = RUN("report", "-f", "summary", "--by", "site", scored_examples());
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strncmp(r.out, "instrument,scale,label,better,group,comparison,n_baseline,"
+                             "n_baseline_suppressed,n_followup,", 86) == 0, "%s", r.out);
+    cr_assert(strstr(r.out, "\nwemwbs,total,WEMWBS total,higher,all,baseline->followup,40,no,,yes,"
+                            "30,no,25.0,no,38.10,no,41.87,no,3.77,no,1.36,no,6.17,no,56.7,no,,yes,"
+                            "probable depression (screening),,yes\n"),
+              "%s", r.out);
+    cr_assert(strstr(r.out, "\nwemwbs,total,WEMWBS total,higher,site=Dalston,baseline->followup,,yes,"
+                            "15,no,15,no,"),
+              "%s", r.out);
+    /* SWEMWBS has no bands: its worst band is empty and flagged n/a. */
+    cr_assert(strstr(r.out, ",,,n/a\n"), "%s", r.out);
+    cr_assert_null(strstr(r.out, "CH01"), "no participant appears in a report");
+    /* Nothing the full CSV hides is shown: every flagged-yes cell is hidden there too. */
+    struct result full = RUN("report", "-f", "csv", "--by", "site", scored_examples());
+    cr_assert(strstr(full.out, "\nwemwbs,total,all,baseline->followup,n_followup,count,,yes,\n"));
+    cr_assert(strstr(full.out, "\nwemwbs,total,all,baseline->followup,share_reliable_improved,rate,,"
+                               "yes,\n"));
+}
+
+Test(cli_report, check_scales_are_left_out_of_the_headline)
+{
+    char *dir = temp_dir(), *scored = in_dir(dir, "pam.csv");
+    struct result s = RUN("score", "-q", "-o", scored, example("pam.csv"));
+    cr_assert_leq(s.status, 1, "%s", s.err);
+    struct result r = RUN("report", "-f", "summary", scored);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "\npam,score,PAM activation score (0-100),higher,all,"), "%s", r.out);
+    cr_assert_null(strstr(r.out, "\npam,answered,"), "%s", r.out);
+    cr_assert_null(strstr(r.out, "\npam,raw,"), "%s", r.out);
+    struct result text = RUN("report", scored);
+    cr_assert(strstr(text.out, "\npam score "), "%s", text.out);
+    cr_assert_null(strstr(text.out, "\npam answered "), "%s", text.out);
+    cr_assert(strstr(text.out, "\n== pam answered: PAM statements answered"),
+              "a check scale keeps its detail");
+}
+
 Test(cli_report, json_carries_versions_and_rule)
 {
     char *dir = temp_dir(), *out = in_dir(dir, "report.json");

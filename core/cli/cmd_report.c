@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "json.h"
 #include "output.h"
+#include "report_writers.h"
 
 static void usage(FILE *to)
 {
@@ -26,7 +27,8 @@ static void usage(FILE *to)
           "      --baseline LABEL      the baseline timepoint (default baseline)\n"
           "      --timepoints A,B,...  later timepoints in order (default: first appearance)\n"
           "  -b, --by COLUMN           also report per value of a kept column (repeatable)\n"
-          "  -f, --format FORMAT       text (default), csv or json\n"
+          "  -f, --format FORMAT       text (default), csv, json, or summary: the headline\n"
+          "                            table as CSV\n"
           "  -o, --output FILE         write the report here, atomically (default: stdout)\n"
           "      --threshold N         suppress counts of 1 to N and figures based on them\n"
           "                            (default 7)\n"
@@ -45,7 +47,7 @@ static void usage(FILE *to)
           to);
 }
 
-enum format { FORMAT_TEXT, FORMAT_CSV, FORMAT_JSON };
+enum format { FORMAT_TEXT, FORMAT_CSV, FORMAT_JSON, FORMAT_SUMMARY };
 
 struct run {
     ps_cohort_t *cohort;
@@ -400,6 +402,7 @@ static void write_text(output_t *o, const ps_report_t *report)
     output_puts(o, "* suppressed; n/a not computable (reason below the section). Each person's "
                    "last follow-up\n(baseline->end) is given only when there are two follow-ups "
                    "or more.\n");
+    report_write_headline(o, report);
     const char *unit = NULL;
     for (size_t i = 0; i < ps_report_count(report);) {
         const ps_statistic_t *st = ps_report_statistic(report, i);
@@ -504,8 +507,10 @@ int cmd_report(int argc, char **argv)
                 format = FORMAT_CSV;
             else if (strcmp(optarg, "json") == 0)
                 format = FORMAT_JSON;
+            else if (strcmp(optarg, "summary") == 0)
+                format = FORMAT_SUMMARY;
             else {
-                cli_error("report: --format is text, csv or json, not '%s'", optarg);
+                cli_error("report: --format is text, csv, json or summary, not '%s'", optarg);
                 goto done;
             }
             break;
@@ -603,6 +608,8 @@ int cmd_report(int argc, char **argv)
         write_csv(&out, report);
     else if (format == FORMAT_JSON)
         write_json(&out, report, context);
+    else if (format == FORMAT_SUMMARY)
+        report_write_summary(&out, report);
     else
         write_text(&out, report);
     if (output_commit(&out) != 0) {
