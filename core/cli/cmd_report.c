@@ -27,8 +27,8 @@ static void usage(FILE *to)
           "      --baseline LABEL      the baseline timepoint (default baseline)\n"
           "      --timepoints A,B,...  later timepoints in order (default: first appearance)\n"
           "  -b, --by COLUMN           also report per value of a kept column (repeatable)\n"
-          "  -f, --format FORMAT       text (default), csv, json, or summary: the headline\n"
-          "                            table as CSV\n"
+          "  -f, --format FORMAT       text (default), csv, json, summary (the headline\n"
+          "                            table as CSV) or html (a page with charts)\n"
           "  -o, --output FILE         write the report here, atomically (default: stdout)\n"
           "      --threshold N         suppress counts of 1 to N and figures based on them\n"
           "                            (default 7)\n"
@@ -47,7 +47,7 @@ static void usage(FILE *to)
           to);
 }
 
-enum format { FORMAT_TEXT, FORMAT_CSV, FORMAT_JSON, FORMAT_SUMMARY };
+enum format { FORMAT_TEXT, FORMAT_CSV, FORMAT_JSON, FORMAT_SUMMARY, FORMAT_HTML };
 
 struct run {
     ps_cohort_t *cohort;
@@ -55,12 +55,19 @@ struct run {
     int quiet;
     cli_progress_t progress;
     unsigned long refused;
+    int scoring;            /* inputs are raw batches: rows counted at each batch's end */
+    report_input_t *inputs; /* the inputs and their rows, for the HTML page */
+    size_t n_inputs;
 };
 
 static int add_score(const ps_score_t *score, void *user)
 {
     struct run *run = user;
     cli_progress(&run->progress, score->file, score->line);
+    if (!run->scoring && report_inputs_add(&run->inputs, &run->n_inputs, score->file, 1)) {
+        run->error = PS_ERROR_NOMEM;
+        return 1;
+    }
     run->error = ps_cohort_add(run->cohort, score);
     return run->error != PS_OK;
 }
@@ -77,6 +84,10 @@ static int on_batch_end(const ps_batch_summary_t *s, void *user)
 {
     struct run *run = user;
     run->refused += s->scores_not_ok;
+    if (report_inputs_add(&run->inputs, &run->n_inputs, s->file, s->rows_read)) {
+        run->error = PS_ERROR_NOMEM;
+        return 1;
+    }
     if (!run->quiet)
         fprintf(stderr, "promscore: %s: %lu rows read, %lu scored, %lu rejected\n", s->file,
                 s->rows_read, s->rows_scored, s->rows_rejected);
@@ -509,8 +520,11 @@ int cmd_report(int argc, char **argv)
                 format = FORMAT_JSON;
             else if (strcmp(optarg, "summary") == 0)
                 format = FORMAT_SUMMARY;
+            else if (strcmp(optarg, "html") == 0)
+                format = FORMAT_HTML;
             else {
-                cli_error("report: --format is text, csv, json or summary, not '%s'", optarg);
+                cli_error("report: --format is text, csv, json, summary or html, not '%s'",
+                          optarg);
                 goto done;
             }
             break;
@@ -577,6 +591,7 @@ int cmd_report(int argc, char **argv)
         score_options.n_instruments = instruments.n;
         score_options.keep = (const char *const *)by.items;
         score_options.n_keep = by.n;
+        run.scoring = 1;
         ps_score_handlers_t handlers = {NULL, add_score, on_reject, on_batch_end, &run};
         err = ps_scorer_new(context, &score_options, &handlers, &scorer);
     }
@@ -610,6 +625,10 @@ int cmd_report(int argc, char **argv)
         write_json(&out, report, context);
     else if (format == FORMAT_SUMMARY)
         report_write_summary(&out, report);
+    else if (format == FORMAT_HTML) {
+        report_made_t made = {argc, argv, run.inputs, run.n_inputs};
+        report_write_html(&out, report, context, &made);
+    }
     else
         write_text(&out, report);
     if (output_commit(&out) != 0) {
@@ -628,6 +647,7 @@ done:
     cli_list_free(&instruments);
     cli_list_free(&by);
     cli_list_free(&timepoints);
+    report_inputs_free(run.inputs, run.n_inputs);
     free(files);
     return status;
 }
