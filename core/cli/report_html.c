@@ -542,12 +542,35 @@ static void write_bands(struct page *p, const ps_report_block_t *b)
     svg_begin(&p->s, new_id(p, id, sizeof id), width, height, title, desc);
     svg_scale_t x = {0, 1, left, right};
     for (int row = 0; row < 2; row++) {
-        double y = 20 + row * (bar + 12), at = 0;
+        const ps_statistic_id_t which = row ? PS_STAT_SHARE_FOLLOWUP_BAND : PS_STAT_SHARE_BASELINE_BAND;
+        double y = 20 + row * (bar + 12), at = 0, hidden = 1;
         svg_label(&p->s, left - 8, y + bar / 2 + 4, "end", NULL, row ? "Follow-up" : "Baseline");
+        /* The hidden bands hold together what the shown ones leave: drawn, never labelled, in
+         * their place when they are neighbours, else after the shown ones. */
+        size_t runs = 0;
+        int before = 0;
         for (size_t k = 0; k < nb; k++) {
-            const char *band = ps_scale_band(scale, band_at(scale, k), NULL, NULL);
+            const ps_statistic_t *share = find(p, b, which, ps_scale_band(scale, band_at(scale, k), NULL, NULL));
+            int is_hidden = !shown(share);
+            runs += is_hidden && !before;
+            before = is_hidden;
+            hidden -= shown(share) ? share->value : 0;
+        }
+        int drawn = 0;
+        for (size_t k = 0; k <= nb; k++) {
             const ps_statistic_t *share =
-                find(p, b, row ? PS_STAT_SHARE_FOLLOWUP_BAND : PS_STAT_SHARE_BASELINE_BAND, band);
+                k < nb ? find(p, b, which, ps_scale_band(scale, band_at(scale, k), NULL, NULL)) : NULL;
+            if ((k < nb && !shown(share) && runs == 1) || (k == nb && runs > 1)) {
+                if (!drawn && hidden > 1e-9) {
+                    double x0 = svg_map(&x, at), x1 = svg_map(&x, at + hidden);
+                    svg_rect(&p->s, x0, y, x1 - x0, bar, "hidden");
+                    if (x1 - x0 > 40)
+                        svg_label(&p->s, (x0 + x1) / 2, y + bar / 2 + 4, "middle", "small", "hidden");
+                    at += hidden;
+                }
+                drawn = 1;
+                continue;
+            }
             if (!shown(share) || share->value <= 0)
                 continue;
             char klass[16];
@@ -558,13 +581,6 @@ static void write_bands(struct page *p, const ps_report_block_t *b)
                 svg_label(&p->s, (x0 + x1) / 2, y + bar / 2 + 4, "middle", NULL,
                           headline_figure(share).s);
             at += share->value;
-        }
-        /* What the hidden bands hold together: drawn, never labelled. */
-        if (at < 1 - 1e-9) {
-            double x0 = svg_map(&x, at);
-            svg_rect(&p->s, x0, y, right - x0, bar, "hidden");
-            if (right - x0 > 40)
-                svg_label(&p->s, (x0 + right) / 2, y + bar / 2 + 4, "middle", "small", "hidden");
         }
     }
     for (size_t k = 0; k < nb; k++) {
