@@ -575,6 +575,26 @@ Test(cli_report, html_page_is_self_contained_and_shows_only_published_figures)
     every_number_is_shown_in_csv(html, csv.out);
 }
 
+Test(cli_report, html_has_one_section_per_instrument_its_pools_included)
+{
+    char *dir = temp_dir(), *scored = in_dir(dir, "others.csv");
+    struct result s = RUN("score", "-q", "--keep", "site", "-o", scored, example("pam.csv"),
+                          example("domains.csv"), example("goals.csv"), example("ons4.csv"));
+    cr_assert_leq(s.status, 1, "%s", s.err);
+    struct result r = RUN("report", "-f", "html", "--by", "site", scored);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    size_t sections = 0;
+    for (const char *p = r.out; (p = strstr(p, "<section class=\"instrument\">")); p++)
+        sections++;
+    cr_assert_eq(sections, 4, "ONS4, PAM, the domains and the goals, each once");
+    const char *goals = strstr(r.out, "<h2>Personal goals (Goal-Based Outcomes and Goal Attainment "
+                                      "Scaling)</h2>");
+    cr_assert_not_null(goals);
+    cr_assert_null(strstr(goals + 1, "<h2>Personal goals"), "the goals' pool joins its scales");
+    cr_assert(strstr(goals, "<h3>goal</h3>"), "the pool, after the goals' scales");
+    cr_assert_null(strstr(r.out, "<h3>PAM statements answered</h3>"), "a check scale has no chart");
+}
+
 Test(cli_report, html_escapes_every_text_from_data)
 {
     char *scored = scored_examples(), *text = test_slurp(scored), *hostile;

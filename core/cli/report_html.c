@@ -75,6 +75,18 @@ static const char *unit_label(const ps_report_block_t *b)
     return b->scale ? ps_scale_label(b->scale) : b->unit;
 }
 
+/* Whether block k is the first headline row of its instrument (a pool's rows come after
+ * every scale's). */
+static int first_of_instrument(const struct page *p, size_t k)
+{
+    if (!headline_row(p->blocks, p->n, k))
+        return 0;
+    for (size_t j = 0; j < k; j++)
+        if (p->blocks[j].instrument == p->blocks[k].instrument && headline_row(p->blocks, p->n, j))
+            return 0;
+    return 1;
+}
+
 /* ---- Style. ---- */
 
 static const char *const style =
@@ -349,12 +361,10 @@ static void write_flows(struct page *p)
                    "with a score at baseline, and at each follow-up how many were paired with "
                    "their baseline and how many were not followed up, for each instrument's "
                    "first scale.</p>\n");
-    const ps_instrument_t *done = NULL;
     for (size_t k = 0; k < p->n; k++) {
         const ps_report_block_t *b = &p->blocks[k];
-        if (!headline_row(p->blocks, p->n, k) || b->instrument == done)
+        if (!first_of_instrument(p, k))
             continue;
-        done = b->instrument;
         svg_raw(&p->s, "<h3>");
         svg_text(&p->s, ps_instrument_title(b->instrument));
         svg_raw(&p->s, "</h3>\n");
@@ -748,21 +758,28 @@ static void write_forest(struct page *p, const ps_report_block_t *all)
 
 /* ---- Per instrument, per scale. ---- */
 
+static void write_scale(struct page *p, const ps_report_block_t *b);
+
+/* A section per instrument, its scales then its pools. */
 static void write_instruments(struct page *p)
 {
-    const ps_instrument_t *open = NULL;
     for (size_t k = 0; k < p->n; k++) {
-        const ps_report_block_t *b = &p->blocks[k];
-        if (!headline_row(p->blocks, p->n, k))
+        if (!first_of_instrument(p, k))
             continue;
-        if (b->instrument != open) {
-            if (open)
-                svg_raw(&p->s, "</section>\n");
-            open = b->instrument;
-            svg_raw(&p->s, "<section class=\"instrument\">\n<h2>");
-            svg_text(&p->s, ps_instrument_title(b->instrument));
-            svg_raw(&p->s, "</h2>\n");
-        }
+        svg_raw(&p->s, "<section class=\"instrument\">\n<h2>");
+        svg_text(&p->s, ps_instrument_title(p->blocks[k].instrument));
+        svg_raw(&p->s, "</h2>\n");
+        for (size_t j = k; j < p->n; j++)
+            if (p->blocks[j].instrument == p->blocks[k].instrument &&
+                headline_row(p->blocks, p->n, j))
+                write_scale(p, &p->blocks[j]);
+        svg_raw(&p->s, "</section>\n");
+    }
+}
+
+static void write_scale(struct page *p, const ps_report_block_t *b)
+{
+    {
         char words[256];
         comparison_words(b->comparison, words, sizeof words);
         svg_raw(&p->s, "<h3>");
@@ -775,14 +792,12 @@ static void write_instruments(struct page *p)
         if (!b->scale) {
             svg_raw(&p->s, "<p>Pooled, one unit per person and member: its figures are in the "
                            "text report.</p>\n");
-            continue;
+            return;
         }
         write_change(p, b);
         write_bands(p, b);
         write_forest(p, b);
     }
-    if (open)
-        svg_raw(&p->s, "</section>\n");
 }
 
 /* ---- Disclosure, caveats, definitions, how the page was made. ---- */
@@ -890,14 +905,12 @@ void report_write_html(output_t *out, const ps_report_t *report, ps_context_t *c
     svg_raw(&p.s, "</style>\n</head>\n<body>\n<header>\n<h1>Cohort change report</h1>\n"
                   "<p class=\"lead\">How the scores of the people seen changed between baseline "
                   "and follow-up: ");
-    const ps_instrument_t *last = NULL;
     int first = 1;
     for (size_t k = 0; k < p.n; k++) {
-        if (!headline_row(p.blocks, p.n, k) || p.blocks[k].instrument == last)
+        if (!first_of_instrument(&p, k))
             continue;
-        last = p.blocks[k].instrument;
         svg_raw(&p.s, first ? "" : ", ");
-        svg_text(&p.s, ps_instrument_title(last));
+        svg_text(&p.s, ps_instrument_title(p.blocks[k].instrument));
         first = 0;
     }
     svg_raw(&p.s, first ? "no instrument with a follow-up.</p>\n</header>\n<main>\n"
