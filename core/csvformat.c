@@ -28,6 +28,17 @@ static const char *const report_columns[] = {"instrument", "scale",     "group",
                                              "value",      "suppressed", "note",
                                              NULL};
 
+static const char *const summary_columns[] = {
+    "instrument", "scale", "label", "better", "group", "comparison",
+    "n_baseline", "n_baseline_suppressed", "n_followup", "n_followup_suppressed",
+    "n_paired", "n_paired_suppressed", "loss_rate_pct", "loss_rate_pct_suppressed",
+    "mean_baseline", "mean_baseline_suppressed", "mean_followup", "mean_followup_suppressed",
+    "mean_change", "mean_change_suppressed", "ci_low", "ci_low_suppressed",
+    "ci_high", "ci_high_suppressed", "share_improved_pct", "share_improved_pct_suppressed",
+    "share_reliable_improved_pct", "share_reliable_improved_pct_suppressed",
+    "worst_band", "left_worst_band_pct", "left_worst_band_pct_suppressed",
+    NULL};
+
 static const struct {
     const char *name;
     const char *const *columns;
@@ -36,6 +47,7 @@ static const struct {
     [PS_FORMAT_SCORED] = {"scored", scored_columns, 8},
     [PS_FORMAT_REJECTS] = {"rejects", rejects_columns, 6},
     [PS_FORMAT_REPORT] = {"report", report_columns, 9},
+    [PS_FORMAT_SUMMARY] = {"summary", summary_columns, 31},
 };
 
 const char *const *ps_format_columns(ps_format_t format, size_t *n)
@@ -360,6 +372,47 @@ size_t ps_format_report_row(char *to, size_t room, const ps_statistic_t *s)
         put_text(&r, s->shown == PS_SUPPRESSED ? "yes" : "no");
     put_byte(&r, ',');
     put_text(&r, s->note);
+    put_byte(&r, '\n');
+    return r.used;
+}
+
+/* A headline figure and its flag: "no" shown, "yes" hidden, "n/a" none or not computable. */
+static void put_headline_cell(struct row *r, const ps_statistic_t *s)
+{
+    const ps_statistic_info_t *info = s ? ps_statistic_info(s->id) : NULL;
+    const int shown = s && s->shown == PS_SHOWN && isfinite(s->value);
+    if (shown && info->kind == PS_KIND_COUNT)
+        r->used += ps_cell_unsigned(at(r), left(r), (unsigned long)s->value);
+    else if (shown && info->decimals == PS_PCT)
+        r->used += ps_cell_number(at(r), left(r), 100 * s->value, 1);
+    else if (shown)
+        r->used += ps_cell_number(at(r), left(r), s->value, info->decimals < 0 ? 6 : info->decimals);
+    put_byte(r, ',');
+    put_text(r, shown ? "no" : s && s->shown == PS_SUPPRESSED ? "yes" : "n/a");
+}
+
+size_t ps_format_summary_row(char *to, size_t room, const ps_report_block_t *b)
+{
+    struct row r = {to, room, 0};
+    put_text(&r, ps_instrument_id(b->instrument));
+    put_byte(&r, ',');
+    put_text(&r, b->unit);
+    put_byte(&r, ',');
+    put_text(&r, b->scale ? ps_scale_label(b->scale) : "");
+    put_byte(&r, ',');
+    put_text(&r, !b->scale ? "" : ps_scale_lower_is_better(b->scale) ? "lower" : "higher");
+    put_byte(&r, ',');
+    put_text(&r, b->group);
+    put_byte(&r, ',');
+    put_text(&r, b->comparison);
+    for (int c = 0; c < PS_HEADLINE_COLUMNS_; c++) {
+        put_byte(&r, ',');
+        if (c == PS_HEADLINE_LEFT_WORST_BAND) {
+            put_text(&r, b->worst_band);
+            put_byte(&r, ',');
+        }
+        put_headline_cell(&r, b->headline[c]);
+    }
     put_byte(&r, '\n');
     return r.used;
 }

@@ -417,6 +417,8 @@ static ps_error_t read_scale(struct reader *r, xmlNodePtr node, struct ps_scale 
     scale->lower_is_better = better && strcmp(better, "lower") == 0;
     const char *reported = attr(r, node, "reported");
     scale->reported = !reported || strcmp(reported, "false") != 0;
+    const char *check = attr(r, node, "check");
+    scale->check = check && (strcmp(check, "true") == 0 || strcmp(check, "1") == 0);
     ps_error_t err;
     if ((err = decimal_places(r, node, "precision", NULL, &scale->precision)))
         return err;
@@ -768,6 +770,7 @@ int ps_scale_precision(const ps_scale_t *s) { return s->precision; }
 double ps_scale_min(const ps_scale_t *s) { return s->min; }
 double ps_scale_max(const ps_scale_t *s) { return s->max; }
 int ps_scale_lower_is_better(const ps_scale_t *s) { return s->lower_is_better; }
+int ps_scale_is_check(const ps_scale_t *s) { return s->check; }
 size_t ps_scale_band_count(const ps_scale_t *s) { return s->n_bands; }
 size_t ps_scale_item_count(const ps_scale_t *s) { return s->n_items; }
 int ps_scale_prorates(const ps_scale_t *s) { return s->prorate; }

@@ -72,6 +72,7 @@ struct ps_scale {
     double sem;
     double reference_sd, reliability;   /* what the SEM came from; 0 when given directly */
     int reported;                       /* 0: kept for a pool, not reported alone */
+    int check;                          /* a check on the data: not in a headline */
     const char *calibration_schema;     /* takes a run-time table valid against it */
     struct ps_calibration *calibration; /* loaded by ps_context_load_calibration */
 };

@@ -842,6 +842,7 @@ static void individual_change(struct block *b, const struct ps_scale *scale, con
         count(b, PS_STAT_N_RELIABLE_IMPROVED, NULL, NULL, up);
         count(b, PS_STAT_N_NO_RELIABLE_CHANGE, NULL, NULL, paired - up - down);
         count(b, PS_STAT_N_RELIABLE_DETERIORATED, NULL, NULL, down);
+        rate(b, PS_STAT_SHARE_RELIABLE_IMPROVED, NULL);
     }
 }
 

@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -419,6 +420,207 @@ Test(cli_report, text_states_the_rule_and_the_caveats)
     cr_assert(strstr(r.out, "== wemwbs total: WEMWBS total (definition version 1.0)"));
     cr_assert(strstr(r.out, "reliable change (Jacobson-Truax, SD 8.96, reliability 0.91, SEM 2.69, more than 7.45 points)"));
     cr_assert(strstr(r.out, "regression to the mean"));
+}
+
+Test(cli_report, text_opens_with_the_headline_table)
+{
+    struct result r = RUN("report", "--by", "site", scored_examples());
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    const char *headline = strstr(r.out, "\nHeadline: the whole cohort, baseline to followup\n");
+    const char *detail = strstr(r.out, "\n== wemwbs total: WEMWBS total");
+    cr_assert(headline && detail && headline < detail, "%s", r.out);
+    /* 40 at baseline, 30 paired, 10 lost; n_followup and the shares resting on small
+     * counts hidden, as in the detail. */
+    cr_assert(strstr(headline, "\nwemwbs total    higher         40         *      30      25.0%     "
+                               "38.10      41.87       3.77 (1.36 to 6.17)         56.7%         *"
+                               "           *\n"),
+              "%s", headline);
+    cr_assert(strstr(headline, "improved meaningfully: by at least 3.00 points; reliably: by more "
+                               "than 7.45 points; worst band: probable depression (screening)\n"),
+              "%s", headline);
+    char *table = strndup(headline, (size_t)(detail - headline));
+    cr_assert_null(strstr(table, "site="), "the headline is the whole cohort: %s", table);
+    free(table);
+}
+
+Test(cli_report, summary_is_the_headline_table_as_csv)
+{
+    struct result r = RUN("report", "-f", "summary", "--by", "site", scored_examples());
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strncmp(r.out, "instrument,scale,label,better,group,comparison,n_baseline,"
+                             "n_baseline_suppressed,n_followup,", 86) == 0, "%s", r.out);
+    cr_assert(strstr(r.out, "\nwemwbs,total,WEMWBS total,higher,all,baseline->followup,40,no,,yes,"
+                            "30,no,25.0,no,38.10,no,41.87,no,3.77,no,1.36,no,6.17,no,56.7,no,,yes,"
+                            "probable depression (screening),,yes\n"),
+              "%s", r.out);
+    cr_assert(strstr(r.out, "\nwemwbs,total,WEMWBS total,higher,site=Dalston,baseline->followup,,yes,"
+                            "15,no,15,no,"),
+              "%s", r.out);
+    /* SWEMWBS has no bands: its worst band is empty and flagged n/a. */
+    cr_assert(strstr(r.out, ",,,n/a\n"), "%s", r.out);
+    cr_assert_null(strstr(r.out, "CH01"), "no participant appears in a report");
+    /* Nothing the full CSV hides is shown: every flagged-yes cell is hidden there too. */
+    struct result full = RUN("report", "-f", "csv", "--by", "site", scored_examples());
+    cr_assert(strstr(full.out, "\nwemwbs,total,all,baseline->followup,n_followup,count,,yes,\n"));
+    cr_assert(strstr(full.out, "\nwemwbs,total,all,baseline->followup,share_reliable_improved,rate,,"
+                               "yes,\n"));
+}
+
+Test(cli_report, check_scales_are_left_out_of_the_headline)
+{
+    char *dir = temp_dir(), *scored = in_dir(dir, "pam.csv");
+    struct result s = RUN("score", "-q", "-o", scored, example("pam.csv"));
+    cr_assert_leq(s.status, 1, "%s", s.err);
+    struct result r = RUN("report", "-f", "summary", scored);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "\npam,score,PAM activation score (0-100),higher,all,"), "%s", r.out);
+    cr_assert_null(strstr(r.out, "\npam,answered,"), "%s", r.out);
+    cr_assert_null(strstr(r.out, "\npam,raw,"), "%s", r.out);
+    struct result text = RUN("report", scored);
+    cr_assert(strstr(text.out, "\npam score "), "%s", text.out);
+    cr_assert_null(strstr(text.out, "\npam answered "), "%s", text.out);
+    cr_assert(strstr(text.out, "\n== pam answered: PAM statements answered"),
+              "a check scale keeps its detail");
+}
+
+/* ---- The HTML page. ---- */
+
+/* Whether 'number' is a value the report's CSV shows (a count, a figure to two decimals, or a
+ * share as a percentage to one), in any row. */
+static int shown_in_csv(const char *csv, double number)
+{
+    for (const char *line = csv; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+        const char *field = line;
+        for (int k = 0; k < 6 && field; k++) {
+            field = strchr(field, ',');
+            field = field ? field + 1 : NULL;
+        }
+        if (!field || *field == ',')
+            continue;
+        char *end;
+        double v = strtod(field, &end);
+        if (end == field || strncmp(end, ",no,", 4) != 0)
+            continue;
+        if (fabs(v - number) < 0.005 + 1e-9 || fabs(100 * v - number) < 0.05 + 1e-9)
+            return 1;
+    }
+    return 0;
+}
+
+/* Every number in the text of the page's figure cells and chart labels (tick labels, in class
+ * "small", are axes, not figures) up to its disclosure section is a figure the CSV shows. */
+static void every_number_is_shown_in_csv(const char *html, const char *csv)
+{
+    const char *stop = strstr(html, "<section id=\"disclosure\">");
+    cr_assert_not_null(stop);
+    size_t checked = 0;
+    for (const char *p = html; (p = strpbrk(p, "<")) && p < stop; p++) {
+        int cell = strncmp(p, "<td class=\"num", 14) == 0;
+        int label = strncmp(p, "<text ", 6) == 0;
+        if (!cell && !label)
+            continue;
+        const char *open = strchr(p, '>');
+        if (label && strstr(p, "class=\"small\"") && strstr(p, "class=\"small\"") < open)
+            continue;
+        const char *close = strchr(open, '<');
+        for (const char *q = open + 1; q < close; q++) {
+            if (!strchr("0123456789", *q))
+                continue;
+            const char *start = q > open + 1 && q[-1] == '-' ? q - 1 : q;
+            char *end;
+            double v = strtod(start, &end);
+            cr_assert(shown_in_csv(csv, v), "%.*s: %g is no figure the CSV shows",
+                      (int)(close - open - 1), open + 1, v);
+            checked++;
+            q = end - 1;
+        }
+    }
+    cr_assert_gt(checked, 50, "the page has figures");
+}
+
+Test(cli_report, html_page_is_self_contained_and_shows_only_published_figures)
+{
+    char *scored = scored_examples(), *dir = temp_dir(), *page = in_dir(dir, "report.html");
+    struct result r = RUN("report", "-f", "html", "--by", "site", "-o", page, scored);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    char *html = test_slurp(page);
+    cr_assert(strncmp(html, "<!DOCTYPE html>\n<html lang=\"en\">", 32) == 0);
+    cr_assert(strstr(html, "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src "
+                           "'none'; style-src 'unsafe-inline'; img-src data:\">"));
+    cr_assert_null(strstr(html, "<script"), "no script");
+    cr_assert_null(strstr(html, "<link"), "nothing linked");
+    cr_assert_null(strstr(html, "url("), "nothing fetched by the style");
+    cr_assert_null(strstr(html, "src="), "nothing fetched by an element");
+    /* The headline row, as in the text report, and the sections in their order. */
+    const char *order[] = {"<section id=\"headline\">", "<th scope=\"row\">WEMWBS total</th>"
+                           "<td>higher</td><td class=\"num\">40</td><td class=\"num hidden\">*</td>"
+                           "<td class=\"num\">30</td><td class=\"num\">25.0%</td>"
+                           "<td class=\"num\">38.10</td><td class=\"num\">41.87</td>"
+                           "<td class=\"num\">3.77 (1.36 to 6.17)</td><td class=\"num\">56.7%</td>",
+                           "<section id=\"flow\">", "<section class=\"instrument\">",
+                           "<h4>Individual change</h4>", "<h4>Bands before and after</h4>",
+                           "<h4>Mean change by group</h4>", "<section id=\"disclosure\">",
+                           "<section id=\"caveats\">", "<section id=\"definitions\">",
+                           "<section id=\"made\">"};
+    const char *at = html;
+    for (size_t k = 0; k < sizeof order / sizeof order[0]; k++) {
+        const char *next = strstr(at, order[k]);
+        cr_assert_not_null(next, "%s missing or out of order", order[k]);
+        at = next;
+    }
+    cr_assert(strstr(html, "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\""));
+    cr_assert(strstr(html, "(c) University of Warwick"), "the licence notice");
+    cr_assert(strstr(html, "<td>scored.csv</td><td class=\"num\">"), "the input and its rows");
+    cr_assert_null(strstr(html, "CH01"), "no participant appears in a report");
+    struct result csv = RUN("report", "-f", "csv", "--by", "site", scored);
+    every_number_is_shown_in_csv(html, csv.out);
+}
+
+Test(cli_report, html_has_one_section_per_instrument_its_pools_included)
+{
+    char *dir = temp_dir(), *scored = in_dir(dir, "others.csv");
+    struct result s = RUN("score", "-q", "--keep", "site", "-o", scored, example("pam.csv"),
+                          example("domains.csv"), example("goals.csv"), example("ons4.csv"));
+    cr_assert_leq(s.status, 1, "%s", s.err);
+    struct result r = RUN("report", "-f", "html", "--by", "site", scored);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    size_t sections = 0;
+    for (const char *p = r.out; (p = strstr(p, "<section class=\"instrument\">")); p++)
+        sections++;
+    cr_assert_eq(sections, 4, "ONS4, PAM, the domains and the goals, each once");
+    const char *goals = strstr(r.out, "<h2>Personal goals (Goal-Based Outcomes and Goal Attainment "
+                                      "Scaling)</h2>");
+    cr_assert_not_null(goals);
+    cr_assert_null(strstr(goals + 1, "<h2>Personal goals"), "the goals' pool joins its scales");
+    cr_assert(strstr(goals, "<h3>goal</h3>"), "the pool, after the goals' scales");
+    cr_assert_null(strstr(r.out, "<h3>PAM statements answered</h3>"), "a check scale has no chart");
+}
+
+Test(cli_report, html_escapes_every_text_from_data)
+{
+    char *scored = scored_examples(), *text = test_slurp(scored), *hostile;
+    /* Dalston becomes a site named like a script. */
+    size_t n = strlen(text), grown = 0;
+    for (const char *p = text; (p = strstr(p, "Dalston")); p++)
+        grown++;
+    hostile = malloc(n + grown * 32 + 1);
+    char *w = hostile;
+    for (const char *p = text; *p;) {
+        if (strncmp(p, "Dalston", 7) == 0) {
+            w = stpcpy(w, "<script>alert(1)</script>");
+            p += 7;
+        } else {
+            *w++ = *p++;
+        }
+    }
+    *w = '\0';
+    char *file = test_file("hostile.csv", hostile, -1);
+    struct result r = RUN("report", "-f", "html", "--by", "site", file);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_null(strstr(r.out, "<script"), "a site's name is never markup");
+    cr_assert(strstr(r.out, "<th scope=\"row\">site: &lt;script&gt;alert(1)&lt;/script&gt;</th>"),
+              "%s", r.out);
+    free(hostile);
 }
 
 Test(cli_report, json_carries_versions_and_rule)

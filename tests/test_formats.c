@@ -386,3 +386,64 @@ Test(formats, a_file_of_another_format_is_refused_with_its_line)
     cr_assert_eq(n, 8);
     ps_context_free(context);
 }
+
+/* A summary row: typed cells, each followed by its flag; what is hidden or absent is empty. */
+static char *fill_summary(size_t *length, void *user)
+{
+    ps_context_t *context = user;
+    const ps_instrument_t *in = ps_context_find_instrument(context, "ons4");
+    const ps_scale_t *anxiety = ps_instrument_find_scale(in, "anxiety");
+    static ps_statistic_t s[PS_HEADLINE_COLUMNS_];
+    const double values[PS_HEADLINE_COLUMNS_] = {40, 31, 30, 0.25, 38.1, 41.866666, -3.766666,
+                                                 -6.17, 1.36, 0.5666, 0.1, 0.8125};
+    ps_report_block_t b = {.instrument = in, .unit = "anxiety", .scale = anxiety,
+                           .group = "+site=1", .comparison = "baseline->end",
+                           .worst_band = "high"};
+    for (int c = 0; c < PS_HEADLINE_COLUMNS_; c++) {
+        s[c] = (ps_statistic_t){.instrument = in, .unit = "anxiety", .scale = anxiety,
+                                .id = ps_report_headline_statistic((ps_headline_column_t)c),
+                                .value = values[c], .shown = PS_SHOWN};
+        b.headline[c] = &s[c];
+    }
+    s[PS_HEADLINE_N_FOLLOWUP].shown = PS_SUPPRESSED;
+    s[PS_HEADLINE_N_FOLLOWUP].value = NAN;
+    s[PS_HEADLINE_CI_LOW].shown = PS_NOT_COMPUTABLE;
+    b.headline[PS_HEADLINE_SHARE_IMPROVED] = NULL; /* no threshold */
+    char *text = NULL;
+    *length = 0;
+    APPEND(text, *length, ps_format_header(to, room, PS_FORMAT_SUMMARY, NULL, 0));
+    APPEND(text, *length, ps_format_summary_row(to, room, &b));
+    return text;
+}
+
+static int check_summary(const ps_format_row_t *row, void *user)
+{
+    (*(int *)user)++;
+    cr_assert_eq(row->n_cells, 31);
+    cr_assert_str_eq(row->header[30], "left_worst_band_pct_suppressed");
+    cr_assert_str_eq(row->cells[4], "+site=1", "a group like a formula reads back as written");
+    return 0;
+}
+
+Test(formats, summary_rows_are_typed_and_flag_each_cell)
+{
+    struct capture capture = {0};
+    ps_context_t *context = test_context(&capture);
+    size_t length;
+    char *filled = fill_summary(&length, context), *text = strndup(filled, length);
+    free(filled);
+    const char *row = strchr(text, '\n') + 1;
+    cr_assert_str_eq(row, "ons4,anxiety,\"Anxiety (0-10, lower is better)\",lower,\"'+site=1\","
+                          "baseline->end,40,no,,yes,30,no,25.0,no,38.10,no,41.87,no,-3.77,no,"
+                          ",n/a,1.36,no,,n/a,10.0,no,high,81.3,no\n");
+    free(text);
+    char *file = write_file("summary.csv", fill_summary, context);
+    int rows = 0;
+    cr_assert_eq(ps_format_read(context, file, PS_FORMAT_SUMMARY, check_summary, &rows), PS_OK);
+    cr_assert_eq(rows, 1);
+    size_t n;
+    const char *const *columns = ps_format_columns(PS_FORMAT_SUMMARY, &n);
+    cr_assert_eq(n, 31);
+    cr_assert_null(columns[n]);
+    ps_context_free(context);
+}

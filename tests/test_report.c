@@ -621,3 +621,133 @@ Test(disclosure, rounding_audits_a_program_of_very_unequal_coefficients)
         cr_assert_eq(get(b, "x", "all", c, "transition:low->high")->shown, PS_SUPPRESSED);
     }
 }
+
+/* ---- The headline: blocks of the report, and the figures a board paper leads with. ---- */
+
+/* Eight WEMWBS pairs and two lost: changes +10 +11 +4 0 +8 -1 -5 +5 (mean 4), three of them
+ * more than the reliable 7.45 points, five at least the meaningful 3; four start in the worst
+ * band ("probable depression", 14-40), and two of them leave it. */
+#define HEADLINE_WEMWBS                                                                            \
+    HEADER "P1,baseline,wemwbs,total,30,,14,ok\nP1,followup,wemwbs,total,40,,14,ok\n"             \
+           "P2,baseline,wemwbs,total,35,,14,ok\nP2,followup,wemwbs,total,46,,14,ok\n"             \
+           "P3,baseline,wemwbs,total,38,,14,ok\nP3,followup,wemwbs,total,42,,14,ok\n"             \
+           "P4,baseline,wemwbs,total,40,,14,ok\nP4,followup,wemwbs,total,40,,14,ok\n"             \
+           "P5,baseline,wemwbs,total,42,,14,ok\nP5,followup,wemwbs,total,50,,14,ok\n"             \
+           "P6,baseline,wemwbs,total,44,,14,ok\nP6,followup,wemwbs,total,43,,14,ok\n"             \
+           "P7,baseline,wemwbs,total,50,,14,ok\nP7,followup,wemwbs,total,45,,14,ok\n"             \
+           "P8,baseline,wemwbs,total,55,,14,ok\nP8,followup,wemwbs,total,60,,14,ok\n"             \
+           "P9,baseline,wemwbs,total,36,,14,ok\nP10,baseline,wemwbs,total,33,,14,ok\n"
+
+Test(headline, share_reliably_improved_is_of_the_paired)
+{
+    ps_cohort_options_t options = {.size = sizeof options};
+    struct built *b = build(HEADLINE_WEMWBS, &options, no_suppression);
+    cr_assert_eq(b->error, PS_OK);
+    const char *c = "baseline->followup";
+    cr_assert_eq(value(b, "total", c, "n_reliable_improved"), 3);
+    cr_assert_float_eq(value(b, "total", c, "share_reliable_improved"), 3.0 / 8, 1e-12);
+    const ps_statistic_info_t *info = ps_statistic_info(PS_STAT_SHARE_RELIABLE_IMPROVED);
+    cr_assert_eq(info->kind, PS_KIND_RATE);
+    cr_assert_eq(info->rests_on[0], PS_STAT_N_RELIABLE_IMPROVED);
+    cr_assert_eq(info->rests_on[1], PS_STAT_N_PAIRED);
+}
+
+Test(headline, hidden_with_the_count_it_rests_on)
+{
+    ps_cohort_options_t options = {.size = sizeof options};
+    struct built *b = build(HEADLINE_WEMWBS, &options, nhs);
+    cr_assert_eq(b->error, PS_OK);
+    const ps_statistic_t *n = get(b, "total", "all", "baseline->followup", "n_reliable_improved");
+    const ps_statistic_t *share =
+        get(b, "total", "all", "baseline->followup", "share_reliable_improved");
+    cr_assert_eq(n->shown, PS_SUPPRESSED, "3 people");
+    cr_assert_eq(share->shown, PS_SUPPRESSED);
+    cr_assert(isnan(share->value));
+}
+
+Test(headline, each_column_is_its_catalogue_statistic_in_the_block)
+{
+    ps_cohort_options_t options = {.size = sizeof options};
+    struct built *b = build(HEADLINE_WEMWBS, &options, no_suppression);
+    cr_assert_eq(b->error, PS_OK);
+    ps_report_block_t *blocks;
+    size_t n;
+    cr_assert_eq(ps_report_blocks(b->report, &blocks, &n), PS_OK);
+    cr_assert_eq(n, 1, "one scale, one comparison, the whole cohort");
+    const ps_report_block_t *k = &blocks[0];
+    cr_assert_str_eq(k->unit, "total");
+    cr_assert_str_eq(k->group, "all");
+    cr_assert_str_eq(k->comparison, "baseline->followup");
+    cr_assert_eq(k->start, 0);
+    cr_assert_eq(k->end, ps_report_count(b->report));
+    cr_assert_str_eq(k->worst_band, "probable depression (screening)");
+    static const double expected[PS_HEADLINE_COLUMNS_] = {
+        [PS_HEADLINE_N_BASELINE] = 10, [PS_HEADLINE_N_FOLLOWUP] = 8, [PS_HEADLINE_N_PAIRED] = 8,
+        [PS_HEADLINE_LOSS_RATE] = 0.2, [PS_HEADLINE_MEAN_BASELINE] = 41.75,
+        [PS_HEADLINE_MEAN_FOLLOWUP] = 45.75, [PS_HEADLINE_MEAN_CHANGE] = 4,
+        [PS_HEADLINE_SHARE_IMPROVED] = 5.0 / 8, [PS_HEADLINE_SHARE_RELIABLE_IMPROVED] = 3.0 / 8,
+        [PS_HEADLINE_LEFT_WORST_BAND] = 0.5};
+    for (int c = 0; c < PS_HEADLINE_COLUMNS_; c++) {
+        const ps_statistic_t *s = k->headline[c];
+        cr_assert_not_null(s, "column %d", c);
+        cr_assert_eq(s->id, ps_report_headline_statistic((ps_headline_column_t)c));
+        if (c != PS_HEADLINE_CI_LOW && c != PS_HEADLINE_CI_HIGH)
+            cr_assert_float_eq(s->value, expected[c], 1e-9, "column %d: %s = %g", c, s->name,
+                               s->value);
+    }
+    cr_assert_str_eq(k->headline[PS_HEADLINE_LEFT_WORST_BAND]->name,
+                     "moved_better_from:probable depression (screening)");
+    /* t.test(c(40,46,42,40,50,43,45,60), c(30,35,38,40,42,44,50,55), paired = TRUE) */
+    cr_assert_float_eq(k->headline[PS_HEADLINE_CI_LOW]->value, -0.7292, 1e-4);
+    cr_assert_float_eq(k->headline[PS_HEADLINE_CI_HIGH]->value, 8.7292, 1e-4);
+    cr_assert_eq(ps_report_headline_statistic(PS_HEADLINE_COLUMNS_), PS_STAT_NONE);
+    ps_report_blocks_free(blocks);
+}
+
+Test(headline, the_worst_band_of_a_lower_is_better_scale_is_the_highest)
+{
+    ps_cohort_options_t options = {.size = sizeof options};
+    struct built *b = build(HEADER "A,baseline,ons4,anxiety,7,,1,ok\nA,followup,ons4,anxiety,2,,1,ok\n"
+                                   "B,baseline,ons4,anxiety,8,,1,ok\nB,followup,ons4,anxiety,7,,1,ok\n"
+                                   "C,baseline,ons4,anxiety,3,,1,ok\nC,followup,ons4,anxiety,3,,1,ok\n",
+                            &options, no_suppression);
+    cr_assert_eq(b->error, PS_OK);
+    ps_report_block_t *blocks;
+    size_t n;
+    cr_assert_eq(ps_report_blocks(b->report, &blocks, &n), PS_OK);
+    cr_assert_eq(n, 1);
+    cr_assert_str_eq(blocks[0].worst_band, "high");
+    cr_assert_float_eq(blocks[0].headline[PS_HEADLINE_LEFT_WORST_BAND]->value, 0.5, 1e-12);
+    cr_assert_null(blocks[0].headline[PS_HEADLINE_SHARE_IMPROVED], "ONS4 gives no threshold");
+    ps_report_blocks_free(blocks);
+}
+
+Test(headline, blocks_follow_groups_and_comparisons_in_report_order)
+{
+    const char *by[] = {"site"};
+    ps_cohort_options_t options = {.size = sizeof options, .by = by, .n_by = 1};
+    struct built *b = build(HEADER_SITE "A,baseline,wemwbs,total,30,,14,ok,X\n"
+                                        "A,week6,wemwbs,total,40,,14,ok,X\n"
+                                        "A,week12,wemwbs,total,41,,14,ok,X\n"
+                                        "B,baseline,wemwbs,total,50,,14,ok,Y\n"
+                                        "B,week6,wemwbs,total,52,,14,ok,Y\n",
+                            &options, no_suppression);
+    cr_assert_eq(b->error, PS_OK);
+    ps_report_block_t *blocks;
+    size_t n;
+    cr_assert_eq(ps_report_blocks(b->report, &blocks, &n), PS_OK);
+    static const char *const expected[][2] = {
+        {"baseline->week6", "all"},  {"baseline->week6", "site=X"},  {"baseline->week6", "site=Y"},
+        {"baseline->week12", "all"}, {"baseline->week12", "site=X"}, {"baseline->week12", "site=Y"},
+        {"baseline->end", "all"},    {"baseline->end", "site=X"},    {"baseline->end", "site=Y"}};
+    cr_assert_eq(n, 9);
+    for (size_t k = 0; k < n; k++) {
+        cr_assert_str_eq(blocks[k].comparison, expected[k][0]);
+        cr_assert_str_eq(blocks[k].group, expected[k][1]);
+        cr_assert_eq(blocks[k].start, k ? blocks[k - 1].end : 0);
+    }
+    cr_assert_eq(blocks[n - 1].end, ps_report_count(b->report));
+    cr_assert_float_eq(blocks[6].headline[PS_HEADLINE_N_PAIRED]->value, 2, 0);
+    cr_assert_float_eq(blocks[3].headline[PS_HEADLINE_N_PAIRED]->value, 1, 0);
+    ps_report_blocks_free(blocks);
+}

@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "json.h"
 #include "output.h"
+#include "report_writers.h"
 
 static void usage(FILE *to)
 {
@@ -26,7 +27,8 @@ static void usage(FILE *to)
           "      --baseline LABEL      the baseline timepoint (default baseline)\n"
           "      --timepoints A,B,...  later timepoints in order (default: first appearance)\n"
           "  -b, --by COLUMN           also report per value of a kept column (repeatable)\n"
-          "  -f, --format FORMAT       text (default), csv or json\n"
+          "  -f, --format FORMAT       text (default), csv, json, summary (the headline\n"
+          "                            table as CSV) or html (a page with charts)\n"
           "  -o, --output FILE         write the report here, atomically (default: stdout)\n"
           "      --threshold N         suppress counts of 1 to N and figures based on them\n"
           "                            (default 7)\n"
@@ -45,7 +47,7 @@ static void usage(FILE *to)
           to);
 }
 
-enum format { FORMAT_TEXT, FORMAT_CSV, FORMAT_JSON };
+enum format { FORMAT_TEXT, FORMAT_CSV, FORMAT_JSON, FORMAT_SUMMARY, FORMAT_HTML };
 
 struct run {
     ps_cohort_t *cohort;
@@ -54,6 +56,9 @@ struct run {
     cli_progress_t progress;
     ps_scorer_t *scorer; /* with -i */
     unsigned long refused;
+    int scoring;            /* inputs are raw batches: rows counted at each batch's end */
+    report_input_t *inputs; /* the inputs and their rows, for the HTML page */
+    size_t n_inputs;
 };
 
 /* How far the input has been read: a scorer's batch, or a scored file by its lines. */
@@ -67,6 +72,10 @@ static int add_score(const ps_score_t *score, void *user)
 {
     struct run *run = user;
     progress(run, score->file, score->line);
+    if (!run->scoring && report_inputs_add(&run->inputs, &run->n_inputs, score->file, 1)) {
+        run->error = PS_ERROR_NOMEM;
+        return 1;
+    }
     run->error = ps_cohort_add(run->cohort, score);
     return run->error != PS_OK;
 }
@@ -85,6 +94,10 @@ static int on_batch_end(const ps_batch_summary_t *s, void *user)
     struct run *run = user;
     run->refused += s->scores_not_ok;
     cli_progress_done(&run->progress);
+    if (report_inputs_add(&run->inputs, &run->n_inputs, s->file, s->rows_read)) {
+        run->error = PS_ERROR_NOMEM;
+        return 1;
+    }
     if (!run->quiet)
         fprintf(stderr, "promscore: %s: %lu rows read, %lu scored, %lu rejected\n", s->file,
                 s->rows_read, s->rows_scored, s->rows_rejected);
@@ -410,6 +423,7 @@ static void write_text(output_t *o, const ps_report_t *report)
     output_puts(o, "* suppressed; n/a not computable (reason below the section). Each person's "
                    "last follow-up\n(baseline->end) is given only when there are two follow-ups "
                    "or more.\n");
+    report_write_headline(o, report);
     const char *unit = NULL;
     for (size_t i = 0; i < ps_report_count(report);) {
         const ps_statistic_t *st = ps_report_statistic(report, i);
@@ -514,8 +528,13 @@ int cmd_report(int argc, char **argv)
                 format = FORMAT_CSV;
             else if (strcmp(optarg, "json") == 0)
                 format = FORMAT_JSON;
+            else if (strcmp(optarg, "summary") == 0)
+                format = FORMAT_SUMMARY;
+            else if (strcmp(optarg, "html") == 0)
+                format = FORMAT_HTML;
             else {
-                cli_error("report: --format is text, csv or json, not '%s'", optarg);
+                cli_error("report: --format is text, csv, json, summary or html, not '%s'",
+                          optarg);
                 goto done;
             }
             break;
@@ -582,6 +601,7 @@ int cmd_report(int argc, char **argv)
         score_options.n_instruments = instruments.n;
         score_options.keep = (const char *const *)by.items;
         score_options.n_keep = by.n;
+        run.scoring = 1;
         ps_score_handlers_t handlers = {NULL, add_score, on_reject, on_batch_end, &run};
         err = ps_scorer_new(context, &score_options, &handlers, &scorer);
         run.scorer = scorer;
@@ -614,6 +634,12 @@ int cmd_report(int argc, char **argv)
         write_csv(&out, report);
     else if (format == FORMAT_JSON)
         write_json(&out, report, context);
+    else if (format == FORMAT_SUMMARY)
+        report_write_summary(&out, report);
+    else if (format == FORMAT_HTML) {
+        report_made_t made = {argc, argv, run.inputs, run.n_inputs};
+        report_write_html(&out, report, context, &made);
+    }
     else
         write_text(&out, report);
     if (output_commit(&out) != 0) {
@@ -632,6 +658,7 @@ done:
     cli_list_free(&instruments);
     cli_list_free(&by);
     cli_list_free(&timepoints);
+    report_inputs_free(run.inputs, run.n_inputs);
     free(files);
     return status;
 }

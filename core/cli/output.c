@@ -857,6 +857,16 @@ void csv_report_row(output_t *out, const ps_statistic_t *statistic)
     ENCODE(out, ps_format_report_row(to, room, statistic));
 }
 
+void csv_summary_header(output_t *out)
+{
+    ENCODE(out, ps_format_header(to, room, PS_FORMAT_SUMMARY, NULL, 0));
+}
+
+void csv_summary_row(output_t *out, const ps_report_block_t *block)
+{
+    ENCODE(out, ps_format_summary_row(to, room, block));
+}
+
 int output_parse_mode(const char *text, unsigned *mode)
 {
     char *end;

@@ -135,5 +135,7 @@ void csv_rejects_header(output_t *out);
 void csv_reject(output_t *out, const struct ps_reject *reject);
 void csv_report_header(output_t *out);
 void csv_report_row(output_t *out, const struct ps_statistic *statistic);
+void csv_summary_header(output_t *out);
+void csv_summary_row(output_t *out, const struct ps_report_block *block);
 
 #endif

@@ -10,7 +10,19 @@
  *   rejects  file,line,participant_id,column,value,reason: one row per refused row
  *            or answer;
  *   report   instrument,scale,group,comparison,statistic,kind,value,suppressed,note:
- *            one row per figure of a cohort change report (`promscore report -f csv`).
+ *            one row per figure of a cohort change report (`promscore report -f csv`);
+ *   summary  instrument,scale,label,better,group,comparison, then each headline figure
+ *            (see ps_headline_column_t) followed by its flag NAME_suppressed:
+ *            n_baseline, n_followup, n_paired, loss_rate_pct, mean_baseline,
+ *            mean_followup, mean_change, ci_low, ci_high, share_improved_pct,
+ *            share_reliable_improved_pct, then worst_band (its label) and
+ *            left_worst_band_pct: one row per scale (or pool), group and comparison
+ *            of a report, check scales left out (`promscore report -f summary`).
+ *            Counts are whole numbers, shares percentages with one decimal, other
+ *            figures to the decimals of the text report. A flag is "no" for a
+ *            figure shown, "yes" for one hidden by disclosure control (its cell is
+ *            empty), "n/a" for one not computable or that the scale does not have
+ *            (no threshold, no bands): empty too.
  *
  * Cells follow RFC 4180: a cell holding a comma, a quote or a line break, or
  * starting or ending with a space or tab, is quoted, its quotes doubled. A text
@@ -40,7 +52,8 @@ extern "C" {
 typedef enum ps_format {
     PS_FORMAT_SCORED,   /**< scored rows; kept columns follow the fixed ones */
     PS_FORMAT_REJECTS,  /**< refused rows and answers */
-    PS_FORMAT_REPORT    /**< the figures of a report */
+    PS_FORMAT_REPORT,   /**< the figures of a report */
+    PS_FORMAT_SUMMARY   /**< a report's headline, one row per block */
 } ps_format_t;
 
 /** The fixed columns of 'format', in order, NULL-terminated; *n (when not NULL) is their number. */
@@ -78,6 +91,8 @@ size_t ps_format_reject_row(char *to, size_t room, const ps_reject_t *reject);
  * number is written as not computable, never as inf or nan.
  */
 size_t ps_format_report_row(char *to, size_t room, const ps_statistic_t *statistic);
+/** A summary row: the block's headline (see ps_report_blocks), as the format says. */
+size_t ps_format_summary_row(char *to, size_t room, const ps_report_block_t *block);
 
 /* ---- Reading. ---- */
 

@@ -150,6 +150,9 @@ double ps_scale_min(const ps_scale_t *scale);
 double ps_scale_max(const ps_scale_t *scale);
 /** Nonzero when a lower score is the better one (e.g. ONS4 anxiety). */
 int ps_scale_lower_is_better(const ps_scale_t *scale);
+/** Nonzero for a check on the data (statements answered, a raw sum kept for checking): its
+ * definition says check="true"; reports leave it out of their headline table. */
+int ps_scale_is_check(const ps_scale_t *scale);
 /** Number of bands of the scale's score (0 when it has none). */
 size_t ps_scale_band_count(const ps_scale_t *scale);
 /** Label of band 'index' and its inclusive bounds. */
@@ -536,6 +539,60 @@ typedef struct ps_audit {
 
 /** The disclosure audit's figures (all 0 without disclosure control). */
 const ps_audit_t *ps_report_audit(const ps_report_t *report);
+
+/** The columns of a report's headline table, in order: each is a statistic of the catalogue. */
+typedef enum ps_headline_column {
+    PS_HEADLINE_N_BASELINE,               /**< n_baseline */
+    PS_HEADLINE_N_FOLLOWUP,               /**< n_followup */
+    PS_HEADLINE_N_PAIRED,                 /**< n_paired */
+    PS_HEADLINE_LOSS_RATE,                /**< loss_rate */
+    PS_HEADLINE_MEAN_BASELINE,            /**< mean_baseline */
+    PS_HEADLINE_MEAN_FOLLOWUP,            /**< mean_followup */
+    PS_HEADLINE_MEAN_CHANGE,              /**< mean_change */
+    PS_HEADLINE_CI_LOW,                   /**< ci_low */
+    PS_HEADLINE_CI_HIGH,                  /**< ci_high */
+    PS_HEADLINE_SHARE_IMPROVED,           /**< share_improved */
+    PS_HEADLINE_SHARE_RELIABLE_IMPROVED,  /**< share_reliable_improved */
+    PS_HEADLINE_LEFT_WORST_BAND,          /**< moved_better_from:WORST, WORST the worst band */
+    PS_HEADLINE_COLUMNS_                  /**< how many there are */
+} ps_headline_column_t;
+
+/** The catalogue statistic of a headline column (PS_STAT_NONE for an unknown column). */
+ps_statistic_id_t ps_report_headline_statistic(ps_headline_column_t column);
+
+/**
+ * A block of a report: the statistics of one scale (or pool), group and
+ * comparison, which follow one another in the report, and its headline: the
+ * statistic of each headline column, or NULL where the block has none (a
+ * scale without bands, thresholds of change, a pool). A pool's figures per
+ * goal category are not in its headline.
+ */
+typedef struct ps_report_block {
+    const ps_instrument_t *instrument;
+    const char *unit;                 /**< the scale's id, or the pool's */
+    const ps_scale_t *scale;          /**< NULL for a pool */
+    const char *group;                /**< "all" or "COLUMN=value" */
+    const char *comparison;           /**< "baseline->LABEL" or "baseline->end" */
+    size_t start, end;                /**< its statistics: ps_report_statistic(start .. end - 1) */
+    /** The band whose leaving PS_HEADLINE_LEFT_WORST_BAND counts: the lowest band, or the
+     * highest on a scale where lower is better; NULL without bands. */
+    const char *worst_band;
+    const ps_statistic_t *headline[PS_HEADLINE_COLUMNS_];
+} ps_report_block_t;
+
+/**
+ * The report's blocks in report order, in an array the caller frees with
+ * ps_report_blocks_free. Returns PS_OK, or PS_ERROR_NOMEM with *blocks NULL.
+ */
+ps_error_t ps_report_blocks(const ps_report_t *report, ps_report_block_t **blocks, size_t *n);
+void ps_report_blocks_free(ps_report_block_t *blocks);
+/**
+ * The statistic of a block by catalogue id and first parameter (a band, a
+ * member; NULL for none), outside any pool category; NULL when it has none.
+ */
+const ps_statistic_t *ps_report_block_find(const ps_report_t *report,
+                                            const ps_report_block_t *block,
+                                            ps_statistic_id_t id, const char *param);
 
 /* ------------------------------------------------------------------------- */
 /* Pseudonymisation: identifiers replaced by HMAC-SHA256 under a secret key.   */

@@ -142,6 +142,8 @@ typedef enum ps_param {
       "changed by reliable_change or less either way")                                             \
     X(N_RELIABLE_DETERIORATED, "n_reliable_deteriorated", COUNT, NONE, NONE, NONE, 1, 0, 0,        \
       "changed by more than reliable_change in the worse direction")                               \
+    X(SHARE_RELIABLE_IMPROVED, "share_reliable_improved", RATE, NONE, N_RELIABLE_IMPROVED,         \
+      N_PAIRED, 1, 0, PS_PCT, "n_reliable_improved / n_paired")                                    \
     /* Band transitions among the paired; "better" follows the scale's direction. */               \
     X(N_BAND_BETTER, "n_band_better", COUNT, NONE, NONE, NONE, 1, 0, 0,                            \
       "moved to a better band")                                                                    \

@@ -1,0 +1,932 @@
+/*
+ * promscore report -f html: one self-contained page for a board paper. Inline
+ * CSS and SVG, no script, nothing fetched (a Content-Security-Policy says so
+ * to the browser), printable on A4 with a page per instrument.
+ *
+ * Every number on the page is a statistic of the report as disclosure control
+ * left it, written as the headline formats it; a chart draws only what its
+ * table beside it gives, and what is hidden is drawn as hidden. Every text
+ * from data (labels, group values, file names) is escaped.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report_writers.h"
+#include "svg.h"
+
+struct page {
+    svg_t s;
+    const ps_report_t *report;
+    ps_report_block_t *blocks;
+    size_t n;
+    unsigned next_id;
+};
+
+static const char *new_id(struct page *p, char *to, size_t size)
+{
+    snprintf(to, size, "chart%u", ++p->next_id);
+    return to;
+}
+
+static int shown(const ps_statistic_t *st)
+{
+    return st && st->shown == PS_SHOWN && isfinite(st->value);
+}
+
+static const ps_statistic_t *find(const struct page *p, const ps_report_block_t *b,
+                                  ps_statistic_id_t id, const char *param)
+{
+    return ps_report_block_find(p->report, b, id, param);
+}
+
+/* A figure as the headline formats it, escaped, in a table cell. */
+static void figure_cell(struct page *p, const ps_statistic_t *st)
+{
+    headline_text_t t = headline_figure(st);
+    svg_raw(&p->s, strcmp(t.s, "*") == 0 ? "<td class=\"num hidden\">" : "<td class=\"num\">");
+    svg_text(&p->s, t.s);
+    svg_raw(&p->s, "</td>");
+}
+
+static void figure_text(struct page *p, const ps_statistic_t *st)
+{
+    svg_text(&p->s, headline_figure(st).s);
+}
+
+/* "site: Dalston" for "site=Dalston"; "Whole cohort" for "all". */
+static void group_label(const char *group, char *to, size_t size)
+{
+    const char *eq = strchr(group, '=');
+    if (strcmp(group, "all") == 0)
+        snprintf(to, size, "Whole cohort");
+    else if (eq)
+        snprintf(to, size, "%.*s: %s", (int)(eq - group), group, eq + 1);
+    else
+        snprintf(to, size, "%s", group);
+}
+
+static const char *unit_label(const ps_report_block_t *b)
+{
+    return b->scale ? ps_scale_label(b->scale) : b->unit;
+}
+
+/* Whether block k is the first headline row of its instrument (a pool's rows come after
+ * every scale's). */
+static int first_of_instrument(const struct page *p, size_t k)
+{
+    if (!headline_row(p->blocks, p->n, k))
+        return 0;
+    for (size_t j = 0; j < k; j++)
+        if (p->blocks[j].instrument == p->blocks[k].instrument && headline_row(p->blocks, p->n, j))
+            return 0;
+    return 1;
+}
+
+/* ---- Style. ---- */
+
+static const char *const style =
+    "body{font-family:\"Segoe UI\",Arial,Helvetica,sans-serif;color:#1d1d1b;margin:0 auto;"
+    "max-width:60rem;padding:1rem 1.5rem;line-height:1.4}\n"
+    "h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.3rem;border-bottom:2px solid #005eb8;"
+    "padding-bottom:.2rem;margin-top:2rem}h3{font-size:1.1rem;margin-top:1.5rem}"
+    "h4{font-size:1rem;margin:1rem 0 .3rem}\n"
+    ".lead{color:#425563}.key{font-size:.85rem;color:#425563}\n"
+    "table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.85rem}"
+    "caption{text-align:left;font-weight:600;padding:.2rem 0}"
+    "th,td{border:1px solid #c8cfd4;padding:.2rem .4rem;vertical-align:top}"
+    "th{background:#eef3f7;text-align:left;font-weight:600}"
+    "td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}"
+    "td.hidden{color:#768692}\n"
+    "table.headline th,table.headline td{font-size:.8rem}\n"
+    "svg{max-width:100%;height:auto;display:block;margin:.5rem 0}"
+    "svg text{font-family:inherit;font-size:12px;fill:#1d1d1b}"
+    "svg .small{font-size:10px;fill:#425563}svg .axis{stroke:#768692;stroke-width:1}"
+    "svg .grid{stroke:#e8edee;stroke-width:1}svg .zero{stroke:#425563;stroke-width:1}"
+    "svg .threshold{stroke:#d5281b;stroke-width:1.5;stroke-dasharray:4 3}"
+    "svg .bar{fill:#005eb8}svg .bar-better{fill:#007f3b}svg .bar-worse{fill:#d5281b}"
+    "svg .bar-same{fill:#768692}"
+    "svg .hidden{fill:#fff;stroke:#768692;stroke-dasharray:3 2}"
+    "svg .box{fill:#eef3f7;stroke:#005eb8}svg .lost{fill:#fff;stroke:#768692}"
+    "svg .arrow{stroke:#005eb8;stroke-width:2}"
+    "svg .ci{stroke:#003087;stroke-width:2}svg .point{fill:#003087}"
+    "svg .point-all{fill:#d5281b}\n"
+    "svg .band0{fill:#d5281b}svg .band1{fill:#ed8b00}svg .band2{fill:#ffb81c}"
+    "svg .band3{fill:#78be20}svg .band4{fill:#007f3b}\n"
+    ".chart{break-inside:avoid;page-break-inside:avoid}"
+    "section.instrument{margin-top:2rem}"
+    "pre{white-space:pre-wrap;word-break:break-all;background:#f0f4f5;padding:.5rem}\n"
+    "@page{size:A4;margin:14mm}\n"
+    "@media print{body{max-width:none;padding:0;font-size:10pt}"
+    "section.instrument{break-before:page;page-break-before:always}"
+    "h2,h3,h4{break-after:avoid;page-break-after:avoid}"
+    "table,svg{break-inside:avoid;page-break-inside:avoid}"
+    "table.headline{font-size:8pt}}\n";
+
+/* ---- The headline table. ---- */
+
+static const struct {
+    const char *title;
+    int column; /* ps_headline_column_t, or -1 for the mean change with its interval */
+} headline_columns[] = {
+    {"At baseline", PS_HEADLINE_N_BASELINE},
+    {"Followed up", PS_HEADLINE_N_FOLLOWUP},
+    {"Paired", PS_HEADLINE_N_PAIRED},
+    {"Lost to follow-up", PS_HEADLINE_LOSS_RATE},
+    {"Mean at baseline", PS_HEADLINE_MEAN_BASELINE},
+    {"Mean at follow-up", PS_HEADLINE_MEAN_FOLLOWUP},
+    {"Mean change (95% CI)", -1},
+    {"Improved meaningfully", PS_HEADLINE_SHARE_IMPROVED},
+    {"Reliably improved", PS_HEADLINE_SHARE_RELIABLE_IMPROVED},
+    {"Left the worst band", PS_HEADLINE_LEFT_WORST_BAND},
+};
+
+static void change_with_interval(struct page *p, const ps_report_block_t *b)
+{
+    const ps_statistic_t *mean = b->headline[PS_HEADLINE_MEAN_CHANGE],
+                         *lo = b->headline[PS_HEADLINE_CI_LOW],
+                         *hi = b->headline[PS_HEADLINE_CI_HIGH];
+    headline_text_t m = headline_figure(mean);
+    svg_raw(&p->s, strcmp(m.s, "*") == 0 ? "<td class=\"num hidden\">" : "<td class=\"num\">");
+    svg_text(&p->s, m.s);
+    if (shown(mean) && lo && (shown(lo) || lo->shown == PS_SUPPRESSED)) {
+        svg_raw(&p->s, " (");
+        figure_text(p, lo);
+        svg_raw(&p->s, " to ");
+        figure_text(p, hi);
+        svg_raw(&p->s, ")");
+    }
+    svg_raw(&p->s, "</td>");
+}
+
+static void headline_row_cells(struct page *p, const ps_report_block_t *b)
+{
+    svg_raw(&p->s, "<td>");
+    svg_text(&p->s, b->scale ? (ps_scale_lower_is_better(b->scale) ? "lower" : "higher") : "-");
+    svg_raw(&p->s, "</td>");
+    for (size_t c = 0; c < sizeof headline_columns / sizeof headline_columns[0]; c++) {
+        if (headline_columns[c].column < 0)
+            change_with_interval(p, b);
+        else
+            figure_cell(p, b->headline[headline_columns[c].column]);
+    }
+}
+
+/* The thresholds and worst band a headline row's shares rest on, in words. */
+static void row_notes(struct page *p, const ps_report_block_t *b)
+{
+    const ps_statistic_t *m = find(p, b, PS_STAT_MEANINGFUL_CHANGE, NULL),
+                         *rc = find(p, b, PS_STAT_RELIABLE_CHANGE, NULL);
+    svg_raw(&p->s, "<li><b>");
+    svg_text(&p->s, unit_label(b));
+    svg_raw(&p->s, "</b> (");
+    svg_text(&p->s, ps_instrument_title(b->instrument));
+    svg_raw(&p->s, ")");
+    if (shown(m)) {
+        svg_raw(&p->s, ": improved meaningfully by at least ");
+        figure_text(p, m);
+        svg_raw(&p->s, " points");
+    }
+    if (shown(rc)) {
+        svg_raw(&p->s, "; reliably, by more than ");
+        figure_text(p, rc);
+        svg_raw(&p->s, " points (Jacobson-Truax)");
+    }
+    if (b->worst_band) {
+        svg_raw(&p->s, "; worst band: ");
+        svg_text(&p->s, b->worst_band);
+    }
+    svg_raw(&p->s, ".</li>\n");
+}
+
+static void write_headline(struct page *p)
+{
+    const char *comparison = NULL;
+    for (size_t k = 0; k < p->n; k++)
+        if (headline_row(p->blocks, p->n, k))
+            comparison = p->blocks[k].comparison;
+    svg_raw(&p->s, "<section id=\"headline\">\n<h2>Headline</h2>\n");
+    if (!comparison) {
+        svg_raw(&p->s, "<p>No scale has a baseline and a follow-up to compare.</p>\n</section>\n");
+        return;
+    }
+    char words[256];
+    comparison_words(comparison, words, sizeof words);
+    svg_raw(&p->s, "<table class=\"headline\">\n<caption>The whole cohort, ");
+    svg_text(&p->s, words);
+    svg_raw(&p->s, "</caption>\n<thead><tr><th scope=\"col\">Scale</th>"
+                   "<th scope=\"col\">Better</th>");
+    for (size_t c = 0; c < sizeof headline_columns / sizeof headline_columns[0]; c++) {
+        svg_raw(&p->s, "<th scope=\"col\">");
+        svg_text(&p->s, headline_columns[c].title);
+        svg_raw(&p->s, "</th>");
+    }
+    svg_raw(&p->s, "</tr></thead>\n<tbody>\n");
+    for (size_t k = 0; k < p->n; k++) {
+        if (!headline_row(p->blocks, p->n, k))
+            continue;
+        svg_raw(&p->s, "<tr><th scope=\"row\">");
+        svg_text(&p->s, unit_label(&p->blocks[k]));
+        svg_raw(&p->s, "</th>");
+        headline_row_cells(p, &p->blocks[k]);
+        svg_raw(&p->s, "</tr>\n");
+    }
+    svg_raw(&p->s, "</tbody>\n</table>\n<ul class=\"key\">\n");
+    for (size_t k = 0; k < p->n; k++)
+        if (headline_row(p->blocks, p->n, k))
+            row_notes(p, &p->blocks[k]);
+    svg_raw(&p->s,
+            "</ul>\n<p class=\"key\">Counts are people. &#8220;Lost to follow-up&#8221; is the "
+            "share of those at baseline with no follow-up score; the other shares are of those "
+            "paired (a score at both). &#8220;Left the worst band&#8221; is the share of those "
+            "in the worst band at baseline who moved to a better one. * hidden by disclosure "
+            "control (small numbers, or numbers that would reveal one); - not given by the "
+            "definition, or not computable.</p>\n</section>\n");
+}
+
+/* ---- Participant flow. ---- */
+
+/* The whole cohort's blocks of one unit, in comparison order. */
+static size_t unit_blocks(const struct page *p, const char *unit, const char *group,
+                          const ps_report_block_t **out, size_t most)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < p->n && n < most; k++)
+        if (p->blocks[k].unit == unit && strcmp(p->blocks[k].group, group) == 0)
+            out[n++] = &p->blocks[k];
+    return n;
+}
+
+static const char *follow_up_label(const char *comparison)
+{
+    const char *arrow = strstr(comparison, "->");
+    return arrow ? arrow + 2 : comparison;
+}
+
+static void count_line(struct page *p, double x, double y, const char *before,
+                       const ps_statistic_t *st, const char *after, const char *klass)
+{
+    char text[512];
+    snprintf(text, sizeof text, "%s%s%s", before, headline_figure(st).s, after);
+    svg_label(&p->s, x, y, "middle", klass, text);
+}
+
+enum { MAX_COMPARISONS = 70 };
+
+static void write_flow(struct page *p, const ps_report_block_t *first)
+{
+    const ps_report_block_t *chain[MAX_COMPARISONS];
+    size_t n = unit_blocks(p, first->unit, "all", chain, MAX_COMPARISONS);
+    /* Each timepoint, not each person's last follow-up (which mixes them). */
+    size_t m = 0;
+    for (size_t k = 0; k < n; k++)
+        if (strcmp(follow_up_label(chain[k]->comparison), "end") != 0)
+            chain[m++] = chain[k];
+    if (!m)
+        return;
+    char id[32], title[512], desc[2048], baseline[128];
+    const char *arrow = strstr(chain[0]->comparison, "->");
+    snprintf(baseline, sizeof baseline, "%.*s",
+             (int)(arrow ? arrow - chain[0]->comparison : 0), chain[0]->comparison);
+    snprintf(title, sizeof title, "Participant flow: %s", unit_label(first));
+    int used = snprintf(desc, sizeof desc, "%s people with a score at %s",
+                        headline_figure(chain[0]->headline[PS_HEADLINE_N_BASELINE]).s, baseline);
+    for (size_t k = 0; k < m && used > 0 && (size_t)used < sizeof desc; k++)
+        used += snprintf(desc + used, sizeof desc - (size_t)used,
+                         "; at %s, %s paired with their baseline and %s not followed up",
+                         follow_up_label(chain[k]->comparison),
+                         headline_figure(chain[k]->headline[PS_HEADLINE_N_PAIRED]).s,
+                         headline_figure(find(p, chain[k], PS_STAT_LOST_TO_FOLLOWUP, NULL)).s);
+    const double width = 600, box_w = 260, box_h = 46, gap = 34, cx = 170;
+    const double height = 10 + box_h + (double)m * (gap + box_h) + 10;
+    svg_raw(&p->s, "<div class=\"chart\">\n");
+    svg_begin(&p->s, new_id(p, id, sizeof id), width, height, title, desc);
+    double y = 10;
+    svg_rect(&p->s, cx - box_w / 2, y, box_w, box_h, "box");
+    svg_label(&p->s, cx, y + 19, "middle", NULL, baseline);
+    count_line(p, cx, y + 36, "", chain[0]->headline[PS_HEADLINE_N_BASELINE],
+               " people with a score", NULL);
+    for (size_t k = 0; k < m; k++) {
+        double top = y + box_h, next = top + gap;
+        svg_line(&p->s, cx, top, cx, next - 2, "arrow");
+        svg_line(&p->s, cx - 5, next - 8, cx, next - 2, "arrow");
+        svg_line(&p->s, cx + 5, next - 8, cx, next - 2, "arrow");
+        /* Those lost since baseline, beside the arrow. */
+        double lx = cx + box_w / 2 + 20, lw = width - lx - 10;
+        svg_line(&p->s, cx, top + gap / 2, lx, top + gap / 2, "axis");
+        svg_rect(&p->s, lx, top + gap / 2 - 17, lw, 34, "lost");
+        char after[160];
+        snprintf(after, sizeof after, " not followed up (%s)",
+                 headline_figure(chain[k]->headline[PS_HEADLINE_LOSS_RATE]).s);
+        count_line(p, lx + lw / 2, top + gap / 2 + 4,
+                   "", find(p, chain[k], PS_STAT_LOST_TO_FOLLOWUP, NULL), after, NULL);
+        y = next;
+        svg_rect(&p->s, cx - box_w / 2, y, box_w, box_h, "box");
+        svg_label(&p->s, cx, y + 19, "middle", NULL, follow_up_label(chain[k]->comparison));
+        count_line(p, cx, y + 36, "", chain[k]->headline[PS_HEADLINE_N_PAIRED],
+                   " paired with their baseline", NULL);
+    }
+    svg_end(&p->s);
+    svg_raw(&p->s, "<table>\n<caption>");
+    svg_text(&p->s, title);
+    svg_raw(&p->s, "</caption>\n<thead><tr><th scope=\"col\">Timepoint</th>"
+                   "<th scope=\"col\">With a score</th><th scope=\"col\">Paired with "
+                   "baseline</th><th scope=\"col\">Not followed up</th>"
+                   "<th scope=\"col\">Share of baseline</th></tr></thead>\n<tbody>\n"
+                   "<tr><th scope=\"row\">");
+    svg_text(&p->s, baseline);
+    svg_raw(&p->s, "</th>");
+    figure_cell(p, chain[0]->headline[PS_HEADLINE_N_BASELINE]);
+    svg_raw(&p->s, "<td></td><td></td><td></td></tr>\n");
+    for (size_t k = 0; k < m; k++) {
+        svg_raw(&p->s, "<tr><th scope=\"row\">");
+        svg_text(&p->s, follow_up_label(chain[k]->comparison));
+        svg_raw(&p->s, "</th>");
+        figure_cell(p, chain[k]->headline[PS_HEADLINE_N_FOLLOWUP]);
+        figure_cell(p, chain[k]->headline[PS_HEADLINE_N_PAIRED]);
+        figure_cell(p, find(p, chain[k], PS_STAT_LOST_TO_FOLLOWUP, NULL));
+        figure_cell(p, chain[k]->headline[PS_HEADLINE_LOSS_RATE]);
+        svg_raw(&p->s, "</tr>\n");
+    }
+    svg_raw(&p->s, "</tbody>\n</table>\n</div>\n");
+}
+
+static void write_flows(struct page *p)
+{
+    svg_raw(&p->s, "<section id=\"flow\">\n<h2>Participant flow</h2>\n<p class=\"lead\">People "
+                   "with a score at baseline, and at each follow-up how many were paired with "
+                   "their baseline and how many were not followed up, for each instrument's "
+                   "first scale.</p>\n");
+    for (size_t k = 0; k < p->n; k++) {
+        const ps_report_block_t *b = &p->blocks[k];
+        if (!first_of_instrument(p, k))
+            continue;
+        svg_raw(&p->s, "<h3>");
+        svg_text(&p->s, ps_instrument_title(b->instrument));
+        svg_raw(&p->s, "</h3>\n");
+        write_flow(p, b);
+    }
+    svg_raw(&p->s, "</section>\n");
+}
+
+/* ---- Individual change, in the ranges the thresholds make. ---- */
+
+/* One range of change and the catalogue count of those in it. */
+struct range {
+    double from, to;            /* points of change (follow-up - baseline) */
+    const char *words;
+    const ps_statistic_t *count;
+    const char *klass;
+};
+
+static void range_panel(struct page *p, const struct range *r, size_t n, double top,
+                        double height, const svg_scale_t *x, double most, const char *title)
+{
+    svg_label(&p->s, x->r0, top + 12, "start", NULL, title);
+    const double base = top + height;
+    height -= 18;
+    for (size_t k = 0; k < n; k++) {
+        double x0 = svg_map(x, r[k].from), x1 = svg_map(x, r[k].to);
+        double w = fabs(x1 - x0) - 2, left = fmin(x0, x1) + 1;
+        if (shown(r[k].count)) {
+            double h = most > 0 ? r[k].count->value / most * (height - 20) : 0;
+            svg_rect(&p->s, left, base - h, w, h, r[k].klass);
+            svg_label(&p->s, left + w / 2, base - h - 4, "middle", NULL,
+                      headline_figure(r[k].count).s);
+        } else {
+            svg_rect(&p->s, left, base - 18, w, 18, "hidden");
+            svg_label(&p->s, left + w / 2, base - 22, "middle", "small",
+                      r[k].count ? "hidden" : "-");
+        }
+    }
+    svg_line(&p->s, x->r0, base, x->r1, base, "axis");
+}
+
+static void write_change(struct page *p, const ps_report_block_t *b)
+{
+    const ps_scale_t *scale = b->scale;
+    const ps_statistic_t *m = find(p, b, PS_STAT_MEANINGFUL_CHANGE, NULL),
+                         *rc = find(p, b, PS_STAT_RELIABLE_CHANGE, NULL);
+    if (!shown(m) && !shown(rc))
+        return;
+    const double sign = ps_scale_lower_is_better(scale) ? -1 : 1;
+    const double widest = ps_scale_max(scale) - ps_scale_min(scale);
+    double threshold = fmax(shown(m) ? m->value : 0, shown(rc) ? rc->value : 0);
+    double limit = fmin(widest, 2.5 * threshold);
+    if (!(limit > 0))
+        limit = 1;
+    double ticks[16], step;
+    size_t n_ticks = svg_ticks(-limit, limit, 9, ticks, &step);
+    limit = fmax(fabs(ticks[0]), fabs(ticks[n_ticks - 1]));
+    if (limit < threshold)
+        limit = threshold + step;
+    const double width = 640, left = 20, right = 620, panel = 110;
+    const int panels = shown(m) + shown(rc);
+    const double height = 20 + panels * (panel + 10) + 40;
+    svg_scale_t x = {-limit, limit, left, right};
+    struct range meaningful[3], reliable[3];
+    const char *better_side = sign > 0 ? "bar-better" : "bar-worse";
+    const char *worse_side = sign > 0 ? "bar-worse" : "bar-better";
+    if (shown(m)) {
+        const ps_statistic_t *low = find(p, b, sign > 0 ? PS_STAT_N_DETERIORATED : PS_STAT_N_IMPROVED, NULL),
+                             *high = find(p, b, sign > 0 ? PS_STAT_N_IMPROVED : PS_STAT_N_DETERIORATED, NULL);
+        meaningful[0] = (struct range){-limit, -m->value, sign > 0 ? "deteriorated" : "improved", low, worse_side};
+        meaningful[1] = (struct range){-m->value, m->value, "unchanged", find(p, b, PS_STAT_N_UNCHANGED, NULL), "bar-same"};
+        meaningful[2] = (struct range){m->value, limit, sign > 0 ? "improved" : "deteriorated", high, better_side};
+    }
+    if (shown(rc)) {
+        const ps_statistic_t *low = find(p, b, sign > 0 ? PS_STAT_N_RELIABLE_DETERIORATED : PS_STAT_N_RELIABLE_IMPROVED, NULL),
+                             *high = find(p, b, sign > 0 ? PS_STAT_N_RELIABLE_IMPROVED : PS_STAT_N_RELIABLE_DETERIORATED, NULL);
+        reliable[0] = (struct range){-limit, -rc->value, sign > 0 ? "reliably deteriorated" : "reliably improved", low, worse_side};
+        reliable[1] = (struct range){-rc->value, rc->value, "no reliable change", find(p, b, PS_STAT_N_NO_RELIABLE_CHANGE, NULL), "bar-same"};
+        reliable[2] = (struct range){rc->value, limit, sign > 0 ? "reliably improved" : "reliably deteriorated", high, better_side};
+    }
+    double most = 0;
+    for (int k = 0; k < 3; k++) {
+        if (shown(m) && shown(meaningful[k].count))
+            most = fmax(most, meaningful[k].count->value);
+        if (shown(rc) && shown(reliable[k].count))
+            most = fmax(most, reliable[k].count->value);
+    }
+    char id[32], title[512], desc[2048];
+    snprintf(title, sizeof title, "Individual change: %s", unit_label(b));
+    int used = snprintf(desc, sizeof desc, "Change from baseline to follow-up of each person "
+                                           "paired, counted in the ranges the thresholds make");
+    for (int pass = 0; pass < 2; pass++) {
+        const struct range *r = pass ? reliable : meaningful;
+        if (!(pass ? shown(rc) : shown(m)))
+            continue;
+        for (int k = 0; k < 3 && used > 0 && (size_t)used < sizeof desc; k++)
+            used += snprintf(desc + used, sizeof desc - (size_t)used, "; %s: %s", r[k].words,
+                             headline_figure(r[k].count).s);
+    }
+    svg_raw(&p->s, "<div class=\"chart\">\n<h4>Individual change</h4>\n");
+    svg_begin(&p->s, new_id(p, id, sizeof id), width, height, title, desc);
+    for (size_t t = 0; t < n_ticks; t++) {
+        double tx = svg_map(&x, ticks[t]);
+        svg_line(&p->s, tx, 20, tx, height - 32, ticks[t] == 0 ? "zero" : "grid");
+        char label[32];
+        snprintf(label, sizeof label, "%g", ticks[t]);
+        svg_label(&p->s, tx, height - 20, "middle", "small", label);
+    }
+    svg_label(&p->s, (left + right) / 2, height - 5, "middle", "small",
+              sign > 0 ? "change in points (follow-up minus baseline; higher is better)"
+                       : "change in points (follow-up minus baseline; lower is better)");
+    double top = 20;
+    char name[160];
+    if (shown(m)) {
+        snprintf(name, sizeof name, "Meaningful change: at least %s points",
+                 headline_figure(m).s);
+        range_panel(p, meaningful, 3, top, panel, &x, most, name);
+        svg_line(&p->s, svg_map(&x, -m->value), top + 18, svg_map(&x, -m->value), top + panel, "threshold");
+        svg_line(&p->s, svg_map(&x, m->value), top + 18, svg_map(&x, m->value), top + panel, "threshold");
+        top += panel + 10;
+    }
+    if (shown(rc)) {
+        snprintf(name, sizeof name, "Reliable change: more than %s points",
+                 headline_figure(rc).s);
+        range_panel(p, reliable, 3, top, panel, &x, most, name);
+        svg_line(&p->s, svg_map(&x, -rc->value), top + 18, svg_map(&x, -rc->value), top + panel, "threshold");
+        svg_line(&p->s, svg_map(&x, rc->value), top + 18, svg_map(&x, rc->value), top + panel, "threshold");
+    }
+    svg_end(&p->s);
+    svg_raw(&p->s, "<table>\n<caption>");
+    svg_text(&p->s, title);
+    svg_raw(&p->s, "</caption>\n<thead><tr><th scope=\"col\">Threshold</th><th scope=\"col\">"
+                   "Worse</th><th scope=\"col\">Within the threshold</th><th scope=\"col\">"
+                   "Better</th></tr></thead>\n<tbody>\n");
+    for (int pass = 0; pass < 2; pass++) {
+        const struct range *r = pass ? reliable : meaningful;
+        const ps_statistic_t *t = pass ? rc : m;
+        if (!shown(t))
+            continue;
+        svg_raw(&p->s, pass ? "<tr><th scope=\"row\">Reliable: more than " : "<tr><th scope=\"row\">Meaningful: at least ");
+        figure_text(p, t);
+        svg_raw(&p->s, " points</th>");
+        /* Worse, within, better: in the scale's better direction. */
+        figure_cell(p, r[sign > 0 ? 0 : 2].count);
+        figure_cell(p, r[1].count);
+        figure_cell(p, r[sign > 0 ? 2 : 0].count);
+        svg_raw(&p->s, "</tr>\n");
+    }
+    svg_raw(&p->s, "</tbody>\n</table>\n</div>\n");
+}
+
+/* ---- Bands before and after, and the transitions. ---- */
+
+/* Bands from worst to best: ascending, or descending where lower is better. */
+static size_t band_at(const ps_scale_t *scale, size_t k)
+{
+    size_t n = ps_scale_band_count(scale);
+    return ps_scale_lower_is_better(scale) ? n - 1 - k : k;
+}
+
+/* The colour of the k'th band of nb, worst first: from red (worst) to green (best). */
+static void band_class(size_t k, size_t nb, char *to, size_t size)
+{
+    snprintf(to, size, "band%zu", nb > 1 ? (k * 4 + (nb - 1) / 2) / (nb - 1) : 4);
+}
+
+static void write_bands(struct page *p, const ps_report_block_t *b)
+{
+    const ps_scale_t *scale = b->scale;
+    const size_t nb = ps_scale_band_count(scale);
+    if (!nb)
+        return;
+    const double width = 640, left = 90, right = 620, bar = 34;
+    const double height = 20 + 2 * (bar + 12) + 26 * (double)((nb + 2) / 3) + 16;
+    char id[32], title[512], desc[4096];
+    snprintf(title, sizeof title, "Bands at baseline and follow-up: %s", unit_label(b));
+    int used = snprintf(desc, sizeof desc, "Share of those paired in each band, worst first");
+    for (size_t k = 0; k < nb && used > 0 && (size_t)used < sizeof desc; k++) {
+        const char *band = ps_scale_band(scale, band_at(scale, k), NULL, NULL);
+        used += snprintf(desc + used, sizeof desc - (size_t)used, "; %s: %s at baseline, %s at follow-up",
+                         band, headline_figure(find(p, b, PS_STAT_SHARE_BASELINE_BAND, band)).s,
+                         headline_figure(find(p, b, PS_STAT_SHARE_FOLLOWUP_BAND, band)).s);
+    }
+    svg_raw(&p->s, "<div class=\"chart\">\n<h4>Bands before and after</h4>\n");
+    svg_begin(&p->s, new_id(p, id, sizeof id), width, height, title, desc);
+    svg_scale_t x = {0, 1, left, right};
+    for (int row = 0; row < 2; row++) {
+        const ps_statistic_id_t which = row ? PS_STAT_SHARE_FOLLOWUP_BAND : PS_STAT_SHARE_BASELINE_BAND;
+        double y = 20 + row * (bar + 12), at = 0, hidden = 1;
+        svg_label(&p->s, left - 8, y + bar / 2 + 4, "end", NULL, row ? "Follow-up" : "Baseline");
+        /* The hidden bands hold together what the shown ones leave: drawn, never labelled, in
+         * their place when they are neighbours, else after the shown ones. */
+        size_t runs = 0;
+        int before = 0;
+        for (size_t k = 0; k < nb; k++) {
+            const ps_statistic_t *share = find(p, b, which, ps_scale_band(scale, band_at(scale, k), NULL, NULL));
+            int is_hidden = !shown(share);
+            runs += is_hidden && !before;
+            before = is_hidden;
+            hidden -= shown(share) ? share->value : 0;
+        }
+        int drawn = 0;
+        for (size_t k = 0; k <= nb; k++) {
+            const ps_statistic_t *share =
+                k < nb ? find(p, b, which, ps_scale_band(scale, band_at(scale, k), NULL, NULL)) : NULL;
+            if ((k < nb && !shown(share) && runs == 1) || (k == nb && runs > 1)) {
+                if (!drawn && hidden > 1e-9) {
+                    double x0 = svg_map(&x, at), x1 = svg_map(&x, at + hidden);
+                    svg_rect(&p->s, x0, y, x1 - x0, bar, "hidden");
+                    if (x1 - x0 > 40)
+                        svg_label(&p->s, (x0 + x1) / 2, y + bar / 2 + 4, "middle", "small", "hidden");
+                    at += hidden;
+                }
+                drawn = 1;
+                continue;
+            }
+            if (!shown(share) || share->value <= 0)
+                continue;
+            char klass[16];
+            band_class(k, nb, klass, sizeof klass);
+            double x0 = svg_map(&x, at), x1 = svg_map(&x, at + share->value);
+            svg_rect(&p->s, x0, y, x1 - x0, bar, klass);
+            if (x1 - x0 > 40)
+                svg_label(&p->s, (x0 + x1) / 2, y + bar / 2 + 4, "middle", NULL,
+                          headline_figure(share).s);
+            at += share->value;
+        }
+    }
+    for (size_t k = 0; k < nb; k++) {
+        double lx = left + (double)(k % 3) * 180, ly = 20 + 2 * (bar + 12) + 26 * (double)(k / 3) + 8;
+        char klass[16];
+        band_class(k, nb, klass, sizeof klass);
+        svg_rect(&p->s, lx, ly, 14, 14, klass);
+        svg_label(&p->s, lx + 20, ly + 11, "start", "small", ps_scale_band(scale, band_at(scale, k), NULL, NULL));
+    }
+    svg_end(&p->s);
+    /* The numbers: each band, then the transitions. */
+    svg_raw(&p->s, "<table>\n<caption>");
+    svg_text(&p->s, title);
+    svg_raw(&p->s, "</caption>\n<thead><tr><th scope=\"col\">Band (worst first)</th>"
+                   "<th scope=\"col\">At baseline</th><th scope=\"col\">Share</th>"
+                   "<th scope=\"col\">At follow-up</th><th scope=\"col\">Share</th>"
+                   "<th scope=\"col\">Change in the band</th>"
+                   "<th scope=\"col\">Of those in it at baseline, moved to a better band</th>"
+                   "</tr></thead>\n<tbody>\n");
+    for (size_t k = 0; k < nb; k++) {
+        const char *band = ps_scale_band(scale, band_at(scale, k), NULL, NULL);
+        svg_raw(&p->s, "<tr><th scope=\"row\">");
+        svg_text(&p->s, band);
+        svg_raw(&p->s, "</th>");
+        figure_cell(p, find(p, b, PS_STAT_N_BASELINE_BAND, band));
+        figure_cell(p, find(p, b, PS_STAT_SHARE_BASELINE_BAND, band));
+        figure_cell(p, find(p, b, PS_STAT_N_FOLLOWUP_BAND, band));
+        figure_cell(p, find(p, b, PS_STAT_SHARE_FOLLOWUP_BAND, band));
+        figure_cell(p, find(p, b, PS_STAT_BAND_CHANGE, band));
+        figure_cell(p, find(p, b, PS_STAT_MOVED_BETTER_FROM, band));
+        svg_raw(&p->s, "</tr>\n");
+    }
+    svg_raw(&p->s, "</tbody>\n</table>\n<table>\n<caption>Band transitions: ");
+    svg_text(&p->s, unit_label(b));
+    svg_raw(&p->s, " (rows: band at baseline; columns: band at follow-up)</caption>\n"
+                   "<thead><tr><th scope=\"col\">Baseline \\ follow-up</th>");
+    for (size_t z = 0; z < nb; z++) {
+        svg_raw(&p->s, "<th scope=\"col\">");
+        svg_text(&p->s, ps_scale_band(scale, band_at(scale, z), NULL, NULL));
+        svg_raw(&p->s, "</th>");
+    }
+    svg_raw(&p->s, "</tr></thead>\n<tbody>\n");
+    for (size_t a = 0; a < nb; a++) {
+        const char *from = ps_scale_band(scale, band_at(scale, a), NULL, NULL);
+        svg_raw(&p->s, "<tr><th scope=\"row\">");
+        svg_text(&p->s, from);
+        svg_raw(&p->s, "</th>");
+        for (size_t z = 0; z < nb; z++) {
+            const char *to = ps_scale_band(scale, band_at(scale, z), NULL, NULL);
+            const ps_statistic_t *cell = NULL;
+            for (size_t i = b->start; i < b->end && !cell; i++) {
+                const ps_statistic_t *s = ps_report_statistic(p->report, i);
+                if (s->id == PS_STAT_TRANSITION && !s->category && strcmp(s->param[0], from) == 0 &&
+                    strcmp(s->param[1], to) == 0)
+                    cell = s;
+            }
+            figure_cell(p, cell);
+        }
+        svg_raw(&p->s, "</tr>\n");
+    }
+    svg_raw(&p->s, "</tbody>\n</table>\n</div>\n");
+}
+
+/* ---- Groups: the mean change with its interval beside the whole cohort's. ---- */
+
+enum { MAX_GROUPS = 1 + 100 * 8 };
+
+static void write_forest(struct page *p, const ps_report_block_t *all)
+{
+    const ps_report_block_t *rows[MAX_GROUPS];
+    size_t n = 0;
+    for (size_t k = 0; k < p->n && n < MAX_GROUPS; k++)
+        if (p->blocks[k].unit == all->unit && p->blocks[k].comparison == all->comparison)
+            rows[n++] = &p->blocks[k];
+    if (n < 2)
+        return;
+    double lo = 0, hi = 0;
+    for (size_t k = 0; k < n; k++) {
+        const ps_statistic_t *mean = rows[k]->headline[PS_HEADLINE_MEAN_CHANGE],
+                             *l = rows[k]->headline[PS_HEADLINE_CI_LOW],
+                             *h = rows[k]->headline[PS_HEADLINE_CI_HIGH];
+        if (!shown(mean))
+            continue;
+        lo = fmin(lo, shown(l) ? l->value : mean->value);
+        hi = fmax(hi, shown(h) ? h->value : mean->value);
+    }
+    double ticks[16], step;
+    size_t n_ticks = svg_ticks(lo, hi, 7, ticks, &step);
+    lo = fmin(lo, ticks[0]);
+    hi = fmax(hi, ticks[n_ticks - 1]);
+    const double width = 640, left = 190, right = 470, row_h = 24;
+    const double height = 30 + row_h * (double)n + 40;
+    svg_scale_t x = {lo, hi, left, right};
+    char id[32], title[512], desc[8192], words[256];
+    comparison_words(all->comparison, words, sizeof words);
+    snprintf(title, sizeof title, "Mean change by group: %s", unit_label(all));
+    int used = snprintf(desc, sizeof desc, "Mean change with its 95%% confidence interval, %s",
+                        words);
+    for (size_t k = 0; k < n && used > 0 && (size_t)used < sizeof desc; k++) {
+        char group[256];
+        group_label(rows[k]->group, group, sizeof group);
+        used += snprintf(desc + used, sizeof desc - (size_t)used, "; %s: %s (%s to %s)", group,
+                         headline_figure(rows[k]->headline[PS_HEADLINE_MEAN_CHANGE]).s,
+                         headline_figure(rows[k]->headline[PS_HEADLINE_CI_LOW]).s,
+                         headline_figure(rows[k]->headline[PS_HEADLINE_CI_HIGH]).s);
+    }
+    svg_raw(&p->s, "<div class=\"chart\">\n<h4>Mean change by group</h4>\n");
+    svg_begin(&p->s, new_id(p, id, sizeof id), width, height, title, desc);
+    const double bottom = 30 + row_h * (double)n;
+    for (size_t t = 0; t < n_ticks; t++) {
+        double tx = svg_map(&x, ticks[t]);
+        svg_line(&p->s, tx, 24, tx, bottom, ticks[t] == 0 ? "zero" : "grid");
+        char label[32];
+        snprintf(label, sizeof label, "%g", ticks[t]);
+        svg_label(&p->s, tx, bottom + 14, "middle", "small", label);
+    }
+    svg_label(&p->s, (left + right) / 2, bottom + 32, "middle", "small",
+              "mean change in points, with its 95% confidence interval");
+    svg_label(&p->s, right + 12, 18, "start", "small", "mean (95% CI)");
+    for (size_t k = 0; k < n; k++) {
+        const ps_report_block_t *r = rows[k];
+        double y = 30 + row_h * (double)k + row_h / 2;
+        char group[256], value[320];
+        group_label(r->group, group, sizeof group);
+        svg_label(&p->s, left - 8, y + 4, "end", NULL, group);
+        const ps_statistic_t *mean = r->headline[PS_HEADLINE_MEAN_CHANGE],
+                             *l = r->headline[PS_HEADLINE_CI_LOW],
+                             *h = r->headline[PS_HEADLINE_CI_HIGH];
+        if (!shown(mean)) {
+            svg_label(&p->s, right + 12, y + 4, "start", "small",
+                      mean && mean->shown == PS_SUPPRESSED ? "hidden" : "-");
+            continue;
+        }
+        if (shown(l) && shown(h))
+            svg_line(&p->s, svg_map(&x, l->value), y, svg_map(&x, h->value), y, "ci");
+        double mx = svg_map(&x, mean->value);
+        svg_rect(&p->s, mx - 4, y - 4, 8, 8, k ? "point" : "point-all");
+        if (shown(l) && shown(h))
+            snprintf(value, sizeof value, "%s (%s to %s)", headline_figure(mean).s,
+                     headline_figure(l).s, headline_figure(h).s);
+        else
+            snprintf(value, sizeof value, "%s", headline_figure(mean).s);
+        svg_label(&p->s, right + 12, y + 4, "start", NULL, value);
+    }
+    svg_end(&p->s);
+    svg_raw(&p->s, "<table>\n<caption>");
+    svg_text(&p->s, title);
+    svg_raw(&p->s, "</caption>\n<thead><tr><th scope=\"col\">Group</th><th scope=\"col\">Paired"
+                   "</th><th scope=\"col\">Mean change</th><th scope=\"col\">95% CI from</th>"
+                   "<th scope=\"col\">to</th></tr></thead>\n<tbody>\n");
+    for (size_t k = 0; k < n; k++) {
+        char group[256];
+        group_label(rows[k]->group, group, sizeof group);
+        svg_raw(&p->s, "<tr><th scope=\"row\">");
+        svg_text(&p->s, group);
+        svg_raw(&p->s, "</th>");
+        figure_cell(p, rows[k]->headline[PS_HEADLINE_N_PAIRED]);
+        figure_cell(p, rows[k]->headline[PS_HEADLINE_MEAN_CHANGE]);
+        figure_cell(p, rows[k]->headline[PS_HEADLINE_CI_LOW]);
+        figure_cell(p, rows[k]->headline[PS_HEADLINE_CI_HIGH]);
+        svg_raw(&p->s, "</tr>\n");
+    }
+    svg_raw(&p->s, "</tbody>\n</table>\n</div>\n");
+}
+
+/* ---- Per instrument, per scale. ---- */
+
+static void write_scale(struct page *p, const ps_report_block_t *b);
+
+/* A section per instrument, its scales then its pools. */
+static void write_instruments(struct page *p)
+{
+    for (size_t k = 0; k < p->n; k++) {
+        if (!first_of_instrument(p, k))
+            continue;
+        svg_raw(&p->s, "<section class=\"instrument\">\n<h2>");
+        svg_text(&p->s, ps_instrument_title(p->blocks[k].instrument));
+        svg_raw(&p->s, "</h2>\n");
+        for (size_t j = k; j < p->n; j++)
+            if (p->blocks[j].instrument == p->blocks[k].instrument &&
+                headline_row(p->blocks, p->n, j))
+                write_scale(p, &p->blocks[j]);
+        svg_raw(&p->s, "</section>\n");
+    }
+}
+
+static void write_scale(struct page *p, const ps_report_block_t *b)
+{
+    {
+        char words[256];
+        comparison_words(b->comparison, words, sizeof words);
+        svg_raw(&p->s, "<h3>");
+        svg_text(&p->s, unit_label(b));
+        svg_raw(&p->s, "</h3>\n<p class=\"lead\">");
+        svg_text(&p->s, words);
+        svg_raw(&p->s, b->scale && ps_scale_lower_is_better(b->scale)
+                           ? "; a lower score is better.</p>\n"
+                           : "; a higher score is better.</p>\n");
+        if (!b->scale) {
+            svg_raw(&p->s, "<p>Pooled, one unit per person and member: its figures are in the "
+                           "text report.</p>\n");
+            return;
+        }
+        write_change(p, b);
+        write_bands(p, b);
+        write_forest(p, b);
+    }
+}
+
+/* ---- Disclosure, caveats, definitions, how the page was made. ---- */
+
+static void write_disclosure(struct page *p)
+{
+    const ps_audit_t *a = ps_report_audit(p->report);
+    svg_raw(&p->s, "<section id=\"disclosure\">\n<h2>Disclosure control</h2>\n<p>");
+    svg_text(&p->s, ps_report_disclosure_rule(p->report));
+    svg_rawf(&p->s, "</p>\n<p>The audit: of %zu counts, %zu were hidden as small and %zu more "
+                    "so that none of those could be worked out from the rest (%zu linear "
+                    "programs solved); %zu figures were withheld because they would give an "
+                    "exact number of people, and the means and medians of %zu blocks were "
+                    "hidden with their band counts. Nothing hidden here appears elsewhere on "
+                    "this page or in the report's CSV: every number shown is one of the "
+                    "report's published statistics.</p>\n</section>\n",
+             a->counts, a->primary, a->secondary, a->linear_programs, a->withheld,
+             a->figures_hidden);
+}
+
+static void write_caveats(struct page *p)
+{
+    svg_raw(&p->s,
+            "<section id=\"caveats\">\n<h2>What this cannot tell you</h2>\n<ul>\n"
+            "<li>A before-and-after comparison has no comparison group: it cannot show that the "
+            "service caused the change.</li>\n"
+            "<li>People who start with low scores tend to score higher later anyway "
+            "(regression to the mean), so some of the improvement would have happened "
+            "regardless.</li>\n"
+            "<li>Those lost to follow-up may differ from those who stayed: the text report "
+            "compares their baseline scores.</li>\n"
+            "<li>Each person's last follow-up mixes timepoints when there are several.</li>\n"
+            "</ul>\n</section>\n");
+}
+
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+static void write_definitions(struct page *p, ps_context_t *context)
+{
+    svg_raw(&p->s, "<section id=\"definitions\">\n<h2>Definitions</h2>\n<table>\n<thead><tr>"
+                   "<th scope=\"col\">Instrument</th><th scope=\"col\">Version</th>"
+                   "<th scope=\"col\">Definition</th><th scope=\"col\">Licence and notice</th>"
+                   "</tr></thead>\n<tbody>\n");
+    for (size_t i = 0; i < ps_context_instrument_count(context); i++) {
+        const ps_instrument_t *in = ps_context_instrument(context, i);
+        int used = 0;
+        for (size_t k = 0; k < p->n && !used; k++)
+            used = p->blocks[k].instrument == in;
+        if (!used)
+            continue;
+        svg_raw(&p->s, "<tr><th scope=\"row\">");
+        svg_text(&p->s, ps_instrument_title(in));
+        svg_raw(&p->s, "</th><td>");
+        svg_text(&p->s, ps_instrument_version(in));
+        svg_raw(&p->s, "</td><td>");
+        svg_text(&p->s, base_name(ps_instrument_file(in)));
+        svg_raw(&p->s, " (its sources are cited in the file)</td><td>");
+        svg_text(&p->s, ps_instrument_notice(in));
+        svg_raw(&p->s, "</td></tr>\n");
+    }
+    svg_raw(&p->s, "</tbody>\n</table>\n<p class=\"key\">Every statistic is defined, with its "
+                   "formula, in promscore-statistics(7).</p>\n</section>\n");
+}
+
+static void write_made(struct page *p, const report_made_t *made)
+{
+    svg_raw(&p->s, "<section id=\"made\">\n<h2>How this page was made</h2>\n<p>By promscore ");
+    svg_text(&p->s, ps_version());
+    svg_raw(&p->s, ", with the command:</p>\n<pre>");
+    for (int i = 0; i < made->argc; i++) {
+        if (i)
+            svg_raw(&p->s, " ");
+        svg_text(&p->s, made->argv[i]);
+    }
+    svg_raw(&p->s, "</pre>\n<table>\n<thead><tr><th scope=\"col\">Input</th>"
+                   "<th scope=\"col\">Rows read</th></tr></thead>\n<tbody>\n");
+    for (size_t i = 0; i < made->n_inputs; i++) {
+        svg_raw(&p->s, "<tr><td>");
+        svg_text(&p->s, base_name(made->inputs[i].file));
+        svg_rawf(&p->s, "</td><td class=\"num\">%lu</td></tr>\n", made->inputs[i].rows);
+    }
+    svg_raw(&p->s, "</tbody>\n</table>\n</section>\n");
+}
+
+void report_write_html(output_t *out, const ps_report_t *report, ps_context_t *context,
+                       const report_made_t *made)
+{
+    struct page p = {SVG_INIT, report, NULL, 0, 0};
+    if (ps_report_blocks(report, &p.blocks, &p.n) != PS_OK) {
+        out->error = ENOMEM;
+        return;
+    }
+    svg_raw(&p.s, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+                  "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+                  "style-src 'unsafe-inline'; img-src data:\">\n"
+                  "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                  "<meta name=\"generator\" content=\"promscore ");
+    svg_text(&p.s, ps_version());
+    svg_raw(&p.s, "\">\n<title>Cohort change report</title>\n<style>\n");
+    svg_raw(&p.s, style);
+    svg_raw(&p.s, "</style>\n</head>\n<body>\n<header>\n<h1>Cohort change report</h1>\n"
+                  "<p class=\"lead\">How the scores of the people seen changed between baseline "
+                  "and follow-up: ");
+    int first = 1;
+    for (size_t k = 0; k < p.n; k++) {
+        if (!first_of_instrument(&p, k))
+            continue;
+        svg_raw(&p.s, first ? "" : ", ");
+        svg_text(&p.s, ps_instrument_title(p.blocks[k].instrument));
+        first = 0;
+    }
+    svg_raw(&p.s, first ? "no instrument with a follow-up.</p>\n</header>\n<main>\n"
+                        : ".</p>\n</header>\n<main>\n");
+    write_headline(&p);
+    write_flows(&p);
+    write_instruments(&p);
+    write_disclosure(&p);
+    write_caveats(&p);
+    write_definitions(&p, context);
+    write_made(&p, made);
+    svg_raw(&p.s, "</main>\n</body>\n</html>\n");
+    if (p.s.failed)
+        out->error = ENOMEM;
+    else
+        output_write(out, p.s.text, p.s.length);
+    svg_free(&p.s);
+    ps_report_blocks_free(p.blocks);
+}

@@ -1,0 +1,62 @@
+/*
+ * promscore report's writers beyond the full text, CSV and JSON: the headline
+ * table (in plain text, and as the summary CSV) and the HTML page. Each reads
+ * the report's blocks (ps_report_blocks) as disclosure control left them:
+ * nothing is recomputed. When memory runs out a writer sets out->error to
+ * ENOMEM, so that committing the output fails and nothing is put in place.
+ */
+#ifndef PROMSCORE_REPORT_WRITERS_H
+#define PROMSCORE_REPORT_WRITERS_H
+
+#include <stddef.h>
+#include <promscore/promscore.h>
+
+#include "output.h"
+
+/* A headline figure as text: "*" hidden by disclosure control, "-" none or not computable;
+ * counts whole, shares as percentages with one decimal, other figures to the catalogue's
+ * decimals. */
+typedef struct headline_text {
+    char s[96];
+} headline_text_t;
+
+headline_text_t headline_figure(const ps_statistic_t *statistic);
+
+/* Whether block k is a row of the headline table: the whole cohort, the unit's last
+ * comparison (each person's last follow-up when there are two or more), not a check scale. */
+int headline_row(const ps_report_block_t *blocks, size_t n, size_t k);
+
+/* The comparison in words: "baseline to followup", "baseline to each person's last
+ * follow-up". */
+void comparison_words(const char *comparison, char *to, size_t size);
+
+/* The headline table in plain text, for the top of the text report. */
+void report_write_headline(output_t *out, const ps_report_t *report);
+
+/* The summary CSV (<promscore/formats.h>, format "summary"). */
+void report_write_summary(output_t *out, const ps_report_t *report);
+
+/* One input file and the rows read from it, for the page's "how it was made". */
+typedef struct report_input {
+    char *file;
+    unsigned long rows;
+} report_input_t;
+
+/* How the page was made. */
+typedef struct report_made {
+    int argc;
+    char **argv;                 /* the command line as given */
+    const report_input_t *inputs;
+    size_t n_inputs;
+} report_made_t;
+
+/* Adds 'rows' rows read from 'file' (the last file listed, or a copy of its name added).
+ * Returns 0, or -1 when out of memory. */
+int report_inputs_add(report_input_t **inputs, size_t *n, const char *file, unsigned long rows);
+void report_inputs_free(report_input_t *inputs, size_t n);
+
+/* The self-contained HTML page. */
+void report_write_html(output_t *out, const ps_report_t *report, ps_context_t *context,
+                       const report_made_t *made);
+
+#endif
