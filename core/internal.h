@@ -42,6 +42,19 @@ struct ps_item {
     int optional;           /* the instrument is scored without this column */
 };
 
+/* Where a rule of a definition comes from: a <source>'s id, and whether it is confirmed as official. */
+struct ps_provenance {
+    const char *source;     /* NULL: the definition has no such rule */
+    int verified;
+};
+
+/* A <source> of a definition: what a rule was taken from. */
+struct ps_source {
+    const char *id;
+    const char *url;        /* or NULL */
+    const char *text;
+};
+
 struct ps_band {
     double min, max;
     const char *label;
@@ -74,6 +87,9 @@ struct ps_scale {
     int reported;                       /* 0: kept for a pool, not reported alone */
     const char *calibration_schema;     /* takes a run-time table valid against it */
     struct ps_calibration *calibration; /* loaded by ps_context_load_calibration */
+    /* The sources of its rules (ps_rule_t order: missing, lookup, calibration, bands,
+     * meaningful, reliable). */
+    struct ps_provenance from[6];
 };
 
 /* A run-time calibration table: per number of items answered, raw sum -> score. */
@@ -102,6 +118,7 @@ struct ps_pool {
 struct ps_parameter {
     const char *name;
     double value;
+    struct ps_provenance from;
 };
 
 struct ps_instrument {
@@ -122,6 +139,8 @@ struct ps_instrument {
     size_t n_parameters;
     struct ps_pool *pools;
     size_t n_pools;
+    struct ps_source *sources;
+    size_t n_sources;
 };
 
 struct ps_plugin_handle;
