@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,12 +61,15 @@ ps_error_t ps_cohort_new(ps_context_t *context, const ps_cohort_options_t *given
     if (!c)
         return PS_ERROR_NOMEM;
     c->context = context;
-    c->timepoints = ps_names_new();
+    /* BASELINE is baseline, as it is for the labels of answers. */
+    c->timepoints = ps_names_new_folded();
     c->participants = ps_names_new();
+    c->files = ps_names_new();
+    c->last_file = UINT32_MAX;
     c->n_by = options->n_by;
     c->by = calloc(c->n_by + 1, sizeof *c->by);
     c->group_values = calloc(c->n_by + 1, sizeof *c->group_values);
-    if (!c->timepoints || !c->participants || !c->by || !c->group_values)
+    if (!c->timepoints || !c->participants || !c->files || !c->by || !c->group_values)
         goto nomem;
     if (ps_names_intern(c->timepoints, baseline, strlen(baseline)) == UINT32_MAX)
         goto nomem;
@@ -127,6 +131,7 @@ void ps_cohort_free(ps_cohort_t *c)
     free(c->groups_from_baseline);
     ps_names_free(c->participants);
     ps_names_free(c->timepoints);
+    ps_names_free(c->files);
     free(c);
 }
 
@@ -219,6 +224,11 @@ ps_error_t ps_cohort_add(ps_cohort_t *c, const ps_score_t *score)
         if ((tp = ps_names_intern(c->timepoints, tp_text, strlen(tp_text))) == UINT32_MAX)
             return PS_ERROR_NOMEM;
     }
+    if (score->file && (c->last_file == UINT32_MAX ||
+                        strcmp(ps_names_text(c->files, c->last_file), score->file) != 0) &&
+        (c->last_file = ps_names_intern(c->files, score->file, strlen(score->file))) ==
+            UINT32_MAX)
+        return PS_ERROR_NOMEM;
     uint32_t p = ps_names_intern(c->participants, score->participant_id,
                                  strlen(score->participant_id));
     struct ps_scale_scores *scores = scores_of(c, score->scale);
@@ -263,4 +273,62 @@ ps_error_t ps_cohort_add(ps_cohort_t *c, const ps_score_t *score)
         c->groups_from_baseline[p] = (uint8_t)baseline;
     }
     return PS_OK;
+}
+
+/* Whether any score was given at timepoint 't'. */
+static int has_scores_at(const ps_cohort_t *c, size_t t)
+{
+    for (size_t s = 0; s < c->n_scales; s++)
+        if (t < c->scales[s].n_columns && c->scales[s].columns[t].size)
+            return 1;
+    return 0;
+}
+
+/*
+ * Appends "A, B, C" to 'out': the names from 'first' on, only those with scores
+ * when they are 'timepoints'; cut short with "..." when they do not fit.
+ */
+static void list_names(const ps_cohort_t *c, const ps_names_t *names, size_t first, int timepoints,
+                       char *out, size_t size)
+{
+    size_t used = strlen(out), listed = 0;
+    for (size_t i = first; i < ps_names_count(names); i++) {
+        if (timepoints && !has_scores_at(c, i))
+            continue;
+        const char *name = ps_names_text(names, (uint32_t)i);
+        if (used + strlen(name) + 8 >= size) {
+            snprintf(out + used, size - used, "%s...", listed ? ", " : "");
+            return;
+        }
+        used += (size_t)snprintf(out + used, size - used, "%s%s", listed++ ? ", " : "", name);
+    }
+}
+
+ps_error_t ps_cohort_check(const ps_cohort_t *c)
+{
+    const char *baseline = ps_names_text(c->timepoints, 0);
+    if (has_scores_at(c, 0)) {
+        if (ps_names_count(c->timepoints) > 1)
+            return PS_OK; /* with --timepoints, a report says who was lost to follow-up */
+        char files[300] = "";
+        list_names(c, c->files, 0, 0, files, sizeof files);
+        return ps_diagnose(c->context, PS_ERROR_BATCH, NULL, 0, 0,
+                           "no row has a timepoint after the baseline '%s' (in %s): a report "
+                           "compares the baseline with later timepoints",
+                           baseline, files);
+    }
+    int any = 0;
+    for (size_t t = 1; t < ps_names_count(c->timepoints) && !any; t++)
+        any = has_scores_at(c, t);
+    if (!any)
+        return ps_diagnose(c->context, PS_ERROR_BATCH, NULL, 0, 0,
+                           "no row has the baseline timepoint '%s': no scores were read",
+                           baseline);
+    char found[600] = "", files[300] = "";
+    list_names(c, c->timepoints, 1, 1, found, sizeof found);
+    list_names(c, c->files, 0, 0, files, sizeof files);
+    return ps_diagnose(c->context, PS_ERROR_BATCH, NULL, 0, 0,
+                       "no row has the baseline timepoint '%s'; timepoints found: %s%s%s%s; "
+                       "name the baseline with --baseline",
+                       baseline, found, *files ? " (in " : "", files, *files ? ")" : "");
 }

@@ -25,7 +25,7 @@ struct ps_scale_scores {
 
 struct ps_cohort {
     ps_context_t *context;
-    ps_names_t *timepoints;         /* number 0 is the baseline */
+    ps_names_t *timepoints;         /* number 0 is the baseline; matched in any case */
     int fixed_order;                /* timepoints were listed: no others allowed */
     char **by;
     size_t n_by;
@@ -36,6 +36,16 @@ struct ps_cohort {
     size_t participants_size;
     struct ps_scale_scores *scales;
     size_t n_scales;
+    ps_names_t *files;              /* the scores came from, for messages */
+    uint32_t last_file;
 };
+
+/*
+ * Refuses a cohort whose report would be empty (PS_ERROR_BATCH): one with no
+ * score at the baseline, with a diagnostic naming the timepoints it has and
+ * the files they came from; and one with scores at the baseline alone and no
+ * other timepoint listed.
+ */
+ps_error_t ps_cohort_check(const ps_cohort_t *cohort);
 
 #endif

@@ -149,6 +149,35 @@ static int flag(struct reader *r, xmlNodePtr node, const char *name)
     return s && (strcmp(s, "true") == 0 || strcmp(s, "1") == 0);
 }
 
+/* A rule's source="..." and verified="..." (true unless the definition says otherwise). */
+static struct ps_provenance provenance(struct reader *r, xmlNodePtr node)
+{
+    const char *verified = attr(r, node, "verified");
+    return (struct ps_provenance){attr(r, node, "source"),
+                                  !verified || (strcmp(verified, "false") != 0 &&
+                                                strcmp(verified, "0") != 0)};
+}
+
+static ps_error_t read_sources(struct reader *r, xmlNodePtr node)
+{
+    struct ps_instrument *in = r->instrument;
+    in->n_sources = count(node, "source");
+    in->sources = ps_arena_array(r->arena, in->n_sources + 1, sizeof *in->sources);
+    if (!in->sources)
+        return PS_ERROR_NOMEM;
+    size_t i = 0;
+    for (xmlNodePtr x = node->children; x; x = x->next) {
+        if (!is(x, "source"))
+            continue;
+        struct ps_source *source = &in->sources[i++];
+        source->id = attr(r, x, "id");
+        source->url = attr(r, x, "url");
+        if (!source->id || !(source->text = text(r, x)))
+            return PS_ERROR_NOMEM;
+    }
+    return PS_OK;
+}
+
 static ps_error_t read_aliases(struct reader *r, xmlNodePtr node, const char ***aliases,
                                size_t *n)
 {
@@ -337,6 +366,7 @@ static ps_error_t read_missing(struct reader *r, xmlNodePtr node, struct ps_scal
 {
     const char *rule = attr(r, node, "rule");
     const char *max = attr(r, node, "max-missing");
+    scale->from[PS_RULE_MISSING] = provenance(r, node);
     scale->prorate = flag(r, node, "prorate");
     if (strcmp(rule, "complete") == 0) {
         if (max || scale->prorate)
@@ -361,6 +391,7 @@ static ps_error_t read_missing(struct reader *r, xmlNodePtr node, struct ps_scal
 
 static ps_error_t read_lookup(struct reader *r, xmlNodePtr node, struct ps_scale *scale)
 {
+    scale->from[PS_RULE_LOOKUP] = provenance(r, node);
     size_t n = count(node, "map");
     long first = 0, last = 0;
     int seeded = 0;
@@ -434,8 +465,11 @@ static ps_error_t read_scale(struct reader *r, xmlNodePtr node, struct ps_scale 
             err = read_missing(r, x, scale);
         else if (is(x, "lookup"))
             err = read_lookup(r, x, scale);
-        else if (is(x, "calibration") && !(scale->calibration_schema = attr(r, x, "schema")))
-            err = PS_ERROR_NOMEM;
+        else if (is(x, "calibration")) {
+            scale->from[PS_RULE_CALIBRATION] = provenance(r, x);
+            if (!(scale->calibration_schema = attr(r, x, "schema")))
+                err = PS_ERROR_NOMEM;
+        }
         if (err)
             return err;
     }
@@ -457,6 +491,7 @@ static struct ps_scale *find_scale(struct ps_instrument *in, const char *id)
 static ps_error_t read_bands(struct reader *r, xmlNodePtr node)
 {
     struct ps_scale *scale = find_scale(r->instrument, attr(r, node, "scale"));
+    scale->from[PS_RULE_BANDS] = provenance(r, node);
     scale->n_bands = count(node, "band");
     scale->bands = ps_arena_array(r->arena, scale->n_bands, sizeof *scale->bands);
     if (!scale->bands)
@@ -498,12 +533,14 @@ static ps_error_t read_change(struct reader *r, xmlNodePtr node)
     ps_error_t err;
     for (xmlNodePtr x = node->children; x; x = x->next) {
         if (is(x, "meaningful")) {
+            scale->from[PS_RULE_MEANINGFUL] = provenance(r, x);
             if ((err = number(r, x, "points", &scale->meaningful)))
                 return err;
             if (scale->meaningful <= 0)
                 return fail(r, x, "meaningful change must be above 0 points");
             scale->has_meaningful = 1;
         } else if (is(x, "reliable")) {
+            scale->from[PS_RULE_RELIABLE] = provenance(r, x);
             int has_sem = xmlHasProp(x, BAD_CAST "sem") != NULL;
             int has_sd = xmlHasProp(x, BAD_CAST "sd") != NULL;
             int has_r = xmlHasProp(x, BAD_CAST "reliability") != NULL;
@@ -601,9 +638,12 @@ static ps_error_t read_instrument(struct reader *r, xmlNodePtr root)
             in->title = text(r, x);
         else if (is(x, "notice"))
             in->notice = text(r, x);
+        else if (is(x, "sources"))
+            err = read_sources(r, x);
         else if (is(x, "parameter")) {
             struct ps_parameter *p = &in->parameters[n_parameters++];
             p->name = attr(r, x, "name");
+            p->from = provenance(r, x);
             err = number(r, x, "value", &p->value);
         } else if (is(x, "responses"))
             err = read_responses(r, x, &in->response_sets[n_sets++]);
@@ -735,9 +775,87 @@ int ps_instrument_parameter(const ps_instrument_t *in, const char *name, double 
     return 0;
 }
 
+size_t ps_instrument_source_count(const ps_instrument_t *in) { return in->n_sources; }
+
+const char *ps_instrument_source(const ps_instrument_t *in, size_t index, const char **text,
+                                 const char **url)
+{
+    if (index >= in->n_sources)
+        return NULL;
+    if (text)
+        *text = in->sources[index].text;
+    if (url)
+        *url = in->sources[index].url;
+    return in->sources[index].id;
+}
+
+size_t ps_instrument_parameter_count(const ps_instrument_t *in) { return in->n_parameters; }
+
+const char *ps_instrument_parameter_at(const ps_instrument_t *in, size_t index, double *value,
+                                       const char **source, int *verified)
+{
+    if (index >= in->n_parameters)
+        return NULL;
+    const struct ps_parameter *p = &in->parameters[index];
+    if (value)
+        *value = p->value;
+    if (source)
+        *source = p->from.source;
+    if (verified)
+        *verified = p->from.verified;
+    return p->name;
+}
+
 const char *ps_item_id(const ps_item_t *item) { return item->id; }
 const char *ps_item_column(const ps_item_t *item) { return item->column; }
 const char *ps_item_label(const ps_item_t *item) { return item->label; }
+size_t ps_item_alias_count(const ps_item_t *item) { return item->n_aliases; }
+int ps_item_optional(const ps_item_t *item) { return item->optional; }
+int ps_item_free_text(const ps_item_t *item) { return item->responses->is_free_text; }
+
+const char *ps_item_alias(const ps_item_t *item, size_t index)
+{
+    return index < item->n_aliases ? item->aliases[index] : NULL;
+}
+
+int ps_item_range(const ps_item_t *item, double *min, double *max, int *decimals)
+{
+    const struct ps_response_set *set = item->responses;
+    if (!set->is_range)
+        return 0;
+    if (min)
+        *min = set->range_min;
+    if (max)
+        *max = set->range_max;
+    if (decimals)
+        *decimals = set->decimals;
+    return 1;
+}
+
+size_t ps_item_option_count(const ps_item_t *item) { return item->responses->n_options; }
+
+const char *ps_item_option(const ps_item_t *item, size_t index, const char **label,
+                           double *value, int *not_applicable)
+{
+    if (index >= item->responses->n_options)
+        return NULL;
+    const struct ps_option *o = &item->responses->options[index];
+    if (label)
+        *label = o->label;
+    if (value)
+        *value = o->value;
+    if (not_applicable)
+        *not_applicable = o->not_applicable;
+    return o->code;
+}
+
+const char *ps_item_option_alias(const ps_item_t *item, size_t index, size_t alias)
+{
+    if (index >= item->responses->n_options)
+        return NULL;
+    const struct ps_option *o = &item->responses->options[index];
+    return alias < o->n_aliases ? o->aliases[alias] : NULL;
+}
 
 int ps_item_value_range(const ps_item_t *item, double *min, double *max)
 {
@@ -817,6 +935,36 @@ int ps_scale_sem(const ps_scale_t *s, double *sem)
 }
 
 const ps_scale_t *ps_scale_of(const ps_scale_t *s) { return s->of; }
+size_t ps_scale_max_missing(const ps_scale_t *s) { return s->max_missing; }
+const char *ps_scale_calibration_schema(const ps_scale_t *s) { return s->calibration_schema; }
+int ps_scale_reported(const ps_scale_t *s) { return s->reported; }
+
+size_t ps_scale_lookup_count(const ps_scale_t *s, long *first_raw)
+{
+    if (first_raw && s->n_lookup)
+        *first_raw = s->lookup_first;
+    return s->n_lookup;
+}
+
+int ps_scale_reliability(const ps_scale_t *s, double *sd, double *reliability)
+{
+    if (!s->has_sem || s->reliability <= 0)
+        return 0;
+    if (sd)
+        *sd = s->reference_sd;
+    if (reliability)
+        *reliability = s->reliability;
+    return 1;
+}
+
+const char *ps_scale_rule_source(const ps_scale_t *s, ps_rule_t rule, int *verified)
+{
+    if ((unsigned)rule >= sizeof s->from / sizeof s->from[0] || !s->from[rule].source)
+        return NULL;
+    if (verified)
+        *verified = s->from[rule].verified;
+    return s->from[rule].source;
+}
 
 int ps_scale_band_number(const ps_scale_t *s, double value)
 {

@@ -42,6 +42,19 @@ struct ps_item {
     int optional;           /* the instrument is scored without this column */
 };
 
+/* Where a rule of a definition comes from: a <source>'s id, and whether it is confirmed as official. */
+struct ps_provenance {
+    const char *source;     /* NULL: the definition has no such rule */
+    int verified;
+};
+
+/* A <source> of a definition: what a rule was taken from. */
+struct ps_source {
+    const char *id;
+    const char *url;        /* or NULL */
+    const char *text;
+};
+
 struct ps_band {
     double min, max;
     const char *label;
@@ -75,6 +88,9 @@ struct ps_scale {
     int check;                          /* a check on the data: not in a headline */
     const char *calibration_schema;     /* takes a run-time table valid against it */
     struct ps_calibration *calibration; /* loaded by ps_context_load_calibration */
+    /* The sources of its rules (ps_rule_t order: missing, lookup, calibration, bands,
+     * meaningful, reliable). */
+    struct ps_provenance from[6];
 };
 
 /* A run-time calibration table: per number of items answered, raw sum -> score. */
@@ -103,6 +119,7 @@ struct ps_pool {
 struct ps_parameter {
     const char *name;
     double value;
+    struct ps_provenance from;
 };
 
 struct ps_instrument {
@@ -123,6 +140,8 @@ struct ps_instrument {
     size_t n_parameters;
     struct ps_pool *pools;
     size_t n_pools;
+    struct ps_source *sources;
+    size_t n_sources;
 };
 
 struct ps_plugin_handle;

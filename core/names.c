@@ -14,6 +14,7 @@ struct ps_names {
     size_t n_slots;
     char *pool;
     size_t pool_used, pool_size;
+    int folded;             /* names match in any ASCII case */
 };
 
 ps_names_t *ps_names_new(void)
@@ -29,6 +30,14 @@ ps_names_t *ps_names_new(void)
     return names;
 }
 
+ps_names_t *ps_names_new_folded(void)
+{
+    ps_names_t *names = ps_names_new();
+    if (names)
+        names->folded = 1;
+    return names;
+}
+
 void ps_names_free(ps_names_t *names)
 {
     if (!names)
@@ -40,13 +49,39 @@ void ps_names_free(ps_names_t *names)
     free(names);
 }
 
+static int lower(int c)
+{
+    return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
+static int same(const ps_names_t *names, const char *t, const char *text, size_t length)
+{
+    if (!names->folded)
+        return strncmp(t, text, length) == 0 && t[length] == '\0';
+    for (size_t i = 0; i < length; i++)
+        if (!t[i] || lower((unsigned char)t[i]) != lower((unsigned char)text[i]))
+            return 0;
+    return t[length] == '\0';
+}
+
+/* A folded name is hashed by its first bytes folded, seeded with its length. */
+static uint32_t hash_of(const ps_names_t *names, const char *text, size_t length)
+{
+    if (!names->folded)
+        return ps_hash(text, length, 0);
+    char folded[64];
+    size_t n = length < sizeof folded ? length : sizeof folded;
+    for (size_t i = 0; i < n; i++)
+        folded[i] = (char)lower((unsigned char)text[i]);
+    return ps_hash(folded, n, (uint32_t)length);
+}
+
 static size_t probe(const ps_names_t *names, const char *text, size_t length, uint32_t h)
 {
     size_t mask = names->n_slots - 1, i = h & mask;
     for (; names->slots[i]; i = (i + 1) & mask) {
         uint32_t k = names->slots[i] - 1;
-        const char *t = names->pool + names->offsets[k];
-        if (names->hashes[k] == h && strncmp(t, text, length) == 0 && t[length] == '\0')
+        if (names->hashes[k] == h && same(names, names->pool + names->offsets[k], text, length))
             break;
     }
     return i;
@@ -54,7 +89,7 @@ static size_t probe(const ps_names_t *names, const char *text, size_t length, ui
 
 uint32_t ps_names_find(const ps_names_t *names, const char *text, size_t length)
 {
-    uint32_t slot = names->slots[probe(names, text, length, ps_hash(text, length, 0))];
+    uint32_t slot = names->slots[probe(names, text, length, hash_of(names, text, length))];
     return slot ? slot - 1 : UINT32_MAX;
 }
 
@@ -78,7 +113,7 @@ static int grow_slots(ps_names_t *names)
 
 uint32_t ps_names_intern(ps_names_t *names, const char *text, size_t length)
 {
-    uint32_t h = ps_hash(text, length, 0);
+    uint32_t h = hash_of(names, text, length);
     size_t i = probe(names, text, length, h);
     if (names->slots[i])
         return names->slots[i] - 1;

@@ -11,6 +11,8 @@
 typedef struct ps_names ps_names_t;
 
 ps_names_t *ps_names_new(void);
+/* Names that match in any ASCII case, as labels do; each is kept as first seen. */
+ps_names_t *ps_names_new_folded(void);
 void ps_names_free(ps_names_t *names);
 /* The number of 'text' (length bytes), adding it when new; UINT32_MAX when out of memory. */
 uint32_t ps_names_intern(ps_names_t *names, const char *text, size_t length);

@@ -1448,6 +1448,9 @@ static void describe_rule(ps_report_t *r, const ps_disclosure_t *rule)
 ps_error_t ps_cohort_report(ps_cohort_t *c, const ps_disclosure_t *rule, ps_report_t **out)
 {
     *out = NULL;
+    ps_error_t checked = ps_cohort_check(c);
+    if (checked)
+        return checked;
     ps_report_t *r = calloc(1, sizeof *r);
     if (!r || !(r->arena = ps_arena_new())) {
         free(r);

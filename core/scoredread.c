@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "csvformat.h"
+#include "headers.h"
 #include "internal.h"
 
 /* The scored format's columns, as ps_format_columns declares them. */
@@ -32,7 +33,7 @@ static ps_error_t read_header(const char *const *names, size_t n, unsigned long 
     for (size_t b = 0; b < r->n_by; b++) {
         r->by_field[b] = SIZE_MAX;
         for (size_t i = N_FIXED; i < n; i++)
-            if (strcmp(names[i], r->by[b]) == 0)
+            if (ps_header_eq(names[i], r->by[b]))
                 r->by_field[b] = i;
         if (r->by_field[b] == SIZE_MAX)
             return ps_diagnose(r->context, PS_ERROR_BATCH, r->file, line, 0,

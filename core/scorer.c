@@ -13,8 +13,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <promscore/formats.h>
+
 #include "csvread.h"
 #include "dates.h"
+#include "headers.h"
 #include "internal.h"
 #include "keyset.h"
 #include "limits.h"
@@ -27,11 +30,12 @@ enum { MAX_BATCHES = 65535, MAX_TIMEPOINTS = 65535 };
 #define NO_FIELD SIZE_MAX             /* absent from the header */
 #define CLAIMED_TWICE (SIZE_MAX - 1)  /* two headers hold one item */
 
-/* A --map entry: a batch header that holds one item of one instrument. */
+/* A --map entry: a batch header that holds one item of one instrument (which may have several). */
 struct mapping {
     char *header;
     const struct ps_instrument *instrument;
     size_t item;
+    unsigned long line;      /* of the map file */
 };
 
 /* Where one instrument's items are in the current batch. */
@@ -213,22 +217,29 @@ static char *dup_or_default(const char *s, const char *fallback)
     return strdup(s ? s : fallback);
 }
 
+/* Headers match as people type them: in any case, quotes, dashes and spacing aside. */
 static int header_is(const char *header, const char *name)
 {
-    return ps_strcaseeq(header, name);
+    return ps_header_eq(header, name);
 }
 
 static ps_error_t read_map_record(const ps_csv_record_t *rec, void *user);
+
+/* The columns of a map file: header and item, then optionally match and label, any order. */
+enum { MAP_HEADER, MAP_ITEM, MAP_MATCH, MAP_LABEL, MAP_COLUMNS };
+static const char *const map_columns[MAP_COLUMNS] = {"header", "item", "match", "label"};
 
 struct map_reader {
     ps_scorer_t *scorer;
     const char *file;
     int seen_header;
+    size_t column[MAP_COLUMNS]; /* the field of each, SIZE_MAX when absent */
+    size_t n_fields;
 };
 
 static ps_error_t load_map(ps_scorer_t *s, const char *file)
 {
-    struct map_reader m = {s, file, 0};
+    struct map_reader m = {.scorer = s, .file = file};
     ps_error_t err = ps_csv_read(s->context, file, read_map_record, &m);
     if (!err && !m.seen_header)
         err = ps_diagnose(s->context, PS_ERROR_USAGE, file, 0, 0,
@@ -236,55 +247,108 @@ static ps_error_t load_map(ps_scorer_t *s, const char *file)
     return err;
 }
 
+static ps_error_t read_map_header(struct map_reader *m, const ps_csv_record_t *rec)
+{
+    m->seen_header = 1;
+    m->n_fields = rec->n_fields;
+    for (size_t c = 0; c < MAP_COLUMNS; c++)
+        m->column[c] = SIZE_MAX;
+    int known = rec->n_fields >= 2 && header_is(rec->fields[0], "header") &&
+                header_is(rec->fields[1], "item");
+    for (size_t f = 0; f < rec->n_fields && known; f++) {
+        size_t c = 0;
+        while (c < MAP_COLUMNS && !header_is(rec->fields[f], map_columns[c]))
+            c++;
+        known = c < MAP_COLUMNS && m->column[c] == SIZE_MAX;
+        if (known)
+            m->column[c] = f;
+    }
+    if (!known)
+        return ps_diagnose(m->scorer->context, PS_ERROR_USAGE, m->file, rec->line, 0,
+                           "map files start with the header row 'header,item', which may go "
+                           "on with 'match' and 'label'");
+    return PS_OK;
+}
+
+/*
+ * A draft's match cell: "exact" and "guess" as 'promscore template --map' wrote
+ * them, "none" for an item it found no header for, "checked" once a person has
+ * checked a guess. A guess is not scored until it is checked.
+ */
+static ps_error_t check_match(const struct map_reader *m, const ps_csv_record_t *rec,
+                              const char *target)
+{
+    size_t f = m->column[MAP_MATCH];
+    if (f == SIZE_MAX)
+        return PS_OK;
+    size_t length = rec->lengths[f];
+    const char *match = ps_trim(rec->fields[f], &length);
+    static const char *const accepted[] = {"", "exact", "checked", "none"};
+    for (size_t i = 0; i < sizeof accepted / sizeof accepted[0]; i++)
+        if (length == strlen(accepted[i]) && strncmp(match, accepted[i], length) == 0)
+            return PS_OK;
+    if (length == 5 && strncmp(match, "guess", 5) == 0)
+        return ps_diagnose(m->scorer->context, PS_ERROR_USAGE, m->file, rec->line, f + 1,
+                           "the header '%s' for item %s is a guess: check that the column "
+                           "holds that item, then write 'checked' in its match cell",
+                           ps_cell_unguard(rec->fields[m->column[MAP_HEADER]]), target);
+    return ps_diagnose(m->scorer->context, PS_ERROR_USAGE, m->file, rec->line, f + 1,
+                       "match is exact, guess, checked or none, not '%s'", rec->fields[f]);
+}
+
 static ps_error_t read_map_record(const ps_csv_record_t *rec, void *user)
 {
     struct map_reader *m = user;
     ps_scorer_t *s = m->scorer;
-    if (!m->seen_header) {
-        m->seen_header = 1;
-        if (rec->n_fields != 2 || !header_is(rec->fields[0], "header") ||
-            !header_is(rec->fields[1], "item"))
-            return ps_diagnose(s->context, PS_ERROR_USAGE, m->file, rec->line, 0,
-                               "map files start with the header row 'header,item'");
-        return PS_OK;
-    }
-    if (rec->n_fields != 2)
+    if (!m->seen_header)
+        return read_map_header(m, rec);
+    if (rec->n_fields != m->n_fields)
         return ps_diagnose(s->context, PS_ERROR_USAGE, m->file, rec->line, 0,
-                           "expected 2 fields (header,item), found %zu", rec->n_fields);
-    const char *target = rec->fields[1];
+                           "expected %zu fields, as the header row has, found %zu", m->n_fields,
+                           rec->n_fields);
+    const size_t header_column = m->column[MAP_HEADER], item_column = m->column[MAP_ITEM];
+    /* A draft's header cell is guarded against spreadsheet formulas as promscore writes CSV. */
+    const char *header = ps_cell_unguard(rec->fields[header_column]);
+    const char *target = rec->fields[item_column];
     const char *dot = strchr(target, '.');
     char instrument_id[128];
     if (!dot || (size_t)(dot - target) >= sizeof instrument_id)
-        return ps_diagnose(s->context, PS_ERROR_USAGE, m->file, rec->line, 2,
+        return ps_diagnose(s->context, PS_ERROR_USAGE, m->file, rec->line, item_column + 1,
                            "item '%s' must be written INSTRUMENT.ITEM, e.g. wemwbs.1", target);
     memcpy(instrument_id, target, (size_t)(dot - target));
     instrument_id[dot - target] = '\0';
     const struct ps_instrument *in = ps_context_find_instrument(s->context, instrument_id);
     if (!in)
-        return ps_diagnose(s->context, PS_ERROR_USAGE, m->file, rec->line, 2,
+        return ps_diagnose(s->context, PS_ERROR_USAGE, m->file, rec->line, item_column + 1,
                            "unknown instrument '%s'", instrument_id);
     size_t item = 0;
     while (item < in->n_items && strcmp(in->items[item].id, dot + 1) != 0)
         item++;
     if (item == in->n_items)
-        return ps_diagnose(s->context, PS_ERROR_USAGE, m->file, rec->line, 2,
+        return ps_diagnose(s->context, PS_ERROR_USAGE, m->file, rec->line, item_column + 1,
                            "instrument '%s' has no item '%s'", instrument_id, dot + 1);
-    for (size_t i = 0; i < s->n_map; i++) {
-        if (header_is(s->map[i].header, rec->fields[0]))
-            return ps_diagnose(s->context, PS_ERROR_USAGE, m->file, rec->line, 1,
-                               "header '%s' is mapped twice", rec->fields[0]);
-        if (s->map[i].instrument == in && s->map[i].item == item)
-            return ps_diagnose(s->context, PS_ERROR_USAGE, m->file, rec->line, 2,
-                               "item '%s' is mapped twice", target);
-    }
+    if (ps_header_eq(header, ""))
+        return ps_diagnose(s->context, PS_ERROR_USAGE, m->file, rec->line, header_column + 1,
+                           "item %s has no header: write the batch's header that holds it "
+                           "(a draft leaves empty the items it found no header for)",
+                           target);
+    ps_error_t err = check_match(m, rec, target);
+    if (err)
+        return err;
+    /* One item may have several headers (spellings of one export); a header, one item. */
+    for (size_t i = 0; i < s->n_map; i++)
+        if (header_is(s->map[i].header, header))
+            return ps_diagnose(s->context, PS_ERROR_USAGE, m->file, rec->line, header_column + 1,
+                               "header '%s' is mapped twice (line %lu gives it already)", header,
+                               s->map[i].line);
     struct mapping *grown = realloc(s->map, (s->n_map + 1) * sizeof *grown);
     if (!grown)
         return PS_ERROR_NOMEM;
     s->map = grown;
-    char *header = strdup(rec->fields[0]);
-    if (!header)
+    char *copy = strdup(header);
+    if (!copy)
         return PS_ERROR_NOMEM;
-    s->map[s->n_map++] = (struct mapping){header, in, item};
+    s->map[s->n_map++] = (struct mapping){copy, in, item, rec->line};
     return PS_OK;
 }
 
@@ -543,19 +607,38 @@ static int mapped_elsewhere(const ps_scorer_t *s, const char *header)
 }
 
 /*
- * The field holding an item: a --map entry if one names it, else the one
- * header matching its column name or an alias. NO_FIELD when absent;
- * CLAIMED_TWICE (after a diagnostic) when two headers claim it.
+ * The field holding an item: the one header of those --map gives it, when it
+ * gives any, else the one header matching its column name or an alias.
+ * NO_FIELD when absent; CLAIMED_TWICE (after a diagnostic) when two headers
+ * claim it.
  */
 static size_t item_field(ps_scorer_t *s, unsigned long line, const struct ps_instrument *in,
                          size_t item)
 {
-    for (size_t i = 0; i < s->n_map; i++)
-        if (s->map[i].instrument == in && s->map[i].item == item)
-            return find_field(s, s->map[i].header);
-    size_t found = NO_FIELD;
+    const struct ps_item *it = &in->items[item];
+    size_t found = NO_FIELD, by = 0;
+    int mapped = 0;
+    for (size_t i = 0; i < s->n_map; i++) {
+        if (s->map[i].instrument != in || s->map[i].item != item)
+            continue;
+        mapped = 1;
+        size_t f = find_field(s, s->map[i].header);
+        if (f == NO_FIELD)
+            continue;
+        if (found != NO_FIELD) {
+            batch_error(s, line, f + 1,
+                        "columns '%s' and '%s' both hold item %s.%s, as the map gives each "
+                        "for it (map lines %lu and %lu): a batch holds one of them",
+                        s->header[found], s->header[f], in->id, it->id, s->map[by].line,
+                        s->map[i].line);
+            return CLAIMED_TWICE;
+        }
+        found = f;
+        by = i;
+    }
+    if (mapped)
+        return found;
     for (size_t f = 0; f < s->n_fields; f++) {
-        const struct ps_item *it = &in->items[item];
         int match = header_is(s->header[f], it->column);
         for (size_t a = 0; a < it->n_aliases && !match; a++)
             match = header_is(s->header[f], it->aliases[a]);
@@ -571,27 +654,111 @@ static size_t item_field(ps_scorer_t *s, unsigned long line, const struct ps_ins
     return found;
 }
 
+/*
+ * For the missing items of an instrument ('fields' as far as they were
+ * found): how many have a header like them among those the run has no use
+ * for, and, in 'out', which is most like the first: " (closest header: 'X')",
+ * or with several missing " (closest header for COLUMN: 'X')"; nothing when
+ * none is close.
+ */
+static ps_error_t closest_headers(const ps_scorer_t *s, const struct ps_instrument *in,
+                                  const size_t *fields, size_t n_missing, size_t *n_close,
+                                  char *out, size_t size)
+{
+    out[0] = '\0';
+    *n_close = 0;
+    size_t most_names = s->n_map + 1;
+    for (size_t i = 0; i < in->n_items; i++)
+        most_names = in->items[i].n_aliases + s->n_map + 1 > most_names
+                         ? in->items[i].n_aliases + s->n_map + 1
+                         : most_names;
+    unsigned char *used = calloc(s->n_fields + 1, 1);
+    const char **names = calloc(most_names, sizeof *names);
+    ps_header_set_t *set = NULL;
+    ps_error_t err = PS_ERROR_NOMEM;
+    if (!used || !names)
+        goto done;
+    used[s->id_field] = 1;
+    if (!s->timepoint)
+        used[s->timepoint_field] = 1;
+    for (size_t k = 0; k < s->n_keep; k++)
+        used[s->keep_field[k]] = 1;
+    for (size_t i = 0; i < in->n_items; i++)
+        if (fields[i] < CLAIMED_TWICE)
+            used[fields[i]] = 1;
+    for (size_t f = 0; f < s->n_fields; f++)
+        used[f] |= !*s->header[f] || mapped_elsewhere(s, s->header[f]);
+    if (!(set = ps_header_set_new((const char *const *)s->header, s->n_fields, used)))
+        goto done;
+    for (size_t item = 0; item < in->n_items; item++) {
+        if (fields[item] != NO_FIELD || in->items[item].optional)
+            continue;
+        /* Its column, its aliases, and the headers a map gives it: compared by spelling. */
+        const struct ps_item *it = &in->items[item];
+        size_t n_names = 0;
+        names[n_names++] = it->column;
+        for (size_t a = 0; a < it->n_aliases; a++)
+            names[n_names++] = it->aliases[a];
+        for (size_t i = 0; i < s->n_map; i++)
+            if (s->map[i].instrument == in && s->map[i].item == item)
+                names[n_names++] = s->map[i].header;
+        size_t h = ps_header_closest(set, names, n_names, it->label);
+        if (h == SIZE_MAX)
+            continue;
+        if (!(*n_close)++ && n_missing == 1)
+            snprintf(out, size, " (closest header: '%.200s')", s->header[h]);
+        else if (*n_close == 1)
+            snprintf(out, size, " (closest header for %s: '%.200s')", it->column, s->header[h]);
+    }
+    err = PS_OK;
+done:
+    ps_header_set_free(set);
+    free(names);
+    free(used);
+    return err;
+}
+
 /* Plans one instrument; returns 1 when all its items were found, 0 when some are missing. */
 static int plan_instrument(ps_scorer_t *s, unsigned long line, const struct ps_instrument *in,
-                           size_t *fields, char *missing, size_t missing_size, ps_error_t *err)
+                           size_t *fields, ps_error_t *err)
 {
     int complete = 1;
-    size_t used = 0;
-    missing[0] = '\0';
     for (size_t i = 0; i < in->n_items; i++) {
         fields[i] = item_field(s, line, in, i);
         if (fields[i] == CLAIMED_TWICE) {
             *err = PS_ERROR_BATCH;
             return 0;
         }
-        if (fields[i] == NO_FIELD && !in->items[i].optional) {
-            complete = 0;
-            int n = snprintf(missing + used, missing_size - used, "%s%s", used ? ", " : "",
-                             in->items[i].column);
-            used = n > 0 && used + (size_t)n < missing_size ? used + (size_t)n : used;
-        }
+        complete &= fields[i] != NO_FIELD || in->items[i].optional;
     }
     return complete;
+}
+
+/*
+ * Lists the columns an instrument lacks in 'missing' and says which unused
+ * header the first one with a header like it is most like; *n_close counts
+ * the missing items with such a header.
+ */
+static ps_error_t describe_missing(const ps_scorer_t *s, const struct ps_instrument *in,
+                                   const size_t *fields, char *missing, size_t missing_size,
+                                   size_t *n_close)
+{
+    char closest[300];
+    size_t used = 0, n_missing = 0;
+    missing[0] = '\0';
+    for (size_t i = 0; i < in->n_items; i++) {
+        if (fields[i] != NO_FIELD || in->items[i].optional)
+            continue;
+        n_missing++;
+        int n = snprintf(missing + used, missing_size - sizeof closest - used, "%s%s",
+                         used ? ", " : "", in->items[i].column);
+        used = n > 0 && used + (size_t)n < missing_size - sizeof closest ? used + (size_t)n
+                                                                        : used;
+    }
+    ps_error_t err = closest_headers(s, in, fields, n_missing, n_close, closest, sizeof closest);
+    if (!err)
+        snprintf(missing + used, missing_size - used, "%s", closest);
+    return err;
 }
 
 static unsigned instrument_index(const ps_scorer_t *s, const struct ps_instrument *in)
@@ -643,51 +810,91 @@ static ps_error_t add_planned(ps_scorer_t *s, const struct ps_instrument *in, si
     return PS_OK;
 }
 
+/*
+ * The message for a batch in which no instrument has all its item columns:
+ * it names the closest, the one with the most of them, then with the most
+ * headers like its missing items. 'fields' holds each candidate's.
+ */
+static ps_error_t no_instrument(ps_scorer_t *s, unsigned long line, size_t *const *fields,
+                                size_t n_candidates)
+{
+    char missing[900], closest[1000] = "";
+    size_t closest_found = 0, closest_close = 0;
+    for (size_t c = 0; c < n_candidates; c++) {
+        const struct ps_instrument *in = s->context->instruments[c];
+        size_t found = 0, required = 0, n_close;
+        for (size_t i = 0; i < in->n_items; i++) {
+            found += !in->items[i].optional && fields[c][i] != NO_FIELD;
+            required += !in->items[i].optional;
+        }
+        ps_error_t err = describe_missing(s, in, fields[c], missing, sizeof missing, &n_close);
+        if (err)
+            return err;
+        if (found > closest_found || (found == closest_found && n_close > closest_close)) {
+            closest_found = found;
+            closest_close = n_close;
+            char like[80] = "";
+            if (n_close)
+                snprintf(like, sizeof like, ", and headers like %zu of the rest", n_close);
+            snprintf(closest, sizeof closest,
+                     " (closest: %s, %zu of %zu item columns%s; missing %s)", in->id, found,
+                     required, like, missing);
+        }
+    }
+    return batch_error(s, line, 0,
+                       "no instrument has all its item columns in this batch%s; name columns "
+                       "as 'promscore template' prints them, or give --map (which 'promscore "
+                       "template --map BATCH -i ID' drafts)",
+                       closest);
+}
+
+/*
+ * Plans the instruments asked for, or every one whose items are all in the
+ * batch; when one asked for, or every one, lacks columns, says which header
+ * is like a missing one.
+ */
 static ps_error_t plan_instruments(ps_scorer_t *s, unsigned long line)
 {
     const size_t n_candidates = s->n_wanted ? s->n_wanted : s->context->n_instruments;
     s->planned = calloc(n_candidates ? n_candidates : 1, sizeof *s->planned);
-    if (!s->planned)
-        return PS_ERROR_NOMEM;
-    char missing[600], closest[700] = "";
-    size_t closest_found = 0;
+    size_t **incomplete = calloc(n_candidates ? n_candidates : 1, sizeof *incomplete);
+    ps_error_t err = PS_ERROR_NOMEM;
+    if (!s->planned || !incomplete)
+        goto done;
     for (size_t c = 0; c < n_candidates; c++) {
         const struct ps_instrument *in = s->n_wanted ? s->wanted[c] : s->context->instruments[c];
-        size_t *fields = calloc(in->n_items, sizeof *fields);
-        if (!fields)
-            return PS_ERROR_NOMEM;
-        ps_error_t err = PS_OK;
-        int complete = plan_instrument(s, line, in, fields, missing, sizeof missing, &err);
+        size_t *fields = calloc(in->n_items + 1, sizeof *fields);
+        if (!fields) {
+            err = PS_ERROR_NOMEM;
+            goto done;
+        }
+        err = PS_OK;
+        int complete = plan_instrument(s, line, in, fields, &err);
         if (err) {
             free(fields);
-            return err;
+            goto done;
         }
         if (complete) {
             if ((err = add_planned(s, in, fields)))
-                return err;
+                goto done;
             continue;
         }
-        free(fields);
-        if (s->n_wanted)
-            return batch_error(s, line, 0, "instrument '%s': no column for %s", in->id, missing);
-        size_t found = 0;
-        for (size_t i = 0; i < in->n_items; i++)
-            found += !in->items[i].optional && item_field(s, line, in, i) < CLAIMED_TWICE;
-        if (found > closest_found) {
-            closest_found = found;
-            size_t required = 0;
-            for (size_t i = 0; i < in->n_items; i++)
-                required += !in->items[i].optional;
-            snprintf(closest, sizeof closest, " (closest: %s, %zu of %zu item columns; missing %s)",
-                     in->id, found, required, missing);
+        incomplete[c] = fields;
+        if (s->n_wanted) {
+            char missing[900];
+            size_t n_close;
+            if (!(err = describe_missing(s, in, fields, missing, sizeof missing, &n_close)))
+                err = batch_error(s, line, 0, "instrument '%s': no column for %s", in->id,
+                                  missing);
+            goto done;
         }
     }
-    if (s->n_planned == 0)
-        return batch_error(s, line, 0,
-                           "no instrument has all its item columns in this batch%s; name "
-                           "columns as 'promscore template' prints them, or give --map",
-                           closest);
-    return PS_OK;
+    err = s->n_planned ? PS_OK : no_instrument(s, line, incomplete, n_candidates);
+done:
+    for (size_t c = 0; incomplete && c < n_candidates; c++)
+        free(incomplete[c]);
+    free(incomplete);
+    return err;
 }
 
 /*
@@ -718,12 +925,11 @@ static int any_instrument_complete(ps_scorer_t *s, unsigned long line, ps_error_
     for (size_t c = 0; c < n && !*err; c++) {
         const struct ps_instrument *in = s->n_wanted ? s->wanted[c] : s->context->instruments[c];
         size_t *fields = calloc(in->n_items ? in->n_items : 1, sizeof *fields);
-        char missing[600];
         if (!fields) {
             *err = PS_ERROR_NOMEM;
             return 0;
         }
-        int complete = plan_instrument(s, line, in, fields, missing, sizeof missing, err);
+        int complete = plan_instrument(s, line, in, fields, err);
         free(fields);
         if (complete && !*err)
             return 1;
@@ -754,9 +960,9 @@ static ps_error_t read_header(ps_scorer_t *s, const ps_csv_record_t *rec)
         for (size_t j = 0; j < i && len; j++)
             if (header_is(s->header[j], s->header[i]))
                 return batch_error(s, rec->line, i + 1,
-                                   "column name '%s' repeats column %zu: each column needs its "
-                                   "own name",
-                                   s->header[i], j + 1);
+                                   "column name '%s' repeats column %zu '%s': each column needs "
+                                   "its own name",
+                                   s->header[i], j + 1, s->header[j]);
     }
     if (!s->item_column && looks_long(s)) {
         ps_error_t err = PS_OK;

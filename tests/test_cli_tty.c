@@ -441,7 +441,8 @@ Test(cli_tty, report_i_clears_the_line_before_its_summary)
 {
     static size_t offsets[5001];
     char *batch = swemwbs_batch(5000, offsets);
-    struct result r = ON_TERMINAL(0, "report", "-i", "swemwbs", "-o", "/dev/null", batch);
+    struct result r = ON_TERMINAL(0, "report", "-i", "swemwbs", "--timepoints", "followup", "-o",
+                                  "/dev/null", batch);
     cr_assert_eq(r.status, 0, "%s", r.err);
     char *want = expect("\rscoring %s: %u%% (2,048 rows)"
                         "\rscoring %s: %u%% (4,096 rows)"

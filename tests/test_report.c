@@ -237,13 +237,16 @@ Test(report, a_file_that_is_not_scored_output_is_refused)
     cr_assert(strstr(b->capture.diagnostics[0].message, "not a scored CSV"));
 }
 
-Test(report, scored_header_alone_gives_an_empty_report)
+Test(report, scored_header_alone_is_refused_not_reported_empty)
 {
-    /* Found by fuzz_scored: no scales at all once reached qsort with a null array. */
+    /* Found by fuzz_scored: no scales at all once reached qsort with a null array. A report
+     * would be empty: it is refused, saying why. */
     ps_cohort_options_t o = {.size = sizeof o};
     struct built *b = build(HEADER, &o, nhs);
-    cr_assert_eq(b->error, PS_OK);
-    cr_assert_eq(ps_report_count(b->report), 0);
+    cr_assert_eq(b->error, PS_ERROR_BATCH);
+    cr_assert_null(b->report);
+    cr_assert_str_eq(b->capture.diagnostics[0].message,
+                     "no row has the baseline timepoint 'baseline': no scores were read");
 }
 
 /* ---- Disclosure control. ---- */

@@ -1,8 +1,9 @@
-/* promscore instruments, validate and template: what the definitions say. */
+/* promscore instruments, validate and template: what the definitions say, and a draft map. */
 #include "config.h"
 
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -96,22 +97,136 @@ int cmd_validate(int argc, char **argv)
     return worst;
 }
 
+/* A draft map as it is written, and what it leaves to a person. */
+struct draft {
+    output_t out;
+    size_t exact, guessed, unfound;
+    char *unused;            /* headers no item took, "A, B, C" */
+    size_t unused_length;
+};
+
+static int write_draft_entry(const ps_map_entry_t *e, void *user)
+{
+    static const char *const match[] = {"exact", "guess", "none"};
+    struct draft *d = user;
+    if (!e->item) {
+        size_t length = strlen(e->header) + 4;
+        char *grown = realloc(d->unused, d->unused_length + length + 1);
+        if (!grown)
+            return 1;
+        d->unused = grown;
+        d->unused_length += (size_t)sprintf(grown + d->unused_length, "%s'%s'",
+                                            d->unused_length ? ", " : "", e->header);
+        return 0;
+    }
+    d->exact += e->match == PS_MATCH_EXACT;
+    d->guessed += e->match == PS_MATCH_GUESS;
+    d->unfound += e->match == PS_MATCH_NONE;
+    char item[300];
+    snprintf(item, sizeof item, "%s.%s", ps_instrument_id(e->instrument), ps_item_id(e->item));
+    csv_text(&d->out, e->header ? e->header : "");
+    csv_comma(&d->out);
+    csv_text(&d->out, item);
+    csv_comma(&d->out);
+    csv_text(&d->out, match[e->match]);
+    csv_comma(&d->out);
+    csv_text(&d->out, ps_item_label(e->item));
+    csv_end_row(&d->out);
+    return d->out.error != 0;
+}
+
+/* template --map: a draft map from the header row of an export. */
+static int draft_map(ps_context_t *context, const char *file, const ps_score_options_t *options)
+{
+    struct draft d = {.out = OUTPUT_INIT};
+    if (output_open(&d.out, "-", 0) != 0)
+        return EXIT_INTERNAL;
+    output_puts(&d.out, "header,item,match,label\n");
+    ps_error_t err = ps_map_draft(context, file, options, write_draft_entry, &d);
+    int status = EXIT_ALL_SCORED;
+    if (err == PS_ERROR_ABORTED && d.out.error == 0)
+        err = PS_ERROR_NOMEM; /* the list of headers no item took could not grow */
+    if (err == PS_ERROR_ABORTED || (!err && output_commit(&d.out) != 0)) {
+        cli_error("standard output: cannot write: %s", strerror(d.out.error));
+        status = EXIT_INPUT;
+    } else if (err) {
+        if (err == PS_ERROR_NOMEM)
+            cli_error("%s", ps_error_message(err));
+        status = cli_exit_status(err);
+    }
+    if (!status) {
+        fprintf(stderr,
+                "promscore: template: %zu item%s: %zu exact, %zu guessed, %zu without a "
+                "header\n",
+                d.exact + d.guessed + d.unfound, d.exact + d.guessed + d.unfound == 1 ? "" : "s",
+                d.exact, d.guessed, d.unfound);
+        if (d.guessed)
+            fputs("promscore: template: check each guess (match 'guess'), then write 'checked' "
+                  "in its match cell\n",
+                  stderr);
+        if (d.unfound)
+            fputs("promscore: template: write the export's header for each item without one "
+                  "(match 'none')\n",
+                  stderr);
+        if (d.guessed || d.unfound)
+            fputs("promscore: template: 'promscore score --map' refuses the map until then\n",
+                  stderr);
+        if (d.unused)
+            fprintf(stderr, "promscore: template: headers no item took: %s\n", d.unused);
+    }
+    output_discard(&d.out);
+    free(d.unused);
+    return status;
+}
+
 int cmd_template(int argc, char **argv)
 {
     static const char help[] =
         "Usage: promscore template -i INSTRUMENT [-i INSTRUMENT]...\n"
+        "       promscore template --map EXPORT.csv -i INSTRUMENT... [--encoding NAME]\n"
+        "                          [--delimiter CHAR]\n"
         "Print an empty CSV header for collecting instruments: participant_id,\n"
-        "timepoint, then each item's column.\n";
+        "timepoint, then each item's column.\n"
+        "\n"
+        "With --map, read the header row of an export whose headers are its own (such\n"
+        "as question wording) and print a draft map for 'promscore score --map', with\n"
+        "the columns header,item,match,label: one row per item, match saying how its\n"
+        "header was found: exact (it is the item's column or an alias), guess (its\n"
+        "words are like the item's label, or its spelling like the column's: check it,\n"
+        "then write 'checked' in the match cell), or none (no header is close: write\n"
+        "the export's header in the empty cell). 'promscore score --map' refuses the\n"
+        "map while a guess is unchecked or a header empty.\n"
+        "\n"
+        "  -i, --instrument ID   the instrument (repeatable)\n"
+        "      --map EXPORT.csv  draft a map from this export's header row\n"
+        "      --encoding NAME   the export's encoding (e.g. windows-1252; default utf-8)\n"
+        "      --delimiter CHAR  the export's field delimiter (default ',')\n"
+        "  -h, --help            this help\n";
+    enum { MAP = 256, ENCODING, DELIMITER };
     static const struct option long_options[] = {{"instrument", required_argument, NULL, 'i'},
+                                                 {"map", required_argument, NULL, MAP},
+                                                 {"encoding", required_argument, NULL, ENCODING},
+                                                 {"delimiter", required_argument, NULL, DELIMITER},
                                                  {"help", no_argument, NULL, 'h'},
                                                  {NULL, 0, NULL, 0}};
     const char *ids[64];
     size_t n = 0;
+    const char *export = NULL;
+    ps_score_options_t options = {.size = sizeof options};
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "i:h", long_options, NULL)) != -1) {
         if (c == 'i' && n < sizeof ids / sizeof ids[0]) {
             ids[n++] = optarg;
+        } else if (c == MAP) {
+            export = optarg;
+        } else if (c == ENCODING) {
+            options.encoding = optarg;
+        } else if (c == DELIMITER && strlen(optarg) == 1) {
+            options.delimiter = optarg[0];
+        } else if (c == DELIMITER) {
+            cli_error("template: --delimiter takes one character, such as ';', not '%s'", optarg);
+            return EXIT_USAGE;
         } else {
             fputs(help, c == 'h' ? stdout : stderr);
             return c == 'h' ? 0 : EXIT_USAGE;
@@ -121,33 +236,43 @@ int cmd_template(int argc, char **argv)
         cli_error("template: name the instrument with -i ID");
         return EXIT_USAGE;
     }
+    if (!export && (options.encoding || options.delimiter)) {
+        cli_error("template: --encoding and --delimiter apply to the export of --map");
+        return EXIT_USAGE;
+    }
     ps_context_t *context;
     int status = cli_context(&context, 1);
     if (status)
         return status;
+    for (size_t k = 0; k < n; k++)
+        if (!ps_context_find_instrument(context, ids[k])) {
+            cli_error("template: unknown instrument '%s' (see 'promscore instruments')", ids[k]);
+            ps_context_free(context);
+            return EXIT_USAGE;
+        }
+    if (export) {
+        options.instruments = ids;
+        options.n_instruments = n;
+        status = draft_map(context, export, &options);
+        ps_context_free(context);
+        return status;
+    }
     output_t out;
     if (output_open(&out, "-", 0) != 0) {
         ps_context_free(context);
         return EXIT_INTERNAL;
     }
     output_write(&out, "participant_id,timepoint", 24);
-    for (size_t k = 0; k < n && !status; k++) {
+    for (size_t k = 0; k < n; k++) {
         const ps_instrument_t *in = ps_context_find_instrument(context, ids[k]);
-        if (!in) {
-            cli_error("template: unknown instrument '%s' (see 'promscore instruments')", ids[k]);
-            status = EXIT_USAGE;
-            break;
-        }
         for (size_t i = 0; i < ps_instrument_item_count(in); i++) {
             csv_comma(&out);
             csv_text(&out, ps_item_column(ps_instrument_item(in, i)));
         }
     }
-    if (!status) {
-        csv_end_row(&out);
-        if (output_commit(&out) != 0)
-            status = EXIT_INPUT;
-    }
+    csv_end_row(&out);
+    if (output_commit(&out) != 0)
+        status = EXIT_INPUT;
     output_discard(&out);
     ps_context_free(context);
     return status;

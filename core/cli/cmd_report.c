@@ -25,7 +25,8 @@ static void usage(FILE *to)
           "\n"
           "  -i, --instrument ID       inputs are raw batches, scored on the fly (repeatable)\n"
           "      --baseline LABEL      the baseline timepoint (default baseline)\n"
-          "      --timepoints A,B,...  later timepoints in order (default: first appearance)\n"
+          "      --timepoints A,B,...  later timepoints in order (default: first appearance);\n"
+          "                            timepoints match in any case\n"
           "  -b, --by COLUMN           also report per value of a kept column (repeatable)\n"
           "  -f, --format FORMAT       text (default), csv, json, summary (the headline\n"
           "                            table as CSV) or html (a page with charts)\n"
@@ -43,7 +44,8 @@ static void usage(FILE *to)
           "CSV columns: instrument,scale,group,comparison,statistic,kind,value,suppressed,note\n"
           "(see promscore-statistics(7)).\n"
           "Exit status: 0 report written; 1 written, but rows were refused while scoring;\n"
-          "2 usage; 3 unreadable or invalid input (nothing written); 4 internal error.\n",
+          "2 usage; 3 unreadable or invalid input, or no row at the baseline (nothing\n"
+          "written); 4 internal error.\n",
           to);
 }
 

@@ -19,7 +19,9 @@ static void usage(FILE *to)
           "  score        score batches into one row per participant, timepoint and scale\n"
           "  instruments  list the installed instrument definitions\n"
           "  validate     check instrument definition files\n"
-          "  template     print an empty CSV header for collecting an instrument\n"
+          "  describe     an instrument's items, answers, scales and rules, with sources\n"
+          "  template     print an empty CSV header for collecting an instrument, or\n"
+          "               draft a map from an export's own headers\n"
           "  report       compare baseline with follow-up: paired change, effect sizes,\n"
           "               reliable change, band transitions, with disclosure control\n"
           "  pseudonymise replace NHS numbers (or other identifiers) by keyed HMAC-SHA256\n"
@@ -178,6 +180,7 @@ int main(int argc, char **argv)
         {"instruments", cmd_instruments},
         {"validate", cmd_validate},
         {"template", cmd_template},
+        {"describe", cmd_describe},
         {"report", cmd_report},
         {"pseudonymise", cmd_pseudonymise},
     };

@@ -163,6 +163,76 @@ const char *ps_scale_band_of(const ps_scale_t *scale, double score);
 int ps_scale_meaningful_change(const ps_scale_t *scale, double *points);
 /** Standard error of measurement for reliable change; returns 0 when none is given. */
 int ps_scale_sem(const ps_scale_t *scale, double *sem);
+/** The SD and reliability the SEM comes from; returns 0 when the SEM was given directly, or none. */
+int ps_scale_reliability(const ps_scale_t *scale, double *sd, double *reliability);
+/** Items that may go unanswered with the scale still scored (0: every one must be answered). */
+size_t ps_scale_max_missing(const ps_scale_t *scale);
+/** Number of raw values the scale's lookup table converts, from *first_raw (when not NULL)
+ * up; 0 without a lookup. */
+size_t ps_scale_lookup_count(const ps_scale_t *scale, long *first_raw);
+/** The schema a licensee's calibration table for the scale must follow, or NULL when it takes
+ * none. */
+const char *ps_scale_calibration_schema(const ps_scale_t *scale);
+/** 0 for a scale kept for a pool (e.g. each goal's), not reported alone. */
+int ps_scale_reported(const ps_scale_t *scale);
+
+/** The rules of a scale that a definition takes from its sources. */
+typedef enum ps_rule {
+    PS_RULE_MISSING,      /**< the missing-item rule */
+    PS_RULE_LOOKUP,       /**< the raw-to-score lookup table */
+    PS_RULE_CALIBRATION,  /**< the calibration table it takes at run time */
+    PS_RULE_BANDS,        /**< the bands */
+    PS_RULE_MEANINGFUL,   /**< the meaningful change */
+    PS_RULE_RELIABLE      /**< the SEM, or SD and reliability, of reliable change */
+} ps_rule_t;
+
+/**
+ * The id of the source (see ps_instrument_source) a rule of the scale was
+ * taken from, with *verified (when not NULL) set to 0 when the definition
+ * marks the rule as not confirmed as official; NULL when the scale has no
+ * such rule.
+ */
+const char *ps_scale_rule_source(const ps_scale_t *scale, ps_rule_t rule, int *verified);
+
+/** Number of sources the definition cites. */
+size_t ps_instrument_source_count(const ps_instrument_t *instrument);
+/**
+ * Source 'index': its id, with what the definition says of it in *text and
+ * its address in *url (NULL when it gives none); NULL when out of range.
+ * 'text' and 'url' may be NULL.
+ */
+const char *ps_instrument_source(const ps_instrument_t *instrument, size_t index,
+                                 const char **text, const char **url);
+/** Number of the definition's parameters (numbers its plugin's methods use). */
+size_t ps_instrument_parameter_count(const ps_instrument_t *instrument);
+/**
+ * Parameter 'index': its name, with its value, its source's id and whether it
+ * is confirmed as official; NULL when out of range. Pointers may be NULL.
+ */
+const char *ps_instrument_parameter_at(const ps_instrument_t *instrument, size_t index,
+                                       double *value, const char **source, int *verified);
+
+/** Number of other column names the item's column is accepted under. */
+size_t ps_item_alias_count(const ps_item_t *item);
+const char *ps_item_alias(const ps_item_t *item, size_t index);
+/** Nonzero when the instrument is scored without the item's column. */
+int ps_item_optional(const ps_item_t *item);
+/** Nonzero when the item's answers are free text: personal data, never scored. */
+int ps_item_free_text(const ps_item_t *item);
+/** An item answered with a number: from *min to *max with at most *decimals places; returns 0
+ * for an item answered with a code or free text. Pointers may be NULL. */
+int ps_item_range(const ps_item_t *item, double *min, double *max, int *decimals);
+/** Number of answers an item coded by its response set has (0 for a number or free text). */
+size_t ps_item_option_count(const ps_item_t *item);
+/**
+ * Answer 'index' of a coded item: its code, with its label, the value scored
+ * and whether it counts as not answered (e.g. "not applicable"); NULL when out
+ * of range. Pointers may be NULL.
+ */
+const char *ps_item_option(const ps_item_t *item, size_t index, const char **label,
+                           double *value, int *not_applicable);
+/** Another label answer 'index' is accepted under, number 'alias'; NULL past the last. */
+const char *ps_item_option_alias(const ps_item_t *item, size_t index, size_t alias);
 
 /* ------------------------------------------------------------------------- */
 /* Scoring batches.                                                           */
@@ -199,7 +269,15 @@ typedef struct ps_score_options {
     const char *const *keep;
     size_t n_keep;
     /** CSV file with columns header,item mapping a batch's own headers to items
-     * written INSTRUMENT.ITEM (e.g. "Q1 optimistic,wemwbs.1"), or NULL. */
+     * written INSTRUMENT.ITEM (e.g. "Q1 optimistic,wemwbs.1"), or NULL. Headers
+     * match as batch headers do (see ps_scorer_score_file). An item may have
+     * several headers (spellings of one export), of which a batch holds one; a
+     * header holds one item. Optional columns 'match' and 'label' (as
+     * ps_map_draft's drafts have them) may follow: a row whose match is "guess"
+     * is refused until a person has checked it and written "checked"; "exact",
+     * "none" and an empty cell are accepted; 'label' is not read. A row with an
+     * empty header is refused; a header cell guarded against spreadsheet formulas
+     * (see <promscore/formats.h>) is read without its guard. */
     const char *map_file;
     /**
      * Threads a batch is scored with: 1 reads and scores on the caller's
@@ -352,7 +430,14 @@ ps_error_t ps_scorer_new(ps_context_t *context, const ps_score_options_t *option
 void ps_scorer_free(ps_scorer_t *scorer);
 
 /**
- * Reads one batch and scores it. A row at fault (ragged, text after a
+ * Reads one batch and scores it. Headers name columns whatever their ASCII
+ * case, their quotes (' for U+2018 U+2019 U+201A U+201B U+2032 U+00B4 U+0060;
+ * " for U+201C U+201D U+201E U+201F U+2033), dashes (- for U+2010 to U+2015
+ * and U+2212) and white space (each run of spaces, tabs, line breaks and
+ * no-break spaces one space; none at either end); two headers alike in that
+ * way refuse the batch. When an instrument lacks an item's column, the
+ * diagnostic names the unused header most like it, by the words of the item's
+ * label or the spelling of its column, when one is close. A row at fault (ragged, text after a
  * closing quote, more than 4096 fields, ...) is refused with its reason and
  * reading goes on; what makes the rest unreadable (a quote never closed, a
  * field over the limit, bytes not in the encoding) stops the batch.
@@ -384,6 +469,47 @@ const ps_progress_t *ps_scorer_progress(ps_scorer_t *scorer);
 ps_error_t ps_scorer_score_files(ps_scorer_t *scorer, const char *const *files, size_t n_files);
 
 /* ------------------------------------------------------------------------- */
+/* Drafting a map for a batch with headers of its own (question wording).     */
+
+/** How a draft map found an item's header. */
+typedef enum ps_match {
+    PS_MATCH_EXACT, /**< the header is the item's column or an alias, as a batch's would match */
+    PS_MATCH_GUESS, /**< its words or spelling are like the item's: a person must check it */
+    PS_MATCH_NONE   /**< no header is close: a person must fill it in */
+} ps_match_t;
+
+/** One entry of a draft map. */
+typedef struct ps_map_entry {
+    const ps_instrument_t *instrument; /**< NULL for a header no item took */
+    const ps_item_t *item;             /**< NULL for a header no item took */
+    const char *header;                /**< as the batch has it, trimmed; NULL for an item
+                                            without one */
+    ps_match_t match;                  /**< PS_MATCH_NONE for a header no item took */
+    double fit;                        /**< 0 to 1: how like the item the header is */
+} ps_map_entry_t;
+
+/**
+ * Drafts a map (see ps_score_options_t.map_file) for the batch 'file' from
+ * its header row alone, read with the options' encoding and delimiter, for the
+ * options' instruments (at least one; the other options are not used). A
+ * header that is an item's column or alias, as headers match, is exact; else
+ * a header is a guess for an item when more than half of the words of the
+ * item's label (or of its column or an alias) are among its words, each word
+ * weighed by one over the number of headers holding it ("feeling" tells less
+ * than "relaxed"), or when it is spelled like its column or an alias (at most
+ * one edit in four characters, the same numbers in both). Each header goes to
+ * one item at most, exact ones first, then the closest. 'fn' gets each item,
+ * instrument after instrument, then each header no item took (in batch
+ * order); its returning nonzero stops the draft with PS_ERROR_ABORTED.
+ * Refused: no instrument, an unknown one or one named twice (PS_ERROR_USAGE);
+ * an empty batch, a malformed header row, or one naming a column twice
+ * (PS_ERROR_BATCH).
+ */
+ps_error_t ps_map_draft(ps_context_t *context, const char *file,
+                        const ps_score_options_t *options,
+                        int (*fn)(const ps_map_entry_t *entry, void *user), void *user);
+
+/* ------------------------------------------------------------------------- */
 /* Cohort change reports: baseline against each later timepoint.              */
 
 typedef struct ps_cohort ps_cohort_t;
@@ -401,13 +527,16 @@ typedef struct ps_report ps_report_t;
 typedef struct ps_cohort_options {
     /** sizeof(ps_cohort_options_t) as the caller knows it. */
     size_t size;
-    /** The baseline timepoint label; NULL for "baseline". */
+    /** The baseline timepoint label; NULL for "baseline". Timepoint labels match in any
+     * ASCII case (BASELINE is baseline); a report names each as the options give it,
+     * else as first seen. */
     const char *baseline;
     /** Later timepoints in order; NULL or empty: in order of first appearance.
      * When given, a score at any other timepoint is refused. */
     const char *const *timepoints;
     size_t n_timepoints;
-    /** Columns to group by (e.g. site), besides the whole cohort. The
+    /** Columns to group by (e.g. site), besides the whole cohort, matched in a scored CSV as
+     * headers are. The
      * ps_score_t.kept values given to ps_cohort_add must be these columns,
      * in this order. */
     const char *const *by;
@@ -493,7 +622,13 @@ typedef struct ps_statistic {
     int is_count;             /**< a number of people (kind PS_KIND_COUNT) */
 } ps_statistic_t;
 
-/** Computes every statistic and applies 'disclosure'. The cohort may be freed afterwards. */
+/**
+ * Computes every statistic and applies 'disclosure'. The cohort may be freed
+ * afterwards. A cohort whose report would be empty is refused with
+ * PS_ERROR_BATCH: with no score at the baseline (the diagnostic names the
+ * timepoints it has and their files), or with scores at the baseline alone
+ * and no later timepoint listed in the options.
+ */
 ps_error_t ps_cohort_report(ps_cohort_t *cohort, const ps_disclosure_t *disclosure,
                             ps_report_t **report);
 void ps_report_free(ps_report_t *report);

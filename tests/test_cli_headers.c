@@ -1,0 +1,366 @@
+/*
+ * The command line with headers as people type them: describe, a draft map
+ * from an export's headers scored after review, and reports that refuse to
+ * be empty.
+ */
+#include "config.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+
+#include "helpers.h"
+
+struct result {
+    int status;
+    char *out, *err;
+};
+
+/* Runs promscore with 'args' (NULL-terminated); under memcheck with PROMSCORE_VALGRIND set. */
+static struct result run(const char *const *args)
+{
+    char *out_path = test_path("stdout"), *err_path = test_path("stderr");
+    const char *bin = getenv("PROMSCORE_BIN");
+    cr_assert_not_null(bin);
+    pid_t pid = fork();
+    cr_assert_geq(pid, 0);
+    if (pid == 0) {
+        int o = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        int e = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        if (o < 0 || e < 0 || dup2(o, STDOUT_FILENO) < 0 || dup2(e, STDERR_FILENO) < 0)
+            _exit(126);
+        const char *argv[40];
+        size_t n = 0;
+        const char *libtool = getenv("PROMSCORE_LIBTOOL");
+        if (getenv("PROMSCORE_VALGRIND") && libtool) {
+            static const char *const memcheck[] = {
+                "--mode=execute", "valgrind", "--quiet", "--error-exitcode=99",
+                "--leak-check=full", "--errors-for-leak-kinds=definite",
+                "--show-leak-kinds=definite"};
+            argv[n++] = libtool;
+            for (size_t i = 0; i < sizeof memcheck / sizeof memcheck[0]; i++)
+                argv[n++] = memcheck[i];
+        }
+        argv[n++] = bin;
+        for (size_t i = 0; args[i] && n < 39; i++)
+            argv[n++] = args[i];
+        argv[n] = NULL;
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    int status;
+    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    cr_assert(WIFEXITED(status), "promscore did not exit normally");
+    struct result r = {WEXITSTATUS(status), test_slurp(out_path), test_slurp(err_path)};
+    free(out_path);
+    free(err_path);
+    return r;
+}
+
+#define RUN(...) run((const char *const[]){__VA_ARGS__, NULL})
+
+static void result_free(struct result *r)
+{
+    free(r->out);
+    free(r->err);
+}
+
+/* ---- describe. ---- */
+
+Test(describe, gives_items_answers_scales_rules_sources_and_notice)
+{
+    struct result r = RUN("describe", "wemwbs");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_str_eq(r.err, "");
+    static const char *const parts[] = {
+        "wemwbs 1.0: Warwick-Edinburgh Mental Wellbeing Scale (WEMWBS)\n  scored by plugin scale; "
+        "definition ",
+        "\n  wemwbs_1 (item 1; also wemwbs1): Optimistic about the future\n    answers:\n"
+        "      1 = None of the time\n      2 = Rarely\n      3 = Some of the time\n"
+        "      4 = Often\n      5 = All of the time\n"
+        "  wemwbs_2 (item 2; also wemwbs2): Feeling useful\n    answers: as wemwbs_1\n",
+        "\nScales:\n  total: WEMWBS total\n    method sum of 14 items: wemwbs_1 wemwbs_2 wemwbs_3 "
+        "wemwbs_4 wemwbs_5\n      wemwbs_6 wemwbs_7 wemwbs_8 wemwbs_9 wemwbs_10 wemwbs_11 "
+        "wemwbs_12\n      wemwbs_13 wemwbs_14\n    range 14 to 70, 0 decimals; higher is better\n"
+        "    missing items: every item must be answered (source complete-cases, not\n"
+        "      confirmed as official)\n"
+        "    bands (source depression-bands, not confirmed as official):\n"
+        "      14 to 40: probable depression (screening)\n"
+        "      41 to 44: possible depression (screening)\n"
+        "      45 to 70: above screening cut-offs\n"
+        "    meaningful change: 3 points (source three-point-convention, not confirmed\n"
+        "      as official):\n"
+        "        A change of 3 points is widely quoted as meaningful for WEMWBS; no\n"
+        "        primary source was confirmed. Kept as a configurable convention;\n"
+        "        reliable change is reported separately.\n"
+        "    reliable change: more than 7.451 points (1.96 x sqrt(2) x SEM 2.688, from\n"
+        "      SD 8.96 and reliability 0.91) (source shes2018):\n"
+        "        Scottish Health Survey 2018: WEMWBS mean 49.4, SD 8.96 (adults).\n",
+        "    lookup: a table converts raw 7 to 35 into the score (source\n"
+        "      stewart-brown2009)\n",
+        "    reliable change: more than 2.855 points (1.96 x sqrt(2) x SEM 1.03) (source\n"
+        "      shah2018), as above\n",
+        "\nSources:\n  warwick-howto: "
+        "https://warwick.ac.uk/fac/sci/med/research/platform/wemwbs/using/howto/\n"
+        "    Warwick Medical School: WEMWBS, \"Collect, score, analyse and interpret\".\n",
+        "\nLicence notice:\n  Warwick-Edinburgh Mental Wellbeing Scale (WEMWBS) (c) University "
+        "of Warwick,\n  2006, all rights reserved.",
+    };
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
+        cr_assert(strstr(r.out, parts[i]), "part %zu not in:\n%s", i, r.out);
+    result_free(&r);
+}
+
+Test(describe, says_what_counts_as_not_answered_and_what_a_calibration_needs)
+{
+    struct result r = RUN("describe", "pam");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    static const char *const parts[] = {
+        "      1 = Disagree strongly (also strongly disagree)\n",
+        "      NA = Not applicable (also N/A): counts as not answered\n",
+        "  pam_score (item vendor): Activation score from the licensed scoring software\n"
+        "    (optional: scored without it)\n"
+        "    answers: a number from 0 to 100, with at most 1 decimal\n",
+        "    calibration: scored only with a licensee's table valid against\n"
+        "      pam-calibration.xsd, given with --calibration (source insignia)\n",
+        "  level: PAM level (1-4)\n    scored from scale score's score by method scale:band\n",
+        "\nParameters:\n  level-version = 13 (source pam13-levels, not confirmed as official)\n",
+    };
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
+        cr_assert(strstr(r.out, parts[i]), "part %zu not in:\n%s", i, r.out);
+    result_free(&r);
+}
+
+Test(describe, an_unknown_instrument_lists_the_installed_ones)
+{
+    struct result r = RUN("describe", "phq9");
+    cr_assert_eq(r.status, 2);
+    cr_assert_str_eq(r.out, "");
+    cr_assert_str_eq(r.err, "promscore: describe: unknown instrument 'phq9'; installed: swemwbs, "
+                            "wemwbs, ons4, pam, domains, goals\n");
+    result_free(&r);
+    r = RUN("describe");
+    cr_assert_eq(r.status, 2);
+    cr_assert_str_eq(r.err, "promscore: describe: name the instrument, e.g. 'promscore "
+                            "describe wemwbs'\n");
+    result_free(&r);
+    r = RUN("describe", "--help");
+    cr_assert_eq(r.status, 0);
+    const char *usage = "Usage: promscore describe INSTRUMENT...\n";
+    cr_assert(strncmp(r.out, usage, strlen(usage)) == 0, "%s", r.out);
+    result_free(&r);
+}
+
+/* ---- A draft map from an export's headers, reviewed, then scored. ---- */
+
+static const char draft_expected[] =
+    "header,item,match,label\n"
+    "I\xE2\x80\x99ve been feeling optimistic about the future,wemwbs.1,guess,Optimistic about "
+    "the future\n"
+    "I\xE2\x80\x99ve been feeling useful,wemwbs.2,guess,Feeling useful\n"
+    "I\xE2\x80\x99ve been feeling relaxed,wemwbs.3,guess,Feeling relaxed\n"
+    "I\xE2\x80\x99ve been feeling interested in other people,wemwbs.4,guess,Interested in other "
+    "people\n"
+    "I\xE2\x80\x99ve had  energy to spare,wemwbs.5,guess,Energy to spare\n"
+    "I\xE2\x80\x99ve been dealing with problems well,wemwbs.6,guess,Dealing with problems well\n"
+    "I\xE2\x80\x99ve been thinking clearly,wemwbs.7,guess,Thinking clearly\n"
+    "I\xE2\x80\x99ve been feeling good about myself,wemwbs.8,guess,Feeling good about myself\n"
+    "I\xE2\x80\x99ve been feeling close to other people,wemwbs.9,guess,Feeling close to other "
+    "people\n"
+    "I\xE2\x80\x99ve been feeling confident,wemwbs.10,guess,Feeling confident\n"
+    "I\xE2\x80\x99ve been able to make up my own mind about things,wemwbs.11,guess,Able to make "
+    "up my own mind\n"
+    "I\xE2\x80\x99ve been feeling loved,wemwbs.12,guess,Feeling loved\n"
+    "I\xE2\x80\x99ve been interested in new things,wemwbs.13,guess,Interested in new things\n"
+    "I\xE2\x80\x99ve been feeling cheerful,wemwbs.14,guess,Feeling cheerful\n";
+
+static char *draft_of_the_export(void)
+{
+    char *export = test_data("export/wemwbs-export-cp1252.csv");
+    struct result r = RUN("template", "--map", export, "-i", "wemwbs", "--encoding",
+                          "windows-1252");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_str_eq(r.out, draft_expected);
+    cr_assert_str_eq(r.err,
+                     "promscore: template: 14 items: 0 exact, 14 guessed, 0 without a header\n"
+                     "promscore: template: check each guess (match 'guess'), then write "
+                     "'checked' in its match cell\n"
+                     "promscore: template: 'promscore score --map' refuses the map until then\n"
+                     "promscore: template: headers no item took: 'NHS Number', 'Client Name', "
+                     "'Date of Completion', 'Service \xE2\x80\x93 site', 'Comments'\n");
+    char *draft = strdup(r.out);
+    result_free(&r);
+    free(export);
+    return draft;
+}
+
+/* The review: every guess checked, as sed 's/,guess,/,checked,/' would. */
+static char *checked(const char *draft)
+{
+    char *text = calloc(1, strlen(draft) * 2 + 1);
+    for (const char *p = draft; *p;) {
+        if (strncmp(p, ",guess,", 7) == 0) {
+            strcat(text, ",checked,");
+            p += 7;
+        } else {
+            strncat(text, p++, 1);
+        }
+    }
+    return text;
+}
+
+static const char scored_expected[] =
+    "participant_id,timepoint,instrument,scale,score,band,answered,status\n"
+    "999 748 5262,baseline,wemwbs,total,27,probable depression (screening),14,ok\n"
+    "999 748 5262,baseline,wemwbs,swemwbs,15.32,,7,ok\n"
+    "999 057 4790,baseline,wemwbs,total,31,probable depression (screening),14,ok\n"
+    "999 057 4790,baseline,wemwbs,swemwbs,14.75,,7,ok\n"
+    "999 380 9276,baseline,wemwbs,total,26,probable depression (screening),14,ok\n"
+    "999 380 9276,baseline,wemwbs,swemwbs,13.33,,7,ok\n"
+    "999 525 3097,baseline,wemwbs,total,30,probable depression (screening),14,ok\n"
+    "999 525 3097,baseline,wemwbs,swemwbs,15.32,,7,ok\n"
+    "999 318 5612,baseline,wemwbs,total,28,probable depression (screening),14,ok\n"
+    "999 318 5612,baseline,wemwbs,swemwbs,14.75,,7,ok\n"
+    "999 008 3169,baseline,wemwbs,total,27,probable depression (screening),14,ok\n"
+    "999 008 3169,baseline,wemwbs,swemwbs,15.32,,7,ok\n"
+    "999 716 2854,baseline,wemwbs,total,29,probable depression (screening),14,ok\n"
+    "999 716 2854,baseline,wemwbs,swemwbs,15.84,,7,ok\n"
+    "999 982 0824,baseline,wemwbs,total,35,probable depression (screening),14,ok\n"
+    "999 982 0824,baseline,wemwbs,swemwbs,16.36,,7,ok\n"
+    "999 816 9690,baseline,wemwbs,total,28,probable depression (screening),14,ok\n"
+    "999 816 9690,baseline,wemwbs,swemwbs,14.75,,7,ok\n"
+    "999 779 6802,baseline,wemwbs,total,29,probable depression (screening),14,ok\n"
+    "999 779 6802,baseline,wemwbs,swemwbs,14.75,,7,ok\n";
+
+Test(template, a_draft_map_of_an_export_scores_all_14_items_once_reviewed)
+{
+    char *draft_text = draft_of_the_export();
+    char *draft = test_file("draft.csv", draft_text, -1);
+    char *export = test_data("export/wemwbs-export-cp1252.csv");
+    char *scored = test_path("scored.csv");
+    /* Not reviewed: refused, nothing written. */
+    struct result r = RUN("score", "-q", "--map", draft, "--encoding", "windows-1252",
+                          "--timepoint", "baseline", "-i", "wemwbs", "--id-column", "NHS Number",
+                          "-o", scored, export);
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    char *expected;
+    cr_assert_geq(asprintf(&expected,
+                           "promscore: %s:2:3: the header 'I\xE2\x80\x99ve been feeling "
+                           "optimistic about the future' for item wemwbs.1 is a guess: check "
+                           "that the column holds that item, then write 'checked' in its match "
+                           "cell\n",
+                           draft),
+                  0);
+    cr_assert_str_eq(r.err, expected);
+    cr_assert_null(test_slurp(scored));
+    result_free(&r);
+    free(expected);
+    /* Reviewed: all 14 items found. Both sessions of a person are one timepoint until their
+     * dates are read, so each second row is refused as a duplicate (exit status 1). */
+    char *reviewed_text = checked(draft_text);
+    char *reviewed = test_file("reviewed.csv", reviewed_text, -1);
+    r = RUN("score", "-q", "--map", reviewed, "--encoding", "windows-1252", "--timepoint",
+            "baseline", "-i", "wemwbs", "--id-column", "NHS Number", "-o", scored, export);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    char *out = test_slurp(scored);
+    cr_assert_str_eq(out, scored_expected);
+    cr_assert(strstr(r.err, ":3: duplicate: participant '999 748 5262' at timepoint 'baseline' "
+                            "already has wemwbs on line 2\n"),
+              "%s", r.err);
+    result_free(&r);
+    free(out);
+    free(draft_text);
+    free(reviewed_text);
+}
+
+Test(template, a_header_a_spreadsheet_would_run_makes_the_round_trip)
+{
+    char *export = test_file("export.csv",
+                             "ID,-Optimistic about the future,Feeling useful,Feeling relaxed,"
+                             "Dealing with problems well,Thinking clearly,Close to other people,"
+                             "Able to make up my own mind\nP1,2,2,2,2,2,2,2\n",
+                             -1);
+    struct result r = RUN("template", "--map", export, "-i", "swemwbs");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    /* Guarded as every CSV promscore writes, read back without the guard. */
+    const char *first = "header,item,match,label\n\"'-Optimistic about the future\",swemwbs.1,"
+                        "guess,Optimistic about the future\n";
+    cr_assert(strncmp(r.out, first, strlen(first)) == 0, "%s", r.out);
+    cr_assert_str_eq(r.err, "promscore: template: 7 items: 0 exact, 7 guessed, 0 without a "
+                            "header\n"
+                            "promscore: template: check each guess (match 'guess'), then write "
+                            "'checked' in its match cell\n"
+                            "promscore: template: 'promscore score --map' refuses the map until "
+                            "then\n"
+                            "promscore: template: headers no item took: 'ID'\n");
+    char *reviewed_text = checked(r.out);
+    char *reviewed = test_file("map.csv", reviewed_text, -1);
+    result_free(&r);
+    r = RUN("score", "-q", "--map", reviewed, "-i", "swemwbs", "--id-column", "id", "-t",
+            "baseline", "-o", "-", export);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_str_eq(r.out, "participant_id,timepoint,instrument,scale,score,band,answered,"
+                            "status\nP1,baseline,swemwbs,raw,14,,7,ok\n"
+                            "P1,baseline,swemwbs,metric,15.32,,7,ok\n");
+    result_free(&r);
+    free(reviewed_text);
+}
+
+Test(template, an_unread_export_or_a_stray_option_is_refused)
+{
+    struct result r = RUN("template", "-i", "wemwbs", "--encoding", "windows-1252");
+    cr_assert_eq(r.status, 2);
+    cr_assert_str_eq(r.err, "promscore: template: --encoding and --delimiter apply to the "
+                            "export of --map\n");
+    result_free(&r);
+    char *missing = test_path("missing.csv");
+    r = RUN("template", "--map", missing, "-i", "wemwbs");
+    cr_assert_eq(r.status, 3, "%s", r.err);
+    cr_assert_str_eq(r.out, "");
+    cr_assert(strstr(r.err, "missing.csv"), "%s", r.err);
+    result_free(&r);
+    free(missing);
+}
+
+/* ---- Reports that would be empty. ---- */
+
+#define SCORED "participant_id,timepoint,instrument,scale,score,band,answered,status,site\n"
+#define PAIRS                                                                                    \
+    "A,pre,swemwbs,metric,20.73,,7,ok,North\nA,post,swemwbs,metric,22.35,,7,ok,North\n"          \
+    "B,PRE,swemwbs,metric,14.75,,7,ok,North\nB,Post,swemwbs,metric,17.43,,7,ok,North\n"
+
+Test(report, without_a_baseline_row_exits_3_naming_the_timepoints_found)
+{
+    char *scored = test_file("scored.csv", SCORED PAIRS, -1);
+    char *output = test_path("report.txt");
+    struct result r = RUN("report", "-q", "-o", output, scored);
+    cr_assert_eq(r.status, 3, "%s", r.err);
+    char *expected;
+    cr_assert_geq(asprintf(&expected,
+                           "promscore: no row has the baseline timepoint 'baseline'; timepoints "
+                           "found: pre, post (in %s); name the baseline with --baseline\n"
+                           "promscore: nothing written\n",
+                           scored),
+                  0);
+    cr_assert_str_eq(r.err, expected);
+    cr_assert_null(test_slurp(output));
+    result_free(&r);
+    free(expected);
+}
+
+Test(report, labels_and_columns_match_in_any_case)
+{
+    char *scored = test_file("scored.csv", SCORED PAIRS, -1);
+    struct result r = RUN("report", "-q", "-f", "csv", "--no-suppress", "--baseline", "Pre",
+                          "--timepoints", "POST", "--by", "SITE", scored);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "\nswemwbs,metric,all,Pre->POST,n_paired,count,2,no,\n"), "%s", r.out);
+    cr_assert(strstr(r.out, "\nswemwbs,metric,SITE=North,Pre->POST,n_paired,count,2,no,\n"), "%s",
+              r.out);
+    result_free(&r);
+}

@@ -1,0 +1,523 @@
+/*
+ * Headers as people type them: normalised matching, maps with several
+ * spellings and review marks, the closest header in messages, draft maps;
+ * and timepoints and groups matched in any case by the cohort. Links the
+ * library's private parts for the header module itself.
+ */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "headers.h"
+#include "helpers.h"
+
+/* ---- Normalising and comparing. ---- */
+
+Test(normalise, quotes_dashes_and_spaces_read_as_plain_ones)
+{
+    char *n = ps_header_normalise(" \t I\xE2\x80\x99ve\xC2\xA0\xC2\xA0" "been \xE2\x80\x9C" "feeling"
+                                  "\xE2\x80\x9D \xE2\x80\x93 RELAXED\xE2\x80\x89 ");
+    cr_assert_str_eq(n, "i've been \"feeling\" - relaxed");
+    free(n);
+}
+
+Test(normalise, each_typographic_form_has_its_plain_one)
+{
+    static const struct {
+        const char *typed, *plain;
+    } forms[] = {
+        {"a\xE2\x80\x98" "b", "a'b"}, {"a\xE2\x80\x99" "b", "a'b"}, {"a\xE2\x80\x9A" "b", "a'b"},
+        {"a\xE2\x80\x9B" "b", "a'b"}, {"a\xE2\x80\xB2" "b", "a'b"}, {"a\xC2\xB4" "b", "a'b"},
+        {"a`b", "a'b"},               {"a\xE2\x80\x9C" "b", "a\"b"}, {"a\xE2\x80\x9D" "b", "a\"b"},
+        {"a\xE2\x80\x90" "b", "a-b"}, {"a\xE2\x80\x91" "b", "a-b"}, {"a\xE2\x80\x92" "b", "a-b"},
+        {"a\xE2\x80\x93" "b", "a-b"}, {"a\xE2\x80\x94" "b", "a-b"}, {"a\xE2\x80\x95" "b", "a-b"},
+        {"a\xE2\x88\x92" "b", "a-b"}, {"a\tb", "a b"},              {"a \xC2\xA0\t b", "a b"},
+        {"a\xE3\x80\x80" "b", "a b"}, {"\xC2\xA0" "A\xC2\xA0", "a"},
+    };
+    for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+        char *n = ps_header_normalise(forms[i].typed);
+        cr_assert_str_eq(n, forms[i].plain, "form %zu", i);
+        free(n);
+    }
+}
+
+Test(normalise, matching_folds_ascii_case_only)
+{
+    cr_assert(ps_header_eq("WEMWBS_1", "wemwbs_1"));
+    cr_assert(ps_header_eq("I\xE2\x80\x99ve had  energy to spare", "i've had energy to spare"));
+    cr_assert(ps_header_eq("Service \xE2\x80\x93 site", "service - site"));
+    cr_assert_not(ps_header_eq("a b", "ab"));
+    cr_assert_not(ps_header_eq("wemwbs_1", "wemwbs-1"));
+    /* Beyond ASCII, letters compare as written, as labels always have. */
+    cr_assert_not(ps_header_eq("\xC3\x89tat", "\xC3\xA9tat"));
+    cr_assert(ps_header_eq("\xC3\xA9tat", "\xC3\xA9TAT"));
+    /* Bytes that are not UTF-8 compare as themselves. */
+    cr_assert(ps_header_eq("a\xFF", "A\xFF"));
+    cr_assert_not(ps_header_eq("a\xFF", "a\xFE"));
+}
+
+/* ---- The closest header. ---- */
+
+static size_t closest(const char *const *headers, size_t n, const char *column, const char *label)
+{
+    ps_header_set_t *set = ps_header_set_new(headers, n, NULL);
+    cr_assert_not_null(set);
+    const char *names[] = {column};
+    size_t h = ps_header_closest(set, names, 1, label);
+    ps_header_set_free(set);
+    return h;
+}
+
+Test(closest, by_the_words_of_the_label)
+{
+    const char *headers[] = {"NHS Number", "I\xE2\x80\x99ve been feeling useful",
+                             "I\xE2\x80\x99ve been feeling relaxed?", "Comments"};
+    cr_assert_eq(closest(headers, 4, "wemwbs_3", "Feeling relaxed"), 2);
+    /* "feeling" is in half of the headers: alone it is not enough. */
+    cr_assert_eq(closest(headers, 4, "wemwbs_12", "Feeling loved"), SIZE_MAX);
+}
+
+Test(closest, by_spelling_with_the_same_numbers)
+{
+    const char *headers[] = {"wemwbs_11", "WEMWBS-1", "site"};
+    cr_assert_eq(closest(headers, 3, "wemwbs_1", "Optimistic about the future"), 1);
+    const char *others[] = {"wemwbs_11", "wemwbs_7", "site"};
+    cr_assert_eq(closest(others, 3, "wemwbs_1", "Optimistic about the future"), SIZE_MAX);
+    const char *far[] = {"q1", "w1"};
+    cr_assert_eq(closest(far, 2, "wemwbs_1", "Optimistic about the future"), SIZE_MAX);
+}
+
+/* ---- Scoring with headers as typed. ---- */
+
+#define SWEMWBS_REST "swemwbs_2,swemwbs_3,swemwbs_4,swemwbs_5,swemwbs_6,swemwbs_7"
+
+static const char *first_message(const struct capture *c)
+{
+    cr_assert_gt(c->n_diagnostics, 0);
+    return c->diagnostics[0].message;
+}
+
+Test(scoring, headers_match_whatever_their_quotes_dashes_and_spacing)
+{
+    struct capture c = {0};
+    char *map = test_file("map.csv",
+                          "header,item\nI've been feeling optimistic,swemwbs.1\n"
+                          "Feeling - useful,swemwbs.2\n",
+                          -1);
+    ps_score_options_t o = {.size = sizeof o, .map_file = map, .id_column = "Participant ID"};
+    const char *csv = "\xC2\xA0PARTICIPANT\xC2\xA0 ID,timepoint,"
+                      "I\xE2\x80\x99ve  been feeling optimistic,"
+                      "Feeling \xE2\x80\x93 useful,swemwbs_3,swemwbs_4,swemwbs_5,swemwbs_6,"
+                      "SWEMWBS_7\nP1,t0,2,2,2,2,2,2,2\n";
+    cr_assert_eq(test_score_text(&c, csv, &o), PS_OK, "%s", c.n_diagnostics ? first_message(&c) : "");
+    cr_assert_float_eq(test_find(&c, "P1", "t0", "swemwbs.metric")->value, 15.32, 1e-9);
+}
+
+Test(scoring, two_headers_alike_once_normalised_are_refused_naming_both)
+{
+    struct capture c = {0};
+    const char *csv = "participant_id,timepoint,I\xE2\x80\x99ve been,i've  BEEN\n";
+    cr_assert_eq(test_score_text(&c, csv, NULL), PS_ERROR_BATCH);
+    cr_assert_str_eq(first_message(&c), "column name 'i've  BEEN' repeats column 3 "
+                                        "'I\xE2\x80\x99ve been': each column needs its own name");
+    cr_assert_eq(c.diagnostics[0].column, 4);
+}
+
+Test(scoring, an_item_missing_names_the_closest_header)
+{
+    struct capture c = {0};
+    const char *ids[] = {"swemwbs"};
+    ps_score_options_t o = {.size = sizeof o, .instruments = ids, .n_instruments = 1};
+    const char *csv = "participant_id,timepoint,Comments,swemwbs_1,swemwbs_2,"
+                      "I\xE2\x80\x99ve been feeling relaxed?,swemwbs_4,swemwbs_5,swemwbs_6,"
+                      "swemwbs_7\n";
+    cr_assert_eq(test_score_text(&c, csv, &o), PS_ERROR_BATCH);
+    cr_assert_str_eq(first_message(&c), "instrument 'swemwbs': no column for swemwbs_3 (closest "
+                                        "header: 'I\xE2\x80\x99ve been feeling relaxed?')");
+}
+
+Test(scoring, no_close_header_is_named_when_none_is_close)
+{
+    struct capture c = {0};
+    const char *ids[] = {"swemwbs"};
+    ps_score_options_t o = {.size = sizeof o, .instruments = ids, .n_instruments = 1};
+    const char *csv = "participant_id,timepoint,Comments,swemwbs_1,swemwbs_2,Feeling loved,"
+                      "swemwbs_4,swemwbs_5,swemwbs_6,swemwbs_7\n";
+    cr_assert_eq(test_score_text(&c, csv, &o), PS_ERROR_BATCH);
+    cr_assert_str_eq(first_message(&c), "instrument 'swemwbs': no column for swemwbs_3");
+}
+
+Test(scoring, without_instruments_the_closest_one_names_its_closest_header)
+{
+    struct capture c = {0};
+    const char *csv = "participant_id,timepoint,I\xE2\x80\x99ve been feeling optimistic about "
+                      "the future,I\xE2\x80\x99ve been feeling useful,Comments\n";
+    cr_assert_eq(test_score_text(&c, csv, NULL), PS_ERROR_BATCH);
+    /* SWEMWBS and WEMWBS both have headers like two of their items: SWEMWBS, loaded first,
+     * stays the closest. */
+    cr_assert_str_eq(first_message(&c),
+                     "no instrument has all its item columns in this batch (closest: swemwbs, 0 "
+                     "of 7 item columns, and headers like 2 of the rest; missing swemwbs_1, "
+                     "swemwbs_2, swemwbs_3, swemwbs_4, swemwbs_5, swemwbs_6, swemwbs_7 (closest "
+                     "header for swemwbs_1: 'I\xE2\x80\x99ve been feeling optimistic about the "
+                     "future')); name columns as 'promscore template' prints them, or give "
+                     "--map (which 'promscore template --map BATCH -i ID' drafts)");
+}
+
+/* ---- Maps. ---- */
+
+static ps_error_t score_with_map(struct capture *c, const char *map_text, const char *csv)
+{
+    char *map = test_file("map.csv", map_text, -1);
+    ps_score_options_t o = {.size = sizeof o, .map_file = map};
+    ps_error_t err = test_score_text(c, csv, &o);
+    free(map);
+    return err;
+}
+
+#define TWO_SPELLINGS "header,item\nQ1 optimistic,swemwbs.1\nQ1 (optimistic),swemwbs.1\n"
+
+Test(map, an_item_may_have_two_spellings_of_its_header)
+{
+    struct capture a = {0}, b = {0};
+    cr_assert_eq(score_with_map(&a, TWO_SPELLINGS,
+                                "participant_id,timepoint,Q1 optimistic," SWEMWBS_REST
+                                "\nP1,t0,2,2,2,2,2,2,2\n"),
+                 PS_OK);
+    cr_assert_float_eq(test_find(&a, "P1", "t0", "swemwbs.metric")->value, 15.32, 1e-9);
+    cr_assert_eq(score_with_map(&b, TWO_SPELLINGS,
+                                "participant_id,timepoint,Q1 (OPTIMISTIC)," SWEMWBS_REST
+                                "\nP1,t0,5,2,2,2,2,2,2\n"),
+                 PS_OK);
+    cr_assert_eq(test_find(&b, "P1", "t0", "swemwbs.raw")->value, 17);
+}
+
+Test(map, a_batch_holding_both_spellings_is_refused_naming_both)
+{
+    struct capture c = {0};
+    cr_assert_eq(score_with_map(&c, TWO_SPELLINGS,
+                                "participant_id,timepoint,Q1 optimistic,Q1 (optimistic),"
+                                SWEMWBS_REST "\n"),
+                 PS_ERROR_BATCH);
+    cr_assert_str_eq(first_message(&c), "columns 'Q1 optimistic' and 'Q1 (optimistic)' both "
+                                        "hold item swemwbs.1, as the map gives each for it (map "
+                                        "lines 2 and 3): a batch holds one of them");
+    cr_assert_eq(c.diagnostics[0].column, 4);
+}
+
+Test(map, a_header_mapped_twice_is_refused)
+{
+    struct capture c = {0};
+    cr_assert_eq(score_with_map(&c, "header,item\nQ1,swemwbs.1\n q1\xE2\x80\x89,swemwbs.2\n",
+                                "participant_id,timepoint\n"),
+                 PS_ERROR_USAGE);
+    cr_assert_str_eq(first_message(&c),
+                     "header 'q1\xE2\x80\x89' is mapped twice (line 2 gives it already)");
+    cr_assert_eq(c.diagnostics[0].line, 3);
+}
+
+Test(map, a_guess_is_refused_until_checked)
+{
+    struct capture c = {0}, d = {0};
+    cr_assert_eq(score_with_map(&c,
+                                "header,item,match,label\n"
+                                "Q1 optimistic,swemwbs.1,guess,Optimistic about the future\n",
+                                "participant_id,timepoint\n"),
+                 PS_ERROR_USAGE);
+    cr_assert_str_eq(first_message(&c), "the header 'Q1 optimistic' for item swemwbs.1 is a "
+                                        "guess: check that the column holds that item, then "
+                                        "write 'checked' in its match cell");
+    cr_assert_eq(c.diagnostics[0].line, 2);
+    cr_assert_eq(c.diagnostics[0].column, 3);
+    /* Checked, exact, none (filled in) and empty are read; the label is not. Columns in any
+     * order after header and item. */
+    cr_assert_eq(score_with_map(&d,
+                                "Header,ITEM,label,match\n"
+                                "Q1 optimistic,swemwbs.1,\"Optimistic, about\",checked\n"
+                                "swemwbs_2,swemwbs.2,,exact\nQ3,swemwbs.3,,none\nQ4,swemwbs.4,,\n",
+                                "participant_id,timepoint,Q1 optimistic,swemwbs_2,Q3,Q4,"
+                                "swemwbs_5,swemwbs_6,swemwbs_7\nP1,t0,2,2,2,2,2,2,2\n"),
+                 PS_OK);
+    cr_assert_float_eq(test_find(&d, "P1", "t0", "swemwbs.metric")->value, 15.32, 1e-9);
+}
+
+Test(map, a_header_guarded_against_formulas_is_read_without_its_guard)
+{
+    struct capture c = {0};
+    cr_assert_eq(score_with_map(&c, "header,item\n\"'=Q1\",swemwbs.1\n",
+                                "participant_id,timepoint,=Q1," SWEMWBS_REST
+                                "\nP1,t0,2,2,2,2,2,2,2\n"),
+                 PS_OK);
+    cr_assert_float_eq(test_find(&c, "P1", "t0", "swemwbs.metric")->value, 15.32, 1e-9);
+}
+
+Test(map, an_unknown_match_or_column_is_refused)
+{
+    struct capture c = {0}, d = {0};
+    cr_assert_eq(score_with_map(&c, "header,item,match\nQ1,swemwbs.1,maybe\n",
+                                "participant_id,timepoint\n"),
+                 PS_ERROR_USAGE);
+    cr_assert_str_eq(first_message(&c), "match is exact, guess, checked or none, not 'maybe'");
+    cr_assert_eq(score_with_map(&d, "header,item,notes\nQ1,swemwbs.1,x\n",
+                                "participant_id,timepoint\n"),
+                 PS_ERROR_USAGE);
+    cr_assert_str_eq(first_message(&d), "map files start with the header row 'header,item', "
+                                        "which may go on with 'match' and 'label'");
+}
+
+Test(map, an_item_without_a_header_is_refused_until_filled_in)
+{
+    struct capture c = {0};
+    cr_assert_eq(score_with_map(&c,
+                                "header,item,match,label\n,swemwbs.3,none,Feeling relaxed\n",
+                                "participant_id,timepoint\n"),
+                 PS_ERROR_USAGE);
+    cr_assert_str_eq(first_message(&c), "item swemwbs.3 has no header: write the batch's header "
+                                        "that holds it (a draft leaves empty the items it found "
+                                        "no header for)");
+    cr_assert_eq(c.diagnostics[0].column, 1);
+}
+
+/* ---- Draft maps. ---- */
+
+struct drafted {
+    char *line[64];
+    size_t n;
+};
+
+static int keep_entry(const ps_map_entry_t *e, void *user)
+{
+    static const char *const match[] = {"exact", "guess", "none"};
+    struct drafted *d = user;
+    cr_assert_lt(d->n, 64);
+    if (e->item)
+        cr_assert_geq(asprintf(&d->line[d->n++], "%s.%s <- %s (%s)", ps_instrument_id(e->instrument),
+                               ps_item_id(e->item), e->header ? e->header : "-", match[e->match]),
+                      0);
+    else
+        cr_assert_geq(asprintf(&d->line[d->n++], "unused: %s", e->header), 0);
+    return 0;
+}
+
+static void draft(struct capture *c, const char *file, const char *encoding, const char *id,
+                  struct drafted *out, ps_error_t expected)
+{
+    ps_context_t *context = test_context(c);
+    const char *ids[] = {id};
+    ps_score_options_t o = {.size = sizeof o, .instruments = ids, .n_instruments = 1,
+                            .encoding = encoding};
+    cr_assert_eq(ps_map_draft(context, file, &o, keep_entry, out), expected, "%s",
+                 c->n_diagnostics ? c->diagnostics[0].message : "");
+    ps_context_free(context);
+}
+
+Test(draft, every_wemwbs_item_of_a_windows_1252_export_is_guessed_right)
+{
+    struct capture c = {0};
+    struct drafted d = {0};
+    draft(&c, test_data("export/wemwbs-export-cp1252.csv"), "windows-1252", "wemwbs", &d, PS_OK);
+    static const char *const expected[] = {
+        "wemwbs.1 <- I\xE2\x80\x99ve been feeling optimistic about the future (guess)",
+        "wemwbs.2 <- I\xE2\x80\x99ve been feeling useful (guess)",
+        "wemwbs.3 <- I\xE2\x80\x99ve been feeling relaxed (guess)",
+        "wemwbs.4 <- I\xE2\x80\x99ve been feeling interested in other people (guess)",
+        "wemwbs.5 <- I\xE2\x80\x99ve had  energy to spare (guess)",
+        "wemwbs.6 <- I\xE2\x80\x99ve been dealing with problems well (guess)",
+        "wemwbs.7 <- I\xE2\x80\x99ve been thinking clearly (guess)",
+        "wemwbs.8 <- I\xE2\x80\x99ve been feeling good about myself (guess)",
+        "wemwbs.9 <- I\xE2\x80\x99ve been feeling close to other people (guess)",
+        "wemwbs.10 <- I\xE2\x80\x99ve been feeling confident (guess)",
+        "wemwbs.11 <- I\xE2\x80\x99ve been able to make up my own mind about things (guess)",
+        "wemwbs.12 <- I\xE2\x80\x99ve been feeling loved (guess)",
+        "wemwbs.13 <- I\xE2\x80\x99ve been interested in new things (guess)",
+        "wemwbs.14 <- I\xE2\x80\x99ve been feeling cheerful (guess)",
+        "unused: NHS Number",
+        "unused: Client Name",
+        "unused: Date of Completion",
+        "unused: Service \xE2\x80\x93 site",
+        "unused: Comments",
+    };
+    cr_assert_eq(d.n, sizeof expected / sizeof expected[0]);
+    for (size_t i = 0; i < d.n; i++) {
+        cr_assert_str_eq(d.line[i], expected[i]);
+        free(d.line[i]);
+    }
+}
+
+Test(draft, exact_columns_guesses_and_items_without_a_header)
+{
+    struct capture c = {0};
+    struct drafted d = {0};
+    char *batch = test_file("b.csv",
+                            "id,SWEMWBS 1,Feeling useful?,swemwbs3,Thinking clearly,"
+                            "Dealing with problems well,Close to other people,"
+                            "able to make up my own mind\n",
+                            -1);
+    draft(&c, batch, NULL, "swemwbs", &d, PS_OK);
+    static const char *const expected[] = {
+        "swemwbs.1 <- SWEMWBS 1 (guess)",
+        "swemwbs.2 <- Feeling useful? (guess)",
+        "swemwbs.3 <- swemwbs3 (exact)",
+        "swemwbs.4 <- Dealing with problems well (guess)",
+        "swemwbs.5 <- Thinking clearly (guess)",
+        "swemwbs.6 <- Close to other people (guess)",
+        "swemwbs.7 <- able to make up my own mind (guess)",
+        "unused: id",
+    };
+    cr_assert_eq(d.n, sizeof expected / sizeof expected[0]);
+    for (size_t i = 0; i < d.n; i++)
+        cr_assert_str_eq(d.line[i], expected[i]);
+    struct drafted e = {0};
+    char *fewer = test_file("b.csv", "id,Feeling useful,Comments\n", -1);
+    draft(&c, fewer, NULL, "swemwbs", &e, PS_OK);
+    cr_assert_str_eq(e.line[0], "swemwbs.1 <- - (none)");
+    cr_assert_str_eq(e.line[1], "swemwbs.2 <- Feeling useful (guess)");
+    cr_assert_str_eq(e.line[2], "swemwbs.3 <- - (none)");
+    cr_assert_str_eq(e.line[7], "unused: id");
+    cr_assert_str_eq(e.line[8], "unused: Comments");
+    cr_assert_eq(e.n, 9);
+}
+
+Test(draft, an_export_naming_a_column_twice_is_refused)
+{
+    struct capture c = {0};
+    struct drafted d = {0};
+    draft(&c, test_file("b.csv", "id,Feeling useful,FEELING \xE2\x80\x89useful\n", -1), NULL,
+          "swemwbs", &d, PS_ERROR_BATCH);
+    cr_assert_str_eq(first_message(&c), "column name 'FEELING \xE2\x80\x89useful' repeats column "
+                                        "2 'Feeling useful': each column needs its own name");
+    cr_assert_eq(d.n, 0);
+}
+
+Test(draft, needs_known_instruments)
+{
+    struct capture c = {0};
+    struct drafted d = {0};
+    draft(&c, test_file("b.csv", "id\n", -1), NULL, "phq9", &d, PS_ERROR_USAGE);
+    cr_assert_str_eq(first_message(&c), "unknown instrument 'phq9'");
+}
+
+/* ---- Timepoints and groups in any case. ---- */
+
+#define SCORED "participant_id,timepoint,instrument,scale,score,band,answered,status,site\n"
+
+struct cohort_run {
+    struct capture capture;
+    ps_report_t *report;
+    ps_error_t error;
+};
+
+static int add(const ps_score_t *score, void *cohort)
+{
+    return ps_cohort_add(cohort, score) != PS_OK;
+}
+
+static void report_on(struct cohort_run *run, const char *scored, const ps_cohort_options_t *o)
+{
+    ps_context_t *context = test_context(&run->capture);
+    ps_cohort_t *cohort;
+    run->error = ps_cohort_new(context, o, &cohort);
+    if (run->error)
+        return;
+    char *file = test_file("scored.csv", scored, -1);
+    run->error = ps_scored_read(context, file, o->by, o->n_by, add, cohort);
+    ps_disclosure_t everything = {0, 7, 0};
+    if (!run->error)
+        run->error = ps_cohort_report(cohort, &everything, &run->report);
+    ps_cohort_free(cohort);
+    free(file);
+}
+
+static const ps_statistic_t *statistic(const ps_report_t *r, const char *group,
+                                       const char *comparison, const char *name)
+{
+    for (size_t i = 0; i < ps_report_count(r); i++) {
+        const ps_statistic_t *s = ps_report_statistic(r, i);
+        if (strcmp(s->unit, "metric") == 0 && strcmp(s->group, group) == 0 &&
+            strcmp(s->comparison, comparison) == 0 && strcmp(s->name, name) == 0)
+            return s;
+    }
+    return NULL;
+}
+
+#define PAIRS                                                                                    \
+    "A,Pre,swemwbs,metric,20.73,,7,ok,North\nA,POST,swemwbs,metric,22.35,,7,ok,North\n"          \
+    "B,PRE,swemwbs,metric,14.75,,7,ok,North\nB,post,swemwbs,metric,17.43,,7,ok,North\n"
+
+Test(cohort, timepoints_match_in_any_case_named_as_given)
+{
+    struct cohort_run run = {0};
+    const char *by[] = {"SITE"}, *timepoints[] = {"Post"};
+    ps_cohort_options_t o = {.size = sizeof o, .baseline = "pre", .timepoints = timepoints,
+                             .n_timepoints = 1, .by = by, .n_by = 1};
+    report_on(&run, SCORED PAIRS, &o);
+    cr_assert_eq(run.error, PS_OK, "%s", run.capture.n_diagnostics ? first_message(&run.capture) : "");
+    const ps_statistic_t *paired = statistic(run.report, "all", "pre->Post", "n_paired");
+    cr_assert_not_null(paired, "one comparison, named as the options give it");
+    cr_assert_eq(paired->value, 2);
+    cr_assert_not_null(statistic(run.report, "SITE=North", "pre->Post", "n_paired"));
+    ps_report_free(run.report);
+}
+
+Test(cohort, timepoints_without_options_are_named_as_first_seen)
+{
+    struct cohort_run run = {0};
+    ps_cohort_options_t o = {.size = sizeof o, .baseline = "PRE"};
+    report_on(&run, SCORED PAIRS, &o);
+    cr_assert_eq(run.error, PS_OK);
+    cr_assert_eq(statistic(run.report, "all", "PRE->POST", "n_paired")->value, 2);
+    ps_report_free(run.report);
+}
+
+Test(cohort, a_timepoint_listed_twice_in_two_cases_is_refused)
+{
+    struct cohort_run run = {0};
+    const char *timepoints[] = {"post", "POST"};
+    ps_cohort_options_t o = {.size = sizeof o, .timepoints = timepoints, .n_timepoints = 2};
+    report_on(&run, SCORED, &o);
+    cr_assert_eq(run.error, PS_ERROR_USAGE);
+    cr_assert_str_eq(first_message(&run.capture),
+                     "timepoint 'POST' is named twice, or is the baseline");
+}
+
+Test(cohort, no_baseline_row_is_refused_naming_the_timepoints_found)
+{
+    struct cohort_run run = {0};
+    ps_cohort_options_t o = {.size = sizeof o};
+    report_on(&run, SCORED PAIRS, &o);
+    cr_assert_eq(run.error, PS_ERROR_BATCH);
+    cr_assert_null(run.report);
+    const char *message = first_message(&run.capture);
+    const char *start = "no row has the baseline timepoint 'baseline'; timepoints found: Pre, "
+                        "POST (in /tmp/promscore-test-";
+    cr_assert(strncmp(message, start, strlen(start)) == 0, "%s", message);
+    cr_assert(strstr(message, "/scored.csv); name the baseline with --baseline"), "%s", message);
+}
+
+Test(cohort, rows_at_the_baseline_alone_are_refused_unless_timepoints_are_listed)
+{
+    struct cohort_run run = {0}, listed = {0};
+    ps_cohort_options_t o = {.size = sizeof o, .baseline = "pre"};
+    const char *scored = SCORED "A,Pre,swemwbs,metric,20.73,,7,ok,North\n";
+    report_on(&run, scored, &o);
+    cr_assert_eq(run.error, PS_ERROR_BATCH);
+    const char *message = first_message(&run.capture);
+    const char *start = "no row has a timepoint after the baseline 'pre' (in /tmp/promscore-test-";
+    cr_assert(strncmp(message, start, strlen(start)) == 0, "%s", message);
+    cr_assert(strstr(message, "/scored.csv): a report compares the baseline with later "
+                              "timepoints"),
+              "%s", message);
+    /* Listed, the later timepoint is reported: everyone lost to follow-up. */
+    const char *timepoints[] = {"post"};
+    o.timepoints = timepoints;
+    o.n_timepoints = 1;
+    report_on(&listed, scored, &o);
+    cr_assert_eq(listed.error, PS_OK);
+    cr_assert_eq(statistic(listed.report, "all", "pre->post", "lost_to_followup")->value, 1);
+    ps_report_free(listed.report);
+}
