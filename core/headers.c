@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "headers.h"
+#include "internal.h"
+#include "limits.h"
 
 /* ---- Normalising. ---- */
 
@@ -381,4 +383,55 @@ size_t ps_header_closest(const ps_header_set_t *set, const char *const *names, s
     free(fit);
     free(exact);
     return best;
+}
+
+ps_error_t ps_header_row_read(ps_context_t *context, const char *file,
+                              const ps_csv_record_t *rec, char ***names, size_t *not_text)
+{
+    *names = NULL;
+    if (not_text)
+        *not_text = 0;
+    if (rec->fault)
+        return rec->n_fields_found > rec->n_fields
+                   ? ps_diagnose(context, PS_ERROR_LIMIT, file, rec->line, rec->fault_column,
+                                 "more than %u fields in the header", PS_MAX_COLUMNS)
+                   : ps_diagnose(context, PS_ERROR_BATCH, file, rec->line, rec->fault_column,
+                                 "header: %s", rec->fault);
+    char **out = calloc(rec->n_fields + 1, sizeof *out);
+    if (!out)
+        return PS_ERROR_NOMEM;
+    ps_error_t err = PS_OK;
+    for (size_t i = 0; i < rec->n_fields && !err; i++) {
+        size_t len = rec->lengths[i];
+        const char *name = ps_trim(rec->fields[i], &len);
+        if (!ps_utf8_valid(rec->fields[i], rec->lengths[i])) {
+            if (!not_text) {
+                err = ps_diagnose(context, PS_ERROR_BATCH, file, rec->line, i + 1,
+                                  "the name of column %zu is not UTF-8 text: " PS_ENCODING_ADVICE,
+                                  i + 1);
+                break;
+            }
+            if (!*not_text)
+                *not_text = i + 1;
+            len = 0; /* it names nothing the run can use */
+        }
+        if (!(out[i] = strndup(name, len))) {
+            err = PS_ERROR_NOMEM;
+            break;
+        }
+        for (size_t j = 0; j < i && len && !err; j++)
+            if (ps_header_eq(out[j], out[i]))
+                err = ps_diagnose(context, PS_ERROR_BATCH, file, rec->line, i + 1,
+                                  "column name '%s' repeats column %zu '%s': each column "
+                                  "needs its own name",
+                                  out[i], j + 1, out[j]);
+    }
+    if (err) {
+        for (size_t i = 0; i < rec->n_fields; i++)
+            free(out[i]);
+        free(out);
+        return err;
+    }
+    *names = out;
+    return PS_OK;
 }

@@ -12,6 +12,9 @@
 
 #include <stddef.h>
 
+#include "csvread.h"
+#include "promscore/promscore.h"
+
 /*
  * Nonzero when two headers name one column once normalised: ASCII letters in
  * either case, typographic apostrophes and quotes (U+2018 U+2019 U+201A U+201B
@@ -59,5 +62,24 @@ int ps_header_fits(const ps_header_set_t *set, const char *const *names, size_t 
  */
 size_t ps_header_closest(const ps_header_set_t *set, const char *const *names, size_t n_names,
                          const char *label);
+
+/*
+ * The column names of the header row 'rec' of batch 'file', trimmed, in a new
+ * array of rec->n_fields strings (*names; free each, then the array; NULL on
+ * error). Refuses, with a diagnostic naming the line and column, a header the
+ * reader found at fault (PS_ERROR_BATCH; PS_ERROR_LIMIT past the field limit)
+ * and two names alike once normalised. A name that is not UTF-8 text (the file
+ * is in another encoding than the one given) is refused too, saying to give
+ * --encoding, when 'not_text' is NULL; else it is left empty, naming nothing,
+ * and *not_text is the first such column (from 1; 0 when none), for the
+ * message of a run that then misses a column.
+ */
+ps_error_t ps_header_row_read(ps_context_t *context, const char *file,
+                              const ps_csv_record_t *rec, char ***names, size_t *not_text);
+
+/* The advice for text that is not UTF-8: how to name the file's encoding. */
+#define PS_ENCODING_ADVICE                                                                     \
+    "give the file's encoding with --encoding (a spreadsheet saves CSV as windows-1252, for "  \
+    "one)"
 
 #endif

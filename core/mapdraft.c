@@ -31,7 +31,7 @@ static int compare_pairs(const void *a, const void *b)
     return x->header < y->header ? -1 : x->header > y->header;
 }
 
-/* The batch's header row, each name trimmed; a name that is not UTF-8 text is left empty. */
+/* The batch's header row, each name trimmed (see ps_header_row_read). */
 static ps_error_t read_headers(ps_context_t *context, const char *file,
                                const ps_score_options_t *o, char ***out, size_t *n)
 {
@@ -46,31 +46,8 @@ static ps_error_t read_headers(ps_context_t *context, const char *file,
     } else if (!rec) {
         err = ps_diagnose(context, PS_ERROR_BATCH, file, 0, 0,
                           "empty file: a batch starts with a header row");
-    } else if (rec->fault) {
-        err = rec->n_fields_found > rec->n_fields
-                  ? ps_diagnose(context, PS_ERROR_LIMIT, file, rec->line, rec->fault_column,
-                                "more than %u fields in the header", PS_MAX_COLUMNS)
-                  : ps_diagnose(context, PS_ERROR_BATCH, file, rec->line, rec->fault_column,
-                                "header: %s", rec->fault);
-    } else {
-        if ((*out = calloc(rec->n_fields + 1, sizeof **out)))
-            *n = rec->n_fields;
-        else
-            err = PS_ERROR_NOMEM;
-        for (size_t i = 0; !err && i < *n; i++) {
-            size_t len = rec->lengths[i];
-            const char *name = ps_trim(rec->fields[i], &len);
-            if (!ps_utf8_valid(rec->fields[i], rec->lengths[i]))
-                len = 0;
-            if (!((*out)[i] = strndup(name, len)))
-                err = PS_ERROR_NOMEM;
-            for (size_t j = 0; !err && j < i && len; j++)
-                if (ps_header_eq((*out)[j], (*out)[i]))
-                    err = ps_diagnose(context, PS_ERROR_BATCH, file, rec->line, i + 1,
-                                      "column name '%s' repeats column %zu '%s': each column "
-                                      "needs its own name",
-                                      (*out)[i], j + 1, (*out)[j]);
-        }
+    } else if (!(err = ps_header_row_read(context, file, rec, out, NULL))) {
+        *n = rec->n_fields;
     }
     ps_csv_close(reader);
     return err;

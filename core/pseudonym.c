@@ -19,6 +19,7 @@
 #include <openssl/hmac.h>
 
 #include "csvread.h"
+#include "headers.h"
 #include "internal.h"
 
 enum { MAX_KEY_BYTES = 4096 };
@@ -442,9 +443,7 @@ static ps_error_t read_header(struct pass *p, const ps_csv_record_t *rec)
     for (size_t i = 0; i < rec->n_fields; i++)
         if (!p->dropped[i] && !ps_utf8_valid(rec->fields[i], rec->lengths[i]))
             return ps_diagnose(p->context, PS_ERROR_BATCH, p->file, rec->line, i + 1,
-                               "the name of column %zu is not UTF-8 text: give the file's "
-                               "encoding with --encoding (a spreadsheet saves CSV as "
-                               "windows-1252, for one)",
+                               "the name of column %zu is not UTF-8 text: " PS_ENCODING_ADVICE,
                                i + 1);
     size_t n = 0;
     for (size_t i = 0; i < rec->n_fields; i++) {
@@ -484,8 +483,7 @@ static ps_error_t pass_record(const ps_csv_record_t *rec, void *user)
         if (i != p->field && !p->dropped[i] && !ps_utf8_valid(rec->fields[i], rec->lengths[i])) {
             char reason[300];
             snprintf(reason, sizeof reason,
-                     "column %zu ('%.100s') is not UTF-8 text: give the file's encoding with "
-                     "--encoding",
+                     "column %zu ('%.100s') is not UTF-8 text: " PS_ENCODING_ADVICE,
                      i + 1, p->header[i]);
             return refuse(p, rec->line, reason);
         }
@@ -499,7 +497,7 @@ static ps_error_t pass_record(const ps_csv_record_t *rec, void *user)
     /* Hashed in another encoding, it would not pair with the same identifier in UTF-8. */
     if (p->options->kind == PS_IDENTIFIER_TEXT && !ps_utf8_valid(id, length))
         return refuse(p, rec->line,
-                      "identifier is not UTF-8 text: give the file's encoding with --encoding");
+                      "identifier is not UTF-8 text: " PS_ENCODING_ADVICE);
     char digits[11], hex[65];
     if (p->options->kind == PS_IDENTIFIER_NHS_NUMBER) {
         char copy[64];

@@ -177,6 +177,7 @@ struct ps_scorer {
     int have_header;
     size_t n_fields;
     char **header;
+    size_t header_not_text;          /* the first column whose name is not UTF-8 text, from 1 */
     size_t id_field, timepoint_field, date_field, item_field, value_field, *keep_field;
     struct planned *planned;
     size_t n_planned, n_scores;      /* n_scores: of all planned instruments */
@@ -538,6 +539,7 @@ static void forget_batch(ps_scorer_t *s)
     s->keep_field = NULL;
     s->n_fields = s->n_planned = s->n_scores = s->n_items = 0;
     s->have_header = 0;
+    s->header_not_text = 0;
 }
 
 void ps_scorer_free(ps_scorer_t *s)
@@ -815,6 +817,16 @@ static ps_error_t add_planned(ps_scorer_t *s, const struct ps_instrument *in, si
  * it names the closest, the one with the most of them, then with the most
  * headers like its missing items. 'fields' holds each candidate's.
  */
+/* Why a batch may lack a column it seems to hold: some header names were in another encoding. */
+static const char *encoding_hint(const ps_scorer_t *s, char *out, size_t size)
+{
+    out[0] = '\0';
+    if (s->header_not_text)
+        snprintf(out, size, "; the name of column %zu is not UTF-8 text: " PS_ENCODING_ADVICE,
+                 s->header_not_text);
+    return out;
+}
+
 static ps_error_t no_instrument(ps_scorer_t *s, unsigned long line, size_t *const *fields,
                                 size_t n_candidates)
 {
@@ -841,11 +853,12 @@ static ps_error_t no_instrument(ps_scorer_t *s, unsigned long line, size_t *cons
                      required, like, missing);
         }
     }
+    char hint[200];
     return batch_error(s, line, 0,
                        "no instrument has all its item columns in this batch%s; name columns "
                        "as 'promscore template' prints them, or give --map (which 'promscore "
-                       "template --map BATCH -i ID' drafts)",
-                       closest);
+                       "template --map BATCH -i ID' drafts)%s",
+                       closest, encoding_hint(s, hint, sizeof hint));
 }
 
 /*
@@ -881,11 +894,11 @@ static ps_error_t plan_instruments(ps_scorer_t *s, unsigned long line)
         }
         incomplete[c] = fields;
         if (s->n_wanted) {
-            char missing[900];
+            char missing[900], hint[200];
             size_t n_close;
             if (!(err = describe_missing(s, in, fields, missing, sizeof missing, &n_close)))
-                err = batch_error(s, line, 0, "instrument '%s': no column for %s", in->id,
-                                  missing);
+                err = batch_error(s, line, 0, "instrument '%s': no column for %s%s", in->id,
+                                  missing, encoding_hint(s, hint, sizeof hint));
             goto done;
         }
     }
@@ -939,31 +952,10 @@ static int any_instrument_complete(ps_scorer_t *s, unsigned long line, ps_error_
 
 static ps_error_t read_header(ps_scorer_t *s, const ps_csv_record_t *rec)
 {
+    ps_error_t read = ps_header_row_read(s->context, s->file, rec, &s->header, &s->header_not_text);
+    if (read)
+        return read;
     s->n_fields = rec->n_fields;
-    s->header = calloc(rec->n_fields, sizeof *s->header);
-    if (!s->header)
-        return PS_ERROR_NOMEM;
-    if (rec->fault)
-        return rec->n_fields_found > rec->n_fields
-                   ? ps_diagnose(s->context, PS_ERROR_LIMIT, s->file, rec->line,
-                                 rec->fault_column, "more than %u fields in the header",
-                                 PS_MAX_COLUMNS)
-                   : batch_error(s, rec->line, rec->fault_column, "header: %s", rec->fault);
-    for (size_t i = 0; i < rec->n_fields; i++) {
-        size_t len = rec->lengths[i];
-        const char *name = ps_trim(rec->fields[i], &len);
-        /* A name that is not text names nothing the run can use: the column is left out. */
-        if (!ps_utf8_valid(rec->fields[i], rec->lengths[i]))
-            len = 0;
-        if (!(s->header[i] = strndup(name, len)))
-            return PS_ERROR_NOMEM;
-        for (size_t j = 0; j < i && len; j++)
-            if (header_is(s->header[j], s->header[i]))
-                return batch_error(s, rec->line, i + 1,
-                                   "column name '%s' repeats column %zu '%s': each column needs "
-                                   "its own name",
-                                   s->header[i], j + 1, s->header[j]);
-    }
     if (!s->item_column && looks_long(s)) {
         ps_error_t err = PS_OK;
         if (!any_instrument_complete(s, rec->line, &err))

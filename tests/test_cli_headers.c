@@ -364,3 +364,33 @@ Test(report, labels_and_columns_match_in_any_case)
               r.out);
     result_free(&r);
 }
+
+/* A Windows-1252 export read as UTF-8: its question headers are not text, and the messages
+ * say to give --encoding instead of listing every item as missing and leaving it there. */
+Test(template, an_export_in_another_encoding_is_named_as_such)
+{
+    char *export = test_data("export/wemwbs-export-cp1252.csv"), *out = test_path("scored.csv");
+    struct result r = RUN("template", "--map", export, "-i", "wemwbs");
+    cr_assert_eq(r.status, 3, "%s", r.err);
+    cr_assert(strstr(r.err, "wemwbs-export-cp1252.csv:1:4: the name of column 4 is not UTF-8 "
+                            "text: give the file's encoding with --encoding (a spreadsheet "
+                            "saves CSV as windows-1252, for one)\n"),
+              "%s", r.err);
+    result_free(&r);
+    r = RUN("score", "-i", "wemwbs", "--id-column", "NHS Number", "-t", "baseline", "-o", out,
+            export);
+    cr_assert_eq(r.status, 3, "%s", r.err);
+    cr_assert(strstr(r.err, "instrument 'wemwbs': no column for wemwbs_1, "), "%s", r.err);
+    cr_assert(strstr(r.err, "wemwbs_14; the name of column 4 is not UTF-8 text: give the file's "
+                            "encoding with --encoding"),
+              "%s", r.err);
+    result_free(&r);
+    r = RUN("score", "--id-column", "NHS Number", "-t", "baseline", "-o", out, export);
+    cr_assert_eq(r.status, 3, "%s", r.err);
+    cr_assert(strstr(r.err, "no instrument has all its item columns in this batch"), "%s", r.err);
+    cr_assert(strstr(r.err, "the name of column 4 is not UTF-8 text"), "%s", r.err);
+    result_free(&r);
+    free(export);
+    free(out);
+}
+

@@ -693,7 +693,7 @@ Test(pseudonymise, text_that_is_not_utf_8_is_refused)
     cr_assert_eq(v.out.n_reasons, 1);
     cr_assert_str_eq(v.out.reasons[0],
                      "column 2 ('comment') is not UTF-8 text: give the file's encoding with "
-                     "--encoding");
+                     "--encoding (a spreadsheet saves CSV as windows-1252, for one)");
 
     /* An identifier hashed as text: its pseudonym would not pair with the same one in UTF-8. */
     ps_pseudonymise_options_init(&options, sizeof options);
@@ -706,7 +706,8 @@ Test(pseudonymise, text_that_is_not_utf_8_is_refused)
     cr_assert_eq(t.out.n_rows, 1);
     cr_assert_eq(t.out.n_reasons, 1);
     cr_assert_str_eq(t.out.reasons[0],
-                     "identifier is not UTF-8 text: give the file's encoding with --encoding");
+                     "identifier is not UTF-8 text: give the file's encoding with --encoding "
+                     "(a spreadsheet saves CSV as windows-1252, for one)");
     free_watched(&w);
     free_watched(&v);
     free_watched(&t);
