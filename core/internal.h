@@ -8,6 +8,7 @@
 #include <promscore/plugin.h>
 
 #include "arena.h"
+#include "paths.h"
 
 /* One answer a response set allows. */
 struct ps_option {
@@ -145,6 +146,8 @@ struct ps_context {
     size_t n_plugins;
     struct ps_instrument **instruments;
     size_t n_instruments;
+    /* Where plugin_path and instrument_path came from, for messages (paths.h). */
+    struct ps_path_origin plugin_origin, instrument_origin;
 };
 
 /*

@@ -23,6 +23,16 @@ grep -q '^CH0102,baseline,wemwbs,total,38,' "$work/scored.csv" || fail "unexpect
 "$promscore" report -o "$work/report.txt" "$work/scored.csv" || fail "report"
 echo "installcheck: the installed promscore scores and reports with no environment set"
 
+# An empty entry in a search path stands for the installed directories.
+mkdir "$work/more"
+PROMSCORE_INSTRUMENT_PATH="$work/more:" PROMSCORE_PLUGIN_PATH=":$work/more" "$promscore" instruments \
+    > "$work/instruments" || fail "instruments with empty entries in the search paths"
+grep -q '^wemwbs ' "$work/instruments" || fail "'DIR:' lacks the installed instruments"
+status=0
+PROMSCORE_INSTRUMENT_PATH="$work/more" "$promscore" instruments > "$work/instruments" || status=$?
+[ "$status" -eq 0 ] && [ ! -s "$work/instruments" ] || fail "'DIR' alone: exit $status"
+echo "installcheck: an empty entry in PROMSCORE_INSTRUMENT_PATH or PROMSCORE_PLUGIN_PATH is the installed directory"
+
 # The out-of-tree example plugin, against the installed headers and library,
 # with PKG_CONFIG_PATH on make's command line as its Makefile says.
 pc_path="$libdir/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
