@@ -10,11 +10,25 @@
 #include <libxml/xmlschemas.h>
 
 #include "internal.h"
+#include "paths.h"
 
-static char *path_from(const char *variable, const char *fallback)
+/* A search path from 'variable', or the defaults when it is not set. */
+static char *search_path(const char *variable, enum ps_path_kind kind,
+                         struct ps_path_origin *origin)
 {
     const char *value = getenv(variable);
-    return strdup(value && *value ? value : fallback);
+    origin->variable = variable;
+    origin->from = value ? PS_PATH_FROM_VARIABLE : PS_PATH_DEFAULT;
+    origin->defaults = ps_path_defaults(kind, &origin->build_tree);
+    return origin->defaults ? ps_path_expand(value, origin->defaults) : NULL;
+}
+
+/* A directory from 'variable' when it is set and not empty, else the default. */
+static char *directory(const char *variable, enum ps_path_kind kind)
+{
+    const char *value = getenv(variable);
+    int build_tree;
+    return value && *value ? strdup(value) : ps_path_defaults(kind, &build_tree);
 }
 
 ps_error_t ps_context_new(ps_context_t **out)
@@ -24,9 +38,10 @@ ps_error_t ps_context_new(ps_context_t **out)
     ps_context_t *c = calloc(1, sizeof *c);
     if (!c)
         return PS_ERROR_NOMEM;
-    c->plugin_path = path_from("PROMSCORE_PLUGIN_PATH", PS_PLUGINDIR);
-    c->instrument_path = path_from("PROMSCORE_INSTRUMENT_PATH", PS_INSTRUMENTDIR);
-    c->schema_dir = path_from("PROMSCORE_SCHEMA_DIR", PS_SCHEMADIR);
+    c->plugin_path = search_path("PROMSCORE_PLUGIN_PATH", PS_PATH_PLUGINS, &c->plugin_origin);
+    c->instrument_path =
+        search_path("PROMSCORE_INSTRUMENT_PATH", PS_PATH_INSTRUMENTS, &c->instrument_origin);
+    c->schema_dir = directory("PROMSCORE_SCHEMA_DIR", PS_PATH_SCHEMAS);
     if (!c->plugin_path || !c->instrument_path || !c->schema_dir) {
         ps_context_free(c);
         return PS_ERROR_NOMEM;
@@ -47,6 +62,8 @@ void ps_context_free(ps_context_t *c)
     free(c->plugin_path);
     free(c->instrument_path);
     free(c->schema_dir);
+    free(c->plugin_origin.defaults);
+    free(c->instrument_origin.defaults);
     free(c);
 }
 
@@ -68,7 +85,13 @@ static ps_error_t replace(char **slot, const char *value)
 
 ps_error_t ps_context_set_plugin_path(ps_context_t *c, const char *path)
 {
-    return replace(&c->plugin_path, path);
+    char *expanded = ps_path_expand(path, c->plugin_origin.defaults);
+    if (!expanded)
+        return PS_ERROR_NOMEM;
+    free(c->plugin_path);
+    c->plugin_path = expanded;
+    c->plugin_origin.from = PS_PATH_FROM_PROGRAM;
+    return PS_OK;
 }
 
 ps_error_t ps_context_set_schema_dir(ps_context_t *c, const char *dir)
@@ -110,13 +133,18 @@ static int has_xml_suffix(const char *name)
     return n > 4 && strcmp(name + n - 4, ".xml") == 0 && name[0] != '.';
 }
 
-static ps_error_t load_directory(ps_context_t *c, const char *dir)
+static ps_error_t load_directory(ps_context_t *c, const char *dir,
+                                 const struct ps_path_origin *origin)
 {
     struct dirent **names;
     int n = scandir(dir, &names, NULL, alphasort);
-    if (n < 0)
-        return ps_diagnose(c, PS_ERROR_READ, dir, 0, 0,
-                           "cannot read instrument directory: %s", strerror(errno));
+    if (n < 0) {
+        const char *why = strerror(errno);
+        char from[1024];
+        ps_path_explain(origin, from, sizeof from);
+        return ps_diagnose(c, PS_ERROR_READ, dir, 0, 0, "cannot read instrument directory: %s %s",
+                           why, from);
+    }
     ps_error_t err = PS_OK;
     for (int i = 0; i < n; i++) {
         if (!err && has_xml_suffix(names[i]->d_name)) {
@@ -138,13 +166,16 @@ static ps_error_t load_directory(ps_context_t *c, const char *dir)
 
 ps_error_t ps_context_load_instruments(ps_context_t *c, const char *path)
 {
-    char *dirs = strdup(path ? path : c->instrument_path);
+    struct ps_path_origin given = c->instrument_origin;
+    if (path)
+        given.from = PS_PATH_FROM_PROGRAM;
+    char *dirs = path ? ps_path_expand(path, given.defaults) : strdup(c->instrument_path);
     if (!dirs)
         return PS_ERROR_NOMEM;
     ps_error_t err = PS_OK;
     char *save = NULL;
     for (char *dir = strtok_r(dirs, ":", &save); dir && !err; dir = strtok_r(NULL, ":", &save))
-        err = load_directory(c, dir);
+        err = load_directory(c, dir, &given);
     free(dirs);
     return err;
 }

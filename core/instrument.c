@@ -527,6 +527,71 @@ static ps_error_t read_bands(struct reader *r, xmlNodePtr node)
     return PS_OK;
 }
 
+/* A reliable change rule: 1 for at-least, 0 for more-than, -1 for anything else (an
+ * xs:token, white space around it dropped). */
+static int rule_at_least(const char *rule)
+{
+    static const char space[] = " \t\r\n";
+    rule += strspn(rule, space);
+    size_t n = strcspn(rule, space);
+    if (rule[n + strspn(rule + n, space)])
+        return -1;
+    if (n == 8 && strncmp(rule, "at-least", n) == 0)
+        return 1;
+    return n == 9 && strncmp(rule, "more-than", n) == 0 ? 0 : -1;
+}
+
+/*
+ * Reliable change: a threshold in points with its rule, or Jacobson and Truax's
+ * 1.96 * sqrt(2) * SEM, the SEM given or sd * sqrt(1 - reliability). A change
+ * must be more than the threshold, or with rule="at-least" at least as much.
+ */
+static ps_error_t read_reliable(struct reader *r, xmlNodePtr x, struct ps_scale *scale)
+{
+    int has_points = xmlHasProp(x, BAD_CAST "points") != NULL;
+    int has_sem = xmlHasProp(x, BAD_CAST "sem") != NULL;
+    int has_sd = xmlHasProp(x, BAD_CAST "sd") != NULL;
+    int has_r = xmlHasProp(x, BAD_CAST "reliability") != NULL;
+    if (has_points + has_sem + (has_sd || has_r) != 1 || has_sd != has_r)
+        return fail(r, x, "reliable change needs one of points (with a rule), sem, or sd with "
+                          "reliability");
+    const char *rule = attr(r, x, "rule");
+    int at_least = rule ? rule_at_least(rule) : 0;
+    if (at_least < 0)
+        return fail(r, x, "reliable change rule \"%s\" is neither at-least nor more-than", rule);
+    if (has_points && !rule)
+        return fail(r, x, "reliable change in points needs a rule: rule=\"at-least\" (a change "
+                          "of exactly the points is reliable) or rule=\"more-than\"");
+    ps_error_t err;
+    if (has_points) {
+        if ((err = number(r, x, "points", &scale->reliable)))
+            return err;
+        if (scale->reliable <= 0)
+            return fail(r, x, "reliable change must be above 0 points");
+    } else {
+        if (has_sem) {
+            if ((err = number(r, x, "sem", &scale->sem)))
+                return err;
+        } else {
+            double sd, rel;
+            if ((err = number(r, x, "sd", &sd)) || (err = number(r, x, "reliability", &rel)))
+                return err;
+            if (sd <= 0 || rel <= 0 || rel >= 1)
+                return fail(r, x, "reliable change needs sd > 0 and 0 < reliability < 1");
+            scale->sem = sd * sqrt(1 - rel);
+            scale->reference_sd = sd;
+            scale->reliability = rel;
+        }
+        if (scale->sem <= 0)
+            return fail(r, x, "standard error of measurement must be above 0");
+        scale->has_sem = 1;
+        scale->reliable = 1.96 * sqrt(2.0) * scale->sem;
+    }
+    scale->reliable_at_least = at_least;
+    scale->has_reliable = 1;
+    return PS_OK;
+}
+
 static ps_error_t read_change(struct reader *r, xmlNodePtr node)
 {
     struct ps_scale *scale = find_scale(r->instrument, attr(r, node, "scale"));
@@ -541,27 +606,8 @@ static ps_error_t read_change(struct reader *r, xmlNodePtr node)
             scale->has_meaningful = 1;
         } else if (is(x, "reliable")) {
             scale->from[PS_RULE_RELIABLE] = provenance(r, x);
-            int has_sem = xmlHasProp(x, BAD_CAST "sem") != NULL;
-            int has_sd = xmlHasProp(x, BAD_CAST "sd") != NULL;
-            int has_r = xmlHasProp(x, BAD_CAST "reliability") != NULL;
-            if (has_sem == (has_sd || has_r) || has_sd != has_r)
-                return fail(r, x, "reliable change needs either sem, or sd with reliability");
-            if (has_sem) {
-                if ((err = number(r, x, "sem", &scale->sem)))
-                    return err;
-            } else {
-                double sd, rel;
-                if ((err = number(r, x, "sd", &sd)) || (err = number(r, x, "reliability", &rel)))
-                    return err;
-                if (sd <= 0 || rel <= 0 || rel >= 1)
-                    return fail(r, x, "reliable change needs sd > 0 and 0 < reliability < 1");
-                scale->sem = sd * sqrt(1 - rel);
-                scale->reference_sd = sd;
-                scale->reliability = rel;
-            }
-            if (scale->sem <= 0)
-                return fail(r, x, "standard error of measurement must be above 0");
-            scale->has_sem = 1;
+            if ((err = read_reliable(r, x, scale)))
+                return err;
         }
     }
     return PS_OK;

@@ -8,6 +8,7 @@
 #include <promscore/plugin.h>
 
 #include "arena.h"
+#include "paths.h"
 
 /* One answer a response set allows. */
 struct ps_option {
@@ -81,7 +82,10 @@ struct ps_scale {
     size_t n_bands;
     int has_meaningful;
     double meaningful;
-    int has_sem;
+    int has_reliable;
+    double reliable;        /* reliable change in points: given, or 1.96 * sqrt(2) * sem */
+    int reliable_at_least;  /* a change of exactly 'reliable' is reliable (else more than) */
+    int has_sem;            /* 'reliable' comes from an SEM */
     double sem;
     double reference_sd, reliability;   /* what the SEM came from; 0 when given directly */
     int reported;                       /* 0: kept for a pool, not reported alone */
@@ -162,6 +166,8 @@ struct ps_context {
     size_t n_plugins;
     struct ps_instrument **instruments;
     size_t n_instruments;
+    /* Where plugin_path and instrument_path came from, for messages (paths.h). */
+    struct ps_path_origin plugin_origin, instrument_origin;
 };
 
 /*

@@ -74,9 +74,12 @@ static ps_error_t find_module(ps_context_t *c, const char *name, const char *wan
             break;
     }
     free(dirs);
-    if (!err)
+    if (!err) {
+        char from[1024];
+        ps_path_explain(&c->plugin_origin, from, sizeof from);
         err = ps_diagnose(c, PS_ERROR_PLUGIN, wanted_by, 0, 0,
-                          "plugin '%s' not found in plugin path %s", name, c->plugin_path);
+                          "plugin '%s' not found in plugin path %s %s", name, c->plugin_path, from);
+    }
     return err;
 }
 

@@ -281,16 +281,25 @@ static int unbanded(const struct ps_scale *scale)
 
 #define AT(id) find_in(r, from, to, PS_STAT_##id, NULL, NULL, NULL)
 
-/* The stricter of meaningful and reliable change counts within the other: more than
- * reliable_change is at least meaningful_change when reliable_change >= meaningful_change. */
+/* Whether a change of 'gain' in the better direction is reliable, by the definition's rule:
+ * more than its reliable change, or at least as much. */
+static int reliable_gain(const struct ps_scale *scale, double gain, double slack)
+{
+    return scale->reliable_at_least ? gain >= scale->reliable - slack
+                                    : gain > scale->reliable + slack;
+}
+
+/* The stricter of meaningful and reliable change counts within the other: a reliable change
+ * (more than, or at least, reliable_change) is at least meaningful_change when
+ * reliable_change >= meaningful_change. */
 static int relate_nested(ps_report_t *r, size_t from, size_t to, const struct ps_scale *scale)
 {
-    if (!scale || !scale->has_meaningful || !scale->has_sem)
+    if (!scale || !scale->has_meaningful || !scale->has_reliable)
         return 0;
     size_t improved = AT(N_IMPROVED), deteriorated = AT(N_DETERIORATED),
            unchanged = AT(N_UNCHANGED), r_improved = AT(N_RELIABLE_IMPROVED),
            r_deteriorated = AT(N_RELIABLE_DETERIORATED), r_none = AT(N_NO_RELIABLE_CHANGE);
-    if (1.96 * sqrt(2.0) * scale->sem >= scale->meaningful)
+    if (scale->reliable >= scale->meaningful)
         return relate(r, improved, &r_improved, 1, 1) ||
                relate(r, deteriorated, &r_deteriorated, 1, 1) || relate(r, r_none, &unchanged, 1, 1);
     return relate(r, r_improved, &improved, 1, 1) ||
@@ -327,14 +336,14 @@ static int relate_band_change(ps_report_t *r, size_t from, size_t to, const stru
         return 0;
     const size_t nb = scale->n_bands;
     const double sign = scale->lower_is_better ? -1 : 1, eps = 1e-9;
-    const double m = scale->meaningful, rc = 1.96 * sqrt(2.0) * scale->sem;
+    const double m = scale->meaningful;
     struct {
         ps_statistic_id_t id;
         int present;
     } kinds[4] = {{PS_STAT_N_IMPROVED, scale->has_meaningful},
                   {PS_STAT_N_DETERIORATED, scale->has_meaningful},
-                  {PS_STAT_N_RELIABLE_IMPROVED, scale->has_sem},
-                  {PS_STAT_N_RELIABLE_DETERIORATED, scale->has_sem}};
+                  {PS_STAT_N_RELIABLE_IMPROVED, scale->has_reliable},
+                  {PS_STAT_N_RELIABLE_DETERIORATED, scale->has_reliable}};
     size_t *sure = malloc(nb * nb * sizeof *sure), *possible = malloc(nb * nb * sizeof *possible);
     int err = !sure || !possible;
     for (int k = 0; k < 4 && !err; k++) {
@@ -350,8 +359,12 @@ static int relate_band_change(ps_report_t *r, size_t from, size_t to, const stru
                 switch (k) {
                 case 0: all = least >= m - eps, some = most >= m - eps; break;
                 case 1: all = most <= -m + eps, some = least <= -m + eps; break;
-                case 2: all = least > rc, some = most > rc; break;
-                default: all = most < -rc, some = least < -rc; break;
+                case 2:
+                    all = reliable_gain(scale, least, eps), some = reliable_gain(scale, most, eps);
+                    break;
+                default:
+                    all = reliable_gain(scale, -most, eps), some = reliable_gain(scale, -least, eps);
+                    break;
                 }
                 size_t cell = find_in(r, from, to, PS_STAT_TRANSITION, A->label, Z->label, NULL);
                 if (all)
@@ -824,21 +837,21 @@ static void individual_change(struct block *b, const struct ps_scale *scale, con
         count(b, PS_STAT_N_DETERIORATED, NULL, NULL, down);
         rate(b, PS_STAT_SHARE_IMPROVED, NULL);
     }
-    if (scale->has_sem) {
-        /* Jacobson-Truax: RC = D / (sqrt(2) * SEM); |RC| > 1.96 (more than) is reliable. */
-        const double s_diff = sqrt(2.0) * scale->sem;
+    if (scale->has_reliable) {
+        /* The definition's points, or Jacobson-Truax's 1.96 * sqrt(2) * SEM (instrument.c). */
         unsigned long up = 0, down = 0;
         for (size_t k = 0; k < paired; k++) {
-            double rc = direction * change[k] / s_diff;
-            up += rc > 1.96;
-            down += rc < -1.96;
+            up += reliable_gain(scale, direction * change[k], slack);
+            down += reliable_gain(scale, -direction * change[k], slack);
         }
         if (scale->reliability > 0) {
             put(b, PS_STAT_REFERENCE_SD, NULL, NULL, figure(scale->reference_sd));
             put(b, PS_STAT_RELIABILITY, NULL, NULL, figure(scale->reliability));
         }
-        put(b, PS_STAT_SEM, NULL, NULL, figure(scale->sem));
-        put(b, PS_STAT_RELIABLE_CHANGE, NULL, NULL, figure(1.96 * s_diff));
+        if (scale->has_sem)
+            put(b, PS_STAT_SEM, NULL, NULL, figure(scale->sem));
+        put(b, PS_STAT_RELIABLE_CHANGE, NULL, NULL, figure(scale->reliable));
+        put(b, PS_STAT_RELIABLE_AT_LEAST, NULL, NULL, figure(scale->reliable_at_least));
         count(b, PS_STAT_N_RELIABLE_IMPROVED, NULL, NULL, up);
         count(b, PS_STAT_N_NO_RELIABLE_CHANGE, NULL, NULL, paired - up - down);
         count(b, PS_STAT_N_RELIABLE_DETERIORATED, NULL, NULL, down);

@@ -23,17 +23,29 @@ grep -q '^CH0102,baseline,wemwbs,total,38,' "$work/scored.csv" || fail "unexpect
 "$promscore" report -o "$work/report.txt" "$work/scored.csv" || fail "report"
 echo "installcheck: the installed promscore scores and reports with no environment set"
 
-# The out-of-tree example plugin, against the installed headers and library.
-export PKG_CONFIG_PATH="$libdir/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
-plugindir=$(pkg-config --variable=plugindir promscore)
-[ "$(pkg-config --variable=license promscore)" = GPL-3.0-or-later ] ||
+# An empty entry in a search path stands for the installed directories.
+mkdir "$work/more"
+PROMSCORE_INSTRUMENT_PATH="$work/more:" PROMSCORE_PLUGIN_PATH=":$work/more" "$promscore" instruments \
+    > "$work/instruments" || fail "instruments with empty entries in the search paths"
+grep -q '^wemwbs ' "$work/instruments" || fail "'DIR:' lacks the installed instruments"
+status=0
+PROMSCORE_INSTRUMENT_PATH="$work/more" "$promscore" instruments > "$work/instruments" || status=$?
+[ "$status" -eq 0 ] && [ ! -s "$work/instruments" ] || fail "'DIR' alone: exit $status"
+echo "installcheck: an empty entry in PROMSCORE_INSTRUMENT_PATH or PROMSCORE_PLUGIN_PATH is the installed directory"
+
+# The out-of-tree example plugin, against the installed headers and library,
+# with PKG_CONFIG_PATH on make's command line as its Makefile says.
+pc_path="$libdir/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
+plugindir=$(PKG_CONFIG_PATH=$pc_path pkg-config --variable=plugindir promscore)
+instrumentdir=$(PKG_CONFIG_PATH=$pc_path pkg-config --variable=instrumentdir promscore)
+[ "$(PKG_CONFIG_PATH=$pc_path pkg-config --variable=license promscore)" = GPL-3.0-or-later ] ||
     fail "promscore.pc does not state the licence"
-instrumentdir=$(pkg-config --variable=instrumentdir promscore)
 cp "$srcdir/docs/examples/plugin/spread.c" "$srcdir/docs/examples/plugin/spread.xml" \
     "$srcdir/docs/examples/plugin/Makefile" "$work/"
-make -s -C "$work"
-make -s -C "$work" install
-trap 'make -s -C "$work" uninstall; rm -rf "$work"' EXIT
+unset MAKEFLAGS MFLAGS MAKELEVEL
+make -s -C "$work" PKG_CONFIG_PATH="$pc_path"
+make -s -C "$work" PKG_CONFIG_PATH="$pc_path" install
+trap 'make -s -C "$work" PKG_CONFIG_PATH="$pc_path" uninstall; rm -rf "$work"' EXIT
 printf 'participant_id,timepoint,spread_1,spread_2,spread_3\nP1,t0,1,5,3\n' > "$work/spread.csv"
 LD_LIBRARY_PATH="$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
     "$promscore" score -q -i spread -o "$work/spread-scored.csv" "$work/spread.csv" ||

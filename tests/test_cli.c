@@ -418,7 +418,8 @@ Test(cli_report, text_states_the_rule_and_the_caveats)
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert(strstr(r.out, "Disclosure control: Counts of 1 to 7"));
     cr_assert(strstr(r.out, "== wemwbs total: WEMWBS total (definition version 1.0)"));
-    cr_assert(strstr(r.out, "reliable change (Jacobson-Truax, SD 8.96, reliability 0.91, SEM 2.69, more than 7.45 points)"));
+    cr_assert(strstr(r.out, "reliable change (more than 7.45 points; Jacobson-Truax, 1.96 x "
+                            "sqrt(2) x SEM: SD 8.96, reliability 0.91, SEM 2.69)"));
     cr_assert(strstr(r.out, "regression to the mean"));
 }
 

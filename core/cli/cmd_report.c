@@ -384,13 +384,21 @@ static void write_section(output_t *o, const struct section *s)
               F(MEANINGFUL_CHANGE), F(N_IMPROVED), F(SHARE_IMPROVED), F(N_UNCHANGED),
               F(N_DETERIORATED));
     if (find(s, PS_STAT_RELIABLE_CHANGE, NULL)) {
-        char source[128] = "";
+        /* The rule stated: "more than 7.45 points" or "6.00 points or more", and whence. */
+        const ps_statistic_t *at_least = find(s, PS_STAT_RELIABLE_AT_LEAST, NULL);
+        char threshold[96], source[256] = "from the definition";
+        snprintf(threshold, sizeof threshold,
+                 at_least && at_least->value ? "%s points or more" : "more than %s points",
+                 F(RELIABLE_CHANGE));
         if (find(s, PS_STAT_RELIABILITY, NULL))
-            snprintf(source, sizeof source, "SD %s, reliability %s, ", F(REFERENCE_SD),
-                     F(RELIABILITY));
-        print(o, "    reliable change (Jacobson-Truax, %sSEM %s, more than %s points): %s "
-                 "improved, %s no reliable change, %s deteriorated\n",
-              source, F(SEM), F(RELIABLE_CHANGE), F(N_RELIABLE_IMPROVED), F(N_NO_RELIABLE_CHANGE),
+            snprintf(source, sizeof source, "Jacobson-Truax, 1.96 x sqrt(2) x SEM: SD %s, "
+                     "reliability %s, SEM %s", F(REFERENCE_SD), F(RELIABILITY), F(SEM));
+        else if (find(s, PS_STAT_SEM, NULL))
+            snprintf(source, sizeof source, "Jacobson-Truax, 1.96 x sqrt(2) x SEM: SEM %s",
+                     F(SEM));
+        print(o, "    reliable change (%s; %s): %s improved, %s no reliable change, %s "
+                 "deteriorated\n",
+              threshold, source, F(N_RELIABLE_IMPROVED), F(N_NO_RELIABLE_CHANGE),
               F(N_RELIABLE_DETERIORATED));
     }
     if (find(s, PS_STAT_N_BAND_BETTER, NULL))

@@ -72,7 +72,11 @@ typedef struct ps_scale ps_scale_t;
  * variable PROMSCORE_PLUGIN_PATH (colon-separated) when it is set, else in the
  * configured plugin directory; definitions in PROMSCORE_INSTRUMENT_PATH, else
  * the configured instrument directory; the schema in PROMSCORE_SCHEMA_DIR, else
- * the configured schema directory. The current directory is never searched.
+ * the configured schema directory. In either path an empty entry (leading,
+ * trailing, "::" or the whole value) stands for the configured directory, as
+ * in MANPATH. A program run from the build tree it was built in uses that
+ * tree's directories instead of the configured ones. The current directory is
+ * never searched.
  */
 ps_error_t ps_context_new(ps_context_t **context);
 void ps_context_free(ps_context_t *context);
@@ -80,15 +84,17 @@ void ps_context_free(ps_context_t *context);
 /** Receives every diagnostic; without one, diagnostics are dropped. */
 void ps_context_set_diagnostic_handler(ps_context_t *context, ps_diagnostic_fn fn, void *user);
 
-/** Overrides the plugin search path (colon-separated directories). */
+/** Overrides the plugin search path (colon-separated directories; an empty entry stands for
+ * the default ones). */
 ps_error_t ps_context_set_plugin_path(ps_context_t *context, const char *path);
 /** Overrides the directory holding instrument.xsd. */
 ps_error_t ps_context_set_schema_dir(ps_context_t *context, const char *dir);
 
 /**
  * Loads every *.xml definition in the instrument path (colon-separated
- * directories; NULL for the default described at ps_context_new), in name
- * order, with the plugins they name. A definition that fails stops the load.
+ * directories, an empty entry standing for the default ones; NULL for the path
+ * described at ps_context_new), in name order, with the plugins they name. A
+ * definition that fails stops the load.
  */
 ps_error_t ps_context_load_instruments(ps_context_t *context, const char *path);
 

@@ -128,20 +128,26 @@ typedef enum ps_param {
       "changed by at least meaningful_change in the worse direction")                              \
     X(SHARE_IMPROVED, "share_improved", RATE, NONE, N_IMPROVED, N_PAIRED, 1, 0, PS_PCT,            \
       "n_improved / n_paired")                                                                     \
-    /* Reliable change (Jacobson and Truax 1991). */                                               \
+    /* Reliable change: the definition's points, or Jacobson and Truax (1991). */                  \
     X(REFERENCE_SD, "reference_sd", CONSTANT, NONE, NONE, NONE, 0, 0, 2,                           \
       "the SD the definition's SEM rests on")                                                      \
     X(RELIABILITY, "reliability", CONSTANT, NONE, NONE, NONE, 0, 0, 2,                             \
       "the reliability the definition's SEM rests on; SEM = reference_sd * sqrt(1 - reliability)") \
-    X(SEM, "sem", CONSTANT, NONE, NONE, NONE, 0, 0, 2, "standard error of measurement")            \
+    X(SEM, "sem", CONSTANT, NONE, NONE, NONE, 0, 0, 2,                                             \
+      "standard error of measurement, when the definition gives one or an SD and reliability")     \
     X(RELIABLE_CHANGE, "reliable_change", CONSTANT, NONE, NONE, NONE, 0, 0, 2,                     \
-      "1.96 * sqrt(2) * SEM: a change of more than this is reliable")                              \
+      "the definition's reliable change in points, or 1.96 * sqrt(2) * SEM")                       \
+    X(RELIABLE_AT_LEAST, "reliable_at_least", CONSTANT, NONE, NONE, NONE, 0, 0, 0,                 \
+      "1 when a change of reliable_change itself is reliable (rule at-least), 0 when a change "    \
+      "must be more than it (rule more-than, Jacobson and Truax's)")                               \
     X(N_RELIABLE_IMPROVED, "n_reliable_improved", COUNT, NONE, NONE, NONE, 1, 0, 0,                \
-      "changed by more than reliable_change in the better direction")                              \
+      "changed by more than reliable_change (at least, when reliable_at_least is 1) in the "       \
+      "better direction")                                                                          \
     X(N_NO_RELIABLE_CHANGE, "n_no_reliable_change", COUNT, NONE, NONE, NONE, 1, 0, 0,              \
-      "changed by reliable_change or less either way")                                             \
+      "changed by reliable_change or less (less, when reliable_at_least is 1) either way")         \
     X(N_RELIABLE_DETERIORATED, "n_reliable_deteriorated", COUNT, NONE, NONE, NONE, 1, 0, 0,        \
-      "changed by more than reliable_change in the worse direction")                               \
+      "changed by more than reliable_change (at least, when reliable_at_least is 1) in the "       \
+      "worse direction")                                                                           \
     X(SHARE_RELIABLE_IMPROVED, "share_reliable_improved", RATE, NONE, N_RELIABLE_IMPROVED,         \
       N_PAIRED, 1, 0, PS_PCT, "n_reliable_improved / n_paired")                                    \
     /* Band transitions among the paired; "better" follows the scale's direction. */               \
