@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "builddirs.h"
 #include "paths.h"
@@ -37,26 +39,37 @@ char *ps_path_expand(const char *value, const char *defaults)
     return path;
 }
 
-/* Whether 'dir' and 'other' resolve to one directory. */
-static int same_directory(const char *dir, const char *other)
+/*
+ * Whether directory 'dir' (resolved) is one the user may trust as a build
+ * tree: a directory itself, not a link to one, belonging to the user or to
+ * root, and writable by no one else. A build tree's path is built into the
+ * library, and the tree may have been deleted since: whoever re-creates that
+ * path must not thereby choose the plugins an installed promscore loads.
+ */
+static int trusted_directory(const char *dir)
 {
-    char *a = realpath(dir, NULL), *b = realpath(other, NULL);
-    int same = a && b && strcmp(a, b) == 0;
-    free(a);
-    free(b);
-    return same;
+    struct stat st;
+    return lstat(dir, &st) == 0 && S_ISDIR(st.st_mode) &&
+           (st.st_uid == 0 || st.st_uid == geteuid()) && !(st.st_mode & (S_IWGRP | S_IWOTH));
 }
 
 int ps_path_in_build_tree(const char *exe, const char *builddir)
 {
-    char *dir = strdup(exe), *libs = NULL;
-    char *slash = dir ? strrchr(dir, '/') : NULL;
+    char *name = strdup(exe), *tree = realpath(builddir, NULL), *libs = NULL, *dir = NULL;
+    char *slash = name ? strrchr(name, '/') : NULL;
     int inside = 0;
-    if (slash && asprintf(&libs, "%s/.libs", builddir) >= 0) {
-        slash[slash == dir] = '\0'; /* "/promscore" is in "/" */
-        inside = same_directory(dir, builddir) || same_directory(dir, libs);
+    if (slash && tree && asprintf(&libs, "%s/.libs", tree) >= 0) {
+        slash[slash == name] = '\0'; /* "/promscore" is in "/" */
+        /* The program's own directory, by name: a link named .libs leading elsewhere is not. */
+        if ((dir = realpath(name, NULL))) {
+            const int in_tree = strcmp(dir, tree) == 0, in_libs = strcmp(dir, libs) == 0;
+            inside = (in_tree || in_libs) && trusted_directory(tree) &&
+                     (in_tree || trusted_directory(libs));
+        }
     }
+    free(name);
     free(dir);
+    free(tree);
     free(libs);
     return inside;
 }

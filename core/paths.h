@@ -26,8 +26,9 @@ struct ps_path_origin {
  * a new string, or NULL when out of memory. */
 char *ps_path_expand(const char *value, const char *defaults);
 
-/* Nonzero when the directory of the executable 'exe' is 'builddir' or 'builddir'/.libs,
- * all resolved (a libtool build runs .libs/NAME or .libs/lt-NAME through a wrapper). */
+/* Nonzero when the directory of the executable 'exe' (resolved) is 'builddir' (resolved)
+ * or its .libs (a libtool build runs .libs/NAME through a wrapper), by name, not through
+ * a link, and each is a directory of the user's or root's that no one else may write. */
 int ps_path_in_build_tree(const char *exe, const char *builddir);
 
 /* The default directories of a kind, colon-separated, as a new string (NULL when out of

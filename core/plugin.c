@@ -83,6 +83,12 @@ static ps_error_t find_module(ps_context_t *c, const char *name, const char *wan
     return err;
 }
 
+/* A plugin, and the directories it is found in, must be the user's own or root's. */
+static int trusted_owner(uid_t uid)
+{
+    return uid == 0 || uid == geteuid();
+}
+
 /*
  * Directory 'dir' and every one above it (resolved paths). 'dir' and the
  * plugin path's directory 'entry' may not be writable by others at all;
@@ -102,6 +108,11 @@ static ps_error_t check_directories(ps_context_t *c, const char *name, const cha
             err = ps_diagnose(c, PS_ERROR_PLUGIN, path, 0, 0,
                               "plugin '%s' (for %s): cannot examine: %s", name, by,
                               strerror(errno));
+        else if (plugin_directory && !trusted_owner(st.st_uid))
+            err = ps_diagnose(c, PS_ERROR_PLUGIN, path, 0, 0,
+                              "plugin '%s' (for %s) refused: this directory belongs to another "
+                              "user (uid %lu), who could put other code in the plugin's place",
+                              name, by, (unsigned long)st.st_uid);
         else if ((st.st_mode & S_IWOTH) &&
                  (plugin_directory || !(st.st_mode & S_ISVTX) || st.st_uid != 0))
             err = ps_diagnose(c, PS_ERROR_PLUGIN, path, 0, 0,
@@ -134,7 +145,8 @@ static ps_error_t check_directories(ps_context_t *c, const char *name, const cha
  * directory above them must not be writable by others either, or anyone could
  * move the plugin's directory away and put their own in its place, unless it
  * is sticky and owned by root (/tmp): then only root and its entries' owners
- * may rename them. Group-writable directories are common in shared
+ * may rename them. The file and those two directories must belong to the user
+ * or to root: their owner could change them whatever their mode. Group-writable directories are common in shared
  * installations (staff, /usr/local) and are accepted. Returns the resolved
  * path in 'real': the file checked is the file opened.
  */
@@ -165,6 +177,14 @@ static ps_error_t check_module(ps_context_t *c, const char *name, const char *wa
                           "plugin '%s' (for %s) refused: this file is writable by anyone "
                           "(mode %04o), and a plugin runs with your rights; chmod o-w it",
                           name, by, (unsigned)(st.st_mode & 07777));
+        goto cleanup;
+    }
+    if (!trusted_owner(st.st_uid)) {
+        err = ps_diagnose(c, PS_ERROR_PLUGIN, *real, 0, 0,
+                          "plugin '%s' (for %s) refused: this file belongs to another user "
+                          "(uid %lu), who could change the code that runs with your rights; "
+                          "install it as yourself or as root",
+                          name, by, (unsigned long)st.st_uid);
         goto cleanup;
     }
     /* The file's directories up to the root; and the path entry's, when the file is elsewhere. */

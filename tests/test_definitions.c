@@ -940,6 +940,36 @@ Test(plugins, a_plugin_below_a_world_writable_directory_is_refused)
                  g.n_diagnostics ? g.diagnostics[0].message : "");
 }
 
+/* A plugin, or its directory, that belongs to another user: that user could change the code. */
+Test(plugins, a_plugin_another_user_owns_is_refused)
+{
+    if (geteuid() != 0)
+        cr_skip_test("changing a file's owner needs root");
+    char *top = directory(NULL, "top", 0755), *plug = directory(top, "plug", 0755), *so;
+    cr_assert_geq(asprintf(&so, "%s/template.so", plug), 0);
+    copy_template(so, 0755);
+    cr_assert_eq(chown(so, 65534, 65534), 0);
+    struct capture c = {0};
+    cr_assert_eq(load_template(&c, plug), PS_ERROR_PLUGIN);
+    cr_assert(strstr(c.diagnostics[0].message,
+                     "refused: this file belongs to another user (uid 65534), who could change "
+                     "the code that runs with your rights"),
+              "%s", c.diagnostics[0].message);
+    cr_assert_eq(chown(so, 0, 0), 0);
+    cr_assert_eq(chown(plug, 65534, 65534), 0);
+    struct capture d = {0};
+    cr_assert_eq(load_template(&d, plug), PS_ERROR_PLUGIN);
+    cr_assert_str_eq(d.diagnostics[0].file, plug);
+    cr_assert(strstr(d.diagnostics[0].message, "this directory belongs to another user (uid "
+                                               "65534)"),
+              "%s", d.diagnostics[0].message);
+    cr_assert_eq(chown(plug, 0, 0), 0);
+    struct capture ok = {0};
+    cr_assert_eq(load_template(&ok, plug), PS_OK, "%s",
+                 ok.n_diagnostics ? ok.diagnostics[0].message : "");
+    free(so);
+}
+
 /* The schema takes a response set's name with white space around it; no set has that name.
  * Found by the definition fuzzer: the loader once went on with no response set at all. */
 Test(definitions, items_naming_no_response_set_are_refused)

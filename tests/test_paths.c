@@ -106,6 +106,46 @@ Test(build_tree, a_program_elsewhere_is_not)
     cr_assert_not(ps_path_in_build_tree("promscore", top), "a name without a directory");
 }
 
+/*
+ * The build tree's path is built into the library and may be re-created by
+ * anyone once the tree is deleted: an installed program must not take such a
+ * path's plugins for its own.
+ */
+Test(build_tree, a_tree_others_could_have_made_is_not)
+{
+    char *top = tree(), *libs, *build, *bin;
+    cr_assert_geq(asprintf(&build, "%s/build", top), 0);
+    cr_assert_geq(asprintf(&libs, "%s/build/.libs", top), 0);
+    cr_assert_geq(asprintf(&bin, "%s/other", top), 0);
+    /* .libs a link to where the installed program is. */
+    cr_assert_eq(rmdir(libs), 0);
+    cr_assert_eq(symlink(bin, libs), 0);
+    cr_assert_not(inside(top, "other/promscore", "build"), ".libs is a link");
+    cr_assert_eq(unlink(libs), 0);
+    cr_assert_eq(mkdir(libs, 0700), 0);
+    cr_assert(inside(top, "build/.libs/promscore", "build"));
+    /* Writable by others. */
+    cr_assert_eq(chmod(libs, 0777), 0);
+    cr_assert_not(inside(top, "build/.libs/promscore", "build"), ".libs writable by anyone");
+    cr_assert_eq(chmod(libs, 0700), 0);
+    cr_assert_eq(chmod(build, 0770), 0);
+    cr_assert_not(inside(top, "build/.libs/promscore", "build"), "the tree writable by its group");
+    cr_assert_eq(chmod(build, 0700), 0);
+    /* Another user's. */
+    if (geteuid() == 0) {
+        cr_assert_eq(chown(libs, 65534, 65534), 0);
+        cr_assert_not(inside(top, "build/.libs/promscore", "build"), ".libs another user's");
+        cr_assert_eq(chown(libs, 0, 0), 0);
+        cr_assert_eq(chown(build, 65534, 65534), 0);
+        cr_assert_not(inside(top, "build/promscore", "build"), "the tree another user's");
+        cr_assert_eq(chown(build, 0, 0), 0);
+    }
+    cr_assert(inside(top, "build/promscore", "build"));
+    free(build);
+    free(libs);
+    free(bin);
+}
+
 Test(build_tree, a_program_outside_it_gets_the_installed_directories)
 {
     /* This test runs from build/tests/.libs, which is not the build directory. */
