@@ -2,9 +2,10 @@
 # make installcheck: the installed promscore, with no PROMSCORE_* variable set,
 # finds its plugins, definitions and schemas; and a plugin built out of tree
 # against the installed headers with pkg-config installs into plugindir and
-# scores a batch. Run with: installcheck.sh BINDIR LIBDIR SRCDIR
+# scores a batch; the licence, guides and examples are installed. Run with:
+# installcheck.sh BINDIR LIBDIR SRCDIR DOCDIR
 set -eu
-bindir=$1 libdir=$2 srcdir=$3
+bindir=$1 libdir=$2 srcdir=$3 docdir=$4
 unset PROMSCORE_PLUGIN_PATH PROMSCORE_INSTRUMENT_PATH PROMSCORE_SCHEMA_DIR
 promscore="$bindir/promscore"
 work=$(mktemp -d)
@@ -12,12 +13,18 @@ trap 'rm -rf "$work"' EXIT
 fail() { echo "installcheck: $*" >&2; exit 1; }
 
 "$promscore" --version
+for doc in COPYING README.md NEWS.md guide-evaluator.md guide-programme-lead.md guide-developer.md \
+    examples/baseline.csv examples/plugin/Makefile examples/plugin/spread.c; do
+    [ -s "$docdir/$doc" ] || fail "$docdir/$doc is not installed"
+done
+cmp -s "$docdir/COPYING" "$srcdir/COPYING" || fail "the installed COPYING differs"
 "$promscore" instruments > "$work/instruments"
 for id in wemwbs swemwbs ons4 pam domains goals; do
     grep -q "^$id " "$work/instruments" || fail "installed instruments lack $id"
 done
 status=0
-"$promscore" score -q -o "$work/scored.csv" "$srcdir/docs/examples/baseline.csv" || status=$?
+"$promscore" score -q -o "$work/scored.csv" "$srcdir/docs/examples/baseline.csv" \
+    "$srcdir/docs/examples/followup.csv" || status=$?
 [ "$status" -eq 1 ] || fail "scoring the example batch: exit $status, expected 1"
 grep -q '^CH0102,baseline,wemwbs,total,38,' "$work/scored.csv" || fail "unexpected scores"
 "$promscore" report -o "$work/report.txt" "$work/scored.csv" || fail "report"
