@@ -173,9 +173,32 @@ ps_error_t ps_context_load_instruments(ps_context_t *c, const char *path)
     if (!dirs)
         return PS_ERROR_NOMEM;
     ps_error_t err = PS_OK;
-    char *save = NULL;
-    for (char *dir = strtok_r(dirs, ":", &save); dir && !err; dir = strtok_r(NULL, ":", &save))
+    char *save = NULL, **seen = NULL;
+    size_t n_seen = 0;
+    for (char *dir = strtok_r(dirs, ":", &save); dir && !err; dir = strtok_r(NULL, ":", &save)) {
+        /* A directory named twice ("$dir:" with $dir the installed one) is read once. */
+        char *real = realpath(dir, NULL);
+        int again = 0;
+        for (size_t i = 0; real && i < n_seen && !again; i++)
+            again = strcmp(seen[i], real) == 0;
+        if (again) {
+            free(real);
+            continue;
+        }
+        char **grown = real ? realloc(seen, (n_seen + 1) * sizeof *seen) : seen;
+        if (real && !grown) {
+            free(real);
+            err = PS_ERROR_NOMEM;
+            break;
+        }
+        seen = grown;
+        if (real)
+            seen[n_seen++] = real;
         err = load_directory(c, dir, &given);
+    }
+    for (size_t i = 0; i < n_seen; i++)
+        free(seen[i]);
+    free(seen);
     free(dirs);
     return err;
 }

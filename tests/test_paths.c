@@ -199,6 +199,24 @@ Test(context, a_path_the_program_sets_takes_empty_entries_too)
     ps_context_free(context);
 }
 
+/* "$DIR:" with DIR the installed directory names it twice: its definitions are read once,
+ * not refused as each defined twice. */
+Test(context, a_directory_named_twice_is_read_once)
+{
+    struct capture c = {0};
+    const char *source = getenv("PROMSCORE_SOURCE_DIR");
+    cr_assert_not_null(source);
+    char *path;
+    cr_assert_geq(asprintf(&path, "%s/plugins/ons4:%s/plugins/ons4/../ons4/", source, source), 0);
+    ps_context_t *context = context_with(&c, getenv("PROMSCORE_PLUGIN_PATH"), NULL);
+    cr_assert_eq(ps_context_load_instruments(context, path), PS_OK, "%s",
+                 c.n_diagnostics ? c.diagnostics[0].message : "");
+    cr_assert_eq(ps_context_instrument_count(context), 1);
+    cr_assert_not_null(ps_context_find_instrument(context, "ons4"));
+    ps_context_free(context);
+    free(path);
+}
+
 Test(messages, an_unreadable_instrument_directory_names_the_variable)
 {
     struct capture c = {0};
