@@ -73,6 +73,7 @@ c promscore score --encoding ^l
 c promscore pseudonymise --delimiter ^
 c promscore score --date-format ^%d
 c promscore template --map ^bat
+c promscore template --encoding ^win
 c promscore score fifo.csv --keep ^
 c promscore score wide.csv --keep ^c2000
 c promscore score wide.csv --keep ^c89999
@@ -108,6 +109,7 @@ expected='[report]
 [,][\;][\|][:]
 [%d/%m/%Y]
 [batch.csv]
+[windows-1252]
 []
 [c2000]
 []
