@@ -304,7 +304,9 @@ Test(cli, help_and_version)
     snprintf(expected, sizeof expected, "promscore %s (plugin ABI %d.%d)\n", PS_VERSION,
              PS_PLUGIN_ABI_MAJOR, PS_PLUGIN_ABI_MINOR);
     cr_assert(strncmp(r.out, expected, strlen(expected)) == 0, "%s", r.out);
-    cr_assert(strstr(r.out, "\nLicense GPL-3.0-or-later: GNU GPL version 3 or later"), "%s", r.out);
+    cr_assert(strstr(r.out, "\nCopyright (C) 2026 the promscore authors.\nLicense "
+                            "GPL-3.0-or-later: GNU GPL version 3 or later"),
+              "%s", r.out);
 }
 
 Test(cli, template_prints_the_collection_header)

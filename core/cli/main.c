@@ -166,6 +166,7 @@ int main(int argc, char **argv)
     }
     if (strcmp(command, "--version") == 0 || strcmp(command, "-V") == 0) {
         printf("promscore %s (plugin ABI %d.%d)\n"
+               "Copyright (C) 2026 the promscore authors.\n"
                "License %s: GNU GPL version 3 or later <https://gnu.org/licenses/gpl.html>.\n"
                "This is free software: you are free to change and redistribute it.\n"
                "There is NO WARRANTY, to the extent permitted by law.\n",
