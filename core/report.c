@@ -1090,7 +1090,36 @@ static int compare_scales(const void *a, const void *b)
     return (x->order > y->order) - (x->order < y->order);
 }
 
-/* The group values of column 'by' in text order. */
+/* Text order with runs of digits compared as numbers (S2 before S10); texts that differ only
+ * in leading zeros (S01, S1) in byte order, so that the order is total. */
+static int natural_compare(const char *a, const char *b)
+{
+    const char *x = a, *y = b;
+    while (*x && *y) {
+        if (*x >= '0' && *x <= '9' && *y >= '0' && *y <= '9') {
+            while (*x == '0')
+                x++;
+            while (*y == '0')
+                y++;
+            size_t nx = strspn(x, "0123456789"), ny = strspn(y, "0123456789");
+            int c = nx != ny ? (nx < ny ? -1 : 1) : memcmp(x, y, nx);
+            if (c)
+                return c;
+            x += nx;
+            y += ny;
+        } else if (*x != *y) {
+            return (unsigned char)*x < (unsigned char)*y ? -1 : 1;
+        } else {
+            x++;
+            y++;
+        }
+    }
+    if (*x || *y)
+        return *x ? 1 : -1;
+    return strcmp(a, b);
+}
+
+/* The group values of column 'by' in natural order (natural_compare), for every format. */
 static uint32_t *sorted_groups(const ps_cohort_t *c, size_t by)
 {
     size_t n = ps_names_count(c->group_values[by]);
@@ -1099,10 +1128,11 @@ static uint32_t *sorted_groups(const ps_cohort_t *c, size_t by)
         return NULL;
     for (uint32_t i = 0; i < n; i++)
         order[i] = i;
-    /* Insertion sort by text: a handful of sites or practices. */
+    /* Insertion sort: a handful of sites or practices. */
+    const ps_names_t *values = c->group_values[by];
     for (size_t i = 1; i < n; i++)
-        for (size_t j = i; j > 0 && strcmp(ps_names_text(c->group_values[by], order[j - 1]),
-                                           ps_names_text(c->group_values[by], order[j])) > 0;
+        for (size_t j = i; j > 0 && natural_compare(ps_names_text(values, order[j - 1]),
+                                                     ps_names_text(values, order[j])) > 0;
              j--) {
             uint32_t t = order[j];
             order[j] = order[j - 1];
@@ -1433,29 +1463,41 @@ done:
     return err;
 }
 
+/* The rule in words. A threshold of 0 or 1 leaves small numbers shown: the rule says so, as
+ * with no disclosure control at all. */
 static void describe_rule(ps_report_t *r, const ps_disclosure_t *rule)
 {
-    if (!rule->suppress) {
-        snprintf(r->rule_text, sizeof r->rule_text,
-                 "No disclosure control: small numbers are shown. For internal analysis only; "
-                 "do not publish.");
-        return;
-    }
     const unsigned limit = rule->threshold;
-    int n = snprintf(r->rule_text, sizeof r->rule_text,
+    char *to = r->rule_text;
+    size_t room = sizeof r->rule_text;
+    int n;
+    if (!rule->suppress)
+        n = snprintf(to, room, "No disclosure control: small numbers are shown");
+    else if (limit == 0)
+        n = snprintf(to, room, "No count is suppressed (threshold 0)%s",
+                     rule->round_to ? "" : ": small numbers are shown");
+    else if (limit == 1)
+        n = snprintf(to, room,
+                     "Counts of 1, and figures based on them, are suppressed; further counts "
+                     "are suppressed until no hidden count can be worked out from the published "
+                     "counts and the relations between them (audited by linear programming)");
+    else
+        n = snprintf(to, room,
                      "Counts of 1 to %u, and figures based on them, are suppressed; further "
                      "counts are suppressed until no hidden count can be worked out, or shown "
                      "to lie between 1 and %u, from the published counts and the relations "
                      "between them (audited by linear programming)",
                      limit, limit);
-    if (rule->round_to && n > 0 && (size_t)n < sizeof r->rule_text)
-        n += snprintf(r->rule_text + n, sizeof r->rule_text - (size_t)n,
-                      "; other counts are rounded to the nearest %u and rates computed from the "
+    if (rule->suppress && rule->round_to && n > 0 && (size_t)n < room)
+        n += snprintf(to + n, room - (size_t)n,
+                      "; %scounts are rounded to the nearest %u and rates computed from the "
                       "rounded counts (NHS Digital's method); df, t, p-values and intervals are "
                       "withheld and other figures rounded, as they would give the exact n",
-                      rule->round_to);
-    if (n > 0 && (size_t)n + 1 < sizeof r->rule_text)
-        strcat(r->rule_text, ".");
+                      limit ? "other " : "", rule->round_to);
+    if ((!rule->suppress || limit < 2) && n > 0 && (size_t)n < room)
+        n += snprintf(to + n, room - (size_t)n, ". For internal analysis only; do not publish");
+    if (n > 0 && (size_t)n + 1 < room)
+        strcat(to, ".");
 }
 
 ps_error_t ps_cohort_report(ps_cohort_t *c, const ps_disclosure_t *rule, ps_report_t **out)

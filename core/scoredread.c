@@ -43,6 +43,29 @@ static ps_error_t read_header(const char *const *names, size_t n, unsigned long 
     return PS_OK;
 }
 
+/*
+ * The number of decimal places of a score as `promscore score` writes it: an optional '-',
+ * digits, and an optional point with digits after it, and nothing else (no '+', exponent, hex,
+ * infinity or space); trailing zeros after the point are not counted. -1 when the text is not
+ * such a number.
+ */
+static int decimal_places(const char *text)
+{
+    const char *p = text + (*text == '-');
+    size_t whole = strspn(p, "0123456789");
+    if (!whole)
+        return -1;
+    p += whole;
+    if (!*p)
+        return 0;
+    size_t fraction = *p == '.' ? strspn(p + 1, "0123456789") : 0;
+    if (!fraction || p[1 + fraction])
+        return -1;
+    while (fraction && p[fraction] == '0')
+        fraction--;
+    return fraction > 6 ? 7 : (int)fraction;
+}
+
 static int stop(struct reader *r, ps_error_t error)
 {
     r->error = error;
@@ -72,8 +95,23 @@ static int read_row(const ps_format_row_t *row, void *user)
     /* An ok score has a value; so may a flagged one, which reports leave out. */
     const int ok = strcmp(score.status, "ok") == 0;
     if (ok || *cell[SCORE]) {
-        if (ps_parse_double(cell[SCORE], &score.value) != 0 || score.value < scale->min ||
-            score.value > scale->max)
+        const int places = decimal_places(cell[SCORE]);
+        if (places < 0 || ps_parse_double(cell[SCORE], &score.value) != 0)
+            return stop(r, ps_diagnose(r->context, PS_ERROR_BATCH, r->file, row->line,
+                                       SCORE + 1,
+                                       "score '%s' is not a plain decimal number (digits, with "
+                                       "a leading '-' and a point if need be)",
+                                       cell[SCORE]));
+        if (places > scale->precision && scale->precision == 0)
+            return stop(r, ps_diagnose(r->context, PS_ERROR_BATCH, r->file, row->line,
+                                       SCORE + 1, "score '%s' is not a whole number, as %s %s's "
+                                       "scores are", cell[SCORE], in->id, scale->id));
+        if (places > scale->precision)
+            return stop(r, ps_diagnose(r->context, PS_ERROR_BATCH, r->file, row->line,
+                                       SCORE + 1, "score '%s' has more than %d decimal places, "
+                                       "the precision of %s %s's scores", cell[SCORE],
+                                       scale->precision, in->id, scale->id));
+        if (score.value < scale->min || score.value > scale->max)
             return stop(r, ps_diagnose(r->context, PS_ERROR_BATCH, r->file, row->line,
                                        SCORE + 1,
                                        "score '%s' is not a number in the range of %s %s",

@@ -4,7 +4,10 @@
 # request into one) and nothing in its DOM that could fetch; it prints to A4
 # PDF with the headline's numbers (pdftotext) on several pages (pdfinfo); a
 # screenshot and the PDF are kept in tests/ as artefacts; a site named
-# <script>alert(1)</script> is text, never markup. The page is checked by the
+# <script>alert(1)</script> is text, never markup; a site named with 205
+# characters and no space leaves the table's numbers on the printed page; with
+# 40 groups, no printed page holds a heading alone and each chart of the mean
+# change carries its axis. The page is checked by the
 # Nu HTML Checker (vnu.jar, run offline with java) when ./bootstrap check has
 # installed it, or VNU_JAR names it.
 set -u
@@ -76,17 +79,61 @@ sed 's/Dalston/<script>alert(1)<\/script>/g' "$tmp/scored.csv" >"$tmp/hostile.cs
     fail "no HTML report of the hostile site"
 browse --enable-logging=stderr --v=0 --dump-dom "file://$tmp/hostile.html" >"$tmp/hostile-dom.html" \
     2>"$tmp/hostile-console.log" || fail "chromium could not load the hostile page"
-grep -qF 'site: &lt;script&gt;alert(1)&lt;/script&gt;' "$tmp/hostile-dom.html" ||
+grep -qF 'site: <bdi>&lt;script&gt;alert(1)&lt;/script&gt;</bdi>' "$tmp/hostile-dom.html" ||
     fail "the site's name is not shown as text"
 if grep -i '<script' "$tmp/hostile-dom.html" || grep ':CONSOLE' "$tmp/hostile-console.log"; then
     fail "the site's name became markup"
 fi
 echo "browser: a site named <script>alert(1)</script> is text"
 
+# A name too long for the page: the table wraps it, its numbers stay on the page.
+long=Site_$(printf '%0200d' 0 | tr 0 x)
+sed "s/Dalston/$long/g" "$tmp/scored.csv" >"$tmp/long.csv"
+"$promscore" report -q -f html --by site -o "$tmp/long.html" "$tmp/long.csv" ||
+    fail "no HTML report of the long name"
+browse --no-pdf-header-footer --print-to-pdf="$tmp/long.pdf" "file://$tmp/long.html" \
+    >/dev/null 2>&1 || fail "chromium could not print the long name's page"
+pdftotext -layout "$tmp/long.pdf" "$tmp/long.txt" || fail "pdftotext failed"
+grep -Eq '^ *site: Site_x+ +15 +4\.33 +0\.25 +8\.41 *$' "$tmp/long.txt" ||
+    fail "the long-named site's paired, mean change and interval are not on the printed page"
+grep -Eq '^ *Whole cohort +30 +3\.77 +1\.36 +6\.17 *$' "$tmp/long.txt" ||
+    fail "the whole cohort's row is not whole on the printed page"
+echo "browser: a 205-character name leaves the table's numbers on the printed page"
+
+# Forty groups: the charts of the mean change split, each with its axis, and no page with a
+# heading alone.
+awk 'BEGIN {
+    print "participant_id,timepoint,instrument,scale,score,band,answered,status,site"
+    for (g = 1; g <= 40; g++)
+        for (k = 0; k < 8; k++) {
+            id = sprintf("P%03d%d", g, k); after = 42 + (g + k) % 6
+            printf "%s,baseline,wemwbs,total,38,probable depression (screening),14,ok,S%d\n", id, g
+            printf "%s,followup,wemwbs,total,%d,%s,14,ok,S%d\n", id, after,
+                after <= 44 ? "possible depression (screening)" : "above screening cut-offs", g
+        }
+}' >"$tmp/many.csv"
+"$promscore" report -q -f html --by site -o "$tmp/many.html" "$tmp/many.csv" ||
+    fail "no HTML report of forty groups"
+browse --no-pdf-header-footer --print-to-pdf="$tmp/many.pdf" "file://$tmp/many.html" \
+    >/dev/null 2>&1 || fail "chromium could not print forty groups"
+many_pages=$(pdfinfo "$tmp/many.pdf" | awk '/^Pages:/ {print $2}')
+charts=0
+for page in $(seq 1 "${many_pages:-0}"); do
+    pdftotext -layout -f "$page" -l "$page" "$tmp/many.pdf" "$tmp/page.txt" || fail "pdftotext failed"
+    [ "$(grep -c '[^ ]' "$tmp/page.txt")" -ge 4 ] || fail "page $page holds a heading alone"
+    axes=$(grep -c 'mean change in points, with its 95% confidence interval' "$tmp/page.txt")
+    heads=$(grep -c 'mean (95% CI)' "$tmp/page.txt")
+    [ "$axes" -eq "$heads" ] || fail "page $page has a chart of the mean change cut in two"
+    charts=$((charts + axes))
+done
+[ "$charts" -eq 2 ] || fail "$charts charts of the mean change printed, not 2 (30 groups and 10)"
+echo "browser: forty groups print on $many_pages pages, two charts of the mean change, none cut"
+
 # Valid HTML, by the Nu HTML Checker.
 jar=${VNU_JAR:-tools/node_modules/vnu-jar/build/dist/vnu.jar}
 if command -v java >/dev/null 2>&1 && [ -f "$jar" ]; then
-    java -jar "$jar" --errors-only "$page" "$tmp/hostile.html" || fail "the page is not valid HTML"
+    java -jar "$jar" --errors-only "$page" "$tmp/hostile.html" "$tmp/long.html" "$tmp/many.html" ||
+        fail "the page is not valid HTML"
     echo "browser: valid HTML (Nu HTML Checker)"
 else
     echo "browser: the Nu HTML Checker is not installed (./bootstrap check installs it): validity not checked"

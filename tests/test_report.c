@@ -754,3 +754,131 @@ Test(headline, blocks_follow_groups_and_comparisons_in_report_order)
     cr_assert_float_eq(blocks[3].headline[PS_HEADLINE_N_PAIRED]->value, 1, 0);
     ps_report_blocks_free(blocks);
 }
+
+/* Groups in natural order, for every format (they all follow the report's): runs of digits as
+ * numbers, so S2 before S10; S01 and S1 are both kept, in a fixed order. */
+Test(report, groups_are_in_natural_order)
+{
+    static const char *const written[] = {"S10", "S2", "s1", "S1", "S01", "Clinic 9", "Clinic 10",
+                                          "S2b", "S100"};
+    static const char *const expected[] = {"all",          "site=Clinic 9", "site=Clinic 10",
+                                           "site=S01",     "site=S1",       "site=S2",
+                                           "site=S2b",     "site=S10",      "site=S100",
+                                           "site=s1"};
+    const size_t n = sizeof written / sizeof written[0];
+    char *text = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&text, &size);
+    fputs(HEADER_SITE, f);
+    for (size_t k = 0; k < n; k++)
+        fprintf(f, "N%zu,baseline,wemwbs,total,40,,14,ok,%s\n"
+                   "N%zu,followup,wemwbs,total,42,,14,ok,%s\n",
+                k, written[k], k, written[k]);
+    fclose(f);
+    const char *by[] = {"site"};
+    ps_cohort_options_t options = {.size = sizeof options, .by = by, .n_by = 1};
+    struct built *b = build(text, &options, no_suppression);
+    cr_assert_eq(b->error, PS_OK);
+    ps_report_block_t *blocks;
+    size_t count;
+    cr_assert_eq(ps_report_blocks(b->report, &blocks, &count), PS_OK);
+    cr_assert_eq(count, n + 1);
+    for (size_t k = 0; k < count; k++)
+        cr_assert_str_eq(blocks[k].group, expected[k], "block %zu", k);
+    ps_report_blocks_free(blocks);
+    free(text);
+}
+
+/* A threshold of 0 or 1 leaves small numbers shown: the rule says so, and never "1 to 0". */
+Test(disclosure, a_threshold_of_zero_or_one_says_small_numbers_are_shown)
+{
+    int change[9] = {1, 2, 3, 1, 2, 3, 1, 2, 3};
+    ps_cohort_options_t o = {.size = sizeof o};
+    const ps_disclosure_t zero = {1, 0, 0}, one = {1, 1, 0}, zero_rounded = {1, 0, 5};
+    struct built *b = build(cohort_text(9, change, NULL), &o, zero);
+    cr_assert_str_eq(ps_report_disclosure_rule(b->report),
+                     "No count is suppressed (threshold 0): small numbers are shown. For "
+                     "internal analysis only; do not publish.");
+    cr_assert_eq(value(b, "total", "baseline->followup", "n_paired"), 9);
+    b = build(cohort_text(9, change, NULL), &o, one);
+    cr_assert_str_eq(ps_report_disclosure_rule(b->report),
+                     "Counts of 1, and figures based on them, are suppressed; further counts are "
+                     "suppressed until no hidden count can be worked out from the published "
+                     "counts and the relations between them (audited by linear programming). "
+                     "For internal analysis only; do not publish.");
+    b = build(cohort_text(9, change, NULL), &o, zero_rounded);
+    cr_assert(strncmp(ps_report_disclosure_rule(b->report),
+                      "No count is suppressed (threshold 0); counts are rounded to the nearest 5 "
+                      "and rates",
+                      83) == 0,
+              "%s", ps_report_disclosure_rule(b->report));
+    cr_assert(strstr(ps_report_disclosure_rule(b->report),
+                     "as they would give the exact n. For internal analysis only; do not "
+                     "publish."));
+}
+
+/* ---- A scored file read strictly: a score as promscore score writes it, or refused. ---- */
+
+static void refused_score(const char *score, const char *message)
+{
+    char *text;
+    cr_assert_geq(asprintf(&text, HEADER "P1,baseline,wemwbs,total,40,,14,ok\n"
+                                         "P1,followup,wemwbs,total,%s,,14,ok\n",
+                           score),
+                  0);
+    ps_cohort_options_t o = {.size = sizeof o};
+    struct built *b = build(text, &o, no_suppression);
+    cr_assert_eq(b->error, PS_ERROR_BATCH, "'%s' is refused", score);
+    cr_assert_null(b->report);
+    cr_assert_str_eq(b->capture.diagnostics[0].message, message);
+    cr_assert(strstr(b->capture.diagnostics[0].file, "scored.csv"));
+    cr_assert_eq(b->capture.diagnostics[0].line, 3);
+    cr_assert_eq(b->capture.diagnostics[0].column, 5, "the score's column");
+    free(text);
+}
+
+Test(report, a_score_is_a_plain_decimal_number)
+{
+    static const char *const not_decimal[] = {"0x1e", "0x1p5", "+30", "inf", "-inf", "nan", "1e1",
+                                              "30.", ".5", "3 0", "\" 30\"", "\"30 \"", "\xd9\xa3"};
+    for (size_t k = 0; k < sizeof not_decimal / sizeof not_decimal[0]; k++) {
+        char message[128];
+        const char *cell = not_decimal[k];
+        char unquoted[16];
+        /* A quoted cell keeps its spaces. */
+        snprintf(unquoted, sizeof unquoted, "%.*s", (int)strlen(cell) - 2 * (cell[0] == '"'),
+                 cell + (cell[0] == '"'));
+        snprintf(message, sizeof message, "score '%s' is not a plain decimal number (digits, "
+                 "with a leading '-' and a point if need be)", unquoted);
+        refused_score(cell, message);
+    }
+    refused_score("30.5", "score '30.5' is not a whole number, as wemwbs total's scores are");
+    refused_score("999", "score '999' is not a number in the range of wemwbs total");
+}
+
+Test(report, a_score_has_at_most_its_scale_s_decimals)
+{
+    /* Whole numbers written with zeros after the point are whole. */
+    ps_cohort_options_t o = {.size = sizeof o};
+    struct built *b = build(HEADER "P1,baseline,wemwbs,total,40.00,,14,ok\n"
+                                   "P1,followup,wemwbs,total,-0,,14,ok\n", &o, no_suppression);
+    cr_assert_eq(b->error, PS_ERROR_BATCH, "-0 is below the range, read as 0");
+    cr_assert_str_eq(b->capture.diagnostics[0].message,
+                     "score '-0' is not a number in the range of wemwbs total");
+    b = build(HEADER "P1,baseline,wemwbs,total,40.00,,14,ok\n"
+                     "P1,followup,wemwbs,total,43,,14,ok\n"
+                     "P2,baseline,wemwbs,total,50.0,,14,ok\n"
+                     "P2,followup,wemwbs,total,55,,14,ok\n", &o, no_suppression);
+    cr_assert_eq(b->error, PS_OK);
+    cr_assert_float_eq(value(b, "total", "baseline->followup", "mean_change"), 4, 1e-12);
+    /* SWEMWBS metric scores have two decimals. */
+    b = build(HEADER "P1,baseline,swemwbs,metric,19.25,,7,ok\n"
+                     "P1,followup,swemwbs,metric,20.2,,7,ok\n", &o, no_suppression);
+    cr_assert_eq(b->error, PS_OK);
+    b = build(HEADER "P1,baseline,swemwbs,metric,19.255,,7,ok\n", &o, no_suppression);
+    cr_assert_eq(b->error, PS_ERROR_BATCH);
+    cr_assert_str_eq(b->capture.diagnostics[0].message,
+                     "score '19.255' has more than 2 decimal places, the precision of swemwbs "
+                     "metric's scores");
+    cr_assert_eq(b->capture.diagnostics[0].column, 5);
+}

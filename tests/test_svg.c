@@ -111,3 +111,43 @@ Test(svg, a_chart_is_labelled_by_its_title_and_described)
     cr_assert(strstr(s.text, "</svg>\n7<b>"), "raw markup is the caller's, as given");
     svg_free(&s);
 }
+
+Test(svg, bidi_controls_are_dropped_from_text)
+{
+    svg_t s = SVG_INIT;
+    /* U+202E RIGHT-TO-LEFT OVERRIDE, U+2066 LEFT-TO-RIGHT ISOLATE, U+202A and U+2069. */
+    svg_text(&s, "rlo\xe2\x80\xaegnp.exe \xe2\x81\xa6" "a\xe2\x80\xaa" "b\xe2\x81\xa9");
+    cr_assert_str_eq(s.text, "rlognp.exe ab");
+    svg_free(&s);
+    /* Their neighbours (U+2029, U+202F, U+2065, U+206A) and a cut sequence are kept as they are. */
+    svg_text(&s, "\xe2\x80\xa9\xe2\x80\xaf\xe2\x81\xa5\xe2\x81\xaa<\xe2\x80");
+    cr_assert_str_eq(s.text, "\xe2\x80\xa9\xe2\x80\xaf\xe2\x81\xa5\xe2\x81\xaa&lt;\xe2\x80");
+    svg_free(&s);
+}
+
+Test(svg, a_label_too_long_is_cut_with_an_ellipsis_and_titled_whole)
+{
+    svg_t s = SVG_INIT;
+    /* 4.5 ems: 0.6 an em, one left for the ellipsis: 5 characters of 8 lower-case ones. */
+    svg_label_fit(&s, 8, 20, "start", NULL, "abcdefgh", 4.5);
+    cr_assert_str_eq(s.text, "<text x=\"8.0\" y=\"20.0\">abcde\xe2\x80\xa6<title>abcdefgh</title>"
+                             "</text>\n");
+    svg_free(&s);
+    /* What fits is written as it is. */
+    svg_label_fit(&s, 8, 20, "middle", "small", "abcdefgh", 5);
+    cr_assert_str_eq(s.text, "<text x=\"8.0\" y=\"20.0\" text-anchor=\"middle\" "
+                             "class=\"small\">abcdefgh</text>\n");
+    svg_free(&s);
+    /* Capitals are wider (0.75), wide characters an em: 2.1 ems, and a fourth character would
+     * leave no room for the ellipsis in 4. Cut between characters, escaped. */
+    svg_label_fit(&s, 0, 0, "end", NULL, "A&B\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e", 4);
+    cr_assert_str_eq(s.text, "<text x=\"0.0\" y=\"0.0\" text-anchor=\"end\">A&amp;B"
+                             "\xe2\x80\xa6<title>A&amp;B\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e"
+                             "</title></text>\n");
+    svg_free(&s);
+    /* A bidi control takes no room, and is dropped from the cut label and its title. */
+    svg_label_fit(&s, 0, 0, "start", NULL, "\xe2\x80\xae" "abcdefghij", 5);
+    cr_assert_str_eq(s.text, "<text x=\"0.0\" y=\"0.0\">abcdef\xe2\x80\xa6<title>abcdefghij"
+                             "</title></text>\n");
+    svg_free(&s);
+}

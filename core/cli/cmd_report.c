@@ -58,9 +58,6 @@ struct run {
     cli_progress_t progress;
     ps_scorer_t *scorer; /* with -i */
     unsigned long refused;
-    int scoring;            /* inputs are raw batches: rows counted at each batch's end */
-    report_input_t *inputs; /* the inputs and their rows, for the HTML page */
-    size_t n_inputs;
 };
 
 /* How far the input has been read: a scorer's batch, or a scored file by its lines. */
@@ -74,10 +71,6 @@ static int add_score(const ps_score_t *score, void *user)
 {
     struct run *run = user;
     progress(run, score->file, score->line);
-    if (!run->scoring && report_inputs_add(&run->inputs, &run->n_inputs, score->file, 1)) {
-        run->error = PS_ERROR_NOMEM;
-        return 1;
-    }
     run->error = ps_cohort_add(run->cohort, score);
     return run->error != PS_OK;
 }
@@ -96,10 +89,6 @@ static int on_batch_end(const ps_batch_summary_t *s, void *user)
     struct run *run = user;
     run->refused += s->scores_not_ok;
     cli_progress_done(&run->progress);
-    if (report_inputs_add(&run->inputs, &run->n_inputs, s->file, s->rows_read)) {
-        run->error = PS_ERROR_NOMEM;
-        return 1;
-    }
     if (!run->quiet)
         fprintf(stderr, "promscore: %s: %lu rows read, %lu scored, %lu rejected\n", s->file,
                 s->rows_read, s->rows_scored, s->rows_rejected);
@@ -426,8 +415,10 @@ static void write_pool_section(output_t *o, const struct section *s)
     }
 }
 
-static void write_text(output_t *o, const ps_report_t *report)
+static void write_text(output_t *o, const ps_report_t *report, const char *warning)
 {
+    if (warning)
+        print(o, "%s\n\n", warning);
     print(o, "promscore %s cohort change report\n\nDisclosure control: %s\n", PS_VERSION,
           ps_report_disclosure_rule(report));
     output_puts(o, "* suppressed; n/a not computable (reason below the section). Each person's "
@@ -484,6 +475,77 @@ static int parse_unsigned(const char *text, unsigned *value)
     return 0;
 }
 
+/*
+ * A warning for the top of a report whose disclosure control leaves small numbers shown;
+ * NULL when it hides them.
+ */
+static const char *not_for_release(const ps_disclosure_t *d)
+{
+    if (!d->suppress)
+        return "NOT FOR RELEASE: small numbers not suppressed (--no-suppress). For internal "
+               "analysis only.";
+    if (d->threshold == 0)
+        return "NOT FOR RELEASE: small numbers not suppressed (--threshold 0). For internal "
+               "analysis only.";
+    if (d->threshold == 1)
+        return "NOT FOR RELEASE: small numbers not suppressed (--threshold 1 hides only counts "
+               "of 1). For internal analysis only.";
+    return NULL;
+}
+
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash && slash[1] ? slash + 1 : path;
+}
+
+/* A file named on the command line: where its name starts in an argument (an option's value
+ * may follow "--map=" or "-o"), and whether it is a comma-separated list of files. */
+struct named_file {
+    const char *at;
+    int list;
+};
+
+/* An argument as the page shows it: each file in it by its base name. */
+static char *shown_argument(const char *arg, const struct named_file *files, size_t n)
+{
+    size_t length = strlen(arg);
+    for (size_t k = 0; k < n; k++) {
+        if (files[k].at < arg || files[k].at > arg + length)
+            continue;
+        char *shown = malloc(length + 1), *w = shown;
+        if (!shown)
+            return NULL;
+        memcpy(w, arg, (size_t)(files[k].at - arg));
+        w += files[k].at - arg;
+        for (const char *name = files[k].at; name;) {
+            const char *comma = files[k].list ? strchr(name, ',') : NULL;
+            size_t n_name = comma ? (size_t)(comma - name) : strlen(name);
+            char *one = strndup(name, n_name);
+            if (!one) {
+                free(shown);
+                return NULL;
+            }
+            w = stpcpy(w, base_name(one));
+            free(one);
+            if (comma)
+                *w++ = ',';
+            name = comma ? comma + 1 : NULL;
+        }
+        *w = '\0';
+        return shown;
+    }
+    return strdup(arg);
+}
+
+/* Frees the first n of a command line shown (shown_argument), and the list. */
+static void free_shown(char **shown, int n)
+{
+    for (int i = 0; shown && i < n; i++)
+        free(shown[i]);
+    free(shown);
+}
+
 int cmd_report(int argc, char **argv)
 {
     enum { BASELINE = 256, TIMEPOINTS, THRESHOLD, ROUND, NO_SUPPRESS, ID_COLUMN, TP_COLUMN };
@@ -519,6 +581,17 @@ int cmd_report(int argc, char **argv)
     output_t out = OUTPUT_INIT;
     output_file_t *files = NULL;
     int status = EXIT_USAGE, c;
+    /* The command line as given, before getopt reorders it, and the files named in it. */
+    char **given = malloc(((size_t)argc + 1) * sizeof *given), **shown = NULL;
+    struct named_file *named = calloc((size_t)argc + 1, sizeof *named);
+    const char **inputs = NULL;
+    size_t n_named = 0;
+    if (!given || !named) {
+        cli_error("out of memory");
+        status = EXIT_INTERNAL;
+        goto done;
+    }
+    memcpy(given, argv, ((size_t)argc + 1) * sizeof *given);
     optind = 1;
     while ((c = getopt_long(argc, argv, "i:b:f:o:m:qh", long_options, NULL)) != -1) {
         switch (c) {
@@ -548,7 +621,10 @@ int cmd_report(int argc, char **argv)
                 goto done;
             }
             break;
-        case 'o': output_path = optarg; break;
+        case 'o':
+            output_path = optarg;
+            named[n_named++] = (struct named_file){optarg, 0};
+            break;
         case THRESHOLD:
         case ROUND:
             if (parse_unsigned(optarg, c == ROUND ? &disclosure.round_to : &disclosure.threshold)) {
@@ -560,8 +636,12 @@ int cmd_report(int argc, char **argv)
         case NO_SUPPRESS: disclosure.suppress = 0; break;
         case ID_COLUMN: score_options.id_column = optarg; break;
         case TP_COLUMN: score_options.timepoint_column = optarg; break;
-        case 'm': score_options.map_file = optarg; break;
+        case 'm':
+            score_options.map_file = optarg;
+            named[n_named++] = (struct named_file){optarg, 0};
+            break;
         case 'C':
+            named[n_named++] = (struct named_file){optarg, 1};
             if (cli_list_add(&calibrations, optarg)) {
                 status = EXIT_INTERNAL;
                 goto done;
@@ -611,7 +691,6 @@ int cmd_report(int argc, char **argv)
         score_options.n_instruments = instruments.n;
         score_options.keep = (const char *const *)by.items;
         score_options.n_keep = by.n;
-        run.scoring = 1;
         ps_score_handlers_t handlers = {NULL, add_score, on_reject, on_batch_end, &run};
         err = ps_scorer_new(context, &score_options, &handlers, &scorer);
         run.scorer = scorer;
@@ -647,11 +726,28 @@ int cmd_report(int argc, char **argv)
     else if (format == FORMAT_SUMMARY)
         report_write_summary(&out, report);
     else if (format == FORMAT_HTML) {
-        report_made_t made = {argc, argv, run.inputs, run.n_inputs};
+        for (int i = optind; i < argc; i++)
+            named[n_named++] = (struct named_file){argv[i], 0};
+        shown = calloc((size_t)argc + 2, sizeof *shown);
+        inputs = calloc((size_t)argc, sizeof *inputs);
+        int n_shown = 0;
+        if (shown && inputs && (shown[n_shown] = strdup("promscore")))
+            for (n_shown = 1; n_shown <= argc; n_shown++)
+                if (!(shown[n_shown] = shown_argument(given[n_shown - 1], named, n_named)))
+                    break;
+        if (n_shown <= argc) {
+            cli_error("out of memory");
+            status = EXIT_INTERNAL;
+            goto done;
+        }
+        for (int i = optind; i < argc; i++)
+            inputs[i - optind] = base_name(argv[i]);
+        report_made_t made = {argc + 1, shown, inputs, (size_t)(argc - optind),
+                              not_for_release(&disclosure)};
         report_write_html(&out, report, context, &made);
     }
     else
-        write_text(&out, report);
+        write_text(&out, report, not_for_release(&disclosure));
     if (output_commit(&out) != 0) {
         cli_error("%s: cannot write: %s", output_path, strerror(out.error));
         status = EXIT_INPUT;
@@ -668,7 +764,10 @@ done:
     cli_list_free(&instruments);
     cli_list_free(&by);
     cli_list_free(&timepoints);
-    report_inputs_free(run.inputs, run.n_inputs);
     free(files);
+    free_shown(shown, argc + 1);
+    free(inputs);
+    free(named);
+    free(given);
     return status;
 }

@@ -209,26 +209,3 @@ void report_write_summary(output_t *o, const ps_report_t *report)
             csv_summary_row(o, &blocks[k]);
     ps_report_blocks_free(blocks);
 }
-
-int report_inputs_add(report_input_t **inputs, size_t *n, const char *file, unsigned long rows)
-{
-    if (*n && strcmp((*inputs)[*n - 1].file, file) == 0) {
-        (*inputs)[*n - 1].rows += rows;
-        return 0;
-    }
-    report_input_t *grown = realloc(*inputs, (*n + 1) * sizeof *grown);
-    if (!grown)
-        return -1;
-    *inputs = grown;
-    if (!(grown[*n].file = strdup(file)))
-        return -1;
-    grown[(*n)++].rows = rows;
-    return 0;
-}
-
-void report_inputs_free(report_input_t *inputs, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(inputs[i].file);
-    free(inputs);
-}

@@ -25,6 +25,7 @@ struct page {
     ps_report_block_t *blocks;
     size_t n;
     unsigned next_id;
+    const char *warning;        /* not for release: see report_made_t */
 };
 
 static const char *new_id(struct page *p, char *to, size_t size)
@@ -58,6 +59,32 @@ static void figure_text(struct page *p, const ps_statistic_t *st)
     svg_text(&p->s, headline_figure(st).s);
 }
 
+/* Text from data (a group's value, a timepoint, a file's name) in the page's HTML: isolated, so
+ * that a name in a right-to-left script cannot reorder the text around it. */
+static void data_text(struct page *p, const char *text)
+{
+    svg_raw(&p->s, "<bdi>");
+    svg_text(&p->s, text);
+    svg_raw(&p->s, "</bdi>");
+}
+
+/* A group's label in HTML: "site: <bdi>Dalston</bdi>", "Whole cohort". */
+static void group_html(struct page *p, const char *group)
+{
+    const char *eq = strchr(group, '=');
+    if (strcmp(group, "all") == 0) {
+        svg_raw(&p->s, "Whole cohort");
+    } else if (eq) {
+        char column[256];
+        snprintf(column, sizeof column, "%.*s", (int)(eq - group), group);
+        svg_text(&p->s, column);
+        svg_raw(&p->s, ": ");
+        data_text(p, eq + 1);
+    } else {
+        data_text(p, group);
+    }
+}
+
 /* "site: Dalston" for "site=Dalston"; "Whole cohort" for "all". */
 static void group_label(const char *group, char *to, size_t size)
 {
@@ -89,6 +116,10 @@ static int first_of_instrument(const struct page *p, size_t k)
 
 /* ---- Style. ---- */
 
+/* Names from data in a table (a site's, a timepoint's) are at most 24em wide and break
+ * anywhere, so that a long one without spaces cannot push the table's numbers off the printed
+ * page; so do long words in text (a source's address). In print a chart stays on one page with
+ * its heading, and a table longer than a page breaks between its rows, its header repeated. */
 static const char *const style =
     "body{font-family:\"Segoe UI\",Arial,Helvetica,sans-serif;color:#1d1d1b;margin:0 auto;"
     "max-width:60rem;padding:1rem 1.5rem;line-height:1.4}\n"
@@ -96,13 +127,19 @@ static const char *const style =
     "padding-bottom:.2rem;margin-top:2rem}h3{font-size:1.1rem;margin-top:1.5rem}"
     "h4{font-size:1rem;margin:1rem 0 .3rem}\n"
     ".lead{color:#425563}.key{font-size:.85rem;color:#425563}\n"
-    "table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.85rem}"
-    "caption{text-align:left;font-weight:600;padding:.2rem 0}"
-    "th,td{border:1px solid #c8cfd4;padding:.2rem .4rem;vertical-align:top}"
+    ".not-for-release{border:3px solid #d5281b;color:#d5281b;background:#fff;font-weight:700;"
+    "font-size:1.2rem;padding:.5rem .8rem;margin:.5rem 0}\n"
+    "table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.85rem;max-width:100%}"
+    "caption{text-align:left;font-weight:600;padding:.2rem 0;overflow-wrap:anywhere}"
+    "th,td{border:1px solid #c8cfd4;padding:.2rem .4rem;vertical-align:top;"
+    "overflow-wrap:break-word}"
     "th{background:#eef3f7;text-align:left;font-weight:600}"
+    "th bdi,td bdi{display:inline-block;max-width:24em;vertical-align:top;"
+    "overflow-wrap:anywhere}"
     "td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}"
     "td.hidden{color:#768692}\n"
     "table.headline th,table.headline td{font-size:.8rem}\n"
+    "p,li,dd{overflow-wrap:anywhere}.source-id{font-weight:600}\n"
     "svg{max-width:100%;height:auto;display:block;margin:.5rem 0}"
     "svg text{font-family:inherit;font-size:12px;fill:#1d1d1b}"
     "svg .small{font-size:10px;fill:#425563}svg .axis{stroke:#768692;stroke-width:1}"
@@ -123,8 +160,10 @@ static const char *const style =
     "@page{size:A4;margin:14mm}\n"
     "@media print{body{max-width:none;padding:0;font-size:10pt}"
     "section.instrument{break-before:page;page-break-before:always}"
-    "h2,h3,h4{break-after:avoid;page-break-after:avoid}"
+    "h2,h3,h4,caption{break-after:avoid;page-break-after:avoid}"
     "table,svg{break-inside:avoid;page-break-inside:avoid}"
+    "table.long{break-inside:auto;page-break-inside:auto}"
+    "tr{break-inside:avoid;page-break-inside:avoid}"
     "table.headline{font-size:8pt}}\n";
 
 /* ---- The headline table. ---- */
@@ -277,6 +316,9 @@ static void count_line(struct page *p, double x, double y, const char *before,
 
 enum { MAX_COMPARISONS = 70 };
 
+/* A timepoint's name in its box of the flow diagram, cut with an ellipsis to fit. */
+static const double box_label_ems = 20;
+
 static void write_flow(struct page *p, const ps_report_block_t *first)
 {
     const ps_report_block_t *chain[MAX_COMPARISONS];
@@ -307,7 +349,7 @@ static void write_flow(struct page *p, const ps_report_block_t *first)
     svg_begin(&p->s, new_id(p, id, sizeof id), width, height, title, desc);
     double y = 10;
     svg_rect(&p->s, cx - box_w / 2, y, box_w, box_h, "box");
-    svg_label(&p->s, cx, y + 19, "middle", NULL, baseline);
+    svg_label_fit(&p->s, cx, y + 19, "middle", NULL, baseline, box_label_ems);
     count_line(p, cx, y + 36, "", chain[0]->headline[PS_HEADLINE_N_BASELINE],
                " people with a score", NULL);
     for (size_t k = 0; k < m; k++) {
@@ -326,7 +368,8 @@ static void write_flow(struct page *p, const ps_report_block_t *first)
                    "", find(p, chain[k], PS_STAT_LOST_TO_FOLLOWUP, NULL), after, NULL);
         y = next;
         svg_rect(&p->s, cx - box_w / 2, y, box_w, box_h, "box");
-        svg_label(&p->s, cx, y + 19, "middle", NULL, follow_up_label(chain[k]->comparison));
+        svg_label_fit(&p->s, cx, y + 19, "middle", NULL, follow_up_label(chain[k]->comparison),
+                      box_label_ems);
         count_line(p, cx, y + 36, "", chain[k]->headline[PS_HEADLINE_N_PAIRED],
                    " paired with their baseline", NULL);
     }
@@ -338,13 +381,13 @@ static void write_flow(struct page *p, const ps_report_block_t *first)
                    "baseline</th><th scope=\"col\">Not followed up</th>"
                    "<th scope=\"col\">Share of baseline</th></tr></thead>\n<tbody>\n"
                    "<tr><th scope=\"row\">");
-    svg_text(&p->s, baseline);
+    data_text(p, baseline);
     svg_raw(&p->s, "</th>");
     figure_cell(p, chain[0]->headline[PS_HEADLINE_N_BASELINE]);
     svg_raw(&p->s, "<td></td><td></td><td></td></tr>\n");
     for (size_t k = 0; k < m; k++) {
         svg_raw(&p->s, "<tr><th scope=\"row\">");
-        svg_text(&p->s, follow_up_label(chain[k]->comparison));
+        data_text(p, follow_up_label(chain[k]->comparison));
         svg_raw(&p->s, "</th>");
         figure_cell(p, chain[k]->headline[PS_HEADLINE_N_FOLLOWUP]);
         figure_cell(p, chain[k]->headline[PS_HEADLINE_N_PAIRED]);
@@ -658,6 +701,80 @@ static void write_bands(struct page *p, const ps_report_block_t *b)
 
 enum { MAX_GROUPS = 1 + 100 * 8 };
 
+/* Groups in one chart of the mean change: more are drawn in further charts, each fitting on a
+ * printed page with its axis and the whole cohort's row at its top. */
+enum { GROUPS_PER_CHART = 30 };
+
+/* A group's label in a chart: "site: Dalston", cut with an ellipsis to fit the labels' column
+ * (the whole name is in the table, the chart's description and the label's title). */
+static const double forest_label_ems = 15;
+
+/* One chart of the mean change: the whole cohort (rows[0]) and rows[from .. to - 1]. */
+static void forest_chart(struct page *p, const ps_report_block_t *const *rows, size_t from,
+                         size_t to, const svg_scale_t *x, const double *ticks, size_t n_ticks)
+{
+    const double width = 640, left = x->r0, right = x->r1, row_h = 24;
+    const size_t shown_rows = 1 + to - from;
+    const double height = 30 + row_h * (double)shown_rows + 40;
+    char id[32], title[512], desc[8192], words[256];
+    comparison_words(rows[0]->comparison, words, sizeof words);
+    snprintf(title, sizeof title, "Mean change by group: %s%s", unit_label(rows[0]),
+             from == 1 ? "" : " (continued)");
+    int used = snprintf(desc, sizeof desc, "Mean change with its 95%% confidence interval, %s",
+                        words);
+    for (size_t i = 0; i < shown_rows && used > 0 && (size_t)used < sizeof desc; i++) {
+        const ps_report_block_t *r = rows[i ? from + i - 1 : 0];
+        char group[1024];
+        group_label(r->group, group, sizeof group);
+        used += snprintf(desc + used, sizeof desc - (size_t)used, "; %s: %s (%s to %s)", group,
+                         headline_figure(r->headline[PS_HEADLINE_MEAN_CHANGE]).s,
+                         headline_figure(r->headline[PS_HEADLINE_CI_LOW]).s,
+                         headline_figure(r->headline[PS_HEADLINE_CI_HIGH]).s);
+    }
+    svg_raw(&p->s, "<div class=\"chart\">\n");
+    if (from == 1)
+        svg_raw(&p->s, "<h4>Mean change by group</h4>\n");
+    svg_begin(&p->s, new_id(p, id, sizeof id), width, height, title, desc);
+    const double bottom = 30 + row_h * (double)shown_rows;
+    for (size_t t = 0; t < n_ticks; t++) {
+        double tx = svg_map(x, ticks[t]);
+        svg_line(&p->s, tx, 24, tx, bottom, ticks[t] == 0 ? "zero" : "grid");
+        char label[32];
+        snprintf(label, sizeof label, "%g", ticks[t]);
+        svg_label(&p->s, tx, bottom + 14, "middle", "small", label);
+    }
+    svg_label(&p->s, (left + right) / 2, bottom + 32, "middle", "small",
+              "mean change in points, with its 95% confidence interval");
+    svg_label(&p->s, right + 12, 18, "start", "small", "mean (95% CI)");
+    for (size_t i = 0; i < shown_rows; i++) {
+        const ps_report_block_t *r = rows[i ? from + i - 1 : 0];
+        double y = 30 + row_h * (double)i + row_h / 2;
+        char group[1024], value[320];
+        group_label(r->group, group, sizeof group);
+        svg_label_fit(&p->s, 8, y + 4, "start", NULL, group, forest_label_ems);
+        const ps_statistic_t *mean = r->headline[PS_HEADLINE_MEAN_CHANGE],
+                             *l = r->headline[PS_HEADLINE_CI_LOW],
+                             *h = r->headline[PS_HEADLINE_CI_HIGH];
+        if (!shown(mean)) {
+            svg_label(&p->s, right + 12, y + 4, "start", "small",
+                      mean && mean->shown == PS_SUPPRESSED ? "hidden" : "-");
+            continue;
+        }
+        if (shown(l) && shown(h))
+            svg_line(&p->s, svg_map(x, l->value), y, svg_map(x, h->value), y, "ci");
+        double mx = svg_map(x, mean->value);
+        svg_rect(&p->s, mx - 4, y - 4, 8, 8, i ? "point" : "point-all");
+        if (shown(l) && shown(h))
+            snprintf(value, sizeof value, "%s (%s to %s)", headline_figure(mean).s,
+                     headline_figure(l).s, headline_figure(h).s);
+        else
+            snprintf(value, sizeof value, "%s", headline_figure(mean).s);
+        svg_label(&p->s, right + 12, y + 4, "start", NULL, value);
+    }
+    svg_end(&p->s);
+    svg_raw(&p->s, "</div>\n");
+}
+
 static void write_forest(struct page *p, const ps_report_block_t *all)
 {
     const ps_report_block_t *rows[MAX_GROUPS];
@@ -667,6 +784,7 @@ static void write_forest(struct page *p, const ps_report_block_t *all)
             rows[n++] = &p->blocks[k];
     if (n < 2)
         return;
+    /* One axis for every chart of the scale, from the intervals shown. */
     double lo = 0, hi = 0;
     for (size_t k = 0; k < n; k++) {
         const ps_statistic_t *mean = rows[k]->headline[PS_HEADLINE_MEAN_CHANGE],
@@ -681,71 +799,22 @@ static void write_forest(struct page *p, const ps_report_block_t *all)
     size_t n_ticks = svg_ticks(lo, hi, 7, ticks, &step);
     lo = fmin(lo, ticks[0]);
     hi = fmax(hi, ticks[n_ticks - 1]);
-    const double width = 640, left = 190, right = 470, row_h = 24;
-    const double height = 30 + row_h * (double)n + 40;
-    svg_scale_t x = {lo, hi, left, right};
-    char id[32], title[512], desc[8192], words[256];
-    comparison_words(all->comparison, words, sizeof words);
+    const svg_scale_t x = {lo, hi, 190, 470};
+    for (size_t from = 1; from < n; from += GROUPS_PER_CHART)
+        forest_chart(p, rows, from, from + GROUPS_PER_CHART < n ? from + GROUPS_PER_CHART : n,
+                     &x, ticks, n_ticks);
+    char title[512];
     snprintf(title, sizeof title, "Mean change by group: %s", unit_label(all));
-    int used = snprintf(desc, sizeof desc, "Mean change with its 95%% confidence interval, %s",
-                        words);
-    for (size_t k = 0; k < n && used > 0 && (size_t)used < sizeof desc; k++) {
-        char group[256];
-        group_label(rows[k]->group, group, sizeof group);
-        used += snprintf(desc + used, sizeof desc - (size_t)used, "; %s: %s (%s to %s)", group,
-                         headline_figure(rows[k]->headline[PS_HEADLINE_MEAN_CHANGE]).s,
-                         headline_figure(rows[k]->headline[PS_HEADLINE_CI_LOW]).s,
-                         headline_figure(rows[k]->headline[PS_HEADLINE_CI_HIGH]).s);
-    }
-    svg_raw(&p->s, "<div class=\"chart\">\n<h4>Mean change by group</h4>\n");
-    svg_begin(&p->s, new_id(p, id, sizeof id), width, height, title, desc);
-    const double bottom = 30 + row_h * (double)n;
-    for (size_t t = 0; t < n_ticks; t++) {
-        double tx = svg_map(&x, ticks[t]);
-        svg_line(&p->s, tx, 24, tx, bottom, ticks[t] == 0 ? "zero" : "grid");
-        char label[32];
-        snprintf(label, sizeof label, "%g", ticks[t]);
-        svg_label(&p->s, tx, bottom + 14, "middle", "small", label);
-    }
-    svg_label(&p->s, (left + right) / 2, bottom + 32, "middle", "small",
-              "mean change in points, with its 95% confidence interval");
-    svg_label(&p->s, right + 12, 18, "start", "small", "mean (95% CI)");
-    for (size_t k = 0; k < n; k++) {
-        const ps_report_block_t *r = rows[k];
-        double y = 30 + row_h * (double)k + row_h / 2;
-        char group[256], value[320];
-        group_label(r->group, group, sizeof group);
-        svg_label(&p->s, left - 8, y + 4, "end", NULL, group);
-        const ps_statistic_t *mean = r->headline[PS_HEADLINE_MEAN_CHANGE],
-                             *l = r->headline[PS_HEADLINE_CI_LOW],
-                             *h = r->headline[PS_HEADLINE_CI_HIGH];
-        if (!shown(mean)) {
-            svg_label(&p->s, right + 12, y + 4, "start", "small",
-                      mean && mean->shown == PS_SUPPRESSED ? "hidden" : "-");
-            continue;
-        }
-        if (shown(l) && shown(h))
-            svg_line(&p->s, svg_map(&x, l->value), y, svg_map(&x, h->value), y, "ci");
-        double mx = svg_map(&x, mean->value);
-        svg_rect(&p->s, mx - 4, y - 4, 8, 8, k ? "point" : "point-all");
-        if (shown(l) && shown(h))
-            snprintf(value, sizeof value, "%s (%s to %s)", headline_figure(mean).s,
-                     headline_figure(l).s, headline_figure(h).s);
-        else
-            snprintf(value, sizeof value, "%s", headline_figure(mean).s);
-        svg_label(&p->s, right + 12, y + 4, "start", NULL, value);
-    }
-    svg_end(&p->s);
-    svg_raw(&p->s, "<table>\n<caption>");
+    /* A table longer than a printed page breaks between its rows. */
+    svg_raw(&p->s, n > GROUPS_PER_CHART ? "<table class=\"long\">\n<caption>"
+                                        : "<table>\n<caption>");
     svg_text(&p->s, title);
     svg_raw(&p->s, "</caption>\n<thead><tr><th scope=\"col\">Group</th><th scope=\"col\">Paired"
                    "</th><th scope=\"col\">Mean change</th><th scope=\"col\">95% CI from</th>"
                    "<th scope=\"col\">to</th></tr></thead>\n<tbody>\n");
     for (size_t k = 0; k < n; k++) {
-        char group[256];
-        group_label(rows[k]->group, group, sizeof group);
         svg_raw(&p->s, "<tr><th scope=\"row\">");
-        svg_text(&p->s, group);
+        group_html(p, rows[k]->group);
         svg_raw(&p->s, "</th>");
         figure_cell(p, rows[k]->headline[PS_HEADLINE_N_PAIRED]);
         figure_cell(p, rows[k]->headline[PS_HEADLINE_MEAN_CHANGE]);
@@ -753,7 +822,18 @@ static void write_forest(struct page *p, const ps_report_block_t *all)
         figure_cell(p, rows[k]->headline[PS_HEADLINE_CI_HIGH]);
         svg_raw(&p->s, "</tr>\n");
     }
-    svg_raw(&p->s, "</tbody>\n</table>\n</div>\n");
+    svg_raw(&p->s, "</tbody>\n</table>\n");
+}
+
+/* The warning of a page whose small numbers are not suppressed: at its top, and at the top of
+ * each instrument's section, which starts a printed page. */
+static void write_warning(struct page *p)
+{
+    if (!p->warning)
+        return;
+    svg_raw(&p->s, "<p class=\"not-for-release\">");
+    svg_text(&p->s, p->warning);
+    svg_raw(&p->s, "</p>\n");
 }
 
 /* ---- Per instrument, per scale. ---- */
@@ -766,7 +846,9 @@ static void write_instruments(struct page *p)
     for (size_t k = 0; k < p->n; k++) {
         if (!first_of_instrument(p, k))
             continue;
-        svg_raw(&p->s, "<section class=\"instrument\">\n<h2>");
+        svg_raw(&p->s, "<section class=\"instrument\">\n");
+        write_warning(p);
+        svg_raw(&p->s, "<h2>");
         svg_text(&p->s, ps_instrument_title(p->blocks[k].instrument));
         svg_raw(&p->s, "</h2>\n");
         for (size_t j = k; j < p->n; j++)
@@ -812,8 +894,9 @@ static void write_disclosure(struct page *p)
                     "programs solved); %zu figures were withheld because they would give an "
                     "exact number of people, and the means and medians of %zu blocks were "
                     "hidden with their band counts. Nothing hidden here appears elsewhere on "
-                    "this page or in the report's CSV: every number shown is one of the "
-                    "report's published statistics.</p>\n</section>\n",
+                    "this page or in the report's CSV: every figure in its tables and charts "
+                    "is one of the report's published statistics, and it gives no other count "
+                    "of people or rows.</p>\n</section>\n",
              a->counts, a->primary, a->secondary, a->linear_programs, a->withheld,
              a->figures_hidden);
 }
@@ -833,10 +916,88 @@ static void write_caveats(struct page *p)
             "</ul>\n</section>\n");
 }
 
+/* The rules of a scale that a definition takes from its sources, in words. */
+static const struct {
+    ps_rule_t rule;
+    const char *words;
+} rules[] = {
+    {PS_RULE_MISSING, "missing items"},   {PS_RULE_LOOKUP, "lookup table"},
+    {PS_RULE_CALIBRATION, "calibration"}, {PS_RULE_BANDS, "bands"},
+    {PS_RULE_MEANINGFUL, "meaningful change"}, {PS_RULE_RELIABLE, "reliable change"},
+};
+
+/* Which source each rule of the scales reported comes from. */
+static void rule_sources(struct page *p, const ps_instrument_t *in)
+{
+    svg_raw(&p->s, "<ul class=\"key\">\n");
+    for (size_t k = 0; k < p->n; k++) {
+        const ps_scale_t *scale = p->blocks[k].scale;
+        int first = 1;
+        for (size_t j = 0; j < k && first; j++)
+            first = p->blocks[j].scale != scale;
+        if (p->blocks[k].instrument != in || !scale || !first)
+            continue;
+        int any = 0;
+        for (size_t r = 0; r < sizeof rules / sizeof rules[0]; r++) {
+            int verified;
+            const char *source = ps_scale_rule_source(scale, rules[r].rule, &verified);
+            if (!source)
+                continue;
+            if (!any) {
+                svg_raw(&p->s, "<li><b>");
+                svg_text(&p->s, ps_scale_label(scale));
+                svg_raw(&p->s, "</b>: ");
+            }
+            svg_raw(&p->s, any ? "; " : "");
+            svg_text(&p->s, rules[r].words);
+            svg_raw(&p->s, " from <span class=\"source-id\">");
+            svg_text(&p->s, source);
+            svg_raw(&p->s, verified ? "</span>" : "</span> (not confirmed as official)");
+            any = 1;
+        }
+        if (any)
+            svg_raw(&p->s, ".</li>\n");
+    }
+    svg_raw(&p->s, "</ul>\n");
+}
+
+/* The sources a definition cites: each one's id, what it says and its address, as text (the
+ * page follows no link). */
+static void sources(struct page *p, const ps_instrument_t *in)
+{
+    svg_raw(&p->s, "<h3>Sources: ");
+    svg_text(&p->s, ps_instrument_title(in));
+    svg_raw(&p->s, "</h3>\n");
+    rule_sources(p, in);
+    svg_raw(&p->s, "<dl>\n");
+    for (size_t i = 0; i < ps_instrument_source_count(in); i++) {
+        const char *text, *url;
+        const char *id = ps_instrument_source(in, i, &text, &url);
+        svg_raw(&p->s, "<dt class=\"source-id\">");
+        svg_text(&p->s, id);
+        svg_raw(&p->s, "</dt><dd>");
+        svg_text(&p->s, text);
+        if (url) {
+            svg_raw(&p->s, "<br>");
+            svg_text(&p->s, url);
+        }
+        svg_raw(&p->s, "</dd>\n");
+    }
+    svg_raw(&p->s, "</dl>\n");
+}
+
 static const char *base_name(const char *path)
 {
     const char *slash = strrchr(path, '/');
     return slash ? slash + 1 : path;
+}
+
+static int instrument_used(const struct page *p, const ps_instrument_t *in)
+{
+    for (size_t k = 0; k < p->n; k++)
+        if (p->blocks[k].instrument == in)
+            return 1;
+    return 0;
 }
 
 static void write_definitions(struct page *p, ps_context_t *context)
@@ -847,10 +1008,7 @@ static void write_definitions(struct page *p, ps_context_t *context)
                    "</tr></thead>\n<tbody>\n");
     for (size_t i = 0; i < ps_context_instrument_count(context); i++) {
         const ps_instrument_t *in = ps_context_instrument(context, i);
-        int used = 0;
-        for (size_t k = 0; k < p->n && !used; k++)
-            used = p->blocks[k].instrument == in;
-        if (!used)
+        if (!instrument_used(p, in))
             continue;
         svg_raw(&p->s, "<tr><th scope=\"row\">");
         svg_text(&p->s, ps_instrument_title(in));
@@ -858,38 +1016,77 @@ static void write_definitions(struct page *p, ps_context_t *context)
         svg_text(&p->s, ps_instrument_version(in));
         svg_raw(&p->s, "</td><td>");
         svg_text(&p->s, base_name(ps_instrument_file(in)));
-        svg_raw(&p->s, " (its sources are cited in the file)</td><td>");
+        svg_raw(&p->s, "</td><td>");
         svg_text(&p->s, ps_instrument_notice(in));
         svg_raw(&p->s, "</td></tr>\n");
     }
     svg_raw(&p->s, "</tbody>\n</table>\n<p class=\"key\">Every statistic is defined, with its "
-                   "formula, in promscore-statistics(7).</p>\n</section>\n");
+                   "formula, in promscore-statistics(7); each definition's rules, with the "
+                   "sources below, in promscore describe.</p>\n");
+    for (size_t i = 0; i < ps_context_instrument_count(context); i++)
+        if (instrument_used(p, ps_context_instrument(context, i)))
+            sources(p, ps_context_instrument(context, i));
+    svg_raw(&p->s, "</section>\n");
+}
+
+/* An argument as a POSIX shell reads it: as it is when it holds only characters the shell
+ * takes literally, else in single quotes. */
+static void shell_word(struct page *p, const char *word)
+{
+    static const char literal[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                  "0123456789@%+=:,./_-";
+    if (*word && strspn(word, literal) == strlen(word)) {
+        svg_text(&p->s, word);
+        return;
+    }
+    svg_raw(&p->s, "&#39;");
+    for (const char *q = word; *q;) {
+        size_t n = strcspn(q, "'");
+        char *part = strndup(q, n);
+        if (!part) {
+            p->s.failed = 1;
+            return;
+        }
+        svg_text(&p->s, part);
+        free(part);
+        q += n;
+        if (*q == '\'') {
+            svg_raw(&p->s, "&#39;\\&#39;&#39;");
+            q++;
+        }
+    }
+    svg_raw(&p->s, "&#39;");
 }
 
 static void write_made(struct page *p, const report_made_t *made)
 {
     svg_raw(&p->s, "<section id=\"made\">\n<h2>How this page was made</h2>\n<p>By promscore ");
     svg_text(&p->s, ps_version());
-    svg_raw(&p->s, ", with the command:</p>\n<pre>");
+    svg_raw(&p->s, ", with the command below (each file by its name alone, without its "
+                   "folders):</p>\n<pre>");
     for (int i = 0; i < made->argc; i++) {
         if (i)
             svg_raw(&p->s, " ");
-        svg_text(&p->s, made->argv[i]);
+        svg_raw(&p->s, "<bdi>");
+        shell_word(p, made->argv[i]);
+        svg_raw(&p->s, "</bdi>");
     }
-    svg_raw(&p->s, "</pre>\n<table>\n<thead><tr><th scope=\"col\">Input</th>"
-                   "<th scope=\"col\">Rows read</th></tr></thead>\n<tbody>\n");
+    svg_raw(&p->s, "</pre>\n<p>Inputs:</p>\n<ul>\n");
     for (size_t i = 0; i < made->n_inputs; i++) {
-        svg_raw(&p->s, "<tr><td>");
-        svg_text(&p->s, base_name(made->inputs[i].file));
-        svg_rawf(&p->s, "</td><td class=\"num\">%lu</td></tr>\n", made->inputs[i].rows);
+        svg_raw(&p->s, "<li>");
+        data_text(p, made->inputs[i]);
+        svg_raw(&p->s, "</li>\n");
     }
-    svg_raw(&p->s, "</tbody>\n</table>\n</section>\n");
+    svg_raw(&p->s, "</ul>\n<p class=\"key\">How many rows each input held is left out: it is not "
+                   "one of the report's audited statistics, and it could reveal numbers that "
+                   "disclosure control hides (one input per site gives the site's size).</p>\n"
+                   "</section>\n");
 }
 
 void report_write_html(output_t *out, const ps_report_t *report, ps_context_t *context,
                        const report_made_t *made)
 {
-    struct page p = {SVG_INIT, report, NULL, 0, 0};
+    struct page p = {SVG_INIT, report, NULL, 0, 0, made->warning};
     if (ps_report_blocks(report, &p.blocks, &p.n) != PS_OK) {
         out->error = ENOMEM;
         return;
@@ -900,9 +1097,13 @@ void report_write_html(output_t *out, const ps_report_t *report, ps_context_t *c
                   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                   "<meta name=\"generator\" content=\"promscore ");
     svg_text(&p.s, ps_version());
-    svg_raw(&p.s, "\">\n<title>Cohort change report</title>\n<style>\n");
+    svg_raw(&p.s, made->warning ? "\">\n<title>NOT FOR RELEASE: Cohort change report</title>\n"
+                                : "\">\n<title>Cohort change report</title>\n");
+    svg_raw(&p.s, "<style>\n");
     svg_raw(&p.s, style);
-    svg_raw(&p.s, "</style>\n</head>\n<body>\n<header>\n<h1>Cohort change report</h1>\n"
+    svg_raw(&p.s, "</style>\n</head>\n<body>\n<header>\n");
+    write_warning(&p);
+    svg_raw(&p.s, "<h1>Cohort change report</h1>\n"
                   "<p class=\"lead\">How the scores of the people seen changed between baseline "
                   "and follow-up: ");
     int first = 1;

@@ -36,24 +36,15 @@ void report_write_headline(output_t *out, const ps_report_t *report);
 /* The summary CSV (<promscore/formats.h>, format "summary"). */
 void report_write_summary(output_t *out, const ps_report_t *report);
 
-/* One input file and the rows read from it, for the page's "how it was made". */
-typedef struct report_input {
-    char *file;
-    unsigned long rows;
-} report_input_t;
-
-/* How the page was made. */
+/* How the page was made. Files are named by their base names only: the folders they are in may
+ * name a person or a project, and a board paper is no place for them. */
 typedef struct report_made {
     int argc;
-    char **argv;                 /* the command line as given */
-    const report_input_t *inputs;
+    char **argv;                 /* the command line in the order given, files by base name */
+    const char *const *inputs;   /* the inputs' base names */
     size_t n_inputs;
+    const char *warning;         /* "NOT FOR RELEASE: ..." for the top of the page, or NULL */
 } report_made_t;
-
-/* Adds 'rows' rows read from 'file' (the last file listed, or a copy of its name added).
- * Returns 0, or -1 when out of memory. */
-int report_inputs_add(report_input_t **inputs, size_t *n, const char *file, unsigned long rows);
-void report_inputs_free(report_input_t *inputs, size_t n);
 
 /* The self-contained HTML page. */
 void report_write_html(output_t *out, const ps_report_t *report, ps_context_t *context,

@@ -56,31 +56,58 @@ void svg_rawf(svg_t *s, const char *format, ...)
     free(text);
 }
 
-void svg_text(svg_t *s, const char *text)
+/* The length of a bidi embedding, override or isolate control at p (U+202A-U+202E,
+ * U+2066-U+2069, three bytes of UTF-8), or 0. */
+static size_t bidi_control(const char *p)
 {
-    if (!text)
-        return;
-    const char *run = text;
-    for (const char *p = text; *p; p++) {
+    const unsigned char *u = (const unsigned char *)p;
+    if (u[0] != 0xE2)
+        return 0;
+    if ((u[1] == 0x80 && u[2] >= 0xAA && u[2] <= 0xAE) ||
+        (u[1] == 0x81 && u[2] >= 0xA6 && u[2] <= 0xA9))
+        return 3;
+    return 0;
+}
+
+/* The first n bytes of text, escaped. */
+static void text_n(svg_t *s, const char *text, size_t n)
+{
+    const char *run = text, *end = text + n;
+    for (const char *p = text; p < end;) {
         const char *entity = NULL;
+        size_t length = 1;
         switch (*p) {
         case '&': entity = "&amp;"; break;
         case '<': entity = "&lt;"; break;
         case '>': entity = "&gt;"; break;
         case '"': entity = "&quot;"; break;
         case '\'': entity = "&#39;"; break;
-        default: break;
+        default:
+            /* Control characters other than tab and line breaks are not allowed in HTML. */
+            if ((unsigned char)*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
+                entity = " ";
+            /* A bidi control could make a name read otherwise ("rlo" U+202E "gnp.exe" shown
+             * as "rloexe.png"), or reorder what follows it: dropped. */
+            else if (end - p >= 3 && (length = bidi_control(p)) != 0)
+                entity = "";
+            else
+                length = 1;
+            break;
         }
-        /* Control characters other than tab and line breaks are not allowed in HTML. */
-        if (!entity && (unsigned char)*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
-            entity = " ";
         if (entity) {
             append(s, run, (size_t)(p - run));
             svg_raw(s, entity);
-            run = p + 1;
+            run = p + length;
         }
+        p += length;
     }
-    append(s, run, strlen(run));
+    append(s, run, (size_t)(end - run));
+}
+
+void svg_text(svg_t *s, const char *text)
+{
+    if (text)
+        text_n(s, text, strlen(text));
 }
 
 void svg_number(svg_t *s, double value, int decimals)
@@ -221,8 +248,7 @@ void svg_line(svg_t *s, double x1, double y1, double x2, double y2, const char *
     svg_raw(s, "/>\n");
 }
 
-void svg_label(svg_t *s, double x, double y, const char *anchor, const char *klass,
-               const char *text)
+static void label_open(svg_t *s, double x, double y, const char *anchor, const char *klass)
 {
     svg_raw(s, "<text");
     attribute(s, "x", x);
@@ -234,6 +260,71 @@ void svg_label(svg_t *s, double x, double y, const char *anchor, const char *kla
     }
     klass_attribute(s, klass);
     svg_raw(s, ">");
+}
+
+void svg_label(svg_t *s, double x, double y, const char *anchor, const char *klass,
+               const char *text)
+{
+    label_open(s, x, y, anchor, klass);
     svg_text(s, text);
     svg_raw(s, "</text>\n");
+}
+
+/* A character's width in ems, roughly and on the wide side for a sans-serif font: wide (East
+ * Asian) characters 1, Latin capitals 0.75, invisible format characters (zero-width spaces and
+ * joiners, bidi controls) 0, others 0.6. */
+static double character_ems(unsigned long c)
+{
+    if ((c >= 0x200B && c <= 0x200F) || (c >= 0x202A && c <= 0x202E) ||
+        (c >= 0x2060 && c <= 0x206F))
+        return 0;
+    if (c >= 0x1100 && !(c >= 0x2000 && c < 0x2E80))
+        return 1;
+    if (c >= 'A' && c <= 'Z')
+        return 0.75;
+    return 0.6;
+}
+
+/* The code point at p (UTF-8) and its length in bytes; a stray byte is read alone. */
+static unsigned long code_point(const char *p, size_t *length)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    size_t n = u[0] < 0x80 ? 1 : u[0] >= 0xF0 ? 4 : u[0] >= 0xE0 ? 3 : u[0] >= 0xC0 ? 2 : 1;
+    unsigned long c = n == 1 ? u[0] : u[0] & (0x3F >> (n - 1));
+    for (size_t i = 1; i < n; i++) {
+        if ((u[i] & 0xC0) != 0x80) {
+            *length = 1;
+            return u[0];
+        }
+        c = (c << 6) | (u[i] & 0x3F);
+    }
+    *length = n;
+    return c;
+}
+
+void svg_label_fit(svg_t *s, double x, double y, const char *anchor, const char *klass,
+                   const char *text, double ems)
+{
+    /* Where the text stops fitting, and where it must stop to leave room for the ellipsis. */
+    size_t n = strlen(text), fits = 0, cut = 0;
+    double used = 0;
+    while (fits < n) {
+        size_t length;
+        double w = character_ems(code_point(text + fits, &length));
+        if (used + w > ems)
+            break;
+        used += w;
+        if (used + 1 <= ems)
+            cut = fits + length;
+        fits += length;
+    }
+    if (fits == n) {
+        svg_label(s, x, y, anchor, klass, text);
+        return;
+    }
+    label_open(s, x, y, anchor, klass);
+    text_n(s, text, cut);
+    svg_raw(s, "\xe2\x80\xa6<title>"); /* U+2026 HORIZONTAL ELLIPSIS */
+    svg_text(s, text);
+    svg_raw(s, "</title></text>\n");
 }

@@ -24,7 +24,12 @@ void svg_free(svg_t *s);
 void svg_raw(svg_t *s, const char *markup);
 /* printf-like raw markup; %s arguments are NOT escaped: pass data through svg_text. */
 void svg_rawf(svg_t *s, const char *format, ...) __attribute__((format(printf, 2, 3)));
-/* Text from data, escaped for HTML and SVG content and attribute values (& < > " '). */
+/*
+ * Text from data, escaped for HTML and SVG content and attribute values (& < > " '); control
+ * characters other than tab and line breaks become spaces, and bidi embedding, override and
+ * isolate controls (U+202A-U+202E, U+2066-U+2069) are dropped, so that no name can reorder
+ * what is shown with it.
+ */
 void svg_text(svg_t *s, const char *text);
 /* A number with 'decimals' places (0 to 6); "0" for what is not finite. */
 void svg_number(svg_t *s, double value, int decimals);
@@ -61,5 +66,11 @@ void svg_line(svg_t *s, double x1, double y1, double x2, double y2, const char *
 /* Text at (x, y), anchored "start", "middle" or "end", escaped. */
 void svg_label(svg_t *s, double x, double y, const char *anchor, const char *klass,
                const char *text);
+/*
+ * The same, cut to about 'ems' ems at the label's font size (a rough width, on the wide side)
+ * and ended with an ellipsis when it is longer; the whole text is then the label's <title>.
+ */
+void svg_label_fit(svg_t *s, double x, double y, const char *anchor, const char *klass,
+                   const char *text, double ems);
 
 #endif
