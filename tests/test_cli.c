@@ -439,7 +439,8 @@ Test(cli_report, text_opens_with_the_headline_table)
                                "           *\n"),
               "%s", headline);
     cr_assert(strstr(headline, "improved meaningfully: by at least 3.00 points; reliably: by more "
-                               "than 7.45 points; worst band: probable depression (screening)\n"),
+                               "than 7.45 points (Jacobson-Truax); worst band: probable depression "
+                               "(screening)\n"),
               "%s", headline);
     char *table = strndup(headline, (size_t)(detail - headline));
     cr_assert_null(strstr(table, "site="), "the headline is the whole cohort: %s", table);

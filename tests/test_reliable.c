@@ -318,6 +318,12 @@ Test(text, the_report_states_the_rule_and_where_the_threshold_comes_from)
     cr_assert(strstr(text, "    reliable change (more than 6.00 points; from the definition): 1 "
                            "improved, 5 no reliable change, 1 deteriorated\n"),
               "%s", text);
+    /* The headline states the same rule as the detail. */
+    cr_assert(strstr(text, "; reliably: by 6.00 points or more (from the definition)"), "%s",
+              text);
+    cr_assert(strstr(text, "; reliably: by more than 6.00 points (from the definition)"), "%s",
+              text);
+    cr_assert_null(strstr(text, "6.00 points (Jacobson-Truax)"), "%s", text);
     free(text);
     text = report_text(HEADER "P1,baseline,lowtest,severity,10,,9,ok\n"
                               "P1,followup,lowtest,severity,4,,9,ok\n");
@@ -325,5 +331,6 @@ Test(text, the_report_states_the_rule_and_where_the_threshold_comes_from)
                            "sqrt(2) x SEM: SEM 2.00): 1 improved, 0 no reliable change, 0 "
                            "deteriorated\n"),
               "%s", text);
+    cr_assert(strstr(text, "; reliably: by more than 5.54 points (Jacobson-Truax)"), "%s", text);
     free(text);
 }

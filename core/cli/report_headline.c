@@ -117,6 +117,23 @@ static headline_text_t cell(const ps_report_block_t *b, const struct column *c)
     return headline_figure(b->headline[c->headline]);
 }
 
+void reliable_rule_words(const ps_report_t *report, const ps_report_block_t *b, char *to,
+                         size_t size)
+{
+    const ps_statistic_t *rc = ps_report_block_find(report, b, PS_STAT_RELIABLE_CHANGE, NULL),
+                         *at_least =
+                             ps_report_block_find(report, b, PS_STAT_RELIABLE_AT_LEAST, NULL),
+                         *sem = ps_report_block_find(report, b, PS_STAT_SEM, NULL);
+    to[0] = '\0';
+    if (!rc || rc->shown != PS_SHOWN)
+        return;
+    const char *whence = sem && sem->shown == PS_SHOWN ? "Jacobson-Truax" : "from the definition";
+    if (at_least && at_least->shown == PS_SHOWN && at_least->value)
+        snprintf(to, size, "%s points or more (%s)", headline_figure(rc).s, whence);
+    else
+        snprintf(to, size, "more than %s points (%s)", headline_figure(rc).s, whence);
+}
+
 /* The definition's thresholds, as the block's constants give them. */
 static void thresholds(const ps_report_t *report, const ps_report_block_t *b, char *to,
                        size_t size)
@@ -128,9 +145,11 @@ static void thresholds(const ps_report_t *report, const ps_report_block_t *b, ch
     if (m && m->shown == PS_SHOWN)
         n = snprintf(to, size, "; improved meaningfully: by at least %s points",
                      headline_figure(m).s);
-    if (rc && rc->shown == PS_SHOWN && n >= 0 && (size_t)n < size)
-        snprintf(to + n, size - (size_t)n, "; reliably: by more than %s points",
-                 headline_figure(rc).s);
+    if (rc && rc->shown == PS_SHOWN && n >= 0 && (size_t)n < size) {
+        char rule[160];
+        reliable_rule_words(report, b, rule, sizeof rule);
+        snprintf(to + n, size - (size_t)n, "; reliably: by %s", rule);
+    }
 }
 
 void report_write_headline(output_t *o, const ps_report_t *report)

@@ -231,9 +231,10 @@ static void row_notes(struct page *p, const ps_report_block_t *b)
         svg_raw(&p->s, " points");
     }
     if (shown(rc)) {
-        svg_raw(&p->s, "; reliably, by more than ");
-        figure_text(p, rc);
-        svg_raw(&p->s, " points (Jacobson-Truax)");
+        char rule[160];
+        reliable_rule_words(p->report, b, rule, sizeof rule);
+        svg_raw(&p->s, "; reliably, by ");
+        svg_text(&p->s, rule);
     }
     if (b->worst_band) {
         svg_raw(&p->s, "; worst band: ");
@@ -530,8 +531,9 @@ static void write_change(struct page *p, const ps_report_block_t *b)
         top += panel + 10;
     }
     if (shown(rc)) {
-        snprintf(name, sizeof name, "Reliable change: more than %s points",
-                 headline_figure(rc).s);
+        char rule[120];
+        reliable_rule_words(p->report, b, rule, sizeof rule);
+        snprintf(name, sizeof name, "Reliable change: %s", rule);
         range_panel(p, reliable, 3, top, panel, &x, most, name);
         svg_line(&p->s, svg_map(&x, -rc->value), top + 18, svg_map(&x, -rc->value), top + panel, "threshold");
         svg_line(&p->s, svg_map(&x, rc->value), top + 18, svg_map(&x, rc->value), top + panel, "threshold");

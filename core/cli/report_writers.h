@@ -33,6 +33,12 @@ void comparison_words(const char *comparison, char *to, size_t size);
 /* The headline table in plain text, for the top of the text report. */
 void report_write_headline(output_t *out, const ps_report_t *report);
 
+/* The reliable-change rule of block 'b' in words, as its constants give it (empty when
+ * there is none): "more than 7.45 points (Jacobson-Truax)", "6.00 points or more (from
+ * the definition)". */
+void reliable_rule_words(const ps_report_t *report, const ps_report_block_t *b, char *to,
+                         size_t size);
+
 /* The summary CSV (<promscore/formats.h>, format "summary"). */
 void report_write_summary(output_t *out, const ps_report_t *report);
 
