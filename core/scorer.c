@@ -282,13 +282,13 @@ static ps_error_t check_match(const struct map_reader *m, const ps_csv_record_t 
     size_t f = m->column[MAP_MATCH];
     if (f == SIZE_MAX)
         return PS_OK;
-    size_t length = rec->lengths[f];
-    const char *match = ps_trim(rec->fields[f], &length);
+    /* Read as headers are: in any case, white space around it aside. */
+    const char *match = rec->fields[f];
     static const char *const accepted[] = {"", "exact", "checked", "none"};
     for (size_t i = 0; i < sizeof accepted / sizeof accepted[0]; i++)
-        if (length == strlen(accepted[i]) && strncmp(match, accepted[i], length) == 0)
+        if (header_is(match, accepted[i]))
             return PS_OK;
-    if (length == 5 && strncmp(match, "guess", 5) == 0)
+    if (header_is(match, "guess"))
         return ps_diagnose(m->scorer->context, PS_ERROR_USAGE, m->file, rec->line, f + 1,
                            "the header '%s' for item %s is a guess: check that the column "
                            "holds that item, then write 'checked' in its match cell",
@@ -608,9 +608,18 @@ static int mapped_elsewhere(const ps_scorer_t *s, const char *header)
     return 0;
 }
 
+/* Whether a header is an item's column or one of its aliases. */
+static int named_for(const char *header, const struct ps_item *it)
+{
+    int match = header_is(header, it->column);
+    for (size_t a = 0; a < it->n_aliases && !match; a++)
+        match = header_is(header, it->aliases[a]);
+    return match;
+}
+
 /*
- * The field holding an item: the one header of those --map gives it, when it
- * gives any, else the one header matching its column name or an alias.
+ * The field holding an item: the one header matching a header --map gives it,
+ * its column name or an alias (a header the map gives another item aside).
  * NO_FIELD when absent; CLAIMED_TWICE (after a diagnostic) when two headers
  * claim it.
  */
@@ -619,11 +628,10 @@ static size_t item_field(ps_scorer_t *s, unsigned long line, const struct ps_ins
 {
     const struct ps_item *it = &in->items[item];
     size_t found = NO_FIELD, by = 0;
-    int mapped = 0;
+    int mapped = 0; /* 'found' is a header the map gives it, from map entry 'by' */
     for (size_t i = 0; i < s->n_map; i++) {
         if (s->map[i].instrument != in || s->map[i].item != item)
             continue;
-        mapped = 1;
         size_t f = find_field(s, s->map[i].header);
         if (f == NO_FIELD)
             continue;
@@ -637,15 +645,20 @@ static size_t item_field(ps_scorer_t *s, unsigned long line, const struct ps_ins
         }
         found = f;
         by = i;
+        mapped = 1;
     }
-    if (mapped)
-        return found;
     for (size_t f = 0; f < s->n_fields; f++) {
-        int match = header_is(s->header[f], it->column);
-        for (size_t a = 0; a < it->n_aliases && !match; a++)
-            match = header_is(s->header[f], it->aliases[a]);
-        if (!match || mapped_elsewhere(s, s->header[f]))
+        if (!named_for(s->header[f], it) || mapped_elsewhere(s, s->header[f]))
             continue;
+        if (found != NO_FIELD && mapped) {
+            batch_error(s, line, (found > f ? found : f) + 1,
+                        "columns '%s' and '%s' both hold item %s.%s: the map gives '%s' for it "
+                        "(map line %lu) and '%s' is %s: a batch holds one of them",
+                        s->header[found], s->header[f], in->id, it->id, s->header[found],
+                        s->map[by].line, s->header[f],
+                        header_is(s->header[f], it->column) ? "its column" : "another name for it");
+            return CLAIMED_TWICE;
+        }
         if (found != NO_FIELD) {
             batch_error(s, line, f + 1, "columns '%s' and '%s' both hold item %s.%s",
                         s->header[found], s->header[f], in->id, it->id);
@@ -654,6 +667,72 @@ static size_t item_field(ps_scorer_t *s, unsigned long line, const struct ps_ins
         found = f;
     }
     return found;
+}
+
+/* The columns with a role of their own in the batch: none of them holds an item. */
+struct role {
+    size_t field;
+    const char *what, *option;
+};
+
+static size_t batch_roles(const ps_scorer_t *s, struct role *roles)
+{
+    size_t n = 0;
+    roles[n++] = (struct role){s->id_field, "the participant id column",
+                               s->item_column ? "--long" : "--id-column"};
+    if (s->dates)
+        roles[n++] = (struct role){s->date_field, "the date column",
+                                   s->item_column ? "--long" : "--date-column"};
+    else if (!s->timepoint)
+        roles[n++] =
+            (struct role){s->timepoint_field, "the timepoint column", "--timepoint-column"};
+    return n;
+}
+
+enum { MAX_ROLES = 2 };
+
+/* Refuses a column given two roles: the id column that is the timepoint column, say. */
+static ps_error_t check_roles(ps_scorer_t *s, unsigned long line)
+{
+    struct role roles[MAX_ROLES] = {{0}};
+    if (batch_roles(s, roles) == 2 && roles[0].field == roles[1].field)
+        return batch_error(s, line, roles[0].field + 1,
+                           "column '%s' is both %s (see %s) and %s (see %s): one column "
+                           "cannot be both",
+                           s->header[roles[0].field], roles[0].what, roles[0].option, roles[1].what,
+                           roles[1].option);
+    return PS_OK;
+}
+
+/* Refuses an item found in the id, timepoint or date column ('fields' per item). */
+static ps_error_t check_item_roles(ps_scorer_t *s, unsigned long line,
+                                   const struct ps_instrument *in, const size_t *fields)
+{
+    struct role roles[MAX_ROLES];
+    size_t n = batch_roles(s, roles);
+    for (size_t i = 0; i < in->n_items; i++)
+        for (size_t r = 0; r < n; r++) {
+            if (fields[i] != roles[r].field)
+                continue;
+            const struct ps_item *it = &in->items[i];
+            const char *header = s->header[fields[i]];
+            char how[80];
+            size_t m = 0;
+            while (m < s->n_map && !(s->map[m].instrument == in && s->map[m].item == i &&
+                                     header_is(s->map[m].header, header)))
+                m++;
+            if (m < s->n_map)
+                snprintf(how, sizeof how, "map line %lu gives it", s->map[m].line);
+            else
+                snprintf(how, sizeof how, "%s",
+                         header_is(header, it->column) ? "its column name"
+                                                       : "one of its other names");
+            return batch_error(s, line, fields[i] + 1,
+                               "column '%s' is both %s (see %s) and item %s.%s (%s): one "
+                               "column cannot be both",
+                               header, roles[r].what, roles[r].option, in->id, it->id, how);
+        }
+    return PS_OK;
 }
 
 /*
@@ -680,9 +759,9 @@ static ps_error_t closest_headers(const ps_scorer_t *s, const struct ps_instrume
     ps_error_t err = PS_ERROR_NOMEM;
     if (!used || !names)
         goto done;
-    used[s->id_field] = 1;
-    if (!s->timepoint)
-        used[s->timepoint_field] = 1;
+    struct role roles[MAX_ROLES];
+    for (size_t r = 0, n = batch_roles(s, roles); r < n; r++)
+        used[roles[r].field] = 1;
     for (size_t k = 0; k < s->n_keep; k++)
         used[s->keep_field[k]] = 1;
     for (size_t i = 0; i < in->n_items; i++)
@@ -709,6 +788,9 @@ static ps_error_t closest_headers(const ps_scorer_t *s, const struct ps_instrume
             continue;
         if (!(*n_close)++ && n_missing == 1)
             snprintf(out, size, " (closest header: '%.200s')", s->header[h]);
+        else if (*n_close == 1 && n_names > 1 + it->n_aliases) /* mapped: by its map header */
+            snprintf(out, size, " (closest header for '%.100s': '%.150s')",
+                     names[1 + it->n_aliases], s->header[h]);
         else if (*n_close == 1)
             snprintf(out, size, " (closest header for %s: '%.200s')", it->column, s->header[h]);
     }
@@ -736,6 +818,64 @@ static int plan_instrument(ps_scorer_t *s, unsigned long line, const struct ps_i
     return complete;
 }
 
+static void append(char *out, size_t size, size_t *used, const char *format, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Adds to the text in 'out', as much as fits. */
+static void append(char *out, size_t size, size_t *used, const char *format, ...)
+{
+    if (*used >= size)
+        return;
+    va_list ap;
+    va_start(ap, format);
+    int n = vsnprintf(out + *used, size - *used, format, ap);
+    va_end(ap);
+    *used = n < 0 ? *used : *used + (size_t)n >= size ? size - 1 : *used + (size_t)n;
+}
+
+/* What comes before the k-th of n in a list: "A", "A or B", "A, B or C" with 'last' " or ". */
+static const char *list_separator(size_t k, size_t n, const char *last)
+{
+    return k == 0 ? "" : k + 1 == n ? last : ", ";
+}
+
+/*
+ * A missing item as the user knows it: the headers the map gives it, with the
+ * map's lines ("'Q1' (item wemwbs.1, map line 2)"); else its column, and the
+ * item the map gives that column to when the batch holds it.
+ */
+static void missing_name(const ps_scorer_t *s, const struct ps_instrument *in, size_t item,
+                         char *out, size_t size)
+{
+    const struct ps_item *it = &in->items[item];
+    size_t given = 0, used = 0, k = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < s->n_map; i++)
+        given += s->map[i].instrument == in && s->map[i].item == item;
+    if (!given) {
+        append(out, size, &used, "%s", it->column);
+        for (size_t f = 0; f < s->n_fields; f++)
+            for (size_t i = 0; i < s->n_map && named_for(s->header[f], it); i++)
+                if (header_is(s->map[i].header, s->header[f])) {
+                    append(out, size, &used, " (the map gives column '%s' to item %s.%s, line %lu)",
+                           s->header[f], s->map[i].instrument->id,
+                           s->map[i].instrument->items[s->map[i].item].id, s->map[i].line);
+                    return;
+                }
+        return;
+    }
+    for (size_t i = 0; i < s->n_map; i++)
+        if (s->map[i].instrument == in && s->map[i].item == item)
+            append(out, size, &used, "%s'%s'", list_separator(k++, given, " or "),
+                   s->map[i].header);
+    append(out, size, &used, " (item %s.%s, map line%s ", in->id, it->id, given > 1 ? "s" : "");
+    k = 0;
+    for (size_t i = 0; i < s->n_map; i++)
+        if (s->map[i].instrument == in && s->map[i].item == item)
+            append(out, size, &used, "%s%lu", list_separator(k++, given, " and "), s->map[i].line);
+    append(out, size, &used, ")");
+}
+
 /*
  * Lists the columns an instrument lacks in 'missing' and says which unused
  * header the first one with a header like it is most like; *n_close counts
@@ -752,8 +892,10 @@ static ps_error_t describe_missing(const ps_scorer_t *s, const struct ps_instrum
         if (fields[i] != NO_FIELD || in->items[i].optional)
             continue;
         n_missing++;
+        char name[300];
+        missing_name(s, in, i, name, sizeof name);
         int n = snprintf(missing + used, missing_size - sizeof closest - used, "%s%s",
-                         used ? ", " : "", in->items[i].column);
+                         used ? ", " : "", name);
         used = n > 0 && used + (size_t)n < missing_size - sizeof closest ? used + (size_t)n
                                                                         : used;
     }
@@ -883,6 +1025,9 @@ static ps_error_t plan_instruments(ps_scorer_t *s, unsigned long line)
         }
         err = PS_OK;
         int complete = plan_instrument(s, line, in, fields, &err);
+        /* One asked for, or found whole, takes no item from the id, timepoint or date column. */
+        if (!err && (s->n_wanted || complete))
+            err = check_item_roles(s, line, in, fields);
         if (err) {
             free(fields);
             goto done;
@@ -988,6 +1133,9 @@ static ps_error_t read_header(ps_scorer_t *s, const ps_csv_record_t *rec)
     for (size_t k = 0; k < s->n_keep; k++)
         if ((s->keep_field[k] = find_field(s, s->keep[k])) == NO_FIELD)
             return batch_error(s, rec->line, 0, "no column '%s' to keep", s->keep[k]);
+    ps_error_t roles = check_roles(s, rec->line);
+    if (roles)
+        return roles;
     if (s->item_column) {
         /* A long export: its instruments are planned from its items (see plan_long). */
         if ((s->item_field = find_field(s, s->item_column)) == NO_FIELD ||

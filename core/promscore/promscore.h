@@ -115,7 +115,7 @@ const ps_instrument_t *ps_context_instrument(const ps_context_t *context, size_t
 /** Nonzero when a loaded definition declares 'column' free text (personal data). */
 int ps_context_is_free_text(const ps_context_t *context, const char *column);
 
-/** The instrument with this id, or NULL. */
+/** The instrument with this id in any ASCII case (WEMWBS is wemwbs), or NULL. */
 const ps_instrument_t *ps_context_find_instrument(const ps_context_t *context, const char *id);
 
 /* ------------------------------------------------------------------------- */
@@ -167,6 +167,13 @@ const char *ps_scale_band(const ps_scale_t *scale, size_t index, double *min, do
 const char *ps_scale_band_of(const ps_scale_t *scale, double score);
 /** Meaningful change in points; returns 0 when the definition gives none. */
 int ps_scale_meaningful_change(const ps_scale_t *scale, double *points);
+/**
+ * Reliable change in points: the definition's points, or 1.96 * sqrt(2) * SEM
+ * (Jacobson and Truax); with *at_least (when not NULL) 1 when a change of
+ * exactly that much is reliable (rule="at-least"), 0 when a change must be
+ * more. Returns 0 when the definition gives none.
+ */
+int ps_scale_reliable_change(const ps_scale_t *scale, double *points, int *at_least);
 /** Standard error of measurement for reliable change; returns 0 when none is given. */
 int ps_scale_sem(const ps_scale_t *scale, double *sem);
 /** The SD and reliability the SEM comes from; returns 0 when the SEM was given directly, or none. */
@@ -492,6 +499,10 @@ typedef struct ps_map_entry {
                                             without one */
     ps_match_t match;                  /**< PS_MATCH_NONE for a header no item took */
     double fit;                        /**< 0 to 1: how like the item the header is */
+    const char *negation;              /**< for a guess, a word of negation its header holds
+                                            and the item's label lacks ("not", "no", "never",
+                                            "cannot", or one ending in "n't"), normalised: the
+                                            header may say the opposite; else NULL */
 } ps_map_entry_t;
 
 /**
@@ -503,8 +514,10 @@ typedef struct ps_map_entry {
  * item's label (or of its column or an alias) are among its words, each word
  * weighed by one over the number of headers holding it ("feeling" tells less
  * than "relaxed"), or when it is spelled like its column or an alias (at most
- * one edit in four characters, the same numbers in both). Each header goes to
- * one item at most, exact ones first, then the closest. 'fn' gets each item,
+ * one edit in four characters, spaces, _, - and . aside, the same numbers in
+ * both, leading zeros aside). Each header goes to one item at most, exact ones
+ * first, then the closest; a guess whose header holds a word of negation its
+ * label lacks names it (the entry's negation). 'fn' gets each item,
  * instrument after instrument, then each header no item took (in batch
  * order); its returning nonzero stops the draft with PS_ERROR_ABORTED.
  * Refused: no instrument, an unknown one or one named twice (PS_ERROR_USAGE);
