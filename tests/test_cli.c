@@ -859,22 +859,27 @@ static void interrupt_case_on(int sig, int unnamed)
     cr_assert_not_null(w);
     fputs(HDR "P1,t,1,1,1,1,1,1,1\n", w);
     fflush(w);
-    /* Wait for the header to be read: the output is open, the run under way. */
-    for (int i = 0; i < 500; i++) {
+    /* Wait for the header to be read and the output to be open: the run under way. While
+     * it is written, an unnamed output has no name; the fallback's has one. The child is
+     * signalled before anything is asserted, so that a failure never leaves it waiting. */
+    const size_t expected = unnamed ? 2 : 3;
+    int started = 0;
+    size_t entries = 0;
+    for (int i = 0; i < 1000 && !(started && entries == expected); i++) {
         char *seen = test_slurp(log);
-        int started = seen && strstr(seen, "swemwbs");
+        started = seen && strstr(seen, "swemwbs");
         free(seen);
-        if (started)
-            break;
-        usleep(10000);
+        entries = count_entries(dir);
+        if (!(started && entries == expected))
+            usleep(10000);
     }
-    cr_assert(strstr(test_slurp(log), "swemwbs"), "%s", test_slurp(log));
-    /* While it is written, an unnamed output has no name; the fallback's has one. */
-    cr_assert_eq(count_entries(dir), unnamed ? 2 : 3);
     kill(pid, sig);
     int status;
-    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    pid_t waited = waitpid(pid, &status, 0);
     fclose(w);
+    cr_assert(started, "%s", test_slurp(log));
+    cr_assert_eq(entries, expected);
+    cr_assert_eq(waited, pid);
     cr_assert(WIFSIGNALED(status) && WTERMSIG(status) == sig, "signal %d", sig);
     cr_assert_eq(count_entries(dir), 2, "only the fifo and the previous output remain");
     cr_assert_str_eq(test_slurp(out), "previous results\n");
