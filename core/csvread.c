@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * CSV reading: a plain, line-accurate streaming reader on top of libcsv.
  *

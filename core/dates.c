@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Dates of assessments (see dates.h): strptime reads a cell, a day-number
  * calculation checks that the day exists, and a small hash table keeps each

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Dates of assessments: cells read as day numbers, and the earliest and
  * latest day of each participant's assessments of each instrument, from

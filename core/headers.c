@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Column headers as people type them: normalised, compared, and the closest found. */
 #include "config.h"
 

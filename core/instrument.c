@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Instrument definitions: read safely, validate against instrument.xsd, check
  * the rules the schema cannot express, and keep them in an arena.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Long exports held in memory (see longexport.h): answers in input order,
  * their texts in an arena, and a hash table from participant and date to the

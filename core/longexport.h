@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * A long export's answers (one row per answer: participant, date, item,
  * value), held in memory and grouped into assessments: the answers of one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* A draft --map for a batch with headers of its own, from its header row alone. */
 #include "config.h"
 

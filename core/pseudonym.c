@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Pseudonymisation. A plain or salted hash of an NHS number can be reversed by
  * trying every number; an HMAC under a secret key cannot without the key.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Scoring batches: header -> plan, then each row -> responses -> scale
  * scores, handed to the caller as they are made.

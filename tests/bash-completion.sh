@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The bash completion, with the bash-completion package's helpers loaded and with bash's
 # builtins alone: commands, options and their values, column names read from the header of
 # the input on the line (split at --delimiter, converted from --encoding, quoted), instrument

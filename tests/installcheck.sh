@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # make installcheck: the installed promscore, with no PROMSCORE_* variable set,
 # finds its plugins, definitions and schemas; and a plugin built out of tree
 # against the installed headers with pkg-config installs into plugindir and

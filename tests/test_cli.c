@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The promscore command end to end: example data, exit statuses, atomic outputs. */
 #include "config.h"
 

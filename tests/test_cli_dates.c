@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* promscore score with timepoints from dates, end to end: formats, windows, batches, stdin. */
 #include "config.h"
 

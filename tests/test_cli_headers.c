@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The command line with headers as people type them: describe, a draft map
  * from an export's headers scored after review, and reports that refuse to

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The command line on a terminal: the progress line, its formatting (core/cli/progress.c,
  * linked here alone) and runs of promscore with stderr on a pseudo-terminal; and what

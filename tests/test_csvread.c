@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The CSV reader and the pipeline behind the scorer: lines, quotes, faults
  * that refuse a row, input that arrives in pieces, and stopping a reader that

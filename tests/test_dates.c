@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Timepoints from dates in the library: dates read, windows checked, baseline and follow-up decided. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Instrument definitions and plugins that must be refused, each with file and line. */
 #include "config.h"
 

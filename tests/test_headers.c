@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Headers as people type them: normalised matching, maps with several
  * spellings and review marks, the closest header in messages, draft maps;

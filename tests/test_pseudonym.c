@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Pseudonymisation: HMAC-SHA256 against RFC 4231, NHS numbers, keys. */
 #include "config.h"
 

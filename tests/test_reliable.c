@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Reliable change given in points with its rule (<reliable points="6" rule="at-least"/>, as
  * NHS Talking Therapies counts PHQ-9), beside Jacobson and Truax's 1.96 * sqrt(2) * SEM:

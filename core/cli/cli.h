@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The promscore command line: shared pieces of its subcommands. */
 #ifndef PROMSCORE_CLI_H
 #define PROMSCORE_CLI_H

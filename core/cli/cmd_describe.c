@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* promscore describe: everything a definition says about one instrument, in words. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* promscore instruments, validate and template: what the definitions say, and a draft map. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* promscore pseudonymise: identifiers replaced by keyed pseudonyms before data leaves a service. */
 #include "config.h"
 

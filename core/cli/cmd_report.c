@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* promscore report: scored rows in, a cohort change report out. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* promscore score: batches in, SCORED.csv and REJECTS.csv out. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * promscore: scoring of outcome surveys (WEMWBS, SWEMWBS, ...) from CSV batches.
  *
