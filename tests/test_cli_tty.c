@@ -577,7 +577,7 @@ Test(cli_pseudonymise_encoding, an_unknown_encoding_or_a_long_delimiter_is_a_usa
                     "-o", out);
     cr_assert_eq(r.status, 2);
     cr_assert_str_eq(r.err, "promscore: pseudonymise: --delimiter takes one character, such as "
-                            "';', not ';;'\n");
+                            "';' (or 'tab'), not ';;'\n");
     r = NO_TERMINAL("pseudonymise", "--keygen", test_path("new.key"), "--encoding", "latin1");
     cr_assert_eq(r.status, 2);
     cr_assert_str_eq(r.err, "promscore: pseudonymise: --keygen takes only the new key's file\n");

@@ -25,6 +25,13 @@ typedef struct cli_list {
 int cli_list_add(cli_list_t *list, const char *text);
 void cli_list_free(cli_list_t *list);
 
+/*
+ * --delimiter's argument: one character, or 'tab' (also written \t) for a tab.
+ * Returns 0, or -1 after saying why; which characters can be delimiters, the
+ * library decides (ps_csv_check).
+ */
+int cli_delimiter(const char *command, const char *text, char *delimiter);
+
 /* The exit status for a library error. */
 int cli_exit_status(ps_error_t error);
 

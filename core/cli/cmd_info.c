@@ -243,7 +243,7 @@ int cmd_template(int argc, char **argv)
         "  -i, --instrument ID   the instrument (repeatable)\n"
         "      --map EXPORT.csv  draft a map from this export's header row\n"
         "      --encoding NAME   the export's encoding (e.g. windows-1252; default utf-8)\n"
-        "      --delimiter CHAR  the export's field delimiter (default ',')\n"
+        "      --delimiter CHAR  the export's field delimiter (default ','; 'tab')\n"
         "  -h, --help            this help\n";
     enum { MAP = 256, ENCODING, DELIMITER };
     static const struct option long_options[] = {{"instrument", required_argument, NULL, 'i'},
@@ -265,11 +265,9 @@ int cmd_template(int argc, char **argv)
             export = optarg;
         } else if (c == ENCODING) {
             options.encoding = optarg;
-        } else if (c == DELIMITER && strlen(optarg) == 1) {
-            options.delimiter = optarg[0];
         } else if (c == DELIMITER) {
-            cli_error("template: --delimiter takes one character, such as ';', not '%s'", optarg);
-            return EXIT_USAGE;
+            if (cli_delimiter("template", optarg, &options.delimiter) != 0)
+                return EXIT_USAGE;
         } else {
             fputs(help, c == 'h' ? stdout : stderr);
             return c == 'h' ? 0 : EXIT_USAGE;

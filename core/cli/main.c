@@ -122,6 +122,19 @@ int cli_calibrations(ps_context_t *context, const cli_list_t *files)
     return 0;
 }
 
+int cli_delimiter(const char *command, const char *text, char *delimiter)
+{
+    if (strcmp(text, "tab") == 0 || strcmp(text, "\\t") == 0)
+        text = "\t";
+    if (strlen(text) != 1) {
+        cli_error("%s: --delimiter takes one character, such as ';' (or 'tab'), not '%s'",
+                  command, text);
+        return -1;
+    }
+    *delimiter = text[0];
+    return 0;
+}
+
 int cli_list_add(cli_list_t *list, const char *text)
 {
     char *copy = strdup(text), *save = NULL;
