@@ -88,6 +88,9 @@ size_t ps_header_closest(const ps_header_set_t *set, const char *const *names, s
 ps_error_t ps_header_row_read(ps_context_t *context, const char *file,
                               const ps_csv_record_t *rec, char ***names, size_t *not_text);
 
+/* What a refused row or answer says of a cell that is not UTF-8 text. */
+#define PS_NOT_UTF8 "is not valid UTF-8 text (give the file's encoding with --encoding)"
+
 /* The advice for text that is not UTF-8: how to name the file's encoding. */
 #define PS_ENCODING_ADVICE                                                                     \
     "give the file's encoding with --encoding (a spreadsheet saves CSV as windows-1252, for "  \

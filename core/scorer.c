@@ -1496,7 +1496,7 @@ static void refusal_text(const struct ps_item *item, enum refusal why, char *out
     char codes[200];
     switch (why) {
     case REFUSED_NOT_TEXT:
-        snprintf(out, size, "answer is not valid UTF-8 text");
+        snprintf(out, size, "answer " PS_NOT_UTF8);
         return;
     case REFUSED_NOT_NUMBER:
         snprintf(out, size, "not a number (from %g to %g)", set->range_min, set->range_max);
@@ -1762,20 +1762,20 @@ static ps_error_t reject_faulty_row(ps_scorer_t *s, const ps_csv_record_t *rec,
                  rec->n_fields, s->n_fields);
         return reject_row(s, rec->line, id, reason);
     case ROW_ID_NOT_TEXT:
-        return reject_row(s, rec->line, "", "participant id is not valid UTF-8 text");
+        return reject_row(s, rec->line, "", "participant id " PS_NOT_UTF8);
     case ROW_ID_MISSING:
         return reject_row(s, rec->line, "", "missing participant id");
     case ROW_TIMEPOINT_NOT_TEXT:
-        return reject_row(s, rec->line, id, "timepoint is not valid UTF-8 text");
+        return reject_row(s, rec->line, id, "timepoint " PS_NOT_UTF8);
     case ROW_TIMEPOINT_MISSING:
         return reject_row(s, rec->line, id, "missing timepoint");
     case ROW_KEPT_NOT_TEXT:
-        snprintf(reason, sizeof reason, "column '%s' is not valid UTF-8 text",
+        snprintf(reason, sizeof reason, "column '%s' " PS_NOT_UTF8,
                  s->keep[row->kept_not_text]);
         return reject_row(s, rec->line, id, reason);
     case ROW_DATE_NOT_TEXT:
         s->summary.rows_rejected++;
-        return reject(s, rec->line, s->date_field, id, "", "date is not valid UTF-8 text");
+        return reject(s, rec->line, s->date_field, id, "", "date " PS_NOT_UTF8);
     case ROW_DATE_BAD:
         s->summary.rows_rejected++;
         if (row->date_problem == PS_DATE_OUT_OF_RANGE)
@@ -1786,7 +1786,7 @@ static ps_error_t reject_faulty_row(ps_scorer_t *s, const ps_csv_record_t *rec,
         return reject(s, rec->line, s->date_field, id, row->date, reason);
     case ROW_ITEM_NOT_TEXT:
         s->summary.rows_rejected++;
-        return reject(s, rec->line, s->item_field, id, "", "item is not valid UTF-8 text");
+        return reject(s, rec->line, s->item_field, id, "", "item " PS_NOT_UTF8);
     case ROW_ITEM_MISSING:
         return reject_row(s, rec->line, id, "missing item");
     case ROW_ITEM_UNKNOWN:
@@ -1799,7 +1799,7 @@ static ps_error_t reject_faulty_row(ps_scorer_t *s, const ps_csv_record_t *rec,
         return reject(s, rec->line, s->item_field, id, rec->fields[s->item_field], reason);
     case ROW_VALUE_NOT_TEXT:
         s->summary.rows_rejected++;
-        return reject(s, rec->line, s->value_field, id, "", "answer is not valid UTF-8 text");
+        return reject(s, rec->line, s->value_field, id, "", "answer " PS_NOT_UTF8);
     case ROW_OK:
         break;
     }

@@ -426,6 +426,29 @@ Test(cli_report, text_states_the_rule_and_the_caveats)
     cr_assert(strstr(r.out, "regression to the mean"));
 }
 
+/* report -i reads raw batches as score does: in another encoding, with another delimiter. */
+Test(cli_report, raw_batches_in_another_encoding_and_delimiter)
+{
+    char *batch = test_file("b.csv",
+                            "participant_id;timepoint;site;swemwbs_1;swemwbs_2;swemwbs_3;"
+                            "swemwbs_4;swemwbs_5;swemwbs_6;swemwbs_7\n"
+                            "P1;baseline;Caf\xe9;1;1;1;1;1;1;1\n"
+                            "P1;followup;Caf\xe9;2;2;2;2;2;2;2\n",
+                            -1);
+    struct result r = RUN("report", "-i", "swemwbs", "--no-suppress", "--by", "site", "-f", "csv",
+                          "--encoding", "windows-1252", "--delimiter", ";", batch);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "swemwbs,metric,site=Caf\xc3\xa9,baseline->followup,n_paired,count,1,"),
+              "%s", r.out);
+    r = RUN("report", "-i", "swemwbs", "--by", "site", "--delimiter", ";", batch);
+    cr_assert_eq(r.status, 3, "%s", r.err);
+    cr_assert(strstr(r.err, "b.csv:2: column 'site' is not valid UTF-8 text (give the file's "
+                            "encoding with --encoding)\n"),
+              "%s", r.err);
+    r = RUN("report", "-i", "swemwbs", "--delimiter", "x", batch);
+    cr_assert_eq(r.status, 2, "%s", r.err);
+}
+
 Test(cli_report, text_opens_with_the_headline_table)
 {
     struct result r = RUN("report", "--by", "site", scored_examples());
