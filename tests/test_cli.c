@@ -857,6 +857,18 @@ Test(catalogue, outputs)
  * after: the output has no name until it is complete), and an existing output
  * as it was.
  */
+/*
+ * A signal the test runner ignores (SIGHUP under nohup) would be ignored by
+ * promscore too, as it should be: a run under test starts with every signal
+ * at its default.
+ */
+static void default_signals(void)
+{
+    for (int sig = 1; sig < NSIG; sig++)
+        if (sig != SIGKILL && sig != SIGSTOP)
+            signal(sig, SIG_DFL);
+}
+
 static void interrupt_case_on(int sig, int unnamed)
 {
     char *dir = temp_dir(), *fifo = in_dir(dir, "batch.csv"), *out = in_dir(dir, "s.csv");
@@ -869,6 +881,7 @@ static void interrupt_case_on(int sig, int unnamed)
     if (pid == 0) {
         struct rlimit no_core = {0, 0};
         setrlimit(RLIMIT_CORE, &no_core);
+        default_signals();
         int e = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
         dup2(e, STDERR_FILENO);
         char *preload;
@@ -1496,6 +1509,7 @@ static pid_t spawn(const char *preload, const char *extra, int fd, const char *f
         return pid;
     struct rlimit no_core = {0, 0};
     setrlimit(RLIMIT_CORE, &no_core);
+    default_signals();
     int e = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
     dup2(e, STDERR_FILENO);
     if (fd_file) {
