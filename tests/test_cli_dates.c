@@ -265,7 +265,30 @@ Test(cli_dates, bad_date_options_are_usage_errors)
          "score: --window takes NAME=FROM-TO, days after baseline from 1 to 999999 such as "
          "month4=90-150, not 'a=1-10000000000'"},
         {{"--date-column", "date", "--window", "a.b=1-10"},
-         "window 'a.b': a window's name holds only letters, digits, '_' and '-'"},
+         "window 'a.b': a window's name starts with a letter or digit and holds only letters, "
+         "digits, '_' and '-'"},
+        /* A name starting with '-' would be written guarded against formulas ('-m4). */
+        {{"--date-column", "date", "--window", "-m4=90-150"},
+         "window '-m4': a window's name starts with a letter or digit and holds only letters, "
+         "digits, '_' and '-'"},
+        {{"--date-column", "date", "--window", "_m4=90-150"},
+         "window '_m4': a window's name starts with a letter or digit and holds only letters, "
+         "digits, '_' and '-'"},
+        {{"--date-column", "date", "--date-format", "%Y-%m-%d %Y"},
+         "date format '%Y-%m-%d %Y' cannot read dates: it reads the year twice (%Y and %Y): "
+         "the second would replace the first"},
+        {{"--date-column", "date", "--date-format", "%d/%m/%Y %e"},
+         "date format '%d/%m/%Y %e' cannot read dates: it reads the day twice (%d and %e): "
+         "the second would replace the first"},
+        {{"--date-column", "date", "--date-format", "%d %b %Y %m"},
+         "date format '%d %b %Y %m' cannot read dates: it reads the month twice (%b and %m): "
+         "the second would replace the first"},
+        {{"--date-column", "date", "--date-range", "2025-02-29,"},
+         "the range of dates accepted, 2025-02-29 to today, cannot be used: '2025-02-29' is "
+         "not a real date: February 2025 has 28 days"},
+        {{"--date-column", "date", "--date-range", "2020-01-01,2024-13-01"},
+         "the range of dates accepted, 2020-01-01 to 2024-13-01, cannot be used: '2024-13-01' "
+         "is not a real date: a month is 01 to 12"},
         {{"--date-column", "date", "--date-range", "2025-01-01"},
          "score: --date-range takes FROM,TO, dates written YYYY-MM-DD such as "
          "2020-01-01,2025-12-31 (either may be left out for its default), not '2025-01-01'"},
