@@ -70,11 +70,11 @@ Test(describe, says_what_counts_as_not_answered_and_what_a_calibration_needs)
     static const char *const parts[] = {
         "      1 = Disagree strongly (also strongly disagree)\n",
         "      NA = Not applicable (also N/A): counts as not answered\n",
-        "  pam_score (item vendor): Activation score from the licensed scoring software\n"
-        "    (optional: scored without it)\n"
-        "    answers: a number from 0 to 100, with at most 1 decimal\n",
-        "    calibration: scored only with a licensee's table valid against\n"
-        "      pam-calibration.xsd, given with --calibration (source insignia)\n",
+        ("  pam_score (item vendor): Activation score from the licensed scoring software\n"
+         "    (optional: scored without it)\n"
+         "    answers: a number from 0 to 100, with at most 1 decimal\n"),
+        ("    calibration: scored only with a licensee's table valid against\n"
+         "      pam-calibration.xsd, given with --calibration (source insignia)\n"),
         "  level: PAM level (1-4)\n    scored from scale score's score by method scale:band\n",
         "\nParameters:\n  level-version = 13 (source pam13-levels, not confirmed as official)\n",
     };
