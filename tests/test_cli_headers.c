@@ -88,8 +88,8 @@ Test(describe, an_unknown_instrument_lists_the_installed_ones)
     struct run_result r = RUN("describe", "phq9");
     cr_assert_eq(r.status, 2);
     cr_assert_str_eq(r.out, "");
-    cr_assert_str_eq(r.err, "promscore: describe: unknown instrument 'phq9'; installed: swemwbs, "
-                            "wemwbs, ons4, pam, domains, goals\n");
+    cr_assert_str_eq(r.err, "promscore: describe: unknown instrument 'phq9'; installed: domains, "
+                            "goals, ons4, pam, swemwbs, wemwbs\n");
     run_result_free(&r);
     r = RUN("describe");
     cr_assert_eq(r.status, 2);
