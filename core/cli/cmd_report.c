@@ -150,10 +150,10 @@ static void write_json(output_t *o, const ps_report_t *report, ps_context_t *con
     output_printf(o, "{\n  \"promscore\": \"%s\",\n  \"disclosure\": ", PS_VERSION);
     json_string(o, ps_report_disclosure_rule(report));
     output_printf(o,
-                  ",\n  \"audit\": {\"counts\": %zu, \"primary\": %zu, \"secondary\": %zu, "
+                  ",\n  \"audit\": {\"counts\": %zu, \"hidden\": %zu, \"pinned\": %zu, "
                   "\"linear_programs\": %zu, \"withheld\": %zu, \"figures_hidden\": %zu},\n",
-                  audit->counts, audit->primary, audit->secondary, audit->linear_programs,
-                  audit->withheld, audit->figures_hidden);
+                  audit->counts, audit->primary + audit->secondary, audit->pinned,
+                  audit->linear_programs, audit->withheld, audit->figures_hidden);
     output_puts(o, "  \"last_followup\": \"baseline->end compares each person's baseline with "
                    "their last follow-up; with a single follow-up it equals that comparison "
                    "and is not repeated\",\n  \"instruments\": [");
