@@ -1510,9 +1510,9 @@ static void describe_rule(ps_report_t *r, const ps_disclosure_t *rule)
                      "(audited by linear programming) from the published counts, the relations "
                      "between them and this rule, by which a count hidden as small is %s; "
                      "so are zeros that would show all of a small total in one part, and any "
-                     "count without which the whole's figures less the groups' shown would be "
-                     "about %s people",
-                     small, small, small);
+                     "count without which the whole's figures less the groups' shown would "
+                     "describe %s %s",
+                     small, small, small, limit == 1 ? "person" : "people");
     }
     if (rule->suppress && limit && r->audit.pinned && n > 0 && (size_t)n < room)
         n += snprintf(to + n, room - (size_t)n,

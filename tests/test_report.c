@@ -803,10 +803,13 @@ Test(disclosure, a_threshold_of_zero_or_one_says_small_numbers_are_shown)
     cr_assert_eq(value(b, "total", "baseline->followup", "n_paired"), 9);
     b = build(cohort_text(9, change, NULL), &o, one);
     cr_assert_str_eq(ps_report_disclosure_rule(b->report),
-                     "Counts of 1, and figures based on them, are suppressed; further counts are "
-                     "suppressed until no hidden count can be worked out from the published "
-                     "counts and the relations between them (audited by linear programming). "
-                     "For internal analysis only; do not publish.");
+                     "Counts of 1, and figures based on them, are suppressed. Further counts are "
+                     "suppressed until no hidden count can be worked out exactly (audited by "
+                     "linear programming) from the published counts, the relations between them "
+                     "and this rule, by which a count hidden as small is 1; so are zeros that "
+                     "would show all of a small total in one part, and any count without which "
+                     "the whole's figures less the groups' shown would describe 1 person. For "
+                     "internal analysis only; do not publish.");
     b = build(cohort_text(9, change, NULL), &o, zero_rounded);
     cr_assert(strncmp(ps_report_disclosure_rule(b->report),
                       "No count is suppressed (threshold 0); counts are rounded to the nearest 5 "
