@@ -555,6 +555,18 @@ static int check_start(reader_t *r)
              bom == 'B' ? "big" : "little", r->encoding, r->utf16 == 'B' ? "big" : "little");
         return -1;
     }
+    /* Commas, digits and line breaks are each written with a NUL byte in UTF-16: a start with
+     * none is 8-bit text, which iconv would read as CJK characters and no header would match. */
+    const size_t start = bom ? 2 : 0;
+    if (!even && !odd && n > start + 1) {
+        fail(r, PS_ERROR_BATCH, 1, 0,
+             "the file is not UTF-16 text, as %s says (none of its first %zu bytes is NUL, where "
+             "UTF-16 writes each comma, digit and line break with one): it is in an encoding of "
+             "one byte a character, or UTF-8: give --encoding windows-1252, or leave --encoding "
+             "out for UTF-8",
+             r->encoding, (n < 512 ? n : 512) - start);
+        return -1;
+    }
     if (!bom && order && wanted && order != wanted) {
         fail(r, PS_ERROR_BATCH, 1, 0,
              "the file is %s-endian UTF-16 (a NUL byte %s each ASCII character), not %s: give "

@@ -687,6 +687,12 @@ Test(csvread, utf_16_in_the_wrong_byte_order_or_read_as_another_encoding_is_name
     assert_refused_as("\xfe\xff\0i\0d\0\n", 8, "utf-16le", 1,
                       "the file starts with a big-endian UTF-16 byte-order mark, but utf-16le is "
                       "little-endian: give --encoding utf-16");
+    /* An 8-bit export named UTF-16: iconv would make CJK characters of each byte pair. */
+    assert_refused_as("id,x\r\n1,\x92\r\n", -1, "utf-16le", 1,
+                      "the file is not UTF-16 text, as utf-16le says (none of its first 11 bytes "
+                      "is NUL, where UTF-16 writes each comma, digit and line break with one): it "
+                      "is in an encoding of one byte a character, or UTF-8: give --encoding "
+                      "windows-1252, or leave --encoding out for UTF-8");
     struct rows be = {0}, le = {0};
     cr_assert_eq(read_as(big_endian, sizeof big_endian - 1, "utf-16be", &be), PS_OK);
     cr_assert_str_eq(be.row[1].fields[1], "a");
