@@ -493,3 +493,244 @@ Test(service_counts, a_handler_stops_the_read)
     ps_service_definition_free(d);
     ps_context_free(context);
 }
+
+/* ---- The report's statistics against R (tests/golden/service/service.R). ---- */
+
+static char *golden(const char *file)
+{
+    char *relative, *path;
+    cr_assert_geq(asprintf(&relative, "../golden/service/%s", file), 0);
+    path = test_data(relative);
+    free(relative);
+    return path;
+}
+
+/* A report of golden files (comparison may be NULL) over windows pre12 and 'second'. */
+static ps_service_report_t *golden_report(ps_context_t *context, const ps_service_definition_t *d,
+                                          const char *referred, const char *comparison,
+                                          const ps_service_window_t *windows,
+                                          const ps_disclosure_t *rule, const char *selected)
+{
+    ps_service_options_t o;
+    ps_service_options_init(&o, sizeof o);
+    o.windows = windows;
+    o.n_windows = 2;
+    o.selected = selected;
+    ps_service_cohort_t *cohort;
+    cr_assert_eq(ps_service_cohort_new(context, d, &o, &cohort), PS_OK, "%s", last_message());
+    const char *files[2] = {referred, comparison};
+    for (int arm = 0; arm < 2; arm++) {
+        if (!files[arm])
+            continue;
+        char *path = golden(files[arm]);
+        cr_assert_eq(ps_service_read(cohort, path, (ps_service_arm_t)arm, &handlers, NULL), PS_OK,
+                     "%s: %s", files[arm], last_message());
+        free(path);
+    }
+    ps_service_report_t *report;
+    cr_assert_eq(ps_service_report(cohort, rule, &report), PS_OK, "%s", last_message());
+    ps_service_cohort_free(cohort);
+    return report;
+}
+
+static const ps_statistic_t *figure_of(const ps_service_report_t *report, const char *unit,
+                                       const char *group, const char *comparison,
+                                       const char *name)
+{
+    for (size_t i = 0; i < ps_service_report_count(report); i++) {
+        const ps_statistic_t *s = ps_service_report_statistic(report, i);
+        if (strcmp(s->unit, unit) == 0 && strcmp(s->group, group) == 0 &&
+            strcmp(s->comparison, comparison) == 0 && strcmp(s->name, name) == 0)
+            return s;
+    }
+    return NULL;
+}
+
+static const ps_disclosure_t no_control = {0, 0, 0};
+
+/* Every golden value of 'set' against the report's; returns how many were checked. */
+static int check_golden(const char *set, const ps_service_report_t *report, const char *comparison)
+{
+    char *path = golden("expected.csv");
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f);
+    free(path);
+    char line[256];
+    int checked = 0;
+    while (fgets(line, sizeof line, f)) {
+        char name_set[64], group[64], statistic[64], value[64];
+        if (sscanf(line, "%63[^,],%63[^,],%63[^,],%63s", name_set, group, statistic, value) != 4 ||
+            strcmp(name_set, set) != 0)
+            continue;
+        const ps_statistic_t *s = figure_of(report, "ae_attendances", group, comparison, statistic);
+        cr_assert_not_null(s, "%s %s: no %s in the report", set, group, statistic);
+        if (strcmp(value, "NA") == 0) {
+            cr_assert_eq(s->shown, PS_NOT_COMPUTABLE, "%s %s %s: R says NA, promscore %.17g", set,
+                         group, statistic, s->value);
+            cr_assert_not_null(s->reason);
+        } else {
+            double want = strtod(value, NULL);
+            cr_assert_eq(s->shown, PS_SHOWN, "%s %s %s: R says %s, promscore: %s", set, group,
+                         statistic, value, s->reason ? s->reason : "hidden");
+            double tolerance = 1e-9 * fmax(fabs(want), 1e-300);
+            cr_assert(fabs(s->value - want) <= tolerance || (want == 0 && fabs(s->value) < 1e-12),
+                      "%s %s %s: R %.17g, promscore %.17g", set, group, statistic, want, s->value);
+        }
+        checked++;
+    }
+    fclose(f);
+    return checked;
+}
+
+static const ps_service_window_t year_after[] = {{"pre12", 365}, {"post12", 365}};
+
+Test(service_golden, equal_windows)
+{
+    ps_context_t *context = context_only();
+    ps_service_definition_t *d = shipped(context);
+    static const char *const sets[] = {"equal", "none_after", "proportional", "single"};
+    for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++) {
+        char file[64];
+        snprintf(file, sizeof file, "%s.csv", sets[i]);
+        ps_service_report_t *r = golden_report(context, d, file, NULL, year_after, &no_control, NULL);
+        cr_assert_eq(check_golden(sets[i], r, "pre12->post12"), 19, "%s", sets[i]);
+        ps_service_report_free(r);
+    }
+    ps_service_definition_free(d);
+    ps_context_free(context);
+}
+
+Test(service_golden, exposure_and_windows_of_different_lengths)
+{
+    ps_context_t *context = context_only();
+    ps_service_definition_t *d = shipped(context);
+    static const ps_service_window_t half_year[] = {{"pre12", 365}, {"post6", 183}};
+    ps_service_report_t *r =
+        golden_report(context, d, "exposure.csv", NULL, half_year, &no_control, NULL);
+    cr_assert_eq(check_golden("exposure", r, "pre12->post6"), 19);
+    const ps_statistic_t *change = figure_of(r, "ae_attendances", "all", "pre12->post6",
+                                             "events_change");
+    cr_assert_str_eq(change->reason, "windows of different lengths (365 and 183 days): compare the "
+                                     "rates");
+    /* bed_days, recorded for two people only, is a block of its own. */
+    const ps_statistic_t *beds = figure_of(r, "bed_days", "all", "pre12->post6", "n_people");
+    cr_assert_not_null(beds);
+    cr_assert_eq(beds->value, 2, "E10 and E11 have bed days in both windows");
+    ps_service_report_free(r);
+    ps_service_definition_free(d);
+    ps_context_free(context);
+}
+
+Test(service_golden, comparison_cohorts_that_fall_alike_and_unlike)
+{
+    ps_context_t *context = context_only();
+    ps_service_definition_t *d = shipped(context);
+    ps_service_report_t *r = golden_report(context, d, "camden_referred.csv",
+                                           "camden_comparison.csv", year_after, &no_control, NULL);
+    cr_assert_eq(check_golden("camden", r, "pre12->post12"), 2 * 19 + 3);
+    /* A large fall, and a net effect near 1 whose interval includes it. */
+    cr_assert_lt(figure_of(r, "ae_attendances", "all", "pre12->post12", "events_change")->value,
+                 -0.3);
+    cr_assert_lt(figure_of(r, "ae_attendances", "all", "pre12->post12", "net_rate_ratio_ci_low")
+                     ->value,
+                 1);
+    cr_assert_gt(figure_of(r, "ae_attendances", "all", "pre12->post12", "net_rate_ratio_ci_high")
+                     ->value,
+                 1);
+    cr_assert_null(figure_of(r, "ae_attendances", "comparison", "pre12->post12", "net_rate_ratio"),
+                   "the net figures are the referred cohort's");
+    ps_service_report_free(r);
+    r = golden_report(context, d, "steeper_referred.csv", "camden_comparison.csv", year_after,
+                      &no_control, NULL);
+    cr_assert_eq(check_golden("steeper", r, "pre12->post12"), 2 * 19 + 3);
+    cr_assert_lt(figure_of(r, "ae_attendances", "all", "pre12->post12", "net_rate_ratio_ci_high")
+                     ->value,
+                 1, "a fall beyond the comparison's shows");
+    ps_service_report_free(r);
+    ps_service_definition_free(d);
+    ps_context_free(context);
+}
+
+/* ---- Disclosure control. ---- */
+
+Test(service_disclosure, small_counts_of_people_and_what_rests_on_them)
+{
+    ps_context_t *context = context_only();
+    ps_service_definition_t *d = shipped(context);
+    const ps_disclosure_t rule = {1, 7, 0};
+    ps_service_report_t *r = golden_report(context, d, "equal.csv", NULL, year_after, &rule, NULL);
+    const char *c = "pre12->post12";
+    /* 12 people: 9 fell, 1 stayed, 2 rose; 2 with none after. */
+    static const char *const hidden[] = {"n_stayed", "n_rose", "n_none_after",
+                                         "share_none_after"};
+    for (size_t i = 0; i < sizeof hidden / sizeof hidden[0]; i++)
+        cr_assert_eq(figure_of(r, "ae_attendances", "all", c, hidden[i])->shown, PS_SUPPRESSED,
+                     "%s", hidden[i]);
+    /* n_people = n_fell + 1 + 2: the two small ones stay hidden together. */
+    cr_assert_eq(figure_of(r, "ae_attendances", "all", c, "n_people")->value, 12);
+    cr_assert_eq(figure_of(r, "ae_attendances", "all", c, "n_fell")->value, 9);
+    cr_assert_eq(figure_of(r, "ae_attendances", "all", c, "rate_ratio")->shown, PS_SHOWN);
+    const ps_audit_t *audit = ps_service_report_audit(r);
+    cr_assert_eq(audit->primary, 3);
+    cr_assert_eq(audit->counts, 9);
+    cr_assert_not_null(strstr(ps_service_report_disclosure_rule(r),
+                              "Counts of people and of events from 1 to 7"));
+    ps_service_report_free(r);
+    /* One person: every figure about them is hidden, with its reason ("needs 2 or more
+     * people" would tell how many); their 9 events before are not a count of people. */
+    r = golden_report(context, d, "single.csv", NULL, year_after, &rule, NULL);
+    cr_assert_eq(figure_of(r, "ae_attendances", "all", c, "n_people")->shown, PS_SUPPRESSED);
+    cr_assert_eq(figure_of(r, "ae_attendances", "all", c, "events_before")->value, 9);
+    size_t figures = 0;
+    for (size_t i = 0; i < ps_service_report_count(r); i++) {
+        const ps_statistic_t *s = ps_service_report_statistic(r, i);
+        if (s->is_count)
+            continue;
+        cr_assert_eq(s->shown, PS_SUPPRESSED, "%s", s->name);
+        cr_assert_null(s->reason, "%s", s->name);
+        figures++;
+    }
+    cr_assert_eq(figures, 10);
+    ps_service_report_free(r);
+    ps_service_definition_free(d);
+    ps_context_free(context);
+}
+
+Test(service_disclosure, events_are_counts_and_rounding_withholds_rates)
+{
+    ps_context_t *context = context_only();
+    ps_service_definition_t *d = shipped(context);
+    const ps_disclosure_t rule = {1, 7, 5};
+    ps_service_report_t *r = golden_report(context, d, "equal.csv", NULL, year_after, &rule, NULL);
+    const char *c = "pre12->post12";
+    /* 115 events before, 52 after: published as 115 and 50, the change from those. */
+    cr_assert_eq(figure_of(r, "ae_attendances", "all", c, "events_before")->value, 115);
+    cr_assert_eq(figure_of(r, "ae_attendances", "all", c, "events_after")->value, 50);
+    cr_assert_float_eq(figure_of(r, "ae_attendances", "all", c, "events_change")->value,
+                       (50.0 - 115) / 115, 1e-12);
+    static const char *const withheld[] = {"person_years_before", "person_years_after",
+                                           "rate_before", "rate_after"};
+    for (size_t i = 0; i < sizeof withheld / sizeof withheld[0]; i++) {
+        const ps_statistic_t *s = figure_of(r, "ae_attendances", "all", c, withheld[i]);
+        cr_assert_eq(s->shown, PS_SUPPRESSED, "%s", withheld[i]);
+        cr_assert_not_null(strstr(s->note, "withheld under rounding"));
+    }
+    /* The ratio, to one decimal fewer than the text's two. */
+    cr_assert_float_eq(figure_of(r, "ae_attendances", "all", c, "rate_ratio")->value, 0.5, 1e-12);
+    ps_service_report_free(r);
+    /* Small totals of events are suppressed like small counts of people. */
+    const ps_disclosure_t strict = {1, 7, 0};
+    r = golden_report(context, d, "none_after.csv", NULL, year_after, &strict, NULL);
+    cr_assert_eq(figure_of(r, "ae_attendances", "all", c, "events_after")->value, 0, "0 stays 0");
+    ps_service_report_free(r);
+    r = golden_report(context, d, "exposure.csv", NULL,
+                      (const ps_service_window_t[]){{"pre12", 365}, {"post6", 183}}, &strict,
+                      NULL);
+    const ps_statistic_t *beds = figure_of(r, "bed_days", "all", "pre12->post6", "events_after");
+    cr_assert_eq(beds->shown, PS_SUPPRESSED, "4 bed days");
+    cr_assert_eq(figure_of(r, "bed_days", "all", "pre12->post6", "rate_ratio")->shown,
+                 PS_SUPPRESSED);
+    ps_service_report_free(r);
+    ps_service_definition_free(d);
+    ps_context_free(context);
+}

@@ -174,6 +174,43 @@ int ps_service_count(const ps_service_cohort_t *cohort, ps_service_arm_t arm,
                      const char *participant, const char *window, size_t measure, double *count,
                      double *exposure_days);
 
+/* ------------------------------------------------------------------------- */
+/* The report.                                                                */
+
+typedef struct ps_service_report ps_service_report_t;
+
+/**
+ * Computes, for each measure with a count in the referred arm, each
+ * comparison of two windows (each window listed before the before window
+ * against it, "pre24->pre12", then it against each later one,
+ * "pre12->post12") and each arm ("all" for the people referred, "comparison"
+ * for a comparison cohort), the service-use statistics of the catalogue, and
+ * applies 'disclosure' to counts of people and of events alike. Each figure is
+ * a ps_statistic_t whose instrument and scale are NULL, unit the measure's id,
+ * group "all" or "comparison", comparison "FIRST->SECOND", and whose
+ * before and after are the comparison's first and second windows. With a
+ * comparison cohort, each referred block also has the net rate ratio (its
+ * rate ratio over the comparison's). With a selection rule, every block has
+ * selected_at_least (its note the rule in words), and the blocks of the
+ * rule's measure compared from the rule's window have n_outside_rule.
+ * Refused with PS_ERROR_BATCH when no counts of the referred were read.
+ */
+ps_error_t ps_service_report(ps_service_cohort_t *cohort, const ps_disclosure_t *disclosure,
+                             ps_service_report_t **report);
+void ps_service_report_free(ps_service_report_t *report);
+size_t ps_service_report_count(const ps_service_report_t *report);
+const ps_statistic_t *ps_service_report_statistic(const ps_service_report_t *report,
+                                                  size_t index);
+/** One sentence naming the disclosure rule applied. */
+const char *ps_service_report_disclosure_rule(const ps_service_report_t *report);
+/** What the disclosure audit did (all 0 without disclosure control). */
+const ps_audit_t *ps_service_report_audit(const ps_service_report_t *report);
+/** The relations between the report's counts the audit was run against (see
+ * ps_report_relation). */
+size_t ps_service_report_relation_count(const ps_service_report_t *report);
+int ps_service_report_relation(const ps_service_report_t *report, size_t index,
+                               ps_relation_t *relation);
+
 #ifdef __cplusplus
 }
 #endif
