@@ -491,6 +491,11 @@ const char *ps_service_cohort_selection(const ps_service_cohort_t *c)
     return c->has_rule ? c->rule.text : NULL;
 }
 
+const char *ps_service_cohort_before(const ps_service_cohort_t *c)
+{
+    return c->windows[c->before].name;
+}
+
 /* ---- Reading counts. ---- */
 
 /* What one file's header found. */

@@ -211,3 +211,52 @@ Test(cli_service, listed_in_the_help)
     assert_has(r.out, "Usage: promscore service -w NAME=DAYS,... [OPTION]... COUNTS.csv...\n");
     result_free(&r);
 }
+
+Test(cli_service, regression_to_the_mean_and_the_counterfactual_at_hand)
+{
+    char *referred = golden("camden_referred.csv"), *comparison = golden("camden_comparison.csv");
+    char *peak = test_data("service/peak.csv");
+    /* A rule, no comparison, no earlier window: the fall cannot be attributed. */
+    struct result r = RUN("service", "-w", "pre12=365,post12=365", "-s",
+                          "ae_attendances >= 6 in pre12", referred);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    assert_has(r.out, "Regression to the mean:\n  These people were selected because their use "
+                      "was high (ae_attendances >= 6 in pre12).\n");
+    result_free(&r);
+    r = RUN("service", "-f", "json", "-w", "pre12=365,post12=365", "-s",
+            "ae_attendances >= 6 in pre12", referred);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    assert_has(r.out, "(Finkelstein et al., NEJM 2020;382:152)");
+    assert_has(r.out, "(Moe et al., Acad Emerg Med 2017;24:40)");
+    assert_has(r.out, "(Lago et al., BMJ Open 2019;9:e027700)");
+    assert_has(r.out, "No comparison cohort was given, so the fall cannot be attributed to the "
+                      "service: report it as a change, not an effect");
+    result_free(&r);
+    /* With a comparison cohort: the net rate ratio is the part that may be the service's. */
+    r = RUN("service", "-f", "json", "-w", "pre12=365,post12=365", "-s",
+            "ae_attendances >= 6 in pre12", "-c", comparison, referred);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    assert_has(r.out, "A fall is expected without any intervention. The net rate ratio divides "
+                      "out the fall of the comparison cohort, selected the same way");
+    assert_has(r.out, "\"before\": \"pre12\"");
+    result_free(&r);
+    /* An earlier window: whether the selection year was a peak. */
+    r = RUN("service", "-w", "pre24=365,pre12=365,post12=365", "-s",
+            "ae_attendances >= 6 in pre12", peak);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    assert_has(r.out, "Windows: pre24 (365 days), pre12 (365 days), post12 (365 days); compared "
+                      "with pre12\n");
+    assert_has(r.out, "shows whether the selection window was a peak");
+    assert_has(r.out, "  pre24->pre12, the people referred\n");
+    assert_has(r.out, "rate ratio pre12/pre24: 2.85");
+    result_free(&r);
+    /* No rule: what follows if they were chosen for high use. */
+    r = RUN("service", "-w", "pre12=365,post12=365", referred);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    assert_has(r.out, "The selection rule was not given (--selected). If these people were");
+    assert_has(r.out, "   Selection rule: not given (--selected)\n");
+    result_free(&r);
+    free(referred);
+    free(comparison);
+    free(peak);
+}

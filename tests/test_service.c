@@ -734,3 +734,93 @@ Test(service_disclosure, events_are_counts_and_rounding_withholds_rates)
     ps_service_definition_free(d);
     ps_context_free(context);
 }
+
+/* ---- The selection rule and the earlier window. ---- */
+
+static ps_service_report_t *peak_report(ps_context_t *context, const ps_service_definition_t *d,
+                                        const ps_disclosure_t *rule)
+{
+    static const ps_service_window_t three[] = {{"pre24", 365}, {"pre12", 365}, {"post12", 365}};
+    ps_service_options_t o;
+    ps_service_options_init(&o, sizeof o);
+    o.windows = three;
+    o.n_windows = 3;
+    o.selected = "ae_attendances >= 6 in pre12";
+    ps_service_cohort_t *cohort;
+    cr_assert_eq(ps_service_cohort_new(context, d, &o, &cohort), PS_OK, "%s", last_message());
+    cr_assert_str_eq(ps_service_cohort_before(cohort), "pre12", "the rule's window");
+    char *path = test_data("service/peak.csv");
+    cr_assert_eq(ps_service_read(cohort, path, PS_SERVICE_REFERRED, &handlers, NULL), PS_OK);
+    free(path);
+    ps_service_report_t *report;
+    cr_assert_eq(ps_service_report(cohort, rule, &report), PS_OK, "%s", last_message());
+    ps_service_cohort_free(cohort);
+    return report;
+}
+
+Test(service_selection, the_earlier_window_shows_a_peak)
+{
+    ps_context_t *context = context_only();
+    ps_service_definition_t *d = shipped(context);
+    ps_service_report_t *r = peak_report(context, d, &no_control);
+    /* The earlier window against the selection window first, then it against the later. */
+    cr_assert_str_eq(ps_service_report_statistic(r, 0)->comparison, "pre24->pre12");
+    cr_assert_str_eq(ps_service_report_statistic(r, ps_service_report_count(r) - 1)->comparison,
+                     "pre12->post12");
+    const ps_statistic_t *rise = figure_of(r, "ae_attendances", "all", "pre24->pre12", "rate_ratio");
+    cr_assert_float_eq(rise->value, 74.0 / 26, 1e-12, "use rose into the selection year");
+    cr_assert_float_eq(figure_of(r, "ae_attendances", "all", "pre12->post12", "rate_ratio")->value,
+                       34.0 / 74, 1e-12);
+    ps_service_report_free(r);
+    ps_service_definition_free(d);
+    ps_context_free(context);
+}
+
+Test(service_selection, the_rule_with_every_table_and_those_outside_it)
+{
+    ps_context_t *context = context_only();
+    ps_service_definition_t *d = shipped(context);
+    ps_service_report_t *r = peak_report(context, d, &no_control);
+    static const char *const comparisons[] = {"pre24->pre12", "pre12->post12"};
+    for (size_t k = 0; k < 2; k++) {
+        const ps_statistic_t *least =
+            figure_of(r, "ae_attendances", "all", comparisons[k], "selected_at_least");
+        cr_assert_eq(least->value, 6);
+        cr_assert_str_eq(least->note, "ae_attendances >= 6 in pre12");
+    }
+    /* P9 and P10 had 4 and 5 in pre12: counted where pre12 is the first window only. */
+    const ps_statistic_t *outside =
+        figure_of(r, "ae_attendances", "all", "pre12->post12", "n_outside_rule");
+    cr_assert_eq(outside->value, 2);
+    cr_assert_null(figure_of(r, "ae_attendances", "all", "pre24->pre12", "n_outside_rule"));
+    /* The audit knows that those selected had 6 or more each: events_before (74) >= 6 *
+     * (n_people - n_outside_rule). */
+    size_t events = (size_t)(figure_of(r, "ae_attendances", "all", "pre12->post12",
+                                       "events_before") -
+                             ps_service_report_statistic(r, 0));
+    size_t people = (size_t)(figure_of(r, "ae_attendances", "all", "pre12->post12", "n_people") -
+                             ps_service_report_statistic(r, 0));
+    size_t out = (size_t)(outside - ps_service_report_statistic(r, 0));
+    int found = 0;
+    for (size_t k = 0; k < ps_service_report_relation_count(r); k++) {
+        ps_relation_t rel;
+        cr_assert(ps_service_report_relation(r, k, &rel));
+        if (rel.n == 3 && rel.statistics[0] == events && rel.statistics[1] == people &&
+            rel.statistics[2] == out) {
+            cr_assert(rel.coefficients[0] == 1 && rel.coefficients[1] == -6 &&
+                      rel.coefficients[2] == 6);
+            cr_assert(rel.lo == 0 && isinf(rel.hi));
+            found++;
+        }
+    }
+    cr_assert_eq(found, 1);
+    ps_service_report_free(r);
+    /* Two outside the rule: a small count, hidden. */
+    const ps_disclosure_t rule = {1, 7, 0};
+    r = peak_report(context, d, &rule);
+    cr_assert_eq(figure_of(r, "ae_attendances", "all", "pre12->post12", "n_outside_rule")->shown,
+                 PS_SUPPRESSED);
+    ps_service_report_free(r);
+    ps_service_definition_free(d);
+    ps_context_free(context);
+}

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include <promscore/formats.h>
@@ -180,7 +181,75 @@ struct setting {
     size_t n_windows;
     const char *selected;   /* the rule as reports print it, or NULL */
     int has_comparison;
+    const char *before;     /* the window the others are compared with */
+    const char *earlier;    /* the window listed just before it, or NULL */
 };
+
+/*
+ * What regression to the mean means for these figures, in words, for the top of the text and
+ * the JSON: people selected for high use use less afterwards whatever is done, so the report
+ * says so, with its sources, and says which counterfactual it has.
+ */
+static char *regression_statement(const struct setting *set)
+{
+    static const char evidence[] =
+        "Use falls after a period of high use whether or not anyone intervenes (regression to "
+        "the mean): in a randomised trial of a programme for such patients the controls' "
+        "readmissions fell as much as the treated group's, so that a before-and-after view of "
+        "the treated alone suggested a 38 percentage point fall that the programme did not "
+        "cause (Finkelstein et al., NEJM 2020;382:152); across 31 mostly uncontrolled studies of "
+        "frequent attenders, use after was a median 0.63 times use before (Moe et al., Acad "
+        "Emerg Med 2017;24:40); and 80% of one year's frequent attenders were not frequent the "
+        "next (Lago et al., BMJ Open 2019;9:e027700).";
+    char *text = NULL;
+    int n;
+    if (set->selected)
+        n = asprintf(&text, "These people were selected because their use was high (%s). %s A "
+                            "fall is expected without any intervention. %s",
+                     set->selected, evidence,
+                     set->has_comparison
+                         ? "The net rate ratio divides out the fall of the comparison cohort, "
+                           "selected the same way: it is the part of the fall that may be put "
+                           "down to the service, as far as the two cohorts are alike."
+                     : set->earlier
+                         ? "No comparison cohort was given, so the fall cannot be attributed to "
+                           "the service. The comparison of the earlier window with the "
+                           "selection window shows whether the selection window was a peak: a "
+                           "rate ratio well above 1 there means use rose into it, and a fall "
+                           "after it is expected."
+                         : "No comparison cohort was given, so the fall cannot be attributed to "
+                           "the service: report it as a change, not an effect (give "
+                           "--comparison, or an earlier window to show whether the selection "
+                           "window was a peak).");
+    else
+        n = asprintf(&text, "The selection rule was not given (--selected). If these people were "
+                            "chosen for high use, their use would fall afterwards without any "
+                            "intervention. %s %s",
+                     evidence,
+                     set->has_comparison
+                         ? "The net rate ratio divides out the fall of the comparison cohort."
+                         : "Without a comparison cohort the fall cannot be attributed to the "
+                           "service.");
+    return n < 0 ? NULL : text;
+}
+
+/* 'text' in lines of at most 'width' columns, each after 'indent'. */
+static void write_wrapped(output_t *o, const char *text, size_t width, const char *indent)
+{
+    while (*text) {
+        size_t room = width - strlen(indent), n = strlen(text);
+        if (n > room) {
+            n = room;
+            while (n > 0 && text[n] != ' ')
+                n--;
+            if (n == 0)
+                n = strcspn(text, " ");
+        }
+        print(o, "%s%.*s\n", indent, (int)n, text);
+        text += n;
+        text += strspn(text, " ");
+    }
+}
 
 static void write_json(output_t *o, const ps_service_report_t *report, const struct setting *set)
 {
@@ -206,8 +275,16 @@ static void write_json(output_t *o, const ps_service_report_t *report, const str
         json_string(o, set->windows[w].name);
         print(o, ", \"days\": %u}", set->windows[w].days);
     }
-    output_puts(o, "],\n  \"selected\": ");
+    output_puts(o, "],\n  \"before\": ");
+    json_string(o, set->before);
+    output_puts(o, ",\n  \"selected\": ");
     json_or_null(o, set->selected);
+    char *statement = regression_statement(set);
+    output_puts(o, ",\n  \"regression_to_the_mean\": ");
+    json_or_null(o, statement);
+    if (!statement)
+        o->error = ENOMEM;
+    free(statement);
     output_puts(o, ",\n  \"results\": [");
     for (size_t i = 0; i < ps_service_report_count(report); i++) {
         const ps_statistic_t *s = ps_service_report_statistic(report, i);
@@ -356,7 +433,13 @@ static void write_text(output_t *o, const ps_service_report_t *report, const str
           ps_service_definition_version(d), ps_service_definition_file(d));
     for (size_t w = 0; w < set->n_windows; w++)
         print(o, "%s %s (%u days)", w ? "," : "", set->windows[w].name, set->windows[w].days);
-    output_puts(o, "\n");
+    print(o, "; compared with %s\n\nRegression to the mean:\n", set->before);
+    char *statement = regression_statement(set);
+    if (!statement)
+        o->error = ENOMEM;
+    else
+        write_wrapped(o, statement, 90, "  ");
+    free(statement);
     const char *unit = NULL;
     for (size_t i = 0; i < ps_service_report_count(report);) {
         const ps_statistic_t *st = ps_service_report_statistic(report, i);
@@ -382,6 +465,10 @@ static void write_text(output_t *o, const ps_service_report_t *report, const str
         write_section(o, &s, what);
         i = s.end;
     }
+    output_puts(o, "\nCaveats: people with a count before and none after (died, moved away, not "
+                   "yet followed\nup) are not compared: their use after is unknown, not zero. "
+                   "Rates count only the time\neach person was observed. A fall in use is not "
+                   "a saving of money.\n");
 }
 
 /* ---- The command. ---- */
@@ -582,7 +669,11 @@ int cmd_service(int argc, char **argv)
         goto done;
     }
     struct setting set = {definition, windows, window_items.n,
-                          ps_service_cohort_selection(cohort), comparisons.n > 0};
+                          ps_service_cohort_selection(cohort), comparisons.n > 0,
+                          ps_service_cohort_before(cohort), NULL};
+    for (size_t w = 1; w < window_items.n; w++)
+        if (strcasecmp(windows[w].name, set.before) == 0)
+            set.earlier = windows[w - 1].name;
     if (format == FORMAT_CSV)
         write_csv(&out, report, definition);
     else if (format == FORMAT_JSON)

@@ -133,6 +133,9 @@ void ps_service_cohort_free(ps_service_cohort_t *cohort);
  * ">= 6"), or NULL when none was given. */
 const char *ps_service_cohort_selection(const ps_service_cohort_t *cohort);
 
+/** The name of the window the others are compared with (see ps_service_options_t.before). */
+const char *ps_service_cohort_before(const ps_service_cohort_t *cohort);
+
 /** Callbacks of ps_service_read; nonzero stops it with PS_ERROR_ABORTED. */
 typedef struct ps_service_handlers {
     /** A row refused whole (column 0), or one count refused in a row used. */
