@@ -307,7 +307,7 @@ static ps_error_t usage(const ps_service_cohort_t *c, const char *format, ...)
     return err;
 }
 
-size_t ps_service_window_find(const ps_service_cohort_t *c, const char *name)
+size_t ps_su_window_find(const ps_service_cohort_t *c, const char *name)
 {
     for (size_t w = 0; w < c->n_windows; w++)
         if (ps_strcaseeq(c->windows[w].name, name))
@@ -334,7 +334,7 @@ static ps_error_t copy_windows(ps_service_cohort_t *c, const ps_service_options_
         if (given->days < 1 || given->days > PS_SERVICE_MAX_DAYS)
             return usage(c, "window '%s': %u days; a window is from 1 to %u days long", name,
                          given->days, PS_SERVICE_MAX_DAYS);
-        if (ps_service_window_find(c, name) != SIZE_MAX)
+        if (ps_su_window_find(c, name) != SIZE_MAX)
             return usage(c, "window '%s' is named twice (names match in any case)", name);
         struct ps_service_window_def *to = &c->windows[c->n_windows++];
         if (!(to->name = ps_arena_strdup(c->arena, name)))
@@ -399,7 +399,7 @@ static ps_error_t read_rule(ps_service_cohort_t *c, const char *rule, const char
     if (m == SIZE_MAX)
         return usage(c, "selection rule '%s': '%s' is not a measure of %s", rule, measure,
                      c->definition->id);
-    size_t w = ps_service_window_find(c, *window ? window : before ? before : "");
+    size_t w = ps_su_window_find(c, *window ? window : before ? before : "");
     if (!*window && !before)
         w = 0;
     if (w == SIZE_MAX)
@@ -444,7 +444,7 @@ ps_error_t ps_service_cohort_new(ps_context_t *context, const ps_service_definit
             err = PS_ERROR_NOMEM;
     if (err || (err = copy_windows(c, &o)))
         goto done;
-    if (o.before && (c->before = ps_service_window_find(c, o.before)) == SIZE_MAX) {
+    if (o.before && (c->before = ps_su_window_find(c, o.before)) == SIZE_MAX) {
         err = usage(c, "--before '%s' is not one of the windows", o.before);
         goto done;
     }
@@ -704,7 +704,7 @@ static ps_error_t read_row(struct read *rd, ps_csv_record_t *rec)
     if (!window || !*window)
         return reject_row(rd, rec->line, id,
                           window ? "missing window" : "window is not valid UTF-8 text");
-    size_t w = ps_service_window_find(c, window);
+    size_t w = ps_su_window_find(c, window);
     if (w == SIZE_MAX) {
         int n = snprintf(reason, sizeof reason, "window '%s' is not one of", window);
         for (size_t k = 0; k < nw && n > 0 && (size_t)n < sizeof reason; k++)
@@ -851,7 +851,7 @@ int ps_service_count(const ps_service_cohort_t *c, ps_service_arm_t which, const
         return 0;
     const struct ps_service_arm_data *arm = &c->arms[which];
     uint32_t p = ps_names_find(arm->participants, participant, strlen(participant));
-    size_t w = ps_service_window_find(c, window);
+    size_t w = ps_su_window_find(c, window);
     if (p == UINT32_MAX || w == SIZE_MAX || measure >= c->definition->n_measures)
         return 0;
     size_t at = (size_t)p * c->n_windows + w;

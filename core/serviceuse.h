@@ -76,6 +76,6 @@ struct ps_service_cohort {
 };
 
 /* The number of the window named 'name' (in any ASCII case), or SIZE_MAX. */
-size_t ps_service_window_find(const ps_service_cohort_t *cohort, const char *name);
+size_t ps_su_window_find(const ps_service_cohort_t *cohort, const char *name);
 
 #endif
