@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Memory helpers: a region allocator (many small allocations, one free) and
  * arrays that double. Private. */
 #ifndef PROMSCORE_ARENA_H

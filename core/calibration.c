@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Run-time calibration tables: a licensee's raw-to-score conversion, never
  * shipped, loaded for the scale that asks for one in its definition.

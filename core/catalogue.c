@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The statistic catalogue as data, and the relations between its counts. */
 #include "config.h"
 

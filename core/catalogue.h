@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The relations between a report's counts, declared once beside the
  * statistic catalogue (promscore/statistics.h). The report expands each rule

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Collecting a cohort's scores: one value per participant, scale and timepoint. */
 #include "config.h"
 

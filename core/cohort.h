@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* A cohort's scores, as the report reads them. Private. */
 #ifndef PROMSCORE_COHORT_H
 #define PROMSCORE_COHORT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
 #include <dirent.h>
@@ -5,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libxml/parser.h>
 #include <libxml/xmlschemas.h>
@@ -215,8 +217,9 @@ const ps_instrument_t *ps_context_instrument(const ps_context_t *c, size_t index
 
 const ps_instrument_t *ps_context_find_instrument(const ps_context_t *c, const char *id)
 {
+    /* Ids are lower case (the schema's identifier): WEMWBS is wemwbs, as headers match. */
     for (size_t i = 0; i < c->n_instruments; i++)
-        if (strcmp(c->instruments[i]->id, id) == 0)
+        if (strcasecmp(c->instruments[i]->id, id) == 0)
             return c->instruments[i];
     return NULL;
 }

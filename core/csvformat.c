@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The project's CSV formats (scored, rejects, report): their columns, the cell
  * encoder, a writer per row and one reader. See <promscore/formats.h>.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The project's CSV formats: what the library itself needs beyond <promscore/formats.h>. Private. */
 #ifndef PROMSCORE_CSVFORMAT_H
 #define PROMSCORE_CSVFORMAT_H

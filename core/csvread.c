@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * CSV reading: a plain, line-accurate streaming reader on top of libcsv.
  *
@@ -42,6 +43,16 @@ static const char TEXT_AFTER_QUOTE[] =
     "malformed quoting: text after the closing quote of a quoted field";
 static const char TOO_MANY_FIELDS[] = "more fields than the limit";
 
+/*
+ * Whether bytes are UTF-8, fed block after block: a sequence may run on into
+ * the next block. 'invalid' once a byte is not UTF-8: the input is not.
+ */
+struct utf8_scan {
+    unsigned need;             /* continuation bytes still to come */
+    unsigned char low, high;   /* the range of the next one */
+    int invalid;
+};
+
 struct failure {
     ps_error_t error;
     unsigned long line, column;
@@ -55,6 +66,11 @@ struct ps_csv_reader {
     int cancel_fd;
     iconv_t convert;           /* (iconv_t)-1 when the input is UTF-8 */
     char encoding[64];
+    int single_byte;           /* converting from an encoding of one byte per character */
+    char utf16;                /* converting from UTF-16: 'L' or 'B' as named, 'U' unnamed */
+    int raw_started;           /* the start of the input was checked */
+    struct utf8_scan utf8;     /* single_byte: the input as UTF-8, block after block */
+    size_t raw_scanned;        /* bytes at the start of raw that utf8 has seen */
     char *raw;                 /* read, not yet converted */
     size_t raw_len;
     size_t bytes_read;         /* from the input so far */
@@ -120,6 +136,12 @@ static void *capped_realloc(void *p, size_t size)
     return size > PS_MAX_FIELD_BYTES + 256 ? NULL : realloc(p, size);
 }
 
+/* With tabs between fields, only spaces around a field are not part of it. */
+static int space_not_tab(unsigned char c)
+{
+    return c == ' ';
+}
+
 /* A parser in its first state: at the start, and again after a row it refused. */
 static void start_parser(reader_t *r)
 {
@@ -128,6 +150,8 @@ static void start_parser(reader_t *r)
     /* Strict: malformed quoting stops the parse (see refuse_row); so does a quote open at the end. */
     csv_init(&r->parser, CSV_STRICT | CSV_STRICT_FINI);
     csv_set_delim(&r->parser, (unsigned char)r->delimiter);
+    if (r->delimiter == '\t')
+        csv_set_space_func(&r->parser, space_not_tab);
     csv_set_realloc_func(&r->parser, capped_realloc);
     r->fresh_state = r->parser.pstate;
     r->parser_ready = 1;
@@ -138,15 +162,48 @@ static int is_utf8(const char *encoding)
     return !encoding || ps_strcaseeq(encoding, "utf-8") || ps_strcaseeq(encoding, "utf8");
 }
 
+/*
+ * Why a character cannot be a delimiter, or NULL when it can (',', ';', '|',
+ * ':', a tab, other punctuation). One written inside cells would cut them
+ * where they are not cut: numbers, dates, names, an NHS number split across
+ * cells (943-476-5919 with '-'), each piece of which passes every check alone.
+ */
+static const char *delimiter_problem(char delimiter)
+{
+    const unsigned char c = (unsigned char)delimiter;
+    if (c == '\t')
+        return NULL;
+    if (c < 0x20 || c == 0x7F)
+        return "a control character";
+    if (c >= 0x80)
+        return "not an ASCII character";
+    if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+        return "a digit or letter, written inside numbers and names";
+    if (c == '-' || c == '+' || c == '.')
+        return "written inside numbers, dates and NHS numbers (943-476-5919), which it would "
+               "split across cells";
+    if (c == '"' || c == '\'')
+        return "a quote";
+    if (c == ' ')
+        return "a space, written inside cells";
+    return NULL;
+}
+
 ps_error_t ps_csv_check(const ps_context_t *context, const ps_csv_options_t *options)
 {
     char delimiter = options->delimiter ? options->delimiter : ',';
-    if (delimiter == '"' || delimiter == '\r' || delimiter == '\n' || delimiter == ' ' ||
-        delimiter == '\t' || delimiter == '\0' || (unsigned char)delimiter >= 0x80)
-        /* a tab would need the blanks around fields kept: not offered yet */
+    const char *problem = delimiter_problem(delimiter);
+    if (problem) {
+        char shown[8];
+        if ((unsigned char)delimiter < 0x20 || (unsigned char)delimiter >= 0x7F)
+            snprintf(shown, sizeof shown, "0x%02X", (unsigned char)delimiter);
+        else
+            snprintf(shown, sizeof shown, "'%c'", delimiter);
         return ps_diagnose(context, PS_ERROR_USAGE, NULL, 0, 0,
-                           "a delimiter is one printable ASCII character other than '\"' "
-                           "and space");
+                           "the delimiter %s cannot be used: it is %s; a delimiter is ',', ';', "
+                           "'|', ':', a tab or other punctuation",
+                           shown, problem);
+    }
     if (!is_utf8(options->encoding)) {
         iconv_t convert = iconv_open("UTF-8", options->encoding);
         if (convert == (iconv_t)-1)
@@ -156,6 +213,47 @@ ps_error_t ps_csv_check(const ps_context_t *context, const ps_csv_options_t *opt
         iconv_close(convert);
     }
     return PS_OK;
+}
+
+/* An encoding's name in lower case without '-', '_' and spaces: "utf16le" for "UTF-16LE". */
+static void plain_name(const char *encoding, char *out, size_t size)
+{
+    size_t n = 0;
+    for (const char *c = encoding; *c && n + 1 < size; c++)
+        if (*c != '-' && *c != '_' && *c != ' ')
+            out[n++] = (char)(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c);
+    out[n] = '\0';
+}
+
+/* 'L' or 'B' for UTF-16 named little- or big-endian, 'U' unnamed, 0 for another encoding. */
+static char utf16_of(const char *encoding)
+{
+    char name[64];
+    plain_name(encoding, name, sizeof name);
+    if (strncmp(name, "utf16", 5) != 0 && strncmp(name, "ucs2", 4) != 0)
+        return 0;
+    const char *order = name + (name[1] == 't' ? 5 : 4);
+    return strcmp(order, "le") == 0 ? 'L' : strcmp(order, "be") == 0 ? 'B' : 'U';
+}
+
+/*
+ * Whether iconv reads 'encoding' one byte per character, ASCII as ASCII
+ * (windows-1252, latin1, the ISO 8859 family): every byte alone is a
+ * character, or not one of the encoding.
+ */
+static int single_byte(iconv_t convert)
+{
+    for (unsigned b = 0; b < 256; b++) {
+        char in = (char)b, out[8], *from = &in, *to = out;
+        size_t in_left = 1, out_left = sizeof out;
+        iconv(convert, NULL, NULL, NULL, NULL);
+        if (iconv(convert, &from, &in_left, &to, &out_left) == (size_t)-1 && errno != EILSEQ)
+            return 0; /* incomplete alone: characters of several bytes */
+        if (b < 0x80 && (to - out != 1 || out[0] != in))
+            return 0;
+    }
+    iconv(convert, NULL, NULL, NULL, NULL);
+    return 1;
 }
 
 ps_error_t ps_csv_open(const ps_context_t *context, const char *file,
@@ -202,6 +300,8 @@ ps_error_t ps_csv_open(const ps_context_t *context, const char *file,
             ps_csv_close(r);
             return PS_ERROR_NOMEM;
         }
+        r->single_byte = single_byte(r->convert);
+        r->utf16 = utf16_of(options->encoding);
     }
     r->fd = strcmp(file, "-") == 0 ? STDIN_FILENO : open(file, O_RDONLY | O_CLOEXEC);
     if (r->fd < 0) {
@@ -304,9 +404,201 @@ static unsigned long line_after(const reader_t *r, const char *s, size_t n)
     return r->line + breaks;
 }
 
+/*
+ * Feeds 'n' bytes to the scan. Returns the characters of several bytes it
+ * completed (0 once a byte is not UTF-8), and in *first the offset where the
+ * first of them began (0 when it began before these bytes).
+ */
+static size_t utf8_feed(struct utf8_scan *u, const unsigned char *b, size_t n, size_t *first)
+{
+    size_t completed = 0, lead = 0; /* lead: where the sequence under way began here */
+    *first = 0;
+    for (size_t i = 0; i < n && !u->invalid; i++) {
+        const unsigned char c = b[i];
+        if (u->need) {
+            if (c < u->low || c > u->high) {
+                u->invalid = 1;
+                break;
+            }
+            u->low = 0x80;
+            u->high = 0xBF;
+            if (--u->need == 0 && completed++ == 0)
+                *first = lead;
+            continue;
+        }
+        if (c < 0x80)
+            continue;
+        lead = i;
+        u->low = 0x80;
+        u->high = 0xBF;
+        if (c >= 0xC2 && c <= 0xDF) {
+            u->need = 1;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            u->need = 2;
+            u->low = c == 0xE0 ? 0xA0 : 0x80;  /* no overlong form */
+            u->high = c == 0xED ? 0x9F : 0xBF; /* no surrogate */
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            u->need = 3;
+            u->low = c == 0xF0 ? 0x90 : 0x80;
+            u->high = c == 0xF4 ? 0x8F : 0xBF; /* nothing past U+10FFFF */
+        } else {
+            u->invalid = 1;
+        }
+    }
+    return u->invalid ? 0 : completed;
+}
+
+/* The Windows code page a single-byte ISO 8859 encoding is usually confused with. */
+static const char *windows_page_of(const char *encoding)
+{
+    static const struct {
+        const char *part, *page;
+    } pages[] = {{"88592", "windows-1250"}, {"latin2", "windows-1250"},
+                 {"88595", "windows-1251"}, {"cyrillic", "windows-1251"},
+                 {"88597", "windows-1253"}, {"greek", "windows-1253"},
+                 {"88599", "windows-1254"}, {"latin5", "windows-1254"},
+                 {"88598", "windows-1255"}, {"hebrew", "windows-1255"},
+                 {"88596", "windows-1256"}, {"arabic", "windows-1256"},
+                 {"885913", "windows-1257"}, {"latin7", "windows-1257"}};
+    char name[64];
+    plain_name(encoding, name, sizeof name);
+    for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++)
+        if (strstr(name, pages[i].part))
+            return pages[i].page;
+    return "windows-1252";
+}
+
+/*
+ * The start of input to be converted: a UTF-8 byte-order mark says the input
+ * is UTF-8; read one byte a character, a UTF-16 one or NUL bytes between
+ * ASCII say it is UTF-16; read as UTF-16, the byte order must be the one
+ * named, or, unnamed, the one its byte-order mark (or else its NUL bytes)
+ * shows, never assumed. Returns 0, or -1 with the failure set.
+ */
+static int check_start(reader_t *r)
+{
+    const unsigned char *b = (const unsigned char *)r->raw;
+    const size_t n = r->raw_len;
+    if (n >= 3 && memcmp(b, "\xEF\xBB\xBF", 3) == 0) {
+        fail(r, PS_ERROR_BATCH, 1, 0,
+             "the file starts with a UTF-8 byte-order mark: it is UTF-8 already, not %s: leave "
+             "out --encoding",
+             r->encoding);
+        return -1;
+    }
+    const int bom_le = n >= 2 && b[0] == 0xFF && b[1] == 0xFE;
+    const int bom_be = n >= 2 && b[0] == 0xFE && b[1] == 0xFF;
+    /* NUL bytes at even offsets (before ASCII: big-endian) and at odd ones, after any BOM. */
+    size_t even = 0, odd = 0;
+    for (size_t i = bom_le || bom_be ? 2 : 0; i < n && i < 512; i++)
+        if (!b[i])
+            *((i & 1) ? &odd : &even) += 1;
+    const char order = even >= 2 && even > 2 * odd ? 'B' : odd >= 2 && odd > 2 * even ? 'L' : 0;
+    if (r->single_byte && (bom_le || bom_be || order)) {
+        fail(r, PS_ERROR_BATCH, 1, 0,
+             "the file is UTF-16 text (%s), not %s: give --encoding utf-16",
+             bom_le || bom_be ? "it starts with a UTF-16 byte-order mark"
+                              : "every other byte is NUL",
+             r->encoding);
+        return -1;
+    }
+    if (!r->utf16)
+        return 0;
+    const char bom = bom_le ? 'L' : bom_be ? 'B' : 0;
+    const char wanted = r->utf16 != 'U' ? r->utf16 : bom;
+    if (r->utf16 != 'U' && bom && bom != r->utf16) {
+        fail(r, PS_ERROR_BATCH, 1, 0,
+             "the file starts with a %s-endian UTF-16 byte-order mark, but %s is %s-endian: "
+             "give --encoding utf-16",
+             bom == 'B' ? "big" : "little", r->encoding, r->utf16 == 'B' ? "big" : "little");
+        return -1;
+    }
+    if (!bom && order && wanted && order != wanted) {
+        fail(r, PS_ERROR_BATCH, 1, 0,
+             "the file is %s-endian UTF-16 (a NUL byte %s each ASCII character), not %s: give "
+             "--encoding utf-16%s",
+             order == 'B' ? "big" : "little", order == 'B' ? "before" : "after", r->encoding,
+             order == 'B' ? "be" : "le");
+        return -1;
+    }
+    if (!bom && !wanted && order != 'L') {
+        /* iconv would read it little-endian whatever it is. */
+        fail(r, PS_ERROR_BATCH, 1, 0,
+             order == 'B' ? "the file is UTF-16 without a byte-order mark, and big-endian (a NUL "
+                            "byte before each ASCII character): give --encoding utf-16be"
+                          : "the file is UTF-16 without a byte-order mark, and its byte order "
+                            "cannot be told: give --encoding utf-16le or utf-16be");
+        return -1;
+    }
+    return 0;
+}
+
+/*
+ * Read one byte a character, a block of input that is UTF-8 with characters
+ * of several bytes would be garbled (£ as Â£): refused. Decided block by block
+ * (each read of up to 64 KiB), until a byte shows the input is not UTF-8.
+ * Returns 0, or -1 with the failure set.
+ */
+static int check_not_utf8(reader_t *r)
+{
+    size_t first;
+    const unsigned char *b = (const unsigned char *)r->raw + r->raw_scanned;
+    const size_t n = r->raw_len - r->raw_scanned;
+    const size_t completed = utf8_feed(&r->utf8, b, n, &first);
+    r->raw_scanned = r->raw_len;
+    if (!completed || r->utf8.invalid)
+        return 0;
+    char shown[40] = "";
+    size_t length = b[first] >= 0xF0 ? 4 : b[first] >= 0xE0 ? 3 : b[first] >= 0xC0 ? 2 : 0;
+    for (size_t k = 0; k < length && first + k < n; k++)
+        snprintf(shown + strlen(shown), sizeof shown - strlen(shown), "%s0x%02X", k ? " " : "",
+                 b[first + k]);
+    fail(r, PS_ERROR_BATCH,
+         line_after(r, r->buffer + r->pos, r->len - r->pos) +
+             line_breaks(r->raw, (size_t)((const char *)b - r->raw) + first),
+         0,
+         "the file is UTF-8 already (bytes %s here are the UTF-8 of one character, which "
+         "read as %s would be garbled): leave out --encoding",
+         length ? shown : "before here", r->encoding);
+    return -1;
+}
+
+/*
+ * Read as latin1 (or another ISO 8859 encoding), bytes 0x80 to 0x9F are
+ * control characters, which no text holds: such a file is almost always a
+ * Windows code page, whose letters and punctuation (’ – €) they are there.
+ * Checks the 'n' bytes converted at the end of the buffer. Returns 0, or -1.
+ */
+static int check_no_control(reader_t *r, size_t n)
+{
+    const char *from = r->buffer + r->len - n;
+    for (size_t i = 0; i + 1 < n; i++)
+        if ((unsigned char)from[i] == 0xC2 && (unsigned char)from[i + 1] >= 0x80 &&
+            (unsigned char)from[i + 1] <= 0x9F) {
+            const char *page = windows_page_of(r->encoding);
+            fail(r, PS_ERROR_BATCH, line_after(r, r->buffer + r->pos, r->len - n + i - r->pos),
+                 0,
+                 "read as %s, bytes 0x80-0x9F are control characters (byte 0x%02X here): the "
+                 "file is probably %s: give --encoding %s",
+                 r->encoding, (unsigned char)from[i + 1], page, page);
+            return -1;
+        }
+    return 0;
+}
+
 /* Appends the UTF-8 of what was read to the buffer. Returns 0, or -1 with the failure set. */
 static int convert_raw(reader_t *r, int at_eof)
 {
+    if (!r->raw_started) {
+        /* The start is judged on four bytes at least (a pipe may give fewer at first). */
+        if (r->raw_len < 4 && !at_eof && !r->at_eof)
+            return 0;
+        r->raw_started = 1;
+        if (r->raw_len && check_start(r) != 0)
+            return -1;
+    }
+    if (r->single_byte && !r->utf8.invalid && check_not_utf8(r) != 0)
+        return -1;
     char *in = r->raw, *to = r->buffer + r->len;
     size_t in_left = r->raw_len, to_left = BUFFER_SIZE - r->len;
     size_t done = iconv(r->convert, &in, &in_left, &to, &to_left);
@@ -319,8 +611,12 @@ static int convert_raw(reader_t *r, int at_eof)
         return -1;
     }
     r->len += converted;
+    if (r->single_byte && check_no_control(r, converted) != 0)
+        return -1;
+    const size_t consumed = (size_t)(in - r->raw);
     memmove(r->raw, in, in_left);
     r->raw_len = in_left;
+    r->raw_scanned = r->raw_scanned > consumed ? r->raw_scanned - consumed : 0;
     return 0;
 }
 

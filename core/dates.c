@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Dates of assessments (see dates.h): strptime reads a cell, a day-number
  * calculation checks that the day exists, and a small hash table keeps each
@@ -60,11 +61,25 @@ void ps_date_iso(int32_t day, char out[11])
     snprintf(out, 11, "%04u-%02u-%02u", y, month % 13, mday % 32);
 }
 
+int32_t ps_date_today(void)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    if (!localtime_r(&now, &tm))
+        gmtime_r(&now, &tm);
+    return (int32_t)days_from_civil(tm.tm_year + 1900L, (unsigned)tm.tm_mon + 1,
+                                    (unsigned)tm.tm_mday);
+}
+
 /* ---- Formats and cells. ---- */
 
 int ps_date_format_check(const char *format, char *why, size_t size)
 {
     int day = 0, month = 0, year = 0;
+    if (strlen(format) > PS_DATE_FORMAT_MAX) {
+        snprintf(why, size, "it is longer than %d characters", PS_DATE_FORMAT_MAX);
+        return -1;
+    }
     for (const char *p = format; *p; p++) {
         if (*p != '%')
             continue;
@@ -136,6 +151,136 @@ static ps_date_problem_t read_tm(const char *text, const char *format, struct tm
     return PS_DATE_OK;
 }
 
+/* ---- Where each number of a date is written. ---- */
+
+static int is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+}
+
+/* The digits a conversion reads at full width; 0 for one that reads no number. */
+static int full_width(char conversion)
+{
+    switch (conversion) {
+    case 'Y': return 4;
+    case 'd': case 'e': case 'm': case 'H': case 'M': case 'S': case 'I': return 2;
+    default: return 0;
+    }
+}
+
+/* 'format' with %F, %T and %R written out, so that each number has a conversion of its own. */
+static int expand(const char *format, char *out, size_t size)
+{
+    size_t n = 0;
+    for (const char *p = format; *p; p++) {
+        const char *piece = NULL;
+        if (p[0] == '%' && p[1] == 'F')
+            piece = "%Y-%m-%d";
+        else if (p[0] == '%' && p[1] == 'T')
+            piece = "%H:%M:%S";
+        else if (p[0] == '%' && p[1] == 'R')
+            piece = "%H:%M";
+        if (piece) {
+            size_t k = strlen(piece);
+            if (n + k >= size)
+                return -1;
+            memcpy(out + n, piece, k);
+            n += k;
+            p++;
+            continue;
+        }
+        if (n + 2 >= size)
+            return -1;
+        out[n++] = *p;
+        if (p[0] == '%' && p[1]) /* a conversion's letter is never a % of its own */
+            out[n++] = *++p;
+    }
+    out[n] = '\0';
+    return 0;
+}
+
+/* The conversion at 'format' (a '%'): its letter, and where it ends in *end. */
+static char conversion_at(const char *format, size_t at, size_t *end)
+{
+    size_t k = at + 1;
+    if (format[k] == 'E' || format[k] == 'O')
+        k++;
+    *end = format[k] ? k + 1 : k;
+    return format[k];
+}
+
+/* Where strptime stands in 'text' after the first 'length' bytes of 'format'; NULL if lost. */
+static const char *after(const char *text, const char *format, size_t length)
+{
+    char prefix[4 * PS_DATE_FORMAT_MAX + 1];
+    if (!length)
+        return text;
+    memcpy(prefix, format, length);
+    prefix[length] = '\0';
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    return strptime(text, prefix, &tm);
+}
+
+/*
+ * strptime skips white space before a number, and reads at most a number's
+ * width but fewer digits when fewer are there: it would read 2025- 4- 1 as a
+ * date, and 2025123 as %Y%m%d as 2025-12-03 where 2025-01-23 is as likely. A
+ * date strptime read whole is checked here number by number.
+ */
+static ps_date_problem_t check_numbers(const char *text, const char *format)
+{
+    int spaced = 0, compact = 0;
+    for (const char *c = text; *c && !spaced; c++)
+        spaced = is_space(*c);
+    char expanded[4 * PS_DATE_FORMAT_MAX + 1];
+    if (strlen(format) > PS_DATE_FORMAT_MAX || expand(format, expanded, sizeof expanded) != 0)
+        return PS_DATE_UNREADABLE;
+    /* Two numbers side by side: a conversion right after one that reads a number. */
+    for (size_t i = 0, end; expanded[i]; i++) {
+        if (expanded[i] != '%')
+            continue;
+        char c = conversion_at(expanded, i, &end);
+        size_t next_end;
+        if (full_width(c) && expanded[end] == '%' &&
+            full_width(conversion_at(expanded, end, &next_end)))
+            compact = 1;
+        i = end - 1;
+    }
+    if (!spaced && !compact)
+        return PS_DATE_OK;
+    size_t previous_end = SIZE_MAX; /* of the last conversion reading a number */
+    for (size_t i = 0, end; expanded[i]; i = end) {
+        if (expanded[i] != '%') {
+            end = i + 1;
+            continue;
+        }
+        const char c = conversion_at(expanded, i, &end);
+        const int width = full_width(c);
+        if (!width)
+            continue;
+        const char *at = after(text, expanded, i);
+        if (!at)
+            return PS_DATE_UNREADABLE;
+        if (is_space(*at) && c != 'e')
+            return PS_DATE_SPACE;
+        size_t next_end;
+        const int beside = previous_end == i ||
+                           (expanded[end] == '%' &&
+                            full_width(conversion_at(expanded, end, &next_end)));
+        previous_end = end;
+        if (!beside)
+            continue;
+        const char *stop = after(text, expanded, end);
+        if (!stop || stop - at != width)
+            return PS_DATE_COMPACT;
+        for (const char *d = at; d < stop; d++)
+            if (*d < '0' || *d > '9')
+                return PS_DATE_COMPACT;
+    }
+    return PS_DATE_OK;
+}
+
 static long day_of(const struct tm *tm)
 {
     return days_from_civil(tm->tm_year + 1900L, (unsigned)tm->tm_mon + 1, (unsigned)tm->tm_mday);
@@ -151,6 +296,8 @@ ps_date_problem_t ps_date_read(const char *text, const char *format, int32_t *da
 {
     struct tm tm;
     ps_date_problem_t problem = read_tm(text, format, &tm);
+    if (!problem)
+        problem = check_numbers(text, format ? format : PS_DATE_ISO);
     if (problem)
         return problem;
     if ((unsigned)tm.tm_mday > days_in_month(tm.tm_year + 1900L, (unsigned)tm.tm_mon + 1))
@@ -197,6 +344,31 @@ void ps_date_problem_text(ps_date_problem_t problem, const char *text, const cha
                  "guessed",
                  shown);
         return;
+    case PS_DATE_SPACE:
+        snprintf(out, size, "white space inside the date, where its format (%s) has none",
+                 shown);
+        return;
+    case PS_DATE_COMPACT: {
+        /* 3 February 2025, a Monday, at 10:15, as the format writes it. */
+        struct tm example = {.tm_year = 125, .tm_mon = 1, .tm_mday = 3, .tm_wday = 1,
+                             .tm_yday = 33, .tm_hour = 10, .tm_min = 15};
+        char written[4 * PS_DATE_FORMAT_MAX + 64];
+        /* The format is the user's, checked by ps_date_format_check: it only reads dates. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+        if (!strftime(written, sizeof written, shown, &example))
+            written[0] = '\0';
+#pragma GCC diagnostic pop
+        snprintf(out, size,
+                 "its numbers are written side by side (%s), so each must have all its digits, "
+                 "four for the year and two for the others (3 February 2025 is %s): else the "
+                 "date could be read more than one way",
+                 shown, written);
+        return;
+    }
+    case PS_DATE_OUT_OF_RANGE:
+        snprintf(out, size, "not in the range of dates accepted (see --date-range)");
+        return;
     case PS_DATE_IMPOSSIBLE:
         if (read_tm(text, format, &tm) == PS_DATE_OK && tm.tm_mon >= 0 && tm.tm_mon < 12) {
             const long year = tm.tm_year + 1900L;
@@ -216,6 +388,65 @@ void ps_date_problem_text(ps_date_problem_t problem, const char *text, const cha
         break;
     }
     snprintf(out, size, "not a real date (read as %s)", shown);
+}
+
+/* ---- The dates accepted. ---- */
+
+/* An ISO 8601 date, YYYY-MM-DD in full: 0 and its day, or -1. */
+static int read_iso(const char *text, int32_t *day)
+{
+    for (int i = 0; i < 10; i++)
+        if (i == 4 || i == 7 ? text[i] != '-' : text[i] < '0' || text[i] > '9')
+            return -1;
+    return text[10] == '\0' && ps_date_read(text, NULL, day) == PS_DATE_OK ? 0 : -1;
+}
+
+int ps_date_range_make(const char *from, const char *to, int32_t today, ps_date_range_t *range,
+                       char *why, size_t size)
+{
+    char shown[11];
+    *range = (ps_date_range_t){0, today, 1};
+    if (read_iso(from ? from : PS_DATE_RANGE_FROM, &range->from) != 0) {
+        snprintf(why, size, "'%s' is not a date written YYYY-MM-DD", from);
+        return -1;
+    }
+    if (to && read_iso(to, &range->to) != 0) {
+        snprintf(why, size, "'%s' is not a date written YYYY-MM-DD", to);
+        return -1;
+    }
+    ps_date_iso(today, shown);
+    if (range->to > today) {
+        snprintf(why, size, "it ends after today (%s): an assessment cannot be in the future",
+                 shown);
+        return -1;
+    }
+    range->to_is_today = range->to == today;
+    if (range->from > range->to) {
+        snprintf(why, size, "it ends before it starts");
+        return -1;
+    }
+    return 0;
+}
+
+void ps_date_range_text(const ps_date_range_t *range, int32_t day, char *out, size_t size)
+{
+    char date[11], from[11], to[11];
+    ps_date_iso(day, date);
+    ps_date_iso(range->from, from);
+    ps_date_iso(range->to, to);
+    if (day < range->from)
+        snprintf(out, size,
+                 "%s is before the dates accepted, %s to %s (see --date-range): placeholders "
+                 "for no date (such as 1900-01-01) and mistyped years are refused",
+                 date, from, to);
+    else if (range->to_is_today)
+        snprintf(out, size,
+                 "%s is after the dates accepted, %s to %s (today; see --date-range): an "
+                 "assessment cannot be in the future",
+                 date, from, to);
+    else
+        snprintf(out, size, "%s is after the dates accepted, %s to %s (see --date-range)", date,
+                 from, to);
 }
 
 /* ---- The earliest and latest day per participant and instrument. ---- */

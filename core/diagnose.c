@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Diagnostics: the library's one error type as text, and messages naming
  * where. Every module reports through here; this module calls none of them.

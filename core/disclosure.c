@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Disclosure control: primary suppression, then secondary suppression until
  * an attacker's linear program can neither determine a hidden count nor

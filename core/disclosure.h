@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Disclosure control of a report's counts, audited the way an attacker would
  * try to undo it. Private to libpromscore.

@@ -1,7 +1,9 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Column headers as people type them: normalised, compared, and the closest found. */
 #include "config.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -194,6 +196,35 @@ static int holds(const struct words *w, const char *word, size_t length)
     return 0;
 }
 
+/* A word that negates what follows: not, no, never, cannot, or one ending in n't. */
+static int negates(const char *word, size_t length)
+{
+    static const char *const words[] = {"not", "no", "never", "cannot"};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (length == strlen(words[i]) && memcmp(word, words[i], length) == 0)
+            return 1;
+    return length > 3 && memcmp(word + length - 3, "n't", 3) == 0;
+}
+
+int ps_header_negation(const char *header, const char *label, char *word, size_t size)
+{
+    struct words h = {0}, l = {0};
+    int found = -1;
+    if (words_of(header, &h) == 0 && words_of(label ? label : "", &l) == 0) {
+        found = 0;
+        for (size_t k = 0; k < h.n && !found; k++) {
+            const char *w = h.text + h.start[k];
+            if (negates(w, h.length[k]) && !holds(&l, w, h.length[k])) {
+                snprintf(word, size, "%.*s", (int)h.length[k], w);
+                found = 1;
+            }
+        }
+    }
+    words_free(&h);
+    words_free(&l);
+    return found;
+}
+
 struct ps_header_set {
     size_t n;
     unsigned char *skip;       /* per header */
@@ -291,12 +322,23 @@ static size_t edit_distance(const char *a, const char *b, size_t most)
     return d;
 }
 
-/* Nonzero when two texts hold the same numbers in the same order: item 1 is not item 11. */
+/* The start of the number at 'digits' once its leading zeros are dropped ("007" reads "7"). */
+static const char *without_zeros(const char *digits)
+{
+    while (digits[0] == '0' && digits[1] >= '0' && digits[1] <= '9')
+        digits++;
+    return digits;
+}
+
+/*
+ * Nonzero when two texts hold the same numbers in the same order, leading
+ * zeros aside: item 1 is item 01, not item 11.
+ */
 static int same_numbers(const char *a, const char *b)
 {
     for (;;) {
-        a += strcspn(a, "0123456789");
-        b += strcspn(b, "0123456789");
+        a = without_zeros(a + strcspn(a, "0123456789"));
+        b = without_zeros(b + strcspn(b, "0123456789"));
         size_t na = strspn(a, "0123456789"), nb = strspn(b, "0123456789");
         if (na != nb || memcmp(a, b, na) != 0)
             return 0;
@@ -308,18 +350,45 @@ static int same_numbers(const char *a, const char *b)
 }
 
 /*
- * Spelling likeness of two normalised texts: 1 - distance / longer length,
- * when at least 0.75 and both hold the same numbers; else 0.
+ * A normalised text as its spelling is compared, in a new string: without the
+ * marks that part its words (space, _, -, .) and numbers without leading
+ * zeros, so that "Q 1" is spelt as "Q1" and "wemwbs_01" as "wemwbs1".
+ */
+static char *spelt(const char *text)
+{
+    char *out = malloc(strlen(text) + 1);
+    if (!out)
+        return NULL;
+    size_t n = 0;
+    for (const char *p = text; *p;) {
+        if (*p >= '0' && *p <= '9' && (p == text || p[-1] < '0' || p[-1] > '9'))
+            p = without_zeros(p);
+        if (!strchr(" _-.", *p))
+            out[n++] = *p;
+        p++;
+    }
+    out[n] = '\0';
+    return out;
+}
+
+/*
+ * Spelling likeness of two normalised texts: 1 - distance / longer length, as
+ * spelt (see spelt), when at least 0.75 and both hold the same numbers; else 0.
  */
 static double spelling(const char *a, const char *b)
 {
-    size_t la = strlen(a), lb = strlen(b), longer = la > lb ? la : lb;
-    if (!longer || !same_numbers(a, b))
+    if (!same_numbers(a, b))
         return 0;
-    size_t d = edit_distance(a, b, longer / 4);
-    if (d == SIZE_MAX)
-        return 0;
-    double likeness = 1.0 - (double)d / (double)longer;
+    char *x = spelt(a), *y = spelt(b);
+    double likeness = 0;
+    size_t lx = x ? strlen(x) : 0, ly = y ? strlen(y) : 0, longer = lx > ly ? lx : ly;
+    if (x && y && longer) {
+        size_t d = edit_distance(x, y, longer / 4);
+        if (d != SIZE_MAX)
+            likeness = 1.0 - (double)d / (double)longer;
+    }
+    free(x);
+    free(y);
     return likeness >= 0.75 ? likeness : 0;
 }
 

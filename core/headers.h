@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Column headers as people type them. Private.
  *
@@ -45,13 +46,23 @@ void ps_header_set_free(ps_header_set_t *set);
  * and any header a map gives it) and 'label': 1 for a header that is one of
  * the names once normalised (*exact set to 1 for it), else the larger of its
  * likeness in spelling to a name (1 less the edit distance over the longer
- * length, counted from 0.75 and only between texts holding the same numbers:
- * item 1 is not item 11) and the weighed share of the label's, or a name's,
- * words it holds. fit[h] and exact[h] for each header, 0 for those skipped.
- * Returns 0, or -1 when out of memory.
+ * length, spaces, _, - and . aside, counted from 0.75 and only between texts
+ * holding the same numbers, leading zeros aside: item 01 is item 1, item 11 is
+ * not) and the weighed share of the label's, or a name's, words it holds.
+ * fit[h] and exact[h] for each header, 0 for those skipped. Returns 0, or -1
+ * when out of memory.
  */
 int ps_header_fits(const ps_header_set_t *set, const char *const *names, size_t n_names,
                    const char *label, double *fit, unsigned char *exact);
+
+/*
+ * Whether a header holds a word of negation ("not", "no", "never", "cannot",
+ * or one ending in "n't") that 'label' lacks, so that it may say the opposite
+ * of the label ("Feeling not confident" for "Feeling confident"): 1 with the
+ * word, normalised, in 'word' (of 'size' bytes); 0 when not; -1 when out of
+ * memory.
+ */
+int ps_header_negation(const char *header, const char *label, char *word, size_t size);
 
 /* A fit above this is close enough to name as a guess. */
 #define PS_HEADER_CLOSE 0.5
@@ -76,6 +87,9 @@ size_t ps_header_closest(const ps_header_set_t *set, const char *const *names, s
  */
 ps_error_t ps_header_row_read(ps_context_t *context, const char *file,
                               const ps_csv_record_t *rec, char ***names, size_t *not_text);
+
+/* What a refused row or answer says of a cell that is not UTF-8 text. */
+#define PS_NOT_UTF8 "is not valid UTF-8 text (give the file's encoding with --encoding)"
 
 /* The advice for text that is not UTF-8: how to name the file's encoding. */
 #define PS_ENCODING_ADVICE                                                                     \

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * A report's blocks and their headline: what a board paper leads with, taken
  * from the report's statistics as disclosure control left them, never

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Instrument definitions: read safely, validate against instrument.xsd, check
  * the rules the schema cannot express, and keep them in an arena.
@@ -592,6 +593,20 @@ static ps_error_t read_reliable(struct reader *r, xmlNodePtr x, struct ps_scale 
     return PS_OK;
 }
 
+/* Refuses a threshold of change that no change within the scale's range could reach. */
+static ps_error_t check_reachable(struct reader *r, xmlNodePtr x, const struct ps_scale *scale,
+                                  const char *what, double points, int at_least)
+{
+    double range = scale->max - scale->min;
+    if (at_least ? points <= range : points < range)
+        return PS_OK;
+    return fail(r, x,
+                "%s of %s%g points can never be reached: scale '%s' runs from %g to %g, %g "
+                "points apart",
+                what, at_least ? "" : "more than ", points, scale->id, scale->min, scale->max,
+                range);
+}
+
 static ps_error_t read_change(struct reader *r, xmlNodePtr node)
 {
     struct ps_scale *scale = find_scale(r->instrument, attr(r, node, "scale"));
@@ -603,10 +618,16 @@ static ps_error_t read_change(struct reader *r, xmlNodePtr node)
                 return err;
             if (scale->meaningful <= 0)
                 return fail(r, x, "meaningful change must be above 0 points");
+            if ((err = check_reachable(r, x, scale, "meaningful change", scale->meaningful, 1)))
+                return err;
             scale->has_meaningful = 1;
         } else if (is(x, "reliable")) {
             scale->from[PS_RULE_RELIABLE] = provenance(r, x);
-            if ((err = read_reliable(r, x, scale)))
+            if ((err = read_reliable(r, x, scale)) ||
+                (err = check_reachable(r, x, scale,
+                                       scale->has_sem ? "reliable change (1.96 x sqrt(2) x SEM)"
+                                                      : "reliable change",
+                                       scale->reliable, scale->reliable_at_least)))
                 return err;
         }
     }
@@ -971,6 +992,16 @@ int ps_scale_meaningful_change(const ps_scale_t *s, double *points)
     if (s->has_meaningful)
         *points = s->meaningful;
     return s->has_meaningful;
+}
+
+int ps_scale_reliable_change(const ps_scale_t *s, double *points, int *at_least)
+{
+    if (s->has_reliable) {
+        *points = s->reliable;
+        if (at_least)
+            *at_least = s->reliable_at_least;
+    }
+    return s->has_reliable;
 }
 
 int ps_scale_sem(const ps_scale_t *s, double *sem)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Private to libpromscore: structures behind the public opaque types. */
 #ifndef PROMSCORE_INTERNAL_H
 #define PROMSCORE_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Open addressing over a dense array of records: the table holds 8-byte
  * slots (record number and hash), so its empty slots cost little, and ids are stored once in

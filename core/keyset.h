@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The participant x timepoint x instrument keys seen so far, to refuse
  * duplicates across every batch of a run. One 20-byte record per key plus the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Limits on hostile or broken input. Documented in promscore(1), LIMITS. */
 #ifndef PROMSCORE_LIMITS_H
 #define PROMSCORE_LIMITS_H

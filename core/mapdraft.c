@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* A draft --map for a batch with headers of its own, from its header row alone. */
 #include "config.h"
 
@@ -153,17 +154,30 @@ ps_error_t ps_map_draft(ps_context_t *context, const char *file,
     for (size_t i = 0; i < o.n_instruments && !err; i++)
         for (size_t k = 0; k < instruments[i]->n_items && !err; k++, item++) {
             size_t h = header_of[item];
-            ps_map_entry_t entry = {instruments[i], &instruments[i]->items[k],
-                                    h == SIZE_MAX ? NULL : headers[h],
-                                    h == SIZE_MAX ? PS_MATCH_NONE
-                                    : exact_of[item] ? PS_MATCH_EXACT
-                                                     : PS_MATCH_GUESS,
-                                    fit_of[item]};
-            if (fn(&entry, user))
+            ps_map_entry_t entry = {
+                .instrument = instruments[i],
+                .item = &instruments[i]->items[k],
+                .header = h == SIZE_MAX ? NULL : headers[h],
+                .match = h == SIZE_MAX ? PS_MATCH_NONE
+                         : exact_of[item] ? PS_MATCH_EXACT
+                                          : PS_MATCH_GUESS,
+                .fit = fit_of[item],
+            };
+            /* A guess whose header negates what its label says may be its opposite. */
+            char negation[64];
+            int negated =
+                entry.match == PS_MATCH_GUESS
+                    ? ps_header_negation(headers[h], entry.item->label, negation, sizeof negation)
+                    : 0;
+            if (negated < 0)
+                err = PS_ERROR_NOMEM;
+            else if (negated)
+                entry.negation = negation;
+            if (!err && fn(&entry, user))
                 err = PS_ERROR_ABORTED;
         }
     for (size_t h = 0; h < n_headers && !err; h++) {
-        ps_map_entry_t entry = {NULL, NULL, headers[h], PS_MATCH_NONE, 0};
+        ps_map_entry_t entry = {.header = headers[h], .match = PS_MATCH_NONE};
         if (!taken[h] && !empty[h] && fn(&entry, user))
             err = PS_ERROR_ABORTED;
     }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Strings numbered in the order first seen: participant ids, timepoints and
  * group values of a cohort. Private.

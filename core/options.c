@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Options structs the caller allocates lead with their size (see
  * ps_score_options_t), so that a field added later leaves programs built

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Search paths and the directories an empty entry in them stands for. */
 #include "config.h"
 

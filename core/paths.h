@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Search paths (paths.c). PROMSCORE_PLUGIN_PATH and PROMSCORE_INSTRUMENT_PATH
  * are colon-separated directories in which an empty entry (a leading or

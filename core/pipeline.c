@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The pipeline: the worker reads records and prepares them into blocks; the
  * caller's thread takes the blocks in order and finishes their rows. A block

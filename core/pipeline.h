@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Read-and-score on one worker thread, rows handed to the caller's thread in
  * order. Private. The one place in the library where a thread is started.

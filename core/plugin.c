@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Loading scoring plugins with libltdl. */
 #include "config.h"
 

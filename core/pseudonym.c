@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Pseudonymisation. A plain or salted hash of an NHS number can be reversed by
  * trying every number; an HMAC under a secret key cannot without the key.
@@ -8,6 +9,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -317,13 +319,71 @@ static int is_digit(char c)
     return c >= '0' && c <= '9';
 }
 
-/* A byte that can stand between the digits of a number as people write it. */
-static int separator(unsigned char c)
+/*
+ * The zeros of Unicode's decimal digits (General_Category Nd, Unicode 14.0's
+ * UnicodeData.txt): each is followed by the digits 1 to 9, in order. ASCII's
+ * 0, Arabic-Indic U+0660, extended Arabic-Indic U+06F0, Devanagari U+0966,
+ * fullwidth U+FF10 and the other scripts' read as digits in a number.
+ */
+static const uint32_t digit_zeros[] = {
+    0x30,    0x660,   0x6F0,   0x7C0,   0x966,   0x9E6,   0xA66,   0xAE6,   0xB66,   0xBE6,
+    0xC66,   0xCE6,   0xD66,   0xDE6,   0xE50,   0xED0,   0xF20,   0x1040,  0x1090,  0x17E0,
+    0x1810,  0x1946,  0x19D0,  0x1A80,  0x1A90,  0x1B50,  0x1BB0,  0x1C40,  0x1C50,  0xA620,
+    0xA8D0,  0xA900,  0xA9D0,  0xA9F0,  0xAA50,  0xABF0,  0xFF10,  0x104A0, 0x10D30, 0x11066,
+    0x110F0, 0x11136, 0x111D0, 0x112F0, 0x11450, 0x114D0, 0x11650, 0x116C0, 0x11730, 0x118E0,
+    0x11950, 0x11C50, 0x11D50, 0x11DA0, 0x16A60, 0x16AC0, 0x16B50, 0x1D7CE, 0x1D7D8, 0x1D7E2,
+    0x1D7EC, 0x1D7F6, 0x1E140, 0x1E2F0, 0x1E950, 0x1FBF0};
+
+/*
+ * The character at t[i] (of n bytes): its code point, its bytes in *length.
+ * A byte that does not start a UTF-8 sequence stands for itself.
+ */
+static uint32_t char_at(const unsigned char *t, size_t n, size_t i, size_t *length)
 {
-    return !is_digit((char)c) && !(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z');
+    const unsigned char c = t[i];
+    size_t k = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xC2 && c <= 0xDF ? 2 : 1;
+    if (k == 1 || i + k > n) {
+        *length = 1;
+        return c;
+    }
+    uint32_t cp = c & (0x7F >> k);
+    for (size_t j = 1; j < k; j++) {
+        if ((t[i + j] & 0xC0) != 0x80) {
+            *length = 1;
+            return c;
+        }
+        cp = cp << 6 | (t[i + j] & 0x3F);
+    }
+    *length = k;
+    return cp;
 }
 
-/* Longest gap between two digits of one number: "943 - 476", a no-break or zero-width space. */
+/* A decimal digit's value, or -1 for any other character. */
+static int digit_value(uint32_t cp)
+{
+    if (cp < 0x80)
+        return is_digit((char)cp) ? (int)(cp - '0') : -1;
+    size_t lo = 0, hi = sizeof digit_zeros / sizeof digit_zeros[0];
+    while (lo < hi) { /* the last zero at or below cp */
+        size_t mid = (lo + hi) / 2;
+        if (digit_zeros[mid] <= cp)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo && cp - digit_zeros[lo - 1] < 10 ? (int)(cp - digit_zeros[lo - 1]) : -1;
+}
+
+/* A character that can stand between the digits of a number as people write it. */
+static int separator(uint32_t cp)
+{
+    return digit_value(cp) < 0 && !(cp >= 'a' && cp <= 'z') && !(cp >= 'A' && cp <= 'Z');
+}
+
+/*
+ * Longest gap between two digits of one number, in characters whatever their
+ * bytes: "943 - 476", "943 – 476" (an en dash), a no-break or zero-width space.
+ */
 enum { MAX_GAP = 4 };
 
 /* Whether the digits of t[from..to) (separators skipped) are a valid NHS number, not a placeholder. */
@@ -331,12 +391,14 @@ static int nhs_number_in(const unsigned char *t, size_t from, size_t to)
 {
     char digits[11], checked[11];
     size_t n = 0;
-    for (size_t k = from; k < to; k++)
-        if (is_digit((char)t[k])) {
+    for (size_t k = from, length; k < to; k += length) {
+        const int value = digit_value(char_at(t, to, k, &length));
+        if (value >= 0) {
             if (n == 10)
                 return 0;
-            digits[n++] = (char)t[k];
+            digits[n++] = (char)('0' + value);
         }
+    }
     if (n != 10)
         return 0;
     digits[10] = '\0';
@@ -349,28 +411,32 @@ static int nhs_number_in(const unsigned char *t, size_t from, size_t to)
 
 /*
  * Whether text holds a valid NHS number as a person would read one: groups of
- * digits with a few bytes that are neither letters nor digits between them
- * (spaces, hyphens, dots, slashes, brackets, no-break spaces, dashes), any
- * consecutive groups of which hold ten digits passing the modulus-11 check
- * and not a placeholder ("943 476 5919, 2 visits", "(943) 476-5919"). Wider
- * than what the identifier column accepts, on purpose: such a number in any
- * column but the identifier is an identifier leaving in clear, whatever the
- * column is called. Ten digits inside one longer group are not looked for.
+ * decimal digits (of any script: fullwidth, Arabic-Indic, Devanagari...) with
+ * a few characters that are neither letters nor digits between them (spaces,
+ * hyphens, dots, slashes, brackets, no-break spaces, dashes), any consecutive
+ * groups of which hold ten digits passing the modulus-11 check and not a
+ * placeholder ("943 476 5919, 2 visits", "(943) 476-5919"). Wider than what
+ * the identifier column accepts, on purpose: such a number in any column but
+ * the identifier is an identifier leaving in clear, whatever the column is
+ * called. Ten digits inside one longer group are not looked for. Gaps are
+ * counted in characters: the same number is caught whatever the encoding its
+ * file was converted from.
  */
 static int holds_nhs_number(const char *text, size_t length)
 {
     const unsigned char *t = (const unsigned char *)text;
     enum { MAX_GROUPS = 10 };
     size_t start[MAX_GROUPS], end[MAX_GROUPS], digits[MAX_GROUPS], n = 0;
-    for (size_t i = 0; i <= length; i++) {
-        const int digit = i < length && is_digit((char)t[i]);
-        if (digit && (i == 0 || !is_digit((char)t[i - 1]))) {
+    size_t gap = MAX_GAP + 1;    /* characters since the last group ended */
+    int in_group = 0, gap_clean = 0;
+    for (size_t i = 0, step = 0; i <= length; i += step) {
+        const uint32_t cp = i < length ? char_at(t, length, i, &step) : 0;
+        if (i == length)
+            step = 1;
+        const int digit = i < length && digit_value(cp) >= 0;
+        if (digit && !in_group) {
             /* A new group: it joins the groups before when the gap is short and all separators. */
-            size_t gap = n ? i - end[n - 1] : MAX_GAP + 1;
-            int joined = gap <= MAX_GAP;
-            for (size_t k = n ? end[n - 1] : i; joined && k < i; k++)
-                joined = separator(t[k]);
-            if (!joined)
+            if (!(n && gap <= MAX_GAP && gap_clean))
                 n = 0;
             if (n == MAX_GROUPS) {
                 memmove(start, start + 1, (MAX_GROUPS - 1) * sizeof *start);
@@ -379,11 +445,19 @@ static int holds_nhs_number(const char *text, size_t length)
                 n--;
             }
             start[n] = i;
+            digits[n] = 0;
+            in_group = 1;
         }
-        if (!digit && i > 0 && is_digit((char)t[i - 1])) {
+        if (digit) {
+            digits[n]++;
+            continue;
+        }
+        if (in_group) {
             end[n] = i;
-            digits[n] = i - start[n];
             n++;
+            in_group = 0;
+            gap = 0;
+            gap_clean = 1;
             /* Consecutive groups ending with this one that hold ten digits. */
             size_t total = 0;
             for (size_t g = n; g-- > 0 && total < 10;) {
@@ -391,6 +465,10 @@ static int holds_nhs_number(const char *text, size_t length)
                 if (total == 10 && nhs_number_in(t, start[g], end[n - 1]))
                     return 1;
             }
+        }
+        if (i < length) {
+            gap++;
+            gap_clean = gap_clean && separator(cp);
         }
     }
     return 0;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The cohort change report: for each scale (or pool), comparison and group,
  * the statistics of the catalogue (promscore/statistics.h) as a tidy list of

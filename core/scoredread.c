@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Reading back a scored CSV written by `promscore score`, through its declared format. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Scoring batches: header -> plan, then each row -> responses -> scale
  * scores, handed to the caller as they are made.
@@ -159,6 +160,7 @@ struct ps_scorer {
     /* Timepoints from dates: NULL 'dates' without them. */
     ps_date_book_t *dates;
     char *date_column, *date_format;
+    ps_date_range_t date_range;      /* the dates accepted */
     ps_window_t *windows;
     size_t n_windows;
     int scored_dated;                /* the one set of batches was given */
@@ -170,6 +172,9 @@ struct ps_scorer {
     char *item_column, *value_column;
     unsigned char *long_found;       /* per batch of the run and instrument of the context:
                                         its items were found in the batch's first reading */
+    ps_long_export_t *long_export;   /* every long batch's answers, scored once all are read */
+    struct long_batch *long_batches; /* per batch of the run */
+    size_t n_long_batches;
 
     /* The batch being read: its plan, fixed once the header is read, before rows are. */
     const char *file;
@@ -212,6 +217,8 @@ static struct refused_cell *row_refused(const ps_scorer_t *s, struct scored_row 
 {
     return (struct refused_cell *)(void *)(row_kept(s, row) + s->n_keep + 1);
 }
+
+static void free_long_batches(ps_scorer_t *s);
 
 static char *dup_or_default(const char *s, const char *fallback)
 {
@@ -282,13 +289,13 @@ static ps_error_t check_match(const struct map_reader *m, const ps_csv_record_t 
     size_t f = m->column[MAP_MATCH];
     if (f == SIZE_MAX)
         return PS_OK;
-    size_t length = rec->lengths[f];
-    const char *match = ps_trim(rec->fields[f], &length);
+    /* Read as headers are: in any case, white space around it aside. */
+    const char *match = rec->fields[f];
     static const char *const accepted[] = {"", "exact", "checked", "none"};
     for (size_t i = 0; i < sizeof accepted / sizeof accepted[0]; i++)
-        if (length == strlen(accepted[i]) && strncmp(match, accepted[i], length) == 0)
+        if (header_is(match, accepted[i]))
             return PS_OK;
-    if (length == 5 && strncmp(match, "guess", 5) == 0)
+    if (header_is(match, "guess"))
         return ps_diagnose(m->scorer->context, PS_ERROR_USAGE, m->file, rec->line, f + 1,
                            "the header '%s' for item %s is a guess: check that the column "
                            "holds that item, then write 'checked' in its match cell",
@@ -353,21 +360,38 @@ static ps_error_t read_map_record(const ps_csv_record_t *rec, void *user)
     return PS_OK;
 }
 
+/* A window's name: letters, digits, '_' and '-' (white space around it is not part of it). */
+static int window_name_ok(const char *name)
+{
+    if (!*name)
+        return 0;
+    for (const char *c = name; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+              *c == '_' || *c == '-'))
+            return 0;
+    return 1;
+}
+
 /* Refuses a window that cannot name a timepoint, or that overlaps one before it. */
 static ps_error_t check_window(ps_context_t *context, const ps_window_t *windows, size_t i)
 {
     const ps_window_t *w = &windows[i];
-    if (!w->name || !*w->name)
+    if (!*w->name)
         return ps_diagnose(context, PS_ERROR_USAGE, NULL, 0, 0, "a window needs a name");
     if (ps_strcaseeq(w->name, "baseline"))
         return ps_diagnose(context, PS_ERROR_USAGE, NULL, 0, 0,
                            "window '%s': the baseline is each participant's earliest "
                            "assessment, not a window",
                            w->name);
-    if (ps_strcaseeq(w->name, "end") || strstr(w->name, "->"))
+    if (ps_strcaseeq(w->name, "end"))
         return ps_diagnose(context, PS_ERROR_USAGE, NULL, 0, 0,
                            "window '%s': reports name comparisons 'baseline->LABEL' and "
                            "'baseline->end', so a timepoint may not be 'end' or hold '->'",
+                           w->name);
+    if (!window_name_ok(w->name))
+        return ps_diagnose(context, PS_ERROR_USAGE, NULL, 0, 0,
+                           "window '%s': a window's name holds only letters, digits, '_' and "
+                           "'-'",
                            w->name);
     if (w->from < 1)
         return ps_diagnose(context, PS_ERROR_USAGE, NULL, 0, 0,
@@ -378,6 +402,11 @@ static ps_error_t check_window(ps_context_t *context, const ps_window_t *windows
         return ps_diagnose(context, PS_ERROR_USAGE, NULL, 0, 0,
                            "window '%s' ends (day %u) before it starts (day %u)", w->name, w->to,
                            w->from);
+    if (w->to > PS_MAX_WINDOW_DAY)
+        return ps_diagnose(context, PS_ERROR_USAGE, NULL, 0, 0,
+                           "window '%s' ends at day %u, past the last day a window may reach, "
+                           "%u days after baseline",
+                           w->name, w->to, PS_MAX_WINDOW_DAY);
     for (size_t j = 0; j < i; j++) {
         const ps_window_t *o = &windows[j];
         if (ps_strcaseeq(o->name, w->name))
@@ -392,16 +421,32 @@ static ps_error_t check_window(ps_context_t *context, const ps_window_t *windows
     return PS_OK;
 }
 
+/* Two of the columns a run reads that are one column: a usage error naming both. */
+static ps_error_t same_columns(ps_context_t *context, const char *const *names,
+                               const char *const *roles, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < i; j++)
+            if (names[i] && names[j] && ps_header_eq(names[i], names[j]))
+                return ps_diagnose(context, PS_ERROR_USAGE, NULL, 0, 0,
+                                   "the %s column '%s' and the %s column '%s' are one column: "
+                                   "each is a column of its own",
+                                   roles[j], names[j], roles[i], names[i]);
+    return PS_OK;
+}
+
 /* Takes the options of timepoints from dates, refusing what cannot work. */
 static ps_error_t take_dates(ps_scorer_t *s, const ps_score_options_t *o)
 {
     ps_context_t *context = s->context;
     if (!o->date_column) {
-        if (o->date_format || o->n_windows || o->item_column || o->value_column)
+        if (o->date_format || o->n_windows || o->item_column || o->value_column ||
+            o->date_from || o->date_to)
             return ps_diagnose(context, PS_ERROR_USAGE, NULL, 0, 0, "%s needs a date column",
-                               o->date_format ? "a date format"
-                               : o->n_windows ? "a window"
-                                              : "a long export");
+                               o->date_format                 ? "a date format"
+                               : o->n_windows                 ? "a window"
+                               : o->date_from || o->date_to   ? "a range of dates"
+                                                              : "a long export");
         return PS_OK;
     }
     if (!*o->date_column)
@@ -414,14 +459,21 @@ static ps_error_t take_dates(ps_scorer_t *s, const ps_score_options_t *o)
     if (o->date_format && ps_date_format_check(o->date_format, why, sizeof why) != 0)
         return ps_diagnose(context, PS_ERROR_USAGE, NULL, 0, 0,
                            "date format '%s' cannot read dates: %s", o->date_format, why);
-    ps_error_t err;
-    for (size_t i = 0; i < o->n_windows; i++)
-        if ((err = check_window(context, o->windows, i)))
-            return err;
+    if (ps_date_range_make(o->date_from, o->date_to, ps_date_today(), &s->date_range, why,
+                           sizeof why) != 0)
+        return ps_diagnose(context, PS_ERROR_USAGE, NULL, 0, 0,
+                           "the range of dates accepted, %s to %s, cannot be used: %s",
+                           o->date_from ? o->date_from : PS_DATE_RANGE_FROM,
+                           o->date_to ? o->date_to : "today", why);
     if (!o->item_column != !o->value_column || (o->item_column && !*o->item_column) ||
         (o->value_column && !*o->value_column))
         return ps_diagnose(context, PS_ERROR_USAGE, NULL, 0, 0,
                            "a long export needs the names of its item and value columns");
+    const char *const columns[] = {s->id_column, o->date_column, o->item_column, o->value_column};
+    static const char *const roles[] = {"id", "date", "item", "value"};
+    ps_error_t err = same_columns(context, columns, roles, 4);
+    if (err)
+        return err;
     if (!(s->dates = ps_date_book_new()) || !(s->date_column = strdup(o->date_column)) ||
         (o->date_format && !(s->date_format = strdup(o->date_format))) ||
         (o->item_column && (!(s->item_column = strdup(o->item_column)) ||
@@ -429,10 +481,44 @@ static ps_error_t take_dates(ps_scorer_t *s, const ps_score_options_t *o)
         return PS_ERROR_NOMEM;
     if (o->n_windows && !(s->windows = calloc(o->n_windows, sizeof *s->windows)))
         return PS_ERROR_NOMEM;
+    /* Names are taken without white space around them, then checked. */
     for (; s->n_windows < o->n_windows; s->n_windows++) {
-        s->windows[s->n_windows] = o->windows[s->n_windows];
-        if (!(s->windows[s->n_windows].name = strdup(o->windows[s->n_windows].name)))
+        const ps_window_t *w = &o->windows[s->n_windows];
+        size_t length = w->name ? strlen(w->name) : 0;
+        const char *name = w->name ? ps_trim(w->name, &length) : "";
+        s->windows[s->n_windows] = *w;
+        if (!(s->windows[s->n_windows].name = strndup(name, length)))
             return PS_ERROR_NOMEM;
+    }
+    for (size_t i = 0; i < s->n_windows; i++)
+        if ((err = check_window(context, s->windows, i)))
+            return err;
+    return PS_OK;
+}
+
+/*
+ * The scored CSV names each column once: a kept column may not have the name
+ * of one of its own columns (the date with dates), nor be kept twice.
+ */
+static ps_error_t check_kept(ps_scorer_t *s, int dated)
+{
+    size_t n_fixed;
+    const char *const *fixed = ps_format_columns(PS_FORMAT_SCORED, &n_fixed);
+    for (size_t k = 0; k < s->n_keep; k++) {
+        for (size_t c = 0; c <= n_fixed; c++) {
+            const char *own = c < n_fixed ? fixed[c] : dated ? PS_SCORED_DATE_COLUMN : NULL;
+            if (own && ps_header_eq(s->keep[k], own))
+                return ps_diagnose(s->context, PS_ERROR_USAGE, NULL, 0, 0,
+                                   "kept column '%s' would have the name of the scored CSV's "
+                                   "own column '%s': a scored CSV names each column once",
+                                   s->keep[k], own);
+        }
+        for (size_t j = 0; j < k; j++)
+            if (ps_header_eq(s->keep[k], s->keep[j]))
+                return ps_diagnose(s->context, PS_ERROR_USAGE, NULL, 0, 0,
+                                   "column '%s' is kept twice ('%s' and '%s'): a scored CSV "
+                                   "names each column once",
+                                   s->keep[k], s->keep[j], s->keep[k]);
     }
     return PS_OK;
 }
@@ -512,7 +598,7 @@ ps_error_t ps_scorer_new(ps_context_t *context, const ps_score_options_t *given,
         goto fail;
     if (options->map_file && (err = load_map(s, options->map_file)))
         goto fail;
-    if ((err = take_dates(s, options)))
+    if ((err = take_dates(s, options)) || (err = check_kept(s, s->dates != NULL)))
         goto fail;
     *out = s;
     return PS_OK;
@@ -565,6 +651,7 @@ void ps_scorer_free(ps_scorer_t *s)
     free(s->timepoints);
     free(s->scale_responses);
     ps_date_book_free(s->dates);
+    free_long_batches(s);
     free(s->item_column);
     free(s->value_column);
     free(s->long_found);
@@ -608,9 +695,18 @@ static int mapped_elsewhere(const ps_scorer_t *s, const char *header)
     return 0;
 }
 
+/* Whether a header is an item's column or one of its aliases. */
+static int named_for(const char *header, const struct ps_item *it)
+{
+    int match = header_is(header, it->column);
+    for (size_t a = 0; a < it->n_aliases && !match; a++)
+        match = header_is(header, it->aliases[a]);
+    return match;
+}
+
 /*
- * The field holding an item: the one header of those --map gives it, when it
- * gives any, else the one header matching its column name or an alias.
+ * The field holding an item: the one header matching a header --map gives it,
+ * its column name or an alias (a header the map gives another item aside).
  * NO_FIELD when absent; CLAIMED_TWICE (after a diagnostic) when two headers
  * claim it.
  */
@@ -619,11 +715,10 @@ static size_t item_field(ps_scorer_t *s, unsigned long line, const struct ps_ins
 {
     const struct ps_item *it = &in->items[item];
     size_t found = NO_FIELD, by = 0;
-    int mapped = 0;
+    int mapped = 0; /* 'found' is a header the map gives it, from map entry 'by' */
     for (size_t i = 0; i < s->n_map; i++) {
         if (s->map[i].instrument != in || s->map[i].item != item)
             continue;
-        mapped = 1;
         size_t f = find_field(s, s->map[i].header);
         if (f == NO_FIELD)
             continue;
@@ -637,15 +732,20 @@ static size_t item_field(ps_scorer_t *s, unsigned long line, const struct ps_ins
         }
         found = f;
         by = i;
+        mapped = 1;
     }
-    if (mapped)
-        return found;
     for (size_t f = 0; f < s->n_fields; f++) {
-        int match = header_is(s->header[f], it->column);
-        for (size_t a = 0; a < it->n_aliases && !match; a++)
-            match = header_is(s->header[f], it->aliases[a]);
-        if (!match || mapped_elsewhere(s, s->header[f]))
+        if (!named_for(s->header[f], it) || mapped_elsewhere(s, s->header[f]))
             continue;
+        if (found != NO_FIELD && mapped) {
+            batch_error(s, line, (found > f ? found : f) + 1,
+                        "columns '%s' and '%s' both hold item %s.%s: the map gives '%s' for it "
+                        "(map line %lu) and '%s' is %s: a batch holds one of them",
+                        s->header[found], s->header[f], in->id, it->id, s->header[found],
+                        s->map[by].line, s->header[f],
+                        header_is(s->header[f], it->column) ? "its column" : "another name for it");
+            return CLAIMED_TWICE;
+        }
         if (found != NO_FIELD) {
             batch_error(s, line, f + 1, "columns '%s' and '%s' both hold item %s.%s",
                         s->header[found], s->header[f], in->id, it->id);
@@ -654,6 +754,72 @@ static size_t item_field(ps_scorer_t *s, unsigned long line, const struct ps_ins
         found = f;
     }
     return found;
+}
+
+/* The columns with a role of their own in the batch: none of them holds an item. */
+struct role {
+    size_t field;
+    const char *what, *option;
+};
+
+static size_t batch_roles(const ps_scorer_t *s, struct role *roles)
+{
+    size_t n = 0;
+    roles[n++] = (struct role){s->id_field, "the participant id column",
+                               s->item_column ? "--long" : "--id-column"};
+    if (s->dates)
+        roles[n++] = (struct role){s->date_field, "the date column",
+                                   s->item_column ? "--long" : "--date-column"};
+    else if (!s->timepoint)
+        roles[n++] =
+            (struct role){s->timepoint_field, "the timepoint column", "--timepoint-column"};
+    return n;
+}
+
+enum { MAX_ROLES = 2 };
+
+/* Refuses a column given two roles: the id column that is the timepoint column, say. */
+static ps_error_t check_roles(ps_scorer_t *s, unsigned long line)
+{
+    struct role roles[MAX_ROLES] = {{0}};
+    if (batch_roles(s, roles) == 2 && roles[0].field == roles[1].field)
+        return batch_error(s, line, roles[0].field + 1,
+                           "column '%s' is both %s (see %s) and %s (see %s): one column "
+                           "cannot be both",
+                           s->header[roles[0].field], roles[0].what, roles[0].option, roles[1].what,
+                           roles[1].option);
+    return PS_OK;
+}
+
+/* Refuses an item found in the id, timepoint or date column ('fields' per item). */
+static ps_error_t check_item_roles(ps_scorer_t *s, unsigned long line,
+                                   const struct ps_instrument *in, const size_t *fields)
+{
+    struct role roles[MAX_ROLES];
+    size_t n = batch_roles(s, roles);
+    for (size_t i = 0; i < in->n_items; i++)
+        for (size_t r = 0; r < n; r++) {
+            if (fields[i] != roles[r].field)
+                continue;
+            const struct ps_item *it = &in->items[i];
+            const char *header = s->header[fields[i]];
+            char how[80];
+            size_t m = 0;
+            while (m < s->n_map && !(s->map[m].instrument == in && s->map[m].item == i &&
+                                     header_is(s->map[m].header, header)))
+                m++;
+            if (m < s->n_map)
+                snprintf(how, sizeof how, "map line %lu gives it", s->map[m].line);
+            else
+                snprintf(how, sizeof how, "%s",
+                         header_is(header, it->column) ? "its column name"
+                                                       : "one of its other names");
+            return batch_error(s, line, fields[i] + 1,
+                               "column '%s' is both %s (see %s) and item %s.%s (%s): one "
+                               "column cannot be both",
+                               header, roles[r].what, roles[r].option, in->id, it->id, how);
+        }
+    return PS_OK;
 }
 
 /*
@@ -680,9 +846,9 @@ static ps_error_t closest_headers(const ps_scorer_t *s, const struct ps_instrume
     ps_error_t err = PS_ERROR_NOMEM;
     if (!used || !names)
         goto done;
-    used[s->id_field] = 1;
-    if (!s->timepoint)
-        used[s->timepoint_field] = 1;
+    struct role roles[MAX_ROLES];
+    for (size_t r = 0, n = batch_roles(s, roles); r < n; r++)
+        used[roles[r].field] = 1;
     for (size_t k = 0; k < s->n_keep; k++)
         used[s->keep_field[k]] = 1;
     for (size_t i = 0; i < in->n_items; i++)
@@ -709,6 +875,9 @@ static ps_error_t closest_headers(const ps_scorer_t *s, const struct ps_instrume
             continue;
         if (!(*n_close)++ && n_missing == 1)
             snprintf(out, size, " (closest header: '%.200s')", s->header[h]);
+        else if (*n_close == 1 && n_names > 1 + it->n_aliases) /* mapped: by its map header */
+            snprintf(out, size, " (closest header for '%.100s': '%.150s')",
+                     names[1 + it->n_aliases], s->header[h]);
         else if (*n_close == 1)
             snprintf(out, size, " (closest header for %s: '%.200s')", it->column, s->header[h]);
     }
@@ -736,6 +905,64 @@ static int plan_instrument(ps_scorer_t *s, unsigned long line, const struct ps_i
     return complete;
 }
 
+static void append(char *out, size_t size, size_t *used, const char *format, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Adds to the text in 'out', as much as fits. */
+static void append(char *out, size_t size, size_t *used, const char *format, ...)
+{
+    if (*used >= size)
+        return;
+    va_list ap;
+    va_start(ap, format);
+    int n = vsnprintf(out + *used, size - *used, format, ap);
+    va_end(ap);
+    *used = n < 0 ? *used : *used + (size_t)n >= size ? size - 1 : *used + (size_t)n;
+}
+
+/* What comes before the k-th of n in a list: "A", "A or B", "A, B or C" with 'last' " or ". */
+static const char *list_separator(size_t k, size_t n, const char *last)
+{
+    return k == 0 ? "" : k + 1 == n ? last : ", ";
+}
+
+/*
+ * A missing item as the user knows it: the headers the map gives it, with the
+ * map's lines ("'Q1' (item wemwbs.1, map line 2)"); else its column, and the
+ * item the map gives that column to when the batch holds it.
+ */
+static void missing_name(const ps_scorer_t *s, const struct ps_instrument *in, size_t item,
+                         char *out, size_t size)
+{
+    const struct ps_item *it = &in->items[item];
+    size_t given = 0, used = 0, k = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < s->n_map; i++)
+        given += s->map[i].instrument == in && s->map[i].item == item;
+    if (!given) {
+        append(out, size, &used, "%s", it->column);
+        for (size_t f = 0; f < s->n_fields; f++)
+            for (size_t i = 0; i < s->n_map && named_for(s->header[f], it); i++)
+                if (header_is(s->map[i].header, s->header[f])) {
+                    append(out, size, &used, " (the map gives column '%s' to item %s.%s, line %lu)",
+                           s->header[f], s->map[i].instrument->id,
+                           s->map[i].instrument->items[s->map[i].item].id, s->map[i].line);
+                    return;
+                }
+        return;
+    }
+    for (size_t i = 0; i < s->n_map; i++)
+        if (s->map[i].instrument == in && s->map[i].item == item)
+            append(out, size, &used, "%s'%s'", list_separator(k++, given, " or "),
+                   s->map[i].header);
+    append(out, size, &used, " (item %s.%s, map line%s ", in->id, it->id, given > 1 ? "s" : "");
+    k = 0;
+    for (size_t i = 0; i < s->n_map; i++)
+        if (s->map[i].instrument == in && s->map[i].item == item)
+            append(out, size, &used, "%s%lu", list_separator(k++, given, " and "), s->map[i].line);
+    append(out, size, &used, ")");
+}
+
 /*
  * Lists the columns an instrument lacks in 'missing' and says which unused
  * header the first one with a header like it is most like; *n_close counts
@@ -752,8 +979,10 @@ static ps_error_t describe_missing(const ps_scorer_t *s, const struct ps_instrum
         if (fields[i] != NO_FIELD || in->items[i].optional)
             continue;
         n_missing++;
+        char name[300];
+        missing_name(s, in, i, name, sizeof name);
         int n = snprintf(missing + used, missing_size - sizeof closest - used, "%s%s",
-                         used ? ", " : "", in->items[i].column);
+                         used ? ", " : "", name);
         used = n > 0 && used + (size_t)n < missing_size - sizeof closest ? used + (size_t)n
                                                                         : used;
     }
@@ -883,6 +1112,9 @@ static ps_error_t plan_instruments(ps_scorer_t *s, unsigned long line)
         }
         err = PS_OK;
         int complete = plan_instrument(s, line, in, fields, &err);
+        /* One asked for, or found whole, takes no item from the id, timepoint or date column. */
+        if (!err && (s->n_wanted || complete))
+            err = check_item_roles(s, line, in, fields);
         if (err) {
             free(fields);
             goto done;
@@ -988,6 +1220,9 @@ static ps_error_t read_header(ps_scorer_t *s, const ps_csv_record_t *rec)
     for (size_t k = 0; k < s->n_keep; k++)
         if ((s->keep_field[k] = find_field(s, s->keep[k])) == NO_FIELD)
             return batch_error(s, rec->line, 0, "no column '%s' to keep", s->keep[k]);
+    ps_error_t roles = check_roles(s, rec->line);
+    if (roles)
+        return roles;
     if (s->item_column) {
         /* A long export: its instruments are planned from its items (see plan_long). */
         if ((s->item_field = find_field(s, s->item_column)) == NO_FIELD ||
@@ -1019,14 +1254,24 @@ static ps_error_t announce_batch(ps_scorer_t *s)
 
 /* ---- Rows. ---- */
 
-static ps_error_t reject(ps_scorer_t *s, unsigned long line, size_t field, const char *id,
-                         const char *value, const char *reason)
+/* Hands a refusal to the caller: 'column' from 1, 0 for none, and its header's name. */
+static ps_error_t reject_in(ps_scorer_t *s, const char *file, unsigned long line,
+                            unsigned long column, const char *header, const char *id,
+                            const char *value, const char *reason)
 {
-    ps_reject_t r = {s->file, line, field == NO_FIELD ? 0 : field + 1, id ? id : "",
-                     field == NO_FIELD ? "" : s->header[field], value ? value : "", reason};
+    ps_reject_t r = {file, line, column, id ? id : "", header ? header : "", value ? value : "",
+                     reason};
     if (s->handlers.reject && s->handlers.reject(&r, s->handlers.user))
         return PS_ERROR_ABORTED;
     return PS_OK;
+}
+
+/* A refusal in the batch being read. */
+static ps_error_t reject(ps_scorer_t *s, unsigned long line, size_t field, const char *id,
+                         const char *value, const char *reason)
+{
+    return reject_in(s, s->file, line, field == NO_FIELD ? 0 : field + 1,
+                     field == NO_FIELD ? "" : s->header[field], id, value, reason);
 }
 
 static ps_error_t reject_row(ps_scorer_t *s, unsigned long line, const char *id,
@@ -1251,7 +1496,7 @@ static void refusal_text(const struct ps_item *item, enum refusal why, char *out
     char codes[200];
     switch (why) {
     case REFUSED_NOT_TEXT:
-        snprintf(out, size, "answer is not valid UTF-8 text");
+        snprintf(out, size, "answer " PS_NOT_UTF8);
         return;
     case REFUSED_NOT_NUMBER:
         snprintf(out, size, "not a number (from %g to %g)", set->range_min, set->range_max);
@@ -1422,7 +1667,11 @@ static void read_row(const ps_scorer_t *s, ps_csv_record_t *rec, struct scored_r
             row->fault = ROW_DATE_NOT_TEXT;
             return;
         }
-        if ((row->date_problem = ps_date_read(row->date, s->date_format, &row->day))) {
+        row->date_problem = ps_date_read(row->date, s->date_format, &row->day);
+        if (!row->date_problem &&
+            (row->day < s->date_range.from || row->day > s->date_range.to))
+            row->date_problem = PS_DATE_OUT_OF_RANGE;
+        if (row->date_problem) {
             row->fault = ROW_DATE_BAD;
             return;
         }
@@ -1513,28 +1762,31 @@ static ps_error_t reject_faulty_row(ps_scorer_t *s, const ps_csv_record_t *rec,
                  rec->n_fields, s->n_fields);
         return reject_row(s, rec->line, id, reason);
     case ROW_ID_NOT_TEXT:
-        return reject_row(s, rec->line, "", "participant id is not valid UTF-8 text");
+        return reject_row(s, rec->line, "", "participant id " PS_NOT_UTF8);
     case ROW_ID_MISSING:
         return reject_row(s, rec->line, "", "missing participant id");
     case ROW_TIMEPOINT_NOT_TEXT:
-        return reject_row(s, rec->line, id, "timepoint is not valid UTF-8 text");
+        return reject_row(s, rec->line, id, "timepoint " PS_NOT_UTF8);
     case ROW_TIMEPOINT_MISSING:
         return reject_row(s, rec->line, id, "missing timepoint");
     case ROW_KEPT_NOT_TEXT:
-        snprintf(reason, sizeof reason, "column '%s' is not valid UTF-8 text",
+        snprintf(reason, sizeof reason, "column '%s' " PS_NOT_UTF8,
                  s->keep[row->kept_not_text]);
         return reject_row(s, rec->line, id, reason);
     case ROW_DATE_NOT_TEXT:
         s->summary.rows_rejected++;
-        return reject(s, rec->line, s->date_field, id, "", "date is not valid UTF-8 text");
+        return reject(s, rec->line, s->date_field, id, "", "date " PS_NOT_UTF8);
     case ROW_DATE_BAD:
         s->summary.rows_rejected++;
-        ps_date_problem_text(row->date_problem, row->date, s->date_format, reason,
-                             sizeof reason);
+        if (row->date_problem == PS_DATE_OUT_OF_RANGE)
+            ps_date_range_text(&s->date_range, row->day, reason, sizeof reason);
+        else
+            ps_date_problem_text(row->date_problem, row->date, s->date_format, reason,
+                                 sizeof reason);
         return reject(s, rec->line, s->date_field, id, row->date, reason);
     case ROW_ITEM_NOT_TEXT:
         s->summary.rows_rejected++;
-        return reject(s, rec->line, s->item_field, id, "", "item is not valid UTF-8 text");
+        return reject(s, rec->line, s->item_field, id, "", "item " PS_NOT_UTF8);
     case ROW_ITEM_MISSING:
         return reject_row(s, rec->line, id, "missing item");
     case ROW_ITEM_UNKNOWN:
@@ -1547,7 +1799,7 @@ static ps_error_t reject_faulty_row(ps_scorer_t *s, const ps_csv_record_t *rec,
         return reject(s, rec->line, s->item_field, id, rec->fields[s->item_field], reason);
     case ROW_VALUE_NOT_TEXT:
         s->summary.rows_rejected++;
-        return reject(s, rec->line, s->value_field, id, "", "answer is not valid UTF-8 text");
+        return reject(s, rec->line, s->value_field, id, "", "answer " PS_NOT_UTF8);
     case ROW_OK:
         break;
     }
@@ -1728,8 +1980,9 @@ static ps_error_t place_assessment(ps_scorer_t *s, struct assessment *a, char *r
     return PS_OK;
 }
 
-/* Hands the scores of a placed assessment to the caller. */
-static ps_error_t hand_scores(ps_scorer_t *s, const struct assessment *a)
+/* Hands the scores of a placed assessment to the caller, counting them in 'summary'. */
+static ps_error_t hand_scores(ps_scorer_t *s, const struct assessment *a,
+                              ps_batch_summary_t *summary)
 {
     char date[11];
     if (s->dates)
@@ -1750,9 +2003,9 @@ static ps_error_t hand_scores(ps_scorer_t *s, const struct assessment *a)
                                 .status = r->status, .kept = a->kept, .outcome = r->outcome,
                                 .date = s->dates ? date : NULL};
             if (score.outcome == PS_SCORED)
-                s->summary.scores_ok++;
+                summary->scores_ok++;
             else
-                s->summary.scores_not_ok++;
+                summary->scores_not_ok++;
             if (s->handlers.score && s->handlers.score(&score, s->handlers.user))
                 return PS_ERROR_ABORTED;
         }
@@ -1785,7 +2038,7 @@ static ps_error_t finish_row(const ps_csv_record_t *rec, void *memory, void *use
     s->summary.cells_rejected += row->n_refused;
     if (row->n_refused && (err = report_refused(s, rec, row)))
         return err;
-    return hand_scores(s, &a);
+    return hand_scores(s, &a, &s->summary);
 }
 
 /* The header, on the caller's thread before any row is read: the plan is whole before rows. */
@@ -1892,22 +2145,69 @@ static ps_error_t plan_long(ps_scorer_t *s, const unsigned char *found)
     return PS_OK;
 }
 
-/* What scoring one assessment of a long export needs, made once per batch. */
+/*
+ * A long batch of the run, as scoring its assessments needs it once it is
+ * closed: its name, its number, its summary, and the names and numbers of the
+ * columns an answer is refused in (the item, the value, each kept one).
+ */
+enum { LONG_ITEM, LONG_VALUE, LONG_KEPT };
+
+struct long_batch {
+    const char *file;
+    unsigned batch;                  /* its number in the run's batches (s->batch) */
+    ps_batch_summary_t summary;
+    char **header;                   /* LONG_ITEM, LONG_VALUE, then LONG_KEPT + each kept */
+    unsigned long *column;           /* from 1 */
+};
+
+static void free_long_batches(ps_scorer_t *s)
+{
+    for (size_t b = 0; b < s->n_long_batches; b++) {
+        struct long_batch *lb = &s->long_batches[b];
+        for (size_t c = 0; lb->header && c < LONG_KEPT + s->n_keep; c++)
+            free(lb->header[c]);
+        free(lb->header);
+        free(lb->column);
+    }
+    free(s->long_batches);
+    s->long_batches = NULL;
+    s->n_long_batches = 0;
+    ps_long_export_free(s->long_export);
+    s->long_export = NULL;
+}
+
+/* What scoring the assessments of the run's long batches needs. */
 struct long_work {
     const ps_long_export_t *export;
-    unsigned char *used;          /* per answer: taken into its assessment */
-    unsigned long *answered_on;   /* per planned item: the line that answered it, or 0 */
-    size_t *item_base;            /* per planned instrument: its first item in answered_on */
+    unsigned char *used;          /* per answer: USED or USED_REFUSED when taken into its
+                                     assessment; 0 when refused on its own */
+    uint32_t *answered_by;        /* per planned item: the answer that answered it + 1, or 0 */
+    size_t *item_base;            /* per planned instrument: its first item in answered_by */
     unsigned char *assessed;      /* per planned instrument */
     struct scale_result *results; /* per planned scale */
     const char **timepoints;      /* per planned instrument */
 };
 
-static ps_error_t refuse_answer(ps_scorer_t *s, const ps_long_answer_t *a, size_t field,
+enum { USED = 1, USED_REFUSED = 2 /* with its answer refused, and said so */ };
+
+/* Reports a refusal of answer 'a', in column 'which' (LONG_ITEM, ...; SIZE_MAX: none). */
+static ps_error_t refuse_answer(ps_scorer_t *s, const ps_long_answer_t *a, size_t which,
                                 const char *value, const char *reason)
 {
-    s->summary.rows_rejected++;
-    return reject(s, a->line, field, a->id, value, reason);
+    const struct long_batch *lb = &s->long_batches[a->batch];
+    if (which == SIZE_MAX)
+        return reject_in(s, lb->file, a->line, 0, "", a->id, "", reason);
+    return reject_in(s, lb->file, a->line, lb->column[which], lb->header[which], a->id, value,
+                     reason);
+}
+
+/* " of FILE" when answer 'a' is in another batch than 'b', else "". */
+static void other_batch(const ps_scorer_t *s, const ps_long_answer_t *a,
+                        const ps_long_answer_t *b, char *out, size_t size)
+{
+    out[0] = '\0';
+    if (a->batch != b->batch)
+        snprintf(out, size, " of %.200s", s->long_batches[a->batch].file);
 }
 
 /* Takes one answer into its assessment, or refuses it with its reason. */
@@ -1915,24 +2215,30 @@ static ps_error_t take_answer(ps_scorer_t *s, struct long_work *w, const ps_long
                               size_t index)
 {
     const ps_long_answer_t *a = ps_long_export_answer(w->export, index);
-    char reason[400];
+    char reason[700], where[220];
     for (size_t k = 0; k < s->n_keep; k++)
         if (strcmp(a->kept[k], head->kept[k]) != 0) {
+            other_batch(s, head, a, where, sizeof where);
             snprintf(reason, sizeof reason,
                      "column '%.100s' differs within one assessment (one participant on one "
-                     "date): line %lu has '%.100s'",
-                     s->keep[k], head->line, head->kept[k]);
-            return refuse_answer(s, a, s->keep_field[k], a->kept[k], reason);
+                     "date): line %lu%s has '%.100s'",
+                     s->keep[k], head->line, where, head->kept[k]);
+            s->long_batches[a->batch].summary.rows_rejected++;
+            return refuse_answer(s, a, LONG_KEPT + k, a->kept[k], reason);
         }
     for (size_t p = 0; p < s->n_planned; p++) {
         const struct ps_instrument *in = s->planned[p].instrument;
         size_t item = item_named(s, in, a->item);
-        if (item != NO_FIELD && w->answered_on[w->item_base[p] + item]) {
+        if (item != NO_FIELD && w->answered_by[w->item_base[p] + item]) {
+            const ps_long_answer_t *before =
+                ps_long_export_answer(w->export, w->answered_by[w->item_base[p] + item] - 1);
+            other_batch(s, before, a, where, sizeof where);
             snprintf(reason, sizeof reason,
                      "item %s.%s answered twice in one assessment (one participant on one "
-                     "date): line %lu already has it",
-                     in->id, in->items[item].id, w->answered_on[w->item_base[p] + item]);
-            return refuse_answer(s, a, s->item_field, a->item, reason);
+                     "date): line %lu%s already has it",
+                     in->id, in->items[item].id, before->line, where);
+            s->long_batches[a->batch].summary.rows_rejected++;
+            return refuse_answer(s, a, LONG_ITEM, a->item, reason);
         }
     }
     int refused = 0;
@@ -1941,7 +2247,7 @@ static ps_error_t take_answer(ps_scorer_t *s, struct long_work *w, const ps_long
         size_t item = item_named(s, in, a->item);
         if (item == NO_FIELD)
             continue;
-        w->answered_on[w->item_base[p] + item] = a->line;
+        w->answered_by[w->item_base[p] + item] = (uint32_t)index + 1;
         w->assessed[p] = 1;
         ps_response_t *r = &s->planned[p].responses[item];
         if (in->items[item].responses->is_free_text)
@@ -1950,20 +2256,28 @@ static ps_error_t take_answer(ps_scorer_t *s, struct long_work *w, const ps_long
         r->answer = read_answer(&in->items[item], a->value, &r->value, &why);
         if (r->answer == PS_ANSWER_INVALID && !refused++) {
             refusal_text(&in->items[item], why, reason, sizeof reason);
-            ps_error_t err = refuse_answer(s, a, s->value_field, a->value, reason);
+            ps_error_t err = refuse_answer(s, a, LONG_VALUE, a->value, reason);
             if (err)
                 return err;
         }
     }
-    w->used[index] = !refused;
+    w->used[index] = refused ? USED_REFUSED : USED;
     return PS_OK;
 }
 
-/* Scores the assessment whose first answer is 'first', as a wide row. */
+/*
+ * Scores the assessment whose first answer is 'first', as a wide row: its
+ * answers used count as rows scored, an answer refused among them also as an
+ * answer refused, each in its own batch; when its timepoint is refused, each is
+ * a row refused.
+ */
 static ps_error_t score_long_assessment(ps_scorer_t *s, struct long_work *w, size_t first)
 {
     const ps_long_answer_t *head = ps_long_export_answer(w->export, first);
-    memset(w->answered_on, 0, (s->n_items ? s->n_items : 1) * sizeof *w->answered_on);
+    const struct long_batch *head_batch = &s->long_batches[head->batch];
+    s->file = head_batch->file; /* where its scores and the participant records say it is */
+    s->batch = head_batch->batch;
+    memset(w->answered_by, 0, (s->n_items ? s->n_items : 1) * sizeof *w->answered_by);
     memset(w->assessed, 0, s->n_planned ? s->n_planned : 1);
     for (size_t p = 0; p < s->n_planned; p++)
         for (size_t i = 0; i < s->planned[p].instrument->n_items; i++)
@@ -1991,87 +2305,20 @@ static ps_error_t score_long_assessment(ps_scorer_t *s, struct long_work *w, siz
     if ((err = place_assessment(s, &a, reason, sizeof reason)))
         return err;
     for (size_t i = first; i != PS_LONG_END; i = ps_long_export_answer(w->export, i)->next) {
+        const ps_long_answer_t *answer = ps_long_export_answer(w->export, i);
+        ps_batch_summary_t *summary = &s->long_batches[answer->batch].summary;
         if (!w->used[i])
             continue;
-        if (!reason[0])
-            s->summary.rows_scored++;
-        else if ((err = refuse_answer(s, ps_long_export_answer(w->export, i), NO_FIELD, "",
-                                      reason)))
-            return err;
-    }
-    return reason[0] ? PS_OK : hand_scores(s, &a);
-}
-
-/*
- * Scores a long export: its rows are read into memory, those refused on
- * their own reported as they come, then each assessment is scored in the
- * order of its first row.
- */
-static ps_error_t score_long(ps_scorer_t *s, ps_csv_reader_t *reader, const unsigned char *found)
-{
-    ps_error_t err = plan_long(s, found);
-    if (err || (err = announce_batch(s)))
-        return err;
-    ps_long_export_t *export = ps_long_export_new(s->n_keep);
-    struct scored_row *row = calloc_lines(1, row_size(s));
-    struct long_work w = {.export = export};
-    if (!export || !row) {
-        err = PS_ERROR_NOMEM;
-        goto done;
-    }
-    ps_csv_record_t *rec;
-    while (!(err = ps_csv_next(reader, &rec)) && rec) {
-        const char *item = NULL, *value = NULL;
-        s->summary.rows_read++;
-        read_long_row(s, rec, row, &item, &value);
-        int known = 0;
-        for (size_t p = 0; p < s->n_planned && !row->fault && !known; p++)
-            known = item_named(s, s->planned[p].instrument, item) != NO_FIELD;
-        if (!row->fault && !known)
-            row->fault = ROW_ITEM_UNKNOWN;
-        if (row->fault) {
-            if ((err = reject_faulty_row(s, rec, row)))
-                goto done;
-            continue;
-        }
-        if (ps_long_export_add(export, rec->line, row->id, row->id_length, row->day, item, value,
-                               row_kept(s, row)) != 0) {
-            err = ps_diagnose(s->context, PS_ERROR_NOMEM, s->file, rec->line, 0,
-                              "out of memory for the answers of a long export");
-            goto done;
+        if (!reason[0]) {
+            summary->rows_scored++;
+            summary->cells_rejected += w->used[i] == USED_REFUSED;
+        } else {
+            summary->rows_rejected++;
+            if (w->used[i] == USED && (err = refuse_answer(s, answer, SIZE_MAX, "", reason)))
+                return err;
         }
     }
-    if (err) {
-        err = ps_csv_report(s->context, reader);
-        goto done;
-    }
-    const size_t n = ps_long_export_count(export);
-    w.used = calloc(n ? n : 1, 1);
-    w.answered_on = calloc(s->n_items ? s->n_items : 1, sizeof *w.answered_on);
-    w.item_base = calloc(s->n_planned ? s->n_planned : 1, sizeof *w.item_base);
-    w.assessed = calloc(s->n_planned ? s->n_planned : 1, 1);
-    w.results = calloc(s->n_scores ? s->n_scores : 1, sizeof *w.results);
-    w.timepoints = calloc(s->n_planned ? s->n_planned : 1, sizeof *w.timepoints);
-    if (!w.used || !w.answered_on || !w.item_base || !w.assessed || !w.results ||
-        !w.timepoints) {
-        err = PS_ERROR_NOMEM;
-        goto done;
-    }
-    for (size_t p = 1; p < s->n_planned; p++)
-        w.item_base[p] = w.item_base[p - 1] + s->planned[p - 1].instrument->n_items;
-    for (size_t i = 0; i < n && !err; i++)
-        if (ps_long_export_answer(export, i)->first)
-            err = score_long_assessment(s, &w, i);
-done:
-    free(w.used);
-    free(w.answered_on);
-    free(w.item_base);
-    free(w.assessed);
-    free(w.results);
-    free(w.timepoints);
-    free(row);
-    ps_long_export_free(export);
-    return err;
+    return reason[0] ? PS_OK : hand_scores(s, &a, &s->long_batches[head->batch].summary);
 }
 
 /* Opens a batch and reads its header into the plan. */
@@ -2092,8 +2339,8 @@ static ps_error_t open_batch(ps_scorer_t *s, const char *file, ps_csv_reader_t *
     return err;
 }
 
-/* Reads one batch and scores it (with dates, after note_dates read every batch). */
-static ps_error_t score_batch(ps_scorer_t *s, const char *file, const unsigned char *long_found)
+/* Reads one wide batch and scores it (with dates, after note_dates read every batch). */
+static ps_error_t score_batch(ps_scorer_t *s, const char *file)
 {
     if (s->n_batches == MAX_BATCHES)
         return ps_diagnose(s->context, PS_ERROR_LIMIT, file, 0, 0,
@@ -2105,9 +2352,7 @@ static ps_error_t score_batch(ps_scorer_t *s, const char *file, const unsigned c
     ps_error_t err = open_batch(s, file, &reader);
     if (err)
         return err;
-    if (s->item_column)
-        err = score_long(s, reader, long_found);
-    else if (!(err = announce_batch(s))) {
+    if (!(err = announce_batch(s))) {
         s->batch_bytes = ps_csv_size(reader);
         ps_pipeline_stages_t stages = {prepare_row, finish_row, fetch_keys_ahead, row_size(s),
                                        s};
@@ -2181,12 +2426,144 @@ static ps_error_t note_dates(ps_scorer_t *s, const char *file, unsigned char *lo
     return err;
 }
 
+/*
+ * Reads long batch 'b' of the run into the run's answers, refusing the rows
+ * that are refused on their own as it goes.
+ */
+static ps_error_t read_long_batch(ps_scorer_t *s, const char *file, size_t b,
+                                  const unsigned char *found)
+{
+    if (s->n_batches == MAX_BATCHES)
+        return ps_diagnose(s->context, PS_ERROR_LIMIT, file, 0, 0,
+                           "more than %d batches in one run", MAX_BATCHES);
+    struct long_batch *lb = &s->long_batches[b];
+    lb->file = file;
+    lb->batch = s->batch = s->n_batches++;
+    memset(&s->summary, 0, sizeof s->summary);
+    s->summary.file = file;
+    ps_csv_reader_t *reader;
+    ps_error_t err = open_batch(s, file, &reader);
+    if (err)
+        return err;
+    struct scored_row *row = NULL;
+    if ((err = plan_long(s, found)) || (err = announce_batch(s)))
+        goto done;
+    err = PS_ERROR_NOMEM;
+    const size_t n_columns = LONG_KEPT + s->n_keep;
+    if (!(lb->header = calloc(n_columns, sizeof *lb->header)) ||
+        !(lb->column = calloc(n_columns, sizeof *lb->column)) ||
+        !(row = calloc_lines(1, row_size(s))))
+        goto done;
+    for (size_t c = 0; c < n_columns; c++) {
+        const size_t field = c == LONG_ITEM    ? s->item_field
+                             : c == LONG_VALUE ? s->value_field
+                                               : s->keep_field[c - LONG_KEPT];
+        lb->column[c] = field + 1;
+        if (!(lb->header[c] = strdup(s->header[field])))
+            goto done;
+    }
+    s->batch_bytes = ps_csv_size(reader);
+    ps_csv_record_t *rec;
+    while (!(err = ps_csv_next(reader, &rec)) && rec) {
+        const char *item = NULL, *value = NULL;
+        s->summary.rows_read++;
+        s->bytes_finished = rec->offset;
+        read_long_row(s, rec, row, &item, &value);
+        int known = 0;
+        for (size_t p = 0; p < s->n_planned && !row->fault && !known; p++)
+            known = item_named(s, s->planned[p].instrument, item) != NO_FIELD;
+        if (!row->fault && !known)
+            row->fault = ROW_ITEM_UNKNOWN;
+        if (row->fault) {
+            if ((err = reject_faulty_row(s, rec, row)))
+                goto done;
+            continue;
+        }
+        if (ps_long_export_add(s->long_export, (unsigned)b, rec->line, row->id, row->id_length,
+                               row->day, item, value, row_kept(s, row)) != 0) {
+            err = ps_diagnose(s->context, PS_ERROR_NOMEM, file, rec->line, 0,
+                              "out of memory for the answers of a long export");
+            goto done;
+        }
+    }
+    if (err)
+        err = ps_csv_report(s->context, reader);
+done:
+    lb->summary = s->summary;
+    free(row);
+    ps_csv_close(reader);
+    return err;
+}
+
+/*
+ * Scores long exports: every batch is read into memory (rows refused on their
+ * own reported as they come), then each assessment, one participant on one
+ * date whichever batches its rows are in, is scored in the order of its first
+ * row; then each batch's summary is given.
+ */
+static ps_error_t score_long_run(ps_scorer_t *s, const char *const *files, size_t n_files)
+{
+    const size_t n_instruments = s->context->n_instruments;
+    unsigned char *found = calloc(n_instruments ? n_instruments : 1, 1);
+    struct long_work w = {0};
+    ps_error_t err = PS_ERROR_NOMEM;
+    if (!found || !(s->long_export = ps_long_export_new(s->n_keep)) ||
+        !(s->long_batches = calloc(n_files ? n_files : 1, sizeof *s->long_batches)))
+        goto done;
+    err = PS_OK;
+    for (size_t b = 0; b < n_files && !err; b++) {
+        s->n_long_batches = b + 1;
+        err = read_long_batch(s, files[b], b, s->long_found + b * n_instruments);
+        for (size_t i = 0; i < n_instruments; i++)
+            found[i] |= s->long_found[b * n_instruments + i];
+    }
+    if (err)
+        goto done;
+    /* The run's plan: every instrument whose items some batch holds. */
+    forget_batch(s);
+    if ((err = plan_long(s, found)))
+        goto done;
+    const size_t n = ps_long_export_count(s->long_export);
+    w.export = s->long_export;
+    w.used = calloc(n ? n : 1, 1);
+    w.answered_by = calloc(s->n_items ? s->n_items : 1, sizeof *w.answered_by);
+    w.item_base = calloc(s->n_planned ? s->n_planned : 1, sizeof *w.item_base);
+    w.assessed = calloc(s->n_planned ? s->n_planned : 1, 1);
+    w.results = calloc(s->n_scores ? s->n_scores : 1, sizeof *w.results);
+    w.timepoints = calloc(s->n_planned ? s->n_planned : 1, sizeof *w.timepoints);
+    if (!w.used || !w.answered_by || !w.item_base || !w.assessed || !w.results ||
+        !w.timepoints) {
+        err = PS_ERROR_NOMEM;
+        goto done;
+    }
+    for (size_t p = 1; p < s->n_planned; p++)
+        w.item_base[p] = w.item_base[p - 1] + s->planned[p - 1].instrument->n_items;
+    for (size_t i = 0; i < n && !err; i++)
+        if (ps_long_export_answer(s->long_export, i)->first)
+            err = score_long_assessment(s, &w, i);
+    for (size_t b = 0; b < s->n_long_batches && !err; b++) {
+        s->summary = s->long_batches[b].summary;
+        if (s->handlers.batch_end && s->handlers.batch_end(&s->summary, s->handlers.user))
+            err = PS_ERROR_ABORTED;
+    }
+done:
+    free(w.used);
+    free(w.answered_by);
+    free(w.item_base);
+    free(w.assessed);
+    free(w.results);
+    free(w.timepoints);
+    free(found);
+    free_long_batches(s);
+    return err;
+}
+
 ps_error_t ps_scorer_score_files(ps_scorer_t *s, const char *const *files, size_t n_files)
 {
     ps_error_t err = PS_OK;
     if (!s->dates) {
         for (size_t i = 0; i < n_files && !err; i++)
-            err = score_batch(s, files[i], NULL);
+            err = score_batch(s, files[i]);
         return err;
     }
     if (s->scored_dated)
@@ -2201,8 +2578,10 @@ ps_error_t ps_scorer_score_files(ps_scorer_t *s, const char *const *files, size_
         err = note_dates(s, files[i], s->long_found ? s->long_found + i * n_instruments : NULL);
     s->run_files = files;
     s->first_run_batch = s->n_batches;
-    for (size_t i = 0; i < n_files && !err; i++)
-        err = score_batch(s, files[i], s->long_found ? s->long_found + i * n_instruments : NULL);
+    if (!err && s->item_column)
+        err = score_long_run(s, files, n_files);
+    for (size_t i = 0; i < n_files && !err && !s->item_column; i++)
+        err = score_batch(s, files[i]);
     s->run_files = NULL;
     return err;
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Statistics that must equal R's. Each function follows the R source it
  * names; distribution functions come from libRmath, never from here.

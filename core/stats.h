@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The statistics of a cohort change report, computed as R computes them
  * (t.test, wilcox.test, the noncentral-t interval of d_z) with R's own

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The library's version, for programs that may run with another than they were built with. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Reading XML safely: no network, no DTD, no external entity, a size limit,
  * and validation against a schema from the schema directory, compiled once.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Writes promscore-statistics(7) from the statistic catalogue and the
  * relation rules, so the page documents exactly what the report computes and

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The bash completion, with the bash-completion package's helpers loaded and with bash's
 # builtins alone: commands, options and their values, column names read from the header of
 # the input on the line (split at --delimiter, converted from --encoding, quoted), instrument
@@ -86,7 +87,7 @@ PATH=$PWD/bin:$PATH c promscore report -i '^alpha,b'
 EOF
 expected='[report]
 [describe]
-[--date-column][--date-format]
+[--date-column][--date-format][--date-range]
 [json]
 [participant_id][timepoint][site][Client\ Name][Service\,\ site][wemwbs_1]
 [Client\ Name]
@@ -106,7 +107,7 @@ expected='[report]
 [NHS\ Number,Client\ Name]
 [windows-1252]
 [latin1]
-[,][\;][\|][:]
+[,][\;][\|][:][tab]
 [%d/%m/%Y]
 [batch.csv]
 [windows-1252]

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The HTML report in a real browser (Debian's chromium, headless): the example
 # report loads with no console message (its Content-Security-Policy turns any
 # request into one) and nothing in its DOM that could fetch; it prints to A4

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The build tree's promscore run with no PROMSCORE_* variable finds that tree's
 # plugins, definitions and schemas; an empty entry in PROMSCORE_INSTRUMENT_PATH
 # or PROMSCORE_PLUGIN_PATH stands for them; and the message about a directory

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Every instrument family's folder has its build lines (plugins/NAME/Makefile.inc),
 # and Makefile.am includes each: automake cannot include a wildcard.
 set -u

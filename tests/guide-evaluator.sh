@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The evaluator's guide, run as written: the commands between its walkthrough
 # markers are taken from docs/guide-evaluator.md and run on the export they
 # describe, and what the guide says of their results is checked.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Shared by the Criterion tests: score CSV text through the library and keep what comes out. */
 #ifndef PROMSCORE_TEST_HELPERS_H
 #define PROMSCORE_TEST_HELPERS_H

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # make installcheck: the installed promscore, with no PROMSCORE_* variable set,
 # finds its plugins, definitions and schemas; and a plugin built out of tree
 # against the installed headers with pkg-config installs into plugindir and
@@ -14,7 +15,8 @@ fail() { echo "installcheck: $*" >&2; exit 1; }
 
 "$promscore" --version
 for doc in COPYING README.md NEWS.md guide-evaluator.md guide-programme-lead.md guide-developer.md \
-    examples/baseline.csv examples/plugin/Makefile examples/plugin/spread.c; do
+    examples/baseline.csv examples/wemwbs-export-cp1252.csv examples/plugin/Makefile \
+    examples/plugin/spread.c; do
     [ -s "$docdir/$doc" ] || fail "$docdir/$doc is not installed"
 done
 cmp -s "$docdir/COPYING" "$srcdir/COPYING" || fail "the installed COPYING differs"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The man pages format without warnings.
 set -u
 command -v man >/dev/null 2>&1 || { echo "man-pages: man is not installed: skipped"; exit 77; }

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The out-of-tree example plugin's Makefile (docs/examples/plugin) against the
 # build tree, described by a promscore.pc of its own: PKG_CONFIG_PATH given on
 # make's command line reaches pkg-config, the plugin installs into the .pc's

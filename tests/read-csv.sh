@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Scored and report CSVs read into R with the right types (skipped where R is not installed).
 set -u
 command -v Rscript >/dev/null 2>&1 || { echo "read-csv: Rscript is not installed: skipped"; exit 77; }

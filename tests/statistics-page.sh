@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # promscore-statistics(7) says what the statistic catalogue declares: the page
 # written from the table now is the page shipped.
 set -u

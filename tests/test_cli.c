@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The promscore command end to end: example data, exit statuses, atomic outputs. */
 #include "config.h"
 
@@ -423,6 +424,29 @@ Test(cli_report, text_states_the_rule_and_the_caveats)
     cr_assert(strstr(r.out, "reliable change (more than 7.45 points; Jacobson-Truax, 1.96 x "
                             "sqrt(2) x SEM: SD 8.96, reliability 0.91, SEM 2.69)"));
     cr_assert(strstr(r.out, "regression to the mean"));
+}
+
+/* report -i reads raw batches as score does: in another encoding, with another delimiter. */
+Test(cli_report, raw_batches_in_another_encoding_and_delimiter)
+{
+    char *batch = test_file("b.csv",
+                            "participant_id;timepoint;site;swemwbs_1;swemwbs_2;swemwbs_3;"
+                            "swemwbs_4;swemwbs_5;swemwbs_6;swemwbs_7\n"
+                            "P1;baseline;Caf\xe9;1;1;1;1;1;1;1\n"
+                            "P1;followup;Caf\xe9;2;2;2;2;2;2;2\n",
+                            -1);
+    struct result r = RUN("report", "-i", "swemwbs", "--no-suppress", "--by", "site", "-f", "csv",
+                          "--encoding", "windows-1252", "--delimiter", ";", batch);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "swemwbs,metric,site=Caf\xc3\xa9,baseline->followup,n_paired,count,1,"),
+              "%s", r.out);
+    r = RUN("report", "-i", "swemwbs", "--by", "site", "--delimiter", ";", batch);
+    cr_assert_eq(r.status, 3, "%s", r.err);
+    cr_assert(strstr(r.err, "b.csv:2: column 'site' is not valid UTF-8 text (give the file's "
+                            "encoding with --encoding)\n"),
+              "%s", r.err);
+    r = RUN("report", "-i", "swemwbs", "--delimiter", "x", batch);
+    cr_assert_eq(r.status, 2, "%s", r.err);
 }
 
 Test(cli_report, text_opens_with_the_headline_table)
@@ -859,22 +883,27 @@ static void interrupt_case_on(int sig, int unnamed)
     cr_assert_not_null(w);
     fputs(HDR "P1,t,1,1,1,1,1,1,1\n", w);
     fflush(w);
-    /* Wait for the header to be read: the output is open, the run under way. */
-    for (int i = 0; i < 500; i++) {
+    /* Wait for the header to be read and the output to be open: the run under way. While
+     * it is written, an unnamed output has no name; the fallback's has one. The child is
+     * signalled before anything is asserted, so that a failure never leaves it waiting. */
+    const size_t expected = unnamed ? 2 : 3;
+    int started = 0;
+    size_t entries = 0;
+    for (int i = 0; i < 1000 && !(started && entries == expected); i++) {
         char *seen = test_slurp(log);
-        int started = seen && strstr(seen, "swemwbs");
+        started = seen && strstr(seen, "swemwbs");
         free(seen);
-        if (started)
-            break;
-        usleep(10000);
+        entries = count_entries(dir);
+        if (!(started && entries == expected))
+            usleep(10000);
     }
-    cr_assert(strstr(test_slurp(log), "swemwbs"), "%s", test_slurp(log));
-    /* While it is written, an unnamed output has no name; the fallback's has one. */
-    cr_assert_eq(count_entries(dir), unnamed ? 2 : 3);
     kill(pid, sig);
     int status;
-    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    pid_t waited = waitpid(pid, &status, 0);
     fclose(w);
+    cr_assert(started, "%s", test_slurp(log));
+    cr_assert_eq(entries, expected);
+    cr_assert_eq(waited, pid);
     cr_assert(WIFSIGNALED(status) && WTERMSIG(status) == sig, "signal %d", sig);
     cr_assert_eq(count_entries(dir), 2, "only the fifo and the previous output remain");
     cr_assert_str_eq(test_slurp(out), "previous results\n");

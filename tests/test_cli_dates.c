@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* promscore score with timepoints from dates, end to end: formats, windows, batches, stdin. */
 #include "config.h"
 
@@ -302,11 +303,11 @@ Test(cli_dates, bad_date_options_are_usage_errors)
         const char *message;
     } cases[] = {
         {{"--date-column", "date", "--window", "month4"},
-         "score: --window takes NAME=FROM-TO, days after baseline such as month4=90-150, not "
-         "'month4'"},
+         "score: --window takes NAME=FROM-TO, days after baseline from 1 to 999999 such as "
+         "month4=90-150, not 'month4'"},
         {{"--date-column", "date", "--window", "month4=-5-10"},
-         "score: --window takes NAME=FROM-TO, days after baseline such as month4=90-150, not "
-         "'month4=-5-10'"},
+         "score: --window takes NAME=FROM-TO, days after baseline from 1 to 999999 such as "
+         "month4=90-150, not 'month4=-5-10'"},
         {{"--date-column", "date", "--window", "a=90-150", "--window", "b=120-200"},
          "windows 'a' (90-150) and 'b' (120-200) overlap: each day after baseline must name "
          "one timepoint"},
@@ -323,6 +324,48 @@ Test(cli_dates, bad_date_options_are_usage_errors)
         {{"--date-format", "%d/%m/%Y"}, "score: --date-format needs --date-column"},
         {{"--date-column", "date", "-t", "baseline"},
          "score: --date-column decides the timepoints: give it without --timepoint"},
+        {{"--date-column", "date", "--window", "month4=90-150 month8=210-270"},
+         "score: --window 'month4=90-150 month8=210-270' holds white space: it takes one "
+         "window, NAME=FROM-TO without spaces; give each window its own --window"},
+        {{"--date-column", "date", "--window", "baseline =1-300"},
+         "score: --window 'baseline =1-300' holds white space: it takes one window, "
+         "NAME=FROM-TO without spaces; give each window its own --window"},
+        {{"--date-column", "date", "--window", "Baseline=1-300"},
+         "window 'Baseline': the baseline is each participant's earliest assessment, not a "
+         "window"},
+        {{"--date-column", "date", "--window", "a=1-1000000"},
+         "window 'a' ends at day 1000000, past the last day a window may reach, 999999 days "
+         "after baseline"},
+        {{"--date-column", "date", "--window", "a=1-10000000000"},
+         "score: --window takes NAME=FROM-TO, days after baseline from 1 to 999999 such as "
+         "month4=90-150, not 'a=1-10000000000'"},
+        {{"--date-column", "date", "--window", "a.b=1-10"},
+         "window 'a.b': a window's name holds only letters, digits, '_' and '-'"},
+        {{"--date-column", "date", "--date-range", "2025-01-01"},
+         "score: --date-range takes FROM,TO, dates written YYYY-MM-DD such as "
+         "2020-01-01,2025-12-31 (either may be left out for its default), not '2025-01-01'"},
+        {{"--date-column", "date", "--date-range", "2025-12-31,2025-01-01"},
+         "the range of dates accepted, 2025-12-31 to 2025-01-01, cannot be used: it ends "
+         "before it starts"},
+        {{"--date-column", "date", "--date-range", "01/01/2020,"},
+         "the range of dates accepted, 01/01/2020 to today, cannot be used: '01/01/2020' is "
+         "not a date written YYYY-MM-DD"},
+        {{"--date-range", "2020-01-01,2025-12-31"}, "score: --date-range needs --date-column"},
+        {{"--date-column", "date", "-k", "DATE"},
+         "kept column 'DATE' would have the name of the scored CSV's own column 'date': a "
+         "scored CSV names each column once"},
+        {{"-t", "baseline", "-k", "site,Site"},
+         "column 'Site' is kept twice ('site' and 'Site'): a scored CSV names each column once"},
+        {{"--long", "pid,pid,item,value"},
+         "the id column 'pid' and the date column 'pid' are one column: each is a column of "
+         "its own"},
+        {{"--long", "pid,date,item,ITEM"},
+         "the item column 'item' and the value column 'ITEM' are one column: each is a column "
+         "of its own"},
+        {{"--date-column", "date", "--delimiter", "-"},
+         "the delimiter '-' cannot be used: it is written inside numbers, dates and NHS numbers "
+         "(943-476-5919), which it would split across cells; a delimiter is ',', ';', '|', ':', "
+         "a tab or other punctuation"},
     };
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         const char *args[16] = {"score", "-o", "/dev/null"};
@@ -442,12 +485,15 @@ Test(cli_long, every_row_of_a_long_export_is_used_or_refused_with_its_reason)
                  export, export, export, export, export, export),
         0);
     cr_assert_str_eq(got, expected);
-    /* Every input row used or refused: 50 rows, 6 refused, 44 in the assessments scored. */
+    /*
+     * Every input row used or refused: 50 rows, 5 refused, 45 in the assessments scored, of
+     * which line 39 has its answer refused, as a wide row's answer would be.
+     */
     char *input = test_slurp(export);
     cr_assert_eq(count_lines(input) - 1, 50);
     cr_assert_eq(count_lines(got) - 1, 6);
-    cr_assert(strstr(r.err, "long.csv: 50 rows read, 44 scored, 6 rejected; 7 scores ok, 3 "
-                            "not ok; 0 answers refused\n"),
+    cr_assert(strstr(r.err, "long.csv: 50 rows read, 45 scored, 5 rejected; 7 scores ok, 3 "
+                            "not ok; 1 answers refused\n"),
               "%s", r.err);
     free(input);
     free(got);
@@ -522,4 +568,248 @@ Test(cli_long, a_long_file_without_long_says_so)
                                "it without --date-column\n");
     result_free(&both);
     free(export);
+}
+
+/* ---- Dates no assessment has. ---- */
+
+#define WIDE_HEADER                                                                              \
+    "participant_id,date,wemwbs_1,wemwbs_2,wemwbs_3,wemwbs_4,wemwbs_5,wemwbs_6,wemwbs_7,"     \
+    "wemwbs_8,wemwbs_9,wemwbs_10,wemwbs_11,wemwbs_12,wemwbs_13,wemwbs_14\n"
+#define WIDE_ITEMS ",1,2,3,4,5,1,2,3,4,5,1,2,3,4\n"
+
+Test(cli_dates, placeholder_dates_are_refused_and_the_real_assessments_kept)
+{
+    char *batch = test_file("f2.csv",
+                            WIDE_HEADER "S1,2025-02-03" WIDE_ITEMS "S1,2025-06-03" WIDE_ITEMS
+                                        "S1,9999-12-31" WIDE_ITEMS "S2,1900-01-01" WIDE_ITEMS
+                                        "S2,2025-02-03" WIDE_ITEMS "S2,2025-06-03" WIDE_ITEMS
+                                        "S3,1753-01-01" WIDE_ITEMS,
+                            -1);
+    struct result r = RUN("score", "-q", "--date-column", "date", "--date-range",
+                          "2000-01-01,2025-12-31", "-o", "-", batch);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    cr_assert_eq(count_text(r.out, ",baseline,wemwbs,total,"), 2, "%s", r.out);
+    cr_assert(strstr(r.out, "S1,followup,wemwbs,total,40,probable depression (screening),14,ok,"
+                            "2025-06-03\n"),
+              "%s", r.out);
+    cr_assert(strstr(r.out, "S2,baseline,wemwbs,total,40,probable depression (screening),14,ok,"
+                            "2025-02-03\n"),
+              "%s", r.out);
+    cr_assert(strstr(r.err, "f2.csv:4:2: column date, value \"9999-12-31\": 9999-12-31 is after "
+                            "the dates accepted, 2000-01-01 to 2025-12-31 (see --date-range)\n"),
+              "%s", r.err);
+    cr_assert(strstr(r.err, "f2.csv:8:2: column date, value \"1753-01-01\": 1753-01-01 is before "
+                            "the dates accepted, 2000-01-01 to 2025-12-31 (see --date-range): "
+                            "placeholders for no date (such as 1900-01-01) and mistyped years "
+                            "are refused\n"),
+              "%s", r.err);
+    cr_assert_eq(count_lines(r.err), 3, "%s", r.err);
+    /* The default range ends today: 9999-12-31 is in the future whenever the test runs. */
+    struct result d = RUN("score", "-q", "--date-column", "date", "-o", "-", batch);
+    cr_assert_eq(d.status, 1, "%s", d.err);
+    cr_assert(strstr(d.err, "(today; see --date-range): an assessment cannot be in the future\n"),
+              "%s", d.err);
+    cr_assert(strstr(d.out, "S1,followup,wemwbs,total,40,probable depression (screening),14,ok,"
+                            "2025-06-03\n"),
+              "%s", d.out);
+    struct result future = RUN("score", "-q", "--date-column", "date", "--date-range",
+                               ",9999-12-31", "-o", "-", batch);
+    cr_assert_eq(future.status, 2, "%s", future.err);
+    cr_assert(strstr(future.err, "promscore: the range of dates accepted, 2000-01-01 to "
+                                 "9999-12-31, cannot be used: it ends after today ("),
+              "%s", future.err);
+    cr_assert(strstr(future.err, "): an assessment cannot be in the future\n"), "%s", future.err);
+    result_free(&r);
+    result_free(&d);
+    result_free(&future);
+    free(batch);
+}
+
+Test(cli_dates, compact_dates_that_could_be_read_two_ways_are_refused)
+{
+    char *batch = test_file("f1.csv",
+                            WIDE_HEADER "A,2025123" WIDE_ITEMS "B,1122025" WIDE_ITEMS
+                                        "C,20250203" WIDE_ITEMS "D,2025 0203" WIDE_ITEMS,
+                            -1);
+    struct result r = RUN("score", "-q", "--date-column", "date", "--date-format", "%Y%m%d",
+                          "-o", "-", batch);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    cr_assert_str_eq(r.out,
+                     "participant_id,timepoint,instrument,scale,score,band,answered,status,date\n"
+                     "C,baseline,wemwbs,total,40,probable depression (screening),14,ok,"
+                     "2025-02-03\n"
+                     "C,baseline,wemwbs,swemwbs,15.32,,7,ok,2025-02-03\n");
+    cr_assert(strstr(r.err, "f1.csv:2:2: column date, value \"2025123\": its numbers are written "
+                            "side by side (%Y%m%d), so each must have all its digits, four for "
+                            "the year and two for the others (3 February 2025 is 20250203): else "
+                            "the date could be read more than one way\n"),
+              "%s", r.err);
+    cr_assert(strstr(r.err, "f1.csv:3:2: column date, value \"1122025\": its numbers are written "
+                            "side by side"),
+              "%s", r.err);
+    cr_assert(strstr(r.err, "f1.csv:5:2: column date, value \"2025 0203\": white space inside "
+                            "the date, where its format (%Y%m%d) has none\n"),
+              "%s", r.err);
+    result_free(&r);
+    free(batch);
+}
+
+/* ---- Long exports: counts, and assessments split between batches. ---- */
+
+Test(cli_long, the_summary_counts_an_answer_refused_as_a_wide_row_would)
+{
+    char *export = test_file("f10.csv", "pid,date,item,value\nA,2025-01-01,wemwbs_1,9\n", -1);
+    struct result r = RUN("score", "--long", "pid,date,item,value", "-o", "-", export);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    cr_assert(strstr(r.out, "A,baseline,wemwbs,total,,,0,invalid_response,2025-01-01\n"), "%s",
+              r.out);
+    cr_assert(strstr(r.err, "f10.csv: 1 rows read, 1 scored, 0 rejected; 0 scores ok, 2 not ok; "
+                            "1 answers refused\n"),
+              "%s", r.err);
+    result_free(&r);
+    free(export);
+}
+
+Test(cli_long, an_assessment_split_between_two_batches_is_scored_whole)
+{
+    char *a = test_file("f11a.csv",
+                        "pid,date,item,value\n"
+                        "C,2025-02-03,wemwbs_1,2\nC,2025-02-03,wemwbs_2,2\nC,2025-02-03,wemwbs_3,2\n"
+                        "C,2025-02-03,wemwbs_4,2\nC,2025-02-03,wemwbs_5,2\nC,2025-02-03,wemwbs_6,2\n"
+                        "C,2025-02-03,wemwbs_7,2\nD,2025-02-04,wemwbs_1,x\n",
+                        -1);
+    char *b = test_file("f11b.csv",
+                        "pid,date,item,value\n"
+                        "C,2025-02-03,wemwbs_8,2\nC,2025-02-03,wemwbs_9,2\nC,2025-02-03,wemwbs_10,2\n"
+                        "C,2025-02-03,wemwbs_11,2\nC,2025-02-03,wemwbs_12,2\n"
+                        "C,2025-02-03,wemwbs_13,2\nC,2025-02-03,wemwbs_14,2\n",
+                        -1);
+    char *rejects = test_path("rejects.csv");
+    struct result r = RUN("score", "--long", "pid,date,item,value", "-o", "-", "-r", rejects, a,
+                          b);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    cr_assert_str_eq(r.out,
+                     "participant_id,timepoint,instrument,scale,score,band,answered,status,date\n"
+                     "C,baseline,wemwbs,total,28,probable depression (screening),14,ok,"
+                     "2025-02-03\n"
+                     "C,baseline,wemwbs,swemwbs,15.32,,7,ok,2025-02-03\n"
+                     "D,baseline,wemwbs,total,,,0,invalid_response,2025-02-04\n"
+                     "D,baseline,wemwbs,swemwbs,,,0,invalid_response,2025-02-04\n");
+    /* Each batch's summary counts its own rows, once every batch is read. */
+    cr_assert(strstr(r.err, "f11a.csv: 8 rows read, 8 scored, 0 rejected; 2 scores ok, 2 not ok; "
+                            "1 answers refused\n"),
+              "%s", r.err);
+    cr_assert(strstr(r.err, "f11b.csv: 7 rows read, 7 scored, 0 rejected; 0 scores ok, 0 not ok; "
+                            "0 answers refused\n"),
+              "%s", r.err);
+    char *got = test_slurp(rejects);
+    char *expected;
+    cr_assert_geq(asprintf(&expected,
+                           "file,line,participant_id,column,value,reason\n"
+                           "%s,9,D,value,x,unknown response label (codes are 1-5)\n",
+                           a),
+                  0);
+    cr_assert_str_eq(got, expected);
+    free(expected);
+    free(got);
+    result_free(&r);
+    free(rejects);
+    free(a);
+    free(b);
+}
+
+/* ---- How the input is written, for every command that reads it. ---- */
+
+Test(cli_input, a_delimiter_written_inside_cells_is_a_usage_error_for_every_command)
+{
+    char *batch = test_file("f14.csv", "NHS Number-a-b-c\n9434765919-943-476-5919\n", -1);
+    char *key = test_path("key");
+    struct result made = RUN("pseudonymise", "--keygen", key);
+    cr_assert_eq(made.status, 0, "%s", made.err);
+    static const char message[] =
+        "promscore: the delimiter '-' cannot be used: it is written inside numbers, dates and "
+        "NHS numbers (943-476-5919), which it would split across cells; a delimiter is ',', "
+        "';', '|', ':', a tab or other punctuation\n";
+    struct result p = RUN("pseudonymise", "-k", key, "-c", "NHS Number", "--delimiter", "-", "-o",
+                          "-", batch);
+    cr_assert_eq(p.status, 2, "%s", p.err);
+    cr_assert_str_eq(p.out, "");
+    cr_assert(strncmp(p.err, message, strlen(message)) == 0, "%s", p.err);
+    struct result t = RUN("template", "--map", batch, "-i", "wemwbs", "--delimiter", "-");
+    cr_assert_eq(t.status, 2, "%s", t.err);
+    cr_assert(strncmp(t.err, message, strlen(message)) == 0, "%s", t.err);
+    struct result s = RUN("score", "-t", "baseline", "--delimiter", "9", "-o", "-", batch);
+    cr_assert_eq(s.status, 2, "%s", s.err);
+    cr_assert(strstr(s.err, "the delimiter '9' cannot be used: it is a digit or letter"), "%s",
+              s.err);
+    struct result long_text = RUN("score", "-t", "baseline", "--delimiter", "ab", "-o", "-", batch);
+    cr_assert_eq(long_text.status, 2);
+    cr_assert_str_eq(long_text.err, "promscore: score: --delimiter takes one character, such as "
+                                    "';' (or 'tab'), not 'ab'\n");
+    result_free(&made);
+    result_free(&p);
+    result_free(&t);
+    result_free(&s);
+    result_free(&long_text);
+    free(key);
+    free(batch);
+}
+
+Test(cli_input, tab_separated_batches_are_read_with_delimiter_tab)
+{
+    char *batch = test_file("tab.tsv",
+                            "participant_id\ttimepoint\tsite\twemwbs_1\twemwbs_2\twemwbs_3\t"
+                            "wemwbs_4\twemwbs_5\twemwbs_6\twemwbs_7\twemwbs_8\twemwbs_9\t"
+                            "wemwbs_10\twemwbs_11\twemwbs_12\twemwbs_13\twemwbs_14\n"
+                            "P1\tbaseline\tNorth East\t1\t2\t3\t4\t5\t1\t2\t3\t4\t5\t1\t2\t3\t4\n",
+                            -1);
+    struct result r = RUN("score", "-q", "--delimiter", "tab", "-k", "site", "-o", "-", batch);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "P1,baseline,wemwbs,total,40,probable depression (screening),14,ok,"
+                            "North East\n"),
+              "%s", r.out);
+    result_free(&r);
+    free(batch);
+}
+
+Test(cli_input, a_file_in_another_encoding_than_the_one_given_is_named_by_every_command)
+{
+    char *utf8 = test_file("f4.csv", "NHS Number,Comments\r\n9434765919,\xc2\xa3" "10 fare\r\n",
+                           -1);
+    char *key = test_path("key");
+    struct result made = RUN("pseudonymise", "--keygen", key);
+    cr_assert_eq(made.status, 0, "%s", made.err);
+    char *expected;
+    cr_assert_geq(asprintf(&expected,
+                           "promscore: %s:2: the file is UTF-8 already (bytes 0xC2 0xA3 here are "
+                           "the UTF-8 of one character, which read as windows-1252 would be "
+                           "garbled): leave out --encoding\npromscore: nothing written\n",
+                           utf8),
+                  0);
+    struct result p = RUN("pseudonymise", "-k", key, "-c", "NHS Number", "--encoding",
+                          "windows-1252", "-o", "-", utf8);
+    cr_assert_eq(p.status, 3, "%s", p.err);
+    cr_assert_str_eq(p.out, "");
+    cr_assert_str_eq(p.err, expected);
+    /* template --map reads the header alone: the header's block is checked all the same. */
+    struct result t = RUN("template", "--map", utf8, "-i", "wemwbs", "--encoding",
+                          "windows-1252");
+    cr_assert_eq(t.status, 3, "%s", t.err);
+    cr_assert(strstr(t.err, "the file is UTF-8 already"), "%s", t.err);
+    char *export = test_data("export/wemwbs-export-cp1252.csv");
+    struct result s = RUN("score", "-q", "--encoding", "latin1", "--id-column", "NHS Number",
+                          "-t", "baseline", "-o", "-", export);
+    cr_assert_eq(s.status, 3, "%s", s.err);
+    cr_assert(strstr(s.err, "wemwbs-export-cp1252.csv:1: read as latin1, bytes 0x80-0x9F are "
+                            "control characters (byte 0x96 here): the file is probably "
+                            "windows-1252: give --encoding windows-1252\n"),
+              "%s", s.err);
+    free(expected);
+    result_free(&made);
+    result_free(&p);
+    result_free(&t);
+    result_free(&s);
+    free(export);
+    free(key);
+    free(utf8);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The command line with headers as people type them: describe, a draft map
  * from an export's headers scored after review, and reports that refuse to
@@ -98,13 +99,13 @@ Test(describe, gives_items_answers_scales_rules_sources_and_notice)
         "        A change of 3 points is widely quoted as meaningful for WEMWBS; no\n"
         "        primary source was confirmed. Kept as a configurable convention;\n"
         "        reliable change is reported separately.\n"
-        "    reliable change: more than 7.451 points (1.96 x sqrt(2) x SEM 2.688, from\n"
-        "      SD 8.96 and reliability 0.91) (source shes2018):\n"
+        "    reliable change: more than 7.451 points (more-than), 1.96 x sqrt(2) x SEM\n"
+        "      2.688 from SD 8.96 and reliability 0.91 (source shes2018):\n"
         "        Scottish Health Survey 2018: WEMWBS mean 49.4, SD 8.96 (adults).\n",
         "    lookup: a table converts raw 7 to 35 into the score (source\n"
         "      stewart-brown2009)\n",
-        "    reliable change: more than 2.855 points (1.96 x sqrt(2) x SEM 1.03) (source\n"
-        "      shah2018), as above\n",
+        "    reliable change: more than 2.855 points (more-than), 1.96 x sqrt(2) x SEM\n"
+        "      1.03 (source shah2018), as above\n",
         "\nSources:\n  warwick-howto: "
         "https://warwick.ac.uk/fac/sci/med/research/platform/wemwbs/using/howto/\n"
         "    Warwick Medical School: WEMWBS, \"Collect, score, analyse and interpret\".\n",
@@ -154,6 +155,115 @@ Test(describe, an_unknown_instrument_lists_the_installed_ones)
     const char *usage = "Usage: promscore describe INSTRUMENT...\n";
     cr_assert(strncmp(r.out, usage, strlen(usage)) == 0, "%s", r.out);
     result_free(&r);
+}
+
+/* 'text' with the first 'key' replaced by 'value', in a new string. */
+static char *replaced(const char *text, const char *key, const char *value)
+{
+    const char *at = strstr(text, key);
+    cr_assert_not_null(at, "%s", key);
+    char *out;
+    cr_assert_geq(asprintf(&out, "%.*s%s%s", (int)(at - text), text, value, at + strlen(key)), 0);
+    return out;
+}
+
+/* Runs promscore with a definition alone on the instrument path. */
+static struct result run_with_definition(const char *definition, const char *const *args)
+{
+    char *dir = test_file("definition.xml", definition, -1);
+    *strrchr(dir, '/') = '\0';
+    cr_assert_eq(setenv("PROMSCORE_INSTRUMENT_PATH", dir, 1), 0);
+    struct result r = run(args);
+    free(dir);
+    return r;
+}
+
+/* The reliable change the counts use, in every form a definition gives it: its points and
+ * its rule, the SEM it comes from, its source. */
+Test(describe, states_every_reliable_change_with_its_rule_and_source)
+{
+    char *path = test_data("definitions/reliable.xml");
+    char *points = test_slurp(path);
+    cr_assert_not_null(points);
+    struct result r = run_with_definition(points, (const char *const[]){"describe",
+                                                                        "reliabletest", NULL});
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "    meaningful change: 5 points (source fixture):\n"
+                            "        Invented for promscore's tests, after the rule NHS Talking "
+                            "Therapies\n"
+                            "        applies to PHQ-9: a reliable change is a change of 6 points "
+                            "or more.\n"
+                            "    reliable change: 6 points or more (at-least), from the "
+                            "definition (source\n"
+                            "      fixture), as above\n"
+                            "  more_than: "),
+              "%s", r.out);
+    cr_assert(strstr(r.out, "      20 to 27: severe\n"
+                            "    reliable change: more than 6 points (more-than), from the "
+                            "definition\n"
+                            "      (source fixture):\n"
+                            "        Invented for promscore's tests"),
+              "%s", r.out);
+    result_free(&r);
+    /* From an SEM under rule="at-least": 1.96 x sqrt(2) x 2 = 5.544, a change of that much
+     * reliable. */
+    char *sem = replaced(points, "points=\"6\" rule=\"at-least\"", "sem=\"2\" rule=\"at-least\"");
+    r = run_with_definition(sem, (const char *const[]){"describe", "reliabletest", NULL});
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "    reliable change: 5.544 points or more (at-least), 1.96 x "
+                            "sqrt(2) x SEM 2\n"
+                            "      (source fixture), as above\n"),
+              "%s", r.out);
+    result_free(&r);
+    free(sem);
+    free(points);
+    free(path);
+}
+
+/* Instrument ids match in any case, as headers and labels do. */
+Test(describe, score_report_and_template_take_an_instrument_id_in_any_case)
+{
+    char *batch = test_file("batch.csv",
+                            "participant_id,timepoint,swemwbs_1,swemwbs_2,swemwbs_3,swemwbs_4,"
+                            "swemwbs_5,swemwbs_6,swemwbs_7\n"
+                            "A,baseline,2,2,2,2,2,2,2\nA,post,3,3,3,3,3,3,3\n",
+                            -1);
+    struct result r = RUN("score", "-q", "-i", "SWEMWBS", "-o", "-", batch);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "\nA,baseline,swemwbs,metric,15.32,,7,ok\n"), "%s", r.out);
+    result_free(&r);
+    r = RUN("report", "-q", "-f", "csv", "--no-suppress", "-i", "SWemwbs", batch);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "\nswemwbs,metric,all,baseline->post,n_paired,count,1,no,\n"), "%s",
+              r.out);
+    result_free(&r);
+    r = RUN("template", "-i", "SWEMWBS");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_str_eq(r.out, "participant_id,timepoint,swemwbs_1,swemwbs_2,swemwbs_3,swemwbs_4,"
+                            "swemwbs_5,swemwbs_6,swemwbs_7\n");
+    result_free(&r);
+    r = RUN("describe", "WEMWBS");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strncmp(r.out, "wemwbs 1.0: ", 12) == 0, "%s", r.out);
+    result_free(&r);
+    free(batch);
+}
+
+/* A definition that cannot be loaded is invalid, as the help says: exit status 3. */
+Test(validate, a_definition_whose_plugin_is_missing_is_invalid)
+{
+    char *path = test_data("definitions/reliable.xml");
+    char *text = test_slurp(path);
+    char *other = replaced(text, "plugin=\"scale\"", "plugin=\"nosuch\"");
+    char *file = test_file("nosuch.xml", other, -1);
+    struct result r = RUN("validate", file);
+    cr_assert_eq(r.status, 3, "%s", r.err);
+    cr_assert(strstr(r.err, "nosuch.xml: plugin 'nosuch' not found in plugin path "), "%s", r.err);
+    result_free(&r);
+    free(file);
+    free(other);
+    free(text);
+    free(path);
 }
 
 /* ---- A draft map from an export's headers, reviewed, then scored. ---- */
@@ -394,3 +504,35 @@ Test(template, an_export_in_another_encoding_is_named_as_such)
     free(out);
 }
 
+
+/* A guess whose header negates what the label says is flagged for the review. */
+Test(template, a_guess_whose_header_says_not_is_flagged)
+{
+    char *export = test_file("export.csv",
+                             "ID,Optimistic about the future,Feeling not confident,"
+                             "Not feeling cheerful,Feeling useful\n",
+                             -1);
+    struct result r = RUN("template", "--map", export, "-i", "wemwbs");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "\nOptimistic about the future,wemwbs.1,guess,Optimistic about the "
+                            "future\n"),
+              "%s", r.out);
+    cr_assert(strstr(r.out, "\nFeeling not confident,wemwbs.10,guess,Feeling confident (header "
+                            "says 'not')\n"),
+              "%s", r.out);
+    cr_assert(strstr(r.out, "\nNot feeling cheerful,wemwbs.14,guess,Feeling cheerful (header "
+                            "says 'not')\n"),
+              "%s", r.out);
+    cr_assert(strstr(r.err, "promscore: template: 'promscore score --map' refuses the map until "
+                            "then\n"
+                            "promscore: template: wemwbs.10: the header 'Feeling not confident' "
+                            "says 'not', its label 'Feeling confident' does not: check that it "
+                            "is not the item's opposite\n"
+                            "promscore: template: wemwbs.14: the header 'Not feeling cheerful' "
+                            "says 'not', its label 'Feeling cheerful' does not: check that it "
+                            "is not the item's opposite\n"
+                            "promscore: template: headers no item took: 'ID'\n"),
+              "%s", r.err);
+    result_free(&r);
+    free(export);
+}

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * promscore report -f html end to end: a self-contained page whose every
  * number is accounted for (a statistic the CSV shows, or what the page says of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The command line on a terminal: the progress line, its formatting (core/cli/progress.c,
  * linked here alone) and runs of promscore with stderr on a pseudo-terminal; and what
@@ -576,7 +577,7 @@ Test(cli_pseudonymise_encoding, an_unknown_encoding_or_a_long_delimiter_is_a_usa
                     "-o", out);
     cr_assert_eq(r.status, 2);
     cr_assert_str_eq(r.err, "promscore: pseudonymise: --delimiter takes one character, such as "
-                            "';', not ';;'\n");
+                            "';' (or 'tab'), not ';;'\n");
     r = NO_TERMINAL("pseudonymise", "--keygen", test_path("new.key"), "--encoding", "latin1");
     cr_assert_eq(r.status, 2);
     cr_assert_str_eq(r.err, "promscore: pseudonymise: --keygen takes only the new key's file\n");

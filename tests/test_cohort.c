@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Collecting a cohort: timepoint labels that would read as another comparison
  * of the report ("BASELINE->end", "BASELINE->LABEL") are refused, whether they

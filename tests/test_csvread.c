@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The CSV reader and the pipeline behind the scorer: lines, quotes, faults
  * that refuse a row, input that arrives in pieces, and stopping a reader that
@@ -399,4 +400,196 @@ Test(pipeline, one_thread_or_two_give_the_same_rows_in_order)
     cr_assert_str_eq(a, b);
     cr_assert(strstr(a, "50001:"));
     cr_assert_null(strstr(a, "50002:"));
+}
+
+/* ---- Input in another encoding than the one given. ---- */
+
+/* Frees what a capture holds of its diagnostics. */
+static void free_diagnostics(struct capture *capture)
+{
+    for (size_t i = 0; i < capture->n_diagnostics; i++) {
+        free(capture->diagnostics[i].file);
+        free(capture->diagnostics[i].message);
+    }
+    capture->n_diagnostics = 0;
+}
+
+/* Frees what read_all kept. */
+static void free_rows(struct rows *r)
+{
+    for (size_t i = 0; i < r->n; i++)
+        for (size_t f = 0; f < r->row[i].n && f < 8; f++)
+            free(r->row[i].fields[f]);
+    r->n = 0;
+    free_diagnostics(&r->capture);
+}
+
+/* Reads 'length' bytes (-1: a string) as 'encoding'; returns the error and keeps the rows. */
+static ps_error_t read_as(const char *text, long length, const char *encoding, struct rows *r)
+{
+    ps_csv_options_t o = {.encoding = encoding};
+    char *path = test_file("in.csv", text, length);
+    ps_error_t err = read_all(path, &o, r);
+    free(path);
+    return err;
+}
+
+static void assert_refused_as(const char *text, long length, const char *encoding,
+                              unsigned long line, const char *message)
+{
+    struct rows r = {0};
+    cr_assert_eq(read_as(text, length, encoding, &r), PS_ERROR_BATCH, "%s", encoding);
+    cr_assert_eq(r.capture.n_diagnostics, 1);
+    cr_assert_eq(r.capture.diagnostics[0].line, line, "%s", r.capture.diagnostics[0].message);
+    cr_assert_str_eq(r.capture.diagnostics[0].message, message);
+    free_rows(&r);
+}
+
+Test(csvread, utf_8_read_one_byte_a_character_is_refused)
+{
+    /* £10 fare – it’s paid, in UTF-8, would be Â£10 fare â€“ itâ€™s paid. */
+    assert_refused_as("id,comment\r\n1,\xc2\xa3" "10 fare \xe2\x80\x93 it\xe2\x80\x99s paid\r\n",
+                      -1, "windows-1252", 2,
+                      "the file is UTF-8 already (bytes 0xC2 0xA3 here are the UTF-8 of one "
+                      "character, which read as windows-1252 would be garbled): leave out "
+                      "--encoding");
+    assert_refused_as("\xef\xbb\xbfid,x\n1,a\n", -1, "windows-1252", 1,
+                      "the file starts with a UTF-8 byte-order mark: it is UTF-8 already, not "
+                      "windows-1252: leave out --encoding");
+    assert_refused_as("\xef\xbb\xbfid,x\n1,a\n", -1, "utf-16", 1,
+                      "the file starts with a UTF-8 byte-order mark: it is UTF-8 already, not "
+                      "utf-16: leave out --encoding");
+
+    /* Decided block by block: the first character of several bytes may come late. */
+    size_t n = 200000;
+    char *text = malloc(n + 64);
+    cr_assert_not_null(text);
+    /* Row k on line k + 1, after the header: the last, row 'lines', on line lines + 1. */
+    size_t used = (size_t)sprintf(text, "id,x\n");
+    unsigned long lines = 1;
+    while (used < n) {
+        used += (size_t)sprintf(text + used, "%lu,plain\n", lines);
+        lines++;
+    }
+    used += (size_t)sprintf(text + used, "%lu,caf\xc3\xa9\n", lines);
+    struct capture capture = {0};
+    ps_context_t *context = test_context(&capture);
+    char *path = test_file("long.csv", text, (long)used);
+    ps_csv_options_t o = {.encoding = "latin1"};
+    ps_csv_reader_t *reader;
+    cr_assert_eq(ps_csv_open(context, path, &o, &reader), PS_OK);
+    ps_csv_record_t *rec;
+    ps_error_t err;
+    unsigned long records = 0;
+    while (!(err = ps_csv_next(reader, &rec)) && rec)
+        records++;
+    cr_assert_eq(err, PS_ERROR_BATCH);
+    cr_assert_gt(records, 1000, "rows of the blocks before are read");
+    cr_assert_eq(ps_csv_report(context, reader), PS_ERROR_BATCH);
+    cr_assert_eq(capture.diagnostics[0].line, lines + 1, "%lu", capture.diagnostics[0].line);
+    cr_assert_str_eq(capture.diagnostics[0].message,
+                     "the file is UTF-8 already (bytes 0xC3 0xA9 here are the UTF-8 of one "
+                     "character, which read as latin1 would be garbled): leave out --encoding");
+    ps_csv_close(reader);
+    ps_context_free(context);
+    free_diagnostics(&capture);
+    free(path);
+    free(text);
+
+    /* Windows-1252 text is not UTF-8, and reads as it should. */
+    struct rows r = {0};
+    cr_assert_eq(read_as("id,x\n1,caf\xe9 \x96 \xa3" "3\n", -1, "windows-1252", &r), PS_OK);
+    cr_assert_str_eq(r.row[1].fields[1], "caf\xc3\xa9 \xe2\x80\x93 \xc2\xa3" "3");
+    free_rows(&r);
+}
+
+Test(csvread, windows_1252_read_as_latin1_is_refused_for_its_control_characters)
+{
+    assert_refused_as("id,x\r\n1,fine\r\n2,it\x92s \x96 paid\r\n", -1, "latin1", 3,
+                      "read as latin1, bytes 0x80-0x9F are control characters (byte 0x92 here): "
+                      "the file is probably windows-1252: give --encoding windows-1252");
+    assert_refused_as("id,x\n1,\x9a\n", -1, "iso-8859-2", 2,
+                      "read as iso-8859-2, bytes 0x80-0x9F are control characters (byte 0x9A "
+                      "here): the file is probably windows-1250: give --encoding windows-1250");
+    /* The shipped export is Windows-1252: its header has an en dash (0x96). */
+    char *export = test_data("export/wemwbs-export-cp1252.csv");
+    struct rows r = {0};
+    ps_csv_options_t o = {.encoding = "latin1"};
+    cr_assert_eq(read_all(export, &o, &r), PS_ERROR_BATCH);
+    cr_assert_eq(r.capture.diagnostics[0].line, 1);
+    cr_assert(strstr(r.capture.diagnostics[0].message, "the file is probably windows-1252"), "%s",
+              r.capture.diagnostics[0].message);
+    free_rows(&r);
+    free(export);
+    /* Latin-1 itself reads as it should. */
+    struct rows ok = {0};
+    cr_assert_eq(read_as("id,x\n1,caf\xe9\n", -1, "latin1", &ok), PS_OK);
+    cr_assert_str_eq(ok.row[1].fields[1], "caf\xc3\xa9");
+    free_rows(&ok);
+}
+
+Test(csvread, utf_16_in_the_wrong_byte_order_or_read_as_another_encoding_is_named)
+{
+    static const char big_endian[] = "\0i\0d\0,\0x\0\n\0" "1\0,\0a\0\n";
+    static const char little_endian[] = "i\0d\0,\0x\0\n\0" "1\0,\0a\0\n\0";
+    assert_refused_as(big_endian, sizeof big_endian - 1, "utf-16", 1,
+                      "the file is UTF-16 without a byte-order mark, and big-endian (a NUL byte "
+                      "before each ASCII character): give --encoding utf-16be");
+    assert_refused_as(big_endian, sizeof big_endian - 1, "UTF-16LE", 1,
+                      "the file is big-endian UTF-16 (a NUL byte before each ASCII character), "
+                      "not UTF-16LE: give --encoding utf-16be");
+    assert_refused_as(little_endian, sizeof little_endian - 1, "windows-1252", 1,
+                      "the file is UTF-16 text (every other byte is NUL), not windows-1252: give "
+                      "--encoding utf-16");
+    assert_refused_as("\xfe\xff\0i\0d\0\n", 8, "utf-16le", 1,
+                      "the file starts with a big-endian UTF-16 byte-order mark, but utf-16le is "
+                      "little-endian: give --encoding utf-16");
+    struct rows be = {0}, le = {0};
+    cr_assert_eq(read_as(big_endian, sizeof big_endian - 1, "utf-16be", &be), PS_OK);
+    cr_assert_str_eq(be.row[1].fields[1], "a");
+    cr_assert_eq(read_as(little_endian, sizeof little_endian - 1, "utf-16", &le), PS_OK);
+    cr_assert_str_eq(le.row[0].fields[0], "id");
+    cr_assert_str_eq(le.row[1].fields[1], "a");
+    free_rows(&be);
+    free_rows(&le);
+}
+
+/* ---- Delimiters. ---- */
+
+Test(csvread, a_delimiter_written_inside_cells_is_refused)
+{
+    struct capture capture = {0};
+    ps_context_t *context = test_context(&capture);
+    static const char refused[] = "-+.0a9Z\"' \x01\x7f\x80";
+    for (const char *d = refused; *d; d++) {
+        ps_csv_options_t o = {.delimiter = *d};
+        cr_assert_eq(ps_csv_check(context, &o), PS_ERROR_USAGE, "0x%02x", (unsigned char)*d);
+    }
+    cr_assert_str_eq(capture.diagnostics[0].message,
+                     "the delimiter '-' cannot be used: it is written inside numbers, dates and "
+                     "NHS numbers (943-476-5919), which it would split across cells; a delimiter "
+                     "is ',', ';', '|', ':', a tab or other punctuation");
+    static const char accepted[] = ",;|:\t/#~^";
+    for (const char *d = accepted; *d; d++) {
+        ps_csv_options_t o = {.delimiter = *d};
+        cr_assert_eq(ps_csv_check(context, &o), PS_OK, "0x%02x", (unsigned char)*d);
+    }
+    ps_context_free(context);
+    free_diagnostics(&capture);
+}
+
+Test(csvread, tab_separated_values_keep_their_spaces_and_empty_cells)
+{
+    struct rows r = {0};
+    ps_csv_options_t o = {.delimiter = '\t'};
+    char *path = test_file("in.tsv", "id\tname\tx\n1\t Ann Lee \t\n\"2\"\t\"a\tb\"\t3\n", -1);
+    cr_assert_eq(read_all(path, &o, &r), PS_OK);
+    cr_assert_eq(r.n, 3);
+    cr_assert_eq(r.row[1].n, 3);
+    cr_assert_str_eq(r.row[1].fields[1], "Ann Lee");
+    cr_assert_str_eq(r.row[1].fields[2], "");
+    cr_assert_str_eq(r.row[2].fields[1], "a\tb");
+    cr_assert_str_eq(r.row[2].fields[2], "3");
+    free_rows(&r);
+    free(path);
 }

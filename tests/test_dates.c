@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Timepoints from dates in the library: dates read, windows checked, baseline and follow-up decided. */
 #include "config.h"
 
@@ -173,10 +174,11 @@ Test(dates, the_book_keeps_each_participants_earliest_and_latest_day_per_instrum
 /* What a run with dates hands on: each score's participant, timepoint and date. */
 struct dated_run {
     char scores[64][80];
+    char statuses[64][32];   /* of each score kept */
     size_t n_scores;
     char rejects[32][400];
     size_t n_rejects;
-    unsigned long rows_read, rows_scored, rows_rejected;
+    unsigned long rows_read, rows_scored, rows_rejected, cells_rejected;
     char diagnostic[400];
 };
 
@@ -184,9 +186,11 @@ static int keep_score(const ps_score_t *s, void *user)
 {
     struct dated_run *run = user;
     cr_assert_lt(run->n_scores, 64);
-    if (strcmp(ps_scale_id(s->scale), "total") == 0)
+    if (strcmp(ps_scale_id(s->scale), "total") == 0) {
+        snprintf(run->statuses[run->n_scores], 32, "%s", s->status);
         snprintf(run->scores[run->n_scores++], 80, "%s %s %s", s->participant_id, s->timepoint,
                  s->date ? s->date : "(no date)");
+    }
     return 0;
 }
 
@@ -205,6 +209,7 @@ static int keep_summary(const ps_batch_summary_t *s, void *user)
     run->rows_read += s->rows_read;
     run->rows_scored += s->rows_scored;
     run->rows_rejected += s->rows_rejected;
+    run->cells_rejected += s->cells_rejected;
     return 0;
 }
 
@@ -390,8 +395,8 @@ Test(dates, windows_that_cannot_name_one_timepoint_are_refused)
                              "'baseline->end', so a timepoint may not be 'end' or hold '->'");
     const ps_window_t arrow[] = {{"a->b", 1, 10}};
     options.windows = arrow;
-    assert_refused(&options, "window 'a->b': reports name comparisons 'baseline->LABEL' and "
-                             "'baseline->end', so a timepoint may not be 'end' or hold '->'");
+    assert_refused(&options, "window 'a->b': a window's name holds only letters, digits, '_' and "
+                             "'-'");
     const ps_window_t day0[] = {{"week1", 0, 7}};
     options.windows = day0;
     assert_refused(&options, "window 'week1' starts at day 0, the baseline's own date: windows "
@@ -478,9 +483,11 @@ Test(dates, a_long_exports_rows_of_one_participant_and_date_are_one_assessment)
     cr_assert_eq(ps_scorer_score_files(scorer, files, 1), PS_OK);
     ps_scorer_free(scorer);
     ps_context_free(context);
+    /* B's worthwhile is refused, in B's assessment scored: a row scored, an answer refused. */
     cr_assert_eq(run.rows_read, 11);
-    cr_assert_eq(run.rows_scored, 8);
-    cr_assert_eq(run.rows_rejected, 3);
+    cr_assert_eq(run.rows_scored, 9);
+    cr_assert_eq(run.rows_rejected, 2);
+    cr_assert_eq(run.cells_rejected, 1);
     cr_assert_eq(run.n_rejects, 3);
     cr_assert_str_eq(run.rejects[0], "12 unknown item: not an item column, alias or --map header "
                                      "of ons4");
@@ -488,4 +495,259 @@ Test(dates, a_long_exports_rows_of_one_participant_and_date_are_one_assessment)
                                      "(one participant on one date): line 5 already has it");
     cr_assert_str_eq(run.rejects[2], "10 unknown response label (codes are 0-10)");
     free(batch);
+}
+
+/* ---- Dates that could be read more than one way, or are no assessment's. ---- */
+
+Test(dates, numbers_side_by_side_must_each_have_all_their_digits)
+{
+    int32_t day;
+    cr_assert_eq(read_date("20250203", "%Y%m%d", &day), PS_DATE_OK);
+    cr_assert_eq(day, FEB_3_2025);
+    cr_assert_eq(read_date("03022025", "%d%m%Y", &day), PS_DATE_OK);
+    cr_assert_eq(day, FEB_3_2025);
+    cr_assert_eq(read_date("03022025 1015", "%d%m%Y %H%M", &day), PS_DATE_OK);
+    cr_assert_eq(day, FEB_3_2025);
+    /* 2025-12-03 or 2025-01-23; 1 December or 11 February; and years 1122 and 5123. */
+    static const char *const compact[][2] = {
+        {"2025123", "%Y%m%d"}, {"1122025", "%Y%m%d"}, {"1122025", "%d%m%Y"},
+        {"2025123", "%d%m%Y"}, {"202523", "%Y%m%d"},  {"03022025 915", "%d%m%Y %H%M"},
+    };
+    for (size_t i = 0; i < sizeof compact / sizeof compact[0]; i++)
+        cr_assert_eq(read_date(compact[i][0], compact[i][1], &day), PS_DATE_COMPACT, "%s as %s",
+                     compact[i][0], compact[i][1]);
+    cr_assert_eq(day, -1);
+    assert_reason("2025123", "%Y%m%d",
+                  "its numbers are written side by side (%Y%m%d), so each must have all its "
+                  "digits, four for the year and two for the others (3 February 2025 is "
+                  "20250203): else the date could be read more than one way");
+    assert_reason("1122025", "%d%m%Y",
+                  "its numbers are written side by side (%d%m%Y), so each must have all its "
+                  "digits, four for the year and two for the others (3 February 2025 is "
+                  "03022025): else the date could be read more than one way");
+    /* With separators, a number may go without its zero; a year never has fewer digits. */
+    cr_assert_eq(read_date("3/2/2025", "%d/%m/%Y", &day), PS_DATE_OK);
+    cr_assert_eq(read_date("03/02/0999", "%d/%m/%Y", &day), PS_DATE_SHORT_YEAR);
+}
+
+Test(dates, white_space_inside_a_date_is_refused_unless_the_format_has_it)
+{
+    int32_t day;
+    cr_assert_eq(read_date("2025- 4- 1", NULL, &day), PS_DATE_SPACE);
+    cr_assert_eq(read_date("2025-04- 1", NULL, &day), PS_DATE_SPACE);
+    cr_assert_eq(read_date("03/02/ 2025", "%d/%m/%Y", &day), PS_DATE_SPACE);
+    cr_assert_eq(read_date("03/\t02/2025", "%d/%m/%Y", &day), PS_DATE_SPACE);
+    cr_assert_eq(read_date("2025 02 03", "%Y%m%d", &day), PS_DATE_SPACE);
+    assert_reason("2025- 4- 1", NULL,
+                  "white space inside the date, where its format (%Y-%m-%d) has none");
+    /* Where the format has white space, or a day padded with a space (%e), it may be there. */
+    cr_assert_eq(read_date("03  Feb 2025", "%d %b %Y", &day), PS_DATE_OK);
+    cr_assert_eq(day, FEB_3_2025);
+    cr_assert_eq(read_date("03/02/2025  10:15", "%d/%m/%Y %H:%M", &day), PS_DATE_OK);
+    cr_assert_eq(read_date("Feb  3 2025", "%b %e %Y", &day), PS_DATE_OK);
+    cr_assert_eq(day, FEB_3_2025);
+    cr_assert_eq(read_date("2025-02-03", "%F", &day), PS_DATE_OK);
+    cr_assert_eq(read_date("2025-02- 3", "%F", &day), PS_DATE_SPACE);
+}
+
+Test(dates, the_range_of_dates_accepted)
+{
+    int32_t today, day;
+    cr_assert_eq(read_date("2026-11-22", NULL, &today), PS_DATE_OK);
+    ps_date_range_t range;
+    char why[300], text[300];
+    cr_assert_eq(ps_date_range_make(NULL, NULL, today, &range, why, sizeof why), 0);
+    cr_assert_eq(read_date("2000-01-01", NULL, &day), PS_DATE_OK);
+    cr_assert_eq(range.from, day);
+    cr_assert_eq(range.to, today);
+    cr_assert_eq(read_date("9999-12-31", NULL, &day), PS_DATE_OK);
+    ps_date_range_text(&range, day, text, sizeof text);
+    cr_assert_str_eq(text, "9999-12-31 is after the dates accepted, 2000-01-01 to 2026-11-22 "
+                           "(today; see --date-range): an assessment cannot be in the future");
+    cr_assert_eq(read_date("1900-01-01", NULL, &day), PS_DATE_OK);
+    ps_date_range_text(&range, day, text, sizeof text);
+    cr_assert_str_eq(text, "1900-01-01 is before the dates accepted, 2000-01-01 to 2026-11-22 "
+                           "(see --date-range): placeholders for no date (such as 1900-01-01) "
+                           "and mistyped years are refused");
+    cr_assert_eq(ps_date_range_make("1990-01-01", "2025-12-31", today, &range, why, sizeof why),
+                 0);
+    cr_assert_eq(read_date("2026-01-01", NULL, &day), PS_DATE_OK);
+    ps_date_range_text(&range, day, text, sizeof text);
+    cr_assert_str_eq(text, "2026-01-01 is after the dates accepted, 1990-01-01 to 2025-12-31 "
+                           "(see --date-range)");
+    cr_assert_eq(ps_date_range_make(NULL, "2026-11-23", today, &range, why, sizeof why), -1);
+    cr_assert_str_eq(why, "it ends after today (2026-11-22): an assessment cannot be in the "
+                          "future");
+    cr_assert_eq(ps_date_range_make("2025-12-31", "2025-01-01", today, &range, why, sizeof why),
+                 -1);
+    cr_assert_str_eq(why, "it ends before it starts");
+    cr_assert_eq(ps_date_range_make("2025-1-1", NULL, today, &range, why, sizeof why), -1);
+    cr_assert_str_eq(why, "'2025-1-1' is not a date written YYYY-MM-DD");
+    cr_assert_eq(ps_date_range_make(NULL, "2025-02-30", today, &range, why, sizeof why), -1);
+    cr_assert_str_eq(why, "'2025-02-30' is not a date written YYYY-MM-DD");
+}
+
+/* Placeholders and mistyped years are refused, and so never displace a real baseline or follow-up. */
+Test(dates, a_date_outside_the_range_is_refused_and_displaces_nothing)
+{
+    char *batch = test_file("batch.csv",
+                            HEADER "S1,2025-02-03" ITEMS "S1,2025-06-03" ITEMS "S1,9999-12-31" ITEMS
+                                   "S2,1900-01-01" ITEMS "S2,2025-02-03" ITEMS "S2,2025-06-03" ITEMS
+                                   "S3,2026-03-01" ITEMS,
+                            -1);
+    const char *files[] = {batch};
+    ps_score_options_t options;
+    ps_score_options_init(&options, sizeof options);
+    options.date_column = "date";
+    options.date_to = "2025-12-31";
+    struct dated_run run;
+    cr_assert_eq(score_dated(&run, &options, files, 1), PS_OK);
+    cr_assert_eq(run.n_scores, 4);
+    cr_assert_str_eq(run.scores[0], "S1 baseline 2025-02-03");
+    cr_assert_str_eq(run.scores[1], "S1 followup 2025-06-03");
+    cr_assert_str_eq(run.scores[2], "S2 baseline 2025-02-03");
+    cr_assert_str_eq(run.scores[3], "S2 followup 2025-06-03");
+    cr_assert_eq(run.n_rejects, 3);
+    cr_assert_str_eq(run.rejects[0], "4 9999-12-31 is after the dates accepted, 2000-01-01 to "
+                                     "2025-12-31 (see --date-range)");
+    cr_assert_str_eq(run.rejects[1], "5 1900-01-01 is before the dates accepted, 2000-01-01 to "
+                                     "2025-12-31 (see --date-range): placeholders for no date "
+                                     "(such as 1900-01-01) and mistyped years are refused");
+    cr_assert_str_eq(run.rejects[2], "8 2026-03-01 is after the dates accepted, 2000-01-01 to "
+                                     "2025-12-31 (see --date-range)");
+    /* By default the range ends today, whatever today is: 9999-12-31 is in the future. */
+    options.date_to = NULL;
+    cr_assert_eq(score_dated(&run, &options, files, 1), PS_OK);
+    cr_assert(strstr(run.rejects[0], "4 9999-12-31 is after the dates accepted, 2000-01-01 to "),
+              "%s", run.rejects[0]);
+    cr_assert(strstr(run.rejects[0], " (today; see --date-range): an assessment cannot be in "
+                                     "the future"),
+              "%s", run.rejects[0]);
+    options.date_to = "9999-12-31";
+    struct dated_run refused = {0};
+    char *message;
+    ps_context_t *context;
+    cr_assert_eq(ps_context_new(&context), PS_OK);
+    cr_assert_eq(ps_context_load_instruments(context, NULL), PS_OK);
+    ps_context_set_diagnostic_handler(context, keep_diagnostic, &refused);
+    ps_scorer_t *scorer = NULL;
+    cr_assert_eq(ps_scorer_new(context, &options, NULL, &scorer), PS_ERROR_USAGE);
+    cr_assert_geq(asprintf(&message, "the range of dates accepted, 2000-01-01 to 9999-12-31, "
+                                     "cannot be used: it ends after today ("),
+                  0);
+    cr_assert(strstr(refused.diagnostic, message) == refused.diagnostic, "%s",
+              refused.diagnostic);
+    free(message);
+    ps_context_free(context);
+    free(batch);
+}
+
+Test(dates, window_names_are_letters_digits_underscores_and_dashes_trimmed)
+{
+    ps_score_options_t options;
+    ps_score_options_init(&options, sizeof options);
+    options.date_column = "date";
+    const ps_window_t two_in_one[] = {{"month4=90-150 month8", 210, 270}};
+    options.windows = two_in_one;
+    options.n_windows = 1;
+    assert_refused(&options, "window 'month4=90-150 month8': a window's name holds only letters, "
+                             "digits, '_' and '-'");
+    const ps_window_t spaced_baseline[] = {{"baseline ", 1, 300}};
+    options.windows = spaced_baseline;
+    assert_refused(&options, "window 'baseline': the baseline is each participant's earliest "
+                             "assessment, not a window");
+    const ps_window_t spaced_twice[] = {{"Followup", 1, 100}, {"followup ", 200, 300}};
+    options.windows = spaced_twice;
+    options.n_windows = 2;
+    assert_refused(&options, "window 'followup' is given twice");
+    const ps_window_t too_long[] = {{"a", 1, PS_MAX_WINDOW_DAY + 1}};
+    options.windows = too_long;
+    options.n_windows = 1;
+    assert_refused(&options, "window 'a' ends at day 1000000, past the last day a window may "
+                             "reach, 999999 days after baseline");
+
+    /* Trimmed, a name is used as written otherwise. */
+    char *batch = test_file("batch.csv", HEADER "A,2025-01-06" ITEMS "A,2025-05-06" ITEMS, -1);
+    const char *files[] = {batch};
+    const ps_window_t spaced[] = {{" month-4_a\t", 90, 150}};
+    options.windows = spaced;
+    struct dated_run run;
+    cr_assert_eq(score_dated(&run, &options, files, 1), PS_OK);
+    cr_assert_eq(run.n_scores, 2);
+    cr_assert_str_eq(run.scores[1], "A month-4_a 2025-05-06");
+    free(batch);
+}
+
+Test(dates, a_kept_column_may_not_take_an_output_columns_name_nor_the_run_one_column_twice)
+{
+    ps_score_options_t options;
+    ps_score_options_init(&options, sizeof options);
+    options.date_column = "date";
+    const char *keep_date[] = {"Date"};
+    options.keep = keep_date;
+    options.n_keep = 1;
+    assert_refused(&options, "kept column 'Date' would have the name of the scored CSV's own "
+                             "column 'date': a scored CSV names each column once");
+    const char *keep_status[] = {"site", " STATUS "};
+    options.keep = keep_status;
+    options.n_keep = 2;
+    assert_refused(&options, "kept column ' STATUS ' would have the name of the scored CSV's own "
+                             "column 'status': a scored CSV names each column once");
+    const char *keep_twice[] = {"site", "Site"};
+    options.keep = keep_twice;
+    assert_refused(&options, "column 'Site' is kept twice ('site' and 'Site'): a scored CSV "
+                             "names each column once");
+    options.n_keep = 0;
+    options.id_column = "pid";
+    options.date_column = "PID";
+    assert_refused(&options, "the id column 'pid' and the date column 'PID' are one column: each "
+                             "is a column of its own");
+    options.date_column = "date";
+    options.item_column = "item";
+    options.value_column = "Item";
+    assert_refused(&options, "the item column 'item' and the value column 'Item' are one column: "
+                             "each is a column of its own");
+}
+
+/* An export saved in parts: one participant's answers on one date, in two batches, are one. */
+Test(dates, a_long_assessment_split_between_batches_is_one_assessment)
+{
+    char *a = test_file("a.csv",
+                        "pid,date,item,value\n"
+                        "C,2025-02-03,wemwbs_1,2\nC,2025-02-03,wemwbs_2,2\nC,2025-02-03,wemwbs_3,2\n"
+                        "C,2025-02-03,wemwbs_4,2\nC,2025-02-03,wemwbs_5,2\nC,2025-02-03,wemwbs_6,2\n"
+                        "C,2025-02-03,wemwbs_7,2\n",
+                        -1);
+    char *b = test_file("b.csv",
+                        "pid,date,value,item\n"
+                        "C,2025-02-03,2,wemwbs_8\nC,2025-02-03,2,wemwbs_9\nC,2025-02-03,2,wemwbs_10\n"
+                        "C,2025-02-03,2,wemwbs_11\nC,2025-02-03,2,wemwbs_12\nC,2025-02-03,2,wemwbs_13\n"
+                        "C,2025-02-03,2,wemwbs_14\nC,2025-02-03,3,wemwbs_1\n",
+                        -1);
+    const char *files[] = {a, b};
+    ps_score_options_t options;
+    ps_score_options_init(&options, sizeof options);
+    options.id_column = "pid";
+    options.date_column = "date";
+    options.item_column = "item";
+    options.value_column = "value";
+    struct dated_run run;
+    cr_assert_eq(score_dated(&run, &options, files, 2), PS_OK);
+    cr_assert_eq(run.n_scores, 1);
+    cr_assert_str_eq(run.scores[0], "C baseline 2025-02-03");
+    cr_assert_str_eq(run.statuses[0], "ok", "all 14 items, from both batches");
+    cr_assert_eq(run.rows_read, 15);
+    cr_assert_eq(run.rows_scored, 14);
+    cr_assert_eq(run.rows_rejected, 1);
+    cr_assert_eq(run.n_rejects, 1);
+    char *expected;
+    cr_assert_geq(asprintf(&expected,
+                           "9 item wemwbs.1 answered twice in one assessment (one participant on "
+                           "one date): line 2 of %s already has it",
+                           a),
+                  0);
+    cr_assert_str_eq(run.rejects[0], expected);
+    free(expected);
+    free(a);
+    free(b);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Instrument definitions and plugins that must be refused, each with file and line. */
 #include "config.h"
 
@@ -220,6 +221,69 @@ Test(definitions, an_unknown_plugin_is_refused)
     struct capture c = {0};
     char *file = definition((struct edits){.plugin = "nosuch"});
     assert_refused(&c, load(&c, file), PS_ERROR_PLUGIN, file, 0, "plugin 'nosuch' not found");
+}
+
+/* A threshold of change no change on the scale (0 to 2) could reach, refused at its line. */
+Test(definitions, a_threshold_beyond_the_scales_range_is_refused_with_its_line)
+{
+    static const struct {
+        const char *change, *message;
+    } unreachable[] = {
+        {"<reliable points=\"2.5\" rule=\"at-least\" source=\"s\"/>",
+         "reliable change of 2.5 points can never be reached: scale 'sum' runs from 0 to 2, 2 "
+         "points apart"},
+        {"<reliable points=\"2\" rule=\"more-than\" source=\"s\"/>",
+         "reliable change of more than 2 points can never be reached: scale 'sum' runs from 0 to "
+         "2, 2 points apart"},
+        {"<meaningful points=\"3\" source=\"s\"/>",
+         "meaningful change of 3 points can never be reached: scale 'sum' runs from 0 to 2, 2 "
+         "points apart"},
+        {"<reliable sem=\"1\" source=\"s\"/>",
+         "reliable change (1.96 x sqrt(2) x SEM) of more than 2.77186 points can never be "
+         "reached: scale 'sum' runs from 0 to 2, 2 points apart"},
+    };
+    for (size_t i = 0; i < sizeof unreachable / sizeof unreachable[0]; i++) {
+        struct capture c = {0};
+        char *change;
+        cr_assert_geq(asprintf(&change, "<change scale=\"sum\">\n%s</change>",
+                               unreachable[i].change),
+                      0);
+        char *file = definition((struct edits){.bands = change});
+        assert_refused(&c, load(&c, file), PS_ERROR_DEFINITION, file, 11, unreachable[i].message);
+        cr_assert_str_eq(c.diagnostics[0].message, unreachable[i].message);
+        free(change);
+        free(file);
+    }
+    /* Within reach: the whole range at least, or a little less than it. */
+    static const char *const reachable[] = {
+        "<reliable points=\"2\" rule=\"at-least\" source=\"s\"/>",
+        "<reliable points=\"1.9\" rule=\"more-than\" source=\"s\"/>",
+        "<meaningful points=\"2\" source=\"s\"/>",
+        "<reliable sem=\"0.7\" source=\"s\"/>",
+    };
+    for (size_t i = 0; i < sizeof reachable / sizeof reachable[0]; i++) {
+        struct capture c = {0};
+        char *change;
+        cr_assert_geq(asprintf(&change, "<change scale=\"sum\">%s</change>", reachable[i]), 0);
+        char *file = definition((struct edits){.bands = change});
+        cr_assert_eq(load(&c, file), PS_OK, "%s: %s", reachable[i],
+                     c.n_diagnostics ? c.diagnostics[0].message : "");
+        free(change);
+        free(file);
+    }
+}
+
+Test(definitions, an_instrument_is_found_by_its_id_in_any_case)
+{
+    struct capture c = {0};
+    ps_context_t *context = test_context(&c);
+    const ps_instrument_t *w = ps_context_find_instrument(context, "wemwbs");
+    cr_assert_not_null(w);
+    cr_assert_eq(ps_context_find_instrument(context, "WEMWBS"), w);
+    cr_assert_eq(ps_context_find_instrument(context, "WemWBS"), w);
+    cr_assert_null(ps_context_find_instrument(context, "wemwbs "));
+    cr_assert_null(ps_context_find_instrument(context, "wemwb"));
+    ps_context_free(context);
 }
 
 Test(definitions, an_oversized_definition_is_refused_before_parsing)

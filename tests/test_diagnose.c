@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Diagnostics. This program is linked with core/diagnose.c alone, not the
  * library: it builds only while the diagnose module depends on nothing but

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The project's CSV formats through the library: every cell that the writers
  * of <promscore/formats.h> write, the reader gives back exactly as it was.

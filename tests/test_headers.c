@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Headers as people type them: normalised matching, maps with several
  * spellings and review marks, the closest header in messages, draft maps;
@@ -92,6 +93,20 @@ Test(closest, by_spelling_with_the_same_numbers)
     cr_assert_eq(closest(far, 2, "wemwbs_1", "Optimistic about the future"), SIZE_MAX);
 }
 
+Test(closest, leading_zeros_and_marks_between_words_aside)
+{
+    const char *zeros[] = {"site", "wemwbs_01"};
+    cr_assert_eq(closest(zeros, 2, "wemwbs_1", "Optimistic about the future"), 1);
+    const char *spaced[] = {"site", "Q 1"};
+    cr_assert_eq(closest(spaced, 2, "Q1", NULL), 1);
+    const char *padded[] = {"Q011", "Q010", "Q001"};
+    cr_assert_eq(closest(padded, 3, "Q1", NULL), 2);
+    /* Item 1 is never item 11, nor 10, however written. */
+    const char *others[] = {"Q11", "Q 11", "Q_011", "Q10"};
+    cr_assert_eq(closest(others, 4, "Q1", NULL), SIZE_MAX);
+    cr_assert_eq(closest(others, 4, "wemwbs_1", "Optimistic about the future"), SIZE_MAX);
+}
+
 /* ---- Scoring with headers as typed. ---- */
 
 #define SWEMWBS_REST "swemwbs_2,swemwbs_3,swemwbs_4,swemwbs_5,swemwbs_6,swemwbs_7"
@@ -169,6 +184,91 @@ Test(scoring, without_instruments_the_closest_one_names_its_closest_header)
                      "--map (which 'promscore template --map BATCH -i ID' drafts)");
 }
 
+#define ONS4_ROW "7,baseline,9,2,3,4\n"
+
+static ps_error_t score_ons4(struct capture *c, const char *map_text, const char *csv,
+                             const char *id_column, const char *timepoint_column)
+{
+    char *map = map_text ? test_file("map.csv", map_text, -1) : NULL;
+    const char *ids[] = {"ons4"};
+    ps_score_options_t o = {.size = sizeof o, .map_file = map, .instruments = ids,
+                            .n_instruments = 1, .id_column = id_column,
+                            .timepoint_column = timepoint_column};
+    ps_error_t err = test_score_text(c, csv, &o);
+    free(map);
+    return err;
+}
+
+/* The participant id is never scored as an answer: by the map, by name or by an alias. */
+Test(scoring, the_id_column_never_holds_an_item)
+{
+    struct capture a = {0}, b = {0}, d = {0}, e = {0};
+    cr_assert_eq(score_ons4(&a,
+                            "header,item\nid,ons4.satisfaction\nWW,ons4.worthwhile\n"
+                            "HY,ons4.happiness\nAX,ons4.anxiety\n",
+                            "id,tp,HS,WW,HY,AX\n7,baseline,1,2,3,4\n", "id", "tp"),
+                 PS_ERROR_BATCH);
+    cr_assert_str_eq(first_message(&a), "column 'id' is both the participant id column (see "
+                                        "--id-column) and item ons4.satisfaction (map line 2 "
+                                        "gives it): one column cannot be both");
+    cr_assert_eq(a.diagnostics[0].column, 1);
+    cr_assert_eq(a.n_scores, 0);
+    cr_assert_eq(score_ons4(&b, NULL,
+                            "ons4_satisfaction,timepoint,ons4_worthwhile,ons4_happiness,"
+                            "ons4_anxiety\n7,baseline,2,3,4\n",
+                            "ons4_satisfaction", NULL),
+                 PS_ERROR_BATCH);
+    cr_assert_str_eq(first_message(&b), "column 'ons4_satisfaction' is both the participant id "
+                                        "column (see --id-column) and item ons4.satisfaction "
+                                        "(its column name): one column cannot be both");
+    cr_assert_eq(score_ons4(&d, NULL,
+                            "id,ons4_satisfaction,ons4_worthwhile,ons4_happiness,ons4_anxiety\n"
+                            "7,1,2,3,4\n",
+                            "id", "ons4_worthwhile"),
+                 PS_ERROR_BATCH);
+    cr_assert_str_eq(first_message(&d), "column 'ons4_worthwhile' is both the timepoint column "
+                                        "(see --timepoint-column) and item ons4.worthwhile (its "
+                                        "column name): one column cannot be both");
+    /* Without instruments asked for, an instrument found whole is refused too. */
+    char *map = test_file("map.csv",
+                          "header,item\nHS,ons4.satisfaction\nWW,ons4.worthwhile\n"
+                          "HY,ons4.happiness\nanxiety,ons4.anxiety\n",
+                          -1);
+    ps_score_options_t o = {.size = sizeof o, .map_file = map, .id_column = "anxiety"};
+    cr_assert_eq(test_score_text(&e, "anxiety,timepoint,HS,WW,HY\n7,t0,1,2,3\n", &o),
+                 PS_ERROR_BATCH);
+    cr_assert_str_eq(first_message(&e), "column 'anxiety' is both the participant id column (see "
+                                        "--id-column) and item ons4.anxiety (map line 5 gives "
+                                        "it): one column cannot be both");
+    free(map);
+}
+
+Test(scoring, a_column_with_two_roles_is_refused)
+{
+    struct capture c = {0}, d = {0};
+    cr_assert_eq(score_ons4(&c, NULL,
+                            "id,ons4_satisfaction,ons4_worthwhile,ons4_happiness,"
+                            "ons4_anxiety\n7,1,2,3,4\n",
+                            "id", "ID"),
+                 PS_ERROR_BATCH);
+    cr_assert_str_eq(first_message(&c), "column 'id' is both the participant id column (see "
+                                        "--id-column) and the timepoint column (see "
+                                        "--timepoint-column): one column cannot be both");
+    /* With dates: the date column that is an item's. */
+    const char *ids[] = {"ons4"};
+    ps_score_options_t o = {.size = sizeof o, .instruments = ids, .n_instruments = 1,
+                            .id_column = "id", .date_column = "ons4_anxiety"};
+    cr_assert_eq(test_score_text(&d,
+                                 "id,ons4_satisfaction,ons4_worthwhile,ons4_happiness,"
+                                 "ons4_anxiety\n7,1,2,3,2024-01-01\n",
+                                 &o),
+                 PS_ERROR_BATCH);
+    cr_assert_str_eq(first_message(&d), "column 'ons4_anxiety' is both the date column (see "
+                                        "--date-column) and item ons4.anxiety (its column "
+                                        "name): one column cannot be both");
+    cr_assert_eq(d.diagnostics[0].column, 5);
+}
+
 /* ---- Maps. ---- */
 
 static ps_error_t score_with_map(struct capture *c, const char *map_text, const char *csv)
@@ -210,6 +310,64 @@ Test(map, a_batch_holding_both_spellings_is_refused_naming_both)
     cr_assert_eq(c.diagnostics[0].column, 4);
 }
 
+/* As without a map: a mapped header and the item's own column or alias are two columns for it. */
+Test(map, a_mapped_header_beside_the_items_own_column_is_refused_naming_both)
+{
+    struct capture c = {0}, d = {0}, e = {0};
+    const char *map = "header,item\nHS,ons4.satisfaction\nWW,ons4.worthwhile\n"
+                      "HY,ons4.happiness\nAX,ons4.anxiety\n";
+    cr_assert_eq(score_ons4(&c, map, "id,timepoint,HS,ons4_satisfaction,WW,HY,AX\n"
+                                     "a,t0,1,9,2,3,4\n",
+                            "id", NULL),
+                 PS_ERROR_BATCH);
+    cr_assert_str_eq(first_message(&c), "columns 'HS' and 'ons4_satisfaction' both hold item "
+                                        "ons4.satisfaction: the map gives 'HS' for it (map line "
+                                        "2) and 'ons4_satisfaction' is its column: a batch holds "
+                                        "one of them");
+    cr_assert_eq(c.diagnostics[0].column, 4);
+    cr_assert_eq(c.n_scores, 0);
+    cr_assert_eq(score_ons4(&d, map, "id,timepoint,anxiety,HS,WW,HY,AX\na,t0,5,1,2,3,4\n", "id",
+                            NULL),
+                 PS_ERROR_BATCH);
+    cr_assert_str_eq(first_message(&d), "columns 'AX' and 'anxiety' both hold item ons4.anxiety: "
+                                        "the map gives 'AX' for it (map line 5) and 'anxiety' is "
+                                        "another name for it: a batch holds one of them");
+    cr_assert_eq(d.diagnostics[0].column, 7);
+    /* The item's own column, where the map gives it to another item, is that item's. */
+    cr_assert_eq(score_ons4(&e, "header,item\nhappiness,ons4.satisfaction\n",
+                            "id,timepoint,happiness,ons4_worthwhile,ons4_anxiety,ons4_happiness\n"
+                            "a,t0,9,2,4,1\n",
+                            "id", NULL),
+                 PS_OK);
+    cr_assert_eq(test_find(&e, "a", "t0", "ons4.satisfaction")->value, 9);
+    cr_assert_eq(test_find(&e, "a", "t0", "ons4.happiness")->value, 1);
+}
+
+/* A missing item is named as the map names it: by its headers and their lines. */
+Test(map, a_missing_item_is_named_by_its_map_headers)
+{
+    struct capture c = {0}, d = {0}, e = {0};
+    const char *map = "header,item\nHS,ons4.satisfaction\nSatisfied?,ons4.satisfaction\n"
+                      "WW,ons4.worthwhile\nHY,ons4.happiness\nAX,ons4.anxiety\n";
+    cr_assert_eq(score_ons4(&c, map, "id,timepoint,WW,HY\n", "id", NULL), PS_ERROR_BATCH);
+    cr_assert_str_eq(first_message(&c), "instrument 'ons4': no column for 'HS' or 'Satisfied?' "
+                                        "(item ons4.satisfaction, map lines 2 and 3), 'AX' (item "
+                                        "ons4.anxiety, map line 6)");
+    /* The closest header for a mapped item is found by the map's spelling of it. */
+    cr_assert_eq(score_ons4(&d, map, "id,timepoint,H S,WW,HY,AX\n", "id", NULL), PS_ERROR_BATCH);
+    cr_assert_str_eq(first_message(&d), "instrument 'ons4': no column for 'HS' or 'Satisfied?' "
+                                        "(item ons4.satisfaction, map lines 2 and 3) (closest "
+                                        "header: 'H S')");
+    /* Its own column, given to another item by the map, says so. */
+    cr_assert_eq(score_ons4(&e, "header,item\nons4_happiness,ons4.satisfaction\n",
+                            "id,timepoint,ons4_happiness,ons4_worthwhile,ons4_anxiety\n", "id",
+                            NULL),
+                 PS_ERROR_BATCH);
+    cr_assert_str_eq(first_message(&e), "instrument 'ons4': no column for ons4_happiness (the map "
+                                        "gives column 'ons4_happiness' to item ons4.satisfaction, "
+                                        "line 2)");
+}
+
 Test(map, a_header_mapped_twice_is_refused)
 {
     struct capture c = {0};
@@ -244,6 +402,25 @@ Test(map, a_guess_is_refused_until_checked)
                                 "swemwbs_5,swemwbs_6,swemwbs_7\nP1,t0,2,2,2,2,2,2,2\n"),
                  PS_OK);
     cr_assert_float_eq(test_find(&d, "P1", "t0", "swemwbs.metric")->value, 15.32, 1e-9);
+}
+
+/* The match cell is read as headers are, in any case; an instrument is named in any case. */
+Test(map, match_and_instrument_are_read_in_any_case)
+{
+    struct capture c = {0}, d = {0};
+    cr_assert_eq(score_with_map(&c,
+                                "header,item,match\nQ1 optimistic,SWEMWBS.1, CHECKED \n"
+                                "Q2,Swemwbs.2,Exact\nQ3,swemwbs.3,NONE\n",
+                                "participant_id,timepoint,Q1 optimistic,Q2,Q3,swemwbs_4,"
+                                "swemwbs_5,swemwbs_6,swemwbs_7\nP1,t0,2,2,2,2,2,2,2\n"),
+                 PS_OK, "%s", c.n_diagnostics ? first_message(&c) : "");
+    cr_assert_float_eq(test_find(&c, "P1", "t0", "swemwbs.metric")->value, 15.32, 1e-9);
+    cr_assert_eq(score_with_map(&d, "header,item,match\nQ1 optimistic,swemwbs.1,GUESS\n",
+                                "participant_id,timepoint\n"),
+                 PS_ERROR_USAGE);
+    cr_assert_str_eq(first_message(&d), "the header 'Q1 optimistic' for item swemwbs.1 is a "
+                                        "guess: check that the column holds that item, then "
+                                        "write 'checked' in its match cell");
 }
 
 Test(map, a_header_guarded_against_formulas_is_read_without_its_guard)
@@ -381,6 +558,45 @@ Test(draft, exact_columns_guesses_and_items_without_a_header)
     cr_assert_str_eq(e.line[7], "unused: id");
     cr_assert_str_eq(e.line[8], "unused: Comments");
     cr_assert_eq(e.n, 9);
+}
+
+static int keep_negation(const ps_map_entry_t *e, void *user)
+{
+    struct drafted *d = user;
+    if (e->item && e->negation)
+        cr_assert_geq(asprintf(&d->line[d->n++], "%s <- %s: %s", ps_item_id(e->item), e->header,
+                               e->negation),
+                      0);
+    return 0;
+}
+
+Test(draft, a_guess_whose_header_negates_its_label_names_the_word)
+{
+    struct capture c = {0};
+    struct drafted d = {0};
+    ps_context_t *context = test_context(&c);
+    const char *ids[] = {"wemwbs"};
+    ps_score_options_t o = {.size = sizeof o, .instruments = ids, .n_instruments = 1};
+    char *batch = test_file("b.csv",
+                            "id,Feeling not confident,I haven\xE2\x80\x99t been feeling "
+                            "cheerful,Never feeling relaxed,No energy to spare,Feeling loved,"
+                            "wemwbs_2 not,Thinking clearly\n",
+                            -1);
+    cr_assert_eq(ps_map_draft(context, batch, &o, keep_negation, &d), PS_OK);
+    static const char *const expected[] = {
+        "2 <- wemwbs_2 not: not",
+        "3 <- Never feeling relaxed: never",
+        "5 <- No energy to spare: no",
+        "10 <- Feeling not confident: not",
+        "14 <- I haven\xE2\x80\x99t been feeling cheerful: haven't",
+    };
+    cr_assert_eq(d.n, sizeof expected / sizeof expected[0]);
+    for (size_t i = 0; i < d.n; i++) {
+        cr_assert_str_eq(d.line[i], expected[i]);
+        free(d.line[i]);
+    }
+    ps_context_free(context);
+    free(batch);
 }
 
 Test(draft, an_export_naming_a_column_twice_is_refused)

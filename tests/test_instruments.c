@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The other instruments against their references: GAS T-scores, PAM-13 with a
  * vendor score, a synthetic calibration and none, the seven-domain published

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The report's JSON numbers: JSON has no inf or nan, and a number reads back as written. */
 #include "config.h"
 

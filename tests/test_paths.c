@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Search paths: an empty entry in PROMSCORE_PLUGIN_PATH or PROMSCORE_INSTRUMENT_PATH stands
  * for the default directories, as in MANPATH; the defaults are the build tree's only for a

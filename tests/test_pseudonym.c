@@ -1,6 +1,8 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Pseudonymisation: HMAC-SHA256 against RFC 4231, NHS numbers, keys. */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,9 +173,11 @@ static ps_error_t pseudonymise_dropping(struct capture *c, const char *csv,
     options.kind = PS_IDENTIFIER_NHS_NUMBER;
     options.drop = drop;
     options.n_drop = n_drop;
-    ps_error_t err = ps_pseudonymise_file(context, test_file("ids.csv", csv, -1), &options, key,
-                                          sizeof key, &handlers, &summary);
+    char *path = test_file("ids.csv", csv, -1);
+    ps_error_t err = ps_pseudonymise_file(context, path, &options, key, sizeof key, &handlers,
+                                          &summary);
     ps_context_free(context);
+    free(path);
     return err;
 }
 
@@ -833,4 +837,120 @@ Test(pseudonymise, progress_counts_rows_and_bytes_read)
     cr_assert_eq(pseudonymise_file(&c, path, &options, &s), PS_ERROR_ABORTED);
     cr_assert_eq(s.out.n_rows, 2, "the header and the first row");
     free_watched(&s);
+}
+
+/* ---- NHS numbers in other scripts and encodings. ---- */
+
+static void free_out(struct pseudonymised *out)
+{
+    for (size_t i = 0; i < out->n_rows; i++)
+        free(out->rows[i]);
+    for (size_t i = 0; i < out->n_reasons; i++)
+        free(out->reasons[i]);
+}
+
+/* 943 476 5919 written with the digits of another script: zero is 'zero', in UTF-8. */
+static char *in_script(uint32_t zero, const char *between)
+{
+    static const char number[] = "943 476 5919";
+    char *out = calloc(1, 128);
+    cr_assert_not_null(out);
+    size_t n = 0;
+    for (const char *c = number; *c; c++) {
+        if (*c == ' ') {
+            n += (size_t)sprintf(out + n, "%s", between);
+            continue;
+        }
+        const uint32_t cp = zero + (uint32_t)(*c - '0');
+        if (cp < 0x800) {
+            out[n++] = (char)(0xC0 | cp >> 6);
+            out[n++] = (char)(0x80 | (cp & 0x3F));
+        } else if (cp < 0x10000) {
+            out[n++] = (char)(0xE0 | cp >> 12);
+            out[n++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+            out[n++] = (char)(0x80 | (cp & 0x3F));
+        } else {
+            out[n++] = (char)(0xF0 | cp >> 18);
+            out[n++] = (char)(0x80 | ((cp >> 12) & 0x3F));
+            out[n++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+            out[n++] = (char)(0x80 | (cp & 0x3F));
+        }
+    }
+    return out;
+}
+
+Test(pseudonymise, an_nhs_number_in_the_digits_of_any_script_never_leaves_in_clear)
+{
+    /* Fullwidth, Arabic-Indic, extended Arabic-Indic, Devanagari, Bengali, Thai, math bold. */
+    static const uint32_t zeros[] = {0xFF10, 0x660, 0x6F0, 0x966, 0x9E6, 0xE50, 0x1D7CE};
+    static const char *const betweens[] = {" ", "", " \xe2\x80\x93 ", "\xe3\x80\x80"};
+    for (size_t z = 0; z < sizeof zeros / sizeof zeros[0]; z++)
+        for (size_t b = 0; b < sizeof betweens / sizeof betweens[0]; b++) {
+            char *number = in_script(zeros[z], betweens[b]);
+            char *csv;
+            cr_assert_geq(asprintf(&csv, "nhs_number,comments\n4010232137,ref %s\n", number), 0);
+            struct capture c = {0};
+            struct pseudonymised out = {0};
+            cr_assert_eq(pseudonymise(&c, csv, &out), PS_OK);
+            cr_assert_eq(out.n_rows, 1, "only the header: U+%04X '%s'", zeros[z], betweens[b]);
+            cr_assert_eq(out.n_reasons, 1);
+            cr_assert_str_eq(out.reasons[0], "column 2 ('comments') holds an NHS number in "
+                                             "clear: leave the column out (drop it) or "
+                                             "pseudonymise it");
+            free_out(&out);
+            free(csv);
+            free(number);
+        }
+    /* Digits of two scripts read as one number too; one digit less is no NHS number. */
+    struct capture c = {0};
+    struct pseudonymised out = {0};
+    cr_assert_eq(pseudonymise(&c,
+                              "nhs_number,a,b\n"
+                              "4010232137,943 \xef\xbc\x94\xef\xbc\x97\xef\xbc\x96 5919,x\n"
+                              "4010232137,\xd9\xa9\xd9\xa4\xd9\xa3 476 591,x\n",
+                              &out),
+                 PS_OK);
+    cr_assert_eq(out.n_rows, 2);
+    cr_assert_eq(out.n_reasons, 1);
+    free_out(&out);
+}
+
+/* The gap between the groups is counted in characters, not in the bytes UTF-8 gives them. */
+Test(pseudonymise, a_windows_1252_en_dash_between_groups_is_one_character)
+{
+    ps_pseudonymise_options_t options;
+    ps_pseudonymise_options_init(&options, sizeof options);
+    options.encoding = "windows-1252";
+    struct capture c = {0};
+    struct watched w = {0};
+    char *path = test_file("export.csv",
+                           "nhs_number,Comments\r\n"
+                           "401 023 2137,ref 943 \x96 476 \x96 5919\r\n"
+                           "401 023 2137,ref 943\xa0\x96\xa0" "476\xa0\x96\xa0" "5919\r\n"
+                           "401 023 2137,ref 943 - 476 - 5919\r\n"
+                           "401 023 2137,none\r\n",
+                           -1);
+    cr_assert_eq(pseudonymise_file(&c, path, &options, &w), PS_OK);
+    cr_assert_eq(w.out.n_rows, 2, "the header and the last row");
+    cr_assert_eq(w.out.n_reasons, 3);
+    assert_no_number_left(&w.out);
+    free_watched(&w);
+    free(path);
+
+    /* In UTF-16, fullwidth digits with an ideographic space between the groups. */
+    ps_pseudonymise_options_init(&options, sizeof options);
+    options.encoding = "utf-16";
+    struct capture d = {0};
+    struct watched v = {0};
+    static const char utf16[] = "\xff\xfen\0h\0s\0_\0n\0u\0m\0b\0e\0r\0,\0x\0\n\0"
+                                "4\0" "0\0" "1\0" "0\0" "2\0" "3\0" "2\0" "1\0" "3\0" "7\0,\0"
+                                "\x19\xff\x14\xff\x13\xff\x00\x30"
+                                "\x14\xff\x17\xff\x16\xff\x00\x30"
+                                "\x15\xff\x19\xff\x11\xff\x19\xff\n\0";
+    char *utf16_path = test_file("u.csv", utf16, sizeof utf16 - 1);
+    cr_assert_eq(pseudonymise_file(&d, utf16_path, &options, &v), PS_OK);
+    cr_assert_eq(v.out.n_rows, 1, "the header alone");
+    cr_assert_eq(v.out.n_reasons, 1);
+    free_watched(&v);
+    free(utf16_path);
 }

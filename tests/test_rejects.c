@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Every refused row and answer, with its reason, file, line and column; and
  * batches refused whole. Every row read is either scored or rejected.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The cohort report end to end through the library: pairing, loss to
  * follow-up, the "end" comparison, R's figures, and disclosure control.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Scores against the published rules: SWEMWBS conversion, WEMWBS totals, codes and labels. */
 #include "config.h"
 

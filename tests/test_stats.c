@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The report's statistics against R: golden values in tests/golden/expected.csv
  * were written by tests/golden/golden.R from the data sets beside it. Every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The page's SVG and HTML writer (core/cli/svg.c), linked alone: escaping of
  * every text from data, numbers as the page writes them, axes and ticks, and

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The command line's paths that stop early, run under ThreadSanitizer: a
 # refused header with --keep (many times, and pinned to one CPU), a handler
 # that aborts (outputs on /dev/full), a batch on a pipe (one that ends, and

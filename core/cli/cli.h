@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The promscore command line: shared pieces of its subcommands. */
 #ifndef PROMSCORE_CLI_H
 #define PROMSCORE_CLI_H
@@ -23,6 +24,13 @@ typedef struct cli_list {
 /* Adds each comma-separated item of 'text'. Returns 0, or -1 when out of memory. */
 int cli_list_add(cli_list_t *list, const char *text);
 void cli_list_free(cli_list_t *list);
+
+/*
+ * --delimiter's argument: one character, or 'tab' (also written \t) for a tab.
+ * Returns 0, or -1 after saying why; which characters can be delimiters, the
+ * library decides (ps_csv_check).
+ */
+int cli_delimiter(const char *command, const char *text, char *delimiter);
 
 /* The exit status for a library error. */
 int cli_exit_status(ps_error_t error);

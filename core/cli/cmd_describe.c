@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* promscore describe: everything a definition says about one instrument, in words. */
 #include "config.h"
 
@@ -236,14 +237,24 @@ static void print_scale(const ps_instrument_t *in, const ps_scale_t *s)
         print_wrapped_from(4, 6, l.text);
         print_source_text(in, meaningful);
     }
-    if (ps_scale_sem(s, &sem)) {
+    int at_least;
+    if (ps_scale_reliable_change(s, &points, &at_least)) {
+        /* The threshold as the counts use it: its rule, and where its points come from. */
         const char *source = ps_scale_rule_source(s, PS_RULE_RELIABLE, &verified);
+        int from_sem = ps_scale_sem(s, &sem);
+        char threshold[64];
+        snprintf(threshold, sizeof threshold, from_sem ? "%.4g" : "%g", points);
         l = (struct line){.used = 0};
-        add(&l, "reliable change: more than %.4g points (1.96 x sqrt(2) x SEM %.4g",
-            1.96 * sqrt(2.0) * sem, sem);
-        if (ps_scale_reliability(s, &sd, &reliability))
-            add(&l, ", from SD %g and reliability %g", sd, reliability);
-        add(&l, ")");
+        if (at_least)
+            add(&l, "reliable change: %s points or more (at-least)", threshold);
+        else
+            add(&l, "reliable change: more than %s points (more-than)", threshold);
+        if (!from_sem)
+            add(&l, ", from the definition");
+        else
+            add(&l, ", 1.96 x sqrt(2) x SEM %.4g", sem);
+        if (from_sem && ps_scale_reliability(s, &sd, &reliability))
+            add(&l, " from SD %g and reliability %g", sd, reliability);
         add_source(&l, source, verified);
         int again = meaningful && source && strcmp(meaningful, source) == 0;
         add(&l, "%s", again ? ", as above" : ":");

@@ -1,7 +1,9 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* promscore instruments, validate and template: what the definitions say, and a draft map. */
 #include "config.h"
 
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,7 +72,9 @@ int cmd_validate(int argc, char **argv)
                            "Usage: promscore validate DEFINITION.xml...\n"
                            "Check instrument definitions against the schema and their rules\n"
                            "(lookup tables without gaps, bands without gaps or overlaps, the\n"
-                           "plugin and its methods). Exit status 0 when all are valid, 3 if not.\n");
+                           "plugin and its methods). Exit status 0 when all are valid, 3 if not\n"
+                           "(a plugin it needs missing or unusable included), 4 on an internal\n"
+                           "error.\n");
     if (status >= 0)
         return status;
     if (optind >= argc) {
@@ -86,7 +90,9 @@ int cmd_validate(int argc, char **argv)
         const ps_instrument_t *in;
         ps_error_t err = ps_context_load_instrument(context, argv[i], &in);
         if (err) {
-            status = cli_exit_status(err);
+            /* A definition whose plugin is missing, stale or refuses it is not valid here. */
+            status =
+                err == PS_ERROR_PLUGIN || err == PS_ERROR_ABI ? EXIT_INPUT : cli_exit_status(err);
             worst = status > worst ? status : worst;
         } else {
             printf("%s: valid: instrument %s version %s\n", argv[i], ps_instrument_id(in),
@@ -97,28 +103,46 @@ int cmd_validate(int argc, char **argv)
     return worst;
 }
 
+/* Text that grows a piece at a time. */
+struct text {
+    char *text;
+    size_t length;
+};
+
+static int text_add(struct text *t, const char *format, ...) __attribute__((format(printf, 2, 3)));
+
+/* Returns nonzero when out of memory. */
+static int text_add(struct text *t, const char *format, ...)
+{
+    va_list ap;
+    va_start(ap, format);
+    int n = vsnprintf(NULL, 0, format, ap);
+    va_end(ap);
+    char *grown = n < 0 ? NULL : realloc(t->text, t->length + (size_t)n + 1);
+    if (!grown)
+        return 1;
+    t->text = grown;
+    va_start(ap, format);
+    vsnprintf(grown + t->length, (size_t)n + 1, format, ap);
+    va_end(ap);
+    t->length += (size_t)n;
+    return 0;
+}
+
 /* A draft map as it is written, and what it leaves to a person. */
 struct draft {
     output_t out;
     size_t exact, guessed, unfound;
-    char *unused;            /* headers no item took, "A, B, C" */
-    size_t unused_length;
+    struct text unused;  /* headers no item took, "A, B, C" */
+    struct text negated; /* a line for each guess whose header may say the opposite */
 };
 
 static int write_draft_entry(const ps_map_entry_t *e, void *user)
 {
     static const char *const match[] = {"exact", "guess", "none"};
     struct draft *d = user;
-    if (!e->item) {
-        size_t length = strlen(e->header) + 4;
-        char *grown = realloc(d->unused, d->unused_length + length + 1);
-        if (!grown)
-            return 1;
-        d->unused = grown;
-        d->unused_length += (size_t)sprintf(grown + d->unused_length, "%s'%s'",
-                                            d->unused_length ? ", " : "", e->header);
-        return 0;
-    }
+    if (!e->item)
+        return text_add(&d->unused, "%s'%s'", d->unused.length ? ", " : "", e->header);
     d->exact += e->match == PS_MATCH_EXACT;
     d->guessed += e->match == PS_MATCH_GUESS;
     d->unfound += e->match == PS_MATCH_NONE;
@@ -130,7 +154,23 @@ static int write_draft_entry(const ps_map_entry_t *e, void *user)
     csv_comma(&d->out);
     csv_text(&d->out, match[e->match]);
     csv_comma(&d->out);
-    csv_text(&d->out, ps_item_label(e->item));
+    if (e->negation) {
+        /* Said where the reviewer reads the guess, and when the draft is made. */
+        struct text label = {0};
+        int failed =
+            text_add(&label, "%s (header says '%s')", ps_item_label(e->item), e->negation) ||
+            text_add(&d->negated,
+                     "promscore: template: %s: the header '%s' says '%s', its label "
+                     "'%s' does not: check that it is not the item's opposite\n",
+                     item, e->header, e->negation, ps_item_label(e->item));
+        if (!failed)
+            csv_text(&d->out, label.text);
+        free(label.text);
+        if (failed)
+            return 1;
+    } else {
+        csv_text(&d->out, ps_item_label(e->item));
+    }
     csv_end_row(&d->out);
     return d->out.error != 0;
 }
@@ -145,7 +185,7 @@ static int draft_map(ps_context_t *context, const char *file, const ps_score_opt
     ps_error_t err = ps_map_draft(context, file, options, write_draft_entry, &d);
     int status = EXIT_ALL_SCORED;
     if (err == PS_ERROR_ABORTED && d.out.error == 0)
-        err = PS_ERROR_NOMEM; /* the list of headers no item took could not grow */
+        err = PS_ERROR_NOMEM; /* the notes on the draft could not grow */
     if (err == PS_ERROR_ABORTED || (!err && output_commit(&d.out) != 0)) {
         cli_error("standard output: cannot write: %s", strerror(d.out.error));
         status = EXIT_INPUT;
@@ -171,11 +211,14 @@ static int draft_map(ps_context_t *context, const char *file, const ps_score_opt
         if (d.guessed || d.unfound)
             fputs("promscore: template: 'promscore score --map' refuses the map until then\n",
                   stderr);
-        if (d.unused)
-            fprintf(stderr, "promscore: template: headers no item took: %s\n", d.unused);
+        if (d.negated.text)
+            fputs(d.negated.text, stderr);
+        if (d.unused.text)
+            fprintf(stderr, "promscore: template: headers no item took: %s\n", d.unused.text);
     }
     output_discard(&d.out);
-    free(d.unused);
+    free(d.unused.text);
+    free(d.negated.text);
     return status;
 }
 
@@ -200,7 +243,7 @@ int cmd_template(int argc, char **argv)
         "  -i, --instrument ID   the instrument (repeatable)\n"
         "      --map EXPORT.csv  draft a map from this export's header row\n"
         "      --encoding NAME   the export's encoding (e.g. windows-1252; default utf-8)\n"
-        "      --delimiter CHAR  the export's field delimiter (default ',')\n"
+        "      --delimiter CHAR  the export's field delimiter (default ','; 'tab')\n"
         "  -h, --help            this help\n";
     enum { MAP = 256, ENCODING, DELIMITER };
     static const struct option long_options[] = {{"instrument", required_argument, NULL, 'i'},
@@ -222,11 +265,9 @@ int cmd_template(int argc, char **argv)
             export = optarg;
         } else if (c == ENCODING) {
             options.encoding = optarg;
-        } else if (c == DELIMITER && strlen(optarg) == 1) {
-            options.delimiter = optarg[0];
         } else if (c == DELIMITER) {
-            cli_error("template: --delimiter takes one character, such as ';', not '%s'", optarg);
-            return EXIT_USAGE;
+            if (cli_delimiter("template", optarg, &options.delimiter) != 0)
+                return EXIT_USAGE;
         } else {
             fputs(help, c == 'h' ? stdout : stderr);
             return c == 'h' ? 0 : EXIT_USAGE;

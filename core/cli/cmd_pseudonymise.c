@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* promscore pseudonymise: identifiers replaced by keyed pseudonyms before data leaves a service. */
 #include "config.h"
 
@@ -33,7 +34,7 @@ static void usage(FILE *to)
           "                       identifier column cannot be dropped\n"
           "      --encoding NAME  the input's encoding, converted to UTF-8 (e.g.\n"
           "                       windows-1252, latin1, utf-16; default utf-8)\n"
-          "      --delimiter CHAR the input's field delimiter (default ',')\n"
+          "      --delimiter CHAR the input's field delimiter (default ','; 'tab')\n"
           "  -o, --output FILE    the pseudonymised CSV, UTF-8 with commas (required; '-'\n"
           "                       for standard output)\n"
           "  -r, --rejects FILE   rows refused (invalid NHS number, ...), by line; the\n"
@@ -128,12 +129,8 @@ int cmd_pseudonymise(int argc, char **argv)
             break;
         case ENCODING: encoding = optarg; break;
         case DELIMITER:
-            if (strlen(optarg) != 1) {
-                cli_error("pseudonymise: --delimiter takes one character, such as ';', not '%s'",
-                          optarg);
+            if (cli_delimiter("pseudonymise", optarg, &delimiter) != 0)
                 goto done;
-            }
-            delimiter = optarg[0];
             break;
         case 'q': quiet = 1; break;
         case 'M':

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* promscore report: scored rows in, a cohort change report out. */
 #include "config.h"
 
@@ -35,7 +36,8 @@ static void usage(FILE *to)
           "                            (default 7)\n"
           "      --round N             round other counts to the nearest N (e.g. 5)\n"
           "      --no-suppress         no disclosure control: internal analysis only\n"
-          "      --id-column NAME, --timepoint-column NAME, --map MAP.csv\n"
+          "      --id-column NAME, --timepoint-column NAME, --map MAP.csv,\n"
+          "      --encoding NAME, --delimiter CHAR\n"
           "                            as for 'promscore score', with -i\n"
           "  -q, --quiet               no per-batch summary\n"
           "      --calibration FILE.xml  a licensee's calibration table (e.g. PAM-13)\n"
@@ -564,6 +566,8 @@ int cmd_report(int argc, char **argv)
         {"map", required_argument, NULL, 'm'},
         {"quiet", no_argument, NULL, 'q'},
         {"calibration", required_argument, NULL, 'C'},
+        {"encoding", required_argument, NULL, 'E'},
+        {"delimiter", required_argument, NULL, 'D'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -634,6 +638,11 @@ int cmd_report(int argc, char **argv)
             }
             break;
         case NO_SUPPRESS: disclosure.suppress = 0; break;
+        case 'E': score_options.encoding = optarg; break;
+        case 'D':
+            if (cli_delimiter("report", optarg, &score_options.delimiter) != 0)
+                goto done;
+            break;
         case ID_COLUMN: score_options.id_column = optarg; break;
         case TP_COLUMN: score_options.timepoint_column = optarg; break;
         case 'm':

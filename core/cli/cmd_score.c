@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* promscore score: batches in, SCORED.csv and REJECTS.csv out. */
 #include "config.h"
 
@@ -8,6 +9,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <promscore/formats.h>
 
 #include "cli.h"
 #include "output.h"
@@ -32,7 +35,10 @@ static void usage(FILE *to)
           "      --date-format FORMAT  how dates are written, as for strptime (default\n"
           "                            %Y-%m-%d; '%d/%m/%Y' for UK exports)\n"
           "      --window NAME=FROM-TO  a later timepoint: FROM to TO days after baseline\n"
-          "                            (repeatable, e.g. --window month4=90-150)\n"
+          "                            (repeatable, e.g. --window month4=90-150); NAME of\n"
+          "                            letters, digits, _ and -; days up to 999999\n"
+          "      --date-range FROM,TO  the dates accepted, YYYY-MM-DD (default 2000-01-01\n"
+          "                            to today); a date outside is refused\n"
           "      --long ID,DATE,ITEM,VALUE  a long export (one row per answer): the columns\n"
           "                            of the participant, the date, the item (column name,\n"
           "                            alias or --map header) and the answer; a\n"
@@ -42,7 +48,7 @@ static void usage(FILE *to)
           "                            items written INSTRUMENT.ITEM (e.g. wemwbs.1)\n"
           "      --encoding NAME       the batches' encoding, converted to UTF-8 (e.g.\n"
           "                            windows-1252, latin1, utf-16; default utf-8)\n"
-          "      --delimiter CHAR      the batches' field delimiter (default ',')\n"
+          "      --delimiter CHAR      the batches' field delimiter (default ','; 'tab')\n"
           "  -q, --quiet               no per-batch summary\n"
           "      --mode MODE           permissions of the outputs (default 600: they hold\n"
           "                            data about individuals)\n"
@@ -69,24 +75,31 @@ struct run {
     unsigned long refused;   /* rows rejected + answers refused + scores not ok */
 };
 
+/* Days after baseline: 1 to 9 digits and nothing else; 0, or -1. */
+static int parse_days(const char *text, size_t length, unsigned *days)
+{
+    if (!length || length > 9 || strspn(text, "0123456789") != length)
+        return -1;
+    *days = (unsigned)strtoul(text, NULL, 10);
+    return 0;
+}
+
 /*
  * Reads NAME=FROM-TO into 'window' (its name points into 'text', cut at the
- * '='). The library checks what the numbers mean; here, only how they are written.
+ * '='). The library checks what the name and the numbers mean; here, only how
+ * they are written.
  */
 static int parse_window(char *text, ps_window_t *window)
 {
-    char *equals = strrchr(text, '=');
+    char *equals = strchr(text, '=');
     if (!equals || equals == text)
         return -1;
     char *from = equals + 1, *dash = strchr(from, '-'), *to = dash ? dash + 1 : NULL;
-    size_t n_from = dash ? (size_t)(dash - from) : 0, n_to = to ? strlen(to) : 0;
-    if (!n_from || !n_to || n_from > 6 || n_to > 6 || strspn(from, "0123456789") != n_from ||
-        strspn(to, "0123456789") != n_to)
+    if (!dash || parse_days(from, (size_t)(dash - from), &window->from) != 0 ||
+        parse_days(to, strlen(to), &window->to) != 0)
         return -1;
     *equals = '\0';
     window->name = text;
-    window->from = (unsigned)strtoul(from, NULL, 10);
-    window->to = (unsigned)strtoul(to, NULL, 10);
     return 0;
 }
 
@@ -200,6 +213,7 @@ int cmd_score(int argc, char **argv)
         {"date-format", required_argument, NULL, 'F'},
         {"window", required_argument, NULL, 'W'},
         {"long", required_argument, NULL, 'L'},
+        {"date-range", required_argument, NULL, 'R'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -210,6 +224,7 @@ int cmd_score(int argc, char **argv)
     char **window_texts = calloc((size_t)argc, sizeof *window_texts);
     const char **extra = NULL; /* the scored CSV's columns after the fixed ones */
     cli_list_t long_columns = {0};
+    char *date_range = NULL;
     ps_score_options_t options = {.size = sizeof options};
     const char *scored_path = NULL, *rejects_path = NULL;
     cli_list_t keep = {0};
@@ -252,15 +267,40 @@ int cmd_score(int argc, char **argv)
             }
             break;
         case 'F': options.date_format = optarg; break;
+        case 'R': {
+            /* FROM,TO: either side may be empty, for its default. */
+            const char *comma = strchr(optarg, ',');
+            free(date_range);
+            if (!comma || strchr(comma + 1, ',') || !(date_range = strdup(optarg))) {
+                date_range = NULL;
+                cli_error("score: --date-range takes FROM,TO, dates written YYYY-MM-DD such as "
+                          "2020-01-01,2025-12-31 (either may be left out for its default), not "
+                          "'%s'",
+                          optarg);
+                goto done;
+            }
+            date_range[comma - optarg] = '\0';
+            options.date_from = *date_range ? date_range : NULL;
+            options.date_to = comma[1] ? date_range + (comma - optarg) + 1 : NULL;
+            break;
+        }
         case 'W':
             if (!(window_texts[options.n_windows] = strdup(optarg))) {
                 status = EXIT_INTERNAL;
                 goto done;
             }
-            if (parse_window(window_texts[options.n_windows], &windows[options.n_windows])) {
-                cli_error("score: --window takes NAME=FROM-TO, days after baseline such as "
-                          "month4=90-150, not '%s'",
+            if (strpbrk(optarg, " \t\n\r\v\f")) {
+                cli_error("score: --window '%s' holds white space: it takes one window, "
+                          "NAME=FROM-TO without spaces; give each window its own --window",
                           optarg);
+                free(window_texts[options.n_windows]);
+                window_texts[options.n_windows] = NULL;
+                goto done;
+            }
+            if (parse_window(window_texts[options.n_windows], &windows[options.n_windows])) {
+                cli_error("score: --window takes NAME=FROM-TO, days after baseline from 1 to "
+                          "%u such as month4=90-150, not '%s'",
+                          PS_MAX_WINDOW_DAY, optarg);
                 free(window_texts[options.n_windows]);
                 window_texts[options.n_windows] = NULL;
                 goto done;
@@ -268,11 +308,8 @@ int cmd_score(int argc, char **argv)
             options.n_windows++;
             break;
         case 'D':
-            if (strlen(optarg) != 1) {
-                cli_error("score: --delimiter takes one character, such as ';', not '%s'", optarg);
+            if (cli_delimiter("score", optarg, &options.delimiter) != 0)
                 goto done;
-            }
-            options.delimiter = optarg[0];
             break;
         case 'C':
             if (cli_list_add(&calibrations, optarg)) {
@@ -329,8 +366,10 @@ int cmd_score(int argc, char **argv)
                   options.timepoint ? "--timepoint" : "--timepoint-column");
         goto done;
     }
-    if (!options.date_column && (options.date_format || options.n_windows)) {
-        cli_error("score: %s needs --date-column", options.n_windows ? "--window" : "--date-format");
+    if (!options.date_column && (options.date_format || options.n_windows || date_range)) {
+        cli_error("score: %s needs --date-column", options.n_windows ? "--window"
+                                                   : date_range      ? "--date-range"
+                                                                     : "--date-format");
         goto done;
     }
     options.windows = windows;
@@ -378,7 +417,7 @@ int cmd_score(int argc, char **argv)
         goto done;
     }
     if (dated)
-        extra[0] = "date";
+        extra[0] = PS_SCORED_DATE_COLUMN;
     for (size_t k = 0; k < keep.n; k++)
         extra[dated + k] = keep.items[k];
     csv_scored_header(&run.scored, extra, dated + keep.n);
@@ -433,6 +472,7 @@ done:
     free(instruments);
     free(files);
     free(extra);
+    free(date_range);
     for (size_t i = 0; i < options.n_windows; i++)
         free(window_texts[i]);
     free(windows);

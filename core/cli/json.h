@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Numbers in the CLI's JSON. Private to the command line. */
 #ifndef PROMSCORE_CLI_JSON_H
 #define PROMSCORE_CLI_JSON_H

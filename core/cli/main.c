@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* promscore: the command line. */
 #include "config.h"
 
@@ -120,6 +121,19 @@ int cli_calibrations(ps_context_t *context, const cli_list_t *files)
         if (err)
             return cli_exit_status(err);
     }
+    return 0;
+}
+
+int cli_delimiter(const char *command, const char *text, char *delimiter)
+{
+    if (strcmp(text, "tab") == 0 || strcmp(text, "\\t") == 0)
+        text = "\t";
+    if (strlen(text) != 1) {
+        cli_error("%s: --delimiter takes one character, such as ';' (or 'tab'), not '%s'",
+                  command, text);
+        return -1;
+    }
+    *delimiter = text[0];
     return 0;
 }
 

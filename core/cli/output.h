@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Output files written atomically. A file is written unnamed (O_TMPFILE) in
  * the target's directory, so that however the process dies nothing is left

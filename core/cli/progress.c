@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Progress of long runs: one line on a terminal's stderr, rewritten in place
  * ("\rscoring batch.csv: 42% (1,234,567 rows)") and cleared before anything

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The headline table of promscore report: in plain text, and as the summary CSV. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * promscore report -f html: one self-contained page for a board paper. Inline
  * CSS and SVG, no script, nothing fetched (a Content-Security-Policy says so

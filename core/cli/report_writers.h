@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * promscore report's writers beyond the full text, CSV and JSON: the headline
  * table (in plain text, and as the summary CSV) and the HTML page. Each reads

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* HTML text and inline SVG charts into a growing buffer: see svg.h. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * A small writer of HTML text and inline SVG charts, into a growing buffer:
  * every text is escaped, every number written with the C locale's point and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * promscore: the CSV files it writes and reads back.
  *
@@ -55,6 +56,9 @@ typedef enum ps_format {
     PS_FORMAT_REPORT,   /**< the figures of a report */
     PS_FORMAT_SUMMARY   /**< a report's headline, one row per block */
 } ps_format_t;
+
+/** The column of a scored CSV after the fixed ones when timepoints came from dates. */
+#define PS_SCORED_DATE_COLUMN "date"
 
 /** The fixed columns of 'format', in order, NULL-terminated; *n (when not NULL) is their number. */
 const char *const *ps_format_columns(ps_format_t format, size_t *n);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * promscore plugin API: the header for authors of scoring plugins.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * promscore: scoring of outcome surveys (WEMWBS, SWEMWBS, ...) from CSV batches.
  *
@@ -115,7 +116,7 @@ const ps_instrument_t *ps_context_instrument(const ps_context_t *context, size_t
 /** Nonzero when a loaded definition declares 'column' free text (personal data). */
 int ps_context_is_free_text(const ps_context_t *context, const char *column);
 
-/** The instrument with this id, or NULL. */
+/** The instrument with this id in any ASCII case (WEMWBS is wemwbs), or NULL. */
 const ps_instrument_t *ps_context_find_instrument(const ps_context_t *context, const char *id);
 
 /* ------------------------------------------------------------------------- */
@@ -167,6 +168,13 @@ const char *ps_scale_band(const ps_scale_t *scale, size_t index, double *min, do
 const char *ps_scale_band_of(const ps_scale_t *scale, double score);
 /** Meaningful change in points; returns 0 when the definition gives none. */
 int ps_scale_meaningful_change(const ps_scale_t *scale, double *points);
+/**
+ * Reliable change in points: the definition's points, or 1.96 * sqrt(2) * SEM
+ * (Jacobson and Truax); with *at_least (when not NULL) 1 when a change of
+ * exactly that much is reliable (rule="at-least"), 0 when a change must be
+ * more. Returns 0 when the definition gives none.
+ */
+int ps_scale_reliable_change(const ps_scale_t *scale, double *points, int *at_least);
 /** Standard error of measurement for reliable change; returns 0 when none is given. */
 int ps_scale_sem(const ps_scale_t *scale, double *sem);
 /** The SD and reliability the SEM comes from; returns 0 when the SEM was given directly, or none. */
@@ -251,6 +259,9 @@ typedef struct ps_window {
     unsigned from, to;   /**< days after the baseline's date, inclusive; 1 <= from <= to */
 } ps_window_t;
 
+/** The last day after baseline a window may reach. */
+#define PS_MAX_WINDOW_DAY 999999u
+
 /**
  * How batches are read. The caller allocates it; its first field is its size,
  * so that later versions can add fields without breaking programs built
@@ -293,9 +304,13 @@ typedef struct ps_score_options {
      */
     unsigned threads;
     /** The batches' character encoding, converted to UTF-8 on input with iconv
-     * (e.g. "windows-1252", "latin1", "utf-16"); NULL for UTF-8. */
+     * (e.g. "windows-1252", "latin1", "utf-16"); NULL for UTF-8. A batch whose
+     * bytes show another encoding (UTF-8 given as windows-1252, windows-1252
+     * given as latin1, UTF-16 in the other byte order) is refused, saying so. */
     const char *encoding;
-    /** The batches' field delimiter; 0 for ','. */
+    /** The batches' field delimiter; 0 for ','. An ASCII punctuation character
+     * or a tab: a digit, letter, '-', '+', '.', quote, space or control
+     * character, written inside cells, is refused (PS_ERROR_USAGE). */
     char delimiter;
     /**
      * Column holding the date of each assessment, or NULL. When set, timepoints
@@ -310,11 +325,16 @@ typedef struct ps_score_options {
     const char *date_column;
     /** How dates are written, as for strptime(3): "%d/%m/%Y" for UK exports;
      * NULL for ISO 8601 ("%Y-%m-%d"). It must read a day, a month and a year
-     * of four digits: %y, whose century would be guessed, is refused. */
+     * of four digits: %y, whose century would be guessed, is refused. Numbers
+     * it writes side by side ("%Y%m%d") must each have all their digits, and
+     * white space inside a date is refused where the format has none: a date
+     * that could be read more than one way is refused, never guessed. */
     const char *date_format;
     /** Windows naming the timepoints after baseline, or NULL for baseline and
-     * followup alone. Names are unique (in any case), none is "baseline" or
-     * "end" or contains "->", and the windows do not overlap. */
+     * followup alone. Names, without white space around them, hold only
+     * letters, digits, '_' and '-', are unique (in any case), and none is
+     * "baseline" or "end"; windows end by day PS_MAX_WINDOW_DAY and do not
+     * overlap. */
     const ps_window_t *windows;
     size_t n_windows;
     /**
@@ -325,11 +345,24 @@ typedef struct ps_score_options {
      * participant (id_column) on one date form one assessment, scored as a
      * wide row would be, its scores given the line of its first row. Every
      * row is used or refused with its reason: in the batch summary rows are
-     * answers, rows_scored those used. Each long batch is held in memory
-     * while it is scored.
+     * answers, rows_scored those used (an answer refused counts there too, in
+     * cells_rejected, when its assessment is scored). Every long batch of a
+     * run is held in memory until all are read, so that an assessment split
+     * between batches (an export saved in parts) is one assessment; their
+     * assessments are then scored, and each batch's summary given at the end.
      */
     const char *item_column;
     const char *value_column;
+    /**
+     * The dates assessments may have, both included, written YYYY-MM-DD
+     * (with date_column): a row dated outside is refused, for a placeholder
+     * for "no date" (1900-01-01, 9999-12-31) or a mistyped year would
+     * otherwise become a baseline or follow-up. NULL: from 2000-01-01, and to
+     * today (local time). A range ending after today is refused: an
+     * assessment cannot be in the future.
+     */
+    const char *date_from;
+    const char *date_to;
 } ps_score_options_t;
 
 
@@ -492,6 +525,10 @@ typedef struct ps_map_entry {
                                             without one */
     ps_match_t match;                  /**< PS_MATCH_NONE for a header no item took */
     double fit;                        /**< 0 to 1: how like the item the header is */
+    const char *negation;              /**< for a guess, a word of negation its header holds
+                                            and the item's label lacks ("not", "no", "never",
+                                            "cannot", or one ending in "n't"), normalised: the
+                                            header may say the opposite; else NULL */
 } ps_map_entry_t;
 
 /**
@@ -503,8 +540,10 @@ typedef struct ps_map_entry {
  * item's label (or of its column or an alias) are among its words, each word
  * weighed by one over the number of headers holding it ("feeling" tells less
  * than "relaxed"), or when it is spelled like its column or an alias (at most
- * one edit in four characters, the same numbers in both). Each header goes to
- * one item at most, exact ones first, then the closest. 'fn' gets each item,
+ * one edit in four characters, spaces, _, - and . aside, the same numbers in
+ * both, leading zeros aside). Each header goes to one item at most, exact ones
+ * first, then the closest; a guess whose header holds a word of negation its
+ * label lacks names it (the entry's negation). 'fn' gets each item,
  * instrument after instrument, then each header no item took (in batch
  * order); its returning nonzero stops the draft with PS_ERROR_ABORTED.
  * Refused: no instrument, an unknown one or one named twice (PS_ERROR_USAGE);
@@ -791,9 +830,11 @@ typedef struct ps_pseudonymise_options {
     size_t n_drop;
     /** The input's character encoding, converted to UTF-8 with iconv (e.g.
      * "windows-1252", "latin1", "utf-16"); NULL for UTF-8. Rows are handed on
-     * in UTF-8 whatever it is. */
+     * in UTF-8 whatever it is; input whose bytes show another encoding is
+     * refused, as for ps_score_options_t.encoding. */
     const char *encoding;
-    /** The input's field delimiter; 0 for ','. */
+    /** The input's field delimiter; 0 for ','. As for ps_score_options_t.delimiter:
+     * one written inside cells would split an NHS number across them. */
     char delimiter;
     /** NULL, or called with handlers->user after each row is read and before it
      * is handed on, with how far the input has been read; nonzero stops the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Personal goals: the Goal Attainment Scaling T-score (Kiresuk and Sherman
  * 1968). Goal ratings (Goal-Based Outcomes) are plain items and means, scored

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Patient Activation Measure (PAM-13). The activation score is the licence
  * holder's: taken from the vendor-scored column when present, else from a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The generic plugin for simple scales: sums, means and counts of items, one
  * item's value, the difference of two, and the band of another scale's score. Everything else

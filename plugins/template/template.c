@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * A minimal promscore plugin to copy when an instrument needs a scoring method
  * that the generic "scale" plugin (sum, mean, count, item, band) lacks.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * make bench: the speed and memory targets, measured on generated data with
  * the promscore command, best of five runs each: on a shared host the same

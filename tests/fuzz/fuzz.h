@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Shared by the libFuzzer harnesses (make fuzz): inputs reach promscore as files. */
 #ifndef PROMSCORE_FUZZ_H
 #define PROMSCORE_FUZZ_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzzes the batch reader and scorer: any bytes as a CSV batch. */
 #include "fuzz.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzzes the calibration loader: any bytes as a licensee's calibration table. */
 #include "fuzz.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzzes the instrument loader: any bytes as an instrument definition. */
 #include "fuzz.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzzes the report: any bytes as a scored CSV, through pairing, statistics and disclosure. */
 #include "fuzz.h"
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Golden values for tests/test_stats.c, computed by R itself.
 # Run from this folder:  Rscript golden.R > expected.csv
 # Each data set holds baseline,followup pairs; D = followup - baseline.

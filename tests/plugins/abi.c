@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Test plugins built from one source with another ABI version or name:
  * bad_abi (next major), newer_minor (next minor), and a good one for

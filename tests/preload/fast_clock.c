@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Loaded with LD_PRELOAD by tests/test_cli_tty: CLOCK_MONOTONIC jumps a second
  * ahead at every reading, so that promscore's progress line, drawn at most

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Loaded with LD_PRELOAD by the command-line tests: a filesystem that refuses
  * unnamed files (O_TMPFILE), as some do, so that the named fallback is tested.

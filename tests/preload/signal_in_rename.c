@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Loaded with LD_PRELOAD by the command-line tests: the signal numbered by
  * PROMSCORE_RAISE (a decimal number) is raised as soon as the first rename of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * An out-of-tree promscore plugin, built against the installed headers with
  * pkg-config (see Makefile): the spread (highest minus lowest answer) of a
