@@ -260,3 +260,22 @@ Test(cli_service, regression_to_the_mean_and_the_counterfactual_at_hand)
     free(comparison);
     free(peak);
 }
+
+Test(cli_service, counts_from_a_spreadsheet)
+{
+    /* Saved by Excel where the decimal mark is a comma: windows-1252 and semicolons. */
+    char *counts = test_file("counts.csv", "Patient;Period;ae_attendances\r\n"
+                                           "A\xe9;pre12;7\r\nA\xe9;post12;2\r\n", -1);
+    struct result r = RUN("service", "-f", "csv", "--no-suppress", "-w", "pre12=365,post12=365",
+                          "--id-column", "patient", "--window-column", "PERIOD", "--encoding",
+                          "windows-1252", "--delimiter", ";", counts);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    assert_has(r.out, ",n_people,count,1,no,\n");
+    assert_has(r.out, ",events_after,count,2,no,\n");
+    result_free(&r);
+    r = RUN("service", "-w", "pre12=365,post12=365", "--delimiter", "ab", counts);
+    cr_assert_eq(r.status, 2);
+    assert_has(r.err, "service: --delimiter takes one character");
+    result_free(&r);
+    free(counts);
+}

@@ -49,6 +49,8 @@ static void usage(FILE *to)
           "      --id-column NAME, --window-column NAME, --exposure-column NAME\n"
           "                            the counts' columns (participant_id, window,\n"
           "                            exposure_days)\n"
+          "      --encoding NAME, --delimiter CHAR\n"
+          "                            how the counts are written, as for 'promscore score'\n"
           "  -q, --quiet               no per-file summary\n"
           "  -h, --help                this help\n"
           "\n"
@@ -533,6 +535,8 @@ int cmd_service(int argc, char **argv)
         {"id-column", required_argument, NULL, ID_COLUMN},
         {"window-column", required_argument, NULL, WINDOW_COLUMN},
         {"exposure-column", required_argument, NULL, EXPOSURE_COLUMN},
+        {"encoding", required_argument, NULL, 'E'},
+        {"delimiter", required_argument, NULL, 'D'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -590,6 +594,11 @@ int cmd_service(int argc, char **argv)
         case ID_COLUMN: options.id_column = optarg; break;
         case WINDOW_COLUMN: options.window_column = optarg; break;
         case EXPOSURE_COLUMN: options.exposure_column = optarg; break;
+        case 'E': options.encoding = optarg; break;
+        case 'D':
+            if (cli_delimiter("service", optarg, &options.delimiter) != 0)
+                goto done;
+            break;
         case 'q': run.quiet = 1; break;
         case 'h': usage(stdout); status = 0; goto done;
         default: usage(stderr); goto done;
