@@ -38,60 +38,62 @@ const char *ps_kind_name(ps_kind_t kind)
 
 const struct ps_relation_rule ps_relation_rules[] = {
     {PS_SHAPE_SUM, PS_STAT_N_BASELINE, PARTS(PS_STAT_N_PAIRED, PS_STAT_LOST_TO_FOLLOWUP), PS_EXACT,
-     "n_baseline = n_paired + lost_to_followup"},
+     "n_baseline = n_paired + lost_to_followup", 0},
     {PS_SHAPE_SUM, PS_STAT_N_FOLLOWUP, PARTS(PS_STAT_N_PAIRED), PS_SLACK,
-     "n_followup >= n_paired (some have a follow-up and no baseline)"},
+     "n_followup >= n_paired (some have a follow-up and no baseline)", 0},
     {PS_SHAPE_SUM, PS_STAT_N_PAIRED,
      PARTS(PS_STAT_N_IMPROVED, PS_STAT_N_UNCHANGED, PS_STAT_N_DETERIORATED), PS_EXACT,
-     "n_paired = n_improved + n_unchanged + n_deteriorated"},
+     "n_paired = n_improved + n_unchanged + n_deteriorated", 0},
     {PS_SHAPE_SUM, PS_STAT_N_PAIRED,
      PARTS(PS_STAT_N_RELIABLE_IMPROVED, PS_STAT_N_NO_RELIABLE_CHANGE,
            PS_STAT_N_RELIABLE_DETERIORATED),
-     PS_EXACT, "n_paired = n_reliable_improved + n_no_reliable_change + n_reliable_deteriorated"},
+     PS_EXACT, "n_paired = n_reliable_improved + n_no_reliable_change + n_reliable_deteriorated", 0},
     {PS_SHAPE_SUM, PS_STAT_N_PAIRED,
      PARTS(PS_STAT_N_BAND_BETTER, PS_STAT_N_BAND_SAME, PS_STAT_N_BAND_WORSE), PS_SLACK_UNBANDED,
-     "n_paired = n_band_better + n_band_same + n_band_worse (>= when bands leave scores out)"},
+     "n_paired = n_band_better + n_band_same + n_band_worse (>= when bands leave scores out)", 0},
     {PS_SHAPE_BAND_BETTER, PS_STAT_N_BAND_BETTER, NO_PARTS, PS_EXACT,
-     "n_band_better = the transitions to a better band"},
+     "n_band_better = the transitions to a better band", 0},
     {PS_SHAPE_BAND_SAME, PS_STAT_N_BAND_SAME, NO_PARTS, PS_EXACT,
-     "n_band_same = the transitions within a band"},
+     "n_band_same = the transitions within a band", 0},
     {PS_SHAPE_BAND_WORSE, PS_STAT_N_BAND_WORSE, NO_PARTS, PS_EXACT,
-     "n_band_worse = the transitions to a worse band"},
+     "n_band_worse = the transitions to a worse band", 0},
     {PS_SHAPE_BAND_ROWS, PS_STAT_N_BASELINE_BAND, NO_PARTS, PS_EXACT,
-     "n_baseline_band:A = the sum over B of transition:A->B"},
+     "n_baseline_band:A = the sum over B of transition:A->B", 0},
     {PS_SHAPE_BAND_COLUMNS, PS_STAT_N_FOLLOWUP_BAND, NO_PARTS, PS_EXACT,
-     "n_followup_band:B = the sum over A of transition:A->B"},
+     "n_followup_band:B = the sum over A of transition:A->B", 0},
     {PS_SHAPE_BETTER_FROM, PS_STAT_N_MOVED_BETTER_FROM, NO_PARTS, PS_EXACT,
-     "n_moved_better_from:A = the sum of transition:A->B over the bands B better than A"},
+     "n_moved_better_from:A = the sum of transition:A->B over the bands B better than A", 0},
     {PS_SHAPE_OVER_BANDS, PS_STAT_N_PAIRED, PARTS(PS_STAT_N_BASELINE_BAND), PS_SLACK_UNBANDED,
-     "n_paired = the sum over bands of n_baseline_band"},
+     "n_paired = the sum over bands of n_baseline_band", 0},
     {PS_SHAPE_OVER_BANDS, PS_STAT_N_PAIRED, PARTS(PS_STAT_N_FOLLOWUP_BAND), PS_SLACK_UNBANDED,
-     "n_paired = the sum over bands of n_followup_band"},
+     "n_paired = the sum over bands of n_followup_band", 0},
     {PS_SHAPE_OVER_MEMBERS, PS_STAT_N_PAIRED, PARTS(PS_STAT_N_PAIRED_MEMBER), PS_EXACT,
-     "in a pool, n_paired = the sum over members of n_paired:MEMBER"},
+     "in a pool, n_paired = the sum over members of n_paired:MEMBER (its mean change is over "
+     "the members' units)", 1},
     {PS_SHAPE_SUM, PS_STAT_N_ATTAINMENT_BASELINE, PARTS(PS_STAT_N_ACHIEVED_BASELINE), PS_SLACK,
-     "n_attainment_baseline >= n_achieved_baseline"},
+     "n_attainment_baseline >= n_achieved_baseline", 0},
     {PS_SHAPE_SUM, PS_STAT_N_ATTAINMENT_FOLLOWUP, PARTS(PS_STAT_N_ACHIEVED_FOLLOWUP), PS_SLACK,
-     "n_attainment_followup >= n_achieved_followup"},
+     "n_attainment_followup >= n_achieved_followup", 0},
     {PS_SHAPE_OVER_CATEGORIES, PS_STAT_NONE, NO_PARTS, PS_SLACK,
      "in a pool, each count >= the sum over categories of category:C:count (units without a "
-     "category count in the total only)"},
+     "category count in the total only)", 1},
     {PS_SHAPE_OVER_GROUPS, PS_STAT_NONE, NO_PARTS, PS_EXACT,
      "each count of the whole cohort = the sum of the same count over the groups of one --by "
-     "column"},
+     "column (>= when some people have no value in it); the sums and sums of squares behind "
+     "the means and SDs add up likewise", 1},
     {PS_SHAPE_SAME_BASELINE, PS_STAT_N_BASELINE, NO_PARTS, PS_EXACT,
-     "n_baseline is the same count in every comparison"},
+     "n_baseline is the same count in every comparison", 0},
     {PS_SHAPE_END_COVERS, PS_STAT_NONE, NO_PARTS, PS_SLACK,
-     "baseline->end has at least as many n_followup and n_paired, and at most as many "
-     "lost_to_followup, as any one follow-up"},
+     "baseline->end has at least as many n_followup and n_paired (in a pool, in each category "
+     "too), and at most as many lost_to_followup, as any one follow-up", 0},
     {PS_SHAPE_NESTED, PS_STAT_NONE, NO_PARTS, PS_SLACK,
      "when reliable_change is at least meaningful_change, n_reliable_improved <= n_improved, "
      "n_reliable_deteriorated <= n_deteriorated and n_unchanged <= n_no_reliable_change; the "
-     "other way round when it is smaller"},
+     "other way round when it is smaller", 0},
     {PS_SHAPE_BAND_CHANGE, PS_STAT_NONE, NO_PARTS, PS_SLACK,
      "n_improved, n_deteriorated, n_reliable_improved and n_reliable_deteriorated each lie "
      "between the sum of the transitions whose every change counts and the sum of those "
-     "whose some change does (equal when each band is one score)"},
+     "whose some change does (equal when each band is one score)", 0},
     {PS_SHAPE_FIGURE_BOUNDS, PS_STAT_NONE, NO_PARTS, PS_EXACT,
      "while a block's figures are shown: n_paired * mean_baseline lies between the sums over "
      "bands of n_baseline_band times the band's lowest and highest scores (and likewise "
@@ -101,27 +103,44 @@ const struct ps_relation_rule ps_relation_rules[] = {
      "score, they are hidden whenever a band count is. A published Wilcoxon V allows at most k "
      "positive changes with k (k + 1) / 2 <= V, and at most m negative ones with m (m + 1) / 2 "
      "<= n (n + 1) / 2 - V: no more improved (or deteriorated) people, and no more transitions "
-     "that surely went up (or down)"},
+     "that surely went up (or down)", 0},
     /* Service use. */
     {PS_SHAPE_SUM, PS_STAT_SU_N_PEOPLE, PARTS(PS_STAT_SU_N_FELL, PS_STAT_SU_N_STAYED,
-     PS_STAT_SU_N_ROSE), PS_EXACT, "service use: n_people = n_fell + n_stayed + n_rose"},
+     PS_STAT_SU_N_ROSE), PS_EXACT, "service use: n_people = n_fell + n_stayed + n_rose", 0},
     {PS_SHAPE_SUM, PS_STAT_SU_N_PEOPLE, PARTS(PS_STAT_SU_N_NONE_BEFORE, PS_STAT_SU_N_FELL),
-     PS_BOUND, "service use: n_people >= n_none_before + n_fell (use cannot fall from none)"},
+     PS_BOUND, "service use: n_people >= n_none_before + n_fell (use cannot fall from none)", 0},
     {PS_SHAPE_SUM, PS_STAT_SU_N_PEOPLE, PARTS(PS_STAT_SU_N_NONE_AFTER, PS_STAT_SU_N_ROSE),
-     PS_BOUND, "service use: n_people >= n_none_after + n_rose (use cannot rise to none)"},
+     PS_BOUND, "service use: n_people >= n_none_after + n_rose (use cannot rise to none)", 0},
     {PS_SHAPE_SUM, PS_STAT_SU_N_PEOPLE, PARTS(PS_STAT_SU_N_OUTSIDE_RULE), PS_SLACK,
-     "service use: n_people >= n_outside_rule"},
+     "service use: n_people >= n_outside_rule", 0},
     {PS_SHAPE_SOME_USE, PS_STAT_SU_EVENTS_BEFORE,
      PARTS(PS_STAT_SU_N_PEOPLE, PS_STAT_SU_N_NONE_BEFORE), PS_SLACK,
      "service use: events_before >= n_people - n_none_before (each person with some use has "
-     "one event or more)"},
+     "one event or more)", 0},
     {PS_SHAPE_SOME_USE, PS_STAT_SU_EVENTS_AFTER,
      PARTS(PS_STAT_SU_N_PEOPLE, PS_STAT_SU_N_NONE_AFTER), PS_SLACK,
-     "service use: events_after >= n_people - n_none_after"},
+     "service use: events_after >= n_people - n_none_after", 0},
     {PS_SHAPE_SELECTED, PS_STAT_SU_EVENTS_BEFORE,
      PARTS(PS_STAT_SU_N_PEOPLE, PS_STAT_SU_N_OUTSIDE_RULE), PS_SLACK,
      "service use: where n_outside_rule is given, events_before >= selected_at_least * "
-     "(n_people - n_outside_rule) (those selected had that many each)"},
+     "(n_people - n_outside_rule) (those selected had that many each)", 0},
 };
 
 const size_t ps_n_relation_rules = sizeof ps_relation_rules / sizeof ps_relation_rules[0];
+
+const struct ps_relation_rule *ps_relation_rule_of(enum ps_shape shape)
+{
+    for (size_t q = 0; q < ps_n_relation_rules; q++)
+        if (ps_relation_rules[q].shape == shape)
+            return &ps_relation_rules[q];
+    return NULL;
+}
+
+int ps_statistic_bears_figures(ps_statistic_id_t id)
+{
+    for (size_t k = 0; k < sizeof catalogue / sizeof catalogue[0]; k++)
+        if (catalogue[k].kind == PS_KIND_FIGURE &&
+            (catalogue[k].rests_on[0] == id || catalogue[k].rests_on[1] == id))
+            return 1;
+    return 0;
+}

@@ -54,9 +54,18 @@ struct ps_relation_rule {
     size_t n_parts;
     enum ps_slack slack;
     const char *text;        /* as promscore-statistics(7) writes it */
+    /* 1 when the parts are disjoint groups of people (or units) making up the total: the
+     * figures resting on a count (means, SDs) add up over them as the count does */
+    int figures_add_up;
 };
 
 extern const struct ps_relation_rule ps_relation_rules[];
 extern const size_t ps_n_relation_rules;
+
+/* The rule of 'shape' (the first, when several have it), or NULL. */
+const struct ps_relation_rule *ps_relation_rule_of(enum ps_shape shape);
+
+/* Whether figures of the catalogue (kind FIGURE) rest on count 'id': a mean, an SD. */
+int ps_statistic_bears_figures(ps_statistic_id_t id);
 
 #endif

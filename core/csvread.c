@@ -44,13 +44,23 @@ static const char TEXT_AFTER_QUOTE[] =
 static const char TOO_MANY_FIELDS[] = "more fields than the limit";
 
 /*
- * Whether bytes are UTF-8, fed block after block: a sequence may run on into
- * the next block. 'invalid' once a byte is not UTF-8: the input is not.
+ * UTF-8 looked for in input read one byte a character, fed block after block
+ * (a sequence may run on into the next block): the first character of several
+ * bytes written in UTF-8 (a lead byte 0xC2-0xF4 and its continuation bytes),
+ * and the first byte that is no part of one.
  */
 struct utf8_scan {
     unsigned need;             /* continuation bytes still to come */
     unsigned char low, high;   /* the range of the next one */
-    int invalid;
+    unsigned char bytes[4];    /* the sequence under way */
+    unsigned n_bytes;
+    unsigned long line;        /* where it began, once the block it began in has ended */
+    unsigned char found[4];    /* the first character found, of n_found bytes (0: none) */
+    unsigned n_found;
+    unsigned long found_line;
+    int stray;                 /* a byte that is not UTF-8 was found: */
+    unsigned char stray_byte;
+    unsigned long stray_line;
 };
 
 struct failure {
@@ -69,7 +79,7 @@ struct ps_csv_reader {
     int single_byte;           /* converting from an encoding of one byte per character */
     char utf16;                /* converting from UTF-16: 'L' or 'B' as named, 'U' unnamed */
     int raw_started;           /* the start of the input was checked */
-    struct utf8_scan utf8;     /* single_byte: the input as UTF-8, block after block */
+    struct utf8_scan utf8;     /* single_byte: UTF-8 in the input, block after block */
     size_t raw_scanned;        /* bytes at the start of raw that utf8 has seen */
     char *raw;                 /* read, not yet converted */
     size_t raw_len;
@@ -404,31 +414,56 @@ static unsigned long line_after(const reader_t *r, const char *s, size_t n)
     return r->line + breaks;
 }
 
-/*
- * Feeds 'n' bytes to the scan. Returns the characters of several bytes it
- * completed (0 once a byte is not UTF-8), and in *first the offset where the
- * first of them began (0 when it began before these bytes).
- */
-static size_t utf8_feed(struct utf8_scan *u, const unsigned char *b, size_t n, size_t *first)
+/* The line of b[i], when b[0] is on 'line'. */
+static unsigned long line_in(const unsigned char *b, size_t i, unsigned long line)
 {
-    size_t completed = 0, lead = 0; /* lead: where the sequence under way began here */
-    *first = 0;
-    for (size_t i = 0; i < n && !u->invalid; i++) {
+    return line + line_breaks((const char *)b, i);
+}
+
+static void note_stray(struct utf8_scan *u, unsigned char byte, unsigned long line)
+{
+    u->stray = 1;
+    u->stray_byte = byte;
+    u->stray_line = line;
+}
+
+/*
+ * Feeds the 'n' bytes of a block, the first of them on 'line', to the scan;
+ * it stops looking once it found both a character and a stray byte.
+ */
+static void utf8_feed(struct utf8_scan *u, const unsigned char *b, size_t n, unsigned long line)
+{
+    size_t lead = SIZE_MAX; /* where the sequence under way began, when in this block */
+    size_t i = 0;
+    while (i < n && !(u->n_found && u->stray)) {
         const unsigned char c = b[i];
         if (u->need) {
             if (c < u->low || c > u->high) {
-                u->invalid = 1;
-                break;
+                /* Its lead byte stands alone; this byte is looked at afresh. */
+                if (!u->stray)
+                    note_stray(u, u->bytes[0],
+                               lead == SIZE_MAX ? u->line : line_in(b, lead, line));
+                u->need = 0;
+                continue;
             }
+            u->bytes[u->n_bytes++] = c;
             u->low = 0x80;
             u->high = 0xBF;
-            if (--u->need == 0 && completed++ == 0)
-                *first = lead;
+            if (--u->need == 0 && !u->n_found) {
+                memcpy(u->found, u->bytes, u->n_bytes);
+                u->n_found = u->n_bytes;
+                u->found_line = lead == SIZE_MAX ? u->line : line_in(b, lead, line);
+            }
+            i++;
             continue;
         }
-        if (c < 0x80)
+        if (c < 0x80) {
+            /* ASCII, most of any file: eight bytes at a time. */
+            uint64_t word;
+            for (i++; i + 8 <= n && (memcpy(&word, b + i, 8), !(word & 0x8080808080808080u));)
+                i += 8;
             continue;
-        lead = i;
+        }
         u->low = 0x80;
         u->high = 0xBF;
         if (c >= 0xC2 && c <= 0xDF) {
@@ -442,10 +477,17 @@ static size_t utf8_feed(struct utf8_scan *u, const unsigned char *b, size_t n, s
             u->low = c == 0xF0 ? 0x90 : 0x80;
             u->high = c == 0xF4 ? 0x8F : 0xBF; /* nothing past U+10FFFF */
         } else {
-            u->invalid = 1;
+            if (!u->stray)
+                note_stray(u, c, line_in(b, i, line));
+            i++;
+            continue;
         }
+        u->bytes[0] = c;
+        u->n_bytes = 1;
+        lead = i++;
     }
-    return u->invalid ? 0 : completed;
+    if (u->need && lead != SIZE_MAX)
+        u->line = line_in(b, lead, line);
 }
 
 /* The Windows code page a single-byte ISO 8859 encoding is usually confused with. */
@@ -534,32 +576,37 @@ static int check_start(reader_t *r)
 }
 
 /*
- * Read one byte a character, a block of input that is UTF-8 with characters
- * of several bytes would be garbled (£ as Â£): refused. Decided block by block
- * (each read of up to 64 KiB), until a byte shows the input is not UTF-8.
+ * Read one byte a character, text in UTF-8 with characters of several bytes
+ * would be garbled (£ as Â£): a file holding any is refused, as UTF-8
+ * already while no byte of it so far is not UTF-8, else as a file in two
+ * encodings. Each block read is looked at whole, before it is converted.
  * Returns 0, or -1 with the failure set.
  */
 static int check_not_utf8(reader_t *r)
 {
-    size_t first;
+    struct utf8_scan *u = &r->utf8;
     const unsigned char *b = (const unsigned char *)r->raw + r->raw_scanned;
-    const size_t n = r->raw_len - r->raw_scanned;
-    const size_t completed = utf8_feed(&r->utf8, b, n, &first);
+    const unsigned long line = line_after(r, r->buffer + r->pos, r->len - r->pos) +
+                               line_breaks(r->raw, r->raw_scanned);
+    utf8_feed(u, b, r->raw_len - r->raw_scanned, line);
     r->raw_scanned = r->raw_len;
-    if (!completed || r->utf8.invalid)
+    if (!u->n_found)
         return 0;
     char shown[40] = "";
-    size_t length = b[first] >= 0xF0 ? 4 : b[first] >= 0xE0 ? 3 : b[first] >= 0xC0 ? 2 : 0;
-    for (size_t k = 0; k < length && first + k < n; k++)
+    for (unsigned k = 0; k < u->n_found; k++)
         snprintf(shown + strlen(shown), sizeof shown - strlen(shown), "%s0x%02X", k ? " " : "",
-                 b[first + k]);
-    fail(r, PS_ERROR_BATCH,
-         line_after(r, r->buffer + r->pos, r->len - r->pos) +
-             line_breaks(r->raw, (size_t)((const char *)b - r->raw) + first),
-         0,
-         "the file is UTF-8 already (bytes %s here are the UTF-8 of one character, which "
-         "read as %s would be garbled): leave out --encoding",
-         length ? shown : "before here", r->encoding);
+                 u->found[k]);
+    if (!u->stray)
+        fail(r, PS_ERROR_BATCH, u->found_line, 0,
+             "the file is UTF-8 already (bytes %s here are the UTF-8 of one character, which "
+             "read as %s would be garbled): leave out --encoding",
+             shown, r->encoding);
+    else
+        fail(r, PS_ERROR_BATCH, u->found_line, 0,
+             "the file holds UTF-8 text (line %lu: bytes %s, one character) though read as %s, "
+             "as its other text is (line %lu: byte 0x%02X, not UTF-8): it mixes two encodings, "
+             "and read as either, part of it would be garbled: save it in one encoding",
+             u->found_line, shown, r->encoding, u->stray_line, u->stray_byte);
     return -1;
 }
 
@@ -597,7 +644,7 @@ static int convert_raw(reader_t *r, int at_eof)
         if (r->raw_len && check_start(r) != 0)
             return -1;
     }
-    if (r->single_byte && !r->utf8.invalid && check_not_utf8(r) != 0)
+    if (r->single_byte && check_not_utf8(r) != 0)
         return -1;
     char *in = r->raw, *to = r->buffer + r->len;
     size_t in_left = r->raw_len, to_left = BUFFER_SIZE - r->len;
@@ -618,6 +665,31 @@ static int convert_raw(reader_t *r, int at_eof)
     r->raw_len = in_left;
     r->raw_scanned = r->raw_scanned > consumed ? r->raw_scanned - consumed : 0;
     return 0;
+}
+
+int ps_csv_is_utf8(const char *file)
+{
+    if (strcmp(file, "-") == 0)
+        return -1;
+    int fd = open(file, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    struct utf8_scan u = {0};
+    char block[8192];
+    int nul = 0;
+    ssize_t n;
+    while (!u.stray && !nul && (n = read(fd, block, sizeof block)) != 0) {
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            close(fd);
+            return -1;
+        }
+        utf8_feed(&u, (const unsigned char *)block, (size_t)n, 1);
+        nul = memchr(block, '\0', (size_t)n) != NULL; /* UTF-16, whose ASCII is UTF-8 too */
+    }
+    close(fd);
+    return !u.stray && !nul && !u.need;
 }
 
 /* What to do about input that is UTF-16 when no encoding was given. */

@@ -88,6 +88,13 @@ void ps_csv_close(ps_csv_reader_t *reader);
 /* Diagnoses a delimiter or an encoding the reader cannot use (PS_ERROR_USAGE). */
 ps_error_t ps_csv_check(const ps_context_t *context, const ps_csv_options_t *options);
 
+/*
+ * Whether 'file' is UTF-8 text throughout (a byte-order mark allowed; no NUL
+ * byte, which UTF-16 has): 1 when it is, 0 when not, -1 when it cannot be
+ * read or is standard input (reading it says why).
+ */
+int ps_csv_is_utf8(const char *file);
+
 /* Returns PS_OK to go on, anything else to stop reading with that error. */
 typedef ps_error_t (*ps_csv_record_fn)(const ps_csv_record_t *record, void *user);
 

@@ -45,6 +45,10 @@ static void civil_from_days(long days, long *year, unsigned *month, unsigned *md
     *year = (long)year_of_era + era * 400 + (*month <= 2);
 }
 
+static const char *const month_names[] = {"January", "February", "March",     "April",
+                                           "May",     "June",     "July",      "August",
+                                           "September", "October", "November", "December"};
+
 static unsigned days_in_month(long year, unsigned month)
 {
     static const unsigned char days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -73,9 +77,33 @@ int32_t ps_date_today(void)
 
 /* ---- Formats and cells. ---- */
 
+/* What a date's text may say, each once: a conversion reads one or more of them. */
+enum field { DAY, MONTH, YEAR, WEEKDAY, HOUR, MINUTE, SECOND, HALF_DAY, N_FIELDS };
+
+/* The fields conversion 'c' reads, one bit each. */
+static unsigned fields_of(char c)
+{
+    switch (c) {
+    case 'd': case 'e': return 1u << DAY;
+    case 'm': case 'b': case 'B': case 'h': return 1u << MONTH;
+    case 'Y': return 1u << YEAR;
+    case 'F': return 1u << DAY | 1u << MONTH | 1u << YEAR;
+    case 'a': case 'A': return 1u << WEEKDAY;
+    case 'H': case 'I': return 1u << HOUR;
+    case 'M': return 1u << MINUTE;
+    case 'S': return 1u << SECOND;
+    case 'T': return 1u << HOUR | 1u << MINUTE | 1u << SECOND;
+    case 'R': return 1u << HOUR | 1u << MINUTE;
+    case 'p': return 1u << HALF_DAY;
+    default: return 0;
+    }
+}
+
 int ps_date_format_check(const char *format, char *why, size_t size)
 {
-    int day = 0, month = 0, year = 0;
+    static const char *const names[N_FIELDS] = {"day",  "month",  "year",   "weekday",
+                                                "hour", "minute", "second", "morning or afternoon"};
+    char read_by[N_FIELDS][4] = {{0}}; /* the conversion that reads each field, as written */
     if (strlen(format) > PS_DATE_FORMAT_MAX) {
         snprintf(why, size, "it is longer than %d characters", PS_DATE_FORMAT_MAX);
         return -1;
@@ -83,14 +111,11 @@ int ps_date_format_check(const char *format, char *why, size_t size)
     for (const char *p = format; *p; p++) {
         if (*p != '%')
             continue;
-        p++;
+        const char *conversion = p++;
         if (*p == 'E' || *p == 'O')
             p++;
         switch (*p) {
-        case 'd': case 'e': day = 1; break;
-        case 'm': case 'b': case 'B': case 'h': month = 1; break;
-        case 'Y': year = 1; break;
-        case 'F': day = month = year = 1; break;
+        case 'd': case 'e': case 'm': case 'b': case 'B': case 'h': case 'Y': case 'F':
         /* A time of day, a weekday (checked against the date), white space, a %. */
         case 'H': case 'M': case 'S': case 'T': case 'R': case 'I': case 'p':
         case 'a': case 'A': case 'n': case 't': case '%':
@@ -110,8 +135,22 @@ int ps_date_format_check(const char *format, char *why, size_t size)
                      *p);
             return -1;
         }
+        /* Read twice, a field would silently take the second value: 2025-02-03 2024 as 2024. */
+        for (int f = 0; f < N_FIELDS; f++) {
+            if (!(fields_of(*p) >> f & 1))
+                continue;
+            const int written = (int)(p - conversion + 1);
+            if (read_by[f][0]) {
+                snprintf(why, size,
+                         "it reads the %s twice (%s and %.*s): the second would replace the "
+                         "first",
+                         names[f], read_by[f], written, conversion);
+                return -1;
+            }
+            snprintf(read_by[f], sizeof read_by[f], "%.*s", written, conversion);
+        }
     }
-    if (!day || !month || !year) {
+    if (!read_by[DAY][0] || !read_by[MONTH][0] || !read_by[YEAR][0]) {
         snprintf(why, size, "it needs a day (%%d), a month (%%m or %%b) and a year (%%Y)");
         return -1;
     }
@@ -292,10 +331,56 @@ static int weekday_of(long day)
     return (int)(((day + 4) % 7 + 7) % 7);
 }
 
+/*
+ * 'format' with its day (%d, %e) and its month (%m) swapped, when both come
+ * before its year (%d/%m/%Y, %m/%d/%Y): 0, and in *day_first whether 'format'
+ * has the day first; -1 for another format.
+ */
+static int swap_day_month(const char *format, char *out, size_t size, int *day_first)
+{
+    size_t day = SIZE_MAX, month = SIZE_MAX, year = SIZE_MAX; /* where their letters are */
+    if (strlen(format) >= size)
+        return -1;
+    for (size_t i = 0, end; format[i]; i = format[i] == '%' ? end : i + 1) {
+        if (format[i] != '%')
+            continue;
+        const char c = conversion_at(format, i, &end);
+        size_t *at = c == 'd' || c == 'e' ? &day : c == 'm' ? &month : c == 'Y' ? &year : NULL;
+        if (at && *at == SIZE_MAX)
+            *at = end - 1;
+    }
+    if (day == SIZE_MAX || month == SIZE_MAX || year == SIZE_MAX || day > year || month > year)
+        return -1;
+    strcpy(out, format);
+    out[day] = 'm';
+    out[month] = format[day];
+    *day_first = day < month;
+    return 0;
+}
+
+/*
+ * Whether a date 'format' could not read, its day and month before its year,
+ * reads the other way round: its month field is then 13 to 31 (the swapped
+ * format's day, in *month) and its day field 1 to 12.
+ */
+static int other_order(const char *text, const char *format, int *month, int *day_first)
+{
+    char swapped[PS_DATE_FORMAT_MAX + 1];
+    struct tm tm;
+    if (!format || swap_day_month(format, swapped, sizeof swapped, day_first) != 0 ||
+        read_tm(text, swapped, &tm) != PS_DATE_OK || tm.tm_mday < 13)
+        return 0;
+    *month = tm.tm_mday;
+    return 1;
+}
+
 ps_date_problem_t ps_date_read(const char *text, const char *format, int32_t *day)
 {
     struct tm tm;
     ps_date_problem_t problem = read_tm(text, format, &tm);
+    int month, day_first;
+    if (problem == PS_DATE_UNREADABLE && other_order(text, format, &month, &day_first))
+        return PS_DATE_OTHER_ORDER;
     if (!problem)
         problem = check_numbers(text, format ? format : PS_DATE_ISO);
     if (problem)
@@ -312,9 +397,6 @@ ps_date_problem_t ps_date_read(const char *text, const char *format, int32_t *da
 void ps_date_problem_text(ps_date_problem_t problem, const char *text, const char *format,
                           char *out, size_t size)
 {
-    static const char *const months[] = {"January", "February", "March",     "April",
-                                          "May",     "June",     "July",      "August",
-                                          "September", "October", "November", "December"};
     static const char *const weekdays[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
                                            "Thursday", "Friday", "Saturday"};
     const char *shown = format ? format : PS_DATE_ISO;
@@ -369,18 +451,44 @@ void ps_date_problem_text(ps_date_problem_t problem, const char *text, const cha
     case PS_DATE_OUT_OF_RANGE:
         snprintf(out, size, "not in the range of dates accepted (see --date-range)");
         return;
+    case PS_DATE_OTHER_ORDER: {
+        char swapped[PS_DATE_FORMAT_MAX + 1], written[2 * PS_DATE_FORMAT_MAX + 1] = "";
+        int month, day_first;
+        if (!other_order(text, format, &month, &day_first) ||
+            swap_day_month(format, swapped, sizeof swapped, &day_first) != 0)
+            break;
+        /* The swapped format as people write it: MM/DD/YYYY. */
+        size_t n = 0;
+        for (size_t i = 0, end; swapped[i]; i = end) {
+            end = i + 1;
+            const char c = swapped[i] == '%' ? conversion_at(swapped, i, &end) : 0;
+            const char *shape = c == 'd'   ? "DD"
+                                : c == 'e' ? "D"
+                                : c == 'm' ? "MM"
+                                : c == 'Y' ? "YYYY"
+                                           : NULL;
+            n += (size_t)snprintf(written + n, sizeof written - n, "%.*s",
+                                  shape ? (int)strlen(shape) : (int)(end - i),
+                                  shape ? shape : swapped + i);
+        }
+        snprintf(out, size,
+                 "not a date written %s: month %d does not exist, so the dates are probably "
+                 "%s-first (%s): give --date-format %s",
+                 shown, month, day_first ? "month" : "day", written, swapped);
+        return;
+    }
     case PS_DATE_IMPOSSIBLE:
         if (read_tm(text, format, &tm) == PS_DATE_OK && tm.tm_mon >= 0 && tm.tm_mon < 12) {
             const long year = tm.tm_year + 1900L;
             const unsigned month = (unsigned)tm.tm_mon + 1;
             if ((unsigned)tm.tm_mday > days_in_month(year, month)) {
                 snprintf(out, size, "not a real date (read as %s): %s %ld has %u days", shown,
-                         months[month - 1], year, days_in_month(year, month));
+                         month_names[month - 1], year, days_in_month(year, month));
                 return;
             }
             if (tm.tm_wday >= 0 && tm.tm_wday < 7) {
                 snprintf(out, size, "not a real date (read as %s): %u %s %ld was a %s, not a %s",
-                         shown, (unsigned)tm.tm_mday, months[month - 1], year,
+                         shown, (unsigned)tm.tm_mday, month_names[month - 1], year,
                          weekdays[weekday_of(day_of(&tm))], weekdays[tm.tm_wday]);
                 return;
             }
@@ -392,13 +500,32 @@ void ps_date_problem_text(ps_date_problem_t problem, const char *text, const cha
 
 /* ---- The dates accepted. ---- */
 
-/* An ISO 8601 date, YYYY-MM-DD in full: 0 and its day, or -1. */
-static int read_iso(const char *text, int32_t *day)
+/*
+ * An ISO 8601 date, YYYY-MM-DD in full: 0 and its day, or -1 with why not in
+ * 'why' (one written so may still be no real day: 2025-02-29).
+ */
+static int read_iso(const char *text, int32_t *day, char *why, size_t size)
 {
-    for (int i = 0; i < 10; i++)
-        if (i == 4 || i == 7 ? text[i] != '-' : text[i] < '0' || text[i] > '9')
-            return -1;
-    return text[10] == '\0' && ps_date_read(text, NULL, day) == PS_DATE_OK ? 0 : -1;
+    int written = 1;
+    for (int i = 0; i < 10 && written; i++)
+        written = i == 4 || i == 7 ? text[i] == '-' : text[i] >= '0' && text[i] <= '9';
+    if (!written || text[10] != '\0') {
+        snprintf(why, size, "'%s' is not a date written YYYY-MM-DD", text);
+        return -1;
+    }
+    const long year = strtol(text, NULL, 10);
+    const unsigned month = (unsigned)strtoul(text + 5, NULL, 10),
+                   mday = (unsigned)strtoul(text + 8, NULL, 10);
+    if (month < 1 || month > 12) {
+        snprintf(why, size, "'%s' is not a real date: a month is 01 to 12", text);
+        return -1;
+    }
+    if (mday < 1 || mday > days_in_month(year, month)) {
+        snprintf(why, size, "'%s' is not a real date: %s %ld has %u days", text,
+                 month_names[month - 1], year, days_in_month(year, month));
+        return -1;
+    }
+    return ps_date_read(text, NULL, day) == PS_DATE_OK ? 0 : -1;
 }
 
 int ps_date_range_make(const char *from, const char *to, int32_t today, ps_date_range_t *range,
@@ -406,14 +533,9 @@ int ps_date_range_make(const char *from, const char *to, int32_t today, ps_date_
 {
     char shown[11];
     *range = (ps_date_range_t){0, today, 1};
-    if (read_iso(from ? from : PS_DATE_RANGE_FROM, &range->from) != 0) {
-        snprintf(why, size, "'%s' is not a date written YYYY-MM-DD", from);
+    if (read_iso(from ? from : PS_DATE_RANGE_FROM, &range->from, why, size) != 0 ||
+        (to && read_iso(to, &range->to, why, size) != 0))
         return -1;
-    }
-    if (to && read_iso(to, &range->to) != 0) {
-        snprintf(why, size, "'%s' is not a date written YYYY-MM-DD", to);
-        return -1;
-    }
     ps_date_iso(today, shown);
     if (range->to > today) {
         snprintf(why, size, "it ends after today (%s): an assessment cannot be in the future",

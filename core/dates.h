@@ -24,6 +24,8 @@ typedef enum ps_date_problem {
     PS_DATE_SPACE,        /* white space inside it where the format has none (2025- 4- 1) */
     PS_DATE_COMPACT,      /* numbers without separators, not each at full width (2025123) */
     PS_DATE_OUT_OF_RANGE, /* a real date outside the dates accepted (see ps_date_range_t) */
+    PS_DATE_OTHER_ORDER,  /* day and month before the year, read the other way round: its month
+                             field is 13 to 31, its day field 1 to 12 (02/13/2025 as %d/%m/%Y) */
 } ps_date_problem_t;
 
 /* The longest format read. */

@@ -36,7 +36,7 @@ ps_error_t ps_vdiagnose(const ps_context_t *context, ps_error_t error, const cha
 {
     if (!context->diagnose)
         return error;
-    char message[1024];
+    char message[PS_DIAGNOSTIC_MAX];
     vsnprintf(message, sizeof message, format, ap);
     ps_diagnostic_t d = {error, file, line, column, message};
     context->diagnose(&d, context->diagnose_user);

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Disclosure control: primary suppression, then secondary suppression until
- * an attacker's linear program can neither determine a hidden count nor
- * confine it to the suppressed range. The method is tau-Argus's and R's
- * sdcTable's (an attacker's LP per hidden cell; protection patterns after
- * Fischetti and Salazar), solved with GLPK's simplex.
+ * an attacker's linear program, knowing what the report itself says (a count
+ * hidden as small is 1..threshold), cannot determine a hidden count. The
+ * method is tau-Argus's and R's sdcTable's (an attacker's LP per hidden cell;
+ * protection patterns after Fischetti and Salazar), solved with GLPK's
+ * simplex.
  */
 #include "config.h"
 
@@ -118,11 +119,29 @@ struct audit {
     size_t *key;                     /* scratch, one per cell or relation */
     size_t *near_relations;          /* a pattern's relations */
     unsigned char *relation_in;      /* per relation: among them */
+    size_t *marked, n_marked;        /* the cells a pattern marks to hide */
 };
 
 static int known(const struct audit *a, size_t c)
 {
     return !a->hidden[c] && a->lo[c] == a->hi[c];
+}
+
+/* A count hidden because it is small: zeros are published, so the reader knows it lies
+ * within 1..threshold. */
+static int small(const struct audit *a, size_t c)
+{
+    const struct ps_sdc_table *t = a->table;
+    return t->kind[c] == PS_SDC_COUNT && t->value[c] >= 1 && t->value[c] <= a->rule->threshold;
+}
+
+/* A column's bounds in GLPK's terms: lo <= column <= hi, hi possibly infinite. */
+static void set_col_bounds(glp_prob *lp, int column, double lo, double hi)
+{
+    if (isinf(hi))
+        glp_set_col_bnds(lp, column, GLP_LO, lo, 0);
+    else
+        glp_set_col_bnds(lp, column, lo < hi ? GLP_DB : GLP_FX, lo, lo < hi ? hi : lo);
 }
 
 /* Whether an attacker has the relation: of the definition, or from figures still shown. */
@@ -148,8 +167,9 @@ static int build_index(struct audit *a)
     size_t *which = malloc((memberships + 1) * sizeof *which);
     a->near_relations = malloc((t->n_relations + 1) * sizeof *a->near_relations);
     a->relation_in = calloc(t->n_relations + 1, 1);
+    a->marked = malloc((n + 1) * sizeof *a->marked);
     if (!a->lo || !a->hi || !a->parent || !a->column || !a->key || !which || !a->near_relations ||
-        !a->relation_in) {
+        !a->relation_in || !a->marked) {
         free(which);
         return -1;
     }
@@ -206,8 +226,9 @@ struct range {
 
 /*
  * The attacker's program over one component's 'cells' (counts not known exactly) and 'rels':
- * a column per count (hidden: from 0 up; published as a range: within it), a row per
- * relation, with the counts known exactly moved to its bounds.
+ * a column per count (hidden as small: 1..threshold; hidden otherwise: from 0 up; published
+ * as a range: within it), a row per relation, with the counts known exactly moved to its
+ * bounds.
  */
 static glp_prob *attacker_program(struct audit *a, const size_t *cells, size_t n_cells,
                                   const size_t *rels, size_t n_rels)
@@ -225,10 +246,12 @@ static glp_prob *attacker_program(struct audit *a, const size_t *cells, size_t n
     for (size_t j = 0; j < n_cells; j++) {
         size_t c = cells[j];
         a->column[c] = j + 1;
-        if (a->hidden[c])
-            glp_set_col_bnds(lp, (int)j + 1, GLP_LO, 0, 0);
+        if (a->hidden[c] && small(a, c))
+            set_col_bounds(lp, (int)j + 1, 1, a->rule->threshold);
+        else if (a->hidden[c])
+            set_col_bounds(lp, (int)j + 1, 0, INFINITY);
         else
-            glp_set_col_bnds(lp, (int)j + 1, GLP_DB, a->lo[c], a->hi[c]);
+            set_col_bounds(lp, (int)j + 1, a->lo[c], a->hi[c]);
     }
     glp_add_rows(lp, (int)n_rels);
     size_t e = 0;
@@ -317,23 +340,27 @@ static int attack(struct audit *a, glp_prob *lp, size_t cell, struct range *r)
     return 0;
 }
 
-/* Pinned to one value (other than 0: not for a latent count), or shown to lie within
- * 1..threshold. */
+/* A count pinned to one value (other than 0, which reveals no small group); a latent count
+ * shown to lie within 1..threshold (never published, so that is news; a count hidden as
+ * small is known to lie there from the rule). */
 static int exposed(const struct audit *a, size_t cell, const struct range *r)
 {
-    int determined = r->least == r->most && a->table->value[cell] != 0 &&
-                     a->table->kind[cell] != PS_SDC_LATENT;
-    int confined = r->least >= 1 && r->most <= a->rule->threshold;
-    return determined || confined;
+    if (a->table->kind[cell] == PS_SDC_LATENT)
+        return r->least >= 1 && r->most <= a->rule->threshold;
+    return r->least == r->most && a->table->value[cell] != 0;
 }
 
 /* Audits the queued counts of one component; leaves queued those exposed, counting them. */
 static int audit_component(struct audit *a, size_t root, unsigned char *queued, size_t *n_exposed)
 {
     if (a->rel_start[root] == a->rel_start[root + 1]) {
-        /* In no relation with anything unknown: anything from 0 up is consistent. */
-        for (size_t k = a->cell_start[root]; k < a->cell_start[root + 1]; k++)
-            queued[a->cells[k]] = 0;
+        /* In no relation with anything unknown: anything its own bounds allow is consistent
+         * (for a count hidden as small, one value when the threshold is 1). */
+        for (size_t k = a->cell_start[root]; k < a->cell_start[root + 1]; k++) {
+            size_t c = a->cells[k];
+            queued[c] = queued[c] && a->hidden[c] && small(a, c) && a->rule->threshold < 2;
+            *n_exposed += queued[c];
+        }
         return 0;
     }
     glp_prob *lp = attacker_program(a, a->cells + a->cell_start[root],
@@ -433,17 +460,48 @@ static size_t neighbourhood(const struct audit *a, size_t x, size_t max, size_t 
     return n;
 }
 
+/* How a protection pattern moves the exposed count: up by 'rise' or down by 'fall'. */
+struct target {
+    double rise, fall;
+};
+
+/*
+ * The moves that protect x: a count by a whole count either way its bounds allow (a count
+ * hidden as small stays within 1..threshold, any other at 0 or more); a latent count to 0 or
+ * above the threshold. Returns how many (none: with a threshold of 1, say).
+ */
+static size_t targets_of(const struct audit *a, size_t x, struct target out[2])
+{
+    const double v = a->table->value[x], threshold = a->rule->threshold;
+    size_t n = 0;
+    if (a->table->kind[x] == PS_SDC_LATENT) {
+        if (v >= 1)
+            out[n++] = (struct target){0, v};
+        if (v <= threshold)
+            out[n++] = (struct target){threshold + 1 - v, 0};
+        return n;
+    }
+    const double least = small(a, x) ? 1 : 0, most = small(a, x) ? threshold : INFINITY;
+    if (v - 1 >= least)
+        out[n++] = (struct target){0, 1};
+    if (v + 1 <= most)
+        out[n++] = (struct target){1, 0};
+    return n;
+}
+
 /*
  * A protection pattern for an exposed count x, found among the counts 'near' it (Fischetti
- * and Salazar's model): a change y to the true counts that keeps every relation and every
- * count non-negative and takes x to 0, at the least cost of the published counts it moves;
- * counts outside 'near' do not move. Hiding those counts makes 0 consistent for x, and two
- * values for each of them. Sets hide[c] to 1 for a count this shows safe once hidden, 2 for
- * one still to audit; returns 1 when found, 0 when none, -1 on failure. Only the 'last'
- * search's "none" is confirmed in exact arithmetic: an earlier one's leads to a wider search.
+ * and Salazar's model): a change y to the true counts that keeps every relation, every count
+ * hidden as small within 1..threshold and every other count non-negative, and moves x as
+ * 'target' says, at the least cost of the published counts it moves; counts outside 'near'
+ * do not move. Hiding those counts makes a second value consistent for x, and two values for
+ * each of them. Sets hide[c] to 1 for a count this shows safe once hidden, 2 for one still to
+ * audit, listing them in a->marked; returns 1 when found, 0 when none, -1 on failure. Only the
+ * 'last' search's "none" is confirmed in exact arithmetic: an earlier one's leads to a wider
+ * search.
  */
-static int pattern_among(struct audit *a, size_t x, const size_t *near, size_t n_near,
-                         const unsigned char *in, unsigned char *hide, int last)
+static int pattern_among(struct audit *a, size_t x, struct target target, const size_t *near,
+                         size_t n_near, const unsigned char *in, unsigned char *hide, int last)
 {
     const struct ps_sdc_table *t = a->table;
     /* The relations of the neighbourhood's counts, each once. */
@@ -469,13 +527,17 @@ static int pattern_among(struct audit *a, size_t x, const size_t *near, size_t n
     glp_add_cols(lp, (int)(2 * n_near + 2 * n_rels));
     for (size_t j = 0; j < n_near; j++) {
         size_t c = near[j];
-        double cost = a->hidden[c] ? 0 : t->cost ? t->cost[c] : t->value[c] + 1;
+        double moving = a->hidden[c] ? 0 : t->cost ? t->cost[c] : t->value[c] + 1;
+        double v = t->value[c], up = INFINITY, down = v;
+        if (c == x)
+            up = target.rise, down = target.fall;
+        else if (a->hidden[c] && small(a, c))
+            up = a->rule->threshold - v, down = v - 1;
         a->column[c] = j;
-        glp_set_col_bnds(lp, (int)(2 * j + 1), c == x ? GLP_FX : GLP_LO, 0, 0);
-        glp_set_col_bnds(lp, (int)(2 * j + 2), c == x || t->value[c] == 0 ? GLP_FX : GLP_DB,
-                         c == x ? t->value[c] : 0, t->value[c]);
-        glp_set_obj_coef(lp, (int)(2 * j + 1), cost);
-        glp_set_obj_coef(lp, (int)(2 * j + 2), cost);
+        set_col_bounds(lp, (int)(2 * j + 1), c == x ? up : 0, up);
+        set_col_bounds(lp, (int)(2 * j + 2), c == x ? down : 0, down);
+        glp_set_obj_coef(lp, (int)(2 * j + 1), moving);
+        glp_set_obj_coef(lp, (int)(2 * j + 2), moving);
     }
     glp_add_rows(lp, (int)n_rels);
     size_t e = 0;
@@ -517,11 +579,15 @@ static int pattern_among(struct audit *a, size_t x, const size_t *near, size_t n
         found = 0;
     } else if (ret == 0 && status == GLP_OPT) {
         found = 1;
+        a->n_marked = 0;
         for (size_t k = 0; k < n_rels; k++) {
             const struct ps_sdc_relation *rel = &t->relations[a->near_relations[k]];
             int j = (int)(2 * n_near + 2 * k) + 1;
-            if (glp_get_col_prim(lp, j) + glp_get_col_prim(lp, j + 1) > SOLVER_SLACK)
+            if (glp_get_col_prim(lp, j) + glp_get_col_prim(lp, j + 1) > SOLVER_SLACK &&
+                !hide[rel->figures]) {
                 hide[rel->figures] = 1;
+                a->marked[a->n_marked++] = rel->figures;
+            }
         }
         for (size_t j = 0; j < n_near; j++) {
             size_t c = near[j];
@@ -529,8 +595,10 @@ static int pattern_among(struct audit *a, size_t x, const size_t *near, size_t n
                            glp_get_col_prim(lp, (int)(2 * j + 2));
             /* Moved by a whole count or more (or a zero), a count is shown to have two values
              * and, published, was above the threshold or 0: safe once hidden. */
-            if (!a->hidden[c] && moved > SOLVER_SLACK)
+            if (!a->hidden[c] && moved > SOLVER_SLACK && !hide[c]) {
                 hide[c] = moved >= 1 - SOLVER_SLACK || t->value[c] == 0 ? 1 : 2;
+                a->marked[a->n_marked++] = c;
+            }
         }
     }
 done:
@@ -544,23 +612,96 @@ done:
     return found;
 }
 
-/* A protection pattern for x: among a few blocks near it first, more when none is found. */
+/*
+ * Whether x stays exposed with every count 'near' it hidden, by the relations of the definition
+ * among them alone (fewer relations allow more, so then it is exposed whatever is hidden):
+ * with 7 pairs in seven sites, each site's n_paired is 1 however the rest is hidden. Returns 1,
+ * 0, or -1 on failure.
+ */
+static int pinned_anyway(struct audit *a, size_t x, const size_t *near, size_t n_near,
+                         const unsigned char *in)
+{
+    const struct ps_sdc_table *t = a->table;
+    size_t n_rels = 0, n_entries = 0;
+    for (size_t i = 0; i < n_near; i++)
+        for (size_t k = a->touch_start[near[i]]; k < a->touch_start[near[i] + 1]; k++) {
+            size_t r = a->touching[k];
+            const struct ps_sdc_relation *rel = &t->relations[r];
+            int inside = rel->figures == NOWHERE;
+            for (size_t j = 0; j < rel->n && inside; j++)
+                inside = in[rel->cells[j]];
+            if (a->relation_in[r] || !inside)
+                continue;
+            a->relation_in[r] = 1;
+            a->near_relations[n_rels++] = r;
+            n_entries += rel->n;
+        }
+    int *ia = malloc((n_entries + 1) * sizeof *ia), *ja = malloc((n_entries + 1) * sizeof *ja);
+    double *ar = malloc((n_entries + 1) * sizeof *ar);
+    glp_prob *lp = ia && ja && ar ? glp_create_prob() : NULL;
+    int pinned = -1;
+    if (!lp)
+        goto done;
+    glp_add_cols(lp, (int)n_near);
+    for (size_t j = 0; j < n_near; j++) {
+        a->column[near[j]] = j + 1;
+        set_col_bounds(lp, (int)j + 1, small(a, near[j]) ? 1 : 0,
+                       small(a, near[j]) ? a->rule->threshold : INFINITY);
+    }
+    glp_add_rows(lp, (int)n_rels);
+    size_t e = 0;
+    for (size_t k = 0; k < n_rels; k++) {
+        const struct ps_sdc_relation *rel = &t->relations[a->near_relations[k]];
+        for (size_t m = 0; m < rel->n; m++)
+            e++, ia[e] = (int)k + 1, ja[e] = (int)a->column[rel->cells[m]], ar[e] = rel->coef[m];
+        set_row_bounds(lp, (int)k + 1, rel->lo, rel->hi);
+    }
+    glp_load_matrix(lp, (int)e, ia, ja, ar);
+    glp_std_basis(lp);
+    struct range r;
+    if (!attack(a, lp, x, &r))
+        pinned = exposed(a, x, &r);
+done:
+    for (size_t k = 0; k < n_rels; k++)
+        a->relation_in[a->near_relations[k]] = 0;
+    if (lp)
+        glp_delete_prob(lp);
+    free(ia);
+    free(ja);
+    free(ar);
+    return pinned;
+}
+
+/*
+ * A protection pattern for x: among a few blocks near it first, more when none is found; for
+ * the first of its targets that has one (the cheaper of two would take another program for
+ * every exposed count, and half as long again, for little). Returns 1 when found (in 'hide'),
+ * 0 when there is none even with every count around it hidden (the relations and the rule pin
+ * x), -1 on failure.
+ */
 static int protection_pattern(struct audit *a, size_t x, unsigned char *hide, size_t *near,
                               unsigned char *in, size_t *next)
 {
     const size_t n = a->table->n_cells;
     static const size_t sizes[][2] = {{1024, 32}, {SIZE_MAX, SIZE_MAX}};
-    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+    struct target targets[2];
+    const size_t n_targets = targets_of(a, x, targets);
+    int found = 0;
+    a->n_marked = 0;
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0] && n_targets && !found; k++) {
         size_t max = sizes[k][0] < n ? sizes[k][0] : n;
         size_t n_near = neighbourhood(a, x, max, sizes[k][1], near, in, next);
         int last = k + 1 == sizeof sizes / sizeof sizes[0];
-        int found = pattern_among(a, x, near, n_near, in, hide, last);
+        for (size_t g = 0; g < n_targets && !found; g++)
+            found = pattern_among(a, x, targets[g], near, n_near, in, hide, last);
+        /* None among a thousand counts near it: before searching its whole component, whether
+         * anything could help. */
+        int pinned = !found && k == 0 ? pinned_anyway(a, x, near, n_near, in) : 0;
+        found = pinned < 0 ? -1 : pinned ? -2 : found;
         for (size_t i = 0; i < n_near; i++)
             in[near[i]] = 0;
-        if (found)
-            return found < 0 ? -1 : 0;
     }
-    return -1;  /* its whole component, and none: cannot be (all to 0 is one) */
+    return found == -2 ? 0 : found;
 }
 
 /* Whether a relation of 'cell' has a count hidden this round (queued 2 or 3). */
@@ -576,6 +717,109 @@ static int touches_fresh(const struct audit *a, size_t cell, const unsigned char
     return 0;
 }
 
+/* ---- What the counts tell beyond their values. ---- */
+
+/* The total of a sum (lo = hi = 0, of the definition, coefficient 1 for the total and -1 for
+ * each part or the other way round), as its place among the relation's cells, or NOWHERE. */
+static size_t total_of(const struct ps_sdc_relation *rel)
+{
+    size_t n_plus = 0, n_minus = 0, plus = NOWHERE, minus = NOWHERE;
+    if (rel->figures != NOWHERE || rel->lo != 0 || rel->hi != 0 || rel->n < 2)
+        return NOWHERE;
+    for (size_t j = 0; j < rel->n; j++) {
+        if (rel->coef[j] == 1)
+            n_plus++, plus = j;
+        else if (rel->coef[j] == -1)
+            n_minus++, minus = j;
+        else
+            return NOWHERE;
+    }
+    return n_plus == 1 ? plus : n_minus == 1 ? minus : NOWHERE;
+}
+
+/*
+ * Hides the zeros beside a count hidden as small that is the only part of its total not
+ * shown to be 0: with them shown, everyone in the total is known to be in it ("improved *,
+ * unchanged 0, deteriorated 0": all of a small group improved). None is audited: one can
+ * still be known to be 0 where a bigger group's published 0 says the same of everyone (no one
+ * in the cohort was lost), which tells nothing of the small group that is not true of all.
+ * Returns how many it hid.
+ */
+static size_t hide_revealing_zeros(struct audit *a, unsigned char *queued)
+{
+    const struct ps_sdc_table *t = a->table;
+    size_t n_hid = 0;
+    for (size_t k = 0; k < t->n_relations; k++) {
+        const struct ps_sdc_relation *rel = &t->relations[k];
+        size_t total = total_of(rel), sole = NOWHERE, n_hidden = 0, n_zeros = 0;
+        for (size_t j = 0; j < rel->n && total != NOWHERE && n_hidden < 2; j++) {
+            size_t c = rel->cells[j];
+            if (j == total)
+                continue;
+            if (a->hidden[c])
+                n_hidden++, sole = c;
+            else if (a->lo[c] == 0 && a->hi[c] == 0)
+                n_zeros++;
+            else
+                n_hidden = 2;   /* a part that may not be 0: the total is not all in one */
+        }
+        if (n_hidden != 1 || !n_zeros || !small(a, sole))
+            continue;
+        for (size_t j = 0; j < rel->n; j++) {
+            size_t c = rel->cells[j];
+            if (j == total || a->hidden[c])
+                continue;
+            a->hidden[c] = 1;
+            queued[c] = 0;
+            a->counts->secondary++;
+            n_hid++;
+        }
+    }
+    return n_hid;
+}
+
+/*
+ * Where the parts of a total are groups whose figures add up as their counts do, the total's
+ * means and SDs less those of the groups shown are the hidden groups' together: when the
+ * published counts put those groups at 1..threshold people (each hidden as small at 1 or
+ * more), hides the cheapest of the total and the non-zero groups shown, to be audited.
+ * A total hidden takes its figures with it. Returns how many it hid.
+ */
+static size_t hide_small_remainders(struct audit *a, unsigned char *queued)
+{
+    const struct ps_sdc_table *t = a->table;
+    size_t n_hid = 0;
+    for (size_t k = 0; k < t->n_relations; k++) {
+        const struct ps_sdc_relation *rel = &t->relations[k];
+        size_t total = rel->adds_figures ? total_of(rel) : NOWHERE;
+        if (total == NOWHERE || a->hidden[rel->cells[total]])
+            continue;
+        size_t whole = rel->cells[total], cheapest = whole, n_hidden = 0;
+        double least = a->lo[whole], most = a->hi[whole], small_ones = 0;
+        for (size_t j = 0; j < rel->n; j++) {
+            size_t c = rel->cells[j];
+            if (j == total)
+                continue;
+            if (a->hidden[c]) {
+                n_hidden++;
+                small_ones += small(a, c);
+                continue;
+            }
+            least -= a->hi[c];
+            most -= a->lo[c];
+            if (t->value[c] != 0 && cheaper(a, c, cheapest))
+                cheapest = c;
+        }
+        if (!n_hidden || fmax(least, small_ones) < 1 || most > a->rule->threshold)
+            continue;
+        n_hid++;
+        a->hidden[cheapest] = 1;
+        queued[cheapest] = 1;
+        a->counts->secondary++;
+    }
+    return n_hid;
+}
+
 int ps_sdc_protect(const struct ps_sdc_table *table, const ps_disclosure_t *rule,
                    unsigned char *hidden, ps_audit_t *counts)
 {
@@ -588,11 +832,11 @@ int ps_sdc_protect(const struct ps_sdc_table *table, const ps_disclosure_t *rule
     if (!queued || !component_queued || !pattern || !in || !near || !next || build_index(&a))
         goto done;
     for (size_t i = 0; i < n; i++) {
-        const int small = table->value[i] >= 1 && table->value[i] <= rule->threshold;
-        hidden[i] = table->kind[i] == PS_SDC_LATENT || (table->kind[i] && small);
-        queued[i] = table->kind[i] && small;
+        const int is_small = table->value[i] >= 1 && table->value[i] <= rule->threshold;
+        hidden[i] = table->kind[i] == PS_SDC_LATENT || (table->kind[i] && is_small);
+        queued[i] = table->kind[i] && is_small;
         counts->counts += table->kind[i] == PS_SDC_COUNT;
-        counts->primary += table->kind[i] == PS_SDC_COUNT && small;
+        counts->primary += table->kind[i] == PS_SDC_COUNT && is_small;
     }
     for (;;) {
         size_t n_exposed = 0;
@@ -605,29 +849,36 @@ int ps_sdc_protect(const struct ps_sdc_table *table, const ps_disclosure_t *rule
         for (size_t root = 0; root < n; root++)
             if (component_queued[root] && audit_component(&a, root, queued, &n_exposed))
                 goto done;
-        if (!n_exposed)
-            break;
+        if (!n_exposed) {
+            /* Nothing exposed: what else the counts tell (zeros beside a lone small count, the
+             * figures of hidden groups together). What that hides is audited in turn. */
+            if (!hide_revealing_zeros(&a, queued) && !hide_small_remainders(&a, queued))
+                break;
+            continue;
+        }
         /* Hide a protection pattern for an exposed count; audit both again. Another exposed
          * count in a relation with a count just hidden waits for that audit: it may be safe
          * now. */
         for (size_t i = 0; i < n; i++) {
             if (queued[i] != 1 || touches_fresh(&a, i, queued))
                 continue;
-            if (protection_pattern(&a, i, pattern, near, in, next))
+            int found = protection_pattern(&a, i, pattern, near, in, next);
+            if (found < 0)
                 goto done;
-            /* x can now be 0 and its true value: safe. */
+            /* x can now take its true value and another: safe; or nothing can make it so. */
             queued[i] = 0;
-            for (size_t c = 0; c < n; c++)
-                if (pattern[c]) {
-                    hidden[c] = 1;
-                    if (table->kind[c] == PS_SDC_COUNT) {
-                        counts->secondary++;
-                        queued[c] = pattern[c] == 1 ? 3 : 2;  /* hidden this round */
-                    } else {
-                        counts->figures_hidden++;
-                    }
-                    pattern[c] = 0;
+            counts->pinned += !found;
+            for (size_t k = 0; k < a.n_marked; k++) {
+                size_t c = a.marked[k];
+                hidden[c] = 1;
+                if (table->kind[c] == PS_SDC_COUNT) {
+                    counts->secondary++;
+                    queued[c] = pattern[c] == 1 ? 3 : 2;  /* hidden this round */
+                } else {
+                    counts->figures_hidden++;
                 }
+                pattern[c] = 0;
+            }
         }
         /* Audited next round: exposed counts that waited, and counts hidden this round that
          * their pattern did not show safe. */
@@ -655,5 +906,6 @@ done:
     free(a.key);
     free(a.near_relations);
     free(a.relation_in);
+    free(a.marked);
     return err;
 }

@@ -9,14 +9,26 @@
  * counts never published ("latent": what a total has beyond its listed parts).
  * Counts of 1..threshold are hidden (primary suppression); then, for every
  * hidden count, an attacker's linear program finds the least and greatest
- * values consistent with the published counts (each standing for every value
- * that rounds to it), the relations and non-negativity. A hidden count is
- * exposed when that range is a single value (unless it is 0) or lies within
- * 1..threshold (a latent count: when it lies within 1..threshold); then the
- * cheapest counts whose change could take it to 0 are hidden too (a protection
- * pattern, itself a linear program), and the audit runs again until nothing is
- * exposed. Hiding more only widens every range, so a count found safe stays
- * safe.
+ * values consistent with what the reader knows: the published counts (each
+ * standing for every value that rounds to it), the relations, non-negativity,
+ * and the rule itself: zeros are published, so a count hidden as small lies
+ * within 1..threshold. A hidden count is exposed when that range is a single
+ * value (unless it is 0); a latent count, when it lies within 1..threshold.
+ * Then the cheapest counts whose change could move it by a whole count (a
+ * latent one: to 0 or above the threshold) are hidden too (a protection
+ * pattern, itself a linear program), and the audit runs again until nothing
+ * is exposed. Hiding more only widens every range, so a count found safe
+ * stays safe. A count that no pattern can move, even with every count around
+ * it hidden (7 pairs in seven sites: each site has one), is counted as pinned.
+ *
+ * Two things a reader learns beyond the counts' values are closed too: a
+ * hidden count that is the only non-zero part of its total says that everyone
+ * in the total is in it, so the zeros beside it are hidden (one can stay
+ * known where a bigger group's published 0 says the same of everyone: no one
+ * in the cohort was lost); and where the
+ * parts are groups of people whose figures (means, SDs) are published beside
+ * their counts, the total's figures less the shown groups' describe the hidden
+ * groups together, so that remainder must not be 1..threshold people.
  */
 #ifndef PROMSCORE_DISCLOSURE_H
 #define PROMSCORE_DISCLOSURE_H
@@ -37,6 +49,9 @@ struct ps_sdc_relation {
     size_t n;
     double lo, hi;
     size_t figures, rests_on;
+    /* 1 for total = sum of parts whose parts are disjoint groups of people (or units) with
+     * figures published beside their counts: the figures add up as the counts do. */
+    int adds_figures;
 };
 
 /* What a cell of the table is. */

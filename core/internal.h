@@ -174,8 +174,9 @@ struct ps_context {
 /*
  * Diagnostics (diagnose.c, which depends on nothing but this header and the
  * public one). Reports a diagnostic through the context's handler and returns
- * 'error'; the message is cut at 1023 bytes.
+ * 'error'; the message is cut at PS_DIAGNOSTIC_MAX - 1 bytes.
  */
+enum { PS_DIAGNOSTIC_MAX = 4096 };
 ps_error_t ps_diagnose(const ps_context_t *context, ps_error_t error, const char *file,
                        unsigned long line, unsigned long column, const char *format, ...)
     __attribute__((format(printf, 6, 7)));

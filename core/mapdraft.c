@@ -36,7 +36,7 @@ static int compare_pairs(const void *a, const void *b)
 static ps_error_t read_headers(ps_context_t *context, const char *file,
                                const ps_score_options_t *o, char ***out, size_t *n)
 {
-    ps_csv_options_t csv = {o->delimiter, o->encoding};
+    ps_csv_options_t csv = {o->delimiter ? o->delimiter : ',', o->encoding};
     ps_csv_reader_t *reader;
     ps_csv_record_t *rec;
     ps_error_t err = ps_csv_open(context, file, &csv, &reader);
@@ -47,6 +47,14 @@ static ps_error_t read_headers(ps_context_t *context, const char *file,
     } else if (!rec) {
         err = ps_diagnose(context, PS_ERROR_BATCH, file, 0, 0,
                           "empty file: a batch starts with a header row");
+    } else if (rec->n_fields == 1 && csv.delimiter == ',' && strpbrk(rec->fields[0], ";\t")) {
+        /* One column holding another delimiter: the file is delimited by it, as score says. */
+        const int tab = !strchr(rec->fields[0], ';');
+        err = ps_diagnose(context, PS_ERROR_BATCH, file, rec->line, 0,
+                          tab ? "the header is one column holding tabs: the file seems to be "
+                                "tab-separated: give --delimiter tab"
+                              : "the header is one column holding ';': the file seems to be "
+                                "delimited by semicolons: give --delimiter ';'");
     } else if (!(err = ps_header_row_read(context, file, rec, out, NULL))) {
         *n = rec->n_fields;
     }

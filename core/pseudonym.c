@@ -358,7 +358,25 @@ static uint32_t char_at(const unsigned char *t, size_t n, size_t i, size_t *leng
     return cp;
 }
 
-/* A decimal digit's value, or -1 for any other character. */
+/*
+ * Digits of other forms that a person reads as digits (General_Category No,
+ * numeric values 0 to 9, Unicode 14.0's UnicodeData.txt; NFKC folds each to an
+ * ASCII digit): superscripts and subscripts, circled, parenthesised, with a
+ * full stop or a comma, double circled and negative circled. Runs of
+ * consecutive code points, 'value' that of the first, in order.
+ */
+static const struct digit_form {
+    uint32_t first, last;
+    int value;
+} digit_forms[] = {
+    {0xB2, 0xB3, 2},       {0xB9, 0xB9, 1},       {0x2070, 0x2070, 0},   {0x2074, 0x2079, 4},
+    {0x2080, 0x2089, 0},   {0x2460, 0x2468, 1},   {0x2474, 0x247C, 1},   {0x2488, 0x2490, 1},
+    {0x24EA, 0x24EA, 0},   {0x24F5, 0x24FD, 1},   {0x24FF, 0x24FF, 0},   {0x2776, 0x277E, 1},
+    {0x2780, 0x2788, 1},   {0x278A, 0x2792, 1},   {0x1F100, 0x1F100, 0}, {0x1F101, 0x1F10A, 0},
+    {0x1F10B, 0x1F10B, 0}, {0x1F10C, 0x1F10C, 0},
+};
+
+/* A decimal digit's value, or a digit form's (see digit_forms), or -1 for any other character. */
 static int digit_value(uint32_t cp)
 {
     if (cp < 0x80)
@@ -371,7 +389,23 @@ static int digit_value(uint32_t cp)
         else
             hi = mid;
     }
-    return lo && cp - digit_zeros[lo - 1] < 10 ? (int)(cp - digit_zeros[lo - 1]) : -1;
+    if (lo && cp - digit_zeros[lo - 1] < 10)
+        return (int)(cp - digit_zeros[lo - 1]);
+    for (size_t i = 0; i < sizeof digit_forms / sizeof digit_forms[0] && digit_forms[i].first <= cp;
+         i++)
+        if (cp <= digit_forms[i].last)
+            return digit_forms[i].value + (int)(cp - digit_forms[i].first);
+    return -1;
+}
+
+/*
+ * A character that shows nothing (General_Category Cf): zero-width spaces and
+ * joiners, the word joiner, the byte-order mark and the soft hyphen. Between
+ * digits it counts as nothing: 943, five zero-width spaces, 476 reads 943476.
+ */
+static int invisible(uint32_t cp)
+{
+    return (cp >= 0x200B && cp <= 0x200D) || cp == 0x2060 || cp == 0xFEFF || cp == 0xAD;
 }
 
 /* A character that can stand between the digits of a number as people write it. */
@@ -382,7 +416,8 @@ static int separator(uint32_t cp)
 
 /*
  * Longest gap between two digits of one number, in characters whatever their
- * bytes: "943 - 476", "943 – 476" (an en dash), a no-break or zero-width space.
+ * bytes: "943 - 476", "943 – 476" (an en dash), a no-break space; invisible
+ * characters are not counted (see invisible).
  */
 enum { MAX_GAP = 4 };
 
@@ -411,11 +446,13 @@ static int nhs_number_in(const unsigned char *t, size_t from, size_t to)
 
 /*
  * Whether text holds a valid NHS number as a person would read one: groups of
- * decimal digits (of any script: fullwidth, Arabic-Indic, Devanagari...) with
- * a few characters that are neither letters nor digits between them (spaces,
- * hyphens, dots, slashes, brackets, no-break spaces, dashes), any consecutive
- * groups of which hold ten digits passing the modulus-11 check and not a
- * placeholder ("943 476 5919, 2 visits", "(943) 476-5919"). Wider than what
+ * decimal digits (of any script: fullwidth, Arabic-Indic, Devanagari...) or
+ * digit forms (superscript, circled: see digit_forms), invisible characters
+ * among them ignored, with a few characters that are neither letters nor
+ * digits between them (spaces, hyphens, dots, slashes, brackets, no-break
+ * spaces, dashes), any consecutive groups of which hold ten digits passing the
+ * modulus-11 check and not a placeholder ("943 476 5919, 2 visits",
+ * "(943) 476-5919", "⁹⁴³⁴⁷⁶⁵⁹¹⁹"). Wider than what
  * the identifier column accepts, on purpose: such a number in any column but
  * the identifier is an identifier leaving in clear, whatever the column is
  * called. Ten digits inside one longer group are not looked for. Gaps are
@@ -433,6 +470,8 @@ static int holds_nhs_number(const char *text, size_t length)
         const uint32_t cp = i < length ? char_at(t, length, i, &step) : 0;
         if (i == length)
             step = 1;
+        else if (invisible(cp))
+            continue; /* neither a digit nor a separator: it is not there */
         const int digit = i < length && digit_value(cp) >= 0;
         if (digit && !in_group) {
             /* A new group: it joins the groups before when the gap is short and all separators. */
@@ -491,13 +530,17 @@ static ps_error_t read_header(struct pass *p, const ps_csv_record_t *rec)
                                o->column, p->field + 1, i + 1);
         p->field = i;
     }
-    if (p->field == SIZE_MAX)
+    if (p->field == SIZE_MAX) {
+        /* One column holding another delimiter: the file is delimited by it. */
+        const int one = rec->n_fields == 1 && (!o->delimiter || o->delimiter == ',');
         return ps_diagnose(p->context, PS_ERROR_BATCH, p->file, rec->line, 0,
                            "no column '%s' in the header%s", o->column,
-                           rec->n_fields == 1 && (!o->delimiter || o->delimiter == ',') &&
-                                   strchr(rec->fields[0], ';')
+                           one && strchr(rec->fields[0], ';')
                                ? ", which seems delimited by semicolons: give --delimiter ';'"
+                           : one && strchr(rec->fields[0], '\t')
+                               ? ", which seems tab-separated: give --delimiter tab"
                                : "");
+    }
     p->n_fields = rec->n_fields;
     if (!(p->dropped = calloc(rec->n_fields, 1)) ||
         !(p->out = calloc(rec->n_fields, sizeof *p->out)) ||

@@ -29,6 +29,7 @@ struct relation {
     double lo, hi;
     size_t figures, rests_on;
     int latent;                     /* the last term is a latent count */
+    int adds_figures;               /* see ps_sdc_relation */
 };
 
 /* A latent count's reference in a term, before the report's statistics are all known. */
@@ -60,7 +61,7 @@ struct ps_report {
     int out_of_memory;
     ps_audit_t audit;
     ps_disclosure_t rule;
-    char rule_text[700];
+    char rule_text[1536];
 };
 
 /* What the statistics being added belong to. */
@@ -208,7 +209,7 @@ static int relate_terms(ps_report_t *r, const size_t *statistics, const double *
         return -1;
     }
     r->relations[r->n_relations++] =
-        (struct relation){r->n_terms, n + (size_t)latent, lo, hi, figures, rests_on, latent};
+        (struct relation){r->n_terms, n + (size_t)latent, lo, hi, figures, rests_on, latent, 0};
     memcpy(r->term_statistic + r->n_terms, statistics, n * sizeof *statistics);
     memcpy(r->term_coefficient + r->n_terms, coefficients, n * sizeof *coefficients);
     r->n_terms += n;
@@ -255,6 +256,20 @@ static int relate(ps_report_t *r, size_t total, const size_t *parts, size_t n, i
     if (total == NONE || !n)
         return 0;
     return relate_sums(r, &total, 1, parts, n, slack);
+}
+
+/* Records total = sum of parts (>= with 'slack') under 'rule', whose parts are groups of
+ * people: the figures resting on the total add up over them too, when it has any. */
+static int relate_groups_of(ps_report_t *r, const struct ps_relation_rule *rule, size_t total,
+                            const size_t *parts, size_t n, int slack)
+{
+    size_t before = r->n_relations;
+    if (relate(r, total, parts, n, slack))
+        return -1;
+    if (r->n_relations > before)
+        r->relations[before].adds_figures =
+            rule && rule->figures_add_up && ps_statistic_bears_figures(r->stats[total].id);
+    return 0;
 }
 
 /* Whether moving from band 'from' to band 'to' is better, the same, or worse: 1, 0, -1. */
@@ -668,7 +683,7 @@ static int relate_block(struct block *b)
                 for (size_t i = from; i < to; i++)
                     if (r->stats[i].id == rule->parts[0] && r->stats[i].category == cat)
                         parts[n++] = i;
-                err = relate(r, total, parts, n, slack);
+                err = relate_groups_of(r, rule, total, parts, n, slack);
                 break;
             case PS_SHAPE_OVER_CATEGORIES:
                 /* Each count of the whole pool, against the same count in each category. */
@@ -682,7 +697,7 @@ static int relate_block(struct block *b)
                     for (size_t k = 1; k < n_categories; k++)
                         parts[n++] = find_in(r, from, to, s->id, s->param[0], s->param[1],
                                              categories[k]);
-                    err = err || relate(r, i, parts, n, 1);
+                    err = err || relate_groups_of(r, rule, i, parts, n, 1);
                 }
                 break;
             case PS_SHAPE_NESTED:
@@ -1170,12 +1185,13 @@ static int relate_groups(ps_report_t *r, size_t all, size_t size, const size_t *
     if (!parts)
         return -1;
     int err = 0;
+    const struct ps_relation_rule *rule = ps_relation_rule_of(PS_SHAPE_OVER_GROUPS);
     for (size_t k = all; k < all + size && !err; k++) {
         if (!r->stats[k].is_count)
             continue;
         for (size_t g = 0; g < n_groups; g++)
             parts[g] = same_in(r, k, all, starts[g]);
-        err = relate(r, k, parts, n_groups, !complete);
+        err = relate_groups_of(r, rule, k, parts, n_groups, !complete);
     }
     free(parts);
     return err;
@@ -1195,12 +1211,16 @@ static int relate_comparisons(ps_report_t *r, const size_t *starts, const size_t
     if (!has_end)
         return 0;
     size_t e = n_comparisons - 1;
-    static const ps_statistic_id_t covered[] = {PS_STAT_N_FOLLOWUP, PS_STAT_N_PAIRED};
     for (size_t k = 0; k < e; k++) {
-        for (size_t q = 0; q < 2; q++) {
-            size_t at_end = find_in(r, starts[e], starts[e] + sizes[e], covered[q], NULL, NULL, NULL);
-            size_t at_k = find_in(r, starts[k], starts[k] + sizes[k], covered[q], NULL, NULL, NULL);
-            if (relate(r, at_end, &at_k, 1, 1))
+        /* The whole block's, and in a pool each category's (a unit's category is its
+         * baseline's, the same in every comparison). */
+        for (size_t i = starts[e]; i < starts[e] + sizes[e]; i++) {
+            const ps_statistic_t *s = &r->stats[i];
+            if (s->id != PS_STAT_N_FOLLOWUP && s->id != PS_STAT_N_PAIRED)
+                continue;
+            size_t at_k = find_in(r, starts[k], starts[k] + sizes[k], s->id, NULL, NULL,
+                                  s->category);
+            if (relate(r, i, &at_k, 1, 1))
                 return -1;
         }
         size_t lost_end = find_in(r, starts[e], starts[e] + sizes[e], PS_STAT_LOST_TO_FOLLOWUP,
@@ -1377,14 +1397,18 @@ static ps_error_t disclose(ps_report_t *r, const ps_disclosure_t *rule)
         const int latent = i >= r->n;
         kind[i] = latent ? PS_SDC_LATENT : r->stats[i].is_count ? PS_SDC_COUNT : PS_SDC_NOT_A_COUNT;
         value[i] = latent ? r->latent[i - r->n] : r->stats[i].value;
-        /* A count's cost to the reader is its size; a zero costs as much as the smallest
-         * count that can be published (non-zero complements are preferred, but not above
-         * much larger ones); a block's figures, far more than any count; the whole cohort's,
-         * what a reader looks for first, ten times as much. */
-        double size = value[i] > 0 ? value[i] : rule->threshold + 1.0 + rule->round_to;
-        if (kind[i] == PS_SDC_NOT_A_COUNT)
-            size = 1e4;
-        cost[i] = latent ? 0 : size * (strcmp(r->stats[i].group, "all") == 0 ? 10 : 1);
+        /* What hiding costs the reader, in tiers: a group's count (its size; a zero as much
+         * as the smallest count that can be published: non-zero complements are preferred,
+         * but not above much larger ones), then a group's figures (means, SDs: a count they
+         * rest on takes them with it), then a count of the whole cohort, what a reader looks
+         * for first, then the whole cohort's figures. */
+        const int whole = !latent && strcmp(r->stats[i].group, "all") == 0;
+        const int figures = kind[i] == PS_SDC_NOT_A_COUNT ||
+                            (!latent && value[i] > 0 && ps_statistic_bears_figures(r->stats[i].id));
+        double size = kind[i] == PS_SDC_NOT_A_COUNT ? 0
+                      : value[i] > 0 ? value[i] : rule->threshold + 1.0 + rule->round_to;
+        static const double tier[2][2] = {{0, 1e4}, {1e5, 1e6}}; /* [whole][figures] */
+        cost[i] = latent ? 0 : size * (whole ? 10 : 1) + tier[whole][figures];
     }
     for (size_t t = 0; t < r->n_terms; t++) {
         size_t ref = r->term_statistic[t];
@@ -1395,7 +1419,7 @@ static ps_error_t disclose(ps_report_t *r, const ps_disclosure_t *rule)
         relations[k] = (struct ps_sdc_relation){cells + rel->first_term,
                                                 r->term_coefficient + rel->first_term,
                                                 rel->n_terms, rel->lo, rel->hi, rel->figures,
-                                                rel->rests_on};
+                                                rel->rests_on, rel->adds_figures};
     }
     struct ps_sdc_table table = {n_cells, value, kind, cost, relations, r->n_relations};
     if (rule->suppress && ps_sdc_protect(&table, rule, hidden, &r->audit)) {
@@ -1477,18 +1501,25 @@ static void describe_rule(ps_report_t *r, const ps_disclosure_t *rule)
     else if (limit == 0)
         n = snprintf(to, room, "No count is suppressed (threshold 0)%s",
                      rule->round_to ? "" : ": small numbers are shown");
-    else if (limit == 1)
+    else {
+        char small[32]; /* "1" or "1 to 7": the counts hidden as small */
+        snprintf(small, sizeof small, limit == 1 ? "1" : "1 to %u", limit);
         n = snprintf(to, room,
-                     "Counts of 1, and figures based on them, are suppressed; further counts "
-                     "are suppressed until no hidden count can be worked out from the published "
-                     "counts and the relations between them (audited by linear programming)");
-    else
-        n = snprintf(to, room,
-                     "Counts of 1 to %u, and figures based on them, are suppressed; further "
-                     "counts are suppressed until no hidden count can be worked out, or shown "
-                     "to lie between 1 and %u, from the published counts and the relations "
-                     "between them (audited by linear programming)",
-                     limit, limit);
+                     "Counts of %s, and figures based on them, are suppressed. Further "
+                     "counts are suppressed until no hidden count can be worked out exactly "
+                     "(audited by linear programming) from the published counts, the relations "
+                     "between them and this rule, by which a count hidden as small is %s; "
+                     "so are zeros that would show all of a small total in one part, and any "
+                     "count without which the whole's figures less the groups' shown would be "
+                     "about %s people",
+                     small, small, small);
+    }
+    if (rule->suppress && limit && r->audit.pinned && n > 0 && (size_t)n < room)
+        n += snprintf(to + n, room - (size_t)n,
+                      "; %zu hidden count%s cannot be protected: the relations pin %s to one "
+                      "value whatever else is hidden",
+                      r->audit.pinned, r->audit.pinned == 1 ? "" : "s",
+                      r->audit.pinned == 1 ? "it" : "each");
     if (rule->suppress && rule->round_to && n > 0 && (size_t)n < room)
         n += snprintf(to + n, room - (size_t)n,
                       "; %scounts are rounded to the nearest %u and rates computed from the "
@@ -1551,7 +1582,6 @@ ps_error_t ps_cohort_report(ps_cohort_t *c, const ps_disclosure_t *rule, ps_repo
             }
         }
     }
-    describe_rule(r, rule);
     if ((err = disclose(r, rule))) {
         if (err == PS_ERROR_INTERNAL)
             ps_diagnose(c->context, err, NULL, 0, 0,
@@ -1559,6 +1589,7 @@ ps_error_t ps_cohort_report(ps_cohort_t *c, const ps_disclosure_t *rule, ps_repo
                         "nothing may be published");
         goto done;
     }
+    describe_rule(r, rule);
     *out = r;
     r = NULL;
     err = PS_OK;

@@ -243,16 +243,78 @@ struct map_reader {
     int seen_header;
     size_t column[MAP_COLUMNS]; /* the field of each, SIZE_MAX when absent */
     size_t n_fields;
+    /* The rows with a cell that is not UTF-8 text: the first, and the items of all. */
+    size_t n_not_text;
+    unsigned long not_text_line, not_text_column;
+    unsigned char not_text_byte;
+    char not_text_items[600];
+    size_t not_text_used, not_text_listed;
 };
 
+/*
+ * A map is read in the batches' encoding (--encoding), unless it is UTF-8
+ * text, as the drafts 'promscore template --map' writes are: a map not read as
+ * UTF-8 text names no column, and is refused saying so.
+ */
 static ps_error_t load_map(ps_scorer_t *s, const char *file)
 {
     struct map_reader m = {.scorer = s, .file = file};
-    ps_error_t err = ps_csv_read(s->context, file, read_map_record, &m);
+    ps_csv_options_t csv = {',', NULL};
+    if (s->encoding && ps_csv_is_utf8(file) != 1)
+        csv.encoding = s->encoding;
+    ps_error_t err = ps_csv_read_with(s->context, file, &csv, read_map_record, &m);
     if (!err && !m.seen_header)
         err = ps_diagnose(s->context, PS_ERROR_USAGE, file, 0, 0,
                           "empty map file: expected a header row 'header,item'");
+    if (!err && m.n_not_text)
+        err = ps_diagnose(s->context, PS_ERROR_BATCH, file, m.not_text_line, m.not_text_column,
+                          "the map is not UTF-8 text (byte 0x%02X), so its rows for %s name "
+                          "no column: " PS_ENCODING_ADVICE ", which reads the map as it reads "
+                          "the batches, or save the map as UTF-8",
+                          m.not_text_byte, m.not_text_items);
     return err;
+}
+
+/* The first byte of 'text' that is not UTF-8 (text that is not valid UTF-8). */
+static unsigned char first_not_utf8(const char *text, size_t length)
+{
+    for (size_t i = 0; i < length;) {
+        size_t k = 1;
+        while (k <= 4 && i + k <= length && !ps_utf8_valid(text + i, k))
+            k++;
+        if (k > 4 || i + k > length)
+            return (unsigned char)text[i];
+        i += k;
+    }
+    return 0;
+}
+
+/*
+ * Notes a map row holding a cell that is not UTF-8 text (in 'column'), for
+ * item 'target': items are listed while they fit, then counted.
+ */
+static void note_not_text(struct map_reader *m, const ps_csv_record_t *rec, size_t column,
+                          const char *target)
+{
+    if (!m->n_not_text++) {
+        m->not_text_line = rec->line;
+        m->not_text_column = column + 1;
+        m->not_text_byte = first_not_utf8(rec->fields[column], rec->lengths[column]);
+    }
+    char entry[200];
+    snprintf(entry, sizeof entry, "%s%.100s (line %lu)", m->not_text_used ? ", " : "", target,
+             rec->line);
+    const size_t room = sizeof m->not_text_items - 40; /* for ", and 99999 more" */
+    if (m->not_text_listed + 1 == m->n_not_text && m->not_text_used + strlen(entry) < room) {
+        m->not_text_used += (size_t)snprintf(m->not_text_items + m->not_text_used,
+                                             sizeof m->not_text_items - m->not_text_used, "%s",
+                                             entry);
+        m->not_text_listed++;
+    } else {
+        snprintf(m->not_text_items + m->not_text_used,
+                 sizeof m->not_text_items - m->not_text_used, ", and %zu more",
+                 m->n_not_text - m->not_text_listed);
+    }
 }
 
 static ps_error_t read_map_header(struct map_reader *m, const ps_csv_record_t *rec)
@@ -315,6 +377,18 @@ static ps_error_t read_map_record(const ps_csv_record_t *rec, void *user)
                            "expected %zu fields, as the header row has, found %zu", m->n_fields,
                            rec->n_fields);
     const size_t header_column = m->column[MAP_HEADER], item_column = m->column[MAP_ITEM];
+    /* Cells not UTF-8 text are listed once the whole map is read (see load_map). */
+    if (!ps_utf8_valid(rec->fields[item_column], rec->lengths[item_column])) {
+        note_not_text(m, rec, item_column, "an unreadable item");
+        return PS_OK;
+    }
+    size_t not_text = SIZE_MAX; /* the label is not read */
+    static const size_t read_columns[] = {MAP_HEADER, MAP_MATCH};
+    for (size_t k = 0; k < 2 && not_text == SIZE_MAX; k++) {
+        const size_t f = m->column[read_columns[k]];
+        if (f != SIZE_MAX && !ps_utf8_valid(rec->fields[f], rec->lengths[f]))
+            not_text = f;
+    }
     /* A draft's header cell is guarded against spreadsheet formulas as promscore writes CSV. */
     const char *header = ps_cell_unguard(rec->fields[header_column]);
     const char *target = rec->fields[item_column];
@@ -335,6 +409,10 @@ static ps_error_t read_map_record(const ps_csv_record_t *rec, void *user)
     if (item == in->n_items)
         return ps_diagnose(s->context, PS_ERROR_USAGE, m->file, rec->line, item_column + 1,
                            "instrument '%s' has no item '%s'", instrument_id, dot + 1);
+    if (not_text != SIZE_MAX) {
+        note_not_text(m, rec, not_text, target);
+        return PS_OK;
+    }
     if (ps_header_eq(header, ""))
         return ps_diagnose(s->context, PS_ERROR_USAGE, m->file, rec->line, header_column + 1,
                            "item %s has no header: write the batch's header that holds it "
@@ -360,14 +438,22 @@ static ps_error_t read_map_record(const ps_csv_record_t *rec, void *user)
     return PS_OK;
 }
 
-/* A window's name: letters, digits, '_' and '-' (white space around it is not part of it). */
+static int letter_or_digit(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/*
+ * A window's name: a letter or digit, then letters, digits, '_' and '-' (white
+ * space around it is not part of it). Starting so, a timepoint is never
+ * written guarded against spreadsheet formulas, as a leading '-' would be.
+ */
 static int window_name_ok(const char *name)
 {
-    if (!*name)
+    if (!letter_or_digit(*name))
         return 0;
     for (const char *c = name; *c; c++)
-        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
-              *c == '_' || *c == '-'))
+        if (!letter_or_digit(*c) && *c != '_' && *c != '-')
             return 0;
     return 1;
 }
@@ -390,8 +476,8 @@ static ps_error_t check_window(ps_context_t *context, const ps_window_t *windows
                            w->name);
     if (!window_name_ok(w->name))
         return ps_diagnose(context, PS_ERROR_USAGE, NULL, 0, 0,
-                           "window '%s': a window's name holds only letters, digits, '_' and "
-                           "'-'",
+                           "window '%s': a window's name starts with a letter or digit and "
+                           "holds only letters, digits, '_' and '-'",
                            w->name);
     if (w->from < 1)
         return ps_diagnose(context, PS_ERROR_USAGE, NULL, 0, 0,
@@ -671,7 +757,7 @@ static ps_error_t batch_error(ps_scorer_t *s, unsigned long line, unsigned long 
 static ps_error_t batch_error(ps_scorer_t *s, unsigned long line, unsigned long column,
                               const char *format, ...)
 {
-    char message[900];
+    char message[PS_DIAGNOSTIC_MAX];
     va_list ap;
     va_start(ap, format);
     vsnprintf(message, sizeof message, format, ap);
@@ -963,17 +1049,22 @@ static void missing_name(const ps_scorer_t *s, const struct ps_instrument *in, s
     append(out, size, &used, ")");
 }
 
+/* Room for the missing items of an instrument: every one, with the headers a map gives it. */
+enum { MISSING_SIZE = 3000 };
+
 /*
- * Lists the columns an instrument lacks in 'missing' and says which unused
- * header the first one with a header like it is most like; *n_close counts
- * the missing items with such a header.
+ * Lists the columns an instrument lacks in 'missing' (every one while they
+ * fit, then how many more) and says which unused header the first one with a
+ * header like it is most like; *n_close counts the missing items with such a
+ * header.
  */
 static ps_error_t describe_missing(const ps_scorer_t *s, const struct ps_instrument *in,
                                    const size_t *fields, char *missing, size_t missing_size,
                                    size_t *n_close)
 {
     char closest[300];
-    size_t used = 0, n_missing = 0;
+    size_t used = 0, n_missing = 0, n_listed = 0;
+    const size_t room = missing_size - sizeof closest - 32; /* for ", and 99999 more" */
     missing[0] = '\0';
     for (size_t i = 0; i < in->n_items; i++) {
         if (fields[i] != NO_FIELD || in->items[i].optional)
@@ -981,14 +1072,16 @@ static ps_error_t describe_missing(const ps_scorer_t *s, const struct ps_instrum
         n_missing++;
         char name[300];
         missing_name(s, in, i, name, sizeof name);
-        int n = snprintf(missing + used, missing_size - sizeof closest - used, "%s%s",
-                         used ? ", " : "", name);
-        used = n > 0 && used + (size_t)n < missing_size - sizeof closest ? used + (size_t)n
-                                                                        : used;
+        if (n_listed + 1 == n_missing && used + strlen(name) + 2 < room) {
+            append(missing, missing_size, &used, "%s%s", used ? ", " : "", name);
+            n_listed++;
+        }
     }
+    if (n_listed < n_missing)
+        append(missing, missing_size, &used, ", and %zu more", n_missing - n_listed);
     ps_error_t err = closest_headers(s, in, fields, n_missing, n_close, closest, sizeof closest);
     if (!err)
-        snprintf(missing + used, missing_size - used, "%s", closest);
+        append(missing, missing_size, &used, "%s", closest);
     return err;
 }
 
@@ -1059,7 +1152,7 @@ static const char *encoding_hint(const ps_scorer_t *s, char *out, size_t size)
 static ps_error_t no_instrument(ps_scorer_t *s, unsigned long line, size_t *const *fields,
                                 size_t n_candidates)
 {
-    char missing[900], closest[1000] = "";
+    char missing[MISSING_SIZE], closest[MISSING_SIZE + 100] = "";
     size_t closest_found = 0, closest_close = 0;
     for (size_t c = 0; c < n_candidates; c++) {
         const struct ps_instrument *in = s->context->instruments[c];
@@ -1126,7 +1219,7 @@ static ps_error_t plan_instruments(ps_scorer_t *s, unsigned long line)
         }
         incomplete[c] = fields;
         if (s->n_wanted) {
-            char missing[900], hint[200];
+            char missing[MISSING_SIZE], hint[200];
             size_t n_close;
             if (!(err = describe_missing(s, in, fields, missing, sizeof missing, &n_close)))
                 err = batch_error(s, line, 0, "instrument '%s': no column for %s%s", in->id,
@@ -1201,13 +1294,17 @@ static ps_error_t read_header(ps_scorer_t *s, const ps_csv_record_t *rec)
             return batch_error(s, rec->line, 0,
                                "the header is one column holding ';': the file seems to be "
                                "delimited by semicolons: give --delimiter ';'");
-        return batch_error(s, rec->line, 0,
-                           "no participant id column '%s' in the header (see --id-column)",
-                           s->id_column);
+        if (s->n_fields == 1 && s->delimiter == ',' && strchr(s->header[0], '\t'))
+            return batch_error(s, rec->line, 0,
+                               "the header is one column holding tabs: the file seems to be "
+                               "tab-separated: give --delimiter tab");
+        /* A long export names its columns with --long, which takes no --id-column. */
+        return batch_error(s, rec->line, 0, "no participant id column '%s' in the header (see %s)",
+                           s->id_column, s->item_column ? "--long" : "--id-column");
     }
     if (s->dates && (s->date_field = find_field(s, s->date_column)) == NO_FIELD)
-        return batch_error(s, rec->line, 0, "no date column '%s' in the header (see --date-column)",
-                           s->date_column);
+        return batch_error(s, rec->line, 0, "no date column '%s' in the header (see %s)",
+                           s->date_column, s->item_column ? "--long" : "--date-column");
     if (!s->dates && !s->timepoint &&
         (s->timepoint_field = find_field(s, s->timepoint_column)) == NO_FIELD)
         return batch_error(s, rec->line, 0,
@@ -2067,9 +2164,10 @@ static const struct ps_instrument *candidate(const ps_scorer_t *s, size_t c)
 
 /*
  * The item of 'in' that a long export's item cell names, as a wide batch's
- * header would: a --map header naming it, else (unless the map gives it
- * another header, or gives this name to another item) its column name or an
- * alias. NO_FIELD when it names none of the instrument's items.
+ * header would (see item_field): a --map header naming it, else, unless the
+ * map gives this name to another item, its column name or an alias, whatever
+ * other headers the map gives it. NO_FIELD when it names none of the
+ * instrument's items.
  */
 static size_t item_named(const ps_scorer_t *s, const struct ps_instrument *in, const char *name)
 {
@@ -2078,17 +2176,9 @@ static size_t item_named(const ps_scorer_t *s, const struct ps_instrument *in, c
             return s->map[i].item;
     if (mapped_elsewhere(s, name))
         return NO_FIELD;
-    for (size_t item = 0; item < in->n_items; item++) {
-        const struct ps_item *it = &in->items[item];
-        int mapped = 0;
-        for (size_t i = 0; i < s->n_map && !mapped; i++)
-            mapped = s->map[i].instrument == in && s->map[i].item == item;
-        int match = !mapped && header_is(name, it->column);
-        for (size_t a = 0; a < it->n_aliases && !mapped && !match; a++)
-            match = header_is(name, it->aliases[a]);
-        if (match)
+    for (size_t item = 0; item < in->n_items; item++)
+        if (named_for(name, &in->items[item]))
             return item;
-    }
     return NO_FIELD;
 }
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The service-use report: for each measure, comparison of two windows and
  * cohort, the statistics of the catalogue (promscore/statistics.h, service
@@ -578,7 +579,7 @@ static ps_error_t disclose(ps_service_report_t *r, const ps_disclosure_t *rule)
         relations[k] = (struct ps_sdc_relation){cells + rel->first_term,
                                                 r->term_coefficient + rel->first_term,
                                                 rel->n_terms, rel->lo, rel->hi, SIZE_MAX,
-                                                SIZE_MAX};
+                                                SIZE_MAX, 0};
     }
     struct ps_sdc_table table = {n_cells, value, kind, cost, relations, r->n_relations};
     if (rule->suppress && ps_sdc_protect(&table, rule, hidden, &r->audit)) {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Service use before and after: the measures' definition, and counts per
  * participant, window and measure read from CSV into a service cohort.

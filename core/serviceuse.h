@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Service use before and after: what the definition, the cohort and the
  * report share. Private to libpromscore.

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <criterion/criterion.h>
@@ -195,3 +198,90 @@ char *test_slurp(const char *path)
     fclose(f);
     return text;
 }
+
+void test_default_signals(void)
+{
+    for (int sig = 1; sig < NSIG; sig++)
+        if (sig != SIGKILL && sig != SIGSTOP)
+            signal(sig, SIG_DFL);
+}
+
+struct run_result run_promscore(const struct run_how *how, const char *const *args)
+{
+    static const struct run_how plainly = {0};
+    if (!how)
+        how = &plainly;
+    char *out_path = test_path("stdout"), *err_path = test_path("stderr");
+    const char *bin = getenv("PROMSCORE_BIN");
+    cr_assert_not_null(bin);
+    int fds[2] = {-1, -1};
+    if (how->piped) {
+        size_t n = strlen(how->piped);
+        cr_assert_lt(n, 60000, "a pipe holds 64 KiB");
+        cr_assert_eq(pipe(fds), 0);
+        cr_assert_eq(write(fds[1], how->piped, n), (ssize_t)n);
+        close(fds[1]);
+    }
+    pid_t pid = fork();
+    cr_assert_geq(pid, 0);
+    if (pid == 0) {
+        test_default_signals();
+        int o = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        int e = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        int i = how->input ? open(how->input, O_RDONLY)
+                : how->piped ? fds[0]
+                             : open("/dev/null", O_RDONLY);
+        if (o < 0 || e < 0 || i < 0 || dup2(o, STDOUT_FILENO) < 0 ||
+            dup2(e, STDERR_FILENO) < 0 || dup2(i, STDIN_FILENO) < 0)
+            _exit(126);
+        const char *argv[48];
+        size_t n = 0;
+        const char *libtool = getenv("PROMSCORE_LIBTOOL");
+        const int valgrind = getenv("PROMSCORE_VALGRIND") && libtool;
+        const char *preload = NULL;
+        for (size_t k = 0; how->env && how->env[k]; k++) {
+            if (strncmp(how->env[k], "LD_PRELOAD=", 11) == 0 && libtool && !valgrind)
+                preload = how->env[k];
+            else
+                putenv((char *)how->env[k]);
+        }
+        if (preload) {
+            argv[n++] = libtool;
+            argv[n++] = "--mode=execute";
+            argv[n++] = "env";
+            argv[n++] = preload;
+        }
+        if (valgrind) {
+            static const char *const memcheck[] = {
+                "--mode=execute", "valgrind", "--quiet", "--error-exitcode=99",
+                "--leak-check=full", "--errors-for-leak-kinds=definite",
+                "--show-leak-kinds=definite"};
+            argv[n++] = libtool;
+            for (size_t k = 0; k < sizeof memcheck / sizeof memcheck[0]; k++)
+                argv[n++] = memcheck[k];
+        }
+        argv[n++] = bin;
+        for (size_t k = 0; args[k] && n < 47; k++)
+            argv[n++] = args[k];
+        argv[n] = NULL;
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    if (how->piped)
+        close(fds[0]);
+    int status;
+    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    cr_assert(WIFEXITED(status), "promscore did not exit normally");
+    struct run_result r = {WEXITSTATUS(status), test_slurp(out_path), test_slurp(err_path)};
+    free(out_path);
+    free(err_path);
+    return r;
+}
+
+void run_result_free(struct run_result *r)
+{
+    free(r->out);
+    free(r->err);
+    r->out = r->err = NULL;
+}
+

@@ -62,4 +62,39 @@ const struct captured_score *test_find(const struct capture *capture, const char
 /* A CSV batch: header "participant_id,timepoint,<prefix>1..<prefix>n" and one row of codes. */
 char *test_batch(const char *prefix, const int *codes, size_t n);
 
+/* ---- The promscore program (PROMSCORE_BIN), run as a user would. ---- */
+
+/* What a run gave: its exit status and what it wrote (free with run_result_free). */
+struct run_result {
+    int status;
+    char *out, *err;
+};
+
+/*
+ * How to run it: settings ("NAME=value") added to its environment, a library
+ * to preload (LD_PRELOAD=...) reaching promscore alone, not the build tree's
+ * wrapper script; and its standard input: the file 'input', or the text
+ * 'piped' on a pipe (under 60,000 bytes), else /dev/null.
+ */
+struct run_how {
+    const char *const *env;
+    const char *input;
+    const char *piped;
+};
+
+/*
+ * Runs promscore with 'args' (NULL-terminated) as 'how' says (NULL: plainly),
+ * every signal at its default whatever the test runner ignores; under
+ * valgrind's memcheck when PROMSCORE_VALGRIND is set (make check-valgrind),
+ * where an error or a definite leak exits 99, which no test expects. Asserts
+ * that it exited.
+ */
+struct run_result run_promscore(const struct run_how *how, const char *const *args);
+void run_result_free(struct run_result *r);
+
+#define RUN(...) run_promscore(NULL, (const char *const[]){__VA_ARGS__, NULL})
+
+/* In a child about to run promscore: every signal back at its default. */
+void test_default_signals(void);
+
 #endif

@@ -20,86 +20,6 @@
 
 #include "helpers.h"
 
-struct result {
-    int status;
-    char *out, *err;
-};
-
-/*
- * Runs promscore with 'args' (NULL-terminated), 'env' settings ("NAME=value")
- * added, and standard input from the file 'input' when it is not NULL.
- */
-static struct result run_with_input(const char *const *env, const char *input,
-                                    const char *const *args)
-{
-    char dir[] = "/tmp/promscore-cli-XXXXXX";
-    cr_assert_not_null(mkdtemp(dir));
-    char *out_path, *err_path;
-    cr_assert_geq(asprintf(&out_path, "%s/stdout", dir), 0);
-    cr_assert_geq(asprintf(&err_path, "%s/stderr", dir), 0);
-    const char *bin = getenv("PROMSCORE_BIN");
-    cr_assert_not_null(bin);
-    pid_t pid = fork();
-    cr_assert_geq(pid, 0);
-    if (pid == 0) {
-        int o = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        int e = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        dup2(o, STDOUT_FILENO);
-        dup2(e, STDERR_FILENO);
-        if (input) {
-            int i = open(input, O_RDONLY);
-            if (i < 0 || dup2(i, STDIN_FILENO) < 0)
-                _exit(126);
-        }
-        /* With PROMSCORE_VALGRIND set (make check-valgrind), every run is checked by
-         * memcheck: an error or a definite leak exits 99, which no test expects. */
-        const char *argv[48];
-        size_t n = 0;
-        const char *libtool = getenv("PROMSCORE_LIBTOOL");
-        const int valgrind = getenv("PROMSCORE_VALGRIND") && libtool;
-        /* A library to preload reaches promscore alone, not the build tree's wrapper
-         * script (a sanitizer build's library would not load into its shell). */
-        const char *preload = NULL;
-        for (size_t i = 0; env && env[i]; i++) {
-            if (strncmp(env[i], "LD_PRELOAD=", 11) == 0 && libtool && !valgrind)
-                preload = env[i];
-            else
-                putenv((char *)env[i]);
-        }
-        if (preload) {
-            argv[n++] = libtool;
-            argv[n++] = "--mode=execute";
-            argv[n++] = "env";
-            argv[n++] = preload;
-        }
-        if (valgrind) {
-            static const char *const memcheck[] = {
-                "--mode=execute", "valgrind", "--quiet", "--error-exitcode=99",
-                "--leak-check=full", "--errors-for-leak-kinds=definite",
-                "--show-leak-kinds=definite"};
-            argv[n++] = libtool;
-            for (size_t i = 0; i < sizeof memcheck / sizeof memcheck[0]; i++)
-                argv[n++] = memcheck[i];
-        }
-        argv[n++] = bin;
-        for (size_t i = 0; args[i] && n < 47; i++)
-            argv[n++] = args[i];
-        argv[n] = NULL;
-        execv(argv[0], (char *const *)argv);
-        _exit(127);
-    }
-    int status;
-    cr_assert_eq(waitpid(pid, &status, 0), pid);
-    cr_assert(WIFEXITED(status), "promscore did not exit normally");
-    return (struct result){WEXITSTATUS(status), test_slurp(out_path), test_slurp(err_path)};
-}
-
-static struct result run_with(const char *const *env, const char *const *args)
-{
-    return run_with_input(env, NULL, args);
-}
-
-#define RUN(...) run_with(NULL, (const char *const[]){__VA_ARGS__, NULL})
 
 static char *example(const char *name)
 {
@@ -143,7 +63,7 @@ static size_t count_entries(const char *dir)
 Test(cli, scores_the_example_batches)
 {
     char *dir = temp_dir(), *scored = in_dir(dir, "scored.csv"), *rejects = in_dir(dir, "rejects.csv");
-    struct result r = RUN("score", "--keep", "site", "-o", scored, "--rejects", rejects,
+    struct run_result r = RUN("score", "--keep", "site", "-o", scored, "--rejects", rejects,
                           example("baseline.csv"), example("followup.csv"));
     /* The examples hold refused rows on purpose: exit 1. */
     cr_assert_eq(r.status, 1, "stderr: %s", r.err);
@@ -177,10 +97,11 @@ Test(cli, a_batch_on_standard_input_scores_as_the_file_does)
 {
     char *dir = temp_dir(), *from_file = in_dir(dir, "file.csv"), *from_stdin = in_dir(dir, "in.csv");
     char *baseline = example("baseline.csv");
-    struct result a = RUN("score", "-q", "--keep", "site", "-o", from_file, baseline);
-    struct result b = run_with_input(NULL, baseline,
-                                     (const char *const[]){"score", "-q", "--keep", "site", "-o",
-                                                           from_stdin, "-", NULL});
+    struct run_result a = RUN("score", "-q", "--keep", "site", "-o", from_file, baseline);
+    struct run_result b =
+        run_promscore(&(struct run_how){.input = baseline},
+                      (const char *const[]){"score", "-q", "--keep", "site", "-o", from_stdin, "-",
+                                            NULL});
     cr_assert_eq(a.status, 1, "%s", a.err);
     cr_assert_eq(b.status, 1, "%s", b.err);
     cr_assert_str_eq(test_slurp(from_stdin), test_slurp(from_file));
@@ -202,7 +123,7 @@ Test(cli, a_kept_cell_longer_than_the_output_buffer_is_escaped_whole)
                   LONG / 2, note, note + LONG / 2 + 1),
                   0);
     char *dir = temp_dir(), *scored = in_dir(dir, "s.csv");
-    struct result r = RUN("score", "-q", "-t", "t0", "--keep", "note", "-o", scored,
+    struct run_result r = RUN("score", "-q", "-t", "t0", "--keep", "note", "-o", scored,
                           test_file("long.csv", csv, -1));
     cr_assert_eq(r.status, 0, "%s", r.err);
     char *expected;
@@ -218,7 +139,7 @@ Test(cli, exit_zero_when_everything_scores)
     char *dir = temp_dir(), *scored = in_dir(dir, "s.csv");
     char *batch = test_file("ok.csv", "participant_id,swemwbs_1,swemwbs_2,swemwbs_3,swemwbs_4,"
                                       "swemwbs_5,swemwbs_6,swemwbs_7\nA,3,3,3,3,3,3,3\n", -1);
-    struct result r = RUN("score", "-q", "-t", "baseline", "-o", scored, batch);
+    struct run_result r = RUN("score", "-q", "-t", "baseline", "-o", scored, batch);
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert_str_eq(r.err, "");
     cr_assert_str_eq(test_slurp(scored),
@@ -230,7 +151,7 @@ Test(cli, exit_zero_when_everything_scores)
 Test(cli, rejects_go_to_stderr_with_file_line_and_column_without_a_rejects_file)
 {
     char *dir = temp_dir();
-    struct result r = RUN("score", "-q", "-o", in_dir(dir, "s.csv"), example("baseline.csv"));
+    struct run_result r = RUN("score", "-q", "-o", in_dir(dir, "s.csv"), example("baseline.csv"));
     cr_assert_eq(r.status, 1);
     cr_assert(strstr(r.err, "baseline.csv:42:8: column wemwbs_5, value \"6\": code out of range"),
               "%s", r.err);
@@ -244,7 +165,7 @@ Test(cli, invalid_input_writes_nothing)
     char *batch = test_file("broken.csv", "participant_id,timepoint,swemwbs_1,swemwbs_2,swemwbs_3,"
                                           "swemwbs_4,swemwbs_5,swemwbs_6,swemwbs_7\n"
                                           "A,t,1,1,1,1,1,1,1\nB,t,\"1,1,1,1,1,1,1\n", -1);
-    struct result r = RUN("score", "-o", scored, "--rejects", rejects, example("baseline.csv"), batch);
+    struct run_result r = RUN("score", "-o", scored, "--rejects", rejects, example("baseline.csv"), batch);
     cr_assert_eq(r.status, 3, "%s", r.err);
     cr_assert(strstr(r.err, "broken.csv:3:3: end of file inside a quoted field"), "%s", r.err);
     cr_assert(strstr(r.err, "nothing written"));
@@ -257,7 +178,7 @@ Test(cli, an_existing_output_survives_a_failed_run)
     FILE *f = fopen(scored, "w");
     fputs("previous results\n", f);
     fclose(f);
-    struct result r = RUN("score", "-o", scored, "/nonexistent/batch.csv");
+    struct run_result r = RUN("score", "-o", scored, "/nonexistent/batch.csv");
     cr_assert_eq(r.status, 3);
     cr_assert(strstr(r.err, "/nonexistent/batch.csv: cannot open"), "%s", r.err);
     cr_assert_str_eq(test_slurp(scored), "previous results\n");
@@ -266,7 +187,7 @@ Test(cli, an_existing_output_survives_a_failed_run)
 Test(cli, output_equal_to_an_input_is_refused)
 {
     char *batch = test_file("b.csv", "participant_id\n", -1);
-    struct result r = RUN("score", "-o", batch, batch);
+    struct run_result r = RUN("score", "-o", batch, batch);
     cr_assert_eq(r.status, 2);
     cr_assert(strstr(r.err, "is the same file as input"), "%s", r.err);
     cr_assert_str_eq(test_slurp(batch), "participant_id\n");
@@ -274,7 +195,7 @@ Test(cli, output_equal_to_an_input_is_refused)
 
 Test(cli, unwritable_output_directory)
 {
-    struct result r = RUN("score", "-o", "/nonexistent/dir/s.csv", example("baseline.csv"));
+    struct run_result r = RUN("score", "-o", "/nonexistent/dir/s.csv", example("baseline.csv"));
     cr_assert_eq(r.status, 3);
     cr_assert(strstr(r.err, "/nonexistent/dir/s.csv: cannot create"), "%s", r.err);
 }
@@ -286,14 +207,14 @@ Test(cli, usage_errors_exit_two)
     cr_assert_eq(RUN("score", "--no-such-option").status, 2);
     cr_assert_eq(RUN("score", "-i", "phq9", "-o", "/tmp/x.csv", example("baseline.csv")).status, 2);
     cr_assert_eq(RUN("template").status, 2);
-    struct result none = run_with(NULL, (const char *const[]){NULL});
+    struct run_result none = run_promscore(NULL, (const char *const[]){NULL});
     cr_assert_eq(none.status, 2);
     cr_assert(strstr(none.err, "Usage: promscore COMMAND"));
 }
 
 Test(cli, help_and_version)
 {
-    struct result r = RUN("--help");
+    struct run_result r = RUN("--help");
     cr_assert_eq(r.status, 0);
     cr_assert(strstr(r.out, "Exit status"));
     r = RUN("score", "--help");
@@ -312,7 +233,7 @@ Test(cli, help_and_version)
 
 Test(cli, template_prints_the_collection_header)
 {
-    struct result r = RUN("template", "-i", "swemwbs");
+    struct run_result r = RUN("template", "-i", "swemwbs");
     cr_assert_eq(r.status, 0);
     cr_assert_str_eq(r.out, "participant_id,timepoint,swemwbs_1,swemwbs_2,swemwbs_3,swemwbs_4,"
                             "swemwbs_5,swemwbs_6,swemwbs_7\n");
@@ -320,7 +241,7 @@ Test(cli, template_prints_the_collection_header)
 
 Test(cli, instruments_lists_ids_versions_plugins_and_notices)
 {
-    struct result r = RUN("instruments");
+    struct run_result r = RUN("instruments");
     cr_assert_eq(r.status, 0);
     cr_assert(strstr(r.out, "wemwbs 1.0 (plugin scale)"));
     cr_assert(strstr(r.out, "swemwbs 1.0 (plugin scale)"));
@@ -331,7 +252,7 @@ Test(cli, validate_reports_file_and_line)
 {
     char *shipped;
     cr_assert_geq(asprintf(&shipped, "%s/plugins/wemwbs/wemwbs.xml", getenv("PROMSCORE_SOURCE_DIR")), 0);
-    struct result r = RUN("validate", shipped);
+    struct run_result r = RUN("validate", shipped);
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert(strstr(r.out, "valid: instrument wemwbs version 1.0"));
     char *bad = test_file("bad.xml", "<?xml version=\"1.0\"?>\n<instrument xmlns=\"urn:promscore:instrument:1\"\n"
@@ -357,7 +278,7 @@ Test(cli, validate_refuses_an_absurd_range_with_its_limit)
     for (const char *p = text; p < at; p++)
         line += *p == '\n';
     char *bad = test_file("absurd.xml", edited, -1);
-    struct result r = RUN("validate", bad);
+    struct run_result r = RUN("validate", bad);
     cr_assert_eq(r.status, 3, "%s", r.err);
     char *where;
     cr_assert_geq(asprintf(&where, "%s:%lu: ", bad, line), 0);
@@ -381,8 +302,8 @@ Test(cli, a_plugin_for_another_abi_stops_with_status_four)
     fclose(f);
     char *env_path;
     cr_assert_geq(asprintf(&env_path, "PROMSCORE_INSTRUMENT_PATH=%s", dir), 0);
-    struct result r = run_with((const char *const[]){env_path, NULL},
-                               (const char *const[]){"instruments", NULL});
+    struct run_result r = run_promscore(&(struct run_how){.env = (const char *const[]){env_path, NULL}},
+                                        (const char *const[]){"instruments", NULL});
     cr_assert_eq(r.status, 4, "%s", r.err);
     cr_assert(strstr(r.err, "bad_abi"), "%s", r.err);
     cr_assert(strstr(r.err, "plugin built for plugin ABI"), "%s", r.err);
@@ -393,7 +314,7 @@ Test(cli, a_plugin_for_another_abi_stops_with_status_four)
 static char *scored_examples(void)
 {
     char *dir = temp_dir(), *scored = in_dir(dir, "scored.csv");
-    struct result r = RUN("score", "-q", "--keep", "site", "-o", scored, example("baseline.csv"),
+    struct run_result r = RUN("score", "-q", "--keep", "site", "-o", scored, example("baseline.csv"),
                           example("followup.csv"));
     cr_assert_eq(r.status, 1);
     return scored;
@@ -402,7 +323,7 @@ static char *scored_examples(void)
 Test(cli_report, tidy_csv_of_the_example_cohort)
 {
     char *scored = scored_examples();
-    struct result r = RUN("report", "-f", "csv", "--by", "site", scored);
+    struct run_result r = RUN("report", "-f", "csv", "--by", "site", scored);
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert(strncmp(r.out, "instrument,scale,group,comparison,statistic,kind,value,suppressed,note\n",
                       71) == 0);
@@ -417,7 +338,7 @@ Test(cli_report, tidy_csv_of_the_example_cohort)
 
 Test(cli_report, text_states_the_rule_and_the_caveats)
 {
-    struct result r = RUN("report", scored_examples());
+    struct run_result r = RUN("report", scored_examples());
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert(strstr(r.out, "Disclosure control: Counts of 1 to 7"));
     cr_assert(strstr(r.out, "== wemwbs total: WEMWBS total (definition version 1.0)"));
@@ -435,7 +356,7 @@ Test(cli_report, raw_batches_in_another_encoding_and_delimiter)
                             "P1;baseline;Caf\xe9;1;1;1;1;1;1;1\n"
                             "P1;followup;Caf\xe9;2;2;2;2;2;2;2\n",
                             -1);
-    struct result r = RUN("report", "-i", "swemwbs", "--no-suppress", "--by", "site", "-f", "csv",
+    struct run_result r = RUN("report", "-i", "swemwbs", "--no-suppress", "--by", "site", "-f", "csv",
                           "--encoding", "windows-1252", "--delimiter", ";", batch);
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert(strstr(r.out, "swemwbs,metric,site=Caf\xc3\xa9,baseline->followup,n_paired,count,1,"),
@@ -451,7 +372,7 @@ Test(cli_report, raw_batches_in_another_encoding_and_delimiter)
 
 Test(cli_report, text_opens_with_the_headline_table)
 {
-    struct result r = RUN("report", "--by", "site", scored_examples());
+    struct run_result r = RUN("report", "--by", "site", scored_examples());
     cr_assert_eq(r.status, 0, "%s", r.err);
     const char *headline = strstr(r.out, "\nHeadline: the whole cohort, baseline to followup\n");
     const char *detail = strstr(r.out, "\n== wemwbs total: WEMWBS total");
@@ -473,7 +394,7 @@ Test(cli_report, text_opens_with_the_headline_table)
 
 Test(cli_report, summary_is_the_headline_table_as_csv)
 {
-    struct result r = RUN("report", "-f", "summary", "--by", "site", scored_examples());
+    struct run_result r = RUN("report", "-f", "summary", "--by", "site", scored_examples());
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert(strncmp(r.out, "instrument,scale,label,better,group,comparison,n_baseline,"
                              "n_baseline_suppressed,n_followup,", 86) == 0, "%s", r.out);
@@ -488,7 +409,7 @@ Test(cli_report, summary_is_the_headline_table_as_csv)
     cr_assert(strstr(r.out, ",,,n/a\n"), "%s", r.out);
     cr_assert_null(strstr(r.out, "CH01"), "no participant appears in a report");
     /* Nothing the full CSV hides is shown: every flagged-yes cell is hidden there too. */
-    struct result full = RUN("report", "-f", "csv", "--by", "site", scored_examples());
+    struct run_result full = RUN("report", "-f", "csv", "--by", "site", scored_examples());
     cr_assert(strstr(full.out, "\nwemwbs,total,all,baseline->followup,n_followup,count,,yes,\n"));
     cr_assert(strstr(full.out, "\nwemwbs,total,all,baseline->followup,share_reliable_improved,rate,,"
                                "yes,\n"));
@@ -497,14 +418,14 @@ Test(cli_report, summary_is_the_headline_table_as_csv)
 Test(cli_report, check_scales_are_left_out_of_the_headline)
 {
     char *dir = temp_dir(), *scored = in_dir(dir, "pam.csv");
-    struct result s = RUN("score", "-q", "-o", scored, example("pam.csv"));
+    struct run_result s = RUN("score", "-q", "-o", scored, example("pam.csv"));
     cr_assert_leq(s.status, 1, "%s", s.err);
-    struct result r = RUN("report", "-f", "summary", scored);
+    struct run_result r = RUN("report", "-f", "summary", scored);
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert(strstr(r.out, "\npam,score,PAM activation score (0-100),higher,all,"), "%s", r.out);
     cr_assert_null(strstr(r.out, "\npam,answered,"), "%s", r.out);
     cr_assert_null(strstr(r.out, "\npam,raw,"), "%s", r.out);
-    struct result text = RUN("report", scored);
+    struct run_result text = RUN("report", scored);
     cr_assert(strstr(text.out, "\npam score "), "%s", text.out);
     cr_assert_null(strstr(text.out, "\npam answered "), "%s", text.out);
     cr_assert(strstr(text.out, "\n== pam answered: PAM statements answered"),
@@ -516,7 +437,7 @@ Test(cli_report, check_scales_are_left_out_of_the_headline)
 Test(cli_report, json_carries_versions_and_rule)
 {
     char *dir = temp_dir(), *out = in_dir(dir, "report.json");
-    struct result r = RUN("report", "-f", "json", "--round", "5", "-o", out, scored_examples());
+    struct run_result r = RUN("report", "-f", "json", "--round", "5", "-o", out, scored_examples());
     cr_assert_eq(r.status, 0, "%s", r.err);
     char *j = test_slurp(out);
     cr_assert(strstr(j, "\"instruments\": [\n    {\"id\": \"wemwbs\", \"version\": \"1.0\""), "%s", j);
@@ -540,8 +461,8 @@ Test(cli_report, json_carries_versions_and_rule)
 
 Test(cli_report, raw_batches_scored_on_the_fly_give_the_same_figures)
 {
-    struct result scored = RUN("report", "-f", "csv", scored_examples());
-    struct result raw = RUN("report", "-q", "-f", "csv", "-i", "wemwbs", example("baseline.csv"),
+    struct run_result scored = RUN("report", "-f", "csv", scored_examples());
+    struct run_result raw = RUN("report", "-q", "-f", "csv", "-i", "wemwbs", example("baseline.csv"),
                             example("followup.csv"));
     cr_assert_eq(raw.status, 1, "rows were refused while scoring");
     cr_assert_str_eq(raw.out, scored.out);
@@ -558,7 +479,7 @@ Test(cli_report, libRmath_says_nothing_inside_a_report_on_standard_output)
                              "A,followup,swemwbs,metric,23.21,,7,ok\n"
                              "B,followup,swemwbs,metric,15.84,,7,ok\n",
                              -1);
-    struct result r = RUN("report", "-f", "json", "--no-suppress", scored);
+    struct run_result r = RUN("report", "-f", "json", "--no-suppress", scored);
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert_null(strstr(r.out, "precision"), "%s", r.out);
     cr_assert_eq(r.out[0], '{');
@@ -575,7 +496,7 @@ Test(cli_report, a_timepoint_called_end_is_refused_and_nothing_written)
                              "A,baseline,swemwbs,metric,22.35,,7,ok\n"
                              "A,End,swemwbs,metric,23.21,,7,ok\n",
                              -1);
-    struct result r = RUN("report", "-f", "csv", "-o", out, scored);
+    struct run_result r = RUN("report", "-f", "csv", "-o", out, scored);
     cr_assert_eq(r.status, 3, "%s", r.err);
     cr_assert(strstr(r.err, "end.csv:3: timepoint 'End' is refused: 'end', in any case, names the "
                             "comparison with each person's last follow-up (baseline->end)"),
@@ -592,7 +513,7 @@ Test(cli_report, usage_and_input_errors)
     cr_assert_eq(RUN("report", "-f", "xml", scored).status, 2);
     cr_assert_eq(RUN("report", "--round", "5", "--no-suppress", scored).status, 2);
     cr_assert_eq(RUN("report", "--threshold", "seven", scored).status, 2);
-    struct result r = RUN("report", "--by", "practice", scored);
+    struct run_result r = RUN("report", "--by", "practice", scored);
     cr_assert_eq(r.status, 3);
     cr_assert(strstr(r.err, "no column 'practice' to group by"), "%s", r.err);
     r = RUN("report", example("baseline.csv"));
@@ -628,7 +549,7 @@ Test(cli_pseudonymise, nhs_numbers_become_reproducible_pseudonyms)
                          "4010232137,\"=HYPERLINK(\"\"x\"\")\",4\n"
                          ",Dalston,2\n",
                          -1);
-    struct result r = RUN("pseudonymise", "--key-file", test_key(), "--column", "nhs_number", in,
+    struct run_result r = RUN("pseudonymise", "--key-file", test_key(), "--column", "nhs_number", in,
                           "-o", out, "--rejects", rej);
     cr_assert_eq(r.status, 1, "%s", r.err);
     char *o = test_slurp(out);
@@ -657,7 +578,7 @@ Test(cli_pseudonymise, nhs_numbers_become_reproducible_pseudonyms)
 Test(cli_pseudonymise, keys_are_checked_and_never_shown)
 {
     char *dir = temp_dir(), *key = in_dir(dir, "new.key"), *out = in_dir(dir, "o.csv");
-    struct result r = RUN("pseudonymise", "--keygen", key);
+    struct run_result r = RUN("pseudonymise", "--keygen", key);
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert_eq(RUN("pseudonymise", "--keygen", key).status, 3, "a key is never overwritten");
     chmod(key, 0644);
@@ -681,7 +602,7 @@ Test(cli_pseudonymise, an_identifier_column_named_twice_writes_nothing)
 {
     char *dir = temp_dir(), *out = in_dir(dir, "o.csv"), *rej = in_dir(dir, "r.csv");
     char *in = test_file("in.csv", "NHS_Number,site,nhs_number\n9434765919,Dalston,9434765919\n", -1);
-    struct result r = RUN("pseudonymise", "-k", test_key(), "-c", "nhs_number", in, "-o", out,
+    struct run_result r = RUN("pseudonymise", "-k", test_key(), "-c", "nhs_number", in, "-o", out,
                           "--rejects", rej);
     cr_assert_eq(r.status, 3, "%s", r.err);
     cr_assert(strstr(r.err, "in.csv:1"), "%s", r.err);
@@ -699,7 +620,7 @@ static void score_case(const char *csv, long n, int status, const char *message,
 {
     char *dir = temp_dir(), *out = in_dir(dir, "s.csv"), *rej = in_dir(dir, "r.csv");
     char *batch = test_file("batch.csv", csv, n);
-    struct result r = RUN("score", "-o", out, "--rejects", rej, batch);
+    struct run_result r = RUN("score", "-o", out, "--rejects", rej, batch);
     cr_assert_eq(r.status, status, "status %d, stderr: %s", r.status, r.err);
     char *all;
     cr_assert_geq(asprintf(&all, "%s%s", r.err, status == 1 ? test_slurp(rej) : ""), 0);
@@ -768,7 +689,7 @@ Test(catalogue, follow_up_without_baseline_is_counted_not_paired)
     char *dir = temp_dir(), *scored = in_dir(dir, "s.csv");
     char *batch = test_file("b.csv", HDR "P1,baseline,1,1,1,1,1,1,1\nP2,followup,2,2,2,2,2,2,2\n", -1);
     cr_assert_eq(RUN("score", "-q", "-o", scored, batch).status, 0);
-    struct result r = RUN("report", "--no-suppress", "-f", "csv", scored);
+    struct run_result r = RUN("report", "--no-suppress", "-f", "csv", scored);
     cr_assert(strstr(r.out, "swemwbs,metric,all,baseline->followup,n_followup,count,1,no,\n"));
     cr_assert(strstr(r.out, "swemwbs,metric,all,baseline->followup,n_paired,count,0,no,\n"));
     cr_assert(strstr(r.out, "mean_change,figure,,not computable: no pairs,\n"), "%s", r.out);
@@ -777,7 +698,7 @@ Test(catalogue, follow_up_without_baseline_is_counted_not_paired)
 static void definition_case(const char *xml, long n, int status, const char *message)
 {
     char *file = test_file("def.xml", xml, n);
-    struct result r = RUN("validate", file);
+    struct run_result r = RUN("validate", file);
     cr_assert_eq(r.status, status, "status %d: %s", r.status, r.err);
     cr_assert(strstr(r.err, message), "'%s' not in: %s", message, r.err);
     cr_assert(strstr(r.err, file), "the message names the file: %s", r.err);
@@ -818,7 +739,7 @@ Test(catalogue, definitions)
 Test(catalogue, outputs)
 {
     char *batch = test_file("b.csv", HDR "P1,t,1,1,1,1,1,1,1\n", -1);
-    struct result r = RUN("score", "-o", "/dev/full", batch);
+    struct run_result r = RUN("score", "-o", "/dev/full", batch);
     cr_assert_eq(r.status, 3, "%s", r.err);
     cr_assert(strstr(r.err, "/dev/full: cannot write: No space left on device"), "%s", r.err);
     r = RUN("score", "-o", "/nonexistent/s.csv", batch);
@@ -869,6 +790,7 @@ static void interrupt_case_on(int sig, int unnamed)
     if (pid == 0) {
         struct rlimit no_core = {0, 0};
         setrlimit(RLIMIT_CORE, &no_core);
+        test_default_signals();
         int e = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
         dup2(e, STDERR_FILENO);
         char *preload;
@@ -946,15 +868,18 @@ Test(cli_outputs, without_unnamed_files_outputs_are_still_whole_or_absent)
     memset(name, 'n', 255);
     memcpy(name + 251, ".csv", 5);
     char *dir = temp_dir(), *out = in_dir(dir, name), *rejects = in_dir(dir, "r.csv");
-    struct result r = run_with(env, (const char *const[]){"score", "-q", "-o", out, "--rejects",
-                                                          rejects, batch, NULL});
+    struct run_result r =
+        run_promscore(&(struct run_how){.env = env},
+                      (const char *const[]){"score", "-q", "-o", out, "--rejects", rejects, batch,
+                                            NULL});
     cr_assert_eq(r.status, 1, "%s", r.err);
     cr_assert(strstr(test_slurp(out), "P1,t,swemwbs,raw,7,,7,ok\n"));
     cr_assert(strstr(test_slurp(rejects), "b.csv,3,P2,swemwbs_1,9,code out of range"));
     cr_assert_eq(count_entries(dir), 2);
     /* A failed write: the earlier rejects stay, no temporary file is left. */
     char *before = test_slurp(rejects);
-    r = run_with(env, (const char *const[]){"score", "-q", "-o", "/dev/full", "--rejects", rejects,
+    r = run_promscore(&(struct run_how){.env = env},
+                      (const char *const[]){"score", "-q", "-o", "/dev/full", "--rejects", rejects,
                                             batch, NULL});
     cr_assert_eq(r.status, 3, "%s", r.err);
     cr_assert_str_eq(test_slurp(rejects), before);
@@ -974,7 +899,7 @@ Test(cli, progress_on_a_terminal_and_not_otherwise)
     fclose(f);
     char *batch = test_file("big.csv", rows, -1), *dir = temp_dir(), *out = in_dir(dir, "s.csv");
     /* Not a terminal: no progress. */
-    struct result r = RUN("score", "-o", out, batch);
+    struct run_result r = RUN("score", "-o", out, batch);
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert_null(strchr(r.err, '\r'), "%s", r.err);
     if (system("command -v script >/dev/null 2>&1") != 0) {
@@ -1007,7 +932,7 @@ Test(cli_goals, goal_wording_is_kept_in_rows_and_refused_as_a_group)
                             "G1,baseline,2,\"Walk to the shops, with my daughter\"\n"
                             "G1,followup,6,\"Walk to the shops, with my daughter\"\n", -1);
     char *dir = temp_dir(), *scored = in_dir(dir, "s.csv");
-    struct result r = RUN("score", "-q", "--keep", "goal1_text", "-o", scored, batch);
+    struct run_result r = RUN("score", "-q", "--keep", "goal1_text", "-o", scored, batch);
     cr_assert_leq(r.status, 1, "%s", r.err);
     cr_assert(strstr(test_slurp(scored), "\nG1,baseline,goals,goal1,2,,1,ok,\"Walk to the shops, with my daughter\"\n"),
               "%s", test_slurp(scored));
@@ -1046,11 +971,13 @@ Test(cli_report, json_at_the_limits_of_a_definition_has_only_finite_numbers)
         csv = more;
     }
     char *batch = test_file("x.csv", csv, -1), *scored = in_dir(dir, "s.csv");
-    struct result r = run_with((const char *const[]){env, NULL},
-                               (const char *const[]){"score", "-q", "-o", scored, batch, NULL});
+    struct run_result r = run_promscore(&(struct run_how){.env = (const char *const[]){env, NULL}},
+                                        (const char *const[]){"score", "-q", "-o", scored, batch,
+                                                              NULL});
     cr_assert_eq(r.status, 0, "%s", r.err);
-    r = run_with((const char *const[]){env, NULL},
-                 (const char *const[]){"report", "-q", "--no-suppress", "-f", "json", scored, NULL});
+    r = run_promscore(&(struct run_how){.env = (const char *const[]){env, NULL}},
+                      (const char *const[]){"report", "-q", "--no-suppress", "-f", "json", scored,
+                                            NULL});
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert(strstr(r.out, "\"statistic\": \"mean_change\""), "%s", r.out);
     /* Outside strings, the only words are true, false and null. */
@@ -1075,14 +1002,14 @@ Test(cli_template_plugin, the_template_definition_scores_with_its_plugin)
 {
     char *def;
     cr_assert_geq(asprintf(&def, "%s/plugins/template/template.xml", getenv("PROMSCORE_SOURCE_DIR")), 0);
-    struct result r = RUN("validate", def);
+    struct run_result r = RUN("validate", def);
     cr_assert_eq(r.status, 0, "%s", r.err);
     char *env;
     cr_assert_geq(asprintf(&env, "PROMSCORE_INSTRUMENT_PATH=%s/plugins/template", getenv("PROMSCORE_SOURCE_DIR")), 0);
     char *batch = test_file("t.csv", "participant_id,timepoint,template_1,template_2\nT1,t0,1,3\nT2,t0,Agree,\n", -1);
     char *dir = temp_dir(), *scored = in_dir(dir, "s.csv");
-    r = run_with((const char *const[]){env, NULL},
-                 (const char *const[]){"score", "-q", "-o", scored, batch, NULL});
+    r = run_promscore(&(struct run_how){.env = (const char *const[]){env, NULL}},
+                      (const char *const[]){"score", "-q", "-o", scored, batch, NULL});
     cr_assert_eq(r.status, 1, "T2's total is incomplete: %s", r.err);
     char *s = test_slurp(scored);
     cr_assert(strstr(s, "\nT1,t0,template,highest,3,,2,ok\n"), "%s", s);
@@ -1095,7 +1022,7 @@ Test(cli_template_plugin, the_template_definition_scores_with_its_plugin)
  * member count. */
 Test(cli_report, pool_ranks_go_with_a_hidden_member_count)
 {
-    struct result r = RUN("report", "-q", "-i", "goals", "-f", "csv",
+    struct run_result r = RUN("report", "-q", "-i", "goals", "-f", "csv",
                           test_data("disclosure/pool-ranks.csv"));
     cr_assert(r.status == 0 || r.status == 1, "%s", r.err);
     cr_assert(strstr(r.out, ",n_paired:goal3,count,,yes,"), "%s", r.out);
@@ -1116,7 +1043,7 @@ Test(cli_outputs, outputs_that_are_one_file_under_two_names_are_refused)
     char *dir = temp_dir();
     cr_assert_eq(chdir(dir), 0);
     /* Not yet created: the same directory and name. */
-    struct result r = RUN("score", "-o", "s.csv", "--rejects", "./s.csv", batch);
+    struct run_result r = RUN("score", "-o", "s.csv", "--rejects", "./s.csv", batch);
     cr_assert_eq(r.status, 2, "%s", r.err);
     cr_assert(strstr(r.err, "score: --rejects ./s.csv is the same file as -o s.csv"), "%s", r.err);
     cr_assert_eq(count_entries(dir), 0);
@@ -1158,7 +1085,7 @@ Test(cli_outputs, a_failed_write_leaves_every_existing_output_as_it_was)
     fputs("file,line,participant_id,column,value,reason\nold.csv,2,,,,kept\n", f);
     fclose(f);
     char *batch = test_file("b.csv", HDR "P1,t,1,1,1,1,1,1,1\nP2,t,1,1,9,1,1,1,1\n", -1);
-    struct result r = RUN("score", "-o", "/dev/full", "--rejects", rejects, batch);
+    struct run_result r = RUN("score", "-o", "/dev/full", "--rejects", rejects, batch);
     cr_assert_eq(r.status, 3, "%s", r.err);
     cr_assert(strstr(r.err, "/dev/full: cannot write: No space left on device"), "%s", r.err);
     cr_assert_str_eq(test_slurp(rejects),
@@ -1229,7 +1156,7 @@ Test(cli_outputs, output_names_up_to_the_longest_a_directory_takes)
     memset(name, 'n', 255);
     memcpy(name + 251, ".csv", 5);
     char *dir = temp_dir(), *out = in_dir(dir, name);
-    struct result r = RUN("score", "-q", "-o", out, batch);
+    struct run_result r = RUN("score", "-q", "-o", out, batch);
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert(strstr(test_slurp(out), "P1,t,swemwbs,raw,7,,7,ok\n"));
     cr_assert_eq(count_entries(dir), 1);
@@ -1241,7 +1168,7 @@ Test(cli_outputs, devices_and_fifos_are_written_in_place)
     char *batch = test_file("b.csv", HDR "P1,t,1,1,1,1,1,1,1\n", -1);
     /* "-o/dev/stdout" in one word: libtool's execute mode (under valgrind) would read a
      * file argument, and /dev/stdout is its own pipe. */
-    struct result r = RUN("score", "-q", "-o/dev/stdout", batch);
+    struct run_result r = RUN("score", "-q", "-o/dev/stdout", batch);
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert(strstr(r.out, "P1,t,swemwbs,raw,7,,7,ok\n"), "%s", r.out);
     struct stat st;
@@ -1297,7 +1224,7 @@ Test(cli_pseudonymise, an_output_naming_the_key_or_the_input_is_refused)
     char *key = test_key(), *before = test_slurp(key);
     char *in = test_file("in.csv", "nhs_number\n9434765919\n", -1);
     char *dir = temp_dir(), *out = in_dir(dir, "o.csv");
-    struct result r = RUN("pseudonymise", "-k", key, "-c", "nhs_number", in, "-o", key);
+    struct run_result r = RUN("pseudonymise", "-k", key, "-c", "nhs_number", in, "-o", key);
     cr_assert_eq(r.status, 2, "%s", r.err);
     cr_assert(strstr(r.err, "is the same file as --key-file"), "%s", r.err);
     r = RUN("pseudonymise", "-k", key, "-c", "nhs_number", in, "-o", out, "--rejects", key);
@@ -1315,7 +1242,7 @@ Test(cli_pseudonymise, an_output_naming_the_key_or_the_input_is_refused)
 Test(cli_pseudonymise, an_uncreatable_output_is_named)
 {
     char *in = test_file("in.csv", "nhs_number\n9434765919\n", -1);
-    struct result r = RUN("pseudonymise", "-k", test_key(), "-c", "nhs_number", in, "-o",
+    struct run_result r = RUN("pseudonymise", "-k", test_key(), "-c", "nhs_number", in, "-o",
                           "/nonexistent/x.csv");
     cr_assert_eq(r.status, 3, "%s", r.err);
     cr_assert(strstr(r.err, "/nonexistent/x.csv: cannot create: No such file or directory"),
@@ -1335,7 +1262,7 @@ Test(cli_pseudonymise, dropped_columns_never_reach_the_output)
                          "9434765919,Ann Smith,Dalston,\"lives at 3 High St\",3\n",
                          -1);
     char *dir = temp_dir(), *out = in_dir(dir, "o.csv");
-    struct result r = RUN("pseudonymise", "-k", test_key(), "-c", "nhs_number", "--drop",
+    struct run_result r = RUN("pseudonymise", "-k", test_key(), "-c", "nhs_number", "--drop",
                           "name,Comments", in, "-o", out);
     cr_assert_eq(r.status, 0, "%s", r.err);
     char *expected;
@@ -1367,7 +1294,7 @@ Test(cli_report, a_timepoint_that_looks_like_a_formula_reads_back_as_written)
                             "-P2,baseline,1,1,1,1,1,1,1\n-P2,+6m,2,2,2,2,2,2,2\n",
                             -1);
     char *dir = temp_dir(), *scored = in_dir(dir, "s.csv");
-    struct result r = RUN("score", "-q", "-o", scored, batch);
+    struct run_result r = RUN("score", "-q", "-o", scored, batch);
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert(strstr(test_slurp(scored), "\"'=P1\",\"'+6m\","), "guarded in the file");
     r = RUN("report", "--no-suppress", "-f", "csv", "--timepoints", "+6m", scored);
@@ -1431,7 +1358,7 @@ Test(cli_report, every_text_column_of_a_scored_csv_reads_back_as_written)
     fclose(f);
     char *batch = test_file("tricky.csv", text, (long)size);
     char *dir = temp_dir(), *scored = in_dir(dir, "s.csv");
-    struct result r = RUN("score", "-q", "--keep", "note,=site \"quoted\"", "-o", scored, batch);
+    struct run_result r = RUN("score", "-q", "--keep", "note,=site \"quoted\"", "-o", scored, batch);
     cr_assert_eq(r.status, 0, "%s", r.err);
     struct capture capture = {0};
     ps_context_t *context = test_context(&capture);
@@ -1451,7 +1378,7 @@ Test(catalogue, encodings_and_delimiters)
     char *cp1252 = test_file("cp1252.csv", "participant_id,timepoint,site,swemwbs_1,swemwbs_2,"
                                            "swemwbs_3,swemwbs_4,swemwbs_5,swemwbs_6,swemwbs_7\n"
                                            "P1,t,Caf\xe9,1,1,1,1,1,1,1\n", -1);
-    struct result r = RUN("score", "-q", "--encoding", "windows-1252", "--keep", "site", "-o", out,
+    struct run_result r = RUN("score", "-q", "--encoding", "windows-1252", "--keep", "site", "-o", out,
                           cp1252);
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert(strstr(test_slurp(out), ",Caf\xc3\xa9\n"), "%s", test_slurp(out));
@@ -1496,6 +1423,7 @@ static pid_t spawn(const char *preload, const char *extra, int fd, const char *f
         return pid;
     struct rlimit no_core = {0, 0};
     setrlimit(RLIMIT_CORE, &no_core);
+    test_default_signals();
     int e = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
     dup2(e, STDERR_FILENO);
     if (fd_file) {
@@ -1663,7 +1591,7 @@ Test(cli_outputs, outputs_through_proc_self_fd_are_written_in_place)
     char *closed = in_dir(dir, "closed.csv");
     cr_assert_eq(symlink("/proc/self/fd/250", closed), 0);
     size_t before = count_entries(dir);
-    struct result r = RUN("score", "-q", "-o", closed, batch);
+    struct run_result r = RUN("score", "-q", "-o", closed, batch);
     cr_assert_eq(r.status, 3, "%s", r.err);
     cr_assert(strstr(r.err, "closed.csv: cannot create: Bad file descriptor"), "%s", r.err);
     cr_assert_eq(lstat(closed, &st), 0);
@@ -1681,7 +1609,7 @@ Test(cli_outputs, a_read_only_output_is_replaced_with_the_mode_asked_for)
     char *dir = temp_dir(), *out = in_dir(dir, "s.csv");
     write_text(out, "previous\n");
     cr_assert_eq(chmod(out, 0444), 0);
-    struct result r = RUN("score", "-q", "-o", out, batch);
+    struct run_result r = RUN("score", "-q", "-o", out, batch);
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert(strstr(test_slurp(out), "P1,t,swemwbs,raw,7,,7,ok\n"));
     struct stat st;

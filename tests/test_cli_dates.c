@@ -14,81 +14,6 @@
 
 #include "helpers.h"
 
-struct result {
-    int status;
-    char *out, *err;
-};
-
-static void result_free(struct result *r)
-{
-    free(r->out);
-    free(r->err);
-}
-
-/*
- * Runs promscore with 'args' (NULL-terminated). Standard input is the file
- * 'input' when it is not NULL, else a pipe carrying 'piped' when that is not
- * NULL (short texts only: written whole before promscore reads it).
- */
-static struct result run_promscore(const char *input, const char *piped, const char *const *args)
-{
-    char *out_path = test_path("stdout"), *err_path = test_path("stderr");
-    const char *bin = getenv("PROMSCORE_BIN");
-    cr_assert_not_null(bin);
-    int fds[2] = {-1, -1};
-    if (piped) {
-        cr_assert_eq(pipe(fds), 0);
-        size_t n = strlen(piped);
-        cr_assert_lt(n, 60000, "a pipe holds 64 KiB");
-        cr_assert_eq(write(fds[1], piped, n), (ssize_t)n);
-        close(fds[1]);
-    }
-    pid_t pid = fork();
-    cr_assert_geq(pid, 0);
-    if (pid == 0) {
-        int o = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        int e = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        dup2(o, STDOUT_FILENO);
-        dup2(e, STDERR_FILENO);
-        int i = input ? open(input, O_RDONLY) : piped ? fds[0] : open("/dev/null", O_RDONLY);
-        if (i < 0 || dup2(i, STDIN_FILENO) < 0)
-            _exit(126);
-        const char *argv[48];
-        size_t n = 0;
-        const char *libtool = getenv("PROMSCORE_LIBTOOL");
-        if (getenv("PROMSCORE_VALGRIND") && libtool) {
-            static const char *const memcheck[] = {
-                "--mode=execute", "valgrind", "--quiet", "--error-exitcode=99",
-                "--leak-check=full", "--errors-for-leak-kinds=definite",
-                "--show-leak-kinds=definite"};
-            argv[n++] = libtool;
-            for (size_t k = 0; k < sizeof memcheck / sizeof memcheck[0]; k++)
-                argv[n++] = memcheck[k];
-        }
-        argv[n++] = bin;
-        for (size_t k = 0; args[k] && n < 47; k++)
-            argv[n++] = args[k];
-        argv[n] = NULL;
-        execv(argv[0], (char *const *)argv);
-        _exit(127);
-    }
-    if (piped)
-        close(fds[0]);
-    int status;
-    cr_assert_eq(waitpid(pid, &status, 0), pid);
-    cr_assert(WIFEXITED(status), "promscore did not exit normally");
-    struct result r = {WEXITSTATUS(status), test_slurp(out_path), test_slurp(err_path)};
-    cr_assert_not_null(r.out);
-    cr_assert_not_null(r.err);
-    unlink(out_path);
-    unlink(err_path);
-    free(out_path);
-    free(err_path);
-    return r;
-}
-
-#define RUN(...) run_promscore(NULL, NULL, (const char *const[]){__VA_ARGS__, NULL})
-
 static size_t count_lines(const char *text)
 {
     size_t n = 0;
@@ -131,7 +56,7 @@ Test(cli_dates, iso_dates_give_baseline_and_follow_up_and_refuse_the_rest_with_r
 {
     char *batch = test_data("dates/iso.csv");
     char *rejects = test_path("rejects.csv");
-    struct result r = RUN("score", "-q", "-i", "wemwbs", "--date-column", "date", "-k", "site",
+    struct run_result r = RUN("score", "-q", "-i", "wemwbs", "--date-column", "date", "-k", "site",
                           "-o", "-", "--rejects", rejects, batch);
     cr_assert_eq(r.status, 1, "%s", r.err);
     cr_assert_str_eq(r.out, iso_without_windows);
@@ -161,7 +86,7 @@ Test(cli_dates, iso_dates_give_baseline_and_follow_up_and_refuse_the_rest_with_r
     cr_assert_str_eq(got, expected);
     free(got);
     free(expected);
-    result_free(&r);
+    run_result_free(&r);
     free(batch);
     free(rejects);
 }
@@ -169,7 +94,7 @@ Test(cli_dates, iso_dates_give_baseline_and_follow_up_and_refuse_the_rest_with_r
 Test(cli_dates, windows_name_the_timepoints_and_refuse_outside_and_second_assessments)
 {
     char *batch = test_data("dates/iso.csv");
-    struct result r = RUN("score", "-i", "wemwbs", "--date-column", "date", "--window",
+    struct run_result r = RUN("score", "-i", "wemwbs", "--date-column", "date", "--window",
                           "month4=90-150", "--window", "month8=210-270", "-o", "-", batch);
     cr_assert_eq(r.status, 1, "%s", r.err);
     cr_assert(strstr(r.out, "P01,month4,wemwbs,total,44,possible depression (screening),14,ok,"
@@ -190,7 +115,7 @@ Test(cli_dates, windows_name_the_timepoints_and_refuse_outside_and_second_assess
                             "it\n"),
               "%s", r.err);
     cr_assert(strstr(r.err, "15 rows read, 10 scored, 5 rejected; 20 scores ok"), "%s", r.err);
-    result_free(&r);
+    run_result_free(&r);
     free(batch);
 }
 
@@ -198,7 +123,7 @@ Test(cli_dates, a_follow_up_batch_given_first_still_meets_its_baseline_in_uk_dat
 {
     char *followup = test_data("dates/uk-followup.csv");
     char *baseline = test_data("dates/uk-baseline.csv");
-    struct result r = RUN("score", "--date-column", "date", "--date-format", "%d/%m/%Y", "-o",
+    struct run_result r = RUN("score", "--date-column", "date", "--date-format", "%d/%m/%Y", "-o",
                           "-", followup, baseline);
     cr_assert_eq(r.status, 1, "%s", r.err);
     cr_assert_str_eq(
@@ -223,7 +148,7 @@ Test(cli_dates, a_follow_up_batch_given_first_still_meets_its_baseline_in_uk_dat
                             "fewer than four digits (read as %d/%m/%Y): the century would be "
                             "guessed\n"),
               "%s", r.err);
-    result_free(&r);
+    run_result_free(&r);
     free(followup);
     free(baseline);
 }
@@ -232,7 +157,7 @@ Test(cli_dates, a_windows_1252_export_with_uk_dates_and_question_headers)
 {
     char *export = test_data("export/wemwbs-export-cp1252.csv");
     char *map = test_data("dates/export-map.csv");
-    struct result r = RUN("score", "-i", "wemwbs", "--encoding", "windows-1252", "--id-column",
+    struct run_result r = RUN("score", "-i", "wemwbs", "--encoding", "windows-1252", "--id-column",
                           "NHS Number", "--date-column", "Date of Completion", "--date-format",
                           "%d/%m/%Y", "-k", "Service \xe2\x80\x93 site", "-m", map, "-o", "-",
                           export);
@@ -253,7 +178,7 @@ Test(cli_dates, a_windows_1252_export_with_uk_dates_and_question_headers)
                             "has 28 days\n"),
               "%s", r.err);
     cr_assert(strstr(r.err, "20 rows read, 19 scored, 1 rejected"), "%s", r.err);
-    result_free(&r);
+    run_result_free(&r);
     free(export);
     free(map);
 }
@@ -265,16 +190,16 @@ Test(cli_dates, standard_input_from_a_pipe_or_a_file_scores_as_the_file_does)
     cr_assert_not_null(text);
     const char *const args[] = {"score", "-q", "-i", "wemwbs", "--date-column", "date", "-k",
                                 "site", "-o", "-", "-", NULL};
-    struct result piped = run_promscore(NULL, text, args);
+    struct run_result piped = run_promscore(&(struct run_how){.piped = text}, args);
     cr_assert_eq(piped.status, 1, "%s", piped.err);
     cr_assert_str_eq(piped.out, iso_without_windows);
     cr_assert(strstr(piped.err, "-:3: between baseline and follow-up"), "%s", piped.err);
-    struct result redirected = run_promscore(batch, NULL, args);
+    struct run_result redirected = run_promscore(&(struct run_how){.input = batch}, args);
     cr_assert_eq(redirected.status, 1, "%s", redirected.err);
     cr_assert_str_eq(redirected.out, iso_without_windows);
     cr_assert_str_eq(redirected.err, piped.err);
-    result_free(&piped);
-    result_free(&redirected);
+    run_result_free(&piped);
+    run_result_free(&redirected);
     free(text);
     free(batch);
 }
@@ -283,7 +208,7 @@ Test(cli_dates, a_named_pipe_cannot_be_read_twice_and_is_refused_without_waiting
 {
     char *fifo = test_path("batch.csv");
     cr_assert_eq(mkfifo(fifo, 0600), 0);
-    struct result r = RUN("score", "--date-column", "date", "-o", "-", fifo);
+    struct run_result r = RUN("score", "--date-column", "date", "-o", "-", fifo);
     cr_assert_eq(r.status, 3, "%s", r.err);
     cr_assert_str_eq(r.out, "");
     cr_assert(strstr(r.err, "batch.csv: timepoints from dates read each batch twice (its dates "
@@ -292,7 +217,7 @@ Test(cli_dates, a_named_pipe_cannot_be_read_twice_and_is_refused_without_waiting
               "%s", r.err);
     unlink(fifo);
     free(fifo);
-    result_free(&r);
+    run_result_free(&r);
 }
 
 Test(cli_dates, bad_date_options_are_usage_errors)
@@ -340,7 +265,30 @@ Test(cli_dates, bad_date_options_are_usage_errors)
          "score: --window takes NAME=FROM-TO, days after baseline from 1 to 999999 such as "
          "month4=90-150, not 'a=1-10000000000'"},
         {{"--date-column", "date", "--window", "a.b=1-10"},
-         "window 'a.b': a window's name holds only letters, digits, '_' and '-'"},
+         "window 'a.b': a window's name starts with a letter or digit and holds only letters, "
+         "digits, '_' and '-'"},
+        /* A name starting with '-' would be written guarded against formulas ('-m4). */
+        {{"--date-column", "date", "--window", "-m4=90-150"},
+         "window '-m4': a window's name starts with a letter or digit and holds only letters, "
+         "digits, '_' and '-'"},
+        {{"--date-column", "date", "--window", "_m4=90-150"},
+         "window '_m4': a window's name starts with a letter or digit and holds only letters, "
+         "digits, '_' and '-'"},
+        {{"--date-column", "date", "--date-format", "%Y-%m-%d %Y"},
+         "date format '%Y-%m-%d %Y' cannot read dates: it reads the year twice (%Y and %Y): "
+         "the second would replace the first"},
+        {{"--date-column", "date", "--date-format", "%d/%m/%Y %e"},
+         "date format '%d/%m/%Y %e' cannot read dates: it reads the day twice (%d and %e): "
+         "the second would replace the first"},
+        {{"--date-column", "date", "--date-format", "%d %b %Y %m"},
+         "date format '%d %b %Y %m' cannot read dates: it reads the month twice (%b and %m): "
+         "the second would replace the first"},
+        {{"--date-column", "date", "--date-range", "2025-02-29,"},
+         "the range of dates accepted, 2025-02-29 to today, cannot be used: '2025-02-29' is "
+         "not a real date: February 2025 has 28 days"},
+        {{"--date-column", "date", "--date-range", "2020-01-01,2024-13-01"},
+         "the range of dates accepted, 2020-01-01 to 2024-13-01, cannot be used: '2024-13-01' "
+         "is not a real date: a month is 01 to 12"},
         {{"--date-column", "date", "--date-range", "2025-01-01"},
          "score: --date-range takes FROM,TO, dates written YYYY-MM-DD such as "
          "2020-01-01,2025-12-31 (either may be left out for its default), not '2025-01-01'"},
@@ -373,13 +321,13 @@ Test(cli_dates, bad_date_options_are_usage_errors)
         for (size_t a = 0; a < 6 && cases[c].args[a]; a++)
             args[n++] = cases[c].args[a];
         args[n++] = batch;
-        struct result r = run_promscore(NULL, NULL, args);
+        struct run_result r = run_promscore(NULL, args);
         cr_assert_eq(r.status, 2, "case %zu: %s", c, r.err);
         char *expected;
         cr_assert_geq(asprintf(&expected, "promscore: %s\n", cases[c].message), 0);
         cr_assert_str_eq(r.err, expected, "case %zu", c);
         free(expected);
-        result_free(&r);
+        run_result_free(&r);
     }
     free(batch);
 }
@@ -413,7 +361,7 @@ Test(cli_dates, report_reads_scored_files_with_or_without_the_date_column)
     char *followup = test_data("dates/uk-followup.csv");
     char *baseline = test_data("dates/uk-baseline.csv");
     char *scored = test_path("scored.csv");
-    struct result s = RUN("score", "-q", "--date-column", "date", "--date-format", "%d/%m/%Y",
+    struct run_result s = RUN("score", "-q", "--date-column", "date", "--date-format", "%d/%m/%Y",
                           "-o", scored, followup, baseline);
     cr_assert_eq(s.status, 1, "%s", s.err);
     char *text = test_slurp(scored);
@@ -424,8 +372,8 @@ Test(cli_dates, report_reads_scored_files_with_or_without_the_date_column)
                                  "status\nA01,followup,wemwbs,total,44,"),
               "%s", plain);
     char *undated = test_file("undated.csv", plain, -1);
-    struct result dated = RUN("report", "-f", "csv", "--no-suppress", scored);
-    struct result other = RUN("report", "-f", "csv", "--no-suppress", undated);
+    struct run_result dated = RUN("report", "-f", "csv", "--no-suppress", scored);
+    struct run_result other = RUN("report", "-f", "csv", "--no-suppress", undated);
     cr_assert_eq(dated.status, 0, "%s", dated.err);
     cr_assert_eq(other.status, 0, "%s", other.err);
     cr_assert_str_eq(dated.out, other.out);
@@ -433,9 +381,9 @@ Test(cli_dates, report_reads_scored_files_with_or_without_the_date_column)
     cr_assert(strstr(dated.out, "wemwbs,total,all,baseline->followup,n_baseline,count,4,no,\n"));
     cr_assert(strstr(dated.out, "wemwbs,total,all,baseline->followup,n_paired,count,2,no,\n"));
     cr_assert(strstr(dated.out, "wemwbs,total,all,baseline->followup,n_improved,count,1,no,\n"));
-    result_free(&s);
-    result_free(&dated);
-    result_free(&other);
+    run_result_free(&s);
+    run_result_free(&dated);
+    run_result_free(&other);
     free(text);
     free(plain);
     free(undated);
@@ -463,7 +411,7 @@ Test(cli_long, every_row_of_a_long_export_is_used_or_refused_with_its_reason)
 {
     char *export = test_data("dates/long.csv");
     char *rejects = test_path("rejects.csv");
-    struct result r = RUN("score", "--long", "Patient ID,Date,Code,Value", "--date-format",
+    struct run_result r = RUN("score", "--long", "Patient ID,Date,Code,Value", "--date-format",
                           "%d/%m/%Y", "-k", "Site", "-o", "-", "--rejects", rejects, export);
     cr_assert_eq(r.status, 1, "%s", r.err);
     cr_assert_str_eq(r.out, long_scored);
@@ -498,7 +446,7 @@ Test(cli_long, every_row_of_a_long_export_is_used_or_refused_with_its_reason)
     free(input);
     free(got);
     free(expected);
-    result_free(&r);
+    run_result_free(&r);
     free(rejects);
     free(export);
 }
@@ -510,13 +458,13 @@ Test(cli_long, a_long_export_on_a_pipe_scores_as_the_file_does)
     const char *const args[] = {"score", "-q", "--long", "Patient ID,Date,Code,Value",
                                 "--date-format", "%d/%m/%Y", "-k", "Site", "-o", "-", "-",
                                 NULL};
-    struct result r = run_promscore(NULL, text, args);
+    struct run_result r = run_promscore(&(struct run_how){.piped = text}, args);
     cr_assert_eq(r.status, 1, "%s", r.err);
     cr_assert_str_eq(r.out, long_scored);
     cr_assert(strstr(r.err, "-:31:3: column Code, value \"wemwbs_14\": item wemwbs.14 answered "
                             "twice"),
               "%s", r.err);
-    result_free(&r);
+    run_result_free(&r);
     free(text);
     free(export);
 }
@@ -525,7 +473,7 @@ Test(cli_long, windows_and_a_timepoint_refused_refuse_every_row_of_the_assessmen
 {
     char *export = test_data("dates/long.csv");
     /* L01's second assessment is 120 days after baseline: outside a window of 90-100. */
-    struct result r = RUN("score", "-q", "-i", "wemwbs", "--long", "Patient ID,Date,Code,Value",
+    struct run_result r = RUN("score", "-q", "-i", "wemwbs", "--long", "Patient ID,Date,Code,Value",
                           "--date-format", "%d/%m/%Y", "--window", "month3=90-100", "-o", "-",
                           export);
     cr_assert_eq(r.status, 1, "%s", r.err);
@@ -537,14 +485,14 @@ Test(cli_long, windows_and_a_timepoint_refused_refuse_every_row_of_the_assessmen
     cr_assert(strstr(r.err, "long.csv:18: outside every window"), "%s", r.err);
     cr_assert(strstr(r.err, "long.csv:43: outside every window"), "%s", r.err);
     cr_assert_null(strstr(r.err, "long.csv:39: outside every window"));
-    result_free(&r);
+    run_result_free(&r);
     free(export);
 }
 
 Test(cli_long, a_long_file_without_long_says_so)
 {
     char *export = test_data("dates/long.csv");
-    struct result r = RUN("score", "-o", "-", export);
+    struct run_result r = RUN("score", "-o", "-", export);
     cr_assert_eq(r.status, 3, "%s", r.err);
     cr_assert_str_eq(r.out, "");
     char *expected;
@@ -555,18 +503,18 @@ Test(cli_long, a_long_file_without_long_says_so)
                   0);
     cr_assert_str_eq(r.err, expected);
     free(expected);
-    result_free(&r);
-    struct result bad = RUN("score", "--long", "Patient ID,Date,Code", "-o", "-", export);
+    run_result_free(&r);
+    struct run_result bad = RUN("score", "--long", "Patient ID,Date,Code", "-o", "-", export);
     cr_assert_eq(bad.status, 2);
     cr_assert_str_eq(bad.err, "promscore: score: --long takes the four columns of a long "
                               "export, ID,DATE,ITEM,VALUE, as its header names them\n");
-    result_free(&bad);
-    struct result both = RUN("score", "--long", "Patient ID,Date,Code,Value", "--date-column",
+    run_result_free(&bad);
+    struct run_result both = RUN("score", "--long", "Patient ID,Date,Code,Value", "--date-column",
                              "Date", "-o", "-", export);
     cr_assert_eq(both.status, 2);
     cr_assert_str_eq(both.err, "promscore: score: --long names the id and date columns: give "
                                "it without --date-column\n");
-    result_free(&both);
+    run_result_free(&both);
     free(export);
 }
 
@@ -585,7 +533,7 @@ Test(cli_dates, placeholder_dates_are_refused_and_the_real_assessments_kept)
                                         "S2,2025-02-03" WIDE_ITEMS "S2,2025-06-03" WIDE_ITEMS
                                         "S3,1753-01-01" WIDE_ITEMS,
                             -1);
-    struct result r = RUN("score", "-q", "--date-column", "date", "--date-range",
+    struct run_result r = RUN("score", "-q", "--date-column", "date", "--date-range",
                           "2000-01-01,2025-12-31", "-o", "-", batch);
     cr_assert_eq(r.status, 1, "%s", r.err);
     cr_assert_eq(count_text(r.out, ",baseline,wemwbs,total,"), 2, "%s", r.out);
@@ -605,23 +553,23 @@ Test(cli_dates, placeholder_dates_are_refused_and_the_real_assessments_kept)
               "%s", r.err);
     cr_assert_eq(count_lines(r.err), 3, "%s", r.err);
     /* The default range ends today: 9999-12-31 is in the future whenever the test runs. */
-    struct result d = RUN("score", "-q", "--date-column", "date", "-o", "-", batch);
+    struct run_result d = RUN("score", "-q", "--date-column", "date", "-o", "-", batch);
     cr_assert_eq(d.status, 1, "%s", d.err);
     cr_assert(strstr(d.err, "(today; see --date-range): an assessment cannot be in the future\n"),
               "%s", d.err);
     cr_assert(strstr(d.out, "S1,followup,wemwbs,total,40,probable depression (screening),14,ok,"
                             "2025-06-03\n"),
               "%s", d.out);
-    struct result future = RUN("score", "-q", "--date-column", "date", "--date-range",
+    struct run_result future = RUN("score", "-q", "--date-column", "date", "--date-range",
                                ",9999-12-31", "-o", "-", batch);
     cr_assert_eq(future.status, 2, "%s", future.err);
     cr_assert(strstr(future.err, "promscore: the range of dates accepted, 2000-01-01 to "
                                  "9999-12-31, cannot be used: it ends after today ("),
               "%s", future.err);
     cr_assert(strstr(future.err, "): an assessment cannot be in the future\n"), "%s", future.err);
-    result_free(&r);
-    result_free(&d);
-    result_free(&future);
+    run_result_free(&r);
+    run_result_free(&d);
+    run_result_free(&future);
     free(batch);
 }
 
@@ -631,7 +579,7 @@ Test(cli_dates, compact_dates_that_could_be_read_two_ways_are_refused)
                             WIDE_HEADER "A,2025123" WIDE_ITEMS "B,1122025" WIDE_ITEMS
                                         "C,20250203" WIDE_ITEMS "D,2025 0203" WIDE_ITEMS,
                             -1);
-    struct result r = RUN("score", "-q", "--date-column", "date", "--date-format", "%Y%m%d",
+    struct run_result r = RUN("score", "-q", "--date-column", "date", "--date-format", "%Y%m%d",
                           "-o", "-", batch);
     cr_assert_eq(r.status, 1, "%s", r.err);
     cr_assert_str_eq(r.out,
@@ -650,7 +598,7 @@ Test(cli_dates, compact_dates_that_could_be_read_two_ways_are_refused)
     cr_assert(strstr(r.err, "f1.csv:5:2: column date, value \"2025 0203\": white space inside "
                             "the date, where its format (%Y%m%d) has none\n"),
               "%s", r.err);
-    result_free(&r);
+    run_result_free(&r);
     free(batch);
 }
 
@@ -659,14 +607,14 @@ Test(cli_dates, compact_dates_that_could_be_read_two_ways_are_refused)
 Test(cli_long, the_summary_counts_an_answer_refused_as_a_wide_row_would)
 {
     char *export = test_file("f10.csv", "pid,date,item,value\nA,2025-01-01,wemwbs_1,9\n", -1);
-    struct result r = RUN("score", "--long", "pid,date,item,value", "-o", "-", export);
+    struct run_result r = RUN("score", "--long", "pid,date,item,value", "-o", "-", export);
     cr_assert_eq(r.status, 1, "%s", r.err);
     cr_assert(strstr(r.out, "A,baseline,wemwbs,total,,,0,invalid_response,2025-01-01\n"), "%s",
               r.out);
     cr_assert(strstr(r.err, "f10.csv: 1 rows read, 1 scored, 0 rejected; 0 scores ok, 2 not ok; "
                             "1 answers refused\n"),
               "%s", r.err);
-    result_free(&r);
+    run_result_free(&r);
     free(export);
 }
 
@@ -685,7 +633,7 @@ Test(cli_long, an_assessment_split_between_two_batches_is_scored_whole)
                         "C,2025-02-03,wemwbs_13,2\nC,2025-02-03,wemwbs_14,2\n",
                         -1);
     char *rejects = test_path("rejects.csv");
-    struct result r = RUN("score", "--long", "pid,date,item,value", "-o", "-", "-r", rejects, a,
+    struct run_result r = RUN("score", "--long", "pid,date,item,value", "-o", "-", "-r", rejects, a,
                           b);
     cr_assert_eq(r.status, 1, "%s", r.err);
     cr_assert_str_eq(r.out,
@@ -712,7 +660,7 @@ Test(cli_long, an_assessment_split_between_two_batches_is_scored_whole)
     cr_assert_str_eq(got, expected);
     free(expected);
     free(got);
-    result_free(&r);
+    run_result_free(&r);
     free(rejects);
     free(a);
     free(b);
@@ -724,33 +672,33 @@ Test(cli_input, a_delimiter_written_inside_cells_is_a_usage_error_for_every_comm
 {
     char *batch = test_file("f14.csv", "NHS Number-a-b-c\n9434765919-943-476-5919\n", -1);
     char *key = test_path("key");
-    struct result made = RUN("pseudonymise", "--keygen", key);
+    struct run_result made = RUN("pseudonymise", "--keygen", key);
     cr_assert_eq(made.status, 0, "%s", made.err);
     static const char message[] =
         "promscore: the delimiter '-' cannot be used: it is written inside numbers, dates and "
         "NHS numbers (943-476-5919), which it would split across cells; a delimiter is ',', "
         "';', '|', ':', a tab or other punctuation\n";
-    struct result p = RUN("pseudonymise", "-k", key, "-c", "NHS Number", "--delimiter", "-", "-o",
+    struct run_result p = RUN("pseudonymise", "-k", key, "-c", "NHS Number", "--delimiter", "-", "-o",
                           "-", batch);
     cr_assert_eq(p.status, 2, "%s", p.err);
     cr_assert_str_eq(p.out, "");
     cr_assert(strncmp(p.err, message, strlen(message)) == 0, "%s", p.err);
-    struct result t = RUN("template", "--map", batch, "-i", "wemwbs", "--delimiter", "-");
+    struct run_result t = RUN("template", "--map", batch, "-i", "wemwbs", "--delimiter", "-");
     cr_assert_eq(t.status, 2, "%s", t.err);
     cr_assert(strncmp(t.err, message, strlen(message)) == 0, "%s", t.err);
-    struct result s = RUN("score", "-t", "baseline", "--delimiter", "9", "-o", "-", batch);
+    struct run_result s = RUN("score", "-t", "baseline", "--delimiter", "9", "-o", "-", batch);
     cr_assert_eq(s.status, 2, "%s", s.err);
     cr_assert(strstr(s.err, "the delimiter '9' cannot be used: it is a digit or letter"), "%s",
               s.err);
-    struct result long_text = RUN("score", "-t", "baseline", "--delimiter", "ab", "-o", "-", batch);
+    struct run_result long_text = RUN("score", "-t", "baseline", "--delimiter", "ab", "-o", "-", batch);
     cr_assert_eq(long_text.status, 2);
     cr_assert_str_eq(long_text.err, "promscore: score: --delimiter takes one character, such as "
                                     "';' (or 'tab'), not 'ab'\n");
-    result_free(&made);
-    result_free(&p);
-    result_free(&t);
-    result_free(&s);
-    result_free(&long_text);
+    run_result_free(&made);
+    run_result_free(&p);
+    run_result_free(&t);
+    run_result_free(&s);
+    run_result_free(&long_text);
     free(key);
     free(batch);
 }
@@ -763,12 +711,12 @@ Test(cli_input, tab_separated_batches_are_read_with_delimiter_tab)
                             "wemwbs_10\twemwbs_11\twemwbs_12\twemwbs_13\twemwbs_14\n"
                             "P1\tbaseline\tNorth East\t1\t2\t3\t4\t5\t1\t2\t3\t4\t5\t1\t2\t3\t4\n",
                             -1);
-    struct result r = RUN("score", "-q", "--delimiter", "tab", "-k", "site", "-o", "-", batch);
+    struct run_result r = RUN("score", "-q", "--delimiter", "tab", "-k", "site", "-o", "-", batch);
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert(strstr(r.out, "P1,baseline,wemwbs,total,40,probable depression (screening),14,ok,"
                             "North East\n"),
               "%s", r.out);
-    result_free(&r);
+    run_result_free(&r);
     free(batch);
 }
 
@@ -777,7 +725,7 @@ Test(cli_input, a_file_in_another_encoding_than_the_one_given_is_named_by_every_
     char *utf8 = test_file("f4.csv", "NHS Number,Comments\r\n9434765919,\xc2\xa3" "10 fare\r\n",
                            -1);
     char *key = test_path("key");
-    struct result made = RUN("pseudonymise", "--keygen", key);
+    struct run_result made = RUN("pseudonymise", "--keygen", key);
     cr_assert_eq(made.status, 0, "%s", made.err);
     char *expected;
     cr_assert_geq(asprintf(&expected,
@@ -786,18 +734,18 @@ Test(cli_input, a_file_in_another_encoding_than_the_one_given_is_named_by_every_
                            "garbled): leave out --encoding\npromscore: nothing written\n",
                            utf8),
                   0);
-    struct result p = RUN("pseudonymise", "-k", key, "-c", "NHS Number", "--encoding",
+    struct run_result p = RUN("pseudonymise", "-k", key, "-c", "NHS Number", "--encoding",
                           "windows-1252", "-o", "-", utf8);
     cr_assert_eq(p.status, 3, "%s", p.err);
     cr_assert_str_eq(p.out, "");
     cr_assert_str_eq(p.err, expected);
     /* template --map reads the header alone: the header's block is checked all the same. */
-    struct result t = RUN("template", "--map", utf8, "-i", "wemwbs", "--encoding",
+    struct run_result t = RUN("template", "--map", utf8, "-i", "wemwbs", "--encoding",
                           "windows-1252");
     cr_assert_eq(t.status, 3, "%s", t.err);
     cr_assert(strstr(t.err, "the file is UTF-8 already"), "%s", t.err);
     char *export = test_data("export/wemwbs-export-cp1252.csv");
-    struct result s = RUN("score", "-q", "--encoding", "latin1", "--id-column", "NHS Number",
+    struct run_result s = RUN("score", "-q", "--encoding", "latin1", "--id-column", "NHS Number",
                           "-t", "baseline", "-o", "-", export);
     cr_assert_eq(s.status, 3, "%s", s.err);
     cr_assert(strstr(s.err, "wemwbs-export-cp1252.csv:1: read as latin1, bytes 0x80-0x9F are "
@@ -805,10 +753,10 @@ Test(cli_input, a_file_in_another_encoding_than_the_one_given_is_named_by_every_
                             "windows-1252: give --encoding windows-1252\n"),
               "%s", s.err);
     free(expected);
-    result_free(&made);
-    result_free(&p);
-    result_free(&t);
-    result_free(&s);
+    run_result_free(&made);
+    run_result_free(&p);
+    run_result_free(&t);
+    run_result_free(&s);
     free(export);
     free(key);
     free(utf8);

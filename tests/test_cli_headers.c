@@ -17,65 +17,11 @@
 
 #include "helpers.h"
 
-struct result {
-    int status;
-    char *out, *err;
-};
-
-/* Runs promscore with 'args' (NULL-terminated); under memcheck with PROMSCORE_VALGRIND set. */
-static struct result run(const char *const *args)
-{
-    char *out_path = test_path("stdout"), *err_path = test_path("stderr");
-    const char *bin = getenv("PROMSCORE_BIN");
-    cr_assert_not_null(bin);
-    pid_t pid = fork();
-    cr_assert_geq(pid, 0);
-    if (pid == 0) {
-        int o = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        int e = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        if (o < 0 || e < 0 || dup2(o, STDOUT_FILENO) < 0 || dup2(e, STDERR_FILENO) < 0)
-            _exit(126);
-        const char *argv[40];
-        size_t n = 0;
-        const char *libtool = getenv("PROMSCORE_LIBTOOL");
-        if (getenv("PROMSCORE_VALGRIND") && libtool) {
-            static const char *const memcheck[] = {
-                "--mode=execute", "valgrind", "--quiet", "--error-exitcode=99",
-                "--leak-check=full", "--errors-for-leak-kinds=definite",
-                "--show-leak-kinds=definite"};
-            argv[n++] = libtool;
-            for (size_t i = 0; i < sizeof memcheck / sizeof memcheck[0]; i++)
-                argv[n++] = memcheck[i];
-        }
-        argv[n++] = bin;
-        for (size_t i = 0; args[i] && n < 39; i++)
-            argv[n++] = args[i];
-        argv[n] = NULL;
-        execv(argv[0], (char *const *)argv);
-        _exit(127);
-    }
-    int status;
-    cr_assert_eq(waitpid(pid, &status, 0), pid);
-    cr_assert(WIFEXITED(status), "promscore did not exit normally");
-    struct result r = {WEXITSTATUS(status), test_slurp(out_path), test_slurp(err_path)};
-    free(out_path);
-    free(err_path);
-    return r;
-}
-
-#define RUN(...) run((const char *const[]){__VA_ARGS__, NULL})
-
-static void result_free(struct result *r)
-{
-    free(r->out);
-    free(r->err);
-}
-
 /* ---- describe. ---- */
 
 Test(describe, gives_items_answers_scales_rules_sources_and_notice)
 {
-    struct result r = RUN("describe", "wemwbs");
+    struct run_result r = RUN("describe", "wemwbs");
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert_str_eq(r.err, "");
     static const char *const parts[] = {
@@ -114,47 +60,47 @@ Test(describe, gives_items_answers_scales_rules_sources_and_notice)
     };
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
         cr_assert(strstr(r.out, parts[i]), "part %zu not in:\n%s", i, r.out);
-    result_free(&r);
+    run_result_free(&r);
 }
 
 Test(describe, says_what_counts_as_not_answered_and_what_a_calibration_needs)
 {
-    struct result r = RUN("describe", "pam");
+    struct run_result r = RUN("describe", "pam");
     cr_assert_eq(r.status, 0, "%s", r.err);
     static const char *const parts[] = {
         "      1 = Disagree strongly (also strongly disagree)\n",
         "      NA = Not applicable (also N/A): counts as not answered\n",
-        "  pam_score (item vendor): Activation score from the licensed scoring software\n"
-        "    (optional: scored without it)\n"
-        "    answers: a number from 0 to 100, with at most 1 decimal\n",
-        "    calibration: scored only with a licensee's table valid against\n"
-        "      pam-calibration.xsd, given with --calibration (source insignia)\n",
+        ("  pam_score (item vendor): Activation score from the licensed scoring software\n"
+         "    (optional: scored without it)\n"
+         "    answers: a number from 0 to 100, with at most 1 decimal\n"),
+        ("    calibration: scored only with a licensee's table valid against\n"
+         "      pam-calibration.xsd, given with --calibration (source insignia)\n"),
         "  level: PAM level (1-4)\n    scored from scale score's score by method scale:band\n",
         "\nParameters:\n  level-version = 13 (source pam13-levels, not confirmed as official)\n",
     };
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
         cr_assert(strstr(r.out, parts[i]), "part %zu not in:\n%s", i, r.out);
-    result_free(&r);
+    run_result_free(&r);
 }
 
 Test(describe, an_unknown_instrument_lists_the_installed_ones)
 {
-    struct result r = RUN("describe", "phq9");
+    struct run_result r = RUN("describe", "phq9");
     cr_assert_eq(r.status, 2);
     cr_assert_str_eq(r.out, "");
-    cr_assert_str_eq(r.err, "promscore: describe: unknown instrument 'phq9'; installed: swemwbs, "
-                            "wemwbs, ons4, pam, domains, goals\n");
-    result_free(&r);
+    cr_assert_str_eq(r.err, "promscore: describe: unknown instrument 'phq9'; installed: domains, "
+                            "goals, ons4, pam, swemwbs, wemwbs\n");
+    run_result_free(&r);
     r = RUN("describe");
     cr_assert_eq(r.status, 2);
     cr_assert_str_eq(r.err, "promscore: describe: name the instrument, e.g. 'promscore "
                             "describe wemwbs'\n");
-    result_free(&r);
+    run_result_free(&r);
     r = RUN("describe", "--help");
     cr_assert_eq(r.status, 0);
     const char *usage = "Usage: promscore describe INSTRUMENT...\n";
     cr_assert(strncmp(r.out, usage, strlen(usage)) == 0, "%s", r.out);
-    result_free(&r);
+    run_result_free(&r);
 }
 
 /* 'text' with the first 'key' replaced by 'value', in a new string. */
@@ -168,12 +114,12 @@ static char *replaced(const char *text, const char *key, const char *value)
 }
 
 /* Runs promscore with a definition alone on the instrument path. */
-static struct result run_with_definition(const char *definition, const char *const *args)
+static struct run_result run_with_definition(const char *definition, const char *const *args)
 {
     char *dir = test_file("definition.xml", definition, -1);
     *strrchr(dir, '/') = '\0';
     cr_assert_eq(setenv("PROMSCORE_INSTRUMENT_PATH", dir, 1), 0);
-    struct result r = run(args);
+    struct run_result r = run_promscore(NULL, args);
     free(dir);
     return r;
 }
@@ -185,7 +131,7 @@ Test(describe, states_every_reliable_change_with_its_rule_and_source)
     char *path = test_data("definitions/reliable.xml");
     char *points = test_slurp(path);
     cr_assert_not_null(points);
-    struct result r = run_with_definition(points, (const char *const[]){"describe",
+    struct run_result r = run_with_definition(points, (const char *const[]){"describe",
                                                                         "reliabletest", NULL});
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert(strstr(r.out, "    meaningful change: 5 points (source fixture):\n"
@@ -204,7 +150,7 @@ Test(describe, states_every_reliable_change_with_its_rule_and_source)
                             "      (source fixture):\n"
                             "        Invented for promscore's tests"),
               "%s", r.out);
-    result_free(&r);
+    run_result_free(&r);
     /* From an SEM under rule="at-least": 1.96 x sqrt(2) x 2 = 5.544, a change of that much
      * reliable. */
     char *sem = replaced(points, "points=\"6\" rule=\"at-least\"", "sem=\"2\" rule=\"at-least\"");
@@ -214,7 +160,7 @@ Test(describe, states_every_reliable_change_with_its_rule_and_source)
                             "sqrt(2) x SEM 2\n"
                             "      (source fixture), as above\n"),
               "%s", r.out);
-    result_free(&r);
+    run_result_free(&r);
     free(sem);
     free(points);
     free(path);
@@ -228,24 +174,24 @@ Test(describe, score_report_and_template_take_an_instrument_id_in_any_case)
                             "swemwbs_5,swemwbs_6,swemwbs_7\n"
                             "A,baseline,2,2,2,2,2,2,2\nA,post,3,3,3,3,3,3,3\n",
                             -1);
-    struct result r = RUN("score", "-q", "-i", "SWEMWBS", "-o", "-", batch);
+    struct run_result r = RUN("score", "-q", "-i", "SWEMWBS", "-o", "-", batch);
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert(strstr(r.out, "\nA,baseline,swemwbs,metric,15.32,,7,ok\n"), "%s", r.out);
-    result_free(&r);
+    run_result_free(&r);
     r = RUN("report", "-q", "-f", "csv", "--no-suppress", "-i", "SWemwbs", batch);
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert(strstr(r.out, "\nswemwbs,metric,all,baseline->post,n_paired,count,1,no,\n"), "%s",
               r.out);
-    result_free(&r);
+    run_result_free(&r);
     r = RUN("template", "-i", "SWEMWBS");
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert_str_eq(r.out, "participant_id,timepoint,swemwbs_1,swemwbs_2,swemwbs_3,swemwbs_4,"
                             "swemwbs_5,swemwbs_6,swemwbs_7\n");
-    result_free(&r);
+    run_result_free(&r);
     r = RUN("describe", "WEMWBS");
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert(strncmp(r.out, "wemwbs 1.0: ", 12) == 0, "%s", r.out);
-    result_free(&r);
+    run_result_free(&r);
     free(batch);
 }
 
@@ -256,10 +202,10 @@ Test(validate, a_definition_whose_plugin_is_missing_is_invalid)
     char *text = test_slurp(path);
     char *other = replaced(text, "plugin=\"scale\"", "plugin=\"nosuch\"");
     char *file = test_file("nosuch.xml", other, -1);
-    struct result r = RUN("validate", file);
+    struct run_result r = RUN("validate", file);
     cr_assert_eq(r.status, 3, "%s", r.err);
     cr_assert(strstr(r.err, "nosuch.xml: plugin 'nosuch' not found in plugin path "), "%s", r.err);
-    result_free(&r);
+    run_result_free(&r);
     free(file);
     free(other);
     free(text);
@@ -292,7 +238,7 @@ static const char draft_expected[] =
 static char *draft_of_the_export(void)
 {
     char *export = test_data("export/wemwbs-export-cp1252.csv");
-    struct result r = RUN("template", "--map", export, "-i", "wemwbs", "--encoding",
+    struct run_result r = RUN("template", "--map", export, "-i", "wemwbs", "--encoding",
                           "windows-1252");
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert_str_eq(r.out, draft_expected);
@@ -304,7 +250,7 @@ static char *draft_of_the_export(void)
                      "promscore: template: headers no item took: 'NHS Number', 'Client Name', "
                      "'Date of Completion', 'Service \xE2\x80\x93 site', 'Comments'\n");
     char *draft = strdup(r.out);
-    result_free(&r);
+    run_result_free(&r);
     free(export);
     return draft;
 }
@@ -354,7 +300,7 @@ Test(template, a_draft_map_of_an_export_scores_all_14_items_once_reviewed)
     char *export = test_data("export/wemwbs-export-cp1252.csv");
     char *scored = test_path("scored.csv");
     /* Not reviewed: refused, nothing written. */
-    struct result r = RUN("score", "-q", "--map", draft, "--encoding", "windows-1252",
+    struct run_result r = RUN("score", "-q", "--map", draft, "--encoding", "windows-1252",
                           "--timepoint", "baseline", "-i", "wemwbs", "--id-column", "NHS Number",
                           "-o", scored, export);
     cr_assert_eq(r.status, 2, "%s", r.err);
@@ -368,7 +314,7 @@ Test(template, a_draft_map_of_an_export_scores_all_14_items_once_reviewed)
                   0);
     cr_assert_str_eq(r.err, expected);
     cr_assert_null(test_slurp(scored));
-    result_free(&r);
+    run_result_free(&r);
     free(expected);
     /* Reviewed: all 14 items found. Both sessions of a person are one timepoint until their
      * dates are read, so each second row is refused as a duplicate (exit status 1). */
@@ -382,7 +328,7 @@ Test(template, a_draft_map_of_an_export_scores_all_14_items_once_reviewed)
     cr_assert(strstr(r.err, ":3: duplicate: participant '999 748 5262' at timepoint 'baseline' "
                             "already has wemwbs on line 2\n"),
               "%s", r.err);
-    result_free(&r);
+    run_result_free(&r);
     free(out);
     free(draft_text);
     free(reviewed_text);
@@ -395,7 +341,7 @@ Test(template, a_header_a_spreadsheet_would_run_makes_the_round_trip)
                              "Dealing with problems well,Thinking clearly,Close to other people,"
                              "Able to make up my own mind\nP1,2,2,2,2,2,2,2\n",
                              -1);
-    struct result r = RUN("template", "--map", export, "-i", "swemwbs");
+    struct run_result r = RUN("template", "--map", export, "-i", "swemwbs");
     cr_assert_eq(r.status, 0, "%s", r.err);
     /* Guarded as every CSV promscore writes, read back without the guard. */
     const char *first = "header,item,match,label\n\"'-Optimistic about the future\",swemwbs.1,"
@@ -410,30 +356,30 @@ Test(template, a_header_a_spreadsheet_would_run_makes_the_round_trip)
                             "promscore: template: headers no item took: 'ID'\n");
     char *reviewed_text = checked(r.out);
     char *reviewed = test_file("map.csv", reviewed_text, -1);
-    result_free(&r);
+    run_result_free(&r);
     r = RUN("score", "-q", "--map", reviewed, "-i", "swemwbs", "--id-column", "id", "-t",
             "baseline", "-o", "-", export);
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert_str_eq(r.out, "participant_id,timepoint,instrument,scale,score,band,answered,"
                             "status\nP1,baseline,swemwbs,raw,14,,7,ok\n"
                             "P1,baseline,swemwbs,metric,15.32,,7,ok\n");
-    result_free(&r);
+    run_result_free(&r);
     free(reviewed_text);
 }
 
 Test(template, an_unread_export_or_a_stray_option_is_refused)
 {
-    struct result r = RUN("template", "-i", "wemwbs", "--encoding", "windows-1252");
+    struct run_result r = RUN("template", "-i", "wemwbs", "--encoding", "windows-1252");
     cr_assert_eq(r.status, 2);
     cr_assert_str_eq(r.err, "promscore: template: --encoding and --delimiter apply to the "
                             "export of --map\n");
-    result_free(&r);
+    run_result_free(&r);
     char *missing = test_path("missing.csv");
     r = RUN("template", "--map", missing, "-i", "wemwbs");
     cr_assert_eq(r.status, 3, "%s", r.err);
     cr_assert_str_eq(r.out, "");
     cr_assert(strstr(r.err, "missing.csv"), "%s", r.err);
-    result_free(&r);
+    run_result_free(&r);
     free(missing);
 }
 
@@ -448,7 +394,7 @@ Test(report, without_a_baseline_row_exits_3_naming_the_timepoints_found)
 {
     char *scored = test_file("scored.csv", SCORED PAIRS, -1);
     char *output = test_path("report.txt");
-    struct result r = RUN("report", "-q", "-o", output, scored);
+    struct run_result r = RUN("report", "-q", "-o", output, scored);
     cr_assert_eq(r.status, 3, "%s", r.err);
     char *expected;
     cr_assert_geq(asprintf(&expected,
@@ -459,20 +405,20 @@ Test(report, without_a_baseline_row_exits_3_naming_the_timepoints_found)
                   0);
     cr_assert_str_eq(r.err, expected);
     cr_assert_null(test_slurp(output));
-    result_free(&r);
+    run_result_free(&r);
     free(expected);
 }
 
 Test(report, labels_and_columns_match_in_any_case)
 {
     char *scored = test_file("scored.csv", SCORED PAIRS, -1);
-    struct result r = RUN("report", "-q", "-f", "csv", "--no-suppress", "--baseline", "Pre",
+    struct run_result r = RUN("report", "-q", "-f", "csv", "--no-suppress", "--baseline", "Pre",
                           "--timepoints", "POST", "--by", "SITE", scored);
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert(strstr(r.out, "\nswemwbs,metric,all,Pre->POST,n_paired,count,2,no,\n"), "%s", r.out);
     cr_assert(strstr(r.out, "\nswemwbs,metric,SITE=North,Pre->POST,n_paired,count,2,no,\n"), "%s",
               r.out);
-    result_free(&r);
+    run_result_free(&r);
 }
 
 /* A Windows-1252 export read as UTF-8: its question headers are not text, and the messages
@@ -480,13 +426,13 @@ Test(report, labels_and_columns_match_in_any_case)
 Test(template, an_export_in_another_encoding_is_named_as_such)
 {
     char *export = test_data("export/wemwbs-export-cp1252.csv"), *out = test_path("scored.csv");
-    struct result r = RUN("template", "--map", export, "-i", "wemwbs");
+    struct run_result r = RUN("template", "--map", export, "-i", "wemwbs");
     cr_assert_eq(r.status, 3, "%s", r.err);
     cr_assert(strstr(r.err, "wemwbs-export-cp1252.csv:1:4: the name of column 4 is not UTF-8 "
                             "text: give the file's encoding with --encoding (a spreadsheet "
                             "saves CSV as windows-1252, for one)\n"),
               "%s", r.err);
-    result_free(&r);
+    run_result_free(&r);
     r = RUN("score", "-i", "wemwbs", "--id-column", "NHS Number", "-t", "baseline", "-o", out,
             export);
     cr_assert_eq(r.status, 3, "%s", r.err);
@@ -494,12 +440,12 @@ Test(template, an_export_in_another_encoding_is_named_as_such)
     cr_assert(strstr(r.err, "wemwbs_14; the name of column 4 is not UTF-8 text: give the file's "
                             "encoding with --encoding"),
               "%s", r.err);
-    result_free(&r);
+    run_result_free(&r);
     r = RUN("score", "--id-column", "NHS Number", "-t", "baseline", "-o", out, export);
     cr_assert_eq(r.status, 3, "%s", r.err);
     cr_assert(strstr(r.err, "no instrument has all its item columns in this batch"), "%s", r.err);
     cr_assert(strstr(r.err, "the name of column 4 is not UTF-8 text"), "%s", r.err);
-    result_free(&r);
+    run_result_free(&r);
     free(export);
     free(out);
 }
@@ -512,7 +458,7 @@ Test(template, a_guess_whose_header_says_not_is_flagged)
                              "ID,Optimistic about the future,Feeling not confident,"
                              "Not feeling cheerful,Feeling useful\n",
                              -1);
-    struct result r = RUN("template", "--map", export, "-i", "wemwbs");
+    struct run_result r = RUN("template", "--map", export, "-i", "wemwbs");
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert(strstr(r.out, "\nOptimistic about the future,wemwbs.1,guess,Optimistic about the "
                             "future\n"),
@@ -533,6 +479,6 @@ Test(template, a_guess_whose_header_says_not_is_flagged)
                             "is not the item's opposite\n"
                             "promscore: template: headers no item took: 'ID'\n"),
               "%s", r.err);
-    result_free(&r);
+    run_result_free(&r);
     free(export);
 }

@@ -23,60 +23,6 @@
 
 #include "helpers.h"
 
-struct result {
-    int status;
-    char *out, *err;
-};
-
-/* Runs promscore with 'args' (NULL-terminated); under memcheck with PROMSCORE_VALGRIND set. */
-static struct result run(const char *const *args)
-{
-    char *out_path = test_path("stdout"), *err_path = test_path("stderr");
-    const char *bin = getenv("PROMSCORE_BIN");
-    cr_assert_not_null(bin);
-    pid_t pid = fork();
-    cr_assert_geq(pid, 0);
-    if (pid == 0) {
-        int o = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        int e = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        if (o < 0 || e < 0 || dup2(o, STDOUT_FILENO) < 0 || dup2(e, STDERR_FILENO) < 0)
-            _exit(126);
-        const char *argv[40];
-        size_t n = 0;
-        const char *libtool = getenv("PROMSCORE_LIBTOOL");
-        if (getenv("PROMSCORE_VALGRIND") && libtool) {
-            static const char *const memcheck[] = {
-                "--mode=execute", "valgrind", "--quiet", "--error-exitcode=99",
-                "--leak-check=full", "--errors-for-leak-kinds=definite",
-                "--show-leak-kinds=definite"};
-            argv[n++] = libtool;
-            for (size_t i = 0; i < sizeof memcheck / sizeof memcheck[0]; i++)
-                argv[n++] = memcheck[i];
-        }
-        argv[n++] = bin;
-        for (size_t i = 0; args[i] && n < 39; i++)
-            argv[n++] = args[i];
-        argv[n] = NULL;
-        execv(argv[0], (char *const *)argv);
-        _exit(127);
-    }
-    int status;
-    cr_assert_eq(waitpid(pid, &status, 0), pid);
-    cr_assert(WIFEXITED(status), "promscore did not exit normally");
-    struct result r = {WEXITSTATUS(status), test_slurp(out_path), test_slurp(err_path)};
-    free(out_path);
-    free(err_path);
-    return r;
-}
-
-#define RUN(...) run((const char *const[]){__VA_ARGS__, NULL})
-
-static void result_free(struct result *r)
-{
-    free(r->out);
-    free(r->err);
-}
-
 static char *example(const char *name)
 {
     char *path;
@@ -89,9 +35,9 @@ static char *scored_examples(void)
 {
     char *scored = test_path("scored.csv"), *baseline = example("baseline.csv"),
          *followup = example("followup.csv");
-    struct result r = RUN("score", "-q", "--keep", "site", "-o", scored, baseline, followup);
+    struct run_result r = RUN("score", "-q", "--keep", "site", "-o", scored, baseline, followup);
     cr_assert_eq(r.status, 1, "%s", r.err);
-    result_free(&r);
+    run_result_free(&r);
     free(baseline);
     free(followup);
     return scored;
@@ -308,7 +254,7 @@ static char *checked_page(const char *const *args, size_t n_args, size_t least_f
     cr_assert_lt(n_args + 4, sizeof argv / sizeof argv[0]);
     char *page = test_path("report.html");
     const char *formats[] = {"html", "csv", "json"};
-    struct result out[3];
+    struct run_result out[3];
     for (int f = 0; f < 3; f++) {
         size_t n = 0;
         argv[n++] = "report";
@@ -322,7 +268,7 @@ static char *checked_page(const char *const *args, size_t n_args, size_t least_f
             argv[n++] = page;
         }
         argv[n] = NULL;
-        out[f] = run(argv);
+        out[f] = run_promscore(NULL, argv);
         cr_assert_eq(out[f].status, 0, "%s", out[f].err);
     }
     char *html = test_slurp(page);
@@ -331,7 +277,7 @@ static char *checked_page(const char *const *args, size_t n_args, size_t least_f
     char *instruments = strstr(out[2].out, "\"instruments\"");
     cr_assert_not_null(instruments);
     *instruments = '\0';
-    struct result describe = RUN("describe", "wemwbs");
+    struct run_result describe = RUN("describe", "wemwbs");
     cr_assert_eq(describe.status, 0);
     char made[4096] = "promscore ";
     strcat(made, PS_VERSION);
@@ -341,8 +287,8 @@ static char *checked_page(const char *const *args, size_t n_args, size_t least_f
     size_t figures = every_number_is_accounted_for(html, &from);
     cr_assert_geq(figures, least_figures, "the page has %zu figures", figures);
     for (int f = 0; f < 3; f++)
-        result_free(&out[f]);
-    result_free(&describe);
+        run_result_free(&out[f]);
+    run_result_free(&describe);
     free(page);
     return html;
 }
@@ -451,9 +397,9 @@ Test(cli_html, has_one_section_per_instrument_its_pools_included)
     char *scored = test_path("others.csv");
     char *pam = example("pam.csv"), *domains = example("domains.csv"),
          *goals = example("goals.csv"), *ons4 = example("ons4.csv");
-    struct result s = RUN("score", "-q", "--keep", "site", "-o", scored, pam, domains, goals, ons4);
+    struct run_result s = RUN("score", "-q", "--keep", "site", "-o", scored, pam, domains, goals, ons4);
     cr_assert_leq(s.status, 1, "%s", s.err);
-    struct result r = RUN("report", "-f", "html", "--by", "site", scored);
+    struct run_result r = RUN("report", "-f", "html", "--by", "site", scored);
     cr_assert_eq(r.status, 0, "%s", r.err);
     size_t sections = 0;
     for (const char *p = r.out; (p = strstr(p, "<section class=\"instrument\">")); p++)
@@ -467,8 +413,8 @@ Test(cli_html, has_one_section_per_instrument_its_pools_included)
     cr_assert_null(strstr(r.out, "<h3>PAM statements answered</h3>"), "a check scale has no chart");
     cr_assert(strstr(r.out, "<h3>Sources: Patient Activation Measure"),
               "each definition's sources");
-    result_free(&r);
-    result_free(&s);
+    run_result_free(&r);
+    run_result_free(&s);
     free(pam);
     free(domains);
     free(goals);
@@ -503,7 +449,7 @@ Test(cli_html, text_from_data_is_escaped_and_isolated)
     char *step = replaced(text, "Dalston", "<script>alert(1)</script>");
     char *hostile = replaced(step, "Hackney Central", "rlo\xe2\x80\xaegnp.exe\xe2\x81\xa6");
     char *file = test_file("hostile.csv", hostile, -1);
-    struct result r = RUN("report", "-f", "html", "--by", "site", file);
+    struct run_result r = RUN("report", "-f", "html", "--by", "site", file);
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert_null(strstr(r.out, "<script"), "a site's name is never markup");
     cr_assert(strstr(r.out, "<th scope=\"row\">site: <bdi>&lt;script&gt;alert(1)&lt;/script&gt;"
@@ -514,7 +460,7 @@ Test(cli_html, text_from_data_is_escaped_and_isolated)
     cr_assert(strstr(r.out, ">site: rlognp.exe</text>"), "in a chart too");
     cr_assert_null(strstr(r.out, "\xe2\x80\xae"), "no override anywhere on the page");
     cr_assert_null(strstr(r.out, "\xe2\x81\xa6"), "no isolate anywhere on the page");
-    result_free(&r);
+    run_result_free(&r);
     free(file);
     free(hostile);
     free(step);
@@ -532,7 +478,7 @@ Test(cli_html, a_long_name_is_cut_in_charts_and_whole_in_tables)
     char *path = test_path("long.csv");
     const struct group groups[] = {{"A", 30, 34, 10}, {name, 30, 35, 10}};
     char *scored = scored_groups(path, groups, 2, 1);
-    struct result r = RUN("report", "-f", "html", "--by", "site", scored);
+    struct run_result r = RUN("report", "-f", "html", "--by", "site", scored);
     cr_assert_eq(r.status, 0, "%s", r.err);
     char whole[300], cut[300];
     snprintf(whole, sizeof whole, "<th scope=\"row\">site: <bdi>%s</bdi></th>", name);
@@ -545,7 +491,7 @@ Test(cli_html, a_long_name_is_cut_in_charts_and_whole_in_tables)
     cr_assert(strstr(r.out, "th bdi,td bdi{display:inline-block;max-width:24em;"
                             "vertical-align:top;overflow-wrap:anywhere}"),
               "a name in a table breaks anywhere within a width");
-    result_free(&r);
+    run_result_free(&r);
     free(scored);
     free(path);
 }
@@ -562,7 +508,7 @@ Test(cli_html, many_groups_in_natural_order_and_charts_of_thirty)
     }
     char *path = test_path("many.csv");
     char *scored = scored_groups(path, groups, GROUPS, 1);
-    struct result r = RUN("report", "-f", "html", "--by", "site", scored);
+    struct run_result r = RUN("report", "-f", "html", "--by", "site", scored);
     cr_assert_eq(r.status, 0, "%s", r.err);
     /* Two charts: the whole cohort and 30 groups, then the whole cohort and the other 5. */
     const char *first = strstr(r.out, "<h4>Mean change by group</h4>");
@@ -586,11 +532,11 @@ Test(cli_html, many_groups_in_natural_order_and_charts_of_thirty)
         at = next;
     }
     cr_assert(strstr(r.out, ">site: S9</text>\n") < strstr(r.out, ">site: S10</text>\n"));
-    struct result csv = RUN("report", "-f", "csv", "--by", "site", scored);
+    struct run_result csv = RUN("report", "-f", "csv", "--by", "site", scored);
     cr_assert_eq(csv.status, 0, "%s", csv.err);
     cr_assert(strstr(csv.out, ",site=S2,") < strstr(csv.out, ",site=S10,"));
-    result_free(&csv);
-    result_free(&r);
+    run_result_free(&csv);
+    run_result_free(&r);
     free(scored);
     free(path);
 }
@@ -625,10 +571,10 @@ Test(cli_html, small_numbers_shown_are_not_for_release)
     };
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         const char *option = cases[c].option, *value = cases[c].value;
-        struct result html = value
+        struct run_result html = value
                                  ? RUN("report", "-f", "html", "-b", "site", option, value, scored)
                                  : RUN("report", "-f", "html", "-b", "site", option, scored);
-        struct result text = value ? RUN("report", "-b", "site", option, value, scored)
+        struct run_result text = value ? RUN("report", "-b", "site", option, value, scored)
                                    : RUN("report", "-b", "site", option, scored);
         cr_assert_eq(html.status, 0, "%s", html.err);
         cr_assert_eq(text.status, 0, "%s", text.err);
@@ -648,13 +594,13 @@ Test(cli_html, small_numbers_shown_are_not_for_release)
         snprintf(banner, sizeof banner, "%s\n\npromscore %s cohort change report\n",
                  cases[c].warning, PS_VERSION);
         cr_assert(strncmp(text.out, banner, strlen(banner)) == 0, "%s: %.200s", option, text.out);
-        result_free(&html);
-        result_free(&text);
+        run_result_free(&html);
+        run_result_free(&text);
     }
-    struct result usual = RUN("report", "-b", "site", "--threshold", "2", scored);
+    struct run_result usual = RUN("report", "-b", "site", "--threshold", "2", scored);
     cr_assert(strncmp(usual.out, "promscore ", 10) == 0, "no warning from a threshold of 2");
     cr_assert(strstr(usual.out, "Counts of 1 to 2, and figures"));
-    result_free(&usual);
+    run_result_free(&usual);
     free(scored);
     free(path);
 }
@@ -673,7 +619,7 @@ Test(cli_html, command_line_is_given_in_order_quoted_with_base_names)
     const struct group a[] = {{"A", 30, 34, 10}}, b[] = {{"B", 30, 33, 10}};
     free(scored_groups(input, a, 1, 1));
     free(scored_groups(quoted, b, 1, 100));
-    struct result r = RUN("report", input, "-qf", "html", page, "--by", "site", quoted);
+    struct run_result r = RUN("report", input, "-qf", "html", page, "--by", "site", quoted);
     cr_assert_eq(r.status, 0, "%s", r.err);
     char *html = test_slurp(out);
     cr_assert(strstr(html, "<pre><bdi>promscore</bdi> <bdi>report</bdi> <bdi>&#39;two words.csv"
@@ -682,7 +628,7 @@ Test(cli_html, command_line_is_given_in_order_quoted_with_base_names)
                            "s.csv&#39;</bdi></pre>"),
               "%s", html);
     cr_assert_null(strstr(html, "jsmith"), "no folder on the page");
-    result_free(&r);
+    run_result_free(&r);
     free(html);
     free(out);
     free(page);

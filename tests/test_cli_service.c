@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * promscore service: the command line's report of service use before and after, in text,
  * CSV and JSON, its refusals and its exit statuses.
@@ -14,66 +15,6 @@
 #include <criterion/criterion.h>
 
 #include "helpers.h"
-
-struct result {
-    int status;
-    char *out, *err;
-};
-
-/* Runs promscore with 'args' (NULL-terminated); under PROMSCORE_VALGRIND, through memcheck. */
-static struct result run(const char *const *args)
-{
-    char dir[] = "/tmp/promscore-cli-XXXXXX";
-    cr_assert_not_null(mkdtemp(dir));
-    char *out_path, *err_path;
-    cr_assert_geq(asprintf(&out_path, "%s/stdout", dir), 0);
-    cr_assert_geq(asprintf(&err_path, "%s/stderr", dir), 0);
-    const char *bin = getenv("PROMSCORE_BIN"), *libtool = getenv("PROMSCORE_LIBTOOL");
-    cr_assert_not_null(bin);
-    pid_t pid = fork();
-    cr_assert_geq(pid, 0);
-    if (pid == 0) {
-        int o = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        int e = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        dup2(o, STDOUT_FILENO);
-        dup2(e, STDERR_FILENO);
-        const char *argv[48];
-        size_t n = 0;
-        if (getenv("PROMSCORE_VALGRIND") && libtool) {
-            static const char *const memcheck[] = {
-                "--mode=execute", "valgrind", "--quiet", "--error-exitcode=99",
-                "--leak-check=full", "--errors-for-leak-kinds=definite",
-                "--show-leak-kinds=definite"};
-            argv[n++] = libtool;
-            for (size_t i = 0; i < sizeof memcheck / sizeof memcheck[0]; i++)
-                argv[n++] = memcheck[i];
-        }
-        argv[n++] = bin;
-        for (size_t i = 0; args[i] && n < 47; i++)
-            argv[n++] = args[i];
-        argv[n] = NULL;
-        execv(argv[0], (char *const *)argv);
-        _exit(127);
-    }
-    int status;
-    cr_assert_eq(waitpid(pid, &status, 0), pid);
-    cr_assert(WIFEXITED(status), "promscore did not exit normally");
-    struct result r = {WEXITSTATUS(status), test_slurp(out_path), test_slurp(err_path)};
-    unlink(out_path);
-    unlink(err_path);
-    rmdir(dir);
-    free(out_path);
-    free(err_path);
-    return r;
-}
-
-#define RUN(...) run((const char *const[]){__VA_ARGS__, NULL})
-
-static void result_free(struct result *r)
-{
-    free(r->out);
-    free(r->err);
-}
 
 static char *golden(const char *name)
 {
@@ -92,7 +33,7 @@ static void assert_has(const char *text, const char *part)
 Test(cli_service, the_camden_fixture_in_text)
 {
     char *referred = golden("camden_referred.csv"), *comparison = golden("camden_comparison.csv");
-    struct result r = RUN("service", "-w", "pre12=365,post12=365", "-s",
+    struct run_result r = RUN("service", "-w", "pre12=365,post12=365", "-s",
                           "ae_attendances >= 6 in pre12", "-c", comparison, referred);
     cr_assert_eq(r.status, 0, "%s", r.err);
     assert_has(r.out, "== ae_attendances: A&E attendances (attendances)\n"
@@ -111,7 +52,7 @@ Test(cli_service, the_camden_fixture_in_text)
     assert_has(r.err, "camden_comparison.csv: 60 rows read, 60 used, 0 refused (comparison "
                       "cohort)\n");
     cr_assert_null(strstr(r.out, "NOT FOR RELEASE"));
-    result_free(&r);
+    run_result_free(&r);
     free(referred);
     free(comparison);
 }
@@ -119,7 +60,7 @@ Test(cli_service, the_camden_fixture_in_text)
 Test(cli_service, csv_in_the_report_columns)
 {
     char *counts = golden("equal.csv");
-    struct result r = RUN("service", "-f", "csv", "--window", "pre12=365", "--window",
+    struct run_result r = RUN("service", "-f", "csv", "--window", "pre12=365", "--window",
                           "post12=365", counts);
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert_eq(strncmp(r.out, "instrument,scale,group,comparison,statistic,kind,value,"
@@ -131,7 +72,7 @@ Test(cli_service, csv_in_the_report_columns)
     assert_has(r.out, "\nservice_use,ae_attendances,all,pre12->post12,events_before,count,115,"
                       "no,\n");
     assert_has(r.out, "\nservice_use,ae_attendances,all,pre12->post12,n_rose,count,,yes,\n");
-    result_free(&r);
+    run_result_free(&r);
     /* Windows of different lengths: no change in the total, with the reason. */
     free(counts);
     counts = golden("exposure.csv");
@@ -140,14 +81,14 @@ Test(cli_service, csv_in_the_report_columns)
     assert_has(r.out, "\nservice_use,ae_attendances,all,pre12->post6,events_change,change,,"
                       "not computable: windows of different lengths (365 and 183 days): compare "
                       "the rates,\n");
-    result_free(&r);
+    run_result_free(&r);
     free(counts);
 }
 
 Test(cli_service, json_with_the_rule_and_relations)
 {
     char *counts = golden("camden_referred.csv");
-    struct result r = RUN("service", "-f", "json", "-w", "pre12=365,post12=365", "--selected",
+    struct run_result r = RUN("service", "-f", "json", "-w", "pre12=365,post12=365", "--selected",
                           "ae_attendances > 5", counts);
     cr_assert_eq(r.status, 0, "%s", r.err);
     assert_has(r.out, "\"selected\": \"ae_attendances >= 6 in pre12\"");
@@ -158,29 +99,29 @@ Test(cli_service, json_with_the_rule_and_relations)
                       "\"ae_attendances >= 6 in pre12\"}");
     assert_has(r.out, "\"statistic\": \"n_outside_rule\", \"kind\": \"count\", \"value\": 0,");
     assert_has(r.out, "\"relations\": [\n    {\"terms\": [");
-    result_free(&r);
+    run_result_free(&r);
     free(counts);
 }
 
 Test(cli_service, refusals_and_exit_statuses)
 {
     char *counts = golden("equal.csv");
-    struct result r = RUN("service", counts);
+    struct run_result r = RUN("service", counts);
     cr_assert_eq(r.status, 2);
     assert_has(r.err, "promscore: service: give the windows in time order with their lengths "
                       "in days, e.g. --window pre12=365,post12=365\n");
-    result_free(&r);
+    run_result_free(&r);
     r = RUN("service", "-w", "pre12", counts);
     cr_assert_eq(r.status, 2);
     assert_has(r.err, "--window takes NAME=DAYS (e.g. pre12=365), not 'pre12'");
-    result_free(&r);
+    run_result_free(&r);
     r = RUN("service", "-w", "pre12=365,post12=365", "-s", "ae_attendances <= 6", counts);
     cr_assert_eq(r.status, 2);
     assert_has(r.err, "selection rule 'ae_attendances <= 6': expected MEASURE >= N in WINDOW");
-    result_free(&r);
+    run_result_free(&r);
     r = RUN("service", "-w", "pre12=365,post12=365", "-o", counts, counts);
     cr_assert_eq(r.status, 2, "the report may not replace its input");
-    result_free(&r);
+    run_result_free(&r);
     /* A row refused: written, exit status 1, the row named. */
     char *bad = test_file("counts.csv", "participant_id,window,ae_attendances,site\nA,pre12,7,x\n"
                                         "A,post12,-2,x\nB,pre12,9,y\nB,post12,4,y\n",
@@ -192,24 +133,24 @@ Test(cli_service, refusals_and_exit_statuses)
     assert_has(r.err, "counts.csv:1:4: column 'site' is not a measure of service_use (");
     assert_has(r.out, "    people: 1 with counts in both windows; 1 with a count in pre12 and "
                       "none in post12\n");
-    result_free(&r);
+    run_result_free(&r);
     /* A file of measures that is not one. */
     r = RUN("service", "-w", "pre12=365,post12=365", "-m", counts, counts);
     cr_assert_eq(r.status, 3);
-    result_free(&r);
+    run_result_free(&r);
     free(bad);
     free(counts);
 }
 
 Test(cli_service, listed_in_the_help)
 {
-    struct result r = RUN("--help");
+    struct run_result r = RUN("--help");
     assert_has(r.out, "  service      compare service use");
-    result_free(&r);
+    run_result_free(&r);
     r = RUN("service", "--help");
     cr_assert_eq(r.status, 0);
     assert_has(r.out, "Usage: promscore service -w NAME=DAYS,... [OPTION]... COUNTS.csv...\n");
-    result_free(&r);
+    run_result_free(&r);
 }
 
 Test(cli_service, regression_to_the_mean_and_the_counterfactual_at_hand)
@@ -217,12 +158,12 @@ Test(cli_service, regression_to_the_mean_and_the_counterfactual_at_hand)
     char *referred = golden("camden_referred.csv"), *comparison = golden("camden_comparison.csv");
     char *peak = test_data("service/peak.csv");
     /* A rule, no comparison, no earlier window: the fall cannot be attributed. */
-    struct result r = RUN("service", "-w", "pre12=365,post12=365", "-s",
+    struct run_result r = RUN("service", "-w", "pre12=365,post12=365", "-s",
                           "ae_attendances >= 6 in pre12", referred);
     cr_assert_eq(r.status, 0, "%s", r.err);
     assert_has(r.out, "Regression to the mean:\n  These people were selected because their use "
                       "was high (ae_attendances >= 6 in pre12).\n");
-    result_free(&r);
+    run_result_free(&r);
     r = RUN("service", "-f", "json", "-w", "pre12=365,post12=365", "-s",
             "ae_attendances >= 6 in pre12", referred);
     cr_assert_eq(r.status, 0, "%s", r.err);
@@ -231,7 +172,7 @@ Test(cli_service, regression_to_the_mean_and_the_counterfactual_at_hand)
     assert_has(r.out, "(Lago et al., BMJ Open 2019;9:e027700)");
     assert_has(r.out, "No comparison cohort was given, so the fall cannot be attributed to the "
                       "service: report it as a change, not an effect");
-    result_free(&r);
+    run_result_free(&r);
     /* With a comparison cohort: the net rate ratio is the part that may be the service's. */
     r = RUN("service", "-f", "json", "-w", "pre12=365,post12=365", "-s",
             "ae_attendances >= 6 in pre12", "-c", comparison, referred);
@@ -239,7 +180,7 @@ Test(cli_service, regression_to_the_mean_and_the_counterfactual_at_hand)
     assert_has(r.out, "A fall is expected without any intervention. The net rate ratio divides "
                       "out the fall of the comparison cohort, selected the same way");
     assert_has(r.out, "\"before\": \"pre12\"");
-    result_free(&r);
+    run_result_free(&r);
     /* An earlier window: whether the selection year was a peak. */
     r = RUN("service", "-w", "pre24=365,pre12=365,post12=365", "-s",
             "ae_attendances >= 6 in pre12", peak);
@@ -249,13 +190,13 @@ Test(cli_service, regression_to_the_mean_and_the_counterfactual_at_hand)
     assert_has(r.out, "shows whether the selection window was a peak");
     assert_has(r.out, "  pre24->pre12, the people referred\n");
     assert_has(r.out, "rate ratio pre12/pre24: 2.85");
-    result_free(&r);
+    run_result_free(&r);
     /* No rule: what follows if they were chosen for high use. */
     r = RUN("service", "-w", "pre12=365,post12=365", referred);
     cr_assert_eq(r.status, 0, "%s", r.err);
     assert_has(r.out, "The selection rule was not given (--selected). If these people were");
     assert_has(r.out, "   Selection rule: not given (--selected)\n");
-    result_free(&r);
+    run_result_free(&r);
     free(referred);
     free(comparison);
     free(peak);
@@ -266,16 +207,16 @@ Test(cli_service, counts_from_a_spreadsheet)
     /* Saved by Excel where the decimal mark is a comma: windows-1252 and semicolons. */
     char *counts = test_file("counts.csv", "Patient;Period;ae_attendances\r\n"
                                            "A\xe9;pre12;7\r\nA\xe9;post12;2\r\n", -1);
-    struct result r = RUN("service", "-f", "csv", "--no-suppress", "-w", "pre12=365,post12=365",
+    struct run_result r = RUN("service", "-f", "csv", "--no-suppress", "-w", "pre12=365,post12=365",
                           "--id-column", "patient", "--window-column", "PERIOD", "--encoding",
                           "windows-1252", "--delimiter", ";", counts);
     cr_assert_eq(r.status, 0, "%s", r.err);
     assert_has(r.out, ",n_people,count,1,no,\n");
     assert_has(r.out, ",events_after,count,2,no,\n");
-    result_free(&r);
+    run_result_free(&r);
     r = RUN("service", "-w", "pre12=365,post12=365", "--delimiter", "ab", counts);
     cr_assert_eq(r.status, 2);
     assert_has(r.err, "service: --delimiter takes one character");
-    result_free(&r);
+    run_result_free(&r);
     free(counts);
 }

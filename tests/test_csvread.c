@@ -503,6 +503,149 @@ Test(csvread, utf_8_read_one_byte_a_character_is_refused)
     free_rows(&r);
 }
 
+/*
+ * Reads 'length' bytes as 'encoding' record by record, however many: the
+ * records read before the read stopped, and its one diagnostic in 'capture'.
+ */
+static ps_error_t read_many_as(const char *text, size_t length, const char *encoding,
+                               unsigned long *records, struct capture *capture)
+{
+    ps_context_t *context = test_context(capture);
+    char *path = test_file("many.csv", text, (long)length);
+    ps_csv_options_t o = {.encoding = encoding};
+    ps_csv_reader_t *reader;
+    cr_assert_eq(ps_csv_open(context, path, &o, &reader), PS_OK);
+    ps_csv_record_t *rec;
+    ps_error_t err;
+    *records = 0;
+    while (!(err = ps_csv_next(reader, &rec)) && rec)
+        ++*records;
+    if (err)
+        err = ps_csv_report(context, reader);
+    ps_csv_close(reader);
+    ps_context_free(context);
+    free(path);
+    return err;
+}
+
+/* Rows "k,plain" from line 2 on, up to 'n' bytes, after the header "id,x" and 'first'. */
+static size_t plain_rows(char *text, size_t n, const char *first, unsigned long *next_line)
+{
+    size_t used = (size_t)sprintf(text, "id,x\n%s", first);
+    unsigned long line = 2 + (*first != '\0');
+    while (used < n)
+        used += (size_t)sprintf(text + used, "%lu,plain\n", line++);
+    *next_line = line;
+    return used;
+}
+
+/*
+ * A file holding UTF-8 and bytes that are not UTF-8 (two exports joined, one
+ * edited in two programs) is read wrongly whatever its --encoding: refused,
+ * naming both, wherever they are.
+ */
+Test(csvread, a_file_in_two_encodings_read_one_byte_a_character_is_refused_naming_both_lines)
+{
+    /* Windows-1252 (it’s) first, then UTF-8 (£) in the same block. */
+    assert_refused_as("NHS Number,Comments\r\n9434765919,it\x92s ok\r\n9434765919,\xc2\xa3"
+                      "10 paid\r\n",
+                      -1, "windows-1252", 3,
+                      "the file holds UTF-8 text (line 3: bytes 0xC2 0xA3, one character) though "
+                      "read as windows-1252, as its other text is (line 2: byte 0x92, not "
+                      "UTF-8): it mixes two encodings, and read as either, part of it would be "
+                      "garbled: save it in one encoding");
+    /* UTF-8 (’, three bytes) first, then Windows-1252 (é) further on in the block. */
+    assert_refused_as("id,x\n1,it\xe2\x80\x99s\n2,caf\xe9\n", -1, "latin1", 2,
+                      "the file holds UTF-8 text (line 2: bytes 0xE2 0x80 0x99, one character) "
+                      "though read as latin1, as its other text is (line 3: byte 0xE9, not "
+                      "UTF-8): it mixes two encodings, and read as either, part of it would be "
+                      "garbled: save it in one encoding");
+    /* A lead byte without its continuation is not UTF-8: Ã before a space, é before a quote. */
+    assert_refused_as("id,x\n1,\xc3 \xe9\x92s\n2,\xf0\x9f\x98\x80\n", -1, "windows-1252", 3,
+                      "the file holds UTF-8 text (line 3: bytes 0xF0 0x9F 0x98 0x80, one "
+                      "character) though read as windows-1252, as its other text is (line 2: "
+                      "byte 0xC3, not UTF-8): it mixes two encodings, and read as either, part "
+                      "of it would be garbled: save it in one encoding");
+
+    /* The UTF-8 blocks after the stray byte (past 64 KiB) are looked at all the same. */
+    const size_t n = 200000;
+    char *text = malloc(n + 64);
+    cr_assert_not_null(text);
+    unsigned long line;
+    size_t used = plain_rows(text, n, "1,it\x92s ok\n", &line);
+    used += (size_t)sprintf(text + used, "%lu,\xc2\xa3" "10 paid\n", line);
+    struct capture capture = {0};
+    unsigned long records;
+    cr_assert_eq(read_many_as(text, used, "windows-1252", &records, &capture), PS_ERROR_BATCH);
+    cr_assert_gt(records, 1000, "rows of the blocks before are read");
+    cr_assert_eq(capture.n_diagnostics, 1);
+    cr_assert_eq(capture.diagnostics[0].line, line);
+    char *expected;
+    cr_assert_geq(asprintf(&expected,
+                           "the file holds UTF-8 text (line %lu: bytes 0xC2 0xA3, one character) "
+                           "though read as windows-1252, as its other text is (line 2: byte "
+                           "0x92, not UTF-8): it mixes two encodings, and read as either, part "
+                           "of it would be garbled: save it in one encoding",
+                           line),
+                  0);
+    cr_assert_str_eq(capture.diagnostics[0].message, expected);
+    free(expected);
+    free_diagnostics(&capture);
+    free(text);
+}
+
+/* A character whose bytes straddle two blocks (64 KiB reads) is named by its bytes, once. */
+Test(csvread, a_utf_8_character_across_two_blocks_is_named_by_its_bytes)
+{
+    const size_t block = 1 << 16;
+    char *text = malloc(block + 64);
+    cr_assert_not_null(text);
+    unsigned long line;
+    size_t used = plain_rows(text, block - 40, "", &line);
+    /* The row's text runs up to the last byte of the block, where the £ begins. */
+    used += (size_t)sprintf(text + used, "%lu,", line);
+    memset(text + used, 'x', block - 1 - used);
+    used = block - 1;
+    used += (size_t)sprintf(text + used, "\xc2\xa3" "10\n");
+    struct capture capture = {0};
+    unsigned long records;
+    cr_assert_eq(read_many_as(text, used, "windows-1252", &records, &capture), PS_ERROR_BATCH);
+    cr_assert_eq(capture.diagnostics[0].line, line);
+    cr_assert_str_eq(capture.diagnostics[0].message,
+                     "the file is UTF-8 already (bytes 0xC2 0xA3 here are the UTF-8 of one "
+                     "character, which read as windows-1252 would be garbled): leave out "
+                     "--encoding");
+    free_diagnostics(&capture);
+    free(text);
+}
+
+/* Whether a whole file is UTF-8 text: a map is read so when it is, whatever --encoding says. */
+Test(csvread, a_file_is_utf_8_text_when_every_byte_is)
+{
+    static const struct {
+        const char *text;
+        long length;
+        int utf8;
+    } cases[] = {
+        {"header,item\nI\xe2\x80\x99ve been feeling useful,wemwbs.2\n", -1, 1},
+        {"\xef\xbb\xbfheader,item\nQ1,wemwbs.1\n", -1, 1},
+        {"header,item\nQ1,wemwbs.1\n", -1, 1},
+        {"header,item\nI\x92ve been feeling useful,wemwbs.2\n", -1, 0},
+        {"header,item\ncaf\xc3", -1, 0},  /* a character cut short at the end */
+        {"h\0e\0a\0d\0", 8, 0},         /* UTF-16 without a BOM: ASCII, but NUL bytes */
+        {"\xff\xfeh\0", 4, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *path = test_file("map.csv", cases[i].text, cases[i].length);
+        cr_assert_eq(ps_csv_is_utf8(path), cases[i].utf8, "case %zu", i);
+        free(path);
+    }
+    cr_assert_eq(ps_csv_is_utf8("-"), -1, "standard input is not read ahead");
+    char *missing = test_path("none.csv");
+    cr_assert_eq(ps_csv_is_utf8(missing), -1);
+    free(missing);
+}
+
 Test(csvread, windows_1252_read_as_latin1_is_refused_for_its_control_characters)
 {
     assert_refused_as("id,x\r\n1,fine\r\n2,it\x92s \x96 paid\r\n", -1, "latin1", 3,

@@ -109,7 +109,6 @@ Test(dates, the_whole_cell_must_be_the_date)
                   "not a date written %Y-%m-%d (ISO 8601): give --date-format for another way "
                   "of writing dates");
     assert_reason("2025-02-03", "%d/%m/%Y", "not a date written %d/%m/%Y");
-    assert_reason("06/20/2025", "%d/%m/%Y", "not a date written %d/%m/%Y");
     assert_reason("", "%d/%m/%Y", "missing date");
     int32_t day;
     cr_assert_eq(read_date("03/02/2025 10:15", "%d/%m/%Y %H:%M", &day), PS_DATE_OK);
@@ -167,6 +166,84 @@ Test(dates, the_book_keeps_each_participants_earliest_and_latest_day_per_instrum
     cr_assert_eq(ps_date_book_find(book, "P00001", 6, 3, &first, &last), 0);
     cr_assert_eq(ps_date_book_find(book, "P0000", 5, 1, &first, &last), 0);
     ps_date_book_free(book);
+}
+
+/* A field read twice would silently take its second value: "2025-02-03 2024" as 2024-02-03. */
+Test(dates, a_format_reading_a_field_twice_is_refused)
+{
+    static const struct {
+        const char *format, *why;
+    } cases[] = {
+        {"%Y-%m-%d %Y", "it reads the year twice (%Y and %Y): the second would replace the first"},
+        {"%d/%m/%Y %d", "it reads the day twice (%d and %d): the second would replace the first"},
+        {"%d/%m/%Y %e", "it reads the day twice (%d and %e): the second would replace the first"},
+        {"%d %b %Y %m", "it reads the month twice (%b and %m): the second would replace the "
+                        "first"},
+        {"%F %d", "it reads the day twice (%F and %d): the second would replace the first"},
+        {"%a %d/%m/%Y %A", "it reads the weekday twice (%a and %A): the second would replace "
+                           "the first"},
+        {"%d/%m/%Y %H:%M %T", "it reads the hour twice (%H and %T): the second would replace "
+                              "the first"},
+        {"%d/%m/%Y %OH %H", "it reads the hour twice (%OH and %H): the second would replace "
+                            "the first"},
+    };
+    char why[300];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        cr_assert_eq(ps_date_format_check(cases[i].format, why, sizeof why), -1, "%s",
+                     cases[i].format);
+        cr_assert_str_eq(why, cases[i].why);
+    }
+    cr_assert_eq(ps_date_format_check("%d/%m/%Y %H:%M:%S %%", why, sizeof why), 0, "%s", why);
+    cr_assert_eq(ps_date_format_check("%a %e %B %Y, %I:%M %p", why, sizeof why), 0, "%s", why);
+}
+
+/*
+ * With the day and month before the year, a date whose month field is 13 to
+ * 31 and day field 1 to 12 is the other order's: refused saying which format
+ * reads it. The format stays the user's: other rows are read as it says.
+ */
+Test(dates, a_date_in_the_other_order_of_day_and_month_is_refused_naming_that_order)
+{
+    assert_reason("02/13/2025", "%d/%m/%Y",
+                  "not a date written %d/%m/%Y: month 13 does not exist, so the dates are "
+                  "probably month-first (MM/DD/YYYY): give --date-format %m/%d/%Y");
+    assert_reason("06/20/2025", "%d/%m/%Y",
+                  "not a date written %d/%m/%Y: month 20 does not exist, so the dates are "
+                  "probably month-first (MM/DD/YYYY): give --date-format %m/%d/%Y");
+    assert_reason("31.12.2025 10:15", "%m.%d.%Y %H:%M",
+                  "not a date written %m.%d.%Y %H:%M: month 31 does not exist, so the dates are "
+                  "probably day-first (DD.MM.YYYY %H:%M): give --date-format %d.%m.%Y %H:%M");
+    assert_reason("2/13/2025", "%e/%m/%Y",
+                  "not a date written %e/%m/%Y: month 13 does not exist, so the dates are "
+                  "probably month-first (MM/D/YYYY): give --date-format %m/%e/%Y");
+    /* Neither order reads these: the plain reason. */
+    assert_reason("13/13/2025", "%d/%m/%Y", "not a date written %d/%m/%Y");
+    assert_reason("02/32/2025", "%d/%m/%Y", "not a date written %d/%m/%Y");
+    /* The year first: no such hint (2025-13-02 is no common order). */
+    assert_reason("2025/13/02", "%Y/%m/%d", "not a date written %Y/%m/%d");
+    int32_t day;
+    cr_assert_eq(read_date("02/03/2025", "%d/%m/%Y", &day), PS_DATE_OK);
+    cr_assert_eq(day, FEB_3_2025 + 27, "2 March, read day first as the format says");
+}
+
+/* A --date-range day written YYYY-MM-DD that does not exist says so. */
+Test(dates, a_range_day_that_does_not_exist_says_so)
+{
+    ps_date_range_t range;
+    char why[300];
+    const int32_t today = FEB_3_2025 + 365;
+    cr_assert_eq(ps_date_range_make("2025-02-29", NULL, today, &range, why, sizeof why), -1);
+    cr_assert_str_eq(why, "'2025-02-29' is not a real date: February 2025 has 28 days");
+    cr_assert_eq(ps_date_range_make(NULL, "2025-04-31", today, &range, why, sizeof why), -1);
+    cr_assert_str_eq(why, "'2025-04-31' is not a real date: April 2025 has 30 days");
+    cr_assert_eq(ps_date_range_make("2025-00-10", NULL, today, &range, why, sizeof why), -1);
+    cr_assert_str_eq(why, "'2025-00-10' is not a real date: a month is 01 to 12");
+    cr_assert_eq(ps_date_range_make("2025-01-00", NULL, today, &range, why, sizeof why), -1);
+    cr_assert_str_eq(why, "'2025-01-00' is not a real date: January 2025 has 31 days");
+    cr_assert_eq(ps_date_range_make("01/01/2025", NULL, today, &range, why, sizeof why), -1);
+    cr_assert_str_eq(why, "'01/01/2025' is not a date written YYYY-MM-DD");
+    cr_assert_eq(ps_date_range_make("2024-02-29", NULL, today, &range, why, sizeof why), 0);
+    cr_assert_eq(range.from, FEB_3_2025 + 25 - 365, "2025-02-28 is 365 days after 2024-02-29");
 }
 
 /* ---- Scoring with dates. ---- */
@@ -395,8 +472,8 @@ Test(dates, windows_that_cannot_name_one_timepoint_are_refused)
                              "'baseline->end', so a timepoint may not be 'end' or hold '->'");
     const ps_window_t arrow[] = {{"a->b", 1, 10}};
     options.windows = arrow;
-    assert_refused(&options, "window 'a->b': a window's name holds only letters, digits, '_' and "
-                             "'-'");
+    assert_refused(&options, "window 'a->b': a window's name starts with a letter or digit and "
+                             "holds only letters, digits, '_' and '-'");
     const ps_window_t day0[] = {{"week1", 0, 7}};
     options.windows = day0;
     assert_refused(&options, "window 'week1' starts at day 0, the baseline's own date: windows "
@@ -584,7 +661,7 @@ Test(dates, the_range_of_dates_accepted)
     cr_assert_eq(ps_date_range_make("2025-1-1", NULL, today, &range, why, sizeof why), -1);
     cr_assert_str_eq(why, "'2025-1-1' is not a date written YYYY-MM-DD");
     cr_assert_eq(ps_date_range_make(NULL, "2025-02-30", today, &range, why, sizeof why), -1);
-    cr_assert_str_eq(why, "'2025-02-30' is not a date written YYYY-MM-DD");
+    cr_assert_str_eq(why, "'2025-02-30' is not a real date: February 2025 has 28 days");
 }
 
 /* Placeholders and mistyped years are refused, and so never displace a real baseline or follow-up. */
@@ -642,7 +719,7 @@ Test(dates, a_date_outside_the_range_is_refused_and_displaces_nothing)
     free(batch);
 }
 
-Test(dates, window_names_are_letters_digits_underscores_and_dashes_trimmed)
+Test(dates, window_names_start_with_a_letter_or_digit_then_hold_underscores_and_dashes_too)
 {
     ps_score_options_t options;
     ps_score_options_init(&options, sizeof options);
@@ -650,8 +727,12 @@ Test(dates, window_names_are_letters_digits_underscores_and_dashes_trimmed)
     const ps_window_t two_in_one[] = {{"month4=90-150 month8", 210, 270}};
     options.windows = two_in_one;
     options.n_windows = 1;
-    assert_refused(&options, "window 'month4=90-150 month8': a window's name holds only letters, "
-                             "digits, '_' and '-'");
+    assert_refused(&options, "window 'month4=90-150 month8': a window's name starts with a "
+                             "letter or digit and holds only letters, digits, '_' and '-'");
+    const ps_window_t dash_first[] = {{" -m4", 90, 150}};
+    options.windows = dash_first;
+    assert_refused(&options, "window '-m4': a window's name starts with a letter or digit and "
+                             "holds only letters, digits, '_' and '-'");
     const ps_window_t spaced_baseline[] = {{"baseline ", 1, 300}};
     options.windows = spaced_baseline;
     assert_refused(&options, "window 'baseline': the baseline is each participant's earliest "
@@ -750,4 +831,57 @@ Test(dates, a_long_assessment_split_between_batches_is_one_assessment)
     free(expected);
     free(a);
     free(b);
+}
+
+/*
+ * A map gives an item other headers; its own column name and aliases still
+ * name it in a long export's item cell, as they hold it in a wide batch's
+ * header: one assessment naming it both ways answers it twice.
+ */
+Test(dates, a_long_items_own_name_holds_it_beside_the_headers_a_map_gives_it)
+{
+    char *map = test_file("map.csv", "header,item\nQ1,wemwbs.1\n", -1);
+    char *batch = test_file("long.csv",
+                            "pid,date,item,value\n"
+                            "A,2025-01-06,wemwbs_1,2\nA,2025-01-06,wemwbs_2,2\n"
+                            "A,2025-01-06,wemwbs_3,2\nA,2025-01-06,wemwbs_4,2\n"
+                            "A,2025-01-06,wemwbs_5,2\nA,2025-01-06,wemwbs_6,2\n"
+                            "A,2025-01-06,wemwbs_7,2\nA,2025-01-06,wemwbs_8,2\n"
+                            "A,2025-01-06,wemwbs_9,2\nA,2025-01-06,wemwbs_10,2\n"
+                            "A,2025-01-06,wemwbs_11,2\nA,2025-01-06,wemwbs_12,2\n"
+                            "A,2025-01-06,wemwbs_13,2\nA,2025-01-06,wemwbs_14,2\n"
+                            "B,2025-01-06,Q1,3\nB,2025-01-06,wemwbs_1,5\nB,2025-01-06,WEMWBS1,4\n"
+                            "B,2025-01-06,wemwbs_2,2\nB,2025-01-06,wemwbs_3,2\n"
+                            "B,2025-01-06,wemwbs_4,2\nB,2025-01-06,wemwbs_5,2\n"
+                            "B,2025-01-06,wemwbs_6,2\nB,2025-01-06,wemwbs_7,2\n"
+                            "B,2025-01-06,wemwbs_8,2\nB,2025-01-06,wemwbs_9,2\n"
+                            "B,2025-01-06,wemwbs_10,2\nB,2025-01-06,wemwbs_11,2\n"
+                            "B,2025-01-06,wemwbs_12,2\nB,2025-01-06,wemwbs_13,2\n"
+                            "B,2025-01-06,wemwbs_14,2\n",
+                            -1);
+    const char *files[] = {batch};
+    ps_score_options_t options;
+    ps_score_options_init(&options, sizeof options);
+    options.id_column = "pid";
+    options.date_column = "date";
+    options.item_column = "item";
+    options.value_column = "value";
+    options.map_file = map;
+    struct dated_run run;
+    cr_assert_eq(score_dated(&run, &options, files, 1), PS_OK);
+    cr_assert_eq(run.n_scores, 2);
+    cr_assert_str_eq(run.scores[0], "A baseline 2025-01-06");
+    cr_assert_str_eq(run.statuses[0], "ok", "wemwbs_1 holds wemwbs.1 though the map gives it Q1");
+    cr_assert_str_eq(run.scores[1], "B baseline 2025-01-06");
+    cr_assert_str_eq(run.statuses[1], "ok");
+    cr_assert_eq(run.rows_read, 30);
+    cr_assert_eq(run.rows_scored, 28);
+    cr_assert_eq(run.rows_rejected, 2);
+    cr_assert_eq(run.n_rejects, 2);
+    cr_assert_str_eq(run.rejects[0], "17 item wemwbs.1 answered twice in one assessment (one "
+                                     "participant on one date): line 16 already has it");
+    cr_assert_str_eq(run.rejects[1], "18 item wemwbs.1 answered twice in one assessment (one "
+                                     "participant on one date): line 16 already has it");
+    free(map);
+    free(batch);
 }

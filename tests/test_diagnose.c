@@ -16,7 +16,7 @@
 struct seen {
     int n;
     ps_diagnostic_t last;
-    char message[2048];
+    char message[PS_DIAGNOSTIC_MAX + 1024];
     char file[64];
 };
 
@@ -64,11 +64,11 @@ Test(diagnose, a_long_message_is_cut_not_overrun)
 {
     struct seen s = {0};
     struct ps_context c = {.diagnose = keep, .diagnose_user = &s};
-    char long_text[1500];
+    char long_text[PS_DIAGNOSTIC_MAX + 500];
     memset(long_text, 'x', sizeof long_text - 1);
     long_text[sizeof long_text - 1] = '\0';
     wrapped(&c, "%s", long_text);
-    cr_assert_eq(strlen(s.message), 1023);
+    cr_assert_eq(strlen(s.message), PS_DIAGNOSTIC_MAX - 1);
 }
 
 Test(diagnose, without_a_handler_the_error_is_returned)

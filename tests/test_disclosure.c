@@ -12,13 +12,21 @@
  * library's floating-point audit. It uses neither the report's own list of relations
  * (ps_report_relation) nor any private code of the library.
  *
+ * The attacker also reads the rule the report states: zeros are published, so a count hidden
+ * as small lies within 1..threshold. It is told which hidden counts those are (more than a
+ * reader knows when some were hidden to protect others); any other hidden count is 0 or more.
+ *
  * What must hold for every hidden count: it is not worked out (its consistent values span at
- * least 1; a hidden 0 pinned to 0 is only counted, as it reveals no small group), and its
- * consistent values include 0 or a value above the threshold. Figures resting on a hidden
+ * least 1), unless it is pinned whatever else were hidden (then the report must say that some
+ * are). A hidden 0 pinned to 0 is only counted, as it reveals no small group: a 0 hidden beside
+ * a lone small count is pinned when a bigger group's published 0 says the same of everyone
+ * ("no one in the cohort was lost"). A count hidden as small with published zeros as the only
+ * other parts of its total would say that all of the total is in it; a total's figures less
+ * those of the groups shown must not be about 1..threshold people. Figures resting on a hidden
  * count are hidden; under rounding, figures that would give n away are never shown.
  *
  * Cohorts are random, each from a fixed seed printed with every failure (run again with
- * PROMSCORE_DISCLOSURE_SEED=0x... to attack that cohort alone), plus three that once leaked.
+ * PROMSCORE_DISCLOSURE_SEED=0x... to attack that cohort alone), plus cohorts that once leaked.
  */
 #include "config.h"
 
@@ -155,6 +163,20 @@ static const struct catalogue_row *catalogue_row(const char *base)
     return NULL;
 }
 
+/* Whether figures (means, SDs) rest on the count called 'base'. */
+static int bears_figures(const char *base)
+{
+    const struct catalogue_row *row = catalogue_row(base);
+    if (!row)
+        return 0;
+    ps_statistic_id_t id = (ps_statistic_id_t)(row - catalogue);
+    for (int k = 0; k < PS_STAT_COUNT_; k++)
+        if (catalogue[k].kind == PS_KIND_FIGURE &&
+            (catalogue[k].rests_on[0] == id || catalogue[k].rests_on[1] == id))
+            return 1;
+    return 0;
+}
+
 /* ======================================================================================== */
 /* Where a statistic sits: its block (instrument, unit, group, comparison, goal category)    */
 /* and its name within the block.                                                           */
@@ -213,6 +235,7 @@ struct block {
     char category[256];
     char key[KEY];
     struct ints cells;
+    double meaningful, reliable; /* the published constants, or NAN */
 };
 
 /* Terms 'plus' minus terms 'minus' = 0 (EQUAL) or <= 0 (AT_MOST). */
@@ -222,16 +245,19 @@ struct relation {
     enum sense sense;
     struct ints plus, minus;
     const char *why;
+    int adds_figures; /* parts are groups of people whose figures add up to the total's */
 };
 
 /* What the attack found, summed over reports. */
 struct verdict {
-    size_t reports, counts, hidden, programs, pinned_zeros, figures, unknown_figures, failures;
+    size_t reports, counts, hidden, programs, pinned_zeros, pinned_anyway, figures,
+        unknown_figures, failures;
 };
 
 struct attack {
     ps_disclosure_t rule;
     const char *cohort;   /* names the cohort in messages */
+    const ps_report_t *published;
     struct cell *cells;
     size_t n_cells;
     struct map cell_index; /* statistic key -> cell */
@@ -240,6 +266,7 @@ struct attack {
     struct map block_index; /* block key -> block */
     struct relation *relations;
     size_t n_relations, cap_relations;
+    struct ints worked_out; /* hidden counts worked out, to ask whether anything could help */
     struct verdict *verdict;
 };
 
@@ -262,11 +289,22 @@ static const char *describe(const struct attack *a, int cell, char *buffer, size
                   s->group, s->comparison, s->name);
 }
 
-/* What a published count tells: a hidden one is any count; a shown one is exact, or when
- * rounded to N any count that rounds to it (0 is exactly 0; others exceed the threshold). */
-static void published_range(const ps_statistic_t *s, ps_disclosure_t rule, double *lo, double *hi)
+/* Whether a count of true value 'truth' is hidden as small under 'rule'. */
+static int small(double truth, ps_disclosure_t rule)
 {
-    if (s->shown != PS_SHOWN) {
+    return truth >= 1 && truth <= rule.threshold;
+}
+
+/* What a published count tells: a hidden one is 1..threshold when hidden as small, else any
+ * count; a shown one is exact, or when rounded to N any count that rounds to it (0 is exactly
+ * 0; others exceed the threshold). */
+static void published_range(const ps_statistic_t *s, double truth, ps_disclosure_t rule,
+                            double *lo, double *hi)
+{
+    if (s->shown != PS_SHOWN && small(truth, rule)) {
+        *lo = 1;
+        *hi = rule.threshold;
+    } else if (s->shown != PS_SHOWN) {
         *lo = 0;
         *hi = INFINITY;
     } else if (!rule.round_to || s->value == 0) {
@@ -292,7 +330,7 @@ static int block_of(struct attack *a, const ps_statistic_t *s)
     a->blocks = realloc(a->blocks, (a->n_blocks + 1) * sizeof *a->blocks);
     cr_assert_not_null(a->blocks);
     struct block *block = &a->blocks[a->n_blocks];
-    *block = (struct block){.first = s};
+    *block = (struct block){.first = s, .meaningful = NAN, .reliable = NAN};
     snprintf(block->category, sizeof block->category, "%s", category);
     snprintf(block->key, sizeof block->key, "%s", key);
     map_put(&a->block_index, key, (int)a->n_blocks);
@@ -320,7 +358,7 @@ static void read_counts(struct attack *a, const ps_report_t *truth, const ps_rep
                      a->cohort, s->name);
         struct cell *c = &a->cells[a->n_cells];
         *c = (struct cell){.published = s, .truth = true_count->value, .base = base_name(s)};
-        published_range(s, a->rule, &c->lo, &c->hi);
+        published_range(s, c->truth, a->rule, &c->lo, &c->hi);
         c->block = block_of(a, s);
         push(&a->blocks[c->block].cells, (int)a->n_cells);
         map_put(&a->cell_index, key, (int)a->n_cells);
@@ -333,6 +371,19 @@ static void read_counts(struct attack *a, const ps_report_t *truth, const ps_rep
     }
     map_free(&true_index);
     a->verdict->counts += a->n_cells;
+    /* The definition's thresholds of change, as the report publishes them. */
+    for (size_t i = 0; i < ps_report_count(published); i++) {
+        const ps_statistic_t *s = ps_report_statistic(published, i);
+        char buffer[256];
+        int meaningful = strcmp(s->name, "meaningful_change") == 0;
+        if ((!meaningful && strcmp(s->name, "reliable_change") != 0) || s->shown != PS_SHOWN)
+            continue;
+        int b = map_get(&a->block_index,
+                        block_key(key, sizeof key, ps_instrument_id(s->instrument), s->unit,
+                                  s->group, s->comparison, category_of(s, buffer, sizeof buffer)));
+        if (b >= 0)
+            *(meaningful ? &a->blocks[b].meaningful : &a->blocks[b].reliable) = s->value;
+    }
 }
 
 /* The count called NAME in block b (within the block's category), or -1. */
@@ -350,6 +401,28 @@ static PRINTF(3, 4) int count_in(const struct attack *a, int b, const char *fmt,
 /* ======================================================================================== */
 /* Relations an analyst derives from the definitions and the names.                         */
 
+/* The sum of 'plus' <= the sum of 'minus'. Dropped when a count it needs is not in the report. */
+static void relate_at_most(struct attack *a, const struct ints *plus, const struct ints *minus,
+                           const char *why)
+{
+    if (!plus->n || !minus->n)
+        return;
+    for (size_t i = 0; i < plus->n + minus->n; i++)
+        if ((i < plus->n ? plus->v[i] : minus->v[i - plus->n]) < 0)
+            return;
+    if (a->n_relations == a->cap_relations) {
+        a->cap_relations = a->cap_relations ? 2 * a->cap_relations : 256;
+        a->relations = realloc(a->relations, a->cap_relations * sizeof *a->relations);
+        cr_assert_not_null(a->relations);
+    }
+    struct relation *r = &a->relations[a->n_relations++];
+    *r = (struct relation){.sense = AT_MOST, .why = why};
+    for (size_t i = 0; i < plus->n; i++)
+        push(&r->plus, plus->v[i]);
+    for (size_t i = 0; i < minus->n; i++)
+        push(&r->minus, minus->v[i]);
+}
+
 /* total = the sum of parts (EQUAL), or total >= it (AT_MOST). Dropped when a count it needs is
  * not in the report. */
 static void relate(struct attack *a, enum sense sense, int total, const struct ints *parts,
@@ -360,13 +433,17 @@ static void relate(struct attack *a, enum sense sense, int total, const struct i
     for (size_t i = 0; i < parts->n; i++)
         if (parts->v[i] < 0)
             return;
+    /* Groups of people (or units) making up the total: their figures add up as it does. */
+    int groups = strstr(why, "the groups of a column") || strstr(why, "over members") ||
+                 strstr(why, "summed over C");
     if (a->n_relations == a->cap_relations) {
         a->cap_relations = a->cap_relations ? 2 * a->cap_relations : 256;
         a->relations = realloc(a->relations, a->cap_relations * sizeof *a->relations);
         cr_assert_not_null(a->relations);
     }
     struct relation *r = &a->relations[a->n_relations++];
-    *r = (struct relation){.sense = sense, .why = why};
+    *r = (struct relation){.sense = sense, .why = why,
+                           .adds_figures = groups && bears_figures(a->cells[total].base)};
     for (size_t i = 0; i < parts->n; i++)
         push(&r->plus, parts->v[i]);
     push(&r->minus, total);
@@ -524,6 +601,74 @@ static void relate_bands(struct attack *a, int b)
     free(label);
 }
 
+/* The stricter of meaningful and reliable change counts within the other. */
+static void relate_nested(struct attack *a, int b)
+{
+    const struct block *block = &a->blocks[b];
+    if (isnan(block->meaningful) || isnan(block->reliable))
+        return;
+    static const char *const pairs[][2] = {{"n_reliable_improved", "n_improved"},
+                                           {"n_reliable_deteriorated", "n_deteriorated"},
+                                           {"n_unchanged", "n_no_reliable_change"}};
+    int reliable_stricter = block->reliable >= block->meaningful;
+    for (size_t k = 0; k < 3; k++) {
+        const char *within = pairs[k][!reliable_stricter], *total = pairs[k][reliable_stricter];
+        relate(a, AT_MOST, count_in(a, b, "%s", total),
+               &(struct ints){.v = (int[]){count_in(a, b, "%s", within)}, .n = 1},
+               "the stricter of meaningful and reliable change within the other");
+    }
+}
+
+/* Individual change against the transitions: a transition every change of which (given its
+ * bands' bounds) counts as an improvement is among n_improved, and n_improved is among the
+ * transitions some change of which does (when the bands cover the scale); likewise the other
+ * kinds of change. */
+static void relate_change_in_bands(struct attack *a, int b)
+{
+    const struct block *block = &a->blocks[b];
+    const ps_scale_t *scale = block->first->scale;
+    size_t nb = scale ? ps_scale_band_count(scale) : 0;
+    if (!nb)
+        return;
+    const double sign = ps_scale_lower_is_better(scale) ? -1 : 1, eps = 1e-9;
+    const double m = block->meaningful, rc = block->reliable;
+    static const char *const names[] = {"n_improved", "n_deteriorated", "n_reliable_improved",
+                                        "n_reliable_deteriorated"};
+    for (int k = 0; k < 4; k++) {
+        if (isnan(k < 2 ? m : rc))
+            continue;
+        struct ints sure = {0}, possible = {0};
+        for (size_t from = 0; from < nb; from++)
+            for (size_t to = 0; to < nb; to++) {
+                double a_lo, a_hi, z_lo, z_hi;
+                const char *a_label = ps_scale_band(scale, from, &a_lo, &a_hi);
+                const char *z_label = ps_scale_band(scale, to, &z_lo, &z_hi);
+                double d1 = sign * (z_lo - a_hi), d2 = sign * (z_hi - a_lo);
+                double least = fmin(d1, d2), most = fmax(d1, d2);
+                int all, some;
+                switch (k) {
+                case 0: all = least >= m - eps, some = most >= m - eps; break;
+                case 1: all = most <= -m + eps, some = least <= -m + eps; break;
+                case 2: all = least > rc, some = most > rc; break;
+                default: all = most < -rc, some = least < -rc; break;
+                }
+                int cell = count_in(a, b, "transition:%s->%s", a_label, z_label);
+                if (all)
+                    push(&sure, cell);
+                if (some)
+                    push(&possible, cell);
+            }
+        int count = count_in(a, b, "%s", names[k]);
+        struct ints just = {.v = &count, .n = 1};
+        relate_at_most(a, &sure, &just, "the transitions whose every change counts, among it");
+        if (bands_cover(scale))
+            relate_at_most(a, &just, &possible,
+                           "it, among the transitions some change of which counts");
+        free(sure.v);
+        free(possible.v);
+    }
+}
+
 /* A pool: its units are its members' units; achieved units are rated units. */
 static void relate_pool(struct attack *a, int b)
 {
@@ -648,6 +793,34 @@ static void relate_comparisons(struct attack *a)
     map_free(&first);
 }
 
+/* Each person's last follow-up ("baseline->end") covers every follow-up: as many with a
+ * follow-up and paired, no more lost. */
+static void relate_last_follow_up(struct attack *a)
+{
+    char key[KEY];
+    for (size_t e = 0; e < a->n_blocks; e++) {
+        const ps_statistic_t *end = a->blocks[e].first;
+        if (strcmp(end->comparison, "baseline->end") != 0)
+            continue;
+        for (size_t b = 0; b < a->n_blocks; b++) {
+            const ps_statistic_t *s = a->blocks[b].first;
+            if (b == e || strcmp(a->blocks[b].key,
+                                 block_key(key, sizeof key, ps_instrument_id(end->instrument),
+                                           end->unit, end->group, s->comparison,
+                                           a->blocks[e].category)) != 0)
+                continue;
+            static const char *const covered[] = {"n_followup", "n_paired"};
+            for (size_t k = 0; k < 2; k++)
+                relate(a, AT_MOST, count_in(a, (int)e, "%s", covered[k]),
+                       &(struct ints){.v = (int[]){count_in(a, (int)b, "%s", covered[k])}, .n = 1},
+                       "the last follow-up covers each");
+            relate(a, AT_MOST, count_in(a, (int)b, "lost_to_followup"),
+                   &(struct ints){.v = (int[]){count_in(a, (int)e, "lost_to_followup")}, .n = 1},
+                   "no more lost by the last follow-up than by each");
+        }
+    }
+}
+
 static void derive_relations(struct attack *a)
 {
     for (size_t b = 0; b < a->n_blocks; b++) {
@@ -656,9 +829,14 @@ static void derive_relations(struct attack *a)
         relate_bands(a, (int)b);
         relate_pool(a, (int)b);
     }
+    for (size_t b = 0; b < a->n_blocks; b++) {
+        relate_nested(a, (int)b);
+        relate_change_in_bands(a, (int)b);
+    }
     relate_categories(a);
     relate_groups(a);
     relate_comparisons(a);
+    relate_last_follow_up(a);
 }
 
 /* The unprotected report satisfies every relation, or the attacker got a definition wrong. */
@@ -695,8 +873,9 @@ static void check_relations_hold(struct attack *a)
  * and are judged on the attacker's program: every failure comes with its exact extremes.
  */
 
-/* What a program takes the shown counts to be: their true values, or what was published. */
-enum shown_counts { SHOWN_AS_TRUE, AS_PUBLISHED };
+/* What a program takes the shown counts to be: their true values, what was published, or
+ * (EVERY_COUNT_HIDDEN) hidden too: what no suppression could keep from the attacker. */
+enum shown_counts { SHOWN_AS_TRUE, AS_PUBLISHED, EVERY_COUNT_HIDDEN };
 
 struct program {
     enum shown_counts kind;
@@ -709,8 +888,26 @@ static int is_hidden(const struct cell *c)
     return c->published->shown == PS_SUPPRESSED;
 }
 
+/* The values a program lets a free count take. */
+static void bounds(const struct attack *a, const struct cell *c, enum shown_counts kind,
+                   double *lo, double *hi)
+{
+    if (kind == EVERY_COUNT_HIDDEN && small(c->truth, a->rule)) {
+        *lo = 1;
+        *hi = a->rule.threshold;
+    } else if (kind == EVERY_COUNT_HIDDEN) {
+        *lo = 0;
+        *hi = INFINITY;
+    } else {
+        *lo = c->lo;
+        *hi = c->hi;
+    }
+}
+
 static int is_free(const struct cell *c, enum shown_counts kind)
 {
+    if (kind == EVERY_COUNT_HIDDEN)
+        return 1;
     if (kind == SHOWN_AS_TRUE && c->published->shown == PS_SHOWN)
         return 0;
     return c->lo < c->hi;
@@ -721,10 +918,11 @@ static double fixed_value(const struct cell *c, enum shown_counts kind)
     return kind == SHOWN_AS_TRUE && c->published->shown == PS_SHOWN ? c->truth : c->lo;
 }
 
-/* Whether the values seen so far answer both questions for a hidden count. */
-static int is_settled(const struct attack *a, const struct cell *c)
+/* Whether the values seen so far show a hidden count not worked out. (Its range holds its
+ * true 0 or value above the threshold, or lies within 1..threshold as the rule says.) */
+static int is_settled(const struct cell *c)
 {
-    return c->seen_hi - c->seen_lo >= 1 && (c->seen_lo == 0 || c->seen_hi > a->rule.threshold);
+    return c->seen_hi - c->seen_lo >= 1;
 }
 
 static int root(int *parent, int x)
@@ -734,48 +932,63 @@ static int root(int *parent, int x)
     return x;
 }
 
-static double value_in(const struct attack *a, const struct program *p, int c)
+/* A free count's value in the solution: as found (exact), or the whole number the floating-
+ * point simplex came within 1e-7 of (NAN when it did not). */
+static double column_value(const struct program *p, const struct cell *cell, int exact)
+{
+    double x = glp_get_col_prim(p->lp, cell->column);
+    if (exact)
+        return x;
+    return fabs(x - round(x)) <= 1e-7 ? round(x) : NAN;
+}
+
+static double value_in(const struct attack *a, const struct program *p, int c, int exact)
 {
     const struct cell *cell = &a->cells[c];
-    return is_free(cell, p->kind) ? glp_get_col_prim(p->lp, cell->column)
-                                  : fixed_value(cell, p->kind);
+    return is_free(cell, p->kind) ? column_value(p, cell, exact) : fixed_value(cell, p->kind);
 }
 
 /* The solution just found, when integral and (checked again in integer arithmetic) consistent,
- * is a report the published one could have come from: every count may take its value. */
-static void record_point(struct attack *a, const struct program *p)
+ * is a report the published one could have come from: every count may take its value. A
+ * floating-point solution is taken to the whole numbers it is within 1e-7 of, and checked. */
+static void record_point(struct attack *a, const struct program *p, int exact)
 {
     for (size_t k = 0; k < p->cells->n; k++) {
         const struct cell *c = &a->cells[p->cells->v[k]];
-        double x = glp_get_col_prim(p->lp, c->column);
-        if (x != floor(x) || x < c->lo || x > c->hi)
+        double x = column_value(p, c, exact);
+        if (isnan(x) || x != floor(x) || x < c->lo || x > c->hi)
             return;
     }
     for (size_t i = 0; i < p->relations->n; i++) {
         const struct relation *r = &a->relations[p->relations->v[i]];
         double sum = 0;
         for (size_t k = 0; k < r->plus.n; k++)
-            sum += value_in(a, p, r->plus.v[k]);
+            sum += value_in(a, p, r->plus.v[k], exact);
         for (size_t k = 0; k < r->minus.n; k++)
-            sum -= value_in(a, p, r->minus.v[k]);
+            sum -= value_in(a, p, r->minus.v[k], exact);
+        if (!exact && (r->sense == EQUAL ? sum != 0 : sum > 0))
+            return;
         cr_assert(r->sense == EQUAL ? sum == 0 : sum <= 0,
                   "%s: glp_exact's solution breaks \"%s\"", a->cohort, r->why);
     }
     for (size_t k = 0; k < p->cells->n; k++) {
         struct cell *c = &a->cells[p->cells->v[k]];
-        double x = glp_get_col_prim(p->lp, c->column);
+        double x = column_value(p, c, exact);
         c->seen_lo = fmin(c->seen_lo, x);
         c->seen_hi = fmax(c->seen_hi, x);
     }
 }
 
-/* The objective: one count, or (only < 0) every hidden count not yet settled. */
-static void set_objective(const struct attack *a, const struct program *p, int only)
+/* The objective: one count, or (only < 0) every hidden count not yet settled (with
+ * 'bounded', those with a greatest value of their own: their sum has a greatest value). */
+static void set_objective(const struct attack *a, const struct program *p, int only, int bounded)
 {
     for (size_t k = 0; k < p->cells->n; k++) {
         int c = p->cells->v[k];
         const struct cell *cell = &a->cells[c];
-        int weight = only >= 0 ? c == only : is_hidden(cell) && !is_settled(a, cell);
+        int weight = only >= 0 ? c == only
+                               : is_hidden(cell) && !is_settled(cell) &&
+                                     (!bounded || !isinf(cell->hi));
         glp_set_obj_coef(p->lp, (int)k + 1, weight);
     }
 }
@@ -796,8 +1009,40 @@ static double solve(struct attack *a, const struct program *p, int direction)
               "%s: glp_exact failed (%d, status %d)", a->cohort, err, status);
     if (status == GLP_UNBND)
         return direction == GLP_MAX ? INFINITY : -INFINITY;
-    record_point(a, p);
+    if (p->kind != EVERY_COUNT_HIDDEN) /* not a report the published one could be */
+        record_point(a, p, 1);
     return glp_get_obj_val(p->lp);
+}
+
+/* Optimises in floating point, for the point it shows (checked in whole numbers) and nothing
+ * else; an unbounded count of the objective ('only') is seen as large as it likes. */
+static void solve_for_points(struct attack *a, const struct program *p, int direction, int only)
+{
+    glp_set_obj_dir(p->lp, direction);
+    glp_smcp parm;
+    glp_init_smcp(&parm);
+    parm.msg_lev = GLP_MSG_OFF;
+    a->verdict->programs++;
+    if (glp_simplex(p->lp, &parm) != 0)
+        return;
+    if (glp_get_status(p->lp) == GLP_OPT)
+        record_point(a, p, 0);
+    else if (glp_get_status(p->lp) == GLP_UNBND && only >= 0 && direction == GLP_MAX)
+        a->cells[only].seen_hi = INFINITY;
+}
+
+/* A sweep: every unsettled hidden count as low (or high) as they can go together. Returns how
+ * many counts it settled. */
+static size_t sweep(struct attack *a, const struct program *p, int direction)
+{
+    size_t before = 0, after = 0;
+    for (size_t k = 0; k < p->cells->n; k++)
+        before += is_hidden(&a->cells[p->cells->v[k]]) && !is_settled(&a->cells[p->cells->v[k]]);
+    set_objective(a, p, -1, direction == GLP_MAX);
+    solve_for_points(a, p, direction, -1);
+    for (size_t k = 0; k < p->cells->n; k++)
+        after += is_hidden(&a->cells[p->cells->v[k]]) && !is_settled(&a->cells[p->cells->v[k]]);
+    return before - after;
 }
 
 /* One row of a program: the relation's free counts, and its fixed ones moved to the bound. */
@@ -836,11 +1081,13 @@ static glp_prob *build_program(struct attack *a, const struct program *p)
     glp_add_cols(lp, (int)p->cells->n);
     for (size_t k = 0; k < p->cells->n; k++) {
         struct cell *c = &a->cells[p->cells->v[k]];
+        double lo, hi;
+        bounds(a, c, p->kind, &lo, &hi);
         c->column = (int)k + 1;
-        if (isinf(c->hi))
-            glp_set_col_bnds(lp, c->column, GLP_LO, c->lo, 0);
+        if (isinf(hi))
+            glp_set_col_bnds(lp, c->column, GLP_LO, lo, 0);
         else
-            glp_set_col_bnds(lp, c->column, GLP_DB, c->lo, c->hi);
+            glp_set_col_bnds(lp, c->column, lo < hi ? GLP_DB : GLP_FX, lo, hi);
     }
     glp_add_rows(lp, (int)p->relations->n);
     struct program loading = *p;
@@ -851,22 +1098,20 @@ static glp_prob *build_program(struct attack *a, const struct program *p)
 }
 
 /* Judges a hidden count not settled by the points seen, from its exact least and greatest
- * consistent values (rounded in to integers). */
+ * consistent values (rounded in to integers): worked out, it is a failure unless nothing could
+ * have protected it (asked once every program is done). Its range lies within 1..threshold
+ * only when it is hidden as small, which the rule says anyway. */
 static void judge(struct attack *a, int c, double lo, double hi)
 {
     const struct cell *cell = &a->cells[c];
-    char name[KEY];
     lo = ceil(lo - 1e-9);
     hi = floor(hi + 1e-9);
-    int worked_out = hi - lo < 1, small = !(lo == 0 || hi > a->rule.threshold);
-    if (worked_out && cell->truth == 0) {
-        a->verdict->pinned_zeros++; /* reveals no small group */
+    if (hi - lo >= 1)
         return;
-    }
-    if (worked_out || small)
-        failure(a, "%s = %g is hidden, but the consistent values are [%g, %g]:%s%s",
-                describe(a, c, name, sizeof name), cell->truth, lo, hi,
-                worked_out ? " worked out" : "", small ? " known to be 1 to the threshold" : "");
+    if (cell->truth == 0)
+        a->verdict->pinned_zeros++; /* reveals no small group */
+    else
+        push(&a->worked_out, c);
 }
 
 /* Counts linked by relations through free counts form one program. */
@@ -883,21 +1128,34 @@ static void attack_component(struct attack *a, enum shown_counts kind, const str
     }
     struct program p = {kind, NULL, cells, relations};
     p.lp = build_program(a, &p);
-    /* A sweep first: the unsettled hidden counts as low as they can go together. */
-    set_objective(a, &p, -1);
-    solve(a, &p, GLP_MIN);
+    /* Sweeps first: the unsettled hidden counts as low, then as high, as they can go
+     * together, while that settles some. */
+    for (int round = 0; round < 8 && (sweep(a, &p, GLP_MIN) + sweep(a, &p, GLP_MAX)); round++)
+        ;
     for (size_t k = 0; k < cells->n; k++) {
         int c = cells->v[k];
-        if (!is_hidden(&a->cells[c]) || is_settled(a, &a->cells[c]))
+        if (!is_hidden(&a->cells[c]) || is_settled(&a->cells[c]))
             continue;
         struct cell *cell = &a->cells[c];
-        set_objective(a, &p, c);
-        /* An end of its range already seen (a hidden 0, say) is its least or greatest value. */
+        set_objective(a, &p, c, 0);
+        /* Its own ends in floating point, for points that settle it; what they leave is
+         * judged on its exact least and greatest values. An end of its range already seen (a
+         * hidden 0, say) is its least or greatest value. */
+        if (cell->seen_lo != cell->lo)
+            solve_for_points(a, &p, GLP_MIN, c);
+        if (!is_settled(cell) && cell->seen_hi != cell->hi)
+            solve_for_points(a, &p, GLP_MAX, c);
+        if (is_settled(cell))
+            continue;
+        if (cell->truth == 0 && kind == AS_PUBLISHED) {
+            a->verdict->pinned_zeros++; /* reveals no small group: no need to be exact */
+            continue;
+        }
         double lo = cell->seen_lo == cell->lo ? cell->lo : solve(a, &p, GLP_MIN);
-        if (is_settled(a, cell))
+        if (is_settled(cell))
             continue;
         double hi = cell->seen_hi == cell->hi ? cell->hi : solve(a, &p, GLP_MAX);
-        if (!is_settled(a, cell) && kind == AS_PUBLISHED)
+        if (!is_settled(cell) && kind == AS_PUBLISHED)
             judge(a, c, lo, hi);
     }
     glp_delete_prob(p.lp);
@@ -938,7 +1196,7 @@ static void attack_programs(struct attack *a, enum shown_counts kind)
         int unsettled = 0;
         for (size_t k = 0; k < cells[i].n; k++) {
             const struct cell *c = &a->cells[cells[i].v[k]];
-            unsettled |= is_hidden(c) && !is_settled(a, c);
+            unsettled |= is_hidden(c) && !is_settled(c);
         }
         if (unsettled)
             attack_component(a, kind, &cells[i], &relations[i]);
@@ -949,6 +1207,122 @@ static void attack_programs(struct attack *a, enum shown_counts kind)
     free(relations);
     free(cells);
     free(parent);
+}
+
+/* The least or greatest value of count c with every count of the report hidden (1..threshold
+ * when hidden as small): what no suppression could keep from the attacker. */
+static void range_whatever_hidden(struct attack *a, int c, double *lo, double *hi)
+{
+    int *parent = malloc((a->n_cells + 1) * sizeof *parent);
+    cr_assert_not_null(parent);
+    for (size_t i = 0; i < a->n_cells; i++)
+        parent[i] = (int)i;
+    for (size_t i = 0; i < a->n_relations; i++) {
+        const struct relation *r = &a->relations[i];
+        for (size_t k = 0; k < r->plus.n + r->minus.n; k++)
+            parent[root(parent, k < r->plus.n ? r->plus.v[k] : r->minus.v[k - r->plus.n])] =
+                root(parent, r->minus.v[0]);
+    }
+    struct ints cells = {0}, relations = {0};
+    int mine = root(parent, c);
+    for (size_t i = 0; i < a->n_cells; i++)
+        if (root(parent, (int)i) == mine)
+            push(&cells, (int)i);
+    for (size_t i = 0; i < a->n_relations; i++)
+        if (root(parent, a->relations[i].minus.v[0]) == mine)
+            push(&relations, (int)i);
+    struct program p = {EVERY_COUNT_HIDDEN, NULL, &cells, &relations};
+    p.lp = build_program(a, &p);
+    set_objective(a, &p, c, 0);
+    *lo = ceil(solve(a, &p, GLP_MIN) - 1e-9);
+    *hi = floor(solve(a, &p, GLP_MAX) + 1e-9);
+    glp_delete_prob(p.lp);
+    free(cells.v);
+    free(relations.v);
+    free(parent);
+}
+
+/* The hidden counts worked out: each a failure, unless it is worked out whatever is hidden;
+ * then the report must say that some counts could not be protected. */
+static void judge_worked_out(struct attack *a)
+{
+    char name[KEY];
+    size_t anyway = 0;
+    for (size_t k = 0; k < a->worked_out.n; k++) {
+        int c = a->worked_out.v[k];
+        double lo, hi;
+        range_whatever_hidden(a, c, &lo, &hi);
+        describe(a, c, name, sizeof name);
+        if (hi - lo < 1) {
+            anyway++;
+            continue;
+        }
+        failure(a, "%s = %g is hidden, but worked out (it could be %g to %g were more hidden)",
+                name, a->cells[c].truth, lo, hi);
+    }
+    a->verdict->pinned_anyway += anyway;
+    const ps_audit_t *audit = ps_report_audit(a->published);
+    if (anyway && (!audit->pinned ||
+                   !strstr(ps_report_disclosure_rule(a->published), "cannot be protected")))
+        failure(a, "%zu hidden counts are pinned whatever is hidden, and the report does not say "
+                "so (audit: %zu)", anyway, audit->pinned);
+}
+
+/* A count hidden as small that is the only part of its total not shown to be 0: the zeros
+ * beside it say that all of the total is in it ("improved *, unchanged 0, deteriorated 0"). */
+static void check_revealing_zeros(struct attack *a)
+{
+    char name[KEY], total[KEY];
+    for (size_t i = 0; i < a->n_relations; i++) {
+        const struct relation *r = &a->relations[i];
+        size_t n_hidden = 0, n_zeros = 0;
+        int sole = -1;
+        if (r->sense != EQUAL || r->minus.n != 1)
+            continue;
+        for (size_t k = 0; k < r->plus.n; k++) {
+            const struct cell *c = &a->cells[r->plus.v[k]];
+            if (is_hidden(c))
+                n_hidden++, sole = r->plus.v[k];
+            else if (c->lo == 0 && c->hi == 0)
+                n_zeros++;
+            else
+                n_hidden = 2;
+        }
+        if (n_hidden != 1 || !n_zeros || !small(a->cells[sole].truth, a->rule))
+            continue;
+        failure(a, "%s is hidden as small, and published zeros beside it (\"%s\") say all of %s "
+                "is in it", describe(a, sole, name, sizeof name), r->why,
+                describe(a, r->minus.v[0], total, sizeof total));
+    }
+}
+
+/* A total shown with its figures, less the groups shown with theirs, gives the figures (sum
+ * and sum of squares) of the hidden groups together: never of 1..threshold people. */
+static void check_remainders(struct attack *a)
+{
+    char name[KEY];
+    for (size_t i = 0; i < a->n_relations; i++) {
+        const struct relation *r = &a->relations[i];
+        const struct cell *total = &a->cells[r->minus.v[0]];
+        if (!r->adds_figures || is_hidden(total))
+            continue;
+        double least = total->lo, most = total->hi, n_small = 0;
+        size_t n_hidden = 0;
+        for (size_t k = 0; k < r->plus.n; k++) {
+            const struct cell *c = &a->cells[r->plus.v[k]];
+            if (is_hidden(c)) {
+                n_hidden++;
+                n_small += small(c->truth, a->rule);
+            } else {
+                least -= c->hi;
+                most -= c->lo;
+            }
+        }
+        least = fmax(least, n_small);
+        if (n_hidden && least >= 1 && most <= a->rule.threshold)
+            failure(a, "%s less its groups shown (\"%s\") describes %g to %g people",
+                    describe(a, r->minus.v[0], name, sizeof name), r->why, least, most);
+    }
 }
 
 /* Every hidden count: first seen at its true value, then attacked. */
@@ -1011,29 +1385,46 @@ static void check_figures(struct attack *a, const ps_report_t *published)
 /* ======================================================================================== */
 /* One attack: a published report against the unprotected one.                              */
 
+/* The attacker's knowledge of a published report. */
+static void attack_new(struct attack *a, const ps_report_t *truth, const ps_report_t *published,
+                       ps_disclosure_t rule, const char *cohort, struct verdict *verdict)
+{
+    *a = (struct attack){.rule = rule, .cohort = cohort, .published = published,
+                         .verdict = verdict};
+    verdict->reports++;
+    read_counts(a, truth, published);
+    derive_relations(a);
+    check_relations_hold(a);
+}
+
+static void attack_free(struct attack *a)
+{
+    for (size_t i = 0; i < a->n_relations; i++) {
+        free(a->relations[i].plus.v);
+        free(a->relations[i].minus.v);
+    }
+    for (size_t b = 0; b < a->n_blocks; b++)
+        free(a->blocks[b].cells.v);
+    free(a->relations);
+    free(a->blocks);
+    free(a->cells);
+    free(a->worked_out.v);
+    map_free(&a->cell_index);
+    map_free(&a->block_index);
+}
+
 static void attack_report(const ps_report_t *truth, const ps_report_t *published,
                           ps_disclosure_t rule, const char *cohort,
                           struct verdict *verdict)
 {
-    struct attack a = {.rule = rule, .cohort = cohort,
-                       .verdict = verdict};
-    verdict->reports++;
-    read_counts(&a, truth, published);
-    derive_relations(&a);
-    check_relations_hold(&a);
+    struct attack a;
+    attack_new(&a, truth, published, rule, cohort, verdict);
     attack_hidden(&a);
+    judge_worked_out(&a);
+    check_revealing_zeros(&a);
+    check_remainders(&a);
     check_figures(&a, published);
-    for (size_t i = 0; i < a.n_relations; i++) {
-        free(a.relations[i].plus.v);
-        free(a.relations[i].minus.v);
-    }
-    for (size_t b = 0; b < a.n_blocks; b++)
-        free(a.blocks[b].cells.v);
-    free(a.relations);
-    free(a.blocks);
-    free(a.cells);
-    map_free(&a.cell_index);
-    map_free(&a.block_index);
+    attack_free(&a);
 }
 
 /* ======================================================================================== */
@@ -1100,11 +1491,10 @@ static void attack_scored(const char *csv, const ps_cohort_options_t *options, u
 static void summarise(const struct verdict *v)
 {
     cr_log_info("%zu reports, %zu counts, %zu hidden attacked with %zu exact programs, "
-                "%zu figures checked (%zu not in the catalogue); %zu hidden zeros pinned to 0",
+                "%zu figures checked (%zu not in the catalogue); %zu hidden zeros pinned to 0; "
+                "%zu hidden counts pinned whatever is hidden",
                 v->reports, v->counts, v->hidden, v->programs, v->figures, v->unknown_figures,
-                v->pinned_zeros);
-    if (v->pinned_zeros)
-        cr_log_warn("%zu hidden counts of 0 can be worked out to be 0", v->pinned_zeros);
+                v->pinned_zeros, v->pinned_anyway);
     cr_expect_eq(v->failures, 0, "%zu disclosure failures (the first ones are printed above)",
                  v->failures);
 }
@@ -1410,5 +1800,290 @@ Test(disclosure, wemwbs_sites_of_20_1_and_3)
     struct verdict verdict = {0};
     attack_scored(csv, &options, 7, "WEMWBS, sites of 20, 1 and 3", &verdict);
     summarise(&verdict);
+    free(csv);
+}
+
+/* ======================================================================================== */
+/* Hidden counts a reader could work out with the rule's own bound (the outside audit's       */
+/* findings): exactly what is hidden, and the least and greatest values the exact attacker    */
+/* finds for each count that matters.                                                        */
+
+/* A cohort reported without disclosure control and under the rule. */
+struct reported {
+    ps_report_t *truth, *published;
+    ps_disclosure_t rule;
+};
+
+static struct reported report_by_site(const char *csv, ps_disclosure_t rule)
+{
+    static const char *const site[] = {"site"};
+    ps_cohort_options_t options = {.size = sizeof options, .by = site, .n_by = 1};
+    struct trio t;
+    trio_new(&t, &options);
+    ps_error_t err = ps_scored_read(shared_context(), test_file("scored.csv", csv, -1),
+                                    options.by, options.n_by, add_to_trio, &t);
+    cr_assert_eq(t.error ? t.error : err, PS_OK);
+    const ps_disclosure_t none = {0, rule.threshold, 0};
+    struct reported r = {NULL, NULL, rule};
+    cr_assert_eq(ps_cohort_report(t.cohort[0], &none, &r.truth), PS_OK);
+    cr_assert_eq(ps_cohort_report(t.cohort[1], &rule, &r.published), PS_OK);
+    for (int k = 0; k < 3; k++)
+        ps_cohort_free(t.cohort[k]);
+    return r;
+}
+
+static void reported_free(struct reported *r)
+{
+    ps_report_free(r->truth);
+    ps_report_free(r->published);
+}
+
+/* The WEMWBS total's statistic 'name' of 'group' (baseline->followup). */
+static const ps_statistic_t *statistic(const ps_report_t *report, const char *group,
+                                       const char *name)
+{
+    for (size_t i = 0; i < ps_report_count(report); i++) {
+        const ps_statistic_t *s = ps_report_statistic(report, i);
+        if (strcmp(s->unit, "total") == 0 && strcmp(s->group, group) == 0 &&
+            strcmp(s->comparison, "baseline->followup") == 0 && strcmp(s->name, name) == 0)
+            return s;
+    }
+    cr_assert_fail("no %s %s", group, name);
+    return NULL;
+}
+
+static int hidden(const struct reported *r, const char *group, const char *name)
+{
+    return statistic(r->published, group, name)->shown == PS_SUPPRESSED;
+}
+
+/* The least and greatest values of a count of the published report, in exact arithmetic. */
+static void exact_range(const struct reported *r, const char *group, const char *name,
+                        double *lo, double *hi)
+{
+    struct verdict verdict = {0};
+    struct attack a;
+    char key[KEY];
+    attack_new(&a, r->truth, r->published, r->rule, "the cohort", &verdict);
+    int c = map_get(&a.cell_index, statistic_key(key, sizeof key,
+                                                 statistic(r->published, group, name)));
+    cr_assert_geq(c, 0);
+    int *parent = malloc((a.n_cells + 1) * sizeof *parent);
+    cr_assert_not_null(parent);
+    for (size_t i = 0; i < a.n_cells; i++)
+        parent[i] = (int)i;
+    struct ints cells = {0}, relations = {0};
+    for (size_t i = 0; i < a.n_relations; i++) {
+        const struct relation *rel = &a.relations[i];
+        int first = -1;
+        for (size_t k = 0; k < rel->plus.n + rel->minus.n; k++) {
+            int x = k < rel->plus.n ? rel->plus.v[k] : rel->minus.v[k - rel->plus.n];
+            if (!is_free(&a.cells[x], AS_PUBLISHED))
+                continue;
+            if (first < 0)
+                first = x;
+            else
+                parent[root(parent, x)] = root(parent, first);
+        }
+        if (first >= 0)
+            push(&relations, (int)i); /* filtered to c's component below */
+    }
+    int mine = root(parent, c);
+    for (size_t i = 0; i < a.n_cells; i++)
+        if (is_free(&a.cells[i], AS_PUBLISHED) && root(parent, (int)i) == mine)
+            push(&cells, (int)i);
+    size_t kept = 0;
+    for (size_t k = 0; k < relations.n; k++) {
+        const struct relation *rel = &a.relations[relations.v[k]];
+        int in = 0;
+        for (size_t j = 0; j < rel->plus.n + rel->minus.n && !in; j++) {
+            int x = j < rel->plus.n ? rel->plus.v[j] : rel->minus.v[j - rel->plus.n];
+            in = is_free(&a.cells[x], AS_PUBLISHED) && root(parent, x) == mine;
+        }
+        if (in)
+            relations.v[kept++] = relations.v[k];
+    }
+    relations.n = kept;
+    *lo = a.cells[c].lo;
+    *hi = a.cells[c].hi;
+    if (relations.n) {
+        struct program p = {AS_PUBLISHED, NULL, &cells, &relations};
+        p.lp = build_program(&a, &p);
+        set_objective(&a, &p, c, 0);
+        *lo = ceil(solve(&a, &p, GLP_MIN) - 1e-9);
+        *hi = floor(solve(&a, &p, GLP_MAX) + 1e-9);
+        glp_delete_prob(p.lp);
+    }
+    free(cells.v);
+    free(relations.v);
+    free(parent);
+    attack_free(&a);
+}
+
+/* Attacks the whole report, as for the random cohorts. */
+static void attack_reported(const struct reported *r, const char *cohort)
+{
+    struct verdict verdict = {0};
+    attack_report(r->truth, r->published, r->rule, cohort, &verdict);
+    summarise(&verdict);
+}
+
+static const ps_disclosure_t seven = {1, 7, 0};
+
+/* 28 pairs in site A, and Bethnal and Clapton with one each (+21 and -9). Once the whole cohort
+ * (30) and A (28) were shown with their means and CIs: Bethnal + Clapton = 2, each hidden as
+ * at least 1, so each was 1, and the two means and SDs gave both people's changes. */
+Test(disclosure, two_people_beside_a_big_site)
+{
+    char *csv = test_slurp(test_data("disclosure/two-people-beside-a-big-site.csv"));
+    struct reported r = report_by_site(csv, seven);
+    /* The whole cohort and its figures stand. */
+    for (const char *const *name = (const char *const[]){"n_baseline", "n_paired", "mean_change",
+                                                          "sd_change", "ci_low", "ci_high", NULL};
+         *name; name++)
+        cr_assert(!hidden(&r, "all", *name), "%s", *name);
+    cr_assert_eq(statistic(r.published, "all", "n_paired")->value, 30);
+    /* The big site's pairs go, and its figures with them; the two small sites go entirely. */
+    static const char *const groups[] = {"site=A", "site=Bethnal", "site=Clapton"};
+    for (size_t g = 0; g < 3; g++)
+        for (const char *const *name = (const char *const[]){"n_baseline", "n_paired",
+                                                              "mean_change", "sd_change",
+                                                              "ci_low", "ci_high", "t", NULL};
+             *name; name++)
+            cr_assert(hidden(&r, groups[g], *name), "%s %s", groups[g], *name);
+    /* Exactly as expected: the big site's flow beside what it hides. */
+    cr_assert(!hidden(&r, "site=A", "lost_to_followup"));
+    cr_assert(hidden(&r, "site=Bethnal", "lost_to_followup"), "the 0 beside a lone 1");
+    /* Each small site's pair is 1 to 7 to the reader, and no narrower. */
+    for (size_t g = 1; g < 3; g++) {
+        double lo, hi;
+        exact_range(&r, groups[g], "n_paired", &lo, &hi);
+        cr_assert(lo == 1 && hi >= 2, "%s n_paired can be %g to %g", groups[g], lo, hi);
+    }
+    double lo, hi;
+    exact_range(&r, "site=A", "n_paired", &lo, &hi);
+    cr_assert(hi - lo >= 1, "site=A n_paired can be %g to %g", lo, hi);
+    const ps_audit_t *audit = ps_report_audit(r.published);
+    cr_assert_eq(audit->pinned, 0);
+    cr_assert(strstr(ps_report_disclosure_rule(r.published),
+                     "by which a count hidden as small is 1 to 7"),
+              "the rule states the bound the audit uses: %s",
+              ps_report_disclosure_rule(r.published));
+    attack_reported(&r, "two people beside a big site");
+    reported_free(&r);
+    free(csv);
+}
+
+/* Sites of 28, 1 and 1, every score 30 at both timepoints: once every n_baseline but the two
+ * small sites' was shown, so B + C = 2 with both hidden as small (and "0 more" hidden). */
+Test(disclosure, one_person_each_beside_a_big_site)
+{
+    char *csv = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&csv, &size);
+    fputs("participant_id,timepoint,instrument,scale,score,band,answered,status,site\n", f);
+    for (int k = 0; k < 30; k++)
+        fprintf(f, "P%02d,baseline,wemwbs,total,30,,14,ok,%s\nP%02d,followup,wemwbs,total,30,,14,ok,"
+                   "%s\n", k, k < 28 ? "A" : k < 29 ? "B" : "C", k, k < 28 ? "A" : k < 29 ? "B" : "C");
+    cr_assert_eq(fclose(f), 0);
+    struct reported r = report_by_site(csv, seven);
+    for (const char *const *name = (const char *const[]){"n_baseline", "n_followup", "n_paired",
+                                                          NULL};
+         *name; name++) {
+        cr_assert(hidden(&r, "site=B", *name), "B %s", *name);
+        cr_assert(hidden(&r, "site=C", *name), "C %s", *name);
+        /* B + C is not published: the whole cohort's or A's count goes too. */
+        cr_assert(hidden(&r, "all", *name) || hidden(&r, "site=A", *name), "%s", *name);
+        double lo, hi;
+        exact_range(&r, "site=B", *name, &lo, &hi);
+        cr_assert(lo == 1 && hi >= 2, "B %s can be %g to %g", *name, lo, hi);
+        exact_range(&r, "site=C", *name, &lo, &hi);
+        cr_assert(lo == 1 && hi >= 2, "C %s can be %g to %g", *name, lo, hi);
+    }
+    cr_assert(!hidden(&r, "all", "n_paired") && !hidden(&r, "all", "mean_change"));
+    cr_assert_gt(ps_report_audit(r.published)->secondary, 0);
+    attack_reported(&r, "one person each beside a big site");
+    reported_free(&r);
+    free(csv);
+}
+
+/* 27 in site A; site B's two and site C's one are hidden as small and cannot be pinned (B is 1
+ * or 2), but the whole cohort's mean and SD less A's would be the three people's together. */
+Test(disclosure, three_people_beside_a_big_site)
+{
+    char *csv = test_slurp(test_data("disclosure/three-people-beside-a-big-site.csv"));
+    struct reported r = report_by_site(csv, seven);
+    cr_assert(!hidden(&r, "all", "n_paired") && !hidden(&r, "all", "mean_change"));
+    cr_assert(hidden(&r, "site=A", "n_paired") && hidden(&r, "site=A", "mean_change") &&
+              hidden(&r, "site=A", "sd_change"));
+    attack_reported(&r, "three people beside a big site");
+    reported_free(&r);
+    free(csv);
+}
+
+/* Site A: 20 pairs, changes -6 to +6; site B: 3 pairs, all +5. "B: 3 improved, 0 unchanged, 0
+ * deteriorated" with the 3 hidden would still say that everyone at B improved. */
+Test(disclosure, zeros_beside_a_small_group_are_hidden)
+{
+    char *csv = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&csv, &size);
+    fputs("participant_id,timepoint,instrument,scale,score,band,answered,status,site\n", f);
+    for (int k = 0; k < 23; k++)
+        fprintf(f, "P%02d,baseline,wemwbs,total,40,,14,ok,%s\nP%02d,followup,wemwbs,total,%d,,14,ok,"
+                   "%s\n", k, k < 20 ? "A" : "B", k, k < 20 ? 34 + k * 12 / 19 : 45,
+                k < 20 ? "A" : "B");
+    cr_assert_eq(fclose(f), 0);
+    struct reported r = report_by_site(csv, seven);
+    cr_assert_eq(statistic(r.truth, "site=B", "n_improved")->value, 3);
+    cr_assert_eq(statistic(r.truth, "site=B", "n_unchanged")->value, 0);
+    cr_assert_eq(statistic(r.truth, "site=B", "n_deteriorated")->value, 0);
+    for (const char *const *name = (const char *const[]){"n_improved", "n_unchanged",
+                                                          "n_deteriorated", "n_paired", NULL};
+         *name; name++)
+        cr_assert(hidden(&r, "site=B", *name), "B %s", *name);
+    attack_reported(&r, "zeros beside a small group");
+    reported_free(&r);
+    free(csv);
+}
+
+/* 7 pairs in seven sites: each site's n_paired is at least 1 and they add up to at most 7, so
+ * each is 1 whatever is hidden. The report says that it could not protect them. */
+Test(disclosure, counts_no_suppression_can_protect_are_owned_up_to)
+{
+    char *csv = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&csv, &size);
+    fputs("participant_id,timepoint,instrument,scale,score,band,answered,status,site\n", f);
+    for (int k = 0; k < 7; k++)
+        fprintf(f, "P%d,baseline,wemwbs,total,40,,14,ok,S%d\nP%d,followup,wemwbs,total,%d,,14,ok,"
+                   "S%d\n", k, k, k, 41 + k, k);
+    cr_assert_eq(fclose(f), 0);
+    struct reported r = report_by_site(csv, seven);
+    char group[8];
+    for (int k = 0; k < 7; k++) {
+        snprintf(group, sizeof group, "site=S%d", k);
+        cr_assert(hidden(&r, group, "n_paired"));
+    }
+    cr_assert_geq(ps_report_audit(r.published)->pinned, 7);
+    cr_assert(strstr(ps_report_disclosure_rule(r.published), "cannot be protected"), "%s",
+              ps_report_disclosure_rule(r.published));
+    attack_reported(&r, "seven sites of one");
+    reported_free(&r);
+    free(csv);
+
+    /* With a threshold of 1 every count hidden as small is known to be 1: reported, not
+     * refused, and said. */
+    f = open_memstream(&csv, &size);
+    fputs("participant_id,timepoint,instrument,scale,score,band,answered,status,site\n", f);
+    for (int k = 0; k < 12; k++)
+        fprintf(f, "P%d,baseline,wemwbs,total,40,,14,ok,%s\nP%d,followup,wemwbs,total,%d,,14,ok,"
+                   "%s\n", k, k < 11 ? "A" : "B", k, 36 + k, k < 11 ? "A" : "B");
+    cr_assert_eq(fclose(f), 0);
+    r = report_by_site(csv, (ps_disclosure_t){1, 1, 0});
+    const ps_audit_t *audit = ps_report_audit(r.published);
+    cr_assert_gt(audit->primary, 0);
+    cr_assert_geq(audit->pinned, audit->primary);
+    reported_free(&r);
     free(csv);
 }

@@ -368,6 +368,120 @@ Test(map, a_missing_item_is_named_by_its_map_headers)
                                         "line 2)");
 }
 
+/* Every missing item is named, however long the headers the map gives them. */
+Test(map, every_missing_item_is_named_however_long_its_headers)
+{
+    static const char *const questions[] = {
+        "optimistic about the future", "useful", "relaxed", "interested in other people",
+        "energy to spare", "dealing with problems well", "thinking clearly",
+        "good about myself", "close to other people", "confident",
+        "able to make up my own mind about things", "loved", "interested in new things",
+        "cheerful"};
+    char *map_text = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&map_text, &size);
+    fputs("header,item\n", f);
+    for (size_t i = 0; i < 14; i++)
+        fprintf(f, "In the last two weeks I\xe2\x80\x99ve been feeling %s,wemwbs.%zu\n",
+                questions[i], i + 1);
+    fclose(f);
+    char *map = test_file("map.csv", map_text, -1);
+    const char *wemwbs = "wemwbs";
+    ps_score_options_t o = {.size = sizeof o, .map_file = map, .instruments = &wemwbs,
+                            .n_instruments = 1};
+    struct capture c = {0};
+    cr_assert_eq(test_score_text(&c, "participant_id,timepoint,site\nP1,t0,x\n", &o),
+                 PS_ERROR_BATCH);
+    const char *message = first_message(&c);
+    for (size_t i = 0; i < 14; i++) {
+        char *named;
+        cr_assert_geq(asprintf(&named,
+                               "'In the last two weeks I\xe2\x80\x99ve been feeling %s' (item "
+                               "wemwbs.%zu, map line %zu)",
+                               questions[i], i + 1, i + 2),
+                      0);
+        cr_assert(strstr(message, named), "item %zu missing from: %s", i + 1, message);
+        free(named);
+    }
+    cr_assert_null(strstr(message, "more"), "%s", message);
+    free(map);
+    free(map_text);
+}
+
+/* SWEMWBS's items under an export's headers, each with an apostrophe: ’ is 0x92 in Windows-1252. */
+#define SPELT(quote)                                                                            \
+    "I" quote "ve been optimistic,I" quote "ve been useful,I" quote "ve been relaxed,I" quote  \
+    "ve been solving problems,I" quote "ve been clear,I" quote "ve been close,I" quote          \
+    "ve been decisive"
+#define MAP_OF(quote)                                                                           \
+    "header,item\nI" quote "ve been optimistic,swemwbs.1\nI" quote "ve been useful,swemwbs.2\n" \
+    "I" quote "ve been relaxed,swemwbs.3\nI" quote "ve been solving problems,swemwbs.4\n"      \
+    "I" quote "ve been clear,swemwbs.5\nI" quote "ve been close,swemwbs.6\n"                   \
+    "I" quote "ve been decisive,swemwbs.7\n"
+#define MAP_NOT_UTF8                                                                           \
+    "the map is not UTF-8 text (byte 0x92), so its rows for swemwbs.1 (line 2), swemwbs.2 "    \
+    "(line 3), swemwbs.3 (line 4), swemwbs.4 (line 5), swemwbs.5 (line 6), swemwbs.6 (line "   \
+    "7), swemwbs.7 (line 8) name no column: give the file's encoding with --encoding (a "      \
+    "spreadsheet saves CSV as windows-1252, for one), which reads the map as it reads the "    \
+    "batches, or save the map as UTF-8"
+
+static ps_error_t score_with_map_in(struct capture *c, const char *map_text, const char *csv,
+                                    const char *encoding)
+{
+    char *map = test_file("map.csv", map_text, -1);
+    ps_score_options_t o = {.size = sizeof o, .map_file = map, .encoding = encoding};
+    ps_error_t err = test_score_text(c, csv, &o);
+    free(map);
+    return err;
+}
+
+/*
+ * A map is read in the batches' encoding, as a spreadsheet saves both, unless
+ * it is UTF-8 text, as the drafts promscore writes are; one that is not UTF-8
+ * text as read names no column, and is refused saying so.
+ */
+Test(map, a_map_is_read_in_the_batches_encoding_unless_it_is_utf_8)
+{
+    const char *batch_1252 = "participant_id,timepoint," SPELT("\x92") "\nP1,t0,2,2,2,2,2,2,2\n";
+    const char *batch_utf8 =
+        "participant_id,timepoint," SPELT("\xe2\x80\x99") "\nP1,t0,2,2,2,2,2,2,2\n";
+    struct capture a = {0}, b = {0}, c = {0};
+    /* A draft, UTF-8, for a Windows-1252 export. */
+    cr_assert_eq(score_with_map_in(&a, MAP_OF("\xe2\x80\x99"), batch_1252, "windows-1252"),
+                 PS_OK, "%s", a.n_diagnostics ? a.diagnostics[0].message : "");
+    cr_assert_float_eq(test_find(&a, "P1", "t0", "swemwbs.metric")->value, 15.32, 1e-9);
+    /* The map saved by the spreadsheet, Windows-1252 like the export. */
+    cr_assert_eq(score_with_map_in(&b, MAP_OF("\x92"), batch_1252, "windows-1252"), PS_OK, "%s",
+                 b.n_diagnostics ? b.diagnostics[0].message : "");
+    cr_assert_float_eq(test_find(&b, "P1", "t0", "swemwbs.metric")->value, 15.32, 1e-9);
+    /* Windows-1252 read as UTF-8: every item the map names is listed, and the way out. */
+    cr_assert_eq(score_with_map_in(&c, MAP_OF("\x92"), batch_utf8, NULL), PS_ERROR_BATCH);
+    cr_assert_eq(c.n_diagnostics, 1);
+    cr_assert_str_eq(first_message(&c), MAP_NOT_UTF8);
+    cr_assert_eq(c.diagnostics[0].line, 2);
+    cr_assert_eq(c.diagnostics[0].column, 1);
+    cr_assert_eq(c.n_scores, 0);
+}
+
+/* A long export stops at such a map too, never refusing every row as an unknown item. */
+Test(map, a_long_export_stops_at_a_map_that_is_not_utf_8)
+{
+    char *map = test_file("map.csv", MAP_OF("\x92"), -1);
+    ps_score_options_t o = {.size = sizeof o, .map_file = map, .id_column = "pid",
+                            .date_column = "date", .item_column = "item",
+                            .value_column = "value"};
+    struct capture c = {0};
+    cr_assert_eq(test_score_text(&c,
+                                 "pid,date,item,value\n"
+                                 "A,2025-01-06,I\xe2\x80\x99ve been optimistic,2\n",
+                                 &o),
+                 PS_ERROR_BATCH);
+    cr_assert_eq(c.n_diagnostics, 1);
+    cr_assert_str_eq(first_message(&c), MAP_NOT_UTF8);
+    cr_assert_eq(c.n_rejects, 0);
+    free(map);
+}
+
 Test(map, a_header_mapped_twice_is_refused)
 {
     struct capture c = {0};
@@ -608,6 +722,22 @@ Test(draft, an_export_naming_a_column_twice_is_refused)
     cr_assert_str_eq(first_message(&c), "column name 'FEELING \xE2\x80\x89useful' repeats column "
                                         "2 'Feeling useful': each column needs its own name");
     cr_assert_eq(d.n, 0);
+}
+
+/* Read with commas, a header of one column holding tabs or ';' is another delimiter's. */
+Test(draft, a_header_of_one_column_holding_tabs_or_semicolons_names_the_delimiter)
+{
+    struct capture c = {0}, d = {0};
+    struct drafted t = {0}, s = {0};
+    draft(&c, test_file("b.tsv", "id\tFeeling useful\tFeeling relaxed\n", -1), NULL, "swemwbs",
+          &t, PS_ERROR_BATCH);
+    cr_assert_str_eq(first_message(&c), "the header is one column holding tabs: the file seems "
+                                        "to be tab-separated: give --delimiter tab");
+    draft(&d, test_file("b.csv", "id;Feeling useful;Feeling relaxed\n", -1), NULL, "swemwbs",
+          &s, PS_ERROR_BATCH);
+    cr_assert_str_eq(first_message(&d), "the header is one column holding ';': the file seems to "
+                                        "be delimited by semicolons: give --delimiter ';'");
+    cr_assert_eq(t.n + s.n, 0);
 }
 
 Test(draft, needs_known_instruments)

@@ -954,3 +954,155 @@ Test(pseudonymise, a_windows_1252_en_dash_between_groups_is_one_character)
     free_watched(&v);
     free(utf16_path);
 }
+
+/* Appends the UTF-8 of 'cp' at out + *n. */
+static void append_utf8(char *out, size_t *n, uint32_t cp)
+{
+    if (cp < 0x80) {
+        out[(*n)++] = (char)cp;
+    } else if (cp < 0x800) {
+        out[(*n)++] = (char)(0xC0 | cp >> 6);
+        out[(*n)++] = (char)(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        out[(*n)++] = (char)(0xE0 | cp >> 12);
+        out[(*n)++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        out[(*n)++] = (char)(0x80 | (cp & 0x3F));
+    } else {
+        out[(*n)++] = (char)(0xF0 | cp >> 18);
+        out[(*n)++] = (char)(0x80 | ((cp >> 12) & 0x3F));
+        out[(*n)++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        out[(*n)++] = (char)(0x80 | (cp & 0x3F));
+    }
+}
+
+/* 'number' (digits and spaces) with each digit d written as forms[d], each space as 'between'. */
+static char *in_forms(const char *number, const uint32_t forms[10], const char *between)
+{
+    char *out = calloc(1, 256);
+    cr_assert_not_null(out);
+    size_t n = 0;
+    for (const char *c = number; *c; c++) {
+        if (*c == ' ') {
+            n += (size_t)sprintf(out + n, "%s", between);
+            continue;
+        }
+        append_utf8(out, &n, forms[*c - '0']);
+    }
+    return out;
+}
+
+/* The rows of "nhs_number,comments" with each comment, pseudonymised: how many were refused. */
+static size_t comments_refused(const char *const *comments, size_t n)
+{
+    char *csv = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&csv, &size);
+    fprintf(f, "nhs_number,comments\n");
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "4010232137,\"ref %s\"\n", comments[i]);
+    fclose(f);
+    struct capture c = {0};
+    struct pseudonymised out = {0};
+    cr_assert_eq(pseudonymise(&c, csv, &out), PS_OK);
+    cr_assert_eq(out.n_rows + out.n_reasons, n + 1);
+    for (size_t i = 0; i < out.n_reasons; i++)
+        cr_assert_str_eq(out.reasons[i], "column 2 ('comments') holds an NHS number in clear: "
+                                         "leave the column out (drop it) or pseudonymise it");
+    assert_no_number_left(&out);
+    const size_t refused = out.n_reasons;
+    free_out(&out);
+    free(csv);
+    return refused;
+}
+
+/*
+ * Digits a person reads as digits though Unicode has them as other numbers
+ * (superscript, circled...): 943 476 5919 in any of them is an NHS number.
+ */
+Test(pseudonymise, an_nhs_number_in_superscript_circled_or_other_digit_forms_never_leaves_in_clear)
+{
+    static const uint32_t forms[][10] = {
+        /* superscripts: ⁰ ¹ ² ³ ⁴ ... ⁹ */
+        {0x2070, 0xB9, 0xB2, 0xB3, 0x2074, 0x2075, 0x2076, 0x2077, 0x2078, 0x2079},
+        /* subscripts */
+        {0x2080, 0x2081, 0x2082, 0x2083, 0x2084, 0x2085, 0x2086, 0x2087, 0x2088, 0x2089},
+        /* circled: ⓪ ① ... ⑨ */
+        {0x24EA, 0x2460, 0x2461, 0x2462, 0x2463, 0x2464, 0x2465, 0x2466, 0x2467, 0x2468},
+        /* parenthesised ⑴ ..., with a full stop ⒈ ... (no zero: 943 476 5919 has none) */
+        {'0', 0x2474, 0x2475, 0x2476, 0x2477, 0x2478, 0x2479, 0x247A, 0x247B, 0x247C},
+        {'0', 0x2488, 0x2489, 0x248A, 0x248B, 0x248C, 0x248D, 0x248E, 0x248F, 0x2490},
+        /* double circled, negative circled (three sets of dingbats) */
+        {0x24FF, 0x24F5, 0x24F6, 0x24F7, 0x24F8, 0x24F9, 0x24FA, 0x24FB, 0x24FC, 0x24FD},
+        {'0', 0x2776, 0x2777, 0x2778, 0x2779, 0x277A, 0x277B, 0x277C, 0x277D, 0x277E},
+        {'0', 0x2780, 0x2781, 0x2782, 0x2783, 0x2784, 0x2785, 0x2786, 0x2787, 0x2788},
+        {'0', 0x278A, 0x278B, 0x278C, 0x278D, 0x278E, 0x278F, 0x2790, 0x2791, 0x2792},
+        /* with a comma: 🄁 ... 🄊 */
+        {0x1F101, 0x1F102, 0x1F103, 0x1F104, 0x1F105, 0x1F106, 0x1F107, 0x1F108, 0x1F109,
+         0x1F10A},
+    };
+    static const char *const betweens[] = {"", " ", "-"};
+    for (size_t f = 0; f < sizeof forms / sizeof forms[0]; f++)
+        for (size_t b = 0; b < sizeof betweens / sizeof betweens[0]; b++) {
+            char *number = in_forms("943 476 5919", forms[f], betweens[b]);
+            char *short_number = in_forms("943 476 591", forms[f], betweens[b]);
+            const char *comments[] = {number, short_number};
+            cr_assert_eq(comments_refused(comments, 2), 1, "%s / %s", number, short_number);
+            free(number);
+            free(short_number);
+        }
+    /* The ones that are not digits 0 to 9 stay what they are: ⑩ and ⁱ are no digits. */
+    const char *others[] = {"94347659\xe2\x91\xa9", "943 476 5919\xe2\x81\xb1"};
+    cr_assert_eq(comments_refused(others, 1), 0);
+    cr_assert_eq(comments_refused(others + 1, 1), 1, "the digits before ⁱ are a number");
+}
+
+/*
+ * Characters that show nothing count as nothing between digits: neither a
+ * digit nor a separator, whatever their number. 943, five zero-width spaces,
+ * 476 reads on screen as 943476.
+ */
+Test(pseudonymise, invisible_characters_between_the_digits_of_an_nhs_number_count_as_nothing)
+{
+    static const char zwsp[] = "\xe2\x80\x8b", zwnj[] = "\xe2\x80\x8c", zwj[] = "\xe2\x80\x8d",
+                      word_joiner[] = "\xe2\x81\xa0", bom[] = "\xef\xbb\xbf", shy[] = "\xc2\xad";
+    char five[6][32], mixed[64], inside[64];
+    const char *const each[] = {zwsp, zwnj, zwj, word_joiner, bom, shy};
+    const char *comments[8];
+    for (size_t k = 0; k < 6; k++) {
+        snprintf(five[k], sizeof five[k], "943%s%s%s%s%s476 5919", each[k], each[k], each[k],
+                 each[k], each[k]);
+        comments[k] = five[k];
+    }
+    snprintf(mixed, sizeof mixed, "943 %s%s%s%s%s%s 476 5919", zwsp, zwnj, zwj, word_joiner, bom,
+             shy);
+    snprintf(inside, sizeof inside, "9%s4%s34765919", zwsp, shy);
+    comments[6] = mixed;
+    comments[7] = inside;
+    cr_assert_eq(comments_refused(comments, 8), 8);
+    /* Nine digits with invisible characters among them are no NHS number. */
+    char nine[64];
+    snprintf(nine, sizeof nine, "943%s%s%s%s%s476 591", zwsp, zwsp, zwsp, zwsp, zwsp);
+    const char *short_number[] = {nine};
+    cr_assert_eq(comments_refused(short_number, 1), 0);
+}
+
+/* Read with commas, a tab-separated header is one name: the message says to give tabs. */
+Test(pseudonymise, a_tab_separated_input_read_with_commas_says_to_give_its_delimiter)
+{
+    ps_pseudonymise_options_t options;
+    ps_pseudonymise_options_init(&options, sizeof options);
+    struct capture c = {0};
+    struct watched w = {0};
+    char *path = test_file("tab.tsv", "nhs_number\tsite\n4010232137\tDalston\n", -1);
+    cr_assert_eq(pseudonymise_file(&c, path, &options, &w), PS_ERROR_BATCH);
+    cr_assert_eq(w.out.n_rows, 0);
+    cr_assert_str_eq(c.diagnostics[0].message,
+                     "no column 'nhs_number' in the header, which seems tab-separated: give "
+                     "--delimiter tab");
+    for (size_t i = 0; i < c.n_diagnostics; i++) {
+        free(c.diagnostics[i].file);
+        free(c.diagnostics[i].message);
+    }
+    free_watched(&w);
+    free(path);
+}

@@ -730,6 +730,41 @@ Test(messy, semicolons_need_their_delimiter_and_say_so)
     cr_assert_float_eq(test_find(&d, "P1", "t0", "swemwbs.raw")->value, 7, 1e-9);
 }
 
+/* A tab-separated batch read with commas: its header is one column, and the message says so. */
+Test(messy, tabs_need_their_delimiter_and_say_so)
+{
+    const char *tsv = "participant_id\ttimepoint\tswemwbs_1\tswemwbs_2\tswemwbs_3\tswemwbs_4\t"
+                      "swemwbs_5\tswemwbs_6\tswemwbs_7\nP1\tt0\t1\t1\t1\t1\t1\t1\t1\n";
+    struct capture c = {0};
+    cr_assert_eq(test_score_text(&c, tsv, NULL), PS_ERROR_BATCH);
+    cr_assert_str_eq(c.diagnostics[0].message,
+                     "the header is one column holding tabs: the file seems to be "
+                     "tab-separated: give --delimiter tab");
+    struct capture d = {0};
+    ps_score_options_t o = {.size = sizeof o, .delimiter = '\t'};
+    cr_assert_eq(test_score_text(&d, tsv, &o), PS_OK);
+    cr_assert_float_eq(test_find(&d, "P1", "t0", "swemwbs.raw")->value, 7, 1e-9);
+}
+
+/*
+ * A long export's columns are named by --long, which takes no --id-column:
+ * a part saved without its header row is missing its id column "(see --long)".
+ */
+Test(messy, a_long_export_without_its_header_points_to_long)
+{
+    const char *part = "A,2025-01-06,wemwbs_8,2\nA,2025-01-06,wemwbs_9,2\n";
+    ps_score_options_t o = {.size = sizeof o, .id_column = "pid", .date_column = "date",
+                            .item_column = "item", .value_column = "value"};
+    struct capture c = {0};
+    cr_assert_eq(test_score_text(&c, part, &o), PS_ERROR_BATCH);
+    cr_assert_str_eq(c.diagnostics[0].message,
+                     "no participant id column 'pid' in the header (see --long)");
+    struct capture d = {0};
+    cr_assert_eq(test_score_text(&d, "pid,when,item,value\nA,2025-01-06,wemwbs_8,2\n", &o),
+                 PS_ERROR_BATCH);
+    cr_assert_str_eq(d.diagnostics[0].message, "no date column 'date' in the header (see --long)");
+}
+
 /*
  * A refused header with kept columns, scored again and again on one CPU: the
  * rows are never read with a half-built plan (it crashed about one run in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Service use: the measures' definition (schemas/service-use.xsd), the
  * cohort's windows and selection rule, and counts read with every row used or

@@ -99,18 +99,6 @@ static int on_batch_end(const ps_batch_summary_t *s, void *user)
 
 /* ---- Writers. ---- */
 
-static void print(output_t *o, const char *format, ...) __attribute__((format(printf, 2, 3)));
-
-static void print(output_t *o, const char *format, ...)
-{
-    char text[1024];
-    va_list ap;
-    va_start(ap, format);
-    int n = vsnprintf(text, sizeof text, format, ap);
-    va_end(ap);
-    if (n > 0)
-        output_write(o, text, (size_t)n < sizeof text ? (size_t)n : sizeof text - 1);
-}
 
 static ps_kind_t kind_of(const ps_statistic_t *s)
 {
@@ -130,9 +118,9 @@ static void json_string(output_t *o, const char *text)
     output_puts(o, "\"");
     for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
         if (*p == '"' || *p == '\\')
-            print(o, "\\%c", *p);
+            output_printf(o, "\\%c", *p);
         else if (*p < 0x20)
-            print(o, "\\u%04x", *p);
+            output_printf(o, "\\u%04x", *p);
         else
             output_write(o, (const char *)p, 1);
     }
@@ -159,12 +147,13 @@ static int json_number(output_t *o, double value, int whole)
 static void write_json(output_t *o, const ps_report_t *report, ps_context_t *context)
 {
     const ps_audit_t *audit = ps_report_audit(report);
-    print(o, "{\n  \"promscore\": \"%s\",\n  \"disclosure\": ", PS_VERSION);
+    output_printf(o, "{\n  \"promscore\": \"%s\",\n  \"disclosure\": ", PS_VERSION);
     json_string(o, ps_report_disclosure_rule(report));
-    print(o, ",\n  \"audit\": {\"counts\": %zu, \"primary\": %zu, \"secondary\": %zu, "
-             "\"linear_programs\": %zu, \"withheld\": %zu, \"figures_hidden\": %zu},\n",
-          audit->counts, audit->primary, audit->secondary, audit->linear_programs,
-          audit->withheld, audit->figures_hidden);
+    output_printf(o,
+                  ",\n  \"audit\": {\"counts\": %zu, \"hidden\": %zu, \"pinned\": %zu, "
+                  "\"linear_programs\": %zu, \"withheld\": %zu, \"figures_hidden\": %zu},\n",
+                  audit->counts, audit->primary + audit->secondary, audit->pinned,
+                  audit->linear_programs, audit->withheld, audit->figures_hidden);
     output_puts(o, "  \"last_followup\": \"baseline->end compares each person's baseline with "
                    "their last follow-up; with a single follow-up it equals that comparison "
                    "and is not repeated\",\n  \"instruments\": [");
@@ -177,7 +166,7 @@ static void write_json(output_t *o, const ps_report_t *report, ps_context_t *con
             used = ps_report_statistic(report, k)->instrument == in;
         if (!used)
             continue;
-        print(o, "%s\n    {\"id\": ", first ? "" : ",");
+        output_printf(o, "%s\n    {\"id\": ", first ? "" : ",");
         json_string(o, ps_instrument_id(in));
         output_puts(o, ", \"version\": ");
         json_string(o, ps_instrument_version(in));
@@ -191,7 +180,7 @@ static void write_json(output_t *o, const ps_report_t *report, ps_context_t *con
     output_puts(o, "\n  ],\n  \"results\": [");
     for (size_t i = 0; i < ps_report_count(report); i++) {
         const ps_statistic_t *s = ps_report_statistic(report, i);
-        print(o, "%s\n    {\"index\": %zu, \"instrument\": ", i ? "," : "", i);
+        output_printf(o, "%s\n    {\"index\": %zu, \"instrument\": ", i ? "," : "", i);
         json_string(o, ps_instrument_id(s->instrument));
         output_puts(o, ", \"scale\": ");
         json_string(o, s->unit);
@@ -211,8 +200,8 @@ static void write_json(output_t *o, const ps_report_t *report, ps_context_t *con
             finite = json_number(o, s->value, kind_of(s) == PS_KIND_COUNT);
         else
             output_puts(o, "null");
-        print(o, ", \"suppressed\": %s, \"not_computable\": ",
-              s->shown == PS_SUPPRESSED ? "true" : "false");
+        output_printf(o, ", \"suppressed\": %s, \"not_computable\": ",
+                      s->shown == PS_SUPPRESSED ? "true" : "false");
         json_or_null(o, s->shown == PS_NOT_COMPUTABLE ? s->reason
                         : !finite                     ? "the figure is not a finite number"
                                                       : NULL);
@@ -225,9 +214,9 @@ static void write_json(output_t *o, const ps_report_t *report, ps_context_t *con
     for (size_t k = 0; k < ps_report_relation_count(report); k++) {
         ps_relation_t rel;
         ps_report_relation(report, k, &rel);
-        print(o, "%s\n    {\"terms\": [", k ? "," : "");
+        output_printf(o, "%s\n    {\"terms\": [", k ? "," : "");
         for (size_t t = 0; t < rel.n; t++) {
-            print(o, "%s[%zu, ", t ? ", " : "", rel.statistics[t]);
+            output_printf(o, "%s[%zu, ", t ? ", " : "", rel.statistics[t]);
             json_number(o, rel.coefficients[t], 0);
             output_puts(o, "]");
         }
@@ -236,7 +225,7 @@ static void write_json(output_t *o, const ps_report_t *report, ps_context_t *con
         json_number(o, rel.lo, 0);
         output_puts(o, ", \"hi\": ");
         json_number(o, rel.hi, 0);
-        print(o, ", \"from_figures\": %s}", rel.from_figures ? "true" : "false");
+        output_printf(o, ", \"from_figures\": %s}", rel.from_figures ? "true" : "false");
     }
     output_puts(o, "\n  ]\n}\n");
 }
@@ -302,15 +291,16 @@ static int all_hidden(const struct section *s)
 
 static void write_bands(output_t *o, const struct section *s, const ps_scale_t *scale)
 {
-    print(o, "    bands (%s is better): %s moved to a better band, %s stayed, %s moved to a "
-             "worse band\n",
-          ps_scale_lower_is_better(scale) ? "lower" : "higher", F(N_BAND_BETTER), F(N_BAND_SAME),
-          F(N_BAND_WORSE));
+    output_printf(o,
+                  "    bands (%s is better): %s moved to a better band, %s stayed, %s moved to a "
+                  "worse band\n",
+                  ps_scale_lower_is_better(scale) ? "lower" : "higher", F(N_BAND_BETTER),
+                  F(N_BAND_SAME), F(N_BAND_WORSE));
     for (size_t i = s->start; i < s->end; i++) {
         const ps_statistic_t *st = ps_report_statistic(s->report, i);
         if (st->id == PS_STAT_TRANSITION)
-            print(o, "      %-60s %s\n", st->name + strlen("transition:"),
-                  format_figure(st).s);
+            output_printf(o, "      %-60s %s\n", st->name + strlen("transition:"),
+                          format_figure(st).s);
     }
     /* Both readings of a change in a band, each labelled. */
     for (size_t i = s->start; i < s->end; i++) {
@@ -318,12 +308,13 @@ static void write_bands(output_t *o, const struct section *s, const ps_scale_t *
         if (st->id != PS_STAT_N_BASELINE_BAND)
             continue;
         const char *band = st->param[0];
-        print(o, "    %s: %s at baseline (%s), %s at follow-up (%s); cohort-level change %s", band,
-              format_figure(st).s, FB(SHARE_BASELINE_BAND, band), FB(N_FOLLOWUP_BAND, band),
-              FB(SHARE_FOLLOWUP_BAND, band), FB(BAND_CHANGE, band));
+        output_printf(
+            o, "    %s: %s at baseline (%s), %s at follow-up (%s); cohort-level change %s", band,
+            format_figure(st).s, FB(SHARE_BASELINE_BAND, band), FB(N_FOLLOWUP_BAND, band),
+            FB(SHARE_FOLLOWUP_BAND, band), FB(BAND_CHANGE, band));
         if (find(s, PS_STAT_N_MOVED_BETTER_FROM, band))
-            print(o, "; individual level: %s of them moved to a better band",
-                  FB(MOVED_BETTER_FROM, band));
+            output_printf(o, "; individual level: %s of them moved to a better band",
+                          FB(MOVED_BETTER_FROM, band));
         output_puts(o, "\n");
     }
 }
@@ -333,9 +324,9 @@ static void write_reasons_and_notes(output_t *o, const struct section *s)
     for (size_t i = s->start; i < s->end; i++) {
         const ps_statistic_t *st = ps_report_statistic(s->report, i);
         if (st->shown == PS_NOT_COMPUTABLE && st->id != PS_STAT_WILCOXON_EXACT)
-            print(o, "    n/a %s: %s\n", st->name, st->reason);
+            output_printf(o, "    n/a %s: %s\n", st->name, st->reason);
         else if (st->note && st->shown == PS_SHOWN)
-            print(o, "    note %s: %s\n", st->name, st->note);
+            output_printf(o, "    note %s: %s\n", st->name, st->note);
     }
 }
 
@@ -343,37 +334,49 @@ static void write_section(output_t *o, const struct section *s)
 {
     const ps_statistic_t *first = ps_report_statistic(s->report, s->start);
     if (all_hidden(s)) {
-        print(o, "\n  %s, %s: figures suppressed (small numbers, or numbers that "
-                 "would reveal one elsewhere)\n",
-              first->comparison, first->group);
+        output_printf(o,
+                      "\n  %s, %s: figures suppressed (small numbers, or numbers that "
+                      "would reveal one elsewhere)\n",
+                      first->comparison, first->group);
         return;
     }
-    print(o, "\n  %s, %s\n", first->comparison, first->group);
-    print(o, "    participants: %s at baseline, %s at follow-up, %s paired, %s lost to follow-up "
-             "(%s)\n",
-          F(N_BASELINE), F(N_FOLLOWUP), F(N_PAIRED), F(LOST_TO_FOLLOWUP), F(LOSS_RATE));
-    print(o, "    lost to follow-up: baseline mean %s (SD %s); completers minus lost, "
-             "standardised: %s\n",
-          F(MEAN_BASELINE_LOST), F(SD_BASELINE_LOST), F(SMD_COMPLETERS_VS_LOST));
-    print(o, "    completers: baseline mean %s (SD %s, median %s); follow-up mean %s (SD %s, median "
-             "%s)\n",
-          F(MEAN_BASELINE), F(SD_BASELINE), F(MEDIAN_BASELINE), F(MEAN_FOLLOWUP), F(SD_FOLLOWUP),
-          F(MEDIAN_FOLLOWUP));
-    print(o, "    change: mean %s (95%% CI %s to %s), SD %s; paired t = %s, df = %s, p = %s\n",
-          F(MEAN_CHANGE), F(CI_LOW), F(CI_HIGH), F(SD_CHANGE), F(T), F(DF), F(P_T));
+    output_printf(o, "\n  %s, %s\n", first->comparison, first->group);
+    output_printf(
+        o,
+        "    participants: %s at baseline, %s at follow-up, %s paired, %s lost to follow-up "
+        "(%s)\n",
+        F(N_BASELINE), F(N_FOLLOWUP), F(N_PAIRED), F(LOST_TO_FOLLOWUP), F(LOSS_RATE));
+    output_printf(o,
+                  "    lost to follow-up: baseline mean %s (SD %s); completers minus lost, "
+                  "standardised: %s\n",
+                  F(MEAN_BASELINE_LOST), F(SD_BASELINE_LOST), F(SMD_COMPLETERS_VS_LOST));
+    output_printf(
+        o,
+        "    completers: baseline mean %s (SD %s, median %s); follow-up mean %s (SD %s, median "
+        "%s)\n",
+        F(MEAN_BASELINE), F(SD_BASELINE), F(MEDIAN_BASELINE), F(MEAN_FOLLOWUP), F(SD_FOLLOWUP),
+        F(MEDIAN_FOLLOWUP));
+    output_printf(o,
+                  "    change: mean %s (95%% CI %s to %s), SD %s; paired t = %s, df = %s, p = %s\n",
+                  F(MEAN_CHANGE), F(CI_LOW), F(CI_HIGH), F(SD_CHANGE), F(T), F(DF), F(P_T));
     const ps_statistic_t *exact = find(s, PS_STAT_WILCOXON_EXACT, NULL);
-    print(o, "    Wilcoxon signed rank: V = %s, p = %s (%s)\n", F(WILCOXON_V), F(P_WILCOXON),
-          exact && exact->shown == PS_SHOWN
-              ? (exact->value ? "exact" : "normal approximation with continuity correction")
-              : "method not shown");
-    print(o, "    effect size (standardised by the SD of the changes): d_z = %s (95%% CI %s to "
-             "%s), Hedges' g_z = %s\n",
-          F(D_Z), F(D_Z_CI_LOW), F(D_Z_CI_HIGH), F(G_Z));
+    output_printf(o, "    Wilcoxon signed rank: V = %s, p = %s (%s)\n", F(WILCOXON_V),
+                  F(P_WILCOXON),
+                  exact && exact->shown == PS_SHOWN
+                      ? (exact->value ? "exact" : "normal approximation with continuity correction")
+                      : "method not shown");
+    output_printf(
+        o,
+        "    effect size (standardised by the SD of the changes): d_z = %s (95%% CI %s to "
+        "%s), Hedges' g_z = %s\n",
+        F(D_Z), F(D_Z_CI_LOW), F(D_Z_CI_HIGH), F(G_Z));
     if (find(s, PS_STAT_MEANINGFUL_CHANGE, NULL))
-        print(o, "    meaningful change (at least %s points): %s improved (%s), %s unchanged, %s "
-                 "deteriorated\n",
-              F(MEANINGFUL_CHANGE), F(N_IMPROVED), F(SHARE_IMPROVED), F(N_UNCHANGED),
-              F(N_DETERIORATED));
+        output_printf(
+            o,
+            "    meaningful change (at least %s points): %s improved (%s), %s unchanged, %s "
+            "deteriorated\n",
+            F(MEANINGFUL_CHANGE), F(N_IMPROVED), F(SHARE_IMPROVED), F(N_UNCHANGED),
+            F(N_DETERIORATED));
     if (find(s, PS_STAT_RELIABLE_CHANGE, NULL)) {
         /* The rule stated: "more than 7.45 points" or "6.00 points or more", and whence. */
         const ps_statistic_t *at_least = find(s, PS_STAT_RELIABLE_AT_LEAST, NULL);
@@ -382,15 +385,17 @@ static void write_section(output_t *o, const struct section *s)
                  at_least && at_least->value ? "%s points or more" : "more than %s points",
                  F(RELIABLE_CHANGE));
         if (find(s, PS_STAT_RELIABILITY, NULL))
-            snprintf(source, sizeof source, "Jacobson-Truax, 1.96 x sqrt(2) x SEM: SD %s, "
-                     "reliability %s, SEM %s", F(REFERENCE_SD), F(RELIABILITY), F(SEM));
+            snprintf(source, sizeof source,
+                     "Jacobson-Truax, 1.96 x sqrt(2) x SEM: SD %s, "
+                     "reliability %s, SEM %s",
+                     F(REFERENCE_SD), F(RELIABILITY), F(SEM));
         else if (find(s, PS_STAT_SEM, NULL))
-            snprintf(source, sizeof source, "Jacobson-Truax, 1.96 x sqrt(2) x SEM: SEM %s",
-                     F(SEM));
-        print(o, "    reliable change (%s; %s): %s improved, %s no reliable change, %s "
-                 "deteriorated\n",
-              threshold, source, F(N_RELIABLE_IMPROVED), F(N_NO_RELIABLE_CHANGE),
-              F(N_RELIABLE_DETERIORATED));
+            snprintf(source, sizeof source, "Jacobson-Truax, 1.96 x sqrt(2) x SEM: SEM %s", F(SEM));
+        output_printf(o,
+                      "    reliable change (%s; %s): %s improved, %s no reliable change, %s "
+                      "deteriorated\n",
+                      threshold, source, F(N_RELIABLE_IMPROVED), F(N_NO_RELIABLE_CHANGE),
+                      F(N_RELIABLE_DETERIORATED));
     }
     if (find(s, PS_STAT_N_BAND_BETTER, NULL))
         write_bands(o, s, first->scale);
@@ -402,27 +407,28 @@ static void write_pool_section(output_t *o, const struct section *s)
 {
     const ps_statistic_t *first = ps_report_statistic(s->report, s->start);
     if (all_hidden(s)) {
-        print(o, "\n  %s, %s: figures suppressed (small numbers, or numbers that "
-                 "would reveal one elsewhere)\n",
-              first->comparison, first->group);
+        output_printf(o,
+                      "\n  %s, %s: figures suppressed (small numbers, or numbers that "
+                      "would reveal one elsewhere)\n",
+                      first->comparison, first->group);
         return;
     }
-    print(o, "\n  %s, %s\n", first->comparison, first->group);
+    output_printf(o, "\n  %s, %s\n", first->comparison, first->group);
     for (size_t i = s->start; i < s->end; i++) {
         const ps_statistic_t *st = ps_report_statistic(s->report, i);
         if (st->shown == PS_NOT_COMPUTABLE)
-            print(o, "    %-52s n/a (%s)\n", st->name, st->reason);
+            output_printf(o, "    %-52s n/a (%s)\n", st->name, st->reason);
         else
-            print(o, "    %-52s %s\n", st->name, format_figure(st).s);
+            output_printf(o, "    %-52s %s\n", st->name, format_figure(st).s);
     }
 }
 
 static void write_text(output_t *o, const ps_report_t *report, const char *warning)
 {
     if (warning)
-        print(o, "%s\n\n", warning);
-    print(o, "promscore %s cohort change report\n\nDisclosure control: %s\n", PS_VERSION,
-          ps_report_disclosure_rule(report));
+        output_printf(o, "%s\n\n", warning);
+    output_printf(o, "promscore %s cohort change report\n\nDisclosure control: %s\n", PS_VERSION,
+                  ps_report_disclosure_rule(report));
     output_puts(o, "* suppressed; n/a not computable (reason below the section). Each person's "
                    "last follow-up\n(baseline->end) is given only when there are two follow-ups "
                    "or more.\n");
@@ -433,14 +439,15 @@ static void write_text(output_t *o, const ps_report_t *report, const char *warni
         if (st->unit != unit) {
             unit = st->unit;
             if (st->scale)
-                print(o, "\n== %s %s: %s (definition version %s)\n",
-                      ps_instrument_id(st->instrument), st->unit, ps_scale_label(st->scale),
-                      ps_instrument_version(st->instrument));
+                output_printf(o, "\n== %s %s: %s (definition version %s)\n",
+                              ps_instrument_id(st->instrument), st->unit, ps_scale_label(st->scale),
+                              ps_instrument_version(st->instrument));
             else
-                print(o, "\n== %s %s: pooled, one unit per person and member (definition "
-                         "version %s)\n",
-                      ps_instrument_id(st->instrument), st->unit,
-                      ps_instrument_version(st->instrument));
+                output_printf(o,
+                              "\n== %s %s: pooled, one unit per person and member (definition "
+                              "version %s)\n",
+                              ps_instrument_id(st->instrument), st->unit,
+                              ps_instrument_version(st->instrument));
         }
         struct section s = {report, i, i};
         while (s.end < ps_report_count(report)) {

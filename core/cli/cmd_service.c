@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* promscore service: counts of service use in, before and after compared, a report out. */
 #include "config.h"
 

@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -604,6 +605,17 @@ static void flush(output_t *out, int more_to_come)
             out->error = write_all(out->fd, out->buffer, out->used);
     }
     out->used = 0;
+}
+
+void output_printf(output_t *out, const char *format, ...)
+{
+    char text[2048];
+    va_list ap;
+    va_start(ap, format);
+    int n = vsnprintf(text, sizeof text, format, ap);
+    va_end(ap);
+    if (n > 0)
+        output_write(out, text, (size_t)n < sizeof text ? (size_t)n : sizeof text - 1);
 }
 
 void output_write(output_t *out, const char *data, size_t length)

@@ -84,6 +84,9 @@ int output_check_distinct(const char *command, const output_file_t *files, size_
 /* Opens an output for 'path' with 'mode'. Returns 0, or -1 with errno set. */
 int output_open(output_t *out, const char *path, unsigned mode);
 void output_write(output_t *out, const char *data, size_t length);
+
+/* Writes text formatted as by printf, up to 2 KiB of it (a line of a report). */
+void output_printf(output_t *out, const char *format, ...) __attribute__((format(printf, 2, 3)));
 /*
  * Room for n more bytes in the buffer, passing on what it holds when it is
  * short. Write at most n bytes there, then add what was written to out->used.

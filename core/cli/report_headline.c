@@ -56,18 +56,6 @@ void comparison_words(const char *comparison, char *to, size_t size)
         snprintf(to, size, "%.*s to %s", (int)(arrow - comparison), comparison, arrow + 2);
 }
 
-static void print(output_t *o, const char *format, ...) __attribute__((format(printf, 2, 3)));
-
-static void print(output_t *o, const char *format, ...)
-{
-    char text[2048];
-    va_list ap;
-    va_start(ap, format);
-    int n = vsnprintf(text, sizeof text, format, ap);
-    va_end(ap);
-    if (n > 0)
-        output_write(o, text, (size_t)n < sizeof text ? (size_t)n : sizeof text - 1);
-}
 
 /* "3.77 (1.36 to 6.17)": the mean change with its interval as far as they are shown. */
 static headline_text_t change_with_interval(const ps_report_block_t *b)
@@ -110,7 +98,8 @@ static headline_text_t cell(const ps_report_block_t *b, const struct column *c)
     headline_text_t t = {"-"};
     if (c->headline == COL_BETTER) {
         if (b->scale)
-            snprintf(t.s, sizeof t.s, "%s", ps_scale_lower_is_better(b->scale) ? "lower" : "higher");
+            snprintf(t.s, sizeof t.s, "%s",
+                     ps_scale_lower_is_better(b->scale) ? "lower" : "higher");
         return t;
     }
     if (c->headline == COL_CHANGE)
@@ -176,13 +165,13 @@ void report_write_headline(output_t *o, const ps_report_t *report)
     }
     char words[256];
     comparison_words(comparison, words, sizeof words);
-    print(o, "\nHeadline: the whole cohort, %s\n\n", words);
-    print(o, "%-*s", key_width, "");
+    output_printf(o, "\nHeadline: the whole cohort, %s\n\n", words);
+    output_printf(o, "%-*s", key_width, "");
     for (size_t c = 0; c < N_COLUMNS; c++)
-        print(o, "  %*s", columns[c].width, columns[c].top);
-    print(o, "\n%-*s", key_width, "scale");
+        output_printf(o, "  %*s", columns[c].width, columns[c].top);
+    output_printf(o, "\n%-*s", key_width, "scale");
     for (size_t c = 0; c < N_COLUMNS; c++)
-        print(o, "  %*s", columns[c].width, columns[c].bottom);
+        output_printf(o, "  %*s", columns[c].width, columns[c].bottom);
     output_puts(o, "\n");
     for (size_t k = 0; k < n; k++) {
         if (!headline_row(blocks, n, k))
@@ -190,9 +179,9 @@ void report_write_headline(output_t *o, const ps_report_t *report)
         const ps_report_block_t *b = &blocks[k];
         char key[512];
         snprintf(key, sizeof key, "%s %s", ps_instrument_id(b->instrument), b->unit);
-        print(o, "%-*s", key_width, key);
+        output_printf(o, "%-*s", key_width, key);
         for (size_t c = 0; c < N_COLUMNS; c++)
-            print(o, "  %*s", columns[c].width, cell(b, &columns[c]).s);
+            output_printf(o, "  %*s", columns[c].width, cell(b, &columns[c]).s);
         output_puts(o, "\n");
     }
     output_puts(o, "\n");
@@ -202,11 +191,11 @@ void report_write_headline(output_t *o, const ps_report_t *report)
         const ps_report_block_t *b = &blocks[k];
         char more[256];
         thresholds(report, b, more, sizeof more);
-        print(o, "%s %s: %s%s", ps_instrument_id(b->instrument), b->unit,
-              b->scale ? ps_scale_label(b->scale) : "pooled, one unit per person and member",
-              more);
+        output_printf(
+            o, "%s %s: %s%s", ps_instrument_id(b->instrument), b->unit,
+            b->scale ? ps_scale_label(b->scale) : "pooled, one unit per person and member", more);
         if (b->worst_band)
-            print(o, "; worst band: %s", b->worst_band);
+            output_printf(o, "; worst band: %s", b->worst_band);
         output_puts(o, "\n");
     }
     output_puts(o, "Shares of the paired; lost to follow-up, of those at baseline; the worst band "

@@ -892,15 +892,17 @@ static void write_disclosure(struct page *p)
     const ps_audit_t *a = ps_report_audit(p->report);
     svg_raw(&p->s, "<section id=\"disclosure\">\n<h2>Disclosure control</h2>\n<p>");
     svg_text(&p->s, ps_report_disclosure_rule(p->report));
-    svg_rawf(&p->s, "</p>\n<p>The audit: of %zu counts, %zu were hidden as small and %zu more "
-                    "so that none of those could be worked out from the rest (%zu linear "
+    /* One total of hidden counts: how many were small, and how many hidden beside them, would
+     * tell the reader more about the hidden values than the rule does. */
+    svg_rawf(&p->s, "</p>\n<p>The audit: of %zu counts, %zu were hidden, the small ones and "
+                    "those that would let a small one be worked out from the rest (%zu linear "
                     "programs solved); %zu figures were withheld because they would give an "
                     "exact number of people, and the means and medians of %zu blocks were "
                     "hidden with their band counts. Nothing hidden here appears elsewhere on "
                     "this page or in the report's CSV: every figure in its tables and charts "
                     "is one of the report's published statistics, and it gives no other count "
                     "of people or rows.</p>\n</section>\n",
-             a->counts, a->primary, a->secondary, a->linear_programs, a->withheld,
+             a->counts, a->primary + a->secondary, a->linear_programs, a->withheld,
              a->figures_hidden);
 }
 

@@ -710,11 +710,16 @@ int ps_report_relation(const ps_report_t *report, size_t index, ps_relation_t *r
 typedef struct ps_audit {
     size_t counts;           /**< counts in the report */
     size_t primary;          /**< hidden because 1..threshold */
-    size_t secondary;        /**< hidden so that no primary one can be worked out */
+    size_t secondary;        /**< hidden to protect others: so that no hidden count can be
+                                  worked out, no zero shows all of a small total in one part,
+                                  and no group's figures less others' describe 1..threshold */
     size_t linear_programs;  /**< attacker's programs solved */
     size_t withheld;         /**< figures withheld because they would give the exact n */
     size_t figures_hidden;   /**< blocks whose figures were hidden: with its band counts, a
                                   block's means and medians would reveal a hidden count */
+    /** Hidden counts the relations pin to one value whatever else is hidden (7 pairs in
+     * seven sites: each site has one): no suppression can protect them. */
+    size_t pinned;
 } ps_audit_t;
 
 /** The disclosure audit's figures (all 0 without disclosure control). */

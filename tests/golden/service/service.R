@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Golden values for the service-use statistics (tests/test_service.c), computed by R itself.
 # Run from this folder:  Rscript service.R > expected.csv
 # Base R only (no MASS, no sandwich).
