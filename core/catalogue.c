@@ -104,6 +104,26 @@ const struct ps_relation_rule ps_relation_rules[] = {
      "positive changes with k (k + 1) / 2 <= V, and at most m negative ones with m (m + 1) / 2 "
      "<= n (n + 1) / 2 - V: no more improved (or deteriorated) people, and no more transitions "
      "that surely went up (or down)", 0},
+    /* Service use. */
+    {PS_SHAPE_SUM, PS_STAT_SU_N_PEOPLE, PARTS(PS_STAT_SU_N_FELL, PS_STAT_SU_N_STAYED,
+     PS_STAT_SU_N_ROSE), PS_EXACT, "service use: n_people = n_fell + n_stayed + n_rose", 0},
+    {PS_SHAPE_SUM, PS_STAT_SU_N_PEOPLE, PARTS(PS_STAT_SU_N_NONE_BEFORE, PS_STAT_SU_N_FELL),
+     PS_BOUND, "service use: n_people >= n_none_before + n_fell (use cannot fall from none)", 0},
+    {PS_SHAPE_SUM, PS_STAT_SU_N_PEOPLE, PARTS(PS_STAT_SU_N_NONE_AFTER, PS_STAT_SU_N_ROSE),
+     PS_BOUND, "service use: n_people >= n_none_after + n_rose (use cannot rise to none)", 0},
+    {PS_SHAPE_SUM, PS_STAT_SU_N_PEOPLE, PARTS(PS_STAT_SU_N_OUTSIDE_RULE), PS_SLACK,
+     "service use: n_people >= n_outside_rule", 0},
+    {PS_SHAPE_SOME_USE, PS_STAT_SU_EVENTS_BEFORE,
+     PARTS(PS_STAT_SU_N_PEOPLE, PS_STAT_SU_N_NONE_BEFORE), PS_SLACK,
+     "service use: events_before >= n_people - n_none_before (each person with some use has "
+     "one event or more)", 0},
+    {PS_SHAPE_SOME_USE, PS_STAT_SU_EVENTS_AFTER,
+     PARTS(PS_STAT_SU_N_PEOPLE, PS_STAT_SU_N_NONE_AFTER), PS_SLACK,
+     "service use: events_after >= n_people - n_none_after", 0},
+    {PS_SHAPE_SELECTED, PS_STAT_SU_EVENTS_BEFORE,
+     PARTS(PS_STAT_SU_N_PEOPLE, PS_STAT_SU_N_OUTSIDE_RULE), PS_SLACK,
+     "service use: where n_outside_rule is given, events_before >= selected_at_least * "
+     "(n_people - n_outside_rule) (those selected had that many each)", 0},
 };
 
 const size_t ps_n_relation_rules = sizeof ps_relation_rules / sizeof ps_relation_rules[0];

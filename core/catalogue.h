@@ -30,14 +30,21 @@ enum ps_shape {
     PS_SHAPE_END_COVERS,     /* each person's last follow-up: at least as many as any one */
     PS_SHAPE_NESTED,         /* the stricter of meaningful and reliable change within the other */
     PS_SHAPE_BAND_CHANGE,    /* individual change between what the transitions allow */
-    PS_SHAPE_FIGURE_BOUNDS   /* published means and medians against the bands' bounds */
+    PS_SHAPE_FIGURE_BOUNDS,  /* published means and medians against the bands' bounds */
+    PS_SHAPE_SOME_USE,       /* service use: total >= parts[0] - parts[1] (one event or more
+                              * for each person with some use) */
+    PS_SHAPE_SELECTED        /* service use: total >= the rule's least * (parts[0] - parts[1]) */
 };
 
 /* When a relation has a count that is never published (total >= sum of parts). */
 enum ps_slack {
     PS_EXACT,
     PS_SLACK,                /* always */
-    PS_SLACK_UNBANDED        /* when the scale's bands leave part of its range uncovered */
+    PS_SLACK_UNBANDED,       /* when the scale's bands leave part of its range uncovered */
+    PS_BOUND                 /* total >= sum of parts, what it has beyond them no group of its
+                              * own (service use: the people with some use before who did not
+                              * fall are n_stayed + n_rose less n_none_before, all published
+                              * or hidden already): a bound, not a latent count */
 };
 
 struct ps_relation_rule {

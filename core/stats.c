@@ -311,3 +311,11 @@ void ps_paired(const double *d, size_t n, void *scratch, ps_paired_t *out)
     out->d_z_ci_low = noted(low / sqrt(nn), low_note);
     out->d_z_ci_high = noted(high / sqrt(nn), high_note);
 }
+
+/* qt(p, df): the t quantile for an interval of another module (service use). */
+ps_figure_t ps_t_quantile(double p, double df)
+{
+    const char *note = NULL;
+    double q = RMATH(&note, qt, p, df, 1, 0);
+    return noted(q, note);
+}

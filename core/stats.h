@@ -61,4 +61,7 @@ void ps_paired(const double *d, size_t n, void *scratch, ps_paired_t *out);
 /* Bytes of scratch ps_paired needs for n pairs. */
 size_t ps_paired_scratch(size_t n);
 
+/* R's qt(p, df), through the one way into libRmath (its warnings kept off stdout). */
+ps_figure_t ps_t_quantile(double p, double df);
+
 #endif

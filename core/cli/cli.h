@@ -82,6 +82,7 @@ int cmd_validate(int argc, char **argv);
 int cmd_template(int argc, char **argv);
 int cmd_describe(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_service(int argc, char **argv);
 int cmd_pseudonymise(int argc, char **argv);
 
 #endif

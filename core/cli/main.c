@@ -25,6 +25,8 @@ static void usage(FILE *to)
           "               draft a map from an export's own headers\n"
           "  report       compare baseline with follow-up: paired change, effect sizes,\n"
           "               reliable change, band transitions, with disclosure control\n"
+          "  service      compare service use (A&E attendances, admissions, ...) before\n"
+          "               and after referral, honest about regression to the mean\n"
           "  pseudonymise replace NHS numbers (or other identifiers) by keyed HMAC-SHA256\n"
           "\n"
           "  promscore COMMAND --help   options of one command\n"
@@ -197,6 +199,7 @@ int main(int argc, char **argv)
         {"template", cmd_template},
         {"describe", cmd_describe},
         {"report", cmd_report},
+        {"service", cmd_service},
         {"pseudonymise", cmd_pseudonymise},
     };
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)

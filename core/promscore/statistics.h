@@ -19,7 +19,8 @@ extern "C" {
 
 /** What sort of number a statistic is. */
 typedef enum ps_kind {
-    /** A number of people (or, in a pool, of units): protected by disclosure control. */
+    /** A number of people (or, in a pool, of units; in service use, of events too): protected
+     * by disclosure control. */
     PS_KIND_COUNT,
     /** A share of two counts of the same block, ON1 / ON2, recomputed from the published
      * (rounded) counts. */
@@ -192,7 +193,75 @@ typedef enum ps_param {
       "mean change of this member, positive when better")                                          \
     X(RANK, "rank", FIGURE, MEMBER, N_PAIRED_MEMBER, NONE, 1, 0, 0,                                \
       "rank of this member's improvement, 1 for the greatest (hidden whenever any member's "     \
-      "n_paired is: ranks tell how many members have pairs)")
+      "n_paired is: ranks tell how many members have pairs)")                                    \
+    /* Service use (promscore service): one measure, its comparison's first ("before") and   \
+     * second ("after") windows, one cohort; fewer is better. */                               \
+    X(SU_N_PEOPLE, "n_people", COUNT, NONE, NONE, NONE, 0, 0, 0,                               \
+      "service use: participants with a count of the measure and time observed in both "       \
+      "windows")                                                                               \
+    X(SU_N_UNPAIRED, "n_unpaired", COUNT, NONE, NONE, NONE, 0, 0, 0,                           \
+      "service use: participants with a count and time observed before, and none after (no "   \
+      "row, no count, or no time observed)")                                                   \
+    X(SU_EVENTS_BEFORE, "events_before", COUNT, NONE, NONE, NONE, 0, 0, 0,                     \
+      "service use: events (the measure's unit) of the n_people in the first window; counts "  \
+      "of events are protected like counts of people")                                         \
+    X(SU_EVENTS_AFTER, "events_after", COUNT, NONE, NONE, NONE, 0, 0, 0,                       \
+      "service use: events of the n_people in the second window")                              \
+    X(SU_PERSON_YEARS_BEFORE, "person_years_before", FIGURE, NONE, SU_N_PEOPLE, NONE, 0, 1, 1, \
+      "service use: time the n_people were observed in the first window, in years of 365.25 "  \
+      "days")                                                                                  \
+    X(SU_PERSON_YEARS_AFTER, "person_years_after", FIGURE, NONE, SU_N_PEOPLE, NONE, 0, 1, 1,   \
+      "service use: time the n_people were observed in the second window, in years")           \
+    X(SU_RATE_BEFORE, "rate_before", FIGURE, NONE, SU_EVENTS_BEFORE, SU_N_PEOPLE, 0, 1, 2,     \
+      "service use: events_before / person_years_before, events per person-year")              \
+    X(SU_RATE_AFTER, "rate_after", FIGURE, NONE, SU_EVENTS_AFTER, SU_N_PEOPLE, 0, 1, 2,        \
+      "service use: events_after / person_years_after, events per person-year")                \
+    X(SU_EVENTS_CHANGE, "events_change", CHANGE, NONE, SU_EVENTS_AFTER, SU_EVENTS_BEFORE, 0,   \
+      0, PS_PCT,                                                                               \
+      "service use: (events_after - events_before) / events_before, the change in the total; " \
+      "not computable when the windows differ in length (compare the rates)")                  \
+    X(SU_RATE_RATIO, "rate_ratio", FIGURE, NONE, SU_EVENTS_BEFORE, SU_EVENTS_AFTER, 0, 0, 2,   \
+      "service use: rate_after / rate_before over the same people, the within-person rate "    \
+      "ratio (a ratio of sums: Poisson's estimate with log person-time offset)")               \
+    X(SU_RATE_RATIO_CI_LOW, "rate_ratio_ci_low", FIGURE, NONE, SU_EVENTS_BEFORE,               \
+      SU_EVENTS_AFTER, 0, 0, 2,                                                                \
+      "service use: lower end of the 95% CI of rate_ratio, exp(log rate_ratio - qt(0.975, "    \
+      "n_people - 1) * SE), SE^2 the cluster-robust (sandwich) variance over people times "    \
+      "n / (n - 1)")                                                                           \
+    X(SU_RATE_RATIO_CI_HIGH, "rate_ratio_ci_high", FIGURE, NONE, SU_EVENTS_BEFORE,             \
+      SU_EVENTS_AFTER, 0, 0, 2, "service use: upper end of the 95% CI of rate_ratio")         \
+    X(SU_N_FELL, "n_fell", COUNT, NONE, NONE, NONE, 0, 0, 0,                                   \
+      "service use: participants with fewer events per person-year after than before")         \
+    X(SU_N_STAYED, "n_stayed", COUNT, NONE, NONE, NONE, 0, 0, 0,                               \
+      "service use: participants with as many events per person-year after as before (none "   \
+      "in both, for one)")                                                                     \
+    X(SU_N_ROSE, "n_rose", COUNT, NONE, NONE, NONE, 0, 0, 0,                                   \
+      "service use: participants with more events per person-year after than before")          \
+    X(SU_SHARE_FELL, "share_fell", RATE, NONE, SU_N_FELL, SU_N_PEOPLE, 0, 0, PS_PCT,           \
+      "service use: n_fell / n_people")                                                        \
+    X(SU_N_NONE_BEFORE, "n_none_before", COUNT, NONE, NONE, NONE, 0, 0, 0,                     \
+      "service use: participants with no event in the first window")                           \
+    X(SU_N_NONE_AFTER, "n_none_after", COUNT, NONE, NONE, NONE, 0, 0, 0,                       \
+      "service use: participants with no event in the second window")                          \
+    X(SU_SHARE_NONE_AFTER, "share_none_after", RATE, NONE, SU_N_NONE_AFTER, SU_N_PEOPLE, 0, 0, \
+      PS_PCT, "service use: n_none_after / n_people")                                          \
+    X(SU_SELECTED_AT_LEAST, "selected_at_least", CONSTANT, NONE, NONE, NONE, 0, 0, 0,          \
+      "service use: the selection rule's least count in its window (the rule, in words, in "   \
+      "the note), given with every measure")                                                   \
+    X(SU_N_OUTSIDE_RULE, "n_outside_rule", COUNT, NONE, NONE, NONE, 0, 0, 0,                   \
+      "service use: of the n_people, those whose count in the rule's window is below "         \
+      "selected_at_least (for the rule's measure, compared from the rule's window)")           \
+    X(SU_NET_RATE_RATIO, "net_rate_ratio", FIGURE, NONE, SU_EVENTS_BEFORE, SU_EVENTS_AFTER, 0, \
+      0, 2,                                                                                    \
+      "service use: rate_ratio / the comparison cohort's rate_ratio, the fall beyond the "     \
+      "comparison's (difference in differences on the log scale; hidden whenever either "      \
+      "rate_ratio is)")                                                                        \
+    X(SU_NET_RATE_RATIO_CI_LOW, "net_rate_ratio_ci_low", FIGURE, NONE, SU_EVENTS_BEFORE,       \
+      SU_EVENTS_AFTER, 0, 0, 2,                                                                \
+      "service use: lower end of the 95% CI of net_rate_ratio, exp(log net_rate_ratio - "     \
+      "qt(0.975, m - 1) * sqrt(SE^2 + SE_comparison^2)), m the smaller cohort's n_people")     \
+    X(SU_NET_RATE_RATIO_CI_HIGH, "net_rate_ratio_ci_high", FIGURE, NONE, SU_EVENTS_BEFORE,     \
+      SU_EVENTS_AFTER, 0, 0, 2, "service use: upper end of the 95% CI of net_rate_ratio")
 
 /** A statistic of the catalogue. */
 typedef enum ps_statistic_id {

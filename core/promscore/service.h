@@ -1,0 +1,222 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * promscore: service use before and after.
+ *
+ * Counts of service use (A&E attendances, emergency admissions, GP
+ * consultations, ...) per participant in named windows relative to each
+ * participant's index date (referral), compared before and after. The
+ * measures are declared in XML (schemas/service-use.xsd); counts are read from
+ * CSV, every row used or refused with its reason, into a service cohort: the
+ * people referred and, optionally, a comparison cohort selected the same way.
+ * See docs/service-use.md.
+ *
+ * Included after <promscore/promscore.h>.
+ */
+#ifndef PROMSCORE_SERVICE_H
+#define PROMSCORE_SERVICE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <promscore/promscore.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------------- */
+/* Measures.                                                                  */
+
+typedef struct ps_service_definition ps_service_definition_t;
+
+/**
+ * Reads a service-use definition, validated against service-use.xsd in the
+ * context's schema directory; 'file' NULL reads the one shipped with promscore
+ * (measures/service_use.xml, installed in the package's data directory, or the
+ * source tree's for a program run from its build tree). Two measures holding
+ * one column (by their columns and aliases, matched as batch headers are) are
+ * refused with PS_ERROR_DEFINITION.
+ */
+ps_error_t ps_service_definition_read(ps_context_t *context, const char *file,
+                                      ps_service_definition_t **definition);
+void ps_service_definition_free(ps_service_definition_t *definition);
+
+const char *ps_service_definition_id(const ps_service_definition_t *definition);
+const char *ps_service_definition_version(const ps_service_definition_t *definition);
+const char *ps_service_definition_title(const ps_service_definition_t *definition);
+/** The file it was read from. */
+const char *ps_service_definition_file(const ps_service_definition_t *definition);
+
+size_t ps_service_measure_count(const ps_service_definition_t *definition);
+/**
+ * Measure 'index': its id, with its column, label, unit ("attendances"), and
+ * the id of the source it cites (NULL when none) with whether that source is
+ * confirmed; NULL when out of range. Pointers may be NULL.
+ */
+const char *ps_service_measure(const ps_service_definition_t *definition, size_t index,
+                               const char **column, const char **label, const char **unit,
+                               const char **source, int *verified);
+/** The number of the measure with this id, or SIZE_MAX. */
+size_t ps_service_measure_find(const ps_service_definition_t *definition, const char *id);
+
+size_t ps_service_source_count(const ps_service_definition_t *definition);
+/** Source 'index': its id, with its text and address (NULL when none); NULL when out of range. */
+const char *ps_service_source(const ps_service_definition_t *definition, size_t index,
+                              const char **text, const char **url);
+
+/* ------------------------------------------------------------------------- */
+/* Counts per participant and window.                                         */
+
+/** A window, named as rows name it, of 'days' days (1 to PS_SERVICE_MAX_DAYS). */
+typedef struct ps_service_window {
+    const char *name;
+    unsigned days;
+} ps_service_window_t;
+
+/** The longest window, in days (ten years). */
+#define PS_SERVICE_MAX_DAYS 3660u
+/** The most windows a cohort has. */
+#define PS_SERVICE_MAX_WINDOWS 16u
+
+/**
+ * How counts are read and compared. Caller-allocated and growable like
+ * ps_score_options_t: initialise it with ps_service_options_init.
+ */
+typedef struct ps_service_options {
+    size_t size;
+    /** The windows in time order, at least two; names unique in any ASCII case, none
+     * containing "->" or white space. */
+    const ps_service_window_t *windows;
+    size_t n_windows;
+    /** The window the others are compared with (it before each later one, each earlier one
+     * before it); NULL for the selection rule's window, else the first listed. */
+    const char *before;
+    /**
+     * How the people were selected, "MEASURE >= N in WINDOW" (or ">"; N a whole number;
+     * "in WINDOW" left out for the before window), or NULL when not given. MEASURE is a
+     * measure's id.
+     */
+    const char *selected;
+    /** Column names; NULL for "participant_id", "window" and "exposure_days". A file need
+     * not have the exposure column. */
+    const char *id_column;
+    const char *window_column;
+    const char *exposure_column;
+    /** The files' character encoding (NULL: UTF-8) and field delimiter (0: ','). */
+    const char *encoding;
+    char delimiter;
+} ps_service_options_t;
+
+/** Zeroes 'options' and sets its size: call it with sizeof(ps_service_options_t). */
+void ps_service_options_init(ps_service_options_t *options, size_t size);
+
+/** The people of a service cohort: those referred, or a comparison cohort. */
+typedef enum ps_service_arm {
+    PS_SERVICE_REFERRED = 0,
+    PS_SERVICE_COMPARISON = 1
+} ps_service_arm_t;
+
+typedef struct ps_service_cohort ps_service_cohort_t;
+
+/**
+ * Creates a service cohort. Refused with PS_ERROR_USAGE and a diagnostic:
+ * fewer than two windows or more than PS_SERVICE_MAX_WINDOWS, a window
+ * named twice, without a name, containing "->" or white space, or of 0 days
+ * or more than PS_SERVICE_MAX_DAYS; a 'before' that is not a window; a
+ * selection rule that does not read as MEASURE >= N in WINDOW, or names a
+ * measure or window there is not. The definition must outlive the cohort.
+ */
+ps_error_t ps_service_cohort_new(ps_context_t *context, const ps_service_definition_t *definition,
+                                 const ps_service_options_t *options,
+                                 ps_service_cohort_t **cohort);
+void ps_service_cohort_free(ps_service_cohort_t *cohort);
+
+/** The selection rule as reports print it ("ae_attendances >= 6 in pre12": a rule "> 5" is
+ * ">= 6"), or NULL when none was given. */
+const char *ps_service_cohort_selection(const ps_service_cohort_t *cohort);
+
+/** The name of the window the others are compared with (see ps_service_options_t.before). */
+const char *ps_service_cohort_before(const ps_service_cohort_t *cohort);
+
+/** Callbacks of ps_service_read; nonzero stops it with PS_ERROR_ABORTED. */
+typedef struct ps_service_handlers {
+    /** A row refused whole (column 0), or one count refused in a row used. */
+    int (*reject)(const ps_reject_t *reject, void *user);
+    void *user;
+} ps_service_handlers_t;
+
+/**
+ * Reads pre-aggregated counts into the arm's people: a header row naming the
+ * id column, the window column, optionally the exposure column, and one
+ * column per measure read (by its column or an alias, matched as batch
+ * headers are); then one row per participant and window. A header without
+ * the id or window column, or without any measure's, and two columns for one
+ * measure, refuse the file (PS_ERROR_BATCH); any other column is named in a
+ * diagnostic of error PS_OK and not read.
+ *
+ * A row is refused whole, with its reason, when it is ragged or malformed, has
+ * no participant id or window, names a window not in the options, gives an
+ * exposure that is not a whole number of days from 0 to the window's length,
+ * is a second row for its participant and window, names a participant of the
+ * other arm, or has no valid count. A count must be a whole number from 0 to
+ * 1e9: any other is refused with its reason and the row used for its other
+ * measures. An empty count is not recorded (not zero); an empty or absent
+ * exposure is the whole window. *summary counts rows read, used (rows_scored)
+ * and refused, and counts refused (cells_rejected); it may be NULL.
+ */
+ps_error_t ps_service_read(ps_service_cohort_t *cohort, const char *file, ps_service_arm_t arm,
+                           const ps_service_handlers_t *handlers, ps_batch_summary_t *summary);
+
+/** Participants read into an arm. */
+size_t ps_service_participant_count(const ps_service_cohort_t *cohort, ps_service_arm_t arm);
+/**
+ * The count of measure 'measure' for a participant in a window, and the days
+ * they were observed in it: returns 1 when a row gave the count, 0 when not
+ * recorded (then *exposure_days is still set when the participant has a row
+ * for the window, else NaN). Pointers may be NULL.
+ */
+int ps_service_count(const ps_service_cohort_t *cohort, ps_service_arm_t arm,
+                     const char *participant, const char *window, size_t measure, double *count,
+                     double *exposure_days);
+
+/* ------------------------------------------------------------------------- */
+/* The report.                                                                */
+
+typedef struct ps_service_report ps_service_report_t;
+
+/**
+ * Computes, for each measure with a count in the referred arm, each
+ * comparison of two windows (each window listed before the before window
+ * against it, "pre24->pre12", then it against each later one,
+ * "pre12->post12") and each arm ("all" for the people referred, "comparison"
+ * for a comparison cohort), the service-use statistics of the catalogue, and
+ * applies 'disclosure' to counts of people and of events alike. Each figure is
+ * a ps_statistic_t whose instrument and scale are NULL, unit the measure's id,
+ * group "all" or "comparison", comparison "FIRST->SECOND", and whose
+ * before and after are the comparison's first and second windows. With a
+ * comparison cohort, each referred block also has the net rate ratio (its
+ * rate ratio over the comparison's). With a selection rule, every block has
+ * selected_at_least (its note the rule in words), and the blocks of the
+ * rule's measure compared from the rule's window have n_outside_rule.
+ * Refused with PS_ERROR_BATCH when no counts of the referred were read.
+ */
+ps_error_t ps_service_report(ps_service_cohort_t *cohort, const ps_disclosure_t *disclosure,
+                             ps_service_report_t **report);
+void ps_service_report_free(ps_service_report_t *report);
+size_t ps_service_report_count(const ps_service_report_t *report);
+const ps_statistic_t *ps_service_report_statistic(const ps_service_report_t *report,
+                                                  size_t index);
+/** One sentence naming the disclosure rule applied. */
+const char *ps_service_report_disclosure_rule(const ps_service_report_t *report);
+/** What the disclosure audit did (all 0 without disclosure control). */
+const ps_audit_t *ps_service_report_audit(const ps_service_report_t *report);
+/** The relations between the report's counts the audit was run against (see
+ * ps_report_relation). */
+size_t ps_service_report_relation_count(const ps_service_report_t *report);
+int ps_service_report_relation(const ps_service_report_t *report, size_t index,
+                               ps_relation_t *relation);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

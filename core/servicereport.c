@@ -1,0 +1,750 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The service-use report: for each measure, comparison of two windows and
+ * cohort, the statistics of the catalogue (promscore/statistics.h, service
+ * use) as a tidy list of figures; the relations between its counts
+ * (catalogue.c); then disclosure control (disclosure.c) over counts of people
+ * and of events alike, and the figures that follow from what it hides.
+ *
+ * The rate ratio is a ratio of sums over the same people (Poisson's estimate
+ * with a log person-time offset); its interval is on the log scale with the
+ * cluster-robust (sandwich) variance over people, times n / (n - 1), and t
+ * with n - 1 degrees of freedom. See docs/service-use.md and
+ * tests/golden/service/service.R, which checks it against R's glm.
+ */
+#include "config.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalogue.h"
+#include "disclosure.h"
+#include "serviceuse.h"
+#include "stats.h"
+
+#define NONE SIZE_MAX
+#define DAYS_PER_YEAR 365.25
+/* A count never published (what a total has beyond its listed parts), in a term. */
+#define LATENT(k) (SIZE_MAX / 2 + (k))
+#define IS_LATENT(ref) ((ref) >= SIZE_MAX / 2 && (ref) != NONE)
+
+/* lo <= sum of coefficient * count <= hi over terms first_term.. of the report's terms; a
+ * latent count, when there is one, comes last with coefficient -1. */
+struct relation {
+    size_t first_term, n_terms;
+    double lo, hi;
+    int latent;
+};
+
+/* The counts a figure rests on: the catalogue's two of its block, its block's n_people (a
+ * figure is about them, and "needs 2 or more people" tells of them), and for a net figure the
+ * comparison cohort's events and n_people. */
+#define RESTS 6
+
+struct ps_service_report {
+    ps_arena_t *arena;
+    ps_statistic_t *stats;
+    size_t n, size;
+    size_t *rests_on;               /* RESTS per statistic, NONE when fewer */
+    struct relation *relations;
+    size_t n_relations, relations_size;
+    size_t *term_statistic;
+    double *term_coefficient;
+    size_t n_terms, terms_size, coefficients_size;
+    double *latent;                 /* true values of the latent counts */
+    size_t n_latent, latent_size;
+    int out_of_memory;
+    ps_audit_t audit;
+    ps_disclosure_t rule;
+    char rule_text[800];
+};
+
+/* ---- Figures. ---- */
+
+static ps_figure_t figure(double value)
+{
+    return (ps_figure_t){value, NULL, NULL};
+}
+
+static ps_figure_t missing(const char *reason)
+{
+    return (ps_figure_t){NAN, reason, NULL};
+}
+
+/* One paired person: counts and days observed in the comparison's two windows. */
+struct person {
+    double before, after, days_before, days_after;
+};
+
+/* A block's figures, before they become statistics. */
+struct block_figures {
+    size_t n, unpaired, fell, stayed, rose, none_before, none_after, outside;
+    int has_outside;
+    double events_before, events_after, days_before, days_after;
+    ps_figure_t rate_ratio, log_variance;   /* the variance of log rate_ratio */
+};
+
+/* The rate ratio and the sandwich variance of its log over the people p[0..n). */
+static void rate_ratio(const struct person *p, const struct block_figures *f,
+                       ps_figure_t *ratio, ps_figure_t *log_variance)
+{
+    if (!f->n) {
+        *ratio = *log_variance = missing("no one has counts in both windows");
+        return;
+    }
+    if (f->events_before == 0) {
+        *ratio = *log_variance = missing("no events in the first window: no ratio");
+        return;
+    }
+    const double r0 = f->events_before / f->days_before, r1 = f->events_after / f->days_after;
+    *ratio = figure(r1 / r0);
+    if (f->n < 2) {
+        *log_variance = missing("needs 2 or more people");
+        return;
+    }
+    if (f->events_after == 0) {
+        *log_variance = missing("no events in the second window: no interval on the log scale");
+        return;
+    }
+    /* Each person's share of the estimating equations (u, v), as one cluster. */
+    long double sum = 0;
+    for (size_t i = 0; i < f->n; i++) {
+        double u = p[i].after - r1 * p[i].days_after, v = p[i].before - r0 * p[i].days_before;
+        double w = u / f->events_after - v / f->events_before;
+        sum += (long double)w * w;
+    }
+    double variance = (double)sum * (double)f->n / (double)(f->n - 1);
+    /* As t.test finds data "essentially constant". */
+    if (sqrt(variance) < 10 * DBL_EPSILON)
+        *log_variance = missing("every person's use is in the same proportion: no variation "
+                                "for an interval");
+    else
+        *log_variance = figure(variance);
+}
+
+/* The ends of exp(log ratio -+ qt(0.975, df) * sqrt(variance)). */
+static void interval(ps_figure_t ratio, ps_figure_t log_variance, double df, ps_figure_t *low,
+                     ps_figure_t *high)
+{
+    if (ratio.missing || log_variance.missing) {
+        *low = *high = missing(ratio.missing ? ratio.missing : log_variance.missing);
+        return;
+    }
+    ps_figure_t q = ps_t_quantile(0.975, df);
+    if (q.missing) {
+        *low = *high = q;
+        return;
+    }
+    double se = sqrt(log_variance.value);
+    *low = (ps_figure_t){ratio.value * exp(-q.value * se), NULL, q.note};
+    *high = (ps_figure_t){ratio.value * exp(q.value * se), NULL, q.note};
+}
+
+/* The figures of measure m, windows w0 -> w1, in one arm; 'people' has room for everyone. */
+static void block_figures(const ps_service_cohort_t *c, const struct ps_service_arm_data *arm,
+                          size_t m, size_t w0, size_t w1, struct person *people,
+                          struct block_figures *f)
+{
+    const size_t nw = c->n_windows, nm = c->definition->n_measures;
+    const size_t n_participants = ps_names_count(arm->participants);
+    *f = (struct block_figures){0};
+    f->has_outside = c->has_rule && c->rule.measure == m && c->rule.window == w0;
+    for (size_t p = 0; p < n_participants; p++) {
+        size_t at0 = p * nw + w0, at1 = p * nw + w1;
+        double x = arm->counts[at0 * nm + m], a = arm->exposure[at0];
+        double y = arm->counts[at1 * nm + m], b = arm->exposure[at1];
+        int before = !isnan(x) && a > 0, after = !isnan(y) && b > 0;
+        if (before && !after)
+            f->unpaired++;
+        if (!before || !after)
+            continue;
+        people[f->n++] = (struct person){x, y, a, b};
+        f->events_before += x;
+        f->events_after += y;
+        f->days_before += a;
+        f->days_after += b;
+        /* Rates compared exactly: counts and days are whole numbers. */
+        double after_rate = y * a, before_rate = x * b;
+        f->fell += after_rate < before_rate;
+        f->stayed += after_rate == before_rate;
+        f->rose += after_rate > before_rate;
+        f->none_before += x == 0;
+        f->none_after += y == 0;
+        f->outside += f->has_outside && x < (double)c->rule.least;
+    }
+    rate_ratio(people, f, &f->rate_ratio, &f->log_variance);
+}
+
+/* ---- Statistics and the relations between them. ---- */
+
+struct block {
+    ps_service_report_t *report;
+    const char *unit, *group, *comparison;
+    size_t start;
+};
+
+static const char *format(ps_service_report_t *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static const char *format(ps_service_report_t *r, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *text = n >= 0 ? ps_arena_alloc(r->arena, (size_t)n + 1) : NULL;
+    if (!text) {
+        r->out_of_memory = 1;
+        return NULL;
+    }
+    va_start(ap, fmt);
+    vsnprintf(text, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return text;
+}
+
+/* Adds statistic 'id' with figure f; returns its number or NONE. */
+static size_t put(struct block *b, ps_statistic_id_t id, ps_figure_t f)
+{
+    ps_service_report_t *r = b->report;
+    const ps_statistic_info_t *info = ps_statistic_info(id);
+    if (r->n == r->size) {
+        size_t size = r->size;
+        size_t *rests = NULL;
+        if (!ps_grow((void **)&r->stats, &size, r->n + 1, sizeof *r->stats) &&
+            (rests = realloc(r->rests_on, RESTS * size * sizeof *rests)))
+            r->rests_on = rests;
+        if (!rests) {
+            r->out_of_memory = 1;
+            return NONE;
+        }
+        r->size = size;
+    }
+    r->stats[r->n] = (ps_statistic_t){
+        .unit = b->unit, .group = b->group, .comparison = b->comparison, .id = id,
+        .name = info->name, .value = f.missing ? NAN : f.value,
+        .shown = f.missing ? PS_NOT_COMPUTABLE : PS_SHOWN, .reason = f.missing, .note = f.note,
+        .is_count = info->kind == PS_KIND_COUNT,
+    };
+    for (int k = 0; k < RESTS; k++)
+        r->rests_on[RESTS * r->n + (size_t)k] = NONE;
+    return r->n++;
+}
+
+static size_t count(struct block *b, ps_statistic_id_t id, double n)
+{
+    return put(b, id, figure(n));
+}
+
+/* A share or change: computed from the published counts, after disclosure control. */
+static size_t from_counts(struct block *b, ps_statistic_id_t id)
+{
+    return put(b, id, figure(NAN));
+}
+
+static size_t find_in(const ps_service_report_t *r, size_t from, size_t to, ps_statistic_id_t id)
+{
+    for (size_t i = from; i < to; i++)
+        if (r->stats[i].id == id)
+            return i;
+    return NONE;
+}
+
+/* Records lo <= sum of coefficients * statistics <= hi (nothing when a statistic is NONE),
+ * plus, with latent_value >= 0, a latent count of that value with coefficient -1. */
+static int relate_terms(ps_service_report_t *r, const size_t *statistics,
+                        const double *coefficients, size_t n, double lo, double hi,
+                        double latent_value)
+{
+    for (size_t i = 0; i < n; i++)
+        if (statistics[i] == NONE)
+            return 0;
+    const int latent = latent_value >= 0;
+    size_t want = r->n_terms + n + (size_t)latent;
+    if (ps_grow((void **)&r->relations, &r->relations_size, r->n_relations + 1,
+                sizeof *r->relations) ||
+        ps_grow((void **)&r->term_statistic, &r->terms_size, want, sizeof *r->term_statistic) ||
+        ps_grow((void **)&r->term_coefficient, &r->coefficients_size, want,
+                sizeof *r->term_coefficient) ||
+        (latent && ps_grow((void **)&r->latent, &r->latent_size, r->n_latent + 1,
+                           sizeof *r->latent))) {
+        r->out_of_memory = 1;
+        return -1;
+    }
+    r->relations[r->n_relations++] =
+        (struct relation){r->n_terms, n + (size_t)latent, lo, hi, latent};
+    memcpy(r->term_statistic + r->n_terms, statistics, n * sizeof *statistics);
+    memcpy(r->term_coefficient + r->n_terms, coefficients, n * sizeof *coefficients);
+    r->n_terms += n;
+    if (latent) {
+        r->latent[r->n_latent] = latent_value;
+        r->term_statistic[r->n_terms] = LATENT(r->n_latent++);
+        r->term_coefficient[r->n_terms++] = -1;
+    }
+    return 0;
+}
+
+/* Sum of coefficients * statistics = 0 (PS_EXACT), or >= 0: what it has beyond 0 a latent
+ * count, protected from being shown small (PS_SLACK), or nothing (PS_BOUND). */
+static int relate(ps_service_report_t *r, const size_t *statistics, const double *coefficients,
+                  size_t n, enum ps_slack slack)
+{
+    double rest = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (statistics[i] == NONE)
+            return 0;
+        rest += coefficients[i] * r->stats[statistics[i]].value;
+    }
+    if (slack == PS_BOUND)
+        return relate_terms(r, statistics, coefficients, n, 0, INFINITY, -1);
+    return relate_terms(r, statistics, coefficients, n, 0, 0,
+                        slack == PS_EXACT ? -1 : fmax(rest, 0));
+}
+
+/* Expands the catalogue's service-use relation rules within the block [from, to). */
+static int relate_block(ps_service_report_t *r, size_t from, size_t to, double least)
+{
+    for (size_t q = 0; q < ps_n_relation_rules; q++) {
+        const struct ps_relation_rule *rule = &ps_relation_rules[q];
+        const size_t total = find_in(r, from, to, rule->total);
+        if (total == NONE)
+            continue;
+        size_t terms[4] = {total, NONE, NONE, NONE};
+        double coefficients[4] = {1, -1, -1, -1};
+        size_t n = 1;
+        switch (rule->shape) {
+        case PS_SHAPE_SUM:
+            for (size_t k = 0; k < rule->n_parts && n < 4; k++)
+                terms[n++] = find_in(r, from, to, rule->parts[k]);
+            break;
+        case PS_SHAPE_SOME_USE: /* total - parts[0] + parts[1] >= 0 */
+        case PS_SHAPE_SELECTED: /* total - least * (parts[0] - parts[1]) >= 0 */ {
+            double k = rule->shape == PS_SHAPE_SELECTED ? least : 1;
+            terms[1] = find_in(r, from, to, rule->parts[0]);
+            terms[2] = find_in(r, from, to, rule->parts[1]);
+            coefficients[1] = -k;
+            coefficients[2] = k;
+            n = 3;
+            break;
+        }
+        default: /* the questionnaire report's */
+            continue;
+        }
+        if (relate(r, terms, coefficients, n, rule->slack))
+            return -1;
+    }
+    return 0;
+}
+
+/* Resolves what each figure of the block rests on: by the catalogue, and its people. */
+static void resolve_block(ps_service_report_t *r, size_t from, size_t to)
+{
+    const size_t people = find_in(r, from, to, PS_STAT_SU_N_PEOPLE);
+    for (size_t i = from; i < to; i++) {
+        const ps_statistic_info_t *info = ps_statistic_info(r->stats[i].id);
+        for (int k = 0; k < 2; k++)
+            if (info->rests_on[k] != PS_STAT_NONE)
+                r->rests_on[RESTS * i + (size_t)k] = find_in(r, from, to, info->rests_on[k]);
+        if (info->kind != PS_KIND_COUNT && info->kind != PS_KIND_CONSTANT)
+            r->rests_on[RESTS * i + 2] = people;
+    }
+}
+
+/* What the text says of two windows of different lengths. */
+static ps_figure_t events_change(ps_service_report_t *r, const struct ps_service_window_def *w0,
+                                 const struct ps_service_window_def *w1)
+{
+    if (w0->days == w1->days)
+        return figure(NAN);
+    const char *why = format(r, "windows of different lengths (%u and %u days): compare the "
+                                "rates",
+                             w0->days, w1->days);
+    return missing(why ? why : "windows of different lengths: compare the rates");
+}
+
+/* The net figures of the referred block against the comparison's. */
+static void net_figures(const struct block_figures *referred, const struct block_figures *other,
+                        ps_figure_t out[3])
+{
+    if (referred->rate_ratio.missing || other->rate_ratio.missing) {
+        out[0] = out[1] = out[2] = missing("needs both cohorts' rate ratios");
+        return;
+    }
+    if (other->rate_ratio.value == 0) {
+        out[0] = out[1] = out[2] = missing("the comparison cohort had no events after: no ratio");
+        return;
+    }
+    out[0] = figure(referred->rate_ratio.value / other->rate_ratio.value);
+    if (referred->log_variance.missing || other->log_variance.missing) {
+        out[1] = out[2] = missing(referred->log_variance.missing ? referred->log_variance.missing
+                                                                 : other->log_variance.missing);
+        return;
+    }
+    size_t m = referred->n < other->n ? referred->n : other->n;
+    interval(out[0], figure(referred->log_variance.value + other->log_variance.value),
+             (double)(m - 1), &out[1], &out[2]);
+}
+
+/* A block's statistics; returns its first, or NONE when out of memory. */
+static size_t emit_block(struct block *b, const ps_service_cohort_t *c,
+                         const struct block_figures *f, const struct block_figures *comparison,
+                         size_t w0, size_t w1)
+{
+    ps_service_report_t *r = b->report;
+    b->start = r->n;
+    const double years_before = f->days_before / DAYS_PER_YEAR;
+    const double years_after = f->days_after / DAYS_PER_YEAR;
+    const ps_figure_t none = missing("no one has counts in both windows");
+    count(b, PS_STAT_SU_N_PEOPLE, (double)f->n);
+    count(b, PS_STAT_SU_N_UNPAIRED, (double)f->unpaired);
+    count(b, PS_STAT_SU_EVENTS_BEFORE, f->events_before);
+    count(b, PS_STAT_SU_EVENTS_AFTER, f->events_after);
+    put(b, PS_STAT_SU_PERSON_YEARS_BEFORE, f->n ? figure(years_before) : none);
+    put(b, PS_STAT_SU_PERSON_YEARS_AFTER, f->n ? figure(years_after) : none);
+    put(b, PS_STAT_SU_RATE_BEFORE, f->n ? figure(f->events_before / years_before) : none);
+    put(b, PS_STAT_SU_RATE_AFTER, f->n ? figure(f->events_after / years_after) : none);
+    put(b, PS_STAT_SU_EVENTS_CHANGE, events_change(r, &c->windows[w0], &c->windows[w1]));
+    ps_figure_t low, high;
+    interval(f->rate_ratio, f->log_variance, (double)f->n - 1, &low, &high);
+    put(b, PS_STAT_SU_RATE_RATIO, f->rate_ratio);
+    put(b, PS_STAT_SU_RATE_RATIO_CI_LOW, low);
+    put(b, PS_STAT_SU_RATE_RATIO_CI_HIGH, high);
+    if (comparison) {
+        ps_figure_t nf[3];
+        net_figures(f, comparison, nf);
+        put(b, PS_STAT_SU_NET_RATE_RATIO, nf[0]);
+        put(b, PS_STAT_SU_NET_RATE_RATIO_CI_LOW, nf[1]);
+        put(b, PS_STAT_SU_NET_RATE_RATIO_CI_HIGH, nf[2]);
+    }
+    count(b, PS_STAT_SU_N_FELL, (double)f->fell);
+    count(b, PS_STAT_SU_N_STAYED, (double)f->stayed);
+    count(b, PS_STAT_SU_N_ROSE, (double)f->rose);
+    from_counts(b, PS_STAT_SU_SHARE_FELL);
+    count(b, PS_STAT_SU_N_NONE_BEFORE, (double)f->none_before);
+    count(b, PS_STAT_SU_N_NONE_AFTER, (double)f->none_after);
+    from_counts(b, PS_STAT_SU_SHARE_NONE_AFTER);
+    if (c->has_rule) {
+        size_t k = put(b, PS_STAT_SU_SELECTED_AT_LEAST, figure((double)c->rule.least));
+        if (k != NONE)
+            r->stats[k].note = c->rule.text;
+    }
+    if (f->has_outside)
+        count(b, PS_STAT_SU_N_OUTSIDE_RULE, (double)f->outside);
+    if (r->out_of_memory)
+        return NONE;
+    resolve_block(r, b->start, r->n);
+    if (relate_block(r, b->start, r->n, f->has_outside ? (double)c->rule.least : 0))
+        return NONE;
+    return b->start;
+}
+
+/* The net figures rest on the comparison block's events and people too. */
+static void rest_on_comparison(ps_service_report_t *r, size_t referred, size_t referred_end,
+                               size_t comparison, size_t comparison_end)
+{
+    static const ps_statistic_id_t theirs[] = {PS_STAT_SU_EVENTS_BEFORE, PS_STAT_SU_EVENTS_AFTER,
+                                               PS_STAT_SU_N_PEOPLE};
+    for (size_t i = referred; i < referred_end; i++) {
+        ps_statistic_id_t id = r->stats[i].id;
+        if (id == PS_STAT_SU_NET_RATE_RATIO || id == PS_STAT_SU_NET_RATE_RATIO_CI_LOW ||
+            id == PS_STAT_SU_NET_RATE_RATIO_CI_HIGH)
+            for (size_t k = 0; k < 3; k++)
+                r->rests_on[RESTS * i + 3 + k] =
+                    find_in(r, comparison, comparison_end, theirs[k]);
+    }
+}
+
+/* Whether the arm has a count of the measure in any window. */
+static int measured(const ps_service_cohort_t *c, const struct ps_service_arm_data *arm, size_t m)
+{
+    const size_t nm = c->definition->n_measures;
+    const size_t cells = ps_names_count(arm->participants) * c->n_windows;
+    for (size_t i = 0; i < cells; i++)
+        if (!isnan(arm->counts[i * nm + m]))
+            return 1;
+    return 0;
+}
+
+/* Every measure, comparison and cohort. */
+static int compute(ps_service_report_t *r, const ps_service_cohort_t *c)
+{
+    const struct ps_service_arm_data *referred = &c->arms[PS_SERVICE_REFERRED];
+    const struct ps_service_arm_data *other = &c->arms[PS_SERVICE_COMPARISON];
+    const int has_comparison = ps_names_count(other->participants) > 0;
+    size_t most = ps_names_count(referred->participants);
+    if (ps_names_count(other->participants) > most)
+        most = ps_names_count(other->participants);
+    struct person *people = malloc((most ? most : 1) * sizeof *people);
+    if (!people)
+        return -1;
+    int err = 0;
+    for (size_t m = 0; m < c->definition->n_measures && !err; m++) {
+        if (!measured(c, referred, m))
+            continue;
+        /* Each earlier window against the before window, then it against each later one. */
+        for (size_t w = 0; w < c->n_windows && !err; w++) {
+            if (w == c->before)
+                continue;
+            size_t w0 = w < c->before ? w : c->before, w1 = w < c->before ? c->before : w;
+            const char *comparison =
+                format(r, "%s->%s", c->windows[w0].name, c->windows[w1].name);
+            struct block_figures mine, theirs;
+            block_figures(c, referred, m, w0, w1, people, &mine);
+            if (has_comparison)
+                block_figures(c, other, m, w0, w1, people, &theirs);
+            struct block b = {r, c->definition->measures[m].id, "all", comparison, 0};
+            size_t start = comparison ? emit_block(&b, c, &mine, has_comparison ? &theirs : NULL,
+                                                   w0, w1)
+                                      : NONE;
+            size_t end = r->n;
+            if (start == NONE) {
+                err = -1;
+                break;
+            }
+            if (has_comparison) {
+                struct block o = {r, b.unit, "comparison", comparison, 0};
+                size_t other_start = emit_block(&o, c, &theirs, NULL, w0, w1);
+                if (other_start == NONE) {
+                    err = -1;
+                    break;
+                }
+                rest_on_comparison(r, start, end, other_start, r->n);
+            }
+        }
+    }
+    free(people);
+    return err || r->out_of_memory ? -1 : 0;
+}
+
+/* ---- Disclosure control, and the figures that follow from it. ---- */
+
+static const char *const withheld_note =
+    "withheld under rounding: beside the published totals it would give an exact count";
+
+static double round_to_decimals(double value, int decimals)
+{
+    double scale = pow(10, decimals < 0 ? 0 : decimals);
+    return round(value * scale) / scale;
+}
+
+/* A share or change from the counts as published. */
+static void compute_from_counts(ps_service_report_t *r, size_t i)
+{
+    ps_statistic_t *s = &r->stats[i];
+    size_t a = r->rests_on[RESTS * i], b = r->rests_on[RESTS * i + 1];
+    double x = a == NONE ? NAN : r->stats[a].value, y = b == NONE ? NAN : r->stats[b].value;
+    if (y > 0 && !isnan(x)) {
+        s->value = ps_statistic_info(s->id)->kind == PS_KIND_CHANGE ? (x - y) / y : x / y;
+        s->shown = PS_SHOWN;
+        s->reason = NULL;
+    } else {
+        s->value = NAN;
+        s->shown = PS_NOT_COMPUTABLE;
+        s->reason = ps_statistic_info(s->id)->kind == PS_KIND_CHANGE
+                        ? "no events in the first window to change from"
+                        : "no one to take a share of";
+    }
+}
+
+static ps_error_t disclose(ps_service_report_t *r, const ps_disclosure_t *rule)
+{
+    const size_t n_cells = r->n + r->n_latent, m = n_cells ? n_cells : 1;
+    unsigned char *hidden = calloc(m, 1), *kind = malloc(m);
+    double *value = malloc(m * sizeof *value), *cost = malloc(m * sizeof *cost);
+    size_t *cells = malloc((r->n_terms ? r->n_terms : 1) * sizeof *cells);
+    struct ps_sdc_relation *relations =
+        malloc((r->n_relations ? r->n_relations : 1) * sizeof *relations);
+    ps_error_t err = PS_ERROR_NOMEM;
+    if (!hidden || !kind || !value || !cost || !cells || !relations)
+        goto done;
+    for (size_t i = 0; i < n_cells; i++) {
+        const int latent = i >= r->n;
+        kind[i] = latent ? PS_SDC_LATENT : r->stats[i].is_count ? PS_SDC_COUNT : PS_SDC_NOT_A_COUNT;
+        value[i] = latent ? r->latent[i - r->n] : r->stats[i].value;
+        /* A count's cost to the reader is its size, a zero's that of the smallest count that
+         * can be published; the referred cohort's, what a reader looks for, ten times as much. */
+        double size = value[i] > 0 ? value[i] : rule->threshold + 1.0 + rule->round_to;
+        cost[i] = latent ? 0 : size * (strcmp(r->stats[i].group, "all") == 0 ? 10 : 1);
+    }
+    for (size_t t = 0; t < r->n_terms; t++) {
+        size_t ref = r->term_statistic[t];
+        cells[t] = IS_LATENT(ref) ? r->n + (ref - LATENT(0)) : ref;
+    }
+    for (size_t k = 0; k < r->n_relations; k++) {
+        const struct relation *rel = &r->relations[k];
+        relations[k] = (struct ps_sdc_relation){cells + rel->first_term,
+                                                r->term_coefficient + rel->first_term,
+                                                rel->n_terms, rel->lo, rel->hi, SIZE_MAX,
+                                                SIZE_MAX, 0};
+    }
+    struct ps_sdc_table table = {n_cells, value, kind, cost, relations, r->n_relations};
+    if (rule->suppress && ps_sdc_protect(&table, rule, hidden, &r->audit)) {
+        err = PS_ERROR_INTERNAL;
+        goto done;
+    }
+    for (size_t i = 0; i < r->n; i++) {
+        ps_statistic_t *s = &r->stats[i];
+        if (!s->is_count)
+            continue;
+        if (hidden[i])
+            s->shown = PS_SUPPRESSED;
+        else if (rule->suppress)
+            s->value = ps_sdc_published(s->value, rule);
+    }
+    for (size_t i = 0; i < r->n; i++) {
+        ps_statistic_t *s = &r->stats[i];
+        const ps_statistic_info_t *info = ps_statistic_info(s->id);
+        if (s->is_count || info->kind == PS_KIND_CONSTANT)
+            continue;
+        int on_hidden = 0;
+        for (int k = 0; k < RESTS; k++) {
+            size_t on = r->rests_on[RESTS * i + (size_t)k];
+            on_hidden |= on != NONE && hidden[on];
+        }
+        const int fixed = s->shown == PS_NOT_COMPUTABLE; /* by design, e.g. unequal windows */
+        if (on_hidden) {
+            s->value = NAN;
+            s->shown = PS_SUPPRESSED;
+            s->reason = s->note = NULL;
+        } else if ((info->kind == PS_KIND_RATE || info->kind == PS_KIND_CHANGE) && !fixed) {
+            compute_from_counts(r, i);
+        } else if (rule->suppress && rule->round_to && s->shown == PS_SHOWN) {
+            if (info->reveals_n) {
+                s->shown = PS_SUPPRESSED;
+                s->value = NAN;
+                s->note = withheld_note;
+                r->audit.withheld++;
+            } else {
+                s->value = round_to_decimals(s->value, info->decimals - 1);
+            }
+        }
+    }
+    err = PS_OK;
+done:
+    free(hidden);
+    free(kind);
+    free(value);
+    free(cost);
+    free(cells);
+    free(relations);
+    return err;
+}
+
+/* The rule in words. */
+static void describe_rule(ps_service_report_t *r, const ps_disclosure_t *rule)
+{
+    const unsigned limit = rule->threshold;
+    char *to = r->rule_text;
+    size_t room = sizeof r->rule_text;
+    int n;
+    if (!rule->suppress)
+        n = snprintf(to, room, "No disclosure control: small numbers are shown");
+    else if (limit == 0)
+        n = snprintf(to, room, "No count is suppressed (threshold 0)%s",
+                     rule->round_to ? "" : ": small numbers are shown");
+    else
+        n = snprintf(to, room,
+                     "Counts of people and of events from 1 to %u, and figures based on them, "
+                     "are suppressed; further counts are suppressed until no hidden count can "
+                     "be worked out, or shown to lie between 1 and %u, from the published "
+                     "counts and the relations between them (audited by linear programming)",
+                     limit, limit);
+    if (rule->suppress && rule->round_to && n > 0 && (size_t)n < room)
+        n += snprintf(to + n, room - (size_t)n,
+                      "; %scounts are rounded to the nearest %u and shares and changes computed "
+                      "from the rounded counts (NHS Digital's method); person-years and rates "
+                      "per person-year are withheld and other figures rounded, as beside the "
+                      "totals they would give exact counts",
+                      limit ? "other " : "", rule->round_to);
+    if ((!rule->suppress || limit < 2) && n > 0 && (size_t)n < room)
+        n += snprintf(to + n, room - (size_t)n, ". For internal analysis only; do not publish");
+    if (n > 0 && (size_t)n + 1 < room)
+        strcat(to, ".");
+}
+
+ps_error_t ps_service_report(ps_service_cohort_t *c, const ps_disclosure_t *rule,
+                             ps_service_report_t **out)
+{
+    *out = NULL;
+    if (!ps_names_count(c->arms[PS_SERVICE_REFERRED].participants))
+        return ps_diagnose(c->context, PS_ERROR_BATCH, NULL, 0, 0,
+                           "no counts of the people referred were read: nothing to report");
+    ps_service_report_t *r = calloc(1, sizeof *r);
+    if (!r || !(r->arena = ps_arena_new())) {
+        free(r);
+        return PS_ERROR_NOMEM;
+    }
+    r->rule = *rule;
+    ps_error_t err = PS_ERROR_NOMEM;
+    if (compute(r, c))
+        goto done;
+    describe_rule(r, rule);
+    if ((err = disclose(r, rule))) {
+        if (err == PS_ERROR_INTERNAL)
+            ps_diagnose(c->context, err, NULL, 0, 0,
+                        "disclosure control: the audit's linear program could not be solved; "
+                        "nothing may be published");
+        goto done;
+    }
+    *out = r;
+    r = NULL;
+done:
+    ps_service_report_free(r);
+    return err;
+}
+
+void ps_service_report_free(ps_service_report_t *r)
+{
+    if (!r)
+        return;
+    ps_arena_free(r->arena);
+    free(r->stats);
+    free(r->rests_on);
+    free(r->relations);
+    free(r->term_statistic);
+    free(r->term_coefficient);
+    free(r->latent);
+    free(r);
+}
+
+size_t ps_service_report_count(const ps_service_report_t *r)
+{
+    return r->n;
+}
+
+const ps_statistic_t *ps_service_report_statistic(const ps_service_report_t *r, size_t index)
+{
+    return index < r->n ? &r->stats[index] : NULL;
+}
+
+const char *ps_service_report_disclosure_rule(const ps_service_report_t *r)
+{
+    return r->rule_text;
+}
+
+const ps_audit_t *ps_service_report_audit(const ps_service_report_t *r)
+{
+    return &r->audit;
+}
+
+size_t ps_service_report_relation_count(const ps_service_report_t *r)
+{
+    return r->n_relations;
+}
+
+int ps_service_report_relation(const ps_service_report_t *r, size_t index, ps_relation_t *out)
+{
+    if (index >= r->n_relations)
+        return 0;
+    const struct relation *rel = &r->relations[index];
+    /* A latent count, last, with coefficient -1, leaves the published terms from lo up. */
+    *out = (ps_relation_t){r->term_statistic + rel->first_term,
+                           r->term_coefficient + rel->first_term,
+                           rel->n_terms - (size_t)rel->latent, rel->lo,
+                           rel->latent ? INFINITY : rel->hi, 0};
+    return 1;
+}

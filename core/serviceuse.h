@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Service use before and after: what the definition, the cohort and the
+ * report share. Private to libpromscore.
+ */
+#ifndef PROMSCORE_SERVICEUSE_H
+#define PROMSCORE_SERVICEUSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <promscore/service.h>
+
+#include "csvread.h"
+#include "internal.h"
+#include "names.h"
+
+struct ps_service_measure {
+    const char *id;
+    const char *column;          /* the id when the definition gives none */
+    const char *label;
+    const char *unit;
+    const char *source;          /* a source's id, or NULL */
+    int verified;
+    const char **aliases;
+    size_t n_aliases;
+    unsigned long line;          /* in the definition, for messages */
+};
+
+struct ps_service_definition {
+    ps_arena_t *arena;           /* owns everything below */
+    const char *file;
+    const char *id;
+    const char *version;
+    const char *title;
+    struct ps_source *sources;
+    size_t n_sources;
+    struct ps_service_measure *measures;
+    size_t n_measures;
+};
+
+struct ps_service_window_def {
+    const char *name;
+    unsigned days;
+};
+
+/* The people of one arm: per participant, window and measure, the count (NaN: not
+ * recorded); per participant and window, the days observed (NaN: no row) and where the row
+ * was read (line 0: none). */
+struct ps_service_arm_data {
+    ps_names_t *participants;
+    double *counts;              /* [participant][window][measure] */
+    double *exposure;            /* [participant][window] */
+    unsigned long *line;
+    uint32_t *file;              /* index into the cohort's files */
+    size_t capacity;             /* participants the tables have room for */
+};
+
+struct ps_service_cohort {
+    ps_context_t *context;
+    const ps_service_definition_t *definition;
+    ps_arena_t *arena;
+    struct ps_service_window_def *windows;
+    size_t n_windows;
+    size_t before;               /* the window the others are compared with */
+    int has_rule;
+    struct {
+        size_t measure, window;
+        long least;              /* selected when the count is at least this */
+        const char *text;        /* "ae_attendances >= 6 in pre12" */
+    } rule;
+    const char *id_column, *window_column, *exposure_column;
+    ps_csv_options_t csv;
+    struct ps_service_arm_data arms[2];
+    char **files;                /* every file read, for messages */
+    size_t n_files;
+};
+
+/* The number of the window named 'name' (in any ASCII case), or SIZE_MAX. */
+size_t ps_su_window_find(const ps_service_cohort_t *cohort, const char *name);
+
+#endif
