@@ -244,9 +244,9 @@ static void write_headline(struct page *p)
     }
     html_table_end(&p->s);
     svg_raw(&p->s, "<p class=\"key\">Rates are events per person-year, counting only the time "
-                   "each person was observed. A rate ratio below 1 is a fall. ");
+                   "each person was observed. A rate ratio below one is a fall. ");
     svg_raw(&p->s, p->set->has_comparison
-                       ? "The net rate ratio divides out the comparison cohort's fall: near 1, "
+                       ? "The net rate ratio divides out the comparison cohort's fall: near one, "
                          "the people referred fell no more than people selected the same way "
                          "who were not referred. "
                        : "Without a comparison cohort a fall cannot be put down to the "
@@ -260,10 +260,13 @@ static void write_headline(struct page *p)
 static const char method[] =
     "Rate ratio: the within-person rate ratio, a ratio of sums over the same people (Poisson's "
     "estimate with log person-time offset); its 95% confidence interval is cluster-robust "
-    "(the sandwich variance over people, with Student's t). Net of the comparison cohort: the "
-    "rate ratio of the people referred over the comparison cohort's (difference in differences "
-    "on the log scale). Fell, stayed and rose compare each person's own rate per person-year. "
-    "* hidden by disclosure control; - not computable (why is below the table).";
+    "(the sandwich variance over people, with Student's t). Fell, stayed and rose compare each "
+    "person's own rate per person-year. * hidden by disclosure control; - not computable (why "
+    "is below the table).";
+
+static const char net_method[] =
+    "Net of the comparison cohort: the rate ratio of the people referred over the comparison "
+    "cohort's (difference in differences on the log scale). ";
 
 static void row_head(struct page *p, const char *words, const char *window)
 {
@@ -510,7 +513,7 @@ static void write_forest(struct page *p, const struct block *const *cohorts, siz
              rule);
     int used = snprintf(desc, sizeof desc,
                         "Rate ratios with their 95%% confidence intervals on "
-                        "a log scale, 1 meaning no change");
+                        "a log scale, one meaning no change");
     for (int r = 0; r < 3 && used > 0 && (size_t)used < sizeof desc; r++) {
         ratio_words(rows[r][0], rows[r][1], rows[r][2], words, sizeof words);
         used += snprintf(desc + used, sizeof desc - (size_t)used, "; %s: %s", names[r], words);
@@ -579,12 +582,14 @@ static void write_comparison(struct page *p, size_t k, int earlier)
         svg_raw(&p->s, " against ");
         html_data_text(&p->s, w1);
         svg_raw(&p->s, ", the window the others are compared with: was it a peak? A rate ratio "
-                       "well above 1 means use rose into it, and a fall after it is expected "
+                       "well above one means use rose into it, and a fall after it is expected "
                        "without any intervention.</p>\n");
     }
     snprintf(title, sizeof title, "%s, %s to %s (%s)", label, w0, w1, rule);
     write_table(p, cohorts, n, title, what);
     svg_raw(&p->s, "<p class=\"key\">");
+    if (find(p, b, PS_STAT_SU_NET_RATE_RATIO))
+        svg_text(&p->s, net_method);
     svg_text(&p->s, method);
     svg_raw(&p->s, "</p>\n");
     write_notes(p, cohorts, n);
@@ -770,11 +775,12 @@ static int write_made(struct page *p, int argc, char *const *argv, const output_
     for (int i = 0; !failed && i < argc; i++)
         if (!(shown[n_shown++] = shown_argument(argv[i], files, n_files)))
             failed = 1;
+    /* The counts of the people referred, then the comparison cohort's. */
     size_t n_inputs = 0;
-    for (size_t f = 0; f < n_files; f++)
-        if (files[f].path && !files[f].is_output &&
-            (strcmp(files[f].role, "input") == 0 || strcmp(files[f].role, "--comparison") == 0))
-            inputs[n_inputs++] = base_name(files[f].path);
+    for (int pass = 0; pass < 2 && inputs; pass++)
+        for (size_t f = 0; f < n_files; f++)
+            if (files[f].path && strcmp(files[f].role, pass ? "--comparison" : "input") == 0)
+                inputs[n_inputs++] = base_name(files[f].path);
     if (!failed) {
         report_made_t made = {n_shown, shown, inputs, n_inputs, p->set->warning};
         html_made(&p->s, &made);
