@@ -576,8 +576,11 @@ static void write_comparison(struct page *p, size_t k, int earlier)
     svg_raw(&p->s, " to ");
     html_data_text(&p->s, w1);
     svg_raw(&p->s, "</h3>\n");
+    snprintf(title, sizeof title, "%s, %s to %s (%s)", label, w0, w1, rule);
+    write_table(p, cohorts, n, title, what);
+    /* What the earlier window shows, after its table: a heading stays with its table in print. */
     if (earlier) {
-        svg_raw(&p->s, "<p class=\"lead\">Use in ");
+        svg_raw(&p->s, "<p class=\"key\">Use in ");
         html_data_text(&p->s, w0);
         svg_raw(&p->s, " against ");
         html_data_text(&p->s, w1);
@@ -585,8 +588,6 @@ static void write_comparison(struct page *p, size_t k, int earlier)
                        "well above one means use rose into it, and a fall after it is expected "
                        "without any intervention.</p>\n");
     }
-    snprintf(title, sizeof title, "%s, %s to %s (%s)", label, w0, w1, rule);
-    write_table(p, cohorts, n, title, what);
     svg_raw(&p->s, "<p class=\"key\">");
     if (find(p, b, PS_STAT_SU_NET_RATE_RATIO))
         svg_text(&p->s, net_method);
@@ -608,7 +609,7 @@ static void write_measures(struct page *p)
         html_warning(&p->s, p->set->warning);
         svg_raw(&p->s, "<h2>");
         svg_text(&p->s, label);
-        svg_raw(&p->s, "</h2>\n<p class=\"lead\">");
+        svg_raw(&p->s, "</h2>\n<p class=\"lead\">Counted in ");
         svg_text(&p->s, what);
         svg_raw(&p->s, " per participant; fewer is better. ");
         if (p->set->selected) {
