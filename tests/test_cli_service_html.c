@@ -193,6 +193,14 @@ static size_t every_number_is_accounted_for(const char *given, const struct sour
     size_t n_labels = measure_labels(from->measures, labels, 64);
     cr_assert_gt(n_labels, 0);
     blank(html, "promscore-statistics(7)");
+    /* Why a figure is not computable, as the CSV gives it, is said below its table. */
+    for (const char *p = from->csv; (p = strstr(p, ",not computable: ")); p++) {
+        size_t n = strcspn(p + 17, ",\"\n");
+        char *reason = strndup(p + 17, n);
+        cr_assert_not_null(reason);
+        blank(html, reason);
+        free(reason);
+    }
     if (rule)
         blank(html, rule);
     for (size_t k = 0; k < n_labels; k++)
@@ -631,4 +639,20 @@ Test(cli_service_html, command_line_names_files_by_base_name)
     free(page);
     free(referred);
     free(comparison);
+}
+
+/* Windows of different lengths: the change in the total is not computable, and the page says
+ * why below the table, as the CSV does. */
+Test(cli_service_html, not_computable_with_its_reason)
+{
+    char *counts = golden("exposure.csv");
+    static const char *const windows[] = {"pre12", "post6"};
+    const char *args[] = {"-w", "pre12=365,post6=183", "--no-suppress", counts};
+    char *html = checked_page(args, 4, NULL, NULL, windows, 2, 10);
+    assert_has(html, "<tr><th scope=\"row\">Change in the total</th><td class=\"num\">-</td>"
+                     "</tr>");
+    assert_has(html, "<li>People referred, events_change not computable: windows of different "
+                     "lengths (365 and 183 days): compare the rates</li>");
+    free(html);
+    free(counts);
 }
