@@ -17,6 +17,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,7 +124,7 @@ static void measure_words(const struct page *p, const char *unit, const char **l
     *label = unit;
     *what = unit;
     size_t m = ps_service_measure_find(p->set->definition, unit);
-    if (m != (size_t)-1)
+    if (m != SIZE_MAX)
         ps_service_measure(p->set->definition, m, NULL, label, what, NULL, NULL);
 }
 
@@ -336,7 +337,6 @@ static void write_table(struct page *p, const struct block *const *cohorts, size
     stat_row(p, cohorts, n, "Use rose", NULL, PS_STAT_SU_N_ROSE);
     stat_row(p, cohorts, n, "None in", w0, PS_STAT_SU_N_NONE_BEFORE);
     row_head(p, "None in", w1);
-    svg_raw(&p->s, "");
     for (size_t c = 0; c < n; c++)
         count_share_cell(p, find(p, cohorts[c], PS_STAT_SU_N_NONE_AFTER),
                          find(p, cohorts[c], PS_STAT_SU_SHARE_NONE_AFTER));
