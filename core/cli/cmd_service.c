@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "json.h"
 #include "output.h"
+#include "service_html.h"
 
 static void usage(FILE *to)
 {
@@ -41,7 +42,7 @@ static void usage(FILE *to)
           "  -c, --comparison FILE     counts of a comparison cohort selected the same way\n"
           "                            and not referred (repeatable): the net rate ratio\n"
           "  -m, --measures FILE.xml   the measures (default: the shipped service_use.xml)\n"
-          "  -f, --format FORMAT       text (default), csv or json\n"
+          "  -f, --format FORMAT       text (default), csv, json or html (a page for a board)\n"
           "  -o, --output FILE         write the report here, atomically (default: stdout)\n"
           "      --threshold N         suppress counts of people and of events of 1 to N and\n"
           "                            figures based on them (default 7)\n"
@@ -63,7 +64,7 @@ static void usage(FILE *to)
           to);
 }
 
-enum format { FORMAT_TEXT, FORMAT_CSV, FORMAT_JSON };
+enum format { FORMAT_TEXT, FORMAT_CSV, FORMAT_JSON, FORMAT_HTML };
 
 struct run {
     int quiet;
@@ -577,8 +578,10 @@ int cmd_service(int argc, char **argv)
                 format = FORMAT_CSV;
             else if (strcmp(optarg, "json") == 0)
                 format = FORMAT_JSON;
+            else if (strcmp(optarg, "html") == 0)
+                format = FORMAT_HTML;
             else {
-                cli_error("service: --format is text, csv or json, not '%s'", optarg);
+                cli_error("service: --format is text, csv, json or html, not '%s'", optarg);
                 goto done;
             }
             break;
@@ -688,6 +691,16 @@ int cmd_service(int argc, char **argv)
         write_csv(&out, report, definition);
     else if (format == FORMAT_JSON)
         write_json(&out, report, &set);
+    else if (format == FORMAT_HTML) {
+        char *statement = regression_statement(&set);
+        service_page_t page = {definition, windows, window_items.n, set.selected, set.before,
+                               statement, set.has_comparison, not_for_release(&disclosure)};
+        if (statement)
+            service_write_html(&out, report, &page, argc, argv, files, n_files);
+        else
+            out.error = ENOMEM;
+        free(statement);
+    }
     else
         write_text(&out, report, &set, not_for_release(&disclosure));
     if (output_commit(&out) != 0) {

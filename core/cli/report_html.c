@@ -17,23 +17,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report_writers.h"
-#include "svg.h"
+#include "html_page.h"
 
 struct page {
     svg_t s;
     const ps_report_t *report;
     ps_report_block_t *blocks;
     size_t n;
-    unsigned next_id;
+    unsigned charts;            /* drawn so far, for their ids */
     const char *warning;        /* not for release: see report_made_t */
 };
-
-static const char *new_id(struct page *p, char *to, size_t size)
-{
-    snprintf(to, size, "chart%u", ++p->next_id);
-    return to;
-}
 
 static int shown(const ps_statistic_t *st)
 {
@@ -44,29 +37,6 @@ static const ps_statistic_t *find(const struct page *p, const ps_report_block_t 
                                   ps_statistic_id_t id, const char *param)
 {
     return ps_report_block_find(p->report, b, id, param);
-}
-
-/* A figure as the headline formats it, escaped, in a table cell. */
-static void figure_cell(struct page *p, const ps_statistic_t *st)
-{
-    headline_text_t t = headline_figure(st);
-    svg_raw(&p->s, strcmp(t.s, "*") == 0 ? "<td class=\"num hidden\">" : "<td class=\"num\">");
-    svg_text(&p->s, t.s);
-    svg_raw(&p->s, "</td>");
-}
-
-static void figure_text(struct page *p, const ps_statistic_t *st)
-{
-    svg_text(&p->s, headline_figure(st).s);
-}
-
-/* Text from data (a group's value, a timepoint, a file's name) in the page's HTML: isolated, so
- * that a name in a right-to-left script cannot reorder the text around it. */
-static void data_text(struct page *p, const char *text)
-{
-    svg_raw(&p->s, "<bdi>");
-    svg_text(&p->s, text);
-    svg_raw(&p->s, "</bdi>");
 }
 
 /* A group's label in HTML: "site: <bdi>Dalston</bdi>", "Whole cohort". */
@@ -80,9 +50,9 @@ static void group_html(struct page *p, const char *group)
         snprintf(column, sizeof column, "%.*s", (int)(eq - group), group);
         svg_text(&p->s, column);
         svg_raw(&p->s, ": ");
-        data_text(p, eq + 1);
+        html_data_text(&p->s, eq + 1);
     } else {
-        data_text(p, group);
+        html_data_text(&p->s, group);
     }
 }
 
@@ -115,58 +85,6 @@ static int first_of_instrument(const struct page *p, size_t k)
     return 1;
 }
 
-/* ---- Style. ---- */
-
-/* Names from data in a table (a site's, a timepoint's) are at most 24em wide and break
- * anywhere, so that a long one without spaces cannot push the table's numbers off the printed
- * page; so do long words in text (a source's address). In print a chart stays on one page with
- * its heading, and a table longer than a page breaks between its rows, its header repeated. */
-static const char *const style =
-    "body{font-family:\"Segoe UI\",Arial,Helvetica,sans-serif;color:#1d1d1b;margin:0 auto;"
-    "max-width:60rem;padding:1rem 1.5rem;line-height:1.4}\n"
-    "h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.3rem;border-bottom:2px solid #005eb8;"
-    "padding-bottom:.2rem;margin-top:2rem}h3{font-size:1.1rem;margin-top:1.5rem}"
-    "h4{font-size:1rem;margin:1rem 0 .3rem}\n"
-    ".lead{color:#425563}.key{font-size:.85rem;color:#425563}\n"
-    ".not-for-release{border:3px solid #d5281b;color:#d5281b;background:#fff;font-weight:700;"
-    "font-size:1.2rem;padding:.5rem .8rem;margin:.5rem 0}\n"
-    "table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.85rem;max-width:100%}"
-    "caption{text-align:left;font-weight:600;padding:.2rem 0;overflow-wrap:anywhere}"
-    "th,td{border:1px solid #c8cfd4;padding:.2rem .4rem;vertical-align:top;"
-    "overflow-wrap:break-word}"
-    "th{background:#eef3f7;text-align:left;font-weight:600}"
-    "th bdi,td bdi{display:inline-block;max-width:24em;vertical-align:top;"
-    "overflow-wrap:anywhere}"
-    "td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}"
-    "td.hidden{color:#768692}\n"
-    "table.headline th,table.headline td{font-size:.8rem}\n"
-    "p,li,dd{overflow-wrap:anywhere}.source-id{font-weight:600}\n"
-    "svg{max-width:100%;height:auto;display:block;margin:.5rem 0}"
-    "svg text{font-family:inherit;font-size:12px;fill:#1d1d1b}"
-    "svg .small{font-size:10px;fill:#425563}svg .axis{stroke:#768692;stroke-width:1}"
-    "svg .grid{stroke:#e8edee;stroke-width:1}svg .zero{stroke:#425563;stroke-width:1}"
-    "svg .threshold{stroke:#d5281b;stroke-width:1.5;stroke-dasharray:4 3}"
-    "svg .bar{fill:#005eb8}svg .bar-better{fill:#007f3b}svg .bar-worse{fill:#d5281b}"
-    "svg .bar-same{fill:#768692}"
-    "svg .hidden{fill:#fff;stroke:#768692;stroke-dasharray:3 2}"
-    "svg .box{fill:#eef3f7;stroke:#005eb8}svg .lost{fill:#fff;stroke:#768692}"
-    "svg .arrow{stroke:#005eb8;stroke-width:2}"
-    "svg .ci{stroke:#003087;stroke-width:2}svg .point{fill:#003087}"
-    "svg .point-all{fill:#d5281b}\n"
-    "svg .band0{fill:#d5281b}svg .band1{fill:#ed8b00}svg .band2{fill:#ffb81c}"
-    "svg .band3{fill:#78be20}svg .band4{fill:#007f3b}\n"
-    ".chart{break-inside:avoid;page-break-inside:avoid}"
-    "section.instrument{margin-top:2rem}"
-    "pre{white-space:pre-wrap;word-break:break-all;background:#f0f4f5;padding:.5rem}\n"
-    "@page{size:A4;margin:14mm}\n"
-    "@media print{body{max-width:none;padding:0;font-size:10pt}"
-    "section.instrument{break-before:page;page-break-before:always}"
-    "h2,h3,h4,caption{break-after:avoid;page-break-after:avoid}"
-    "table,svg{break-inside:avoid;page-break-inside:avoid}"
-    "table.long{break-inside:auto;page-break-inside:auto}"
-    "tr{break-inside:avoid;page-break-inside:avoid}"
-    "table.headline{font-size:8pt}}\n";
-
 /* ---- The headline table. ---- */
 
 static const struct {
@@ -195,9 +113,9 @@ static void change_with_interval(struct page *p, const ps_report_block_t *b)
     svg_text(&p->s, m.s);
     if (shown(mean) && lo && (shown(lo) || lo->shown == PS_SUPPRESSED)) {
         svg_raw(&p->s, " (");
-        figure_text(p, lo);
+        html_figure_text(&p->s, lo);
         svg_raw(&p->s, " to ");
-        figure_text(p, hi);
+        html_figure_text(&p->s, hi);
         svg_raw(&p->s, ")");
     }
     svg_raw(&p->s, "</td>");
@@ -212,7 +130,7 @@ static void headline_row_cells(struct page *p, const ps_report_block_t *b)
         if (headline_columns[c].column < 0)
             change_with_interval(p, b);
         else
-            figure_cell(p, b->headline[headline_columns[c].column]);
+            html_figure_cell(&p->s, b->headline[headline_columns[c].column]);
     }
 }
 
@@ -228,7 +146,7 @@ static void row_notes(struct page *p, const ps_report_block_t *b)
     svg_raw(&p->s, ")");
     if (shown(m)) {
         svg_raw(&p->s, ": improved meaningfully by at least ");
-        figure_text(p, m);
+        html_figure_text(&p->s, m);
         svg_raw(&p->s, " points");
     }
     if (shown(rc)) {
@@ -332,7 +250,7 @@ static void write_flow(struct page *p, const ps_report_block_t *first)
             chain[m++] = chain[k];
     if (!m)
         return;
-    char id[32], title[512], desc[2048], baseline[128];
+    char title[512], desc[2048], baseline[128];
     const char *arrow = strstr(chain[0]->comparison, "->");
     snprintf(baseline, sizeof baseline, "%.*s",
              (int)(arrow ? arrow - chain[0]->comparison : 0), chain[0]->comparison);
@@ -347,8 +265,7 @@ static void write_flow(struct page *p, const ps_report_block_t *first)
                          headline_figure(find(p, chain[k], PS_STAT_LOST_TO_FOLLOWUP, NULL)).s);
     const double width = 600, box_w = 260, box_h = 46, gap = 34, cx = 170;
     const double height = 10 + box_h + (double)m * (gap + box_h) + 10;
-    svg_raw(&p->s, "<div class=\"chart\">\n");
-    svg_begin(&p->s, new_id(p, id, sizeof id), width, height, title, desc);
+    html_chart_begin(&p->s, &p->charts, NULL, width, height, title, desc);
     double y = 10;
     svg_rect(&p->s, cx - box_w / 2, y, box_w, box_h, "box");
     svg_label_fit(&p->s, cx, y + 19, "middle", NULL, baseline, box_label_ems);
@@ -376,28 +293,26 @@ static void write_flow(struct page *p, const ps_report_block_t *first)
                    " paired with their baseline", NULL);
     }
     svg_end(&p->s);
-    svg_raw(&p->s, "<table>\n<caption>");
-    svg_text(&p->s, title);
-    svg_raw(&p->s, "</caption>\n<thead><tr><th scope=\"col\">Timepoint</th>"
-                   "<th scope=\"col\">With a score</th><th scope=\"col\">Paired with "
-                   "baseline</th><th scope=\"col\">Not followed up</th>"
-                   "<th scope=\"col\">Share of baseline</th></tr></thead>\n<tbody>\n"
-                   "<tr><th scope=\"row\">");
-    data_text(p, baseline);
+    static const char *const columns[] = {"Timepoint", "With a score", "Paired with baseline",
+                                          "Not followed up", "Share of baseline", NULL};
+    html_table_begin(&p->s, 0, title, columns);
+    svg_raw(&p->s, "<tr><th scope=\"row\">");
+    html_data_text(&p->s, baseline);
     svg_raw(&p->s, "</th>");
-    figure_cell(p, chain[0]->headline[PS_HEADLINE_N_BASELINE]);
+    html_figure_cell(&p->s, chain[0]->headline[PS_HEADLINE_N_BASELINE]);
     svg_raw(&p->s, "<td></td><td></td><td></td></tr>\n");
     for (size_t k = 0; k < m; k++) {
         svg_raw(&p->s, "<tr><th scope=\"row\">");
-        data_text(p, follow_up_label(chain[k]->comparison));
+        html_data_text(&p->s, follow_up_label(chain[k]->comparison));
         svg_raw(&p->s, "</th>");
-        figure_cell(p, chain[k]->headline[PS_HEADLINE_N_FOLLOWUP]);
-        figure_cell(p, chain[k]->headline[PS_HEADLINE_N_PAIRED]);
-        figure_cell(p, find(p, chain[k], PS_STAT_LOST_TO_FOLLOWUP, NULL));
-        figure_cell(p, chain[k]->headline[PS_HEADLINE_LOSS_RATE]);
+        html_figure_cell(&p->s, chain[k]->headline[PS_HEADLINE_N_FOLLOWUP]);
+        html_figure_cell(&p->s, chain[k]->headline[PS_HEADLINE_N_PAIRED]);
+        html_figure_cell(&p->s, find(p, chain[k], PS_STAT_LOST_TO_FOLLOWUP, NULL));
+        html_figure_cell(&p->s, chain[k]->headline[PS_HEADLINE_LOSS_RATE]);
         svg_raw(&p->s, "</tr>\n");
     }
-    svg_raw(&p->s, "</tbody>\n</table>\n</div>\n");
+    html_table_end(&p->s);
+    html_chart_end(&p->s);
 }
 
 static void write_flows(struct page *p)
@@ -497,7 +412,7 @@ static void write_change(struct page *p, const ps_report_block_t *b)
         if (shown(rc) && shown(reliable[k].count))
             most = fmax(most, reliable[k].count->value);
     }
-    char id[32], title[512], desc[2048];
+    char title[512], desc[2048];
     snprintf(title, sizeof title, "Individual change: %s", unit_label(b));
     int used = snprintf(desc, sizeof desc, "Change from baseline to follow-up of each person "
                                            "paired, counted in the ranges the thresholds make");
@@ -509,8 +424,7 @@ static void write_change(struct page *p, const ps_report_block_t *b)
             used += snprintf(desc + used, sizeof desc - (size_t)used, "; %s: %s", r[k].words,
                              headline_figure(r[k].count).s);
     }
-    svg_raw(&p->s, "<div class=\"chart\">\n<h4>Individual change</h4>\n");
-    svg_begin(&p->s, new_id(p, id, sizeof id), width, height, title, desc);
+    html_chart_begin(&p->s, &p->charts, "Individual change", width, height, title, desc);
     for (size_t t = 0; t < n_ticks; t++) {
         double tx = svg_map(&x, ticks[t]);
         svg_line(&p->s, tx, 20, tx, height - 32, ticks[t] == 0 ? "zero" : "grid");
@@ -540,26 +454,25 @@ static void write_change(struct page *p, const ps_report_block_t *b)
         svg_line(&p->s, svg_map(&x, rc->value), top + 18, svg_map(&x, rc->value), top + panel, "threshold");
     }
     svg_end(&p->s);
-    svg_raw(&p->s, "<table>\n<caption>");
-    svg_text(&p->s, title);
-    svg_raw(&p->s, "</caption>\n<thead><tr><th scope=\"col\">Threshold</th><th scope=\"col\">"
-                   "Worse</th><th scope=\"col\">Within the threshold</th><th scope=\"col\">"
-                   "Better</th></tr></thead>\n<tbody>\n");
+    static const char *const columns[] = {"Threshold", "Worse", "Within the threshold", "Better",
+                                          NULL};
+    html_table_begin(&p->s, 0, title, columns);
     for (int pass = 0; pass < 2; pass++) {
         const struct range *r = pass ? reliable : meaningful;
         const ps_statistic_t *t = pass ? rc : m;
         if (!shown(t))
             continue;
         svg_raw(&p->s, pass ? "<tr><th scope=\"row\">Reliable: more than " : "<tr><th scope=\"row\">Meaningful: at least ");
-        figure_text(p, t);
+        html_figure_text(&p->s, t);
         svg_raw(&p->s, " points</th>");
         /* Worse, within, better: in the scale's better direction. */
-        figure_cell(p, r[sign > 0 ? 0 : 2].count);
-        figure_cell(p, r[1].count);
-        figure_cell(p, r[sign > 0 ? 2 : 0].count);
+        html_figure_cell(&p->s, r[sign > 0 ? 0 : 2].count);
+        html_figure_cell(&p->s, r[1].count);
+        html_figure_cell(&p->s, r[sign > 0 ? 2 : 0].count);
         svg_raw(&p->s, "</tr>\n");
     }
-    svg_raw(&p->s, "</tbody>\n</table>\n</div>\n");
+    html_table_end(&p->s);
+    html_chart_end(&p->s);
 }
 
 /* ---- Bands before and after, and the transitions. ---- */
@@ -585,7 +498,7 @@ static void write_bands(struct page *p, const ps_report_block_t *b)
         return;
     const double width = 640, left = 90, right = 620, bar = 34;
     const double height = 20 + 2 * (bar + 12) + 26 * (double)((nb + 2) / 3) + 16;
-    char id[32], title[512], desc[4096];
+    char title[512], desc[4096];
     snprintf(title, sizeof title, "Bands at baseline and follow-up: %s", unit_label(b));
     int used = snprintf(desc, sizeof desc, "Share of those paired in each band, worst first");
     for (size_t k = 0; k < nb && used > 0 && (size_t)used < sizeof desc; k++) {
@@ -594,8 +507,7 @@ static void write_bands(struct page *p, const ps_report_block_t *b)
                          band, headline_figure(find(p, b, PS_STAT_SHARE_BASELINE_BAND, band)).s,
                          headline_figure(find(p, b, PS_STAT_SHARE_FOLLOWUP_BAND, band)).s);
     }
-    svg_raw(&p->s, "<div class=\"chart\">\n<h4>Bands before and after</h4>\n");
-    svg_begin(&p->s, new_id(p, id, sizeof id), width, height, title, desc);
+    html_chart_begin(&p->s, &p->charts, "Bands before and after", width, height, title, desc);
     svg_scale_t x = {0, 1, left, right};
     for (int row = 0; row < 2; row++) {
         const ps_statistic_id_t which = row ? PS_STAT_SHARE_FOLLOWUP_BAND : PS_STAT_SHARE_BASELINE_BAND;
@@ -648,28 +560,25 @@ static void write_bands(struct page *p, const ps_report_block_t *b)
     }
     svg_end(&p->s);
     /* The numbers: each band, then the transitions. */
-    svg_raw(&p->s, "<table>\n<caption>");
-    svg_text(&p->s, title);
-    svg_raw(&p->s, "</caption>\n<thead><tr><th scope=\"col\">Band (worst first)</th>"
-                   "<th scope=\"col\">At baseline</th><th scope=\"col\">Share</th>"
-                   "<th scope=\"col\">At follow-up</th><th scope=\"col\">Share</th>"
-                   "<th scope=\"col\">Change in the band</th>"
-                   "<th scope=\"col\">Of those in it at baseline, moved to a better band</th>"
-                   "</tr></thead>\n<tbody>\n");
+    static const char *const columns[] = {
+        "Band (worst first)", "At baseline", "Share", "At follow-up", "Share",
+        "Change in the band", "Of those in it at baseline, moved to a better band", NULL};
+    html_table_begin(&p->s, 0, title, columns);
     for (size_t k = 0; k < nb; k++) {
         const char *band = ps_scale_band(scale, band_at(scale, k), NULL, NULL);
         svg_raw(&p->s, "<tr><th scope=\"row\">");
         svg_text(&p->s, band);
         svg_raw(&p->s, "</th>");
-        figure_cell(p, find(p, b, PS_STAT_N_BASELINE_BAND, band));
-        figure_cell(p, find(p, b, PS_STAT_SHARE_BASELINE_BAND, band));
-        figure_cell(p, find(p, b, PS_STAT_N_FOLLOWUP_BAND, band));
-        figure_cell(p, find(p, b, PS_STAT_SHARE_FOLLOWUP_BAND, band));
-        figure_cell(p, find(p, b, PS_STAT_BAND_CHANGE, band));
-        figure_cell(p, find(p, b, PS_STAT_MOVED_BETTER_FROM, band));
+        html_figure_cell(&p->s, find(p, b, PS_STAT_N_BASELINE_BAND, band));
+        html_figure_cell(&p->s, find(p, b, PS_STAT_SHARE_BASELINE_BAND, band));
+        html_figure_cell(&p->s, find(p, b, PS_STAT_N_FOLLOWUP_BAND, band));
+        html_figure_cell(&p->s, find(p, b, PS_STAT_SHARE_FOLLOWUP_BAND, band));
+        html_figure_cell(&p->s, find(p, b, PS_STAT_BAND_CHANGE, band));
+        html_figure_cell(&p->s, find(p, b, PS_STAT_MOVED_BETTER_FROM, band));
         svg_raw(&p->s, "</tr>\n");
     }
-    svg_raw(&p->s, "</tbody>\n</table>\n<table>\n<caption>Band transitions: ");
+    html_table_end(&p->s);
+    svg_raw(&p->s, "<table>\n<caption>Band transitions: ");
     svg_text(&p->s, unit_label(b));
     svg_raw(&p->s, " (rows: band at baseline; columns: band at follow-up)</caption>\n"
                    "<thead><tr><th scope=\"col\">Baseline \\ follow-up</th>");
@@ -693,11 +602,12 @@ static void write_bands(struct page *p, const ps_report_block_t *b)
                     strcmp(s->param[1], to) == 0)
                     cell = s;
             }
-            figure_cell(p, cell);
+            html_figure_cell(&p->s, cell);
         }
         svg_raw(&p->s, "</tr>\n");
     }
-    svg_raw(&p->s, "</tbody>\n</table>\n</div>\n");
+    html_table_end(&p->s);
+    html_chart_end(&p->s);
 }
 
 /* ---- Groups: the mean change with its interval beside the whole cohort's. ---- */
@@ -719,7 +629,7 @@ static void forest_chart(struct page *p, const ps_report_block_t *const *rows, s
     const double width = 640, left = x->r0, right = x->r1, row_h = 24;
     const size_t shown_rows = 1 + to - from;
     const double height = 30 + row_h * (double)shown_rows + 40;
-    char id[32], title[512], desc[8192], words[256];
+    char title[512], desc[8192], words[256];
     comparison_words(rows[0]->comparison, words, sizeof words);
     snprintf(title, sizeof title, "Mean change by group: %s%s", unit_label(rows[0]),
              from == 1 ? "" : " (continued)");
@@ -734,10 +644,8 @@ static void forest_chart(struct page *p, const ps_report_block_t *const *rows, s
                          headline_figure(r->headline[PS_HEADLINE_CI_LOW]).s,
                          headline_figure(r->headline[PS_HEADLINE_CI_HIGH]).s);
     }
-    svg_raw(&p->s, "<div class=\"chart\">\n");
-    if (from == 1)
-        svg_raw(&p->s, "<h4>Mean change by group</h4>\n");
-    svg_begin(&p->s, new_id(p, id, sizeof id), width, height, title, desc);
+    html_chart_begin(&p->s, &p->charts, from == 1 ? "Mean change by group" : NULL, width, height,
+                     title, desc);
     const double bottom = 30 + row_h * (double)shown_rows;
     for (size_t t = 0; t < n_ticks; t++) {
         double tx = svg_map(x, ticks[t]);
@@ -809,34 +717,20 @@ static void write_forest(struct page *p, const ps_report_block_t *all)
     char title[512];
     snprintf(title, sizeof title, "Mean change by group: %s", unit_label(all));
     /* A table longer than a printed page breaks between its rows. */
-    svg_raw(&p->s, n > GROUPS_PER_CHART ? "<table class=\"long\">\n<caption>"
-                                        : "<table>\n<caption>");
-    svg_text(&p->s, title);
-    svg_raw(&p->s, "</caption>\n<thead><tr><th scope=\"col\">Group</th><th scope=\"col\">Paired"
-                   "</th><th scope=\"col\">Mean change</th><th scope=\"col\">95% CI from</th>"
-                   "<th scope=\"col\">to</th></tr></thead>\n<tbody>\n");
+    static const char *const columns[] = {"Group", "Paired", "Mean change", "95% CI from", "to",
+                                          NULL};
+    html_table_begin(&p->s, n > GROUPS_PER_CHART, title, columns);
     for (size_t k = 0; k < n; k++) {
         svg_raw(&p->s, "<tr><th scope=\"row\">");
         group_html(p, rows[k]->group);
         svg_raw(&p->s, "</th>");
-        figure_cell(p, rows[k]->headline[PS_HEADLINE_N_PAIRED]);
-        figure_cell(p, rows[k]->headline[PS_HEADLINE_MEAN_CHANGE]);
-        figure_cell(p, rows[k]->headline[PS_HEADLINE_CI_LOW]);
-        figure_cell(p, rows[k]->headline[PS_HEADLINE_CI_HIGH]);
+        html_figure_cell(&p->s, rows[k]->headline[PS_HEADLINE_N_PAIRED]);
+        html_figure_cell(&p->s, rows[k]->headline[PS_HEADLINE_MEAN_CHANGE]);
+        html_figure_cell(&p->s, rows[k]->headline[PS_HEADLINE_CI_LOW]);
+        html_figure_cell(&p->s, rows[k]->headline[PS_HEADLINE_CI_HIGH]);
         svg_raw(&p->s, "</tr>\n");
     }
-    svg_raw(&p->s, "</tbody>\n</table>\n");
-}
-
-/* The warning of a page whose small numbers are not suppressed: at its top, and at the top of
- * each instrument's section, which starts a printed page. */
-static void write_warning(struct page *p)
-{
-    if (!p->warning)
-        return;
-    svg_raw(&p->s, "<p class=\"not-for-release\">");
-    svg_text(&p->s, p->warning);
-    svg_raw(&p->s, "</p>\n");
+    html_table_end(&p->s);
 }
 
 /* ---- Per instrument, per scale. ---- */
@@ -850,7 +744,7 @@ static void write_instruments(struct page *p)
         if (!first_of_instrument(p, k))
             continue;
         svg_raw(&p->s, "<section class=\"instrument\">\n");
-        write_warning(p);
+        html_warning(&p->s, p->warning);
         svg_raw(&p->s, "<h2>");
         svg_text(&p->s, ps_instrument_title(p->blocks[k].instrument));
         svg_raw(&p->s, "</h2>\n");
@@ -886,25 +780,6 @@ static void write_scale(struct page *p, const ps_report_block_t *b)
 }
 
 /* ---- Disclosure, caveats, definitions, how the page was made. ---- */
-
-static void write_disclosure(struct page *p)
-{
-    const ps_audit_t *a = ps_report_audit(p->report);
-    svg_raw(&p->s, "<section id=\"disclosure\">\n<h2>Disclosure control</h2>\n<p>");
-    svg_text(&p->s, ps_report_disclosure_rule(p->report));
-    /* One total of hidden counts: how many were small, and how many hidden beside them, would
-     * tell the reader more about the hidden values than the rule does. */
-    svg_rawf(&p->s, "</p>\n<p>The audit: of %zu counts, %zu were hidden, the small ones and "
-                    "those that would let a small one be worked out from the rest (%zu linear "
-                    "programs solved); %zu figures were withheld because they would give an "
-                    "exact number of people, and the means and medians of %zu blocks were "
-                    "hidden with their band counts. Nothing hidden here appears elsewhere on "
-                    "this page or in the report's CSV: every figure in its tables and charts "
-                    "is one of the report's published statistics, and it gives no other count "
-                    "of people or rows.</p>\n</section>\n",
-             a->counts, a->primary + a->secondary, a->linear_programs, a->withheld,
-             a->figures_hidden);
-}
 
 static void write_caveats(struct page *p)
 {
@@ -1034,60 +909,6 @@ static void write_definitions(struct page *p, ps_context_t *context)
     svg_raw(&p->s, "</section>\n");
 }
 
-/* An argument as a POSIX shell reads it: as it is when it holds only characters the shell
- * takes literally, else in single quotes. */
-static void shell_word(struct page *p, const char *word)
-{
-    static const char literal[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                                  "0123456789@%+=:,./_-";
-    if (*word && strspn(word, literal) == strlen(word)) {
-        svg_text(&p->s, word);
-        return;
-    }
-    svg_raw(&p->s, "&#39;");
-    for (const char *q = word; *q;) {
-        size_t n = strcspn(q, "'");
-        char *part = strndup(q, n);
-        if (!part) {
-            p->s.failed = 1;
-            return;
-        }
-        svg_text(&p->s, part);
-        free(part);
-        q += n;
-        if (*q == '\'') {
-            svg_raw(&p->s, "&#39;\\&#39;&#39;");
-            q++;
-        }
-    }
-    svg_raw(&p->s, "&#39;");
-}
-
-static void write_made(struct page *p, const report_made_t *made)
-{
-    svg_raw(&p->s, "<section id=\"made\">\n<h2>How this page was made</h2>\n<p>By promscore ");
-    svg_text(&p->s, ps_version());
-    svg_raw(&p->s, ", with the command below (each file by its name alone, without its "
-                   "folders):</p>\n<pre>");
-    for (int i = 0; i < made->argc; i++) {
-        if (i)
-            svg_raw(&p->s, " ");
-        svg_raw(&p->s, "<bdi>");
-        shell_word(p, made->argv[i]);
-        svg_raw(&p->s, "</bdi>");
-    }
-    svg_raw(&p->s, "</pre>\n<p>Inputs:</p>\n<ul>\n");
-    for (size_t i = 0; i < made->n_inputs; i++) {
-        svg_raw(&p->s, "<li>");
-        data_text(p, made->inputs[i]);
-        svg_raw(&p->s, "</li>\n");
-    }
-    svg_raw(&p->s, "</ul>\n<p class=\"key\">How many rows each input held is left out: it is not "
-                   "one of the report's audited statistics, and it could reveal numbers that "
-                   "disclosure control hides (one input per site gives the site's size).</p>\n"
-                   "</section>\n");
-}
-
 void report_write_html(output_t *out, const ps_report_t *report, ps_context_t *context,
                        const report_made_t *made)
 {
@@ -1096,18 +917,7 @@ void report_write_html(output_t *out, const ps_report_t *report, ps_context_t *c
         out->error = ENOMEM;
         return;
     }
-    svg_raw(&p.s, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-                  "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-                  "style-src 'unsafe-inline'; img-src data:\">\n"
-                  "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-                  "<meta name=\"generator\" content=\"promscore ");
-    svg_text(&p.s, ps_version());
-    svg_raw(&p.s, made->warning ? "\">\n<title>NOT FOR RELEASE: Cohort change report</title>\n"
-                                : "\">\n<title>Cohort change report</title>\n");
-    svg_raw(&p.s, "<style>\n");
-    svg_raw(&p.s, style);
-    svg_raw(&p.s, "</style>\n</head>\n<body>\n<header>\n");
-    write_warning(&p);
+    html_page_begin(&p.s, "Cohort change report", made->warning);
     svg_raw(&p.s, "<h1>Cohort change report</h1>\n"
                   "<p class=\"lead\">How the scores of the people seen changed between baseline "
                   "and follow-up: ");
@@ -1124,15 +934,10 @@ void report_write_html(output_t *out, const ps_report_t *report, ps_context_t *c
     write_headline(&p);
     write_flows(&p);
     write_instruments(&p);
-    write_disclosure(&p);
+    html_disclosure(&p.s, ps_report_disclosure_rule(report), ps_report_audit(report), 1);
     write_caveats(&p);
     write_definitions(&p, context);
-    write_made(&p, made);
-    svg_raw(&p.s, "</main>\n</body>\n</html>\n");
-    if (p.s.failed)
-        out->error = ENOMEM;
-    else
-        output_write(out, p.s.text, p.s.length);
-    svg_free(&p.s);
+    html_made(&p.s, made);
+    html_page_end(&p.s, out);
     ps_report_blocks_free(p.blocks);
 }

@@ -1,0 +1,835 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * promscore service -f html: one self-contained page for a board paper, in the
+ * style of the questionnaire report's (html_page.h: its policy, style, print
+ * rules, warning, disclosure audit and how it was made).
+ *
+ * The selection rule and what regression to the mean means for the figures
+ * come first, then a headline table, then a section per measure (a printed
+ * page each): per comparison of windows, its table, a chart of the rates
+ * before and after with the rate ratio, and with a comparison cohort a small
+ * forest of the rate ratios, each chart with its numbers in a table beside it;
+ * the earlier window's comparison last. Every number is a statistic of the
+ * report as disclosure control left it, formatted as the headline formats it;
+ * every text from data (windows, labels, file names) is escaped.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "html_page.h"
+#include "service_html.h"
+
+/* One block of the report: a measure, a comparison of two windows, a cohort. */
+struct block {
+    size_t start, end;
+    const char *unit, *group, *comparison;
+};
+
+struct page {
+    svg_t s;
+    const ps_service_report_t *report;
+    const service_page_t *set;
+    struct block *blocks;
+    size_t n;
+    unsigned charts;
+};
+
+static const ps_statistic_t *statistic(const struct page *p, size_t i)
+{
+    return ps_service_report_statistic(p->report, i);
+}
+
+static const ps_statistic_t *find(const struct page *p, const struct block *b, ps_statistic_id_t id)
+{
+    for (size_t i = b ? b->start : 0; b && i < b->end; i++)
+        if (statistic(p, i)->id == id)
+            return statistic(p, i);
+    return NULL;
+}
+
+static int shown(const ps_statistic_t *st)
+{
+    return st && st->shown == PS_SHOWN && isfinite(st->value);
+}
+
+/* The report's statistics in blocks of one measure, comparison and cohort. */
+static int read_blocks(struct page *p)
+{
+    size_t count = ps_service_report_count(p->report);
+    p->blocks = calloc(count ? count : 1, sizeof *p->blocks);
+    if (!p->blocks)
+        return -1;
+    for (size_t i = 0; i < count;) {
+        const ps_statistic_t *st = statistic(p, i);
+        struct block b = {i, i, st->unit, st->group, st->comparison};
+        while (b.end < count && strcmp(statistic(p, b.end)->unit, st->unit) == 0 &&
+               strcmp(statistic(p, b.end)->group, st->group) == 0 &&
+               strcmp(statistic(p, b.end)->comparison, st->comparison) == 0)
+            b.end++;
+        p->blocks[p->n++] = b;
+        i = b.end;
+    }
+    return 0;
+}
+
+/* The block of the comparison cohort beside block 'k' of the people referred, or NULL. */
+static const struct block *comparison_of(const struct page *p, size_t k)
+{
+    for (size_t j = 0; j < p->n; j++)
+        if (strcmp(p->blocks[j].group, "comparison") == 0 &&
+            strcmp(p->blocks[j].unit, p->blocks[k].unit) == 0 &&
+            strcmp(p->blocks[j].comparison, p->blocks[k].comparison) == 0)
+            return &p->blocks[j];
+    return NULL;
+}
+
+static int referred(const struct block *b)
+{
+    return strcmp(b->group, "all") == 0;
+}
+
+/* Whether block k is the first of its measure. */
+static int first_of_measure(const struct page *p, size_t k)
+{
+    return k == 0 || strcmp(p->blocks[k - 1].unit, p->blocks[k].unit) != 0;
+}
+
+/* The comparison's windows: "pre12" and "post12" of "pre12->post12". */
+static void windows_of(const char *comparison, char *first, char *second, size_t size)
+{
+    const char *arrow = strstr(comparison, "->");
+    snprintf(first, size, "%.*s", arrow ? (int)(arrow - comparison) : 0, comparison);
+    snprintf(second, size, "%s", arrow ? arrow + 2 : comparison);
+}
+
+/* Whether the comparison runs from the before window to a later one (else it compares an
+ * earlier window with the before window). */
+static int from_before(const struct page *p, const char *comparison)
+{
+    char w0[128], w1[128];
+    windows_of(comparison, w0, w1, sizeof w0);
+    return strcmp(w0, p->set->before) == 0;
+}
+
+/* The measure's label and unit ("A&E attendances", "attendances"). */
+static void measure_words(const struct page *p, const char *unit, const char **label,
+                          const char **what)
+{
+    *label = unit;
+    *what = unit;
+    size_t m = ps_service_measure_find(p->set->definition, unit);
+    if (m != SIZE_MAX)
+        ps_service_measure(p->set->definition, m, NULL, label, what, NULL, NULL);
+}
+
+/* "0.48 (0.37 to 0.63)": a ratio with its interval when both are shown, else as it is. */
+static void ratio_words(const ps_statistic_t *ratio, const ps_statistic_t *lo,
+                        const ps_statistic_t *hi, char *to, size_t size)
+{
+    if (shown(ratio) && lo && (shown(lo) || lo->shown == PS_SUPPRESSED))
+        snprintf(to, size, "%s (%s to %s)", headline_figure(ratio).s, headline_figure(lo).s,
+                 headline_figure(hi).s);
+    else
+        snprintf(to, size, "%s", headline_figure(ratio).s);
+}
+
+static void ratio_cell(struct page *p, const ps_statistic_t *ratio, const ps_statistic_t *lo,
+                       const ps_statistic_t *hi)
+{
+    char text[320];
+    ratio_words(ratio, lo, hi, text, sizeof text);
+    svg_raw(&p->s, strcmp(text, "*") == 0 ? "<td class=\"num hidden\">" : "<td class=\"num\">");
+    svg_text(&p->s, text);
+    svg_raw(&p->s, "</td>");
+}
+
+/* A count with its share beside it: "54 (84.4%)". */
+static void count_share_cell(struct page *p, const ps_statistic_t *count,
+                             const ps_statistic_t *share)
+{
+    headline_text_t n = headline_figure(count), s = headline_figure(share);
+    svg_raw(&p->s, strcmp(n.s, "*") == 0 ? "<td class=\"num hidden\">" : "<td class=\"num\">");
+    svg_text(&p->s, n.s);
+    if (share && strcmp(n.s, "-") != 0 && strcmp(n.s, "*") != 0) {
+        svg_raw(&p->s, " (");
+        svg_text(&p->s, s.s);
+        svg_raw(&p->s, ")");
+    }
+    svg_raw(&p->s, "</td>");
+}
+
+/* The selection rule, as every table gives it. */
+static void selection_words(const struct page *p, char *to, size_t size)
+{
+    if (p->set->selected)
+        snprintf(to, size, "selected: %s", p->set->selected);
+    else
+        snprintf(to, size, "selection rule not given (--selected)");
+}
+
+/* ---- At the top: who was selected and what to expect; the headline. ---- */
+
+static void write_selection(struct page *p)
+{
+    svg_raw(&p->s, "<section id=\"selection\">\n<h2>Selected for high use: what to expect</h2>\n"
+                   "<p class=\"lead\"><b>");
+    if (p->set->selected) {
+        svg_raw(&p->s, "Selection rule: ");
+        html_data_text(&p->s, p->set->selected);
+    } else {
+        svg_raw(&p->s, "Selection rule: not given (--selected)");
+    }
+    svg_raw(&p->s, "</b></p>\n<p>Windows: ");
+    for (size_t w = 0; w < p->set->n_windows; w++) {
+        svg_raw(&p->s, w ? ", " : "");
+        html_data_text(&p->s, p->set->windows[w].name);
+        svg_rawf(&p->s, " (%u days)", p->set->windows[w].days);
+    }
+    svg_raw(&p->s, "; each compared with ");
+    html_data_text(&p->s, p->set->before);
+    svg_raw(&p->s, ", around each participant's index date (referral).</p>\n"
+                   "<h3>Regression to the mean</h3>\n<p class=\"regression\">");
+    svg_text(&p->s, p->set->regression);
+    svg_raw(&p->s, "</p>\n</section>\n");
+}
+
+static void write_headline(struct page *p)
+{
+    char caption[512], rule[384];
+    selection_words(p, rule, sizeof rule);
+    snprintf(caption, sizeof caption, "The people referred, each window compared with %s (%s)",
+             p->set->before, rule);
+    svg_raw(&p->s, "<section id=\"headline\">\n<h2>Headline</h2>\n");
+    const char *with[] = {"Measure",
+                          "Windows",
+                          "People",
+                          "Rate before",
+                          "Rate after",
+                          "Rate ratio (95% CI)",
+                          "Net of the comparison cohort (95% CI)",
+                          NULL};
+    if (!p->set->has_comparison)
+        with[6] = NULL;
+    html_table_begin(&p->s, 0, caption, with);
+    for (size_t k = 0; k < p->n; k++) {
+        const struct block *b = &p->blocks[k];
+        if (!referred(b) || !from_before(p, b->comparison))
+            continue;
+        const char *label, *what;
+        measure_words(p, b->unit, &label, &what);
+        svg_raw(&p->s, "<tr><th scope=\"row\">");
+        svg_text(&p->s, label);
+        char w0[128], w1[128];
+        windows_of(b->comparison, w0, w1, sizeof w0);
+        svg_raw(&p->s, "</th><td>");
+        html_data_text(&p->s, w0);
+        svg_raw(&p->s, " to ");
+        html_data_text(&p->s, w1);
+        svg_raw(&p->s, "</td>");
+        html_figure_cell(&p->s, find(p, b, PS_STAT_SU_N_PEOPLE));
+        html_figure_cell(&p->s, find(p, b, PS_STAT_SU_RATE_BEFORE));
+        html_figure_cell(&p->s, find(p, b, PS_STAT_SU_RATE_AFTER));
+        ratio_cell(p, find(p, b, PS_STAT_SU_RATE_RATIO), find(p, b, PS_STAT_SU_RATE_RATIO_CI_LOW),
+                   find(p, b, PS_STAT_SU_RATE_RATIO_CI_HIGH));
+        if (p->set->has_comparison)
+            ratio_cell(p, find(p, b, PS_STAT_SU_NET_RATE_RATIO),
+                       find(p, b, PS_STAT_SU_NET_RATE_RATIO_CI_LOW),
+                       find(p, b, PS_STAT_SU_NET_RATE_RATIO_CI_HIGH));
+        svg_raw(&p->s, "</tr>\n");
+    }
+    html_table_end(&p->s);
+    svg_raw(&p->s, "<p class=\"key\">Rates are events per person-year, counting only the time "
+                   "each person was observed. A rate ratio below one is a fall. ");
+    svg_raw(&p->s, p->set->has_comparison
+                       ? "The net rate ratio divides out the comparison cohort's fall: near one, "
+                         "the people referred fell no more than people selected the same way "
+                         "who were not referred. "
+                       : "Without a comparison cohort a fall cannot be put down to the "
+                         "service. ");
+    svg_raw(&p->s, "* hidden by disclosure control; - not computable.</p>\n</section>\n");
+}
+
+/* ---- Per measure and comparison: the table. ---- */
+
+/* The method of the rate ratio and its interval, in words, under every table. */
+static const char method[] =
+    "Rate ratio: the within-person rate ratio, a ratio of sums over the same people (Poisson's "
+    "estimate with log person-time offset); its 95% confidence interval is cluster-robust "
+    "(the sandwich variance over people, with Student's t). Fell, stayed and rose compare each "
+    "person's own rate per person-year. * hidden by disclosure control; - not computable (why "
+    "is below the table).";
+
+static const char net_method[] =
+    "Net of the comparison cohort: the rate ratio of the people referred over the comparison "
+    "cohort's (difference in differences on the log scale). ";
+
+static void row_head(struct page *p, const char *words, const char *window)
+{
+    svg_raw(&p->s, "<tr><th scope=\"row\">");
+    svg_text(&p->s, words);
+    if (window) {
+        svg_raw(&p->s, " ");
+        html_data_text(&p->s, window);
+    }
+    svg_raw(&p->s, "</th>");
+}
+
+/* A row of one statistic, for the people referred and the comparison cohort. */
+static void stat_row(struct page *p, const struct block *const *cohorts, size_t n,
+                     const char *words, const char *window, ps_statistic_id_t id)
+{
+    row_head(p, words, window);
+    for (size_t c = 0; c < n; c++)
+        html_figure_cell(&p->s, find(p, cohorts[c], id));
+    svg_raw(&p->s, "</tr>\n");
+}
+
+static void write_table(struct page *p, const struct block *const *cohorts, size_t n,
+                        const char *title, const char *what)
+{
+    char w0[128], w1[128];
+    windows_of(cohorts[0]->comparison, w0, w1, sizeof w0);
+    const char *columns[] = {"", "People referred", n > 1 ? "Comparison cohort" : NULL, NULL};
+    html_table_begin(&p->s, 0, title, columns);
+    char words[256];
+    stat_row(p, cohorts, n, "People with counts and time observed in both windows", NULL,
+             PS_STAT_SU_N_PEOPLE);
+    snprintf(words, sizeof words, "Not compared: a count in %s and none in", w0);
+    stat_row(p, cohorts, n, words, w1, PS_STAT_SU_N_UNPAIRED);
+    for (int after = 0; after < 2; after++) {
+        const char *window = after ? w1 : w0;
+        snprintf(words, sizeof words, "Total %s in", what);
+        stat_row(p, cohorts, n, words, window,
+                 after ? PS_STAT_SU_EVENTS_AFTER : PS_STAT_SU_EVENTS_BEFORE);
+        stat_row(p, cohorts, n, "Person-years observed in", window,
+                 after ? PS_STAT_SU_PERSON_YEARS_AFTER : PS_STAT_SU_PERSON_YEARS_BEFORE);
+        stat_row(p, cohorts, n, "Rate per person-year in", window,
+                 after ? PS_STAT_SU_RATE_AFTER : PS_STAT_SU_RATE_BEFORE);
+    }
+    stat_row(p, cohorts, n, "Change in the total", NULL, PS_STAT_SU_EVENTS_CHANGE);
+    row_head(p, "Rate ratio (95% CI)", NULL);
+    for (size_t c = 0; c < n; c++)
+        ratio_cell(p, find(p, cohorts[c], PS_STAT_SU_RATE_RATIO),
+                   find(p, cohorts[c], PS_STAT_SU_RATE_RATIO_CI_LOW),
+                   find(p, cohorts[c], PS_STAT_SU_RATE_RATIO_CI_HIGH));
+    svg_raw(&p->s, "</tr>\n");
+    if (find(p, cohorts[0], PS_STAT_SU_NET_RATE_RATIO)) {
+        row_head(p, "Net of the comparison cohort (95% CI)", NULL);
+        ratio_cell(p, find(p, cohorts[0], PS_STAT_SU_NET_RATE_RATIO),
+                   find(p, cohorts[0], PS_STAT_SU_NET_RATE_RATIO_CI_LOW),
+                   find(p, cohorts[0], PS_STAT_SU_NET_RATE_RATIO_CI_HIGH));
+        for (size_t c = 1; c < n; c++)
+            svg_raw(&p->s, "<td></td>");
+        svg_raw(&p->s, "</tr>\n");
+    }
+    row_head(p, "Use fell (share)", NULL);
+    for (size_t c = 0; c < n; c++)
+        count_share_cell(p, find(p, cohorts[c], PS_STAT_SU_N_FELL),
+                         find(p, cohorts[c], PS_STAT_SU_SHARE_FELL));
+    svg_raw(&p->s, "</tr>\n");
+    stat_row(p, cohorts, n, "Use stayed the same", NULL, PS_STAT_SU_N_STAYED);
+    stat_row(p, cohorts, n, "Use rose", NULL, PS_STAT_SU_N_ROSE);
+    stat_row(p, cohorts, n, "None in", w0, PS_STAT_SU_N_NONE_BEFORE);
+    row_head(p, "None in", w1);
+    for (size_t c = 0; c < n; c++)
+        count_share_cell(p, find(p, cohorts[c], PS_STAT_SU_N_NONE_AFTER),
+                         find(p, cohorts[c], PS_STAT_SU_SHARE_NONE_AFTER));
+    svg_raw(&p->s, "</tr>\n");
+    if (find(p, cohorts[0], PS_STAT_SU_N_OUTSIDE_RULE))
+        stat_row(p, cohorts, n, "Not meeting the selection rule in", w0, PS_STAT_SU_N_OUTSIDE_RULE);
+    html_table_end(&p->s);
+}
+
+/* What is not computable, and why; the notes the statistics carry (the selection rule's aside:
+ * every caption gives it). */
+static void write_notes(struct page *p, const struct block *const *cohorts, size_t n)
+{
+    int any = 0;
+    for (size_t c = 0; c < n; c++)
+        for (size_t i = cohorts[c]->start; i < cohorts[c]->end; i++) {
+            const ps_statistic_t *st = statistic(p, i);
+            const char *why = st->shown == PS_NOT_COMPUTABLE ? st->reason
+                              : st->shown == PS_SHOWN && st->id != PS_STAT_SU_SELECTED_AT_LEAST
+                                  ? st->note
+                                  : NULL;
+            if (!why)
+                continue;
+            svg_raw(&p->s, any ? "" : "<ul class=\"key\">\n");
+            svg_raw(&p->s, "<li>");
+            svg_text(&p->s, c ? "Comparison cohort, " : "People referred, ");
+            svg_text(&p->s, st->name);
+            svg_raw(&p->s, st->shown == PS_NOT_COMPUTABLE ? " not computable: " : ": ");
+            svg_text(&p->s, why);
+            svg_raw(&p->s, "</li>\n");
+            any = 1;
+        }
+    if (any)
+        svg_raw(&p->s, "</ul>\n");
+}
+
+/* ---- The rates before and after, with the rate ratio. ---- */
+
+static const char *cohort_name(size_t c)
+{
+    return c ? "Comparison cohort" : "People referred";
+}
+
+static void write_rates(struct page *p, const struct block *const *cohorts, size_t n,
+                        const char *label, const char *rule)
+{
+    char w0[128], w1[128];
+    windows_of(cohorts[0]->comparison, w0, w1, sizeof w0);
+    double most = 0;
+    for (size_t c = 0; c < n; c++)
+        for (int after = 0; after < 2; after++) {
+            const ps_statistic_t *r =
+                find(p, cohorts[c], after ? PS_STAT_SU_RATE_AFTER : PS_STAT_SU_RATE_BEFORE);
+            if (shown(r))
+                most = fmax(most, r->value);
+        }
+    double ticks[16], step;
+    size_t n_ticks = svg_ticks(0, most > 0 ? most : 1, 6, ticks, &step);
+    double top_tick = fmax(ticks[n_ticks - 1], most);
+    const double width = 640, left = 130, right = 440, bar = 18, group_h = 2 * (bar + 4) + 18;
+    const double height = 24 + group_h * (double)n + 36;
+    svg_scale_t x = {0, top_tick, left, right};
+    char title[1024], desc[2048], ratio[320];
+    snprintf(title, sizeof title, "Rates before and after: %s, %s to %s (%s)", label, w0, w1, rule);
+    int used = snprintf(desc, sizeof desc,
+                        "Events per person-year in %s and in %s, with the "
+                        "rate ratio and its 95%% confidence interval",
+                        w0, w1);
+    for (size_t c = 0; c < n && used > 0 && (size_t)used < sizeof desc; c++) {
+        const struct block *b = cohorts[c];
+        ratio_words(find(p, b, PS_STAT_SU_RATE_RATIO), find(p, b, PS_STAT_SU_RATE_RATIO_CI_LOW),
+                    find(p, b, PS_STAT_SU_RATE_RATIO_CI_HIGH), ratio, sizeof ratio);
+        used += snprintf(desc + used, sizeof desc - (size_t)used,
+                         "; %s: %s in %s, %s in %s, rate ratio %s", cohort_name(c),
+                         headline_figure(find(p, b, PS_STAT_SU_RATE_BEFORE)).s, w0,
+                         headline_figure(find(p, b, PS_STAT_SU_RATE_AFTER)).s, w1, ratio);
+    }
+    html_chart_begin(&p->s, &p->charts, "Rates before and after", width, height, title, desc);
+    const double bottom = 24 + group_h * (double)n;
+    for (size_t t = 0; t < n_ticks; t++) {
+        double tx = svg_map(&x, ticks[t]);
+        svg_line(&p->s, tx, 16, tx, bottom, ticks[t] == 0 ? "zero" : "grid");
+        char tick[32];
+        snprintf(tick, sizeof tick, "%g", ticks[t]);
+        svg_label(&p->s, tx, bottom + 14, "middle", "small", tick);
+    }
+    svg_label(&p->s, (left + right) / 2, bottom + 30, "middle", "small", "events per person-year");
+    svg_label(&p->s, right + 70, 14, "start", "small", "rate ratio (95% CI)");
+    for (size_t c = 0; c < n; c++) {
+        const struct block *b = cohorts[c];
+        double y = 24 + group_h * (double)c;
+        svg_label(&p->s, 4, y + 12, "start", NULL, cohort_name(c));
+        for (int after = 0; after < 2; after++) {
+            const ps_statistic_t *r =
+                find(p, b, after ? PS_STAT_SU_RATE_AFTER : PS_STAT_SU_RATE_BEFORE);
+            double by = y + 16 + after * (bar + 4);
+            svg_label_fit(&p->s, left - 6, by + 13, "end", "small", after ? w1 : w0, 9);
+            if (shown(r)) {
+                double w = svg_map(&x, r->value) - left;
+                svg_rect(&p->s, left, by, w, bar, after ? "bar" : "bar-same");
+                svg_label(&p->s, left + w + 4, by + 13, "start", NULL, headline_figure(r).s);
+            } else {
+                svg_rect(&p->s, left, by, 40, bar, "hidden");
+                svg_label(&p->s, left + 44, by + 13, "start", "small",
+                          r && r->shown == PS_SUPPRESSED ? "hidden" : "-");
+            }
+        }
+        ratio_words(find(p, b, PS_STAT_SU_RATE_RATIO), find(p, b, PS_STAT_SU_RATE_RATIO_CI_LOW),
+                    find(p, b, PS_STAT_SU_RATE_RATIO_CI_HIGH), ratio, sizeof ratio);
+        svg_label(&p->s, right + 70, y + 16 + bar + 6, "start", NULL, ratio);
+    }
+    svg_end(&p->s);
+    char rate0[160], rate1[160];
+    snprintf(rate0, sizeof rate0, "Rate in %s", w0);
+    snprintf(rate1, sizeof rate1, "Rate in %s", w1);
+    const char *columns[] = {"Cohort", rate0, rate1, "Rate ratio", "95% CI from", "to", NULL};
+    html_table_begin(&p->s, 0, title, columns);
+    for (size_t c = 0; c < n; c++) {
+        row_head(p, cohort_name(c), NULL);
+        html_figure_cell(&p->s, find(p, cohorts[c], PS_STAT_SU_RATE_BEFORE));
+        html_figure_cell(&p->s, find(p, cohorts[c], PS_STAT_SU_RATE_AFTER));
+        html_figure_cell(&p->s, find(p, cohorts[c], PS_STAT_SU_RATE_RATIO));
+        html_figure_cell(&p->s, find(p, cohorts[c], PS_STAT_SU_RATE_RATIO_CI_LOW));
+        html_figure_cell(&p->s, find(p, cohorts[c], PS_STAT_SU_RATE_RATIO_CI_HIGH));
+        svg_raw(&p->s, "</tr>\n");
+    }
+    html_table_end(&p->s);
+    html_chart_end(&p->s);
+}
+
+/* ---- The rate ratios of both cohorts and the net, on a log scale. ---- */
+
+static void write_forest(struct page *p, const struct block *const *cohorts, size_t n,
+                         const char *label, const char *rule)
+{
+    if (n < 2 || !find(p, cohorts[0], PS_STAT_SU_NET_RATE_RATIO))
+        return;
+    static const char *const names[] = {"People referred", "Comparison cohort",
+                                        "Net: referred over comparison"};
+    const ps_statistic_t *rows[3][3] = {
+        {find(p, cohorts[0], PS_STAT_SU_RATE_RATIO),
+         find(p, cohorts[0], PS_STAT_SU_RATE_RATIO_CI_LOW),
+         find(p, cohorts[0], PS_STAT_SU_RATE_RATIO_CI_HIGH)},
+        {find(p, cohorts[1], PS_STAT_SU_RATE_RATIO),
+         find(p, cohorts[1], PS_STAT_SU_RATE_RATIO_CI_LOW),
+         find(p, cohorts[1], PS_STAT_SU_RATE_RATIO_CI_HIGH)},
+        {find(p, cohorts[0], PS_STAT_SU_NET_RATE_RATIO),
+         find(p, cohorts[0], PS_STAT_SU_NET_RATE_RATIO_CI_LOW),
+         find(p, cohorts[0], PS_STAT_SU_NET_RATE_RATIO_CI_HIGH)},
+    };
+    /* A log axis from the intervals shown, always holding 1 (no change). */
+    double lo = 1, hi = 1;
+    for (int r = 0; r < 3; r++)
+        for (int k = 0; k < 3; k++)
+            if (shown(rows[r][k]) && rows[r][k]->value > 0) {
+                lo = fmin(lo, rows[r][k]->value);
+                hi = fmax(hi, rows[r][k]->value);
+            }
+    static const double steps[] = {0.05, 0.1, 0.2, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 20};
+    const size_t n_steps = sizeof steps / sizeof steps[0];
+    size_t first = 0, last = n_steps - 1;
+    while (first + 1 < n_steps && steps[first + 1] <= lo)
+        first++;
+    while (last > 0 && steps[last - 1] >= hi)
+        last--;
+    const double width = 640, left = 200, right = 440, row_h = 26;
+    const double height = 30 + row_h * 3 + 36, bottom = 30 + row_h * 3;
+    svg_scale_t x = {log(fmin(steps[first], lo)), log(fmax(steps[last], hi)), left, right};
+    char title[1024], desc[2048], words[320];
+    char w0[128], w1[128];
+    windows_of(cohorts[0]->comparison, w0, w1, sizeof w0);
+    snprintf(title, sizeof title,
+             "Rate ratios, %s to %s, and net of the comparison cohort: %s (%s)", w0, w1, label,
+             rule);
+    int used = snprintf(desc, sizeof desc,
+                        "Rate ratios with their 95%% confidence intervals on "
+                        "a log scale, one meaning no change");
+    for (int r = 0; r < 3 && used > 0 && (size_t)used < sizeof desc; r++) {
+        ratio_words(rows[r][0], rows[r][1], rows[r][2], words, sizeof words);
+        used += snprintf(desc + used, sizeof desc - (size_t)used, "; %s: %s", names[r], words);
+    }
+    html_chart_begin(&p->s, &p->charts, "Rate ratios: is the fall more than the comparison's?",
+                     width, height, title, desc);
+    for (size_t t = first; t <= last; t++) {
+        double tx = svg_map(&x, log(steps[t]));
+        svg_line(&p->s, tx, 24, tx, bottom, steps[t] == 1 ? "zero" : "grid");
+        char tick[32];
+        snprintf(tick, sizeof tick, "%g", steps[t]);
+        svg_label(&p->s, tx, bottom + 14, "middle", "small", tick);
+    }
+    svg_label(&p->s, (left + right) / 2, bottom + 30, "middle", "small",
+              "rate ratio, with its 95% confidence interval (log scale)");
+    svg_label(&p->s, right + 12, 18, "start", "small", "ratio (95% CI)");
+    for (int r = 0; r < 3; r++) {
+        double y = 30 + row_h * r + row_h / 2;
+        svg_label(&p->s, 8, y + 4, "start", NULL, names[r]);
+        const ps_statistic_t *m = rows[r][0], *l = rows[r][1], *h = rows[r][2];
+        if (!shown(m) || m->value <= 0) {
+            svg_label(&p->s, right + 12, y + 4, "start", "small",
+                      m && m->shown == PS_SUPPRESSED ? "hidden" : "-");
+            continue;
+        }
+        if (shown(l) && shown(h) && l->value > 0)
+            svg_line(&p->s, svg_map(&x, log(l->value)), y, svg_map(&x, log(h->value)), y, "ci");
+        double mx = svg_map(&x, log(m->value));
+        svg_rect(&p->s, mx - 4, y - 4, 8, 8, r == 2 ? "point-all" : "point");
+        ratio_words(m, l, h, words, sizeof words);
+        svg_label(&p->s, right + 12, y + 4, "start", NULL, words);
+    }
+    svg_end(&p->s);
+    static const char *const columns[] = {"", "Rate ratio", "95% CI from", "to", NULL};
+    html_table_begin(&p->s, 0, title, columns);
+    for (int r = 0; r < 3; r++) {
+        row_head(p, names[r], NULL);
+        for (int k = 0; k < 3; k++)
+            html_figure_cell(&p->s, rows[r][k]);
+        svg_raw(&p->s, "</tr>\n");
+    }
+    html_table_end(&p->s);
+    html_chart_end(&p->s);
+}
+
+/* ---- A section per measure. ---- */
+
+static void write_comparison(struct page *p, size_t k, int earlier)
+{
+    const struct block *b = &p->blocks[k];
+    const struct block *cohorts[2] = {b, comparison_of(p, k)};
+    size_t n = cohorts[1] ? 2 : 1;
+    const char *label, *what;
+    measure_words(p, b->unit, &label, &what);
+    char w0[128], w1[128], rule[384], title[1024];
+    windows_of(b->comparison, w0, w1, sizeof w0);
+    selection_words(p, rule, sizeof rule);
+    svg_raw(&p->s, earlier ? "<h3>The earlier window: " : "<h3>");
+    html_data_text(&p->s, w0);
+    svg_raw(&p->s, " to ");
+    html_data_text(&p->s, w1);
+    svg_raw(&p->s, "</h3>\n");
+    snprintf(title, sizeof title, "%s, %s to %s (%s)", label, w0, w1, rule);
+    write_table(p, cohorts, n, title, what);
+    /* What the earlier window shows, after its table: a heading stays with its table in print. */
+    if (earlier) {
+        svg_raw(&p->s, "<p class=\"key\">Use in ");
+        html_data_text(&p->s, w0);
+        svg_raw(&p->s, " against ");
+        html_data_text(&p->s, w1);
+        svg_raw(&p->s, ", the window the others are compared with: was it a peak? A rate ratio "
+                       "well above one means use rose into it, and a fall after it is expected "
+                       "without any intervention.</p>\n");
+    }
+    svg_raw(&p->s, "<p class=\"key\">");
+    if (find(p, b, PS_STAT_SU_NET_RATE_RATIO))
+        svg_text(&p->s, net_method);
+    svg_text(&p->s, method);
+    svg_raw(&p->s, "</p>\n");
+    write_notes(p, cohorts, n);
+    write_rates(p, cohorts, n, label, rule);
+    write_forest(p, cohorts, n, label, rule);
+}
+
+static void write_measures(struct page *p)
+{
+    for (size_t k = 0; k < p->n; k++) {
+        if (!first_of_measure(p, k))
+            continue;
+        const char *label, *what;
+        measure_words(p, p->blocks[k].unit, &label, &what);
+        svg_raw(&p->s, "<section class=\"instrument\">\n");
+        html_warning(&p->s, p->set->warning);
+        svg_raw(&p->s, "<h2>");
+        svg_text(&p->s, label);
+        svg_raw(&p->s, "</h2>\n<p class=\"lead\">Counted in ");
+        svg_text(&p->s, what);
+        svg_raw(&p->s, " per participant; fewer is better. ");
+        if (p->set->selected) {
+            svg_raw(&p->s, "Selected: ");
+            html_data_text(&p->s, p->set->selected);
+            svg_raw(&p->s, ".</p>\n");
+        } else {
+            svg_raw(&p->s, "Selection rule: not given (--selected).</p>\n");
+        }
+        /* From the before window to each later one, then each earlier one to it. */
+        for (int earlier = 0; earlier < 2; earlier++)
+            for (size_t j = k; j < p->n && strcmp(p->blocks[j].unit, p->blocks[k].unit) == 0; j++)
+                if (referred(&p->blocks[j]) && from_before(p, p->blocks[j].comparison) == !earlier)
+                    write_comparison(p, j, earlier);
+        svg_raw(&p->s, "</section>\n");
+    }
+}
+
+/* ---- Caveats, definitions. ---- */
+
+static void write_caveats(struct page *p)
+{
+    svg_raw(&p->s, "<section id=\"caveats\">\n<h2>What this cannot tell you</h2>\n<ul>\n<li>");
+    svg_raw(&p->s, p->set->has_comparison
+                       ? "The net rate ratio puts down to the service only the fall beyond the "
+                         "comparison cohort's, and only as far as the two cohorts are alike."
+                       : "Without a comparison cohort, a fall cannot be attributed to the "
+                         "service: report it as a change, not an effect.");
+    svg_raw(&p->s, "</li>\n<li>People with a count before and none after (died, moved away, not "
+                   "yet followed up) are not compared: their use after is unknown, not "
+                   "zero.</li>\n<li>Rates count only the time each person was observed.</li>\n"
+                   "<li>A fall in use is not a saving of money.</li>\n</ul>\n</section>\n");
+}
+
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash && slash[1] ? slash + 1 : path;
+}
+
+static int measure_reported(const struct page *p, const char *id)
+{
+    for (size_t k = 0; k < p->n; k++)
+        if (strcmp(p->blocks[k].unit, id) == 0)
+            return 1;
+    return 0;
+}
+
+static void write_definitions(struct page *p)
+{
+    const ps_service_definition_t *d = p->set->definition;
+    svg_raw(&p->s, "<section id=\"definitions\">\n<h2>Definitions</h2>\n");
+    static const char *const columns[] = {"Measure", "Label", "Unit", "Source", NULL};
+    char caption[512];
+    snprintf(caption, sizeof caption, "%s (%s version %s, %s)", ps_service_definition_title(d),
+             ps_service_definition_id(d), ps_service_definition_version(d),
+             base_name(ps_service_definition_file(d)));
+    html_table_begin(&p->s, 0, caption, columns);
+    for (size_t m = 0; m < ps_service_measure_count(d); m++) {
+        const char *label, *unit, *source;
+        int verified = 0;
+        const char *id = ps_service_measure(d, m, NULL, &label, &unit, &source, &verified);
+        if (!measure_reported(p, id))
+            continue;
+        svg_raw(&p->s, "<tr><th scope=\"row\">");
+        svg_text(&p->s, id);
+        svg_raw(&p->s, "</th><td>");
+        svg_text(&p->s, label);
+        svg_raw(&p->s, "</td><td>");
+        svg_text(&p->s, unit);
+        svg_raw(&p->s, "</td><td>");
+        if (source) {
+            svg_raw(&p->s, "<span class=\"source-id\">");
+            svg_text(&p->s, source);
+            svg_raw(&p->s, verified ? "</span>" : "</span> (not confirmed as official)");
+        }
+        svg_raw(&p->s, "</td></tr>\n");
+    }
+    html_table_end(&p->s);
+    svg_raw(&p->s, "<p class=\"key\">Every statistic is defined, with its formula, in "
+                   "promscore-statistics(7); the measures and the method in "
+                   "docs/service-use.md.</p>\n<h3>Sources</h3>\n<dl>\n");
+    for (size_t i = 0; i < ps_service_source_count(d); i++) {
+        const char *text, *url;
+        const char *id = ps_service_source(d, i, &text, &url);
+        svg_raw(&p->s, "<dt class=\"source-id\">");
+        svg_text(&p->s, id);
+        svg_raw(&p->s, "</dt><dd>");
+        svg_text(&p->s, text);
+        if (url) {
+            svg_raw(&p->s, "<br>");
+            svg_text(&p->s, url);
+        }
+        svg_raw(&p->s, "</dd>\n");
+    }
+    svg_raw(&p->s, "</dl>\n</section>\n");
+}
+
+/* ---- How the page was made: each file named by its base name. ---- */
+
+/* 'arg' with 'path' at its end (the whole argument, an option's "--output=PATH" or "-oPATH")
+ * shown by the path's base name; NULL when it does not end so. */
+static char *shown_as(const char *arg, const char *path)
+{
+    size_t n = strlen(arg), m = strlen(path);
+    if (!m || m > n || strcmp(arg + n - m, path) != 0)
+        return NULL;
+    size_t prefix = n - m;
+    if (prefix && !(arg[prefix - 1] == '=' || (prefix == 2 && arg[0] == '-')))
+        return NULL;
+    char *shown;
+    return asprintf(&shown, "%.*s%s", (int)prefix, arg, base_name(path)) < 0 ? NULL : shown;
+}
+
+/* An argument with each file it names by its base name: the whole of it, or each item of a
+ * comma-separated list (--comparison a/x.csv,b/y.csv). */
+static char *shown_argument(const char *arg, const output_file_t *files, size_t n_files)
+{
+    for (size_t f = 0; f < n_files; f++)
+        if (files[f].path && strcmp(files[f].path, "-") != 0) {
+            char *shown = shown_as(arg, files[f].path);
+            if (shown)
+                return shown;
+        }
+    char *copy = strdup(arg), *out = malloc(strlen(arg) + 1);
+    if (!copy || !out) {
+        free(copy);
+        free(out);
+        return NULL;
+    }
+    out[0] = '\0';
+    char *item = copy;
+    for (char *comma; item; item = comma) {
+        comma = strchr(item, ',');
+        if (comma)
+            *comma++ = '\0';
+        const char *name = item;
+        for (size_t f = 0; f < n_files && name == item; f++)
+            if (files[f].path && strcmp(files[f].path, "-") != 0) {
+                char *shown = shown_as(item, files[f].path);
+                if (shown) {
+                    strcat(out, shown); /* never longer than the item */
+                    free(shown);
+                    name = NULL;
+                }
+            }
+        if (name)
+            strcat(out, item);
+        if (comma)
+            strcat(out, ",");
+    }
+    free(copy);
+    return out;
+}
+
+static int write_made(struct page *p, int argc, char *const *argv, const output_file_t *files,
+                      size_t n_files)
+{
+    char **shown = calloc((size_t)argc + 1, sizeof *shown);
+    const char **inputs = calloc(n_files + 1, sizeof *inputs);
+    int n_shown = 0, failed = !shown || !inputs;
+    if (!failed && !(shown[n_shown++] = strdup("promscore")))
+        failed = 1;
+    for (int i = 0; !failed && i < argc; i++)
+        if (!(shown[n_shown++] = shown_argument(argv[i], files, n_files)))
+            failed = 1;
+    /* The counts of the people referred, then the comparison cohort's. */
+    size_t n_inputs = 0;
+    for (int pass = 0; pass < 2 && inputs; pass++)
+        for (size_t f = 0; f < n_files; f++)
+            if (files[f].path && strcmp(files[f].role, pass ? "--comparison" : "input") == 0)
+                inputs[n_inputs++] = base_name(files[f].path);
+    if (!failed) {
+        report_made_t made = {n_shown, shown, inputs, n_inputs, p->set->warning};
+        html_made(&p->s, &made);
+    }
+    for (int i = 0; shown && i < n_shown; i++)
+        free(shown[i]);
+    free(shown);
+    free(inputs);
+    return failed ? -1 : 0;
+}
+
+void service_write_html(output_t *out, const ps_service_report_t *report, const service_page_t *set,
+                        int argc, char *const *argv, const output_file_t *files, size_t n_files)
+{
+    struct page p = {SVG_INIT, report, set, NULL, 0, 0};
+    if (read_blocks(&p) != 0) {
+        out->error = ENOMEM;
+        return;
+    }
+    html_page_begin(&p.s, "Service use before and after", set->warning);
+    svg_raw(&p.s, "<h1>Service use before and after</h1>\n<p class=\"lead\">How the service use "
+                  "of the people referred changed from before their referral to after it, in "
+                  "rates per person-year: ");
+    int first = 1;
+    for (size_t k = 0; k < p.n; k++) {
+        if (!first_of_measure(&p, k))
+            continue;
+        const char *label, *what;
+        measure_words(&p, p.blocks[k].unit, &label, &what);
+        svg_raw(&p.s, first ? "" : ", ");
+        svg_text(&p.s, label);
+        first = 0;
+    }
+    svg_raw(&p.s, ".</p>\n</header>\n<main>\n");
+    write_selection(&p);
+    write_headline(&p);
+    write_measures(&p);
+    /*
+     * Costs: a section on what the use before and after cost (each measure's events times its
+     * unit cost, with the cost's source and year) belongs here, after the measures and before
+     * disclosure control, as <section id="costs">, a chart with its table like the measures'.
+     */
+    html_disclosure(&p.s, ps_service_report_disclosure_rule(report),
+                    ps_service_report_audit(report), 0);
+    write_caveats(&p);
+    write_definitions(&p);
+    if (write_made(&p, argc, argv, files, n_files) != 0)
+        p.s.failed = 1;
+    html_page_end(&p.s, out);
+    free(p.blocks);
+}

@@ -1,0 +1,108 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# The service-use page (promscore service -f html) in a real browser (Debian's
+# chromium, headless), as tests/browser.sh checks the questionnaire report's:
+# the example page loads with no console message (its Content-Security-Policy
+# turns any request into one) and nothing in its DOM that could fetch; it
+# prints to A4 PDF with the headline rate ratios (pdftotext), a page per
+# measure; a measure labelled <script>alert(1)</script> is text, never markup;
+# a screenshot and the PDF are kept in tests/ as artefacts. The pages are
+# checked by the Nu HTML Checker (vnu.jar, run offline with java) when
+# ./bootstrap check has installed it, or VNU_JAR names it.
+set -u
+command -v chromium >/dev/null 2>&1 ||
+    { echo "browser-service: chromium is not installed (apt-get install chromium): skipped"; exit 77; }
+for tool in pdftotext pdfinfo; do
+    command -v $tool >/dev/null 2>&1 ||
+        { echo "browser-service: $tool is not installed (apt-get install poppler-utils): skipped"; exit 77; }
+done
+promscore=$PROMSCORE_BIN
+examples=$PROMSCORE_EXAMPLES
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/promscore-browser-XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p tests
+fail() { echo "browser-service: $*"; exit 1; }
+
+# Headless, with a fresh profile, and nothing of Chromium's own leaving the
+# machine: its background services off, names unresolvable, and any request
+# sent to a closed port on the loopback.
+browse() {
+    timeout 180 chromium --headless --disable-gpu --no-sandbox --no-first-run \
+        --user-data-dir="$tmp/profile" --disable-background-networking \
+        --disable-component-update --disable-sync --disable-default-apps --disable-extensions \
+        --disable-domain-reliability --disable-client-side-phishing-detection --disable-breakpad \
+        --host-resolver-rules="MAP * ~NOTFOUND" --proxy-server=http://127.0.0.1:9 \
+        --proxy-bypass-list="<-loopback>" --hide-scrollbars "$@"
+}
+
+page=tests/browser-service.html
+"$promscore" service -q -f html -w pre24=365,pre12=365,post12=365 \
+    -s "ae_attendances >= 6 in pre12" -c "$examples/service-comparison.csv" -o "$page" \
+    "$examples/service-referred.csv" 2>"$tmp/rejects.log"
+[ $? -le 1 ] && [ -s "$page" ] || fail "no service-use page"
+
+# Loads with no console message at all, and nothing in the DOM that fetches.
+browse --enable-logging=stderr --v=0 --dump-dom "file://$(pwd)/$page" >"$tmp/dom.html" \
+    2>"$tmp/console.log" || fail "chromium could not load the page"
+grep -q '<h1>Service use before and after</h1>' "$tmp/dom.html" || fail "the page did not render"
+if grep ':CONSOLE' "$tmp/console.log"; then
+    fail "the page wrote to the console (a request refused by its policy, or an error)"
+fi
+if grep -Eio '(src|href|srcset|action|data)="[^"]*"|url\(|@import|<script|<iframe|<object|<embed|<link' \
+    "$tmp/dom.html"; then
+    fail "the page has something that would fetch"
+fi
+echo "browser-service: loads with no console message and nothing to fetch"
+
+# Prints to A4: the selection rule and the headline rate ratios, a page per measure.
+browse --no-pdf-header-footer --print-to-pdf="$(pwd)/tests/browser-service.pdf" \
+    "file://$(pwd)/$page" >/dev/null 2>&1 || fail "chromium could not print the page"
+pdftotext -layout tests/browser-service.pdf "$tmp/service.txt" || fail "pdftotext failed"
+for figure in "Selection rule: ae_attendances >= 6 in pre12" "Regression to the mean" \
+    "0.48 (0.37 to 0.63)" "0.98 (0.69 to 1.37)" "Lago et al., BMJ Open 2019" \
+    "Rates before and after" "The earlier window"; do
+    grep -qF "$figure" "$tmp/service.txt" || fail "the PDF lacks '$figure'"
+done
+pages=$(pdfinfo tests/browser-service.pdf | awk '/^Pages:/ {print $2}')
+size=$(pdfinfo tests/browser-service.pdf | awk '/^Page size:/ {print $3 "x" $5}')
+[ "${pages:-0}" -ge 5 ] && [ "${pages:-0}" -le 20 ] || fail "$pages pages, not 5 to 20"
+case $size in 59[45]*x84[12]*) ;; *) fail "pages of $size pt, not A4" ;; esac
+for page_no in $(seq 1 "$pages"); do
+    pdftotext -layout -f "$page_no" -l "$page_no" tests/browser-service.pdf "$tmp/page.txt" ||
+        fail "pdftotext failed"
+    [ "$(grep -c '[^ ]' "$tmp/page.txt")" -ge 4 ] || fail "page $page_no holds a heading alone"
+    tr -d '\f' <"$tmp/page.txt" | grep '[^ ]' | tail -n 1 | grep -Eq '^ *(The earlier window: )?[a-z0-9_]+ to [a-z0-9_]+ *$' &&
+        fail "page $page_no ends with a comparison's heading, its table on the next page"
+done
+echo "browser-service: prints on $pages A4 pages with the headline rate ratios"
+
+browse --window-size=1000,2600 --screenshot="$(pwd)/tests/browser-service.png" \
+    "file://$(pwd)/$page" >/dev/null 2>&1 || fail "no screenshot"
+[ -s tests/browser-service.png ] || fail "no screenshot"
+echo "browser-service: screenshot in tests/browser-service.png"
+
+# A measure labelled like a script is text.
+measures=${PROMSCORE_SOURCE_DIR:-.}/measures/service_use.xml
+sed 's/label="A&amp;E attendances"/label="\&lt;script\&gt;alert(1)\&lt;\/script\&gt;"/' \
+    "$measures" >"$tmp/hostile.xml"
+grep -q 'label="&lt;script&gt;' "$tmp/hostile.xml" || fail "the hostile measures were not made"
+"$promscore" service -q -f html -w pre12=365,post12=365 -m "$tmp/hostile.xml" \
+    -o "$tmp/hostile.html" "$examples/service-referred.csv" 2>/dev/null
+[ $? -le 1 ] || fail "no page of the hostile label"
+browse --enable-logging=stderr --v=0 --dump-dom "file://$tmp/hostile.html" >"$tmp/hostile-dom.html" \
+    2>"$tmp/hostile-console.log" || fail "chromium could not load the hostile page"
+grep -qF '<h2>&lt;script&gt;alert(1)&lt;/script&gt;</h2>' "$tmp/hostile-dom.html" ||
+    fail "the measure's label is not shown as text"
+if grep -i '<script' "$tmp/hostile-dom.html" || grep ':CONSOLE' "$tmp/hostile-console.log"; then
+    fail "the measure's label became markup"
+fi
+echo "browser-service: a measure labelled <script>alert(1)</script> is text"
+
+# Valid HTML, by the Nu HTML Checker.
+jar=${VNU_JAR:-tools/node_modules/vnu-jar/build/dist/vnu.jar}
+if command -v java >/dev/null 2>&1 && [ -f "$jar" ]; then
+    java -jar "$jar" --errors-only "$page" "$tmp/hostile.html" || fail "the page is not valid HTML"
+    echo "browser-service: valid HTML (Nu HTML Checker)"
+else
+    echo "browser-service: the Nu HTML Checker is not installed (./bootstrap check installs it): validity not checked"
+fi

@@ -1,0 +1,658 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * promscore service -f html end to end: a self-contained page whose every
+ * number is accounted for (a figure the service CSV publishes; in the
+ * statement at its top, the windows and the disclosure section, what the JSON
+ * says of them; in the definitions, the measures' file; in how it was made,
+ * the version or an argument), the selection rule and regression to the mean
+ * at the top, suppressed cells shown as suppressed, every chart with its title,
+ * description and table, text from data escaped, the warning of a page whose
+ * small numbers are shown, and the files by their base names.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <criterion/criterion.h>
+
+#include "helpers.h"
+
+static char *example(const char *name)
+{
+    char *path;
+    cr_assert_geq(asprintf(&path, "%s/%s", getenv("PROMSCORE_EXAMPLES"), name), 0);
+    return path;
+}
+
+static char *golden(const char *name)
+{
+    char *relative, *path;
+    cr_assert_geq(asprintf(&relative, "../golden/service/%s", name), 0);
+    path = test_data(relative);
+    free(relative);
+    return path;
+}
+
+static char *shipped_measures(void)
+{
+    char *path;
+    cr_assert_geq(asprintf(&path, "%s/measures/service_use.xml", getenv("PROMSCORE_SOURCE_DIR")),
+                  0);
+    return path;
+}
+
+static void assert_has(const char *text, const char *part)
+{
+    cr_assert_not_null(strstr(text, part), "wanted \"%s\" in:\n%s", part, text);
+}
+
+/* The section of the page that starts with 'start', up to the next section. */
+static char *section(const char *html, const char *start)
+{
+    const char *at = strstr(html, start);
+    cr_assert_not_null(at, "no %s", start);
+    const char *end = strstr(at + 1, "</section>");
+    cr_assert_not_null(end);
+    return strndup(at, (size_t)(end - at));
+}
+
+/* ---- Every number on the page, accounted for. ---- */
+
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static int is_word(char c)
+{
+    return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+/* Whether 'number', written with 'decimals' decimals, is a value the CSV publishes (not
+ * suppressed) so rounded: a count, a figure, or a share or change as a percentage. */
+static int shown_in_csv(const char *csv, double number, int decimals)
+{
+    const double half = 0.5 * pow(10, -decimals) + 1e-9;
+    for (const char *line = csv; line && *line;
+         line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+        const char *field = line;
+        for (int k = 0; k < 6 && field; k++) {
+            field = strchr(field, ',');
+            field = field ? field + 1 : NULL;
+        }
+        if (!field || *field == ',')
+            continue;
+        char *end;
+        double v = strtod(field, &end);
+        if (end == field || strncmp(end, ",no,", 4) != 0)
+            continue;
+        if (fabs(v - number) < half || fabs(100 * v - number) < half)
+            return 1;
+    }
+    return 0;
+}
+
+/* Whether the number 'token' appears in 'text' whole, not as part of a longer number. */
+static int number_in(const char *text, const char *token)
+{
+    size_t n = strlen(token);
+    for (const char *p = text; (p = strstr(p, token)); p++) {
+        char before = p > text ? p[-1] : ' ', after = p[n];
+        if (!is_digit(before) && before != '.' && !is_digit(after) &&
+            !(after == '.' && is_digit(p[n + 1])))
+            return 1;
+    }
+    return 0;
+}
+
+/* 'text' as the page escapes it. */
+static char *escaped(const char *text)
+{
+    char *out = malloc(6 * strlen(text) + 1), *w = out;
+    cr_assert_not_null(out);
+    for (const char *p = text; *p; p++) {
+        const char *entity = *p == '&'    ? "&amp;"
+                             : *p == '<'  ? "&lt;"
+                             : *p == '>'  ? "&gt;"
+                             : *p == '"'  ? "&quot;"
+                             : *p == '\'' ? "&#39;"
+                                          : NULL;
+        if (entity)
+            w = stpcpy(w, entity);
+        else
+            *w++ = *p;
+    }
+    *w = '\0';
+    return out;
+}
+
+/* Blanks every occurrence of 'text' (as the page escapes it) in 'page' that is not part of a
+ * longer word. */
+static void blank(char *page, const char *text)
+{
+    char *label = escaped(text);
+    size_t n = strlen(label);
+    for (char *p = page; n && (p = strstr(p, label)); p++)
+        if ((p == page || !is_word(p[-1]) || !is_word(label[0])) &&
+            (!is_word(p[n]) || !is_word(label[n - 1])))
+            memset(p, ' ', n);
+    free(label);
+}
+
+/* The labels of the measures in a definition's XML (label="..."), unescaped. */
+static size_t measure_labels(const char *xml, char labels[][256], size_t most)
+{
+    size_t n = 0;
+    for (const char *p = xml; n < most && (p = strstr(p, " label=\"")); n++) {
+        p += 8;
+        size_t k = 0;
+        for (; *p && *p != '"' && k + 1 < 256; k++) {
+            if (strncmp(p, "&amp;", 5) == 0) {
+                labels[n][k] = '&';
+                p += 5;
+            } else if (strncmp(p, "&lt;", 4) == 0 || strncmp(p, "&gt;", 4) == 0) {
+                labels[n][k] = p[1] == 'l' ? '<' : '>';
+                p += 4;
+            } else {
+                labels[n][k] = *p++;
+            }
+        }
+        labels[n][k] = '\0';
+    }
+    return n;
+}
+
+/* What the page's numbers may be, outside the figures the CSV publishes. */
+struct sources {
+    const char *csv;      /* the report's CSV */
+    const char *prelude;  /* the JSON up to its results: rule, audit, windows, statement */
+    const char *measures; /* the measures' XML */
+    const char *made;     /* promscore's version and the command's arguments */
+};
+
+/*
+ * Every number in the text of the page (its style and markup aside: ids, coordinates) is
+ * accounted for, once the selection rule, the windows' names and the measures' labels are
+ * blanked: before the headline, a number of the JSON's prelude; from the headline to the
+ * disclosure section, a figure the CSV publishes, an axis tick (a chart label of class "small")
+ * or the 95 of "95% CI"; in the disclosure section, a number of the JSON's prelude; none in
+ * the caveats; in the definitions, one of the measures' XML; in how the page was made, the
+ * version or an argument. Returns how many figures were checked against the CSV.
+ */
+static size_t every_number_is_accounted_for(const char *given, const struct sources *from,
+                                            const char *rule, const char *const *windows,
+                                            size_t n_windows)
+{
+    char *html = strdup(given);
+    cr_assert_not_null(html);
+    char labels[64][256];
+    size_t n_labels = measure_labels(from->measures, labels, 64);
+    cr_assert_gt(n_labels, 0);
+    blank(html, "promscore-statistics(7)");
+    /* Why a figure is not computable, as the CSV gives it, is said below its table. */
+    for (const char *p = from->csv; (p = strstr(p, ",not computable: ")); p++) {
+        size_t n = strcspn(p + 17, ",\"\n");
+        char *reason = strndup(p + 17, n);
+        cr_assert_not_null(reason);
+        blank(html, reason);
+        free(reason);
+    }
+    if (rule)
+        blank(html, rule);
+    for (size_t k = 0; k < n_labels; k++)
+        blank(html, labels[k]);
+    for (size_t w = 0; w < n_windows; w++)
+        blank(html, windows[w]);
+    const char *headline = strstr(html, "<section id=\"headline\">"),
+               *disclosure = strstr(html, "<section id=\"disclosure\">"),
+               *caveats = strstr(html, "<section id=\"caveats\">"),
+               *definitions = strstr(html, "<section id=\"definitions\">"),
+               *made = strstr(html, "<section id=\"made\">");
+    cr_assert(headline && disclosure && caveats && definitions && made);
+    cr_assert(headline < disclosure && disclosure < caveats && caveats < definitions &&
+              definitions < made);
+    size_t figures = 0;
+    int in_style = 0, tick = 0;
+    for (const char *p = html; *p;) {
+        if (*p == '<') {
+            const char *close = strchr(p, '>');
+            cr_assert_not_null(close);
+            const char *small = strstr(p, "class=\"small\"");
+            tick = strncmp(p, "<text ", 6) == 0 && small && small < close;
+            if (strncmp(p, "<style", 6) == 0)
+                in_style = 1;
+            else if (strncmp(p, "</style", 7) == 0)
+                in_style = 0;
+            p = close + 1;
+            continue;
+        }
+        if (*p == '&') { /* an entity such as &#39; */
+            const char *semicolon = strchr(p, ';');
+            cr_assert_not_null(semicolon);
+            p = semicolon + 1;
+            continue;
+        }
+        if (in_style || !is_digit(*p)) {
+            p++;
+            continue;
+        }
+        const char *start = p > html && p[-1] == '-' ? p - 1 : p, *end = p;
+        while (is_digit(*end) || (*end == '.' && is_digit(end[1])))
+            end++;
+        char token[64];
+        snprintf(token, sizeof token, "%.*s", (int)(end - p), p);
+        if (p < headline || (p > disclosure && p < caveats)) {
+            cr_assert(number_in(from->prelude, token),
+                      "%.80s: %s is not in the JSON's rule, audit, windows or statement", start,
+                      token);
+        } else if (p < disclosure) {
+            if (!tick && !(strcmp(token, "95") == 0 && strncasecmp(end, "% c", 3) == 0)) {
+                const char *point = memchr(p, '.', (size_t)(end - p));
+                int decimals = point ? (int)(end - point - 1) : 0;
+                cr_assert(shown_in_csv(from->csv, strtod(start, NULL), decimals),
+                          "%.60s: %.*s is no figure the CSV publishes", start, (int)(end - start),
+                          start);
+                figures++;
+            }
+        } else if (p < definitions) {
+            cr_assert_fail("%.80s: a number in the caveats", start);
+        } else if (p < made) {
+            cr_assert(number_in(from->measures, token),
+                      "%.80s: %s is not in the measures' definition", start, token);
+        } else {
+            cr_assert(number_in(from->made, token),
+                      "%.80s: %s is neither promscore's version nor an argument", start, token);
+        }
+        p = end;
+    }
+    free(html);
+    return figures;
+}
+
+/* The page of 'args' (service -f html ARGS... -o PAGE), every number checked against the same
+ * report's CSV and JSON and the measures' XML ('measures', NULL for the shipped one); 'rule'
+ * and 'windows' as the arguments give them. Returns the page. */
+static char *checked_page(const char *const *args, size_t n_args, const char *measures,
+                          const char *rule, const char *const *windows, size_t n_windows,
+                          size_t least_figures)
+{
+    const char *argv[40];
+    cr_assert_lt(n_args + 8, sizeof argv / sizeof argv[0]);
+    char *page = test_path("service.html");
+    const char *formats[] = {"html", "csv", "json"};
+    struct run_result out[3];
+    for (int f = 0; f < 3; f++) {
+        size_t n = 0;
+        argv[n++] = "service";
+        argv[n++] = "-q";
+        argv[n++] = "-f";
+        argv[n++] = formats[f];
+        for (size_t i = 0; i < n_args; i++)
+            argv[n++] = args[i];
+        if (f == 0) {
+            argv[n++] = "-o";
+            argv[n++] = page;
+        }
+        argv[n] = NULL;
+        out[f] = run_promscore(NULL, argv);
+        cr_assert_leq(out[f].status, 1, "%s", out[f].err);
+    }
+    char *html = test_slurp(page);
+    cr_assert_not_null(html);
+    char *results = strstr(out[2].out, "\"results\"");
+    cr_assert_not_null(results);
+    *results = '\0';
+    char *shipped = shipped_measures();
+    char *xml = test_slurp(measures ? measures : shipped);
+    cr_assert_not_null(xml);
+    char made[4096] = "promscore ";
+    strcat(made, PS_VERSION);
+    for (size_t i = 0; i < n_args; i++)
+        snprintf(made + strlen(made), sizeof made - strlen(made), " %s", args[i]);
+    /* The page gives one total of hidden counts, the JSON's primary and secondary together. */
+    const char *primary = strstr(out[2].out, "\"primary\": "),
+               *secondary = strstr(out[2].out, "\"secondary\": ");
+    cr_assert(primary && secondary);
+    char *prelude;
+    cr_assert_geq(asprintf(&prelude, "%s hidden: %ld", out[2].out,
+                           strtol(primary + 11, NULL, 10) + strtol(secondary + 13, NULL, 10)),
+                  0);
+    struct sources from = {out[1].out, prelude, xml, made};
+    size_t figures = every_number_is_accounted_for(html, &from, rule, windows, n_windows);
+    cr_assert_geq(figures, least_figures, "the page has %zu figures", figures);
+    for (int f = 0; f < 3; f++)
+        run_result_free(&out[f]);
+    free(prelude);
+    free(xml);
+    free(shipped);
+    free(page);
+    return html;
+}
+
+/* Each chart: in its <div class="chart">, an <svg> with its title and description, then its
+ * numbers in a table with a caption. Returns how many charts. */
+static size_t every_chart_has_its_table(const char *html)
+{
+    size_t charts = 0;
+    for (const char *p = html; (p = strstr(p, "<div class=\"chart\">")); p++, charts++) {
+        const char *end = strstr(p, "</div>");
+        cr_assert_not_null(end);
+        const char *svg = strstr(p, "<svg "), *title = strstr(p, "<title id=\""),
+                   *desc = strstr(p, "<desc id=\""), *table = strstr(p, "</svg>\n<table>");
+        cr_assert(svg && svg < end, "a chart without its <svg>");
+        cr_assert(title && title < end && desc && desc < end, "a chart without title or desc");
+        cr_assert(table && table < end && strstr(table, "<caption>") < end,
+                  "a chart without its table: %.300s", p);
+    }
+    return charts;
+}
+
+static const char *const three_windows[] = {"pre24", "pre12", "post12"};
+
+Test(cli_service_html, page_is_self_contained_and_every_number_is_accounted_for)
+{
+    char *referred = example("service-referred.csv"),
+         *comparison = example("service-comparison.csv");
+    const char *args[] = {"-w",           "pre24=365,pre12=365,post12=365",
+                          "-s",           "ae_attendances >= 6 in pre12",
+                          "--comparison", comparison,
+                          referred};
+    char *html = checked_page(args, 7, NULL, "ae_attendances >= 6 in pre12", three_windows, 3, 150);
+    cr_assert(strncmp(html, "<!DOCTYPE html>\n<html lang=\"en\">", 32) == 0);
+    assert_has(html, "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src "
+                     "'none'; style-src 'unsafe-inline'; img-src data:\">");
+    assert_has(html, "<title>Service use before and after</title>");
+    assert_has(html, "@page{size:A4;margin:14mm}");
+    cr_assert_null(strstr(html, "<script"), "no script");
+    cr_assert_null(strstr(html, "<link"), "nothing linked");
+    cr_assert_null(strstr(html, "url("), "nothing fetched by the style");
+    cr_assert_null(strstr(html, "src="), "nothing fetched by an element");
+    cr_assert_null(strstr(html, "href="), "no link: a source's address is text");
+    cr_assert_null(strstr(html, "NOT FOR RELEASE"));
+    /* At the top, not buried: the rule, then regression to the mean with its sources, in the
+     * text report's words; then the headline; then the measures. */
+    const char *order[] = {
+        "<section id=\"selection\">",
+        "Selection rule: <bdi>ae_attendances &gt;= 6 in pre12</bdi>",
+        "<h3>Regression to the mean</h3>\n<p class=\"regression\">These people were selected "
+        "because their use was high (ae_attendances &gt;= 6 in pre12).",
+        "(Finkelstein et al., NEJM 2020;382:152)",
+        "(Moe et al., Acad Emerg Med 2017;24:40)",
+        "(Lago et al., BMJ Open 2019;9:e027700)",
+        "The net rate ratio divides out the fall of the comparison cohort",
+        "<section id=\"headline\">",
+        /* The headline row of A&E attendances: the rate ratio and the net, with their CIs. */
+        "<tr><th scope=\"row\">A&amp;E attendances</th><td><bdi>pre12</bdi> to "
+        "<bdi>post12</bdi></td><td class=\"num\">64</td><td class=\"num\">9.13</td>"
+        "<td class=\"num\">4.40</td><td class=\"num\">0.48 (0.37 to 0.63)</td>"
+        "<td class=\"num\">0.98 (0.69 to 1.37)</td></tr>",
+        "<section class=\"instrument\">\n<h2>A&amp;E attendances</h2>",
+        "<h3><bdi>pre12</bdi> to <bdi>post12</bdi></h3>",
+        "<caption>A&amp;E attendances, pre12 to post12 (selected: ae_attendances &gt;= 6 in "
+        "pre12)</caption>",
+        "<tr><th scope=\"row\">Change in the total</th><td class=\"num\">-53.3%</td>"
+        "<td class=\"num\">-52.7%</td></tr>",
+        "<tr><th scope=\"row\">Rate ratio (95% CI)</th><td class=\"num\">0.48 (0.37 to "
+        "0.63)</td><td class=\"num\">0.49 (0.40 to 0.61)</td></tr>",
+        "<tr><th scope=\"row\">Net of the comparison cohort (95% CI)</th><td class=\"num\">"
+        "0.98 (0.69 to 1.37)</td><td></td></tr>",
+        "<tr><th scope=\"row\">Use fell (share)</th><td class=\"num\">54 (84.4%)</td>"
+        "<td class=\"num\">73 (81.1%)</td></tr>",
+        "<tr><th scope=\"row\">None in <bdi>post12</bdi></th><td class=\"num hidden\">*</td>"
+        "<td class=\"num\">10 (11.1%)</td></tr>",
+        "Net of the comparison cohort: the rate ratio of the people referred over the "
+        "comparison cohort&#39;s (difference in differences on the log scale). Rate ratio: the "
+        "within-person rate ratio, a ratio of sums over the same people "
+        "(Poisson&#39;s estimate with log person-time offset); its 95% confidence interval is "
+        "cluster-robust",
+        "<h4>Rates before and after</h4>",
+        "<h4>Rate ratios: is the fall more than the comparison&#39;s?</h4>",
+        "<tr><th scope=\"row\">Net: referred over comparison</th><td class=\"num\">0.98</td>"
+        "<td class=\"num\">0.69</td><td class=\"num\">1.37</td></tr>",
+        "<h3>The earlier window: <bdi>pre24</bdi> to <bdi>pre12</bdi></h3>",
+        "<section id=\"disclosure\">",
+        "<section id=\"caveats\">",
+        "<section id=\"definitions\">",
+        "<section id=\"made\">",
+    };
+    const char *at = html;
+    for (size_t k = 0; k < sizeof order / sizeof order[0]; k++) {
+        const char *next = strstr(at, order[k]);
+        cr_assert_not_null(next, "\"%s\" missing or out of order", order[k]);
+        at = next;
+    }
+    /* Every measure with counts has its section; each comparison its charts and tables. */
+    size_t sections = 0;
+    for (const char *p = html; (p = strstr(p, "<section class=\"instrument\">")); p++)
+        sections++;
+    cr_assert_eq(sections, 4, "A&E, admissions, GP consultations and 999 calls");
+    /* Two comparisons per measure, each a chart of rates and a forest. */
+    cr_assert_eq(every_chart_has_its_table(html), 16);
+    /* The audit: one total of hidden counts, never how many were small. */
+    char *disclosure = section(html, "<section id=\"disclosure\">");
+    assert_has(disclosure, "<p>The audit: of 146 counts, 33 were hidden, the small ones and "
+                           "those that would let a small one be worked out from the rest (50 "
+                           "linear programs solved); 0 figures were withheld");
+    cr_assert_null(strstr(disclosure, "more"), "%s", disclosure);
+    cr_assert_null(strstr(disclosure, "band"), "no blocks of bands here: %s", disclosure);
+    /* The measures' definition, version and sources. */
+    char *definitions = section(html, "<section id=\"definitions\">");
+    assert_has(definitions, "<caption>Service use: urgent, emergency and primary care, "
+                            "ambulance and prescriptions (service_use version 1, "
+                            "service_use.xml)</caption>");
+    assert_has(definitions, "<tr><th scope=\"row\">ae_attendances</th><td>A&amp;E "
+                            "attendances</td><td>attendances</td><td><span class=\"source-id\">"
+                            "nice-ng94</span> (not confirmed as official)</td></tr>");
+    assert_has(definitions, "<dt class=\"source-id\">unit-costs-2023</dt>");
+    cr_assert_null(strstr(definitions, "bed_days"), "only the measures reported");
+    /* How it was made: the files by their base names, no folder. */
+    char *made = section(html, "<section id=\"made\">");
+    assert_has(made, "<li><bdi>service-referred.csv</bdi></li>\n"
+                     "<li><bdi>service-comparison.csv</bdi></li>");
+    assert_has(made, "<bdi>--comparison</bdi> <bdi>service-comparison.csv</bdi>");
+    assert_has(made, "<bdi>&#39;ae_attendances &gt;= 6 in pre12&#39;</bdi>");
+    cr_assert_null(strstr(made, "/tmp"), "no folder of the page: %s", made);
+    cr_assert_null(strstr(made, "examples/"), "no folder of the inputs: %s", made);
+    free(made);
+    free(definitions);
+    free(disclosure);
+    free(html);
+    free(referred);
+    free(comparison);
+}
+
+/* The Camden fixture: both cohorts fall alike, and the few who stayed or rose are hidden. */
+Test(cli_service_html, suppressed_cells_are_shown_as_suppressed)
+{
+    char *referred = golden("camden_referred.csv"), *comparison = golden("camden_comparison.csv");
+    static const char *const windows[] = {"pre12", "post12"};
+    const char *args[] = {
+        "-w",    "pre12=365,post12=365", "-s", "ae_attendances >= 6 in pre12", "-c", comparison,
+        referred};
+    char *html = checked_page(args, 7, NULL, "ae_attendances >= 6 in pre12", windows, 2, 30);
+    struct run_result csv = RUN("service", "-q", "-f", "csv", "-w", "pre12=365,post12=365", "-s",
+                                "ae_attendances >= 6 in pre12", "-c", comparison, referred);
+    assert_has(csv.out, "\nservice_use,ae_attendances,all,pre12->post12,n_stayed,count,,yes,\n");
+    assert_has(csv.out, "\nservice_use,ae_attendances,all,pre12->post12,n_rose,count,,yes,\n");
+    assert_has(html, "<tr><th scope=\"row\">Use stayed the same</th><td class=\"num hidden\">*"
+                     "</td>");
+    assert_has(html, "<tr><th scope=\"row\">Use rose</th><td class=\"num hidden\">*</td>");
+    /* Both fall alike: a large fall, and a net effect near one. */
+    assert_has(html, "<td class=\"num\">0.63 (0.57 to 0.69)</td>");
+    assert_has(html, "<td class=\"num\">1.03 (0.90 to 1.16)</td>");
+    /* Each figure hidden in the CSV is hidden on the page: as many hidden cells as rows. */
+    size_t hidden_rows = 0, hidden_cells = 0;
+    for (const char *p = csv.out; (p = strstr(p, ",yes,")); p++)
+        hidden_rows++;
+    for (const char *p = html; (p = strstr(p, "<td class=\"num hidden\">*</td>")); p++)
+        hidden_cells++;
+    cr_assert_gt(hidden_rows, 0);
+    cr_assert_geq(hidden_cells, hidden_rows - 2,
+                  "%zu hidden in the CSV, %zu hidden cells on the page", hidden_rows, hidden_cells);
+    run_result_free(&csv);
+    free(html);
+    free(referred);
+    free(comparison);
+}
+
+/* Without a comparison cohort: no net, no forest, and the fall not attributed. */
+Test(cli_service_html, without_a_comparison_the_fall_is_not_attributed)
+{
+    char *referred = golden("camden_referred.csv");
+    static const char *const windows[] = {"pre12", "post12"};
+    const char *args[] = {"-w", "pre12=365,post12=365", "-s", "ae_attendances >= 6 in pre12",
+                          referred};
+    char *html = checked_page(args, 5, NULL, "ae_attendances >= 6 in pre12", windows, 2, 15);
+    assert_has(html, "No comparison cohort was given, so the fall cannot be attributed to the "
+                     "service");
+    assert_has(html, "Without a comparison cohort a fall cannot be put down to the service.");
+    cr_assert_null(strstr(html, "Net of the comparison cohort"));
+    cr_assert_null(strstr(html, "Rate ratios: is the fall"));
+    cr_assert_null(strstr(html, "Comparison cohort"));
+    cr_assert_eq(every_chart_has_its_table(html), 1);
+    free(html);
+    free(referred);
+}
+
+/* A measure labelled like a script, counts in a file named like one. */
+Test(cli_service_html, text_from_data_is_escaped)
+{
+    char *shipped = shipped_measures();
+    char *xml = test_slurp(shipped);
+    cr_assert_not_null(xml);
+    const char *from = "label=\"A&amp;E attendances\"";
+    char *at = strstr(xml, from);
+    cr_assert_not_null(at);
+    char *measures = test_path("measures.xml");
+    FILE *f = fopen(measures, "w");
+    cr_assert_not_null(f);
+    fprintf(f, "%.*slabel=\"&lt;script&gt;alert(1)&lt;/script&gt;\"%s", (int)(at - xml), xml,
+            at + strlen(from));
+    cr_assert_eq(fclose(f), 0);
+    char *counts = test_path("<script>counts.csv");
+    char *referred = golden("camden_referred.csv");
+    char *text = test_slurp(referred);
+    f = fopen(counts, "w");
+    cr_assert_not_null(f);
+    fputs(text, f);
+    cr_assert_eq(fclose(f), 0);
+    static const char *const windows[] = {"pre12", "post12"};
+    const char *args[] = {"-w", "pre12=365,post12=365", "-m", measures, counts};
+    char *html = checked_page(args, 5, measures, NULL, windows, 2, 15);
+    cr_assert_null(strstr(html, "<script"), "a label or a file's name is never markup");
+    assert_has(html, "<h2>&lt;script&gt;alert(1)&lt;/script&gt;</h2>");
+    assert_has(html, "<li><bdi>&lt;script&gt;counts.csv</bdi></li>");
+    assert_has(html, "Selection rule: not given (--selected)");
+    free(html);
+    free(text);
+    free(referred);
+    free(counts);
+    free(measures);
+    free(xml);
+    free(shipped);
+}
+
+Test(cli_service_html, small_numbers_shown_are_not_for_release)
+{
+    char *referred = golden("camden_referred.csv");
+    static const struct {
+        const char *option, *value, *warning;
+    } cases[] = {
+        {"--no-suppress", NULL,
+         "NOT FOR RELEASE: small numbers not suppressed (--no-suppress). For internal analysis "
+         "only."},
+        {"--threshold", "0",
+         "NOT FOR RELEASE: small numbers not suppressed (--threshold 0). For internal analysis "
+         "only."},
+        {"--threshold", "1",
+         "NOT FOR RELEASE: small numbers not suppressed (--threshold 1 hides only counts of 1). "
+         "For internal analysis only."},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        const char *option = cases[c].option, *value = cases[c].value;
+        struct run_result html = value ? RUN("service", "-q", "-f", "html", "-w",
+                                             "pre12=365,post12=365", option, value, referred)
+                                       : RUN("service", "-q", "-f", "html", "-w",
+                                             "pre12=365,post12=365", option, referred);
+        cr_assert_eq(html.status, 0, "%s", html.err);
+        char banner[512];
+        snprintf(banner, sizeof banner,
+                 "<title>NOT FOR RELEASE: Service use before and after</title>\n<style>");
+        cr_assert(strstr(html.out, banner), "%s: the title says so", option);
+        snprintf(banner, sizeof banner,
+                 "<body>\n<header>\n<p class=\"not-for-release\">%s</p>\n"
+                 "<h1>Service use before and after</h1>",
+                 cases[c].warning);
+        cr_assert(strstr(html.out, banner), "%s: the page opens with the warning", option);
+        snprintf(banner, sizeof banner,
+                 "<section class=\"instrument\">\n<p class=\"not-for-release\">%s</p>\n<h2>",
+                 cases[c].warning);
+        cr_assert(strstr(html.out, banner), "%s: and each printed section", option);
+        if (!value)
+            cr_assert_null(strstr(html.out, "class=\"num hidden\""), "%s: nothing hidden", option);
+        run_result_free(&html);
+    }
+    struct run_result usual = RUN("service", "-q", "-f", "html", "-w", "pre12=365,post12=365",
+                                  "--threshold", "2", referred);
+    cr_assert_eq(usual.status, 0, "%s", usual.err);
+    cr_assert_null(strstr(usual.out, "NOT FOR RELEASE"));
+    run_result_free(&usual);
+    free(referred);
+}
+
+/* The command line as it can be typed again in the folder of its files: each file by its base
+ * name however the option gives it, options before the counts as promscore read them. */
+Test(cli_service_html, command_line_names_files_by_base_name)
+{
+    char *referred = golden("camden_referred.csv"), *comparison = golden("camden_comparison.csv");
+    char *page = test_path("board page.html"), *output, *page2 = test_path("page2.html"), *short_o;
+    cr_assert_geq(asprintf(&output, "--output=%s", page), 0);
+    cr_assert_geq(asprintf(&short_o, "-o%s", page2), 0);
+    const char *const forms[] = {output, short_o};
+    const char *const shown[] = {"<bdi>&#39;--output=board page.html&#39;</bdi>",
+                                 "<bdi>-opage2.html</bdi>"};
+    for (int k = 0; k < 2; k++) {
+        struct run_result r = RUN("service", "-w", "pre12=365,post12=365", referred, "-qf", "html",
+                                  forms[k], "--comparison", comparison);
+        cr_assert_eq(r.status, 0, "%s", r.err);
+        char *html = test_slurp(k ? page2 : page);
+        cr_assert_not_null(html);
+        char *made = section(html, "<section id=\"made\">");
+        assert_has(made, shown[k]);
+        assert_has(made, "<pre><bdi>promscore</bdi> <bdi>service</bdi> <bdi>-w</bdi> "
+                         "<bdi>pre12=365,post12=365</bdi> <bdi>-qf</bdi> <bdi>html</bdi> ");
+        assert_has(made, " <bdi>--comparison</bdi> <bdi>camden_comparison.csv</bdi> "
+                         "<bdi>camden_referred.csv</bdi></pre>");
+        cr_assert_null(strstr(made, "/tmp"), "%s", made);
+        cr_assert_null(strstr(made, "golden/"), "%s", made);
+        free(made);
+        free(html);
+        run_result_free(&r);
+    }
+    free(short_o);
+    free(output);
+    free(page2);
+    free(page);
+    free(referred);
+    free(comparison);
+}
+
+/* Windows of different lengths: the change in the total is not computable, and the page says
+ * why below the table, as the CSV does. */
+Test(cli_service_html, not_computable_with_its_reason)
+{
+    char *counts = golden("exposure.csv");
+    static const char *const windows[] = {"pre12", "post6"};
+    const char *args[] = {"-w", "pre12=365,post6=183", "--no-suppress", counts};
+    char *html = checked_page(args, 4, NULL, NULL, windows, 2, 10);
+    assert_has(html, "<tr><th scope=\"row\">Change in the total</th><td class=\"num\">-</td>"
+                     "</tr>");
+    assert_has(html, "<li>People referred, events_change not computable: windows of different "
+                     "lengths (365 and 183 days): compare the rates</li>");
+    free(html);
+    free(counts);
+}
