@@ -290,12 +290,14 @@ static ps_error_t index_row(struct events *ev, ps_csv_record_t *rec)
     const char *id = row_id(ev, rec, &err);
     if (!id)
         return err;
-    if (taken(ev, id, why, sizeof why))
-        return reject(ev, rec->line, ev->layout.id, id, why);
     uint32_t p = person(ev, id);
     if (p == UINT32_MAX)
         return PS_ERROR_NOMEM;
     struct person *who = &ev->people[p];
+    if (who->state != SET && taken(ev, id, why, sizeof why)) {
+        *who = (struct person){REFUSED, 0, 0, rec->line, ev->file_index};
+        return reject(ev, rec->line, ev->layout.id, id, why);
+    }
     if (who->state == SET) {
         snprintf(why, sizeof why, "a second row for this participant (the first is at line %lu)",
                  who->line);

@@ -535,6 +535,8 @@ Test(service_events, a_comparison_cohort_is_of_other_people)
     check_rejects("index.csv", index_wants, 1);
     static const struct expected_reject event_wants[] = {{3, 1, "B", "B", NULL}};
     check_rejects("events.csv", event_wants, 1);
+    cr_assert_not_null(strstr(capture.rejects[1].reason, "participant's row in the index file ("));
+    cr_assert_not_null(strstr(capture.rejects[1].reason, "index.csv:2) was refused"));
     cr_assert_eq(ps_service_participant_count(cohort, PS_SERVICE_COMPARISON), 1, "Z");
     /* Read again into the referred: each of them was read already. */
     size_t before = capture.n_rejects;
