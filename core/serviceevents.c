@@ -96,31 +96,24 @@ struct events {
     ps_batch_summary_t *summary;
 };
 
+/*
+ * Refuses a row, pointing at 'field' (NO_FIELD: the whole row) with the text 'value' (NULL:
+ * the id, when the field is the id's).
+ */
 static ps_error_t reject(struct events *ev, unsigned long line, size_t field, const char *id,
-                         const char *reason)
+                         const char *value, const char *reason)
 {
     const struct layout *l = &ev->layout;
-    int cell = field != NO_FIELD && field < l->n_fields;
-    ps_reject_t r = {ev->file,
-                     line,
-                     cell ? field + 1 : 0,
-                     id ? id : "",
-                     cell ? l->header[field] : "",
-                     cell && field == l->id && id ? id : "",
-                     reason};
-    ev->summary->rows_rejected++;
-    if (ev->handlers && ev->handlers->reject && ev->handlers->reject(&r, ev->handlers->user))
-        return PS_ERROR_ABORTED;
-    return PS_OK;
-}
-
-/* The same, with the refused cell's text as the value. */
-static ps_error_t reject_cell(struct events *ev, ps_csv_record_t *rec, size_t field, const char *id,
-                              const char *value, const char *reason)
-{
-    const struct layout *l = &ev->layout;
-    ps_reject_t r = {ev->file,         rec->line,          field + 1, id ? id : "",
-                     l->header[field], value ? value : "", reason};
+    const int cell = field != NO_FIELD && field < l->n_fields;
+    if (!value)
+        value = cell && field == l->id && id ? id : "";
+    ps_reject_t r = {.file = ev->file,
+                     .line = line,
+                     .column = cell ? field + 1 : 0,
+                     .participant_id = id ? id : "",
+                     .column_name = cell ? l->header[field] : "",
+                     .value = ps_utf8_valid(value, strlen(value)) ? value : "",
+                     .reason = reason};
     ev->summary->rows_rejected++;
     if (ev->handlers && ev->handlers->reject && ev->handlers->reject(&r, ev->handlers->user))
         return PS_ERROR_ABORTED;
@@ -269,12 +262,13 @@ static const char *row_id(struct events *ev, ps_csv_record_t *rec, ps_error_t *e
     const size_t at = ev->layout.id;
     const char *id = rec->n_fields > at && !rec->fault ? ps_su_clean_field(rec, at) : NULL;
     if (row_fault(ev, rec, why, sizeof why)) {
-        *err = reject(ev, rec->line,
-                      rec->fault && rec->fault_column ? rec->fault_column - 1 : NO_FIELD, id, why);
+        *err =
+            reject(ev, rec->line,
+                   rec->fault && rec->fault_column ? rec->fault_column - 1 : NO_FIELD, id, "", why);
         return NULL;
     }
     if (!id || !*id) {
-        *err = reject(ev, rec->line, at, "",
+        *err = reject(ev, rec->line, at, "", "",
                       id ? "missing participant id" : "participant id " PS_NOT_UTF8);
         return NULL;
     }
@@ -296,18 +290,18 @@ static ps_error_t index_row(struct events *ev, ps_csv_record_t *rec)
     struct person *who = &ev->people[p];
     if (who->state != SET && taken(ev, id, why, sizeof why)) {
         *who = (struct person){REFUSED, 0, 0, rec->line, ev->file_index};
-        return reject(ev, rec->line, ev->layout.id, id, why);
+        return reject(ev, rec->line, ev->layout.id, id, NULL, why);
     }
     if (who->state == SET) {
         snprintf(why, sizeof why, "a second row for this participant (the first is at line %lu)",
                  who->line);
-        return reject(ev, rec->line, ev->layout.id, id, why);
+        return reject(ev, rec->line, ev->layout.id, id, NULL, why);
     }
     int32_t index, end;
     size_t field;
     if (row_dates(ev, rec, &index, &end, &field, why, sizeof why)) {
         *who = (struct person){REFUSED, 0, 0, rec->line, ev->file_index};
-        return reject_cell(ev, rec, field, id, rec->fields[field], why);
+        return reject(ev, rec->line, field, id, rec->fields[field], why);
     }
     *who = (struct person){SET, index, end, rec->line, ev->file_index};
     ev->summary->rows_scored++;
@@ -331,13 +325,13 @@ static uint32_t event_person(struct events *ev, ps_csv_record_t *rec, const char
                 snprintf(why, sizeof why,
                          "participant's row in the index file (%s:%lu) was refused", ev->index_file,
                          ev->people[p].line);
-            *err = reject(ev, rec->line, ev->layout.id, id, why);
+            *err = reject(ev, rec->line, ev->layout.id, id, NULL, why);
             return UINT32_MAX;
         }
         return p;
     }
     if (taken(ev, id, why, sizeof why)) {
-        *err = reject(ev, rec->line, ev->layout.id, id, why);
+        *err = reject(ev, rec->line, ev->layout.id, id, NULL, why);
         return UINT32_MAX;
     }
     uint32_t p = person(ev, id);
@@ -351,7 +345,7 @@ static uint32_t event_person(struct events *ev, ps_csv_record_t *rec, const char
     if (row_dates(ev, rec, &index, &end, &field, why, sizeof why)) {
         if (who->state != SET)
             *who = (struct person){REFUSED, 0, 0, rec->line, ev->file_index};
-        *err = reject_cell(ev, rec, field, id, rec->fields[field], why);
+        *err = reject(ev, rec->line, field, id, rec->fields[field], why);
         return UINT32_MAX;
     }
     if (who->state != SET) {
@@ -370,8 +364,8 @@ static uint32_t event_person(struct events *ev, ps_csv_record_t *rec, const char
                  "each row of a participant gives the same",
                  is_index ? "index" : "end", *given ? given : "none", *first ? first : "none",
                  c->files[who->file], who->line);
-        *err = reject_cell(ev, rec, is_index ? ev->layout.index : ev->layout.end, id,
-                           rec->fields[is_index ? ev->layout.index : ev->layout.end], why);
+        *err = reject(ev, rec->line, is_index ? ev->layout.index : ev->layout.end, id,
+                      rec->fields[is_index ? ev->layout.index : ev->layout.end], why);
         return UINT32_MAX;
     }
     return p;
@@ -415,20 +409,20 @@ static ps_error_t event_row(struct events *ev, ps_csv_record_t *rec)
     const char *date = ps_su_clean_field(rec, l->date);
     const char *name = ps_su_clean_field(rec, l->measure);
     if (!date)
-        return reject_cell(ev, rec, l->date, id, "", "date " PS_NOT_UTF8);
+        return reject(ev, rec->line, l->date, id, "", "date " PS_NOT_UTF8);
     if (!name)
-        return reject_cell(ev, rec, l->measure, id, "", "measure " PS_NOT_UTF8);
+        return reject(ev, rec->line, l->measure, id, "", "measure " PS_NOT_UTF8);
     /* No date and no measure: the participant was observed, with no event here. */
     if (!*date && !*name) {
         ev->summary->rows_scored++;
         return PS_OK;
     }
     if (!*name)
-        return reject_cell(ev, rec, l->measure, id, "", "missing measure");
+        return reject(ev, rec->line, l->measure, id, "", "missing measure");
     size_t m = ps_su_measure_find(d, name);
     if (m == SIZE_MAX) {
         snprintf(why, sizeof why, "not a measure of %s (%s)", d->id, d->file);
-        return reject_cell(ev, rec, l->measure, id, name, why);
+        return reject(ev, rec->line, l->measure, id, name, why);
     }
     int32_t day;
     if (!*date || read_date(ev, date, &day, why, sizeof why)) {
@@ -438,7 +432,7 @@ static ps_error_t event_row(struct events *ev, ps_csv_record_t *rec)
                  "known)",
                  d->measures[m].id);
         mark_unknown(ev, p, SIZE_MAX, m);
-        return reject_cell(ev, rec, l->date, id, date, why);
+        return reject(ev, rec->line, l->date, id, date, why);
     }
     char on[11], at[11];
     day_text(day, on);
@@ -446,7 +440,7 @@ static ps_error_t event_row(struct events *ev, ps_csv_record_t *rec)
         day_text(who->end, at);
         snprintf(why, sizeof why, "%s is after the participant's end date, %s (%s:%lu)", on, at,
                  c->files[who->file], who->line);
-        return reject_cell(ev, rec, l->date, id, date, why);
+        return reject(ev, rec->line, l->date, id, date, why);
     }
     size_t w = window_of(ev, (long)day - who->index);
     if (w == SIZE_MAX) {
@@ -458,7 +452,7 @@ static ps_error_t event_row(struct events *ev, ps_csv_record_t *rec)
         snprintf(why, sizeof why,
                  "%s is outside every window: for the index date %s they run from %s to %s", on, at,
                  from, to);
-        return reject_cell(ev, rec, l->date, id, date, why);
+        return reject(ev, rec->line, l->date, id, date, why);
     }
     long quantity = 1;
     if (l->quantity != NO_FIELD) {
@@ -476,7 +470,7 @@ static ps_error_t event_row(struct events *ev, ps_csv_record_t *rec)
                      ": %s is not recorded for this participant in %s (its count is not known)",
                      d->measures[m].id, c->windows[w].name);
             mark_unknown(ev, p, w, m);
-            return reject_cell(ev, rec, l->quantity, id, text ? text : "", why);
+            return reject(ev, rec->line, l->quantity, id, text ? text : "", why);
         }
     }
     ev->counts[((size_t)p * c->n_windows + w) * d->n_measures + m] += (double)quantity;

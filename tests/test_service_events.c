@@ -552,3 +552,34 @@ Test(service_events, a_comparison_cohort_is_of_other_people)
     ps_service_definition_free(d);
     ps_context_free(context);
 }
+
+static int stop(const ps_reject_t *reject, void *user)
+{
+    (void)reject;
+    ++*(int *)user;
+    return 1;
+}
+
+Test(service_events, a_handler_stops_the_read)
+{
+    ps_context_t *context = context_only();
+    ps_service_definition_t *d = shipped(context);
+    ps_service_cohort_t *cohort = cohort_of(context, d);
+    int calls = 0;
+    ps_service_handlers_t stopping = {stop, &calls};
+    char *events = test_data("service/events-refusals.csv");
+    char *index = test_data("service/events-refusals-index.csv");
+    const char *files[] = {events};
+    ps_batch_summary_t s[2];
+    cr_assert_eq(ps_service_read_events(cohort, PS_SERVICE_REFERRED, index, files, 1, &stopping, s),
+                 PS_ERROR_ABORTED);
+    cr_assert_eq(calls, 1, "stopped at the first refusal");
+    cr_assert_eq(s[0].rows_read, 4, "line 5 is the first refused");
+    cr_assert_eq(s[1].rows_read, 0);
+    cr_assert_eq(ps_service_participant_count(cohort, PS_SERVICE_REFERRED), 0, "nothing kept");
+    ps_service_cohort_free(cohort);
+    free(events);
+    free(index);
+    ps_service_definition_free(d);
+    ps_context_free(context);
+}
