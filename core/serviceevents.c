@@ -46,6 +46,25 @@ ps_error_t ps_su_events_setup(ps_service_cohort_t *c, const ps_service_options_t
         !(e->end_column = ps_arena_strdup(c->arena, o->end_column ? o->end_column : "end_date")) ||
         (o->date_format && !(e->date_format = ps_arena_strdup(c->arena, o->date_format))))
         return PS_ERROR_NOMEM;
+    e->until = ps_date_today();
+    e->until_is_today = 1;
+    if (ps_date_read(PS_DATE_RANGE_FROM, PS_DATE_ISO, &e->from) != PS_DATE_OK)
+        return PS_ERROR_INTERNAL;
+    if (o->observed_until) {
+        int32_t until;
+        if (ps_date_read(o->observed_until, PS_DATE_ISO, &until) != PS_DATE_OK ||
+            until > e->until || until < e->from) {
+            char today[11], from[11];
+            ps_date_iso(e->until, today);
+            ps_date_iso(e->from, from);
+            return ps_diagnose(c->context, PS_ERROR_USAGE, NULL, 0, 0,
+                               "--observed-until '%s': the last day the event lists cover, "
+                               "written YYYY-MM-DD, from %s to today (%s)",
+                               o->observed_until, from, today);
+        }
+        e->until = until;
+        e->until_is_today = 0;
+    }
     e->first_after = SIZE_MAX;
     if (o->first_after) {
         if ((e->first_after = ps_su_window_find(c, o->first_after)) == SIZE_MAX)
@@ -199,6 +218,18 @@ static int read_date(const struct events *ev, const char *text, int32_t *day, ch
     return -1;
 }
 
+/* Why a date is after the last day observed, in 'why'. */
+static void after_until(const struct events *ev, int32_t day, char *why, size_t size)
+{
+    char on[11], until[11];
+    day_text(day, on);
+    day_text(ev->cohort->events.until, until);
+    snprintf(why, size, "%s is after the last day the event lists cover, %s (%s)", on, until,
+             ev->cohort->events.until_is_today ? "today; give --observed-until with the day "
+                                                 "the extract ends"
+                                               : "--observed-until");
+}
+
 /*
  * The index date and end date of a row: 0, or -1 with why not and the field at fault. An
  * empty or absent end date is none (NO_END).
@@ -215,6 +246,20 @@ static int row_dates(struct events *ev, ps_csv_record_t *rec, int32_t *index, in
     }
     if (read_date(ev, text, index, why, size))
         return -1;
+    if (*index < ev->cohort->events.from) {
+        char on[11], from[11];
+        day_text(*index, on);
+        day_text(ev->cohort->events.from, from);
+        snprintf(why, size,
+                 "%s is before %s: placeholders for no date (such as 1900-01-01) and mistyped "
+                 "years are refused",
+                 on, from);
+        return -1;
+    }
+    if (*index > ev->cohort->events.until) {
+        after_until(ev, *index, why, size);
+        return -1;
+    }
     *end = NO_END;
     if (l->end == NO_FIELD)
         return 0;
@@ -436,6 +481,10 @@ static ps_error_t event_row(struct events *ev, ps_csv_record_t *rec)
     }
     char on[11], at[11];
     day_text(day, on);
+    if (day > c->events.until) {
+        after_until(ev, day, why, sizeof why);
+        return reject(ev, rec->line, l->date, id, date, why);
+    }
     if (day > who->end) {
         day_text(who->end, at);
         snprintf(why, sizeof why, "%s is after the participant's end date, %s (%s:%lu)", on, at,
@@ -586,9 +635,8 @@ done:
 static unsigned exposure_of(const struct events *ev, const struct person *who, size_t w)
 {
     const unsigned days = ev->cohort->windows[w].days;
-    if (who->end == NO_END)
-        return days;
-    long observed = (long)who->end - who->index - ev->start[w] + 1;
+    const int32_t end = who->end < ev->cohort->events.until ? who->end : ev->cohort->events.until;
+    long observed = (long)end - who->index - ev->start[w] + 1;
     return observed <= 0 ? 0 : observed >= (long)days ? days : (unsigned)observed;
 }
 

@@ -78,6 +78,8 @@ struct ps_service_cohort {
         const char *index_column, *end_column;
         const char *date_format;
         size_t first_after;      /* the first window after the index date */
+        int32_t from, until;     /* the days dates may be: placeholders before, none after */
+        int until_is_today;
     } events;
 };
 

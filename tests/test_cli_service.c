@@ -355,6 +355,15 @@ Test(cli_service, events_need_their_index_dates)
     cr_assert_eq(r.status, 0, "%s", r.err);
     assert_has(r.out, ",before->after,rate_ratio,figure,0.38647058823529");
     run_result_free(&r);
+    /* Observed until the end of June 2024: A's year after is 182 days, B's 120 (its end
+     * date), C's 142: 444 / 365.25 person-years. */
+    r = RUN("service", "-w", "pre12=365,post12=365", "--events", events, "--index", index, "-f",
+            "csv", "--no-suppress", "--observed-until", "2024-06-30");
+    cr_assert_eq(r.status, 1, "A's event of 30 December is refused: %s", r.err);
+    assert_has(r.err, "events-exposure.csv:6:2: column date, value \"2024-12-30\": 2024-12-30 is "
+                      "after the last day the event lists cover, 2024-06-30 (--observed-until)\n");
+    assert_has(r.out, ",pre12->post12,person_years_after,figure,1.215605749486653,no,\n");
+    run_result_free(&r);
     /* In the help. */
     r = RUN("service", "--help");
     assert_has(r.out, "      --events FILE         events of the people referred, one row each:\n");

@@ -583,3 +583,68 @@ Test(service_events, a_handler_stops_the_read)
     ps_service_definition_free(d);
     ps_context_free(context);
 }
+
+Test(service_events, observed_until_the_extract_ends)
+{
+    ps_context_t *context = context_only();
+    ps_service_definition_t *d = shipped(context);
+    ps_service_options_t o;
+    ps_service_options_init(&o, sizeof o);
+    o.windows = year_each_side;
+    o.n_windows = 2;
+    o.observed_until = "2024-06-30";
+    ps_service_cohort_t *cohort;
+    cr_assert_eq(ps_service_cohort_new(context, d, &o, &cohort), PS_OK, "%s", last_message());
+    char *index = test_file("index.csv",
+                            "participant_id,index_date,end_date\n"
+                            "A,2024-01-01,\n"            /* 2 */
+                            "B,2024-07-01,\n"            /* 3: after the last day */
+                            "C,1900-01-01,\n"            /* 4: a placeholder */
+                            "D,2024-06-01,2024-06-10\n"  /* 5 */
+                            "E,2024-06-30,2024-12-31\n", /* 6: end after the last day */
+                            -1);
+    char *events = test_file("events.csv",
+                             "participant_id,date,measure\n"
+                             "A,2024-06-30,ae_attendances\n"  /* 2 */
+                             "A,2024-07-01,ae_attendances\n", /* 3 */
+                             -1);
+    const char *files[] = {events};
+    cr_assert_eq(
+        ps_service_read_events(cohort, PS_SERVICE_REFERRED, index, files, 1, &handlers, NULL),
+        PS_OK, "%s", last_message());
+    static const struct expected_reject index_wants[] = {
+        {3, 2, "B", "2024-07-01",
+         "2024-07-01 is after the last day the event lists cover, 2024-06-30 (--observed-until)"},
+        {4, 2, "C", "1900-01-01",
+         "1900-01-01 is before 2000-01-01: placeholders for no date (such as 1900-01-01) and "
+         "mistyped years are refused"},
+    };
+    check_rejects("index.csv", index_wants, 2);
+    static const struct expected_reject event_wants[] = {
+        {3, 2, "A", "2024-07-01",
+         "2024-07-01 is after the last day the event lists cover, 2024-06-30 (--observed-until)"},
+    };
+    check_rejects("events.csv", event_wants, 1);
+    /* January to June 2024: 182 days, not a year of zeros. */
+    double count, days;
+    cr_assert_eq(count_of(cohort, d, "A", "post12", "ae_attendances", &count, &days), 1);
+    cr_assert(count == 1 && days == 182, "%g in %g days", count, days);
+    cr_assert_eq(count_of(cohort, d, "D", "post12", "ae_attendances", &count, &days), 1);
+    cr_assert(count == 0 && days == 10, "%g in %g days", count, days);
+    cr_assert_eq(count_of(cohort, d, "E", "post12", "ae_attendances", &count, &days), 1);
+    cr_assert(count == 0 && days == 1, "the index date itself: %g days", days);
+    cr_assert_eq(ps_service_participant_count(cohort, PS_SERVICE_REFERRED), 3, "A, D and E");
+    ps_service_cohort_free(cohort);
+    free(index);
+    free(events);
+    /* A last day that is not one, or is in the future. */
+    static const char *const bad[] = {"30/06/2024", "3000-01-01", "1999-12-31"};
+    for (size_t i = 0; i < 3; i++) {
+        o.observed_until = bad[i];
+        cr_assert_eq(ps_service_cohort_new(context, d, &o, &cohort), PS_ERROR_USAGE, "%s", bad[i]);
+        cr_assert_not_null(strstr(last_message(), "the last day the event lists cover, written "
+                                                  "YYYY-MM-DD, from 2000-01-01 to today ("));
+    }
+    ps_service_definition_free(d);
+    ps_context_free(context);
+}

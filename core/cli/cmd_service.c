@@ -72,6 +72,8 @@ static void usage(FILE *to)
           "                            windows listed before it end the day before\n"
           "      --date-format FORMAT  how dates are written, as for 'promscore score'\n"
           "                            (default %Y-%m-%d)\n"
+          "      --observed-until DATE the last day the event lists cover, YYYY-MM-DD\n"
+          "                            (default today): exposure stops there\n"
           "  An end date (died, moved away) is the last day observed: exposure stops there.\n"
           "  -h, --help                this help\n"
           "\n"
@@ -591,7 +593,7 @@ int cmd_service(int argc, char **argv)
 {
     enum { BEFORE = 256, THRESHOLD, ROUND, NO_SUPPRESS, ID_COLUMN, WINDOW_COLUMN,
            EXPOSURE_COLUMN, EVENTS, INDEX, COMPARISON_EVENTS, COMPARISON_INDEX, INDEX_COLUMN,
-           END_COLUMN, FIRST_AFTER, DATE_FORMAT };
+           END_COLUMN, FIRST_AFTER, DATE_FORMAT, OBSERVED_UNTIL };
     static const struct option long_options[] = {
         {"window", required_argument, NULL, 'w'},
         {"before", required_argument, NULL, BEFORE},
@@ -618,6 +620,7 @@ int cmd_service(int argc, char **argv)
         {"end-column", required_argument, NULL, END_COLUMN},
         {"first-after", required_argument, NULL, FIRST_AFTER},
         {"date-format", required_argument, NULL, DATE_FORMAT},
+        {"observed-until", required_argument, NULL, OBSERVED_UNTIL},
         {NULL, 0, NULL, 0},
     };
     ps_service_options_t options;
@@ -695,6 +698,7 @@ int cmd_service(int argc, char **argv)
         case END_COLUMN: options.end_column = optarg; break;
         case FIRST_AFTER: options.first_after = optarg; break;
         case DATE_FORMAT: options.date_format = optarg; break;
+        case OBSERVED_UNTIL: options.observed_until = optarg; break;
         default: usage(stderr); goto done;
         }
     }

@@ -116,6 +116,10 @@ typedef struct ps_service_options {
     /** How dates are written, a strptime format as for ps_score_options_t.date_format;
      * NULL for ISO 8601 (YYYY-MM-DD). */
     const char *date_format;
+    /** The last day the event lists cover (an extract's end), written YYYY-MM-DD; NULL for
+     * today. Exposure stops there as at an end date; later events and index dates are
+     * refused. */
+    const char *observed_until;
 } ps_service_options_t;
 
 /** Zeroes 'options' and sets its size: call it with sizeof(ps_service_options_t). */
@@ -199,8 +203,10 @@ ps_error_t ps_service_read(ps_service_cohort_t *cohort, const char *file, ps_ser
  * the window listed just before it ends the day before the index date, and each
  * earlier one the day before the one after it starts. A participant is observed
  * for the whole of each window before, and for each window after up to the end
- * date (that day included): the days observed are the exposure, and a window
- * of none is not recorded.
+ * date or options.observed_until, whichever is first (that day included): the
+ * days observed are the exposure, and a window of none is not recorded. Index
+ * dates before 2000-01-01 (placeholders such as 1900-01-01, mistyped years) and
+ * index dates and events after observed_until are refused.
  *
  * The measures an event list records are those named by any of its rows; each
  * participant's count of one is 0 in each window observed until events add to
