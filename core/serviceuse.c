@@ -345,8 +345,7 @@ static ps_error_t copy_windows(ps_service_cohort_t *c, const ps_service_options_
     return PS_OK;
 }
 
-/* The measure a rule names: by its id, or by its column or an alias. */
-static size_t rule_measure(const ps_service_definition_t *d, const char *name)
+size_t ps_su_measure_find(const ps_service_definition_t *d, const char *name)
 {
     size_t m = ps_service_measure_find(d, name);
     for (size_t i = 0; i < d->n_measures && m == SIZE_MAX; i++)
@@ -396,7 +395,7 @@ static ps_error_t read_rule(ps_service_cohort_t *c, const char *rule, const char
             return usage(c, "selection rule '%s': %s", rule, form);
         memcpy(window, p, n);
     }
-    size_t m = rule_measure(c->definition, measure);
+    size_t m = ps_su_measure_find(c->definition, measure);
     if (m == SIZE_MAX)
         return usage(c, "selection rule '%s': '%s' is not a measure of %s", rule, measure,
                      c->definition->id);
@@ -460,7 +459,7 @@ ps_error_t ps_service_cohort_new(ps_context_t *context, const ps_service_definit
     if (o.encoding && (err = copy_text(c, o.encoding, NULL, &c->csv.encoding)))
         goto done;
     c->csv.delimiter = o.delimiter;
-    if ((err = ps_csv_check(context, &c->csv)))
+    if ((err = ps_csv_check(context, &c->csv)) || (err = ps_su_events_setup(c, &o)))
         goto done;
     *out = c;
     c = NULL;
@@ -539,8 +538,7 @@ static ps_error_t reject_row(struct read *rd, unsigned long line, const char *id
     return reject(rd, line, NO_FIELD, id, NULL, reason);
 }
 
-/* A field as UTF-8 text without the spaces around it, or NULL when it is not text. */
-static const char *clean_field(ps_csv_record_t *rec, size_t field)
+const char *ps_su_clean_field(ps_csv_record_t *rec, size_t field)
 {
     size_t len = rec->lengths[field];
     if (!ps_utf8_valid(rec->fields[field], len))
@@ -605,8 +603,7 @@ static ps_error_t read_header(struct read *rd, ps_csv_record_t *rec)
     return PS_OK;
 }
 
-/* Makes room for participant p in the arm's tables. */
-static int room_for(ps_service_cohort_t *c, struct ps_service_arm_data *arm, size_t p)
+int ps_su_room_for(ps_service_cohort_t *c, struct ps_service_arm_data *arm, size_t p)
 {
     if (p < arm->capacity)
         return 0;
@@ -678,7 +675,7 @@ static ps_error_t read_row(struct read *rd, ps_csv_record_t *rec)
     const size_t nm = c->definition->n_measures, nw = c->n_windows;
     char reason[600];
     rd->summary.rows_read++;
-    const char *id = rec->n_fields > l->id ? clean_field(rec, l->id) : NULL;
+    const char *id = rec->n_fields > l->id ? ps_su_clean_field(rec, l->id) : NULL;
     if (rec->fault) {
         if (rec->n_fields_found > rec->n_fields) {
             snprintf(reason, sizeof reason,
@@ -701,7 +698,7 @@ static ps_error_t read_row(struct read *rd, ps_csv_record_t *rec)
         return reject_row(rd, rec->line, "", "participant id is not valid UTF-8 text");
     if (!*id)
         return reject_row(rd, rec->line, "", "missing participant id");
-    const char *window = clean_field(rec, l->window);
+    const char *window = ps_su_clean_field(rec, l->window);
     if (!window || !*window)
         return reject_row(rd, rec->line, id,
                           window ? "missing window" : "window is not valid UTF-8 text");
@@ -718,7 +715,7 @@ static ps_error_t read_row(struct read *rd, ps_csv_record_t *rec)
     }
     double exposure = c->windows[w].days;
     if (l->exposure != NO_FIELD) {
-        const char *given = clean_field(rec, l->exposure);
+        const char *given = ps_su_clean_field(rec, l->exposure);
         if (!given)
             return reject_row(rd, rec->line, id, "exposure is not valid UTF-8 text");
         if (*given && read_exposure(given, c->windows[w].days, &exposure, reason, sizeof reason)) {
@@ -749,7 +746,7 @@ static ps_error_t read_row(struct read *rd, ps_csv_record_t *rec)
         size_t f = l->measure_field[m];
         if (f == NO_FIELD)
             continue;
-        const char *cell = clean_field(rec, f);
+        const char *cell = ps_su_clean_field(rec, f);
         const char *why = cell ? (*cell ? read_count(cell, &rd->values[m]) : NULL)
                                : "not valid UTF-8 text";
         if (why) {
@@ -765,7 +762,7 @@ static ps_error_t read_row(struct read *rd, ps_csv_record_t *rec)
         return reject_row(rd, rec->line, id,
                           "no count in any measure column (an empty cell is not recorded)");
     uint32_t p = ps_names_intern(rd->arm->participants, id, strlen(id));
-    if (p == UINT32_MAX || room_for(c, rd->arm, p))
+    if (p == UINT32_MAX || ps_su_room_for(c, rd->arm, p))
         return PS_ERROR_NOMEM;
     size_t at = (size_t)p * nw + w;
     rd->arm->exposure[at] = exposure;
@@ -776,7 +773,7 @@ static ps_error_t read_row(struct read *rd, ps_csv_record_t *rec)
     return PS_OK;
 }
 
-static ps_error_t remember_file(ps_service_cohort_t *c, const char *file, uint32_t *index)
+ps_error_t ps_su_remember_file(ps_service_cohort_t *c, const char *file, uint32_t *index)
 {
     char **grown = realloc(c->files, (c->n_files + 1) * sizeof *grown);
     if (!grown)
@@ -798,7 +795,7 @@ ps_error_t ps_service_read(ps_service_cohort_t *c, const char *file, ps_service_
     rd.summary.file = file;
     ps_csv_reader_t *reader = NULL;
     ps_csv_record_t *rec;
-    ps_error_t err = remember_file(c, file, &rd.file_index);
+    ps_error_t err = ps_su_remember_file(c, file, &rd.file_index);
     if (err || (err = ps_csv_open(c->context, file, &c->csv, &reader)))
         goto done;
     if (!(rd.values = malloc((c->definition->n_measures + 1) * sizeof *rd.values))) {

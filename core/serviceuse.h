@@ -74,9 +74,26 @@ struct ps_service_cohort {
     struct ps_service_arm_data arms[2];
     char **files;                /* every file read, for messages */
     size_t n_files;
+    struct ps_service_event_setup {  /* event lists (serviceevents.c) */
+        const char *index_column, *end_column;
+        const char *date_format;
+        size_t first_after;      /* the first window after the index date */
+        int32_t from, until;     /* the days dates may be: placeholders before, none after */
+        int until_is_today;
+    } events;
 };
 
 /* The number of the window named 'name' (in any ASCII case), or SIZE_MAX. */
 size_t ps_su_window_find(const ps_service_cohort_t *cohort, const char *name);
+/* The measure 'name' names: by its id, or by its column or an alias; SIZE_MAX for none. */
+size_t ps_su_measure_find(const ps_service_definition_t *definition, const char *name);
+/* A field as UTF-8 text without the spaces around it, or NULL when it is not text. */
+const char *ps_su_clean_field(ps_csv_record_t *record, size_t field);
+/* Makes room for participant p in the arm's tables: 0, or -1 when out of memory. */
+int ps_su_room_for(ps_service_cohort_t *cohort, struct ps_service_arm_data *arm, size_t p);
+/* Keeps a copy of a file's name for messages; *index is its number in cohort->files. */
+ps_error_t ps_su_remember_file(ps_service_cohort_t *cohort, const char *file, uint32_t *index);
+/* Checks and copies the options of event lists into cohort->events (serviceevents.c). */
+ps_error_t ps_su_events_setup(ps_service_cohort_t *cohort, const ps_service_options_t *options);
 
 #endif

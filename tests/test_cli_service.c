@@ -220,3 +220,155 @@ Test(cli_service, counts_from_a_spreadsheet)
     run_result_free(&r);
     free(counts);
 }
+
+/* ---- Event lists. ---- */
+
+static char *example(const char *name)
+{
+    char *relative, *path;
+    cr_assert_geq(asprintf(&relative, "../../docs/examples/%s", name), 0);
+    path = test_data(relative);
+    free(relative);
+    return path;
+}
+
+Test(cli_service, events_give_the_report_of_their_counts)
+{
+    char *counts = example("service-referred.csv"), *comparison = example("service-comparison.csv");
+    char *events = example("service-events.csv"), *index = example("service-events-index.csv");
+    struct run_result a = RUN("service", "-f", "csv", "-w", "pre24=365,pre12=365,post12=365", "-s",
+                              "ae_attendances >= 6 in pre12", "-c", comparison, counts);
+    struct run_result b = RUN("service", "-f", "csv", "-w", "pre24=365,pre12=365,post12=365", "-s",
+                              "ae_attendances >= 6 in pre12", "-c", comparison, "--events", events,
+                              "--index", index);
+    cr_assert_eq(a.status, 1, "HIU004's n/k: %s", a.err);
+    cr_assert_eq(b.status, 1, "the n/k events: %s", b.err);
+    cr_assert_gt(strlen(a.out), 10000);
+    cr_assert_str_eq(b.out, a.out, "the same report, byte for byte");
+    assert_has(b.err, "service-events-index.csv: 64 rows read, 64 used, 0 refused (index "
+                      "dates)\n");
+    assert_has(b.err, "service-events.csv: 676 rows read, 667 used, 9 refused (events)\n");
+    assert_has(b.err, "service-events.csv:34:4: column quantity, value \"n/k\": not a whole "
+                      "number from 1 to 1e9 (empty for 1): gp_consultations is not recorded for "
+                      "this participant in pre12 (its count is not known)\n");
+    run_result_free(&a);
+    run_result_free(&b);
+    /* The same in text. */
+    a = RUN("service", "-w", "pre24=365,pre12=365,post12=365", counts);
+    b = RUN("service", "-w", "pre24=365,pre12=365,post12=365", "--events", events, "--index",
+            index);
+    cr_assert_str_eq(b.out, a.out);
+    run_result_free(&a);
+    run_result_free(&b);
+    free(counts);
+    free(comparison);
+    free(events);
+    free(index);
+}
+
+Test(cli_service, events_cut_at_the_end_date_and_every_refusal_named)
+{
+    char *events = test_data("service/events-exposure.csv");
+    char *index = test_data("service/events-exposure-index.csv");
+    struct run_result r = RUN("service", "-w", "pre12=365,post12=365", "--no-suppress",
+                              "--events", events, "--index", index);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    /* 10 events over 3 years before; 3 over 365 + 120 + 365 days after: 850 / 365.25 = 2.33
+     * person-years, 3 / 2.33 = 1.29 a person-year; rate ratio 3285 / 8500 = 0.39. */
+    assert_has(r.out, "    attendances: 10 in pre12 (3.34 per person-year over 3.0 person-years); "
+                      "3 in post12 (1.29 per person-year over 2.3 person-years)\n");
+    assert_has(r.out, "rate ratio post12/pre12: 0.39 (95% CI ");
+    assert_has(r.out, "    people: 3 with counts in both windows;");
+    run_result_free(&r);
+    free(events);
+    free(index);
+    events = test_data("service/events-refusals.csv");
+    index = test_data("service/events-refusals-index.csv");
+    r = RUN("service", "-w", "pre12=365,post12=365", "--no-suppress", "--events", events,
+            "--index", index);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    static const char *const named[] = {
+        "events-refusals-index.csv:5:1: column participant_id, value \"P1\": a second row for "
+        "this participant (the first is at line 2)\n",
+        "events-refusals-index.csv:6:1: column participant_id, value \"\": missing participant "
+        "id\n",
+        "events-refusals-index.csv:7:2: column index_date, value \"\": missing index date\n",
+        "events-refusals-index.csv:8:2: column index_date, value \"2024-02-30\": not a real date",
+        "events-refusals-index.csv:9:3: column end_date, value \"2024-04-01\": the end date, "
+        "2024-04-01, is before the index date, 2024-05-01\n",
+        "events-refusals-index.csv:10:2: column index_date, value \"01/02/2024\": not an ISO 8601 "
+        "date",
+        "events-refusals-index.csv:11:2: column index_date, value \"24-01-01\": the year has "
+        "fewer than four digits",
+        "events-refusals.csv:7:2: column date, value \"2024-06-29\": 2024-06-29 is after the "
+        "participant's end date, 2024-06-28 (",
+        "events-refusals.csv:8:2: column date, value \"2022-01-01\": 2022-01-01 is outside every "
+        "window: for the index date 2024-03-01 they run from 2023-03-02 to 2025-02-28\n",
+        "events-refusals.csv:9:1: column participant_id, value \"P9\": participant is not in the "
+        "index file ",
+        "events-refusals.csv:10:1: column participant_id, value \"P4\": participant's row in the "
+        "index file (",
+        "events-refusals.csv:11:3: column measure, value \"ae_visits\": not a measure of "
+        "service_use (",
+        "events-refusals.csv:12:3: column measure, value \"\": missing measure\n",
+        "events-refusals.csv:13:2: column date, value \"\": missing date: bed_days is not "
+        "recorded for this participant in any window (its count is not known)\n",
+        "events-refusals.csv:14:2: column date, value \"2023-13-01\": not a date written",
+        "events-refusals.csv:15:4: column quantity, value \"0\": not a whole number from 1 to 1e9",
+        "events-refusals.csv:16:4: column quantity, value \"1.5\": not a whole number",
+        "events-refusals.csv:18: ragged row: 5 fields, the header has 4\n",
+        "events-refusals-index.csv: 10 rows read, 3 used, 7 refused (index dates)\n",
+        "events-refusals.csv: 18 rows read, 7 used, 11 refused (events)\n",
+    };
+    for (size_t i = 0; i < sizeof named / sizeof named[0]; i++)
+        assert_has(r.err, named[i]);
+    run_result_free(&r);
+    free(events);
+    free(index);
+}
+
+Test(cli_service, events_need_their_index_dates)
+{
+    char *events = test_data("service/events-exposure.csv");
+    char *index = test_data("service/events-exposure-index.csv");
+    struct run_result r = RUN("service", "-w", "pre12=365,post12=365", "--events", events);
+    cr_assert_eq(r.status, 2);
+    assert_has(r.err, "service: --events needs each participant's index date: give --index FILE "
+                      "or --index-column NAME\n");
+    run_result_free(&r);
+    r = RUN("service", "-w", "pre12=365,post12=365", "--comparison-index", index, events);
+    cr_assert_eq(r.status, 2);
+    assert_has(r.err, "service: --comparison-index gives index dates for event lists: give them "
+                      "with --comparison-events\n");
+    run_result_free(&r);
+    r = RUN("service", "-w", "before=365,after=365", "--events", events, "--index", index);
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    assert_has(r.err, "no window is named post...: say which window is the first after the "
+                      "index date (--first-after)");
+    run_result_free(&r);
+    r = RUN("service", "-w", "before=365,after=365", "--first-after", "after", "--events", events,
+            "--index", index, "-o", index);
+    cr_assert_eq(r.status, 2, "the report may not replace the index file");
+    run_result_free(&r);
+    r = RUN("service", "-w", "before=365,after=365", "--first-after", "after", "--events", events,
+            "--index", index, "-f", "csv", "--no-suppress");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    assert_has(r.out, ",before->after,rate_ratio,figure,0.38647058823529");
+    run_result_free(&r);
+    /* Observed until the end of June 2024: A's year after is 182 days, B's 120 (its end
+     * date), C's 142: 444 / 365.25 person-years. */
+    r = RUN("service", "-w", "pre12=365,post12=365", "--events", events, "--index", index, "-f",
+            "csv", "--no-suppress", "--observed-until", "2024-06-30");
+    cr_assert_eq(r.status, 1, "A's event of 30 December is refused: %s", r.err);
+    assert_has(r.err, "events-exposure.csv:6:2: column date, value \"2024-12-30\": 2024-12-30 is "
+                      "after the last day the event lists cover, 2024-06-30 (--observed-until)\n");
+    assert_has(r.out, ",pre12->post12,person_years_after,figure,1.215605749486653,no,\n");
+    run_result_free(&r);
+    /* In the help. */
+    r = RUN("service", "--help");
+    assert_has(r.out, "      --events FILE         events of the people referred, one row each:\n");
+    assert_has(r.out, "      --first-after NAME    the first window after the index date");
+    run_result_free(&r);
+    free(events);
+    free(index);
+}

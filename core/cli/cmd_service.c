@@ -23,6 +23,8 @@
 static void usage(FILE *to)
 {
     fputs("Usage: promscore service -w NAME=DAYS,... [OPTION]... COUNTS.csv...\n"
+          "  or:  promscore service -w NAME=DAYS,... --events FILE (--index FILE |\n"
+          "         --index-column NAME) [OPTION]...\n"
           "Compare each participant's service use (A&E attendances, admissions, GP\n"
           "consultations, ...) before and after their index date: totals and rates per\n"
           "person-year, the within-person rate ratio with its 95% CI, whose use fell,\n"
@@ -54,6 +56,26 @@ static void usage(FILE *to)
           "      --encoding NAME, --delimiter CHAR\n"
           "                            how the counts are written, as for 'promscore score'\n"
           "  -q, --quiet               no per-file summary\n"
+          "\n"
+          "Event lists, counted into the windows around each participant's index date:\n"
+          "      --events FILE         events of the people referred, one row each:\n"
+          "                            participant_id,date,measure[,quantity] (repeatable)\n"
+          "      --index FILE          their index dates: participant_id,index_date\n"
+          "                            [,end_date]; each person listed is counted, with\n"
+          "                            zeros when they have no event\n"
+          "      --comparison-events FILE, --comparison-index FILE\n"
+          "                            the same for a comparison cohort\n"
+          "      --index-column NAME, --end-column NAME\n"
+          "                            the index and end dates' columns (index_date,\n"
+          "                            end_date): in the events when no index file is given\n"
+          "      --first-after NAME    the first window after the index date (default: the\n"
+          "                            first named post...); it starts on the index date, the\n"
+          "                            windows listed before it end the day before\n"
+          "      --date-format FORMAT  how dates are written, as for 'promscore score'\n"
+          "                            (default %Y-%m-%d)\n"
+          "      --observed-until DATE the last day the event lists cover, YYYY-MM-DD\n"
+          "                            (default today): exposure stops there\n"
+          "  An end date (died, moved away) is the last day observed: exposure stops there.\n"
           "  -h, --help                this help\n"
           "\n"
           "CSV columns: instrument,scale,group,comparison,statistic,kind,value,suppressed,note\n"
@@ -519,10 +541,60 @@ static int read_windows(const cli_list_t *given, ps_service_window_t *windows)
     return 0;
 }
 
+/* One cohort's event lists and where its index dates come from. */
+struct events {
+    cli_list_t files;
+    const char *index;      /* the index file, or NULL: the events' index column */
+};
+
+/* Event lists need index dates, and index files event lists: 0, or -1 with a message. */
+static int check_events(const struct events events[2], const ps_service_options_t *options)
+{
+    for (int a = 0; a < 2; a++) {
+        const char *what = a ? "--comparison-events" : "--events";
+        const char *index = a ? "--comparison-index" : "--index";
+        if (events[a].index && !events[a].files.n) {
+            cli_error("service: %s gives index dates for event lists: give them with %s", index,
+                      what);
+            return -1;
+        }
+        if (events[a].files.n && !events[a].index && !options->index_column) {
+            cli_error("service: %s needs each participant's index date: give %s FILE or "
+                      "--index-column NAME",
+                      what, index);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Reads one cohort's event lists, with a summary line per file. */
+static ps_error_t read_events(ps_service_cohort_t *cohort, ps_service_arm_t arm,
+                              const struct events *events, const ps_service_handlers_t *handlers,
+                              int quiet)
+{
+    if (!events->files.n)
+        return PS_OK;
+    ps_batch_summary_t *summaries = calloc(events->files.n + 1, sizeof *summaries);
+    if (!summaries)
+        return PS_ERROR_NOMEM;
+    ps_error_t err = ps_service_read_events(cohort, arm, events->index,
+                                            (const char *const *)events->files.items,
+                                            events->files.n, handlers, summaries);
+    for (size_t i = !events->index; !err && !quiet && i <= events->files.n; i++)
+        fprintf(stderr, "promscore: %s: %lu rows read, %lu used, %lu refused (%s%s)\n",
+                summaries[i].file, summaries[i].rows_read, summaries[i].rows_scored,
+                summaries[i].rows_rejected, i ? "events" : "index dates",
+                arm == PS_SERVICE_COMPARISON ? ", comparison cohort" : "");
+    free(summaries);
+    return err;
+}
+
 int cmd_service(int argc, char **argv)
 {
     enum { BEFORE = 256, THRESHOLD, ROUND, NO_SUPPRESS, ID_COLUMN, WINDOW_COLUMN,
-           EXPOSURE_COLUMN };
+           EXPOSURE_COLUMN, EVENTS, INDEX, COMPARISON_EVENTS, COMPARISON_INDEX, INDEX_COLUMN,
+           END_COLUMN, FIRST_AFTER, DATE_FORMAT, OBSERVED_UNTIL };
     static const struct option long_options[] = {
         {"window", required_argument, NULL, 'w'},
         {"before", required_argument, NULL, BEFORE},
@@ -541,12 +613,23 @@ int cmd_service(int argc, char **argv)
         {"delimiter", required_argument, NULL, 'D'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
+        {"events", required_argument, NULL, EVENTS},
+        {"index", required_argument, NULL, INDEX},
+        {"comparison-events", required_argument, NULL, COMPARISON_EVENTS},
+        {"comparison-index", required_argument, NULL, COMPARISON_INDEX},
+        {"index-column", required_argument, NULL, INDEX_COLUMN},
+        {"end-column", required_argument, NULL, END_COLUMN},
+        {"first-after", required_argument, NULL, FIRST_AFTER},
+        {"date-format", required_argument, NULL, DATE_FORMAT},
+        {"observed-until", required_argument, NULL, OBSERVED_UNTIL},
         {NULL, 0, NULL, 0},
     };
     ps_service_options_t options;
     ps_service_options_init(&options, sizeof options);
     ps_disclosure_t disclosure = {.suppress = 1, .threshold = 7, .round_to = 0};
     cli_list_t window_items = {0}, comparisons = {0};
+    /* The event lists of the people referred, and of a comparison cohort. */
+    struct events events[2] = {{.index = NULL}, {.index = NULL}};
     ps_service_window_t *windows = NULL;
     enum format format = FORMAT_TEXT;
     const char *output_path = "-", *measures = NULL;
@@ -605,10 +688,26 @@ int cmd_service(int argc, char **argv)
             break;
         case 'q': run.quiet = 1; break;
         case 'h': usage(stdout); status = 0; goto done;
+        case EVENTS:
+        case COMPARISON_EVENTS:
+            if (cli_list_add(&events[c == COMPARISON_EVENTS].files, optarg)) {
+                status = EXIT_INTERNAL;
+                goto done;
+            }
+            break;
+        case INDEX: events[0].index = optarg; break;
+        case COMPARISON_INDEX: events[1].index = optarg; break;
+        case INDEX_COLUMN: options.index_column = optarg; break;
+        case END_COLUMN: options.end_column = optarg; break;
+        case FIRST_AFTER: options.first_after = optarg; break;
+        case DATE_FORMAT: options.date_format = optarg; break;
+        case OBSERVED_UNTIL: options.observed_until = optarg; break;
         default: usage(stderr); goto done;
         }
     }
-    if (optind >= argc) {
+    if (check_events(events, &options))
+        goto done;
+    if (optind >= argc && !events[0].files.n) {
         cli_error("service: no input given");
         usage(stderr);
         goto done;
@@ -632,7 +731,8 @@ int cmd_service(int argc, char **argv)
     options.windows = windows;
     options.n_windows = window_items.n;
     /* The report may not replace an input or the measures. */
-    files = calloc((size_t)argc + comparisons.n + 2, sizeof *files);
+    files = calloc((size_t)argc + comparisons.n + events[0].files.n + events[1].files.n + 4,
+                   sizeof *files);
     if (!files) {
         cli_error("out of memory");
         status = EXIT_INTERNAL;
@@ -645,6 +745,14 @@ int cmd_service(int argc, char **argv)
         files[n_files++] = (output_file_t){comparisons.items[i], "--comparison", 0};
     for (int i = optind; i < argc; i++)
         files[n_files++] = (output_file_t){argv[i], "input", 0};
+    for (int a = 0; a < 2; a++) {
+        if (events[a].index)
+            files[n_files++] =
+                (output_file_t){events[a].index, a ? "--comparison-index" : "--index", 0};
+        for (size_t i = 0; i < events[a].files.n; i++)
+            files[n_files++] = (output_file_t){events[a].files.items[i],
+                                               a ? "--comparison-events" : "--events", 0};
+    }
     if (output_check_distinct("service", files, n_files) != 0)
         goto done;
 
@@ -665,6 +773,9 @@ int cmd_service(int argc, char **argv)
                     summary.rows_read, summary.rows_scored, summary.rows_rejected,
                     referred ? "" : " (comparison cohort)");
     }
+    for (int a = 0; a < 2 && !err; a++)
+        err = read_events(cohort, a ? PS_SERVICE_COMPARISON : PS_SERVICE_REFERRED, &events[a],
+                          &handlers, run.quiet);
     if (!err)
         err = ps_service_report(cohort, &disclosure, &report);
     if (err) {
@@ -682,7 +793,8 @@ int cmd_service(int argc, char **argv)
         goto done;
     }
     struct setting set = {definition, windows, window_items.n,
-                          ps_service_cohort_selection(cohort), comparisons.n > 0,
+                          ps_service_cohort_selection(cohort),
+                          comparisons.n > 0 || events[1].files.n > 0,
                           ps_service_cohort_before(cohort), NULL};
     for (size_t w = 1; w < window_items.n; w++)
         if (strcasecmp(windows[w].name, set.before) == 0)
@@ -717,6 +829,8 @@ done:
     ps_context_free(context);
     cli_list_free(&window_items);
     cli_list_free(&comparisons);
+    cli_list_free(&events[0].files);
+    cli_list_free(&events[1].files);
     free(windows);
     free(files);
     return status;

@@ -104,6 +104,22 @@ typedef struct ps_service_options {
     /** The files' character encoding (NULL: UTF-8) and field delimiter (0: ','). */
     const char *encoding;
     char delimiter;
+    /**
+     * Event lists (ps_service_read_events). The columns of index and end dates, in the
+     * index file or, without one, in the events; NULL for "index_date" and "end_date".
+     */
+    const char *index_column;
+    const char *end_column;
+    /** The first window after the index date; NULL for the first whose name begins with
+     * "post" (in any ASCII case). The windows listed before it lie before the index date. */
+    const char *first_after;
+    /** How dates are written, a strptime format as for ps_score_options_t.date_format;
+     * NULL for ISO 8601 (YYYY-MM-DD). */
+    const char *date_format;
+    /** The last day the event lists cover (an extract's end), written YYYY-MM-DD; NULL for
+     * today. Exposure stops there as at an end date; later events and index dates are
+     * refused. */
+    const char *observed_until;
 } ps_service_options_t;
 
 /** Zeroes 'options' and sets its size: call it with sizeof(ps_service_options_t). */
@@ -165,6 +181,55 @@ typedef struct ps_service_handlers {
  */
 ps_error_t ps_service_read(ps_service_cohort_t *cohort, const char *file, ps_service_arm_t arm,
                            const ps_service_handlers_t *handlers, ps_batch_summary_t *summary);
+
+/**
+ * Reads event lists into the arm's people, counting each participant's events
+ * into the windows around their index date (referral), with the days each was
+ * observed, so that what follows is as for ps_service_read.
+ *
+ * Each of the 'n_events' files has a header row naming the id column, "date",
+ * "measure" and optionally "quantity" (a whole number from 1 to 1e9; empty or
+ * absent, 1): one row per event, its measure named by its id, column or an
+ * alias. The index date of each participant, and optionally the last day they
+ * were observed (died, moved away), come from 'index_file' (columns: the id
+ * column, options.index_column, optionally options.end_column; one row per
+ * participant, each of whom is then counted, with zeros when they have no
+ * event) or, when 'index_file' is NULL, from those columns of the events (the
+ * same on each row of a participant; a row with its date and measure both
+ * empty says the participant was observed and has no event).
+ *
+ * Windows: the first after the index date (options.first_after) starts on the
+ * index date itself, and each later one the day after the one before it ends;
+ * the window listed just before it ends the day before the index date, and each
+ * earlier one the day before the one after it starts. A participant is observed
+ * for the whole of each window before, and for each window after up to the end
+ * date or options.observed_until, whichever is first (that day included): the
+ * days observed are the exposure, and a window of none is not recorded. Index
+ * dates before 2000-01-01 (placeholders such as 1900-01-01, mistyped years) and
+ * index dates and events after observed_until are refused.
+ *
+ * The measures an event list records are those named by any of its rows; each
+ * participant's count of one is 0 in each window observed until events add to
+ * it. Every row is used or refused with its reason: ragged or malformed rows,
+ * missing or unreadable ids and dates, a measure there is not, a quantity that
+ * is not a whole number of 1 or more, a participant not in the index file or
+ * whose index row was refused, an index or end date that differs from the
+ * participant's earlier rows', an end date before the index date, an event
+ * after the end date or outside every window, a participant of the other arm
+ * or read already. An event refused for its date leaves its measure not
+ * recorded for the participant in every window, and one refused for its
+ * quantity in its window: their counts are unknown. In the index file, rows
+ * are refused for the same reasons and for a second row of a participant.
+ * A header without the columns needed refuses the file (PS_ERROR_BATCH).
+ *
+ * 'summaries' (NULL, or room for 1 + n_events) receives, first, the index
+ * file's rows read, used and refused (all 0 without one), then each events
+ * file's.
+ */
+ps_error_t ps_service_read_events(ps_service_cohort_t *cohort, ps_service_arm_t arm,
+                                  const char *index_file, const char *const *events,
+                                  size_t n_events, const ps_service_handlers_t *handlers,
+                                  ps_batch_summary_t *summaries);
 
 /** Participants read into an arm. */
 size_t ps_service_participant_count(const ps_service_cohort_t *cohort, ps_service_arm_t arm);
