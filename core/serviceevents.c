@@ -108,6 +108,7 @@ struct events {
     size_t capacity;
     unsigned char *recorded; /* [measure]: named by a row used */
     long *start;             /* [window]: its first day, counted from the index date */
+    int32_t latest;          /* the latest date of an event counted (INT32_MIN: none) */
     /* The file being read. */
     const char *file;
     uint32_t file_index;
@@ -485,6 +486,8 @@ static ps_error_t event_row(struct events *ev, ps_csv_record_t *rec)
         after_until(ev, day, why, sizeof why);
         return reject(ev, rec->line, l->date, id, date, why);
     }
+    if (day > ev->latest)
+        ev->latest = day;
     if (day > who->end) {
         day_text(who->end, at);
         snprintf(why, sizeof why, "%s is after the participant's end date, %s (%s:%lu)", on, at,
@@ -640,6 +643,50 @@ static unsigned exposure_of(const struct events *ev, const struct person *who, s
     return observed <= 0 ? 0 : observed >= (long)days ? days : (unsigned)observed;
 }
 
+/*
+ * Without --observed-until, the lists must show how far they reach: a window observed past
+ * the latest event in them would count days the extract may not cover as days without use.
+ * Returns PS_OK, or PS_ERROR_USAGE naming the first person whose windows reach further.
+ */
+static ps_error_t check_reach(const struct events *ev)
+{
+    const ps_service_cohort_t *c = ev->cohort;
+    if (!c->events.until_is_today)
+        return PS_OK;
+    const size_t last = c->n_windows - 1;
+    size_t beyond = 0;
+    uint32_t first = UINT32_MAX;
+    int32_t reach = 0;
+    for (uint32_t p = 0; p < ps_names_count(ev->names); p++) {
+        const struct person *who = &ev->people[p];
+        if (who->state != SET)
+            continue;
+        long end = who->index + ev->start[last] + (long)c->windows[last].days - 1;
+        if (who->end < end)
+            end = who->end;
+        if (end > ev->latest) {
+            if (!beyond++) {
+                first = p;
+                reach = (int32_t)end;
+            }
+        }
+    }
+    if (!beyond)
+        return PS_OK;
+    char until[11], latest[11];
+    day_text(reach, until);
+    if (ev->latest == INT32_MIN)
+        snprintf(latest, sizeof latest, "none");
+    else
+        day_text(ev->latest, latest);
+    return ps_diagnose(c->context, PS_ERROR_USAGE, NULL, 0, 0,
+                       "the windows of %s%s reach %s, past the latest event in the lists (%s): "
+                       "give --observed-until with the last day the extract covers, so that days "
+                       "it may not cover are not counted as days without use",
+                       ps_names_text(ev->names, first),
+                       beyond > 1 ? " and others" : "", until, latest);
+}
+
 /* Each person read, with their counts and exposure, into the arm. */
 static ps_error_t store(struct events *ev)
 {
@@ -696,7 +743,8 @@ ps_error_t ps_service_read_events(ps_service_cohort_t *c, ps_service_arm_t which
                         .arm = &c->arms[which],
                         .which = which,
                         .handlers = handlers,
-                        .index_file = index_file};
+                        .index_file = index_file,
+                        .latest = INT32_MIN};
     ps_batch_summary_t own, *summary = summaries ? summaries : &own;
     ps_error_t err = PS_ERROR_NOMEM;
     if (!(ev.names = ps_names_new()) || !(ev.recorded = calloc(nm + 1, 1)) ||
@@ -712,6 +760,8 @@ ps_error_t ps_service_read_events(ps_service_cohort_t *c, ps_service_arm_t which
         err = read_file(&ev, index_file, 0, summary);
     for (size_t i = 0; i < n_files && !err; i++)
         err = read_file(&ev, files[i], 1, summaries ? &summaries[i + 1] : &own);
+    if (!err)
+        err = check_reach(&ev);
     if (!err)
         err = store(&ev);
 done:

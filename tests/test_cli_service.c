@@ -240,7 +240,7 @@ Test(cli_service, events_give_the_report_of_their_counts)
                               "ae_attendances >= 6 in pre12", "-c", comparison, counts);
     struct run_result b = RUN("service", "-f", "csv", "-w", "pre24=365,pre12=365,post12=365", "-s",
                               "ae_attendances >= 6 in pre12", "-c", comparison, "--events", events,
-                              "--index", index);
+                              "--index", index, "--observed-until", "2025-12-31");
     cr_assert_eq(a.status, 1, "HIU004's n/k: %s", a.err);
     cr_assert_eq(b.status, 1, "the n/k events: %s", b.err);
     cr_assert_gt(strlen(a.out), 10000);
@@ -256,7 +256,7 @@ Test(cli_service, events_give_the_report_of_their_counts)
     /* The same in text. */
     a = RUN("service", "-w", "pre24=365,pre12=365,post12=365", counts);
     b = RUN("service", "-w", "pre24=365,pre12=365,post12=365", "--events", events, "--index",
-            index);
+            index, "--observed-until", "2025-12-31");
     cr_assert_str_eq(b.out, a.out);
     run_result_free(&a);
     run_result_free(&b);
@@ -270,8 +270,19 @@ Test(cli_service, events_cut_at_the_end_date_and_every_refusal_named)
 {
     char *events = test_data("service/events-exposure.csv");
     char *index = test_data("service/events-exposure-index.csv");
+    /* C's year after runs to 8 February 2025, past the lists' last event (30 December 2024):
+     * the days between are not known to be without use. */
     struct run_result r = RUN("service", "-w", "pre12=365,post12=365", "--no-suppress",
                               "--events", events, "--index", index);
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    cr_assert_str_eq(r.err, "promscore: the windows of C reach 2025-02-08, past the latest event "
+                            "in the lists (2024-12-30): give --observed-until with the last day "
+                            "the extract covers, so that days it may not cover are not counted "
+                            "as days without use\npromscore: nothing written\n");
+    cr_assert_str_eq(r.out, "");
+    run_result_free(&r);
+    r = RUN("service", "-w", "pre12=365,post12=365", "--no-suppress", "--events", events,
+            "--index", index, "--observed-until", "2025-02-08");
     cr_assert_eq(r.status, 0, "%s", r.err);
     /* 10 events over 3 years before; 3 over 365 + 120 + 365 days after: 850 / 365.25 = 2.33
      * person-years, 3 / 2.33 = 1.29 a person-year; rate ratio 3285 / 8500 = 0.39. */
@@ -285,7 +296,7 @@ Test(cli_service, events_cut_at_the_end_date_and_every_refusal_named)
     events = test_data("service/events-refusals.csv");
     index = test_data("service/events-refusals-index.csv");
     r = RUN("service", "-w", "pre12=365,post12=365", "--no-suppress", "--events", events,
-            "--index", index);
+            "--index", index, "--observed-until", "2025-12-31");
     cr_assert_eq(r.status, 1, "%s", r.err);
     static const char *const named[] = {
         "events-refusals-index.csv:5:1: column participant_id, value \"P1\": a second row for "
@@ -351,7 +362,7 @@ Test(cli_service, events_need_their_index_dates)
     cr_assert_eq(r.status, 2, "the report may not replace the index file");
     run_result_free(&r);
     r = RUN("service", "-w", "before=365,after=365", "--first-after", "after", "--events", events,
-            "--index", index, "-f", "csv", "--no-suppress");
+            "--index", index, "-f", "csv", "--no-suppress", "--observed-until", "2025-12-31");
     cr_assert_eq(r.status, 0, "%s", r.err);
     assert_has(r.out, ",before->after,rate_ratio,figure,0.38647058823529");
     run_result_free(&r);

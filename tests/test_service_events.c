@@ -57,6 +57,7 @@ static ps_error_t new_cohort(ps_context_t *context, const ps_service_definition_
     o.windows = windows;
     o.n_windows = n;
     o.first_after = first_after;
+    o.observed_until = "2025-12-31"; /* every window here ends before */
     return ps_service_cohort_new(context, d, &o, cohort);
 }
 
@@ -479,6 +480,7 @@ Test(service_events, other_columns_and_date_formats)
     ps_service_options_init(&o, sizeof o);
     o.windows = year_each_side;
     o.n_windows = 2;
+    o.observed_until = "2025-12-31";
     o.index_column = "referred";
     o.end_column = "died";
     o.date_format = "%d/%m/%Y";

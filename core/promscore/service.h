@@ -116,9 +116,10 @@ typedef struct ps_service_options {
     /** How dates are written, a strptime format as for ps_score_options_t.date_format;
      * NULL for ISO 8601 (YYYY-MM-DD). */
     const char *date_format;
-    /** The last day the event lists cover (an extract's end), written YYYY-MM-DD; NULL for
+    /** The last day the event lists cover (an extract's end), written YYYY-MM-DD, up to
      * today. Exposure stops there as at an end date; later events and index dates are
-     * refused. */
+     * refused. NULL: no one may be observed past the latest event in the lists (a read that
+     * would is refused with PS_ERROR_USAGE), for the extract's end cannot be told. */
     const char *observed_until;
 } ps_service_options_t;
 
