@@ -14,6 +14,7 @@
 
 #include <promscore/formats.h>
 #include <promscore/service.h>
+#include <promscore/costs.h>
 
 #include "cli.h"
 #include "json.h"
@@ -52,6 +53,18 @@ static void usage(FILE *to)
           "                            exposure_days)\n"
           "      --encoding NAME, --delimiter CHAR\n"
           "                            how the counts are written, as for 'promscore score'\n"
+          "      --unit-costs FILE     price the events: unit costs per measure (CSV or\n"
+          "                            XML: measure,value,unit,price_year,source,licence)\n"
+          "      --price-index FILE    a named price index to uprate costs to one year\n"
+          "      --price-year YEAR     the year costs are shown at (e.g. 2023/24)\n"
+          "      --programme-cost AMOUNT  what the programme cost: a return on investment\n"
+          "      --programme-period DAYS  the days that cost covers (default 365)\n"
+          "      --no-counterfactual   without --comparison, give cost avoidance and return\n"
+          "                            on investment against no change, stamped naive\n"
+          "      --seed N, --replicates N\n"
+          "                            the bootstrap's seed (default 1) and replicates\n"
+          "                            (default 1999), as R's set.seed with\n"
+          "                            Marsaglia-Multicarry\n"
           "  -q, --quiet               no per-file summary\n"
           "  -h, --help                this help\n"
           "\n"
@@ -186,6 +199,7 @@ struct setting {
     int has_comparison;
     const char *before;     /* the window the others are compared with */
     const char *earlier;    /* the window listed just before it, or NULL */
+    int no_counterfactual;  /* --no-counterfactual */
 };
 
 /*
@@ -422,6 +436,130 @@ static void write_section(output_t *o, const struct section *s, const char *unit
     }
 }
 
+/* ---- Text: costs, notional cost avoidance and return on investment. ---- */
+
+static int is_cost(const ps_statistic_t *st)
+{
+    return st->id >= PS_STAT_CO_UNIT_COST;
+}
+
+struct money {
+    char s[48];
+};
+
+/* "£12,345" (or with pence when asked), "*" when suppressed, "n/a" when not computable. */
+static struct money format_money(const ps_statistic_t *st, int pence)
+{
+    struct money m = {"-"};
+    if (!st)
+        return m;
+    if (st->shown != PS_SHOWN || !isfinite(st->value)) {
+        snprintf(m.s, sizeof m.s, "%s", st->shown == PS_SUPPRESSED ? "*" : "n/a");
+        return m;
+    }
+    char digits[40];
+    double v = fabs(st->value);
+    snprintf(digits, sizeof digits, "%.0f", pence ? floor(v) : round(v));
+    size_t n = strlen(digits), at = 0;
+    char *to = m.s;
+    if (st->value < 0 && (pence || round(v) > 0))
+        *to++ = '-';
+    to += sprintf(to, "\u00a3");
+    for (size_t k = 0; k < n; k++) {
+        if (k && (n - k) % 3 == 0)
+            to[at++] = ',';
+        to[at++] = digits[k];
+    }
+    to[at] = '\0';
+    if (pence)
+        snprintf(to + at, sizeof m.s - (size_t)(to + at - m.s), ".%02.0f",
+                 fmin(99, round((v - floor(v)) * 100)));
+    return m;
+}
+
+#define M(id) format_money(find(&sec, PS_STAT_CO_##id), 0).s
+#define C(id) format_figure(find(&sec, PS_STAT_CO_##id)).s
+
+static void write_costs(output_t *o, const ps_service_report_t *report, size_t from,
+                        const struct setting *set)
+{
+    const size_t n = ps_service_report_count(report);
+    if (from >= n)
+        return;
+    output_puts(o, "\n== Costs: notional cost avoidance (not savings)\n");
+    write_wrapped(o,
+                  "Money at average unit costs, from the unit costs file: a fall in use priced "
+                  "this way is cost avoided on paper, not money that can be released (average "
+                  "costs overstate what fewer attendances free). Everyone referred with time "
+                  "observed in both windows counts (intention to treat: no one is left out "
+                  "for not completing the programme); nothing is extrapolated beyond the time "
+                  "observed. The counterfactual: each person's events before, on the time they "
+                  "were observed after, times the comparison cohort's rate ratio.",
+                  90, "   ");
+    if (!set->has_comparison)
+        write_wrapped(o,
+                      set->no_counterfactual
+                          ? "NAIVE: no comparison cohort was given and --no-counterfactual "
+                            "asked for figures against no change: they count the fall that "
+                            "regression to the mean brings, and are stamped naive."
+                          : "No comparison cohort was given: the gross fall in cost is shown "
+                            "but cannot be attributed to the service, and no cost avoidance "
+                            "or return on investment is given.",
+                      90, "   ");
+    const char *comparison = NULL;
+    for (size_t i = from; i < n;) {
+        const ps_statistic_t *st = ps_service_report_statistic(report, i);
+        struct section sec = {report, i, i};
+        while (sec.end < n) {
+            const ps_statistic_t *next = ps_service_report_statistic(report, sec.end);
+            if (next->unit != st->unit || next->comparison != st->comparison)
+                break;
+            sec.end++;
+        }
+        if (st->comparison != comparison) {
+            comparison = st->comparison;
+            print(o, "\n  %s, the people referred\n", comparison);
+        }
+        const int total = strcmp(st->unit, "total") == 0;
+        const char *naive = set->no_counterfactual && !set->has_comparison ? "NAIVE " : "";
+        if (!total) {
+            const ps_statistic_t *unit_cost = find(&sec, PS_STAT_CO_UNIT_COST);
+            print(o, "    %s: unit cost %s\n", st->unit, format_money(unit_cost, 1).s);
+            if (unit_cost && unit_cost->note)
+                write_wrapped(o, unit_cost->note, 90, "      ");
+        } else {
+            print(o, "    total of the measures costed:\n");
+        }
+        print(o, "      cost before %s, after %s; gross fall %s%s\n", M(COST_BEFORE),
+              M(COST_AFTER), M(GROSS_COST_FALL),
+              set->has_comparison || set->no_counterfactual ? "" : " (not attributable)");
+        print(o, "      %sexpected after without the service %s; %snotional cost avoidance %s\n",
+              naive, M(COST_EXPECTED_AFTER), naive, M(NOTIONAL_COST_AVOIDANCE));
+        if (find(&sec, PS_STAT_CO_PROGRAMME_COST)) {
+            const ps_statistic_t *roi = find(&sec, PS_STAT_CO_ROI);
+            const ps_statistic_t *low = find(&sec, PS_STAT_CO_ROI_CI_LOW);
+            print(o, "      %sreturn on investment against %s (%s): %s per \u00a31 (95%% CI %s "
+                     "to %s); P(ROI > 1) = %s; break-even net rate ratio %s\n",
+                  naive, M(PROGRAMME_COST), find(&sec, PS_STAT_CO_PROGRAMME_COST)->note,
+                  format_money(roi, 1).s, format_money(low, 1).s,
+                  format_money(find(&sec, PS_STAT_CO_ROI_CI_HIGH), 1).s, C(P_ROI_ABOVE_1),
+                  C(BREAK_EVEN_RATE_RATIO));
+            if (low && low->shown == PS_SHOWN && low->note)
+                print(o, "      bootstrap: %s\n", low->note);
+        }
+        for (size_t k = sec.start; k < sec.end; k++) {
+            const ps_statistic_t *f = ps_service_report_statistic(report, k);
+            if (f->shown == PS_NOT_COMPUTABLE && f->id != PS_STAT_CO_ROI_CI_LOW &&
+                f->id != PS_STAT_CO_ROI_CI_HIGH && f->id != PS_STAT_CO_P_ROI_ABOVE_1)
+                print(o, "      n/a %s: %s\n", f->name, f->reason);
+        }
+        i = sec.end;
+    }
+}
+
+#undef M
+#undef C
+
 static void write_text(output_t *o, const ps_service_report_t *report, const struct setting *set,
                        const char *warning)
 {
@@ -444,8 +582,11 @@ static void write_text(output_t *o, const ps_service_report_t *report, const str
         write_wrapped(o, statement, 90, "  ");
     free(statement);
     const char *unit = NULL;
-    for (size_t i = 0; i < ps_service_report_count(report);) {
+    size_t i = 0;
+    while (i < ps_service_report_count(report)) {
         const ps_statistic_t *st = ps_service_report_statistic(report, i);
+        if (is_cost(st))
+            break;
         size_t m = ps_service_measure_find(d, st->unit);
         const char *label = "", *what = st->unit;
         ps_service_measure(d, m, NULL, &label, &what, NULL, NULL);
@@ -468,6 +609,7 @@ static void write_text(output_t *o, const ps_service_report_t *report, const str
         write_section(o, &s, what);
         i = s.end;
     }
+    write_costs(o, report, i, set);
     output_puts(o, "\nCaveats: people with a count before and none after (died, moved away, not "
                    "yet followed\nup) are not compared: their use after is unknown, not zero. "
                    "Rates count only the time\neach person was observed. A fall in use is not "
@@ -521,7 +663,8 @@ static int read_windows(const cli_list_t *given, ps_service_window_t *windows)
 int cmd_service(int argc, char **argv)
 {
     enum { BEFORE = 256, THRESHOLD, ROUND, NO_SUPPRESS, ID_COLUMN, WINDOW_COLUMN,
-           EXPOSURE_COLUMN };
+           EXPOSURE_COLUMN, UNIT_COSTS, PRICE_INDEX, PRICE_YEAR, PROGRAMME_COST,
+           PROGRAMME_PERIOD, NO_COUNTERFACTUAL, SEED, REPLICATES };
     static const struct option long_options[] = {
         {"window", required_argument, NULL, 'w'},
         {"before", required_argument, NULL, BEFORE},
@@ -540,6 +683,14 @@ int cmd_service(int argc, char **argv)
         {"delimiter", required_argument, NULL, 'D'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
+        {"unit-costs", required_argument, NULL, UNIT_COSTS},
+        {"price-index", required_argument, NULL, PRICE_INDEX},
+        {"price-year", required_argument, NULL, PRICE_YEAR},
+        {"programme-cost", required_argument, NULL, PROGRAMME_COST},
+        {"programme-period", required_argument, NULL, PROGRAMME_PERIOD},
+        {"no-counterfactual", no_argument, NULL, NO_COUNTERFACTUAL},
+        {"seed", required_argument, NULL, SEED},
+        {"replicates", required_argument, NULL, REPLICATES},
         {NULL, 0, NULL, 0},
     };
     ps_service_options_t options;
@@ -556,6 +707,11 @@ int cmd_service(int argc, char **argv)
     ps_service_report_t *report = NULL;
     output_t out = OUTPUT_INIT;
     output_file_t *files = NULL;
+    const char *unit_costs = NULL, *price_index = NULL;
+    ps_service_costs_options_t cost_options;
+    ps_service_costs_options_init(&cost_options, sizeof cost_options);
+    cost_options.seed = 1;
+    ps_service_costs_t *costs = NULL;
     int status = EXIT_USAGE, c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "w:s:c:m:f:o:qh", long_options, NULL)) != -1) {
@@ -602,6 +758,40 @@ int cmd_service(int argc, char **argv)
             break;
         case 'q': run.quiet = 1; break;
         case 'h': usage(stdout); status = 0; goto done;
+        case UNIT_COSTS: unit_costs = optarg; break;
+        case PRICE_INDEX: price_index = optarg; break;
+        case PRICE_YEAR: cost_options.price_year = optarg; break;
+        case NO_COUNTERFACTUAL: cost_options.no_counterfactual = 1; break;
+        case PROGRAMME_COST: {
+            char *end;
+            errno = 0;
+            cost_options.programme_cost = strtod(optarg, &end);
+            if (errno || end == optarg || *end || !isfinite(cost_options.programme_cost) ||
+                cost_options.programme_cost <= 0) {
+                cli_error("service: --programme-cost needs an amount above 0, not '%s'",
+                          optarg);
+                goto done;
+            }
+            break;
+        }
+        case PROGRAMME_PERIOD:
+        case SEED:
+        case REPLICATES: {
+            unsigned value;
+            if (parse_unsigned(optarg, &value) || (c != SEED && value == 0)) {
+                cli_error("service: --%s needs a whole number%s, not '%s'",
+                          c == SEED ? "seed" : c == REPLICATES ? "replicates" : "programme-period",
+                          c == SEED ? "" : " above 0", optarg);
+                goto done;
+            }
+            if (c == SEED)
+                cost_options.seed = value;
+            else if (c == REPLICATES)
+                cost_options.replicates = value;
+            else
+                cost_options.programme_days = value;
+            break;
+        }
         default: usage(stderr); goto done;
         }
     }
@@ -613,6 +803,12 @@ int cmd_service(int argc, char **argv)
     if (!window_items.n) {
         cli_error("service: give the windows in time order with their lengths in days, e.g. "
                   "--window pre12=365,post12=365");
+        goto done;
+    }
+    if (!unit_costs && (price_index || cost_options.price_year || cost_options.no_counterfactual ||
+                        !isnan(cost_options.programme_cost))) {
+        cli_error("service: --price-index, --price-year, --programme-cost and "
+                  "--no-counterfactual price the events: give --unit-costs");
         goto done;
     }
     if (!disclosure.suppress && disclosure.round_to) {
@@ -629,7 +825,7 @@ int cmd_service(int argc, char **argv)
     options.windows = windows;
     options.n_windows = window_items.n;
     /* The report may not replace an input or the measures. */
-    files = calloc((size_t)argc + comparisons.n + 2, sizeof *files);
+    files = calloc((size_t)argc + comparisons.n + 4, sizeof *files);
     if (!files) {
         cli_error("out of memory");
         status = EXIT_INTERNAL;
@@ -638,6 +834,8 @@ int cmd_service(int argc, char **argv)
     size_t n_files = 0;
     files[n_files++] = (output_file_t){output_path, "-o", 1};
     files[n_files++] = (output_file_t){measures, "--measures", 0};
+    files[n_files++] = (output_file_t){unit_costs, "--unit-costs", 0};
+    files[n_files++] = (output_file_t){price_index, "--price-index", 0};
     for (size_t i = 0; i < comparisons.n; i++)
         files[n_files++] = (output_file_t){comparisons.items[i], "--comparison", 0};
     for (int i = optind; i < argc; i++)
@@ -662,8 +860,14 @@ int cmd_service(int argc, char **argv)
                     summary.rows_read, summary.rows_scored, summary.rows_rejected,
                     referred ? "" : " (comparison cohort)");
     }
+    if (!err && unit_costs)
+        err = ps_service_costs_read(context, unit_costs, &costs);
+    if (!err && price_index)
+        err = ps_service_costs_read_index(costs, price_index);
     if (!err)
         err = ps_service_report(cohort, &disclosure, &report);
+    if (!err && costs)
+        err = ps_service_costs_apply(costs, &cost_options, cohort, &disclosure, report);
     if (err) {
         if (err == PS_ERROR_NOMEM)
             cli_error("%s", ps_error_message(err));
@@ -680,7 +884,8 @@ int cmd_service(int argc, char **argv)
     }
     struct setting set = {definition, windows, window_items.n,
                           ps_service_cohort_selection(cohort), comparisons.n > 0,
-                          ps_service_cohort_before(cohort), NULL};
+                          ps_service_cohort_before(cohort), NULL,
+                          cost_options.no_counterfactual};
     for (size_t w = 1; w < window_items.n; w++)
         if (strcasecmp(windows[w].name, set.before) == 0)
             set.earlier = windows[w - 1].name;
@@ -699,6 +904,7 @@ int cmd_service(int argc, char **argv)
 done:
     output_discard(&out);
     ps_service_report_free(report);
+    ps_service_costs_free(costs);
     ps_service_cohort_free(cohort);
     ps_service_definition_free(definition);
     ps_context_free(context);
