@@ -777,15 +777,20 @@ int cmd_service(int argc, char **argv)
         case PROGRAMME_PERIOD:
         case SEED:
         case REPLICATES: {
-            unsigned value;
-            if (parse_unsigned(optarg, &value) || (c != SEED && value == 0)) {
+            unsigned value = 0;
+            char *end;
+            errno = 0;
+            unsigned long seed = c == SEED ? strtoul(optarg, &end, 10) : 0;
+            if (c == SEED ? errno || end == optarg || *end || optarg[0] == '-' ||
+                                seed > 2147483647ul
+                          : parse_unsigned(optarg, &value) || value == 0) {
                 cli_error("service: --%s needs a whole number%s, not '%s'",
                           c == SEED ? "seed" : c == REPLICATES ? "replicates" : "programme-period",
-                          c == SEED ? "" : " above 0", optarg);
+                          c == SEED ? " from 0 to 2147483647" : " from 1 to 1000000", optarg);
                 goto done;
             }
             if (c == SEED)
-                cost_options.seed = value;
+                cost_options.seed = (uint32_t)seed;
             else if (c == REPLICATES)
                 cost_options.replicates = value;
             else
