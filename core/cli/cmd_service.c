@@ -506,6 +506,22 @@ static void write_costs(output_t *o, const ps_service_report_t *report, size_t f
                             "but cannot be attributed to the service, and no cost avoidance "
                             "or return on investment is given.",
                       90, "   ");
+    /* Measures counted but not priced: the totals leave them out. */
+    const char *listed = NULL;
+    for (size_t i = 0; i < from; i++) {
+        const char *unit = ps_service_report_statistic(report, i)->unit;
+        if (listed && strcmp(unit, listed) == 0)
+            continue;
+        int costed = 0;
+        for (size_t k = from; k < n && !costed; k++)
+            costed = strcmp(ps_service_report_statistic(report, k)->unit, unit) == 0;
+        if (!costed && (!listed || strcmp(listed, unit) != 0))
+            print(o, "%s%s", listed ? ", " : "   Not costed (no unit cost given): ", unit);
+        if (!costed)
+            listed = unit;
+    }
+    if (listed)
+        output_puts(o, "\n");
     const char *comparison = NULL;
     for (size_t i = from; i < n;) {
         const ps_statistic_t *st = ps_service_report_statistic(report, i);
@@ -530,7 +546,7 @@ static void write_costs(output_t *o, const ps_service_report_t *report, size_t f
         } else {
             print(o, "    total of the measures costed:\n");
         }
-        print(o, "      cost before %s, after %s; gross fall %s%s\n", M(COST_BEFORE),
+        print(o, "      cost before %s, after %s; gross fall over the time observed after %s%s\n", M(COST_BEFORE),
               M(COST_AFTER), M(GROSS_COST_FALL),
               set->has_comparison || set->no_counterfactual ? "" : " (not attributable)");
         print(o, "      %sexpected after without the service %s; %snotional cost avoidance %s\n",
@@ -538,14 +554,29 @@ static void write_costs(output_t *o, const ps_service_report_t *report, size_t f
         if (find(&sec, PS_STAT_CO_PROGRAMME_COST)) {
             const ps_statistic_t *roi = find(&sec, PS_STAT_CO_ROI);
             const ps_statistic_t *low = find(&sec, PS_STAT_CO_ROI_CI_LOW);
-            print(o, "      %sreturn on investment against %s (%s): %s per \u00a31 (95%% CI %s "
-                     "to %s); P(ROI > 1) = %s; break-even net rate ratio %s\n",
-                  naive, M(PROGRAMME_COST), find(&sec, PS_STAT_CO_PROGRAMME_COST)->note,
-                  format_money(roi, 1).s, format_money(low, 1).s,
-                  format_money(find(&sec, PS_STAT_CO_ROI_CI_HIGH), 1).s, C(P_ROI_ABOVE_1),
-                  C(BREAK_EVEN_RATE_RATIO));
-            if (low && low->shown == PS_SHOWN && low->note)
-                print(o, "      bootstrap: %s\n", low->note);
+            char *line = NULL;
+            if (asprintf(&line,
+                         "%sreturn on investment against %s (%s): %s of notional cost "
+                         "avoidance per \u00a31 (95%% CI %s to %s); P(ROI > 1) = %s; "
+                         "break-even net rate ratio %s",
+                         naive, M(PROGRAMME_COST), find(&sec, PS_STAT_CO_PROGRAMME_COST)->note,
+                         format_money(roi, 1).s, format_money(low, 1).s,
+                         format_money(find(&sec, PS_STAT_CO_ROI_CI_HIGH), 1).s,
+                         C(P_ROI_ABOVE_1), C(BREAK_EVEN_RATE_RATIO)) < 0) {
+                o->error = ENOMEM;
+                return;
+            }
+            write_wrapped(o, line, 90, "      ");
+            free(line);
+            if (low && low->shown == PS_SHOWN && low->note) {
+                char *boot = NULL;
+                if (asprintf(&boot, "bootstrap: %s", low->note) < 0) {
+                    o->error = ENOMEM;
+                    return;
+                }
+                write_wrapped(o, boot, 90, "      ");
+                free(boot);
+            }
         }
         for (size_t k = sec.start; k < sec.end; k++) {
             const ps_statistic_t *f = ps_service_report_statistic(report, k);
