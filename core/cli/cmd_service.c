@@ -581,8 +581,15 @@ static void write_costs(output_t *o, const ps_service_report_t *report, size_t f
         for (size_t k = sec.start; k < sec.end; k++) {
             const ps_statistic_t *f = ps_service_report_statistic(report, k);
             if (f->shown == PS_NOT_COMPUTABLE && f->id != PS_STAT_CO_ROI_CI_LOW &&
-                f->id != PS_STAT_CO_ROI_CI_HIGH && f->id != PS_STAT_CO_P_ROI_ABOVE_1)
-                print(o, "      n/a %s: %s\n", f->name, f->reason);
+                f->id != PS_STAT_CO_ROI_CI_HIGH && f->id != PS_STAT_CO_P_ROI_ABOVE_1) {
+                char *why = NULL;
+                if (asprintf(&why, "n/a %s: %s", f->name, f->reason) < 0) {
+                    o->error = ENOMEM;
+                    return;
+                }
+                write_wrapped(o, why, 90, "      ");
+                free(why);
+            }
         }
         i = sec.end;
     }
