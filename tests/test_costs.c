@@ -21,10 +21,28 @@
 
 static struct capture capture;
 
+/* Frees what the capture holds (its handlers copy each message and value). */
+static void release_capture(void)
+{
+    for (size_t i = 0; i < capture.n_diagnostics; i++) {
+        free(capture.diagnostics[i].file);
+        free(capture.diagnostics[i].message);
+    }
+    for (size_t i = 0; i < capture.n_rejects; i++) {
+        struct captured_reject *r = &capture.rejects[i];
+        free(r->file);
+        free(r->participant_id);
+        free(r->column_name);
+        free(r->value);
+        free(r->reason);
+    }
+    memset(&capture, 0, sizeof capture);
+}
+
 static ps_context_t *context_only(void)
 {
     ps_context_t *context;
-    memset(&capture, 0, sizeof capture);
+    release_capture();
     cr_assert_eq(ps_context_new(&context), PS_OK);
     test_capture_diagnostics(context, &capture);
     return context;
@@ -118,6 +136,7 @@ static void finish(struct run *r)
     ps_service_cohort_free(r->cohort);
     ps_service_definition_free(r->definition);
     ps_context_free(r->context);
+    release_capture();
 }
 
 static const ps_statistic_t *figure_of(const ps_service_report_t *report, const char *unit,
@@ -256,6 +275,7 @@ static void refused(const char *csv, unsigned long line, unsigned long column,
     cr_assert_str_eq(d->message, message);
     free(path);
     ps_context_free(context);
+    release_capture();
 }
 
 #define HEADER "measure,value,unit,price_year,source,licence\n"
@@ -336,6 +356,7 @@ Test(costs_files, a_bad_price_index_is_refused)
     ps_service_costs_free(costs);
     free(costs_path);
     ps_context_free(context);
+    release_capture();
 }
 
 Test(costs_files, xml_unit_costs_are_validated)
@@ -365,6 +386,7 @@ Test(costs_files, xml_unit_costs_are_validated)
     cr_assert_eq(last_diagnostic()->line, 3, "%s", last_message());
     free(path);
     ps_context_free(context);
+    release_capture();
 }
 
 /* ---- Against R (tests/golden/costs/costs.R). ---- */
