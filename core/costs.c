@@ -420,10 +420,7 @@ const char *ps_service_costs_index(const ps_service_costs_t *c, const char **sou
 
 void ps_service_costs_options_init(ps_service_costs_options_t *o, size_t size)
 {
-    memset(o, 0, size);
-    o->size = size;
-    if (size >= offsetof(ps_service_costs_options_t, programme_days))
-        o->programme_cost = NAN;
+    ps_options_init(o, size);
 }
 
 /* ---- R's Marsaglia-Multicarry generator, reentrant. ---- */
@@ -860,7 +857,7 @@ static ps_error_t emit_comparison(const ps_service_costs_t *costs, struct plan *
     emit(&e, PS_STAT_CO_NOTIONAL_COST_AVOIDANCE, total_expected - total_r.after, why,
          p->naive ? naive_note : NULL);
     const unsigned period = o->programme_days ? o->programme_days : DEFAULT_PROGRAMME_DAYS;
-    if (!isnan(o->programme_cost)) {
+    if (o->programme_cost > 0) {
         const double cost = o->programme_cost;
         e.hidden = 0;
         emit(&e, PS_STAT_CO_PROGRAMME_COST, cost, NULL,
@@ -872,7 +869,6 @@ static ps_error_t emit_comparison(const ps_service_costs_t *costs, struct plan *
                                                    "the programme's period (%u days) is not "
                                                    "the after window's (%u days)",
                                                    period, c->windows[w1].days)
-            : !(cost > 0)                   ? "the programme cost is 0"
                                             : NULL;
         struct bootstrap b = {NAN, NAN, NAN, 0};
         if (!roi_why && !any_hidden && bootstrap_roi(p, cost, &b)) {
@@ -968,12 +964,19 @@ static ps_error_t uprate(const ps_service_costs_t *costs, const ps_service_costs
 }
 
 ps_error_t ps_service_costs_apply(const ps_service_costs_t *costs,
-                                  const ps_service_costs_options_t *options,
+                                  const ps_service_costs_options_t *given,
                                   const ps_service_cohort_t *cohort,
                                   const ps_disclosure_t *disclosure,
                                   ps_service_report_t *report)
 {
     const ps_context_t *cx = costs->context;
+    ps_service_costs_options_t copy;
+    ps_error_t copied = ps_options_copy(cx, given, offsetof(ps_service_costs_options_t, replicates) +
+                                                       sizeof copy.replicates,
+                                        &copy, sizeof copy, "service_costs");
+    if (copied)
+        return copied;
+    const ps_service_costs_options_t *options = &copy;
     for (size_t k = 0; k < costs->n; k++)
         if (ps_service_measure_find(cohort->definition, costs->rows[k].measure) == SIZE_MAX)
             return ps_diagnose(cx, PS_ERROR_DEFINITION, costs->file, costs->rows[k].line,
@@ -984,10 +987,9 @@ ps_error_t ps_service_costs_apply(const ps_service_costs_t *costs,
         return ps_diagnose(cx, PS_ERROR_USAGE, NULL, 0, 0,
                            "%u bootstrap replicates: at most %u", options->replicates,
                            MAX_REPLICATES);
-    if (!isnan(options->programme_cost) &&
-        !(options->programme_cost >= 0 && isfinite(options->programme_cost)))
+    if (!(options->programme_cost >= 0 && isfinite(options->programme_cost)))
         return ps_diagnose(cx, PS_ERROR_USAGE, NULL, 0, 0,
-                           "the programme cost must be a number of 0 or more");
+                           "the programme cost must be a number above 0 (0: not given)");
     const char **chains = calloc(costs->n, sizeof *chains);
     double *values = calloc(costs->n, sizeof *values);
     ps_error_t err = PS_ERROR_NOMEM;

@@ -207,7 +207,7 @@ Test(costs_uprating, hand_worked_example)
     start(&r, "costs/referred.csv", "costs/comparison.csv", &no_control);
     cr_assert_eq(read_costs(&r, "costs/unit-costs.csv", "costs/price-index.csv"), PS_OK, "%s",
                  last_message());
-    ps_service_costs_options_t o = options_of(NAN, 1, 0);
+    ps_service_costs_options_t o = options_of(0, 1, 0);
     o.price_year = "2023/24";
     cr_assert_eq(ps_service_costs_apply(r.costs, &o, r.cohort, &no_control, r.report), PS_OK,
                  "%s", last_message());
@@ -233,7 +233,7 @@ Test(costs_uprating, mixed_price_years_without_an_index_are_refused)
     struct run r;
     start(&r, "costs/referred.csv", NULL, &no_control);
     cr_assert_eq(read_costs(&r, "costs/unit-costs.csv", NULL), PS_OK, "%s", last_message());
-    ps_service_costs_options_t o = options_of(NAN, 1, 0);
+    ps_service_costs_options_t o = options_of(0, 1, 0);
     cr_assert_eq(ps_service_costs_apply(r.costs, &o, r.cohort, &no_control, r.report),
                  PS_ERROR_USAGE);
     const struct captured_diagnostic *d = last_diagnostic();
@@ -250,7 +250,7 @@ Test(costs_uprating, a_year_the_index_lacks_is_refused)
     struct run r;
     start(&r, "costs/referred.csv", NULL, &no_control);
     cr_assert_eq(read_costs(&r, "costs/unit-costs.csv", "costs/price-index.csv"), PS_OK);
-    ps_service_costs_options_t o = options_of(NAN, 1, 0);
+    ps_service_costs_options_t o = options_of(0, 1, 0);
     o.price_year = "2024/25";
     cr_assert_eq(ps_service_costs_apply(r.costs, &o, r.cohort, &no_control, r.report),
                  PS_ERROR_USAGE);
@@ -310,7 +310,7 @@ Test(costs_files, a_cost_of_a_measure_not_defined_is_refused)
     char *path = test_file("costs.csv", HEADER "ae_attendances,1,a,2022/23,x,y\n"
                                                "taxi_rides,3,per ride,2022/23,x,y\n", -1);
     cr_assert_eq(ps_service_costs_read(r.context, path, &r.costs), PS_OK);
-    ps_service_costs_options_t o = options_of(NAN, 1, 0);
+    ps_service_costs_options_t o = options_of(0, 1, 0);
     cr_assert_eq(ps_service_costs_apply(r.costs, &o, r.cohort, &no_control, r.report),
                  PS_ERROR_DEFINITION);
     const struct captured_diagnostic *d = last_diagnostic();
@@ -555,7 +555,7 @@ Test(costs_report, rounding_withholds_costs_that_give_exact_events)
     const ps_disclosure_t rule = {1, 0, 5};
     start(&r, "costs/referred.csv", "costs/comparison.csv", &rule);
     cr_assert_eq(read_costs(&r, "costs/unit-costs.csv", "costs/price-index.csv"), PS_OK);
-    ps_service_costs_options_t o = options_of(NAN, 1, 0);
+    ps_service_costs_options_t o = options_of(0, 1, 0);
     cr_assert_eq(ps_service_costs_apply(r.costs, &o, r.cohort, &rule, r.report), PS_OK);
     const ps_statistic_t *before = figure_of(r.report, "ae_attendances", "cost_before");
     cr_assert_eq(before->shown, PS_SUPPRESSED);

@@ -849,7 +849,7 @@ int cmd_service(int argc, char **argv)
         goto done;
     }
     if (!unit_costs && (price_index || cost_options.price_year || cost_options.no_counterfactual ||
-                        !isnan(cost_options.programme_cost))) {
+                        cost_options.programme_cost > 0)) {
         cli_error("service: --price-index, --price-year, --programme-cost and "
                   "--no-counterfactual price the events: give --unit-costs");
         goto done;

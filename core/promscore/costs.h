@@ -55,7 +55,7 @@ typedef struct ps_service_costs_options {
     /** The price year every cost is shown at; NULL: the costs' own when they share one,
      * else the latest of them (uprating needs an index). */
     const char *price_year;
-    /** What the programme cost over programme_days (NaN: not given: no return on
+    /** What the programme cost over programme_days (0: not given: no return on
      * investment). */
     double programme_cost;
     /** The days programme_cost covers (0: 365); a return on investment is given for each
@@ -70,7 +70,7 @@ typedef struct ps_service_costs_options {
     unsigned replicates;
 } ps_service_costs_options_t;
 
-/** Sets the defaults (programme_cost NaN) and the size: call it with
+/** Zeroes 'options' (the defaults) and sets its size: call it with
  * sizeof(ps_service_costs_options_t). */
 void ps_service_costs_options_init(ps_service_costs_options_t *options, size_t size);
 
