@@ -6,7 +6,8 @@
 # calls its ordinary.array makes (for each stratum in turn, sample.int(n_s, R * n_s, replace =
 # TRUE), filling an R x n_s matrix by columns), and the interval is boot.ci(type = "perc")'s
 # norm.inter, copied below. promscore's C draws the same numbers: R's Marsaglia-Multicarry
-# generator, seeded by set.seed, with sample.kind "Rounding".
+# generator, seeded by set.seed (whose state, .Random.seed = c(401, I1, I2), is printed on
+# standard error), with sample.kind "Rounding".
 #
 # Data as promscore reads it: participant_id, window, exposure_days (empty: the whole 365
 # days), one column per measure (empty: not recorded). People are kept in the order they first
@@ -97,6 +98,10 @@ golden <- function(set, referred, comparison, units, cost, seed, R) {
   point <- avoidance(ref, cmp, units, naive)
   set.seed(seed)
   seeds <- .Random.seed
+  # The kind code is 401 (Marsaglia-Multicarry 1, Inversion 4 * 100, Rounding 0 * 10000);
+  # the state set directly, as .Random.seed <- c(401, I1, I2), is the same state.
+  stopifnot(seeds[1] == 401L, length(seeds) == 3L)
+  assign(".Random.seed", c(401L, seeds[2], seeds[3]), envir = globalenv())
   i_ref <- stratum(nrow(ref[[1]]), R)
   i_cmp <- if (naive) NULL else stratum(nrow(cmp[[1]]), R)
   t <- numeric(R)
