@@ -894,6 +894,26 @@ static ps_error_t emit_comparison(const ps_service_costs_t *costs, struct plan *
                              "fall in use would pay for it"
                            : NULL,
              p->naive ? naive_note : NULL);
+        if (o->scenario_years) {
+            /* Year k (from 0) avoids (1 - drop-off)^k of the year observed. */
+            double years = 0;
+            for (unsigned k = 0; k < o->scenario_years; k++)
+                years += pow(1 - o->scenario_drop_off, k);
+            const char *assumption = keep(
+                report, &failed,
+                "%sSCENARIO, not observed: assumes the notional cost avoidance of the year "
+                "observed after (%s) continues for %u years in all, falling by %g%% a year, with "
+                "no further programme cost; nothing beyond the time observed is data",
+                p->naive ? "NAIVE; " : "", c->windows[w1].name, o->scenario_years, 100 * o->scenario_drop_off);
+            const char *scenario_why =
+                why ? why
+                : c->windows[w1].days != 365
+                    ? "a scenario continues a year's avoidance: the after window is not 365 days"
+                    : NULL;
+            const double avoided = (total_expected - total_r.after) * years;
+            emit(&e, PS_STAT_CO_SCENARIO_COST_AVOIDANCE, avoided, scenario_why, assumption);
+            emit(&e, PS_STAT_CO_SCENARIO_ROI, avoided / cost, scenario_why, assumption);
+        }
     }
     free(referred);
     free(theirs);
@@ -987,6 +1007,10 @@ ps_error_t ps_service_costs_apply(const ps_service_costs_t *costs,
         return ps_diagnose(cx, PS_ERROR_USAGE, NULL, 0, 0,
                            "%u bootstrap replicates: at most %u", options->replicates,
                            MAX_REPLICATES);
+    if (options->scenario_years > 100 ||
+        !(options->scenario_drop_off >= 0 && options->scenario_drop_off <= 1))
+        return ps_diagnose(cx, PS_ERROR_USAGE, NULL, 0, 0,
+                           "a scenario runs for 1 to 100 years with a drop-off from 0 to 1");
     if (!(options->programme_cost >= 0 && isfinite(options->programme_cost)))
         return ps_diagnose(cx, PS_ERROR_USAGE, NULL, 0, 0,
                            "the programme cost must be a number above 0 (0: not given)");

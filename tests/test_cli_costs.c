@@ -134,6 +134,14 @@ Test(cli_costs, no_counterfactual_in_text)
     assert_has(n.out, "NAIVE return on investment against \u00a320,000 (over 365 days): "
                       "\u00a31.43 of");
     run_result_free(&n);
+    n = RUN("service", "-q", "--no-suppress", "-w", "pre12=365,post12=365", referred,
+            "--unit-costs", costs, "--price-index", index, "--programme-cost", "20000",
+            "--no-counterfactual", "--scenario", "2:0");
+    cr_assert_eq(n.status, 0, "%s", n.err);
+    assert_has(n.out, "      NAIVE; SCENARIO, not observed: assumes the notional cost avoidance "
+                      "of the year\n");
+    assert_has(n.out, "continues for 2 years in all, falling by 0% a year");
+    run_result_free(&n);
     free(referred);
     free(costs);
     free(index);
@@ -161,6 +169,17 @@ Test(cli_costs, refusals)
     cr_assert_eq(q.status, 2);
     assert_has(q.err, "--programme-cost needs an amount above 0, not 'lots'");
     run_result_free(&q);
+    struct run_result s = RUN("service", "-q", "-w", "pre12=365,post12=365", referred,
+                              "--unit-costs", costs, "--scenario", "3:150");
+    cr_assert_eq(s.status, 2);
+    assert_has(s.err, "--scenario takes YEARS:DROP, years from 1 to 100 and a drop-off from 0 "
+                      "to 100% a year (e.g. 3:50), not '3:150'");
+    run_result_free(&s);
+    struct run_result t = RUN("service", "-q", "-w", "pre12=365,post12=365", referred,
+                              "--unit-costs", costs, "--scenario", "3:50");
+    cr_assert_eq(t.status, 2);
+    assert_has(t.err, "--scenario runs against the programme's cost: give --programme-cost");
+    run_result_free(&t);
     char *bad = test_file("costs.csv", "measure,value,unit,price_year,source,licence\n"
                                        "ae_attendances,12,a,2023,x,y\nbed_days,-1,a,2023,x,y\n",
                           -1);

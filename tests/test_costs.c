@@ -562,3 +562,40 @@ Test(costs_report, rounding_withholds_costs_that_give_exact_events)
     cr_assert_not_null(strstr(before->note, "withheld under rounding"));
     finish(&r);
 }
+
+Test(costs_report, a_scenario_is_labelled_with_its_assumption)
+{
+    struct run r;
+    start(&r, "costs/referred.csv", "costs/comparison.csv", &no_control);
+    cr_assert_eq(read_costs(&r, "costs/unit-costs.csv", "costs/price-index.csv"), PS_OK);
+    ps_service_costs_options_t o = options_of(20000, 1, 100);
+    o.scenario_years = 3;
+    o.scenario_drop_off = 0.5;
+    cr_assert_eq(ps_service_costs_apply(r.costs, &o, r.cohort, &no_control, r.report), PS_OK,
+                 "%s", last_message());
+    /* R's avoidance (expected.csv, two_measures) for a year, then half and a quarter of it:
+     * 12203.553946363292 x 1.75 = 21356.219406135761, over 20000 = 1.0678109703067881. */
+    cr_assert_float_eq(shown(r.report, "total", "scenario_cost_avoidance"), 21356.219406135761,
+                       1e-8);
+    cr_assert_float_eq(shown(r.report, "total", "scenario_roi"), 1.0678109703067881, 1e-12);
+    const ps_statistic_t *s = figure_of(r.report, "total", "scenario_roi");
+    cr_assert_str_eq(s->note, "SCENARIO, not observed: assumes the notional cost avoidance of "
+                              "the year observed after (post12) continues for 3 years in all, "
+                              "falling by 50% a year, with no further programme cost; nothing "
+                              "beyond the time observed is data");
+    /* The observed figures are not extrapolated. */
+    cr_assert_float_eq(shown(r.report, "total", "roi"), 0.61017769731816462, 1e-12);
+    finish(&r);
+}
+
+Test(costs_report, no_scenario_unless_asked)
+{
+    struct run r;
+    start(&r, "costs/referred.csv", "costs/comparison.csv", &no_control);
+    cr_assert_eq(read_costs(&r, "costs/unit-costs.csv", "costs/price-index.csv"), PS_OK);
+    ps_service_costs_options_t o = options_of(20000, 1, 100);
+    cr_assert_eq(ps_service_costs_apply(r.costs, &o, r.cohort, &no_control, r.report), PS_OK);
+    cr_assert_null(figure_of(r.report, "total", "scenario_cost_avoidance"));
+    cr_assert_null(figure_of(r.report, "total", "scenario_roi"));
+    finish(&r);
+}

@@ -59,6 +59,9 @@ static void usage(FILE *to)
           "      --price-year YEAR     the year costs are shown at (e.g. 2023/24)\n"
           "      --programme-cost AMOUNT  what the programme cost: a return on investment\n"
           "      --programme-period DAYS  the days that cost covers (default 365)\n"
+          "      --scenario YEARS:DROP  with --programme-cost, a labelled scenario: a year's\n"
+          "                            cost avoidance continued for YEARS years, falling\n"
+          "                            DROP%% a year (e.g. 3:50); not observed\n"
           "      --no-counterfactual   without --comparison, give cost avoidance and return\n"
           "                            on investment against no change, stamped naive\n"
           "      --seed N, --replicates N\n"
@@ -568,6 +571,17 @@ static void write_costs(output_t *o, const ps_service_report_t *report, size_t f
             }
             write_wrapped(o, line, 90, "      ");
             free(line);
+            const ps_statistic_t *scenario = find(&sec, PS_STAT_CO_SCENARIO_COST_AVOIDANCE);
+            if (scenario && scenario->shown == PS_SHOWN) {
+                if (asprintf(&line, "%s: notional cost avoidance %s, %s per \u00a31",
+                             scenario->note, format_money(scenario, 0).s,
+                             format_money(find(&sec, PS_STAT_CO_SCENARIO_ROI), 1).s) < 0) {
+                    o->error = ENOMEM;
+                    return;
+                }
+                write_wrapped(o, line, 90, "      ");
+                free(line);
+            }
             if (low && low->shown == PS_SHOWN && low->note) {
                 char *boot = NULL;
                 if (asprintf(&boot, "bootstrap: %s", low->note) < 0) {
@@ -702,7 +716,7 @@ int cmd_service(int argc, char **argv)
 {
     enum { BEFORE = 256, THRESHOLD, ROUND, NO_SUPPRESS, ID_COLUMN, WINDOW_COLUMN,
            EXPOSURE_COLUMN, UNIT_COSTS, PRICE_INDEX, PRICE_YEAR, PROGRAMME_COST,
-           PROGRAMME_PERIOD, NO_COUNTERFACTUAL, SEED, REPLICATES };
+           PROGRAMME_PERIOD, NO_COUNTERFACTUAL, SEED, REPLICATES, SCENARIO };
     static const struct option long_options[] = {
         {"window", required_argument, NULL, 'w'},
         {"before", required_argument, NULL, BEFORE},
@@ -729,6 +743,7 @@ int cmd_service(int argc, char **argv)
         {"no-counterfactual", no_argument, NULL, NO_COUNTERFACTUAL},
         {"seed", required_argument, NULL, SEED},
         {"replicates", required_argument, NULL, REPLICATES},
+        {"scenario", required_argument, NULL, SCENARIO},
         {NULL, 0, NULL, 0},
     };
     ps_service_options_t options;
@@ -812,6 +827,27 @@ int cmd_service(int argc, char **argv)
             }
             break;
         }
+        case SCENARIO: {
+            char *end;
+            errno = 0;
+            unsigned long years = strtoul(optarg, &end, 10);
+            double drop = NAN;
+            if (!errno && end != optarg && *end == ':' && optarg[0] != '-') {
+                char *rest = end + 1;
+                drop = strtod(rest, &end);
+                if (end == rest || *end)
+                    drop = NAN;
+            }
+            if (errno || years < 1 || years > 100 || !(drop >= 0 && drop <= 100)) {
+                cli_error("service: --scenario takes YEARS:DROP, years from 1 to 100 and a "
+                          "drop-off from 0 to 100%% a year (e.g. 3:50), not '%s'",
+                          optarg);
+                goto done;
+            }
+            cost_options.scenario_years = (unsigned)years;
+            cost_options.scenario_drop_off = drop / 100;
+            break;
+        }
         case PROGRAMME_PERIOD:
         case SEED:
         case REPLICATES: {
@@ -849,9 +885,14 @@ int cmd_service(int argc, char **argv)
         goto done;
     }
     if (!unit_costs && (price_index || cost_options.price_year || cost_options.no_counterfactual ||
-                        cost_options.programme_cost > 0)) {
-        cli_error("service: --price-index, --price-year, --programme-cost and "
+                        cost_options.programme_cost > 0 || cost_options.scenario_years)) {
+        cli_error("service: --price-index, --price-year, --programme-cost, --scenario and "
                   "--no-counterfactual price the events: give --unit-costs");
+        goto done;
+    }
+    if (cost_options.scenario_years && !(cost_options.programme_cost > 0)) {
+        cli_error("service: --scenario runs against the programme's cost: give "
+                  "--programme-cost");
         goto done;
     }
     if (!disclosure.suppress && disclosure.round_to) {

@@ -68,6 +68,11 @@ typedef struct ps_service_costs_options {
      * "Rounding") (0 is a seed like any other), and its replicates (0: 1999). */
     uint32_t seed;
     unsigned replicates;
+    /** A scenario beyond the time observed (0 years: none): a year's notional cost avoidance
+     * continued for scenario_years years in all, falling by scenario_drop_off (0 to 1) of
+     * itself each year; given, labelled a scenario, only for an after window of 365 days. */
+    unsigned scenario_years;
+    double scenario_drop_off;
 } ps_service_costs_options_t;
 
 /** Zeroes 'options' (the defaults) and sets its size: call it with

@@ -299,7 +299,14 @@ typedef enum ps_param {
     X(CO_BREAK_EVEN_RATE_RATIO, "break_even_rate_ratio", FIGURE, NONE, SU_EVENTS_BEFORE,       \
       SU_EVENTS_AFTER, 0, 0, 3,                                                                \
       "costs: the net rate ratio at which notional_cost_avoidance equals programme_cost, "     \
-      "1 - programme_cost / cost_expected_after (total)")
+      "1 - programme_cost / cost_expected_after (total)")                                     \
+    X(CO_SCENARIO_COST_AVOIDANCE, "scenario_cost_avoidance", FIGURE, NONE, SU_EVENTS_BEFORE,   \
+      SU_EVENTS_AFTER, 0, 0, 0,                                                                \
+      "costs: a SCENARIO, not observed (--scenario): notional_cost_avoidance (total) of a "    \
+      "year after, continued for the scenario's years and falling by its drop-off each year "  \
+      "(the assumption in the note)")                                                          \
+    X(CO_SCENARIO_ROI, "scenario_roi", FIGURE, NONE, SU_EVENTS_BEFORE, SU_EVENTS_AFTER, 0, 0,  \
+      2, "costs: a SCENARIO, not observed: scenario_cost_avoidance / programme_cost")
 
 /** A statistic of the catalogue. */
 typedef enum ps_statistic_id {
