@@ -192,3 +192,25 @@ Test(cli_costs, refusals)
     free(referred);
     free(costs);
 }
+
+Test(cli_costs, costs_of_measures_not_counted)
+{
+    char *referred = golden("service/camden_referred.csv");
+    char *costs = test_file("costs.csv",
+                            "measure,value,unit,price_year,source,licence\n"
+                            "gp_consultations,42,a,2022/23,x,y\n",
+                            -1);
+    struct run_result r = RUN("service", "-q", "-w", "pre12=365,post12=365", referred,
+                              "--unit-costs", costs);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    char *want = NULL;
+    cr_assert_geq(asprintf(&want, "\n== Costs: no measure with a unit cost in %s was counted "
+                                  "in a window after pre12\n",
+                           costs),
+                  0);
+    assert_has(r.out, want);
+    free(want);
+    run_result_free(&r);
+    free(referred);
+    free(costs);
+}

@@ -203,6 +203,7 @@ struct setting {
     const char *before;     /* the window the others are compared with */
     const char *earlier;    /* the window listed just before it, or NULL */
     int no_counterfactual;  /* --no-counterfactual */
+    const char *unit_costs; /* --unit-costs, or NULL */
 };
 
 /*
@@ -487,8 +488,13 @@ static void write_costs(output_t *o, const ps_service_report_t *report, size_t f
                         const struct setting *set)
 {
     const size_t n = ps_service_report_count(report);
-    if (from >= n)
+    if (from >= n) {
+        if (set->unit_costs)
+            print(o, "\n== Costs: no measure with a unit cost in %s was counted in a window "
+                     "after %s\n",
+                  set->unit_costs, set->before);
         return;
+    }
     output_puts(o, "\n== Costs: notional cost avoidance (not savings)\n");
     write_wrapped(o,
                   "Money at average unit costs, from the unit costs file: a fall in use priced "
@@ -496,10 +502,14 @@ static void write_costs(output_t *o, const ps_service_report_t *report, size_t f
                   "costs overstate what fewer attendances free). Everyone referred with time "
                   "observed in both windows counts (intention to treat: no one is left out "
                   "for not completing the programme); nothing is extrapolated beyond the time "
-                  "observed. The counterfactual: each person's events before, on the time they "
-                  "were observed after, times the comparison cohort's rate ratio.",
+                  "observed but in a scenario labelled so.",
                   90, "   ");
-    if (!set->has_comparison)
+    if (set->has_comparison)
+        write_wrapped(o,
+                      "The counterfactual: each person's events before, on the time they were "
+                      "observed after, times the comparison cohort's rate ratio.",
+                      90, "   ");
+    else
         write_wrapped(o,
                       set->no_counterfactual
                           ? "NAIVE: no comparison cohort was given and --no-counterfactual "
@@ -969,7 +979,7 @@ int cmd_service(int argc, char **argv)
     struct setting set = {definition, windows, window_items.n,
                           ps_service_cohort_selection(cohort), comparisons.n > 0,
                           ps_service_cohort_before(cohort), NULL,
-                          cost_options.no_counterfactual};
+                          cost_options.no_counterfactual, unit_costs};
     for (size_t w = 1; w < window_items.n; w++)
         if (strcasecmp(windows[w].name, set.before) == 0)
             set.earlier = windows[w - 1].name;
