@@ -23,6 +23,7 @@
 
 #include "catalogue.h"
 #include "disclosure.h"
+#include "costs.h"
 #include "serviceuse.h"
 #include "stats.h"
 
@@ -747,4 +748,19 @@ int ps_service_report_relation(const ps_service_report_t *r, size_t index, ps_re
                            rel->n_terms - (size_t)rel->latent, rel->lo,
                            rel->latent ? INFINITY : rel->hi, 0};
     return 1;
+}
+
+/* ---- Figures added after the audit (costs.c): they rest on counts already audited. ---- */
+
+ps_statistic_t *ps_su_report_append(ps_service_report_t *r, ps_statistic_id_t id,
+                                    const char *unit, const char *group, const char *comparison)
+{
+    struct block b = {r, unit, group, comparison, 0};
+    size_t i = put(&b, id, missing(NULL));
+    return i == NONE ? NULL : &r->stats[i];
+}
+
+const char *ps_su_report_keep(ps_service_report_t *r, const char *text)
+{
+    return ps_arena_strdup(r->arena, text);
 }

@@ -14,6 +14,7 @@
 
 #include <promscore/formats.h>
 #include <promscore/service.h>
+#include <promscore/costs.h>
 
 #include "cli.h"
 #include "json.h"
@@ -55,6 +56,21 @@ static void usage(FILE *to)
           "                            exposure_days)\n"
           "      --encoding NAME, --delimiter CHAR\n"
           "                            how the counts are written, as for 'promscore score'\n"
+          "      --unit-costs FILE     price the events: unit costs per measure (CSV or\n"
+          "                            XML: measure,value,unit,price_year,source,licence)\n"
+          "      --price-index FILE    a named price index to uprate costs to one year\n"
+          "      --price-year YEAR     the year costs are shown at (e.g. 2023/24)\n"
+          "      --programme-cost AMOUNT  what the programme cost: a return on investment\n"
+          "      --programme-period DAYS  the days that cost covers (default 365)\n"
+          "      --scenario YEARS:DROP  with --programme-cost, a labelled scenario: a year's\n"
+          "                            cost avoidance continued for YEARS years, falling\n"
+          "                            DROP%% a year (e.g. 3:50); not observed\n"
+          "      --no-counterfactual   without --comparison, give cost avoidance and return\n"
+          "                            on investment against no change, stamped naive\n"
+          "      --seed N, --replicates N\n"
+          "                            the bootstrap's seed (default 1) and replicates\n"
+          "                            (default 1999), as R's set.seed with\n"
+          "                            Marsaglia-Multicarry\n"
           "  -q, --quiet               no per-file summary\n"
           "\n"
           "Event lists, counted into the windows around each participant's index date:\n"
@@ -210,6 +226,8 @@ struct setting {
     int has_comparison;
     const char *before;     /* the window the others are compared with */
     const char *earlier;    /* the window listed just before it, or NULL */
+    int no_counterfactual;  /* --no-counterfactual */
+    const char *unit_costs; /* --unit-costs, or NULL */
 };
 
 /*
@@ -446,6 +464,188 @@ static void write_section(output_t *o, const struct section *s, const char *unit
     }
 }
 
+/* ---- Text: costs, notional cost avoidance and return on investment. ---- */
+
+static int is_cost(const ps_statistic_t *st)
+{
+    return st->id >= PS_STAT_CO_UNIT_COST;
+}
+
+struct money {
+    char s[48];
+};
+
+/* "£12,345" (or with pence when asked), "*" when suppressed, "n/a" when not computable. */
+static struct money format_money(const ps_statistic_t *st, int pence)
+{
+    struct money m = {"-"};
+    if (!st)
+        return m;
+    if (st->shown != PS_SHOWN || !isfinite(st->value)) {
+        snprintf(m.s, sizeof m.s, "%s", st->shown == PS_SUPPRESSED ? "*" : "n/a");
+        return m;
+    }
+    char digits[40];
+    double v = fabs(st->value);
+    snprintf(digits, sizeof digits, "%.0f", pence ? floor(v) : round(v));
+    size_t n = strlen(digits), at = 0;
+    char *to = m.s;
+    if (st->value < 0 && (pence || round(v) > 0))
+        *to++ = '-';
+    to += sprintf(to, "\u00a3");
+    for (size_t k = 0; k < n; k++) {
+        if (k && (n - k) % 3 == 0)
+            to[at++] = ',';
+        to[at++] = digits[k];
+    }
+    to[at] = '\0';
+    if (pence)
+        snprintf(to + at, sizeof m.s - (size_t)(to + at - m.s), ".%02.0f",
+                 fmin(99, round((v - floor(v)) * 100)));
+    return m;
+}
+
+#define M(id) format_money(find(&sec, PS_STAT_CO_##id), 0).s
+#define C(id) format_figure(find(&sec, PS_STAT_CO_##id)).s
+
+static void write_costs(output_t *o, const ps_service_report_t *report, size_t from,
+                        const struct setting *set)
+{
+    const size_t n = ps_service_report_count(report);
+    if (from >= n) {
+        if (set->unit_costs)
+            print(o, "\n== Costs: no measure with a unit cost in %s was counted in a window "
+                     "after %s\n",
+                  set->unit_costs, set->before);
+        return;
+    }
+    output_puts(o, "\n== Costs: notional cost avoidance (not savings)\n");
+    write_wrapped(o,
+                  "Money at average unit costs, from the unit costs file: a fall in use priced "
+                  "this way is cost avoided on paper, not money that can be released (average "
+                  "costs overstate what fewer attendances free). Everyone referred with time "
+                  "observed in both windows counts (intention to treat: no one is left out "
+                  "for not completing the programme); nothing is extrapolated beyond the time "
+                  "observed but in a scenario labelled so.",
+                  90, "   ");
+    if (set->has_comparison)
+        write_wrapped(o,
+                      "The counterfactual: each person's events before, on the time they were "
+                      "observed after, times the comparison cohort's rate ratio.",
+                      90, "   ");
+    else
+        write_wrapped(o,
+                      set->no_counterfactual
+                          ? "NAIVE: no comparison cohort was given and --no-counterfactual "
+                            "asked for figures against no change: they count the fall that "
+                            "regression to the mean brings, and are stamped naive."
+                          : "No comparison cohort was given: the gross fall in cost is shown "
+                            "but cannot be attributed to the service, and no cost avoidance "
+                            "or return on investment is given.",
+                      90, "   ");
+    /* Measures counted but not priced: the totals leave them out. */
+    const char *listed = NULL;
+    for (size_t i = 0; i < from; i++) {
+        const char *unit = ps_service_report_statistic(report, i)->unit;
+        if (listed && strcmp(unit, listed) == 0)
+            continue;
+        int costed = 0;
+        for (size_t k = from; k < n && !costed; k++)
+            costed = strcmp(ps_service_report_statistic(report, k)->unit, unit) == 0;
+        if (!costed && (!listed || strcmp(listed, unit) != 0))
+            print(o, "%s%s", listed ? ", " : "   Not costed (no unit cost given): ", unit);
+        if (!costed)
+            listed = unit;
+    }
+    if (listed)
+        output_puts(o, "\n");
+    const char *comparison = NULL;
+    for (size_t i = from; i < n;) {
+        const ps_statistic_t *st = ps_service_report_statistic(report, i);
+        struct section sec = {report, i, i};
+        while (sec.end < n) {
+            const ps_statistic_t *next = ps_service_report_statistic(report, sec.end);
+            if (next->unit != st->unit || next->comparison != st->comparison)
+                break;
+            sec.end++;
+        }
+        if (st->comparison != comparison) {
+            comparison = st->comparison;
+            print(o, "\n  %s, the people referred\n", comparison);
+        }
+        const int total = strcmp(st->unit, "total") == 0;
+        const char *naive = set->no_counterfactual && !set->has_comparison ? "NAIVE " : "";
+        if (!total) {
+            const ps_statistic_t *unit_cost = find(&sec, PS_STAT_CO_UNIT_COST);
+            print(o, "    %s: unit cost %s\n", st->unit, format_money(unit_cost, 1).s);
+            if (unit_cost && unit_cost->note)
+                write_wrapped(o, unit_cost->note, 90, "      ");
+        } else {
+            print(o, "    total of the measures costed:\n");
+        }
+        print(o, "      cost before %s, after %s; gross fall over the time observed after %s%s\n", M(COST_BEFORE),
+              M(COST_AFTER), M(GROSS_COST_FALL),
+              set->has_comparison || set->no_counterfactual ? "" : " (not attributable)");
+        print(o, "      %sexpected after without the service %s; %snotional cost avoidance %s\n",
+              naive, M(COST_EXPECTED_AFTER), naive, M(NOTIONAL_COST_AVOIDANCE));
+        if (find(&sec, PS_STAT_CO_PROGRAMME_COST)) {
+            const ps_statistic_t *roi = find(&sec, PS_STAT_CO_ROI);
+            const ps_statistic_t *low = find(&sec, PS_STAT_CO_ROI_CI_LOW);
+            char *line = NULL;
+            if (asprintf(&line,
+                         "%sreturn on investment against %s (%s): %s of notional cost "
+                         "avoidance per \u00a31 (95%% CI %s to %s); P(ROI > 1) = %s; "
+                         "break-even net rate ratio %s",
+                         naive, M(PROGRAMME_COST), find(&sec, PS_STAT_CO_PROGRAMME_COST)->note,
+                         format_money(roi, 1).s, format_money(low, 1).s,
+                         format_money(find(&sec, PS_STAT_CO_ROI_CI_HIGH), 1).s,
+                         C(P_ROI_ABOVE_1), C(BREAK_EVEN_RATE_RATIO)) < 0) {
+                o->error = ENOMEM;
+                return;
+            }
+            write_wrapped(o, line, 90, "      ");
+            free(line);
+            const ps_statistic_t *scenario = find(&sec, PS_STAT_CO_SCENARIO_COST_AVOIDANCE);
+            if (scenario && scenario->shown == PS_SHOWN) {
+                if (asprintf(&line, "%s: notional cost avoidance %s, %s per \u00a31",
+                             scenario->note, format_money(scenario, 0).s,
+                             format_money(find(&sec, PS_STAT_CO_SCENARIO_ROI), 1).s) < 0) {
+                    o->error = ENOMEM;
+                    return;
+                }
+                write_wrapped(o, line, 90, "      ");
+                free(line);
+            }
+            if (low && low->shown == PS_SHOWN && low->note) {
+                char *boot = NULL;
+                if (asprintf(&boot, "bootstrap: %s", low->note) < 0) {
+                    o->error = ENOMEM;
+                    return;
+                }
+                write_wrapped(o, boot, 90, "      ");
+                free(boot);
+            }
+        }
+        for (size_t k = sec.start; k < sec.end; k++) {
+            const ps_statistic_t *f = ps_service_report_statistic(report, k);
+            if (f->shown == PS_NOT_COMPUTABLE && f->id != PS_STAT_CO_ROI_CI_LOW &&
+                f->id != PS_STAT_CO_ROI_CI_HIGH && f->id != PS_STAT_CO_P_ROI_ABOVE_1) {
+                char *why = NULL;
+                if (asprintf(&why, "n/a %s: %s", f->name, f->reason) < 0) {
+                    o->error = ENOMEM;
+                    return;
+                }
+                write_wrapped(o, why, 90, "      ");
+                free(why);
+            }
+        }
+        i = sec.end;
+    }
+}
+
+#undef M
+#undef C
+
 static void write_text(output_t *o, const ps_service_report_t *report, const struct setting *set,
                        const char *warning)
 {
@@ -468,8 +668,11 @@ static void write_text(output_t *o, const ps_service_report_t *report, const str
         write_wrapped(o, statement, 90, "  ");
     free(statement);
     const char *unit = NULL;
-    for (size_t i = 0; i < ps_service_report_count(report);) {
+    size_t i = 0;
+    while (i < ps_service_report_count(report)) {
         const ps_statistic_t *st = ps_service_report_statistic(report, i);
+        if (is_cost(st))
+            break;
         size_t m = ps_service_measure_find(d, st->unit);
         const char *label = "", *what = st->unit;
         ps_service_measure(d, m, NULL, &label, &what, NULL, NULL);
@@ -492,6 +695,7 @@ static void write_text(output_t *o, const ps_service_report_t *report, const str
         write_section(o, &s, what);
         i = s.end;
     }
+    write_costs(o, report, i, set);
     output_puts(o, "\nCaveats: people with a count before and none after (died, moved away, not "
                    "yet followed\nup) are not compared: their use after is unknown, not zero. "
                    "Rates count only the time\neach person was observed. A fall in use is not "
@@ -595,7 +799,9 @@ int cmd_service(int argc, char **argv)
 {
     enum { BEFORE = 256, THRESHOLD, ROUND, NO_SUPPRESS, ID_COLUMN, WINDOW_COLUMN,
            EXPOSURE_COLUMN, EVENTS, INDEX, COMPARISON_EVENTS, COMPARISON_INDEX, INDEX_COLUMN,
-           END_COLUMN, FIRST_AFTER, DATE_FORMAT, OBSERVED_UNTIL };
+           END_COLUMN, FIRST_AFTER, DATE_FORMAT, OBSERVED_UNTIL,
+           UNIT_COSTS, PRICE_INDEX, PRICE_YEAR, PROGRAMME_COST,
+           PROGRAMME_PERIOD, NO_COUNTERFACTUAL, SEED, REPLICATES, SCENARIO };
     static const struct option long_options[] = {
         {"window", required_argument, NULL, 'w'},
         {"before", required_argument, NULL, BEFORE},
@@ -623,6 +829,15 @@ int cmd_service(int argc, char **argv)
         {"first-after", required_argument, NULL, FIRST_AFTER},
         {"date-format", required_argument, NULL, DATE_FORMAT},
         {"observed-until", required_argument, NULL, OBSERVED_UNTIL},
+        {"unit-costs", required_argument, NULL, UNIT_COSTS},
+        {"price-index", required_argument, NULL, PRICE_INDEX},
+        {"price-year", required_argument, NULL, PRICE_YEAR},
+        {"programme-cost", required_argument, NULL, PROGRAMME_COST},
+        {"programme-period", required_argument, NULL, PROGRAMME_PERIOD},
+        {"no-counterfactual", no_argument, NULL, NO_COUNTERFACTUAL},
+        {"seed", required_argument, NULL, SEED},
+        {"replicates", required_argument, NULL, REPLICATES},
+        {"scenario", required_argument, NULL, SCENARIO},
         {NULL, 0, NULL, 0},
     };
     ps_service_options_t options;
@@ -641,6 +856,11 @@ int cmd_service(int argc, char **argv)
     ps_service_report_t *report = NULL;
     output_t out = OUTPUT_INIT;
     output_file_t *files = NULL;
+    const char *unit_costs = NULL, *price_index = NULL;
+    ps_service_costs_options_t cost_options;
+    ps_service_costs_options_init(&cost_options, sizeof cost_options);
+    cost_options.seed = 1;
+    ps_service_costs_t *costs = NULL;
     int status = EXIT_USAGE, c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "w:s:c:m:f:o:qh", long_options, NULL)) != -1) {
@@ -703,6 +923,66 @@ int cmd_service(int argc, char **argv)
         case FIRST_AFTER: options.first_after = optarg; break;
         case DATE_FORMAT: options.date_format = optarg; break;
         case OBSERVED_UNTIL: options.observed_until = optarg; break;
+        case UNIT_COSTS: unit_costs = optarg; break;
+        case PRICE_INDEX: price_index = optarg; break;
+        case PRICE_YEAR: cost_options.price_year = optarg; break;
+        case NO_COUNTERFACTUAL: cost_options.no_counterfactual = 1; break;
+        case PROGRAMME_COST: {
+            char *end;
+            errno = 0;
+            cost_options.programme_cost = strtod(optarg, &end);
+            if (errno || end == optarg || *end || !isfinite(cost_options.programme_cost) ||
+                cost_options.programme_cost <= 0) {
+                cli_error("service: --programme-cost needs an amount above 0, not '%s'",
+                          optarg);
+                goto done;
+            }
+            break;
+        }
+        case SCENARIO: {
+            char *end;
+            errno = 0;
+            unsigned long years = strtoul(optarg, &end, 10);
+            double drop = NAN;
+            if (!errno && end != optarg && *end == ':' && optarg[0] != '-') {
+                char *rest = end + 1;
+                drop = strtod(rest, &end);
+                if (end == rest || *end)
+                    drop = NAN;
+            }
+            if (errno || years < 1 || years > 100 || !(drop >= 0 && drop <= 100)) {
+                cli_error("service: --scenario takes YEARS:DROP, years from 1 to 100 and a "
+                          "drop-off from 0 to 100%% a year (e.g. 3:50), not '%s'",
+                          optarg);
+                goto done;
+            }
+            cost_options.scenario_years = (unsigned)years;
+            cost_options.scenario_drop_off = drop / 100;
+            break;
+        }
+        case PROGRAMME_PERIOD:
+        case SEED:
+        case REPLICATES: {
+            unsigned value = 0;
+            char *end;
+            errno = 0;
+            unsigned long seed = c == SEED ? strtoul(optarg, &end, 10) : 0;
+            if (c == SEED ? errno || end == optarg || *end || optarg[0] == '-' ||
+                                seed > 2147483647ul
+                          : parse_unsigned(optarg, &value) || value == 0) {
+                cli_error("service: --%s needs a whole number%s, not '%s'",
+                          c == SEED ? "seed" : c == REPLICATES ? "replicates" : "programme-period",
+                          c == SEED ? " from 0 to 2147483647" : " from 1 to 1000000", optarg);
+                goto done;
+            }
+            if (c == SEED)
+                cost_options.seed = (uint32_t)seed;
+            else if (c == REPLICATES)
+                cost_options.replicates = value;
+            else
+                cost_options.programme_days = value;
+            break;
+        }
         default: usage(stderr); goto done;
         }
     }
@@ -716,6 +996,17 @@ int cmd_service(int argc, char **argv)
     if (!window_items.n) {
         cli_error("service: give the windows in time order with their lengths in days, e.g. "
                   "--window pre12=365,post12=365");
+        goto done;
+    }
+    if (!unit_costs && (price_index || cost_options.price_year || cost_options.no_counterfactual ||
+                        cost_options.programme_cost > 0 || cost_options.scenario_years)) {
+        cli_error("service: --price-index, --price-year, --programme-cost, --scenario and "
+                  "--no-counterfactual price the events: give --unit-costs");
+        goto done;
+    }
+    if (cost_options.scenario_years && !(cost_options.programme_cost > 0)) {
+        cli_error("service: --scenario runs against the programme's cost: give "
+                  "--programme-cost");
         goto done;
     }
     if (!disclosure.suppress && disclosure.round_to) {
@@ -734,6 +1025,7 @@ int cmd_service(int argc, char **argv)
     /* The report may not replace an input or the measures. */
     files = calloc((size_t)argc + comparisons.n + events[0].files.n + events[1].files.n + 4,
                    sizeof *files);
+    files = calloc((size_t)argc + comparisons.n + 4, sizeof *files);
     if (!files) {
         cli_error("out of memory");
         status = EXIT_INTERNAL;
@@ -742,6 +1034,8 @@ int cmd_service(int argc, char **argv)
     size_t n_files = 0;
     files[n_files++] = (output_file_t){output_path, "-o", 1};
     files[n_files++] = (output_file_t){measures, "--measures", 0};
+    files[n_files++] = (output_file_t){unit_costs, "--unit-costs", 0};
+    files[n_files++] = (output_file_t){price_index, "--price-index", 0};
     for (size_t i = 0; i < comparisons.n; i++)
         files[n_files++] = (output_file_t){comparisons.items[i], "--comparison", 0};
     for (int i = optind; i < argc; i++)
@@ -777,8 +1071,14 @@ int cmd_service(int argc, char **argv)
     for (int a = 0; a < 2 && !err; a++)
         err = read_events(cohort, a ? PS_SERVICE_COMPARISON : PS_SERVICE_REFERRED, &events[a],
                           &handlers, run.quiet);
+    if (!err && unit_costs)
+        err = ps_service_costs_read(context, unit_costs, &costs);
+    if (!err && price_index)
+        err = ps_service_costs_read_index(costs, price_index);
     if (!err)
         err = ps_service_report(cohort, &disclosure, &report);
+    if (!err && costs)
+        err = ps_service_costs_apply(costs, &cost_options, cohort, &disclosure, report);
     if (err) {
         if (err == PS_ERROR_NOMEM)
             cli_error("%s", ps_error_message(err));
@@ -796,7 +1096,8 @@ int cmd_service(int argc, char **argv)
     struct setting set = {definition, windows, window_items.n,
                           ps_service_cohort_selection(cohort),
                           comparisons.n > 0 || events[1].files.n > 0,
-                          ps_service_cohort_before(cohort), NULL};
+                          ps_service_cohort_before(cohort), NULL,
+                          cost_options.no_counterfactual, unit_costs};
     for (size_t w = 1; w < window_items.n; w++)
         if (strcasecmp(windows[w].name, set.before) == 0)
             set.earlier = windows[w - 1].name;
@@ -825,6 +1126,7 @@ int cmd_service(int argc, char **argv)
 done:
     output_discard(&out);
     ps_service_report_free(report);
+    ps_service_costs_free(costs);
     ps_service_cohort_free(cohort);
     ps_service_definition_free(definition);
     ps_context_free(context);

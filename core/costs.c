@@ -1,0 +1,1037 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Costs of service use: unit costs and a price index read from files (none
+ * compiled in), costs before and after, notional cost avoidance against the
+ * counterfactual, and the return on investment with a bootstrap interval
+ * that R reproduces draw for draw. See docs/costs.md and
+ * tests/golden/costs/costs.R.
+ *
+ * The money figures rest on the event counts of the service-use report and are
+ * added to it after its disclosure audit: a figure is hidden whenever a count
+ * it rests on is (in either cohort, and for a total in any measure).
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/tree.h>
+
+#define MATHLIB_STANDALONE
+#include <Rmath.h>
+
+#include "costs.h"
+#include "csvread.h"
+#include "serviceuse.h"
+
+#define NS "urn:promscore:unit-costs:1"
+#define DEFAULT_REPLICATES 1999u
+#define MAX_REPLICATES 100000u
+#define DEFAULT_PROGRAMME_DAYS 365u
+
+struct unit_cost {
+    const char *measure, *unit, *price_year, *source, *licence, *note;
+    double value;
+    unsigned long line, column;   /* of the measure, for messages */
+};
+
+struct price_index {
+    const char *file, *name, *source, *licence;
+    const char **years;
+    double *levels;
+    size_t n;
+};
+
+struct ps_service_costs {
+    ps_context_t *context;
+    ps_arena_t *arena;
+    const char *file;
+    struct unit_cost *rows;
+    size_t n, size;
+    struct price_index index;     /* file NULL when none was read */
+};
+
+/* ---- Reading. ---- */
+
+static ps_error_t nomem(void)
+{
+    return PS_ERROR_NOMEM;
+}
+
+/* "2022/23" (the second year the first's next) or "2023". */
+static int is_price_year(const char *text)
+{
+    size_t n = strlen(text);
+    for (size_t i = 0; i < 4; i++)
+        if (i >= n || !isdigit((unsigned char)text[i]))
+            return 0;
+    if (n == 4)
+        return 1;
+    if (n != 7 || text[4] != '/' || !isdigit((unsigned char)text[5]) ||
+        !isdigit((unsigned char)text[6]))
+        return 0;
+    int first = atoi(text), second = atoi(text + 5);
+    return (first + 1) % 100 == second;
+}
+
+static ps_error_t add_row(ps_service_costs_t *c, const struct unit_cost *row)
+{
+    for (size_t i = 0; i < c->n; i++)
+        if (strcmp(c->rows[i].measure, row->measure) == 0)
+            return ps_diagnose(c->context, PS_ERROR_DEFINITION, c->file, row->line, row->column,
+                               "measure '%s' is costed twice (first on line %lu): give one "
+                               "unit cost per measure",
+                               row->measure, c->rows[i].line);
+    if (ps_grow((void **)&c->rows, &c->size, c->n + 1, sizeof *c->rows))
+        return nomem();
+    c->rows[c->n++] = *row;
+    return PS_OK;
+}
+
+/* Checks one cost's fields, wherever they were read. */
+static ps_error_t check_row(ps_service_costs_t *c, struct unit_cost *row,
+                            const char *value_text, unsigned long value_column,
+                            unsigned long year_column)
+{
+    if (ps_parse_double(value_text, &row->value) || !(row->value >= 0))
+        return ps_diagnose(c->context, PS_ERROR_DEFINITION, c->file, row->line, value_column,
+                           "unit cost '%s' is not a number of 0 or more", value_text);
+    if (!is_price_year(row->price_year))
+        return ps_diagnose(c->context, PS_ERROR_DEFINITION, c->file, row->line, year_column,
+                           "price year '%s' is not a financial year such as 2022/23 or a "
+                           "year such as 2023",
+                           row->price_year);
+    return add_row(c, row);
+}
+
+enum { COL_MEASURE, COL_VALUE, COL_UNIT, COL_YEAR, COL_SOURCE, COL_LICENCE, COL_NOTE, N_COLS };
+static const char *const column_names[N_COLS] = {"measure", "value", "unit", "price_year",
+                                                 "source", "licence", "note"};
+
+struct csv_reading {
+    ps_service_costs_t *costs;
+    size_t at[N_COLS];            /* the field of each column, SIZE_MAX when absent */
+    int have_header;
+};
+
+static ps_error_t on_cost_record(const ps_csv_record_t *rec, void *user)
+{
+    struct csv_reading *r = user;
+    ps_service_costs_t *c = r->costs;
+    if (rec->fault)
+        return ps_diagnose(c->context, PS_ERROR_DEFINITION, c->file, rec->line,
+                           rec->fault_column, "%s", rec->fault);
+    if (!r->have_header) {
+        for (size_t k = 0; k < N_COLS; k++)
+            r->at[k] = SIZE_MAX;
+        for (size_t f = 0; f < rec->n_fields; f++) {
+            size_t length = rec->lengths[f];
+            const char *name = ps_trim(rec->fields[f], &length);
+            size_t k = 0;
+            while (k < N_COLS && !(strlen(column_names[k]) == length &&
+                                   strncasecmp(column_names[k], name, length) == 0))
+                k++;
+            if (k == N_COLS)
+                return ps_diagnose(c->context, PS_ERROR_DEFINITION, c->file, rec->line, f + 1,
+                                   "column '%.*s' is not one of measure, value, unit, "
+                                   "price_year, source, licence, note",
+                                   (int)length, name);
+            if (r->at[k] != SIZE_MAX)
+                return ps_diagnose(c->context, PS_ERROR_DEFINITION, c->file, rec->line, f + 1,
+                                   "column '%s' is given twice", column_names[k]);
+            r->at[k] = f;
+        }
+        for (size_t k = 0; k < COL_NOTE; k++)
+            if (r->at[k] == SIZE_MAX)
+                return ps_diagnose(c->context, PS_ERROR_DEFINITION, c->file, rec->line, 0,
+                                   "the header has no column '%s': unit costs need measure, "
+                                   "value, unit, price_year, source and licence",
+                                   column_names[k]);
+        r->have_header = 1;
+        return PS_OK;
+    }
+    const char *field[N_COLS] = {0};
+    for (size_t k = 0; k < N_COLS; k++) {
+        if (r->at[k] == SIZE_MAX)
+            continue;
+        if (r->at[k] >= rec->n_fields)
+            return ps_diagnose(c->context, PS_ERROR_DEFINITION, c->file, rec->line,
+                               rec->n_fields + 1, "the row has %zu fields; the header has more",
+                               rec->n_fields);
+        size_t length = rec->lengths[r->at[k]];
+        const char *text = ps_trim(rec->fields[r->at[k]], &length);
+        char *copy = ps_arena_alloc(c->arena, length + 1);
+        if (!copy)
+            return nomem();
+        memcpy(copy, text, length);
+        copy[length] = '\0';
+        field[k] = copy;
+        if (!length && k != COL_NOTE)
+            return ps_diagnose(c->context, PS_ERROR_DEFINITION, c->file, rec->line,
+                               r->at[k] + 1, "%s is empty: every unit cost needs its %s",
+                               column_names[k], column_names[k]);
+    }
+    struct unit_cost row = {field[COL_MEASURE], field[COL_UNIT], field[COL_YEAR],
+                            field[COL_SOURCE], field[COL_LICENCE], field[COL_NOTE], 0,
+                            rec->line, r->at[COL_MEASURE] + 1};
+    return check_row(c, &row, field[COL_VALUE], r->at[COL_VALUE] + 1, r->at[COL_YEAR] + 1);
+}
+
+static int is_element(xmlNodePtr node, const char *name)
+{
+    return node->type == XML_ELEMENT_NODE && node->ns &&
+           xmlStrEqual(node->ns->href, BAD_CAST NS) && xmlStrEqual(node->name, BAD_CAST name);
+}
+
+static const char *keep_xml(ps_service_costs_t *c, xmlChar *value)
+{
+    const char *kept = value ? ps_arena_strdup(c->arena, (const char *)value) : NULL;
+    xmlFree(value);
+    return kept;
+}
+
+static ps_error_t read_xml(ps_service_costs_t *c)
+{
+    xmlDocPtr doc = NULL;
+    ps_error_t err = ps_xml_read(c->context, c->file, (void **)&doc);
+    if (err || (err = ps_xml_validate(c->context, c->file, doc, "unit-costs.xsd")))
+        goto done;
+    for (xmlNodePtr x = xmlDocGetRootElement(doc)->children; x && !err; x = x->next) {
+        if (!is_element(x, "cost"))
+            continue;
+        long line = xmlGetLineNo(x);
+        struct unit_cost row = {
+            keep_xml(c, xmlGetNoNsProp(x, BAD_CAST "measure")),
+            keep_xml(c, xmlGetNoNsProp(x, BAD_CAST "unit")),
+            keep_xml(c, xmlGetNoNsProp(x, BAD_CAST "price-year")), NULL,
+            keep_xml(c, xmlGetNoNsProp(x, BAD_CAST "licence")), NULL, 0,
+            line > 0 ? (unsigned long)line : 0, 0};
+        const char *value = keep_xml(c, xmlGetNoNsProp(x, BAD_CAST "value"));
+        for (xmlNodePtr e = x->children; e; e = e->next) {
+            if (is_element(e, "source"))
+                row.source = keep_xml(c, xmlNodeGetContent(e));
+            else if (is_element(e, "note"))
+                row.note = keep_xml(c, xmlNodeGetContent(e));
+        }
+        if (!row.measure || !row.unit || !row.price_year || !row.licence || !value ||
+            !row.source) {
+            err = nomem();
+            break;
+        }
+        err = check_row(c, &row, value, 0, 0);
+    }
+done:
+    xmlFreeDoc(doc);
+    return err;
+}
+
+/* Whether the file's first byte that is not white space (after a BOM) is '<'. */
+static int looks_like_xml(const char *file)
+{
+    FILE *f = fopen(file, "rb");
+    if (!f)
+        return 0;
+    int ch, at = 0;
+    while ((ch = getc(f)) != EOF) {
+        if (at < 3 && (ch == 0xEF || ch == 0xBB || ch == 0xBF)) {
+            at++;
+            continue;
+        }
+        if (!isspace(ch))
+            break;
+    }
+    fclose(f);
+    return ch == '<';
+}
+
+ps_error_t ps_service_costs_read(ps_context_t *context, const char *file,
+                                 ps_service_costs_t **out)
+{
+    *out = NULL;
+    ps_service_costs_t *c = calloc(1, sizeof *c);
+    if (!c || !(c->arena = ps_arena_new())) {
+        free(c);
+        return PS_ERROR_NOMEM;
+    }
+    c->context = context;
+    ps_error_t err = PS_ERROR_NOMEM;
+    if (!(c->file = ps_arena_strdup(c->arena, file)))
+        goto done;
+    if (looks_like_xml(file)) {
+        err = read_xml(c);
+    } else {
+        struct csv_reading r = {c, {0}, 0};
+        err = ps_csv_read(context, file, on_cost_record, &r);
+        if (!err && !r.have_header)
+            err = ps_diagnose(context, PS_ERROR_DEFINITION, file, 0, 0,
+                              "no header: unit costs need the columns measure, value, unit, "
+                              "price_year, source and licence");
+    }
+    if (!err && !c->n)
+        err = ps_diagnose(context, PS_ERROR_DEFINITION, file, 0, 0, "no unit cost is given");
+    if (!err) {
+        *out = c;
+        c = NULL;
+    }
+done:
+    ps_service_costs_free(c);
+    return err;
+}
+
+void ps_service_costs_free(ps_service_costs_t *c)
+{
+    if (!c)
+        return;
+    ps_arena_free(c->arena);
+    free(c->rows);
+    free(c->index.years);
+    free(c->index.levels);
+    free(c);
+}
+
+struct index_reading {
+    ps_service_costs_t *costs;
+    struct price_index *index;
+    int header;                   /* 0 before it; 1 levels; 2 percentage changes */
+    size_t size;
+};
+
+static ps_error_t on_index_record(const ps_csv_record_t *rec, void *user)
+{
+    struct index_reading *r = user;
+    ps_service_costs_t *c = r->costs;
+    struct price_index *ix = r->index;
+    const char *file = ix->file;
+    if (rec->fault)
+        return ps_diagnose(c->context, PS_ERROR_DEFINITION, file, rec->line, rec->fault_column,
+                           "%s", rec->fault);
+    if (rec->n_fields != 2)
+        return ps_diagnose(c->context, PS_ERROR_DEFINITION, file, rec->line, 0,
+                           "a price index has two fields a line (index,NAME; source,TEXT; "
+                           "year,level or year,percent_change; then YEAR,VALUE), not %zu",
+                           rec->n_fields);
+    size_t kl = rec->lengths[0], vl = rec->lengths[1];
+    const char *key = ps_trim(rec->fields[0], &kl), *value = ps_trim(rec->fields[1], &vl);
+    char *text = ps_arena_alloc(c->arena, vl + 1), *year = ps_arena_alloc(c->arena, kl + 1);
+    if (!text || !year)
+        return nomem();
+    memcpy(text, value, vl);
+    text[vl] = '\0';
+    memcpy(year, key, kl);
+    year[kl] = '\0';
+    if (!r->header) {
+        const char **slot = strcasecmp(year, "index") == 0     ? &ix->name
+                            : strcasecmp(year, "source") == 0  ? &ix->source
+                            : strcasecmp(year, "licence") == 0 ? &ix->licence
+                            : NULL;
+        if (strcasecmp(year, "year") == 0) {
+            r->header = strcasecmp(text, "level") == 0            ? 1
+                        : strcasecmp(text, "percent_change") == 0 ? 2
+                                                                  : 0;
+            if (!r->header)
+                return ps_diagnose(c->context, PS_ERROR_DEFINITION, file, rec->line, 2,
+                                   "'%s' is not level or percent_change", text);
+            if (!ix->name || !ix->source)
+                return ps_diagnose(c->context, PS_ERROR_DEFINITION, file, rec->line, 1,
+                                   "the index's %s must come before its years",
+                                   ix->name ? "source" : "name (index,NAME)");
+            return PS_OK;
+        }
+        if (strcasecmp(year, "note") == 0)
+            return PS_OK;
+        if (!slot)
+            return ps_diagnose(c->context, PS_ERROR_DEFINITION, file, rec->line, 1,
+                               "'%s' is not index, source, licence, note or year", year);
+        if (!vl)
+            return ps_diagnose(c->context, PS_ERROR_DEFINITION, file, rec->line, 2,
+                               "%s is empty", year);
+        *slot = text;
+        return PS_OK;
+    }
+    if (!is_price_year(year))
+        return ps_diagnose(c->context, PS_ERROR_DEFINITION, file, rec->line, 1,
+                           "'%s' is not a financial year such as 2022/23 or a year such as 2023",
+                           year);
+    for (size_t i = 0; i < ix->n; i++)
+        if (strcmp(ix->years[i], year) == 0)
+            return ps_diagnose(c->context, PS_ERROR_DEFINITION, file, rec->line, 1,
+                               "year %s is given twice", year);
+    if (ix->n && strcmp(ix->years[ix->n - 1], year) >= 0)
+        return ps_diagnose(c->context, PS_ERROR_DEFINITION, file, rec->line, 1,
+                           "year %s does not follow %s: list the years in time order", year,
+                           ix->years[ix->n - 1]);
+    double number = NAN;
+    const int first = ix->n == 0;
+    if (r->header == 2 && first) {
+        if (vl)
+            return ps_diagnose(c->context, PS_ERROR_DEFINITION, file, rec->line, 2,
+                               "the first year is the base: leave its change empty");
+        number = 100;
+    } else if (ps_parse_double(text, &number) ||
+               !(r->header == 1 ? number > 0 : number > -100)) {
+        return ps_diagnose(c->context, PS_ERROR_DEFINITION, file, rec->line, 2,
+                           r->header == 1 ? "level '%s' is not a number above 0"
+                                          : "change '%s' is not a percentage above -100",
+                           text);
+    }
+    size_t size = r->size;
+    if (ps_grow((void **)&ix->years, &size, ix->n + 1, sizeof *ix->years) ||
+        ps_grow((void **)&ix->levels, &r->size, ix->n + 1, sizeof *ix->levels))
+        return nomem();
+    ix->years[ix->n] = year;
+    ix->levels[ix->n] =
+        r->header == 1 || first ? number : ix->levels[ix->n - 1] * (1 + number / 100);
+    ix->n++;
+    return PS_OK;
+}
+
+ps_error_t ps_service_costs_read_index(ps_service_costs_t *c, const char *file)
+{
+    struct price_index index = {0};
+    if (!(index.file = ps_arena_strdup(c->arena, file)))
+        return nomem();
+    struct index_reading r = {c, &index, 0, 0};
+    ps_error_t err = ps_csv_read(c->context, file, on_index_record, &r);
+    if (!err && (!r.header || index.n < 2))
+        err = ps_diagnose(c->context, PS_ERROR_DEFINITION, file, 0, 0,
+                          "a price index needs its name, source, a header year,level or "
+                          "year,percent_change and two years or more");
+    if (err) {
+        free(index.years);
+        free(index.levels);
+        return err;
+    }
+    free(c->index.years);
+    free(c->index.levels);
+    c->index = index;
+    return PS_OK;
+}
+
+const char *ps_service_costs_index(const ps_service_costs_t *c, const char **source)
+{
+    if (source)
+        *source = c->index.file ? c->index.source : NULL;
+    return c->index.file ? c->index.name : NULL;
+}
+
+void ps_service_costs_options_init(ps_service_costs_options_t *o, size_t size)
+{
+    ps_options_init(o, size);
+}
+
+/* ---- R's Marsaglia-Multicarry generator, reentrant. ---- */
+
+/*
+ * As R's RNG.c: set.seed(seed) scrambles the seed with 50 steps of a linear
+ * congruential generator, then takes one more step per seed word; a zero word
+ * becomes 1 (FixupSeeds). The uniform is ((I1 << 16) ^ (I2 & 0177777)) / (2^32
+ * - 1), kept inside (0, 1) as R's fixup does; sample.kind "Rounding" draws
+ * index floor(n * u).
+ */
+struct multicarry {
+    uint32_t i1, i2;
+};
+
+static const double i2_32m1 = 2.328306437080797e-10; /* 1 / (2^32 - 1), as R */
+
+static void multicarry_seed(struct multicarry *g, uint32_t seed)
+{
+    for (int j = 0; j < 50; j++)
+        seed = 69069 * seed + 1;
+    seed = 69069 * seed + 1;
+    g->i1 = seed;
+    seed = 69069 * seed + 1;
+    g->i2 = seed;
+    if (!g->i1)
+        g->i1 = 1;
+    if (!g->i2)
+        g->i2 = 1;
+}
+
+static double multicarry_unif(struct multicarry *g)
+{
+    g->i1 = 36969 * (g->i1 & 0177777) + (g->i1 >> 16);
+    g->i2 = 18000 * (g->i2 & 0177777) + (g->i2 >> 16);
+    double x = (double)((g->i1 << 16) ^ (g->i2 & 0177777)) * i2_32m1;
+    if (x <= 0.0)
+        return 0.5 * i2_32m1;
+    if (1.0 - x <= 0.0)
+        return 1.0 - 0.5 * i2_32m1;
+    return x;
+}
+
+static size_t multicarry_index(struct multicarry *g, size_t n)
+{
+    return (size_t)floor((double)n * multicarry_unif(g));
+}
+
+/* ---- The figures. ---- */
+
+/* What one person of an arm brings to a measure's sums in a comparison (all 0 when they have
+ * no count and time observed in both windows). */
+struct contribution {
+    double before, after, days_before, days_after;
+    double expected;   /* the counterfactual's base: see expected_base */
+};
+
+/*
+ * The counterfactual, per person and measure: the events expected in the after window without
+ * the service, before any factor that depends on the whole comparison cohort.
+ *
+ * Comparison cohort (and the naive "no change"): the person's events before on the time they
+ * were observed after, before * days_after / days_before; the cohort's total is then
+ * multiplied by the comparison cohort's rate ratio (1 when naive), re-estimated in each
+ * bootstrap replicate. Empirical-Bayes expected counts (core/servicebayes.h) plug in here:
+ * return the person's expected count for the after window and set *scaled 0, so that no
+ * comparison factor is applied.
+ */
+static double expected_base(double before, double days_before, double days_after, int *scaled)
+{
+    *scaled = 1;
+    return before * days_after / days_before;
+}
+
+/* Sums of an arm, or of a bootstrap replicate of it, for one measure. */
+struct sums {
+    double before, after, days_before, days_after, expected;
+};
+
+static void add(struct sums *s, const struct contribution *p)
+{
+    s->before += p->before;
+    s->after += p->after;
+    s->days_before += p->days_before;
+    s->days_after += p->days_after;
+    s->expected += p->expected;
+}
+
+/* The comparison cohort's rate ratio from its sums; NaN when it has none. */
+static double comparison_ratio(const struct sums *c)
+{
+    if (!(c->before > 0) || !(c->days_after > 0))
+        return NAN;
+    return (c->after / c->days_after) / (c->before / c->days_before);
+}
+
+/* One measure in one comparison. */
+struct measure_costs {
+    size_t measure;               /* in the definition */
+    const struct unit_cost *row;
+    double unit_cost;             /* at the report's price year */
+    struct contribution *people[2];
+    size_t n_people[2];           /* the arm's participants */
+    int scaled;                   /* the counterfactual takes the comparison's ratio */
+    int hidden;                   /* an event count it rests on is hidden */
+};
+
+struct plan {
+    const ps_service_cohort_t *cohort;
+    const ps_service_costs_options_t *options;
+    int has_comparison, naive;
+    struct measure_costs *measures;
+    size_t n_measures;
+};
+
+/* Expected events after, for a measure, from the referred sums and the comparison's. */
+static double expected_events(const struct plan *p, const struct measure_costs *m,
+                              const struct sums *referred, const struct sums *comparison)
+{
+    if (!m->scaled || p->naive)
+        return referred->expected;
+    return referred->expected * comparison_ratio(comparison);
+}
+
+/* Notional cost avoidance over every measure, from the arms' sums. */
+static double avoidance(const struct plan *p, const struct sums *referred,
+                        const struct sums *comparison, double *expected_cost)
+{
+    double total = 0, expected = 0;
+    for (size_t k = 0; k < p->n_measures; k++) {
+        const struct measure_costs *m = &p->measures[k];
+        double e = expected_events(p, m, &referred[k], &comparison[k]);
+        expected += m->unit_cost * e;
+        total += m->unit_cost * (e - referred[k].after);
+    }
+    if (expected_cost)
+        *expected_cost = expected;
+    return total;
+}
+
+/* boot.ci's percentile interval: norm.inter's order statistics, interpolated on the normal
+ * quantile scale between them. 't' is sorted, n finite values. */
+static double percentile(const double *t, size_t n, double alpha)
+{
+    double rk = ((double)n + 1) * alpha;
+    double k = trunc(rk);
+    if (k == rk && k >= 1 && k <= (double)n)
+        return t[(size_t)k - 1];
+    if (k <= 0)
+        return t[0];
+    if (k >= (double)n)
+        return t[n - 1];
+    double a = qnorm(alpha, 0, 1, 1, 0), b = qnorm(k / ((double)n + 1), 0, 1, 1, 0),
+           c = qnorm((k + 1) / ((double)n + 1), 0, 1, 1, 0);
+    double tk = t[(size_t)k - 1], tk1 = t[(size_t)k];
+    return tk + (a - b) / (c - b) * (tk1 - tk);
+}
+
+static int by_value(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+struct bootstrap {
+    double low, high, p_above_1;
+    size_t finite;
+};
+
+/*
+ * The bootstrap of the return on investment, drawing as boot::boot(strata = arm) does with
+ * sim = "ordinary": for each arm in turn (referred, then comparison), R * n indices in one
+ * run, replicate r's j-th person being draw j * R + r (ordinary.array fills an R x n matrix by
+ * columns).
+ */
+static int bootstrap_roi(const struct plan *p, double cost, struct bootstrap *out)
+{
+    const unsigned replicates = p->options->replicates ? p->options->replicates
+                                                       : DEFAULT_REPLICATES;
+    const size_t nm = p->n_measures, arms = p->has_comparison && !p->naive ? 2 : 1;
+    struct sums *sums = calloc((size_t)replicates * nm * 2, sizeof *sums);
+    struct sums *referred = malloc(nm * sizeof *referred), *comparison =
+        malloc(nm * sizeof *comparison);
+    double *roi = malloc(replicates * sizeof *roi);
+    if (!sums || !roi || !referred || !comparison) {
+        free(sums);
+        free(roi);
+        free(referred);
+        free(comparison);
+        return -1;
+    }
+    struct multicarry g;
+    multicarry_seed(&g, p->options->seed);
+    for (size_t arm = 0; arm < arms; arm++) {
+        size_t n = p->measures[0].n_people[arm];
+        for (size_t j = 0; j < n; j++)
+            for (size_t r = 0; r < replicates; r++) {
+                size_t who = n == 1 ? 0 : multicarry_index(&g, n);
+                for (size_t k = 0; k < nm; k++)
+                    add(&sums[(r * nm + k) * 2 + arm], &p->measures[k].people[arm][who]);
+            }
+    }
+    size_t finite = 0, above = 0;
+    for (size_t r = 0; r < replicates; r++) {
+        for (size_t k = 0; k < nm; k++) {
+            referred[k] = sums[(r * nm + k) * 2];
+            comparison[k] = sums[(r * nm + k) * 2 + 1];
+        }
+        double value = avoidance(p, referred, comparison, NULL) / cost;
+        if (isfinite(value)) {
+            roi[finite++] = value;
+            above += value > 1;
+        }
+    }
+    qsort(roi, finite, sizeof *roi, by_value);
+    out->finite = finite;
+    out->p_above_1 = finite ? (double)above / (double)finite : NAN;
+    out->low = finite ? percentile(roi, finite, 0.025) : NAN;
+    out->high = finite ? percentile(roi, finite, 0.975) : NAN;
+    free(sums);
+    free(roi);
+    free(referred);
+    free(comparison);
+    return 0;
+}
+
+/* ---- Into the report. ---- */
+
+struct emit {
+    ps_service_report_t *report;
+    const ps_disclosure_t *disclosure;
+    const char *unit, *comparison;
+    int hidden, failed;
+};
+
+static ps_statistic_t *emit(struct emit *e, ps_statistic_id_t id, double value,
+                            const char *reason, const char *note)
+{
+    ps_statistic_t *s = ps_su_report_append(e->report, id, e->unit, "all", e->comparison);
+    if (!s) {
+        e->failed = 1;
+        return NULL;
+    }
+    const ps_statistic_info_t *info = ps_statistic_info(id);
+    s->note = note;
+    if (e->hidden && info->kind != PS_KIND_CONSTANT) {
+        s->shown = PS_SUPPRESSED;
+        s->note = NULL;
+    } else if (reason || !isfinite(value)) {
+        s->shown = PS_NOT_COMPUTABLE;
+        s->reason = reason ? reason : "not a finite number";
+    } else if (info->reveals_n && e->disclosure->suppress && e->disclosure->round_to) {
+        s->shown = PS_SUPPRESSED;
+        s->note = "withheld under rounding: beside the unit cost it would give the exact "
+                  "number of events";
+    } else {
+        s->value = value;
+        s->shown = PS_SHOWN;
+    }
+    return s;
+}
+
+static const char *keep(ps_service_report_t *r, int *failed, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static const char *keep(ps_service_report_t *r, int *failed, const char *fmt, ...)
+{
+    char text[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    const char *kept = ps_su_report_keep(r, text);
+    if (!kept)
+        *failed = 1;
+    return kept;
+}
+
+/* Whether any event count or n_people of measure 'unit' in 'comparison' is hidden, in
+ * either cohort. */
+static int rests_on_hidden(const ps_service_report_t *r, const char *unit,
+                           const char *comparison)
+{
+    for (size_t i = 0; i < ps_service_report_count(r); i++) {
+        const ps_statistic_t *s = ps_service_report_statistic(r, i);
+        if (s->id != PS_STAT_SU_EVENTS_BEFORE && s->id != PS_STAT_SU_EVENTS_AFTER &&
+            s->id != PS_STAT_SU_N_PEOPLE)
+            continue;
+        if (s->unit && strcmp(s->unit, unit) == 0 && strcmp(s->comparison, comparison) == 0 &&
+            s->shown == PS_SUPPRESSED)
+            return 1;
+    }
+    return 0;
+}
+
+/* The report's own string for a comparison, so that writers group by pointer. */
+static const char *report_comparison(const ps_service_report_t *r, const char *unit,
+                                     const char *comparison)
+{
+    for (size_t i = 0; i < ps_service_report_count(r); i++) {
+        const ps_statistic_t *s = ps_service_report_statistic(r, i);
+        if (s->unit && strcmp(s->unit, unit) == 0 && strcmp(s->comparison, comparison) == 0)
+            return s->comparison;
+    }
+    return NULL;
+}
+
+/* Each person's contribution to measure m in windows w0 -> w1, for each arm. */
+static int gather(const ps_service_cohort_t *c, struct measure_costs *mc, size_t w0, size_t w1)
+{
+    const size_t nw = c->n_windows, nm = c->definition->n_measures, m = mc->measure;
+    for (size_t arm = 0; arm < 2; arm++) {
+        const struct ps_service_arm_data *a = &c->arms[arm];
+        size_t n = ps_names_count(a->participants);
+        mc->n_people[arm] = n;
+        mc->people[arm] = calloc(n ? n : 1, sizeof *mc->people[arm]);
+        if (!mc->people[arm])
+            return -1;
+        for (size_t p = 0; p < n; p++) {
+            size_t at0 = p * nw + w0, at1 = p * nw + w1;
+            double x = a->counts[at0 * nm + m], da = a->exposure[at0];
+            double y = a->counts[at1 * nm + m], db = a->exposure[at1];
+            if (isnan(x) || isnan(y) || !(da > 0) || !(db > 0))
+                continue;
+            int scaled;
+            double e = expected_base(x, da, db, &scaled);
+            mc->people[arm][p] = (struct contribution){x, y, da, db, e};
+            mc->scaled = scaled;
+        }
+    }
+    return 0;
+}
+
+static void release(struct plan *p)
+{
+    for (size_t k = 0; k < p->n_measures; k++)
+        for (size_t arm = 0; arm < 2; arm++)
+            free(p->measures[k].people[arm]);
+    free(p->measures);
+    p->measures = NULL;
+    p->n_measures = 0;
+}
+
+static const char not_attributable[] =
+    "not attributable: no counterfactual (no comparison cohort); the fall of a cohort chosen "
+    "for high use is expected without any intervention";
+static const char naive_note[] =
+    "NAIVE: no counterfactual (--no-counterfactual): against no change, so it counts the "
+    "fall that regression to the mean brings; not attributable to the service";
+
+/* The figures of one comparison w0 -> w1. */
+static ps_error_t emit_comparison(const ps_service_costs_t *costs, struct plan *p,
+                                  const char **chains, const double *unit_costs,
+                                  const ps_disclosure_t *disclosure, ps_service_report_t *report,
+                                  size_t w0, size_t w1)
+{
+    const ps_service_cohort_t *c = p->cohort;
+    const ps_service_costs_options_t *o = p->options;
+    char name[256];
+    snprintf(name, sizeof name, "%s->%s", c->windows[w0].name, c->windows[w1].name);
+    p->measures = calloc(costs->n, sizeof *p->measures);
+    if (!p->measures)
+        return PS_ERROR_NOMEM;
+    const char *comparison = NULL;
+    for (size_t k = 0; k < costs->n; k++) {
+        size_t m = ps_service_measure_find(c->definition, costs->rows[k].measure);
+        const char *mine = report_comparison(report, c->definition->measures[m].id, name);
+        if (!mine)
+            continue; /* not measured in the referred: no block */
+        comparison = mine;
+        struct measure_costs *mc = &p->measures[p->n_measures++];
+        *mc = (struct measure_costs){m, &costs->rows[k], unit_costs[k], {NULL, NULL}, {0, 0},
+                                     1, rests_on_hidden(report, costs->rows[k].measure, name)};
+        if (gather(c, mc, w0, w1))
+            return PS_ERROR_NOMEM;
+    }
+    if (!p->n_measures)
+        return PS_OK;
+    struct emit e = {report, disclosure, NULL, comparison, 0, 0};
+    const int attributable = p->has_comparison || p->naive;
+    const char *no_cf = "no counterfactual: no comparison cohort was given (--comparison); "
+                        "--no-counterfactual gives a naive figure, labelled so";
+    struct sums total_r = {0}, *referred = calloc(p->n_measures, sizeof *referred),
+                *theirs = calloc(p->n_measures, sizeof *theirs);
+    if (!referred || !theirs) {
+        free(referred);
+        free(theirs);
+        return PS_ERROR_NOMEM;
+    }
+    double total_before = 0, total_after = 0, total_gross = 0, total_expected = 0;
+    int any_hidden = 0;
+    for (size_t k = 0; k < p->n_measures; k++) {
+        struct measure_costs *mc = &p->measures[k];
+        for (size_t i = 0; i < mc->n_people[0]; i++)
+            add(&referred[k], &mc->people[0][i]);
+        for (size_t i = 0; i < mc->n_people[1]; i++)
+            add(&theirs[k], &mc->people[1][i]);
+        const double u = mc->unit_cost;
+        const double expected = expected_events(p, mc, &referred[k], &theirs[k]);
+        e.unit = c->definition->measures[mc->measure].id;
+        e.hidden = mc->hidden;
+        any_hidden |= mc->hidden;
+        emit(&e, PS_STAT_CO_UNIT_COST, u, NULL, chains[mc->row - costs->rows]);
+        emit(&e, PS_STAT_CO_COST_BEFORE, u * referred[k].before, NULL, NULL);
+        emit(&e, PS_STAT_CO_COST_AFTER, u * referred[k].after, NULL, NULL);
+        emit(&e, PS_STAT_CO_GROSS_COST_FALL, u * (referred[k].expected - referred[k].after),
+             NULL, attributable ? NULL : not_attributable);
+        const char *why = !attributable ? no_cf
+                          : isnan(expected)
+                              ? "the comparison cohort has no events before: no rate ratio"
+                              : NULL;
+        emit(&e, PS_STAT_CO_COST_EXPECTED_AFTER, u * expected, why,
+             p->naive ? naive_note : NULL);
+        emit(&e, PS_STAT_CO_NOTIONAL_COST_AVOIDANCE, u * (expected - referred[k].after), why,
+             p->naive ? naive_note : NULL);
+        total_before += u * referred[k].before;
+        total_after += u * referred[k].after;
+        total_gross += u * (referred[k].expected - referred[k].after);
+        total_expected += u * expected;
+        total_r.after += u * referred[k].after;
+    }
+    e.unit = "total";
+    e.hidden = any_hidden;
+    int failed = 0;
+    emit(&e, PS_STAT_CO_COST_BEFORE, total_before, NULL, NULL);
+    emit(&e, PS_STAT_CO_COST_AFTER, total_after, NULL, NULL);
+    emit(&e, PS_STAT_CO_GROSS_COST_FALL, total_gross, NULL,
+         attributable ? NULL : not_attributable);
+    const char *why = !attributable ? no_cf
+                      : isnan(total_expected)
+                          ? "the comparison cohort has no events before: no rate ratio"
+                          : NULL;
+    emit(&e, PS_STAT_CO_COST_EXPECTED_AFTER, total_expected, why, p->naive ? naive_note : NULL);
+    emit(&e, PS_STAT_CO_NOTIONAL_COST_AVOIDANCE, total_expected - total_r.after, why,
+         p->naive ? naive_note : NULL);
+    const unsigned period = o->programme_days ? o->programme_days : DEFAULT_PROGRAMME_DAYS;
+    if (o->programme_cost > 0) {
+        const double cost = o->programme_cost;
+        e.hidden = 0;
+        emit(&e, PS_STAT_CO_PROGRAMME_COST, cost, NULL,
+             keep(report, &failed, "over %u days", period));
+        e.hidden = any_hidden;
+        const char *roi_why =
+            why                              ? why
+            : c->windows[w1].days != period ? keep(report, &failed,
+                                                   "the programme's period (%u days) is not "
+                                                   "the after window's (%u days)",
+                                                   period, c->windows[w1].days)
+                                            : NULL;
+        struct bootstrap b = {NAN, NAN, NAN, 0};
+        if (!roi_why && !any_hidden && bootstrap_roi(p, cost, &b)) {
+            free(referred);
+            free(theirs);
+            return PS_ERROR_NOMEM;
+        }
+        const unsigned replicates = o->replicates ? o->replicates : DEFAULT_REPLICATES;
+        const char *boot_note =
+            keep(report, &failed,
+                 "%s%zu of %u bootstrap replicates (seed %lu; participants resampled within "
+                 "each cohort; R's Marsaglia-Multicarry, sample.kind Rounding)",
+                 p->naive ? "NAIVE; " : "", b.finite, replicates, (unsigned long)o->seed);
+        const double roi = (total_expected - total_r.after) / cost;
+        emit(&e, PS_STAT_CO_ROI, roi, roi_why, p->naive ? naive_note : NULL);
+        emit(&e, PS_STAT_CO_ROI_CI_LOW, b.low, roi_why, boot_note);
+        emit(&e, PS_STAT_CO_ROI_CI_HIGH, b.high, roi_why, boot_note);
+        emit(&e, PS_STAT_CO_P_ROI_ABOVE_1, b.p_above_1, roi_why, boot_note);
+        const double even = 1 - cost / total_expected;
+        emit(&e, PS_STAT_CO_BREAK_EVEN_RATE_RATIO, even,
+             roi_why        ? roi_why
+             : !(even > 0) ? "the programme costs more than all the use expected after: no "
+                             "fall in use would pay for it"
+                           : NULL,
+             p->naive ? naive_note : NULL);
+        if (o->scenario_years) {
+            /* Year k (from 0) avoids (1 - drop-off)^k of the year observed. */
+            double years = 0;
+            for (unsigned k = 0; k < o->scenario_years; k++)
+                years += pow(1 - o->scenario_drop_off, k);
+            const char *assumption = keep(
+                report, &failed,
+                "%sSCENARIO, not observed: assumes the notional cost avoidance of the year "
+                "observed after (%s) continues for %u years in all, falling by %g%% a year, with "
+                "no further programme cost; nothing beyond the time observed is data",
+                p->naive ? "NAIVE; " : "", c->windows[w1].name, o->scenario_years, 100 * o->scenario_drop_off);
+            const char *scenario_why =
+                why ? why
+                : c->windows[w1].days != 365
+                    ? "a scenario continues a year's avoidance: the after window is not 365 days"
+                    : NULL;
+            const double avoided = (total_expected - total_r.after) * years;
+            emit(&e, PS_STAT_CO_SCENARIO_COST_AVOIDANCE, avoided, scenario_why, assumption);
+            emit(&e, PS_STAT_CO_SCENARIO_ROI, avoided / cost, scenario_why, assumption);
+        }
+    }
+    free(referred);
+    free(theirs);
+    return e.failed || failed ? PS_ERROR_NOMEM : PS_OK;
+}
+
+/* The index level of 'year', or NaN. */
+static double level_of(const struct price_index *ix, const char *year)
+{
+    for (size_t i = 0; i < ix->n; i++)
+        if (strcmp(ix->years[i], year) == 0)
+            return ix->levels[i];
+    return NAN;
+}
+
+/* Each unit cost at the report's price year, with its chain in words. */
+static ps_error_t uprate(const ps_service_costs_t *costs, const ps_service_costs_options_t *o,
+                         ps_service_report_t *report, const char **chains, double *values)
+{
+    const ps_context_t *cx = costs->context;
+    const struct price_index *ix = &costs->index;
+    const char *target = o->price_year;
+    int mixed = 0;
+    for (size_t k = 0; k < costs->n; k++) {
+        mixed |= strcmp(costs->rows[k].price_year, costs->rows[0].price_year) != 0;
+        if (!o->price_year && (!target || strcmp(costs->rows[k].price_year, target) > 0))
+            target = costs->rows[k].price_year;
+    }
+    if (o->price_year && !is_price_year(o->price_year))
+        return ps_diagnose(cx, PS_ERROR_USAGE, NULL, 0, 0,
+                           "price year '%s' is not a financial year such as 2023/24 or a year "
+                           "such as 2023",
+                           o->price_year);
+    int failed = 0;
+    for (size_t k = 0; k < costs->n; k++) {
+        const struct unit_cost *row = &costs->rows[k];
+        const int same = strcmp(row->price_year, target) == 0;
+        if (same) {
+            values[k] = row->value;
+            chains[k] = keep(report, &failed, "%.2f (%s; %s; licence %s)%s%s", row->value,
+                             row->price_year, row->source, row->licence,
+                             row->note ? "; " : "", row->note ? row->note : "");
+            continue;
+        }
+        if (!ix->file)
+            return ps_diagnose(cx, PS_ERROR_USAGE, costs->file, row->line, row->column,
+                               "%s is costed at %s prices and the report is at %s: %s without "
+                               "a price index (--price-index)",
+                               row->measure, row->price_year, target,
+                               mixed ? "costs of different price years are not added"
+                                     : "costs are not uprated");
+        double from = level_of(ix, row->price_year), to = level_of(ix, target);
+        if (isnan(from) || isnan(to))
+            return ps_diagnose(cx, PS_ERROR_USAGE, ix->file, 0, 0,
+                               "the price index (%s) has no %s: %s's cost at %s prices cannot "
+                               "be uprated to %s",
+                               ix->name, isnan(from) ? row->price_year : target, row->measure,
+                               row->price_year, target);
+        values[k] = row->value * (to / from);
+        chains[k] = keep(report, &failed,
+                         "%.2f (%s) x %.6g (%s, %s to %s; source: %s) = %.2f (%s); %s; licence "
+                         "%s%s%s",
+                         row->value, row->price_year, to / from, ix->name, row->price_year,
+                         target, ix->source, values[k], target, row->source, row->licence,
+                         row->note ? "; " : "", row->note ? row->note : "");
+    }
+    return failed ? PS_ERROR_NOMEM : PS_OK;
+}
+
+ps_error_t ps_service_costs_apply(const ps_service_costs_t *costs,
+                                  const ps_service_costs_options_t *given,
+                                  const ps_service_cohort_t *cohort,
+                                  const ps_disclosure_t *disclosure,
+                                  ps_service_report_t *report)
+{
+    const ps_context_t *cx = costs->context;
+    ps_service_costs_options_t copy;
+    ps_error_t copied = ps_options_copy(cx, given, offsetof(ps_service_costs_options_t, replicates) +
+                                                       sizeof copy.replicates,
+                                        &copy, sizeof copy, "service_costs");
+    if (copied)
+        return copied;
+    const ps_service_costs_options_t *options = &copy;
+    for (size_t k = 0; k < costs->n; k++)
+        if (ps_service_measure_find(cohort->definition, costs->rows[k].measure) == SIZE_MAX)
+            return ps_diagnose(cx, PS_ERROR_DEFINITION, costs->file, costs->rows[k].line,
+                               costs->rows[k].column,
+                               "'%s' is not a measure of %s (%s)", costs->rows[k].measure,
+                               cohort->definition->id, cohort->definition->file);
+    if (options->replicates > MAX_REPLICATES)
+        return ps_diagnose(cx, PS_ERROR_USAGE, NULL, 0, 0,
+                           "%u bootstrap replicates: at most %u", options->replicates,
+                           MAX_REPLICATES);
+    if (options->scenario_years > 100 ||
+        !(options->scenario_drop_off >= 0 && options->scenario_drop_off <= 1))
+        return ps_diagnose(cx, PS_ERROR_USAGE, NULL, 0, 0,
+                           "a scenario runs for 1 to 100 years with a drop-off from 0 to 1");
+    if (!(options->programme_cost >= 0 && isfinite(options->programme_cost)))
+        return ps_diagnose(cx, PS_ERROR_USAGE, NULL, 0, 0,
+                           "the programme cost must be a number above 0 (0: not given)");
+    const char **chains = calloc(costs->n, sizeof *chains);
+    double *values = calloc(costs->n, sizeof *values);
+    ps_error_t err = PS_ERROR_NOMEM;
+    if (!chains || !values)
+        goto done;
+    if ((err = uprate(costs, options, report, chains, values)))
+        goto done;
+    struct plan plan = {cohort, options,
+                        ps_names_count(cohort->arms[PS_SERVICE_COMPARISON].participants) > 0,
+                        0, NULL, 0};
+    plan.naive = !plan.has_comparison && options->no_counterfactual;
+    for (size_t w = cohort->before + 1; w < cohort->n_windows && !err; w++) {
+        err = emit_comparison(costs, &plan, chains, values, disclosure, report, cohort->before,
+                              w);
+        release(&plan);
+    }
+done:
+    free(chains);
+    free(values);
+    return err;
+}

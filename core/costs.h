@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Costs of service use: what costs.c needs of the service-use report.
+ * Private to libpromscore.
+ */
+#ifndef PROMSCORE_COSTS_INTERNAL_H
+#define PROMSCORE_COSTS_INTERNAL_H
+
+#include <promscore/costs.h>
+
+/*
+ * Appends statistic 'id' to the report, after its audit, about 'unit', 'group' and
+ * 'comparison' (pointers that outlive the report: the report's own or its arena's), with
+ * value NaN and not computable; returns it, or NULL when out of memory (servicereport.c).
+ */
+ps_statistic_t *ps_su_report_append(ps_service_report_t *report, ps_statistic_id_t id,
+                                    const char *unit, const char *group, const char *comparison);
+/* A copy of 'text' that lives as long as the report, or NULL when out of memory. */
+const char *ps_su_report_keep(ps_service_report_t *report, const char *text);
+
+#endif

@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * promscore: costs of service use, notional cost avoidance and return on
+ * investment.
+ *
+ * Unit costs come from a file the user supplies (CSV, or XML checked against
+ * schemas/unit-costs.xsd): per measure its value, unit, price year, source and
+ * licence; none are compiled in. Costs of different price years are uprated to
+ * one year with a named price index read from a file with its source. The
+ * figures are statistics of the catalogue (promscore/statistics.h, costs)
+ * added to a service-use report after its disclosure audit, hidden whenever an
+ * event count they rest on is. See docs/costs.md.
+ *
+ * Included after <promscore/service.h>.
+ */
+#ifndef PROMSCORE_COSTS_H
+#define PROMSCORE_COSTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <promscore/promscore.h>
+#include <promscore/service.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct ps_service_costs ps_service_costs_t;
+
+/**
+ * Reads unit costs: XML (a file whose first non-blank byte is '<', validated
+ * against unit-costs.xsd in the context's schema directory) or CSV with the
+ * columns measure,value,unit,price_year,source,licence (any order, named as
+ * batch headers are) and optionally note. A value must be a finite number of
+ * 0 or more; a price year reads "2022/23" (a financial year) or "2023"; a
+ * measure may be costed once. Anything else refuses the file with
+ * PS_ERROR_DEFINITION and a diagnostic naming file, line and column.
+ */
+ps_error_t ps_service_costs_read(ps_context_t *context, const char *file,
+                                 ps_service_costs_t **costs);
+void ps_service_costs_free(ps_service_costs_t *costs);
+
+/**
+ * Reads a price index into 'costs': lines "index,NAME" and "source,TEXT"
+ * (and optionally "licence,TEXT" and "note,TEXT"), then a header "year,level"
+ * or "year,percent_change" (each year's change from the one before; the
+ * first year's empty), then one row per year in time order. Refused with
+ * PS_ERROR_DEFINITION and file, line and column on anything else.
+ */
+ps_error_t ps_service_costs_read_index(ps_service_costs_t *costs, const char *file);
+
+/** How costs are reported. Initialise with ps_service_costs_options_init. */
+typedef struct ps_service_costs_options {
+    size_t size;
+    /** The price year every cost is shown at; NULL: the costs' own when they share one,
+     * else the latest of them (uprating needs an index). */
+    const char *price_year;
+    /** What the programme cost over programme_days (0: not given: no return on
+     * investment). */
+    double programme_cost;
+    /** The days programme_cost covers (0: 365); a return on investment is given for each
+     * comparison whose after window is this long. */
+    unsigned programme_days;
+    /** Without a comparison cohort: 1 gives notional cost avoidance and a return on
+     * investment against no change, each stamped "naive"; 0 gives neither. */
+    int no_counterfactual;
+    /** The bootstrap: R's set.seed(seed) with RNGkind("Marsaglia-Multicarry", sample.kind =
+     * "Rounding") (0 is a seed like any other), and its replicates (0: 1999). */
+    uint32_t seed;
+    unsigned replicates;
+    /** A scenario beyond the time observed (0 years: none): a year's notional cost avoidance
+     * continued for scenario_years years in all, falling by scenario_drop_off (0 to 1) of
+     * itself each year; given, labelled a scenario, only for an after window of 365 days. */
+    unsigned scenario_years;
+    double scenario_drop_off;
+} ps_service_costs_options_t;
+
+/** Zeroes 'options' (the defaults) and sets its size: call it with
+ * sizeof(ps_service_costs_options_t). */
+void ps_service_costs_options_init(ps_service_costs_options_t *options, size_t size);
+
+/**
+ * Adds the cost figures of the catalogue to 'report', computed from 'cohort'
+ * (the one the report was made from) under the same 'disclosure': per measure
+ * costed and comparison from the before window to a later one, a block of the
+ * people referred; then, per comparison, a block with unit "total" over the
+ * measures costed. Refused with PS_ERROR_DEFINITION (file, line, column) for
+ * a cost of a measure the cohort's definition does not have, and with
+ * PS_ERROR_USAGE for costs of different price years (or a price_year not
+ * theirs) with no index, or a year the index does not have.
+ */
+ps_error_t ps_service_costs_apply(const ps_service_costs_t *costs,
+                                  const ps_service_costs_options_t *options,
+                                  const ps_service_cohort_t *cohort,
+                                  const ps_disclosure_t *disclosure,
+                                  ps_service_report_t *report);
+
+/** The price index's name and source, or NULL when none was read. */
+const char *ps_service_costs_index(const ps_service_costs_t *costs, const char **source);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * promscore service --unit-costs: costs, notional cost avoidance and the return on investment
+ * on the command line, in text, CSV and JSON, and what is refused.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "helpers.h"
+
+static char *golden(const char *name)
+{
+    char *relative, *path;
+    cr_assert_geq(asprintf(&relative, "../golden/%s", name), 0);
+    path = test_data(relative);
+    free(relative);
+    return path;
+}
+
+static char *example(const char *name)
+{
+    const char *source = getenv("PROMSCORE_SOURCE_DIR");
+    cr_assert_not_null(source);
+    char *path;
+    cr_assert_geq(asprintf(&path, "%s/docs/examples/%s", source, name), 0);
+    return path;
+}
+
+static void assert_has(const char *text, const char *part)
+{
+    cr_assert_not_null(strstr(text, part), "wanted \"%s\" in:\n%s", part, text);
+}
+
+Test(cli_costs, the_camden_fixture_in_text)
+{
+    char *referred = golden("service/camden_referred.csv");
+    char *comparison = golden("service/camden_comparison.csv");
+    char *costs = test_file("costs.csv",
+                            "measure,value,unit,price_year,source,licence\n"
+                            "ae_attendances,114,per attendance,2022/23,test,CC0-1.0\n",
+                            -1);
+    struct run_result r = RUN("service", "-q", "-w", "pre12=365,post12=365", "-c", comparison,
+                              referred, "--unit-costs", costs, "--programme-cost", "5000");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    assert_has(r.out, "== Costs: notional cost avoidance (not savings)\n");
+    assert_has(r.out, "    ae_attendances: unit cost \u00a3114.00\n"
+                      "      114.00 (2022/23; test; licence CC0-1.0)\n");
+    assert_has(r.out, "      cost before \u00a334,200, after \u00a321,432; gross fall over the "
+                      "time observed after \u00a312,768\n");
+    assert_has(r.out, "      expected after without the service \u00a320,907; notional cost "
+                      "avoidance -\u00a3525\n");
+    assert_has(r.out, "      return on investment against \u00a35,000 (over 365 days): "
+                      "-\u00a30.11 of notional cost\n      avoidance per \u00a31 (95% CI "
+                      "-\u00a30.59 to \u00a30.41); P(ROI > 1) = 0.000; break-even net\n"
+                      "      rate ratio 0.761\n");
+    assert_has(r.out, "bootstrap: 1999 of 1999 bootstrap replicates (seed 1;");
+    /* Never called savings: the word comes only in "(not savings)" and the caveat. */
+    size_t savings = 0;
+    for (const char *at = r.out; (at = strstr(at, "saving")); at++)
+        savings++;
+    cr_assert_eq(savings, 2, "%s", r.out);
+    assert_has(r.out, "(not savings)");
+    assert_has(r.out, "A fall in use is not a saving of money.");
+    run_result_free(&r);
+    free(referred);
+    free(comparison);
+    free(costs);
+}
+
+Test(cli_costs, the_example_files_uprated_in_csv)
+{
+    char *referred = example("service-referred.csv"), *comparison = example("service-comparison.csv");
+    char *costs = example("unit-costs-example.csv"), *index = example("price-index-example.csv");
+    struct run_result r = RUN("service", "-q", "-w", "pre24=365,pre12=365,post12=365", "-s",
+                              "ae_attendances >= 6 in pre12", "-c", comparison, referred,
+                              "--unit-costs", costs, "--price-index", index, "--price-year",
+                              "2023/24", "--programme-cost", "60000", "--seed", "20261130",
+                              "-f", "csv");
+    cr_assert_eq(r.status, 1, "the example has refused counts: %s", r.err);
+    /* 42 x 1.0431 = 43.8102. */
+    assert_has(r.out, "service_use,gp_consultations,all,pre12->post12,unit_cost,constant,"
+                      "43.810199999999995,no,\"42.00 (2022/23) x 1.0431 (NHS Cost Inflation "
+                      "Index (pay and prices), 2022/23 to 2023/24;");
+    assert_has(r.out, "service_use,total,all,pre12->post12,roi,figure,");
+    assert_has(r.out, "(seed 20261130; participants resampled within each cohort;");
+    cr_assert_null(strstr(r.out, "pre24->pre12,unit_cost"), "only comparisons after the before "
+                                                             "window are costed");
+    run_result_free(&r);
+    /* The XML example gives the same figures: 7.33 x 1.0214 x 1.0249 x 1.0258 x 1.0732 x
+     * 1.0431 = 8.8115158 for a 999 call at 2023/24 prices. */
+    char *xml = example("unit-costs-example.xml");
+    struct run_result x = RUN("service", "-q", "-w", "pre24=365,pre12=365,post12=365", "-s",
+                              "ae_attendances >= 6 in pre12", "-c", comparison, referred,
+                              "--unit-costs", xml, "--price-index", index, "--price-year",
+                              "2023/24", "-f", "json");
+    cr_assert_eq(x.status, 1, "%s", x.err);
+    assert_has(x.out, "\"scale\": \"calls_999\", \"group\": \"all\", \"comparison\": "
+                      "\"pre12->post12\", \"statistic\": \"unit_cost\", \"kind\": \"constant\", "
+                      "\"value\": 8.81151582287");
+    run_result_free(&x);
+    free(xml);
+    free(referred);
+    free(comparison);
+    free(costs);
+    free(index);
+}
+
+Test(cli_costs, no_counterfactual_in_text)
+{
+    char *referred = golden("costs/referred.csv"), *costs = golden("costs/unit-costs.csv");
+    char *index = golden("costs/price-index.csv");
+    struct run_result r = RUN("service", "-q", "--no-suppress", "-w", "pre12=365,post12=365",
+                              referred, "--unit-costs", costs, "--price-index", index,
+                              "--programme-cost", "20000");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    assert_has(r.out, "No comparison cohort was given: the gross fall in cost is shown but cannot "
+                      "be\n");
+    assert_has(r.out, "(not attributable)\n");
+    assert_has(r.out, "n/a notional_cost_avoidance: no counterfactual: no comparison cohort "
+                      "was given");
+    assert_has(r.out, "n/a roi: no counterfactual");
+    run_result_free(&r);
+    struct run_result n = RUN("service", "-q", "--no-suppress", "-w", "pre12=365,post12=365",
+                              referred, "--unit-costs", costs, "--price-index", index,
+                              "--programme-cost", "20000", "--no-counterfactual");
+    cr_assert_eq(n.status, 0, "%s", n.err);
+    assert_has(n.out, "NAIVE: no comparison cohort was given and --no-counterfactual asked");
+    assert_has(n.out, "NAIVE notional cost avoidance \u00a328,585\n");
+    assert_has(n.out, "NAIVE return on investment against \u00a320,000 (over 365 days): "
+                      "\u00a31.43 of");
+    run_result_free(&n);
+    n = RUN("service", "-q", "--no-suppress", "-w", "pre12=365,post12=365", referred,
+            "--unit-costs", costs, "--price-index", index, "--programme-cost", "20000",
+            "--no-counterfactual", "--scenario", "2:0");
+    cr_assert_eq(n.status, 0, "%s", n.err);
+    assert_has(n.out, "      NAIVE; SCENARIO, not observed: assumes the notional cost avoidance "
+                      "of the year\n");
+    assert_has(n.out, "continues for 2 years in all, falling by 0% a year");
+    run_result_free(&n);
+    free(referred);
+    free(costs);
+    free(index);
+}
+
+Test(cli_costs, refusals)
+{
+    char *referred = golden("costs/referred.csv"), *costs = golden("costs/unit-costs.csv");
+    struct run_result r = RUN("service", "-q", "-w", "pre12=365,post12=365", referred,
+                              "--unit-costs", costs);
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    assert_has(r.err, "unit-costs.csv:2:1: ae_attendances is costed at 2021/22 prices and the "
+                      "report is at 2023/24: costs of different price years are not added "
+                      "without a price index (--price-index)\n");
+    assert_has(r.err, "nothing written\n");
+    cr_assert_str_eq(r.out, "");
+    run_result_free(&r);
+    struct run_result p = RUN("service", "-q", "-w", "pre12=365,post12=365", referred,
+                              "--programme-cost", "500");
+    cr_assert_eq(p.status, 2);
+    assert_has(p.err, "give --unit-costs");
+    run_result_free(&p);
+    struct run_result q = RUN("service", "-q", "-w", "pre12=365,post12=365", referred,
+                              "--unit-costs", costs, "--programme-cost", "lots");
+    cr_assert_eq(q.status, 2);
+    assert_has(q.err, "--programme-cost needs an amount above 0, not 'lots'");
+    run_result_free(&q);
+    struct run_result s = RUN("service", "-q", "-w", "pre12=365,post12=365", referred,
+                              "--unit-costs", costs, "--scenario", "3:150");
+    cr_assert_eq(s.status, 2);
+    assert_has(s.err, "--scenario takes YEARS:DROP, years from 1 to 100 and a drop-off from 0 "
+                      "to 100% a year (e.g. 3:50), not '3:150'");
+    run_result_free(&s);
+    struct run_result t = RUN("service", "-q", "-w", "pre12=365,post12=365", referred,
+                              "--unit-costs", costs, "--scenario", "3:50");
+    cr_assert_eq(t.status, 2);
+    assert_has(t.err, "--scenario runs against the programme's cost: give --programme-cost");
+    run_result_free(&t);
+    char *bad = test_file("costs.csv", "measure,value,unit,price_year,source,licence\n"
+                                       "ae_attendances,12,a,2023,x,y\nbed_days,-1,a,2023,x,y\n",
+                          -1);
+    struct run_result b = RUN("service", "-q", "-w", "pre12=365,post12=365", referred,
+                              "--unit-costs", bad);
+    cr_assert_eq(b.status, 3, "%s", b.err);
+    assert_has(b.err, "costs.csv:3:2: unit cost '-1' is not a number of 0 or more\n");
+    run_result_free(&b);
+    free(bad);
+    free(referred);
+    free(costs);
+}
+
+Test(cli_costs, costs_of_measures_not_counted)
+{
+    char *referred = golden("service/camden_referred.csv");
+    char *costs = test_file("costs.csv",
+                            "measure,value,unit,price_year,source,licence\n"
+                            "gp_consultations,42,a,2022/23,x,y\n",
+                            -1);
+    struct run_result r = RUN("service", "-q", "-w", "pre12=365,post12=365", referred,
+                              "--unit-costs", costs);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    char *want = NULL;
+    cr_assert_geq(asprintf(&want, "\n== Costs: no measure with a unit cost in %s was counted "
+                                  "in a window after pre12\n",
+                           costs),
+                  0);
+    assert_has(r.out, want);
+    free(want);
+    run_result_free(&r);
+    free(referred);
+    free(costs);
+}
