@@ -674,8 +674,8 @@ static ps_statistic_t *emit(struct emit *e, ps_statistic_id_t id, double value,
         s->reason = reason ? reason : "not a finite number";
     } else if (info->reveals_n && e->disclosure->suppress && e->disclosure->round_to) {
         s->shown = PS_SUPPRESSED;
-        s->note = "withheld under rounding: beside the unit cost it would give the exact "
-                  "number of events";
+        s->note = "withheld under rounding: with the unit costs it would give exact numbers of "
+                  "events";
     } else {
         s->value = value;
         s->shown = PS_SHOWN;

@@ -214,3 +214,42 @@ Test(cli_costs, costs_of_measures_not_counted)
     free(referred);
     free(costs);
 }
+
+/* Under --round, counts are rounded and the money figures withheld: cost_after less
+ * cost_expected_after, or an ROI times the programme cost, would give the exact events. */
+Test(cli_costs, rounding_withholds_every_figure_that_gives_exact_events)
+{
+    char *referred = golden("service/camden_referred.csv");
+    char *comparison = golden("service/camden_comparison.csv");
+    char *costs = test_file("costs.csv",
+                            "measure,value,unit,price_year,source,licence\n"
+                            "ae_attendances,114,per attendance,2022/23,test,CC0-1.0\n",
+                            -1);
+    struct run_result r = RUN("service", "-q", "-f", "csv", "--round", "5", "-w",
+                              "pre12=365,post12=365", "-c", comparison, referred, "--unit-costs",
+                              costs, "--programme-cost", "5000", "--scenario", "3:50");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    static const char *const withheld[] = {
+        "cost_before", "cost_after", "gross_cost_fall", "cost_expected_after",
+        "notional_cost_avoidance", "roi", "roi_ci_low", "roi_ci_high", "break_even_rate_ratio",
+        "scenario_cost_avoidance", "scenario_roi"};
+    size_t seen = 0;
+    for (size_t i = 0; i < sizeof withheld / sizeof withheld[0]; i++) {
+        char *line;
+        cr_assert_geq(asprintf(&line, ",pre12->post12,%s,figure,,yes,withheld under rounding",
+                               withheld[i]),
+                      0);
+        for (const char *at = r.out; (at = strstr(at, line)); at++)
+            seen++;
+        cr_assert(strstr(r.out, line), "%s withheld:\n%s", withheld[i], r.out);
+        free(line);
+    }
+    cr_assert_geq(seen, sizeof withheld / sizeof withheld[0]);
+    /* The unit cost and the programme cost are about no one. */
+    assert_has(r.out, ",pre12->post12,unit_cost,constant,114,no,");
+    assert_has(r.out, ",pre12->post12,programme_cost,constant,5000,no,");
+    run_result_free(&r);
+    free(referred);
+    free(comparison);
+    free(costs);
+}

@@ -273,39 +273,39 @@ typedef enum ps_param {
     X(CO_COST_AFTER, "cost_after", FIGURE, NONE, SU_EVENTS_AFTER, SU_N_PEOPLE, 0, 1, 0,        \
       "costs: events_after * unit_cost")                                                       \
     X(CO_GROSS_COST_FALL, "gross_cost_fall", FIGURE, NONE, SU_EVENTS_BEFORE, SU_EVENTS_AFTER,  \
-      0, 0, 0,                                                                                 \
+      0, 1, 0,                                                                                 \
       "costs: unit_cost * (sum of each person's events before * days after / days before - "   \
       "events_after): the raw fall over the time observed after, not attributable to the "     \
       "service")                                                                               \
     X(CO_COST_EXPECTED_AFTER, "cost_expected_after", FIGURE, NONE, SU_EVENTS_BEFORE,           \
-      SU_EVENTS_AFTER, 0, 0, 0,                                                                \
+      SU_EVENTS_AFTER, 0, 1, 0,                                                                \
       "costs: unit_cost * the events expected after without the service (each person's events "\
       "before * days after / days before, times the comparison cohort's rate_ratio)")         \
     X(CO_NOTIONAL_COST_AVOIDANCE, "notional_cost_avoidance", FIGURE, NONE, SU_EVENTS_BEFORE,   \
-      SU_EVENTS_AFTER, 0, 0, 0,                                                                \
+      SU_EVENTS_AFTER, 0, 1, 0,                                                                \
       "costs: cost_expected_after - cost_after, at average unit costs: not a cashable saving " \
       "(\"naive\" in the note when there is no counterfactual)")                              \
     X(CO_PROGRAMME_COST, "programme_cost", CONSTANT, NONE, NONE, NONE, 0, 0, 0,                \
       "costs: what the programme cost over its period (--programme-cost, --programme-period)")  \
-    X(CO_ROI, "roi", FIGURE, NONE, SU_EVENTS_BEFORE, SU_EVENTS_AFTER, 0, 0, 2,                 \
+    X(CO_ROI, "roi", FIGURE, NONE, SU_EVENTS_BEFORE, SU_EVENTS_AFTER, 0, 1, 2,                 \
       "costs: notional_cost_avoidance (total) / programme_cost: cost avoided per 1 spent")     \
-    X(CO_ROI_CI_LOW, "roi_ci_low", FIGURE, NONE, SU_EVENTS_BEFORE, SU_EVENTS_AFTER, 0, 0, 2,   \
+    X(CO_ROI_CI_LOW, "roi_ci_low", FIGURE, NONE, SU_EVENTS_BEFORE, SU_EVENTS_AFTER, 0, 1, 2,   \
       "costs: lower end of the bootstrap 95% percentile CI of roi (participants resampled "   \
       "within each cohort; seed and replicates in the note)")                                  \
-    X(CO_ROI_CI_HIGH, "roi_ci_high", FIGURE, NONE, SU_EVENTS_BEFORE, SU_EVENTS_AFTER, 0, 0, 2, \
+    X(CO_ROI_CI_HIGH, "roi_ci_high", FIGURE, NONE, SU_EVENTS_BEFORE, SU_EVENTS_AFTER, 0, 1, 2, \
       "costs: upper end of the bootstrap 95% percentile CI of roi")                            \
     X(CO_P_ROI_ABOVE_1, "p_roi_above_1", FIGURE, NONE, SU_EVENTS_BEFORE, SU_EVENTS_AFTER, 0,   \
       0, 3, "costs: the share of bootstrap replicates whose roi exceeds 1")                    \
     X(CO_BREAK_EVEN_RATE_RATIO, "break_even_rate_ratio", FIGURE, NONE, SU_EVENTS_BEFORE,       \
-      SU_EVENTS_AFTER, 0, 0, 3,                                                                \
+      SU_EVENTS_AFTER, 0, 1, 3,                                                                \
       "costs: the net rate ratio at which notional_cost_avoidance equals programme_cost, "     \
       "1 - programme_cost / cost_expected_after (total)")                                     \
     X(CO_SCENARIO_COST_AVOIDANCE, "scenario_cost_avoidance", FIGURE, NONE, SU_EVENTS_BEFORE,   \
-      SU_EVENTS_AFTER, 0, 0, 0,                                                                \
+      SU_EVENTS_AFTER, 0, 1, 0,                                                                \
       "costs: a SCENARIO, not observed (--scenario): notional_cost_avoidance (total) of a "    \
       "year after, continued for the scenario's years and falling by its drop-off each year "  \
       "(the assumption in the note)")                                                          \
-    X(CO_SCENARIO_ROI, "scenario_roi", FIGURE, NONE, SU_EVENTS_BEFORE, SU_EVENTS_AFTER, 0, 0,  \
+    X(CO_SCENARIO_ROI, "scenario_roi", FIGURE, NONE, SU_EVENTS_BEFORE, SU_EVENTS_AFTER, 0, 1,  \
       2, "costs: a SCENARIO, not observed: scenario_cost_avoidance / programme_cost")
 
 /** A statistic of the catalogue. */
