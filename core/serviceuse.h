@@ -14,6 +14,7 @@
 #include "csvread.h"
 #include "internal.h"
 #include "names.h"
+#include "servicebayes.h"
 
 struct ps_service_measure {
     const char *id;
@@ -74,6 +75,8 @@ struct ps_service_cohort {
     struct ps_service_arm_data arms[2];
     char **files;                /* every file read, for messages */
     size_t n_files;
+    struct ps_su_population population;  /* for empirical Bayes; shape 0: none */
+    int interval;                /* PS_SERVICE_ROBUST or PS_SERVICE_QUASI_POISSON */
 };
 
 /* The number of the window named 'name' (in any ASCII case), or SIZE_MAX. */

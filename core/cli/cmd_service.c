@@ -53,6 +53,14 @@ static void usage(FILE *to)
           "      --encoding NAME, --delimiter CHAR\n"
           "                            how the counts are written, as for 'promscore score'\n"
           "  -q, --quiet               no per-file summary\n"
+          "      --population SPEC     empirical Bayes (Hauer): the selection rule's count in\n"
+          "                            its window among all attenders, \"nb:mean=M,shape=K\"\n"
+          "                            or a CSV file of count,people fitted as a negative\n"
+          "                            binomial; needs --selected\n"
+          "      --population-source TEXT\n"
+          "                            where the population's figures come from\n"
+          "      --interval KIND       the rate ratio's 95% CI: robust (cluster-robust,\n"
+          "                            default) or quasi-poisson\n"
           "  -h, --help                this help\n"
           "\n"
           "CSV columns: instrument,scale,group,comparison,statistic,kind,value,suppressed,note\n"
@@ -186,7 +194,22 @@ struct setting {
     int has_comparison;
     const char *before;     /* the window the others are compared with */
     const char *earlier;    /* the window listed just before it, or NULL */
+    int has_population;     /* empirical Bayes */
+    int interval;           /* PS_SERVICE_ROBUST or PS_SERVICE_QUASI_POISSON */
 };
+
+static const char *interval_name(int interval)
+{
+    return interval == PS_SERVICE_QUASI_POISSON ? "quasi-poisson" : "robust";
+}
+
+/* What the empirical-Bayes figures say, when there are some. */
+static const char *const eb_statement =
+    "The empirical-Bayes figures (Hauer 2002) give the events expected after without any "
+    "intervention, from each person's count in the selection window and the distribution of "
+    "that count among all attenders (--population): an index near 1 is the fall regression "
+    "to the mean explains; below 1, fewer events than expected, as far as that population is "
+    "the one these people were drawn from.";
 
 /*
  * What regression to the mean means for these figures, in words, for the top of the text and
@@ -214,6 +237,7 @@ static char *regression_statement(const struct setting *set)
                          ? "The net rate ratio divides out the fall of the comparison cohort, "
                            "selected the same way: it is the part of the fall that may be put "
                            "down to the service, as far as the two cohorts are alike."
+                     : set->has_population ? eb_statement
                      : set->earlier
                          ? "No comparison cohort was given, so the fall cannot be attributed to "
                            "the service. The comparison of the earlier window with the "
@@ -233,6 +257,12 @@ static char *regression_statement(const struct setting *set)
                          ? "The net rate ratio divides out the fall of the comparison cohort."
                          : "Without a comparison cohort the fall cannot be attributed to the "
                            "service.");
+    if (n >= 0 && set->has_population && set->has_comparison) {
+        char *longer = NULL;
+        n = asprintf(&longer, "%s %s", text, eb_statement);
+        free(text);
+        text = n < 0 ? NULL : longer;
+    }
     return n < 0 ? NULL : text;
 }
 
@@ -282,6 +312,7 @@ static void write_json(output_t *o, const ps_service_report_t *report, const str
     json_string(o, set->before);
     output_puts(o, ",\n  \"selected\": ");
     json_or_null(o, set->selected);
+    print(o, ",\n  \"interval\": \"%s\"", interval_name(set->interval));
     char *statement = regression_statement(set);
     output_puts(o, ",\n  \"regression_to_the_mean\": ");
     json_or_null(o, statement);
@@ -386,7 +417,8 @@ static void windows_of(const char *comparison, char *first, char *second, size_t
     snprintf(second, size, "%s", arrow ? arrow + 2 : comparison);
 }
 
-static void write_section(output_t *o, const struct section *s, const char *unit)
+static void write_section(output_t *o, const struct section *s, const char *unit,
+                          int interval)
 {
     const ps_statistic_t *first = ps_service_report_statistic(s->report, s->start);
     char w0[128], w1[128];
@@ -400,8 +432,9 @@ static void write_section(output_t *o, const struct section *s, const char *unit
           unit, F(EVENTS_BEFORE), w0, F(RATE_BEFORE), F(PERSON_YEARS_BEFORE), F(EVENTS_AFTER),
           w1, F(RATE_AFTER), F(PERSON_YEARS_AFTER));
     print(o, "    change in the total: %s; rate ratio %s/%s: %s (95%% CI %s to %s; within-person, "
-             "cluster-robust)\n",
-          F(EVENTS_CHANGE), w1, w0, F(RATE_RATIO), F(RATE_RATIO_CI_LOW), F(RATE_RATIO_CI_HIGH));
+             "%s)\n",
+          F(EVENTS_CHANGE), w1, w0, F(RATE_RATIO), F(RATE_RATIO_CI_LOW), F(RATE_RATIO_CI_HIGH),
+          interval == PS_SERVICE_QUASI_POISSON ? "quasi-Poisson" : "cluster-robust");
     if (find(s, PS_STAT_SU_NET_RATE_RATIO))
         print(o, "    net of the comparison cohort (its rate ratio divided out): %s (95%% CI %s "
                  "to %s)\n",
@@ -412,12 +445,17 @@ static void write_section(output_t *o, const struct section *s, const char *unit
           F(N_NONE_AFTER), F(SHARE_NONE_AFTER));
     if (find(s, PS_STAT_SU_N_OUTSIDE_RULE))
         print(o, "    not meeting the selection rule in %s: %s\n", w0, F(N_OUTSIDE_RULE));
+    if (find(s, PS_STAT_SU_EB_INDEX))
+        print(o, "    empirical Bayes (population mean %s, shape %s): %s expected in %s without "
+                 "intervention, %s observed; index %s (95%% CI %s to %s)\n",
+              F(EB_POPULATION_MEAN), F(EB_POPULATION_SHAPE), F(EB_EXPECTED_AFTER), w1,
+              F(EVENTS_AFTER), F(EB_INDEX), F(EB_INDEX_CI_LOW), F(EB_INDEX_CI_HIGH));
     for (size_t i = s->start; i < s->end; i++) {
         const ps_statistic_t *st = ps_service_report_statistic(s->report, i);
         if (st->shown == PS_NOT_COMPUTABLE)
             print(o, "    n/a %s: %s\n", st->name, st->reason);
         else if (st->note && st->shown == PS_SHOWN &&
-                 st->id != PS_STAT_SU_SELECTED_AT_LEAST)
+                 st->id != PS_STAT_SU_SELECTED_AT_LEAST && st->id != PS_STAT_SU_RATE_RATIO)
             print(o, "    note %s: %s\n", st->name, st->note);
     }
 }
@@ -465,7 +503,7 @@ static void write_text(output_t *o, const ps_service_report_t *report, const str
                 break;
             s.end++;
         }
-        write_section(o, &s, what);
+        write_section(o, &s, what, set->interval);
         i = s.end;
     }
     output_puts(o, "\nCaveats: people with a count before and none after (died, moved away, not "
@@ -521,7 +559,7 @@ static int read_windows(const cli_list_t *given, ps_service_window_t *windows)
 int cmd_service(int argc, char **argv)
 {
     enum { BEFORE = 256, THRESHOLD, ROUND, NO_SUPPRESS, ID_COLUMN, WINDOW_COLUMN,
-           EXPOSURE_COLUMN };
+           EXPOSURE_COLUMN, POPULATION, POPULATION_SOURCE, INTERVAL };
     static const struct option long_options[] = {
         {"window", required_argument, NULL, 'w'},
         {"before", required_argument, NULL, BEFORE},
@@ -539,6 +577,9 @@ int cmd_service(int argc, char **argv)
         {"encoding", required_argument, NULL, 'E'},
         {"delimiter", required_argument, NULL, 'D'},
         {"quiet", no_argument, NULL, 'q'},
+        {"population", required_argument, NULL, POPULATION},
+        {"population-source", required_argument, NULL, POPULATION_SOURCE},
+        {"interval", required_argument, NULL, INTERVAL},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -601,6 +642,18 @@ int cmd_service(int argc, char **argv)
                 goto done;
             break;
         case 'q': run.quiet = 1; break;
+        case POPULATION: options.population = optarg; break;
+        case POPULATION_SOURCE: options.population_source = optarg; break;
+        case INTERVAL:
+            if (strcmp(optarg, "robust") == 0)
+                options.interval = PS_SERVICE_ROBUST;
+            else if (strcmp(optarg, "quasi-poisson") == 0)
+                options.interval = PS_SERVICE_QUASI_POISSON;
+            else {
+                cli_error("service: --interval is robust or quasi-poisson, not '%s'", optarg);
+                goto done;
+            }
+            break;
         case 'h': usage(stdout); status = 0; goto done;
         default: usage(stderr); goto done;
         }
@@ -629,7 +682,7 @@ int cmd_service(int argc, char **argv)
     options.windows = windows;
     options.n_windows = window_items.n;
     /* The report may not replace an input or the measures. */
-    files = calloc((size_t)argc + comparisons.n + 2, sizeof *files);
+    files = calloc((size_t)argc + comparisons.n + 3, sizeof *files);
     if (!files) {
         cli_error("out of memory");
         status = EXIT_INTERNAL;
@@ -638,6 +691,8 @@ int cmd_service(int argc, char **argv)
     size_t n_files = 0;
     files[n_files++] = (output_file_t){output_path, "-o", 1};
     files[n_files++] = (output_file_t){measures, "--measures", 0};
+    if (options.population && strncmp(options.population, "nb:", 3) != 0)
+        files[n_files++] = (output_file_t){options.population, "--population", 0};
     for (size_t i = 0; i < comparisons.n; i++)
         files[n_files++] = (output_file_t){comparisons.items[i], "--comparison", 0};
     for (int i = optind; i < argc; i++)
@@ -680,7 +735,8 @@ int cmd_service(int argc, char **argv)
     }
     struct setting set = {definition, windows, window_items.n,
                           ps_service_cohort_selection(cohort), comparisons.n > 0,
-                          ps_service_cohort_before(cohort), NULL};
+                          ps_service_cohort_before(cohort), NULL, options.population != NULL,
+                          options.interval};
     for (size_t w = 1; w < window_items.n; w++)
         if (strcasecmp(windows[w].name, set.before) == 0)
             set.earlier = windows[w - 1].name;
