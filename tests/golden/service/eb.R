@@ -123,6 +123,11 @@ stopifnot(abs(exp(coef(fit)[[1]]) / mu - 1) < 1e-9, abs(fit$theta / theta - 1) <
 out("population", "all", "eb_population_mean", mu)
 out("population", "all", "eb_population_shape", as.vector(theta))
 out("population", "all", "glm_nb_theta", fit$theta)
+# A histogram barely over-dispersed (variance 1.142, mean 1.055): a large shape, still finite.
+y <- 0:5; w <- c(3600, 3600, 1850, 650, 200, 100); m <- sum(y * w) / sum(w)
+out("nearly_poisson", "all", "eb_population_mean", m)
+out("nearly_poisson", "all", "eb_population_shape",
+    as.vector(suppressWarnings(theta.ml(y, rep(m, 6), sum(w), w, limit = 200, eps = 1e-14))))
 
 # The Camden cohorts against the fitted population: the referred fall as the population
 # predicts (an index near 1); the steeper cohort falls beyond it.
