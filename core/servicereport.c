@@ -442,8 +442,8 @@ static void emit_eb(struct block *b, const ps_service_cohort_t *c, const struct 
 {
     ps_service_report_t *r = b->report;
     size_t k = put(b, PS_STAT_SU_EB_POPULATION_MEAN, figure(c->population.mean));
-    if (k != NONE)
-        r->stats[k].note = c->population.note;
+    if (k != NONE) /* the report outlives the cohort */
+        r->stats[k].note = format(r, "%s", c->population.note);
     put(b, PS_STAT_SU_EB_POPULATION_SHAPE, figure(c->population.shape));
     if (!f->n) {
         static const ps_statistic_id_t ids[] = {PS_STAT_SU_EB_EXPECTED_AFTER, PS_STAT_SU_EB_INDEX,
@@ -507,8 +507,8 @@ static size_t emit_block(struct block *b, const ps_service_cohort_t *c,
     from_counts(b, PS_STAT_SU_SHARE_NONE_AFTER);
     if (c->has_rule) {
         size_t k = put(b, PS_STAT_SU_SELECTED_AT_LEAST, figure((double)c->rule.least));
-        if (k != NONE)
-            r->stats[k].note = c->rule.text;
+        if (k != NONE) /* the report outlives the cohort */
+            r->stats[k].note = format(r, "%s", c->rule.text);
     }
     if (f->has_outside)
         count(b, PS_STAT_SU_N_OUTSIDE_RULE, (double)f->outside);
