@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * Service use: the empirical-Bayes counterfactual (Hauer 1997, 2002). Private to
+ * Service use: the empirical-Bayes counterfactual (Hauer, Observational Before-After Studies
+ * in Road Safety, 1997; Hauer et al., Transportation Research Record 1784, 2002). Private to
  * libpromscore.
  *
  * Among all attenders, the count of the selection rule's measure in a whole selection window

@@ -4,7 +4,7 @@
 # Run from this folder:  Rscript eb.R > eb_expected.csv
 # Needs MASS (glm.nb, theta.ml); the data sets are those of service.R, read the same way.
 #
-# Empirical Bayes (Hauer, Observational Before-After Studies in Road Safety, 1997, ch. 9-10;
+# Empirical Bayes (Hauer, Observational Before-After Studies in Road Safety, Pergamon 1997;
 # Hauer, Harwood, Council and Griffith, Transportation Research Record 1784, 2002): among all
 # attenders, the count in a selection window of L days is negative binomial with mean mu and
 # shape k (variance mu + mu^2 / k), that is Poisson with a gamma(k, rate k / mu) mean m. A
