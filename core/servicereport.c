@@ -9,8 +9,13 @@
  * The rate ratio is a ratio of sums over the same people (Poisson's estimate
  * with a log person-time offset); its interval is on the log scale with the
  * cluster-robust (sandwich) variance over people, times n / (n - 1), and t
- * with n - 1 degrees of freedom. See docs/service-use.md and
- * tests/golden/service/service.R, which checks it against R's glm.
+ * with n - 1 degrees of freedom; or, chosen instead, quasi-Poisson's (glm over each
+ * person's two windows, t with 2n - 2). See docs/service-use.md and
+ * tests/golden/service/service.R and eb.R, which check them against R's glm.
+ *
+ * With a population (servicebayes.h), the blocks of the people referred on the rule's
+ * measure from its window also have the empirical-Bayes counterfactual: the events expected
+ * after without intervention and Hauer's index (eb_figures, emit_eb).
  */
 #include "config.h"
 
@@ -87,12 +92,31 @@ struct block_figures {
     int has_outside;
     double events_before, events_after, days_before, days_after;
     ps_figure_t rate_ratio, log_variance;   /* the variance of log rate_ratio */
+    double df;                              /* of the interval's t */
+    int has_eb;                             /* empirical Bayes: expected after, variance */
+    double eb_expected, eb_variance;
 };
 
-/* The rate ratio and the sandwich variance of its log over the people p[0..n). */
-static void rate_ratio(const struct person *p, const struct block_figures *f,
+/* quasi-Poisson's variance of the log rate ratio: the dispersion (Pearson's chi-square over
+ * 2n - 2 residual degrees of freedom) times 1 / E0 + 1 / E1, as summary.glm gives it. */
+static double quasi_poisson_variance(const struct person *p, const struct block_figures *f,
+                                     double r0, double r1)
+{
+    long double chi = 0;
+    for (size_t i = 0; i < f->n; i++) {
+        double m0 = r0 * p[i].days_before, m1 = r1 * p[i].days_after;
+        chi += (long double)(p[i].before - m0) * (p[i].before - m0) / m0 +
+               (long double)(p[i].after - m1) * (p[i].after - m1) / m1;
+    }
+    return (double)chi / (2.0 * (double)f->n - 2) * (1 / f->events_before + 1 / f->events_after);
+}
+
+/* The rate ratio and the variance of its log over the people p[0..n): the sandwich, or
+ * quasi-Poisson's. */
+static void rate_ratio(const struct person *p, struct block_figures *f, int interval,
                        ps_figure_t *ratio, ps_figure_t *log_variance)
 {
+    f->df = interval == PS_SERVICE_QUASI_POISSON ? 2.0 * (double)f->n - 2 : (double)f->n - 1;
     if (!f->n) {
         *ratio = *log_variance = missing("no one has counts in both windows");
         return;
@@ -118,7 +142,9 @@ static void rate_ratio(const struct person *p, const struct block_figures *f,
         double w = u / f->events_after - v / f->events_before;
         sum += (long double)w * w;
     }
-    double variance = (double)sum * (double)f->n / (double)(f->n - 1);
+    double variance = interval == PS_SERVICE_QUASI_POISSON
+                          ? quasi_poisson_variance(p, f, r0, r1)
+                          : (double)sum * (double)f->n / (double)(f->n - 1);
     /* As t.test finds data "essentially constant". */
     if (sqrt(variance) < 10 * DBL_EPSILON)
         *log_variance = missing("every person's use is in the same proportion: no variation "
@@ -143,6 +169,26 @@ static void interval(ps_figure_t ratio, ps_figure_t log_variance, double df, ps_
     double se = sqrt(log_variance.value);
     *low = (ps_figure_t){ratio.value * exp(-q.value * se), NULL, q.note};
     *high = (ps_figure_t){ratio.value * exp(q.value * se), NULL, q.note};
+}
+
+/* The empirical-Bayes sums over the paired people: each one's count after expected without
+ * intervention, and its variance, from their count in the rule's window w0 (servicebayes.h).
+ * The time observed in each window is taken over the rule window's length. */
+static void eb_figures(const ps_service_cohort_t *c, const struct person *p,
+                       struct block_figures *f, size_t w0)
+{
+    const double length = c->windows[w0].days;
+    long double expected = 0, variance = 0;
+    for (size_t i = 0; i < f->n; i++) {
+        double e, v;
+        ps_su_eb_expected(&c->population, p[i].before, p[i].days_before / length,
+                          p[i].days_after / length, &e, &v);
+        expected += e;
+        variance += v;
+    }
+    f->has_eb = 1;
+    f->eb_expected = (double)expected;
+    f->eb_variance = (double)variance;
 }
 
 /* The figures of measure m, windows w0 -> w1, in one arm; 'people' has room for everyone. */
@@ -177,7 +223,9 @@ static void block_figures(const ps_service_cohort_t *c, const struct ps_service_
         f->none_after += y == 0;
         f->outside += f->has_outside && x < (double)c->rule.least;
     }
-    rate_ratio(people, f, &f->rate_ratio, &f->log_variance);
+    rate_ratio(people, f, c->interval, &f->rate_ratio, &f->log_variance);
+    if (f->has_outside && c->population.shape > 0 && arm == &c->arms[PS_SERVICE_REFERRED])
+        eb_figures(c, people, f, w0);
 }
 
 /* ---- Statistics and the relations between them. ---- */
@@ -385,9 +433,34 @@ static void net_figures(const struct block_figures *referred, const struct block
                                                                  : other->log_variance.missing);
         return;
     }
-    size_t m = referred->n < other->n ? referred->n : other->n;
     interval(out[0], figure(referred->log_variance.value + other->log_variance.value),
-             (double)(m - 1), &out[1], &out[2]);
+             fmin(referred->df, other->df), &out[1], &out[2]);
+}
+
+/* The empirical-Bayes figures of a block: the population, the events expected after without
+ * intervention, and Hauer's index with its interval. */
+static void emit_eb(struct block *b, const ps_service_cohort_t *c, const struct block_figures *f)
+{
+    ps_service_report_t *r = b->report;
+    size_t k = put(b, PS_STAT_SU_EB_POPULATION_MEAN, figure(c->population.mean));
+    if (k != NONE) /* the report outlives the cohort */
+        r->stats[k].note = format(r, "%s", c->population.note);
+    put(b, PS_STAT_SU_EB_POPULATION_SHAPE, figure(c->population.shape));
+    if (!f->n) {
+        static const ps_statistic_id_t ids[] = {PS_STAT_SU_EB_EXPECTED_AFTER, PS_STAT_SU_EB_INDEX,
+                                                PS_STAT_SU_EB_INDEX_CI_LOW,
+                                                PS_STAT_SU_EB_INDEX_CI_HIGH};
+        for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
+            put(b, ids[i], missing("no one has counts in both windows"));
+        return;
+    }
+    double index, low, high;
+    const char *why = ps_su_eb_index(f->events_after, f->eb_expected, f->eb_variance, &index,
+                                     &low, &high);
+    put(b, PS_STAT_SU_EB_EXPECTED_AFTER, figure(f->eb_expected));
+    put(b, PS_STAT_SU_EB_INDEX, isnan(index) ? missing(why) : figure(index));
+    put(b, PS_STAT_SU_EB_INDEX_CI_LOW, why ? missing(why) : figure(low));
+    put(b, PS_STAT_SU_EB_INDEX_CI_HIGH, why ? missing(why) : figure(high));
 }
 
 /* A block's statistics; returns its first, or NONE when out of memory. */
@@ -410,8 +483,13 @@ static size_t emit_block(struct block *b, const ps_service_cohort_t *c,
     put(b, PS_STAT_SU_RATE_AFTER, f->n ? figure(f->events_after / years_after) : none);
     put(b, PS_STAT_SU_EVENTS_CHANGE, events_change(r, &c->windows[w0], &c->windows[w1]));
     ps_figure_t low, high;
-    interval(f->rate_ratio, f->log_variance, (double)f->n - 1, &low, &high);
-    put(b, PS_STAT_SU_RATE_RATIO, f->rate_ratio);
+    interval(f->rate_ratio, f->log_variance, f->df, &low, &high);
+    size_t at = put(b, PS_STAT_SU_RATE_RATIO, f->rate_ratio);
+    /* The catalogue describes the default interval; the other is said in a note. */
+    if (at != NONE && !f->rate_ratio.missing && c->interval == PS_SERVICE_QUASI_POISSON)
+        r->stats[at].note = "95% CI quasi-Poisson (in place of cluster-robust): glm over each "
+                            "person's two windows, dispersion from Pearson's chi-square, t "
+                            "with 2n - 2 df";
     put(b, PS_STAT_SU_RATE_RATIO_CI_LOW, low);
     put(b, PS_STAT_SU_RATE_RATIO_CI_HIGH, high);
     if (comparison) {
@@ -430,11 +508,13 @@ static size_t emit_block(struct block *b, const ps_service_cohort_t *c,
     from_counts(b, PS_STAT_SU_SHARE_NONE_AFTER);
     if (c->has_rule) {
         size_t k = put(b, PS_STAT_SU_SELECTED_AT_LEAST, figure((double)c->rule.least));
-        if (k != NONE)
-            r->stats[k].note = c->rule.text;
+        if (k != NONE) /* the report outlives the cohort */
+            r->stats[k].note = format(r, "%s", c->rule.text);
     }
     if (f->has_outside)
         count(b, PS_STAT_SU_N_OUTSIDE_RULE, (double)f->outside);
+    if (f->has_eb)
+        emit_eb(b, c, f);
     if (r->out_of_memory)
         return NONE;
     resolve_block(r, b->start, r->n);

@@ -422,6 +422,23 @@ static ps_error_t copy_text(ps_service_cohort_t *c, const char *given, const cha
     return *to ? PS_OK : PS_ERROR_NOMEM;
 }
 
+/* The empirical-Bayes population and the interval (servicebayes.c). */
+static ps_error_t counterfactual_options(ps_service_cohort_t *c, const ps_service_options_t *o)
+{
+    if (o->interval != PS_SERVICE_ROBUST && o->interval != PS_SERVICE_QUASI_POISSON)
+        return usage(c, "interval %d: robust (%d) or quasi-Poisson (%d)", o->interval,
+                     PS_SERVICE_ROBUST, PS_SERVICE_QUASI_POISSON);
+    c->interval = o->interval;
+    if (!o->population)
+        return PS_OK;
+    if (!c->has_rule)
+        return usage(c, "a population for empirical Bayes needs the selection rule "
+                        "(--selected): the expected counts follow from the count that chose "
+                        "the people, in the window it was counted in");
+    return ps_su_population_read(c->context, o->population, o->population_source, &c->csv,
+                                 c->arena, &c->population);
+}
+
 ps_error_t ps_service_cohort_new(ps_context_t *context, const ps_service_definition_t *definition,
                                  const ps_service_options_t *options,
                                  ps_service_cohort_t **out)
@@ -460,6 +477,8 @@ ps_error_t ps_service_cohort_new(ps_context_t *context, const ps_service_definit
         goto done;
     c->csv.delimiter = o.delimiter;
     if ((err = ps_csv_check(context, &c->csv)) || (err = ps_su_events_setup(c, &o)))
+        goto done;
+    if ((err = counterfactual_options(c, &o)))
         goto done;
     *out = c;
     c = NULL;

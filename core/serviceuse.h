@@ -14,6 +14,7 @@
 #include "csvread.h"
 #include "internal.h"
 #include "names.h"
+#include "servicebayes.h"
 
 struct ps_service_measure {
     const char *id;
@@ -81,6 +82,8 @@ struct ps_service_cohort {
         int32_t from, until;     /* the days dates may be: placeholders before, none after */
         int until_is_today;
     } events;
+    struct ps_su_population population;  /* for empirical Bayes; shape 0: none */
+    int interval;                /* PS_SERVICE_ROBUST or PS_SERVICE_QUASI_POISSON */
 };
 
 /* The number of the window named 'name' (in any ASCII case), or SIZE_MAX. */

@@ -383,3 +383,93 @@ Test(cli_service, events_need_their_index_dates)
     free(events);
     free(index);
 }
+
+Test(cli_service, empirical_bayes_a_fall_as_expected_and_one_beyond_it)
+{
+    char *referred = golden("camden_referred.csv"), *steeper = golden("steeper_referred.csv");
+    char *population = golden("population.csv");
+    /* The Camden cohort falls as the population predicts: an index near 1, its CI across 1. */
+    struct run_result r = RUN("service", "-w", "pre12=365,post12=365", "-s",
+                              "ae_attendances >= 6 in pre12", "--population", population,
+                              "--population-source", "HES 2023/24, all attenders", referred);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    assert_has(r.out, "    empirical Bayes (population mean 0.869, shape 0.601): 188.1 expected "
+                      "in post12 without intervention, 188 observed; index 1.00 (95% CI 0.82 to "
+                      "1.18)\n");
+    assert_has(r.out, "19998 people; source: HES 2023/24, all attenders\n");
+    run_result_free(&r);
+    /* The steeper cohort falls beyond it. */
+    r = RUN("service", "-f", "csv", "-w", "pre12=365,post12=365", "-s",
+            "ae_attendances >= 6 in pre12", "--population", population, steeper);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    assert_has(r.out, "\nservice_use,ae_attendances,all,pre12->post12,eb_index,figure,"
+                      "0.46863355303");
+    assert_has(r.out, "\nservice_use,ae_attendances,all,pre12->post12,eb_index_ci_high,figure,"
+                      "0.58889611534");
+    assert_has(r.out, "\nservice_use,ae_attendances,all,pre12->post12,eb_population_shape,"
+                      "constant,0.600811014323");
+    assert_has(r.out, "source: not declared\"\n");
+    run_result_free(&r);
+    /* JSON, with the population given as mean and shape. */
+    r = RUN("service", "-f", "json", "-w", "pre12=365,post12=365", "-s",
+            "ae_attendances >= 6 in pre12", "--population", "nb:mean=1.8,shape=0.6", referred);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    assert_has(r.out, "\"statistic\": \"eb_population_mean\", \"kind\": \"constant\", \"value\": "
+                      "1.8, \"suppressed\": false, \"not_computable\": null, \"note\": \"negative "
+                      "binomial as given (mean 1.8, shape 0.6); source: not declared\"}");
+    assert_has(r.out, "\"statistic\": \"eb_expected_after\", \"kind\": \"figure\", \"value\": "
+                      "238.5,");
+    assert_has(r.out, "\"interval\": \"robust\"");
+    /* The statement names the counterfactual at hand, not "cannot be attributed". */
+    assert_has(r.out, "A fall is expected without any intervention. The empirical-Bayes figures "
+                      "(Hauer 2002) give the events expected after without any intervention");
+    cr_assert_null(strstr(r.out, "cannot be attributed"));
+    run_result_free(&r);
+    free(referred);
+    free(steeper);
+    free(population);
+}
+
+Test(cli_service, a_population_needs_the_rule_and_a_quasi_poisson_interval_on_request)
+{
+    char *referred = golden("camden_referred.csv"), *comparison = golden("camden_comparison.csv");
+    struct run_result r = RUN("service", "-w", "pre12=365,post12=365", "--population",
+                              "nb:mean=1.8,shape=0.6", referred);
+    cr_assert_eq(r.status, 2);
+    assert_has(r.err, "promscore: a population for empirical Bayes needs the selection rule "
+                      "(--selected): the expected counts follow from the count that chose the "
+                      "people, in the window it was counted in\n");
+    cr_assert_str_eq(r.out, "");
+    run_result_free(&r);
+    char *flat = test_file("population.csv", "count,people\n0,10\n2,10\n", -1);
+    r = RUN("service", "-w", "pre12=365,post12=365", "-s", "ae_attendances >= 6",
+            "--population", flat, referred);
+    cr_assert_eq(r.status, 3);
+    assert_has(r.err, "population.csv: population histogram: the counts vary no more than a "
+                      "Poisson's");
+    run_result_free(&r);
+    r = RUN("service", "-w", "pre12=365,post12=365", "--interval", "wald", referred);
+    cr_assert_eq(r.status, 2);
+    assert_has(r.err, "service: --interval is robust or quasi-poisson, not 'wald'\n");
+    run_result_free(&r);
+    r = RUN("service", "-w", "pre12=365,post12=365", "--interval", "quasi-poisson", "-c",
+            comparison, referred);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    assert_has(r.out, "rate ratio post12/pre12: 0.63 (95% CI 0.51 to 0.77; within-person, "
+                      "quasi-Poisson)\n");
+    assert_has(r.out, "    net of the comparison cohort (its rate ratio divided out): 1.03 (95% "
+                      "CI 0.77 to 1.36)\n");
+    run_result_free(&r);
+    r = RUN("service", "-f", "csv", "-w", "pre12=365,post12=365", "--interval", "quasi-poisson",
+            referred);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    assert_has(r.out, "\nservice_use,ae_attendances,all,pre12->post12,rate_ratio_ci_low,figure,"
+                      "0.51153434388");
+    assert_has(r.out, ",\"95% CI quasi-Poisson (in place of cluster-robust): glm over each "
+                      "person's two windows, dispersion from Pearson's chi-square, t with 2n - 2 "
+                      "df\"\n");
+    run_result_free(&r);
+    free(flat);
+    free(referred);
+    free(comparison);
+}

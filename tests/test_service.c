@@ -549,10 +549,13 @@ static const ps_statistic_t *figure_of(const ps_service_report_t *report, const 
 
 static const ps_disclosure_t no_control = {0, 0, 0};
 
-/* Every golden value of 'set' against the report's; returns how many were checked. */
-static int check_golden(const char *set, const ps_service_report_t *report, const char *comparison)
+/* Every golden value of 'set' in 'file' against the report's (rows of a cohort, "all" or
+ * "comparison"; rows of one person are for tests of their own); returns how many were
+ * checked. */
+static int check_golden_in(const char *file, const char *set, const ps_service_report_t *report,
+                           const char *comparison)
 {
-    char *path = golden("expected.csv");
+    char *path = golden(file);
     FILE *f = fopen(path, "r");
     cr_assert_not_null(f);
     free(path);
@@ -561,7 +564,8 @@ static int check_golden(const char *set, const ps_service_report_t *report, cons
     while (fgets(line, sizeof line, f)) {
         char name_set[64], group[64], statistic[64], value[64];
         if (sscanf(line, "%63[^,],%63[^,],%63[^,],%63s", name_set, group, statistic, value) != 4 ||
-            strcmp(name_set, set) != 0)
+            strcmp(name_set, set) != 0 ||
+            (strcmp(group, "all") != 0 && strcmp(group, "comparison") != 0))
             continue;
         const ps_statistic_t *s = figure_of(report, "ae_attendances", group, comparison, statistic);
         cr_assert_not_null(s, "%s %s: no %s in the report", set, group, statistic);
@@ -581,6 +585,11 @@ static int check_golden(const char *set, const ps_service_report_t *report, cons
     }
     fclose(f);
     return checked;
+}
+
+static int check_golden(const char *set, const ps_service_report_t *report, const char *comparison)
+{
+    return check_golden_in("expected.csv", set, report, comparison);
 }
 
 static const ps_service_window_t year_after[] = {{"pre12", 365}, {"post12", 365}};
@@ -821,6 +830,289 @@ Test(service_selection, the_rule_with_every_table_and_those_outside_it)
     r = peak_report(context, d, &rule);
     cr_assert_eq(figure_of(r, "ae_attendances", "all", "pre12->post12", "n_outside_rule")->shown,
                  PS_SUPPRESSED);
+    ps_service_report_free(r);
+    ps_service_definition_free(d);
+    ps_context_free(context);
+}
+
+/* ---- Empirical Bayes and the quasi-Poisson interval (tests/golden/service/eb.R). ---- */
+
+/* A report of golden files (comparison may be NULL) over two windows, with a population (a
+ * golden file, "nb:...", or NULL) and an interval. */
+static ps_service_report_t *eb_report(ps_context_t *context, const ps_service_definition_t *d,
+                                      const char *referred, const char *comparison,
+                                      const ps_service_window_t *windows,
+                                      const ps_disclosure_t *rule, const char *selected,
+                                      const char *population, int interval)
+{
+    char *file = population && strncmp(population, "nb:", 3) ? golden(population) : NULL;
+    ps_service_options_t o;
+    ps_service_options_init(&o, sizeof o);
+    o.windows = windows;
+    o.n_windows = 2;
+    o.selected = selected;
+    o.population = file ? file : population;
+    o.population_source = "a synthetic population (tests/golden/service/eb.R)";
+    o.interval = interval;
+    ps_service_cohort_t *cohort;
+    cr_assert_eq(ps_service_cohort_new(context, d, &o, &cohort), PS_OK, "%s", last_message());
+    free(file);
+    const char *files[2] = {referred, comparison};
+    for (int arm = 0; arm < 2; arm++) {
+        if (!files[arm])
+            continue;
+        char *path = golden(files[arm]);
+        cr_assert_eq(ps_service_read(cohort, path, (ps_service_arm_t)arm, &handlers, NULL), PS_OK,
+                     "%s: %s", files[arm], last_message());
+        free(path);
+    }
+    ps_service_report_t *report;
+    cr_assert_eq(ps_service_report(cohort, rule, &report), PS_OK, "%s", last_message());
+    ps_service_cohort_free(cohort);
+    return report;
+}
+
+static const char *const rule6 = "ae_attendances >= 6 in pre12";
+
+Test(service_bayes, a_fall_as_expected_and_a_fall_beyond_it)
+{
+    ps_context_t *context = context_only();
+    ps_service_definition_t *d = shipped(context);
+    const char *c = "pre12->post12";
+    /* The Camden cohort falls as the fitted population predicts. */
+    ps_service_report_t *r = eb_report(context, d, "camden_referred.csv", "camden_comparison.csv",
+                                       year_after, &no_control, rule6, "population.csv",
+                                       PS_SERVICE_ROBUST);
+    cr_assert_eq(check_golden_in("eb_expected.csv", "camden_eb", r, c), 6);
+    cr_assert_lt(figure_of(r, "ae_attendances", "all", c, "events_change")->value, -0.3,
+                 "a large observed fall");
+    cr_assert_lt(figure_of(r, "ae_attendances", "all", c, "eb_index_ci_low")->value, 1);
+    cr_assert_gt(figure_of(r, "ae_attendances", "all", c, "eb_index_ci_high")->value, 1);
+    const ps_statistic_t *mean = figure_of(r, "ae_attendances", "all", c, "eb_population_mean");
+    cr_assert_not_null(strstr(mean->note, "negative binomial fitted by maximum likelihood (as "
+                                          "MASS::glm.nb) to "));
+    cr_assert_not_null(strstr(mean->note, "population.csv, 19998 people; source: a synthetic "
+                                          "population (tests/golden/service/eb.R)"));
+    /* The referred cohort's, on the rule's measure from the rule's window only. */
+    cr_assert_null(figure_of(r, "ae_attendances", "comparison", c, "eb_index"));
+    cr_assert_null(figure_of(r, "ae_attendances", "comparison", c, "eb_population_mean"));
+    ps_service_report_free(r);
+    /* The steeper cohort falls beyond it. */
+    r = eb_report(context, d, "steeper_referred.csv", NULL, year_after, &no_control, rule6,
+                  "population.csv", PS_SERVICE_ROBUST);
+    cr_assert_eq(check_golden_in("eb_expected.csv", "steeper_eb", r, c), 6);
+    cr_assert_lt(figure_of(r, "ae_attendances", "all", c, "eb_index_ci_high")->value, 1);
+    ps_service_report_free(r);
+    ps_service_definition_free(d);
+    ps_context_free(context);
+}
+
+Test(service_bayes, time_observed_in_part_of_either_window)
+{
+    ps_context_t *context = context_only();
+    ps_service_definition_t *d = shipped(context);
+    static const ps_service_window_t half_year[] = {{"pre12", 365}, {"post6", 183}};
+    ps_service_report_t *r =
+        eb_report(context, d, "exposure.csv", NULL, half_year, &no_control,
+                  "ae_attendances >= 4 in pre12", "nb:mean=1.8,shape=0.6", PS_SERVICE_ROBUST);
+    cr_assert_eq(check_golden_in("eb_expected.csv", "exposure_eb", r, "pre12->post6"), 6);
+    cr_assert_str_eq(figure_of(r, "ae_attendances", "all", "pre12->post6", "eb_population_mean")
+                         ->note,
+                     "negative binomial as given (mean 1.8, shape 0.6); source: a synthetic "
+                     "population (tests/golden/service/eb.R)");
+    cr_assert_null(figure_of(r, "bed_days", "all", "pre12->post6", "eb_index"),
+                   "not the measure the people were selected by");
+    ps_service_report_free(r);
+    ps_service_definition_free(d);
+    ps_context_free(context);
+}
+
+Test(service_bayes, quasi_poisson_intervals_as_glm_gives_them)
+{
+    ps_context_t *context = context_only();
+    ps_service_definition_t *d = shipped(context);
+    static const char *const sets[] = {"equal", "proportional"};
+    for (size_t i = 0; i < 2; i++) {
+        char file[64], set[64];
+        snprintf(file, sizeof file, "%s.csv", sets[i]);
+        snprintf(set, sizeof set, "%s_quasi", sets[i]);
+        ps_service_report_t *r = eb_report(context, d, file, NULL, year_after, &no_control, NULL,
+                                           NULL, PS_SERVICE_QUASI_POISSON);
+        cr_assert_eq(check_golden_in("eb_expected.csv", set, r, "pre12->post12"), 3, "%s", set);
+        cr_assert_not_null(strstr(figure_of(r, "ae_attendances", "all", "pre12->post12",
+                                            "rate_ratio")->note,
+                                  "95% CI quasi-Poisson"));
+        ps_service_report_free(r);
+    }
+    static const ps_service_window_t half_year[] = {{"pre12", 365}, {"post6", 183}};
+    ps_service_report_t *r = eb_report(context, d, "exposure.csv", NULL, half_year, &no_control,
+                                       NULL, NULL, PS_SERVICE_QUASI_POISSON);
+    cr_assert_eq(check_golden_in("eb_expected.csv", "exposure_quasi", r, "pre12->post6"), 3);
+    ps_service_report_free(r);
+    static const char *const referred[] = {"camden", "steeper"};
+    for (size_t i = 0; i < 2; i++) {
+        char file[64], set[64];
+        snprintf(file, sizeof file, "%s_referred.csv", referred[i]);
+        snprintf(set, sizeof set, "%s_quasi", referred[i]);
+        r = eb_report(context, d, file, "camden_comparison.csv", year_after, &no_control, NULL,
+                      NULL, PS_SERVICE_QUASI_POISSON);
+        cr_assert_eq(check_golden_in("eb_expected.csv", set, r, "pre12->post12"), 9, "%s", set);
+        ps_service_report_free(r);
+    }
+    /* The default interval is the one the catalogue describes: no note. */
+    r = eb_report(context, d, "equal.csv", NULL, year_after, &no_control, NULL, NULL,
+                  PS_SERVICE_ROBUST);
+    cr_assert_null(figure_of(r, "ae_attendances", "all", "pre12->post12", "rate_ratio")->note);
+    ps_service_report_free(r);
+    ps_service_definition_free(d);
+    ps_context_free(context);
+}
+
+/* A cohort's options with a population; returns what ps_service_cohort_new says. */
+static ps_error_t cohort_with_population(ps_context_t *context, const ps_service_definition_t *d,
+                                         const char *selected, const char *population,
+                                         int interval)
+{
+    ps_service_options_t o;
+    ps_service_options_init(&o, sizeof o);
+    o.windows = two_windows;
+    o.n_windows = 2;
+    o.selected = selected;
+    o.population = population;
+    o.interval = interval;
+    ps_service_cohort_t *cohort = NULL;
+    ps_error_t err = ps_service_cohort_new(context, d, &o, &cohort);
+    cr_assert_eq(cohort == NULL, err != PS_OK);
+    ps_service_cohort_free(cohort);
+    return err;
+}
+
+Test(service_bayes, populations_and_intervals_refused_with_their_reasons)
+{
+    ps_context_t *context = context_only();
+    ps_service_definition_t *d = shipped(context);
+    cr_assert_eq(cohort_with_population(context, d, NULL, "nb:mean=1.8,shape=0.6", 0),
+                 PS_ERROR_USAGE);
+    cr_assert_str_eq(last_message(),
+                     "a population for empirical Bayes needs the selection rule (--selected): the "
+                     "expected counts follow from the count that chose the people, in the window "
+                     "it was counted in");
+    static const struct {
+        const char *spec, *why;
+    } specs[] = {
+        {"nb:mean=1.8", "both mean and shape are needed"},
+        {"nb:mean=1.8,shape=0", "mean and shape are numbers above 0"},
+        {"nb:mean=1.8,shape=x", "mean and shape are numbers above 0"},
+        {"nb:mean=1.8,mean=2,shape=1", "a figure is given twice"},
+        {"nb:mean=1.8,size=0.6", "expected mean=M and shape=K"},
+    };
+    for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++) {
+        cr_assert_eq(cohort_with_population(context, d, rule6, specs[i].spec, 0), PS_ERROR_USAGE);
+        char *want;
+        cr_assert_geq(asprintf(&want, "population '%s': %s; give \"nb:mean=M,shape=K\" (the "
+                                      "negative binomial of the selection count among all "
+                                      "attenders, both above 0) or a CSV file with columns "
+                                      "count and people",
+                               specs[i].spec, specs[i].why),
+                      0);
+        cr_assert_str_eq(last_message(), want);
+        free(want);
+    }
+    /* Spaces around the figures are fine. */
+    cr_assert_eq(cohort_with_population(context, d, rule6, "nb: mean = 1.8 , shape=0.6", 0),
+                 PS_OK, "%s", last_message());
+    cr_assert_eq(cohort_with_population(context, d, rule6, NULL, 2), PS_ERROR_USAGE);
+    cr_assert_str_eq(last_message(), "interval 2: robust (0) or quasi-Poisson (1)");
+    ps_service_definition_free(d);
+    ps_context_free(context);
+}
+
+Test(service_bayes, population_histograms_refused_naming_line_and_column)
+{
+    ps_context_t *context = context_only();
+    ps_service_definition_t *d = shipped(context);
+    static const struct {
+        const char *csv, *why;
+        unsigned long line, column;
+    } files[] = {
+        {"count,n\n0,5\n", "a population histogram has columns count (events in the selection "
+                           "window) and people (how many had that count)", 1, 0},
+        {"count,people\n0,50\n1,x\n", "people 'x': not a number (how many people had the "
+                                      "count, at most 1e12)", 3, 2},
+        {"people,count\n50,0\n3,1.5\n", "count '1.5': not a whole number, 0 or more (events in "
+                                        "the selection window, at most 100000)", 3, 2},
+        {"count,people\n0,50\n1,20\n0,3\n", "count 0 is given twice (also on line 2)", 4, 1},
+        {"count,people\n0,50\n1,20,3\n", "3 fields where the header has 2", 3, 0},
+        {"count,people\n0,10\n2,10\n", "population histogram: the counts vary no more than a "
+                                       "Poisson's (variance not above the mean): no finite "
+                                       "negative binomial shape; every person would be "
+                                       "expected at the mean", 0, 0},
+        {"", "empty: no histogram", 0, 0},
+    };
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        char *path = test_file("population.csv", files[i].csv, -1);
+        cr_assert_eq(cohort_with_population(context, d, rule6, path, 0), PS_ERROR_BATCH, "%zu",
+                     i);
+        cr_assert_str_eq(last_message(), files[i].why);
+        const struct captured_diagnostic *last = &capture.diagnostics[capture.n_diagnostics - 1];
+        cr_assert_eq(last->line, files[i].line, "%zu", i);
+        cr_assert_eq(last->column, files[i].column, "%zu", i);
+        free(path);
+    }
+    ps_service_definition_free(d);
+    ps_context_free(context);
+}
+
+Test(service_bayes, hidden_when_the_events_it_rests_on_are)
+{
+    ps_context_t *context = context_only();
+    ps_service_definition_t *d = shipped(context);
+    /* Ten people, 3 events before among them: a small count, and the expected count (10 k + 3)
+     * mean / (k + mean) would give it back. */
+    ps_service_cohort_t *cohort = NULL;
+    ps_service_options_t o;
+    ps_service_options_init(&o, sizeof o);
+    o.windows = two_windows;
+    o.n_windows = 2;
+    o.selected = "ae_attendances >= 0 in pre12";
+    o.population = "nb:mean=1.8,shape=0.6";
+    cr_assert_eq(ps_service_cohort_new(context, d, &o, &cohort), PS_OK, "%s", last_message());
+    char *csv = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&csv, &size);
+    fputs("participant_id,window,ae_attendances\n", f);
+    for (int p = 0; p < 10; p++)
+        fprintf(f, "P%d,pre12,%d\nP%d,post12,%d\n", p, p == 0 ? 3 : 0, p, p < 5 ? 2 : 1);
+    fclose(f);
+    ps_batch_summary_t summary;
+    cr_assert_eq(read_text(cohort, csv, PS_SERVICE_REFERRED, &summary), PS_OK);
+    free(csv);
+    const ps_disclosure_t strict = {1, 7, 0}, rounding = {1, 7, 5};
+    ps_service_report_t *r;
+    cr_assert_eq(ps_service_report(cohort, &strict, &r), PS_OK);
+    const char *c = "pre12->post12";
+    cr_assert_eq(figure_of(r, "ae_attendances", "all", c, "events_before")->shown, PS_SUPPRESSED);
+    cr_assert_eq(figure_of(r, "ae_attendances", "all", c, "n_people")->value, 10);
+    static const char *const hidden[] = {"eb_expected_after", "eb_index", "eb_index_ci_low",
+                                         "eb_index_ci_high"};
+    for (size_t i = 0; i < 4; i++)
+        cr_assert_eq(figure_of(r, "ae_attendances", "all", c, hidden[i])->shown, PS_SUPPRESSED,
+                     "%s", hidden[i]);
+    cr_assert_eq(figure_of(r, "ae_attendances", "all", c, "eb_population_mean")->value, 1.8,
+                 "about no one");
+    ps_service_report_free(r);
+    ps_service_cohort_free(cohort);
+    /* Under rounding the expected count, beside the counts, is withheld; the index is
+     * rounded to one decimal fewer than the text's two. */
+    r = eb_report(context, d, "camden_referred.csv", NULL, year_after, &rounding, rule6,
+                  "population.csv", PS_SERVICE_ROBUST);
+    const ps_statistic_t *expected = figure_of(r, "ae_attendances", "all", c, "eb_expected_after");
+    cr_assert_eq(expected->shown, PS_SUPPRESSED);
+    cr_assert_not_null(expected->note);
+    cr_assert_not_null(strstr(expected->note, "withheld under rounding"));
+    cr_assert_eq(figure_of(r, "ae_attendances", "all", c, "eb_index")->value, 1.0, "0.9965");
+    cr_assert_float_eq(figure_of(r, "ae_attendances", "all", c, "eb_index_ci_low")->value, 0.8,
+                       1e-12);
     ps_service_report_free(r);
     ps_service_definition_free(d);
     ps_context_free(context);

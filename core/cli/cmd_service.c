@@ -93,6 +93,14 @@ static void usage(FILE *to)
           "                            (needed when anyone's windows reach past the latest\n"
           "                            event): exposure stops there\n"
           "  An end date (died, moved away) is the last day observed: exposure stops there.\n"
+          "      --population SPEC     empirical Bayes (Hauer): the selection rule's count in\n"
+          "                            its window among all attenders, \"nb:mean=M,shape=K\"\n"
+          "                            or a CSV file of count,people fitted as a negative\n"
+          "                            binomial; needs --selected\n"
+          "      --population-source TEXT\n"
+          "                            where the population's figures come from\n"
+          "      --interval KIND       the rate ratio's 95% CI: robust (cluster-robust,\n"
+          "                            default) or quasi-poisson\n"
           "  -h, --help                this help\n"
           "\n"
           "CSV columns: instrument,scale,group,comparison,statistic,kind,value,suppressed,note\n"
@@ -228,7 +236,22 @@ struct setting {
     const char *earlier;    /* the window listed just before it, or NULL */
     int no_counterfactual;  /* --no-counterfactual */
     const char *unit_costs; /* --unit-costs, or NULL */
+    int has_population;     /* empirical Bayes */
+    int interval;           /* PS_SERVICE_ROBUST or PS_SERVICE_QUASI_POISSON */
 };
+
+static const char *interval_name(int interval)
+{
+    return interval == PS_SERVICE_QUASI_POISSON ? "quasi-poisson" : "robust";
+}
+
+/* What the empirical-Bayes figures say, when there are some. */
+static const char *const eb_statement =
+    "The empirical-Bayes figures (Hauer 2002) give the events expected after without any "
+    "intervention, from each person's count in the selection window and the distribution of "
+    "that count among all attenders (--population): an index near 1 is the fall regression "
+    "to the mean explains; below 1, fewer events than expected, as far as that population is "
+    "the one these people were drawn from.";
 
 /*
  * What regression to the mean means for these figures, in words, for the top of the text and
@@ -256,6 +279,7 @@ static char *regression_statement(const struct setting *set)
                          ? "The net rate ratio divides out the fall of the comparison cohort, "
                            "selected the same way: it is the part of the fall that may be put "
                            "down to the service, as far as the two cohorts are alike."
+                     : set->has_population ? eb_statement
                      : set->earlier
                          ? "No comparison cohort was given, so the fall cannot be attributed to "
                            "the service. The comparison of the earlier window with the "
@@ -275,6 +299,12 @@ static char *regression_statement(const struct setting *set)
                          ? "The net rate ratio divides out the fall of the comparison cohort."
                          : "Without a comparison cohort the fall cannot be attributed to the "
                            "service.");
+    if (n >= 0 && set->has_population && set->has_comparison) {
+        char *longer = NULL;
+        n = asprintf(&longer, "%s %s", text, eb_statement);
+        free(text);
+        text = n < 0 ? NULL : longer;
+    }
     return n < 0 ? NULL : text;
 }
 
@@ -324,6 +354,7 @@ static void write_json(output_t *o, const ps_service_report_t *report, const str
     json_string(o, set->before);
     output_puts(o, ",\n  \"selected\": ");
     json_or_null(o, set->selected);
+    print(o, ",\n  \"interval\": \"%s\"", interval_name(set->interval));
     char *statement = regression_statement(set);
     output_puts(o, ",\n  \"regression_to_the_mean\": ");
     json_or_null(o, statement);
@@ -428,7 +459,8 @@ static void windows_of(const char *comparison, char *first, char *second, size_t
     snprintf(second, size, "%s", arrow ? arrow + 2 : comparison);
 }
 
-static void write_section(output_t *o, const struct section *s, const char *unit)
+static void write_section(output_t *o, const struct section *s, const char *unit,
+                          int interval)
 {
     const ps_statistic_t *first = ps_service_report_statistic(s->report, s->start);
     char w0[128], w1[128];
@@ -442,8 +474,9 @@ static void write_section(output_t *o, const struct section *s, const char *unit
           unit, F(EVENTS_BEFORE), w0, F(RATE_BEFORE), F(PERSON_YEARS_BEFORE), F(EVENTS_AFTER),
           w1, F(RATE_AFTER), F(PERSON_YEARS_AFTER));
     print(o, "    change in the total: %s; rate ratio %s/%s: %s (95%% CI %s to %s; within-person, "
-             "cluster-robust)\n",
-          F(EVENTS_CHANGE), w1, w0, F(RATE_RATIO), F(RATE_RATIO_CI_LOW), F(RATE_RATIO_CI_HIGH));
+             "%s)\n",
+          F(EVENTS_CHANGE), w1, w0, F(RATE_RATIO), F(RATE_RATIO_CI_LOW), F(RATE_RATIO_CI_HIGH),
+          interval == PS_SERVICE_QUASI_POISSON ? "quasi-Poisson" : "cluster-robust");
     if (find(s, PS_STAT_SU_NET_RATE_RATIO))
         print(o, "    net of the comparison cohort (its rate ratio divided out): %s (95%% CI %s "
                  "to %s)\n",
@@ -454,12 +487,17 @@ static void write_section(output_t *o, const struct section *s, const char *unit
           F(N_NONE_AFTER), F(SHARE_NONE_AFTER));
     if (find(s, PS_STAT_SU_N_OUTSIDE_RULE))
         print(o, "    not meeting the selection rule in %s: %s\n", w0, F(N_OUTSIDE_RULE));
+    if (find(s, PS_STAT_SU_EB_INDEX))
+        print(o, "    empirical Bayes (population mean %s, shape %s): %s expected in %s without "
+                 "intervention, %s observed; index %s (95%% CI %s to %s)\n",
+              F(EB_POPULATION_MEAN), F(EB_POPULATION_SHAPE), F(EB_EXPECTED_AFTER), w1,
+              F(EVENTS_AFTER), F(EB_INDEX), F(EB_INDEX_CI_LOW), F(EB_INDEX_CI_HIGH));
     for (size_t i = s->start; i < s->end; i++) {
         const ps_statistic_t *st = ps_service_report_statistic(s->report, i);
         if (st->shown == PS_NOT_COMPUTABLE)
             print(o, "    n/a %s: %s\n", st->name, st->reason);
         else if (st->note && st->shown == PS_SHOWN &&
-                 st->id != PS_STAT_SU_SELECTED_AT_LEAST)
+                 st->id != PS_STAT_SU_SELECTED_AT_LEAST && st->id != PS_STAT_SU_RATE_RATIO)
             print(o, "    note %s: %s\n", st->name, st->note);
     }
 }
@@ -692,7 +730,7 @@ static void write_text(output_t *o, const ps_service_report_t *report, const str
                 break;
             s.end++;
         }
-        write_section(o, &s, what);
+        write_section(o, &s, what, set->interval);
         i = s.end;
     }
     write_costs(o, report, i, set);
@@ -801,7 +839,8 @@ int cmd_service(int argc, char **argv)
            EXPOSURE_COLUMN, EVENTS, INDEX, COMPARISON_EVENTS, COMPARISON_INDEX, INDEX_COLUMN,
            END_COLUMN, FIRST_AFTER, DATE_FORMAT, OBSERVED_UNTIL,
            UNIT_COSTS, PRICE_INDEX, PRICE_YEAR, PROGRAMME_COST,
-           PROGRAMME_PERIOD, NO_COUNTERFACTUAL, SEED, REPLICATES, SCENARIO };
+           PROGRAMME_PERIOD, NO_COUNTERFACTUAL, SEED, REPLICATES, SCENARIO,
+           POPULATION, POPULATION_SOURCE, INTERVAL };
     static const struct option long_options[] = {
         {"window", required_argument, NULL, 'w'},
         {"before", required_argument, NULL, BEFORE},
@@ -819,6 +858,9 @@ int cmd_service(int argc, char **argv)
         {"encoding", required_argument, NULL, 'E'},
         {"delimiter", required_argument, NULL, 'D'},
         {"quiet", no_argument, NULL, 'q'},
+        {"population", required_argument, NULL, POPULATION},
+        {"population-source", required_argument, NULL, POPULATION_SOURCE},
+        {"interval", required_argument, NULL, INTERVAL},
         {"help", no_argument, NULL, 'h'},
         {"events", required_argument, NULL, EVENTS},
         {"index", required_argument, NULL, INDEX},
@@ -908,6 +950,18 @@ int cmd_service(int argc, char **argv)
                 goto done;
             break;
         case 'q': run.quiet = 1; break;
+        case POPULATION: options.population = optarg; break;
+        case POPULATION_SOURCE: options.population_source = optarg; break;
+        case INTERVAL:
+            if (strcmp(optarg, "robust") == 0)
+                options.interval = PS_SERVICE_ROBUST;
+            else if (strcmp(optarg, "quasi-poisson") == 0)
+                options.interval = PS_SERVICE_QUASI_POISSON;
+            else {
+                cli_error("service: --interval is robust or quasi-poisson, not '%s'", optarg);
+                goto done;
+            }
+            break;
         case 'h': usage(stdout); status = 0; goto done;
         case EVENTS:
         case COMPARISON_EVENTS:
@@ -1023,9 +1077,10 @@ int cmd_service(int argc, char **argv)
     options.windows = windows;
     options.n_windows = window_items.n;
     /* The report may not replace an input or the measures. */
-    files = calloc((size_t)argc + comparisons.n + events[0].files.n + events[1].files.n + 4,
+    /* -o, --measures, --unit-costs, --price-index, --population, two index files, the
+     * comparisons, the counts and the event lists. */
+    files = calloc((size_t)argc + comparisons.n + events[0].files.n + events[1].files.n + 7,
                    sizeof *files);
-    files = calloc((size_t)argc + comparisons.n + 4, sizeof *files);
     if (!files) {
         cli_error("out of memory");
         status = EXIT_INTERNAL;
@@ -1036,6 +1091,8 @@ int cmd_service(int argc, char **argv)
     files[n_files++] = (output_file_t){measures, "--measures", 0};
     files[n_files++] = (output_file_t){unit_costs, "--unit-costs", 0};
     files[n_files++] = (output_file_t){price_index, "--price-index", 0};
+    if (options.population && strncmp(options.population, "nb:", 3) != 0)
+        files[n_files++] = (output_file_t){options.population, "--population", 0};
     for (size_t i = 0; i < comparisons.n; i++)
         files[n_files++] = (output_file_t){comparisons.items[i], "--comparison", 0};
     for (int i = optind; i < argc; i++)
@@ -1097,7 +1154,8 @@ int cmd_service(int argc, char **argv)
                           ps_service_cohort_selection(cohort),
                           comparisons.n > 0 || events[1].files.n > 0,
                           ps_service_cohort_before(cohort), NULL,
-                          cost_options.no_counterfactual, unit_costs};
+                          cost_options.no_counterfactual, unit_costs,
+                          options.population != NULL, options.interval};
     for (size_t w = 1; w < window_items.n; w++)
         if (strcasecmp(windows[w].name, set.before) == 0)
             set.earlier = windows[w - 1].name;

@@ -121,7 +121,28 @@ typedef struct ps_service_options {
      * refused. NULL: no one may be observed past the latest event in the lists (a read that
      * would is refused with PS_ERROR_USAGE), for the extract's end cannot be told. */
     const char *observed_until;
+    /**
+     * For the empirical-Bayes counterfactual (Hauer 2002): the distribution of the selection
+     * rule's count in its window among all attenders (not only those selected), either
+     * "nb:mean=M,shape=K" (a negative binomial, both above 0) or the name of a CSV file of
+     * a histogram with columns count and people, fitted by maximum likelihood (as
+     * MASS::glm.nb); NULL for none. Needs 'selected': the rule names the count and window
+     * the people were chosen by.
+     */
+    const char *population;
+    /** Where the population's figures come from, printed with them; NULL: not declared. */
+    const char *population_source;
+    /** The rate ratio's 95% interval (PS_SERVICE_ROBUST by default). */
+    int interval;
 } ps_service_options_t;
+
+/** The rate ratio's 95% intervals (ps_service_options_t.interval). */
+enum {
+    /** Cluster-robust (sandwich) over people, t with n - 1 degrees of freedom. */
+    PS_SERVICE_ROBUST = 0,
+    /** quasi-Poisson glm over each person's two windows, t with 2n - 2 degrees of freedom. */
+    PS_SERVICE_QUASI_POISSON = 1
+};
 
 /** Zeroes 'options' and sets its size: call it with sizeof(ps_service_options_t). */
 void ps_service_options_init(ps_service_options_t *options, size_t size);
@@ -140,7 +161,11 @@ typedef struct ps_service_cohort ps_service_cohort_t;
  * named twice, without a name, containing "->" or white space, or of 0 days
  * or more than PS_SERVICE_MAX_DAYS; a 'before' that is not a window; a
  * selection rule that does not read as MEASURE >= N in WINDOW, or names a
- * measure or window there is not. The definition must outlive the cohort.
+ * measure or window there is not; a population without a selection rule, or
+ * not as described, and an interval not among those listed. A population
+ * histogram that cannot be read or fitted is refused with PS_ERROR_BATCH (or
+ * PS_ERROR_READ), naming file, line and column. The definition must outlive
+ * the cohort.
  */
 ps_error_t ps_service_cohort_new(ps_context_t *context, const ps_service_definition_t *definition,
                                  const ps_service_options_t *options,

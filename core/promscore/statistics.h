@@ -262,6 +262,30 @@ typedef enum ps_param {
       "qt(0.975, m - 1) * sqrt(SE^2 + SE_comparison^2)), m the smaller cohort's n_people")     \
     X(SU_NET_RATE_RATIO_CI_HIGH, "net_rate_ratio_ci_high", FIGURE, NONE, SU_EVENTS_BEFORE,     \
       SU_EVENTS_AFTER, 0, 0, 2, "service use: upper end of the 95% CI of net_rate_ratio")     \
+    /* Service use, empirical Bayes (Hauer 2002): the rule's measure, from its window, the     \
+     * people referred, with a population given (--population). */                            \
+    X(SU_EB_POPULATION_MEAN, "eb_population_mean", CONSTANT, NONE, NONE, NONE, 0, 0, 3,        \
+      "service use: the mean count of the rule's measure in a whole rule's window among all "  \
+      "attenders, of the negative binomial given or fitted (where it comes from in the note)") \
+    X(SU_EB_POPULATION_SHAPE, "eb_population_shape", CONSTANT, NONE, NONE, NONE, 0, 0, 3,      \
+      "service use: that negative binomial's shape k (variance mean + mean^2 / k)")            \
+    X(SU_EB_EXPECTED_AFTER, "eb_expected_after", FIGURE, NONE, SU_EVENTS_BEFORE, SU_N_PEOPLE,  \
+      0, 1, 1,                                                                                 \
+      "service use: the events the n_people are expected to have after without intervention, " \
+      "by empirical Bayes: the sum over people of (k + x) * mean * t1 / (k + mean * t0), x "   \
+      "their count before, t0 and t1 the time observed before and after over the rule "        \
+      "window's length (compare events_after)")                                                \
+    X(SU_EB_INDEX, "eb_index", FIGURE, NONE, SU_EVENTS_BEFORE, SU_EVENTS_AFTER, 0, 0, 2,       \
+      "service use: Hauer's index of effectiveness, (events_after / eb_expected_after) / (1 + " \
+      "Var / eb_expected_after^2), Var the sum of each person's expected count times mean * "  \
+      "t1 / (k + mean * t0); below 1, fewer events than expected without intervention")       \
+    X(SU_EB_INDEX_CI_LOW, "eb_index_ci_low", FIGURE, NONE, SU_EVENTS_BEFORE, SU_EVENTS_AFTER,  \
+      0, 0, 2,                                                                                 \
+      "service use: lower end of the 95% CI of eb_index, eb_index - qnorm(0.975) * SE (at "    \
+      "least 0), SE^2 = eb_index^2 (1 / events_after + Var / E^2) / (1 + Var / E^2)^2 "        \
+      "(Hauer)")                                                                               \
+    X(SU_EB_INDEX_CI_HIGH, "eb_index_ci_high", FIGURE, NONE, SU_EVENTS_BEFORE, SU_EVENTS_AFTER, \
+      0, 0, 2, "service use: upper end of the 95% CI of eb_index")                             \
     /* Costs (promscore service --unit-costs): money at the report's price year, per measure   \
      * (unit the measure's id) and in total (unit "total"); hidden whenever an event count they \
      * rest on is, in either cohort. See docs/costs.md. */                                      \
