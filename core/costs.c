@@ -485,13 +485,19 @@ struct contribution {
  * Comparison cohort (and the naive "no change"): the person's events before on the time they
  * were observed after, before * days_after / days_before; the cohort's total is then
  * multiplied by the comparison cohort's rate ratio (1 when naive), re-estimated in each
- * bootstrap replicate. Empirical-Bayes expected counts (core/servicebayes.h) plug in here:
- * return the person's expected count for the after window and set *scaled 0, so that no
- * comparison factor is applied.
+ * bootstrap replicate. Empirical Bayes ('population' not NULL): the person's expected count
+ * after (core/servicebayes.h), the time observed in each window taken over the rule window's
+ * length 'rule_days' as the service-use report takes it; no comparison factor applies.
  */
-static double expected_base(double before, double days_before, double days_after, int *scaled)
+static double expected_base(double before, double days_before, double days_after,
+                            const struct ps_su_population *population, double rule_days)
 {
-    *scaled = 1;
+    if (population) {
+        double expected, variance;
+        ps_su_eb_expected(population, before, days_before / rule_days, days_after / rule_days,
+                          &expected, &variance);
+        return expected;
+    }
     return before * days_after / days_before;
 }
 
@@ -525,6 +531,9 @@ struct measure_costs {
     struct contribution *people[2];
     size_t n_people[2];           /* the arm's participants */
     int scaled;                   /* the counterfactual takes the comparison's ratio */
+    int eb;                       /* the counterfactual is empirical Bayes's expected count */
+    int counted;                  /* it has a counterfactual (or a naive one): in the totals */
+    int naive;                    /* that counterfactual is "no change" (--no-counterfactual) */
     int hidden;                   /* an event count it rests on is hidden */
 };
 
@@ -540,7 +549,8 @@ struct plan {
 static double expected_events(const struct plan *p, const struct measure_costs *m,
                               const struct sums *referred, const struct sums *comparison)
 {
-    if (!m->scaled || p->naive)
+    (void)p;
+    if (!m->scaled || m->naive)
         return referred->expected;
     return referred->expected * comparison_ratio(comparison);
 }
@@ -552,6 +562,8 @@ static double avoidance(const struct plan *p, const struct sums *referred,
     double total = 0, expected = 0;
     for (size_t k = 0; k < p->n_measures; k++) {
         const struct measure_costs *m = &p->measures[k];
+        if (!m->counted)
+            continue;
         double e = expected_events(p, m, &referred[k], &comparison[k]);
         expected += m->unit_cost * e;
         total += m->unit_cost * (e - referred[k].after);
@@ -745,13 +757,25 @@ static int gather(const ps_service_cohort_t *c, struct measure_costs *mc, size_t
             double y = a->counts[at1 * nm + m], db = a->exposure[at1];
             if (isnan(x) || isnan(y) || !(da > 0) || !(db > 0))
                 continue;
-            int scaled;
-            double e = expected_base(x, da, db, &scaled);
+            double e = expected_base(x, da, db, mc->eb ? &c->population : NULL,
+                                     c->windows[w0].days);
             mc->people[arm][p] = (struct contribution){x, y, da, db, e};
-            mc->scaled = scaled;
         }
     }
     return 0;
+}
+
+/* The people's own use before, on the time they were observed after: the basis of the gross
+ * fall, whatever the counterfactual. */
+static double gross_base(const struct measure_costs *mc)
+{
+    long double sum = 0;
+    for (size_t i = 0; i < mc->n_people[0]; i++) {
+        const struct contribution *q = &mc->people[0][i];
+        if (q->days_before > 0)
+            sum += q->before * q->days_after / q->days_before;
+    }
+    return (double)sum;
 }
 
 static void release(struct plan *p)
@@ -767,6 +791,9 @@ static void release(struct plan *p)
 static const char not_attributable[] =
     "not attributable: no counterfactual (no comparison cohort); the fall of a cohort chosen "
     "for high use is expected without any intervention";
+static const char eb_note[] =
+    "empirical Bayes: each person's expected count after without intervention, from their "
+    "count in the selection rule's window and the population given (Hauer)";
 static const char naive_note[] =
     "NAIVE: no counterfactual (--no-counterfactual): against no change, so it counts the "
     "fall that regression to the mean brings; not attributable to the service";
@@ -792,17 +819,29 @@ static ps_error_t emit_comparison(const ps_service_costs_t *costs, struct plan *
             continue; /* not measured in the referred: no block */
         comparison = mine;
         struct measure_costs *mc = &p->measures[p->n_measures++];
-        *mc = (struct measure_costs){m, &costs->rows[k], unit_costs[k], {NULL, NULL}, {0, 0},
-                                     1, rests_on_hidden(report, costs->rows[k].measure, name)};
+        /* The counterfactual the service-use report chose: the comparison cohort's; else, for
+         * the selection rule's measure from the rule's window, empirical Bayes's. */
+        const int eb = !p->has_comparison && c->population.shape > 0 && c->has_rule &&
+                       c->rule.measure == m && c->rule.window == w0;
+        *mc = (struct measure_costs){.measure = m,
+                                     .row = &costs->rows[k],
+                                     .unit_cost = unit_costs[k],
+                                     .scaled = !eb,
+                                     .eb = eb,
+                                     .counted = p->has_comparison || eb || p->naive,
+                                     .naive = p->naive && !eb,
+                                     .hidden = rests_on_hidden(report, costs->rows[k].measure,
+                                                               name)};
         if (gather(c, mc, w0, w1))
             return PS_ERROR_NOMEM;
     }
     if (!p->n_measures)
         return PS_OK;
     struct emit e = {report, disclosure, NULL, comparison, 0, 0};
-    const int attributable = p->has_comparison || p->naive;
-    const char *no_cf = "no counterfactual: no comparison cohort was given (--comparison); "
-                        "--no-counterfactual gives a naive figure, labelled so";
+    const char *no_cf = "no counterfactual: no comparison cohort was given (--comparison), "
+                        "and empirical Bayes (--population) covers only the selection rule's "
+                        "measure from its window; --no-counterfactual gives a naive figure, "
+                        "labelled so";
     struct sums total_r = {0}, *referred = calloc(p->n_measures, sizeof *referred),
                 *theirs = calloc(p->n_measures, sizeof *theirs);
     if (!referred || !theirs) {
@@ -811,6 +850,7 @@ static ps_error_t emit_comparison(const ps_service_costs_t *costs, struct plan *
         return PS_ERROR_NOMEM;
     }
     double total_before = 0, total_after = 0, total_gross = 0, total_expected = 0;
+    size_t n_counted = 0;
     int any_hidden = 0;
     for (size_t k = 0; k < p->n_measures; k++) {
         struct measure_costs *mc = &p->measures[k];
@@ -826,21 +866,27 @@ static ps_error_t emit_comparison(const ps_service_costs_t *costs, struct plan *
         emit(&e, PS_STAT_CO_UNIT_COST, u, NULL, chains[mc->row - costs->rows]);
         emit(&e, PS_STAT_CO_COST_BEFORE, u * referred[k].before, NULL, NULL);
         emit(&e, PS_STAT_CO_COST_AFTER, u * referred[k].after, NULL, NULL);
-        emit(&e, PS_STAT_CO_GROSS_COST_FALL, u * (referred[k].expected - referred[k].after),
-             NULL, attributable ? NULL : not_attributable);
-        const char *why = !attributable ? no_cf
+        /* The gross fall is against each person's own use before, whatever the
+         * counterfactual. */
+        const double own = gross_base(mc);
+        emit(&e, PS_STAT_CO_GROSS_COST_FALL, u * (own - referred[k].after), NULL,
+             mc->counted ? NULL : not_attributable);
+        const char *why = !mc->counted ? no_cf
                           : isnan(expected)
                               ? "the comparison cohort has no events before: no rate ratio"
                               : NULL;
-        emit(&e, PS_STAT_CO_COST_EXPECTED_AFTER, u * expected, why,
-             p->naive ? naive_note : NULL);
+        const char *basis = mc->naive ? naive_note : mc->eb ? eb_note : NULL;
+        emit(&e, PS_STAT_CO_COST_EXPECTED_AFTER, u * expected, why, basis);
         emit(&e, PS_STAT_CO_NOTIONAL_COST_AVOIDANCE, u * (expected - referred[k].after), why,
-             p->naive ? naive_note : NULL);
+             basis);
         total_before += u * referred[k].before;
         total_after += u * referred[k].after;
-        total_gross += u * (referred[k].expected - referred[k].after);
-        total_expected += u * expected;
-        total_r.after += u * referred[k].after;
+        total_gross += u * (own - referred[k].after);
+        if (mc->counted) {
+            total_expected += u * expected;
+            total_r.after += u * referred[k].after;
+            n_counted++;
+        }
     }
     e.unit = "total";
     e.hidden = any_hidden;
@@ -848,14 +894,28 @@ static ps_error_t emit_comparison(const ps_service_costs_t *costs, struct plan *
     emit(&e, PS_STAT_CO_COST_BEFORE, total_before, NULL, NULL);
     emit(&e, PS_STAT_CO_COST_AFTER, total_after, NULL, NULL);
     emit(&e, PS_STAT_CO_GROSS_COST_FALL, total_gross, NULL,
-         attributable ? NULL : not_attributable);
-    const char *why = !attributable ? no_cf
+         n_counted == p->n_measures ? NULL : not_attributable);
+    const char *why = !n_counted ? no_cf
                       : isnan(total_expected)
                           ? "the comparison cohort has no events before: no rate ratio"
                           : NULL;
-    emit(&e, PS_STAT_CO_COST_EXPECTED_AFTER, total_expected, why, p->naive ? naive_note : NULL);
-    emit(&e, PS_STAT_CO_NOTIONAL_COST_AVOIDANCE, total_expected - total_r.after, why,
-         p->naive ? naive_note : NULL);
+    /* Only measures with a counterfactual are in the totals of what was expected and avoided:
+     * the note names them when others were costed. */
+    const char *basis = p->naive ? naive_note : NULL;
+    if (!why && n_counted < p->n_measures) {
+        char names[1024] = "";
+        for (size_t k = 0; k < p->n_measures; k++)
+            if (p->measures[k].counted)
+                snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s%s",
+                         names[0] ? ", " : "", c->definition->measures[p->measures[k].measure].id,
+                         p->measures[k].eb ? " (empirical Bayes)" : "");
+        basis = keep(report, &failed,
+                     "over the measures with a counterfactual only (%s): the others have none "
+                     "and are left out",
+                     names);
+    }
+    emit(&e, PS_STAT_CO_COST_EXPECTED_AFTER, total_expected, why, basis);
+    emit(&e, PS_STAT_CO_NOTIONAL_COST_AVOIDANCE, total_expected - total_r.after, why, basis);
     const unsigned period = o->programme_days ? o->programme_days : DEFAULT_PROGRAMME_DAYS;
     if (o->programme_cost > 0) {
         const double cost = o->programme_cost;

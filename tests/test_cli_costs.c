@@ -253,3 +253,64 @@ Test(cli_costs, rounding_withholds_every_figure_that_gives_exact_events)
     free(comparison);
     free(costs);
 }
+
+/* The value of a "service_use,UNIT,all,COMPARISON,NAME,kind,VALUE,..." row of a CSV report. */
+static double csv_value(const char *csv, const char *unit, const char *name)
+{
+    char *key;
+    cr_assert_geq(asprintf(&key, "service_use,%s,all,pre12->post12,%s,", unit, name), 0);
+    const char *at = strstr(csv, key);
+    cr_assert_not_null(at, "%s in:\n%s", key, csv);
+    at = strchr(at + strlen(key), ',');
+    double value = strtod(at + 1, NULL);
+    free(key);
+    return value;
+}
+
+/* With no comparison cohort, empirical Bayes is the counterfactual of the selection rule's
+ * measure: what was expected is each person's expected count (eb.R's camden_eb: 188.0649...
+ * against 188 observed), so the Camden cohort, which fell as selection predicts, avoids next
+ * to nothing, and its return on investment's interval holds 0. */
+Test(cli_costs, empirical_bayes_is_the_counterfactual_of_the_rules_measure)
+{
+    char *referred = golden("service/camden_referred.csv");
+    char *population = golden("service/population.csv");
+    char *costs = test_file("costs.csv",
+                            "measure,value,unit,price_year,source,licence\n"
+                            "ae_attendances,114,per attendance,2023/24,test,CC0-1.0\n"
+                            "gp_consultations,42,per consultation,2023/24,test,CC0-1.0\n",
+                            -1);
+    struct run_result r = RUN("service", "-q", "-f", "csv", "-w", "pre12=365,post12=365", "-s",
+                              "ae_attendances >= 6 in pre12", "--population", population,
+                              referred, "--unit-costs", costs, "--programme-cost", "20000");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    const double expected = csv_value(r.out, "ae_attendances", "eb_expected_after");
+    const double observed = csv_value(r.out, "ae_attendances", "events_after");
+    cr_assert_float_eq(observed, 188, 1e-12);
+    cr_assert_float_eq(csv_value(r.out, "ae_attendances", "cost_expected_after"),
+                       114 * expected, 1e-9);
+    cr_assert_float_eq(csv_value(r.out, "ae_attendances", "notional_cost_avoidance"),
+                       114 * (expected - observed), 1e-9);
+    cr_assert_float_eq(csv_value(r.out, "total", "roi"), 114 * (expected - observed) / 20000,
+                       1e-12);
+    cr_assert_lt(csv_value(r.out, "total", "roi_ci_low"), 0);
+    cr_assert_gt(csv_value(r.out, "total", "roi_ci_high"), 0);
+    assert_has(r.out, ",cost_expected_after,figure,");
+    assert_has(r.out, "empirical Bayes: each person's expected count after without "
+                      "intervention");
+    run_result_free(&r);
+    /* In text, no comparison cohort: the counterfactual is named, and nothing is naive. */
+    r = RUN("service", "-q", "-w", "pre12=365,post12=365", "-s", "ae_attendances >= 6 in pre12",
+            "--population", population, referred, "--unit-costs", costs, "--programme-cost",
+            "20000");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    assert_has(r.out, "   The counterfactual: for the selection rule's measure, each person's "
+                      "count expected\n");
+    assert_has(r.out, "    ae_attendances: unit cost \u00a3114.00\n");
+    cr_assert_null(strstr(r.out, "NAIVE"), "%s", r.out);
+    cr_assert_null(strstr(r.out, "(not attributable)"), "%s", r.out);
+    run_result_free(&r);
+    free(referred);
+    free(population);
+    free(costs);
+}

@@ -543,6 +543,13 @@ static struct money format_money(const ps_statistic_t *st, int pence)
     return m;
 }
 
+/* Whether a section's gross fall has a counterfactual beside it (its note says when not). */
+static int gross_attributable(const struct section *sec)
+{
+    const ps_statistic_t *gross = find(sec, PS_STAT_CO_GROSS_COST_FALL);
+    return !gross || !gross->note;
+}
+
 #define M(id) format_money(find(&sec, PS_STAT_CO_##id), 0).s
 #define C(id) format_figure(find(&sec, PS_STAT_CO_##id)).s
 
@@ -570,6 +577,18 @@ static void write_costs(output_t *o, const ps_service_report_t *report, size_t f
         write_wrapped(o,
                       "The counterfactual: each person's events before, on the time they were "
                       "observed after, times the comparison cohort's rate ratio.",
+                      90, "   ");
+    else if (set->has_population)
+        write_wrapped(o,
+                      set->no_counterfactual
+                          ? "The counterfactual: for the selection rule's measure, each "
+                            "person's count expected without intervention by empirical Bayes "
+                            "(Hauer); other measures have none and are NAIVE, against no "
+                            "change (--no-counterfactual), stamped so."
+                          : "The counterfactual: for the selection rule's measure, each "
+                            "person's count expected without intervention by empirical Bayes "
+                            "(Hauer); other measures have none: their gross fall is shown but "
+                            "cannot be attributed, and they are left out of cost avoidance.",
                       90, "   ");
     else
         write_wrapped(o,
@@ -612,7 +631,10 @@ static void write_costs(output_t *o, const ps_service_report_t *report, size_t f
             print(o, "\n  %s, the people referred\n", comparison);
         }
         const int total = strcmp(st->unit, "total") == 0;
-        const char *naive = set->no_counterfactual && !set->has_comparison ? "NAIVE " : "";
+        const ps_statistic_t *expected = find(&sec, PS_STAT_CO_COST_EXPECTED_AFTER);
+        const char *naive =
+            expected && expected->note && strncmp(expected->note, "NAIVE", 5) == 0 ? "NAIVE "
+                                                                                   : "";
         if (!total) {
             const ps_statistic_t *unit_cost = find(&sec, PS_STAT_CO_UNIT_COST);
             print(o, "    %s: unit cost %s\n", st->unit, format_money(unit_cost, 1).s);
@@ -623,7 +645,7 @@ static void write_costs(output_t *o, const ps_service_report_t *report, size_t f
         }
         print(o, "      cost before %s, after %s; gross fall over the time observed after %s%s\n", M(COST_BEFORE),
               M(COST_AFTER), M(GROSS_COST_FALL),
-              set->has_comparison || set->no_counterfactual ? "" : " (not attributable)");
+              gross_attributable(&sec) ? "" : " (not attributable)");
         print(o, "      %sexpected after without the service %s; %snotional cost avoidance %s\n",
               naive, M(COST_EXPECTED_AFTER), naive, M(NOTIONAL_COST_AVOIDANCE));
         if (find(&sec, PS_STAT_CO_PROGRAMME_COST)) {
@@ -726,7 +748,7 @@ static void write_text(output_t *o, const ps_service_report_t *report, const str
         while (s.end < ps_service_report_count(report)) {
             const ps_statistic_t *next = ps_service_report_statistic(report, s.end);
             if (next->unit != st->unit || next->group != st->group ||
-                next->comparison != st->comparison)
+                next->comparison != st->comparison || is_cost(next))
                 break;
             s.end++;
         }
