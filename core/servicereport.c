@@ -531,8 +531,8 @@ static int emit_pair(const struct comparison *k, size_t by, uint32_t group,
         if (!made[a])
             continue;
         struct block b = {r, c->definition->measures[k->m].id, labels[a], k->text, 0};
-        const struct block_figures *theirs = a == PS_SERVICE_REFERRED && made[1] ? &figures[1]
-                                                                                : NULL;
+        const struct block_figures *theirs =
+            a == PS_SERVICE_REFERRED && made[1] ? &figures[1] : NULL;
         if (!labels[a] || emit_block(&b, c, &figures[a], theirs, k->w0, k->w1) == NONE)
             return -1;
         out->start[a] = b.start;
@@ -632,9 +632,8 @@ static int compute(ps_service_report_t *r, const ps_service_cohort_t *c)
             if (w == c->before)
                 continue;
             size_t w0 = w < c->before ? w : c->before, w1 = w < c->before ? c->before : w;
-            struct comparison k = {r, c, m, w0, w1,
-                                   format(r, "%s->%s", c->windows[w0].name, c->windows[w1].name),
-                                   people};
+            const char *text = format(r, "%s->%s", c->windows[w0].name, c->windows[w1].name);
+            struct comparison k = {r, c, m, w0, w1, text, people};
             struct pair whole;
             err = !k.text || emit_pair(&k, ALL, 0, wholes, &whole);
             for (size_t by = 0; by < c->n_by && !err; by++)

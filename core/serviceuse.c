@@ -433,11 +433,11 @@ static ps_error_t copy_by(ps_service_cohort_t *c, const ps_service_options_t *o)
         return PS_ERROR_NOMEM;
     for (size_t b = 0; b < o->n_by; b++) {
         const char *by = o->by[b] ? o->by[b] : "";
-        const char *role = !*by                              ? "no column"
-                           : ps_header_eq(by, c->id_column)  ? "the participant id column"
-                           : ps_header_eq(by, c->window_column) ? "the window column"
+        const char *role = !*by                                   ? "no column"
+                           : ps_header_eq(by, c->id_column)       ? "the participant id column"
+                           : ps_header_eq(by, c->window_column)   ? "the window column"
                            : ps_header_eq(by, c->exposure_column) ? "the exposure column"
-                                                                 : NULL;
+                                                                  : NULL;
         for (size_t m = 0; m < c->definition->n_measures && !role; m++)
             if (names_measure(&c->definition->measures[m], by))
                 role = "a measure's column";
@@ -448,11 +448,11 @@ static ps_error_t copy_by(ps_service_cohort_t *c, const ps_service_options_t *o)
             return usage(c, "--by '%s': %s, not a column to group by (a site, a practice)", by,
                          role);
         if (ps_context_is_free_text(c->context, by))
-            return usage(c, "column '%s' is free text (personal data): it is never a "
-                            "report's group",
+            return usage(c,
+                         "column '%s' is free text (personal data): it is never a "
+                         "report's group",
                          by);
-        if (!(c->by[b] = ps_arena_strdup(c->arena, by)) ||
-            !(c->group_values[b] = ps_names_new()))
+        if (!(c->by[b] = ps_arena_strdup(c->arena, by)) || !(c->group_values[b] = ps_names_new()))
             return PS_ERROR_NOMEM;
         c->n_by++;
     }
@@ -756,8 +756,8 @@ static void first_row(const struct read *rd, uint32_t p, const char **file, unsi
  * or UINT32_MAX when new), and a new value must leave the column within its limit. Sets
  * *refused when it refused the row; PS_ERROR_LIMIT stops the read.
  */
-static ps_error_t read_groups(struct read *rd, ps_csv_record_t *rec, const char *id,
-                              uint32_t known, int *refused)
+static ps_error_t read_groups(struct read *rd, ps_csv_record_t *rec, const char *id, uint32_t known,
+                              int *refused)
 {
     ps_service_cohort_t *c = rd->cohort;
     char reason[600];
@@ -774,8 +774,8 @@ static ps_error_t read_groups(struct read *rd, ps_csv_record_t *rec, const char 
         }
         rd->group[b] = v;
         uint32_t g = ps_names_find(c->group_values[b], v, strlen(v));
-        uint32_t had = known == UINT32_MAX ? PS_SU_NO_GROUP
-                                           : rd->arm->groups[(size_t)known * c->n_by + b];
+        uint32_t had =
+            known == UINT32_MAX ? PS_SU_NO_GROUP : rd->arm->groups[(size_t)known * c->n_by + b];
         if (had != PS_SU_NO_GROUP && had != g) {
             const char *file;
             unsigned long line;

@@ -203,7 +203,8 @@ static void write_json(output_t *o, const ps_service_report_t *report, const str
     free(statement);
     output_puts(o, ",\n  \"results\": [");
     for (size_t i = 0; i < ps_service_report_count(report); i++)
-        report_json_result(o, i, ps_service_definition_id(d), ps_service_report_statistic(report, i));
+        report_json_result(o, i, ps_service_definition_id(d),
+                           ps_service_report_statistic(report, i));
     output_puts(o, "\n  ],\n  \"relations\": [");
     for (size_t k = 0; k < ps_service_report_relation_count(report); k++) {
         ps_relation_t rel;
@@ -252,33 +253,39 @@ static void write_section(output_t *o, const struct section *s, const char *unit
         group += 10 + (group[10] == ' ');
     }
     output_printf(o, "\n  %s, %s%s%s\n", first->comparison, cohort,
-                  *group && strcmp(group, "all") ? ", " : "",
-                  strcmp(group, "all") ? group : "");
-    output_printf(o, "    people: %s with counts in both windows; %s with a count in %s and none in %s\n",
-          F(N_PEOPLE), F(N_UNPAIRED), w0, w1);
-    output_printf(o, "    %s: %s in %s (%s per person-year over %s person-years); %s in %s (%s per "
-             "person-year over %s person-years)\n",
-          unit, F(EVENTS_BEFORE), w0, F(RATE_BEFORE), F(PERSON_YEARS_BEFORE), F(EVENTS_AFTER),
-          w1, F(RATE_AFTER), F(PERSON_YEARS_AFTER));
-    output_printf(o, "    change in the total: %s; rate ratio %s/%s: %s (95%% CI %s to %s; within-person, "
-             "cluster-robust)\n",
-          F(EVENTS_CHANGE), w1, w0, F(RATE_RATIO), F(RATE_RATIO_CI_LOW), F(RATE_RATIO_CI_HIGH));
+                  *group && strcmp(group, "all") ? ", " : "", strcmp(group, "all") ? group : "");
+    output_printf(
+        o, "    people: %s with counts in both windows; %s with a count in %s and none in %s\n",
+        F(N_PEOPLE), F(N_UNPAIRED), w0, w1);
+    output_printf(o,
+                  "    %s: %s in %s (%s per person-year over %s person-years); %s in %s (%s per "
+                  "person-year over %s person-years)\n",
+                  unit, F(EVENTS_BEFORE), w0, F(RATE_BEFORE), F(PERSON_YEARS_BEFORE),
+                  F(EVENTS_AFTER), w1, F(RATE_AFTER), F(PERSON_YEARS_AFTER));
+    output_printf(
+        o,
+        "    change in the total: %s; rate ratio %s/%s: %s (95%% CI %s to %s; within-person, "
+        "cluster-robust)\n",
+        F(EVENTS_CHANGE), w1, w0, F(RATE_RATIO), F(RATE_RATIO_CI_LOW), F(RATE_RATIO_CI_HIGH));
     if (find(s, PS_STAT_SU_NET_RATE_RATIO))
-        output_printf(o, "    net of the comparison cohort (its rate ratio divided out): %s (95%% CI %s "
-                 "to %s)\n",
-              F(NET_RATE_RATIO), F(NET_RATE_RATIO_CI_LOW), F(NET_RATE_RATIO_CI_HIGH));
-    output_printf(o, "    each person's rate: fell for %s (%s), stayed for %s, rose for %s; none in %s: "
-             "%s; none in %s: %s (%s)\n",
-          F(N_FELL), F(SHARE_FELL), F(N_STAYED), F(N_ROSE), w0, F(N_NONE_BEFORE), w1,
-          F(N_NONE_AFTER), F(SHARE_NONE_AFTER));
+        output_printf(
+            o,
+            "    net of the comparison cohort (its rate ratio divided out): %s (95%% CI %s "
+            "to %s)\n",
+            F(NET_RATE_RATIO), F(NET_RATE_RATIO_CI_LOW), F(NET_RATE_RATIO_CI_HIGH));
+    output_printf(
+        o,
+        "    each person's rate: fell for %s (%s), stayed for %s, rose for %s; none in %s: "
+        "%s; none in %s: %s (%s)\n",
+        F(N_FELL), F(SHARE_FELL), F(N_STAYED), F(N_ROSE), w0, F(N_NONE_BEFORE), w1, F(N_NONE_AFTER),
+        F(SHARE_NONE_AFTER));
     if (find(s, PS_STAT_SU_N_OUTSIDE_RULE))
         output_printf(o, "    not meeting the selection rule in %s: %s\n", w0, F(N_OUTSIDE_RULE));
     for (size_t i = s->start; i < s->end; i++) {
         const ps_statistic_t *st = ps_service_report_statistic(s->report, i);
         if (st->shown == PS_NOT_COMPUTABLE)
             output_printf(o, "    n/a %s: %s\n", st->name, st->reason);
-        else if (st->note && st->shown == PS_SHOWN &&
-                 st->id != PS_STAT_SU_SELECTED_AT_LEAST)
+        else if (st->note && st->shown == PS_SHOWN && st->id != PS_STAT_SU_SELECTED_AT_LEAST)
             output_printf(o, "    note %s: %s\n", st->name, st->note);
     }
 }
@@ -289,14 +296,15 @@ static void write_text(output_t *o, const ps_service_report_t *report, const str
     const ps_service_definition_t *d = set->definition;
     if (warning)
         output_printf(o, "%s\n\n", warning);
-    output_printf(o, "promscore %s service use before and after\n\nDisclosure control: %s\n", PS_VERSION,
-          ps_service_report_disclosure_rule(report));
+    output_printf(o, "promscore %s service use before and after\n\nDisclosure control: %s\n",
+                  PS_VERSION, ps_service_report_disclosure_rule(report));
     output_puts(o, "* suppressed; n/a not computable (reason below the section). Fewer is "
                    "better.\n");
     output_printf(o, "Measures: %s version %s (%s)\nWindows:", ps_service_definition_id(d),
-          ps_service_definition_version(d), ps_service_definition_file(d));
+                  ps_service_definition_version(d), ps_service_definition_file(d));
     for (size_t w = 0; w < set->n_windows; w++)
-        output_printf(o, "%s %s (%u days)", w ? "," : "", set->windows[w].name, set->windows[w].days);
+        output_printf(o, "%s %s (%u days)", w ? "," : "", set->windows[w].name,
+                      set->windows[w].days);
     output_printf(o, "; compared with %s\n\nRegression to the mean:\n", set->before);
     char *statement = regression_statement(set);
     if (!statement)
