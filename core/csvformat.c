@@ -338,9 +338,15 @@ static size_t cell_after_prefix(char *to, size_t room, const char *prefix, const
 
 size_t ps_format_report_row(char *to, size_t room, const ps_statistic_t *s)
 {
+    return ps_format_report_row_with(to, room, NULL, s);
+}
+
+size_t ps_format_report_row_with(char *to, size_t room, const char *instrument,
+                                 const ps_statistic_t *s)
+{
     struct row r = {to, room, 0};
     const ps_kind_t kind = ps_statistic_info(s->id)->kind;
-    put_text(&r, ps_instrument_id(s->instrument));
+    put_text(&r, instrument ? instrument : ps_instrument_id(s->instrument));
     put_byte(&r, ',');
     put_text(&r, s->unit);
     put_byte(&r, ',');

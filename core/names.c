@@ -165,3 +165,52 @@ const char *ps_names_text(const ps_names_t *names, uint32_t index)
 {
     return names->pool + names->offsets[index];
 }
+
+/* Text order with runs of digits compared as numbers (S2 before S10); texts that differ only
+ * in leading zeros (S01, S1) in byte order, so that the order is total. */
+static int natural_compare(const char *a, const char *b)
+{
+    const char *x = a, *y = b;
+    while (*x && *y) {
+        if (*x >= '0' && *x <= '9' && *y >= '0' && *y <= '9') {
+            while (*x == '0')
+                x++;
+            while (*y == '0')
+                y++;
+            size_t nx = strspn(x, "0123456789"), ny = strspn(y, "0123456789");
+            int c = nx != ny ? (nx < ny ? -1 : 1) : memcmp(x, y, nx);
+            if (c)
+                return c;
+            x += nx;
+            y += ny;
+        } else if (*x != *y) {
+            return (unsigned char)*x < (unsigned char)*y ? -1 : 1;
+        } else {
+            x++;
+            y++;
+        }
+    }
+    if (*x || *y)
+        return *x ? 1 : -1;
+    return strcmp(a, b);
+}
+
+uint32_t *ps_names_natural_order(const ps_names_t *names)
+{
+    size_t n = ps_names_count(names);
+    uint32_t *order = malloc((n ? n : 1) * sizeof *order);
+    if (!order)
+        return NULL;
+    for (uint32_t i = 0; i < n; i++)
+        order[i] = i;
+    /* Insertion sort: a handful of sites or practices. */
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && natural_compare(ps_names_text(names, order[j - 1]),
+                                                     ps_names_text(names, order[j])) > 0;
+             j--) {
+            uint32_t t = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = t;
+        }
+    return order;
+}

@@ -22,5 +22,8 @@ uint32_t ps_names_find(const ps_names_t *names, const char *text, size_t length)
 size_t ps_names_count(const ps_names_t *names);
 /* The NUL-terminated text of number 'index'. */
 const char *ps_names_text(const ps_names_t *names, uint32_t index);
+/* The numbers of the names in natural order (runs of digits compared as numbers: S2 before
+ * S10), as reports list group values; NULL when out of memory. The caller frees it. */
+uint32_t *ps_names_natural_order(const ps_names_t *names);
 
 #endif

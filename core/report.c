@@ -1106,55 +1106,10 @@ static int compare_scales(const void *a, const void *b)
     return (x->order > y->order) - (x->order < y->order);
 }
 
-/* Text order with runs of digits compared as numbers (S2 before S10); texts that differ only
- * in leading zeros (S01, S1) in byte order, so that the order is total. */
-static int natural_compare(const char *a, const char *b)
-{
-    const char *x = a, *y = b;
-    while (*x && *y) {
-        if (*x >= '0' && *x <= '9' && *y >= '0' && *y <= '9') {
-            while (*x == '0')
-                x++;
-            while (*y == '0')
-                y++;
-            size_t nx = strspn(x, "0123456789"), ny = strspn(y, "0123456789");
-            int c = nx != ny ? (nx < ny ? -1 : 1) : memcmp(x, y, nx);
-            if (c)
-                return c;
-            x += nx;
-            y += ny;
-        } else if (*x != *y) {
-            return (unsigned char)*x < (unsigned char)*y ? -1 : 1;
-        } else {
-            x++;
-            y++;
-        }
-    }
-    if (*x || *y)
-        return *x ? 1 : -1;
-    return strcmp(a, b);
-}
-
-/* The group values of column 'by' in natural order (natural_compare), for every format. */
+/* The group values of column 'by' in natural order (ps_names_natural_order), for every format. */
 static uint32_t *sorted_groups(const ps_cohort_t *c, size_t by)
 {
-    size_t n = ps_names_count(c->group_values[by]);
-    uint32_t *order = malloc((n ? n : 1) * sizeof *order);
-    if (!order)
-        return NULL;
-    for (uint32_t i = 0; i < n; i++)
-        order[i] = i;
-    /* Insertion sort: a handful of sites or practices. */
-    const ps_names_t *values = c->group_values[by];
-    for (size_t i = 1; i < n; i++)
-        for (size_t j = i; j > 0 && natural_compare(ps_names_text(values, order[j - 1]),
-                                                     ps_names_text(values, order[j])) > 0;
-             j--) {
-            uint32_t t = order[j];
-            order[j] = order[j - 1];
-            order[j - 1] = t;
-        }
-    return order;
+    return ps_names_natural_order(c->group_values[by]);
 }
 
 /* Whether every participant has a value in column 'by': then its groups add up to all. */

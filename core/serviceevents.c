@@ -734,6 +734,11 @@ ps_error_t ps_service_read_events(ps_service_cohort_t *c, ps_service_arm_t which
     if (!n_files)
         return ps_diagnose(c->context, PS_ERROR_USAGE, NULL, 0, 0,
                            "ps_service_read_events: no event list given");
+    if (c->n_by)
+        return ps_diagnose(c->context, PS_ERROR_USAGE, NULL, 0, 0,
+                           "event lists do not carry the columns to group by (--by %s): give "
+                           "the groups' counts as counts files, or leave out --by",
+                           c->by[0]);
     if (c->events.first_after == SIZE_MAX)
         return ps_diagnose(c->context, PS_ERROR_USAGE, NULL, 0, 0,
                            "event lists: no window is named post...: say which window is the "

@@ -33,6 +33,7 @@
 #include "stats.h"
 
 #define NONE SIZE_MAX
+#define ALL SIZE_MAX                /* a whole cohort, not a group */
 #define DAYS_PER_YEAR 365.25
 /* A count never published (what a total has beyond its listed parts), in a term. */
 #define LATENT(k) (SIZE_MAX / 2 + (k))
@@ -44,6 +45,7 @@ struct relation {
     size_t first_term, n_terms;
     double lo, hi;
     int latent;
+    int adds_figures;               /* see ps_sdc_relation */
 };
 
 /* The counts a figure rests on: the catalogue's two of its block, its block's n_people (a
@@ -191,16 +193,40 @@ static void eb_figures(const ps_service_cohort_t *c, const struct person *p,
     f->eb_variance = (double)variance;
 }
 
-/* The figures of measure m, windows w0 -> w1, in one arm; 'people' has room for everyone. */
-static void block_figures(const ps_service_cohort_t *c, const struct ps_service_arm_data *arm,
-                          size_t m, size_t w0, size_t w1, struct person *people,
-                          struct block_figures *f)
+/* Whom a block is about: the people of an arm, all of them or those with one value of a
+ * column to group by. */
+struct slice {
+    const struct ps_service_arm_data *arm;
+    size_t by;                      /* ALL for everyone */
+    uint32_t group;
+};
+
+static int in_slice(const ps_service_cohort_t *c, const struct slice *s, size_t p)
 {
+    return s->by == ALL || s->arm->groups[p * c->n_by + s->by] == s->group;
+}
+
+/* Whether anyone of the arm is in the slice. */
+static int slice_has_people(const ps_service_cohort_t *c, const struct slice *s)
+{
+    for (size_t p = 0; p < ps_names_count(s->arm->participants); p++)
+        if (in_slice(c, s, p))
+            return 1;
+    return 0;
+}
+
+/* The figures of measure m, windows w0 -> w1, over a slice; 'people' has room for everyone. */
+static void block_figures(const ps_service_cohort_t *c, const struct slice *slice, size_t m,
+                          size_t w0, size_t w1, struct person *people, struct block_figures *f)
+{
+    const struct ps_service_arm_data *arm = slice->arm;
     const size_t nw = c->n_windows, nm = c->definition->n_measures;
     const size_t n_participants = ps_names_count(arm->participants);
     *f = (struct block_figures){0};
     f->has_outside = c->has_rule && c->rule.measure == m && c->rule.window == w0;
     for (size_t p = 0; p < n_participants; p++) {
+        if (!in_slice(c, slice, p))
+            continue;
         size_t at0 = p * nw + w0, at1 = p * nw + w1;
         double x = arm->counts[at0 * nm + m], a = arm->exposure[at0];
         double y = arm->counts[at1 * nm + m], b = arm->exposure[at1];
@@ -325,7 +351,7 @@ static int relate_terms(ps_service_report_t *r, const size_t *statistics,
         return -1;
     }
     r->relations[r->n_relations++] =
-        (struct relation){r->n_terms, n + (size_t)latent, lo, hi, latent};
+        (struct relation){r->n_terms, n + (size_t)latent, lo, hi, latent, 0};
     memcpy(r->term_statistic + r->n_terms, statistics, n * sizeof *statistics);
     memcpy(r->term_coefficient + r->n_terms, coefficients, n * sizeof *coefficients);
     r->n_terms += n;
@@ -550,18 +576,134 @@ static int measured(const ps_service_cohort_t *c, const struct ps_service_arm_da
     return 0;
 }
 
-/* Every measure, comparison and cohort. */
+/* The blocks of one slice of both arms: its referred block (with the net figures when the
+ * comparison cohort has the slice too), then the comparison's; start and end of each, NONE
+ * for a block not made. */
+struct pair {
+    size_t start[2], end[2];
+};
+
+/* Who the blocks of a comparison are about, and where the figures go. */
+struct comparison {
+    ps_service_report_t *report;
+    const ps_service_cohort_t *cohort;
+    size_t m, w0, w1;
+    const char *text;               /* "pre12->post12" */
+    struct person *people;          /* room for everyone of either arm */
+};
+
+static int emit_pair(const struct comparison *k, size_t by, uint32_t group,
+                     const char *const labels[2], struct pair *out)
+{
+    const ps_service_cohort_t *c = k->cohort;
+    ps_service_report_t *r = k->report;
+    struct slice slices[2] = {{&c->arms[PS_SERVICE_REFERRED], by, group},
+                              {&c->arms[PS_SERVICE_COMPARISON], by, group}};
+    struct block_figures figures[2];
+    int made[2];
+    for (int a = 0; a < 2; a++) {
+        out->start[a] = out->end[a] = NONE;
+        /* The whole referred cohort always has its blocks; a group, when anyone is in it. */
+        made[a] = (by == ALL && a == PS_SERVICE_REFERRED) || slice_has_people(c, &slices[a]);
+        if (made[a])
+            block_figures(c, &slices[a], k->m, k->w0, k->w1, k->people, &figures[a]);
+    }
+    for (int a = 0; a < 2; a++) {
+        if (!made[a])
+            continue;
+        struct block b = {r, c->definition->measures[k->m].id, labels[a], k->text, 0};
+        const struct block_figures *theirs =
+            a == PS_SERVICE_REFERRED && made[1] ? &figures[1] : NULL;
+        if (!labels[a] || emit_block(&b, c, &figures[a], theirs, k->w0, k->w1) == NONE)
+            return -1;
+        out->start[a] = b.start;
+        out->end[a] = r->n;
+    }
+    if (made[0] && made[1])
+        rest_on_comparison(r, out->start[0], out->end[0], out->start[1], out->end[1]);
+    return 0;
+}
+
+/* Whether everyone of the arm has a value in column 'by': then its groups add up to all. */
+static int column_complete(const ps_service_cohort_t *c, const struct ps_service_arm_data *arm,
+                           size_t by)
+{
+    for (size_t p = 0; p < ps_names_count(arm->participants); p++)
+        if (arm->groups[p * c->n_by + by] == PS_SU_NO_GROUP)
+            return 0;
+    return 1;
+}
+
+/* Each count of a whole block = the sum of the same count over its groups' blocks (>= when
+ * some of the arm have no value): the figures resting on it add up likewise. */
+static int relate_groups(ps_service_report_t *r, const struct pair *whole,
+                         const struct pair *groups, size_t n_groups, int arm, int complete)
+{
+    const size_t from = whole->start[arm], to = whole->end[arm];
+    size_t *terms = malloc((n_groups + 1) * sizeof *terms);
+    double *coefficients = malloc((n_groups + 1) * sizeof *coefficients);
+    const struct ps_relation_rule *rule = ps_relation_rule_of(PS_SHAPE_OVER_GROUPS);
+    int err = !terms || !coefficients;
+    for (size_t i = from; i < to && from != NONE && !err; i++) {
+        if (!r->stats[i].is_count)
+            continue;
+        size_t n = 0;
+        terms[n] = i;
+        coefficients[n++] = 1;
+        for (size_t g = 0; g < n_groups; g++)
+            if (groups[g].start[arm] != NONE) {
+                terms[n] = find_in(r, groups[g].start[arm], groups[g].end[arm], r->stats[i].id);
+                coefficients[n++] = -1;
+            }
+        if (n < 2)
+            break;
+        size_t before = r->n_relations;
+        err = relate(r, terms, coefficients, n, complete ? PS_EXACT : PS_SLACK);
+        if (!err && r->n_relations > before)
+            r->relations[before].adds_figures =
+                rule->figures_add_up && ps_statistic_bears_figures(r->stats[i].id);
+    }
+    r->out_of_memory |= err;
+    free(terms);
+    free(coefficients);
+    return err;
+}
+
+/* The groups of column 'by' beside the wholes of one comparison. */
+static int compute_groups(const struct comparison *k, size_t by, const struct pair *whole)
+{
+    const ps_service_cohort_t *c = k->cohort;
+    ps_service_report_t *r = k->report;
+    const ps_names_t *values = c->group_values[by];
+    const size_t n = ps_names_count(values);
+    uint32_t *order = ps_names_natural_order(values);
+    struct pair *groups = malloc((n ? n : 1) * sizeof *groups);
+    int err = !order || !groups;
+    for (size_t g = 0; g < n && !err; g++) {
+        const char *value = ps_names_text(values, order[g]);
+        const char *labels[2] = {format(r, "%s=%s", c->by[by], value),
+                                 format(r, "comparison %s=%s", c->by[by], value)};
+        err = emit_pair(k, by, order[g], labels, &groups[g]);
+    }
+    for (int arm = 0; arm < 2 && !err; arm++)
+        err = relate_groups(r, whole, groups, n, arm, column_complete(c, &c->arms[arm], by));
+    free(order);
+    free(groups);
+    return err;
+}
+
+/* Every measure, comparison and cohort: the whole cohorts' blocks, then their groups'. */
 static int compute(ps_service_report_t *r, const ps_service_cohort_t *c)
 {
     const struct ps_service_arm_data *referred = &c->arms[PS_SERVICE_REFERRED];
     const struct ps_service_arm_data *other = &c->arms[PS_SERVICE_COMPARISON];
-    const int has_comparison = ps_names_count(other->participants) > 0;
     size_t most = ps_names_count(referred->participants);
     if (ps_names_count(other->participants) > most)
         most = ps_names_count(other->participants);
     struct person *people = malloc((most ? most : 1) * sizeof *people);
     if (!people)
         return -1;
+    static const char *const wholes[2] = {"all", "comparison"};
     int err = 0;
     for (size_t m = 0; m < c->definition->n_measures && !err; m++) {
         if (!measured(c, referred, m))
@@ -571,30 +713,12 @@ static int compute(ps_service_report_t *r, const ps_service_cohort_t *c)
             if (w == c->before)
                 continue;
             size_t w0 = w < c->before ? w : c->before, w1 = w < c->before ? c->before : w;
-            const char *comparison =
-                format(r, "%s->%s", c->windows[w0].name, c->windows[w1].name);
-            struct block_figures mine, theirs;
-            block_figures(c, referred, m, w0, w1, people, &mine);
-            if (has_comparison)
-                block_figures(c, other, m, w0, w1, people, &theirs);
-            struct block b = {r, c->definition->measures[m].id, "all", comparison, 0};
-            size_t start = comparison ? emit_block(&b, c, &mine, has_comparison ? &theirs : NULL,
-                                                   w0, w1)
-                                      : NONE;
-            size_t end = r->n;
-            if (start == NONE) {
-                err = -1;
-                break;
-            }
-            if (has_comparison) {
-                struct block o = {r, b.unit, "comparison", comparison, 0};
-                size_t other_start = emit_block(&o, c, &theirs, NULL, w0, w1);
-                if (other_start == NONE) {
-                    err = -1;
-                    break;
-                }
-                rest_on_comparison(r, start, end, other_start, r->n);
-            }
+            const char *text = format(r, "%s->%s", c->windows[w0].name, c->windows[w1].name);
+            struct comparison k = {r, c, m, w0, w1, text, people};
+            struct pair whole;
+            err = !k.text || emit_pair(&k, ALL, 0, wholes, &whole);
+            for (size_t by = 0; by < c->n_by && !err; by++)
+                err = compute_groups(&k, by, &whole);
         }
     }
     free(people);
@@ -660,7 +784,7 @@ static ps_error_t disclose(ps_service_report_t *r, const ps_disclosure_t *rule)
         relations[k] = (struct ps_sdc_relation){cells + rel->first_term,
                                                 r->term_coefficient + rel->first_term,
                                                 rel->n_terms, rel->lo, rel->hi, SIZE_MAX,
-                                                SIZE_MAX, 0};
+                                                SIZE_MAX, rel->adds_figures};
     }
     struct ps_sdc_table table = {n_cells, value, kind, cost, relations, r->n_relations};
     if (rule->suppress && ps_sdc_protect(&table, rule, hidden, &r->audit)) {

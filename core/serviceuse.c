@@ -439,6 +439,42 @@ static ps_error_t counterfactual_options(ps_service_cohort_t *c, const ps_servic
                                  c->arena, &c->population);
 }
 
+/* The columns to group by: none that holds the counts, names a person or is free text. */
+static ps_error_t copy_by(ps_service_cohort_t *c, const ps_service_options_t *o)
+{
+    if (!o->n_by)
+        return PS_OK;
+    if (!(c->by = ps_arena_array(c->arena, o->n_by, sizeof *c->by)) ||
+        !(c->group_values = ps_arena_array(c->arena, o->n_by, sizeof *c->group_values)))
+        return PS_ERROR_NOMEM;
+    for (size_t b = 0; b < o->n_by; b++) {
+        const char *by = o->by[b] ? o->by[b] : "";
+        const char *role = !*by                                   ? "no column"
+                           : ps_header_eq(by, c->id_column)       ? "the participant id column"
+                           : ps_header_eq(by, c->window_column)   ? "the window column"
+                           : ps_header_eq(by, c->exposure_column) ? "the exposure column"
+                                                                  : NULL;
+        for (size_t m = 0; m < c->definition->n_measures && !role; m++)
+            if (names_measure(&c->definition->measures[m], by))
+                role = "a measure's column";
+        for (size_t k = 0; k < c->n_by && !role; k++)
+            if (ps_header_eq(c->by[k], by))
+                role = "named twice";
+        if (role)
+            return usage(c, "--by '%s': %s, not a column to group by (a site, a practice)", by,
+                         role);
+        if (ps_context_is_free_text(c->context, by))
+            return usage(c,
+                         "column '%s' is free text (personal data): it is never a "
+                         "report's group",
+                         by);
+        if (!(c->by[b] = ps_arena_strdup(c->arena, by)) || !(c->group_values[b] = ps_names_new()))
+            return PS_ERROR_NOMEM;
+        c->n_by++;
+    }
+    return PS_OK;
+}
+
 ps_error_t ps_service_cohort_new(ps_context_t *context, const ps_service_definition_t *definition,
                                  const ps_service_options_t *options,
                                  ps_service_cohort_t **out)
@@ -473,6 +509,8 @@ ps_error_t ps_service_cohort_new(ps_context_t *context, const ps_service_definit
         (err = copy_text(c, o.window_column, "window", &c->window_column)) ||
         (err = copy_text(c, o.exposure_column, "exposure_days", &c->exposure_column)))
         goto done;
+    if ((err = copy_by(c, &o)))
+        goto done;
     if (o.encoding && (err = copy_text(c, o.encoding, NULL, &c->csv.encoding)))
         goto done;
     c->csv.delimiter = o.delimiter;
@@ -491,8 +529,11 @@ void ps_service_cohort_free(ps_service_cohort_t *c)
 {
     if (!c)
         return;
+    for (size_t b = 0; b < c->n_by; b++)
+        ps_names_free(c->group_values[b]);
     for (int a = 0; a < 2; a++) {
         ps_names_free(c->arms[a].participants);
+        free(c->arms[a].groups);
         free(c->arms[a].counts);
         free(c->arms[a].exposure);
         free(c->arms[a].line);
@@ -523,6 +564,7 @@ struct layout {
     char **header;
     size_t id, window, exposure;   /* fields; SIZE_MAX for no exposure column */
     size_t *measure_field;         /* per measure: its field, or SIZE_MAX */
+    size_t *by_field;              /* per column to group by: its field, or SIZE_MAX */
 };
 
 struct read {
@@ -535,6 +577,7 @@ struct read {
     ps_batch_summary_t summary;
     struct layout layout;
     double *values;                /* per measure, for the row being read */
+    const char **group;            /* per column to group by, for the row being read */
 };
 
 #define NO_FIELD SIZE_MAX
@@ -581,6 +624,10 @@ static ps_error_t read_header(struct read *rd, ps_csv_record_t *rec)
         return PS_ERROR_NOMEM;
     for (size_t m = 0; m < d->n_measures; m++)
         l->measure_field[m] = NO_FIELD;
+    if (!(l->by_field = malloc((c->n_by + 1) * sizeof *l->by_field)))
+        return PS_ERROR_NOMEM;
+    for (size_t b = 0; b < c->n_by; b++)
+        l->by_field[b] = NO_FIELD;
     size_t n_measures = 0;
     for (size_t f = 0; f < l->n_fields; f++) {
         const char *h = l->header[f];
@@ -588,6 +635,12 @@ static ps_error_t read_header(struct read *rd, ps_csv_record_t *rec)
                       : ps_header_eq(h, c->window_column)   ? &l->window
                       : ps_header_eq(h, c->exposure_column) ? &l->exposure
                                                             : NULL;
+        for (size_t b = 0; b < c->n_by && !key; b++)
+            if (ps_header_eq(h, c->by[b]))
+                key = &l->by_field[b];
+        if (key && *key != NO_FIELD)
+            return ps_diagnose(c->context, PS_ERROR_BATCH, rd->file, rec->line, f + 1,
+                               "columns '%s' and '%s' are one column", l->header[*key], h);
         if (key) {
             *key = f;
             continue;
@@ -614,6 +667,12 @@ static ps_error_t read_header(struct read *rd, ps_csv_record_t *rec)
                            "measure",
                            l->id == NO_FIELD ? c->id_column : c->window_column, c->id_column,
                            c->window_column, c->exposure_column);
+    for (size_t b = 0; b < c->n_by && rd->which == PS_SERVICE_REFERRED; b++)
+        if (l->by_field[b] == NO_FIELD)
+            return ps_diagnose(c->context, PS_ERROR_BATCH, rd->file, rec->line, 0,
+                               "no column '%s' to group by (--by): each file of the people "
+                               "referred gives every participant's value (empty for none)",
+                               c->by[b]);
     if (!n_measures)
         return ps_diagnose(c->context, PS_ERROR_BATCH, rd->file, rec->line, 0,
                            "no column holds a measure of %s (%s): name each column by its "
@@ -642,8 +701,13 @@ int ps_su_room_for(ps_service_cohort_t *c, struct ps_service_arm_data *arm, size
     uint32_t *file = realloc(arm->file, capacity * nw * sizeof *file);
     if (file)
         arm->file = file;
-    if (!counts || !exposure || !line || !file)
+    uint32_t *groups = arm->groups;
+    if (c->n_by && (groups = realloc(arm->groups, capacity * c->n_by * sizeof *groups)))
+        arm->groups = groups;
+    if (!counts || !exposure || !line || !file || (c->n_by && !groups))
         return -1;
+    for (size_t i = arm->capacity * c->n_by; i < capacity * c->n_by; i++)
+        groups[i] = PS_SU_NO_GROUP;
     for (size_t i = arm->capacity * nw; i < capacity * nw; i++) {
         exposure[i] = NAN;
         line[i] = 0;
@@ -685,6 +749,69 @@ static const char *read_exposure(const char *text, unsigned days, double *value,
         return why;
     }
     return NULL;
+}
+
+/* Where participant p's first row was read (the earliest file, then line), for messages. */
+static void first_row(const struct read *rd, uint32_t p, const char **file, unsigned long *line)
+{
+    const ps_service_cohort_t *c = rd->cohort;
+    const struct ps_service_arm_data *arm = rd->arm;
+    size_t first = SIZE_MAX;
+    for (size_t at = (size_t)p * c->n_windows; at < (size_t)(p + 1) * c->n_windows; at++)
+        if (arm->line[at] &&
+            (first == SIZE_MAX || arm->file[at] < arm->file[first] ||
+             (arm->file[at] == arm->file[first] && arm->line[at] < arm->line[first])))
+            first = at;
+    *file = first == SIZE_MAX ? rd->file : c->files[arm->file[first]];
+    *line = first == SIZE_MAX ? 0 : arm->line[first];
+}
+
+/*
+ * The row's values of the columns to group by into rd->group (NULL where the file has no such
+ * column): each must be the participant's value on their earlier rows ('known' their number,
+ * or UINT32_MAX when new), and a new value must leave the column within its limit. Sets
+ * *refused when it refused the row; PS_ERROR_LIMIT stops the read.
+ */
+static ps_error_t read_groups(struct read *rd, ps_csv_record_t *rec, const char *id, uint32_t known,
+                              int *refused)
+{
+    ps_service_cohort_t *c = rd->cohort;
+    char reason[600];
+    for (size_t b = 0; b < c->n_by; b++) {
+        size_t f = rd->layout.by_field[b];
+        rd->group[b] = NULL;
+        if (f == NO_FIELD)
+            continue;
+        const char *v = ps_su_clean_field(rec, f);
+        if (!v) {
+            rd->summary.rows_rejected++;
+            *refused = 1;
+            return reject(rd, rec->line, f, id, "", "not valid UTF-8 text");
+        }
+        rd->group[b] = v;
+        uint32_t g = ps_names_find(c->group_values[b], v, strlen(v));
+        uint32_t had =
+            known == UINT32_MAX ? PS_SU_NO_GROUP : rd->arm->groups[(size_t)known * c->n_by + b];
+        if (had != PS_SU_NO_GROUP && had != g) {
+            const char *file;
+            unsigned long line;
+            first_row(rd, known, &file, &line);
+            snprintf(reason, sizeof reason,
+                     "the participant's %s is '%s' on their row at %s:%lu: a participant "
+                     "is in one group",
+                     c->by[b], ps_names_text(c->group_values[b], had), file, line);
+            rd->summary.rows_rejected++;
+            *refused = 1;
+            return reject(rd, rec->line, f, id, v, reason);
+        }
+        if (g == UINT32_MAX && ps_names_count(c->group_values[b]) >= PS_MAX_REPORT_GROUPS)
+            return ps_diagnose(c->context, PS_ERROR_LIMIT, rd->file, rec->line, f + 1,
+                               "'%s' has more than %u values to group by: a report groups by "
+                               "a column with few values (a site, a practice), never by one "
+                               "that names people",
+                               c->by[b], PS_MAX_REPORT_GROUPS);
+    }
+    return PS_OK;
 }
 
 static ps_error_t read_row(struct read *rd, ps_csv_record_t *rec)
@@ -758,6 +885,10 @@ static ps_error_t read_row(struct read *rd, ps_csv_record_t *rec)
                  c->windows[w].name, c->files[rd->arm->file[at]], rd->arm->line[at]);
         return reject_row(rd, rec->line, id, reason);
     }
+    int refused = 0;
+    ps_error_t err = read_groups(rd, rec, id, known, &refused);
+    if (err || refused)
+        return err;
     /* The counts: each refused alone; a row with none is refused. */
     size_t n_counts = 0;
     for (size_t m = 0; m < nm; m++) {
@@ -771,8 +902,7 @@ static ps_error_t read_row(struct read *rd, ps_csv_record_t *rec)
         if (why) {
             rd->values[m] = NAN;
             rd->summary.cells_rejected++;
-            ps_error_t err = reject(rd, rec->line, f, id, cell ? cell : "", why);
-            if (err)
+            if ((err = reject(rd, rec->line, f, id, cell ? cell : "", why)))
                 return err;
         }
         n_counts += !isnan(rd->values[m]);
@@ -783,6 +913,14 @@ static ps_error_t read_row(struct read *rd, ps_csv_record_t *rec)
     uint32_t p = ps_names_intern(rd->arm->participants, id, strlen(id));
     if (p == UINT32_MAX || ps_su_room_for(c, rd->arm, p))
         return PS_ERROR_NOMEM;
+    for (size_t b = 0; b < c->n_by; b++) {
+        const char *v = rd->group[b];
+        uint32_t g = v ? ps_names_intern(c->group_values[b], v, strlen(v)) : PS_SU_NO_GROUP;
+        if (v && g == UINT32_MAX)
+            return PS_ERROR_NOMEM;
+        if (v)
+            rd->arm->groups[(size_t)p * c->n_by + b] = g;
+    }
     size_t at = (size_t)p * nw + w;
     rd->arm->exposure[at] = exposure;
     rd->arm->line[at] = rec->line;
@@ -817,7 +955,8 @@ ps_error_t ps_service_read(ps_service_cohort_t *c, const char *file, ps_service_
     ps_error_t err = ps_su_remember_file(c, file, &rd.file_index);
     if (err || (err = ps_csv_open(c->context, file, &c->csv, &reader)))
         goto done;
-    if (!(rd.values = malloc((c->definition->n_measures + 1) * sizeof *rd.values))) {
+    if (!(rd.values = malloc((c->definition->n_measures + 1) * sizeof *rd.values)) ||
+        !(rd.group = malloc((c->n_by + 1) * sizeof *rd.group))) {
         err = PS_ERROR_NOMEM;
         goto done;
     }
@@ -832,10 +971,11 @@ ps_error_t ps_service_read(ps_service_cohort_t *c, const char *file, ps_service_
     }
     if ((err = read_header(&rd, rec)))
         goto done;
+    int row_failed = 0;
     while (!(err = ps_csv_next(reader, &rec)) && rec)
-        if ((err = read_row(&rd, rec)))
+        if ((row_failed = (err = read_row(&rd, rec)) != PS_OK))
             break;
-    if (err && err != PS_ERROR_ABORTED && err != PS_ERROR_NOMEM)
+    if (err && !row_failed && err != PS_ERROR_ABORTED && err != PS_ERROR_NOMEM)
         err = ps_csv_report(c->context, reader);
 done:
     if (summary)
@@ -846,7 +986,9 @@ done:
             free(rd.layout.header[f]);
     free(rd.layout.header);
     free(rd.layout.measure_field);
+    free(rd.layout.by_field);
     free(rd.values);
+    free(rd.group);
     return err;
 }
 

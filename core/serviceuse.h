@@ -54,6 +54,7 @@ struct ps_service_arm_data {
     double *exposure;            /* [participant][window] */
     unsigned long *line;
     uint32_t *file;              /* index into the cohort's files */
+    uint32_t *groups;            /* [participant][by]: a value of group_values, or NO_GROUP */
     size_t capacity;             /* participants the tables have room for */
 };
 
@@ -72,6 +73,9 @@ struct ps_service_cohort {
     } rule;
     const char *id_column, *window_column, *exposure_column;
     ps_csv_options_t csv;
+    const char **by;             /* columns to group by */
+    size_t n_by;
+    ps_names_t **group_values;   /* per column, both arms' values */
     struct ps_service_arm_data arms[2];
     char **files;                /* every file read, for messages */
     size_t n_files;
@@ -85,6 +89,9 @@ struct ps_service_cohort {
     struct ps_su_population population;  /* for empirical Bayes; shape 0: none */
     int interval;                /* PS_SERVICE_ROBUST or PS_SERVICE_QUASI_POISSON */
 };
+
+/* A participant without a value in a column to group by (no such column in their file). */
+#define PS_SU_NO_GROUP UINT32_MAX
 
 /* The number of the window named 'name' (in any ASCII case), or SIZE_MAX. */
 size_t ps_su_window_find(const ps_service_cohort_t *cohort, const char *name);

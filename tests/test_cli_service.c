@@ -473,3 +473,97 @@ Test(cli_service, a_population_needs_the_rule_and_a_quasi_poisson_interval_on_re
     free(referred);
     free(comparison);
 }
+
+/* ---- By site. ---- */
+
+Test(cli_service, by_site_beside_the_whole_in_text_csv_and_json)
+{
+    char *referred = test_data("service/groups-referred.csv");
+    char *comparison = test_data("service/groups-comparison.csv");
+    struct run_result r = RUN("service", "-w", "pre12=365,post12=365", "--by", "site", "-c",
+                              comparison, referred);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    assert_has(r.out, "  pre12->post12, the comparison cohort\n");
+    assert_has(r.out, "  pre12->post12, the people referred, site=North\n"
+                      "    people: 10 with counts in both windows; 0 with a count in pre12 and "
+                      "none in post12\n"
+                      "    attendances: 80 in pre12 (8.01 per person-year over 10.0 "
+                      "person-years); 40 in post12 (4.00 per person-year over 10.0 "
+                      "person-years)\n");
+    assert_has(r.out, "    net of the comparison cohort (its rate ratio divided out): 0.67 (95% "
+                      "CI 0.60 to 0.75)\n");
+    assert_has(r.out, "  pre12->post12, the comparison cohort, site=South\n");
+    /* The whole first, then each site's referred block and the comparison's. */
+    const char *whole = strstr(r.out, "the people referred\n");
+    const char *north = strstr(r.out, "the people referred, site=North\n");
+    const char *south = strstr(r.out, "the comparison cohort, site=South\n");
+    cr_assert(whole && north && south && whole < north && north < south);
+    run_result_free(&r);
+    r = RUN("service", "-f", "csv", "-w", "pre12=365,post12=365", "-b", "site", "-c", comparison,
+            referred);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    assert_has(r.out, "\nservice_use,ae_attendances,site=North,pre12->post12,net_rate_ratio,"
+                      "figure,0.66666666666666674,no,\n");
+    assert_has(r.out, "\nservice_use,ae_attendances,comparison site=North,pre12->post12,"
+                      "events_after,count,60,no,\n");
+    run_result_free(&r);
+    r = RUN("service", "-f", "json", "-w", "pre12=365,post12=365", "-b", "site", referred);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    assert_has(r.out, "\"group\": \"site=South\", \"comparison\": \"pre12->post12\", "
+                      "\"statistic\": \"events_before\", \"kind\": \"count\", \"value\": 100,");
+    /* The audit as the questionnaire report gives it. */
+    assert_has(r.out, "\"audit\": {\"counts\": ");
+    assert_has(r.out, ", \"hidden\": ");
+    run_result_free(&r);
+    free(referred);
+    free(comparison);
+}
+
+Test(cli_service, by_site_refusals)
+{
+    char *counts = test_file("counts.csv", "participant_id,window,site,ae_attendances\n"
+                                           "A,pre12,North,7\nA,post12,South,2\nB,pre12,North,9\n"
+                                           "B,post12,North,4\n",
+                             -1);
+    struct run_result r = RUN("service", "-w", "pre12=365,post12=365", "--no-suppress", "--by",
+                              "site", counts);
+    cr_assert_eq(r.status, 1, "a row refused: %s", r.err);
+    assert_has(r.err, "counts.csv:3:3: column site, value \"South\": the participant's site is "
+                      "'North' on their row at ");
+    assert_has(r.err, "counts.csv:2: a participant is in one group\n");
+    assert_has(r.out, "  pre12->post12, the people referred, site=North\n"
+                      "    people: 1 with counts in both windows; 1 with a count in pre12 and "
+                      "none in post12\n");
+    run_result_free(&r);
+    r = RUN("service", "-w", "pre12=365,post12=365", "--by", "practice", counts);
+    cr_assert_eq(r.status, 3);
+    assert_has(r.err, "no column 'practice' to group by (--by)");
+    run_result_free(&r);
+    r = RUN("service", "-w", "pre12=365,post12=365", "--by", "window", counts);
+    cr_assert_eq(r.status, 2);
+    assert_has(r.err, "--by 'window': the window column, not a column to group by");
+    run_result_free(&r);
+    r = RUN("service", "--help");
+    assert_has(r.out, "  -b, --by COLUMN           also report per value of this column, e.g. "
+                      "site\n");
+    run_result_free(&r);
+    free(counts);
+}
+
+/* Event lists carry no groups: --by with them is refused, not read as people of no group. */
+Test(cli_service, event_lists_with_by_are_refused)
+{
+    char *events = test_data("service/events-exposure.csv");
+    char *index = test_data("service/events-exposure-index.csv");
+    struct run_result r = RUN("service", "-w", "pre12=365,post12=365", "--by", "site",
+                              "--events", events, "--index", index, "--observed-until",
+                              "2025-12-31");
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    cr_assert_str_eq(r.err, "promscore: event lists do not carry the columns to group by (--by "
+                            "site): give the groups' counts as counts files, or leave out --by\n"
+                            "promscore: nothing written\n");
+    cr_assert_str_eq(r.out, "");
+    run_result_free(&r);
+    free(events);
+    free(index);
+}

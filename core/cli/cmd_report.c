@@ -4,17 +4,15 @@
 
 #include <errno.h>
 #include <getopt.h>
-#include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "cli.h"
-#include "json.h"
 #include "output.h"
 #include "report_writers.h"
+#include "reportformat.h"
 
 static void usage(FILE *to)
 {
@@ -99,49 +97,12 @@ static int on_batch_end(const ps_batch_summary_t *s, void *user)
 
 /* ---- Writers. ---- */
 
-
-static ps_kind_t kind_of(const ps_statistic_t *s)
-{
-    return ps_statistic_info(s->id)->kind;
-}
-
 /* The report's CSV: one row per statistic, in the library's report format. */
 static void write_csv(output_t *o, const ps_report_t *report)
 {
     csv_report_header(o);
     for (size_t i = 0; i < ps_report_count(report); i++)
-        csv_report_row(o, ps_report_statistic(report, i));
-}
-
-static void json_string(output_t *o, const char *text)
-{
-    output_puts(o, "\"");
-    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            output_printf(o, "\\%c", *p);
-        else if (*p < 0x20)
-            output_printf(o, "\\u%04x", *p);
-        else
-            output_write(o, (const char *)p, 1);
-    }
-    output_puts(o, "\"");
-}
-
-static void json_or_null(output_t *o, const char *text)
-{
-    if (text)
-        json_string(o, text);
-    else
-        output_puts(o, "null");
-}
-
-/* A number, or null when it is not finite (see json_number_text); returns 1 for a number. */
-static int json_number(output_t *o, double value, int whole)
-{
-    char text[JSON_NUMBER_SIZE];
-    int finite = json_number_text(value, whole, text);
-    output_puts(o, text);
-    return finite;
+        csv_report_row(o, NULL, ps_report_statistic(report, i));
 }
 
 static void write_json(output_t *o, const ps_report_t *report, ps_context_t *context)
@@ -149,11 +110,9 @@ static void write_json(output_t *o, const ps_report_t *report, ps_context_t *con
     const ps_audit_t *audit = ps_report_audit(report);
     output_printf(o, "{\n  \"promscore\": \"%s\",\n  \"disclosure\": ", PS_VERSION);
     json_string(o, ps_report_disclosure_rule(report));
-    output_printf(o,
-                  ",\n  \"audit\": {\"counts\": %zu, \"hidden\": %zu, \"pinned\": %zu, "
-                  "\"linear_programs\": %zu, \"withheld\": %zu, \"figures_hidden\": %zu},\n",
-                  audit->counts, audit->primary + audit->secondary, audit->pinned,
-                  audit->linear_programs, audit->withheld, audit->figures_hidden);
+    output_puts(o, ",\n  \"audit\": ");
+    report_json_audit(o, audit);
+    output_puts(o, ",\n");
     output_puts(o, "  \"last_followup\": \"baseline->end compares each person's baseline with "
                    "their last follow-up; with a single follow-up it equals that comparison "
                    "and is not repeated\",\n  \"instruments\": [");
@@ -178,54 +137,14 @@ static void write_json(output_t *o, const ps_report_t *report, ps_context_t *con
         first = 0;
     }
     output_puts(o, "\n  ],\n  \"results\": [");
-    for (size_t i = 0; i < ps_report_count(report); i++) {
-        const ps_statistic_t *s = ps_report_statistic(report, i);
-        output_printf(o, "%s\n    {\"index\": %zu, \"instrument\": ", i ? "," : "", i);
-        json_string(o, ps_instrument_id(s->instrument));
-        output_puts(o, ", \"scale\": ");
-        json_string(o, s->unit);
-        output_puts(o, ", \"group\": ");
-        json_string(o, s->group);
-        output_puts(o, ", \"comparison\": ");
-        json_string(o, s->comparison);
-        output_puts(o, ", \"statistic\": ");
-        json_string(o, s->name);
-        output_puts(o, ", \"kind\": ");
-        json_string(o, ps_kind_name(kind_of(s)));
-        output_puts(o, ", \"value\": ");
-        /* The library flags what it cannot compute; a figure that is still not finite is
-         * written as not computable too, never as inf or nan. */
-        int finite = 1;
-        if (s->shown == PS_SHOWN)
-            finite = json_number(o, s->value, kind_of(s) == PS_KIND_COUNT);
-        else
-            output_puts(o, "null");
-        output_printf(o, ", \"suppressed\": %s, \"not_computable\": ",
-                      s->shown == PS_SUPPRESSED ? "true" : "false");
-        json_or_null(o, s->shown == PS_NOT_COMPUTABLE ? s->reason
-                        : !finite                     ? "the figure is not a finite number"
-                                                      : NULL);
-        output_puts(o, ", \"note\": ");
-        json_or_null(o, s->note);
-        output_puts(o, "}");
-    }
+    for (size_t i = 0; i < ps_report_count(report); i++)
+        report_json_result(o, i, NULL, ps_report_statistic(report, i));
     /* What disclosure control was audited against: lo <= sum of coefficient * statistic <= hi. */
     output_puts(o, "\n  ],\n  \"relations\": [");
     for (size_t k = 0; k < ps_report_relation_count(report); k++) {
         ps_relation_t rel;
         ps_report_relation(report, k, &rel);
-        output_printf(o, "%s\n    {\"terms\": [", k ? "," : "");
-        for (size_t t = 0; t < rel.n; t++) {
-            output_printf(o, "%s[%zu, ", t ? ", " : "", rel.statistics[t]);
-            json_number(o, rel.coefficients[t], 0);
-            output_puts(o, "]");
-        }
-        /* null: unbounded on that side. */
-        output_puts(o, "], \"lo\": ");
-        json_number(o, rel.lo, 0);
-        output_puts(o, ", \"hi\": ");
-        json_number(o, rel.hi, 0);
-        output_printf(o, ", \"from_figures\": %s}", rel.from_figures ? "true" : "false");
+        report_json_relation(o, k, &rel);
     }
     output_puts(o, "\n  ]\n}\n");
 }
@@ -245,31 +164,6 @@ static const ps_statistic_t *find(const struct section *s, ps_statistic_id_t id,
             return st;
     }
     return NULL;
-}
-
-/* A figure as text; returned by value, it lives until the end of the statement using it. */
-struct figure_text {
-    char s[48];
-};
-
-/* A figure as the catalogue formats it: "*" when suppressed, "n/a" when not computable. */
-static struct figure_text format_figure(const ps_statistic_t *st)
-{
-    struct figure_text t = {"-"};
-    if (!st)
-        return t;
-    int decimals = ps_statistic_info(st->id)->decimals;
-    if (st->shown == PS_SUPPRESSED)
-        snprintf(t.s, sizeof t.s, "*");
-    else if (st->shown == PS_NOT_COMPUTABLE)
-        snprintf(t.s, sizeof t.s, "n/a");
-    else if (decimals == PS_PCT)
-        snprintf(t.s, sizeof t.s, "%.1f%%", 100 * st->value);
-    else if (decimals < 0)
-        snprintf(t.s, sizeof t.s, st->value < 0.0001 ? "<0.0001" : "%.4f", st->value);
-    else
-        snprintf(t.s, sizeof t.s, "%.*f", decimals, st->value);
-    return t;
 }
 
 #define F(id) format_figure(find(s, PS_STAT_##id, NULL)).s
@@ -473,35 +367,6 @@ static void write_text(output_t *o, const ps_report_t *report, const char *warni
 
 /* ---- The command. ---- */
 
-static int parse_unsigned(const char *text, unsigned *value)
-{
-    char *end;
-    errno = 0;
-    unsigned long v = strtoul(text, &end, 10);
-    if (errno || *end || end == text || v > 1000000 || text[0] == '-')
-        return -1;
-    *value = (unsigned)v;
-    return 0;
-}
-
-/*
- * A warning for the top of a report whose disclosure control leaves small numbers shown;
- * NULL when it hides them.
- */
-static const char *not_for_release(const ps_disclosure_t *d)
-{
-    if (!d->suppress)
-        return "NOT FOR RELEASE: small numbers not suppressed (--no-suppress). For internal "
-               "analysis only.";
-    if (d->threshold == 0)
-        return "NOT FOR RELEASE: small numbers not suppressed (--threshold 0). For internal "
-               "analysis only.";
-    if (d->threshold == 1)
-        return "NOT FOR RELEASE: small numbers not suppressed (--threshold 1 hides only counts "
-               "of 1). For internal analysis only.";
-    return NULL;
-}
-
 static const char *base_name(const char *path)
 {
     const char *slash = strrchr(path, '/');
@@ -638,7 +503,7 @@ int cmd_report(int argc, char **argv)
             break;
         case THRESHOLD:
         case ROUND:
-            if (parse_unsigned(optarg, c == ROUND ? &disclosure.round_to : &disclosure.threshold)) {
+            if (report_parse_unsigned(optarg, c == ROUND ? &disclosure.round_to : &disclosure.threshold)) {
                 cli_error("report: --%s needs a whole number, not '%s'",
                           c == ROUND ? "round" : "threshold", optarg);
                 goto done;
@@ -759,11 +624,11 @@ int cmd_report(int argc, char **argv)
         for (int i = optind; i < argc; i++)
             inputs[i - optind] = base_name(argv[i]);
         report_made_t made = {argc + 1, shown, inputs, (size_t)(argc - optind),
-                              not_for_release(&disclosure)};
+                              report_not_for_release(&disclosure)};
         report_write_html(&out, report, context, &made);
     }
     else
-        write_text(&out, report, not_for_release(&disclosure));
+        write_text(&out, report, report_not_for_release(&disclosure));
     if (output_commit(&out) != 0) {
         cli_error("%s: cannot write: %s", output_path, strerror(out.error));
         status = EXIT_INPUT;

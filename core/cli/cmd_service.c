@@ -17,9 +17,9 @@
 #include <promscore/costs.h>
 
 #include "cli.h"
-#include "json.h"
 #include "output.h"
 #include "service_html.h"
+#include "reportformat.h"
 
 static void usage(FILE *to)
 {
@@ -44,6 +44,8 @@ static void usage(FILE *to)
           "                            table: \"MEASURE >= N in WINDOW\" (or >)\n"
           "  -c, --comparison FILE     counts of a comparison cohort selected the same way\n"
           "                            and not referred (repeatable): the net rate ratio\n"
+          "  -b, --by COLUMN           also report per value of this column, e.g. site\n"
+          "                            (repeatable; one value per participant)\n"
           "  -m, --measures FILE.xml   the measures (default: the shipped service_use.xml)\n"
           "  -f, --format FORMAT       text (default), csv, json or html (a page for a board)\n"
           "  -o, --output FILE         write the report here, atomically (default: stdout)\n"
@@ -128,101 +130,14 @@ static int on_reject(const ps_reject_t *r, void *user)
 
 /* ---- Writers. ---- */
 
-static void print(output_t *o, const char *format, ...) __attribute__((format(printf, 2, 3)));
-
-static void print(output_t *o, const char *format, ...)
-{
-    char text[2048];
-    va_list ap;
-    va_start(ap, format);
-    int n = vsnprintf(text, sizeof text, format, ap);
-    va_end(ap);
-    if (n > 0)
-        output_write(o, text, (size_t)n < sizeof text ? (size_t)n : sizeof text - 1);
-}
-
-static ps_kind_t kind_of(const ps_statistic_t *s)
-{
-    return ps_statistic_info(s->id)->kind;
-}
-
-/* The report's CSV, in the columns of the questionnaire report (<promscore/formats.h>). */
+/* The report's CSV: the questionnaire report's format, the measures' definition as its
+ * instrument. */
 static void write_csv(output_t *o, const ps_service_report_t *report,
                       const ps_service_definition_t *d)
 {
-    const char *const *columns = ps_format_columns(PS_FORMAT_REPORT, NULL);
-    for (size_t k = 0; columns[k]; k++) {
-        if (k)
-            csv_comma(o);
-        csv_text(o, columns[k]);
-    }
-    output_puts(o, "\n");
-    for (size_t i = 0; i < ps_service_report_count(report); i++) {
-        const ps_statistic_t *s = ps_service_report_statistic(report, i);
-        const int finite = isfinite(s->value);
-        csv_text(o, ps_service_definition_id(d));
-        csv_comma(o);
-        csv_text(o, s->unit);
-        csv_comma(o);
-        csv_text(o, s->group);
-        csv_comma(o);
-        csv_text(o, s->comparison);
-        csv_comma(o);
-        csv_text(o, s->name);
-        csv_comma(o);
-        csv_text(o, ps_kind_name(kind_of(s)));
-        csv_comma(o);
-        if (s->shown == PS_SHOWN && finite) {
-            char text[JSON_NUMBER_SIZE];
-            json_number_text(s->value, kind_of(s) == PS_KIND_COUNT, text);
-            output_puts(o, text);
-        }
-        csv_comma(o);
-        if (s->shown == PS_NOT_COMPUTABLE) {
-            char *why = NULL;
-            csv_text(o, asprintf(&why, "not computable: %s", s->reason ? s->reason : "") < 0
-                            ? "not computable"
-                            : why);
-            free(why);
-        } else if (s->shown == PS_SHOWN && !finite) {
-            csv_text(o, "not computable: the figure is not a finite number");
-        } else {
-            csv_text(o, s->shown == PS_SUPPRESSED ? "yes" : "no");
-        }
-        csv_comma(o);
-        csv_text(o, s->note ? s->note : "");
-        output_puts(o, "\n");
-    }
-}
-
-static void json_string(output_t *o, const char *text)
-{
-    output_puts(o, "\"");
-    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            print(o, "\\%c", *p);
-        else if (*p < 0x20)
-            print(o, "\\u%04x", *p);
-        else
-            output_write(o, (const char *)p, 1);
-    }
-    output_puts(o, "\"");
-}
-
-static void json_or_null(output_t *o, const char *text)
-{
-    if (text)
-        json_string(o, text);
-    else
-        output_puts(o, "null");
-}
-
-static int json_number(output_t *o, double value, int whole)
-{
-    char text[JSON_NUMBER_SIZE];
-    int finite = json_number_text(value, whole, text);
-    output_puts(o, text);
-    return finite;
+    csv_report_header(o);
+    for (size_t i = 0; i < ps_service_report_count(report); i++)
+        csv_report_row(o, ps_service_definition_id(d), ps_service_report_statistic(report, i));
 }
 
 /* What the command line set up, for the writers. */
@@ -320,7 +235,7 @@ static void write_wrapped(output_t *o, const char *text, size_t width, const cha
             if (n == 0)
                 n = strcspn(text, " ");
         }
-        print(o, "%s%.*s\n", indent, (int)n, text);
+        output_printf(o, "%s%.*s\n", indent, (int)n, text);
         text += n;
         text += strspn(text, " ");
     }
@@ -330,13 +245,11 @@ static void write_json(output_t *o, const ps_service_report_t *report, const str
 {
     const ps_audit_t *audit = ps_service_report_audit(report);
     const ps_service_definition_t *d = set->definition;
-    print(o, "{\n  \"promscore\": \"%s\",\n  \"disclosure\": ", PS_VERSION);
+    output_printf(o, "{\n  \"promscore\": \"%s\",\n  \"disclosure\": ", PS_VERSION);
     json_string(o, ps_service_report_disclosure_rule(report));
-    print(o, ",\n  \"audit\": {\"counts\": %zu, \"primary\": %zu, \"secondary\": %zu, "
-             "\"linear_programs\": %zu, \"withheld\": %zu},\n",
-          audit->counts, audit->primary, audit->secondary, audit->linear_programs,
-          audit->withheld);
-    output_puts(o, "  \"measures\": {\"id\": ");
+    output_puts(o, ",\n  \"audit\": ");
+    report_json_audit(o, audit);
+    output_puts(o, ",\n  \"measures\": {\"id\": ");
     json_string(o, ps_service_definition_id(d));
     output_puts(o, ", \"version\": ");
     json_string(o, ps_service_definition_version(d));
@@ -346,15 +259,15 @@ static void write_json(output_t *o, const ps_service_report_t *report, const str
     json_string(o, ps_service_definition_file(d));
     output_puts(o, "},\n  \"windows\": [");
     for (size_t w = 0; w < set->n_windows; w++) {
-        print(o, "%s{\"name\": ", w ? ", " : "");
+        output_printf(o, "%s{\"name\": ", w ? ", " : "");
         json_string(o, set->windows[w].name);
-        print(o, ", \"days\": %u}", set->windows[w].days);
+        output_printf(o, ", \"days\": %u}", set->windows[w].days);
     }
     output_puts(o, "],\n  \"before\": ");
     json_string(o, set->before);
     output_puts(o, ",\n  \"selected\": ");
     json_or_null(o, set->selected);
-    print(o, ",\n  \"interval\": \"%s\"", interval_name(set->interval));
+    output_printf(o, ",\n  \"interval\": \"%s\"", interval_name(set->interval));
     char *statement = regression_statement(set);
     output_puts(o, ",\n  \"regression_to_the_mean\": ");
     json_or_null(o, statement);
@@ -362,55 +275,19 @@ static void write_json(output_t *o, const ps_service_report_t *report, const str
         o->error = ENOMEM;
     free(statement);
     output_puts(o, ",\n  \"results\": [");
-    for (size_t i = 0; i < ps_service_report_count(report); i++) {
-        const ps_statistic_t *s = ps_service_report_statistic(report, i);
-        print(o, "%s\n    {\"index\": %zu, \"instrument\": ", i ? "," : "", i);
-        json_string(o, ps_service_definition_id(d));
-        output_puts(o, ", \"scale\": ");
-        json_string(o, s->unit);
-        output_puts(o, ", \"group\": ");
-        json_string(o, s->group);
-        output_puts(o, ", \"comparison\": ");
-        json_string(o, s->comparison);
-        output_puts(o, ", \"statistic\": ");
-        json_string(o, s->name);
-        output_puts(o, ", \"kind\": ");
-        json_string(o, ps_kind_name(kind_of(s)));
-        output_puts(o, ", \"value\": ");
-        int finite = 1;
-        if (s->shown == PS_SHOWN)
-            finite = json_number(o, s->value, kind_of(s) == PS_KIND_COUNT);
-        else
-            output_puts(o, "null");
-        print(o, ", \"suppressed\": %s, \"not_computable\": ",
-              s->shown == PS_SUPPRESSED ? "true" : "false");
-        json_or_null(o, s->shown == PS_NOT_COMPUTABLE ? s->reason
-                        : !finite                     ? "the figure is not a finite number"
-                                                      : NULL);
-        output_puts(o, ", \"note\": ");
-        json_or_null(o, s->note);
-        output_puts(o, "}");
-    }
+    for (size_t i = 0; i < ps_service_report_count(report); i++)
+        report_json_result(o, i, ps_service_definition_id(d),
+                           ps_service_report_statistic(report, i));
     output_puts(o, "\n  ],\n  \"relations\": [");
     for (size_t k = 0; k < ps_service_report_relation_count(report); k++) {
         ps_relation_t rel;
         ps_service_report_relation(report, k, &rel);
-        print(o, "%s\n    {\"terms\": [", k ? "," : "");
-        for (size_t t = 0; t < rel.n; t++) {
-            print(o, "%s[%zu, ", t ? ", " : "", rel.statistics[t]);
-            json_number(o, rel.coefficients[t], 0);
-            output_puts(o, "]");
-        }
-        output_puts(o, "], \"lo\": ");
-        json_number(o, rel.lo, 0);
-        output_puts(o, ", \"hi\": ");
-        json_number(o, rel.hi, 0);
-        output_puts(o, ", \"from_figures\": false}");
+        report_json_relation(o, k, &rel);
     }
     output_puts(o, "\n  ]\n}\n");
 }
 
-/* ---- Text: one section per measure, comparison and cohort. ---- */
+/* ---- Text: one section per measure, comparison and cohort or group. ---- */
 
 struct section {
     const ps_service_report_t *report;
@@ -425,28 +302,6 @@ static const ps_statistic_t *find(const struct section *s, ps_statistic_id_t id)
             return st;
     }
     return NULL;
-}
-
-struct figure_text {
-    char s[48];
-};
-
-/* A figure as the catalogue formats it: "*" when suppressed, "n/a" when not computable. */
-static struct figure_text format_figure(const ps_statistic_t *st)
-{
-    struct figure_text t = {"-"};
-    if (!st)
-        return t;
-    int decimals = ps_statistic_info(st->id)->decimals;
-    if (st->shown == PS_SUPPRESSED)
-        snprintf(t.s, sizeof t.s, "*");
-    else if (st->shown == PS_NOT_COMPUTABLE)
-        snprintf(t.s, sizeof t.s, "n/a");
-    else if (decimals == PS_PCT)
-        snprintf(t.s, sizeof t.s, "%.1f%%", 100 * st->value);
-    else
-        snprintf(t.s, sizeof t.s, "%.*f", decimals, st->value);
-    return t;
 }
 
 #define F(id) format_figure(find(s, PS_STAT_SU_##id)).s
@@ -465,40 +320,54 @@ static void write_section(output_t *o, const struct section *s, const char *unit
     const ps_statistic_t *first = ps_service_report_statistic(s->report, s->start);
     char w0[128], w1[128];
     windows_of(first->comparison, w0, w1, sizeof w0);
-    print(o, "\n  %s, %s\n", first->comparison,
-          strcmp(first->group, "all") == 0 ? "the people referred" : "the comparison cohort");
-    print(o, "    people: %s with counts in both windows; %s with a count in %s and none in %s\n",
-          F(N_PEOPLE), F(N_UNPAIRED), w0, w1);
-    print(o, "    %s: %s in %s (%s per person-year over %s person-years); %s in %s (%s per "
-             "person-year over %s person-years)\n",
-          unit, F(EVENTS_BEFORE), w0, F(RATE_BEFORE), F(PERSON_YEARS_BEFORE), F(EVENTS_AFTER),
-          w1, F(RATE_AFTER), F(PERSON_YEARS_AFTER));
-    print(o, "    change in the total: %s; rate ratio %s/%s: %s (95%% CI %s to %s; within-person, "
-             "%s)\n",
-          F(EVENTS_CHANGE), w1, w0, F(RATE_RATIO), F(RATE_RATIO_CI_LOW), F(RATE_RATIO_CI_HIGH),
-          interval == PS_SERVICE_QUASI_POISSON ? "quasi-Poisson" : "cluster-robust");
+    /* "all", "comparison", "site=A" or "comparison site=A". */
+    const char *group = first->group, *cohort = "the people referred";
+    if (strncmp(group, "comparison", 10) == 0) {
+        cohort = "the comparison cohort";
+        group += 10 + (group[10] == ' ');
+    }
+    output_printf(o, "\n  %s, %s%s%s\n", first->comparison, cohort,
+                  *group && strcmp(group, "all") ? ", " : "", strcmp(group, "all") ? group : "");
+    output_printf(
+        o, "    people: %s with counts in both windows; %s with a count in %s and none in %s\n",
+        F(N_PEOPLE), F(N_UNPAIRED), w0, w1);
+    output_printf(o,
+                  "    %s: %s in %s (%s per person-year over %s person-years); %s in %s (%s per "
+                  "person-year over %s person-years)\n",
+                  unit, F(EVENTS_BEFORE), w0, F(RATE_BEFORE), F(PERSON_YEARS_BEFORE),
+                  F(EVENTS_AFTER), w1, F(RATE_AFTER), F(PERSON_YEARS_AFTER));
+    output_printf(
+        o,
+        "    change in the total: %s; rate ratio %s/%s: %s (95%% CI %s to %s; within-person, "
+        "%s)\n",
+        F(EVENTS_CHANGE), w1, w0, F(RATE_RATIO), F(RATE_RATIO_CI_LOW), F(RATE_RATIO_CI_HIGH),
+        interval == PS_SERVICE_QUASI_POISSON ? "quasi-Poisson" : "cluster-robust");
     if (find(s, PS_STAT_SU_NET_RATE_RATIO))
-        print(o, "    net of the comparison cohort (its rate ratio divided out): %s (95%% CI %s "
-                 "to %s)\n",
-              F(NET_RATE_RATIO), F(NET_RATE_RATIO_CI_LOW), F(NET_RATE_RATIO_CI_HIGH));
-    print(o, "    each person's rate: fell for %s (%s), stayed for %s, rose for %s; none in %s: "
-             "%s; none in %s: %s (%s)\n",
-          F(N_FELL), F(SHARE_FELL), F(N_STAYED), F(N_ROSE), w0, F(N_NONE_BEFORE), w1,
-          F(N_NONE_AFTER), F(SHARE_NONE_AFTER));
+        output_printf(
+            o,
+            "    net of the comparison cohort (its rate ratio divided out): %s (95%% CI %s "
+            "to %s)\n",
+            F(NET_RATE_RATIO), F(NET_RATE_RATIO_CI_LOW), F(NET_RATE_RATIO_CI_HIGH));
+    output_printf(
+        o,
+        "    each person's rate: fell for %s (%s), stayed for %s, rose for %s; none in %s: "
+        "%s; none in %s: %s (%s)\n",
+        F(N_FELL), F(SHARE_FELL), F(N_STAYED), F(N_ROSE), w0, F(N_NONE_BEFORE), w1, F(N_NONE_AFTER),
+        F(SHARE_NONE_AFTER));
     if (find(s, PS_STAT_SU_N_OUTSIDE_RULE))
-        print(o, "    not meeting the selection rule in %s: %s\n", w0, F(N_OUTSIDE_RULE));
+        output_printf(o, "    not meeting the selection rule in %s: %s\n", w0, F(N_OUTSIDE_RULE));
     if (find(s, PS_STAT_SU_EB_INDEX))
-        print(o, "    empirical Bayes (population mean %s, shape %s): %s expected in %s without "
+        output_printf(o, "    empirical Bayes (population mean %s, shape %s): %s expected in %s without "
                  "intervention, %s observed; index %s (95%% CI %s to %s)\n",
               F(EB_POPULATION_MEAN), F(EB_POPULATION_SHAPE), F(EB_EXPECTED_AFTER), w1,
               F(EVENTS_AFTER), F(EB_INDEX), F(EB_INDEX_CI_LOW), F(EB_INDEX_CI_HIGH));
     for (size_t i = s->start; i < s->end; i++) {
         const ps_statistic_t *st = ps_service_report_statistic(s->report, i);
         if (st->shown == PS_NOT_COMPUTABLE)
-            print(o, "    n/a %s: %s\n", st->name, st->reason);
+            output_printf(o, "    n/a %s: %s\n", st->name, st->reason);
         else if (st->note && st->shown == PS_SHOWN &&
                  st->id != PS_STAT_SU_SELECTED_AT_LEAST && st->id != PS_STAT_SU_RATE_RATIO)
-            print(o, "    note %s: %s\n", st->name, st->note);
+            output_printf(o, "    note %s: %s\n", st->name, st->note);
     }
 }
 
@@ -559,7 +428,7 @@ static void write_costs(output_t *o, const ps_service_report_t *report, size_t f
     const size_t n = ps_service_report_count(report);
     if (from >= n) {
         if (set->unit_costs)
-            print(o, "\n== Costs: no measure with a unit cost in %s was counted in a window "
+            output_printf(o, "\n== Costs: no measure with a unit cost in %s was counted in a window "
                      "after %s\n",
                   set->unit_costs, set->before);
         return;
@@ -610,7 +479,7 @@ static void write_costs(output_t *o, const ps_service_report_t *report, size_t f
         for (size_t k = from; k < n && !costed; k++)
             costed = strcmp(ps_service_report_statistic(report, k)->unit, unit) == 0;
         if (!costed && (!listed || strcmp(listed, unit) != 0))
-            print(o, "%s%s", listed ? ", " : "   Not costed (no unit cost given): ", unit);
+            output_printf(o, "%s%s", listed ? ", " : "   Not costed (no unit cost given): ", unit);
         if (!costed)
             listed = unit;
     }
@@ -628,7 +497,7 @@ static void write_costs(output_t *o, const ps_service_report_t *report, size_t f
         }
         if (st->comparison != comparison) {
             comparison = st->comparison;
-            print(o, "\n  %s, the people referred\n", comparison);
+            output_printf(o, "\n  %s, the people referred\n", comparison);
         }
         const int total = strcmp(st->unit, "total") == 0;
         const ps_statistic_t *expected = find(&sec, PS_STAT_CO_COST_EXPECTED_AFTER);
@@ -637,16 +506,16 @@ static void write_costs(output_t *o, const ps_service_report_t *report, size_t f
                                                                                    : "";
         if (!total) {
             const ps_statistic_t *unit_cost = find(&sec, PS_STAT_CO_UNIT_COST);
-            print(o, "    %s: unit cost %s\n", st->unit, format_money(unit_cost, 1).s);
+            output_printf(o, "    %s: unit cost %s\n", st->unit, format_money(unit_cost, 1).s);
             if (unit_cost && unit_cost->note)
                 write_wrapped(o, unit_cost->note, 90, "      ");
         } else {
-            print(o, "    total of the measures costed:\n");
+            output_printf(o, "    total of the measures costed:\n");
         }
-        print(o, "      cost before %s, after %s; gross fall over the time observed after %s%s\n", M(COST_BEFORE),
+        output_printf(o, "      cost before %s, after %s; gross fall over the time observed after %s%s\n", M(COST_BEFORE),
               M(COST_AFTER), M(GROSS_COST_FALL),
               gross_attributable(&sec) ? "" : " (not attributable)");
-        print(o, "      %sexpected after without the service %s; %snotional cost avoidance %s\n",
+        output_printf(o, "      %sexpected after without the service %s; %snotional cost avoidance %s\n",
               naive, M(COST_EXPECTED_AFTER), naive, M(NOTIONAL_COST_AVOIDANCE));
         if (find(&sec, PS_STAT_CO_PROGRAMME_COST)) {
             const ps_statistic_t *roi = find(&sec, PS_STAT_CO_ROI);
@@ -711,16 +580,17 @@ static void write_text(output_t *o, const ps_service_report_t *report, const str
 {
     const ps_service_definition_t *d = set->definition;
     if (warning)
-        print(o, "%s\n\n", warning);
-    print(o, "promscore %s service use before and after\n\nDisclosure control: %s\n", PS_VERSION,
-          ps_service_report_disclosure_rule(report));
+        output_printf(o, "%s\n\n", warning);
+    output_printf(o, "promscore %s service use before and after\n\nDisclosure control: %s\n",
+                  PS_VERSION, ps_service_report_disclosure_rule(report));
     output_puts(o, "* suppressed; n/a not computable (reason below the section). Fewer is "
                    "better.\n");
-    print(o, "Measures: %s version %s (%s)\nWindows:", ps_service_definition_id(d),
-          ps_service_definition_version(d), ps_service_definition_file(d));
+    output_printf(o, "Measures: %s version %s (%s)\nWindows:", ps_service_definition_id(d),
+                  ps_service_definition_version(d), ps_service_definition_file(d));
     for (size_t w = 0; w < set->n_windows; w++)
-        print(o, "%s %s (%u days)", w ? "," : "", set->windows[w].name, set->windows[w].days);
-    print(o, "; compared with %s\n\nRegression to the mean:\n", set->before);
+        output_printf(o, "%s %s (%u days)", w ? "," : "", set->windows[w].name,
+                      set->windows[w].days);
+    output_printf(o, "; compared with %s\n\nRegression to the mean:\n", set->before);
     char *statement = regression_statement(set);
     if (!statement)
         o->error = ENOMEM;
@@ -738,9 +608,9 @@ static void write_text(output_t *o, const ps_service_report_t *report, const str
         ps_service_measure(d, m, NULL, &label, &what, NULL, NULL);
         if (st->unit != unit) {
             unit = st->unit;
-            print(o, "\n== %s: %s (%s)\n", st->unit, label, what);
+            output_printf(o, "\n== %s: %s (%s)\n", st->unit, label, what);
             if (set->selected)
-                print(o, "   Selected: %s\n", set->selected);
+                output_printf(o, "   Selected: %s\n", set->selected);
             else
                 output_puts(o, "   Selection rule: not given (--selected)\n");
         }
@@ -764,39 +634,13 @@ static void write_text(output_t *o, const ps_service_report_t *report, const str
 
 /* ---- The command. ---- */
 
-static int parse_unsigned(const char *text, unsigned *value)
-{
-    char *end;
-    errno = 0;
-    unsigned long v = strtoul(text, &end, 10);
-    if (errno || *end || end == text || v > 1000000 || text[0] == '-')
-        return -1;
-    *value = (unsigned)v;
-    return 0;
-}
-
-/* A warning for the top of a report that leaves small numbers shown; NULL when it hides them. */
-static const char *not_for_release(const ps_disclosure_t *d)
-{
-    if (!d->suppress)
-        return "NOT FOR RELEASE: small numbers not suppressed (--no-suppress). For internal "
-               "analysis only.";
-    if (d->threshold == 0)
-        return "NOT FOR RELEASE: small numbers not suppressed (--threshold 0). For internal "
-               "analysis only.";
-    if (d->threshold == 1)
-        return "NOT FOR RELEASE: small numbers not suppressed (--threshold 1 hides only counts "
-               "of 1). For internal analysis only.";
-    return NULL;
-}
-
 /* The --window items NAME=DAYS into 'windows'; returns 0 or -1 with a message. */
 static int read_windows(const cli_list_t *given, ps_service_window_t *windows)
 {
     for (size_t i = 0; i < given->n; i++) {
         char *item = given->items[i], *equals = strchr(item, '=');
         unsigned days;
-        if (!equals || equals == item || parse_unsigned(equals + 1, &days)) {
+        if (!equals || equals == item || report_parse_unsigned(equals + 1, &days)) {
             cli_error("service: --window takes NAME=DAYS (e.g. pre12=365), not '%s'", item);
             return -1;
         }
@@ -902,12 +746,13 @@ int cmd_service(int argc, char **argv)
         {"seed", required_argument, NULL, SEED},
         {"replicates", required_argument, NULL, REPLICATES},
         {"scenario", required_argument, NULL, SCENARIO},
+        {"by", required_argument, NULL, 'b'},
         {NULL, 0, NULL, 0},
     };
     ps_service_options_t options;
     ps_service_options_init(&options, sizeof options);
     ps_disclosure_t disclosure = {.suppress = 1, .threshold = 7, .round_to = 0};
-    cli_list_t window_items = {0}, comparisons = {0};
+    cli_list_t window_items = {0}, comparisons = {0}, by = {0};
     /* The event lists of the people referred, and of a comparison cohort. */
     struct events events[2] = {{.index = NULL}, {.index = NULL}};
     ps_service_window_t *windows = NULL;
@@ -927,7 +772,7 @@ int cmd_service(int argc, char **argv)
     ps_service_costs_t *costs = NULL;
     int status = EXIT_USAGE, c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "w:s:c:m:f:o:qh", long_options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "w:s:c:m:f:o:qhb:", long_options, NULL)) != -1) {
         switch (c) {
         case 'w':
         case 'c':
@@ -956,7 +801,7 @@ int cmd_service(int argc, char **argv)
         case 'o': output_path = optarg; break;
         case THRESHOLD:
         case ROUND:
-            if (parse_unsigned(optarg, c == ROUND ? &disclosure.round_to : &disclosure.threshold)) {
+            if (report_parse_unsigned(optarg, c == ROUND ? &disclosure.round_to : &disclosure.threshold)) {
                 cli_error("service: --%s needs a whole number, not '%s'",
                           c == ROUND ? "round" : "threshold", optarg);
                 goto done;
@@ -985,6 +830,12 @@ int cmd_service(int argc, char **argv)
             }
             break;
         case 'h': usage(stdout); status = 0; goto done;
+        case 'b':
+            if (cli_list_add(&by, optarg)) {
+                status = EXIT_INTERNAL;
+                goto done;
+            }
+            break;
         case EVENTS:
         case COMPARISON_EVENTS:
             if (cli_list_add(&events[c == COMPARISON_EVENTS].files, optarg)) {
@@ -1045,7 +896,7 @@ int cmd_service(int argc, char **argv)
             unsigned long seed = c == SEED ? strtoul(optarg, &end, 10) : 0;
             if (c == SEED ? errno || end == optarg || *end || optarg[0] == '-' ||
                                 seed > 2147483647ul
-                          : parse_unsigned(optarg, &value) || value == 0) {
+                          : report_parse_unsigned(optarg, &value) || value == 0) {
                 cli_error("service: --%s needs a whole number%s, not '%s'",
                           c == SEED ? "seed" : c == REPLICATES ? "replicates" : "programme-period",
                           c == SEED ? " from 0 to 2147483647" : " from 1 to 1000000", optarg);
@@ -1098,6 +949,8 @@ int cmd_service(int argc, char **argv)
         goto done;
     options.windows = windows;
     options.n_windows = window_items.n;
+    options.by = (const char *const *)by.items;
+    options.n_by = by.n;
     /* The report may not replace an input or the measures. */
     /* -o, --measures, --unit-costs, --price-index, --population, two index files, the
      * comparisons, the counts and the event lists. */
@@ -1188,7 +1041,7 @@ int cmd_service(int argc, char **argv)
     else if (format == FORMAT_HTML) {
         char *statement = regression_statement(&set);
         service_page_t page = {definition, windows, window_items.n, set.selected, set.before,
-                               statement, set.has_comparison, not_for_release(&disclosure)};
+                               statement, set.has_comparison, report_not_for_release(&disclosure)};
         if (statement)
             service_write_html(&out, report, &page, argc, argv, files, n_files);
         else
@@ -1196,7 +1049,7 @@ int cmd_service(int argc, char **argv)
         free(statement);
     }
     else
-        write_text(&out, report, &set, not_for_release(&disclosure));
+        write_text(&out, report, &set, report_not_for_release(&disclosure));
     if (output_commit(&out) != 0) {
         cli_error("%s: cannot write: %s", output_path, strerror(out.error));
         status = EXIT_INPUT;
@@ -1214,6 +1067,7 @@ done:
     cli_list_free(&comparisons);
     cli_list_free(&events[0].files);
     cli_list_free(&events[1].files);
+    cli_list_free(&by);
     free(windows);
     free(files);
     return status;

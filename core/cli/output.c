@@ -865,9 +865,9 @@ void csv_report_header(output_t *out)
     ENCODE(out, ps_format_header(to, room, PS_FORMAT_REPORT, NULL, 0));
 }
 
-void csv_report_row(output_t *out, const ps_statistic_t *statistic)
+void csv_report_row(output_t *out, const char *instrument, const ps_statistic_t *statistic)
 {
-    ENCODE(out, ps_format_report_row(to, room, statistic));
+    ENCODE(out, ps_format_report_row_with(to, room, instrument, statistic));
 }
 
 void csv_summary_header(output_t *out)

@@ -138,7 +138,9 @@ void csv_scored_row(output_t *out, const struct ps_score *score, size_t n_kept);
 void csv_rejects_header(output_t *out);
 void csv_reject(output_t *out, const struct ps_reject *reject);
 void csv_report_header(output_t *out);
-void csv_report_row(output_t *out, const struct ps_statistic *statistic);
+/* A report row; 'instrument' NULL for the statistic's instrument's id (see
+ * ps_format_report_row_with). */
+void csv_report_row(output_t *out, const char *instrument, const struct ps_statistic *statistic);
 void csv_summary_header(output_t *out);
 void csv_summary_row(output_t *out, const struct ps_report_block *block);
 

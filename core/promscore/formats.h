@@ -95,6 +95,13 @@ size_t ps_format_reject_row(char *to, size_t room, const ps_reject_t *reject);
  * number is written as not computable, never as inf or nan.
  */
 size_t ps_format_report_row(char *to, size_t room, const ps_statistic_t *statistic);
+/**
+ * A report row whose instrument column is 'instrument' (NULL: the statistic's
+ * instrument's id): for figures of no instrument, such as service use's, whose
+ * column is their measures' definition (see <promscore/service.h>).
+ */
+size_t ps_format_report_row_with(char *to, size_t room, const char *instrument,
+                                 const ps_statistic_t *statistic);
 /** A summary row: the block's headline (see ps_report_blocks), as the format says. */
 size_t ps_format_summary_row(char *to, size_t room, const ps_report_block_t *block);
 

@@ -134,6 +134,16 @@ typedef struct ps_service_options {
     const char *population_source;
     /** The rate ratio's 95% interval (PS_SERVICE_ROBUST by default). */
     int interval;
+    /**
+     * Columns to group by (a site, a practice), matched as batch headers are: the report has
+     * blocks per value of each beside the whole cohort's. A participant's value must be the
+     * same on each of their rows; an empty value is a group of its own (the people with no
+     * value), as in the questionnaire report. Each file of the referred must have the
+     * columns; a comparison cohort's may (its people are then grouped alike, and each group
+     * of the referred has its net rate ratio against the same group of the comparison).
+     */
+    const char *const *by;
+    size_t n_by;
 } ps_service_options_t;
 
 /** The rate ratio's 95% intervals (ps_service_options_t.interval). */
@@ -164,8 +174,9 @@ typedef struct ps_service_cohort ps_service_cohort_t;
  * measure or window there is not; a population without a selection rule, or
  * not as described, and an interval not among those listed. A population
  * histogram that cannot be read or fitted is refused with PS_ERROR_BATCH (or
- * PS_ERROR_READ), naming file, line and column. The definition must outlive
- * the cohort.
+ * PS_ERROR_READ), naming file, line and column; a column to group by that is
+ * the id, window or exposure column, a measure's, named twice, or free text of
+ * a loaded instrument. The definition must outlive the cohort.
  */
 ps_error_t ps_service_cohort_new(ps_context_t *context, const ps_service_definition_t *definition,
                                  const ps_service_options_t *options,
@@ -199,7 +210,10 @@ typedef struct ps_service_handlers {
  * no participant id or window, names a window not in the options, gives an
  * exposure that is not a whole number of days from 0 to the window's length,
  * is a second row for its participant and window, names a participant of the
- * other arm, or has no valid count. A count must be a whole number from 0 to
+ * other arm, gives a group (options' by) other than their earlier row's, or
+ * has no valid count. A file of the referred without a column to group by is
+ * refused (PS_ERROR_BATCH); more than 100 values in one column stop the
+ * read (PS_ERROR_LIMIT): a group is a site, never a person. A count must be a whole number from 0 to
  * 1e9: any other is refused with its reason and the row used for its other
  * measures. An empty count is not recorded (not zero); an empty or absent
  * exposure is the whole window. *summary counts rows read, used (rows_scored)
@@ -246,7 +260,9 @@ ps_error_t ps_service_read(ps_service_cohort_t *cohort, const char *file, ps_ser
  * recorded for the participant in every window, and one refused for its
  * quantity in its window: their counts are unknown. In the index file, rows
  * are refused for the same reasons and for a second row of a participant.
- * A header without the columns needed refuses the file (PS_ERROR_BATCH).
+ * A header without the columns needed refuses the file (PS_ERROR_BATCH). A
+ * cohort with columns to group by (options.by) is refused (PS_ERROR_USAGE):
+ * event lists do not carry groups.
  *
  * 'summaries' (NULL, or room for 1 + n_events) receives, first, the index
  * file's rows read, used and refused (all 0 without one), then each events
@@ -288,6 +304,15 @@ typedef struct ps_service_report ps_service_report_t;
  * rate ratio over the comparison's). With a selection rule, every block has
  * selected_at_least (its note the rule in words), and the blocks of the
  * rule's measure compared from the rule's window have n_outside_rule.
+ * With columns to group by, each whole block is followed by the blocks of its
+ * groups, column by column and value by value in natural order (S2 before
+ * S10): group "COLUMN=VALUE" for the referred, "comparison COLUMN=VALUE" for
+ * the comparison cohort's people with that value; a referred group's net rate
+ * ratio is against the comparison's same group, when it has one. Each count
+ * of a whole block is the sum of the same count over the groups of one column
+ * (>= when some of the comparison cohort have no value), a relation the
+ * audit keeps, with the rule that the whole less the groups shown must not be
+ * 1..threshold people or events.
  * Refused with PS_ERROR_BATCH when no counts of the referred were read.
  */
 ps_error_t ps_service_report(ps_service_cohort_t *cohort, const ps_disclosure_t *disclosure,
