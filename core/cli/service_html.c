@@ -760,8 +760,9 @@ static void write_not_costed(struct page *p, const struct costs *c)
             continue;
         const char *label, *what;
         measure_words(p, p->blocks[k].unit, &label, &what);
-        svg_raw(&p->s, any ? ", " : "<p class=\"key\">Not costed (no unit cost given), so left "
-                                    "out of the totals: ");
+        svg_raw(&p->s, any ? ", "
+                           : "<p class=\"key\">Not costed (no unit cost given), so left "
+                             "out of the totals: ");
         svg_text(&p->s, label);
         any = 1;
     }
@@ -772,8 +773,8 @@ static void write_not_costed(struct page *p, const struct costs *c)
 /* Each measure's unit cost with its chain: price year, uprating, source and licence. */
 static void write_unit_costs(struct page *p, const struct costs *c)
 {
-    static const char *const columns[] = {
-        "Measure", "Unit cost", "Price year, uprating, source and licence", NULL};
+    static const char *const columns[] = {"Measure", "Unit cost",
+                                          "Price year, uprating, source and licence", NULL};
     html_table_begin(&p->s, 0, "Unit costs at the report's price year, from the unit costs file",
                      columns);
     for (size_t j = 0; j < c->n && strcmp(c->blocks[j].comparison, c->blocks[0].comparison) == 0;
@@ -844,8 +845,8 @@ static void roi_words(const struct block *total, const struct page *p, const cha
                          *low = find(p, total, PS_STAT_CO_ROI_CI_LOW),
                          *high = find(p, total, PS_STAT_CO_ROI_CI_HIGH);
     if (shown(low) && shown(high))
-        snprintf(to, size, "%s%s per \u00a31 (95%% CI %s to %s)", money(roi).s, what,
-                 money(low).s, money(high).s);
+        snprintf(to, size, "%s%s per \u00a31 (95%% CI %s to %s)", money(roi).s, what, money(low).s,
+                 money(high).s);
     else
         snprintf(to, size, "%s%s per \u00a31", money(roi).s, what);
 }
@@ -870,8 +871,8 @@ static void write_roi(struct page *p, const struct costs *c, const struct block 
         svg_raw(&p->s, ".</b></p>\n");
         return;
     }
-    svg_raw(&p->s, c->naive ? "NAIVE return on investment against " : "Return on investment "
-                                                                        "against ");
+    svg_raw(&p->s,
+            c->naive ? "NAIVE return on investment against " : "Return on investment against ");
     svg_text(&p->s, money(cost).s);
     svg_raw(&p->s, " (");
     svg_text(&p->s, cost->note);
@@ -956,8 +957,7 @@ static void write_bridge(struct page *p, const struct costs *c, const struct blo
 {
     const ps_statistic_t *gross = find(p, total, PS_STAT_CO_GROSS_COST_FALL),
                          *net = find(p, total, PS_STAT_CO_NOTIONAL_COST_AVOIDANCE),
-                         *cost = c->attributable ? find(p, total, PS_STAT_CO_PROGRAMME_COST)
-                                                 : NULL;
+                         *cost = c->attributable ? find(p, total, PS_STAT_CO_PROGRAMME_COST) : NULL;
     const char *stamp = naive_stamp(c);
     char w0[128], w1[128], title[1024], desc[2048], words[320];
     windows_of(total->comparison, w0, w1, sizeof w0);
@@ -966,7 +966,8 @@ static void write_bridge(struct page *p, const struct costs *c, const struct blo
     snprintf(net_value, sizeof net_value, "%s%s", shown(net) && stamp ? "NAIVE " : "",
              money(net).s);
     snprintf(cost_value, sizeof cost_value, "%s", money(cost).s);
-    snprintf(cost_label, sizeof cost_label, "Programme cost (%s)", cost && cost->note ? cost->note : "");
+    snprintf(cost_label, sizeof cost_label, "Programme cost (%s)",
+             cost && cost->note ? cost->note : "");
     struct step steps[4] = {
         {c->attributable ? "Gross fall in cost" : "Gross fall, not attributable", "bar-same", NULL,
          gross, gross_value},
@@ -1061,8 +1062,8 @@ static void write_bridge(struct page *p, const struct costs *c, const struct blo
             svg_line(&p->s, x1, by + bar, x1, by + row_h, "axis");
     }
     if (cost && shown(cost))
-        svg_line(&p->s, svg_map(&x, cost->value), top + row_h * 2, svg_map(&x, cost->value),
-                 bottom, "threshold");
+        svg_line(&p->s, svg_map(&x, cost->value), top + row_h * 2, svg_map(&x, cost->value), bottom,
+                 "threshold");
     double line = bottom + 50;
     if (!c->attributable) {
         svg_label(&p->s, 4, line, "start", NULL,
@@ -1073,19 +1074,21 @@ static void write_bridge(struct page *p, const struct costs *c, const struct blo
         const ps_statistic_t *roi = find(p, total, PS_STAT_CO_ROI),
                              *low = find(p, total, PS_STAT_CO_ROI_CI_LOW);
         if (roi && roi->shown == PS_NOT_COMPUTABLE) {
-            svg_label_fit(&p->s, 4, line, "start", NULL, "No return on investment: see below the "
-                                                         "chart.", 100);
+            svg_label_fit(&p->s, 4, line, "start", NULL,
+                          "No return on investment: see below the "
+                          "chart.",
+                          100);
         } else {
             roi_words(total, p, "", words, sizeof words);
             char text[512], p_words[64], even[64];
-            snprintf(text, sizeof text, "%sReturn on investment %s; P(ROI > 1) = %s",
-                     c->naive ? "NAIVE " : "", words,
-                     figure_words(find(p, total, PS_STAT_CO_P_ROI_ABOVE_1), p_words,
-                                  sizeof p_words));
+            snprintf(
+                text, sizeof text, "%s return on investment %s; P(ROI > 1) = %s",
+                c->naive ? "NAIVE" : "The", words,
+                figure_words(find(p, total, PS_STAT_CO_P_ROI_ABOVE_1), p_words, sizeof p_words));
             svg_label(&p->s, 4, line, "start", NULL, text);
             const ps_statistic_t *break_even = find(p, total, PS_STAT_CO_BREAK_EVEN_RATE_RATIO);
-            snprintf(text, sizeof text, "%sBreak-even net rate ratio %s%s",
-                     c->naive && shown(break_even) ? "NAIVE " : "",
+            snprintf(text, sizeof text, "%s break-even net rate ratio %s%s",
+                     c->naive && shown(break_even) ? "NAIVE" : "The",
                      figure_words(break_even, even, sizeof even),
                      break_even && break_even->shown == PS_NOT_COMPUTABLE
                          ? " (not computable: why is below the chart)"
@@ -1114,8 +1117,9 @@ static void write_bridge(struct page *p, const struct costs *c, const struct blo
         } rows[] = {
             {PS_STAT_CO_COST_AFTER, "Cost after", 0},
             {PS_STAT_CO_COST_EXPECTED_AFTER, "Expected after without the service", 1},
-            {PS_STAT_CO_NOTIONAL_COST_AVOIDANCE, "Notional cost avoidance: expected less cost "
-                                                 "after",
+            {PS_STAT_CO_NOTIONAL_COST_AVOIDANCE,
+             "Notional cost avoidance: expected less cost "
+             "after",
              1},
             {PS_STAT_CO_PROGRAMME_COST, "Programme cost", 0},
             {PS_STAT_CO_ROI, "Return on investment, per \u00a31", 1},
@@ -1123,20 +1127,22 @@ static void write_bridge(struct page *p, const struct costs *c, const struct blo
             {PS_STAT_CO_ROI_CI_HIGH, "to", 1},
             {PS_STAT_CO_P_ROI_ABOVE_1, "P(ROI > 1)", 1},
             {PS_STAT_CO_BREAK_EVEN_RATE_RATIO, "Break-even net rate ratio", 1},
-            {PS_STAT_CO_SCENARIO_COST_AVOIDANCE, "SCENARIO, not observed: notional cost "
-                                                 "avoidance",
+            {PS_STAT_CO_SCENARIO_COST_AVOIDANCE,
+             "SCENARIO, not observed: notional cost "
+             "avoidance",
              1},
-            {PS_STAT_CO_SCENARIO_ROI, "SCENARIO, not observed: return on investment, per "
-                                      "\u00a31",
+            {PS_STAT_CO_SCENARIO_ROI,
+             "SCENARIO, not observed: return on investment, per "
+             "\u00a31",
              1},
         };
         for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
             const ps_statistic_t *st = find(p, total, rows[r].id);
             if (!st)
                 continue;
-            char head[160];
+            char head[200];
             snprintf(head, sizeof head, "%s%s", rows[r].stamped && c->naive ? "NAIVE: " : "",
-                     rows[r].words);
+                     rows[r].id == PS_STAT_CO_PROGRAMME_COST ? cost_label : rows[r].words);
             row_head(p, head, NULL);
             cost_cell(p, st, rows[r].stamped ? stamp : NULL);
             svg_raw(&p->s, "</tr>\n");
