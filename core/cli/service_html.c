@@ -1018,7 +1018,12 @@ static void write_bridge(struct page *p, const struct costs *c, const struct blo
         used += snprintf(desc + used, sizeof desc - (size_t)used,
                          "; without a counterfactual no bridge to cost avoidance is drawn and "
                          "no return on investment given");
-    if (cost && used > 0 && (size_t)used < sizeof desc) {
+    const ps_statistic_t *roi = find(p, total, PS_STAT_CO_ROI);
+    if (cost && roi && roi->shown == PS_NOT_COMPUTABLE && used > 0 && (size_t)used < sizeof desc)
+        used += snprintf(desc + used, sizeof desc - (size_t)used,
+                         "; programme cost %s (%s); no return on investment (not computable)",
+                         money(cost).s, cost->note ? cost->note : "");
+    else if (cost && used > 0 && (size_t)used < sizeof desc) {
         char p_words[64], even[64];
         roi_words(total, p, "", words, sizeof words);
         used += snprintf(
@@ -1071,8 +1076,7 @@ static void write_bridge(struct page *p, const struct costs *c, const struct blo
         svg_label(&p->s, 4, line + 16, "start", NULL,
                   "No bridge beyond the gross fall, and no return on investment.");
     } else if (cost) {
-        const ps_statistic_t *roi = find(p, total, PS_STAT_CO_ROI),
-                             *low = find(p, total, PS_STAT_CO_ROI_CI_LOW);
+        const ps_statistic_t *low = find(p, total, PS_STAT_CO_ROI_CI_LOW);
         if (roi && roi->shown == PS_NOT_COMPUTABLE) {
             svg_label_fit(&p->s, 4, line, "start", NULL,
                           "No return on investment: see below the "
