@@ -987,8 +987,9 @@ Test(cli_service_html, costs_naive_figures_are_stamped)
  * that tells them; the axis rests on the programme cost alone, the only figure shown. */
 Test(cli_service_html, costs_suppressed_are_shown_as_suppressed)
 {
-    char *relative[] = {"../golden/costs/referred.csv", "../golden/costs/comparison.csv",
-                        "../golden/costs/unit-costs.csv", "../golden/costs/price-index.csv"};
+    const char *const relative[] = {
+        "../golden/costs/referred.csv", "../golden/costs/comparison.csv",
+        "../golden/costs/unit-costs.csv", "../golden/costs/price-index.csv"};
     char *files[4];
     for (int k = 0; k < 4; k++)
         files[k] = test_data(relative[k]);
@@ -1055,4 +1056,27 @@ Test(cli_service_html, costs_suppressed_are_shown_as_suppressed)
     free(html);
     for (int k = 0; k < 4; k++)
         free(files[k]);
+}
+
+/* Unit costs for no measure counted: the section says so, and draws nothing. */
+Test(cli_service_html, costs_of_no_measure_counted)
+{
+    char *referred = golden("camden_referred.csv");
+    char *costs = test_file("costs.csv",
+                            "measure,value,unit,price_year,source,licence\n"
+                            "gp_consultations,42,a,2022/23,x,y\n",
+                            -1);
+    struct run_result r = RUN("service", "-q", "-f", "html", "-w", "pre12=365,post12=365", referred,
+                              "--unit-costs", costs);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    char *section_costs = section(r.out, "<section id=\"costs\" class=\"instrument\">");
+    assert_has(section_costs, "<p class=\"lead\">No measure with a unit cost (--unit-costs) was "
+                              "counted in a window after <bdi>pre12</bdi>.</p>");
+    cr_assert_null(strstr(section_costs, "<table>"));
+    cr_assert_null(strstr(section_costs, "<svg"));
+    cr_assert_null(strstr(r.out, "Notional cost avoidance is priced"), "no caveat of costs");
+    free(section_costs);
+    run_result_free(&r);
+    free(referred);
+    free(costs);
 }
