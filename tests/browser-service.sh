@@ -6,7 +6,9 @@
 # turns any request into one) and nothing in its DOM that could fetch; it
 # prints to A4 PDF with the headline rate ratios (pdftotext), a page per
 # measure; a measure labelled <script>alert(1)</script> is text, never markup;
-# a screenshot and the PDF are kept in tests/ as artefacts. The pages are
+# a screenshot and the PDF are kept in tests/ as artefacts; the page with the
+# example unit costs loads as cleanly and prints its costs section, with the
+# return on investment line and the bridge chart, to A4. The pages are
 # checked by the Nu HTML Checker (vnu.jar, run offline with java) when
 # ./bootstrap check has installed it, or VNU_JAR names it.
 set -u
@@ -98,10 +100,43 @@ if grep -i '<script' "$tmp/hostile-dom.html" || grep ':CONSOLE' "$tmp/hostile-co
 fi
 echo "browser-service: a measure labelled <script>alert(1)</script> is text"
 
+# With the example unit costs: the costs section and its bridge chart load, and print to A4
+# with the return on investment line.
+costs_page=tests/browser-service-costs.html
+"$promscore" service -q -f html -w pre24=365,pre12=365,post12=365 \
+    -s "ae_attendances >= 6 in pre12" -c "$examples/service-comparison.csv" \
+    --unit-costs "$examples/unit-costs-example.csv" --price-index "$examples/price-index-example.csv" \
+    --price-year 2023/24 --programme-cost 60000 -o "$costs_page" \
+    "$examples/service-referred.csv" 2>/dev/null
+[ $? -le 1 ] && [ -s "$costs_page" ] || fail "no service-use page with costs"
+browse --enable-logging=stderr --v=0 --dump-dom "file://$(pwd)/$costs_page" >"$tmp/costs-dom.html" \
+    2>"$tmp/costs-console.log" || fail "chromium could not load the page with costs"
+grep -q '<h2>Costs: notional cost avoidance (not savings)</h2>' "$tmp/costs-dom.html" ||
+    fail "the costs section did not render"
+grep -q '<h4>From the gross fall in cost to notional cost avoidance</h4>' "$tmp/costs-dom.html" ||
+    fail "the bridge chart did not render"
+if grep ':CONSOLE' "$tmp/costs-console.log"; then
+    fail "the page with costs wrote to the console"
+fi
+browse --no-pdf-header-footer --print-to-pdf="$tmp/costs.pdf" "file://$(pwd)/$costs_page" \
+    >/dev/null 2>&1 || fail "chromium could not print the page with costs"
+pdftotext -layout "$tmp/costs.pdf" "$tmp/costs.txt" || fail "pdftotext failed"
+# The return on investment, its line wrapped as the page width has it.
+tr -s ' \n' ' ' <"$tmp/costs.txt" >"$tmp/costs-line.txt"
+for figure in "Costs: notional cost avoidance (not savings)" \
+    "Return on investment against £60,000 (over 365 days): £0.09 of notional cost avoidance per £1 (95% CI £0.02 to £0.16); P(ROI > 1) = 0.000" \
+    "The return on investment £0.09 per £1 (95% CI £0.02 to £0.16)" \
+    "From the gross fall in cost to notional cost avoidance"; do
+    grep -qF "$figure" "$tmp/costs-line.txt" || fail "the PDF with costs lacks '$figure'"
+done
+size=$(pdfinfo "$tmp/costs.pdf" | awk '/^Page size:/ {print $3 "x" $5}')
+case $size in 59[45]*x84[12]*) ;; *) fail "pages of $size pt, not A4" ;; esac
+echo "browser-service: the page with costs loads and prints its return on investment on A4"
+
 # Valid HTML, by the Nu HTML Checker.
 jar=${VNU_JAR:-tools/node_modules/vnu-jar/build/dist/vnu.jar}
 if command -v java >/dev/null 2>&1 && [ -f "$jar" ]; then
-    java -jar "$jar" --errors-only "$page" "$tmp/hostile.html" || fail "the page is not valid HTML"
+    java -jar "$jar" --errors-only "$page" "$tmp/hostile.html" "$costs_page" || fail "the page is not valid HTML"
     echo "browser-service: valid HTML (Nu HTML Checker)"
 else
     echo "browser-service: the Nu HTML Checker is not installed (./bootstrap check installs it): validity not checked"

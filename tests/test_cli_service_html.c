@@ -7,7 +7,9 @@
  * the version or an argument), the selection rule and regression to the mean
  * at the top, suppressed cells shown as suppressed, every chart with its title,
  * description and table, text from data escaped, the warning of a page whose
- * small numbers are shown, and the files by their base names.
+ * small numbers are shown, and the files by their base names. With unit costs,
+ * the costs section: its money is the CSV's too, naive figures are stamped,
+ * nothing is called savings, and hidden costs stay hidden in the bridge chart.
  */
 #include "config.h"
 
@@ -201,6 +203,28 @@ static size_t every_number_is_accounted_for(const char *given, const struct sour
         blank(html, reason);
         free(reason);
     }
+    /* What a figure rests on, as the CSV's note gives it (a unit cost's chain, the bootstrap's
+     * seed and replicates, a scenario's assumption), and the words of the return on
+     * investment. */
+    for (const char *line = from->csv; line && *line;
+         line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+        const char *note = line;
+        for (int k = 0; k < 8 && note; k++) {
+            note = strchr(note, ',');
+            note = note ? note + 1 : NULL;
+        }
+        if (!note || *note == '\n' || !*note)
+            continue;
+        char *text = strndup(note + (*note == '"'), strcspn(note + (*note == '"'), "\n"));
+        cr_assert_not_null(text);
+        size_t n = strlen(text);
+        if (*note == '"' && n && text[n - 1] == '"')
+            text[n - 1] = '\0';
+        blank(html, text);
+        free(text);
+    }
+    blank(html, "per \u00a31");
+    blank(html, "P(ROI > 1)");
     if (rule)
         blank(html, rule);
     for (size_t k = 0; k < n_labels; k++)
@@ -215,6 +239,9 @@ static size_t every_number_is_accounted_for(const char *given, const struct sour
     cr_assert(headline && disclosure && caveats && definitions && made);
     cr_assert(headline < disclosure && disclosure < caveats && caveats < definitions &&
               definitions < made);
+    /* In the costs section, money: "£12,345", "-£525", "£0.09". */
+    const char *costs = strstr(html, "<section id=\"costs\"");
+    cr_assert(!costs || (costs > headline && costs < disclosure));
     size_t figures = 0;
     int in_style = 0, tick = 0;
     for (const char *p = html; *p;) {
@@ -241,10 +268,24 @@ static size_t every_number_is_accounted_for(const char *given, const struct sour
             continue;
         }
         const char *start = p > html && p[-1] == '-' ? p - 1 : p, *end = p;
-        while (is_digit(*end) || (*end == '.' && is_digit(end[1])))
+        const int money = costs && p > costs && p < disclosure;
+        int negative = p > html && p[-1] == '-';
+        if (money && p - html >= 3 && strncmp(p - 2, "\u00a3", 2) == 0) {
+            negative = p[-3] == '-';
+            start = negative ? p - 3 : p - 2;
+        }
+        while (is_digit(*end) || (*end == '.' && is_digit(end[1])) ||
+               (money && *end == ',' && is_digit(end[1]) && is_digit(end[2]) && is_digit(end[3]) &&
+                !is_digit(end[4])))
             end++;
-        char token[64];
+        char token[64], digits[64];
         snprintf(token, sizeof token, "%.*s", (int)(end - p), p);
+        size_t n_digits = 0;
+        for (const char *d = p; d < end && n_digits + 1 < sizeof digits; d++)
+            if (*d != ',')
+                digits[n_digits++] = *d;
+        digits[n_digits] = '\0';
+        const double value = (negative ? -1 : 1) * strtod(digits, NULL);
         if (p < headline || (p > disclosure && p < caveats)) {
             cr_assert(number_in(from->prelude, token),
                       "%.80s: %s is not in the JSON's rule, audit, windows or statement", start,
@@ -253,7 +294,7 @@ static size_t every_number_is_accounted_for(const char *given, const struct sour
             if (!tick && !(strcmp(token, "95") == 0 && strncasecmp(end, "% c", 3) == 0)) {
                 const char *point = memchr(p, '.', (size_t)(end - p));
                 int decimals = point ? (int)(end - point - 1) : 0;
-                cr_assert(shown_in_csv(from->csv, strtod(start, NULL), decimals),
+                cr_assert(shown_in_csv(from->csv, value, decimals),
                           "%.60s: %.*s is no figure the CSV publishes", start, (int)(end - start),
                           start);
                 figures++;
@@ -653,4 +694,387 @@ Test(cli_service_html, not_computable_with_its_reason)
                      "lengths (365 and 183 days): compare the rates</li>");
     free(html);
     free(counts);
+}
+
+/* ---- Costs (--unit-costs): the section, the bridge chart and what it never says. ---- */
+
+/* How often 'part' occurs in 'text'. */
+static size_t occurrences(const char *text, const char *part)
+{
+    size_t n = 0;
+    for (const char *p = text; (p = strstr(p, part)); p++)
+        n++;
+    return n;
+}
+
+/* Never "savings", but in "(not savings)". */
+static void never_savings(const char *html)
+{
+    size_t savings = 0;
+    for (const char *p = html; *p; p++)
+        savings += strncasecmp(p, "savings", 7) == 0;
+    cr_assert_eq(savings, occurrences(html, "(not savings)"), "\"savings\" on the page");
+}
+
+/* The chart of the costs section, from its <div> to its end. */
+static char *bridge_chart(const char *costs)
+{
+    const char *at = strstr(costs, "<div class=\"chart\">");
+    cr_assert_not_null(at, "no bridge chart in %s", costs);
+    const char *end = strstr(at, "</div>");
+    cr_assert_not_null(end);
+    return strndup(at, (size_t)(end - at));
+}
+
+/* The guide's worked example: the example files uprated to 2023/24, against £60,000. */
+Test(cli_service_html, costs_every_number_is_a_published_figure)
+{
+    char *referred = example("service-referred.csv"),
+         *comparison = example("service-comparison.csv"),
+         *costs = example("unit-costs-example.csv"), *index = example("price-index-example.csv");
+    const char *args[] = {"-w",
+                          "pre24=365,pre12=365,post12=365",
+                          "-s",
+                          "ae_attendances >= 6 in pre12",
+                          "--comparison",
+                          comparison,
+                          "--unit-costs",
+                          costs,
+                          "--price-index",
+                          index,
+                          "--price-year",
+                          "2023/24",
+                          "--programme-cost",
+                          "60000",
+                          "--scenario",
+                          "3:50",
+                          referred};
+    char *html =
+        checked_page(args, 17, NULL, "ae_attendances >= 6 in pre12", three_windows, 3, 200);
+    never_savings(html);
+    /* The measures are as they were: the costs are not a measure named "total". */
+    cr_assert_eq(occurrences(html, "<section class=\"instrument\">"), 4);
+    cr_assert_null(strstr(html, "<h2>total</h2>"));
+    char *headline = section(html, "<section id=\"headline\">");
+    cr_assert_eq(occurrences(headline, "<tr><th scope=\"row\">"), 4, "%s", headline);
+    /* Each measure's charts, and the bridge: every chart with its table. */
+    cr_assert_eq(every_chart_has_its_table(html), 17);
+    char *section_costs = section(html, "<section id=\"costs\" class=\"instrument\">");
+    const char *order[] = {
+        "<h2>Costs: notional cost avoidance (not savings)</h2>",
+        "Money at average unit costs, from the unit costs file: a fall in use priced this way is "
+        "cost avoided on paper, not money that can be released",
+        "The counterfactual: each person&#39;s events before, on the time they were observed "
+        "after, times the comparison cohort&#39;s rate ratio.",
+        "Not costed (no unit cost given), so left out of the totals: A&amp;E attendances, "
+        "Emergency (non-elective) admissions.",
+        "<tr><th scope=\"row\">GP consultations</th><td class=\"num\">\u00a343.81</td><td>42.00 "
+        "(2022/23) x 1.0431 (NHS Cost Inflation Index (pay and prices), 2022/23 to 2023/24; "
+        "source: ",
+        "<h3><bdi>pre12</bdi> to <bdi>post12</bdi></h3>",
+        "<th scope=\"col\">Gross fall over the time observed after</th><th scope=\"col\">Expected "
+        "after without the service</th><th scope=\"col\">Notional cost avoidance</th>",
+        /* The guide's lines, in the table. */
+        "<tr><th scope=\"row\">GP consultations</th><td class=\"num\">\u00a343.81</td>"
+        "<td class=\"num\">\u00a330,623</td><td class=\"num\">\u00a326,724</td>"
+        "<td class=\"num\">\u00a32,618</td><td class=\"num\">\u00a332,072</td>"
+        "<td class=\"num\">\u00a35,347</td></tr>",
+        "<tr><th scope=\"row\">Total of the measures costed</th><td></td>",
+        "<td class=\"num\">\u00a35,406</td></tr>",
+        "<p class=\"roi\"><b>Return on investment against \u00a360,000 (over 365 days): \u00a30.09 "
+        "of notional cost avoidance per \u00a31 (95% CI \u00a30.02 to \u00a30.16); P(ROI &gt; 1) "
+        "= 0.000; break-even net rate ratio -.</b> Bootstrap: 1999 of 1999 bootstrap replicates "
+        "(seed 1; participants resampled within each cohort;",
+        "<p class=\"scenario\"><b>SCENARIO, not observed: assumes the notional cost avoidance of "
+        "the year observed after (post12) continues for 3 years in all, falling by 50% a year",
+        "<h4>From the gross fall in cost to notional cost avoidance</h4>",
+        "<li>total, break_even_rate_ratio not computable: the programme costs more than all the "
+        "use expected after: no fall in use would pay for it</li>",
+    };
+    const char *at = section_costs;
+    for (size_t k = 0; k < sizeof order / sizeof order[0]; k++) {
+        const char *next = strstr(at, order[k]);
+        cr_assert_not_null(next, "\"%s\" missing or out of order", order[k]);
+        at = next;
+    }
+    /* The bridge: gross, less the fall expected anyway, equals the net; then the programme
+     * cost, with the return on investment, its interval, P(ROI > 1), the break-even, the
+     * seed and the replicates. */
+    char *chart = bridge_chart(section_costs);
+    const char *bridge[] = {
+        "<title id=\"chart17-title\">Cost bridge, pre12 to post12: the gross fall in cost, less "
+        "the fall expected without the service, equals the notional cost avoidance, beside the "
+        "programme cost",
+        "<desc id=\"chart17-desc\">In pounds at average unit costs: the gross fall over the time "
+        "observed after \u00a33,719; less the fall expected without the service (by the "
+        "comparison cohort); equals notional cost avoidance \u00a35,406; programme cost "
+        "\u00a360,000 (over 365 days); return on investment \u00a30.09 per \u00a31 (95% CI "
+        "\u00a30.02 to \u00a30.16), P(ROI &gt; 1) 0.000, break-even net rate ratio -</desc>",
+        ">Gross fall in cost</text>",
+        "class=\"bar-same\"/>\n<text x=\"478.0\" y=\"43.0\">\u00a33,719</text>",
+        ">less the fall expected anyway</text>",
+        "class=\"box\"/>",
+        ">= notional cost avoidance</text>",
+        "class=\"bar\"/>\n<text x=\"478.0\" y=\"103.0\">\u00a35,406</text>",
+        ">Programme cost (over 365 days)</text>",
+        "class=\"point\"/>\n<text x=\"478.0\" y=\"133.0\">\u00a360,000</text>",
+        "class=\"threshold\"/>",
+        ">The return on investment \u00a30.09 per \u00a31 (95% CI \u00a30.02 to \u00a30.16); "
+        "P(ROI &gt; 1) = 0.000</text>",
+        ">The break-even net rate ratio - (not computable: why is below the chart)</text>",
+        "class=\"small\">Bootstrap: 1999 of 1999 bootstrap replicates (seed 1;",
+        "<tr><th scope=\"row\">Expected after without the service</th><td class=\"num\">"
+        "\u00a333,117</td></tr>",
+        "<tr><th scope=\"row\">Programme cost (over 365 days)</th><td class=\"num\">\u00a360,000"
+        "</td></tr>",
+        "<tr><th scope=\"row\">95% CI from</th><td class=\"num\">\u00a30.02</td></tr>",
+        "<tr><th scope=\"row\">SCENARIO, not observed: notional cost avoidance</th>"
+        "<td class=\"num\">\u00a39,461</td></tr>",
+    };
+    at = chart;
+    for (size_t k = 0; k < sizeof bridge / sizeof bridge[0]; k++) {
+        const char *next = strstr(at, bridge[k]);
+        cr_assert_not_null(next, "\"%s\" missing or out of order in %s", bridge[k], chart);
+        at = next;
+    }
+    /* Nothing hidden, nothing naive here. */
+    cr_assert_null(strstr(section_costs, "hidden\""), "%s", section_costs);
+    cr_assert_null(strstr(section_costs, "NAIVE"));
+    /* The caveat, and the files by their base names. */
+    assert_has(html, "<li>Notional cost avoidance is priced at average unit costs: fewer "
+                     "attendances do not release their average cost from a budget.</li>");
+    char *made = section(html, "<section id=\"made\">");
+    assert_has(made, "<li><bdi>service-comparison.csv</bdi></li>\n<li><bdi>unit-costs-example."
+                     "csv</bdi></li>\n<li><bdi>price-index-example.csv</bdi></li>");
+    assert_has(made, "<bdi>--unit-costs</bdi> <bdi>unit-costs-example.csv</bdi>");
+    free(made);
+    free(chart);
+    free(section_costs);
+    free(headline);
+    free(html);
+    free(referred);
+    free(comparison);
+    free(costs);
+    free(index);
+}
+
+static char *camden_costs(void)
+{
+    return test_file("costs.csv",
+                     "measure,value,unit,price_year,source,licence\n"
+                     "ae_attendances,114,per attendance,2022/23,test,CC0-1.0\n",
+                     -1);
+}
+
+/* Without a counterfactual: the gross fall beside the statement that it is not attributable;
+ * no bridge beyond it, no cost avoidance, no return on investment. */
+Test(cli_service_html, costs_without_a_counterfactual_only_the_gross_fall)
+{
+    char *referred = golden("camden_referred.csv"), *costs = camden_costs();
+    static const char *const windows[] = {"pre12", "post12"};
+    const char *args[] = {"-w",
+                          "pre12=365,post12=365",
+                          "-s",
+                          "ae_attendances >= 6 in pre12",
+                          "--unit-costs",
+                          costs,
+                          "--programme-cost",
+                          "5000",
+                          referred};
+    char *html = checked_page(args, 9, NULL, "ae_attendances >= 6 in pre12", windows, 2, 20);
+    never_savings(html);
+    char *section_costs = section(html, "<section id=\"costs\" class=\"instrument\">");
+    assert_has(section_costs, "<p><b>No comparison cohort was given: the gross fall in cost is "
+                              "shown but cannot be attributed to the service, and no cost "
+                              "avoidance or return on investment is given.</b></p>");
+    assert_has(section_costs, "<th scope=\"col\">Gross fall over the time observed after (not "
+                              "attributable)</th></tr></thead>");
+    assert_has(section_costs, "<tr><th scope=\"row\">A&amp;E attendances</th><td class=\"num\">"
+                              "\u00a3114.00</td><td class=\"num\">\u00a334,200</td><td "
+                              "class=\"num\">\u00a321,432</td><td class=\"num\">\u00a312,768</td>"
+                              "</tr>");
+    assert_has(section_costs, "<p class=\"roi\"><b>No return on investment against \u00a35,000 "
+                              "(over 365 days): no counterfactual: no comparison cohort was "
+                              "given (--comparison);");
+    cr_assert_null(strstr(section_costs, "Expected after"));
+    cr_assert_null(strstr(section_costs, "Notional cost avoidance"));
+    cr_assert_null(strstr(section_costs, "Return on investment"));
+    cr_assert_null(strstr(section_costs, "NAIVE"));
+    char *chart = bridge_chart(section_costs);
+    assert_has(chart, "<h4>Gross fall in cost: not attributable</h4>");
+    assert_has(chart, "<title id=\"chart2-title\">Gross fall in cost, pre12 to post12, not "
+                      "attributable to the service");
+    assert_has(chart, ">Gross fall, not attributable</text>\n<rect x=\"250.0\" y=\"30.0\" "
+                      "width=\"215.0\" height=\"18.0\" class=\"bar-same\"/>\n<text x=\"478.0\" "
+                      "y=\"43.0\">\u00a312,768</text>");
+    assert_has(chart, ">Not attributable to the service: no counterfactual (no comparison "
+                      "cohort).</text>");
+    /* One bar: no step beyond the gross fall, no programme cost, no return on investment. */
+    cr_assert_eq(occurrences(chart, "<rect "), 1, "%s", chart);
+    cr_assert_null(strstr(chart, "P(ROI"));
+    cr_assert_null(strstr(chart, "Programme cost"));
+    cr_assert_eq(occurrences(chart, "<tr><th scope=\"row\">"), 1, "%s", chart);
+    free(chart);
+    free(section_costs);
+    free(html);
+    free(referred);
+    free(costs);
+}
+
+/* --no-counterfactual: every figure against no change is stamped NAIVE, as in the text. */
+Test(cli_service_html, costs_naive_figures_are_stamped)
+{
+    char *referred = golden("camden_referred.csv"), *costs = camden_costs();
+    static const char *const windows[] = {"pre12", "post12"};
+    const char *args[] = {
+        "-w",  "pre12=365,post12=365", "-s",   "ae_attendances >= 6 in pre12", "--unit-costs",
+        costs, "--programme-cost",     "5000", "--no-counterfactual",          referred};
+    char *html = checked_page(args, 10, NULL, "ae_attendances >= 6 in pre12", windows, 2, 30);
+    never_savings(html);
+    struct run_result text =
+        RUN("service", "-q", "-w", "pre12=365,post12=365", "-s", "ae_attendances >= 6 in pre12",
+            "--unit-costs", costs, "--programme-cost", "5000", "--no-counterfactual", referred);
+    cr_assert_eq(text.status, 0, "%s", text.err);
+    assert_has(text.out, "NAIVE expected after without the service \u00a334,200; NAIVE notional "
+                         "cost avoidance \u00a312,768");
+    assert_has(text.out, "NAIVE return on investment against \u00a35,000 (over 365 days): "
+                         "\u00a32.55");
+    char *section_costs = section(html, "<section id=\"costs\" class=\"instrument\">");
+    assert_has(section_costs, "<p><b>NAIVE: no comparison cohort was given and "
+                              "--no-counterfactual asked for figures against no change");
+    assert_has(section_costs, "<th scope=\"col\">NAIVE: expected after without the service</th>"
+                              "<th scope=\"col\">NAIVE: notional cost avoidance</th>");
+    assert_has(section_costs, "<td class=\"num\">\u00a312,768</td><td class=\"num\">NAIVE "
+                              "\u00a334,200</td><td class=\"num\">NAIVE \u00a312,768</td></tr>");
+    assert_has(section_costs, "<p class=\"roi\"><b>NAIVE return on investment against "
+                              "\u00a35,000 (over 365 days): \u00a32.55 of notional cost avoidance "
+                              "per \u00a31 (95% CI \u00a32.01 to \u00a33.10); P(ROI &gt; 1) = "
+                              "1.000; break-even net rate ratio 0.854.</b> Bootstrap: NAIVE;");
+    char *chart = bridge_chart(section_costs);
+    assert_has(chart, "<title id=\"chart2-title\">NAIVE: Cost bridge, pre12 to post12");
+    assert_has(chart, ">= NAIVE notional cost avoidance</text>");
+    assert_has(chart, "<text x=\"478.0\" y=\"103.0\">NAIVE \u00a312,768</text>");
+    assert_has(chart, ">NAIVE return on investment \u00a32.55 per \u00a31 (95% CI \u00a32.01 to "
+                      "\u00a33.10); P(ROI &gt; 1) = 1.000</text>");
+    assert_has(chart, ">NAIVE break-even net rate ratio 0.854</text>");
+    /* Every figure against no change, in both tables: expected and avoidance per measure and
+     * in total (4), and in the chart's table with the return on investment, its interval,
+     * P(ROI > 1) and the break-even (7); the gross fall, costs before and after, the unit
+     * cost and the programme cost are not naive. */
+    cr_assert_eq(occurrences(section_costs, "<td class=\"num\">NAIVE "), 11, "%s", section_costs);
+    cr_assert_eq(occurrences(chart, "<tr><th scope=\"row\">NAIVE: "), 7, "%s", chart);
+    for (const char *p = section_costs; (p = strstr(p, "<td class=\"num\">")); p++) {
+        const char *figure = p + strlen("<td class=\"num\">");
+        int naive = strncmp(figure, "NAIVE ", 6) == 0;
+        const char *row = p;
+        while (row > section_costs && strncmp(row, "<tr>", 4) != 0)
+            row--;
+        /* In the chart's table a row is stamped when its figure is. */
+        if (strncmp(row, "<tr><th scope=\"row\">NAIVE: ", 27) == 0)
+            cr_assert(naive, "%.120s", row);
+    }
+    run_result_free(&text);
+    free(chart);
+    free(section_costs);
+    free(html);
+    free(referred);
+    free(costs);
+}
+
+/* Costs hidden with the event counts they rest on: shown as hidden, never drawn at a size
+ * that tells them; the axis rests on the programme cost alone, the only figure shown. */
+Test(cli_service_html, costs_suppressed_are_shown_as_suppressed)
+{
+    const char *const relative[] = {
+        "../golden/costs/referred.csv", "../golden/costs/comparison.csv",
+        "../golden/costs/unit-costs.csv", "../golden/costs/price-index.csv"};
+    char *files[4];
+    for (int k = 0; k < 4; k++)
+        files[k] = test_data(relative[k]);
+    static const char *const windows[] = {"pre12", "post12"};
+    const char *args[] = {"-w",
+                          "pre12=365,post12=365",
+                          "--threshold",
+                          "20",
+                          "-c",
+                          files[1],
+                          "--unit-costs",
+                          files[2],
+                          "--price-index",
+                          files[3],
+                          "--programme-cost",
+                          "5000",
+                          files[0]};
+    char *html = checked_page(args, 13, NULL, NULL, windows, 2, 0);
+    struct run_result csv = RUN("service", "-q", "-f", "csv", "-w", "pre12=365,post12=365",
+                                "--threshold", "20", "-c", files[1], "--unit-costs", files[2],
+                                "--price-index", files[3], "--programme-cost", "5000", files[0]);
+    cr_assert_eq(csv.status, 0, "%s", csv.err);
+    assert_has(csv.out, "\nservice_use,total,all,pre12->post12,notional_cost_avoidance,figure,,"
+                        "yes,\n");
+    assert_has(csv.out, "\nservice_use,total,all,pre12->post12,roi,figure,,yes,\n");
+    char *section_costs = section(html, "<section id=\"costs\" class=\"instrument\">");
+    /* Per measure and in total, the five figures of money hidden, the unit costs shown. */
+    assert_has(section_costs, "<tr><th scope=\"row\">A&amp;E attendances</th><td class=\"num\">"
+                              "\u00a3127.62</td><td class=\"num hidden\">*</td><td class=\"num "
+                              "hidden\">*</td><td class=\"num hidden\">*</td><td class=\"num "
+                              "hidden\">*</td><td class=\"num hidden\">*</td></tr>");
+    assert_has(section_costs, "<tr><th scope=\"row\">Total of the measures costed</th><td></td>"
+                              "<td class=\"num hidden\">*</td>");
+    char *chart = bridge_chart(section_costs);
+    /* Gross, the step and the net: fixed placeholders, each marked hidden; the programme cost
+     * drawn, and the axis ticks from zero to it. */
+    cr_assert_eq(occurrences(chart, "width=\"40.0\" height=\"18.0\" class=\"hidden\"/>"), 3, "%s",
+                 chart);
+    cr_assert_eq(occurrences(chart, "class=\"small\">hidden</text>"), 3, "%s", chart);
+    assert_has(chart, "<rect x=\"250.0\" y=\"120.0\" width=\"215.0\" height=\"18.0\" "
+                      "class=\"point\"/>");
+    assert_has(chart, "class=\"small\">\u00a30</text>");
+    assert_has(chart, "class=\"small\">\u00a34,000</text>");
+    cr_assert_null(strstr(chart, "\u00a36,000"), "%s", chart);
+    cr_assert_null(strstr(chart, "class=\"bar"), "no bar of a hidden figure: %s", chart);
+    cr_assert_null(strstr(chart, "class=\"box\""), "no step of a hidden figure: %s", chart);
+    /* Every figure of the total the CSV hides is hidden in the chart's table, but the cost
+     * before, which the bridge does not use: the gross fall, cost after, expected, avoidance,
+     * the return on investment, its interval, P(ROI > 1) and the break-even. The programme
+     * cost, a constant, is shown. */
+    size_t hidden_total = 0;
+    for (const char *line = csv.out; (line = strstr(line, "\nservice_use,total,")); line++) {
+        const char *field = line + 1;
+        for (int k = 0; k < 7 && field; k++)
+            field = strchr(field, ',') ? strchr(field, ',') + 1 : NULL;
+        hidden_total += field && strncmp(field, "yes,", 4) == 0;
+    }
+    cr_assert_eq(hidden_total, 10, "%s", csv.out);
+    cr_assert_eq(occurrences(chart, "<td class=\"num hidden\">*</td>"), hidden_total - 1, "%s",
+                 chart);
+    run_result_free(&csv);
+    free(chart);
+    free(section_costs);
+    free(html);
+    for (int k = 0; k < 4; k++)
+        free(files[k]);
+}
+
+/* Unit costs for no measure counted: the section says so, and draws nothing. */
+Test(cli_service_html, costs_of_no_measure_counted)
+{
+    char *referred = golden("camden_referred.csv");
+    char *costs = test_file("costs.csv",
+                            "measure,value,unit,price_year,source,licence\n"
+                            "gp_consultations,42,a,2022/23,x,y\n",
+                            -1);
+    struct run_result r = RUN("service", "-q", "-f", "html", "-w", "pre12=365,post12=365", referred,
+                              "--unit-costs", costs);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    char *section_costs = section(r.out, "<section id=\"costs\" class=\"instrument\">");
+    assert_has(section_costs, "<p class=\"lead\">No measure with a unit cost (--unit-costs) was "
+                              "counted in a window after <bdi>pre12</bdi>.</p>");
+    cr_assert_null(strstr(section_costs, "<table>"));
+    cr_assert_null(strstr(section_costs, "<svg"));
+    cr_assert_null(strstr(r.out, "Notional cost avoidance is priced"), "no caveat of costs");
+    free(section_costs);
+    run_result_free(&r);
+    free(referred);
+    free(costs);
 }

@@ -38,6 +38,7 @@ struct page {
     struct block *blocks;
     size_t n;
     unsigned charts;
+    size_t costs_from; /* the first cost statistic (--unit-costs), or the report's count */
 };
 
 static const ps_statistic_t *statistic(const struct page *p, size_t i)
@@ -58,23 +59,44 @@ static int shown(const ps_statistic_t *st)
     return st && st->shown == PS_SHOWN && isfinite(st->value);
 }
 
-/* The report's statistics in blocks of one measure, comparison and cohort. */
-static int read_blocks(struct page *p)
+/* Costs come after the service-use statistics (core/costs.c appends them): money, not use. */
+static int is_cost(const ps_statistic_t *st)
 {
-    size_t count = ps_service_report_count(p->report);
-    p->blocks = calloc(count ? count : 1, sizeof *p->blocks);
-    if (!p->blocks)
-        return -1;
-    for (size_t i = 0; i < count;) {
+    return st->id >= PS_STAT_CO_UNIT_COST;
+}
+
+/* Statistics from..to of the report in blocks of one measure, comparison and cohort; returns
+ * how many. */
+static size_t group_blocks(const struct page *p, size_t from, size_t to, struct block *blocks)
+{
+    size_t n = 0;
+    for (size_t i = from; i < to;) {
         const ps_statistic_t *st = statistic(p, i);
         struct block b = {i, i, st->unit, st->group, st->comparison};
-        while (b.end < count && strcmp(statistic(p, b.end)->unit, st->unit) == 0 &&
+        while (b.end < to && strcmp(statistic(p, b.end)->unit, st->unit) == 0 &&
                strcmp(statistic(p, b.end)->group, st->group) == 0 &&
                strcmp(statistic(p, b.end)->comparison, st->comparison) == 0)
             b.end++;
-        p->blocks[p->n++] = b;
+        blocks[n++] = b;
         i = b.end;
     }
+    return n;
+}
+
+/* The report's statistics of service use in blocks; the costs after them apart. */
+static int read_blocks(struct page *p)
+{
+    size_t count = ps_service_report_count(p->report);
+    for (size_t i = 0; i < count; i++)
+        if (is_cost(statistic(p, i))) {
+            count = i;
+            break;
+        }
+    p->costs_from = count;
+    p->blocks = calloc(count ? count : 1, sizeof *p->blocks);
+    if (!p->blocks)
+        return -1;
+    p->n = group_blocks(p, 0, count, p->blocks);
     return 0;
 }
 
@@ -628,6 +650,585 @@ static void write_measures(struct page *p)
     }
 }
 
+/* ---- Costs: notional cost avoidance and the bridge to it (--unit-costs). ---- */
+
+struct money {
+    char s[64];
+};
+
+/* "£12,345", or with pence ("£0.03"), as the text report writes money. */
+static struct money money_text(double value, int pence)
+{
+    struct money m = {"-"};
+    if (!isfinite(value) || fabs(value) > 1e15)
+        return m;
+    const double scaled = round(fabs(value) * (pence ? 100 : 1));
+    char digits[40];
+    snprintf(digits, sizeof digits, "%.0f", pence ? floor(scaled / 100) : scaled);
+    char *to = m.s;
+    if (value < 0 && scaled > 0)
+        *to++ = '-';
+    to = stpcpy(to, "\u00a3");
+    for (size_t k = 0, n = strlen(digits); k < n; k++) {
+        if (k && (n - k) % 3 == 0)
+            *to++ = ',';
+        *to++ = digits[k];
+    }
+    *to = '\0';
+    if (pence)
+        snprintf(to, sizeof m.s - (size_t)(to - m.s), ".%02.0f", fmod(scaled, 100));
+    return m;
+}
+
+/* A money figure, with pence when the catalogue gives it two decimals; "*" hidden, "-" not
+ * computable. */
+static struct money money(const ps_statistic_t *st)
+{
+    struct money m = {"-"};
+    if (st && st->shown == PS_SUPPRESSED)
+        snprintf(m.s, sizeof m.s, "*");
+    else if (shown(st))
+        m = money_text(st->value, ps_statistic_info(st->id)->decimals > 0);
+    return m;
+}
+
+/* A statistic's text on the page: money for money, else as the headline writes it. */
+static const char *figure_words(const ps_statistic_t *st, char *to, size_t size)
+{
+    if (st && (st->id == PS_STAT_CO_P_ROI_ABOVE_1 || st->id == PS_STAT_CO_BREAK_EVEN_RATE_RATIO))
+        snprintf(to, size, "%s", headline_figure(st).s);
+    else
+        snprintf(to, size, "%s", money(st).s);
+    return to;
+}
+
+/* A figure in a cell, stamped ("NAIVE") when shown and given a stamp. */
+static void cost_cell(struct page *p, const ps_statistic_t *st, const char *stamp)
+{
+    char text[64];
+    figure_words(st, text, sizeof text);
+    svg_raw(&p->s, strcmp(text, "*") == 0 ? "<td class=\"num hidden\">" : "<td class=\"num\">");
+    if (stamp && shown(st)) {
+        svg_text(&p->s, stamp);
+        svg_raw(&p->s, " ");
+    }
+    svg_text(&p->s, text);
+    svg_raw(&p->s, "</td>");
+}
+
+/* What the costs section knows of the report: its blocks of cost figures (one per measure and
+ * comparison, then the comparison's total), and whether they are naive or attributable. */
+struct costs {
+    struct block *blocks;
+    size_t n;
+    int naive;        /* no comparison cohort, figures against no change (--no-counterfactual) */
+    int attributable; /* a counterfactual: the comparison cohort's, or the naive one */
+};
+
+/*
+ * Without a comparison cohort, core/costs.c computes the cost expected after only against no
+ * change (--no-counterfactual), and then stamps each such figure naive: so the figures are naive
+ * when the expected cost is computable (or hidden) with no comparison cohort.
+ */
+static int naive_figures(const struct page *p)
+{
+    if (p->set->has_comparison)
+        return 0;
+    for (size_t i = p->costs_from; i < ps_service_report_count(p->report); i++)
+        if (statistic(p, i)->id == PS_STAT_CO_COST_EXPECTED_AFTER &&
+            statistic(p, i)->shown != PS_NOT_COMPUTABLE)
+            return 1;
+    return 0;
+}
+
+static const char *naive_stamp(const struct costs *c)
+{
+    return c->naive ? "NAIVE" : NULL;
+}
+
+/* Measures counted but not costed, which the totals leave out. */
+static void write_not_costed(struct page *p, const struct costs *c)
+{
+    int any = 0;
+    for (size_t k = 0; k < p->n; k++) {
+        if (!first_of_measure(p, k))
+            continue;
+        int costed = 0;
+        for (size_t j = 0; j < c->n && !costed; j++)
+            costed = strcmp(c->blocks[j].unit, p->blocks[k].unit) == 0;
+        if (costed)
+            continue;
+        const char *label, *what;
+        measure_words(p, p->blocks[k].unit, &label, &what);
+        svg_raw(&p->s, any ? ", "
+                           : "<p class=\"key\">Not costed (no unit cost given), so left "
+                             "out of the totals: ");
+        svg_text(&p->s, label);
+        any = 1;
+    }
+    if (any)
+        svg_raw(&p->s, ".</p>\n");
+}
+
+/* Each measure's unit cost with its chain: price year, uprating, source and licence. */
+static void write_unit_costs(struct page *p, const struct costs *c)
+{
+    static const char *const columns[] = {"Measure", "Unit cost",
+                                          "Price year, uprating, source and licence", NULL};
+    html_table_begin(&p->s, 0, "Unit costs at the report's price year, from the unit costs file",
+                     columns);
+    for (size_t j = 0; j < c->n && strcmp(c->blocks[j].comparison, c->blocks[0].comparison) == 0;
+         j++) {
+        const ps_statistic_t *unit_cost = find(p, &c->blocks[j], PS_STAT_CO_UNIT_COST);
+        if (!unit_cost)
+            continue;
+        const char *label, *what;
+        measure_words(p, c->blocks[j].unit, &label, &what);
+        row_head(p, label, NULL);
+        cost_cell(p, unit_cost, NULL);
+        svg_raw(&p->s, "<td>");
+        svg_text(&p->s, unit_cost->note);
+        svg_raw(&p->s, "</td></tr>\n");
+    }
+    html_table_end(&p->s);
+}
+
+/* The costs of one comparison, per measure and in total. */
+static void write_cost_table(struct page *p, const struct costs *c, size_t from, size_t to,
+                             const char *title)
+{
+    const char *stamp = naive_stamp(c);
+    const char *columns[] = {"",
+                             "Unit cost",
+                             "Cost before",
+                             "Cost after",
+                             c->attributable ? "Gross fall over the time observed after"
+                                             : "Gross fall over the time observed after (not "
+                                               "attributable)",
+                             c->naive ? "NAIVE: expected after without the service"
+                                      : "Expected after without the service",
+                             c->naive ? "NAIVE: notional cost avoidance"
+                                      : "Notional cost avoidance",
+                             NULL};
+    if (!c->attributable)
+        columns[5] = NULL;
+    html_table_begin(&p->s, 0, title, columns);
+    for (size_t j = from; j < to; j++) {
+        const struct block *b = &c->blocks[j];
+        const int total = strcmp(b->unit, "total") == 0;
+        const char *label = "Total of the measures costed", *what;
+        if (!total)
+            measure_words(p, b->unit, &label, &what);
+        row_head(p, label, NULL);
+        if (total)
+            svg_raw(&p->s, "<td></td>");
+        else
+            cost_cell(p, find(p, b, PS_STAT_CO_UNIT_COST), NULL);
+        cost_cell(p, find(p, b, PS_STAT_CO_COST_BEFORE), NULL);
+        cost_cell(p, find(p, b, PS_STAT_CO_COST_AFTER), NULL);
+        cost_cell(p, find(p, b, PS_STAT_CO_GROSS_COST_FALL), NULL);
+        if (c->attributable) {
+            cost_cell(p, find(p, b, PS_STAT_CO_COST_EXPECTED_AFTER), stamp);
+            cost_cell(p, find(p, b, PS_STAT_CO_NOTIONAL_COST_AVOIDANCE), stamp);
+        }
+        svg_raw(&p->s, "</tr>\n");
+    }
+    html_table_end(&p->s);
+}
+
+/* "£0.03 per £1 (95% CI £0.01 to £0.06)": the return on investment with its interval, 'what'
+ * after the figure. */
+static void roi_words(const struct block *total, const struct page *p, const char *what, char *to,
+                      size_t size)
+{
+    const ps_statistic_t *roi = find(p, total, PS_STAT_CO_ROI),
+                         *low = find(p, total, PS_STAT_CO_ROI_CI_LOW),
+                         *high = find(p, total, PS_STAT_CO_ROI_CI_HIGH);
+    if (shown(low) && shown(high))
+        snprintf(to, size, "%s%s per \u00a31 (95%% CI %s to %s)", money(roi).s, what, money(low).s,
+                 money(high).s);
+    else
+        snprintf(to, size, "%s%s per \u00a31", money(roi).s, what);
+}
+
+/* The return on investment in words, under the table; and a scenario, labelled so. */
+static void write_roi(struct page *p, const struct costs *c, const struct block *total)
+{
+    const ps_statistic_t *cost = find(p, total, PS_STAT_CO_PROGRAMME_COST),
+                         *roi = find(p, total, PS_STAT_CO_ROI),
+                         *low = find(p, total, PS_STAT_CO_ROI_CI_LOW);
+    if (!cost)
+        return;
+    char words[320];
+    svg_raw(&p->s, "<p class=\"roi\"><b>");
+    if (roi && roi->shown == PS_NOT_COMPUTABLE) {
+        svg_raw(&p->s, "No return on investment against ");
+        svg_text(&p->s, money(cost).s);
+        svg_raw(&p->s, " (");
+        svg_text(&p->s, cost->note);
+        svg_raw(&p->s, "): ");
+        svg_text(&p->s, roi->reason);
+        svg_raw(&p->s, ".</b></p>\n");
+        return;
+    }
+    svg_raw(&p->s,
+            c->naive ? "NAIVE return on investment against " : "Return on investment against ");
+    svg_text(&p->s, money(cost).s);
+    svg_raw(&p->s, " (");
+    svg_text(&p->s, cost->note);
+    svg_raw(&p->s, "): ");
+    roi_words(total, p, " of notional cost avoidance", words, sizeof words);
+    svg_text(&p->s, words);
+    svg_raw(&p->s, "; P(ROI &gt; 1) = ");
+    svg_text(&p->s, figure_words(find(p, total, PS_STAT_CO_P_ROI_ABOVE_1), words, sizeof words));
+    svg_raw(&p->s, "; break-even net rate ratio ");
+    svg_text(&p->s,
+             figure_words(find(p, total, PS_STAT_CO_BREAK_EVEN_RATE_RATIO), words, sizeof words));
+    svg_raw(&p->s, ".</b>");
+    if (shown(low) && low->note) {
+        svg_raw(&p->s, " Bootstrap: ");
+        svg_text(&p->s, low->note);
+        svg_raw(&p->s, ".");
+    }
+    svg_raw(&p->s, "</p>\n");
+    const ps_statistic_t *scenario = find(p, total, PS_STAT_CO_SCENARIO_COST_AVOIDANCE);
+    if (scenario && scenario->shown != PS_NOT_COMPUTABLE) {
+        svg_raw(&p->s, "<p class=\"scenario\"><b>");
+        if (shown(scenario)) {
+            svg_text(&p->s, scenario->note);
+            svg_raw(&p->s, "</b>: notional cost avoidance ");
+            svg_text(&p->s, money(scenario).s);
+            svg_raw(&p->s, ", ");
+            svg_text(&p->s, money(find(p, total, PS_STAT_CO_SCENARIO_ROI)).s);
+            svg_raw(&p->s, " per \u00a31.</p>\n");
+        } else {
+            svg_raw(&p->s, "SCENARIO (--scenario)</b>: * hidden by disclosure control.</p>\n");
+        }
+    }
+}
+
+/* What is not computable and why, and what was withheld, below the comparison's figures. */
+static void write_cost_notes(struct page *p, const struct costs *c, size_t from, size_t to)
+{
+    int any = 0;
+    for (size_t j = from; j < to; j++)
+        for (size_t i = c->blocks[j].start; i < c->blocks[j].end; i++) {
+            const ps_statistic_t *st = statistic(p, i);
+            /* The return on investment's reason is given with it. */
+            if (st->id == PS_STAT_CO_ROI || st->id == PS_STAT_CO_ROI_CI_LOW ||
+                st->id == PS_STAT_CO_ROI_CI_HIGH || st->id == PS_STAT_CO_P_ROI_ABOVE_1)
+                continue;
+            const char *why = st->shown == PS_NOT_COMPUTABLE ? st->reason
+                              : st->shown == PS_SUPPRESSED   ? st->note
+                                                             : NULL;
+            if (!why)
+                continue;
+            const char *label = "total", *what;
+            if (strcmp(c->blocks[j].unit, "total") != 0)
+                measure_words(p, c->blocks[j].unit, &label, &what);
+            svg_raw(&p->s, any ? "<li>" : "<ul class=\"key\">\n<li>");
+            svg_text(&p->s, label);
+            svg_raw(&p->s, ", ");
+            svg_text(&p->s, st->name);
+            svg_raw(&p->s, st->shown == PS_NOT_COMPUTABLE ? " not computable: " : ": ");
+            svg_text(&p->s, why);
+            svg_raw(&p->s, "</li>\n");
+            any = 1;
+        }
+    if (any)
+        svg_raw(&p->s, "</ul>\n");
+}
+
+/* One step of the bridge: a bar from 'from' to 'to' (NULL 'from': from zero). */
+struct step {
+    const char *label, *klass;
+    const ps_statistic_t *from, *to;
+    const char *value; /* the figure's words in the column of figures */
+};
+
+/*
+ * The bridge: the gross fall in cost, less the fall expected without the service, equals the
+ * notional cost avoidance; then the programme cost beside it, with the return on investment.
+ * Without a counterfactual, the gross fall alone, not attributable. A hidden or not computable
+ * figure is a fixed placeholder, and the axis rests only on the figures shown.
+ */
+static void write_bridge(struct page *p, const struct costs *c, const struct block *total,
+                         const char *rule)
+{
+    const ps_statistic_t *gross = find(p, total, PS_STAT_CO_GROSS_COST_FALL),
+                         *net = find(p, total, PS_STAT_CO_NOTIONAL_COST_AVOIDANCE),
+                         *cost = c->attributable ? find(p, total, PS_STAT_CO_PROGRAMME_COST) : NULL;
+    const char *stamp = naive_stamp(c);
+    char w0[128], w1[128], title[1024], desc[2048], words[320];
+    windows_of(total->comparison, w0, w1, sizeof w0);
+    char gross_value[96], net_value[96], cost_value[96], cost_label[160];
+    snprintf(gross_value, sizeof gross_value, "%s", money(gross).s);
+    snprintf(net_value, sizeof net_value, "%s%s", shown(net) && stamp ? "NAIVE " : "",
+             money(net).s);
+    snprintf(cost_value, sizeof cost_value, "%s", money(cost).s);
+    snprintf(cost_label, sizeof cost_label, "Programme cost (%s)",
+             cost && cost->note ? cost->note : "");
+    struct step steps[4] = {
+        {c->attributable ? "Gross fall in cost" : "Gross fall, not attributable", "bar-same", NULL,
+         gross, gross_value},
+        {"less the fall expected anyway", "box", gross, net, "(gross less net)"},
+        {c->naive ? "= NAIVE notional cost avoidance" : "= notional cost avoidance", "bar", NULL,
+         net, net_value},
+        {cost_label, "point", NULL, cost, cost_value},
+    };
+    const size_t n_steps = !c->attributable ? 1 : cost ? 4 : 3;
+    /* The axis: zero and every figure shown. */
+    double lo = 0, hi = 0;
+    for (size_t r = 0; r < n_steps; r++)
+        if (shown(steps[r].to)) {
+            lo = fmin(lo, steps[r].to->value);
+            hi = fmax(hi, steps[r].to->value);
+        }
+    if (lo == hi)
+        hi = lo + 1;
+    double ticks[16], step;
+    size_t n_ticks = svg_ticks(lo, hi, 5, ticks, &step);
+    const double width = 640, left = 250, right = 465, values = 478, row_h = 30, bar = 18;
+    const double top = 24, bottom = top + row_h * (double)n_steps;
+    const double height = bottom + (c->attributable ? (cost ? 96 : 40) : 72);
+    svg_scale_t x = {fmin(ticks[0], lo), fmax(ticks[n_ticks - 1], hi), left, right};
+    if (c->attributable)
+        snprintf(title, sizeof title,
+                 "%sCost bridge, %s to %s: the gross fall in cost, less the fall expected "
+                 "without the service, equals the notional cost avoidance%s (the people "
+                 "referred, the measures costed; %s)",
+                 c->naive ? "NAIVE: " : "", w0, w1, cost ? ", beside the programme cost" : "",
+                 rule);
+    else
+        snprintf(title, sizeof title,
+                 "Gross fall in cost, %s to %s, not attributable to the service (the people "
+                 "referred, the measures costed; %s)",
+                 w0, w1, rule);
+    int used = snprintf(desc, sizeof desc,
+                        "In pounds at average unit costs: the gross fall over the time observed "
+                        "after %s",
+                        gross_value);
+    if (c->attributable && used > 0 && (size_t)used < sizeof desc)
+        used += snprintf(desc + used, sizeof desc - (size_t)used,
+                         "; less the fall expected without the service (%s); equals %snotional "
+                         "cost avoidance %s",
+                         c->naive ? "NAIVE: against no change" : "by the comparison cohort",
+                         stamp && shown(net) ? "NAIVE " : "", money(net).s);
+    else if (used > 0 && (size_t)used < sizeof desc)
+        used += snprintf(desc + used, sizeof desc - (size_t)used,
+                         "; without a counterfactual no bridge to cost avoidance is drawn and "
+                         "no return on investment given");
+    const ps_statistic_t *roi = find(p, total, PS_STAT_CO_ROI);
+    if (cost && roi && roi->shown == PS_NOT_COMPUTABLE && used > 0 && (size_t)used < sizeof desc)
+        used += snprintf(desc + used, sizeof desc - (size_t)used,
+                         "; programme cost %s (%s); no return on investment (not computable)",
+                         money(cost).s, cost->note ? cost->note : "");
+    else if (cost && used > 0 && (size_t)used < sizeof desc) {
+        char p_words[64], even[64];
+        roi_words(total, p, "", words, sizeof words);
+        used += snprintf(
+            desc + used, sizeof desc - (size_t)used,
+            "; programme cost %s (%s); %sreturn on investment %s, P(ROI > 1) %s, break-even net "
+            "rate ratio %s",
+            money(cost).s, cost->note ? cost->note : "", stamp ? "NAIVE " : "", words,
+            figure_words(find(p, total, PS_STAT_CO_P_ROI_ABOVE_1), p_words, sizeof p_words),
+            figure_words(find(p, total, PS_STAT_CO_BREAK_EVEN_RATE_RATIO), even, sizeof even));
+    }
+    html_chart_begin(&p->s, &p->charts,
+                     c->attributable ? "From the gross fall in cost to notional cost avoidance"
+                                     : "Gross fall in cost: not attributable",
+                     width, height, title, desc);
+    for (size_t t = 0; t < n_ticks; t++) {
+        double tx = svg_map(&x, ticks[t]);
+        svg_line(&p->s, tx, top - 6, tx, bottom, ticks[t] == 0 ? "zero" : "grid");
+        svg_label(&p->s, tx, bottom + 14, "middle", "small", money_text(ticks[t], step < 1).s);
+    }
+    svg_label(&p->s, (left + right) / 2, bottom + 28, "middle", "small",
+              "pounds at the report's price year, average unit costs");
+    const double zero = svg_map(&x, 0);
+    for (size_t r = 0; r < n_steps; r++) {
+        const struct step *s = &steps[r];
+        double y = top + row_h * (double)r, by = y + (row_h - bar) / 2;
+        svg_label_fit(&p->s, 4, by + 13, "start", NULL, s->label, 20);
+        const int drawn = shown(s->to) && (!s->from || shown(s->from));
+        if (!drawn) {
+            svg_rect(&p->s, zero, by, 40, bar, "hidden");
+            svg_label(&p->s, values, by + 13, "start", "small",
+                      s->to && s->to->shown == PS_SUPPRESSED ? "hidden" : "-");
+            continue;
+        }
+        double x0 = s->from ? svg_map(&x, s->from->value) : zero, x1 = svg_map(&x, s->to->value);
+        svg_rect(&p->s, x0, by, x1 - x0, bar, s->klass);
+        svg_label(&p->s, values, by + 13, "start", s->from ? "small" : NULL, s->value);
+        /* The bridge's joins: where one step ends the next begins. */
+        if (s->from)
+            svg_line(&p->s, x0, by - (row_h - bar), x0, by, "axis");
+        if (r == 1)
+            svg_line(&p->s, x1, by + bar, x1, by + row_h, "axis");
+    }
+    if (cost && shown(cost))
+        svg_line(&p->s, svg_map(&x, cost->value), top + row_h * 2, svg_map(&x, cost->value), bottom,
+                 "threshold");
+    double line = bottom + 50;
+    if (!c->attributable) {
+        svg_label(&p->s, 4, line, "start", NULL,
+                  "Not attributable to the service: no counterfactual (no comparison cohort).");
+        svg_label(&p->s, 4, line + 16, "start", NULL,
+                  "No bridge beyond the gross fall, and no return on investment.");
+    } else if (cost) {
+        const ps_statistic_t *low = find(p, total, PS_STAT_CO_ROI_CI_LOW);
+        if (roi && roi->shown == PS_NOT_COMPUTABLE) {
+            svg_label_fit(&p->s, 4, line, "start", NULL,
+                          "No return on investment: see below the "
+                          "chart.",
+                          100);
+        } else {
+            roi_words(total, p, "", words, sizeof words);
+            char text[512], p_words[64], even[64];
+            snprintf(
+                text, sizeof text, "%s return on investment %s; P(ROI > 1) = %s",
+                c->naive ? "NAIVE" : "The", words,
+                figure_words(find(p, total, PS_STAT_CO_P_ROI_ABOVE_1), p_words, sizeof p_words));
+            svg_label(&p->s, 4, line, "start", NULL, text);
+            const ps_statistic_t *break_even = find(p, total, PS_STAT_CO_BREAK_EVEN_RATE_RATIO);
+            snprintf(text, sizeof text, "%s break-even net rate ratio %s%s",
+                     c->naive && shown(break_even) ? "NAIVE" : "The",
+                     figure_words(break_even, even, sizeof even),
+                     break_even && break_even->shown == PS_NOT_COMPUTABLE
+                         ? " (not computable: why is below the chart)"
+                         : "");
+            svg_label(&p->s, 4, line + 16, "start", NULL, text);
+            if (shown(low) && low->note) {
+                snprintf(text, sizeof text, "Bootstrap: %s", low->note);
+                svg_label_fit(&p->s, 4, line + 32, "start", "small", text, 62);
+            }
+        }
+    }
+    svg_end(&p->s);
+    static const char *const columns[] = {"", "Amount", NULL};
+    html_table_begin(&p->s, 0, title, columns);
+    row_head(p,
+             c->attributable ? "Gross fall over the time observed after"
+                             : "Gross fall over the time observed after (not attributable)",
+             NULL);
+    cost_cell(p, gross, NULL);
+    svg_raw(&p->s, "</tr>\n");
+    if (c->attributable) {
+        static const struct {
+            ps_statistic_id_t id;
+            const char *words;
+            int stamped;
+        } rows[] = {
+            {PS_STAT_CO_COST_AFTER, "Cost after", 0},
+            {PS_STAT_CO_COST_EXPECTED_AFTER, "Expected after without the service", 1},
+            {PS_STAT_CO_NOTIONAL_COST_AVOIDANCE,
+             "Notional cost avoidance: expected less cost "
+             "after",
+             1},
+            {PS_STAT_CO_PROGRAMME_COST, "Programme cost", 0},
+            {PS_STAT_CO_ROI, "Return on investment, per \u00a31", 1},
+            {PS_STAT_CO_ROI_CI_LOW, "95% CI from", 1},
+            {PS_STAT_CO_ROI_CI_HIGH, "to", 1},
+            {PS_STAT_CO_P_ROI_ABOVE_1, "P(ROI > 1)", 1},
+            {PS_STAT_CO_BREAK_EVEN_RATE_RATIO, "Break-even net rate ratio", 1},
+            {PS_STAT_CO_SCENARIO_COST_AVOIDANCE,
+             "SCENARIO, not observed: notional cost "
+             "avoidance",
+             1},
+            {PS_STAT_CO_SCENARIO_ROI,
+             "SCENARIO, not observed: return on investment, per "
+             "\u00a31",
+             1},
+        };
+        for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
+            const ps_statistic_t *st = find(p, total, rows[r].id);
+            if (!st)
+                continue;
+            char head[200];
+            snprintf(head, sizeof head, "%s%s", rows[r].stamped && c->naive ? "NAIVE: " : "",
+                     rows[r].id == PS_STAT_CO_PROGRAMME_COST ? cost_label : rows[r].words);
+            row_head(p, head, NULL);
+            cost_cell(p, st, rows[r].stamped ? stamp : NULL);
+            svg_raw(&p->s, "</tr>\n");
+        }
+    }
+    html_table_end(&p->s);
+    html_chart_end(&p->s);
+}
+
+static void write_costs(struct page *p, const output_file_t *files, size_t n_files)
+{
+    int priced = 0;
+    for (size_t f = 0; f < n_files; f++)
+        priced |= files[f].path && strcmp(files[f].role, "--unit-costs") == 0;
+    if (!priced)
+        return;
+    const size_t count = ps_service_report_count(p->report);
+    struct costs c = {calloc(count - p->costs_from + 1, sizeof *c.blocks), 0, naive_figures(p), 0};
+    if (!c.blocks) {
+        p->s.failed = 1;
+        return;
+    }
+    c.attributable = p->set->has_comparison || c.naive;
+    c.n = group_blocks(p, p->costs_from, count, c.blocks);
+    svg_raw(&p->s, "<section id=\"costs\" class=\"instrument\">\n");
+    html_warning(&p->s, p->set->warning);
+    svg_raw(&p->s, "<h2>Costs: notional cost avoidance (not savings)</h2>\n");
+    if (!c.n) {
+        svg_raw(&p->s, "<p class=\"lead\">No measure with a unit cost (--unit-costs) was "
+                       "counted in a window after ");
+        html_data_text(&p->s, p->set->before);
+        svg_raw(&p->s, ".</p>\n</section>\n");
+        free(c.blocks);
+        return;
+    }
+    svg_raw(&p->s, "<p class=\"lead\">Money at average unit costs, from the unit costs file: a "
+                   "fall in use priced this way is cost avoided on paper, not money that can be "
+                   "released (average costs overstate what fewer attendances free). Everyone "
+                   "referred with time observed in both windows counts (intention to treat: no "
+                   "one is left out for not completing the programme); nothing is extrapolated "
+                   "beyond the time observed but in a scenario labelled so.</p>\n<p><b>");
+    svg_raw(&p->s, p->set->has_comparison
+                       ? "The counterfactual: each person&#39;s events before, on the time they "
+                         "were observed after, times the comparison cohort&#39;s rate ratio."
+                   : c.naive
+                       ? "NAIVE: no comparison cohort was given and --no-counterfactual asked "
+                         "for figures against no change: they count the fall that regression "
+                         "to the mean brings, and are stamped naive."
+                       : "No comparison cohort was given: the gross fall in cost is shown but "
+                         "cannot be attributed to the service, and no cost avoidance or return "
+                         "on investment is given.");
+    svg_raw(&p->s, "</b></p>\n");
+    write_not_costed(p, &c);
+    write_unit_costs(p, &c);
+    char rule[384], title[1024], w0[128], w1[128];
+    selection_words(p, rule, sizeof rule);
+    for (size_t j = 0; j < c.n;) {
+        size_t end = j;
+        while (end < c.n && strcmp(c.blocks[end].comparison, c.blocks[j].comparison) == 0)
+            end++;
+        windows_of(c.blocks[j].comparison, w0, w1, sizeof w0);
+        svg_raw(&p->s, "<h3>");
+        html_data_text(&p->s, w0);
+        svg_raw(&p->s, " to ");
+        html_data_text(&p->s, w1);
+        svg_raw(&p->s, "</h3>\n");
+        snprintf(title, sizeof title, "%sCosts, %s to %s: the people referred (%s)",
+                 c.naive ? "NAIVE: " : "", w0, w1, rule);
+        write_cost_table(p, &c, j, end, title);
+        const struct block *total = &c.blocks[end - 1];
+        if (strcmp(total->unit, "total") == 0) {
+            write_roi(p, &c, total);
+            write_bridge(p, &c, total, rule);
+        }
+        write_cost_notes(p, &c, j, end);
+        j = end;
+    }
+    svg_raw(&p->s, "<p class=\"key\">* hidden by disclosure control, with the event counts it "
+                   "rests on; - not computable (why is below the table).</p>\n</section>\n");
+    free(c.blocks);
+}
+
 /* ---- Caveats, definitions. ---- */
 
 static void write_caveats(struct page *p)
@@ -641,7 +1242,11 @@ static void write_caveats(struct page *p)
     svg_raw(&p->s, "</li>\n<li>People with a count before and none after (died, moved away, not "
                    "yet followed up) are not compared: their use after is unknown, not "
                    "zero.</li>\n<li>Rates count only the time each person was observed.</li>\n"
-                   "<li>A fall in use is not a saving of money.</li>\n</ul>\n</section>\n");
+                   "<li>A fall in use is not a saving of money.</li>\n");
+    if (p->costs_from < ps_service_report_count(p->report))
+        svg_raw(&p->s, "<li>Notional cost avoidance is priced at average unit costs: fewer "
+                       "attendances do not release their average cost from a budget.</li>\n");
+    svg_raw(&p->s, "</ul>\n</section>\n");
 }
 
 static const char *base_name(const char *path)
@@ -776,11 +1381,13 @@ static int write_made(struct page *p, int argc, char *const *argv, const output_
     for (int i = 0; !failed && i < argc; i++)
         if (!(shown[n_shown++] = shown_argument(argv[i], files, n_files)))
             failed = 1;
-    /* The counts of the people referred, then the comparison cohort's. */
+    /* The counts of the people referred, then the comparison cohort's, then the unit costs and
+     * the price index. */
+    static const char *const roles[] = {"input", "--comparison", "--unit-costs", "--price-index"};
     size_t n_inputs = 0;
-    for (int pass = 0; pass < 2 && inputs; pass++)
+    for (size_t pass = 0; pass < sizeof roles / sizeof roles[0] && inputs; pass++)
         for (size_t f = 0; f < n_files; f++)
-            if (files[f].path && strcmp(files[f].role, pass ? "--comparison" : "input") == 0)
+            if (files[f].path && strcmp(files[f].role, roles[pass]) == 0)
                 inputs[n_inputs++] = base_name(files[f].path);
     if (!failed) {
         report_made_t made = {n_shown, shown, inputs, n_inputs, p->set->warning};
@@ -796,7 +1403,7 @@ static int write_made(struct page *p, int argc, char *const *argv, const output_
 void service_write_html(output_t *out, const ps_service_report_t *report, const service_page_t *set,
                         int argc, char *const *argv, const output_file_t *files, size_t n_files)
 {
-    struct page p = {SVG_INIT, report, set, NULL, 0, 0};
+    struct page p = {SVG_INIT, report, set, NULL, 0, 0, 0};
     if (read_blocks(&p) != 0) {
         out->error = ENOMEM;
         return;
@@ -819,11 +1426,7 @@ void service_write_html(output_t *out, const ps_service_report_t *report, const 
     write_selection(&p);
     write_headline(&p);
     write_measures(&p);
-    /*
-     * Costs: a section on what the use before and after cost (each measure's events times its
-     * unit cost, with the cost's source and year) belongs here, after the measures and before
-     * disclosure control, as <section id="costs">, a chart with its table like the measures'.
-     */
+    write_costs(&p, files, n_files);
     html_disclosure(&p.s, ps_service_report_disclosure_rule(report),
                     ps_service_report_audit(report), 0);
     write_caveats(&p);
