@@ -895,7 +895,7 @@ Test(cli_service_html, costs_without_a_counterfactual_only_the_gross_fall)
                               "</tr>");
     assert_has(section_costs, "<p class=\"roi\"><b>No return on investment against \u00a35,000 "
                               "(over 365 days): no counterfactual: no comparison cohort was "
-                              "given (--comparison);");
+                              "given (--comparison),");
     cr_assert_null(strstr(section_costs, "Expected after"));
     cr_assert_null(strstr(section_costs, "Notional cost avoidance"));
     cr_assert_null(strstr(section_costs, "Return on investment"));
