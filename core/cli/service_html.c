@@ -403,8 +403,8 @@ static void write_table(struct page *p, const struct block *const *cohorts, size
     if (find(p, cohorts[0], PS_STAT_SU_N_OUTSIDE_RULE))
         stat_row(p, cohorts, n, "Not meeting the selection rule in", w0, PS_STAT_SU_N_OUTSIDE_RULE);
     if (find(p, cohorts[0], PS_STAT_SU_EB_INDEX)) {
-        snprintf(words, sizeof words, "Empirical Bayes: population's mean count in %s", w0);
-        stat_row(p, cohorts, n, words, NULL, PS_STAT_SU_EB_POPULATION_MEAN);
+        stat_row(p, cohorts, n, "Empirical Bayes: population's mean count in", w0,
+                 PS_STAT_SU_EB_POPULATION_MEAN);
         stat_row(p, cohorts, n, "Empirical Bayes: population's shape (negative binomial)", NULL,
                  PS_STAT_SU_EB_POPULATION_SHAPE);
         snprintf(words, sizeof words, "Total %s expected without intervention in", what);
@@ -542,10 +542,12 @@ static void write_rates(struct page *p, const struct block *const *cohorts, size
 
 /* ---- Rate ratios on a log scale: of both cohorts, the net, empirical Bayes's; by group. ---- */
 
-/* One row of a forest of ratios: its name, its point's class, the ratio and its interval. */
+/* One row of a forest of ratios: its name, its point's class, the ratio and its interval; and
+ * the group it stands for ("site=North", "all"), or NULL. */
 struct ratio_row {
     const char *name, *klass;
     const ps_statistic_t *ratio, *low, *high;
+    const char *group;
 };
 
 /* A group's label in a chart: cut with an ellipsis to fit the labels' column (the whole name is
@@ -557,8 +559,8 @@ static const double forest_label_ems = 15;
  * 1 (no change): a hidden or not computable ratio is a fixed placeholder ("hidden", "-") that
  * tells nothing of its size. Then the chart's numbers in a table ('what' heads the names).
  */
-static void ratio_forest(struct page *p, const char *heading, const char *title, const char *what,
-                         const struct ratio_row *rows, size_t n, int fit_names)
+static void ratio_forest(struct page *p, const char *heading, const char *title,
+                         const char *const *columns, const struct ratio_row *rows, size_t n)
 {
     double lo = 1, hi = 1;
     for (size_t r = 0; r < n; r++) {
@@ -610,7 +612,7 @@ static void ratio_forest(struct page *p, const char *heading, const char *title,
     svg_label(&p->s, right + 12, 18, "start", "small", "ratio (95% CI)");
     for (size_t r = 0; r < n; r++) {
         double y = 30 + row_h * (double)r + row_h / 2;
-        if (fit_names)
+        if (rows[r].group)
             svg_label_fit(&p->s, 8, y + 4, "start", NULL, rows[r].name, forest_label_ems);
         else
             svg_label(&p->s, 8, y + 4, "start", NULL, rows[r].name);
@@ -628,10 +630,15 @@ static void ratio_forest(struct page *p, const char *heading, const char *title,
         svg_label(&p->s, right + 12, y + 4, "start", NULL, words);
     }
     svg_end(&p->s);
-    const char *const columns[] = {what, "Ratio", "95% CI from", "to", NULL};
     html_table_begin(&p->s, n > 30, title, columns);
     for (size_t r = 0; r < n; r++) {
-        row_head(p, rows[r].name, NULL);
+        if (rows[r].group) {
+            svg_raw(&p->s, "<tr><th scope=\"row\">");
+            html_group_text(&p->s, rows[r].group);
+            svg_raw(&p->s, "</th>");
+        } else {
+            row_head(p, rows[r].name, NULL);
+        }
         html_figure_cell(&p->s, rows[r].ratio);
         html_figure_cell(&p->s, rows[r].low);
         html_figure_cell(&p->s, rows[r].high);
@@ -655,22 +662,22 @@ static void write_forest(struct page *p, const struct block *const *cohorts, siz
     size_t k = 0;
     rows[k++] = (struct ratio_row){"People referred", "point", find(p, b, PS_STAT_SU_RATE_RATIO),
                                    find(p, b, PS_STAT_SU_RATE_RATIO_CI_LOW),
-                                   find(p, b, PS_STAT_SU_RATE_RATIO_CI_HIGH)};
+                                   find(p, b, PS_STAT_SU_RATE_RATIO_CI_HIGH), NULL};
     if (n > 1)
         rows[k++] = (struct ratio_row){"Comparison cohort", "point",
                                        find(p, cohorts[1], PS_STAT_SU_RATE_RATIO),
                                        find(p, cohorts[1], PS_STAT_SU_RATE_RATIO_CI_LOW),
-                                       find(p, cohorts[1], PS_STAT_SU_RATE_RATIO_CI_HIGH)};
+                                       find(p, cohorts[1], PS_STAT_SU_RATE_RATIO_CI_HIGH), NULL};
     if (net)
         rows[k++] = (struct ratio_row){"Net: referred over comparison", "point-all",
                                        find(p, b, PS_STAT_SU_NET_RATE_RATIO),
                                        find(p, b, PS_STAT_SU_NET_RATE_RATIO_CI_LOW),
-                                       find(p, b, PS_STAT_SU_NET_RATE_RATIO_CI_HIGH)};
+                                       find(p, b, PS_STAT_SU_NET_RATE_RATIO_CI_HIGH), NULL};
     if (eb)
         rows[k++] = (struct ratio_row){"Observed over expected (EB)", "point-all",
                                        find(p, b, PS_STAT_SU_EB_INDEX),
                                        find(p, b, PS_STAT_SU_EB_INDEX_CI_LOW),
-                                       find(p, b, PS_STAT_SU_EB_INDEX_CI_HIGH)};
+                                       find(p, b, PS_STAT_SU_EB_INDEX_CI_HIGH), NULL};
     char title[1024], w0[128], w1[128];
     windows_of(b->comparison, w0, w1, sizeof w0);
     snprintf(title, sizeof title, "Rate ratios, %s to %s, %s%s%s: %s (%s)", w0, w1,
@@ -680,7 +687,7 @@ static void write_forest(struct page *p, const struct block *const *cohorts, siz
     ratio_forest(p,
                  net ? "Rate ratios: is the fall more than the comparison's?"
                      : "Rate ratios: is the fall more than regression to the mean explains?",
-                 title, "", rows, k, 0);
+                 title, (const char *const[]){"", "Ratio", "95% CI from", "to", NULL}, rows, k);
 }
 
 /* ---- By group (--by): each group's figures beside the whole cohort's. ---- */
@@ -795,13 +802,14 @@ static void write_groups(struct page *p, size_t k, const char *label, const char
         forest[r] = (struct ratio_row){names[r], r ? "point" : "point-all",
                                        find(p, g, PS_STAT_SU_RATE_RATIO),
                                        find(p, g, PS_STAT_SU_RATE_RATIO_CI_LOW),
-                                       find(p, g, PS_STAT_SU_RATE_RATIO_CI_HIGH)};
+                                       find(p, g, PS_STAT_SU_RATE_RATIO_CI_HIGH), g->group};
     }
     html_table_end(&p->s);
     write_group_notes(p, rows, n);
     snprintf(title, sizeof title, "Rate ratio by group, %s to %s: %s, the people referred (%s)", w0,
              w1, label, rule);
-    ratio_forest(p, "Rate ratio by group", title, "Group", forest, n, 1);
+    ratio_forest(p, "Rate ratio by group", title,
+                 (const char *const[]){"Group", "Rate ratio", "95% CI from", "to", NULL}, forest, n);
     free(rows);
     free(forest);
     free(names);
@@ -1536,12 +1544,25 @@ static void write_costs(struct page *p, const output_file_t *files, size_t n_fil
 
 /* ---- Caveats, definitions. ---- */
 
+/* Whether some block has empirical Bayes's figures. */
+static int has_eb(const struct page *p)
+{
+    for (size_t k = 0; k < p->n; k++)
+        if (find(p, &p->blocks[k], PS_STAT_SU_EB_INDEX))
+            return 1;
+    return 0;
+}
+
 static void write_caveats(struct page *p)
 {
     svg_raw(&p->s, "<section id=\"caveats\">\n<h2>What this cannot tell you</h2>\n<ul>\n<li>");
     svg_raw(&p->s, p->set->has_comparison
                        ? "The net rate ratio puts down to the service only the fall beyond the "
                          "comparison cohort's, and only as far as the two cohorts are alike."
+                   : has_eb(p)
+                       ? "The empirical-Bayes index puts down to the service only the fall "
+                         "beyond what the population given predicts, and only as far as these "
+                         "people were drawn from that population."
                        : "Without a comparison cohort, a fall cannot be attributed to the "
                          "service: report it as a change, not an effect.");
     svg_raw(&p->s, "</li>\n<li>People with a count before and none after (died, moved away, not "
