@@ -1078,3 +1078,161 @@ Test(cli_service_html, costs_of_no_measure_counted)
     free(referred);
     free(costs);
 }
+
+/* ---- Empirical Bayes (--population). ---- */
+
+/* The value the CSV publishes for 'statistic' of 'group' (the first such row). */
+static double csv_value(const char *csv, const char *group, const char *statistic)
+{
+    char key[256];
+    snprintf(key, sizeof key, ",%s,pre12->post12,%s,", group, statistic);
+    const char *at = strstr(csv, key);
+    cr_assert_not_null(at, "no %s in the CSV", key);
+    at = strchr(at + strlen(key), ',');
+    cr_assert_not_null(at);
+    return strtod(at + 1, NULL);
+}
+
+static const char *const two_windows[] = {"pre12", "post12"};
+
+/* The empirical-Bayes figures in the measure's table, the headline and the forest, each the
+ * CSV's; the population's note below the table; nothing naive. */
+Test(cli_service_html, empirical_bayes_figures_are_the_csvs)
+{
+    char *referred = golden("camden_referred.csv"), *population = golden("population.csv");
+    const char *args[] = {"-w",           "pre12=365,post12=365", "-s", "ae_attendances >= 6 in pre12",
+                          "--population", population,             referred};
+    char *html = checked_page(args, 7, NULL, "ae_attendances >= 6 in pre12", two_windows, 2, 30);
+    struct run_result csv =
+        RUN("service", "-q", "-f", "csv", "-w", "pre12=365,post12=365", "-s",
+            "ae_attendances >= 6 in pre12", "--population", population, referred);
+    cr_assert_eq(csv.status, 0, "%s", csv.err);
+    /* The figures as the CSV gives them, rounded as the headline rounds them. */
+    char mean[64], shape[64], expected[64], index[64], low[64], high[64];
+    snprintf(mean, sizeof mean, "%.3f", csv_value(csv.out, "all", "eb_population_mean"));
+    snprintf(shape, sizeof shape, "%.3f", csv_value(csv.out, "all", "eb_population_shape"));
+    snprintf(expected, sizeof expected, "%.1f", csv_value(csv.out, "all", "eb_expected_after"));
+    snprintf(index, sizeof index, "%.2f", csv_value(csv.out, "all", "eb_index"));
+    snprintf(low, sizeof low, "%.2f", csv_value(csv.out, "all", "eb_index_ci_low"));
+    snprintf(high, sizeof high, "%.2f", csv_value(csv.out, "all", "eb_index_ci_high"));
+    cr_assert_str_eq(expected, "188.1");
+    cr_assert_str_eq(index, "1.00");
+    char want[512];
+    /* The headline: events after over those expected, and their ratio with its interval. */
+    char *headline = section(html, "<section id=\"headline\">");
+    assert_has(headline, "<th scope=\"col\">Events after / expected without intervention "
+                         "(empirical Bayes)</th><th scope=\"col\">Observed over expected (95% "
+                         "CI)</th></tr></thead>");
+    snprintf(want, sizeof want,
+             "<td class=\"num\">0.63 (0.57 to 0.69)</td><td class=\"num\">188 / %s</td>"
+             "<td class=\"num\">%s (%s to %s)</td></tr>",
+             expected, index, low, high);
+    assert_has(headline, want);
+    assert_has(headline, "Observed over expected divides the events after by those expected");
+    /* The measure's table, and the population's note below it. */
+    snprintf(want, sizeof want,
+             "<tr><th scope=\"row\">Empirical Bayes: population&#39;s mean count in "
+             "<bdi>pre12</bdi></th><td class=\"num\">%s</td></tr>",
+             mean);
+    assert_has(html, want);
+    snprintf(want, sizeof want,
+             "<tr><th scope=\"row\">Empirical Bayes: population&#39;s shape (negative "
+             "binomial)</th><td class=\"num\">%s</td></tr>",
+             shape);
+    assert_has(html, want);
+    snprintf(want, sizeof want,
+             "<tr><th scope=\"row\">Total attendances expected without intervention in "
+             "<bdi>post12</bdi></th><td class=\"num\">%s</td></tr>",
+             expected);
+    assert_has(html, want);
+    snprintf(want, sizeof want,
+             "<tr><th scope=\"row\">Observed over expected: empirical-Bayes index (95%% "
+             "CI)</th><td class=\"num\">%s (%s to %s)</td></tr>",
+             index, low, high);
+    assert_has(html, want);
+    assert_has(html, "<li>People referred, eb_population_mean: negative binomial fitted by "
+                     "maximum likelihood (as MASS::glm.nb) to ");
+    assert_has(html, "population.csv, 19998 people; source: not declared</li>");
+    assert_has(html, "Empirical Bayes (Hauer): each person&#39;s count expected after");
+    /* The forest: the rate ratio beside observed over expected. */
+    assert_has(html, "<h4>Rate ratios: is the fall more than regression to the mean "
+                     "explains?</h4>");
+    snprintf(want, sizeof want,
+             "; People referred: 0.63 (0.57 to 0.69); Observed over expected (EB): %s (%s to "
+             "%s)</desc>",
+             index, low, high);
+    assert_has(html, want);
+    snprintf(want, sizeof want,
+             "<tr><th scope=\"row\">Observed over expected (EB)</th><td class=\"num\">%s</td>"
+             "<td class=\"num\">%s</td><td class=\"num\">%s</td></tr>",
+             index, low, high);
+    assert_has(html, want);
+    /* The statement at the top is the text report's, with empirical Bayes. */
+    assert_has(html, "The empirical-Bayes figures (Hauer 2002) give the events expected after "
+                     "without any intervention");
+    assert_has(html, "<li>The empirical-Bayes index puts down to the service only the fall "
+                     "beyond what the population given predicts");
+    cr_assert_eq(every_chart_has_its_table(html), 2);
+    cr_assert_null(strstr(html, "NAIVE"));
+    run_result_free(&csv);
+    free(headline);
+    free(html);
+    free(referred);
+    free(population);
+}
+
+/* With unit costs, the cost expected after is empirical Bayes's: attributable, not naive; the
+ * bridge goes from the gross fall to notional cost avoidance against the programme cost. */
+Test(cli_service_html, empirical_bayes_costs_are_not_naive)
+{
+    char *referred = golden("camden_referred.csv"), *population = golden("population.csv"),
+         *costs = camden_costs();
+    const char *args[] = {"-w",
+                          "pre12=365,post12=365",
+                          "-s",
+                          "ae_attendances >= 6 in pre12",
+                          "--population",
+                          population,
+                          "--unit-costs",
+                          costs,
+                          "--programme-cost",
+                          "5000",
+                          referred};
+    char *html = checked_page(args, 11, NULL, "ae_attendances >= 6 in pre12", two_windows, 2, 40);
+    never_savings(html);
+    cr_assert_null(strstr(html, "NAIVE"), "empirical Bayes's figures stamped naive");
+    cr_assert_null(strstr(html, "not attributable"));
+    char *section_costs = section(html, "<section id=\"costs\" class=\"instrument\">");
+    assert_has(section_costs, "<p><b>The counterfactual: for the selection rule&#39;s measure, "
+                              "each person&#39;s count expected without intervention by "
+                              "empirical Bayes (Hauer); other measures have none: their gross "
+                              "fall is shown but cannot be attributed, and they are left out "
+                              "of cost avoidance.</b></p>");
+    assert_has(section_costs, "<th scope=\"col\">Gross fall over the time observed after</th>"
+                              "<th scope=\"col\">Expected after without the service</th>"
+                              "<th scope=\"col\">Notional cost avoidance</th></tr></thead>");
+    /* The text report's figures: expected £21,439, avoidance £7, for the measure and total. */
+    const char *row = "<td class=\"num\">\u00a334,200</td><td class=\"num\">\u00a321,432</td>"
+                      "<td class=\"num\">\u00a312,768</td><td class=\"num\">\u00a321,439</td>"
+                      "<td class=\"num\">\u00a37</td></tr>";
+    cr_assert_eq(occurrences(section_costs, row), 2, "%s", section_costs);
+    assert_has(section_costs, "<li>A&amp;E attendances, cost_expected_after: empirical Bayes: "
+                              "each person&#39;s expected count after without intervention");
+    assert_has(section_costs, "<p class=\"roi\"><b>Return on investment against \u00a35,000 "
+                              "(over 365 days): \u00a30.00 of notional cost avoidance per "
+                              "\u00a31 (95% CI -\u00a30.38 to \u00a30.38); P(ROI &gt; 1) = "
+                              "0.000; break-even net rate ratio 0.767.</b>");
+    char *chart = bridge_chart(section_costs);
+    assert_has(chart, "<h4>From the gross fall in cost to notional cost avoidance</h4>");
+    assert_has(chart, "; less the fall expected without the service (by empirical Bayes); "
+                      "equals notional cost avoidance \u00a37; programme cost \u00a35,000");
+    assert_has(chart, ">= notional cost avoidance</text>");
+    assert_has(chart, "class=\"threshold\"/>");
+    cr_assert_eq(occurrences(chart, "<rect "), 4, "%s", chart);
+    free(chart);
+    free(section_costs);
+    free(html);
+    free(referred);
+    free(population);
+    free(costs);
+}

@@ -319,7 +319,7 @@ static const char method[] =
     "is below the table).";
 
 static const char eb_method[] =
-    "Empirical Bayes (Hauer 2002): each person's count expected after without intervention, "
+    "Empirical Bayes (Hauer): each person's count expected after without intervention, "
     "from their count in the selection rule's window shrunk towards the mean of the population "
     "given (--population, a negative binomial); the index is the events observed over those "
     "expected: near one, the fall is what regression to the mean explains. ";
