@@ -1236,3 +1236,108 @@ Test(cli_service_html, empirical_bayes_costs_are_not_naive)
     free(population);
     free(costs);
 }
+
+/* ---- By group (--by). ---- */
+
+/* The forest of rate ratios by group: its <div class="chart">, from its heading to its end. */
+static char *group_forest(const char *html)
+{
+    const char *at = strstr(html, "<h4>Rate ratio by group</h4>");
+    cr_assert_not_null(at, "no forest by group");
+    const char *end = strstr(at, "</div>");
+    cr_assert_not_null(end);
+    return strndup(at, (size_t)(end - at));
+}
+
+/* Each site's people, events and rate ratio beside the whole cohort's, with the comparison
+ * cohort's and the net, in the report's order; and their forest. */
+Test(cli_service_html, groups_beside_the_whole_cohort)
+{
+    char *referred = test_data("service/groups-referred.csv"),
+         *comparison = test_data("service/groups-comparison.csv");
+    const char *args[] = {"-w", "pre12=365,post12=365", "--by", "site", "-c", comparison, referred};
+    char *html = checked_page(args, 7, NULL, NULL, two_windows, 2, 60);
+    assert_has(html, "<h4>By group</h4>\n<table>\n<caption>By group: A&amp;E attendances, pre12 "
+                     "to post12, the people referred (selection rule not given (--selected))"
+                     "</caption>\n<thead><tr><th scope=\"col\">Group</th><th scope=\"col\">People"
+                     "</th><th scope=\"col\">Events in pre12</th><th scope=\"col\">Events in "
+                     "post12</th><th scope=\"col\">Rate ratio (95% CI)</th><th scope=\"col\">"
+                     "Comparison cohort&#39;s rate ratio (95% CI)</th><th scope=\"col\">Net of "
+                     "the comparison cohort (95% CI)</th></tr></thead>\n<tbody>\n"
+                     "<tr><th scope=\"row\">Whole cohort</th><td class=\"num\">20</td>"
+                     "<td class=\"num\">180</td><td class=\"num\">120</td><td class=\"num\">0.67 "
+                     "(0.59 to 0.75)</td><td class=\"num\">0.78 (0.76 to 0.80)</td><td "
+                     "class=\"num\">0.86 (0.76 to 0.97)</td></tr>\n"
+                     "<tr><th scope=\"row\">site: <bdi>North</bdi></th><td class=\"num\">10</td>"
+                     "<td class=\"num\">80</td><td class=\"num\">40</td><td class=\"num\">0.50 "
+                     "(0.45 to 0.55)</td><td class=\"num\">0.75 (0.72 to 0.78)</td><td "
+                     "class=\"num\">0.67 (0.60 to 0.75)</td></tr>\n"
+                     "<tr><th scope=\"row\">site: <bdi>South</bdi></th><td class=\"num\">10</td>"
+                     "<td class=\"num\">100</td><td class=\"num\">80</td><td class=\"num\">0.80 "
+                     "(0.76 to 0.84)</td><td class=\"num\">0.80 (0.79 to 0.81)</td><td "
+                     "class=\"num\">1.00 (0.95 to 1.06)</td></tr>\n</tbody>");
+    char *forest = group_forest(html);
+    assert_has(forest, "<desc id=\"chart3-desc\">Ratios with their 95% confidence intervals on "
+                       "a log scale, one meaning no change; Whole cohort: 0.67 (0.59 to 0.75); "
+                       "site: North: 0.50 (0.45 to 0.55); site: South: 0.80 (0.76 to "
+                       "0.84)</desc>");
+    /* The whole cohort first, then the sites in the report's order, each drawn. */
+    const char *order[] = {">Whole cohort</text>", "class=\"point-all\"/>", ">site: North</text>",
+                           "class=\"point\"/>",    ">site: South</text>",   "class=\"point\"/>",
+                           "<th scope=\"row\">site: <bdi>North</bdi></th><td class=\"num\">0.50"};
+    const char *at = forest;
+    for (size_t k = 0; k < sizeof order / sizeof order[0]; k++) {
+        const char *next = strstr(at, order[k]);
+        cr_assert_not_null(next, "\"%s\" missing or out of order in %s", order[k], forest);
+        at = next;
+    }
+    cr_assert_eq(occurrences(forest, "class=\"ci\"/>"), 3);
+    cr_assert_eq(every_chart_has_its_table(html), 3);
+    /* The comparison cohort's groups are not groups of the people referred. */
+    cr_assert_null(strstr(html, "comparison site"));
+    free(forest);
+    free(html);
+    free(referred);
+    free(comparison);
+}
+
+/* Two one-person sites beside a big one: every site's figures after are hidden, shown as *;
+ * the forest draws no hidden ratio at any size and its axis rests on the whole cohort's
+ * figures alone. */
+Test(cli_service_html, groups_hidden_are_never_drawn)
+{
+    char *counts = test_data("service/groups-two-beside-a-big-site.csv");
+    const char *args[] = {"-w", "pre12=365,post12=365", "--by", "site", counts};
+    char *html = checked_page(args, 5, NULL, NULL, two_windows, 2, 20);
+    static const char *const sites[] = {"A", "Bethnal", "Clapton"};
+    for (size_t k = 0; k < 3; k++) {
+        char want[256];
+        snprintf(want, sizeof want,
+                 "<tr><th scope=\"row\">site: <bdi>%s</bdi></th><td class=\"num hidden\">*</td>"
+                 "<td class=\"num\">",
+                 sites[k]);
+        assert_has(html, want);
+        snprintf(want, sizeof want,
+                 "</td><td class=\"num hidden\">*</td><td class=\"num hidden\">*</td></tr>");
+        assert_has(html, want);
+    }
+    char *forest = group_forest(html);
+    /* One point and one interval: the whole cohort's; each site a placeholder. */
+    cr_assert_eq(occurrences(forest, "<rect "), 1, "%s", forest);
+    cr_assert_eq(occurrences(forest, "class=\"ci\"/>"), 1, "%s", forest);
+    cr_assert_eq(occurrences(forest, "class=\"small\">hidden</text>"), 3, "%s", forest);
+    for (size_t k = 0; k < 3; k++) {
+        char want[256];
+        snprintf(want, sizeof want, ">site: %s</text>\n<text x=\"452.0\" y=\"", sites[k]);
+        assert_has(forest, want);
+    }
+    assert_has(forest, "; site: A: *; site: Bethnal: *; site: Clapton: *</desc>");
+    /* The axis: from 0.25 to 1, around the whole cohort's 0.58 (0.50 to 0.69) alone. */
+    assert_has(forest, "class=\"small\">0.25</text>");
+    assert_has(forest, "class=\"small\">1</text>");
+    cr_assert_null(strstr(forest, "class=\"small\">0.2</text>"));
+    cr_assert_null(strstr(forest, "class=\"small\">1.5</text>"));
+    free(forest);
+    free(html);
+    free(counts);
+}
