@@ -1341,3 +1341,61 @@ Test(cli_service_html, groups_hidden_are_never_drawn)
     free(html);
     free(counts);
 }
+
+/* Empirical Bayes covers the selection rule's measure only: another measure costed has no
+ * counterfactual, its gross fall and the total's are not attributable, and the total's bridge
+ * is the gross fall alone; the measure with one keeps its expected cost, not naive. */
+Test(cli_service_html, empirical_bayes_beside_a_measure_without_a_counterfactual)
+{
+    char *referred = example("service-referred.csv"), *population = golden("population.csv"),
+         *costs = test_file("costs.csv",
+                            "measure,value,unit,price_year,source,licence\n"
+                            "ae_attendances,114,per attendance,2022/23,test,CC0-1.0\n"
+                            "gp_consultations,42,per consultation,2022/23,test,CC0-1.0\n",
+                            -1);
+    const char *args[] = {"-w",
+                          "pre24=365,pre12=365,post12=365",
+                          "-s",
+                          "ae_attendances >= 6 in pre12",
+                          "--population",
+                          population,
+                          "--unit-costs",
+                          costs,
+                          "--programme-cost",
+                          "60000",
+                          referred};
+    char *html =
+        checked_page(args, 11, NULL, "ae_attendances >= 6 in pre12", three_windows, 3, 100);
+    never_savings(html);
+    cr_assert_null(strstr(html, "NAIVE"));
+    char *section_costs = section(html, "<section id=\"costs\" class=\"instrument\">");
+    assert_has(section_costs, "<th scope=\"col\">Gross fall over the time observed after</th>"
+                              "<th scope=\"col\">Expected after without the service</th>");
+    assert_has(section_costs, "<tr><th scope=\"row\">A&amp;E attendances</th><td class=\"num\">"
+                              "\u00a3114.00</td><td class=\"num\">\u00a366,576</td><td "
+                              "class=\"num\">\u00a331,122</td><td class=\"num\">\u00a333,557</td>"
+                              "<td class=\"num\">\u00a340,764</td><td class=\"num\">\u00a39,642"
+                              "</td></tr>");
+    assert_has(section_costs, "<tr><th scope=\"row\">GP consultations (its gross fall not "
+                              "attributable)</th>");
+    assert_has(section_costs, "<td class=\"num\">\u00a32,509</td><td class=\"num\">-</td><td "
+                              "class=\"num\">-</td></tr>");
+    assert_has(section_costs, "<tr><th scope=\"row\">Total of the measures costed (its gross "
+                              "fall not attributable)</th>");
+    assert_has(section_costs, "<li>total, cost_expected_after: over the measures with a "
+                              "counterfactual only (ae_attendances (empirical Bayes)): the "
+                              "others have none and are left out</li>");
+    char *chart = bridge_chart(section_costs);
+    assert_has(chart, "<h4>Gross fall in cost: not attributable</h4>");
+    assert_has(chart, ">Not attributable to the service: not every measure costed has a "
+                      "counterfactual.</text>");
+    cr_assert_eq(occurrences(chart, "<rect "), 1, "%s", chart);
+    cr_assert_null(strstr(chart, "Programme cost"));
+    cr_assert_eq(occurrences(chart, "<tr><th scope=\"row\">"), 1, "%s", chart);
+    free(chart);
+    free(section_costs);
+    free(html);
+    free(referred);
+    free(population);
+    free(costs);
+}

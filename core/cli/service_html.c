@@ -1306,9 +1306,12 @@ static void write_bridge(struct page *p, const struct costs *c, const struct blo
                                   : "by the comparison cohort",
                          stamp && shown(net) ? "NAIVE " : "", money(net).s);
     else if (used > 0 && (size_t)used < sizeof desc)
-        used += snprintf(desc + used, sizeof desc - (size_t)used,
-                         "; without a counterfactual no bridge to cost avoidance is drawn and "
-                         "no return on investment given");
+        used += snprintf(desc + used, sizeof desc - (size_t)used, "%s",
+                         c->eb ? "; not every measure costed has a counterfactual, so no bridge "
+                                 "to cost avoidance is drawn for the total (the measures with "
+                                 "one are in the table above)"
+                               : "; without a counterfactual no bridge to cost avoidance is "
+                                 "drawn and no return on investment given");
     const ps_statistic_t *roi = find(p, total, PS_STAT_CO_ROI);
     if (cost && roi && roi->shown == PS_NOT_COMPUTABLE && used > 0 && (size_t)used < sizeof desc)
         used += snprintf(desc + used, sizeof desc - (size_t)used,
@@ -1368,7 +1371,8 @@ static void write_bridge(struct page *p, const struct costs *c, const struct blo
                         : "Not attributable to the service: no counterfactual (no comparison "
                           "cohort).");
         svg_label(&p->s, 4, line + 16, "start", NULL,
-                  "No bridge beyond the gross fall, and no return on investment.");
+                  c->eb ? "No bridge beyond the gross fall for the total: see the table above."
+                        : "No bridge beyond the gross fall, and no return on investment.");
     } else if (cost) {
         const ps_statistic_t *low = find(p, total, PS_STAT_CO_ROI_CI_LOW);
         if (roi && roi->shown == PS_NOT_COMPUTABLE) {
