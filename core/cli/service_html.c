@@ -8,8 +8,11 @@
  * come first, then a headline table, then a section per measure (a printed
  * page each): per comparison of windows, its table, a chart of the rates
  * before and after with the rate ratio, and with a comparison cohort a small
- * forest of the rate ratios, each chart with its numbers in a table beside it;
- * the earlier window's comparison last. Every number is a statistic of the
+ * forest of the rate ratios (with empirical Bayes, observed over expected beside
+ * them), each chart with its numbers in a table beside it; with --by, each
+ * group beside the whole cohort, in a table and a forest; the earlier window's
+ * comparison last. The costs section reads what its figures rest on (naive,
+ * attributable, empirical Bayes) from the notes the report gives them. Every number is a statistic of the
  * report as disclosure control left it, formatted as the headline formats it;
  * every text from data (windows, labels, file names) is escaped.
  */
