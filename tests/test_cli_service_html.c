@@ -1078,3 +1078,324 @@ Test(cli_service_html, costs_of_no_measure_counted)
     free(referred);
     free(costs);
 }
+
+/* ---- Empirical Bayes (--population). ---- */
+
+/* The value the CSV publishes for 'statistic' of 'group' (the first such row). */
+static double csv_value(const char *csv, const char *group, const char *statistic)
+{
+    char key[256];
+    snprintf(key, sizeof key, ",%s,pre12->post12,%s,", group, statistic);
+    const char *at = strstr(csv, key);
+    cr_assert_not_null(at, "no %s in the CSV", key);
+    at = strchr(at + strlen(key), ',');
+    cr_assert_not_null(at);
+    return strtod(at + 1, NULL);
+}
+
+static const char *const two_windows[] = {"pre12", "post12"};
+
+/* The empirical-Bayes figures in the measure's table, the headline and the forest, each the
+ * CSV's; the population's note below the table; nothing naive. */
+Test(cli_service_html, empirical_bayes_figures_are_the_csvs)
+{
+    char *referred = golden("camden_referred.csv"), *population = golden("population.csv");
+    const char *args[] = {"-w",           "pre12=365,post12=365", "-s", "ae_attendances >= 6 in pre12",
+                          "--population", population,             referred};
+    char *html = checked_page(args, 7, NULL, "ae_attendances >= 6 in pre12", two_windows, 2, 30);
+    struct run_result csv =
+        RUN("service", "-q", "-f", "csv", "-w", "pre12=365,post12=365", "-s",
+            "ae_attendances >= 6 in pre12", "--population", population, referred);
+    cr_assert_eq(csv.status, 0, "%s", csv.err);
+    /* The figures as the CSV gives them, rounded as the headline rounds them. */
+    char mean[64], shape[64], expected[64], index[64], low[64], high[64];
+    snprintf(mean, sizeof mean, "%.3f", csv_value(csv.out, "all", "eb_population_mean"));
+    snprintf(shape, sizeof shape, "%.3f", csv_value(csv.out, "all", "eb_population_shape"));
+    snprintf(expected, sizeof expected, "%.1f", csv_value(csv.out, "all", "eb_expected_after"));
+    snprintf(index, sizeof index, "%.2f", csv_value(csv.out, "all", "eb_index"));
+    snprintf(low, sizeof low, "%.2f", csv_value(csv.out, "all", "eb_index_ci_low"));
+    snprintf(high, sizeof high, "%.2f", csv_value(csv.out, "all", "eb_index_ci_high"));
+    cr_assert_str_eq(expected, "188.1");
+    cr_assert_str_eq(index, "1.00");
+    char want[512];
+    /* The headline: events after over those expected, and their ratio with its interval. */
+    char *headline = section(html, "<section id=\"headline\">");
+    assert_has(headline, "<th scope=\"col\">Events after / expected without intervention "
+                         "(empirical Bayes)</th><th scope=\"col\">Observed over expected (95% "
+                         "CI)</th></tr></thead>");
+    snprintf(want, sizeof want,
+             "<td class=\"num\">0.63 (0.57 to 0.69)</td><td class=\"num\">188 / %s</td>"
+             "<td class=\"num\">%s (%s to %s)</td></tr>",
+             expected, index, low, high);
+    assert_has(headline, want);
+    assert_has(headline, "Observed over expected divides the events after by those expected");
+    /* The measure's table, and the population's note below it. */
+    snprintf(want, sizeof want,
+             "<tr><th scope=\"row\">Empirical Bayes: population&#39;s mean count in "
+             "<bdi>pre12</bdi></th><td class=\"num\">%s</td></tr>",
+             mean);
+    assert_has(html, want);
+    snprintf(want, sizeof want,
+             "<tr><th scope=\"row\">Empirical Bayes: population&#39;s shape (negative "
+             "binomial)</th><td class=\"num\">%s</td></tr>",
+             shape);
+    assert_has(html, want);
+    snprintf(want, sizeof want,
+             "<tr><th scope=\"row\">Total attendances expected without intervention in "
+             "<bdi>post12</bdi></th><td class=\"num\">%s</td></tr>",
+             expected);
+    assert_has(html, want);
+    snprintf(want, sizeof want,
+             "<tr><th scope=\"row\">Observed over expected: empirical-Bayes index (95%% "
+             "CI)</th><td class=\"num\">%s (%s to %s)</td></tr>",
+             index, low, high);
+    assert_has(html, want);
+    assert_has(html, "<li>People referred, eb_population_mean: negative binomial fitted by "
+                     "maximum likelihood (as MASS::glm.nb) to ");
+    assert_has(html, "population.csv, 19998 people; source: not declared</li>");
+    assert_has(html, "Empirical Bayes (Hauer): each person&#39;s count expected after");
+    /* The forest: the rate ratio beside observed over expected. */
+    assert_has(html, "<h4>Rate ratios: is the fall more than regression to the mean "
+                     "explains?</h4>");
+    snprintf(want, sizeof want,
+             "; People referred: 0.63 (0.57 to 0.69); Observed over expected (EB): %s (%s to "
+             "%s)</desc>",
+             index, low, high);
+    assert_has(html, want);
+    snprintf(want, sizeof want,
+             "<tr><th scope=\"row\">Observed over expected (EB)</th><td class=\"num\">%s</td>"
+             "<td class=\"num\">%s</td><td class=\"num\">%s</td></tr>",
+             index, low, high);
+    assert_has(html, want);
+    /* The statement at the top is the text report's, with empirical Bayes. */
+    assert_has(html, "The empirical-Bayes figures (Hauer 2002) give the events expected after "
+                     "without any intervention");
+    assert_has(html, "<li>The empirical-Bayes index puts down to the service only the fall "
+                     "beyond what the population given predicts");
+    cr_assert_eq(every_chart_has_its_table(html), 2);
+    cr_assert_null(strstr(html, "NAIVE"));
+    run_result_free(&csv);
+    free(headline);
+    free(html);
+    free(referred);
+    free(population);
+}
+
+/* With unit costs, the cost expected after is empirical Bayes's: attributable, not naive; the
+ * bridge goes from the gross fall to notional cost avoidance against the programme cost. */
+Test(cli_service_html, empirical_bayes_costs_are_not_naive)
+{
+    char *referred = golden("camden_referred.csv"), *population = golden("population.csv"),
+         *costs = camden_costs();
+    const char *args[] = {"-w",
+                          "pre12=365,post12=365",
+                          "-s",
+                          "ae_attendances >= 6 in pre12",
+                          "--population",
+                          population,
+                          "--unit-costs",
+                          costs,
+                          "--programme-cost",
+                          "5000",
+                          referred};
+    char *html = checked_page(args, 11, NULL, "ae_attendances >= 6 in pre12", two_windows, 2, 40);
+    never_savings(html);
+    cr_assert_null(strstr(html, "NAIVE"), "empirical Bayes's figures stamped naive");
+    cr_assert_null(strstr(html, "not attributable"));
+    char *section_costs = section(html, "<section id=\"costs\" class=\"instrument\">");
+    assert_has(section_costs, "<p><b>The counterfactual: for the selection rule&#39;s measure, "
+                              "each person&#39;s count expected without intervention by "
+                              "empirical Bayes (Hauer); other measures have none: their gross "
+                              "fall is shown but cannot be attributed, and they are left out "
+                              "of cost avoidance.</b></p>");
+    assert_has(section_costs, "<th scope=\"col\">Gross fall over the time observed after</th>"
+                              "<th scope=\"col\">Expected after without the service</th>"
+                              "<th scope=\"col\">Notional cost avoidance</th></tr></thead>");
+    /* The text report's figures: expected £21,439, avoidance £7, for the measure and total. */
+    const char *row = "<td class=\"num\">\u00a334,200</td><td class=\"num\">\u00a321,432</td>"
+                      "<td class=\"num\">\u00a312,768</td><td class=\"num\">\u00a321,439</td>"
+                      "<td class=\"num\">\u00a37</td></tr>";
+    cr_assert_eq(occurrences(section_costs, row), 2, "%s", section_costs);
+    assert_has(section_costs, "<li>A&amp;E attendances, cost_expected_after: empirical Bayes: "
+                              "each person&#39;s expected count after without intervention");
+    assert_has(section_costs, "<p class=\"roi\"><b>Return on investment against \u00a35,000 "
+                              "(over 365 days): \u00a30.00 of notional cost avoidance per "
+                              "\u00a31 (95% CI -\u00a30.38 to \u00a30.38); P(ROI &gt; 1) = "
+                              "0.000; break-even net rate ratio 0.767.</b>");
+    char *chart = bridge_chart(section_costs);
+    assert_has(chart, "<h4>From the gross fall in cost to notional cost avoidance</h4>");
+    assert_has(chart, "; less the fall expected without the service (by empirical Bayes); "
+                      "equals notional cost avoidance \u00a37; programme cost \u00a35,000");
+    assert_has(chart, ">= notional cost avoidance</text>");
+    assert_has(chart, "class=\"threshold\"/>");
+    cr_assert_eq(occurrences(chart, "<rect "), 4, "%s", chart);
+    free(chart);
+    free(section_costs);
+    free(html);
+    free(referred);
+    free(population);
+    free(costs);
+}
+
+/* ---- By group (--by). ---- */
+
+/* The forest of rate ratios by group: its <div class="chart">, from its heading to its end. */
+static char *group_forest(const char *html)
+{
+    const char *at = strstr(html, "<h4>Rate ratio by group</h4>");
+    cr_assert_not_null(at, "no forest by group");
+    const char *end = strstr(at, "</div>");
+    cr_assert_not_null(end);
+    return strndup(at, (size_t)(end - at));
+}
+
+/* Each site's people, events and rate ratio beside the whole cohort's, with the comparison
+ * cohort's and the net, in the report's order; and their forest. */
+Test(cli_service_html, groups_beside_the_whole_cohort)
+{
+    char *referred = test_data("service/groups-referred.csv"),
+         *comparison = test_data("service/groups-comparison.csv");
+    const char *args[] = {"-w", "pre12=365,post12=365", "--by", "site", "-c", comparison, referred};
+    char *html = checked_page(args, 7, NULL, NULL, two_windows, 2, 60);
+    assert_has(html, "<h4>By group</h4>\n<table>\n<caption>By group: A&amp;E attendances, pre12 "
+                     "to post12, the people referred (selection rule not given (--selected))"
+                     "</caption>\n<thead><tr><th scope=\"col\">Group</th><th scope=\"col\">People"
+                     "</th><th scope=\"col\">Events in pre12</th><th scope=\"col\">Events in "
+                     "post12</th><th scope=\"col\">Rate ratio (95% CI)</th><th scope=\"col\">"
+                     "Comparison cohort&#39;s rate ratio (95% CI)</th><th scope=\"col\">Net of "
+                     "the comparison cohort (95% CI)</th></tr></thead>\n<tbody>\n"
+                     "<tr><th scope=\"row\">Whole cohort</th><td class=\"num\">20</td>"
+                     "<td class=\"num\">180</td><td class=\"num\">120</td><td class=\"num\">0.67 "
+                     "(0.59 to 0.75)</td><td class=\"num\">0.78 (0.76 to 0.80)</td><td "
+                     "class=\"num\">0.86 (0.76 to 0.97)</td></tr>\n"
+                     "<tr><th scope=\"row\">site: <bdi>North</bdi></th><td class=\"num\">10</td>"
+                     "<td class=\"num\">80</td><td class=\"num\">40</td><td class=\"num\">0.50 "
+                     "(0.45 to 0.55)</td><td class=\"num\">0.75 (0.72 to 0.78)</td><td "
+                     "class=\"num\">0.67 (0.60 to 0.75)</td></tr>\n"
+                     "<tr><th scope=\"row\">site: <bdi>South</bdi></th><td class=\"num\">10</td>"
+                     "<td class=\"num\">100</td><td class=\"num\">80</td><td class=\"num\">0.80 "
+                     "(0.76 to 0.84)</td><td class=\"num\">0.80 (0.79 to 0.81)</td><td "
+                     "class=\"num\">1.00 (0.95 to 1.06)</td></tr>\n</tbody>");
+    char *forest = group_forest(html);
+    assert_has(forest, "<desc id=\"chart3-desc\">Ratios with their 95% confidence intervals on "
+                       "a log scale, one meaning no change; Whole cohort: 0.67 (0.59 to 0.75); "
+                       "site: North: 0.50 (0.45 to 0.55); site: South: 0.80 (0.76 to "
+                       "0.84)</desc>");
+    /* The whole cohort first, then the sites in the report's order, each drawn. */
+    const char *order[] = {">Whole cohort</text>", "class=\"point-all\"/>", ">site: North</text>",
+                           "class=\"point\"/>",    ">site: South</text>",   "class=\"point\"/>",
+                           "<th scope=\"row\">site: <bdi>North</bdi></th><td class=\"num\">0.50"};
+    const char *at = forest;
+    for (size_t k = 0; k < sizeof order / sizeof order[0]; k++) {
+        const char *next = strstr(at, order[k]);
+        cr_assert_not_null(next, "\"%s\" missing or out of order in %s", order[k], forest);
+        at = next;
+    }
+    cr_assert_eq(occurrences(forest, "class=\"ci\"/>"), 3);
+    cr_assert_eq(every_chart_has_its_table(html), 3);
+    /* The comparison cohort's groups are not groups of the people referred. */
+    cr_assert_null(strstr(html, "comparison site"));
+    free(forest);
+    free(html);
+    free(referred);
+    free(comparison);
+}
+
+/* Two one-person sites beside a big one: every site's figures after are hidden, shown as *;
+ * the forest draws no hidden ratio at any size and its axis rests on the whole cohort's
+ * figures alone. */
+Test(cli_service_html, groups_hidden_are_never_drawn)
+{
+    char *counts = test_data("service/groups-two-beside-a-big-site.csv");
+    const char *args[] = {"-w", "pre12=365,post12=365", "--by", "site", counts};
+    char *html = checked_page(args, 5, NULL, NULL, two_windows, 2, 20);
+    static const char *const sites[] = {"A", "Bethnal", "Clapton"};
+    for (size_t k = 0; k < 3; k++) {
+        char want[256];
+        snprintf(want, sizeof want,
+                 "<tr><th scope=\"row\">site: <bdi>%s</bdi></th><td class=\"num hidden\">*</td>"
+                 "<td class=\"num\">",
+                 sites[k]);
+        assert_has(html, want);
+        snprintf(want, sizeof want,
+                 "</td><td class=\"num hidden\">*</td><td class=\"num hidden\">*</td></tr>");
+        assert_has(html, want);
+    }
+    char *forest = group_forest(html);
+    /* One point and one interval: the whole cohort's; each site a placeholder. */
+    cr_assert_eq(occurrences(forest, "<rect "), 1, "%s", forest);
+    cr_assert_eq(occurrences(forest, "class=\"ci\"/>"), 1, "%s", forest);
+    cr_assert_eq(occurrences(forest, "class=\"small\">hidden</text>"), 3, "%s", forest);
+    for (size_t k = 0; k < 3; k++) {
+        char want[256];
+        snprintf(want, sizeof want, ">site: %s</text>\n<text x=\"452.0\" y=\"", sites[k]);
+        assert_has(forest, want);
+    }
+    assert_has(forest, "; site: A: *; site: Bethnal: *; site: Clapton: *</desc>");
+    /* The axis: from 0.25 to 1, around the whole cohort's 0.58 (0.50 to 0.69) alone. */
+    assert_has(forest, "class=\"small\">0.25</text>");
+    assert_has(forest, "class=\"small\">1</text>");
+    cr_assert_null(strstr(forest, "class=\"small\">0.2</text>"));
+    cr_assert_null(strstr(forest, "class=\"small\">1.5</text>"));
+    free(forest);
+    free(html);
+    free(counts);
+}
+
+/* Empirical Bayes covers the selection rule's measure only: another measure costed has no
+ * counterfactual, its gross fall and the total's are not attributable, and the total's bridge
+ * is the gross fall alone; the measure with one keeps its expected cost, not naive. */
+Test(cli_service_html, empirical_bayes_beside_a_measure_without_a_counterfactual)
+{
+    char *referred = example("service-referred.csv"), *population = golden("population.csv"),
+         *costs = test_file("costs.csv",
+                            "measure,value,unit,price_year,source,licence\n"
+                            "ae_attendances,114,per attendance,2022/23,test,CC0-1.0\n"
+                            "gp_consultations,42,per consultation,2022/23,test,CC0-1.0\n",
+                            -1);
+    const char *args[] = {"-w",
+                          "pre24=365,pre12=365,post12=365",
+                          "-s",
+                          "ae_attendances >= 6 in pre12",
+                          "--population",
+                          population,
+                          "--unit-costs",
+                          costs,
+                          "--programme-cost",
+                          "60000",
+                          referred};
+    char *html =
+        checked_page(args, 11, NULL, "ae_attendances >= 6 in pre12", three_windows, 3, 100);
+    never_savings(html);
+    cr_assert_null(strstr(html, "NAIVE"));
+    char *section_costs = section(html, "<section id=\"costs\" class=\"instrument\">");
+    assert_has(section_costs, "<th scope=\"col\">Gross fall over the time observed after</th>"
+                              "<th scope=\"col\">Expected after without the service</th>");
+    assert_has(section_costs, "<tr><th scope=\"row\">A&amp;E attendances</th><td class=\"num\">"
+                              "\u00a3114.00</td><td class=\"num\">\u00a366,576</td><td "
+                              "class=\"num\">\u00a331,122</td><td class=\"num\">\u00a333,557</td>"
+                              "<td class=\"num\">\u00a340,764</td><td class=\"num\">\u00a39,642"
+                              "</td></tr>");
+    assert_has(section_costs, "<tr><th scope=\"row\">GP consultations (its gross fall not "
+                              "attributable)</th>");
+    assert_has(section_costs, "<td class=\"num\">\u00a32,509</td><td class=\"num\">-</td><td "
+                              "class=\"num\">-</td></tr>");
+    assert_has(section_costs, "<tr><th scope=\"row\">Total of the measures costed (its gross "
+                              "fall not attributable)</th>");
+    assert_has(section_costs, "<li>total, cost_expected_after: over the measures with a "
+                              "counterfactual only (ae_attendances (empirical Bayes)): the "
+                              "others have none and are left out</li>");
+    char *chart = bridge_chart(section_costs);
+    assert_has(chart, "<h4>Gross fall in cost: not attributable</h4>");
+    assert_has(chart, ">Not attributable to the service: not every measure costed has a "
+                      "counterfactual.</text>");
+    cr_assert_eq(occurrences(chart, "<rect "), 1, "%s", chart);
+    cr_assert_null(strstr(chart, "Programme cost"));
+    cr_assert_eq(occurrences(chart, "<tr><th scope=\"row\">"), 1, "%s", chart);
+    free(chart);
+    free(section_costs);
+    free(html);
+    free(referred);
+    free(population);
+    free(costs);
+}

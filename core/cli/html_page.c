@@ -101,6 +101,33 @@ void html_data_text(svg_t *s, const char *text)
     svg_raw(s, "</bdi>");
 }
 
+void html_group_label(const char *group, char *to, size_t size)
+{
+    const char *eq = strchr(group, '=');
+    if (strcmp(group, "all") == 0)
+        snprintf(to, size, "Whole cohort");
+    else if (eq)
+        snprintf(to, size, "%.*s: %s", (int)(eq - group), group, eq + 1);
+    else
+        snprintf(to, size, "%s", group);
+}
+
+void html_group_text(svg_t *s, const char *group)
+{
+    const char *eq = strchr(group, '=');
+    if (strcmp(group, "all") == 0) {
+        svg_raw(s, "Whole cohort");
+    } else if (eq) {
+        char column[256];
+        snprintf(column, sizeof column, "%.*s", (int)(eq - group), group);
+        svg_text(s, column);
+        svg_raw(s, ": ");
+        html_data_text(s, eq + 1);
+    } else {
+        html_data_text(s, group);
+    }
+}
+
 void html_figure_text(svg_t *s, const ps_statistic_t *statistic)
 {
     svg_text(s, headline_figure(statistic).s);

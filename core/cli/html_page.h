@@ -38,6 +38,12 @@ void html_warning(svg_t *s, const char *warning);
  * in a right-to-left script cannot reorder the text around it. */
 void html_data_text(svg_t *s, const char *text);
 
+/* A group of a report ("site=Dalston", "all") as a page names it: "site: Dalston", "Whole
+ * cohort"; as text (for a chart's label, title or description), and in HTML with the value
+ * from data isolated (html_data_text). */
+void html_group_label(const char *group, char *to, size_t size);
+void html_group_text(svg_t *s, const char *group);
+
 /* A statistic as the headline formats it (headline_figure): as text, and in a table cell
  * (class "num", and "hidden" when disclosure control hid it). */
 void html_figure_text(svg_t *s, const ps_statistic_t *statistic);

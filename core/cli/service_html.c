@@ -8,8 +8,11 @@
  * come first, then a headline table, then a section per measure (a printed
  * page each): per comparison of windows, its table, a chart of the rates
  * before and after with the rate ratio, and with a comparison cohort a small
- * forest of the rate ratios, each chart with its numbers in a table beside it;
- * the earlier window's comparison last. Every number is a statistic of the
+ * forest of the rate ratios (with empirical Bayes, observed over expected beside
+ * them), each chart with its numbers in a table beside it; with --by, each
+ * group beside the whole cohort, in a table and a forest; the earlier window's
+ * comparison last. The costs section reads what its figures rest on (naive,
+ * attributable, empirical Bayes) from the notes the report gives them. Every number is a statistic of the
  * report as disclosure control left it, formatted as the headline formats it;
  * every text from data (windows, labels, file names) is escaped.
  */
@@ -221,6 +224,26 @@ static void write_selection(struct page *p)
     svg_raw(&p->s, "</p>\n</section>\n");
 }
 
+/* The events after over those expected without intervention ("188 / 188.1"), and their ratio
+ * with its interval; empty cells for a block without empirical Bayes. */
+static void expected_cells(struct page *p, const struct block *b)
+{
+    const ps_statistic_t *expected = find(p, b, PS_STAT_SU_EB_EXPECTED_AFTER);
+    if (!expected) {
+        svg_raw(&p->s, "<td></td><td></td>");
+        return;
+    }
+    headline_text_t after = headline_figure(find(p, b, PS_STAT_SU_EVENTS_AFTER)),
+                    over = headline_figure(expected);
+    svg_raw(&p->s, strcmp(over.s, "*") == 0 ? "<td class=\"num hidden\">" : "<td class=\"num\">");
+    svg_text(&p->s, after.s);
+    svg_raw(&p->s, " / ");
+    svg_text(&p->s, over.s);
+    svg_raw(&p->s, "</td>");
+    ratio_cell(p, find(p, b, PS_STAT_SU_EB_INDEX), find(p, b, PS_STAT_SU_EB_INDEX_CI_LOW),
+               find(p, b, PS_STAT_SU_EB_INDEX_CI_HIGH));
+}
+
 static void write_headline(struct page *p)
 {
     char caption[512], rule[384];
@@ -228,16 +251,22 @@ static void write_headline(struct page *p)
     snprintf(caption, sizeof caption, "The people referred, each window compared with %s (%s)",
              p->set->before, rule);
     svg_raw(&p->s, "<section id=\"headline\">\n<h2>Headline</h2>\n");
-    const char *with[] = {"Measure",
-                          "Windows",
-                          "People",
-                          "Rate before",
-                          "Rate after",
-                          "Rate ratio (95% CI)",
-                          "Net of the comparison cohort (95% CI)",
-                          NULL};
-    if (!p->set->has_comparison)
-        with[6] = NULL;
+    /* With empirical Bayes, the events expected without intervention and observed over
+     * expected. */
+    int eb = 0;
+    for (size_t k = 0; k < p->n; k++)
+        eb |= referred(&p->blocks[k]) && from_before(p, p->blocks[k].comparison) &&
+              find(p, &p->blocks[k], PS_STAT_SU_EB_INDEX);
+    const char *with[10] = {"Measure", "Windows", "People", "Rate before", "Rate after",
+                            "Rate ratio (95% CI)"};
+    size_t n_with = 6;
+    if (p->set->has_comparison)
+        with[n_with++] = "Net of the comparison cohort (95% CI)";
+    if (eb) {
+        with[n_with++] = "Events after / expected without intervention (empirical Bayes)";
+        with[n_with++] = "Observed over expected (95% CI)";
+    }
+    with[n_with] = NULL;
     html_table_begin(&p->s, 0, caption, with);
     for (size_t k = 0; k < p->n; k++) {
         const struct block *b = &p->blocks[k];
@@ -263,6 +292,8 @@ static void write_headline(struct page *p)
             ratio_cell(p, find(p, b, PS_STAT_SU_NET_RATE_RATIO),
                        find(p, b, PS_STAT_SU_NET_RATE_RATIO_CI_LOW),
                        find(p, b, PS_STAT_SU_NET_RATE_RATIO_CI_HIGH));
+        if (eb)
+            expected_cells(p, b);
         svg_raw(&p->s, "</tr>\n");
     }
     html_table_end(&p->s);
@@ -272,6 +303,9 @@ static void write_headline(struct page *p)
                        ? "The net rate ratio divides out the comparison cohort's fall: near one, "
                          "the people referred fell no more than people selected the same way "
                          "who were not referred. "
+                   : eb ? "Observed over expected divides the events after by those expected "
+                          "without any intervention by empirical Bayes, from the population "
+                          "given: near one, the fall is what regression to the mean explains. "
                        : "Without a comparison cohort a fall cannot be put down to the "
                          "service. ");
     svg_raw(&p->s, "* hidden by disclosure control; - not computable.</p>\n</section>\n");
@@ -286,6 +320,12 @@ static const char method[] =
     "(the sandwich variance over people, with Student's t). Fell, stayed and rose compare each "
     "person's own rate per person-year. * hidden by disclosure control; - not computable (why "
     "is below the table).";
+
+static const char eb_method[] =
+    "Empirical Bayes (Hauer): each person's count expected after without intervention, "
+    "from their count in the selection rule's window shrunk towards the mean of the population "
+    "given (--population, a negative binomial); the index is the events observed over those "
+    "expected: near one, the fall is what regression to the mean explains. ";
 
 static const char net_method[] =
     "Net of the comparison cohort: the rate ratio of the people referred over the comparison "
@@ -365,6 +405,20 @@ static void write_table(struct page *p, const struct block *const *cohorts, size
     svg_raw(&p->s, "</tr>\n");
     if (find(p, cohorts[0], PS_STAT_SU_N_OUTSIDE_RULE))
         stat_row(p, cohorts, n, "Not meeting the selection rule in", w0, PS_STAT_SU_N_OUTSIDE_RULE);
+    if (find(p, cohorts[0], PS_STAT_SU_EB_INDEX)) {
+        stat_row(p, cohorts, n, "Empirical Bayes: population's mean count in", w0,
+                 PS_STAT_SU_EB_POPULATION_MEAN);
+        stat_row(p, cohorts, n, "Empirical Bayes: population's shape (negative binomial)", NULL,
+                 PS_STAT_SU_EB_POPULATION_SHAPE);
+        snprintf(words, sizeof words, "Total %s expected without intervention in", what);
+        stat_row(p, cohorts, n, words, w1, PS_STAT_SU_EB_EXPECTED_AFTER);
+        row_head(p, "Observed over expected: empirical-Bayes index (95% CI)", NULL);
+        for (size_t c = 0; c < n; c++)
+            ratio_cell(p, find(p, cohorts[c], PS_STAT_SU_EB_INDEX),
+                       find(p, cohorts[c], PS_STAT_SU_EB_INDEX_CI_LOW),
+                       find(p, cohorts[c], PS_STAT_SU_EB_INDEX_CI_HIGH));
+        svg_raw(&p->s, "</tr>\n");
+    }
     html_table_end(&p->s);
 }
 
@@ -489,34 +543,37 @@ static void write_rates(struct page *p, const struct block *const *cohorts, size
     html_chart_end(&p->s);
 }
 
-/* ---- The rate ratios of both cohorts and the net, on a log scale. ---- */
+/* ---- Rate ratios on a log scale: of both cohorts, the net, empirical Bayes's; by group. ---- */
 
-static void write_forest(struct page *p, const struct block *const *cohorts, size_t n,
-                         const char *label, const char *rule)
+/* One row of a forest of ratios: its name, its point's class, the ratio and its interval; and
+ * the group it stands for ("site=North", "all"), or NULL. */
+struct ratio_row {
+    const char *name, *klass;
+    const ps_statistic_t *ratio, *low, *high;
+    const char *group;
+};
+
+/* A group's label in a chart: cut with an ellipsis to fit the labels' column (the whole name is
+ * in the table, the chart's description and the label's title). */
+static const double forest_label_ems = 15;
+
+/*
+ * A forest of ratios with their intervals on a log axis from the figures shown, always holding
+ * 1 (no change): a hidden or not computable ratio is a fixed placeholder ("hidden", "-") that
+ * tells nothing of its size. Then the chart's numbers in a table ('what' heads the names).
+ */
+static void ratio_forest(struct page *p, const char *heading, const char *title,
+                         const char *const *columns, const struct ratio_row *rows, size_t n)
 {
-    if (n < 2 || !find(p, cohorts[0], PS_STAT_SU_NET_RATE_RATIO))
-        return;
-    static const char *const names[] = {"People referred", "Comparison cohort",
-                                        "Net: referred over comparison"};
-    const ps_statistic_t *rows[3][3] = {
-        {find(p, cohorts[0], PS_STAT_SU_RATE_RATIO),
-         find(p, cohorts[0], PS_STAT_SU_RATE_RATIO_CI_LOW),
-         find(p, cohorts[0], PS_STAT_SU_RATE_RATIO_CI_HIGH)},
-        {find(p, cohorts[1], PS_STAT_SU_RATE_RATIO),
-         find(p, cohorts[1], PS_STAT_SU_RATE_RATIO_CI_LOW),
-         find(p, cohorts[1], PS_STAT_SU_RATE_RATIO_CI_HIGH)},
-        {find(p, cohorts[0], PS_STAT_SU_NET_RATE_RATIO),
-         find(p, cohorts[0], PS_STAT_SU_NET_RATE_RATIO_CI_LOW),
-         find(p, cohorts[0], PS_STAT_SU_NET_RATE_RATIO_CI_HIGH)},
-    };
-    /* A log axis from the intervals shown, always holding 1 (no change). */
     double lo = 1, hi = 1;
-    for (int r = 0; r < 3; r++)
+    for (size_t r = 0; r < n; r++) {
+        const ps_statistic_t *three[] = {rows[r].ratio, rows[r].low, rows[r].high};
         for (int k = 0; k < 3; k++)
-            if (shown(rows[r][k]) && rows[r][k]->value > 0) {
-                lo = fmin(lo, rows[r][k]->value);
-                hi = fmax(hi, rows[r][k]->value);
+            if (shown(three[k]) && three[k]->value > 0) {
+                lo = fmin(lo, three[k]->value);
+                hi = fmax(hi, three[k]->value);
             }
+    }
     static const double steps[] = {0.05, 0.1, 0.2, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 20};
     const size_t n_steps = sizeof steps / sizeof steps[0];
     size_t first = 0, last = n_steps - 1;
@@ -525,23 +582,27 @@ static void write_forest(struct page *p, const struct block *const *cohorts, siz
     while (last > 0 && steps[last - 1] >= hi)
         last--;
     const double width = 640, left = 200, right = 440, row_h = 26;
-    const double height = 30 + row_h * 3 + 36, bottom = 30 + row_h * 3;
+    const double height = 30 + row_h * (double)n + 36, bottom = 30 + row_h * (double)n;
     svg_scale_t x = {log(fmin(steps[first], lo)), log(fmax(steps[last], hi)), left, right};
-    char title[1024], desc[2048], words[320];
-    char w0[128], w1[128];
-    windows_of(cohorts[0]->comparison, w0, w1, sizeof w0);
-    snprintf(title, sizeof title,
-             "Rate ratios, %s to %s, and net of the comparison cohort: %s (%s)", w0, w1, label,
-             rule);
-    int used = snprintf(desc, sizeof desc,
-                        "Rate ratios with their 95%% confidence intervals on "
-                        "a log scale, one meaning no change");
-    for (int r = 0; r < 3 && used > 0 && (size_t)used < sizeof desc; r++) {
-        ratio_words(rows[r][0], rows[r][1], rows[r][2], words, sizeof words);
-        used += snprintf(desc + used, sizeof desc - (size_t)used, "; %s: %s", names[r], words);
+    char *desc = NULL, words[320];
+    size_t size = 0;
+    FILE *f = open_memstream(&desc, &size);
+    if (!f) {
+        p->s.failed = 1;
+        return;
     }
-    html_chart_begin(&p->s, &p->charts, "Rate ratios: is the fall more than the comparison's?",
-                     width, height, title, desc);
+    fputs("Ratios with their 95% confidence intervals on a log scale, one meaning no change", f);
+    for (size_t r = 0; r < n; r++) {
+        ratio_words(rows[r].ratio, rows[r].low, rows[r].high, words, sizeof words);
+        fprintf(f, "; %s: %s", rows[r].name, words);
+    }
+    if (fclose(f) != 0 || !desc) {
+        free(desc);
+        p->s.failed = 1;
+        return;
+    }
+    html_chart_begin(&p->s, &p->charts, heading, width, height, title, desc);
+    free(desc);
     for (size_t t = first; t <= last; t++) {
         double tx = svg_map(&x, log(steps[t]));
         svg_line(&p->s, tx, 24, tx, bottom, steps[t] == 1 ? "zero" : "grid");
@@ -552,10 +613,13 @@ static void write_forest(struct page *p, const struct block *const *cohorts, siz
     svg_label(&p->s, (left + right) / 2, bottom + 30, "middle", "small",
               "rate ratio, with its 95% confidence interval (log scale)");
     svg_label(&p->s, right + 12, 18, "start", "small", "ratio (95% CI)");
-    for (int r = 0; r < 3; r++) {
-        double y = 30 + row_h * r + row_h / 2;
-        svg_label(&p->s, 8, y + 4, "start", NULL, names[r]);
-        const ps_statistic_t *m = rows[r][0], *l = rows[r][1], *h = rows[r][2];
+    for (size_t r = 0; r < n; r++) {
+        double y = 30 + row_h * (double)r + row_h / 2;
+        if (rows[r].group)
+            svg_label_fit(&p->s, 8, y + 4, "start", NULL, rows[r].name, forest_label_ems);
+        else
+            svg_label(&p->s, 8, y + 4, "start", NULL, rows[r].name);
+        const ps_statistic_t *m = rows[r].ratio, *l = rows[r].low, *h = rows[r].high;
         if (!shown(m) || m->value <= 0) {
             svg_label(&p->s, right + 12, y + 4, "start", "small",
                       m && m->shown == PS_SUPPRESSED ? "hidden" : "-");
@@ -564,21 +628,194 @@ static void write_forest(struct page *p, const struct block *const *cohorts, siz
         if (shown(l) && shown(h) && l->value > 0)
             svg_line(&p->s, svg_map(&x, log(l->value)), y, svg_map(&x, log(h->value)), y, "ci");
         double mx = svg_map(&x, log(m->value));
-        svg_rect(&p->s, mx - 4, y - 4, 8, 8, r == 2 ? "point-all" : "point");
+        svg_rect(&p->s, mx - 4, y - 4, 8, 8, rows[r].klass);
         ratio_words(m, l, h, words, sizeof words);
         svg_label(&p->s, right + 12, y + 4, "start", NULL, words);
     }
     svg_end(&p->s);
-    static const char *const columns[] = {"", "Rate ratio", "95% CI from", "to", NULL};
-    html_table_begin(&p->s, 0, title, columns);
-    for (int r = 0; r < 3; r++) {
-        row_head(p, names[r], NULL);
-        for (int k = 0; k < 3; k++)
-            html_figure_cell(&p->s, rows[r][k]);
+    html_table_begin(&p->s, n > 30, title, columns);
+    for (size_t r = 0; r < n; r++) {
+        if (rows[r].group) {
+            svg_raw(&p->s, "<tr><th scope=\"row\">");
+            html_group_text(&p->s, rows[r].group);
+            svg_raw(&p->s, "</th>");
+        } else {
+            row_head(p, rows[r].name, NULL);
+        }
+        html_figure_cell(&p->s, rows[r].ratio);
+        html_figure_cell(&p->s, rows[r].low);
+        html_figure_cell(&p->s, rows[r].high);
         svg_raw(&p->s, "</tr>\n");
     }
     html_table_end(&p->s);
     html_chart_end(&p->s);
+}
+
+/* The rate ratios of both cohorts and the net; and the empirical-Bayes index, observed over
+ * expected: what the fall is set against. */
+static void write_forest(struct page *p, const struct block *const *cohorts, size_t n,
+                         const char *label, const char *rule)
+{
+    const struct block *b = cohorts[0];
+    const int net = n > 1 && find(p, b, PS_STAT_SU_NET_RATE_RATIO),
+              eb = find(p, b, PS_STAT_SU_EB_INDEX) != NULL;
+    if (!net && !eb)
+        return;
+    struct ratio_row rows[4];
+    size_t k = 0;
+    rows[k++] = (struct ratio_row){"People referred", "point", find(p, b, PS_STAT_SU_RATE_RATIO),
+                                   find(p, b, PS_STAT_SU_RATE_RATIO_CI_LOW),
+                                   find(p, b, PS_STAT_SU_RATE_RATIO_CI_HIGH), NULL};
+    if (n > 1)
+        rows[k++] = (struct ratio_row){"Comparison cohort", "point",
+                                       find(p, cohorts[1], PS_STAT_SU_RATE_RATIO),
+                                       find(p, cohorts[1], PS_STAT_SU_RATE_RATIO_CI_LOW),
+                                       find(p, cohorts[1], PS_STAT_SU_RATE_RATIO_CI_HIGH), NULL};
+    if (net)
+        rows[k++] = (struct ratio_row){"Net: referred over comparison", "point-all",
+                                       find(p, b, PS_STAT_SU_NET_RATE_RATIO),
+                                       find(p, b, PS_STAT_SU_NET_RATE_RATIO_CI_LOW),
+                                       find(p, b, PS_STAT_SU_NET_RATE_RATIO_CI_HIGH), NULL};
+    if (eb)
+        rows[k++] = (struct ratio_row){"Observed over expected (EB)", "point-all",
+                                       find(p, b, PS_STAT_SU_EB_INDEX),
+                                       find(p, b, PS_STAT_SU_EB_INDEX_CI_LOW),
+                                       find(p, b, PS_STAT_SU_EB_INDEX_CI_HIGH), NULL};
+    char title[1024], w0[128], w1[128];
+    windows_of(b->comparison, w0, w1, sizeof w0);
+    snprintf(title, sizeof title, "Rate ratios, %s to %s, %s%s%s: %s (%s)", w0, w1,
+             net ? "and net of the comparison cohort" : "", net && eb ? ", " : "",
+             eb ? "and observed over expected without intervention (empirical Bayes)" : "",
+             label, rule);
+    ratio_forest(p,
+                 net ? "Rate ratios: is the fall more than the comparison's?"
+                     : "Rate ratios: is the fall more than regression to the mean explains?",
+                 title, (const char *const[]){"", "Ratio", "95% CI from", "to", NULL}, rows, k);
+}
+
+/* ---- By group (--by): each group's figures beside the whole cohort's. ---- */
+
+/* Whether block 'g' is a group of the people referred beside block 'b' (same measure and
+ * comparison, "site=North"). */
+static int group_of(const struct block *g, const struct block *b)
+{
+    return strcmp(g->unit, b->unit) == 0 && strcmp(g->comparison, b->comparison) == 0 &&
+           strcmp(g->group, "all") != 0 && strncmp(g->group, "comparison", 10) != 0;
+}
+
+/* The comparison cohort's block of the same group ("comparison site=North"), or NULL. */
+static const struct block *comparison_group(const struct page *p, const struct block *g)
+{
+    for (size_t j = 0; j < p->n; j++) {
+        const struct block *c = &p->blocks[j];
+        if (strcmp(c->unit, g->unit) == 0 && strcmp(c->comparison, g->comparison) == 0 &&
+            strncmp(c->group, "comparison ", 11) == 0 && strcmp(c->group + 11, g->group) == 0)
+            return c;
+    }
+    return NULL;
+}
+
+/* Why a group's figure in the table is not computable, below it (the whole cohort's are below
+ * its own table). */
+static void write_group_notes(struct page *p, const struct block *const *rows, size_t n)
+{
+    static const ps_statistic_id_t in_table[] = {
+        PS_STAT_SU_N_PEOPLE,           PS_STAT_SU_EVENTS_BEFORE,     PS_STAT_SU_EVENTS_AFTER,
+        PS_STAT_SU_RATE_RATIO,         PS_STAT_SU_RATE_RATIO_CI_LOW, PS_STAT_SU_RATE_RATIO_CI_HIGH,
+        PS_STAT_SU_NET_RATE_RATIO,     PS_STAT_SU_NET_RATE_RATIO_CI_LOW,
+        PS_STAT_SU_NET_RATE_RATIO_CI_HIGH};
+    int any = 0;
+    for (size_t r = 1; r < n; r++)
+        for (size_t k = 0; k < sizeof in_table / sizeof in_table[0]; k++) {
+            const ps_statistic_t *st = find(p, rows[r], in_table[k]);
+            if (!st || st->shown != PS_NOT_COMPUTABLE)
+                continue;
+            svg_raw(&p->s, any ? "<li>" : "<ul class=\"key\">\n<li>");
+            html_group_text(&p->s, rows[r]->group);
+            svg_raw(&p->s, ", ");
+            svg_text(&p->s, st->name);
+            svg_raw(&p->s, " not computable: ");
+            svg_text(&p->s, st->reason);
+            svg_raw(&p->s, "</li>\n");
+            any = 1;
+        }
+    if (any)
+        svg_raw(&p->s, "</ul>\n");
+}
+
+static void write_groups(struct page *p, size_t k, const char *label, const char *rule)
+{
+    const struct block *b = &p->blocks[k];
+    size_t n = 1;
+    for (size_t j = 0; j < p->n; j++)
+        n += group_of(&p->blocks[j], b);
+    if (n < 2)
+        return;
+    const struct block **rows = calloc(n, sizeof *rows);
+    struct ratio_row *forest = calloc(n, sizeof *forest);
+    char(*names)[256] = calloc(n, sizeof *names);
+    if (!rows || !forest || !names) {
+        free(rows);
+        free(forest);
+        free(names);
+        p->s.failed = 1;
+        return;
+    }
+    rows[0] = b;
+    for (size_t j = 0, r = 1; j < p->n; j++)
+        if (group_of(&p->blocks[j], b))
+            rows[r++] = &p->blocks[j];
+    const int net = find(p, b, PS_STAT_SU_NET_RATE_RATIO) != NULL;
+    char w0[128], w1[128], title[1024], before[160], after[160];
+    windows_of(b->comparison, w0, w1, sizeof w0);
+    snprintf(before, sizeof before, "Events in %s", w0);
+    snprintf(after, sizeof after, "Events in %s", w1);
+    svg_raw(&p->s, "<h4>By group</h4>\n");
+    snprintf(title, sizeof title, "By group: %s, %s to %s, the people referred (%s)", label, w0, w1,
+             rule);
+    const char *columns[] = {"Group",
+                             "People",
+                             before,
+                             after,
+                             "Rate ratio (95% CI)",
+                             net ? "Comparison cohort's rate ratio (95% CI)" : NULL,
+                             "Net of the comparison cohort (95% CI)",
+                             NULL};
+    html_table_begin(&p->s, n > 30, title, columns);
+    for (size_t r = 0; r < n; r++) {
+        const struct block *g = rows[r], *c = r ? comparison_group(p, g) : comparison_of(p, k);
+        svg_raw(&p->s, "<tr><th scope=\"row\">");
+        html_group_text(&p->s, g->group);
+        svg_raw(&p->s, "</th>");
+        html_figure_cell(&p->s, find(p, g, PS_STAT_SU_N_PEOPLE));
+        html_figure_cell(&p->s, find(p, g, PS_STAT_SU_EVENTS_BEFORE));
+        html_figure_cell(&p->s, find(p, g, PS_STAT_SU_EVENTS_AFTER));
+        ratio_cell(p, find(p, g, PS_STAT_SU_RATE_RATIO), find(p, g, PS_STAT_SU_RATE_RATIO_CI_LOW),
+                   find(p, g, PS_STAT_SU_RATE_RATIO_CI_HIGH));
+        if (net) {
+            ratio_cell(p, find(p, c, PS_STAT_SU_RATE_RATIO),
+                       find(p, c, PS_STAT_SU_RATE_RATIO_CI_LOW),
+                       find(p, c, PS_STAT_SU_RATE_RATIO_CI_HIGH));
+            ratio_cell(p, find(p, g, PS_STAT_SU_NET_RATE_RATIO),
+                       find(p, g, PS_STAT_SU_NET_RATE_RATIO_CI_LOW),
+                       find(p, g, PS_STAT_SU_NET_RATE_RATIO_CI_HIGH));
+        }
+        svg_raw(&p->s, "</tr>\n");
+        html_group_label(g->group, names[r], sizeof names[r]);
+        forest[r] = (struct ratio_row){names[r], r ? "point" : "point-all",
+                                       find(p, g, PS_STAT_SU_RATE_RATIO),
+                                       find(p, g, PS_STAT_SU_RATE_RATIO_CI_LOW),
+                                       find(p, g, PS_STAT_SU_RATE_RATIO_CI_HIGH), g->group};
+    }
+    html_table_end(&p->s);
+    write_group_notes(p, rows, n);
+    snprintf(title, sizeof title, "Rate ratio by group, %s to %s: %s, the people referred (%s)", w0,
+             w1, label, rule);
+    ratio_forest(p, "Rate ratio by group", title,
+                 (const char *const[]){"Group", "Rate ratio", "95% CI from", "to", NULL}, forest, n);
+    free(rows);
+    free(forest);
+    free(names);
 }
 
 /* ---- A section per measure. ---- */
@@ -613,11 +850,14 @@ static void write_comparison(struct page *p, size_t k, int earlier)
     svg_raw(&p->s, "<p class=\"key\">");
     if (find(p, b, PS_STAT_SU_NET_RATE_RATIO))
         svg_text(&p->s, net_method);
+    if (find(p, b, PS_STAT_SU_EB_INDEX))
+        svg_text(&p->s, eb_method);
     svg_text(&p->s, method);
     svg_raw(&p->s, "</p>\n");
     write_notes(p, cohorts, n);
     write_rates(p, cohorts, n, label, rule);
     write_forest(p, cohorts, n, label, rule);
+    write_groups(p, k, label, rule);
 }
 
 static void write_measures(struct page *p)
@@ -717,28 +957,71 @@ static void cost_cell(struct page *p, const ps_statistic_t *st, const char *stam
 }
 
 /* What the costs section knows of the report: its blocks of cost figures (one per measure and
- * comparison, then the comparison's total), and whether they are naive or attributable. */
+ * comparison, then the comparison's total), and whether the figures at hand (a comparison's
+ * table, or its total's bridge) are naive or attributable. */
 struct costs {
     struct block *blocks;
     size_t n;
-    int naive;        /* no comparison cohort, figures against no change (--no-counterfactual) */
-    int attributable; /* a counterfactual: the comparison cohort's, or the naive one */
+    int naive;        /* against no change (--no-counterfactual), stamped naive */
+    int attributable; /* with a counterfactual: the comparison cohort's, empirical Bayes's or
+                         the naive one */
+    int eb;           /* the counterfactual is empirical Bayes's (for some measure) */
 };
 
 /*
- * Without a comparison cohort, core/costs.c computes the cost expected after only against no
- * change (--no-counterfactual), and then stamps each such figure naive: so the figures are naive
- * when the expected cost is computable (or hidden) with no comparison cohort.
+ * The report's own figures say what they rest on, as the text report reads them (core/costs.c
+ * notes them): a block's figures are naive when its expected cost's note says NAIVE; its gross
+ * fall is not attributable when its note says so (a total, when any measure costed has no
+ * counterfactual); the counterfactual is empirical Bayes's when an expected cost's note names
+ * it. A note is dropped with the figure it belongs to when disclosure control hides it: then
+ * the figures are taken as attributable only with a comparison cohort or a note that says so.
  */
-static int naive_figures(const struct page *p)
+static int note_says(const ps_statistic_t *st, const char *words, int at_start)
 {
-    if (p->set->has_comparison)
-        return 0;
-    for (size_t i = p->costs_from; i < ps_service_report_count(p->report); i++)
-        if (statistic(p, i)->id == PS_STAT_CO_COST_EXPECTED_AFTER &&
-            statistic(p, i)->shown != PS_NOT_COMPUTABLE)
-            return 1;
-    return 0;
+    return st && st->note &&
+           (at_start ? strncmp(st->note, words, strlen(words)) == 0 : !!strstr(st->note, words));
+}
+
+static int block_naive(const struct page *p, const struct block *b)
+{
+    return note_says(find(p, b, PS_STAT_CO_COST_EXPECTED_AFTER), "NAIVE", 1);
+}
+
+static int block_eb(const struct page *p, const struct block *b)
+{
+    return note_says(find(p, b, PS_STAT_CO_COST_EXPECTED_AFTER), "empirical Bayes", 0);
+}
+
+/* Whether the comparison of blocks from..to has a counterfactual at all. */
+static int counterfactual(const struct page *p, const struct costs *c, size_t from, size_t to)
+{
+    int any = p->set->has_comparison;
+    for (size_t j = from; j < to && !any; j++)
+        any = block_naive(p, &c->blocks[j]) || block_eb(p, &c->blocks[j]);
+    return any;
+}
+
+static int block_attributable(const struct page *p, const struct costs *c, size_t from,
+                              size_t to, const struct block *b)
+{
+    return counterfactual(p, c, from, to) &&
+           !note_says(find(p, b, PS_STAT_CO_GROSS_COST_FALL), "not attributable", 1);
+}
+
+/* The figures of one comparison (blocks from..to) in 'c': attributable when any block is, naive
+ * when every attributable block is naive (else each naive figure is stamped by itself). */
+static void read_comparison(const struct page *p, struct costs *c, size_t from, size_t to)
+{
+    c->attributable = c->eb = 0;
+    c->naive = 1;
+    for (size_t j = from; j < to; j++) {
+        c->eb |= block_eb(p, &c->blocks[j]);
+        if (block_attributable(p, c, from, to, &c->blocks[j])) {
+            c->attributable = 1;
+            c->naive &= block_naive(p, &c->blocks[j]);
+        }
+    }
+    c->naive &= c->attributable;
 }
 
 static const char *naive_stamp(const struct costs *c)
@@ -797,7 +1080,6 @@ static void write_unit_costs(struct page *p, const struct costs *c)
 static void write_cost_table(struct page *p, const struct costs *c, size_t from, size_t to,
                              const char *title)
 {
-    const char *stamp = naive_stamp(c);
     const char *columns[] = {"",
                              "Unit cost",
                              "Cost before",
@@ -819,7 +1101,11 @@ static void write_cost_table(struct page *p, const struct costs *c, size_t from,
         const char *label = "Total of the measures costed", *what;
         if (!total)
             measure_words(p, b->unit, &label, &what);
-        row_head(p, label, NULL);
+        const int attributable = block_attributable(p, c, from, to, b);
+        char head[320];
+        snprintf(head, sizeof head, "%s%s", label,
+                 c->attributable && !attributable ? " (its gross fall not attributable)" : "");
+        row_head(p, head, NULL);
         if (total)
             svg_raw(&p->s, "<td></td>");
         else
@@ -828,6 +1114,7 @@ static void write_cost_table(struct page *p, const struct costs *c, size_t from,
         cost_cell(p, find(p, b, PS_STAT_CO_COST_AFTER), NULL);
         cost_cell(p, find(p, b, PS_STAT_CO_GROSS_COST_FALL), NULL);
         if (c->attributable) {
+            const char *stamp = block_naive(p, b) ? "NAIVE" : NULL;
             cost_cell(p, find(p, b, PS_STAT_CO_COST_EXPECTED_AFTER), stamp);
             cost_cell(p, find(p, b, PS_STAT_CO_NOTIONAL_COST_AVOIDANCE), stamp);
         }
@@ -920,7 +1207,12 @@ static void write_cost_notes(struct page *p, const struct costs *c, size_t from,
                 continue;
             const char *why = st->shown == PS_NOT_COMPUTABLE ? st->reason
                               : st->shown == PS_SUPPRESSED   ? st->note
-                                                             : NULL;
+                              /* What the expected cost rests on: empirical Bayes, or only
+                               * the measures with a counterfactual. */
+                              : st->id == PS_STAT_CO_COST_EXPECTED_AFTER &&
+                                      !note_says(st, "NAIVE", 1)
+                                  ? st->note
+                                  : NULL;
             if (!why)
                 continue;
             const char *label = "total", *what;
@@ -1012,12 +1304,17 @@ static void write_bridge(struct page *p, const struct costs *c, const struct blo
         used += snprintf(desc + used, sizeof desc - (size_t)used,
                          "; less the fall expected without the service (%s); equals %snotional "
                          "cost avoidance %s",
-                         c->naive ? "NAIVE: against no change" : "by the comparison cohort",
+                         c->naive ? "NAIVE: against no change"
+                         : c->eb  ? "by empirical Bayes"
+                                  : "by the comparison cohort",
                          stamp && shown(net) ? "NAIVE " : "", money(net).s);
     else if (used > 0 && (size_t)used < sizeof desc)
-        used += snprintf(desc + used, sizeof desc - (size_t)used,
-                         "; without a counterfactual no bridge to cost avoidance is drawn and "
-                         "no return on investment given");
+        used += snprintf(desc + used, sizeof desc - (size_t)used, "%s",
+                         c->eb ? "; not every measure costed has a counterfactual, so no bridge "
+                                 "to cost avoidance is drawn for the total (the measures with "
+                                 "one are in the table above)"
+                               : "; without a counterfactual no bridge to cost avoidance is "
+                                 "drawn and no return on investment given");
     const ps_statistic_t *roi = find(p, total, PS_STAT_CO_ROI);
     if (cost && roi && roi->shown == PS_NOT_COMPUTABLE && used > 0 && (size_t)used < sizeof desc)
         used += snprintf(desc + used, sizeof desc - (size_t)used,
@@ -1072,9 +1369,13 @@ static void write_bridge(struct page *p, const struct costs *c, const struct blo
     double line = bottom + 50;
     if (!c->attributable) {
         svg_label(&p->s, 4, line, "start", NULL,
-                  "Not attributable to the service: no counterfactual (no comparison cohort).");
+                  c->eb ? "Not attributable to the service: not every measure costed has a "
+                          "counterfactual."
+                        : "Not attributable to the service: no counterfactual (no comparison "
+                          "cohort).");
         svg_label(&p->s, 4, line + 16, "start", NULL,
-                  "No bridge beyond the gross fall, and no return on investment.");
+                  c->eb ? "No bridge beyond the gross fall for the total: see the table above."
+                        : "No bridge beyond the gross fall, and no return on investment.");
     } else if (cost) {
         const ps_statistic_t *low = find(p, total, PS_STAT_CO_ROI_CI_LOW);
         if (roi && roi->shown == PS_NOT_COMPUTABLE) {
@@ -1164,13 +1465,18 @@ static void write_costs(struct page *p, const output_file_t *files, size_t n_fil
     if (!priced)
         return;
     const size_t count = ps_service_report_count(p->report);
-    struct costs c = {calloc(count - p->costs_from + 1, sizeof *c.blocks), 0, naive_figures(p), 0};
+    struct costs c = {calloc(count - p->costs_from + 1, sizeof *c.blocks), 0, 0, 0, 0};
     if (!c.blocks) {
         p->s.failed = 1;
         return;
     }
-    c.attributable = p->set->has_comparison || c.naive;
     c.n = group_blocks(p, p->costs_from, count, c.blocks);
+    /* What the section's figures rest on, in the text report's words. */
+    int eb = 0, naive = 0;
+    for (size_t j = 0; j < c.n; j++) {
+        eb |= block_eb(p, &c.blocks[j]);
+        naive |= block_naive(p, &c.blocks[j]);
+    }
     svg_raw(&p->s, "<section id=\"costs\" class=\"instrument\">\n");
     html_warning(&p->s, p->set->warning);
     svg_raw(&p->s, "<h2>Costs: notional cost avoidance (not savings)</h2>\n");
@@ -1191,7 +1497,17 @@ static void write_costs(struct page *p, const output_file_t *files, size_t n_fil
     svg_raw(&p->s, p->set->has_comparison
                        ? "The counterfactual: each person&#39;s events before, on the time they "
                          "were observed after, times the comparison cohort&#39;s rate ratio."
-                   : c.naive
+                   : eb && naive
+                       ? "The counterfactual: for the selection rule&#39;s measure, each "
+                         "person&#39;s count expected without intervention by empirical Bayes "
+                         "(Hauer); other measures have none and are NAIVE, against no change "
+                         "(--no-counterfactual), stamped so."
+                   : eb
+                       ? "The counterfactual: for the selection rule&#39;s measure, each "
+                         "person&#39;s count expected without intervention by empirical Bayes "
+                         "(Hauer); other measures have none: their gross fall is shown but "
+                         "cannot be attributed, and they are left out of cost avoidance."
+                   : naive
                        ? "NAIVE: no comparison cohort was given and --no-counterfactual asked "
                          "for figures against no change: they count the fall that regression "
                          "to the mean brings, and are stamped naive."
@@ -1208,6 +1524,7 @@ static void write_costs(struct page *p, const output_file_t *files, size_t n_fil
         while (end < c.n && strcmp(c.blocks[end].comparison, c.blocks[j].comparison) == 0)
             end++;
         windows_of(c.blocks[j].comparison, w0, w1, sizeof w0);
+        read_comparison(p, &c, j, end);
         svg_raw(&p->s, "<h3>");
         html_data_text(&p->s, w0);
         svg_raw(&p->s, " to ");
@@ -1218,6 +1535,9 @@ static void write_costs(struct page *p, const output_file_t *files, size_t n_fil
         write_cost_table(p, &c, j, end, title);
         const struct block *total = &c.blocks[end - 1];
         if (strcmp(total->unit, "total") == 0) {
+            /* The return on investment and the bridge are the total's. */
+            c.attributable = block_attributable(p, &c, j, end, total);
+            c.naive = block_naive(p, total);
             write_roi(p, &c, total);
             write_bridge(p, &c, total, rule);
         }
@@ -1231,12 +1551,25 @@ static void write_costs(struct page *p, const output_file_t *files, size_t n_fil
 
 /* ---- Caveats, definitions. ---- */
 
+/* Whether some block has empirical Bayes's figures. */
+static int has_eb(const struct page *p)
+{
+    for (size_t k = 0; k < p->n; k++)
+        if (find(p, &p->blocks[k], PS_STAT_SU_EB_INDEX))
+            return 1;
+    return 0;
+}
+
 static void write_caveats(struct page *p)
 {
     svg_raw(&p->s, "<section id=\"caveats\">\n<h2>What this cannot tell you</h2>\n<ul>\n<li>");
     svg_raw(&p->s, p->set->has_comparison
                        ? "The net rate ratio puts down to the service only the fall beyond the "
                          "comparison cohort's, and only as far as the two cohorts are alike."
+                   : has_eb(p)
+                       ? "The empirical-Bayes index puts down to the service only the fall "
+                         "beyond what the population given predicts, and only as far as these "
+                         "people were drawn from that population."
                        : "Without a comparison cohort, a fall cannot be attributed to the "
                          "service: report it as a change, not an effect.");
     svg_raw(&p->s, "</li>\n<li>People with a count before and none after (died, moved away, not "
