@@ -151,3 +151,48 @@ Test(cli_wellbeing, options_need_the_costs_and_a_rate_for_swemwbs)
     free(swemwbs);
     release(&f);
 }
+
+static char *example(const char *name)
+{
+    const char *source = getenv("PROMSCORE_SOURCE_DIR");
+    cr_assert_not_null(source);
+    char *path;
+    cr_assert_geq(asprintf(&path, "%s/docs/examples/%s", source, name), 0);
+    return path;
+}
+
+/* The worked example of the programme lead's guide, its figures as the guide gives them. */
+Test(cli_wellbeing, the_guide_worked_example)
+{
+    char *ons4 = example("ons4.csv"), *scored = test_path("ons4-scored.csv");
+    struct run_result s = RUN("score", "-i", "ons4", ons4, "-o", scored);
+    cr_assert_eq(s.status, 1, "the example has a refused answer: %s", s.err);
+    run_result_free(&s);
+    char *referred = example("service-referred.csv"), *comparison = example("service-comparison.csv");
+    char *costs = example("unit-costs-example.csv"), *index = example("price-index-example.csv");
+    char *completed = example("service-completed.csv");
+    struct run_result r = RUN("service", "-q", "-w", "pre24=365,pre12=365,post12=365", "-s",
+                              "ae_attendances >= 6 in pre12", "-c", comparison, referred,
+                              "--unit-costs", costs, "--price-index", index, "--price-year",
+                              "2023/24", "--programme-cost", "60000", "--completed", completed,
+                              "--wellbeing", scored);
+    cr_assert_eq(r.status, 1, "the example has refused counts: %s", r.err);
+    assert_has(r.out, "      completers only (40 of 64 referred): not intention to treat: cost "
+                      "before \u00a320,897,\n      after \u00a316,169; gross fall \u00a33,643; "
+                      "expected after without the service \u00a320,799;\n      notional cost "
+                      "avoidance \u00a34,630\n");
+    assert_has(r.out, "notional cost avoidance \u00a35,406\n");
+    assert_has(r.out, "    mean change 1.36 points of life satisfaction (95% CI 0.41 to 2.32; "
+                      "paired t); 29.98\n");
+    assert_has(r.out, "    at \u00a315,300.10 a WELLBY (13000.00 (2019/20) x 1.17693 (NHS Cost "
+                      "Inflation Index (pay\n");
+    assert_has(r.out, "\u00a3458,689 (95% CI \u00a3138,010 to \u00a3779,368)\n");
+    run_result_free(&r);
+    free(ons4);
+    free(scored);
+    free(referred);
+    free(comparison);
+    free(costs);
+    free(index);
+    free(completed);
+}
