@@ -79,7 +79,8 @@ Test(cli_wellbeing, completers_and_wellbeing_in_text)
     /* The wellbeing value on its own. */
     assert_has(r.out, "  pre12->post12: wellbeing value (not NHS cost avoidance; never added "
                       "to it)\n");
-    assert_has(r.out, "22 people paired\n");
+    assert_has(r.out, "\n    people paired 22: ONS4 life satisfaction (0-10), baseline -> "
+                      "followup, from\n");
     assert_has(r.out, "    mean change 1.36 points of life satisfaction (95% CI 0.41 to 2.32; "
                       "paired t); 29.98\n");
     assert_has(r.out, "wellbeing value\n    \u00a3439,736 (95% CI \u00a3132,307 to "
@@ -143,6 +144,23 @@ Test(cli_wellbeing, options_need_the_costs_and_a_rate_for_swemwbs)
     assert_has(r.err, "nothing written");
     cr_assert_str_eq(r.out, "");
     run_result_free(&r);
+    /* With a declared rate: labelled a benefit transfer, with the rate and its source. */
+    char *transfer = path_of("costs/unit-costs-transfer.csv");
+    r = RUN("service", "-q", "-w", "pre12=365,post12=365", f.referred, "--unit-costs", transfer,
+            "--wellbeing", swemwbs, "--no-suppress");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    assert_has(r.out, "  pre12->post12: wellbeing value, a BENEFIT TRANSFER from (S)WEMWBS (not "
+                      "NHS cost avoidance; never added to it)\n");
+    run_result_free(&r);
+    r = RUN("service", "-q", "-w", "pre12=365,post12=365", f.referred, "--unit-costs", transfer,
+            "--wellbeing", swemwbs, "--no-suppress", "-f", "csv");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    assert_has(r.out, "service_use,wellbeing,all,pre12->post12,wellbeing_mean_change,figure,"
+                      "1.1449999999999996,no,\"BENEFIT TRANSFER: SWEMWBS metric score change x 0.5 life "
+                      "satisfaction points per SWEMWBS point (test rate, not a published one; "
+                      "licence CC0-1.0)\"\n");
+    run_result_free(&r);
+    free(transfer);
     /* The report may not replace the list. */
     r = RUN("service", "-q", "-w", "pre12=365,post12=365", f.referred, "--unit-costs", f.costs,
             "--completed", f.completed, "-o", f.completed);

@@ -574,10 +574,12 @@ static void write_wellbeing(output_t *o, const struct section *s)
     const ps_statistic_t *value = find(&sec, PS_STAT_CO_WB_VALUE);
     const ps_statistic_t *per = find(&sec, PS_STAT_CO_WB_VALUE_PER_WELLBY);
     const ps_statistic_t *wellbys = find(&sec, PS_STAT_CO_WB_WELLBYS);
-    print(o, "\n  %s: wellbeing value (not NHS cost avoidance; never added to it)\n",
-          n->comparison);
-    write_line(o, "    ", "%s: %s people paired", n->note ? n->note : "life satisfaction",
-               C(WB_N_PAIRED));
+    const ps_statistic_t *mean = find(&sec, PS_STAT_CO_WB_MEAN_CHANGE);
+    const int transfer = mean->note && strncmp(mean->note, "BENEFIT TRANSFER", 16) == 0;
+    print(o, "\n  %s: wellbeing value%s (not NHS cost avoidance; never added to it)\n",
+          n->comparison, transfer ? ", a BENEFIT TRANSFER from (S)WEMWBS" : "");
+    write_line(o, "    ", "people paired %s: %s", C(WB_N_PAIRED),
+               n->note ? n->note : "life satisfaction");
     write_line(o, "    ",
                "mean change %s points of life satisfaction (95%% CI %s to %s; paired t); %s "
                "WELLBYs%s%s",
