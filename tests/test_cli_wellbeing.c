@@ -214,3 +214,26 @@ Test(cli_wellbeing, the_guide_worked_example)
     free(index);
     free(completed);
 }
+
+/* The list serves event lists as it serves counts: the people referred are those of the
+ * index file. */
+Test(cli_wellbeing, completers_with_event_lists)
+{
+    char *events = example("service-events.csv"), *index = example("service-events-index.csv");
+    char *costs = example("unit-costs-example.csv"), *prices = example("price-index-example.csv");
+    char *completed = example("service-completed.csv");
+    struct run_result r = RUN("service", "-w", "pre24=365,pre12=365,post12=365", "--events",
+                              events, "--index", index, "--observed-until", "2025-12-31",
+                              "--unit-costs", costs, "--price-index", prices, "--completed",
+                              completed);
+    cr_assert_eq(r.status, 1, "the example events have refused rows: %s", r.err);
+    assert_has(r.err, "service-completed.csv: 40 rows read, 40 used, 0 refused (completed)\n");
+    assert_has(r.out, "      completers only (40 of 64 referred): not intention to treat: cost "
+                      "before ");
+    run_result_free(&r);
+    free(events);
+    free(index);
+    free(costs);
+    free(prices);
+    free(completed);
+}
