@@ -452,8 +452,6 @@ struct completed_reading {
     unsigned char *completed;
     unsigned long *line;          /* where each participant was listed */
     size_t id;                    /* the id column's field; SIZE_MAX before the header */
-    const char *header;
-    ps_error_t failed;
 };
 
 static ps_error_t refuse_completed(struct completed_reading *r, unsigned long line,
@@ -522,7 +520,7 @@ ps_error_t ps_service_costs_read_completed(ps_service_costs_t *costs,
 {
     size_t n = ps_names_count(cohort->arms[PS_SERVICE_REFERRED].participants);
     struct completed_reading r = {costs, cohort, handlers, {0}, calloc(n ? n : 1, 1),
-                                  calloc(n ? n : 1, sizeof *r.line), SIZE_MAX, NULL, PS_OK};
+                                  calloc(n ? n : 1, sizeof *r.line), SIZE_MAX};
     if (summary)
         memset(summary, 0, sizeof *summary);
     if (!r.completed || !r.line || !(costs->completed_file = ps_arena_strdup(costs->arena, file))) {
