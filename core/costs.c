@@ -26,6 +26,7 @@
 
 #include "costs.h"
 #include "csvread.h"
+#include "headers.h"
 #include "serviceuse.h"
 
 #define NS "urn:promscore:unit-costs:1"
@@ -53,7 +54,25 @@ struct ps_service_costs {
     struct unit_cost *rows;
     size_t n, size;
     struct price_index index;     /* file NULL when none was read */
+    /* Who completed the programme (--completed), per participant of the people referred;
+     * NULL when no list was read. */
+    unsigned char *completed;
+    size_t n_completed;           /* the participants the flags cover */
+    const char *completed_file;
 };
+
+/* Rows of the costs file that are not a measure's unit cost: the value of a WELLBY, and the
+ * declared exchange rates from (S)WEMWBS points to points of life satisfaction. */
+static int is_rate(const char *measure)
+{
+    return strcmp(measure, "wemwbs_to_life_satisfaction") == 0 ||
+           strcmp(measure, "swemwbs_to_life_satisfaction") == 0;
+}
+
+static int is_measure_cost(const char *measure)
+{
+    return strcmp(measure, "wellby") != 0 && !is_rate(measure);
+}
 
 /* ---- Reading. ---- */
 
@@ -100,6 +119,8 @@ static ps_error_t check_row(ps_service_costs_t *c, struct unit_cost *row,
     if (ps_parse_double(value_text, &row->value) || !(row->value >= 0))
         return ps_diagnose(c->context, PS_ERROR_DEFINITION, c->file, row->line, value_column,
                            "unit cost '%s' is not a number of 0 or more", value_text);
+    if (is_rate(row->measure) && !*row->price_year)
+        return add_row(c, row); /* an exchange rate is no money: it has no price year */
     if (!is_price_year(row->price_year))
         return ps_diagnose(c->context, PS_ERROR_DEFINITION, c->file, row->line, year_column,
                            "price year '%s' is not a financial year such as 2022/23 or a "
@@ -170,11 +191,13 @@ static ps_error_t on_cost_record(const ps_csv_record_t *rec, void *user)
         memcpy(copy, text, length);
         copy[length] = '\0';
         field[k] = copy;
-        if (!length && k != COL_NOTE)
+        if (!length && k != COL_NOTE && !(k == COL_YEAR && is_rate(field[COL_MEASURE])))
             return ps_diagnose(c->context, PS_ERROR_DEFINITION, c->file, rec->line,
                                r->at[k] + 1, "%s is empty: every unit cost needs its %s",
                                column_names[k], column_names[k]);
     }
+    if (field[COL_NOTE] && !*field[COL_NOTE])
+        field[COL_NOTE] = NULL; /* an empty note is none */
     struct unit_cost row = {field[COL_MEASURE], field[COL_UNIT], field[COL_YEAR],
                             field[COL_SOURCE], field[COL_LICENCE], field[COL_NOTE], 0,
                             rec->line, r->at[COL_MEASURE] + 1};
@@ -290,6 +313,7 @@ void ps_service_costs_free(ps_service_costs_t *c)
     free(c->rows);
     free(c->index.years);
     free(c->index.levels);
+    free(c->completed);
     free(c);
 }
 
@@ -416,6 +440,112 @@ const char *ps_service_costs_index(const ps_service_costs_t *c, const char **sou
     if (source)
         *source = c->index.file ? c->index.source : NULL;
     return c->index.file ? c->index.name : NULL;
+}
+
+/* ---- Who completed the programme. ---- */
+
+struct completed_reading {
+    ps_service_costs_t *costs;
+    const ps_service_cohort_t *cohort;
+    const ps_service_handlers_t *handlers;
+    ps_batch_summary_t summary;
+    unsigned char *completed;
+    unsigned long *line;          /* where each participant was listed */
+    size_t id;                    /* the id column's field; SIZE_MAX before the header */
+};
+
+static ps_error_t refuse_completed(struct completed_reading *r, unsigned long line,
+                                   const char *id, const char *reason)
+{
+    r->summary.rows_rejected++;
+    ps_reject_t reject = {r->costs->completed_file, line, 0, id ? id : "", "", "", reason};
+    if (r->handlers && r->handlers->reject && r->handlers->reject(&reject, r->handlers->user))
+        return PS_ERROR_ABORTED;
+    return PS_OK;
+}
+
+static ps_error_t on_completed_record(const ps_csv_record_t *record, void *user)
+{
+    struct completed_reading *r = user;
+    ps_csv_record_t *rec = (ps_csv_record_t *)record;
+    const char *file = r->costs->completed_file, *id_column = r->cohort->id_column;
+    if (r->id == SIZE_MAX) {
+        for (size_t f = 0; f < rec->n_fields && r->id == SIZE_MAX; f++) {
+            const char *name = ps_su_clean_field(rec, f);
+            if (name && ps_header_eq(name, id_column))
+                r->id = f;
+        }
+        if (r->id == SIZE_MAX)
+            return ps_diagnose(r->costs->context, PS_ERROR_BATCH, file, rec->line, 0,
+                               "no column '%s': a list of who completed the programme has "
+                               "one participant id a row under a header '%s'",
+                               id_column, id_column);
+        return PS_OK;
+    }
+    r->summary.rows_read++;
+    const char *id = rec->n_fields > r->id ? ps_su_clean_field(rec, r->id) : NULL;
+    char reason[256];
+    if (rec->fault) {
+        snprintf(reason, sizeof reason, "%s: the row is refused", rec->fault);
+        return refuse_completed(r, rec->line, id, reason);
+    }
+    if (!id || !*id)
+        return refuse_completed(r, rec->line, id,
+                                id ? "no participant id" : "the participant id is not UTF-8 text");
+    const ps_service_cohort_t *c = r->cohort;
+    uint32_t p = ps_names_find(c->arms[PS_SERVICE_REFERRED].participants, id, strlen(id));
+    if (p == UINT32_MAX || p >= r->costs->n_completed) {
+        const int theirs = ps_names_find(c->arms[PS_SERVICE_COMPARISON].participants, id,
+                                         strlen(id)) != UINT32_MAX;
+        return refuse_completed(r, rec->line, id,
+                                theirs ? "in the comparison cohort, not among the people "
+                                         "referred: only they can complete the programme"
+                                       : "not among the people referred (no count of theirs "
+                                         "was read)");
+    }
+    if (r->completed[p]) {
+        snprintf(reason, sizeof reason, "listed twice (first on line %lu)", r->line[p]);
+        return refuse_completed(r, rec->line, id, reason);
+    }
+    r->completed[p] = 1;
+    r->line[p] = rec->line;
+    r->summary.rows_scored++;
+    return PS_OK;
+}
+
+ps_error_t ps_service_costs_read_completed(ps_service_costs_t *costs,
+                                           const ps_service_cohort_t *cohort, const char *file,
+                                           const ps_service_handlers_t *handlers,
+                                           ps_batch_summary_t *summary)
+{
+    size_t n = ps_names_count(cohort->arms[PS_SERVICE_REFERRED].participants);
+    struct completed_reading r = {costs, cohort, handlers, {0}, calloc(n ? n : 1, 1),
+                                  calloc(n ? n : 1, sizeof *r.line), SIZE_MAX};
+    if (summary)
+        memset(summary, 0, sizeof *summary);
+    if (!r.completed || !r.line || !(costs->completed_file = ps_arena_strdup(costs->arena, file))) {
+        free(r.completed);
+        free(r.line);
+        return nomem();
+    }
+    r.summary.file = costs->completed_file;
+    costs->n_completed = n;
+    ps_error_t err = ps_csv_read(costs->context, file, on_completed_record, &r);
+    if (!err && r.id == SIZE_MAX)
+        err = ps_diagnose(costs->context, PS_ERROR_BATCH, file, 0, 0,
+                          "no header: a list of who completed the programme has a header '%s'",
+                          cohort->id_column);
+    free(r.line);
+    if (err) {
+        free(r.completed);
+        costs->n_completed = 0;
+        return err;
+    }
+    free(costs->completed);
+    costs->completed = r.completed;
+    if (summary)
+        *summary = r.summary;
+    return PS_OK;
 }
 
 void ps_service_costs_options_init(ps_service_costs_options_t *o, size_t size)
@@ -798,6 +928,94 @@ static const char naive_note[] =
     "NAIVE: no counterfactual (--no-counterfactual): against no change, so it counts the "
     "fall that regression to the mean brings; not attributable to the service";
 
+/* ---- Completers only. ---- */
+
+/* A count disclosure control hides: 1 to the threshold. */
+static int small_count(const ps_disclosure_t *d, size_t n)
+{
+    return d->suppress && n >= 1 && n <= d->threshold;
+}
+
+/* A count as the report publishes it: rounded to the nearest multiple under --round. */
+static size_t published(const ps_disclosure_t *d, size_t n)
+{
+    if (!d->suppress || !d->round_to)
+        return n;
+    return (n + d->round_to / 2) / d->round_to * d->round_to;
+}
+
+/* The completers' figures of a measure, or of the total (rate_ratio NaN and not given). */
+struct completers {
+    size_t n, of;                 /* completers counted, of the people referred counted */
+    double before, after, gross, expected, rate_ratio;
+    int per_measure;
+};
+
+/* Whether the person p of the people referred is listed as having completed. */
+static int completed(const ps_service_costs_t *costs, size_t p)
+{
+    return p < costs->n_completed && costs->completed[p];
+}
+
+/* Sums a measure's completers (p->measures[k]) into *out and counts them. */
+static void completers_of(const ps_service_costs_t *costs, const struct plan *p, size_t k,
+                          const struct sums *comparison, struct completers *out)
+{
+    const struct measure_costs *mc = &p->measures[k];
+    struct sums mine = {0};
+    long double own = 0; /* their use before, on the time observed after */
+    *out = (struct completers){0, 0, 0, 0, 0, 0, NAN, 1};
+    for (size_t i = 0; i < mc->n_people[0]; i++) {
+        const struct contribution *q = &mc->people[0][i];
+        if (!(q->days_before > 0))
+            continue;
+        out->of++;
+        if (completed(costs, i)) {
+            out->n++;
+            add(&mine, q);
+            own += q->before * q->days_after / q->days_before;
+        }
+    }
+    const double u = mc->unit_cost;
+    out->before = u * mine.before;
+    out->after = u * mine.after;
+    out->gross = u * ((double)own - mine.after);
+    out->expected = u * expected_events(p, mc, &mine, comparison);
+    out->rate_ratio = comparison_ratio(&mine);
+}
+
+static void emit_completers(struct emit *e, const struct completers *f, const char *why,
+                            int attributable, int naive)
+{
+    const ps_disclosure_t *d = e->disclosure;
+    const int was = e->hidden;
+    const char *label =
+        keep(e->report, &e->failed, "%scompleters only (%zu of %zu referred): not intention to "
+                                    "treat",
+             naive ? "NAIVE; " : "", published(d, f->n), published(d, f->of));
+    const char *gross = attributable ? label
+                                     : keep(e->report, &e->failed, "%s; %s", label,
+                                            not_attributable);
+    const char *none = f->n ? NULL
+                            : "no one listed as completing the programme (--completed) was "
+                              "counted in both windows";
+    /* Beside everyone's figures, the completers' would give the others' by difference. */
+    e->hidden = was || small_count(d, f->n) || small_count(d, f->of - f->n);
+    emit(e, PS_STAT_CO_COMPLETERS_COST_BEFORE, f->before, none, label);
+    emit(e, PS_STAT_CO_COMPLETERS_COST_AFTER, f->after, none, label);
+    emit(e, PS_STAT_CO_COMPLETERS_GROSS_COST_FALL, f->gross, none, gross);
+    emit(e, PS_STAT_CO_COMPLETERS_COST_EXPECTED_AFTER, f->expected, none ? none : why, label);
+    emit(e, PS_STAT_CO_COMPLETERS_NOTIONAL_COST_AVOIDANCE, f->expected - f->after,
+         none ? none : why, label);
+    if (f->per_measure)
+        emit(e, PS_STAT_CO_COMPLETERS_RATE_RATIO, f->rate_ratio,
+             none                     ? none
+             : !isfinite(f->rate_ratio) ? "the completers have no events before"
+                                        : NULL,
+             label);
+    e->hidden = was;
+}
+
 /* The figures of one comparison w0 -> w1. */
 static ps_error_t emit_comparison(const ps_service_costs_t *costs, struct plan *p,
                                   const char **chains, const double *unit_costs,
@@ -813,6 +1031,8 @@ static ps_error_t emit_comparison(const ps_service_costs_t *costs, struct plan *
         return PS_ERROR_NOMEM;
     const char *comparison = NULL;
     for (size_t k = 0; k < costs->n; k++) {
+        if (!is_measure_cost(costs->rows[k].measure))
+            continue;
         size_t m = ps_service_measure_find(c->definition, costs->rows[k].measure);
         const char *mine = report_comparison(report, c->definition->measures[m].id, name);
         if (!mine)
@@ -852,6 +1072,7 @@ static ps_error_t emit_comparison(const ps_service_costs_t *costs, struct plan *
     double total_before = 0, total_after = 0, total_gross = 0, total_expected = 0;
     size_t n_counted = 0;
     int any_hidden = 0;
+    struct completers all_completers = {0, 0, 0, 0, 0, 0, NAN, 0};
     for (size_t k = 0; k < p->n_measures; k++) {
         struct measure_costs *mc = &p->measures[k];
         for (size_t i = 0; i < mc->n_people[0]; i++)
@@ -879,6 +1100,16 @@ static ps_error_t emit_comparison(const ps_service_costs_t *costs, struct plan *
         emit(&e, PS_STAT_CO_COST_EXPECTED_AFTER, u * expected, why, basis);
         emit(&e, PS_STAT_CO_NOTIONAL_COST_AVOIDANCE, u * (expected - referred[k].after), why,
              basis);
+        if (costs->completed) {
+            struct completers f;
+            completers_of(costs, p, k, &theirs[k], &f);
+            emit_completers(&e, &f, why, mc->counted, mc->naive);
+            all_completers.before += f.before;
+            all_completers.after += f.after;
+            all_completers.gross += f.gross;
+            if (mc->counted)
+                all_completers.expected += f.expected;
+        }
         total_before += u * referred[k].before;
         total_after += u * referred[k].after;
         total_gross += u * (own - referred[k].after);
@@ -975,6 +1206,18 @@ static ps_error_t emit_comparison(const ps_service_costs_t *costs, struct plan *
             emit(&e, PS_STAT_CO_SCENARIO_ROI, avoided / cost, scenario_why, assumption);
         }
     }
+    if (costs->completed) {
+        /* The total's people: those counted in any measure costed. */
+        size_t n_people = p->measures[0].n_people[0];
+        for (size_t i = 0; i < n_people; i++) {
+            int counted = 0;
+            for (size_t k = 0; k < p->n_measures && !counted; k++)
+                counted = p->measures[k].people[0][i].days_before > 0;
+            all_completers.of += counted;
+            all_completers.n += counted && completed(costs, i);
+        }
+        emit_completers(&e, &all_completers, why, n_counted == p->n_measures, p->naive);
+    }
     free(referred);
     free(theirs);
     return e.failed || failed ? PS_ERROR_NOMEM : PS_OK;
@@ -991,14 +1234,24 @@ static double level_of(const struct price_index *ix, const char *year)
 
 /* Each unit cost at the report's price year, with its chain in words. */
 static ps_error_t uprate(const ps_service_costs_t *costs, const ps_service_costs_options_t *o,
-                         ps_service_report_t *report, const char **chains, double *values)
+                         ps_service_report_t *report, const char **chains, double *values,
+                         const char **year)
 {
     const ps_context_t *cx = costs->context;
     const struct price_index *ix = &costs->index;
     const char *target = o->price_year;
-    int mixed = 0;
+    int mixed = 0, any_measure = 0;
+    const char *first = NULL;
+    for (size_t k = 0; k < costs->n; k++)
+        any_measure |= is_measure_cost(costs->rows[k].measure);
+    /* The report's year is that of the measures' costs; a WELLBY's year does not set it. */
     for (size_t k = 0; k < costs->n; k++) {
-        mixed |= strcmp(costs->rows[k].price_year, costs->rows[0].price_year) != 0;
+        const char *measure = costs->rows[k].measure;
+        if (is_rate(measure) || (any_measure && !is_measure_cost(measure)))
+            continue;
+        if (!first)
+            first = costs->rows[k].price_year;
+        mixed |= strcmp(costs->rows[k].price_year, first) != 0;
         if (!o->price_year && (!target || strcmp(costs->rows[k].price_year, target) > 0))
             target = costs->rows[k].price_year;
     }
@@ -1010,6 +1263,13 @@ static ps_error_t uprate(const ps_service_costs_t *costs, const ps_service_costs
     int failed = 0;
     for (size_t k = 0; k < costs->n; k++) {
         const struct unit_cost *row = &costs->rows[k];
+        if (is_rate(row->measure)) {
+            values[k] = row->value;
+            chains[k] = keep(report, &failed, "%g %s (%s; licence %s)%s%s", row->value,
+                             row->unit, row->source, row->licence, row->note ? "; " : "",
+                             row->note ? row->note : "");
+            continue;
+        }
         const int same = strcmp(row->price_year, target) == 0;
         if (same) {
             values[k] = row->value;
@@ -1040,7 +1300,41 @@ static ps_error_t uprate(const ps_service_costs_t *costs, const ps_service_costs
                          target, ix->source, values[k], target, row->source, row->licence,
                          row->note ? "; " : "", row->note ? row->note : "");
     }
+    *year = target;
     return failed ? PS_ERROR_NOMEM : PS_OK;
+}
+
+/* The caller's options copied by their size, checked. */
+static ps_error_t copy_options(const ps_context_t *cx, const ps_service_costs_options_t *given,
+                               ps_service_costs_options_t *copy)
+{
+    return ps_options_copy(cx, given, offsetof(ps_service_costs_options_t, replicates) +
+                                          sizeof copy->replicates,
+                           copy, sizeof *copy, "service_costs");
+}
+
+ps_error_t ps_costs_value_of(const ps_service_costs_t *costs,
+                             const ps_service_costs_options_t *given,
+                             ps_service_report_t *report, const char *measure, double *value,
+                             const char **chain, const char **year)
+{
+    ps_service_costs_options_t options;
+    *value = NAN;
+    *chain = *year = NULL;
+    ps_error_t err = copy_options(costs->context, given, &options);
+    if (err)
+        return err;
+    const char **chains = calloc(costs->n, sizeof *chains);
+    double *values = calloc(costs->n, sizeof *values);
+    err = !chains || !values ? PS_ERROR_NOMEM : uprate(costs, &options, report, chains, values, year);
+    for (size_t k = 0; !err && k < costs->n; k++)
+        if (strcmp(costs->rows[k].measure, measure) == 0) {
+            *value = values[k];
+            *chain = chains[k];
+        }
+    free(chains);
+    free(values);
+    return err;
 }
 
 ps_error_t ps_service_costs_apply(const ps_service_costs_t *costs,
@@ -1051,14 +1345,13 @@ ps_error_t ps_service_costs_apply(const ps_service_costs_t *costs,
 {
     const ps_context_t *cx = costs->context;
     ps_service_costs_options_t copy;
-    ps_error_t copied = ps_options_copy(cx, given, offsetof(ps_service_costs_options_t, replicates) +
-                                                       sizeof copy.replicates,
-                                        &copy, sizeof copy, "service_costs");
+    ps_error_t copied = copy_options(cx, given, &copy);
     if (copied)
         return copied;
     const ps_service_costs_options_t *options = &copy;
     for (size_t k = 0; k < costs->n; k++)
-        if (ps_service_measure_find(cohort->definition, costs->rows[k].measure) == SIZE_MAX)
+        if (is_measure_cost(costs->rows[k].measure) &&
+            ps_service_measure_find(cohort->definition, costs->rows[k].measure) == SIZE_MAX)
             return ps_diagnose(cx, PS_ERROR_DEFINITION, costs->file, costs->rows[k].line,
                                costs->rows[k].column,
                                "'%s' is not a measure of %s (%s)", costs->rows[k].measure,
@@ -1079,7 +1372,8 @@ ps_error_t ps_service_costs_apply(const ps_service_costs_t *costs,
     ps_error_t err = PS_ERROR_NOMEM;
     if (!chains || !values)
         goto done;
-    if ((err = uprate(costs, options, report, chains, values)))
+    const char *year;
+    if ((err = uprate(costs, options, report, chains, values, &year)))
         goto done;
     struct plan plan = {cohort, options,
                         ps_names_count(cohort->arms[PS_SERVICE_COMPARISON].participants) > 0,

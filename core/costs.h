@@ -18,4 +18,15 @@ ps_statistic_t *ps_su_report_append(ps_service_report_t *report, ps_statistic_id
 /* A copy of 'text' that lives as long as the report, or NULL when out of memory. */
 const char *ps_su_report_keep(ps_service_report_t *report, const char *text);
 
+/*
+ * The value of the costs file's row 'measure' ("wellby", or an exchange rate such as
+ * "wemwbs_to_life_satisfaction") at the report's price year, uprated as the measures' costs
+ * are, with its chain in words and that year: *value NaN and *chain NULL when the file has no
+ * such row (costs.c).
+ */
+ps_error_t ps_costs_value_of(const ps_service_costs_t *costs,
+                             const ps_service_costs_options_t *options,
+                             ps_service_report_t *report, const char *measure, double *value,
+                             const char **chain, const char **year);
+
 #endif

@@ -73,6 +73,15 @@ static void usage(FILE *to)
           "                            the bootstrap's seed (default 1) and replicates\n"
           "                            (default 1999), as R's set.seed with\n"
           "                            Marsaglia-Multicarry\n"
+          "      --completed FILE      who completed the programme (participant_id a row):\n"
+          "                            the cost figures again for them alone, labelled\n"
+          "                            completers only, never the headline\n"
+          "      --wellbeing FILE      a scored CSV (promscore score) with ONS4 life\n"
+          "                            satisfaction at baseline and follow-up: WELLBYs\n"
+          "                            valued at the costs file's wellby row, on their own\n"
+          "                            line, never added to cost avoidance\n"
+          "      --wellbeing-followup LABEL  its follow-up timepoint (default: the only\n"
+          "                            one after baseline)\n"
           "  -q, --quiet               no per-file summary\n"
           "\n"
           "Event lists, counted into the windows around each participant's index date:\n"
@@ -422,6 +431,88 @@ static int gross_attributable(const struct section *sec)
 #define M(id) format_money(find(&sec, PS_STAT_CO_##id), 0).s
 #define C(id) format_figure(find(&sec, PS_STAT_CO_##id)).s
 
+/* Whether a figure is written on a line of its own (completers only, wellbeing), not in the
+ * section's list of figures not computable. */
+static int on_own_line(const ps_statistic_t *st)
+{
+    return st->id >= PS_STAT_CO_COMPLETERS_COST_BEFORE;
+}
+
+/* One line, wrapped, or ENOMEM on the output. */
+static void write_line(output_t *o, const char *indent, const char *format, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void write_line(output_t *o, const char *indent, const char *format, ...)
+{
+    char *line = NULL;
+    va_list ap;
+    va_start(ap, format);
+    int n = vasprintf(&line, format, ap);
+    va_end(ap);
+    if (n < 0) {
+        o->error = ENOMEM;
+        return;
+    }
+    write_wrapped(o, line, 90, indent);
+    free(line);
+}
+
+/* The completers' figures of a section, labelled, after everyone's. */
+static void write_completers(output_t *o, const struct section *s)
+{
+    const struct section sec = *s;
+    const ps_statistic_t *before = find(&sec, PS_STAT_CO_COMPLETERS_COST_BEFORE);
+    if (!before)
+        return;
+    const ps_statistic_t *avoidance = find(&sec, PS_STAT_CO_COMPLETERS_NOTIONAL_COST_AVOIDANCE);
+    const char *label = before->note ? before->note : avoidance->note;
+    char rate_ratio[80] = "";
+    if (find(&sec, PS_STAT_CO_COMPLETERS_RATE_RATIO))
+        snprintf(rate_ratio, sizeof rate_ratio, "; rate ratio %s", C(COMPLETERS_RATE_RATIO));
+    write_line(o, "      ",
+               "%s: cost before %s, after %s; gross fall %s; expected after without the service "
+               "%s; notional cost avoidance %s%s",
+               label ? label : "completers only: not intention to treat",
+               M(COMPLETERS_COST_BEFORE), M(COMPLETERS_COST_AFTER),
+               M(COMPLETERS_GROSS_COST_FALL), M(COMPLETERS_COST_EXPECTED_AFTER),
+               M(COMPLETERS_NOTIONAL_COST_AVOIDANCE), rate_ratio);
+    if (before->shown == PS_NOT_COMPUTABLE)
+        write_line(o, "      ", "n/a completers: %s", before->reason);
+}
+
+/* The wellbeing value: on its own, never beside the costs' totals. */
+static void write_wellbeing(output_t *o, const struct section *s)
+{
+    const struct section sec = *s;
+    const ps_statistic_t *n = find(&sec, PS_STAT_CO_WB_N_PAIRED);
+    const ps_statistic_t *value = find(&sec, PS_STAT_CO_WB_VALUE);
+    const ps_statistic_t *per = find(&sec, PS_STAT_CO_WB_VALUE_PER_WELLBY);
+    const ps_statistic_t *wellbys = find(&sec, PS_STAT_CO_WB_WELLBYS);
+    const ps_statistic_t *mean = find(&sec, PS_STAT_CO_WB_MEAN_CHANGE);
+    const int transfer = mean->note && strncmp(mean->note, "BENEFIT TRANSFER", 16) == 0;
+    output_printf(o, "\n  %s: wellbeing value%s (not NHS cost avoidance; never added to it)\n",
+          n->comparison, transfer ? ", a BENEFIT TRANSFER from (S)WEMWBS" : "");
+    write_line(o, "    ", "people paired %s: %s", C(WB_N_PAIRED),
+               n->note ? n->note : "life satisfaction");
+    write_line(o, "    ",
+               "mean change %s points of life satisfaction (95%% CI %s to %s; paired t); %s "
+               "WELLBYs%s%s",
+               C(WB_MEAN_CHANGE), C(WB_MEAN_CHANGE_CI_LOW), C(WB_MEAN_CHANGE_CI_HIGH),
+               C(WB_WELLBYS), wellbys->note ? ": " : "", wellbys->note ? wellbys->note : "");
+    write_line(o, "    ", "at %s a WELLBY (%s): wellbeing value %s (95%% CI %s to %s)",
+               format_money(per, 1).s, per->note ? per->note : "", M(WB_VALUE),
+               M(WB_VALUE_CI_LOW), M(WB_VALUE_CI_HIGH));
+    if (value->note && value->shown == PS_SHOWN)
+        write_wrapped(o, value->note, 90, "    ");
+    for (size_t k = sec.start; k < sec.end; k++) {
+        const ps_statistic_t *f = ps_service_report_statistic(sec.report, k);
+        if (f->shown == PS_NOT_COMPUTABLE)
+            write_line(o, "    ", "n/a %s: %s", f->name, f->reason);
+        else if (f->shown == PS_SUPPRESSED && f->note)
+            write_line(o, "    ", "* %s: %s", f->name, f->note);
+    }
+}
+
 static void write_costs(output_t *o, const ps_service_report_t *report, size_t from,
                         const struct setting *set)
 {
@@ -495,6 +586,11 @@ static void write_costs(output_t *o, const ps_service_report_t *report, size_t f
                 break;
             sec.end++;
         }
+        if (strcmp(st->unit, "wellbeing") == 0) {
+            write_wellbeing(o, &sec);
+            i = sec.end;
+            continue;
+        }
         if (st->comparison != comparison) {
             comparison = st->comparison;
             output_printf(o, "\n  %s, the people referred\n", comparison);
@@ -555,9 +651,10 @@ static void write_costs(output_t *o, const ps_service_report_t *report, size_t f
                 free(boot);
             }
         }
+        write_completers(o, &sec);
         for (size_t k = sec.start; k < sec.end; k++) {
             const ps_statistic_t *f = ps_service_report_statistic(report, k);
-            if (f->shown == PS_NOT_COMPUTABLE && f->id != PS_STAT_CO_ROI_CI_LOW &&
+            if (f->shown == PS_NOT_COMPUTABLE && !on_own_line(f) && f->id != PS_STAT_CO_ROI_CI_LOW &&
                 f->id != PS_STAT_CO_ROI_CI_HIGH && f->id != PS_STAT_CO_P_ROI_ABOVE_1) {
                 char *why = NULL;
                 if (asprintf(&why, "n/a %s: %s", f->name, f->reason) < 0) {
@@ -706,7 +803,8 @@ int cmd_service(int argc, char **argv)
            END_COLUMN, FIRST_AFTER, DATE_FORMAT, OBSERVED_UNTIL,
            UNIT_COSTS, PRICE_INDEX, PRICE_YEAR, PROGRAMME_COST,
            PROGRAMME_PERIOD, NO_COUNTERFACTUAL, SEED, REPLICATES, SCENARIO,
-           POPULATION, POPULATION_SOURCE, INTERVAL };
+           POPULATION, POPULATION_SOURCE, INTERVAL,
+           COMPLETED, WELLBEING, WELLBEING_FOLLOWUP };
     static const struct option long_options[] = {
         {"window", required_argument, NULL, 'w'},
         {"before", required_argument, NULL, BEFORE},
@@ -747,6 +845,9 @@ int cmd_service(int argc, char **argv)
         {"replicates", required_argument, NULL, REPLICATES},
         {"scenario", required_argument, NULL, SCENARIO},
         {"by", required_argument, NULL, 'b'},
+        {"completed", required_argument, NULL, COMPLETED},
+        {"wellbeing", required_argument, NULL, WELLBEING},
+        {"wellbeing-followup", required_argument, NULL, WELLBEING_FOLLOWUP},
         {NULL, 0, NULL, 0},
     };
     ps_service_options_t options;
@@ -770,6 +871,8 @@ int cmd_service(int argc, char **argv)
     ps_service_costs_options_init(&cost_options, sizeof cost_options);
     cost_options.seed = 1;
     ps_service_costs_t *costs = NULL;
+    /* --completed and --wellbeing: figures beside the costs, never in them. */
+    const char *completed = NULL, *wellbeing = NULL, *wellbeing_followup = NULL;
     int status = EXIT_USAGE, c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "w:s:c:m:f:o:qhb:", long_options, NULL)) != -1) {
@@ -910,8 +1013,20 @@ int cmd_service(int argc, char **argv)
                 cost_options.programme_days = value;
             break;
         }
+        case COMPLETED: completed = optarg; break;
+        case WELLBEING: wellbeing = optarg; break;
+        case WELLBEING_FOLLOWUP: wellbeing_followup = optarg; break;
         default: usage(stderr); goto done;
         }
+    }
+    if (!unit_costs && (completed || wellbeing)) {
+        cli_error("service: --completed and --wellbeing add to the costs: give --unit-costs "
+                  "(with a wellby row for --wellbeing)");
+        goto done;
+    }
+    if (wellbeing_followup && !wellbeing) {
+        cli_error("service: --wellbeing-followup names a timepoint of --wellbeing FILE");
+        goto done;
     }
     if (check_events(events, &options))
         goto done;
@@ -952,9 +1067,10 @@ int cmd_service(int argc, char **argv)
     options.by = (const char *const *)by.items;
     options.n_by = by.n;
     /* The report may not replace an input or the measures. */
-    /* -o, --measures, --unit-costs, --price-index, --population, two index files, the
+    /* -o, --measures, --unit-costs, --price-index, --population, --completed, --wellbeing, two
+     * index files, the
      * comparisons, the counts and the event lists. */
-    files = calloc((size_t)argc + comparisons.n + events[0].files.n + events[1].files.n + 7,
+    files = calloc((size_t)argc + comparisons.n + events[0].files.n + events[1].files.n + 9,
                    sizeof *files);
     if (!files) {
         cli_error("out of memory");
@@ -968,6 +1084,8 @@ int cmd_service(int argc, char **argv)
     files[n_files++] = (output_file_t){price_index, "--price-index", 0};
     if (options.population && strncmp(options.population, "nb:", 3) != 0)
         files[n_files++] = (output_file_t){options.population, "--population", 0};
+    files[n_files++] = (output_file_t){completed, "--completed", 0};
+    files[n_files++] = (output_file_t){wellbeing, "--wellbeing", 0};
     for (size_t i = 0; i < comparisons.n; i++)
         files[n_files++] = (output_file_t){comparisons.items[i], "--comparison", 0};
     for (int i = optind; i < argc; i++)
@@ -983,7 +1101,7 @@ int cmd_service(int argc, char **argv)
     if (output_check_distinct("service", files, n_files) != 0)
         goto done;
 
-    if ((status = cli_context(&context, 0)))
+    if ((status = cli_context(&context, wellbeing != NULL)))
         goto done;
     ps_error_t err = ps_service_definition_read(context, measures, &definition);
     if (!err)
@@ -1009,8 +1127,24 @@ int cmd_service(int argc, char **argv)
         err = ps_service_costs_read_index(costs, price_index);
     if (!err)
         err = ps_service_report(cohort, &disclosure, &report);
+    ps_batch_summary_t summary;
+    if (!err && completed) {
+        err = ps_service_costs_read_completed(costs, cohort, completed, &handlers, &summary);
+        if (!err && !run.quiet)
+            fprintf(stderr, "promscore: %s: %lu rows read, %lu used, %lu refused (completed)\n",
+                    completed, summary.rows_read, summary.rows_scored, summary.rows_rejected);
+    }
     if (!err && costs)
         err = ps_service_costs_apply(costs, &cost_options, cohort, &disclosure, report);
+    if (!err && wellbeing) {
+        err = ps_service_costs_wellbeing(costs, &cost_options, cohort, wellbeing, NULL,
+                                         wellbeing_followup, &handlers, &disclosure, report,
+                                         &summary);
+        if (!err && !run.quiet)
+            fprintf(stderr, "promscore: %s: %lu rows read, %lu used, %lu refused (wellbeing: "
+                            "scores of the scale used at the two timepoints)\n",
+                    wellbeing, summary.rows_read, summary.rows_scored, summary.rows_rejected);
+    }
     if (err) {
         if (err == PS_ERROR_NOMEM)
             cli_error("%s", ps_error_message(err));

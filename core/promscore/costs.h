@@ -98,6 +98,49 @@ ps_error_t ps_service_costs_apply(const ps_service_costs_t *costs,
 /** The price index's name and source, or NULL when none was read. */
 const char *ps_service_costs_index(const ps_service_costs_t *costs, const char **source);
 
+/**
+ * Reads who completed the programme, for figures of the completers alone beside (never
+ * instead of) everyone's: a CSV with a header naming the cohort's id column (as batch headers
+ * are matched; other columns are not read), then one participant a row. Call it after every
+ * count of 'cohort' was read. A row is refused, with its reason, when it is malformed, has no
+ * id, names someone not among the people referred (in the comparison cohort, or not read at
+ * all) or someone listed already. No header refuses the file (PS_ERROR_BATCH). *summary
+ * counts rows read, used (rows_scored) and refused; it may be NULL.
+ *
+ * With a list read, ps_service_costs_apply adds the completers_* figures of the catalogue,
+ * each noted "completers only (N of M referred): not intention to treat".
+ */
+ps_error_t ps_service_costs_read_completed(ps_service_costs_t *costs,
+                                           const ps_service_cohort_t *cohort, const char *file,
+                                           const ps_service_handlers_t *handlers,
+                                           ps_batch_summary_t *summary);
+
+/**
+ * Adds the wellbeing value of the catalogue (wellbeing_*, wellbys, value_per_wellby) to
+ * 'report', with unit "wellbeing", for the comparison from the cohort's before window to the
+ * first window after it: from a scored CSV written by `promscore score` ('scored_file'),
+ * each person's paired change in ONS4 life satisfaction from timepoint 'baseline' (NULL:
+ * "baseline") to 'followup' (NULL: the file's only other timepoint), its mean with R's
+ * t.test interval, and WELLBYs = the sum of the changes times the years of that window (its
+ * days / 365.25; nothing extrapolated), valued at the costs file's "wellby" row uprated to
+ * the report's price year. A file without ONS4 life satisfaction scores may give WEMWBS
+ * (total) or SWEMWBS (metric) scores, through an exchange rate the costs file declares
+ * (wemwbs_to_life_satisfaction, swemwbs_to_life_satisfaction): a benefit transfer, noted so;
+ * without it they are refused (PS_ERROR_USAGE), as is a costs file without a "wellby" row. A
+ * second score of a person at a timepoint is refused with its reason (the first is kept).
+ * Never added to any cost figure. All but value_per_wellby are hidden when the people paired
+ * are 1 to the disclosure threshold. *summary (may be NULL) counts the file's rows read,
+ * those of the scale used (rows_scored) and those refused.
+ */
+ps_error_t ps_service_costs_wellbeing(const ps_service_costs_t *costs,
+                                      const ps_service_costs_options_t *options,
+                                      const ps_service_cohort_t *cohort,
+                                      const char *scored_file, const char *baseline,
+                                      const char *followup,
+                                      const ps_service_handlers_t *handlers,
+                                      const ps_disclosure_t *disclosure,
+                                      ps_service_report_t *report, ps_batch_summary_t *summary);
+
 #ifdef __cplusplus
 }
 #endif

@@ -330,7 +330,58 @@ typedef enum ps_param {
       "year after, continued for the scenario's years and falling by its drop-off each year "  \
       "(the assumption in the note)")                                                          \
     X(CO_SCENARIO_ROI, "scenario_roi", FIGURE, NONE, SU_EVENTS_BEFORE, SU_EVENTS_AFTER, 0, 1,  \
-      2, "costs: a SCENARIO, not observed: scenario_cost_avoidance / programme_cost")
+      2, "costs: a SCENARIO, not observed: scenario_cost_avoidance / programme_cost")         \
+    /* Completers only (--completed): the same figures for the people referred who completed \
+     * the programme, "completers only (N of M referred): not intention to treat" in the note; \
+     * hidden as the figures of everyone referred are, and when N or M - N is a small count. */ \
+    X(CO_COMPLETERS_COST_BEFORE, "completers_cost_before", FIGURE, NONE, SU_EVENTS_BEFORE,     \
+      SU_N_PEOPLE, 0, 1, 0,                                                                    \
+      "costs: cost_before of the people who completed the programme alone: completers only, "  \
+      "not intention to treat")                                                                \
+    X(CO_COMPLETERS_COST_AFTER, "completers_cost_after", FIGURE, NONE, SU_EVENTS_AFTER,        \
+      SU_N_PEOPLE, 0, 1, 0, "costs: cost_after of the completers alone")                       \
+    X(CO_COMPLETERS_GROSS_COST_FALL, "completers_gross_cost_fall", FIGURE, NONE,               \
+      SU_EVENTS_BEFORE, SU_EVENTS_AFTER, 0, 1, 0,                                              \
+      "costs: gross_cost_fall of the completers alone, not attributable to the service")       \
+    X(CO_COMPLETERS_COST_EXPECTED_AFTER, "completers_cost_expected_after", FIGURE, NONE,       \
+      SU_EVENTS_BEFORE, SU_EVENTS_AFTER, 0, 1, 0,                                              \
+      "costs: cost_expected_after of the completers alone (the whole comparison cohort's "     \
+      "rate_ratio)")                                                                           \
+    X(CO_COMPLETERS_NOTIONAL_COST_AVOIDANCE, "completers_notional_cost_avoidance", FIGURE,     \
+      NONE, SU_EVENTS_BEFORE, SU_EVENTS_AFTER, 0, 1, 0,                                        \
+      "costs: completers_cost_expected_after - completers_cost_after: completers only, never " \
+      "the headline (people who complete differ from those who do not)")                      \
+    X(CO_COMPLETERS_RATE_RATIO, "completers_rate_ratio", FIGURE, NONE, SU_EVENTS_BEFORE,       \
+      SU_EVENTS_AFTER, 0, 0, 2, "costs: rate_ratio of the completers alone (per measure)")     \
+    /* Wellbeing value (--wellbeing): WELLBYs from the paired change in ONS4 life            \
+     * satisfaction (HM Treasury Green Book wellbeing guidance, 2021), valued at the costs     \
+     * file's wellby row; never added to NHS cost avoidance. Unit "wellbeing". */              \
+    X(CO_WB_N_PAIRED, "wellbeing_n_paired", COUNT, NONE, NONE, NONE, 0, 0, 0,                  \
+      "wellbeing: people with a life satisfaction score at baseline and at follow-up")         \
+    X(CO_WB_MEAN_CHANGE, "wellbeing_mean_change", FIGURE, NONE, CO_WB_N_PAIRED, NONE, 0, 0, 2, \
+      "wellbeing: mean paired change in life satisfaction (0-10), follow-up minus baseline "   \
+      "(from (S)WEMWBS: times the declared exchange rate, a benefit transfer)")               \
+    X(CO_WB_MEAN_CHANGE_CI_LOW, "wellbeing_mean_change_ci_low", FIGURE, NONE, CO_WB_N_PAIRED,  \
+      NONE, 0, 0, 2,                                                                           \
+      "wellbeing: lower end of the 95% CI of wellbeing_mean_change, mean - qt(0.975, n - 1) * "\
+      "sd / sqrt(n) (R's t.test, paired)")                                                     \
+    X(CO_WB_MEAN_CHANGE_CI_HIGH, "wellbeing_mean_change_ci_high", FIGURE, NONE,                \
+      CO_WB_N_PAIRED, NONE, 0, 0, 2, "wellbeing: upper end of the 95% CI of "                  \
+      "wellbeing_mean_change")                                                                 \
+    X(CO_WB_WELLBYS, "wellbys", FIGURE, NONE, CO_WB_N_PAIRED, NONE, 0, 1, 2,                   \
+      "wellbeing: the sum of the paired changes times the years of follow-up observed (the "   \
+      "first window after, not extrapolated): one WELLBY is one point of life satisfaction "   \
+      "for one person for one year")                                                           \
+    X(CO_WB_VALUE_PER_WELLBY, "value_per_wellby", CONSTANT, NONE, NONE, NONE, 0, 0, 0,         \
+      "wellbeing: the value of one WELLBY at the report's price year, from the costs file's "  \
+      "wellby row (its chain and source in the note)")                                         \
+    X(CO_WB_VALUE, "wellbeing_value", FIGURE, NONE, CO_WB_N_PAIRED, NONE, 0, 1, 0,             \
+      "wellbeing: wellbys * value_per_wellby: a wellbeing value, not NHS cost avoidance, "     \
+      "never added to it; not attributable without a comparison group")                       \
+    X(CO_WB_VALUE_CI_LOW, "wellbeing_value_ci_low", FIGURE, NONE, CO_WB_N_PAIRED, NONE, 0, 1,  \
+      0, "wellbeing: wellbeing_value at wellbeing_mean_change_ci_low")                         \
+    X(CO_WB_VALUE_CI_HIGH, "wellbeing_value_ci_high", FIGURE, NONE, CO_WB_N_PAIRED, NONE, 0,   \
+      1, 0, "wellbeing: wellbeing_value at wellbeing_mean_change_ci_high")
 
 /** A statistic of the catalogue. */
 typedef enum ps_statistic_id {

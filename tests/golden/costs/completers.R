@@ -1,0 +1,34 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Golden values of the completers-only cost figures (promscore service
+# --completed): the Camden-like fixture (tests/golden/service/camden_*.csv),
+# A&E attendances at 114 a unit, and the completers listed in
+# ../../data/costs/completed.csv (R1 to R18; its other rows are refused).
+# Whole windows of 365 days, so each person's events before on the time
+# observed after are their events before. Run from this directory:
+#   Rscript completers.R > completers-expected.csv
+referred <- read.csv("../service/camden_referred.csv")
+comparison <- read.csv("../service/camden_comparison.csv")
+listed <- read.csv("../../data/costs/completed.csv", colClasses = "character")
+completers <- intersect(listed$participant_id, unique(referred$participant_id))
+u <- 114
+wide <- function(d) {
+    pre <- d[d$window == "pre12", c("participant_id", "ae_attendances")]
+    post <- d[d$window == "post12", c("participant_id", "ae_attendances")]
+    merge(pre, post, by = "participant_id", suffixes = c(".pre", ".post"))
+}
+r <- wide(referred)
+c <- wide(comparison)
+mine <- r[r$participant_id %in% completers, ]
+rr_c <- sum(c$ae_attendances.post) / sum(c$ae_attendances.pre)
+before <- sum(mine$ae_attendances.pre)
+after <- sum(mine$ae_attendances.post)
+expected <- before * rr_c
+out <- data.frame(
+    statistic = c("n_completers", "n_referred", "completers_cost_before",
+                  "completers_cost_after", "completers_gross_cost_fall",
+                  "completers_cost_expected_after", "completers_notional_cost_avoidance",
+                  "completers_rate_ratio"),
+    value = c(nrow(mine), nrow(r), u * before, u * after, u * (before - after),
+              u * expected, u * (expected - after), after / before))
+out$value <- sprintf("%.17g", out$value)
+write.csv(out, stdout(), row.names = FALSE, quote = FALSE)
