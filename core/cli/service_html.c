@@ -1471,6 +1471,12 @@ static void write_costs(struct page *p, const output_file_t *files, size_t n_fil
         return;
     }
     c.n = group_blocks(p, p->costs_from, count, c.blocks);
+    /* The wellbeing value is a line of its own, never among the costs (nor their total). */
+    size_t kept = 0;
+    for (size_t j = 0; j < c.n; j++)
+        if (strcmp(c.blocks[j].unit, "wellbeing") != 0)
+            c.blocks[kept++] = c.blocks[j];
+    c.n = kept;
     /* What the section's figures rest on, in the text report's words. */
     int eb = 0, naive = 0;
     for (size_t j = 0; j < c.n; j++) {
