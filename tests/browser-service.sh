@@ -84,7 +84,7 @@ browse --window-size=1000,2600 --screenshot="$(pwd)/tests/browser-service.png" \
 echo "browser-service: screenshot in tests/browser-service.png"
 
 # A measure labelled like a script is text.
-measures=${PROMSCORE_SOURCE_DIR:-.}/measures/service_use.xml
+measures=${PROMSCORE_SOURCE_DIR:-.}/plugins/service_use/service_use.xml
 sed 's/label="A&amp;E attendances"/label="\&lt;script\&gt;alert(1)\&lt;\/script\&gt;"/' \
     "$measures" >"$tmp/hostile.xml"
 grep -q 'label="&lt;script&gt;' "$tmp/hostile.xml" || fail "the hostile measures were not made"

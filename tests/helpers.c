@@ -50,6 +50,15 @@ char *test_data(const char *relative)
     return path;
 }
 
+char *test_shipped_measures(void)
+{
+    const char *source = getenv("PROMSCORE_SOURCE_DIR");
+    cr_assert_not_null(source, "PROMSCORE_SOURCE_DIR is set by make check");
+    char *path;
+    cr_assert_geq(asprintf(&path, "%s/plugins/service_use/service_use.xml", source), 0);
+    return path;
+}
+
 static void on_diagnostic(const ps_diagnostic_t *d, void *user)
 {
     struct capture *c = user;

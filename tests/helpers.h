@@ -45,6 +45,8 @@ char *test_path(const char *name);
 char *test_slurp(const char *path);
 /* A path under tests/data in the source tree. */
 char *test_data(const char *relative);
+/* The service-use measures promscore ships (plugins/service_use/service_use.xml). */
+char *test_shipped_measures(void);
 /* Sends a context's diagnostics to 'capture'. */
 void test_capture_diagnostics(ps_context_t *context, struct capture *capture);
 /* A score handler appending to the capture passed as user data. */

@@ -70,10 +70,7 @@ static char *golden(const char *file)
 
 static ps_service_definition_t *shipped(ps_context_t *context)
 {
-    const char *source = getenv("PROMSCORE_SOURCE_DIR");
-    cr_assert_not_null(source, "PROMSCORE_SOURCE_DIR is set by make check");
-    char *path;
-    cr_assert_geq(asprintf(&path, "%s/measures/service_use.xml", source), 0);
+    char *path = test_shipped_measures();
     ps_service_definition_t *d = NULL;
     cr_assert_eq(ps_service_definition_read(context, path, &d), PS_OK, "%s", last_message());
     free(path);

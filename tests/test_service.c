@@ -32,10 +32,7 @@ static ps_context_t *context_only(void)
 
 static char *shipped_path(void)
 {
-    const char *source = getenv("PROMSCORE_SOURCE_DIR");
-    cr_assert_not_null(source, "PROMSCORE_SOURCE_DIR is set by make check");
-    char *path;
-    cr_assert_geq(asprintf(&path, "%s/measures/service_use.xml", source), 0);
+    char *path = test_shipped_measures();
     return path;
 }
 

@@ -82,10 +82,7 @@ static void start(struct run *r, const char *costs_csv, const ps_disclosure_t *r
 {
     release_capture();
     r->context = test_context(&capture);
-    const char *source = getenv("PROMSCORE_SOURCE_DIR");
-    cr_assert_not_null(source, "PROMSCORE_SOURCE_DIR is set by make check");
-    char *path;
-    cr_assert_geq(asprintf(&path, "%s/measures/service_use.xml", source), 0);
+    char *path = test_shipped_measures();
     cr_assert_eq(ps_service_definition_read(r->context, path, &r->definition), PS_OK, "%s",
                  last_message());
     free(path);

@@ -31,7 +31,7 @@ typedef struct ps_service_definition ps_service_definition_t;
 /**
  * Reads a service-use definition, validated against service-use.xsd in the
  * context's schema directory; 'file' NULL reads the one shipped with promscore
- * (measures/service_use.xml, installed in the package's data directory, or the
+ * (plugins/service_use/service_use.xml, installed in the package's data directory, or the
  * source tree's for a program run from its build tree). Two measures holding
  * one column (by their columns and aliases, matched as batch headers are) are
  * refused with PS_ERROR_DEFINITION.
