@@ -256,9 +256,11 @@ ps_error_t ps_service_read(ps_service_cohort_t *cohort, const char *file, ps_ser
  * whose index row was refused, an index or end date that differs from the
  * participant's earlier rows', an end date before the index date, an event
  * after the end date or outside every window, a participant of the other arm
- * or read already. An event refused for its date leaves its measure not
- * recorded for the participant in every window, and one refused for its
- * quantity in its window: their counts are unknown. In the index file, rows
+ * or read already. An event refused for its date, or for an index or end
+ * date that cannot be read or differs from the participant's earlier rows',
+ * leaves its measure not recorded for the participant in every window (the
+ * participant is still counted for the other measures), and one refused for
+ * its quantity in its window: their counts are unknown, never 0. In the index file, rows
  * are refused for the same reasons and for a second row of a participant.
  * A header without the columns needed refuses the file (PS_ERROR_BATCH). A
  * cohort with columns to group by (options.by) is refused (PS_ERROR_USAGE):
