@@ -97,9 +97,11 @@ static ps_error_t check_row(ps_service_costs_t *c, struct unit_cost *row,
                             const char *value_text, unsigned long value_column,
                             unsigned long year_column)
 {
-    if (ps_parse_double(value_text, &row->value) || !(row->value >= 0))
+    const char *why = ps_service_number(value_text, PS_SERVICE_NUMBER_FRACTION, &row->value);
+    if (why)
         return ps_diagnose(c->context, PS_ERROR_DEFINITION, c->file, row->line, value_column,
-                           "unit cost '%s' is not a number of 0 or more", value_text);
+                           "unit cost '%s' is not a number of 0 or more%s%s", value_text,
+                           isnan(row->value) ? ": " : "", isnan(row->value) ? why : "");
     if (!is_price_year(row->price_year))
         return ps_diagnose(c->context, PS_ERROR_DEFINITION, c->file, row->line, year_column,
                            "price year '%s' is not a financial year such as 2022/23 or a "
@@ -371,12 +373,15 @@ static ps_error_t on_index_record(const ps_csv_record_t *rec, void *user)
             return ps_diagnose(c->context, PS_ERROR_DEFINITION, file, rec->line, 2,
                                "the first year is the base: leave its change empty");
         number = 100;
-    } else if (ps_parse_double(text, &number) ||
-               !(r->header == 1 ? number > 0 : number > -100)) {
-        return ps_diagnose(c->context, PS_ERROR_DEFINITION, file, rec->line, 2,
-                           r->header == 1 ? "level '%s' is not a number above 0"
-                                          : "change '%s' is not a percentage above -100",
-                           text);
+    } else {
+        const unsigned flags = PS_SERVICE_NUMBER_FRACTION |
+                               (r->header == 1 ? 0 : PS_SERVICE_NUMBER_SIGNED);
+        const char *why = ps_service_number(text, flags, &number);
+        if (why || !(r->header == 1 ? number > 0 : number > -100))
+            return ps_diagnose(c->context, PS_ERROR_DEFINITION, file, rec->line, 2,
+                               r->header == 1 ? "level '%s' is not a number above 0%s%s"
+                                              : "change '%s' is not a percentage above -100%s%s",
+                               text, isnan(number) ? ": " : "", isnan(number) ? why : "");
     }
     size_t size = r->size;
     if (ps_grow((void **)&ix->years, &size, ix->n + 1, sizeof *ix->years) ||

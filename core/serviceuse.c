@@ -719,15 +719,44 @@ int ps_su_room_for(ps_service_cohort_t *c, struct ps_service_arm_data *arm, size
     return 0;
 }
 
+const char *ps_service_number(const char *text, unsigned flags, double *value)
+{
+    *value = NAN;
+    const char *p = text;
+    const int sign = *p == '-' || *p == '+';
+    p += sign;
+    size_t whole = strspn(p, "0123456789"), fraction = 0;
+    if (whole && p[whole] == '.')
+        fraction = 1 + strspn(p + whole + 1, "0123456789");
+    const int plus = *text == '+' && !(flags & PS_SERVICE_NUMBER_SIGNED);
+    if (!whole || fraction == 1 || p[whole + fraction] || plus)
+        return flags & PS_SERVICE_NUMBER_FRACTION
+                   ? "not a number written in decimal digits, such as 12 or 2.5 (no exponent "
+                     "such as 1e3, hex such as 0x10, or separator)"
+                   : "not a whole number written in decimal digits, such as 12 (no exponent "
+                     "such as 1e3, hex such as 0x10, or separator)";
+    double v = strtod(text, NULL);
+    if (!isfinite(v))
+        return "too large";
+    *value = v;
+    if (*text == '-' && !(flags & PS_SERVICE_NUMBER_SIGNED))
+        return "a negative number";
+    if (fraction && !(flags & PS_SERVICE_NUMBER_FRACTION))
+        return "not a whole number";
+    return NULL;
+}
+
 /* Why a cell is not a count (NULL when it is one: *value). */
 static const char *read_count(const char *text, double *value)
 {
-    if (ps_parse_double(text, value))
-        return "not a number: a count is a whole number, 0 or more";
-    if (*value < 0)
-        return "a count cannot be negative";
-    if (*value != floor(*value))
+    if (ps_service_number(text, 0, value)) {
+        if (isnan(*value))
+            return "not a number: a count is a whole number written in decimal digits, 0 or "
+                   "more (no exponent such as 1e3, hex such as 0x10, or separator)";
+        if (*text == '-')
+            return "a count cannot be negative";
         return "not a whole number: a count is a whole number, 0 or more";
+    }
     if (*value > PS_MAX_DEFINITION_MAGNITUDE)
         return "more than 1e9: not a count of one person's use";
     return NULL;

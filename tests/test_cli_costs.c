@@ -314,3 +314,68 @@ Test(cli_costs, empirical_bayes_is_the_counterfactual_of_the_rules_measure)
     free(population);
     free(costs);
 }
+
+Test(cli_costs, amounts_are_read_in_decimal_digits_only)
+{
+    char *referred = golden("service/camden_referred.csv");
+    char *costs = test_file("costs.csv",
+                            "measure,value,unit,price_year,source,licence\n"
+                            "ae_attendances,114.50,per attendance,2022/23,test,CC0-1.0\n",
+                            -1);
+    static const char decimal[] = "not a number written in decimal digits, such as 12 or 2.5 (no "
+                                  "exponent such as 1e3, hex such as 0x10, or separator)\n";
+    static const char *const amounts[] = {"0x10", "1e3", " 5", "+5", "5.", ".5", "inf"};
+    for (size_t i = 0; i < sizeof amounts / sizeof amounts[0]; i++) {
+        struct run_result r = RUN("service", "-q", "-w", "pre12=365,post12=365", referred,
+                                  "--unit-costs", costs, "--programme-cost", amounts[i]);
+        cr_assert_eq(r.status, 2, "%s: %s", amounts[i], r.err);
+        char *want;
+        cr_assert_geq(asprintf(&want,
+                               "promscore: service: --programme-cost needs an amount above 0, "
+                               "not '%s': %s",
+                               amounts[i], decimal),
+                      0);
+        cr_assert_str_eq(r.err, want);
+        free(want);
+        run_result_free(&r);
+    }
+    static const struct {
+        const char *given, *why;
+    } scenarios[] = {
+        {"3:0x10", ": not a number written in decimal digits, such as 12 or 2.5 (no exponent such "
+                   "as 1e3, hex such as 0x10, or separator)\n"},
+        {"3:1e1", ": not a number written in decimal digits, such as 12 or 2.5 (no exponent such "
+                  "as 1e3, hex such as 0x10, or separator)\n"},
+        {"0x3:50", ": not a whole number written in decimal digits, such as 12 (no exponent such "
+                   "as 1e3, hex such as 0x10, or separator)\n"},
+        {"3:-1", ": a negative number\n"},
+        {"2.5:50", ": not a whole number\n"},
+        {"3", ": no ':' between the years and the drop-off\n"},
+        {"3:150", "\n"},
+    };
+    for (size_t i = 0; i < sizeof scenarios / sizeof scenarios[0]; i++) {
+        struct run_result r = RUN("service", "-q", "-w", "pre12=365,post12=365", referred,
+                                  "--unit-costs", costs, "--programme-cost", "5000",
+                                  "--scenario", scenarios[i].given);
+        cr_assert_eq(r.status, 2, "%s: %s", scenarios[i].given, r.err);
+        char *want;
+        cr_assert_geq(asprintf(&want,
+                               "promscore: service: --scenario takes YEARS:DROP, years from 1 to "
+                               "100 and a drop-off from 0 to 100%% a year (e.g. 3:50), not '%s'%s",
+                               scenarios[i].given, scenarios[i].why),
+                      0);
+        cr_assert_str_eq(r.err, want);
+        free(want);
+        run_result_free(&r);
+    }
+    /* Decimal amounts are read as they are written. */
+    struct run_result ok = RUN("service", "-q", "-w", "pre12=365,post12=365", "-f", "csv",
+                               referred, "--unit-costs", costs, "--programme-cost", "5000.50",
+                               "--scenario", "3:12.5", "--no-counterfactual");
+    cr_assert_eq(ok.status, 0, "%s", ok.err);
+    assert_has(ok.out, ",programme_cost,");
+    assert_has(ok.out, "5000.5");
+    run_result_free(&ok);
+    free(costs);
+    free(referred);
+}

@@ -567,3 +567,36 @@ Test(cli_service, event_lists_with_by_are_refused)
     free(events);
     free(index);
 }
+
+Test(cli_service, counts_are_read_in_decimal_digits_only)
+{
+    /* 0x10 is not 16 and 1e1 is not 10: each cell is refused where it is, with the reason. */
+    char *counts = test_file("counts.csv",
+                             "participant_id,window,ae_attendances,bed_days\n"
+                             "R01,pre12,0x10,3\nR01,post12,1e1,2\nR02,pre12,+4,1\nR02,post12,-0,"
+                             "1\nR03,pre12,8,1\nR03,post12,2,1\n",
+                             -1);
+    struct run_result r = RUN("service", "-w", "pre12=365,post12=365", "--no-suppress", "-f",
+                              "csv", counts);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    static const char *const refused[] = {
+        ":2:3: column ae_attendances, value \"0x10\": not a number: a count is a whole number "
+        "written in decimal digits, 0 or more (no exponent such as 1e3, hex such as 0x10, or "
+        "separator)\n",
+        ":3:3: column ae_attendances, value \"1e1\": not a number: a count is a whole number "
+        "written in decimal digits, 0 or more (no exponent such as 1e3, hex such as 0x10, or "
+        "separator)\n",
+        ":4:3: column ae_attendances, value \"+4\": not a number: a count is a whole number "
+        "written in decimal digits, 0 or more (no exponent such as 1e3, hex such as 0x10, or "
+        "separator)\n",
+        ":5:3: column ae_attendances, value \"-0\": a count cannot be negative\n",
+    };
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++)
+        assert_has(r.err, refused[i]);
+    assert_has(r.err, "counts.csv: 6 rows read, 6 used, 0 refused\n"); /* cells, not rows */
+    /* A&E of R03 alone; bed days of all three. */
+    assert_has(r.out, "\nservice_use,ae_attendances,all,pre12->post12,events_before,count,8,no,\n");
+    assert_has(r.out, "\nservice_use,bed_days,all,pre12->post12,events_before,count,5,no,\n");
+    run_result_free(&r);
+    free(counts);
+}

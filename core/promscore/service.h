@@ -333,6 +333,25 @@ size_t ps_service_report_relation_count(const ps_service_report_t *report);
 int ps_service_report_relation(const ps_service_report_t *report, size_t index,
                                ps_relation_t *relation);
 
+/* ------------------------------------------------------------------------- */
+/* Numbers of the service inputs.                                             */
+
+/** Flags of ps_service_number: a leading '-' or '+' is read; a fraction ('.' then digits). */
+#define PS_SERVICE_NUMBER_SIGNED 1u
+#define PS_SERVICE_NUMBER_FRACTION 2u
+
+/**
+ * Reads 'text' strictly as a decimal number, as every number of the service inputs is
+ * read (counts, unit costs, price indexes, populations, and the command line's amounts):
+ * digits, with a sign only when 'flags' has PS_SERVICE_NUMBER_SIGNED and a fraction only
+ * when it has PS_SERVICE_NUMBER_FRACTION; no white space, exponent (1e3), hex (0x10),
+ * thousands separator, "inf" or "nan". Returns NULL with *value, or why not: with *value
+ * NaN when the text is not digits with an optional sign and fraction, else with *value the
+ * number when only its sign ("a negative number") or fraction ("not a whole number") is
+ * not allowed.
+ */
+const char *ps_service_number(const char *text, unsigned flags, double *value);
+
 #ifdef __cplusplus
 }
 #endif
