@@ -600,3 +600,85 @@ Test(cli_service, counts_are_read_in_decimal_digits_only)
     run_result_free(&r);
     free(counts);
 }
+
+/* The message refusing input b as input a read again. */
+static void assert_read_twice(const struct run_result *r, const char *role_b, const char *b,
+                              const char *how, const char *role_a, const char *a)
+{
+    char *want;
+    cr_assert_geq(asprintf(&want, "promscore: service: %s %s %s %s %s: %s\n", role_b, b, how,
+                           role_a, a,
+                           strcmp(how, "is the same file as") == 0
+                               ? "each input is read once, so that no row is counted twice"
+                               : "a copy would count each of its rows twice: give each file "
+                                 "once"),
+                  0);
+    cr_assert_eq(r->status, 2, "%s", r->err);
+    cr_assert_str_eq(r->err, want);
+    cr_assert_str_eq(r->out, "");
+    free(want);
+}
+
+Test(cli_service, each_input_of_rows_is_read_once)
+{
+    char *events = example("service-events.csv"), *index = example("service-events-index.csv");
+    char *text = test_slurp(events);
+    cr_assert_not_null(text);
+    char *copy = test_file("copy.csv", text, -1), *hard = test_path("link.csv");
+    cr_assert_eq(link(copy, hard), 0);
+#define EVENTS_RUN(...)                                                                            \
+    RUN("service", "-q", "-w", "pre24=365,pre12=365,post12=365", "--observed-until",              \
+        "2025-12-31", "--index", index, __VA_ARGS__)
+    struct run_result r = EVENTS_RUN("--events", events, "--events", events);
+    assert_read_twice(&r, "--events", events, "is the same file as", "--events", events);
+    run_result_free(&r);
+    r = EVENTS_RUN("--events", copy, "--events", hard);
+    assert_read_twice(&r, "--events", hard, "is the same file as", "--events", copy);
+    run_result_free(&r);
+    r = EVENTS_RUN("--events", events, "--events", copy);
+    assert_read_twice(&r, "--events", copy, "has the same bytes as", "--events", events);
+    run_result_free(&r);
+    /* The index file copied for the comparison cohort. */
+    char *index_text = test_slurp(index);
+    char *index_copy = test_file("comparison-index.csv", index_text, -1);
+    r = EVENTS_RUN("--events", events, "--comparison-index", index_copy, "--comparison-events",
+                   copy);
+    assert_read_twice(&r, "--comparison-index", index_copy, "has the same bytes as", "--index",
+                      index);
+    run_result_free(&r);
+    free(index_text);
+    free(index_copy);
+    /* Standard input under two names. */
+    struct run_how piped = {NULL, NULL, "participant_id,date,measure\nP01,2024-01-02,"
+                                        "ae_attendances\n"};
+    r = run_promscore(&piped, (const char *const[]){"service", "-q", "-w",
+                                                    "pre24=365,pre12=365,post12=365", "--index",
+                                                    index, "--events", "-", "--events",
+                                                    "/dev/stdin", NULL});
+    assert_read_twice(&r, "--events", "/dev/stdin", "is the same file as", "--events", "-");
+    run_result_free(&r);
+    /* Counts: a copy of the people referred given as the comparison cohort. */
+    char *referred = example("service-referred.csv");
+    free(text);
+    text = test_slurp(referred);
+    char *counts = test_file("comparison.csv", text, -1);
+    r = RUN("service", "-q", "-w", "pre24=365,pre12=365,post12=365", referred, "-c", counts);
+    assert_read_twice(&r, "input", referred, "has the same bytes as", "--comparison", counts);
+    run_result_free(&r);
+    /* Two empty extracts (a header, no rows) are not copies of each other. */
+    char *none = test_file("none.csv", "participant_id,date,measure\n", -1);
+    char *nothing = test_file("nothing.csv", "participant_id,date,measure\n", -1);
+    r = EVENTS_RUN("--events", events, "--events", none, "--events", nothing);
+    cr_assert_eq(r.status, 1, "the example's refusals: %s", r.err);
+    run_result_free(&r);
+#undef EVENTS_RUN
+    free(none);
+    free(nothing);
+    free(counts);
+    free(referred);
+    free(text);
+    free(copy);
+    free(hard);
+    free(events);
+    free(index);
+}

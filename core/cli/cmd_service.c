@@ -969,6 +969,7 @@ int cmd_service(int argc, char **argv)
     files[n_files++] = (output_file_t){price_index, "--price-index", 0};
     if (options.population && strncmp(options.population, "nb:", 3) != 0)
         files[n_files++] = (output_file_t){options.population, "--population", 0};
+    const size_t first_data = n_files; /* the files of rows, each read once */
     for (size_t i = 0; i < comparisons.n; i++)
         files[n_files++] = (output_file_t){comparisons.items[i], "--comparison", 0};
     for (int i = optind; i < argc; i++)
@@ -981,7 +982,8 @@ int cmd_service(int argc, char **argv)
             files[n_files++] = (output_file_t){events[a].files.items[i],
                                                a ? "--comparison-events" : "--events", 0};
     }
-    if (output_check_distinct("service", files, n_files) != 0)
+    if (output_check_distinct("service", files, n_files) != 0 ||
+        output_check_read_once("service", files + first_data, n_files - first_data) != 0)
         goto done;
 
     if ((status = cli_context(&context, 0)))
