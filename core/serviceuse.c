@@ -415,6 +415,49 @@ static ps_error_t read_rule(ps_service_cohort_t *c, const char *rule, const char
     return (c->rule.text = ps_arena_strdup(c->arena, text)) ? PS_OK : PS_ERROR_NOMEM;
 }
 
+/*
+ * The rule's window must come before the index date (the first window after it, when known)
+ * and be the before window or one listed before it, with a window after it to follow the
+ * people selected.
+ */
+static ps_error_t check_rule_window(const ps_service_cohort_t *c, const char *rule)
+{
+    const size_t w = c->rule.window, first_after = c->events.first_after;
+    const char *name = c->windows[w].name;
+    if (first_after != SIZE_MAX && w >= first_after)
+        return usage(c, "selection rule '%s': %s is after the index date (the first window after "
+                        "it is %s): people are selected by their use before it, in the before "
+                        "window or one listed before that",
+                     rule, name, c->windows[first_after].name);
+    if (w > c->before)
+        return usage(c, "selection rule '%s': %s is listed after the before window, %s: people "
+                        "are selected by their use before the index date, in the before window "
+                        "or one listed before that",
+                     rule, name, c->windows[c->before].name);
+    if (w + 1 == c->n_windows)
+        return usage(c, "selection rule '%s': %s is the last window, with none after it to "
+                        "follow the people it selects",
+                     rule, name);
+    return PS_OK;
+}
+
+ps_error_t ps_su_check_rule_counted(const ps_service_cohort_t *c)
+{
+    if (!c->has_rule)
+        return PS_OK;
+    const struct ps_service_arm_data *arm = &c->arms[PS_SERVICE_REFERRED];
+    const size_t nw = c->n_windows, nm = c->definition->n_measures;
+    const size_t m = c->rule.measure, w = c->rule.window;
+    for (size_t p = 0; p < ps_names_count(arm->participants); p++)
+        if (!isnan(arm->counts[(p * nw + w) * nm + m]))
+            return PS_OK;
+    return ps_diagnose(c->context, PS_ERROR_USAGE, NULL, 0, 0,
+                       "selection rule '%s': no count of %s in %s was read for the people "
+                       "referred, so they cannot be said to have been selected by it: give the "
+                       "counts it selected by, or leave out --selected",
+                       c->rule.text, c->definition->measures[m].id, c->windows[w].name);
+}
+
 static ps_error_t copy_text(ps_service_cohort_t *c, const char *given, const char *fallback,
                             const char **to)
 {
@@ -515,6 +558,8 @@ ps_error_t ps_service_cohort_new(ps_context_t *context, const ps_service_definit
         goto done;
     c->csv.delimiter = o.delimiter;
     if ((err = ps_csv_check(context, &c->csv)) || (err = ps_su_events_setup(c, &o)))
+        goto done;
+    if (c->has_rule && (err = check_rule_window(c, o.selected)))
         goto done;
     if ((err = counterfactual_options(c, &o)))
         goto done;

@@ -682,3 +682,54 @@ Test(cli_service, each_input_of_rows_is_read_once)
     free(events);
     free(index);
 }
+
+Test(cli_service, a_rule_selects_by_use_before_the_index_date_in_counts_read)
+{
+    char *counts = test_file("r.csv",
+                             "participant_id,window,ae_attendances\nR1,pre12,8\nR1,post12,2\n"
+                             "R2,pre12,9\nR2,post12,3\n",
+                             -1);
+    static const struct {
+        const char *windows, *before, *rule, *message;
+    } refused[] = {
+        {"pre12=365,post12=365", NULL, "ae_attendances >= 6 in post12",
+         "promscore: selection rule 'ae_attendances >= 6 in post12': post12 is after the index "
+         "date (the first window after it is post12): people are selected by their use before "
+         "it, in the before window or one listed before that\n"},
+        {"pre24=365,pre12=365,post12=365", "pre24", "ae_attendances >= 6 in pre12",
+         "promscore: selection rule 'ae_attendances >= 6 in pre12': pre12 is listed after the "
+         "before window, pre24: people are selected by their use before the index date, in the "
+         "before window or one listed before that\n"},
+        {"before=365,after=365", NULL, "ae_attendances >= 6 in after",
+         "promscore: selection rule 'ae_attendances >= 6 in after': after is the last window, "
+         "with none after it to follow the people it selects\n"},
+    };
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        struct run_result r =
+            refused[i].before
+                ? RUN("service", "-q", "-w", refused[i].windows, "--before", refused[i].before,
+                      "-s", refused[i].rule, counts)
+                : RUN("service", "-q", "-w", refused[i].windows, "-s", refused[i].rule, counts);
+        cr_assert_eq(r.status, 2, "%s", r.err);
+        assert_has(r.err, refused[i].message);
+        cr_assert_str_eq(r.out, "");
+        run_result_free(&r);
+    }
+    /* A rule on a measure no file gives: refused once the counts are read. */
+    struct run_result r = RUN("service", "-q", "-w", "pre12=365,post12=365", "-s",
+                              "gp_consultations >= 6 in pre12", counts);
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    cr_assert_str_eq(r.err, "promscore: selection rule 'gp_consultations >= 6 in pre12': no count "
+                            "of gp_consultations in pre12 was read for the people referred, so "
+                            "they cannot be said to have been selected by it: give the counts it "
+                            "selected by, or leave out --selected\npromscore: nothing written\n");
+    cr_assert_str_eq(r.out, "");
+    run_result_free(&r);
+    /* The same rule on the measure given, in a window before the index date: reported. */
+    r = RUN("service", "-q", "-w", "pre12=365,post12=365", "-s", "ae_attendances >= 6 in pre12",
+            "--no-suppress", counts);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    assert_has(r.out, "   Selected: ae_attendances >= 6 in pre12\n");
+    run_result_free(&r);
+    free(counts);
+}

@@ -171,7 +171,9 @@ typedef struct ps_service_cohort ps_service_cohort_t;
  * named twice, without a name, containing "->" or white space, or of 0 days
  * or more than PS_SERVICE_MAX_DAYS; a 'before' that is not a window; a
  * selection rule that does not read as MEASURE >= N in WINDOW, or names a
- * measure or window there is not; a population without a selection rule, or
+ * measure or window there is not, or a window at or after the first after the
+ * index date (options.first_after), listed after the before window, or the
+ * last (none after it follows the people selected); a population without a selection rule, or
  * not as described, and an interval not among those listed. A population
  * histogram that cannot be read or fitted is refused with PS_ERROR_BATCH (or
  * PS_ERROR_READ), naming file, line and column; a column to group by that is
@@ -315,7 +317,9 @@ typedef struct ps_service_report ps_service_report_t;
  * (>= when some of the comparison cohort have no value), a relation the
  * audit keeps, with the rule that the whole less the groups shown must not be
  * 1..threshold people or events.
- * Refused with PS_ERROR_BATCH when no counts of the referred were read.
+ * Refused with PS_ERROR_BATCH when no counts of the referred were read, and
+ * with PS_ERROR_USAGE when the selection rule's measure has no count of the
+ * referred in the rule's window (no file gave it).
  */
 ps_error_t ps_service_report(ps_service_cohort_t *cohort, const ps_disclosure_t *disclosure,
                              ps_service_report_t **report);
