@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <libxml/tree.h>
 
@@ -231,9 +232,16 @@ done:
     return err;
 }
 
-/* Whether the file's first byte that is not white space (after a BOM) is '<'. */
+/*
+ * Whether the file's first byte that is not white space (after a BOM) is '<': 1, else 0; -1
+ * for a pipe or standard input, which is not sniffed (that would lose what it read) but read
+ * as CSV.
+ */
 static int looks_like_xml(const char *file)
 {
+    struct stat st;
+    if (strcmp(file, "-") == 0 || (stat(file, &st) == 0 && !S_ISREG(st.st_mode)))
+        return -1;
     FILE *f = fopen(file, "rb");
     if (!f)
         return 0;
@@ -263,11 +271,16 @@ ps_error_t ps_service_costs_read(ps_context_t *context, const char *file,
     ps_error_t err = PS_ERROR_NOMEM;
     if (!(c->file = ps_arena_strdup(c->arena, file)))
         goto done;
-    if (looks_like_xml(file)) {
+    const int xml = looks_like_xml(file);
+    if (xml > 0) {
         err = read_xml(c);
     } else {
         struct csv_reading r = {c, {0}, 0};
         err = ps_csv_read(context, file, on_cost_record, &r);
+        if (err && xml < 0 && !r.have_header && err != PS_ERROR_NOMEM)
+            ps_diagnose(context, err, file, 0, 0,
+                        "unit costs from a pipe or standard input are read as CSV: XML unit "
+                        "costs are read from a file");
         if (!err && !r.have_header)
             err = ps_diagnose(context, PS_ERROR_DEFINITION, file, 0, 0,
                               "no header: unit costs need the columns measure, value, unit, "

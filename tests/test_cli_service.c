@@ -733,3 +733,37 @@ Test(cli_service, a_rule_selects_by_use_before_the_index_date_in_counts_read)
     run_result_free(&r);
     free(counts);
 }
+
+Test(cli_service, a_population_histogram_from_a_pipe)
+{
+    char *referred = golden("camden_referred.csv"), *population = golden("population.csv");
+    char *histogram = test_slurp(population);
+    cr_assert_not_null(histogram);
+    cr_assert_lt(strlen(histogram), 60000);
+    struct run_result file = RUN("service", "-q", "-w", "pre12=365,post12=365", "-s",
+                                 "ae_attendances >= 6 in pre12", "--population", population,
+                                 referred);
+    cr_assert_eq(file.status, 0, "%s", file.err);
+    assert_has(file.out, "empirical Bayes (population mean 0.869, shape 0.601)");
+    static const char *const names[] = {"-", "/dev/stdin"};
+    for (size_t i = 0; i < 2; i++) {
+        struct run_how piped = {NULL, NULL, histogram};
+        struct run_result r = run_promscore(
+            &piped, (const char *const[]){"service", "-q", "-w", "pre12=365,post12=365", "-s",
+                                          "ae_attendances >= 6 in pre12", "--population",
+                                          names[i], referred, NULL});
+        cr_assert_eq(r.status, 0, "%s: %s", names[i], r.err);
+        assert_has(r.out, "    empirical Bayes (population mean 0.869, shape 0.601): 188.1 "
+                          "expected in post12 without intervention, 188 observed; index 1.00 "
+                          "(95% CI 0.82 to 1.18)\n");
+        char *fitted;
+        cr_assert_geq(asprintf(&fitted, "(as MASS::glm.nb) to %s, 19998 people;", names[i]), 0);
+        assert_has(r.out, fitted);
+        free(fitted);
+        run_result_free(&r);
+    }
+    run_result_free(&file);
+    free(histogram);
+    free(population);
+    free(referred);
+}
