@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <libxml/tree.h>
 
@@ -116,9 +117,11 @@ static ps_error_t check_row(ps_service_costs_t *c, struct unit_cost *row,
                             const char *value_text, unsigned long value_column,
                             unsigned long year_column)
 {
-    if (ps_parse_double(value_text, &row->value) || !(row->value >= 0))
+    const char *why = ps_service_number(value_text, PS_SERVICE_NUMBER_FRACTION, &row->value);
+    if (why)
         return ps_diagnose(c->context, PS_ERROR_DEFINITION, c->file, row->line, value_column,
-                           "unit cost '%s' is not a number of 0 or more", value_text);
+                           "unit cost '%s' is not a number of 0 or more%s%s", value_text,
+                           isnan(row->value) ? ": " : "", isnan(row->value) ? why : "");
     if (is_rate(row->measure) && !*row->price_year)
         return add_row(c, row); /* an exchange rate is no money: it has no price year */
     if (!is_price_year(row->price_year))
@@ -252,9 +255,16 @@ done:
     return err;
 }
 
-/* Whether the file's first byte that is not white space (after a BOM) is '<'. */
+/*
+ * Whether the file's first byte that is not white space (after a BOM) is '<': 1, else 0; -1
+ * for a pipe or standard input, which is not sniffed (that would lose what it read) but read
+ * as CSV.
+ */
 static int looks_like_xml(const char *file)
 {
+    struct stat st;
+    if (strcmp(file, "-") == 0 || (stat(file, &st) == 0 && !S_ISREG(st.st_mode)))
+        return -1;
     FILE *f = fopen(file, "rb");
     if (!f)
         return 0;
@@ -284,11 +294,16 @@ ps_error_t ps_service_costs_read(ps_context_t *context, const char *file,
     ps_error_t err = PS_ERROR_NOMEM;
     if (!(c->file = ps_arena_strdup(c->arena, file)))
         goto done;
-    if (looks_like_xml(file)) {
+    const int xml = looks_like_xml(file);
+    if (xml > 0) {
         err = read_xml(c);
     } else {
         struct csv_reading r = {c, {0}, 0};
         err = ps_csv_read(context, file, on_cost_record, &r);
+        if (err && xml < 0 && !r.have_header && err != PS_ERROR_NOMEM)
+            ps_diagnose(context, err, file, 0, 0,
+                        "unit costs from a pipe or standard input are read as CSV: XML unit "
+                        "costs are read from a file");
         if (!err && !r.have_header)
             err = ps_diagnose(context, PS_ERROR_DEFINITION, file, 0, 0,
                               "no header: unit costs need the columns measure, value, unit, "
@@ -395,12 +410,15 @@ static ps_error_t on_index_record(const ps_csv_record_t *rec, void *user)
             return ps_diagnose(c->context, PS_ERROR_DEFINITION, file, rec->line, 2,
                                "the first year is the base: leave its change empty");
         number = 100;
-    } else if (ps_parse_double(text, &number) ||
-               !(r->header == 1 ? number > 0 : number > -100)) {
-        return ps_diagnose(c->context, PS_ERROR_DEFINITION, file, rec->line, 2,
-                           r->header == 1 ? "level '%s' is not a number above 0"
-                                          : "change '%s' is not a percentage above -100",
-                           text);
+    } else {
+        const unsigned flags = PS_SERVICE_NUMBER_FRACTION |
+                               (r->header == 1 ? 0 : PS_SERVICE_NUMBER_SIGNED);
+        const char *why = ps_service_number(text, flags, &number);
+        if (why || !(r->header == 1 ? number > 0 : number > -100))
+            return ps_diagnose(c->context, PS_ERROR_DEFINITION, file, rec->line, 2,
+                               r->header == 1 ? "level '%s' is not a number above 0%s%s"
+                                              : "change '%s' is not a percentage above -100%s%s",
+                               text, isnan(number) ? ": " : "", isnan(number) ? why : "");
     }
     size_t size = r->size;
     if (ps_grow((void **)&ix->years, &size, ix->n + 1, sizeof *ix->years) ||

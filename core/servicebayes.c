@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <promscore/service.h>
+
 #include "arena.h"
 #include "headers.h"
 #include "servicebayes.h"
@@ -177,8 +179,16 @@ static ps_error_t read_nb(ps_context_t *context, const char *spec,
         size_t value_length = strlen(equals + 1);
         char *value = equals + 1 + (ps_trim(equals + 1, &value_length) - (equals + 1));
         value[value_length] = '\0';
-        if (ps_parse_double(value, to) || !(*to > 0))
-            return bad_spec(context, spec, "mean and shape are numbers above 0");
+        const char *why = ps_service_number(value, PS_SERVICE_NUMBER_FRACTION, to);
+        if (why || !(*to > 0)) {
+            char text[300];
+            snprintf(text, sizeof text, "mean and shape are numbers above 0%s%s",
+                     isnan(*to) ? ", and '" : "", isnan(*to) ? value : "");
+            size_t used = strlen(text);
+            if (isnan(*to))
+                snprintf(text + used, sizeof text - used, "' is %s", why);
+            return bad_spec(context, spec, text);
+        }
     }
     if (isnan(mean) || isnan(shape))
         return bad_spec(context, spec, "both mean and shape are needed");
@@ -201,9 +211,10 @@ static int by_count(const void *a, const void *b)
 /* A whole number from 0 to 'most' in 'text', or why not. */
 static const char *whole(const char *text, double most, double *value)
 {
-    if (ps_parse_double(text, value))
-        return "not a number";
-    if (*value < 0 || *value != floor(*value))
+    const char *why = ps_service_number(text, 0, value);
+    if (why && isnan(*value))
+        return why;
+    if (why)
         return "not a whole number, 0 or more";
     if (*value > most)
         return "too large";

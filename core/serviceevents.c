@@ -354,6 +354,29 @@ static ps_error_t index_row(struct events *ev, ps_csv_record_t *rec)
     return PS_OK;
 }
 
+static void mark_unknown(struct events *ev, uint32_t p, size_t w, size_t m);
+
+/*
+ * An event of person p refused for its index or end date: its measure, when the row names
+ * one, is not recorded for p in any window (its count is not known, not 0), which 'why' then
+ * says.
+ */
+static void lose_event(struct events *ev, ps_csv_record_t *rec, uint32_t p, char *why, size_t size)
+{
+    const ps_service_definition_t *d = ev->cohort->definition;
+    const char *name = ps_su_clean_field(rec, ev->layout.measure);
+    size_t m = name && *name ? ps_su_measure_find(d, name) : SIZE_MAX;
+    if (m == SIZE_MAX)
+        return;
+    mark_unknown(ev, p, SIZE_MAX, m);
+    size_t n = strlen(why);
+    if (n < size)
+        snprintf(why + n, size - n,
+                 ": %s is not recorded for this participant in any window (its count is not "
+                 "known)",
+                 d->measures[m].id);
+}
+
 /* The person an event row is of, checked against its index and end dates; UINT32_MAX after
  * refusing the row (or out of memory: *err). */
 static uint32_t event_person(struct events *ev, ps_csv_record_t *rec, const char *id,
@@ -391,6 +414,7 @@ static uint32_t event_person(struct events *ev, ps_csv_record_t *rec, const char
     if (row_dates(ev, rec, &index, &end, &field, why, sizeof why)) {
         if (who->state != SET)
             *who = (struct person){REFUSED, 0, 0, rec->line, ev->file_index};
+        lose_event(ev, rec, p, why, sizeof why);
         *err = reject(ev, rec->line, field, id, rec->fields[field], why);
         return UINT32_MAX;
     }
@@ -410,6 +434,7 @@ static uint32_t event_person(struct events *ev, ps_csv_record_t *rec, const char
                  "each row of a participant gives the same",
                  is_index ? "index" : "end", *given ? given : "none", *first ? first : "none",
                  c->files[who->file], who->line);
+        lose_event(ev, rec, p, why, sizeof why);
         *err = reject(ev, rec->line, is_index ? ev->layout.index : ev->layout.end, id,
                       rec->fields[is_index ? ev->layout.index : ev->layout.end], why);
         return UINT32_MAX;

@@ -878,6 +878,9 @@ ps_error_t ps_service_report(ps_service_cohort_t *c, const ps_disclosure_t *rule
     if (!ps_names_count(c->arms[PS_SERVICE_REFERRED].participants))
         return ps_diagnose(c->context, PS_ERROR_BATCH, NULL, 0, 0,
                            "no counts of the people referred were read: nothing to report");
+    ps_error_t checked = ps_su_check_rule_counted(c);
+    if (checked)
+        return checked;
     ps_service_report_t *r = calloc(1, sizeof *r);
     if (!r || !(r->arena = ps_arena_new())) {
         free(r);

@@ -415,6 +415,49 @@ static ps_error_t read_rule(ps_service_cohort_t *c, const char *rule, const char
     return (c->rule.text = ps_arena_strdup(c->arena, text)) ? PS_OK : PS_ERROR_NOMEM;
 }
 
+/*
+ * The rule's window must come before the index date (the first window after it, when known)
+ * and be the before window or one listed before it, with a window after it to follow the
+ * people selected.
+ */
+static ps_error_t check_rule_window(const ps_service_cohort_t *c, const char *rule)
+{
+    const size_t w = c->rule.window, first_after = c->events.first_after;
+    const char *name = c->windows[w].name;
+    if (first_after != SIZE_MAX && w >= first_after)
+        return usage(c, "selection rule '%s': %s is after the index date (the first window after "
+                        "it is %s): people are selected by their use before it, in the before "
+                        "window or one listed before that",
+                     rule, name, c->windows[first_after].name);
+    if (w > c->before)
+        return usage(c, "selection rule '%s': %s is listed after the before window, %s: people "
+                        "are selected by their use before the index date, in the before window "
+                        "or one listed before that",
+                     rule, name, c->windows[c->before].name);
+    if (w + 1 == c->n_windows)
+        return usage(c, "selection rule '%s': %s is the last window, with none after it to "
+                        "follow the people it selects",
+                     rule, name);
+    return PS_OK;
+}
+
+ps_error_t ps_su_check_rule_counted(const ps_service_cohort_t *c)
+{
+    if (!c->has_rule)
+        return PS_OK;
+    const struct ps_service_arm_data *arm = &c->arms[PS_SERVICE_REFERRED];
+    const size_t nw = c->n_windows, nm = c->definition->n_measures;
+    const size_t m = c->rule.measure, w = c->rule.window;
+    for (size_t p = 0; p < ps_names_count(arm->participants); p++)
+        if (!isnan(arm->counts[(p * nw + w) * nm + m]))
+            return PS_OK;
+    return ps_diagnose(c->context, PS_ERROR_USAGE, NULL, 0, 0,
+                       "selection rule '%s': no count of %s in %s was read for the people "
+                       "referred, so they cannot be said to have been selected by it: give the "
+                       "counts it selected by, or leave out --selected",
+                       c->rule.text, c->definition->measures[m].id, c->windows[w].name);
+}
+
 static ps_error_t copy_text(ps_service_cohort_t *c, const char *given, const char *fallback,
                             const char **to)
 {
@@ -515,6 +558,8 @@ ps_error_t ps_service_cohort_new(ps_context_t *context, const ps_service_definit
         goto done;
     c->csv.delimiter = o.delimiter;
     if ((err = ps_csv_check(context, &c->csv)) || (err = ps_su_events_setup(c, &o)))
+        goto done;
+    if (c->has_rule && (err = check_rule_window(c, o.selected)))
         goto done;
     if ((err = counterfactual_options(c, &o)))
         goto done;
@@ -719,15 +764,44 @@ int ps_su_room_for(ps_service_cohort_t *c, struct ps_service_arm_data *arm, size
     return 0;
 }
 
+const char *ps_service_number(const char *text, unsigned flags, double *value)
+{
+    *value = NAN;
+    const char *p = text;
+    const int sign = *p == '-' || *p == '+';
+    p += sign;
+    size_t whole = strspn(p, "0123456789"), fraction = 0;
+    if (whole && p[whole] == '.')
+        fraction = 1 + strspn(p + whole + 1, "0123456789");
+    const int plus = *text == '+' && !(flags & PS_SERVICE_NUMBER_SIGNED);
+    if (!whole || fraction == 1 || p[whole + fraction] || plus)
+        return flags & PS_SERVICE_NUMBER_FRACTION
+                   ? "not a number written in decimal digits, such as 12 or 2.5 (no exponent "
+                     "such as 1e3, hex such as 0x10, or separator)"
+                   : "not a whole number written in decimal digits, such as 12 (no exponent "
+                     "such as 1e3, hex such as 0x10, or separator)";
+    double v = strtod(text, NULL);
+    if (!isfinite(v))
+        return "too large";
+    *value = v;
+    if (*text == '-' && !(flags & PS_SERVICE_NUMBER_SIGNED))
+        return "a negative number";
+    if (fraction && !(flags & PS_SERVICE_NUMBER_FRACTION))
+        return "not a whole number";
+    return NULL;
+}
+
 /* Why a cell is not a count (NULL when it is one: *value). */
 static const char *read_count(const char *text, double *value)
 {
-    if (ps_parse_double(text, value))
-        return "not a number: a count is a whole number, 0 or more";
-    if (*value < 0)
-        return "a count cannot be negative";
-    if (*value != floor(*value))
+    if (ps_service_number(text, 0, value)) {
+        if (isnan(*value))
+            return "not a number: a count is a whole number written in decimal digits, 0 or "
+                   "more (no exponent such as 1e3, hex such as 0x10, or separator)";
+        if (*text == '-')
+            return "a count cannot be negative";
         return "not a whole number: a count is a whole number, 0 or more";
+    }
     if (*value > PS_MAX_DEFINITION_MAGNITUDE)
         return "more than 1e9: not a count of one person's use";
     return NULL;

@@ -105,5 +105,10 @@ int ps_su_room_for(ps_service_cohort_t *cohort, struct ps_service_arm_data *arm,
 ps_error_t ps_su_remember_file(ps_service_cohort_t *cohort, const char *file, uint32_t *index);
 /* Checks and copies the options of event lists into cohort->events (serviceevents.c). */
 ps_error_t ps_su_events_setup(ps_service_cohort_t *cohort, const ps_service_options_t *options);
+/*
+ * Once the counts are read: PS_OK, or PS_ERROR_USAGE with a diagnostic when a selection rule
+ * names a measure and window of which no count of the people referred was read.
+ */
+ps_error_t ps_su_check_rule_counted(const ps_service_cohort_t *cohort);
 
 #endif

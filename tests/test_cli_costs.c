@@ -314,3 +314,128 @@ Test(cli_costs, empirical_bayes_is_the_counterfactual_of_the_rules_measure)
     free(population);
     free(costs);
 }
+
+Test(cli_costs, amounts_are_read_in_decimal_digits_only)
+{
+    char *referred = golden("service/camden_referred.csv");
+    char *costs = test_file("costs.csv",
+                            "measure,value,unit,price_year,source,licence\n"
+                            "ae_attendances,114.50,per attendance,2022/23,test,CC0-1.0\n",
+                            -1);
+    static const char decimal[] = "not a number written in decimal digits, such as 12 or 2.5 (no "
+                                  "exponent such as 1e3, hex such as 0x10, or separator)\n";
+    static const char *const amounts[] = {"0x10", "1e3", " 5", "+5", "5.", ".5", "inf"};
+    for (size_t i = 0; i < sizeof amounts / sizeof amounts[0]; i++) {
+        struct run_result r = RUN("service", "-q", "-w", "pre12=365,post12=365", referred,
+                                  "--unit-costs", costs, "--programme-cost", amounts[i]);
+        cr_assert_eq(r.status, 2, "%s: %s", amounts[i], r.err);
+        char *want;
+        cr_assert_geq(asprintf(&want,
+                               "promscore: service: --programme-cost needs an amount above 0, "
+                               "not '%s': %s",
+                               amounts[i], decimal),
+                      0);
+        cr_assert_str_eq(r.err, want);
+        free(want);
+        run_result_free(&r);
+    }
+    static const struct {
+        const char *given, *why;
+    } scenarios[] = {
+        {"3:0x10", ": not a number written in decimal digits, such as 12 or 2.5 (no exponent such "
+                   "as 1e3, hex such as 0x10, or separator)\n"},
+        {"3:1e1", ": not a number written in decimal digits, such as 12 or 2.5 (no exponent such "
+                  "as 1e3, hex such as 0x10, or separator)\n"},
+        {"0x3:50", ": not a whole number written in decimal digits, such as 12 (no exponent such "
+                   "as 1e3, hex such as 0x10, or separator)\n"},
+        {"3:-1", ": a negative number\n"},
+        {"2.5:50", ": not a whole number\n"},
+        {"3", ": no ':' between the years and the drop-off\n"},
+        {"3:150", "\n"},
+    };
+    for (size_t i = 0; i < sizeof scenarios / sizeof scenarios[0]; i++) {
+        struct run_result r = RUN("service", "-q", "-w", "pre12=365,post12=365", referred,
+                                  "--unit-costs", costs, "--programme-cost", "5000",
+                                  "--scenario", scenarios[i].given);
+        cr_assert_eq(r.status, 2, "%s: %s", scenarios[i].given, r.err);
+        char *want;
+        cr_assert_geq(asprintf(&want,
+                               "promscore: service: --scenario takes YEARS:DROP, years from 1 to "
+                               "100 and a drop-off from 0 to 100%% a year (e.g. 3:50), not '%s'%s",
+                               scenarios[i].given, scenarios[i].why),
+                      0);
+        cr_assert_str_eq(r.err, want);
+        free(want);
+        run_result_free(&r);
+    }
+    /* Decimal amounts are read as they are written. */
+    struct run_result ok = RUN("service", "-q", "-w", "pre12=365,post12=365", "-f", "csv",
+                               referred, "--unit-costs", costs, "--programme-cost", "5000.50",
+                               "--scenario", "3:12.5", "--no-counterfactual");
+    cr_assert_eq(ok.status, 0, "%s", ok.err);
+    assert_has(ok.out, ",programme_cost,");
+    assert_has(ok.out, "5000.5");
+    run_result_free(&ok);
+    free(costs);
+    free(referred);
+}
+
+Test(cli_costs, unit_costs_and_a_price_index_from_a_pipe)
+{
+    char *referred = golden("service/camden_referred.csv");
+    static const char csv[] = "measure,value,unit,price_year,source,licence\n"
+                              "ae_attendances,114,per attendance,2022/23,test,CC0-1.0\n";
+    char *costs = test_file("costs.csv", csv, -1);
+    struct run_result file = RUN("service", "-q", "-f", "csv", "-w", "pre12=365,post12=365",
+                                 referred, "--unit-costs", costs);
+    cr_assert_eq(file.status, 0, "%s", file.err);
+    assert_has(file.out, ",unit_cost,");
+    /* The same costs on a pipe, as - and as /dev/stdin: the same report. */
+    static const char *const names[] = {"-", "/dev/stdin"};
+    for (size_t i = 0; i < 2; i++) {
+        struct run_how piped = {NULL, NULL, csv};
+        struct run_result r = run_promscore(
+            &piped, (const char *const[]){"service", "-q", "-f", "csv", "-w",
+                                          "pre12=365,post12=365", referred, "--unit-costs",
+                                          names[i], NULL});
+        cr_assert_eq(r.status, 0, "%s: %s", names[i], r.err);
+        cr_assert_str_eq(r.out, file.out, "%s", names[i]);
+        run_result_free(&r);
+    }
+    /* A price index on a pipe, with the costs of another year. */
+    char *older = test_file("older.csv",
+                            "measure,value,unit,price_year,source,licence\n"
+                            "ae_attendances,100,per attendance,2021/22,test,CC0-1.0\n",
+                            -1);
+    static const char index[] = "index,Test index\nsource,test\nyear,percent_change\n2021/22,\n"
+                                "2022/23,14\n";
+    struct run_how piped = {NULL, NULL, index};
+    struct run_result r = run_promscore(
+        &piped, (const char *const[]){"service", "-q", "-f", "csv", "-w", "pre12=365,post12=365",
+                                      referred, "--unit-costs", older, "--price-index",
+                                      "/dev/stdin", "--price-year", "2022/23", NULL});
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    assert_has(r.out, "\nservice_use,ae_attendances,all,pre12->post12,unit_cost,constant,"
+                      "114.00000000000001,no,\"100.00 (2021/22) x 1.14 (Test index, 2021/22 to "
+                      "2022/23; source: test) = 114.00 (2022/23); test; licence CC0-1.0\"\n");
+    run_result_free(&r);
+    /* XML costs are sniffed from a file only: on a pipe they are refused with the reason. */
+    char *xml_path = example("unit-costs-example.xml");
+    char *xml = test_slurp(xml_path);
+    cr_assert_not_null(xml);
+    struct run_how xml_piped = {NULL, NULL, xml};
+    r = run_promscore(&xml_piped,
+                      (const char *const[]){"service", "-q", "-w", "pre12=365,post12=365",
+                                            referred, "--unit-costs", "-", NULL});
+    cr_assert_eq(r.status, 3, "%s", r.err);
+    assert_has(r.err, "promscore: -: unit costs from a pipe or standard input are read as CSV: "
+                      "XML unit costs are read from a file\n");
+    cr_assert_str_eq(r.out, "");
+    run_result_free(&r);
+    run_result_free(&file);
+    free(xml);
+    free(xml_path);
+    free(older);
+    free(costs);
+    free(referred);
+}

@@ -567,3 +567,203 @@ Test(cli_service, event_lists_with_by_are_refused)
     free(events);
     free(index);
 }
+
+Test(cli_service, counts_are_read_in_decimal_digits_only)
+{
+    /* 0x10 is not 16 and 1e1 is not 10: each cell is refused where it is, with the reason. */
+    char *counts = test_file("counts.csv",
+                             "participant_id,window,ae_attendances,bed_days\n"
+                             "R01,pre12,0x10,3\nR01,post12,1e1,2\nR02,pre12,+4,1\nR02,post12,-0,"
+                             "1\nR03,pre12,8,1\nR03,post12,2,1\n",
+                             -1);
+    struct run_result r = RUN("service", "-w", "pre12=365,post12=365", "--no-suppress", "-f",
+                              "csv", counts);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    static const char *const refused[] = {
+        ":2:3: column ae_attendances, value \"0x10\": not a number: a count is a whole number "
+        "written in decimal digits, 0 or more (no exponent such as 1e3, hex such as 0x10, or "
+        "separator)\n",
+        ":3:3: column ae_attendances, value \"1e1\": not a number: a count is a whole number "
+        "written in decimal digits, 0 or more (no exponent such as 1e3, hex such as 0x10, or "
+        "separator)\n",
+        ":4:3: column ae_attendances, value \"+4\": not a number: a count is a whole number "
+        "written in decimal digits, 0 or more (no exponent such as 1e3, hex such as 0x10, or "
+        "separator)\n",
+        ":5:3: column ae_attendances, value \"-0\": a count cannot be negative\n",
+    };
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++)
+        assert_has(r.err, refused[i]);
+    assert_has(r.err, "counts.csv: 6 rows read, 6 used, 0 refused\n"); /* cells, not rows */
+    /* A&E of R03 alone; bed days of all three. */
+    assert_has(r.out, "\nservice_use,ae_attendances,all,pre12->post12,events_before,count,8,no,\n");
+    assert_has(r.out, "\nservice_use,bed_days,all,pre12->post12,events_before,count,5,no,\n");
+    run_result_free(&r);
+    free(counts);
+}
+
+/* The message refusing input b as input a read again. */
+static void assert_read_twice(const struct run_result *r, const char *role_b, const char *b,
+                              const char *how, const char *role_a, const char *a)
+{
+    char *want;
+    cr_assert_geq(asprintf(&want, "promscore: service: %s %s %s %s %s: %s\n", role_b, b, how,
+                           role_a, a,
+                           strcmp(how, "is the same file as") == 0
+                               ? "each input is read once, so that no row is counted twice"
+                               : "a copy would count each of its rows twice: give each file "
+                                 "once"),
+                  0);
+    cr_assert_eq(r->status, 2, "%s", r->err);
+    cr_assert_str_eq(r->err, want);
+    cr_assert_str_eq(r->out, "");
+    free(want);
+}
+
+Test(cli_service, each_input_of_rows_is_read_once)
+{
+    char *events = example("service-events.csv"), *index = example("service-events-index.csv");
+    char *text = test_slurp(events);
+    cr_assert_not_null(text);
+    char *copy = test_file("copy.csv", text, -1), *hard = test_path("link.csv");
+    cr_assert_eq(link(copy, hard), 0);
+#define EVENTS_RUN(...)                                                                            \
+    RUN("service", "-q", "-w", "pre24=365,pre12=365,post12=365", "--observed-until",              \
+        "2025-12-31", "--index", index, __VA_ARGS__)
+    struct run_result r = EVENTS_RUN("--events", events, "--events", events);
+    assert_read_twice(&r, "--events", events, "is the same file as", "--events", events);
+    run_result_free(&r);
+    r = EVENTS_RUN("--events", copy, "--events", hard);
+    assert_read_twice(&r, "--events", hard, "is the same file as", "--events", copy);
+    run_result_free(&r);
+    r = EVENTS_RUN("--events", events, "--events", copy);
+    assert_read_twice(&r, "--events", copy, "has the same bytes as", "--events", events);
+    run_result_free(&r);
+    /* The index file copied for the comparison cohort. */
+    char *index_text = test_slurp(index);
+    char *index_copy = test_file("comparison-index.csv", index_text, -1);
+    r = EVENTS_RUN("--events", events, "--comparison-index", index_copy, "--comparison-events",
+                   copy);
+    assert_read_twice(&r, "--comparison-index", index_copy, "has the same bytes as", "--index",
+                      index);
+    run_result_free(&r);
+    free(index_text);
+    free(index_copy);
+    /* Standard input under two names. */
+    struct run_how piped = {NULL, NULL, "participant_id,date,measure\nP01,2024-01-02,"
+                                        "ae_attendances\n"};
+    r = run_promscore(&piped, (const char *const[]){"service", "-q", "-w",
+                                                    "pre24=365,pre12=365,post12=365", "--index",
+                                                    index, "--events", "-", "--events",
+                                                    "/dev/stdin", NULL});
+    assert_read_twice(&r, "--events", "/dev/stdin", "is the same file as", "--events", "-");
+    run_result_free(&r);
+    /* Counts: a copy of the people referred given as the comparison cohort. */
+    char *referred = example("service-referred.csv");
+    free(text);
+    text = test_slurp(referred);
+    char *counts = test_file("comparison.csv", text, -1);
+    r = RUN("service", "-q", "-w", "pre24=365,pre12=365,post12=365", referred, "-c", counts);
+    assert_read_twice(&r, "input", referred, "has the same bytes as", "--comparison", counts);
+    run_result_free(&r);
+    /* Two empty extracts (a header, no rows) are not copies of each other. */
+    char *none = test_file("none.csv", "participant_id,date,measure\n", -1);
+    char *nothing = test_file("nothing.csv", "participant_id,date,measure\n", -1);
+    r = EVENTS_RUN("--events", events, "--events", none, "--events", nothing);
+    cr_assert_eq(r.status, 1, "the example's refusals: %s", r.err);
+    run_result_free(&r);
+#undef EVENTS_RUN
+    free(none);
+    free(nothing);
+    free(counts);
+    free(referred);
+    free(text);
+    free(copy);
+    free(hard);
+    free(events);
+    free(index);
+}
+
+Test(cli_service, a_rule_selects_by_use_before_the_index_date_in_counts_read)
+{
+    char *counts = test_file("r.csv",
+                             "participant_id,window,ae_attendances\nR1,pre12,8\nR1,post12,2\n"
+                             "R2,pre12,9\nR2,post12,3\n",
+                             -1);
+    static const struct {
+        const char *windows, *before, *rule, *message;
+    } refused[] = {
+        {"pre12=365,post12=365", NULL, "ae_attendances >= 6 in post12",
+         "promscore: selection rule 'ae_attendances >= 6 in post12': post12 is after the index "
+         "date (the first window after it is post12): people are selected by their use before "
+         "it, in the before window or one listed before that\n"},
+        {"pre24=365,pre12=365,post12=365", "pre24", "ae_attendances >= 6 in pre12",
+         "promscore: selection rule 'ae_attendances >= 6 in pre12': pre12 is listed after the "
+         "before window, pre24: people are selected by their use before the index date, in the "
+         "before window or one listed before that\n"},
+        {"before=365,after=365", NULL, "ae_attendances >= 6 in after",
+         "promscore: selection rule 'ae_attendances >= 6 in after': after is the last window, "
+         "with none after it to follow the people it selects\n"},
+    };
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        struct run_result r =
+            refused[i].before
+                ? RUN("service", "-q", "-w", refused[i].windows, "--before", refused[i].before,
+                      "-s", refused[i].rule, counts)
+                : RUN("service", "-q", "-w", refused[i].windows, "-s", refused[i].rule, counts);
+        cr_assert_eq(r.status, 2, "%s", r.err);
+        assert_has(r.err, refused[i].message);
+        cr_assert_str_eq(r.out, "");
+        run_result_free(&r);
+    }
+    /* A rule on a measure no file gives: refused once the counts are read. */
+    struct run_result r = RUN("service", "-q", "-w", "pre12=365,post12=365", "-s",
+                              "gp_consultations >= 6 in pre12", counts);
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    cr_assert_str_eq(r.err, "promscore: selection rule 'gp_consultations >= 6 in pre12': no count "
+                            "of gp_consultations in pre12 was read for the people referred, so "
+                            "they cannot be said to have been selected by it: give the counts it "
+                            "selected by, or leave out --selected\npromscore: nothing written\n");
+    cr_assert_str_eq(r.out, "");
+    run_result_free(&r);
+    /* The same rule on the measure given, in a window before the index date: reported. */
+    r = RUN("service", "-q", "-w", "pre12=365,post12=365", "-s", "ae_attendances >= 6 in pre12",
+            "--no-suppress", counts);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    assert_has(r.out, "   Selected: ae_attendances >= 6 in pre12\n");
+    run_result_free(&r);
+    free(counts);
+}
+
+Test(cli_service, a_population_histogram_from_a_pipe)
+{
+    char *referred = golden("camden_referred.csv"), *population = golden("population.csv");
+    char *histogram = test_slurp(population);
+    cr_assert_not_null(histogram);
+    cr_assert_lt(strlen(histogram), 60000);
+    struct run_result file = RUN("service", "-q", "-w", "pre12=365,post12=365", "-s",
+                                 "ae_attendances >= 6 in pre12", "--population", population,
+                                 referred);
+    cr_assert_eq(file.status, 0, "%s", file.err);
+    assert_has(file.out, "empirical Bayes (population mean 0.869, shape 0.601)");
+    static const char *const names[] = {"-", "/dev/stdin"};
+    for (size_t i = 0; i < 2; i++) {
+        struct run_how piped = {NULL, NULL, histogram};
+        struct run_result r = run_promscore(
+            &piped, (const char *const[]){"service", "-q", "-w", "pre12=365,post12=365", "-s",
+                                          "ae_attendances >= 6 in pre12", "--population",
+                                          names[i], referred, NULL});
+        cr_assert_eq(r.status, 0, "%s: %s", names[i], r.err);
+        assert_has(r.out, "    empirical Bayes (population mean 0.869, shape 0.601): 188.1 "
+                          "expected in post12 without intervention, 188 observed; index 1.00 "
+                          "(95% CI 0.82 to 1.18)\n");
+        char *fitted;
+        cr_assert_geq(asprintf(&fitted, "(as MASS::glm.nb) to %s, 19998 people;", names[i]), 0);
+        assert_has(r.out, fitted);
+        free(fitted);
+        run_result_free(&r);
+    }
+    run_result_free(&file);
+    free(histogram);
+    free(population);
+    free(referred);
+}

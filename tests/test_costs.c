@@ -282,7 +282,17 @@ Test(costs_files, bad_unit_costs_are_refused_where_they_are)
     refused(HEADER "ae_attendances,-3,per attendance,2022/23,x,y\n", 2, 2,
             "unit cost '-3' is not a number of 0 or more");
     refused(HEADER "ae_attendances,abc,per attendance,2022/23,x,y\n", 2, 2,
-            "unit cost 'abc' is not a number of 0 or more");
+            "unit cost 'abc' is not a number of 0 or more: not a number written in decimal "
+            "digits, such as 12 or 2.5 (no exponent such as 1e3, hex such as 0x10, or "
+            "separator)");
+    refused(HEADER "ae_attendances,0x10,per attendance,2022/23,x,y\n", 2, 2,
+            "unit cost '0x10' is not a number of 0 or more: not a number written in decimal "
+            "digits, such as 12 or 2.5 (no exponent such as 1e3, hex such as 0x10, or "
+            "separator)");
+    refused(HEADER "ae_attendances,1e2,per attendance,2022/23,x,y\n", 2, 2,
+            "unit cost '1e2' is not a number of 0 or more: not a number written in decimal "
+            "digits, such as 12 or 2.5 (no exponent such as 1e3, hex such as 0x10, or "
+            "separator)");
     refused(HEADER "ae_attendances,3,per attendance,2022/24,x,y\n", 2, 4,
             "price year '2022/24' is not a financial year such as 2022/23 or a year such as "
             "2023");
@@ -333,6 +343,12 @@ Test(costs_files, a_bad_price_index_is_refused)
          "year 2021/22 does not follow 2022/23: list the years in time order"},
         {"index,I\nsource,S\nyear,level\n2022/23,100\n2023/24,-1\n", 5, 2,
          "level '-1' is not a number above 0"},
+        {"index,I\nsource,S\nyear,percent_change\n2022/23,\n2023/24,0x7\n", 5, 2,
+         "change '0x7' is not a percentage above -100: not a number written in decimal digits, "
+         "such as 12 or 2.5 (no exponent such as 1e3, hex such as 0x10, or separator)"},
+        {"index,I\nsource,S\nyear,level\n2022/23,1e2\n", 4, 2,
+         "level '1e2' is not a number above 0: not a number written in decimal digits, such as "
+         "12 or 2.5 (no exponent such as 1e3, hex such as 0x10, or separator)"},
         {"index,I\nyear,level\n2022/23,100\n", 2, 1,
          "the index's source must come before its years"},
         {"index,I\nsource,S\nyear,percent_change\n2022/23,1\n", 4, 2,

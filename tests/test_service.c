@@ -999,7 +999,15 @@ Test(service_bayes, populations_and_intervals_refused_with_their_reasons)
     } specs[] = {
         {"nb:mean=1.8", "both mean and shape are needed"},
         {"nb:mean=1.8,shape=0", "mean and shape are numbers above 0"},
-        {"nb:mean=1.8,shape=x", "mean and shape are numbers above 0"},
+        {"nb:mean=1.8,shape=x",
+         "mean and shape are numbers above 0, and 'x' is not a number written in decimal "
+         "digits, such as 12 or 2.5 (no exponent such as 1e3, hex such as 0x10, or separator)"},
+        {"nb:mean=0x10,shape=1",
+         "mean and shape are numbers above 0, and '0x10' is not a number written in decimal "
+         "digits, such as 12 or 2.5 (no exponent such as 1e3, hex such as 0x10, or separator)"},
+        {"nb:mean=1.8,shape=1e1",
+         "mean and shape are numbers above 0, and '1e1' is not a number written in decimal "
+         "digits, such as 12 or 2.5 (no exponent such as 1e3, hex such as 0x10, or separator)"},
         {"nb:mean=1.8,mean=2,shape=1", "a figure is given twice"},
         {"nb:mean=1.8,size=0.6", "expected mean=M and shape=K"},
     };
@@ -1034,8 +1042,21 @@ Test(service_bayes, population_histograms_refused_naming_line_and_column)
     } files[] = {
         {"count,n\n0,5\n", "a population histogram has columns count (events in the selection "
                            "window) and people (how many had that count)", 1, 0},
-        {"count,people\n0,50\n1,x\n", "people 'x': not a number (how many people had the "
-                                      "count, at most 1e12)", 3, 2},
+        {"count,people\n0,50\n1,x\n",
+         "people 'x': not a whole number written in decimal digits, such as 12 (no exponent "
+         "such as 1e3, hex such as 0x10, or separator) (how many people had the count, at most "
+         "1e12)",
+         3, 2},
+        {"count,people\n0,1000\n1,0x10\n",
+         "people '0x10': not a whole number written in decimal digits, such as 12 (no exponent "
+         "such as 1e3, hex such as 0x10, or separator) (how many people had the count, at most "
+         "1e12)",
+         3, 2},
+        {"count,people\n0,1000\n1e0,10\n",
+         "count '1e0': not a whole number written in decimal digits, such as 12 (no exponent "
+         "such as 1e3, hex such as 0x10, or separator) (events in the selection window, at most "
+         "100000)",
+         3, 1},
         {"people,count\n50,0\n3,1.5\n", "count '1.5': not a whole number, 0 or more (events in "
                                         "the selection window, at most 100000)", 3, 2},
         {"count,people\n0,50\n1,20\n0,3\n", "count 0 is given twice (also on line 2)", 4, 1},

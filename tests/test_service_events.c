@@ -258,9 +258,12 @@ Test(service_events, index_dates_in_a_column_of_the_events)
     static const struct expected_reject want[] = {
         {4, 4, "Q1", "2024-01-02", NULL},
         {5, 5, "Q1", "2024-12-01", NULL},
-        {6, 4, "Q2", "", "missing index date"},
+        {6, 4, "Q2", "",
+         "missing index date: ae_attendances is not recorded for this participant in any window "
+         "(its count is not known)"},
         {7, 5, "Q2", "2023-12-01",
-         "the end date, 2023-12-01, is before the index date, 2024-01-01"},
+         "the end date, 2023-12-01, is before the index date, 2024-01-01: ae_attendances is not "
+         "recorded for this participant in any window (its count is not known)"},
     };
     check_rejects("events.csv", want, sizeof want / sizeof want[0]);
     cr_assert_not_null(strstr(capture.rejects[0].reason,
@@ -276,10 +279,11 @@ Test(service_events, index_dates_in_a_column_of_the_events)
     cr_assert_eq(s[1].rows_scored, 4);
     cr_assert_eq(ps_service_participant_count(cohort, PS_SERVICE_REFERRED), 2, "Q1 and Q3");
     double count, days;
-    cr_assert_eq(count_of(cohort, d, "Q1", "pre12", "ae_attendances", &count, &days), 1);
-    cr_assert(count == 1 && days == 365);
-    cr_assert_eq(count_of(cohort, d, "Q1", "post12", "ae_attendances", &count, &days), 1);
-    cr_assert(count == 1 && days == 365);
+    /* Q1's events refused for their index and end dates: A&E is not known in either window. */
+    cr_assert_eq(count_of(cohort, d, "Q1", "pre12", "ae_attendances", &count, &days), 0);
+    cr_assert(isnan(count) && days == 365);
+    cr_assert_eq(count_of(cohort, d, "Q1", "post12", "ae_attendances", &count, &days), 0);
+    cr_assert(isnan(count) && days == 365);
     /* Observed from 1 to 10 March: 10 days after; the whole year before, with no event. */
     cr_assert_eq(count_of(cohort, d, "Q3", "post12", "ae_attendances", &count, &days), 1);
     cr_assert(count == 1 && days == 10, "%g %g", count, days);
@@ -644,6 +648,63 @@ Test(service_events, observed_until_the_extract_ends)
         cr_assert_not_null(strstr(last_message(), "the last day the event lists cover, written "
                                                   "YYYY-MM-DD, from 2000-01-01 to today ("));
     }
+    ps_service_definition_free(d);
+    ps_context_free(context);
+}
+
+/* ---- An event refused for its index or end date is not a zero. ---- */
+
+Test(service_events, an_event_refused_for_its_index_date_leaves_its_measure_unknown)
+{
+    ps_context_t *context = context_only();
+    ps_service_definition_t *d = shipped(context);
+    ps_service_cohort_t *cohort = cohort_of(context, d);
+    char *events = test_file("events.csv",
+                             "participant_id,date,measure,index_date\n"
+                             "P1,2023-05-01,ae_attendances,2024-03-01\n" /* 2 */
+                             "P1,2024-05-01,ae_attendances,2024-03-02\n" /* 3: refused */
+                             "P1,2023-06-01,bed_days,2024-03-01\n"       /* 4 */
+                             "P2,2023-05-01,ae_attendances,2024-13-01\n" /* 5: refused */
+                             "P2,2024-05-01,ae_attendances,2024-03-01\n" /* 6 */
+                             "P2,2024-05-01,bed_days,2024-03-01\n",      /* 7 */
+                             -1);
+    const char *files[] = {events};
+    ps_batch_summary_t s[2];
+    cr_assert_eq(ps_service_read_events(cohort, PS_SERVICE_REFERRED, NULL, files, 1, &handlers, s),
+                 PS_OK, "%s", last_message());
+    static const struct expected_reject want[] = {
+        {3, 4, "P1", "2024-03-02", NULL},
+        {5, 4, "P2", "2024-13-01",
+         "not a date written %Y-%m-%d (ISO 8601): give --date-format for another way of writing "
+         "dates: ae_attendances is not recorded for this participant in any window (its count "
+         "is not known)"},
+    };
+    check_rejects("events.csv", want, sizeof want / sizeof want[0]);
+    cr_assert_str_eq(capture.rejects[0].reason + strlen(capture.rejects[0].reason) -
+                         strlen("each row of a participant gives the same: ae_attendances is not "
+                                "recorded for this participant in any window (its count is not "
+                                "known)"),
+                     "each row of a participant gives the same: ae_attendances is not recorded "
+                     "for this participant in any window (its count is not known)");
+    cr_assert_eq(ps_service_participant_count(cohort, PS_SERVICE_REFERRED), 2);
+    double count, days;
+    /* P1: A&E not known before or after (not 1 and 0, a fall that is not in the data)... */
+    cr_assert_eq(count_of(cohort, d, "P1", "pre12", "ae_attendances", &count, &days), 0);
+    cr_assert(isnan(count) && days == 365);
+    cr_assert_eq(count_of(cohort, d, "P1", "post12", "ae_attendances", &count, &days), 0);
+    cr_assert(isnan(count) && days == 365);
+    /* ... while bed days, which no refusal touched, are counted. */
+    cr_assert_eq(count_of(cohort, d, "P1", "pre12", "bed_days", &count, NULL), 1);
+    cr_assert(count == 1);
+    cr_assert_eq(count_of(cohort, d, "P1", "post12", "bed_days", &count, NULL), 1);
+    cr_assert(count == 0);
+    /* P2's first row refused for its index date: the later rows set it, A&E stays unknown. */
+    cr_assert_eq(count_of(cohort, d, "P2", "post12", "ae_attendances", &count, NULL), 0);
+    cr_assert(isnan(count));
+    cr_assert_eq(count_of(cohort, d, "P2", "post12", "bed_days", &count, NULL), 1);
+    cr_assert(count == 1);
+    ps_service_cohort_free(cohort);
+    free(events);
     ps_service_definition_free(d);
     ps_context_free(context);
 }

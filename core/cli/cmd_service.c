@@ -958,32 +958,33 @@ int cmd_service(int argc, char **argv)
         case PRICE_YEAR: cost_options.price_year = optarg; break;
         case NO_COUNTERFACTUAL: cost_options.no_counterfactual = 1; break;
         case PROGRAMME_COST: {
-            char *end;
-            errno = 0;
-            cost_options.programme_cost = strtod(optarg, &end);
-            if (errno || end == optarg || *end || !isfinite(cost_options.programme_cost) ||
-                cost_options.programme_cost <= 0) {
-                cli_error("service: --programme-cost needs an amount above 0, not '%s'",
-                          optarg);
+            const char *why = ps_service_number(optarg, PS_SERVICE_NUMBER_FRACTION,
+                                                &cost_options.programme_cost);
+            if (why || cost_options.programme_cost <= 0) {
+                cli_error("service: --programme-cost needs an amount above 0, not '%s'%s%s",
+                          optarg, why && isnan(cost_options.programme_cost) ? ": " : "",
+                          why && isnan(cost_options.programme_cost) ? why : "");
                 goto done;
             }
             break;
         }
         case SCENARIO: {
-            char *end;
-            errno = 0;
-            unsigned long years = strtoul(optarg, &end, 10);
-            double drop = NAN;
-            if (!errno && end != optarg && *end == ':' && optarg[0] != '-') {
-                char *rest = end + 1;
-                drop = strtod(rest, &end);
-                if (end == rest || *end)
-                    drop = NAN;
+            double years = NAN, drop = NAN;
+            const char *colon = strchr(optarg, ':'), *why = NULL;
+            char years_text[8] = "";
+            if (!colon)
+                why = "no ':' between the years and the drop-off";
+            else if ((size_t)(colon - optarg) >= sizeof years_text)
+                why = "the years are not a whole number from 1 to 100";
+            else {
+                memcpy(years_text, optarg, (size_t)(colon - optarg));
+                if (!(why = ps_service_number(years_text, 0, &years)))
+                    why = ps_service_number(colon + 1, PS_SERVICE_NUMBER_FRACTION, &drop);
             }
-            if (errno || years < 1 || years > 100 || !(drop >= 0 && drop <= 100)) {
+            if (why || years < 1 || years > 100 || drop > 100) {
                 cli_error("service: --scenario takes YEARS:DROP, years from 1 to 100 and a "
-                          "drop-off from 0 to 100%% a year (e.g. 3:50), not '%s'",
-                          optarg);
+                          "drop-off from 0 to 100%% a year (e.g. 3:50), not '%s'%s%s",
+                          optarg, why ? ": " : "", why ? why : "");
                 goto done;
             }
             cost_options.scenario_years = (unsigned)years;
@@ -1086,6 +1087,7 @@ int cmd_service(int argc, char **argv)
         files[n_files++] = (output_file_t){options.population, "--population", 0};
     files[n_files++] = (output_file_t){completed, "--completed", 0};
     files[n_files++] = (output_file_t){wellbeing, "--wellbeing", 0};
+    const size_t first_data = n_files; /* the files of rows, each read once */
     for (size_t i = 0; i < comparisons.n; i++)
         files[n_files++] = (output_file_t){comparisons.items[i], "--comparison", 0};
     for (int i = optind; i < argc; i++)
@@ -1098,7 +1100,8 @@ int cmd_service(int argc, char **argv)
             files[n_files++] = (output_file_t){events[a].files.items[i],
                                                a ? "--comparison-events" : "--events", 0};
     }
-    if (output_check_distinct("service", files, n_files) != 0)
+    if (output_check_distinct("service", files, n_files) != 0 ||
+        output_check_read_once("service", files + first_data, n_files - first_data) != 0)
         goto done;
 
     if ((status = cli_context(&context, wellbeing != NULL)))

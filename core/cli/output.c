@@ -197,6 +197,61 @@ int output_check_distinct(const char *command, const output_file_t *files, size_
     return 0;
 }
 
+/*
+ * Whether two regular files of 'size' bytes hold the same bytes with a line after the first:
+ * 1, or 0 (also when either cannot be read).
+ */
+static int same_rows(const char *a, const char *b, off_t size)
+{
+    FILE *fa = fopen(a, "rb"), *fb = fa ? fopen(b, "rb") : NULL;
+    int same = fa && fb, rows = 0;
+    char ba[16384], bb[16384];
+    off_t at = 0;
+    while (same && at < size) {
+        size_t want = size - at < (off_t)sizeof ba ? (size_t)(size - at) : sizeof ba;
+        if (fread(ba, 1, want, fa) != want || fread(bb, 1, want, fb) != want ||
+            memcmp(ba, bb, want) != 0) {
+            same = 0;
+            break;
+        }
+        const char *line = memchr(ba, '\n', want);
+        rows |= line && at + (line - ba) + 1 < size;
+        at += (off_t)want;
+    }
+    if (fa)
+        fclose(fa);
+    if (fb)
+        fclose(fb);
+    return same && rows;
+}
+
+int output_check_read_once(const char *command, const output_file_t *files, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n; j++) {
+            const output_file_t *a = &files[i], *b = &files[j];
+            if (!a->path || !b->path || a->is_output || b->is_output)
+                continue;
+            struct stat sa, sb;
+            const char *how = NULL, *why = "each input is read once, so that no row is counted "
+                                          "twice";
+            if (strcmp(a->path, b->path) == 0 || output_same_file(a->path, 0, b->path, 0))
+                how = "is the same file as";
+            else if (strcmp(a->path, "-") != 0 && strcmp(b->path, "-") != 0 &&
+                     stat(a->path, &sa) == 0 && stat(b->path, &sb) == 0 && S_ISREG(sa.st_mode) &&
+                     S_ISREG(sb.st_mode) && sa.st_size == sb.st_size &&
+                     same_rows(a->path, b->path, sa.st_size))
+                how = "has the same bytes as",
+                why = "a copy would count each of its rows twice: give each file once";
+            if (how) {
+                cli_error("%s: %s %s %s %s %s: %s", command, b->role, b->path, how, a->role,
+                          a->path, why);
+                return -1;
+            }
+        }
+    return 0;
+}
+
 /* ---- Opening. ---- */
 
 /* A fresh name for a temporary file in a directory: short, so that any target name works. */

@@ -81,6 +81,15 @@ typedef struct output_file {
  */
 int output_check_distinct(const char *command, const output_file_t *files, size_t n);
 
+/*
+ * Refuses, with a message naming both, two inputs of the list (its outputs are
+ * passed over) whose rows would be counted twice: the same name, the same file
+ * (device and inode: a hard link, /dev/stdin and "-"), or two regular files with
+ * the same bytes and a line after their first (a copy; header-only files are no
+ * rows). Pipes are not read here. Returns 0, or -1.
+ */
+int output_check_read_once(const char *command, const output_file_t *files, size_t n);
+
 /* Opens an output for 'path' with 'mode'. Returns 0, or -1 with errno set. */
 int output_open(output_t *out, const char *path, unsigned mode);
 void output_write(output_t *out, const char *data, size_t length);

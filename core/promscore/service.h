@@ -171,7 +171,9 @@ typedef struct ps_service_cohort ps_service_cohort_t;
  * named twice, without a name, containing "->" or white space, or of 0 days
  * or more than PS_SERVICE_MAX_DAYS; a 'before' that is not a window; a
  * selection rule that does not read as MEASURE >= N in WINDOW, or names a
- * measure or window there is not; a population without a selection rule, or
+ * measure or window there is not, or a window at or after the first after the
+ * index date (options.first_after), listed after the before window, or the
+ * last (none after it follows the people selected); a population without a selection rule, or
  * not as described, and an interval not among those listed. A population
  * histogram that cannot be read or fitted is refused with PS_ERROR_BATCH (or
  * PS_ERROR_READ), naming file, line and column; a column to group by that is
@@ -256,9 +258,11 @@ ps_error_t ps_service_read(ps_service_cohort_t *cohort, const char *file, ps_ser
  * whose index row was refused, an index or end date that differs from the
  * participant's earlier rows', an end date before the index date, an event
  * after the end date or outside every window, a participant of the other arm
- * or read already. An event refused for its date leaves its measure not
- * recorded for the participant in every window, and one refused for its
- * quantity in its window: their counts are unknown. In the index file, rows
+ * or read already. An event refused for its date, or for an index or end
+ * date that cannot be read or differs from the participant's earlier rows',
+ * leaves its measure not recorded for the participant in every window (the
+ * participant is still counted for the other measures), and one refused for
+ * its quantity in its window: their counts are unknown, never 0. In the index file, rows
  * are refused for the same reasons and for a second row of a participant.
  * A header without the columns needed refuses the file (PS_ERROR_BATCH). A
  * cohort with columns to group by (options.by) is refused (PS_ERROR_USAGE):
@@ -313,7 +317,9 @@ typedef struct ps_service_report ps_service_report_t;
  * (>= when some of the comparison cohort have no value), a relation the
  * audit keeps, with the rule that the whole less the groups shown must not be
  * 1..threshold people or events.
- * Refused with PS_ERROR_BATCH when no counts of the referred were read.
+ * Refused with PS_ERROR_BATCH when no counts of the referred were read, and
+ * with PS_ERROR_USAGE when the selection rule's measure has no count of the
+ * referred in the rule's window (no file gave it).
  */
 ps_error_t ps_service_report(ps_service_cohort_t *cohort, const ps_disclosure_t *disclosure,
                              ps_service_report_t **report);
@@ -330,6 +336,25 @@ const ps_audit_t *ps_service_report_audit(const ps_service_report_t *report);
 size_t ps_service_report_relation_count(const ps_service_report_t *report);
 int ps_service_report_relation(const ps_service_report_t *report, size_t index,
                                ps_relation_t *relation);
+
+/* ------------------------------------------------------------------------- */
+/* Numbers of the service inputs.                                             */
+
+/** Flags of ps_service_number: a leading '-' or '+' is read; a fraction ('.' then digits). */
+#define PS_SERVICE_NUMBER_SIGNED 1u
+#define PS_SERVICE_NUMBER_FRACTION 2u
+
+/**
+ * Reads 'text' strictly as a decimal number, as every number of the service inputs is
+ * read (counts, unit costs, price indexes, populations, and the command line's amounts):
+ * digits, with a sign only when 'flags' has PS_SERVICE_NUMBER_SIGNED and a fraction only
+ * when it has PS_SERVICE_NUMBER_FRACTION; no white space, exponent (1e3), hex (0x10),
+ * thousands separator, "inf" or "nan". Returns NULL with *value, or why not: with *value
+ * NaN when the text is not digits with an optional sign and fraction, else with *value the
+ * number when only its sign ("a negative number") or fraction ("not a whole number") is
+ * not allowed.
+ */
+const char *ps_service_number(const char *text, unsigned flags, double *value);
 
 #ifdef __cplusplus
 }
