@@ -1502,11 +1502,13 @@ static void completers_counted(const ps_statistic_t *st, char *to, size_t size)
     snprintf(to, size, "%.*s", (int)(end + 1 - at), at);
 }
 
-/* The first of a block's completers' figures with a note, or NULL. */
+/* The first of a block's completers' figures whose note says how many they are, or NULL (a
+ * figure withheld says why instead). */
 static const ps_statistic_t *completers_noted(const struct page *p, const struct block *b)
 {
     for (size_t i = b->start; i < b->end; i++)
-        if (completers_figure(statistic(p, i)) && statistic(p, i)->note)
+        if (completers_figure(statistic(p, i)) &&
+            note_says(statistic(p, i), "completers only (", 0))
             return statistic(p, i);
     return NULL;
 }
