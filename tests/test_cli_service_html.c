@@ -1411,13 +1411,15 @@ Test(cli_service_html, empirical_bayes_beside_a_measure_without_a_counterfactual
 
 /* ---- Completers only (--completed) and the wellbeing value (--wellbeing). ---- */
 
-/* The guide's worked example, its ONS4 file scored here; with 'extras' (NULL-ended) after
- * the example's own arguments. Returns the arguments' count. */
+/* The files and arguments of the guide's worked example. */
 struct worked {
     char *referred, *comparison, *costs, *index, *completed, *ons4, *scored;
     const char *args[32];
 };
 
+/* The guide's worked example (docs/examples), its ONS4 file scored here, in w->args: with
+ * --completed and --wellbeing when asked, and 'extras' (NULL-ended) before the people
+ * referred. Returns the arguments' count. */
 static size_t worked_example(struct worked *w, int completers_and_wellbeing,
                              const char *const *extras)
 {
@@ -1483,8 +1485,8 @@ Test(cli_service_html, completers_and_wellbeing_value_apart_and_labelled)
 {
     struct worked w;
     size_t n = worked_example(&w, 1, NULL);
-    char *html = checked_page(w.args, n, NULL, "ae_attendances >= 6 in pre12", three_windows, 3,
-                              230);
+    char *html =
+        checked_page(w.args, n, NULL, "ae_attendances >= 6 in pre12", three_windows, 3, 230);
     never_savings(html);
     char *section_costs = section(html, "<section id=\"costs\" class=\"instrument\">");
     const char *order[] = {
@@ -1571,8 +1573,8 @@ Test(cli_service_html, completers_and_wellbeing_change_neither_bridge_nor_roi)
     for (int with = 0; with < 2; with++) {
         struct worked w;
         size_t n = worked_example(&w, with, NULL);
-        pages[with] = checked_page(w.args, n, NULL, "ae_attendances >= 6 in pre12",
-                                   three_windows, 3, 200);
+        pages[with] =
+            checked_page(w.args, n, NULL, "ae_attendances >= 6 in pre12", three_windows, 3, 200);
         never_savings(pages[with]);
         everyone[with] =
             between(pages[with], "<section id=\"costs\" class=\"instrument\">",
@@ -1599,10 +1601,10 @@ Test(cli_service_html, completers_and_wellbeing_change_neither_bridge_nor_roi)
 Test(cli_service_html, completers_and_wellbeing_withheld_under_rounding)
 {
     struct worked w;
-    static const char *const round[] = {"--round", "5", NULL};
-    size_t n = worked_example(&w, 1, round);
-    char *html = checked_page(w.args, n, NULL, "ae_attendances >= 6 in pre12", three_windows, 3,
-                              50);
+    static const char *const rounding[] = {"--round", "5", NULL};
+    size_t n = worked_example(&w, 1, rounding);
+    char *html =
+        checked_page(w.args, n, NULL, "ae_attendances >= 6 in pre12", three_windows, 3, 50);
     never_savings(html);
     char *section_costs = section(html, "<section id=\"costs\" class=\"instrument\">");
     char *wellbeing = between(section_costs, "<h3>Wellbeing value", NULL);

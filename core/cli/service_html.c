@@ -12,8 +12,11 @@
  * them), each chart with its numbers in a table beside it; with --by, each
  * group beside the whole cohort, in a table and a forest; the earlier window's
  * comparison last. The costs section reads what its figures rest on (naive,
- * attributable, empirical Bayes) from the notes the report gives them. Every number is a statistic of the
- * report as disclosure control left it, formatted as the headline formats it;
+ * attributable, empirical Bayes) from the notes the report gives them; the
+ * completers' figures (--completed) follow everyone's in a table of their own,
+ * and the wellbeing value (--wellbeing) follows the costs in its own, never
+ * added to them. Every number is a statistic of the report as disclosure
+ * control left it, formatted as the headline formats it;
  * every text from data (windows, labels, file names) is escaped.
  */
 #include "config.h"
@@ -1219,7 +1222,8 @@ static void write_roi(struct page *p, const struct costs *c, const struct block 
 /* Whether a figure is the completers' alone (--completed): never everyone's. */
 static int completers_figure(const ps_statistic_t *st)
 {
-    return st->id >= PS_STAT_CO_COMPLETERS_COST_BEFORE && st->id <= PS_STAT_CO_COMPLETERS_RATE_RATIO;
+    return st->id >= PS_STAT_CO_COMPLETERS_COST_BEFORE &&
+           st->id <= PS_STAT_CO_COMPLETERS_RATE_RATIO;
 }
 
 /* What is not computable and why, and what was withheld, below the comparison's figures. */
@@ -1566,11 +1570,11 @@ static void write_completers(struct page *p, struct costs *c, size_t from, size_
         const char *label = "Total of the measures costed", *what;
         if (!total)
             measure_words(p, b->unit, &label, &what);
+        /* Its own N of M where it is not the heading's. */
         completers_counted(completers_noted(p, b), own, sizeof own);
+        const int apart = *own && strcmp(own, counted) != 0;
         char head[400];
-        snprintf(head, sizeof head, "%s%s%s%s", label,
-                 *own && strcmp(own, counted) != 0 ? " " : "",
-                 *own && strcmp(own, counted) != 0 ? own : "",
+        snprintf(head, sizeof head, "%s%s%s%s", label, apart ? " " : "", apart ? own : "",
                  c->attributable && !block_attributable(p, c, from, to, b)
                      ? " (its gross fall not attributable)"
                      : "");
@@ -1595,7 +1599,7 @@ static void write_completers(struct page *p, struct costs *c, size_t from, size_
     for (size_t j = from; j < to; j++)
         for (size_t i = c->blocks[j].start; i < c->blocks[j].end; i++) {
             const ps_statistic_t *st = statistic(p, i);
-            const char *why = !completers_figure(st)                ? NULL
+            const char *why = !completers_figure(st)           ? NULL
                               : st->shown == PS_NOT_COMPUTABLE ? st->reason
                               : st->shown == PS_SUPPRESSED     ? st->note
                                                                : NULL;
