@@ -218,6 +218,15 @@ static size_t every_number_is_accounted_for(const char *given, const struct sour
         if (*note == '"' && n && text[n - 1] == '"')
             text[n - 1] = '\0';
         blank(html, text);
+        /* The completers' "(N of M referred)", which the heading of their table repeats. */
+        const char *counted = strstr(text, "completers only (");
+        if (counted) {
+            counted += strlen("completers only ");
+            char *part = strndup(counted, strcspn(counted, ")") + 1);
+            cr_assert_not_null(part);
+            blank(html, part);
+            free(part);
+        }
         free(text);
     }
     blank(html, "per \u00a31");
@@ -1395,4 +1404,312 @@ Test(cli_service_html, empirical_bayes_beside_a_measure_without_a_counterfactual
     free(referred);
     free(population);
     free(costs);
+}
+
+/* ---- Completers only (--completed) and the wellbeing value (--wellbeing). ---- */
+
+/* The files and arguments of the guide's worked example. */
+struct worked {
+    char *referred, *comparison, *costs, *index, *completed, *ons4, *scored;
+    const char *args[32];
+};
+
+/* The guide's worked example (docs/examples), its ONS4 file scored here, in w->args: with
+ * --completed and --wellbeing when asked, and 'extras' (NULL-ended) before the people
+ * referred. Returns the arguments' count. */
+static size_t worked_example(struct worked *w, int completers_and_wellbeing,
+                             const char *const *extras)
+{
+    w->referred = example("service-referred.csv");
+    w->comparison = example("service-comparison.csv");
+    w->costs = example("unit-costs-example.csv");
+    w->index = example("price-index-example.csv");
+    w->completed = example("service-completed.csv");
+    w->ons4 = example("ons4.csv");
+    w->scored = test_path("ons4-scored.csv");
+    struct run_result s = RUN("score", "-q", "-i", "ons4", w->ons4, "-o", w->scored);
+    cr_assert_eq(s.status, 1, "the example has a refused answer: %s", s.err);
+    run_result_free(&s);
+    const char *base[] = {"-w",           "pre24=365,pre12=365,post12=365",
+                          "-s",           "ae_attendances >= 6 in pre12",
+                          "--comparison", w->comparison,
+                          "--unit-costs", w->costs,
+                          "--price-index", w->index,
+                          "--price-year", "2023/24",
+                          "--programme-cost", "60000"};
+    size_t n = 0;
+    for (size_t k = 0; k < sizeof base / sizeof base[0]; k++)
+        w->args[n++] = base[k];
+    if (completers_and_wellbeing) {
+        w->args[n++] = "--completed";
+        w->args[n++] = w->completed;
+        w->args[n++] = "--wellbeing";
+        w->args[n++] = w->scored;
+    }
+    for (size_t k = 0; extras && extras[k]; k++)
+        w->args[n++] = extras[k];
+    w->args[n++] = w->referred;
+    cr_assert_lt(n, sizeof w->args / sizeof w->args[0]);
+    w->args[n] = NULL;
+    return n;
+}
+
+static void worked_free(struct worked *w)
+{
+    free(w->referred);
+    free(w->comparison);
+    free(w->costs);
+    free(w->index);
+    free(w->completed);
+    free(w->ons4);
+    free(w->scored);
+}
+
+/* The part of 'text' from 'start' up to 'end' (not included; to the end when NULL). */
+static char *between(const char *text, const char *start, const char *end)
+{
+    const char *at = strstr(text, start);
+    cr_assert_not_null(at, "no \"%s\" in %s", start, text);
+    const char *to = end ? strstr(at + 1, end) : at + strlen(at);
+    cr_assert_not_null(to, "no \"%s\" after \"%s\"", end, start);
+    return strndup(at, (size_t)(to - at));
+}
+
+/* Both appear, each labelled as the text report labels it and apart from everyone's costs:
+ * the completers after everyone's figures, with their own N of M per row where it differs;
+ * the wellbeing value after the costs. Every number is a published figure. */
+Test(cli_service_html, completers_and_wellbeing_value_apart_and_labelled)
+{
+    struct worked w;
+    size_t n = worked_example(&w, 1, NULL);
+    char *html =
+        checked_page(w.args, n, NULL, "ae_attendances >= 6 in pre12", three_windows, 3, 230);
+    never_savings(html);
+    char *section_costs = section(html, "<section id=\"costs\" class=\"instrument\">");
+    const char *order[] = {
+        /* Everyone's figures first, as without --completed. */
+        "<td class=\"num\">\u00a35,406</td></tr>",
+        "<p class=\"roi\"><b>Return on investment against \u00a360,000 (over 365 days): \u00a30.09 "
+        "of notional cost avoidance per \u00a31",
+        "<h4>From the gross fall in cost to notional cost avoidance</h4>",
+        "<li>total, break_even_rate_ratio not computable:",
+        /* Then the completers', as the text report gives them (tests/test_cli_wellbeing.c). */
+        "<h4>Completers only: not intention to treat (40 of 64 referred)</h4>",
+        "<caption>Completers only, pre12 to post12: not intention to treat (selected: "
+        "ae_attendances &gt;= 6 in pre12)</caption>",
+        "<th scope=\"col\">Expected after without the service</th><th scope=\"col\">Notional "
+        "cost avoidance</th><th scope=\"col\">Rate ratio</th></tr></thead>",
+        "<tr><th scope=\"row\">GP consultations (36 of 58 referred)</th><td class=\"num\">"
+        "\u00a319,408</td><td class=\"num\">\u00a315,553</td><td class=\"num\">\u00a32,813</td>"
+        "<td class=\"num\">\u00a320,074</td><td class=\"num\">\u00a34,522</td><td class=\"num\">"
+        "0.84</td></tr>",
+        "<tr><th scope=\"row\">999 calls</th><td class=\"num\">\u00a31,489</td><td class=\"num\">"
+        "\u00a3617</td><td class=\"num\">\u00a3830</td><td class=\"num\">\u00a3725</td><td "
+        "class=\"num\">\u00a3108</td><td class=\"num\">0.43</td></tr>",
+        "<tr><th scope=\"row\">Total of the measures costed</th><td class=\"num\">\u00a320,897</td>"
+        "<td class=\"num\">\u00a316,169</td><td class=\"num\">\u00a33,643</td><td class=\"num\">"
+        "\u00a320,799</td><td class=\"num\">\u00a34,630</td><td></td></tr>",
+        /* Then the wellbeing value, on its own. */
+        "<h3>Wellbeing value: not NHS cost avoidance, never added to it</h3>",
+        "never added to it or to the return on investment. Not attributable without a "
+        "comparison group: a before-after change, not an effect of the service.</b></p>",
+        "<caption>Wellbeing value, pre12 to post12: the people paired (not NHS cost avoidance; "
+        "never added to it)</caption>",
+        "<tr><th scope=\"row\">People paired</th><td class=\"num\">22</td><td>ONS4 life "
+        "satisfaction (0-10), baseline -&gt; followup, from ",
+        "<tr><th scope=\"row\">Mean change in life satisfaction, points (paired t)</th><td "
+        "class=\"num\">1.36</td><td></td></tr>\n<tr><th scope=\"row\">95% CI from</th><td "
+        "class=\"num\">0.41</td><td></td></tr>\n<tr><th scope=\"row\">to</th><td class=\"num\">"
+        "2.32</td><td></td></tr>",
+        "<tr><th scope=\"row\">WELLBYs</th><td class=\"num\">29.98</td><td>sum of the 22 changes x "
+        "0.999316 years (post12, 365 days: the follow-up window observed, not extrapolated)",
+        "<tr><th scope=\"row\">Value of a WELLBY</th><td class=\"num\">\u00a315,300.10</td><td>"
+        "13000.00 (2019/20) x 1.17693 (NHS Cost Inflation Index (pay and prices), 2019/20 to "
+        "2023/24;",
+        "<tr><th scope=\"row\">Wellbeing value (not NHS cost avoidance)</th><td class=\"num\">"
+        "\u00a3458,689</td><td>wellbeing value (not NHS cost avoidance; never added to it); not "
+        "attributable: no comparison group, so the change is a before-after change, not an "
+        "effect of the service</td></tr>",
+        "<tr><th scope=\"row\">95% CI from</th><td class=\"num\">\u00a3138,010</td><td></td></tr>"
+        "\n<tr><th scope=\"row\">to</th><td class=\"num\">\u00a3779,368</td><td></td></tr>",
+    };
+    const char *at = section_costs;
+    for (size_t k = 0; k < sizeof order / sizeof order[0]; k++) {
+        const char *next = strstr(at, order[k]);
+        cr_assert_not_null(next, "\"%s\" missing or out of order in %s", order[k], at);
+        at = next;
+    }
+    /* Nothing of either in the headline, the return on investment, the bridge or everyone's
+     * notes; no benefit transfer from ONS4; nothing hidden or naive here. */
+    char *headline = section(html, "<section id=\"headline\">");
+    char *everyone = between(section_costs, "<h3>", "<h4>Completers only");
+    for (const char *part = everyone; *part; part++) {
+        cr_assert_neq(strncasecmp(part, "completers", 10), 0, "%.200s", part);
+        cr_assert_neq(strncasecmp(part, "wellb", 5), 0, "%.200s", part);
+    }
+    cr_assert_null(strcasestr(headline, "completers"));
+    cr_assert_null(strcasestr(headline, "wellb"));
+    cr_assert_eq(occurrences(html, "<h3>Wellbeing value"), 1);
+    cr_assert_eq(occurrences(html, "<h4>Completers only"), 1);
+    cr_assert_null(strstr(section_costs, "BENEFIT TRANSFER"));
+    cr_assert_null(strstr(section_costs, "hidden\""));
+    cr_assert_null(strstr(section_costs, "NAIVE"));
+    free(everyone);
+    free(headline);
+    free(section_costs);
+    free(html);
+    worked_free(&w);
+}
+
+/* What the page says of everyone's costs (the section up to the completers' table, but for the
+ * charts' numbering) is the same with and without --completed and --wellbeing: the table, the
+ * return on investment, the bridge and its table, the notes. */
+Test(cli_service_html, completers_and_wellbeing_change_neither_bridge_nor_roi)
+{
+    char *pages[2], *everyone[2];
+    for (int with = 0; with < 2; with++) {
+        struct worked w;
+        size_t n = worked_example(&w, with, NULL);
+        pages[with] =
+            checked_page(w.args, n, NULL, "ae_attendances >= 6 in pre12", three_windows, 3, 200);
+        never_savings(pages[with]);
+        everyone[with] =
+            between(pages[with], "<section id=\"costs\" class=\"instrument\">",
+                    with ? "<h4>Completers only" : "<p class=\"key\">* hidden by disclosure");
+        worked_free(&w);
+    }
+    cr_assert_str_eq(everyone[1], everyone[0]);
+    /* It is the whole of everyone's: the bridge and the return on investment are in it. */
+    assert_has(everyone[0], "<h4>From the gross fall in cost to notional cost avoidance</h4>");
+    assert_has(everyone[0], "<p class=\"roi\"><b>Return on investment against \u00a360,000");
+    /* The headline too. */
+    char *headline[2] = {section(pages[0], "<section id=\"headline\">"),
+                         section(pages[1], "<section id=\"headline\">")};
+    cr_assert_str_eq(headline[1], headline[0]);
+    for (int with = 0; with < 2; with++) {
+        free(headline[with]);
+        free(everyone[with]);
+        free(pages[with]);
+    }
+}
+
+/* Under --round: the completers' N of M rounded, and the wellbeing figures that would give the
+ * exact number paired withheld, shown as * with the reason below their table. */
+Test(cli_service_html, completers_and_wellbeing_withheld_under_rounding)
+{
+    struct worked w;
+    static const char *const rounding[] = {"--round", "5", NULL};
+    size_t n = worked_example(&w, 1, rounding);
+    char *html =
+        checked_page(w.args, n, NULL, "ae_attendances >= 6 in pre12", three_windows, 3, 50);
+    never_savings(html);
+    char *section_costs = section(html, "<section id=\"costs\" class=\"instrument\">");
+    char *wellbeing = between(section_costs, "<h3>Wellbeing value", NULL);
+    assert_has(wellbeing, "<tr><th scope=\"row\">People paired</th><td class=\"num\">20</td>");
+    assert_has(wellbeing, "<tr><th scope=\"row\">WELLBYs</th><td class=\"num hidden\">*</td>"
+                          "<td></td></tr>");
+    assert_has(wellbeing, "<tr><th scope=\"row\">Wellbeing value (not NHS cost avoidance)</th>"
+                          "<td class=\"num hidden\">*</td><td></td></tr>");
+    assert_has(wellbeing, "<li>wellbys: withheld under rounding: beside the mean change it "
+                          "would give the exact number of people</li>");
+    /* The value of a WELLBY is about no one: shown. */
+    assert_has(wellbeing, "<td class=\"num\">\u00a315,300.10</td>");
+    /* The completers' money withheld as everyone's is; their rate ratios shown, each row with
+     * its own N of M, rounded (the total's, whose figures are all withheld, unknown). */
+    char *completers = between(section_costs, "<h4>Completers only", "<h3>Wellbeing value");
+    assert_has(completers, "<h4>Completers only: not intention to treat</h4>");
+    assert_has(completers, "<tr><th scope=\"row\">GP consultations (35 of 60 referred)</th><td "
+                           "class=\"num hidden\">*</td>");
+    assert_has(completers, "<td class=\"num hidden\">*</td><td class=\"num\">0.84</td></tr>");
+    assert_has(completers, "<tr><th scope=\"row\">999 calls (40 of 65 referred)</th>");
+    assert_has(completers, "<li>total, completers_notional_cost_avoidance: withheld under "
+                           "rounding: with the unit costs it would give exact numbers of "
+                           "events</li>");
+    free(completers);
+    free(wellbeing);
+    free(section_costs);
+    free(html);
+    worked_free(&w);
+}
+
+/* One person paired, small numbers shown: the mean change, but no interval, shown as - with
+ * the reason below the table. */
+Test(cli_service_html, wellbeing_not_computable_with_its_reason)
+{
+    char *raw = test_file("ons4-one.csv",
+                          "participant_id,timepoint,ons4_satisfaction,ons4_worthwhile,"
+                          "ons4_happiness,ons4_anxiety\n"
+                          "P1,baseline,4,5,5,3\n"
+                          "P1,followup,7,6,6,2\n",
+                          -1);
+    char *scored = test_path("ons4-one-scored.csv");
+    struct run_result s = RUN("score", "-q", "-i", "ons4", raw, "-o", scored);
+    cr_assert_eq(s.status, 0, "%s", s.err);
+    run_result_free(&s);
+    static const char *const extras[] = {"--no-suppress", NULL};
+    struct worked w;
+    size_t n = worked_example(&w, 0, extras);
+    const char *args[40];
+    size_t k = 0;
+    for (size_t i = 0; i + 1 < n; i++)
+        args[k++] = w.args[i];
+    args[k++] = "--wellbeing";
+    args[k++] = scored;
+    args[k++] = w.args[n - 1];
+    char *html = checked_page(args, k, NULL, "ae_attendances >= 6 in pre12", three_windows, 3,
+                              200);
+    never_savings(html);
+    char *wellbeing = between(html, "<h3>Wellbeing value", "</section>");
+    assert_has(wellbeing, "<tr><th scope=\"row\">People paired</th><td class=\"num\">1</td>");
+    assert_has(wellbeing, "<tr><th scope=\"row\">Mean change in life satisfaction, points "
+                          "(paired t)</th><td class=\"num\">3.00</td><td></td></tr>\n<tr><th "
+                          "scope=\"row\">95% CI from</th><td class=\"num\">-</td>");
+    assert_has(wellbeing, "<tr><th scope=\"row\">Wellbeing value (not NHS cost avoidance)</th>"
+                          "<td class=\"num\">\u00a3");
+    assert_has(wellbeing, "<li>wellbeing_mean_change_ci_low not computable: one person paired: "
+                          "no interval</li>");
+    assert_has(wellbeing, "<li>wellbeing_value_ci_high not computable: one person paired: no "
+                          "interval</li>");
+    cr_assert_null(strstr(wellbeing, "hidden\""), "%s", wellbeing);
+    free(wellbeing);
+    free(html);
+    free(scored);
+    free(raw);
+    worked_free(&w);
+}
+
+/* From SWEMWBS through the rate the costs file declares: a BENEFIT TRANSFER, said in the
+ * wellbeing value's words, its caption and beside the mean change with the rate and its
+ * source. */
+Test(cli_service_html, wellbeing_benefit_transfer_is_labelled)
+{
+    char *referred = golden("camden_referred.csv"),
+         *costs = test_data("costs/unit-costs-transfer.csv");
+    char *swemwbs = test_file("swemwbs.csv",
+                              "participant_id,timepoint,instrument,scale,score,band,answered,"
+                              "status\nA,baseline,swemwbs,metric,19.25,,7,ok\n"
+                              "A,followup,swemwbs,metric,21.54,,7,ok\n",
+                              -1);
+    static const char *const windows[] = {"pre12", "post12"};
+    const char *args[] = {"-w",          "pre12=365,post12=365", "--unit-costs", costs,
+                          "--wellbeing", swemwbs,                "--no-suppress", referred};
+    char *html = checked_page(args, 8, NULL, NULL, windows, 2, 10);
+    never_savings(html);
+    char *wellbeing = between(html, "<h3>Wellbeing value", "</section>");
+    assert_has(wellbeing, "<h3>Wellbeing value: not NHS cost avoidance, never added to it</h3>\n"
+                          "<p><b>BENEFIT TRANSFER from (S)WEMWBS, through the exchange rate the "
+                          "unit costs file declares. WELLBYs from the paired change");
+    assert_has(wellbeing, "<caption>BENEFIT TRANSFER: Wellbeing value, pre12 to post12:");
+    assert_has(wellbeing, "<tr><th scope=\"row\">Mean change in life satisfaction, points "
+                          "(paired t)</th><td class=\"num\">1.14</td><td>BENEFIT TRANSFER: "
+                          "SWEMWBS metric score change x 0.5 life satisfaction points per "
+                          "SWEMWBS point (test rate, not a published one; licence "
+                          "CC0-1.0)</td></tr>");
+    assert_has(wellbeing, "<td>BENEFIT TRANSFER; wellbeing value (not NHS cost avoidance; never "
+                          "added to it); not attributable:");
+    free(wellbeing);
+    free(html);
+    free(swemwbs);
+    free(costs);
+    free(referred);
 }

@@ -12,8 +12,11 @@
  * them), each chart with its numbers in a table beside it; with --by, each
  * group beside the whole cohort, in a table and a forest; the earlier window's
  * comparison last. The costs section reads what its figures rest on (naive,
- * attributable, empirical Bayes) from the notes the report gives them. Every number is a statistic of the
- * report as disclosure control left it, formatted as the headline formats it;
+ * attributable, empirical Bayes) from the notes the report gives them; the
+ * completers' figures (--completed) follow everyone's in a table of their own,
+ * and the wellbeing value (--wellbeing) follows the costs in its own, never
+ * added to them. Every number is a statistic of the report as disclosure
+ * control left it, formatted as the headline formats it;
  * every text from data (windows, labels, file names) is escaped.
  */
 #include "config.h"
@@ -932,11 +935,33 @@ static struct money money(const ps_statistic_t *st)
     return m;
 }
 
-/* A statistic's text on the page: money for money, else as the headline writes it. */
+/* Whether a cost statistic is money: not a share, a rate ratio, a count of people, points of
+ * life satisfaction or WELLBYs. */
+static int is_money(ps_statistic_id_t id)
+{
+    switch (id) {
+    case PS_STAT_CO_P_ROI_ABOVE_1:
+    case PS_STAT_CO_BREAK_EVEN_RATE_RATIO:
+    case PS_STAT_CO_COMPLETERS_RATE_RATIO:
+    case PS_STAT_CO_WB_N_PAIRED:
+    case PS_STAT_CO_WB_MEAN_CHANGE:
+    case PS_STAT_CO_WB_MEAN_CHANGE_CI_LOW:
+    case PS_STAT_CO_WB_MEAN_CHANGE_CI_HIGH:
+    case PS_STAT_CO_WB_WELLBYS:
+        return 0;
+    default:
+        return 1;
+    }
+}
+
+/* A statistic's text on the page: money for money (a WELLBY's value with pence, as the text
+ * report writes it), else as the headline writes it. */
 static const char *figure_words(const ps_statistic_t *st, char *to, size_t size)
 {
-    if (st && (st->id == PS_STAT_CO_P_ROI_ABOVE_1 || st->id == PS_STAT_CO_BREAK_EVEN_RATE_RATIO))
+    if (st && !is_money(st->id))
         snprintf(to, size, "%s", headline_figure(st).s);
+    else if (st && st->id == PS_STAT_CO_WB_VALUE_PER_WELLBY && shown(st))
+        snprintf(to, size, "%s", money_text(st->value, 1).s);
     else
         snprintf(to, size, "%s", money(st).s);
     return to;
@@ -1194,6 +1219,13 @@ static void write_roi(struct page *p, const struct costs *c, const struct block 
     }
 }
 
+/* Whether a figure is the completers' alone (--completed): never everyone's. */
+static int completers_figure(const ps_statistic_t *st)
+{
+    return st->id >= PS_STAT_CO_COMPLETERS_COST_BEFORE &&
+           st->id <= PS_STAT_CO_COMPLETERS_RATE_RATIO;
+}
+
 /* What is not computable and why, and what was withheld, below the comparison's figures. */
 static void write_cost_notes(struct page *p, const struct costs *c, size_t from, size_t to)
 {
@@ -1201,9 +1233,11 @@ static void write_cost_notes(struct page *p, const struct costs *c, size_t from,
     for (size_t j = from; j < to; j++)
         for (size_t i = c->blocks[j].start; i < c->blocks[j].end; i++) {
             const ps_statistic_t *st = statistic(p, i);
-            /* The return on investment's reason is given with it. */
+            /* The return on investment's reason is given with it; the completers' with
+             * theirs. */
             if (st->id == PS_STAT_CO_ROI || st->id == PS_STAT_CO_ROI_CI_LOW ||
-                st->id == PS_STAT_CO_ROI_CI_HIGH || st->id == PS_STAT_CO_P_ROI_ABOVE_1)
+                st->id == PS_STAT_CO_ROI_CI_HIGH || st->id == PS_STAT_CO_P_ROI_ABOVE_1 ||
+                completers_figure(st))
                 continue;
             const char *why = st->shown == PS_NOT_COMPUTABLE ? st->reason
                               : st->shown == PS_SUPPRESSED   ? st->note
@@ -1457,6 +1491,222 @@ static void write_bridge(struct page *p, const struct costs *c, const struct blo
     html_chart_end(&p->s);
 }
 
+/* ---- Completers only (--completed) and the wellbeing value (--wellbeing): each apart. ---- */
+
+/* "(18 of 30 referred)" of a completers' note, or "" (a hidden figure has no note). */
+static void completers_counted(const ps_statistic_t *st, char *to, size_t size)
+{
+    const char *at = st && st->note ? strstr(st->note, "completers only (") : NULL;
+    const char *end = at ? strchr(at, ')') : NULL;
+    if (!end) {
+        snprintf(to, size, "%s", "");
+        return;
+    }
+    at += strlen("completers only ");
+    snprintf(to, size, "%.*s", (int)(end + 1 - at), at);
+}
+
+/* The first of a block's completers' figures whose note says how many they are, or NULL (a
+ * figure withheld says why instead). */
+static const ps_statistic_t *completers_noted(const struct page *p, const struct block *b)
+{
+    for (size_t i = b->start; i < b->end; i++)
+        if (completers_figure(statistic(p, i)) &&
+            note_says(statistic(p, i), "completers only (", 0))
+            return statistic(p, i);
+    return NULL;
+}
+
+/* The completers' figures of one comparison (blocks from..to), after everyone's and apart from
+ * them: a table of their own, headed as the text report labels them, never in the return on
+ * investment or the bridge (they have none). */
+static void write_completers(struct page *p, struct costs *c, size_t from, size_t to,
+                             const char *w0, const char *w1, const char *rule)
+{
+    int any = 0;
+    for (size_t j = from; j < to && !any; j++)
+        any = find(p, &c->blocks[j], PS_STAT_CO_COMPLETERS_COST_BEFORE) != NULL;
+    if (!any)
+        return;
+    read_comparison(p, c, from, to);
+    /* Who they are: the total's N of M (its people, those counted in any measure costed). */
+    char counted[96], own[96];
+    completers_counted(completers_noted(p, &c->blocks[to - 1]), counted, sizeof counted);
+    svg_raw(&p->s, "<h4>Completers only: not intention to treat");
+    if (*counted) {
+        svg_raw(&p->s, " ");
+        svg_text(&p->s, counted);
+    }
+    svg_raw(&p->s, "</h4>\n<p class=\"key\">The people referred who completed the programme "
+                   "(--completed) alone. People who complete differ from those who do not, so "
+                   "these figures lean towards the programme: they are never the headline, and "
+                   "the return on investment and the cost bridge rest on everyone referred, "
+                   "never on them.</p>\n");
+    const char *columns[8];
+    size_t n_columns = 0;
+    columns[n_columns++] = "";
+    columns[n_columns++] = "Cost before";
+    columns[n_columns++] = "Cost after";
+    columns[n_columns++] = c->attributable ? "Gross fall over the time observed after"
+                                           : "Gross fall over the time observed after (not "
+                                             "attributable)";
+    if (c->attributable) {
+        columns[n_columns++] = c->naive ? "NAIVE: expected after without the service"
+                                        : "Expected after without the service";
+        columns[n_columns++] = c->naive ? "NAIVE: notional cost avoidance"
+                                        : "Notional cost avoidance";
+    }
+    columns[n_columns++] = "Rate ratio";
+    columns[n_columns] = NULL;
+    char title[1024];
+    snprintf(title, sizeof title, "%sCompleters only, %s to %s: not intention to treat (%s)",
+             c->naive ? "NAIVE: " : "", w0, w1, rule);
+    html_table_begin(&p->s, 0, title, columns);
+    for (size_t j = from; j < to; j++) {
+        const struct block *b = &c->blocks[j];
+        if (!find(p, b, PS_STAT_CO_COMPLETERS_COST_BEFORE))
+            continue;
+        const int total = strcmp(b->unit, "total") == 0;
+        const char *label = "Total of the measures costed", *what;
+        if (!total)
+            measure_words(p, b->unit, &label, &what);
+        /* Its own N of M where it is not the heading's. */
+        completers_counted(completers_noted(p, b), own, sizeof own);
+        const int apart = *own && strcmp(own, counted) != 0;
+        char head[400];
+        snprintf(head, sizeof head, "%s%s%s%s", label, apart ? " " : "", apart ? own : "",
+                 c->attributable && !block_attributable(p, c, from, to, b)
+                     ? " (its gross fall not attributable)"
+                     : "");
+        row_head(p, head, NULL);
+        cost_cell(p, find(p, b, PS_STAT_CO_COMPLETERS_COST_BEFORE), NULL);
+        cost_cell(p, find(p, b, PS_STAT_CO_COMPLETERS_COST_AFTER), NULL);
+        cost_cell(p, find(p, b, PS_STAT_CO_COMPLETERS_GROSS_COST_FALL), NULL);
+        if (c->attributable) {
+            const char *stamp = block_naive(p, b) ? "NAIVE" : NULL;
+            cost_cell(p, find(p, b, PS_STAT_CO_COMPLETERS_COST_EXPECTED_AFTER), stamp);
+            cost_cell(p, find(p, b, PS_STAT_CO_COMPLETERS_NOTIONAL_COST_AVOIDANCE), stamp);
+        }
+        if (total)
+            svg_raw(&p->s, "<td></td>");
+        else
+            cost_cell(p, find(p, b, PS_STAT_CO_COMPLETERS_RATE_RATIO), NULL);
+        svg_raw(&p->s, "</tr>\n");
+    }
+    html_table_end(&p->s);
+    /* What is not computable and why, and what was withheld. */
+    int listed = 0;
+    for (size_t j = from; j < to; j++)
+        for (size_t i = c->blocks[j].start; i < c->blocks[j].end; i++) {
+            const ps_statistic_t *st = statistic(p, i);
+            const char *why = !completers_figure(st)           ? NULL
+                              : st->shown == PS_NOT_COMPUTABLE ? st->reason
+                              : st->shown == PS_SUPPRESSED     ? st->note
+                                                               : NULL;
+            if (!why)
+                continue;
+            const char *label = "total", *what;
+            if (strcmp(c->blocks[j].unit, "total") != 0)
+                measure_words(p, c->blocks[j].unit, &label, &what);
+            svg_raw(&p->s, listed ? "<li>" : "<ul class=\"key\">\n<li>");
+            svg_text(&p->s, label);
+            svg_raw(&p->s, ", ");
+            svg_text(&p->s, st->name);
+            svg_raw(&p->s, st->shown == PS_NOT_COMPUTABLE ? " not computable: " : ": ");
+            svg_text(&p->s, why);
+            svg_raw(&p->s, "</li>\n");
+            listed = 1;
+        }
+    if (listed)
+        svg_raw(&p->s, "</ul>\n");
+}
+
+/* Whether some figure of a block says it is a benefit transfer (a hidden one says nothing). */
+static int benefit_transfer(const struct page *p, const struct block *b)
+{
+    for (size_t i = b->start; i < b->end; i++)
+        if (note_says(statistic(p, i), "BENEFIT TRANSFER", 0))
+            return 1;
+    return 0;
+}
+
+/* The wellbeing value (unit "wellbeing"): a small table of its own after the costs, never
+ * added to them, labelled as the text report labels it. */
+static void write_wellbeing(struct page *p, const struct block *b)
+{
+    static const struct {
+        ps_statistic_id_t id;
+        const char *words;
+    } rows[] = {
+        {PS_STAT_CO_WB_N_PAIRED, "People paired"},
+        {PS_STAT_CO_WB_MEAN_CHANGE, "Mean change in life satisfaction, points (paired t)"},
+        {PS_STAT_CO_WB_MEAN_CHANGE_CI_LOW, "95% CI from"},
+        {PS_STAT_CO_WB_MEAN_CHANGE_CI_HIGH, "to"},
+        {PS_STAT_CO_WB_WELLBYS, "WELLBYs"},
+        {PS_STAT_CO_WB_VALUE_PER_WELLBY, "Value of a WELLBY"},
+        {PS_STAT_CO_WB_VALUE, "Wellbeing value (not NHS cost avoidance)"},
+        {PS_STAT_CO_WB_VALUE_CI_LOW, "95% CI from"},
+        {PS_STAT_CO_WB_VALUE_CI_HIGH, "to"},
+    };
+    const int transfer = benefit_transfer(p, b);
+    char w0[128], w1[128], title[512];
+    windows_of(b->comparison, w0, w1, sizeof w0);
+    svg_raw(&p->s, "<h3>Wellbeing value: not NHS cost avoidance, never added to it</h3>\n<p><b>");
+    if (transfer)
+        svg_raw(&p->s, "BENEFIT TRANSFER from (S)WEMWBS, through the exchange rate the unit costs "
+                       "file declares. ");
+    svg_raw(&p->s, "WELLBYs from the paired change in life satisfaction, ");
+    html_data_text(&p->s, w0);
+    svg_raw(&p->s, " to ");
+    html_data_text(&p->s, w1);
+    svg_raw(&p->s, ", valued at the unit costs file&#39;s WELLBY (HM Treasury Green Book "
+                   "wellbeing guidance): a value of wellbeing, not NHS cost avoidance, never added "
+                   "to it or to the return on investment. Not attributable without a comparison "
+                   "group: a before-after change, not an effect of the service.</b></p>\n");
+    snprintf(title, sizeof title,
+             "%sWellbeing value, %s to %s: the people paired (not NHS cost avoidance; never "
+             "added to it)",
+             transfer ? "BENEFIT TRANSFER: " : "", w0, w1);
+    static const char *const columns[] = {"", "Figure", "What it rests on", NULL};
+    html_table_begin(&p->s, 0, title, columns);
+    const char *last = NULL;
+    for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
+        const ps_statistic_t *st = find(p, b, rows[r].id);
+        if (!st)
+            continue;
+        row_head(p, rows[r].words, NULL);
+        cost_cell(p, st, NULL);
+        /* Each note once, beside the first figure it belongs to. */
+        const char *note = shown(st) ? st->note : NULL;
+        svg_raw(&p->s, "<td>");
+        if (note && (!last || strcmp(note, last) != 0)) {
+            svg_text(&p->s, note);
+            last = note;
+        }
+        svg_raw(&p->s, "</td></tr>\n");
+    }
+    html_table_end(&p->s);
+    int listed = 0;
+    for (size_t i = b->start; i < b->end; i++) {
+        const ps_statistic_t *st = statistic(p, i);
+        const char *why = st->shown == PS_NOT_COMPUTABLE ? st->reason
+                          : st->shown == PS_SUPPRESSED   ? st->note
+                                                         : NULL;
+        if (!why)
+            continue;
+        svg_raw(&p->s, listed ? "<li>" : "<ul class=\"key\">\n<li>");
+        svg_text(&p->s, st->name);
+        svg_raw(&p->s, st->shown == PS_NOT_COMPUTABLE ? " not computable: " : ": ");
+        svg_text(&p->s, why);
+        svg_raw(&p->s, "</li>\n");
+        listed = 1;
+    }
+    if (listed)
+        svg_raw(&p->s, "</ul>\n");
+    svg_raw(&p->s, "<p class=\"key\">* hidden by disclosure control, with the people paired it "
+                   "rests on; - not computable (why is below the table).</p>\n");
+}
+
 static void write_costs(struct page *p, const output_file_t *files, size_t n_files)
 {
     int priced = 0;
@@ -1465,14 +1715,19 @@ static void write_costs(struct page *p, const output_file_t *files, size_t n_fil
     if (!priced)
         return;
     const size_t count = ps_service_report_count(p->report);
-    struct costs c = {calloc(count - p->costs_from + 1, sizeof *c.blocks), 0, 0, 0, 0};
+    struct costs c = {calloc(2 * (count - p->costs_from) + 1, sizeof *c.blocks), 0, 0, 0, 0};
     if (!c.blocks) {
         p->s.failed = 1;
         return;
     }
     c.n = group_blocks(p, p->costs_from, count, c.blocks);
-    /* The wellbeing value is a line of its own, never among the costs (nor their total). */
-    size_t kept = 0;
+    /* The wellbeing value is a line of its own, never among the costs (nor their total): its
+     * blocks go after the costs' (the array has room for both). */
+    size_t kept = 0, n_wellbeing = 0;
+    struct block *wellbeing = c.blocks + c.n;
+    for (size_t j = 0; j < c.n; j++)
+        if (strcmp(c.blocks[j].unit, "wellbeing") == 0)
+            wellbeing[n_wellbeing++] = c.blocks[j];
     for (size_t j = 0; j < c.n; j++)
         if (strcmp(c.blocks[j].unit, "wellbeing") != 0)
             c.blocks[kept++] = c.blocks[j];
@@ -1490,7 +1745,10 @@ static void write_costs(struct page *p, const output_file_t *files, size_t n_fil
         svg_raw(&p->s, "<p class=\"lead\">No measure with a unit cost (--unit-costs) was "
                        "counted in a window after ");
         html_data_text(&p->s, p->set->before);
-        svg_raw(&p->s, ".</p>\n</section>\n");
+        svg_raw(&p->s, ".</p>\n");
+        for (size_t j = 0; j < n_wellbeing; j++)
+            write_wellbeing(p, &wellbeing[j]);
+        svg_raw(&p->s, "</section>\n");
         free(c.blocks);
         return;
     }
@@ -1548,10 +1806,14 @@ static void write_costs(struct page *p, const output_file_t *files, size_t n_fil
             write_bridge(p, &c, total, rule);
         }
         write_cost_notes(p, &c, j, end);
+        write_completers(p, &c, j, end, w0, w1, rule);
         j = end;
     }
     svg_raw(&p->s, "<p class=\"key\">* hidden by disclosure control, with the event counts it "
-                   "rests on; - not computable (why is below the table).</p>\n</section>\n");
+                   "rests on; - not computable (why is below the table).</p>\n");
+    for (size_t j = 0; j < n_wellbeing; j++)
+        write_wellbeing(p, &wellbeing[j]);
+    svg_raw(&p->s, "</section>\n");
     free(c.blocks);
 }
 
