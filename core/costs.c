@@ -26,6 +26,7 @@
 #include <Rmath.h>
 
 #include "costs.h"
+#include "disclosure.h"
 #include "csvread.h"
 #include "headers.h"
 #include "serviceuse.h"
@@ -837,7 +838,9 @@ static ps_statistic_t *emit(struct emit *e, ps_statistic_id_t id, double value,
         s->note = "withheld under rounding: with the unit costs it would give exact numbers of "
                   "events";
     } else {
-        s->value = value;
+        s->value = info->kind == PS_KIND_FIGURE
+                       ? ps_sdc_figure_published(value, info->decimals, e->disclosure)
+                       : value;
         s->shown = PS_SHOWN;
     }
     return s;

@@ -27,6 +27,14 @@ double ps_sdc_published(double value, const ps_disclosure_t *rule)
     return round(value / rule->round_to) * rule->round_to;
 }
 
+double ps_sdc_figure_published(double value, int decimals, const ps_disclosure_t *rule)
+{
+    if (!rule->suppress || !rule->round_to)
+        return value;
+    double scale = pow(10, decimals < 1 ? 0 : decimals - 1);
+    return round(value * scale) / scale;
+}
+
 void ps_sdc_published_range(double value, const ps_disclosure_t *rule, double *lo, double *hi)
 {
     const double n = rule->round_to, above = rule->threshold + 1.0;

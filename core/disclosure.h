@@ -89,4 +89,9 @@ double ps_sdc_published(double value, const ps_disclosure_t *rule);
 /* What an attacker knows a published count of true value 'value' may be: [*lo, *hi]. */
 void ps_sdc_published_range(double value, const ps_disclosure_t *rule, double *lo, double *hi);
 
+/* A figure (a mean, a ratio) as published under rounding: to one decimal fewer than the
+ * catalogue gives it ('decimals'), none when that is below 0, so that its digits do not give
+ * the exact count behind it; 'value' itself without rounding. */
+double ps_sdc_figure_published(double value, int decimals, const ps_disclosure_t *rule);
+
 #endif

@@ -159,13 +159,6 @@ static ps_figure_t figure(double value)
     return (ps_figure_t){value, NULL, NULL};
 }
 
-/* A value rounded to some decimals (none when fewer than 0). */
-static double round_to_decimals(double value, int decimals)
-{
-    double scale = pow(10, decimals < 0 ? 0 : decimals);
-    return round(value * scale) / scale;
-}
-
 /* A rate's value is computed from the published counts, after disclosure control. */
 static size_t rate(struct block *b, ps_statistic_id_t id, const char *p0)
 {
@@ -405,7 +398,7 @@ static void published_figure(const ps_report_t *r, const ps_statistic_t *s, doub
     if (r->rule.round_to) {
         int decimals = ps_statistic_info(s->id)->decimals - 1;
         double half = 0.5 * pow(10, -(decimals < 0 ? 0 : decimals));
-        double shown = round_to_decimals(s->value, decimals);
+        double shown = ps_sdc_figure_published(s->value, decimals + 1, &r->rule);
         *lo = shown - half;
         *hi = shown + half;
     } else {
@@ -1428,7 +1421,7 @@ static ps_error_t disclose(ps_report_t *r, const ps_disclosure_t *rule)
                 r->audit.withheld++;
             } else {
                 /* One decimal fewer than the text shows: no more than the rounded n allows. */
-                s->value = round_to_decimals(s->value, info->decimals - 1);
+                s->value = ps_sdc_figure_published(s->value, info->decimals, rule);
             }
         }
     }

@@ -730,12 +730,6 @@ static int compute(ps_service_report_t *r, const ps_service_cohort_t *c)
 static const char *const withheld_note =
     "withheld under rounding: beside the published totals it would give an exact count";
 
-static double round_to_decimals(double value, int decimals)
-{
-    double scale = pow(10, decimals < 0 ? 0 : decimals);
-    return round(value * scale) / scale;
-}
-
 /* A share or change from the counts as published. */
 static void compute_from_counts(ps_service_report_t *r, size_t i)
 {
@@ -824,7 +818,7 @@ static ps_error_t disclose(ps_service_report_t *r, const ps_disclosure_t *rule)
                 s->note = withheld_note;
                 r->audit.withheld++;
             } else {
-                s->value = round_to_decimals(s->value, info->decimals - 1);
+                s->value = ps_sdc_figure_published(s->value, info->decimals, rule);
             }
         }
     }

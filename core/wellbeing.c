@@ -20,6 +20,7 @@
 #include <Rmath.h>
 
 #include "costs.h"
+#include "disclosure.h"
 #include "serviceuse.h"
 
 /* The scales a wellbeing value is taken from, in order of preference. */
@@ -120,9 +121,10 @@ static void emit(struct emit *e, ps_statistic_id_t id, double value, const char 
         s->note = "withheld under rounding: beside the mean change it would give the exact "
                   "number of people";
     } else {
-        s->value = value;
+        s->value = info->kind == PS_KIND_FIGURE ? ps_sdc_figure_published(value, info->decimals, d)
+                                                : value;
         if (info->kind == PS_KIND_COUNT && d->suppress && d->round_to)
-            s->value = round(value / d->round_to) * d->round_to;
+            s->value = ps_sdc_published(value, d);
         s->shown = PS_SHOWN;
     }
 }
@@ -329,9 +331,11 @@ ps_error_t ps_service_costs_wellbeing(const ps_service_costs_t *costs,
     }
     const char *transfer =
         from->rate ? keep(&e, "BENEFIT TRANSFER: %s change x %s", from->name, rate_chain) : NULL;
+    /* The file by its name alone: its directories may name a person or a project. */
+    const char *slash = strrchr(scored_file, '/');
     const char *scale = keep(&e, "%s, %s -> %s, from %s%s%s", from->name,
                              ps_names_text(s->timepoints, base),
-                             ps_names_text(s->timepoints, follow), scored_file,
+                             ps_names_text(s->timepoints, follow), slash ? slash + 1 : scored_file,
                              transfer ? "; " : "", transfer ? transfer : "");
     const char *wellbys = keep(&e, "%ssum of the %zu changes x %.6g years (%s, %u days: the "
                                    "follow-up window observed, not extrapolated)",
