@@ -39,12 +39,12 @@
 #define LATENT(k) (SIZE_MAX / 2 + (k))
 #define IS_LATENT(ref) ((ref) >= SIZE_MAX / 2 && (ref) != NONE)
 
-/* lo <= sum of coefficient * count <= hi over terms first_term.. of the report's terms; a
- * latent count, when there is one, comes last with coefficient -1. */
+/* lo <= sum of coefficient * count <= hi over terms first_term.. of the report's terms; the
+ * latent counts, when there are any, come last. */
 struct relation {
     size_t first_term, n_terms;
     double lo, hi;
-    int latent;
+    size_t n_latent;
     int adds_figures;               /* see ps_sdc_relation */
 };
 
@@ -65,6 +65,7 @@ struct ps_service_report {
     size_t n_terms, terms_size, coefficients_size;
     double *latent;                 /* true values of the latent counts */
     size_t n_latent, latent_size;
+    size_t *listed, n_listed;       /* the relations that say something of published counts */
     int out_of_memory;
     ps_audit_t audit;
     ps_disclosure_t rule;
@@ -329,38 +330,62 @@ static size_t find_in(const ps_service_report_t *r, size_t from, size_t to, ps_s
     return NONE;
 }
 
+/* A latent count of true value 'value': its reference in a term, or NONE when out of memory. */
+static size_t new_latent(ps_service_report_t *r, double value)
+{
+    if (ps_grow((void **)&r->latent, &r->latent_size, r->n_latent + 1, sizeof *r->latent)) {
+        r->out_of_memory = 1;
+        return NONE;
+    }
+    r->latent[r->n_latent] = value;
+    return LATENT(r->n_latent++);
+}
+
+/* Records lo <= sum of coefficients * statistics + sum of latent_coefficients * latents <= hi
+ * (nothing when a statistic is NONE). */
+static int record(ps_service_report_t *r, const size_t *statistics, const double *coefficients,
+                  size_t n, const size_t *latents, const double *latent_coefficients,
+                  size_t n_latent, double lo, double hi)
+{
+    for (size_t i = 0; i < n; i++)
+        if (statistics[i] == NONE)
+            return 0;
+    for (size_t i = 0; i < n_latent; i++)
+        if (latents[i] == NONE)
+            return -1;
+    size_t want = r->n_terms + n + n_latent;
+    if (ps_grow((void **)&r->relations, &r->relations_size, r->n_relations + 1,
+                sizeof *r->relations) ||
+        ps_grow((void **)&r->term_statistic, &r->terms_size, want, sizeof *r->term_statistic) ||
+        ps_grow((void **)&r->term_coefficient, &r->coefficients_size, want,
+                sizeof *r->term_coefficient)) {
+        r->out_of_memory = 1;
+        return -1;
+    }
+    r->relations[r->n_relations++] =
+        (struct relation){r->n_terms, n + n_latent, lo, hi, n_latent, 0};
+    memcpy(r->term_statistic + r->n_terms, statistics, n * sizeof *statistics);
+    memcpy(r->term_coefficient + r->n_terms, coefficients, n * sizeof *coefficients);
+    r->n_terms += n;
+    memcpy(r->term_statistic + r->n_terms, latents, n_latent * sizeof *latents);
+    memcpy(r->term_coefficient + r->n_terms, latent_coefficients,
+           n_latent * sizeof *latent_coefficients);
+    r->n_terms += n_latent;
+    return 0;
+}
+
 /* Records lo <= sum of coefficients * statistics <= hi (nothing when a statistic is NONE),
  * plus, with latent_value >= 0, a latent count of that value with coefficient -1. */
 static int relate_terms(ps_service_report_t *r, const size_t *statistics,
                         const double *coefficients, size_t n, double lo, double hi,
                         double latent_value)
 {
+    static const double minus = -1;
     for (size_t i = 0; i < n; i++)
         if (statistics[i] == NONE)
             return 0;
-    const int latent = latent_value >= 0;
-    size_t want = r->n_terms + n + (size_t)latent;
-    if (ps_grow((void **)&r->relations, &r->relations_size, r->n_relations + 1,
-                sizeof *r->relations) ||
-        ps_grow((void **)&r->term_statistic, &r->terms_size, want, sizeof *r->term_statistic) ||
-        ps_grow((void **)&r->term_coefficient, &r->coefficients_size, want,
-                sizeof *r->term_coefficient) ||
-        (latent && ps_grow((void **)&r->latent, &r->latent_size, r->n_latent + 1,
-                           sizeof *r->latent))) {
-        r->out_of_memory = 1;
-        return -1;
-    }
-    r->relations[r->n_relations++] =
-        (struct relation){r->n_terms, n + (size_t)latent, lo, hi, latent, 0};
-    memcpy(r->term_statistic + r->n_terms, statistics, n * sizeof *statistics);
-    memcpy(r->term_coefficient + r->n_terms, coefficients, n * sizeof *coefficients);
-    r->n_terms += n;
-    if (latent) {
-        r->latent[r->n_latent] = latent_value;
-        r->term_statistic[r->n_terms] = LATENT(r->n_latent++);
-        r->term_coefficient[r->n_terms++] = -1;
-    }
-    return 0;
+    const size_t latent = latent_value >= 0 ? new_latent(r, latent_value) : NONE;
+    return record(r, statistics, coefficients, n, &latent, &minus, latent_value >= 0, lo, hi);
 }
 
 /* Sum of coefficients * statistics = 0 (PS_EXACT), or >= 0: what it has beyond 0 a latent
@@ -839,6 +864,38 @@ done:
     return err;
 }
 
+/* What a relation says of its published counts alone, each latent count being 0 or more: a
+ * latent count with coefficient -1 leaves them from lo up, one with +1 up to hi. */
+static void published_bounds(const ps_service_report_t *r, const struct relation *rel,
+                             double *lo, double *hi)
+{
+    *lo = rel->lo;
+    *hi = rel->hi;
+    for (size_t t = rel->n_terms - rel->n_latent; t < rel->n_terms; t++) {
+        if (r->term_coefficient[rel->first_term + t] < 0)
+            *hi = INFINITY;
+        else
+            *lo = -INFINITY;
+    }
+}
+
+/* Lists the relations that say something of two or more published counts: not those that,
+ * through latent counts, leave them free. */
+static int list_relations(ps_service_report_t *r)
+{
+    r->listed = malloc((r->n_relations ? r->n_relations : 1) * sizeof *r->listed);
+    if (!r->listed)
+        return -1;
+    for (size_t k = 0; k < r->n_relations; k++) {
+        const struct relation *rel = &r->relations[k];
+        double lo, hi;
+        published_bounds(r, rel, &lo, &hi);
+        if (rel->n_terms - rel->n_latent >= 2 && (isfinite(lo) || isfinite(hi)))
+            r->listed[r->n_listed++] = k;
+    }
+    return 0;
+}
+
 /* The rule in words. */
 static void describe_rule(ps_service_report_t *r, const ps_disclosure_t *rule)
 {
@@ -885,7 +942,7 @@ ps_error_t ps_service_report(ps_service_cohort_t *c, const ps_disclosure_t *rule
     }
     r->rule = *rule;
     ps_error_t err = PS_ERROR_NOMEM;
-    if (compute(r, c))
+    if (compute(r, c) || list_relations(r))
         goto done;
     describe_rule(r, rule);
     if ((err = disclose(r, rule))) {
@@ -913,6 +970,7 @@ void ps_service_report_free(ps_service_report_t *r)
     free(r->term_statistic);
     free(r->term_coefficient);
     free(r->latent);
+    free(r->listed);
     free(r);
 }
 
@@ -938,19 +996,19 @@ const ps_audit_t *ps_service_report_audit(const ps_service_report_t *r)
 
 size_t ps_service_report_relation_count(const ps_service_report_t *r)
 {
-    return r->n_relations;
+    return r->n_listed;
 }
 
 int ps_service_report_relation(const ps_service_report_t *r, size_t index, ps_relation_t *out)
 {
-    if (index >= r->n_relations)
+    if (index >= r->n_listed)
         return 0;
-    const struct relation *rel = &r->relations[index];
-    /* A latent count, last, with coefficient -1, leaves the published terms from lo up. */
+    const struct relation *rel = &r->relations[r->listed[index]];
+    double lo, hi;
+    published_bounds(r, rel, &lo, &hi);
     *out = (ps_relation_t){r->term_statistic + rel->first_term,
-                           r->term_coefficient + rel->first_term,
-                           rel->n_terms - (size_t)rel->latent, rel->lo,
-                           rel->latent ? INFINITY : rel->hi, 0};
+                           r->term_coefficient + rel->first_term, rel->n_terms - rel->n_latent,
+                           lo, hi, 0};
     return 1;
 }
 
