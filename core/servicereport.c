@@ -694,30 +694,157 @@ static int relate_groups(ps_service_report_t *r, const struct pair *whole,
     return err;
 }
 
-/* The groups of column 'by' beside the wholes of one comparison. */
-static int compute_groups(const struct comparison *k, size_t by, const struct pair *whole)
+/* The groups of column 'by' beside the wholes of one comparison; groups[v] gets the blocks of
+ * value v. */
+static int compute_groups(const struct comparison *k, size_t by, const struct pair *whole,
+                          struct pair *groups)
 {
     const ps_service_cohort_t *c = k->cohort;
     ps_service_report_t *r = k->report;
     const ps_names_t *values = c->group_values[by];
     const size_t n = ps_names_count(values);
     uint32_t *order = ps_names_natural_order(values);
-    struct pair *groups = malloc((n ? n : 1) * sizeof *groups);
-    int err = !order || !groups;
+    int err = !order;
     for (size_t g = 0; g < n && !err; g++) {
         const char *value = ps_names_text(values, order[g]);
         const char *labels[2] = {format(r, "%s=%s", c->by[by], value),
                                  format(r, "comparison %s=%s", c->by[by], value)};
-        err = emit_pair(k, by, order[g], labels, &groups[g]);
+        err = emit_pair(k, by, order[g], labels, &groups[order[g]]);
     }
     for (int arm = 0; arm < 2 && !err; arm++)
         err = relate_groups(r, whole, groups, n, arm, column_complete(c, &c->arms[arm], by));
     free(order);
-    free(groups);
     return err;
 }
 
-/* Every measure, comparison and cohort: the whole cohorts' blocks, then their groups'. */
+/* Where the blocks of one measure are: per comparison, in the order made, the wholes' pair
+ * (slot 0) and each column's groups' (slot first_slot[by] + value). */
+struct measure_blocks {
+    size_t n_comparisons, n_slots;
+    size_t *first_slot;             /* per column */
+    size_t *w0, *w1;                /* per comparison */
+    struct pair *pairs;             /* n_comparisons * n_slots */
+};
+
+/* Whether person p of the arm has a count of measure m in window w, over some days. */
+static int recorded(const ps_service_cohort_t *c, const struct ps_service_arm_data *arm, size_t p,
+                    size_t w, size_t m)
+{
+    const size_t at = p * c->n_windows + w;
+    return !isnan(arm->counts[at * c->definition->n_measures + m]) && arm->exposure[at] > 0;
+}
+
+/* Two counts of one window, totals[0] and totals[1], over two sets of people: their
+ * difference is what each has of its own, own[0] less own[1], each a latent count (one of 0
+ * left out, as known), and each total holds at least its own. */
+static int relate_own(ps_service_report_t *r, const size_t totals[2], const double own[2])
+{
+    static const double difference[2] = {1, -1}, sign[2] = {-1, 1}, one = 1, minus = -1;
+    size_t latents[2], owner[2], n = 0;
+    double coefficients[2];
+    for (size_t q = 0; q < 2; q++)
+        if (own[q] > 0) {
+            latents[n] = new_latent(r, own[q]);
+            owner[n] = q;
+            coefficients[n++] = sign[q];
+        }
+    if (record(r, totals, difference, 2, latents, coefficients, n, 0, 0))
+        return -1;
+    for (size_t k = 0; k < n; k++)
+        if (record(r, &totals[owner[k]], &one, 1, &latents[k], &minus, 1, 0, INFINITY))
+            return -1;
+    return 0;
+}
+
+/* The blocks x and y of one slice, of comparisons j and l, share the before window: n_people
+ * and the events in it, each over the people paired in both and those paired in it only
+ * (the catalogue's PS_SHAPE_SHARED_WINDOW). */
+static int relate_shared(ps_service_report_t *r, const ps_service_cohort_t *c,
+                         const struct slice *slice, size_t m, const struct measure_blocks *b,
+                         size_t j, size_t l, const struct pair *x, const struct pair *y, int arm)
+{
+    const size_t w = c->before, nm = c->definition->n_measures;
+    const size_t k[2] = {j, l}, from[2] = {x->start[arm], y->start[arm]},
+                 to[2] = {x->end[arm], y->end[arm]};
+    double people[2] = {0, 0}, events[2] = {0, 0};
+    for (size_t p = 0; p < ps_names_count(slice->arm->participants); p++) {
+        if (!in_slice(c, slice, p))
+            continue;
+        int in[2];
+        for (size_t q = 0; q < 2; q++)
+            in[q] = recorded(c, slice->arm, p, b->w0[k[q]], m) &&
+                    recorded(c, slice->arm, p, b->w1[k[q]], m);
+        if (in[0] == in[1])
+            continue;
+        people[in[1]]++;
+        events[in[1]] += slice->arm->counts[(p * c->n_windows + w) * nm + m];
+    }
+    size_t n[2], e[2];
+    for (size_t q = 0; q < 2; q++) {
+        n[q] = find_in(r, from[q], to[q], PS_STAT_SU_N_PEOPLE);
+        e[q] = find_in(r, from[q], to[q],
+                       b->w0[k[q]] == w ? PS_STAT_SU_EVENTS_BEFORE : PS_STAT_SU_EVENTS_AFTER);
+    }
+    return relate_own(r, n, people) || relate_own(r, e, events);
+}
+
+/* Every two comparisons of a measure share the before window: relates their blocks of each
+ * cohort and group. */
+static int relate_windows(ps_service_report_t *r, const ps_service_cohort_t *c, size_t m,
+                          const struct measure_blocks *b)
+{
+    for (size_t s = 0; s < b->n_slots; s++) {
+        struct slice slice = {NULL, ALL, 0};
+        if (s > 0) {
+            size_t by = 0;
+            while (by + 1 < c->n_by && b->first_slot[by + 1] <= s)
+                by++;
+            slice.by = by;
+            slice.group = (uint32_t)(s - b->first_slot[by]);
+        }
+        for (int arm = 0; arm < 2; arm++) {
+            slice.arm = &c->arms[arm];
+            for (size_t j = 0; j < b->n_comparisons; j++)
+                for (size_t l = j + 1; l < b->n_comparisons; l++) {
+                    const struct pair *x = &b->pairs[j * b->n_slots + s];
+                    const struct pair *y = &b->pairs[l * b->n_slots + s];
+                    if (x->start[arm] == NONE || y->start[arm] == NONE)
+                        continue;
+                    if (relate_shared(r, c, &slice, m, b, j, l, x, y, arm))
+                        return -1;
+                }
+        }
+    }
+    return 0;
+}
+
+static void measure_blocks_free(struct measure_blocks *b)
+{
+    free(b->first_slot);
+    free(b->w0);
+    free(b->w1);
+    free(b->pairs);
+}
+
+static int measure_blocks_init(struct measure_blocks *b, const ps_service_cohort_t *c)
+{
+    *b = (struct measure_blocks){c->n_windows - 1, 1, NULL, NULL, NULL, NULL};
+    b->first_slot = malloc((c->n_by ? c->n_by : 1) * sizeof *b->first_slot);
+    for (size_t by = 0; by < c->n_by && b->first_slot; by++) {
+        b->first_slot[by] = b->n_slots;
+        b->n_slots += ps_names_count(c->group_values[by]);
+    }
+    b->w0 = malloc(b->n_comparisons * sizeof *b->w0);
+    b->w1 = malloc(b->n_comparisons * sizeof *b->w1);
+    b->pairs = malloc(b->n_comparisons * b->n_slots * sizeof *b->pairs);
+    if (b->first_slot && b->w0 && b->w1 && b->pairs)
+        return 0;
+    measure_blocks_free(b);
+    return -1;
+}
+
+/* Every measure, comparison and cohort: the whole cohorts' blocks, then their groups'; then
+ * the relations between comparisons. */
 static int compute(ps_service_report_t *r, const ps_service_cohort_t *c)
 {
     const struct ps_service_arm_data *referred = &c->arms[PS_SERVICE_REFERRED];
@@ -726,26 +853,34 @@ static int compute(ps_service_report_t *r, const ps_service_cohort_t *c)
     if (ps_names_count(other->participants) > most)
         most = ps_names_count(other->participants);
     struct person *people = malloc((most ? most : 1) * sizeof *people);
-    if (!people)
+    struct measure_blocks blocks;
+    if (!people || measure_blocks_init(&blocks, c)) {
+        free(people);
         return -1;
+    }
     static const char *const wholes[2] = {"all", "comparison"};
     int err = 0;
     for (size_t m = 0; m < c->definition->n_measures && !err; m++) {
         if (!measured(c, referred, m))
             continue;
         /* Each earlier window against the before window, then it against each later one. */
+        size_t j = 0;
         for (size_t w = 0; w < c->n_windows && !err; w++) {
             if (w == c->before)
                 continue;
             size_t w0 = w < c->before ? w : c->before, w1 = w < c->before ? c->before : w;
             const char *text = format(r, "%s->%s", c->windows[w0].name, c->windows[w1].name);
             struct comparison k = {r, c, m, w0, w1, text, people};
-            struct pair whole;
-            err = !k.text || emit_pair(&k, ALL, 0, wholes, &whole);
+            struct pair *slots = &blocks.pairs[j * blocks.n_slots];
+            blocks.w0[j] = w0;
+            blocks.w1[j++] = w1;
+            err = !k.text || emit_pair(&k, ALL, 0, wholes, &slots[0]);
             for (size_t by = 0; by < c->n_by && !err; by++)
-                err = compute_groups(&k, by, &whole);
+                err = compute_groups(&k, by, &slots[0], &slots[blocks.first_slot[by]]);
         }
+        err = err || relate_windows(r, c, m, &blocks);
     }
+    measure_blocks_free(&blocks);
     free(people);
     return err || r->out_of_memory ? -1 : 0;
 }
