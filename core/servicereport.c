@@ -617,6 +617,39 @@ struct comparison {
     struct person *people;          /* room for everyone of either arm */
 };
 
+/* What the people referred's events_change may be taken for: a fall of a cohort chosen for
+ * high use comes without any intervention (regression to the mean); and the counterfactual the
+ * report has beside it, if any. */
+static const char *regression_note(ps_service_report_t *r, const ps_service_cohort_t *c,
+                                   const struct comparison *k, int has_comparison, int has_eb)
+{
+    const char *before = c->windows[c->before].name;
+    if (k->w1 == c->before)
+        return format(r, "the change into %s, the last window before the index date: a rise into "
+                         "it means a fall after it is expected without any intervention "
+                         "(regression to the mean)",
+                      before);
+    const char *chosen = c->has_rule ? "the fall of a cohort chosen for high use is expected "
+                                       "without any intervention (regression to the mean)"
+                                     : "if these people were chosen for high use, a fall is "
+                                       "expected without any intervention (regression to the "
+                                       "mean)";
+    static const char net[] = "net_rate_ratio, the fall beyond the comparison cohort's";
+    static const char eb[] = "eb_index, the events after against those expected without "
+                             "intervention (empirical Bayes)";
+    if (has_comparison && has_eb)
+        return format(r, "not attributable: %s; the counterfactuals are %s, and %s", chosen, net,
+                      eb);
+    if (has_comparison || has_eb)
+        return format(r, "not attributable: %s; the counterfactual is %s", chosen,
+                      has_comparison ? net : eb);
+    if (c->before > 0)
+        return format(r, "not attributable: %s; no counterfactual (no comparison cohort): %s->%s "
+                         "shows whether %s was a peak",
+                      chosen, c->windows[c->before - 1].name, before, before);
+    return format(r, "not attributable: %s; no counterfactual (no comparison cohort)", chosen);
+}
+
 static int emit_pair(const struct comparison *k, size_t by, uint32_t group,
                      const char *const labels[2], struct pair *out)
 {
@@ -643,6 +676,10 @@ static int emit_pair(const struct comparison *k, size_t by, uint32_t group,
             return -1;
         out->start[a] = b.start;
         out->end[a] = r->n;
+        size_t change = find_in(r, b.start, r->n, PS_STAT_SU_EVENTS_CHANGE);
+        if (a == PS_SERVICE_REFERRED && change != NONE &&
+            !(r->stats[change].note = regression_note(r, c, k, theirs != NULL, figures[a].has_eb)))
+            return -1;
     }
     if (made[0] && made[1])
         rest_on_comparison(r, out->start[0], out->end[0], out->start[1], out->end[1]);
