@@ -133,6 +133,10 @@ const struct ps_relation_rule ps_relation_rules[] = {
      "within 1..threshold (an own part that holds no one is taken as known: the sets nested, "
      "as when someone died at the index date, the difference of the two totals is the other's "
      "own part)", 0},
+    {PS_SHAPE_SHARED_PEOPLE, PS_STAT_SU_N_PEOPLE, NO_PARTS, PS_BOUND,
+     "service use: in one comparison, cohort and group, two measures' n_people are equal when "
+     "the same people are paired for both, and one is at least the other when everyone paired "
+     "for the other is paired for it too (those it has beyond are no group of their own)", 0},
 };
 
 const size_t ps_n_relation_rules = sizeof ps_relation_rules / sizeof ps_relation_rules[0];

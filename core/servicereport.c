@@ -754,14 +754,35 @@ static int compute_groups(const struct comparison *k, size_t by, const struct pa
     return err;
 }
 
-/* Where the blocks of one measure are: per comparison, in the order made, the wholes' pair
+/* Where the blocks are: per measure and comparison, in the order made, the wholes' pair
  * (slot 0) and each column's groups' (slot first_slot[by] + value). */
 struct measure_blocks {
     size_t n_comparisons, n_slots;
     size_t *first_slot;             /* per column */
     size_t *w0, *w1;                /* per comparison */
-    struct pair *pairs;             /* n_comparisons * n_slots */
+    struct pair *pairs;             /* n_measures * n_comparisons * n_slots */
+    unsigned char *measured;        /* per measure: its blocks were made */
 };
+
+static struct pair *blocks_of(const struct measure_blocks *b, size_t m, size_t j)
+{
+    return &b->pairs[(m * b->n_comparisons + j) * b->n_slots];
+}
+
+/* The slice of slot s: everyone, or one value of a column. */
+static struct slice slice_of(const ps_service_cohort_t *c, const struct measure_blocks *b,
+                             size_t s, int arm)
+{
+    struct slice slice = {&c->arms[arm], ALL, 0};
+    if (s > 0) {
+        size_t by = 0;
+        while (by + 1 < c->n_by && b->first_slot[by + 1] <= s)
+            by++;
+        slice.by = by;
+        slice.group = (uint32_t)(s - b->first_slot[by]);
+    }
+    return slice;
+}
 
 /* Whether person p of the arm has a count of measure m in window w, over some days. */
 static int recorded(const ps_service_cohort_t *c, const struct ps_service_arm_data *arm, size_t p,
@@ -831,20 +852,12 @@ static int relate_windows(ps_service_report_t *r, const ps_service_cohort_t *c, 
                           const struct measure_blocks *b)
 {
     for (size_t s = 0; s < b->n_slots; s++) {
-        struct slice slice = {NULL, ALL, 0};
-        if (s > 0) {
-            size_t by = 0;
-            while (by + 1 < c->n_by && b->first_slot[by + 1] <= s)
-                by++;
-            slice.by = by;
-            slice.group = (uint32_t)(s - b->first_slot[by]);
-        }
         for (int arm = 0; arm < 2; arm++) {
-            slice.arm = &c->arms[arm];
+            const struct slice slice = slice_of(c, b, s, arm);
             for (size_t j = 0; j < b->n_comparisons; j++)
                 for (size_t l = j + 1; l < b->n_comparisons; l++) {
-                    const struct pair *x = &b->pairs[j * b->n_slots + s];
-                    const struct pair *y = &b->pairs[l * b->n_slots + s];
+                    const struct pair *x = &blocks_of(b, m, j)[s];
+                    const struct pair *y = &blocks_of(b, m, l)[s];
                     if (x->start[arm] == NONE || y->start[arm] == NONE)
                         continue;
                     if (relate_shared(r, c, &slice, m, b, j, l, x, y, arm))
@@ -855,17 +868,79 @@ static int relate_windows(ps_service_report_t *r, const ps_service_cohort_t *c, 
     return 0;
 }
 
+/* The blocks of one comparison, cohort and group for two measures: their n_people, each over
+ * the people with counts of its measure in both windows, are equal when the same people are
+ * paired for both, and one is at least the other when everyone paired for the other is paired
+ * for it (the catalogue's PS_SHAPE_SHARED_PEOPLE: a bound; what it has beyond the other is no
+ * group the report tells anything of). */
+static int relate_measures(ps_service_report_t *r, const ps_service_cohort_t *c,
+                           const struct measure_blocks *b)
+{
+    const size_t nm = c->definition->n_measures;
+    double *own = malloc((nm ? nm * nm : 1) * sizeof *own);
+    int *in = malloc((nm ? nm : 1) * sizeof *in);
+    int err = !own || !in;
+    for (size_t j = 0; j < b->n_comparisons && !err; j++)
+        for (size_t s = 0; s < b->n_slots && !err; s++)
+            for (int arm = 0; arm < 2 && !err; arm++) {
+                const struct slice slice = slice_of(c, b, s, arm);
+                memset(own, 0, nm * nm * sizeof *own);
+                for (size_t p = 0; p < ps_names_count(slice.arm->participants); p++) {
+                    if (!in_slice(c, &slice, p))
+                        continue;
+                    size_t n_in = 0, n_measured = 0;
+                    for (size_t m = 0; m < nm; m++) {
+                        in[m] = b->measured[m] && recorded(c, slice.arm, p, b->w0[j], m) &&
+                                recorded(c, slice.arm, p, b->w1[j], m);
+                        n_in += (size_t)in[m];
+                        n_measured += b->measured[m];
+                    }
+                    if (n_in == 0 || n_in == n_measured)
+                        continue;
+                    /* own[m * nm + n]: paired for m and not for n. */
+                    for (size_t m = 0; m < nm; m++)
+                        for (size_t n = 0; n < nm && in[m]; n++)
+                            own[m * nm + n] += !in[n];
+                }
+                for (size_t m = 0; m < nm && !err; m++)
+                    for (size_t n = m + 1; n < nm && !err; n++) {
+                        if (!b->measured[m] || !b->measured[n])
+                            continue;
+                        const struct pair *x = &blocks_of(b, m, j)[s], *y = &blocks_of(b, n, j)[s];
+                        if (x->start[arm] == NONE || y->start[arm] == NONE)
+                            continue;
+                        /* Equal, or the one with people of its own at least the other. */
+                        const int mine = own[m * nm + n] > 0, theirs = own[n * nm + m] > 0;
+                        if (mine && theirs)
+                            continue;
+                        static const double difference[2] = {1, -1};
+                        const size_t people[2] = {
+                            find_in(r, (theirs ? y : x)->start[arm], (theirs ? y : x)->end[arm],
+                                    PS_STAT_SU_N_PEOPLE),
+                            find_in(r, (theirs ? x : y)->start[arm], (theirs ? x : y)->end[arm],
+                                    PS_STAT_SU_N_PEOPLE)};
+                        err = record(r, people, difference, 2, NULL, NULL, 0, 0,
+                                     mine || theirs ? INFINITY : 0);
+                    }
+            }
+    free(own);
+    free(in);
+    return err ? -1 : 0;
+}
+
 static void measure_blocks_free(struct measure_blocks *b)
 {
     free(b->first_slot);
     free(b->w0);
     free(b->w1);
     free(b->pairs);
+    free(b->measured);
 }
 
 static int measure_blocks_init(struct measure_blocks *b, const ps_service_cohort_t *c)
 {
-    *b = (struct measure_blocks){c->n_windows - 1, 1, NULL, NULL, NULL, NULL};
+    const size_t nm = c->definition->n_measures;
+    *b = (struct measure_blocks){c->n_windows - 1, 1, NULL, NULL, NULL, NULL, NULL};
     b->first_slot = malloc((c->n_by ? c->n_by : 1) * sizeof *b->first_slot);
     for (size_t by = 0; by < c->n_by && b->first_slot; by++) {
         b->first_slot[by] = b->n_slots;
@@ -873,8 +948,9 @@ static int measure_blocks_init(struct measure_blocks *b, const ps_service_cohort
     }
     b->w0 = malloc(b->n_comparisons * sizeof *b->w0);
     b->w1 = malloc(b->n_comparisons * sizeof *b->w1);
-    b->pairs = malloc(b->n_comparisons * b->n_slots * sizeof *b->pairs);
-    if (b->first_slot && b->w0 && b->w1 && b->pairs)
+    b->pairs = malloc(nm * b->n_comparisons * b->n_slots * sizeof *b->pairs);
+    b->measured = calloc(nm ? nm : 1, 1);
+    if (b->first_slot && b->w0 && b->w1 && b->pairs && b->measured)
         return 0;
     measure_blocks_free(b);
     return -1;
@@ -908,15 +984,17 @@ static int compute(ps_service_report_t *r, const ps_service_cohort_t *c)
             size_t w0 = w < c->before ? w : c->before, w1 = w < c->before ? c->before : w;
             const char *text = format(r, "%s->%s", c->windows[w0].name, c->windows[w1].name);
             struct comparison k = {r, c, m, w0, w1, text, people};
-            struct pair *slots = &blocks.pairs[j * blocks.n_slots];
+            struct pair *slots = blocks_of(&blocks, m, j);
             blocks.w0[j] = w0;
             blocks.w1[j++] = w1;
             err = !k.text || emit_pair(&k, ALL, 0, wholes, &slots[0]);
             for (size_t by = 0; by < c->n_by && !err; by++)
                 err = compute_groups(&k, by, &slots[0], &slots[blocks.first_slot[by]]);
         }
+        blocks.measured[m] = 1;
         err = err || relate_windows(r, c, m, &blocks);
     }
+    err = err || relate_measures(r, c, &blocks);
     measure_blocks_free(&blocks);
     free(people);
     return err || r->out_of_memory ? -1 : 0;

@@ -13,8 +13,9 @@
  * less the other's events_before their events in pre12. Beside that, it knows
  * what the statistics' names say of each block (n_people = n_fell + n_stayed
  * + n_rose, no one's use falls from none or rises to none, each person with
- * some use has an event, those selected had the rule's least each), and that
- * a count hidden as small lies within 1..threshold. Linear programs solved
+ * some use has an event, those selected had the rule's least each), that the
+ * same people are paired for two measures that every row counts, and that a
+ * count hidden as small lies within 1..threshold. Linear programs solved
  * exactly by GLPK find the least and greatest those few can be: never both
  * within 1..threshold.
  */
@@ -121,7 +122,7 @@ struct relation {
 
 struct attack {
     const ps_service_report_t *truth, *published;
-    struct relation relations[32];
+    struct relation relations[48];
     size_t n_relations;
     double latent[2];             /* the true values of the unknowns */
 };
@@ -245,15 +246,26 @@ static double extreme(const struct attack *a, size_t x, unsigned threshold, int 
 /*
  * Attacks measure 'unit' of the published report: the people paired in pre24->pre12 and not
  * in pre12->post12, and their events in pre12, must not be shown to be 1..threshold. Their
- * true numbers are 'people' and 'events'; 'least' is the selection rule's.
+ * true numbers are 'people' and 'events'; 'least' is the selection rule's, for 'unit' (the
+ * rule's measure) or 'other'. The attacker knows too that the same people are paired for
+ * measure 'other', as each person's row has a count of both.
  */
 static void attack(const ps_service_report_t *truth_report, const ps_service_report_t *published,
-                   const char *unit, double least, double people, double events)
+                   const char *unit, const char *other, double least, double people,
+                   double events)
 {
     struct attack a = {.truth = truth_report, .published = published, .latent = {people, events}};
     cr_assert_eq(ps_service_report_count(truth_report), ps_service_report_count(published));
     block(&a, unit, "pre24->pre12", 0);
-    block(&a, unit, "pre12->post12", least);
+    block(&a, unit, "pre12->post12", strcmp(unit, "ae_attendances") == 0 ? least : 0);
+    block(&a, other, "pre24->pre12", 0);
+    block(&a, other, "pre12->post12", strcmp(other, "ae_attendances") == 0 ? least : 0);
+    static const char *const comparisons[] = {"pre24->pre12", "pre12->post12"};
+    for (size_t k = 0; k < 2; k++) {
+        double *coefficients = (double[]){1, -1};
+        RELATION(&a, 0, 0, index_of(published, unit, comparisons[k], "n_people"),
+                 index_of(published, other, comparisons[k], "n_people"));
+    }
     size_t n1 = index_of(published, unit, "pre24->pre12", "n_people");
     size_t n2 = index_of(published, unit, "pre12->post12", "n_people");
     size_t e1 = index_of(published, unit, "pre24->pre12", "events_after");
@@ -303,8 +315,8 @@ Test(service_windows_attack, one_who_died_is_not_the_difference_of_two_totals, .
                                                          "events_before"))->value, 44);
     ps_service_report_t *p = report_of("windows-died.csv", "ae_attendances >= 6 in pre12",
                                        &seven);
-    attack(t, p, "ae_attendances", 6, 1, 9);
-    attack(t, p, "calls_999", 0, 1, 3);
+    attack(t, p, "ae_attendances", "calls_999", 6, 1, 9);
+    attack(t, p, "calls_999", "ae_attendances", 6, 1, 3);
     ps_service_report_free(t);
     ps_service_report_free(p);
 }
