@@ -367,10 +367,10 @@ static int record(ps_service_report_t *r, const size_t *statistics, const double
     memcpy(r->term_statistic + r->n_terms, statistics, n * sizeof *statistics);
     memcpy(r->term_coefficient + r->n_terms, coefficients, n * sizeof *coefficients);
     r->n_terms += n;
-    memcpy(r->term_statistic + r->n_terms, latents, n_latent * sizeof *latents);
-    memcpy(r->term_coefficient + r->n_terms, latent_coefficients,
-           n_latent * sizeof *latent_coefficients);
-    r->n_terms += n_latent;
+    for (size_t i = 0; i < n_latent; i++) {
+        r->term_statistic[r->n_terms] = latents[i];
+        r->term_coefficient[r->n_terms++] = latent_coefficients[i];
+    }
     return 0;
 }
 
