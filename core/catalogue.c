@@ -124,6 +124,19 @@ const struct ps_relation_rule ps_relation_rules[] = {
      PARTS(PS_STAT_SU_N_PEOPLE, PS_STAT_SU_N_OUTSIDE_RULE), PS_SLACK,
      "service use: where n_outside_rule is given, events_before >= selected_at_least * "
      "(n_people - n_outside_rule) (those selected had that many each)", 0},
+    {PS_SHAPE_SHARED_WINDOW, PS_STAT_SU_N_PEOPLE, PARTS(PS_STAT_SU_EVENTS_BEFORE,
+     PS_STAT_SU_EVENTS_AFTER), PS_SLACK,
+     "service use: where two comparisons share a window (pre12 in pre24->pre12 and "
+     "pre12->post12), each one's n_people = the people paired in both + those paired in it "
+     "only, and its events in that window = theirs in both + its own people's; a comparison's "
+     "own people and their events are counts never published, which must not be shown to lie "
+     "within 1..threshold (an own part that holds no one is taken as known: the sets nested, "
+     "as when someone died at the index date, the difference of the two totals is the other's "
+     "own part)", 0},
+    {PS_SHAPE_SHARED_PEOPLE, PS_STAT_SU_N_PEOPLE, NO_PARTS, PS_BOUND,
+     "service use: in one comparison, cohort and group, two measures' n_people are equal when "
+     "the same people are paired for both, and one is at least the other when everyone paired "
+     "for the other is paired for it too (those it has beyond are no group of their own)", 0},
 };
 
 const size_t ps_n_relation_rules = sizeof ps_relation_rules / sizeof ps_relation_rules[0];

@@ -33,7 +33,11 @@ enum ps_shape {
     PS_SHAPE_FIGURE_BOUNDS,  /* published means and medians against the bands' bounds */
     PS_SHAPE_SOME_USE,       /* service use: total >= parts[0] - parts[1] (one event or more
                               * for each person with some use) */
-    PS_SHAPE_SELECTED        /* service use: total >= the rule's least * (parts[0] - parts[1]) */
+    PS_SHAPE_SELECTED,       /* service use: total >= the rule's least * (parts[0] - parts[1]) */
+    PS_SHAPE_SHARED_WINDOW,  /* service use: a count of one window in two comparisons = those
+                              * in both + each one's own */
+    PS_SHAPE_SHARED_PEOPLE   /* service use: n_people of two measures in one comparison = those
+                              * paired in both + each one's own */
 };
 
 /* When a relation has a count that is never published (total >= sum of parts). */

@@ -39,12 +39,12 @@
 #define LATENT(k) (SIZE_MAX / 2 + (k))
 #define IS_LATENT(ref) ((ref) >= SIZE_MAX / 2 && (ref) != NONE)
 
-/* lo <= sum of coefficient * count <= hi over terms first_term.. of the report's terms; a
- * latent count, when there is one, comes last with coefficient -1. */
+/* lo <= sum of coefficient * count <= hi over terms first_term.. of the report's terms; the
+ * latent counts, when there are any, come last. */
 struct relation {
     size_t first_term, n_terms;
     double lo, hi;
-    int latent;
+    size_t n_latent;
     int adds_figures;               /* see ps_sdc_relation */
 };
 
@@ -65,6 +65,7 @@ struct ps_service_report {
     size_t n_terms, terms_size, coefficients_size;
     double *latent;                 /* true values of the latent counts */
     size_t n_latent, latent_size;
+    size_t *listed, n_listed;       /* the relations that say something of published counts */
     int out_of_memory;
     ps_audit_t audit;
     ps_disclosure_t rule;
@@ -329,38 +330,62 @@ static size_t find_in(const ps_service_report_t *r, size_t from, size_t to, ps_s
     return NONE;
 }
 
+/* A latent count of true value 'value': its reference in a term, or NONE when out of memory. */
+static size_t new_latent(ps_service_report_t *r, double value)
+{
+    if (ps_grow((void **)&r->latent, &r->latent_size, r->n_latent + 1, sizeof *r->latent)) {
+        r->out_of_memory = 1;
+        return NONE;
+    }
+    r->latent[r->n_latent] = value;
+    return LATENT(r->n_latent++);
+}
+
+/* Records lo <= sum of coefficients * statistics + sum of latent_coefficients * latents <= hi
+ * (nothing when a statistic is NONE). */
+static int record(ps_service_report_t *r, const size_t *statistics, const double *coefficients,
+                  size_t n, const size_t *latents, const double *latent_coefficients,
+                  size_t n_latent, double lo, double hi)
+{
+    for (size_t i = 0; i < n; i++)
+        if (statistics[i] == NONE)
+            return 0;
+    for (size_t i = 0; i < n_latent; i++)
+        if (latents[i] == NONE)
+            return -1;
+    size_t want = r->n_terms + n + n_latent;
+    if (ps_grow((void **)&r->relations, &r->relations_size, r->n_relations + 1,
+                sizeof *r->relations) ||
+        ps_grow((void **)&r->term_statistic, &r->terms_size, want, sizeof *r->term_statistic) ||
+        ps_grow((void **)&r->term_coefficient, &r->coefficients_size, want,
+                sizeof *r->term_coefficient)) {
+        r->out_of_memory = 1;
+        return -1;
+    }
+    r->relations[r->n_relations++] =
+        (struct relation){r->n_terms, n + n_latent, lo, hi, n_latent, 0};
+    memcpy(r->term_statistic + r->n_terms, statistics, n * sizeof *statistics);
+    memcpy(r->term_coefficient + r->n_terms, coefficients, n * sizeof *coefficients);
+    r->n_terms += n;
+    for (size_t i = 0; i < n_latent; i++) {
+        r->term_statistic[r->n_terms] = latents[i];
+        r->term_coefficient[r->n_terms++] = latent_coefficients[i];
+    }
+    return 0;
+}
+
 /* Records lo <= sum of coefficients * statistics <= hi (nothing when a statistic is NONE),
  * plus, with latent_value >= 0, a latent count of that value with coefficient -1. */
 static int relate_terms(ps_service_report_t *r, const size_t *statistics,
                         const double *coefficients, size_t n, double lo, double hi,
                         double latent_value)
 {
+    static const double minus = -1;
     for (size_t i = 0; i < n; i++)
         if (statistics[i] == NONE)
             return 0;
-    const int latent = latent_value >= 0;
-    size_t want = r->n_terms + n + (size_t)latent;
-    if (ps_grow((void **)&r->relations, &r->relations_size, r->n_relations + 1,
-                sizeof *r->relations) ||
-        ps_grow((void **)&r->term_statistic, &r->terms_size, want, sizeof *r->term_statistic) ||
-        ps_grow((void **)&r->term_coefficient, &r->coefficients_size, want,
-                sizeof *r->term_coefficient) ||
-        (latent && ps_grow((void **)&r->latent, &r->latent_size, r->n_latent + 1,
-                           sizeof *r->latent))) {
-        r->out_of_memory = 1;
-        return -1;
-    }
-    r->relations[r->n_relations++] =
-        (struct relation){r->n_terms, n + (size_t)latent, lo, hi, latent, 0};
-    memcpy(r->term_statistic + r->n_terms, statistics, n * sizeof *statistics);
-    memcpy(r->term_coefficient + r->n_terms, coefficients, n * sizeof *coefficients);
-    r->n_terms += n;
-    if (latent) {
-        r->latent[r->n_latent] = latent_value;
-        r->term_statistic[r->n_terms] = LATENT(r->n_latent++);
-        r->term_coefficient[r->n_terms++] = -1;
-    }
-    return 0;
+    const size_t latent = latent_value >= 0 ? new_latent(r, latent_value) : NONE;
+    return record(r, statistics, coefficients, n, &latent, &minus, latent_value >= 0, lo, hi);
 }
 
 /* Sum of coefficients * statistics = 0 (PS_EXACT), or >= 0: what it has beyond 0 a latent
@@ -592,6 +617,39 @@ struct comparison {
     struct person *people;          /* room for everyone of either arm */
 };
 
+/* What the people referred's events_change may be taken for: a fall of a cohort chosen for
+ * high use comes without any intervention (regression to the mean); and the counterfactual the
+ * report has beside it, if any. */
+static const char *regression_note(ps_service_report_t *r, const ps_service_cohort_t *c,
+                                   const struct comparison *k, int has_comparison, int has_eb)
+{
+    const char *before = c->windows[c->before].name;
+    if (k->w1 == c->before)
+        return format(r, "the change into %s, the last window before the index date: a rise into "
+                         "it means a fall after it is expected without any intervention "
+                         "(regression to the mean)",
+                      before);
+    const char *chosen = c->has_rule ? "the fall of a cohort chosen for high use is expected "
+                                       "without any intervention (regression to the mean)"
+                                     : "if these people were chosen for high use, a fall is "
+                                       "expected without any intervention (regression to the "
+                                       "mean)";
+    static const char net[] = "net_rate_ratio, the fall beyond the comparison cohort's";
+    static const char eb[] = "eb_index, the events after against those expected without "
+                             "intervention (empirical Bayes)";
+    if (has_comparison && has_eb)
+        return format(r, "not attributable: %s; the counterfactuals are %s, and %s", chosen, net,
+                      eb);
+    if (has_comparison || has_eb)
+        return format(r, "not attributable: %s; the counterfactual is %s", chosen,
+                      has_comparison ? net : eb);
+    if (c->before > 0)
+        return format(r, "not attributable: %s; no counterfactual (no comparison cohort): %s->%s "
+                         "shows whether %s was a peak",
+                      chosen, c->windows[c->before - 1].name, before, before);
+    return format(r, "not attributable: %s; no counterfactual (no comparison cohort)", chosen);
+}
+
 static int emit_pair(const struct comparison *k, size_t by, uint32_t group,
                      const char *const labels[2], struct pair *out)
 {
@@ -618,6 +676,10 @@ static int emit_pair(const struct comparison *k, size_t by, uint32_t group,
             return -1;
         out->start[a] = b.start;
         out->end[a] = r->n;
+        size_t change = find_in(r, b.start, r->n, PS_STAT_SU_EVENTS_CHANGE);
+        if (a == PS_SERVICE_REFERRED && change != NONE &&
+            !(r->stats[change].note = regression_note(r, c, k, theirs != NULL, figures[a].has_eb)))
+            return -1;
     }
     if (made[0] && made[1])
         rest_on_comparison(r, out->start[0], out->end[0], out->start[1], out->end[1]);
@@ -669,30 +731,233 @@ static int relate_groups(ps_service_report_t *r, const struct pair *whole,
     return err;
 }
 
-/* The groups of column 'by' beside the wholes of one comparison. */
-static int compute_groups(const struct comparison *k, size_t by, const struct pair *whole)
+/* The groups of column 'by' beside the wholes of one comparison; groups[v] gets the blocks of
+ * value v. */
+static int compute_groups(const struct comparison *k, size_t by, const struct pair *whole,
+                          struct pair *groups)
 {
     const ps_service_cohort_t *c = k->cohort;
     ps_service_report_t *r = k->report;
     const ps_names_t *values = c->group_values[by];
     const size_t n = ps_names_count(values);
     uint32_t *order = ps_names_natural_order(values);
-    struct pair *groups = malloc((n ? n : 1) * sizeof *groups);
-    int err = !order || !groups;
+    int err = !order;
     for (size_t g = 0; g < n && !err; g++) {
         const char *value = ps_names_text(values, order[g]);
         const char *labels[2] = {format(r, "%s=%s", c->by[by], value),
                                  format(r, "comparison %s=%s", c->by[by], value)};
-        err = emit_pair(k, by, order[g], labels, &groups[g]);
+        err = emit_pair(k, by, order[g], labels, &groups[order[g]]);
     }
     for (int arm = 0; arm < 2 && !err; arm++)
         err = relate_groups(r, whole, groups, n, arm, column_complete(c, &c->arms[arm], by));
     free(order);
-    free(groups);
     return err;
 }
 
-/* Every measure, comparison and cohort: the whole cohorts' blocks, then their groups'. */
+/* Where the blocks are: per measure and comparison, in the order made, the wholes' pair
+ * (slot 0) and each column's groups' (slot first_slot[by] + value). */
+struct measure_blocks {
+    size_t n_comparisons, n_slots;
+    size_t *first_slot;             /* per column */
+    size_t *w0, *w1;                /* per comparison */
+    struct pair *pairs;             /* n_measures * n_comparisons * n_slots */
+    unsigned char *measured;        /* per measure: its blocks were made */
+};
+
+static struct pair *blocks_of(const struct measure_blocks *b, size_t m, size_t j)
+{
+    return &b->pairs[(m * b->n_comparisons + j) * b->n_slots];
+}
+
+/* The slice of slot s: everyone, or one value of a column. */
+static struct slice slice_of(const ps_service_cohort_t *c, const struct measure_blocks *b,
+                             size_t s, int arm)
+{
+    struct slice slice = {&c->arms[arm], ALL, 0};
+    if (s > 0) {
+        size_t by = 0;
+        while (by + 1 < c->n_by && b->first_slot[by + 1] <= s)
+            by++;
+        slice.by = by;
+        slice.group = (uint32_t)(s - b->first_slot[by]);
+    }
+    return slice;
+}
+
+/* Whether person p of the arm has a count of measure m in window w, over some days. */
+static int recorded(const ps_service_cohort_t *c, const struct ps_service_arm_data *arm, size_t p,
+                    size_t w, size_t m)
+{
+    const size_t at = p * c->n_windows + w;
+    return !isnan(arm->counts[at * c->definition->n_measures + m]) && arm->exposure[at] > 0;
+}
+
+/* Two counts of one window, totals[0] and totals[1], over two sets of people: their
+ * difference is what each has of its own, own[0] less own[1], each a latent count (one of 0
+ * left out, as known), and each total holds at least its own. */
+static int relate_own(ps_service_report_t *r, const size_t totals[2], const double own[2])
+{
+    static const double difference[2] = {1, -1}, sign[2] = {-1, 1}, one = 1, minus = -1;
+    size_t latents[2], owner[2], n = 0;
+    double coefficients[2];
+    for (size_t q = 0; q < 2; q++)
+        if (own[q] > 0) {
+            latents[n] = new_latent(r, own[q]);
+            owner[n] = q;
+            coefficients[n++] = sign[q];
+        }
+    if (record(r, totals, difference, 2, latents, coefficients, n, 0, 0))
+        return -1;
+    for (size_t k = 0; k < n; k++)
+        if (record(r, &totals[owner[k]], &one, 1, &latents[k], &minus, 1, 0, INFINITY))
+            return -1;
+    return 0;
+}
+
+/* The blocks x and y of one slice, of comparisons j and l, share the before window: n_people
+ * and the events in it, each over the people paired in both and those paired in it only
+ * (the catalogue's PS_SHAPE_SHARED_WINDOW). */
+static int relate_shared(ps_service_report_t *r, const ps_service_cohort_t *c,
+                         const struct slice *slice, size_t m, const struct measure_blocks *b,
+                         size_t j, size_t l, const struct pair *x, const struct pair *y, int arm)
+{
+    const size_t w = c->before, nm = c->definition->n_measures;
+    const size_t k[2] = {j, l}, from[2] = {x->start[arm], y->start[arm]},
+                 to[2] = {x->end[arm], y->end[arm]};
+    double people[2] = {0, 0}, events[2] = {0, 0};
+    for (size_t p = 0; p < ps_names_count(slice->arm->participants); p++) {
+        if (!in_slice(c, slice, p))
+            continue;
+        int in[2];
+        for (size_t q = 0; q < 2; q++)
+            in[q] = recorded(c, slice->arm, p, b->w0[k[q]], m) &&
+                    recorded(c, slice->arm, p, b->w1[k[q]], m);
+        if (in[0] == in[1])
+            continue;
+        people[in[1]]++;
+        events[in[1]] += slice->arm->counts[(p * c->n_windows + w) * nm + m];
+    }
+    size_t n[2], e[2];
+    for (size_t q = 0; q < 2; q++) {
+        n[q] = find_in(r, from[q], to[q], PS_STAT_SU_N_PEOPLE);
+        e[q] = find_in(r, from[q], to[q],
+                       b->w0[k[q]] == w ? PS_STAT_SU_EVENTS_BEFORE : PS_STAT_SU_EVENTS_AFTER);
+    }
+    return relate_own(r, n, people) || relate_own(r, e, events);
+}
+
+/* Every two comparisons of a measure share the before window: relates their blocks of each
+ * cohort and group. */
+static int relate_windows(ps_service_report_t *r, const ps_service_cohort_t *c, size_t m,
+                          const struct measure_blocks *b)
+{
+    for (size_t s = 0; s < b->n_slots; s++) {
+        for (int arm = 0; arm < 2; arm++) {
+            const struct slice slice = slice_of(c, b, s, arm);
+            for (size_t j = 0; j < b->n_comparisons; j++)
+                for (size_t l = j + 1; l < b->n_comparisons; l++) {
+                    const struct pair *x = &blocks_of(b, m, j)[s];
+                    const struct pair *y = &blocks_of(b, m, l)[s];
+                    if (x->start[arm] == NONE || y->start[arm] == NONE)
+                        continue;
+                    if (relate_shared(r, c, &slice, m, b, j, l, x, y, arm))
+                        return -1;
+                }
+        }
+    }
+    return 0;
+}
+
+/* The blocks of one comparison, cohort and group for two measures: their n_people, each over
+ * the people with counts of its measure in both windows, are equal when the same people are
+ * paired for both, and one is at least the other when everyone paired for the other is paired
+ * for it (the catalogue's PS_SHAPE_SHARED_PEOPLE: a bound; what it has beyond the other is no
+ * group the report tells anything of). */
+static int relate_measures(ps_service_report_t *r, const ps_service_cohort_t *c,
+                           const struct measure_blocks *b)
+{
+    const size_t nm = c->definition->n_measures;
+    double *own = malloc((nm ? nm * nm : 1) * sizeof *own);
+    int *in = malloc((nm ? nm : 1) * sizeof *in);
+    int err = !own || !in;
+    for (size_t j = 0; j < b->n_comparisons && !err; j++)
+        for (size_t s = 0; s < b->n_slots && !err; s++)
+            for (int arm = 0; arm < 2 && !err; arm++) {
+                const struct slice slice = slice_of(c, b, s, arm);
+                memset(own, 0, nm * nm * sizeof *own);
+                for (size_t p = 0; p < ps_names_count(slice.arm->participants); p++) {
+                    if (!in_slice(c, &slice, p))
+                        continue;
+                    size_t n_in = 0, n_measured = 0;
+                    for (size_t m = 0; m < nm; m++) {
+                        in[m] = b->measured[m] && recorded(c, slice.arm, p, b->w0[j], m) &&
+                                recorded(c, slice.arm, p, b->w1[j], m);
+                        n_in += (size_t)in[m];
+                        n_measured += b->measured[m];
+                    }
+                    if (n_in == 0 || n_in == n_measured)
+                        continue;
+                    /* own[m * nm + n]: paired for m and not for n. */
+                    for (size_t m = 0; m < nm; m++)
+                        for (size_t n = 0; n < nm && in[m]; n++)
+                            own[m * nm + n] += !in[n];
+                }
+                for (size_t m = 0; m < nm && !err; m++)
+                    for (size_t n = m + 1; n < nm && !err; n++) {
+                        if (!b->measured[m] || !b->measured[n])
+                            continue;
+                        const struct pair *x = &blocks_of(b, m, j)[s], *y = &blocks_of(b, n, j)[s];
+                        if (x->start[arm] == NONE || y->start[arm] == NONE)
+                            continue;
+                        /* Equal, or the one with people of its own at least the other. */
+                        const int mine = own[m * nm + n] > 0, theirs = own[n * nm + m] > 0;
+                        if (mine && theirs)
+                            continue;
+                        static const double difference[2] = {1, -1};
+                        const size_t people[2] = {
+                            find_in(r, (theirs ? y : x)->start[arm], (theirs ? y : x)->end[arm],
+                                    PS_STAT_SU_N_PEOPLE),
+                            find_in(r, (theirs ? x : y)->start[arm], (theirs ? x : y)->end[arm],
+                                    PS_STAT_SU_N_PEOPLE)};
+                        err = record(r, people, difference, 2, NULL, NULL, 0, 0,
+                                     mine || theirs ? INFINITY : 0);
+                    }
+            }
+    free(own);
+    free(in);
+    return err ? -1 : 0;
+}
+
+static void measure_blocks_free(struct measure_blocks *b)
+{
+    free(b->first_slot);
+    free(b->w0);
+    free(b->w1);
+    free(b->pairs);
+    free(b->measured);
+}
+
+static int measure_blocks_init(struct measure_blocks *b, const ps_service_cohort_t *c)
+{
+    const size_t nm = c->definition->n_measures;
+    *b = (struct measure_blocks){c->n_windows - 1, 1, NULL, NULL, NULL, NULL, NULL};
+    b->first_slot = malloc((c->n_by ? c->n_by : 1) * sizeof *b->first_slot);
+    for (size_t by = 0; by < c->n_by && b->first_slot; by++) {
+        b->first_slot[by] = b->n_slots;
+        b->n_slots += ps_names_count(c->group_values[by]);
+    }
+    b->w0 = malloc(b->n_comparisons * sizeof *b->w0);
+    b->w1 = malloc(b->n_comparisons * sizeof *b->w1);
+    b->pairs = malloc(nm * b->n_comparisons * b->n_slots * sizeof *b->pairs);
+    b->measured = calloc(nm ? nm : 1, 1);
+    if (b->first_slot && b->w0 && b->w1 && b->pairs && b->measured)
+        return 0;
+    measure_blocks_free(b);
+    return -1;
+}
+
+/* Every measure, comparison and cohort: the whole cohorts' blocks, then their groups'; then
+ * the relations between comparisons. */
 static int compute(ps_service_report_t *r, const ps_service_cohort_t *c)
 {
     const struct ps_service_arm_data *referred = &c->arms[PS_SERVICE_REFERRED];
@@ -701,26 +966,36 @@ static int compute(ps_service_report_t *r, const ps_service_cohort_t *c)
     if (ps_names_count(other->participants) > most)
         most = ps_names_count(other->participants);
     struct person *people = malloc((most ? most : 1) * sizeof *people);
-    if (!people)
+    struct measure_blocks blocks;
+    if (!people || measure_blocks_init(&blocks, c)) {
+        free(people);
         return -1;
+    }
     static const char *const wholes[2] = {"all", "comparison"};
     int err = 0;
     for (size_t m = 0; m < c->definition->n_measures && !err; m++) {
         if (!measured(c, referred, m))
             continue;
         /* Each earlier window against the before window, then it against each later one. */
+        size_t j = 0;
         for (size_t w = 0; w < c->n_windows && !err; w++) {
             if (w == c->before)
                 continue;
             size_t w0 = w < c->before ? w : c->before, w1 = w < c->before ? c->before : w;
             const char *text = format(r, "%s->%s", c->windows[w0].name, c->windows[w1].name);
             struct comparison k = {r, c, m, w0, w1, text, people};
-            struct pair whole;
-            err = !k.text || emit_pair(&k, ALL, 0, wholes, &whole);
+            struct pair *slots = blocks_of(&blocks, m, j);
+            blocks.w0[j] = w0;
+            blocks.w1[j++] = w1;
+            err = !k.text || emit_pair(&k, ALL, 0, wholes, &slots[0]);
             for (size_t by = 0; by < c->n_by && !err; by++)
-                err = compute_groups(&k, by, &whole);
+                err = compute_groups(&k, by, &slots[0], &slots[blocks.first_slot[by]]);
         }
+        blocks.measured[m] = 1;
+        err = err || relate_windows(r, c, m, &blocks);
     }
+    err = err || relate_measures(r, c, &blocks);
+    measure_blocks_free(&blocks);
     free(people);
     return err || r->out_of_memory ? -1 : 0;
 }
@@ -833,6 +1108,38 @@ done:
     return err;
 }
 
+/* What a relation says of its published counts alone, each latent count being 0 or more: a
+ * latent count with coefficient -1 leaves them from lo up, one with +1 up to hi. */
+static void published_bounds(const ps_service_report_t *r, const struct relation *rel,
+                             double *lo, double *hi)
+{
+    *lo = rel->lo;
+    *hi = rel->hi;
+    for (size_t t = rel->n_terms - rel->n_latent; t < rel->n_terms; t++) {
+        if (r->term_coefficient[rel->first_term + t] < 0)
+            *hi = INFINITY;
+        else
+            *lo = -INFINITY;
+    }
+}
+
+/* Lists the relations that say something of two or more published counts: not those that,
+ * through latent counts, leave them free. */
+static int list_relations(ps_service_report_t *r)
+{
+    r->listed = malloc((r->n_relations ? r->n_relations : 1) * sizeof *r->listed);
+    if (!r->listed)
+        return -1;
+    for (size_t k = 0; k < r->n_relations; k++) {
+        const struct relation *rel = &r->relations[k];
+        double lo, hi;
+        published_bounds(r, rel, &lo, &hi);
+        if (rel->n_terms - rel->n_latent >= 2 && (isfinite(lo) || isfinite(hi)))
+            r->listed[r->n_listed++] = k;
+    }
+    return 0;
+}
+
 /* The rule in words. */
 static void describe_rule(ps_service_report_t *r, const ps_disclosure_t *rule)
 {
@@ -882,7 +1189,7 @@ ps_error_t ps_service_report(ps_service_cohort_t *c, const ps_disclosure_t *rule
     }
     r->rule = *rule;
     ps_error_t err = PS_ERROR_NOMEM;
-    if (compute(r, c))
+    if (compute(r, c) || list_relations(r))
         goto done;
     describe_rule(r, rule);
     if ((err = disclose(r, rule))) {
@@ -910,6 +1217,7 @@ void ps_service_report_free(ps_service_report_t *r)
     free(r->term_statistic);
     free(r->term_coefficient);
     free(r->latent);
+    free(r->listed);
     free(r);
 }
 
@@ -935,19 +1243,19 @@ const ps_audit_t *ps_service_report_audit(const ps_service_report_t *r)
 
 size_t ps_service_report_relation_count(const ps_service_report_t *r)
 {
-    return r->n_relations;
+    return r->n_listed;
 }
 
 int ps_service_report_relation(const ps_service_report_t *r, size_t index, ps_relation_t *out)
 {
-    if (index >= r->n_relations)
+    if (index >= r->n_listed)
         return 0;
-    const struct relation *rel = &r->relations[index];
-    /* A latent count, last, with coefficient -1, leaves the published terms from lo up. */
+    const struct relation *rel = &r->relations[r->listed[index]];
+    double lo, hi;
+    published_bounds(r, rel, &lo, &hi);
     *out = (ps_relation_t){r->term_statistic + rel->first_term,
-                           r->term_coefficient + rel->first_term,
-                           rel->n_terms - (size_t)rel->latent, rel->lo,
-                           rel->latent ? INFINITY : rel->hi, 0};
+                           r->term_coefficient + rel->first_term, rel->n_terms - rel->n_latent,
+                           lo, hi, 0};
     return 1;
 }
 

@@ -80,7 +80,9 @@ Test(cli_service, csv_in_the_report_columns)
     cr_assert_eq(r.status, 0, "%s", r.err);
     assert_has(r.out, "\nservice_use,ae_attendances,all,pre12->post6,events_change,change,,"
                       "not computable: windows of different lengths (365 and 183 days): compare "
-                      "the rates,\n");
+                      "the rates,\"not attributable: if these people were chosen for high use, "
+                      "a fall is expected without any intervention (regression to the mean); no "
+                      "counterfactual (no comparison cohort)\"\n");
     run_result_free(&r);
     free(counts);
 }
@@ -766,4 +768,69 @@ Test(cli_service, a_population_histogram_from_a_pipe)
     free(histogram);
     free(population);
     free(referred);
+}
+
+/* The CSV's change in the total of the people referred says that a fall of a cohort chosen for
+ * high use is expected without any intervention and is not attributable, and names the
+ * counterfactual the report has, or that there is none; the comparison cohort's has no note. */
+Test(cli_service, csv_change_says_the_fall_is_not_attributable)
+{
+    char *referred = example("service-referred.csv"), *comparison = example("service-comparison.csv");
+    char *camden = golden("camden_referred.csv"), *population = golden("population.csv");
+    struct run_result r = RUN("service", "-f", "csv", "-w", "pre12=365,post12=365", "-s",
+                              "ae_attendances >= 6 in pre12", camden);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    assert_has(r.out, "\nservice_use,ae_attendances,all,pre12->post12,events_change,change,"
+                      "-0.37333333333333335,no,not attributable: the fall of a cohort chosen for "
+                      "high use is expected without any intervention (regression to the mean); "
+                      "no counterfactual (no comparison cohort)\n");
+    run_result_free(&r);
+    /* Without the rule, as a condition. */
+    r = RUN("service", "-f", "csv", "-w", "pre12=365,post12=365", camden);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    assert_has(r.out, "\nservice_use,ae_attendances,all,pre12->post12,events_change,change,"
+                      "-0.37333333333333335,no,\"not attributable: if these people were chosen "
+                      "for high use, a fall is expected without any intervention (regression to "
+                      "the mean); no counterfactual (no comparison cohort)\"\n");
+    run_result_free(&r);
+    /* Empirical Bayes: Hauer's index, for the rule's measure. */
+    r = RUN("service", "-f", "csv", "-w", "pre12=365,post12=365", "-s",
+            "ae_attendances >= 6 in pre12", "--population", population, camden);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    assert_has(r.out, ",all,pre12->post12,events_change,change,-0.37333333333333335,no,\"not "
+                      "attributable: the fall of a cohort chosen for high use is expected without "
+                      "any intervention (regression to the mean); the counterfactual is eb_index, "
+                      "the events after against those expected without intervention (empirical "
+                      "Bayes)\"\n");
+    run_result_free(&r);
+    /* An earlier window: what it shows, and what the change into the selection window is. */
+    r = RUN("service", "-q", "-f", "csv", "-w", "pre24=365,pre12=365,post12=365", "-s",
+            "ae_attendances >= 6 in pre12", referred);
+    cr_assert_eq(r.status, 1, "HIU004's n/k: %s", r.err);
+    assert_has(r.out, "\nservice_use,ae_attendances,all,pre12->post12,events_change,change,"
+                      "-0.53253424657534243,no,not attributable: the fall of a cohort chosen for "
+                      "high use is expected without any intervention (regression to the mean); "
+                      "no counterfactual (no comparison cohort): pre24->pre12 shows whether pre12 "
+                      "was a peak\n");
+    assert_has(r.out, "\nservice_use,ae_attendances,all,pre24->pre12,events_change,change,");
+    assert_has(r.out, ",no,\"the change into pre12, the last window before the index date: a "
+                      "rise into it means a fall after it is expected without any intervention "
+                      "(regression to the mean)\"\n");
+    run_result_free(&r);
+    /* A comparison cohort: the net rate ratio; its own block has no note. */
+    r = RUN("service", "-q", "-f", "csv", "-w", "pre24=365,pre12=365,post12=365", "-s",
+            "ae_attendances >= 6 in pre12", "-c", comparison, referred);
+    cr_assert_eq(r.status, 1, "HIU004's n/k: %s", r.err);
+    assert_has(r.out, "\nservice_use,ae_attendances,all,pre12->post12,events_change,change,"
+                      "-0.53253424657534243,no,\"not attributable: the fall of a cohort chosen "
+                      "for high use is expected without any intervention (regression to the "
+                      "mean); the counterfactual is net_rate_ratio, the fall beyond the "
+                      "comparison cohort's\"\n");
+    assert_has(r.out, "\nservice_use,ae_attendances,comparison,pre12->post12,events_change,"
+                      "change,-0.5267857142857143,no,\n");
+    run_result_free(&r);
+    free(referred);
+    free(comparison);
+    free(camden);
+    free(population);
 }
