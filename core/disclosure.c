@@ -109,6 +109,7 @@ struct audit {
     unsigned char *hidden;
     ps_audit_t *counts;
     double *lo, *hi;                 /* per cell: what an attacker knows of a published count */
+    double *least_seen, *most_seen;  /* per cell: its extremes at the consistent points seen */
     size_t *touching, *touch_start;  /* per cell: the relations it is in */
     /* This round's components: counts not known exactly (hidden, or published as a range),
      * linked by the relations between them; a known count is a constant. */
@@ -161,6 +162,8 @@ static int build_index(struct audit *a)
         memberships += t->relations[k].n;
     a->lo = malloc((n ? n : 1) * sizeof *a->lo);
     a->hi = malloc((n ? n : 1) * sizeof *a->hi);
+    a->least_seen = malloc((n ? n : 1) * sizeof *a->least_seen);
+    a->most_seen = malloc((n ? n : 1) * sizeof *a->most_seen);
     a->parent = malloc((n ? n : 1) * sizeof *a->parent);
     a->column = calloc(n ? n : 1, sizeof *a->column);
     a->key = malloc((n + t->n_relations + memberships + 1) * sizeof *a->key);
@@ -168,8 +171,8 @@ static int build_index(struct audit *a)
     a->near_relations = malloc((t->n_relations + 1) * sizeof *a->near_relations);
     a->relation_in = calloc(t->n_relations + 1, 1);
     a->marked = malloc((n + 1) * sizeof *a->marked);
-    if (!a->lo || !a->hi || !a->parent || !a->column || !a->key || !which || !a->near_relations ||
-        !a->relation_in || !a->marked) {
+    if (!a->lo || !a->hi || !a->least_seen || !a->most_seen || !a->parent || !a->column ||
+        !a->key || !which || !a->near_relations || !a->relation_in || !a->marked) {
         free(which);
         return -1;
     }
@@ -350,32 +353,135 @@ static int exposed(const struct audit *a, size_t cell, const struct range *r)
     return r->least == r->most && a->table->value[cell] != 0;
 }
 
+/*
+ * Whether the points seen (consistent with what the reader knows: the true counts, and the
+ * optima of the attacker's programs) already give 'cell' two whole values apart (a latent
+ * count: 0, or above the threshold): then its range is no single value, whatever the
+ * programs for it would say, and they need not be solved.
+ */
+static int shown_safe(const struct audit *a, size_t cell)
+{
+    const double v = a->table->value[cell];
+    if (a->table->kind[cell] == PS_SDC_LATENT)
+        return a->least_seen[cell] <= SOLVER_SLACK ||
+               a->most_seen[cell] >= a->rule->threshold + 1 - SOLVER_SLACK;
+    return v == 0 || a->least_seen[cell] <= v - 1 + SOLVER_SLACK ||
+           a->most_seen[cell] >= v + 1 - SOLVER_SLACK;
+}
+
+/* Notes the point the attacker's program over 'cells' stands at, when it is one (feasible). */
+static void see(struct audit *a, glp_prob *lp, const size_t *cells, size_t n_cells)
+{
+    if (glp_get_prim_stat(lp) != GLP_FEAS)
+        return;
+    for (size_t j = 0; j < n_cells; j++) {
+        size_t c = cells[j];
+        double x = glp_get_col_prim(lp, (int)a->column[c]);
+        a->least_seen[c] = fmin(a->least_seen[c], x);
+        a->most_seen[c] = fmax(a->most_seen[c], x);
+    }
+}
+
+/*
+ * Pushes the queued counts not yet shown safe away from their true values all at once (up,
+ * or down for one at the top of its bounds): one program whose optimum shows most of them
+ * two values, where a program per count would take two each. Returns how many it showed
+ * safe, or -1 on failure.
+ */
+static long push_all(struct audit *a, glp_prob *lp, const size_t *cells, size_t n_cells,
+                     const unsigned char *queued)
+{
+    const struct ps_sdc_table *t = a->table;
+    size_t before = 0, after = 0;
+    for (size_t j = 0; j < n_cells; j++) {
+        size_t c = cells[j];
+        if (!queued[c] || shown_safe(a, c))
+            continue;
+        before++;
+        int at_top = a->hidden[c] && small(a, c) && t->value[c] >= a->rule->threshold;
+        glp_set_obj_coef(lp, (int)a->column[c], at_top ? -1 : 1);
+    }
+    if (!before)
+        return 0;
+    glp_smcp parm;
+    glp_init_smcp(&parm);
+    parm.msg_lev = GLP_MSG_OFF;
+    glp_set_obj_dir(lp, GLP_MAX);
+    int ret = solve(lp, &parm, 1);
+    a->counts->linear_programs++;
+    for (size_t j = 0; j < n_cells; j++)
+        glp_set_obj_coef(lp, (int)a->column[cells[j]], 0);
+    if (ret != 0)
+        return -1;
+    see(a, lp, cells, n_cells);
+    for (size_t j = 0; j < n_cells; j++)
+        after += queued[cells[j]] && !shown_safe(a, cells[j]);
+    return (long)(before - after);
+}
+
+/*
+ * What the attacker's program says of 'cell': whether it is exposed. The points seen show
+ * most counts safe without a program of their own; the rest take one each way (the way that
+ * may show it safe first), and each optimum is a point seen. Returns 1, 0, or -1 on failure.
+ */
+static int attack_seen(struct audit *a, glp_prob *lp, size_t cell, const size_t *cells,
+                       size_t n_cells)
+{
+    const int j = (int)a->column[cell];
+    const int at_top =
+        a->hidden[cell] && small(a, cell) && a->table->value[cell] >= a->rule->threshold;
+    const int ways[2] = {at_top ? GLP_MIN : GLP_MAX, at_top ? GLP_MAX : GLP_MIN};
+    double bound[2];
+    for (int w = 0; w < 2; w++) {
+        if (shown_safe(a, cell))
+            return 0;
+        if (optimise(lp, j, ways[w], &bound[w]))
+            return -1;
+        a->counts->linear_programs++;
+        if (isinf(bound[w]))
+            return 0;   /* unbounded above: any count above the threshold is consistent */
+        see(a, lp, cells, n_cells);
+    }
+    if (shown_safe(a, cell))
+        return 0;
+    struct range r = {ceil(fmin(bound[0], bound[1]) - SOLVER_SLACK),
+                      floor(fmax(bound[0], bound[1]) + SOLVER_SLACK)};
+    return exposed(a, cell, &r);
+}
+
 /* Audits the queued counts of one component; leaves queued those exposed, counting them. */
 static int audit_component(struct audit *a, size_t root, unsigned char *queued, size_t *n_exposed)
 {
+    const size_t *cells = a->cells + a->cell_start[root];
+    const size_t n_cells = a->cell_start[root + 1] - a->cell_start[root];
     if (a->rel_start[root] == a->rel_start[root + 1]) {
         /* In no relation with anything unknown: anything its own bounds allow is consistent
          * (for a count hidden as small, one value when the threshold is 1). */
-        for (size_t k = a->cell_start[root]; k < a->cell_start[root + 1]; k++) {
-            size_t c = a->cells[k];
+        for (size_t k = 0; k < n_cells; k++) {
+            size_t c = cells[k];
             queued[c] = queued[c] && a->hidden[c] && small(a, c) && a->rule->threshold < 2;
             *n_exposed += queued[c];
         }
         return 0;
     }
-    glp_prob *lp = attacker_program(a, a->cells + a->cell_start[root],
-                                    a->cell_start[root + 1] - a->cell_start[root],
-                                    a->relations + a->rel_start[root],
+    glp_prob *lp = attacker_program(a, cells, n_cells, a->relations + a->rel_start[root],
                                     a->rel_start[root + 1] - a->rel_start[root]);
     if (!lp)
         return -1;
+    /* The true counts are a point consistent with what the reader knows. */
+    for (size_t k = 0; k < n_cells; k++)
+        a->least_seen[cells[k]] = a->most_seen[cells[k]] = a->table->value[cells[k]];
     int err = 0;
-    for (size_t k = a->cell_start[root]; k < a->cell_start[root + 1] && !err; k++) {
-        size_t c = a->cells[k];
-        struct range r;
-        if (!queued[c] || (err = attack(a, lp, c, &r)))
+    /* Push them all while that shows enough of them safe to pay. */
+    for (long shown = 2; shown > 1 && !err;)
+        err = (shown = push_all(a, lp, cells, n_cells, queued)) < 0;
+    for (size_t k = 0; k < n_cells && !err; k++) {
+        size_t c = cells[k];
+        if (!queued[c])
             continue;
-        queued[c] = exposed(a, c, &r);
+        int is_exposed = attack_seen(a, lp, c, cells, n_cells);
+        err = is_exposed < 0;
+        queued[c] = is_exposed == 1;
         *n_exposed += queued[c];
     }
     glp_delete_prob(lp);
@@ -820,6 +926,7 @@ static size_t hide_small_remainders(struct audit *a, unsigned char *queued)
     return n_hid;
 }
 
+
 int ps_sdc_protect(const struct ps_sdc_table *table, const ps_disclosure_t *rule,
                    unsigned char *hidden, ps_audit_t *counts)
 {
@@ -895,6 +1002,8 @@ done:
     free(next);
     free(a.lo);
     free(a.hi);
+    free(a.least_seen);
+    free(a.most_seen);
     free(a.touching);
     free(a.touch_start);
     free(a.parent);
