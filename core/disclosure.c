@@ -677,7 +677,7 @@ static int pattern_among(struct audit *a, size_t x, struct target target, const 
     glp_smcp parm;
     glp_init_smcp(&parm);
     parm.msg_lev = GLP_MSG_OFF;
-    parm.presolve = GLP_ON;
+    parm.meth = GLP_DUALP; /* no move is the dual's start: only x's must be made good */
     a->counts->linear_programs++;
     int ret = solve(lp, &parm, last);
     int status = glp_get_status(lp);
@@ -789,7 +789,7 @@ static int protection_pattern(struct audit *a, size_t x, unsigned char *hide, si
                               unsigned char *in, size_t *next)
 {
     const size_t n = a->table->n_cells;
-    static const size_t sizes[][2] = {{1024, 32}, {SIZE_MAX, SIZE_MAX}};
+    static const size_t sizes[][2] = {{1024, 32}, {2048, 32}, {SIZE_MAX, SIZE_MAX}};
     struct target targets[2];
     const size_t n_targets = targets_of(a, x, targets);
     int found = 0;
