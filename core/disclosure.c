@@ -121,6 +121,8 @@ struct audit {
     size_t *near_relations;          /* a pattern's relations */
     unsigned char *relation_in;      /* per relation: among them */
     size_t *marked, n_marked;        /* the cells a pattern marks to hide */
+    size_t *local;                   /* the cells of a count's own few relations */
+    unsigned char *local_in;         /* per cell: among them */
 };
 
 static int known(const struct audit *a, size_t c)
@@ -171,8 +173,11 @@ static int build_index(struct audit *a)
     a->near_relations = malloc((t->n_relations + 1) * sizeof *a->near_relations);
     a->relation_in = calloc(t->n_relations + 1, 1);
     a->marked = malloc((n + 1) * sizeof *a->marked);
+    a->local = malloc((n + 1) * sizeof *a->local);
+    a->local_in = calloc(n + 1, 1);
     if (!a->lo || !a->hi || !a->least_seen || !a->most_seen || !a->parent || !a->column ||
-        !a->key || !which || !a->near_relations || !a->relation_in || !a->marked) {
+        !a->key || !which || !a->near_relations || !a->relation_in || !a->marked ||
+        !a->local || !a->local_in) {
         free(which);
         return -1;
     }
@@ -272,7 +277,11 @@ static glp_prob *attacker_program(struct audit *a, const size_t *cells, size_t n
         set_row_bounds(lp, row, rel->lo - constant, rel->hi - constant);
     }
     glp_load_matrix(lp, (int)e, ia, ja, ar);
-    glp_std_basis(lp);
+    /* A basis of as many counts as it can take, quietly: the standard one (no count basic)
+     * starts the simplex far from any point, on a large component. */
+    int talk = glp_term_out(GLP_OFF);
+    glp_adv_basis(lp, 0);
+    glp_term_out(talk);
 done:
     free(ia);
     free(ja);
@@ -383,13 +392,13 @@ static void see(struct audit *a, glp_prob *lp, const size_t *cells, size_t n_cel
 }
 
 /*
- * Pushes the queued counts not yet shown safe away from their true values all at once (up,
- * or down for one at the top of its bounds): one program whose optimum shows most of them
- * two values, where a program per count would take two each. Returns how many it showed
- * safe, or -1 on failure.
+ * Pushes the queued counts not yet shown safe away from their true values all at once ('way'
+ * 1: up, or down for one at the top of its bounds; -1: the other way): one program whose
+ * optimum shows most of them two values, where a program per count would take two each.
+ * Returns how many it showed safe, or -1 on failure.
  */
 static long push_all(struct audit *a, glp_prob *lp, const size_t *cells, size_t n_cells,
-                     const unsigned char *queued)
+                     const unsigned char *queued, int way)
 {
     const struct ps_sdc_table *t = a->table;
     size_t before = 0, after = 0;
@@ -399,7 +408,7 @@ static long push_all(struct audit *a, glp_prob *lp, const size_t *cells, size_t 
             continue;
         before++;
         int at_top = a->hidden[c] && small(a, c) && t->value[c] >= a->rule->threshold;
-        glp_set_obj_coef(lp, (int)a->column[c], at_top ? -1 : 1);
+        glp_set_obj_coef(lp, (int)a->column[c], at_top ? -way : way);
     }
     if (!before)
         return 0;
@@ -449,6 +458,52 @@ static int attack_seen(struct audit *a, glp_prob *lp, size_t cell, const size_t 
     return exposed(a, cell, &r);
 }
 
+/*
+ * Whether 'cell' is exposed by its own few relations alone: those it is in, and those of the
+ * counts they hold with few others (a total over many groups is kept, not followed). Fewer
+ * relations allow more, so a count they expose is exposed by all of them; one they do not
+ * is left to its component's program. Returns 1, 0, or -1 on failure.
+ */
+static int exposed_nearby(struct audit *a, size_t cell)
+{
+    enum { FEW = 32 };
+    const struct ps_sdc_table *t = a->table;
+    size_t n_rels = 0, n_cells = 1;
+    a->local[0] = cell;
+    a->local_in[cell] = 1;
+    for (size_t i = 0; i < n_cells && i < 1 + FEW; i++) {
+        size_t c = a->local[i];
+        for (size_t k = a->touch_start[c]; k < a->touch_start[c + 1]; k++) {
+            size_t r = a->touching[k];
+            const struct ps_sdc_relation *rel = &t->relations[r];
+            if (a->relation_in[r] || !active(a, rel) || (i > 0 && rel->n > FEW))
+                continue;
+            a->relation_in[r] = 1;
+            a->near_relations[n_rels++] = r;
+            for (size_t j = 0; j < rel->n; j++) {
+                size_t d = rel->cells[j];
+                if (!a->local_in[d] && !known(a, d)) {
+                    a->local_in[d] = 1;
+                    a->local[n_cells++] = d;
+                }
+            }
+        }
+    }
+    for (size_t k = 0; k < n_rels; k++)
+        a->relation_in[a->near_relations[k]] = 0;
+    for (size_t i = 0; i < n_cells; i++)
+        a->local_in[a->local[i]] = 0;
+    if (!n_rels)
+        return 0;
+    glp_prob *lp = attacker_program(a, a->local, n_cells, a->near_relations, n_rels);
+    if (!lp)
+        return -1;
+    struct range r;
+    int is_exposed = attack(a, lp, cell, &r) ? -1 : exposed(a, cell, &r);
+    glp_delete_prob(lp);
+    return is_exposed;
+}
+
 /* Audits the queued counts of one component; leaves queued those exposed, counting them. */
 static int audit_component(struct audit *a, size_t root, unsigned char *queued, size_t *n_exposed)
 {
@@ -472,14 +527,27 @@ static int audit_component(struct audit *a, size_t root, unsigned char *queued, 
     for (size_t k = 0; k < n_cells; k++)
         a->least_seen[cells[k]] = a->most_seen[cells[k]] = a->table->value[cells[k]];
     int err = 0;
-    /* Push them all while that shows enough of them safe to pay. */
-    for (long shown = 2; shown > 1 && !err;)
-        err = (shown = push_all(a, lp, cells, n_cells, queued)) < 0;
+    /* Push them all (up, then down) while that shows enough of them safe to pay. */
+    for (int way = 1; way >= -1 && !err; way -= 2)
+        for (long shown = 2; shown > 1 && !err;)
+            err = (shown = push_all(a, lp, cells, n_cells, queued, way)) < 0;
+    /* Those left are mostly exposed, and most by their own few relations: a small program
+     * each shows it. */
+    for (size_t k = 0; k < n_cells && !err; k++) {
+        size_t c = cells[k];
+        if (!queued[c] || shown_safe(a, c))
+            continue;
+        int is_exposed = exposed_nearby(a, c);
+        err = is_exposed < 0;
+        queued[c] = is_exposed == 1 ? 4 : 1;   /* 4: exposed by its own relations */
+    }
+    for (size_t k = 0; k < n_cells; k++)
+        a->column[cells[k]] = k + 1;   /* the component's program's columns again */
     for (size_t k = 0; k < n_cells && !err; k++) {
         size_t c = cells[k];
         if (!queued[c])
             continue;
-        int is_exposed = attack_seen(a, lp, c, cells, n_cells);
+        int is_exposed = queued[c] == 4 ? 1 : attack_seen(a, lp, c, cells, n_cells);
         err = is_exposed < 0;
         queued[c] = is_exposed == 1;
         *n_exposed += queued[c];
@@ -1016,5 +1084,7 @@ done:
     free(a.near_relations);
     free(a.relation_in);
     free(a.marked);
+    free(a.local);
+    free(a.local_in);
     return err;
 }
