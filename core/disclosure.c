@@ -117,6 +117,7 @@ struct audit {
     unsigned char *hidden;
     ps_audit_t *counts;
     double *lo, *hi;                 /* per cell: what an attacker knows of a published count */
+    double *least_seen, *most_seen;  /* per cell: its extremes at the consistent points seen */
     size_t *touching, *touch_start;  /* per cell: the relations it is in */
     /* This round's components: counts not known exactly (hidden, or published as a range),
      * linked by the relations between them; a known count is a constant. */
@@ -128,6 +129,8 @@ struct audit {
     size_t *near_relations;          /* a pattern's relations */
     unsigned char *relation_in;      /* per relation: among them */
     size_t *marked, n_marked;        /* the cells a pattern marks to hide */
+    size_t *local;                   /* the cells of a count's own few relations */
+    unsigned char *local_in;         /* per cell: among them */
 };
 
 static int known(const struct audit *a, size_t c)
@@ -169,6 +172,8 @@ static int build_index(struct audit *a)
         memberships += t->relations[k].n;
     a->lo = malloc((n ? n : 1) * sizeof *a->lo);
     a->hi = malloc((n ? n : 1) * sizeof *a->hi);
+    a->least_seen = malloc((n ? n : 1) * sizeof *a->least_seen);
+    a->most_seen = malloc((n ? n : 1) * sizeof *a->most_seen);
     a->parent = malloc((n ? n : 1) * sizeof *a->parent);
     a->column = calloc(n ? n : 1, sizeof *a->column);
     a->key = malloc((n + t->n_relations + memberships + 1) * sizeof *a->key);
@@ -176,8 +181,11 @@ static int build_index(struct audit *a)
     a->near_relations = malloc((t->n_relations + 1) * sizeof *a->near_relations);
     a->relation_in = calloc(t->n_relations + 1, 1);
     a->marked = malloc((n + 1) * sizeof *a->marked);
-    if (!a->lo || !a->hi || !a->parent || !a->column || !a->key || !which || !a->near_relations ||
-        !a->relation_in || !a->marked) {
+    a->local = malloc((n + 1) * sizeof *a->local);
+    a->local_in = calloc(n + 1, 1);
+    if (!a->lo || !a->hi || !a->least_seen || !a->most_seen || !a->parent || !a->column ||
+        !a->key || !which || !a->near_relations || !a->relation_in || !a->marked ||
+        !a->local || !a->local_in) {
         free(which);
         return -1;
     }
@@ -277,7 +285,11 @@ static glp_prob *attacker_program(struct audit *a, const size_t *cells, size_t n
         set_row_bounds(lp, row, rel->lo - constant, rel->hi - constant);
     }
     glp_load_matrix(lp, (int)e, ia, ja, ar);
-    glp_std_basis(lp);
+    /* A basis of as many counts as it can take, quietly: the standard one (no count basic)
+     * starts the simplex far from any point, on a large component. */
+    int talk = glp_term_out(GLP_OFF);
+    glp_adv_basis(lp, 0);
+    glp_term_out(talk);
 done:
     free(ia);
     free(ja);
@@ -358,32 +370,194 @@ static int exposed(const struct audit *a, size_t cell, const struct range *r)
     return r->least == r->most && a->table->value[cell] != 0;
 }
 
+/*
+ * Whether the points seen (consistent with what the reader knows: the true counts, and the
+ * optima of the attacker's programs) already give 'cell' two whole values apart (a latent
+ * count: 0, or above the threshold): then its range is no single value, whatever the
+ * programs for it would say, and they need not be solved.
+ */
+static int shown_safe(const struct audit *a, size_t cell)
+{
+    const double v = a->table->value[cell];
+    if (a->table->kind[cell] == PS_SDC_LATENT)
+        return a->least_seen[cell] <= SOLVER_SLACK ||
+               a->most_seen[cell] >= a->rule->threshold + 1 - SOLVER_SLACK;
+    return v == 0 || a->least_seen[cell] <= v - 1 + SOLVER_SLACK ||
+           a->most_seen[cell] >= v + 1 - SOLVER_SLACK;
+}
+
+/* Notes the point the attacker's program over 'cells' stands at, when it is one (feasible). */
+static void see(struct audit *a, glp_prob *lp, const size_t *cells, size_t n_cells)
+{
+    if (glp_get_prim_stat(lp) != GLP_FEAS)
+        return;
+    for (size_t j = 0; j < n_cells; j++) {
+        size_t c = cells[j];
+        double x = glp_get_col_prim(lp, (int)a->column[c]);
+        a->least_seen[c] = fmin(a->least_seen[c], x);
+        a->most_seen[c] = fmax(a->most_seen[c], x);
+    }
+}
+
+/*
+ * Pushes the queued counts not yet shown safe away from their true values all at once ('way'
+ * 1: up, or down for one at the top of its bounds; -1: the other way): one program whose
+ * optimum shows most of them two values, where a program per count would take two each.
+ * Returns how many it showed safe, or -1 on failure.
+ */
+static long push_all(struct audit *a, glp_prob *lp, const size_t *cells, size_t n_cells,
+                     const unsigned char *queued, int way)
+{
+    const struct ps_sdc_table *t = a->table;
+    size_t before = 0, after = 0;
+    for (size_t j = 0; j < n_cells; j++) {
+        size_t c = cells[j];
+        if (!queued[c] || shown_safe(a, c))
+            continue;
+        before++;
+        int at_top = a->hidden[c] && small(a, c) && t->value[c] >= a->rule->threshold;
+        glp_set_obj_coef(lp, (int)a->column[c], at_top ? -way : way);
+    }
+    if (!before)
+        return 0;
+    glp_smcp parm;
+    glp_init_smcp(&parm);
+    parm.msg_lev = GLP_MSG_OFF;
+    glp_set_obj_dir(lp, GLP_MAX);
+    int ret = solve(lp, &parm, 1);
+    a->counts->linear_programs++;
+    for (size_t j = 0; j < n_cells; j++)
+        glp_set_obj_coef(lp, (int)a->column[cells[j]], 0);
+    if (ret != 0)
+        return -1;
+    see(a, lp, cells, n_cells);
+    for (size_t j = 0; j < n_cells; j++)
+        after += queued[cells[j]] && !shown_safe(a, cells[j]);
+    return (long)(before - after);
+}
+
+/*
+ * What the attacker's program says of 'cell': whether it is exposed. The points seen show
+ * most counts safe without a program of their own; the rest take one each way (the way that
+ * may show it safe first), and each optimum is a point seen. Returns 1, 0, or -1 on failure.
+ */
+static int attack_seen(struct audit *a, glp_prob *lp, size_t cell, const size_t *cells,
+                       size_t n_cells)
+{
+    const int j = (int)a->column[cell];
+    const int at_top =
+        a->hidden[cell] && small(a, cell) && a->table->value[cell] >= a->rule->threshold;
+    const int ways[2] = {at_top ? GLP_MIN : GLP_MAX, at_top ? GLP_MAX : GLP_MIN};
+    double bound[2];
+    for (int w = 0; w < 2; w++) {
+        if (shown_safe(a, cell))
+            return 0;
+        if (optimise(lp, j, ways[w], &bound[w]))
+            return -1;
+        a->counts->linear_programs++;
+        if (isinf(bound[w]))
+            return 0;   /* unbounded above: any count above the threshold is consistent */
+        see(a, lp, cells, n_cells);
+    }
+    if (shown_safe(a, cell))
+        return 0;
+    struct range r = {ceil(fmin(bound[0], bound[1]) - SOLVER_SLACK),
+                      floor(fmax(bound[0], bound[1]) + SOLVER_SLACK)};
+    return exposed(a, cell, &r);
+}
+
+/*
+ * Whether 'cell' is exposed by its own few relations alone: those it is in, and those of the
+ * counts they hold with few others (a total over many groups is kept, not followed). Fewer
+ * relations allow more, so a count they expose is exposed by all of them; one they do not
+ * is left to its component's program. Returns 1, 0, or -1 on failure.
+ */
+static int exposed_nearby(struct audit *a, size_t cell)
+{
+    enum { FEW = 32 };
+    const struct ps_sdc_table *t = a->table;
+    size_t n_rels = 0, n_cells = 1;
+    a->local[0] = cell;
+    a->local_in[cell] = 1;
+    for (size_t i = 0; i < n_cells && i < 1 + FEW; i++) {
+        size_t c = a->local[i];
+        for (size_t k = a->touch_start[c]; k < a->touch_start[c + 1]; k++) {
+            size_t r = a->touching[k];
+            const struct ps_sdc_relation *rel = &t->relations[r];
+            if (a->relation_in[r] || !active(a, rel) || (i > 0 && rel->n > FEW))
+                continue;
+            a->relation_in[r] = 1;
+            a->near_relations[n_rels++] = r;
+            for (size_t j = 0; j < rel->n; j++) {
+                size_t d = rel->cells[j];
+                if (!a->local_in[d] && !known(a, d)) {
+                    a->local_in[d] = 1;
+                    a->local[n_cells++] = d;
+                }
+            }
+        }
+    }
+    for (size_t k = 0; k < n_rels; k++)
+        a->relation_in[a->near_relations[k]] = 0;
+    for (size_t i = 0; i < n_cells; i++)
+        a->local_in[a->local[i]] = 0;
+    if (!n_rels)
+        return 0;
+    glp_prob *lp = attacker_program(a, a->local, n_cells, a->near_relations, n_rels);
+    if (!lp)
+        return -1;
+    struct range r;
+    int is_exposed = attack(a, lp, cell, &r) ? -1 : exposed(a, cell, &r);
+    glp_delete_prob(lp);
+    return is_exposed;
+}
+
 /* Audits the queued counts of one component; leaves queued those exposed, counting them. */
 static int audit_component(struct audit *a, size_t root, unsigned char *queued, size_t *n_exposed)
 {
+    const size_t *cells = a->cells + a->cell_start[root];
+    const size_t n_cells = a->cell_start[root + 1] - a->cell_start[root];
     if (a->rel_start[root] == a->rel_start[root + 1]) {
         /* In no relation with anything unknown: anything its own bounds allow is consistent
          * (for a count hidden as small, one value when the threshold is 1). */
-        for (size_t k = a->cell_start[root]; k < a->cell_start[root + 1]; k++) {
-            size_t c = a->cells[k];
+        for (size_t k = 0; k < n_cells; k++) {
+            size_t c = cells[k];
             queued[c] = queued[c] && a->hidden[c] && small(a, c) && a->rule->threshold < 2;
             *n_exposed += queued[c];
         }
         return 0;
     }
-    glp_prob *lp = attacker_program(a, a->cells + a->cell_start[root],
-                                    a->cell_start[root + 1] - a->cell_start[root],
-                                    a->relations + a->rel_start[root],
+    glp_prob *lp = attacker_program(a, cells, n_cells, a->relations + a->rel_start[root],
                                     a->rel_start[root + 1] - a->rel_start[root]);
     if (!lp)
         return -1;
+    /* The true counts are a point consistent with what the reader knows. */
+    for (size_t k = 0; k < n_cells; k++)
+        a->least_seen[cells[k]] = a->most_seen[cells[k]] = a->table->value[cells[k]];
     int err = 0;
-    for (size_t k = a->cell_start[root]; k < a->cell_start[root + 1] && !err; k++) {
-        size_t c = a->cells[k];
-        struct range r;
-        if (!queued[c] || (err = attack(a, lp, c, &r)))
+    /* Push them all (up, then down) while that shows enough of them safe to pay. */
+    for (int way = 1; way >= -1 && !err; way -= 2)
+        for (long shown = 2; shown > 1 && !err;)
+            err = (shown = push_all(a, lp, cells, n_cells, queued, way)) < 0;
+    /* Those left are mostly exposed, and most by their own few relations: a small program
+     * each shows it. */
+    for (size_t k = 0; k < n_cells && !err; k++) {
+        size_t c = cells[k];
+        if (!queued[c] || shown_safe(a, c))
             continue;
-        queued[c] = exposed(a, c, &r);
+        int is_exposed = exposed_nearby(a, c);
+        err = is_exposed < 0;
+        queued[c] = is_exposed == 1 ? 4 : 1;   /* 4: exposed by its own relations */
+    }
+    for (size_t k = 0; k < n_cells; k++)
+        a->column[cells[k]] = k + 1;   /* the component's program's columns again */
+    for (size_t k = 0; k < n_cells && !err; k++) {
+        size_t c = cells[k];
+        if (!queued[c])
+            continue;
+        int is_exposed = queued[c] == 4 ? 1 : attack_seen(a, lp, c, cells, n_cells);
+        err = is_exposed < 0;
+        queued[c] = is_exposed == 1;
         *n_exposed += queued[c];
     }
     glp_delete_prob(lp);
@@ -579,7 +753,7 @@ static int pattern_among(struct audit *a, size_t x, struct target target, const 
     glp_smcp parm;
     glp_init_smcp(&parm);
     parm.msg_lev = GLP_MSG_OFF;
-    parm.presolve = GLP_ON;
+    parm.meth = GLP_DUALP; /* no move is the dual's start: only x's must be made good */
     a->counts->linear_programs++;
     int ret = solve(lp, &parm, last);
     int status = glp_get_status(lp);
@@ -691,7 +865,7 @@ static int protection_pattern(struct audit *a, size_t x, unsigned char *hide, si
                               unsigned char *in, size_t *next)
 {
     const size_t n = a->table->n_cells;
-    static const size_t sizes[][2] = {{1024, 32}, {SIZE_MAX, SIZE_MAX}};
+    static const size_t sizes[][2] = {{1024, 32}, {2048, 32}, {SIZE_MAX, SIZE_MAX}};
     struct target targets[2];
     const size_t n_targets = targets_of(a, x, targets);
     int found = 0;
@@ -828,6 +1002,7 @@ static size_t hide_small_remainders(struct audit *a, unsigned char *queued)
     return n_hid;
 }
 
+
 int ps_sdc_protect(const struct ps_sdc_table *table, const ps_disclosure_t *rule,
                    unsigned char *hidden, ps_audit_t *counts)
 {
@@ -903,6 +1078,8 @@ done:
     free(next);
     free(a.lo);
     free(a.hi);
+    free(a.least_seen);
+    free(a.most_seen);
     free(a.touching);
     free(a.touch_start);
     free(a.parent);
@@ -915,5 +1092,7 @@ done:
     free(a.near_relations);
     free(a.relation_in);
     free(a.marked);
+    free(a.local);
+    free(a.local_in);
     return err;
 }

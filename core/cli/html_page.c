@@ -184,10 +184,9 @@ void html_disclosure(svg_t *s, const char *rule, const ps_audit_t *a, int block_
     svg_text(s, rule);
     svg_rawf(s,
              "</p>\n<p>The audit: of %zu counts, %zu were hidden, the small ones and "
-             "those that would let a small one be worked out from the rest (%zu linear "
-             "programs solved); %zu figures were withheld because they would give an "
-             "exact number of people",
-             a->counts, a->primary + a->secondary, a->linear_programs, a->withheld);
+             "those that would let a small one be worked out from the rest; %zu figures "
+             "were withheld because they would give an exact number of people",
+             a->counts, a->primary + a->secondary, a->withheld);
     if (block_figures)
         svg_rawf(s,
                  ", and the means and medians of %zu blocks were hidden with their band "
