@@ -436,6 +436,11 @@ static int relate_block(ps_service_report_t *r, size_t from, size_t to, double l
         }
         if (relate(r, terms, coefficients, n, rule->slack))
             return -1;
+        /* The rule is printed with every table, so a reader takes everyone to meet it; where
+         * no one falls outside it, its bound holds without n_outside_rule, hidden or not. */
+        if (rule->shape == PS_SHAPE_SELECTED && terms[1] != NONE && terms[2] != NONE &&
+            r->stats[terms[2]].value == 0 && relate(r, terms, coefficients, 2, PS_BOUND))
+            return -1;
     }
     return 0;
 }

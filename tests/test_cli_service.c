@@ -834,3 +834,21 @@ Test(cli_service, csv_change_says_the_fall_is_not_attributable)
     free(camden);
     free(population);
 }
+
+/* The selection rule is printed with every table, so a reader takes each person to meet it:
+ * site C's one person had 11 attendances before, and 11 >= 6 n leaves n = 1 whether or not
+ * n_outside_rule is hidden. Where no one falls outside the rule, the audit uses that bound,
+ * and C's total before is hidden with its people. */
+Test(cli_service, a_reader_takes_the_rule_as_met)
+{
+    char *counts = test_data("service/rule-one-person-site.csv");
+    struct run_result r = RUN("service", "-q", "-f", "csv", "-w", "pre12=365,post12=365", "-s",
+                              "ae_attendances >= 6 in pre12", "--by", "site", counts);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    assert_has(r.out, "\nservice_use,ae_attendances,site=C,pre12->post12,n_people,count,,yes,");
+    assert_has(r.out, "\nservice_use,ae_attendances,site=C,pre12->post12,events_before,count,,"
+                      "yes,");
+    cr_assert_null(strstr(r.out, "site=C,pre12->post12,events_before,count,11"), "%s", r.out);
+    run_result_free(&r);
+    free(counts);
+}
