@@ -365,6 +365,8 @@ static int attack(struct audit *a, glp_prob *lp, size_t cell, struct range *r)
  * small is known to lie there from the rule). */
 static int exposed(const struct audit *a, size_t cell, const struct range *r)
 {
+    if (a->table->kind[cell] == PS_SDC_LATENT_TOTAL)
+        return r->least == r->most;
     if (a->table->kind[cell] == PS_SDC_LATENT)
         return r->least >= 1 && r->most <= a->rule->threshold;
     return r->least == r->most && a->table->value[cell] != 0;
@@ -379,6 +381,9 @@ static int exposed(const struct audit *a, size_t cell, const struct range *r)
 static int shown_safe(const struct audit *a, size_t cell)
 {
     const double v = a->table->value[cell];
+    if (a->table->kind[cell] == PS_SDC_LATENT_TOTAL)
+        return a->least_seen[cell] <= v - 1 + SOLVER_SLACK ||
+               a->most_seen[cell] >= v + 1 - SOLVER_SLACK;
     if (a->table->kind[cell] == PS_SDC_LATENT)
         return a->least_seen[cell] <= SOLVER_SLACK ||
                a->most_seen[cell] >= a->rule->threshold + 1 - SOLVER_SLACK;
@@ -1016,8 +1021,10 @@ int ps_sdc_protect(const struct ps_sdc_table *table, const ps_disclosure_t *rule
         goto done;
     for (size_t i = 0; i < n; i++) {
         const int is_small = table->value[i] >= 1 && table->value[i] <= rule->threshold;
-        hidden[i] = table->kind[i] == PS_SDC_LATENT || (table->kind[i] && is_small);
-        queued[i] = table->kind[i] && is_small;
+        const int latent_total = table->kind[i] == PS_SDC_LATENT_TOTAL;
+        hidden[i] = table->kind[i] == PS_SDC_LATENT || latent_total ||
+                    (table->kind[i] && is_small);
+        queued[i] = (table->kind[i] && is_small) || latent_total;
         counts->counts += table->kind[i] == PS_SDC_COUNT;
         counts->primary += table->kind[i] == PS_SDC_COUNT && is_small;
     }

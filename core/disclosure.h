@@ -58,9 +58,11 @@ struct ps_sdc_relation {
 enum ps_sdc_cell {
     PS_SDC_NOT_A_COUNT = 0,  /* ignored */
     PS_SDC_COUNT,            /* published, or hidden by disclosure control */
-    PS_SDC_LATENT            /* a count never published (what a total has beyond its listed
+    PS_SDC_LATENT,           /* a count never published (what a total has beyond its listed
                               * parts): never determined as such, but never to be confined to
                               * 1..threshold either */
+    PS_SDC_LATENT_TOTAL      /* a total never published over 1..threshold people (their
+                              * events): never to be determined at all, whatever its size */
 };
 
 struct ps_sdc_table {

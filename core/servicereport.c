@@ -65,6 +65,9 @@ struct ps_service_report {
     size_t n_terms, terms_size, coefficients_size;
     double *latent;                 /* true values of the latent counts */
     size_t n_latent, latent_size;
+    unsigned char *latent_total;    /* each: 1 for the events of 1..threshold people */
+    const char *before_window;      /* comparisons from it are what a reader looks for */
+    size_t latent_total_size;
     size_t *listed, n_listed;       /* the relations that say something of published counts */
     int out_of_memory;
     ps_audit_t audit;
@@ -331,14 +334,21 @@ static size_t find_in(const ps_service_report_t *r, size_t from, size_t to, ps_s
 }
 
 /* A latent count of true value 'value': its reference in a term, or NONE when out of memory. */
-static size_t new_latent(ps_service_report_t *r, double value)
+static size_t new_latent_of(ps_service_report_t *r, double value, int total)
 {
-    if (ps_grow((void **)&r->latent, &r->latent_size, r->n_latent + 1, sizeof *r->latent)) {
+    if (ps_grow((void **)&r->latent, &r->latent_size, r->n_latent + 1, sizeof *r->latent) ||
+        ps_grow((void **)&r->latent_total, &r->latent_total_size, r->n_latent + 1, 1)) {
         r->out_of_memory = 1;
         return NONE;
     }
     r->latent[r->n_latent] = value;
+    r->latent_total[r->n_latent] = (unsigned char)total;
     return LATENT(r->n_latent++);
+}
+
+static size_t new_latent(ps_service_report_t *r, double value)
+{
+    return new_latent_of(r, value, 0);
 }
 
 /* Records lo <= sum of coefficients * statistics + sum of latent_coefficients * latents <= hi
@@ -799,15 +809,19 @@ static int recorded(const ps_service_cohort_t *c, const struct ps_service_arm_da
 
 /* Two counts of one window, totals[0] and totals[1], over two sets of people: their
  * difference is what each has of its own, own[0] less own[1], each a latent count (one of 0
- * left out, as known), and each total holds at least its own. */
-static int relate_own(ps_service_report_t *r, const size_t totals[2], const double own[2])
+ * left out, as known), and each total holds at least its own. With 'people' (the people of
+ * each own part), the own parts are events: those of 1..threshold people are never to be
+ * worked out at all, whatever their size (one person's count of 9). */
+static int relate_own(ps_service_report_t *r, const size_t totals[2], const double own[2],
+                      const double *people, unsigned threshold)
 {
     static const double difference[2] = {1, -1}, sign[2] = {-1, 1}, one = 1, minus = -1;
     size_t latents[2], owner[2], n = 0;
     double coefficients[2];
     for (size_t q = 0; q < 2; q++)
-        if (own[q] > 0) {
-            latents[n] = new_latent(r, own[q]);
+        if (own[q] > 0 || (people && people[q] > 0)) {
+            latents[n] = new_latent_of(r, own[q],
+                                       people && people[q] >= 1 && people[q] <= threshold);
             owner[n] = q;
             coefficients[n++] = sign[q];
         }
@@ -848,7 +862,8 @@ static int relate_shared(ps_service_report_t *r, const ps_service_cohort_t *c,
         e[q] = find_in(r, from[q], to[q],
                        b->w0[k[q]] == w ? PS_STAT_SU_EVENTS_BEFORE : PS_STAT_SU_EVENTS_AFTER);
     }
-    return relate_own(r, n, people) || relate_own(r, e, events);
+    return relate_own(r, n, people, NULL, 0) ||
+           relate_own(r, e, events, people, r->rule.threshold);
 }
 
 /* Every two comparisons of a measure share the before window: relates their blocks of each
@@ -1042,12 +1057,24 @@ static ps_error_t disclose(ps_service_report_t *r, const ps_disclosure_t *rule)
         goto done;
     for (size_t i = 0; i < n_cells; i++) {
         const int latent = i >= r->n;
-        kind[i] = latent ? PS_SDC_LATENT : r->stats[i].is_count ? PS_SDC_COUNT : PS_SDC_NOT_A_COUNT;
+        kind[i] = latent ? (r->latent_total[i - r->n] ? PS_SDC_LATENT_TOTAL : PS_SDC_LATENT)
+                  : r->stats[i].is_count ? PS_SDC_COUNT
+                                         : PS_SDC_NOT_A_COUNT;
         value[i] = latent ? r->latent[i - r->n] : r->stats[i].value;
         /* A count's cost to the reader is its size, a zero's that of the smallest count that
-         * can be published; the referred cohort's, what a reader looks for, ten times as much. */
+         * can be published; the referred cohort's, what a reader looks for, ten times as much,
+         * and its comparisons from the before window (pre12->post12) four times again. */
         double size = value[i] > 0 ? value[i] : rule->threshold + 1.0 + rule->round_to;
-        cost[i] = latent ? 0 : size * (strcmp(r->stats[i].group, "all") == 0 ? 10 : 1);
+        if (!latent) {
+            const char *comparison = r->stats[i].comparison;
+            const size_t at = strlen(r->before_window);
+            const int main_comparison = strncmp(comparison, r->before_window, at) == 0 &&
+                                        strncmp(comparison + at, "->", 2) == 0;
+            cost[i] = size * (strcmp(r->stats[i].group, "all") == 0 ? 10 : 1) *
+                      (main_comparison ? 4 : 1);
+        } else {
+            cost[i] = 0;
+        }
     }
     for (size_t t = 0; t < r->n_terms; t++) {
         size_t ref = r->term_statistic[t];
@@ -1194,7 +1221,8 @@ ps_error_t ps_service_report(ps_service_cohort_t *c, const ps_disclosure_t *rule
     }
     r->rule = *rule;
     ps_error_t err = PS_ERROR_NOMEM;
-    if (compute(r, c) || list_relations(r))
+    if (!(r->before_window = format(r, "%s", c->windows[c->before].name)) || compute(r, c) ||
+        list_relations(r))
         goto done;
     describe_rule(r, rule);
     if ((err = disclose(r, rule))) {
@@ -1222,6 +1250,7 @@ void ps_service_report_free(ps_service_report_t *r)
     free(r->term_statistic);
     free(r->term_coefficient);
     free(r->latent);
+    free(r->latent_total);
     free(r->listed);
     free(r);
 }
