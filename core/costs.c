@@ -879,6 +879,20 @@ static int rests_on_hidden(const ps_service_report_t *r, const char *unit,
     return 0;
 }
 
+/* Whether the people referred's empirical-Bayes expected count of 'unit' in 'comparison' is
+ * not shown (hidden, or withheld where it would give a person's count): costs resting on it
+ * go with it. */
+static int eb_not_shown(const ps_service_report_t *r, const char *unit, const char *comparison)
+{
+    for (size_t i = 0; i < ps_service_report_count(r); i++) {
+        const ps_statistic_t *s = ps_service_report_statistic(r, i);
+        if (s->id == PS_STAT_SU_EB_EXPECTED_AFTER && s->unit && strcmp(s->unit, unit) == 0 &&
+            strcmp(s->group, "all") == 0 && strcmp(s->comparison, comparison) == 0)
+            return s->shown != PS_SHOWN;
+    }
+    return 1;
+}
+
 /* The report's own string for a comparison, so that writers group by pointer. */
 static const char *report_comparison(const ps_service_report_t *r, const char *unit,
                                      const char *comparison)
@@ -1072,7 +1086,9 @@ static ps_error_t emit_comparison(const ps_service_costs_t *costs, struct plan *
                                      .counted = p->has_comparison || eb || p->naive,
                                      .naive = p->naive && !eb,
                                      .hidden = rests_on_hidden(report, costs->rows[k].measure,
-                                                               name)};
+                                                               name) ||
+                                               (eb && eb_not_shown(report, costs->rows[k].measure,
+                                                                   name))};
         if (gather(c, mc, w0, w1))
             return PS_ERROR_NOMEM;
     }

@@ -354,7 +354,8 @@ ps_error_t ps_su_population_read(ps_context_t *context, const char *spec, const 
                              p.mean, p.shape, source ? source : "not declared")
                   : asprintf(&note, "negative binomial fitted by maximum likelihood (as "
                                     "MASS::glm.nb) to %s, %.0f people; source: %s",
-                             spec, n_people, source ? source : "not declared");
+                             strrchr(spec, '/') ? strrchr(spec, '/') + 1 : spec, n_people,
+                             source ? source : "not declared");
     if (n < 0)
         return PS_ERROR_NOMEM;
     p.note = ps_arena_strdup(arena, note);

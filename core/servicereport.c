@@ -100,6 +100,7 @@ struct block_figures {
     ps_figure_t rate_ratio, log_variance;   /* the variance of log rate_ratio */
     double df;                              /* of the interval's t */
     int has_eb;                             /* empirical Bayes: expected after, variance */
+    size_t eb_partial;                      /* people observed for part of either window */
     double eb_expected, eb_variance;
 };
 
@@ -181,12 +182,14 @@ static void interval(ps_figure_t ratio, ps_figure_t log_variance, double df, ps_
  * intervention, and its variance, from their count in the rule's window w0 (servicebayes.h).
  * The time observed in each window is taken over the rule window's length. */
 static void eb_figures(const ps_service_cohort_t *c, const struct person *p,
-                       struct block_figures *f, size_t w0)
+                       struct block_figures *f, size_t w0, size_t w1)
 {
-    const double length = c->windows[w0].days;
+    const double length = c->windows[w0].days, after = c->windows[w1].days;
     long double expected = 0, variance = 0;
+    f->eb_partial = 0;
     for (size_t i = 0; i < f->n; i++) {
         double e, v;
+        f->eb_partial += p[i].days_before < length || p[i].days_after < after;
         ps_su_eb_expected(&c->population, p[i].before, p[i].days_before / length,
                           p[i].days_after / length, &e, &v);
         expected += e;
@@ -255,7 +258,7 @@ static void block_figures(const ps_service_cohort_t *c, const struct slice *slic
     }
     rate_ratio(people, f, c->interval, &f->rate_ratio, &f->log_variance);
     if (f->has_outside && c->population.shape > 0 && arm == &c->arms[PS_SERVICE_REFERRED])
-        eb_figures(c, people, f, w0);
+        eb_figures(c, people, f, w0, w1);
 }
 
 /* ---- Statistics and the relations between them. ---- */
@@ -518,6 +521,20 @@ static void emit_eb(struct block *b, const ps_service_cohort_t *c, const struct 
                                                 PS_STAT_SU_EB_INDEX_CI_HIGH};
         for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
             put(b, ids[i], missing("no one has counts in both windows"));
+        return;
+    }
+    /* Each person's expected count is weighted by the time they were observed: beside the
+     * person-years and the totals, the expected count of a block where 1..threshold people
+     * were observed for part of a window would give those people's counts before. */
+    const unsigned threshold = r->rule.suppress ? r->rule.threshold : 0;
+    if (f->eb_partial >= 1 && f->eb_partial <= threshold) {
+        static const ps_statistic_id_t ids[] = {PS_STAT_SU_EB_EXPECTED_AFTER, PS_STAT_SU_EB_INDEX,
+                                                PS_STAT_SU_EB_INDEX_CI_LOW,
+                                                PS_STAT_SU_EB_INDEX_CI_HIGH};
+        for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
+            put(b, ids[i], missing("withheld: few of its people were observed for part of a "
+                                   "window (died, moved), and the expected count, weighted by "
+                                   "each person's time, would give their counts"));
         return;
     }
     double index, low, high;

@@ -759,7 +759,9 @@ Test(cli_service, a_population_histogram_from_a_pipe)
                           "expected in post12 without intervention, 188 observed; index 1.00 "
                           "(95% CI 0.82 to 1.18)\n");
         char *fitted;
-        cr_assert_geq(asprintf(&fitted, "(as MASS::glm.nb) to %s, 19998 people;", names[i]), 0);
+        /* Named without directories: "stdin" for /dev/stdin. */
+        const char *base = strrchr(names[i], '/') ? strrchr(names[i], '/') + 1 : names[i];
+        cr_assert_geq(asprintf(&fitted, "(as MASS::glm.nb) to %s, 19998 people;", base), 0);
         assert_has(r.out, fitted);
         free(fitted);
         run_result_free(&r);
@@ -880,4 +882,25 @@ Test(cli_service, one_persons_count_is_not_the_difference_of_two_totals)
     cr_assert(main_shown, "the main comparison keeps its total:\n%s", r.out);
     run_result_free(&r);
     free(counts);
+}
+
+/* Empirical Bayes weights each person's expected count by the time they were observed: in the
+ * example three people were observed for part of post12, and beside the person-years and the
+ * totals the expected count would give their counts before. It is withheld, with why. */
+Test(cli_service, empirical_bayes_withheld_beside_a_few_partly_observed)
+{
+    char *referred = example("service-referred.csv"), *population = golden("population.csv");
+    struct run_result r = RUN("service", "-q", "-f", "csv", "-w",
+                              "pre24=365,pre12=365,post12=365", "-s",
+                              "ae_attendances >= 6 in pre12", "--population", population,
+                              referred);
+    cr_assert_eq(r.status, 1, "HIU004's n/k: %s", r.err);
+    assert_has(r.out, ",all,pre12->post12,eb_expected_after,figure,,\"not computable: withheld: "
+                      "few of its people were observed for part of a window (died, moved), and "
+                      "the expected count, weighted by each person's time, would give their "
+                      "counts\",\n");
+    assert_has(r.out, ",all,pre12->post12,eb_index,figure,,\"not computable: withheld:");
+    run_result_free(&r);
+    free(referred);
+    free(population);
 }
