@@ -34,6 +34,7 @@
 #define NS "urn:promscore:unit-costs:1"
 #define DEFAULT_REPLICATES 1999u
 #define MAX_REPLICATES 100000u
+#define MIN_REPLICATES 100u
 #define DEFAULT_PROGRAMME_DAYS 365u
 
 struct unit_cost {
@@ -1393,10 +1394,12 @@ ps_error_t ps_service_costs_apply(const ps_service_costs_t *costs,
                                costs->rows[k].column,
                                "'%s' is not a measure of %s (%s)", costs->rows[k].measure,
                                cohort->definition->id, cohort->definition->file);
-    if (options->replicates > MAX_REPLICATES)
+    if (options->replicates > MAX_REPLICATES ||
+        (options->replicates && options->replicates < MIN_REPLICATES))
         return ps_diagnose(cx, PS_ERROR_USAGE, NULL, 0, 0,
-                           "%u bootstrap replicates: at most %u", options->replicates,
-                           MAX_REPLICATES);
+                           "%u bootstrap replicates: from %u (fewer give no 95%% interval "
+                           "worth the name) to %u",
+                           options->replicates, MIN_REPLICATES, MAX_REPLICATES);
     if (options->scenario_years > 100 ||
         !(options->scenario_drop_off >= 0 && options->scenario_drop_off <= 1))
         return ps_diagnose(cx, PS_ERROR_USAGE, NULL, 0, 0,

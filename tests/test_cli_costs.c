@@ -439,3 +439,25 @@ Test(cli_costs, unit_costs_and_a_price_index_from_a_pipe)
     free(costs);
     free(referred);
 }
+
+/* One replicate gives an "interval" of one value, beside which the estimate may not lie. */
+Test(cli_costs, too_few_replicates_are_refused)
+{
+    char *referred = golden("service/camden_referred.csv");
+    char *comparison = golden("service/camden_comparison.csv");
+    char *costs = test_file("costs.csv",
+                            "measure,value,unit,price_year,source,licence\n"
+                            "ae_attendances,114,per attendance,2022/23,test,CC0-1.0\n",
+                            -1);
+    struct run_result r = RUN("service", "-q", "-w", "pre12=365,post12=365", "-c", comparison,
+                              referred, "--unit-costs", costs, "--programme-cost", "5000",
+                              "--replicates", "1");
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    assert_has(r.err, "1 bootstrap replicates: from 100 (fewer give no 95% interval worth the "
+                      "name) to 100000\n");
+    cr_assert_str_eq(r.out, "");
+    run_result_free(&r);
+    free(referred);
+    free(comparison);
+    free(costs);
+}

@@ -71,7 +71,7 @@ static void usage(FILE *to)
           "                            on investment against no change, stamped naive\n"
           "      --seed N, --replicates N\n"
           "                            the bootstrap's seed (default 1) and replicates\n"
-          "                            (default 1999), as R's set.seed with\n"
+          "                            (default 1999; at least 100), as R's set.seed with\n"
           "                            Marsaglia-Multicarry\n"
           "      --completed FILE      who completed the programme (participant_id a row):\n"
           "                            the cost figures again for them alone, labelled\n"
