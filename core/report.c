@@ -1346,9 +1346,11 @@ static const ps_statistic_id_t people_counts[] = {PS_STAT_N_BASELINE, PS_STAT_N_
                                                   PS_STAT_N_PAIRED};
 
 /* In each group and comparison, the people counts of a scale scored as the band of another
- * are the other's (its people within the other's where bands leave scores out); those of a
- * scale needing every item within those of one scored from some of its items. Blocks alike
- * (the m-th of each scale) go together. A relation the data break is not a rule: left out. */
+ * are the other's (at most the other's where bands leave scores out); those of a scale needing
+ * every item at most those of one scored from some of its items. At most: a bound, not a
+ * latent count (the people of one scale but not the other are no group the report describes).
+ * Blocks alike (the m-th of each scale) go together. A relation the data break (a scored CSV
+ * not from promscore score) is not a rule: left out. */
 static int relate_scales(ps_report_t *r)
 {
     for (size_t a0 = 0; a0 < r->n_blocks; a0 = run_end(r, a0))
@@ -1364,11 +1366,14 @@ static int relate_scales(ps_report_t *r)
                     size_t in_b = find_in(r, y->start, y->end, people_counts[k], NULL, NULL, NULL);
                     if (in_a == NONE || in_b == NONE)
                         continue;
-                    int slack = within || unbanded(b);
+                    int bound = within || unbanded(b);
                     double more = r->stats[in_b].value - r->stats[in_a].value;
-                    if (more < 0 || (!slack && more > 0))
+                    if (more < 0 || (!bound && more > 0))
                         continue;
-                    if (relate(r, in_b, &in_a, 1, slack))
+                    const size_t terms[2] = {in_b, in_a};
+                    static const double coefficients[2] = {1, -1};
+                    if (relate_terms(r, terms, coefficients, 2, 0, bound ? INFINITY : 0, NONE,
+                                     NONE, -1))
                         return -1;
                 }
             }
