@@ -91,8 +91,9 @@ const struct ps_relation_rule ps_relation_rules[] = {
      "whose last follow-up is an earlier one (a latent count; in a pool, in each category "
      "too); the sums and sums of squares behind the means and SDs add up likewise", 1},
     {PS_SHAPE_EXTRA_PAIRINGS, PS_STAT_NONE, NO_PARTS, PS_SLACK,
-     "with two or more follow-ups, each count of baseline->end but n_baseline and "
-     "lost_to_followup, summed over the follow-ups instead, has the extra pairings besides: "
+     "with two or more follow-ups, each count of baseline->end but n_baseline, "
+     "lost_to_followup and a pool's n_attainment_followup and n_achieved_followup, summed "
+     "over the follow-ups instead, has the extra pairings besides: "
      "one for each follow-up but the last of a person paired (or, for n_followup, seen) at "
      "more than one (a latent count, as are the people paired at both of two follow-ups)", 0},
     {PS_SHAPE_SAME_PEOPLE, PS_STAT_NONE, NO_PARTS, PS_EXACT,

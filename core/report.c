@@ -1161,11 +1161,19 @@ static int relate_groups(ps_report_t *r, size_t all, size_t size, const size_t *
     return err;
 }
 
-/* Each count of baseline->end (block e: each person's last follow-up) but n_baseline and
- * lost_to_followup counts pairings (or follow-ups); summed over the follow-ups (blocks 0..e-1)
- * it counts, besides, each follow-up but the last of a person paired at more than one: a latent
- * count, never to be confined to 1..threshold, or differencing the blocks' means and SDs would
- * describe those few people. */
+/* Whether a count of baseline->end counts each person's last pairing (or follow-up) as each
+ * follow-up's counts it: every count but n_baseline and lost_to_followup, and a pool's
+ * attainment at follow-up (that of the attainment's own last follow-up). */
+static int counts_pairings(ps_statistic_id_t id)
+{
+    return id != PS_STAT_N_BASELINE && id != PS_STAT_LOST_TO_FOLLOWUP &&
+           id != PS_STAT_N_ATTAINMENT_FOLLOWUP && id != PS_STAT_N_ACHIEVED_FOLLOWUP;
+}
+
+/* Each count of baseline->end (block e: each person's last follow-up) that counts pairings (or
+ * follow-ups), summed over the follow-ups (blocks 0..e-1) instead, counts besides each follow-up
+ * but the last of a person paired at more than one: a latent count, never to be confined to
+ * 1..threshold, or differencing the blocks' means and SDs would describe those few people. */
 static int relate_extra_pairings(ps_report_t *r, const size_t *starts, const size_t *sizes,
                                  size_t e)
 {
@@ -1173,11 +1181,15 @@ static int relate_extra_pairings(ps_report_t *r, const size_t *starts, const siz
     int err = !each;
     for (size_t i = starts[e]; i < starts[e] + sizes[e] && !err; i++) {
         const ps_statistic_t *s = &r->stats[i];
-        if (!s->is_count || s->id == PS_STAT_N_BASELINE || s->id == PS_STAT_LOST_TO_FOLLOWUP)
+        if (!s->is_count || !counts_pairings(s->id))
             continue;
-        for (size_t k = 0; k < e; k++)
+        double extra = -s->value;
+        for (size_t k = 0; k < e; k++) {
             each[k] = same_in(r, i, starts[e], starts[k]);
-        err = relate_sums(r, each, e, &i, 1, 1);
+            extra += each[k] == NONE ? 0 : r->stats[each[k]].value;
+        }
+        if (extra >= 0) /* always so: a guard, as a false relation would void the audit */
+            err = relate_sums(r, each, e, &i, 1, 1);
     }
     if (!each)
         r->out_of_memory = 1;
