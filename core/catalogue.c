@@ -91,11 +91,10 @@ const struct ps_relation_rule ps_relation_rules[] = {
      "whose last follow-up is an earlier one (a latent count; in a pool, in each category "
      "too); the sums and sums of squares behind the means and SDs add up likewise", 1},
     {PS_SHAPE_EXTRA_PAIRINGS, PS_STAT_NONE, NO_PARTS, PS_SLACK,
-     "with two or more follow-ups, each count of baseline->end but n_baseline, "
-     "lost_to_followup and a pool's n_attainment_followup and n_achieved_followup, summed "
-     "over the follow-ups instead, has the extra pairings besides: "
-     "one for each follow-up but the last of a person paired (or, for n_followup, seen) at "
-     "more than one (a latent count, as are the people paired at both of two follow-ups)", 0},
+     "with two or more follow-ups, n_followup and n_paired (in a pool, n_paired:MEMBER and "
+     "each category's too) summed over the follow-ups = baseline->end's plus the extra "
+     "pairings: one for each follow-up but the last of a person seen (or paired) at more than "
+     "one (a latent count; with two follow-ups, the people paired at both)", 0},
     {PS_SHAPE_SAME_PEOPLE, PS_STAT_NONE, NO_PARTS, PS_EXACT,
      "in each group and comparison, n_baseline, n_followup and n_paired of a scale scored as "
      "the band of another (of=\"...\" method=\"scale:band\") are the other's, when its bands "

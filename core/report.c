@@ -1161,18 +1161,16 @@ static int relate_groups(ps_report_t *r, size_t all, size_t size, const size_t *
     return err;
 }
 
-/* Whether a count of baseline->end counts each person's last pairing (or follow-up) as each
- * follow-up's counts it: every count but n_baseline and lost_to_followup, and a pool's
- * attainment at follow-up (that of the attainment's own last follow-up). */
+/* The counts of baseline->end related to the follow-ups' by their extra pairings: those of
+ * people (or units) seen and paired, which figures rest on. */
 static int counts_pairings(ps_statistic_id_t id)
 {
-    return id != PS_STAT_N_BASELINE && id != PS_STAT_LOST_TO_FOLLOWUP &&
-           id != PS_STAT_N_ATTAINMENT_FOLLOWUP && id != PS_STAT_N_ACHIEVED_FOLLOWUP;
+    return id == PS_STAT_N_FOLLOWUP || id == PS_STAT_N_PAIRED || id == PS_STAT_N_PAIRED_MEMBER;
 }
 
-/* Each count of baseline->end (block e: each person's last follow-up) that counts pairings (or
- * follow-ups), summed over the follow-ups (blocks 0..e-1) instead, counts besides each follow-up
- * but the last of a person paired at more than one: a latent count, never to be confined to
+/* Each such count of baseline->end (block e: each person's last follow-up), summed over the
+ * follow-ups (blocks 0..e-1) instead, counts besides each follow-up but the last of a person
+ * paired (or seen) at more than one: a latent count, never to be confined to
  * 1..threshold, or differencing the blocks' means and SDs would describe those few people. */
 static int relate_extra_pairings(ps_report_t *r, const size_t *starts, const size_t *sizes,
                                  size_t e)
