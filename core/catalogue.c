@@ -86,6 +86,26 @@ const struct ps_relation_rule ps_relation_rules[] = {
     {PS_SHAPE_END_COVERS, PS_STAT_NONE, NO_PARTS, PS_SLACK,
      "baseline->end has at least as many n_followup and n_paired (in a pool, in each category "
      "too), and at most as many lost_to_followup, as any one follow-up", 0},
+    {PS_SHAPE_LAST_COVERS, PS_STAT_N_PAIRED, NO_PARTS, PS_SLACK,
+     "with two or more follow-ups, baseline->end's n_paired = the last follow-up's plus those "
+     "whose last follow-up is an earlier one (a latent count; in a pool, in each category "
+     "too); the sums and sums of squares behind the means and SDs add up likewise", 1},
+    {PS_SHAPE_EXTRA_PAIRINGS, PS_STAT_NONE, NO_PARTS, PS_SLACK,
+     "with two or more follow-ups, n_followup and n_paired (in a pool, n_paired:MEMBER and "
+     "each category's too) summed over the follow-ups = baseline->end's plus the extra "
+     "pairings: one for each follow-up but the last of a person seen (or paired) at more than "
+     "one (a latent count; with two follow-ups, the people paired at both)", 0},
+    {PS_SHAPE_SAME_PEOPLE, PS_STAT_NONE, NO_PARTS, PS_EXACT,
+     "in each group and comparison, n_baseline, n_followup and n_paired of a scale scored as "
+     "the band of another (of=\"...\" method=\"scale:band\") are the other's, when its bands "
+     "leave no score out (else at most the other's); those of a scale that needs every item "
+     "answered are at most those of each scale of the instrument scored from some of its "
+     "items (a bound: the people of one but not the other are no group of the report)", 0},
+    {PS_SHAPE_BANDS_OF, PS_STAT_NONE, NO_PARTS, PS_EXACT,
+     "a scale scored as the band of another gives the other's band counts (n * mean = the sum "
+     "of band number * band count): its figures, and its counts besides n_baseline, "
+     "n_followup, n_paired and lost_to_followup, are hidden whenever a band count of the "
+     "other is in the same group and comparison", 0},
     {PS_SHAPE_NESTED, PS_STAT_NONE, NO_PARTS, PS_SLACK,
      "when reliable_change is at least meaningful_change, n_reliable_improved <= n_improved, "
      "n_reliable_deteriorated <= n_deteriorated and n_unchanged <= n_no_reliable_change; the "

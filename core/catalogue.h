@@ -28,6 +28,14 @@ enum ps_shape {
     PS_SHAPE_OVER_GROUPS,    /* every count of the whole cohort = the sum over one column's groups */
     PS_SHAPE_SAME_BASELINE,  /* n_baseline is one count in every comparison */
     PS_SHAPE_END_COVERS,     /* each person's last follow-up: at least as many as any one */
+    PS_SHAPE_LAST_COVERS,    /* baseline->end's paired: the last follow-up's and those whose
+                              * last follow-up is earlier */
+    PS_SHAPE_EXTRA_PAIRINGS, /* a count summed over the follow-ups: baseline->end's plus the
+                              * extra pairings of people paired at more than one */
+    PS_SHAPE_SAME_PEOPLE,    /* scales of one instrument whose people are the same, or within
+                              * another's */
+    PS_SHAPE_BANDS_OF,       /* a scale scored as the band of another: its figures and band
+                              * counts go with the other's band counts */
     PS_SHAPE_NESTED,         /* the stricter of meaningful and reliable change within the other */
     PS_SHAPE_BAND_CHANGE,    /* individual change between what the transitions allow */
     PS_SHAPE_FIGURE_BOUNDS,  /* published means and medians against the bands' bounds */

@@ -42,6 +42,13 @@ struct figures_switch {
     size_t start, end;              /* the block */
 };
 
+/* A block of a scale: statistics [start, end). Every scale has its blocks in one order of
+ * comparisons and groups, so the m-th of one scale and the m-th of another are alike. */
+struct scale_block {
+    const struct ps_scale *scale;
+    size_t start, end;
+};
+
 struct ps_report {
     ps_arena_t *arena;
     ps_statistic_t *stats;
@@ -56,6 +63,8 @@ struct ps_report {
     size_t n_latent, latent_size;
     struct figures_switch *switches;
     size_t n_switches, switches_size;
+    struct scale_block *blocks;     /* each scale's blocks, in the order computed */
+    size_t n_blocks, blocks_size;
     size_t *published;              /* the relations that hold through what is published */
     size_t n_published;
     int out_of_memory;
@@ -1145,6 +1154,40 @@ static int relate_groups(ps_report_t *r, size_t all, size_t size, const size_t *
     return err;
 }
 
+/* The counts of baseline->end related to the follow-ups' by their extra pairings: those of
+ * people (or units) seen and paired, which figures rest on. */
+static int counts_pairings(ps_statistic_id_t id)
+{
+    return id == PS_STAT_N_FOLLOWUP || id == PS_STAT_N_PAIRED || id == PS_STAT_N_PAIRED_MEMBER;
+}
+
+/* Each such count of baseline->end (block e: each person's last follow-up), summed over the
+ * follow-ups (blocks 0..e-1) instead, counts besides each follow-up but the last of a person
+ * paired (or seen) at more than one: a latent count, never to be confined to
+ * 1..threshold, or differencing the blocks' means and SDs would describe those few people. */
+static int relate_extra_pairings(ps_report_t *r, const size_t *starts, const size_t *sizes,
+                                 size_t e)
+{
+    size_t *each = malloc(e * sizeof *each);
+    int err = !each;
+    for (size_t i = starts[e]; i < starts[e] + sizes[e] && !err; i++) {
+        const ps_statistic_t *s = &r->stats[i];
+        if (!s->is_count || !counts_pairings(s->id))
+            continue;
+        double extra = -s->value;
+        for (size_t k = 0; k < e; k++) {
+            each[k] = same_in(r, i, starts[e], starts[k]);
+            extra += each[k] == NONE ? 0 : r->stats[each[k]].value;
+        }
+        if (extra >= 0) /* always so: a guard, as a false relation would void the audit */
+            err = relate_sums(r, each, e, &i, 1, 1);
+    }
+    if (!each)
+        r->out_of_memory = 1;
+    free(each);
+    return err ? -1 : 0;
+}
+
 /* Across the comparisons of one unit and group: one n_baseline; the last follow-up covers all. */
 static int relate_comparisons(ps_report_t *r, const size_t *starts, const size_t *sizes,
                               size_t n_comparisons, int has_end)
@@ -1159,16 +1202,19 @@ static int relate_comparisons(ps_report_t *r, const size_t *starts, const size_t
     if (!has_end)
         return 0;
     size_t e = n_comparisons - 1;
+    const struct ps_relation_rule *last = ps_relation_rule_of(PS_SHAPE_LAST_COVERS);
     for (size_t k = 0; k < e; k++) {
         /* The whole block's, and in a pool each category's (a unit's category is its
-         * baseline's, the same in every comparison). */
+         * baseline's, the same in every comparison). The last follow-up's paired and those
+         * whose last follow-up is earlier are disjoint groups making up baseline->end's. */
         for (size_t i = starts[e]; i < starts[e] + sizes[e]; i++) {
             const ps_statistic_t *s = &r->stats[i];
             if (s->id != PS_STAT_N_FOLLOWUP && s->id != PS_STAT_N_PAIRED)
                 continue;
             size_t at_k = find_in(r, starts[k], starts[k] + sizes[k], s->id, NULL, NULL,
                                   s->category);
-            if (relate(r, i, &at_k, 1, 1))
+            int is_last = k + 1 == e && s->id == PS_STAT_N_PAIRED;
+            if (relate_groups_of(r, is_last ? last : NULL, i, &at_k, 1, 1))
                 return -1;
         }
         size_t lost_end = find_in(r, starts[e], starts[e] + sizes[e], PS_STAT_LOST_TO_FOLLOWUP,
@@ -1178,7 +1224,7 @@ static int relate_comparisons(ps_report_t *r, const size_t *starts, const size_t
         if (relate(r, lost_k, &lost_end, 1, 1))
             return -1;
     }
-    return 0;
+    return relate_extra_pairings(r, starts, sizes, e);
 }
 
 /* What a unit is: a scale, or a pool. */
@@ -1192,9 +1238,18 @@ struct unit {
 static int compute_unit_block(const ps_cohort_t *c, const struct unit *u, size_t t, size_t by,
                               uint32_t group, struct work *w, struct block *b)
 {
-    b->start = b->report->n;
-    return u->pool ? compute_pool(c, u->pool, t, by, group, w, b)
-                   : compute_block(c, u->scores, t, by, group, w, b);
+    ps_report_t *r = b->report;
+    b->start = r->n;
+    if (u->pool)
+        return compute_pool(c, u->pool, t, by, group, w, b);
+    if (compute_block(c, u->scores, t, by, group, w, b))
+        return -1;
+    if (ps_grow((void **)&r->blocks, &r->blocks_size, r->n_blocks + 1, sizeof *r->blocks)) {
+        r->out_of_memory = 1;
+        return -1;
+    }
+    r->blocks[r->n_blocks++] = (struct scale_block){u->scores->scale, b->start, r->n};
+    return 0;
 }
 
 /* Every comparison and group of one unit, and the relations between its blocks. */
@@ -1253,6 +1308,110 @@ static int compute_unit(const ps_cohort_t *c, const struct unit *u, struct work 
     free(sizes);
     free(column);
     return err || r->out_of_memory ? -1 : 0;
+}
+
+/* ---- Scales of one instrument counting the same people. ---- */
+
+/* Whether scale 'derived' is scored as the band of scale 'source' (its band number). */
+static int bands_of(const struct ps_scale *derived, const struct ps_scale *source)
+{
+    return derived->of == source && source->n_bands && derived->method_name &&
+           strcmp(derived->method_name, "scale:band") == 0;
+}
+
+/* Whether everyone scored on 'a' at a timepoint is scored on 'b' there too: 'a' needs every
+ * item answered, and 'b', of the same instrument, is scored from some of them. */
+static int people_within(const struct ps_scale *a, const struct ps_scale *b)
+{
+    if (a == b || a->instrument != b->instrument || a->of || b->of || a->max_missing ||
+        !a->n_items || !b->n_items)
+        return 0;
+    for (size_t i = 0; i < b->n_items; i++) {
+        int found = 0;
+        for (size_t j = 0; j < a->n_items && !found; j++)
+            found = a->items[j] == b->items[i];
+        if (!found)
+            return 0;
+    }
+    return 1;
+}
+
+/* The run of blocks of the scale whose first block is r->blocks[first]: its end. */
+static size_t run_end(const ps_report_t *r, size_t first)
+{
+    size_t end = first;
+    while (end < r->n_blocks && r->blocks[end].scale == r->blocks[first].scale)
+        end++;
+    return end;
+}
+
+static const ps_statistic_id_t people_counts[] = {PS_STAT_N_BASELINE, PS_STAT_N_FOLLOWUP,
+                                                  PS_STAT_N_PAIRED};
+
+/* In each group and comparison, the people counts of a scale scored as the band of another
+ * are the other's (at most the other's where bands leave scores out); those of a scale needing
+ * every item at most those of one scored from some of its items. At most: a bound, not a
+ * latent count (the people of one scale but not the other are no group the report describes).
+ * Blocks alike (the m-th of each scale) go together. A relation the data break (a scored CSV
+ * not from promscore score) is not a rule: left out. */
+static int relate_scales(ps_report_t *r)
+{
+    for (size_t a0 = 0; a0 < r->n_blocks; a0 = run_end(r, a0))
+        for (size_t b0 = 0; b0 < r->n_blocks; b0 = run_end(r, b0)) {
+            const struct ps_scale *a = r->blocks[a0].scale, *b = r->blocks[b0].scale;
+            int band = bands_of(a, b), within = people_within(a, b);
+            if ((!band && !within) || run_end(r, a0) - a0 != run_end(r, b0) - b0)
+                continue;
+            for (size_t m = 0; m < run_end(r, a0) - a0; m++) {
+                const struct scale_block *x = &r->blocks[a0 + m], *y = &r->blocks[b0 + m];
+                for (size_t k = 0; k < sizeof people_counts / sizeof people_counts[0]; k++) {
+                    size_t in_a = find_in(r, x->start, x->end, people_counts[k], NULL, NULL, NULL);
+                    size_t in_b = find_in(r, y->start, y->end, people_counts[k], NULL, NULL, NULL);
+                    if (in_a == NONE || in_b == NONE)
+                        continue;
+                    int bound = within || unbanded(b);
+                    double more = r->stats[in_b].value - r->stats[in_a].value;
+                    if (more < 0 || (!bound && more > 0))
+                        continue;
+                    const size_t terms[2] = {in_b, in_a};
+                    static const double coefficients[2] = {1, -1};
+                    if (relate_terms(r, terms, coefficients, 2, 0, bound ? INFINITY : 0, NONE,
+                                     NONE, -1))
+                        return -1;
+                }
+            }
+        }
+    return r->out_of_memory ? -1 : 0;
+}
+
+/* Whether statistic 'id' counts people by their bands. */
+static int band_count(ps_statistic_id_t id);
+
+/* A scale scored as the band of another gives the other's band counts away: its figures, and
+ * its counts but the people counts and lost_to_followup (related to the other's), are hidden
+ * in each block where a band count of the other is. */
+static void hide_bands_of(ps_report_t *r, unsigned char *hidden)
+{
+    for (size_t a0 = 0; a0 < r->n_blocks; a0 = run_end(r, a0))
+        for (size_t b0 = 0; b0 < r->n_blocks; b0 = run_end(r, b0)) {
+            if (!bands_of(r->blocks[a0].scale, r->blocks[b0].scale) ||
+                run_end(r, a0) - a0 != run_end(r, b0) - b0)
+                continue;
+            for (size_t m = 0; m < run_end(r, a0) - a0; m++) {
+                const struct scale_block *x = &r->blocks[a0 + m], *y = &r->blocks[b0 + m];
+                int hide = 0;
+                for (size_t i = y->start; i < y->end && !hide; i++)
+                    hide = hidden[i] && band_count(r->stats[i].id);
+                for (size_t i = x->start; i < x->end && hide; i++) {
+                    ps_statistic_id_t id = r->stats[i].id;
+                    if (ps_statistic_info(id)->kind == PS_KIND_FIGURE ||
+                        (r->stats[i].is_count && id != PS_STAT_N_BASELINE &&
+                         id != PS_STAT_N_FOLLOWUP && id != PS_STAT_N_PAIRED &&
+                         id != PS_STAT_LOST_TO_FOLLOWUP))
+                        hidden[i] = 1;
+                }
+            }
+        }
 }
 
 /* ---- Disclosure control, and the figures that follow from it. ---- */
@@ -1376,6 +1535,7 @@ static ps_error_t disclose(ps_report_t *r, const ps_disclosure_t *rule)
     }
     if (rule->suppress) {
         hide_switched_figures(r, hidden);
+        hide_bands_of(r, hidden);
         hide_ranks(r, hidden);
     }
     /* The relations an attacker has: those of the definition, and those of figures shown
@@ -1530,6 +1690,8 @@ ps_error_t ps_cohort_report(ps_cohort_t *c, const ps_disclosure_t *rule, ps_repo
             }
         }
     }
+    if (relate_scales(r))
+        goto done;
     if ((err = disclose(r, rule))) {
         if (err == PS_ERROR_INTERNAL)
             ps_diagnose(c->context, err, NULL, 0, 0,
@@ -1564,6 +1726,7 @@ void ps_report_free(ps_report_t *r)
     free(r->term_coefficient);
     free(r->latent);
     free(r->switches);
+    free(r->blocks);
     free(r->published);
     free(r);
 }

@@ -248,10 +248,21 @@ struct relation {
     int adds_figures; /* parts are groups of people whose figures add up to the total's */
 };
 
+/* A count of people the report never publishes, known as the sum of 'plus' less the sum of
+ * 'minus' (the people paired at both of two follow-ups): never to be confined to 1..threshold. */
+struct latent {
+    struct ints plus, minus;
+    const char *why;
+};
+
 /* What the attack found, summed over reports. */
 struct verdict {
     size_t reports, counts, hidden, programs, pinned_zeros, pinned_anyway, figures,
         unknown_figures, failures;
+    /* Set by the caller: attack the latent counts too (the extra pairings of two follow-ups
+     * or more). Only the cohorts built for them do so far: on random cohorts the exact
+     * attacker still finds some confined to 1..threshold (to be run down in the audit). */
+    int latents;
 };
 
 struct attack {
@@ -268,6 +279,8 @@ struct attack {
     size_t n_relations, cap_relations;
     struct ints worked_out; /* hidden counts worked out, to ask whether anything could help */
     struct verdict *verdict;
+    struct latent *latents; /* counts of people never published, each a sum of counts */
+    size_t n_latents, cap_latents;
 };
 
 static PRINTF(2, 3) void failure(struct attack *a, const char *fmt, ...)
@@ -821,6 +834,99 @@ static void relate_last_follow_up(struct attack *a)
     }
 }
 
+static void add_latent(struct attack *a, const struct ints *plus, const struct ints *minus,
+                       const char *why)
+{
+    for (size_t i = 0; i < plus->n + minus->n; i++)
+        if ((i < plus->n ? plus->v[i] : minus->v[i - plus->n]) < 0)
+            return;
+    if (a->n_latents == a->cap_latents) {
+        a->cap_latents = a->cap_latents ? 2 * a->cap_latents : 64;
+        a->latents = realloc(a->latents, a->cap_latents * sizeof *a->latents);
+        cr_assert_not_null(a->latents);
+    }
+    struct latent *l = &a->latents[a->n_latents++];
+    *l = (struct latent){.why = why};
+    for (size_t i = 0; i < plus->n; i++)
+        push(&l->plus, plus->v[i]);
+    for (size_t i = 0; i < minus->n; i++)
+        push(&l->minus, minus->v[i]);
+}
+
+/* With two follow-ups or more: the last follow-up pairs each person once, so the follow-ups'
+ * counts together exceed its by the people seen (or paired) at more than one, one for each
+ * follow-up but their last: a count of people. So are those whose last follow-up is not the
+ * last one: baseline->end's paired less the last follow-up's. */
+static void relate_extra_pairings(struct attack *a)
+{
+    char key[KEY];
+    for (size_t e = 0; e < a->n_blocks; e++) {
+        const ps_statistic_t *end = a->blocks[e].first;
+        if (strcmp(end->comparison, "baseline->end") != 0)
+            continue;
+        static const char *const counted[] = {"n_followup", "n_paired"};
+        for (size_t k = 0; k < 2; k++) {
+            struct ints each = {0}, total = {0};
+            push(&total, count_in(a, (int)e, "%s", counted[k]));
+            for (size_t b = 0; b < a->n_blocks; b++) {
+                const ps_statistic_t *s = a->blocks[b].first;
+                if (b != e && strcmp(a->blocks[b].key,
+                                     block_key(key, sizeof key, ps_instrument_id(end->instrument),
+                                               end->unit, end->group, s->comparison,
+                                               a->blocks[e].category)) == 0)
+                    push(&each, count_in(a, (int)b, "%s", counted[k]));
+            }
+            relate_at_most(a, &total, &each, "the follow-ups pair each person at least once");
+            add_latent(a, &each, &total, "the extra pairings of two follow-ups or more");
+            if (k == 1 && each.n)
+                add_latent(a, &total, &(struct ints){.v = &each.v[each.n - 1], .n = 1},
+                           "those whose last follow-up is not the last");
+            free(each.v);
+            free(total.v);
+        }
+    }
+}
+
+/* Scales of one instrument and their people, by the definitions: PAM's level is the band of
+ * its score (the same people: all bands together cover the score's range); WEMWBS's total
+ * needs all 14 items, 7 of which give SWEMWBS, so its people are among SWEMWBS's. The scored
+ * CSVs of the random cohorts are not all from promscore score: where their data break the
+ * definition, the attacker cannot rely on it. */
+static void relate_linked_scales(struct attack *a)
+{
+    static const struct {
+        const char *instrument, *unit, *other;
+        enum sense sense; /* EQUAL: the same people; AT_MOST: unit's within other's */
+    } links[] = {{"pam", "level", "score", EQUAL}, {"wemwbs", "total", "swemwbs", AT_MOST}};
+    static const char *const people[] = {"n_baseline", "n_followup", "n_paired"};
+    char key[KEY];
+    for (size_t b = 0; b < a->n_blocks; b++) {
+        const ps_statistic_t *s = a->blocks[b].first;
+        for (size_t l = 0; l < sizeof links / sizeof links[0]; l++) {
+            if (strcmp(ps_instrument_id(s->instrument), links[l].instrument) != 0 ||
+                strcmp(s->unit, links[l].unit) != 0)
+                continue;
+            int other = map_get(&a->block_index,
+                                block_key(key, sizeof key, links[l].instrument, links[l].other,
+                                          s->group, s->comparison, a->blocks[b].category));
+            for (size_t k = 0; k < 3 && other >= 0; k++) {
+                int mine = count_in(a, (int)b, "%s", people[k]);
+                int theirs = count_in(a, other, "%s", people[k]);
+                if (mine < 0 || theirs < 0)
+                    continue;
+                double more = a->cells[theirs].truth - a->cells[mine].truth;
+                if (more < 0 || (links[l].sense == EQUAL && more > 0))
+                    continue;
+                struct ints part = {.v = &mine, .n = 1};
+                relate(a, links[l].sense, theirs, &part,
+                       links[l].sense == EQUAL ? "a scale's bands count its people"
+                                               : "a complete scale's people are within those "
+                                                 "of a scale of some of its items");
+            }
+        }
+    }
+}
+
 static void derive_relations(struct attack *a)
 {
     for (size_t b = 0; b < a->n_blocks; b++) {
@@ -837,6 +943,8 @@ static void derive_relations(struct attack *a)
     relate_groups(a);
     relate_comparisons(a);
     relate_last_follow_up(a);
+    relate_extra_pairings(a);
+    relate_linked_scales(a);
 }
 
 /* The unprotected report satisfies every relation, or the attacker got a definition wrong. */
@@ -1325,6 +1433,124 @@ static void check_remainders(struct attack *a)
     }
 }
 
+/* The least and greatest values of a latent count, in exact arithmetic, over the program of
+ * every free count its terms are linked to. */
+static void latent_range(struct attack *a, const struct latent *l, double *lo, double *hi)
+{
+    int *parent = malloc((a->n_cells + 1) * sizeof *parent);
+    unsigned char *mine = calloc(a->n_cells + 1, 1);
+    cr_assert(parent && mine);
+    for (size_t i = 0; i < a->n_cells; i++)
+        parent[i] = (int)i;
+    for (size_t i = 0; i < a->n_relations; i++) {
+        const struct relation *rel = &a->relations[i];
+        int first = -1;
+        for (size_t k = 0; k < rel->plus.n + rel->minus.n; k++) {
+            int x = k < rel->plus.n ? rel->plus.v[k] : rel->minus.v[k - rel->plus.n];
+            if (!is_free(&a->cells[x], AS_PUBLISHED))
+                continue;
+            if (first < 0)
+                first = x;
+            else
+                parent[root(parent, x)] = root(parent, first);
+        }
+    }
+    double constant = 0;
+    for (size_t k = 0; k < l->plus.n + l->minus.n; k++) {
+        int x = k < l->plus.n ? l->plus.v[k] : l->minus.v[k - l->plus.n];
+        if (is_free(&a->cells[x], AS_PUBLISHED))
+            mine[root(parent, x)] = 1;
+        else
+            constant += (k < l->plus.n ? 1 : -1) * fixed_value(&a->cells[x], AS_PUBLISHED);
+    }
+    struct ints cells = {0}, relations = {0};
+    for (size_t i = 0; i < a->n_cells; i++)
+        if (is_free(&a->cells[i], AS_PUBLISHED) && mine[root(parent, (int)i)])
+            push(&cells, (int)i);
+    for (size_t i = 0; i < a->n_relations; i++) {
+        const struct relation *rel = &a->relations[i];
+        int in = 0;
+        for (size_t k = 0; k < rel->plus.n + rel->minus.n && !in; k++) {
+            int x = k < rel->plus.n ? rel->plus.v[k] : rel->minus.v[k - rel->plus.n];
+            in = is_free(&a->cells[x], AS_PUBLISHED) && mine[root(parent, x)];
+        }
+        if (in)
+            push(&relations, (int)i);
+    }
+    *lo = *hi = constant;
+    if (cells.n) {
+        struct program p = {AS_PUBLISHED, NULL, &cells, &relations};
+        p.lp = build_program(a, &p);
+        for (size_t k = 0; k < cells.n; k++)
+            glp_set_obj_coef(p.lp, (int)k + 1, 0);
+        for (size_t k = 0; k < l->plus.n + l->minus.n; k++) {
+            const struct cell *c = &a->cells[k < l->plus.n ? l->plus.v[k]
+                                                           : l->minus.v[k - l->plus.n]];
+            if (is_free(c, AS_PUBLISHED))
+                glp_set_obj_coef(p.lp, c->column, glp_get_obj_coef(p.lp, c->column) +
+                                                      (k < l->plus.n ? 1 : -1));
+        }
+        glp_set_obj_coef(p.lp, 0, constant);
+        *lo = ceil(solve(a, &p, GLP_MIN) - 1e-9);
+        *hi = floor(solve(a, &p, GLP_MAX) + 1e-9);
+        glp_delete_prob(p.lp);
+    }
+    free(cells.v);
+    free(relations.v);
+    free(parent);
+    free(mine);
+}
+
+/* No latent count is confined to 1..threshold: it would be a small group of people, and the
+ * blocks' means and SDs differenced would describe them. */
+static void check_latents(struct attack *a)
+{
+    char name[KEY];
+    for (size_t i = 0; i < a->n_latents; i++) {
+        const struct latent *l = &a->latents[i];
+        double lo, hi;
+        latent_range(a, l, &lo, &hi);
+        if (lo >= 1 && hi <= a->rule.threshold)
+            failure(a, "%s (%s) lies within %g to %g", l->why,
+                    describe(a, l->plus.v[0], name, sizeof name), lo, hi);
+    }
+}
+
+/* Whether 'id' counts people by their bands. */
+static int counts_bands(ps_statistic_id_t id)
+{
+    return id == PS_STAT_TRANSITION || id == PS_STAT_N_BASELINE_BAND ||
+           id == PS_STAT_N_FOLLOWUP_BAND || id == PS_STAT_N_BAND_BETTER ||
+           id == PS_STAT_N_BAND_SAME || id == PS_STAT_N_BAND_WORSE ||
+           id == PS_STAT_N_MOVED_BETTER_FROM;
+}
+
+/* PAM's level is the band of its score: its mean and SD are sums of band number times band
+ * count, so they are never shown beside a hidden band count of the score. */
+static void check_bands_of(struct attack *a, const ps_report_t *published)
+{
+    char key[KEY];
+    for (size_t i = 0; i < ps_report_count(published); i++) {
+        const ps_statistic_t *s = ps_report_statistic(published, i);
+        if (s->shown != PS_SHOWN || strcmp(ps_instrument_id(s->instrument), "pam") != 0 ||
+            strcmp(s->unit, "level") != 0 ||
+            (!s->is_count && catalogue[s->id].kind != PS_KIND_FIGURE) ||
+            s->id == PS_STAT_N_BASELINE || s->id == PS_STAT_N_FOLLOWUP ||
+            s->id == PS_STAT_N_PAIRED || s->id == PS_STAT_LOST_TO_FOLLOWUP)
+            continue;
+        int score = map_get(&a->block_index, block_key(key, sizeof key, "pam", "score", s->group,
+                                                       s->comparison, ""));
+        for (size_t k = 0; score >= 0 && k < a->blocks[score].cells.n; k++) {
+            const struct cell *c = &a->cells[a->blocks[score].cells.v[k]];
+            if (counts_bands(c->published->id) && is_hidden(c)) {
+                failure(a, "pam/level %s %s %s is shown beside the score's hidden %s", s->group,
+                        s->comparison, s->name, c->published->name);
+                break;
+            }
+        }
+    }
+}
+
 /* Every hidden count: first seen at its true value, then attacked. */
 static void attack_hidden(struct attack *a)
 {
@@ -1409,6 +1635,11 @@ static void attack_free(struct attack *a)
     free(a->blocks);
     free(a->cells);
     free(a->worked_out.v);
+    for (size_t i = 0; i < a->n_latents; i++) {
+        free(a->latents[i].plus.v);
+        free(a->latents[i].minus.v);
+    }
+    free(a->latents);
     map_free(&a->cell_index);
     map_free(&a->block_index);
 }
@@ -1424,6 +1655,9 @@ static void attack_report(const ps_report_t *truth, const ps_report_t *published
     check_revealing_zeros(&a);
     check_remainders(&a);
     check_figures(&a, published);
+    if (verdict->latents)
+        check_latents(&a);
+    check_bands_of(&a, published);
     attack_free(&a);
 }
 
@@ -2086,4 +2320,116 @@ Test(disclosure, counts_no_suppression_can_protect_are_owned_up_to)
     cr_assert_geq(audit->pinned, audit->primary);
     reported_free(&r);
     free(csv);
+}
+
+/* ======================================================================================== */
+/* Counts linked across comparisons and scales (the outside audit's second round).          */
+
+/* Writes a person's WEMWBS total (and, when 'short_form', SWEMWBS) at each timepoint they
+ * answered ('at': a score, or 0 for none), in a site. */
+static void write_person(FILE *f, const char *id, const char *site, const char *const *timepoints,
+                         const int *at, size_t n_timepoints, int short_form)
+{
+    for (size_t t = 0; t < n_timepoints; t++) {
+        if (!at[t])
+            continue;
+        fprintf(f, "%s,%s,wemwbs,total,%d,,14,ok,%s\n", id, timepoints[t], at[t], site);
+        if (short_form)
+            fprintf(f, "%s,%s,wemwbs,swemwbs,%.2f,,7,ok,%s\n", id, timepoints[t],
+                    7 + (at[t] - 14) / 2.0, site);
+    }
+}
+
+static const char *const two_visits[] = {"baseline", "fu1", "fu2"};
+
+/* Once: 15 people paired at fu1 only, 15 at fu2 only and one at both: 16 + 16 - 31 = 1 was paired
+ * at both, and the three comparisons' n x mean differenced gave that person's scores. */
+Test(disclosure, one_person_paired_at_both_follow_ups)
+{
+    char *csv = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&csv, &size);
+    fputs("participant_id,timepoint,instrument,scale,score,band,answered,status,site\n", f);
+    char id[16];
+    for (int k = 0; k < 40; k++) {
+        /* 0: at both; 1-15: fu1 only; 16-30: fu2 only; 31-39: lost. */
+        int at[3] = {30 + k % 25, k <= 15 ? 35 + k % 20 : 0, k == 0 || (k > 15 && k <= 30)
+                                                                  ? 38 + k % 17 : 0};
+        snprintf(id, sizeof id, "P%02d", k);
+        write_person(f, id, k % 2 ? "North" : "South", two_visits, at, 3, 0);
+    }
+    cr_assert_eq(fclose(f), 0);
+    ps_cohort_options_t options = {.size = sizeof options, .timepoints = two_visits + 1,
+                                   .n_timepoints = 2};
+    struct verdict verdict = {.latents = 1};
+    attack_scored(csv, &options, 7, "one person paired at fu1 and fu2", &verdict);
+    summarise(&verdict);
+    free(csv);
+}
+
+/* Once: North has 13 paired at fu1, 13 at fu2 and 25 at the end, so one person at both, while
+ * South has 12 at both: North's hidden counts came back as the whole cohort less South's. */
+Test(disclosure, one_person_paired_at_both_in_a_site)
+{
+    char *csv = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&csv, &size);
+    fputs("participant_id,timepoint,instrument,scale,score,band,answered,status,site\n", f);
+    char id[16];
+    for (int k = 0; k < 30; k++) { /* North: 0 at both, 1-12 fu1 only, 13-24 fu2 only */
+        int at[3] = {30 + k % 25, k <= 12 ? 40 + k % 20 : 0, k == 0 || (k > 12 && k <= 24)
+                                                                  ? 42 + k % 17 : 0};
+        snprintf(id, sizeof id, "N%02d", k);
+        write_person(f, id, "North", two_visits, at, 3, 0);
+    }
+    for (int k = 0; k < 40; k++) { /* South: 0-11 at both, 12-21 fu1 only, 22-31 fu2 only */
+        int at[3] = {31 + k % 23, k <= 21 ? 41 + k % 19 : 0, k <= 11 || (k > 21 && k <= 31)
+                                                                  ? 43 + k % 13 : 0};
+        snprintf(id, sizeof id, "S%02d", k);
+        write_person(f, id, "South", two_visits, at, 3, 0);
+    }
+    cr_assert_eq(fclose(f), 0);
+    static const char *const site[] = {"site"};
+    ps_cohort_options_t options = {.size = sizeof options, .timepoints = two_visits + 1,
+                                   .n_timepoints = 2, .by = site, .n_by = 1};
+    struct verdict verdict = {.latents = 1};
+    attack_scored(csv, &options, 7, "one person paired at both follow-ups in North", &verdict);
+    summarise(&verdict);
+    free(csv);
+}
+
+/* Once: WEMWBS total shown for North only and SWEMWBS for East and South, each hiding the
+ * rest: everyone with a total has a SWEMWBS score, so West's 2 was 38 less the three 12s. */
+Test(disclosure, wemwbs_total_and_swemwbs_together)
+{
+    char *csv = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&csv, &size);
+    fputs("participant_id,timepoint,instrument,scale,score,band,answered,status,site\n", f);
+    static const char *const sites[] = {"North", "South", "East", "West"};
+    static const int sizes[] = {12, 12, 12, 2};
+    static const char *const visits[] = {"baseline", "followup"};
+    char id[16];
+    for (int s = 0; s < 4; s++)
+        for (int k = 0; k < sizes[s]; k++) {
+            int at[2] = {30 + (k * 7 + s) % 30, 34 + (k * 5 + s) % 30};
+            snprintf(id, sizeof id, "%c%02d", sites[s][0], k);
+            write_person(f, id, sites[s], visits, at, 2, 1);
+        }
+    cr_assert_eq(fclose(f), 0);
+    static const char *const site[] = {"site"};
+    ps_cohort_options_t options = {.size = sizeof options, .by = site, .n_by = 1};
+    struct verdict verdict = {0};
+    attack_scored(csv, &options, 7, "WEMWBS total and SWEMWBS in four sites", &verdict);
+    summarise(&verdict);
+    free(csv);
+}
+
+/* Once: the shipped PAM example published the level's n, mean and SD beside the score's hidden
+ * band counts, which they gave back with the whole transition table. */
+Test(disclosure, pam_level_beside_its_score_bands)
+{
+    struct verdict verdict = {0};
+    attack_batches("pam", (const char *const[]){"pam.csv"}, 1, "pam.csv by site", &verdict);
+    summarise(&verdict);
 }
