@@ -98,9 +98,9 @@ const struct ps_relation_rule ps_relation_rules[] = {
     {PS_SHAPE_SAME_PEOPLE, PS_STAT_NONE, NO_PARTS, PS_EXACT,
      "in each group and comparison, n_baseline, n_followup and n_paired of a scale scored as "
      "the band of another (of=\"...\" method=\"scale:band\") are the other's, when its bands "
-     "leave no score out (else at most the other's); those of a scale that needs every item "
-     "answered are at most those of each scale of the instrument scored from some of its "
-     "items (a bound: the people of one but not the other are no group of the report)", 0},
+     "leave no score out (else at most the other's). Scales scored from overlapping items "
+     "(WEMWBS total and SWEMWBS) are not related: a known gap, so a group hidden in one may be "
+     "shown in the other", 0},
     {PS_SHAPE_BANDS_OF, PS_STAT_NONE, NO_PARTS, PS_EXACT,
      "a scale scored as the band of another gives the other's band counts (n * mean = the sum "
      "of band number * band count): its figures, and its counts besides n_baseline, "

@@ -1319,23 +1319,6 @@ static int bands_of(const struct ps_scale *derived, const struct ps_scale *sourc
            strcmp(derived->method_name, "scale:band") == 0;
 }
 
-/* Whether everyone scored on 'a' at a timepoint is scored on 'b' there too: 'a' needs every
- * item answered, and 'b', of the same instrument, is scored from some of them. */
-static int people_within(const struct ps_scale *a, const struct ps_scale *b)
-{
-    if (a == b || a->instrument != b->instrument || a->of || b->of || a->max_missing ||
-        !a->n_items || !b->n_items)
-        return 0;
-    for (size_t i = 0; i < b->n_items; i++) {
-        int found = 0;
-        for (size_t j = 0; j < a->n_items && !found; j++)
-            found = a->items[j] == b->items[i];
-        if (!found)
-            return 0;
-    }
-    return 1;
-}
-
 /* The run of blocks of the scale whose first block is r->blocks[first]: its end. */
 static size_t run_end(const ps_report_t *r, size_t first)
 {
@@ -1349,18 +1332,16 @@ static const ps_statistic_id_t people_counts[] = {PS_STAT_N_BASELINE, PS_STAT_N_
                                                   PS_STAT_N_PAIRED};
 
 /* In each group and comparison, the people counts of a scale scored as the band of another
- * are the other's (at most the other's where bands leave scores out); those of a scale needing
- * every item at most those of one scored from some of its items. At most: a bound, not a
- * latent count (the people of one scale but not the other are no group the report describes).
- * Blocks alike (the m-th of each scale) go together. A relation the data break (a scored CSV
+ * are the other's (at most the other's where bands leave scores out: a bound, not a latent
+ * count). Scales scored from overlapping items (WEMWBS total and its SWEMWBS) are not related:
+ * doing so joined their audits into programs too large to solve in time. Blocks alike (the m-th of each scale) go together. A relation the data break (a scored CSV
  * not from promscore score) is not a rule: left out. */
 static int relate_scales(ps_report_t *r)
 {
     for (size_t a0 = 0; a0 < r->n_blocks; a0 = run_end(r, a0))
         for (size_t b0 = 0; b0 < r->n_blocks; b0 = run_end(r, b0)) {
             const struct ps_scale *a = r->blocks[a0].scale, *b = r->blocks[b0].scale;
-            int band = bands_of(a, b), within = people_within(a, b);
-            if ((!band && !within) || run_end(r, a0) - a0 != run_end(r, b0) - b0)
+            if (!bands_of(a, b) || run_end(r, a0) - a0 != run_end(r, b0) - b0)
                 continue;
             for (size_t m = 0; m < run_end(r, a0) - a0; m++) {
                 const struct scale_block *x = &r->blocks[a0 + m], *y = &r->blocks[b0 + m];
@@ -1369,7 +1350,7 @@ static int relate_scales(ps_report_t *r)
                     size_t in_b = find_in(r, y->start, y->end, people_counts[k], NULL, NULL, NULL);
                     if (in_a == NONE || in_b == NONE)
                         continue;
-                    int bound = within || unbanded(b);
+                    int bound = unbanded(b);
                     double more = r->stats[in_b].value - r->stats[in_a].value;
                     if (more < 0 || (!bound && more > 0))
                         continue;
