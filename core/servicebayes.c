@@ -104,7 +104,7 @@ const char *ps_su_nb_fit(const double *counts, const double *people, size_t n, d
     if (!tail)
         return "out of memory";
     for (size_t i = 0; i < n; i++)
-        if (counts[i] > 0)
+        if (counts[i] > 0 && people[i] > 0) /* a bar of no one may lie beyond 'top' */
             tail[(size_t)counts[i] - 1] += people[i];
     for (size_t j = (size_t)top - 1; j > 0; j--)
         tail[j - 1] += tail[j];
