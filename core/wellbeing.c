@@ -187,6 +187,20 @@ static ps_error_t find_followup(const ps_context_t *cx, const char *file,
                        others);
 }
 
+/* Why a score of 'id' is not the cohort's, or NULL when 'id' is among the people referred:
+ * the wellbeing value is theirs, as the costs are. */
+static const char *not_referred(const ps_service_cohort_t *cohort, const char *id)
+{
+    const size_t len = strlen(id);
+    if (ps_names_find(cohort->arms[PS_SERVICE_REFERRED].participants, id, len) != UINT32_MAX)
+        return NULL;
+    if (ps_names_find(cohort->arms[PS_SERVICE_COMPARISON].participants, id, len) != UINT32_MAX)
+        return "in the comparison cohort, not among the people referred: the wellbeing value "
+               "is theirs alone";
+    return "not among the people referred (no count of theirs was read): the wellbeing value "
+           "is theirs alone";
+}
+
 ps_error_t ps_service_costs_wellbeing(const ps_service_costs_t *costs,
                                       const ps_service_costs_options_t *options,
                                       const ps_service_cohort_t *cohort,
@@ -277,17 +291,21 @@ ps_error_t ps_service_costs_wellbeing(const ps_service_costs_t *costs,
         const struct record *rec = &s->records[i];
         if (rec->timepoint != base && rec->timepoint != follow)
             continue;
+        char reason[256];
+        const char *outside = not_referred(cohort, ps_names_text(s->people, rec->person));
         size_t *first = &at[rec->timepoint == follow][rec->person];
-        if (*first == SIZE_MAX) {
+        if (outside)
+            snprintf(reason, sizeof reason, "%s", outside);
+        else if (*first == SIZE_MAX) {
             *first = i;
             sum.rows_scored++;
             continue;
-        }
-        char reason[256];
-        snprintf(reason, sizeof reason,
-                 "a second %s score of this participant at %s (the first, on line %lu, is used)",
-                 from->name, ps_names_text(s->timepoints, rec->timepoint),
-                 s->records[*first].line);
+        } else
+            snprintf(reason, sizeof reason,
+                     "a second %s score of this participant at %s (the first, on line %lu, is "
+                     "used)",
+                     from->name, ps_names_text(s->timepoints, rec->timepoint),
+                     s->records[*first].line);
         ps_reject_t reject = {scored_file, rec->line, 0,
                               ps_names_text(s->people, rec->person), "", "", reason};
         sum.rows_rejected++;

@@ -1422,8 +1422,8 @@ static size_t worked_example(struct worked *w, int completers_and_wellbeing,
     w->costs = example("unit-costs-example.csv");
     w->index = example("price-index-example.csv");
     w->completed = example("service-completed.csv");
-    w->ons4 = example("ons4.csv");
-    w->scored = test_path("ons4-scored.csv");
+    w->ons4 = example("service-ons4.csv");
+    w->scored = test_path("service-ons4-scored.csv");
     struct run_result s = RUN("score", "-q", "-i", "ons4", w->ons4, "-o", w->scored);
     cr_assert_eq(s.status, 1, "the example has a refused answer: %s", s.err);
     run_result_free(&s);
@@ -1512,23 +1512,23 @@ Test(cli_service_html, completers_and_wellbeing_value_apart_and_labelled)
         "comparison group: a before-after change, not an effect of the service.</b></p>",
         "<caption>Wellbeing value, pre12 to post12: the people paired (not NHS cost avoidance; "
         "never added to it)</caption>",
-        "<tr><th scope=\"row\">People paired</th><td class=\"num\">22</td><td>ONS4 life "
+        "<tr><th scope=\"row\">People paired</th><td class=\"num\">37</td><td>ONS4 life "
         "satisfaction (0-10), baseline -&gt; followup, from ",
         "<tr><th scope=\"row\">Mean change in life satisfaction, points (paired t)</th><td "
-        "class=\"num\">1.36</td><td></td></tr>\n<tr><th scope=\"row\">95% CI from</th><td "
-        "class=\"num\">0.41</td><td></td></tr>\n<tr><th scope=\"row\">to</th><td class=\"num\">"
-        "2.32</td><td></td></tr>",
-        "<tr><th scope=\"row\">WELLBYs</th><td class=\"num\">29.98</td><td>sum of the 22 changes x "
+        "class=\"num\">0.78</td><td></td></tr>\n<tr><th scope=\"row\">95% CI from</th><td "
+        "class=\"num\">0.16</td><td></td></tr>\n<tr><th scope=\"row\">to</th><td class=\"num\">"
+        "1.41</td><td></td></tr>",
+        "<tr><th scope=\"row\">WELLBYs</th><td class=\"num\">28.98</td><td>sum of the 37 changes x "
         "0.999316 years (post12, 365 days: the follow-up window observed, not extrapolated)",
         "<tr><th scope=\"row\">Value of a WELLBY</th><td class=\"num\">\u00a315,300.10</td><td>"
         "13000.00 (2019/20) x 1.17693 (NHS Cost Inflation Index (pay and prices), 2019/20 to "
         "2023/24;",
         "<tr><th scope=\"row\">Wellbeing value (not NHS cost avoidance)</th><td class=\"num\">"
-        "\u00a3458,689</td><td>wellbeing value (not NHS cost avoidance; never added to it); not "
+        "\u00a3443,399</td><td>wellbeing value (not NHS cost avoidance; never added to it); not "
         "attributable: no comparison group, so the change is a before-after change, not an "
         "effect of the service</td></tr>",
-        "<tr><th scope=\"row\">95% CI from</th><td class=\"num\">\u00a3138,010</td><td></td></tr>"
-        "\n<tr><th scope=\"row\">to</th><td class=\"num\">\u00a3779,368</td><td></td></tr>",
+        "<tr><th scope=\"row\">95% CI from</th><td class=\"num\">\u00a390,147</td><td></td></tr>"
+        "\n<tr><th scope=\"row\">to</th><td class=\"num\">\u00a3796,651</td><td></td></tr>",
     };
     const char *at = section_costs;
     for (size_t k = 0; k < sizeof order / sizeof order[0]; k++) {
@@ -1602,7 +1602,7 @@ Test(cli_service_html, completers_and_wellbeing_withheld_under_rounding)
     never_savings(html);
     char *section_costs = section(html, "<section id=\"costs\" class=\"instrument\">");
     char *wellbeing = between(section_costs, "<h3>Wellbeing value", NULL);
-    assert_has(wellbeing, "<tr><th scope=\"row\">People paired</th><td class=\"num\">20</td>");
+    assert_has(wellbeing, "<tr><th scope=\"row\">People paired</th><td class=\"num\">35</td>");
     assert_has(wellbeing, "<tr><th scope=\"row\">WELLBYs</th><td class=\"num hidden\">*</td>"
                           "<td></td></tr>");
     assert_has(wellbeing, "<tr><th scope=\"row\">Wellbeing value (not NHS cost avoidance)</th>"
@@ -1637,8 +1637,8 @@ Test(cli_service_html, wellbeing_not_computable_with_its_reason)
     char *raw = test_file("ons4-one.csv",
                           "participant_id,timepoint,ons4_satisfaction,ons4_worthwhile,"
                           "ons4_happiness,ons4_anxiety\n"
-                          "P1,baseline,4,5,5,3\n"
-                          "P1,followup,7,6,6,2\n",
+                          "HIU001,baseline,4,5,5,3\n"
+                          "HIU001,followup,7,6,6,2\n",
                           -1);
     char *scored = test_path("ons4-one-scored.csv");
     struct run_result s = RUN("score", "-q", "-i", "ons4", raw, "-o", scored);
@@ -1685,8 +1685,8 @@ Test(cli_service_html, wellbeing_benefit_transfer_is_labelled)
          *costs = test_data("costs/unit-costs-transfer.csv");
     char *swemwbs = test_file("swemwbs.csv",
                               "participant_id,timepoint,instrument,scale,score,band,answered,"
-                              "status\nA,baseline,swemwbs,metric,19.25,,7,ok\n"
-                              "A,followup,swemwbs,metric,21.54,,7,ok\n",
+                              "status\nR1,baseline,swemwbs,metric,19.25,,7,ok\n"
+                              "R1,followup,swemwbs,metric,21.54,,7,ok\n",
                               -1);
     static const char *const windows[] = {"pre12", "post12"};
     const char *args[] = {"-w",          "pre12=365,post12=365", "--unit-costs", costs,

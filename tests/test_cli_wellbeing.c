@@ -57,8 +57,10 @@ Test(cli_wellbeing, completers_and_wellbeing_in_text)
     cr_assert_eq(r.status, 1, "rows of the list and the scores were refused: %s", r.err);
     assert_has(r.err, "completed.csv: 22 rows read, 18 used, 4 refused (completed)\n");
     assert_has(r.err, "completed.csv:22: listed twice (first on line 6)\n");
-    assert_has(r.err, "wellbeing-ons4.csv: 215 rows read, 55 used, 1 refused (wellbeing: "
+    assert_has(r.err, "wellbeing-ons4.csv: 215 rows read, 53 used, 3 refused (wellbeing: "
                       "scores of the scale used at the two timepoints)\n");
+    assert_has(r.err, "wellbeing-ons4.csv:206: in the comparison cohort, not among the people "
+                      "referred: the wellbeing value is theirs alone\n");
     /* Everyone's figures first, the completers' after them, labelled. */
     assert_has(r.out, "      expected after without the service \u00a320,907; notional cost "
                       "avoidance -\u00a3525\n"
@@ -133,8 +135,8 @@ Test(cli_wellbeing, options_need_the_costs_and_a_rate_for_swemwbs)
     run_result_free(&r);
     char *swemwbs = test_file("swemwbs.csv",
                               "participant_id,timepoint,instrument,scale,score,band,answered,"
-                              "status\nA,baseline,swemwbs,metric,19.25,,7,ok\n"
-                              "A,followup,swemwbs,metric,21.54,,7,ok\n",
+                              "status\nR1,baseline,swemwbs,metric,19.25,,7,ok\n"
+                              "R1,followup,swemwbs,metric,21.54,,7,ok\n",
                               -1);
     r = RUN("service", "-q", "-w", "pre12=365,post12=365", f.referred, "--unit-costs", f.costs,
             "--price-index", f.index, "--wellbeing", swemwbs);
@@ -182,7 +184,7 @@ static char *example(const char *name)
 /* The worked example of the programme lead's guide, its figures as the guide gives them. */
 Test(cli_wellbeing, the_guide_worked_example)
 {
-    char *ons4 = example("ons4.csv"), *scored = test_path("ons4-scored.csv");
+    char *ons4 = example("service-ons4.csv"), *scored = test_path("service-ons4-scored.csv");
     struct run_result s = RUN("score", "-i", "ons4", ons4, "-o", scored);
     cr_assert_eq(s.status, 1, "the example has a refused answer: %s", s.err);
     run_result_free(&s);
@@ -200,11 +202,16 @@ Test(cli_wellbeing, the_guide_worked_example)
                       "expected after without the service \u00a320,799;\n      notional cost "
                       "avoidance \u00a34,630\n");
     assert_has(r.out, "notional cost avoidance \u00a35,406\n");
-    assert_has(r.out, "    mean change 1.36 points of life satisfaction (95% CI 0.41 to 2.32; "
-                      "paired t); 29.98\n");
+    assert_has(r.out, "    people paired 37: ONS4 life satisfaction (0-10), baseline -> "
+                      "followup, from\n");
+    assert_has(r.out, "    mean change 0.78 points of life satisfaction (95% CI 0.16 to 1.41; "
+                      "paired t); 28.98\n");
     assert_has(r.out, "    at \u00a315,300.10 a WELLBY (13000.00 (2019/20) x 1.17693 (NHS Cost "
                       "Inflation Index (pay\n");
-    assert_has(r.out, "\u00a3458,689 (95% CI \u00a3138,010 to \u00a3779,368)\n");
+    assert_has(r.out, "\u00a3443,399 (95% CI \u00a390,147 to \u00a3796,651)\n");
+    /* CMP007 of the comparison cohort, scored by mistake: refused, not valued. */
+    assert_has(r.err, "service-ons4-scored.csv:394: in the comparison cohort, not among the "
+                      "people referred: the wellbeing value is theirs alone\n");
     run_result_free(&r);
     free(ons4);
     free(scored);

@@ -304,10 +304,22 @@ Test(wellbeing, ons4_life_satisfaction_equals_r_t_test)
     cr_assert_str_eq(figure_of(r.report, "wellbeing", "wellbys")->note,
                      "sum of the 22 changes x 0.999316 years (post12, 365 days: the follow-up "
                      "window observed, not extrapolated)");
-    /* SP001's second baseline score is refused, the first kept. */
-    cr_assert_eq(capture.n_rejects, 1);
-    cr_assert_eq(capture.rejects[0].line, 214);
+    /* The scores of C1 (the comparison cohort's) and X31 (no one read) are refused, not
+     * valued, and R1's second baseline score is refused, the first kept. */
+    cr_assert_eq(capture.n_rejects, 3);
+    cr_assert_eq(capture.rejects[0].line, 206);
+    cr_assert_str_eq(capture.rejects[0].participant_id, "C1");
     cr_assert_str_eq(capture.rejects[0].reason,
+                     "in the comparison cohort, not among the people referred: the wellbeing "
+                     "value is theirs alone");
+    cr_assert_eq(capture.rejects[1].line, 210);
+    cr_assert_str_eq(capture.rejects[1].participant_id, "X31");
+    cr_assert_str_eq(capture.rejects[1].reason,
+                     "not among the people referred (no count of theirs was read): the "
+                     "wellbeing value is theirs alone");
+    cr_assert_eq(capture.rejects[2].line, 214);
+    cr_assert_str_eq(capture.rejects[2].participant_id, "R1");
+    cr_assert_str_eq(capture.rejects[2].reason,
                      "a second ONS4 life satisfaction (0-10) score of this participant at "
                      "baseline (the first, on line 2, is used)");
     finish(&r);
@@ -320,10 +332,10 @@ Test(wellbeing, few_people_paired_hide_it)
     char *scored = test_file("few.csv",
                              "participant_id,timepoint,instrument,scale,score,band,answered,"
                              "status\n"
-                             "A,baseline,ons4,satisfaction,4,low,1,ok\n"
-                             "A,followup,ons4,satisfaction,6,medium,1,ok\n"
-                             "B,baseline,ons4,satisfaction,5,medium,1,ok\n"
-                             "B,followup,ons4,satisfaction,8,high,1,ok\n",
+                             "R1,baseline,ons4,satisfaction,4,low,1,ok\n"
+                             "R1,followup,ons4,satisfaction,6,medium,1,ok\n"
+                             "R2,baseline,ons4,satisfaction,5,medium,1,ok\n"
+                             "R2,followup,ons4,satisfaction,8,high,1,ok\n",
                              -1);
     cr_assert_eq(ps_service_costs_wellbeing(r.costs, &r.options, r.cohort, scored, NULL, NULL,
                                             &handlers, &threshold_7, r.report, NULL),
@@ -341,12 +353,12 @@ Test(wellbeing, few_people_paired_hide_it)
 
 static const char swemwbs[] =
     "participant_id,timepoint,instrument,scale,score,band,answered,status\n"
-    "A,baseline,swemwbs,metric,19.25,,7,ok\n"
-    "A,followup,swemwbs,metric,21.54,,7,ok\n"
-    "B,baseline,swemwbs,metric,20.73,,7,ok\n"
-    "B,followup,swemwbs,metric,20.73,,7,ok\n"
-    "C,baseline,swemwbs,metric,17.43,,7,ok\n"
-    "C,followup,swemwbs,metric,23.21,,7,ok\n";
+    "R1,baseline,swemwbs,metric,19.25,,7,ok\n"
+    "R1,followup,swemwbs,metric,21.54,,7,ok\n"
+    "R2,baseline,swemwbs,metric,20.73,,7,ok\n"
+    "R2,followup,swemwbs,metric,20.73,,7,ok\n"
+    "R3,baseline,swemwbs,metric,17.43,,7,ok\n"
+    "R3,followup,swemwbs,metric,23.21,,7,ok\n";
 
 Test(wellbeing, swemwbs_without_a_declared_rate_is_refused)
 {

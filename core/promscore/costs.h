@@ -127,7 +127,9 @@ ps_error_t ps_service_costs_read_completed(ps_service_costs_t *costs,
  * (total) or SWEMWBS (metric) scores, through an exchange rate the costs file declares
  * (wemwbs_to_life_satisfaction, swemwbs_to_life_satisfaction): a benefit transfer, noted so;
  * without it they are refused (PS_ERROR_USAGE), as is a costs file without a "wellby" row. A
- * second score of a person at a timepoint is refused with its reason (the first is kept).
+ * score of someone not among the people referred (in the comparison cohort, or not read at
+ * all), and a second score of a person at a timepoint (the first is kept), are refused with
+ * their reasons.
  * Never added to any cost figure. All but value_per_wellby are hidden when the people paired
  * are 1 to the disclosure threshold. *summary (may be NULL) counts the file's rows read,
  * those of the scale used (rows_scored) and those refused.

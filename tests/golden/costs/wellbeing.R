@@ -5,11 +5,16 @@
 # costs file's wellby row uprated by the price index. Run from this directory:
 #   Rscript wellbeing.R > wellbeing-expected.csv
 # Inputs: ../../data/costs/wellbeing-ons4.csv (docs/examples/ons4.csv scored by
-# `promscore score -i ons4`, then a second baseline score of SP001 and a person
-# whose baseline is not ok appended), ../../data/costs/unit-costs-wellby.csv,
+# `promscore score -i ons4`, its ids SP001..SP029 renamed R1..R29, the people
+# referred in ../service/camden_referred.csv; SP030 renamed C1, one of the
+# comparison cohort, and SP031 X31, no one read; then a second baseline score of
+# R1 and R30, whose baseline is not ok, appended), ../../data/costs/unit-costs-wellby.csv,
 # ../../data/costs/price-index.csv (docs/examples/price-index-example.csv).
 scored <- read.csv("../../data/costs/wellbeing-ons4.csv", colClasses = "character")
+referred <- read.csv("../service/camden_referred.csv", colClasses = "character")
 ls <- scored[scored$instrument == "ons4" & scored$scale == "satisfaction", ]
+# Only the people referred: a score of anyone else is refused.
+ls <- ls[ls$participant_id %in% referred$participant_id, ]
 # The first score of a person at a timepoint is used; a second is refused.
 ls <- ls[!duplicated(ls[, c("participant_id", "timepoint")]), ]
 ok <- ls[ls$status == "ok", ]
