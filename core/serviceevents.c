@@ -114,7 +114,34 @@ struct events {
     uint32_t file_index;
     struct layout layout;
     ps_batch_summary_t *summary;
+    struct contents *contents; /* the file's events counted, to find a copy among the lists */
 };
+
+/* What one event list counted, whatever its bytes, row order or quoting: the events (who,
+ * what, when, how many) as an order-free sum of their hashes, and their number. Two lists
+ * alike in both are one list given twice, perhaps saved again by a spreadsheet. */
+struct contents {
+    uint64_t digest;
+    size_t n;
+};
+
+/* A well-mixed 64-bit hash of an event (SplitMix64's finaliser over FNV-1a). */
+static uint64_t event_hash(const char *id, size_t measure, int32_t day, long quantity)
+{
+    uint64_t h = 14695981039346656037u;
+    for (const unsigned char *s = (const unsigned char *)id; *s; s++)
+        h = (h ^ *s) * 1099511628211u;
+    const uint64_t parts[3] = {measure, (uint64_t)(uint32_t)day, (uint64_t)quantity};
+    for (size_t i = 0; i < 3; i++) {
+        h = (h ^ parts[i]) * 1099511628211u;
+        h ^= h >> 30;
+        h *= 0xbf58476d1ce4e5b9u;
+        h ^= h >> 27;
+        h *= 0x94d049bb133111ebu;
+        h ^= h >> 31;
+    }
+    return h;
+}
 
 /*
  * Refuses a row, pointing at 'field' (NO_FIELD: the whole row) with the text 'value' (NULL:
@@ -552,6 +579,8 @@ static ps_error_t event_row(struct events *ev, ps_csv_record_t *rec)
     }
     ev->counts[((size_t)p * c->n_windows + w) * d->n_measures + m] += (double)quantity;
     ev->recorded[m] = 1;
+    ev->contents->digest += event_hash(id, m, day, quantity);
+    ev->contents->n++;
     ev->summary->rows_scored++;
     return PS_OK;
 }
@@ -777,7 +806,8 @@ ps_error_t ps_service_read_events(ps_service_cohort_t *c, ps_service_arm_t which
                         .latest = INT32_MIN};
     ps_batch_summary_t own, *summary = summaries ? summaries : &own;
     ps_error_t err = PS_ERROR_NOMEM;
-    if (!(ev.names = ps_names_new()) || !(ev.recorded = calloc(nm + 1, 1)) ||
+    struct contents *contents = calloc(n_files, sizeof *contents);
+    if (!contents || !(ev.names = ps_names_new()) || !(ev.recorded = calloc(nm + 1, 1)) ||
         !(ev.start = calloc(nw, sizeof *ev.start)))
         goto done;
     const size_t first = c->events.first_after;
@@ -788,8 +818,18 @@ ps_error_t ps_service_read_events(ps_service_cohort_t *c, ps_service_arm_t which
     err = PS_OK;
     if (index_file)
         err = read_file(&ev, index_file, 0, summary);
-    for (size_t i = 0; i < n_files && !err; i++)
+    for (size_t i = 0; i < n_files && !err; i++) {
+        ev.contents = &contents[i];
         err = read_file(&ev, files[i], 1, summaries ? &summaries[i + 1] : &own);
+        for (size_t j = 0; j < i && !err; j++)
+            if (contents[i].n && contents[i].n == contents[j].n &&
+                contents[i].digest == contents[j].digest)
+                err = ps_diagnose(c->context, PS_ERROR_USAGE, files[i], 0, 0,
+                                  "the same %zu events as %s (the same people, measures, dates "
+                                  "and quantities, whatever the bytes: a copy, perhaps saved "
+                                  "again): each would be counted twice; give each list once",
+                                  contents[i].n, files[j]);
+    }
     if (!err)
         err = check_reach(&ev);
     if (!err)
@@ -801,5 +841,6 @@ done:
     free(ev.unknown);
     free(ev.recorded);
     free(ev.start);
+    free(contents);
     return err;
 }

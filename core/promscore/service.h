@@ -264,8 +264,11 @@ ps_error_t ps_service_read(ps_service_cohort_t *cohort, const char *file, ps_ser
  * participant is still counted for the other measures), and one refused for
  * its quantity in its window: their counts are unknown, never 0. In the index file, rows
  * are refused for the same reasons and for a second row of a participant.
- * A header without the columns needed refuses the file (PS_ERROR_BATCH). A
- * cohort with columns to group by (options.by) is refused (PS_ERROR_USAGE):
+ * A header without the columns needed refuses the file (PS_ERROR_BATCH). An
+ * event list that counted the same events as an earlier one (the same people,
+ * measures, dates and quantities, whatever its bytes, row order or quoting: a
+ * copy, perhaps saved again) is refused (PS_ERROR_USAGE): each event would be
+ * counted twice. A cohort with columns to group by (options.by) is refused (PS_ERROR_USAGE):
  * event lists do not carry groups.
  *
  * 'summaries' (NULL, or room for 1 + n_events) receives, first, the index
