@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* promscore service: counts of service use in, before and after compared, a report out. */
+/*
+ * promscore service: counts of service use in, before and after compared, a report out. The
+ * command reads its options and inputs, runs the cohort, the costs and the wellbeing value, and
+ * writes the CSV and the JSON itself; the text report is service_text.c's, the page
+ * service_html.c's.
+ */
 #include "config.h"
 
 #include <errno.h>
@@ -138,7 +143,7 @@ static int on_reject(const ps_reject_t *r, void *user)
     return 0;
 }
 
-/* ---- Writers. ---- */
+/* ---- The CSV, the JSON, and what regression to the mean means for every report. ---- */
 
 /* The report's CSV: the questionnaire report's format, the measures' definition as its
  * instrument. */
@@ -219,8 +224,7 @@ static char *regression_statement(const service_setting_t *set, const char *earl
     return n < 0 ? NULL : text;
 }
 
-static void write_json(output_t *o, const ps_service_report_t *report,
-                       const service_setting_t *set)
+static void write_json(output_t *o, const ps_service_report_t *report, const service_setting_t *set)
 {
     const ps_audit_t *audit = ps_service_report_audit(report);
     const ps_service_definition_t *d = set->definition;
@@ -307,6 +311,23 @@ static int check_events(const struct events events[2], const ps_service_options_
     return 0;
 }
 
+/*
+ * A file's summary line on stderr: "promscore: FILE: 12 rows read, 10 used, 2 refused", then in
+ * brackets what the file is ('what', or NULL for counts) and whether it is the comparison
+ * cohort's.
+ */
+static void print_summary(const char *file, const ps_batch_summary_t *summary, const char *what,
+                          ps_service_arm_t arm)
+{
+    const int comparison = arm == PS_SERVICE_COMPARISON;
+    fprintf(stderr, "promscore: %s: %lu rows read, %lu used, %lu refused", file, summary->rows_read,
+            summary->rows_scored, summary->rows_rejected);
+    if (what || comparison)
+        fprintf(stderr, " (%s%s%s)", what ? what : "", what && comparison ? ", " : "",
+                comparison ? "comparison cohort" : "");
+    fputc('\n', stderr);
+}
+
 /* Reads one cohort's event lists, with a summary line per file. */
 static ps_error_t read_events(ps_service_cohort_t *cohort, ps_service_arm_t arm,
                               const struct events *events, const ps_service_handlers_t *handlers,
@@ -321,10 +342,7 @@ static ps_error_t read_events(ps_service_cohort_t *cohort, ps_service_arm_t arm,
                                             (const char *const *)events->files.items,
                                             events->files.n, handlers, summaries);
     for (size_t i = !events->index; !err && !quiet && i <= events->files.n; i++)
-        fprintf(stderr, "promscore: %s: %lu rows read, %lu used, %lu refused (%s%s)\n",
-                summaries[i].file, summaries[i].rows_read, summaries[i].rows_scored,
-                summaries[i].rows_rejected, i ? "events" : "index dates",
-                arm == PS_SERVICE_COMPARISON ? ", comparison cohort" : "");
+        print_summary(summaries[i].file, &summaries[i], i ? "events" : "index dates", arm);
     free(summaries);
     return err;
 }
@@ -647,13 +665,11 @@ int cmd_service(int argc, char **argv)
     for (int k = 0; !err && k < argc - optind + (int)comparisons.n; k++) {
         int referred = k < argc - optind;
         const char *file = referred ? argv[optind + k] : comparisons.items[k - (argc - optind)];
+        const ps_service_arm_t arm = referred ? PS_SERVICE_REFERRED : PS_SERVICE_COMPARISON;
         ps_batch_summary_t summary;
-        err = ps_service_read(cohort, file, referred ? PS_SERVICE_REFERRED : PS_SERVICE_COMPARISON,
-                              &handlers, &summary);
+        err = ps_service_read(cohort, file, arm, &handlers, &summary);
         if (!err && !run.quiet)
-            fprintf(stderr, "promscore: %s: %lu rows read, %lu used, %lu refused%s\n", file,
-                    summary.rows_read, summary.rows_scored, summary.rows_rejected,
-                    referred ? "" : " (comparison cohort)");
+            print_summary(file, &summary, NULL, arm);
     }
     for (int a = 0; a < 2 && !err; a++)
         err = read_events(cohort, a ? PS_SERVICE_COMPARISON : PS_SERVICE_REFERRED, &events[a],
@@ -668,8 +684,7 @@ int cmd_service(int argc, char **argv)
     if (!err && completed) {
         err = ps_service_costs_read_completed(costs, cohort, completed, &handlers, &summary);
         if (!err && !run.quiet)
-            fprintf(stderr, "promscore: %s: %lu rows read, %lu used, %lu refused (completed)\n",
-                    completed, summary.rows_read, summary.rows_scored, summary.rows_rejected);
+            print_summary(completed, &summary, "completed", PS_SERVICE_REFERRED);
     }
     if (!err && costs)
         err = ps_service_costs_apply(costs, &cost_options, cohort, &disclosure, report);
@@ -678,9 +693,9 @@ int cmd_service(int argc, char **argv)
                                          wellbeing_followup, &handlers, &disclosure, report,
                                          &summary);
         if (!err && !run.quiet)
-            fprintf(stderr, "promscore: %s: %lu rows read, %lu used, %lu refused (wellbeing: "
-                            "scores of the scale used at the two timepoints)\n",
-                    wellbeing, summary.rows_read, summary.rows_scored, summary.rows_rejected);
+            print_summary(wellbeing, &summary,
+                          "wellbeing: scores of the scale used at the two timepoints",
+                          PS_SERVICE_REFERRED);
     }
     if (err) {
         if (err == PS_ERROR_NOMEM)
@@ -719,8 +734,14 @@ int cmd_service(int argc, char **argv)
     else if (format == FORMAT_JSON)
         write_json(&out, report, &set);
     else if (format == FORMAT_HTML) {
-        service_page_t page = {definition, windows,        window_items.n,     set.selected,
-                               set.before, set.regression, set.has_comparison, set.warning};
+        service_page_t page = {.definition = definition,
+                               .windows = windows,
+                               .n_windows = window_items.n,
+                               .selected = set.selected,
+                               .before = set.before,
+                               .regression = set.regression,
+                               .has_comparison = set.has_comparison,
+                               .warning = set.warning};
         service_write_html(&out, report, &page, argc, argv, files, n_files);
     } else
         service_write_text(&out, report, &set);

@@ -16,11 +16,14 @@
 #include "reportformat.h"
 #include "service_text.h"
 
-/* 'text' in lines of at most 'width' columns, each after 'indent'. */
-static void write_wrapped(output_t *o, const char *text, size_t width, const char *indent)
+/* The report's lines are at most this many columns. */
+enum { WIDTH = 90 };
+
+/* 'text' in lines of at most WIDTH columns, each after 'indent'. */
+static void write_wrapped(output_t *o, const char *text, const char *indent)
 {
     while (*text) {
-        size_t room = width - strlen(indent), n = strlen(text);
+        size_t room = WIDTH - strlen(indent), n = strlen(text);
         if (n > room) {
             n = room;
             while (n > 0 && text[n] != ' ')
@@ -34,7 +37,26 @@ static void write_wrapped(output_t *o, const char *text, size_t width, const cha
     }
 }
 
-/* ---- Text: one section per measure, comparison and cohort or group. ---- */
+/* One line, wrapped, or ENOMEM on the output. */
+static void write_line(output_t *o, const char *indent, const char *format, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void write_line(output_t *o, const char *indent, const char *format, ...)
+{
+    char *line = NULL;
+    va_list ap;
+    va_start(ap, format);
+    int n = vasprintf(&line, format, ap);
+    va_end(ap);
+    if (n < 0) {
+        o->error = ENOMEM;
+        return;
+    }
+    write_wrapped(o, line, indent);
+    free(line);
+}
+
+/* ---- One section per measure, comparison and cohort or group. ---- */
 
 struct section {
     const ps_service_report_t *report;
@@ -51,6 +73,26 @@ static const ps_statistic_t *find(const struct section *s, ps_statistic_id_t id)
     return NULL;
 }
 
+/*
+ * The section of statistics from 'start' (before 'end') that follow one another with the same
+ * measure (or cost line) and comparison of windows, and the same cohort or group when
+ * 'by_group'. The report's strings are its own, so equal ones are the same pointer.
+ */
+static struct section section_at(const ps_service_report_t *report, size_t start, size_t end,
+                                 int by_group)
+{
+    const ps_statistic_t *first = ps_service_report_statistic(report, start);
+    struct section s = {report, start, start + 1};
+    while (s.end < end) {
+        const ps_statistic_t *next = ps_service_report_statistic(report, s.end);
+        if (next->unit != first->unit || next->comparison != first->comparison ||
+            (by_group && next->group != first->group))
+            break;
+        s.end++;
+    }
+    return s;
+}
+
 #define F(id) format_figure(find(s, PS_STAT_SU_##id)).s
 
 /* The comparison's two windows: "pre12" and "post12" of "pre12->post12". */
@@ -61,8 +103,7 @@ static void windows_of(const char *comparison, char *first, char *second, size_t
     snprintf(second, size, "%s", arrow ? arrow + 2 : comparison);
 }
 
-static void write_section(output_t *o, const struct section *s, const char *unit,
-                          int interval)
+static void write_section(output_t *o, const struct section *s, const char *unit, int interval)
 {
     const ps_statistic_t *first = ps_service_report_statistic(s->report, s->start);
     char w0[128], w1[128];
@@ -104,21 +145,23 @@ static void write_section(output_t *o, const struct section *s, const char *unit
     if (find(s, PS_STAT_SU_N_OUTSIDE_RULE))
         output_printf(o, "    not meeting the selection rule in %s: %s\n", w0, F(N_OUTSIDE_RULE));
     if (find(s, PS_STAT_SU_EB_INDEX))
-        output_printf(o, "    empirical Bayes (population mean %s, shape %s): %s expected in %s without "
-                 "intervention, %s observed; index %s (95%% CI %s to %s)\n",
-              F(EB_POPULATION_MEAN), F(EB_POPULATION_SHAPE), F(EB_EXPECTED_AFTER), w1,
-              F(EVENTS_AFTER), F(EB_INDEX), F(EB_INDEX_CI_LOW), F(EB_INDEX_CI_HIGH));
+        output_printf(
+            o,
+            "    empirical Bayes (population mean %s, shape %s): %s expected in %s without "
+            "intervention, %s observed; index %s (95%% CI %s to %s)\n",
+            F(EB_POPULATION_MEAN), F(EB_POPULATION_SHAPE), F(EB_EXPECTED_AFTER), w1,
+            F(EVENTS_AFTER), F(EB_INDEX), F(EB_INDEX_CI_LOW), F(EB_INDEX_CI_HIGH));
     for (size_t i = s->start; i < s->end; i++) {
         const ps_statistic_t *st = ps_service_report_statistic(s->report, i);
         if (st->shown == PS_NOT_COMPUTABLE)
             output_printf(o, "    n/a %s: %s\n", st->name, st->reason);
-        else if (st->note && st->shown == PS_SHOWN &&
-                 st->id != PS_STAT_SU_SELECTED_AT_LEAST && st->id != PS_STAT_SU_RATE_RATIO)
+        else if (st->note && st->shown == PS_SHOWN && st->id != PS_STAT_SU_SELECTED_AT_LEAST &&
+                 st->id != PS_STAT_SU_RATE_RATIO)
             output_printf(o, "    note %s: %s\n", st->name, st->note);
     }
 }
 
-/* ---- Text: costs, notional cost avoidance and return on investment. ---- */
+/* ---- Costs: notional cost avoidance and return on investment. ---- */
 
 static int is_cost(const ps_statistic_t *st)
 {
@@ -166,8 +209,8 @@ static int gross_attributable(const struct section *sec)
     return !gross || !gross->note;
 }
 
-#define M(id) format_money(find(&sec, PS_STAT_CO_##id), 0).s
-#define C(id) format_figure(find(&sec, PS_STAT_CO_##id)).s
+#define M(id) format_money(find(s, PS_STAT_CO_##id), 0).s
+#define C(id) format_figure(find(s, PS_STAT_CO_##id)).s
 
 /* Whether a figure is written on a line of its own (completers only, wellbeing), not in the
  * section's list of figures not computable. */
@@ -176,44 +219,24 @@ static int on_own_line(const ps_statistic_t *st)
     return st->id >= PS_STAT_CO_COMPLETERS_COST_BEFORE;
 }
 
-/* One line, wrapped, or ENOMEM on the output. */
-static void write_line(output_t *o, const char *indent, const char *format, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void write_line(output_t *o, const char *indent, const char *format, ...)
-{
-    char *line = NULL;
-    va_list ap;
-    va_start(ap, format);
-    int n = vasprintf(&line, format, ap);
-    va_end(ap);
-    if (n < 0) {
-        o->error = ENOMEM;
-        return;
-    }
-    write_wrapped(o, line, 90, indent);
-    free(line);
-}
-
 /* The completers' figures of a section, labelled, after everyone's. */
 static void write_completers(output_t *o, const struct section *s)
 {
-    const struct section sec = *s;
-    const ps_statistic_t *before = find(&sec, PS_STAT_CO_COMPLETERS_COST_BEFORE);
+    const ps_statistic_t *before = find(s, PS_STAT_CO_COMPLETERS_COST_BEFORE);
     if (!before)
         return;
-    const ps_statistic_t *avoidance = find(&sec, PS_STAT_CO_COMPLETERS_NOTIONAL_COST_AVOIDANCE);
+    const ps_statistic_t *avoidance = find(s, PS_STAT_CO_COMPLETERS_NOTIONAL_COST_AVOIDANCE);
     const char *label = before->note ? before->note : avoidance->note;
     char rate_ratio[80] = "";
-    if (find(&sec, PS_STAT_CO_COMPLETERS_RATE_RATIO))
+    if (find(s, PS_STAT_CO_COMPLETERS_RATE_RATIO))
         snprintf(rate_ratio, sizeof rate_ratio, "; rate ratio %s", C(COMPLETERS_RATE_RATIO));
     write_line(o, "      ",
                "%s: cost before %s, after %s; gross fall %s; expected after without the service "
                "%s; notional cost avoidance %s%s",
-               label ? label : "completers only: not intention to treat",
-               M(COMPLETERS_COST_BEFORE), M(COMPLETERS_COST_AFTER),
-               M(COMPLETERS_GROSS_COST_FALL), M(COMPLETERS_COST_EXPECTED_AFTER),
-               M(COMPLETERS_NOTIONAL_COST_AVOIDANCE), rate_ratio);
+               label ? label : "completers only: not intention to treat", M(COMPLETERS_COST_BEFORE),
+               M(COMPLETERS_COST_AFTER), M(COMPLETERS_GROSS_COST_FALL),
+               M(COMPLETERS_COST_EXPECTED_AFTER), M(COMPLETERS_NOTIONAL_COST_AVOIDANCE),
+               rate_ratio);
     if (before->shown == PS_NOT_COMPUTABLE)
         write_line(o, "      ", "n/a completers: %s", before->reason);
 }
@@ -221,15 +244,14 @@ static void write_completers(output_t *o, const struct section *s)
 /* The wellbeing value: on its own, never beside the costs' totals. */
 static void write_wellbeing(output_t *o, const struct section *s)
 {
-    const struct section sec = *s;
-    const ps_statistic_t *n = find(&sec, PS_STAT_CO_WB_N_PAIRED);
-    const ps_statistic_t *value = find(&sec, PS_STAT_CO_WB_VALUE);
-    const ps_statistic_t *per = find(&sec, PS_STAT_CO_WB_VALUE_PER_WELLBY);
-    const ps_statistic_t *wellbys = find(&sec, PS_STAT_CO_WB_WELLBYS);
-    const ps_statistic_t *mean = find(&sec, PS_STAT_CO_WB_MEAN_CHANGE);
+    const ps_statistic_t *n = find(s, PS_STAT_CO_WB_N_PAIRED);
+    const ps_statistic_t *value = find(s, PS_STAT_CO_WB_VALUE);
+    const ps_statistic_t *per = find(s, PS_STAT_CO_WB_VALUE_PER_WELLBY);
+    const ps_statistic_t *wellbys = find(s, PS_STAT_CO_WB_WELLBYS);
+    const ps_statistic_t *mean = find(s, PS_STAT_CO_WB_MEAN_CHANGE);
     const int transfer = mean->note && strncmp(mean->note, "BENEFIT TRANSFER", 16) == 0;
     output_printf(o, "\n  %s: wellbeing value%s (not NHS cost avoidance; never added to it)\n",
-          n->comparison, transfer ? ", a BENEFIT TRANSFER from (S)WEMWBS" : "");
+                  n->comparison, transfer ? ", a BENEFIT TRANSFER from (S)WEMWBS" : "");
     write_line(o, "    ", "people paired %s: %s", C(WB_N_PAIRED),
                n->note ? n->note : "life satisfaction");
     write_line(o, "    ",
@@ -238,12 +260,12 @@ static void write_wellbeing(output_t *o, const struct section *s)
                C(WB_MEAN_CHANGE), C(WB_MEAN_CHANGE_CI_LOW), C(WB_MEAN_CHANGE_CI_HIGH),
                C(WB_WELLBYS), wellbys->note ? ": " : "", wellbys->note ? wellbys->note : "");
     write_line(o, "    ", "at %s a WELLBY (%s): wellbeing value %s (95%% CI %s to %s)",
-               format_money(per, 1).s, per->note ? per->note : "", M(WB_VALUE),
-               M(WB_VALUE_CI_LOW), M(WB_VALUE_CI_HIGH));
+               format_money(per, 1).s, per->note ? per->note : "", M(WB_VALUE), M(WB_VALUE_CI_LOW),
+               M(WB_VALUE_CI_HIGH));
     if (value->note && value->shown == PS_SHOWN)
-        write_wrapped(o, value->note, 90, "    ");
-    for (size_t k = sec.start; k < sec.end; k++) {
-        const ps_statistic_t *f = ps_service_report_statistic(sec.report, k);
+        write_wrapped(o, value->note, "    ");
+    for (size_t k = s->start; k < s->end; k++) {
+        const ps_statistic_t *f = ps_service_report_statistic(s->report, k);
         if (f->shown == PS_NOT_COMPUTABLE)
             write_line(o, "    ", "n/a %s: %s", f->name, f->reason);
         else if (f->shown == PS_SUPPRESSED && f->note)
@@ -257,9 +279,10 @@ static void write_costs(output_t *o, const ps_service_report_t *report, size_t f
     const size_t n = ps_service_report_count(report);
     if (from >= n) {
         if (set->unit_costs)
-            output_printf(o, "\n== Costs: no measure with a unit cost in %s was counted in a window "
-                     "after %s\n",
-                  set->unit_costs, set->before);
+            output_printf(o,
+                          "\n== Costs: no measure with a unit cost in %s was counted in a window "
+                          "after %s\n",
+                          set->unit_costs, set->before);
         return;
     }
     output_puts(o, "\n== Costs: notional cost avoidance (not savings)\n");
@@ -270,12 +293,12 @@ static void write_costs(output_t *o, const ps_service_report_t *report, size_t f
                   "observed in both windows counts (intention to treat: no one is left out "
                   "for not completing the programme); nothing is extrapolated beyond the time "
                   "observed but in a scenario labelled so.",
-                  90, "   ");
+                  "   ");
     if (set->has_comparison)
         write_wrapped(o,
                       "The counterfactual: each person's events before, on the time they were "
                       "observed after, times the comparison cohort's rate ratio.",
-                      90, "   ");
+                      "   ");
     else if (set->has_population)
         write_wrapped(o,
                       set->no_counterfactual
@@ -287,7 +310,7 @@ static void write_costs(output_t *o, const ps_service_report_t *report, size_t f
                             "person's count expected without intervention by empirical Bayes "
                             "(Hauer); other measures have none: their gross fall is shown but "
                             "cannot be attributed, and they are left out of cost avoidance.",
-                      90, "   ");
+                      "   ");
     else
         write_wrapped(o,
                       set->no_counterfactual
@@ -297,7 +320,7 @@ static void write_costs(output_t *o, const ps_service_report_t *report, size_t f
                           : "No comparison cohort was given: the gross fall in cost is shown "
                             "but cannot be attributed to the service, and no cost avoidance "
                             "or return on investment is given.",
-                      90, "   ");
+                      "   ");
     /* Measures counted but not priced: the totals leave them out. */
     const char *listed = NULL;
     for (size_t i = 0; i < from; i++) {
@@ -317,16 +340,10 @@ static void write_costs(output_t *o, const ps_service_report_t *report, size_t f
     const char *comparison = NULL;
     for (size_t i = from; i < n;) {
         const ps_statistic_t *st = ps_service_report_statistic(report, i);
-        struct section sec = {report, i, i};
-        while (sec.end < n) {
-            const ps_statistic_t *next = ps_service_report_statistic(report, sec.end);
-            if (next->unit != st->unit || next->comparison != st->comparison)
-                break;
-            sec.end++;
-        }
+        const struct section sec = section_at(report, i, n, 0), *s = &sec;
+        i = sec.end;
         if (strcmp(st->unit, "wellbeing") == 0) {
-            write_wellbeing(o, &sec);
-            i = sec.end;
+            write_wellbeing(o, s);
             continue;
         }
         if (st->comparison != comparison) {
@@ -334,76 +351,51 @@ static void write_costs(output_t *o, const ps_service_report_t *report, size_t f
             output_printf(o, "\n  %s, the people referred\n", comparison);
         }
         const int total = strcmp(st->unit, "total") == 0;
-        const ps_statistic_t *expected = find(&sec, PS_STAT_CO_COST_EXPECTED_AFTER);
+        const ps_statistic_t *expected = find(s, PS_STAT_CO_COST_EXPECTED_AFTER);
         const char *naive =
-            expected && expected->note && strncmp(expected->note, "NAIVE", 5) == 0 ? "NAIVE "
-                                                                                   : "";
+            expected && expected->note && strncmp(expected->note, "NAIVE", 5) == 0 ? "NAIVE " : "";
         if (!total) {
-            const ps_statistic_t *unit_cost = find(&sec, PS_STAT_CO_UNIT_COST);
+            const ps_statistic_t *unit_cost = find(s, PS_STAT_CO_UNIT_COST);
             output_printf(o, "    %s: unit cost %s\n", st->unit, format_money(unit_cost, 1).s);
             if (unit_cost && unit_cost->note)
-                write_wrapped(o, unit_cost->note, 90, "      ");
+                write_wrapped(o, unit_cost->note, "      ");
         } else {
             output_printf(o, "    total of the measures costed:\n");
         }
-        output_printf(o, "      cost before %s, after %s; gross fall over the time observed after %s%s\n", M(COST_BEFORE),
-              M(COST_AFTER), M(GROSS_COST_FALL),
-              gross_attributable(&sec) ? "" : " (not attributable)");
-        output_printf(o, "      %sexpected after without the service %s; %snotional cost avoidance %s\n",
-              naive, M(COST_EXPECTED_AFTER), naive, M(NOTIONAL_COST_AVOIDANCE));
-        if (find(&sec, PS_STAT_CO_PROGRAMME_COST)) {
-            const ps_statistic_t *roi = find(&sec, PS_STAT_CO_ROI);
-            const ps_statistic_t *low = find(&sec, PS_STAT_CO_ROI_CI_LOW);
-            char *line = NULL;
-            if (asprintf(&line,
-                         "%sreturn on investment against %s (%s): %s of notional cost "
-                         "avoidance per \u00a31 (95%% CI %s to %s); P(ROI > 1) = %s; "
-                         "break-even net rate ratio %s",
-                         naive, M(PROGRAMME_COST), find(&sec, PS_STAT_CO_PROGRAMME_COST)->note,
-                         format_money(roi, 1).s, format_money(low, 1).s,
-                         format_money(find(&sec, PS_STAT_CO_ROI_CI_HIGH), 1).s,
-                         C(P_ROI_ABOVE_1), C(BREAK_EVEN_RATE_RATIO)) < 0) {
-                o->error = ENOMEM;
-                return;
-            }
-            write_wrapped(o, line, 90, "      ");
-            free(line);
-            const ps_statistic_t *scenario = find(&sec, PS_STAT_CO_SCENARIO_COST_AVOIDANCE);
-            if (scenario && scenario->shown == PS_SHOWN) {
-                if (asprintf(&line, "%s: notional cost avoidance %s, %s per \u00a31",
-                             scenario->note, format_money(scenario, 0).s,
-                             format_money(find(&sec, PS_STAT_CO_SCENARIO_ROI), 1).s) < 0) {
-                    o->error = ENOMEM;
-                    return;
-                }
-                write_wrapped(o, line, 90, "      ");
-                free(line);
-            }
-            if (low && low->shown == PS_SHOWN && low->note) {
-                char *boot = NULL;
-                if (asprintf(&boot, "bootstrap: %s", low->note) < 0) {
-                    o->error = ENOMEM;
-                    return;
-                }
-                write_wrapped(o, boot, 90, "      ");
-                free(boot);
-            }
+        output_printf(
+            o, "      cost before %s, after %s; gross fall over the time observed after %s%s\n",
+            M(COST_BEFORE), M(COST_AFTER), M(GROSS_COST_FALL),
+            gross_attributable(s) ? "" : " (not attributable)");
+        output_printf(
+            o, "      %sexpected after without the service %s; %snotional cost avoidance %s\n",
+            naive, M(COST_EXPECTED_AFTER), naive, M(NOTIONAL_COST_AVOIDANCE));
+        if (find(s, PS_STAT_CO_PROGRAMME_COST)) {
+            const ps_statistic_t *roi = find(s, PS_STAT_CO_ROI);
+            const ps_statistic_t *low = find(s, PS_STAT_CO_ROI_CI_LOW);
+            write_line(o, "      ",
+                       "%sreturn on investment against %s (%s): %s of notional cost avoidance "
+                       "per \u00a31 (95%% CI %s to %s); P(ROI > 1) = %s; break-even net rate "
+                       "ratio %s",
+                       naive, M(PROGRAMME_COST), find(s, PS_STAT_CO_PROGRAMME_COST)->note,
+                       format_money(roi, 1).s, format_money(low, 1).s,
+                       format_money(find(s, PS_STAT_CO_ROI_CI_HIGH), 1).s, C(P_ROI_ABOVE_1),
+                       C(BREAK_EVEN_RATE_RATIO));
+            const ps_statistic_t *scenario = find(s, PS_STAT_CO_SCENARIO_COST_AVOIDANCE);
+            if (scenario && scenario->shown == PS_SHOWN)
+                write_line(o, "      ", "%s: notional cost avoidance %s, %s per \u00a31",
+                           scenario->note, format_money(scenario, 0).s,
+                           format_money(find(s, PS_STAT_CO_SCENARIO_ROI), 1).s);
+            if (low && low->shown == PS_SHOWN && low->note)
+                write_line(o, "      ", "bootstrap: %s", low->note);
         }
-        write_completers(o, &sec);
-        for (size_t k = sec.start; k < sec.end; k++) {
+        write_completers(o, s);
+        for (size_t k = s->start; k < s->end; k++) {
             const ps_statistic_t *f = ps_service_report_statistic(report, k);
-            if (f->shown == PS_NOT_COMPUTABLE && !on_own_line(f) && f->id != PS_STAT_CO_ROI_CI_LOW &&
-                f->id != PS_STAT_CO_ROI_CI_HIGH && f->id != PS_STAT_CO_P_ROI_ABOVE_1) {
-                char *why = NULL;
-                if (asprintf(&why, "n/a %s: %s", f->name, f->reason) < 0) {
-                    o->error = ENOMEM;
-                    return;
-                }
-                write_wrapped(o, why, 90, "      ");
-                free(why);
-            }
+            if (f->shown == PS_NOT_COMPUTABLE && !on_own_line(f) &&
+                f->id != PS_STAT_CO_ROI_CI_LOW && f->id != PS_STAT_CO_ROI_CI_HIGH &&
+                f->id != PS_STAT_CO_P_ROI_ABOVE_1)
+                write_line(o, "      ", "n/a %s: %s", f->name, f->reason);
         }
-        i = sec.end;
     }
 }
 
@@ -426,13 +418,15 @@ void service_write_text(output_t *o, const ps_service_report_t *report,
         output_printf(o, "%s %s (%u days)", w ? "," : "", set->windows[w].name,
                       set->windows[w].days);
     output_printf(o, "; compared with %s\n\nRegression to the mean:\n", set->before);
-    write_wrapped(o, set->regression, 90, "  ");
+    write_wrapped(o, set->regression, "  ");
+    /* The costs follow the statistics of use. */
+    size_t costs = 0;
+    while (costs < ps_service_report_count(report) &&
+           !is_cost(ps_service_report_statistic(report, costs)))
+        costs++;
     const char *unit = NULL;
-    size_t i = 0;
-    while (i < ps_service_report_count(report)) {
+    for (size_t i = 0; i < costs;) {
         const ps_statistic_t *st = ps_service_report_statistic(report, i);
-        if (is_cost(st))
-            break;
         size_t m = ps_service_measure_find(d, st->unit);
         const char *label = "", *what = st->unit;
         ps_service_measure(d, m, NULL, &label, &what, NULL, NULL);
@@ -444,18 +438,11 @@ void service_write_text(output_t *o, const ps_service_report_t *report,
             else
                 output_puts(o, "   Selection rule: not given (--selected)\n");
         }
-        struct section s = {report, i, i};
-        while (s.end < ps_service_report_count(report)) {
-            const ps_statistic_t *next = ps_service_report_statistic(report, s.end);
-            if (next->unit != st->unit || next->group != st->group ||
-                next->comparison != st->comparison || is_cost(next))
-                break;
-            s.end++;
-        }
+        const struct section s = section_at(report, i, costs, 1);
         write_section(o, &s, what, set->interval);
         i = s.end;
     }
-    write_costs(o, report, i, set);
+    write_costs(o, report, costs, set);
     output_puts(o, "\nCaveats: people with a count before and none after (died, moved away, not "
                    "yet followed\nup) are not compared: their use after is unknown, not zero. "
                    "Rates count only the time\neach person was observed. A fall in use is not "
