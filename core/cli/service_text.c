@@ -273,6 +273,11 @@ static void write_wellbeing(output_t *o, const struct section *s)
     }
 }
 
+/*
+ * The costs section, from statistic 'from' on: what the money means and its counterfactual, the
+ * measures not costed, then per comparison of windows each costed measure and their total, with
+ * the return on investment and the completers' figures, and the wellbeing value on its own.
+ */
 static void write_costs(output_t *o, const ps_service_report_t *report, size_t from,
                         const service_setting_t *set)
 {
@@ -330,10 +335,10 @@ static void write_costs(output_t *o, const ps_service_report_t *report, size_t f
         int costed = 0;
         for (size_t k = from; k < n && !costed; k++)
             costed = strcmp(ps_service_report_statistic(report, k)->unit, unit) == 0;
-        if (!costed && (!listed || strcmp(listed, unit) != 0))
+        if (!costed) {
             output_printf(o, "%s%s", listed ? ", " : "   Not costed (no unit cost given): ", unit);
-        if (!costed)
             listed = unit;
+        }
     }
     if (listed)
         output_puts(o, "\n");
