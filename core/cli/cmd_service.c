@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* promscore service: counts of service use in, before and after compared, a report out. */
+/*
+ * promscore service: counts of service use in, before and after compared, a report out. The
+ * command reads its options and inputs, runs the cohort, the costs and the wellbeing value, and
+ * writes the CSV and the JSON itself; the text report is service_text.c's, the page
+ * service_html.c's.
+ */
 #include "config.h"
 
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +23,7 @@
 #include "cli.h"
 #include "output.h"
 #include "service_html.h"
+#include "service_text.h"
 #include "reportformat.h"
 
 static void usage(FILE *to)
@@ -138,7 +143,7 @@ static int on_reject(const ps_reject_t *r, void *user)
     return 0;
 }
 
-/* ---- Writers. ---- */
+/* ---- The CSV, the JSON, and what regression to the mean means for every report. ---- */
 
 /* The report's CSV: the questionnaire report's format, the measures' definition as its
  * instrument. */
@@ -149,21 +154,6 @@ static void write_csv(output_t *o, const ps_service_report_t *report,
     for (size_t i = 0; i < ps_service_report_count(report); i++)
         csv_report_row(o, ps_service_definition_id(d), ps_service_report_statistic(report, i));
 }
-
-/* What the command line set up, for the writers. */
-struct setting {
-    const ps_service_definition_t *definition;
-    const ps_service_window_t *windows;
-    size_t n_windows;
-    const char *selected;   /* the rule as reports print it, or NULL */
-    int has_comparison;
-    const char *before;     /* the window the others are compared with */
-    const char *earlier;    /* the window listed just before it, or NULL */
-    int no_counterfactual;  /* --no-counterfactual */
-    const char *unit_costs; /* --unit-costs, or NULL */
-    int has_population;     /* empirical Bayes */
-    int interval;           /* PS_SERVICE_ROBUST or PS_SERVICE_QUASI_POISSON */
-};
 
 static const char *interval_name(int interval)
 {
@@ -179,11 +169,12 @@ static const char *const eb_statement =
     "the one these people were drawn from.";
 
 /*
- * What regression to the mean means for these figures, in words, for the top of the text and
- * the JSON: people selected for high use use less afterwards whatever is done, so the report
- * says so, with its sources, and says which counterfactual it has.
+ * What regression to the mean means for these figures, in words, for the top of every report
+ * but the CSV: people selected for high use use less afterwards whatever is done, so the report
+ * says so, with its sources, and says which counterfactual it has. 'earlier' is the window
+ * listed just before the one the others are compared with, or NULL. NULL when memory runs out.
  */
-static char *regression_statement(const struct setting *set)
+static char *regression_statement(const service_setting_t *set, const char *earlier)
 {
     static const char evidence[] =
         "Use falls after a period of high use whether or not anyone intervenes (regression to "
@@ -205,7 +196,7 @@ static char *regression_statement(const struct setting *set)
                            "selected the same way: it is the part of the fall that may be put "
                            "down to the service, as far as the two cohorts are alike."
                      : set->has_population ? eb_statement
-                     : set->earlier
+                     : earlier
                          ? "No comparison cohort was given, so the fall cannot be attributed to "
                            "the service. The comparison of the earlier window with the "
                            "selection window shows whether the selection window was a peak: a "
@@ -233,25 +224,7 @@ static char *regression_statement(const struct setting *set)
     return n < 0 ? NULL : text;
 }
 
-/* 'text' in lines of at most 'width' columns, each after 'indent'. */
-static void write_wrapped(output_t *o, const char *text, size_t width, const char *indent)
-{
-    while (*text) {
-        size_t room = width - strlen(indent), n = strlen(text);
-        if (n > room) {
-            n = room;
-            while (n > 0 && text[n] != ' ')
-                n--;
-            if (n == 0)
-                n = strcspn(text, " ");
-        }
-        output_printf(o, "%s%.*s\n", indent, (int)n, text);
-        text += n;
-        text += strspn(text, " ");
-    }
-}
-
-static void write_json(output_t *o, const ps_service_report_t *report, const struct setting *set)
+static void write_json(output_t *o, const ps_service_report_t *report, const service_setting_t *set)
 {
     const ps_audit_t *audit = ps_service_report_audit(report);
     const ps_service_definition_t *d = set->definition;
@@ -278,12 +251,8 @@ static void write_json(output_t *o, const ps_service_report_t *report, const str
     output_puts(o, ",\n  \"selected\": ");
     json_or_null(o, set->selected);
     output_printf(o, ",\n  \"interval\": \"%s\"", interval_name(set->interval));
-    char *statement = regression_statement(set);
     output_puts(o, ",\n  \"regression_to_the_mean\": ");
-    json_or_null(o, statement);
-    if (!statement)
-        o->error = ENOMEM;
-    free(statement);
+    json_string(o, set->regression);
     output_puts(o, ",\n  \"results\": [");
     for (size_t i = 0; i < ps_service_report_count(report); i++)
         report_json_result(o, i, ps_service_definition_id(d),
@@ -295,439 +264,6 @@ static void write_json(output_t *o, const ps_service_report_t *report, const str
         report_json_relation(o, k, &rel);
     }
     output_puts(o, "\n  ]\n}\n");
-}
-
-/* ---- Text: one section per measure, comparison and cohort or group. ---- */
-
-struct section {
-    const ps_service_report_t *report;
-    size_t start, end;
-};
-
-static const ps_statistic_t *find(const struct section *s, ps_statistic_id_t id)
-{
-    for (size_t i = s->start; i < s->end; i++) {
-        const ps_statistic_t *st = ps_service_report_statistic(s->report, i);
-        if (st->id == id)
-            return st;
-    }
-    return NULL;
-}
-
-#define F(id) format_figure(find(s, PS_STAT_SU_##id)).s
-
-/* The comparison's two windows: "pre12" and "post12" of "pre12->post12". */
-static void windows_of(const char *comparison, char *first, char *second, size_t size)
-{
-    const char *arrow = strstr(comparison, "->");
-    snprintf(first, size, "%.*s", arrow ? (int)(arrow - comparison) : 0, comparison);
-    snprintf(second, size, "%s", arrow ? arrow + 2 : comparison);
-}
-
-static void write_section(output_t *o, const struct section *s, const char *unit,
-                          int interval)
-{
-    const ps_statistic_t *first = ps_service_report_statistic(s->report, s->start);
-    char w0[128], w1[128];
-    windows_of(first->comparison, w0, w1, sizeof w0);
-    /* "all", "comparison", "site=A" or "comparison site=A". */
-    const char *group = first->group, *cohort = "the people referred";
-    if (strncmp(group, "comparison", 10) == 0) {
-        cohort = "the comparison cohort";
-        group += 10 + (group[10] == ' ');
-    }
-    output_printf(o, "\n  %s, %s%s%s\n", first->comparison, cohort,
-                  *group && strcmp(group, "all") ? ", " : "", strcmp(group, "all") ? group : "");
-    output_printf(
-        o, "    people: %s with counts in both windows; %s with a count in %s and none in %s\n",
-        F(N_PEOPLE), F(N_UNPAIRED), w0, w1);
-    output_printf(o,
-                  "    %s: %s in %s (%s per person-year over %s person-years); %s in %s (%s per "
-                  "person-year over %s person-years)\n",
-                  unit, F(EVENTS_BEFORE), w0, F(RATE_BEFORE), F(PERSON_YEARS_BEFORE),
-                  F(EVENTS_AFTER), w1, F(RATE_AFTER), F(PERSON_YEARS_AFTER));
-    output_printf(
-        o,
-        "    change in the total: %s; rate ratio %s/%s: %s (95%% CI %s to %s; within-person, "
-        "%s)\n",
-        F(EVENTS_CHANGE), w1, w0, F(RATE_RATIO), F(RATE_RATIO_CI_LOW), F(RATE_RATIO_CI_HIGH),
-        interval == PS_SERVICE_QUASI_POISSON ? "quasi-Poisson" : "cluster-robust");
-    if (find(s, PS_STAT_SU_NET_RATE_RATIO))
-        output_printf(
-            o,
-            "    net of the comparison cohort (its rate ratio divided out): %s (95%% CI %s "
-            "to %s)\n",
-            F(NET_RATE_RATIO), F(NET_RATE_RATIO_CI_LOW), F(NET_RATE_RATIO_CI_HIGH));
-    output_printf(
-        o,
-        "    each person's rate: fell for %s (%s), stayed for %s, rose for %s; none in %s: "
-        "%s; none in %s: %s (%s)\n",
-        F(N_FELL), F(SHARE_FELL), F(N_STAYED), F(N_ROSE), w0, F(N_NONE_BEFORE), w1, F(N_NONE_AFTER),
-        F(SHARE_NONE_AFTER));
-    if (find(s, PS_STAT_SU_N_OUTSIDE_RULE))
-        output_printf(o, "    not meeting the selection rule in %s: %s\n", w0, F(N_OUTSIDE_RULE));
-    if (find(s, PS_STAT_SU_EB_INDEX))
-        output_printf(o, "    empirical Bayes (population mean %s, shape %s): %s expected in %s without "
-                 "intervention, %s observed; index %s (95%% CI %s to %s)\n",
-              F(EB_POPULATION_MEAN), F(EB_POPULATION_SHAPE), F(EB_EXPECTED_AFTER), w1,
-              F(EVENTS_AFTER), F(EB_INDEX), F(EB_INDEX_CI_LOW), F(EB_INDEX_CI_HIGH));
-    for (size_t i = s->start; i < s->end; i++) {
-        const ps_statistic_t *st = ps_service_report_statistic(s->report, i);
-        if (st->shown == PS_NOT_COMPUTABLE)
-            output_printf(o, "    n/a %s: %s\n", st->name, st->reason);
-        else if (st->note && st->shown == PS_SHOWN &&
-                 st->id != PS_STAT_SU_SELECTED_AT_LEAST && st->id != PS_STAT_SU_RATE_RATIO)
-            output_printf(o, "    note %s: %s\n", st->name, st->note);
-    }
-}
-
-/* ---- Text: costs, notional cost avoidance and return on investment. ---- */
-
-static int is_cost(const ps_statistic_t *st)
-{
-    return st->id >= PS_STAT_CO_UNIT_COST;
-}
-
-struct money {
-    char s[48];
-};
-
-/* "£12,345" (or with pence when asked), "*" when suppressed, "n/a" when not computable. */
-static struct money format_money(const ps_statistic_t *st, int pence)
-{
-    struct money m = {"-"};
-    if (!st)
-        return m;
-    if (st->shown != PS_SHOWN || !isfinite(st->value)) {
-        snprintf(m.s, sizeof m.s, "%s", st->shown == PS_SUPPRESSED ? "*" : "n/a");
-        return m;
-    }
-    char digits[40];
-    double v = fabs(st->value);
-    snprintf(digits, sizeof digits, "%.0f", pence ? floor(v) : round(v));
-    size_t n = strlen(digits), at = 0;
-    char *to = m.s;
-    if (st->value < 0 && (pence || round(v) > 0))
-        *to++ = '-';
-    to += sprintf(to, "\u00a3");
-    for (size_t k = 0; k < n; k++) {
-        if (k && (n - k) % 3 == 0)
-            to[at++] = ',';
-        to[at++] = digits[k];
-    }
-    to[at] = '\0';
-    if (pence)
-        snprintf(to + at, sizeof m.s - (size_t)(to + at - m.s), ".%02.0f",
-                 fmin(99, round((v - floor(v)) * 100)));
-    return m;
-}
-
-/* Whether a section's gross fall has a counterfactual beside it (its note says when not). */
-static int gross_attributable(const struct section *sec)
-{
-    const ps_statistic_t *gross = find(sec, PS_STAT_CO_GROSS_COST_FALL);
-    return !gross || !gross->note;
-}
-
-#define M(id) format_money(find(&sec, PS_STAT_CO_##id), 0).s
-#define C(id) format_figure(find(&sec, PS_STAT_CO_##id)).s
-
-/* Whether a figure is written on a line of its own (completers only, wellbeing), not in the
- * section's list of figures not computable. */
-static int on_own_line(const ps_statistic_t *st)
-{
-    return st->id >= PS_STAT_CO_COMPLETERS_COST_BEFORE;
-}
-
-/* One line, wrapped, or ENOMEM on the output. */
-static void write_line(output_t *o, const char *indent, const char *format, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void write_line(output_t *o, const char *indent, const char *format, ...)
-{
-    char *line = NULL;
-    va_list ap;
-    va_start(ap, format);
-    int n = vasprintf(&line, format, ap);
-    va_end(ap);
-    if (n < 0) {
-        o->error = ENOMEM;
-        return;
-    }
-    write_wrapped(o, line, 90, indent);
-    free(line);
-}
-
-/* The completers' figures of a section, labelled, after everyone's. */
-static void write_completers(output_t *o, const struct section *s)
-{
-    const struct section sec = *s;
-    const ps_statistic_t *before = find(&sec, PS_STAT_CO_COMPLETERS_COST_BEFORE);
-    if (!before)
-        return;
-    const ps_statistic_t *avoidance = find(&sec, PS_STAT_CO_COMPLETERS_NOTIONAL_COST_AVOIDANCE);
-    const char *label = before->note ? before->note : avoidance->note;
-    char rate_ratio[80] = "";
-    if (find(&sec, PS_STAT_CO_COMPLETERS_RATE_RATIO))
-        snprintf(rate_ratio, sizeof rate_ratio, "; rate ratio %s", C(COMPLETERS_RATE_RATIO));
-    write_line(o, "      ",
-               "%s: cost before %s, after %s; gross fall %s; expected after without the service "
-               "%s; notional cost avoidance %s%s",
-               label ? label : "completers only: not intention to treat",
-               M(COMPLETERS_COST_BEFORE), M(COMPLETERS_COST_AFTER),
-               M(COMPLETERS_GROSS_COST_FALL), M(COMPLETERS_COST_EXPECTED_AFTER),
-               M(COMPLETERS_NOTIONAL_COST_AVOIDANCE), rate_ratio);
-    if (before->shown == PS_NOT_COMPUTABLE)
-        write_line(o, "      ", "n/a completers: %s", before->reason);
-}
-
-/* The wellbeing value: on its own, never beside the costs' totals. */
-static void write_wellbeing(output_t *o, const struct section *s)
-{
-    const struct section sec = *s;
-    const ps_statistic_t *n = find(&sec, PS_STAT_CO_WB_N_PAIRED);
-    const ps_statistic_t *value = find(&sec, PS_STAT_CO_WB_VALUE);
-    const ps_statistic_t *per = find(&sec, PS_STAT_CO_WB_VALUE_PER_WELLBY);
-    const ps_statistic_t *wellbys = find(&sec, PS_STAT_CO_WB_WELLBYS);
-    const ps_statistic_t *mean = find(&sec, PS_STAT_CO_WB_MEAN_CHANGE);
-    const int transfer = mean->note && strncmp(mean->note, "BENEFIT TRANSFER", 16) == 0;
-    output_printf(o, "\n  %s: wellbeing value%s (not NHS cost avoidance; never added to it)\n",
-          n->comparison, transfer ? ", a BENEFIT TRANSFER from (S)WEMWBS" : "");
-    write_line(o, "    ", "people paired %s: %s", C(WB_N_PAIRED),
-               n->note ? n->note : "life satisfaction");
-    write_line(o, "    ",
-               "mean change %s points of life satisfaction (95%% CI %s to %s; paired t); %s "
-               "WELLBYs%s%s",
-               C(WB_MEAN_CHANGE), C(WB_MEAN_CHANGE_CI_LOW), C(WB_MEAN_CHANGE_CI_HIGH),
-               C(WB_WELLBYS), wellbys->note ? ": " : "", wellbys->note ? wellbys->note : "");
-    write_line(o, "    ", "at %s a WELLBY (%s): wellbeing value %s (95%% CI %s to %s)",
-               format_money(per, 1).s, per->note ? per->note : "", M(WB_VALUE),
-               M(WB_VALUE_CI_LOW), M(WB_VALUE_CI_HIGH));
-    if (value->note && value->shown == PS_SHOWN)
-        write_wrapped(o, value->note, 90, "    ");
-    for (size_t k = sec.start; k < sec.end; k++) {
-        const ps_statistic_t *f = ps_service_report_statistic(sec.report, k);
-        if (f->shown == PS_NOT_COMPUTABLE)
-            write_line(o, "    ", "n/a %s: %s", f->name, f->reason);
-        else if (f->shown == PS_SUPPRESSED && f->note)
-            write_line(o, "    ", "* %s: %s", f->name, f->note);
-    }
-}
-
-static void write_costs(output_t *o, const ps_service_report_t *report, size_t from,
-                        const struct setting *set)
-{
-    const size_t n = ps_service_report_count(report);
-    if (from >= n) {
-        if (set->unit_costs)
-            output_printf(o, "\n== Costs: no measure with a unit cost in %s was counted in a window "
-                     "after %s\n",
-                  set->unit_costs, set->before);
-        return;
-    }
-    output_puts(o, "\n== Costs: notional cost avoidance (not savings)\n");
-    write_wrapped(o,
-                  "Money at average unit costs, from the unit costs file: a fall in use priced "
-                  "this way is cost avoided on paper, not money that can be released (average "
-                  "costs overstate what fewer attendances free). Everyone referred with time "
-                  "observed in both windows counts (intention to treat: no one is left out "
-                  "for not completing the programme); nothing is extrapolated beyond the time "
-                  "observed but in a scenario labelled so.",
-                  90, "   ");
-    if (set->has_comparison)
-        write_wrapped(o,
-                      "The counterfactual: each person's events before, on the time they were "
-                      "observed after, times the comparison cohort's rate ratio.",
-                      90, "   ");
-    else if (set->has_population)
-        write_wrapped(o,
-                      set->no_counterfactual
-                          ? "The counterfactual: for the selection rule's measure, each "
-                            "person's count expected without intervention by empirical Bayes "
-                            "(Hauer); other measures have none and are NAIVE, against no "
-                            "change (--no-counterfactual), stamped so."
-                          : "The counterfactual: for the selection rule's measure, each "
-                            "person's count expected without intervention by empirical Bayes "
-                            "(Hauer); other measures have none: their gross fall is shown but "
-                            "cannot be attributed, and they are left out of cost avoidance.",
-                      90, "   ");
-    else
-        write_wrapped(o,
-                      set->no_counterfactual
-                          ? "NAIVE: no comparison cohort was given and --no-counterfactual "
-                            "asked for figures against no change: they count the fall that "
-                            "regression to the mean brings, and are stamped naive."
-                          : "No comparison cohort was given: the gross fall in cost is shown "
-                            "but cannot be attributed to the service, and no cost avoidance "
-                            "or return on investment is given.",
-                      90, "   ");
-    /* Measures counted but not priced: the totals leave them out. */
-    const char *listed = NULL;
-    for (size_t i = 0; i < from; i++) {
-        const char *unit = ps_service_report_statistic(report, i)->unit;
-        if (listed && strcmp(unit, listed) == 0)
-            continue;
-        int costed = 0;
-        for (size_t k = from; k < n && !costed; k++)
-            costed = strcmp(ps_service_report_statistic(report, k)->unit, unit) == 0;
-        if (!costed && (!listed || strcmp(listed, unit) != 0))
-            output_printf(o, "%s%s", listed ? ", " : "   Not costed (no unit cost given): ", unit);
-        if (!costed)
-            listed = unit;
-    }
-    if (listed)
-        output_puts(o, "\n");
-    const char *comparison = NULL;
-    for (size_t i = from; i < n;) {
-        const ps_statistic_t *st = ps_service_report_statistic(report, i);
-        struct section sec = {report, i, i};
-        while (sec.end < n) {
-            const ps_statistic_t *next = ps_service_report_statistic(report, sec.end);
-            if (next->unit != st->unit || next->comparison != st->comparison)
-                break;
-            sec.end++;
-        }
-        if (strcmp(st->unit, "wellbeing") == 0) {
-            write_wellbeing(o, &sec);
-            i = sec.end;
-            continue;
-        }
-        if (st->comparison != comparison) {
-            comparison = st->comparison;
-            output_printf(o, "\n  %s, the people referred\n", comparison);
-        }
-        const int total = strcmp(st->unit, "total") == 0;
-        const ps_statistic_t *expected = find(&sec, PS_STAT_CO_COST_EXPECTED_AFTER);
-        const char *naive =
-            expected && expected->note && strncmp(expected->note, "NAIVE", 5) == 0 ? "NAIVE "
-                                                                                   : "";
-        if (!total) {
-            const ps_statistic_t *unit_cost = find(&sec, PS_STAT_CO_UNIT_COST);
-            output_printf(o, "    %s: unit cost %s\n", st->unit, format_money(unit_cost, 1).s);
-            if (unit_cost && unit_cost->note)
-                write_wrapped(o, unit_cost->note, 90, "      ");
-        } else {
-            output_printf(o, "    total of the measures costed:\n");
-        }
-        output_printf(o, "      cost before %s, after %s; gross fall over the time observed after %s%s\n", M(COST_BEFORE),
-              M(COST_AFTER), M(GROSS_COST_FALL),
-              gross_attributable(&sec) ? "" : " (not attributable)");
-        output_printf(o, "      %sexpected after without the service %s; %snotional cost avoidance %s\n",
-              naive, M(COST_EXPECTED_AFTER), naive, M(NOTIONAL_COST_AVOIDANCE));
-        if (find(&sec, PS_STAT_CO_PROGRAMME_COST)) {
-            const ps_statistic_t *roi = find(&sec, PS_STAT_CO_ROI);
-            const ps_statistic_t *low = find(&sec, PS_STAT_CO_ROI_CI_LOW);
-            char *line = NULL;
-            if (asprintf(&line,
-                         "%sreturn on investment against %s (%s): %s of notional cost "
-                         "avoidance per \u00a31 (95%% CI %s to %s); P(ROI > 1) = %s; "
-                         "break-even net rate ratio %s",
-                         naive, M(PROGRAMME_COST), find(&sec, PS_STAT_CO_PROGRAMME_COST)->note,
-                         format_money(roi, 1).s, format_money(low, 1).s,
-                         format_money(find(&sec, PS_STAT_CO_ROI_CI_HIGH), 1).s,
-                         C(P_ROI_ABOVE_1), C(BREAK_EVEN_RATE_RATIO)) < 0) {
-                o->error = ENOMEM;
-                return;
-            }
-            write_wrapped(o, line, 90, "      ");
-            free(line);
-            const ps_statistic_t *scenario = find(&sec, PS_STAT_CO_SCENARIO_COST_AVOIDANCE);
-            if (scenario && scenario->shown == PS_SHOWN) {
-                if (asprintf(&line, "%s: notional cost avoidance %s, %s per \u00a31",
-                             scenario->note, format_money(scenario, 0).s,
-                             format_money(find(&sec, PS_STAT_CO_SCENARIO_ROI), 1).s) < 0) {
-                    o->error = ENOMEM;
-                    return;
-                }
-                write_wrapped(o, line, 90, "      ");
-                free(line);
-            }
-            if (low && low->shown == PS_SHOWN && low->note) {
-                char *boot = NULL;
-                if (asprintf(&boot, "bootstrap: %s", low->note) < 0) {
-                    o->error = ENOMEM;
-                    return;
-                }
-                write_wrapped(o, boot, 90, "      ");
-                free(boot);
-            }
-        }
-        write_completers(o, &sec);
-        for (size_t k = sec.start; k < sec.end; k++) {
-            const ps_statistic_t *f = ps_service_report_statistic(report, k);
-            if (f->shown == PS_NOT_COMPUTABLE && !on_own_line(f) && f->id != PS_STAT_CO_ROI_CI_LOW &&
-                f->id != PS_STAT_CO_ROI_CI_HIGH && f->id != PS_STAT_CO_P_ROI_ABOVE_1) {
-                char *why = NULL;
-                if (asprintf(&why, "n/a %s: %s", f->name, f->reason) < 0) {
-                    o->error = ENOMEM;
-                    return;
-                }
-                write_wrapped(o, why, 90, "      ");
-                free(why);
-            }
-        }
-        i = sec.end;
-    }
-}
-
-#undef M
-#undef C
-
-static void write_text(output_t *o, const ps_service_report_t *report, const struct setting *set,
-                       const char *warning)
-{
-    const ps_service_definition_t *d = set->definition;
-    if (warning)
-        output_printf(o, "%s\n\n", warning);
-    output_printf(o, "promscore %s service use before and after\n\nDisclosure control: %s\n",
-                  PS_VERSION, ps_service_report_disclosure_rule(report));
-    output_puts(o, "* suppressed; n/a not computable (reason below the section). Fewer is "
-                   "better.\n");
-    output_printf(o, "Measures: %s version %s (%s)\nWindows:", ps_service_definition_id(d),
-                  ps_service_definition_version(d), ps_service_definition_file(d));
-    for (size_t w = 0; w < set->n_windows; w++)
-        output_printf(o, "%s %s (%u days)", w ? "," : "", set->windows[w].name,
-                      set->windows[w].days);
-    output_printf(o, "; compared with %s\n\nRegression to the mean:\n", set->before);
-    char *statement = regression_statement(set);
-    if (!statement)
-        o->error = ENOMEM;
-    else
-        write_wrapped(o, statement, 90, "  ");
-    free(statement);
-    const char *unit = NULL;
-    size_t i = 0;
-    while (i < ps_service_report_count(report)) {
-        const ps_statistic_t *st = ps_service_report_statistic(report, i);
-        if (is_cost(st))
-            break;
-        size_t m = ps_service_measure_find(d, st->unit);
-        const char *label = "", *what = st->unit;
-        ps_service_measure(d, m, NULL, &label, &what, NULL, NULL);
-        if (st->unit != unit) {
-            unit = st->unit;
-            output_printf(o, "\n== %s: %s (%s)\n", st->unit, label, what);
-            if (set->selected)
-                output_printf(o, "   Selected: %s\n", set->selected);
-            else
-                output_puts(o, "   Selection rule: not given (--selected)\n");
-        }
-        struct section s = {report, i, i};
-        while (s.end < ps_service_report_count(report)) {
-            const ps_statistic_t *next = ps_service_report_statistic(report, s.end);
-            if (next->unit != st->unit || next->group != st->group ||
-                next->comparison != st->comparison || is_cost(next))
-                break;
-            s.end++;
-        }
-        write_section(o, &s, what, set->interval);
-        i = s.end;
-    }
-    write_costs(o, report, i, set);
-    output_puts(o, "\nCaveats: people with a count before and none after (died, moved away, not "
-                   "yet followed\nup) are not compared: their use after is unknown, not zero. "
-                   "Rates count only the time\neach person was observed. A fall in use is not "
-                   "a saving of money.\n");
 }
 
 /* ---- The command. ---- */
@@ -775,6 +311,23 @@ static int check_events(const struct events events[2], const ps_service_options_
     return 0;
 }
 
+/*
+ * A file's summary line on stderr: "promscore: FILE: 12 rows read, 10 used, 2 refused", then in
+ * brackets what the file is ('what', or NULL for counts) and whether it is the comparison
+ * cohort's.
+ */
+static void print_summary(const char *file, const ps_batch_summary_t *summary, const char *what,
+                          ps_service_arm_t arm)
+{
+    const int comparison = arm == PS_SERVICE_COMPARISON;
+    fprintf(stderr, "promscore: %s: %lu rows read, %lu used, %lu refused", file, summary->rows_read,
+            summary->rows_scored, summary->rows_rejected);
+    if (what || comparison)
+        fprintf(stderr, " (%s%s%s)", what ? what : "", what && comparison ? ", " : "",
+                comparison ? "comparison cohort" : "");
+    fputc('\n', stderr);
+}
+
 /* Reads one cohort's event lists, with a summary line per file. */
 static ps_error_t read_events(ps_service_cohort_t *cohort, ps_service_arm_t arm,
                               const struct events *events, const ps_service_handlers_t *handlers,
@@ -789,10 +342,7 @@ static ps_error_t read_events(ps_service_cohort_t *cohort, ps_service_arm_t arm,
                                             (const char *const *)events->files.items,
                                             events->files.n, handlers, summaries);
     for (size_t i = !events->index; !err && !quiet && i <= events->files.n; i++)
-        fprintf(stderr, "promscore: %s: %lu rows read, %lu used, %lu refused (%s%s)\n",
-                summaries[i].file, summaries[i].rows_read, summaries[i].rows_scored,
-                summaries[i].rows_rejected, i ? "events" : "index dates",
-                arm == PS_SERVICE_COMPARISON ? ", comparison cohort" : "");
+        print_summary(summaries[i].file, &summaries[i], i ? "events" : "index dates", arm);
     free(summaries);
     return err;
 }
@@ -867,6 +417,7 @@ int cmd_service(int argc, char **argv)
     ps_service_report_t *report = NULL;
     output_t out = OUTPUT_INIT;
     output_file_t *files = NULL;
+    char *statement = NULL; /* what regression to the mean means here */
     const char *unit_costs = NULL, *price_index = NULL;
     ps_service_costs_options_t cost_options;
     ps_service_costs_options_init(&cost_options, sizeof cost_options);
@@ -1114,13 +665,11 @@ int cmd_service(int argc, char **argv)
     for (int k = 0; !err && k < argc - optind + (int)comparisons.n; k++) {
         int referred = k < argc - optind;
         const char *file = referred ? argv[optind + k] : comparisons.items[k - (argc - optind)];
+        const ps_service_arm_t arm = referred ? PS_SERVICE_REFERRED : PS_SERVICE_COMPARISON;
         ps_batch_summary_t summary;
-        err = ps_service_read(cohort, file, referred ? PS_SERVICE_REFERRED : PS_SERVICE_COMPARISON,
-                              &handlers, &summary);
+        err = ps_service_read(cohort, file, arm, &handlers, &summary);
         if (!err && !run.quiet)
-            fprintf(stderr, "promscore: %s: %lu rows read, %lu used, %lu refused%s\n", file,
-                    summary.rows_read, summary.rows_scored, summary.rows_rejected,
-                    referred ? "" : " (comparison cohort)");
+            print_summary(file, &summary, NULL, arm);
     }
     for (int a = 0; a < 2 && !err; a++)
         err = read_events(cohort, a ? PS_SERVICE_COMPARISON : PS_SERVICE_REFERRED, &events[a],
@@ -1135,8 +684,7 @@ int cmd_service(int argc, char **argv)
     if (!err && completed) {
         err = ps_service_costs_read_completed(costs, cohort, completed, &handlers, &summary);
         if (!err && !run.quiet)
-            fprintf(stderr, "promscore: %s: %lu rows read, %lu used, %lu refused (completed)\n",
-                    completed, summary.rows_read, summary.rows_scored, summary.rows_rejected);
+            print_summary(completed, &summary, "completed", PS_SERVICE_REFERRED);
     }
     if (!err && costs)
         err = ps_service_costs_apply(costs, &cost_options, cohort, &disclosure, report);
@@ -1145,9 +693,9 @@ int cmd_service(int argc, char **argv)
                                          wellbeing_followup, &handlers, &disclosure, report,
                                          &summary);
         if (!err && !run.quiet)
-            fprintf(stderr, "promscore: %s: %lu rows read, %lu used, %lu refused (wellbeing: "
-                            "scores of the scale used at the two timepoints)\n",
-                    wellbeing, summary.rows_read, summary.rows_scored, summary.rows_rejected);
+            print_summary(wellbeing, &summary,
+                          "wellbeing: scores of the scale used at the two timepoints",
+                          PS_SERVICE_REFERRED);
     }
     if (err) {
         if (err == PS_ERROR_NOMEM)
@@ -1163,31 +711,40 @@ int cmd_service(int argc, char **argv)
         status = EXIT_INPUT;
         goto done;
     }
-    struct setting set = {definition, windows, window_items.n,
-                          ps_service_cohort_selection(cohort),
-                          comparisons.n > 0 || events[1].files.n > 0,
-                          ps_service_cohort_before(cohort), NULL,
-                          cost_options.no_counterfactual, unit_costs,
-                          options.population != NULL, options.interval};
+    service_setting_t set = {.definition = definition,
+                             .windows = windows,
+                             .n_windows = window_items.n,
+                             .selected = ps_service_cohort_selection(cohort),
+                             .before = ps_service_cohort_before(cohort),
+                             .has_comparison = comparisons.n > 0 || events[1].files.n > 0,
+                             .has_population = options.population != NULL,
+                             .interval = options.interval,
+                             .unit_costs = unit_costs,
+                             .no_counterfactual = cost_options.no_counterfactual,
+                             .warning = report_not_for_release(&disclosure)};
+    const char *earlier = NULL;
     for (size_t w = 1; w < window_items.n; w++)
         if (strcasecmp(windows[w].name, set.before) == 0)
-            set.earlier = windows[w - 1].name;
-    if (format == FORMAT_CSV)
+            earlier = windows[w - 1].name;
+    set.regression = statement = regression_statement(&set, earlier);
+    if (!statement)
+        out.error = ENOMEM;
+    else if (format == FORMAT_CSV)
         write_csv(&out, report, definition);
     else if (format == FORMAT_JSON)
         write_json(&out, report, &set);
     else if (format == FORMAT_HTML) {
-        char *statement = regression_statement(&set);
-        service_page_t page = {definition, windows, window_items.n, set.selected, set.before,
-                               statement, set.has_comparison, report_not_for_release(&disclosure)};
-        if (statement)
-            service_write_html(&out, report, &page, argc, argv, files, n_files);
-        else
-            out.error = ENOMEM;
-        free(statement);
-    }
-    else
-        write_text(&out, report, &set, report_not_for_release(&disclosure));
+        service_page_t page = {.definition = definition,
+                               .windows = windows,
+                               .n_windows = window_items.n,
+                               .selected = set.selected,
+                               .before = set.before,
+                               .regression = set.regression,
+                               .has_comparison = set.has_comparison,
+                               .warning = set.warning};
+        service_write_html(&out, report, &page, argc, argv, files, n_files);
+    } else
+        service_write_text(&out, report, &set);
     if (output_commit(&out) != 0) {
         cli_error("%s: cannot write: %s", output_path, strerror(out.error));
         status = EXIT_INPUT;
@@ -1208,5 +765,6 @@ done:
     cli_list_free(&by);
     free(windows);
     free(files);
+    free(statement);
     return status;
 }
