@@ -646,6 +646,50 @@ static char *saved_again(const char *text)
     return out;
 }
 
+/* An option of one value given twice is refused, naming both values: the first would be lost
+ * (a first list of completers never read); those that gather values may repeat. */
+Test(cli_service, an_option_of_one_value_given_twice_is_refused)
+{
+    char *referred = example("service-referred.csv"), *costs = example("unit-costs-example.csv");
+    static const char *const once[][2] = {
+        {"--completed", "a.csv"}, {"--unit-costs", "b.csv"}, {"--price-index", "c.csv"},
+        {"--programme-cost", "1000"}, {"--index", "d.csv"}, {"-o", "e.txt"},
+        {"--threshold", "7"}, {"--wellbeing", "f.csv"}};
+    for (size_t k = 0; k < sizeof once / sizeof once[0]; k++) {
+        struct run_result r = RUN("service", "-w", "pre12=365,post12=365", once[k][0], once[k][1],
+                                  "--unit-costs", costs, once[k][0], "second", referred);
+        char *want;
+        const char *name = once[k][0][1] == '-' ? once[k][0] + 2 : "output";
+        if (strcmp(once[k][0], "--unit-costs") == 0)
+            cr_assert_geq(asprintf(&want, "promscore: service: --unit-costs is given twice ('%s', "
+                                          "then '%s'): it takes one value, and the first would "
+                                          "be lost; give it once\n",
+                                   once[k][1], costs),
+                          0);
+        else
+            cr_assert_geq(asprintf(&want, "promscore: service: --%s is given twice ('%s', then "
+                                          "'second'): it takes one value, and the first would be "
+                                          "lost; give it once\n",
+                                   name, once[k][1]),
+                          0);
+        cr_assert_eq(r.status, 2, "%s: %s", once[k][0], r.err);
+        cr_assert_str_eq(r.err, want);
+        cr_assert_str_eq(r.out, "");
+        free(want);
+        run_result_free(&r);
+    }
+    /* Comparisons and windows gather. */
+    char *comparison = example("service-comparison.csv");
+    struct run_result r = RUN("service", "-q", "-w", "pre24=365", "-w", "pre12=365,post12=365",
+                              "-c", comparison, referred);
+    cr_assert_eq(r.status, 1, "the example's refused count: %s", r.err);
+    cr_assert_null(strstr(r.err, "given twice"), "%s", r.err);
+    run_result_free(&r);
+    free(comparison);
+    free(costs);
+    free(referred);
+}
+
 Test(cli_service, each_input_of_rows_is_read_once)
 {
     char *events = example("service-events.csv"), *index = example("service-events-index.csv");
