@@ -973,6 +973,9 @@ static ps_error_t read_row(struct read *rd, ps_csv_record_t *rec)
         const char *cell = ps_su_clean_field(rec, f);
         const char *why = cell ? (*cell ? read_count(cell, &rd->values[m]) : NULL)
                                : "not valid UTF-8 text";
+        if (!why && exposure == 0 && rd->values[m] > 0)
+            why = "events in 0 days observed (exposure_days 0): a count of events needs time "
+                  "observed";
         if (why) {
             rd->values[m] = NAN;
             rd->summary.cells_rejected++;

@@ -646,6 +646,32 @@ static char *saved_again(const char *text)
     return out;
 }
 
+/* Events counted in no time observed contradict each other: the count is refused with its
+ * reason (the row then has none left, and is refused too), never used. */
+Test(cli_service, events_in_zero_days_observed_are_refused)
+{
+    char *counts = test_file("zero.csv",
+                             "participant_id,window,exposure_days,calls_999\n"
+                             "R00,pre12,,3\nR00,post12,0,4\nR01,pre12,,2\nR01,post12,0,0\n",
+                             -1);
+    struct run_result r = RUN("service", "-w", "pre12=365,post12=365", counts);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    char *want;
+    cr_assert_geq(asprintf(&want, "promscore: %s:3:4: column calls_999, value \"4\": events in 0 "
+                                  "days observed (exposure_days 0): a count of events needs time "
+                                  "observed\n",
+                           counts),
+                  0);
+    assert_has(r.err, want);
+    free(want);
+    /* R01's 0 in 0 days is no contradiction: used. */
+    cr_assert_geq(asprintf(&want, "promscore: %s: 4 rows read, 3 used, 1 refused\n", counts), 0);
+    assert_has(r.err, want);
+    free(want);
+    run_result_free(&r);
+    free(counts);
+}
+
 /* An option of one value given twice is refused, naming both values: the first would be lost
  * (a first list of completers never read); those that gather values may repeat. */
 Test(cli_service, an_option_of_one_value_given_twice_is_refused)
