@@ -672,6 +672,33 @@ Test(cli_service, events_in_zero_days_observed_are_refused)
     free(counts);
 }
 
+/* A rounding base under which a count shown (above the threshold) would round to 0 is
+ * refused: a table of 0 people beside a rate ratio. Twice the threshold and 2 is the most. */
+Test(cli_service, a_rounding_base_that_would_show_counts_as_0_is_refused)
+{
+    char *referred = example("service-referred.csv");
+    struct run_result r = RUN("service", "-w", "pre12=365,post12=365", "--round", "1000000",
+                              referred);
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    cr_assert_str_eq(r.err, "promscore: service: --round 1000000 with --threshold 7 would show "
+                            "counts of 8 to 499999 as 0: the rounding base may be at most 16 "
+                            "(twice the threshold and 2); raise --threshold or round to less\n");
+    run_result_free(&r);
+    r = RUN("service", "-w", "pre12=365,post12=365", "--round", "17", referred);
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    assert_has(r.err, "would show a count of 8 as 0");
+    run_result_free(&r);
+    r = RUN("service", "-q", "-w", "pre12=365,post12=365", "--round", "16", referred);
+    cr_assert_eq(r.status, 1, "the example's refused count: %s", r.err);
+    run_result_free(&r);
+    r = RUN("service", "-w", "pre12=365,post12=365", "--round", "5", "--no-suppress", referred);
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    cr_assert_str_eq(r.err, "promscore: service: --round applies with disclosure control; drop "
+                            "--no-suppress\n");
+    run_result_free(&r);
+    free(referred);
+}
+
 /* An option of one value given twice is refused, naming both values: the first would be lost
  * (a first list of completers never read); those that gather values may repeat. */
 Test(cli_service, an_option_of_one_value_given_twice_is_refused)

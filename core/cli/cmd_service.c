@@ -639,10 +639,8 @@ int cmd_service(int argc, char **argv)
                   "--programme-cost");
         goto done;
     }
-    if (!disclosure.suppress && disclosure.round_to) {
-        cli_error("service: --round applies with disclosure control; drop --no-suppress");
+    if (report_check_disclosure("service", &disclosure))
         goto done;
-    }
     if (!(windows = calloc(window_items.n, sizeof *windows))) {
         cli_error("out of memory");
         status = EXIT_INTERNAL;

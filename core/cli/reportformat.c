@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "cli.h"
 #include "json.h"
 #include "reportformat.h"
 
@@ -18,6 +19,30 @@ int report_parse_unsigned(const char *text, unsigned *value)
     if (errno || *end || end == text || v > 1000000 || text[0] == '-')
         return -1;
     *value = (unsigned)v;
+    return 0;
+}
+
+int report_check_disclosure(const char *command, const ps_disclosure_t *d)
+{
+    if (!d->suppress && d->round_to) {
+        cli_error("%s: --round applies with disclosure control; drop --no-suppress", command);
+        return -1;
+    }
+    /* A count c is shown when above the threshold T, and rounds to 0 when c < N / 2. */
+    if (d->round_to && d->round_to > 2 * (unsigned long)d->threshold + 2) {
+        char counts[64];
+        const unsigned lo = d->threshold + 1, hi = (d->round_to - 1) / 2;
+        if (lo == hi)
+            snprintf(counts, sizeof counts, "a count of %u", lo);
+        else
+            snprintf(counts, sizeof counts, "counts of %u to %u", lo, hi);
+        cli_error("%s: --round %u with --threshold %u would show %s as 0: the rounding base "
+                  "may be at most %lu (twice the threshold and 2); raise --threshold or round "
+                  "to less",
+                  command, d->round_to, d->threshold, counts,
+                  2 * (unsigned long)d->threshold + 2);
+        return -1;
+    }
     return 0;
 }
 

@@ -20,6 +20,14 @@
 /* --threshold and --round: a whole number from 0 to 1000000. Returns 0, or -1. */
 int report_parse_unsigned(const char *text, unsigned *value);
 
+/*
+ * Refuses, naming 'command', disclosure options that cannot work together: --round without
+ * disclosure control (--no-suppress), and a rounding base under which a count shown (above
+ * the threshold) would round to 0 (a count of 8 shown as 0 beside its rate ratio): the base
+ * may be at most twice the threshold plus 2. Returns 0, or -1.
+ */
+int report_check_disclosure(const char *command, const ps_disclosure_t *disclosure);
+
 /* A warning for the top of a report whose disclosure control leaves small numbers shown;
  * NULL when it hides them. */
 const char *report_not_for_release(const ps_disclosure_t *disclosure);
