@@ -20,11 +20,13 @@ static const struct {
     unsigned uses;
     const char *text;
 } help[] = {
-    {SCORE | REPORT, "      --id-column NAME      participant id column (default participant_id)\n"},
+    {SCORE | REPORT,
+     "      --id-column NAME      participant id column (default participant_id)\n"},
     {SCORE | REPORT, "      --timepoint-column NAME  timepoint column (default timepoint)\n"},
     {SCORE, "  -t, --timepoint LABEL     one timepoint for every row (no timepoint column)\n"},
-    {SCORE | REPORT, "      --date-column NAME    timepoints from dates: each participant's earliest\n"
-                     "                            assessment of an instrument is baseline, the latest\n"},
+    {SCORE | REPORT,
+     "      --date-column NAME    timepoints from dates: each participant's earliest\n"
+     "                            assessment of an instrument is baseline, the latest\n"},
     {SCORE, "                            followup (see --window); the date is kept\n"},
     {REPORT, "                            followup (see --window)\n"},
     {SCORE | REPORT,
@@ -288,7 +290,7 @@ int cli_batch_check(cli_batch_t *batch)
     if (!options->date_column &&
         (options->date_format || options->n_windows || batch->date_range)) {
         cli_error("%s: %s needs --date-column", command,
-                  options->n_windows ? "--window"
+                  options->n_windows  ? "--window"
                   : batch->date_range ? "--date-range"
                                       : "--date-format");
         return EXIT_USAGE;

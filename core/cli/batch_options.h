@@ -16,8 +16,8 @@
 
 /* The command reading batches: it names the messages and decides what applies. */
 typedef enum cli_batch_use {
-    CLI_BATCH_SCORE,  /* promscore score: every option */
-    CLI_BATCH_REPORT  /* promscore report -i: no --timepoint, no --keep (see cli_batch_option) */
+    CLI_BATCH_SCORE, /* promscore score: every option */
+    CLI_BATCH_REPORT /* promscore report -i: no --timepoint, no --keep (see cli_batch_option) */
 } cli_batch_use_t;
 
 /* getopt_long's values for the long options without a short one. */
@@ -36,6 +36,7 @@ enum {
 
 #define CLI_BATCH_SHORT_OPTIONS "t:k:m:"
 
+/* clang-format off */
 #define CLI_BATCH_LONG_OPTIONS                                                     \
     {"id-column", required_argument, NULL, CLI_BATCH_ID_COLUMN},                   \
     {"timepoint-column", required_argument, NULL, CLI_BATCH_TIMEPOINT_COLUMN},     \
@@ -50,6 +51,7 @@ enum {
     {"encoding", required_argument, NULL, CLI_BATCH_ENCODING},                     \
     {"delimiter", required_argument, NULL, CLI_BATCH_DELIMITER},                   \
     {"calibration", required_argument, NULL, CLI_BATCH_CALIBRATION}
+/* clang-format on */
 
 /* The help line of --calibration, which each command places among its own. */
 #define CLI_BATCH_CALIBRATION_HELP                                                                 \
@@ -62,15 +64,15 @@ enum {
  */
 typedef struct cli_batch {
     cli_batch_use_t use;
-    const char *command;         /* "score", "report" */
+    const char *command; /* "score", "report" */
     ps_score_options_t options;
-    cli_list_t keep;             /* -k */
-    cli_list_t calibrations;     /* --calibration */
-    cli_list_t long_columns;     /* --long: ID,DATE,ITEM,VALUE */
-    char *date_range;            /* --date-range, cut at its comma */
-    ps_window_t *windows;        /* --window, each named in its own copy of the value */
+    cli_list_t keep;         /* -k */
+    cli_list_t calibrations; /* --calibration */
+    cli_list_t long_columns; /* --long: ID,DATE,ITEM,VALUE */
+    char *date_range;        /* --date-range, cut at its comma */
+    ps_window_t *windows;    /* --window, each named in its own copy of the value */
     char **window_texts;
-    const char *first_given;     /* the first option given that reads raw batches, or NULL */
+    const char *first_given; /* the first option given that reads raw batches, or NULL */
 } cli_batch_t;
 
 void cli_batch_init(cli_batch_t *batch, cli_batch_use_t use);
