@@ -84,6 +84,10 @@ c promscore score --encoding '$(touch pwned)' batch.csv --keep ^x
 PROMSCORE_INSTRUMENT_PATH=$PWD/instruments c promscore describe ^
 PATH=$PWD/bin:$PATH c promscore describe ^
 PATH=$PWD/bin:$PATH c promscore report -i '^alpha,b'
+c promscore report -i wemwbs ^--da
+c promscore report -i wemwbs batch.csv --date-column ^ti
+c promscore report -i wemwbs batch.csv --long '^participant_id,s'
+c promscore report -i wemwbs --date-format ^%d
 EOF
 expected='[report]
 [describe]
@@ -119,7 +123,11 @@ expected='[report]
 []
 [gamma]
 [alpha][beta]
-[alpha,beta]'
+[alpha,beta]
+[--date-column][--date-format][--date-range]
+[timepoint]
+[participant_id,site]
+[%d/%m/%Y]'
 
 status=0
 run() {

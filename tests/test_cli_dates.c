@@ -761,3 +761,210 @@ Test(cli_input, a_file_in_another_encoding_than_the_one_given_is_named_by_every_
     free(key);
     free(utf8);
 }
+
+/* ---- report -i: batches read as score reads them. ---- */
+
+/* The report of 'scored' as given by report alone, in the format 'format' ("csv" or "text"). */
+static struct run_result report_scored(const char *format, const char *by, const char *scored)
+{
+    return by ? RUN("report", "-q", "-f", format, "--no-suppress", "--by", by, scored)
+              : RUN("report", "-q", "-f", format, "--no-suppress", scored);
+}
+
+Test(cli_report_dates, report_i_with_dates_gives_the_report_of_score_then_report)
+{
+    char *followup = test_data("dates/uk-followup.csv");
+    char *baseline = test_data("dates/uk-baseline.csv");
+    char *scored = test_path("scored.csv");
+    /* The follow-ups first: their baselines are in the second batch. */
+    struct run_result s = RUN("score", "-q", "-i", "wemwbs", "--date-column", "date",
+                              "--date-format", "%d/%m/%Y", "--window", "month4=90-150", "-o",
+                              scored, followup, baseline);
+    cr_assert_eq(s.status, 1, "%s", s.err);
+    struct run_result two_steps = report_scored("csv", NULL, scored);
+    cr_assert_eq(two_steps.status, 0, "%s", two_steps.err);
+    struct run_result one_step = RUN("report", "-q", "-i", "wemwbs", "--date-column", "date",
+                                     "--date-format", "%d/%m/%Y", "--window", "month4=90-150",
+                                     "-f", "csv", "--no-suppress", followup, baseline);
+    /* Rows were refused while scoring (dates not written %d/%m/%Y): status 1, as score's. */
+    cr_assert_eq(one_step.status, 1, "%s", one_step.err);
+    cr_assert_str_eq(one_step.out, two_steps.out);
+    cr_assert(strstr(one_step.out, "wemwbs,total,all,baseline->month4,n_baseline,count,4,no,\n"));
+    cr_assert(strstr(one_step.out, "wemwbs,total,all,baseline->month4,n_paired,count,2,no,\n"));
+    cr_assert(strstr(one_step.out, "wemwbs,total,all,baseline->month4,mean_change,figure,3,no,\n"));
+    /* Each refused row is named, as score names it. */
+    cr_assert(strstr(one_step.err, "uk-baseline.csv:5:2: column date, value \"2025-03-01\": not a "
+                                   "date written %d/%m/%Y\n"),
+              "%s", one_step.err);
+    cr_assert_str_eq(one_step.err, s.err);
+    run_result_free(&s);
+    run_result_free(&two_steps);
+    run_result_free(&one_step);
+    free(scored);
+    free(followup);
+    free(baseline);
+}
+
+Test(cli_report_dates, report_i_by_a_column_of_a_dated_batch_matches_score_keep_then_report)
+{
+    char *batch = test_data("dates/iso.csv");
+    char *scored = test_path("scored.csv");
+    struct run_result s = RUN("score", "-q", "-i", "wemwbs", "--date-column", "date", "--window",
+                              "month4=90-150", "--window", "month8=210-270", "--date-range",
+                              "2024-01-01,2025-12-31", "-k", "site", "-o", scored, batch);
+    cr_assert_eq(s.status, 1, "%s", s.err);
+    static const char *const formats[] = {"csv", "text"};
+    for (size_t f = 0; f < 2; f++) {
+        struct run_result two_steps = report_scored(formats[f], "site", scored);
+        cr_assert_eq(two_steps.status, 0, "%s", two_steps.err);
+        struct run_result one_step =
+            RUN("report", "-q", "-i", "wemwbs", "--date-column", "date", "--window",
+                "month4=90-150", "--window", "month8=210-270", "--date-range",
+                "2024-01-01,2025-12-31", "-f", formats[f], "--no-suppress", "--by", "site", batch);
+        cr_assert_eq(one_step.status, 1, "%s: %s", formats[f], one_step.err);
+        cr_assert_str_eq(one_step.out, two_steps.out, "%s", formats[f]);
+        run_result_free(&two_steps);
+        run_result_free(&one_step);
+    }
+    struct run_result csv = RUN("report", "-q", "-i", "wemwbs", "--date-column", "date",
+                                "--window", "month4=90-150", "--window", "month8=210-270",
+                                "-f", "csv", "--no-suppress", "--by", "site", batch);
+    /* P01, P02 and P05 at month4; P01 and P04 at month8. */
+    cr_assert(strstr(csv.out, "wemwbs,total,all,baseline->month4,n_paired,count,3,no,\n"), "%s",
+              csv.out);
+    cr_assert(strstr(csv.out, "wemwbs,total,all,baseline->month8,n_paired,count,2,no,\n"));
+    cr_assert(strstr(csv.out, "wemwbs,total,site=Homerton,baseline->month8,n_paired,count,1,no,\n"));
+    run_result_free(&csv);
+    run_result_free(&s);
+    free(scored);
+    free(batch);
+}
+
+Test(cli_report_dates, report_i_reads_a_dated_batch_from_a_pipe_as_from_its_file)
+{
+    char *batch = test_data("dates/iso.csv");
+    char *text = test_slurp(batch);
+    cr_assert_not_null(text);
+    struct run_result file = RUN("report", "-q", "-i", "wemwbs", "--date-column", "date", "-f",
+                                 "csv", "--no-suppress", batch);
+    cr_assert_eq(file.status, 1, "%s", file.err);
+    cr_assert(strstr(file.out, "wemwbs,total,all,baseline->followup,n_paired,count,4,no,\n"), "%s",
+              file.out);
+    const char *const args[] = {"report", "-q", "-i", "wemwbs", "--date-column", "date", "-f",
+                                "csv", "--no-suppress", "-", NULL};
+    struct run_result piped = run_promscore(&(struct run_how){.piped = text}, args);
+    cr_assert_eq(piped.status, 1, "%s", piped.err);
+    cr_assert_str_eq(piped.out, file.out);
+    cr_assert(strstr(piped.err, "-:3: between baseline and follow-up"), "%s", piped.err);
+    run_result_free(&file);
+    run_result_free(&piped);
+    free(text);
+    free(batch);
+}
+
+/* 'text' with each "promscore: score: " made "promscore: report: ". */
+static char *as_report_message(const char *text)
+{
+    static const char from[] = "promscore: score: ", to[] = "promscore: report: ";
+    char *out = calloc(1, 2 * strlen(text) + 1);
+    cr_assert_not_null(out);
+    for (const char *p = text; *p;) {
+        if (strncmp(p, from, strlen(from)) == 0) {
+            strcat(out, to);
+            p += strlen(from);
+        }
+        else
+            strncat(out, p++, 1);
+    }
+    return out;
+}
+
+Test(cli_report_dates, bad_batch_options_are_the_same_usage_errors_in_report_naming_it)
+{
+    char *batch = test_data("dates/iso.csv");
+    static const char *const cases[][6] = {
+        {"--date-column", "date", "--window", "month4"},
+        {"--date-column", "date", "--window", "month4=90-150 month8=210-270"},
+        {"--date-column", "date", "--window", "a=90-150", "--window", "b=120-200"},
+        {"--date-column", "date", "--window", "baseline=1-10"},
+        {"--date-column", "date", "--date-format", "%d/%m/%y"},
+        {"--window", "month4=90-150"},
+        {"--date-format", "%d/%m/%Y"},
+        {"--date-range", "2020-01-01,2025-12-31"},
+        {"--date-column", "date", "--date-range", "2025-01-01"},
+        {"--date-column", "date", "--date-range", "2025-02-29,"},
+        {"--date-column", "date", "--timepoint-column", "timepoint"},
+        {"--long", "pid,date,item"},
+        {"--long", "pid,date,item,value", "--id-column", "pid"},
+        {"--long", "pid,date,item,value", "--timepoint-column", "tp"},
+        {"--long", "pid,pid,item,value"},
+        {"--date-column", "date", "--delimiter", "-"},
+        {"--date-column", "date", "--delimiter", "ab"},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        const char *score_args[16] = {"score", "-i", "wemwbs", "-o", "/dev/null"};
+        const char *report_args[16] = {"report", "-i", "wemwbs"};
+        size_t n_score = 5, n_report = 3;
+        for (size_t a = 0; a < 6 && cases[c][a]; a++)
+            score_args[n_score++] = report_args[n_report++] = cases[c][a];
+        score_args[n_score] = report_args[n_report] = batch;
+        struct run_result s = run_promscore(NULL, score_args);
+        struct run_result r = run_promscore(NULL, report_args);
+        cr_assert_eq(s.status, 2, "case %zu: %s", c, s.err);
+        cr_assert_eq(r.status, 2, "case %zu: %s", c, r.err);
+        cr_assert_str_eq(r.out, "", "case %zu", c);
+        cr_assert(strncmp(s.err, "promscore: ", strlen("promscore: ")) == 0, "case %zu", c);
+        char *expected = as_report_message(s.err);
+        cr_assert_str_eq(r.err, expected, "case %zu", c);
+        free(expected);
+        run_result_free(&s);
+        run_result_free(&r);
+    }
+    /* One of them in full. */
+    struct run_result r = RUN("report", "-i", "wemwbs", "--date-column", "date", "--window",
+                              "month4", batch);
+    cr_assert_eq(r.status, 2);
+    cr_assert_str_eq(r.err, "promscore: report: --window takes NAME=FROM-TO, days after baseline "
+                            "from 1 to 999999 such as month4=90-150, not 'month4'\n");
+    run_result_free(&r);
+    free(batch);
+}
+
+Test(cli_report_dates, options_a_report_cannot_use_are_refused_with_their_reasons)
+{
+    char *batch = test_data("dates/iso.csv");
+    static const struct {
+        const char *args[5];
+        const char *message;
+    } cases[] = {
+        {{"-i", "wemwbs", "-t", "baseline"},
+         "report: --timepoint gives every row of every batch one label, leaving no later "
+         "timepoint to compare with the baseline: score each file with its own --timepoint, "
+         "then report the scored files"},
+        {{"-i", "wemwbs", "--keep", "site"},
+         "report: --keep carries columns to scored rows, which a report does not write: give "
+         "the columns to report by with --by"},
+        {{"--date-column", "date"},
+         "report: --date-column says how raw batches are read: give it with -i INSTRUMENT, or "
+         "leave it out to report scored files"},
+        {{"--encoding", "latin1", "--window", "month4=90-150"},
+         "report: --encoding says how raw batches are read: give it with -i INSTRUMENT, or "
+         "leave it out to report scored files"},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        const char *args[8] = {"report"};
+        size_t n = 1;
+        for (size_t a = 0; a < 5 && cases[c].args[a]; a++)
+            args[n++] = cases[c].args[a];
+        args[n] = batch;
+        struct run_result r = run_promscore(NULL, args);
+        cr_assert_eq(r.status, 2, "case %zu: %s", c, r.err);
+        cr_assert_str_eq(r.out, "", "case %zu", c);
+        char *expected;
+        cr_assert_geq(asprintf(&expected, "promscore: %s\n", cases[c].message), 0);
+        cr_assert_str_eq(r.err, expected, "case %zu", c);
+        free(expected);
+        run_result_free(&r);
+    }
+    free(batch);
+}

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "batch_options.h"
 #include "cli.h"
 #include "output.h"
 #include "report_writers.h"
@@ -34,13 +35,14 @@ static void usage(FILE *to)
           "                            (default 7)\n"
           "      --round N             round other counts to the nearest N (e.g. 5)\n"
           "      --no-suppress         no disclosure control: internal analysis only\n"
-          "      --id-column NAME, --timepoint-column NAME, --map MAP.csv,\n"
-          "      --encoding NAME, --delimiter CHAR\n"
-          "                            as for 'promscore score', with -i\n"
           "  -q, --quiet               no per-batch summary\n"
-          "      --calibration FILE.xml  a licensee's calibration table (e.g. PAM-13)\n"
+          CLI_BATCH_CALIBRATION_HELP
           "  -h, --help                this help\n"
           "\n"
+          "With -i, how the batches are read, as for 'promscore score':\n",
+          to);
+    cli_batch_usage(to, CLI_BATCH_REPORT);
+    fputs("\n"
           "CSV columns: instrument,scale,group,comparison,statistic,kind,value,suppressed,note\n"
           "(see promscore-statistics(7)).\n"
           "Exit status: 0 report written; 1 written, but rows were refused while scoring;\n"
@@ -422,7 +424,7 @@ static void free_shown(char **shown, int n)
 
 int cmd_report(int argc, char **argv)
 {
-    enum { BASELINE = 256, TIMEPOINTS, THRESHOLD, ROUND, NO_SUPPRESS, ID_COLUMN, TP_COLUMN };
+    enum { BASELINE = 256, TIMEPOINTS, THRESHOLD, ROUND, NO_SUPPRESS };
     static const struct option long_options[] = {
         {"instrument", required_argument, NULL, 'i'},
         {"baseline", required_argument, NULL, BASELINE},
@@ -433,19 +435,15 @@ int cmd_report(int argc, char **argv)
         {"threshold", required_argument, NULL, THRESHOLD},
         {"round", required_argument, NULL, ROUND},
         {"no-suppress", no_argument, NULL, NO_SUPPRESS},
-        {"id-column", required_argument, NULL, ID_COLUMN},
-        {"timepoint-column", required_argument, NULL, TP_COLUMN},
-        {"map", required_argument, NULL, 'm'},
+        CLI_BATCH_LONG_OPTIONS,
         {"quiet", no_argument, NULL, 'q'},
-        {"calibration", required_argument, NULL, 'C'},
-        {"encoding", required_argument, NULL, 'E'},
-        {"delimiter", required_argument, NULL, 'D'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    cli_list_t calibrations = {0};
+    cli_batch_t batch;
+    cli_batch_init(&batch, CLI_BATCH_REPORT);
+    ps_score_options_t *score_options = &batch.options;
     ps_cohort_options_t cohort_options = {.size = sizeof cohort_options};
-    ps_score_options_t score_options = {.size = sizeof score_options};
     ps_disclosure_t disclosure = {.suppress = 1, .threshold = 7, .round_to = 0};
     cli_list_t instruments = {0}, by = {0}, timepoints = {0};
     enum format format = FORMAT_TEXT;
@@ -469,7 +467,8 @@ int cmd_report(int argc, char **argv)
     }
     memcpy(given, argv, ((size_t)argc + 1) * sizeof *given);
     optind = 1;
-    while ((c = getopt_long(argc, argv, "i:b:f:o:m:qh", long_options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "i:b:f:o:" CLI_BATCH_SHORT_OPTIONS "qh", long_options,
+                            NULL)) != -1) {
         switch (c) {
         case 'i':
         case 'b':
@@ -510,27 +509,20 @@ int cmd_report(int argc, char **argv)
             }
             break;
         case NO_SUPPRESS: disclosure.suppress = 0; break;
-        case 'E': score_options.encoding = optarg; break;
-        case 'D':
-            if (cli_delimiter("report", optarg, &score_options.delimiter) != 0)
-                goto done;
-            break;
-        case ID_COLUMN: score_options.id_column = optarg; break;
-        case TP_COLUMN: score_options.timepoint_column = optarg; break;
-        case 'm':
-            score_options.map_file = optarg;
-            named[n_named++] = (struct named_file){optarg, 0};
-            break;
-        case 'C':
-            named[n_named++] = (struct named_file){optarg, 1};
-            if (cli_list_add(&calibrations, optarg)) {
-                status = EXIT_INTERNAL;
-                goto done;
-            }
-            break;
         case 'q': run.quiet = 1; break;
         case 'h': usage(stdout); status = 0; goto done;
-        default: usage(stderr); goto done;
+        default: {
+            int taken = cli_batch_option(&batch, c, optarg);
+            if (taken < 0)
+                usage(stderr);
+            if (taken != 0) {
+                status = taken < 0 ? EXIT_USAGE : taken;
+                goto done;
+            }
+            /* The page names the files given by their base names. */
+            if (c == 'm' || c == CLI_BATCH_CALIBRATION)
+                named[n_named++] = (struct named_file){optarg, c == CLI_BATCH_CALIBRATION};
+        }
         }
     }
     if (optind >= argc) {
@@ -542,8 +534,16 @@ int cmd_report(int argc, char **argv)
         cli_error("report: --round applies with disclosure control; drop --no-suppress");
         goto done;
     }
+    if (!instruments.n && batch.first_given) {
+        cli_error("report: %s says how raw batches are read: give it with -i INSTRUMENT, or "
+                  "leave it out to report scored files",
+                  batch.first_given);
+        goto done;
+    }
+    if (cli_batch_check(&batch) != 0)
+        goto done;
     /* The report may not replace an input, the map or a calibration table. */
-    files = calloc((size_t)argc + calibrations.n + 2, sizeof *files);
+    files = calloc((size_t)argc + batch.calibrations.n + 2, sizeof *files);
     if (!files) {
         cli_error("out of memory");
         status = EXIT_INTERNAL;
@@ -551,9 +551,9 @@ int cmd_report(int argc, char **argv)
     }
     size_t n_files = 0;
     files[n_files++] = (output_file_t){output_path, "-o", 1};
-    files[n_files++] = (output_file_t){score_options.map_file, "--map", 0};
-    for (size_t i = 0; i < calibrations.n; i++)
-        files[n_files++] = (output_file_t){calibrations.items[i], "--calibration", 0};
+    files[n_files++] = (output_file_t){score_options->map_file, "--map", 0};
+    for (size_t i = 0; i < batch.calibrations.n; i++)
+        files[n_files++] = (output_file_t){batch.calibrations.items[i], "--calibration", 0};
     for (int i = optind; i < argc; i++)
         files[n_files++] = (output_file_t){argv[i], "input", 0};
     if (output_check_distinct("report", files, n_files) != 0)
@@ -564,22 +564,30 @@ int cmd_report(int argc, char **argv)
     cohort_options.timepoints = (const char *const *)timepoints.items;
     cohort_options.n_timepoints = timepoints.n;
 
-    if ((status = cli_context(&context, 1)) || (status = cli_calibrations(context, &calibrations)))
+    if ((status = cli_context(&context, 1)) ||
+        (status = cli_calibrations(context, &batch.calibrations)))
         goto done;
     ps_error_t err = ps_cohort_new(context, &cohort_options, &run.cohort);
     if (!err && instruments.n) {
-        score_options.instruments = (const char *const *)instruments.items;
-        score_options.n_instruments = instruments.n;
-        score_options.keep = (const char *const *)by.items;
-        score_options.n_keep = by.n;
+        /* The batches are scored as by score, each row carrying the --by columns. */
+        score_options->instruments = (const char *const *)instruments.items;
+        score_options->n_instruments = instruments.n;
+        score_options->keep = (const char *const *)by.items;
+        score_options->n_keep = by.n;
         ps_score_handlers_t handlers = {NULL, add_score, on_reject, on_batch_end, &run};
-        err = ps_scorer_new(context, &score_options, &handlers, &scorer);
+        if ((err = ps_scorer_new(context, score_options, &handlers, &scorer))) {
+            status = cli_exit_status(err);
+            goto done;
+        }
         run.scorer = scorer;
+        if ((status = cli_batch_spool_stdin(&batch, argv + optind, (size_t)(argc - optind))))
+            goto done;
+        err = ps_scorer_score_files(scorer, (const char *const *)argv + optind,
+                                    (size_t)(argc - optind));
     }
-    for (int i = optind; i < argc && !err; i++)
-        err = scorer ? ps_scorer_score_file(scorer, argv[i])
-                     : ps_scored_read(context, argv[i], (const char *const *)by.items, by.n,
-                                      add_score, &run);
+    for (int i = optind; i < argc && !err && !scorer; i++)
+        err = ps_scored_read(context, argv[i], (const char *const *)by.items, by.n, add_score,
+                             &run);
     if (err == PS_ERROR_ABORTED)
         err = run.error;
     cli_progress_done(&run.progress);
@@ -641,7 +649,7 @@ done:
     ps_scorer_free(scorer);
     ps_cohort_free(run.cohort);
     ps_context_free(context);
-    cli_list_free(&calibrations);
+    cli_batch_free(&batch);
     cli_list_free(&instruments);
     cli_list_free(&by);
     cli_list_free(&timepoints);
