@@ -347,6 +347,24 @@ Test(cli_report, text_states_the_rule_and_the_caveats)
     cr_assert(strstr(r.out, "regression to the mean"));
 }
 
+/* The report refuses a rounding base that would show counts above the threshold as 0, as
+ * service does (the check is shared): 10 is the most for a threshold of 4. */
+Test(cli_report, a_rounding_base_that_would_show_counts_as_0_is_refused)
+{
+    char *scored = scored_examples();
+    struct run_result r = RUN("report", "--threshold", "4", "--round", "11", scored);
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    cr_assert_str_eq(r.err, "promscore: report: --round 11 with --threshold 4 would show a count "
+                            "of 5 as 0: the rounding base may be at most 10 (twice the threshold "
+                            "and 2); raise --threshold or round to less\n");
+    cr_assert_str_eq(r.out, "");
+    run_result_free(&r);
+    r = RUN("report", "--threshold", "4", "--round", "10", scored);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_result_free(&r);
+    free(scored);
+}
+
 /* report -i reads raw batches as score does: in another encoding, with another delimiter. */
 Test(cli_report, raw_batches_in_another_encoding_and_delimiter)
 {

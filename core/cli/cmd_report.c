@@ -530,10 +530,8 @@ int cmd_report(int argc, char **argv)
         usage(stderr);
         goto done;
     }
-    if (!disclosure.suppress && disclosure.round_to) {
-        cli_error("report: --round applies with disclosure control; drop --no-suppress");
+    if (report_check_disclosure("report", &disclosure))
         goto done;
-    }
     if (!instruments.n && batch.first_given) {
         cli_error("report: %s says how raw batches are read: give it with -i INSTRUMENT, or "
                   "leave it out to report scored files",
