@@ -365,6 +365,43 @@ Test(cli_report, a_rounding_base_that_would_show_counts_as_0_is_refused)
     free(scored);
 }
 
+/* Every command refuses an option of one value given twice, naming both values, and lets
+ * those that gather values repeat. */
+Test(cli, an_option_of_one_value_given_twice_is_refused_in_every_command)
+{
+    struct run_result r = RUN("score", "-i", "wemwbs", "-o", "a.csv", "--map", "m1.csv", "--map",
+                              "m2.csv", "batch.csv");
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    cr_assert_str_eq(r.err, "promscore: score: --map is given twice ('m1.csv', then 'm2.csv'): it "
+                            "takes one value, and the first would be lost; give it once\n");
+    run_result_free(&r);
+    r = RUN("report", "--threshold", "5", "--threshold", "9", "scored.csv");
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    cr_assert_str_eq(r.err, "promscore: report: --threshold is given twice ('5', then '9'): it "
+                            "takes one value, and the first would be lost; give it once\n");
+    run_result_free(&r);
+    r = RUN("pseudonymise", "-k", "one.key", "--key-file", "two.key", "ids.csv");
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    cr_assert_str_eq(r.err, "promscore: pseudonymise: --key-file is given twice ('one.key', then "
+                            "'two.key'): it takes one value, and the first would be lost; give it "
+                            "once\n");
+    run_result_free(&r);
+    /* Gathering options repeat: two instruments. */
+    char *batch = test_file("both.csv",
+                            "participant_id,timepoint,wemwbs_1,wemwbs_2,wemwbs_3,wemwbs_4,"
+                            "wemwbs_5,wemwbs_6,wemwbs_7,wemwbs_8,wemwbs_9,wemwbs_10,wemwbs_11,"
+                            "wemwbs_12,wemwbs_13,wemwbs_14,swemwbs_1,swemwbs_2,swemwbs_3,"
+                            "swemwbs_4,swemwbs_5,swemwbs_6,swemwbs_7\n"
+                            "P1,baseline,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3\n",
+                            -1);
+    char *scored = test_path("both-scored.csv");
+    r = RUN("score", "-q", "-i", "wemwbs", "-i", "swemwbs", "-o", scored, batch);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_result_free(&r);
+    free(batch);
+    free(scored);
+}
+
 /* report -i reads raw batches as score does: in another encoding, with another delimiter. */
 Test(cli_report, raw_batches_in_another_encoding_and_delimiter)
 {

@@ -3,6 +3,7 @@
 #ifndef PROMSCORE_CLI_H
 #define PROMSCORE_CLI_H
 
+#include <getopt.h>
 #include <stddef.h>
 #include <promscore/promscore.h>
 
@@ -20,6 +21,20 @@ typedef struct cli_list {
     char **items;
     size_t n;
 } cli_list_t;
+
+/* getopt_long's option values are below this: short ones below 256, long ones above. */
+enum { CLI_OPTION_VALUES = 1024 };
+
+/*
+ * Refuses, naming 'command', a second value of an option that takes one, which would
+ * otherwise replace the first without a word (a first --completed list never read, a first
+ * --key-file lost): call it with each option getopt_long returns. 'given' (CLI_OPTION_VALUES
+ * entries, all NULL at first) keeps each option's first value; options that gather their
+ * values ('gathers', 0-ended: -i, --by, --window...) and flags pass. Returns 0, or -1 when
+ * refused.
+ */
+int cli_given_once(const char *command, const struct option *options, const int *gathers,
+                   int option, const char **given);
 
 /* Adds each comma-separated item of 'text'. Returns 0, or -1 when out of memory. */
 int cli_list_add(cli_list_t *list, const char *text);

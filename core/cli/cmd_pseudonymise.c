@@ -112,7 +112,11 @@ int cmd_pseudonymise(int argc, char **argv)
     unsigned char *key = NULL;
     size_t key_length = 0;
     optind = 1;
+    const char *once[CLI_OPTION_VALUES] = {NULL};
+    static const int gathers[] = {'d', 0};
     while ((c = getopt_long(argc, argv, "k:c:o:r:d:qh", long_options, NULL)) != -1) {
+        if (cli_given_once("pseudonymise", long_options, gathers, c, once))
+            goto done;
         switch (c) {
         case 'k': key_file = optarg; break;
         case KEYGEN: keygen = optarg; break;

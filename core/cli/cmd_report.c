@@ -467,8 +467,13 @@ int cmd_report(int argc, char **argv)
     }
     memcpy(given, argv, ((size_t)argc + 1) * sizeof *given);
     optind = 1;
+    const char *once[CLI_OPTION_VALUES] = {NULL};
+    static const int gathers[] = {'i', 'b', TIMEPOINTS, 'k', CLI_BATCH_WINDOW,
+                                  CLI_BATCH_CALIBRATION, 0};
     while ((c = getopt_long(argc, argv, "i:b:f:o:" CLI_BATCH_SHORT_OPTIONS "qh", long_options,
                             NULL)) != -1) {
+        if (cli_given_once("report", long_options, gathers, c, once))
+            goto done;
         switch (c) {
         case 'i':
         case 'b':

@@ -135,8 +135,12 @@ int cmd_score(int argc, char **argv)
         return EXIT_INTERNAL;
     }
     optind = 1;
+    const char *once[CLI_OPTION_VALUES] = {NULL};
+    static const int gathers[] = {'i', 'k', CLI_BATCH_WINDOW, CLI_BATCH_CALIBRATION, 0};
     while ((c = getopt_long(argc, argv, "i:o:r:" CLI_BATCH_SHORT_OPTIONS "qh", long_options,
                             NULL)) != -1) {
+        if (cli_given_once("score", long_options, gathers, c, once))
+            goto done;
         switch (c) {
         case 'i': instruments[options->n_instruments++] = optarg; break;
         case 'o': scored_path = optarg; break;

@@ -347,37 +347,6 @@ static ps_error_t read_events(ps_service_cohort_t *cohort, ps_service_arm_t arm,
     return err;
 }
 
-/* Options are at most this many values of getopt's: short ones are below 256. */
-enum { OPTION_VALUES = 512 };
-
-/*
- * Refuses a second value of an option that takes one, which would otherwise replace the first
- * without a word (a first --completed list never read): 'given' holds each option's first
- * value. Options that gather their values ('gathers', 0-ended) and flags pass. Returns -1
- * when refused.
- */
-static int given_once(const struct option *options, const int *gathers, int c,
-                      const char *given[OPTION_VALUES])
-{
-    if (c < 0 || c >= OPTION_VALUES || !optarg)
-        return 0;
-    for (const int *g = gathers; *g; g++)
-        if (*g == c)
-            return 0;
-    if (!given[c]) {
-        given[c] = optarg;
-        return 0;
-    }
-    const char *name = "?";
-    for (const struct option *o = options; o->name; o++)
-        if (o->val == c)
-            name = o->name;
-    cli_error("service: --%s is given twice ('%s', then '%s'): it takes one value, and the "
-              "first would be lost; give it once",
-              name, given[c], optarg);
-    return -1;
-}
-
 int cmd_service(int argc, char **argv)
 {
     enum { BEFORE = 256, THRESHOLD, ROUND, NO_SUPPRESS, ID_COLUMN, WINDOW_COLUMN,
@@ -458,10 +427,10 @@ int cmd_service(int argc, char **argv)
     const char *completed = NULL, *wellbeing = NULL, *wellbeing_followup = NULL;
     int status = EXIT_USAGE, c;
     optind = 1;
-    const char *given[OPTION_VALUES] = {NULL};
+    const char *given[CLI_OPTION_VALUES] = {NULL};
     static const int gathers[] = {'w', 'c', 'b', EVENTS, COMPARISON_EVENTS, 0};
     while ((c = getopt_long(argc, argv, "w:s:c:m:f:o:qhb:", long_options, NULL)) != -1) {
-        if (given_once(long_options, gathers, c, given))
+        if (cli_given_once("service", long_options, gathers, c, given))
             goto done;
         switch (c) {
         case 'w':

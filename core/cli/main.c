@@ -137,6 +137,28 @@ int cli_delimiter(const char *command, const char *text, char *delimiter)
     return 0;
 }
 
+int cli_given_once(const char *command, const struct option *options, const int *gathers,
+                   int option, const char **given)
+{
+    if (option < 0 || option >= CLI_OPTION_VALUES || !optarg)
+        return 0;
+    for (const int *g = gathers; *g; g++)
+        if (*g == option)
+            return 0;
+    if (!given[option]) {
+        given[option] = optarg;
+        return 0;
+    }
+    const char *name = "?";
+    for (const struct option *o = options; o->name; o++)
+        if (o->val == option)
+            name = o->name;
+    cli_error("%s: --%s is given twice ('%s', then '%s'): it takes one value, and the first "
+              "would be lost; give it once",
+              command, name, given[option], optarg);
+    return -1;
+}
+
 int cli_list_add(cli_list_t *list, const char *text)
 {
     char *copy = strdup(text), *save = NULL;
