@@ -80,11 +80,11 @@ awk 'BEGIN {
 print_pdf "$tmp/many.html" "$tmp/many.pdf" || fail "chromium could not print forty groups"
 many_pages=$(pages_of "$tmp/many.pdf")
 charts=0
-for page in $(seq 1 "${many_pages:-0}"); do
-    page_text "$tmp/many.pdf" "$page"
+for page_no in $(seq 1 "${many_pages:-0}"); do
+    page_text "$tmp/many.pdf" "$page_no"
     axes=$(grep -c 'mean change in points, with its 95% confidence interval' "$tmp/page.txt")
     heads=$(grep -c 'mean (95% CI)' "$tmp/page.txt")
-    [ "$axes" -eq "$heads" ] || fail "page $page has a chart of the mean change cut in two"
+    [ "$axes" -eq "$heads" ] || fail "page $page_no has a chart of the mean change cut in two"
     charts=$((charts + axes))
 done
 [ "$charts" -eq 2 ] || fail "$charts charts of the mean change printed, not 2 (30 groups and 10)"
