@@ -48,6 +48,15 @@ loads_cleanly() {
     echo "$name: loads with no console message and nothing to fetch"
 }
 
+# as_text PAGE MARKUP WHAT: WHAT, named like a script, shows in PAGE (absolute) as MARKUP, as text.
+as_text() {
+    load "$1" hostile || fail "chromium could not load the hostile page"
+    grep -qF "$2" "$tmp/hostile-dom.html" || fail "$3 is not shown as text"
+    if grep -i '<script' "$tmp/hostile-dom.html" || grep ':CONSOLE' "$tmp/hostile-console.log"; then
+        fail "$3 became markup"
+    fi
+}
+
 # print_pdf PAGE PDF: PAGE (absolute) printed.
 print_pdf() {
     browse --no-pdf-header-footer --print-to-pdf="$2" "file://$1" >/dev/null 2>&1

@@ -53,12 +53,7 @@ grep -q 'label="&lt;script&gt;' "$tmp/hostile.xml" || fail "the hostile measures
 "$promscore" service -q -f html -w pre12=365,post12=365 -m "$tmp/hostile.xml" \
     -o "$tmp/hostile.html" "$examples/service-referred.csv" 2>/dev/null
 [ $? -le 1 ] || fail "no page of the hostile label"
-load "$tmp/hostile.html" hostile || fail "chromium could not load the hostile page"
-grep -qF '<h2>&lt;script&gt;alert(1)&lt;/script&gt;</h2>' "$tmp/hostile-dom.html" ||
-    fail "the measure's label is not shown as text"
-if grep -i '<script' "$tmp/hostile-dom.html" || grep ':CONSOLE' "$tmp/hostile-console.log"; then
-    fail "the measure's label became markup"
-fi
+as_text "$tmp/hostile.html" '<h2>&lt;script&gt;alert(1)&lt;/script&gt;</h2>' "the measure's label"
 echo "browser-service: a measure labelled <script>alert(1)</script> is text"
 
 # With the example unit costs: the costs section and its bridge chart load, and print to A4

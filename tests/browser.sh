@@ -42,12 +42,8 @@ screenshot "$(pwd)/$page" "$(pwd)/tests/browser-report.png"
 sed 's/Dalston/<script>alert(1)<\/script>/g' "$tmp/scored.csv" >"$tmp/hostile.csv"
 "$promscore" report -q -f html --by site -o "$tmp/hostile.html" "$tmp/hostile.csv" ||
     fail "no HTML report of the hostile site"
-load "$tmp/hostile.html" hostile || fail "chromium could not load the hostile page"
-grep -qF 'site: <bdi>&lt;script&gt;alert(1)&lt;/script&gt;</bdi>' "$tmp/hostile-dom.html" ||
-    fail "the site's name is not shown as text"
-if grep -i '<script' "$tmp/hostile-dom.html" || grep ':CONSOLE' "$tmp/hostile-console.log"; then
-    fail "the site's name became markup"
-fi
+as_text "$tmp/hostile.html" 'site: <bdi>&lt;script&gt;alert(1)&lt;/script&gt;</bdi>' \
+    "the site's name"
 echo "browser: a site named <script>alert(1)</script> is text"
 
 # A name too long for the page: the table wraps it, its numbers stay on the page.
