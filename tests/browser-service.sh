@@ -11,31 +11,9 @@
 # return on investment line and the bridge chart, to A4. The pages are
 # checked by the Nu HTML Checker (vnu.jar, run offline with java) when
 # ./bootstrap check has installed it, or VNU_JAR names it.
-set -u
-command -v chromium >/dev/null 2>&1 ||
-    { echo "browser-service: chromium is not installed (apt-get install chromium): skipped"; exit 77; }
-for tool in pdftotext pdfinfo; do
-    command -v $tool >/dev/null 2>&1 ||
-        { echo "browser-service: $tool is not installed (apt-get install poppler-utils): skipped"; exit 77; }
-done
-promscore=$PROMSCORE_BIN
-examples=$PROMSCORE_EXAMPLES
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/promscore-browser-XXXXXX") || exit 1
-trap 'rm -rf "$tmp"' EXIT
-mkdir -p tests
-fail() { echo "browser-service: $*"; exit 1; }
-
-# Headless, with a fresh profile, and nothing of Chromium's own leaving the
-# machine: its background services off, names unresolvable, and any request
-# sent to a closed port on the loopback.
-browse() {
-    timeout 180 chromium --headless --disable-gpu --no-sandbox --no-first-run \
-        --user-data-dir="$tmp/profile" --disable-background-networking \
-        --disable-component-update --disable-sync --disable-default-apps --disable-extensions \
-        --disable-domain-reliability --disable-client-side-phishing-detection --disable-breakpad \
-        --host-resolver-rules="MAP * ~NOTFOUND" --proxy-server=http://127.0.0.1:9 \
-        --proxy-bypass-list="<-loopback>" --hide-scrollbars "$@"
-}
+name=browser-service
+# shellcheck source-path=SCRIPTDIR source=browser-lib.sh
+. "$(dirname "$0")/browser-lib.sh"
 
 page=tests/browser-service.html
 "$promscore" service -q -f html -w pre24=365,pre12=365,post12=365 \
@@ -44,44 +22,28 @@ page=tests/browser-service.html
 [ $? -le 1 ] && [ -s "$page" ] || fail "no service-use page"
 
 # Loads with no console message at all, and nothing in the DOM that fetches.
-browse --enable-logging=stderr --v=0 --dump-dom "file://$(pwd)/$page" >"$tmp/dom.html" \
-    2>"$tmp/console.log" || fail "chromium could not load the page"
-grep -q '<h1>Service use before and after</h1>' "$tmp/dom.html" || fail "the page did not render"
-if grep ':CONSOLE' "$tmp/console.log"; then
-    fail "the page wrote to the console (a request refused by its policy, or an error)"
-fi
-if grep -Eio '(src|href|srcset|action|data)="[^"]*"|url\(|@import|<script|<iframe|<object|<embed|<link' \
-    "$tmp/dom.html"; then
-    fail "the page has something that would fetch"
-fi
-echo "browser-service: loads with no console message and nothing to fetch"
+loads_cleanly "$(pwd)/$page" '<h1>Service use before and after</h1>'
 
 # Prints to A4: the selection rule and the headline rate ratios, a page per measure.
-browse --no-pdf-header-footer --print-to-pdf="$(pwd)/tests/browser-service.pdf" \
-    "file://$(pwd)/$page" >/dev/null 2>&1 || fail "chromium could not print the page"
+print_pdf "$(pwd)/$page" "$(pwd)/tests/browser-service.pdf" ||
+    fail "chromium could not print the page"
 pdftotext -layout tests/browser-service.pdf "$tmp/service.txt" || fail "pdftotext failed"
 for figure in "Selection rule: ae_attendances >= 6 in pre12" "Regression to the mean" \
     "0.48 (0.37 to 0.63)" "0.98 (0.69 to 1.37)" "Lago et al., BMJ Open 2019" \
     "Rates before and after" "The earlier window"; do
     grep -qF "$figure" "$tmp/service.txt" || fail "the PDF lacks '$figure'"
 done
-pages=$(pdfinfo tests/browser-service.pdf | awk '/^Pages:/ {print $2}')
-size=$(pdfinfo tests/browser-service.pdf | awk '/^Page size:/ {print $3 "x" $5}')
+pages=$(pages_of tests/browser-service.pdf)
 [ "${pages:-0}" -ge 5 ] && [ "${pages:-0}" -le 20 ] || fail "$pages pages, not 5 to 20"
-case $size in 59[45]*x84[12]*) ;; *) fail "pages of $size pt, not A4" ;; esac
+on_a4 tests/browser-service.pdf
 for page_no in $(seq 1 "$pages"); do
-    pdftotext -layout -f "$page_no" -l "$page_no" tests/browser-service.pdf "$tmp/page.txt" ||
-        fail "pdftotext failed"
-    [ "$(grep -c '[^ ]' "$tmp/page.txt")" -ge 4 ] || fail "page $page_no holds a heading alone"
+    page_text tests/browser-service.pdf "$page_no"
     tr -d '\f' <"$tmp/page.txt" | grep '[^ ]' | tail -n 1 | grep -Eq '^ *(The earlier window: )?[a-z0-9_]+ to [a-z0-9_]+ *$' &&
         fail "page $page_no ends with a comparison's heading, its table on the next page"
 done
 echo "browser-service: prints on $pages A4 pages with the headline rate ratios"
 
-browse --window-size=1000,2600 --screenshot="$(pwd)/tests/browser-service.png" \
-    "file://$(pwd)/$page" >/dev/null 2>&1 || fail "no screenshot"
-[ -s tests/browser-service.png ] || fail "no screenshot"
-echo "browser-service: screenshot in tests/browser-service.png"
+screenshot "$(pwd)/$page" "$(pwd)/tests/browser-service.png"
 
 # A measure labelled like a script is text.
 measures=${PROMSCORE_SOURCE_DIR:-.}/plugins/service_use/service_use.xml
@@ -91,13 +53,7 @@ grep -q 'label="&lt;script&gt;' "$tmp/hostile.xml" || fail "the hostile measures
 "$promscore" service -q -f html -w pre12=365,post12=365 -m "$tmp/hostile.xml" \
     -o "$tmp/hostile.html" "$examples/service-referred.csv" 2>/dev/null
 [ $? -le 1 ] || fail "no page of the hostile label"
-browse --enable-logging=stderr --v=0 --dump-dom "file://$tmp/hostile.html" >"$tmp/hostile-dom.html" \
-    2>"$tmp/hostile-console.log" || fail "chromium could not load the hostile page"
-grep -qF '<h2>&lt;script&gt;alert(1)&lt;/script&gt;</h2>' "$tmp/hostile-dom.html" ||
-    fail "the measure's label is not shown as text"
-if grep -i '<script' "$tmp/hostile-dom.html" || grep ':CONSOLE' "$tmp/hostile-console.log"; then
-    fail "the measure's label became markup"
-fi
+as_text "$tmp/hostile.html" '<h2>&lt;script&gt;alert(1)&lt;/script&gt;</h2>' "the measure's label"
 echo "browser-service: a measure labelled <script>alert(1)</script> is text"
 
 # With the example unit costs: the costs section and its bridge chart load, and print to A4
@@ -109,8 +65,7 @@ costs_page=tests/browser-service-costs.html
     --price-year 2023/24 --programme-cost 60000 -o "$costs_page" \
     "$examples/service-referred.csv" 2>/dev/null
 [ $? -le 1 ] && [ -s "$costs_page" ] || fail "no service-use page with costs"
-browse --enable-logging=stderr --v=0 --dump-dom "file://$(pwd)/$costs_page" >"$tmp/costs-dom.html" \
-    2>"$tmp/costs-console.log" || fail "chromium could not load the page with costs"
+load "$(pwd)/$costs_page" costs || fail "chromium could not load the page with costs"
 grep -q '<h2>Costs: notional cost avoidance (not savings)</h2>' "$tmp/costs-dom.html" ||
     fail "the costs section did not render"
 grep -q '<h4>From the gross fall in cost to notional cost avoidance</h4>' "$tmp/costs-dom.html" ||
@@ -118,8 +73,7 @@ grep -q '<h4>From the gross fall in cost to notional cost avoidance</h4>' "$tmp/
 if grep ':CONSOLE' "$tmp/costs-console.log"; then
     fail "the page with costs wrote to the console"
 fi
-browse --no-pdf-header-footer --print-to-pdf="$tmp/costs.pdf" "file://$(pwd)/$costs_page" \
-    >/dev/null 2>&1 || fail "chromium could not print the page with costs"
+print_pdf "$(pwd)/$costs_page" "$tmp/costs.pdf" || fail "chromium could not print the page with costs"
 pdftotext -layout "$tmp/costs.pdf" "$tmp/costs.txt" || fail "pdftotext failed"
 # The return on investment, its line wrapped as the page width has it.
 tr -s ' \n' ' ' <"$tmp/costs.txt" >"$tmp/costs-line.txt"
@@ -129,15 +83,8 @@ for figure in "Costs: notional cost avoidance (not savings)" \
     "From the gross fall in cost to notional cost avoidance"; do
     grep -qF "$figure" "$tmp/costs-line.txt" || fail "the PDF with costs lacks '$figure'"
 done
-size=$(pdfinfo "$tmp/costs.pdf" | awk '/^Page size:/ {print $3 "x" $5}')
-case $size in 59[45]*x84[12]*) ;; *) fail "pages of $size pt, not A4" ;; esac
+on_a4 "$tmp/costs.pdf"
 echo "browser-service: the page with costs loads and prints its return on investment on A4"
 
 # Valid HTML, by the Nu HTML Checker.
-jar=${VNU_JAR:-tools/node_modules/vnu-jar/build/dist/vnu.jar}
-if command -v java >/dev/null 2>&1 && [ -f "$jar" ]; then
-    java -jar "$jar" --errors-only "$page" "$tmp/hostile.html" "$costs_page" || fail "the page is not valid HTML"
-    echo "browser-service: valid HTML (Nu HTML Checker)"
-else
-    echo "browser-service: the Nu HTML Checker is not installed (./bootstrap check installs it): validity not checked"
-fi
+valid "$page" "$tmp/hostile.html" "$costs_page"

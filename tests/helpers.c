@@ -41,22 +41,24 @@ char *test_path(const char *name)
     return path;
 }
 
+/* The path 'relative' under the folder that the environment variable 'root' names. */
+static char *under(const char *root, const char *relative)
+{
+    const char *folder = getenv(root);
+    cr_assert_not_null(folder, "%s is set by make check", root);
+    char *path;
+    cr_assert_geq(asprintf(&path, "%s/%s", folder, relative), 0);
+    return path;
+}
+
 char *test_data(const char *relative)
 {
-    const char *root = getenv("PROMSCORE_TEST_DATA");
-    cr_assert_not_null(root, "PROMSCORE_TEST_DATA is set by make check");
-    char *path;
-    cr_assert_geq(asprintf(&path, "%s/%s", root, relative), 0);
-    return path;
+    return under("PROMSCORE_TEST_DATA", relative);
 }
 
 char *test_shipped_measures(void)
 {
-    const char *source = getenv("PROMSCORE_SOURCE_DIR");
-    cr_assert_not_null(source, "PROMSCORE_SOURCE_DIR is set by make check");
-    char *path;
-    cr_assert_geq(asprintf(&path, "%s/plugins/service_use/service_use.xml", source), 0);
-    return path;
+    return under("PROMSCORE_SOURCE_DIR", "plugins/service_use/service_use.xml");
 }
 
 static void on_diagnostic(const ps_diagnostic_t *d, void *user)
@@ -294,3 +296,183 @@ void run_result_free(struct run_result *r)
     r->out = r->err = NULL;
 }
 
+char *test_example(const char *name)
+{
+    return under("PROMSCORE_EXAMPLES", name);
+}
+
+void test_run_html_csv_json(const char *command, const char *const *args, size_t n_args,
+                            const char *page, struct run_result out[3])
+{
+    const char *argv[48];
+    cr_assert_lt(n_args + 7, sizeof argv / sizeof argv[0]);
+    const char *formats[] = {"html", "csv", "json"};
+    for (int f = 0; f < 3; f++) {
+        size_t n = 0;
+        argv[n++] = command;
+        argv[n++] = "-q";
+        argv[n++] = "-f";
+        argv[n++] = formats[f];
+        for (size_t i = 0; i < n_args; i++)
+            argv[n++] = args[i];
+        if (f == 0) {
+            argv[n++] = "-o";
+            argv[n++] = page;
+        }
+        argv[n] = NULL;
+        out[f] = run_promscore(NULL, argv);
+    }
+}
+
+void test_version_and_arguments(char *made, size_t size, const char *const *args, size_t n_args)
+{
+    snprintf(made, size, "promscore %s", PS_VERSION);
+    for (size_t i = 0; i < n_args; i++)
+        snprintf(made + strlen(made), size - strlen(made), " %s", args[i]);
+}
+
+char *test_section(const char *html, const char *start)
+{
+    const char *at = strstr(html, start);
+    cr_assert_not_null(at, "no %s", start);
+    const char *end = strstr(at + 1, "</section>");
+    cr_assert_not_null(end);
+    return strndup(at, (size_t)(end - at));
+}
+
+char *test_escaped(const char *text)
+{
+    char *out = malloc(6 * strlen(text) + 1), *w = out;
+    cr_assert_not_null(out);
+    for (const char *p = text; *p; p++) {
+        const char *entity = *p == '&'    ? "&amp;"
+                             : *p == '<'  ? "&lt;"
+                             : *p == '>'  ? "&gt;"
+                             : *p == '"'  ? "&quot;"
+                             : *p == '\'' ? "&#39;"
+                                          : NULL;
+        if (entity)
+            w = stpcpy(w, entity);
+        else
+            *w++ = *p;
+    }
+    *w = '\0';
+    return out;
+}
+
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static int is_word(char c)
+{
+    return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+void test_blank(char *page, const char *text)
+{
+    char *label = test_escaped(text);
+    size_t n = strlen(label);
+    for (char *p = page; n && (p = strstr(p, label)); p++)
+        if ((p == page || !is_word(p[-1]) || !is_word(label[0])) &&
+            (!is_word(p[n]) || !is_word(label[n - 1])))
+            memset(p, ' ', n);
+    free(label);
+}
+
+int test_number_in(const char *text, const char *token)
+{
+    size_t n = strlen(token);
+    for (const char *p = text; (p = strstr(p, token)); p++) {
+        char before = p > text ? p[-1] : ' ', after = p[n];
+        if (!is_digit(before) && before != '.' && !is_digit(after) &&
+            !(after == '.' && is_digit(p[n + 1])))
+            return 1;
+    }
+    return 0;
+}
+
+/* Whether |a - b| < within, without libm, which not every test links. */
+static int near(double a, double b, double within)
+{
+    return a - b < within && b - a < within;
+}
+
+int test_csv_publishes(const char *csv, double number, double figure_within, double share_within)
+{
+    for (const char *line = csv; line && *line;
+         line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+        /* The value is the seventh field, followed by whether it is suppressed. */
+        const char *field = line;
+        for (int k = 0; k < 6 && field; k++) {
+            field = strchr(field, ',');
+            field = field ? field + 1 : NULL;
+        }
+        if (!field || *field == ',')
+            continue;
+        char *end;
+        double v = strtod(field, &end);
+        if (end == field || strncmp(end, ",no,", 4) != 0)
+            continue;
+        if (near(v, number, figure_within) || near(100 * v, number, share_within))
+            return 1;
+    }
+    return 0;
+}
+
+int test_page_next_number(struct page_reader *r, struct page_number *number)
+{
+    const char *html = r->page, *p = r->at;
+    while (*p) {
+        if (*p == '<') {
+            const char *close = strchr(p, '>');
+            cr_assert_not_null(close);
+            const char *small = strstr(p, "class=\"small\"");
+            r->tick = strncmp(p, "<text ", 6) == 0 && small && small < close;
+            if (strncmp(p, "<style", 6) == 0)
+                r->in_style = 1;
+            else if (strncmp(p, "</style", 7) == 0)
+                r->in_style = 0;
+            p = close + 1;
+        } else if (*p == '&') { /* an entity such as &#39; */
+            const char *semicolon = strchr(p, ';');
+            cr_assert_not_null(semicolon);
+            p = semicolon + 1;
+        } else if (r->in_style || !is_digit(*p)) {
+            p++;
+        } else {
+            break;
+        }
+    }
+    r->at = p;
+    if (!*p)
+        return 0;
+    const int money = r->money && p > r->money && p < r->money_end;
+    const char *start = p > html && p[-1] == '-' ? p - 1 : p, *end = p;
+    int negative = p > html && p[-1] == '-';
+    if (money && p - html >= 3 && strncmp(p - 2, "\u00a3", 2) == 0) {
+        negative = p[-3] == '-';
+        start = negative ? p - 3 : p - 2;
+    }
+    while (is_digit(*end) || (*end == '.' && is_digit(end[1])) ||
+           (money && *end == ',' && is_digit(end[1]) && is_digit(end[2]) && is_digit(end[3]) &&
+            !is_digit(end[4])))
+        end++;
+    char digits[64];
+    size_t n_digits = 0;
+    for (const char *d = p; d < end && n_digits + 1 < sizeof digits; d++)
+        if (*d != ',')
+            digits[n_digits++] = *d;
+    digits[n_digits] = '\0';
+    const char *point = memchr(p, '.', (size_t)(end - p));
+    number->start = start;
+    number->digits = p;
+    number->end = end;
+    snprintf(number->token, sizeof number->token, "%.*s", (int)(end - p), p);
+    number->value = (negative ? -1 : 1) * strtod(digits, NULL);
+    number->decimals = point ? (int)(end - point - 1) : 0;
+    number->tick = r->tick;
+    r->at = end;
+    return 1;
+}

@@ -99,4 +99,64 @@ void run_result_free(struct run_result *r);
 /* In a child about to run promscore: every signal back at its default. */
 void test_default_signals(void);
 
+/* ---- A page promscore writes (-f html), read as a reader would. ---- */
+
+/* A file of the worked examples promscore ships (docs/examples). */
+char *test_example(const char *name);
+/*
+ * One report three ways: promscore COMMAND -q -f FORMAT ARGS... as html, its
+ * page written to 'page' (-o PAGE), then as csv and json: out[0], [1], [2].
+ */
+void test_run_html_csv_json(const char *command, const char *const *args, size_t n_args,
+                            const char *page, struct run_result out[3]);
+/* "promscore VERSION ARGS...": what the section on how a page was made may give, into 'made'. */
+void test_version_and_arguments(char *made, size_t size, const char *const *args, size_t n_args);
+/* The section of the page that starts with 'start', up to the next section's end. */
+char *test_section(const char *html, const char *start);
+/* 'text' as the page escapes it: & < > " and ' as entities. */
+char *test_escaped(const char *text);
+/*
+ * Blanks every occurrence of 'text' (as the page escapes it) in 'page' that is
+ * not part of a longer word: a label, a rule or a reason whose numbers are
+ * words, not figures.
+ */
+void test_blank(char *page, const char *text);
+/* Whether the number 'token' appears in 'text' whole, not as part of a longer number. */
+int test_number_in(const char *text, const char *token);
+/*
+ * Whether a report's CSV publishes 'number' (not suppressed) in any row: its
+ * value within 'figure_within' (a count or a figure), or a hundred times it
+ * within 'share_within' (a share or a change as a percentage).
+ */
+int test_csv_publishes(const char *csv, double number, double figure_within, double share_within);
+
+/* A number in the text of a page. */
+struct page_number {
+    const char *start;  /* where it starts as written: its minus sign, its pound sign */
+    const char *digits; /* its first digit */
+    const char *end;    /* just past its last digit */
+    char token[64];     /* as written from its first digit: "3.77", "0.1.0", "12,345" */
+    double value;       /* its value, its sign with it */
+    int decimals;       /* how many decimals it is written with */
+    int tick;           /* 1 for an axis tick, a chart label of class "small" */
+};
+
+/*
+ * A page read number by number, from {page, page} on. Between 'money' and
+ * 'money_end' (NULL: nowhere), amounts of money are numbers too: "£12,345",
+ * "-£525", "£0.09".
+ */
+struct page_reader {
+    const char *page, *at;
+    const char *money, *money_end;
+    int in_style, tick;
+};
+
+/*
+ * The next number in the text of the page, its markup, entities and style
+ * aside (ids, coordinates): digits and points (a version such as 0.1.0 is
+ * one), a minus sign before it with it. Returns 0 at the end of the page.
+ */
+int test_page_next_number(struct page_reader *reader, struct page_number *number);
+
 #endif

@@ -10,7 +10,6 @@
 #include "config.h"
 
 #include <fcntl.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,18 +22,11 @@
 
 #include "helpers.h"
 
-static char *example(const char *name)
-{
-    char *path;
-    cr_assert_geq(asprintf(&path, "%s/%s", getenv("PROMSCORE_EXAMPLES"), name), 0);
-    return path;
-}
-
 /* The example batches scored, with their sites kept: a new file. */
 static char *scored_examples(void)
 {
-    char *scored = test_path("scored.csv"), *baseline = example("baseline.csv"),
-         *followup = example("followup.csv");
+    char *scored = test_path("scored.csv"), *baseline = test_example("baseline.csv"),
+         *followup = test_example("followup.csv");
     struct run_result r = RUN("score", "-q", "--keep", "site", "-o", scored, baseline, followup);
     cr_assert_eq(r.status, 1, "%s", r.err);
     run_result_free(&r);
@@ -75,47 +67,6 @@ static char *scored_groups(const char *path, const struct group *groups, size_t 
 
 /* ---- Every number on the page, accounted for. ---- */
 
-/* Whether 'number' is a value the report's CSV shows (a count, a figure to two decimals, or a
- * share as a percentage to one), in any row. */
-static int shown_in_csv(const char *csv, double number)
-{
-    for (const char *line = csv; line && *line;
-         line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
-        const char *field = line;
-        for (int k = 0; k < 6 && field; k++) {
-            field = strchr(field, ',');
-            field = field ? field + 1 : NULL;
-        }
-        if (!field || *field == ',')
-            continue;
-        char *end;
-        double v = strtod(field, &end);
-        if (end == field || strncmp(end, ",no,", 4) != 0)
-            continue;
-        if (fabs(v - number) < 0.005 + 1e-9 || fabs(100 * v - number) < 0.05 + 1e-9)
-            return 1;
-    }
-    return 0;
-}
-
-static int is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-/* Whether the number 'token' appears in 'text' whole, not as part of a longer number. */
-static int number_in(const char *text, const char *token)
-{
-    size_t n = strlen(token);
-    for (const char *p = text; (p = strstr(p, token)); p++) {
-        char before = p > text ? p[-1] : ' ', after = p[n];
-        if (!is_digit(before) && before != '.' && !is_digit(after) &&
-            !(after == '.' && is_digit(p[n + 1])))
-            return 1;
-    }
-    return 0;
-}
-
 /* What the page's numbers may be, outside the statistics the CSV shows. */
 struct sources {
     const char *csv;         /* the report's CSV */
@@ -123,21 +74,6 @@ struct sources {
     const char *definitions; /* promscore describe of the instruments on the page */
     const char *made;        /* promscore's version and the command's arguments */
 };
-
-static int is_word(char c)
-{
-    return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-/* Blanks every occurrence of 'label' in 'page' that is not part of a longer word. */
-static void blank(char *page, const char *label)
-{
-    size_t n = strlen(label);
-    for (char *p = page; n && (p = strstr(p, label)); p++)
-        if ((p == page || !is_word(p[-1]) || !is_word(label[0])) &&
-            (!is_word(p[n]) || !is_word(label[n - 1])))
-            memset(p, ' ', n);
-}
 
 static int longer_first(const void *a, const void *b)
 {
@@ -169,7 +105,7 @@ static char *without_definition_labels(const char *html)
     char *page = strdup(html);
     cr_assert_not_null(page);
     for (size_t k = 0; k < n; k++)
-        blank(page, labels[k]);
+        test_blank(page, labels[k]);
     ps_context_free(context);
     return page;
 }
@@ -191,56 +127,28 @@ static size_t every_number_is_accounted_for(const char *given, const struct sour
                *made = strstr(html, "<section id=\"made\">");
     cr_assert(disclosure && caveats && definitions && made);
     size_t figures = 0;
-    int in_style = 0, tick = 0;
-    for (const char *p = html; *p;) {
-        if (*p == '<') {
-            const char *close = strchr(p, '>');
-            cr_assert_not_null(close);
-            const char *small = strstr(p, "class=\"small\"");
-            tick = strncmp(p, "<text ", 6) == 0 && small && small < close;
-            if (strncmp(p, "<style", 6) == 0)
-                in_style = 1;
-            else if (strncmp(p, "</style", 7) == 0)
-                in_style = 0;
-            p = close + 1;
-            continue;
-        }
-        if (*p == '&') { /* an entity such as &#8220; */
-            const char *semicolon = strchr(p, ';');
-            cr_assert_not_null(semicolon);
-            p = semicolon + 1;
-            continue;
-        }
-        if (in_style || !is_digit(*p)) {
-            p++;
-            continue;
-        }
-        /* A number: digits and points (a version such as 0.1.0 is one), its sign with it. */
-        const char *start = p > html && p[-1] == '-' ? p - 1 : p, *end = p;
-        while (is_digit(*end) || (*end == '.' && is_digit(end[1])))
-            end++;
-        char token[64];
-        snprintf(token, sizeof token, "%.*s", (int)(end - p), p);
+    struct page_reader reader = {html, html, NULL, NULL, 0, 0};
+    for (struct page_number n; test_page_next_number(&reader, &n);) {
+        const char *p = n.digits, *start = n.start, *token = n.token;
         if (p < disclosure) {
-            if (!tick && !(strcmp(token, "95") == 0 && strncasecmp(end, "% c", 3) == 0)) {
-                cr_assert(shown_in_csv(from->csv, strtod(start, NULL)),
-                          "%.60s: %.*s is no figure the CSV shows", start, (int)(end - start),
+            if (!n.tick && !(strcmp(token, "95") == 0 && strncasecmp(n.end, "% c", 3) == 0)) {
+                cr_assert(test_csv_publishes(from->csv, n.value, 0.005 + 1e-9, 0.05 + 1e-9),
+                          "%.60s: %.*s is no figure the CSV shows", start, (int)(n.end - start),
                           start);
                 figures++;
             }
         } else if (p < caveats) {
-            cr_assert(number_in(from->rule, token), "%.80s: %s is not in the JSON's rule or audit",
-                      start, token);
+            cr_assert(test_number_in(from->rule, token),
+                      "%.80s: %s is not in the JSON's rule or audit", start, token);
         } else if (p < definitions) {
             cr_assert_fail("%.80s: a number in the caveats", start);
         } else if (p < made) {
-            cr_assert(number_in(from->definitions, token),
+            cr_assert(test_number_in(from->definitions, token),
                       "%.80s: %s is not in the definitions (promscore describe)", start, token);
         } else {
-            cr_assert(number_in(from->made, token),
+            cr_assert(test_number_in(from->made, token),
                       "%.80s: %s is neither promscore's version nor an argument", start, token);
         }
-        p = end;
     }
     free(html);
     return figures;
@@ -250,27 +158,11 @@ static size_t every_number_is_accounted_for(const char *given, const struct sour
  * same report's CSV and JSON and promscore describe of wemwbs. Returns the page. */
 static char *checked_page(const char *const *args, size_t n_args, size_t least_figures)
 {
-    const char *argv[32];
-    cr_assert_lt(n_args + 4, sizeof argv / sizeof argv[0]);
     char *page = test_path("report.html");
-    const char *formats[] = {"html", "csv", "json"};
     struct run_result out[3];
-    for (int f = 0; f < 3; f++) {
-        size_t n = 0;
-        argv[n++] = "report";
-        argv[n++] = "-q";
-        argv[n++] = "-f";
-        argv[n++] = formats[f];
-        for (size_t i = 0; i < n_args; i++)
-            argv[n++] = args[i];
-        if (f == 0) {
-            argv[n++] = "-o";
-            argv[n++] = page;
-        }
-        argv[n] = NULL;
-        out[f] = run_promscore(NULL, argv);
+    test_run_html_csv_json("report", args, n_args, page, out);
+    for (int f = 0; f < 3; f++)
         cr_assert_eq(out[f].status, 0, "%s", out[f].err);
-    }
     char *html = test_slurp(page);
     cr_assert_not_null(html);
     /* The rule and the audit: the JSON up to its list of instruments. */
@@ -279,10 +171,8 @@ static char *checked_page(const char *const *args, size_t n_args, size_t least_f
     *instruments = '\0';
     struct run_result describe = RUN("describe", "wemwbs");
     cr_assert_eq(describe.status, 0);
-    char made[4096] = "promscore ";
-    strcat(made, PS_VERSION);
-    for (size_t i = 0; i < n_args; i++)
-        snprintf(made + strlen(made), sizeof made - strlen(made), " %s", args[i]);
+    char made[4096];
+    test_version_and_arguments(made, sizeof made, args, n_args);
     struct sources from = {out[1].out, out[2].out, describe.out, made};
     size_t figures = every_number_is_accounted_for(html, &from);
     cr_assert_geq(figures, least_figures, "the page has %zu figures", figures);
@@ -291,16 +181,6 @@ static char *checked_page(const char *const *args, size_t n_args, size_t least_f
     run_result_free(&describe);
     free(page);
     return html;
-}
-
-/* The section of the page that starts with 'start', up to the next section. */
-static char *section(const char *html, const char *start)
-{
-    const char *at = strstr(html, start);
-    cr_assert_not_null(at, "no %s", start);
-    const char *end = strstr(at + 1, "</section>");
-    cr_assert_not_null(end);
-    return strndup(at, (size_t)(end - at));
 }
 
 Test(cli_html, page_is_self_contained_and_every_number_is_accounted_for)
@@ -338,7 +218,7 @@ Test(cli_html, page_is_self_contained_and_every_number_is_accounted_for)
     cr_assert_null(strstr(html, "NOT FOR RELEASE"), "small numbers are suppressed");
     cr_assert(strstr(html, "<title>Cohort change report</title>"));
     /* The definitions: version, file, licence notice, and each source, its address as text. */
-    char *definitions = section(html, "<section id=\"definitions\">");
+    char *definitions = test_section(html, "<section id=\"definitions\">");
     cr_assert(strstr(definitions, "<td>1.0</td><td>wemwbs.xml</td><td>Warwick-Edinburgh Mental "
                                   "Wellbeing Scale (WEMWBS) (c) University of Warwick, 2006"),
               "%s", definitions);
@@ -358,7 +238,7 @@ Test(cli_html, page_is_self_contained_and_every_number_is_accounted_for)
                                   "class=\"source-id\">shes2018</span>.</li>"),
               "%s", definitions);
     /* How it was made: the inputs by name, and why their sizes are not given. */
-    char *made = section(html, "<section id=\"made\">");
+    char *made = test_section(html, "<section id=\"made\">");
     cr_assert(strstr(made, "<li><bdi>scored.csv</bdi></li>"), "%s", made);
     cr_assert(strstr(made, "How many rows each input held is left out"), "%s", made);
     cr_assert_null(strstr(made, "Rows read"));
@@ -378,7 +258,7 @@ Test(cli_html, inputs_are_named_never_counted)
     char *a = scored_groups(a_path, alpha, 1, 1), *b = scored_groups(b_path, beta, 1, 100);
     const char *args[] = {"-b", "site", a, b};
     char *html = checked_page(args, 4, 10);
-    char *made = section(html, "<section id=\"made\">");
+    char *made = test_section(html, "<section id=\"made\">");
     cr_assert(strstr(made, "<ul>\n<li><bdi>siteA.csv</bdi></li>\n<li><bdi>siteB.csv</bdi></li>\n"
                            "</ul>"),
               "%s", made);
@@ -395,8 +275,8 @@ Test(cli_html, inputs_are_named_never_counted)
 Test(cli_html, has_one_section_per_instrument_its_pools_included)
 {
     char *scored = test_path("others.csv");
-    char *pam = example("pam.csv"), *domains = example("domains.csv"),
-         *goals = example("goals.csv"), *ons4 = example("ons4.csv");
+    char *pam = test_example("pam.csv"), *domains = test_example("domains.csv"),
+         *goals = test_example("goals.csv"), *ons4 = test_example("ons4.csv");
     struct run_result s = RUN("score", "-q", "--keep", "site", "-o", scored, pam, domains, goals, ons4);
     cr_assert_leq(s.status, 1, "%s", s.err);
     struct run_result r = RUN("report", "-f", "html", "--by", "site", scored);
@@ -543,17 +423,6 @@ Test(cli_html, many_groups_in_natural_order_and_charts_of_thirty)
 
 /* ---- A page whose small numbers are shown. ---- */
 
-/* 'text' as the page writes it: an apostrophe as &#39;. */
-static char *apostrophes_escaped(const char *text)
-{
-    char *out = malloc(strlen(text) * 5 + 1), *to = out;
-    cr_assert_not_null(out);
-    for (; *text; text++)
-        to = *text == '\'' ? stpcpy(to, "&#39;") : (*to = *text, to + 1);
-    *to = '\0';
-    return out;
-}
-
 Test(cli_html, small_numbers_shown_are_not_for_release)
 {
     char *path = test_path("small.csv");
@@ -601,7 +470,7 @@ Test(cli_html, small_numbers_shown_are_not_for_release)
         snprintf(banner, sizeof banner, "<section class=\"instrument\">\n<p class=\"not-for-"
                  "release\">%s</p>\n<h2>", cases[c].warning);
         cr_assert(strstr(html.out, banner), "%s: and each printed section", option);
-        char *rule = apostrophes_escaped(cases[c].rule);
+        char *rule = test_escaped(cases[c].rule);
         cr_assert(strstr(html.out, rule), "%s: %s", option, html.out);
         free(rule);
         cr_assert_null(strstr(html.out, "Counts of 1 to 0"));

@@ -23,13 +23,6 @@
 
 #include "helpers.h"
 
-static char *example(const char *name)
-{
-    char *path;
-    cr_assert_geq(asprintf(&path, "%s/%s", getenv("PROMSCORE_EXAMPLES"), name), 0);
-    return path;
-}
-
 static char *golden(const char *name)
 {
     char *relative, *path;
@@ -39,108 +32,12 @@ static char *golden(const char *name)
     return path;
 }
 
-static char *shipped_measures(void)
-{
-    return test_shipped_measures();
-}
-
 static void assert_has(const char *text, const char *part)
 {
     cr_assert_not_null(strstr(text, part), "wanted \"%s\" in:\n%s", part, text);
 }
 
-/* The section of the page that starts with 'start', up to the next section. */
-static char *section(const char *html, const char *start)
-{
-    const char *at = strstr(html, start);
-    cr_assert_not_null(at, "no %s", start);
-    const char *end = strstr(at + 1, "</section>");
-    cr_assert_not_null(end);
-    return strndup(at, (size_t)(end - at));
-}
-
 /* ---- Every number on the page, accounted for. ---- */
-
-static int is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-static int is_word(char c)
-{
-    return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-}
-
-/* Whether 'number', written with 'decimals' decimals, is a value the CSV publishes (not
- * suppressed) so rounded: a count, a figure, or a share or change as a percentage. */
-static int shown_in_csv(const char *csv, double number, int decimals)
-{
-    const double half = 0.5 * pow(10, -decimals) + 1e-9;
-    for (const char *line = csv; line && *line;
-         line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
-        const char *field = line;
-        for (int k = 0; k < 6 && field; k++) {
-            field = strchr(field, ',');
-            field = field ? field + 1 : NULL;
-        }
-        if (!field || *field == ',')
-            continue;
-        char *end;
-        double v = strtod(field, &end);
-        if (end == field || strncmp(end, ",no,", 4) != 0)
-            continue;
-        if (fabs(v - number) < half || fabs(100 * v - number) < half)
-            return 1;
-    }
-    return 0;
-}
-
-/* Whether the number 'token' appears in 'text' whole, not as part of a longer number. */
-static int number_in(const char *text, const char *token)
-{
-    size_t n = strlen(token);
-    for (const char *p = text; (p = strstr(p, token)); p++) {
-        char before = p > text ? p[-1] : ' ', after = p[n];
-        if (!is_digit(before) && before != '.' && !is_digit(after) &&
-            !(after == '.' && is_digit(p[n + 1])))
-            return 1;
-    }
-    return 0;
-}
-
-/* 'text' as the page escapes it. */
-static char *escaped(const char *text)
-{
-    char *out = malloc(6 * strlen(text) + 1), *w = out;
-    cr_assert_not_null(out);
-    for (const char *p = text; *p; p++) {
-        const char *entity = *p == '&'    ? "&amp;"
-                             : *p == '<'  ? "&lt;"
-                             : *p == '>'  ? "&gt;"
-                             : *p == '"'  ? "&quot;"
-                             : *p == '\'' ? "&#39;"
-                                          : NULL;
-        if (entity)
-            w = stpcpy(w, entity);
-        else
-            *w++ = *p;
-    }
-    *w = '\0';
-    return out;
-}
-
-/* Blanks every occurrence of 'text' (as the page escapes it) in 'page' that is not part of a
- * longer word. */
-static void blank(char *page, const char *text)
-{
-    char *label = escaped(text);
-    size_t n = strlen(label);
-    for (char *p = page; n && (p = strstr(p, label)); p++)
-        if ((p == page || !is_word(p[-1]) || !is_word(label[0])) &&
-            (!is_word(p[n]) || !is_word(label[n - 1])))
-            memset(p, ' ', n);
-    free(label);
-}
 
 /* The labels of the measures in a definition's XML (label="..."), unescaped. */
 static size_t measure_labels(const char *xml, char labels[][256], size_t most)
@@ -191,13 +88,13 @@ static size_t every_number_is_accounted_for(const char *given, const struct sour
     char labels[64][256];
     size_t n_labels = measure_labels(from->measures, labels, 64);
     cr_assert_gt(n_labels, 0);
-    blank(html, "promscore-statistics(7)");
+    test_blank(html, "promscore-statistics(7)");
     /* Why a figure is not computable, as the CSV gives it, is said below its table. */
     for (const char *p = from->csv; (p = strstr(p, ",not computable: ")); p++) {
         size_t n = strcspn(p + 17, ",\"\n");
         char *reason = strndup(p + 17, n);
         cr_assert_not_null(reason);
-        blank(html, reason);
+        test_blank(html, reason);
         free(reason);
     }
     /* What a figure rests on, as the CSV's note gives it (a unit cost's chain, the bootstrap's
@@ -217,26 +114,26 @@ static size_t every_number_is_accounted_for(const char *given, const struct sour
         size_t n = strlen(text);
         if (*note == '"' && n && text[n - 1] == '"')
             text[n - 1] = '\0';
-        blank(html, text);
+        test_blank(html, text);
         /* The completers' "(N of M referred)", which the heading of their table repeats. */
         const char *counted = strstr(text, "completers only (");
         if (counted) {
             counted += strlen("completers only ");
             char *part = strndup(counted, strcspn(counted, ")") + 1);
             cr_assert_not_null(part);
-            blank(html, part);
+            test_blank(html, part);
             free(part);
         }
         free(text);
     }
-    blank(html, "per \u00a31");
-    blank(html, "P(ROI > 1)");
+    test_blank(html, "per \u00a31");
+    test_blank(html, "P(ROI > 1)");
     if (rule)
-        blank(html, rule);
+        test_blank(html, rule);
     for (size_t k = 0; k < n_labels; k++)
-        blank(html, labels[k]);
+        test_blank(html, labels[k]);
     for (size_t w = 0; w < n_windows; w++)
-        blank(html, windows[w]);
+        test_blank(html, windows[w]);
     const char *headline = strstr(html, "<section id=\"headline\">"),
                *disclosure = strstr(html, "<section id=\"disclosure\">"),
                *caveats = strstr(html, "<section id=\"caveats\">"),
@@ -249,72 +146,30 @@ static size_t every_number_is_accounted_for(const char *given, const struct sour
     const char *costs = strstr(html, "<section id=\"costs\"");
     cr_assert(!costs || (costs > headline && costs < disclosure));
     size_t figures = 0;
-    int in_style = 0, tick = 0;
-    for (const char *p = html; *p;) {
-        if (*p == '<') {
-            const char *close = strchr(p, '>');
-            cr_assert_not_null(close);
-            const char *small = strstr(p, "class=\"small\"");
-            tick = strncmp(p, "<text ", 6) == 0 && small && small < close;
-            if (strncmp(p, "<style", 6) == 0)
-                in_style = 1;
-            else if (strncmp(p, "</style", 7) == 0)
-                in_style = 0;
-            p = close + 1;
-            continue;
-        }
-        if (*p == '&') { /* an entity such as &#39; */
-            const char *semicolon = strchr(p, ';');
-            cr_assert_not_null(semicolon);
-            p = semicolon + 1;
-            continue;
-        }
-        if (in_style || !is_digit(*p)) {
-            p++;
-            continue;
-        }
-        const char *start = p > html && p[-1] == '-' ? p - 1 : p, *end = p;
-        const int money = costs && p > costs && p < disclosure;
-        int negative = p > html && p[-1] == '-';
-        if (money && p - html >= 3 && strncmp(p - 2, "\u00a3", 2) == 0) {
-            negative = p[-3] == '-';
-            start = negative ? p - 3 : p - 2;
-        }
-        while (is_digit(*end) || (*end == '.' && is_digit(end[1])) ||
-               (money && *end == ',' && is_digit(end[1]) && is_digit(end[2]) && is_digit(end[3]) &&
-                !is_digit(end[4])))
-            end++;
-        char token[64], digits[64];
-        snprintf(token, sizeof token, "%.*s", (int)(end - p), p);
-        size_t n_digits = 0;
-        for (const char *d = p; d < end && n_digits + 1 < sizeof digits; d++)
-            if (*d != ',')
-                digits[n_digits++] = *d;
-        digits[n_digits] = '\0';
-        const double value = (negative ? -1 : 1) * strtod(digits, NULL);
+    struct page_reader reader = {html, html, costs, disclosure, 0, 0};
+    for (struct page_number n; test_page_next_number(&reader, &n);) {
+        const char *p = n.digits, *start = n.start, *token = n.token;
         if (p < headline || (p > disclosure && p < caveats)) {
-            cr_assert(number_in(from->prelude, token),
+            cr_assert(test_number_in(from->prelude, token),
                       "%.80s: %s is not in the JSON's rule, audit, windows or statement", start,
                       token);
         } else if (p < disclosure) {
-            if (!tick && !(strcmp(token, "95") == 0 && strncasecmp(end, "% c", 3) == 0)) {
-                const char *point = memchr(p, '.', (size_t)(end - p));
-                int decimals = point ? (int)(end - point - 1) : 0;
-                cr_assert(shown_in_csv(from->csv, value, decimals),
-                          "%.60s: %.*s is no figure the CSV publishes", start, (int)(end - start),
+            if (!n.tick && !(strcmp(token, "95") == 0 && strncasecmp(n.end, "% c", 3) == 0)) {
+                const double half = 0.5 * pow(10, -n.decimals) + 1e-9;
+                cr_assert(test_csv_publishes(from->csv, n.value, half, half),
+                          "%.60s: %.*s is no figure the CSV publishes", start, (int)(n.end - start),
                           start);
                 figures++;
             }
         } else if (p < definitions) {
             cr_assert_fail("%.80s: a number in the caveats", start);
         } else if (p < made) {
-            cr_assert(number_in(from->measures, token),
+            cr_assert(test_number_in(from->measures, token),
                       "%.80s: %s is not in the measures' definition", start, token);
         } else {
-            cr_assert(number_in(from->made, token),
+            cr_assert(test_number_in(from->made, token),
                       "%.80s: %s is neither promscore's version nor an argument", start, token);
         }
-        p = end;
     }
     free(html);
     return figures;
@@ -327,39 +182,21 @@ static char *checked_page(const char *const *args, size_t n_args, const char *me
                           const char *rule, const char *const *windows, size_t n_windows,
                           size_t least_figures)
 {
-    const char *argv[40];
-    cr_assert_lt(n_args + 8, sizeof argv / sizeof argv[0]);
     char *page = test_path("service.html");
-    const char *formats[] = {"html", "csv", "json"};
     struct run_result out[3];
-    for (int f = 0; f < 3; f++) {
-        size_t n = 0;
-        argv[n++] = "service";
-        argv[n++] = "-q";
-        argv[n++] = "-f";
-        argv[n++] = formats[f];
-        for (size_t i = 0; i < n_args; i++)
-            argv[n++] = args[i];
-        if (f == 0) {
-            argv[n++] = "-o";
-            argv[n++] = page;
-        }
-        argv[n] = NULL;
-        out[f] = run_promscore(NULL, argv);
+    test_run_html_csv_json("service", args, n_args, page, out);
+    for (int f = 0; f < 3; f++)
         cr_assert_leq(out[f].status, 1, "%s", out[f].err);
-    }
     char *html = test_slurp(page);
     cr_assert_not_null(html);
     char *results = strstr(out[2].out, "\"results\"");
     cr_assert_not_null(results);
     *results = '\0';
-    char *shipped = shipped_measures();
+    char *shipped = test_shipped_measures();
     char *xml = test_slurp(measures ? measures : shipped);
     cr_assert_not_null(xml);
-    char made[4096] = "promscore ";
-    strcat(made, PS_VERSION);
-    for (size_t i = 0; i < n_args; i++)
-        snprintf(made + strlen(made), sizeof made - strlen(made), " %s", args[i]);
+    char made[4096];
+    test_version_and_arguments(made, sizeof made, args, n_args);
     /* The page gives one total of hidden counts, as the JSON does, never its parts. */
     cr_assert_not_null(strstr(out[2].out, "\"hidden\": "));
     cr_assert_null(strstr(out[2].out, "\"primary\""));
@@ -400,8 +237,8 @@ static const char *const three_windows[] = {"pre24", "pre12", "post12"};
 
 Test(cli_service_html, page_is_self_contained_and_every_number_is_accounted_for)
 {
-    char *referred = example("service-referred.csv"),
-         *comparison = example("service-comparison.csv");
+    char *referred = test_example("service-referred.csv"),
+         *comparison = test_example("service-comparison.csv");
     const char *args[] = {"-w",           "pre24=365,pre12=365,post12=365",
                           "-s",           "ae_attendances >= 6 in pre12",
                           "--comparison", comparison,
@@ -478,7 +315,7 @@ Test(cli_service_html, page_is_self_contained_and_every_number_is_accounted_for)
     /* Two comparisons per measure, each a chart of rates and a forest. */
     cr_assert_eq(every_chart_has_its_table(html), 16);
     /* The audit: one total of hidden counts, never how many were small. */
-    char *disclosure = section(html, "<section id=\"disclosure\">");
+    char *disclosure = test_section(html, "<section id=\"disclosure\">");
     assert_has(disclosure, "<p>The audit: of 146 counts, 33 were hidden, the small ones and "
                            "those that would let a small one be worked out from the rest; 0 "
                            "figures were withheld");
@@ -487,7 +324,7 @@ Test(cli_service_html, page_is_self_contained_and_every_number_is_accounted_for)
     cr_assert_null(strstr(disclosure, "more"), "%s", disclosure);
     cr_assert_null(strstr(disclosure, "band"), "no blocks of bands here: %s", disclosure);
     /* The measures' definition, version and sources. */
-    char *definitions = section(html, "<section id=\"definitions\">");
+    char *definitions = test_section(html, "<section id=\"definitions\">");
     assert_has(definitions, "<caption>Service use: urgent, emergency and primary care, "
                             "ambulance and prescriptions (service_use version 1, "
                             "service_use.xml)</caption>");
@@ -497,7 +334,7 @@ Test(cli_service_html, page_is_self_contained_and_every_number_is_accounted_for)
     assert_has(definitions, "<dt class=\"source-id\">unit-costs-2023</dt>");
     cr_assert_null(strstr(definitions, "bed_days"), "only the measures reported");
     /* How it was made: the files by their base names, no folder. */
-    char *made = section(html, "<section id=\"made\">");
+    char *made = test_section(html, "<section id=\"made\">");
     assert_has(made, "<li><bdi>service-referred.csv</bdi></li>\n"
                      "<li><bdi>service-comparison.csv</bdi></li>");
     assert_has(made, "<bdi>--comparison</bdi> <bdi>service-comparison.csv</bdi>");
@@ -568,7 +405,7 @@ Test(cli_service_html, without_a_comparison_the_fall_is_not_attributed)
 /* A measure labelled like a script, counts in a file named like one. */
 Test(cli_service_html, text_from_data_is_escaped)
 {
-    char *shipped = shipped_measures();
+    char *shipped = test_shipped_measures();
     char *xml = test_slurp(shipped);
     cr_assert_not_null(xml);
     const char *from = "label=\"A&amp;E attendances\"";
@@ -668,7 +505,7 @@ Test(cli_service_html, command_line_names_files_by_base_name)
         cr_assert_eq(r.status, 0, "%s", r.err);
         char *html = test_slurp(k ? page2 : page);
         cr_assert_not_null(html);
-        char *made = section(html, "<section id=\"made\">");
+        char *made = test_section(html, "<section id=\"made\">");
         assert_has(made, shown[k]);
         assert_has(made, "<pre><bdi>promscore</bdi> <bdi>service</bdi> <bdi>-w</bdi> "
                          "<bdi>pre12=365,post12=365</bdi> <bdi>-qf</bdi> <bdi>html</bdi> ");
@@ -737,9 +574,10 @@ static char *bridge_chart(const char *costs)
 /* The guide's worked example: the example files uprated to 2023/24, against £60,000. */
 Test(cli_service_html, costs_every_number_is_a_published_figure)
 {
-    char *referred = example("service-referred.csv"),
-         *comparison = example("service-comparison.csv"),
-         *costs = example("unit-costs-example.csv"), *index = example("price-index-example.csv");
+    char *referred = test_example("service-referred.csv"),
+         *comparison = test_example("service-comparison.csv"),
+         *costs = test_example("unit-costs-example.csv"),
+         *index = test_example("price-index-example.csv");
     const char *args[] = {"-w",
                           "pre24=365,pre12=365,post12=365",
                           "-s",
@@ -763,11 +601,11 @@ Test(cli_service_html, costs_every_number_is_a_published_figure)
     /* The measures are as they were: the costs are not a measure named "total". */
     cr_assert_eq(occurrences(html, "<section class=\"instrument\">"), 4);
     cr_assert_null(strstr(html, "<h2>total</h2>"));
-    char *headline = section(html, "<section id=\"headline\">");
+    char *headline = test_section(html, "<section id=\"headline\">");
     cr_assert_eq(occurrences(headline, "<tr><th scope=\"row\">"), 4, "%s", headline);
     /* Each measure's charts, and the bridge: every chart with its table. */
     cr_assert_eq(every_chart_has_its_table(html), 17);
-    char *section_costs = section(html, "<section id=\"costs\" class=\"instrument\">");
+    char *section_costs = test_section(html, "<section id=\"costs\" class=\"instrument\">");
     const char *order[] = {
         "<h2>Costs: notional cost avoidance (not savings)</h2>",
         "Money at average unit costs, from the unit costs file: a fall in use priced this way is "
@@ -851,7 +689,7 @@ Test(cli_service_html, costs_every_number_is_a_published_figure)
     /* The caveat, and the files by their base names. */
     assert_has(html, "<li>Notional cost avoidance is priced at average unit costs: fewer "
                      "attendances do not release their average cost from a budget.</li>");
-    char *made = section(html, "<section id=\"made\">");
+    char *made = test_section(html, "<section id=\"made\">");
     assert_has(made, "<li><bdi>service-comparison.csv</bdi></li>\n<li><bdi>unit-costs-example."
                      "csv</bdi></li>\n<li><bdi>price-index-example.csv</bdi></li>");
     assert_has(made, "<bdi>--unit-costs</bdi> <bdi>unit-costs-example.csv</bdi>");
@@ -891,7 +729,7 @@ Test(cli_service_html, costs_without_a_counterfactual_only_the_gross_fall)
                           referred};
     char *html = checked_page(args, 9, NULL, "ae_attendances >= 6 in pre12", windows, 2, 20);
     never_savings(html);
-    char *section_costs = section(html, "<section id=\"costs\" class=\"instrument\">");
+    char *section_costs = test_section(html, "<section id=\"costs\" class=\"instrument\">");
     assert_has(section_costs, "<p><b>No comparison cohort was given: the gross fall in cost is "
                               "shown but cannot be attributed to the service, and no cost "
                               "avoidance or return on investment is given.</b></p>");
@@ -947,7 +785,7 @@ Test(cli_service_html, costs_naive_figures_are_stamped)
                          "cost avoidance \u00a312,768");
     assert_has(text.out, "NAIVE return on investment against \u00a35,000 (over 365 days): "
                          "\u00a32.55");
-    char *section_costs = section(html, "<section id=\"costs\" class=\"instrument\">");
+    char *section_costs = test_section(html, "<section id=\"costs\" class=\"instrument\">");
     assert_has(section_costs, "<p><b>NAIVE: no comparison cohort was given and "
                               "--no-counterfactual asked for figures against no change");
     assert_has(section_costs, "<th scope=\"col\">NAIVE: expected after without the service</th>"
@@ -1021,7 +859,7 @@ Test(cli_service_html, costs_suppressed_are_shown_as_suppressed)
     assert_has(csv.out, "\nservice_use,total,all,pre12->post12,notional_cost_avoidance,figure,,"
                         "yes,\n");
     assert_has(csv.out, "\nservice_use,total,all,pre12->post12,roi,figure,,yes,\n");
-    char *section_costs = section(html, "<section id=\"costs\" class=\"instrument\">");
+    char *section_costs = test_section(html, "<section id=\"costs\" class=\"instrument\">");
     /* Per measure and in total, the five figures of money hidden, the unit costs shown. */
     assert_has(section_costs, "<tr><th scope=\"row\">A&amp;E attendances</th><td class=\"num\">"
                               "\u00a3127.62</td><td class=\"num hidden\">*</td><td class=\"num "
@@ -1075,7 +913,7 @@ Test(cli_service_html, costs_of_no_measure_counted)
     struct run_result r = RUN("service", "-q", "-f", "html", "-w", "pre12=365,post12=365", referred,
                               "--unit-costs", costs);
     cr_assert_eq(r.status, 0, "%s", r.err);
-    char *section_costs = section(r.out, "<section id=\"costs\" class=\"instrument\">");
+    char *section_costs = test_section(r.out, "<section id=\"costs\" class=\"instrument\">");
     assert_has(section_costs, "<p class=\"lead\">No measure with a unit cost (--unit-costs) was "
                               "counted in a window after <bdi>pre12</bdi>.</p>");
     cr_assert_null(strstr(section_costs, "<table>"));
@@ -1127,7 +965,7 @@ Test(cli_service_html, empirical_bayes_figures_are_the_csvs)
     cr_assert_str_eq(index, "1.00");
     char want[512];
     /* The headline: events after over those expected, and their ratio with its interval. */
-    char *headline = section(html, "<section id=\"headline\">");
+    char *headline = test_section(html, "<section id=\"headline\">");
     assert_has(headline, "<th scope=\"col\">Events after / expected without intervention "
                          "(empirical Bayes)</th><th scope=\"col\">Observed over expected (95% "
                          "CI)</th></tr></thead>");
@@ -1209,7 +1047,7 @@ Test(cli_service_html, empirical_bayes_costs_are_not_naive)
     char *html = checked_page(args, 11, NULL, "ae_attendances >= 6 in pre12", two_windows, 2, 40);
     never_savings(html);
     cr_assert_null(strstr(html, "NAIVE"), "empirical Bayes's figures stamped naive");
-    char *section_costs = section(html, "<section id=\"costs\" class=\"instrument\">");
+    char *section_costs = test_section(html, "<section id=\"costs\" class=\"instrument\">");
     /* The costs rest on empirical Bayes: none is noted not attributable (the change in use
      * itself is, in the measure's notes). */
     cr_assert_null(strstr(section_costs, "not attributable"), "%s", section_costs);
@@ -1357,7 +1195,7 @@ Test(cli_service_html, groups_hidden_are_never_drawn)
  * is the gross fall alone; the measure with one keeps its expected cost, not naive. */
 Test(cli_service_html, empirical_bayes_beside_a_measure_without_a_counterfactual)
 {
-    char *referred = example("service-referred.csv"), *population = golden("population.csv"),
+    char *referred = test_example("service-referred.csv"), *population = golden("population.csv"),
          *costs = test_file("costs.csv",
                             "measure,value,unit,price_year,source,licence\n"
                             "ae_attendances,114,per attendance,2022/23,test,CC0-1.0\n"
@@ -1378,7 +1216,7 @@ Test(cli_service_html, empirical_bayes_beside_a_measure_without_a_counterfactual
         checked_page(args, 11, NULL, "ae_attendances >= 6 in pre12", three_windows, 3, 100);
     never_savings(html);
     cr_assert_null(strstr(html, "NAIVE"));
-    char *section_costs = section(html, "<section id=\"costs\" class=\"instrument\">");
+    char *section_costs = test_section(html, "<section id=\"costs\" class=\"instrument\">");
     /* Three of the example's people were observed for part of post12: empirical Bayes's
      * expected count, weighted by each one's time, would give their counts, so it is withheld,
      * and the A&E costs resting on it hidden with it. GP consultations have no counterfactual
@@ -1417,12 +1255,12 @@ struct worked {
 static size_t worked_example(struct worked *w, int completers_and_wellbeing,
                              const char *const *extras)
 {
-    w->referred = example("service-referred.csv");
-    w->comparison = example("service-comparison.csv");
-    w->costs = example("unit-costs-example.csv");
-    w->index = example("price-index-example.csv");
-    w->completed = example("service-completed.csv");
-    w->ons4 = example("service-ons4.csv");
+    w->referred = test_example("service-referred.csv");
+    w->comparison = test_example("service-comparison.csv");
+    w->costs = test_example("unit-costs-example.csv");
+    w->index = test_example("price-index-example.csv");
+    w->completed = test_example("service-completed.csv");
+    w->ons4 = test_example("service-ons4.csv");
     w->scored = test_path("service-ons4-scored.csv");
     struct run_result s = RUN("score", "-q", "-i", "ons4", w->ons4, "-o", w->scored);
     cr_assert_eq(s.status, 1, "the example has a refused answer: %s", s.err);
@@ -1482,7 +1320,7 @@ Test(cli_service_html, completers_and_wellbeing_value_apart_and_labelled)
     char *html =
         checked_page(w.args, n, NULL, "ae_attendances >= 6 in pre12", three_windows, 3, 230);
     never_savings(html);
-    char *section_costs = section(html, "<section id=\"costs\" class=\"instrument\">");
+    char *section_costs = test_section(html, "<section id=\"costs\" class=\"instrument\">");
     const char *order[] = {
         /* Everyone's figures first, as without --completed. */
         "<td class=\"num\">\u00a35,406</td></tr>",
@@ -1538,7 +1376,7 @@ Test(cli_service_html, completers_and_wellbeing_value_apart_and_labelled)
     }
     /* Nothing of either in the headline, the return on investment, the bridge or everyone's
      * notes; no benefit transfer from ONS4; nothing hidden or naive here. */
-    char *headline = section(html, "<section id=\"headline\">");
+    char *headline = test_section(html, "<section id=\"headline\">");
     char *everyone = between(section_costs, "<h3>", "<h4>Completers only");
     for (const char *part = everyone; *part; part++) {
         cr_assert_neq(strncasecmp(part, "completers", 10), 0, "%.200s", part);
@@ -1580,8 +1418,8 @@ Test(cli_service_html, completers_and_wellbeing_change_neither_bridge_nor_roi)
     assert_has(everyone[0], "<h4>From the gross fall in cost to notional cost avoidance</h4>");
     assert_has(everyone[0], "<p class=\"roi\"><b>Return on investment against \u00a360,000");
     /* The headline too. */
-    char *headline[2] = {section(pages[0], "<section id=\"headline\">"),
-                         section(pages[1], "<section id=\"headline\">")};
+    char *headline[2] = {test_section(pages[0], "<section id=\"headline\">"),
+                         test_section(pages[1], "<section id=\"headline\">")};
     cr_assert_str_eq(headline[1], headline[0]);
     for (int with = 0; with < 2; with++) {
         free(headline[with]);
@@ -1600,7 +1438,7 @@ Test(cli_service_html, completers_and_wellbeing_withheld_under_rounding)
     char *html =
         checked_page(w.args, n, NULL, "ae_attendances >= 6 in pre12", three_windows, 3, 50);
     never_savings(html);
-    char *section_costs = section(html, "<section id=\"costs\" class=\"instrument\">");
+    char *section_costs = test_section(html, "<section id=\"costs\" class=\"instrument\">");
     char *wellbeing = between(section_costs, "<h3>Wellbeing value", NULL);
     assert_has(wellbeing, "<tr><th scope=\"row\">People paired</th><td class=\"num\">35</td>");
     assert_has(wellbeing, "<tr><th scope=\"row\">WELLBYs</th><td class=\"num hidden\">*</td>"

@@ -425,11 +425,29 @@ static void write_table(struct page *p, const struct block *const *cohorts, size
     html_table_end(&p->s);
 }
 
+/* One line of the list below a table, the list opened before its first ('listed'): "WHO, NAME
+ * not computable: WHY", or "WHO, NAME: WHY" for what a figure rests on or why it was withheld
+ * ('who' NULL: the figure's name alone). */
+static void write_note(struct page *p, int *listed, const char *who, const ps_statistic_t *st,
+                       const char *why)
+{
+    svg_raw(&p->s, *listed ? "<li>" : "<ul class=\"key\">\n<li>");
+    if (who) {
+        svg_text(&p->s, who);
+        svg_raw(&p->s, ", ");
+    }
+    svg_text(&p->s, st->name);
+    svg_raw(&p->s, st->shown == PS_NOT_COMPUTABLE ? " not computable: " : ": ");
+    svg_text(&p->s, why);
+    svg_raw(&p->s, "</li>\n");
+    *listed = 1;
+}
+
 /* What is not computable, and why; the notes the statistics carry (the selection rule's aside:
  * every caption gives it). */
 static void write_notes(struct page *p, const struct block *const *cohorts, size_t n)
 {
-    int any = 0;
+    int listed = 0;
     for (size_t c = 0; c < n; c++)
         for (size_t i = cohorts[c]->start; i < cohorts[c]->end; i++) {
             const ps_statistic_t *st = statistic(p, i);
@@ -439,16 +457,9 @@ static void write_notes(struct page *p, const struct block *const *cohorts, size
                                   : NULL;
             if (!why)
                 continue;
-            svg_raw(&p->s, any ? "" : "<ul class=\"key\">\n");
-            svg_raw(&p->s, "<li>");
-            svg_text(&p->s, c ? "Comparison cohort, " : "People referred, ");
-            svg_text(&p->s, st->name);
-            svg_raw(&p->s, st->shown == PS_NOT_COMPUTABLE ? " not computable: " : ": ");
-            svg_text(&p->s, why);
-            svg_raw(&p->s, "</li>\n");
-            any = 1;
+            write_note(p, &listed, c ? "Comparison cohort" : "People referred", st, why);
         }
-    if (any)
+    if (listed)
         svg_raw(&p->s, "</ul>\n");
 }
 
@@ -1226,42 +1237,42 @@ static int completers_figure(const ps_statistic_t *st)
            st->id <= PS_STAT_CO_COMPLETERS_RATE_RATIO;
 }
 
-/* What is not computable and why, and what was withheld, below the comparison's figures. */
-static void write_cost_notes(struct page *p, const struct costs *c, size_t from, size_t to)
+/* What the list below a table of costs says of a figure: why it is not computable or was
+ * withheld; of everyone's expected cost, what it rests on (empirical Bayes, or only the
+ * measures with a counterfactual). NULL for a figure of the other list (the completers' have
+ * theirs, below their own table) and for the return on investment, whose reason is given
+ * with it. */
+static const char *cost_note(const ps_statistic_t *st, int completers)
 {
-    int any = 0;
+    if (completers != completers_figure(st) || st->id == PS_STAT_CO_ROI ||
+        st->id == PS_STAT_CO_ROI_CI_LOW || st->id == PS_STAT_CO_ROI_CI_HIGH ||
+        st->id == PS_STAT_CO_P_ROI_ABOVE_1)
+        return NULL;
+    return st->shown == PS_NOT_COMPUTABLE ? st->reason
+           : st->shown == PS_SUPPRESSED   ? st->note
+           : !completers && st->id == PS_STAT_CO_COST_EXPECTED_AFTER && !note_says(st, "NAIVE", 1)
+               ? st->note
+               : NULL;
+}
+
+/* What is not computable and why, and what was withheld, below the comparison's figures:
+ * everyone's, or the completers'. */
+static void write_cost_notes(struct page *p, const struct costs *c, size_t from, size_t to,
+                             int completers)
+{
+    int listed = 0;
     for (size_t j = from; j < to; j++)
         for (size_t i = c->blocks[j].start; i < c->blocks[j].end; i++) {
             const ps_statistic_t *st = statistic(p, i);
-            /* The return on investment's reason is given with it; the completers' with
-             * theirs. */
-            if (st->id == PS_STAT_CO_ROI || st->id == PS_STAT_CO_ROI_CI_LOW ||
-                st->id == PS_STAT_CO_ROI_CI_HIGH || st->id == PS_STAT_CO_P_ROI_ABOVE_1 ||
-                completers_figure(st))
-                continue;
-            const char *why = st->shown == PS_NOT_COMPUTABLE ? st->reason
-                              : st->shown == PS_SUPPRESSED   ? st->note
-                              /* What the expected cost rests on: empirical Bayes, or only
-                               * the measures with a counterfactual. */
-                              : st->id == PS_STAT_CO_COST_EXPECTED_AFTER &&
-                                      !note_says(st, "NAIVE", 1)
-                                  ? st->note
-                                  : NULL;
+            const char *why = cost_note(st, completers);
             if (!why)
                 continue;
             const char *label = "total", *what;
             if (strcmp(c->blocks[j].unit, "total") != 0)
                 measure_words(p, c->blocks[j].unit, &label, &what);
-            svg_raw(&p->s, any ? "<li>" : "<ul class=\"key\">\n<li>");
-            svg_text(&p->s, label);
-            svg_raw(&p->s, ", ");
-            svg_text(&p->s, st->name);
-            svg_raw(&p->s, st->shown == PS_NOT_COMPUTABLE ? " not computable: " : ": ");
-            svg_text(&p->s, why);
-            svg_raw(&p->s, "</li>\n");
-            any = 1;
+            write_note(p, &listed, label, st, why);
         }
-    if (any)
+    if (listed)
         svg_raw(&p->s, "</ul>\n");
 }
 
@@ -1594,31 +1605,7 @@ static void write_completers(struct page *p, struct costs *c, size_t from, size_
         svg_raw(&p->s, "</tr>\n");
     }
     html_table_end(&p->s);
-    /* What is not computable and why, and what was withheld. */
-    int listed = 0;
-    for (size_t j = from; j < to; j++)
-        for (size_t i = c->blocks[j].start; i < c->blocks[j].end; i++) {
-            const ps_statistic_t *st = statistic(p, i);
-            const char *why = !completers_figure(st)           ? NULL
-                              : st->shown == PS_NOT_COMPUTABLE ? st->reason
-                              : st->shown == PS_SUPPRESSED     ? st->note
-                                                               : NULL;
-            if (!why)
-                continue;
-            const char *label = "total", *what;
-            if (strcmp(c->blocks[j].unit, "total") != 0)
-                measure_words(p, c->blocks[j].unit, &label, &what);
-            svg_raw(&p->s, listed ? "<li>" : "<ul class=\"key\">\n<li>");
-            svg_text(&p->s, label);
-            svg_raw(&p->s, ", ");
-            svg_text(&p->s, st->name);
-            svg_raw(&p->s, st->shown == PS_NOT_COMPUTABLE ? " not computable: " : ": ");
-            svg_text(&p->s, why);
-            svg_raw(&p->s, "</li>\n");
-            listed = 1;
-        }
-    if (listed)
-        svg_raw(&p->s, "</ul>\n");
+    write_cost_notes(p, c, from, to, 1);
 }
 
 /* Whether some figure of a block says it is a benefit transfer (a hidden one says nothing). */
@@ -1694,12 +1681,7 @@ static void write_wellbeing(struct page *p, const struct block *b)
                                                          : NULL;
         if (!why)
             continue;
-        svg_raw(&p->s, listed ? "<li>" : "<ul class=\"key\">\n<li>");
-        svg_text(&p->s, st->name);
-        svg_raw(&p->s, st->shown == PS_NOT_COMPUTABLE ? " not computable: " : ": ");
-        svg_text(&p->s, why);
-        svg_raw(&p->s, "</li>\n");
-        listed = 1;
+        write_note(p, &listed, NULL, st, why);
     }
     if (listed)
         svg_raw(&p->s, "</ul>\n");
@@ -1805,7 +1787,7 @@ static void write_costs(struct page *p, const output_file_t *files, size_t n_fil
             write_roi(p, &c, total);
             write_bridge(p, &c, total, rule);
         }
-        write_cost_notes(p, &c, j, end);
+        write_cost_notes(p, &c, j, end, 0);
         write_completers(p, &c, j, end, w0, w1, rule);
         j = end;
     }
