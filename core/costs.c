@@ -1017,8 +1017,9 @@ static void completers_of(const ps_service_costs_t *costs, const struct plan *p,
     out->rate_ratio = comparison_ratio(&mine);
 }
 
-static void emit_completers(struct emit *e, const struct completers *f, const char *why,
-                            int attributable, int naive)
+/* Emits the completers' figures f; returns whether they were hidden. */
+static int emit_completers(struct emit *e, const struct completers *f, const char *why,
+                           int attributable, int naive)
 {
     const ps_disclosure_t *d = e->disclosure;
     const int was = e->hidden;
@@ -1046,7 +1047,9 @@ static void emit_completers(struct emit *e, const struct completers *f, const ch
              : !isfinite(f->rate_ratio) ? "the completers have no events before"
                                         : NULL,
              label);
+    const int hidden = e->hidden;
     e->hidden = was;
+    return hidden;
 }
 
 /* The figures of one comparison w0 -> w1. */
@@ -1105,7 +1108,7 @@ static ps_error_t emit_comparison(const ps_service_costs_t *costs, struct plan *
     }
     double total_before = 0, total_after = 0, total_gross = 0, total_expected = 0;
     size_t n_counted = 0;
-    int any_hidden = 0;
+    int any_hidden = 0, any_completers_hidden = 0;
     struct completers all_completers = {0, 0, 0, 0, 0, 0, NAN, 0};
     for (size_t k = 0; k < p->n_measures; k++) {
         struct measure_costs *mc = &p->measures[k];
@@ -1137,7 +1140,7 @@ static ps_error_t emit_comparison(const ps_service_costs_t *costs, struct plan *
         if (costs->completed) {
             struct completers f;
             completers_of(costs, p, k, &theirs[k], &f);
-            emit_completers(&e, &f, why, mc->counted, mc->naive);
+            any_completers_hidden |= emit_completers(&e, &f, why, mc->counted, mc->naive);
             all_completers.before += f.before;
             all_completers.after += f.after;
             all_completers.gross += f.gross;
@@ -1250,6 +1253,10 @@ static ps_error_t emit_comparison(const ps_service_costs_t *costs, struct plan *
             all_completers.of += counted;
             all_completers.n += counted && completed(costs, i);
         }
+        /* As everyone's total is hidden with any measure's, the completers' is hidden with
+         * any measure's completers' figures: the total less the other measures would give
+         * the hidden ones. */
+        e.hidden = any_hidden || any_completers_hidden;
         emit_completers(&e, &all_completers, why, n_counted == p->n_measures, p->naive);
     }
     free(referred);

@@ -253,6 +253,91 @@ Test(completers, hidden_when_the_others_are_few)
     finish(&r);
 }
 
+/*
+ * Twenty people referred with 999 calls, ten of whom completed (R00 to R09); GP consultations
+ * were linked for R00 to R10 only, so R10 is the one non-completer with GP counts ('gp_before'
+ * and 'gp_after' theirs). Its report under 'rule', with the completers read and calls at 10 a
+ * unit, GP consultations at 40.
+ */
+static void one_non_completer(struct run *r, int gp_before, int gp_after,
+                              const ps_disclosure_t *rule)
+{
+    char counts[4096] = "participant_id,window,calls_999,gp_consultations\n";
+    char list[512] = "participant_id\n";
+    for (int i = 0; i < 20; i++) {
+        char before[16] = "", after[16] = "";
+        if (i < 10) {
+            snprintf(before, sizeof before, "%d", 8 + i % 6);
+            snprintf(after, sizeof after, "%d", 4 + i % 5);
+        } else if (i == 10) {
+            snprintf(before, sizeof before, "%d", gp_before);
+            snprintf(after, sizeof after, "%d", gp_after);
+        }
+        snprintf(counts + strlen(counts), sizeof counts - strlen(counts),
+                 "R%02d,pre12,%d,%s\nR%02d,post12,%d,%s\n", i, 3 + i % 6, before, i, i % 5, after);
+        if (i < 10)
+            snprintf(list + strlen(list), sizeof list - strlen(list), "R%02d\n", i);
+    }
+    release_capture();
+    r->context = test_context(&capture);
+    char *path = test_shipped_measures();
+    cr_assert_eq(ps_service_definition_read(r->context, path, &r->definition), PS_OK, "%s",
+                 last_message());
+    free(path);
+    ps_service_options_t o;
+    ps_service_options_init(&o, sizeof o);
+    o.windows = year_after;
+    o.n_windows = 2;
+    cr_assert_eq(ps_service_cohort_new(r->context, r->definition, &o, &r->cohort), PS_OK);
+    path = test_file("counts.csv", counts, -1);
+    cr_assert_eq(ps_service_read(r->cohort, path, PS_SERVICE_REFERRED, &handlers, NULL), PS_OK,
+                 "%s", last_message());
+    free(path);
+    cr_assert_eq(ps_service_report(r->cohort, rule, &r->report), PS_OK, "%s", last_message());
+    path = test_file("costs.csv", "measure,value,unit,price_year,source,licence\n"
+                                  "calls_999,10,per call,2023,test,CC0-1.0\n"
+                                  "gp_consultations,40,per consultation,2023,test,CC0-1.0\n",
+                     -1);
+    cr_assert_eq(ps_service_costs_read(r->context, path, &r->costs), PS_OK, "%s",
+                 last_message());
+    free(path);
+    path = test_file("completed.csv", list, -1);
+    cr_assert_eq(ps_service_costs_read_completed(r->costs, r->cohort, path, &handlers, NULL),
+                 PS_OK, "%s", last_message());
+    free(path);
+    ps_service_costs_options_init(&r->options, sizeof r->options);
+    r->options.seed = 1;
+    cr_assert_eq(ps_service_costs_apply(r->costs, &r->options, r->cohort, rule, r->report),
+                 PS_OK, "%s", last_message());
+}
+
+/* GP consultations' completers figures are hidden (10 of 11: one other); the total's would
+ * give them, less the 999 calls' (and everyone's GP events less them R10's 13 and 4), so
+ * they are hidden too, as everyone's total is hidden with any measure's. */
+Test(completers, the_total_is_hidden_with_any_measures)
+{
+    struct run r;
+    one_non_completer(&r, 13, 4, &threshold_7);
+    /* Everyone's figures are shown, and the 999 calls' completers' (10 of 20). */
+    cr_assert_float_eq(shown(r.report, "total", "cost_before"),
+                       shown(r.report, "calls_999", "cost_before") +
+                           shown(r.report, "gp_consultations", "cost_before"),
+                       1e-9);
+    shown(r.report, "calls_999", "completers_cost_before");
+    cr_assert_str_eq(figure_of(r.report, "calls_999", "completers_cost_before")->note,
+                     "completers only (10 of 20 referred): not intention to treat");
+    static const char *const names[] = {"completers_cost_before", "completers_cost_after",
+                                        "completers_gross_cost_fall"};
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+        cr_assert_eq(figure_of(r.report, "gp_consultations", names[k])->shown, PS_SUPPRESSED,
+                     "%s", names[k]);
+        const ps_statistic_t *s = figure_of(r.report, "total", names[k]);
+        cr_assert_eq(s->shown, PS_SUPPRESSED, "total %s", names[k]);
+        cr_assert_null(s->note, "a hidden figure says nothing of its people");
+    }
+    finish(&r);
+}
+
 Test(completers, none_counted_is_said)
 {
     struct run r;
