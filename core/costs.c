@@ -971,6 +971,12 @@ static int small_count(const ps_disclosure_t *d, size_t n)
     return d->suppress && n >= 1 && n <= d->threshold;
 }
 
+/* A number of events disclosure control hides: 1 to the threshold. */
+static int small_events(const ps_disclosure_t *d, double events)
+{
+    return d->suppress && events >= 1 && events <= d->threshold;
+}
+
 /* A count as the report publishes it: rounded to the nearest multiple under --round. */
 static size_t published(const ps_disclosure_t *d, size_t n)
 {
@@ -984,6 +990,9 @@ struct completers {
     size_t n, of;                 /* completers counted, of the people referred counted */
     double before, after, gross, expected, rate_ratio;
     int per_measure;
+    /* A measure's events before and after of the completers, then of the others (everyone's
+     * less theirs); 0 for the total. */
+    double events[4];
 };
 
 /* Whether the person p of the people referred is listed as having completed. */
@@ -997,8 +1006,8 @@ static void completers_of(const ps_service_costs_t *costs, const struct plan *p,
                           const struct sums *comparison, struct completers *out)
 {
     const struct measure_costs *mc = &p->measures[k];
-    struct sums mine = {0};
-    *out = (struct completers){0, 0, 0, 0, 0, 0, NAN, 1};
+    struct sums mine = {0}, others = {0};
+    *out = (struct completers){0, 0, 0, 0, 0, 0, NAN, 1, {0}};
     for (size_t i = 0; i < mc->n_people[0]; i++) {
         const struct contribution *q = &mc->people[0][i];
         if (!(q->days_before > 0))
@@ -1007,8 +1016,14 @@ static void completers_of(const ps_service_costs_t *costs, const struct plan *p,
         if (completed(costs, i)) {
             out->n++;
             add(&mine, q);
+        } else {
+            add(&others, q);
         }
     }
+    out->events[0] = mine.before;
+    out->events[1] = mine.after;
+    out->events[2] = others.before;
+    out->events[3] = others.after;
     const double u = mc->unit_cost;
     out->before = u * mine.before;
     out->after = u * mine.after;
@@ -1033,8 +1048,13 @@ static int emit_completers(struct emit *e, const struct completers *f, const cha
     const char *none = f->n ? NULL
                             : "no one listed as completing the programme (--completed) was "
                               "counted in both windows";
-    /* Beside everyone's figures, the completers' would give the others' by difference. */
+    /* Beside everyone's figures, the completers' would give the others' by difference. And
+     * their costs before and after over the published unit cost are the completers' events,
+     * everyone's less those the others': numbers of events the report would hide for
+     * everyone. */
     e->hidden = was || small_count(d, f->n) || small_count(d, f->of - f->n);
+    for (size_t j = 0; j < 4; j++)
+        e->hidden |= small_events(d, f->events[j]);
     emit(e, PS_STAT_CO_COMPLETERS_COST_BEFORE, f->before, none, label);
     emit(e, PS_STAT_CO_COMPLETERS_COST_AFTER, f->after, none, label);
     emit(e, PS_STAT_CO_COMPLETERS_GROSS_COST_FALL, f->gross, none, gross);
@@ -1109,7 +1129,7 @@ static ps_error_t emit_comparison(const ps_service_costs_t *costs, struct plan *
     double total_before = 0, total_after = 0, total_gross = 0, total_expected = 0;
     size_t n_counted = 0;
     int any_hidden = 0, any_completers_hidden = 0;
-    struct completers all_completers = {0, 0, 0, 0, 0, 0, NAN, 0};
+    struct completers all_completers = {0, 0, 0, 0, 0, 0, NAN, 0, {0}};
     for (size_t k = 0; k < p->n_measures; k++) {
         struct measure_costs *mc = &p->measures[k];
         for (size_t i = 0; i < mc->n_people[0]; i++)

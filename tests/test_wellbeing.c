@@ -253,31 +253,11 @@ Test(completers, hidden_when_the_others_are_few)
     finish(&r);
 }
 
-/*
- * Twenty people referred with 999 calls, ten of whom completed (R00 to R09); GP consultations
- * were linked for R00 to R10 only, so R10 is the one non-completer with GP counts ('gp_before'
- * and 'gp_after' theirs). Its report under 'rule', with the completers read and calls at 10 a
- * unit, GP consultations at 40.
- */
-static void one_non_completer(struct run *r, int gp_before, int gp_after,
-                              const ps_disclosure_t *rule)
+/* The report of 'counts' (people referred, whole windows) under 'rule', with who completed
+ * read from 'list' and costs of 999 calls at 10 a unit, GP consultations at 40. */
+static void costed(struct run *r, const char *counts, const char *list,
+                   const ps_disclosure_t *rule)
 {
-    char counts[4096] = "participant_id,window,calls_999,gp_consultations\n";
-    char list[512] = "participant_id\n";
-    for (int i = 0; i < 20; i++) {
-        char before[16] = "", after[16] = "";
-        if (i < 10) {
-            snprintf(before, sizeof before, "%d", 8 + i % 6);
-            snprintf(after, sizeof after, "%d", 4 + i % 5);
-        } else if (i == 10) {
-            snprintf(before, sizeof before, "%d", gp_before);
-            snprintf(after, sizeof after, "%d", gp_after);
-        }
-        snprintf(counts + strlen(counts), sizeof counts - strlen(counts),
-                 "R%02d,pre12,%d,%s\nR%02d,post12,%d,%s\n", i, 3 + i % 6, before, i, i % 5, after);
-        if (i < 10)
-            snprintf(list + strlen(list), sizeof list - strlen(list), "R%02d\n", i);
-    }
     release_capture();
     r->context = test_context(&capture);
     char *path = test_shipped_measures();
@@ -311,6 +291,34 @@ static void one_non_completer(struct run *r, int gp_before, int gp_after,
                  PS_OK, "%s", last_message());
 }
 
+/* The ten who completed of twenty referred, R00 to R09. */
+static const char ten_of_twenty[] =
+    "participant_id\nR00\nR01\nR02\nR03\nR04\nR05\nR06\nR07\nR08\nR09\n";
+
+/*
+ * Twenty people referred with 999 calls, ten of whom completed (R00 to R09); GP consultations
+ * were linked for R00 to R10 only, so R10 is the one non-completer with GP counts ('gp_before'
+ * and 'gp_after' theirs).
+ */
+static void one_non_completer(struct run *r, int gp_before, int gp_after,
+                              const ps_disclosure_t *rule)
+{
+    char counts[4096] = "participant_id,window,calls_999,gp_consultations\n";
+    for (int i = 0; i < 20; i++) {
+        char before[16] = "", after[16] = "";
+        if (i < 10) {
+            snprintf(before, sizeof before, "%d", 8 + i % 6);
+            snprintf(after, sizeof after, "%d", 4 + i % 5);
+        } else if (i == 10) {
+            snprintf(before, sizeof before, "%d", gp_before);
+            snprintf(after, sizeof after, "%d", gp_after);
+        }
+        snprintf(counts + strlen(counts), sizeof counts - strlen(counts),
+                 "R%02d,pre12,%d,%s\nR%02d,post12,%d,%s\n", i, 3 + i % 6, before, i, i % 5, after);
+    }
+    costed(r, counts, ten_of_twenty, rule);
+}
+
 /* GP consultations' completers figures are hidden (10 of 11: one other); the total's would
  * give them, less the 999 calls' (and everyone's GP events less them R10's 13 and 4), so
  * they are hidden too, as everyone's total is hidden with any measure's. */
@@ -336,6 +344,50 @@ Test(completers, the_total_is_hidden_with_any_measures)
         cr_assert_null(s->note, "a hidden figure says nothing of its people");
     }
     finish(&r);
+}
+
+/* Twenty referred, each with 5 999 calls before; after, the completers (R00 to R09) 'mine'
+ * calls between them and the others 'theirs' (a call each from R00, or from R10, on). */
+static void calls_after(struct run *r, int mine, int theirs, const ps_disclosure_t *rule)
+{
+    char counts[2048] = "participant_id,window,calls_999\n";
+    for (int i = 0; i < 20; i++) {
+        int after = i < 10 ? (i < mine) + (i + 10 < mine) : (i - 10 < theirs) + (i < theirs);
+        snprintf(counts + strlen(counts), sizeof counts - strlen(counts),
+                 "R%02d,pre12,5\nR%02d,post12,%d\n", i, i, after);
+    }
+    costed(r, counts, ten_of_twenty, rule);
+}
+
+/*
+ * The completers' costs over the published unit cost are their events, and everyone's less
+ * theirs the others': 2 calls after of the completers, or 3 of the others, would come out
+ * though the report hides such numbers for everyone. All the measure's completers' figures
+ * are hidden, and the total's with them; with 20 and 20 they are shown.
+ */
+Test(completers, hidden_when_their_events_or_the_others_are_few)
+{
+    static const int cases[][3] = {{2, 20, 1}, {20, 3, 1}, {20, 20, 0}};
+    static const char *const names[] = {"completers_cost_before", "completers_cost_after",
+                                        "completers_gross_cost_fall", "completers_rate_ratio"};
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        struct run r;
+        calls_after(&r, cases[c][0], cases[c][1], &threshold_7);
+        /* Everyone's calls after are shown: 22, 23 or 40 of them. */
+        cr_assert_float_eq(shown(r.report, "calls_999", "cost_after"),
+                           10.0 * (cases[c][0] + cases[c][1]), 1e-9);
+        for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+            const ps_statistic_t *s = figure_of(r.report, "calls_999", names[k]);
+            cr_assert_eq(s->shown, cases[c][2] ? PS_SUPPRESSED : PS_SHOWN, "%d and %d: %s",
+                         cases[c][0], cases[c][1], names[k]);
+        }
+        const ps_statistic_t *total = figure_of(r.report, "total", "completers_cost_after");
+        cr_assert_eq(total->shown, cases[c][2] ? PS_SUPPRESSED : PS_SHOWN, "%d and %d: total",
+                     cases[c][0], cases[c][1]);
+        if (!cases[c][2])
+            cr_assert_float_eq(total->value, 10.0 * cases[c][0], 1e-9);
+        finish(&r);
+    }
 }
 
 Test(completers, none_counted_is_said)
