@@ -625,30 +625,19 @@ static size_t multicarry_index(struct multicarry *g, size_t n)
  * no count and time observed in both windows). */
 struct contribution {
     double before, after, days_before, days_after;
-    double expected;   /* the counterfactual's base: see expected_base */
+    double expected;   /* empirical Bayes's expected count after (0 for other measures) */
 };
 
-/*
- * The counterfactual, per person and measure: the events expected in the after window without
- * the service, before any factor that depends on the whole comparison cohort.
- *
- * Comparison cohort (and the naive "no change"): the person's events before on the time they
- * were observed after, before * days_after / days_before; the cohort's total is then
- * multiplied by the comparison cohort's rate ratio (1 when naive), re-estimated in each
- * bootstrap replicate. Empirical Bayes ('population' not NULL): the person's expected count
- * after (core/servicebayes.h), the time observed in each window taken over the rule window's
- * length 'rule_days' as the service-use report takes it; no comparison factor applies.
- */
-static double expected_base(double before, double days_before, double days_after,
-                            const struct ps_su_population *population, double rule_days)
+/* One person's expected count after without intervention by empirical Bayes
+ * (core/servicebayes.h), the time observed in each window taken over the rule window's
+ * length 'rule_days' as the service-use report takes it. */
+static double eb_expected(double before, double days_before, double days_after,
+                          const struct ps_su_population *population, double rule_days)
 {
-    if (population) {
-        double expected, variance;
-        ps_su_eb_expected(population, before, days_before / rule_days, days_after / rule_days,
-                          &expected, &variance);
-        return expected;
-    }
-    return before * days_after / days_before;
+    double expected, variance;
+    ps_su_eb_expected(population, before, days_before / rule_days, days_after / rule_days,
+                      &expected, &variance);
+    return expected;
 }
 
 /* Sums of an arm, or of a bootstrap replicate of it, for one measure. */
@@ -663,6 +652,21 @@ static void add(struct sums *s, const struct contribution *p)
     s->days_before += p->days_before;
     s->days_after += p->days_after;
     s->expected += p->expected;
+}
+
+/*
+ * The people's use before, on the time they were observed after: their rate before over all
+ * their time observed before, times all their time observed after, (sum of events before / sum
+ * of days before) * sum of days after. It rests only on figures the service-use report
+ * publishes (events and person-years, before and after), as its rate ratio does: no person's
+ * count is weighted apart from the others', so none can be had from it, and a short time
+ * observed before is not extrapolated. 0 when no one is counted.
+ */
+static double use_before_on_time_after(const struct sums *s)
+{
+    if (!(s->days_before > 0))
+        return 0;
+    return s->before / s->days_before * s->days_after;
 }
 
 /* The comparison cohort's rate ratio from its sums; NaN when it has none. */
@@ -680,7 +684,6 @@ struct measure_costs {
     double unit_cost;             /* at the report's price year */
     struct contribution *people[2];
     size_t n_people[2];           /* the arm's participants */
-    int scaled;                   /* the counterfactual takes the comparison's ratio */
     int eb;                       /* the counterfactual is empirical Bayes's expected count */
     int counted;                  /* it has a counterfactual (or a naive one): in the totals */
     int naive;                    /* that counterfactual is "no change" (--no-counterfactual) */
@@ -695,14 +698,23 @@ struct plan {
     size_t n_measures;
 };
 
-/* Expected events after, for a measure, from the referred sums and the comparison's. */
-static double expected_events(const struct plan *p, const struct measure_costs *m,
-                              const struct sums *referred, const struct sums *comparison)
+/*
+ * Expected events after without the service, for a measure, from the referred sums and the
+ * comparison's (an arm's, or a bootstrap replicate's). Comparison cohort: the referred's use
+ * before on their time after (use_before_on_time_after) times the comparison cohort's rate
+ * ratio, so that observed / expected is the report's net_rate_ratio; naive ("no change"): that
+ * use alone, observed / expected being the report's rate_ratio. Empirical Bayes: the sum of
+ * each person's expected count (eb_expected), no comparison factor applying.
+ */
+static double expected_events(const struct measure_costs *m, const struct sums *referred,
+                              const struct sums *comparison)
 {
-    (void)p;
-    if (!m->scaled || m->naive)
+    if (m->eb)
         return referred->expected;
-    return referred->expected * comparison_ratio(comparison);
+    const double base = use_before_on_time_after(referred);
+    if (m->naive)
+        return base;
+    return base * comparison_ratio(comparison);
 }
 
 /* Notional cost avoidance over every measure, from the arms' sums. */
@@ -714,7 +726,7 @@ static double avoidance(const struct plan *p, const struct sums *referred,
         const struct measure_costs *m = &p->measures[k];
         if (!m->counted)
             continue;
-        double e = expected_events(p, m, &referred[k], &comparison[k]);
+        double e = expected_events(m, &referred[k], &comparison[k]);
         expected += m->unit_cost * e;
         total += m->unit_cost * (e - referred[k].after);
     }
@@ -923,25 +935,12 @@ static int gather(const ps_service_cohort_t *c, struct measure_costs *mc, size_t
             double y = a->counts[at1 * nm + m], db = a->exposure[at1];
             if (isnan(x) || isnan(y) || !(da > 0) || !(db > 0))
                 continue;
-            double e = expected_base(x, da, db, mc->eb ? &c->population : NULL,
-                                     c->windows[w0].days);
+            double e = mc->eb ? eb_expected(x, da, db, &c->population, c->windows[w0].days)
+                              : 0;
             mc->people[arm][p] = (struct contribution){x, y, da, db, e};
         }
     }
     return 0;
-}
-
-/* The people's own use before, on the time they were observed after: the basis of the gross
- * fall, whatever the counterfactual. */
-static double gross_base(const struct measure_costs *mc)
-{
-    long double sum = 0;
-    for (size_t i = 0; i < mc->n_people[0]; i++) {
-        const struct contribution *q = &mc->people[0][i];
-        if (q->days_before > 0)
-            sum += q->before * q->days_after / q->days_before;
-    }
-    return (double)sum;
 }
 
 static void release(struct plan *p)
@@ -972,6 +971,12 @@ static int small_count(const ps_disclosure_t *d, size_t n)
     return d->suppress && n >= 1 && n <= d->threshold;
 }
 
+/* A number of events disclosure control hides: 1 to the threshold. */
+static int small_events(const ps_disclosure_t *d, double events)
+{
+    return d->suppress && events >= 1 && events <= d->threshold;
+}
+
 /* A count as the report publishes it: rounded to the nearest multiple under --round. */
 static size_t published(const ps_disclosure_t *d, size_t n)
 {
@@ -985,6 +990,9 @@ struct completers {
     size_t n, of;                 /* completers counted, of the people referred counted */
     double before, after, gross, expected, rate_ratio;
     int per_measure;
+    /* A measure's events before and after of the completers, then of the others (everyone's
+     * less theirs); 0 for the total. */
+    double events[4];
 };
 
 /* Whether the person p of the people referred is listed as having completed. */
@@ -998,9 +1006,8 @@ static void completers_of(const ps_service_costs_t *costs, const struct plan *p,
                           const struct sums *comparison, struct completers *out)
 {
     const struct measure_costs *mc = &p->measures[k];
-    struct sums mine = {0};
-    long double own = 0; /* their use before, on the time observed after */
-    *out = (struct completers){0, 0, 0, 0, 0, 0, NAN, 1};
+    struct sums mine = {0}, others = {0};
+    *out = (struct completers){0, 0, 0, 0, 0, 0, NAN, 1, {0}};
     for (size_t i = 0; i < mc->n_people[0]; i++) {
         const struct contribution *q = &mc->people[0][i];
         if (!(q->days_before > 0))
@@ -1009,19 +1016,25 @@ static void completers_of(const ps_service_costs_t *costs, const struct plan *p,
         if (completed(costs, i)) {
             out->n++;
             add(&mine, q);
-            own += q->before * q->days_after / q->days_before;
+        } else {
+            add(&others, q);
         }
     }
+    out->events[0] = mine.before;
+    out->events[1] = mine.after;
+    out->events[2] = others.before;
+    out->events[3] = others.after;
     const double u = mc->unit_cost;
     out->before = u * mine.before;
     out->after = u * mine.after;
-    out->gross = u * ((double)own - mine.after);
-    out->expected = u * expected_events(p, mc, &mine, comparison);
+    out->gross = u * (use_before_on_time_after(&mine) - mine.after);
+    out->expected = u * expected_events(mc, &mine, comparison);
     out->rate_ratio = comparison_ratio(&mine);
 }
 
-static void emit_completers(struct emit *e, const struct completers *f, const char *why,
-                            int attributable, int naive)
+/* Emits the completers' figures f; returns whether they were hidden. */
+static int emit_completers(struct emit *e, const struct completers *f, const char *why,
+                           int attributable, int naive)
 {
     const ps_disclosure_t *d = e->disclosure;
     const int was = e->hidden;
@@ -1035,8 +1048,13 @@ static void emit_completers(struct emit *e, const struct completers *f, const ch
     const char *none = f->n ? NULL
                             : "no one listed as completing the programme (--completed) was "
                               "counted in both windows";
-    /* Beside everyone's figures, the completers' would give the others' by difference. */
+    /* Beside everyone's figures, the completers' would give the others' by difference. And
+     * their costs before and after over the published unit cost are the completers' events,
+     * everyone's less those the others': numbers of events the report would hide for
+     * everyone. */
     e->hidden = was || small_count(d, f->n) || small_count(d, f->of - f->n);
+    for (size_t j = 0; j < 4; j++)
+        e->hidden |= small_events(d, f->events[j]);
     emit(e, PS_STAT_CO_COMPLETERS_COST_BEFORE, f->before, none, label);
     emit(e, PS_STAT_CO_COMPLETERS_COST_AFTER, f->after, none, label);
     emit(e, PS_STAT_CO_COMPLETERS_GROSS_COST_FALL, f->gross, none, gross);
@@ -1049,7 +1067,9 @@ static void emit_completers(struct emit *e, const struct completers *f, const ch
              : !isfinite(f->rate_ratio) ? "the completers have no events before"
                                         : NULL,
              label);
+    const int hidden = e->hidden;
     e->hidden = was;
+    return hidden;
 }
 
 /* The figures of one comparison w0 -> w1. */
@@ -1082,7 +1102,6 @@ static ps_error_t emit_comparison(const ps_service_costs_t *costs, struct plan *
         *mc = (struct measure_costs){.measure = m,
                                      .row = &costs->rows[k],
                                      .unit_cost = unit_costs[k],
-                                     .scaled = !eb,
                                      .eb = eb,
                                      .counted = p->has_comparison || eb || p->naive,
                                      .naive = p->naive && !eb,
@@ -1109,8 +1128,8 @@ static ps_error_t emit_comparison(const ps_service_costs_t *costs, struct plan *
     }
     double total_before = 0, total_after = 0, total_gross = 0, total_expected = 0;
     size_t n_counted = 0;
-    int any_hidden = 0;
-    struct completers all_completers = {0, 0, 0, 0, 0, 0, NAN, 0};
+    int any_hidden = 0, any_completers_hidden = 0;
+    struct completers all_completers = {0, 0, 0, 0, 0, 0, NAN, 0, {0}};
     for (size_t k = 0; k < p->n_measures; k++) {
         struct measure_costs *mc = &p->measures[k];
         for (size_t i = 0; i < mc->n_people[0]; i++)
@@ -1118,16 +1137,16 @@ static ps_error_t emit_comparison(const ps_service_costs_t *costs, struct plan *
         for (size_t i = 0; i < mc->n_people[1]; i++)
             add(&theirs[k], &mc->people[1][i]);
         const double u = mc->unit_cost;
-        const double expected = expected_events(p, mc, &referred[k], &theirs[k]);
+        const double expected = expected_events(mc, &referred[k], &theirs[k]);
         e.unit = c->definition->measures[mc->measure].id;
         e.hidden = mc->hidden;
         any_hidden |= mc->hidden;
         emit(&e, PS_STAT_CO_UNIT_COST, u, NULL, chains[mc->row - costs->rows]);
         emit(&e, PS_STAT_CO_COST_BEFORE, u * referred[k].before, NULL, NULL);
         emit(&e, PS_STAT_CO_COST_AFTER, u * referred[k].after, NULL, NULL);
-        /* The gross fall is against each person's own use before, whatever the
+        /* The gross fall is against the people's own use before, whatever the
          * counterfactual. */
-        const double own = gross_base(mc);
+        const double own = use_before_on_time_after(&referred[k]);
         emit(&e, PS_STAT_CO_GROSS_COST_FALL, u * (own - referred[k].after), NULL,
              mc->counted ? NULL : not_attributable);
         const char *why = !mc->counted ? no_cf
@@ -1141,7 +1160,7 @@ static ps_error_t emit_comparison(const ps_service_costs_t *costs, struct plan *
         if (costs->completed) {
             struct completers f;
             completers_of(costs, p, k, &theirs[k], &f);
-            emit_completers(&e, &f, why, mc->counted, mc->naive);
+            any_completers_hidden |= emit_completers(&e, &f, why, mc->counted, mc->naive);
             all_completers.before += f.before;
             all_completers.after += f.after;
             all_completers.gross += f.gross;
@@ -1254,6 +1273,10 @@ static ps_error_t emit_comparison(const ps_service_costs_t *costs, struct plan *
             all_completers.of += counted;
             all_completers.n += counted && completed(costs, i);
         }
+        /* As everyone's total is hidden with any measure's, the completers' is hidden with
+         * any measure's completers' figures: the total less the other measures would give
+         * the hidden ones. */
+        e.hidden = any_hidden || any_completers_hidden;
         emit_completers(&e, &all_completers, why, n_counted == p->n_measures, p->naive);
     }
     free(referred);

@@ -130,9 +130,9 @@ Test(cli_costs, no_counterfactual_in_text)
                               "--programme-cost", "20000", "--no-counterfactual");
     cr_assert_eq(n.status, 0, "%s", n.err);
     assert_has(n.out, "NAIVE: no comparison cohort was given and --no-counterfactual asked");
-    assert_has(n.out, "NAIVE notional cost avoidance \u00a328,585\n");
+    assert_has(n.out, "NAIVE notional cost avoidance \u00a328,798\n");
     assert_has(n.out, "NAIVE return on investment against \u00a320,000 (over 365 days): "
-                      "\u00a31.43 of");
+                      "\u00a31.44 of");
     run_result_free(&n);
     n = RUN("service", "-q", "--no-suppress", "-w", "pre12=365,post12=365", referred,
             "--unit-costs", costs, "--price-index", index, "--programme-cost", "20000",

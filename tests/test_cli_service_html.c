@@ -623,12 +623,12 @@ Test(cli_service_html, costs_every_number_is_a_published_figure)
         /* The guide's lines, in the table. */
         "<tr><th scope=\"row\">GP consultations</th><td class=\"num\">\u00a343.81</td>"
         "<td class=\"num\">\u00a330,623</td><td class=\"num\">\u00a326,724</td>"
-        "<td class=\"num\">\u00a32,618</td><td class=\"num\">\u00a332,072</td>"
-        "<td class=\"num\">\u00a35,347</td></tr>",
+        "<td class=\"num\">\u00a32,898</td><td class=\"num\">\u00a332,378</td>"
+        "<td class=\"num\">\u00a35,654</td></tr>",
         "<tr><th scope=\"row\">Total of the measures costed</th><td></td>",
-        "<td class=\"num\">\u00a35,406</td></tr>",
-        "<p class=\"roi\"><b>Return on investment against \u00a360,000 (over 365 days): \u00a30.09 "
-        "of notional cost avoidance per \u00a31 (95% CI \u00a30.02 to \u00a30.16); P(ROI &gt; 1) "
+        "<td class=\"num\">\u00a35,712</td></tr>",
+        "<p class=\"roi\"><b>Return on investment against \u00a360,000 (over 365 days): \u00a30.10 "
+        "of notional cost avoidance per \u00a31 (95% CI \u00a30.02 to \u00a30.17); P(ROI &gt; 1) "
         "= 0.000; break-even net rate ratio -.</b> Bootstrap: 1999 of 1999 bootstrap replicates "
         "(seed 1; participants resampled within each cohort;",
         "<p class=\"scenario\"><b>SCENARIO, not observed: assumes the notional cost avoidance of "
@@ -652,30 +652,30 @@ Test(cli_service_html, costs_every_number_is_a_published_figure)
         "the fall expected without the service, equals the notional cost avoidance, beside the "
         "programme cost",
         "<desc id=\"chart17-desc\">In pounds at average unit costs: the gross fall over the time "
-        "observed after \u00a33,719; less the fall expected without the service (by the "
-        "comparison cohort); equals notional cost avoidance \u00a35,406; programme cost "
-        "\u00a360,000 (over 365 days); return on investment \u00a30.09 per \u00a31 (95% CI "
-        "\u00a30.02 to \u00a30.16), P(ROI &gt; 1) 0.000, break-even net rate ratio -</desc>",
+        "observed after \u00a33,998; less the fall expected without the service (by the "
+        "comparison cohort); equals notional cost avoidance \u00a35,712; programme cost "
+        "\u00a360,000 (over 365 days); return on investment \u00a30.10 per \u00a31 (95% CI "
+        "\u00a30.02 to \u00a30.17), P(ROI &gt; 1) 0.000, break-even net rate ratio -</desc>",
         ">Gross fall in cost</text>",
-        "class=\"bar-same\"/>\n<text x=\"478.0\" y=\"43.0\">\u00a33,719</text>",
+        "class=\"bar-same\"/>\n<text x=\"478.0\" y=\"43.0\">\u00a33,998</text>",
         ">less the fall expected anyway</text>",
         "class=\"box\"/>",
         ">= notional cost avoidance</text>",
-        "class=\"bar\"/>\n<text x=\"478.0\" y=\"103.0\">\u00a35,406</text>",
+        "class=\"bar\"/>\n<text x=\"478.0\" y=\"103.0\">\u00a35,712</text>",
         ">Programme cost (over 365 days)</text>",
         "class=\"point\"/>\n<text x=\"478.0\" y=\"133.0\">\u00a360,000</text>",
         "class=\"threshold\"/>",
-        ">The return on investment \u00a30.09 per \u00a31 (95% CI \u00a30.02 to \u00a30.16); "
+        ">The return on investment \u00a30.10 per \u00a31 (95% CI \u00a30.02 to \u00a30.17); "
         "P(ROI &gt; 1) = 0.000</text>",
         ">The break-even net rate ratio - (not computable: why is below the chart)</text>",
         "class=\"small\">Bootstrap: 1999 of 1999 bootstrap replicates (seed 1;",
         "<tr><th scope=\"row\">Expected after without the service</th><td class=\"num\">"
-        "\u00a333,117</td></tr>",
+        "\u00a333,423</td></tr>",
         "<tr><th scope=\"row\">Programme cost (over 365 days)</th><td class=\"num\">\u00a360,000"
         "</td></tr>",
         "<tr><th scope=\"row\">95% CI from</th><td class=\"num\">\u00a30.02</td></tr>",
         "<tr><th scope=\"row\">SCENARIO, not observed: notional cost avoidance</th>"
-        "<td class=\"num\">\u00a39,461</td></tr>",
+        "<td class=\"num\">\u00a39,996</td></tr>",
     };
     at = chart;
     for (size_t k = 0; k < sizeof bridge / sizeof bridge[0]; k++) {
@@ -1225,7 +1225,7 @@ Test(cli_service_html, empirical_bayes_beside_a_measure_without_a_counterfactual
                               "\u00a3114.00</td><td class=\"num hidden\">*</td>");
     assert_has(section_costs, "<tr><th scope=\"row\">GP consultations</th><td class=\"num\">"
                               "\u00a342.00</td><td class=\"num\">\u00a329,358</td><td "
-                              "class=\"num\">\u00a325,620</td><td class=\"num\">\u00a32,509</td>"
+                              "class=\"num\">\u00a325,620</td><td class=\"num\">\u00a32,778</td>"
                               "</tr>");
     assert_has(section_costs, "<li>GP consultations, cost_expected_after not computable: no "
                               "counterfactual: no comparison cohort was given (--comparison), "
@@ -1323,8 +1323,8 @@ Test(cli_service_html, completers_and_wellbeing_value_apart_and_labelled)
     char *section_costs = test_section(html, "<section id=\"costs\" class=\"instrument\">");
     const char *order[] = {
         /* Everyone's figures first, as without --completed. */
-        "<td class=\"num\">\u00a35,406</td></tr>",
-        "<p class=\"roi\"><b>Return on investment against \u00a360,000 (over 365 days): \u00a30.09 "
+        "<td class=\"num\">\u00a35,712</td></tr>",
+        "<p class=\"roi\"><b>Return on investment against \u00a360,000 (over 365 days): \u00a30.10 "
         "of notional cost avoidance per \u00a31",
         "<h4>From the gross fall in cost to notional cost avoidance</h4>",
         "<li>total, break_even_rate_ratio not computable:",
@@ -1335,15 +1335,15 @@ Test(cli_service_html, completers_and_wellbeing_value_apart_and_labelled)
         "<th scope=\"col\">Expected after without the service</th><th scope=\"col\">Notional "
         "cost avoidance</th><th scope=\"col\">Rate ratio</th></tr></thead>",
         "<tr><th scope=\"row\">GP consultations (36 of 58 referred)</th><td class=\"num\">"
-        "\u00a319,408</td><td class=\"num\">\u00a315,553</td><td class=\"num\">\u00a32,813</td>"
-        "<td class=\"num\">\u00a320,074</td><td class=\"num\">\u00a34,522</td><td class=\"num\">"
+        "\u00a319,408</td><td class=\"num\">\u00a315,553</td><td class=\"num\">\u00a33,030</td>"
+        "<td class=\"num\">\u00a320,311</td><td class=\"num\">\u00a34,758</td><td class=\"num\">"
         "0.84</td></tr>",
         "<tr><th scope=\"row\">999 calls</th><td class=\"num\">\u00a31,489</td><td class=\"num\">"
-        "\u00a3617</td><td class=\"num\">\u00a3830</td><td class=\"num\">\u00a3725</td><td "
-        "class=\"num\">\u00a3108</td><td class=\"num\">0.43</td></tr>",
+        "\u00a3617</td><td class=\"num\">\u00a3815</td><td class=\"num\">\u00a3717</td><td "
+        "class=\"num\">\u00a3100</td><td class=\"num\">0.43</td></tr>",
         "<tr><th scope=\"row\">Total of the measures costed</th><td class=\"num\">\u00a320,897</td>"
-        "<td class=\"num\">\u00a316,169</td><td class=\"num\">\u00a33,643</td><td class=\"num\">"
-        "\u00a320,799</td><td class=\"num\">\u00a34,630</td><td></td></tr>",
+        "<td class=\"num\">\u00a316,169</td><td class=\"num\">\u00a33,845</td><td class=\"num\">"
+        "\u00a321,028</td><td class=\"num\">\u00a34,859</td><td></td></tr>",
         /* Then the wellbeing value, on its own. */
         "<h3>Wellbeing value: not NHS cost avoidance, never added to it</h3>",
         "never added to it or to the return on investment. Not attributable without a "

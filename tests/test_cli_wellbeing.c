@@ -198,10 +198,10 @@ Test(cli_wellbeing, the_guide_worked_example)
                               "--wellbeing", scored);
     cr_assert_eq(r.status, 1, "the example has refused counts: %s", r.err);
     assert_has(r.out, "      completers only (40 of 64 referred): not intention to treat: cost "
-                      "before \u00a320,897,\n      after \u00a316,169; gross fall \u00a33,643; "
-                      "expected after without the service \u00a320,799;\n      notional cost "
-                      "avoidance \u00a34,630\n");
-    assert_has(r.out, "notional cost avoidance \u00a35,406\n");
+                      "before \u00a320,897,\n      after \u00a316,169; gross fall \u00a33,845; "
+                      "expected after without the service \u00a321,028;\n      notional cost "
+                      "avoidance \u00a34,859\n");
+    assert_has(r.out, "notional cost avoidance \u00a35,712\n");
     assert_has(r.out, "    people paired 37: ONS4 life satisfaction (0-10), baseline -> "
                       "followup, from\n");
     assert_has(r.out, "    mean change 0.78 points of life satisfaction (95% CI 0.16 to 1.41; "

@@ -104,7 +104,8 @@ static void start(struct run *r, const char *referred, const char *comparison,
     for (int arm = 0; arm < 2; arm++) {
         if (!files[arm])
             continue;
-        char *path = golden(files[arm]);
+        /* Under tests/golden, or a file the test wrote (an absolute path). */
+        char *path = files[arm][0] == '/' ? strdup(files[arm]) : golden(files[arm]);
         cr_assert_eq(ps_service_read(r->cohort, path, (ps_service_arm_t)arm, &handlers, NULL),
                      PS_OK, "%s: %s", files[arm], last_message());
         free(path);
@@ -155,6 +156,21 @@ static double shown(const ps_service_report_t *report, const char *unit, const c
     cr_assert_eq(s->shown, PS_SHOWN, "%s of %s: %s", name, unit,
                  s->reason ? s->reason : "hidden");
     return s->value;
+}
+
+/* A service-use figure of the people referred, shown: events, person-years, rate ratios. */
+static double use_of(const ps_service_report_t *report, const char *unit, const char *name)
+{
+    for (size_t i = 0; i < ps_service_report_count(report); i++) {
+        const ps_statistic_t *s = ps_service_report_statistic(report, i);
+        if (s->id < PS_STAT_CO_UNIT_COST && strcmp(s->unit, unit) == 0 &&
+            strcmp(s->name, name) == 0 && strcmp(s->group, "all") == 0) {
+            cr_assert_eq(s->shown, PS_SHOWN, "%s of %s", name, unit);
+            return s->value;
+        }
+    }
+    cr_assert_fail("no %s of %s", name, unit);
+    return NAN;
 }
 
 /* Every golden value of 'set' against the report's "total" figures. */
@@ -439,6 +455,47 @@ Test(costs_golden, naive_against_no_change)
                "costs/price-index.csv", 20000, 1, 0, 1);
 }
 
+/*
+ * R01 observed for 1 day before referral, with 9 A&E attendances: the counterfactual pools
+ * their day with everyone's time before, as the rate ratio does, so it is not made a year's
+ * use of their own. Each person scaled by their own time (the rule before) made the return on
+ * investment 17.20 (95% CI 0.10 to 54.40) against 0.77 here, while the net rate ratio barely
+ * moved.
+ */
+Test(costs_golden, a_short_time_observed_before_is_not_extrapolated)
+{
+    char *original = golden("costs/referred.csv");
+    char *text = test_slurp(original);
+    free(original);
+    char *row = strstr(text, "R01,pre12,,9,0\n");
+    cr_assert_not_null(row);
+    char *edited;
+    cr_assert_geq(asprintf(&edited, "%.*sR01,pre12,1,9,0\n%s", (int)(row - text), text,
+                           row + strlen("R01,pre12,,9,0\n")),
+                  0);
+    char *referred = test_file("referred.csv", edited, -1);
+    struct run r;
+    start(&r, referred, "costs/comparison.csv", &no_control);
+    cr_assert_eq(read_costs(&r, "costs/unit-costs.csv", "costs/price-index.csv"), PS_OK, "%s",
+                 last_message());
+    ps_service_costs_options_t o = options_of(20000, 20261130, 0);
+    cr_assert_eq(ps_service_costs_apply(r.costs, &o, r.cohort, &no_control, r.report), PS_OK,
+                 "%s", last_message());
+    cr_assert_eq(check_golden("short_before", r.report), 7);
+    /* Observed over expected is the report's own net rate ratio, measure by measure. */
+    static const char *const measures[] = {"ae_attendances", "emergency_admissions"};
+    for (size_t k = 0; k < 2; k++)
+        cr_assert_float_eq(shown(r.report, measures[k], "cost_after") /
+                               shown(r.report, measures[k], "cost_expected_after"),
+                           use_of(r.report, measures[k], "net_rate_ratio"), 1e-12, "%s",
+                           measures[k]);
+    cr_assert_lt(shown(r.report, "total", "roi"), 1);
+    finish(&r);
+    free(referred);
+    free(edited);
+    free(text);
+}
+
 Test(costs_golden, camden_interval_includes_no_avoidance)
 {
     struct run r;
@@ -562,6 +619,66 @@ Test(costs_report, costs_are_hidden_with_the_events_they_rest_on)
     finish(&r);
 }
 
+/* Fifteen people, everyone observed for the whole year before; p15 for 120 days after (they
+ * died). p01 had 'first' A&E attendances before and p15 'last'. */
+static ps_service_report_t *one_part_observed(struct run *r, int first, int last,
+                                              const ps_disclosure_t *rule)
+{
+    char text[2048] = "participant_id,window,exposure_days,ae_attendances\n";
+    for (int i = 1; i <= 15; i++) {
+        int before = i == 1 ? first : i == 15 ? last : 8 + i % 5;
+        snprintf(text + strlen(text), sizeof text - strlen(text),
+                 "p%02d,pre12,,%d\np%02d,post12,%s,%d\n", i, before, i, i == 15 ? "120" : "",
+                 3 + i % 4);
+    }
+    r->context = context_only();
+    r->definition = shipped(r->context);
+    ps_service_options_t so;
+    ps_service_options_init(&so, sizeof so);
+    so.windows = year_after;
+    so.n_windows = 2;
+    cr_assert_eq(ps_service_cohort_new(r->context, r->definition, &so, &r->cohort), PS_OK);
+    char *path = test_file("counts.csv", text, -1);
+    cr_assert_eq(ps_service_read(r->cohort, path, PS_SERVICE_REFERRED, &handlers, NULL), PS_OK,
+                 "%s", last_message());
+    free(path);
+    cr_assert_eq(ps_service_report(r->cohort, rule, &r->report), PS_OK, "%s", last_message());
+    path = test_file("costs.csv", HEADER "ae_attendances,114,a,2022/23,x,y\n", -1);
+    cr_assert_eq(ps_service_costs_read(r->context, path, &r->costs), PS_OK);
+    free(path);
+    ps_service_costs_options_t o = options_of(0, 1, 0);
+    cr_assert_eq(ps_service_costs_apply(r->costs, &o, r->cohort, rule, r->report), PS_OK, "%s",
+                 last_message());
+    return r->report;
+}
+
+/*
+ * One person observed for part of the window after: the gross fall rests on the people's use
+ * before pooled over their time, u * (X * B / A - Y) from the published events and
+ * person-years, so it cannot give that person's count. Weighting each person's count by their
+ * own time (the rule before) gave x_j = (X - G / u - Y) / (1 - b_j / 365): p15's 6 or 10.
+ */
+Test(costs_report, the_gross_fall_gives_no_one_part_observed_away)
+{
+    const ps_disclosure_t rule = {1, 7, 0};
+    struct run a, b;
+    one_part_observed(&a, 10, 6, &rule);
+    one_part_observed(&b, 6, 10, &rule);
+    const double u = shown(a.report, "ae_attendances", "unit_cost");
+    const double x = use_of(a.report, "ae_attendances", "events_before"),
+                 y = use_of(a.report, "ae_attendances", "events_after"),
+                 years_before = use_of(a.report, "ae_attendances", "person_years_before"),
+                 years_after = use_of(a.report, "ae_attendances", "person_years_after");
+    cr_assert_float_eq(years_after, (14 * 365 + 120) / 365.25, 1e-12);
+    const double gross = shown(a.report, "ae_attendances", "gross_cost_fall");
+    cr_assert_float_eq(gross, u * (x * years_after / years_before - y), 1e-9);
+    cr_assert_float_eq(shown(a.report, "total", "gross_cost_fall"), gross, 1e-9);
+    /* p01 and p15 swapping their counts changes nothing published. */
+    cr_assert_eq(shown(b.report, "ae_attendances", "gross_cost_fall"), gross);
+    finish(&a);
+    finish(&b);
+}
+
 Test(costs_report, rounding_withholds_costs_that_give_exact_events)
 {
     struct run r;
@@ -587,17 +704,17 @@ Test(costs_report, a_scenario_is_labelled_with_its_assumption)
     cr_assert_eq(ps_service_costs_apply(r.costs, &o, r.cohort, &no_control, r.report), PS_OK,
                  "%s", last_message());
     /* R's avoidance (expected.csv, two_measures) for a year, then half and a quarter of it:
-     * 12203.553946363292 x 1.75 = 21356.219406135761, over 20000 = 1.0678109703067881. */
-    cr_assert_float_eq(shown(r.report, "total", "scenario_cost_avoidance"), 21356.219406135761,
+     * 12356.121846315949 x 1.75 = 21623.213231052912, over 20000 = 1.0811606615526457. */
+    cr_assert_float_eq(shown(r.report, "total", "scenario_cost_avoidance"), 21623.213231052912,
                        1e-8);
-    cr_assert_float_eq(shown(r.report, "total", "scenario_roi"), 1.0678109703067881, 1e-12);
+    cr_assert_float_eq(shown(r.report, "total", "scenario_roi"), 1.0811606615526457, 1e-12);
     const ps_statistic_t *s = figure_of(r.report, "total", "scenario_roi");
     cr_assert_str_eq(s->note, "SCENARIO, not observed: assumes the notional cost avoidance of "
                               "the year observed after (post12) continues for 3 years in all, "
                               "falling by 50% a year, with no further programme cost; nothing "
                               "beyond the time observed is data");
     /* The observed figures are not extrapolated. */
-    cr_assert_float_eq(shown(r.report, "total", "roi"), 0.61017769731816462, 1e-12);
+    cr_assert_float_eq(shown(r.report, "total", "roi"), 0.61780609231579742, 1e-12);
     finish(&r);
 }
 

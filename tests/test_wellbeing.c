@@ -253,6 +253,143 @@ Test(completers, hidden_when_the_others_are_few)
     finish(&r);
 }
 
+/* The report of 'counts' (people referred, whole windows) under 'rule', with who completed
+ * read from 'list' and costs of 999 calls at 10 a unit, GP consultations at 40. */
+static void costed(struct run *r, const char *counts, const char *list,
+                   const ps_disclosure_t *rule)
+{
+    release_capture();
+    r->context = test_context(&capture);
+    char *path = test_shipped_measures();
+    cr_assert_eq(ps_service_definition_read(r->context, path, &r->definition), PS_OK, "%s",
+                 last_message());
+    free(path);
+    ps_service_options_t o;
+    ps_service_options_init(&o, sizeof o);
+    o.windows = year_after;
+    o.n_windows = 2;
+    cr_assert_eq(ps_service_cohort_new(r->context, r->definition, &o, &r->cohort), PS_OK);
+    path = test_file("counts.csv", counts, -1);
+    cr_assert_eq(ps_service_read(r->cohort, path, PS_SERVICE_REFERRED, &handlers, NULL), PS_OK,
+                 "%s", last_message());
+    free(path);
+    cr_assert_eq(ps_service_report(r->cohort, rule, &r->report), PS_OK, "%s", last_message());
+    path = test_file("costs.csv", "measure,value,unit,price_year,source,licence\n"
+                                  "calls_999,10,per call,2023,test,CC0-1.0\n"
+                                  "gp_consultations,40,per consultation,2023,test,CC0-1.0\n",
+                     -1);
+    cr_assert_eq(ps_service_costs_read(r->context, path, &r->costs), PS_OK, "%s",
+                 last_message());
+    free(path);
+    path = test_file("completed.csv", list, -1);
+    cr_assert_eq(ps_service_costs_read_completed(r->costs, r->cohort, path, &handlers, NULL),
+                 PS_OK, "%s", last_message());
+    free(path);
+    ps_service_costs_options_init(&r->options, sizeof r->options);
+    r->options.seed = 1;
+    cr_assert_eq(ps_service_costs_apply(r->costs, &r->options, r->cohort, rule, r->report),
+                 PS_OK, "%s", last_message());
+}
+
+/* The ten who completed of twenty referred, R00 to R09. */
+static const char ten_of_twenty[] =
+    "participant_id\nR00\nR01\nR02\nR03\nR04\nR05\nR06\nR07\nR08\nR09\n";
+
+/*
+ * Twenty people referred with 999 calls, ten of whom completed (R00 to R09); GP consultations
+ * were linked for R00 to R10 only, so R10 is the one non-completer with GP counts ('gp_before'
+ * and 'gp_after' theirs).
+ */
+static void one_non_completer(struct run *r, int gp_before, int gp_after,
+                              const ps_disclosure_t *rule)
+{
+    char counts[4096] = "participant_id,window,calls_999,gp_consultations\n";
+    for (int i = 0; i < 20; i++) {
+        char before[16] = "", after[16] = "";
+        if (i < 10) {
+            snprintf(before, sizeof before, "%d", 8 + i % 6);
+            snprintf(after, sizeof after, "%d", 4 + i % 5);
+        } else if (i == 10) {
+            snprintf(before, sizeof before, "%d", gp_before);
+            snprintf(after, sizeof after, "%d", gp_after);
+        }
+        snprintf(counts + strlen(counts), sizeof counts - strlen(counts),
+                 "R%02d,pre12,%d,%s\nR%02d,post12,%d,%s\n", i, 3 + i % 6, before, i, i % 5, after);
+    }
+    costed(r, counts, ten_of_twenty, rule);
+}
+
+/* GP consultations' completers figures are hidden (10 of 11: one other); the total's would
+ * give them, less the 999 calls' (and everyone's GP events less them R10's 13 and 4), so
+ * they are hidden too, as everyone's total is hidden with any measure's. */
+Test(completers, the_total_is_hidden_with_any_measures)
+{
+    struct run r;
+    one_non_completer(&r, 13, 4, &threshold_7);
+    /* Everyone's figures are shown, and the 999 calls' completers' (10 of 20). */
+    cr_assert_float_eq(shown(r.report, "total", "cost_before"),
+                       shown(r.report, "calls_999", "cost_before") +
+                           shown(r.report, "gp_consultations", "cost_before"),
+                       1e-9);
+    shown(r.report, "calls_999", "completers_cost_before");
+    cr_assert_str_eq(figure_of(r.report, "calls_999", "completers_cost_before")->note,
+                     "completers only (10 of 20 referred): not intention to treat");
+    static const char *const names[] = {"completers_cost_before", "completers_cost_after",
+                                        "completers_gross_cost_fall"};
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+        cr_assert_eq(figure_of(r.report, "gp_consultations", names[k])->shown, PS_SUPPRESSED,
+                     "%s", names[k]);
+        const ps_statistic_t *s = figure_of(r.report, "total", names[k]);
+        cr_assert_eq(s->shown, PS_SUPPRESSED, "total %s", names[k]);
+        cr_assert_null(s->note, "a hidden figure says nothing of its people");
+    }
+    finish(&r);
+}
+
+/* Twenty referred, each with 5 999 calls before; after, the completers (R00 to R09) 'mine'
+ * calls between them and the others 'theirs' (a call each from R00, or from R10, on). */
+static void calls_after(struct run *r, int mine, int theirs, const ps_disclosure_t *rule)
+{
+    char counts[2048] = "participant_id,window,calls_999\n";
+    for (int i = 0; i < 20; i++) {
+        int after = i < 10 ? (i < mine) + (i + 10 < mine) : (i - 10 < theirs) + (i < theirs);
+        snprintf(counts + strlen(counts), sizeof counts - strlen(counts),
+                 "R%02d,pre12,5\nR%02d,post12,%d\n", i, i, after);
+    }
+    costed(r, counts, ten_of_twenty, rule);
+}
+
+/*
+ * The completers' costs over the published unit cost are their events, and everyone's less
+ * theirs the others': 2 calls after of the completers, or 3 of the others, would come out
+ * though the report hides such numbers for everyone. All the measure's completers' figures
+ * are hidden, and the total's with them; with 20 and 20 they are shown.
+ */
+Test(completers, hidden_when_their_events_or_the_others_are_few)
+{
+    static const int cases[][3] = {{2, 20, 1}, {20, 3, 1}, {20, 20, 0}};
+    static const char *const names[] = {"completers_cost_before", "completers_cost_after",
+                                        "completers_gross_cost_fall", "completers_rate_ratio"};
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        struct run r;
+        calls_after(&r, cases[c][0], cases[c][1], &threshold_7);
+        /* Everyone's calls after are shown: 22, 23 or 40 of them. */
+        cr_assert_float_eq(shown(r.report, "calls_999", "cost_after"),
+                           10.0 * (cases[c][0] + cases[c][1]), 1e-9);
+        for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+            const ps_statistic_t *s = figure_of(r.report, "calls_999", names[k]);
+            cr_assert_eq(s->shown, cases[c][2] ? PS_SUPPRESSED : PS_SHOWN, "%d and %d: %s",
+                         cases[c][0], cases[c][1], names[k]);
+        }
+        const ps_statistic_t *total = figure_of(r.report, "total", "completers_cost_after");
+        cr_assert_eq(total->shown, cases[c][2] ? PS_SUPPRESSED : PS_SHOWN, "%d and %d: total",
+                     cases[c][0], cases[c][1]);
+        if (!cases[c][2])
+            cr_assert_float_eq(total->value, 10.0 * cases[c][0], 1e-9);
+        finish(&r);
+    }
+}
+
 Test(completers, none_counted_is_said)
 {
     struct run r;

@@ -84,7 +84,11 @@ void ps_service_costs_options_init(ps_service_costs_options_t *options, size_t s
  * (the one the report was made from) under the same 'disclosure': per measure
  * costed and comparison from the before window to a later one, a block of the
  * people referred; then, per comparison, a block with unit "total" over the
- * measures costed. Refused with PS_ERROR_DEFINITION (file, line, column) for
+ * measures costed. The counterfactual of a comparison cohort (or the naive one) and
+ * the gross fall are built from rates over summed person-time, as the report's rate
+ * ratio is: each follows from the report's events and person-years, and no
+ * person's count is weighted apart (docs/costs.md). Refused with
+ * PS_ERROR_DEFINITION (file, line, column) for
  * a cost of a measure the cohort's definition does not have, and with
  * PS_ERROR_USAGE for costs of different price years (or a price_year not
  * theirs) with no index, or a year the index does not have.
