@@ -78,8 +78,8 @@ pdftotext -layout "$tmp/costs.pdf" "$tmp/costs.txt" || fail "pdftotext failed"
 # The return on investment, its line wrapped as the page width has it.
 tr -s ' \n' ' ' <"$tmp/costs.txt" >"$tmp/costs-line.txt"
 for figure in "Costs: notional cost avoidance (not savings)" \
-    "Return on investment against £60,000 (over 365 days): £0.09 of notional cost avoidance per £1 (95% CI £0.02 to £0.16); P(ROI > 1) = 0.000" \
-    "The return on investment £0.09 per £1 (95% CI £0.02 to £0.16)" \
+    "Return on investment against £60,000 (over 365 days): £0.10 of notional cost avoidance per £1 (95% CI £0.02 to £0.17); P(ROI > 1) = 0.000" \
+    "The return on investment £0.10 per £1 (95% CI £0.02 to £0.17)" \
     "From the gross fall in cost to notional cost avoidance"; do
     grep -qF "$figure" "$tmp/costs-line.txt" || fail "the PDF with costs lacks '$figure'"
 done

@@ -610,8 +610,8 @@ Test(cli_service_html, costs_every_number_is_a_published_figure)
         "<h2>Costs: notional cost avoidance (not savings)</h2>",
         "Money at average unit costs, from the unit costs file: a fall in use priced this way is "
         "cost avoided on paper, not money that can be released",
-        "The counterfactual: each person&#39;s events before, on the time they were observed "
-        "after, times the comparison cohort&#39;s rate ratio.",
+        "The counterfactual: the people&#39;s rate of use before (events over person-years), on "
+        "the time they were observed after, times the comparison cohort&#39;s rate ratio.",
         "Not costed (no unit cost given), so left out of the totals: A&amp;E attendances, "
         "Emergency (non-elective) admissions.",
         "<tr><th scope=\"row\">GP consultations</th><td class=\"num\">\u00a343.81</td><td>42.00 "

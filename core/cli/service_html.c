@@ -1741,8 +1741,9 @@ static void write_costs(struct page *p, const output_file_t *files, size_t n_fil
                    "one is left out for not completing the programme); nothing is extrapolated "
                    "beyond the time observed but in a scenario labelled so.</p>\n<p><b>");
     svg_raw(&p->s, p->set->has_comparison
-                       ? "The counterfactual: each person&#39;s events before, on the time they "
-                         "were observed after, times the comparison cohort&#39;s rate ratio."
+                       ? "The counterfactual: the people&#39;s rate of use before (events over "
+                         "person-years), on the time they were observed after, times the "
+                         "comparison cohort&#39;s rate ratio."
                    : eb && naive
                        ? "The counterfactual: for the selection rule&#39;s measure, each "
                          "person&#39;s count expected without intervention by empirical Bayes "

@@ -301,8 +301,9 @@ static void write_costs(output_t *o, const ps_service_report_t *report, size_t f
                   "   ");
     if (set->has_comparison)
         write_wrapped(o,
-                      "The counterfactual: each person's events before, on the time they were "
-                      "observed after, times the comparison cohort's rate ratio.",
+                      "The counterfactual: the people's rate of use before (events over "
+                      "person-years), on the time they were observed after, times the "
+                      "comparison cohort's rate ratio.",
                       "   ");
     else if (set->has_population)
         write_wrapped(o,

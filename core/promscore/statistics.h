@@ -298,13 +298,14 @@ typedef enum ps_param {
       "costs: events_after * unit_cost")                                                       \
     X(CO_GROSS_COST_FALL, "gross_cost_fall", FIGURE, NONE, SU_EVENTS_BEFORE, SU_EVENTS_AFTER,  \
       0, 1, 0,                                                                                 \
-      "costs: unit_cost * (sum of each person's events before * days after / days before - "   \
+      "costs: unit_cost * (events_before / person-time before * person-time after - "          \
       "events_after): the raw fall over the time observed after, not attributable to the "     \
       "service")                                                                               \
     X(CO_COST_EXPECTED_AFTER, "cost_expected_after", FIGURE, NONE, SU_EVENTS_BEFORE,           \
       SU_EVENTS_AFTER, 0, 1, 0,                                                                \
-      "costs: unit_cost * the events expected after without the service (each person's events "\
-      "before * days after / days before, times the comparison cohort's rate_ratio)")         \
+      "costs: unit_cost * the events expected after without the service (the people's rate "   \
+      "before, events_before over their person-time, on their person-time after, times the "   \
+      "comparison cohort's rate_ratio)")                                                      \
     X(CO_NOTIONAL_COST_AVOIDANCE, "notional_cost_avoidance", FIGURE, NONE, SU_EVENTS_BEFORE,   \
       SU_EVENTS_AFTER, 0, 1, 0,                                                                \
       "costs: cost_expected_after - cost_after, at average unit costs: not a cashable saving " \
@@ -333,7 +334,8 @@ typedef enum ps_param {
       2, "costs: a SCENARIO, not observed: scenario_cost_avoidance / programme_cost")         \
     /* Completers only (--completed): the same figures for the people referred who completed \
      * the programme, "completers only (N of M referred): not intention to treat" in the note; \
-     * hidden as the figures of everyone referred are, and when N or M - N is a small count. */ \
+     * hidden as the figures of everyone referred are, and when N or M - N is a small count,  \
+     * or their events or the others' are; the total with any measure's. */                   \
     X(CO_COMPLETERS_COST_BEFORE, "completers_cost_before", FIGURE, NONE, SU_EVENTS_BEFORE,     \
       SU_N_PEOPLE, 0, 1, 0,                                                                    \
       "costs: cost_before of the people who completed the programme alone: completers only, "  \
