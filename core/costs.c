@@ -189,6 +189,11 @@ static ps_error_t on_cost_record(const ps_csv_record_t *rec, void *user)
                                rec->n_fields + 1, "the row has %zu fields; the header has more",
                                rec->n_fields);
         size_t length = rec->lengths[r->at[k]];
+        if (!ps_utf8_valid(rec->fields[r->at[k]], length))
+            return ps_diagnose(c->context, PS_ERROR_DEFINITION, c->file, rec->line,
+                               r->at[k] + 1, "%s is not valid UTF-8 text: it holds a NUL byte "
+                               "or bytes that are no character",
+                               column_names[k]);
         const char *text = ps_trim(rec->fields[r->at[k]], &length);
         char *copy = ps_arena_alloc(c->arena, length + 1);
         if (!copy)
@@ -355,6 +360,11 @@ static ps_error_t on_index_record(const ps_csv_record_t *rec, void *user)
                            "a price index has two fields a line (index,NAME; source,TEXT; "
                            "year,level or year,percent_change; then YEAR,VALUE), not %zu",
                            rec->n_fields);
+    for (size_t f = 0; f < 2; f++)
+        if (!ps_utf8_valid(rec->fields[f], rec->lengths[f]))
+            return ps_diagnose(c->context, PS_ERROR_DEFINITION, file, rec->line, f + 1,
+                               "not valid UTF-8 text: the field holds a NUL byte or bytes that "
+                               "are no character");
     size_t kl = rec->lengths[0], vl = rec->lengths[1];
     const char *key = ps_trim(rec->fields[0], &kl), *value = ps_trim(rec->fields[1], &vl);
     char *text = ps_arena_alloc(c->arena, vl + 1), *year = ps_arena_alloc(c->arena, kl + 1);

@@ -612,3 +612,61 @@ Test(costs_report, no_scenario_unless_asked)
     cr_assert_null(figure_of(r.report, "total", "scenario_roi"));
     finish(&r);
 }
+
+/* ---- What the readers refuse besides. ---- */
+
+/* A unit costs file of 'size' bytes refused at 'line' and 'column' with 'message'. */
+static void refused_bytes(const char *bytes, int size, unsigned long line, unsigned long column,
+                          const char *message)
+{
+    ps_context_t *context = context_only();
+    char *path = test_file("costs.csv", bytes, size);
+    ps_service_costs_t *costs = NULL;
+    cr_assert_eq(ps_service_costs_read(context, path, &costs), PS_ERROR_DEFINITION, "%s",
+                 last_message());
+    cr_assert_null(costs);
+    const struct captured_diagnostic *d = last_diagnostic();
+    cr_assert_str_eq(d->file, path);
+    cr_assert_eq(d->line, line, "%s: line %lu", d->message, d->line);
+    cr_assert_eq(d->column, column, "%s: column %lu", d->message, d->column);
+    cr_assert_str_eq(d->message, message);
+    free(path);
+    ps_context_free(context);
+    release_capture();
+}
+
+/* A price index of 'size' bytes (-1: a string) refused at 'line' and 'column' with 'message'. */
+static void index_refused(const char *bytes, int size, unsigned long line, unsigned long column,
+                          const char *message)
+{
+    ps_context_t *context = context_only();
+    char *costs_path = test_file("costs.csv", HEADER "ae_attendances,1,a,2022/23,x,y\n", -1);
+    ps_service_costs_t *costs = NULL;
+    cr_assert_eq(ps_service_costs_read(context, costs_path, &costs), PS_OK);
+    char *path = test_file("index.csv", bytes, size);
+    cr_assert_eq(ps_service_costs_read_index(costs, path), PS_ERROR_DEFINITION, "%s", bytes);
+    const struct captured_diagnostic *d = last_diagnostic();
+    cr_assert_str_eq(d->file, path);
+    cr_assert_eq(d->line, line, "%s: line %lu", d->message, d->line);
+    cr_assert_eq(d->column, column, "%s: column %lu", d->message, d->column);
+    cr_assert_str_eq(d->message, message);
+    cr_assert_null(ps_service_costs_index(costs, NULL));
+    ps_service_costs_free(costs);
+    free(path);
+    free(costs_path);
+    ps_context_free(context);
+    release_capture();
+}
+
+Test(costs_files, a_nul_byte_in_a_number_refuses_the_file)
+{
+    static const char costs[] = HEADER "ae_attendances,1\0" "9,per attendance,2022/23,x,y\n";
+    refused_bytes(costs, (int)sizeof costs - 1, 2, 2,
+                  "value is not valid UTF-8 text: it holds a NUL byte or bytes that are no "
+                  "character");
+    static const char index[] = "index,I\nsource,S\nyear,percent_change\n2022/23,\n"
+                                "2023/24,1\0" "9\n";
+    index_refused(index, (int)sizeof index - 1, 5, 2,
+                  "not valid UTF-8 text: the field holds a NUL byte or bytes that are no "
+                  "character");
+}
