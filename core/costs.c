@@ -415,6 +415,19 @@ static ps_error_t on_index_record(const ps_csv_record_t *rec, void *user)
         return ps_diagnose(c->context, PS_ERROR_DEFINITION, file, rec->line, 1,
                            "year %s does not follow %s: list the years in time order", year,
                            ix->years[ix->n - 1]);
+    /* Changes compound year by year: a year left out would drop its change. */
+    const int next = ix->n ? atoi(ix->years[ix->n - 1]) + 1 : 0;
+    if (r->header == 2 && ix->n && atoi(year) != next) {
+        char missing[16];
+        if (kl == 4)
+            snprintf(missing, sizeof missing, "%d", next);
+        else
+            snprintf(missing, sizeof missing, "%d/%02d", next, (next + 1) % 100);
+        return ps_diagnose(c->context, PS_ERROR_DEFINITION, file, rec->line, 1,
+                           "year %s is missing before %s: percent changes are of consecutive "
+                           "years, each from the one before (levels may skip years)",
+                           missing, year);
+    }
     double number = NAN;
     const int first = ix->n == 0;
     if (r->header == 2 && first) {

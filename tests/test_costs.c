@@ -670,3 +670,29 @@ Test(costs_files, a_nul_byte_in_a_number_refuses_the_file)
                   "not valid UTF-8 text: the field holds a NUL byte or bytes that are no "
                   "character");
 }
+
+Test(costs_files, a_year_missing_from_percent_changes_is_refused)
+{
+    index_refused("index,I\nsource,S\nyear,percent_change\n2021/22,\n2023/24,10\n", -1, 5, 1,
+                  "year 2022/23 is missing before 2023/24: percent changes are of consecutive "
+                  "years, each from the one before (levels may skip years)");
+    index_refused("index,I\nsource,S\nyear,percent_change\n2021,\n2022,3\n2024,10\n", -1, 6, 1,
+                  "year 2023 is missing before 2024: percent changes are of consecutive years, "
+                  "each from the one before (levels may skip years)");
+    /* Levels may skip years: 2021/22 to 2023/24 is their ratio, 110 / 100. */
+    struct run r;
+    start(&r, "costs/referred.csv", NULL, &no_control);
+    char *costs = test_file("costs.csv", HEADER "ae_attendances,100,a,2021/22,x,y\n", -1);
+    char *index = test_file("index.csv", "index,I\nsource,S\nyear,level\n2021/22,100\n"
+                                         "2023/24,110\n", -1);
+    cr_assert_eq(ps_service_costs_read(r.context, costs, &r.costs), PS_OK, "%s", last_message());
+    cr_assert_eq(ps_service_costs_read_index(r.costs, index), PS_OK, "%s", last_message());
+    ps_service_costs_options_t o = options_of(0, 1, 0);
+    o.price_year = "2023/24";
+    cr_assert_eq(ps_service_costs_apply(r.costs, &o, r.cohort, &no_control, r.report), PS_OK,
+                 "%s", last_message());
+    cr_assert_float_eq(shown(r.report, "ae_attendances", "unit_cost"), 110, 1e-9);
+    free(costs);
+    free(index);
+    finish(&r);
+}
