@@ -400,6 +400,11 @@ static ps_error_t on_index_record(const ps_csv_record_t *rec, void *user)
         if (!vl)
             return ps_diagnose(c->context, PS_ERROR_DEFINITION, file, rec->line, 2,
                                "%s is empty", year);
+        if (*slot)
+            return ps_diagnose(c->context, PS_ERROR_DEFINITION, file, rec->line, 1,
+                               "%s is given twice (first '%s'): a price index has one name, "
+                               "one source and one licence",
+                               year, *slot);
         *slot = text;
         return PS_OK;
     }
@@ -411,6 +416,12 @@ static ps_error_t on_index_record(const ps_csv_record_t *rec, void *user)
         if (strcmp(ix->years[i], year) == 0)
             return ps_diagnose(c->context, PS_ERROR_DEFINITION, file, rec->line, 1,
                                "year %s is given twice", year);
+    if (ix->n && strlen(ix->years[0]) != kl)
+        return ps_diagnose(c->context, PS_ERROR_DEFINITION, file, rec->line, 1,
+                           "year %s is a %s year and the index's first, %s, a %s one: an "
+                           "index gives years of one kind",
+                           year, kl == 4 ? "calendar" : "financial", ix->years[0],
+                           kl == 4 ? "financial" : "calendar");
     if (ix->n && strcmp(ix->years[ix->n - 1], year) >= 0)
         return ps_diagnose(c->context, PS_ERROR_DEFINITION, file, rec->line, 1,
                            "year %s does not follow %s: list the years in time order", year,
@@ -435,6 +446,11 @@ static ps_error_t on_index_record(const ps_csv_record_t *rec, void *user)
             return ps_diagnose(c->context, PS_ERROR_DEFINITION, file, rec->line, 2,
                                "the first year is the base: leave its change empty");
         number = 100;
+    } else if (r->header == 2 && *text == '+') {
+        return ps_diagnose(c->context, PS_ERROR_DEFINITION, file, rec->line, 2,
+                           "change '%s' has a leading +: write a rise without a sign and a "
+                           "fall with a - (e.g. 4.31 or -0.5)",
+                           text);
     } else {
         const unsigned flags = PS_SERVICE_NUMBER_FRACTION |
                                (r->header == 1 ? 0 : PS_SERVICE_NUMBER_SIGNED);

@@ -696,3 +696,22 @@ Test(costs_files, a_year_missing_from_percent_changes_is_refused)
     free(index);
     finish(&r);
 }
+
+Test(costs_files, a_plus_sign_mixed_years_and_a_second_name_are_refused)
+{
+    index_refused("index,I\nsource,S\nyear,percent_change\n2021/22,\n2022/23,+10\n", -1, 5, 2,
+                  "change '+10' has a leading +: write a rise without a sign and a fall with a "
+                  "- (e.g. 4.31 or -0.5)");
+    index_refused("index,I\nsource,S\nyear,percent_change\n2021/22,\n2023,10\n", -1, 5, 1,
+                  "year 2023 is a calendar year and the index's first, 2021/22, a financial "
+                  "one: an index gives years of one kind");
+    index_refused("index,I\nsource,S\nyear,level\n2021,100\n2022/23,110\n", -1, 5, 1,
+                  "year 2022/23 is a financial year and the index's first, 2021, a calendar "
+                  "one: an index gives years of one kind");
+    index_refused("index,I\nsource,S\nindex,J\nyear,level\n2021,100\n2022,110\n", -1, 3, 1,
+                  "index is given twice (first 'I'): a price index has one name, one source "
+                  "and one licence");
+    index_refused("index,I\nsource,S\nSource,T\nyear,level\n2021,100\n2022,110\n", -1, 3, 1,
+                  "Source is given twice (first 'S'): a price index has one name, one source "
+                  "and one licence");
+}

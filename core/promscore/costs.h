@@ -44,8 +44,9 @@ void ps_service_costs_free(ps_service_costs_t *costs);
  * Reads a price index into 'costs': lines "index,NAME" and "source,TEXT"
  * (and optionally "licence,TEXT" and "note,TEXT"), then a header "year,level"
  * or "year,percent_change" (each year's change from the one before; the
- * first year's empty), then one row per year in time order, consecutive for changes
- * (levels may skip years). Refused with
+ * first year's empty, a rise without a leading +), then one row per year in time order,
+ * all financial or all calendar years, consecutive for changes (levels may skip years).
+ * The name, source and licence are each given once. Refused with
  * PS_ERROR_DEFINITION and file, line and column on anything else.
  */
 ps_error_t ps_service_costs_read_index(ps_service_costs_t *costs, const char *file);
