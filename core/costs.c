@@ -29,6 +29,7 @@
 #include "disclosure.h"
 #include "csvread.h"
 #include "headers.h"
+#include "limits.h"
 #include "serviceuse.h"
 
 #define NS "urn:promscore:unit-costs:1"
@@ -124,6 +125,10 @@ static ps_error_t check_row(ps_service_costs_t *c, struct unit_cost *row,
         return ps_diagnose(c->context, PS_ERROR_DEFINITION, c->file, row->line, value_column,
                            "unit cost '%s' is not a number of 0 or more%s%s", value_text,
                            isnan(row->value) ? ": " : "", isnan(row->value) ? why : "");
+    if (row->value > PS_MAX_DEFINITION_MAGNITUDE)
+        return ps_diagnose(c->context, PS_ERROR_DEFINITION, c->file, row->line, value_column,
+                           "unit cost '%s' is more than 1e9: not the cost of one unit of use",
+                           value_text);
     if (is_rate(row->measure) && !*row->price_year)
         return add_row(c, row); /* an exchange rate is no money: it has no price year */
     if (!is_price_year(row->price_year))
@@ -461,13 +466,20 @@ static ps_error_t on_index_record(const ps_csv_record_t *rec, void *user)
                                               : "change '%s' is not a percentage above -100%s%s",
                                text, isnan(number) ? ": " : "", isnan(number) ? why : "");
     }
+    const double level =
+        r->header == 1 || first ? number : ix->levels[ix->n - 1] * (1 + number / 100);
+    if (level > PS_MAX_DEFINITION_MAGNITUDE)
+        return ps_diagnose(c->context, PS_ERROR_DEFINITION, file, rec->line, 2,
+                           r->header == 1 ? "level '%s' is more than 1e9: not a price index"
+                                          : "change '%s' takes the index above 1e9 (its first "
+                                            "year is 100): not a price index",
+                           text);
     size_t size = r->size;
     if (ps_grow((void **)&ix->years, &size, ix->n + 1, sizeof *ix->years) ||
         ps_grow((void **)&ix->levels, &r->size, ix->n + 1, sizeof *ix->levels))
         return nomem();
     ix->years[ix->n] = year;
-    ix->levels[ix->n] =
-        r->header == 1 || first ? number : ix->levels[ix->n - 1] * (1 + number / 100);
+    ix->levels[ix->n] = level;
     ix->n++;
     return PS_OK;
 }
@@ -789,13 +801,15 @@ static int by_value(const void *a, const void *b)
 struct bootstrap {
     double low, high, p_above_1;
     size_t finite;
+    const char *why;              /* why there is no interval, or NULL */
 };
 
 /*
  * The bootstrap of the return on investment, drawing as boot::boot(strata = arm) does with
  * sim = "ordinary": for each arm in turn (referred, then comparison), R * n indices in one
  * run, replicate r's j-th person being draw j * R + r (ordinary.array fills an R x n matrix by
- * columns).
+ * columns). A replicate that is not a finite number (no rate ratio in it, say) leaves no
+ * interval or probability: the others alone would be a selected subset.
  */
 static int bootstrap_roi(const struct plan *p, double cost, struct bootstrap *out)
 {
@@ -813,6 +827,14 @@ static int bootstrap_roi(const struct plan *p, double cost, struct bootstrap *ou
         free(comparison);
         return -1;
     }
+    /* The estimate itself, from everyone: no interval without it. */
+    memset(referred, 0, nm * sizeof *referred);
+    memset(comparison, 0, nm * sizeof *comparison);
+    for (size_t k = 0; k < nm; k++)
+        for (size_t arm = 0; arm < arms; arm++)
+            for (size_t j = 0; j < p->measures[k].n_people[arm]; j++)
+                add(arm ? &comparison[k] : &referred[k], &p->measures[k].people[arm][j]);
+    const int estimate = isfinite(avoidance(p, referred, comparison, NULL) / cost);
     struct multicarry g;
     multicarry_seed(&g, p->options->seed);
     for (size_t arm = 0; arm < arms; arm++) {
@@ -837,10 +859,16 @@ static int bootstrap_roi(const struct plan *p, double cost, struct bootstrap *ou
         }
     }
     qsort(roi, finite, sizeof *roi, by_value);
+    const int all = estimate && finite == replicates;
     out->finite = finite;
-    out->p_above_1 = finite ? (double)above / (double)finite : NAN;
-    out->low = finite ? percentile(roi, finite, 0.025) : NAN;
-    out->high = finite ? percentile(roi, finite, 0.975) : NAN;
+    out->why = !estimate ? "the return on investment is not a finite number: no interval"
+               : all     ? NULL
+                         : "some bootstrap replicates are not a finite number (the note says "
+                           "how many are): an interval of the others alone would be a "
+                           "selected subset";
+    out->p_above_1 = all ? (double)above / (double)finite : NAN;
+    out->low = all ? percentile(roi, finite, 0.025) : NAN;
+    out->high = all ? percentile(roi, finite, 0.975) : NAN;
     free(sums);
     free(roi);
     free(referred);
@@ -1238,7 +1266,7 @@ static ps_error_t emit_comparison(const ps_service_costs_t *costs, struct plan *
                                                    "the after window's (%u days)",
                                                    period, c->windows[w1].days)
                                             : NULL;
-        struct bootstrap b = {NAN, NAN, NAN, 0};
+        struct bootstrap b = {NAN, NAN, NAN, 0, NULL};
         if (!roi_why && !any_hidden && bootstrap_roi(p, cost, &b)) {
             free(referred);
             free(theirs);
@@ -1252,9 +1280,9 @@ static ps_error_t emit_comparison(const ps_service_costs_t *costs, struct plan *
                  p->naive ? "NAIVE; " : "", b.finite, replicates, (unsigned long)o->seed);
         const double roi = (total_expected - total_r.after) / cost;
         emit(&e, PS_STAT_CO_ROI, roi, roi_why, p->naive ? naive_note : NULL);
-        emit(&e, PS_STAT_CO_ROI_CI_LOW, b.low, roi_why, boot_note);
-        emit(&e, PS_STAT_CO_ROI_CI_HIGH, b.high, roi_why, boot_note);
-        emit(&e, PS_STAT_CO_P_ROI_ABOVE_1, b.p_above_1, roi_why, boot_note);
+        emit(&e, PS_STAT_CO_ROI_CI_LOW, b.low, roi_why ? roi_why : b.why, boot_note);
+        emit(&e, PS_STAT_CO_ROI_CI_HIGH, b.high, roi_why ? roi_why : b.why, boot_note);
+        emit(&e, PS_STAT_CO_P_ROI_ABOVE_1, b.p_above_1, roi_why ? roi_why : b.why, boot_note);
         const double even = 1 - cost / total_expected;
         emit(&e, PS_STAT_CO_BREAK_EVEN_RATE_RATIO, even,
              roi_why        ? roi_why

@@ -715,3 +715,67 @@ Test(costs_files, a_plus_sign_mixed_years_and_a_second_name_are_refused)
                   "Source is given twice (first 'S'): a price index has one name, one source "
                   "and one licence");
 }
+
+Test(costs_files, amounts_above_1e9_are_refused)
+{
+    refused_bytes(HEADER "ae_attendances,1000000000.5,a,2022/23,x,y\n", -1, 2, 2,
+                  "unit cost '1000000000.5' is more than 1e9: not the cost of one unit of use");
+    index_refused("index,I\nsource,S\nyear,level\n2021,100\n2022,1000000001\n", -1, 5, 2,
+                  "level '1000000001' is more than 1e9: not a price index");
+    index_refused("index,I\nsource,S\nyear,percent_change\n2021,\n2022,99999\n"
+                  "2023,9999999\n", -1, 6, 2,
+                  "change '9999999' takes the index above 1e9 (its first year is 100): not a "
+                  "price index");
+}
+
+/*
+ * One person of five in the comparison cohort has an A&E attendance before: a replicate that
+ * draws only the other four has no rate ratio, so no interval or probability is given (the
+ * finite replicates alone would be a selected subset), and the note says how many were finite.
+ */
+Test(costs_report, no_interval_when_a_replicate_is_not_finite)
+{
+    struct run r;
+    r.context = context_only();
+    r.definition = shipped(r.context);
+    ps_service_options_t so;
+    ps_service_options_init(&so, sizeof so);
+    so.windows = year_after;
+    so.n_windows = 2;
+    cr_assert_eq(ps_service_cohort_new(r.context, r.definition, &so, &r.cohort), PS_OK);
+    char *referred = golden("costs/referred.csv");
+    char *comparison = test_file("comparison.csv",
+                                 "participant_id,window,exposure_days,ae_attendances\n"
+                                 "C1,pre12,,6\nC1,post12,,3\nC2,pre12,,0\nC2,post12,,1\n"
+                                 "C3,pre12,,0\nC3,post12,,0\nC4,pre12,,0\nC4,post12,,2\n"
+                                 "C5,pre12,,0\nC5,post12,,0\n", -1);
+    char *costs = test_file("costs.csv", HEADER "ae_attendances,100,a,2023,x,y\n", -1);
+    cr_assert_eq(ps_service_read(r.cohort, referred, PS_SERVICE_REFERRED, &handlers, NULL),
+                 PS_OK, "%s", last_message());
+    cr_assert_eq(ps_service_read(r.cohort, comparison, PS_SERVICE_COMPARISON, &handlers, NULL),
+                 PS_OK, "%s", last_message());
+    cr_assert_eq(ps_service_report(r.cohort, &no_control, &r.report), PS_OK);
+    cr_assert_eq(ps_service_costs_read(r.context, costs, &r.costs), PS_OK, "%s", last_message());
+    ps_service_costs_options_t o = options_of(1000, 1, 1999);
+    cr_assert_eq(ps_service_costs_apply(r.costs, &o, r.cohort, &no_control, r.report), PS_OK,
+                 "%s", last_message());
+    /* The estimate itself is finite: the comparison cohort has 6 events before. */
+    cr_assert(isfinite(shown(r.report, "total", "roi")));
+    const char *names[] = {"roi_ci_low", "roi_ci_high", "p_roi_above_1"};
+    for (size_t k = 0; k < 3; k++) {
+        const ps_statistic_t *s = figure_of(r.report, "total", names[k]);
+        cr_assert_eq(s->shown, PS_NOT_COMPUTABLE, "%s", names[k]);
+        cr_assert_str_eq(s->reason, "some bootstrap replicates are not a finite number (the "
+                                    "note says how many are): an interval of the others alone "
+                                    "would be a selected subset");
+        /* (4/5)^5 of the replicates draw no one with events before: about a third. */
+        unsigned long finite = 0;
+        cr_assert_eq(sscanf(s->note, "%lu of 1999 bootstrap replicates", &finite), 1, "%s",
+                     s->note);
+        cr_assert(finite > 1100 && finite < 1500, "%lu finite", finite);
+    }
+    free(referred);
+    free(comparison);
+    free(costs);
+    finish(&r);
+}

@@ -31,8 +31,8 @@ typedef struct ps_service_costs ps_service_costs_t;
  * Reads unit costs: XML (a file whose first non-blank byte is '<', validated
  * against unit-costs.xsd in the context's schema directory) or CSV with the
  * columns measure,value,unit,price_year,source,licence (any order, named as
- * batch headers are) and optionally note. A value must be a finite number of
- * 0 or more; a price year reads "2022/23" (a financial year) or "2023"; a
+ * batch headers are) and optionally note. A value must be a number from 0
+ * to 1e9; a price year reads "2022/23" (a financial year) or "2023"; a
  * measure may be costed once. Anything else refuses the file with
  * PS_ERROR_DEFINITION and a diagnostic naming file, line and column.
  */
@@ -45,7 +45,8 @@ void ps_service_costs_free(ps_service_costs_t *costs);
  * (and optionally "licence,TEXT" and "note,TEXT"), then a header "year,level"
  * or "year,percent_change" (each year's change from the one before; the
  * first year's empty, a rise without a leading +), then one row per year in time order,
- * all financial or all calendar years, consecutive for changes (levels may skip years).
+ * all financial or all calendar years, consecutive for changes (levels may skip years),
+ * no level above 1e9.
  * The name, source and licence are each given once. Refused with
  * PS_ERROR_DEFINITION and file, line and column on anything else.
  */
