@@ -461,3 +461,49 @@ Test(cli_costs, too_few_replicates_are_refused)
     free(comparison);
     free(costs);
 }
+
+/* WEMWBS spans 14 to 70: exchanged at more than 10 / 56 a point, its range would be more
+ * than life satisfaction's 0 to 10. */
+Test(cli_costs, an_exchange_rate_beyond_life_satisfactions_range_is_refused)
+{
+    char *referred = golden("costs/referred.csv");
+    char *scored = test_file("wemwbs.csv",
+                             "participant_id,timepoint,instrument,scale,score,band,answered,"
+                             "status\n"
+                             "R01,baseline,wemwbs,total,40,,14,ok\n"
+                             "R02,baseline,wemwbs,total,41,,14,ok\n"
+                             "R01,followup,wemwbs,total,45,,14,ok\n"
+                             "R02,followup,wemwbs,total,44,,14,ok\n",
+                             -1);
+    char *costs = test_file("costs.csv", "measure,value,unit,price_year,source,licence\n"
+                                         "ae_attendances,100,a,2023,x,y\n"
+                                         "wellby,13000,WELLBY,2023,HMT,OGL\n"
+                                         "wemwbs_to_life_satisfaction,5,LS per point,,s,l\n",
+                            -1);
+    struct run_result r = RUN("service", "-q", "-w", "pre12=365,post12=365", referred,
+                              "--unit-costs", costs, "--wellbeing", scored);
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    cr_assert_str_eq(r.err, "promscore: the costs file's wemwbs_to_life_satisfaction, 5, would "
+                            "turn the WEMWBS total's whole range (14 to 70) into 280 points of "
+                            "life satisfaction, whose scale runs 0 to 10: a rate is at most "
+                            "10 / 56 = 0.178571\npromscore: nothing written\n");
+    cr_assert_str_eq(r.out, "");
+    run_result_free(&r);
+    free(costs);
+    /* Just within it, (45 - 40 + 44 - 41) / 2 x 0.178571 = 0.714284 points. */
+    costs = test_file("costs.csv", "measure,value,unit,price_year,source,licence\n"
+                                   "ae_attendances,100,a,2023,x,y\n"
+                                   "wellby,13000,WELLBY,2023,HMT,OGL\n"
+                                   "wemwbs_to_life_satisfaction,0.178571,LS per point,,s,l\n",
+                      -1);
+    struct run_result ok = RUN("service", "-q", "-w", "pre12=365,post12=365", referred,
+                               "--unit-costs", costs, "--wellbeing", scored, "--threshold", "1", "-f",
+                               "csv");
+    cr_assert_eq(ok.status, 0, "%s", ok.err);
+    assert_has(ok.out, "wellbeing,all,pre12->post12,wellbeing_mean_change,figure,"
+                              "0.71428400000000003,no,BENEFIT TRANSFER");
+    run_result_free(&ok);
+    free(costs);
+    free(scored);
+    free(referred);
+}

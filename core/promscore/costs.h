@@ -129,7 +129,9 @@ ps_error_t ps_service_costs_read_completed(ps_service_costs_t *costs,
  * the report's price year. A file without ONS4 life satisfaction scores may give WEMWBS
  * (total) or SWEMWBS (metric) scores, through an exchange rate the costs file declares
  * (wemwbs_to_life_satisfaction, swemwbs_to_life_satisfaction): a benefit transfer, noted so;
- * without it they are refused (PS_ERROR_USAGE), as is a costs file without a "wellby" row. A
+ * without it they are refused (PS_ERROR_USAGE), as is a rate under which the scale's whole
+ * range (from its loaded definition) would be more points than life satisfaction's 0 to 10,
+ * and a costs file without a "wellby" row. A
  * score of someone not among the people referred (in the comparison cohort, or not read at
  * all), and a second score of a person at a timepoint (the first is kept), are refused with
  * their reasons.
