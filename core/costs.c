@@ -523,7 +523,29 @@ struct completed_reading {
     unsigned char *completed;
     unsigned long *line;          /* where each participant was listed */
     size_t id;                    /* the id column's field; SIZE_MAX before the header */
+    const char **says;            /* per field: the name of a column that says whether one
+                                   * completed, else NULL */
+    size_t n_fields;
 };
+
+/*
+ * Whether a column's name says it holds whether each person completed ("completed",
+ * "Completion status", "flag"): listed, everyone is a completer, so such a column must say
+ * yes on every row.
+ */
+static int says_completion(const char *name)
+{
+    static const char *const words[] = {"complet", "status", "flag"};
+    char folded[64];
+    size_t n = 0;
+    for (; name[n] && n + 1 < sizeof folded; n++)
+        folded[n] = (char)tolower((unsigned char)name[n]);
+    folded[n] = '\0';
+    for (size_t w = 0; w < sizeof words / sizeof words[0]; w++)
+        if (strstr(folded, words[w]))
+            return 1;
+    return 0;
+}
 
 static ps_error_t refuse_completed(struct completed_reading *r, unsigned long line,
                                    const char *id, const char *reason)
@@ -541,9 +563,13 @@ static ps_error_t on_completed_record(const ps_csv_record_t *record, void *user)
     ps_csv_record_t *rec = (ps_csv_record_t *)record;
     const char *file = r->costs->completed_file, *id_column = r->cohort->id_column;
     if (r->id == SIZE_MAX) {
-        for (size_t f = 0; f < rec->n_fields && r->id == SIZE_MAX; f++) {
-            const char *name = ps_su_clean_field(rec, f);
-            if (name && ps_header_eq(name, id_column))
+        /* Each field cleaned once: the names, then whether each says who completed. */
+        if (!(r->says = calloc(rec->n_fields ? rec->n_fields : 1, sizeof *r->says)))
+            return nomem();
+        r->n_fields = rec->n_fields;
+        for (size_t f = 0; f < rec->n_fields; f++) {
+            r->says[f] = ps_su_clean_field(rec, f);
+            if (r->says[f] && r->id == SIZE_MAX && ps_header_eq(r->says[f], id_column))
                 r->id = f;
         }
         if (r->id == SIZE_MAX)
@@ -551,6 +577,21 @@ static ps_error_t on_completed_record(const ps_csv_record_t *record, void *user)
                                "no column '%s': a list of who completed the programme has "
                                "one participant id a row under a header '%s'",
                                id_column, id_column);
+        for (size_t f = 0; f < rec->n_fields; f++) {
+            const char *name = r->says[f];
+            r->says[f] = NULL;
+            if (f == r->id)
+                continue;
+            if (name && says_completion(name)) {
+                if (!(r->says[f] = ps_arena_strdup(r->costs->arena, name)))
+                    return nomem();
+            } else {
+                ps_diagnose(r->costs->context, PS_OK, file, rec->line, f + 1,
+                            "column '%s' is not read: everyone listed is taken to have "
+                            "completed the programme",
+                            name ? name : "(not UTF-8 text)");
+            }
+        }
         return PS_OK;
     }
     r->summary.rows_read++;
@@ -559,6 +600,19 @@ static ps_error_t on_completed_record(const ps_csv_record_t *record, void *user)
     if (rec->fault) {
         snprintf(reason, sizeof reason, "%s: the row is refused", rec->fault);
         return refuse_completed(r, rec->line, id, reason);
+    }
+    /* A column saying whether one completed must say yes: a list of completers only. */
+    for (size_t f = 0; f < r->n_fields && f < rec->n_fields; f++) {
+        if (!r->says[f])
+            continue;
+        const char *value = ps_su_clean_field(rec, f);
+        if (!value || strcasecmp(value, "yes") != 0)
+            return ps_diagnose(r->costs->context, PS_ERROR_BATCH, file, rec->line, f + 1,
+                               "'%s' in column '%s': a list of who completed the programme "
+                               "names completers only, one a row; a column saying whether each "
+                               "one completed must say yes on every row (leave out those who "
+                               "did not complete)",
+                               value ? value : "(not UTF-8 text)", r->says[f]);
     }
     if (!id || !*id)
         return refuse_completed(r, rec->line, id,
@@ -591,7 +645,7 @@ ps_error_t ps_service_costs_read_completed(ps_service_costs_t *costs,
 {
     size_t n = ps_names_count(cohort->arms[PS_SERVICE_REFERRED].participants);
     struct completed_reading r = {costs, cohort, handlers, {0}, calloc(n ? n : 1, 1),
-                                  calloc(n ? n : 1, sizeof *r.line), SIZE_MAX};
+                                  calloc(n ? n : 1, sizeof *r.line), SIZE_MAX, NULL, 0};
     if (summary)
         memset(summary, 0, sizeof *summary);
     if (!r.completed || !r.line || !(costs->completed_file = ps_arena_strdup(costs->arena, file))) {
@@ -607,6 +661,7 @@ ps_error_t ps_service_costs_read_completed(ps_service_costs_t *costs,
                           "no header: a list of who completed the programme has a header '%s'",
                           cohort->id_column);
     free(r.line);
+    free(r.says);
     if (err) {
         free(r.completed);
         costs->n_completed = 0;

@@ -779,3 +779,48 @@ Test(costs_report, no_interval_when_a_replicate_is_not_finite)
     free(costs);
     finish(&r);
 }
+
+/* A list of who completed with a column saying whether each did: only "yes" is a completer. */
+Test(costs_files, a_completion_column_must_say_yes)
+{
+    struct run r;
+    start(&r, "costs/referred.csv", NULL, &no_control);
+    cr_assert_eq(read_costs(&r, "costs/unit-costs.csv", "costs/price-index.csv"), PS_OK);
+    char *list = test_file("completed.csv", "participant_id,Completed\nR01,yes\nR02,no\n", -1);
+    ps_batch_summary_t summary;
+    cr_assert_eq(ps_service_costs_read_completed(r.costs, r.cohort, list, &handlers, &summary),
+                 PS_ERROR_BATCH);
+    const struct captured_diagnostic *d = last_diagnostic();
+    cr_assert_str_eq(d->file, list);
+    cr_assert_eq(d->line, 3);
+    cr_assert_eq(d->column, 2);
+    cr_assert_str_eq(d->message, "'no' in column 'Completed': a list of who completed the "
+                                 "programme names completers only, one a row; a column saying "
+                                 "whether each one completed must say yes on every row (leave "
+                                 "out those who did not complete)");
+    free(list);
+    /* Yes on every row: used. Another column is named as not read. */
+    list = test_file("completed.csv", "note,participant_id,completion status\n"
+                                      "x,R01,YES\n,R02,yes\n", -1);
+    size_t before = capture.n_diagnostics;
+    cr_assert_eq(ps_service_costs_read_completed(r.costs, r.cohort, list, &handlers, &summary),
+                 PS_OK, "%s", last_message());
+    cr_assert_eq(summary.rows_read, 2);
+    cr_assert_eq(summary.rows_scored, 2);
+    cr_assert_eq(capture.n_diagnostics, before + 1);
+    d = last_diagnostic();
+    cr_assert_eq(d->error, PS_OK);
+    cr_assert_eq(d->line, 1);
+    cr_assert_eq(d->column, 1);
+    cr_assert_str_eq(d->message, "column 'note' is not read: everyone listed is taken to have "
+                                 "completed the programme");
+    free(list);
+    /* An empty flag is not yes either. */
+    list = test_file("completed.csv", "participant_id,status\nR01,yes\nR02,\n", -1);
+    cr_assert_eq(ps_service_costs_read_completed(r.costs, r.cohort, list, &handlers, &summary),
+                 PS_ERROR_BATCH);
+    cr_assert_eq(last_diagnostic()->line, 3);
+    cr_assert(strncmp(last_message(), "'' in column 'status':", 22) == 0, "%s", last_message());
+    free(list);
+    finish(&r);
+}

@@ -104,8 +104,10 @@ const char *ps_service_costs_index(const ps_service_costs_t *costs, const char *
 /**
  * Reads who completed the programme, for figures of the completers alone beside (never
  * instead of) everyone's: a CSV with a header naming the cohort's id column (as batch headers
- * are matched; other columns are not read), then one participant a row. Call it after every
- * count of 'cohort' was read. A row is refused, with its reason, when it is malformed, has no
+ * are matched), then one completer a row. A column whose name contains "complet", "status"
+ * or "flag" (any case) must say yes on every row, else the file is refused (PS_ERROR_BATCH,
+ * file, line, column); other columns are named in a diagnostic of error PS_OK and not read.
+ * Call it after every count of 'cohort' was read. A row is refused, with its reason, when it is malformed, has no
  * id, names someone not among the people referred (in the comparison cohort, or not read at
  * all) or someone listed already. No header refuses the file (PS_ERROR_BATCH). *summary
  * counts rows read, used (rows_scored) and refused; it may be NULL.
