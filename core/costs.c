@@ -49,6 +49,7 @@ struct price_index {
     const char **years;
     double *levels;
     size_t n;
+    int changes;                  /* given as percentage changes, not levels */
 };
 
 struct ps_service_costs {
@@ -500,6 +501,7 @@ ps_error_t ps_service_costs_read_index(ps_service_costs_t *c, const char *file)
         free(index.levels);
         return err;
     }
+    index.changes = r.header == 2;
     free(c->index.years);
     free(c->index.levels);
     c->index = index;
@@ -511,6 +513,43 @@ const char *ps_service_costs_index(const ps_service_costs_t *c, const char **sou
     if (source)
         *source = c->index.file ? c->index.source : NULL;
     return c->index.file ? c->index.name : NULL;
+}
+
+/*
+ * Whether a row of the unit costs file is a measure's cost that the figures use: the report
+ * has figures of the measure (some count of it was read). A cost of a measure with no count
+ * is not used, and sets nothing (the report's price year included).
+ */
+static int measure_used(const ps_service_report_t *report, const struct unit_cost *row)
+{
+    if (!is_measure_cost(row->measure))
+        return 0;
+    for (size_t i = 0; i < ps_service_report_count(report); i++) {
+        const ps_statistic_t *s = ps_service_report_statistic(report, i);
+        if (s->unit && strcmp(s->unit, row->measure) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/*
+ * Marks the years of the price index a chain from 'from' to 'to' rests on: its two ends for
+ * levels, every year between them for percentage changes (they compound).
+ */
+static void mark_years(const struct price_index *ix, const char *from, const char *to,
+                       unsigned char *used)
+{
+    size_t a = SIZE_MAX, b = SIZE_MAX;
+    for (size_t i = 0; i < ix->n; i++) {
+        if (strcmp(ix->years[i], from) == 0)
+            a = i;
+        if (strcmp(ix->years[i], to) == 0)
+            b = i;
+    }
+    if (a == SIZE_MAX || b == SIZE_MAX)
+        return;
+    for (size_t i = a < b ? a : b; i <= (a < b ? b : a); i++)
+        used[i] |= ix->changes || i == a || i == b;
 }
 
 /* ---- Who completed the programme. ---- */
@@ -1392,22 +1431,32 @@ static double level_of(const struct price_index *ix, const char *year)
     return NAN;
 }
 
-/* Each unit cost at the report's price year, with its chain in words. */
+/*
+ * Each unit cost used at the report's price year, with its chain in words: the costs of
+ * measures with counts, and the row 'asked' ("wellby", an exchange rate) when not NULL; the
+ * others are not uprated (NaN, chain NULL). The report's year rests on the measures' costs
+ * used; without one, on the WELLBY's. Counts the rows and index years used into the options'
+ * summaries; with 'asked' NULL, names the costs of measures with no count.
+ */
 static ps_error_t uprate(const ps_service_costs_t *costs, const ps_service_costs_options_t *o,
                          ps_service_report_t *report, const char **chains, double *values,
-                         const char **year)
+                         const char **year, const char *asked)
 {
     const ps_context_t *cx = costs->context;
     const struct price_index *ix = &costs->index;
     const char *target = o->price_year;
     int mixed = 0, any_measure = 0;
     const char *first = NULL;
+    unsigned long n_used = 0;
+    int found = 0;
     for (size_t k = 0; k < costs->n; k++)
-        any_measure |= is_measure_cost(costs->rows[k].measure);
-    /* The report's year is that of the measures' costs; a WELLBY's year does not set it. */
+        any_measure |= measure_used(report, &costs->rows[k]);
+    /* The report's year is that of the measures' costs used; a WELLBY's year does not set
+     * it. */
     for (size_t k = 0; k < costs->n; k++) {
         const char *measure = costs->rows[k].measure;
-        if (is_rate(measure) || (any_measure && !is_measure_cost(measure)))
+        if (any_measure ? !measure_used(report, &costs->rows[k])
+                        : strcmp(measure, "wellby") != 0)
             continue;
         if (!first)
             first = costs->rows[k].price_year;
@@ -1420,9 +1469,24 @@ static ps_error_t uprate(const ps_service_costs_t *costs, const ps_service_costs
                            "price year '%s' is not a financial year such as 2023/24 or a year "
                            "such as 2023",
                            o->price_year);
+    unsigned char *years_used = calloc(ix->n ? ix->n : 1, 1);
+    if (!years_used)
+        return PS_ERROR_NOMEM;
     int failed = 0;
     for (size_t k = 0; k < costs->n; k++) {
         const struct unit_cost *row = &costs->rows[k];
+        values[k] = NAN;
+        chains[k] = NULL;
+        const int is_asked = asked && strcmp(row->measure, asked) == 0;
+        found |= is_asked;
+        if (!is_asked && !measure_used(report, row)) {
+            if (!asked && is_measure_cost(row->measure))
+                ps_diagnose(cx, PS_OK, costs->file, row->line, row->column,
+                            "the unit cost of %s is not used: no count of it was read",
+                            row->measure);
+            continue;
+        }
+        n_used++;
         if (is_rate(row->measure)) {
             values[k] = row->value;
             chains[k] = keep(report, &failed, "%g %s (%s; licence %s)%s%s", row->value,
@@ -1438,20 +1502,25 @@ static ps_error_t uprate(const ps_service_costs_t *costs, const ps_service_costs
                              row->note ? "; " : "", row->note ? row->note : "");
             continue;
         }
-        if (!ix->file)
+        if (!ix->file) {
+            free(years_used);
             return ps_diagnose(cx, PS_ERROR_USAGE, costs->file, row->line, row->column,
                                "%s is costed at %s prices and the report is at %s: %s without "
                                "a price index (--price-index)",
                                row->measure, row->price_year, target,
                                mixed ? "costs of different price years are not added"
                                      : "costs are not uprated");
+        }
         double from = level_of(ix, row->price_year), to = level_of(ix, target);
-        if (isnan(from) || isnan(to))
+        if (isnan(from) || isnan(to)) {
+            free(years_used);
             return ps_diagnose(cx, PS_ERROR_USAGE, ix->file, 0, 0,
                                "the price index (%s) has no %s: %s's cost at %s prices cannot "
                                "be uprated to %s",
                                ix->name, isnan(from) ? row->price_year : target, row->measure,
                                row->price_year, target);
+        }
+        mark_years(ix, row->price_year, target, years_used);
         values[k] = row->value * (to / from);
         chains[k] = keep(report, &failed,
                          "%.2f (%s) x %.6g (%s, %s to %s; source: %s) = %.2f (%s); %s; licence "
@@ -1460,6 +1529,19 @@ static ps_error_t uprate(const ps_service_costs_t *costs, const ps_service_costs
                          target, ix->source, values[k], target, row->source, row->licence,
                          row->note ? "; " : "", row->note ? row->note : "");
     }
+    /* Apply counts the measures' costs; each row asked for after it adds itself. */
+    ps_batch_summary_t *rows = o->unit_costs_summary, *index = o->price_index_summary;
+    if (rows && !asked)
+        *rows = (ps_batch_summary_t){costs->file, costs->n, n_used, 0, 0, 0, 0};
+    else if (rows && found)
+        rows->rows_scored++;
+    if (index && ix->file) {
+        unsigned long n_years = 0;
+        for (size_t i = 0; i < ix->n; i++)
+            n_years += years_used[i];
+        *index = (ps_batch_summary_t){ix->file, ix->n, n_years, 0, 0, 0, 0};
+    }
+    free(years_used);
     *year = target;
     return failed ? PS_ERROR_NOMEM : PS_OK;
 }
@@ -1486,7 +1568,8 @@ ps_error_t ps_costs_value_of(const ps_service_costs_t *costs,
         return err;
     const char **chains = calloc(costs->n, sizeof *chains);
     double *values = calloc(costs->n, sizeof *values);
-    err = !chains || !values ? PS_ERROR_NOMEM : uprate(costs, &options, report, chains, values, year);
+    err = !chains || !values ? PS_ERROR_NOMEM
+                             : uprate(costs, &options, report, chains, values, year, measure);
     for (size_t k = 0; !err && k < costs->n; k++)
         if (strcmp(costs->rows[k].measure, measure) == 0) {
             *value = values[k];
@@ -1535,7 +1618,7 @@ ps_error_t ps_service_costs_apply(const ps_service_costs_t *costs,
     if (!chains || !values)
         goto done;
     const char *year;
-    if ((err = uprate(costs, options, report, chains, values, &year)))
+    if ((err = uprate(costs, options, report, chains, values, &year, NULL)))
         goto done;
     struct plan plan = {cohort, options,
                         ps_names_count(cohort->arms[PS_SERVICE_COMPARISON].participants) > 0,

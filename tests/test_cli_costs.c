@@ -507,3 +507,50 @@ Test(cli_costs, an_exchange_rate_beyond_life_satisfactions_range_is_refused)
     free(scored);
     free(referred);
 }
+
+/* The unit costs and the price index each get a summary line; a cost not used is named. */
+Test(cli_costs, summary_lines_of_the_unit_costs_and_the_index)
+{
+    char *referred = golden("costs/referred.csv"), *index = golden("costs/price-index.csv");
+    char *costs = test_file("costs.csv", "measure,value,unit,price_year,source,licence\n"
+                                         "ae_attendances,114,a,2021/22,x,y\n"
+                                         "ambulance_conveyances,250,a,2023/24,x,y\n"
+                                         "wellby,13000,WELLBY,2020/21,HMT,OGL\n",
+                            -1);
+    char *scored = test_file("ons4.csv",
+                             "participant_id,timepoint,instrument,scale,score,band,answered,"
+                             "status\n"
+                             "R01,baseline,ons4,satisfaction,5,,1,ok\n"
+                             "R01,followup,ons4,satisfaction,7,,1,ok\n",
+                             -1);
+    struct run_result r = RUN("service", "-w", "pre12=365,post12=365", referred, "--unit-costs",
+                              costs, "--price-index", index);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    char *want;
+    cr_assert_geq(asprintf(&want,
+                           "promscore: %s:3:1: the unit cost of ambulance_conveyances is not "
+                           "used: no count of it was read\n"
+                           "promscore: %s: 3 rows read, 1 used, 0 refused (unit costs)\n"
+                           "promscore: %s: 4 rows read, 0 used, 0 refused (price index: years)\n",
+                           costs, costs, index), 0);
+    assert_has(r.err, want);
+    free(want);
+    /* The report is at A&E's 2021/22 prices, not the unused row's 2023/24. */
+    assert_has(r.out, "114.00 (2021/22; x; licence y)");
+    run_result_free(&r);
+    /* With --wellbeing the WELLBY is used, uprated from 2020/21 over one year of the index. */
+    r = RUN("service", "-w", "pre12=365,post12=365", referred, "--unit-costs", costs,
+            "--price-index", index, "--wellbeing", scored);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_geq(asprintf(&want,
+                           "promscore: %s: 3 rows read, 2 used, 0 refused (unit costs)\n"
+                           "promscore: %s: 4 rows read, 2 used, 0 refused (price index: years)\n",
+                           costs, index), 0);
+    assert_has(r.err, want);
+    free(want);
+    run_result_free(&r);
+    free(scored);
+    free(costs);
+    free(index);
+    free(referred);
+}

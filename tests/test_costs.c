@@ -824,3 +824,65 @@ Test(costs_files, a_completion_column_must_say_yes)
     free(list);
     finish(&r);
 }
+
+/*
+ * A cost of a measure with no count read (ambulance conveyances: the fixture has none) is not
+ * used: named, left out of the rows used, and it does not set the report's price year, which
+ * is A&E's own, 2021/22 (before, the unused 2023/24 set it and A&E was uprated to it).
+ */
+Test(costs_report, a_cost_not_used_sets_nothing_and_is_named)
+{
+    struct run r;
+    start(&r, "costs/referred.csv", "costs/comparison.csv", &no_control);
+    char *costs = test_file("costs.csv", HEADER "ae_attendances,114,a,2021/22,x,y\n"
+                                                "ambulance_conveyances,250,a,2023/24,x,y\n", -1);
+    char *index = golden("costs/price-index.csv");
+    cr_assert_eq(ps_service_costs_read(r.context, costs, &r.costs), PS_OK, "%s", last_message());
+    cr_assert_eq(ps_service_costs_read_index(r.costs, index), PS_OK, "%s", last_message());
+    ps_batch_summary_t rows, years;
+    ps_service_costs_options_t o = options_of(0, 1, 0);
+    o.unit_costs_summary = &rows;
+    o.price_index_summary = &years;
+    cr_assert_eq(ps_service_costs_apply(r.costs, &o, r.cohort, &no_control, r.report), PS_OK,
+                 "%s", last_message());
+    const struct captured_diagnostic *d = last_diagnostic();
+    cr_assert_eq(d->error, PS_OK);
+    cr_assert_str_eq(d->file, costs);
+    cr_assert_eq(d->line, 3);
+    cr_assert_eq(d->column, 1);
+    cr_assert_str_eq(d->message, "the unit cost of ambulance_conveyances is not used: no count "
+                                 "of it was read");
+    cr_assert_float_eq(shown(r.report, "ae_attendances", "unit_cost"), 114, 1e-12);
+    cr_assert_str_eq(figure_of(r.report, "ae_attendances", "unit_cost")->note,
+                     "114.00 (2021/22; x; licence y)");
+    cr_assert_null(figure_of(r.report, "ambulance_conveyances", "unit_cost"));
+    cr_assert_str_eq(rows.file, costs);
+    cr_assert_eq(rows.rows_read, 2);
+    cr_assert_eq(rows.rows_scored, 1);
+    cr_assert_eq(rows.rows_rejected, 0);
+    cr_assert_str_eq(years.file, index);
+    cr_assert_eq(years.rows_read, 4);
+    cr_assert_eq(years.rows_scored, 0);
+    free(costs);
+    free(index);
+    finish(&r);
+}
+
+/* Percentage changes compound: a chain from 2021/22 to 2023/24 rests on the three years. */
+Test(costs_report, the_index_years_a_chain_rests_on_are_counted)
+{
+    struct run r;
+    start(&r, "costs/referred.csv", "costs/comparison.csv", &no_control);
+    cr_assert_eq(read_costs(&r, "costs/unit-costs.csv", "costs/price-index.csv"), PS_OK);
+    ps_batch_summary_t rows, years;
+    ps_service_costs_options_t o = options_of(0, 1, 0);
+    o.unit_costs_summary = &rows;
+    o.price_index_summary = &years;
+    cr_assert_eq(ps_service_costs_apply(r.costs, &o, r.cohort, &no_control, r.report), PS_OK,
+                 "%s", last_message());
+    cr_assert_eq(rows.rows_read, 2);
+    cr_assert_eq(rows.rows_scored, 2);
+    cr_assert_eq(years.rows_read, 4);
+    cr_assert_eq(years.rows_scored, 3);
+    finish(&r);
+}

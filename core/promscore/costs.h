@@ -55,8 +55,9 @@ ps_error_t ps_service_costs_read_index(ps_service_costs_t *costs, const char *fi
 /** How costs are reported. Initialise with ps_service_costs_options_init. */
 typedef struct ps_service_costs_options {
     size_t size;
-    /** The price year every cost is shown at; NULL: the costs' own when they share one,
-     * else the latest of them (uprating needs an index). */
+    /** The price year every cost is shown at; NULL: that of the costs used (of measures
+     * with a count read) when they share one, else the latest of them, or without any the
+     * WELLBY's (uprating needs an index). */
     const char *price_year;
     /** What the programme cost over programme_days (0: not given: no return on
      * investment). */
@@ -76,6 +77,13 @@ typedef struct ps_service_costs_options {
      * itself each year; given, labelled a scenario, only for an after window of 365 days. */
     unsigned scenario_years;
     double scenario_drop_off;
+    /** Where not NULL, set by ps_service_costs_apply: the unit costs file's rows read and
+     * those used (rows_scored: the costs of measures with a count read; the others are named
+     * in a diagnostic of error PS_OK), to which ps_service_costs_wellbeing adds the wellby row
+     * and the exchange rate it uses; and the price index's years read and those the chains
+     * rest on (the ends of each, or for percentage changes every year between them). */
+    ps_batch_summary_t *unit_costs_summary;
+    ps_batch_summary_t *price_index_summary;
 } ps_service_costs_options_t;
 
 /** Zeroes 'options' (the defaults) and sets its size: call it with
