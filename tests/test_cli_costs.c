@@ -554,3 +554,43 @@ Test(cli_costs, summary_lines_of_the_unit_costs_and_the_index)
     free(index);
     free(referred);
 }
+
+/* An export with a completed yes/no column: "no" refuses the file, never a completer. */
+Test(cli_costs, a_completed_column_saying_no_refuses_the_list)
+{
+    char *referred = golden("costs/referred.csv"), *costs = golden("costs/unit-costs.csv");
+    char *index = golden("costs/price-index.csv");
+    char *list = test_file("done.csv", "participant_id,completed\nR01,yes\nR02,no\n", -1);
+    struct run_result r = RUN("service", "-q", "-w", "pre12=365,post12=365", referred,
+                              "--unit-costs", costs, "--price-index", index, "--completed", list);
+    cr_assert_eq(r.status, 3, "%s", r.err);
+    char *want;
+    cr_assert_geq(asprintf(&want,
+                           "promscore: %s:3:2: 'no' in column 'completed': a list of who "
+                           "completed the programme names completers only, one a row; a column "
+                           "saying whether each one completed must say yes on every row (leave "
+                           "out those who did not complete)\npromscore: nothing written\n",
+                           list), 0);
+    cr_assert_str_eq(r.err, want);
+    cr_assert_str_eq(r.out, "");
+    free(want);
+    run_result_free(&r);
+    free(list);
+    /* Another column is named as not read; the list is used. */
+    list = test_file("done.csv", "participant_id,site\nR01,A\nR02,B\n", -1);
+    r = RUN("service", "-w", "pre12=365,post12=365", referred, "--unit-costs", costs,
+            "--price-index", index, "--completed", list);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_geq(asprintf(&want,
+                           "promscore: %s:1:2: column 'site' is not read: everyone listed is "
+                           "taken to have completed the programme\n"
+                           "promscore: %s: 2 rows read, 2 used, 0 refused (completed)\n",
+                           list, list), 0);
+    assert_has(r.err, want);
+    free(want);
+    run_result_free(&r);
+    free(list);
+    free(index);
+    free(costs);
+    free(referred);
+}
