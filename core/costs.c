@@ -29,6 +29,7 @@
 #include "disclosure.h"
 #include "csvread.h"
 #include "headers.h"
+#include "limits.h"
 #include "serviceuse.h"
 
 #define NS "urn:promscore:unit-costs:1"
@@ -48,6 +49,7 @@ struct price_index {
     const char **years;
     double *levels;
     size_t n;
+    int changes;                  /* given as percentage changes, not levels */
 };
 
 struct ps_service_costs {
@@ -124,6 +126,10 @@ static ps_error_t check_row(ps_service_costs_t *c, struct unit_cost *row,
         return ps_diagnose(c->context, PS_ERROR_DEFINITION, c->file, row->line, value_column,
                            "unit cost '%s' is not a number of 0 or more%s%s", value_text,
                            isnan(row->value) ? ": " : "", isnan(row->value) ? why : "");
+    if (row->value > PS_MAX_DEFINITION_MAGNITUDE)
+        return ps_diagnose(c->context, PS_ERROR_DEFINITION, c->file, row->line, value_column,
+                           "unit cost '%s' is more than 1e9: not the cost of one unit of use",
+                           value_text);
     if (is_rate(row->measure) && !*row->price_year)
         return add_row(c, row); /* an exchange rate is no money: it has no price year */
     if (!is_price_year(row->price_year))
@@ -189,6 +195,11 @@ static ps_error_t on_cost_record(const ps_csv_record_t *rec, void *user)
                                rec->n_fields + 1, "the row has %zu fields; the header has more",
                                rec->n_fields);
         size_t length = rec->lengths[r->at[k]];
+        if (!ps_utf8_valid(rec->fields[r->at[k]], length))
+            return ps_diagnose(c->context, PS_ERROR_DEFINITION, c->file, rec->line,
+                               r->at[k] + 1, "%s is not valid UTF-8 text: it holds a NUL byte "
+                               "or bytes that are no character",
+                               column_names[k]);
         const char *text = ps_trim(rec->fields[r->at[k]], &length);
         char *copy = ps_arena_alloc(c->arena, length + 1);
         if (!copy)
@@ -355,6 +366,11 @@ static ps_error_t on_index_record(const ps_csv_record_t *rec, void *user)
                            "a price index has two fields a line (index,NAME; source,TEXT; "
                            "year,level or year,percent_change; then YEAR,VALUE), not %zu",
                            rec->n_fields);
+    for (size_t f = 0; f < 2; f++)
+        if (!ps_utf8_valid(rec->fields[f], rec->lengths[f]))
+            return ps_diagnose(c->context, PS_ERROR_DEFINITION, file, rec->line, f + 1,
+                               "not valid UTF-8 text: the field holds a NUL byte or bytes that "
+                               "are no character");
     size_t kl = rec->lengths[0], vl = rec->lengths[1];
     const char *key = ps_trim(rec->fields[0], &kl), *value = ps_trim(rec->fields[1], &vl);
     char *text = ps_arena_alloc(c->arena, vl + 1), *year = ps_arena_alloc(c->arena, kl + 1);
@@ -390,6 +406,11 @@ static ps_error_t on_index_record(const ps_csv_record_t *rec, void *user)
         if (!vl)
             return ps_diagnose(c->context, PS_ERROR_DEFINITION, file, rec->line, 2,
                                "%s is empty", year);
+        if (*slot)
+            return ps_diagnose(c->context, PS_ERROR_DEFINITION, file, rec->line, 1,
+                               "%s is given twice (first '%s'): a price index has one name, "
+                               "one source and one licence",
+                               year, *slot);
         *slot = text;
         return PS_OK;
     }
@@ -401,10 +422,29 @@ static ps_error_t on_index_record(const ps_csv_record_t *rec, void *user)
         if (strcmp(ix->years[i], year) == 0)
             return ps_diagnose(c->context, PS_ERROR_DEFINITION, file, rec->line, 1,
                                "year %s is given twice", year);
+    if (ix->n && strlen(ix->years[0]) != kl)
+        return ps_diagnose(c->context, PS_ERROR_DEFINITION, file, rec->line, 1,
+                           "year %s is a %s year and the index's first, %s, a %s one: an "
+                           "index gives years of one kind",
+                           year, kl == 4 ? "calendar" : "financial", ix->years[0],
+                           kl == 4 ? "financial" : "calendar");
     if (ix->n && strcmp(ix->years[ix->n - 1], year) >= 0)
         return ps_diagnose(c->context, PS_ERROR_DEFINITION, file, rec->line, 1,
                            "year %s does not follow %s: list the years in time order", year,
                            ix->years[ix->n - 1]);
+    /* Changes compound year by year: a year left out would drop its change. */
+    const int next = ix->n ? atoi(ix->years[ix->n - 1]) + 1 : 0;
+    if (r->header == 2 && ix->n && atoi(year) != next) {
+        char missing[16];
+        if (kl == 4)
+            snprintf(missing, sizeof missing, "%d", next);
+        else
+            snprintf(missing, sizeof missing, "%d/%02d", next, (next + 1) % 100);
+        return ps_diagnose(c->context, PS_ERROR_DEFINITION, file, rec->line, 1,
+                           "year %s is missing before %s: percent changes are of consecutive "
+                           "years, each from the one before (levels may skip years)",
+                           missing, year);
+    }
     double number = NAN;
     const int first = ix->n == 0;
     if (r->header == 2 && first) {
@@ -412,6 +452,11 @@ static ps_error_t on_index_record(const ps_csv_record_t *rec, void *user)
             return ps_diagnose(c->context, PS_ERROR_DEFINITION, file, rec->line, 2,
                                "the first year is the base: leave its change empty");
         number = 100;
+    } else if (r->header == 2 && *text == '+') {
+        return ps_diagnose(c->context, PS_ERROR_DEFINITION, file, rec->line, 2,
+                           "change '%s' has a leading +: write a rise without a sign and a "
+                           "fall with a - (e.g. 4.31 or -0.5)",
+                           text);
     } else {
         const unsigned flags = PS_SERVICE_NUMBER_FRACTION |
                                (r->header == 1 ? 0 : PS_SERVICE_NUMBER_SIGNED);
@@ -422,13 +467,20 @@ static ps_error_t on_index_record(const ps_csv_record_t *rec, void *user)
                                               : "change '%s' is not a percentage above -100%s%s",
                                text, isnan(number) ? ": " : "", isnan(number) ? why : "");
     }
+    const double level =
+        r->header == 1 || first ? number : ix->levels[ix->n - 1] * (1 + number / 100);
+    if (level > PS_MAX_DEFINITION_MAGNITUDE)
+        return ps_diagnose(c->context, PS_ERROR_DEFINITION, file, rec->line, 2,
+                           r->header == 1 ? "level '%s' is more than 1e9: not a price index"
+                                          : "change '%s' takes the index above 1e9 (its first "
+                                            "year is 100): not a price index",
+                           text);
     size_t size = r->size;
     if (ps_grow((void **)&ix->years, &size, ix->n + 1, sizeof *ix->years) ||
         ps_grow((void **)&ix->levels, &r->size, ix->n + 1, sizeof *ix->levels))
         return nomem();
     ix->years[ix->n] = year;
-    ix->levels[ix->n] =
-        r->header == 1 || first ? number : ix->levels[ix->n - 1] * (1 + number / 100);
+    ix->levels[ix->n] = level;
     ix->n++;
     return PS_OK;
 }
@@ -449,6 +501,7 @@ ps_error_t ps_service_costs_read_index(ps_service_costs_t *c, const char *file)
         free(index.levels);
         return err;
     }
+    index.changes = r.header == 2;
     free(c->index.years);
     free(c->index.levels);
     c->index = index;
@@ -462,6 +515,43 @@ const char *ps_service_costs_index(const ps_service_costs_t *c, const char **sou
     return c->index.file ? c->index.name : NULL;
 }
 
+/*
+ * Whether a row of the unit costs file is a measure's cost that the figures use: the report
+ * has figures of the measure (some count of it was read). A cost of a measure with no count
+ * is not used, and sets nothing (the report's price year included).
+ */
+static int measure_used(const ps_service_report_t *report, const struct unit_cost *row)
+{
+    if (!is_measure_cost(row->measure))
+        return 0;
+    for (size_t i = 0; i < ps_service_report_count(report); i++) {
+        const ps_statistic_t *s = ps_service_report_statistic(report, i);
+        if (s->unit && strcmp(s->unit, row->measure) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/*
+ * Marks the years of the price index a chain from 'from' to 'to' rests on: its two ends for
+ * levels, every year between them for percentage changes (they compound).
+ */
+static void mark_years(const struct price_index *ix, const char *from, const char *to,
+                       unsigned char *used)
+{
+    size_t a = SIZE_MAX, b = SIZE_MAX;
+    for (size_t i = 0; i < ix->n; i++) {
+        if (strcmp(ix->years[i], from) == 0)
+            a = i;
+        if (strcmp(ix->years[i], to) == 0)
+            b = i;
+    }
+    if (a == SIZE_MAX || b == SIZE_MAX)
+        return;
+    for (size_t i = a < b ? a : b; i <= (a < b ? b : a); i++)
+        used[i] |= ix->changes || i == a || i == b;
+}
+
 /* ---- Who completed the programme. ---- */
 
 struct completed_reading {
@@ -472,7 +562,29 @@ struct completed_reading {
     unsigned char *completed;
     unsigned long *line;          /* where each participant was listed */
     size_t id;                    /* the id column's field; SIZE_MAX before the header */
+    const char **says;            /* per field: the name of a column that says whether one
+                                   * completed, else NULL */
+    size_t n_fields;
 };
+
+/*
+ * Whether a column's name says it holds whether each person completed ("completed",
+ * "Completion status", "flag"): listed, everyone is a completer, so such a column must say
+ * yes on every row.
+ */
+static int says_completion(const char *name)
+{
+    static const char *const words[] = {"complet", "status", "flag"};
+    char folded[64];
+    size_t n = 0;
+    for (; name[n] && n + 1 < sizeof folded; n++)
+        folded[n] = (char)tolower((unsigned char)name[n]);
+    folded[n] = '\0';
+    for (size_t w = 0; w < sizeof words / sizeof words[0]; w++)
+        if (strstr(folded, words[w]))
+            return 1;
+    return 0;
+}
 
 static ps_error_t refuse_completed(struct completed_reading *r, unsigned long line,
                                    const char *id, const char *reason)
@@ -490,9 +602,13 @@ static ps_error_t on_completed_record(const ps_csv_record_t *record, void *user)
     ps_csv_record_t *rec = (ps_csv_record_t *)record;
     const char *file = r->costs->completed_file, *id_column = r->cohort->id_column;
     if (r->id == SIZE_MAX) {
-        for (size_t f = 0; f < rec->n_fields && r->id == SIZE_MAX; f++) {
-            const char *name = ps_su_clean_field(rec, f);
-            if (name && ps_header_eq(name, id_column))
+        /* Each field cleaned once: the names, then whether each says who completed. */
+        if (!(r->says = calloc(rec->n_fields ? rec->n_fields : 1, sizeof *r->says)))
+            return nomem();
+        r->n_fields = rec->n_fields;
+        for (size_t f = 0; f < rec->n_fields; f++) {
+            r->says[f] = ps_su_clean_field(rec, f);
+            if (r->says[f] && r->id == SIZE_MAX && ps_header_eq(r->says[f], id_column))
                 r->id = f;
         }
         if (r->id == SIZE_MAX)
@@ -500,6 +616,21 @@ static ps_error_t on_completed_record(const ps_csv_record_t *record, void *user)
                                "no column '%s': a list of who completed the programme has "
                                "one participant id a row under a header '%s'",
                                id_column, id_column);
+        for (size_t f = 0; f < rec->n_fields; f++) {
+            const char *name = r->says[f];
+            r->says[f] = NULL;
+            if (f == r->id)
+                continue;
+            if (name && says_completion(name)) {
+                if (!(r->says[f] = ps_arena_strdup(r->costs->arena, name)))
+                    return nomem();
+            } else {
+                ps_diagnose(r->costs->context, PS_OK, file, rec->line, f + 1,
+                            "column '%s' is not read: everyone listed is taken to have "
+                            "completed the programme",
+                            name ? name : "(not UTF-8 text)");
+            }
+        }
         return PS_OK;
     }
     r->summary.rows_read++;
@@ -508,6 +639,19 @@ static ps_error_t on_completed_record(const ps_csv_record_t *record, void *user)
     if (rec->fault) {
         snprintf(reason, sizeof reason, "%s: the row is refused", rec->fault);
         return refuse_completed(r, rec->line, id, reason);
+    }
+    /* A column saying whether one completed must say yes: a list of completers only. */
+    for (size_t f = 0; f < r->n_fields && f < rec->n_fields; f++) {
+        if (!r->says[f])
+            continue;
+        const char *value = ps_su_clean_field(rec, f);
+        if (!value || strcasecmp(value, "yes") != 0)
+            return ps_diagnose(r->costs->context, PS_ERROR_BATCH, file, rec->line, f + 1,
+                               "'%s' in column '%s': a list of who completed the programme "
+                               "names completers only, one a row; a column saying whether each "
+                               "one completed must say yes on every row (leave out those who "
+                               "did not complete)",
+                               value ? value : "(not UTF-8 text)", r->says[f]);
     }
     if (!id || !*id)
         return refuse_completed(r, rec->line, id,
@@ -540,7 +684,7 @@ ps_error_t ps_service_costs_read_completed(ps_service_costs_t *costs,
 {
     size_t n = ps_names_count(cohort->arms[PS_SERVICE_REFERRED].participants);
     struct completed_reading r = {costs, cohort, handlers, {0}, calloc(n ? n : 1, 1),
-                                  calloc(n ? n : 1, sizeof *r.line), SIZE_MAX};
+                                  calloc(n ? n : 1, sizeof *r.line), SIZE_MAX, NULL, 0};
     if (summary)
         memset(summary, 0, sizeof *summary);
     if (!r.completed || !r.line || !(costs->completed_file = ps_arena_strdup(costs->arena, file))) {
@@ -556,6 +700,7 @@ ps_error_t ps_service_costs_read_completed(ps_service_costs_t *costs,
                           "no header: a list of who completed the programme has a header '%s'",
                           cohort->id_column);
     free(r.line);
+    free(r.says);
     if (err) {
         free(r.completed);
         costs->n_completed = 0;
@@ -762,13 +907,15 @@ static int by_value(const void *a, const void *b)
 struct bootstrap {
     double low, high, p_above_1;
     size_t finite;
+    const char *why;              /* why there is no interval, or NULL */
 };
 
 /*
  * The bootstrap of the return on investment, drawing as boot::boot(strata = arm) does with
  * sim = "ordinary": for each arm in turn (referred, then comparison), R * n indices in one
  * run, replicate r's j-th person being draw j * R + r (ordinary.array fills an R x n matrix by
- * columns).
+ * columns). A replicate that is not a finite number (no rate ratio in it, say) leaves no
+ * interval or probability: the others alone would be a selected subset.
  */
 static int bootstrap_roi(const struct plan *p, double cost, struct bootstrap *out)
 {
@@ -786,6 +933,14 @@ static int bootstrap_roi(const struct plan *p, double cost, struct bootstrap *ou
         free(comparison);
         return -1;
     }
+    /* The estimate itself, from everyone: no interval without it. */
+    memset(referred, 0, nm * sizeof *referred);
+    memset(comparison, 0, nm * sizeof *comparison);
+    for (size_t k = 0; k < nm; k++)
+        for (size_t arm = 0; arm < arms; arm++)
+            for (size_t j = 0; j < p->measures[k].n_people[arm]; j++)
+                add(arm ? &comparison[k] : &referred[k], &p->measures[k].people[arm][j]);
+    const int estimate = isfinite(avoidance(p, referred, comparison, NULL) / cost);
     struct multicarry g;
     multicarry_seed(&g, p->options->seed);
     for (size_t arm = 0; arm < arms; arm++) {
@@ -810,10 +965,16 @@ static int bootstrap_roi(const struct plan *p, double cost, struct bootstrap *ou
         }
     }
     qsort(roi, finite, sizeof *roi, by_value);
+    const int all = estimate && finite == replicates;
     out->finite = finite;
-    out->p_above_1 = finite ? (double)above / (double)finite : NAN;
-    out->low = finite ? percentile(roi, finite, 0.025) : NAN;
-    out->high = finite ? percentile(roi, finite, 0.975) : NAN;
+    out->why = !estimate ? "the return on investment is not a finite number: no interval"
+               : all     ? NULL
+                         : "some bootstrap replicates are not a finite number (the note says "
+                           "how many are): an interval of the others alone would be a "
+                           "selected subset";
+    out->p_above_1 = all ? (double)above / (double)finite : NAN;
+    out->low = all ? percentile(roi, finite, 0.025) : NAN;
+    out->high = all ? percentile(roi, finite, 0.975) : NAN;
     free(sums);
     free(roi);
     free(referred);
@@ -1218,7 +1379,7 @@ static ps_error_t emit_comparison(const ps_service_costs_t *costs, struct plan *
                                                    "the after window's (%u days)",
                                                    period, c->windows[w1].days)
                                             : NULL;
-        struct bootstrap b = {NAN, NAN, NAN, 0};
+        struct bootstrap b = {NAN, NAN, NAN, 0, NULL};
         if (!roi_why && !any_hidden && bootstrap_roi(p, cost, &b)) {
             free(referred);
             free(theirs);
@@ -1232,9 +1393,9 @@ static ps_error_t emit_comparison(const ps_service_costs_t *costs, struct plan *
                  p->naive ? "NAIVE; " : "", b.finite, replicates, (unsigned long)o->seed);
         const double roi = (total_expected - total_r.after) / cost;
         emit(&e, PS_STAT_CO_ROI, roi, roi_why, p->naive ? naive_note : NULL);
-        emit(&e, PS_STAT_CO_ROI_CI_LOW, b.low, roi_why, boot_note);
-        emit(&e, PS_STAT_CO_ROI_CI_HIGH, b.high, roi_why, boot_note);
-        emit(&e, PS_STAT_CO_P_ROI_ABOVE_1, b.p_above_1, roi_why, boot_note);
+        emit(&e, PS_STAT_CO_ROI_CI_LOW, b.low, roi_why ? roi_why : b.why, boot_note);
+        emit(&e, PS_STAT_CO_ROI_CI_HIGH, b.high, roi_why ? roi_why : b.why, boot_note);
+        emit(&e, PS_STAT_CO_P_ROI_ABOVE_1, b.p_above_1, roi_why ? roi_why : b.why, boot_note);
         const double even = 1 - cost / total_expected;
         emit(&e, PS_STAT_CO_BREAK_EVEN_RATE_RATIO, even,
              roi_why        ? roi_why
@@ -1293,22 +1454,32 @@ static double level_of(const struct price_index *ix, const char *year)
     return NAN;
 }
 
-/* Each unit cost at the report's price year, with its chain in words. */
+/*
+ * Each unit cost used at the report's price year, with its chain in words: the costs of
+ * measures with counts, and the row 'asked' ("wellby", an exchange rate) when not NULL; the
+ * others are not uprated (NaN, chain NULL). The report's year rests on the measures' costs
+ * used; without one, on the WELLBY's. Counts the rows and index years used into the options'
+ * summaries; with 'asked' NULL, names the costs of measures with no count.
+ */
 static ps_error_t uprate(const ps_service_costs_t *costs, const ps_service_costs_options_t *o,
                          ps_service_report_t *report, const char **chains, double *values,
-                         const char **year)
+                         const char **year, const char *asked)
 {
     const ps_context_t *cx = costs->context;
     const struct price_index *ix = &costs->index;
     const char *target = o->price_year;
     int mixed = 0, any_measure = 0;
     const char *first = NULL;
+    unsigned long n_used = 0;
+    int found = 0;
     for (size_t k = 0; k < costs->n; k++)
-        any_measure |= is_measure_cost(costs->rows[k].measure);
-    /* The report's year is that of the measures' costs; a WELLBY's year does not set it. */
+        any_measure |= measure_used(report, &costs->rows[k]);
+    /* The report's year is that of the measures' costs used; a WELLBY's year does not set
+     * it. */
     for (size_t k = 0; k < costs->n; k++) {
         const char *measure = costs->rows[k].measure;
-        if (is_rate(measure) || (any_measure && !is_measure_cost(measure)))
+        if (any_measure ? !measure_used(report, &costs->rows[k])
+                        : strcmp(measure, "wellby") != 0)
             continue;
         if (!first)
             first = costs->rows[k].price_year;
@@ -1321,9 +1492,24 @@ static ps_error_t uprate(const ps_service_costs_t *costs, const ps_service_costs
                            "price year '%s' is not a financial year such as 2023/24 or a year "
                            "such as 2023",
                            o->price_year);
+    unsigned char *years_used = calloc(ix->n ? ix->n : 1, 1);
+    if (!years_used)
+        return PS_ERROR_NOMEM;
     int failed = 0;
     for (size_t k = 0; k < costs->n; k++) {
         const struct unit_cost *row = &costs->rows[k];
+        values[k] = NAN;
+        chains[k] = NULL;
+        const int is_asked = asked && strcmp(row->measure, asked) == 0;
+        found |= is_asked;
+        if (!is_asked && !measure_used(report, row)) {
+            if (!asked && is_measure_cost(row->measure))
+                ps_diagnose(cx, PS_OK, costs->file, row->line, row->column,
+                            "the unit cost of %s is not used: no count of it was read",
+                            row->measure);
+            continue;
+        }
+        n_used++;
         if (is_rate(row->measure)) {
             values[k] = row->value;
             chains[k] = keep(report, &failed, "%g %s (%s; licence %s)%s%s", row->value,
@@ -1339,20 +1525,25 @@ static ps_error_t uprate(const ps_service_costs_t *costs, const ps_service_costs
                              row->note ? "; " : "", row->note ? row->note : "");
             continue;
         }
-        if (!ix->file)
+        if (!ix->file) {
+            free(years_used);
             return ps_diagnose(cx, PS_ERROR_USAGE, costs->file, row->line, row->column,
                                "%s is costed at %s prices and the report is at %s: %s without "
                                "a price index (--price-index)",
                                row->measure, row->price_year, target,
                                mixed ? "costs of different price years are not added"
                                      : "costs are not uprated");
+        }
         double from = level_of(ix, row->price_year), to = level_of(ix, target);
-        if (isnan(from) || isnan(to))
+        if (isnan(from) || isnan(to)) {
+            free(years_used);
             return ps_diagnose(cx, PS_ERROR_USAGE, ix->file, 0, 0,
                                "the price index (%s) has no %s: %s's cost at %s prices cannot "
                                "be uprated to %s",
                                ix->name, isnan(from) ? row->price_year : target, row->measure,
                                row->price_year, target);
+        }
+        mark_years(ix, row->price_year, target, years_used);
         values[k] = row->value * (to / from);
         chains[k] = keep(report, &failed,
                          "%.2f (%s) x %.6g (%s, %s to %s; source: %s) = %.2f (%s); %s; licence "
@@ -1361,6 +1552,19 @@ static ps_error_t uprate(const ps_service_costs_t *costs, const ps_service_costs
                          target, ix->source, values[k], target, row->source, row->licence,
                          row->note ? "; " : "", row->note ? row->note : "");
     }
+    /* Apply counts the measures' costs; each row asked for after it adds itself. */
+    ps_batch_summary_t *rows = o->unit_costs_summary, *index = o->price_index_summary;
+    if (rows && !asked)
+        *rows = (ps_batch_summary_t){costs->file, costs->n, n_used, 0, 0, 0, 0};
+    else if (rows && found)
+        rows->rows_scored++;
+    if (index && ix->file) {
+        unsigned long n_years = 0;
+        for (size_t i = 0; i < ix->n; i++)
+            n_years += years_used[i];
+        *index = (ps_batch_summary_t){ix->file, ix->n, n_years, 0, 0, 0, 0};
+    }
+    free(years_used);
     *year = target;
     return failed ? PS_ERROR_NOMEM : PS_OK;
 }
@@ -1387,7 +1591,8 @@ ps_error_t ps_costs_value_of(const ps_service_costs_t *costs,
         return err;
     const char **chains = calloc(costs->n, sizeof *chains);
     double *values = calloc(costs->n, sizeof *values);
-    err = !chains || !values ? PS_ERROR_NOMEM : uprate(costs, &options, report, chains, values, year);
+    err = !chains || !values ? PS_ERROR_NOMEM
+                             : uprate(costs, &options, report, chains, values, year, measure);
     for (size_t k = 0; !err && k < costs->n; k++)
         if (strcmp(costs->rows[k].measure, measure) == 0) {
             *value = values[k];
@@ -1436,7 +1641,7 @@ ps_error_t ps_service_costs_apply(const ps_service_costs_t *costs,
     if (!chains || !values)
         goto done;
     const char *year;
-    if ((err = uprate(costs, options, report, chains, values, &year)))
+    if ((err = uprate(costs, options, report, chains, values, &year, NULL)))
         goto done;
     struct plan plan = {cohort, options,
                         ps_names_count(cohort->arms[PS_SERVICE_COMPARISON].participants) > 0,

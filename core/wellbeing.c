@@ -201,6 +201,37 @@ static const char *not_referred(const ps_service_cohort_t *cohort, const char *i
            "is theirs alone";
 }
 
+/*
+ * An exchange rate from 'from' to life satisfaction is refused when the scale's whole range,
+ * so exchanged, would be more points than life satisfaction's own range (0 to 10): a change
+ * no one could make. The ranges are the instruments' definitions'.
+ */
+static ps_error_t check_rate(ps_context_t *cx, const struct source *from, double rate)
+{
+    double range[2];
+    const ps_scale_t *scale[2];
+    for (int k = 0; k < 2; k++) {
+        const struct source *s = k ? from : &sources[0];
+        const ps_instrument_t *in = ps_context_find_instrument(cx, s->instrument);
+        scale[k] = in ? ps_instrument_find_scale(in, s->scale) : NULL;
+        if (!scale[k])
+            return ps_diagnose(cx, PS_ERROR_USAGE, NULL, 0, 0,
+                               "the definition of %s is not loaded: its range bounds the "
+                               "exchange rate %s",
+                               s->name, from->rate);
+        range[k] = ps_scale_max(scale[k]) - ps_scale_min(scale[k]);
+    }
+    if (rate * range[1] <= range[0])
+        return PS_OK;
+    return ps_diagnose(cx, PS_ERROR_USAGE, NULL, 0, 0,
+                       "the costs file's %s, %g, would turn the %s's whole range (%g to %g) "
+                       "into %g points of life satisfaction, whose scale runs %g to %g: a "
+                       "rate is at most %g / %g = %.6g",
+                       from->rate, rate, from->name, ps_scale_min(scale[1]),
+                       ps_scale_max(scale[1]), rate * range[1], ps_scale_min(scale[0]),
+                       ps_scale_max(scale[0]), range[0], range[1], range[0] / range[1]);
+}
+
 ps_error_t ps_service_costs_wellbeing(const ps_service_costs_t *costs,
                                       const ps_service_costs_options_t *options,
                                       const ps_service_cohort_t *cohort,
@@ -255,6 +286,8 @@ ps_error_t ps_service_costs_wellbeing(const ps_service_costs_t *costs,
                               scored_file, from->name, from->rate);
             goto done;
         }
+        if ((err = check_rate(cx, from, rate)))
+            goto done;
     }
     if ((err = ps_costs_value_of(costs, options, report, "wellby", &wellby, &wellby_chain,
                                  &year)))

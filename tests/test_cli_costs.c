@@ -461,3 +461,136 @@ Test(cli_costs, too_few_replicates_are_refused)
     free(comparison);
     free(costs);
 }
+
+/* WEMWBS spans 14 to 70: exchanged at more than 10 / 56 a point, its range would be more
+ * than life satisfaction's 0 to 10. */
+Test(cli_costs, an_exchange_rate_beyond_life_satisfactions_range_is_refused)
+{
+    char *referred = golden("costs/referred.csv");
+    char *scored = test_file("wemwbs.csv",
+                             "participant_id,timepoint,instrument,scale,score,band,answered,"
+                             "status\n"
+                             "R01,baseline,wemwbs,total,40,,14,ok\n"
+                             "R02,baseline,wemwbs,total,41,,14,ok\n"
+                             "R01,followup,wemwbs,total,45,,14,ok\n"
+                             "R02,followup,wemwbs,total,44,,14,ok\n",
+                             -1);
+    char *costs = test_file("costs.csv", "measure,value,unit,price_year,source,licence\n"
+                                         "ae_attendances,100,a,2023,x,y\n"
+                                         "wellby,13000,WELLBY,2023,HMT,OGL\n"
+                                         "wemwbs_to_life_satisfaction,5,LS per point,,s,l\n",
+                            -1);
+    struct run_result r = RUN("service", "-q", "-w", "pre12=365,post12=365", referred,
+                              "--unit-costs", costs, "--wellbeing", scored);
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    cr_assert_str_eq(r.err, "promscore: the costs file's wemwbs_to_life_satisfaction, 5, would "
+                            "turn the WEMWBS total's whole range (14 to 70) into 280 points of "
+                            "life satisfaction, whose scale runs 0 to 10: a rate is at most "
+                            "10 / 56 = 0.178571\npromscore: nothing written\n");
+    cr_assert_str_eq(r.out, "");
+    run_result_free(&r);
+    free(costs);
+    /* Just within it, (45 - 40 + 44 - 41) / 2 x 0.178571 = 0.714284 points. */
+    costs = test_file("costs.csv", "measure,value,unit,price_year,source,licence\n"
+                                   "ae_attendances,100,a,2023,x,y\n"
+                                   "wellby,13000,WELLBY,2023,HMT,OGL\n"
+                                   "wemwbs_to_life_satisfaction,0.178571,LS per point,,s,l\n",
+                      -1);
+    struct run_result ok = RUN("service", "-q", "-w", "pre12=365,post12=365", referred,
+                               "--unit-costs", costs, "--wellbeing", scored, "--threshold", "1", "-f",
+                               "csv");
+    cr_assert_eq(ok.status, 0, "%s", ok.err);
+    assert_has(ok.out, "wellbeing,all,pre12->post12,wellbeing_mean_change,figure,"
+                              "0.71428400000000003,no,BENEFIT TRANSFER");
+    run_result_free(&ok);
+    free(costs);
+    free(scored);
+    free(referred);
+}
+
+/* The unit costs and the price index each get a summary line; a cost not used is named. */
+Test(cli_costs, summary_lines_of_the_unit_costs_and_the_index)
+{
+    char *referred = golden("costs/referred.csv"), *index = golden("costs/price-index.csv");
+    char *costs = test_file("costs.csv", "measure,value,unit,price_year,source,licence\n"
+                                         "ae_attendances,114,a,2021/22,x,y\n"
+                                         "ambulance_conveyances,250,a,2023/24,x,y\n"
+                                         "wellby,13000,WELLBY,2020/21,HMT,OGL\n",
+                            -1);
+    char *scored = test_file("ons4.csv",
+                             "participant_id,timepoint,instrument,scale,score,band,answered,"
+                             "status\n"
+                             "R01,baseline,ons4,satisfaction,5,,1,ok\n"
+                             "R01,followup,ons4,satisfaction,7,,1,ok\n",
+                             -1);
+    struct run_result r = RUN("service", "-w", "pre12=365,post12=365", referred, "--unit-costs",
+                              costs, "--price-index", index);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    char *want;
+    cr_assert_geq(asprintf(&want,
+                           "promscore: %s:3:1: the unit cost of ambulance_conveyances is not "
+                           "used: no count of it was read\n"
+                           "promscore: %s: 3 rows read, 1 used, 0 refused (unit costs)\n"
+                           "promscore: %s: 4 rows read, 0 used, 0 refused (price index: years)\n",
+                           costs, costs, index), 0);
+    assert_has(r.err, want);
+    free(want);
+    /* The report is at A&E's 2021/22 prices, not the unused row's 2023/24. */
+    assert_has(r.out, "114.00 (2021/22; x; licence y)");
+    run_result_free(&r);
+    /* With --wellbeing the WELLBY is used, uprated from 2020/21 over one year of the index. */
+    r = RUN("service", "-w", "pre12=365,post12=365", referred, "--unit-costs", costs,
+            "--price-index", index, "--wellbeing", scored);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_geq(asprintf(&want,
+                           "promscore: %s: 3 rows read, 2 used, 0 refused (unit costs)\n"
+                           "promscore: %s: 4 rows read, 2 used, 0 refused (price index: years)\n",
+                           costs, index), 0);
+    assert_has(r.err, want);
+    free(want);
+    run_result_free(&r);
+    free(scored);
+    free(costs);
+    free(index);
+    free(referred);
+}
+
+/* An export with a completed yes/no column: "no" refuses the file, never a completer. */
+Test(cli_costs, a_completed_column_saying_no_refuses_the_list)
+{
+    char *referred = golden("costs/referred.csv"), *costs = golden("costs/unit-costs.csv");
+    char *index = golden("costs/price-index.csv");
+    char *list = test_file("done.csv", "participant_id,completed\nR01,yes\nR02,no\n", -1);
+    struct run_result r = RUN("service", "-q", "-w", "pre12=365,post12=365", referred,
+                              "--unit-costs", costs, "--price-index", index, "--completed", list);
+    cr_assert_eq(r.status, 3, "%s", r.err);
+    char *want;
+    cr_assert_geq(asprintf(&want,
+                           "promscore: %s:3:2: 'no' in column 'completed': a list of who "
+                           "completed the programme names completers only, one a row; a column "
+                           "saying whether each one completed must say yes on every row (leave "
+                           "out those who did not complete)\npromscore: nothing written\n",
+                           list), 0);
+    cr_assert_str_eq(r.err, want);
+    cr_assert_str_eq(r.out, "");
+    free(want);
+    run_result_free(&r);
+    free(list);
+    /* Another column is named as not read; the list is used. */
+    list = test_file("done.csv", "participant_id,site\nR01,A\nR02,B\n", -1);
+    r = RUN("service", "-w", "pre12=365,post12=365", referred, "--unit-costs", costs,
+            "--price-index", index, "--completed", list);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_geq(asprintf(&want,
+                           "promscore: %s:1:2: column 'site' is not read: everyone listed is "
+                           "taken to have completed the programme\n"
+                           "promscore: %s: 2 rows read, 2 used, 0 refused (completed)\n",
+                           list, list), 0);
+    assert_has(r.err, want);
+    free(want);
+    run_result_free(&r);
+    free(list);
+    free(index);
+    free(costs);
+    free(referred);
+}

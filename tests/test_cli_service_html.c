@@ -1537,8 +1537,8 @@ Test(cli_service_html, wellbeing_benefit_transfer_is_labelled)
                           "unit costs file declares. WELLBYs from the paired change");
     assert_has(wellbeing, "<caption>BENEFIT TRANSFER: Wellbeing value, pre12 to post12:");
     assert_has(wellbeing, "<tr><th scope=\"row\">Mean change in life satisfaction, points "
-                          "(paired t)</th><td class=\"num\">1.14</td><td>BENEFIT TRANSFER: "
-                          "SWEMWBS metric score change x 0.5 life satisfaction points per "
+                          "(paired t)</th><td class=\"num\">0.57</td><td>BENEFIT TRANSFER: "
+                          "SWEMWBS metric score change x 0.25 life satisfaction points per "
                           "SWEMWBS point (test rate, not a published one; licence "
                           "CC0-1.0)</td></tr>");
     assert_has(wellbeing, "<td>BENEFIT TRANSFER; wellbeing value (not NHS cost avoidance; never "

@@ -158,7 +158,7 @@ Test(cli_wellbeing, options_need_the_costs_and_a_rate_for_swemwbs)
             "--wellbeing", swemwbs, "--no-suppress", "-f", "csv");
     cr_assert_eq(r.status, 0, "%s", r.err);
     assert_has(r.out, "service_use,wellbeing,all,pre12->post12,wellbeing_mean_change,figure,"
-                      "1.1449999999999996,no,\"BENEFIT TRANSFER: SWEMWBS metric score change x 0.5 life "
+                      "0.57249999999999979,no,\"BENEFIT TRANSFER: SWEMWBS metric score change x 0.25 life "
                       "satisfaction points per SWEMWBS point (test rate, not a published one; "
                       "licence CC0-1.0)\"\n");
     run_result_free(&r);

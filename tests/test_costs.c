@@ -729,3 +729,277 @@ Test(costs_report, no_scenario_unless_asked)
     cr_assert_null(figure_of(r.report, "total", "scenario_roi"));
     finish(&r);
 }
+
+/* ---- What the readers refuse besides. ---- */
+
+/* A unit costs file of 'size' bytes refused at 'line' and 'column' with 'message'. */
+static void refused_bytes(const char *bytes, int size, unsigned long line, unsigned long column,
+                          const char *message)
+{
+    ps_context_t *context = context_only();
+    char *path = test_file("costs.csv", bytes, size);
+    ps_service_costs_t *costs = NULL;
+    cr_assert_eq(ps_service_costs_read(context, path, &costs), PS_ERROR_DEFINITION, "%s",
+                 last_message());
+    cr_assert_null(costs);
+    const struct captured_diagnostic *d = last_diagnostic();
+    cr_assert_str_eq(d->file, path);
+    cr_assert_eq(d->line, line, "%s: line %lu", d->message, d->line);
+    cr_assert_eq(d->column, column, "%s: column %lu", d->message, d->column);
+    cr_assert_str_eq(d->message, message);
+    free(path);
+    ps_context_free(context);
+    release_capture();
+}
+
+/* A price index of 'size' bytes (-1: a string) refused at 'line' and 'column' with 'message'. */
+static void index_refused(const char *bytes, int size, unsigned long line, unsigned long column,
+                          const char *message)
+{
+    ps_context_t *context = context_only();
+    char *costs_path = test_file("costs.csv", HEADER "ae_attendances,1,a,2022/23,x,y\n", -1);
+    ps_service_costs_t *costs = NULL;
+    cr_assert_eq(ps_service_costs_read(context, costs_path, &costs), PS_OK);
+    char *path = test_file("index.csv", bytes, size);
+    cr_assert_eq(ps_service_costs_read_index(costs, path), PS_ERROR_DEFINITION, "%s", bytes);
+    const struct captured_diagnostic *d = last_diagnostic();
+    cr_assert_str_eq(d->file, path);
+    cr_assert_eq(d->line, line, "%s: line %lu", d->message, d->line);
+    cr_assert_eq(d->column, column, "%s: column %lu", d->message, d->column);
+    cr_assert_str_eq(d->message, message);
+    cr_assert_null(ps_service_costs_index(costs, NULL));
+    ps_service_costs_free(costs);
+    free(path);
+    free(costs_path);
+    ps_context_free(context);
+    release_capture();
+}
+
+Test(costs_files, a_nul_byte_in_a_number_refuses_the_file)
+{
+    static const char costs[] = HEADER "ae_attendances,1\0" "9,per attendance,2022/23,x,y\n";
+    refused_bytes(costs, (int)sizeof costs - 1, 2, 2,
+                  "value is not valid UTF-8 text: it holds a NUL byte or bytes that are no "
+                  "character");
+    static const char index[] = "index,I\nsource,S\nyear,percent_change\n2022/23,\n"
+                                "2023/24,1\0" "9\n";
+    index_refused(index, (int)sizeof index - 1, 5, 2,
+                  "not valid UTF-8 text: the field holds a NUL byte or bytes that are no "
+                  "character");
+}
+
+Test(costs_files, a_year_missing_from_percent_changes_is_refused)
+{
+    index_refused("index,I\nsource,S\nyear,percent_change\n2021/22,\n2023/24,10\n", -1, 5, 1,
+                  "year 2022/23 is missing before 2023/24: percent changes are of consecutive "
+                  "years, each from the one before (levels may skip years)");
+    index_refused("index,I\nsource,S\nyear,percent_change\n2021,\n2022,3\n2024,10\n", -1, 6, 1,
+                  "year 2023 is missing before 2024: percent changes are of consecutive years, "
+                  "each from the one before (levels may skip years)");
+    /* Levels may skip years: 2021/22 to 2023/24 is their ratio, 110 / 100. */
+    struct run r;
+    start(&r, "costs/referred.csv", NULL, &no_control);
+    char *costs = test_file("costs.csv", HEADER "ae_attendances,100,a,2021/22,x,y\n", -1);
+    char *index = test_file("index.csv", "index,I\nsource,S\nyear,level\n2021/22,100\n"
+                                         "2023/24,110\n", -1);
+    cr_assert_eq(ps_service_costs_read(r.context, costs, &r.costs), PS_OK, "%s", last_message());
+    cr_assert_eq(ps_service_costs_read_index(r.costs, index), PS_OK, "%s", last_message());
+    ps_service_costs_options_t o = options_of(0, 1, 0);
+    o.price_year = "2023/24";
+    cr_assert_eq(ps_service_costs_apply(r.costs, &o, r.cohort, &no_control, r.report), PS_OK,
+                 "%s", last_message());
+    cr_assert_float_eq(shown(r.report, "ae_attendances", "unit_cost"), 110, 1e-9);
+    free(costs);
+    free(index);
+    finish(&r);
+}
+
+Test(costs_files, a_plus_sign_mixed_years_and_a_second_name_are_refused)
+{
+    index_refused("index,I\nsource,S\nyear,percent_change\n2021/22,\n2022/23,+10\n", -1, 5, 2,
+                  "change '+10' has a leading +: write a rise without a sign and a fall with a "
+                  "- (e.g. 4.31 or -0.5)");
+    index_refused("index,I\nsource,S\nyear,percent_change\n2021/22,\n2023,10\n", -1, 5, 1,
+                  "year 2023 is a calendar year and the index's first, 2021/22, a financial "
+                  "one: an index gives years of one kind");
+    index_refused("index,I\nsource,S\nyear,level\n2021,100\n2022/23,110\n", -1, 5, 1,
+                  "year 2022/23 is a financial year and the index's first, 2021, a calendar "
+                  "one: an index gives years of one kind");
+    index_refused("index,I\nsource,S\nindex,J\nyear,level\n2021,100\n2022,110\n", -1, 3, 1,
+                  "index is given twice (first 'I'): a price index has one name, one source "
+                  "and one licence");
+    index_refused("index,I\nsource,S\nSource,T\nyear,level\n2021,100\n2022,110\n", -1, 3, 1,
+                  "Source is given twice (first 'S'): a price index has one name, one source "
+                  "and one licence");
+}
+
+Test(costs_files, amounts_above_1e9_are_refused)
+{
+    refused_bytes(HEADER "ae_attendances,1000000000.5,a,2022/23,x,y\n", -1, 2, 2,
+                  "unit cost '1000000000.5' is more than 1e9: not the cost of one unit of use");
+    index_refused("index,I\nsource,S\nyear,level\n2021,100\n2022,1000000001\n", -1, 5, 2,
+                  "level '1000000001' is more than 1e9: not a price index");
+    index_refused("index,I\nsource,S\nyear,percent_change\n2021,\n2022,99999\n"
+                  "2023,9999999\n", -1, 6, 2,
+                  "change '9999999' takes the index above 1e9 (its first year is 100): not a "
+                  "price index");
+}
+
+/*
+ * One person of five in the comparison cohort has an A&E attendance before: a replicate that
+ * draws only the other four has no rate ratio, so no interval or probability is given (the
+ * finite replicates alone would be a selected subset), and the note says how many were finite.
+ */
+Test(costs_report, no_interval_when_a_replicate_is_not_finite)
+{
+    struct run r;
+    r.context = context_only();
+    r.definition = shipped(r.context);
+    ps_service_options_t so;
+    ps_service_options_init(&so, sizeof so);
+    so.windows = year_after;
+    so.n_windows = 2;
+    cr_assert_eq(ps_service_cohort_new(r.context, r.definition, &so, &r.cohort), PS_OK);
+    char *referred = golden("costs/referred.csv");
+    char *comparison = test_file("comparison.csv",
+                                 "participant_id,window,exposure_days,ae_attendances\n"
+                                 "C1,pre12,,6\nC1,post12,,3\nC2,pre12,,0\nC2,post12,,1\n"
+                                 "C3,pre12,,0\nC3,post12,,0\nC4,pre12,,0\nC4,post12,,2\n"
+                                 "C5,pre12,,0\nC5,post12,,0\n", -1);
+    char *costs = test_file("costs.csv", HEADER "ae_attendances,100,a,2023,x,y\n", -1);
+    cr_assert_eq(ps_service_read(r.cohort, referred, PS_SERVICE_REFERRED, &handlers, NULL),
+                 PS_OK, "%s", last_message());
+    cr_assert_eq(ps_service_read(r.cohort, comparison, PS_SERVICE_COMPARISON, &handlers, NULL),
+                 PS_OK, "%s", last_message());
+    cr_assert_eq(ps_service_report(r.cohort, &no_control, &r.report), PS_OK);
+    cr_assert_eq(ps_service_costs_read(r.context, costs, &r.costs), PS_OK, "%s", last_message());
+    ps_service_costs_options_t o = options_of(1000, 1, 1999);
+    cr_assert_eq(ps_service_costs_apply(r.costs, &o, r.cohort, &no_control, r.report), PS_OK,
+                 "%s", last_message());
+    /* The estimate itself is finite: the comparison cohort has 6 events before. */
+    cr_assert(isfinite(shown(r.report, "total", "roi")));
+    const char *names[] = {"roi_ci_low", "roi_ci_high", "p_roi_above_1"};
+    for (size_t k = 0; k < 3; k++) {
+        const ps_statistic_t *s = figure_of(r.report, "total", names[k]);
+        cr_assert_eq(s->shown, PS_NOT_COMPUTABLE, "%s", names[k]);
+        cr_assert_str_eq(s->reason, "some bootstrap replicates are not a finite number (the "
+                                    "note says how many are): an interval of the others alone "
+                                    "would be a selected subset");
+        /* (4/5)^5 of the replicates draw no one with events before: about a third. */
+        unsigned long finite = 0;
+        cr_assert_eq(sscanf(s->note, "%lu of 1999 bootstrap replicates", &finite), 1, "%s",
+                     s->note);
+        cr_assert(finite > 1100 && finite < 1500, "%lu finite", finite);
+    }
+    free(referred);
+    free(comparison);
+    free(costs);
+    finish(&r);
+}
+
+/* A list of who completed with a column saying whether each did: only "yes" is a completer. */
+Test(costs_files, a_completion_column_must_say_yes)
+{
+    struct run r;
+    start(&r, "costs/referred.csv", NULL, &no_control);
+    cr_assert_eq(read_costs(&r, "costs/unit-costs.csv", "costs/price-index.csv"), PS_OK);
+    char *list = test_file("completed.csv", "participant_id,Completed\nR01,yes\nR02,no\n", -1);
+    ps_batch_summary_t summary;
+    cr_assert_eq(ps_service_costs_read_completed(r.costs, r.cohort, list, &handlers, &summary),
+                 PS_ERROR_BATCH);
+    const struct captured_diagnostic *d = last_diagnostic();
+    cr_assert_str_eq(d->file, list);
+    cr_assert_eq(d->line, 3);
+    cr_assert_eq(d->column, 2);
+    cr_assert_str_eq(d->message, "'no' in column 'Completed': a list of who completed the "
+                                 "programme names completers only, one a row; a column saying "
+                                 "whether each one completed must say yes on every row (leave "
+                                 "out those who did not complete)");
+    free(list);
+    /* Yes on every row: used. Another column is named as not read. */
+    list = test_file("completed.csv", "note,participant_id,completion status\n"
+                                      "x,R01,YES\n,R02,yes\n", -1);
+    size_t before = capture.n_diagnostics;
+    cr_assert_eq(ps_service_costs_read_completed(r.costs, r.cohort, list, &handlers, &summary),
+                 PS_OK, "%s", last_message());
+    cr_assert_eq(summary.rows_read, 2);
+    cr_assert_eq(summary.rows_scored, 2);
+    cr_assert_eq(capture.n_diagnostics, before + 1);
+    d = last_diagnostic();
+    cr_assert_eq(d->error, PS_OK);
+    cr_assert_eq(d->line, 1);
+    cr_assert_eq(d->column, 1);
+    cr_assert_str_eq(d->message, "column 'note' is not read: everyone listed is taken to have "
+                                 "completed the programme");
+    free(list);
+    /* An empty flag is not yes either. */
+    list = test_file("completed.csv", "participant_id,status\nR01,yes\nR02,\n", -1);
+    cr_assert_eq(ps_service_costs_read_completed(r.costs, r.cohort, list, &handlers, &summary),
+                 PS_ERROR_BATCH);
+    cr_assert_eq(last_diagnostic()->line, 3);
+    cr_assert(strncmp(last_message(), "'' in column 'status':", 22) == 0, "%s", last_message());
+    free(list);
+    finish(&r);
+}
+
+/*
+ * A cost of a measure with no count read (ambulance conveyances: the fixture has none) is not
+ * used: named, left out of the rows used, and it does not set the report's price year, which
+ * is A&E's own, 2021/22 (before, the unused 2023/24 set it and A&E was uprated to it).
+ */
+Test(costs_report, a_cost_not_used_sets_nothing_and_is_named)
+{
+    struct run r;
+    start(&r, "costs/referred.csv", "costs/comparison.csv", &no_control);
+    char *costs = test_file("costs.csv", HEADER "ae_attendances,114,a,2021/22,x,y\n"
+                                                "ambulance_conveyances,250,a,2023/24,x,y\n", -1);
+    char *index = golden("costs/price-index.csv");
+    cr_assert_eq(ps_service_costs_read(r.context, costs, &r.costs), PS_OK, "%s", last_message());
+    cr_assert_eq(ps_service_costs_read_index(r.costs, index), PS_OK, "%s", last_message());
+    ps_batch_summary_t rows, years;
+    ps_service_costs_options_t o = options_of(0, 1, 0);
+    o.unit_costs_summary = &rows;
+    o.price_index_summary = &years;
+    cr_assert_eq(ps_service_costs_apply(r.costs, &o, r.cohort, &no_control, r.report), PS_OK,
+                 "%s", last_message());
+    const struct captured_diagnostic *d = last_diagnostic();
+    cr_assert_eq(d->error, PS_OK);
+    cr_assert_str_eq(d->file, costs);
+    cr_assert_eq(d->line, 3);
+    cr_assert_eq(d->column, 1);
+    cr_assert_str_eq(d->message, "the unit cost of ambulance_conveyances is not used: no count "
+                                 "of it was read");
+    cr_assert_float_eq(shown(r.report, "ae_attendances", "unit_cost"), 114, 1e-12);
+    cr_assert_str_eq(figure_of(r.report, "ae_attendances", "unit_cost")->note,
+                     "114.00 (2021/22; x; licence y)");
+    cr_assert_null(figure_of(r.report, "ambulance_conveyances", "unit_cost"));
+    cr_assert_str_eq(rows.file, costs);
+    cr_assert_eq(rows.rows_read, 2);
+    cr_assert_eq(rows.rows_scored, 1);
+    cr_assert_eq(rows.rows_rejected, 0);
+    cr_assert_str_eq(years.file, index);
+    cr_assert_eq(years.rows_read, 4);
+    cr_assert_eq(years.rows_scored, 0);
+    free(costs);
+    free(index);
+    finish(&r);
+}
+
+/* Percentage changes compound: a chain from 2021/22 to 2023/24 rests on the three years. */
+Test(costs_report, the_index_years_a_chain_rests_on_are_counted)
+{
+    struct run r;
+    start(&r, "costs/referred.csv", "costs/comparison.csv", &no_control);
+    cr_assert_eq(read_costs(&r, "costs/unit-costs.csv", "costs/price-index.csv"), PS_OK);
+    ps_batch_summary_t rows, years;
+    ps_service_costs_options_t o = options_of(0, 1, 0);
+    o.unit_costs_summary = &rows;
+    o.price_index_summary = &years;
+    cr_assert_eq(ps_service_costs_apply(r.costs, &o, r.cohort, &no_control, r.report), PS_OK,
+                 "%s", last_message());
+    cr_assert_eq(rows.rows_read, 2);
+    cr_assert_eq(rows.rows_scored, 2);
+    cr_assert_eq(years.rows_read, 4);
+    cr_assert_eq(years.rows_scored, 3);
+    finish(&r);
+}

@@ -523,18 +523,18 @@ Test(wellbeing, swemwbs_through_a_declared_rate_is_a_benefit_transfer)
     cr_assert_eq(ps_service_costs_wellbeing(r.costs, &r.options, r.cohort, scored, NULL, NULL,
                                             &handlers, &no_control, r.report, NULL),
                  PS_OK, "%s", last_message());
-    /* Changes 2.29, 0 and 5.78 SWEMWBS points x 0.5 (the test's rate): mean 1.345; R:
-     * t.test(c(2.29, 0, 5.78) * 0.5) gives 95% CI -2.270273925 to 4.960273925. */
-    cr_assert_float_eq(shown(r.report, "wellbeing", "wellbeing_mean_change"), 1.345, 1e-12);
+    /* Changes 2.29, 0 and 5.78 SWEMWBS points x 0.25 (the test's rate): mean 0.6725; R:
+     * t.test(c(2.29, 0, 5.78) * 0.25) gives 95% CI -1.13513696269 to 2.48013696269. */
+    cr_assert_float_eq(shown(r.report, "wellbeing", "wellbeing_mean_change"), 0.6725, 1e-12);
     cr_assert_float_eq(shown(r.report, "wellbeing", "wellbeing_mean_change_ci_low"),
-                       -2.270273925, 1e-8);
+                       -1.13513696269, 1e-10);
     cr_assert_float_eq(shown(r.report, "wellbeing", "wellbeing_mean_change_ci_high"),
-                       4.960273925, 1e-8);
+                       2.48013696269, 1e-10);
     /* At 2022/23 prices, as the measures' costs: no uprating. */
     cr_assert_float_eq(shown(r.report, "wellbeing", "wellbeing_value"),
-                       (2.29 + 5.78) * 0.5 * 365 / 365.25 * 13000, 1e-6);
+                       (2.29 + 5.78) * 0.25 * 365 / 365.25 * 13000, 1e-6);
     const ps_statistic_t *mean = figure_of(r.report, "wellbeing", "wellbeing_mean_change");
-    cr_assert_str_eq(mean->note, "BENEFIT TRANSFER: SWEMWBS metric score change x 0.5 life "
+    cr_assert_str_eq(mean->note, "BENEFIT TRANSFER: SWEMWBS metric score change x 0.25 life "
                                  "satisfaction points per SWEMWBS point (test rate, not a "
                                  "published one; licence CC0-1.0)");
     cr_assert(strncmp(figure_of(r.report, "wellbeing", "wellbeing_value")->note,

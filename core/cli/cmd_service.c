@@ -688,6 +688,10 @@ int cmd_service(int argc, char **argv)
         if (!err && !run.quiet)
             print_summary(completed, &summary, "completed", PS_SERVICE_REFERRED);
     }
+    /* The rows of the unit costs and the years of the index used, for their summary lines. */
+    ps_batch_summary_t costs_summary = {0}, index_summary = {0};
+    cost_options.unit_costs_summary = &costs_summary;
+    cost_options.price_index_summary = &index_summary;
     if (!err && costs)
         err = ps_service_costs_apply(costs, &cost_options, cohort, &disclosure, report);
     if (!err && wellbeing) {
@@ -697,6 +701,12 @@ int cmd_service(int argc, char **argv)
         if (!err && !run.quiet)
             print_summary(wellbeing, &summary,
                           "wellbeing: scores of the scale used at the two timepoints",
+                          PS_SERVICE_REFERRED);
+    }
+    if (!err && costs && !run.quiet) {
+        print_summary(unit_costs, &costs_summary, "unit costs", PS_SERVICE_REFERRED);
+        if (price_index)
+            print_summary(price_index, &index_summary, "price index: years",
                           PS_SERVICE_REFERRED);
     }
     if (err) {

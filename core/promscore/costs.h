@@ -31,8 +31,8 @@ typedef struct ps_service_costs ps_service_costs_t;
  * Reads unit costs: XML (a file whose first non-blank byte is '<', validated
  * against unit-costs.xsd in the context's schema directory) or CSV with the
  * columns measure,value,unit,price_year,source,licence (any order, named as
- * batch headers are) and optionally note. A value must be a finite number of
- * 0 or more; a price year reads "2022/23" (a financial year) or "2023"; a
+ * batch headers are) and optionally note. A value must be a number from 0
+ * to 1e9; a price year reads "2022/23" (a financial year) or "2023"; a
  * measure may be costed once. Anything else refuses the file with
  * PS_ERROR_DEFINITION and a diagnostic naming file, line and column.
  */
@@ -44,7 +44,10 @@ void ps_service_costs_free(ps_service_costs_t *costs);
  * Reads a price index into 'costs': lines "index,NAME" and "source,TEXT"
  * (and optionally "licence,TEXT" and "note,TEXT"), then a header "year,level"
  * or "year,percent_change" (each year's change from the one before; the
- * first year's empty), then one row per year in time order. Refused with
+ * first year's empty, a rise without a leading +), then one row per year in time order,
+ * all financial or all calendar years, consecutive for changes (levels may skip years),
+ * no level above 1e9.
+ * The name, source and licence are each given once. Refused with
  * PS_ERROR_DEFINITION and file, line and column on anything else.
  */
 ps_error_t ps_service_costs_read_index(ps_service_costs_t *costs, const char *file);
@@ -52,8 +55,9 @@ ps_error_t ps_service_costs_read_index(ps_service_costs_t *costs, const char *fi
 /** How costs are reported. Initialise with ps_service_costs_options_init. */
 typedef struct ps_service_costs_options {
     size_t size;
-    /** The price year every cost is shown at; NULL: the costs' own when they share one,
-     * else the latest of them (uprating needs an index). */
+    /** The price year every cost is shown at; NULL: that of the costs used (of measures
+     * with a count read) when they share one, else the latest of them, or without any the
+     * WELLBY's (uprating needs an index). */
     const char *price_year;
     /** What the programme cost over programme_days (0: not given: no return on
      * investment). */
@@ -73,6 +77,13 @@ typedef struct ps_service_costs_options {
      * itself each year; given, labelled a scenario, only for an after window of 365 days. */
     unsigned scenario_years;
     double scenario_drop_off;
+    /** Where not NULL, set by ps_service_costs_apply: the unit costs file's rows read and
+     * those used (rows_scored: the costs of measures with a count read; the others are named
+     * in a diagnostic of error PS_OK), to which ps_service_costs_wellbeing adds the wellby row
+     * and the exchange rate it uses; and the price index's years read and those the chains
+     * rest on (the ends of each, or for percentage changes every year between them). */
+    ps_batch_summary_t *unit_costs_summary;
+    ps_batch_summary_t *price_index_summary;
 } ps_service_costs_options_t;
 
 /** Zeroes 'options' (the defaults) and sets its size: call it with
@@ -105,8 +116,10 @@ const char *ps_service_costs_index(const ps_service_costs_t *costs, const char *
 /**
  * Reads who completed the programme, for figures of the completers alone beside (never
  * instead of) everyone's: a CSV with a header naming the cohort's id column (as batch headers
- * are matched; other columns are not read), then one participant a row. Call it after every
- * count of 'cohort' was read. A row is refused, with its reason, when it is malformed, has no
+ * are matched), then one completer a row. A column whose name contains "complet", "status"
+ * or "flag" (any case) must say yes on every row, else the file is refused (PS_ERROR_BATCH,
+ * file, line, column); other columns are named in a diagnostic of error PS_OK and not read.
+ * Call it after every count of 'cohort' was read. A row is refused, with its reason, when it is malformed, has no
  * id, names someone not among the people referred (in the comparison cohort, or not read at
  * all) or someone listed already. No header refuses the file (PS_ERROR_BATCH). *summary
  * counts rows read, used (rows_scored) and refused; it may be NULL.
@@ -130,7 +143,9 @@ ps_error_t ps_service_costs_read_completed(ps_service_costs_t *costs,
  * the report's price year. A file without ONS4 life satisfaction scores may give WEMWBS
  * (total) or SWEMWBS (metric) scores, through an exchange rate the costs file declares
  * (wemwbs_to_life_satisfaction, swemwbs_to_life_satisfaction): a benefit transfer, noted so;
- * without it they are refused (PS_ERROR_USAGE), as is a costs file without a "wellby" row. A
+ * without it they are refused (PS_ERROR_USAGE), as is a rate under which the scale's whole
+ * range (from its loaded definition) would be more points than life satisfaction's 0 to 10,
+ * and a costs file without a "wellby" row. A
  * score of someone not among the people referred (in the comparison cohort, or not read at
  * all), and a second score of a person at a timepoint (the first is kept), are refused with
  * their reasons.
