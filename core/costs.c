@@ -1046,7 +1046,9 @@ static int rests_on_hidden(const ps_service_report_t *r, const char *unit,
         if (s->id != PS_STAT_SU_EVENTS_BEFORE && s->id != PS_STAT_SU_EVENTS_AFTER &&
             s->id != PS_STAT_SU_N_PEOPLE)
             continue;
+        /* The whole cohorts' counts alone: the costs are of them, never of a group (--by). */
         if (s->unit && strcmp(s->unit, unit) == 0 && strcmp(s->comparison, comparison) == 0 &&
+            (strcmp(s->group, "all") == 0 || strcmp(s->group, "comparison") == 0) &&
             s->shown == PS_SUPPRESSED)
             return 1;
     }
@@ -1193,6 +1195,57 @@ static void completers_of(const ps_service_costs_t *costs, const struct plan *p,
     out->rate_ratio = comparison_ratio(&mine);
 }
 
+/*
+ * Whether the completers of measure mc differ from some union of the groups of a --by column
+ * by 1 to the threshold people: the groups' published events less the completers' would be
+ * the events of so few. For each group (and those with no value) a union takes all its
+ * people, differing by its non-completers, or none, differing by its completers; the sums
+ * reachable up to the threshold are checked. Out of memory, it says they do (hide them).
+ */
+static int near_a_union_of_groups(const ps_service_costs_t *costs, const struct plan *p,
+                                  const struct measure_costs *mc, const ps_disclosure_t *d)
+{
+    const ps_service_cohort_t *c = p->cohort;
+    const struct ps_service_arm_data *a = &c->arms[PS_SERVICE_REFERRED];
+    const size_t t = d->threshold;
+    if (!d->suppress || !t)
+        return 0;
+    int near = 0;
+    for (size_t b = 0; b < c->n_by && !near; b++) {
+        const size_t n_groups = ps_names_count(c->group_values[b]) + 1; /* last: no value */
+        size_t *in = calloc(2 * n_groups, sizeof *in);
+        unsigned char *reach = calloc(2 * (t + 1), 1);
+        if (!in || !reach) {
+            free(in);
+            free(reach);
+            return 1;
+        }
+        for (size_t i = 0; i < mc->n_people[0]; i++) {
+            if (!(mc->people[0][i].days_before > 0))
+                continue;
+            const uint32_t g = a->groups[i * c->n_by + b];
+            in[2 * (g == PS_SU_NO_GROUP ? n_groups - 1 : g) + (completed(costs, i) != 0)]++;
+        }
+        unsigned char *now = reach, *next = reach + t + 1;
+        now[0] = 1;
+        for (size_t g = 0; g < n_groups; g++) {
+            memset(next, 0, t + 1);
+            for (size_t s = 0; s <= t; s++)
+                for (int k = 0; k < 2 && now[s]; k++)
+                    if (s + in[2 * g + k] <= t)
+                        next[s + in[2 * g + k]] = 1;
+            unsigned char *swap = now;
+            now = next;
+            next = swap;
+        }
+        for (size_t s = 1; s <= t; s++)
+            near |= now[s];
+        free(in);
+        free(reach);
+    }
+    return near;
+}
+
 /* Emits the completers' figures f; returns whether they were hidden. */
 static int emit_completers(struct emit *e, const struct completers *f, const char *why,
                            int attributable, int naive)
@@ -1243,6 +1296,10 @@ static ps_error_t emit_comparison(const ps_service_costs_t *costs, struct plan *
     const ps_service_costs_options_t *o = p->options;
     char name[256];
     snprintf(name, sizeof name, "%s->%s", c->windows[w0].name, c->windows[w1].name);
+    /* The completers' figures of one comparison alone, the first after the before window (the
+     * one the wellbeing value is of): between two comparisons, whose people differ by those
+     * not yet followed up, they would give those few people's counts by difference. */
+    const int with_completers = costs->completed && w1 == c->before + 1;
     p->measures = calloc(costs->n, sizeof *p->measures);
     if (!p->measures)
         return PS_ERROR_NOMEM;
@@ -1309,7 +1366,7 @@ static ps_error_t emit_comparison(const ps_service_costs_t *costs, struct plan *
          * counterfactual. */
         const double own = use_before_on_time_after(&referred[k]);
         emit(&e, PS_STAT_CO_GROSS_COST_FALL, u * (own - referred[k].after), NULL,
-             mc->counted ? NULL : not_attributable);
+             !mc->counted ? not_attributable : mc->naive ? naive_note : NULL);
         const char *why = !mc->counted ? no_cf
                           : isnan(expected)
                               ? "the comparison cohort has no events before: no rate ratio"
@@ -1318,10 +1375,13 @@ static ps_error_t emit_comparison(const ps_service_costs_t *costs, struct plan *
         emit(&e, PS_STAT_CO_COST_EXPECTED_AFTER, u * expected, why, basis);
         emit(&e, PS_STAT_CO_NOTIONAL_COST_AVOIDANCE, u * (expected - referred[k].after), why,
              basis);
-        if (costs->completed) {
+        if (with_completers) {
             struct completers f;
             completers_of(costs, p, k, &theirs[k], &f);
+            const int was = e.hidden;
+            e.hidden |= near_a_union_of_groups(costs, p, mc, disclosure);
             any_completers_hidden |= emit_completers(&e, &f, why, mc->counted, mc->naive);
+            e.hidden = was;
             all_completers.before += f.before;
             all_completers.after += f.after;
             all_completers.gross += f.gross;
@@ -1343,7 +1403,7 @@ static ps_error_t emit_comparison(const ps_service_costs_t *costs, struct plan *
     emit(&e, PS_STAT_CO_COST_BEFORE, total_before, NULL, NULL);
     emit(&e, PS_STAT_CO_COST_AFTER, total_after, NULL, NULL);
     emit(&e, PS_STAT_CO_GROSS_COST_FALL, total_gross, NULL,
-         n_counted == p->n_measures ? NULL : not_attributable);
+         n_counted < p->n_measures ? not_attributable : p->naive ? naive_note : NULL);
     const char *why = !n_counted ? no_cf
                       : isnan(total_expected)
                           ? "the comparison cohort has no events before: no rate ratio"
@@ -1424,7 +1484,7 @@ static ps_error_t emit_comparison(const ps_service_costs_t *costs, struct plan *
             emit(&e, PS_STAT_CO_SCENARIO_ROI, avoided / cost, scenario_why, assumption);
         }
     }
-    if (costs->completed) {
+    if (with_completers) {
         /* The total's people: those counted in any measure costed. */
         size_t n_people = p->measures[0].n_people[0];
         for (size_t i = 0; i < n_people; i++) {

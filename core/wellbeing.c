@@ -165,6 +165,11 @@ static ps_error_t find_followup(const ps_context_t *cx, const char *file,
         if (*out == UINT32_MAX)
             return ps_diagnose(cx, PS_ERROR_USAGE, file, 0, 0,
                                "no score at the follow-up timepoint '%s'", followup);
+        if (*out == baseline)
+            return ps_diagnose(cx, PS_ERROR_USAGE, file, 0, 0,
+                               "the follow-up timepoint '%s' is the baseline: a change in "
+                               "wellbeing is from the baseline to a later timepoint",
+                               followup);
         return PS_OK;
     }
     char others[512] = "";

@@ -594,3 +594,135 @@ Test(cli_costs, a_completed_column_saying_no_refuses_the_list)
     free(costs);
     free(referred);
 }
+
+/* ---- What the completers' figures and the costs rest on, against differencing. ---- */
+
+/* A CSV report's row "service_use,UNIT,GROUP,COMPARISON,NAME,kind,": whether it is there and
+ * shown (its value in *value), or hidden. */
+static int row_shown(const char *csv, const char *unit, const char *group, const char *comparison,
+                     const char *name, double *value)
+{
+    char *key;
+    cr_assert_geq(asprintf(&key, "\nservice_use,%s,%s,%s,%s,", unit, group, comparison, name), 0);
+    const char *at = strstr(csv, key);
+    cr_assert_not_null(at, "%s in:\n%s", key + 1, csv);
+    at = strchr(at + strlen(key), ','); /* past the kind */
+    cr_assert_not_null(at);
+    const int shown = at[1] != ',';
+    if (shown && value)
+        *value = strtod(at + 1, NULL);
+    free(key);
+    return shown;
+}
+
+static const char calls_cost[] = "measure,value,unit,price_year,source,licence\n"
+                                 "calls_999,10,per call,2023,test value,CC0-1.0\n";
+
+/* The completers are site A's 15 and one of site B's 20: less site A's published events, their
+ * costs over the unit cost would be that one person's counts. They are hidden; with ten of site
+ * B's (no union of sites within 1 to 7 people of them) they are shown. */
+Test(cli_costs, completers_near_a_union_of_sites_are_hidden)
+{
+    char *referred = test_data("costs/sites-referred.csv");
+    char *comparison = test_data("costs/sites-comparison.csv");
+    char *costs = test_file("costs.csv", calls_cost, -1);
+    const char *lists[] = {"costs/sites-completed-one.csv", "costs/sites-completed-ten.csv"};
+    for (int k = 0; k < 2; k++) {
+        char *list = test_data(lists[k]);
+        struct run_result r = RUN("service", "-q", "-f", "csv", "-w", "pre12=365,post12=365",
+                                  "-c", comparison, referred, "--by", "site", "--unit-costs",
+                                  costs, "--completed", list);
+        cr_assert_eq(r.status, 0, "%s", r.err);
+        double before = 0;
+        const int shown = row_shown(r.out, "calls_999", "all", "pre12->post12",
+                                    "completers_cost_before", &before);
+        cr_assert_eq(shown, k, "%s", lists[k]);
+        cr_assert_eq(row_shown(r.out, "total", "all", "pre12->post12", "completers_cost_before",
+                               NULL),
+                     k);
+        if (k)
+            cr_assert_float_eq(before, 1470, 1e-9); /* R00..R24's 147 calls at 10 */
+        run_result_free(&r);
+        free(list);
+    }
+    free(costs);
+    free(comparison);
+    free(referred);
+}
+
+/* Site C has 3 people: its counts are hidden, but the whole cohort's costs rest on the whole
+ * cohort's counts, which are shown (cost before = 10 x 225 events), and the return on
+ * investment with them. */
+Test(cli_costs, the_whole_cohorts_costs_rest_on_its_own_counts)
+{
+    char *referred = test_data("costs/sites-referred.csv");
+    char *comparison = test_data("costs/sites-comparison.csv");
+    char *costs = test_file("costs.csv", calls_cost, -1);
+    struct run_result r = RUN("service", "-q", "-f", "csv", "-w", "pre12=365,post12=365", "-c",
+                              comparison, referred, "--by", "site", "--unit-costs", costs,
+                              "--programme-cost", "1000");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_not(row_shown(r.out, "calls_999", "site=C", "pre12->post12", "n_people", NULL));
+    double events = 0, cost = 0, roi = 0;
+    cr_assert(row_shown(r.out, "calls_999", "all", "pre12->post12", "events_before", &events));
+    cr_assert(row_shown(r.out, "calls_999", "all", "pre12->post12", "cost_before", &cost));
+    cr_assert_float_eq(events, 225, 1e-9);
+    cr_assert_float_eq(cost, 10 * events, 1e-9);
+    cr_assert(row_shown(r.out, "total", "all", "pre12->post12", "roi", &roi));
+    run_result_free(&r);
+    free(costs);
+    free(comparison);
+    free(referred);
+}
+
+/* Two comparisons from pre12, their people differing by those not yet followed up at post12
+ * (R00, a completer, among them): the completers' figures of the first alone, so that no
+ * difference between the two gives those few people's counts. */
+Test(cli_costs, completers_in_the_first_comparison_alone)
+{
+    char *referred = test_data("costs/followup-referred.csv");
+    char *comparison = test_data("costs/followup-comparison.csv");
+    char *list = test_data("costs/followup-completed.csv");
+    char *costs = test_file("costs.csv", calls_cost, -1);
+    struct run_result r = RUN("service", "-q", "-f", "csv", "-w", "pre12=365,post6=182,post12=183",
+                              "-c", comparison, referred, "--unit-costs", costs, "--completed",
+                              list);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(row_shown(r.out, "calls_999", "all", "pre12->post6", "completers_cost_before",
+                        NULL));
+    cr_assert(row_shown(r.out, "calls_999", "all", "pre12->post12", "cost_before", NULL));
+    cr_assert_null(strstr(r.out, ",pre12->post12,completers_"), "%s", r.out);
+    run_result_free(&r);
+    free(costs);
+    free(list);
+    free(comparison);
+    free(referred);
+}
+
+/* Under --round, the share of bootstrap replicates above 1 is withheld with the return on
+ * investment: from the exact counts by a reproducible bootstrap, it would tell them apart. */
+Test(cli_costs, p_roi_above_1_withheld_under_rounding)
+{
+    char *referred = example("service-referred.csv"), *comparison = example("service-comparison.csv");
+    char *costs = example("unit-costs-example.csv"), *index = example("price-index-example.csv");
+    struct run_result r = RUN("service", "-q", "-f", "csv", "-w",
+                              "pre24=365,pre12=365,post12=365", "-s",
+                              "ae_attendances >= 6 in pre12", "-c", comparison, referred,
+                              "--unit-costs", costs, "--price-index", index, "--price-year",
+                              "2023/24", "--programme-cost", "60000", "--round", "5");
+    cr_assert_eq(r.status, 1, "the example's refused count: %s", r.err);
+    cr_assert_not(row_shown(r.out, "total", "all", "pre12->post12", "p_roi_above_1", NULL));
+    cr_assert_not(row_shown(r.out, "total", "all", "pre12->post12", "roi", NULL));
+    run_result_free(&r);
+    r = RUN("service", "-q", "-f", "csv", "-w", "pre24=365,pre12=365,post12=365", "-s",
+            "ae_attendances >= 6 in pre12", "-c", comparison, referred, "--unit-costs", costs,
+            "--price-index", index, "--price-year", "2023/24", "--programme-cost", "60000");
+    double p = -1;
+    cr_assert(row_shown(r.out, "total", "all", "pre12->post12", "p_roi_above_1", &p));
+    cr_assert_float_eq(p, 0, 1e-12); /* the guide's P(ROI > 1) = 0.000 */
+    run_result_free(&r);
+    free(index);
+    free(costs);
+    free(comparison);
+    free(referred);
+}

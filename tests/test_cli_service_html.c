@@ -790,8 +790,12 @@ Test(cli_service_html, costs_naive_figures_are_stamped)
                               "--no-counterfactual asked for figures against no change");
     assert_has(section_costs, "<th scope=\"col\">NAIVE: expected after without the service</th>"
                               "<th scope=\"col\">NAIVE: notional cost avoidance</th>");
-    assert_has(section_costs, "<td class=\"num\">\u00a312,768</td><td class=\"num\">NAIVE "
+    assert_has(section_costs, "<td class=\"num\">NAIVE \u00a312,768</td><td class=\"num\">NAIVE "
                               "\u00a334,200</td><td class=\"num\">NAIVE \u00a312,768</td></tr>");
+    assert_has(section_costs, "<th scope=\"col\">NAIVE: gross fall over the time observed after "
+                              "(not attributable)</th>");
+    assert_has(text.out, "gross fall over the time observed after \u00a312,768 (NAIVE, not "
+                         "attributable)");
     assert_has(section_costs, "<p class=\"roi\"><b>NAIVE return on investment against "
                               "\u00a35,000 (over 365 days): \u00a32.55 of notional cost avoidance "
                               "per \u00a31 (95% CI \u00a32.01 to \u00a33.10); P(ROI &gt; 1) = "
@@ -803,12 +807,13 @@ Test(cli_service_html, costs_naive_figures_are_stamped)
     assert_has(chart, ">NAIVE return on investment \u00a32.55 per \u00a31 (95% CI \u00a32.01 to "
                       "\u00a33.10); P(ROI &gt; 1) = 1.000</text>");
     assert_has(chart, ">NAIVE break-even net rate ratio 0.854</text>");
-    /* Every figure against no change, in both tables: expected and avoidance per measure and
-     * in total (4), and in the chart's table with the return on investment, its interval,
-     * P(ROI > 1) and the break-even (7); the gross fall, costs before and after, the unit
-     * cost and the programme cost are not naive. */
-    cr_assert_eq(occurrences(section_costs, "<td class=\"num\">NAIVE "), 11, "%s", section_costs);
-    cr_assert_eq(occurrences(chart, "<tr><th scope=\"row\">NAIVE: "), 7, "%s", chart);
+    /* Every figure against no change, in both tables: the gross fall (against no change, the
+     * naive avoidance), expected and avoidance per measure and in total (6), and in the
+     * chart's table with the return on investment, its interval, P(ROI > 1) and the
+     * break-even (8); costs before and after, the unit cost and the programme cost are not
+     * naive. */
+    cr_assert_eq(occurrences(section_costs, "<td class=\"num\">NAIVE "), 14, "%s", section_costs);
+    cr_assert_eq(occurrences(chart, "<tr><th scope=\"row\">NAIVE: "), 8, "%s", chart);
     for (const char *p = section_costs; (p = strstr(p, "<td class=\"num\">")); p++) {
         const char *figure = p + strlen("<td class=\"num\">");
         int naive = strncmp(figure, "NAIVE ", 6) == 0;

@@ -129,6 +129,13 @@ Test(cli_wellbeing, options_need_the_costs_and_a_rate_for_swemwbs)
     assert_has(r.err, "--completed and --wellbeing add to the costs: give --unit-costs");
     run_result_free(&r);
     r = RUN("service", "-q", "-w", "pre12=365,post12=365", f.referred, "--unit-costs", f.costs,
+            "--price-index", f.index, "--wellbeing", f.scored, "--wellbeing-followup",
+            "baseline");
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    assert_has(r.err, "wellbeing-ons4.csv: the follow-up timepoint 'baseline' is the baseline: a "
+                      "change in wellbeing is from the baseline to a later timepoint\n");
+    run_result_free(&r);
+    r = RUN("service", "-q", "-w", "pre12=365,post12=365", f.referred, "--unit-costs", f.costs,
             "--price-index", f.index, "--wellbeing-followup", "followup");
     cr_assert_eq(r.status, 2);
     assert_has(r.err, "--wellbeing-followup names a timepoint of --wellbeing FILE");

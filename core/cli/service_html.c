@@ -1120,9 +1120,11 @@ static void write_cost_table(struct page *p, const struct costs *c, size_t from,
                              "Unit cost",
                              "Cost before",
                              "Cost after",
-                             c->attributable ? "Gross fall over the time observed after"
-                                             : "Gross fall over the time observed after (not "
-                                               "attributable)",
+                             c->naive ? "NAIVE: gross fall over the time observed after (not "
+                                        "attributable)"
+                             : c->attributable ? "Gross fall over the time observed after"
+                                               : "Gross fall over the time observed after (not "
+                                                 "attributable)",
                              c->naive ? "NAIVE: expected after without the service"
                                       : "Expected after without the service",
                              c->naive ? "NAIVE: notional cost avoidance"
@@ -1148,9 +1150,10 @@ static void write_cost_table(struct page *p, const struct costs *c, size_t from,
             cost_cell(p, find(p, b, PS_STAT_CO_UNIT_COST), NULL);
         cost_cell(p, find(p, b, PS_STAT_CO_COST_BEFORE), NULL);
         cost_cell(p, find(p, b, PS_STAT_CO_COST_AFTER), NULL);
-        cost_cell(p, find(p, b, PS_STAT_CO_GROSS_COST_FALL), NULL);
+        /* Against no change, the gross fall is the naive avoidance: stamped as it is. */
+        const char *stamp = c->attributable && block_naive(p, b) ? "NAIVE" : NULL;
+        cost_cell(p, find(p, b, PS_STAT_CO_GROSS_COST_FALL), stamp);
         if (c->attributable) {
-            const char *stamp = block_naive(p, b) ? "NAIVE" : NULL;
             cost_cell(p, find(p, b, PS_STAT_CO_COST_EXPECTED_AFTER), stamp);
             cost_cell(p, find(p, b, PS_STAT_CO_NOTIONAL_COST_AVOIDANCE), stamp);
         }
@@ -1454,10 +1457,11 @@ static void write_bridge(struct page *p, const struct costs *c, const struct blo
     static const char *const columns[] = {"", "Amount", NULL};
     html_table_begin(&p->s, 0, title, columns);
     row_head(p,
-             c->attributable ? "Gross fall over the time observed after"
-                             : "Gross fall over the time observed after (not attributable)",
+             c->naive ? "NAIVE: gross fall over the time observed after (not attributable)"
+             : c->attributable ? "Gross fall over the time observed after"
+                               : "Gross fall over the time observed after (not attributable)",
              NULL);
-    cost_cell(p, gross, NULL);
+    cost_cell(p, gross, naive_stamp(c));
     svg_raw(&p->s, "</tr>\n");
     if (c->attributable) {
         static const struct {

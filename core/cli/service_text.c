@@ -202,11 +202,15 @@ static struct money format_money(const ps_statistic_t *st, int pence)
     return m;
 }
 
-/* Whether a section's gross fall has a counterfactual beside it (its note says when not). */
-static int gross_attributable(const struct section *sec)
+/* What a section's gross fall is said to be on its line: nothing when a counterfactual is
+ * beside it (its note says when not), else not attributable, and naive when it is. */
+static const char *gross_label(const struct section *sec)
 {
     const ps_statistic_t *gross = find(sec, PS_STAT_CO_GROSS_COST_FALL);
-    return !gross || !gross->note;
+    if (!gross || !gross->note)
+        return "";
+    return strncmp(gross->note, "NAIVE", 5) == 0 ? " (NAIVE, not attributable)"
+                                                : " (not attributable)";
 }
 
 #define M(id) format_money(find(s, PS_STAT_CO_##id), 0).s
@@ -230,13 +234,15 @@ static void write_completers(output_t *o, const struct section *s)
     char rate_ratio[80] = "";
     if (find(s, PS_STAT_CO_COMPLETERS_RATE_RATIO))
         snprintf(rate_ratio, sizeof rate_ratio, "; rate ratio %s", C(COMPLETERS_RATE_RATIO));
+    const ps_statistic_t *gross = find(s, PS_STAT_CO_COMPLETERS_GROSS_COST_FALL);
+    const int attributable = !gross || !gross->note || !strstr(gross->note, "not attributable");
     write_line(o, "      ",
-               "%s: cost before %s, after %s; gross fall %s; expected after without the service "
-               "%s; notional cost avoidance %s%s",
+               "%s: cost before %s, after %s; gross fall %s%s; expected after without the "
+               "service %s; notional cost avoidance %s%s",
                label ? label : "completers only: not intention to treat", M(COMPLETERS_COST_BEFORE),
                M(COMPLETERS_COST_AFTER), M(COMPLETERS_GROSS_COST_FALL),
-               M(COMPLETERS_COST_EXPECTED_AFTER), M(COMPLETERS_NOTIONAL_COST_AVOIDANCE),
-               rate_ratio);
+               attributable ? "" : " (not attributable)", M(COMPLETERS_COST_EXPECTED_AFTER),
+               M(COMPLETERS_NOTIONAL_COST_AVOIDANCE), rate_ratio);
     if (before->shown == PS_NOT_COMPUTABLE)
         write_line(o, "      ", "n/a completers: %s", before->reason);
 }
@@ -370,8 +376,7 @@ static void write_costs(output_t *o, const ps_service_report_t *report, size_t f
         }
         output_printf(
             o, "      cost before %s, after %s; gross fall over the time observed after %s%s\n",
-            M(COST_BEFORE), M(COST_AFTER), M(GROSS_COST_FALL),
-            gross_attributable(s) ? "" : " (not attributable)");
+            M(COST_BEFORE), M(COST_AFTER), M(GROSS_COST_FALL), gross_label(s));
         output_printf(
             o, "      %sexpected after without the service %s; %snotional cost avoidance %s\n",
             naive, M(COST_EXPECTED_AFTER), naive, M(NOTIONAL_COST_AVOIDANCE));

@@ -320,7 +320,9 @@ typedef enum ps_param {
     X(CO_ROI_CI_HIGH, "roi_ci_high", FIGURE, NONE, SU_EVENTS_BEFORE, SU_EVENTS_AFTER, 0, 1, 2, \
       "costs: upper end of the bootstrap 95% percentile CI of roi")                            \
     X(CO_P_ROI_ABOVE_1, "p_roi_above_1", FIGURE, NONE, SU_EVENTS_BEFORE, SU_EVENTS_AFTER, 0,   \
-      0, 3, "costs: the share of bootstrap replicates whose roi exceeds 1")                    \
+      1, 3,                                                                                    \
+      "costs: the share of bootstrap replicates whose roi exceeds 1 (withheld under rounding: " \
+      "from the exact counts by a reproducible bootstrap, it tells them apart)")              \
     X(CO_BREAK_EVEN_RATE_RATIO, "break_even_rate_ratio", FIGURE, NONE, SU_EVENTS_BEFORE,       \
       SU_EVENTS_AFTER, 0, 1, 3,                                                                \
       "costs: the net rate ratio at which notional_cost_avoidance equals programme_cost, "     \
