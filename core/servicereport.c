@@ -757,6 +757,32 @@ static int relate_groups(ps_service_report_t *r, const struct pair *whole,
             r->relations[before].adds_figures =
                 rule->figures_add_up && ps_statistic_bears_figures(r->stats[i].id);
     }
+    /* The events of the groups of 1 to the threshold people, each never published (see
+     * events_of_few), are together a total over few people too: the whole less the other
+     * groups would give it, so it is never to be worked out either. */
+    static const ps_statistic_id_t events[] = {PS_STAT_SU_EVENTS_BEFORE, PS_STAT_SU_EVENTS_AFTER};
+    for (size_t e = 0; e < 2 && from != NONE && !err && r->rule.suppress; e++) {
+        size_t n = 0;
+        double total = 0;
+        for (size_t g = 0; g < n_groups; g++) {
+            if (groups[g].start[arm] == NONE)
+                continue;
+            size_t people = find_in(r, groups[g].start[arm], groups[g].end[arm],
+                                    PS_STAT_SU_N_PEOPLE),
+                   count = find_in(r, groups[g].start[arm], groups[g].end[arm], events[e]);
+            if (people == NONE || count == NONE || r->stats[people].value < 1 ||
+                r->stats[people].value > r->rule.threshold)
+                continue;
+            terms[n] = count;
+            coefficients[n++] = 1;
+            total += r->stats[count].value;
+        }
+        if (n < 2)
+            continue;
+        static const double minus = -1;
+        const size_t latent = new_latent_of(r, total, 1);
+        err = latent == NONE || record(r, terms, coefficients, n, &latent, &minus, 1, 0, 0);
+    }
     r->out_of_memory |= err;
     free(terms);
     free(coefficients);
@@ -1061,6 +1087,27 @@ static void compute_from_counts(ps_service_report_t *r, size_t i)
     }
 }
 
+/*
+ * Whether statistic i counts the events of a block whose people are 1 to the threshold: a
+ * total of so few people's events is a figure based on so few (with n bounded, their mean),
+ * never published and never to be worked out, whatever its size. The block's n_people comes
+ * before its events.
+ */
+static int events_of_few(const ps_service_report_t *r, size_t i, const ps_disclosure_t *rule)
+{
+    const ps_statistic_t *s = &r->stats[i];
+    if (!rule->suppress || (s->id != PS_STAT_SU_EVENTS_BEFORE && s->id != PS_STAT_SU_EVENTS_AFTER))
+        return 0;
+    for (size_t j = i; j-- > 0;) {
+        const ps_statistic_t *n = &r->stats[j];
+        if (n->id != PS_STAT_SU_N_PEOPLE || strcmp(n->unit, s->unit) != 0 ||
+            strcmp(n->group, s->group) != 0 || strcmp(n->comparison, s->comparison) != 0)
+            continue;
+        return n->value >= 1 && n->value <= rule->threshold;
+    }
+    return 0;
+}
+
 static ps_error_t disclose(ps_service_report_t *r, const ps_disclosure_t *rule)
 {
     const size_t n_cells = r->n + r->n_latent, m = n_cells ? n_cells : 1;
@@ -1075,8 +1122,9 @@ static ps_error_t disclose(ps_service_report_t *r, const ps_disclosure_t *rule)
     for (size_t i = 0; i < n_cells; i++) {
         const int latent = i >= r->n;
         kind[i] = latent ? (r->latent_total[i - r->n] ? PS_SDC_LATENT_TOTAL : PS_SDC_LATENT)
-                  : r->stats[i].is_count ? PS_SDC_COUNT
-                                         : PS_SDC_NOT_A_COUNT;
+                  : events_of_few(r, i, rule) ? PS_SDC_LATENT_TOTAL
+                  : r->stats[i].is_count      ? PS_SDC_COUNT
+                                              : PS_SDC_NOT_A_COUNT;
         value[i] = latent ? r->latent[i - r->n] : r->stats[i].value;
         /* A count's cost to the reader is its size, a zero's that of the smallest count that
          * can be published; the referred cohort's, what a reader looks for, ten times as much,

@@ -650,9 +650,10 @@ Test(cli_costs, completers_near_a_union_of_sites_are_hidden)
     free(referred);
 }
 
-/* Site C has 3 people: its counts are hidden, but the whole cohort's costs rest on the whole
- * cohort's counts, which are shown (cost before = 10 x 225 events), and the return on
- * investment with them. */
+/* Site C has 3 people: its counts are hidden, its events too (the events of 3 people, whatever
+ * their number), and site A's, which beside site B's and the whole cohort's would give them.
+ * But the whole cohort's costs rest on the whole cohort's counts, which are shown (cost
+ * before = 10 x 225 events), and the return on investment with them. */
 Test(cli_costs, the_whole_cohorts_costs_rest_on_its_own_counts)
 {
     char *referred = test_data("costs/sites-referred.csv");
@@ -663,6 +664,15 @@ Test(cli_costs, the_whole_cohorts_costs_rest_on_its_own_counts)
                               "--programme-cost", "1000");
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert_not(row_shown(r.out, "calls_999", "site=C", "pre12->post12", "n_people", NULL));
+    cr_assert_not(row_shown(r.out, "calls_999", "site=C", "pre12->post12", "events_before",
+                            NULL));
+    cr_assert_not(row_shown(r.out, "calls_999", "site=C", "pre12->post12", "events_after",
+                            NULL));
+    double b = 0;
+    cr_assert(row_shown(r.out, "calls_999", "site=B", "pre12->post12", "events_before", &b));
+    cr_assert_not(row_shown(r.out, "calls_999", "site=A", "pre12->post12", "events_before",
+                            NULL),
+                  "site A's events beside B's (%g) and everyone's would give C's", b);
     double events = 0, cost = 0, roi = 0;
     cr_assert(row_shown(r.out, "calls_999", "all", "pre12->post12", "events_before", &events));
     cr_assert(row_shown(r.out, "calls_999", "all", "pre12->post12", "cost_before", &cost));

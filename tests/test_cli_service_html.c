@@ -1154,9 +1154,10 @@ Test(cli_service_html, groups_beside_the_whole_cohort)
     free(comparison);
 }
 
-/* Two one-person sites beside a big one: every site's figures after are hidden, shown as *;
- * the forest draws no hidden ratio at any size and its axis rests on the whole cohort's
- * figures alone. */
+/* Two one-person sites beside a big one: every site's figures are hidden, shown as *: the
+ * one-person sites' events before are the events of one person, the big site's would give
+ * theirs together; the forest draws no hidden ratio at any size and its axis rests on the
+ * whole cohort's figures alone. */
 Test(cli_service_html, groups_hidden_are_never_drawn)
 {
     char *counts = test_data("service/groups-two-beside-a-big-site.csv");
@@ -1167,7 +1168,8 @@ Test(cli_service_html, groups_hidden_are_never_drawn)
         char want[256];
         snprintf(want, sizeof want,
                  "<tr><th scope=\"row\">site: <bdi>%s</bdi></th><td class=\"num hidden\">*</td>"
-                 "<td class=\"num\">",
+                 "<td class=\"num hidden\">*</td><td class=\"num hidden\">*</td><td "
+                 "class=\"num hidden\">*</td></tr>",
                  sites[k]);
         assert_has(html, want);
         snprintf(want, sizeof want,

@@ -204,7 +204,8 @@ typedef enum ps_param {
       "row, no count, or no time observed)")                                                   \
     X(SU_EVENTS_BEFORE, "events_before", COUNT, NONE, NONE, NONE, 0, 0, 0,                     \
       "service use: events (the measure's unit) of the n_people in the first window; counts "  \
-      "of events are protected like counts of people")                                         \
+      "of events are protected like counts of people, and never published, whatever their "    \
+      "number, when n_people is 1 to the threshold")                                           \
     X(SU_EVENTS_AFTER, "events_after", COUNT, NONE, NONE, NONE, 0, 0, 0,                       \
       "service use: events of the n_people in the second window")                              \
     X(SU_PERSON_YEARS_BEFORE, "person_years_before", FIGURE, NONE, SU_N_PEOPLE, NONE, 0, 1, 1, \
