@@ -231,6 +231,8 @@ struct cell {
     const char *base; /* name within the block */
     int column;      /* in the linear program of its component, when free */
     double seen_lo, seen_hi; /* values it takes in the consistent points found so far */
+    double point;    /* its value in the last consistent point found, when 'stamp' is its */
+    unsigned stamp;
 };
 
 struct block {
@@ -256,6 +258,7 @@ struct relation {
 struct latent {
     struct ints plus, minus;
     const char *why;
+    int seen_outside; /* a consistent point found puts it at 0 or above the threshold */
 };
 
 /* What the attack found, summed over reports. */
@@ -283,6 +286,7 @@ struct attack {
     /* Hidden counts worked out, and latent counts confined to 1..threshold, whatever is
      * hidden. */
     size_t pinned, confined;
+    unsigned stamp; /* of the last consistent point found */
 };
 
 static PRINTF(2, 3) void failure(struct attack *a, const char *fmt, ...)
@@ -1082,11 +1086,26 @@ static void record_point(struct attack *a, const struct program *p, int exact)
         cr_assert(r->sense == EQUAL ? sum == 0 : sum <= 0,
                   "%s: glp_exact's solution breaks \"%s\"", a->cohort, r->why);
     }
+    a->stamp++;
     for (size_t k = 0; k < p->cells->n; k++) {
         struct cell *c = &a->cells[p->cells->v[k]];
         double x = column_value(p, c, exact);
         c->seen_lo = fmin(c->seen_lo, x);
         c->seen_hi = fmax(c->seen_hi, x);
+        c->point = x;
+        c->stamp = a->stamp;
+    }
+    /* With every other count at its true value, a consistent point too: the latent counts it
+     * puts at 0 or above the threshold are not confined to 1..threshold. */
+    for (size_t i = 0; i < a->n_latents; i++) {
+        struct latent *l = &a->latents[i];
+        double value = 0;
+        for (size_t k = 0; k < l->plus.n + l->minus.n && !l->seen_outside; k++) {
+            const struct cell *c = &a->cells[k < l->plus.n ? l->plus.v[k]
+                                                           : l->minus.v[k - l->plus.n]];
+            value += (k < l->plus.n ? 1 : -1) * (c->stamp == a->stamp ? c->point : c->truth);
+        }
+        l->seen_outside = l->seen_outside || value < 1 || value > a->rule.threshold;
     }
 }
 
@@ -1577,8 +1596,12 @@ static void check_latents(struct attack *a)
     char name[KEY];
     for (size_t i = 0; i < a->n_latents; i++) {
         const struct latent *l = &a->latents[i];
-        double lo, hi, least, most;
-        if (!latent_confined(a, l, AS_PUBLISHED, &lo, &hi))
+        double lo, hi, least, most, truth = 0;
+        for (size_t k = 0; k < l->plus.n + l->minus.n; k++)
+            truth += (k < l->plus.n ? 1 : -1) *
+                     a->cells[k < l->plus.n ? l->plus.v[k] : l->minus.v[k - l->plus.n]].truth;
+        if (truth < 1 || truth > a->rule.threshold || l->seen_outside ||
+            !latent_confined(a, l, AS_PUBLISHED, &lo, &hi))
             continue;
         if (latent_confined(a, l, EVERY_COUNT_HIDDEN, &least, &most)) {
             cr_log_info("%s: %s (%s) lies within %g to %g whatever is hidden", a->cohort, l->why,
