@@ -1058,6 +1058,8 @@ int ps_sdc_protect(const struct ps_sdc_table *table, const ps_disclosure_t *rule
             /* x can now take its true value and another: safe; or nothing can make it so. */
             queued[i] = 0;
             counts->pinned += !found;
+            if (!found)
+                hidden[i] = PS_SDC_PINNED;
             for (size_t k = 0; k < a.n_marked; k++) {
                 size_t c = a.marked[k];
                 hidden[c] = 1;

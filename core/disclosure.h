@@ -19,7 +19,9 @@
  * pattern, itself a linear program), and the audit runs again until nothing
  * is exposed. Hiding more only widens every range, so a count found safe
  * stays safe. A count that no pattern can move, even with every count around
- * it hidden (7 pairs in seven sites: each site has one), is counted as pinned.
+ * it hidden (7 pairs in seven sites: each site has one), is counted as pinned; so is a
+ * latent count that stays within 1..threshold whatever is hidden (in a site of five, those
+ * paired at both of two follow-ups, when every count around them is small).
  *
  * Two things a reader learns beyond the counts' values are closed too: a
  * hidden count that is the only non-zero part of its total says that everyone
@@ -76,10 +78,14 @@ struct ps_sdc_table {
     size_t n_relations;
 };
 
+/* hidden[i] of a count no pattern can protect, counted as pinned: a hidden count pinned to
+ * one value, or a latent count confined to 1..threshold, whatever else is hidden. */
+#define PS_SDC_PINNED 2
+
 /*
  * Sets hidden[i] for every cell to hide under 'rule' (threshold and
- * round_to), counts and the figures cells of relations alike, counting what
- * it did in 'audit'. Returns 0, or -1 when out of
+ * round_to), counts and the figures cells of relations alike (PS_SDC_PINNED
+ * for those pinned), counting what it did in 'audit'. Returns 0, or -1 when out of
  * memory or the solver failed (nothing may be published then).
  */
 int ps_sdc_protect(const struct ps_sdc_table *table, const ps_disclosure_t *rule,

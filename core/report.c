@@ -69,6 +69,7 @@ struct ps_report {
     size_t n_published;
     int out_of_memory;
     ps_audit_t audit;
+    size_t latent_pinned;           /* of audit.pinned: latent counts confined to 1..threshold */
     ps_disclosure_t rule;
     char rule_text[1536];
 };
@@ -1514,6 +1515,8 @@ static ps_error_t disclose(ps_report_t *r, const ps_disclosure_t *rule)
         err = PS_ERROR_INTERNAL;
         goto done;
     }
+    for (size_t i = r->n; i < n_cells; i++)
+        r->latent_pinned += hidden[i] == PS_SDC_PINNED;
     if (rule->suppress) {
         hide_switched_figures(r, hidden);
         hide_bands_of(r, hidden);
@@ -1584,6 +1587,8 @@ static void describe_rule(ps_report_t *r, const ps_disclosure_t *rule)
     const unsigned limit = rule->threshold;
     char *to = r->rule_text;
     size_t room = sizeof r->rule_text;
+    char small[32]; /* "1" or "1 to 7": the counts hidden as small */
+    snprintf(small, sizeof small, limit == 1 ? "1" : "1 to %u", limit);
     int n;
     if (!rule->suppress)
         n = snprintf(to, room, "No disclosure control: small numbers are shown");
@@ -1591,8 +1596,6 @@ static void describe_rule(ps_report_t *r, const ps_disclosure_t *rule)
         n = snprintf(to, room, "No count is suppressed (threshold 0)%s",
                      rule->round_to ? "" : ": small numbers are shown");
     else {
-        char small[32]; /* "1" or "1 to 7": the counts hidden as small */
-        snprintf(small, sizeof small, limit == 1 ? "1" : "1 to %u", limit);
         n = snprintf(to, room,
                      "Counts of %s, and figures based on them, are suppressed. Further "
                      "counts are suppressed until no hidden count can be worked out exactly "
@@ -1603,12 +1606,18 @@ static void describe_rule(ps_report_t *r, const ps_disclosure_t *rule)
                      "describe %s %s",
                      small, small, small, limit == 1 ? "person" : "people");
     }
-    if (rule->suppress && limit && r->audit.pinned && n > 0 && (size_t)n < room)
+    const size_t pinned = r->audit.pinned - r->latent_pinned, confined = r->latent_pinned;
+    if (rule->suppress && limit && pinned && n > 0 && (size_t)n < room)
         n += snprintf(to + n, room - (size_t)n,
                       "; %zu hidden count%s cannot be protected: the relations pin %s to one "
                       "value whatever else is hidden",
-                      r->audit.pinned, r->audit.pinned == 1 ? "" : "s",
-                      r->audit.pinned == 1 ? "it" : "each");
+                      pinned, pinned == 1 ? "" : "s", pinned == 1 ? "it" : "each");
+    if (rule->suppress && limit && confined && n > 0 && (size_t)n < room)
+        n += snprintf(to + n, room - (size_t)n,
+                      "; %zu count%s of people never published (such as those paired at two "
+                      "follow-ups) cannot be protected: the relations put %s at %s whatever "
+                      "else is hidden",
+                      confined, confined == 1 ? "" : "s", confined == 1 ? "it" : "each", small);
     if (rule->suppress && rule->round_to && n > 0 && (size_t)n < room)
         n += snprintf(to + n, room - (size_t)n,
                       "; %scounts are rounded to the nearest %u and rates computed from the "

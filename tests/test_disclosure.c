@@ -23,7 +23,10 @@
  * ("no one in the cohort was lost"). A count hidden as small with published zeros as the only
  * other parts of its total would say that all of the total is in it; a total's figures less
  * those of the groups shown must not be about 1..threshold people. Figures resting on a hidden
- * count are hidden; under rounding, figures that would give n away are never shown.
+ * count are hidden; under rounding, figures that would give n away are never shown. A count of
+ * people the report never publishes but gives as sums of its counts (with two follow-ups,
+ * those paired at both) is not confined to 1..threshold, unless it is so whatever else were
+ * hidden (then the report must say that some are).
  *
  * Cohorts are random, each from a fixed seed printed with every failure (run again with
  * PROMSCORE_DISCLOSURE_SEED=0x... to attack that cohort alone), plus cohorts that once leaked.
@@ -228,6 +231,8 @@ struct cell {
     const char *base; /* name within the block */
     int column;      /* in the linear program of its component, when free */
     double seen_lo, seen_hi; /* values it takes in the consistent points found so far */
+    double point;    /* its value in the last consistent point found, when 'stamp' is its */
+    unsigned stamp;
 };
 
 struct block {
@@ -253,16 +258,13 @@ struct relation {
 struct latent {
     struct ints plus, minus;
     const char *why;
+    int seen_outside; /* a consistent point found puts it at 0 or above the threshold */
 };
 
 /* What the attack found, summed over reports. */
 struct verdict {
-    size_t reports, counts, hidden, programs, pinned_zeros, pinned_anyway, figures,
-        unknown_figures, failures;
-    /* Set by the caller: attack the latent counts too (the extra pairings of two follow-ups
-     * or more). Only the cohorts built for them do so far: on random cohorts the exact
-     * attacker still finds some confined to 1..threshold (to be run down in the audit). */
-    int latents;
+    size_t reports, counts, hidden, programs, pinned_zeros, pinned_anyway, pinned_latents,
+        figures, unknown_figures, failures;
 };
 
 struct attack {
@@ -281,6 +283,10 @@ struct attack {
     struct verdict *verdict;
     struct latent *latents; /* counts of people never published, each a sum of counts */
     size_t n_latents, cap_latents;
+    /* Hidden counts worked out, and latent counts confined to 1..threshold, whatever is
+     * hidden. */
+    size_t pinned, confined;
+    unsigned stamp; /* of the last consistent point found */
 };
 
 static PRINTF(2, 3) void failure(struct attack *a, const char *fmt, ...)
@@ -1080,11 +1086,26 @@ static void record_point(struct attack *a, const struct program *p, int exact)
         cr_assert(r->sense == EQUAL ? sum == 0 : sum <= 0,
                   "%s: glp_exact's solution breaks \"%s\"", a->cohort, r->why);
     }
+    a->stamp++;
     for (size_t k = 0; k < p->cells->n; k++) {
         struct cell *c = &a->cells[p->cells->v[k]];
         double x = column_value(p, c, exact);
         c->seen_lo = fmin(c->seen_lo, x);
         c->seen_hi = fmax(c->seen_hi, x);
+        c->point = x;
+        c->stamp = a->stamp;
+    }
+    /* With every other count at its true value, a consistent point too: the latent counts it
+     * puts at 0 or above the threshold are not confined to 1..threshold. */
+    for (size_t i = 0; i < a->n_latents; i++) {
+        struct latent *l = &a->latents[i];
+        double value = 0;
+        for (size_t k = 0; k < l->plus.n + l->minus.n && !l->seen_outside; k++) {
+            const struct cell *c = &a->cells[k < l->plus.n ? l->plus.v[k]
+                                                           : l->minus.v[k - l->plus.n]];
+            value += (k < l->plus.n ? 1 : -1) * (c->stamp == a->stamp ? c->point : c->truth);
+        }
+        l->seen_outside = l->seen_outside || value < 1 || value > a->rule.threshold;
     }
 }
 
@@ -1352,29 +1373,44 @@ static void range_whatever_hidden(struct attack *a, int c, double *lo, double *h
 }
 
 /* The hidden counts worked out: each a failure, unless it is worked out whatever is hidden;
- * then the report must say that some counts could not be protected. */
+ * then the report must say that some counts could not be protected (check_owned_up). */
 static void judge_worked_out(struct attack *a)
 {
     char name[KEY];
-    size_t anyway = 0;
     for (size_t k = 0; k < a->worked_out.n; k++) {
         int c = a->worked_out.v[k];
         double lo, hi;
         range_whatever_hidden(a, c, &lo, &hi);
         describe(a, c, name, sizeof name);
         if (hi - lo < 1) {
-            anyway++;
+            a->pinned++;
+            a->verdict->pinned_anyway++;
             continue;
         }
         failure(a, "%s = %g is hidden, but worked out (it could be %g to %g were more hidden)",
                 name, a->cells[c].truth, lo, hi);
     }
-    a->verdict->pinned_anyway += anyway;
+}
+
+/* Counts no suppression could protect are owned up to: the audit counts each (it may count
+ * more: its latent counts are more than the attacker's), and the rule the report states says
+ * that such counts, hidden or never published, cannot be protected. */
+static void check_owned_up(struct attack *a)
+{
     const ps_audit_t *audit = ps_report_audit(a->published);
-    if (anyway && (!audit->pinned ||
-                   !strstr(ps_report_disclosure_rule(a->published), "cannot be protected")))
-        failure(a, "%zu hidden counts are pinned whatever is hidden, and the report does not say "
-                "so (audit: %zu)", anyway, audit->pinned);
+    const char *rule = ps_report_disclosure_rule(a->published);
+    if (audit->pinned < a->pinned + a->confined)
+        failure(a, "%zu hidden counts are worked out and %zu latent counts confined to 1 to %u "
+                "whatever is hidden, but the audit counts %zu", a->pinned, a->confined,
+                a->rule.threshold, audit->pinned);
+    if (a->pinned && !strstr(rule, "hidden count"))
+        failure(a, "%zu hidden counts are worked out whatever is hidden, and the report does "
+                "not say so: %s", a->pinned, rule);
+    if (a->confined && !strstr(rule, "of people never published"))
+        failure(a, "%zu latent counts lie within 1 to %u whatever is hidden, and the report "
+                "does not say so: %s", a->confined, a->rule.threshold, rule);
+    if ((a->pinned || a->confined) && !strstr(rule, "cannot be protected"))
+        failure(a, "the report does not say that some counts cannot be protected: %s", rule);
 }
 
 /* A count hidden as small that is the only part of its total not shown to be 0: the zeros
@@ -1434,9 +1470,44 @@ static void check_remainders(struct attack *a)
     }
 }
 
-/* The least and greatest values of a latent count, in exact arithmetic, over the program of
- * every free count its terms are linked to. */
-static void latent_range(struct attack *a, const struct latent *l, double *lo, double *hi)
+/* The value of a latent count at the floating-point simplex's solution just found, when that
+ * is a whole-number point consistent with what program 'p' says (checked again in integer
+ * arithmetic, bounds and relations); NAN when it is not. */
+static double latent_at_point(const struct attack *a, const struct program *p,
+                              const struct latent *l)
+{
+    if (glp_get_status(p->lp) != GLP_OPT)
+        return NAN;
+    for (size_t k = 0; k < p->cells->n; k++) {
+        const struct cell *c = &a->cells[p->cells->v[k]];
+        double x = column_value(p, c, 0), lo, hi;
+        bounds(a, c, p->kind, &lo, &hi);
+        if (isnan(x) || x < lo || x > hi)
+            return NAN;
+    }
+    for (size_t i = 0; i < p->relations->n; i++) {
+        const struct relation *r = &a->relations[p->relations->v[i]];
+        double sum = 0;
+        for (size_t k = 0; k < r->plus.n + r->minus.n; k++)
+            sum += (k < r->plus.n ? 1 : -1) *
+                   value_in(a, p, k < r->plus.n ? r->plus.v[k] : r->minus.v[k - r->plus.n], 0);
+        if (r->sense == EQUAL ? sum != 0 : sum > 0)
+            return NAN;
+    }
+    double value = 0;
+    for (size_t k = 0; k < l->plus.n + l->minus.n; k++)
+        value += (k < l->plus.n ? 1 : -1) *
+                 value_in(a, p, k < l->plus.n ? l->plus.v[k] : l->minus.v[k - l->plus.n], 0);
+    return value;
+}
+
+/* Whether a latent count is confined to 1..threshold over the program of every count its
+ * terms are linked to that 'kind' leaves free (EVERY_COUNT_HIDDEN: what no suppression could
+ * keep from the attacker). A consistent point in whole numbers found in floating point that
+ * puts it at 0 or above the threshold says no; otherwise its least and greatest values, in
+ * exact arithmetic, go in *lo and *hi and decide. */
+static int latent_confined(struct attack *a, const struct latent *l, enum shown_counts kind,
+                           double *lo, double *hi)
 {
     int *parent = malloc((a->n_cells + 1) * sizeof *parent);
     unsigned char *mine = calloc(a->n_cells + 1, 1);
@@ -1448,7 +1519,7 @@ static void latent_range(struct attack *a, const struct latent *l, double *lo, d
         int first = -1;
         for (size_t k = 0; k < rel->plus.n + rel->minus.n; k++) {
             int x = k < rel->plus.n ? rel->plus.v[k] : rel->minus.v[k - rel->plus.n];
-            if (!is_free(&a->cells[x], AS_PUBLISHED))
+            if (!is_free(&a->cells[x], kind))
                 continue;
             if (first < 0)
                 first = x;
@@ -1459,61 +1530,88 @@ static void latent_range(struct attack *a, const struct latent *l, double *lo, d
     double constant = 0;
     for (size_t k = 0; k < l->plus.n + l->minus.n; k++) {
         int x = k < l->plus.n ? l->plus.v[k] : l->minus.v[k - l->plus.n];
-        if (is_free(&a->cells[x], AS_PUBLISHED))
+        if (is_free(&a->cells[x], kind))
             mine[root(parent, x)] = 1;
         else
-            constant += (k < l->plus.n ? 1 : -1) * fixed_value(&a->cells[x], AS_PUBLISHED);
+            constant += (k < l->plus.n ? 1 : -1) * fixed_value(&a->cells[x], kind);
     }
     struct ints cells = {0}, relations = {0};
     for (size_t i = 0; i < a->n_cells; i++)
-        if (is_free(&a->cells[i], AS_PUBLISHED) && mine[root(parent, (int)i)])
+        if (is_free(&a->cells[i], kind) && mine[root(parent, (int)i)])
             push(&cells, (int)i);
     for (size_t i = 0; i < a->n_relations; i++) {
         const struct relation *rel = &a->relations[i];
         int in = 0;
         for (size_t k = 0; k < rel->plus.n + rel->minus.n && !in; k++) {
             int x = k < rel->plus.n ? rel->plus.v[k] : rel->minus.v[k - rel->plus.n];
-            in = is_free(&a->cells[x], AS_PUBLISHED) && mine[root(parent, x)];
+            in = is_free(&a->cells[x], kind) && mine[root(parent, x)];
         }
         if (in)
             push(&relations, (int)i);
     }
     *lo = *hi = constant;
+    int confined = 1;
     if (cells.n) {
-        struct program p = {AS_PUBLISHED, NULL, &cells, &relations};
+        struct program p = {kind, NULL, &cells, &relations};
         p.lp = build_program(a, &p);
         for (size_t k = 0; k < cells.n; k++)
             glp_set_obj_coef(p.lp, (int)k + 1, 0);
         for (size_t k = 0; k < l->plus.n + l->minus.n; k++) {
             const struct cell *c = &a->cells[k < l->plus.n ? l->plus.v[k]
                                                            : l->minus.v[k - l->plus.n]];
-            if (is_free(c, AS_PUBLISHED))
+            if (is_free(c, kind))
                 glp_set_obj_coef(p.lp, c->column, glp_get_obj_coef(p.lp, c->column) +
                                                       (k < l->plus.n ? 1 : -1));
         }
         glp_set_obj_coef(p.lp, 0, constant);
-        *lo = ceil(solve(a, &p, GLP_MIN) - 1e-9);
-        *hi = floor(solve(a, &p, GLP_MAX) + 1e-9);
+        glp_smcp parm;
+        glp_init_smcp(&parm);
+        parm.msg_lev = GLP_MSG_OFF;
+        for (int way = 0; way < 2 && confined; way++) {
+            glp_set_obj_dir(p.lp, way ? GLP_MAX : GLP_MIN);
+            a->verdict->programs++;
+            if (glp_simplex(p.lp, &parm) == 0 && glp_get_status(p.lp) == GLP_UNBND && way)
+                confined = 0;
+            double at = latent_at_point(a, &p, l);
+            confined = confined && !(at < 1 || at > a->rule.threshold);
+        }
+        if (confined) {
+            *lo = ceil(solve(a, &p, GLP_MIN) - 1e-9);
+            *hi = floor(solve(a, &p, GLP_MAX) + 1e-9);
+        }
         glp_delete_prob(p.lp);
     }
     free(cells.v);
     free(relations.v);
     free(parent);
     free(mine);
+    return confined && *lo >= 1 && *hi <= a->rule.threshold;
 }
 
 /* No latent count is confined to 1..threshold: it would be a small group of people, and the
- * blocks' means and SDs differenced would describe them. */
+ * blocks' means and SDs differenced would describe them. One confined there whatever is
+ * hidden cannot be protected: the report must say so (check_owned_up). */
 static void check_latents(struct attack *a)
 {
     char name[KEY];
     for (size_t i = 0; i < a->n_latents; i++) {
         const struct latent *l = &a->latents[i];
-        double lo, hi;
-        latent_range(a, l, &lo, &hi);
-        if (lo >= 1 && hi <= a->rule.threshold)
-            failure(a, "%s (%s) lies within %g to %g", l->why,
-                    describe(a, l->plus.v[0], name, sizeof name), lo, hi);
+        double lo, hi, least, most, truth = 0;
+        for (size_t k = 0; k < l->plus.n + l->minus.n; k++)
+            truth += (k < l->plus.n ? 1 : -1) *
+                     a->cells[k < l->plus.n ? l->plus.v[k] : l->minus.v[k - l->plus.n]].truth;
+        if (truth < 1 || truth > a->rule.threshold || l->seen_outside ||
+            !latent_confined(a, l, AS_PUBLISHED, &lo, &hi))
+            continue;
+        if (latent_confined(a, l, EVERY_COUNT_HIDDEN, &least, &most)) {
+            cr_log_info("%s: %s (%s) lies within %g to %g whatever is hidden", a->cohort, l->why,
+                        describe(a, l->plus.v[0], name, sizeof name), least, most);
+            a->confined++;
+            a->verdict->pinned_latents++;
+            continue;
+        }
+        failure(a, "%s (%s) lies within %g to %g (it could be %g to %g were more hidden)",
+                l->why, describe(a, l->plus.v[0], name, sizeof name), lo, hi, least, most);
     }
 }
 
@@ -1656,8 +1754,8 @@ static void attack_report(const ps_report_t *truth, const ps_report_t *published
     check_revealing_zeros(&a);
     check_remainders(&a);
     check_figures(&a, published);
-    if (verdict->latents)
-        check_latents(&a);
+    check_latents(&a);
+    check_owned_up(&a);
     check_bands_of(&a, published);
     attack_free(&a);
 }
@@ -1727,9 +1825,10 @@ static void summarise(const struct verdict *v)
 {
     cr_log_info("%zu reports, %zu counts, %zu hidden attacked with %zu exact programs, "
                 "%zu figures checked (%zu not in the catalogue); %zu hidden zeros pinned to 0; "
-                "%zu hidden counts pinned whatever is hidden",
+                "%zu hidden counts pinned whatever is hidden; %zu latent counts confined to "
+                "1..threshold whatever is hidden",
                 v->reports, v->counts, v->hidden, v->programs, v->figures, v->unknown_figures,
-                v->pinned_zeros, v->pinned_anyway);
+                v->pinned_zeros, v->pinned_anyway, v->pinned_latents);
     cr_expect_eq(v->failures, 0, "%zu disclosure failures (the first ones are printed above)",
                  v->failures);
 }
@@ -2362,7 +2461,7 @@ Test(disclosure, one_person_paired_at_both_follow_ups)
     cr_assert_eq(fclose(f), 0);
     ps_cohort_options_t options = {.size = sizeof options, .timepoints = two_visits + 1,
                                    .n_timepoints = 2};
-    struct verdict verdict = {.latents = 1};
+    struct verdict verdict = {0};
     attack_scored(csv, &options, 7, "one person paired at fu1 and fu2", &verdict);
     summarise(&verdict);
     free(csv);
@@ -2393,9 +2492,56 @@ Test(disclosure, one_person_paired_at_both_in_a_site)
     static const char *const site[] = {"site"};
     ps_cohort_options_t options = {.size = sizeof options, .timepoints = two_visits + 1,
                                    .n_timepoints = 2, .by = site, .n_by = 1};
-    struct verdict verdict = {.latents = 1};
+    struct verdict verdict = {0};
     attack_scored(csv, &options, 7, "one person paired at both follow-ups in North", &verdict);
     summarise(&verdict);
+    free(csv);
+}
+
+/* Found on random cohorts (seed 0x5eed000b, site3): five people, every count of them 1 to 7;
+ * three paired at both follow-ups. With every count hidden, the bands the paired are in (each
+ * hidden as small, so at least 1) and the people lost (at least 1 too) leave those paired at
+ * both within 1 to 6, however much is hidden: no suppression can protect that count, and the
+ * report must say so, apart from hidden counts pinned to one value. */
+Test(disclosure, five_people_paired_at_both_whatever_is_hidden)
+{
+    static const int scores[][3] = {
+        /* baseline, fu1, fu2 (0: not seen) */
+        {42, 45, 52}, {38, 35, 36}, {42, 0, 37}, {48, 0, 0}, {35, 36, 41},
+    };
+    char *csv = NULL, id[16];
+    size_t size = 0;
+    FILE *f = open_memstream(&csv, &size);
+    fputs("participant_id,timepoint,instrument,scale,score,band,answered,status,site\n", f);
+    for (size_t k = 0; k < sizeof scores / sizeof scores[0]; k++) {
+        snprintf(id, sizeof id, "P%zu", k + 1);
+        write_person(f, id, "North", two_visits, scores[k], 3, 0);
+    }
+    cr_assert_eq(fclose(f), 0);
+    ps_cohort_options_t options = {.size = sizeof options, .timepoints = two_visits + 1,
+                                   .n_timepoints = 2};
+    struct verdict verdict = {0};
+    attack_scored(csv, &options, 7, "five people, three paired at both follow-ups", &verdict);
+    summarise(&verdict);
+    /* Under the threshold alone and with rounding: the latent count is confined both times. */
+    cr_assert_eq(verdict.pinned_latents, 2);
+
+    struct trio t;
+    trio_new(&t, &options);
+    cr_assert_eq(ps_scored_read(shared_context(), test_file("scored.csv", csv, -1), NULL, 0,
+                                add_to_trio, &t),
+                 PS_OK);
+    ps_report_t *report;
+    cr_assert_eq(ps_cohort_report(t.cohort[0], &seven, &report), PS_OK);
+    cr_assert(strstr(ps_report_disclosure_rule(report),
+                     "; 1 count of people never published (such as those paired at two "
+                     "follow-ups) cannot be protected: the relations put it at 1 to 7 whatever "
+                     "else is hidden."),
+              "%s", ps_report_disclosure_rule(report));
+    cr_assert_eq(ps_report_audit(report)->pinned, 1);
+    ps_report_free(report);
+    for (int k = 0; k < 3; k++)
+        ps_cohort_free(t.cohort[k]);
     free(csv);
 }
 
