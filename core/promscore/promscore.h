@@ -718,7 +718,9 @@ typedef struct ps_audit {
     size_t figures_hidden;   /**< blocks whose figures were hidden: with its band counts, a
                                   block's means and medians would reveal a hidden count */
     /** Hidden counts the relations pin to one value whatever else is hidden (7 pairs in
-     * seven sites: each site has one): no suppression can protect them. */
+     * seven sites: each site has one), and counts of people never published (those paired
+     * at two follow-ups) they confine to 1..threshold whatever is hidden: no suppression can
+     * protect them, and the rule says how many of each. */
     size_t pinned;
 } ps_audit_t;
 
