@@ -1195,54 +1195,102 @@ static void completers_of(const ps_service_costs_t *costs, const struct plan *p,
     out->rate_ratio = comparison_ratio(&mine);
 }
 
+/* Whether participant i of the people referred is in the blocks of measure m over windows u
+ * and v: a count of m in both, and time observed in both. */
+static int in_block(const ps_service_cohort_t *c, size_t i, size_t m, size_t u, size_t v)
+{
+    const struct ps_service_arm_data *a = &c->arms[PS_SERVICE_REFERRED];
+    const size_t nw = c->n_windows, nm = c->definition->n_measures;
+    const size_t at0 = i * nw + u, at1 = i * nw + v;
+    return !isnan(a->counts[at0 * nm + m]) && !isnan(a->counts[at1 * nm + m]) &&
+           a->exposure[at0] > 0 && a->exposure[at1] > 0;
+}
+
 /*
- * Whether the completers of measure mc differ from some union of the groups of a --by column
- * by 1 to the threshold people: the groups' published events less the completers' would be
- * the events of so few. For each group (and those with no value) a union takes all its
- * people, differing by its non-completers, or none, differing by its completers; the sums
- * reachable up to the threshold are checked. Out of memory, it says they do (hide them).
+ * Whether 'set' (per participant: 1 in it), a set of people whose events of the before window
+ * w0 the completers' figures give (the completers, or everyone less them), differs by 1 to
+ * the threshold people from a set whose events of w0 the report publishes: the people of a
+ * block over w0 and another window w (every comparison with w0 has one), whole or any union of
+ * a --by column's groups (each group's people wholly in or wholly out, those with no value a
+ * group of their own). Their events less the set's would be the events of so few. For each
+ * partition, those of the set outside the block always differ; each group adds its people
+ * outside the set, or those in it; the sums reachable up to the threshold are checked.
  */
-static int near_a_union_of_groups(const ps_service_costs_t *costs, const struct plan *p,
-                                  const struct measure_costs *mc, const ps_disclosure_t *d)
+static int near_a_block(const ps_service_cohort_t *c, const unsigned char *set, size_t n,
+                        size_t m, size_t w0, size_t t, size_t *in, unsigned char *reach)
+{
+    const struct ps_service_arm_data *a = &c->arms[PS_SERVICE_REFERRED];
+    for (size_t w = 0; w < c->n_windows; w++) {
+        if (w == w0)
+            continue;
+        for (size_t b = 0; b <= c->n_by; b++) { /* b == n_by: the whole block */
+            const size_t n_groups = b < c->n_by ? ps_names_count(c->group_values[b]) + 1 : 1;
+            size_t outside = 0;
+            memset(in, 0, 2 * n_groups * sizeof *in);
+            for (size_t i = 0; i < n; i++) {
+                if (!in_block(c, i, m, w0, w)) {
+                    outside += set[i];
+                    continue;
+                }
+                const uint32_t g = b < c->n_by ? a->groups[i * c->n_by + b] : 0;
+                in[2 * (g == PS_SU_NO_GROUP ? n_groups - 1 : g) + (set[i] != 0)]++;
+            }
+            if (outside > t)
+                continue;
+            unsigned char *now = reach, *next = reach + t + 1;
+            memset(now, 0, t + 1);
+            now[outside] = 1;
+            for (size_t g = 0; g < n_groups; g++) {
+                memset(next, 0, t + 1);
+                for (size_t s = 0; s <= t; s++)
+                    for (int k = 0; k < 2 && now[s]; k++)
+                        if (s + in[2 * g + k] <= t)
+                            next[s + in[2 * g + k]] = 1;
+                unsigned char *swap = now;
+                now = next;
+                next = swap;
+            }
+            for (size_t s = 1; s <= t; s++)
+                if (now[s])
+                    return 1;
+        }
+    }
+    return 0;
+}
+
+/*
+ * Whether the completers of measure mc (counted in the comparison from the before window w0),
+ * or everyone counted less them, are within 1 to the threshold people of a set whose events
+ * the report publishes (see near_a_block): then their figures are hidden. Out of memory, it
+ * says they are.
+ */
+static int near_published_people(const ps_service_costs_t *costs, const struct plan *p,
+                                 const struct measure_costs *mc, size_t w0,
+                                 const ps_disclosure_t *d)
 {
     const ps_service_cohort_t *c = p->cohort;
-    const struct ps_service_arm_data *a = &c->arms[PS_SERVICE_REFERRED];
-    const size_t t = d->threshold;
+    const size_t t = d->threshold, n = mc->n_people[0];
     if (!d->suppress || !t)
         return 0;
-    int near = 0;
-    for (size_t b = 0; b < c->n_by && !near; b++) {
-        const size_t n_groups = ps_names_count(c->group_values[b]) + 1; /* last: no value */
-        size_t *in = calloc(2 * n_groups, sizeof *in);
-        unsigned char *reach = calloc(2 * (t + 1), 1);
-        if (!in || !reach) {
-            free(in);
-            free(reach);
-            return 1;
+    size_t most = 1;
+    for (size_t b = 0; b < c->n_by; b++)
+        if (ps_names_count(c->group_values[b]) + 1 > most)
+            most = ps_names_count(c->group_values[b]) + 1;
+    unsigned char *sets = calloc(2 * (n ? n : 1), 1), *reach = calloc(2 * (t + 1), 1);
+    size_t *in = calloc(2 * most, sizeof *in);
+    int near = 1;
+    if (sets && reach && in) {
+        for (size_t i = 0; i < n; i++) {
+            const int counted = mc->people[0][i].days_before > 0;
+            sets[i] = counted && completed(costs, i);
+            sets[n + i] = counted && !completed(costs, i);
         }
-        for (size_t i = 0; i < mc->n_people[0]; i++) {
-            if (!(mc->people[0][i].days_before > 0))
-                continue;
-            const uint32_t g = a->groups[i * c->n_by + b];
-            in[2 * (g == PS_SU_NO_GROUP ? n_groups - 1 : g) + (completed(costs, i) != 0)]++;
-        }
-        unsigned char *now = reach, *next = reach + t + 1;
-        now[0] = 1;
-        for (size_t g = 0; g < n_groups; g++) {
-            memset(next, 0, t + 1);
-            for (size_t s = 0; s <= t; s++)
-                for (int k = 0; k < 2 && now[s]; k++)
-                    if (s + in[2 * g + k] <= t)
-                        next[s + in[2 * g + k]] = 1;
-            unsigned char *swap = now;
-            now = next;
-            next = swap;
-        }
-        for (size_t s = 1; s <= t; s++)
-            near |= now[s];
-        free(in);
-        free(reach);
+        near = near_a_block(c, sets, n, mc->measure, w0, t, in, reach) ||
+               near_a_block(c, sets + n, n, mc->measure, w0, t, in, reach);
     }
+    free(sets);
+    free(reach);
+    free(in);
     return near;
 }
 
@@ -1379,7 +1427,7 @@ static ps_error_t emit_comparison(const ps_service_costs_t *costs, struct plan *
             struct completers f;
             completers_of(costs, p, k, &theirs[k], &f);
             const int was = e.hidden;
-            e.hidden |= near_a_union_of_groups(costs, p, mc, disclosure);
+            e.hidden |= near_published_people(costs, p, mc, w0, disclosure);
             any_completers_hidden |= emit_completers(&e, &f, why, mc->counted, mc->naive);
             e.hidden = was;
             all_completers.before += f.before;

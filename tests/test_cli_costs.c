@@ -709,6 +709,34 @@ Test(cli_costs, completers_in_the_first_comparison_alone)
     free(referred);
 }
 
+/* The completers are R01..R29, the people of pre12->post12, and R00, followed to post6 alone:
+ * their pre12 events less everyone's of pre12->post12 would be R00's. Their figures are
+ * hidden, as they are near any block's people in any comparison with pre12, whole or by
+ * groups; R00..R14 (16 people from that block) are shown. */
+Test(cli_costs, completers_near_another_comparisons_people_are_hidden)
+{
+    char *referred = test_data("costs/followup-referred.csv");
+    char *comparison = test_data("costs/followup-comparison.csv");
+    char *costs = test_file("costs.csv", calls_cost, -1);
+    const char *lists[] = {"costs/followup-completed-twelve.csv", "costs/followup-completed.csv"};
+    for (int k = 0; k < 2; k++) {
+        char *list = test_data(lists[k]);
+        struct run_result r = RUN("service", "-q", "-f", "csv", "-w",
+                                  "pre12=365,post6=182,post12=183", "-c", comparison, referred,
+                                  "--unit-costs", costs, "--completed", list);
+        cr_assert_eq(r.status, 0, "%s", r.err);
+        cr_assert_eq(row_shown(r.out, "calls_999", "all", "pre12->post6", "completers_cost_before",
+                               NULL),
+                     k, "%s", lists[k]);
+        cr_assert(row_shown(r.out, "calls_999", "all", "pre12->post12", "events_before", NULL));
+        run_result_free(&r);
+        free(list);
+    }
+    free(costs);
+    free(comparison);
+    free(referred);
+}
+
 /* Under --round, the share of bootstrap replicates above 1 is withheld with the return on
  * investment: from the exact counts by a reproducible bootstrap, it would tell them apart. */
 Test(cli_costs, p_roi_above_1_withheld_under_rounding)
