@@ -746,15 +746,7 @@ int cmd_service(int argc, char **argv)
     else if (format == FORMAT_JSON)
         write_json(&out, report, &set);
     else if (format == FORMAT_HTML) {
-        service_page_t page = {.definition = definition,
-                               .windows = windows,
-                               .n_windows = window_items.n,
-                               .selected = set.selected,
-                               .before = set.before,
-                               .regression = set.regression,
-                               .has_comparison = set.has_comparison,
-                               .warning = set.warning};
-        service_write_html(&out, report, &page, argc, argv, files, n_files);
+        service_write_html(&out, report, &set, argc, argv, files, n_files);
     } else
         service_write_text(&out, report, &set);
     if (output_commit(&out) != 0) {

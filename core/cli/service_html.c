@@ -40,7 +40,7 @@ struct block {
 struct page {
     svg_t s;
     const ps_service_report_t *report;
-    const service_page_t *set;
+    const service_setting_t *set;
     struct block *blocks;
     size_t n;
     unsigned charts;
@@ -1988,7 +1988,7 @@ static int write_made(struct page *p, int argc, char *const *argv, const output_
     return failed ? -1 : 0;
 }
 
-void service_write_html(output_t *out, const ps_service_report_t *report, const service_page_t *set,
+void service_write_html(output_t *out, const ps_service_report_t *report, const service_setting_t *set,
                         int argc, char *const *argv, const output_file_t *files, size_t n_files)
 {
     struct page p = {SVG_INIT, report, set, NULL, 0, 0, 0};
