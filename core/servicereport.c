@@ -69,6 +69,9 @@ struct ps_service_report {
     const char *before_window;      /* comparisons from it are what a reader looks for */
     size_t latent_total_size;
     size_t *listed, n_listed;       /* the relations that say something of published counts */
+    /* Counts never published, whatever their size, and never to be worked out: one total of
+     * two comparisons whose own people, on each side, are 1..threshold (see relate_shared). */
+    size_t *apart, n_apart, apart_size;
     int out_of_memory;
     ps_audit_t audit;
     ps_disclosure_t rule;
@@ -905,6 +908,17 @@ static int relate_shared(ps_service_report_t *r, const ps_service_cohort_t *c,
         e[q] = find_in(r, from[q], to[q],
                        b->w0[k[q]] == w ? PS_STAT_SU_EVENTS_BEFORE : PS_STAT_SU_EVENTS_AFTER);
     }
+    /* With 1..threshold people of its own on each side, the two totals' difference is that of
+     * two small groups' events (one person's count less another's): one of them, the later
+     * comparison's unless it is the one a reader looks for, is never published. */
+    const unsigned t = r->rule.suppress ? r->rule.threshold : 0;
+    if (people[0] >= 1 && people[0] <= t && people[1] >= 1 && people[1] <= t &&
+        e[0] != NONE && e[1] != NONE) {
+        const int main_l = b->w0[l] == w && b->w1[l] == w + 1;
+        if (ps_grow((void **)&r->apart, &r->apart_size, r->n_apart + 1, sizeof *r->apart))
+            return -1;
+        r->apart[r->n_apart++] = e[main_l ? 0 : 1];
+    }
     return relate_own(r, n, people, NULL, 0) ||
            relate_own(r, e, events, people, r->rule.threshold);
 }
@@ -1108,6 +1122,15 @@ static int events_of_few(const ps_service_report_t *r, size_t i, const ps_disclo
     return 0;
 }
 
+/* Whether statistic i is one of the totals relate_shared keeps apart. */
+static int kept_apart(const ps_service_report_t *r, size_t i)
+{
+    for (size_t k = 0; k < r->n_apart; k++)
+        if (r->apart[k] == i)
+            return 1;
+    return 0;
+}
+
 static ps_error_t disclose(ps_service_report_t *r, const ps_disclosure_t *rule)
 {
     const size_t n_cells = r->n + r->n_latent, m = n_cells ? n_cells : 1;
@@ -1122,7 +1145,7 @@ static ps_error_t disclose(ps_service_report_t *r, const ps_disclosure_t *rule)
     for (size_t i = 0; i < n_cells; i++) {
         const int latent = i >= r->n;
         kind[i] = latent ? (r->latent_total[i - r->n] ? PS_SDC_LATENT_TOTAL : PS_SDC_LATENT)
-                  : events_of_few(r, i, rule) ? PS_SDC_LATENT_TOTAL
+                  : events_of_few(r, i, rule) || kept_apart(r, i) ? PS_SDC_LATENT_TOTAL
                   : r->stats[i].is_count      ? PS_SDC_COUNT
                                               : PS_SDC_NOT_A_COUNT;
         value[i] = latent ? r->latent[i - r->n] : r->stats[i].value;
@@ -1157,6 +1180,12 @@ static ps_error_t disclose(ps_service_report_t *r, const ps_disclosure_t *rule)
         err = PS_ERROR_INTERNAL;
         goto done;
     }
+    /* Counts never published for the few people they are of are counts hidden for them. */
+    for (size_t i = 0; i < r->n; i++)
+        if (kind[i] == PS_SDC_LATENT_TOTAL) {
+            r->audit.counts++;
+            r->audit.primary++;
+        }
     for (size_t i = 0; i < r->n; i++) {
         ps_statistic_t *s = &r->stats[i];
         if (!s->is_count)
@@ -1316,6 +1345,7 @@ void ps_service_report_free(ps_service_report_t *r)
     free(r->term_coefficient);
     free(r->latent);
     free(r->latent_total);
+    free(r->apart);
     free(r->listed);
     free(r);
 }

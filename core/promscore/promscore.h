@@ -709,7 +709,8 @@ int ps_report_relation(const ps_report_t *report, size_t index, ps_relation_t *r
 /** What the disclosure audit did: hidden counts, and how many were hidden to protect others. */
 typedef struct ps_audit {
     size_t counts;           /**< counts in the report */
-    size_t primary;          /**< hidden because 1..threshold */
+    size_t primary;          /**< hidden because 1..threshold (or, in service use, events of
+                                  1..threshold people) */
     size_t secondary;        /**< hidden to protect others: so that no hidden count can be
                                   worked out, no zero shows all of a small total in one part,
                                   and no group's figures less others' describe 1..threshold */
