@@ -1122,15 +1122,6 @@ static int events_of_few(const ps_service_report_t *r, size_t i, const ps_disclo
     return 0;
 }
 
-/* Whether statistic i is one of the totals relate_shared keeps apart. */
-static int kept_apart(const ps_service_report_t *r, size_t i)
-{
-    for (size_t k = 0; k < r->n_apart; k++)
-        if (r->apart[k] == i)
-            return 1;
-    return 0;
-}
-
 static ps_error_t disclose(ps_service_report_t *r, const ps_disclosure_t *rule)
 {
     const size_t n_cells = r->n + r->n_latent, m = n_cells ? n_cells : 1;
@@ -1142,10 +1133,13 @@ static ps_error_t disclose(ps_service_report_t *r, const ps_disclosure_t *rule)
     ps_error_t err = PS_ERROR_NOMEM;
     if (!hidden || !kind || !value || !cost || !cells || !relations)
         goto done;
+    /* The totals relate_shared keeps apart, marked in 'hidden' until the audit sets it. */
+    for (size_t k = 0; k < r->n_apart; k++)
+        hidden[r->apart[k]] = 1;
     for (size_t i = 0; i < n_cells; i++) {
         const int latent = i >= r->n;
         kind[i] = latent ? (r->latent_total[i - r->n] ? PS_SDC_LATENT_TOTAL : PS_SDC_LATENT)
-                  : events_of_few(r, i, rule) || kept_apart(r, i) ? PS_SDC_LATENT_TOTAL
+                  : events_of_few(r, i, rule) || hidden[i] ? PS_SDC_LATENT_TOTAL
                   : r->stats[i].is_count      ? PS_SDC_COUNT
                                               : PS_SDC_NOT_A_COUNT;
         value[i] = latent ? r->latent[i - r->n] : r->stats[i].value;
