@@ -1209,51 +1209,48 @@ static int in_block(const ps_service_cohort_t *c, size_t i, size_t m, size_t u, 
 /*
  * Whether 'set' (per participant: 1 in it), a set of people whose events of the before window
  * w0 the completers' figures give (the completers, or everyone less them), differs by 1 to
- * the threshold people from a set whose events of w0 the report publishes: the people of a
- * block over w0 and another window w (every comparison with w0 has one), whole or any union of
- * a --by column's groups (each group's people wholly in or wholly out, those with no value a
- * group of their own). Their events less the set's would be the events of so few. For each
- * partition, those of the set outside the block always differ; each group adds its people
- * outside the set, or those in it; the sums reachable up to the threshold are checked.
+ * the threshold people from a set whose events of w0 the report's blocks add up to: for the
+ * whole cohort, or for each group of a --by column (those with no value a group of their own),
+ * either none of its people or the people of its block over w0 and any other window w (every
+ * comparison with w0 has one), a different comparison for each group if need be. Their events
+ * less the set's would be the events of so few. Each group's choice adds the people it differs
+ * by; the sums reachable up to the threshold are checked. 'cost' has room for a row of
+ * n_windows + 1 per group.
  */
 static int near_a_block(const ps_service_cohort_t *c, const unsigned char *set, size_t n,
-                        size_t m, size_t w0, size_t t, size_t *in, unsigned char *reach)
+                        size_t m, size_t w0, size_t t, size_t *cost, unsigned char *reach)
 {
     const struct ps_service_arm_data *a = &c->arms[PS_SERVICE_REFERRED];
-    for (size_t w = 0; w < c->n_windows; w++) {
-        if (w == w0)
-            continue;
-        for (size_t b = 0; b <= c->n_by; b++) { /* b == n_by: the whole block */
-            const size_t n_groups = b < c->n_by ? ps_names_count(c->group_values[b]) + 1 : 1;
-            size_t outside = 0;
-            memset(in, 0, 2 * n_groups * sizeof *in);
-            for (size_t i = 0; i < n; i++) {
-                if (!in_block(c, i, m, w0, w)) {
-                    outside += set[i];
-                    continue;
-                }
-                const uint32_t g = b < c->n_by ? a->groups[i * c->n_by + b] : 0;
-                in[2 * (g == PS_SU_NO_GROUP ? n_groups - 1 : g) + (set[i] != 0)]++;
-            }
-            if (outside > t)
-                continue;
-            unsigned char *now = reach, *next = reach + t + 1;
-            memset(now, 0, t + 1);
-            now[outside] = 1;
-            for (size_t g = 0; g < n_groups; g++) {
-                memset(next, 0, t + 1);
-                for (size_t s = 0; s <= t; s++)
-                    for (int k = 0; k < 2 && now[s]; k++)
-                        if (s + in[2 * g + k] <= t)
-                            next[s + in[2 * g + k]] = 1;
-                unsigned char *swap = now;
-                now = next;
-                next = swap;
-            }
-            for (size_t s = 1; s <= t; s++)
-                if (now[s])
-                    return 1;
+    const size_t nw = c->n_windows, row = nw + 1;
+    for (size_t b = 0; b <= c->n_by; b++) { /* b == n_by: the whole cohort */
+        const size_t n_groups = b < c->n_by ? ps_names_count(c->group_values[b]) + 1 : 1;
+        /* cost[g * row]: none of group g's people; cost[g * row + 1 + w]: its block over w0
+         * and w. */
+        memset(cost, 0, n_groups * row * sizeof *cost);
+        for (size_t i = 0; i < n; i++) {
+            const uint32_t v = b < c->n_by ? a->groups[i * c->n_by + b] : 0;
+            size_t *g = cost + (v == PS_SU_NO_GROUP ? n_groups - 1 : v) * row;
+            g[0] += set[i] != 0;
+            for (size_t w = 0; w < nw; w++)
+                if (w != w0)
+                    g[1 + w] += (set[i] != 0) != in_block(c, i, m, w0, w);
         }
+        unsigned char *now = reach, *next = reach + t + 1;
+        memset(now, 0, t + 1);
+        now[0] = 1;
+        for (size_t g = 0; g < n_groups; g++) {
+            memset(next, 0, t + 1);
+            for (size_t s = 0; s <= t; s++)
+                for (size_t k = 0; k < row && now[s]; k++)
+                    if (k != 1 + w0 && s + cost[g * row + k] <= t)
+                        next[s + cost[g * row + k]] = 1;
+            unsigned char *swap = now;
+            now = next;
+            next = swap;
+        }
+        for (size_t s = 1; s <= t; s++)
+            if (now[s])
+                return 1;
     }
     return 0;
 }
@@ -1277,7 +1274,7 @@ static int near_published_people(const ps_service_costs_t *costs, const struct p
         if (ps_names_count(c->group_values[b]) + 1 > most)
             most = ps_names_count(c->group_values[b]) + 1;
     unsigned char *sets = calloc(2 * (n ? n : 1), 1), *reach = calloc(2 * (t + 1), 1);
-    size_t *in = calloc(2 * most, sizeof *in);
+    size_t *in = calloc(most * (c->n_windows + 1), sizeof *in);
     int near = 1;
     if (sets && reach && in) {
         for (size_t i = 0; i < n; i++) {

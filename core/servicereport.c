@@ -561,8 +561,15 @@ static size_t emit_block(struct block *b, const ps_service_cohort_t *c,
     const ps_figure_t none = missing("no one has counts in both windows");
     count(b, PS_STAT_SU_N_PEOPLE, (double)f->n);
     count(b, PS_STAT_SU_N_UNPAIRED, (double)f->unpaired);
-    count(b, PS_STAT_SU_EVENTS_BEFORE, f->events_before);
-    count(b, PS_STAT_SU_EVENTS_AFTER, f->events_after);
+    const size_t events[2] = {count(b, PS_STAT_SU_EVENTS_BEFORE, f->events_before),
+                              count(b, PS_STAT_SU_EVENTS_AFTER, f->events_after)};
+    /* No one, no events: a reader who sees n_people 0 knows them to be 0, so the audit knows it
+     * too (a group empty in one comparison leaves the whole the other groups alone). The
+     * relation is of one count, so it is not listed as one the report publishes. */
+    static const double one = 1;
+    for (int k = 0; k < 2 && !f->n; k++)
+        if (events[k] != NONE && record(r, &events[k], &one, 1, NULL, NULL, 0, 0, 0))
+            return NONE;
     put(b, PS_STAT_SU_PERSON_YEARS_BEFORE, f->n ? figure(years_before) : none);
     put(b, PS_STAT_SU_PERSON_YEARS_AFTER, f->n ? figure(years_after) : none);
     put(b, PS_STAT_SU_RATE_BEFORE, f->n ? figure(f->events_before / years_before) : none);

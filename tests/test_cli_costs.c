@@ -737,6 +737,29 @@ Test(cli_costs, completers_near_another_comparisons_people_are_hidden)
     free(referred);
 }
 
+/* The completers are all of site A (in pre12->post6), site B's people followed to post12
+ * (pre12->post12) and R30: no one block is near them, but site A's pre12 total of the one
+ * comparison and site B's of the other, less theirs, would be R30's. Hidden: each group may
+ * take its block from any comparison with pre12. */
+Test(cli_costs, completers_near_blocks_of_two_comparisons_are_hidden)
+{
+    char *referred = test_data("costs/mixed-referred.csv");
+    char *comparison = test_data("costs/mixed-comparison.csv");
+    char *list = test_data("costs/mixed-completed.csv");
+    char *costs = test_file("costs.csv", calls_cost, -1);
+    struct run_result r = RUN("service", "-q", "-f", "csv", "-w", "pre12=365,post6=183,post12=182",
+                              "--by", "site", "-c", comparison, referred, "--unit-costs", costs,
+                              "--completed", list);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_not(row_shown(r.out, "calls_999", "all", "pre12->post6", "completers_cost_before",
+                            NULL));
+    run_result_free(&r);
+    free(costs);
+    free(list);
+    free(comparison);
+    free(referred);
+}
+
 /* Under --round, the share of bootstrap replicates above 1 is withheld with the return on
  * investment: from the exact counts by a reproducible bootstrap, it would tell them apart. */
 Test(cli_costs, p_roi_above_1_withheld_under_rounding)

@@ -665,6 +665,28 @@ Test(cli_service, a_swap_of_people_between_comparisons_keeps_one_total_apart)
     free(counts);
 }
 
+/* Site B has no one followed to post12 (n_people 0, published): the whole of pre12->post12 is
+ * site A alone, whose pre12 total less that of pre12->post6 would be R13's, who missed post6.
+ * The audit knows a block of no one has no events, so the two are never both shown. */
+Test(cli_service, a_group_of_no_one_leaves_the_whole_the_others)
+{
+    char *counts = test_data("service/empty-site.csv");
+    struct run_result r = RUN("service", "-q", "-f", "csv", "-w", "pre12=365,post6=183,post12=182",
+                              "--by", "site", counts);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    assert_has(r.out, "\nservice_use,calls_999,site=B,pre12->post12,n_people,count,0,no,\n");
+    const int whole = strstr(r.out, "\nservice_use,calls_999,all,pre12->post12,events_before,"
+                                    "count,83,no,\n") != NULL;
+    const int a12 = strstr(r.out, "\nservice_use,calls_999,site=A,pre12->post12,events_before,"
+                                  "count,83,no,\n") != NULL;
+    const int a6 = strstr(r.out, "\nservice_use,calls_999,site=A,pre12->post6,events_before,"
+                                 "count,,yes,\n") == NULL;
+    cr_assert(!((whole || a12) && a6), "R13's 9 = 83 less site A's pre12->post6 total:\n%s",
+              r.out);
+    run_result_free(&r);
+    free(counts);
+}
+
 /* Events counted in no time observed contradict each other: the count is refused with its
  * reason (the row then has none left, and is refused too), never used. */
 Test(cli_service, events_in_zero_days_observed_are_refused)
