@@ -125,6 +125,23 @@ int test_on_score(const ps_score_t *s, void *user)
     return 0;
 }
 
+void test_capture_release(struct capture *capture)
+{
+    for (size_t i = 0; i < capture->n_diagnostics; i++) {
+        free(capture->diagnostics[i].file);
+        free(capture->diagnostics[i].message);
+    }
+    for (size_t i = 0; i < capture->n_rejects; i++) {
+        struct captured_reject *r = &capture->rejects[i];
+        free(r->file);
+        free(r->participant_id);
+        free(r->column_name);
+        free(r->value);
+        free(r->reason);
+    }
+    memset(capture, 0, sizeof *capture);
+}
+
 int test_on_reject(const ps_reject_t *r, void *user)
 {
     struct capture *c = user;

@@ -49,6 +49,9 @@ char *test_data(const char *relative);
 char *test_shipped_measures(void);
 /* Sends a context's diagnostics to 'capture'. */
 void test_capture_diagnostics(ps_context_t *context, struct capture *capture);
+/* Frees what 'capture' holds of its diagnostics and rejects (its handlers copy each message
+ * and value), and empties it. */
+void test_capture_release(struct capture *capture);
 /* A score handler appending to the capture passed as user data. */
 int test_on_score(const ps_score_t *score, void *capture);
 /* A reject handler appending to the capture passed as user data. */

@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -254,16 +255,30 @@ Test(cli_costs, rounding_withholds_every_figure_that_gives_exact_events)
     free(costs);
 }
 
-/* The value of a "service_use,UNIT,all,COMPARISON,NAME,kind,VALUE,..." row of a CSV report. */
-static double csv_value(const char *csv, const char *unit, const char *name)
+/* A CSV report's row "service_use,UNIT,GROUP,COMPARISON,NAME,kind,": whether it is there and
+ * shown (its value in *value), or hidden. */
+static int row_shown(const char *csv, const char *unit, const char *group, const char *comparison,
+                     const char *name, double *value)
 {
     char *key;
-    cr_assert_geq(asprintf(&key, "service_use,%s,all,pre12->post12,%s,", unit, name), 0);
+    cr_assert_geq(asprintf(&key, "\nservice_use,%s,%s,%s,%s,", unit, group, comparison, name), 0);
     const char *at = strstr(csv, key);
-    cr_assert_not_null(at, "%s in:\n%s", key, csv);
-    at = strchr(at + strlen(key), ',');
-    double value = strtod(at + 1, NULL);
+    cr_assert_not_null(at, "%s in:\n%s", key + 1, csv);
+    at = strchr(at + strlen(key), ','); /* past the kind */
+    cr_assert_not_null(at);
+    const int shown = at[1] != ',';
+    if (shown && value)
+        *value = strtod(at + 1, NULL);
     free(key);
+    return shown;
+}
+
+/* The value of a shown "service_use,UNIT,all,pre12->post12,NAME,..." row of a CSV report. */
+static double csv_value(const char *csv, const char *unit, const char *name)
+{
+    double value = NAN;
+    cr_assert(row_shown(csv, unit, "all", "pre12->post12", name, &value), "%s of %s hidden",
+              name, unit);
     return value;
 }
 
@@ -597,42 +612,64 @@ Test(cli_costs, a_completed_column_saying_no_refuses_the_list)
 
 /* ---- What the completers' figures and the costs rest on, against differencing. ---- */
 
-/* A CSV report's row "service_use,UNIT,GROUP,COMPARISON,NAME,kind,": whether it is there and
- * shown (its value in *value), or hidden. */
-static int row_shown(const char *csv, const char *unit, const char *group, const char *comparison,
-                     const char *name, double *value)
-{
-    char *key;
-    cr_assert_geq(asprintf(&key, "\nservice_use,%s,%s,%s,%s,", unit, group, comparison, name), 0);
-    const char *at = strstr(csv, key);
-    cr_assert_not_null(at, "%s in:\n%s", key + 1, csv);
-    at = strchr(at + strlen(key), ','); /* past the kind */
-    cr_assert_not_null(at);
-    const int shown = at[1] != ',';
-    if (shown && value)
-        *value = strtod(at + 1, NULL);
-    free(key);
-    return shown;
-}
 
 static const char calls_cost[] = "measure,value,unit,price_year,source,licence\n"
                                  "calls_999,10,per call,2023,test value,CC0-1.0\n";
+
+/*
+ * promscore service -q -f csv over 'windows' for the tests/data/costs fixture NAME
+ * (NAME-referred.csv, NAME-comparison.csv), 999 calls costed at 10, with the completers of
+ * tests/data/costs/'completed' (or none), grouped by site when 'by_site' and with
+ * --programme-cost 'programme' (or none); it must exit 0.
+ */
+static struct run_result run_fixture(const char *name, const char *windows, int by_site,
+                                     const char *completed, const char *programme)
+{
+    char *referred, *comparison, *list = NULL;
+    cr_assert_geq(asprintf(&referred, "costs/%s-referred.csv", name), 0);
+    cr_assert_geq(asprintf(&comparison, "costs/%s-comparison.csv", name), 0);
+    char *paths[2] = {test_data(referred), test_data(comparison)};
+    char *costs = test_file("costs.csv", calls_cost, -1);
+    if (completed) {
+        cr_assert_geq(asprintf(&list, "costs/%s", completed), 0);
+        char *path = test_data(list);
+        free(list);
+        list = path;
+    }
+    const char *args[20] = {"service", "-q", "-f", "csv", "-w", windows, "-c", paths[1],
+                            paths[0], "--unit-costs", costs};
+    size_t n = 11;
+    if (by_site) {
+        args[n++] = "--by";
+        args[n++] = "site";
+    }
+    if (list) {
+        args[n++] = "--completed";
+        args[n++] = list;
+    }
+    if (programme) {
+        args[n++] = "--programme-cost";
+        args[n++] = programme;
+    }
+    struct run_result r = run_promscore(NULL, args);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    free(list);
+    free(costs);
+    free(paths[0]);
+    free(paths[1]);
+    free(referred);
+    free(comparison);
+    return r;
+}
 
 /* The completers are site A's 15 and one of site B's 20: less site A's published events, their
  * costs over the unit cost would be that one person's counts. They are hidden; with ten of site
  * B's (no union of sites within 1 to 7 people of them) they are shown. */
 Test(cli_costs, completers_near_a_union_of_sites_are_hidden)
 {
-    char *referred = test_data("costs/sites-referred.csv");
-    char *comparison = test_data("costs/sites-comparison.csv");
-    char *costs = test_file("costs.csv", calls_cost, -1);
-    const char *lists[] = {"costs/sites-completed-one.csv", "costs/sites-completed-ten.csv"};
+    const char *lists[] = {"sites-completed-one.csv", "sites-completed-ten.csv"};
     for (int k = 0; k < 2; k++) {
-        char *list = test_data(lists[k]);
-        struct run_result r = RUN("service", "-q", "-f", "csv", "-w", "pre12=365,post12=365",
-                                  "-c", comparison, referred, "--by", "site", "--unit-costs",
-                                  costs, "--completed", list);
-        cr_assert_eq(r.status, 0, "%s", r.err);
+        struct run_result r = run_fixture("sites", "pre12=365,post12=365", 1, lists[k], NULL);
         double before = 0;
         const int shown = row_shown(r.out, "calls_999", "all", "pre12->post12",
                                     "completers_cost_before", &before);
@@ -643,11 +680,7 @@ Test(cli_costs, completers_near_a_union_of_sites_are_hidden)
         if (k)
             cr_assert_float_eq(before, 1470, 1e-9); /* R00..R24's 147 calls at 10 */
         run_result_free(&r);
-        free(list);
     }
-    free(costs);
-    free(comparison);
-    free(referred);
 }
 
 /* Site C has 3 people: its counts are hidden, its events too (the events of 3 people, whatever
@@ -656,13 +689,7 @@ Test(cli_costs, completers_near_a_union_of_sites_are_hidden)
  * before = 10 x 225 events), and the return on investment with them. */
 Test(cli_costs, the_whole_cohorts_costs_rest_on_its_own_counts)
 {
-    char *referred = test_data("costs/sites-referred.csv");
-    char *comparison = test_data("costs/sites-comparison.csv");
-    char *costs = test_file("costs.csv", calls_cost, -1);
-    struct run_result r = RUN("service", "-q", "-f", "csv", "-w", "pre12=365,post12=365", "-c",
-                              comparison, referred, "--by", "site", "--unit-costs", costs,
-                              "--programme-cost", "1000");
-    cr_assert_eq(r.status, 0, "%s", r.err);
+    struct run_result r = run_fixture("sites", "pre12=365,post12=365", 1, NULL, "1000");
     cr_assert_not(row_shown(r.out, "calls_999", "site=C", "pre12->post12", "n_people", NULL));
     cr_assert_not(row_shown(r.out, "calls_999", "site=C", "pre12->post12", "events_before",
                             NULL));
@@ -680,9 +707,6 @@ Test(cli_costs, the_whole_cohorts_costs_rest_on_its_own_counts)
     cr_assert_float_eq(cost, 10 * events, 1e-9);
     cr_assert(row_shown(r.out, "total", "all", "pre12->post12", "roi", &roi));
     run_result_free(&r);
-    free(costs);
-    free(comparison);
-    free(referred);
 }
 
 /* Two comparisons from pre12, their people differing by those not yet followed up at post12
@@ -690,23 +714,13 @@ Test(cli_costs, the_whole_cohorts_costs_rest_on_its_own_counts)
  * difference between the two gives those few people's counts. */
 Test(cli_costs, completers_in_the_first_comparison_alone)
 {
-    char *referred = test_data("costs/followup-referred.csv");
-    char *comparison = test_data("costs/followup-comparison.csv");
-    char *list = test_data("costs/followup-completed.csv");
-    char *costs = test_file("costs.csv", calls_cost, -1);
-    struct run_result r = RUN("service", "-q", "-f", "csv", "-w", "pre12=365,post6=182,post12=183",
-                              "-c", comparison, referred, "--unit-costs", costs, "--completed",
-                              list);
-    cr_assert_eq(r.status, 0, "%s", r.err);
+    struct run_result r = run_fixture("followup", "pre12=365,post6=182,post12=183", 0,
+                                      "followup-completed.csv", NULL);
     cr_assert(row_shown(r.out, "calls_999", "all", "pre12->post6", "completers_cost_before",
                         NULL));
     cr_assert(row_shown(r.out, "calls_999", "all", "pre12->post12", "cost_before", NULL));
     cr_assert_null(strstr(r.out, ",pre12->post12,completers_"), "%s", r.out);
     run_result_free(&r);
-    free(costs);
-    free(list);
-    free(comparison);
-    free(referred);
 }
 
 /* The completers are R01..R29, the people of pre12->post12, and R00, followed to post6 alone:
@@ -715,26 +729,16 @@ Test(cli_costs, completers_in_the_first_comparison_alone)
  * groups; R00..R14 (16 people from that block) are shown. */
 Test(cli_costs, completers_near_another_comparisons_people_are_hidden)
 {
-    char *referred = test_data("costs/followup-referred.csv");
-    char *comparison = test_data("costs/followup-comparison.csv");
-    char *costs = test_file("costs.csv", calls_cost, -1);
-    const char *lists[] = {"costs/followup-completed-twelve.csv", "costs/followup-completed.csv"};
+    const char *lists[] = {"followup-completed-twelve.csv", "followup-completed.csv"};
     for (int k = 0; k < 2; k++) {
-        char *list = test_data(lists[k]);
-        struct run_result r = RUN("service", "-q", "-f", "csv", "-w",
-                                  "pre12=365,post6=182,post12=183", "-c", comparison, referred,
-                                  "--unit-costs", costs, "--completed", list);
-        cr_assert_eq(r.status, 0, "%s", r.err);
+        struct run_result r =
+            run_fixture("followup", "pre12=365,post6=182,post12=183", 0, lists[k], NULL);
         cr_assert_eq(row_shown(r.out, "calls_999", "all", "pre12->post6", "completers_cost_before",
                                NULL),
                      k, "%s", lists[k]);
         cr_assert(row_shown(r.out, "calls_999", "all", "pre12->post12", "events_before", NULL));
         run_result_free(&r);
-        free(list);
     }
-    free(costs);
-    free(comparison);
-    free(referred);
 }
 
 /* The completers are all of site A (in pre12->post6), site B's people followed to post12
@@ -743,21 +747,11 @@ Test(cli_costs, completers_near_another_comparisons_people_are_hidden)
  * take its block from any comparison with pre12. */
 Test(cli_costs, completers_near_blocks_of_two_comparisons_are_hidden)
 {
-    char *referred = test_data("costs/mixed-referred.csv");
-    char *comparison = test_data("costs/mixed-comparison.csv");
-    char *list = test_data("costs/mixed-completed.csv");
-    char *costs = test_file("costs.csv", calls_cost, -1);
-    struct run_result r = RUN("service", "-q", "-f", "csv", "-w", "pre12=365,post6=183,post12=182",
-                              "--by", "site", "-c", comparison, referred, "--unit-costs", costs,
-                              "--completed", list);
-    cr_assert_eq(r.status, 0, "%s", r.err);
+    struct run_result r = run_fixture("mixed", "pre12=365,post6=183,post12=182", 1,
+                                      "mixed-completed.csv", NULL);
     cr_assert_not(row_shown(r.out, "calls_999", "all", "pre12->post6", "completers_cost_before",
                             NULL));
     run_result_free(&r);
-    free(costs);
-    free(list);
-    free(comparison);
-    free(referred);
 }
 
 /* Under --round, the share of bootstrap replicates above 1 is withheld with the return on

@@ -21,28 +21,10 @@
 
 static struct capture capture;
 
-/* Frees what the capture holds (its handlers copy each message and value). */
-static void release_capture(void)
-{
-    for (size_t i = 0; i < capture.n_diagnostics; i++) {
-        free(capture.diagnostics[i].file);
-        free(capture.diagnostics[i].message);
-    }
-    for (size_t i = 0; i < capture.n_rejects; i++) {
-        struct captured_reject *r = &capture.rejects[i];
-        free(r->file);
-        free(r->participant_id);
-        free(r->column_name);
-        free(r->value);
-        free(r->reason);
-    }
-    memset(&capture, 0, sizeof capture);
-}
-
 static ps_context_t *context_only(void)
 {
     ps_context_t *context;
-    release_capture();
+    test_capture_release(&capture);
     cr_assert_eq(ps_context_new(&context), PS_OK);
     test_capture_diagnostics(context, &capture);
     return context;
@@ -134,7 +116,7 @@ static void finish(struct run *r)
     ps_service_cohort_free(r->cohort);
     ps_service_definition_free(r->definition);
     ps_context_free(r->context);
-    release_capture();
+    test_capture_release(&capture);
 }
 
 static const ps_statistic_t *figure_of(const ps_service_report_t *report, const char *unit,
@@ -288,7 +270,7 @@ static void refused(const char *csv, unsigned long line, unsigned long column,
     cr_assert_str_eq(d->message, message);
     free(path);
     ps_context_free(context);
-    release_capture();
+    test_capture_release(&capture);
 }
 
 #define HEADER "measure,value,unit,price_year,source,licence\n"
@@ -385,7 +367,7 @@ Test(costs_files, a_bad_price_index_is_refused)
     ps_service_costs_free(costs);
     free(costs_path);
     ps_context_free(context);
-    release_capture();
+    test_capture_release(&capture);
 }
 
 Test(costs_files, xml_unit_costs_are_validated)
@@ -415,7 +397,7 @@ Test(costs_files, xml_unit_costs_are_validated)
     cr_assert_eq(last_diagnostic()->line, 3, "%s", last_message());
     free(path);
     ps_context_free(context);
-    release_capture();
+    test_capture_release(&capture);
 }
 
 /* ---- Against R (tests/golden/costs/costs.R). ---- */
@@ -749,7 +731,7 @@ static void refused_bytes(const char *bytes, int size, unsigned long line, unsig
     cr_assert_str_eq(d->message, message);
     free(path);
     ps_context_free(context);
-    release_capture();
+    test_capture_release(&capture);
 }
 
 /* A price index of 'size' bytes (-1: a string) refused at 'line' and 'column' with 'message'. */
@@ -772,7 +754,7 @@ static void index_refused(const char *bytes, int size, unsigned long line, unsig
     free(path);
     free(costs_path);
     ps_context_free(context);
-    release_capture();
+    test_capture_release(&capture);
 }
 
 Test(costs_files, a_nul_byte_in_a_number_refuses_the_file)

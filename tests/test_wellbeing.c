@@ -22,23 +22,6 @@
 
 static struct capture capture;
 
-static void release_capture(void)
-{
-    for (size_t i = 0; i < capture.n_diagnostics; i++) {
-        free(capture.diagnostics[i].file);
-        free(capture.diagnostics[i].message);
-    }
-    for (size_t i = 0; i < capture.n_rejects; i++) {
-        struct captured_reject *r = &capture.rejects[i];
-        free(r->file);
-        free(r->participant_id);
-        free(r->column_name);
-        free(r->value);
-        free(r->reason);
-    }
-    memset(&capture, 0, sizeof capture);
-}
-
 static const char *last_message(void)
 {
     return capture.n_diagnostics ? capture.diagnostics[capture.n_diagnostics - 1].message : "";
@@ -80,7 +63,7 @@ struct run {
 
 static void start(struct run *r, const char *costs_csv, const ps_disclosure_t *rule)
 {
-    release_capture();
+    test_capture_release(&capture);
     r->context = test_context(&capture);
     char *path = test_shipped_measures();
     cr_assert_eq(ps_service_definition_read(r->context, path, &r->definition), PS_OK, "%s",
@@ -117,7 +100,7 @@ static void finish(struct run *r)
     ps_service_cohort_free(r->cohort);
     ps_service_definition_free(r->definition);
     ps_context_free(r->context);
-    release_capture();
+    test_capture_release(&capture);
 }
 
 static const ps_statistic_t *figure_of(const ps_service_report_t *report, const char *unit,
@@ -258,7 +241,7 @@ Test(completers, hidden_when_the_others_are_few)
 static void costed(struct run *r, const char *counts, const char *list,
                    const ps_disclosure_t *rule)
 {
-    release_capture();
+    test_capture_release(&capture);
     r->context = test_context(&capture);
     char *path = test_shipped_measures();
     cr_assert_eq(ps_service_definition_read(r->context, path, &r->definition), PS_OK, "%s",
