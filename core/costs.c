@@ -984,15 +984,8 @@ static int bootstrap_roi(const struct plan *p, double cost, struct bootstrap *ou
 
 /* ---- Into the report. ---- */
 
-struct emit {
-    ps_service_report_t *report;
-    const ps_disclosure_t *disclosure;
-    const char *unit, *comparison;
-    int hidden, failed;
-};
-
-static ps_statistic_t *emit(struct emit *e, ps_statistic_id_t id, double value,
-                            const char *reason, const char *note)
+ps_statistic_t *ps_su_emit(struct ps_su_emit *e, ps_statistic_id_t id, double value,
+                           const char *reason, const char *note)
 {
     ps_statistic_t *s = ps_su_report_append(e->report, id, e->unit, "all", e->comparison);
     if (!s) {
@@ -1000,6 +993,7 @@ static ps_statistic_t *emit(struct emit *e, ps_statistic_id_t id, double value,
         return NULL;
     }
     const ps_statistic_info_t *info = ps_statistic_info(id);
+    const ps_disclosure_t *d = e->disclosure;
     s->note = note;
     if (e->hidden && info->kind != PS_KIND_CONSTANT) {
         s->shown = PS_SUPPRESSED;
@@ -1007,23 +1001,19 @@ static ps_statistic_t *emit(struct emit *e, ps_statistic_id_t id, double value,
     } else if (reason || !isfinite(value)) {
         s->shown = PS_NOT_COMPUTABLE;
         s->reason = reason ? reason : "not a finite number";
-    } else if (info->reveals_n && e->disclosure->suppress && e->disclosure->round_to) {
+    } else if (info->reveals_n && d->suppress && d->round_to) {
         s->shown = PS_SUPPRESSED;
-        s->note = "withheld under rounding: with the unit costs it would give exact numbers of "
-                  "events";
+        s->note = e->withheld;
     } else {
-        s->value = info->kind == PS_KIND_FIGURE
-                       ? ps_sdc_figure_published(value, info->decimals, e->disclosure)
-                       : value;
+        s->value = info->kind == PS_KIND_FIGURE ? ps_sdc_figure_published(value, info->decimals, d)
+                   : info->kind == PS_KIND_COUNT && d->suppress ? ps_sdc_published(value, d)
+                                                                : value;
         s->shown = PS_SHOWN;
     }
     return s;
 }
 
-static const char *keep(ps_service_report_t *r, int *failed, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static const char *keep(ps_service_report_t *r, int *failed, const char *fmt, ...)
+const char *ps_su_keep(ps_service_report_t *r, int *failed, const char *fmt, ...)
 {
     char text[2048];
     va_list ap;
@@ -1292,18 +1282,17 @@ static int near_published_people(const ps_service_costs_t *costs, const struct p
 }
 
 /* Emits the completers' figures f; returns whether they were hidden. */
-static int emit_completers(struct emit *e, const struct completers *f, const char *why,
+static int emit_completers(struct ps_su_emit *e, const struct completers *f, const char *why,
                            int attributable, int naive)
 {
     const ps_disclosure_t *d = e->disclosure;
     const int was = e->hidden;
-    const char *label =
-        keep(e->report, &e->failed, "%scompleters only (%zu of %zu referred): not intention to "
-                                    "treat",
-             naive ? "NAIVE; " : "", published(d, f->n), published(d, f->of));
-    const char *gross = attributable ? label
-                                     : keep(e->report, &e->failed, "%s; %s", label,
-                                            not_attributable);
+    const char *label = ps_su_keep(e->report, &e->failed,
+                                   "%scompleters only (%zu of %zu referred): not intention to "
+                                   "treat",
+                                   naive ? "NAIVE; " : "", published(d, f->n), published(d, f->of));
+    const char *gross =
+        attributable ? label : ps_su_keep(e->report, &e->failed, "%s; %s", label, not_attributable);
     const char *none = f->n ? NULL
                             : "no one listed as completing the programme (--completed) was "
                               "counted in both windows";
@@ -1314,18 +1303,18 @@ static int emit_completers(struct emit *e, const struct completers *f, const cha
     e->hidden = was || small_count(d, f->n) || small_count(d, f->of - f->n);
     for (size_t j = 0; j < 4; j++)
         e->hidden |= small_events(d, f->events[j]);
-    emit(e, PS_STAT_CO_COMPLETERS_COST_BEFORE, f->before, none, label);
-    emit(e, PS_STAT_CO_COMPLETERS_COST_AFTER, f->after, none, label);
-    emit(e, PS_STAT_CO_COMPLETERS_GROSS_COST_FALL, f->gross, none, gross);
-    emit(e, PS_STAT_CO_COMPLETERS_COST_EXPECTED_AFTER, f->expected, none ? none : why, label);
-    emit(e, PS_STAT_CO_COMPLETERS_NOTIONAL_COST_AVOIDANCE, f->expected - f->after,
-         none ? none : why, label);
+    ps_su_emit(e, PS_STAT_CO_COMPLETERS_COST_BEFORE, f->before, none, label);
+    ps_su_emit(e, PS_STAT_CO_COMPLETERS_COST_AFTER, f->after, none, label);
+    ps_su_emit(e, PS_STAT_CO_COMPLETERS_GROSS_COST_FALL, f->gross, none, gross);
+    ps_su_emit(e, PS_STAT_CO_COMPLETERS_COST_EXPECTED_AFTER, f->expected, none ? none : why, label);
+    ps_su_emit(e, PS_STAT_CO_COMPLETERS_NOTIONAL_COST_AVOIDANCE, f->expected - f->after,
+               none ? none : why, label);
     if (f->per_measure)
-        emit(e, PS_STAT_CO_COMPLETERS_RATE_RATIO, f->rate_ratio,
-             none                     ? none
-             : !isfinite(f->rate_ratio) ? "the completers have no events before"
-                                        : NULL,
-             label);
+        ps_su_emit(e, PS_STAT_CO_COMPLETERS_RATE_RATIO, f->rate_ratio,
+                   none                       ? none
+                   : !isfinite(f->rate_ratio) ? "the completers have no events before"
+                                              : NULL,
+                   label);
     const int hidden = e->hidden;
     e->hidden = was;
     return hidden;
@@ -1377,7 +1366,11 @@ static ps_error_t emit_comparison(const ps_service_costs_t *costs, struct plan *
     }
     if (!p->n_measures)
         return PS_OK;
-    struct emit e = {report, disclosure, NULL, comparison, 0, 0};
+    struct ps_su_emit e = {.report = report,
+                           .disclosure = disclosure,
+                           .comparison = comparison,
+                           .withheld = "withheld under rounding: with the unit costs it would "
+                                       "give exact numbers of events"};
     const char *no_cf = "no counterfactual: no comparison cohort was given (--comparison), "
                         "and empirical Bayes (--population) covers only the selection rule's "
                         "measure from its window; --no-counterfactual gives a naive figure, "
@@ -1404,22 +1397,24 @@ static ps_error_t emit_comparison(const ps_service_costs_t *costs, struct plan *
         e.unit = c->definition->measures[mc->measure].id;
         e.hidden = mc->hidden;
         any_hidden |= mc->hidden;
-        emit(&e, PS_STAT_CO_UNIT_COST, u, NULL, chains[mc->row - costs->rows]);
-        emit(&e, PS_STAT_CO_COST_BEFORE, u * referred[k].before, NULL, NULL);
-        emit(&e, PS_STAT_CO_COST_AFTER, u * referred[k].after, NULL, NULL);
+        ps_su_emit(&e, PS_STAT_CO_UNIT_COST, u, NULL, chains[mc->row - costs->rows]);
+        ps_su_emit(&e, PS_STAT_CO_COST_BEFORE, u * referred[k].before, NULL, NULL);
+        ps_su_emit(&e, PS_STAT_CO_COST_AFTER, u * referred[k].after, NULL, NULL);
         /* The gross fall is against the people's own use before, whatever the
          * counterfactual. */
         const double own = use_before_on_time_after(&referred[k]);
-        emit(&e, PS_STAT_CO_GROSS_COST_FALL, u * (own - referred[k].after), NULL,
-             !mc->counted ? not_attributable : mc->naive ? naive_note : NULL);
+        ps_su_emit(&e, PS_STAT_CO_GROSS_COST_FALL, u * (own - referred[k].after), NULL,
+                   !mc->counted ? not_attributable
+                   : mc->naive  ? naive_note
+                                : NULL);
         const char *why = !mc->counted ? no_cf
                           : isnan(expected)
                               ? "the comparison cohort has no events before: no rate ratio"
                               : NULL;
         const char *basis = mc->naive ? naive_note : mc->eb ? eb_note : NULL;
-        emit(&e, PS_STAT_CO_COST_EXPECTED_AFTER, u * expected, why, basis);
-        emit(&e, PS_STAT_CO_NOTIONAL_COST_AVOIDANCE, u * (expected - referred[k].after), why,
-             basis);
+        ps_su_emit(&e, PS_STAT_CO_COST_EXPECTED_AFTER, u * expected, why, basis);
+        ps_su_emit(&e, PS_STAT_CO_NOTIONAL_COST_AVOIDANCE, u * (expected - referred[k].after), why,
+                   basis);
         if (with_completers) {
             struct completers f;
             completers_of(costs, p, k, &theirs[k], &f);
@@ -1445,10 +1440,12 @@ static ps_error_t emit_comparison(const ps_service_costs_t *costs, struct plan *
     e.unit = "total";
     e.hidden = any_hidden;
     int failed = 0;
-    emit(&e, PS_STAT_CO_COST_BEFORE, total_before, NULL, NULL);
-    emit(&e, PS_STAT_CO_COST_AFTER, total_after, NULL, NULL);
-    emit(&e, PS_STAT_CO_GROSS_COST_FALL, total_gross, NULL,
-         n_counted < p->n_measures ? not_attributable : p->naive ? naive_note : NULL);
+    ps_su_emit(&e, PS_STAT_CO_COST_BEFORE, total_before, NULL, NULL);
+    ps_su_emit(&e, PS_STAT_CO_COST_AFTER, total_after, NULL, NULL);
+    ps_su_emit(&e, PS_STAT_CO_GROSS_COST_FALL, total_gross, NULL,
+               n_counted < p->n_measures ? not_attributable
+               : p->naive                ? naive_note
+                                         : NULL);
     const char *why = !n_counted ? no_cf
                       : isnan(total_expected)
                           ? "the comparison cohort has no events before: no rate ratio"
@@ -1463,27 +1460,28 @@ static ps_error_t emit_comparison(const ps_service_costs_t *costs, struct plan *
                 snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s%s",
                          names[0] ? ", " : "", c->definition->measures[p->measures[k].measure].id,
                          p->measures[k].eb ? " (empirical Bayes)" : "");
-        basis = keep(report, &failed,
-                     "over the measures with a counterfactual only (%s): the others have none "
-                     "and are left out",
-                     names);
+        basis =
+            ps_su_keep(report, &failed,
+                       "over the measures with a counterfactual only (%s): the others have none "
+                       "and are left out",
+                       names);
     }
-    emit(&e, PS_STAT_CO_COST_EXPECTED_AFTER, total_expected, why, basis);
-    emit(&e, PS_STAT_CO_NOTIONAL_COST_AVOIDANCE, total_expected - total_r.after, why, basis);
+    ps_su_emit(&e, PS_STAT_CO_COST_EXPECTED_AFTER, total_expected, why, basis);
+    ps_su_emit(&e, PS_STAT_CO_NOTIONAL_COST_AVOIDANCE, total_expected - total_r.after, why, basis);
     const unsigned period = o->programme_days ? o->programme_days : DEFAULT_PROGRAMME_DAYS;
     if (o->programme_cost > 0) {
         const double cost = o->programme_cost;
         e.hidden = 0;
-        emit(&e, PS_STAT_CO_PROGRAMME_COST, cost, NULL,
-             keep(report, &failed, "over %u days", period));
+        ps_su_emit(&e, PS_STAT_CO_PROGRAMME_COST, cost, NULL,
+                   ps_su_keep(report, &failed, "over %u days", period));
         e.hidden = any_hidden;
-        const char *roi_why =
-            why                              ? why
-            : c->windows[w1].days != period ? keep(report, &failed,
-                                                   "the programme's period (%u days) is not "
-                                                   "the after window's (%u days)",
-                                                   period, c->windows[w1].days)
-                                            : NULL;
+        const char *roi_why = why ? why
+                              : c->windows[w1].days != period
+                                  ? ps_su_keep(report, &failed,
+                                               "the programme's period (%u days) is not "
+                                               "the after window's (%u days)",
+                                               period, c->windows[w1].days)
+                                  : NULL;
         struct bootstrap b = {NAN, NAN, NAN, 0, NULL};
         if (!roi_why && !any_hidden && bootstrap_roi(p, cost, &b)) {
             free(referred);
@@ -1492,41 +1490,42 @@ static ps_error_t emit_comparison(const ps_service_costs_t *costs, struct plan *
         }
         const unsigned replicates = o->replicates ? o->replicates : DEFAULT_REPLICATES;
         const char *boot_note =
-            keep(report, &failed,
-                 "%s%zu of %u bootstrap replicates (seed %lu; participants resampled within "
-                 "each cohort; R's Marsaglia-Multicarry, sample.kind Rounding)",
-                 p->naive ? "NAIVE; " : "", b.finite, replicates, (unsigned long)o->seed);
+            ps_su_keep(report, &failed,
+                       "%s%zu of %u bootstrap replicates (seed %lu; participants resampled within "
+                       "each cohort; R's Marsaglia-Multicarry, sample.kind Rounding)",
+                       p->naive ? "NAIVE; " : "", b.finite, replicates, (unsigned long)o->seed);
         const double roi = (total_expected - total_r.after) / cost;
-        emit(&e, PS_STAT_CO_ROI, roi, roi_why, p->naive ? naive_note : NULL);
-        emit(&e, PS_STAT_CO_ROI_CI_LOW, b.low, roi_why ? roi_why : b.why, boot_note);
-        emit(&e, PS_STAT_CO_ROI_CI_HIGH, b.high, roi_why ? roi_why : b.why, boot_note);
-        emit(&e, PS_STAT_CO_P_ROI_ABOVE_1, b.p_above_1, roi_why ? roi_why : b.why, boot_note);
+        ps_su_emit(&e, PS_STAT_CO_ROI, roi, roi_why, p->naive ? naive_note : NULL);
+        ps_su_emit(&e, PS_STAT_CO_ROI_CI_LOW, b.low, roi_why ? roi_why : b.why, boot_note);
+        ps_su_emit(&e, PS_STAT_CO_ROI_CI_HIGH, b.high, roi_why ? roi_why : b.why, boot_note);
+        ps_su_emit(&e, PS_STAT_CO_P_ROI_ABOVE_1, b.p_above_1, roi_why ? roi_why : b.why, boot_note);
         const double even = 1 - cost / total_expected;
-        emit(&e, PS_STAT_CO_BREAK_EVEN_RATE_RATIO, even,
-             roi_why        ? roi_why
-             : !(even > 0) ? "the programme costs more than all the use expected after: no "
-                             "fall in use would pay for it"
-                           : NULL,
-             p->naive ? naive_note : NULL);
+        ps_su_emit(&e, PS_STAT_CO_BREAK_EVEN_RATE_RATIO, even,
+                   roi_why       ? roi_why
+                   : !(even > 0) ? "the programme costs more than all the use expected after: no "
+                                   "fall in use would pay for it"
+                                 : NULL,
+                   p->naive ? naive_note : NULL);
         if (o->scenario_years) {
             /* Year k (from 0) avoids (1 - drop-off)^k of the year observed. */
             double years = 0;
             for (unsigned k = 0; k < o->scenario_years; k++)
                 years += pow(1 - o->scenario_drop_off, k);
-            const char *assumption = keep(
+            const char *assumption = ps_su_keep(
                 report, &failed,
                 "%sSCENARIO, not observed: assumes the notional cost avoidance of the year "
                 "observed after (%s) continues for %u years in all, falling by %g%% a year, with "
                 "no further programme cost; nothing beyond the time observed is data",
-                p->naive ? "NAIVE; " : "", c->windows[w1].name, o->scenario_years, 100 * o->scenario_drop_off);
+                p->naive ? "NAIVE; " : "", c->windows[w1].name, o->scenario_years,
+                100 * o->scenario_drop_off);
             const char *scenario_why =
                 why ? why
                 : c->windows[w1].days != 365
                     ? "a scenario continues a year's avoidance: the after window is not 365 days"
                     : NULL;
             const double avoided = (total_expected - total_r.after) * years;
-            emit(&e, PS_STAT_CO_SCENARIO_COST_AVOIDANCE, avoided, scenario_why, assumption);
-            emit(&e, PS_STAT_CO_SCENARIO_ROI, avoided / cost, scenario_why, assumption);
+            ps_su_emit(&e, PS_STAT_CO_SCENARIO_COST_AVOIDANCE, avoided, scenario_why, assumption);
+            ps_su_emit(&e, PS_STAT_CO_SCENARIO_ROI, avoided / cost, scenario_why, assumption);
         }
     }
     if (with_completers) {
@@ -1617,17 +1616,17 @@ static ps_error_t uprate(const ps_service_costs_t *costs, const ps_service_costs
         n_used++;
         if (is_rate(row->measure)) {
             values[k] = row->value;
-            chains[k] = keep(report, &failed, "%g %s (%s; licence %s)%s%s", row->value,
-                             row->unit, row->source, row->licence, row->note ? "; " : "",
-                             row->note ? row->note : "");
+            chains[k] = ps_su_keep(report, &failed, "%g %s (%s; licence %s)%s%s", row->value,
+                                   row->unit, row->source, row->licence, row->note ? "; " : "",
+                                   row->note ? row->note : "");
             continue;
         }
         const int same = strcmp(row->price_year, target) == 0;
         if (same) {
             values[k] = row->value;
-            chains[k] = keep(report, &failed, "%.2f (%s; %s; licence %s)%s%s", row->value,
-                             row->price_year, row->source, row->licence,
-                             row->note ? "; " : "", row->note ? row->note : "");
+            chains[k] = ps_su_keep(report, &failed, "%.2f (%s; %s; licence %s)%s%s", row->value,
+                                   row->price_year, row->source, row->licence,
+                                   row->note ? "; " : "", row->note ? row->note : "");
             continue;
         }
         if (!ix->file) {
@@ -1650,12 +1649,13 @@ static ps_error_t uprate(const ps_service_costs_t *costs, const ps_service_costs
         }
         mark_years(ix, row->price_year, target, years_used);
         values[k] = row->value * (to / from);
-        chains[k] = keep(report, &failed,
-                         "%.2f (%s) x %.6g (%s, %s to %s; source: %s) = %.2f (%s); %s; licence "
-                         "%s%s%s",
-                         row->value, row->price_year, to / from, ix->name, row->price_year,
-                         target, ix->source, values[k], target, row->source, row->licence,
-                         row->note ? "; " : "", row->note ? row->note : "");
+        chains[k] =
+            ps_su_keep(report, &failed,
+                       "%.2f (%s) x %.6g (%s, %s to %s; source: %s) = %.2f (%s); %s; licence "
+                       "%s%s%s",
+                       row->value, row->price_year, to / from, ix->name, row->price_year, target,
+                       ix->source, values[k], target, row->source, row->licence,
+                       row->note ? "; " : "", row->note ? row->note : "");
     }
     /* Apply counts the measures' costs; each row asked for after it adds itself. */
     ps_batch_summary_t *rows = o->unit_costs_summary, *index = o->price_index_summary;

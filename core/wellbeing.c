@@ -11,7 +11,6 @@
 #include "config.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,58 +89,6 @@ static void release(struct reading *r)
         ps_names_free(r->of[k].timepoints);
         free(r->of[k].records);
     }
-}
-
-struct emit {
-    ps_service_report_t *report;
-    const ps_disclosure_t *disclosure;
-    const char *comparison;
-    int hidden, failed;
-};
-
-static void emit(struct emit *e, ps_statistic_id_t id, double value, const char *reason,
-                 const char *note)
-{
-    ps_statistic_t *s = ps_su_report_append(e->report, id, "wellbeing", "all", e->comparison);
-    if (!s) {
-        e->failed = 1;
-        return;
-    }
-    const ps_statistic_info_t *info = ps_statistic_info(id);
-    const ps_disclosure_t *d = e->disclosure;
-    s->note = note;
-    if (e->hidden && info->kind != PS_KIND_CONSTANT) {
-        s->shown = PS_SUPPRESSED;
-        s->note = NULL;
-    } else if (reason || !isfinite(value)) {
-        s->shown = PS_NOT_COMPUTABLE;
-        s->reason = reason ? reason : "not a finite number";
-    } else if (info->reveals_n && d->suppress && d->round_to) {
-        s->shown = PS_SUPPRESSED;
-        s->note = "withheld under rounding: beside the mean change it would give the exact "
-                  "number of people";
-    } else {
-        s->value = info->kind == PS_KIND_FIGURE ? ps_sdc_figure_published(value, info->decimals, d)
-                                                : value;
-        if (info->kind == PS_KIND_COUNT && d->suppress && d->round_to)
-            s->value = ps_sdc_published(value, d);
-        s->shown = PS_SHOWN;
-    }
-}
-
-static const char *keep(struct emit *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static const char *keep(struct emit *e, const char *fmt, ...)
-{
-    char text[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
-    va_end(ap);
-    const char *kept = ps_su_report_keep(e->report, text);
-    if (!kept)
-        e->failed = 1;
-    return kept;
 }
 
 /* The report's own string for comparison 'name', so that writers group by pointer. */
@@ -380,43 +327,53 @@ ps_error_t ps_service_costs_wellbeing(const ps_service_costs_t *costs,
     const double years = window->days / 365.25;
     char name[256];
     snprintf(name, sizeof name, "%s->%s", cohort->windows[cohort->before].name, window->name);
-    struct emit e = {report, disclosure, report_comparison(report, name), 0, 0};
+    struct ps_su_emit e = {.report = report,
+                           .disclosure = disclosure,
+                           .unit = "wellbeing",
+                           .comparison = report_comparison(report, name),
+                           .withheld = "withheld under rounding: beside the mean change it "
+                                       "would give the exact number of people"};
     if (!e.comparison) {
         err = PS_ERROR_NOMEM;
         goto done;
     }
+    int *failed = &e.failed;
     const char *transfer =
-        from->rate ? keep(&e, "BENEFIT TRANSFER: %s change x %s", from->name, rate_chain) : NULL;
+        from->rate
+            ? ps_su_keep(report, failed, "BENEFIT TRANSFER: %s change x %s", from->name, rate_chain)
+            : NULL;
     /* The file by its name alone: its directories may name a person or a project. */
     const char *slash = strrchr(scored_file, '/');
-    const char *scale = keep(&e, "%s, %s -> %s, from %s%s%s", from->name,
-                             ps_names_text(s->timepoints, base),
-                             ps_names_text(s->timepoints, follow), slash ? slash + 1 : scored_file,
-                             transfer ? "; " : "", transfer ? transfer : "");
-    const char *wellbys = keep(&e, "%ssum of the %zu changes x %.6g years (%s, %u days: the "
-                                   "follow-up window observed, not extrapolated)",
-                               transfer ? "BENEFIT TRANSFER; " : "", n, years, window->name,
-                               window->days);
+    const char *scale =
+        ps_su_keep(report, failed, "%s, %s -> %s, from %s%s%s", from->name,
+                   ps_names_text(s->timepoints, base), ps_names_text(s->timepoints, follow),
+                   slash ? slash + 1 : scored_file, transfer ? "; " : "", transfer ? transfer : "");
+    const char *wellbys =
+        ps_su_keep(report, failed,
+                   "%ssum of the %zu changes x %.6g years (%s, %u days: the follow-up window "
+                   "observed, not extrapolated)",
+                   transfer ? "BENEFIT TRANSFER; " : "", n, years, window->name, window->days);
     const char *value_note =
-        keep(&e, "%swellbeing value (not NHS cost avoidance; never added to it); not "
-                 "attributable: no comparison group, so the change is a before-after change, "
-                 "not an effect of the service",
-             transfer ? "BENEFIT TRANSFER; " : "");
+        ps_su_keep(report, failed,
+                   "%swellbeing value (not NHS cost avoidance; never added to it); not "
+                   "attributable: no comparison group, so the change is a before-after change, "
+                   "not an effect of the service",
+                   transfer ? "BENEFIT TRANSFER; " : "");
     const char *none = n ? NULL
                          : "no one has scores at both timepoints (each scored ok)";
     const char *no_interval = none ? none : n < 2 ? "one person paired: no interval" : NULL;
     e.hidden = disclosure->suppress && n >= 1 && n <= disclosure->threshold;
-    emit(&e, PS_STAT_CO_WB_N_PAIRED, (double)n, NULL, scale);
-    emit(&e, PS_STAT_CO_WB_MEAN_CHANGE, mean, none, transfer);
-    emit(&e, PS_STAT_CO_WB_MEAN_CHANGE_CI_LOW, mean - half, no_interval, transfer);
-    emit(&e, PS_STAT_CO_WB_MEAN_CHANGE_CI_HIGH, mean + half, no_interval, transfer);
-    emit(&e, PS_STAT_CO_WB_WELLBYS, total * years, none, wellbys);
-    emit(&e, PS_STAT_CO_WB_VALUE_PER_WELLBY, wellby, NULL, wellby_chain);
-    emit(&e, PS_STAT_CO_WB_VALUE, total * years * wellby, none, value_note);
-    emit(&e, PS_STAT_CO_WB_VALUE_CI_LOW, (mean - half) * (double)n * years * wellby, no_interval,
-         value_note);
-    emit(&e, PS_STAT_CO_WB_VALUE_CI_HIGH, (mean + half) * (double)n * years * wellby,
-         no_interval, value_note);
+    ps_su_emit(&e, PS_STAT_CO_WB_N_PAIRED, (double)n, NULL, scale);
+    ps_su_emit(&e, PS_STAT_CO_WB_MEAN_CHANGE, mean, none, transfer);
+    ps_su_emit(&e, PS_STAT_CO_WB_MEAN_CHANGE_CI_LOW, mean - half, no_interval, transfer);
+    ps_su_emit(&e, PS_STAT_CO_WB_MEAN_CHANGE_CI_HIGH, mean + half, no_interval, transfer);
+    ps_su_emit(&e, PS_STAT_CO_WB_WELLBYS, total * years, none, wellbys);
+    ps_su_emit(&e, PS_STAT_CO_WB_VALUE_PER_WELLBY, wellby, NULL, wellby_chain);
+    ps_su_emit(&e, PS_STAT_CO_WB_VALUE, total * years * wellby, none, value_note);
+    ps_su_emit(&e, PS_STAT_CO_WB_VALUE_CI_LOW, (mean - half) * (double)n * years * wellby,
+               no_interval, value_note);
+    ps_su_emit(&e, PS_STAT_CO_WB_VALUE_CI_HIGH, (mean + half) * (double)n * years * wellby,
+               no_interval, value_note);
     if (e.failed)
         err = PS_ERROR_NOMEM;
 done:
